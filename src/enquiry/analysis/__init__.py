@@ -1,0 +1,1 @@
+"""Analysis: pure functions from an AnalysisInput to a result; no database."""

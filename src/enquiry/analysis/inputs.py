@@ -1,0 +1,96 @@
+"""What the analysis engine takes in: plain, frozen data, no database.
+
+The catalogue (``enquiry.store``) is turned into an :class:`AnalysisInput` by the caller; the
+engine never reaches into storage, so the same input always gives the same output.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+RATINGS = ("CC", "C", "N", "I", "II", "NA")
+"""Heuer's scale: very consistent, consistent, neutral, inconsistent, very inconsistent,
+not applicable."""
+
+RELIABILITY = ("A", "B", "C", "D", "E", "F")
+"""Admiralty source reliability: completely reliable ... F reliability cannot be judged."""
+
+
+@dataclass(frozen=True)
+class Hypothesis:
+    """One of the incident's mutually exclusive explanations."""
+
+    id: str
+    label: str
+    is_other: bool = False
+    prior: float | None = None
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """An item or a claim as the matrix sees it: graded, rated against each hypothesis.
+
+    ``ratings`` map hypothesis id to one of :data:`RATINGS`; ``likelihoods`` (hypothesis id to
+    P(E|H)) override ratings where an analyst gave numbers. ``cluster`` names the dependence
+    cluster (items sharing an origin or derived one from another); None means its own.
+    ``credibility`` is the Admiralty information grade 1 (confirmed) .. 6 (cannot be judged).
+    """
+
+    id: str
+    label: str
+    kind: str
+    reliability: str = "F"
+    credibility: int = 6
+    source: str | None = None
+    ratings: Mapping[str, str] = field(default_factory=dict)
+    likelihoods: Mapping[str, float] = field(default_factory=dict)
+    relevance: float = 1.0
+    cluster: str | None = None
+    rationale: Mapping[str, str] = field(default_factory=dict)
+    sha256: str | None = None
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A party's assertion, for narrative tracking.
+
+    ``slots`` may hold ``time_window`` ({"start", "end"} ISO 8601), ``place`` ({"name", "lat",
+    "lon"}), ``means`` and ``agent`` (text). ``supports`` lists the hypotheses it backs;
+    ``evidence`` the evidence ids offered for it (empty: an assertion without support).
+    """
+
+    id: str
+    party: str
+    date: str
+    text: str
+    forum: str = ""
+    supports: tuple[str, ...] = ()
+    slots: Mapping[str, Any] = field(default_factory=dict)
+    evidence: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class EstablishedFacts:
+    """What the evidence has fixed, against which claims are checked.
+
+    ``time_window`` is {"start", "end"} in ISO 8601; ``place`` is {"name", "lat", "lon",
+    "radius_km"}; ``means`` lists accepted descriptions of the means (e.g. "aerial bomb", "sarin").
+    """
+
+    time_window: Mapping[str, str] | None = None
+    place: Mapping[str, Any] | None = None
+    means: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class AnalysisInput:
+    """Everything one analysis of one incident needs."""
+
+    incident: str
+    hypotheses: tuple[Hypothesis, ...]
+    evidence: tuple[Evidence, ...]
+    claims: tuple[Claim, ...] = ()
+    facts: EstablishedFacts = field(default_factory=EstablishedFacts)
+    thresholds: Mapping[str, float] | None = None

@@ -1,0 +1,93 @@
+"""The command line: thin over the packages below it.
+
+Each command family lives in its own module and registers itself on :data:`main`.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import click
+
+from enquiry import __version__
+from enquiry.store import Store, open_store, resolve_home
+
+
+def default_actor() -> str:
+    """The operating-system user, the actor recorded in the ledger unless ``--as`` says else."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return os.environ.get("USER", "unknown")
+
+
+@dataclass
+class App:
+    """What every command needs: where the home is, who is acting, and the store once opened."""
+
+    home: Path
+    actor: str
+    _store: Store | None = field(default=None, repr=False)
+
+    def store(self, *, create: bool = True) -> Store:
+        if self._store is None:
+            try:
+                self._store = open_store(self.home, self.actor, create=create)
+            except FileNotFoundError as exc:
+                raise click.ClickException(str(exc)) from exc
+        return self._store
+
+
+pass_app = click.make_pass_decorator(App)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="enquiry")
+@click.option(
+    "--home",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="ENQUIRY_HOME",
+    default=None,
+    help="Folder holding the database and the vault [env ENQUIRY_HOME; default ./enquiry-data].",
+)
+@click.option(
+    "--as",
+    "actor",
+    default=None,
+    metavar="NAME",
+    help="Who is acting, as recorded in the custody ledger [default: the OS user].",
+)
+@click.pass_context
+def main(ctx: click.Context, home: Path | None, actor: str | None) -> None:
+    """enquiry: preserve evidence, record custody, weigh hypotheses, publish verifiable findings."""
+    ctx.obj = App(home=resolve_home(home), actor=actor or default_actor())
+
+
+def safe(text: str) -> str:
+    """A name as it is safe to print: control characters and undecodable bytes escaped."""
+    out = []
+    for char in text:
+        code = ord(char)
+        if code < 32 or code == 127 or 0xDC80 <= code <= 0xDCFF or 0x80 <= code < 0xA0:
+            out.append(
+                f"\\x{code - 0xDC00:02x}" if code >= 0xDC80 and code <= 0xDCFF else f"\\x{code:02x}"
+            )
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def fail(message: str, code: int = 1) -> None:
+    """Print one line on standard error and stop with ``code``."""
+    click.echo(f"enquiry: {message}", err=True)
+    sys.exit(code)
+
+
+from enquiry.cli import analysis, claims, evidence, media  # noqa: E402
+
+for _module in (evidence, analysis, claims, media):
+    _module.register(main)

@@ -1,0 +1,1 @@
+"""Enrichers: extractors that read stored originals (text, metadata, claims, media hashes)."""

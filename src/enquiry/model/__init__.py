@@ -1,0 +1,1 @@
+"""The domain: evidence kinds as data, field types."""

@@ -1,0 +1,1 @@
+"""Publishing: reports, bundles and exports."""

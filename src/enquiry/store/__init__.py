@@ -1,0 +1,80 @@
+"""Storage: the catalogue database, the vault of originals and the custody ledger."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, select
+from sqlalchemy.orm import Session
+
+from enquiry.store.db import database_url, make_engine, upgrade
+from enquiry.store.ledger import Head, LedgerWriter, utc_now, write_head_file
+from enquiry.store.tables import Case
+from enquiry.store.vault import Vault
+
+DEFAULT_HOME = Path("enquiry-data")
+
+
+def resolve_home(home: str | os.PathLike[str] | None) -> Path:
+    """The home folder: the argument, else ``ENQUIRY_HOME``, else ``./enquiry-data``."""
+    chosen = home or os.environ.get("ENQUIRY_HOME") or DEFAULT_HOME
+    return Path(chosen).expanduser().absolute()
+
+
+@dataclass
+class Store:
+    """One home: its database, its vault and the actor on whose behalf it is used."""
+
+    home: Path
+    engine: Engine
+    vault: Vault
+    actor: str
+
+    def session(self) -> Session:
+        return Session(self.engine, expire_on_commit=False)
+
+    @contextmanager
+    def writing(self) -> Iterator[tuple[Connection, LedgerWriter]]:
+        """A transaction with a ledger writer; commits, then records the head outside the DB."""
+        with self.engine.begin() as connection:
+            writer = LedgerWriter(connection, self.actor)
+            yield connection, writer
+            head = writer.flush()
+        self._note_head(head)
+
+    def _note_head(self, head: Head) -> None:
+        if head.seq:
+            write_head_file(self.home, head)
+
+    def case_id(self, connection: Connection, name: str) -> int | None:
+        return connection.execute(select(Case.id).where(Case.name == name)).scalar()
+
+    def ensure_case(self, connection: Connection, writer: LedgerWriter, name: str) -> int:
+        """The case's id, creating the case (and its ledger event) if it is new."""
+        found = self.case_id(connection, name)
+        if found is not None:
+            return found
+        case_id = connection.execute(
+            Case.__table__.insert().values(name=name, title=name, mandate="", created_at=utc_now())
+        ).inserted_primary_key
+        assert case_id is not None
+        new_id = int(case_id[0])
+        writer.append("created", case_id=new_id, details={"case": name})
+        return new_id
+
+
+def open_store(home: Path, actor: str, *, create: bool = True) -> Store:
+    """Open (and with ``create``, make) the home, migrate its database, and return the store."""
+    if create:
+        home.mkdir(parents=True, exist_ok=True)
+    elif not home.is_dir():
+        raise FileNotFoundError(f"{home}: no enquiry home here (run 'enquiry add' first)")
+    engine = make_engine(database_url(home))
+    upgrade(engine)
+    vault = Vault(home / "vault")
+    vault.ensure()
+    return Store(home=home, engine=engine, vault=vault, actor=actor)

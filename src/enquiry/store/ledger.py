@@ -1,0 +1,209 @@
+"""The custody ledger: an append-only log in which each event carries the hash of the one before.
+
+An event's hash covers its number, time, actor, action, case, item and details, and the previous
+event's hash. Editing any past event changes its hash and breaks the link from the next one;
+deleting one leaves a gap in the numbers. Deleting the newest events is caught by the head: the
+last number and hash are also written to ``ledger.head`` in the home (and can be published
+elsewhere: ``enquiry log --head``), so a database that is shorter than its head is shown to have
+lost events.
+
+The state of every item (its hash, size, kind, fields, metadata, ...) is digested into the event
+that records it, so an edited item row no longer matches the ledger.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, insert, select, update
+
+from enquiry.store.tables import CustodyEvent, Item, LedgerHead
+
+GENESIS = "0" * 64
+
+ACTIONS = (
+    "received",
+    "accessed",
+    "copied",
+    "derived",
+    "enriched",
+    "updated",
+    "analysed",
+    "rated",
+    "exported",
+    "transferred",
+    "revealed",
+    "merged",
+    "created",
+)
+
+STATE_COLUMNS = (
+    "case_id",
+    "kind",
+    "sha256",
+    "size",
+    "media_type",
+    "fields",
+    "meta",
+    "source_id",
+    "credibility",
+    "protected",
+    "derived_from",
+    "transformation",
+    "origin",
+)
+
+
+def canonical(value: Any) -> str:
+    """The one JSON text of ``value`` that every hash in enquiry is computed over."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def utc_now() -> str:
+    """Now, in UTC, as ISO 8601 with microseconds and a 'Z'."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def event_hash(
+    seq: int,
+    at: str,
+    actor: str,
+    action: str,
+    case_id: int | None,
+    item_id: int | None,
+    details: str,
+    prev_hash: str,
+) -> str:
+    """The hash of one event: SHA-256 over the canonical JSON of all its fields."""
+    body = canonical(
+        {
+            "seq": seq,
+            "at": at,
+            "actor": actor,
+            "action": action,
+            "case": case_id,
+            "item": item_id,
+            "details": details,
+            "prev": prev_hash,
+        }
+    )
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def item_state(row: Mapping[str, Any]) -> dict[str, Any]:
+    """The columns of an item row that the ledger vouches for."""
+    return {column: row.get(column) for column in STATE_COLUMNS}
+
+
+def state_digest(row: Mapping[str, Any]) -> str:
+    """The digest of an item's vouched-for state, as recorded in its custody events."""
+    return hashlib.sha256(canonical(item_state(row)).encode("utf-8")).hexdigest()
+
+
+def item_row(item: Item) -> dict[str, Any]:
+    """An ORM item as the mapping :func:`state_digest` expects."""
+    return {column: getattr(item, column) for column in STATE_COLUMNS}
+
+
+@dataclass(frozen=True)
+class Head:
+    """The newest event's number and hash."""
+
+    seq: int
+    hash: str
+
+
+class LedgerWriter:
+    """Appends events inside the caller's transaction.
+
+    Opening a writer updates the single head row first, so a second writer (another process, or
+    another PostgreSQL session) waits until this transaction ends; numbers never collide and the
+    chain never forks.
+    """
+
+    def __init__(self, connection: Connection, actor: str) -> None:
+        self.connection = connection
+        self.actor = actor
+        connection.execute(update(LedgerHead).where(LedgerHead.id == 1).values(seq=LedgerHead.seq))
+        row = connection.execute(select(LedgerHead.seq, LedgerHead.hash)).first()
+        if row is None:
+            connection.execute(insert(LedgerHead).values(id=1, seq=0, hash=GENESIS))
+            self.head = Head(0, GENESIS)
+        else:
+            self.head = Head(row.seq, row.hash)
+        self._rows: list[dict[str, Any]] = []
+
+    def append(
+        self,
+        action: str,
+        *,
+        case_id: int | None = None,
+        item_id: int | None = None,
+        details: Mapping[str, Any] | None = None,
+    ) -> Head:
+        """Add one event (written at :meth:`flush`); return the new head."""
+        if action not in ACTIONS:
+            raise ValueError(f"unknown custody action '{action}'")
+        seq = self.head.seq + 1
+        at = utc_now()
+        text = canonical(dict(details or {}))
+        digest = event_hash(seq, at, self.actor, action, case_id, item_id, text, self.head.hash)
+        self._rows.append(
+            {
+                "seq": seq,
+                "at": at,
+                "actor": self.actor,
+                "action": action,
+                "case_id": case_id,
+                "item_id": item_id,
+                "details": text,
+                "prev_hash": self.head.hash,
+                "hash": digest,
+            }
+        )
+        self.head = Head(seq, digest)
+        return self.head
+
+    def flush(self) -> Head:
+        """Write the pending events and move the head row; the caller commits."""
+        if self._rows:
+            self.connection.execute(insert(CustodyEvent), self._rows)
+            self._rows = []
+            self.connection.execute(
+                update(LedgerHead)
+                .where(LedgerHead.id == 1)
+                .values(seq=self.head.seq, hash=self.head.hash)
+            )
+        return self.head
+
+
+def head_file(home: Path) -> Path:
+    return home / "ledger.head"
+
+
+def write_head_file(home: Path, head: Head) -> None:
+    """Record the head outside the database, atomically (write then rename)."""
+    path = head_file(home)
+    current = read_head_file(home)
+    if current is not None and current.seq > head.seq:
+        return
+    temp = path.with_suffix(f".{os.getpid()}.tmp")
+    temp.write_text(f"{head.seq} {head.hash}\n", encoding="ascii")
+    os.replace(temp, path)
+
+
+def read_head_file(home: Path) -> Head | None:
+    """The head last recorded outside the database, or None if there is none."""
+    path = head_file(home)
+    try:
+        seq_text, digest = path.read_text(encoding="ascii").split()
+        return Head(int(seq_text), digest)
+    except (OSError, ValueError):
+        return None

@@ -1,0 +1,204 @@
+"""The vault: originals stored once, by the SHA-256 of their bytes, and never written again.
+
+A blob's name is its hash, so identical bytes are stored once whatever they were called, and
+any change to a stored byte shows as a name that no longer matches the content. Bytes are hashed
+while they stream from the source into a private temporary file (never whole in memory); the
+file is made read-only and then renamed into place, so a blob either exists complete or not at
+all, even if the process is killed mid-copy.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import os
+import queue
+import stat
+import threading
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+CHUNK = 1 << 20
+HEAD_BYTES = 8192
+
+
+class VaultError(Exception):
+    """A file could not be stored; the message names the problem."""
+
+
+@dataclass(frozen=True)
+class Stored:
+    """What the vault knows of stored bytes: their hash, size, first bytes and whether new."""
+
+    sha256: str
+    size: int
+    head: bytes
+    new: bool
+
+
+def _is_hex_sha256(name: str) -> bool:
+    return len(name) == 64 and all(c in "0123456789abcdef" for c in name)
+
+
+class Vault:
+    """Content-addressed blob storage under ``root`` (``<root>/sha256/ab/cd/<hash>``)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.blobs = root / "sha256"
+        self.tmp = root / "tmp"
+
+    def ensure(self) -> None:
+        """Create the vault's folders."""
+        self.blobs.mkdir(parents=True, exist_ok=True)
+        self.tmp.mkdir(parents=True, exist_ok=True)
+
+    def path(self, sha256: str) -> Path:
+        """Where the blob with this hash lives (whether or not it exists)."""
+        return self.blobs / sha256[:2] / sha256[2:4] / sha256
+
+    def has(self, sha256: str) -> bool:
+        return self.path(sha256).is_file()
+
+    def open(self, sha256: str) -> BinaryIO:
+        """Open a stored blob for reading."""
+        return self.path(sha256).open("rb")
+
+    def put_file(self, source: Path, *, max_size: int | None = None) -> Stored:
+        """Copy ``source`` into the vault, hashing as it streams; return what was stored.
+
+        The copy is compared with the source's size before and after so that a file still being
+        written by someone else is refused rather than stored half-written.
+        """
+        try:
+            handle = source.open("rb")
+        except OSError as exc:
+            raise VaultError(describe_os_error(exc)) from exc
+        with handle:
+            before = os.fstat(handle.fileno())
+            if not stat.S_ISREG(before.st_mode):
+                raise VaultError("not a regular file")
+            if max_size is not None and before.st_size > max_size:
+                raise VaultError(
+                    f"too large: {before.st_size} bytes exceeds the limit of {max_size} bytes"
+                )
+            stored = self._put_stream(handle, max_size=max_size)
+            after = os.fstat(handle.fileno())
+        if (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns) or (
+            stored.size != before.st_size
+        ):
+            raise VaultError("changed while being read; try again when it is complete")
+        return stored
+
+    def put_bytes(self, data: bytes) -> Stored:
+        """Store bytes made by enquiry itself (a derived artefact)."""
+        digest = hashlib.sha256(data).hexdigest()
+        if self.has(digest):
+            return Stored(digest, len(data), data[:HEAD_BYTES], False)
+        temp = self._temp_path()
+        with temp.open("wb") as out:
+            out.write(data)
+        return Stored(digest, len(data), data[:HEAD_BYTES], self._settle(temp, digest))
+
+    def _temp_path(self) -> Path:
+        return self.tmp / f"{uuid.uuid4().hex}.part"
+
+    def _put_stream(self, handle: BinaryIO, *, max_size: int | None) -> Stored:
+        # Hashing and writing run on two cores: hashlib and file writes both release the GIL,
+        # so a writer thread keeps the copy from costing more than the hash alone.
+        digest = hashlib.sha256()
+        temp = self._temp_path()
+        pending: queue.Queue[bytes | None] = queue.Queue(maxsize=8)
+        failure: list[BaseException] = []
+
+        def write_all(out: BinaryIO) -> None:
+            try:
+                while (chunk := pending.get()) is not None:
+                    out.write(chunk)
+            except BaseException as exc:  # surfaced in the caller's thread below
+                failure.append(exc)
+                while pending.get() is not None:
+                    pass
+
+        size = 0
+        head = b""
+        try:
+            with temp.open("wb") as out:
+                writer = threading.Thread(target=write_all, args=(out,), daemon=True)
+                writer.start()
+                try:
+                    while chunk := handle.read(CHUNK):
+                        if not head:
+                            head = chunk[:HEAD_BYTES]
+                        size += len(chunk)
+                        if max_size is not None and size > max_size:
+                            raise VaultError(
+                                f"too large: more than the limit of {max_size} bytes"
+                            )
+                        digest.update(chunk)
+                        pending.put(chunk)
+                finally:
+                    pending.put(None)
+                    writer.join()
+                if failure:
+                    raise VaultError(f"cannot write to the vault: {failure[0]}")
+            sha = digest.hexdigest()
+            return Stored(sha, size, head, self._settle(temp, sha))
+        except BaseException:
+            temp.unlink(missing_ok=True)
+            raise
+
+    def _settle(self, temp: Path, sha256: str) -> bool:
+        """Move a finished temporary file to its address; False if the blob was there already."""
+        final = self.path(sha256)
+        if final.exists():
+            temp.unlink(missing_ok=True)
+            return False
+        final.parent.mkdir(parents=True, exist_ok=True)
+        os.chmod(temp, 0o444)
+        os.replace(temp, final)
+        return True
+
+    def rehash(self, sha256: str) -> str:
+        """Hash a stored blob again, from disk."""
+        digest = hashlib.sha256()
+        with self.open(sha256) as handle:
+            while chunk := handle.read(CHUNK):
+                digest.update(chunk)
+        return digest.hexdigest()
+
+    def iter_hashes(self) -> Iterator[str]:
+        """Every blob's name (hash) in the vault."""
+        if not self.blobs.is_dir():
+            return
+        for path in self.blobs.glob("*/*/*"):
+            if _is_hex_sha256(path.name):
+                yield path.name
+
+    def clean_temp(self) -> int:
+        """Remove temporary files left by an interrupted intake; return how many."""
+        count = 0
+        if self.tmp.is_dir():
+            for path in self.tmp.glob("*.part"):
+                path.unlink(missing_ok=True)
+                count += 1
+        return count
+
+
+_REASONS = {
+    errno.ELOOP: "symbolic link loop",
+    errno.ENOENT: "does not exist (or is a broken symbolic link)",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "operation not permitted",
+    errno.EISDIR: "is a directory",
+    errno.EIO: "input/output error while reading",
+    errno.ENAMETOOLONG: "name too long",
+}
+
+
+def describe_os_error(exc: OSError) -> str:
+    """A short, user-facing reason for an operating-system error."""
+    return _REASONS.get(exc.errno or 0, exc.strerror or str(exc))
