@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from enquiry import __version__
+from enquiry.intake.walk import printable as safe
 from enquiry.store import Store, open_store, resolve_home
 
 
@@ -65,20 +66,6 @@ pass_app = click.make_pass_decorator(App)
 def main(ctx: click.Context, home: Path | None, actor: str | None) -> None:
     """enquiry: preserve evidence, record custody, weigh hypotheses, publish verifiable findings."""
     ctx.obj = App(home=resolve_home(home), actor=actor or default_actor())
-
-
-def safe(text: str) -> str:
-    """A name as it is safe to print: control characters and undecodable bytes escaped."""
-    out = []
-    for char in text:
-        code = ord(char)
-        if code < 32 or code == 127 or 0xDC80 <= code <= 0xDCFF or 0x80 <= code < 0xA0:
-            out.append(
-                f"\\x{code - 0xDC00:02x}" if code >= 0xDC80 and code <= 0xDCFF else f"\\x{code:02x}"
-            )
-        else:
-            out.append(char)
-    return "".join(out)
 
 
 def fail(message: str, code: int = 1) -> None:

@@ -1,7 +1,326 @@
-"""Commands of the evidence family."""
+"""Commands for evidence: add, case list, item show, log, verify, kinds."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
 
 import click
+from sqlalchemy import func, select
+
+from enquiry.cli import App, fail, pass_app, safe
+from enquiry.enrich import default_extractors
+from enquiry.intake.pipeline import IntakeError, IntakeOptions, IntakeReport, add_paths
+from enquiry.model.kinds import KindError, all_kinds, get_kind
+from enquiry.store.ledger import read_head_file
+from enquiry.store.tables import Case, CustodyEvent, Item, ItemOrigin, ItemText, Source
+from enquiry.store.verify import verify
+
+SIZE_UNITS = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3, "T": 1024**4}
+
+
+def parse_size(text: str) -> int:
+    """'500M', '2G', '1048576' → bytes."""
+    value = text.strip().upper().removesuffix("B").removesuffix("I")
+    unit = value[-1:] if value[-1:] in SIZE_UNITS and not value[-1:].isdigit() else ""
+    number = value[: -len(unit)] if unit else value
+    try:
+        return int(float(number) * SIZE_UNITS[unit])
+    except ValueError:
+        raise click.BadParameter(f"'{text}' is not a size such as 500M or 2G") from None
+
+
+def _field_pairs(pairs: tuple[str, ...]) -> dict[str, str]:
+    fields: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise click.BadParameter(f"'{pair}' is not key=value", param_hint="--field")
+        fields[key.strip()] = value
+    return fields
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--case", "case_name", required=True, help="Case to add to (created if new).")
+@click.option("--kind", default=None, help="Evidence kind (default: detected from content).")
+@click.option("--source", default=None, help="Where the files came from (a source of the case).")
+@click.option("--field", "field_pairs", multiple=True, metavar="KEY=VALUE", help="A field of the kind; repeatable.")
+@click.option("--max-size", default=None, metavar="SIZE", help="Refuse files larger than this (e.g. 20G).")
+@click.option("--jobs", "-j", default=0, type=click.IntRange(min=0), help="Worker processes (default: one per core).")
+@click.option("--json", "as_json", is_flag=True, help="Print each file's result as JSON.")
+@pass_app
+def add(
+    app: App,
+    paths: tuple[Path, ...],
+    case_name: str,
+    kind: str | None,
+    source: str | None,
+    field_pairs: tuple[str, ...],
+    max_size: str | None,
+    jobs: int,
+    as_json: bool,
+) -> None:
+    """Take files and folders in as evidence: stored once by hash, every receipt in the ledger.
+
+    Exit status: 0 when every file was stored cleanly, 1 when any file was rejected or had a
+    problem (each named on one line), 130 when interrupted (committed files stay; re-run to
+    finish).
+    """
+    options = IntakeOptions(
+        case=case_name,
+        kind=kind,
+        source=source,
+        fields=_field_pairs(field_pairs),
+        max_size=parse_size(max_size) if max_size else None,
+        jobs=jobs,
+    )
+    store = app.store()
+
+    def problem(line: str) -> None:
+        click.echo(f"enquiry: {safe(line)}", err=True)
+
+    try:
+        report = add_paths(store, list(paths), options, default_extractors(), on_problem=problem)
+    except IntakeError as exc:
+        fail(str(exc), 2)
+        return
+    except KeyboardInterrupt as exc:
+        partial: IntakeReport = getattr(exc, "report", IntakeReport())
+        click.echo(
+            f"enquiry: interrupted; committed so far: {partial.summary()}. Run the same command"
+            " again to complete the rest.",
+            err=True,
+        )
+        sys.exit(130)
+    if as_json:
+        click.echo(json.dumps([r.__dict__ for r in report.results], indent=2))
+    click.echo(f"case '{case_name}': {report.summary()}")
+    sys.exit(1 if report.failed else 0)
+
+
+@click.group()
+def case() -> None:
+    """Cases (investigations)."""
+
+
+@case.command("list")
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def case_list(app: App, as_json: bool) -> None:
+    """List the cases with their item counts."""
+    store = app.store()
+    with store.session() as session:
+        rows = session.execute(
+            select(Case.name, Case.created_at, func.count(Item.id))
+            .outerjoin(Item, Item.case_id == Case.id)
+            .group_by(Case.id)
+            .order_by(Case.name)
+        ).all()
+    if as_json:
+        click.echo(json.dumps([{"name": n, "created_at": c, "items": k} for n, c, k in rows], indent=2))
+        return
+    if not rows:
+        click.echo("no cases yet (enquiry add PATH --case NAME creates one)")
+    for name, created, count in rows:
+        click.echo(f"{name}\t{count} items\tcreated {created}")
+
+
+def _find_item(session: Any, ref: str) -> Item:
+    item = None
+    if ref.isdigit():
+        item = session.get(Item, int(ref))
+    elif len(ref) >= 8 and all(c in "0123456789abcdef" for c in ref.lower()):
+        matches = session.scalars(select(Item).where(Item.sha256.startswith(ref.lower())).limit(2)).all()
+        if len(matches) > 1:
+            fail(f"item '{ref}': several items have a hash starting so; give more characters")
+        item = matches[0] if matches else None
+    if item is None:
+        fail(f"item '{ref}': no such item (give its number or the start of its SHA-256)")
+    assert item is not None
+    return item
+
+
+def _redacted_fields(item: Item, reveal: bool) -> tuple[dict[str, Any], list[str]]:
+    try:
+        identifying = get_kind(item.kind).identifying_fields() if item.protected else ()
+    except KindError:
+        identifying = ()
+    fields = dict(item.fields)
+    withheld = [name for name in identifying if name in fields]
+    if not reveal:
+        for name in withheld:
+            fields[name] = "[withheld: protected witness identity]"
+    return fields, withheld
+
+
+@click.group()
+def item() -> None:
+    """Items of evidence."""
+
+
+@item.command("show")
+@click.argument("ref")
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--text", "with_text", is_flag=True, help="Include the extracted text.")
+@click.option("--reveal", is_flag=True, help="Show protected identities (recorded in the ledger).")
+@pass_app
+def item_show(app: App, ref: str, as_json: bool, with_text: bool, reveal: bool) -> None:
+    """Show one item: hashes, kind, fields, metadata, provenance and custody."""
+    store = app.store()
+    with store.session() as session:
+        found = _find_item(session, ref)
+        fields, withheld = _redacted_fields(found, reveal)
+        case_name = session.get(Case, found.case_id).name  # type: ignore[union-attr]
+        source = session.get(Source, found.source_id).name if found.source_id else None  # type: ignore[union-attr]
+        origins = session.scalars(select(ItemOrigin.path).where(ItemOrigin.item_id == found.id)).all()
+        events = session.execute(
+            select(CustodyEvent.seq, CustodyEvent.at, CustodyEvent.actor, CustodyEvent.action)
+            .where(CustodyEvent.item_id == found.id)
+            .order_by(CustodyEvent.seq)
+        ).all()
+        texts = session.execute(select(ItemText.extractor, ItemText.text).where(ItemText.item_id == found.id)).all()
+    if reveal and withheld:
+        with store.writing() as (_connection, writer):
+            writer.append("revealed", case_id=found.case_id, item_id=found.id, details={"fields": withheld})
+    data = {
+        "id": found.id,
+        "case": case_name,
+        "kind": found.kind,
+        "sha256": found.sha256,
+        "size": found.size,
+        "media_type": found.media_type,
+        "name": found.original_name,
+        "fields": fields,
+        "metadata": found.meta,
+        "source": source,
+        "protected": found.protected,
+        "derived_from": found.derived_from,
+        "transformation": found.transformation,
+        "origins": list(origins),
+        "custody": [{"seq": s, "at": a, "actor": w, "action": x} for s, a, w, x in events],
+    }
+    if with_text:
+        data["text"] = {extractor: text for extractor, text in texts}
+    if as_json:
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    click.echo(f"item {found.id}  {found.kind}  {safe(found.original_name)}")
+    for key in ("case", "sha256", "size", "media_type", "source", "protected", "derived_from"):
+        click.echo(f"  {key:<13}{data[key]}")
+    for key, value in fields.items():
+        click.echo(f"  {key:<13}{value}")
+    for name, values in found.meta.items():
+        click.echo(f"  [{name}] " + json.dumps(values, ensure_ascii=False)[:300])
+    for path in origins:
+        click.echo(f"  from         {safe(path)}")
+    for seq, at, actor, action in events:
+        click.echo(f"  #{seq:<6} {at}  {action:<10} by {actor}")
+    if with_text:
+        for extractor, text in texts:
+            click.echo(f"--- {extractor} ---\n{text}")
+
+
+@click.command("log")
+@click.option("--item", "item_ref", default=None, help="Only this item's events.")
+@click.option("--case", "case_name", default=None, help="Only this case's events.")
+@click.option("--limit", default=0, type=click.IntRange(min=0), help="Only the newest N events.")
+@click.option("--head", "head_only", is_flag=True, help="Print only the head (to publish elsewhere).")
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def log(app: App, item_ref: str | None, case_name: str | None, limit: int, head_only: bool, as_json: bool) -> None:
+    """The custody and audit log, oldest first."""
+    store = app.store()
+    if head_only:
+        head = read_head_file(store.home)
+        click.echo(f"{head.seq} {head.hash}" if head else "0 (empty ledger)")
+        return
+    query = select(CustodyEvent)
+    with store.session() as session:
+        if item_ref:
+            query = query.where(CustodyEvent.item_id == _find_item(session, item_ref).id)
+        if case_name:
+            case_id = session.scalar(select(Case.id).where(Case.name == case_name))
+            if case_id is None:
+                fail(f"case '{case_name}': no such case")
+            query = query.where(CustodyEvent.case_id == case_id)
+        if limit:
+            query = query.order_by(CustodyEvent.seq.desc()).limit(limit)
+        events = sorted(session.scalars(query).all(), key=lambda e: e.seq)
+    if as_json:
+        rows = [
+            {"seq": e.seq, "at": e.at, "actor": e.actor, "action": e.action, "case": e.case_id,
+             "item": e.item_id, "details": json.loads(e.details), "prev_hash": e.prev_hash, "hash": e.hash}
+            for e in events
+        ]
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    for e in events:
+        target = f"item {e.item_id}" if e.item_id is not None else f"case {e.case_id}"
+        click.echo(f"#{e.seq:<6} {e.at}  {e.action:<10} {target:<11} by {e.actor}  {e.hash[:12]}  {safe(e.details)[:120]}")
+
+
+@click.command("verify")
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def verify_command(app: App, as_json: bool) -> None:
+    """Re-hash every blob, re-walk the ledger chain, compare every item with it.
+
+    Exit 0 when intact; 1 with one line per failure otherwise.
+    """
+    from tqdm import tqdm
+
+    store = app.store(create=False)
+    with tqdm(desc="verifying blobs", unit="blob", disable=None, leave=False) as bar:
+        report = verify(store, progress=bar.update)
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
+    else:
+        for line in report.failures:
+            click.echo(f"FAIL {safe(line)}")
+        for line in report.notes:
+            click.echo(f"note {line}")
+        state = "intact" if report.intact else f"NOT intact: {len(report.failures)} failure(s)"
+        click.echo(
+            f"{report.events} events, {report.items} items, {report.blobs} blobs checked; "
+            f"head {report.head[0]} {report.head[1][:16]}; {state}"
+        )
+    sys.exit(0 if report.intact else 1)
+
+
+@click.group()
+def kinds() -> None:
+    """Evidence kinds and their fields."""
+
+
+@kinds.command("list")
+def kinds_list() -> None:
+    """List the evidence kinds."""
+    for kind in all_kinds().values():
+        click.echo(f"{kind.name:<22}{kind.label}")
+
+
+@kinds.command("show")
+@click.argument("name")
+def kinds_show(name: str) -> None:
+    """Show a kind's fields and their types."""
+    try:
+        kind = get_kind(name)
+    except KindError as exc:
+        fail(str(exc), 2)
+        return
+    click.echo(f"{kind.name}: {kind.label}\n{kind.description}\n")
+    for spec in kind.fields:
+        extra = " (required)" if spec.required else ""
+        extra += " (identifying: withheld when protected)" if spec.identifying else ""
+        choices = f" one of {', '.join(spec.choices)}" if spec.choices else ""
+        click.echo(f"  {spec.name:<22}{spec.type}{choices}{extra}  {spec.help}")
 
 
 def register(main: click.Group) -> None:
-    """Add this family's commands to the main group."""
+    """Add the evidence commands to the main group."""
+    for command in (add, case, item, log, verify_command, kinds):
+        main.add_command(command)
+

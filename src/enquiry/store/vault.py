@@ -104,7 +104,9 @@ class Vault:
         return Stored(digest, len(data), data[:HEAD_BYTES], self._settle(temp, digest))
 
     def _temp_path(self) -> Path:
-        return self.tmp / f"{uuid.uuid4().hex}.part"
+        # The writer's process id is in the name so that a later run can tell the leftovers of
+        # a killed intake from the files of one still running.
+        return self.tmp / f"{os.getpid()}-{uuid.uuid4().hex}.part"
 
     def _put_stream(self, handle: BinaryIO, *, max_size: int | None) -> Stored:
         # Hashing and writing run on two cores: hashlib and file writes both release the GIL,
@@ -179,13 +181,26 @@ class Vault:
                 yield path.name
 
     def clean_temp(self) -> int:
-        """Remove temporary files left by an interrupted intake; return how many."""
+        """Remove temporary files left by killed intakes (their process is gone)."""
         count = 0
         if self.tmp.is_dir():
             for path in self.tmp.glob("*.part"):
+                pid_text = path.name.split("-", 1)[0]
+                if pid_text.isdigit() and _alive(int(pid_text)):
+                    continue
                 path.unlink(missing_ok=True)
                 count += 1
         return count
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 _REASONS = {

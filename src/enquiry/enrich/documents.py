@@ -1,0 +1,170 @@
+"""Text out of documents: plain text (with its encoding found), HTML (trafilatura) and PDF.
+
+The extracted text is a derived artefact: it records the extractor, and the original stays as
+it came. Text that is not valid UTF-8 is still read (as UTF-16 with a BOM, or as Windows-1252,
+which can decode any byte) and the problem is reported, because an investigator must see the
+words and know they may be garbled.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from enquiry.intake.extract import Extraction
+
+MAX_TEXT_BYTES = 64 * 1024 * 1024
+MAX_PDF_PAGES = 5000
+MAX_ZIP_RATIO = 100
+MAX_ZIP_TOTAL = 2 * 1024 * 1024 * 1024
+
+TEXT_TYPES = {"text/plain", "text/markdown", "text/csv", "application/json", "application/xml"}
+HTML_TYPES = {"text/html", "application/xhtml+xml"}
+OFFICE_PREFIX = "application/vnd.openxmlformats-officedocument"
+
+
+def decode_text(data: bytes) -> tuple[str, str, str | None]:
+    """Decode bytes as text: (text, encoding used, problem or None)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), "utf-16", None
+        except UnicodeDecodeError as exc:
+            return (
+                data.decode("utf-16", errors="replace"),
+                "utf-16",
+                f"not valid UTF-16 at byte {exc.start}; unreadable characters replaced",
+            )
+    try:
+        return data.decode("utf-8"), "utf-8", None
+    except UnicodeDecodeError as exc:
+        position = exc.start
+    text = data.decode("cp1252", errors="replace")
+    return (
+        text,
+        "cp1252",
+        f"not valid UTF-8 (first bad byte at offset {position}); read as Windows-1252",
+    )
+
+
+def _read_limited(path: Path) -> tuple[bytes, bool]:
+    with path.open("rb") as handle:
+        data = handle.read(MAX_TEXT_BYTES + 1)
+    return data[:MAX_TEXT_BYTES], len(data) > MAX_TEXT_BYTES
+
+
+class DocumentText:
+    """Text and basic metadata of text, HTML, PDF and office files."""
+
+    name = "text"
+    version = "1"
+
+    def accepts(self, media_type: str, kind: str) -> bool:
+        return (
+            media_type in TEXT_TYPES
+            or media_type in HTML_TYPES
+            or media_type == "application/pdf"
+            or media_type.startswith(OFFICE_PREFIX)
+            or media_type in ("application/zip", "application/atom+xml")
+        )
+
+    def extract(self, path: Path, media_type: str) -> Extraction:
+        if media_type == "application/pdf":
+            return _pdf(path)
+        if media_type.startswith(OFFICE_PREFIX) or media_type == "application/zip":
+            return _zip_guard(path)
+        data, cut = _read_limited(path)
+        text, encoding, problem = decode_text(data)
+        found = Extraction(metadata={"encoding": encoding})
+        if problem:
+            found.problems.append(problem)
+        if cut:
+            found.problems.append(f"text longer than {MAX_TEXT_BYTES} bytes; only the start read")
+        if media_type in HTML_TYPES:
+            return _html(text, found)
+        found.text = text
+        found.metadata["chars"] = len(text)
+        return found
+
+
+def _html(html: str, found: Extraction) -> Extraction:
+    import trafilatura
+
+    document = trafilatura.bare_extraction(
+        html, with_metadata=True, include_comments=False, as_dict=True
+    )
+    if not isinstance(document, dict) or not document.get("text"):
+        found.problems.append("HTML page has no readable main text")
+        found.text = ""
+        return found
+    found.text = str(document["text"])
+    for key in ("title", "author", "date", "sitename", "hostname", "url", "description"):
+        value = document.get(key)
+        if value:
+            found.metadata[key] = str(value)
+    found.metadata["chars"] = len(found.text)
+    return found
+
+
+def _pdf(path: Path) -> Extraction:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    found = Extraction()
+    try:
+        reader = PdfReader(str(path), strict=False)
+        if reader.is_encrypted:
+            found.problems.append("PDF is encrypted; text not extracted")
+            return found
+        pages = reader.pages
+        count = len(pages)
+        found.metadata["pages"] = count
+        info: dict[str, Any] = {}
+        for key, value in (reader.metadata or {}).items():
+            info[str(key).lstrip("/").lower()] = str(value)[:500]
+        for key in ("title", "author", "producer", "creator", "creationdate", "moddate"):
+            if key in info:
+                found.metadata[key] = info[key]
+        texts = []
+        for number, page in enumerate(pages):
+            if number >= MAX_PDF_PAGES:
+                found.problems.append(f"more than {MAX_PDF_PAGES} pages; the rest not read")
+                break
+            texts.append(page.extract_text() or "")
+        found.text = "\n\f".join(texts)
+        found.metadata["chars"] = len(found.text)
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError) as exc:
+        found.problems.append(f"PDF is damaged or truncated ({type(exc).__name__}: {exc})"[:300])
+    if not _pdf_complete(path):
+        found.problems.append("PDF has no end-of-file marker (truncated?)")
+    return found
+
+
+def _pdf_complete(path: Path) -> bool:
+    with path.open("rb") as handle:
+        handle.seek(0, 2)
+        size = handle.tell()
+        handle.seek(max(0, size - 2048))
+        return b"%%EOF" in handle.read()
+
+
+def _zip_guard(path: Path) -> Extraction:
+    """Look inside a zip container (office files) without unpacking it: refuse bombs."""
+    found = Extraction()
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+            total = sum(info.file_size for info in infos)
+            packed = sum(info.compress_size for info in infos) or 1
+            found.metadata["entries"] = len(infos)
+            found.metadata["unpacked_bytes"] = total
+            if total > MAX_ZIP_TOTAL or total / packed > MAX_ZIP_RATIO:
+                found.problems.append(
+                    f"decompression bomb suspected: {packed} bytes unpack to {total}; not unpacked"
+                )
+                found.metadata["hostile"] = "decompression bomb"
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        found.problems.append(f"damaged or truncated zip container ({exc})"[:300])
+    return found

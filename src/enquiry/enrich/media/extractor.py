@@ -1,0 +1,79 @@
+"""The intake extractor that PDQ-hashes photos, satellite images and video frames.
+
+It follows :class:`enquiry.intake.extract.Extractor`: it reads the vault copy and returns hash
+entries, which intake stores as derived records (table ``media_hashes``) of the item; the
+original is never touched. ``enquiry media hash`` reuses :func:`hash_file` for items already in
+the store.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import av
+
+from enquiry.enrich.media.frames import SAMPLE_EVERY_S, sample_frames
+from enquiry.enrich.media.pdq import ALGORITHM, MIRROR, VERSION, hash_image_file, hash_rgb
+from enquiry.intake.extract import Extraction
+
+VIDEO_KINDS = ("video",)
+IMAGE_KINDS = ("photo", "satellite_image")
+
+
+def is_video(media_type: str) -> bool:
+    """Whether a media type is a moving picture (animated GIFs are hashed as their first image)."""
+    return media_type.startswith("video/")
+
+
+def is_image(media_type: str) -> bool:
+    """Whether a media type is a still picture that Pillow can decode."""
+    return media_type.startswith("image/") and media_type != "image/svg+xml"
+
+
+def hash_video_file(path: Path, every_s: float = SAMPLE_EVERY_S) -> list[dict[str, Any]]:
+    """Hash entries for the sampled frames of a video (see :func:`~.frames.sample_frames`), each
+    with its time in seconds; ``data`` keeps the keyframe flag and the mirrored frame's hash."""
+    entries: list[dict[str, Any]] = []
+    for frame in sample_frames(path, every_s=every_s):
+        value, quality, variants = hash_rgb(frame.rgb)
+        entries.append({
+            "algorithm": ALGORITHM,
+            "t": frame.t,
+            "hash": value,
+            "quality": quality,
+            "data": {"keyframe": frame.keyframe, "mirror": variants[MIRROR]},
+        })
+    return entries
+
+
+def hash_file(path: Path, media_type: str) -> tuple[list[dict[str, Any]], list[str]]:
+    """(hash entries, problems) for one file; unreadable content is a problem, not an error."""
+    try:
+        if is_video(media_type):
+            entries = hash_video_file(path)
+            if not entries:
+                return [], ["video: no frame could be decoded"]
+            for entry in entries:
+                entry["data"]["version"] = VERSION
+            return entries, []
+        if is_image(media_type):
+            return [hash_image_file(path)], []
+    except (OSError, ValueError, SyntaxError, av.FFmpegError) as exc:
+        kind = "video" if is_video(media_type) else "image"
+        return [], [f"{kind}: cannot be decoded for hashing ({exc.__class__.__name__}: {exc})"]
+    return [], []
+
+
+class PdqExtractor:
+    """PDQ hashes for photos, satellite images and videos (keyframes + ≤ 1 frame per second)."""
+
+    name = "pdq"
+
+    def accepts(self, media_type: str, kind: str) -> bool:
+        return is_video(media_type) or is_image(media_type) or kind in VIDEO_KINDS + IMAGE_KINDS
+
+    def extract(self, path: Path, media_type: str) -> Extraction:
+        hashes, problems = hash_file(path, media_type)
+        metadata: dict[str, Any] = {"algorithm": VERSION, "count": len(hashes)} if hashes else {}
+        return Extraction(metadata=metadata, problems=problems, hashes=hashes)

@@ -1,0 +1,1 @@
+"""Claims from text: who said what, when — attribution, dates, actors, embeddings, stance."""

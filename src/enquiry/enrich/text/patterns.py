@@ -1,0 +1,78 @@
+"""Dependency paths between a cue and its source or content, learnt from annotated text.
+
+A path is the list of arcs walked in the parse from the cue's head token to the other span's
+head token: ``^ccomp`` climbs from a token to its head over a ``ccomp`` arc, ``nsubj`` descends
+to a child over an ``nsubj`` arc. The extractor replays the paths seen most often in training.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from spacy.tokens import Doc, Token
+
+MAX_PATH = 3
+
+
+def key_of(token: Token) -> str:
+    """The lexicon key of a cue token: its lower-cased lemma and coarse part of speech."""
+    return f"{token.lemma_.lower()}/{token.pos_}"
+
+
+def _depth(token: Token) -> int:
+    depth = 0
+    while token.head.i != token.i:
+        token = token.head
+        depth += 1
+    return depth
+
+
+def span_head(doc: Doc, start: int, end: int) -> Token | None:
+    """The highest token of the parse inside the character range ``start``–``end``."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return None
+    words = [token for token in span if not token.is_punct and not token.is_space] or list(span)
+    return min(words, key=lambda token: (_depth(token), token.i))
+
+
+def path_between(origin: Token, target: Token) -> str | None:
+    """The arcs from ``origin`` to ``target`` as ``"^ccomp/nsubj"``, or None if too long."""
+    ups: list[Token] = [origin]
+    while ups[-1].head.i != ups[-1].i:
+        ups.append(ups[-1].head)
+    downs: list[Token] = [target]
+    index_of = {token.i: n for n, token in enumerate(ups)}
+    while downs[-1].i not in index_of:
+        if downs[-1].head.i == downs[-1].i:
+            return None
+        downs.append(downs[-1].head)
+    meet = index_of[downs[-1].i]
+    steps = [f"^{token.dep_}" for token in ups[:meet]]
+    steps += [token.dep_ for token in reversed(downs[:-1])]
+    if not steps or len(steps) > MAX_PATH:
+        return None
+    return "/".join(steps)
+
+
+def follow(origin: Token, path: str) -> list[Token]:
+    """Every token reached from ``origin`` by walking ``path``."""
+    current = [origin]
+    for step in path.split("/"):
+        reached: list[Token] = []
+        for token in current:
+            if step.startswith("^"):
+                if token.dep_ == step[1:] and token.head.i != token.i:
+                    reached.append(token.head)
+            else:
+                reached.extend(child for child in token.children if child.dep_ == step)
+        current = reached
+        if not current:
+            break
+    return current
+
+
+def tokens_between(tokens: Iterable[Token]) -> tuple[int, int]:
+    """The character range covering ``tokens``."""
+    listed = list(tokens)
+    return listed[0].idx, max(token.idx + len(token.text) for token in listed)

@@ -1,0 +1,99 @@
+"""Video metadata through PyAV: container, duration, streams and codecs, creation time.
+
+The container is opened, never decoded in full; a file PyAV cannot open, or whose streams
+end well before the duration the container declares, is reported as damaged or truncated.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from enquiry.intake.extract import Extraction
+
+CREATION_KEYS = ("creation_time", "com.apple.quicktime.creationdate", "date")
+
+
+class VideoMetadata:
+    """Container-level facts of video (and audio) files."""
+
+    name = "video"
+    version = "1"
+
+    def accepts(self, media_type: str, kind: str) -> bool:
+        return media_type.startswith(("video/", "audio/"))
+
+    def extract(self, path: Path, media_type: str) -> Extraction:
+        import av
+
+        found = Extraction()
+        meta = found.metadata
+        try:
+            container = av.open(str(path), metadata_errors="replace")
+        except (av.error.FFmpegError, OSError, ValueError, UnicodeDecodeError) as exc:
+            found.problems.append(f"video cannot be opened: damaged, truncated or not a video ({exc})"[:300])
+            return found
+        with container:
+            meta["format"] = container.format.name
+            if container.duration is not None:
+                meta["duration_s"] = round(container.duration / 1_000_000, 3)
+            tags = {str(k): str(v) for k, v in (container.metadata or {}).items()}
+            for key in CREATION_KEYS:
+                if tags.get(key):
+                    meta["creation_time"] = tags[key]
+                    break
+            for key in ("encoder", "location", "com.apple.quicktime.location.ISO6709",
+                        "com.apple.quicktime.make", "com.apple.quicktime.model"):
+                if tags.get(key):
+                    meta[key.split(".")[-1].lower()] = tags[key][:200]
+            streams: list[dict[str, Any]] = []
+            for stream in container.streams:
+                entry: dict[str, Any] = {"type": stream.type}
+                codec = stream.codec_context
+                if codec is not None:
+                    entry["codec"] = codec.name
+                if stream.type == "video":
+                    entry["width"] = codec.width
+                    entry["height"] = codec.height
+                    rate = stream.average_rate or stream.guessed_rate
+                    if rate:
+                        entry["fps"] = round(float(rate), 3)
+                    if stream.frames:
+                        entry["frames"] = stream.frames
+                elif stream.type == "audio":
+                    entry["sample_rate"] = codec.sample_rate
+                    entry["channels"] = codec.channels
+                if stream.duration is not None and stream.time_base is not None:
+                    entry["duration_s"] = round(float(stream.duration * stream.time_base), 3)
+                streams.append(entry)
+            meta["streams"] = streams
+            if not any(s["type"] == "video" for s in streams) and media_type.startswith("video/"):
+                found.problems.append("no video stream in the container")
+            truncated = _truncated(container)
+            if truncated:
+                found.problems.append(truncated)
+                meta["truncated"] = True
+        return found
+
+
+def _truncated(container: Any) -> str | None:
+    """Decode nothing; read packets of the first video stream to its end, cheaply."""
+    import av
+
+    video = next((s for s in container.streams if s.type == "video"), None)
+    if video is None or container.duration is None:
+        return None
+    last = None
+    try:
+        for packet in container.demux(video):
+            if packet.pts is not None:
+                last = packet.pts
+    except (av.error.FFmpegError, ValueError) as exc:
+        return f"video is damaged or truncated: demuxing failed ({exc})"[:300]
+    if last is None:
+        return "video is truncated: no frames in the container"
+    declared = container.duration / 1_000_000
+    reached = float((last - (video.start_time or 0)) * video.time_base)
+    if declared > 2 and reached < declared * 0.9 - 1:
+        return f"video is truncated: frames end at {reached:.1f}s of a declared {declared:.1f}s"
+    return None

@@ -1,0 +1,596 @@
+"""Intake: files in, items out — each original stored once, each handling in the ledger.
+
+The work is split so that it is both fast and safe to interrupt:
+
+* preparing a file (sniff its type, validate its fields, stream it into the vault, run the
+  extractors on the stored copy) needs no database and runs in worker processes;
+* writing (item rows, origins, texts, hashes and their custody events) happens in the main
+  process in batches, each one transaction. A batch is either entirely in the catalogue and the
+  ledger or not at all; a blob stored by a batch that never committed is only an unreferenced
+  file, and a re-run finds its bytes already there.
+
+Re-running the same command is idempotent: a path already taken in with the same size and
+modification time is skipped without reading it, and bytes already in the case are recorded as
+received again only when they come from a new path.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import signal
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, insert, select
+
+from enquiry.intake.extract import Extraction, Extractor
+from enquiry.intake.sniff import name_mismatch, sniff
+from enquiry.intake.walk import Entry, name_problem, printable, walk
+from enquiry.model.kinds import Kind, KindError, all_kinds, get_kind
+from enquiry.model.types import FieldError
+from enquiry.store import Store
+from enquiry.store.ledger import LedgerWriter, state_digest, utc_now
+from enquiry.store.tables import Item, ItemOrigin, ItemText, MediaHash, Source
+from enquiry.store.vault import HEAD_BYTES, Vault, VaultError, describe_os_error
+
+BATCH_FILES = 500
+BATCH_SECONDS = 1.0
+
+
+class IntakeError(Exception):
+    """A problem with the request as a whole (unknown kind, bad field), before any file."""
+
+
+@dataclass(frozen=True)
+class IntakeOptions:
+    """What the user asked for: the case, and optionally kind, source and field values."""
+
+    case: str
+    kind: str | None = None
+    source: str | None = None
+    fields: Mapping[str, Any] = field(default_factory=dict)
+    max_size: int | None = None
+    progress: bool = True
+    jobs: int = 0
+    derived_from: int | None = None
+    transformation: Mapping[str, Any] | None = None
+    key: str | None = None
+
+
+@dataclass
+class FileResult:
+    """What became of one path."""
+
+    path: str
+    status: str
+    item_id: int | None = None
+    sha256: str | None = None
+    kind: str | None = None
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass
+class IntakeReport:
+    """The outcome of one intake: every path's result; ``interrupted`` if it was stopped."""
+
+    results: list[FileResult] = field(default_factory=list)
+    interrupted: bool = False
+
+    def count(self, status: str) -> int:
+        return sum(1 for r in self.results if r.status == status)
+
+    @property
+    def problems(self) -> list[str]:
+        """One line per file that had any problem."""
+        return [f"{r.path}: {'; '.join(r.problems)}" for r in self.results if r.problems]
+
+    @property
+    def failed(self) -> bool:
+        return self.interrupted or any(r.problems for r in self.results)
+
+    def summary(self) -> str:
+        parts = [
+            f"{self.count('stored')} stored",
+            f"{self.count('duplicate')} already in the case (new path recorded)",
+            f"{self.count('unchanged')} unchanged",
+            f"{self.count('rejected')} rejected",
+        ]
+        flagged = sum(1 for r in self.results if r.problems and r.status != "rejected")
+        if flagged:
+            parts.append(f"{flagged} stored with problems")
+        return ", ".join(parts)
+
+
+@dataclass
+class Prepared:
+    """A file ready to be written: stored in the vault, typed, validated and extracted."""
+
+    path: str
+    origin: str
+    size: int = 0
+    mtime_ns: int = 0
+    sha256: str | None = None
+    media_type: str = ""
+    kind: str = ""
+    fields: dict[str, Any] = field(default_factory=dict)
+    meta: dict[str, Any] = field(default_factory=dict)
+    texts: list[tuple[str, str]] = field(default_factory=list)
+    hashes: list[dict[str, Any]] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    rejected: bool = False
+
+
+def detect_kind(media_type: str) -> str:
+    """The evidence kind a media type suggests (``document`` when none claims it)."""
+    for kind in all_kinds().values():
+        if media_type in kind.media:
+            return kind.name
+    return "document"
+
+
+def _json_safe(value: Any) -> Any:
+    """Metadata as plain JSON that both databases store and return unchanged."""
+    text = json.dumps(value, default=str, ensure_ascii=False)
+    text = text.encode("utf-8", "backslashreplace").decode("utf-8").replace("\\u0000", "\ufffd")
+    return json.loads(text)
+
+
+def _clean_text(text: str) -> str:
+    # PostgreSQL text cannot hold NUL; one replacement character keeps every offset in place.
+    return text.replace("\x00", "\ufffd").encode("utf-8", "surrogatepass").decode(
+        "utf-8", "replace"
+    )
+
+
+@dataclass(frozen=True)
+class _Job:
+    vault: Vault
+    options: IntakeOptions
+    extractors: tuple[Extractor, ...]
+
+
+def _choose_kind(job: _Job, media_type: str) -> Kind:
+    return get_kind(job.options.kind or detect_kind(media_type))
+
+
+def _classify(job: _Job, prepared: Prepared, head: bytes, name: str) -> Kind | None:
+    prepared.media_type = sniff(head, name)
+    mismatch = name_mismatch(name, prepared.media_type)
+    if mismatch:
+        prepared.meta.setdefault("intake", {})["name_mismatch"] = mismatch
+    kind = _choose_kind(job, prepared.media_type)
+    prepared.kind = kind.name
+    try:
+        prepared.fields = kind.validate(job.options.fields)
+    except FieldError as exc:
+        prepared.problems.append(str(exc))
+        prepared.rejected = True
+        return None
+    return kind
+
+
+def _extract(job: _Job, prepared: Prepared, blob: Path) -> None:
+    for extractor in job.extractors:
+        if not extractor.accepts(prepared.media_type, prepared.kind):
+            continue
+        try:
+            found: Extraction = extractor.extract(blob, prepared.media_type)
+        except Exception as exc:  # an extractor bug must not lose the file: note it, go on
+            prepared.problems.append(f"{extractor.name} extractor failed ({type(exc).__name__}: {exc})"[:300])
+            continue
+        if found.metadata:
+            prepared.meta[extractor.name] = _json_safe(found.metadata)
+        if found.text is not None:
+            prepared.texts.append((f"{extractor.name}/{getattr(extractor, 'version', '1')}", _clean_text(found.text)))
+        prepared.hashes.extend(_json_safe(found.hashes))
+        prepared.problems.extend(found.problems)
+    if prepared.problems:
+        prepared.meta.setdefault("intake", {})["problems"] = list(prepared.problems)
+
+
+def _prepare_file(job: _Job, entry: Entry) -> Prepared:
+    prepared = Prepared(
+        path=printable(str(entry.path)),
+        origin=printable(os.path.abspath(entry.path)),
+        size=entry.size,
+        mtime_ns=entry.mtime_ns,
+    )
+    if entry.problem:
+        prepared.problems.append(entry.problem)
+        prepared.rejected = True
+        return prepared
+    if entry.size == 0:
+        prepared.problems.append("empty file (0 bytes): nothing to preserve")
+        prepared.rejected = True
+        return prepared
+    try:
+        with entry.path.open("rb") as handle:
+            head = handle.read(HEAD_BYTES)
+        if not head:
+            raise VaultError("empty file (0 bytes): nothing to preserve")
+        if _classify(job, prepared, head, entry.path.name) is None:
+            return prepared
+        stored = job.vault.put_file(entry.path, max_size=job.options.max_size)
+    except OSError as exc:
+        prepared.problems.append(describe_os_error(exc))
+        prepared.rejected = True
+        return prepared
+    except VaultError as exc:
+        prepared.problems.append(str(exc))
+        prepared.rejected = True
+        return prepared
+    prepared.sha256 = stored.sha256
+    prepared.size = stored.size
+    note = name_problem(entry.path)
+    if note:
+        prepared.problems.append(note)
+        prepared.meta.setdefault("intake", {})["raw_name_hex"] = os.fsencode(entry.path.name).hex()
+    _extract(job, prepared, job.vault.path(stored.sha256))
+    return prepared
+
+
+_WORKER_JOB: _Job | None = None
+
+
+def _worker_init(job: _Job) -> None:
+    # The main process alone decides what an interrupt means; workers finish their file.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    global _WORKER_JOB
+    _WORKER_JOB = job
+
+
+def _worker_prepare(entry: Entry) -> Prepared:
+    assert _WORKER_JOB is not None
+    return _prepare_file(_WORKER_JOB, entry)
+
+
+def _prepare_all(job: _Job, entries: list[Entry], jobs: int) -> Iterator[Prepared]:
+    if jobs <= 1 or len(entries) < 4:
+        for entry in entries:
+            yield _prepare_file(job, entry)
+        return
+    context = multiprocessing.get_context("fork")
+    executor = ProcessPoolExecutor(
+        max_workers=jobs, mp_context=context, initializer=_worker_init, initargs=(job,)
+    )
+    try:
+        chunk = 1 if any(e.size > 8 * 1024 * 1024 for e in entries) else 16
+        yield from executor.map(_worker_prepare, entries, chunksize=chunk)
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
+
+
+class _CaseWriter:
+    """Writes prepared files of one case in batches, each batch one transaction."""
+
+    def __init__(self, store: Store, options: IntakeOptions) -> None:
+        self.store = store
+        self.options = options
+        self.case_id: int | None = None
+        self.source_id: int | None = None
+        self.by_sha: dict[str, int] = {}
+        self.paths: dict[str, tuple[int, int, int]] = {}
+
+    def load(self) -> None:
+        """What the case already holds: its originals by hash, and the paths taken in."""
+        with self.store.engine.connect() as connection:
+            case_id = self.store.case_id(connection, self.options.case)
+            if case_id is None:
+                return
+            self.case_id = case_id
+            rows = connection.execute(
+                select(Item.id, Item.sha256).where(
+                    Item.case_id == case_id, Item.derived_from.is_(None), Item.sha256.is_not(None)
+                )
+            )
+            self.by_sha = {sha: item_id for item_id, sha in rows}
+            origins = connection.execute(
+                select(ItemOrigin.path, ItemOrigin.size, ItemOrigin.mtime_ns, ItemOrigin.item_id)
+                .where(ItemOrigin.case_id == case_id)
+            )
+            self.paths = {path: (size, mtime, item) for path, size, mtime, item in origins}
+
+    def unchanged(self, entry: Entry) -> int | None:
+        """The item a path already became, if it has the same size and modification time."""
+        known = self.paths.get(printable(os.path.abspath(entry.path)))
+        if known and known[0] == entry.size and known[1] == entry.mtime_ns:
+            return known[2]
+        return None
+
+    def _ensure_source(self, connection: Connection, writer: LedgerWriter) -> int | None:
+        name = self.options.source
+        if not name or self.case_id is None:
+            return None
+        found = connection.execute(
+            select(Source.id).where(Source.case_id == self.case_id, Source.name == name)
+        ).scalar()
+        if found is not None:
+            return int(found)
+        new_id = connection.execute(
+            insert(Source).values(case_id=self.case_id, name=name, reliability="F", description="")
+        ).inserted_primary_key
+        assert new_id is not None
+        writer.append("created", case_id=self.case_id, details={"source": name, "reliability": "F"})
+        return int(new_id[0])
+
+    def write(self, batch: list[Prepared], results: list[FileResult]) -> None:
+        with self.store.writing() as (connection, writer):
+            if self.case_id is None:
+                self.case_id = self.store.ensure_case(connection, writer, self.options.case)
+            if self.source_id is None:
+                self.source_id = self._ensure_source(connection, writer)
+            self._write(connection, writer, batch, results)
+
+    def _item_row(self, prepared: Prepared) -> dict[str, Any]:
+        options = self.options
+        protected = bool(prepared.fields.get("protected", prepared.kind == "testimony"))
+        return {
+            "case_id": self.case_id,
+            "kind": prepared.kind,
+            "sha256": prepared.sha256,
+            "size": prepared.size,
+            "media_type": prepared.media_type,
+            "original_name": printable(os.path.basename(prepared.origin)),
+            "fields": prepared.fields,
+            "meta": prepared.meta,
+            "source_id": self.source_id,
+            "credibility": None,
+            "protected": protected,
+            "derived_from": options.derived_from,
+            "transformation": dict(options.transformation) if options.transformation else None,
+            "origin": None,
+            "key": options.key,
+            "created_at": utc_now(),
+        }
+
+    def _write(
+        self,
+        connection: Connection,
+        writer: LedgerWriter,
+        batch: list[Prepared],
+        results: list[FileResult],
+    ) -> None:
+        assert self.case_id is not None
+        fresh: list[Prepared] = []
+        fresh_rows: list[dict[str, Any]] = []
+        pending_sha: set[str] = set()
+        for prepared in batch:
+            if prepared.rejected or prepared.sha256 is None:
+                continue
+            if (
+                self.options.derived_from is None
+                and prepared.sha256 not in self.by_sha
+                and prepared.sha256 not in pending_sha
+            ):
+                pending_sha.add(prepared.sha256)
+                fresh.append(prepared)
+                fresh_rows.append(self._item_row(prepared))
+            elif self.options.derived_from is not None:
+                fresh.append(prepared)
+                fresh_rows.append(self._item_row(prepared))
+        if fresh_rows:
+            table = Item.__table__
+            ids = connection.execute(
+                insert(table).returning(table.c.id, sort_by_parameter_order=True),
+                [{("metadata" if k == "meta" else k): v for k, v in row.items()} for row in fresh_rows],
+            ).scalars().all()
+        else:
+            ids = []
+        new_ids = {id(p): item_id for p, item_id in zip(fresh, ids, strict=True)}
+        origins: list[dict[str, Any]] = []
+        texts: list[dict[str, Any]] = []
+        hashes: list[dict[str, Any]] = []
+        for prepared in batch:
+            result = FileResult(
+                path=prepared.path,
+                status="rejected" if prepared.rejected else "stored",
+                sha256=prepared.sha256,
+                kind=prepared.kind or None,
+                problems=list(prepared.problems),
+            )
+            results.append(result)
+            if prepared.rejected or prepared.sha256 is None:
+                continue
+            item_id = new_ids.get(id(prepared))
+            if item_id is not None:
+                row = fresh_rows[fresh.index(prepared)]
+                details: dict[str, Any] = {
+                    "sha256": prepared.sha256,
+                    "size": prepared.size,
+                    "kind": prepared.kind,
+                    "media_type": prepared.media_type,
+                    "name": row["original_name"],
+                    "path": prepared.origin,
+                    "state": state_digest(row),
+                }
+                action = "received"
+                if self.options.derived_from is not None:
+                    action = "derived"
+                    details["derived_from"] = self.options.derived_from
+                    details["transformation"] = row["transformation"]
+                else:
+                    self.by_sha[prepared.sha256] = item_id
+                if self.options.source:
+                    details["source"] = self.options.source
+                head = writer.append(action, case_id=self.case_id, item_id=item_id, details=details)
+                for extractor, text in prepared.texts:
+                    texts.append(
+                        {"item_id": item_id, "extractor": extractor, "text": text,
+                         "sha256": _sha_text(text)}
+                    )
+                for entry in prepared.hashes:
+                    hashes.append(
+                        {"item_id": item_id, "algorithm": entry.get("algorithm", ""),
+                         "t": entry.get("t"), "hash": entry.get("hash", ""),
+                         "quality": entry.get("quality"), "data": entry.get("data") or {}}
+                    )
+            else:
+                item_id = self.by_sha[prepared.sha256]
+                result.status = "duplicate"
+                known = self.paths.get(prepared.origin)
+                if known and known[2] == item_id:
+                    result.status = "unchanged"
+                    result.item_id = item_id
+                    continue
+                head = writer.append(
+                    "received",
+                    case_id=self.case_id,
+                    item_id=item_id,
+                    details={
+                        "sha256": prepared.sha256,
+                        "size": prepared.size,
+                        "path": prepared.origin,
+                        "duplicate_of": item_id,
+                    },
+                )
+            result.item_id = item_id
+            origins.append(
+                {"item_id": item_id, "case_id": self.case_id, "path": prepared.origin,
+                 "size": prepared.size, "mtime_ns": prepared.mtime_ns, "event_seq": head.seq}
+            )
+            self.paths[prepared.origin] = (prepared.size, prepared.mtime_ns, item_id)
+        if origins:
+            connection.execute(insert(ItemOrigin), origins)
+        if texts:
+            connection.execute(insert(ItemText), texts)
+        if hashes:
+            connection.execute(insert(MediaHash), hashes)
+
+
+def _sha_text(text: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def check_options(options: IntakeOptions) -> None:
+    """Refuse a request that cannot succeed for any file: unknown kind, misnamed field."""
+    try:
+        if options.kind:
+            get_kind(options.kind).validate(options.fields, complete=False)
+        else:
+            for name in options.fields:
+                if not any(name in {f.name for f in k.fields} for k in all_kinds().values()):
+                    raise FieldError(f"field '{name}': no evidence kind has such a field")
+    except (KindError, FieldError) as exc:
+        raise IntakeError(str(exc)) from exc
+    if options.max_size is not None and options.max_size <= 0:
+        raise IntakeError(f"--max-size must be positive, not {options.max_size}")
+
+
+def add_paths(
+    store: Store,
+    paths: Sequence[Path],
+    options: IntakeOptions,
+    extractors: Iterable[Extractor],
+    *,
+    on_problem: Callable[[str], None] | None = None,
+) -> IntakeReport:
+    """Take in files and folders; return what became of each path.
+
+    ``on_problem`` is called with one line per problem as soon as it is known. A
+    KeyboardInterrupt stops the intake after the last committed batch and is re-raised with the
+    partial report attached as ``exc.report``.
+    """
+    check_options(options)
+    store.vault.clean_temp()
+    writer = _CaseWriter(store, options)
+    writer.load()
+    report = IntakeReport()
+    entries: list[Entry] = []
+    for entry in walk(list(paths)):
+        item_id = writer.unchanged(entry) if entry.problem is None else None
+        if item_id is not None:
+            report.results.append(FileResult(printable(str(entry.path)), "unchanged", item_id))
+        else:
+            entries.append(entry)
+    job = _Job(store.vault, options, tuple(extractors))
+    jobs = options.jobs or (os.cpu_count() or 1)
+    total = sum(e.size for e in entries)
+    bar = _progress(total, len(entries), options.progress)
+    batch: list[Prepared] = []
+    started = time.monotonic()
+    try:
+        for prepared in _prepare_all(job, entries, jobs):
+            batch.append(prepared)
+            if on_problem and prepared.problems:
+                bar.write_problem(on_problem, f"{prepared.path}: {'; '.join(prepared.problems)}")
+            bar.update(prepared.size)
+            if len(batch) >= BATCH_FILES or time.monotonic() - started > BATCH_SECONDS:
+                writer.write(batch, report.results)
+                batch = []
+                started = time.monotonic()
+        if batch:
+            writer.write(batch, report.results)
+    except KeyboardInterrupt as exc:
+        report.interrupted = True
+        exc.report = report  # type: ignore[attr-defined]
+        raise
+    finally:
+        bar.close()
+    return report
+
+
+def add_bytes(
+    store: Store,
+    data: bytes,
+    name: str,
+    options: IntakeOptions,
+    extractors: Iterable[Extractor],
+) -> IntakeReport:
+    """Take in bytes that arrived other than as a file (a feed entry, a case file's inline text).
+
+    ``name`` is recorded as the origin (e.g. a URL or ``casefile.yaml#items/W-01``).
+    """
+    check_options(options)
+    job = _Job(store.vault, options, tuple(extractors))
+    prepared = Prepared(path=printable(name), origin=printable(name), size=len(data))
+    if not data:
+        prepared.problems.append("empty content: nothing to preserve")
+        prepared.rejected = True
+    elif _classify(job, prepared, data[:HEAD_BYTES], name) is not None:
+        stored = store.vault.put_bytes(data)
+        prepared.sha256 = stored.sha256
+        _extract(job, prepared, store.vault.path(stored.sha256))
+    writer = _CaseWriter(store, options)
+    writer.load()
+    report = IntakeReport()
+    writer.write([prepared], report.results)
+    return report
+
+
+class _Progress:
+    """A byte-counting progress bar on standard error (silent when not a terminal)."""
+
+    def __init__(self, total: int, files: int, enabled: bool) -> None:
+        from tqdm import tqdm
+
+        self.bar = tqdm(
+            total=total,
+            unit="B",
+            unit_scale=True,
+            unit_divisor=1024,
+            desc=f"{files} files",
+            disable=None if enabled else True,
+            leave=False,
+        )
+
+    def update(self, size: int) -> None:
+        self.bar.update(size)
+
+    def write_problem(self, sink: Callable[[str], None], line: str) -> None:
+        with self.bar.external_write_mode():
+            sink(line)
+
+    def close(self) -> None:
+        self.bar.close()
+
+
+def _progress(total: int, files: int, enabled: bool) -> _Progress:
+    return _Progress(total, files, enabled)
