@@ -1,0 +1,5 @@
+"""`python -m enquiry.cli`."""
+
+from enquiry.cli import main
+
+main()

@@ -1,0 +1,173 @@
+"""`enquiry add`: every kind of file in, metadata out, duplicates once, bad input named."""
+
+from __future__ import annotations
+
+import json
+import os
+import struct
+import zipfile
+import zlib
+from pathlib import Path
+
+import pytest
+import samples
+from conftest import Run, show
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    root = tmp_path / "evidence"
+    (root / "media").mkdir(parents=True)
+    samples.jpeg_with_exif(root / "media" / "crater.jpg")
+    samples.mp4(root / "media" / "clip.mp4")
+    samples.pdf(root / "report.pdf")
+    samples.html(root / "article.html")
+    (root / "note.txt").write_text("Admission times logged at the hospital.\n", encoding="utf-8")
+    return root
+
+
+def _items(run: Run) -> dict[str, dict[str, object]]:
+    rows = json.loads(run("log", "--json").stdout)
+    ids = sorted({r["item"] for r in rows if r["action"] == "received"})
+    return {show(run, i)["name"]: show(run, i) for i in ids}
+
+
+def test_folder_intake_detects_kinds_and_extracts_metadata(run: Run, folder: Path, backend: str) -> None:
+    result = run("add", str(folder), "--case", "ks")
+    assert "5 stored" in result.stdout
+    items = _items(run)
+    photo, video = items["crater.jpg"], items["clip.mp4"]
+    assert photo["kind"] == "photo" and video["kind"] == "video"
+    assert photo["metadata"]["photo"]["taken_at"] == "2017-04-04T06:52:10"
+    assert photo["metadata"]["photo"]["offset"] == "+03:00"
+    assert photo["metadata"]["photo"]["gps"]["lat"] == pytest.approx(35.4427, abs=1e-4)
+    assert photo["metadata"]["photo"]["make"] == "Canon"
+    assert video["metadata"]["video"]["duration_s"] == pytest.approx(2.0, abs=0.2)
+    assert video["metadata"]["video"]["creation_time"].startswith("2017-04-04T04:00")
+    assert video["metadata"]["video"]["streams"][0]["codec"] == "mpeg4"
+    assert items["report.pdf"]["kind"] == "document"
+    assert items["article.html"]["metadata"]["text"]["title"] == "Strike on Khan Shaykhun"
+    page = run("item", "show", str(items["article.html"]["id"]), "--json", "--text").stdout
+    assert "eastern outskirts" in json.loads(page)["text"]["text/1"]
+    pdf_text = json.loads(run("item", "show", str(items["report.pdf"]["id"]), "--json", "--text").stdout)
+    assert "Joint Investigative Mechanism" in pdf_text["text"]["text/1"]
+    for item in items.values():
+        assert {"id", "sha256", "size", "kind", "fields", "metadata", "derived_from"} <= set(item)
+    run("verify")
+
+
+def test_rerun_is_idempotent_and_duplicates_add_an_event_not_a_blob(run: Run, folder: Path, home: Path) -> None:
+    run("add", str(folder), "--case", "ks")
+    events = len(json.loads(run("log", "--json").stdout))
+    again = run("add", str(folder), "--case", "ks")
+    assert "5 unchanged" in again.stdout
+    assert len(json.loads(run("log", "--json").stdout)) == events
+    copy = folder.parent / "copy-of-note.txt"
+    copy.write_bytes((folder / "note.txt").read_bytes())
+    blobs = sorted(p.name for p in (home / "vault" / "sha256").glob("*/*/*"))
+    result = run("add", str(copy), "--case", "ks")
+    assert "1 already in the case" in result.stdout
+    assert sorted(p.name for p in (home / "vault" / "sha256").glob("*/*/*")) == blobs
+    log = json.loads(run("log", "--json").stdout)
+    assert len(log) == events + 1 and log[-1]["details"]["path"].endswith("copy-of-note.txt")
+    run("verify")
+
+
+def test_kind_comes_from_content_not_name(run: Run, tmp_path: Path) -> None:
+    fake = samples.pdf(tmp_path / "victims.jpg")
+    run("add", str(fake), "--case", "ks")
+    item = show(run, 1)
+    assert item["kind"] == "document" and item["media_type"] == "application/pdf"
+    assert "image/jpeg" in item["metadata"]["intake"]["name_mismatch"]
+
+
+def _png_claiming(width: int, height: int) -> bytes:
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + chunk(b"IEND", b"")
+
+
+def test_bad_input_gets_one_line_each_and_the_rest_goes_on(run: Run, tmp_path: Path) -> None:
+    root = tmp_path / "mixed"
+    root.mkdir()
+    (root / "good.txt").write_text("a good statement\n", encoding="utf-8")
+    (root / "empty.txt").write_bytes(b"")
+    whole = samples.jpeg_with_exif(tmp_path / "whole.jpg").read_bytes()
+    (root / "truncated.jpg").write_bytes(whole[: len(whole) // 2])
+    (root / "big.bin").write_bytes(os.urandom(64 * 1024))
+    (root / "latin1.txt").write_bytes("Khan Shaykhun, témoignage reçu\n".encode("latin-1"))
+    (root / "bomb.png").write_bytes(_png_claiming(100_000, 100_000))
+    with zipfile.ZipFile(root / "bomb.docx", "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", b"\x00" * (20 * 1024 * 1024))
+    (root / "loop-a").symlink_to(root / "loop-b")
+    (root / "loop-b").symlink_to(root / "loop-a")
+    (root / "dangling").symlink_to(root / "nowhere")
+    os.mkfifo(root / "pipe")
+    (root / "sub").mkdir()
+    (root / "sub" / "up").symlink_to(root)
+    (root / "name\x1b[31mred.txt").write_text("escape codes in the name\n", encoding="utf-8")
+    result = run("add", str(root), "--case", "ks", "--max-size", "40K", expect=1)
+    lines = [line for line in result.stderr.splitlines() if line.startswith("enquiry: ")]
+    by_name = {line.split(": ")[1].rsplit("/", 1)[-1]: line for line in lines}
+    assert "empty file" in by_name["empty.txt"]
+    assert "truncated JPEG" in by_name["truncated.jpg"]
+    assert "too large" in by_name["big.bin"]
+    assert "not valid UTF-8" in by_name["latin1.txt"]
+    assert "decompression bomb" in by_name["bomb.png"]
+    assert "decompression bomb" in by_name["bomb.docx"]
+    assert "symbolic link loop" in by_name["loop-a"] and "symbolic link loop" in by_name["loop-b"]
+    assert "broken symbolic link" in by_name["dangling"]
+    assert "FIFO" in by_name["pipe"]
+    assert "symbolic link loop" in by_name["up"]
+    assert "control characters" in by_name["name\\x1b[31mred.txt"]
+    assert "\x1b" not in result.stderr
+    assert len(lines) == 12, "\n".join(lines)
+    assert "rejected" in result.stdout
+    names = {item["name"] for item in _items(run).values()}
+    assert {"good.txt", "truncated.jpg", "latin1.txt", "bomb.png", "bomb.docx", "name\\x1b[31mred.txt"} <= names
+    assert not names & {"empty.txt", "big.bin"}
+    run("verify")
+
+
+def test_fields_validated_before_anything_is_stored(run: Run, tmp_path: Path, home: Path) -> None:
+    (tmp_path / "w.txt").write_text("interview transcript\n", encoding="utf-8")
+    result = run("add", str(tmp_path / "w.txt"), "--case", "ks", "--kind", "testimony",
+                 "--field", "interview_date=2017-02-30", expect=2)
+    assert "field 'interview_date': '2017-02-30'" in result.stderr
+    result = run("add", str(tmp_path / "w.txt"), "--case", "ks", "--kind", "witness", expect=2)
+    assert "unknown kind 'witness'" in result.stderr
+    assert not list((home / "vault" / "sha256").glob("*/*/*"))
+
+
+def test_protected_identity_is_withheld_unless_revealed_and_revealing_is_logged(run: Run, tmp_path: Path) -> None:
+    (tmp_path / "w.txt").write_text("interview transcript\n", encoding="utf-8")
+    run("add", str(tmp_path / "w.txt"), "--case", "ks", "--kind", "testimony", "--field", "witness_pseudonym=W-017",
+        "--field", "witness_name=Real Name", "--field", "consent=given")
+    hidden = show(run, 1)
+    assert hidden["protected"] is True
+    assert hidden["fields"]["witness_pseudonym"] == "W-017"
+    assert "Real Name" not in json.dumps(hidden)
+    assert "Real Name" not in run("item", "show", "1").stdout
+    revealed = json.loads(run("item", "show", "1", "--json", "--reveal").stdout)
+    assert revealed["fields"]["witness_name"] == "Real Name"
+    log = json.loads(run("log", "--json", "--item", "1").stdout)
+    assert log[-1]["action"] == "revealed" and log[-1]["actor"] == "tester"
+    run("verify")
+
+
+def test_reading_back(run: Run, folder: Path) -> None:
+    run("add", str(folder), "--case", "ks", "--source", "White Helmets")
+    cases = run("case", "list").stdout
+    assert cases.startswith("ks\t5 items")
+    first = show(run, 1)
+    assert first["source"] == "White Helmets"
+    assert show(run, first["sha256"][:10])["id"] == 1
+    item_log = json.loads(run("log", "--item", "1", "--json").stdout)
+    assert [e["action"] for e in item_log] == ["received"]
+    assert item_log[0]["details"]["sha256"] == first["sha256"]
+    assert item_log[0]["details"]["size"] == first["size"]
+    assert item_log[0]["details"]["kind"] == first["kind"]
+    missing = run("item", "show", "999", expect=1)
+    assert "item '999': no such item" in missing.stderr

@@ -1,0 +1,67 @@
+"""An intake killed midway (kill -9 or Ctrl-C) leaves a consistent store; a re-run completes it."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ENQUIRY = [sys.executable, "-m", "enquiry.cli"]
+
+
+def _events(home: Path) -> int:
+    try:
+        with sqlite3.connect(home / "enquiry.db", timeout=30) as db:
+            return int(db.execute("SELECT count(*) FROM custody_events").fetchone()[0])
+    except sqlite3.OperationalError:
+        return 0
+
+
+def _many_files(root: Path, count: int) -> Path:
+    root.mkdir()
+    for index in range(count):
+        (root / f"f{index:05d}.txt").write_text(f"file {index} " + "x" * (index % 97), encoding="utf-8")
+    return root
+
+
+def _run(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*ENQUIRY, "--home", str(home), *args], capture_output=True, text=True, timeout=300, check=False)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT])
+def test_interrupted_intake_is_consistent_and_a_rerun_completes_it(tmp_path: Path, sig: signal.Signals) -> None:
+    home = tmp_path / "home"
+    root = _many_files(tmp_path / "in", 6000)
+    process = subprocess.Popen([*ENQUIRY, "--home", str(home), "add", str(root), "--case", "ks", "--jobs", "1"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               start_new_session=True)
+    deadline = time.monotonic() + 120
+    while _events(home) < 50 and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.02)
+    assert process.poll() is None, "intake finished before it could be interrupted"
+    os.killpg(process.pid, sig)
+    _out, err = process.communicate(timeout=120)
+    if sig == signal.SIGINT:
+        assert process.returncode == 130, err
+        assert "interrupted" in err
+    else:
+        assert process.returncode == -signal.SIGKILL
+    partial = _events(home)
+    assert 0 < partial < 6001
+    assert _run(home, "verify").returncode == 0
+    rerun = _run(home, "add", str(root), "--case", "ks")
+    assert rerun.returncode == 0, rerun.stderr
+    check = _run(home, "verify")
+    assert check.returncode == 0, check.stdout
+    log = json.loads(_run(home, "log", "--json").stdout)
+    received = [e for e in log if e["action"] == "received"]
+    assert len(received) == 6000
+    assert len({e["item"] for e in received}) == 6000

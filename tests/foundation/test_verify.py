@@ -1,0 +1,105 @@
+"""`enquiry verify` proves a store intact and names exactly what was tampered with."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import samples
+from conftest import Run, show
+
+
+@pytest.fixture
+def filled(run: Run, tmp_path: Path, backend: str) -> Run:
+    root = tmp_path / "in"
+    root.mkdir()
+    samples.jpeg_with_exif(root / "crater.jpg")
+    samples.pdf(root / "report.pdf")
+    for index in range(4):
+        (root / f"statement-{index}.txt").write_text(f"statement number {index}\n", encoding="utf-8")
+    run("add", str(root), "--case", "ks")
+    result = run("verify")
+    assert "intact" in result.stdout and "NOT" not in result.stdout
+    return run
+
+
+def _blob(home: Path, run: Run, item: int) -> Path:
+    sha = show(run, item)["sha256"]
+    return home / "vault" / "sha256" / sha[:2] / sha[2:4] / sha
+
+
+def _fails(run: Run) -> str:
+    result = run("verify", expect=1)
+    assert "NOT intact" in result.stdout
+    return result.stdout
+
+
+def test_one_changed_byte_in_a_blob(filled: Run, home: Path) -> None:
+    blob = _blob(home, filled, 2)
+    os.chmod(blob, 0o644)
+    data = bytearray(blob.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    blob.write_bytes(bytes(data))
+    assert "item 2 (" in _fails(filled) and "changed" in _fails(filled)
+
+
+def test_a_deleted_blob(filled: Run, home: Path) -> None:
+    _blob(home, filled, 3).unlink()
+    out = _fails(filled)
+    assert "item 3 (" in out and "missing" in out
+
+
+def test_an_edited_ledger_event(filled: Run, sql: Callable[[str], Any]) -> None:
+    sql("UPDATE custody_events SET actor = 'someone else' WHERE seq = 3")
+    assert "event 3 (received, item 2) was edited" in _fails(filled)
+
+
+def test_an_edited_ledger_event_with_its_hash_recomputed_breaks_the_chain(filled: Run, sql: Callable[[str], Any]) -> None:
+    from enquiry.store.ledger import event_hash
+
+    row = sql("SELECT seq, at, actor, action, case_id, item_id, details, prev_hash FROM custody_events WHERE seq = 4")[0]
+    forged = event_hash(row[0], row[1], "forger", row[3], row[4], row[5], row[6], row[7])
+    sql(f"UPDATE custody_events SET actor = 'forger', hash = '{forged}' WHERE seq = 4")
+    assert "event 5 (received, item 4) does not link to event 4" in _fails(filled)
+
+
+def test_a_deleted_ledger_event(filled: Run, sql: Callable[[str], Any]) -> None:
+    sql("DELETE FROM custody_events WHERE seq = 4")
+    assert "event 4 missing (deleted from the ledger)" in _fails(filled)
+
+
+def test_the_newest_events_deleted(filled: Run, sql: Callable[[str], Any]) -> None:
+    last = sql("SELECT max(seq) FROM custody_events")[0][0]
+    sql(f"DELETE FROM custody_events WHERE seq = {last}")
+    sql(f"UPDATE ledger_head SET seq = {last - 1}, hash = (SELECT hash FROM custody_events WHERE seq = {last - 1})")
+    assert f"ledger.head records event {last}, but the log ends at event {last - 1}" in _fails(filled)
+
+
+def test_an_edited_item_hash(filled: Run, sql: Callable[[str], Any]) -> None:
+    sha = show(filled, 5)["sha256"]
+    other = show(filled, 6)["sha256"]
+    sql(f"UPDATE items SET sha256 = '{other}' WHERE id = 5")
+    out = _fails(filled)
+    assert f"item 5 (statement-2.txt): row edited — sha256 is '{other}'" in out and sha in out
+
+
+def test_edited_item_fields(filled: Run, sql: Callable[[str], Any]) -> None:
+    sql("UPDATE items SET protected = NOT protected WHERE id = 1")
+    assert "item 1 (crater.jpg): row edited" in _fails(filled)
+
+
+def test_a_deleted_item_row(filled: Run, sql: Callable[[str], Any]) -> None:
+    sql("DELETE FROM item_origins WHERE item_id = 6")
+    sql("DELETE FROM item_texts WHERE item_id = 6")
+    sql("DELETE FROM items WHERE id = 6")
+    assert "item 6: row missing (deleted)" in _fails(filled)
+
+
+def test_a_row_slipped_in_outside_the_ledger(filled: Run, sql: Callable[[str], Any]) -> None:
+    sql("INSERT INTO items (case_id, kind, sha256, size, media_type, original_name, fields, metadata,"
+        " protected, created_at) SELECT case_id, kind, sha256, size, media_type, 'forged.txt', fields,"
+        " metadata, protected, created_at FROM items WHERE id = 3")
+    assert "(forged.txt): no custody event records it" in _fails(filled)
