@@ -1,0 +1,451 @@
+"""From the catalogue to the analysis engine: one incident as an :class:`AnalysisInput`.
+
+The engine is pure and never sees the database; this module is the one place that decides how
+rows become its input, so that every number in a report can be traced back: evidence ids are
+item and claim keys, clusters are named after the shared origin or the original item, and the
+input's hash (:func:`inputs_hash`) is stored with every finding.
+
+It also gathers what a report shows beside the engine's result (casualty figures by source, the
+evidence annex with each item's hash and custody summary), read in the same session.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from enquiry.analysis.inputs import (
+    AnalysisInput,
+    EstablishedFacts,
+)
+from enquiry.analysis.inputs import (
+    Claim as ClaimInput,
+)
+from enquiry.analysis.inputs import (
+    Evidence as EvidenceInput,
+)
+from enquiry.analysis.inputs import (
+    Hypothesis as HypothesisInput,
+)
+from enquiry.model.kinds import KindError, get_kind
+from enquiry.store.ledger import canonical
+from enquiry.store.tables import (
+    Actor,
+    Case,
+    Claim,
+    CustodyEvent,
+    Hypothesis,
+    Incident,
+    Item,
+    Rating,
+    Source,
+)
+
+
+class UnknownIncident(LookupError):
+    """No incident has the slug asked for; the message lists the known ones."""
+
+
+@dataclass(frozen=True)
+class Custody:
+    """An item's custody in brief: how many events, when first received, the last action."""
+
+    events: int
+    first_received: str | None
+    last_action: str | None
+    last_at: str | None
+    last_actor: str | None
+
+
+@dataclass(frozen=True)
+class AnnexItem:
+    """One line of the evidence annex. Identifying fields of protected items are not here."""
+
+    id: int
+    key: str
+    kind: str
+    kind_label: str
+    title: str
+    source: str
+    reliability: str
+    credibility: int | None
+    sha256: str | None
+    size: int | None
+    media_type: str
+    protected: bool
+    derived_from: str | None
+    origin: str | None
+    custody: Custody
+
+
+@dataclass(frozen=True)
+class IncidentContext:
+    """What a report needs besides the engine's result."""
+
+    case: str
+    case_title: str
+    case_id: int
+    incident_id: int
+    slug: str
+    title: str
+    category: str
+    description: str
+    window: Mapping[str, str] | None
+    place: Mapping[str, Any]
+    means: tuple[str, ...]
+    casualties: tuple[Mapping[str, Any], ...]
+    annex: tuple[AnnexItem, ...]
+    claim_actors: Mapping[str, str] = field(default_factory=dict)
+
+
+def _incident(session: Session, slug: str) -> Incident:
+    found = session.execute(select(Incident).where(Incident.slug == slug)).scalar_one_or_none()
+    if found is None:
+        known = ", ".join(session.execute(select(Incident.slug).order_by(Incident.slug)).scalars())
+        raise UnknownIncident(f"no incident '{slug}' in this home (known: {known or 'none'})")
+    return found
+
+
+def party_of(actor: Actor, by_name: Mapping[str, Actor]) -> str:
+    """The party an actor speaks for: its affiliation followed up through the case's actors.
+
+    Konashenkov belongs to the Ministry of Defence, which belongs to the Russian Federation, so
+    his claims are the Russian Federation's; an affiliation that is not an actor of the case (a
+    university) ends the chain at the person.
+    """
+    seen = {actor.name}
+    current = actor
+    while current.affiliation and current.affiliation in by_name:
+        parent = by_name[current.affiliation]
+        if parent.name in seen:
+            break
+        seen.add(parent.name)
+        current = parent
+    return current.name
+
+
+def _actor_index(actors: Sequence[Actor]) -> dict[str, Actor]:
+    index: dict[str, Actor] = {}
+    for actor in actors:
+        for alias in actor.aliases or []:
+            index.setdefault(str(alias), actor)
+    for actor in actors:
+        index[actor.name] = actor
+    return index
+
+
+def _clusters(items: Sequence[Item]) -> dict[int, str]:
+    """Items that share an origin or descend one from another, grouped; singletons left out."""
+    parent: dict[int, int] = {item.id: item.id for item in items}
+
+    def root(node: int) -> int:
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    def join(a: int, b: int) -> None:
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+
+    by_origin: dict[str, int] = {}
+    for item in items:
+        if item.derived_from is not None and item.derived_from in parent:
+            join(item.id, item.derived_from)
+        if item.origin:
+            if item.origin in by_origin:
+                join(item.id, by_origin[item.origin])
+            else:
+                by_origin[item.origin] = item.id
+    members: dict[int, list[Item]] = {}
+    for item in items:
+        members.setdefault(root(item.id), []).append(item)
+    names: dict[int, str] = {}
+    for group in members.values():
+        if len(group) < 2:
+            continue
+        first = min(group, key=lambda i: i.id)
+        origin = next((i.origin for i in group if i.origin), None)
+        name = f"origin: {origin}" if origin else f"copies of {first.key or first.id}"
+        for item in group:
+            names[item.id] = name
+    return names
+
+
+def _title(item: Item) -> str:
+    return str((item.fields or {}).get("title") or item.original_name or item.key or item.id)
+
+
+def build_input(session: Session, slug: str) -> tuple[AnalysisInput, IncidentContext]:
+    """The engine's input for incident ``slug``, and the context a report shows beside it.
+
+    Evidence is every item or claim with at least one rating against the incident's
+    hypotheses; where several analysts rated the same cell the latest rating counts.
+    """
+    incident = _incident(session, slug)
+    case = session.get(Case, incident.case_id)
+    assert case is not None
+    hyps = (
+        session.execute(
+            select(Hypothesis).where(Hypothesis.incident_id == incident.id).order_by(Hypothesis.id)
+        )
+        .scalars()
+        .all()
+    )
+    hyp_key = {h.id: h.key for h in hyps}
+    items = (
+        session.execute(select(Item).where(Item.case_id == case.id).order_by(Item.id))
+        .scalars()
+        .all()
+    )
+    sources = {
+        s.id: s for s in session.execute(select(Source).where(Source.case_id == case.id)).scalars()
+    }
+    actors = (
+        session.execute(select(Actor).where(Actor.case_id == case.id).order_by(Actor.id))
+        .scalars()
+        .all()
+    )
+    actor_by_id = {a.id: a for a in actors}
+    index = _actor_index(actors)
+    claims = (
+        session.execute(select(Claim).where(Claim.case_id == case.id).order_by(Claim.id))
+        .scalars()
+        .all()
+    )
+    ratings = (
+        session.execute(
+            select(Rating)
+            .where(Rating.hypothesis_id.in_(list(hyp_key)))
+            .order_by(Rating.created_at, Rating.id)
+        )
+        .scalars()
+        .all()
+    )
+    clusters = _clusters(items)
+    item_by_id = {i.id: i for i in items}
+    claim_by_id = {c.id: c for c in claims}
+    cells: dict[tuple[str, int], dict[str, dict[str, Any]]] = {}
+    for rating in ratings:
+        target = (
+            ("item", rating.item_id) if rating.item_id is not None else ("claim", rating.claim_id)
+        )
+        if target[1] is None:
+            continue
+        cell = cells.setdefault((target[0], target[1]), {})
+        cell[hyp_key[rating.hypothesis_id]] = {
+            "rating": rating.rating,
+            "likelihood": rating.likelihood,
+            "rationale": rating.rationale,
+        }
+    evidence: list[EvidenceInput] = []
+    for (what, row_id), cell in sorted(
+        cells.items(), key=lambda kv: (kv[0][0] != "item", kv[0][1])
+    ):
+        if what == "item":
+            item = item_by_id[row_id]
+            evidence.append(_item_evidence(item, cell, sources, clusters))
+        else:
+            claim = claim_by_id[row_id]
+            evidence.append(_claim_evidence(claim, cell, item_by_id, sources, actor_by_id))
+    item_keys = {i.id: i.key or f"item-{i.id}" for i in items}
+    claim_inputs: list[ClaimInput] = []
+    claim_actors: dict[str, str] = {}
+    for claim in claims:
+        data = claim.data or {}
+        if data.get("incident") not in (None, slug) or (
+            not data.get("incident") and not data.get("supports")
+        ):
+            continue
+        actor = actor_by_id.get(claim.actor_id or 0)
+        key = claim.key or f"claim-{claim.id}"
+        claim_actors[key] = actor.name if actor else ""
+        claim_inputs.append(
+            ClaimInput(
+                id=key,
+                party=party_of(actor, index) if actor else "unknown",
+                date=claim.date or "",
+                text=claim.text,
+                forum=claim.forum,
+                supports=tuple(str(h) for h in data.get("supports", [])),
+                slots=dict(claim.slots or {}),
+                evidence=tuple(str(e) for e in data.get("evidence", [])),
+            )
+        )
+    claim_inputs.sort(key=lambda c: (c.date, c.id))
+    data = dict(incident.data or {})
+    window = (
+        {"start": incident.window_start, "end": incident.window_end}
+        if incident.window_start and incident.window_end
+        else None
+    )
+    place = {
+        k: v
+        for k, v in {
+            "name": incident.place,
+            "lat": incident.lat,
+            "lon": incident.lon,
+            **dict(data.get("place", {})),
+        }.items()
+        if v not in (None, "")
+    }
+    means = tuple(str(m) for m in data.get("means", []))
+    inp = AnalysisInput(
+        incident=slug,
+        hypotheses=tuple(
+            HypothesisInput(id=h.key, label=h.label, is_other=bool(h.is_other), prior=h.prior)
+            for h in hyps
+        ),
+        evidence=tuple(evidence),
+        claims=tuple(claim_inputs),
+        facts=EstablishedFacts(time_window=window, place=place or None, means=means),
+        thresholds=dict(data["thresholds"]) if data.get("thresholds") else None,
+    )
+    context = IncidentContext(
+        case=case.name,
+        case_title=case.title,
+        case_id=case.id,
+        incident_id=incident.id,
+        slug=slug,
+        title=incident.title,
+        category=incident.category,
+        description=str(data.get("description", "")),
+        window=window,
+        place=place,
+        means=means,
+        casualties=tuple(dict(c) for c in data.get("casualties", [])),
+        annex=_annex(session, items, sources, item_keys),
+        claim_actors=claim_actors,
+    )
+    return inp, context
+
+
+def _item_evidence(
+    item: Item,
+    cell: Mapping[str, Mapping[str, Any]],
+    sources: Mapping[int, Source],
+    clusters: Mapping[int, str],
+) -> EvidenceInput:
+    source = sources.get(item.source_id or 0)
+    return EvidenceInput(
+        id=item.key or f"item-{item.id}",
+        label=_title(item),
+        kind=item.kind,
+        reliability=source.reliability if source else "F",
+        credibility=item.credibility or 6,
+        source=source.name if source else None,
+        ratings={h: c["rating"] for h, c in cell.items() if c["rating"]},
+        likelihoods={h: c["likelihood"] for h, c in cell.items() if c["likelihood"] is not None},
+        cluster=clusters.get(item.id),
+        rationale={h: c["rationale"] for h, c in cell.items() if c["rationale"]},
+        sha256=item.sha256,
+    )
+
+
+def _claim_evidence(
+    claim: Claim,
+    cell: Mapping[str, Mapping[str, Any]],
+    items: Mapping[int, Item],
+    sources: Mapping[int, Source],
+    actors: Mapping[int, Actor],
+) -> EvidenceInput:
+    """A rated claim enters the matrix graded by the source of the item it was found in."""
+    item = items.get(claim.item_id or 0)
+    source = sources.get(item.source_id or 0) if item else None
+    if source is None and claim.actor_id is not None:
+        source = next((s for s in sources.values() if s.actor_id == claim.actor_id), None)
+    actor = actors.get(claim.actor_id or 0)
+    return EvidenceInput(
+        id=claim.key or f"claim-{claim.id}",
+        label=f"{actor.name if actor else 'unknown'}: {claim.text}"[:200],
+        kind="claim",
+        reliability=source.reliability if source else "F",
+        credibility=(item.credibility if item and item.credibility else 6),
+        source=source.name if source else None,
+        ratings={h: c["rating"] for h, c in cell.items() if c["rating"]},
+        likelihoods={h: c["likelihood"] for h, c in cell.items() if c["likelihood"] is not None},
+        cluster=f"origin: {claim.origin}" if claim.origin else None,
+        rationale={h: c["rationale"] for h, c in cell.items() if c["rationale"]},
+        sha256=item.sha256 if item else None,
+    )
+
+
+def _annex(
+    session: Session,
+    items: Sequence[Item],
+    sources: Mapping[int, Source],
+    keys: Mapping[int, str],
+) -> tuple[AnnexItem, ...]:
+    ids = [i.id for i in items]
+    counts: dict[int, int] = {}
+    first: dict[int, str] = {}
+    last: dict[int, tuple[int, str, str, str]] = {}
+    if ids:
+        for item_id, count, first_at in session.execute(
+            select(CustodyEvent.item_id, func.count(), func.min(CustodyEvent.at))
+            .where(CustodyEvent.item_id.in_(ids))
+            .group_by(CustodyEvent.item_id)
+        ):
+            if item_id is not None:
+                counts[item_id] = count
+                first[item_id] = first_at
+        for item_id, seq, action, at, actor in session.execute(
+            select(
+                CustodyEvent.item_id,
+                CustodyEvent.seq,
+                CustodyEvent.action,
+                CustodyEvent.at,
+                CustodyEvent.actor,
+            ).where(CustodyEvent.item_id.in_(ids))
+        ):
+            if item_id is None:
+                continue
+            known = last.get(item_id)
+            if known is None or seq > known[0]:
+                last[item_id] = (seq, action, at, actor)
+    annex = []
+    for item in items:
+        source = sources.get(item.source_id or 0)
+        try:
+            kind_label = get_kind(item.kind).label
+        except KindError:
+            kind_label = item.kind
+        latest = last.get(item.id)
+        annex.append(
+            AnnexItem(
+                id=item.id,
+                key=keys[item.id],
+                kind=item.kind,
+                kind_label=kind_label,
+                title=_title(item),
+                source=source.name if source else "",
+                reliability=source.reliability if source else "F",
+                credibility=item.credibility,
+                sha256=item.sha256,
+                size=item.size,
+                media_type=item.media_type,
+                protected=bool(item.protected),
+                derived_from=keys.get(item.derived_from) if item.derived_from else None,
+                origin=item.origin,
+                custody=Custody(
+                    events=counts.get(item.id, 0),
+                    first_received=first.get(item.id),
+                    last_action=latest[1] if latest else None,
+                    last_at=latest[2] if latest else None,
+                    last_actor=latest[3] if latest else None,
+                ),
+            )
+        )
+    return tuple(annex)
+
+
+def inputs_hash(inp: AnalysisInput) -> str:
+    """SHA-256 of the input's canonical JSON: a finding names exactly what it was computed from."""
+    return hashlib.sha256(canonical(dataclasses.asdict(inp)).encode("utf-8")).hexdigest()
