@@ -57,7 +57,8 @@ def sample_frames(
         # Non-reference frames (most B-frames) are never needed by another frame, and skipping
         # them saves decoding time; a sample simply falls on the next decoded frame.
         stream.codec_context.skip_frame = "NONREF"
-        start = float(stream.start_time * stream.time_base) if stream.start_time is not None else 0.0
+        base = stream.time_base
+        start = float(stream.start_time * base) if stream.start_time is not None and base else 0.0
         next_sample = 0.0
         last = -MIN_KEYFRAME_GAP_S
         size: tuple[int, int] | None = None
@@ -72,7 +73,8 @@ def sample_frames(
                     continue
                 if size is None:
                     size = _scaled_size(frame.width, frame.height, max_side)
-                rgb = frame.to_ndarray(format="rgb24", width=size[0], height=size[1])
+                rgb = np.asarray(frame.to_ndarray(format="rgb24", width=size[0], height=size[1]),
+                                 dtype=np.uint8)
                 next_sample = t + every_s
                 last = t
                 yield Frame(t=round(t, 3), keyframe=keyframe, rgb=rgb)

@@ -68,6 +68,7 @@ def write_video(
         if metadata:
             container.metadata.update(metadata)
         stream = container.add_stream(codec, rate=Fraction(fps))
+        assert isinstance(stream, av.VideoStream)
         first = transform(frames[0]) if transform else frames[0]
         stream.height, stream.width = (first.shape[0] // 2 * 2, first.shape[1] // 2 * 2)
         stream.pix_fmt = "yuv420p"
@@ -76,8 +77,8 @@ def write_video(
             stream.options = {"crf": str(crf), "preset": "veryfast"}
         for pixels in frames:
             pixels = transform(pixels) if transform else pixels
-            pixels = np.ascontiguousarray(pixels[: stream.height, : stream.width])
-            for packet in stream.encode(av.VideoFrame.from_ndarray(pixels, format="rgb24")):
+            even = np.ascontiguousarray(pixels[: stream.height, : stream.width])
+            for packet in stream.encode(av.VideoFrame.from_ndarray(even, format="rgb24")):
                 container.mux(packet)
         for packet in stream.encode():
             container.mux(packet)

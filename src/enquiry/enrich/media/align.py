@@ -1,0 +1,115 @@
+"""From frame-level hash hits to item-level matches, aligning video against video.
+
+A copy of a video that was trimmed keeps its frames but shifts their times by a constant: the
+hits that belong to the shared segment all have (nearly) the same offset ``match_t - query_t``,
+while chance hits between unrelated frames (a flat sky, a black frame) scatter. So for every
+matched item we keep the largest group of hits that agree on one offset — the overlapping
+segment — and report its frame pairs and bounds.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+# Frames are sampled about once a second in each copy, at phases that need not agree, so two
+# samples of the same moment can be up to a second apart.
+OFFSET_TOLERANCE_S = 1.0
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One query frame (or photo: ``query_t`` None) within the radius of one stored hash."""
+
+    item: int
+    query_t: float | None
+    match_t: float | None
+    distance: int
+    variant: str = "original"
+
+
+@dataclass
+class ItemMatch:
+    """An item that shares pictures with the query, with the aligned frame pairs."""
+
+    item: int
+    distance: int
+    frames: list[tuple[float | None, float | None]]
+    offset_s: float | None = None
+    segment: dict[str, list[float]] | None = None
+    variants: list[str] = field(default_factory=list)
+    earliest: str | None = None
+    earliest_basis: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        """The JSON shape of ``enquiry media match --json``."""
+        return {
+            "item": self.item,
+            "distance": self.distance,
+            "frames": [list(pair) for pair in self.frames],
+            "earliest": self.earliest,
+            "earliest_basis": self.earliest_basis,
+            "offset_s": self.offset_s,
+            "segment": self.segment,
+            "variants": self.variants,
+        }
+
+
+def _best_per_query_frame(hits: list[Hit]) -> list[Hit]:
+    best: dict[tuple[float | None, float | None], Hit] = {}
+    for hit in hits:
+        key = (hit.query_t, hit.match_t)
+        if key not in best or hit.distance < best[key].distance:
+            best[key] = hit
+    by_query: dict[float | None, Hit] = {}
+    for hit in sorted(best.values(), key=lambda h: (h.distance, h.match_t or 0.0)):
+        by_query.setdefault(hit.query_t, hit)
+    return sorted(by_query.values(), key=lambda h: (h.query_t or 0.0, h.match_t or 0.0))
+
+
+def _aligned(hits: list[Hit], tolerance: float) -> tuple[list[Hit], float | None]:
+    """The hits that agree on the most common time offset, and that offset (None when the
+    query or the match is a still picture, so there is nothing to align)."""
+    timed = [h for h in hits if h.query_t is not None and h.match_t is not None]
+    if len(timed) < 2:
+        return hits, None
+    offsets = sorted({round(h.match_t - h.query_t, 3) for h in timed})  # type: ignore[operator]
+    best_offset, best_support = offsets[0], (-1, 0.0)
+    for offset in offsets:
+        group = [h for h in timed if abs((h.match_t - h.query_t) - offset) <= tolerance]  # type: ignore[operator]
+        frames = len({h.query_t for h in group})
+        support = (frames, -sum(h.distance for h in group) / len(group))
+        if support > best_support:
+            best_offset, best_support = offset, support
+    group = [h for h in timed if abs((h.match_t - h.query_t) - best_offset) <= tolerance]  # type: ignore[operator]
+    offsets_in = sorted(h.match_t - h.query_t for h in group)  # type: ignore[operator]
+    return group, round(offsets_in[len(offsets_in) // 2], 3)
+
+
+def align(hits: list[Hit], tolerance: float = OFFSET_TOLERANCE_S) -> list[ItemMatch]:
+    """Item matches from frame hits, most shared frames first, then nearest: for each item, the
+    hits of its longest
+    consistently offset segment, one (the closest) per query frame."""
+    by_item: dict[int, list[Hit]] = defaultdict(list)
+    for hit in hits:
+        by_item[hit.item].append(hit)
+    matches = []
+    for item, item_hits in by_item.items():
+        group, offset = _aligned(item_hits, tolerance)
+        chosen = _best_per_query_frame(group)
+        segment = None
+        if offset is not None:
+            q_times = [h.query_t for h in chosen if h.query_t is not None]
+            m_times = [h.match_t for h in chosen if h.match_t is not None]
+            segment = {"query": [min(q_times), max(q_times)], "match": [min(m_times), max(m_times)]}
+        matches.append(ItemMatch(
+            item=item,
+            distance=min(h.distance for h in chosen),
+            frames=[(h.query_t, h.match_t) for h in chosen],
+            offset_s=offset,
+            segment=segment,
+            variants=sorted({h.variant for h in chosen}),
+        ))
+    matches.sort(key=lambda m: (-len(m.frames), m.distance, m.item))
+    return matches

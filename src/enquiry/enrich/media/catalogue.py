@@ -1,0 +1,193 @@
+"""Media hashes in the store: writing them (with their custody event), keeping the on-disk
+near-duplicate index in step with the ``media_hashes`` table, and answering "seen before?".
+
+The index lives in ``<home>/index/`` and is only a cache: a stamp records how many stored hash
+rows it covers and the highest row id; rows added since are appended, anything else (rows
+replaced by a re-hash) rebuilds it from the table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sqlalchemy import delete, func, insert, select
+
+from enquiry.enrich.media.align import Hit, ItemMatch, align
+from enquiry.enrich.media.index import DEFAULT_RADIUS, HammingIndex, as_rows
+from enquiry.enrich.media.pdq import ALGORITHM, DIHEDRAL, MIRROR, VERSION
+from enquiry.store import Store
+from enquiry.store.tables import Item, MediaHash
+
+INDEX_FOLDER = "index"
+
+
+def index_folder(store: Store) -> Path:
+    """Where the index of a home is kept."""
+    return store.home / INDEX_FOLDER
+
+
+def write_hashes(store: Store, item_id: int, entries: list[dict[str, Any]]) -> int:
+    """Replace an item's PDQ rows with ``entries`` and record a ``derived`` custody event naming
+    the algorithm and what was replaced. Returns the number of rows written."""
+    with store.writing() as (conn, writer):
+        case_id = conn.execute(select(Item.case_id).where(Item.id == item_id)).scalar_one()
+        replaced = conn.execute(
+            delete(MediaHash).where(MediaHash.item_id == item_id, MediaHash.algorithm == ALGORITHM)
+        ).rowcount
+        if entries:
+            conn.execute(insert(MediaHash), [
+                {"item_id": item_id, "algorithm": e["algorithm"], "t": e["t"], "hash": e["hash"],
+                 "quality": e["quality"], "data": e["data"]} for e in entries
+            ])
+        writer.append("derived", case_id=case_id, item_id=item_id, details={
+            "derived": "media_hashes", "algorithm": VERSION, "count": len(entries),
+            "frames": sum(1 for e in entries if e["t"] is not None), "replaced": replaced,
+        })
+    return len(entries)
+
+
+def _rows_after(store: Store, after_id: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    with store.engine.connect() as conn:
+        result = conn.execute(
+            select(MediaHash.id, MediaHash.item_id, MediaHash.t, MediaHash.hash)
+            .where(MediaHash.algorithm == ALGORITHM, MediaHash.id > after_id)
+            .order_by(MediaHash.id)
+        ).all()
+    keys = np.array([r[0] for r in result], dtype=np.int64)
+    items = np.array([r[1] for r in result], dtype=np.int64)
+    times = np.array([np.nan if r[2] is None else r[2] for r in result], dtype=np.float64)
+    return as_rows([r[3] for r in result]), keys, items, times
+
+
+def _table_stamp(store: Store, up_to: int | None = None) -> dict[str, int]:
+    query = select(func.count(MediaHash.id), func.max(MediaHash.id)).where(
+        MediaHash.algorithm == ALGORITHM)
+    if up_to is not None:
+        query = query.where(MediaHash.id <= up_to)
+    with store.engine.connect() as conn:
+        count, max_id = conn.execute(query).one()
+    return {"count": int(count or 0), "max_id": int(max_id or 0)}
+
+
+def open_index(store: Store, *, rebuild: bool = False) -> HammingIndex:
+    """The home's PDQ index, brought up to date with the ``media_hashes`` table and saved."""
+    folder = index_folder(store)
+    current = _table_stamp(store)
+    loaded = None if rebuild else HammingIndex.load(folder)
+    if loaded is not None:
+        index, stamp = loaded
+        if stamp.get("count") == current["count"] and stamp.get("max_id") == current["max_id"]:
+            return index
+        if _table_stamp(store, up_to=stamp.get("max_id", 0)) == {
+                "count": stamp.get("count"), "max_id": stamp.get("max_id")}:
+            index = index.extended(*_rows_after(store, stamp.get("max_id", 0)))
+            index.save(folder, current)
+            return index
+    index = HammingIndex(*_rows_after(store, 0))
+    index.save(folder, current)
+    return index
+
+
+@dataclass
+class QueryFrame:
+    """One picture of the query: its time (None for a photo) and its hash variants by name."""
+
+    t: float | None
+    variants: dict[str, str]
+
+
+def query_frames(entries: Iterable[dict[str, Any]]) -> list[QueryFrame]:
+    """Query pictures from hash entries: a photo is looked up in all eight orientations, a video
+    frame as it is and mirrored (rotated video is rare; mirrored re-uploads are common)."""
+    frames = []
+    for entry in entries:
+        data = entry.get("data") or {}
+        variants = {"original": entry["hash"]}
+        if "dihedral" in data:
+            variants.update(zip(DIHEDRAL[1:], data["dihedral"], strict=False))
+        elif "mirror" in data:
+            variants[DIHEDRAL[MIRROR]] = data["mirror"]
+        frames.append(QueryFrame(t=entry.get("t"), variants=variants))
+    return frames
+
+
+def find_matches(index: HammingIndex, frames: list[QueryFrame], radius: int = DEFAULT_RADIUS,
+                 exclude: int | None = None) -> list[ItemMatch]:
+    """Items whose stored pictures lie within ``radius`` of any query picture, aligned."""
+    hits = []
+    for frame in frames:
+        for variant, value in frame.variants.items():
+            for found in index.search(value, radius):
+                if found.item != exclude:
+                    hits.append(Hit(item=found.item, query_t=frame.t, match_t=found.t,
+                                    distance=found.distance, variant=variant))
+    return align(hits)
+
+
+def _parse_time(value: Any) -> datetime | None:
+    if not value or not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00").replace(" ", "T", 1))
+    except ValueError:
+        return None
+    return parsed
+
+
+def earliest_evidence(fields: dict[str, Any], meta: dict[str, Any]) -> tuple[str, str] | None:
+    """The earliest time the item is known to have existed, and what says so: the capture time
+    (EXIF, container, or the ``captured_at`` field), when it was collected, or first seen.
+
+    Times without a zone (EXIF without an offset) are ordered as if UTC, which can misplace
+    them by at most 14 hours; the basis names the source so an analyst can judge."""
+    photo = meta.get("photo") or {}
+    taken = photo.get("taken_at")
+    if taken and photo.get("offset") and not str(taken).endswith(("Z", "+00:00")):
+        taken = f"{taken}{photo['offset']}"
+    candidates = [
+        (taken, "photo taken (EXIF)"),
+        ((meta.get("video") or {}).get("creation_time"), "video created (container)"),
+        (fields.get("captured_at"), "captured_at field"),
+        (fields.get("collected_at"), "collected_at field"),
+        (fields.get("first_seen"), "first_seen field"),
+    ]
+    best: tuple[datetime, str, str] | None = None
+    for raw, basis in candidates:
+        parsed = _parse_time(raw)
+        if parsed is None:
+            continue
+        key = parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+        if best is None or key < best[0]:
+            best = (key, str(raw), basis)
+    return (best[1], best[2]) if best else None
+
+
+def annotate_earliest(store: Store, matches: list[ItemMatch]) -> None:
+    """Fill each match's earliest evidence of existence from its item's fields and metadata."""
+    if not matches:
+        return
+    with store.session() as session:
+        rows = session.execute(
+            select(Item.id, Item.fields, Item.meta).where(Item.id.in_([m.item for m in matches]))
+        ).all()
+    found = {row[0]: earliest_evidence(row[1] or {}, row[2] or {}) for row in rows}
+    for match in matches:
+        evidence = found.get(match.item)
+        if evidence:
+            match.earliest, match.earliest_basis = evidence
+
+
+def item_entries(store: Store, item_id: int) -> list[dict[str, Any]]:
+    """The stored PDQ hash entries of an item, in time order."""
+    with store.session() as session:
+        rows = session.scalars(
+            select(MediaHash).where(MediaHash.item_id == item_id, MediaHash.algorithm == ALGORITHM)
+            .order_by(MediaHash.t, MediaHash.id)
+        ).all()
+    return [{"algorithm": r.algorithm, "t": r.t, "hash": r.hash, "quality": r.quality,
+             "data": r.data or {}} for r in rows]

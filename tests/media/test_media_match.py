@@ -1,0 +1,137 @@
+"""Recycled pictures: hashing stored items, the persisted index and `enquiry media match`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+from click.testing import CliRunner
+from PIL import Image
+from sqlalchemy import func, select
+
+from enquiry.cli import main
+from enquiry.enrich import default_extractors
+from enquiry.enrich.media.align import Hit, align
+from enquiry.enrich.media.catalogue import earliest_evidence, open_index
+from enquiry.enrich.media.extractor import PdqExtractor
+from enquiry.intake.pipeline import IntakeOptions, add_paths
+from enquiry.store import open_store
+from enquiry.store.tables import CustodyEvent, MediaHash
+
+
+def _add(home: Path, paths: list[Path], fields: dict[str, str] | None = None, pdq: bool = True) -> list[int]:
+    store = open_store(home, "tester")
+    extractors = default_extractors() + ([PdqExtractor()] if pdq else [])
+    report = add_paths(store, paths, IntakeOptions(case="test", fields=fields or {}, progress=False,
+                                                   jobs=1), extractors)
+    ids = [r.item_id for r in report.results]
+    assert all(i is not None for i in ids), report.results
+    return [int(i) for i in ids if i is not None]
+
+
+def _match(home: Path, target: str) -> list[dict]:
+    result = CliRunner().invoke(main, ["--home", str(home), "media", "match", target, "--json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)["matches"]
+
+
+def test_align_finds_the_shared_segment_and_ignores_stray_hits() -> None:
+    hits = [Hit(item=7, query_t=float(q), match_t=float(q) + 2.0 + 0.3 * (q % 2), distance=10)
+            for q in range(5)]
+    hits.append(Hit(item=7, query_t=1.0, match_t=40.0, distance=25))  # a flat frame elsewhere
+    hits.append(Hit(item=8, query_t=None, match_t=None, distance=4))
+    matches = align(hits)
+    by_item = {m.item: m for m in matches}
+    seven = by_item[7]
+    assert seven.segment == {"query": [0.0, 4.0], "match": [2.0, 6.0]}
+    assert 2.0 <= (seven.offset_s or 0) <= 2.3 and len(seven.frames) == 5
+    assert (1.0, 40.0) not in seven.frames
+    assert by_item[8].frames == [(None, None)] and by_item[8].segment is None
+
+
+def test_earliest_evidence_picks_the_oldest_time_with_its_basis() -> None:
+    meta = {"photo": {"taken_at": "2015-06-02T10:00:00", "offset": "+03:00"},
+            "video": {"creation_time": "2016-01-01T00:00:00.000000Z"}}
+    fields = {"collected_at": "2017-04-05T00:00:00Z", "first_seen": "2015-06-02T09:00:00Z"}
+    assert earliest_evidence(fields, meta) == ("2015-06-02T10:00:00+03:00", "photo taken (EXIF)")
+    assert earliest_evidence({"first_seen": "2014-01-01"}, {}) == ("2014-01-01", "first_seen field")
+    assert earliest_evidence({"collected_at": "not a date"}, {}) is None
+
+
+def test_photo_copies_match_with_earliest_and_distractors_do_not(
+        home: Path, media_dir: Path, tmp_path: Path) -> None:
+    [astronaut] = _add(home, [media_dir / "astronaut.jpg"], {"first_seen": "2015-06-02T00:00:00Z"})
+    _add(home, [media_dir / p for p in ("coffee.jpg", "chelsea.jpg", "camera.jpg")])
+    image = Image.open(media_dir / "astronaut.jpg")
+    w, h = image.size
+    copy = image.crop((0, 8, w - 6, h)).resize((300, 300)).transpose(
+        Image.Transpose.FLIP_LEFT_RIGHT)
+    copy.save(tmp_path / "repost.jpg", quality=45)
+    matches = _match(home, str(tmp_path / "repost.jpg"))
+    assert [m["item"] for m in matches] == [astronaut]
+    assert matches[0]["distance"] <= 31 and "mirror" in matches[0]["variants"]
+    assert matches[0]["earliest"] == "2015-06-02T00:00:00Z"
+    assert (home / "index" / "pdq.npz").is_file()
+    # ITEM form: the item itself is left out, so nothing else matches.
+    assert _match(home, str(astronaut)) == []
+
+
+def test_trimmed_reencoded_video_matches_its_source_with_the_overlap(home: Path, media_dir: Path) -> None:
+    ids = _add(home, [media_dir / "scene.mp4", media_dir / "other.mp4"])
+    scene = ids[0]
+    matches = _match(home, str(media_dir / "trimmed.mp4"))
+    assert matches and matches[0]["item"] == scene
+    assert all(m["item"] != ids[1] for m in matches)
+    segment = matches[0]["segment"]
+    # the copy is seconds 2–5 of the source: offset ≈ +2 s, overlap about 3 s long
+    assert 1.0 <= matches[0]["offset_s"] <= 3.0
+    assert segment["match"][0] >= 1.0 and segment["match"][1] <= 6.0
+    assert segment["query"][1] - segment["query"][0] >= 1.5
+    for query_t, match_t in matches[0]["frames"]:
+        assert abs(match_t - query_t - matches[0]["offset_s"]) <= 1.0
+
+
+def test_media_hash_rehashes_items_and_records_custody(home: Path, media_dir: Path) -> None:
+    ids = _add(home, [media_dir / "coffee.jpg", media_dir / "scene.mp4"], pdq=False)
+    store = open_store(home, "tester")
+    runner = CliRunner()
+    result = runner.invoke(main, ["--home", str(home), "media", "hash"])
+    assert result.exit_code == 0, result.output
+    assert "2 item(s) hashed" in result.output
+    with store.session() as session:
+        count = session.scalar(select(func.count(MediaHash.id)))
+        events = session.scalars(select(CustodyEvent).where(CustodyEvent.action == "derived")).all()
+    assert count is not None and count >= 7
+    assert {e.item_id for e in events} == set(ids)
+    assert all(json.loads(e.details)["algorithm"].startswith("pdqhash") for e in events)
+    # Re-hashing replaces rows (the index is rebuilt to match) instead of adding duplicates.
+    result = runner.invoke(main, ["--home", str(home), "media", "hash", str(ids[0])])
+    assert result.exit_code == 0, result.output
+    with store.session() as session:
+        assert session.scalar(select(func.count(MediaHash.id))) == count
+    assert len(open_index(store)) == count
+    verify = runner.invoke(main, ["--home", str(home), "verify"])
+    assert verify.exit_code == 0, verify.output
+
+
+def test_match_refuses_bad_targets(home: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    missing = runner.invoke(main, ["--home", str(home), "media", "match", str(tmp_path / "nope.jpg")])
+    assert missing.exit_code != 0 and "no such file" in missing.output
+    text = tmp_path / "notes.txt"
+    text.write_text("hello")
+    wrong = runner.invoke(main, ["--home", str(home), "media", "match", str(text)])
+    assert wrong.exit_code != 0 and "notes.txt" in wrong.output
+    unknown = runner.invoke(main, ["--home", str(home), "media", "match", "12345"])
+    assert unknown.exit_code != 0 and "no such item" in unknown.output
+
+
+def test_index_follows_the_table(home: Path, media_dir: Path) -> None:
+    _add(home, [media_dir / "coffee.jpg"])
+    store = open_store(home, "tester")
+    first = open_index(store)
+    _add(home, [media_dir / "rocket.jpg"])
+    second = open_index(store)
+    assert len(second) == len(first) + 1
+    assert np.array_equal(second.rows[: len(first)], first.rows)

@@ -1,0 +1,87 @@
+"""PDQ hashing of photos and video frames."""
+
+from __future__ import annotations
+
+from itertools import pairwise
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from enquiry.enrich.media import pdq
+from enquiry.enrich.media.extractor import PdqExtractor, hash_video_file
+from enquiry.enrich.media.frames import sample_frames
+
+
+def test_hex_round_trip_and_distance() -> None:
+    bits = np.random.default_rng(0).integers(0, 2, 256)
+    text = pdq.to_hex(bits)
+    assert len(text) == 64
+    assert np.array_equal(np.unpackbits(pdq.from_hex(text)), bits)
+    flipped = bits.copy()
+    flipped[[0, 100, 255]] ^= 1
+    assert pdq.distance(text, pdq.to_hex(flipped)) == 3
+
+
+def test_recompressed_photo_is_near_and_other_photo_far(media_dir: Path, tmp_path: Path) -> None:
+    original = pdq.hash_image_file(media_dir / "astronaut.jpg")
+    Image.open(media_dir / "astronaut.jpg").resize((200, 200)).save(tmp_path / "small.jpg", quality=40)
+    copy = pdq.hash_image_file(tmp_path / "small.jpg")
+    other = pdq.hash_image_file(media_dir / "coffee.jpg")
+    assert pdq.distance(str(original["hash"]), str(copy["hash"])) <= 31
+    assert pdq.distance(str(original["hash"]), str(other["hash"])) > 60
+    assert isinstance(original["quality"], int) and original["quality"] >= 50
+
+
+def test_dihedral_variants_match_real_flips(media_dir: Path, tmp_path: Path) -> None:
+    entry = pdq.hash_image_file(media_dir / "chelsea.jpg")
+    variants = dict(zip(pdq.DIHEDRAL[1:], entry["data"]["dihedral"], strict=True))  # type: ignore[index]
+    image = Image.open(media_dir / "chelsea.jpg")
+    image.transpose(Image.Transpose.FLIP_LEFT_RIGHT).save(tmp_path / "mirror.jpg", quality=85)
+    image.transpose(Image.Transpose.FLIP_TOP_BOTTOM).save(tmp_path / "upside.jpg", quality=85)
+    mirror = pdq.hash_image_file(tmp_path / "mirror.jpg")["hash"]
+    upside = pdq.hash_image_file(tmp_path / "upside.jpg")["hash"]
+    assert pdq.distance(str(entry["hash"]), str(mirror)) > 31  # plain PDQ misses a mirror ...
+    assert pdq.distance(variants["mirror"], str(mirror)) <= 31  # ... its dihedral variant does not
+    assert pdq.distance(variants["flip_vertical"], str(upside)) <= 31
+
+
+def test_exif_orientation_is_applied(media_dir: Path, tmp_path: Path) -> None:
+    image = Image.open(media_dir / "rocket.jpg")
+    exif = Image.Exif()
+    exif[0x0112] = 6  # stored rotated; a viewer turns it 90° clockwise
+    image.transpose(Image.Transpose.ROTATE_90).save(tmp_path / "tagged.jpg", exif=exif, quality=90)
+    upright = pdq.hash_image_file(media_dir / "rocket.jpg")["hash"]
+    tagged = pdq.hash_image_file(tmp_path / "tagged.jpg")["hash"]
+    assert pdq.distance(str(upright), str(tagged)) <= 31
+
+
+def test_video_frames_keyframes_and_at_most_one_per_second(media_dir: Path) -> None:
+    frames = list(sample_frames(media_dir / "scene.mp4"))
+    times = [f.t for f in frames]
+    assert times == sorted(times) and times[0] == 0.0 and times[-1] >= 5.0
+    assert frames[0].keyframe
+    non_key = [f.t for f in frames if not f.keyframe]
+    assert all(b - a >= 0.99 for a, b in pairwise(non_key))
+    assert len(frames) <= 6 * 2
+    assert max(frames[0].rgb.shape[:2]) <= pdq.MAX_SIDE
+
+
+def test_extractor_hashes_photo_and_video_and_reports_bad_files(media_dir: Path, tmp_path: Path) -> None:
+    extractor = PdqExtractor()
+    assert extractor.accepts("image/jpeg", "photo") and extractor.accepts("video/mp4", "video")
+    assert not extractor.accepts("application/pdf", "document")
+    photo = extractor.extract(media_dir / "coffee.jpg", "image/jpeg")
+    assert len(photo.hashes) == 1 and photo.hashes[0]["t"] is None and not photo.problems
+    video = extractor.extract(media_dir / "scene.mp4", "video/mp4")
+    assert len(video.hashes) >= 6 and all(h["t"] is not None for h in video.hashes)
+    again = hash_video_file(media_dir / "scene.mp4")
+    assert [h["hash"] for h in video.hashes] == [h["hash"] for h in again]  # deterministic
+    assert all(h["data"]["version"].startswith("pdqhash") for h in video.hashes)
+    broken = tmp_path / "broken.mp4"
+    broken.write_bytes((media_dir / "scene.mp4").read_bytes()[:300])
+    result = extractor.extract(broken, "video/mp4")
+    assert result.hashes == [] and result.problems and "video" in result.problems[0]
+    junk = tmp_path / "junk.jpg"
+    junk.write_bytes(b"\xff\xd8\xff not really a jpeg")
+    assert extractor.extract(junk, "image/jpeg").problems
