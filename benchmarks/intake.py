@@ -27,7 +27,9 @@ ENQUIRY = [sys.executable, "-m", "enquiry.cli"]
 
 def _timed(command: list[str], env: dict[str, str] | None = None) -> float:
     start = time.perf_counter()
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    subprocess.run(
+        command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env
+    )
     return time.perf_counter() - start
 
 
@@ -42,7 +44,9 @@ def _sha256sum(files: list[Path]) -> float:
     # xargs keeps the argument list within limits for 10,000 files, as a user would.
     start = time.perf_counter()
     listing = "\0".join(str(p) for p in files).encode()
-    subprocess.run(["xargs", "-0", "sha256sum"], input=listing, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        ["xargs", "-0", "sha256sum"], input=listing, check=True, stdout=subprocess.DEVNULL
+    )
     return time.perf_counter() - start
 
 
@@ -71,9 +75,14 @@ def large(workdir: Path, total_mb: int, files: int = 4) -> dict[str, float]:
     shutil.rmtree(home)
     _warm(paths)
     ours = min(ours, _enquiry_add(folder, home))
-    return {"bytes": size, "sha256sum_s": baseline, "enquiry_s": ours,
-            "sha256sum_MBps": size / baseline / 1e6, "enquiry_MBps": size / ours / 1e6,
-            "ratio": baseline / ours}
+    return {
+        "bytes": size,
+        "sha256sum_s": baseline,
+        "enquiry_s": ours,
+        "sha256sum_MBps": size / baseline / 1e6,
+        "enquiry_MBps": size / ours / 1e6,
+        "ratio": baseline / ours,
+    }
 
 
 def small(workdir: Path, count: int) -> dict[str, float]:
@@ -84,14 +93,21 @@ def small(workdir: Path, count: int) -> dict[str, float]:
         sub = folder / f"d{index // 1000:02d}"
         sub.mkdir(exist_ok=True)
         path = sub / f"statement-{index:05d}.txt"
-        path.write_bytes(f"statement {index}\n".encode() + os.urandom(64 + index % 2048).hex().encode())
+        path.write_bytes(
+            f"statement {index}\n".encode() + os.urandom(64 + index % 2048).hex().encode()
+        )
         paths.append(path)
     _warm(paths)
     baseline = _sha256sum(paths)
     ours = _enquiry_add(folder, workdir / "home-small")
-    return {"files": count, "sha256sum_s": baseline, "enquiry_s": ours,
-            "sha256sum_files_per_s": count / baseline, "enquiry_files_per_s": count / ours,
-            "ratio": baseline / ours}
+    return {
+        "files": count,
+        "sha256sum_s": baseline,
+        "enquiry_s": ours,
+        "sha256sum_files_per_s": count / baseline,
+        "enquiry_files_per_s": count / ours,
+        "ratio": baseline / ours,
+    }
 
 
 def main() -> None:
@@ -106,12 +122,18 @@ def main() -> None:
         print(f"(a) large files: {big['bytes'] / 2**30:.2f} GiB in 4 files")
         print(f"    sha256sum       {big['sha256sum_s']:7.2f} s  {big['sha256sum_MBps']:8.0f} MB/s")
         print(f"    enquiry add     {big['enquiry_s']:7.2f} s  {big['enquiry_MBps']:8.0f} MB/s")
-        print(f"    ratio (enquiry throughput / sha256sum throughput) = {big['ratio']:.2f}  (goal >= 0.9)")
+        print(
+            f"    ratio (enquiry throughput / sha256sum throughput) = {big['ratio']:.2f}  (goal >= 0.9)"
+        )
         many = small(workdir, args.small)
         print(f"(b) small files: {many['files']} files")
-        print(f"    sha256sum       {many['sha256sum_s']:7.2f} s  {many['sha256sum_files_per_s']:8.0f} files/s")
-        print(f"    enquiry add     {many['enquiry_s']:7.2f} s  {many['enquiry_files_per_s']:8.0f} files/s"
-              "  (incl. catalogue rows and ledger events; goal >= 1000)")
+        print(
+            f"    sha256sum       {many['sha256sum_s']:7.2f} s  {many['sha256sum_files_per_s']:8.0f} files/s"
+        )
+        print(
+            f"    enquiry add     {many['enquiry_s']:7.2f} s  {many['enquiry_files_per_s']:8.0f} files/s"
+            "  (incl. catalogue rows and ledger events; goal >= 1000)"
+        )
         print(f"    ratio (enquiry / sha256sum) = {many['ratio']:.3f}")
     finally:
         shutil.rmtree(workdir, ignore_errors=True)

@@ -17,7 +17,9 @@ def _pg_available() -> bool:
     import psycopg
 
     try:
-        with psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=postgres", connect_timeout=3):
+        with psycopg.connect(
+            "host=127.0.0.1 port=5432 user=postgres dbname=postgres", connect_timeout=3
+        ):
             return True
     except psycopg.Error:
         return False
@@ -58,7 +60,9 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """An empty enquiry home (the test's own), on SQLite unless a test asks for a backend."""
     path = tmp_path / "home"
     monkeypatch.setenv("ENQUIRY_HOME", str(path))
-    if "ENQUIRY_DB" in os.environ and not os.environ["ENQUIRY_DB"].startswith("postgresql+psycopg://postgres@127.0.0.1:5432/enquiry_test_"):
+    if "ENQUIRY_DB" in os.environ and not os.environ["ENQUIRY_DB"].startswith(
+        "postgresql+psycopg://postgres@127.0.0.1:5432/enquiry_test_"
+    ):
         monkeypatch.delenv("ENQUIRY_DB")
     return path
 

@@ -14,8 +14,8 @@ from sqlalchemy import text
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from enquiry.cli import main  # noqa: E402
-from enquiry.store.db import database_url, make_engine  # noqa: E402
+from enquiry.cli import main
+from enquiry.store.db import database_url, make_engine
 
 Run = Callable[..., Result]
 
@@ -26,7 +26,9 @@ def run(home: Path) -> Run:
     runner = CliRunner()
 
     def invoke(*args: str, expect: int | None = 0) -> Result:
-        result = runner.invoke(main, ["--home", str(home), "--as", "tester", *args], catch_exceptions=False)
+        result = runner.invoke(
+            main, ["--home", str(home), "--as", "tester", *args], catch_exceptions=False
+        )
         if expect is not None:
             assert result.exit_code == expect, (result.exit_code, result.output, result.stderr)
         return result

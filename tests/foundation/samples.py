@@ -6,8 +6,14 @@ from fractions import Fraction
 from pathlib import Path
 
 
-def jpeg_with_exif(path: Path, *, taken: str = "2017:04:04 06:52:10", lat: float = 35.4427,
-                   lon: float = 36.6514, software: str = "") -> Path:
+def jpeg_with_exif(
+    path: Path,
+    *,
+    taken: str = "2017:04:04 06:52:10",
+    lat: float = 35.4427,
+    lon: float = 36.6514,
+    software: str = "",
+) -> Path:
     """A small photo whose EXIF says when, where and with what it was taken."""
     from PIL import Image
 
@@ -78,7 +84,9 @@ def pdf(path: Path, text: str = "Report of the Joint Investigative Mechanism") -
     out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
     for offset in offsets:
         out += f"{offset:010d} 00000 n \n".encode()
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    out += (
+        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    )
     path.write_bytes(bytes(out))
     return path
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import samples
+
 from conftest import Run, show
 
 
@@ -32,7 +33,9 @@ def _items(run: Run) -> dict[str, dict[str, object]]:
     return {show(run, i)["name"]: show(run, i) for i in ids}
 
 
-def test_folder_intake_detects_kinds_and_extracts_metadata(run: Run, folder: Path, backend: str) -> None:
+def test_folder_intake_detects_kinds_and_extracts_metadata(
+    run: Run, folder: Path, backend: str
+) -> None:
     result = run("add", str(folder), "--case", "ks")
     assert "5 stored" in result.stdout
     items = _items(run)
@@ -49,14 +52,18 @@ def test_folder_intake_detects_kinds_and_extracts_metadata(run: Run, folder: Pat
     assert items["article.html"]["metadata"]["text"]["title"] == "Strike on Khan Shaykhun"
     page = run("item", "show", str(items["article.html"]["id"]), "--json", "--text").stdout
     assert "eastern outskirts" in json.loads(page)["text"]["text/1"]
-    pdf_text = json.loads(run("item", "show", str(items["report.pdf"]["id"]), "--json", "--text").stdout)
+    pdf_text = json.loads(
+        run("item", "show", str(items["report.pdf"]["id"]), "--json", "--text").stdout
+    )
     assert "Joint Investigative Mechanism" in pdf_text["text"]["text/1"]
     for item in items.values():
         assert {"id", "sha256", "size", "kind", "fields", "metadata", "derived_from"} <= set(item)
     run("verify")
 
 
-def test_rerun_is_idempotent_and_duplicates_add_an_event_not_a_blob(run: Run, folder: Path, home: Path) -> None:
+def test_rerun_is_idempotent_and_duplicates_add_an_event_not_a_blob(
+    run: Run, folder: Path, home: Path
+) -> None:
     run("add", str(folder), "--case", "ks")
     events = len(json.loads(run("log", "--json").stdout))
     again = run("add", str(folder), "--case", "ks")
@@ -83,10 +90,17 @@ def test_kind_comes_from_content_not_name(run: Run, tmp_path: Path) -> None:
 
 def _png_claiming(width: int, height: int) -> bytes:
     def chunk(kind: bytes, body: bytes) -> bytes:
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        return (
+            struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        )
 
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00" * 64))
+        + chunk(b"IEND", b"")
+    )
 
 
 def test_bad_input_gets_one_line_each_and_the_rest_goes_on(run: Run, tmp_path: Path) -> None:
@@ -126,25 +140,55 @@ def test_bad_input_gets_one_line_each_and_the_rest_goes_on(run: Run, tmp_path: P
     assert len(lines) == 12, "\n".join(lines)
     assert "rejected" in result.stdout
     names = {item["name"] for item in _items(run).values()}
-    assert {"good.txt", "truncated.jpg", "latin1.txt", "bomb.png", "bomb.docx", "name\\x1b[31mred.txt"} <= names
+    assert {
+        "good.txt",
+        "truncated.jpg",
+        "latin1.txt",
+        "bomb.png",
+        "bomb.docx",
+        "name\\x1b[31mred.txt",
+    } <= names
     assert not names & {"empty.txt", "big.bin"}
     run("verify")
 
 
 def test_fields_validated_before_anything_is_stored(run: Run, tmp_path: Path, home: Path) -> None:
     (tmp_path / "w.txt").write_text("interview transcript\n", encoding="utf-8")
-    result = run("add", str(tmp_path / "w.txt"), "--case", "ks", "--kind", "testimony",
-                 "--field", "interview_date=2017-02-30", expect=2)
+    result = run(
+        "add",
+        str(tmp_path / "w.txt"),
+        "--case",
+        "ks",
+        "--kind",
+        "testimony",
+        "--field",
+        "interview_date=2017-02-30",
+        expect=2,
+    )
     assert "field 'interview_date': '2017-02-30'" in result.stderr
     result = run("add", str(tmp_path / "w.txt"), "--case", "ks", "--kind", "witness", expect=2)
     assert "unknown kind 'witness'" in result.stderr
     assert not list((home / "vault" / "sha256").glob("*/*/*"))
 
 
-def test_protected_identity_is_withheld_unless_revealed_and_revealing_is_logged(run: Run, tmp_path: Path) -> None:
+def test_protected_identity_is_withheld_unless_revealed_and_revealing_is_logged(
+    run: Run, tmp_path: Path
+) -> None:
     (tmp_path / "w.txt").write_text("interview transcript\n", encoding="utf-8")
-    run("add", str(tmp_path / "w.txt"), "--case", "ks", "--kind", "testimony", "--field", "witness_pseudonym=W-017",
-        "--field", "witness_name=Real Name", "--field", "consent=given")
+    run(
+        "add",
+        str(tmp_path / "w.txt"),
+        "--case",
+        "ks",
+        "--kind",
+        "testimony",
+        "--field",
+        "witness_pseudonym=W-017",
+        "--field",
+        "witness_name=Real Name",
+        "--field",
+        "consent=given",
+    )
     hidden = show(run, 1)
     assert hidden["protected"] is True
     assert hidden["fields"]["witness_pseudonym"] == "W-017"

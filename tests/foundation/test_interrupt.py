@@ -27,22 +27,36 @@ def _events(home: Path) -> int:
 def _many_files(root: Path, count: int) -> Path:
     root.mkdir()
     for index in range(count):
-        (root / f"f{index:05d}.txt").write_text(f"file {index} " + "x" * (index % 97), encoding="utf-8")
+        (root / f"f{index:05d}.txt").write_text(
+            f"file {index} " + "x" * (index % 97), encoding="utf-8"
+        )
     return root
 
 
 def _run(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*ENQUIRY, "--home", str(home), *args], capture_output=True, text=True, timeout=300, check=False)
+    return subprocess.run(
+        [*ENQUIRY, "--home", str(home), *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT])
-def test_interrupted_intake_is_consistent_and_a_rerun_completes_it(tmp_path: Path, sig: signal.Signals) -> None:
+def test_interrupted_intake_is_consistent_and_a_rerun_completes_it(
+    tmp_path: Path, sig: signal.Signals
+) -> None:
     home = tmp_path / "home"
     root = _many_files(tmp_path / "in", 6000)
-    process = subprocess.Popen([*ENQUIRY, "--home", str(home), "add", str(root), "--case", "ks", "--jobs", "1"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               start_new_session=True)
+    process = subprocess.Popen(
+        [*ENQUIRY, "--home", str(home), "add", str(root), "--case", "ks", "--jobs", "1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     deadline = time.monotonic() + 120
     while _events(home) < 50 and time.monotonic() < deadline and process.poll() is None:
         time.sleep(0.02)

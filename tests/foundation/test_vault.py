@@ -19,7 +19,9 @@ def vault(tmp_path: Path) -> Vault:
     return v
 
 
-def test_large_file_is_hashed_while_streaming_and_stored_read_only(vault: Vault, tmp_path: Path) -> None:
+def test_large_file_is_hashed_while_streaming_and_stored_read_only(
+    vault: Vault, tmp_path: Path
+) -> None:
     source = tmp_path / "big.bin"
     data = os.urandom(3 * CHUNK + 12345)
     source.write_bytes(data)

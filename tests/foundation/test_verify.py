@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 import samples
+
 from conftest import Run, show
 
 
@@ -19,7 +20,9 @@ def filled(run: Run, tmp_path: Path, backend: str) -> Run:
     samples.jpeg_with_exif(root / "crater.jpg")
     samples.pdf(root / "report.pdf")
     for index in range(4):
-        (root / f"statement-{index}.txt").write_text(f"statement number {index}\n", encoding="utf-8")
+        (root / f"statement-{index}.txt").write_text(
+            f"statement number {index}\n", encoding="utf-8"
+        )
     run("add", str(root), "--case", "ks")
     result = run("verify")
     assert "intact" in result.stdout and "NOT" not in result.stdout
@@ -57,10 +60,14 @@ def test_an_edited_ledger_event(filled: Run, sql: Callable[[str], Any]) -> None:
     assert "event 3 (received, item 2) was edited" in _fails(filled)
 
 
-def test_an_edited_ledger_event_with_its_hash_recomputed_breaks_the_chain(filled: Run, sql: Callable[[str], Any]) -> None:
+def test_an_edited_ledger_event_with_its_hash_recomputed_breaks_the_chain(
+    filled: Run, sql: Callable[[str], Any]
+) -> None:
     from enquiry.store.ledger import event_hash
 
-    row = sql("SELECT seq, at, actor, action, case_id, item_id, details, prev_hash FROM custody_events WHERE seq = 4")[0]
+    row = sql(
+        "SELECT seq, at, actor, action, case_id, item_id, details, prev_hash FROM custody_events WHERE seq = 4"
+    )[0]
     forged = event_hash(row[0], row[1], "forger", row[3], row[4], row[5], row[6], row[7])
     sql(f"UPDATE custody_events SET actor = 'forger', hash = '{forged}' WHERE seq = 4")
     assert "event 5 (received, item 4) does not link to event 4" in _fails(filled)
@@ -74,8 +81,12 @@ def test_a_deleted_ledger_event(filled: Run, sql: Callable[[str], Any]) -> None:
 def test_the_newest_events_deleted(filled: Run, sql: Callable[[str], Any]) -> None:
     last = sql("SELECT max(seq) FROM custody_events")[0][0]
     sql(f"DELETE FROM custody_events WHERE seq = {last}")
-    sql(f"UPDATE ledger_head SET seq = {last - 1}, hash = (SELECT hash FROM custody_events WHERE seq = {last - 1})")
-    assert f"ledger.head records event {last}, but the log ends at event {last - 1}" in _fails(filled)
+    sql(
+        f"UPDATE ledger_head SET seq = {last - 1}, hash = (SELECT hash FROM custody_events WHERE seq = {last - 1})"
+    )
+    assert f"ledger.head records event {last}, but the log ends at event {last - 1}" in _fails(
+        filled
+    )
 
 
 def test_an_edited_item_hash(filled: Run, sql: Callable[[str], Any]) -> None:
@@ -99,7 +110,9 @@ def test_a_deleted_item_row(filled: Run, sql: Callable[[str], Any]) -> None:
 
 
 def test_a_row_slipped_in_outside_the_ledger(filled: Run, sql: Callable[[str], Any]) -> None:
-    sql("INSERT INTO items (case_id, kind, sha256, size, media_type, original_name, fields, metadata,"
+    sql(
+        "INSERT INTO items (case_id, kind, sha256, size, media_type, original_name, fields, metadata,"
         " protected, created_at) SELECT case_id, kind, sha256, size, media_type, 'forged.txt', fields,"
-        " metadata, protected, created_at FROM items WHERE id = 3")
+        " metadata, protected, created_at FROM items WHERE id = 3"
+    )
     assert "(forged.txt): no custody event records it" in _fails(filled)

@@ -45,6 +45,8 @@ class App:
 
 pass_app = click.make_pass_decorator(App)
 
+__all__ = ["App", "fail", "main", "pass_app", "safe"]
+
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="enquiry")

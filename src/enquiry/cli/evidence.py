@@ -47,9 +47,23 @@ def _field_pairs(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.option("--case", "case_name", required=True, help="Case to add to (created if new).")
 @click.option("--kind", default=None, help="Evidence kind (default: detected from content).")
 @click.option("--source", default=None, help="Where the files came from (a source of the case).")
-@click.option("--field", "field_pairs", multiple=True, metavar="KEY=VALUE", help="A field of the kind; repeatable.")
-@click.option("--max-size", default=None, metavar="SIZE", help="Refuse files larger than this (e.g. 20G).")
-@click.option("--jobs", "-j", default=0, type=click.IntRange(min=0), help="Worker processes (default: one per core).")
+@click.option(
+    "--field",
+    "field_pairs",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="A field of the kind; repeatable.",
+)
+@click.option(
+    "--max-size", default=None, metavar="SIZE", help="Refuse files larger than this (e.g. 20G)."
+)
+@click.option(
+    "--jobs",
+    "-j",
+    default=0,
+    type=click.IntRange(min=0),
+    help="Worker processes (default: one per core).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print each file's result as JSON.")
 @pass_app
 def add(
@@ -120,7 +134,9 @@ def case_list(app: App, as_json: bool) -> None:
             .order_by(Case.name)
         ).all()
     if as_json:
-        click.echo(json.dumps([{"name": n, "created_at": c, "items": k} for n, c, k in rows], indent=2))
+        click.echo(
+            json.dumps([{"name": n, "created_at": c, "items": k} for n, c, k in rows], indent=2)
+        )
         return
     if not rows:
         click.echo("no cases yet (enquiry add PATH --case NAME creates one)")
@@ -129,11 +145,13 @@ def case_list(app: App, as_json: bool) -> None:
 
 
 def _find_item(session: Any, ref: str) -> Item:
-    item = None
+    item: Item | None = None
     if ref.isdigit():
         item = session.get(Item, int(ref))
     elif len(ref) >= 8 and all(c in "0123456789abcdef" for c in ref.lower()):
-        matches = session.scalars(select(Item).where(Item.sha256.startswith(ref.lower())).limit(2)).all()
+        matches = session.scalars(
+            select(Item).where(Item.sha256.startswith(ref.lower())).limit(2)
+        ).all()
         if len(matches) > 1:
             fail(f"item '{ref}': several items have a hash starting so; give more characters")
         item = matches[0] if matches else None
@@ -175,16 +193,22 @@ def item_show(app: App, ref: str, as_json: bool, with_text: bool, reveal: bool) 
         fields, withheld = _redacted_fields(found, reveal)
         case_name = session.get(Case, found.case_id).name  # type: ignore[union-attr]
         source = session.get(Source, found.source_id).name if found.source_id else None  # type: ignore[union-attr]
-        origins = session.scalars(select(ItemOrigin.path).where(ItemOrigin.item_id == found.id)).all()
+        origins = session.scalars(
+            select(ItemOrigin.path).where(ItemOrigin.item_id == found.id)
+        ).all()
         events = session.execute(
             select(CustodyEvent.seq, CustodyEvent.at, CustodyEvent.actor, CustodyEvent.action)
             .where(CustodyEvent.item_id == found.id)
             .order_by(CustodyEvent.seq)
         ).all()
-        texts = session.execute(select(ItemText.extractor, ItemText.text).where(ItemText.item_id == found.id)).all()
+        texts = session.execute(
+            select(ItemText.extractor, ItemText.text).where(ItemText.item_id == found.id)
+        ).all()
     if reveal and withheld:
         with store.writing() as (_connection, writer):
-            writer.append("revealed", case_id=found.case_id, item_id=found.id, details={"fields": withheld})
+            writer.append(
+                "revealed", case_id=found.case_id, item_id=found.id, details={"fields": withheld}
+            )
     data = {
         "id": found.id,
         "case": case_name,
@@ -227,10 +251,19 @@ def item_show(app: App, ref: str, as_json: bool, with_text: bool, reveal: bool) 
 @click.option("--item", "item_ref", default=None, help="Only this item's events.")
 @click.option("--case", "case_name", default=None, help="Only this case's events.")
 @click.option("--limit", default=0, type=click.IntRange(min=0), help="Only the newest N events.")
-@click.option("--head", "head_only", is_flag=True, help="Print only the head (to publish elsewhere).")
+@click.option(
+    "--head", "head_only", is_flag=True, help="Print only the head (to publish elsewhere)."
+)
 @click.option("--json", "as_json", is_flag=True)
 @pass_app
-def log(app: App, item_ref: str | None, case_name: str | None, limit: int, head_only: bool, as_json: bool) -> None:
+def log(
+    app: App,
+    item_ref: str | None,
+    case_name: str | None,
+    limit: int,
+    head_only: bool,
+    as_json: bool,
+) -> None:
     """The custody and audit log, oldest first."""
     store = app.store()
     if head_only:
@@ -251,15 +284,26 @@ def log(app: App, item_ref: str | None, case_name: str | None, limit: int, head_
         events = sorted(session.scalars(query).all(), key=lambda e: e.seq)
     if as_json:
         rows = [
-            {"seq": e.seq, "at": e.at, "actor": e.actor, "action": e.action, "case": e.case_id,
-             "item": e.item_id, "details": json.loads(e.details), "prev_hash": e.prev_hash, "hash": e.hash}
+            {
+                "seq": e.seq,
+                "at": e.at,
+                "actor": e.actor,
+                "action": e.action,
+                "case": e.case_id,
+                "item": e.item_id,
+                "details": json.loads(e.details),
+                "prev_hash": e.prev_hash,
+                "hash": e.hash,
+            }
             for e in events
         ]
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
     for e in events:
         target = f"item {e.item_id}" if e.item_id is not None else f"case {e.case_id}"
-        click.echo(f"#{e.seq:<6} {e.at}  {e.action:<10} {target:<11} by {e.actor}  {e.hash[:12]}  {safe(e.details)[:120]}")
+        click.echo(
+            f"#{e.seq:<6} {e.at}  {e.action:<10} {target:<11} by {e.actor}  {e.hash[:12]}  {safe(e.details)[:120]}"
+        )
 
 
 @click.command("verify")
@@ -323,4 +367,3 @@ def register(main: click.Group) -> None:
     """Add the evidence commands to the main group."""
     for command in (add, case, item, log, verify_command, kinds):
         main.add_command(command)
-

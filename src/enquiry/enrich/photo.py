@@ -7,6 +7,7 @@ missing is reported as truncated; its bytes are kept exactly as received.
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,7 @@ def _gps(tags: dict[str, Any]) -> dict[str, float] | None:
     if lat is None or lon is None:
         return None
     try:
+
         def degrees(tag: Any) -> float:
             d, m, s = (_ratio(v) for v in tag.values[:3])
             return d + m / 60 + s / 3600
@@ -49,10 +51,8 @@ def _gps(tags: dict[str, Any]) -> dict[str, float] | None:
     point = {"lat": round(latitude, 7), "lon": round(longitude, 7)}
     altitude = tags.get("GPS GPSAltitude")
     if altitude is not None:
-        try:
+        with contextlib.suppress(ValueError, TypeError, IndexError, AttributeError):
             point["alt"] = round(_ratio(altitude.values[0]), 2)
-        except (ValueError, TypeError, IndexError, AttributeError):
-            pass
     return point
 
 
@@ -139,6 +139,8 @@ class PhotoMetadata:
             meta["orientation"] = str(orientation)
         meta["exif"] = bool(tags)
         if not _complete(path, media_type):
-            found.problems.append(f"truncated {media_type.split('/')[1].upper()}: end marker missing")
+            found.problems.append(
+                f"truncated {media_type.split('/')[1].upper()}: end marker missing"
+            )
             meta["truncated"] = True
         return found

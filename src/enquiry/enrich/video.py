@@ -31,7 +31,9 @@ class VideoMetadata:
         try:
             container = av.open(str(path), metadata_errors="replace")
         except (av.error.FFmpegError, OSError, ValueError, UnicodeDecodeError) as exc:
-            found.problems.append(f"video cannot be opened: damaged, truncated or not a video ({exc})"[:300])
+            found.problems.append(
+                f"video cannot be opened: damaged, truncated or not a video ({exc})"[:300]
+            )
             return found
         with container:
             meta["format"] = container.format.name
@@ -42,14 +44,19 @@ class VideoMetadata:
                 if tags.get(key):
                     meta["creation_time"] = tags[key]
                     break
-            for key in ("encoder", "location", "com.apple.quicktime.location.ISO6709",
-                        "com.apple.quicktime.make", "com.apple.quicktime.model"):
+            for key in (
+                "encoder",
+                "location",
+                "com.apple.quicktime.location.ISO6709",
+                "com.apple.quicktime.make",
+                "com.apple.quicktime.model",
+            ):
                 if tags.get(key):
                     meta[key.split(".")[-1].lower()] = tags[key][:200]
             streams: list[dict[str, Any]] = []
             for stream in container.streams:
                 entry: dict[str, Any] = {"type": stream.type}
-                codec = stream.codec_context
+                codec: Any = stream.codec_context
                 if codec is not None:
                     entry["codec"] = codec.name
                 if stream.type == "video":

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, Table, insert, select
 
 from enquiry.intake.extract import Extraction, Extractor
 from enquiry.intake.sniff import name_mismatch, sniff
@@ -95,16 +95,18 @@ class IntakeReport:
         return self.interrupted or any(r.problems for r in self.results)
 
     def summary(self) -> str:
-        parts = [
-            f"{self.count('stored')} stored",
-            f"{self.count('duplicate')} already in the case (new path recorded)",
-            f"{self.count('unchanged')} unchanged",
-            f"{self.count('rejected')} rejected",
-        ]
+        """One line: how many files were stored, recognised, skipped, rejected."""
+        labels = (
+            ("stored", "stored"),
+            ("duplicate", "already in the case (new path recorded)"),
+            ("unchanged", "unchanged"),
+            ("rejected", "rejected"),
+        )
+        parts = [f"{self.count(status)} {label}" for status, label in labels if self.count(status)]
         flagged = sum(1 for r in self.results if r.problems and r.status != "rejected")
         if flagged:
             parts.append(f"{flagged} stored with problems")
-        return ", ".join(parts)
+        return ", ".join(parts) or "no files"
 
 
 @dataclass
@@ -143,8 +145,8 @@ def _json_safe(value: Any) -> Any:
 
 def _clean_text(text: str) -> str:
     # PostgreSQL text cannot hold NUL; one replacement character keeps every offset in place.
-    return text.replace("\x00", "\ufffd").encode("utf-8", "surrogatepass").decode(
-        "utf-8", "replace"
+    return (
+        text.replace("\x00", "\ufffd").encode("utf-8", "surrogatepass").decode("utf-8", "replace")
     )
 
 
@@ -182,12 +184,16 @@ def _extract(job: _Job, prepared: Prepared, blob: Path) -> None:
         try:
             found: Extraction = extractor.extract(blob, prepared.media_type)
         except Exception as exc:  # an extractor bug must not lose the file: note it, go on
-            prepared.problems.append(f"{extractor.name} extractor failed ({type(exc).__name__}: {exc})"[:300])
+            prepared.problems.append(
+                f"{extractor.name} extractor failed ({type(exc).__name__}: {exc})"[:300]
+            )
             continue
         if found.metadata:
             prepared.meta[extractor.name] = _json_safe(found.metadata)
         if found.text is not None:
-            prepared.texts.append((f"{extractor.name}/{getattr(extractor, 'version', '1')}", _clean_text(found.text)))
+            prepared.texts.append(
+                (f"{extractor.name}/{getattr(extractor, 'version', '1')}", _clean_text(found.text))
+            )
         prepared.hashes.extend(_json_safe(found.hashes))
         prepared.problems.extend(found.problems)
     if prepared.problems:
@@ -289,10 +295,11 @@ class _CaseWriter:
                     Item.case_id == case_id, Item.derived_from.is_(None), Item.sha256.is_not(None)
                 )
             )
-            self.by_sha = {sha: item_id for item_id, sha in rows}
+            self.by_sha = {str(sha): int(item_id) for item_id, sha in rows}
             origins = connection.execute(
-                select(ItemOrigin.path, ItemOrigin.size, ItemOrigin.mtime_ns, ItemOrigin.item_id)
-                .where(ItemOrigin.case_id == case_id)
+                select(
+                    ItemOrigin.path, ItemOrigin.size, ItemOrigin.mtime_ns, ItemOrigin.item_id
+                ).where(ItemOrigin.case_id == case_id)
             )
             self.paths = {path: (size, mtime, item) for path, size, mtime, item in origins}
 
@@ -376,10 +383,18 @@ class _CaseWriter:
                 fresh_rows.append(self._item_row(prepared))
         if fresh_rows:
             table = Item.__table__
-            ids = connection.execute(
-                insert(table).returning(table.c.id, sort_by_parameter_order=True),
-                [{("metadata" if k == "meta" else k): v for k, v in row.items()} for row in fresh_rows],
-            ).scalars().all()
+            assert isinstance(table, Table)
+            ids = (
+                connection.execute(
+                    insert(table).returning(table.c.id, sort_by_parameter_order=True),
+                    [
+                        {("metadata" if k == "meta" else k): v for k, v in row.items()}
+                        for row in fresh_rows
+                    ],
+                )
+                .scalars()
+                .all()
+            )
         else:
             ids = []
         new_ids = {id(p): item_id for p, item_id in zip(fresh, ids, strict=True)}
@@ -421,14 +436,23 @@ class _CaseWriter:
                 head = writer.append(action, case_id=self.case_id, item_id=item_id, details=details)
                 for extractor, text in prepared.texts:
                     texts.append(
-                        {"item_id": item_id, "extractor": extractor, "text": text,
-                         "sha256": _sha_text(text)}
+                        {
+                            "item_id": item_id,
+                            "extractor": extractor,
+                            "text": text,
+                            "sha256": _sha_text(text),
+                        }
                     )
                 for entry in prepared.hashes:
                     hashes.append(
-                        {"item_id": item_id, "algorithm": entry.get("algorithm", ""),
-                         "t": entry.get("t"), "hash": entry.get("hash", ""),
-                         "quality": entry.get("quality"), "data": entry.get("data") or {}}
+                        {
+                            "item_id": item_id,
+                            "algorithm": entry.get("algorithm", ""),
+                            "t": entry.get("t"),
+                            "hash": entry.get("hash", ""),
+                            "quality": entry.get("quality"),
+                            "data": entry.get("data") or {},
+                        }
                     )
             else:
                 item_id = self.by_sha[prepared.sha256]
@@ -451,8 +475,14 @@ class _CaseWriter:
                 )
             result.item_id = item_id
             origins.append(
-                {"item_id": item_id, "case_id": self.case_id, "path": prepared.origin,
-                 "size": prepared.size, "mtime_ns": prepared.mtime_ns, "event_seq": head.seq}
+                {
+                    "item_id": item_id,
+                    "case_id": self.case_id,
+                    "path": prepared.origin,
+                    "size": prepared.size,
+                    "mtime_ns": prepared.mtime_ns,
+                    "event_seq": head.seq,
+                }
             )
             self.paths[prepared.origin] = (prepared.size, prepared.mtime_ns, item_id)
         if origins:

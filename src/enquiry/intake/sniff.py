@@ -119,7 +119,9 @@ def _office(head: bytes, name: str) -> str:
     if b"ppt/" in head:
         return "application/vnd.openxmlformats-officedocument.presentationml.presentation"
     guessed = mimetypes.guess_type(name)[0] if name else None
-    return guessed if guessed and guessed.startswith("application/vnd.openxml") else "application/zip"
+    return (
+        guessed if guessed and guessed.startswith("application/vnd.openxml") else "application/zip"
+    )
 
 
 def name_mismatch(name: str, media_type: str) -> str | None:

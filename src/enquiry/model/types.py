@@ -12,7 +12,7 @@ import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 
@@ -141,8 +141,8 @@ def _datetime(spec: FieldSpec, raw: JSON, where: str) -> JSON:
             value = parse_datetime(str(raw))
         except ValueError:
             raise _fail(where, raw, "a date-time (ISO 8601, e.g. 2017-04-04T06:45+03:00)") from None
-    if value.tzinfo is not None and value.utcoffset() == timezone.utc.utcoffset(None):
-        return value.replace(tzinfo=timezone.utc).isoformat().replace("+00:00", "Z")
+    if value.tzinfo is not None and value.utcoffset() == UTC.utcoffset(None):
+        return value.replace(tzinfo=UTC).isoformat().replace("+00:00", "Z")
     return value.isoformat()
 
 
@@ -220,9 +220,7 @@ def _object(spec: FieldSpec, raw: JSON, where: str) -> JSON:
     known = {f.name: f for f in spec.fields}
     unknown = sorted(set(value) - set(known))
     if unknown:
-        raise FieldError(
-            f"field '{where}': unknown key '{unknown[0]}' (known: {', '.join(known)})"
-        )
+        raise FieldError(f"field '{where}': unknown key '{unknown[0]}' (known: {', '.join(known)})")
     out = {}
     for name, sub in known.items():
         parsed = sub.parse(value.get(name), f"{where}.{name}")

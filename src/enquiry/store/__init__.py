@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, insert, select
 from sqlalchemy.orm import Session
 
 from enquiry.store.db import database_url, make_engine, upgrade
@@ -59,7 +59,7 @@ class Store:
         if found is not None:
             return found
         case_id = connection.execute(
-            Case.__table__.insert().values(name=name, title=name, mandate="", created_at=utc_now())
+            insert(Case).values(name=name, title=name, mandate="", created_at=utc_now())
         ).inserted_primary_key
         assert case_id is not None
         new_id = int(case_id[0])

@@ -137,9 +137,7 @@ class Vault:
                             head = chunk[:HEAD_BYTES]
                         size += len(chunk)
                         if max_size is not None and size > max_size:
-                            raise VaultError(
-                                f"too large: more than the limit of {max_size} bytes"
-                            )
+                            raise VaultError(f"too large: more than the limit of {max_size} bytes")
                         digest.update(chunk)
                         pending.put(chunk)
                 finally:

@@ -84,11 +84,19 @@ def _check_chain(store: Store, report: VerifyReport) -> dict[int, _ItemRecord]:
                 f"ledger: {label} does not link to event {event.seq - 1} (one of them was edited)"
             )
         recomputed = event_hash(
-            event.seq, event.at, event.actor, event.action, event.case_id, event.item_id,
-            event.details, event.prev_hash,
+            event.seq,
+            event.at,
+            event.actor,
+            event.action,
+            event.case_id,
+            event.item_id,
+            event.details,
+            event.prev_hash,
         )
         if recomputed != event.hash:
-            report.failures.append(f"ledger: {label} was edited (its content no longer matches its hash)")
+            report.failures.append(
+                f"ledger: {label} was edited (its content no longer matches its hash)"
+            )
         try:
             details = json.loads(event.details)
         except (TypeError, ValueError):
@@ -131,10 +139,14 @@ def _check_head(store: Store, report: VerifyReport) -> None:
             )
     if recorded is None:
         if last_seq:
-            report.notes.append("no ledger.head file beside the database; it is written again at the next change")
+            report.notes.append(
+                "no ledger.head file beside the database; it is written again at the next change"
+            )
         return
     if recorded.seq > last_seq:
-        lost = f"{last_seq + 1}" if recorded.seq == last_seq + 1 else f"{last_seq + 1}–{recorded.seq}"
+        lost = (
+            f"{last_seq + 1}" if recorded.seq == last_seq + 1 else f"{last_seq + 1}–{recorded.seq}"
+        )
         report.failures.append(
             f"ledger: ledger.head records event {recorded.seq}, but the log ends at event"
             f" {last_seq} (event {lost} deleted)"
@@ -149,7 +161,9 @@ def _item_name(row: Any) -> str:
     return f"item {row.id}" + (f" ({row.original_name})" if row.original_name else "")
 
 
-def _check_items(store: Store, report: VerifyReport, records: dict[int, _ItemRecord]) -> dict[str, list[str]]:
+def _check_items(
+    store: Store, report: VerifyReport, records: dict[int, _ItemRecord]
+) -> dict[str, list[str]]:
     """Compare every item row with the ledger; return blob hash → the items that use it."""
     blobs: dict[str, list[str]] = {}
     seen: set[int] = set()
@@ -165,16 +179,26 @@ def _check_items(store: Store, report: VerifyReport, records: dict[int, _ItemRec
                 blobs.setdefault(row.sha256, []).append(name)
             record = records.get(row.id)
             if record is None:
-                report.failures.append(f"{name}: no custody event records it (row added outside the ledger)")
+                report.failures.append(
+                    f"{name}: no custody event records it (row added outside the ledger)"
+                )
                 continue
             if state_digest(mapping) == record.state:
                 continue
             changed = [
                 f"{column} is {getattr(row, column)!r}, event {record.seq} recorded {recorded!r}"
-                for column, recorded in (("sha256", record.sha256), ("size", record.size), ("kind", record.kind))
+                for column, recorded in (
+                    ("sha256", record.sha256),
+                    ("size", record.size),
+                    ("kind", record.kind),
+                )
                 if recorded is not None and getattr(row, column) != recorded
             ]
-            detail = "; ".join(changed) if changed else f"its fields or metadata differ from the state recorded in event {record.seq}"
+            detail = (
+                "; ".join(changed)
+                if changed
+                else f"its fields or metadata differ from the state recorded in event {record.seq}"
+            )
             report.failures.append(f"{name}: row edited — {detail}")
     for item_id in sorted(set(records) - seen):
         report.failures.append(
