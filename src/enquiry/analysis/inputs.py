@@ -50,6 +50,9 @@ class Evidence:
     cluster: str | None = None
     rationale: Mapping[str, str] = field(default_factory=dict)
     sha256: str | None = None
+    derived_from: tuple[str, ...] = ()
+    """Evidence ids this one was derived from or repeats; the engine joins them into one
+    dependence cluster with ``cluster`` (either link is enough)."""
 
 
 @dataclass(frozen=True)
@@ -94,3 +97,12 @@ class AnalysisInput:
     claims: tuple[Claim, ...] = ()
     facts: EstablishedFacts = field(default_factory=EstablishedFacts)
     thresholds: Mapping[str, float] | None = None
+    affiliations: Mapping[str, str] = field(default_factory=dict)
+    """Actor -> the actor it speaks for (a spokesman -> a ministry -> a state). Narratives group
+    claims by party and also by the party's root, its "line"."""
+    rating_table: Mapping[str, float] | None = None
+    """Overrides of :data:`enquiry.analysis.tables.RATING_LIKELIHOOD` (rating -> P(E|H))."""
+    reliability_table: Mapping[str, float] | None = None
+    """Overrides of :data:`enquiry.analysis.tables.RELIABILITY_HIT` (grade A-F -> hit factor)."""
+    credibility_table: Mapping[int, float] | None = None
+    """Overrides of :data:`enquiry.analysis.tables.CREDIBILITY_HIT` (grade 1-6 -> factor)."""

@@ -1,0 +1,298 @@
+"""analyse(): one incident's evidence and claims in, a JSON-ready verdict with its reasoning out.
+
+Pure: no database, no clock, no randomness. The same input gives the same output byte for byte
+(``json.dumps(result, sort_keys=True)``), so a stored finding can be re-derived by anyone.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from enquiry.analysis import ach
+from enquiry.analysis.inputs import RATINGS, RELIABILITY, AnalysisInput
+from enquiry.analysis.matrix import EXPLICIT, Matrix, build
+from enquiry.analysis.milestones import milestones
+from enquiry.analysis.narratives import narratives
+from enquiry.analysis.posterior import Representatives, posteriors, representatives
+from enquiry.analysis.sensitivity import Outcome, run
+from enquiry.analysis.tables import (
+    CREDIBILITY_HIT,
+    ICD203_BANDS,
+    LINCHPIN_DROP,
+    NON_DIAGNOSTIC_RANGE,
+    RATING_LIKELIHOOD,
+    RELIABILITY_HIT,
+    Tables,
+    band,
+    resolve,
+)
+from enquiry.analysis.wording import confidence, standards, statement
+
+ENGINE_VERSION = "1"
+"""Bumped whenever a table default or a rule changes the numbers; stored with every finding."""
+
+MAX_LINCHPINS = 20
+"""Linchpins listed (worst first); ``linchpins_total`` gives how many there were."""
+
+
+def analyse(inp: AnalysisInput) -> dict[str, Any]:
+    """The full analysis of one incident.
+
+    Raises ValueError with a one-line message naming the evidence or hypothesis at fault when
+    the input is inconsistent (unknown hypothesis, unknown grade, fewer than two hypotheses).
+    """
+    _check(inp)
+    tables = resolve(inp)
+    m = build(inp, tables)
+    reps = representatives(m)
+    post = posteriors(m, reps)
+    leader = int(np.argmax(post.dependent))
+    leader_independent = int(np.argmax(post.independent))
+    outcomes = run(inp, m, reps, post, tables, leader)
+    survival, linchpins, linchpins_total = _survival(inp, m, outcomes, leader, float(post.dependent[leader]), tables)
+    level, reasons, detail = confidence(inp, m.contrib, reps.rep, leader, leader_independent, survival)
+    conservative = float(post.low[leader])
+    met = standards(conservative, tables.standards)
+    hyp = inp.hypotheses
+    name, lo, hi = band(float(post.dependent[leader]))
+    incons = ach.inconsistency(m.codes)
+    weighted = ach.weighted_inconsistency(m.codes, m.r * np.array([e.relevance for e in inp.evidence], dtype=np.float64))
+    counted = np.zeros(len(inp.evidence), dtype=np.bool_)
+    counted[reps.rep] = True
+    return {
+        "engine_version": ENGINE_VERSION,
+        "incident": inp.incident,
+        "hypotheses": [
+            {
+                "id": h.id,
+                "label": h.label,
+                "is_other": h.is_other,
+                "prior": float(m.prior[j]),
+                "posterior": float(post.dependent[j]),
+                "posterior_low": float(post.low[j]),
+                "posterior_high": float(post.high[j]),
+                "posterior_independent": float(post.independent[j]),
+                "log_lr_total": float(post.dependent_total[j]),
+                "band": band(float(post.dependent[j]))[0],
+                "inconsistency": float(incons[j]),
+                "weighted_inconsistency": float(weighted[j]),
+            }
+            for j, h in enumerate(hyp)
+        ],
+        "leading": hyp[leader].id,
+        "leading_if_independent": hyp[leader_independent].id,
+        "band": name,
+        "band_range": [lo, hi],
+        "confidence": level,
+        "confidence_reasons": reasons,
+        "confidence_detail": detail,
+        "standards": met,
+        "standards_basis": {
+            "posterior": conservative,
+            "thresholds": dict(sorted(tables.standards.items())),
+            "rule": "the leader's posterior_low must exceed the threshold",
+        },
+        "statement": statement(
+            hyp[leader].label,
+            hyp[leader].id,
+            float(post.dependent[leader]),
+            float(post.low[leader]),
+            float(post.high[leader]),
+            level,
+            [k for k, v in met.items() if v],
+        ),
+        "sensitivity": survival,
+        "linchpins": linchpins,
+        "linchpins_total": linchpins_total,
+        "diagnosticity": _diagnosticity(inp, reps),
+        "milestones": milestones(inp, m.prior, post.dependent_total, tables),
+        "matrix": _matrix(inp, m, reps, counted),
+        "clusters": _clusters(inp, m, reps),
+        "narratives": narratives(inp),
+        "tables": {
+            "rating_likelihood": {r: tables.rating[r] for r in RATINGS},
+            "reliability_hit": {g: tables.reliability[g] for g in RELIABILITY},
+            "credibility_hit": {str(c): tables.credibility[c] for c in sorted(tables.credibility)},
+            "icd203": [{"band": b, "low": low, "high": high} for b, low, high in ICD203_BANDS],
+            "defaults_overridden": _overridden(tables),
+        },
+    }
+
+
+def _check(inp: AnalysisInput) -> None:
+    if len(inp.hypotheses) < 2:
+        raise ValueError(f"incident {inp.incident}: at least two hypotheses are needed (one of them 'other')")
+    ids = [h.id for h in inp.hypotheses]
+    if len(set(ids)) != len(ids):
+        raise ValueError(f"incident {inp.incident}: hypothesis ids repeat ({', '.join(ids)})")
+    known = set(ids)
+    for c in inp.claims:
+        for h in c.supports:
+            if h not in known:
+                raise ValueError(f"claim {c.id}: supports unknown hypothesis {h!r}")
+
+
+def _overridden(tables: Tables) -> list[str]:
+    changed = []
+    if dict(tables.rating) != dict(RATING_LIKELIHOOD):
+        changed.append("rating_likelihood")
+    if dict(tables.reliability) != dict(RELIABILITY_HIT):
+        changed.append("reliability_hit")
+    if dict(tables.credibility) != dict(CREDIBILITY_HIT):
+        changed.append("credibility_hit")
+    return changed
+
+
+def _survival(
+    inp: AnalysisInput, m: Matrix, outcomes: list[Outcome], leader: int, p0: float, tables: Tables
+) -> tuple[dict[str, Any], list[dict[str, Any]], int]:
+    """Summary per family, and the linchpins: the evidence whose single change flips the leader,
+    costs it a standard of proof it met, or lowers its posterior by ``LINCHPIN_DROP`` or more.
+    Each target (cluster, evidence item, source) is listed once, with its worst change."""
+    by_kind: dict[str, Any] = {}
+    flips: dict[str, int] = {}
+    total = 0
+    worst_p = p0
+    met = [t for t in tables.standards.values() if p0 > t]
+    candidates: list[tuple[bool, float, int, int, dict[str, Any]]] = []
+    hyp = [h.id for h in inp.hypotheses]
+    for kind_index, o in enumerate(outcomes):
+        n = len(o.leader)
+        total += n
+        flipped = o.leader != leader
+        flips[o.kind] = int(flipped.sum())
+        entry: dict[str, Any] = {"perturbations": n, "flips": flips[o.kind]}
+        if n:
+            entry["min_leader_posterior"] = float(o.leader_posterior.min())
+            worst_p = min(worst_p, float(o.leader_posterior.min()))
+        by_kind[o.kind] = entry
+        lost = np.zeros(n, dtype=np.bool_)
+        for t in met:
+            lost |= o.leader_posterior <= t
+        hit = flipped | lost | (o.leader_posterior <= p0 - LINCHPIN_DROP)
+        idx = np.nonzero(hit)[0]
+        if not len(idx):
+            continue
+        # worst perturbation per target: flips first, then the lowest leader posterior
+        order = np.lexsort((idx, o.leader_posterior[idx], ~flipped[idx], o.target[idx]))
+        targets = o.target[idx][order]
+        first = np.ones(len(order), dtype=np.bool_)
+        first[1:] = targets[1:] != targets[:-1]
+        for k in idx[order][first]:
+            after = float(o.leader_posterior[k])
+            candidates.append(
+                (
+                    not bool(flipped[k]),
+                    after,
+                    kind_index,
+                    int(o.target[k]),
+                    {
+                        "kind": o.kind,
+                        **_describe(inp, m, o, int(k)),
+                        "leader_after": hyp[int(o.leader[k])],
+                        "leader_posterior_after": after,
+                        "flips": bool(flipped[k]),
+                        "standards_lost": sorted(name for name, t in tables.standards.items() if p0 > t >= after),
+                    },
+                )
+            )
+    candidates.sort(key=lambda c: c[:4])
+    summary = {
+        "leader": hyp[leader],
+        "leader_posterior": p0,
+        "leader_survives": sum(flips.values()) == 0,
+        "perturbations": total,
+        "flips": flips,
+        "min_leader_posterior": worst_p,
+        "by_kind": by_kind,
+        "linchpin_rule": (
+            f"a single change that flips the leader, costs it a standard it met, or lowers its "
+            f"posterior by {LINCHPIN_DROP} or more"
+        ),
+    }
+    return summary, [c[4] for c in candidates[:MAX_LINCHPINS]], len(candidates)
+
+
+def _describe(inp: AnalysisInput, m: Matrix, o: Outcome, k: int) -> dict[str, Any]:
+    target = int(o.target[k])
+    if o.kind == "leave_out_cluster":
+        members = [e.id for i, e in enumerate(inp.evidence) if int(m.cluster[i]) == target]
+        return {"target": m.cluster_ids[target], "evidence": members, "change": f"leave out cluster {m.cluster_ids[target]}"}
+    if o.kind == "rating_step":
+        e = inp.evidence[target]
+        h = inp.hypotheses[int(o.column[k])].id
+        old = RATINGS[int(m.codes[target, int(o.column[k])])]
+        new = RATINGS[int(o.new_code[k])]
+        return {"target": e.id, "evidence": [e.id], "change": f"rate {e.id} on {h} {new} instead of {old}"}
+    source = m.source_ids[target]
+    members = [e.id for i, e in enumerate(inp.evidence) if int(m.source[i]) == target]
+    grades = sorted({e.reliability for i, e in enumerate(inp.evidence) if int(m.source[i]) == target})
+    return {
+        "target": source,
+        "evidence": members,
+        "change": f"downgrade source {source} one grade (from {'/'.join(grades)})",
+    }
+
+
+def _diagnosticity(inp: AnalysisInput, reps: Representatives) -> dict[str, Any]:
+    d = reps.spread
+    order = np.lexsort((np.arange(len(d)), -d))
+    return {
+        "threshold": NON_DIAGNOSTIC_RANGE,
+        "non_diagnostic": [inp.evidence[i].id for i in range(len(d)) if d[i] < NON_DIAGNOSTIC_RANGE],
+        "most_diagnostic": [{"evidence": inp.evidence[i].id, "log_lr_range": float(d[i])} for i in order[:10]],
+    }
+
+
+def _matrix(inp: AnalysisInput, m: Matrix, reps: Representatives, counted: np.ndarray[Any, Any]) -> dict[str, Any]:
+    hyp = [h.id for h in inp.hypotheses]
+    p = m.p.tolist()
+    contrib = m.contrib.tolist()
+    codes = m.codes.tolist()
+    r = m.r.tolist()
+    q = m.q.tolist()
+    spread = reps.spread.tolist()
+    rows = []
+    for i, e in enumerate(inp.evidence):
+        pi, ci, ki = p[i], contrib[i], codes[i]
+        rows.append(
+            {
+                "evidence": e.id,
+                "label": e.label,
+                "kind": e.kind,
+                "source": e.source,
+                "reliability": e.reliability,
+                "credibility": e.credibility,
+                "relevance": e.relevance,
+                "r": r[i],
+                "q": q[i],
+                "cluster": m.cluster_ids[int(m.cluster[i])],
+                "counted": bool(counted[i]),
+                "log_lr_range": spread[i],
+                "diagnostic": spread[i] >= NON_DIAGNOSTIC_RANGE,
+                "cells": {
+                    h: {
+                        "rating": "explicit" if ki[j] == EXPLICIT else RATINGS[ki[j]],
+                        "p": pi[j],
+                        "log_lr": ci[j],
+                    }
+                    for j, h in enumerate(hyp)
+                },
+            }
+        )
+    return {"hypotheses": hyp, "rows": rows}
+
+
+def _clusters(inp: AnalysisInput, m: Matrix, reps: Representatives) -> list[dict[str, Any]]:
+    members: list[list[str]] = [[] for _ in m.cluster_ids]
+    for i, e in enumerate(inp.evidence):
+        members[int(m.cluster[i])].append(e.id)
+    return [
+        {"id": cid, "members": members[c], "counted": inp.evidence[int(reps.rep[c])].id}
+        for c, cid in enumerate(m.cluster_ids)
+    ]
+
+
+__all__ = ["ENGINE_VERSION", "analyse"]

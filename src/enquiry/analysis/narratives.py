@@ -1,0 +1,221 @@
+"""Narratives: what each party said, when, which hypothesis it backed, and where it breaks.
+
+Flags, each citing the claims and their dates:
+- ``mutually_exclusive``: the party (or the line it speaks for) backed different hypotheses,
+  which by construction cannot all be true;
+- ``contradicts_facts``: a claim's time window misses the established one, its place lies
+  farther than the established radius (or, without coordinates, names another place), or its
+  means is none of the established ones;
+- ``unsupported``: an assertion offered with no evidence item in the case.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+from enquiry.analysis.inputs import AnalysisInput, Claim, EstablishedFacts
+
+EARTH_RADIUS_KM = 6371.0088
+
+
+def line_of(party: str, affiliations: Mapping[str, str]) -> str:
+    """The root of a party's affiliation chain (a spokesman -> ministry -> state)."""
+    seen = {party}
+    while party in affiliations and affiliations[party] not in seen:
+        party = affiliations[party]
+        seen.add(party)
+    return party
+
+
+def _parse(value: str) -> datetime:
+    return datetime.fromisoformat(value)
+
+
+def _comparable(a: datetime, b: datetime) -> tuple[datetime, datetime]:
+    """Naive times are read in the other side's offset (a case's local time is the default)."""
+    if (a.tzinfo is None) == (b.tzinfo is None):
+        return a, b
+    if a.tzinfo is None:
+        return a.replace(tzinfo=b.tzinfo), b
+    return a, b.replace(tzinfo=a.tzinfo)
+
+
+def _window(slot: Any) -> tuple[datetime, datetime] | None:
+    if not isinstance(slot, Mapping) or "start" not in slot:
+        return None
+    start = _parse(str(slot["start"]))
+    end = _parse(str(slot.get("end") or slot["start"]))
+    if end < start:
+        start, end = end, start
+    return start, end
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in kilometres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+def _norm(text: str) -> str:
+    return " ".join("".join(ch if ch.isalnum() else " " for ch in text.casefold()).split())
+
+
+def _fmt_time(t: datetime) -> str:
+    return t.strftime("%Y-%m-%d %H:%M") + (t.strftime(" %z") if t.tzinfo is not None else "")
+
+
+def contradictions(claim: Claim, facts: EstablishedFacts) -> list[str]:
+    """What in a claim's slots contradicts the established facts, one sentence each."""
+    found: list[str] = []
+    slots = claim.slots
+    est_window = _window(facts.time_window) if facts.time_window else None
+    window = _window(slots.get("time_window"))
+    if est_window and window:
+        start, est_end = _comparable(window[0], est_window[1])
+        end, est_start = _comparable(window[1], est_window[0])
+        if start > est_end or end < est_start:
+            gap = start - est_end if start > est_end else est_start - end
+            found.append(
+                f"its time window {_fmt_time(window[0])} to {_fmt_time(window[1])} misses the established "
+                f"{_fmt_time(est_window[0])} to {_fmt_time(est_window[1])} by {_hours(gap)}"
+            )
+    place = slots.get("place")
+    est_place = facts.place
+    if isinstance(place, Mapping) and est_place:
+        coords = all(isinstance(x.get(key), (int, float)) for x in (place, est_place) for key in ("lat", "lon"))
+        if coords:
+            km = haversine_km(float(place["lat"]), float(place["lon"]), float(est_place["lat"]), float(est_place["lon"]))
+            radius = float(est_place.get("radius_km", 1.0))
+            if km > radius:
+                found.append(
+                    f"its place {place.get('name') or (place['lat'], place['lon'])} lies {km:.1f} km from the established "
+                    f"{est_place.get('name') or 'place'} (radius {radius:g} km)"
+                )
+        elif place.get("name") and est_place.get("name"):
+            a, b = _norm(str(place["name"])), _norm(str(est_place["name"]))
+            if a not in b and b not in a:
+                found.append(f"its place {place['name']!r} is not the established {est_place['name']!r}")
+    means = slots.get("means")
+    if means and facts.means:
+        claimed = [means] if isinstance(means, str) else [str(x) for x in means]
+        accepted = [_norm(x) for x in facts.means]
+        for text in claimed:
+            n = _norm(text)
+            if not any(a in n or n in a for a in accepted):
+                found.append(f"its means {text!r} is none of the established ({', '.join(facts.means)})")
+    return found
+
+
+def _hours(delta: timedelta) -> str:
+    hours = delta.total_seconds() / 3600
+    return f"{hours:.1f} h" if hours < 48 else f"{hours / 24:.1f} days"
+
+
+def _cite(claim: Claim) -> str:
+    return f"{claim.id} ({claim.date})"
+
+
+def _exclusive_flag(claims: list[Claim], labels: Mapping[str, str], who: str) -> dict[str, Any] | None:
+    first: dict[str, Claim] = {}
+    backing: dict[str, list[Claim]] = {}
+    for c in claims:
+        for h in c.supports:
+            first.setdefault(h, c)
+            backing.setdefault(h, []).append(c)
+    if len(first) < 2:
+        return None
+    parts = [
+        f"{h} ({labels.get(h, h)}) in {', '.join(_cite(c) for c in backing[h])}"
+        for h in sorted(first, key=lambda h: (first[h].date, first[h].id, h))
+    ]
+    cited = sorted({c.id for cs in backing.values() for c in cs}, key=lambda cid: next((c.date, c.id) for c in claims if c.id == cid))
+    return {
+        "type": "mutually_exclusive",
+        "claims": cited,
+        "hypotheses": sorted(first),
+        "explanation": f"{who} backed mutually exclusive hypotheses: " + "; ".join(parts) + ".",
+    }
+
+
+def narratives(inp: AnalysisInput) -> list[dict[str, Any]]:
+    """One entry per party (in order of its first claim), then one per line of two or more parties."""
+    labels = {h.id: h.label for h in inp.hypotheses}
+    evidence_ids = {e.id for e in inp.evidence}
+    ordered = sorted(inp.claims, key=lambda c: (c.date, c.id))
+    parties: dict[str, list[Claim]] = {}
+    for c in ordered:
+        parties.setdefault(c.party, []).append(c)
+    result: list[dict[str, Any]] = []
+    for party, claims in parties.items():
+        flags: list[dict[str, Any]] = []
+        exclusive = _exclusive_flag(claims, labels, party)
+        if exclusive:
+            flags.append(exclusive)
+        for c in claims:
+            problems = contradictions(c, inp.facts)
+            if problems:
+                flags.append(
+                    {
+                        "type": "contradicts_facts",
+                        "claims": [c.id],
+                        "explanation": f"{party}, {_cite(c)}: " + "; ".join(problems) + ".",
+                    }
+                )
+            offered = [e for e in c.evidence if e in evidence_ids]
+            if not offered:
+                why = "offers no evidence item" if not c.evidence else "cites only items not in the case (" + ", ".join(c.evidence) + ")"
+                flags.append(
+                    {
+                        "type": "unsupported",
+                        "claims": [c.id],
+                        "explanation": f"{party}, {_cite(c)}: the assertion {why}.",
+                    }
+                )
+        result.append(
+            {
+                "party": party,
+                "line": line_of(party, inp.affiliations),
+                "members": [party],
+                "claims": [_claim_entry(c, labels) for c in claims],
+                "flags": flags,
+            }
+        )
+    lines: dict[str, list[str]] = {}
+    for party in parties:
+        lines.setdefault(line_of(party, inp.affiliations), []).append(party)
+    for line, members in lines.items():
+        if len(members) < 2:
+            continue
+        claims = [c for c in ordered if c.party in members]
+        flags = []
+        exclusive = _exclusive_flag(claims, labels, f"The line of {line} ({', '.join(members)})")
+        if exclusive:
+            flags.append(exclusive)
+        result.append(
+            {
+                "party": line,
+                "line": line,
+                "members": members,
+                "claims": [_claim_entry(c, labels) for c in claims],
+                "flags": flags,
+            }
+        )
+    return result
+
+
+def _claim_entry(c: Claim, labels: Mapping[str, str]) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "party": c.party,
+        "date": c.date,
+        "forum": c.forum,
+        "text": c.text,
+        "supports": list(c.supports),
+        "supports_labels": [labels.get(h, h) for h in c.supports],
+        "evidence": list(c.evidence),
+    }

@@ -1,0 +1,104 @@
+"""From numbers to the words a panel signs: ICD 203 band, confidence, standards of proof."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from enquiry.analysis.inputs import AnalysisInput
+from enquiry.analysis.matrix import FloatArray, IntArray
+from enquiry.analysis.tables import GOOD_CREDIBILITY, GOOD_RELIABILITY, NON_DIAGNOSTIC_RANGE, band
+
+QUALITY_GOOD = 3
+"""Independent, well-graded clusters favouring the leader needed for "good" evidence quality."""
+
+CONFLICT_GOOD = 0.20
+CONFLICT_FAIR = 0.40
+"""Share of the counted, diagnostic evidence weight that points away from the leader."""
+
+
+def standards(p: float, thresholds: Mapping[str, float]) -> dict[str, bool]:
+    """Each standard of proof: does the leader's conservative posterior exceed its threshold?"""
+    return {name: bool(p > t) for name, t in sorted(thresholds.items(), key=lambda kv: (kv[1], kv[0]))}
+
+
+def confidence(
+    inp: AnalysisInput,
+    contrib: FloatArray,
+    counted: IntArray,
+    leader: int,
+    leader_independent: int,
+    survival: Mapping[str, Any],
+) -> tuple[str, list[str], dict[str, Any]]:
+    """High, moderate or low, from evidence quality, agreement and sensitivity survival.
+
+    Each criterion is good, fair or poor; all good gives high, any poor gives low, otherwise
+    moderate. The reasons say which criterion decided.
+    """
+    rows = contrib[counted]
+    if len(rows):
+        others = np.delete(rows, leader, axis=1)
+        best_other = others.max(axis=1) if others.shape[1] else np.zeros(len(rows))
+        margin = rows[:, leader] - best_other
+        diagnostic = rows.max(axis=1) - rows.min(axis=1) >= NON_DIAGNOSTIC_RANGE
+    else:
+        margin = np.zeros(0)
+        diagnostic = np.zeros(0, dtype=np.bool_)
+    good_grade = np.array(
+        [inp.evidence[i].reliability in GOOD_RELIABILITY and inp.evidence[i].credibility in GOOD_CREDIBILITY for i in counted],
+        dtype=np.bool_,
+    )
+    favouring = int(np.sum((margin > 0) & diagnostic & good_grade)) if len(rows) else 0
+    quality = "good" if favouring >= QUALITY_GOOD else "fair" if favouring >= 1 else "poor"
+    weight = float(np.abs(margin[diagnostic]).sum()) if len(rows) else 0.0
+    against = float(-margin[diagnostic & (margin < 0)].sum()) if len(rows) else 0.0
+    conflict = against / weight if weight > 0 else 1.0
+    agreement = "good" if conflict <= CONFLICT_GOOD else "fair" if conflict <= CONFLICT_FAIR else "poor"
+    if leader_independent != leader and agreement == "good":
+        agreement = "fair"
+    flips = survival["flips"]
+    if survival["leader_survives"]:
+        robustness = "good"
+    elif flips.get("leave_out_cluster", 0) == 0 and flips.get("downgrade_source", 0) == 0:
+        robustness = "fair"
+    else:
+        robustness = "poor"
+    grades = (quality, agreement, robustness)
+    level = "high" if all(g == "good" for g in grades) else "low" if "poor" in grades else "moderate"
+    reasons = [
+        f"evidence quality {quality}: {favouring} independent well-graded (reliability "
+        f"{'/'.join(GOOD_RELIABILITY)}, credibility {'/'.join(map(str, GOOD_CREDIBILITY))}) evidence "
+        f"cluster(s) favour the leader (good needs {QUALITY_GOOD})",
+        f"agreement {agreement}: {conflict:.0%} of the counted diagnostic evidence weight points away from "
+        f"the leader (good <= {CONFLICT_GOOD:.0%}, fair <= {CONFLICT_FAIR:.0%})"
+        + ("; counting every item independently would change the leader" if leader_independent != leader else ""),
+        f"sensitivity {robustness}: "
+        + (
+            f"the leader survives all {survival['perturbations']} single perturbations"
+            if survival["leader_survives"]
+            else f"{sum(flips.values())} of {survival['perturbations']} single perturbations change the leader "
+            f"({', '.join(f'{k}: {v}' for k, v in flips.items() if v)})"
+        ),
+    ]
+    detail = {
+        "evidence_quality": quality,
+        "agreement": agreement,
+        "sensitivity": robustness,
+        "favouring_clusters": favouring,
+        "conflict_share": conflict,
+    }
+    return level, reasons, detail
+
+
+def statement(label: str, hid: str, p: float, low: float, high: float, level: str, met: Sequence[str]) -> str:
+    """The one calibrated sentence."""
+    name, lo, hi = band(p)
+    sentence = (
+        f"It is {name} ({lo:.0%}-{hi:.0%}) that {label} ({hid}): posterior {p:.3f}, "
+        f"{low:.3f}-{high:.3f} between fully dependent and independent evidence; confidence: {level}"
+    )
+    if met:
+        sentence += f"; meets the standard \u201c{met[-1]}\u201d"
+    return sentence + "."
