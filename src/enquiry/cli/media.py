@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -164,6 +165,120 @@ def match(app: App, target: str, radius: int, as_json: bool) -> None:
         names = dict(session.execute(
             select(Item.id, Item.original_name).where(Item.id.in_([m.item for m in matches]))).all())
     _print_matches(result, names)
+
+
+def _parse_time(text: str) -> datetime:
+    try:
+        return datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise click.BadParameter(f"'{text}' is not an ISO 8601 time such as 2017-04-04T06:45+03:00",
+                                 param_hint="--time") from None
+
+
+@media.command("sun")
+@click.option("--lat", type=click.FloatRange(-90, 90), required=True, help="Latitude, decimal degrees.")
+@click.option("--lon", type=click.FloatRange(-180, 180), required=True, help="Longitude, decimal degrees.")
+@click.option("--time", "when", required=True,
+              help="ISO 8601 time with its offset, e.g. 2017-04-04T06:45+03:00 (no offset: UTC).")
+@click.option("--shadow-bearing", type=click.FloatRange(0, 360), default=None,
+              help="Measured bearing of shadows, degrees clockwise from true north.")
+@click.option("--object-height", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="Height of the object casting the shadow (any unit).")
+@click.option("--shadow-length", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="Length of its shadow on level ground (same unit).")
+@click.option("--bearing-tolerance", type=click.FloatRange(0, 180), default=5.0, show_default=True)
+@click.option("--elevation-tolerance", type=click.FloatRange(0, 90), default=2.0, show_default=True)
+@click.option("--item", "item_ref", default=None, metavar="ITEM",
+              help="Record the result as a finding of this item.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@pass_app
+def sun(app: App, lat: float, lon: float, when: str, shadow_bearing: float | None,
+        object_height: float | None, shadow_length: float | None, bearing_tolerance: float,
+        elevation_tolerance: float, item_ref: str | None, as_json: bool) -> None:
+    """Where the sun was at a place and time, and, given a measured shadow, the windows of that
+    day whose sun casts it (a finding when the claimed time is outside them)."""
+    from enquiry.enrich.media import sun as solar
+    from enquiry.enrich.media.catalogue import record_findings
+
+    moment = _parse_time(when)
+    if (object_height is None) != (shadow_length is None):
+        fail("--object-height and --shadow-length go together")
+    shadow_elevation = (solar.elevation_from_shadow(object_height, shadow_length)
+                        if object_height is not None and shadow_length is not None else None)
+    result = solar.sun_check(lat, lon, moment, shadow_bearing, shadow_elevation,
+                             bearing_tolerance, elevation_tolerance)
+    result["time_zone_given"] = moment.tzinfo is not None
+    if item_ref is not None:
+        if "fits" not in result:
+            fail("--item needs a measured shadow (--shadow-bearing or --object-height/--shadow-length)")
+        store = app.store()
+        item = _item(store, item_ref)
+        finding = {
+            "type": "sun_consistent" if result["fits"] else "sun_mismatch",
+            "severity": "info" if result["fits"] else "high",
+            "message": (f"shadows fit the sun at {result['time']}" if result["fits"] else
+                        f"shadows do not fit the sun at {result['time']}: bearing off by "
+                        f"{result['bearing_error']}°, elevation off by {result['elevation_error']}°"),
+            "inputs": result,
+        }
+        record_findings(store, item.id, "media.sun", solar.ENGINE, [finding], replace=False)
+    if as_json:
+        click.echo(json.dumps(result, indent=2))
+        return
+    zone = "" if result["time_zone_given"] else " (no offset given: taken as UTC)"
+    click.echo(f"{lat:.5f},{lon:.5f} at {result['time']}{zone}")
+    click.echo(f"sun: azimuth {result['azimuth']:.2f}°, elevation {result['elevation']:.2f}°"
+               + (f", shadows point {result['shadow_bearing']:.1f}°" if result["shadow_bearing"]
+                  is not None else " (below the horizon: no shadows)"))
+    if "fits" in result:
+        shadow = result["shadow"]
+        wanted = []
+        if shadow["bearing"] is not None:
+            wanted.append(f"bearing {shadow['bearing']:.1f}° ±{bearing_tolerance:g}°")
+        if shadow["elevation"] is not None:
+            wanted.append(f"sun elevation {shadow['elevation']:.1f}° ±{elevation_tolerance:g}°")
+        click.echo(f"measured shadow: {', '.join(wanted)}")
+        verdict = "FITS" if result["fits"] else "DOES NOT FIT"
+        errors = [f"{name} off by {value:.1f}°" for name, value in
+                  (("bearing", result["bearing_error"]), ("elevation", result["elevation_error"]))
+                  if value is not None]
+        click.echo(f"the time {verdict}" + (f" ({', '.join(errors)})" if errors else ""))
+        if result["windows"]:
+            for window in result["windows"]:
+                click.echo(f"  fits from {window['start']} to {window['end']}")
+        else:
+            click.echo("  no time on that day fits")
+
+
+@media.command("check")
+@click.argument("refs", nargs=-1, required=True, metavar="ITEM...")
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
+@pass_app
+def check(app: App, refs: tuple[str, ...], as_json: bool) -> None:
+    """Check items' metadata against their claimed time and place and against what is possible
+    (EXIF/container time, GPS, editing software, stripped or impossible values), and record the
+    findings with their inputs."""
+    from dataclasses import asdict
+
+    from enquiry.enrich.media import consistency
+    from enquiry.enrich.media.catalogue import record_findings
+
+    store = app.store()
+    report = []
+    for ref in refs:
+        item = _item(store, ref)
+        issues = consistency.check_metadata(item.fields or {}, item.meta or {}, item.media_type)
+        findings = [asdict(issue) for issue in issues]
+        record_findings(store, item.id, consistency.ENRICHER, consistency.VERSION, findings)
+        report.append({"item": item.id, "findings": findings})
+        if not as_json:
+            click.echo(f"item {item.id}\t{safe(item.original_name)}")
+            if not findings:
+                click.echo("  no inconsistency found")
+            for finding in findings:
+                click.echo(f"  [{finding['severity']}] {finding['type']}: {finding['message']}")
+    if as_json:
+        click.echo(json.dumps({"items": report}, indent=2, ensure_ascii=False))
 
 
 def register(main: click.Group) -> None:

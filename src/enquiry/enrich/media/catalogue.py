@@ -21,7 +21,8 @@ from enquiry.enrich.media.align import Hit, ItemMatch, align
 from enquiry.enrich.media.index import DEFAULT_RADIUS, HammingIndex, as_rows
 from enquiry.enrich.media.pdq import ALGORITHM, DIHEDRAL, MIRROR, VERSION
 from enquiry.store import Store
-from enquiry.store.tables import Item, MediaHash
+from enquiry.store.ledger import utc_now
+from enquiry.store.tables import Item, ItemFinding, MediaHash
 
 INDEX_FOLDER = "index"
 
@@ -191,3 +192,28 @@ def item_entries(store: Store, item_id: int) -> list[dict[str, Any]]:
         ).all()
     return [{"algorithm": r.algorithm, "t": r.t, "hash": r.hash, "quality": r.quality,
              "data": r.data or {}} for r in rows]
+
+
+def record_findings(store: Store, item_id: int, enricher: str, version: str,
+                    findings: list[dict[str, Any]], *, replace: bool = True) -> int:
+    """Store findings (``{"type", "severity", "message", "inputs"}``) for an item with an
+    ``analysed`` custody event naming the enricher; with ``replace``, the enricher's earlier
+    findings on the item are superseded (the ledger keeps what each run found)."""
+    with store.writing() as (conn, writer):
+        case_id = conn.execute(select(Item.case_id).where(Item.id == item_id)).scalar_one()
+        replaced = 0
+        if replace:
+            replaced = conn.execute(delete(ItemFinding).where(
+                ItemFinding.item_id == item_id, ItemFinding.enricher == enricher)).rowcount
+        now = utc_now()
+        if findings:
+            conn.execute(insert(ItemFinding), [
+                {"item_id": item_id, "type": f["type"], "severity": f["severity"],
+                 "message": f["message"], "inputs": f["inputs"], "enricher": enricher,
+                 "created_at": now} for f in findings
+            ])
+        writer.append("analysed", case_id=case_id, item_id=item_id, details={
+            "enricher": enricher, "version": version, "findings": len(findings),
+            "types": sorted({f["type"] for f in findings}), "replaced": replaced,
+        })
+    return len(findings)
