@@ -60,7 +60,7 @@ def read_ann(path: Path) -> list[GoldRelation]:
     for line in path.read_text(encoding="utf-8").splitlines():
         parts = line.split("\t")
         if line.startswith("T") and len(parts) >= 2:
-            label, _, offsets = parts[1].partition(" ")
+            _label, _, offsets = parts[1].partition(" ")
             spans[parts[0]] = _parse_span(offsets)
         elif line.startswith("E") and len(parts) >= 2:
             args = dict(arg.split(":", 1) for arg in parts[1].split() if ":" in arg)

