@@ -1,7 +1,194 @@
-"""Commands of the analysis family."""
+"""Commands of the analysis family: load and dump case files, analyse, report, and the demo."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
 
 import click
+
+from enquiry.cli import App, fail, pass_app, safe
+from enquiry.intake.casefile import (
+    CaseFileError,
+    builtin_case,
+    dump_case,
+    load_case_file,
+    to_yaml,
+)
+from enquiry.publish.inputs import UnknownIncident
+
+DEMO_INCIDENT = "khan-shaykhun-2017-04-04"
+
+
+def _extractors() -> list[Any]:
+    from enquiry.enrich import default_extractors
+
+    return list(default_extractors())
+
+
+@click.command("load")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@pass_app
+def load_command(app: App, file: Path) -> None:
+    """Load a case file (YAML) into the home: actors, sources, incidents, hypotheses, items,
+    claims and ratings, through the same intake and ledger as 'enquiry add'. Loading the same
+    file again changes nothing."""
+    if not file.is_file():
+        fail(f"{safe(str(file))}: no such file")
+    try:
+        report = load_case_file(app.store(), file, extractors=_extractors())
+    except CaseFileError as exc:
+        fail(safe(str(exc)))
+    click.echo(f"case '{report.case}' loaded from {safe(str(file))}: {report.summary()}")
+    for problem in report.problems:
+        click.echo(f"  note: {safe(problem)}", err=True)
+
+
+@click.command("dump")
+@click.argument("case")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write to this file instead of standard output.",
+)
+@click.option(
+    "--reveal",
+    is_flag=True,
+    help="Include identifying fields of protected items (recorded as 'revealed').",
+)
+@pass_app
+def dump_command(app: App, case: str, output: Path | None, reveal: bool) -> None:
+    """Write CASE back as a case file. Identifying fields of protected witnesses are left out
+    (and listed under 'withheld') unless --reveal."""
+    store = app.store(create=False)
+    try:
+        text = to_yaml(dump_case(store, case, reveal=reveal))
+    except CaseFileError as exc:
+        fail(safe(str(exc)))
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    output.write_text(text, encoding="utf-8")
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    click.echo(f"case '{case}' written to {safe(str(output))} (sha256 {digest[:16]}…)", err=True)
+
+
+def _analysis(app: App, incident: str) -> Any:
+    from enquiry.publish.report import analyse_incident
+
+    try:
+        return analyse_incident(app.store(create=False), incident)
+    except UnknownIncident as exc:
+        fail(str(exc))
+
+
+def _summary(analysis: Any) -> list[str]:
+    """A few lines a reader takes in at a glance: leader, band, confidence, standards, flags."""
+    result = analysis.result
+    lines = [f"{analysis.context.title or analysis.context.slug} ({analysis.context.slug})"]
+    statement = result.get("statement")
+    if statement:
+        lines.append(f"  {statement}")
+    lines.append("  hypotheses (posterior, bounds clusters independent..fully dependent):")
+    for hyp in result.get("hypotheses", []):
+        mark = "*" if hyp.get("id") == result.get("leading") else " "
+        lines.append(
+            f"  {mark} {hyp['id']:<4} {hyp['posterior']:7.4f}  [{hyp['posterior_low']:.4f}, "
+            f"{hyp['posterior_high']:.4f}]  inconsistency {hyp.get('inconsistency', 0):g}  "
+            f"{hyp.get('label', '')}"
+        )
+    lines.append(f"  band: {result.get('band')}; confidence: {result.get('confidence')}")
+    standards = result.get("standards") or {}
+    if standards:
+        shown = ", ".join(
+            f"{name} {'yes' if (met.get('met') if isinstance(met, dict) else met) else 'no'}"
+            for name, met in standards.items()
+        )
+        lines.append(f"  standards met: {shown}")
+    linchpins = result.get("linchpins") or []
+    if linchpins:
+        names = [str(p.get("id", p)) if isinstance(p, dict) else str(p) for p in linchpins]
+        lines.append(f"  linchpins: {', '.join(names)}")
+    for narrative in result.get("narratives", []) or []:
+        for flag in narrative.get("flags", []) or []:
+            lines.append(
+                f"  flag [{narrative.get('party')}] {flag.get('type')}: {flag.get('explanation')}"
+            )
+    return lines
+
+
+@click.command("analyse")
+@click.argument("incident")
+@click.option("--json", "as_json", is_flag=True, help="Print the engine's full result as JSON.")
+@pass_app
+def analyse_command(app: App, incident: str, as_json: bool) -> None:
+    """Weigh INCIDENT's hypotheses against its rated evidence and print the result (nothing is
+    stored; 'enquiry report' stores a finding)."""
+    analysis = _analysis(app, incident)
+    if as_json:
+        payload = dict(analysis.result)
+        payload["title"] = analysis.context.title
+        payload["inputs_sha256"] = analysis.inputs_hash
+        payload["engine_version"] = analysis.engine_version
+        click.echo(json.dumps(payload, indent=2, ensure_ascii=False, default=str))
+        return
+    click.echo("\n".join(_summary(analysis)))
+
+
+@click.command("report")
+@click.argument("incident")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The HTML file to write.",
+)
+@pass_app
+def report_command(app: App, incident: str, output: Path) -> None:
+    """Analyse INCIDENT and write a self-contained HTML report; the finding and the export are
+    recorded in the ledger with the report's SHA-256."""
+    from enquiry.publish.report import publish_report
+
+    try:
+        published = publish_report(app.store(create=False), incident, output)
+    except UnknownIncident as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"{safe(str(output))}: cannot write ({exc.strerror or exc})")
+    click.echo(
+        f"report written to {safe(str(published.path))} ({published.size:,} bytes, "
+        f"sha256 {published.sha256}); finding {published.finding_id}"
+    )
+
+
+@click.command("demo")
+@click.option("--no-serve", is_flag=True, help="Stop after writing the report.")
+@pass_app
+def demo_command(app: App, no_serve: bool) -> None:
+    """Load the built-in Khan Shaykhun case, analyse it and write its report into the home."""
+    from enquiry.publish.report import publish_report
+
+    store = app.store()
+    path = builtin_case(DEMO_INCIDENT)
+    try:
+        loaded = load_case_file(store, path, extractors=_extractors())
+    except CaseFileError as exc:
+        fail(safe(str(exc)))
+    click.echo(f"case '{loaded.case}' in {store.home}: {loaded.summary()}")
+    output = store.home / "reports" / f"{DEMO_INCIDENT}.html"
+    published = publish_report(store, DEMO_INCIDENT, output)
+    click.echo("\n".join(_summary(published.analysis)))
+    click.echo(f"report: {published.path} (sha256 {published.sha256})")
+    if not no_serve:
+        click.echo("serving the web app is not available yet; open the report in a browser")
 
 
 def register(main: click.Group) -> None:
     """Add this family's commands to the main group."""
+    for command in (load_command, dump_command, analyse_command, report_command, demo_command):
+        main.add_command(command)

@@ -1,0 +1,390 @@
+"""The incident report: one self-contained HTML file a panel member can read and check.
+
+Running the analysis for a report is an act on the record: the result is stored as a
+:class:`~enquiry.store.tables.Finding` (with the hash of the exact input and the engine
+version), the ledger records an "analysed" event for the finding and an "exported" event with
+the report's SHA-256, so a reader holding the file can find the run that produced it.
+
+The HTML carries its styles inline and loads nothing from elsewhere: it opens offline, prints,
+and its hash stays meaningful.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from sqlalchemy import insert
+
+import enquiry
+from enquiry.analysis.inputs import AnalysisInput
+from enquiry.publish.inputs import IncidentContext, build_input, inputs_hash
+from enquiry.store import Store
+from enquiry.store.ledger import utc_now
+from enquiry.store.tables import Finding
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+RATING_WORDS = {
+    "CC": "very consistent",
+    "C": "consistent",
+    "N": "neutral",
+    "I": "inconsistent",
+    "II": "very inconsistent",
+    "NA": "not applicable",
+}
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """One analysis of one incident: what went in, what came out, and the report context."""
+
+    input: AnalysisInput
+    result: dict[str, Any]
+    context: IncidentContext
+    inputs_hash: str
+    engine_version: str
+
+
+def engine_version() -> str:
+    """The analysis engine's version as recorded with each finding."""
+    from enquiry import analysis
+
+    return str(
+        getattr(analysis, "ENGINE_VERSION", getattr(analysis, "__version__", enquiry.__version__))
+    )
+
+
+def analyse_incident(store: Store, slug: str) -> Analysis:
+    """Read the incident from the catalogue and run the engine on it (no side effects)."""
+    from enquiry.analysis import analyse
+
+    with store.session() as session:
+        inp, context = build_input(session, slug)
+    result = analyse(inp)
+    return Analysis(inp, dict(result), context, inputs_hash(inp), engine_version())
+
+
+@dataclass(frozen=True)
+class Published:
+    """Where a report went, its hash, and the finding it records."""
+
+    path: Path
+    sha256: str
+    size: int
+    finding_id: int
+    analysis: Analysis
+
+
+def record_finding(store: Store, analysis: Analysis) -> tuple[int, str]:
+    """Store the analysis as a finding and record an "analysed" event; return its id and time."""
+    created = utc_now()
+    with store.writing() as (conn, writer):
+        new = conn.execute(
+            insert(Finding).values(
+                incident_id=analysis.context.incident_id,
+                inputs_hash=analysis.inputs_hash,
+                engine_version=analysis.engine_version,
+                result=json.loads(json.dumps(analysis.result, default=str)),
+                created_at=created,
+            )
+        ).inserted_primary_key
+        assert new is not None
+        finding_id = int(new[0])
+        writer.append(
+            "analysed",
+            case_id=analysis.context.case_id,
+            details={
+                "incident": analysis.context.slug,
+                "finding": finding_id,
+                "inputs_sha256": analysis.inputs_hash,
+                "engine": analysis.engine_version,
+                "leading": analysis.result.get("leading"),
+            },
+        )
+    return finding_id, created
+
+
+def publish_report(store: Store, slug: str, path: Path) -> Published:
+    """Analyse the incident, store the finding, write the HTML report and record its export."""
+    analysis = analyse_incident(store, slug)
+    finding_id, created = record_finding(store, analysis)
+    page = render_report(analysis, finding_id=finding_id, generated_at=created)
+    data = page.encode("utf-8")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_name(path.name + ".tmp")
+    temp.write_bytes(data)
+    temp.replace(path)
+    digest = hashlib.sha256(data).hexdigest()
+    with store.writing() as (_conn, writer):
+        writer.append(
+            "exported",
+            case_id=analysis.context.case_id,
+            details={
+                "what": "report",
+                "format": "html",
+                "incident": slug,
+                "finding": finding_id,
+                "sha256": digest,
+                "size": len(data),
+                "path": str(path.resolve()),
+            },
+        )
+    return Published(path, digest, len(data), finding_id, analysis)
+
+
+# ---------------------------------------------------------------------------------------------
+# Rendering
+# ---------------------------------------------------------------------------------------------
+
+
+def _percent(value: Any, digits: int = 1) -> str:
+    if not isinstance(value, int | float) or isinstance(value, bool) or math.isnan(value):
+        return "–"
+    return f"{100 * value:.{digits}f}%"
+
+
+def _number(value: Any, digits: int = 2) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return f"{value:.{digits}f}"
+    return "–" if value is None else str(value)
+
+
+def _cell_colour(rating: str | None) -> str:
+    return {
+        "CC": "#1a7f37",
+        "C": "#7cc48c",
+        "N": "#eeeeee",
+        "I": "#f2a39b",
+        "II": "#c0392b",
+        "NA": "#ffffff",
+    }.get(rating or "", "#ffffff")
+
+
+def _lr_colour(value: Any) -> str:
+    """A diverging colour for a log-likelihood contribution: green for, red against."""
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return "#ffffff"
+    strength = min(abs(value) / 2.0, 1.0)
+    if value >= 0:
+        r, g, b = 255 - int(200 * strength), 255 - int(90 * strength), 255 - int(180 * strength)
+    else:
+        r, g, b = 255 - int(60 * strength), 255 - int(200 * strength), 255 - int(200 * strength)
+    return f"#{r:02x}{g:02x}{b:02x}"
+
+
+def _plain(value: Any) -> str:
+    """Any JSON value as compact readable text (for parts of the result without a layout)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, float):
+        return _number(value, 3)
+    if isinstance(value, Mapping):
+        return "; ".join(f"{k}: {_plain(v)}" for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return ", ".join(_plain(v) for v in value)
+    return _number(value)
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES)),
+        autoescape=select_autoescape(["html", "j2"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["percent"] = _percent
+    env.filters["number"] = _number
+    env.filters["rating_colour"] = _cell_colour
+    env.filters["lr_colour"] = _lr_colour
+    env.filters["plain"] = _plain
+    env.globals["RATING_WORDS"] = RATING_WORDS
+    return env
+
+
+def _matrix_rows(analysis: Analysis) -> list[dict[str, Any]]:
+    """The heat map's rows: each rated item with its grades, ratings and rationale per cell.
+
+    The engine's own per-cell weights are shown where its result gives them (``matrix``), so
+    the colours are the numbers the posterior was computed from, not a second calculation.
+    """
+    engine_cells = _engine_cells(analysis.result.get("matrix"))
+    diagnostic = _by_id(analysis.result.get("diagnosticity"))
+    rows = []
+    for ev in analysis.input.evidence:
+        cells = []
+        for hyp in analysis.input.hypotheses:
+            rating = ev.ratings.get(hyp.id)
+            likelihood = ev.likelihoods.get(hyp.id)
+            cells.append(
+                {
+                    "hypothesis": hyp.id,
+                    "rating": rating or ("p=" + _number(likelihood) if likelihood else "–"),
+                    "colour": _cell_colour(rating),
+                    "weight": engine_cells.get((ev.id, hyp.id)),
+                    "rationale": ev.rationale.get(hyp.id, ""),
+                }
+            )
+        rows.append(
+            {
+                "id": ev.id,
+                "label": ev.label,
+                "kind": ev.kind,
+                "source": ev.source or "",
+                "grade": f"{ev.reliability}{ev.credibility}",
+                "cluster": ev.cluster or "",
+                "cells": cells,
+                "diagnosticity": diagnostic.get(ev.id),
+            }
+        )
+    return rows
+
+
+def _by_id(value: Any) -> dict[str, Any]:
+    if isinstance(value, Mapping):
+        return dict(value)
+    out: dict[str, Any] = {}
+    if isinstance(value, list):
+        for entry in value:
+            if isinstance(entry, Mapping) and "id" in entry:
+                out[str(entry["id"])] = entry
+    return out
+
+
+def _engine_cells(matrix: Any) -> dict[tuple[str, str], float]:
+    """Per-cell log-likelihood weights from the engine's ``matrix``, whatever its layout."""
+    cells: dict[tuple[str, str], float] = {}
+    if not isinstance(matrix, Mapping):
+        return cells
+    rows = matrix.get("rows") or matrix.get("evidence") or []
+    hyps = [str(h) for h in matrix.get("hypotheses", [])]
+    for row in rows if isinstance(rows, list) else []:
+        if not isinstance(row, Mapping):
+            continue
+        ev_id = str(row.get("id", ""))
+        weights = row.get("weights") or row.get("log_lr") or row.get("contributions")
+        if isinstance(weights, Mapping):
+            for h, w in weights.items():
+                if isinstance(w, int | float):
+                    cells[(ev_id, str(h))] = float(w)
+        elif isinstance(weights, list) and len(weights) == len(hyps):
+            for h, w in zip(hyps, weights, strict=True):
+                if isinstance(w, int | float):
+                    cells[(ev_id, h)] = float(w)
+    return cells
+
+
+def _timelines(analysis: Analysis) -> list[dict[str, Any]]:
+    """Each party's claims in date order with the flags the engine raised against them."""
+    labels = {h.id: h.label for h in analysis.input.hypotheses}
+    flags_by_party: dict[str, list[Mapping[str, Any]]] = {}
+    for narrative in analysis.result.get("narratives", []) or []:
+        if isinstance(narrative, Mapping):
+            flags_by_party[str(narrative.get("party", ""))] = list(narrative.get("flags", []) or [])
+    parties: dict[str, list[dict[str, Any]]] = {}
+    for claim in analysis.input.claims:
+        parties.setdefault(claim.party, []).append(
+            {
+                "id": claim.id,
+                "date": claim.date,
+                "actor": analysis.context.claim_actors.get(claim.id, claim.party),
+                "forum": claim.forum,
+                "text": claim.text,
+                "supports": [(h, labels.get(h, h)) for h in claim.supports],
+                "unsupported": not claim.evidence,
+            }
+        )
+    out: list[dict[str, Any]] = []
+    for party, entries in parties.items():
+        flags = flags_by_party.get(party, [])
+        flagged = {str(c) for f in flags for c in (f.get("claims") or [])}
+        for entry in entries:
+            entry["flagged"] = entry["id"] in flagged
+        out.append({"party": party, "claims": entries, "flags": flags, "first": entries[0]["date"]})
+    out.sort(key=lambda p: (-len(p["flags"]), p["first"]))
+    return out
+
+
+def _casualty_rows(context: IncidentContext) -> list[dict[str, str]]:
+    rows = []
+    for figure in context.casualties:
+        killed = figure.get("killed")
+        low, high = figure.get("killed_min"), figure.get("killed_max")
+        if killed is None and low is not None:
+            killed = f"{low}–{high}" if high is not None else f"at least {low}"
+        rows.append(
+            {
+                "source": str(figure.get("source", "")),
+                "published": str(figure.get("published", "")),
+                "killed": _number(killed),
+                "children": _number(figure.get("children_killed")),
+                "women": _number(figure.get("women_killed")),
+                "injured": _number(figure.get("injured")),
+                "note": str(figure.get("note", "")),
+            }
+        )
+    return rows
+
+
+def render_report(analysis: Analysis, *, finding_id: int | None, generated_at: str) -> str:
+    """The report as one HTML page (inline CSS, no scripts, nothing fetched)."""
+    result = analysis.result
+    hypotheses = list(result.get("hypotheses", []))
+    leading_id = result.get("leading")
+    leading = next((h for h in hypotheses if h.get("id") == leading_id), None)
+    template = _environment().get_template("report.html.j2")
+    return template.render(
+        ctx=analysis.context,
+        result=result,
+        hypotheses=hypotheses,
+        leading=leading,
+        matrix=_matrix_rows(analysis),
+        matrix_hypotheses=[h.id for h in analysis.input.hypotheses],
+        timelines=_timelines(analysis),
+        casualties=_casualty_rows(analysis.context),
+        standards=_standards(result.get("standards")),
+        linchpins=_as_list(result.get("linchpins")),
+        sensitivity=result.get("sensitivity"),
+        milestones=_as_list(result.get("milestones")),
+        finding_id=finding_id,
+        generated_at=generated_at,
+        inputs_hash=analysis.inputs_hash,
+        engine_version=analysis.engine_version,
+        version=enquiry.__version__,
+        evidence_count=len(analysis.input.evidence),
+        title=html.unescape(analysis.context.title or analysis.context.slug),
+    )
+
+
+def _standards(value: Any) -> list[dict[str, Any]]:
+    if not isinstance(value, Mapping):
+        return []
+    out = []
+    for name, met in value.items():
+        if isinstance(met, Mapping):
+            out.append({"name": name, "met": bool(met.get("met")), "detail": _plain(met)})
+        else:
+            out.append({"name": name, "met": bool(met), "detail": ""})
+    return out
+
+
+def _as_list(value: Any) -> Sequence[Any]:
+    if value is None:
+        return []
+    if isinstance(value, list | tuple):
+        return list(value)
+    if isinstance(value, Mapping):
+        return [{"name": k, "value": v} for k, v in value.items()]
+    return [value]
