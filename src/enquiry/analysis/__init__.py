@@ -6,4 +6,12 @@ The public contract is :func:`analyse` (see docs/analysis.md for every key it re
 from enquiry.analysis.engine import ENGINE_VERSION, analyse
 from enquiry.analysis.inputs import AnalysisInput, Claim, EstablishedFacts, Evidence, Hypothesis
 
-__all__ = ["ENGINE_VERSION", "AnalysisInput", "Claim", "EstablishedFacts", "Evidence", "Hypothesis", "analyse"]
+__all__ = [
+    "ENGINE_VERSION",
+    "AnalysisInput",
+    "Claim",
+    "EstablishedFacts",
+    "Evidence",
+    "Hypothesis",
+    "analyse",
+]

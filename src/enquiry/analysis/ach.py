@@ -11,7 +11,9 @@ import numpy as np
 from enquiry.analysis.inputs import RATINGS
 from enquiry.analysis.matrix import FloatArray, IntArray
 
-INCONSISTENCY_POINTS: FloatArray = np.array([{"I": 1.0, "II": 2.0}.get(r, 0.0) for r in RATINGS] + [0.0])
+INCONSISTENCY_POINTS: FloatArray = np.array(
+    [{"I": 1.0, "II": 2.0}.get(r, 0.0) for r in RATINGS] + [0.0]
+)
 """Points per rating code (I = 1, II = 2, others 0); the last entry serves explicit likelihoods."""
 
 

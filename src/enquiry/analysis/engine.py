@@ -51,14 +51,20 @@ def analyse(inp: AnalysisInput) -> dict[str, Any]:
     leader = int(np.argmax(post.dependent))
     leader_independent = int(np.argmax(post.independent))
     outcomes = run(inp, m, reps, post, tables, leader)
-    survival, linchpins, linchpins_total = _survival(inp, m, outcomes, leader, float(post.dependent[leader]), tables)
-    level, reasons, detail = confidence(inp, m.contrib, reps.rep, leader, leader_independent, survival)
+    survival, linchpins, linchpins_total = _survival(
+        inp, m, outcomes, leader, float(post.dependent[leader]), tables
+    )
+    level, reasons, detail = confidence(
+        inp, m.contrib, reps.rep, leader, leader_independent, survival
+    )
     conservative = float(post.low[leader])
     met = standards(conservative, tables.standards)
     hyp = inp.hypotheses
     name, lo, hi = band(float(post.dependent[leader]))
     incons = ach.inconsistency(m.codes)
-    weighted = ach.weighted_inconsistency(m.codes, m.r * np.array([e.relevance for e in inp.evidence], dtype=np.float64))
+    weighted = ach.weighted_inconsistency(
+        m.codes, m.r * np.array([e.relevance for e in inp.evidence], dtype=np.float64)
+    )
     counted = np.zeros(len(inp.evidence), dtype=np.bool_)
     counted[reps.rep] = True
     return {
@@ -123,7 +129,9 @@ def analyse(inp: AnalysisInput) -> dict[str, Any]:
 
 def _check(inp: AnalysisInput) -> None:
     if len(inp.hypotheses) < 2:
-        raise ValueError(f"incident {inp.incident}: at least two hypotheses are needed (one of them 'other')")
+        raise ValueError(
+            f"incident {inp.incident}: at least two hypotheses are needed (one of them 'other')"
+        )
     ids = [h.id for h in inp.hypotheses]
     if len(set(ids)) != len(ids):
         raise ValueError(f"incident {inp.incident}: hypothesis ids repeat ({', '.join(ids)})")
@@ -194,7 +202,9 @@ def _survival(
                         "leader_after": hyp[int(o.leader[k])],
                         "leader_posterior_after": after,
                         "flips": bool(flipped[k]),
-                        "standards_lost": sorted(name for name, t in tables.standards.items() if p0 > t >= after),
+                        "standards_lost": sorted(
+                            name for name, t in tables.standards.items() if p0 > t >= after
+                        ),
                     },
                 )
             )
@@ -219,16 +229,26 @@ def _describe(inp: AnalysisInput, m: Matrix, o: Outcome, k: int) -> dict[str, An
     target = int(o.target[k])
     if o.kind == "leave_out_cluster":
         members = [e.id for i, e in enumerate(inp.evidence) if int(m.cluster[i]) == target]
-        return {"target": m.cluster_ids[target], "evidence": members, "change": f"leave out cluster {m.cluster_ids[target]}"}
+        return {
+            "target": m.cluster_ids[target],
+            "evidence": members,
+            "change": f"leave out cluster {m.cluster_ids[target]}",
+        }
     if o.kind == "rating_step":
         e = inp.evidence[target]
         h = inp.hypotheses[int(o.column[k])].id
         old = RATINGS[int(m.codes[target, int(o.column[k])])]
         new = RATINGS[int(o.new_code[k])]
-        return {"target": e.id, "evidence": [e.id], "change": f"rate {e.id} on {h} {new} instead of {old}"}
+        return {
+            "target": e.id,
+            "evidence": [e.id],
+            "change": f"rate {e.id} on {h} {new} instead of {old}",
+        }
     source = m.source_ids[target]
     members = [e.id for i, e in enumerate(inp.evidence) if int(m.source[i]) == target]
-    grades = sorted({e.reliability for i, e in enumerate(inp.evidence) if int(m.source[i]) == target})
+    grades = sorted(
+        {e.reliability for i, e in enumerate(inp.evidence) if int(m.source[i]) == target}
+    )
     return {
         "target": source,
         "evidence": members,
@@ -241,12 +261,18 @@ def _diagnosticity(inp: AnalysisInput, reps: Representatives) -> dict[str, Any]:
     order = np.lexsort((np.arange(len(d)), -d))
     return {
         "threshold": NON_DIAGNOSTIC_RANGE,
-        "non_diagnostic": [inp.evidence[i].id for i in range(len(d)) if d[i] < NON_DIAGNOSTIC_RANGE],
-        "most_diagnostic": [{"evidence": inp.evidence[i].id, "log_lr_range": float(d[i])} for i in order[:10]],
+        "non_diagnostic": [
+            inp.evidence[i].id for i in range(len(d)) if d[i] < NON_DIAGNOSTIC_RANGE
+        ],
+        "most_diagnostic": [
+            {"evidence": inp.evidence[i].id, "log_lr_range": float(d[i])} for i in order[:10]
+        ],
     }
 
 
-def _matrix(inp: AnalysisInput, m: Matrix, reps: Representatives, counted: np.ndarray[Any, Any]) -> dict[str, Any]:
+def _matrix(
+    inp: AnalysisInput, m: Matrix, reps: Representatives, counted: np.ndarray[Any, Any]
+) -> dict[str, Any]:
     hyp = [h.id for h in inp.hypotheses]
     p = m.p.tolist()
     contrib = m.contrib.tolist()

@@ -150,7 +150,9 @@ def build(inp: AnalysisInput, tables: Tables) -> Matrix:
             if hid not in col:
                 raise ValueError(f"evidence {e.id}: rated against unknown hypothesis {hid!r}")
             if rating not in tables.rating:
-                raise ValueError(f"evidence {e.id}: unknown rating {rating!r} (expected {'/'.join(RATINGS)})")
+                raise ValueError(
+                    f"evidence {e.id}: unknown rating {rating!r} (expected {'/'.join(RATINGS)})"
+                )
             codes[i, col[hid]] = RATINGS.index(rating)
             rated[i, col[hid]] = rating != "NA"
             p[i, col[hid]] = tables.rating[rating]

@@ -44,7 +44,9 @@ def _items_needed(logits: FloatArray, step: FloatArray, j: int, want_lead: bool)
     return min(needs) if needs else None
 
 
-def milestones(inp: AnalysisInput, prior: FloatArray, total: FloatArray, tables: Tables) -> list[dict[str, Any]]:
+def milestones(
+    inp: AnalysisInput, prior: FloatArray, total: FloatArray, tables: Tables
+) -> list[dict[str, Any]]:
     """For each hypothesis: the posterior after one confirming or refuting high-grade item, and
     how many such items would make it lead (or, for the leader, overturn it)."""
     k = len(inp.hypotheses)
@@ -72,7 +74,11 @@ def milestones(inp: AnalysisInput, prior: FloatArray, total: FloatArray, tables:
             entry["explanation"] = (
                 f"{h.id} leads; one independent {grade} item rated II for it and CC for its rivals "
                 f"would take it from {now[j]:.3f} to {down:.3f}"
-                + (f"; {n} such items would overturn it." if n is not None else "; no number of such items would overturn it.")
+                + (
+                    f"; {n} such items would overturn it."
+                    if n is not None
+                    else "; no number of such items would overturn it."
+                )
             )
         else:
             n = _items_needed(logits, confirm, j, want_lead=True)
@@ -80,7 +86,11 @@ def milestones(inp: AnalysisInput, prior: FloatArray, total: FloatArray, tables:
             entry["explanation"] = (
                 f"one independent {grade} item rated CC for {h.id} and II for its rivals would take it "
                 f"from {now[j]:.3g} to {up:.3g}"
-                + (f"; {n} such items would make it lead." if n is not None else "; no number of such items would make it lead.")
+                + (
+                    f"; {n} such items would make it lead."
+                    if n is not None
+                    else "; no number of such items would make it lead."
+                )
             )
         result.append(entry)
     return result

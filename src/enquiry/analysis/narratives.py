@@ -87,9 +87,18 @@ def contradictions(claim: Claim, facts: EstablishedFacts) -> list[str]:
     place = slots.get("place")
     est_place = facts.place
     if isinstance(place, Mapping) and est_place:
-        coords = all(isinstance(x.get(key), (int, float)) for x in (place, est_place) for key in ("lat", "lon"))
+        coords = all(
+            isinstance(x.get(key), (int, float))
+            for x in (place, est_place)
+            for key in ("lat", "lon")
+        )
         if coords:
-            km = haversine_km(float(place["lat"]), float(place["lon"]), float(est_place["lat"]), float(est_place["lon"]))
+            km = haversine_km(
+                float(place["lat"]),
+                float(place["lon"]),
+                float(est_place["lat"]),
+                float(est_place["lon"]),
+            )
             radius = float(est_place.get("radius_km", 1.0))
             if km > radius:
                 found.append(
@@ -99,7 +108,9 @@ def contradictions(claim: Claim, facts: EstablishedFacts) -> list[str]:
         elif place.get("name") and est_place.get("name"):
             a, b = _norm(str(place["name"])), _norm(str(est_place["name"]))
             if a not in b and b not in a:
-                found.append(f"its place {place['name']!r} is not the established {est_place['name']!r}")
+                found.append(
+                    f"its place {place['name']!r} is not the established {est_place['name']!r}"
+                )
     means = slots.get("means")
     if means and facts.means:
         claimed = [means] if isinstance(means, str) else [str(x) for x in means]
@@ -107,7 +118,9 @@ def contradictions(claim: Claim, facts: EstablishedFacts) -> list[str]:
         for text in claimed:
             n = _norm(text)
             if not any(a in n or n in a for a in accepted):
-                found.append(f"its means {text!r} is none of the established ({', '.join(facts.means)})")
+                found.append(
+                    f"its means {text!r} is none of the established ({', '.join(facts.means)})"
+                )
     return found
 
 
@@ -120,7 +133,9 @@ def _cite(claim: Claim) -> str:
     return f"{claim.id} ({claim.date})"
 
 
-def _exclusive_flag(claims: list[Claim], labels: Mapping[str, str], who: str) -> dict[str, Any] | None:
+def _exclusive_flag(
+    claims: list[Claim], labels: Mapping[str, str], who: str
+) -> dict[str, Any] | None:
     first: dict[str, Claim] = {}
     backing: dict[str, list[Claim]] = {}
     for c in claims:
@@ -133,7 +148,10 @@ def _exclusive_flag(claims: list[Claim], labels: Mapping[str, str], who: str) ->
         f"{h} ({labels.get(h, h)}) in {', '.join(_cite(c) for c in backing[h])}"
         for h in sorted(first, key=lambda h: (first[h].date, first[h].id, h))
     ]
-    cited = sorted({c.id for cs in backing.values() for c in cs}, key=lambda cid: next((c.date, c.id) for c in claims if c.id == cid))
+    cited = sorted(
+        {c.id for cs in backing.values() for c in cs},
+        key=lambda cid: next((c.date, c.id) for c in claims if c.id == cid),
+    )
     return {
         "type": "mutually_exclusive",
         "claims": cited,
@@ -168,7 +186,11 @@ def narratives(inp: AnalysisInput) -> list[dict[str, Any]]:
                 )
             offered = [e for e in c.evidence if e in evidence_ids]
             if not offered:
-                why = "offers no evidence item" if not c.evidence else "cites only items not in the case (" + ", ".join(c.evidence) + ")"
+                why = (
+                    "offers no evidence item"
+                    if not c.evidence
+                    else "cites only items not in the case (" + ", ".join(c.evidence) + ")"
+                )
                 flags.append(
                     {
                         "type": "unsupported",

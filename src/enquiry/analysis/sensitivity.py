@@ -47,7 +47,9 @@ def _judge(prior: FloatArray, totals: FloatArray, leader: int) -> tuple[IntArray
     return new_leader, np.exp(logp[:, leader])
 
 
-def _better(d_new: FloatArray, i_new: IntArray, d_old: FloatArray, i_old: IntArray) -> npt.NDArray[np.bool_]:
+def _better(
+    d_new: FloatArray, i_new: IntArray, d_old: FloatArray, i_old: IntArray
+) -> npt.NDArray[np.bool_]:
     """Whether a (possibly changed) member displaces the counted one: more diagnostic, or tied
     and earlier — the same rule :func:`representatives` uses."""
     result: npt.NDArray[np.bool_] = (d_new > d_old) | ((d_new == d_old) & (i_new < i_old))
@@ -63,7 +65,9 @@ def leave_out_clusters(m: Matrix, reps: Representatives, post: Posteriors, leade
     return Outcome("leave_out_cluster", new_leader, p, np.arange(n, dtype=np.int64), none, none)
 
 
-def rating_steps(m: Matrix, reps: Representatives, post: Posteriors, tables: Tables, leader: int) -> Outcome:
+def rating_steps(
+    m: Matrix, reps: Representatives, post: Posteriors, tables: Tables, leader: int
+) -> Outcome:
     """Each rated cell moved one step up and one step down the scale (where the scale allows)."""
     up, down, up_code, down_code = step_values(tables)
     rows: list[IntArray] = []
@@ -84,7 +88,12 @@ def rating_steps(m: Matrix, reps: Representatives, post: Posteriors, tables: Tab
     val_all = np.concatenate(values)
     code_all = np.concatenate(codes)
     order = np.lexsort((code_all, jj_all, ii_all))
-    ii_all, jj_all, val_all, code_all = ii_all[order], jj_all[order], val_all[order], code_all[order]
+    ii_all, jj_all, val_all, code_all = (
+        ii_all[order],
+        jj_all[order],
+        val_all[order],
+        code_all[order],
+    )
     leaders: list[IntArray] = []
     probs: list[FloatArray] = []
     for start in range(0, len(ii_all), CHUNK):
@@ -116,7 +125,12 @@ def rating_steps(m: Matrix, reps: Representatives, post: Posteriors, tables: Tab
 
 
 def downgrade_sources(
-    inp: AnalysisInput, m: Matrix, reps: Representatives, post: Posteriors, tables: Tables, leader: int
+    inp: AnalysisInput,
+    m: Matrix,
+    reps: Representatives,
+    post: Posteriors,
+    tables: Tables,
+    leader: int,
 ) -> Outcome:
     """Each source's reliability lowered one grade (A -> B ... E -> F) for all its items at once."""
     n = len(inp.evidence)
@@ -143,7 +157,9 @@ def downgrade_sources(
     rep = reps.rep[pair_cluster]
     keep = np.where(m.source[rep] != pair_source, rep, reps.other_source[pair_cluster])
     d_keep = np.where(keep >= 0, reps.spread[np.maximum(keep, 0)], -np.inf)
-    take_new = _better(d_down[best], best, d_keep, np.where(keep >= 0, keep, np.iinfo(np.int64).max))
+    take_new = _better(
+        d_down[best], best, d_keep, np.where(keep >= 0, keep, np.iinfo(np.int64).max)
+    )
     counted = np.where(take_new[:, None], c_down[best], m.contrib[np.maximum(keep, 0)])
     delta = np.zeros((n_sources, m.contrib.shape[1]), dtype=np.float64)
     np.add.at(delta, pair_source, counted - m.contrib[rep])
@@ -154,7 +170,14 @@ def downgrade_sources(
     return Outcome("downgrade_source", new_leader, p, targets, none, none)
 
 
-def run(inp: AnalysisInput, m: Matrix, reps: Representatives, post: Posteriors, tables: Tables, leader: int) -> list[Outcome]:
+def run(
+    inp: AnalysisInput,
+    m: Matrix,
+    reps: Representatives,
+    post: Posteriors,
+    tables: Tables,
+    leader: int,
+) -> list[Outcome]:
     """All three families, in a fixed order."""
     return [
         leave_out_clusters(m, reps, post, leader),

@@ -106,7 +106,9 @@ def resolve(inp: AnalysisInput) -> Tables:
         for key, value in table.items():
             if not 0.0 <= value <= 1.0:
                 raise ValueError(f"{name} table: {key} = {value} is not a probability")
-    return Tables(rating=rating, reliability=reliability, credibility=credibility, standards=standards)
+    return Tables(
+        rating=rating, reliability=reliability, credibility=credibility, standards=standards
+    )
 
 
 def band(p: float) -> tuple[str, float, float]:

@@ -21,7 +21,9 @@ CONFLICT_FAIR = 0.40
 
 def standards(p: float, thresholds: Mapping[str, float]) -> dict[str, bool]:
     """Each standard of proof: does the leader's conservative posterior exceed its threshold?"""
-    return {name: bool(p > t) for name, t in sorted(thresholds.items(), key=lambda kv: (kv[1], kv[0]))}
+    return {
+        name: bool(p > t) for name, t in sorted(thresholds.items(), key=lambda kv: (kv[1], kv[0]))
+    }
 
 
 def confidence(
@@ -47,7 +49,11 @@ def confidence(
         margin = np.zeros(0)
         diagnostic = np.zeros(0, dtype=np.bool_)
     good_grade = np.array(
-        [inp.evidence[i].reliability in GOOD_RELIABILITY and inp.evidence[i].credibility in GOOD_CREDIBILITY for i in counted],
+        [
+            inp.evidence[i].reliability in GOOD_RELIABILITY
+            and inp.evidence[i].credibility in GOOD_CREDIBILITY
+            for i in counted
+        ],
         dtype=np.bool_,
     )
     favouring = int(np.sum((margin > 0) & diagnostic & good_grade)) if len(rows) else 0
@@ -55,7 +61,9 @@ def confidence(
     weight = float(np.abs(margin[diagnostic]).sum()) if len(rows) else 0.0
     against = float(-margin[diagnostic & (margin < 0)].sum()) if len(rows) else 0.0
     conflict = against / weight if weight > 0 else 1.0
-    agreement = "good" if conflict <= CONFLICT_GOOD else "fair" if conflict <= CONFLICT_FAIR else "poor"
+    agreement = (
+        "good" if conflict <= CONFLICT_GOOD else "fair" if conflict <= CONFLICT_FAIR else "poor"
+    )
     if leader_independent != leader and agreement == "good":
         agreement = "fair"
     flips = survival["flips"]
@@ -66,14 +74,20 @@ def confidence(
     else:
         robustness = "poor"
     grades = (quality, agreement, robustness)
-    level = "high" if all(g == "good" for g in grades) else "low" if "poor" in grades else "moderate"
+    level = (
+        "high" if all(g == "good" for g in grades) else "low" if "poor" in grades else "moderate"
+    )
     reasons = [
         f"evidence quality {quality}: {favouring} independent well-graded (reliability "
         f"{'/'.join(GOOD_RELIABILITY)}, credibility {'/'.join(map(str, GOOD_CREDIBILITY))}) evidence "
         f"cluster(s) favour the leader (good needs {QUALITY_GOOD})",
         f"agreement {agreement}: {conflict:.0%} of the counted diagnostic evidence weight points away from "
         f"the leader (good <= {CONFLICT_GOOD:.0%}, fair <= {CONFLICT_FAIR:.0%})"
-        + ("; counting every item independently would change the leader" if leader_independent != leader else ""),
+        + (
+            "; counting every item independently would change the leader"
+            if leader_independent != leader
+            else ""
+        ),
         f"sensitivity {robustness}: "
         + (
             f"the leader survives all {survival['perturbations']} single perturbations"
@@ -92,7 +106,9 @@ def confidence(
     return level, reasons, detail
 
 
-def statement(label: str, hid: str, p: float, low: float, high: float, level: str, met: Sequence[str]) -> str:
+def statement(
+    label: str, hid: str, p: float, low: float, high: float, level: str, met: Sequence[str]
+) -> str:
     """The one calibrated sentence."""
     name, lo, hi = band(p)
     sentence = (
