@@ -79,3 +79,32 @@ def test_interrupted_intake_is_consistent_and_a_rerun_completes_it(
     received = [e for e in log if e["action"] == "received"]
     assert len(received) == 6000
     assert len({e["item"] for e in received}) == 6000
+
+
+@pytest.mark.slow
+def test_two_intakes_at_once_share_one_unbroken_chain(tmp_path: Path, backend: str) -> None:
+    home = tmp_path / "home"
+    first = _many_files(tmp_path / "a", 800)
+    second = _many_files(tmp_path / "b", 800)
+    for path in second.iterdir():
+        path.write_text("other " + path.read_text(encoding="utf-8"), encoding="utf-8")
+    env = dict(os.environ)
+    runs = [
+        subprocess.Popen(
+            [*ENQUIRY, "--home", str(home), "add", str(folder), "--case", "ks", "-j", "1"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        for folder in (first, second)
+    ]
+    for process in runs:
+        _out, err = process.communicate(timeout=300)
+        assert process.returncode == 0, err
+    check = _run(home, "verify")
+    assert check.returncode == 0, check.stdout
+    log = json.loads(_run(home, "log", "--json").stdout)
+    assert [e["seq"] for e in log] == list(range(1, len(log) + 1))
+    assert sum(1 for e in log if e["action"] == "received") == 1600
+    assert sum(1 for e in log if e["action"] == "created") == 1

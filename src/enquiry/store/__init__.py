@@ -40,10 +40,12 @@ class Store:
     @contextmanager
     def writing(self) -> Iterator[tuple[Connection, LedgerWriter]]:
         """A transaction with a ledger writer; commits, then records the head outside the DB."""
-        with self.engine.begin() as connection:
-            writer = LedgerWriter(connection, self.actor)
-            yield connection, writer
-            head = writer.flush()
+        with self.engine.connect() as connection:
+            connection.info["immediate"] = True
+            with connection.begin():
+                writer = LedgerWriter(connection, self.actor)
+                yield connection, writer
+                head = writer.flush()
         self._note_head(head)
 
     def _note_head(self, head: Head) -> None:
@@ -74,7 +76,7 @@ def open_store(home: Path, actor: str, *, create: bool = True) -> Store:
     elif not home.is_dir():
         raise FileNotFoundError(f"{home}: no enquiry home here (run 'enquiry add' first)")
     engine = make_engine(database_url(home))
-    upgrade(engine)
+    upgrade(engine, lock_path=home / ".migrate.lock")
     vault = Vault(home / "vault")
     vault.ensure()
     return Store(home=home, engine=engine, vault=vault, actor=actor)

@@ -6,6 +6,8 @@ it to the newest revision, so a user never runs a migration step by hand.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 from pathlib import Path
 from typing import Any
@@ -14,7 +16,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -24,9 +26,17 @@ def database_url(home: Path) -> str:
     return os.environ.get("ENQUIRY_DB") or f"sqlite:///{home / 'enquiry.db'}"
 
 
+def _sqlite_begin(connection: Connection) -> None:
+    # A writing transaction takes SQLite's write lock at once (BEGIN IMMEDIATE), so two writers
+    # queue on the busy timeout instead of one failing when its read snapshot turns stale.
+    immediate = connection.info.pop("immediate", False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # WAL lets readers (log, show) run while an intake writes; NORMAL sync in WAL mode never
     # corrupts the database on a crash, it can only lose the last commits, which a re-run redoes.
+    dbapi_connection.isolation_level = None  # transactions are begun by _sqlite_begin
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
@@ -40,6 +50,7 @@ def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url)
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True)
 
@@ -50,14 +61,29 @@ def _alembic_config() -> Config:
     return config
 
 
-def upgrade(engine: Engine) -> None:
-    """Bring the schema to the newest revision (a no-op when it is there already)."""
+def _current(connection: Connection) -> str | None:
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def upgrade(engine: Engine, lock_path: Path | None = None) -> None:
+    """Bring the schema to the newest revision (a no-op when it is there already).
+
+    Two processes opening a new home at once must not both create the tables: SQLite homes are
+    serialised by a lock file beside the database, PostgreSQL by an advisory lock.
+    """
     config = _alembic_config()
     head = ScriptDirectory.from_config(config).get_current_head()
     with engine.connect() as connection:
-        current = MigrationContext.configure(connection).get_current_revision()
-    if current == head:
-        return
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+        if _current(connection) == head:
+            return
+    with contextlib.ExitStack() as stack:
+        if lock_path is not None:
+            handle = stack.enter_context(lock_path.open("a"))
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        with engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                connection.exec_driver_sql("SELECT pg_advisory_xact_lock(5117)")
+            if _current(connection) == head:
+                return
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")

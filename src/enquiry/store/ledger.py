@@ -134,10 +134,8 @@ class LedgerWriter:
         connection.execute(update(LedgerHead).where(LedgerHead.id == 1).values(seq=LedgerHead.seq))
         row = connection.execute(select(LedgerHead.seq, LedgerHead.hash)).first()
         if row is None:
-            connection.execute(insert(LedgerHead).values(id=1, seq=0, hash=GENESIS))
-            self.head = Head(0, GENESIS)
-        else:
-            self.head = Head(row.seq, row.hash)
+            raise RuntimeError("the ledger head row is missing: the database was damaged")
+        self.head = Head(row.seq, row.hash)
         self._rows: list[dict[str, Any]] = []
 
     def append(

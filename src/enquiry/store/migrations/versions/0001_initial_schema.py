@@ -52,6 +52,9 @@ def upgrade() -> None:
         sa.Column("hash", sa.String(length=64), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_ledger_head")),
     )
+    # The head row exists from the start: every writer locks it first, so even the very first
+    # two writers queue on it instead of racing to create it.
+    op.execute("INSERT INTO ledger_head (id, seq, hash) VALUES (1, 0, '" + "0" * 64 + "')")
     op.create_table(
         "actors",
         sa.Column("id", sa.Integer(), nullable=False),
