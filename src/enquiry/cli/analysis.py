@@ -93,7 +93,7 @@ def _summary(analysis: Any) -> list[str]:
     statement = result.get("statement")
     if statement:
         lines.append(f"  {statement}")
-    lines.append("  hypotheses (posterior, bounds clusters independent..fully dependent):")
+    lines.append("  hypotheses (posterior, [low, high] as dependence clusters are counted once or each item):")
     for hyp in result.get("hypotheses", []):
         mark = "*" if hyp.get("id") == result.get("leading") else " "
         lines.append(
@@ -114,9 +114,16 @@ def _summary(analysis: Any) -> list[str]:
         names = [str(p.get("id", p)) if isinstance(p, dict) else str(p) for p in linchpins]
         lines.append(f"  linchpins: {', '.join(names)}")
     for narrative in result.get("narratives", []) or []:
+        party = narrative.get("party")
+        unsupported = 0
         for flag in narrative.get("flags", []) or []:
+            if flag.get("type") == "unsupported":
+                unsupported += 1
+                continue
+            lines.append(f"  flag [{party}] {flag.get('type')}: {flag.get('explanation')}")
+        if unsupported:
             lines.append(
-                f"  flag [{narrative.get('party')}] {flag.get('type')}: {flag.get('explanation')}"
+                f"  flag [{party}] unsupported: {unsupported} claim(s) offer no evidence item"
             )
     return lines
 

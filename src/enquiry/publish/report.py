@@ -184,6 +184,20 @@ def _lr_colour(value: Any) -> str:
     return f"#{r:02x}{g:02x}{b:02x}"
 
 
+def _sentence(value: Any) -> str:
+    """Text with its first letter capitalised (labels are written to sit inside a sentence)."""
+    text = str(value or "")
+    return text[:1].upper() + text[1:]
+
+
+def _when(value: Any) -> str:
+    """An ISO 8601 UTC time as a reader scans it: to the second, with 'UTC'."""
+    text = str(value or "")
+    if len(text) >= 19 and text.endswith("Z"):
+        return f"{text[:10]} {text[11:19]} UTC"
+    return text or "–"
+
+
 def _plain(value: Any) -> str:
     """Any JSON value as compact readable text (for parts of the result without a layout)."""
     if isinstance(value, str):
@@ -210,6 +224,8 @@ def _environment() -> Environment:
     env.filters["rating_colour"] = _cell_colour
     env.filters["lr_colour"] = _lr_colour
     env.filters["plain"] = _plain
+    env.filters["sentence"] = _sentence
+    env.filters["when"] = _when
     env.globals["RATING_WORDS"] = RATING_WORDS
     return env
 
@@ -217,28 +233,33 @@ def _environment() -> Environment:
 def _matrix_rows(analysis: Analysis) -> list[dict[str, Any]]:
     """The heat map's rows: each rated item with its grades, ratings and rationale per cell.
 
-    The engine's own per-cell weights are shown where its result gives them (``matrix``), so
-    the colours are the numbers the posterior was computed from, not a second calculation.
+    The weights shown are the engine's own per-cell log-likelihoods from its ``matrix`` (after
+    source reliability and credibility), so the colours are the numbers the posterior was
+    computed from, not a second calculation.
     """
-    engine_cells = _engine_cells(analysis.result.get("matrix"))
-    diagnostic = _by_id(analysis.result.get("diagnosticity"))
+    engine_rows = _engine_rows(analysis.result.get("matrix"))
     rows = []
     for ev in analysis.input.evidence:
+        engine = engine_rows.get(ev.id, {})
+        engine_cells = engine.get("cells") or {}
         cells = []
         for hyp in analysis.input.hypotheses:
             rating = ev.ratings.get(hyp.id)
             likelihood = ev.likelihoods.get(hyp.id)
+            weight = (engine_cells.get(hyp.id) or {}).get("log_lr")
             cells.append(
                 {
                     "hypothesis": hyp.id,
                     "rating": rating or ("p=" + _number(likelihood) if likelihood else "–"),
-                    "colour": _cell_colour(rating),
-                    "weight": engine_cells.get((ev.id, hyp.id)),
+                    "colour": _cell_colour(rating) if rating else _lr_colour(weight),
+                    "weight": weight if isinstance(weight, int | float) else None,
                     "rationale": ev.rationale.get(hyp.id, ""),
                 }
             )
+        texts = {c["rationale"] for c in cells}
         rows.append(
             {
+                "rationale_all": texts.pop() if len(texts) == 1 else None,
                 "id": ev.id,
                 "label": ev.label,
                 "kind": ev.kind,
@@ -246,44 +267,40 @@ def _matrix_rows(analysis: Analysis) -> list[dict[str, Any]]:
                 "grade": f"{ev.reliability}{ev.credibility}",
                 "cluster": ev.cluster or "",
                 "cells": cells,
-                "diagnosticity": diagnostic.get(ev.id),
+                "range": engine.get("log_lr_range"),
+                "diagnostic": engine.get("diagnostic", True),
+                "counted": engine.get("counted", True),
             }
         )
     return rows
 
 
-def _by_id(value: Any) -> dict[str, Any]:
-    if isinstance(value, Mapping):
-        return dict(value)
-    out: dict[str, Any] = {}
-    if isinstance(value, list):
-        for entry in value:
-            if isinstance(entry, Mapping) and "id" in entry:
-                out[str(entry["id"])] = entry
-    return out
-
-
-def _engine_cells(matrix: Any) -> dict[tuple[str, str], float]:
-    """Per-cell log-likelihood weights from the engine's ``matrix``, whatever its layout."""
-    cells: dict[tuple[str, str], float] = {}
+def _engine_rows(matrix: Any) -> dict[str, Mapping[str, Any]]:
     if not isinstance(matrix, Mapping):
-        return cells
-    rows = matrix.get("rows") or matrix.get("evidence") or []
-    hyps = [str(h) for h in matrix.get("hypotheses", [])]
-    for row in rows if isinstance(rows, list) else []:
-        if not isinstance(row, Mapping):
+        return {}
+    rows = matrix.get("rows") or []
+    return {
+        str(row["evidence"]): row for row in rows if isinstance(row, Mapping) and "evidence" in row
+    }
+
+
+def _against_leader(analysis: Analysis, rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The rated evidence that cuts against the leading hypothesis, strongest first.
+
+    A reader must see what the conclusion had to overcome (the JIM's own anomalies among it),
+    not only what supports it.
+    """
+    leader = analysis.result.get("leading")
+    out = []
+    for row in rows:
+        cell = next((c for c in row["cells"] if c["hypothesis"] == leader), None)
+        if cell is None:
             continue
-        ev_id = str(row.get("id", ""))
-        weights = row.get("weights") or row.get("log_lr") or row.get("contributions")
-        if isinstance(weights, Mapping):
-            for h, w in weights.items():
-                if isinstance(w, int | float):
-                    cells[(ev_id, str(h))] = float(w)
-        elif isinstance(weights, list) and len(weights) == len(hyps):
-            for h, w in zip(hyps, weights, strict=True):
-                if isinstance(w, int | float):
-                    cells[(ev_id, h)] = float(w)
-    return cells
+        weight = cell["weight"]
+        if cell["rating"] in ("I", "II") or (weight is not None and weight < -0.05):
+            out.append({**row, "leader_cell": cell})
+    out.sort(key=lambda r: r["leader_cell"]["weight"] or 0.0)
+    return out
 
 
 def _timelines(analysis: Analysis) -> list[dict[str, Any]]:
@@ -312,7 +329,21 @@ def _timelines(analysis: Analysis) -> list[dict[str, Any]]:
         flagged = {str(c) for f in flags for c in (f.get("claims") or [])}
         for entry in entries:
             entry["flagged"] = entry["id"] in flagged
-        out.append({"party": party, "claims": entries, "flags": flags, "first": entries[0]["date"]})
+        out.append(
+            {
+                "party": party,
+                "claims": entries,
+                "flags": flags,
+                "main_flags": [f for f in flags if f.get("type") != "unsupported"],
+                "unsupported": [
+                    c
+                    for f in flags
+                    if f.get("type") == "unsupported"
+                    for c in f.get("claims") or []
+                ],
+                "first": entries[0]["date"],
+            }
+        )
     out.sort(key=lambda p: (-len(p["flags"]), p["first"]))
     return out
 
@@ -345,16 +376,18 @@ def render_report(analysis: Analysis, *, finding_id: int | None, generated_at: s
     leading_id = result.get("leading")
     leading = next((h for h in hypotheses if h.get("id") == leading_id), None)
     template = _environment().get_template("report.html.j2")
+    rows = _matrix_rows(analysis)
     return template.render(
         ctx=analysis.context,
         result=result,
         hypotheses=hypotheses,
         leading=leading,
-        matrix=_matrix_rows(analysis),
+        matrix=rows,
+        against=_against_leader(analysis, rows),
         matrix_hypotheses=[h.id for h in analysis.input.hypotheses],
         timelines=_timelines(analysis),
         casualties=_casualty_rows(analysis.context),
-        standards=_standards(result.get("standards")),
+        standards=_standards(result.get("standards"), result.get("standards_basis")),
         linchpins=_as_list(result.get("linchpins")),
         sensitivity=result.get("sensitivity"),
         milestones=_as_list(result.get("milestones")),
@@ -368,16 +401,15 @@ def render_report(analysis: Analysis, *, finding_id: int | None, generated_at: s
     )
 
 
-def _standards(value: Any) -> list[dict[str, Any]]:
+def _standards(value: Any, basis: Any) -> list[dict[str, Any]]:
+    """Each standard of proof, whether the leader met it, and its threshold when given."""
     if not isinstance(value, Mapping):
         return []
-    out = []
-    for name, met in value.items():
-        if isinstance(met, Mapping):
-            out.append({"name": name, "met": bool(met.get("met")), "detail": _plain(met)})
-        else:
-            out.append({"name": name, "met": bool(met), "detail": ""})
-    return out
+    thresholds = basis.get("thresholds", {}) if isinstance(basis, Mapping) else {}
+    return [
+        {"name": name, "met": bool(met), "threshold": thresholds.get(name)}
+        for name, met in sorted(value.items(), key=lambda kv: thresholds.get(kv[0], 0))
+    ]
 
 
 def _as_list(value: Any) -> Sequence[Any]:
