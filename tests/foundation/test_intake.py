@@ -215,3 +215,57 @@ def test_reading_back(run: Run, folder: Path) -> None:
     assert item_log[0]["details"]["kind"] == first["kind"]
     missing = run("item", "show", "999", expect=1)
     assert "item '999': no such item" in missing.stderr
+
+
+def test_working_copies_and_derivatives_leave_the_original_untouched(
+    run: Run, tmp_path: Path
+) -> None:
+    original = samples.jpeg_with_exif(tmp_path / "crater.jpg")
+    run("add", str(original), "--case", "ks")
+    sha = show(run, 1)["sha256"]
+    copy = tmp_path / "work" / "crater-copy.jpg"
+    copy.parent.mkdir()
+    run("item", "copy", "1", "-o", str(copy))
+    assert copy.read_bytes() == original.read_bytes()
+    run("item", "copy", "1", "-o", str(copy), expect=1)
+    from PIL import Image
+
+    with Image.open(copy) as image:
+        image.crop((0, 0, 48, 32)).save(copy.with_name("crop.png"))
+    result = run(
+        "derive",
+        "1",
+        str(copy.with_name("crop.png")),
+        "--how",
+        "crop to the crater",
+        "--tool",
+        "Pillow",
+    )
+    assert "item 2 derived from item 1" in result.stdout
+    derived = show(run, 2)
+    assert derived["derived_from"] == 1
+    assert derived["transformation"] == {"how": "crop to the crater", "tool": "Pillow"}
+    assert derived["kind"] == "photo" and derived["media_type"] == "image/png"
+    assert show(run, 1)["sha256"] == sha
+    actions = [e["action"] for e in json.loads(run("log", "--json").stdout)]
+    assert actions == ["created", "received", "copied", "derived"]
+    run("verify")
+
+
+def test_protected_content_needs_reveal_to_copy(run: Run, tmp_path: Path) -> None:
+    (tmp_path / "w.txt").write_text("my name is ...\n", encoding="utf-8")
+    run(
+        "add",
+        str(tmp_path / "w.txt"),
+        "--case",
+        "ks",
+        "--kind",
+        "testimony",
+        "--field",
+        "witness_pseudonym=W-2",
+    )
+    refused = run("item", "copy", "1", "-o", str(tmp_path / "out.txt"), expect=1)
+    assert "protected" in refused.stderr and not (tmp_path / "out.txt").exists()
+    run("item", "copy", "1", "-o", str(tmp_path / "out.txt"), "--reveal")
+    actions = [e["action"] for e in json.loads(run("log", "--json", "--item", "1").stdout)]
+    assert actions == ["received", "revealed", "copied"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 from pathlib import Path
 from typing import Any
@@ -247,6 +248,103 @@ def item_show(app: App, ref: str, as_json: bool, with_text: bool, reveal: bool) 
             click.echo(f"--- {extractor} ---\n{text}")
 
 
+@item.command("copy")
+@click.argument("ref")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite OUTPUT if it exists.")
+@click.option(
+    "--reveal", is_flag=True, help="Needed for a protected item (recorded in the ledger)."
+)
+@pass_app
+def item_copy(app: App, ref: str, output: Path, force: bool, reveal: bool) -> None:
+    """Write a working copy of an item's original to OUTPUT; the original stays in the vault.
+
+    The copy is an ordinary writable file: edit it, translate it, crop it, then register what
+    you made with `enquiry derive`. The ledger records who copied what, and where to.
+    """
+    store = app.store()
+    with store.session() as session:
+        found = _find_item(session, ref)
+    if found.sha256 is None:
+        fail(f"item {found.id}: has no stored bytes to copy")
+    assert found.sha256 is not None
+    if found.protected and not reveal:
+        fail(f"item {found.id}: protected (its content may identify a witness); add --reveal")
+    if output.exists() and not force:
+        fail(f"{safe(str(output))}: exists; add --force to overwrite it")
+    try:
+        with store.vault.open(found.sha256) as source, output.open("wb") as target:
+            shutil.copyfileobj(source, target, 1 << 20)
+    except OSError as exc:
+        fail(f"{safe(str(output))}: cannot write the copy ({exc.strerror})")
+    with store.writing() as (_connection, writer):
+        if found.protected:
+            writer.append(
+                "revealed", case_id=found.case_id, item_id=found.id, details={"content": True}
+            )
+        writer.append(
+            "copied",
+            case_id=found.case_id,
+            item_id=found.id,
+            details={"sha256": found.sha256, "to": safe(str(output.absolute()))},
+        )
+    click.echo(f"item {found.id} copied to {safe(str(output))} ({found.size} bytes)")
+
+
+@click.command("derive")
+@click.argument("ref")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--how",
+    required=True,
+    help="The transformation: 'English translation by W. Smith', 'keyframe at 00:01:12', ...",
+)
+@click.option("--tool", default=None, help="Program and version used, if any.")
+@click.option("--kind", default=None, help="Kind of the derived item (default: detected).")
+@click.option("--field", "field_pairs", multiple=True, metavar="KEY=VALUE")
+@pass_app
+def derive(
+    app: App,
+    ref: str,
+    path: Path,
+    how: str,
+    tool: str | None,
+    kind: str | None,
+    field_pairs: tuple[str, ...],
+) -> None:
+    """Register PATH as a derivative of item REF (working copy, translation, still, enhancement).
+
+    The derivative is an item of its own, with `derived_from` and the transformation recorded,
+    received with a `derived` ledger event; the original is never touched.
+    """
+    store = app.store()
+    with store.session() as session:
+        found = _find_item(session, ref)
+        case_name = session.get(Case, found.case_id).name  # type: ignore[union-attr]
+    transformation = {"how": how, **({"tool": tool} if tool else {})}
+    options = IntakeOptions(
+        case=case_name,
+        kind=kind,
+        fields=_field_pairs(field_pairs),
+        derived_from=found.id,
+        transformation=transformation,
+        progress=False,
+        jobs=1,
+    )
+    try:
+        report = add_paths(store, [path], options, default_extractors())
+    except IntakeError as exc:
+        fail(str(exc), 2)
+        return
+    for line in report.problems:
+        click.echo(f"enquiry: {safe(line)}", err=True)
+    result = report.results[0]
+    if result.item_id is None:
+        sys.exit(1)
+    click.echo(f"item {result.item_id} derived from item {found.id}: {how}")
+    sys.exit(1 if report.failed else 0)
+
+
 @click.command("log")
 @click.option("--item", "item_ref", default=None, help="Only this item's events.")
 @click.option("--case", "case_name", default=None, help="Only this case's events.")
@@ -365,5 +463,5 @@ def kinds_show(name: str) -> None:
 
 def register(main: click.Group) -> None:
     """Add the evidence commands to the main group."""
-    for command in (add, case, item, log, verify_command, kinds):
+    for command in (add, derive, case, item, log, verify_command, kinds):
         main.add_command(command)
