@@ -84,6 +84,8 @@ def _analysis(app: App, incident: str) -> Any:
         return analyse_incident(app.store(create=False), incident)
     except UnknownIncident as exc:
         fail(str(exc))
+    except ValueError as exc:  # the engine names the evidence or hypothesis at fault
+        fail(f"incident '{incident}': {exc}")
 
 
 def _summary(analysis: Any) -> list[str]:
@@ -165,6 +167,8 @@ def report_command(app: App, incident: str, output: Path) -> None:
         published = publish_report(app.store(create=False), incident, output)
     except UnknownIncident as exc:
         fail(str(exc))
+    except ValueError as exc:
+        fail(f"incident '{incident}': {exc}")
     except OSError as exc:
         fail(f"{safe(str(output))}: cannot write ({exc.strerror or exc})")
     click.echo(
