@@ -164,7 +164,7 @@ def _survival(
     total = 0
     worst_p = p0
     met = [t for t in tables.standards.values() if p0 > t]
-    candidates: list[tuple[bool, float, int, int, dict[str, Any]]] = []
+    candidates: list[tuple[bool, float, int, int, Outcome, int]] = []
     hyp = [h.id for h in inp.hypotheses]
     for kind_index, o in enumerate(outcomes):
         n = len(o.leader)
@@ -189,23 +189,14 @@ def _survival(
         first = np.ones(len(order), dtype=np.bool_)
         first[1:] = targets[1:] != targets[:-1]
         for k in idx[order][first]:
-            after = float(o.leader_posterior[k])
             candidates.append(
                 (
                     not bool(flipped[k]),
-                    after,
+                    float(o.leader_posterior[k]),
                     kind_index,
                     int(o.target[k]),
-                    {
-                        "kind": o.kind,
-                        **_describe(inp, m, o, int(k)),
-                        "leader_after": hyp[int(o.leader[k])],
-                        "leader_posterior_after": after,
-                        "flips": bool(flipped[k]),
-                        "standards_lost": sorted(
-                            name for name, t in tables.standards.items() if p0 > t >= after
-                        ),
-                    },
+                    o,
+                    int(k),
                 )
             )
     candidates.sort(key=lambda c: c[:4])
@@ -222,13 +213,40 @@ def _survival(
             f"posterior by {LINCHPIN_DROP} or more"
         ),
     }
-    return summary, [c[4] for c in candidates[:MAX_LINCHPINS]], len(candidates)
+    members = _Members(inp, m)
+    linchpins = [
+        {
+            "kind": o.kind,
+            **_describe(inp, m, members, o, k),
+            "leader_after": hyp[int(o.leader[k])],
+            "leader_posterior_after": after,
+            "flips": not survived,
+            "standards_lost": sorted(
+                name for name, t in tables.standards.items() if p0 > t >= after
+            ),
+        }
+        for survived, after, _, _, o, k in candidates[:MAX_LINCHPINS]
+    ]
+    return summary, linchpins, len(candidates)
 
 
-def _describe(inp: AnalysisInput, m: Matrix, o: Outcome, k: int) -> dict[str, Any]:
+class _Members:
+    """Evidence ids per cluster and per source, gathered once for describing linchpins."""
+
+    def __init__(self, inp: AnalysisInput, m: Matrix) -> None:
+        self.cluster: list[list[str]] = [[] for _ in m.cluster_ids]
+        self.source: list[list[str]] = [[] for _ in m.source_ids]
+        self.grades: list[set[str]] = [set() for _ in m.source_ids]
+        for i, e in enumerate(inp.evidence):
+            self.cluster[int(m.cluster[i])].append(e.id)
+            self.source[int(m.source[i])].append(e.id)
+            self.grades[int(m.source[i])].add(e.reliability)
+
+
+def _describe(inp: AnalysisInput, m: Matrix, index: _Members, o: Outcome, k: int) -> dict[str, Any]:
     target = int(o.target[k])
     if o.kind == "leave_out_cluster":
-        members = [e.id for i, e in enumerate(inp.evidence) if int(m.cluster[i]) == target]
+        members = index.cluster[target]
         return {
             "target": m.cluster_ids[target],
             "evidence": members,

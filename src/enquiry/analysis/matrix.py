@@ -133,11 +133,13 @@ def build(inp: AnalysisInput, tables: Tables) -> Matrix:
     hyp = [h.id for h in inp.hypotheses]
     col = {h: j for j, h in enumerate(hyp)}
     n, k = len(inp.evidence), len(hyp)
-    codes = np.full((n, k), RATINGS.index("NA"), dtype=np.int64)
-    rated = np.zeros((n, k), dtype=np.bool_)
-    p = np.full((n, k), tables.rating["NA"], dtype=np.float64)
+    hyp_set = set(hyp)
+    code_of = {rating: code for code, rating in enumerate(RATINGS)}
+    na = code_of["NA"]
+    rows: list[list[int]] = []
     r = np.empty(n, dtype=np.float64)
     seen: set[str] = set()
+    explicit: list[int] = []
     for i, e in enumerate(inp.evidence):
         if e.id in seen:
             raise ValueError(f"evidence {e.id}: the id appears twice")
@@ -146,16 +148,22 @@ def build(inp: AnalysisInput, tables: Tables) -> Matrix:
             r[i] = hit_probability(e.reliability, e.credibility, tables)
         except ValueError as exc:
             raise ValueError(f"evidence {e.id}: {exc}") from None
-        for hid, rating in e.ratings.items():
-            if hid not in col:
-                raise ValueError(f"evidence {e.id}: rated against unknown hypothesis {hid!r}")
-            if rating not in tables.rating:
-                raise ValueError(
-                    f"evidence {e.id}: unknown rating {rating!r} (expected {'/'.join(RATINGS)})"
-                )
-            codes[i, col[hid]] = RATINGS.index(rating)
-            rated[i, col[hid]] = rating != "NA"
-            p[i, col[hid]] = tables.rating[rating]
+        ratings = e.ratings
+        if not hyp_set.issuperset(ratings):
+            unknown = sorted(set(ratings) - hyp_set)[0]
+            raise ValueError(f"evidence {e.id}: rated against unknown hypothesis {unknown!r}")
+        try:
+            rows.append([code_of[ratings[h]] if h in ratings else na for h in hyp])
+        except KeyError as exc:
+            raise ValueError(f"evidence {e.id}: unknown rating {exc.args[0]!r} (expected {'/'.join(RATINGS)})") from None
+        if e.likelihoods:
+            explicit.append(i)
+    codes = np.array(rows, dtype=np.int64).reshape(n, k)
+    by_code = np.array([tables.rating[rating] for rating in RATINGS], dtype=np.float64)
+    p = by_code[codes]
+    rated = codes != na
+    for i in explicit:
+        e = inp.evidence[i]
         for hid, value in e.likelihoods.items():
             if hid not in col:
                 raise ValueError(f"evidence {e.id}: likelihood for unknown hypothesis {hid!r}")

@@ -94,26 +94,48 @@ def rating_steps(
         val_all[order],
         code_all[order],
     )
+    report = m.r[:, None] * m.p + (1.0 - m.r)[:, None] * m.q[:, None]
+    log_prior = np.log(m.prior)
+    p0 = float(post.dependent[leader])
+    no_rival = np.iinfo(np.int64).max
     leaders: list[IntArray] = []
     probs: list[FloatArray] = []
     for start in range(0, len(ii_all), CHUNK):
         ii = ii_all[start : start + CHUNK]
         jj = jj_all[start : start + CHUNK]
-        p_new = m.p[ii].copy()
-        p_new[np.arange(len(ii)), jj] = val_all[start : start + CHUNK]
-        _, c_new = contributions(p_new, m.r[ii], m.prior)
-        d_new = spread(c_new)
+        at = np.arange(len(ii))
+        # P(E|H_j) moves by dp: the base rate q moves by prior_j * dp, so every hypothesis's
+        # P(report|H) moves by (1 - r) * dq, and H_j's also by r * dp.
+        rr = m.r[ii]
+        dp = val_all[start : start + CHUNK] - m.p[ii, jj]
+        dq = m.prior[jj] * dp
+        c_new = report[ii]
+        c_new += ((1.0 - rr) * dq)[:, None]
+        c_new[at, jj] += rr * dp
+        np.log(c_new, out=c_new)
+        c_new -= np.log(m.q[ii] + dq)[:, None]
+        d_new = c_new.max(axis=1) - c_new.min(axis=1)
         cl = m.cluster[ii]
         rep = reps.rep[cl]
         is_rep = ii == rep
         rival = np.where(is_rep, reps.second[cl], rep)
         d_rival = np.where(rival >= 0, reps.spread[np.maximum(rival, 0)], -np.inf)
-        take_new = _better(d_new, ii, d_rival, np.where(rival >= 0, rival, np.iinfo(np.int64).max))
-        counted = np.where(take_new[:, None], c_new, m.contrib[np.maximum(rival, 0)])
-        totals = post.dependent_total[None, :] - m.contrib[rep] + counted
-        new_leader, p = _judge(m.prior, totals, leader)
-        leaders.append(new_leader)
-        probs.append(p)
+        take_new = _better(d_new, ii, d_rival, np.where(rival >= 0, rival, no_rival))
+        # a member that stays uncounted changes nothing: its row keeps the old verdict
+        moved = take_new | is_rep
+        leader_out = np.full(len(ii), leader, dtype=np.int64)
+        p_out = np.full(len(ii), p0, dtype=np.float64)
+        totals = c_new[moved]
+        stay = ~take_new[moved]
+        totals[stay] = m.contrib[rival[moved][stay]]
+        totals += post.dependent_total[None, :] - m.contrib[rep[moved]]
+        totals += log_prior[None, :]
+        leader_out[moved] = totals.argmax(axis=1)
+        totals -= totals.max(axis=1)[:, None]
+        np.exp(totals, out=totals)
+        p_out[moved] = totals[:, leader] / totals.sum(axis=1)
+        leaders.append(leader_out)
+        probs.append(p_out)
     return Outcome(
         "rating_step",
         np.concatenate(leaders) if leaders else np.empty(0, dtype=np.int64),
