@@ -356,6 +356,24 @@ class _CaseWriter:
             "created_at": utc_now(),
         }
 
+    def _keyed(self, connection: Connection, prepared: Prepared) -> int | None:
+        """The item already holding this key with the same bytes; rejects other bytes."""
+        key = self.options.key
+        if key is None:
+            return None
+        row = connection.execute(
+            select(Item.id, Item.sha256).where(Item.case_id == self.case_id, Item.key == key)
+        ).first()
+        if row is None:
+            return None
+        if row.sha256 != prepared.sha256:
+            prepared.problems.append(
+                f"key '{key}' already names item {row.id}, which holds other bytes; not replaced"
+            )
+            prepared.rejected = True
+            return None
+        return int(row.id)
+
     def _write(
         self,
         connection: Connection,
@@ -367,20 +385,25 @@ class _CaseWriter:
         fresh: list[Prepared] = []
         fresh_rows: list[dict[str, Any]] = []
         pending_sha: set[str] = set()
+        keyed: dict[int, int] = {}
+        # A derivative, or an item a case file names by key, is an item of its own even when
+        # its bytes are already in the case; anything else with known bytes is a duplicate.
+        standalone = self.options.derived_from is not None or self.options.key is not None
         for prepared in batch:
             if prepared.rejected or prepared.sha256 is None:
                 continue
-            if (
-                self.options.derived_from is None
-                and prepared.sha256 not in self.by_sha
-                and prepared.sha256 not in pending_sha
-            ):
-                pending_sha.add(prepared.sha256)
-                fresh.append(prepared)
-                fresh_rows.append(self._item_row(prepared))
-            elif self.options.derived_from is not None:
-                fresh.append(prepared)
-                fresh_rows.append(self._item_row(prepared))
+            if standalone:
+                existing = self._keyed(connection, prepared)
+                if existing is not None:
+                    keyed[id(prepared)] = existing
+                    continue
+                if prepared.rejected:
+                    continue
+            elif prepared.sha256 in self.by_sha or prepared.sha256 in pending_sha:
+                continue
+            pending_sha.add(prepared.sha256)
+            fresh.append(prepared)
+            fresh_rows.append(self._item_row(prepared))
         if fresh_rows:
             table = Item.__table__
             assert isinstance(table, Table)
@@ -410,7 +433,11 @@ class _CaseWriter:
                 problems=list(prepared.problems),
             )
             results.append(result)
+            if id(prepared) in keyed:
+                result.status, result.item_id = "unchanged", keyed[id(prepared)]
+                continue
             if prepared.rejected or prepared.sha256 is None:
+                result.status = "rejected"
                 continue
             item_id = new_ids.get(id(prepared))
             if item_id is not None:
