@@ -95,7 +95,9 @@ def _summary(analysis: Any) -> list[str]:
     statement = result.get("statement")
     if statement:
         lines.append(f"  {statement}")
-    lines.append("  hypotheses (posterior, [low, high] as dependence clusters are counted once or each item):")
+    lines.append(
+        "  hypotheses (posterior, [low, high] as dependence clusters are counted once or each item):"
+    )
     for hyp in result.get("hypotheses", []):
         mark = "*" if hyp.get("id") == result.get("leading") else " "
         lines.append(
@@ -111,10 +113,21 @@ def _summary(analysis: Any) -> list[str]:
             for name, met in standards.items()
         )
         lines.append(f"  standards met: {shown}")
+    sensitivity = result.get("sensitivity") or {}
+    if sensitivity:
+        survives = "survives" if sensitivity.get("leader_survives") else "does NOT survive"
+        lines.append(
+            f"  sensitivity: the leader {survives} {sensitivity.get('perturbations')} single "
+            f"changes; lowest posterior {sensitivity.get('min_leader_posterior', 0):.3f}"
+        )
     linchpins = result.get("linchpins") or []
-    if linchpins:
-        names = [str(p.get("id", p)) if isinstance(p, dict) else str(p) for p in linchpins]
-        lines.append(f"  linchpins: {', '.join(names)}")
+    for pin in linchpins[:3]:
+        if isinstance(pin, dict):
+            after = pin.get("leader_posterior_after")
+            shown = f" -> {pin.get('leader_after')} at {after:.3f}" if after is not None else ""
+            lines.append(f"  linchpin: {pin.get('change')}{shown}")
+    if len(linchpins) > 3:
+        lines.append(f"  ... and {len(linchpins) - 3} more linchpins (see --json or the report)")
     for narrative in result.get("narratives", []) or []:
         party = narrative.get("party")
         unsupported = 0
