@@ -1418,7 +1418,14 @@ def _seq(dumper: yaml.SafeDumper, value: list[Any]) -> yaml.SequenceNode:
     return dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=short)
 
 
+def _map(dumper: yaml.SafeDumper, value: dict[str, Any]) -> yaml.MappingNode:
+    # A row of ratings reads best on one line, like a row of the matrix.
+    ratings = bool(value) and all(v in RATINGS for v in value.values())
+    return dumper.represent_mapping("tag:yaml.org,2002:map", value, flow_style=ratings or None)
+
+
 _CaseDumper.add_representer(str, _str)
+_CaseDumper.add_representer(dict, _map)
 _CaseDumper.add_representer(list, _seq)
 
 
