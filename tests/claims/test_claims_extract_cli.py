@@ -1,0 +1,52 @@
+"""``enquiry claims extract`` on text and HTML files, without any enquiry home."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from enquiry.cli import main
+
+HTML = """<!DOCTYPE html><html><head><title>Council divided</title>
+<meta name="date" content="2017-04-13"></head><body><article><h1>Council divided</h1>
+<p>Russia's deputy ambassador Vladimir Safronkov said on Wednesday that the draft resolution
+was unacceptable and that Moscow would not support it under any circumstances whatsoever.</p>
+<p>"We have clear evidence of what happened in Khan Shaykhun," the French ambassador
+Francois Delattre told reporters after the meeting of the Security Council in New York.</p>
+</article></body></html>"""
+
+
+def test_extract_json_offsets_match_the_extracted_text(tmp_path: Path) -> None:
+    path = tmp_path / "debate.txt"
+    text = "Damascus declared yesterday that the reports were fabricated. Dateline follows.\n"
+    path.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["claims", "extract", "--json", "--date", "2017-04-13",
+                                       str(path)])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    claim = payload["claims"][0]
+    assert claim["actor"] == "Syria"
+    assert claim["source"]["text"] == "Damascus"
+    assert text[claim["content"]["start"] : claim["content"]["end"]] == claim["content"]["text"]
+    assert (claim["date"], claim["date_phrase"]) == ("2017-04-12", "yesterday")
+
+
+def test_extract_reads_html_main_text(tmp_path: Path) -> None:
+    path = tmp_path / "page.html"
+    path.write_text(HTML, encoding="utf-8")
+    result = CliRunner().invoke(main, ["claims", "extract", "--json", str(path)])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    actors = {claim["actor"] for claim in payload["claims"]}
+    assert "Vladimir Safronkov" in actors
+    assert "Francois Delattre" in actors
+
+
+def test_extract_refuses_a_file_without_text(tmp_path: Path) -> None:
+    path = tmp_path / "photo.jpg"
+    path.write_bytes(b"\xff\xd8\xff\xe0" + bytes(200))
+    result = CliRunner().invoke(main, ["claims", "extract", str(path)])
+    assert result.exit_code != 0
+    assert "photo.jpg" in result.output and "no text" in result.output
