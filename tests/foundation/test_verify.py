@@ -116,3 +116,8 @@ def test_a_row_slipped_in_outside_the_ledger(filled: Run, sql: Callable[[str], A
         " metadata, protected, created_at FROM items WHERE id = 3"
     )
     assert "(forged.txt): no custody event records it" in _fails(filled)
+
+
+def test_an_edited_extracted_text(filled: Run, sql: Callable[[str], Any]) -> None:
+    sql("UPDATE item_texts SET text = 'nothing happened' WHERE item_id = 3")
+    assert "item 3: extracted text (text/1) was edited after intake" in _fails(filled)

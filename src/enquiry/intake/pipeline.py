@@ -421,6 +421,7 @@ class _CaseWriter:
         else:
             ids = []
         new_ids = {id(p): item_id for p, item_id in zip(fresh, ids, strict=True)}
+        rows_by = {id(p): row for p, row in zip(fresh, fresh_rows, strict=True)}
         origins: list[dict[str, Any]] = []
         texts: list[dict[str, Any]] = []
         hashes: list[dict[str, Any]] = []
@@ -441,7 +442,8 @@ class _CaseWriter:
                 continue
             item_id = new_ids.get(id(prepared))
             if item_id is not None:
-                row = fresh_rows[fresh.index(prepared)]
+                row = rows_by[id(prepared)]
+                text_digests = {name: _sha_text(text) for name, text in prepared.texts}
                 details: dict[str, Any] = {
                     "sha256": prepared.sha256,
                     "size": prepared.size,
@@ -450,6 +452,7 @@ class _CaseWriter:
                     "name": row["original_name"],
                     "path": prepared.origin,
                     "state": state_digest(row),
+                    **({"texts": text_digests} if text_digests else {}),
                 }
                 action = "received"
                 if self.options.derived_from is not None:
@@ -467,7 +470,7 @@ class _CaseWriter:
                             "item_id": item_id,
                             "extractor": extractor,
                             "text": text,
-                            "sha256": _sha_text(text),
+                            "sha256": text_digests[extractor],
                         }
                     )
                 for entry in prepared.hashes:

@@ -6,6 +6,7 @@ report that says only "corrupted" helps nobody defend or repair an investigation
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -16,7 +17,7 @@ from sqlalchemy import select
 
 from enquiry.store import Store
 from enquiry.store.ledger import GENESIS, event_hash, read_head_file, state_digest
-from enquiry.store.tables import CustodyEvent, Item, LedgerHead
+from enquiry.store.tables import CustodyEvent, Item, ItemText, LedgerHead
 
 
 @dataclass
@@ -53,6 +54,7 @@ class _ItemRecord:
     sha256: str | None
     size: int | None
     kind: str | None
+    texts: dict[str, str] = field(default_factory=dict)
 
 
 def _short(digest: str | None) -> str:
@@ -109,6 +111,7 @@ def _check_chain(store: Store, report: VerifyReport) -> dict[int, _ItemRecord]:
                 sha256=details.get("sha256", before.sha256 if before else None),
                 size=details.get("size", before.size if before else None),
                 kind=details.get("kind", before.kind if before else None),
+                texts=dict(details.get("texts") or (before.texts if before else {})),
             )
         expected, previous = event.seq + 1, event.hash
     report.head = (expected - 1, previous)
@@ -207,6 +210,21 @@ def _check_items(
     return blobs
 
 
+def _check_texts(store: Store, report: VerifyReport, records: dict[int, _ItemRecord]) -> None:
+    """Extracted texts are derived artefacts: each must still be what intake recorded."""
+    with store.engine.connect() as connection:
+        rows = connection.execution_options(yield_per=2000).execute(
+            select(ItemText.item_id, ItemText.extractor, ItemText.sha256, ItemText.text)
+        )
+        for item_id, extractor, recorded, text in rows:
+            actual = hashlib.sha256(text.encode("utf-8")).hexdigest()
+            expected = records[item_id].texts.get(extractor) if item_id in records else None
+            if actual != recorded or (expected is not None and expected != actual):
+                report.failures.append(
+                    f"item {item_id}: extracted text ({extractor}) was edited after intake"
+                )
+
+
 def _check_blobs(
     store: Store,
     report: VerifyReport,
@@ -246,5 +264,6 @@ def verify(store: Store, progress: Callable[[int], None] | None = None) -> Verif
     report = VerifyReport()
     records = _check_chain(store, report)
     blobs = _check_items(store, report, records)
+    _check_texts(store, report, records)
     _check_blobs(store, report, blobs, progress)
     return report
