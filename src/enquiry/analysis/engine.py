@@ -12,7 +12,7 @@ import numpy as np
 
 from enquiry.analysis import ach
 from enquiry.analysis.inputs import RATINGS, RELIABILITY, AnalysisInput
-from enquiry.analysis.matrix import EXPLICIT, Matrix, build
+from enquiry.analysis.matrix import Matrix, build
 from enquiry.analysis.milestones import milestones
 from enquiry.analysis.narratives import narratives
 from enquiry.analysis.posterior import Representatives, posteriors, representatives
@@ -298,9 +298,9 @@ def _matrix(
     r = m.r.tolist()
     q = m.q.tolist()
     spread = reps.spread.tolist()
+    names = [*RATINGS, "explicit"]  # EXPLICIT is -1: it reads the last name
     rows = []
     for i, e in enumerate(inp.evidence):
-        pi, ci, ki = p[i], contrib[i], codes[i]
         rows.append(
             {
                 "evidence": e.id,
@@ -317,12 +317,8 @@ def _matrix(
                 "log_lr_range": spread[i],
                 "diagnostic": spread[i] >= NON_DIAGNOSTIC_RANGE,
                 "cells": {
-                    h: {
-                        "rating": "explicit" if ki[j] == EXPLICIT else RATINGS[ki[j]],
-                        "p": pi[j],
-                        "log_lr": ci[j],
-                    }
-                    for j, h in enumerate(hyp)
+                    h: {"rating": names[k], "p": pv, "log_lr": cv}
+                    for h, k, pv, cv in zip(hyp, codes[i], p[i], contrib[i], strict=True)
                 },
             }
         )

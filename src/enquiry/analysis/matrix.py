@@ -155,7 +155,9 @@ def build(inp: AnalysisInput, tables: Tables) -> Matrix:
         try:
             rows.append([code_of[ratings[h]] if h in ratings else na for h in hyp])
         except KeyError as exc:
-            raise ValueError(f"evidence {e.id}: unknown rating {exc.args[0]!r} (expected {'/'.join(RATINGS)})") from None
+            raise ValueError(
+                f"evidence {e.id}: unknown rating {exc.args[0]!r} (expected {'/'.join(RATINGS)})"
+            ) from None
         if e.likelihoods:
             explicit.append(i)
     codes = np.array(rows, dtype=np.int64).reshape(n, k)
