@@ -55,7 +55,7 @@ def analyse(inp: AnalysisInput) -> dict[str, Any]:
         inp, m, outcomes, leader, float(post.dependent[leader]), tables
     )
     level, reasons, detail = confidence(
-        inp, m.contrib, reps.rep, leader, leader_independent, survival
+        inp, m.contrib, m.prior, reps.rep, leader, leader_independent, survival
     )
     conservative = float(post.low[leader])
     met = standards(conservative, tables.standards)

@@ -16,7 +16,7 @@ QUALITY_GOOD = 3
 
 CONFLICT_GOOD = 0.20
 CONFLICT_FAIR = 0.40
-"""Share of the counted, diagnostic evidence weight that points away from the leader."""
+"""Share of the counted evidence's weight of evidence that tells against the leader."""
 
 
 def standards(p: float, thresholds: Mapping[str, float]) -> dict[str, bool]:
@@ -26,9 +26,26 @@ def standards(p: float, thresholds: Mapping[str, float]) -> dict[str, bool]:
     }
 
 
+def weight_of_evidence(rows: FloatArray, prior: FloatArray, leader: int) -> FloatArray:
+    """Per row, log P(report | leader) / P(report | not leader), the rivals weighted by prior.
+
+    Good's weight of evidence for the leading hypothesis against all its alternatives at once:
+    positive rows support the leader, negative rows tell against it.
+    """
+    if not len(rows):
+        return np.zeros(0, dtype=np.float64)
+    rivals = np.delete(np.arange(rows.shape[1]), leader)
+    w = prior[rivals] / prior[rivals].sum()
+    top = rows[:, rivals].max(axis=1)
+    mixture = top + np.log(np.exp(rows[:, rivals] - top[:, None]) @ w)
+    result: FloatArray = rows[:, leader] - mixture
+    return result
+
+
 def confidence(
     inp: AnalysisInput,
     contrib: FloatArray,
+    prior: FloatArray,
     counted: IntArray,
     leader: int,
     leader_independent: int,
@@ -40,13 +57,10 @@ def confidence(
     moderate. The reasons say which criterion decided.
     """
     rows = contrib[counted]
+    woe = weight_of_evidence(rows, prior, leader)
     if len(rows):
-        others = np.delete(rows, leader, axis=1)
-        best_other = others.max(axis=1) if others.shape[1] else np.zeros(len(rows))
-        margin = rows[:, leader] - best_other
         diagnostic = rows.max(axis=1) - rows.min(axis=1) >= NON_DIAGNOSTIC_RANGE
     else:
-        margin = np.zeros(0)
         diagnostic = np.zeros(0, dtype=np.bool_)
     good_grade = np.array(
         [
@@ -56,10 +70,10 @@ def confidence(
         ],
         dtype=np.bool_,
     )
-    favouring = int(np.sum((margin > 0) & diagnostic & good_grade)) if len(rows) else 0
+    favouring = int(np.sum((woe > 0) & diagnostic & good_grade))
     quality = "good" if favouring >= QUALITY_GOOD else "fair" if favouring >= 1 else "poor"
-    weight = float(np.abs(margin[diagnostic]).sum()) if len(rows) else 0.0
-    against = float(-margin[diagnostic & (margin < 0)].sum()) if len(rows) else 0.0
+    weight = float(np.abs(woe).sum())
+    against = float(-woe[woe < 0].sum())
     conflict = against / weight if weight > 0 else 1.0
     agreement = (
         "good" if conflict <= CONFLICT_GOOD else "fair" if conflict <= CONFLICT_FAIR else "poor"
@@ -81,8 +95,8 @@ def confidence(
         f"evidence quality {quality}: {favouring} independent well-graded (reliability "
         f"{'/'.join(GOOD_RELIABILITY)}, credibility {'/'.join(map(str, GOOD_CREDIBILITY))}) evidence "
         f"cluster(s) favour the leader (good needs {QUALITY_GOOD})",
-        f"agreement {agreement}: {conflict:.0%} of the counted diagnostic evidence weight points away from "
-        f"the leader (good <= {CONFLICT_GOOD:.0%}, fair <= {CONFLICT_FAIR:.0%})"
+        f"agreement {agreement}: {conflict:.0%} of the weight of evidence (each counted item's log-LR "
+        f"for the leader against its prior-weighted rivals) tells against it (good <= {CONFLICT_GOOD:.0%}, fair <= {CONFLICT_FAIR:.0%})"
         + (
             "; counting every item independently would change the leader"
             if leader_independent != leader
@@ -112,8 +126,9 @@ def statement(
     """The one calibrated sentence."""
     name, lo, hi = band(p)
     sentence = (
-        f"It is {name} ({lo:.0%}-{hi:.0%}) that {label} ({hid}): posterior {p:.3f}, "
-        f"{low:.3f}-{high:.3f} between fully dependent and independent evidence; confidence: {level}"
+        f"It is {name} ({lo * 100:.0f}\u2013{hi * 100:.0f}%) that {label} ({hid}): posterior "
+        f"{p:.3f}, {low:.3f}\u2013{high:.3f} between fully dependent and independent evidence; "
+        f"confidence: {level}"
     )
     if met:
         sentence += f"; meets the standard \u201c{met[-1]}\u201d"
