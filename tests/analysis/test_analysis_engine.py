@@ -312,3 +312,27 @@ def test_bad_input_names_the_evidence(evidence: tuple[Evidence, ...], message: s
 def test_one_hypothesis_is_refused() -> None:
     with pytest.raises(ValueError, match="at least two hypotheses"):
         analyse(AnalysisInput(incident="x", hypotheses=HYPS[:1], evidence=()))
+
+
+def test_grading_f_sources_is_what_stops_the_flood() -> None:
+    """Give F a hit rate through the configurable table and the same flood does flip."""
+    flood = tuple(
+        item(f"F{i}", {"H1": "II", "H2": "I", "H3": "CC", "H0": "I"}, "F3", source=f"bot{i}")
+        for i in range(200)
+    )
+    trusting = analyse(case((*STRONG, *flood), reliability_table={"F": 0.5}))
+    assert trusting["leading"] == "H3"
+    assert trusting["tables"]["defaults_overridden"] == ["reliability_hit"]
+
+
+def test_evidence_against_the_leader_raises_the_conflict_share() -> None:
+    base = analyse(case())
+    anomalies = tuple(
+        item(f"anomaly{i}", {"H1": "II", "H2": "C", "H3": "C", "H0": "C"}, "B2") for i in range(2)
+    )
+    contested = analyse(case((*STRONG, *anomalies)))
+    assert (
+        contested["confidence_detail"]["conflict_share"]
+        > base["confidence_detail"]["conflict_share"]
+    )
+    assert contested["confidence"] != "high"
