@@ -53,15 +53,17 @@ def test_demo_reaches_the_mechanisms_conclusion_and_flags_the_russian_line(
     assert data["standards"]["confident"] is True
     assert [h["id"] for h in data["hypotheses"] if h["id"] == "H0"] == ["H0"]
     russia = next(n for n in data["narratives"] if n["party"] == "Russian Federation")
-    kinds = {f["type"] for f in russia["flags"]}
-    assert "mutually_exclusive" in kinds
+    assert {"Igor Konashenkov", "Mikhail Ulyanov", "Vladimir Safronkov"} <= set(russia["members"])
     exclusive = next(f for f in russia["flags"] if f["type"] == "mutually_exclusive")
     assert {"ru-mod-2017-04-05", "ulyanov-2017-10-13", "safronkov-2017-11-07"} <= set(
         exclusive["claims"]
     )
+    line_flags = [
+        f for n in data["narratives"] if n["line"] == "Russian Federation" for f in n["flags"]
+    ]
     depot = [
         f
-        for f in russia["flags"]
+        for f in line_flags
         if f["type"] == "contradicts_facts" and "ru-mod-2017-04-05" in f["claims"]
     ]
     assert depot and "time window" in depot[0]["explanation"]

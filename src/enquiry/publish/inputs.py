@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
@@ -101,7 +101,6 @@ class IncidentContext:
     means: tuple[str, ...]
     casualties: tuple[Mapping[str, Any], ...]
     annex: tuple[AnnexItem, ...]
-    claim_actors: Mapping[str, str] = field(default_factory=dict)
 
 
 def _incident(session: Session, slug: str) -> Incident:
@@ -112,22 +111,20 @@ def _incident(session: Session, slug: str) -> Incident:
     return found
 
 
-def party_of(actor: Actor, by_name: Mapping[str, Actor]) -> str:
-    """The party an actor speaks for: its affiliation followed up through the case's actors.
+def affiliations(actors: Sequence[Actor]) -> dict[str, str]:
+    """Actor -> the case actor it speaks for, as the engine's narratives expect.
 
     Konashenkov belongs to the Ministry of Defence, which belongs to the Russian Federation, so
-    his claims are the Russian Federation's; an affiliation that is not an actor of the case (a
-    university) ends the chain at the person.
+    the engine can judge each speaker and also the line of the state they speak for. An
+    affiliation that is not an actor of the case (a university) is no party line.
     """
-    seen = {actor.name}
-    current = actor
-    while current.affiliation and current.affiliation in by_name:
-        parent = by_name[current.affiliation]
-        if parent.name in seen:
-            break
-        seen.add(parent.name)
-        current = parent
-    return current.name
+    index = _actor_index(actors)
+    out: dict[str, str] = {}
+    for actor in actors:
+        parent = index.get(actor.affiliation) if actor.affiliation else None
+        if parent is not None and parent.name != actor.name:
+            out[actor.name] = parent.name
+    return out
 
 
 def _actor_index(actors: Sequence[Actor]) -> dict[str, Actor]:
@@ -214,7 +211,6 @@ def build_input(session: Session, slug: str) -> tuple[AnalysisInput, IncidentCon
         .all()
     )
     actor_by_id = {a.id: a for a in actors}
-    index = _actor_index(actors)
     claims = (
         session.execute(select(Claim).where(Claim.case_id == case.id).order_by(Claim.id))
         .scalars()
@@ -257,7 +253,6 @@ def build_input(session: Session, slug: str) -> tuple[AnalysisInput, IncidentCon
             evidence.append(_claim_evidence(claim, cell, item_by_id, sources, actor_by_id))
     item_keys = {i.id: i.key or f"item-{i.id}" for i in items}
     claim_inputs: list[ClaimInput] = []
-    claim_actors: dict[str, str] = {}
     for claim in claims:
         data = claim.data or {}
         if data.get("incident") not in (None, slug) or (
@@ -266,11 +261,10 @@ def build_input(session: Session, slug: str) -> tuple[AnalysisInput, IncidentCon
             continue
         actor = actor_by_id.get(claim.actor_id or 0)
         key = claim.key or f"claim-{claim.id}"
-        claim_actors[key] = actor.name if actor else ""
         claim_inputs.append(
             ClaimInput(
                 id=key,
-                party=party_of(actor, index) if actor else "unknown",
+                party=actor.name if actor else "unknown",
                 date=claim.date or "",
                 text=claim.text,
                 forum=claim.forum,
@@ -307,6 +301,7 @@ def build_input(session: Session, slug: str) -> tuple[AnalysisInput, IncidentCon
         claims=tuple(claim_inputs),
         facts=EstablishedFacts(time_window=window, place=place or None, means=means),
         thresholds=dict(data["thresholds"]) if data.get("thresholds") else None,
+        affiliations=affiliations(actors),
     )
     context = IncidentContext(
         case=case.name,
@@ -322,7 +317,6 @@ def build_input(session: Session, slug: str) -> tuple[AnalysisInput, IncidentCon
         means=means,
         casualties=tuple(dict(c) for c in data.get("casualties", [])),
         annex=_annex(session, items, sources, item_keys),
-        claim_actors=claim_actors,
     )
     return inp, context
 

@@ -304,34 +304,55 @@ def _against_leader(analysis: Analysis, rows: Sequence[Mapping[str, Any]]) -> li
 
 
 def _timelines(analysis: Analysis) -> list[dict[str, Any]]:
-    """Each party's claims in date order with the flags the engine raised against them."""
+    """Each party line's claims in date order, with every flag the engine raised on it.
+
+    The engine judges each speaker and, where several speak for one state, the state's whole
+    line; a reader wants one timeline per line (the Russian Federation: Konashenkov, Ulyanov,
+    Safronkov) carrying both the line's flags and each speaker's.
+    """
     labels = {h.id: h.label for h in analysis.input.hypotheses}
-    flags_by_party: dict[str, list[Mapping[str, Any]]] = {}
-    for narrative in analysis.result.get("narratives", []) or []:
-        if isinstance(narrative, Mapping):
-            flags_by_party[str(narrative.get("party", ""))] = list(narrative.get("flags", []) or [])
-    parties: dict[str, list[dict[str, Any]]] = {}
-    for claim in analysis.input.claims:
-        parties.setdefault(claim.party, []).append(
-            {
-                "id": claim.id,
-                "date": claim.date,
-                "actor": analysis.context.claim_actors.get(claim.id, claim.party),
-                "forum": claim.forum,
-                "text": claim.text,
-                "supports": [(h, labels.get(h, h)) for h in claim.supports],
-                "unsupported": not claim.evidence,
-            }
-        )
+    claims = {c.id: c for c in analysis.input.claims}
+    groups: dict[str, dict[str, Any]] = {}
+    for entry in analysis.result.get("narratives", []) or []:
+        if not isinstance(entry, Mapping):
+            continue
+        party = str(entry.get("party", ""))
+        line = str(entry.get("line") or party)
+        group = groups.setdefault(line, {"party": line, "members": [], "ids": [], "flags": []})
+        members = [str(m) for m in entry.get("members") or [party]]
+        is_line = len(members) > 1 and party == line
+        flags = list(entry.get("flags") or [])
+        group["flags"] = flags + group["flags"] if is_line else group["flags"] + flags
+        for member in members:
+            if member not in group["members"]:
+                group["members"].append(member)
+        for claim in entry.get("claims") or []:
+            claim_id = str(claim.get("id") if isinstance(claim, Mapping) else claim)
+            if claim_id in claims and claim_id not in group["ids"]:
+                group["ids"].append(claim_id)
     out: list[dict[str, Any]] = []
-    for party, entries in parties.items():
-        flags = flags_by_party.get(party, [])
+    for group in groups.values():
+        flags = group["flags"]
         flagged = {str(c) for f in flags for c in (f.get("claims") or [])}
-        for entry in entries:
-            entry["flagged"] = entry["id"] in flagged
+        entries = [
+            {
+                "id": c.id,
+                "date": c.date,
+                "actor": c.party,
+                "forum": c.forum,
+                "text": c.text,
+                "supports": [(h, labels.get(h, h)) for h in c.supports],
+                "unsupported": not c.evidence,
+                "flagged": c.id in flagged,
+            }
+            for c in sorted((claims[i] for i in group["ids"]), key=lambda c: (c.date, c.id))
+        ]
+        if not entries:
+            continue
         out.append(
             {
-                "party": party,
+                "party": group["party"],
+                "speakers": [m for m in group["members"] if m != group["party"]],
                 "claims": entries,
                 "flags": flags,
                 "main_flags": [f for f in flags if f.get("type") != "unsupported"],
@@ -344,7 +365,7 @@ def _timelines(analysis: Analysis) -> list[dict[str, Any]]:
                 "first": entries[0]["date"],
             }
         )
-    out.sort(key=lambda p: (-len(p["flags"]), p["first"]))
+    out.sort(key=lambda p: (-len(p["main_flags"]), p["first"]))
     return out
 
 
