@@ -44,6 +44,10 @@ def _items_needed(logits: FloatArray, step: FloatArray, j: int, want_lead: bool)
     return min(needs) if needs else None
 
 
+def _items(n: int) -> str:
+    return "one such item" if n == 1 else f"{n} such items"
+
+
 def milestones(
     inp: AnalysisInput, prior: FloatArray, total: FloatArray, tables: Tables
 ) -> list[dict[str, Any]]:
@@ -75,7 +79,7 @@ def milestones(
                 f"{h.id} leads; one independent {grade} item rated II for it and CC for its rivals "
                 f"would take it from {now[j]:.3f} to {down:.3f}"
                 + (
-                    f"; {n} such items would overturn it."
+                    f"; {_items(n)} would overturn it."
                     if n is not None
                     else "; no number of such items would overturn it."
                 )
@@ -87,7 +91,7 @@ def milestones(
                 f"one independent {grade} item rated CC for {h.id} and II for its rivals would take it "
                 f"from {now[j]:.3g} to {up:.3g}"
                 + (
-                    f"; {n} such items would make it lead."
+                    f"; {_items(n)} would make it lead."
                     if n is not None
                     else "; no number of such items would make it lead."
                 )

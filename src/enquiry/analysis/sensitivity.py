@@ -23,6 +23,9 @@ CHUNK = 32768
 
 KINDS = ("leave_out_cluster", "rating_step", "downgrade_source")
 
+TIE = 1e-9
+"""Log-odds margin within which the old leader counts as tied, and a tie as not surviving."""
+
 
 @dataclass(frozen=True)
 class Outcome:
@@ -43,8 +46,16 @@ class Outcome:
 
 def _judge(prior: FloatArray, totals: FloatArray, leader: int) -> tuple[IntArray, FloatArray]:
     logp = log_posterior(prior, totals)
-    new_leader: IntArray = logp.argmax(axis=-1).astype(np.int64)
+    new_leader = _leader_after(logp, leader)
     return new_leader, np.exp(logp[:, leader])
+
+
+def _leader_after(logits: FloatArray, leader: int) -> IntArray:
+    """The leader after a change; where the old leader only ties for first, a rival is named."""
+    handicap = np.zeros(logits.shape[-1])
+    handicap[leader] = TIE
+    result: IntArray = (logits - handicap).argmax(axis=-1).astype(np.int64)
+    return result
 
 
 def _better(
@@ -130,7 +141,7 @@ def rating_steps(
         totals[stay] = m.contrib[rival[moved][stay]]
         totals += post.dependent_total[None, :] - m.contrib[rep[moved]]
         totals += log_prior[None, :]
-        leader_out[moved] = totals.argmax(axis=1)
+        leader_out[moved] = _leader_after(totals, leader)
         totals -= totals.max(axis=1)[:, None]
         np.exp(totals, out=totals)
         p_out[moved] = totals[:, leader] / totals.sum(axis=1)

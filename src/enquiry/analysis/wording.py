@@ -73,7 +73,7 @@ def confidence(
     favouring = int(np.sum((woe > 0) & diagnostic & good_grade))
     quality = "good" if favouring >= QUALITY_GOOD else "fair" if favouring >= 1 else "poor"
     weight = float(np.abs(woe).sum())
-    against = float(-woe[woe < 0].sum())
+    against = float(np.clip(-woe, 0.0, None).sum())
     conflict = against / weight if weight > 0 else 1.0
     agreement = (
         "good" if conflict <= CONFLICT_GOOD else "fair" if conflict <= CONFLICT_FAIR else "poor"
