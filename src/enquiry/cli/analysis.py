@@ -88,7 +88,7 @@ def _analysis(app: App, incident: str) -> Any:
         fail(f"incident '{incident}': {exc}")
 
 
-def _summary(analysis: Any) -> list[str]:
+def _summary(analysis: Any, *, brief: bool = False) -> list[str]:
     """A few lines a reader takes in at a glance: leader, band, confidence, standards, flags."""
     result = analysis.result
     lines = [f"{analysis.context.title or analysis.context.slug} ({analysis.context.slug})"]
@@ -128,19 +128,53 @@ def _summary(analysis: Any) -> list[str]:
             lines.append(f"  linchpin: {pin.get('change')}{shown}")
     if len(linchpins) > 3:
         lines.append(f"  ... and {len(linchpins) - 3} more linchpins (see --json or the report)")
-    for narrative in result.get("narratives", []) or []:
-        party = narrative.get("party")
-        unsupported = 0
-        for flag in narrative.get("flags", []) or []:
-            if flag.get("type") == "unsupported":
-                unsupported += 1
-                continue
-            lines.append(f"  flag [{party}] {flag.get('type')}: {flag.get('explanation')}")
-        if unsupported:
-            lines.append(
-                f"  flag [{party}] unsupported: {unsupported} claim(s) offer no evidence item"
-            )
+    lines.extend(_flag_lines(result.get("narratives") or [], brief=brief))
     return lines
+
+
+def _flag_lines(narratives: list[dict[str, Any]], *, brief: bool) -> list[str]:
+    """Narrative flags grouped by party line: in full, or one line per party line."""
+    groups: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+    for entry in narratives:
+        line = str(entry.get("line") or entry.get("party"))
+        for flag in entry.get("flags") or []:
+            groups.setdefault(line, []).append((str(entry.get("party")), flag))
+    out = ["  narrative flags:"] if groups else []
+    for line, flags in groups.items():
+        speakers = sorted({party for party, _ in flags if party != line})
+        who = f"{line} ({', '.join(speakers)})" if speakers else line
+        counts: dict[str, set[str]] = {}
+        for _, flag in flags:
+            counts.setdefault(str(flag.get("type")), set()).update(flag.get("claims") or [])
+        if brief:
+            parts = []
+            backed = [
+                h
+                for _, f in flags
+                if f.get("type") == "mutually_exclusive"
+                for h in f.get("hypotheses") or ["?"]
+            ]
+            if backed:
+                parts.append("backed mutually exclusive " + ", ".join(sorted(set(backed))))
+            wording = {
+                "contradicts_facts": "contradict established facts",
+                "unsupported": "offer no evidence",
+            }
+            parts += [
+                f"{len(counts[kind])} claim(s) {text}"
+                for kind, text in wording.items()
+                if kind in counts
+            ]
+            out.append(f"    {who}: {'; '.join(parts)}")
+            continue
+        out.append(f"    {who}:")
+        for _party, flag in flags:
+            if flag.get("type") != "unsupported":
+                out.append(f"      {flag.get('type')}: {flag.get('explanation')}")
+        if "unsupported" in counts:
+            ids = ", ".join(sorted(counts["unsupported"]))
+            out.append(f"      unsupported: no evidence item offered for {ids}")
+    return out
 
 
 @click.command("analyse")
@@ -206,7 +240,7 @@ def demo_command(app: App, no_serve: bool) -> None:
     click.echo(f"case '{loaded.case}' in {store.home}: {loaded.summary()}")
     output = store.home / "reports" / f"{DEMO_INCIDENT}.html"
     published = publish_report(store, DEMO_INCIDENT, output)
-    click.echo("\n".join(_summary(published.analysis)))
+    click.echo("\n".join(_summary(published.analysis, brief=True)))
     click.echo(f"report: {published.path} (sha256 {published.sha256})")
     if not no_serve:
         click.echo("serving the web app is not available yet; open the report in a browser")
