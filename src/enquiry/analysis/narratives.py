@@ -21,13 +21,28 @@ from enquiry.analysis.inputs import AnalysisInput, Claim, EstablishedFacts
 EARTH_RADIUS_KM = 6371.0088
 
 
-def line_of(party: str, affiliations: Mapping[str, str]) -> str:
-    """The root of a party's affiliation chain (a spokesman -> ministry -> state)."""
+def chain_of(party: str, affiliations: Mapping[str, str]) -> list[str]:
+    """Whom a party speaks for, nearest first (a spokesman -> ministry -> state)."""
+    chain: list[str] = []
     seen = {party}
     while party in affiliations and affiliations[party] not in seen:
         party = affiliations[party]
         seen.add(party)
-    return party
+        chain.append(party)
+    return chain
+
+
+def line_of(party: str, affiliations: Mapping[str, str]) -> str:
+    """The root of a party's affiliation chain: the line it belongs to."""
+    chain = chain_of(party, affiliations)
+    return chain[-1] if chain else party
+
+
+def speaker(party: str, affiliations: Mapping[str, str]) -> str:
+    """A party named with whom it speaks for, e.g. "Igor Konashenkov (Russian Ministry of
+    Defence, Russian Federation)", so a flag says whose claim it was at every level."""
+    chain = chain_of(party, affiliations)
+    return f"{party} ({', '.join(chain)})" if chain else party
 
 
 def _parse(value: str) -> datetime:
@@ -170,8 +185,9 @@ def narratives(inp: AnalysisInput) -> list[dict[str, Any]]:
         parties.setdefault(c.party, []).append(c)
     result: list[dict[str, Any]] = []
     for party, claims in parties.items():
+        who = speaker(party, inp.affiliations)
         flags: list[dict[str, Any]] = []
-        exclusive = _exclusive_flag(claims, labels, party)
+        exclusive = _exclusive_flag(claims, labels, who)
         if exclusive:
             flags.append(exclusive)
         for c in claims:
@@ -181,7 +197,7 @@ def narratives(inp: AnalysisInput) -> list[dict[str, Any]]:
                     {
                         "type": "contradicts_facts",
                         "claims": [c.id],
-                        "explanation": f"{party}, {_cite(c)}: " + "; ".join(problems) + ".",
+                        "explanation": f"{who}, {_cite(c)}: " + "; ".join(problems) + ".",
                     }
                 )
             offered = [e for e in c.evidence if e in evidence_ids]
@@ -195,13 +211,14 @@ def narratives(inp: AnalysisInput) -> list[dict[str, Any]]:
                     {
                         "type": "unsupported",
                         "claims": [c.id],
-                        "explanation": f"{party}, {_cite(c)}: the assertion {why}.",
+                        "explanation": f"{who}, {_cite(c)}: the assertion {why}.",
                     }
                 )
         result.append(
             {
                 "party": party,
                 "line": line_of(party, inp.affiliations),
+                "affiliation": chain_of(party, inp.affiliations),
                 "members": [party],
                 "claims": [_claim_entry(c, labels) for c in claims],
                 "flags": flags,
@@ -222,6 +239,7 @@ def narratives(inp: AnalysisInput) -> list[dict[str, Any]]:
             {
                 "party": line,
                 "line": line,
+                "affiliation": [],
                 "members": members,
                 "claims": [_claim_entry(c, labels) for c in claims],
                 "flags": flags,
