@@ -200,6 +200,10 @@ def _extract(job: _Job, prepared: Prepared, blob: Path) -> None:
         prepared.meta.setdefault("intake", {})["problems"] = list(prepared.problems)
 
 
+class _Refused(Exception):
+    """The file's fields do not fit its kind; the reason is already in its problems."""
+
+
 def _prepare_file(job: _Job, entry: Entry) -> Prepared:
     prepared = Prepared(
         path=printable(str(entry.path)),
@@ -215,14 +219,17 @@ def _prepare_file(job: _Job, entry: Entry) -> Prepared:
         prepared.problems.append("empty file (0 bytes): nothing to preserve")
         prepared.rejected = True
         return prepared
-    try:
-        with entry.path.open("rb") as handle:
-            head = handle.read(HEAD_BYTES)
+
+    def inspect(head: bytes) -> None:
         if not head:
             raise VaultError("empty file (0 bytes): nothing to preserve")
         if _classify(job, prepared, head, entry.path.name) is None:
-            return prepared
-        stored = job.vault.put_file(entry.path, max_size=job.options.max_size)
+            raise _Refused
+
+    try:
+        stored = job.vault.put_file(entry.path, max_size=job.options.max_size, inspect=inspect)
+    except _Refused:
+        return prepared
     except OSError as exc:
         prepared.problems.append(describe_os_error(exc))
         prepared.rejected = True

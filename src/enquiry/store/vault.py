@@ -16,7 +16,7 @@ import queue
 import stat
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -50,6 +50,7 @@ class Vault:
         self.root = root
         self.blobs = root / "sha256"
         self.tmp = root / "tmp"
+        self._made: set[Path] = set()
 
     def ensure(self) -> None:
         """Create the vault's folders."""
@@ -67,11 +68,19 @@ class Vault:
         """Open a stored blob for reading."""
         return self.path(sha256).open("rb")
 
-    def put_file(self, source: Path, *, max_size: int | None = None) -> Stored:
+    def put_file(
+        self,
+        source: Path,
+        *,
+        max_size: int | None = None,
+        inspect: Callable[[bytes], None] | None = None,
+    ) -> Stored:
         """Copy ``source`` into the vault, hashing as it streams; return what was stored.
 
-        The copy is compared with the source's size before and after so that a file still being
-        written by someone else is refused rather than stored half-written.
+        ``inspect`` sees the first bytes before anything is written and may raise to refuse the
+        file, so a file is opened once however it is checked. The source's size and modification
+        time are compared before and after, so that a file still being written by someone else is
+        refused rather than stored half-written.
         """
         try:
             handle = source.open("rb")
@@ -85,7 +94,14 @@ class Vault:
                 raise VaultError(
                     f"too large: {before.st_size} bytes exceeds the limit of {max_size} bytes"
                 )
-            stored = self._put_stream(handle, max_size=max_size)
+            first = handle.read(CHUNK)
+            if inspect is not None:
+                inspect(first[:HEAD_BYTES])
+            if len(first) < CHUNK and not handle.read(1):
+                stored = self.put_bytes(first)
+            else:
+                handle.seek(len(first))
+                stored = self._put_stream(handle, first, max_size=max_size)
             after = os.fstat(handle.fileno())
         if (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns) or (
             stored.size != before.st_size
@@ -94,7 +110,10 @@ class Vault:
         return stored
 
     def put_bytes(self, data: bytes) -> Stored:
-        """Store bytes made by enquiry itself (a derived artefact)."""
+        """Store bytes held in memory (a small file, or an artefact made by enquiry itself).
+
+        Bytes already in the vault are not written again.
+        """
         digest = hashlib.sha256(data).hexdigest()
         if self.has(digest):
             return Stored(digest, len(data), data[:HEAD_BYTES], False)
@@ -108,7 +127,7 @@ class Vault:
         # a killed intake from the files of one still running.
         return self.tmp / f"{os.getpid()}-{uuid.uuid4().hex}.part"
 
-    def _put_stream(self, handle: BinaryIO, *, max_size: int | None) -> Stored:
+    def _put_stream(self, handle: BinaryIO, first: bytes, *, max_size: int | None) -> Stored:
         # Hashing and writing run on two cores: hashlib and file writes both release the GIL,
         # so a writer thread keeps the copy from costing more than the hash alone.
         digest = hashlib.sha256()
@@ -126,27 +145,26 @@ class Vault:
                     pass
 
         size = 0
-        head = b""
         try:
             with temp.open("wb") as out:
                 writer = threading.Thread(target=write_all, args=(out,), daemon=True)
                 writer.start()
                 try:
-                    while chunk := handle.read(CHUNK):
-                        if not head:
-                            head = chunk[:HEAD_BYTES]
+                    chunk = first
+                    while chunk:
                         size += len(chunk)
                         if max_size is not None and size > max_size:
                             raise VaultError(f"too large: more than the limit of {max_size} bytes")
                         digest.update(chunk)
                         pending.put(chunk)
+                        chunk = handle.read(CHUNK)
                 finally:
                     pending.put(None)
                     writer.join()
                 if failure:
                     raise VaultError(f"cannot write to the vault: {failure[0]}")
             sha = digest.hexdigest()
-            return Stored(sha, size, head, self._settle(temp, sha))
+            return Stored(sha, size, first[:HEAD_BYTES], self._settle(temp, sha))
         except BaseException:
             temp.unlink(missing_ok=True)
             raise
@@ -157,7 +175,9 @@ class Vault:
         if final.exists():
             temp.unlink(missing_ok=True)
             return False
-        final.parent.mkdir(parents=True, exist_ok=True)
+        if final.parent not in self._made:
+            final.parent.mkdir(parents=True, exist_ok=True)
+            self._made.add(final.parent)
         os.chmod(temp, 0o444)
         os.replace(temp, final)
         return True
