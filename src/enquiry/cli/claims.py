@@ -96,9 +96,101 @@ def extract_command(file: Path, as_json: bool, date_text: str | None) -> None:
     click.echo(f"{len(records)} claims", err=True)
 
 
+def _print_claim(claim: dict[str, Any]) -> None:
+    when = claim["date"] or "undated"
+    if claim["date_phrase"]:
+        when += f" ({claim['date_phrase']})"
+    who = claim["actor"] or "(no source)"
+    click.echo(
+        f"#{claim['id']}  {when}  {safe(who)} {safe(claim['cue']['text'])}: "
+        f"{safe(_quote(claim['content']['text']))}  [item {claim['item_id']}]"
+    )
+
+
+@claims.command("list")
+@click.option("--case", "case_name", required=True, help="The case whose claims to list.")
+@click.option("--party", default=None, metavar="ACTOR",
+              help="Only claims by this actor, its merged actors and those affiliated to it.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_app
+def list_command(app: App, case_name: str, party: str | None, as_json: bool) -> None:
+    """List the claims of a case in date order."""
+    from enquiry.enrich.text.catalogue import ClaimsError, list_claims
+
+    try:
+        listed = list_claims(app.store(create=False), case_name, party)
+    except ClaimsError as exc:
+        fail(str(exc))
+    if as_json:
+        click.echo(json.dumps({"case": case_name, "claims": listed}, ensure_ascii=False, indent=1))
+        return
+    for claim in listed:
+        _print_claim(claim)
+    click.echo(f"{len(listed)} claims", err=True)
+
+
+@claims.command("merge-actors")
+@click.argument("actor_a")
+@click.argument("actor_b")
+@click.option("--case", "case_name", required=True, help="The case the actors belong to.")
+@pass_app
+def merge_command(app: App, actor_a: str, actor_b: str, case_name: str) -> None:
+    """Merge ACTOR_A into ACTOR_B (by number, name or alias); the ledger records the merge."""
+    from enquiry.enrich.text.catalogue import ClaimsError, merge_actors
+
+    try:
+        name_a, name_b, moved = merge_actors(app.store(create=False), case_name, actor_a, actor_b)
+    except ClaimsError as exc:
+        fail(str(exc))
+    click.echo(f"merged '{safe(name_a)}' into '{safe(name_b)}'; {moved} claims moved")
+
+
+@click.command("ingest")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--case", "case_name", required=True, help="Case to add to (created if new).")
+@click.option("--kind", default=None, type=click.Choice(["document", "statement"]),
+              help="Evidence kind of the documents (default: document).")
+@click.option("--source", default=None, help="Where the documents came from.")
+@click.option("--quiet", is_flag=True, help="No progress bars.")
+@pass_app
+def ingest_command(
+    app: App, paths: tuple[Path, ...], case_name: str, kind: str | None, source: str | None,
+    quiet: bool,
+) -> None:
+    """Store articles, statements and RSS/Atom feeds (files or folders) and their claims."""
+    from enquiry.enrich.text.catalogue import ingest_paths
+    from enquiry.intake.feeds import FeedError
+    from enquiry.intake.pipeline import IntakeError
+
+    for path in paths:
+        if not path.exists():
+            fail(f"{safe(str(path))}: no such file or folder")
+    try:
+        results, run = ingest_paths(
+            app.store(), list(paths), case=case_name, kind=kind, source=source,
+            progress=not quiet,
+            on_problem=lambda line: click.echo(f"enquiry: {safe(line)}", err=True),
+        )
+    except (IntakeError, FeedError) as exc:
+        fail(str(exc))
+    stored = sum(1 for r in results if r.status == "stored")
+    rejected = [r for r in results if r.status == "rejected"]
+    click.echo(
+        f"{len(results)} documents ({stored} new, {len(rejected)} rejected); "
+        f"{run.claims} claims from {run.items} documents"
+    )
+    for item_id in run.without_text:
+        click.echo(f"enquiry: item {item_id}: no text to read claims from", err=True)
+    if rejected:
+        for result in rejected:
+            click.echo(f"enquiry: {safe(result.path)}: {'; '.join(result.problems)}", err=True)
+        raise SystemExit(1)
+
+
 def register(main: click.Group) -> None:
     """Add this family's commands to the main group."""
     main.add_command(claims)
+    main.add_command(ingest_command)
 
 
 __all__ = ["App", "pass_app", "register"]

@@ -8,6 +8,9 @@ in ``places.json`` so that adding a state is adding a line.
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
@@ -27,3 +30,99 @@ def place_to_state(name: str) -> str:
         if name in places[table]:
             return places[table][name]
     return name
+
+
+def normalise(name: str) -> str:
+    """A name as compared: accents dropped, case folded, "the" and punctuation gone."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    plain = re.sub(r"[’'`]s\b", "", plain)
+    words = re.sub(r"[^\w\s-]", " ", plain.casefold()).split()
+    if words and words[0] == "the":
+        words = words[1:]
+    return " ".join(words)
+
+
+def surname(name: str) -> str:
+    """The last word of a person's name without an Arabic article ("al-Assad" → "assad")."""
+    words = normalise(name).split()
+    if not words:
+        return ""
+    last = words[-1]
+    for article in ("al-", "el-", "ad-", "as-", "ar-"):
+        if last.startswith(article) and len(last) > len(article) + 1:
+            return last[len(article) :]
+    return last
+
+
+@dataclass
+class KnownActor:
+    """An actor of a case as the resolver sees it."""
+
+    id: int
+    name: str
+    type: str = "person"
+    aliases: list[str] = field(default_factory=list)
+    title: str = ""
+    affiliation: str = ""
+
+    def names(self) -> list[str]:
+        return [self.name, *self.aliases]
+
+
+class ActorIndex:
+    """Finds the known actor a speaker is, by name, alias, surname or title.
+
+    "Safronkov" is "Vladimir Safronkov" when only one known person has that surname (or only
+    one with the speaker's affiliation); "Vladimir Safronkov" is the actor first recorded as
+    "Safronkov". A speaker that fits no one is not guessed: the caller creates a new actor.
+    """
+
+    def __init__(self, actors: list[KnownActor]) -> None:
+        self.actors: list[KnownActor] = []
+        self._by_name: dict[str, KnownActor] = {}
+        for actor in actors:
+            self.add(actor)
+
+    def add(self, actor: KnownActor) -> None:
+        self.actors.append(actor)
+        for name in actor.names():
+            self._by_name.setdefault(normalise(name), actor)
+
+    def add_alias(self, actor: KnownActor, alias: str) -> bool:
+        """Record another name of ``actor``; False if it was known already."""
+        key = normalise(alias)
+        if not key or key in self._by_name:
+            return False
+        actor.aliases.append(alias)
+        self._by_name[key] = actor
+        return True
+
+    def find(self, name: str, type_: str = "", affiliation: str = "") -> KnownActor | None:
+        """The known actor ``name`` refers to, or None."""
+        key = normalise(name)
+        if not key:
+            return None
+        exact = self._by_name.get(key)
+        if exact is not None:
+            return exact
+        words = key.split()
+        # The small NER model often fails to call a bare surname a person ("Safronkov later
+        # told"), so a single capitalised word is tried as a surname whatever its type.
+        if type_ != "person" and not (len(words) == 1 and name[:1].isupper() and type_ != "state"):
+            return None
+        last = surname(name)
+        people = [actor for actor in self.actors if actor.type == "person"]
+        if len(words) == 1:
+            fitting = [actor for actor in people if surname(actor.name) == last]
+        else:
+            fitting = [
+                actor
+                for actor in people
+                if len(normalise(actor.name).split()) == 1 and surname(actor.name) == last
+            ]
+        if len(fitting) > 1 and affiliation:
+            fitting = [actor for actor in fitting if actor.affiliation == affiliation] or fitting
+        if len(fitting) == 1:
+            return fitting[0]
+        return None

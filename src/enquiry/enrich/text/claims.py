@@ -46,9 +46,25 @@ class ClaimRecord:
         }
 
 
+_QUOTE_MARKS = "\"'“‘«"
+
+
+def _nested_in_quotation(attribution: Attribution, found: list[Attribution]) -> bool:
+    """Whether the cue lies inside another attribution's quoted words ("We demand ...," he
+    said): what the speaker says others said is part of their claim, not a claim of its own."""
+    return any(
+        other is not attribution
+        and other.content.text[:1] in _QUOTE_MARKS
+        and other.content.start <= attribution.cue.start < other.content.end
+        for other in found
+    )
+
+
 def _records(text: str, found: list[Attribution], anchor: dt.date | None) -> list[ClaimRecord]:
     records = []
     for attribution in found:
+        if _nested_in_quotation(attribution, found):
+            continue
         date, phrase = statement_date(
             text,
             (attribution.sentence.start, attribution.sentence.end),

@@ -37,16 +37,16 @@ _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
 _ABSOLUTE = re.compile(
     r"\b(?:"
-    + rf"{_DAY}\s+{_MONTH}(?:,?\s+{_YEAR})?"
+    + rf"{_DAY}\s+{_MONTH}(?:,?\s+{_YEAR})?\b"
     + r"|"
     + _MONTH.replace("month", "month2")
     + r"\s+"
     + _DAY.replace("day", "day2")
     + r"(?:,?\s+"
     + _YEAR.replace("year", "year2")
-    + r")?"
-    + r"|(?P<iso>(?:19|20)\d\d-[01]\d-[0-3]\d)"
-    + r")\b",
+    + r")?\b"
+    + r"|(?P<iso>(?:19|20)\d\d-[01]\d-[0-3]\d)(?!\d)"
+    + r")",
     re.IGNORECASE,
 )
 _RELATIVE = re.compile(

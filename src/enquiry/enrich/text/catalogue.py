@@ -1,0 +1,447 @@
+"""Claims and actors in the catalogue: storing what the text pipeline found, with custody.
+
+Every document's claims are written in one transaction together with an ``enriched`` ledger
+event naming the extractor and its version, so that any claim can be traced to the item, the
+text and the software that produced it. New speakers become actors; an analyst's merge of two
+actors is a ``merged`` event.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, insert, or_, select, update
+
+from enquiry.enrich.text.actors import ActorIndex, KnownActor, normalise
+from enquiry.enrich.text.attribution import SPACY_MODEL, Speaker
+from enquiry.enrich.text.claims import ClaimExtractor, ClaimRecord
+from enquiry.enrich.text.dates import document_date
+from enquiry.intake.feeds import FEED_TYPES
+from enquiry.store import Store
+from enquiry.store.ledger import LedgerWriter
+from enquiry.store.tables import Actor, Claim, Item, ItemText
+
+CLAIM_KINDS = ("document", "statement")
+ACTORS = Actor.__table__
+CLAIMS = Claim.__table__
+_ACTOR_TYPES = {"person": "person", "state": "state", "organisation": "organisation"}
+
+
+class ClaimsError(Exception):
+    """A request about claims that cannot be met (unknown case, actor or claim)."""
+
+
+def cues_digest() -> str:
+    """The SHA-256 of the shipped cue lexicon: part of the extractor's identity."""
+    data = resources.files("enquiry.enrich.text").joinpath("cues.json").read_bytes()
+    return hashlib.sha256(data).hexdigest()
+
+
+def load_index(connection: Connection, case_id: int) -> ActorIndex:
+    """The case's actors that have not been merged into another."""
+    rows = connection.execute(
+        select(*ACTORS.c).where(Actor.case_id == case_id, Actor.merged_into.is_(None))
+    ).mappings()
+    return ActorIndex(
+        [
+            KnownActor(
+                id=row["id"], name=row["name"], type=row["type"], aliases=list(row["aliases"] or []),
+                title=row["title"] or "", affiliation=row["affiliation"] or "",
+            )
+            for row in rows
+        ]
+    )
+
+
+def case_id_of(store: Store, name: str) -> int:
+    with store.engine.connect() as connection:
+        found = store.case_id(connection, name)
+    if found is None:
+        raise ClaimsError(f"case '{name}': no such case")
+    return found
+
+
+@dataclass
+class _ActorChanges:
+    created: list[dict[str, Any]] = field(default_factory=list)
+    aliases: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _resolve(
+    connection: Connection, index: ActorIndex, case_id: int, speaker: Speaker | None,
+    changes: _ActorChanges,
+) -> int | None:
+    """The actor id for a speaker, creating the actor if no known one fits."""
+    if speaker is None or speaker.type == "pronoun" or not normalise(speaker.name):
+        return None
+    found = index.find(speaker.name, speaker.type, speaker.affiliation)
+    if found is None and speaker.resolved_from:
+        found = index.find(speaker.resolved_from, speaker.type, speaker.affiliation)
+    if found is not None:
+        added = [name for name in (speaker.name, speaker.resolved_from)
+                 if name and speaker.type != "pronoun" and index.add_alias(found, name)]
+        if speaker.resolved_from and speaker.type == "person":
+            added = [name for name in added if name != speaker.resolved_from]
+        if added:
+            connection.execute(
+                update(Actor).where(Actor.id == found.id).values(aliases=list(found.aliases))
+            )
+            changes.aliases.append({"actor_id": found.id, "aliases": added})
+        return found.id
+    aliases = []
+    if speaker.resolved_from and speaker.type == "state" and speaker.resolved_from != speaker.name:
+        aliases.append(speaker.resolved_from)
+    row: dict[str, Any] = {
+        "case_id": case_id,
+        "name": speaker.name[:300],
+        "type": _ACTOR_TYPES.get(speaker.type, "other"),
+        "aliases": aliases,
+        "title": speaker.title,
+        "affiliation": speaker.affiliation,
+        "data": {"first_seen_as": speaker.resolved_from or speaker.name},
+    }
+    new_id = connection.execute(insert(Actor).values(**row)).inserted_primary_key
+    assert new_id is not None
+    actor = KnownActor(int(new_id[0]), str(row["name"]), str(row["type"]), aliases, speaker.title,
+                       speaker.affiliation)
+    index.add(actor)
+    changes.created.append({"actor_id": actor.id, "name": actor.name, "type": actor.type})
+    return actor.id
+
+
+def write_claims(
+    connection: Connection, writer: LedgerWriter, case_id: int, item_id: int,
+    records: Sequence[ClaimRecord], *, text_extractor: str, version: str,
+) -> list[int]:
+    """Store one document's claims (and any new actors) with its ``enriched`` event."""
+    index = load_index(connection, case_id)
+    changes = _ActorChanges()
+    rows = []
+    for record in records:
+        found = record.attribution
+        actor_id = _resolve(connection, index, case_id, found.speaker, changes)
+        speaker = found.speaker
+        rows.append(
+            {
+                "case_id": case_id,
+                "actor_id": actor_id,
+                "item_id": item_id,
+                "text": found.content.text,
+                "start": found.content.start,
+                "end": found.content.end,
+                "cue": found.cue.text,
+                "date": record.date,
+                "date_phrase": record.date_phrase,
+                "forum": "",
+                "slots": {},
+                "origin": text_extractor,
+                "data": {
+                    "source": found.source.as_dict() if found.source else None,
+                    "cue": found.cue.as_dict(),
+                    "content": found.content.as_dict(),
+                    "speaker": {
+                        "name": speaker.name, "type": speaker.type, "title": speaker.title,
+                        "affiliation": speaker.affiliation, "resolved_from": speaker.resolved_from,
+                    } if speaker else None,
+                    "extractor": version,
+                },
+            }
+        )
+    ids: list[int] = []
+    if rows:
+        ids = list(
+            connection.execute(
+                insert(Claim).returning(Claim.id, sort_by_parameter_order=True), rows
+            ).scalars()
+        )
+    writer.append(
+        "enriched",
+        case_id=case_id,
+        item_id=item_id,
+        details={
+            "enricher": "claims",
+            "extractor": version,
+            "spacy_model": SPACY_MODEL,
+            "cues_sha256": cues_digest(),
+            "text": text_extractor,
+            "claims": len(ids),
+            "claim_ids": ids,
+            "actors_created": changes.created,
+            "aliases_added": changes.aliases,
+        },
+    )
+    return ids
+
+
+def _document_text(connection: Connection, item_id: int) -> tuple[str, str] | None:
+    row = connection.execute(
+        select(ItemText.extractor, ItemText.text)
+        .where(ItemText.item_id == item_id, ItemText.extractor.like("text/%"))
+        .order_by(ItemText.id.desc())
+        .limit(1)
+    ).first()
+    return (str(row[0]), str(row[1])) if row else None
+
+
+def _anchor(item: Any, text: str) -> dt.date | None:
+    meta = item.meta or {}
+    fields = item.fields or {}
+    for value in (fields.get("stated_at"), fields.get("published_at"),
+                  (meta.get("text") or {}).get("date")):
+        if value:
+            found = document_date("", str(value))
+            if found:
+                return found
+    return document_date(text)
+
+
+@dataclass
+class ClaimsRun:
+    """What a claims pass over items did."""
+
+    items: int = 0
+    claims: int = 0
+    skipped: int = 0
+    without_text: list[int] = field(default_factory=list)
+
+
+def enrich_items(
+    store: Store, case_id: int, item_ids: Iterable[int], *, extractor: ClaimExtractor | None = None,
+    progress: bool = True, batch_size: int = 16,
+) -> ClaimsRun:
+    """Extract and store the claims of documents that have none yet (re-runs are no-ops)."""
+    run = ClaimsRun()
+    wanted = sorted(set(item_ids))
+    with store.engine.connect() as connection:
+        done = set(
+            connection.execute(
+                select(Claim.item_id).where(Claim.item_id.in_(wanted)).distinct()
+            ).scalars()
+        )
+        done |= set(
+            connection.execute(
+                select(Item.id).where(
+                    Item.id.in_(wanted),
+                    Item.id.in_(_enriched_items(case_id)),
+                )
+            ).scalars()
+        )
+        jobs: list[tuple[int, str, str, dt.date | None]] = []
+        columns = select(
+            Item.id, Item.kind, Item.media_type, Item.fields, Item.meta.label("meta")
+        ).where(Item.id.in_(wanted))
+        for item in connection.execute(columns).mappings():
+            item_view = _ItemView(item)
+            if (
+                item["id"] in done
+                or item["kind"] not in CLAIM_KINDS
+                or item["media_type"] in FEED_TYPES
+            ):
+                run.skipped += 1
+                continue
+            found = _document_text(connection, item["id"])
+            if found is None or not found[1].strip():
+                run.without_text.append(item["id"])
+                continue
+            jobs.append((item["id"], found[0], found[1], _anchor(item_view, found[1])))
+    if not jobs:
+        return run
+    extractor = extractor or ClaimExtractor()
+    bar = _bar(len(jobs), progress)
+    records_stream = extractor.extract_many(((text, anchor) for _, _, text, anchor in jobs),
+                                            batch_size=batch_size)
+    for (item_id, text_extractor, _, _), records in zip(jobs, records_stream, strict=True):
+        with store.writing() as (connection, writer):
+            ids = write_claims(connection, writer, case_id, item_id, records,
+                               text_extractor=text_extractor, version=extractor.version)
+        run.items += 1
+        run.claims += len(ids)
+        if bar is not None:
+            bar.update(1)
+    if bar is not None:
+        bar.close()
+    return run
+
+
+def _enriched_items(case_id: int) -> Any:
+    """Items whose claims were extracted already, even if none were found."""
+    from enquiry.store.tables import CustodyEvent
+
+    return (
+        select(CustodyEvent.item_id)
+        .where(
+            CustodyEvent.case_id == case_id,
+            CustodyEvent.action == "enriched",
+            CustodyEvent.details.like('%"enricher":"claims"%'),
+        )
+    )
+
+
+class _ItemView:
+    """Attribute access to an item row mapping (``meta`` is the ``metadata`` column)."""
+
+    def __init__(self, row: Any) -> None:
+        self.meta = row.get("meta") or {}
+        self.fields = row.get("fields") or {}
+
+
+def _bar(total: int, enabled: bool) -> Any:
+    if not enabled:
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="doc", desc="claims", file=sys.stderr, leave=False)
+
+
+def find_actor(connection: Connection, case_id: int, ref: str) -> Any:
+    """An actor of the case by number, name or alias."""
+    query = select(*ACTORS.c).where(Actor.case_id == case_id)
+    if ref.isdigit():
+        row = connection.execute(query.where(Actor.id == int(ref))).mappings().first()
+        if row is not None:
+            return row
+    key = normalise(ref)
+    for row in connection.execute(query.order_by(Actor.id)).mappings():
+        names = [normalise(name) for name in [row["name"], *(row["aliases"] or [])]]
+        if key in names and row["merged_into"] is None:
+            return row
+    raise ClaimsError(f"actor '{ref}': no such actor in this case")
+
+
+def merge_actors(store: Store, case: str, ref_a: str, ref_b: str) -> tuple[str, str, int]:
+    """Merge actor A into actor B: B keeps A's names as aliases and A's claims.
+
+    A stays in the catalogue, marked as merged, so the merge can be read back from both the
+    table and the ledger.
+    """
+    case_id = case_id_of(store, case)
+    with store.writing() as (connection, writer):
+        a = find_actor(connection, case_id, ref_a)
+        b = find_actor(connection, case_id, ref_b)
+        if a["id"] == b["id"]:
+            raise ClaimsError(f"actors '{ref_a}' and '{ref_b}' are the same actor")
+        aliases = list(b["aliases"] or [])
+        for name in [a["name"], *(a["aliases"] or [])]:
+            if normalise(name) not in {normalise(n) for n in [b["name"], *aliases]}:
+                aliases.append(name)
+        connection.execute(update(Actor).where(Actor.id == b["id"]).values(aliases=aliases))
+        connection.execute(update(Actor).where(Actor.id == a["id"]).values(merged_into=b["id"]))
+        moved = connection.execute(
+            update(Claim).where(Claim.actor_id == a["id"]).values(actor_id=b["id"])
+        ).rowcount
+        connection.execute(
+            update(Actor).where(Actor.merged_into == a["id"]).values(merged_into=b["id"])
+        )
+        writer.append(
+            "merged",
+            case_id=case_id,
+            details={
+                "actor": a["id"], "name": a["name"], "into": b["id"], "into_name": b["name"],
+                "claims_moved": moved, "aliases": aliases,
+            },
+        )
+    return str(a["name"]), str(b["name"]), int(moved or 0)
+
+
+def party_actor_ids(connection: Connection, case_id: int, party: str) -> list[int]:
+    """Actors that speak for ``party``: the actor so named (or aliased), actors merged into
+    it, and actors whose affiliation it is ("Russia" takes in its deputy ambassador)."""
+    key = normalise(party)
+    ids = []
+    for row in connection.execute(select(*ACTORS.c).where(Actor.case_id == case_id)).mappings():
+        names = [row["name"], *(row["aliases"] or [])]
+        if key in {normalise(name) for name in names} or normalise(row["affiliation"] or "") == key:
+            ids.append(int(row["id"]))
+    merged = connection.execute(
+        select(Actor.id).where(Actor.case_id == case_id, Actor.merged_into.in_(ids or [-1]))
+    ).scalars()
+    return sorted(set(ids) | set(merged))
+
+
+def list_claims(store: Store, case: str, party: str | None = None) -> list[dict[str, Any]]:
+    """The case's claims in date order, each with its actor, item and offsets."""
+    case_id = case_id_of(store, case)
+    with store.engine.connect() as connection:
+        query = (
+            select(*CLAIMS.c, Actor.name.label("actor_name"), Item.original_name)
+            .outerjoin(Actor, Actor.id == Claim.actor_id)
+            .outerjoin(Item, Item.id == Claim.item_id)
+            .where(Claim.case_id == case_id)
+        )
+        if party:
+            ids = party_actor_ids(connection, case_id, party)
+            if not ids:
+                raise ClaimsError(f"party '{party}': no actor of case '{case}' has this name")
+            query = query.where(or_(Claim.actor_id.in_(ids)))
+        rows = connection.execute(query.order_by(Claim.date, Claim.id)).mappings().all()
+    listed = []
+    for row in rows:
+        data = row["data"] or {}
+        listed.append(
+            {
+                "id": row["id"],
+                "item_id": row["item_id"],
+                "item": row["original_name"],
+                "actor_id": row["actor_id"],
+                "actor": row["actor_name"],
+                "source": data.get("source"),
+                "cue": data.get("cue") or {"text": row["cue"]},
+                "content": {"text": row["text"], "start": row["start"], "end": row["end"]},
+                "date": row["date"],
+                "date_phrase": row["date_phrase"],
+            }
+        )
+    return listed
+
+
+def ingest_paths(
+    store: Store, paths: Sequence[Path], *, case: str, kind: str | None = None,
+    source: str | None = None, progress: bool = True,
+    on_problem: Any = None,
+) -> tuple[list[Any], ClaimsRun]:
+    """Store files, folders and feeds through intake, then extract the claims of each document.
+
+    A feed file is preserved as it came, and each of its entries becomes a document of its own.
+    """
+    from enquiry.enrich import default_extractors
+    from enquiry.intake.feeds import is_feed, read_feed
+    from enquiry.intake.pipeline import IntakeOptions, add_bytes, add_paths
+    from enquiry.intake.walk import walk
+
+    options = IntakeOptions(case=case, kind=kind, source=source, progress=progress)
+    extractors = default_extractors()
+    feeds = [entry.path for entry in walk(list(paths)) if entry.problem is None
+             and is_feed(entry.path)]
+    others = [path for path in paths if path not in feeds]
+    results: list[Any] = []
+    if others:
+        folders = [path for path in others if path.is_dir()]
+        files = [path for path in others if not path.is_dir()]
+        expanded = files + [
+            entry.path for entry in walk(folders) if entry.path not in feeds
+        ] if feeds and folders else others
+        report = add_paths(store, expanded, options, extractors, on_problem=on_problem)
+        results.extend(report.results)
+    for feed in feeds:
+        report = add_paths(store, [feed], options, extractors, on_problem=on_problem)
+        results.extend(report.results)
+        _title, entries = read_feed(feed)
+        for entry in entries:
+            entry_report = add_bytes(
+                store, entry.document().encode("utf-8"), entry.name(feed), options, extractors
+            )
+            results.extend(entry_report.results)
+    case_id = case_id_of(store, case)
+    item_ids = [
+        result.item_id for result in results
+        if result.item_id is not None and result.status != "rejected"
+    ]
+    run = enrich_items(store, case_id, item_ids, progress=progress)
+    return results, run

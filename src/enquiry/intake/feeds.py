@@ -1,0 +1,124 @@
+"""RSS and Atom feeds read from local files: each entry becomes a document of its own.
+
+Statements and news digests arrive as feeds. The feed file itself is preserved as it came; its
+entries are turned into small plain-text documents (headline, date, author, link, then the text
+of the entry) so that each one is an item with its own claims, its own date and its own custody
+trail. Nothing here touches the network: a feed is read from a file already on disk.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+FEED_TYPES = {"application/atom+xml", "application/rss+xml"}
+_TAGS = re.compile(r"<[^>]+>")
+_BLOCKS = re.compile(r"</?(p|div|br|li|h[1-6]|tr|blockquote)\b[^>]*>", re.IGNORECASE)
+
+
+class FeedError(Exception):
+    """A file that was meant to be a feed but cannot be read as one."""
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    """One entry of a feed, as text ready to be stored."""
+
+    id: str
+    title: str
+    link: str
+    published: str | None
+    author: str
+    text: str
+
+    def document(self) -> str:
+        """The entry as a plain-text document: headline, a line of facts, then the text.
+
+        The date line uses ISO 8601 so that the document date is found again from the text.
+        """
+        facts = [value for value in (self.published, self.author, self.link) if value]
+        lines = [self.title.strip(), "  ".join(facts), "", self.text.strip(), ""]
+        return "\n".join(lines)
+
+    def name(self, feed: Path) -> str:
+        """Where the entry came from, as recorded for its item."""
+        return f"{feed}#{self.id or self.link or self.title}"[:1000]
+
+
+def html_to_text(html: str) -> str:
+    """Readable text of an entry's HTML: block elements become line breaks, tags go."""
+    import html as html_lib
+
+    text = _BLOCKS.sub("\n", html)
+    text = html_lib.unescape(_TAGS.sub("", text))
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    paragraphs: list[str] = []
+    for line in lines:
+        if line:
+            paragraphs.append(line)
+    return "\n\n".join(paragraphs)
+
+
+def _date(entry: Any) -> str | None:
+    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+        value = entry.get(key)
+        if value:
+            year, month, day, hour, minute, second = (int(part) for part in value[:6])
+            stamp = dt.datetime(year, month, day, hour, minute, second, tzinfo=dt.UTC)
+            return stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return None
+
+
+def _body(entry: Any) -> str:
+    contents = entry.get("content") or []
+    for content in contents:
+        value = content.get("value") if isinstance(content, dict) else None
+        if value:
+            return html_to_text(str(value))
+    return html_to_text(str(entry.get("summary") or entry.get("description") or ""))
+
+
+def read_feed(path: Path) -> tuple[str, list[FeedEntry]]:
+    """The title and entries of the RSS or Atom feed in ``path``."""
+    import feedparser
+
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise FeedError(f"{path}: cannot read ({exc.strerror or exc})") from exc
+    parsed = feedparser.parse(data)
+    if not parsed.get("version") and not parsed.entries:
+        problem = parsed.get("bozo_exception") or "no RSS or Atom feed found"
+        raise FeedError(f"{path}: not a readable feed ({problem})")
+    entries = []
+    for number, entry in enumerate(parsed.entries, start=1):
+        entries.append(
+            FeedEntry(
+                id=str(entry.get("id") or entry.get("link") or f"entry-{number}"),
+                title=str(entry.get("title") or ""),
+                link=str(entry.get("link") or ""),
+                published=_date(entry),
+                author=str(entry.get("author") or ""),
+                text=_body(entry),
+            )
+        )
+    return str(parsed.feed.get("title") or ""), entries
+
+
+def is_feed(path: Path) -> bool:
+    """Whether ``path`` holds an RSS or Atom feed, by its content."""
+    from enquiry.intake.sniff import sniff
+
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return False
+    if sniff(head, path.name) in FEED_TYPES:
+        return True
+    return bool(re.search(rb"<(rss|feed)[\s>]", head[:1024])) and path.suffix.lower() in (
+        ".rss", ".atom", ".xml",
+    )

@@ -1,0 +1,91 @@
+"""``enquiry ingest`` of articles and feeds, then ``claims list`` and ``claims merge-actors``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import select
+
+from enquiry.cli import main
+from enquiry.store import open_store
+from enquiry.store.tables import Actor, Claim, CustodyEvent
+
+DATA = Path(__file__).parent / "data"
+
+
+def _run(*args: str) -> str:
+    result = CliRunner().invoke(main, list(args))
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+@pytest.fixture
+def ingested(home: Path) -> Path:
+    _run("ingest", "--quiet", "--case", "ks", str(DATA))
+    return home
+
+
+def test_ingest_stores_documents_feed_entries_and_claims(ingested: Path) -> None:
+    store = open_store(ingested, "tester")
+    with store.session() as session:
+        claims = session.scalars(select(Claim)).all()
+        events = session.scalars(
+            select(CustodyEvent).where(CustodyEvent.action == "enriched")
+        ).all()
+    # the article and the two feed entries carry claims; the feed file itself does not
+    assert len({claim.item_id for claim in claims}) == 3
+    assert len(events) == 3
+    details = json.loads(events[0].details)
+    assert details["extractor"].startswith("attribution-")
+    assert details["claims"] == len(details["claim_ids"])
+    lavrov = [claim for claim in claims if "incident was staged" in claim.text]
+    assert lavrov and lavrov[0].date == "2017-04-11" and lavrov[0].date_phrase == "on Tuesday"
+
+
+def test_surname_resolves_to_the_known_actor(ingested: Path) -> None:
+    store = open_store(ingested, "tester")
+    with store.session() as session:
+        names = session.scalars(select(Actor.name).where(Actor.name.like("%Safronkov%"))).all()
+        biased = session.scalars(select(Claim).where(Claim.text.like("%biased%"))).one()
+        actor = session.get(Actor, biased.actor_id)
+    assert names == ["Vladimir Safronkov"]
+    assert actor is not None and actor.name == "Vladimir Safronkov"
+    assert actor.affiliation == "Russia" and actor.title == "Deputy UN Ambassador"
+
+
+def test_list_by_party_takes_in_affiliated_speakers(ingested: Path) -> None:
+    payload = json.loads(_run("claims", "list", "--case", "ks", "--party", "Russia", "--json"))
+    actors = {claim["actor"] for claim in payload["claims"]}
+    assert actors == {"Russia", "Vladimir Safronkov"}
+    for claim in payload["claims"]:
+        assert claim["content"]["end"] - claim["content"]["start"] == len(claim["content"]["text"])
+
+
+def test_reingest_adds_nothing(ingested: Path) -> None:
+    out = _run("ingest", "--quiet", "--case", "ks", str(DATA))
+    assert "0 claims from 0 documents" in out
+    _run("verify")
+
+
+def test_merge_actors_moves_claims_and_is_recorded(ingested: Path) -> None:
+    out = _run("claims", "merge-actors", "--case", "ks", "Syria", "Russia")
+    assert "merged 'Syria' into 'Russia'" in out
+    payload = json.loads(_run("claims", "list", "--case", "ks", "--party", "Damascus", "--json"))
+    assert {claim["actor"] for claim in payload["claims"]} == {"Russia"}
+    store = open_store(ingested, "tester")
+    with store.session() as session:
+        merged = session.scalars(
+            select(CustodyEvent).where(CustodyEvent.action == "merged")
+        ).one()
+    assert json.loads(merged.details)["name"] == "Syria"
+    _run("verify")
+
+
+def test_list_unknown_case_is_one_line(home: Path) -> None:
+    _run("ingest", "--quiet", "--case", "ks", str(DATA / "council.txt"))
+    result = CliRunner().invoke(main, ["claims", "list", "--case", "nope"])
+    assert result.exit_code != 0
+    assert result.output.strip() == "enquiry: case 'nope': no such case"
