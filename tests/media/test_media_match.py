@@ -133,5 +133,6 @@ def test_index_follows_the_table(home: Path, media_dir: Path) -> None:
     first = open_index(store)
     _add(home, [media_dir / "rocket.jpg"])
     second = open_index(store)
-    assert len(second) == len(first) + 1
+    with store.session() as session:
+        assert len(second) == session.scalar(select(func.count(MediaHash.id))) > len(first)
     assert np.array_equal(second.rows[: len(first)], first.rows)

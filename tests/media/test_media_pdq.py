@@ -64,7 +64,7 @@ def test_video_frames_keyframes_and_at_most_one_per_second(media_dir: Path) -> N
     non_key = [f.t for f in frames if not f.keyframe]
     assert all(b - a >= 0.99 for a, b in pairwise(non_key))
     assert len(frames) <= 6 * 2
-    assert max(frames[0].rgb.shape[:2]) <= pdq.MAX_SIDE
+    assert max(frames[0].rgb.shape[:2]) == pdq.CANONICAL_SIDE
 
 
 def test_extractor_hashes_photo_and_video_and_reports_bad_files(media_dir: Path, tmp_path: Path) -> None:

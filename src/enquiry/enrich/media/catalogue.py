@@ -108,11 +108,12 @@ def query_frames(entries: Iterable[dict[str, Any]]) -> list[QueryFrame]:
     frames = []
     for entry in entries:
         data = entry.get("data") or {}
-        variants = {"original": entry["hash"]}
+        variants = {data.get("variant", "original"): entry["hash"]}
         if "dihedral" in data:
             variants.update(zip(DIHEDRAL[1:], data["dihedral"], strict=False))
         elif "mirror" in data:
-            variants[DIHEDRAL[MIRROR]] = data["mirror"]
+            variants[DIHEDRAL[MIRROR] if "variant" not in data else f"{data['variant']}+mirror"] = (
+                data["mirror"])
         frames.append(QueryFrame(t=entry.get("t"), variants=variants))
     return frames
 

@@ -14,7 +14,7 @@ from typing import Any
 import av
 
 from enquiry.enrich.media.frames import SAMPLE_EVERY_S, sample_frames
-from enquiry.enrich.media.pdq import ALGORITHM, MIRROR, VERSION, hash_image_file, hash_rgb
+from enquiry.enrich.media.pdq import VERSION, image_entries, picture_entries
 from enquiry.intake.extract import Extraction
 
 VIDEO_KINDS = ("video",)
@@ -36,14 +36,9 @@ def hash_video_file(path: Path, every_s: float = SAMPLE_EVERY_S) -> list[dict[st
     with its time in seconds; ``data`` keeps the keyframe flag and the mirrored frame's hash."""
     entries: list[dict[str, Any]] = []
     for frame in sample_frames(path, every_s=every_s):
-        value, quality, variants = hash_rgb(frame.rgb)
-        entries.append({
-            "algorithm": ALGORITHM,
-            "t": frame.t,
-            "hash": value,
-            "quality": quality,
-            "data": {"keyframe": frame.keyframe, "mirror": variants[MIRROR]},
-        })
+        for entry in picture_entries(frame.rgb, frame.t, all_orientations=False):
+            entry["data"]["keyframe"] = frame.keyframe
+            entries.append(entry)
     return entries
 
 
@@ -54,11 +49,9 @@ def hash_file(path: Path, media_type: str) -> tuple[list[dict[str, Any]], list[s
             entries = hash_video_file(path)
             if not entries:
                 return [], ["video: no frame could be decoded"]
-            for entry in entries:
-                entry["data"]["version"] = VERSION
             return entries, []
         if is_image(media_type):
-            return [hash_image_file(path)], []
+            return image_entries(path), []
     except (OSError, ValueError, SyntaxError, av.FFmpegError) as exc:
         kind = "video" if is_video(media_type) else "image"
         return [], [f"{kind}: cannot be decoded for hashing ({exc.__class__.__name__}: {exc})"]

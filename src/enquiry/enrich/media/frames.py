@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 import av
 import numpy as np
 from numpy.typing import NDArray
 
-from enquiry.enrich.media.pdq import MAX_SIDE
+from enquiry.enrich.media.pdq import CANONICAL_SIDE
 
 SAMPLE_EVERY_S = 1.0
 # Intra-only streams (MJPEG, ProRes, some phones' slow motion) make every frame a keyframe; a
@@ -27,7 +29,7 @@ MIN_KEYFRAME_GAP_S = 0.25
 @dataclass
 class Frame:
     """One decoded frame: seconds from the start of the stream, whether it was a keyframe, and
-    its pixels (RGB, at most :data:`~enquiry.enrich.media.pdq.MAX_SIDE` on the long side)."""
+    its pixels (RGB, at most :data:`~enquiry.enrich.media.pdq.CANONICAL_SIDE` on the long side)."""
 
     t: float
     keyframe: bool
@@ -37,18 +39,25 @@ class Frame:
 def _scaled_size(width: int, height: int, max_side: int) -> tuple[int, int]:
     if max(width, height) <= max_side:
         return width, height
+    # The same size as pdq.canonical gives a photo of this shape, so frames and photos of one
+    # picture are hashed alike.
     scale = max_side / max(width, height)
-    # Even sizes keep swscale on its fast paths.
-    return max(2, round(width * scale) // 2 * 2), max(2, round(height * scale) // 2 * 2)
+    return max(1, round(width * scale)), max(1, round(height * scale))
 
 
 def sample_frames(
-    path: Path, every_s: float = SAMPLE_EVERY_S, max_side: int = MAX_SIDE
+    path: Path, every_s: float = SAMPLE_EVERY_S, max_side: int = CANONICAL_SIDE
 ) -> Iterator[Frame]:
     """Yield the keyframes and at most one frame each ``every_s`` seconds of the first video
     stream, in order. Raises ``av.FFmpegError`` for files PyAV cannot open, ``ValueError`` for
     files without a video stream. A frame that fails to decode mid-stream ends the iteration
-    early (a truncated file still yields what it has)."""
+    early (a truncated file still yields what it has).
+
+    Decoding is the cost, so it is avoided where no sample can come from: once the next sample
+    would fall at or after the next keyframe (predicted from the spacing of the keyframes seen
+    so far), packets are dropped until that keyframe arrives. With the usual 1–2 s keyframe
+    spacing of phones and platforms this decodes a fraction of the frames. If a keyframe comes
+    later than predicted, the samples of that stretch are lost, never wrong."""
     with av.open(str(path)) as container:
         if not container.streams.video:
             raise ValueError("no video stream")
@@ -59,24 +68,61 @@ def sample_frames(
         stream.codec_context.skip_frame = "NONREF"
         base = stream.time_base
         start = float(stream.start_time * base) if stream.start_time is not None and base else 0.0
-        next_sample = 0.0
-        last = -MIN_KEYFRAME_GAP_S
+        picker = _Picker(every_s)
         size: tuple[int, int] | None = None
         try:
-            for frame in container.decode(stream):
-                if frame.pts is None or frame.time_base is None:
+            for packet in container.demux(stream):
+                if packet.is_keyframe:
+                    picker.keyframe_packet(packet, start)
+                elif picker.skipping:
                     continue
-                t = max(0.0, float(frame.pts * frame.time_base) - start)
-                keyframe = bool(frame.key_frame)
-                due = t + 1e-6 >= next_sample
-                if not due and not (keyframe and t + 1e-6 >= last + MIN_KEYFRAME_GAP_S):
-                    continue
-                if size is None:
-                    size = _scaled_size(frame.width, frame.height, max_side)
-                rgb = np.asarray(frame.to_ndarray(format="rgb24", width=size[0], height=size[1]),
-                                 dtype=np.uint8)
-                next_sample = t + every_s
-                last = t
-                yield Frame(t=round(t, 3), keyframe=keyframe, rgb=rgb)
+                for frame in packet.decode():
+                    if frame.pts is None or frame.time_base is None:
+                        continue
+                    t = max(0.0, float(frame.pts * frame.time_base) - start)
+                    keyframe = bool(frame.key_frame)
+                    if not picker.wants(t, keyframe):
+                        continue
+                    if size is None:
+                        size = _scaled_size(frame.width, frame.height, max_side)
+                    rgb = np.asarray(
+                        frame.to_ndarray(format="rgb24", width=size[0], height=size[1],
+                                         interpolation="AREA"),
+                        dtype=np.uint8)
+                    picker.took(t, keyframe)
+                    yield Frame(t=round(t, 3), keyframe=keyframe, rgb=rgb)
         except av.FFmpegError:
             return
+
+
+class _Picker:
+    """Which decoded frames to keep, and when decoding can pause until the next keyframe."""
+
+    def __init__(self, every_s: float) -> None:
+        self.every_s = every_s
+        self.next_sample = 0.0
+        self.last = -MIN_KEYFRAME_GAP_S
+        self.keyframes: list[float] = []
+        self.skipping = False
+
+    def keyframe_packet(self, packet: Any, start: float) -> None:
+        self.skipping = False
+        if packet.pts is not None and packet.time_base is not None:
+            self.keyframes.append(float(packet.pts * packet.time_base) - start)
+
+    def wants(self, t: float, keyframe: bool) -> bool:
+        if t + 1e-6 >= self.next_sample:
+            return True
+        return keyframe and t + 1e-6 >= self.last + MIN_KEYFRAME_GAP_S
+
+    def took(self, t: float, keyframe: bool) -> None:
+        self.next_sample = t + self.every_s
+        self.last = t
+        if keyframe or len(self.keyframes) < 2:
+            return
+        if self.keyframes[-1] > t:
+            return  # the next keyframe's packet is already in the decoder: nothing to drop
+        gaps = [b - a for a, b in pairwise(self.keyframes[-4:])]
+        spacing = min(gaps)
+        if spacing > 0 and self.next_sample + 1e-6 >= self.keyframes[-1] + spacing:
+            self.skipping = True

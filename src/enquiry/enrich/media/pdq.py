@@ -3,13 +3,15 @@
 PDQ (Meta's open standard, computed by the ``pdqhash`` binding of the reference C++ code) is
 what platforms and archives exchange to find recycled images, so hashes made here can be compared
 with theirs. Two images are "the same picture" when their hashes differ in at most ~31 of 256
-bits. PDQ reduces every image to 64×64 internally, so pictures are first shrunk to at most
-:data:`MAX_SIDE` pixels: the hash barely moves and big photos hash many times faster.
+bits. PDQ reduces every image to 64×64 internally; here every picture is first brought to
+:data:`CANONICAL_SIDE` pixels on its long side (see :func:`canonical`), which makes the hash
+independent of the size of the copy and makes big photos hash many times faster.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pdqhash
@@ -20,10 +22,18 @@ ALGORITHM = "pdq"
 VERSION = f"pdqhash {pdqhash.__version__}"
 BITS = 256
 MAX_SIDE = 512
-# Order of pdqhash.compute_dihedral's outputs (checked in the tests against real flips).
+CANONICAL_SIDE = 256
+# The eight ways a picture can be turned or flipped (the dihedral group of the square).
 DIHEDRAL = ("original", "rot90", "rot180", "rot270", "flip_vertical", "mirror", "transpose",
             "transverse")
 MIRROR = DIHEDRAL.index("mirror")
+
+# A border row: at least this share of its pixels within this many grey levels of its median.
+BORDER_LEVELS = 16
+BORDER_SHARE = 0.9
+BORDER_MAX_SIDE = 0.35
+BORDER_MIN_TRIM = 0.04
+BORDER_RUN_SHARE = 0.6
 
 Image.MAX_IMAGE_PIXELS = 400_000_000  # satellite scenes are big; decompression bombs are bigger
 
@@ -46,23 +56,47 @@ def distance(a: str, b: str) -> int:
     return int(np.bitwise_count(np.bitwise_xor(from_hex(a), from_hex(b))).sum())
 
 
-def shrink(rgb: NDArray[np.uint8], max_side: int = MAX_SIDE) -> NDArray[np.uint8]:
-    """The picture at most ``max_side`` pixels on its long side (area-averaged, as PDQ itself
-    averages); smaller pictures are returned as they are."""
+def canonical(rgb: NDArray[np.uint8], side: int = CANONICAL_SIDE) -> NDArray[np.uint8]:
+    """The picture scaled so that its long side is exactly ``side`` pixels (area-averaged when
+    shrinking, bilinear when enlarging). PDQ's hash moves with the size it is given (10–20 bits
+    between 512 and 256 pixels for the same photograph), so every picture, photo or video frame,
+    large original or small copy, is hashed at the same size."""
     height, width = rgb.shape[:2]
-    if max(height, width) <= max_side:
+    if max(height, width) == side:
         return rgb
-    scale = max_side / max(height, width)
+    scale = side / max(height, width)
     size = (max(1, round(width * scale)), max(1, round(height * scale)))
-    return np.asarray(Image.fromarray(rgb).resize(size, Image.Resampling.BOX))
+    method = Image.Resampling.BOX if scale < 1 else Image.Resampling.BILINEAR
+    return np.asarray(Image.fromarray(rgb).resize(size, method))
 
 
-def hash_rgb(rgb: NDArray[np.uint8]) -> tuple[str, int, list[str]]:
-    """Hash an RGB array: (hash, quality 0–100, the eight dihedral hashes in :data:`DIHEDRAL`
-    order). Quality under ~50 means a flat or featureless picture whose hash matches too much."""
-    pixels = np.ascontiguousarray(shrink(rgb))
-    variants, quality = pdqhash.compute_dihedral(pixels)
-    hexes = [to_hex(v) for v in variants]
+_ORIENT = {
+    "original": lambda a: a,
+    "rot90": lambda a: np.rot90(a, 1),
+    "rot180": lambda a: np.rot90(a, 2),
+    "rot270": lambda a: np.rot90(a, 3),
+    "flip_vertical": lambda a: a[::-1],
+    "mirror": lambda a: a[:, ::-1],
+    "transpose": lambda a: a.transpose(1, 0, 2),
+    "transverse": lambda a: np.rot90(a, 2).transpose(1, 0, 2),
+}
+
+
+def hash_rgb(rgb: NDArray[np.uint8], orientations: tuple[str, ...] = DIHEDRAL) -> tuple[
+        str, int, list[str]]:
+    """Hash an RGB array: (hash, quality 0–100, the hashes of the picture turned or flipped as
+    named in ``orientations``, :data:`DIHEDRAL` by default). Quality under ~50 means a flat or
+    featureless picture whose hash matches too much.
+
+    The turned hashes come from hashing the turned pixels: PDQ's own dihedral shortcut (from the
+    symmetries of its transform) lands 15–25 bits away from the hash of a real mirrored copy at
+    this size, which is most of the radius."""
+    pixels = canonical(rgb)
+    bits, quality = pdqhash.compute(np.ascontiguousarray(pixels))
+    hexes = [to_hex(bits)]
+    for name in orientations[1:]:
+        turned, _ = pdqhash.compute(np.ascontiguousarray(_ORIENT[name](pixels)))
+        hexes.append(to_hex(turned))
     return hexes[0], int(quality), hexes
 
 
@@ -86,15 +120,71 @@ def load_rgb(path: Path, max_side: int = MAX_SIDE) -> NDArray[np.uint8]:
         return np.asarray(rgb)
 
 
-def hash_image_file(path: Path) -> dict[str, object]:
-    """One hash entry (``{"algorithm", "t", "hash", "quality", "data"}``) for an image file;
-    ``data`` carries the dihedral hashes so that mirrored or rotated copies can be looked up."""
-    rgb = load_rgb(path)
-    value, quality, variants = hash_rgb(rgb)
-    return {
-        "algorithm": ALGORITHM,
-        "t": None,
-        "hash": value,
-        "quality": quality,
-        "data": {"dihedral": variants[1:], "version": VERSION},
-    }
+def _border_like(lines: NDArray[np.int16]) -> NDArray[np.bool_]:
+    """Which rows of a (rows, pixels) grey array look like a border: nearly all pixels within a
+    few levels of the row's median (flat bars; bars with a line of caption text pass too)."""
+    median = np.median(lines, axis=1, keepdims=True)
+    near = np.abs(lines - median) <= BORDER_LEVELS
+    return np.asarray(near.mean(axis=1) >= BORDER_SHARE, dtype=np.bool_)
+
+
+def border_box(rgb: NDArray[np.uint8]) -> tuple[int, int, int, int] | None:
+    """The (top, bottom, left, right) box inside letterbox bars, screenshot margins or caption
+    banners, or None when the picture has no such border (or trimming would leave too little).
+
+    Re-uploads add such frames, and PDQ — a transform of the whole picture — changes a lot
+    when they are added; hashing the content inside them as well finds those copies."""
+    grey = rgb.astype(np.int16).mean(axis=2).astype(np.int16)
+    height, width = grey.shape
+    rows, cols = _border_like(grey), _border_like(grey.T)
+
+    def inward(flags: NDArray[np.bool_], limit: int) -> int:
+        # The deepest border row such that most rows out to the edge are border rows too: a
+        # banner's line of text breaks the run of flat rows but not the banner.
+        share = np.cumsum(flags[:limit]) / np.arange(1, limit + 1)
+        ok = np.flatnonzero(flags[:limit] & (share >= BORDER_RUN_SHARE))
+        return int(ok[-1]) + 1 if len(ok) and flags[0] else 0
+
+    top = inward(rows, int(height * BORDER_MAX_SIDE))
+    bottom = height - inward(rows[::-1], int(height * BORDER_MAX_SIDE))
+    left = inward(cols, int(width * BORDER_MAX_SIDE))
+    right = width - inward(cols[::-1], int(width * BORDER_MAX_SIDE))
+    trimmed = (top + height - bottom) / height + (left + width - right) / width
+    if trimmed < BORDER_MIN_TRIM or (bottom - top) < 32 or (right - left) < 32:
+        return None
+    return top, bottom, left, right
+
+
+def picture_entries(rgb: NDArray[np.uint8], t: float | None, *, all_orientations: bool) -> list[
+        dict[str, Any]]:
+    """Hash entries (``{"algorithm", "t", "hash", "quality", "data"}``) for one picture: the
+    picture itself, with its seven turned and flipped hashes (photos) or its mirror's hash (video
+    frames: rotated footage is rare, mirrored re-uploads common) in ``data``, plus — when it has
+    a border — the content inside the border (``data.variant`` is ``"deborder"``), so that
+    bordered copies and their sources find each other either way."""
+    orientations = DIHEDRAL if all_orientations else ("original", "mirror")
+    value, quality, variants = hash_rgb(rgb, orientations)
+    data: dict[str, Any] = ({"dihedral": variants[1:]} if all_orientations
+                            else {"mirror": variants[1]})
+    entries = [{"algorithm": ALGORITHM, "t": t, "hash": value, "quality": quality,
+                "data": {**data, "version": VERSION}}]
+    shrunk = canonical(rgb)
+    box = border_box(shrunk)
+    if box is not None:
+        top, bottom, left, right = box
+        inner, inner_quality, inner_variants = hash_rgb(
+            np.ascontiguousarray(shrunk[top:bottom, left:right]), ("original", "mirror"))
+        entries.append({"algorithm": ALGORITHM, "t": t, "hash": inner, "quality": inner_quality,
+                        "data": {"variant": "deborder", "box": list(box),
+                                 "mirror": inner_variants[1], "version": VERSION}})
+    return entries
+
+
+def hash_image_file(path: Path) -> dict[str, Any]:
+    """The main hash entry of an image file (see :func:`image_entries` for all of them)."""
+    return image_entries(path)[0]
+
+
+def image_entries(path: Path) -> list[dict[str, Any]]:
+    """Hash entries for an image file, decoded upright: see :func:`picture_entries`."""
+    return picture_entries(load_rgb(path), None, all_orientations=True)

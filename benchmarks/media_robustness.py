@@ -1,0 +1,325 @@
+"""How well PDQ (as enquiry runs it) finds altered copies, against imagehash's pHash on the same
+pairs, with the other real photographs as distractors; and video-to-video matching of altered
+copies of generated moving scenes.
+
+    .venv/bin/python benchmarks/media_robustness.py [--quick]
+
+Photos: the real photographs that ship inside scikit-image's wheel (no download). Each is
+altered by every transform below; a pair (copy, its original) is a positive, a pair (copy, any
+other photograph) a negative. Precision and recall are counted at the default radius: 31 of 256
+bits for PDQ; for pHash the same fraction of its 64 bits (8) and the common threshold 10.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import imagehash
+import numpy as np
+from PIL import Image, ImageDraw, ImageEnhance, ImageFont
+
+from enquiry.enrich.media import pdq, samples
+from enquiry.enrich.media.catalogue import QueryFrame, find_matches, query_frames
+from enquiry.enrich.media.extractor import hash_video_file
+from enquiry.enrich.media.index import DEFAULT_RADIUS, HammingIndex, as_rows
+
+PHOTOS = ("astronaut", "camera", "chelsea", "clock", "coffee", "coins", "hubble_deep_field",
+          "immunohistochemistry", "moon", "retina", "rocket", "horse", "page", "text", "brick",
+          "grass", "gravel", "cell")
+DISTRACTORS = ("colorwheel", "shepp_logan_phantom", "checkerboard", "binary_blobs")
+PHASH_RADII = (8, 10)
+
+Transform = Callable[[Image.Image], Image.Image]
+
+
+def _jpeg(quality: int) -> Transform:
+    def apply(image: Image.Image) -> Image.Image:
+        buffer = io.BytesIO()
+        image.convert("RGB").save(buffer, "JPEG", quality=quality)
+        return Image.open(io.BytesIO(buffer.getvalue()))
+    return apply
+
+
+def _resize(factor: float) -> Transform:
+    return lambda im: im.resize((max(8, round(im.width * factor)), max(8, round(im.height * factor))),
+                                Image.Resampling.LANCZOS)
+
+
+def _crop(fraction: float, anchor: str) -> Transform:
+    """Remove ``fraction`` of the area: from one corner, or evenly from all sides."""
+    def apply(im: Image.Image) -> Image.Image:
+        keep = (1 - fraction) ** 0.5
+        w, h = round(im.width * keep), round(im.height * keep)
+        if anchor == "centre":
+            x, y = (im.width - w) // 2, (im.height - h) // 2
+        else:
+            x, y = im.width - w, 0  # cut from the left and the bottom
+        return im.crop((x, y, x + w, y + h))
+    return apply
+
+
+def _rotate(degrees: float) -> Transform:
+    return lambda im: im.rotate(degrees, resample=Image.Resampling.BICUBIC, expand=False)
+
+
+def _caption(im: Image.Image) -> Image.Image:
+    out = im.convert("RGB")
+    draw = ImageDraw.Draw(out)
+    size = max(12, im.height // 14)
+    font = ImageFont.load_default(size=size)
+    draw.rectangle((0, im.height - 2 * size, im.width, im.height), fill=(180, 0, 0))
+    draw.text((size // 2, im.height - 1.7 * size), "BREAKING: footage from today", fill="white",
+              font=font)
+    return out
+
+
+def _logo(im: Image.Image) -> Image.Image:
+    out = im.convert("RGB")
+    logo = Image.fromarray(np.asarray(samples_logo()))
+    side = max(16, im.width // 5)
+    logo = logo.resize((side, side))
+    out.paste(logo, (im.width - side - 8, 8), logo)
+    return out
+
+
+_LOGO: list[Image.Image] = []
+
+
+def samples_logo() -> Image.Image:
+    if not _LOGO:
+        from skimage import data
+        _LOGO.append(Image.fromarray(data.logo()))
+    return _LOGO[0]
+
+
+def _letterbox(im: Image.Image) -> Image.Image:
+    """Pillarbox/letterbox to 16:9 in black, as a re-upload to a video platform does."""
+    target_w = max(im.width, round(im.height * 16 / 9))
+    target_h = max(im.height, round(target_w * 9 / 16))
+    out = Image.new("RGB", (target_w, target_h))
+    out.paste(im.convert("RGB"), ((target_w - im.width) // 2, (target_h - im.height) // 2))
+    return out
+
+
+def _screenshot(im: Image.Image) -> Image.Image:
+    """The picture inside a phone screenshot: status bar, white margins, caption text."""
+    w, h = im.width, im.height
+    out = Image.new("RGB", (round(w * 1.1), round(h * 1.45)), "white")
+    draw = ImageDraw.Draw(out)
+    draw.rectangle((0, 0, out.width, round(h * 0.08)), fill=(20, 20, 20))
+    out.paste(im.convert("RGB"), (round(w * 0.05), round(h * 0.2)))
+    font = ImageFont.load_default(size=max(10, h // 20))
+    draw.text((round(w * 0.05), round(h * 0.1)), "@someone · 2h", fill="black", font=font)
+    draw.text((round(w * 0.05), round(h * 1.25)), "Look what happened here", fill="black", font=font)
+    return out
+
+
+def _brightness(factor: float) -> Transform:
+    return lambda im: ImageEnhance.Brightness(im.convert("RGB")).enhance(factor)
+
+
+def _contrast(factor: float) -> Transform:
+    return lambda im: ImageEnhance.Contrast(im.convert("RGB")).enhance(factor)
+
+
+def _mirror(im: Image.Image) -> Image.Image:
+    return im.transpose(Image.Transpose.FLIP_LEFT_RIGHT)
+
+
+def _chain(*steps: Transform) -> Transform:
+    def apply(im: Image.Image) -> Image.Image:
+        for step in steps:
+            im = step(im)
+        return im
+    return apply
+
+
+TRANSFORMS: dict[str, Transform] = {
+    "jpeg q30": _jpeg(30), "jpeg q50": _jpeg(50), "jpeg q90": _jpeg(90),
+    "resize 0.25x": _resize(0.25), "resize 0.5x": _resize(0.5), "resize 2x": _resize(2.0),
+    "crop 5% centre": _crop(0.05, "centre"), "crop 10% corner": _crop(0.10, "corner"),
+    "crop 20% centre": _crop(0.20, "centre"), "crop 20% corner": _crop(0.20, "corner"),
+    "rotate 2°": _rotate(2), "rotate 5°": _rotate(5),
+    "caption banner": _caption, "logo": _logo,
+    "brightness +30%": _brightness(1.3), "brightness -30%": _brightness(0.7),
+    "contrast 0.6": _contrast(0.6), "contrast 1.5": _contrast(1.5),
+    "mirror": _mirror, "letterbox 16:9": _letterbox, "screenshot": _screenshot,
+    "mirror+resize 0.5x+jpeg q50": _chain(_mirror, _resize(0.5), _jpeg(50)),
+    "caption+jpeg q40": _chain(_caption, _jpeg(40)),
+}
+
+
+def _pdq_entries(image: Image.Image, folder: Path, name: str) -> list[dict[str, Any]]:
+    """Hash through the pipeline enquiry runs: the picture as a file, decoded and hashed."""
+    path = folder / f"{name}.png"
+    image.convert("RGB").save(path)
+    return pdq.image_entries(path)
+
+
+def _pdq_distance(copy: list[dict[str, Any]], original: list[dict[str, Any]], full: bool) -> int:
+    """Plain PDQ: the two main hashes. enquiry: every query variant (orientations, border-free
+    content) against every stored row of the original, as `enquiry media match` looks up."""
+    if not full:
+        return pdq.distance(copy[0]["hash"], original[0]["hash"])
+    variants = [v for frame in query_frames(copy) for v in frame.variants.values()]
+    return min(pdq.distance(v, row["hash"]) for v in variants for row in original)
+
+
+def photo_benchmark(quick: bool) -> None:
+    names = PHOTOS[:8] if quick else PHOTOS
+    originals = {n: Image.fromarray(samples.photo(n)) for n in names}
+    distractors = {n: Image.fromarray(samples.photo(n)) for n in DISTRACTORS}
+    transforms = dict(list(TRANSFORMS.items())[:: 3 if quick else 1])
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        reference = {n: _pdq_entries(im, folder, f"o-{n}") for n, im in {**originals, **distractors}.items()}
+        reference_phash = {n: imagehash.phash(im.convert("RGB")) for n, im in
+                           {**originals, **distractors}.items()}
+        # counts[method][transform] = [tp, fn, fp]
+        counts: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0, 0]))
+        for t_name, transform in transforms.items():
+            for o_name, image in originals.items():
+                copy = transform(image)
+                entry = _pdq_entries(copy, folder, "copy")
+                copy_phash = imagehash.phash(Image.open(folder / "copy.png").convert("RGB"))
+                for r_name in reference:
+                    positive = r_name == o_name
+                    scores = {
+                        "PDQ enquiry (+dihedral, +deborder)": (_pdq_distance(entry, reference[r_name], True), DEFAULT_RADIUS),
+                        "PDQ plain": (_pdq_distance(entry, reference[r_name], False), DEFAULT_RADIUS),
+                    }
+                    for radius in PHASH_RADII:
+                        scores[f"pHash ≤{radius}"] = (copy_phash - reference_phash[r_name], radius)
+                    for method, (dist, radius) in scores.items():
+                        cell = counts[method][t_name]
+                        hit = dist <= radius
+                        if positive:
+                            cell[0 if hit else 1] += 1
+                        elif hit:
+                            cell[2] += 1
+    methods = list(counts)
+    print(f"\nPhotos: {len(originals)} originals, {len(distractors)} extra distractors, "
+          f"{len(transforms)} transforms -> {len(originals) * len(transforms)} positive pairs, "
+          f"{len(originals) * len(transforms) * (len(reference) - 1)} negative pairs")
+    print("\n| transform | " + " | ".join(f"{m} recall" for m in methods) + " |")
+    print("|---|" + "---|" * len(methods))
+    for t_name in transforms:
+        cells = []
+        for m in methods:
+            tp, fn, _ = counts[m][t_name]
+            cells.append(f"{tp / (tp + fn):.2f}")
+        print(f"| {t_name} | " + " | ".join(cells) + " |")
+    print("\n| method | radius | precision | recall | false positives |")
+    print("|---|---|---|---|---|")
+    for m in methods:
+        tp = sum(c[0] for c in counts[m].values())
+        fn = sum(c[1] for c in counts[m].values())
+        fp = sum(c[2] for c in counts[m].values())
+        radius = DEFAULT_RADIUS if m.startswith("PDQ") else int(m.split("≤")[1])
+        bits = 256 if m.startswith("PDQ") else 64
+        precision = tp / (tp + fp) if tp + fp else float("nan")
+        print(f"| {m} | {radius}/{bits} | {precision:.3f} | {tp / (tp + fn):.3f} | {fp} |")
+
+
+VIDEO_SOURCES = ("astronaut", "coffee", "rocket", "chelsea", "hubble_deep_field", "retina")
+
+
+def video_benchmark(quick: bool) -> None:
+    sources = VIDEO_SOURCES[:3] if quick else VIDEO_SOURCES
+    seconds, fps, size = 8.0, 25, (480, 270)
+    logo = samples_logo().convert("RGBA").resize((64, 64))
+
+    def with_logo(frame: np.ndarray) -> np.ndarray:
+        image = Image.fromarray(frame)
+        image.paste(logo, (size[0] - 72, 8), logo)
+        return np.asarray(image)
+
+    def letterboxed(frame: np.ndarray) -> np.ndarray:
+        out = np.zeros((size[1] + 90, size[0], 3), dtype=np.uint8)
+        out[45:45 + size[1]] = frame
+        return out
+
+    def cropped(frame: np.ndarray) -> np.ndarray:
+        h, w = frame.shape[:2]
+        return frame[int(h * 0.05): int(h * 0.95), int(w * 0.05): int(w * 0.95)]
+
+    variants: dict[str, tuple[slice, int, int, Callable[[np.ndarray], np.ndarray] | None]] = {
+        "re-encode crf 38": (slice(None), 25, 38, None),
+        "half size, 5 fps": (slice(None, None, 5), 5, 30,
+                              lambda f: np.asarray(Image.fromarray(f).resize((240, 136)))),
+        "trim 3–7 s": (slice(75, 175), 25, 28, None),
+        "crop 10% centre": (slice(None), 25, 28, cropped),
+        "logo overlay": (slice(None), 25, 28, with_logo),
+        "mirror": (slice(None), 25, 28, lambda f: np.ascontiguousarray(f[:, ::-1])),
+        "letterbox": (slice(None), 25, 28, letterboxed),
+        "brightness +30%": (slice(None), 25, 28,
+                            lambda f: np.clip(f.astype(np.int16) * 13 // 10, 0, 255).astype(np.uint8)),
+        "trim 2–6 s + logo + half size": (slice(50, 150), 25, 32,
+                                          lambda f: np.asarray(Image.fromarray(with_logo(f)).resize((240, 136)))),
+    }
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        scenes = {}
+        rows, keys, items, times = [], [], [], []
+        for item, name in enumerate(sources):
+            frames = samples.scene_frames(samples.photo(name), seconds, fps=fps, size=size, seed=item)
+            scenes[name] = frames
+            path = samples.write_video(folder / f"{name}.mp4", frames, fps=fps)
+            for entry in hash_video_file(path):
+                rows.append(entry["hash"])
+                keys.append(len(keys))
+                items.append(item)
+                times.append(entry["t"])
+        index = HammingIndex(as_rows(rows), np.array(keys), np.array(items), np.array(times, dtype=float))
+        print(f"\nVideos: {len(sources)} generated scenes ({seconds:.0f} s, {size[0]}×{size[1]}, "
+              f"moving camera over a photograph plus moving shapes), index of {len(index)} frame hashes")
+        print("\n| copy | found source | other videos matched | frames aligned | offset (s) |")
+        print("|---|---|---|---|---|")
+        tp = fn = fp = 0
+        for v_name, (frames_slice, v_fps, crf, transform) in variants.items():
+            found = other = aligned = 0
+            offsets = []
+            for item, name in enumerate(sources):
+                path = samples.write_video(folder / "copy.mp4", scenes[name][frames_slice], fps=v_fps,
+                                           crf=crf, transform=transform)
+                query: list[QueryFrame] = query_frames(hash_video_file(path))
+                matches = find_matches(index, query)
+                mine = [m for m in matches if m.item == item]
+                other += sum(1 for m in matches if m.item != item)
+                if mine:
+                    found += 1
+                    aligned += len(mine[0].frames)
+                    if mine[0].offset_s is not None:
+                        offsets.append(mine[0].offset_s)
+            tp += found
+            fn += len(sources) - found
+            fp += other
+            offset_text = f"{np.median(offsets):+.1f}" if offsets else "–"
+            print(f"| {v_name} | {found}/{len(sources)} | {other} | {aligned / max(found, 1):.1f} "
+                  f"| {offset_text} |")
+        precision = tp / (tp + fp) if tp + fp else float("nan")
+        print(f"\nVideo copies: precision {precision:.3f}, recall {tp / (tp + fn):.3f} "
+              f"(radius {DEFAULT_RADIUS}/256)")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer photos and transforms")
+    args = parser.parse_args()
+    started = time.perf_counter()
+    photo_benchmark(args.quick)
+    video_benchmark(args.quick)
+    print(f"\n({time.perf_counter() - started:.0f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

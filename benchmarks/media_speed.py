@@ -1,0 +1,107 @@
+"""Hashing speed: photos per second through enquiry's PDQ extractor against the bare
+decode + PDQ loop on the same files, and video seconds hashed per wall-clock second against a
+bare decode of every frame of the same files.
+
+    .venv/bin/python benchmarks/media_speed.py [--photos 24] [--video-seconds 60]
+
+Photos are the scikit-image photographs, enlarged and saved as JPEG at phone-camera size
+(4032×3024) and at messaging-app size (1280×960). Videos are generated moving scenes (H.264,
+30 fps, GOP 60) at 720p and 1080p.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import av
+import numpy as np
+import pdqhash
+from PIL import Image
+
+from enquiry.enrich.media import samples
+from enquiry.enrich.media.extractor import PdqExtractor
+
+NAMES = ("astronaut", "coffee", "chelsea", "rocket", "hubble_deep_field", "retina", "camera", "moon")
+
+
+def make_photos(folder: Path, count: int, size: tuple[int, int]) -> list[Path]:
+    paths = []
+    for i in range(count):
+        image = Image.fromarray(samples.photo(NAMES[i % len(NAMES)])).resize(size, Image.Resampling.BICUBIC)
+        path = folder / f"photo-{size[0]}-{i}.jpg"
+        image.save(path, quality=90)
+        paths.append(path)
+    return paths
+
+
+def bare_photo_loop(paths: list[Path]) -> float:
+    started = time.perf_counter()
+    for path in paths:
+        with Image.open(path) as image:
+            pdqhash.compute(np.asarray(image.convert("RGB")))
+    return time.perf_counter() - started
+
+
+def our_photo_loop(paths: list[Path]) -> float:
+    extractor = PdqExtractor()
+    started = time.perf_counter()
+    for path in paths:
+        found = extractor.extract(path, "image/jpeg")
+        assert found.hashes and not found.problems
+    return time.perf_counter() - started
+
+
+def bare_decode(path: Path) -> float:
+    started = time.perf_counter()
+    with av.open(str(path)) as container:
+        stream = container.streams.video[0]
+        stream.thread_type = "AUTO"
+        for _ in container.decode(stream):
+            pass
+    return time.perf_counter() - started
+
+
+def our_video(path: Path) -> tuple[float, int]:
+    started = time.perf_counter()
+    found = PdqExtractor().extract(path, "video/mp4")
+    assert found.hashes and not found.problems
+    return time.perf_counter() - started, len(found.hashes)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--photos", type=int, default=24)
+    parser.add_argument("--video-seconds", type=float, default=60.0)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        print("| photos | files | bare decode+PDQ (photos/s) | enquiry extractor (photos/s) | ratio |")
+        print("|---|---|---|---|---|")
+        for size in ((4032, 3024), (1280, 960)):
+            paths = make_photos(folder, args.photos, size)
+            bare_photo_loop(paths[:2])  # warm the caches of both paths alike
+            our_photo_loop(paths[:2])
+            bare = bare_photo_loop(paths)
+            ours = our_photo_loop(paths)
+            print(f"| JPEG {size[0]}×{size[1]} | {len(paths)} | {len(paths) / bare:.1f} "
+                  f"| {len(paths) / ours:.1f} | {bare / ours:.2f}× |")
+        print("\n| video | duration | bare decode (× real time) | enquiry hashing (× real time) "
+              "| frames hashed | ratio to bare decode |")
+        print("|---|---|---|---|---|---|")
+        for size, seconds in (((1280, 720), args.video_seconds), ((1920, 1080), args.video_seconds / 2)):
+            frames = samples.scene_frames(samples.photo("astronaut"), seconds, fps=30, size=size)
+            path = samples.write_video(folder / f"v{size[1]}.mp4", frames, fps=30, gop=60)
+            del frames
+            bare = bare_decode(path)
+            ours, hashed = our_video(path)
+            print(f"| H.264 {size[0]}×{size[1]} 30 fps | {seconds:.0f} s | {seconds / bare:.1f}× "
+                  f"| {seconds / ours:.1f}× | {hashed} | {bare / ours:.2f} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
