@@ -17,6 +17,7 @@ import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -198,6 +199,22 @@ def _when(value: Any) -> str:
     return text or "–"
 
 
+def _window(window: Any) -> str:
+    """An established time window as a reader says it: one date, two times, the offset."""
+    if not isinstance(window, Mapping):
+        return "not established"
+    start, end = str(window.get("start", "")), str(window.get("end", ""))
+    try:
+        first, last = datetime.fromisoformat(start), datetime.fromisoformat(end)
+    except ValueError:
+        return f"{start} to {end}"
+    offset = first.strftime("%z")
+    zone = f" (UTC{offset[:3]}:{offset[3:]})" if offset else " (local time)"
+    if first.date() == last.date() and first.utcoffset() == last.utcoffset():
+        return f"{first:%Y-%m-%d} {first:%H:%M}–{last:%H:%M}{zone}"
+    return f"{first:%Y-%m-%d %H:%M} to {last:%Y-%m-%d %H:%M}{zone}"
+
+
 def _plain(value: Any) -> str:
     """Any JSON value as compact readable text (for parts of the result without a layout)."""
     if isinstance(value, str):
@@ -226,6 +243,7 @@ def _environment() -> Environment:
     env.filters["plain"] = _plain
     env.filters["sentence"] = _sentence
     env.filters["when"] = _when
+    env.filters["window"] = _window
     env.globals["RATING_WORDS"] = RATING_WORDS
     return env
 
