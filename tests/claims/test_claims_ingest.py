@@ -89,3 +89,23 @@ def test_list_unknown_case_is_one_line(home: Path) -> None:
     result = CliRunner().invoke(main, ["claims", "list", "--case", "nope"])
     assert result.exit_code != 0
     assert result.output.strip() == "enquiry: case 'nope': no such case"
+
+
+def test_similar_finds_the_repeated_claim(ingested: Path, tmp_path: Path) -> None:
+    repeat = tmp_path / "repeat.txt"
+    repeat.write_text(
+        "April 20, 2017 — Syria's foreign ministry stated that the reports of the chemical attack "
+        "were fabricated.\n", encoding="utf-8")
+    _run("ingest", "--quiet", "--case", "ks", str(repeat))
+    listed = json.loads(_run("claims", "list", "--case", "ks", "--json"))["claims"]
+    original = next(claim for claim in listed if "100% fabrication" in claim["content"]["text"])
+    payload = json.loads(_run("claims", "similar", str(original["id"]), "--json"))
+    best = payload["similar"][0]
+    assert "fabricated" in best["content"]["text"]
+    assert best["score"] > payload["similar"][-1]["score"]
+    store = open_store(ingested, "tester")
+    with store.session() as session:
+        derived = session.scalars(
+            select(CustodyEvent).where(CustodyEvent.action == "derived")
+        ).all()
+    assert any(json.loads(event.details)["model"] == "all-MiniLM-L6-v2-int8" for event in derived)

@@ -145,6 +145,35 @@ def merge_command(app: App, actor_a: str, actor_b: str, case_name: str) -> None:
     click.echo(f"merged '{safe(name_a)}' into '{safe(name_b)}'; {moved} claims moved")
 
 
+@claims.command("similar")
+@click.argument("claim_id", type=int)
+@click.option("--limit", default=10, show_default=True, help="How many claims to show.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_app
+def similar_command(app: App, claim_id: int, limit: int, as_json: bool) -> None:
+    """Claims of the same case closest in meaning to CLAIM_ID (the same claim repeated by
+    other documents or other parties scores high; ≈ marks a likely repeat)."""
+    from enquiry.enrich.text.catalogue import SAME_CLAIM, ClaimsError, similar_claims
+
+    try:
+        claim, ranked = similar_claims(app.store(create=False), claim_id, limit)
+    except ClaimsError as exc:
+        fail(str(exc))
+    if as_json:
+        payload = {
+            "claim": claim,
+            "similar": [{"score": round(score, 4), "same": score >= SAME_CLAIM, **other}
+                        for score, other in ranked],
+        }
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=1))
+        return
+    _print_claim(claim)
+    for score, other in ranked:
+        mark = "≈" if score >= SAME_CLAIM else " "
+        click.echo(f"  {mark} {score:.2f} ", nl=False)
+        _print_claim(other)
+
+
 @click.command("ingest")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--case", "case_name", required=True, help="Case to add to (created if new).")

@@ -26,7 +26,7 @@ from enquiry.enrich.text.dates import document_date
 from enquiry.intake.feeds import FEED_TYPES
 from enquiry.store import Store
 from enquiry.store.ledger import LedgerWriter
-from enquiry.store.tables import Actor, Claim, Item, ItemText
+from enquiry.store.tables import Actor, Case, Claim, Embedding, Item, ItemText
 
 CLAIM_KINDS = ("document", "statement")
 ACTORS = Actor.__table__
@@ -445,3 +445,82 @@ def ingest_paths(
     ]
     run = enrich_items(store, case_id, item_ids, progress=progress)
     return results, run
+
+
+SAME_CLAIM = 0.75
+
+
+def _claim_text(text: str) -> str:
+    """What is embedded: the claim's words without quotation marks or a leading "that"."""
+    plain = text.strip().strip("\"'“”‘’«»,").strip()
+    return plain[5:] if plain.lower().startswith("that ") else plain
+
+
+def ensure_embeddings(store: Store, case_id: int, embedder: Any = None) -> int:
+    """Embed the case's claims that have no vector from the current model yet; the vectors
+    are derived records, so their creation is a ledger event naming the model."""
+    from enquiry.enrich.text.embed import MODEL_NAME, default_embedder, to_bytes
+
+    with store.engine.connect() as connection:
+        have = select(Embedding.claim_id).where(
+            Embedding.model == MODEL_NAME, Embedding.claim_id.is_not(None)
+        )
+        rows = connection.execute(
+            select(Claim.id, Claim.text).where(Claim.case_id == case_id, Claim.id.not_in(have))
+        ).all()
+    if not rows:
+        return 0
+    embedder = embedder or default_embedder()
+    vectors = embedder.embed([_claim_text(text) for _, text in rows])
+    with store.writing() as (connection, writer):
+        connection.execute(
+            insert(Embedding),
+            [
+                {"claim_id": claim_id, "item_id": None, "model": MODEL_NAME,
+                 "vector": to_bytes(vector)}
+                for (claim_id, _), vector in zip(rows, vectors, strict=True)
+            ],
+        )
+        writer.append(
+            "derived",
+            case_id=case_id,
+            details={
+                "derived": "claim embeddings", "model": MODEL_NAME,
+                "pooling": "mean, L2-normalised", "claims": len(rows),
+                "claim_ids": [claim_id for claim_id, _ in rows],
+            },
+        )
+    return len(rows)
+
+
+def similar_claims(
+    store: Store, claim_id: int, limit: int = 10, embedder: Any = None
+) -> tuple[dict[str, Any], list[tuple[float, dict[str, Any]]]]:
+    """The claims of the same case closest in meaning to ``claim_id``, best first."""
+    import numpy as np
+
+    from enquiry.enrich.text.embed import MODEL_NAME, from_bytes
+
+    with store.engine.connect() as connection:
+        case_id = connection.execute(select(Claim.case_id).where(Claim.id == claim_id)).scalar()
+        if case_id is None:
+            raise ClaimsError(f"claim {claim_id}: no such claim")
+        case_name = connection.execute(select(Case.name).where(Case.id == case_id)).scalar_one()
+    ensure_embeddings(store, case_id, embedder)
+    with store.engine.connect() as connection:
+        rows = connection.execute(
+            select(Embedding.claim_id, Embedding.vector)
+            .join(Claim, Claim.id == Embedding.claim_id)
+            .where(Claim.case_id == case_id, Embedding.model == MODEL_NAME)
+        ).all()
+    ids = [int(row[0]) for row in rows]
+    matrix = np.stack([from_bytes(row[1]) for row in rows])
+    target = matrix[ids.index(claim_id)]
+    scores = matrix @ target
+    listed = {claim["id"]: claim for claim in list_claims(store, str(case_name))}
+    ranked = sorted(
+        ((float(score), listed[other]) for other, score in zip(ids, scores, strict=True)
+         if other != claim_id),
+        key=lambda pair: -pair[0],
+    )
+    return listed[claim_id], ranked[:limit]
