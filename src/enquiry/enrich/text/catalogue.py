@@ -513,7 +513,7 @@ def similar_claims(
             .join(Claim, Claim.id == Embedding.claim_id)
             .where(Claim.case_id == case_id, Embedding.model == MODEL_NAME)
         ).all()
-    ids = [int(row[0]) for row in rows]
+    ids = [int(row[0] or 0) for row in rows]
     matrix = np.stack([from_bytes(row[1]) for row in rows])
     target = matrix[ids.index(claim_id)]
     scores = matrix @ target
