@@ -336,3 +336,31 @@ def test_evidence_against_the_leader_raises_the_conflict_share() -> None:
         > base["confidence_detail"]["conflict_share"]
     )
     assert contested["confidence"] != "high"
+
+
+def _plain(value: object) -> bool:
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _plain(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(_plain(v) for v in value)
+    return type(value) in (str, int, float, bool, type(None))
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_result_is_plain_finite_json(seed: int) -> None:
+    result = analyse(random_case(seed))
+    assert _plain(result)
+    json.dumps(result, allow_nan=False)
+
+
+def test_a_leader_below_even_odds_is_only_called_leading() -> None:
+    hyps = tuple(Hypothesis(f"H{j}", f"story {j}", is_other=j == 0) for j in range(5))
+    weak = AnalysisInput(
+        incident="weak",
+        hypotheses=hyps,
+        evidence=(item("A", {"H1": "C", "H2": "N", "H3": "N", "H4": "N", "H0": "N"}, "C3"),),
+    )
+    result = analyse(weak)
+    assert result["leading"] == "H1"
+    assert result["statement"].startswith("No hypothesis is more likely than not; the leading one")
+    assert result["statement"].endswith("meets no standard of proof.")

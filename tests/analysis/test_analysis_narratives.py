@@ -108,7 +108,9 @@ def test_depot_claim_contradicts_established_time_place_and_means() -> None:
     [flag] = flags(mod, "contradicts_facts")
     assert flag["claims"] == ["ru-mod-depot"]
     text = flag["explanation"]
-    assert text.startswith("Russian Ministry of Defence (Russian Federation), ru-mod-depot (2017-04-05)")
+    assert text.startswith(
+        "Russian Ministry of Defence (Russian Federation), ru-mod-depot (2017-04-05)"
+    )
     assert mod["line"] == "Russian Federation" and mod["affiliation"] == ["Russian Federation"]
     assert "misses the established" in text and "by 4.5 h" in text
     km = haversine_km(35.4380, 36.6900, 35.4416, 36.6508)

@@ -123,13 +123,24 @@ def confidence(
 def statement(
     label: str, hid: str, p: float, low: float, high: float, level: str, met: Sequence[str]
 ) -> str:
-    """The one calibrated sentence."""
+    """The one calibrated sentence: the band's words and range, the number with its dependence
+    bounds, the confidence, and the highest standard of proof met (``met`` is in threshold
+    order). A leader that is not more likely than not is called the leading hypothesis only."""
     name, lo, hi = band(p)
-    sentence = (
-        f"It is {name} ({lo * 100:.0f}\u2013{hi * 100:.0f}%) that {label} ({hid}): posterior "
-        f"{p:.3f}, {low:.3f}\u2013{high:.3f} between fully dependent and independent evidence; "
-        f"confidence: {level}"
+    numbers = (
+        f"posterior {p:.3f}, {low:.3f}\u2013{high:.3f} between fully dependent and independent "
+        f"evidence; confidence: {level}"
     )
+    span = f"{lo * 100:.0f}\u2013{hi * 100:.0f}%"
+    if p > 0.5:
+        sentence = f"It is {name} ({span}) that {label} ({hid}): {numbers}"
+    else:
+        sentence = (
+            f"No hypothesis is more likely than not; the leading one, that {label} ({hid}), "
+            f"is {name} ({span}): {numbers}"
+        )
     if met:
         sentence += f"; meets the standard \u201c{met[-1]}\u201d"
+    else:
+        sentence += "; meets no standard of proof"
     return sentence + "."
