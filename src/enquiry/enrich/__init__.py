@@ -12,7 +12,8 @@ from enquiry.intake.extract import Extractor
 def default_extractors() -> list[Extractor]:
     """The extractors run on every file at intake, in order."""
     from enquiry.enrich.documents import DocumentText
+    from enquiry.enrich.media.extractor import PdqExtractor
     from enquiry.enrich.photo import PhotoMetadata
     from enquiry.enrich.video import VideoMetadata
 
-    return [DocumentText(), PhotoMetadata(), VideoMetadata()]
+    return [DocumentText(), PhotoMetadata(), VideoMetadata(), PdqExtractor()]

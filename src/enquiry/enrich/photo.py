@@ -13,7 +13,7 @@ from typing import Any
 
 from enquiry.intake.extract import Extraction
 
-MAX_PIXELS = 200_000_000
+MAX_PIXELS = 89_478_485  # Pillow's own warning limit (MAX_IMAGE_PIXELS)
 
 _TAGS = {
     "Image Make": "make",
@@ -98,7 +98,6 @@ class PhotoMetadata:
 
         found = Extraction()
         meta = found.metadata
-        Image.MAX_IMAGE_PIXELS = None  # headers only: the size is checked below, never decoded
         try:
             with Image.open(path) as image:
                 meta["width"], meta["height"] = image.size
@@ -107,6 +106,12 @@ class PhotoMetadata:
                 frames = getattr(image, "n_frames", 1)
                 if frames > 1:
                     meta["frames"] = frames
+        except Image.DecompressionBombError as exc:
+            # Pillow refuses to open it at all; its own limit guards every later decode too.
+            found.problems.append(
+                f"decompression bomb suspected ({exc}); pixels will not be decoded"
+            )
+            meta["hostile"] = "decompression bomb"
         except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
             found.problems.append(f"image header unreadable ({exc})"[:200])
         width, height = meta.get("width", 0), meta.get("height", 0)
