@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from enquiry.analysis import AnalysisInput, Claim, EstablishedFacts, Evidence, Hypothesis, analyse
 from enquiry.analysis.narratives import haversine_km
 
@@ -183,3 +185,11 @@ def test_overlapping_window_is_not_a_contradiction() -> None:
         ),
     )
     assert flags(narratives(claim)["P"], "contradicts_facts") == []
+
+
+def test_a_malformed_time_names_the_claim() -> None:
+    bad = (Claim("odd", "P", "2017-04-05", "x", slots={"time_window": {"start": "morning"}}),)
+    with pytest.raises(
+        ValueError, match=r"^claim odd time window start: 'morning' is not an ISO 8601"
+    ):
+        narratives(bad)

@@ -45,8 +45,11 @@ def speaker(party: str, affiliations: Mapping[str, str]) -> str:
     return f"{party} ({', '.join(chain)})" if chain else party
 
 
-def _parse(value: str) -> datetime:
-    return datetime.fromisoformat(value)
+def _parse(value: str, where: str) -> datetime:
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{where}: {value!r} is not an ISO 8601 date and time") from None
 
 
 def _comparable(a: datetime, b: datetime) -> tuple[datetime, datetime]:
@@ -58,11 +61,11 @@ def _comparable(a: datetime, b: datetime) -> tuple[datetime, datetime]:
     return a, b.replace(tzinfo=a.tzinfo)
 
 
-def _window(slot: Any) -> tuple[datetime, datetime] | None:
+def _window(slot: Any, where: str) -> tuple[datetime, datetime] | None:
     if not isinstance(slot, Mapping) or "start" not in slot:
         return None
-    start = _parse(str(slot["start"]))
-    end = _parse(str(slot.get("end") or slot["start"]))
+    start = _parse(str(slot["start"]), f"{where} time window start")
+    end = _parse(str(slot.get("end") or slot["start"]), f"{where} time window end")
     if end < start:
         start, end = end, start
     return start, end
@@ -88,8 +91,8 @@ def contradictions(claim: Claim, facts: EstablishedFacts) -> list[str]:
     """What in a claim's slots contradicts the established facts, one sentence each."""
     found: list[str] = []
     slots = claim.slots
-    est_window = _window(facts.time_window) if facts.time_window else None
-    window = _window(slots.get("time_window"))
+    est_window = _window(facts.time_window, "established facts") if facts.time_window else None
+    window = _window(slots.get("time_window"), f"claim {claim.id}")
     if est_window and window:
         start, est_end = _comparable(window[0], est_window[1])
         end, est_start = _comparable(window[1], est_window[0])
