@@ -10,12 +10,16 @@ import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NoReturn
 
 import click
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from enquiry import __version__
 from enquiry.intake.walk import printable as safe
 from enquiry.store import Store, open_store, resolve_home
+from enquiry.store.tables import Item
 
 
 def default_actor() -> str:
@@ -45,7 +49,7 @@ class App:
 
 pass_app = click.make_pass_decorator(App)
 
-__all__ = ["App", "fail", "main", "pass_app", "safe"]
+__all__ = ["App", "fail", "find_item", "main", "pass_app", "safe"]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -70,7 +74,25 @@ def main(ctx: click.Context, home: Path | None, actor: str | None) -> None:
     ctx.obj = App(home=resolve_home(home), actor=actor or default_actor())
 
 
-def fail(message: str, code: int = 1) -> None:
+def find_item(session: Session, ref: str) -> Item:
+    """An item by its number or by the start (8 or more hex digits) of its SHA-256; else stop."""
+    item: Item | None = None
+    if ref.isdigit():
+        item = session.get(Item, int(ref))
+    elif len(ref) >= 8 and all(c in "0123456789abcdef" for c in ref.lower()):
+        matches = session.scalars(
+            select(Item).where(Item.sha256.startswith(ref.lower())).limit(2)
+        ).all()
+        if len(matches) > 1:
+            fail(f"item '{ref}': several items have a hash starting so; give more characters")
+        item = matches[0] if matches else None
+    if item is None:
+        fail(f"item '{ref}': no such item (give its number or the start of its SHA-256)")
+    assert item is not None
+    return item
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
     """Print one line on standard error and stop with ``code``."""
     click.echo(f"enquiry: {message}", err=True)
     sys.exit(code)

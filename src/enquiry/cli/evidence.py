@@ -11,7 +11,7 @@ from typing import Any
 import click
 from sqlalchemy import func, select
 
-from enquiry.cli import App, fail, pass_app, safe
+from enquiry.cli import App, fail, find_item, pass_app, safe
 from enquiry.enrich import default_extractors
 from enquiry.intake.pipeline import IntakeError, IntakeOptions, IntakeReport, add_paths
 from enquiry.model.kinds import KindError, all_kinds, get_kind
@@ -145,23 +145,6 @@ def case_list(app: App, as_json: bool) -> None:
         click.echo(f"{name}\t{count} items\tcreated {created}")
 
 
-def _find_item(session: Any, ref: str) -> Item:
-    item: Item | None = None
-    if ref.isdigit():
-        item = session.get(Item, int(ref))
-    elif len(ref) >= 8 and all(c in "0123456789abcdef" for c in ref.lower()):
-        matches = session.scalars(
-            select(Item).where(Item.sha256.startswith(ref.lower())).limit(2)
-        ).all()
-        if len(matches) > 1:
-            fail(f"item '{ref}': several items have a hash starting so; give more characters")
-        item = matches[0] if matches else None
-    if item is None:
-        fail(f"item '{ref}': no such item (give its number or the start of its SHA-256)")
-    assert item is not None
-    return item
-
-
 def _redacted_fields(item: Item, reveal: bool) -> tuple[dict[str, Any], list[str]]:
     try:
         identifying = get_kind(item.kind).identifying_fields() if item.protected else ()
@@ -190,7 +173,7 @@ def item_show(app: App, ref: str, as_json: bool, with_text: bool, reveal: bool) 
     """Show one item: hashes, kind, fields, metadata, provenance and custody."""
     store = app.store()
     with store.session() as session:
-        found = _find_item(session, ref)
+        found = find_item(session, ref)
         fields, withheld = _redacted_fields(found, reveal)
         case_name = session.get(Case, found.case_id).name  # type: ignore[union-attr]
         source = session.get(Source, found.source_id).name if found.source_id else None  # type: ignore[union-attr]
@@ -264,7 +247,7 @@ def item_copy(app: App, ref: str, output: Path, force: bool, reveal: bool) -> No
     """
     store = app.store()
     with store.session() as session:
-        found = _find_item(session, ref)
+        found = find_item(session, ref)
     if found.sha256 is None:
         fail(f"item {found.id}: has no stored bytes to copy")
     assert found.sha256 is not None
@@ -319,7 +302,7 @@ def derive(
     """
     store = app.store()
     with store.session() as session:
-        found = _find_item(session, ref)
+        found = find_item(session, ref)
         case_name = session.get(Case, found.case_id).name  # type: ignore[union-attr]
     transformation = {"how": how, **({"tool": tool} if tool else {})}
     options = IntakeOptions(
@@ -371,7 +354,7 @@ def log(
     query = select(CustodyEvent)
     with store.session() as session:
         if item_ref:
-            query = query.where(CustodyEvent.item_id == _find_item(session, item_ref).id)
+            query = query.where(CustodyEvent.item_id == find_item(session, item_ref).id)
         if case_name:
             case_id = session.scalar(select(Case.id).where(Case.name == case_name))
             if case_id is None:
