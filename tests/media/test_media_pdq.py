@@ -85,3 +85,22 @@ def test_extractor_hashes_photo_and_video_and_reports_bad_files(media_dir: Path,
     junk = tmp_path / "junk.jpg"
     junk.write_bytes(b"\xff\xd8\xff not really a jpeg")
     assert extractor.extract(junk, "image/jpeg").problems
+
+
+def test_letterboxed_copy_is_found_through_its_border_free_content(media_dir: Path) -> None:
+    for name in ("coffee", "rocket"):  # rocket's flat sky is trimmed too, in source and copy alike
+        rgb = np.asarray(Image.open(media_dir / f"{name}.jpg").convert("RGB"))
+        boxed = np.zeros((rgb.shape[0] + 160, rgb.shape[1], 3), dtype=np.uint8)
+        boxed[80:80 + rgb.shape[0]] = rgb
+        plain = pdq.picture_entries(rgb, None, all_orientations=True)
+        copy = pdq.picture_entries(boxed, None, all_orientations=True)
+        assert len(copy) == 2 and copy[1]["data"]["variant"] == "deborder"
+        assert pdq.distance(copy[0]["hash"], plain[0]["hash"]) > 31
+        assert min(pdq.distance(c["hash"], p["hash"]) for c in copy[1:] for p in plain) <= 31
+    coffee = np.asarray(Image.open(media_dir / "coffee.jpg").convert("RGB"))
+    assert pdq.border_box(pdq.canonical(coffee)) is None
+    boxed = np.zeros((coffee.shape[0] + 160, coffee.shape[1], 3), dtype=np.uint8)
+    boxed[80:80 + coffee.shape[0]] = coffee
+    top, bottom, _, _ = pdq.picture_entries(boxed, None, all_orientations=False)[1]["data"]["box"]
+    scale = pdq.CANONICAL_SIDE / max(boxed.shape[:2])
+    assert abs(top - 80 * scale) <= 2 and abs(bottom - (80 + coffee.shape[0]) * scale) <= 2

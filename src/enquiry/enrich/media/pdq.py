@@ -33,7 +33,7 @@ BORDER_LEVELS = 16
 BORDER_SHARE = 0.9
 BORDER_MAX_SIDE = 0.35
 BORDER_MIN_TRIM = 0.04
-BORDER_RUN_SHARE = 0.6
+BORDER_RUN_SHARE = 0.45
 
 Image.MAX_IMAGE_PIXELS = 400_000_000  # satellite scenes are big; decompression bombs are bigger
 
