@@ -193,3 +193,15 @@ def test_a_malformed_time_names_the_claim() -> None:
         ValueError, match=r"^claim odd time window start: 'morning' is not an ISO 8601"
     ):
         narratives(bad)
+
+
+def test_hedging_within_one_claim_is_not_a_contradiction() -> None:
+    hedge = (
+        Claim("h1", "P", "2017-04-05", "staged, or a device", supports=("H3", "H4")),
+        Claim("h2", "P", "2017-05-01", "a device", supports=("H4",)),
+    )
+    assert flags(narratives(hedge)["P"], "mutually_exclusive") == []
+    turn = (*hedge, Claim("h3", "P", "2017-06-01", "a depot after all", supports=("H2",)))
+    [flag] = flags(narratives(turn)["P"], "mutually_exclusive")
+    assert flag["claims"] == ["h1", "h2", "h3"]
+    assert flag["hypotheses"] == ["H2", "H3", "H4"]

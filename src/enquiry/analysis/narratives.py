@@ -154,25 +154,31 @@ def _cite(claim: Claim) -> str:
 def _exclusive_flag(
     claims: list[Claim], labels: Mapping[str, str], who: str
 ) -> dict[str, Any] | None:
+    """Flag claims that cannot all be true: two claims whose backed hypotheses do not overlap.
+
+    A single claim hedging between hypotheses is not a contradiction; a claim backing H3 after
+    another backed H2 is, because the hypotheses are mutually exclusive by construction.
+    """
+    backing = [c for c in claims if c.supports]
+    clashing: set[str] = set()
+    for a_index, a in enumerate(backing):
+        for b in backing[a_index + 1 :]:
+            if not set(a.supports) & set(b.supports):
+                clashing.update((a.id, b.id))
+    if not clashing:
+        return None
+    cited = [c for c in backing if c.id in clashing]
     first: dict[str, Claim] = {}
-    backing: dict[str, list[Claim]] = {}
-    for c in claims:
+    for c in cited:
         for h in c.supports:
             first.setdefault(h, c)
-            backing.setdefault(h, []).append(c)
-    if len(first) < 2:
-        return None
     parts = [
-        f"{h} ({labels.get(h, h)}) in {', '.join(_cite(c) for c in backing[h])}"
+        f"{h} ({labels.get(h, h)}) in {', '.join(_cite(c) for c in cited if h in c.supports)}"
         for h in sorted(first, key=lambda h: (first[h].date, first[h].id, h))
     ]
-    cited = sorted(
-        {c.id for cs in backing.values() for c in cs},
-        key=lambda cid: next((c.date, c.id) for c in claims if c.id == cid),
-    )
     return {
         "type": "mutually_exclusive",
-        "claims": cited,
+        "claims": [c.id for c in cited],
         "hypotheses": sorted(first),
         "explanation": f"{who} backed mutually exclusive hypotheses: " + "; ".join(parts) + ".",
     }
