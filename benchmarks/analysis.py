@@ -243,6 +243,20 @@ def forecasts(inp: AnalysisInput, result: dict[str, Any]) -> dict[str, np.ndarra
     }
 
 
+def expected_calibration_error(pairs: list[tuple[float, float]], bins: int = 10) -> float:
+    """How far stated probabilities sit from observed frequencies: per bin of stated
+    probability, |mean stated - share true|, weighted by the bin's size."""
+    p = np.array([a for a, _ in pairs])
+    y = np.array([b for _, b in pairs])
+    which = np.minimum((p * bins).astype(int), bins - 1)
+    error = 0.0
+    for b in range(bins):
+        mask = which == b
+        if mask.any():
+            error += mask.sum() / len(p) * abs(p[mask].mean() - y[mask].mean())
+    return float(error)
+
+
 def calibration(n_worlds: int) -> dict[str, dict[str, float]]:
     scenarios = {
         "plain": (False, False),
@@ -251,6 +265,7 @@ def calibration(n_worlds: int) -> dict[str, dict[str, float]]:
         "echo + flood": (True, True),
     }
     scores: dict[str, dict[str, list[tuple[float, float]]]] = {}
+    stated: dict[str, list[tuple[float, float]]] = {}
     flips = 0
     flood_worlds = 0
     for w in range(n_worlds):
@@ -268,6 +283,7 @@ def calibration(n_worlds: int) -> dict[str, dict[str, float]]:
             acc = float(np.isclose(f, f.max())[truth] / np.isclose(f, f.max()).sum())
             for key in (name, "all"):
                 scores.setdefault(key, {}).setdefault(method, []).append((brier, acc))
+            stated.setdefault(method, []).extend(zip(f.tolist(), target.tolist(), strict=True))
     print(
         f"\n(b) calibration: {n_worlds} seeded worlds, {K} hypotheses each (Brier: lower is better)"
     )
@@ -286,6 +302,10 @@ def calibration(n_worlds: int) -> dict[str, dict[str, float]]:
         print(f"    {key:<14}" + "".join(f"{c:>24}" for c in cells))
     best = min(summary["all"], key=lambda m: summary["all"][m])
     print(f"    best Brier overall: {best}")
+    print(
+        "    expected calibration error (every stated probability, 10 bins): "
+        + ", ".join(f"{m} {expected_calibration_error(stated[m]):.3f}" for m in methods)
+    )
     print(f"    floods that changed enquiry's conclusion: {flips} of {flood_worlds}")
     return summary
 
