@@ -364,3 +364,20 @@ def test_a_leader_below_even_odds_is_only_called_leading() -> None:
     assert result["leading"] == "H1"
     assert result["statement"].startswith("No hypothesis is more likely than not; the leading one")
     assert result["statement"].endswith("meets no standard of proof.")
+
+
+def test_warnings_name_the_gaps() -> None:
+    hyps = (Hypothesis("H1", "a"), Hypothesis("H2", "b"))
+    evidence = (
+        item("rated", {"H1": "C", "H2": "I"}, "B2"),
+        item("blank", {}, "B2"),
+        item("unjudged", {"H1": "CC", "H2": "II"}, "F6"),
+    )
+    warnings = analyse(AnalysisInput(incident="w", hypotheses=hyps, evidence=evidence))["warnings"]
+    assert warnings[0].startswith("no explicit 'other' hypothesis")
+    assert "1 evidence item(s) rated against no hypothesis: blank" in warnings
+    assert any(
+        w.startswith("1 evidence item(s) from sources whose reliability cannot be judged")
+        for w in warnings
+    )
+    assert analyse(case())["warnings"] == []

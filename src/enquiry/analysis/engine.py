@@ -117,6 +117,7 @@ def analyse(inp: AnalysisInput) -> dict[str, Any]:
         "matrix": _matrix(inp, m, reps, counted),
         "clusters": _clusters(inp, m, reps),
         "narratives": narratives(inp),
+        "warnings": _warnings(inp, m),
         "tables": {
             "rating_likelihood": {r: tables.rating[r] for r in RATINGS},
             "reliability_hit": {g: tables.reliability[g] for g in RELIABILITY},
@@ -140,6 +141,28 @@ def _check(inp: AnalysisInput) -> None:
         for h in c.supports:
             if h not in known:
                 raise ValueError(f"claim {c.id}: supports unknown hypothesis {h!r}")
+
+
+def _warnings(inp: AnalysisInput, m: Matrix) -> list[str]:
+    """What a panel should fix before signing: gaps that make the numbers less than they seem."""
+    found = []
+    if not any(h.is_other for h in inp.hypotheses):
+        found.append("no explicit 'other' hypothesis: the posterior assumes the list is complete")
+    for j, h in enumerate(inp.hypotheses):
+        if len(inp.evidence) and not m.rated[:, j].any():
+            found.append(f"hypothesis {h.id} is rated against no evidence")
+    unrated = [e.id for i, e in enumerate(inp.evidence) if not m.rated[i].any()]
+    if unrated:
+        found.append(
+            f"{len(unrated)} evidence item(s) rated against no hypothesis: {', '.join(unrated[:10])}"
+        )
+    ungraded = int(np.sum(m.r == 0.0))
+    if ungraded:
+        found.append(
+            f"{ungraded} evidence item(s) from sources whose reliability cannot be judged (F) "
+            "carry no weight until graded"
+        )
+    return found
 
 
 def _overridden(tables: Tables) -> list[str]:
