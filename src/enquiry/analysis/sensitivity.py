@@ -19,7 +19,7 @@ from enquiry.analysis.posterior import Posteriors, Representatives, log_posterio
 from enquiry.analysis.tables import Tables
 
 CHUNK = 32768
-"""Perturbations evaluated per vectorised batch (bounds memory at CHUNK x K floats a array)."""
+"""Perturbations evaluated per vectorised batch (memory stays at CHUNK x K floats per array)."""
 
 KINDS = ("leave_out_cluster", "rating_step", "downgrade_source")
 
