@@ -240,3 +240,34 @@ def test_changes_are_recorded_and_originals_never_replaced(tmp_path: Path, home:
     rewritten = SMALL.replace("fragments of a shell.", "fragments of a rocket.")
     with pytest.raises(CaseFileError, match="originals are never changed"):
         load_case_file(store, _write(tmp_path, rewritten, "rewritten.yaml"))
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            "  source: Field team\n  credibility: 2\n",
+            "  source: Nobody\n  credibility: 2\n",
+            "source 'Nobody' is not defined",
+        ),
+        (
+            "  text: |\n    A crater",
+            "  file: missing.txt\n  x: |\n    A crater",
+            "missing.txt does not exist",
+        ),
+        ("  actor: Minister Rassendyll\n", "  actor: Someone Else\n", "actor 'Someone Else'"),
+    ],
+)
+def test_a_load_that_cannot_finish_writes_nothing(
+    tmp_path: Path, home: Path, old: str, new: str, message: str
+) -> None:
+    assert old in SMALL
+    text = SMALL.replace(old, new, 1).replace(
+        "  x: |\n    A crater in the square, fragments of a shell.\n", ""
+    )
+    store = _store(home)
+    with pytest.raises(CaseFileError, match=message):
+        load_case_file(store, _write(tmp_path, text))
+    with store.session() as session:
+        assert session.execute(select(Item.id)).first() is None
+        assert session.execute(select(Source.id)).first() is None

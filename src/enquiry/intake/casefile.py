@@ -607,6 +607,43 @@ class _Loader:
 
     # -- the frame: case, actors, sources, incidents, hypotheses --------------------------------
 
+    def precheck(self) -> None:
+        """Refuse before writing anything what would stop the load half-way: a missing
+        attachment, a name that is neither in the file nor already in the case."""
+        known: dict[str, set[str]] = {"actor": set(), "source": set(), "item": set()}
+        with self.store.engine.connect() as conn:
+            case_id = self.store.case_id(conn, self.case_name)
+            if case_id is not None:
+                for what, table, column in (
+                    ("actor", Actor, Actor.name),
+                    ("source", Source, Source.name),
+                    ("item", Item, Item.key),
+                ):
+                    rows = conn.execute(select(column).where(table.case_id == case_id))
+                    known[what].update(str(v) for v in rows.scalars() if v is not None)
+        stored_items = set(known["item"])
+        known["actor"].update(a["name"] for a in self.doc.get("actors", []))
+        known["source"].update(s["name"] for s in self.doc.get("sources", []))
+        known["item"].update(i["key"] for i in self.doc.get("items", []))
+        wanted = [
+            ("source", s["name"], "actor", s.get("actor")) for s in self.doc.get("sources", [])
+        ]
+        for item in self.doc.get("items", []):
+            wanted.append(("item", item["key"], "source", item.get("source")))
+            _, path, _ = self._content(item)
+            if path is not None and not path.is_file() and item["key"] not in stored_items:
+                raise self.fail(f"item '{item['key']}': attached file {path} does not exist")
+        for claim in self.doc.get("claims", []):
+            wanted.append(("claim", claim["key"], "actor", claim["actor"]))
+            wanted.append(("claim", claim["key"], "item", claim.get("item")))
+        for rating in self.doc.get("ratings", []):
+            wanted.append(("rating", rating["incident"], "item", rating.get("item")))
+        for what, owner, field_name, name in wanted:
+            if name and name not in known[field_name]:
+                raise self.fail(
+                    f"{what} '{owner}': {field_name} '{name}' is not defined in the file or the case"
+                )
+
     def frame(self) -> None:
         with self.store.writing() as (conn, writer):
             self.case_id = self.store.ensure_case(conn, writer, self.case_name)
@@ -1124,6 +1161,7 @@ def load_case(
     event, and an item whose content differs from its stored original is refused.
     """
     loader = _Loader(store, doc, base, list(extractors), name)
+    loader.precheck()
     loader.frame()
     loader.load_items()
     loader.load_claims_and_ratings()
