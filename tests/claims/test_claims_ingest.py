@@ -7,11 +7,19 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from enquiry.cli import main
 from enquiry.store import open_store
-from enquiry.store.tables import Actor, Claim, CustodyEvent
+from enquiry.store.tables import (
+    Actor,
+    Claim,
+    ClaimStance,
+    CustodyEvent,
+    Hypothesis,
+    Incident,
+    Rating,
+)
 
 DATA = Path(__file__).parent / "data"
 
@@ -109,3 +117,47 @@ def test_similar_finds_the_repeated_claim(ingested: Path, tmp_path: Path) -> Non
             select(CustodyEvent).where(CustodyEvent.action == "derived")
         ).all()
     assert any(json.loads(event.details)["model"] == "all-MiniLM-L6-v2-int8" for event in derived)
+
+
+def _add_hypotheses(home: Path) -> None:
+    store = open_store(home, "tester")
+    with store.writing() as (connection, writer):
+        case_id = store.case_id(connection, "ks")
+        incident = connection.execute(
+            insert(Incident).values(case_id=case_id, slug="khan-shaykhun", title="Sarin release",
+                                    data={})
+        ).inserted_primary_key[0]
+        connection.execute(insert(Hypothesis), [
+            {"incident_id": incident, "key": "H1", "label": "The regime used sarin",
+             "description": "A Syrian government aircraft dropped a sarin bomb", "is_other": False},
+            {"incident_id": incident, "key": "H2", "label": "The attack was staged",
+             "description": "The incident was fabricated by the opposition", "is_other": False},
+        ])
+        writer.append("created", case_id=case_id, details={"incident": "khan-shaykhun"})
+
+
+def test_stance_suggestions_then_an_analyst_accepts_one(ingested: Path) -> None:
+    _add_hypotheses(ingested)
+    listed = json.loads(_run("claims", "list", "--case", "ks", "--json"))["claims"]
+    sarin = next(claim for claim in listed if "used sarin" in claim["content"]["text"])
+    payload = json.loads(_run("claims", "stance", str(sarin["id"]), "--json"))
+    suggestions = {row["hypothesis"]: row for row in payload["suggestions"]}
+    assert set(suggestions) == {"H1", "H2"}
+    for row in suggestions.values():
+        assert row["stance"] in ("supports", "refutes", "neutral")
+        assert abs(sum(row["probabilities"].values()) - 1) < 1e-6
+    assert suggestions["H1"]["probabilities"]["for"] > suggestions["H2"]["probabilities"]["for"]
+    store = open_store(ingested, "tester")
+    with store.session() as session:
+        assert session.scalars(select(Rating)).all() == []
+        assert len(session.scalars(select(ClaimStance)).all()) == 2
+    out = _run("--as", "analyst", "claims", "accept", str(sarin["id"]), "H1",
+               "--rationale", "the ambassador asserts it")
+    assert "rated" in out
+    with store.session() as session:
+        rating = session.scalars(select(Rating)).one()
+        event = session.scalars(select(CustodyEvent).where(CustodyEvent.action == "rated")).one()
+    expected = {"supports": "C", "refutes": "I", "neutral": "N"}[suggestions["H1"]["stance"]]
+    assert (rating.claim_id, rating.rating, rating.analyst) == (sarin["id"], expected, "analyst")
+    assert json.loads(event.details)["from_suggestion"]["stance"] == suggestions["H1"]["stance"]
+    _run("verify")

@@ -174,6 +174,58 @@ def similar_command(app: App, claim_id: int, limit: int, as_json: bool) -> None:
         _print_claim(other)
 
 
+@claims.command("stance")
+@click.argument("claim_ids", nargs=-1, type=int)
+@click.option("--case", "case_name", default=None, help="Every claim of this case.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_app
+def stance_command(app: App, claim_ids: tuple[int, ...], case_name: str | None,
+                   as_json: bool) -> None:
+    """Suggest the stance of claims toward each hypothesis of their case: supports, refutes
+    or neutral, with a score. Suggestions only: 'claims accept' turns one into a rating."""
+    from enquiry.enrich.text.catalogue import ClaimsError, list_claims, suggest_stances
+
+    store = app.store(create=False)
+    ids = list(claim_ids)
+    try:
+        if case_name:
+            ids += [claim["id"] for claim in list_claims(store, case_name)]
+        if not ids:
+            fail("give claim numbers or --case NAME")
+        suggestions = suggest_stances(store, ids)
+    except ClaimsError as exc:
+        fail(str(exc))
+    if as_json:
+        click.echo(json.dumps({"suggestions": suggestions}, ensure_ascii=False, indent=1))
+        return
+    if not suggestions:
+        click.echo("no hypotheses in the case: nothing to suggest", err=True)
+    for row in suggestions:
+        click.echo(f"#{row['claim_id']}  {row['incident']}/{row['hypothesis']}  "
+                   f"{row['stance']:<8} {row['score']:.2f}  (suggested) {safe(row['label'])}")
+
+
+@claims.command("accept")
+@click.argument("claim_id", type=int)
+@click.argument("hypothesis")
+@click.option("--rating", default=None, type=click.Choice(["CC", "C", "N", "I", "II", "NA"]),
+              help="The rating to record (default: from the suggested stance).")
+@click.option("--rationale", default="", help="Why, in the analyst's words.")
+@pass_app
+def accept_command(app: App, claim_id: int, hypothesis: str, rating: str | None,
+                   rationale: str) -> None:
+    """Accept a suggested stance of CLAIM_ID toward HYPOTHESIS (its key, e.g. H1) as a rating."""
+    from enquiry.enrich.text.catalogue import ClaimsError, accept_stance
+
+    try:
+        done = accept_stance(app.store(create=False), claim_id, hypothesis, rating=rating,
+                             rationale=rationale)
+    except ClaimsError as exc:
+        fail(str(exc))
+    click.echo(f"rating {done['rating_id']}: claim #{claim_id} rated {done['rating']} "
+               f"against {done['incident']}/{done['hypothesis']} by {safe(app.actor)}")
+
+
 @click.command("ingest")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--case", "case_name", required=True, help="Case to add to (created if new).")

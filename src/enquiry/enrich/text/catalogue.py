@@ -17,7 +17,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, insert, or_, select, update
+from sqlalchemy import Connection, delete, insert, or_, select, update
 
 from enquiry.enrich.text.actors import ActorIndex, KnownActor, normalise
 from enquiry.enrich.text.attribution import SPACY_MODEL, Speaker
@@ -26,7 +26,18 @@ from enquiry.enrich.text.dates import document_date
 from enquiry.intake.feeds import FEED_TYPES
 from enquiry.store import Store
 from enquiry.store.ledger import LedgerWriter
-from enquiry.store.tables import Actor, Case, Claim, Embedding, Item, ItemText
+from enquiry.store.tables import (
+    Actor,
+    Case,
+    Claim,
+    ClaimStance,
+    Embedding,
+    Hypothesis,
+    Incident,
+    Item,
+    ItemText,
+    Rating,
+)
 
 CLAIM_KINDS = ("document", "statement")
 ACTORS = Actor.__table__
@@ -524,3 +535,125 @@ def similar_claims(
         key=lambda pair: -pair[0],
     )
     return listed[claim_id], ranked[:limit]
+
+
+SUGGESTED_RATING = {"supports": "C", "refutes": "I", "neutral": "N"}
+
+
+def _hypotheses(connection: Connection, case_id: int) -> list[Any]:
+    return list(
+        connection.execute(
+            select(Hypothesis.id, Hypothesis.key, Hypothesis.label, Hypothesis.description,
+                   Incident.slug)
+            .join(Incident, Incident.id == Hypothesis.incident_id)
+            .where(Incident.case_id == case_id)
+            .order_by(Incident.id, Hypothesis.id)
+        ).mappings()
+    )
+
+
+def suggest_stances(
+    store: Store, claim_ids: Sequence[int], *, model: Any = None, embedder: Any = None
+) -> list[dict[str, Any]]:
+    """Suggest each claim's stance toward every hypothesis of its case's incidents and keep
+    the suggestions (replacing earlier ones of the same model). Nothing becomes a rating."""
+    from enquiry.enrich.text.embed import default_embedder
+    from enquiry.enrich.text.stance import default_model
+
+    model = model or default_model()
+    with store.engine.connect() as connection:
+        claims = connection.execute(
+            select(Claim.id, Claim.case_id, Claim.text).where(Claim.id.in_(list(claim_ids)))
+        ).all()
+        missing = set(claim_ids) - {row[0] for row in claims}
+        if missing:
+            raise ClaimsError(f"claim {min(missing)}: no such claim")
+        hypotheses = {case_id: _hypotheses(connection, case_id)
+                      for case_id in {row[1] for row in claims}}
+    pairs = [(claim, hypothesis) for claim in claims for hypothesis in hypotheses[claim[1]]]
+    if not pairs:
+        return []
+    texts = [_claim_text(claim[2]) for claim, _ in pairs]
+    targets = [
+        f"{hypothesis['label']}. {hypothesis['description']}".strip(" .") for _, hypothesis in pairs
+    ]
+    stances = model.predict(targets, texts, embedder or default_embedder())
+    out = []
+    with store.writing() as (connection, writer):
+        ids = [claim[0] for claim in claims]
+        connection.execute(
+            delete(ClaimStance).where(
+                ClaimStance.claim_id.in_(ids), ClaimStance.model == model.name
+            )
+        )
+        rows = []
+        for (claim, hypothesis), stance in zip(pairs, stances, strict=True):
+            row = {"claim_id": claim[0], "hypothesis_id": hypothesis["id"],
+                   "stance": stance.toward_hypothesis, "score": round(stance.score, 4),
+                   "model": model.name}
+            rows.append(row)
+            out.append({**row, "hypothesis": hypothesis["key"], "incident": hypothesis["slug"],
+                        "label": hypothesis["label"], "probabilities": stance.probabilities})
+        connection.execute(insert(ClaimStance), rows)
+        for case_id in sorted({claim[1] for claim in claims}):
+            writer.append(
+                "analysed",
+                case_id=case_id,
+                details={"analysis": "stance suggestions", "model": model.name,
+                         "claims": sorted(c[0] for c in claims if c[1] == case_id),
+                         "suggestions": sum(1 for c, _ in pairs if c[1] == case_id)},
+            )
+    return out
+
+
+def accept_stance(
+    store: Store, claim_id: int, hypothesis_ref: str, *, rating: str | None = None,
+    rationale: str = "",
+) -> dict[str, Any]:
+    """An analyst turns a suggested stance into a rating of the claim against a hypothesis."""
+    from enquiry.store.ledger import utc_now
+
+    with store.writing() as (connection, writer):
+        case_id = connection.execute(select(Claim.case_id).where(Claim.id == claim_id)).scalar()
+        if case_id is None:
+            raise ClaimsError(f"claim {claim_id}: no such claim")
+        fitting = [h for h in _hypotheses(connection, case_id)
+                   if hypothesis_ref in (str(h["id"]), h["key"], f"{h['slug']}/{h['key']}")]
+        if not fitting:
+            raise ClaimsError(f"hypothesis '{hypothesis_ref}': no such hypothesis in the case")
+        if len(fitting) > 1:
+            raise ClaimsError(
+                f"hypothesis '{hypothesis_ref}': several incidents have it; "
+                f"write INCIDENT/{hypothesis_ref}"
+            )
+        hypothesis = fitting[0]
+        suggestion = connection.execute(
+            select(ClaimStance.stance, ClaimStance.score, ClaimStance.model)
+            .where(ClaimStance.claim_id == claim_id,
+                   ClaimStance.hypothesis_id == hypothesis["id"])
+            .order_by(ClaimStance.id.desc())
+        ).first()
+        if rating is None:
+            if suggestion is None:
+                raise ClaimsError(
+                    f"claim {claim_id}: no stance suggested toward '{hypothesis_ref}'; "
+                    "run 'enquiry claims stance' first or give --rating"
+                )
+            rating = SUGGESTED_RATING[suggestion[0]]
+        row = {
+            "hypothesis_id": hypothesis["id"], "item_id": None, "claim_id": claim_id,
+            "rating": rating, "likelihood": None, "rationale": rationale,
+            "analyst": store.actor, "created_at": utc_now(),
+        }
+        new_id = connection.execute(insert(Rating).values(**row)).inserted_primary_key
+        assert new_id is not None
+        details = {
+            "rating_id": int(new_id[0]), "claim_id": claim_id, "hypothesis": hypothesis["key"],
+            "incident": hypothesis["slug"], "rating": rating, "rationale": rationale,
+            "from_suggestion": (
+                {"stance": suggestion[0], "score": suggestion[1], "model": suggestion[2]}
+                if suggestion else None
+            ),
+        }
+        writer.append("rated", case_id=case_id, details=details)
+    return details
