@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -135,6 +136,11 @@ def test_dump_of_a_dump_is_byte_identical(tmp_path: Path, home: Path) -> None:
     assert _cli(other_home, "load", str(copy)).exit_code == 0
     second = _cli(other_home, "dump", "small", "--reveal")
     assert second.output == first.output
+    exported = _events(_store(home), "exported")
+    digest = hashlib.sha256(first.output.encode("utf-8")).hexdigest()
+    assert [(e["what"], e["sha256"], e["revealed"]) for e in exported] == [
+        ("case file", digest, True)
+    ]
     assert yaml.safe_load(first.output) == normalise(yaml.safe_load(SMALL))
 
 

@@ -69,12 +69,30 @@ def dump_command(app: App, case: str, output: Path | None, reveal: bool) -> None
         text = to_yaml(dump_case(store, case, reveal=reveal))
     except CaseFileError as exc:
         fail(safe(str(exc)))
+    data = text.encode("utf-8")
+    digest = hashlib.sha256(data).hexdigest()
+    if output is not None:
+        try:
+            output.write_bytes(data)
+        except OSError as exc:
+            fail(f"{safe(str(output))}: cannot write ({exc.strerror or exc})")
+    # The dump carries the originals' text out of the vault: custody records where it went.
+    with store.writing() as (conn, writer):
+        writer.append(
+            "exported",
+            case_id=store.case_id(conn, case),
+            details={
+                "what": "case file",
+                "sha256": digest,
+                "size": len(data),
+                "path": str(output.resolve()) if output else "standard output",
+                "revealed": reveal,
+            },
+        )
     if output is None:
         click.echo(text, nl=False)
-        return
-    output.write_text(text, encoding="utf-8")
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    click.echo(f"case '{case}' written to {safe(str(output))} (sha256 {digest[:16]}…)", err=True)
+    else:
+        click.echo(f"case '{case}' written to {safe(str(output))} (sha256 {digest})", err=True)
 
 
 def _analysis(app: App, incident: str) -> Any:
