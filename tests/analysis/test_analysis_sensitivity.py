@@ -59,7 +59,7 @@ def test_incremental_sensitivity_matches_full_reruns(seed: int) -> None:
         kept = tuple(e for i, e in enumerate(inp.evidence) if m.cluster[i] != c)
         new_leader, p = rerun(dataclasses.replace(inp, evidence=kept), lid)
         assert hyp_ids[leave.leader[k]] == new_leader
-        assert leave.leader_posterior[k] == pytest.approx(p, rel=1e-9, abs=1e-12)
+        assert leave.leader_posterior[k] == pytest.approx(p, rel=1e-8, abs=1e-12)
 
     assert len(steps.target) > 0
     for k in range(len(steps.target)):
@@ -73,7 +73,7 @@ def test_incremental_sensitivity_matches_full_reruns(seed: int) -> None:
         )
         new_leader, p = rerun(dataclasses.replace(inp, evidence=changed), lid)
         assert hyp_ids[steps.leader[k]] == new_leader
-        assert steps.leader_posterior[k] == pytest.approx(p, rel=1e-9, abs=1e-12)
+        assert steps.leader_posterior[k] == pytest.approx(p, rel=1e-8, abs=1e-12)
 
     for k, s in enumerate(downgrades.target):
         source = m.source_ids[int(s)]
@@ -87,7 +87,7 @@ def test_incremental_sensitivity_matches_full_reruns(seed: int) -> None:
         )
         new_leader, p = rerun(dataclasses.replace(inp, evidence=changed), lid)
         assert hyp_ids[downgrades.leader[k]] == new_leader
-        assert downgrades.leader_posterior[k] == pytest.approx(p, rel=1e-9, abs=1e-12)
+        assert downgrades.leader_posterior[k] == pytest.approx(p, rel=1e-8, abs=1e-12)
 
 
 def test_a_single_decisive_item_is_a_linchpin_and_the_leader_does_not_survive() -> None:

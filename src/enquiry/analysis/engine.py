@@ -1,7 +1,9 @@
 """analyse(): one incident's evidence and claims in, a JSON-ready verdict with its reasoning out.
 
 Pure: no database, no clock, no randomness. The same input gives the same output byte for byte
-(``json.dumps(result, sort_keys=True)``), so a stored finding can be re-derived by anyone.
+(``json.dumps(result, sort_keys=True)``), so a stored finding can be re-derived by anyone; floats
+are published to ten significant digits (:mod:`enquiry.analysis.precision`) so that last-bit
+differences between machines do not show.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from enquiry.analysis.matrix import Matrix, build
 from enquiry.analysis.milestones import milestones
 from enquiry.analysis.narratives import narratives
 from enquiry.analysis.posterior import Representatives, posteriors, representatives
+from enquiry.analysis.precision import rounded, rounded_tree
 from enquiry.analysis.sensitivity import Outcome, run
 from enquiry.analysis.tables import (
     CREDIBILITY_HIT,
@@ -67,7 +70,7 @@ def analyse(inp: AnalysisInput) -> dict[str, Any]:
     )
     counted = np.zeros(len(inp.evidence), dtype=np.bool_)
     counted[reps.rep] = True
-    return {
+    result: dict[str, Any] = {
         "engine_version": ENGINE_VERSION,
         "incident": inp.incident,
         "hypotheses": [
@@ -114,7 +117,6 @@ def analyse(inp: AnalysisInput) -> dict[str, Any]:
         "linchpins_total": linchpins_total,
         "diagnosticity": _diagnosticity(inp, reps),
         "milestones": milestones(inp, m.prior, post.dependent_total, tables),
-        "matrix": _matrix(inp, m, reps, counted),
         "clusters": _clusters(inp, m, reps),
         "narratives": narratives(inp),
         "warnings": _warnings(inp, m),
@@ -126,6 +128,9 @@ def analyse(inp: AnalysisInput) -> dict[str, Any]:
             "defaults_overridden": _overridden(tables),
         },
     }
+    published: dict[str, Any] = rounded_tree(result)
+    published["matrix"] = _matrix(inp, m, reps, counted)
+    return published
 
 
 def _check(inp: AnalysisInput) -> None:
@@ -315,12 +320,12 @@ def _matrix(
     inp: AnalysisInput, m: Matrix, reps: Representatives, counted: np.ndarray[Any, Any]
 ) -> dict[str, Any]:
     hyp = [h.id for h in inp.hypotheses]
-    p = m.p.tolist()
-    contrib = m.contrib.tolist()
+    p = rounded(m.p).tolist()
+    contrib = rounded(m.contrib).tolist()
     codes = m.codes.tolist()
-    r = m.r.tolist()
-    q = m.q.tolist()
-    spread = reps.spread.tolist()
+    r = rounded(m.r).tolist()
+    q = rounded(m.q).tolist()
+    spread = rounded(reps.spread).tolist()
     names = [*RATINGS, "explicit"]  # EXPLICIT is -1: it reads the last name
     rows = []
     for i, e in enumerate(inp.evidence):
