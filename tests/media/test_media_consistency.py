@@ -64,7 +64,7 @@ def test_place_software_missing_and_impossible() -> None:
     assert _types(fields, video, "video/mp4") == {"reencoded": "info"}
 
 
-def test_check_command_records_findings_with_inputs(home: Path, tmp_path: Path) -> None:
+def test_check_command_records_findings_with_inputs(backend: str, home: Path, tmp_path: Path) -> None:
     image = Image.fromarray(samples.photo("coffee"))
     exif = Image.Exif()
     exif[0x010F], exif[0x0110], exif[0x0131] = "Canon", "EOS 5D", "Adobe Photoshop CC 2015"

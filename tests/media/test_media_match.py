@@ -22,7 +22,8 @@ from enquiry.store.tables import CustodyEvent, MediaHash
 
 def _add(home: Path, paths: list[Path], fields: dict[str, str] | None = None, pdq: bool = True) -> list[int]:
     store = open_store(home, "tester")
-    extractors = default_extractors() + ([PdqExtractor()] if pdq else [])
+    extractors = [e for e in default_extractors() if not isinstance(e, PdqExtractor)]
+    extractors += [PdqExtractor()] if pdq else []
     report = add_paths(store, paths, IntakeOptions(case="test", fields=fields or {}, progress=False,
                                                    jobs=1), extractors)
     ids = [r.item_id for r in report.results]
@@ -92,7 +93,7 @@ def test_trimmed_reencoded_video_matches_its_source_with_the_overlap(home: Path,
         assert abs(match_t - query_t - matches[0]["offset_s"]) <= 1.0
 
 
-def test_media_hash_rehashes_items_and_records_custody(home: Path, media_dir: Path) -> None:
+def test_media_hash_rehashes_items_and_records_custody(backend: str, home: Path, media_dir: Path) -> None:
     ids = _add(home, [media_dir / "coffee.jpg", media_dir / "scene.mp4"], pdq=False)
     store = open_store(home, "tester")
     runner = CliRunner()

@@ -104,3 +104,10 @@ def test_letterboxed_copy_is_found_through_its_border_free_content(media_dir: Pa
     top, bottom, _, _ = pdq.picture_entries(boxed, None, all_orientations=False)[1]["data"]["box"]
     scale = pdq.CANONICAL_SIDE / max(boxed.shape[:2])
     assert abs(top - 80 * scale) <= 2 and abs(bottom - (80 + coffee.shape[0]) * scale) <= 2
+
+
+def test_decompression_bomb_is_refused_without_decoding(tmp_path: Path) -> None:
+    bomb = tmp_path / "bomb.png"
+    Image.new("1", (20_000, 12_000)).save(bomb)  # 240 Mpixel, a few kB on disk
+    result = PdqExtractor().extract(bomb, "image/png")
+    assert result.hashes == [] and "decompression bomb" in result.problems[0]

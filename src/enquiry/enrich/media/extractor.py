@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import av
+from PIL import Image
 
 from enquiry.enrich.media.frames import SAMPLE_EVERY_S, sample_frames
 from enquiry.enrich.media.pdq import VERSION, image_entries, picture_entries
@@ -52,6 +53,8 @@ def hash_file(path: Path, media_type: str) -> tuple[list[dict[str, Any]], list[s
             return entries, []
         if is_image(media_type):
             return image_entries(path), []
+    except Image.DecompressionBombError as exc:
+        return [], [f"image: a decompression bomb is suspected, so the picture is not decoded ({exc})"]
     except (OSError, ValueError, SyntaxError, av.FFmpegError) as exc:
         kind = "video" if is_video(media_type) else "image"
         return [], [f"{kind}: cannot be decoded for hashing ({exc.__class__.__name__}: {exc})"]

@@ -35,7 +35,10 @@ BORDER_MAX_SIDE = 0.35
 BORDER_MIN_TRIM = 0.04
 BORDER_RUN_SHARE = 0.45
 
-Image.MAX_IMAGE_PIXELS = 400_000_000  # satellite scenes are big; decompression bombs are bigger
+# Satellite scenes are big, decompression bombs bigger: past this, pixels are not decoded (the
+# same limit as the photo metadata extractor's). Checked here because Pillow's own limit is a
+# process-wide setting that other code may change.
+MAX_PIXELS = 200_000_000
 
 
 def to_hex(bits: NDArray[np.integer]) -> str:
@@ -106,6 +109,10 @@ def load_rgb(path: Path, max_side: int = MAX_SIDE) -> NDArray[np.uint8]:
 
     Raises ``OSError``/``ValueError`` (from Pillow) for files that are not readable images."""
     with Image.open(path) as image:
+        width, height = image.size
+        if width * height > MAX_PIXELS:
+            raise ValueError(f"{width}×{height} pixels: a decompression bomb is suspected, "
+                             "so the picture is not decoded")
         if image.format == "JPEG":
             image.draft("RGB", (max_side, max_side))
         image.seek(0)
