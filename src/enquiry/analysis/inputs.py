@@ -10,12 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-RATINGS = ("CC", "C", "N", "I", "II", "NA")
-"""Heuer's scale: very consistent, consistent, neutral, inconsistent, very inconsistent,
-not applicable."""
-
-RELIABILITY = ("A", "B", "C", "D", "E", "F")
-"""Admiralty source reliability: completely reliable ... F reliability cannot be judged."""
+from enquiry.model.grades import RATINGS as RATINGS
+from enquiry.model.grades import RELIABILITY as RELIABILITY
 
 
 @dataclass(frozen=True)

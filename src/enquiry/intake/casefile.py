@@ -24,6 +24,7 @@ from sqlalchemy import Connection, insert, select, update
 
 from enquiry.intake.extract import Extractor
 from enquiry.intake.pipeline import FileResult, IntakeError, IntakeOptions, add_bytes, add_paths
+from enquiry.model.grades import RATINGS, RELIABILITY
 from enquiry.model.kinds import KindError, get_kind
 from enquiry.model.types import FieldError, FieldSpec
 from enquiry.store import Store
@@ -40,10 +41,6 @@ from enquiry.store.tables import (
 )
 
 FORMAT = "enquiry-case/1"
-# The scales the analysis engine reads (enquiry.analysis.inputs); repeated here because intake
-# sits below analysis and must not import from it.
-RATINGS = ("CC", "C", "N", "I", "II", "NA")
-RELIABILITY = ("A", "B", "C", "D", "E", "F")
 BUILTIN_DIR = Path(__file__).resolve().parents[1] / "cases"
 ACTOR_TYPES = ("state", "organisation", "armed_group", "person", "outlet", "other")
 SECTIONS = ("actors", "sources", "incidents", "items", "claims", "ratings")
