@@ -92,8 +92,11 @@ class DocumentText:
 def _html(html: str, found: Extraction) -> Extraction:
     import trafilatura
 
-    document = trafilatura.bare_extraction(
-        html, with_metadata=True, include_comments=False, as_dict=True
+    extracted = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False)
+    document = (
+        extracted.as_dict()
+        if extracted is not None and not isinstance(extracted, dict)
+        else extracted
     )
     if not isinstance(document, dict) or not document.get("text"):
         found.problems.append("HTML page has no readable main text")
