@@ -79,16 +79,19 @@ class Scores:
         for attribution in predicted:
             spans = {"source": attribution.source, "cue": attribution.cue,
                      "content": attribution.content}
-            pred_rel.append(
-                {
-                    role: (
-                        (span.start, span.end, tokens_of(bounds, [(span.start, span.end)]))
-                        if span is not None
-                        else None
-                    )
-                    for role, span in spans.items()
-                }
-            )
+            relation = {
+                role: (
+                    (span.start, span.end, tokens_of(bounds, [(span.start, span.end)]))
+                    if span is not None
+                    else None
+                )
+                for role, span in spans.items()
+            }
+            if attribution.continuation:
+                parts = [attribution.content, *attribution.continuation]
+                fragments = [(part.start, part.end) for part in parts]
+                relation["content"] = (parts[0].start, parts[-1].end, tokens_of(bounds, fragments))
+            pred_rel.append(relation)
         for role in ROLES:
             golds = {rel[role] for rel in gold_rel if rel[role] is not None}
             preds = {rel[role] for rel in pred_rel if rel[role] is not None}

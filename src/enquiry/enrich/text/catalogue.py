@@ -157,6 +157,7 @@ def write_claims(
                     "source": found.source.as_dict() if found.source else None,
                     "cue": found.cue.as_dict(),
                     "content": found.content.as_dict(),
+                    "continuation": [part.as_dict() for part in found.continuation],
                     "speaker": {
                         "name": speaker.name, "type": speaker.type, "title": speaker.title,
                         "affiliation": speaker.affiliation, "resolved_from": speaker.resolved_from,
@@ -405,6 +406,7 @@ def list_claims(store: Store, case: str, party: str | None = None) -> list[dict[
                 "source": data.get("source"),
                 "cue": data.get("cue") or {"text": row["cue"]},
                 "content": {"text": row["text"], "start": row["start"], "end": row["end"]},
+                "continuation": data.get("continuation") or [],
                 "date": row["date"],
                 "date_phrase": row["date_phrase"],
             }

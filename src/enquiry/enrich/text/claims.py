@@ -37,6 +37,7 @@ class ClaimRecord:
             "source": found.source.as_dict() if found.source else None,
             "cue": found.cue.as_dict(),
             "content": found.content.as_dict(),
+            "continuation": [part.as_dict() for part in found.continuation],
             "actor": speaker.name if speaker else None,
             "actor_type": speaker.type if speaker else None,
             "title": speaker.title if speaker else "",
