@@ -124,6 +124,10 @@ def test_match_refuses_bad_targets(home: Path, tmp_path: Path) -> None:
     text.write_text("hello")
     wrong = runner.invoke(main, ["--home", str(home), "media", "match", str(text)])
     assert wrong.exit_code != 0 and "notes.txt" in wrong.output
+    flat = tmp_path / "grey.png"
+    Image.new("RGB", (300, 200), (128, 128, 128)).save(flat)
+    featureless = runner.invoke(main, ["--home", str(home), "media", "match", str(flat)])
+    assert featureless.exit_code != 0 and "too featureless" in featureless.output
     unknown = runner.invoke(main, ["--home", str(home), "media", "match", "12345"])
     assert unknown.exit_code != 0 and "no such item" in unknown.output
 

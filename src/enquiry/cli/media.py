@@ -133,6 +133,7 @@ def match(app: App, target: str, radius: int, as_json: bool) -> None:
         query_frames,
     )
     from enquiry.enrich.media.extractor import hash_file
+    from enquiry.enrich.media.pdq import MIN_QUALITY
 
     store = app.store()
     path = Path(target)
@@ -154,8 +155,13 @@ def match(app: App, target: str, radius: int, as_json: bool) -> None:
             fail(f"item {item.id}: has no PDQ hash (run 'enquiry media hash {item.id}')")
     else:
         fail(f"{safe(target)}: no such file, and not an item number")
+    frames = query_frames(entries)
+    if not frames:
+        best = max(int(e["quality"] or 0) for e in entries)
+        fail(f"{safe(target)}: too featureless to match (PDQ quality {best} < {MIN_QUALITY}): "
+             "a blank, flat or silhouette picture matches unrelated ones")
     index = open_index(store)
-    matches = find_matches(index, query_frames(entries), radius=radius, exclude=exclude)
+    matches = find_matches(index, frames, radius=radius, exclude=exclude)
     annotate_earliest(store, matches)
     result = [m.as_json() for m in matches]
     if as_json:
@@ -208,6 +214,7 @@ def sun(app: App, lat: float, lon: float, when: str, shadow_bearing: float | Non
     result = solar.sun_check(lat, lon, moment, shadow_bearing, shadow_elevation,
                              bearing_tolerance, elevation_tolerance)
     result["time_zone_given"] = moment.tzinfo is not None
+    recorded = ""
     if item_ref is not None:
         if "fits" not in result:
             fail("--item needs a measured shadow (--shadow-bearing or --object-height/--shadow-length)")
@@ -222,6 +229,7 @@ def sun(app: App, lat: float, lon: float, when: str, shadow_bearing: float | Non
             "inputs": result,
         }
         record_findings(store, item.id, "media.sun", solar.ENGINE, [finding], replace=False)
+        recorded = f"recorded as a {finding['type']} finding of item {item.id}"
     if as_json:
         click.echo(json.dumps(result, indent=2))
         return
@@ -248,6 +256,8 @@ def sun(app: App, lat: float, lon: float, when: str, shadow_bearing: float | Non
                 click.echo(f"  fits from {window['start']} to {window['end']}")
         else:
             click.echo("  no time on that day fits")
+    if recorded:
+        click.echo(recorded)
 
 
 @media.command("check")

@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import ColumnElement, delete, func, insert, or_, select
 
 from enquiry.enrich.media.align import Hit, ItemMatch, align
 from enquiry.enrich.media.index import DEFAULT_RADIUS, HammingIndex, as_rows
-from enquiry.enrich.media.pdq import ALGORITHM, DIHEDRAL, MIRROR, VERSION
+from enquiry.enrich.media.pdq import ALGORITHM, DIHEDRAL, MIN_QUALITY, MIRROR, VERSION
 from enquiry.store import Store
 from enquiry.store.ledger import utc_now
 from enquiry.store.tables import Item, ItemFinding, MediaHash
@@ -56,7 +56,7 @@ def _rows_after(store: Store, after_id: int) -> tuple[np.ndarray, np.ndarray, np
     with store.engine.connect() as conn:
         result = conn.execute(
             select(MediaHash.id, MediaHash.item_id, MediaHash.t, MediaHash.hash)
-            .where(MediaHash.algorithm == ALGORITHM, MediaHash.id > after_id)
+            .where(MediaHash.algorithm == ALGORITHM, MediaHash.id > after_id, _matchable())
             .order_by(MediaHash.id)
         ).all()
     keys = np.array([r[0] for r in result], dtype=np.int64)
@@ -65,9 +65,14 @@ def _rows_after(store: Store, after_id: int) -> tuple[np.ndarray, np.ndarray, np
     return as_rows([r[3] for r in result]), keys, items, times
 
 
+def _matchable() -> ColumnElement[bool]:
+    """Rows good enough to match (see :data:`~enquiry.enrich.media.pdq.MIN_QUALITY`)."""
+    return or_(MediaHash.quality.is_(None), MediaHash.quality >= MIN_QUALITY)
+
+
 def _table_stamp(store: Store, up_to: int | None = None) -> dict[str, int]:
     query = select(func.count(MediaHash.id), func.max(MediaHash.id)).where(
-        MediaHash.algorithm == ALGORITHM)
+        MediaHash.algorithm == ALGORITHM, _matchable())
     if up_to is not None:
         query = query.where(MediaHash.id <= up_to)
     with store.engine.connect() as conn:
@@ -104,9 +109,12 @@ class QueryFrame:
 
 def query_frames(entries: Iterable[dict[str, Any]]) -> list[QueryFrame]:
     """Query pictures from hash entries: a photo is looked up in all eight orientations, a video
-    frame as it is and mirrored (rotated video is rare; mirrored re-uploads are common)."""
+    frame as it is and mirrored (rotated video is rare; mirrored re-uploads are common).
+    Featureless pictures (quality under MIN_QUALITY) are left out: they match anything."""
     frames = []
     for entry in entries:
+        if entry.get("quality") is not None and entry["quality"] < MIN_QUALITY:
+            continue
         data = entry.get("data") or {}
         variants = {data.get("variant", "original"): entry["hash"]}
         if "dihedral" in data:

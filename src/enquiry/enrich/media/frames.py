@@ -18,7 +18,7 @@ import av
 import numpy as np
 from numpy.typing import NDArray
 
-from enquiry.enrich.media.pdq import CANONICAL_SIDE
+from enquiry.enrich.media.pdq import MAX_SIDE
 
 SAMPLE_EVERY_S = 1.0
 # Intra-only streams (MJPEG, ProRes, some phones' slow motion) make every frame a keyframe; a
@@ -29,7 +29,8 @@ MIN_KEYFRAME_GAP_S = 0.25
 @dataclass
 class Frame:
     """One decoded frame: seconds from the start of the stream, whether it was a keyframe, and
-    its pixels (RGB, at most :data:`~enquiry.enrich.media.pdq.CANONICAL_SIDE` on the long side)."""
+    its pixels (RGB, at most :data:`~enquiry.enrich.media.pdq.MAX_SIDE` on the long side, as
+    photos are decoded, so that both reach the canonical hashing size the same way)."""
 
     t: float
     keyframe: bool
@@ -39,14 +40,12 @@ class Frame:
 def _scaled_size(width: int, height: int, max_side: int) -> tuple[int, int]:
     if max(width, height) <= max_side:
         return width, height
-    # The same size as pdq.canonical gives a photo of this shape, so frames and photos of one
-    # picture are hashed alike.
     scale = max_side / max(width, height)
     return max(1, round(width * scale)), max(1, round(height * scale))
 
 
 def sample_frames(
-    path: Path, every_s: float = SAMPLE_EVERY_S, max_side: int = CANONICAL_SIDE
+    path: Path, every_s: float = SAMPLE_EVERY_S, max_side: int = MAX_SIDE
 ) -> Iterator[Frame]:
     """Yield the keyframes and at most one frame each ``every_s`` seconds of the first video
     stream, in order. Raises ``av.FFmpegError`` for files PyAV cannot open, ``ValueError`` for
@@ -66,6 +65,8 @@ def sample_frames(
         # Non-reference frames (most B-frames) are never needed by another frame, and skipping
         # them saves decoding time; a sample simply falls on the next decoded frame.
         stream.codec_context.skip_frame = "NONREF"
+        # Deblocking only smooths block edges, which shrinking to 256 pixels averages away.
+        stream.codec_context.options = {"skip_loop_filter": "all", "flags2": "+fast"}
         base = stream.time_base
         start = float(stream.start_time * base) if stream.start_time is not None and base else 0.0
         picker = _Picker(every_s)

@@ -22,15 +22,21 @@ ALGORITHM = "pdq"
 VERSION = f"pdqhash {pdqhash.__version__}"
 BITS = 256
 MAX_SIDE = 512
+# Hashes of flat, featureless pictures (a black frame, a silhouette, a blank page) match
+# unrelated pictures, so below this quality they are stored but never matched. Meta suggests 50;
+# real low-contrast photographs (scikit-image's "clock") score 35–42 at our canonical size,
+# while the silhouettes and phantoms that collided with each other score 0.
+MIN_QUALITY = 30
 CANONICAL_SIDE = 256
 # The eight ways a picture can be turned or flipped (the dihedral group of the square).
 DIHEDRAL = ("original", "rot90", "rot180", "rot270", "flip_vertical", "mirror", "transpose",
             "transverse")
 MIRROR = DIHEDRAL.index("mirror")
 
-# A border row: at least this share of its pixels within this many grey levels of its median.
-BORDER_LEVELS = 16
-BORDER_SHARE = 0.9
+# A border row: at least this share of its pixels within this many grey levels of its median
+# (bars and margins are flat to within compression noise; dark or plain content rarely is).
+BORDER_LEVELS = 6
+BORDER_SHARE = 0.97
 BORDER_MAX_SIDE = 0.35
 BORDER_MIN_TRIM = 0.04
 BORDER_RUN_SHARE = 0.45
@@ -143,17 +149,24 @@ def border_box(rgb: NDArray[np.uint8]) -> tuple[int, int, int, int] | None:
     when they are added; hashing the content inside them as well finds those copies."""
     grey = rgb.astype(np.int16).mean(axis=2).astype(np.int16)
     height, width = grey.shape
-    rows, cols = _border_like(grey), _border_like(grey.T)
 
     def inward(flags: NDArray[np.bool_], limit: int) -> int:
         # The deepest border row such that most rows out to the edge are border rows too: a
-        # banner's line of text breaks the run of flat rows but not the banner.
+        # margin's line of caption text breaks the run of flat rows but not the margin. A run
+        # that reaches the limit is flat content (sky, a wall), not a border.
+        if limit < 1:
+            return 0
         share = np.cumsum(flags[:limit]) / np.arange(1, limit + 1)
         ok = np.flatnonzero(flags[:limit] & (share >= BORDER_RUN_SHARE))
-        return int(ok[-1]) + 1 if len(ok) and flags[0] else 0
+        depth = int(ok[-1]) + 1 if len(ok) and flags[0] else 0
+        return 0 if depth >= limit else depth
 
+    rows = _border_like(grey)
     top = inward(rows, int(height * BORDER_MAX_SIDE))
     bottom = height - inward(rows[::-1], int(height * BORDER_MAX_SIDE))
+    if bottom - top < 32:
+        return None
+    cols = _border_like(grey[top:bottom].T)
     left = inward(cols, int(width * BORDER_MAX_SIDE))
     right = width - inward(cols[::-1], int(width * BORDER_MAX_SIDE))
     trimmed = (top + height - bottom) / height + (left + width - right) / width
@@ -175,12 +188,14 @@ def picture_entries(rgb: NDArray[np.uint8], t: float | None, *, all_orientations
                             else {"mirror": variants[1]})
     entries = [{"algorithm": ALGORITHM, "t": t, "hash": value, "quality": quality,
                 "data": {**data, "version": VERSION}}]
-    shrunk = canonical(rgb)
-    box = border_box(shrunk)
+    # Found at full size: a box off by a canonical pixel or two is a crop of 1–2 %, which
+    # moves a PDQ hash by 20–40 bits.
+    box = border_box(rgb)
     if box is not None:
         top, bottom, left, right = box
-        inner, inner_quality, inner_variants = hash_rgb(
-            np.ascontiguousarray(shrunk[top:bottom, left:right]), ("original", "mirror"))
+        content = rgb[top:bottom, left:right]
+        inner, inner_quality, inner_variants = hash_rgb(np.ascontiguousarray(content),
+                                                        ("original", "mirror"))
         entries.append({"algorithm": ALGORITHM, "t": t, "hash": inner, "quality": inner_quality,
                         "data": {"variant": "deborder", "box": list(box),
                                  "mirror": inner_variants[1], "version": VERSION}})
