@@ -40,6 +40,7 @@ _TRIM = set(",;:-–—") | {"(", ")"}
 # the cue hangs from ("Rubio sought to emphasize"), of the first of two joined verbs, or the
 # agent of a passive ("was rebuked by opponents").
 _FALLBACK_SOURCE_PATHS = ("nsubj", "^xcomp/nsubj", "^conj/nsubj", "^advcl/nsubj", "agent/pobj")
+_SOURCE_DROPPED = ("advcl",)
 _CUE_PARTS = {"prt", "aux", "auxpass", "neg"}
 _NAMED = {"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC"}
 
@@ -380,7 +381,9 @@ def _continue_quotations(doc: Doc, found: list[Attribution], quotes: list[tuple[
             if start < last:
                 continue
             gap = text[last:start]
-            if "\n\n" in gap or not _GAP.fullmatch(gap):
+            sentence_end = attribution.sentence.end
+            next_sentence = last <= sentence_end <= start and not text[sentence_end:start].strip()
+            if "\n\n" in gap or not (_GAP.fullmatch(gap) or next_sentence):
                 break
             taken = any(
                 other is not attribution
@@ -407,7 +410,7 @@ def _source_tokens(head: Token) -> list[Token]:
     """The source noun phrase, without relative clauses hanging off it."""
     dropped: set[int] = set()
     for child in head.children:
-        if child.dep_ in ("relcl", "acl", "advcl") and child.i > head.i:
+        if child.dep_ in _SOURCE_DROPPED and child.i > head.i:
             dropped |= {token.i for token in child.subtree}
     tokens = [token for token in head.subtree if token.i not in dropped]
     return _trim(_paragraph(_contiguous(tokens, head), head))
