@@ -41,6 +41,10 @@ _TRIM = set(",;:-–—") | {"(", ")"}
 # agent of a passive ("was rebuked by opponents").
 _FALLBACK_SOURCE_PATHS = ("nsubj", "^xcomp/nsubj", "^conj/nsubj", "^advcl/nsubj", "agent/pobj")
 _SOURCE_DROPPED = ("advcl",)
+# Subjects that name no one ("it was wrong to blame him"): never a speaker found by fallback.
+_EMPTY_SUBJECTS = frozenset({"it", "this", "that", "there", "which", "what"})
+# What completes an object content: "called it a crime", "accused the government of the attack".
+_WITH_OBJECT = ("oprd", "xcomp", "ccomp", "prep")
 _CUE_PARTS = {"prt", "aux", "auxpass", "neg"}
 _NAMED = {"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC"}
 
@@ -206,7 +210,7 @@ def _contiguous(tokens: Iterable[Token], anchor: Token) -> list[Token]:
 def _trim(tokens: list[Token]) -> list[Token]:
     while tokens and (tokens[0].is_space or tokens[0].text in _TRIM or tokens[0].text == "."):
         tokens = tokens[1:]
-    while tokens and (tokens[-1].is_space or tokens[-1].text in _TRIM):
+    while tokens and (tokens[-1].is_space or tokens[-1].text in _TRIM or tokens[-1].text == "."):
         tokens = tokens[:-1]
     return tokens
 
@@ -276,6 +280,8 @@ class AttributionExtractor:
         source_head = _first(cue, source_paths)
         if source_head is None and entry.get("sourceless", 0.0) < 0.5:
             source_head = _first(cue, _FALLBACK_SOURCE_PATHS)
+            if source_head is not None and source_head.lower_ in _EMPTY_SUBJECTS:
+                source_head = None
         source_tokens = _source_tokens(source_head) if source_head is not None else []
         content = None
         for path in content_paths:
@@ -313,7 +319,7 @@ class AttributionExtractor:
         tokens = [token for token in head.subtree if token.i not in excluded]
         if path == "dobj":
             for sibling in cue.children:
-                if sibling.dep_ in ("oprd", "xcomp", "ccomp") and sibling.i > head.i:
+                if sibling.dep_ in _WITH_OBJECT and sibling.i > head.i:
                     tokens += list(sibling.subtree)
         run = _trim(_paragraph(_contiguous(tokens, head), head))
         return _token_span(run)
@@ -399,10 +405,12 @@ def _continue_quotations(doc: Doc, found: list[Attribution], quotes: list[tuple[
 
 
 def _first(cue: Token, paths: Sequence[str]) -> Token | None:
+    """The first token any path reaches; of several reached by one path, a named one."""
     for path in paths:
-        for token in follow(cue, path):
-            if token.i != cue.i and not token.is_punct:
-                return token
+        reached = [token for token in follow(cue, path) if token.i != cue.i and not token.is_punct]
+        if reached:
+            named = [token for token in reached if token.ent_type_ or token.pos_ == "PROPN"]
+            return (named or reached)[0]
     return None
 
 
@@ -497,6 +505,65 @@ def _widen_to_quotes(
     return _span(doc, start, end)
 
 
+_TITLE_TEXT = (
+    "president vice prime minister foreign defence defense interior secretary general major "
+    "lieutenant colonel col gen maj lt brig brigadier admiral ambassador deputy envoy "
+    "spokesman spokeswoman spokesperson senator sen rep representative gov governor mayor "
+    "chancellor king queen prince sheikh dr mr mrs ms director chief head commander adviser "
+    "advisor chairman chairwoman chair official special permanent state of the"
+)
+_TITLE_WORDS = frozenset(_TITLE_TEXT.split())
+_CLAUSES = ("relcl", "acl", "appos", "advcl", "punct")
+
+
+def _text_of(tokens: list[Token]) -> str:
+    """The document's own text for a run of tokens, a leading article dropped."""
+    while tokens and tokens[0].dep_ == "det" and tokens[0].lower_ in ("the", "a", "an"):
+        tokens = tokens[1:]
+    if not tokens:
+        return ""
+    doc = tokens[0].doc
+    return _strip_possessive(doc.text[tokens[0].idx : tokens[-1].idx + len(tokens[-1].text)])
+
+
+def _core(tokens: list[Token]) -> tuple[Token, list[Token]]:
+    """The head of a source phrase and the phrase without its clauses and appositions."""
+    inside = {token.i for token in tokens}
+    head = next((token for token in tokens if token.head.i not in inside or token.head == token),
+                tokens[0])
+    dropped: set[int] = set()
+    for child in head.children:
+        if child.dep_ in _CLAUSES and child.i > head.i:
+            dropped |= {token.i for token in child.subtree}
+    core = [token for token in tokens if token.i not in dropped]
+    run = _contiguous(core, head) or [head]
+    return head, _trim(run) or [head]
+
+
+def _titled_name(core: list[Token], head: Token) -> tuple[str, str] | None:
+    """A name the model did not recognise, behind its titles: "ministry spokesman
+    Major-General Igor Konashenkov" → ("Igor Konashenkov", "ministry spokesman Major-General")."""
+    if head.pos_ != "PROPN" or head.ent_type_ in ("ORG", "GPE", "NORP", "FAC", "LOC"):
+        return None
+    position = core.index(head) if head in core else len(core) - 1
+    run: list[Token] = []
+    for token in reversed(core[: position + 1]):
+        if token.pos_ == "PROPN" or token.text == "-":
+            run.insert(0, token)
+        else:
+            break
+    named = list(run)
+    while named and (named[0].lower_.rstrip(".") in _TITLE_WORDS or named[0].text == "-"):
+        named = named[1:]
+    if not named or (len(named) == len(run) == 1):
+        return None
+    doc = head.doc
+    name = doc.text[named[0].idx : named[-1].idx + len(named[-1].text)]
+    before = [token for token in core if token.i < named[0].i and token.dep_ not in ("det",)]
+    title = doc.text[before[0].idx : before[-1].idx + len(before[-1].text)] if before else ""
+    return _strip_possessive(name), title.strip()
+
+
 def describe(tokens: list[Token]) -> Speaker:
     """The speaker a source phrase names, with its title and affiliation.
 
@@ -507,12 +574,15 @@ def describe(tokens: list[Token]) -> Speaker:
     first, last = tokens[0].i, tokens[-1].i + 1
     if len(tokens) == 1 and tokens[0].pos_ == "PRON":
         return Speaker(name=tokens[0].text, type="pronoun")
+    head, core = _core(tokens)
+    core_ids = {token.i for token in core}
     entities = [ent for ent in doc.ents if ent.start >= first and ent.end <= last]
     people = [ent for ent in entities if ent.label_ == "PERSON" or _person_shaped(ent)]
+    people.sort(key=lambda ent: (ent.root.i not in core_ids, ent.start))
     others = [ent for ent in entities if ent.label_ in _NAMED - {"PERSON"} and ent not in people]
     if people:
         person = people[0]
-        name = _strip_possessive(person.text)
+        name, title_prefix = _untitled(_strip_possessive(person.text))
         affiliation = ""
         owners = [ent for ent in others if ent.end <= person.start]
         appositions = [ent for ent in others if ent.start >= person.end]
@@ -524,39 +594,41 @@ def describe(tokens: list[Token]) -> Speaker:
             token
             for token in doc[first:last]
             if token.i < person.start
+            and token.i in core_ids
             and not any(ent.start <= token.i < ent.end for ent in owners[:1])
             and token.dep_ not in ("case", "det", "punct")
         ]
         title_tokens += [
             token
             for token in doc[person.end : last]
-            if token.dep_ in ("appos", "compound", "amod", "prep", "pobj")
+            if token.dep_ in ("appos", "compound", "amod")
             and token.ent_type_ not in ("GPE", "NORP")
             and token.pos_ in ("NOUN", "PROPN", "ADJ")
         ]
-        title = " ".join(token.text for token in title_tokens)
+        title = " ".join([token.text for token in title_tokens] + [title_prefix]).strip()
         return Speaker(name=name, type="person", title=title, affiliation=affiliation)
-    head = min(tokens, key=lambda token: abs(token.head.i - token.i) if token.head in tokens else -1)
-    if others:
-        main = next((ent for ent in others if ent.start <= head.i < ent.end), others[-1])
-        text = _strip_possessive(main.text)
-        span_text = " ".join(token.text for token in tokens if token.dep_ not in ("det",))
-        whole = len([token for token in main if token.dep_ != "det"]) == len(
-            [token for token in tokens if token.dep_ != "det"]
-        )
+    core_others = [ent for ent in others if ent.root.i in core_ids]
+    if core_others:
+        main = next((ent for ent in core_others if ent.start <= head.i < ent.end), core_others[-1])
+        text = _strip_possessive(main.text.removeprefix("the ").removeprefix("The "))
+        span_text = _text_of(core)
+        whole = normalise_space(text) == normalise_space(span_text)
         if whole and place_to_state(text) != text:
             return Speaker(name=place_to_state(text), type="state", resolved_from=text)
         if main.label_ == "GPE" and whole:
-            return Speaker(name=place_to_state(text), type="state", resolved_from=text)
-        if main.label_ in ("GPE", "NORP") and len(main) < len(tokens):
-            return Speaker(
-                name=_strip_possessive(span_text), type="organisation",
-                affiliation=place_to_state(text),
-            )
-        return Speaker(name=_strip_possessive(span_text), type="organisation")
-    words = [token for token in tokens if token.dep_ != "det"]
-    text = " ".join(token.text for token in words) or tokens[0].text
-    return Speaker(name=text, type="unknown" if tokens[-1].pos_ != "PROPN" else "organisation")
+            return Speaker(name=text, type="state")
+        if main.label_ in ("GPE", "NORP") and not whole:
+            return Speaker(name=span_text, type="organisation", affiliation=place_to_state(text))
+        return Speaker(name=span_text, type="organisation")
+    titled = _titled_name(core, head)
+    if titled is not None:
+        return Speaker(name=titled[0], type="person", title=titled[1])
+    text = _text_of(core) or tokens[0].text
+    return Speaker(name=text, type="organisation" if head.pos_ == "PROPN" else "unknown")
+
+
+def normalise_space(text: str) -> str:
+    return " ".join(text.split())
 
 
 _ORG_TEXT = (
@@ -571,15 +643,30 @@ _ORG_WORDS = frozenset(_ORG_TEXT.split())
 
 def _person_shaped(ent: Any) -> bool:
     """An entity the small model calls an organisation but that reads like a person's name
-    ("Nikki Haley"): two or three capitalised words, none of them an organisation word."""
-    words = [token.text for token in ent]
+    ("Nikki Haley", "Major-General Igor Konashenkov"): after any titles, one to three
+    capitalised words, none of them an organisation word, and more than a bare title."""
+    if ent.label_ != "ORG":
+        return False
+    name, title = _untitled(ent.text)
+    words = name.split()
     return (
-        ent.label_ == "ORG"
-        and 2 <= len(words) <= 3
+        1 <= len(words) <= 3
+        and (len(words) >= 2 or bool(title))
         and all(word[:1].isupper() and word[1:].islower() and word.isalpha() for word in words)
         and not any(word.lower() in _ORG_WORDS for word in words)
         and place_to_state(ent.text) == ent.text
     )
+
+
+def _untitled(text: str) -> tuple[str, str]:
+    """A name without the titles in front of it: ("Igor Konashenkov", "Major-General")."""
+    words = text.split()
+    cut = 0
+    while cut < len(words) - 1 and all(
+        part.lower().rstrip(".") in _TITLE_WORDS for part in words[cut].split("-")
+    ):
+        cut += 1
+    return " ".join(words[cut:]), " ".join(words[:cut])
 
 
 def _strip_possessive(text: str) -> str:
