@@ -124,3 +124,42 @@ def test_quotations_ignore_apostrophes() -> None:
     text = "the UK's envoy said 'no' and \u201cnever\u201d"
     spans = [text[a:b] for a, b in quotations(text)]
     assert spans == ["'no'", "\u201cnever\u201d"]
+
+
+def test_quotation_continued_after_the_speaker(claim_extractor: ClaimExtractor) -> None:
+    text = (
+        '"It is clear to us that this was another attack by the regime," Tillerson told '
+        'reporters. "We will respond."\n\nThe meeting ended.'
+    )
+    record = _by_content(claim_extractor.extract(text), "another attack")
+    parts = [span.text for span in record.attribution.continuation]
+    assert parts == ['"We will respond."']
+    assert record.as_dict()["continuation"][0]["start"] == text.index('"We will')
+
+
+def test_reported_speech_inside_a_quotation_is_not_a_claim(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = '"They told us the depot held weapons," the witness said.'
+    records = claim_extractor.extract(text)
+    assert [record.attribution.cue.text for record in records] == ["said"]
+
+
+def test_unrecognised_name_behind_titles(claim_extractor: ClaimExtractor) -> None:
+    text = (
+        '"Syrian aviation struck a depot," ministry spokesman Major-General Igor Konashenkov '
+        "said in a statement. He said the depot made chemical weapons."
+    )
+    records = claim_extractor.extract(text)
+    first = _by_content(records, "struck a depot")
+    assert first.speaker is not None and first.speaker.name == "Igor Konashenkov"
+    assert "Major-General" in first.speaker.title
+    second = _by_content(records, "chemical weapons")
+    assert second.speaker is not None and second.speaker.name == "Igor Konashenkov"
+
+
+def test_object_content_keeps_its_complement(claim_extractor: ClaimExtractor) -> None:
+    text = "The opposition Syrian National Coalition accused the government of the attack."
+    record = _by_content(claim_extractor.extract(text), "the government")
+    assert record.attribution.content.text == "the government of the attack"
+    assert record.speaker is not None and record.speaker.name == "Syrian National Coalition"

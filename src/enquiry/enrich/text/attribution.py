@@ -294,6 +294,8 @@ class AttributionExtractor:
             if content is not None:
                 break
         if content is None:
+            content = _misparsed_clause(cue, source_tokens, self)
+        if content is None:
             content = _colon_quote(doc, cue, quotes)
         if content is None:
             content = _adjacent_quote(doc, cue, source_tokens, quotes)
@@ -402,6 +404,20 @@ def _continue_quotations(doc: Doc, found: list[Attribution], quotes: list[tuple[
                 last = stop
                 continue
             break
+
+
+def _misparsed_clause(
+    cue: Token, source_tokens: list[Token], extractor: AttributionExtractor
+) -> Span | None:
+    """"He said the depot made weapons": a reported clause the parser took for an object. An
+    object of four or more words with a verb inside is read as the clause it is."""
+    for child in cue.children:
+        if child.dep_ != "dobj" or child.i < cue.i:
+            continue
+        subtree = list(child.subtree)
+        if len(subtree) >= 4 and any(token.pos_ in ("VERB", "AUX") for token in subtree):
+            return extractor._content(cue, child, "dobj", source_tokens)
+    return None
 
 
 def _first(cue: Token, paths: Sequence[str]) -> Token | None:
