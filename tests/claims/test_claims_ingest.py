@@ -82,7 +82,10 @@ def test_merge_actors_moves_claims_and_is_recorded(ingested: Path) -> None:
     out = _run("claims", "merge-actors", "--case", "ks", "Syria", "Russia")
     assert "merged 'Syria' into 'Russia'" in out
     payload = json.loads(_run("claims", "list", "--case", "ks", "--party", "Damascus", "--json"))
-    assert {claim["actor"] for claim in payload["claims"]} == {"Russia"}
+    by_actor = {claim["content"]["text"]: claim["actor"] for claim in payload["claims"]}
+    # Damascus is now an alias of Russia, so the party is Russia with everyone affiliated to it
+    assert by_actor['that the reports were "100% fabrication"'] == "Russia"
+    assert set(by_actor.values()) == {"Russia", "Vladimir Safronkov"}
     store = open_store(ingested, "tester")
     with store.session() as session:
         merged = session.scalars(

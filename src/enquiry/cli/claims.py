@@ -232,11 +232,13 @@ def accept_command(app: App, claim_id: int, hypothesis: str, rating: str | None,
 @click.option("--kind", default=None, type=click.Choice(["document", "statement"]),
               help="Evidence kind of the documents (default: document).")
 @click.option("--source", default=None, help="Where the documents came from.")
+@click.option("--date", "date_text", default=None, metavar="YYYY-MM-DD",
+              help="Date of documents whose own date is unknown (for relative dates).")
 @click.option("--quiet", is_flag=True, help="No progress bars.")
 @pass_app
 def ingest_command(
     app: App, paths: tuple[Path, ...], case_name: str, kind: str | None, source: str | None,
-    quiet: bool,
+    date_text: str | None, quiet: bool,
 ) -> None:
     """Store articles, statements and RSS/Atom feeds (files or folders) and their claims."""
     from enquiry.enrich.text.catalogue import ingest_paths
@@ -249,7 +251,7 @@ def ingest_command(
     try:
         results, run = ingest_paths(
             app.store(), list(paths), case=case_name, kind=kind, source=source,
-            progress=not quiet,
+            progress=not quiet, default_date=_parse_date(date_text),
             on_problem=lambda line: click.echo(f"enquiry: {safe(line)}", err=True),
         )
     except (IntakeError, FeedError) as exc:

@@ -140,13 +140,22 @@ _DATELINE = re.compile(
 )
 
 
+_TITLED_DATELINE = re.compile(
+    r"^[ \t]*[A-Z][a-z]+(?:[ \t][A-Z][a-z]+)?,[ \t]*"
+    r"(?:[A-Z][a-z]{2,8}\.?[ \t]\d{1,2}|\d{1,2}[ \t][A-Z][a-z]{2,8})(?:,?[ \t]\d{4})?"
+    r"[ \t]*(?:\([A-Za-z .]+\))?[ \t]*(?:—|–|--|-)(?=\s)",
+    re.M,
+)
+
+
 def blank_datelines(text: str) -> str:
     """The text with news datelines ("MOSCOW, April 7 (Reuters) —") turned into spaces.
 
     A dateline parses as the subject of the first sentence, which would make the city the
     speaker; blanking keeps every character offset as it was.
     """
-    return _DATELINE.sub(lambda match: " " * len(match.group(0)), text)
+    blank = _DATELINE.sub(lambda match: " " * len(match.group(0)), text)
+    return _TITLED_DATELINE.sub(lambda match: " " * len(match.group(0)), blank)
 
 
 def quotations(text: str) -> list[tuple[int, int]]:
@@ -635,7 +644,9 @@ def describe(tokens: list[Token]) -> Speaker:
             return Speaker(name=text, type="state")
         if main.label_ in ("GPE", "NORP") and not whole:
             return Speaker(name=span_text, type="organisation", affiliation=place_to_state(text))
-        return Speaker(name=span_text, type="organisation")
+        places = [ent for ent in core_others if ent.label_ in ("GPE", "NORP") and ent != main]
+        affiliation = place_to_state(_strip_possessive(places[0].text)) if places else ""
+        return Speaker(name=span_text, type="organisation", affiliation=affiliation)
     titled = _titled_name(core, head)
     if titled is not None:
         return Speaker(name=titled[0], type="person", title=titled[1])

@@ -226,9 +226,12 @@ class ClaimsRun:
 
 def enrich_items(
     store: Store, case_id: int, item_ids: Iterable[int], *, extractor: ClaimExtractor | None = None,
-    progress: bool = True, batch_size: int = 16,
+    progress: bool = True, batch_size: int = 16, default_date: dt.date | None = None,
 ) -> ClaimsRun:
-    """Extract and store the claims of documents that have none yet (re-runs are no-ops)."""
+    """Extract and store the claims of documents that have none yet (re-runs are no-ops).
+
+    ``default_date`` dates the documents whose own date (metadata, fields, dateline) is unknown.
+    """
     run = ClaimsRun()
     wanted = sorted(set(item_ids))
     with store.engine.connect() as connection:
@@ -262,7 +265,8 @@ def enrich_items(
             if found is None or not found[1].strip():
                 run.without_text.append(item["id"])
                 continue
-            jobs.append((item["id"], found[0], found[1], _anchor(item_view, found[1])))
+            anchor = _anchor(item_view, found[1]) or default_date
+            jobs.append((item["id"], found[0], found[1], anchor))
     if not jobs:
         return run
     extractor = extractor or ClaimExtractor()
@@ -364,17 +368,26 @@ def merge_actors(store: Store, case: str, ref_a: str, ref_b: str) -> tuple[str, 
 
 def party_actor_ids(connection: Connection, case_id: int, party: str) -> list[int]:
     """Actors that speak for ``party``: the actor so named (or aliased), actors merged into
-    it, and actors whose affiliation it is ("Russia" takes in its deputy ambassador)."""
+    it, and actors affiliated to it directly or through another actor ("Russia" takes in the
+    Ministry of Defence and the ministry's spokesman)."""
+    rows = list(connection.execute(select(*ACTORS.c).where(Actor.case_id == case_id)).mappings())
+    names_of = {
+        int(row["id"]): {normalise(name) for name in [row["name"], *(row["aliases"] or [])]}
+        for row in rows
+    }
     key = normalise(party)
-    ids = []
-    for row in connection.execute(select(*ACTORS.c).where(Actor.case_id == case_id)).mappings():
-        names = [row["name"], *(row["aliases"] or [])]
-        if key in {normalise(name) for name in names} or normalise(row["affiliation"] or "") == key:
-            ids.append(int(row["id"]))
-    merged = connection.execute(
-        select(Actor.id).where(Actor.case_id == case_id, Actor.merged_into.in_(ids or [-1]))
-    ).scalars()
-    return sorted(set(ids) | set(merged))
+    members = {actor_id for actor_id, names in names_of.items() if key in names}
+    changed = True
+    while changed:
+        known = set().union(*(names_of[actor_id] for actor_id in members)) | {key}
+        grown = members | {
+            int(row["id"]) for row in rows
+            if normalise(row["affiliation"] or "") in known
+            or (row["merged_into"] is not None and int(row["merged_into"]) in members)
+        }
+        changed = grown != members
+        members = grown
+    return sorted(members)
 
 
 def list_claims(store: Store, case: str, party: str | None = None) -> list[dict[str, Any]]:
@@ -417,7 +430,7 @@ def list_claims(store: Store, case: str, party: str | None = None) -> list[dict[
 def ingest_paths(
     store: Store, paths: Sequence[Path], *, case: str, kind: str | None = None,
     source: str | None = None, progress: bool = True,
-    on_problem: Any = None,
+    on_problem: Any = None, default_date: dt.date | None = None,
 ) -> tuple[list[Any], ClaimsRun]:
     """Store files, folders and feeds through intake, then extract the claims of each document.
 
@@ -456,7 +469,7 @@ def ingest_paths(
         result.item_id for result in results
         if result.item_id is not None and result.status != "rejected"
     ]
-    run = enrich_items(store, case_id, item_ids, progress=progress)
+    run = enrich_items(store, case_id, item_ids, progress=progress, default_date=default_date)
     return results, run
 
 
@@ -577,7 +590,7 @@ def suggest_stances(
         return []
     texts = [_claim_text(claim[2]) for claim, _ in pairs]
     targets = [
-        f"{hypothesis['label']}. {hypothesis['description']}".strip(" .") for _, hypothesis in pairs
+        str(hypothesis["label"]) for _, hypothesis in pairs
     ]
     stances = model.predict(targets, texts, embedder or default_embedder())
     out = []
