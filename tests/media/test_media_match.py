@@ -42,13 +42,23 @@ def test_align_finds_the_shared_segment_and_ignores_stray_hits() -> None:
             for q in range(5)]
     hits.append(Hit(item=7, query_t=1.0, match_t=40.0, distance=25))  # a flat frame elsewhere
     hits.append(Hit(item=8, query_t=None, match_t=None, distance=4))
-    matches = align(hits)
+    matches = align(hits, 31)
     by_item = {m.item: m for m in matches}
     seven = by_item[7]
     assert seven.segment == {"query": [0.0, 4.0], "match": [2.0, 6.0]}
     assert 2.0 <= (seven.offset_s or 0) <= 2.3 and len(seven.frames) == 5
     assert (1.0, 40.0) not in seven.frames
     assert by_item[8].frames == [(None, None)] and by_item[8].segment is None
+
+
+def test_distant_hits_count_only_when_several_frames_line_up() -> None:
+    weak = [Hit(item=5, query_t=float(q), match_t=float(q) + 10.0, distance=40) for q in range(3)]
+    assert [m.item for m in align(weak, 31)] == [5]
+    assert align(weak[:2], 31) == []
+    scattered = [Hit(item=6, query_t=float(q), match_t=float(q * 7), distance=40) for q in range(4)]
+    assert align(scattered, 31) == []
+    one_strong = scattered + [Hit(item=6, query_t=9.0, match_t=3.0, distance=20)]
+    assert align(one_strong, 31)[0].frames == [(9.0, 3.0)]
 
 
 def test_earliest_evidence_picks_the_oldest_time_with_its_basis() -> None:

@@ -18,6 +18,10 @@ import numpy as np
 # Frames are sampled about once a second in each copy, at phases that need not agree, so two
 # samples of the same moment can be up to a second apart.
 OFFSET_TOLERANCE_S = 1.0
+# Video frames are also looked up this many bits beyond the radius; such distant hits count only
+# when at least MIN_ALIGNED_FRAMES query frames agree on one offset with the same stored video.
+ALIGNED_EXTRA_BITS = 16
+MIN_ALIGNED_FRAMES = 3
 
 
 @dataclass(frozen=True)
@@ -90,29 +94,42 @@ def _aligned(hits: list[Hit], tolerance: float) -> tuple[list[Hit], float | None
     return group, round(float(np.median(offsets[left[best]:right[best]])), 3)
 
 
-def align(hits: list[Hit], tolerance: float = OFFSET_TOLERANCE_S) -> list[ItemMatch]:
+def _match(item: int, group: list[Hit], offset: float | None) -> ItemMatch:
+    chosen = _best_per_query_frame(group)
+    segment = None
+    if offset is not None:
+        q_times = [h.query_t for h in chosen if h.query_t is not None]
+        m_times = [h.match_t for h in chosen if h.match_t is not None]
+        segment = {"query": [min(q_times), max(q_times)], "match": [min(m_times), max(m_times)]}
+    return ItemMatch(
+        item=item,
+        distance=min(h.distance for h in chosen),
+        frames=[(h.query_t, h.match_t) for h in chosen],
+        offset_s=offset,
+        segment=segment,
+        variants=sorted({h.variant for h in chosen}),
+    )
+
+
+def align(hits: list[Hit], radius: int, tolerance: float = OFFSET_TOLERANCE_S) -> list[ItemMatch]:
     """Item matches from frame hits, most shared frames first, then nearest: for each item, the
-    hits of its longest
-    consistently offset segment, one (the closest) per query frame."""
+    hits of its longest consistently offset segment, one (the closest) per query frame.
+
+    Hits farther than ``radius`` (looked up for video frames, see
+    :data:`ALIGNED_EXTRA_BITS`) count only inside a segment of at least
+    :data:`MIN_ALIGNED_FRAMES` query frames that agree on one offset: one frame that far away
+    could be chance, several in step are the same footage."""
     by_item: dict[int, list[Hit]] = defaultdict(list)
     for hit in hits:
         by_item[hit.item].append(hit)
     matches = []
     for item, item_hits in by_item.items():
         group, offset = _aligned(item_hits, tolerance)
-        chosen = _best_per_query_frame(group)
-        segment = None
-        if offset is not None:
-            q_times = [h.query_t for h in chosen if h.query_t is not None]
-            m_times = [h.match_t for h in chosen if h.match_t is not None]
-            segment = {"query": [min(q_times), max(q_times)], "match": [min(m_times), max(m_times)]}
-        matches.append(ItemMatch(
-            item=item,
-            distance=min(h.distance for h in chosen),
-            frames=[(h.query_t, h.match_t) for h in chosen],
-            offset_s=offset,
-            segment=segment,
-            variants=sorted({h.variant for h in chosen}),
-        ))
+        if offset is not None and len({h.query_t for h in group}) >= MIN_ALIGNED_FRAMES:
+            matches.append(_match(item, group, offset))
+            continue
+        strong = [h for h in item_hits if h.distance <= radius]
+        if strong:
+            matches.append(_match(item, *_aligned(strong, tolerance)))
     matches.sort(key=lambda m: (-len(m.frames), m.distance, m.item))
     return matches

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy import ColumnElement, delete, func, insert, or_, select
 
-from enquiry.enrich.media.align import Hit, ItemMatch, align
+from enquiry.enrich.media.align import ALIGNED_EXTRA_BITS, Hit, ItemMatch, align
 from enquiry.enrich.media.index import DEFAULT_RADIUS, HammingIndex, as_rows
 from enquiry.enrich.media.pdq import ALGORITHM, DIHEDRAL, MIN_QUALITY, MIRROR, VERSION
 from enquiry.store import Store
@@ -128,15 +128,19 @@ def query_frames(entries: Iterable[dict[str, Any]]) -> list[QueryFrame]:
 
 def find_matches(index: HammingIndex, frames: list[QueryFrame], radius: int = DEFAULT_RADIUS,
                  exclude: int | None = None) -> list[ItemMatch]:
-    """Items whose stored pictures lie within ``radius`` of any query picture, aligned."""
+    """Items whose stored pictures lie within ``radius`` of any query picture, aligned. Video
+    frames are also looked up a little farther (:data:`~.align.ALIGNED_EXTRA_BITS`): such hits
+    on stored video frames count when several of them line up in time (see :func:`.align`)."""
     hits = []
     for frame in frames:
+        reach = radius + ALIGNED_EXTRA_BITS if frame.t is not None else radius
         for variant, value in frame.variants.items():
-            for found in index.search(value, radius):
-                if found.item != exclude:
-                    hits.append(Hit(item=found.item, query_t=frame.t, match_t=found.t,
-                                    distance=found.distance, variant=variant))
-    return align(hits)
+            for found in index.search(value, reach):
+                if found.item == exclude or (found.distance > radius and found.t is None):
+                    continue
+                hits.append(Hit(item=found.item, query_t=frame.t, match_t=found.t,
+                                distance=found.distance, variant=variant))
+    return align(hits, radius)
 
 
 def _parse_time(value: Any) -> datetime | None:
