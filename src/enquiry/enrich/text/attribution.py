@@ -315,6 +315,9 @@ class AttributionExtractor:
         source = _token_span(source_tokens)
         if source is not None and content.start <= source.start < content.end:
             return None
+        if source is None and any(child.dep_ == "aux" and child.lower_ == "to"
+                                  for child in cue.children):
+            return None  # "it was wrong to blame him": an infinitive with no one saying it
         if content.start <= cue_span.start < content.end:
             return None
         sentence = _span(doc, cue.sent.start_char, cue.sent.end_char)
@@ -646,6 +649,11 @@ def describe(tokens: list[Token]) -> Speaker:
             return Speaker(name=span_text, type="organisation", affiliation=place_to_state(text))
         places = [ent for ent in core_others if ent.label_ in ("GPE", "NORP") and ent != main]
         affiliation = place_to_state(_strip_possessive(places[0].text)) if places else ""
+        if not affiliation:
+            # "the Russian Defence Ministry": the model names the whole; its first word says whose
+            first_word = _strip_possessive(span_text.split()[0]) if span_text else ""
+            if place_to_state(first_word) != first_word:
+                affiliation = place_to_state(first_word)
         return Speaker(name=span_text, type="organisation", affiliation=affiliation)
     titled = _titled_name(core, head)
     if titled is not None:
