@@ -164,3 +164,14 @@ def test_stance_suggestions_then_an_analyst_accepts_one(ingested: Path) -> None:
     assert (rating.claim_id, rating.rating, rating.analyst) == (sarin["id"], expected, "analyst")
     assert json.loads(event.details)["from_suggestion"]["stance"] == suggestions["H1"]["stance"]
     _run("verify")
+
+
+def test_ingest_and_list_on_each_backend(backend: str, home: Path) -> None:
+    _run("ingest", "--quiet", "--case", "ks", str(DATA / "council.txt"))
+    payload = json.loads(_run("claims", "list", "--case", "ks", "--party", "Russia", "--json"))
+    assert {claim["actor"] for claim in payload["claims"]} >= {"Vladimir Safronkov"}
+    first = payload["claims"][0]["id"]
+    similar = json.loads(_run("claims", "similar", str(first), "--json"))
+    assert similar["similar"]
+    _run("claims", "merge-actors", "--case", "ks", "Syria", "Russia")
+    _run("verify")
