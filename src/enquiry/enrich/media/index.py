@@ -14,6 +14,7 @@ thousand of a million hashes. The tables are counting-sorted arrays (one ``offse
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
@@ -168,7 +169,7 @@ class HammingIndex:
         """Write the hashes and payloads (the tables are rebuilt on load) plus a stamp saying
         which stored rows they cover, atomically enough: the stamp is written last."""
         folder.mkdir(parents=True, exist_ok=True)
-        temp = folder / "pdq.tmp.npz"
+        temp = folder / f"pdq.{os.getpid()}.tmp.npz"  # two writers never share a temporary file
         with temp.open("wb") as handle:
             np.savez(handle, rows=self.rows, keys=self.keys, items=self.items, times=self.times)
         temp.replace(folder / "pdq.npz")
