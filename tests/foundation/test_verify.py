@@ -34,6 +34,12 @@ def _blob(home: Path, run: Run, item: int) -> Path:
     return home / "vault" / "sha256" / sha[:2] / sha[2:4] / sha
 
 
+def _receipt(sql: Callable[[str], Any], item: int) -> int:
+    """The number of the event that received an item."""
+    found = sql(f"SELECT seq FROM custody_events WHERE item_id = {item} AND action = 'received'")
+    return int(found[0][0])
+
+
 def _fails(run: Run) -> str:
     result = run("verify", expect=1)
     assert "NOT intact" in result.stdout
@@ -56,8 +62,9 @@ def test_a_deleted_blob(filled: Run, home: Path) -> None:
 
 
 def test_an_edited_ledger_event(filled: Run, sql: Callable[[str], Any]) -> None:
-    sql("UPDATE custody_events SET actor = 'someone else' WHERE seq = 3")
-    assert "event 3 (received, item 2) was edited" in _fails(filled)
+    seq = _receipt(sql, 2)
+    sql(f"UPDATE custody_events SET actor = 'someone else' WHERE seq = {seq}")
+    assert f"event {seq} (received, item 2) was edited" in _fails(filled)
 
 
 def test_an_edited_ledger_event_with_its_hash_recomputed_breaks_the_chain(
@@ -66,16 +73,19 @@ def test_an_edited_ledger_event_with_its_hash_recomputed_breaks_the_chain(
     from enquiry.store.ledger import event_hash
 
     row = sql(
-        "SELECT seq, at, actor, action, case_id, item_id, details, prev_hash FROM custody_events WHERE seq = 4"
+        "SELECT seq, at, actor, action, case_id, item_id, details, prev_hash FROM custody_events"
+        f" WHERE seq = {_receipt(sql, 4)}"
     )[0]
     forged = event_hash(row[0], row[1], "forger", row[3], row[4], row[5], row[6], row[7])
-    sql(f"UPDATE custody_events SET actor = 'forger', hash = '{forged}' WHERE seq = 4")
-    assert "event 5 (received, item 4) does not link to event 4" in _fails(filled)
+    sql(f"UPDATE custody_events SET actor = 'forger', hash = '{forged}' WHERE seq = {row[0]}")
+    assert f"event {row[0] + 1} (" in _fails(filled)
+    assert f"does not link to event {row[0]} (one of them was edited)" in _fails(filled)
 
 
 def test_a_deleted_ledger_event(filled: Run, sql: Callable[[str], Any]) -> None:
-    sql("DELETE FROM custody_events WHERE seq = 4")
-    assert "event 4 missing (deleted from the ledger)" in _fails(filled)
+    seq = _receipt(sql, 4)
+    sql(f"DELETE FROM custody_events WHERE seq = {seq}")
+    assert f"event {seq} missing (deleted from the ledger)" in _fails(filled)
 
 
 def test_the_newest_events_deleted(filled: Run, sql: Callable[[str], Any]) -> None:
@@ -121,3 +131,42 @@ def test_a_row_slipped_in_outside_the_ledger(filled: Run, sql: Callable[[str], A
 def test_an_edited_extracted_text(filled: Run, sql: Callable[[str], Any]) -> None:
     sql("UPDATE item_texts SET text = 'nothing happened' WHERE item_id = 3")
     assert "item 3: extracted text (text/1) was edited after intake" in _fails(filled)
+
+
+@pytest.fixture
+def analysed(run: Run, backend: str) -> Run:
+    """A home holding the built-in case, analysed and reported (ratings, claims, findings...)."""
+    run("demo", "--no-serve")
+    assert "intact" in run("verify").stdout
+    return run
+
+
+@pytest.mark.parametrize(
+    ("statement", "expected"),
+    [
+        ("UPDATE ratings SET rating = 'II' WHERE id = 1", "rating 1: edited after event"),
+        ("UPDATE sources SET reliability = 'A' WHERE id = 2", "source 2: edited after event"),
+        ("UPDATE hypotheses SET prior = 0.9 WHERE id = 2", "hypothesis 2: edited after event"),
+        ("UPDATE claims SET text = 'nothing happened' WHERE id = 1", "claim 1: edited after event"),
+        ("UPDATE actors SET affiliation = 'nobody' WHERE id = 3", "actor 3: edited after event"),
+        (
+            "UPDATE incidents SET window_start = '2017-04-04T11:30:00+03:00'",
+            "incident 1: edited after event",
+        ),
+        ("UPDATE findings SET engine_version = 'x' WHERE id = 1", "finding 1: edited after event"),
+        ("UPDATE cases SET name = 'renamed'", "case 1: edited after event"),
+        ("DELETE FROM ratings WHERE id = 3", "rating 3: row missing (deleted)"),
+        ("DELETE FROM item_origins WHERE id = 1", "item origin 1: row missing (deleted)"),
+        ("DELETE FROM item_texts WHERE id = 1", "extracted text 1: row missing (deleted)"),
+        (
+            "INSERT INTO ratings (hypothesis_id, item_id, rating, rationale, analyst, created_at)"
+            " SELECT hypothesis_id, item_id, 'CC', 'forged', 'nobody', created_at FROM ratings WHERE id = 1",
+            "not in the ledger (row added outside enquiry",
+        ),
+    ],
+)
+def test_tampering_with_what_the_analysis_reads(
+    analysed: Run, sql: Callable[[str], Any], statement: str, expected: str
+) -> None:
+    sql(statement)
+    assert expected in _fails(analysed)

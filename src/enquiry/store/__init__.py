@@ -44,8 +44,11 @@ class Store:
             connection.info["immediate"] = True
             with connection.begin():
                 writer = LedgerWriter(connection, self.actor)
-                yield connection, writer
-                head = writer.flush()
+                try:
+                    yield connection, writer
+                    head = writer.flush()
+                finally:
+                    writer.watcher.stop()
         self._note_head(head)
 
     def _note_head(self, head: Head) -> None:

@@ -24,6 +24,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
+from enquiry.store.rows import RowWatcher
 from enquiry.store.tables import CustodyEvent, Item, LedgerHead
 
 GENESIS = "0" * 64
@@ -42,6 +43,7 @@ ACTIONS = (
     "revealed",
     "merged",
     "created",
+    "recorded",
 )
 
 STATE_COLUMNS = (
@@ -137,6 +139,7 @@ class LedgerWriter:
             raise RuntimeError("the ledger head row is missing: the database was damaged")
         self.head = Head(row.seq, row.hash)
         self._rows: list[dict[str, Any]] = []
+        self.watcher = RowWatcher(connection)
 
     def append(
         self,
@@ -170,7 +173,11 @@ class LedgerWriter:
         return self.head
 
     def flush(self) -> Head:
-        """Write the pending events and move the head row; the caller commits."""
+        """Record the catalogue rows this transaction changed, write the pending events and move
+        the head row; the caller commits."""
+        changes = self.watcher.close()
+        if changes:
+            self.append("recorded", details=changes)
         if self._rows:
             self.connection.execute(insert(CustodyEvent), self._rows)
             self._rows = []

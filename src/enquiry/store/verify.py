@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from enquiry.store import Store
 from enquiry.store.ledger import GENESIS, event_hash, read_head_file, state_digest
+from enquiry.store.rows import LABELS, read_rows, watched_tables
 from enquiry.store.tables import CustodyEvent, Item, ItemText, LedgerHead
 
 
@@ -63,14 +64,32 @@ def _short(digest: str | None) -> str:
 
 def _events(store: Store) -> Iterator[Any]:
     with store.engine.connect() as connection:
-        result = connection.execution_options(yield_per=5000).execute(
-            select(CustodyEvent.__table__).order_by(CustodyEvent.seq)
+        result = connection.execute(
+            select(CustodyEvent.__table__)
+            .order_by(CustodyEvent.seq)
+            .execution_options(yield_per=5000)
         )
         yield from result
 
 
-def _check_chain(store: Store, report: VerifyReport) -> dict[int, _ItemRecord]:
-    """Walk the chain; return, per item, the latest state the ledger vouches for."""
+RowRecords = dict[str, dict[int, tuple[str, int]]]
+
+
+def _note_rows(rows: RowRecords, details: dict[str, Any], seq: int) -> None:
+    for table in details.get("whole") or ():
+        rows[table] = {}
+    for table, found in (details.get("rows") or {}).items():
+        known = rows.setdefault(table, {})
+        for row_id, digest in found.items():
+            known[int(row_id)] = (str(digest), seq)
+    for table, gone in (details.get("forgot") or {}).items():
+        for row_id in gone:
+            rows.get(table, {}).pop(int(row_id), None)
+
+
+def _check_chain(store: Store, report: VerifyReport, rows: RowRecords) -> dict[int, _ItemRecord]:
+    """Walk the chain; return, per item, the latest state the ledger vouches for, and collect
+    the recorded digest of every other catalogue row in ``rows``."""
     records: dict[int, _ItemRecord] = {}
     expected, previous = 1, GENESIS
     for event in _events(store):
@@ -103,6 +122,8 @@ def _check_chain(store: Store, report: VerifyReport) -> dict[int, _ItemRecord]:
             details = json.loads(event.details)
         except (TypeError, ValueError):
             details = {}
+        if event.action == "recorded" and isinstance(details, dict):
+            _note_rows(rows, details, event.seq)
         if event.item_id is not None and isinstance(details, dict) and "state" in details:
             before = records.get(event.item_id)
             records[event.item_id] = _ItemRecord(
@@ -171,7 +192,7 @@ def _check_items(
     blobs: dict[str, list[str]] = {}
     seen: set[int] = set()
     with store.engine.connect() as connection:
-        rows = connection.execution_options(yield_per=5000).execute(select(Item.__table__))
+        rows = connection.execute(select(Item.__table__).execution_options(yield_per=5000))
         for row in rows:
             report.items += 1
             seen.add(row.id)
@@ -210,11 +231,38 @@ def _check_items(
     return blobs
 
 
+def _check_rows(store: Store, report: VerifyReport, rows: RowRecords) -> None:
+    """Every watched catalogue row must be exactly as the ledger last recorded it."""
+    with store.engine.connect() as connection:
+        for table in watched_tables():
+            label = LABELS[table.name]
+            recorded = rows.get(table.name, {})
+            seen: set[int] = set()
+            for row_id, digest in read_rows(connection, table):
+                seen.add(row_id)
+                known = recorded.get(row_id)
+                if known is None:
+                    report.failures.append(
+                        f"{label} {row_id}: not in the ledger (row added outside enquiry, or its"
+                        " recording event was deleted)"
+                    )
+                elif known[0] != digest:
+                    report.failures.append(
+                        f"{label} {row_id}: edited after event {known[1]} recorded it"
+                    )
+            for row_id in sorted(set(recorded) - seen):
+                report.failures.append(
+                    f"{label} {row_id}: row missing (deleted), though event {recorded[row_id][1]} recorded it"
+                )
+
+
 def _check_texts(store: Store, report: VerifyReport, records: dict[int, _ItemRecord]) -> None:
     """Extracted texts are derived artefacts: each must still be what intake recorded."""
     with store.engine.connect() as connection:
-        rows = connection.execution_options(yield_per=2000).execute(
-            select(ItemText.item_id, ItemText.extractor, ItemText.sha256, ItemText.text)
+        rows = connection.execute(
+            select(
+                ItemText.item_id, ItemText.extractor, ItemText.sha256, ItemText.text
+            ).execution_options(yield_per=2000)
         )
         for item_id, extractor, recorded, text in rows:
             actual = hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -262,8 +310,10 @@ def _check_blobs(
 def verify(store: Store, progress: Callable[[int], None] | None = None) -> VerifyReport:
     """Check the ledger chain and head, every item against the ledger, every blob's bytes."""
     report = VerifyReport()
-    records = _check_chain(store, report)
+    rows: RowRecords = {}
+    records = _check_chain(store, report, rows)
     blobs = _check_items(store, report, records)
     _check_texts(store, report, records)
+    _check_rows(store, report, rows)
     _check_blobs(store, report, blobs, progress)
     return report

@@ -1,0 +1,169 @@
+"""The ledger vouches for every catalogue row, not only for items.
+
+Ratings, source grades, claims, hypotheses and findings decide what an analysis concludes, so an
+edit to any of them must show as plainly as an edit to a blob. Rather than trusting every writer
+to remember, the ledger writer watches its own transaction:
+
+* rows whose id is above the table's largest id when the transaction began are new, and are
+  recorded with their digests;
+* rows an UPDATE or DELETE statement is about to touch are found (same WHERE clause) before it
+  runs, and are recorded again, or as removed, when the transaction ends.
+
+Rows that change outside a ledger transaction are therefore never recorded, and ``verify`` names
+them. Items have their own, richer record (``ledger.state_digest``) and are not watched here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from sqlalchemy import Connection, Delete, Table, Update, event, func, select
+
+from enquiry.store.tables import Base
+
+WATCHED = (
+    "cases",
+    "incidents",
+    "actors",
+    "sources",
+    "item_origins",
+    "item_texts",
+    "claims",
+    "hypotheses",
+    "ratings",
+    "findings",
+    "claim_stances",
+    "embeddings",
+    "media_hashes",
+    "item_findings",
+)
+
+# Extracted text is vouched for by its SHA-256 (checked against the text by verify), so the
+# text itself need not be read back at every commit.
+SKIPPED = {"item_texts": frozenset({"text"})}
+
+LABELS = {
+    "cases": "case",
+    "incidents": "incident",
+    "actors": "actor",
+    "sources": "source",
+    "item_origins": "item origin",
+    "item_texts": "extracted text",
+    "claims": "claim",
+    "hypotheses": "hypothesis",
+    "ratings": "rating",
+    "findings": "finding",
+    "claim_stances": "claim stance",
+    "embeddings": "embedding",
+    "media_hashes": "media hash",
+    "item_findings": "item finding",
+}
+
+
+def watched_tables() -> list[Table]:
+    """The tables whose every row the ledger records."""
+    return [Base.metadata.tables[name] for name in WATCHED]
+
+
+def _columns(table: Table) -> list[Any]:
+    skipped = SKIPPED.get(table.name, frozenset())
+    return [column for column in table.columns if column.name not in skipped]
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, bytes | bytearray | memoryview):
+        return "sha256:" + hashlib.sha256(bytes(value)).hexdigest()
+    return value
+
+
+def row_digest(row: Mapping[str, Any]) -> str:
+    """The digest of one catalogue row (all its columns but the skipped ones)."""
+    from enquiry.store.ledger import canonical
+
+    body = canonical({key: _plain(value) for key, value in row.items()})
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def read_rows(
+    connection: Connection, table: Table, *, above: int | None = None, ids: set[int] | None = None
+) -> Iterator[tuple[int, str]]:
+    """(id, digest) of a table's rows: all, those above an id, or those with given ids."""
+    query = select(*_columns(table)).order_by(table.c.id)
+    if above is not None:
+        query = query.where(table.c.id > above)
+    if ids is not None:
+        query = query.where(table.c.id.in_(sorted(ids)))
+    result = connection.execute(query.execution_options(yield_per=5000))
+    for row in result:
+        mapping = dict(row._mapping)
+        yield int(mapping["id"]), row_digest(mapping)
+
+
+class RowWatcher:
+    """Collects, over one transaction, which watched rows were added, changed or removed."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+        self.tables = {table.name: table for table in watched_tables()}
+        self.start = {
+            name: int(
+                connection.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar() or 0
+            )
+            for name, table in self.tables.items()
+        }
+        self.touched: dict[str, set[int]] = {}
+        self.whole: set[str] = set()
+        event.listen(connection, "before_execute", self._before_execute)
+
+    def _before_execute(
+        self, connection: Connection, clause: Any, multiparams: Any, params: Any, options: Any
+    ) -> None:
+        if not isinstance(clause, Update | Delete):
+            return
+        table = clause.table
+        name = getattr(table, "name", None)
+        if name not in self.tables:
+            return
+        if multiparams or clause.whereclause is None:
+            self.whole.add(name)
+            return
+        found = connection.execute(select(self.tables[name].c.id).where(clause.whereclause))
+        self.touched.setdefault(name, set()).update(int(i) for i in found.scalars())
+
+    def stop(self) -> None:
+        """Stop watching the connection (safe to call more than once)."""
+        if event.contains(self.connection, "before_execute", self._before_execute):
+            event.remove(self.connection, "before_execute", self._before_execute)
+
+    def close(self) -> dict[str, Any]:
+        """Stop watching; return the details for the ledger event that records the changes."""
+        self.stop()
+        rows: dict[str, dict[str, str]] = {}
+        forgot: dict[str, list[int]] = {}
+        for name, table in self.tables.items():
+            if name in self.whole:
+                rows[name] = {str(i): d for i, d in read_rows(self.connection, table)}
+                continue
+            found = {
+                str(i): d for i, d in read_rows(self.connection, table, above=self.start[name])
+            }
+            touched = {i for i in self.touched.get(name, set()) if i <= self.start[name]}
+            if touched:
+                present = dict(read_rows(self.connection, table, ids=touched))
+                found.update({str(i): d for i, d in present.items()})
+                gone = sorted(touched - set(present))
+                if gone:
+                    forgot[name] = gone
+            if found:
+                rows[name] = found
+        details: dict[str, Any] = {}
+        if rows:
+            details["rows"] = rows
+        if forgot:
+            details["forgot"] = forgot
+        if self.whole:
+            # For these tables the listing is complete: a recorded row not in it was removed.
+            details["whole"] = sorted(self.whole)
+        return details
