@@ -57,7 +57,7 @@ def test_distant_hits_count_only_when_several_frames_line_up() -> None:
     assert align(weak[:2], 31) == []
     scattered = [Hit(item=6, query_t=float(q), match_t=float(q * 7), distance=40) for q in range(4)]
     assert align(scattered, 31) == []
-    one_strong = scattered + [Hit(item=6, query_t=9.0, match_t=3.0, distance=20)]
+    one_strong = [*scattered, Hit(item=6, query_t=9.0, match_t=3.0, distance=20)]
     assert align(one_strong, 31)[0].frames == [(9.0, 3.0)]
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from enquiry.enrich.media import pdq
+from enquiry.enrich.media import pdq, samples
 from enquiry.enrich.media.extractor import PdqExtractor, hash_video_file
 from enquiry.enrich.media.frames import sample_frames
 
@@ -110,3 +110,15 @@ def test_decompression_bomb_is_refused_without_decoding(tmp_path: Path) -> None:
     Image.new("1", (20_000, 12_000)).save(bomb)  # 240 Mpixel, a few kB on disk
     result = PdqExtractor().extract(bomb, "image/png")
     assert result.hashes == [] and "decompression bomb" in result.problems[0]
+
+
+def test_phone_video_stored_sideways_is_hashed_as_shown(tmp_path: Path) -> None:
+    frames = samples.scene_frames(samples.photo("coffee"), 3.0, fps=25, size=(320, 240))
+    upright = samples.write_video(tmp_path / "upright.mp4", frames)
+    sideways = samples.write_video(tmp_path / "sideways.mp4",
+                                   [np.ascontiguousarray(np.rot90(f, -1)) for f in frames],
+                                   rotation=90)
+    shown = list(sample_frames(sideways))
+    assert shown[0].rgb.shape[:2] == (240, 320)
+    for a, b in zip(sample_frames(upright), shown, strict=True):
+        assert pdq.distance(pdq.hash_rgb(a.rgb)[0], pdq.hash_rgb(b.rgb)[0]) <= 31

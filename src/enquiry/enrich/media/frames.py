@@ -90,6 +90,11 @@ def sample_frames(
                         frame.to_ndarray(format="rgb24", width=size[0], height=size[1],
                                          interpolation="AREA"),
                         dtype=np.uint8)
+                    turn = round((frame.rotation or 0) / 90) % 4
+                    if turn:
+                        # Phones store portrait video sideways with a display rotation; copies
+                        # re-encoded by platforms are upright. Hash what a viewer sees.
+                        rgb = np.ascontiguousarray(np.rot90(rgb, turn))
                     picker.took(t, keyframe)
                     yield Frame(t=round(t, 3), keyframe=keyframe, rgb=rgb)
         except av.FFmpegError:

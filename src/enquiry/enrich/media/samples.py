@@ -61,9 +61,10 @@ def scene_frames(
 def write_video(
     path: Path, frames: list[NDArray[np.uint8]], fps: int = 25, codec: str = "libx264",
     crf: int = 23, gop: int = 50, transform: Callable[[NDArray[np.uint8]], NDArray[np.uint8]] | None = None,
-    metadata: dict[str, str] | None = None,
+    metadata: dict[str, str] | None = None, rotation: int = 0,
 ) -> Path:
-    """Encode RGB frames to ``path`` (container from its suffix), optionally transforming each."""
+    """Encode RGB frames to ``path`` (container from its suffix), optionally transforming each;
+    ``rotation`` (degrees counter-clockwise) is stored as the display rotation, as phones do."""
     with av.open(str(path), "w") as container:
         if metadata:
             container.metadata.update(metadata)
@@ -73,6 +74,8 @@ def write_video(
         stream.height, stream.width = (first.shape[0] // 2 * 2, first.shape[1] // 2 * 2)
         stream.pix_fmt = "yuv420p"
         stream.gop_size = gop
+        if rotation:
+            stream.set_display_rotation(rotation)
         if codec == "libx264":
             stream.options = {"crf": str(crf), "preset": "veryfast"}
         for pixels in frames:
