@@ -163,3 +163,17 @@ def test_object_content_keeps_its_complement(claim_extractor: ClaimExtractor) ->
     record = _by_content(claim_extractor.extract(text), "the government")
     assert record.attribution.content.text == "the government of the attack"
     assert record.speaker is not None and record.speaker.name == "Syrian National Coalition"
+
+
+def test_quotations_end_with_their_paragraph_and_mix_marks() -> None:
+    text = "\u201cWe start here.\n\n\u201cWe go on,\" he said. \u2018Trump\u2019s man,\u2019 she said."
+    spans = [text[a:b] for a, b in quotations(text)]
+    assert spans == ["\u201cWe start here.", "\u201cWe go on,\"", "\u2018Trump\u2019s man,\u2019"]
+
+
+def test_parenthetical_cue_takes_the_clause_around_it(claim_extractor: ClaimExtractor) -> None:
+    text = "Now, he says, at least seven of the delegates have signed the letter."
+    records = claim_extractor.extract(text)
+    assert records and "seven of the delegates have signed the letter" in (
+        records[0].attribution.content.text
+    )

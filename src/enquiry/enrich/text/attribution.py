@@ -35,6 +35,9 @@ EXTRA_CUES = ("maintain", "lash", "stress", "reiterate", "complain", "allege", "
 _PERSON_PRONOUNS = {"he", "she", "him", "her", "i", "we"}
 _GROUP_PRONOUNS = {"they", "it", "we"}
 _OPENING = {"“": "”", "‘": "’", "«": "»", '"': '"', "'": "'"}
+# Typed text mixes curly and straight marks ("“I fundamentally disagree," he said): a curly
+# opening may be closed by a straight mark and the other way round.
+_CLOSERS = {"”": "”\"", '"': '"”', "’": "’'", "'": "'’", "»": "»"}
 _TRIM = set(",;:-–—") | {"(", ")"}
 # Where a speaker hides when the learnt paths of a rare cue find none: the subject of the verb
 # the cue hangs from ("Rubio sought to emphasize"), of the first of two joined verbs, or the
@@ -159,10 +162,12 @@ def blank_datelines(text: str) -> str:
 
 
 def quotations(text: str) -> list[tuple[int, int]]:
-    """Quotations as (start, end) including their marks; unmatched marks are ignored.
+    """Quotations as (start, end) including their marks.
 
-    A straight apostrophe counts as a quotation mark only at a word boundary, so that "UK's"
-    opens nothing.
+    A quotation never runs past its paragraph: news style opens each paragraph of a long quote
+    anew and closes only the last, so an unclosed quotation ends where its paragraph does, or
+    where the next one opens. A straight apostrophe counts as a quotation mark only at a word
+    boundary ("UK's" opens nothing), and an unclosed single quote is taken for an apostrophe.
     """
     found: list[tuple[int, int]] = []
     position = 0
@@ -174,18 +179,29 @@ def quotations(text: str) -> list[tuple[int, int]]:
             position += 1
             continue
         end = position + 1
+        stop = None
+        closed = False
         while end < length:
-            if text[end] == closing and (closing not in "'\"" or _can_close(text, end)):
+            current = text[end]
+            if current == "\n" and text[end + 1 : end + 2] == "\n":
+                stop = end
                 break
-            if closing == "'" and text[end] in "\n" and text[end - 1] == "\n":
-                end = length
+            if current in _CLOSERS[closing] and (current in "”»" or _can_close(text, end)):
+                stop, closed = end + 1, True
+                break
+            if current == char and char != closing and _can_open(text, end):
+                stop = end
                 break
             end += 1
-        if end >= length:
+        if stop is None:
+            stop = length
+        if not closed and closing in "'’":
             position += 1
             continue
-        found.append((position, end + 1))
-        position = end + 1
+        while stop > position + 1 and text[stop - 1].isspace():
+            stop -= 1
+        found.append((position, stop))
+        position = max(stop, position + 1)
     return found
 
 
@@ -302,6 +318,10 @@ class AttributionExtractor:
                     break
             if content is not None:
                 break
+        if content is None and cue.dep_ == "parataxis":
+            # "Now, he says, seven delegates have signed": the cue is a parenthesis in its
+            # content; the content is the clause around it.
+            content = self._content(cue, cue.head, "^parataxis", source_tokens)
         if content is None:
             content = _misparsed_clause(cue, source_tokens, self)
         if content is None:
