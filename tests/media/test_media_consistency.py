@@ -98,3 +98,16 @@ def test_check_command_records_findings_with_inputs(backend: str, home: Path, tm
     assert place.inputs["claimed_place"] == [35.4375, 36.6444] and place.enricher == "media.consistency"
     assert len(events) == 3
     assert runner.invoke(main, ["--home", str(home), "verify"]).exit_code == 0
+
+
+def test_captured_at_and_location_fields_are_checked_too() -> None:
+    meta = {"photo": {"taken_at": "2017-04-04T06:40:00", "offset": "+03:00", "make": "x", "model": "y",
+                      "gps": {"lat": 35.4375, "lon": 36.6444}}}
+    fields = {"captured_at": "2016-04-04T06:40:00+03:00", "location": "36.2,37.15"}
+    found = {i.type: i for i in check_metadata(fields, meta, "image/jpeg", NOW)}
+    assert found["time_mismatch"].inputs["claim_field"] == "captured_at"
+    assert "captured_at field" in found["time_mismatch"].message
+    assert found["place_mismatch"].inputs["claim_field"] == "location"
+    # the field that supplied the capture time is not compared with itself
+    assert check_metadata({"captured_at": "2016-04-04T06:40:00Z", "claimed_at": "2016-04-04T06:50:00Z"},
+                          {}, "image/jpeg", NOW) == []

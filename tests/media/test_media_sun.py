@@ -33,6 +33,7 @@ def test_positions_agree_with_pvlib_spa_to_a_tenth_of_a_degree() -> None:
         ours = sun.position(lat, lon, when)
         assert abs(ours.elevation - reference_elevation) <= 0.1
         assert sun.angle_between(ours.azimuth, float(spa["azimuth"].iloc[0])) <= 0.1
+        assert abs(ours.elevation_geometric - float(spa["elevation"].iloc[0])) <= 0.1
         checked += 1
 
 

@@ -105,27 +105,35 @@ def _human(delta: timedelta) -> str:
 
 def check_time(meta: dict[str, Any], fields: dict[str, Any],
                tolerance: timedelta = TIME_TOLERANCE) -> list[Issue]:
-    """The capture time the file states against the claimed time (``claimed_at``)."""
+    """The capture time the file states against the claimed time (``claimed_at``) and against
+    a ``captured_at`` field when the file's own time came from elsewhere."""
     captured = capture_time(meta, fields)
-    claimed = _parse(fields.get("claimed_at"))
-    if captured is None or claimed is None:
+    if captured is None:
         return []
     when, raw, basis = captured
-    low, high = _difference_bounds(when, claimed)
-    inputs = {"capture_time": raw, "capture_basis": basis, "claimed_at": fields.get("claimed_at"),
-              "difference_hours": [round(low.total_seconds() / 3600, 3),
-                                   round(high.total_seconds() / 3600, 3)],
-              "tolerance_hours": tolerance.total_seconds() / 3600,
-              "zone_known": when.tzinfo is not None and claimed.tzinfo is not None}
-    if low <= tolerance and high >= -tolerance:
-        return []
-    gap = low if low > tolerance else high
-    direction = "after" if gap > timedelta(0) else "before"
-    severity = "high" if abs(gap) > timedelta(days=1) else "medium"
-    note = "" if inputs["zone_known"] else " even allowing for any time zone"
-    return [Issue("time_mismatch", severity,
-                  f"{basis} says {raw}: at least {_human(gap)} {direction} the claimed time "
-                  f"{fields.get('claimed_at')}{note}", inputs)]
+    issues = []
+    for name in ("claimed_at", "captured_at"):
+        claimed = _parse(fields.get(name))
+        if claimed is None or basis == f"{name} field":
+            continue
+        low, high = _difference_bounds(when, claimed)
+        inputs = {"capture_time": raw, "capture_basis": basis, "claim_field": name,
+                  name: fields.get(name),
+                  "difference_hours": [round(low.total_seconds() / 3600, 3),
+                                       round(high.total_seconds() / 3600, 3)],
+                  "tolerance_hours": tolerance.total_seconds() / 3600,
+                  "zone_known": when.tzinfo is not None and claimed.tzinfo is not None}
+        if low <= tolerance and high >= -tolerance:
+            continue
+        gap = low if low > tolerance else high
+        direction = "after" if gap > timedelta(0) else "before"
+        severity = "high" if abs(gap) > timedelta(days=1) else "medium"
+        note = "" if inputs["zone_known"] else " even allowing for any time zone"
+        what = "the claimed time" if name == "claimed_at" else "the captured_at field"
+        issues.append(Issue("time_mismatch", severity,
+                            f"{basis} says {raw}: at least {_human(gap)} {direction} {what} "
+                            f"{fields.get(name)}{note}", inputs))
+    return issues
 
 
 def _point(value: Any) -> tuple[float, float] | None:
@@ -166,9 +174,11 @@ def recorded_place(meta: dict[str, Any]) -> tuple[tuple[float, float], str] | No
 
 def check_place(meta: dict[str, Any], fields: dict[str, Any],
                 tolerance_km: float = PLACE_TOLERANCE_KM) -> list[Issue]:
-    """The recorded position against the claimed place (``claimed_place``), in km."""
+    """The recorded position against the claimed place (``claimed_place``, else the item's
+    ``location`` field), in km."""
     found = recorded_place(meta)
-    claimed = _point(fields.get("claimed_place"))
+    field_name = "claimed_place" if fields.get("claimed_place") else "location"
+    claimed = _point(fields.get(field_name))
     if found is None or claimed is None:
         return []
     point, basis = found
@@ -178,9 +188,11 @@ def check_place(meta: dict[str, Any], fields: dict[str, Any],
     if km <= tolerance_km:
         return []
     return [Issue("place_mismatch", "high" if km > FAR_KM else "medium",
-                  f"{basis} puts it at {point[0]:.5f},{point[1]:.5f}, {km:.1f} km from the claimed "
-                  f"place {claimed[0]:.5f},{claimed[1]:.5f}",
-                  {"recorded": list(point), "basis": basis, "claimed_place": list(claimed),
+                  f"{basis} puts it at {point[0]:.5f},{point[1]:.5f}, {km:.1f} km from the "
+                  f"{'claimed place' if field_name == 'claimed_place' else 'location field'} "
+                  f"{claimed[0]:.5f},{claimed[1]:.5f}",
+                  {"recorded": list(point), "basis": basis, "claim_field": field_name,
+                   field_name: list(claimed),
                    "distance_km": round(km, 3), "tolerance_km": tolerance_km})]
 
 

@@ -26,11 +26,13 @@ STEP = timedelta(minutes=1)
 @dataclass(frozen=True)
 class SunPosition:
     """The sun seen from a place at a time, in degrees: azimuth clockwise from true north,
-    elevation above the horizon (apparent, with refraction) and the bearing of shadows."""
+    elevation above the horizon (apparent, with refraction), the bearing of shadows, and the
+    geometric elevation (without refraction, as some published tables give it)."""
 
     azimuth: float
     elevation: float
     shadow_bearing: float | None
+    elevation_geometric: float
 
 
 def _check_place(lat: float, lon: float) -> None:
@@ -47,7 +49,8 @@ def position(lat: float, lon: float, when: datetime) -> SunPosition:
     az = azimuth(observer, moment)
     el = elevation(observer, moment, with_refraction=True)
     return SunPosition(azimuth=round(az, 3), elevation=round(el, 3),
-                       shadow_bearing=round((az + 180.0) % 360.0, 3) if el > 0 else None)
+                       shadow_bearing=round((az + 180.0) % 360.0, 3) if el > 0 else None,
+                       elevation_geometric=round(elevation(observer, moment, with_refraction=False), 3))
 
 
 def angle_between(a: float, b: float) -> float:
