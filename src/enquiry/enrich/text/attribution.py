@@ -102,6 +102,23 @@ def load_cues() -> dict[str, Any]:
     return data
 
 
+def text_of(doc: Doc) -> str:
+    """The document's text, built once: spaCy rebuilds ``doc.text`` from every token on each
+    access, which made extraction slower than parsing."""
+    cached = doc.user_data.get("enquiry_text")
+    if cached is None:
+        cached = doc.user_data["enquiry_text"] = doc.text
+    return str(cached)
+
+
+def ents_of(doc: Doc) -> tuple[Any, ...]:
+    """The document's entities, listed once (spaCy builds them anew on every access)."""
+    cached = doc.user_data.get("enquiry_ents")
+    if cached is None:
+        cached = doc.user_data["enquiry_ents"] = tuple(doc.ents)
+    return tuple(cached)
+
+
 @Language.component("enquiry_line_breaks")
 def line_breaks(doc: Doc) -> Doc:
     """Start a sentence after a blank line, and after a line break that follows a heading (a
@@ -112,7 +129,7 @@ def line_breaks(doc: Doc) -> Doc:
         if not (token.is_space and "\n" in token.text):
             continue
         previous = doc[token.i - 1] if token.i else None
-        line = doc.text[line_start : token.idx]
+        line = text_of(doc)[line_start : token.idx]
         line_start = token.idx + len(token.text)
         ends = previous is not None and previous.text[-1:] in ".!?:\"”'’"
         if token.text.count("\n") > 1 or ends or len(line.strip()) < 60:
@@ -241,7 +258,7 @@ def _trim(tokens: list[Token]) -> list[Token]:
 
 
 def _span(doc: Doc, start: int, end: int) -> Span:
-    text = doc.text
+    text = text_of(doc)
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
@@ -281,7 +298,7 @@ class AttributionExtractor:
 
     def from_doc(self, doc: Doc) -> list[Attribution]:
         """The attributions of an already parsed document."""
-        quotes = quotations(doc.text)
+        quotes = quotations(text_of(doc))
         found: list[Attribution] = []
         for token in doc:
             entry = self.cues.get(key_of(token))
@@ -369,7 +386,7 @@ def _colon_lines(doc: Doc) -> list[Attribution]:
     "Wait, it gets better:" or "9:30 a.m.:" are not taken for speakers.
     """
     found = []
-    for match in _COLON_LINE.finditer(doc.text):
+    for match in _COLON_LINE.finditer(text_of(doc)):
         start, end = match.span("source")
         words = match.group("source").split()
         if len(words) > 5 or not words[0][:1].isupper():
@@ -411,7 +428,7 @@ def _continue_quotations(doc: Doc, found: list[Attribution], quotes: list[tuple[
     Taken only when nothing but a few words (a day, "on Tuesday") stands between the speaker
     and the next quotation, no other cue is in that gap, and no other attribution claims it.
     """
-    text = doc.text
+    text = text_of(doc)
     for attribution in found:
         content = attribution.content
         if content.text[:1] not in _OPENING or content.end > attribution.cue.start:
@@ -501,12 +518,12 @@ def _cue_span(cue: Token) -> Span:
 def _colon_quote(doc: Doc, cue: Token, quotes: list[tuple[int, int]]) -> Span | None:
     """``X told reporters: "..."`` where the parser split the quotation off the cue."""
     end = max(token.idx + len(token.text) for token in cue.subtree)
-    tail = doc.text[end : end + 4]
+    tail = text_of(doc)[end : end + 4]
     colon = tail.find(":")
-    if colon < 0 and doc.text[max(0, end - 1) : end] != ":":
+    if colon < 0 and text_of(doc)[max(0, end - 1) : end] != ":":
         return None
     after = end + (colon + 1 if colon >= 0 else 0)
-    text = doc.text
+    text = text_of(doc)
     while after < len(text) and text[after].isspace():
         after += 1
     for start, stop in quotes:
@@ -523,7 +540,7 @@ def _adjacent_quote(
     around = [cue, *source_tokens]
     first = min(token.idx for token in around)
     last = max(token.idx + len(token.text) for token in around)
-    text = doc.text
+    text = text_of(doc)
     for start, stop in quotes:
         if stop <= first and not text[stop:first].strip(" ,\n\t"):
             return _span(doc, start, stop)
@@ -571,7 +588,7 @@ def _text_of(tokens: list[Token]) -> str:
     if not tokens:
         return ""
     doc = tokens[0].doc
-    return _strip_possessive(doc.text[tokens[0].idx : tokens[-1].idx + len(tokens[-1].text)])
+    return _strip_possessive(text_of(doc)[tokens[0].idx : tokens[-1].idx + len(tokens[-1].text)])
 
 
 def _core(tokens: list[Token]) -> tuple[Token, list[Token]]:
@@ -606,9 +623,9 @@ def _titled_name(core: list[Token], head: Token) -> tuple[str, str] | None:
     if not named or (len(named) == len(run) == 1):
         return None
     doc = head.doc
-    name = doc.text[named[0].idx : named[-1].idx + len(named[-1].text)]
+    name = text_of(doc)[named[0].idx : named[-1].idx + len(named[-1].text)]
     before = [token for token in core if token.i < named[0].i and token.dep_ not in ("det",)]
-    title = doc.text[before[0].idx : before[-1].idx + len(before[-1].text)] if before else ""
+    title = text_of(doc)[before[0].idx : before[-1].idx + len(before[-1].text)] if before else ""
     return _strip_possessive(name), title.strip()
 
 
@@ -624,7 +641,7 @@ def describe(tokens: list[Token]) -> Speaker:
         return Speaker(name=tokens[0].text, type="pronoun")
     head, core = _core(tokens)
     core_ids = {token.i for token in core}
-    entities = [ent for ent in doc.ents if ent.start >= first and ent.end <= last]
+    entities = [ent for ent in ents_of(doc) if ent.start >= first and ent.end <= last]
     people = [ent for ent in entities if ent.label_ == "PERSON" or _person_shaped(ent)]
     people.sort(key=lambda ent: (ent.root.i not in core_ids, ent.start))
     others = [ent for ent in entities if ent.label_ in _NAMED - {"PERSON"} and ent not in people]
@@ -735,7 +752,7 @@ def _subject_mentions(doc: Doc) -> list[tuple[int, Speaker]]:
     """Named people, states and organisations that are subjects of a clause: the candidates a
     later "she" or "it" most likely refers to even when they were not quoted."""
     mentions = []
-    for ent in doc.ents:
+    for ent in ents_of(doc):
         if ent.label_ not in _NAMED or ent.root.dep_ not in ("nsubj", "nsubjpass"):
             continue
         tokens = _source_tokens(ent.root)
