@@ -275,3 +275,92 @@ def test_protected_content_needs_reveal_to_copy(run: Run, tmp_path: Path) -> Non
     run("item", "copy", "1", "-o", str(tmp_path / "out.txt"), "--reveal")
     actions = [e["action"] for e in json.loads(run("log", "--json", "--item", "1").stdout)]
     assert actions == ["received", "revealed", "copied"]
+
+
+def test_asking_for_a_kind_or_fields_on_known_bytes_is_not_silently_dropped(
+    run: Run, tmp_path: Path
+) -> None:
+    (tmp_path / "w.txt").write_text("interview transcript\n", encoding="utf-8")
+    run("add", str(tmp_path / "w.txt"), "--case", "ks")
+    again = run(
+        "add",
+        str(tmp_path / "w.txt"),
+        "--case",
+        "ks",
+        "--kind",
+        "testimony",
+        "--field",
+        "witness_pseudonym=W-9",
+        expect=1,
+    )
+    assert "already in the case as item 1 (document)" in again.stderr
+    assert "enquiry item update 1" in again.stderr
+    run(
+        "item",
+        "update",
+        "1",
+        "--kind",
+        "testimony",
+        "--field",
+        "witness_pseudonym=W-9",
+        "--field",
+        "witness_name=Jane Roe",
+    )
+    item = show(run, 1)
+    assert item["kind"] == "testimony" and item["protected"] is True
+    assert "Jane Roe" not in json.dumps(item)
+    assert _custody(run, "--item", "1")[-1]["details"]["fields_changed"] == [
+        "witness_name",
+        "witness_pseudonym",
+    ]
+    assert "Jane Roe" not in run("log", "--json").stdout
+    run("verify")
+
+
+def test_what_is_made_from_a_protected_item_is_protected(run: Run, tmp_path: Path) -> None:
+    (tmp_path / "w.mp4.txt").write_text("video interview\n", encoding="utf-8")
+    run(
+        "add",
+        str(tmp_path / "w.mp4.txt"),
+        "--case",
+        "ks",
+        "--kind",
+        "testimony",
+        "--field",
+        "witness_pseudonym=W-3",
+    )
+    (tmp_path / "Jane-Roe-transcript.txt").write_text("transcript\n", encoding="utf-8")
+    run("derive", "1", str(tmp_path / "Jane-Roe-transcript.txt"), "--how", "transcribed")
+    derived = show(run, 2)
+    assert derived["protected"] is True and derived["name"].startswith("[withheld")
+    refused = run("item", "show", "2", "--text", expect=1)
+    assert "protected" in refused.stderr
+    assert "Jane-Roe" not in run("log").stdout
+    assert "Jane-Roe" in run("log", "--reveal").stdout
+    again = run(
+        "derive", "1", str(tmp_path / "Jane-Roe-transcript.txt"), "--how", "again", expect=1
+    )
+    assert "already item 2, derived from item 1; nothing recorded" in again.stderr
+    run("verify")
+
+
+def test_wrong_requests_store_nothing_and_exit_2(run: Run, tmp_path: Path, home: Path) -> None:
+    photo = samples.jpeg_with_exif(tmp_path / "p.jpg")
+    bad_field = run("add", str(photo), "--case", "ks", "--field", "location=abc", expect=2)
+    assert "field 'location': 'abc'" in bad_field.stderr
+    missing = run("add", str(photo), "--case", "ks", "--kind", "environmental_sample", expect=2)
+    assert (
+        "field 'sample_id': a value is required for kind 'environmental_sample'" in missing.stderr
+    )
+    assert "--case must name a case" in run("add", str(photo), "--case", " ", expect=2).stderr
+    nothing = run("add", str(tmp_path / "nowhere"), "--case", "ghost", expect=1)
+    assert "does not exist" in nothing.stderr
+    assert "ghost" not in run("case", "list").stdout
+    assert "--as must name" in run("--as", "", "case", "list", expect=2).stderr
+
+
+def test_add_json_is_valid_json_on_stdout(run: Run, folder: Path) -> None:
+    result = run("add", str(folder), "--case", "ks", "--json")
+    rows = json.loads(result.stdout)
+    assert {r["status"] for r in rows} == {"stored"} and len(rows) == 5
+    assert "5 stored" in result.stderr

@@ -108,3 +108,26 @@ def test_two_intakes_at_once_share_one_unbroken_chain(tmp_path: Path, backend: s
     assert [e["seq"] for e in log] == list(range(1, len(log) + 1))
     assert sum(1 for e in log if e["action"] == "received") == 1600
     assert sum(1 for e in log if e["action"] == "created") == 1
+
+
+@pytest.mark.slow
+def test_the_same_files_added_twice_at_once_are_stored_once(tmp_path: Path, backend: str) -> None:
+    home = tmp_path / "home"
+    folder = _many_files(tmp_path / "a", 1500)
+    runs = [
+        subprocess.Popen(
+            [*ENQUIRY, "--home", str(home), "add", str(folder), "--case", "ks", "-j", "1"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    for process in runs:
+        _out, err = process.communicate(timeout=300)
+        assert process.returncode == 0, err
+    assert _run(home, "verify").returncode == 0
+    log = json.loads(_run(home, "log", "--json").stdout)
+    received = [e for e in log if e["action"] == "received"]
+    assert len(received) == 1500
+    assert len({e["item"] for e in received}) == 1500

@@ -43,7 +43,7 @@ class App:
             try:
                 self._store = open_store(self.home, self.actor, create=create)
             except FileNotFoundError as exc:
-                raise click.ClickException(str(exc)) from exc
+                fail(str(exc))
         return self._store
 
 
@@ -71,7 +71,9 @@ __all__ = ["App", "fail", "find_item", "main", "pass_app", "safe"]
 @click.pass_context
 def main(ctx: click.Context, home: Path | None, actor: str | None) -> None:
     """enquiry: preserve evidence, record custody, weigh hypotheses, publish verifiable findings."""
-    ctx.obj = App(home=resolve_home(home), actor=actor or default_actor())
+    if actor is not None and not actor.strip():
+        fail("--as must name who is acting", 2)
+    ctx.obj = App(home=resolve_home(home), actor=actor.strip() if actor else default_actor())
 
 
 def find_item(session: Session, ref: str) -> Item:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import sys
@@ -9,13 +10,14 @@ from pathlib import Path
 from typing import Any
 
 import click
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from enquiry.cli import App, fail, find_item, pass_app, safe
 from enquiry.enrich import default_extractors
 from enquiry.intake.pipeline import IntakeError, IntakeOptions, IntakeReport, add_paths
 from enquiry.model.kinds import KindError, all_kinds, get_kind
-from enquiry.store.ledger import read_head_file
+from enquiry.model.types import FieldError
+from enquiry.store.ledger import item_row, read_head_file, state_digest
 from enquiry.store.tables import Case, CustodyEvent, Item, ItemOrigin, ItemText, Source
 from enquiry.store.verify import verify
 
@@ -110,9 +112,12 @@ def add(
             err=True,
         )
         sys.exit(130)
+    summary = f"case '{case_name}': {report.summary()}"
     if as_json:
         click.echo(json.dumps([r.__dict__ for r in report.results], indent=2))
-    click.echo(f"case '{case_name}': {report.summary()}")
+        click.echo(summary, err=True)
+    else:
+        click.echo(summary)
     sys.exit(1 if report.failed else 0)
 
 
@@ -126,7 +131,7 @@ def case() -> None:
 @pass_app
 def case_list(app: App, as_json: bool) -> None:
     """List the cases with their item counts."""
-    store = app.store()
+    store = app.store(create=False)
     with store.session() as session:
         rows = session.execute(
             select(Case.name, Case.created_at, func.count(Item.id))
@@ -170,10 +175,16 @@ def item() -> None:
 @click.option("--reveal", is_flag=True, help="Show protected identities (recorded in the ledger).")
 @pass_app
 def item_show(app: App, ref: str, as_json: bool, with_text: bool, reveal: bool) -> None:
-    """Show one item: hashes, kind, fields, metadata, provenance and custody."""
-    store = app.store()
+    """Show one item: hashes, kind, fields, metadata, provenance and custody.
+
+    A protected item's identifying fields and its text are shown only with --reveal, which the
+    ledger records.
+    """
+    store = app.store(create=False)
     with store.session() as session:
         found = find_item(session, ref)
+        if with_text and found.protected and not reveal:
+            fail(f"item {found.id}: protected (its text may identify a witness); add --reveal")
         fields, withheld = _redacted_fields(found, reveal)
         case_name = session.get(Case, found.case_id).name  # type: ignore[union-attr]
         source = session.get(Source, found.source_id).name if found.source_id else None  # type: ignore[union-attr]
@@ -188,26 +199,28 @@ def item_show(app: App, ref: str, as_json: bool, with_text: bool, reveal: bool) 
         texts = session.execute(
             select(ItemText.extractor, ItemText.text).where(ItemText.item_id == found.id)
         ).all()
-    if reveal and withheld:
+    shown_text = with_text and found.protected
+    if reveal and found.protected:
         with store.writing() as (_connection, writer):
-            writer.append(
-                "revealed", case_id=found.case_id, item_id=found.id, details={"fields": withheld}
-            )
-    data = {
+            details: dict[str, Any] = {"fields": withheld}
+            if shown_text:
+                details["text"] = True
+            writer.append("revealed", case_id=found.case_id, item_id=found.id, details=details)
+    data: dict[str, Any] = {
         "id": found.id,
         "case": case_name,
         "kind": found.kind,
         "sha256": found.sha256,
         "size": found.size,
         "media_type": found.media_type,
-        "name": found.original_name,
+        "name": found.original_name if (reveal or not found.protected) else WITHHELD,
         "fields": fields,
         "metadata": found.meta,
         "source": source,
         "protected": found.protected,
         "derived_from": found.derived_from,
         "transformation": found.transformation,
-        "origins": list(origins),
+        "origins": list(origins) if (reveal or not found.protected) else [WITHHELD] * len(origins),
         "custody": [{"seq": s, "at": a, "actor": w, "action": x} for s, a, w, x in events],
     }
     if with_text:
@@ -215,20 +228,82 @@ def item_show(app: App, ref: str, as_json: bool, with_text: bool, reveal: bool) 
     if as_json:
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
-    click.echo(f"item {found.id}  {found.kind}  {safe(found.original_name)}")
-    for key in ("case", "sha256", "size", "media_type", "source", "protected", "derived_from"):
-        click.echo(f"  {key:<13}{data[key]}")
-    for key, value in fields.items():
-        click.echo(f"  {key:<13}{value}")
+    click.echo(f"item {found.id}  {found.kind}  {safe(data['name'])}")
+    rows = [
+        (key, data[key])
+        for key in ("case", "sha256", "size", "media_type", "source", "protected", "derived_from")
+    ]
+    rows += list(fields.items())
+    width = max(len(key) for key, _ in rows) + 2
+    for key, value in rows:
+        click.echo(f"  {key:<{width}}{safe(str(value))}")
     for name, values in found.meta.items():
         click.echo(f"  [{name}] " + json.dumps(values, ensure_ascii=False)[:300])
-    for path in origins:
-        click.echo(f"  from         {safe(path)}")
+    for path in data["origins"]:
+        click.echo(f"  {'from':<{width}}{safe(path)}")
     for seq, at, actor, action in events:
         click.echo(f"  #{seq:<6} {at}  {action:<10} by {actor}")
     if with_text:
         for extractor, text in texts:
             click.echo(f"--- {extractor} ---\n{text}")
+
+
+@item.command("update")
+@click.argument("ref")
+@click.option("--kind", default=None, help="Change the kind (fields are checked against it).")
+@click.option("--field", "field_pairs", multiple=True, metavar="KEY=VALUE")
+@click.option("--protect/--unprotect", default=None, help="Protect the witness's identity, or not.")
+@pass_app
+def item_update(
+    app: App, ref: str, kind: str | None, field_pairs: tuple[str, ...], protect: bool | None
+) -> None:
+    """Change an item's kind, fields or protection; the bytes never change.
+
+    The ledger records the new state (and which fields changed, never their values, which may
+    identify a witness); `verify` compares the row with it from then on.
+    """
+    store = app.store(create=False)
+    with store.session() as session:
+        found = find_item(session, ref)
+    try:
+        target = get_kind(kind or found.kind)
+        fields = target.validate({**found.fields, **_field_pairs(field_pairs)})
+    except (KindError, FieldError) as exc:
+        fail(str(exc), 2)
+    protected = found.protected or target.is_protected(fields)
+    if "protected" in fields:
+        protected = bool(fields["protected"])
+    if protect is not None:
+        protected = protect
+    changed = sorted(
+        k for k in set(fields) | set(found.fields) if fields.get(k) != found.fields.get(k)
+    )
+    if target.name == found.kind and not changed and protected == found.protected:
+        click.echo(f"item {found.id}: nothing to change")
+        return
+    row = item_row(found)
+    row.update(kind=target.name, fields=fields, protected=protected)
+    with store.writing() as (connection, writer):
+        connection.execute(
+            update(Item)
+            .where(Item.id == found.id)
+            .values(kind=target.name, fields=fields, protected=protected)
+        )
+        writer.append(
+            "updated",
+            case_id=found.case_id,
+            item_id=found.id,
+            details={
+                "kind": target.name,
+                "fields_changed": changed,
+                "protected": protected,
+                "state": state_digest(row),
+            },
+        )
+    click.echo(
+        f"item {found.id} updated: kind {target.name}, protected {protected}"
+        + (f", fields {', '.join(changed)}" if changed else "")
+    )
 
 
 @item.command("copy")
@@ -245,7 +320,7 @@ def item_copy(app: App, ref: str, output: Path, force: bool, reveal: bool) -> No
     The copy is an ordinary writable file: edit it, translate it, crop it, then register what
     you made with `enquiry derive`. The ledger records who copied what, and where to.
     """
-    store = app.store()
+    store = app.store(create=False)
     with store.session() as session:
         found = find_item(session, ref)
     if found.sha256 is None:
@@ -274,6 +349,17 @@ def item_copy(app: App, ref: str, output: Path, force: bool, reveal: bool) -> No
     click.echo(f"item {found.id} copied to {safe(str(output))} ({found.size} bytes)")
 
 
+def _sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as handle:
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
+    except OSError as exc:
+        fail(f"{safe(str(path))}: cannot be read ({exc.strerror})")
+    return digest.hexdigest()
+
+
 @click.command("derive")
 @click.argument("ref")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
@@ -300,10 +386,17 @@ def derive(
     The derivative is an item of its own, with `derived_from` and the transformation recorded,
     received with a `derived` ledger event; the original is never touched.
     """
-    store = app.store()
+    store = app.store(create=False)
+    digest = _sha256_of(path)
     with store.session() as session:
         found = find_item(session, ref)
         case_name = session.get(Case, found.case_id).name  # type: ignore[union-attr]
+        known = session.scalars(
+            select(Item).where(Item.case_id == found.case_id, Item.sha256 == digest).limit(1)
+        ).first()
+    if known is not None:
+        origin = f", derived from item {known.derived_from}" if known.derived_from else ""
+        fail(f"{safe(str(path))}: already item {known.id}{origin}; nothing recorded")
     transformation = {"how": how, **({"tool": tool} if tool else {})}
     options = IntakeOptions(
         case=case_name,
@@ -313,6 +406,8 @@ def derive(
         transformation=transformation,
         progress=False,
         jobs=1,
+        # What is made from a protected item (a transcript, a still) can identify the same witness.
+        protected=True if found.protected else None,
     )
     try:
         report = add_paths(store, [path], options, default_extractors())
@@ -328,6 +423,17 @@ def derive(
     sys.exit(1 if report.failed else 0)
 
 
+WITHHELD = "[withheld: protected item]"
+NAMING_DETAILS = ("name", "path", "to")
+
+
+def _shown(details: dict[str, Any], protected: bool) -> dict[str, Any]:
+    """Event details as shown: a protected item's file names and paths can name the witness."""
+    if not protected:
+        return details
+    return {k: (WITHHELD if k in NAMING_DETAILS else v) for k, v in details.items()}
+
+
 @click.command("log")
 @click.option("--item", "item_ref", default=None, help="Only this item's events.")
 @click.option("--case", "case_name", default=None, help="Only this case's events.")
@@ -335,6 +441,7 @@ def derive(
 @click.option(
     "--head", "head_only", is_flag=True, help="Print only the head (to publish elsewhere)."
 )
+@click.option("--reveal", is_flag=True, help="Show protected items' names and paths (recorded).")
 @click.option("--json", "as_json", is_flag=True)
 @pass_app
 def log(
@@ -343,10 +450,14 @@ def log(
     case_name: str | None,
     limit: int,
     head_only: bool,
+    reveal: bool,
     as_json: bool,
 ) -> None:
-    """The custody and audit log, oldest first."""
-    store = app.store()
+    """The custody and audit log, oldest first.
+
+    The names and paths under which protected items arrived are withheld unless --reveal.
+    """
+    store = app.store(create=False)
     if head_only:
         head = read_head_file(store.home)
         click.echo(f"{head.seq} {head.hash}" if head else "0 (empty ledger)")
@@ -363,6 +474,13 @@ def log(
         if limit:
             query = query.order_by(CustodyEvent.seq.desc()).limit(limit)
         events = sorted(session.scalars(query).all(), key=lambda e: e.seq)
+        protected = set(session.scalars(select(Item.id).where(Item.protected.is_(True))).all())
+    hidden = {e.item_id for e in events if e.item_id in protected}
+    if reveal and hidden:
+        with store.writing() as (_connection, writer):
+            for item_id in sorted(i for i in hidden if i is not None):
+                writer.append("revealed", item_id=item_id, details={"log": True})
+        hidden = set()
     if as_json:
         rows = [
             {
@@ -372,7 +490,7 @@ def log(
                 "action": e.action,
                 "case": e.case_id,
                 "item": e.item_id,
-                "details": json.loads(e.details),
+                "details": _shown(json.loads(e.details), e.item_id in hidden),
                 "prev_hash": e.prev_hash,
                 "hash": e.hash,
             }
@@ -382,8 +500,11 @@ def log(
         return
     for e in events:
         target = f"item {e.item_id}" if e.item_id is not None else f"case {e.case_id}"
+        details = json.dumps(
+            _shown(json.loads(e.details), e.item_id in hidden), ensure_ascii=False, sort_keys=True
+        )
         click.echo(
-            f"#{e.seq:<6} {e.at}  {e.action:<10} {target:<11} by {e.actor}  {e.hash[:12]}  {safe(e.details)[:120]}"
+            f"#{e.seq:<6} {e.at}  {e.action:<10} {target:<11} by {e.actor}  {e.hash[:12]}  {safe(details)[:120]}"
         )
 
 

@@ -61,6 +61,7 @@ class IntakeOptions:
     derived_from: int | None = None
     transformation: Mapping[str, Any] | None = None
     key: str | None = None
+    protected: bool | None = None
 
 
 @dataclass
@@ -334,16 +335,72 @@ class _CaseWriter:
         return int(new_id[0])
 
     def write(self, batch: list[Prepared], results: list[FileResult]) -> None:
+        if self.case_id is None and all(p.rejected for p in batch):
+            # Nothing to keep: no case is created, and the ledger records nothing.
+            results.extend(
+                FileResult(p.path, "rejected", kind=p.kind or None, problems=list(p.problems))
+                for p in batch
+            )
+            return
         with self.store.writing() as (connection, writer):
             if self.case_id is None:
                 self.case_id = self.store.ensure_case(connection, writer, self.options.case)
             if self.source_id is None:
                 self.source_id = self._ensure_source(connection, writer)
+            self._refresh(connection, batch)
             self._write(connection, writer, batch, results)
+
+    def _refresh(self, connection: Connection, batch: list[Prepared]) -> None:
+        """Learn what another intake into the same case committed since :meth:`load`.
+
+        Runs under the ledger's lock, so two intakes of the same files at once still store
+        each content once and record each path once.
+        """
+        shas = {p.sha256 for p in batch if p.sha256 and not p.rejected} - set(self.by_sha)
+        if shas:
+            rows = connection.execute(
+                select(Item.id, Item.sha256)
+                .where(
+                    Item.case_id == self.case_id,
+                    Item.derived_from.is_(None),
+                    Item.sha256.in_(sorted(shas)),
+                )
+                .order_by(Item.id)
+            )
+            for item_id, sha in rows:
+                self.by_sha.setdefault(str(sha), int(item_id))
+        paths = {p.origin for p in batch if not p.rejected} - set(self.paths)
+        if paths:
+            origins = connection.execute(
+                select(
+                    ItemOrigin.path, ItemOrigin.size, ItemOrigin.mtime_ns, ItemOrigin.item_id
+                ).where(ItemOrigin.case_id == self.case_id, ItemOrigin.path.in_(sorted(paths)))
+            )
+            for path, size, mtime, item in origins:
+                self.paths[str(path)] = (int(size), int(mtime), int(item))
+
+    def _not_applied(self, connection: Connection, item_id: int) -> str | None:
+        """Why a --kind or --field given for bytes already in the case was not applied."""
+        options = self.options
+        if not (options.kind or options.fields):
+            return None
+        row = connection.execute(select(Item.kind, Item.fields).where(Item.id == item_id)).first()
+        if row is None:
+            return None
+        wanted = dict(row.fields or {})
+        wanted.update(options.fields)
+        if (options.kind in (None, row.kind)) and wanted == dict(row.fields or {}):
+            return None
+        return (
+            f"already in the case as item {item_id} ({row.kind}); --kind/--field not applied:"
+            f" change it with 'enquiry item update {item_id}'"
+        )
 
     def _item_row(self, prepared: Prepared) -> dict[str, Any]:
         options = self.options
-        protected = bool(prepared.fields.get("protected", prepared.kind == "testimony"))
+        protected = get_kind(prepared.kind).is_protected(prepared.fields)
+        if options.protected is not None:
+            protected = protected or options.protected
         return {
             "case_id": self.case_id,
             "kind": prepared.kind,
@@ -494,6 +551,9 @@ class _CaseWriter:
             else:
                 item_id = self.by_sha[prepared.sha256]
                 result.status = "duplicate"
+                refused = self._not_applied(connection, item_id)
+                if refused:
+                    result.problems.append(refused)
                 known = self.paths.get(prepared.origin)
                 if known and known[2] == item_id:
                     result.status = "unchanged"
@@ -538,13 +598,17 @@ def _sha_text(text: str) -> str:
 
 def check_options(options: IntakeOptions) -> None:
     """Refuse a request that cannot succeed for any file: unknown kind, misnamed field."""
+    if not options.case.strip():
+        raise IntakeError("--case must name a case")
     try:
         if options.kind:
-            get_kind(options.kind).validate(options.fields, complete=False)
+            get_kind(options.kind).validate(options.fields, complete=True)
         else:
-            for name in options.fields:
-                if not any(name in {f.name for f in k.fields} for k in all_kinds().values()):
+            for name, value in options.fields.items():
+                specs = [f for k in all_kinds().values() for f in k.fields if f.name == name]
+                if not specs:
                     raise FieldError(f"field '{name}': no evidence kind has such a field")
+                specs[0].parse(value)
     except (KindError, FieldError) as exc:
         raise IntakeError(str(exc)) from exc
     if options.max_size is not None and options.max_size <= 0:
@@ -572,7 +636,12 @@ def add_paths(
     report = IntakeReport()
     entries: list[Entry] = []
     for entry in walk(list(paths)):
-        item_id = writer.unchanged(entry) if entry.problem is None else None
+        # With --kind or --field the user asks for something about these files, so even an
+        # unchanged path goes through the write, which says if it cannot be applied.
+        quick = entry.problem is None and not (
+            options.kind or options.fields or options.derived_from
+        )
+        item_id = writer.unchanged(entry) if quick else None
         if item_id is not None:
             report.results.append(FileResult(printable(str(entry.path)), "unchanged", item_id))
         else:
@@ -584,17 +653,23 @@ def add_paths(
     batch: list[Prepared] = []
     started = time.monotonic()
     try:
+
+        def commit(batch: list[Prepared]) -> None:
+            done = len(report.results)
+            writer.write(batch, report.results)
+            for result in report.results[done:]:
+                if on_problem and result.problems:
+                    bar.write_problem(on_problem, f"{result.path}: {'; '.join(result.problems)}")
+
         for prepared in _prepare_all(job, entries, jobs):
             batch.append(prepared)
-            if on_problem and prepared.problems:
-                bar.write_problem(on_problem, f"{prepared.path}: {'; '.join(prepared.problems)}")
             bar.update(prepared.size)
             if len(batch) >= BATCH_FILES or time.monotonic() - started > BATCH_SECONDS:
-                writer.write(batch, report.results)
+                commit(batch)
                 batch = []
                 started = time.monotonic()
         if batch:
-            writer.write(batch, report.results)
+            commit(batch)
     except KeyboardInterrupt as exc:
         report.interrupted = True
         exc.report = report  # type: ignore[attr-defined]

@@ -35,6 +35,12 @@ class Kind:
     description: str
     fields: tuple[FieldSpec, ...]
     media: tuple[str, ...] = ()
+    protected: bool = False
+
+    def is_protected(self, fields: Mapping[str, Any]) -> bool:
+        """Whether an item of this kind with these fields protects a witness's identity: the
+        ``protected`` field if given, else the kind's default (testimony: yes)."""
+        return bool(fields.get("protected", self.protected))
 
     def field(self, name: str) -> FieldSpec:
         for spec in self.fields:
@@ -53,7 +59,9 @@ class Kind:
         if complete:
             for spec in self.fields:
                 if spec.required and spec.name not in out:
-                    raise FieldError(f"field '{spec.name}': a value is required for a {self.name}")
+                    raise FieldError(
+                        f"field '{spec.name}': a value is required for kind '{self.name}'"
+                    )
         return out
 
     def identifying_fields(self) -> tuple[str, ...]:
@@ -116,6 +124,7 @@ def _load(name: str, files: Mapping[str, Path], seen: tuple[str, ...] = ()) -> K
         description=str(data.get("description", "")).strip(),
         fields=tuple(fields.values()),
         media=tuple(str(m) for m in data.get("media", ())),
+        protected=bool(data.get("protected", False)),
     )
 
 
