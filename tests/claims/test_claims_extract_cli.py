@@ -50,3 +50,20 @@ def test_extract_refuses_a_file_without_text(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["claims", "extract", str(path)])
     assert result.exit_code != 0
     assert "photo.jpg" in result.output and "no text" in result.output
+
+
+def test_extract_reads_a_feed_entry_by_entry() -> None:
+    from enquiry.intake.feeds import read_feed
+
+    feed = Path(__file__).parent / "data" / "statements.rss"
+    result = CliRunner().invoke(main, ["claims", "extract", "--json", str(feed)])
+    assert result.exit_code == 0, result.output
+    claims = json.loads(result.stdout)["claims"]
+    _, entries = read_feed(feed)
+    text = "\n\n".join(entry.document() for entry in entries)
+    for claim in claims:
+        content = claim["content"]
+        assert text[content["start"] : content["end"]] == content["text"]
+    dates = {claim["actor"]: claim["date"] for claim in claims}
+    assert dates["Sergei Lavrov"] == "2017-04-11"  # "on Tuesday" before the entry of 12 April
+    assert dates["Nikki Haley"] == "2017-04-05"  # "yesterday" in the entry of 6 April

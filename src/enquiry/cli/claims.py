@@ -62,38 +62,74 @@ def claims() -> None:
     help="The document's date, for relative dates (default: its metadata or dateline).",
 )
 def extract_command(file: Path, as_json: bool, date_text: str | None) -> None:
-    """Print every attribution in FILE (text, HTML or PDF); needs no enquiry home.
+    """Print every attribution in FILE (text, HTML, PDF or an RSS/Atom feed); needs no
+    enquiry home.
 
-    Offsets are character offsets into the file's extracted text (for plain text, the decoded
-    file itself).
+    Offsets are character offsets into the file's extracted text: for plain text the decoded
+    file itself; for a feed, its entries as documents (headline, date line, text) one after the
+    other, separated by a blank line, each dated by its own entry date.
     """
     from enquiry.enrich.text.claims import ClaimExtractor
     from enquiry.enrich.text.dates import document_date
+    from enquiry.intake.feeds import FeedError, is_feed, read_feed
 
-    text, metadata, problems = _read_document(file)
-    for problem in problems:
-        click.echo(f"enquiry: {safe(str(file))}: {problem}", err=True)
-    anchor = _parse_date(date_text) or document_date(text, metadata.get("date"))
-    records = ClaimExtractor().extract(text, anchor)
+    given = _parse_date(date_text)
+    segments: list[tuple[int, str, dt.date | None]] = []
+    if is_feed(file):
+        try:
+            _title, entries = read_feed(file)
+        except FeedError as exc:
+            fail(str(exc))
+        offset = 0
+        for entry in entries:
+            document = entry.document()
+            segments.append((offset, document, document_date(document) or given))
+            offset += len(document) + 2
+    else:
+        text, metadata, problems = _read_document(file)
+        for problem in problems:
+            click.echo(f"enquiry: {safe(str(file))}: {problem}", err=True)
+        segments.append((0, text, given or document_date(text, metadata.get("date"))))
+    extractor = ClaimExtractor()
+    claims: list[dict[str, Any]] = []
+    for offset, text, anchor in segments:
+        for record in extractor.extract(text, anchor):
+            claims.append(_shifted(record.as_dict(), offset))
     if as_json:
+        anchors = {anchor.isoformat() if anchor else None for _, _, anchor in segments}
         payload = {
             "file": str(file),
-            "document_date": anchor.isoformat() if anchor else None,
-            "claims": [record.as_dict() for record in records],
+            "document_date": anchors.pop() if len(anchors) == 1 else None,
+            "claims": claims,
         }
         click.echo(json.dumps(payload, ensure_ascii=False, indent=1))
         return
-    for record in records:
-        found = record.attribution
-        who = found.speaker.name if found.speaker else "(no source)"
-        said = found.source.text if found.source else ""
+    for claim in claims:
+        who = claim["actor"] or "(no source)"
+        said = claim["source"]["text"] if claim["source"] else ""
         shown = f"{who}" + (f" [{_quote(said, 60)}]" if said and said != who else "")
-        when = record.date or "undated"
-        if record.date_phrase:
-            when += f" ({record.date_phrase})"
-        click.echo(f"{found.content.start}-{found.content.end}  {when}  {safe(shown)} "
-                   f"{safe(found.cue.text)}: {safe(_quote(found.content.text))}")
-    click.echo(f"{len(records)} claims", err=True)
+        when = claim["date"] or "undated"
+        if claim["date_phrase"]:
+            when += f" ({claim['date_phrase']})"
+        content = claim["content"]
+        click.echo(f"{content['start']}-{content['end']}  {when}  {safe(shown)} "
+                   f"{safe(claim['cue']['text'])}: {safe(_quote(content['text']))}")
+    click.echo(f"{len(claims)} claims", err=True)
+
+
+def _shifted(claim: dict[str, Any], offset: int) -> dict[str, Any]:
+    """A claim's spans moved by ``offset`` characters (its document's place in the file)."""
+    if not offset:
+        return claim
+    for key in ("source", "cue", "content"):
+        span = claim.get(key)
+        if span:
+            span["start"] += offset
+            span["end"] += offset
+    for span in claim.get("continuation") or []:
+        span["start"] += offset
+        span["end"] += offset
+    return claim
 
 
 def _print_claim(claim: dict[str, Any]) -> None:
@@ -109,8 +145,12 @@ def _print_claim(claim: dict[str, Any]) -> None:
 
 @claims.command("list")
 @click.option("--case", "case_name", required=True, help="The case whose claims to list.")
-@click.option("--party", default=None, metavar="ACTOR",
-              help="Only claims by this actor, its merged actors and those affiliated to it.")
+@click.option(
+    "--party",
+    default=None,
+    metavar="ACTOR",
+    help="Only claims by this actor, its merged actors and those affiliated to it.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_app
 def list_command(app: App, case_name: str, party: str | None, as_json: bool) -> None:
@@ -162,8 +202,10 @@ def similar_command(app: App, claim_id: int, limit: int, as_json: bool) -> None:
     if as_json:
         payload = {
             "claim": claim,
-            "similar": [{"score": round(score, 4), "same": score >= SAME_CLAIM, **other}
-                        for score, other in ranked],
+            "similar": [
+                {"score": round(score, 4), "same": score >= SAME_CLAIM, **other}
+                for score, other in ranked
+            ],
         }
         click.echo(json.dumps(payload, ensure_ascii=False, indent=1))
         return
@@ -179,8 +221,9 @@ def similar_command(app: App, claim_id: int, limit: int, as_json: bool) -> None:
 @click.option("--case", "case_name", default=None, help="Every claim of this case.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_app
-def stance_command(app: App, claim_ids: tuple[int, ...], case_name: str | None,
-                   as_json: bool) -> None:
+def stance_command(
+    app: App, claim_ids: tuple[int, ...], case_name: str | None, as_json: bool
+) -> None:
     """Suggest the stance of claims toward each hypothesis of their case: supports, refutes
     or neutral, with a score. Suggestions only: 'claims accept' turns one into a rating."""
     from enquiry.enrich.text.catalogue import ClaimsError, list_claims, suggest_stances
@@ -201,44 +244,68 @@ def stance_command(app: App, claim_ids: tuple[int, ...], case_name: str | None,
     if not suggestions:
         click.echo("no hypotheses in the case: nothing to suggest", err=True)
     for row in suggestions:
-        click.echo(f"#{row['claim_id']}  {row['incident']}/{row['hypothesis']}  "
-                   f"{row['stance']:<8} {row['score']:.2f}  (suggested) {safe(row['label'])}")
+        click.echo(
+            f"#{row['claim_id']}  {row['incident']}/{row['hypothesis']}  "
+            f"{row['stance']:<8} {row['score']:.2f}  (suggested) {safe(row['label'])}"
+        )
 
 
 @claims.command("accept")
 @click.argument("claim_id", type=int)
 @click.argument("hypothesis")
-@click.option("--rating", default=None, type=click.Choice(["CC", "C", "N", "I", "II", "NA"]),
-              help="The rating to record (default: from the suggested stance).")
+@click.option(
+    "--rating",
+    default=None,
+    type=click.Choice(["CC", "C", "N", "I", "II", "NA"]),
+    help="The rating to record (default: from the suggested stance).",
+)
 @click.option("--rationale", default="", help="Why, in the analyst's words.")
 @pass_app
-def accept_command(app: App, claim_id: int, hypothesis: str, rating: str | None,
-                   rationale: str) -> None:
+def accept_command(
+    app: App, claim_id: int, hypothesis: str, rating: str | None, rationale: str
+) -> None:
     """Accept a suggested stance of CLAIM_ID toward HYPOTHESIS (its key, e.g. H1) as a rating."""
     from enquiry.enrich.text.catalogue import ClaimsError, accept_stance
 
     try:
-        done = accept_stance(app.store(create=False), claim_id, hypothesis, rating=rating,
-                             rationale=rationale)
+        done = accept_stance(
+            app.store(create=False), claim_id, hypothesis, rating=rating, rationale=rationale
+        )
     except ClaimsError as exc:
         fail(str(exc))
-    click.echo(f"rating {done['rating_id']}: claim #{claim_id} rated {done['rating']} "
-               f"against {done['incident']}/{done['hypothesis']} by {safe(app.actor)}")
+    click.echo(
+        f"rating {done['rating_id']}: claim #{claim_id} rated {done['rating']} "
+        f"against {done['incident']}/{done['hypothesis']} by {safe(app.actor)}"
+    )
 
 
 @click.command("ingest")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--case", "case_name", required=True, help="Case to add to (created if new).")
-@click.option("--kind", default=None, type=click.Choice(["document", "statement"]),
-              help="Evidence kind of the documents (default: document).")
+@click.option(
+    "--kind",
+    default=None,
+    type=click.Choice(["document", "statement"]),
+    help="Evidence kind of the documents (default: document).",
+)
 @click.option("--source", default=None, help="Where the documents came from.")
-@click.option("--date", "date_text", default=None, metavar="YYYY-MM-DD",
-              help="Date of documents whose own date is unknown (for relative dates).")
+@click.option(
+    "--date",
+    "date_text",
+    default=None,
+    metavar="YYYY-MM-DD",
+    help="Date of documents whose own date is unknown (for relative dates).",
+)
 @click.option("--quiet", is_flag=True, help="No progress bars.")
 @pass_app
 def ingest_command(
-    app: App, paths: tuple[Path, ...], case_name: str, kind: str | None, source: str | None,
-    date_text: str | None, quiet: bool,
+    app: App,
+    paths: tuple[Path, ...],
+    case_name: str,
+    kind: str | None,
+    source: str | None,
+    date_text: str | None,
+    quiet: bool,
 ) -> None:
     """Store articles, statements and RSS/Atom feeds (files or folders) and their claims."""
     from enquiry.enrich.text.catalogue import ingest_paths
@@ -250,8 +317,13 @@ def ingest_command(
             fail(f"{safe(str(path))}: no such file or folder")
     try:
         results, run = ingest_paths(
-            app.store(), list(paths), case=case_name, kind=kind, source=source,
-            progress=not quiet, default_date=_parse_date(date_text),
+            app.store(),
+            list(paths),
+            case=case_name,
+            kind=kind,
+            source=source,
+            progress=not quiet,
+            default_date=_parse_date(date_text),
             on_problem=lambda line: click.echo(f"enquiry: {safe(line)}", err=True),
         )
     except (IntakeError, FeedError) as exc:
