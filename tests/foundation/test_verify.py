@@ -170,3 +170,8 @@ def test_tampering_with_what_the_analysis_reads(
 ) -> None:
     sql(statement)
     assert expected in _fails(analysed)
+
+
+def test_a_deleted_ledger_head_file(filled: Run, home: Path) -> None:
+    (home / "ledger.head").unlink()
+    assert "ledger.head is missing" in _fails(filled)

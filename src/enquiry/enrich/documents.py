@@ -8,11 +8,13 @@ words and know they may be garbled.
 
 from __future__ import annotations
 
+import logging
 import zipfile
 from pathlib import Path
 from typing import Any
 
 from enquiry.intake.extract import Extraction
+from enquiry.intake.sniff import utf16_order
 
 MAX_TEXT_BYTES = 64 * 1024 * 1024
 MAX_PDF_PAGES = 5000
@@ -37,6 +39,13 @@ def decode_text(data: bytes) -> tuple[str, str, str | None]:
                 "utf-16",
                 f"not valid UTF-16 at byte {exc.start}; unreadable characters replaced",
             )
+    order = utf16_order(data)
+    if order:
+        return (
+            data.decode(order, errors="replace"),
+            order,
+            f"UTF-16 ({order[-2:].upper()}) without a byte-order mark; read as such",
+        )
     try:
         return data.decode("utf-8"), "utf-8", None
     except UnicodeDecodeError as exc:
@@ -92,7 +101,14 @@ class DocumentText:
 def _html(html: str, found: Extraction) -> Extraction:
     import trafilatura
 
-    extracted = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False)
+    # A date is taken from the page's markup only: a date in the body text ("on 4 April 2017")
+    # is what the article is about, not when it was published.
+    extracted = trafilatura.bare_extraction(
+        html,
+        with_metadata=True,
+        include_comments=False,
+        date_extraction_params={"extensive_search": False, "original_date": True},
+    )
     document = (
         extracted.as_dict()
         if extracted is not None and not isinstance(extracted, dict)
@@ -112,6 +128,9 @@ def _html(html: str, found: Extraction) -> Extraction:
 
 
 def _pdf(path: Path) -> Extraction:
+    # pypdf logs what it repairs ("EOF marker not found"); the problems list says it instead,
+    # with the file's name, which a bare log line would not.
+    logging.getLogger("pypdf").setLevel(logging.CRITICAL)
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 

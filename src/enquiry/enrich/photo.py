@@ -8,6 +8,8 @@ missing is reported as truncated; its bytes are kept exactly as received.
 from __future__ import annotations
 
 import contextlib
+import logging
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -96,6 +98,7 @@ class PhotoMetadata:
         import exifread
         from PIL import Image, UnidentifiedImageError
 
+        logging.getLogger("exifread").setLevel(logging.CRITICAL)  # "no EXIF" is not a problem
         found = Extraction()
         meta = found.metadata
         try:
@@ -130,6 +133,11 @@ class PhotoMetadata:
         taken, offset = _exif_time(tags)
         if taken:
             meta["taken_at"] = taken
+            try:
+                datetime.fromisoformat(taken)
+            except ValueError:
+                found.problems.append(f"EXIF time '{taken}' is impossible (no such date or hour)")
+                meta["impossible_time"] = True
         if offset:
             meta["offset"] = offset
         gps = _gps(tags)

@@ -32,7 +32,7 @@ class VideoMetadata:
             container = av.open(str(path), metadata_errors="replace")
         except (av.error.FFmpegError, OSError, ValueError, UnicodeDecodeError) as exc:
             found.problems.append(
-                f"video cannot be opened: damaged, truncated or not a video ({exc})"[:300]
+                f"video cannot be opened: damaged, truncated or not a video ({_reason(exc)})"
             )
             return found
         with container:
@@ -96,7 +96,7 @@ def _truncated(container: Any) -> str | None:
             if packet.pts is not None:
                 last = packet.pts
     except (av.error.FFmpegError, ValueError) as exc:
-        return f"video is damaged or truncated: demuxing failed ({exc})"[:300]
+        return f"video is damaged or truncated: demuxing failed ({_reason(exc)})"
     if last is None:
         return "video is truncated: no frames in the container"
     declared = container.duration / 1_000_000
@@ -104,3 +104,8 @@ def _truncated(container: Any) -> str | None:
     if declared > 2 and reached < declared * 0.9 - 1:
         return f"video is truncated: frames end at {reached:.1f}s of a declared {declared:.1f}s"
     return None
+
+
+def _reason(exc: BaseException) -> str:
+    """FFmpeg's reason without the file name it quotes (the vault's path, not the user's)."""
+    return str(getattr(exc, "strerror", None) or type(exc).__name__)

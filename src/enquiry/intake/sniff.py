@@ -71,9 +71,27 @@ def _webm(head: bytes) -> bool:
     return head[:4] == b"\x1a\x45\xdf\xa3" and b"webm" in head[:64]
 
 
+def utf16_order(data: bytes) -> str | None:
+    """'utf-16-le' or 'utf-16-be' for text in UTF-16 without a byte-order mark, else None.
+
+    Mostly-Latin text in UTF-16 has a NUL in every other byte; which half holds them tells the
+    byte order.
+    """
+    sample = data[: len(data) - len(data) % 2][:4096]
+    if len(sample) < 8:
+        return None
+    even = sample[0::2].count(0) / (len(sample) // 2)
+    odd = sample[1::2].count(0) / (len(sample) // 2)
+    if odd > 0.6 and even < 0.05:
+        return "utf-16-le"
+    if even > 0.6 and odd < 0.05:
+        return "utf-16-be"
+    return None
+
+
 def _text_kind(head: bytes) -> str | None:
     """Text if the bytes have no NULs (or are UTF-16 with a BOM); HTML/XML by their opening."""
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or utf16_order(head):
         return "text/plain"
     sample = head.removeprefix(b"\xef\xbb\xbf")
     if b"\x00" in sample:

@@ -106,6 +106,8 @@ class Vault:
         if (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns) or (
             stored.size != before.st_size
         ):
+            if stored.new:  # bytes of a moment in a file's writing are nobody's evidence
+                self.discard(stored.sha256)
             raise VaultError("changed while being read; try again when it is complete")
         return stored
 
@@ -181,6 +183,10 @@ class Vault:
         os.chmod(temp, 0o444)
         os.replace(temp, final)
         return True
+
+    def discard(self, sha256: str) -> None:
+        """Remove a blob this intake has just written and will not record."""
+        self.path(sha256).unlink(missing_ok=True)
 
     def rehash(self, sha256: str) -> str:
         """Hash a stored blob again, from disk."""

@@ -163,10 +163,16 @@ def _check_head(store: Store, report: VerifyReport) -> None:
             )
     if recorded is None:
         if last_seq:
-            report.notes.append(
-                "no ledger.head file beside the database; it is written again at the next change"
+            report.failures.append(
+                f"ledger: ledger.head is missing, though the log holds {last_seq} events"
+                " (deleted, or the home was copied without it)"
             )
         return
+    if recorded.seq < last_seq:
+        report.notes.append(
+            f"ledger.head names event {recorded.seq}, the log ends at event {last_seq}: the newest"
+            " commit did not update it (a crash), or it was set back; compare with a published head"
+        )
     if recorded.seq > last_seq:
         lost = (
             f"{last_seq + 1}" if recorded.seq == last_seq + 1 else f"{last_seq + 1}–{recorded.seq}"
@@ -204,7 +210,8 @@ def _check_items(
             record = records.get(row.id)
             if record is None:
                 report.failures.append(
-                    f"{name}: no custody event records it (row added outside the ledger)"
+                    f"{name}: no custody event records it (row added outside the ledger, or its"
+                    " receipt event was deleted)"
                 )
                 continue
             if state_digest(mapping) == record.state:
