@@ -26,7 +26,7 @@ import imagehash
 import numpy as np
 from PIL import Image, ImageDraw, ImageEnhance, ImageFilter, ImageFont, ImageOps
 
-from enquiry.enrich.media import pdq, samples
+from enquiry.enrich.media import keypoints, pdq, samples
 from enquiry.enrich.media.catalogue import QueryFrame, find_matches, query_frames
 from enquiry.enrich.media.extractor import hash_video_file
 from enquiry.enrich.media.index import DEFAULT_RADIUS, HammingIndex, as_rows
@@ -95,8 +95,7 @@ _LOGO: list[Image.Image] = []
 
 def samples_logo() -> Image.Image:
     if not _LOGO:
-        from skimage import data
-        _LOGO.append(Image.fromarray(data.logo()))
+        _LOGO.append(Image.fromarray(np.asarray(samples.photo_rgba("logo"))))
     return _LOGO[0]
 
 
@@ -213,7 +212,14 @@ def _pdq_distance(copy: list[dict[str, Any]], original: list[dict[str, Any]], fu
     return min((pdq.distance(v, row) for v in variants for row in rows), default=pdq.BITS)
 
 
-def photo_benchmark(quick: bool) -> None:
+def _keypoints_agree(copy: Image.Image, stored: keypoints.Features,
+                     query: tuple[keypoints.Features, keypoints.Features]) -> bool:
+    """What `enquiry media match --deep` does for one stored photo: the copy's keypoints, or
+    its mirror image's, agree with the stored photo's under one similarity transform."""
+    return any(keypoints.compare(q, stored) is not None for q in query)
+
+
+def photo_benchmark(quick: bool, deep: bool) -> None:
     names = PHOTOS[:8] if quick else PHOTOS
     originals = {n: Image.fromarray(samples.photo(n)) for n in names}
     distractors = {n: Image.fromarray(samples.photo(n)) for n in DISTRACTORS}
@@ -225,6 +231,8 @@ def photo_benchmark(quick: bool) -> None:
         reference = {n: _pdq_entries(im, folder, f"o-{n}") for n, im in {**originals, **distractors}.items()}
         reference_phash = {n: imagehash.phash(im.convert("RGB")) for n, im in
                            {**originals, **distractors}.items()}
+        reference_keys = ({n: keypoints.features(np.asarray(im.convert("RGB"))) for n, im in
+                           {**originals, **distractors}.items()} if deep else {})
         # counts[method][transform] = [tp, fn, fp]
         counts: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0, 0]))
         for t_name, transform in transforms.items():
@@ -232,12 +240,20 @@ def photo_benchmark(quick: bool) -> None:
                 copy = transform(image)
                 entry = _pdq_entries(copy, folder, "copy")
                 copy_phash = imagehash.phash(Image.open(folder / "copy.png").convert("RGB"))
+                if deep:
+                    copy_rgb = pdq.load_rgb(folder / "copy.png")
+                    copy_keys = (keypoints.features(copy_rgb),
+                                 keypoints.features(np.ascontiguousarray(copy_rgb[:, ::-1])))
                 for r_name in reference:
                     positive = r_name == o_name
                     scores = {
                         "PDQ enquiry (+dihedral, +deborder)": (_pdq_distance(entry, reference[r_name], True), DEFAULT_RADIUS),
                         "PDQ plain": (_pdq_distance(entry, reference[r_name], False), DEFAULT_RADIUS),
                     }
+                    if deep:
+                        hit = (scores["PDQ enquiry (+dihedral, +deborder)"][0] <= DEFAULT_RADIUS
+                               or _keypoints_agree(copy, reference_keys[r_name], copy_keys))
+                        scores["enquiry --deep (PDQ, else keypoints)"] = (0 if hit else 1, 0)
                     for radius in PHASH_RADII:
                         scores[f"pHash ≤{radius}"] = (copy_phash - reference_phash[r_name], radius)
                     for method, (dist, radius) in scores.items():
@@ -267,10 +283,14 @@ def photo_benchmark(quick: bool) -> None:
             tp = sum(counts[m][t][0] for t in chosen)
             fn = sum(counts[m][t][1] for t in chosen)
             fp = sum(counts[m][t][2] for t in chosen)
-            radius = DEFAULT_RADIUS if m.startswith("PDQ") else int(m.split("≤")[1])
-            bits = 256 if m.startswith("PDQ") else 64
+            if m.startswith("pHash"):
+                radius_text = f"{m.split('≤')[1]}/64"
+            elif m.startswith("PDQ"):
+                radius_text = f"{DEFAULT_RADIUS}/256"
+            else:
+                radius_text = f"{DEFAULT_RADIUS}/256, ≥{keypoints.MIN_INLIERS} inliers"
             precision = tp / (tp + fp) if tp + fp else float("nan")
-            print(f"| {m} | {radius}/{bits} | {precision:.3f} | {tp / (tp + fn):.3f} | {fp} |")
+            print(f"| {m} | {radius_text} | {precision:.3f} | {tp / (tp + fn):.3f} | {fp} |")
 
 
 VIDEO_SOURCES = ("astronaut", "coffee", "rocket", "chelsea", "hubble_deep_field", "retina")
@@ -314,7 +334,10 @@ def video_benchmark(quick: bool) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         scenes = {}
-        rows, keys, items, times = [], [], [], []
+        rows: list[str] = []
+        keys: list[int] = []
+        items: list[int] = []
+        times: list[float] = []
         # the sources, then more scenes that only stand in the archive as distractors
         for item, name in enumerate(sources + VIDEO_DISTRACTORS):
             frames = samples.scene_frames(samples.photo(name), seconds, fps=fps, size=size, seed=item)
@@ -362,10 +385,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer photos and transforms")
     parser.add_argument("--part", choices=("all", "photos", "videos"), default="all")
+    parser.add_argument("--deep", action="store_true",
+                        help="also measure `match --deep` (keypoints; several minutes more)")
     args = parser.parse_args()
     started = time.perf_counter()
     if args.part in ("all", "photos"):
-        photo_benchmark(args.quick)
+        photo_benchmark(args.quick, args.deep)
     if args.part in ("all", "videos"):
         video_benchmark(args.quick)
     print(f"\n({time.perf_counter() - started:.0f} s)")

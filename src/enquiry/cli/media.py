@@ -24,7 +24,8 @@ def _item(store: Store, ref: str) -> Item:
             item = session.get(Item, int(ref))
         elif len(ref) >= 8 and all(c in "0123456789abcdef" for c in ref.lower()):
             found = session.scalars(
-                select(Item).where(Item.sha256.startswith(ref.lower())).limit(2)).all()
+                select(Item).where(Item.sha256.startswith(ref.lower())).limit(2)
+            ).all()
             if len(found) > 1:
                 fail(f"item '{ref}': several items have a hash starting so; give more characters")
             item = found[0] if found else None
@@ -76,8 +77,11 @@ def hash_items(app: App, refs: tuple[str, ...], everything: bool, rebuild_index:
     for item in tqdm(items, desc="hashing", unit="item", disable=None, leave=False):
         assert item.sha256 is not None
         if not extractor.accepts(item.media_type, item.kind):
-            click.echo(f"item {item.id}: {safe(item.original_name)}: not a photo or video "
-                       f"({item.media_type}); skipped", err=True)
+            click.echo(
+                f"item {item.id}: {safe(item.original_name)}: not a photo or video "
+                f"({item.media_type}); skipped",
+                err=True,
+            )
             continue
         entries, problems = hash_file(store.vault.path(item.sha256), item.media_type)
         for problem in problems:
@@ -87,8 +91,10 @@ def hash_items(app: App, refs: tuple[str, ...], everything: bool, rebuild_index:
             continue
         write_hashes(store, item.id, entries)
         written += 1
-        click.echo(f"item {item.id}\t{len(entries)} hash{'es' if len(entries) != 1 else ''}"
-                   f"\t{safe(item.original_name)}")
+        click.echo(
+            f"item {item.id}\t{len(entries)} hash{'es' if len(entries) != 1 else ''}"
+            f"\t{safe(item.original_name)}"
+        )
     index = open_index(store, rebuild=rebuild_index)
     click.echo(f"{written} item(s) hashed, {failed} failed; index holds {len(index)} hashes")
     if failed:
@@ -100,17 +106,29 @@ def _print_matches(matches: list[dict[str, Any]], names: dict[int, str]) -> None
         click.echo("no match: nothing in the store is within the radius")
         return
     for m in matches:
-        line = f"item {m['item']}\tdistance {m['distance']}\t{safe(names.get(m['item'], ''))}"
-        click.echo(line)
+        if m["method"] == "keypoints":
+            k = m["keypoints"]
+            how = (
+                f"keypoints: {k['inliers']} agree (scale {k['scale']:.2f}, "
+                f"turned {k['rotation_deg']:+.1f}°)"
+            )
+        else:
+            how = f"distance {m['distance']}"
+        click.echo(f"item {m['item']}\t{how}\t{safe(names.get(m['item'], ''))}")
         if m["segment"]:
             q, s = m["segment"]["query"], m["segment"]["match"]
-            click.echo(f"  overlap: query {q[0]:.1f}–{q[1]:.1f} s = match {s[0]:.1f}–{s[1]:.1f} s"
-                       f" ({len(m['frames'])} frames, offset {m['offset_s']:+.1f} s)")
+            click.echo(
+                f"  overlap: query {q[0]:.1f}–{q[1]:.1f} s = match {s[0]:.1f}–{s[1]:.1f} s"
+                f" ({len(m['frames'])} frames, offset {m['offset_s']:+.1f} s)"
+            )
         elif any(t is not None for pair in m["frames"] for t in pair):
-            pairs = ", ".join(f"{'photo' if a is None else f'{a:.1f} s'} ↔ "
-                              f"{'photo' if b is None else f'{b:.1f} s'}" for a, b in m["frames"][:5])
+            pairs = ", ".join(
+                f"{'photo' if a is None else f'{a:.1f} s'} ↔ "
+                f"{'photo' if b is None else f'{b:.1f} s'}"
+                for a, b in m["frames"][:5]
+            )
             click.echo(f"  frames: {pairs}")
-        if m["variants"] and m["variants"] != ["original"]:
+        if m["variants"] and m["variants"] not in (["original"], ["keypoints"]):
             click.echo(f"  matched as: {', '.join(m['variants'])}")
         if m["earliest"]:
             click.echo(f"  existed by: {m['earliest']} ({m['earliest_basis']})")
@@ -118,17 +136,29 @@ def _print_matches(matches: list[dict[str, Any]], names: dict[int, str]) -> None
 
 @media.command("match")
 @click.argument("target", metavar="FILE|ITEM")
-@click.option("--radius", default=DEFAULT_RADIUS, show_default=True,
-              type=click.IntRange(0, 256), help="Largest Hamming distance (of 256 bits) to report.")
-@click.option("--json", "as_json", is_flag=True, help="Print {\"matches\": [...]} as JSON.")
+@click.option(
+    "--radius",
+    default=DEFAULT_RADIUS,
+    show_default=True,
+    type=click.IntRange(0, 256),
+    help="Largest Hamming distance (of 256 bits) to report.",
+)
+@click.option(
+    "--deep",
+    is_flag=True,
+    help="For a photo, also compare keypoints with every stored photo: finds crops, "
+    "small rotations and captioned copies (slower: ~10 ms per stored photo).",
+)
+@click.option("--json", "as_json", is_flag=True, help='Print {"matches": [...]} as JSON.')
 @pass_app
-def match(app: App, target: str, radius: int, as_json: bool) -> None:
+def match(app: App, target: str, radius: int, deep: bool, as_json: bool) -> None:
     """Find stored photos and videos that share pictures with FILE or ITEM, with the matching
     frame times, the overlapping segment and the earliest evidence the match existed."""
     from enquiry.enrich.media.catalogue import (
         annotate_earliest,
         find_matches,
         item_entries,
+        keypoint_matches,
         open_index,
         query_frames,
     )
@@ -147,29 +177,46 @@ def match(app: App, target: str, radius: int, as_json: bool) -> None:
         if not entries:
             reason = problems[0] if problems else f"not a photo or video ({media_type})"
             fail(f"{safe(target)}: {reason}")
-    elif target.isdigit() or (len(target) >= 8 and all(c in "0123456789abcdef" for c in target.lower())):
+        picture = path
+    elif target.isdigit() or (
+        len(target) >= 8 and all(c in "0123456789abcdef" for c in target.lower())
+    ):
         item = _item(store, target)
         exclude = item.id
         entries = item_entries(store, item.id)
         if not entries:
             fail(f"item {item.id}: has no PDQ hash (run 'enquiry media hash {item.id}')")
+        picture = store.vault.path(item.sha256 or "")
     else:
         fail(f"{safe(target)}: no such file, and not an item number")
     frames = query_frames(entries)
     if not frames:
         best = max(int(e["quality"] or 0) for e in entries)
-        fail(f"{safe(target)}: too featureless to match (PDQ quality {best} < {MIN_QUALITY}): "
-             "a blank, flat or silhouette picture matches unrelated ones")
+        fail(
+            f"{safe(target)}: too featureless to match (PDQ quality {best} < {MIN_QUALITY}): "
+            "a blank, flat or silhouette picture matches unrelated ones"
+        )
     index = open_index(store)
     matches = find_matches(index, frames, radius=radius, exclude=exclude)
+    if deep:
+        if any(e["t"] is not None for e in entries):
+            click.echo("enquiry: --deep compares photos only; this is a video", err=True)
+        else:
+            from enquiry.enrich.media.pdq import load_rgb
+
+            skip = {m.item for m in matches} | ({exclude} if exclude is not None else set())
+            matches += keypoint_matches(store, load_rgb(picture), skip)
     annotate_earliest(store, matches)
     result = [m.as_json() for m in matches]
     if as_json:
         click.echo(json.dumps({"matches": result}, indent=2, ensure_ascii=False))
         return
     with store.session() as session:
-        names = dict(session.execute(
-            select(Item.id, Item.original_name).where(Item.id.in_([m.item for m in matches]))).all())
+        names = dict(
+            session.execute(
+                select(Item.id, Item.original_name).where(Item.id.in_([m.item for m in matches]))
+            ).all()
+        )
     _print_matches(result, names)
 
 
@@ -177,30 +224,66 @@ def _parse_time(text: str) -> datetime:
     try:
         return datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError:
-        raise click.BadParameter(f"'{text}' is not an ISO 8601 time such as 2017-04-04T06:45+03:00",
-                                 param_hint="--time") from None
+        raise click.BadParameter(
+            f"'{text}' is not an ISO 8601 time such as 2017-04-04T06:45+03:00", param_hint="--time"
+        ) from None
 
 
 @media.command("sun")
-@click.option("--lat", type=click.FloatRange(-90, 90), required=True, help="Latitude, decimal degrees.")
-@click.option("--lon", type=click.FloatRange(-180, 180), required=True, help="Longitude, decimal degrees.")
-@click.option("--time", "when", required=True,
-              help="ISO 8601 time with its offset, e.g. 2017-04-04T06:45+03:00 (no offset: UTC).")
-@click.option("--shadow-bearing", type=click.FloatRange(0, 360), default=None,
-              help="Measured bearing of shadows, degrees clockwise from true north.")
-@click.option("--object-height", type=click.FloatRange(min=0, min_open=True), default=None,
-              help="Height of the object casting the shadow (any unit).")
-@click.option("--shadow-length", type=click.FloatRange(min=0, min_open=True), default=None,
-              help="Length of its shadow on level ground (same unit).")
+@click.option(
+    "--lat", type=click.FloatRange(-90, 90), required=True, help="Latitude, decimal degrees."
+)
+@click.option(
+    "--lon", type=click.FloatRange(-180, 180), required=True, help="Longitude, decimal degrees."
+)
+@click.option(
+    "--time",
+    "when",
+    required=True,
+    help="ISO 8601 time with its offset, e.g. 2017-04-04T06:45+03:00 (no offset: UTC).",
+)
+@click.option(
+    "--shadow-bearing",
+    type=click.FloatRange(0, 360),
+    default=None,
+    help="Measured bearing of shadows, degrees clockwise from true north.",
+)
+@click.option(
+    "--object-height",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    help="Height of the object casting the shadow (any unit).",
+)
+@click.option(
+    "--shadow-length",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    help="Length of its shadow on level ground (same unit).",
+)
 @click.option("--bearing-tolerance", type=click.FloatRange(0, 180), default=5.0, show_default=True)
 @click.option("--elevation-tolerance", type=click.FloatRange(0, 90), default=2.0, show_default=True)
-@click.option("--item", "item_ref", default=None, metavar="ITEM",
-              help="Record the result as a finding of this item.")
+@click.option(
+    "--item",
+    "item_ref",
+    default=None,
+    metavar="ITEM",
+    help="Record the result as a finding of this item.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_app
-def sun(app: App, lat: float, lon: float, when: str, shadow_bearing: float | None,
-        object_height: float | None, shadow_length: float | None, bearing_tolerance: float,
-        elevation_tolerance: float, item_ref: str | None, as_json: bool) -> None:
+def sun(
+    app: App,
+    lat: float,
+    lon: float,
+    when: str,
+    shadow_bearing: float | None,
+    object_height: float | None,
+    shadow_length: float | None,
+    bearing_tolerance: float,
+    elevation_tolerance: float,
+    item_ref: str | None,
+    as_json: bool,
+) -> None:
     """Where the sun was at a place and time, and, given a measured shadow, the windows of that
     day whose sun casts it (a finding when the claimed time is outside them)."""
     from enquiry.enrich.media import sun as solar
@@ -209,23 +292,32 @@ def sun(app: App, lat: float, lon: float, when: str, shadow_bearing: float | Non
     moment = _parse_time(when)
     if (object_height is None) != (shadow_length is None):
         fail("--object-height and --shadow-length go together")
-    shadow_elevation = (solar.elevation_from_shadow(object_height, shadow_length)
-                        if object_height is not None and shadow_length is not None else None)
-    result = solar.sun_check(lat, lon, moment, shadow_bearing, shadow_elevation,
-                             bearing_tolerance, elevation_tolerance)
+    shadow_elevation = (
+        solar.elevation_from_shadow(object_height, shadow_length)
+        if object_height is not None and shadow_length is not None
+        else None
+    )
+    result = solar.sun_check(
+        lat, lon, moment, shadow_bearing, shadow_elevation, bearing_tolerance, elevation_tolerance
+    )
     result["time_zone_given"] = moment.tzinfo is not None
     recorded = ""
     if item_ref is not None:
         if "fits" not in result:
-            fail("--item needs a measured shadow (--shadow-bearing or --object-height/--shadow-length)")
+            fail(
+                "--item needs a measured shadow (--shadow-bearing or --object-height/--shadow-length)"
+            )
         store = app.store()
         item = _item(store, item_ref)
         finding = {
             "type": "sun_consistent" if result["fits"] else "sun_mismatch",
             "severity": "info" if result["fits"] else "high",
-            "message": (f"shadows fit the sun at {result['time']}" if result["fits"] else
-                        f"shadows do not fit the sun at {result['time']}: bearing off by "
-                        f"{result['bearing_error']}°, elevation off by {result['elevation_error']}°"),
+            "message": (
+                f"shadows fit the sun at {result['time']}"
+                if result["fits"]
+                else f"shadows do not fit the sun at {result['time']}: bearing off by "
+                f"{result['bearing_error']}°, elevation off by {result['elevation_error']}°"
+            ),
             "inputs": result,
         }
         record_findings(store, item.id, "media.sun", solar.ENGINE, [finding], replace=False)
@@ -235,9 +327,14 @@ def sun(app: App, lat: float, lon: float, when: str, shadow_bearing: float | Non
         return
     zone = "" if result["time_zone_given"] else " (no offset given: taken as UTC)"
     click.echo(f"{lat:.5f},{lon:.5f} at {result['time']}{zone}")
-    click.echo(f"sun: azimuth {result['azimuth']:.2f}°, elevation {result['elevation']:.2f}°"
-               + (f", shadows point {result['shadow_bearing']:.1f}°" if result["shadow_bearing"]
-                  is not None else " (below the horizon: no shadows)"))
+    click.echo(
+        f"sun: azimuth {result['azimuth']:.2f}°, elevation {result['elevation']:.2f}°"
+        + (
+            f", shadows point {result['shadow_bearing']:.1f}°"
+            if result["shadow_bearing"] is not None
+            else " (below the horizon: no shadows)"
+        )
+    )
     if "fits" in result:
         shadow = result["shadow"]
         wanted = []
@@ -247,9 +344,14 @@ def sun(app: App, lat: float, lon: float, when: str, shadow_bearing: float | Non
             wanted.append(f"sun elevation {shadow['elevation']:.1f}° ±{elevation_tolerance:g}°")
         click.echo(f"measured shadow: {', '.join(wanted)}")
         verdict = "FITS" if result["fits"] else "DOES NOT FIT"
-        errors = [f"{name} off by {value:.1f}°" for name, value in
-                  (("bearing", result["bearing_error"]), ("elevation", result["elevation_error"]))
-                  if value is not None]
+        errors = [
+            f"{name} off by {value:.1f}°"
+            for name, value in (
+                ("bearing", result["bearing_error"]),
+                ("elevation", result["elevation_error"]),
+            )
+            if value is not None
+        ]
         click.echo(f"the time {verdict}" + (f" ({', '.join(errors)})" if errors else ""))
         if result["windows"]:
             for window in result["windows"]:

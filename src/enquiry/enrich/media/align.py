@@ -37,16 +37,20 @@ class Hit:
 
 @dataclass
 class ItemMatch:
-    """An item that shares pictures with the query, with the aligned frame pairs."""
+    """An item that shares pictures with the query, with the aligned frame pairs. ``method`` is
+    ``"pdq"``, or ``"keypoints"`` for a photo found only by local features (``distance`` is then
+    None and ``keypoints`` holds the inliers and the transform)."""
 
     item: int
-    distance: int
+    distance: int | None
     frames: list[tuple[float | None, float | None]]
     offset_s: float | None = None
     segment: dict[str, list[float]] | None = None
     variants: list[str] = field(default_factory=list)
     earliest: str | None = None
     earliest_basis: str | None = None
+    method: str = "pdq"
+    keypoints: dict[str, Any] | None = None
 
     def as_json(self) -> dict[str, Any]:
         """The JSON shape of ``enquiry media match --json``."""
@@ -59,6 +63,8 @@ class ItemMatch:
             "offset_s": self.offset_s,
             "segment": self.segment,
             "variants": self.variants,
+            "method": self.method,
+            "keypoints": self.keypoints,
         }
 
 
@@ -90,8 +96,8 @@ def _aligned(hits: list[Hit], tolerance: float) -> tuple[list[Hit], float | None
     mean_distance = (distances[right] - distances[left]) / support
     # most hits first, then the closest on average
     best = int(np.lexsort((mean_distance, -support))[0])
-    group = timed[left[best]:right[best]]
-    return group, round(float(np.median(offsets[left[best]:right[best]])), 3)
+    group = timed[left[best] : right[best]]
+    return group, round(float(np.median(offsets[left[best] : right[best]])), 3)
 
 
 def _match(item: int, group: list[Hit], offset: float | None) -> ItemMatch:
@@ -131,5 +137,5 @@ def align(hits: list[Hit], radius: int, tolerance: float = OFFSET_TOLERANCE_S) -
         strong = [h for h in item_hits if h.distance <= radius]
         if strong:
             matches.append(_match(item, *_aligned(strong, tolerance)))
-    matches.sort(key=lambda m: (-len(m.frames), m.distance, m.item))
+    matches.sort(key=lambda m: (-len(m.frames), m.distance or 0, m.item))
     return matches

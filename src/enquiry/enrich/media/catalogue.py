@@ -41,18 +41,38 @@ def write_hashes(store: Store, item_id: int, entries: list[dict[str, Any]]) -> i
             delete(MediaHash).where(MediaHash.item_id == item_id, MediaHash.algorithm == ALGORITHM)
         ).rowcount
         if entries:
-            conn.execute(insert(MediaHash), [
-                {"item_id": item_id, "algorithm": e["algorithm"], "t": e["t"], "hash": e["hash"],
-                 "quality": e["quality"], "data": e["data"]} for e in entries
-            ])
-        writer.append("derived", case_id=case_id, item_id=item_id, details={
-            "derived": "media_hashes", "algorithm": VERSION, "count": len(entries),
-            "frames": sum(1 for e in entries if e["t"] is not None), "replaced": replaced,
-        })
+            conn.execute(
+                insert(MediaHash),
+                [
+                    {
+                        "item_id": item_id,
+                        "algorithm": e["algorithm"],
+                        "t": e["t"],
+                        "hash": e["hash"],
+                        "quality": e["quality"],
+                        "data": e["data"],
+                    }
+                    for e in entries
+                ],
+            )
+        writer.append(
+            "derived",
+            case_id=case_id,
+            item_id=item_id,
+            details={
+                "derived": "media_hashes",
+                "algorithm": VERSION,
+                "count": len(entries),
+                "frames": sum(1 for e in entries if e["t"] is not None),
+                "replaced": replaced,
+            },
+        )
     return len(entries)
 
 
-def _rows_after(store: Store, after_id: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _rows_after(
+    store: Store, after_id: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     with store.engine.connect() as conn:
         result = conn.execute(
             select(MediaHash.id, MediaHash.item_id, MediaHash.t, MediaHash.hash)
@@ -72,7 +92,8 @@ def _matchable() -> ColumnElement[bool]:
 
 def _table_stamp(store: Store, up_to: int | None = None) -> dict[str, int]:
     query = select(func.count(MediaHash.id), func.max(MediaHash.id)).where(
-        MediaHash.algorithm == ALGORITHM, _matchable())
+        MediaHash.algorithm == ALGORITHM, _matchable()
+    )
     if up_to is not None:
         query = query.where(MediaHash.id <= up_to)
     with store.engine.connect() as conn:
@@ -90,7 +111,9 @@ def open_index(store: Store, *, rebuild: bool = False) -> HammingIndex:
         if stamp.get("count") == current["count"] and stamp.get("max_id") == current["max_id"]:
             return index
         if _table_stamp(store, up_to=stamp.get("max_id", 0)) == {
-                "count": stamp.get("count"), "max_id": stamp.get("max_id")}:
+            "count": stamp.get("count"),
+            "max_id": stamp.get("max_id"),
+        }:
             index = index.extended(*_rows_after(store, stamp.get("max_id", 0)))
             index.save(folder, current)
             return index
@@ -121,13 +144,18 @@ def query_frames(entries: Iterable[dict[str, Any]]) -> list[QueryFrame]:
             variants.update(zip(DIHEDRAL[1:], data["dihedral"], strict=False))
         elif "mirror" in data:
             variants[DIHEDRAL[MIRROR] if "variant" not in data else f"{data['variant']}+mirror"] = (
-                data["mirror"])
+                data["mirror"]
+            )
         frames.append(QueryFrame(t=entry.get("t"), variants=variants))
     return frames
 
 
-def find_matches(index: HammingIndex, frames: list[QueryFrame], radius: int = DEFAULT_RADIUS,
-                 exclude: int | None = None) -> list[ItemMatch]:
+def find_matches(
+    index: HammingIndex,
+    frames: list[QueryFrame],
+    radius: int = DEFAULT_RADIUS,
+    exclude: int | None = None,
+) -> list[ItemMatch]:
     """Items whose stored pictures lie within ``radius`` of any query picture, aligned. Video
     frames are also looked up a little farther (:data:`~.align.ALIGNED_EXTRA_BITS`): such hits
     on stored video frames count when several of them line up in time (see :func:`.align`)."""
@@ -140,8 +168,15 @@ def find_matches(index: HammingIndex, frames: list[QueryFrame], radius: int = DE
             for found in index.search(value, radius + ALIGNED_EXTRA_BITS if wide else radius):
                 if found.item == exclude or (found.distance > radius and found.t is None):
                     continue
-                hits.append(Hit(item=found.item, query_t=frame.t, match_t=found.t,
-                                distance=found.distance, variant=variant))
+                hits.append(
+                    Hit(
+                        item=found.item,
+                        query_t=frame.t,
+                        match_t=found.t,
+                        distance=found.distance,
+                        variant=variant,
+                    )
+                )
     return align(hits, radius)
 
 
@@ -202,15 +237,31 @@ def item_entries(store: Store, item_id: int) -> list[dict[str, Any]]:
     """The stored PDQ hash entries of an item, in time order."""
     with store.session() as session:
         rows = session.scalars(
-            select(MediaHash).where(MediaHash.item_id == item_id, MediaHash.algorithm == ALGORITHM)
+            select(MediaHash)
+            .where(MediaHash.item_id == item_id, MediaHash.algorithm == ALGORITHM)
             .order_by(MediaHash.t, MediaHash.id)
         ).all()
-    return [{"algorithm": r.algorithm, "t": r.t, "hash": r.hash, "quality": r.quality,
-             "data": r.data or {}} for r in rows]
+    return [
+        {
+            "algorithm": r.algorithm,
+            "t": r.t,
+            "hash": r.hash,
+            "quality": r.quality,
+            "data": r.data or {},
+        }
+        for r in rows
+    ]
 
 
-def record_findings(store: Store, item_id: int, enricher: str, version: str,
-                    findings: list[dict[str, Any]], *, replace: bool = True) -> int:
+def record_findings(
+    store: Store,
+    item_id: int,
+    enricher: str,
+    version: str,
+    findings: list[dict[str, Any]],
+    *,
+    replace: bool = True,
+) -> int:
     """Store findings (``{"type", "severity", "message", "inputs"}``) for an item with an
     ``analysed`` custody event naming the enricher; with ``replace``, the enricher's earlier
     findings on the item are superseded (the ledger keeps what each run found)."""
@@ -218,17 +269,99 @@ def record_findings(store: Store, item_id: int, enricher: str, version: str,
         case_id = conn.execute(select(Item.case_id).where(Item.id == item_id)).scalar_one()
         replaced = 0
         if replace:
-            replaced = conn.execute(delete(ItemFinding).where(
-                ItemFinding.item_id == item_id, ItemFinding.enricher == enricher)).rowcount
+            replaced = conn.execute(
+                delete(ItemFinding).where(
+                    ItemFinding.item_id == item_id, ItemFinding.enricher == enricher
+                )
+            ).rowcount
         now = utc_now()
         if findings:
-            conn.execute(insert(ItemFinding), [
-                {"item_id": item_id, "type": f["type"], "severity": f["severity"],
-                 "message": f["message"], "inputs": f["inputs"], "enricher": enricher,
-                 "created_at": now} for f in findings
-            ])
-        writer.append("analysed", case_id=case_id, item_id=item_id, details={
-            "enricher": enricher, "version": version, "findings": len(findings),
-            "types": sorted({f["type"] for f in findings}), "replaced": replaced,
-        })
+            conn.execute(
+                insert(ItemFinding),
+                [
+                    {
+                        "item_id": item_id,
+                        "type": f["type"],
+                        "severity": f["severity"],
+                        "message": f["message"],
+                        "inputs": f["inputs"],
+                        "enricher": enricher,
+                        "created_at": now,
+                    }
+                    for f in findings
+                ],
+            )
+        writer.append(
+            "analysed",
+            case_id=case_id,
+            item_id=item_id,
+            details={
+                "enricher": enricher,
+                "version": version,
+                "findings": len(findings),
+                "types": sorted({f["type"] for f in findings}),
+                "replaced": replaced,
+            },
+        )
     return len(findings)
+
+
+def keypoint_matches(
+    store: Store, rgb: np.ndarray, skip: set[int], progress: bool = True
+) -> list[ItemMatch]:
+    """Photos of the store that share keypoints with ``rgb`` under one similarity transform
+    (see :mod:`.keypoints`), leaving out the items in ``skip``. Each stored photo's features
+    are computed once and cached in ``<home>/index/orb/`` (a cache, rebuilt when missing)."""
+    from tqdm import tqdm
+
+    from enquiry.enrich.media import keypoints
+    from enquiry.enrich.media.pdq import load_rgb
+
+    query = keypoints.features(rgb)
+    mirrored = keypoints.features(np.ascontiguousarray(rgb[:, ::-1]))  # ORB is not mirror-proof
+    with store.session() as session:
+        rows = session.execute(
+            select(Item.id, Item.sha256)
+            .where(Item.media_type.startswith("image/"), Item.sha256.is_not(None))
+            .order_by(Item.id)
+        ).all()
+    cache = index_folder(store) / "orb"
+    found = []
+    for item_id, sha in tqdm(
+        rows, desc="keypoints", unit="photo", disable=None if progress else True, leave=False
+    ):
+        if item_id in skip:
+            continue
+        path = cache / f"{sha}.npz"
+        stored = keypoints.Features.load(path)
+        if stored is None:
+            try:
+                stored = keypoints.features(load_rgb(store.vault.path(sha)))
+            except (OSError, ValueError, SyntaxError):
+                continue  # not decodable: intake already reported it
+            stored.save(path)
+        candidates = [
+            (keypoints.compare(q, stored), name)
+            for q, name in ((query, "keypoints"), (mirrored, "keypoints+mirror"))
+        ]
+        scored = [(r, name) for r, name in candidates if r is not None]
+        if scored:
+            result, variant = max(scored, key=lambda pair: pair[0].inliers)
+            found.append(
+                ItemMatch(
+                    item=item_id,
+                    distance=None,
+                    frames=[(None, None)],
+                    variants=[variant],
+                    method="keypoints",
+                    keypoints={
+                        "inliers": result.inliers,
+                        "matches": result.matches,
+                        "scale": result.scale,
+                        "rotation_deg": result.rotation_deg,
+                        "engine": keypoints.engine(),
+                    },
+                )
+            )
+    found.sort(key=lambda m: -(m.keypoints or {}).get("inliers", 0))
+    return found

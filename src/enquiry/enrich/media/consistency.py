@@ -24,10 +24,34 @@ ZONE_SPREAD = (timedelta(hours=-12), timedelta(hours=14))
 PLACE_TOLERANCE_KM = 1.0
 FAR_KM = 50.0
 EARLIEST_PLAUSIBLE = datetime(1990, 1, 1, tzinfo=UTC)
-EDITORS = ("photoshop", "gimp", "lightroom", "snapseed", "picsart", "affinity", "pixelmator",
-           "capture one", "facetune", "canva", "paint.net", "photopea", "premiere", "after effects",
-           "final cut", "davinci", "imovie", "kdenlive", "handbrake", "capcut", "inshot",
-           "vsco", "meitu", "luminar", "darktable", "rawtherapee")
+EDITORS = (
+    "photoshop",
+    "gimp",
+    "lightroom",
+    "snapseed",
+    "picsart",
+    "affinity",
+    "pixelmator",
+    "capture one",
+    "facetune",
+    "canva",
+    "paint.net",
+    "photopea",
+    "premiere",
+    "after effects",
+    "final cut",
+    "davinci",
+    "imovie",
+    "kdenlive",
+    "handbrake",
+    "capcut",
+    "inshot",
+    "vsco",
+    "meitu",
+    "luminar",
+    "darktable",
+    "rawtherapee",
+)
 
 
 @dataclass
@@ -70,7 +94,11 @@ def capture_time(meta: dict[str, Any], fields: dict[str, Any]) -> tuple[datetime
         raw = f"{taken}{offset}" if offset and _offset_valid(str(offset)) else str(taken)
         parsed = _parse(raw)
         if parsed:
-            return parsed, raw, "EXIF DateTimeOriginal" + (" with OffsetTimeOriginal" if parsed.tzinfo else "")
+            return (
+                parsed,
+                raw,
+                "EXIF DateTimeOriginal" + (" with OffsetTimeOriginal" if parsed.tzinfo else ""),
+            )
     created = (meta.get("video") or {}).get("creation_time")
     parsed = _parse(created)
     if parsed:
@@ -103,8 +131,9 @@ def _human(delta: timedelta) -> str:
     return f"{seconds / 60:.0f} minutes"
 
 
-def check_time(meta: dict[str, Any], fields: dict[str, Any],
-               tolerance: timedelta = TIME_TOLERANCE) -> list[Issue]:
+def check_time(
+    meta: dict[str, Any], fields: dict[str, Any], tolerance: timedelta = TIME_TOLERANCE
+) -> list[Issue]:
     """The capture time the file states against the claimed time (``claimed_at``) and against
     a ``captured_at`` field when the file's own time came from elsewhere."""
     captured = capture_time(meta, fields)
@@ -117,12 +146,18 @@ def check_time(meta: dict[str, Any], fields: dict[str, Any],
         if claimed is None or basis == f"{name} field":
             continue
         low, high = _difference_bounds(when, claimed)
-        inputs = {"capture_time": raw, "capture_basis": basis, "claim_field": name,
-                  name: fields.get(name),
-                  "difference_hours": [round(low.total_seconds() / 3600, 3),
-                                       round(high.total_seconds() / 3600, 3)],
-                  "tolerance_hours": tolerance.total_seconds() / 3600,
-                  "zone_known": when.tzinfo is not None and claimed.tzinfo is not None}
+        inputs = {
+            "capture_time": raw,
+            "capture_basis": basis,
+            "claim_field": name,
+            name: fields.get(name),
+            "difference_hours": [
+                round(low.total_seconds() / 3600, 3),
+                round(high.total_seconds() / 3600, 3),
+            ],
+            "tolerance_hours": tolerance.total_seconds() / 3600,
+            "zone_known": when.tzinfo is not None and claimed.tzinfo is not None,
+        }
         if low <= tolerance and high >= -tolerance:
             continue
         gap = low if low > tolerance else high
@@ -130,9 +165,15 @@ def check_time(meta: dict[str, Any], fields: dict[str, Any],
         severity = "high" if abs(gap) > timedelta(days=1) else "medium"
         note = "" if inputs["zone_known"] else " even allowing for any time zone"
         what = "the claimed time" if name == "claimed_at" else "the captured_at field"
-        issues.append(Issue("time_mismatch", severity,
-                            f"{basis} says {raw}: at least {_human(gap)} {direction} {what} "
-                            f"{fields.get(name)}{note}", inputs))
+        issues.append(
+            Issue(
+                "time_mismatch",
+                severity,
+                f"{basis} says {raw}: at least {_human(gap)} {direction} {what} "
+                f"{fields.get(name)}{note}",
+                inputs,
+            )
+        )
     return issues
 
 
@@ -156,8 +197,10 @@ def _point(value: Any) -> tuple[float, float] | None:
 def haversine_km(a: tuple[float, float], b: tuple[float, float]) -> float:
     """Great-circle distance in km (mean Earth radius 6371.0088 km)."""
     lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
-    h = (math.sin((lat2 - lat1) / 2) ** 2
-         + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2)
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
     return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
 
 
@@ -172,8 +215,9 @@ def recorded_place(meta: dict[str, Any]) -> tuple[tuple[float, float], str] | No
     return None
 
 
-def check_place(meta: dict[str, Any], fields: dict[str, Any],
-                tolerance_km: float = PLACE_TOLERANCE_KM) -> list[Issue]:
+def check_place(
+    meta: dict[str, Any], fields: dict[str, Any], tolerance_km: float = PLACE_TOLERANCE_KM
+) -> list[Issue]:
     """The recorded position against the claimed place (``claimed_place``, else the item's
     ``location`` field), in km."""
     found = recorded_place(meta)
@@ -187,19 +231,31 @@ def check_place(meta: dict[str, Any], fields: dict[str, Any],
     km = haversine_km(point, claimed)
     if km <= tolerance_km:
         return []
-    return [Issue("place_mismatch", "high" if km > FAR_KM else "medium",
-                  f"{basis} puts it at {point[0]:.5f},{point[1]:.5f}, {km:.1f} km from the "
-                  f"{'claimed place' if field_name == 'claimed_place' else 'location field'} "
-                  f"{claimed[0]:.5f},{claimed[1]:.5f}",
-                  {"recorded": list(point), "basis": basis, "claim_field": field_name,
-                   field_name: list(claimed),
-                   "distance_km": round(km, 3), "tolerance_km": tolerance_km})]
+    return [
+        Issue(
+            "place_mismatch",
+            "high" if km > FAR_KM else "medium",
+            f"{basis} puts it at {point[0]:.5f},{point[1]:.5f}, {km:.1f} km from the "
+            f"{'claimed place' if field_name == 'claimed_place' else 'location field'} "
+            f"{claimed[0]:.5f},{claimed[1]:.5f}",
+            {
+                "recorded": list(point),
+                "basis": basis,
+                "claim_field": field_name,
+                field_name: list(claimed),
+                "distance_km": round(km, 3),
+                "tolerance_km": tolerance_km,
+            },
+        )
+    ]
 
 
 def check_software(meta: dict[str, Any]) -> list[Issue]:
     """Editing software named in the file's tags (EXIF Software, the container's encoder)."""
-    tags = {"EXIF Software": (meta.get("photo") or {}).get("software"),
-            "container encoder": (meta.get("video") or {}).get("encoder")}
+    tags = {
+        "EXIF Software": (meta.get("photo") or {}).get("software"),
+        "container encoder": (meta.get("video") or {}).get("encoder"),
+    }
     issues = []
     for where, value in tags.items():
         if not value:
@@ -207,13 +263,24 @@ def check_software(meta: dict[str, Any]) -> list[Issue]:
         lowered = str(value).lower()
         editor = next((e for e in EDITORS if e in lowered), None)
         if editor:
-            issues.append(Issue("editing_software", "medium",
-                                f"{where} names editing software: {value}",
-                                {"tag": where, "value": value, "matched": editor}))
+            issues.append(
+                Issue(
+                    "editing_software",
+                    "medium",
+                    f"{where} names editing software: {value}",
+                    {"tag": where, "value": value, "matched": editor},
+                )
+            )
         elif where == "container encoder" and lowered.startswith("lavf"):
-            issues.append(Issue("reencoded", "info",
-                                f"{where} is {value}: written by FFmpeg, so re-encoded or "
-                                "re-muxed after capture", {"tag": where, "value": value}))
+            issues.append(
+                Issue(
+                    "reencoded",
+                    "info",
+                    f"{where} is {value}: written by FFmpeg, so re-encoded or "
+                    "re-muxed after capture",
+                    {"tag": where, "value": value},
+                )
+            )
     return issues
 
 
@@ -224,15 +291,28 @@ def check_missing(meta: dict[str, Any], media_type: str) -> list[Issue]:
         photo = meta["photo"] or {}
         missing = [k for k in ("taken_at", "make", "model") if not photo.get(k)]
         if photo.get("exif") is False or len(missing) == 3:
-            return [Issue("metadata_missing", "info",
-                          "no camera metadata (time, make, model): stripped, or a copy from a "
-                          "messaging app or social network; it cannot support the claimed time",
-                          {"missing": missing, "exif": photo.get("exif")})]
-    if media_type.startswith("video/") and "video" in meta and not (meta["video"] or {}).get(
-            "creation_time"):
-        return [Issue("metadata_missing", "info",
-                      "no creation time in the container: stripped or re-encoded",
-                      {"missing": ["creation_time"]})]
+            return [
+                Issue(
+                    "metadata_missing",
+                    "info",
+                    "no camera metadata (time, make, model): stripped, or a copy from a "
+                    "messaging app or social network; it cannot support the claimed time",
+                    {"missing": missing, "exif": photo.get("exif")},
+                )
+            ]
+    if (
+        media_type.startswith("video/")
+        and "video" in meta
+        and not (meta["video"] or {}).get("creation_time")
+    ):
+        return [
+            Issue(
+                "metadata_missing",
+                "info",
+                "no creation time in the container: stripped or re-encoded",
+                {"missing": ["creation_time"]},
+            )
+        ]
     return []
 
 
@@ -245,43 +325,84 @@ def check_impossible(meta: dict[str, Any], fields: dict[str, Any], now: datetime
         when, raw, basis = captured
         aware = when if when.tzinfo else when.replace(tzinfo=UTC)
         if aware > now + timedelta(days=1):
-            issues.append(Issue("impossible_value", "high", f"{basis} {raw} is in the future",
-                                {"value": raw, "basis": basis, "checked_at": now.isoformat()}))
+            issues.append(
+                Issue(
+                    "impossible_value",
+                    "high",
+                    f"{basis} {raw} is in the future",
+                    {"value": raw, "basis": basis, "checked_at": now.isoformat()},
+                )
+            )
         elif aware < EARLIEST_PLAUSIBLE:
-            issues.append(Issue("impossible_value", "medium",
-                                f"{basis} {raw} is before 1990: an unset camera clock or an edit",
-                                {"value": raw, "basis": basis}))
+            issues.append(
+                Issue(
+                    "impossible_value",
+                    "medium",
+                    f"{basis} {raw} is before 1990: an unset camera clock or an edit",
+                    {"value": raw, "basis": basis},
+                )
+            )
     photo = meta.get("photo") or {}
     offset = photo.get("offset")
     if offset and not _offset_valid(str(offset)):
-        issues.append(Issue("impossible_value", "medium",
-                            f"EXIF time offset {offset} is no zone on Earth (-12:00..+14:00)",
-                            {"value": offset}))
+        issues.append(
+            Issue(
+                "impossible_value",
+                "medium",
+                f"EXIF time offset {offset} is no zone on Earth (-12:00..+14:00)",
+                {"value": offset},
+            )
+        )
     found = recorded_place(meta)
     if found:
         (lat, lon), basis = found
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-            issues.append(Issue("impossible_value", "high",
-                                f"{basis} {lat},{lon} is off the planet",
-                                {"lat": lat, "lon": lon, "basis": basis}))
+            issues.append(
+                Issue(
+                    "impossible_value",
+                    "high",
+                    f"{basis} {lat},{lon} is off the planet",
+                    {"lat": lat, "lon": lon, "basis": basis},
+                )
+            )
         elif abs(lat) < 1e-6 and abs(lon) < 1e-6:
-            issues.append(Issue("impossible_value", "medium",
-                                f"{basis} is 0,0 (in the Atlantic): a placeholder, not a fix",
-                                {"lat": lat, "lon": lon, "basis": basis}))
+            issues.append(
+                Issue(
+                    "impossible_value",
+                    "medium",
+                    f"{basis} is 0,0 (in the Atlantic): a placeholder, not a fix",
+                    {"lat": lat, "lon": lon, "basis": basis},
+                )
+            )
     for key in ("width", "height"):
         if key in photo and isinstance(photo[key], int | float) and photo[key] <= 0:
-            issues.append(Issue("impossible_value", "medium", f"image {key} is {photo[key]}",
-                                {key: photo[key]}))
+            issues.append(
+                Issue(
+                    "impossible_value", "medium", f"image {key} is {photo[key]}", {key: photo[key]}
+                )
+            )
     duration = (meta.get("video") or {}).get("duration_s")
     if isinstance(duration, int | float) and duration < 0:
-        issues.append(Issue("impossible_value", "medium", f"video duration is {duration} s",
-                            {"duration_s": duration}))
+        issues.append(
+            Issue(
+                "impossible_value",
+                "medium",
+                f"video duration is {duration} s",
+                {"duration_s": duration},
+            )
+        )
     return issues
 
 
-def check_metadata(fields: dict[str, Any], meta: dict[str, Any], media_type: str,
-                   now: datetime | None = None) -> list[Issue]:
+def check_metadata(
+    fields: dict[str, Any], meta: dict[str, Any], media_type: str, now: datetime | None = None
+) -> list[Issue]:
     """Every metadata check on one item's fields and extracted metadata."""
     moment = now or datetime.now(UTC)
-    return (check_impossible(meta, fields, moment) + check_time(meta, fields)
-            + check_place(meta, fields) + check_software(meta) + check_missing(meta, media_type))
+    return (
+        check_impossible(meta, fields, moment)
+        + check_time(meta, fields)
+        + check_place(meta, fields)
+        + check_software(meta)
+        + check_missing(meta, media_type)
+    )

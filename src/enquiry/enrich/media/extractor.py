@@ -54,7 +54,9 @@ def hash_file(path: Path, media_type: str) -> tuple[list[dict[str, Any]], list[s
         if is_image(media_type):
             return image_entries(path), []
     except Image.DecompressionBombError as exc:
-        return [], [f"image: a decompression bomb is suspected, so the picture is not decoded ({exc})"]
+        return [], [
+            f"image: a decompression bomb is suspected, so the picture is not decoded ({exc})"
+        ]
     except (OSError, ValueError, SyntaxError, av.FFmpegError) as exc:
         kind = "video" if is_video(media_type) else "image"
         return [], [f"{kind}: cannot be decoded for hashing ({exc.__class__.__name__}: {exc})"]

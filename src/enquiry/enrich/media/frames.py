@@ -87,9 +87,11 @@ def sample_frames(
                     if size is None:
                         size = _scaled_size(frame.width, frame.height, max_side)
                     rgb = np.asarray(
-                        frame.to_ndarray(format="rgb24", width=size[0], height=size[1],
-                                         interpolation="AREA"),
-                        dtype=np.uint8)
+                        frame.to_ndarray(
+                            format="rgb24", width=size[0], height=size[1], interpolation="AREA"
+                        ),
+                        dtype=np.uint8,
+                    )
                     turn = round((frame.rotation or 0) / 90) % 4
                     if turn:
                         # Phones store portrait video sideways with a display rotation; copies

@@ -56,8 +56,9 @@ def as_rows(hashes: NDArray[np.uint8] | list[str]) -> NDArray[np.uint8]:
     return rows
 
 
-def brute_force(rows: NDArray[np.uint8], query: NDArray[np.uint8], radius: int) -> tuple[
-        NDArray[np.int64], NDArray[np.int64]]:
+def brute_force(
+    rows: NDArray[np.uint8], query: NDArray[np.uint8], radius: int
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
     """(positions, distances) of the rows within ``radius`` of ``query``, by scanning them all:
     the reference the index is checked against, and its fall-back for very large radii."""
     words = rows.view(np.uint64)
@@ -81,8 +82,13 @@ class HammingIndex:
     """An exact Hamming-radius index of 256-bit hashes, each with a key (e.g. the row id of the
     stored hash), an item id and a time in seconds (NaN for a still picture)."""
 
-    def __init__(self, rows: NDArray[np.uint8], keys: NDArray[np.int64], items: NDArray[np.int64],
-                 times: NDArray[np.float64]) -> None:
+    def __init__(
+        self,
+        rows: NDArray[np.uint8],
+        keys: NDArray[np.int64],
+        items: NDArray[np.int64],
+        times: NDArray[np.float64],
+    ) -> None:
         self.rows = as_rows(rows)
         n = len(self.rows)
         if not (len(keys) == len(items) == len(times) == n):
@@ -109,11 +115,16 @@ class HammingIndex:
 
     @classmethod
     def empty(cls) -> HammingIndex:
-        return cls(np.zeros((0, BITS // 8), dtype=np.uint8), np.zeros(0, dtype=np.int64),
-                   np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
+        return cls(
+            np.zeros((0, BITS // 8), dtype=np.uint8),
+            np.zeros(0, dtype=np.int64),
+            np.zeros(0, dtype=np.int64),
+            np.zeros(0, dtype=np.float64),
+        )
 
-    def search_positions(self, query: NDArray[np.uint8], radius: int = DEFAULT_RADIUS) -> tuple[
-            NDArray[np.int64], NDArray[np.int64]]:
+    def search_positions(
+        self, query: NDArray[np.uint8], radius: int = DEFAULT_RADIUS
+    ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
         """(positions, distances) of every indexed hash within ``radius`` bits of ``query``
         (32 bytes), positions ascending — exactly what :func:`brute_force` returns."""
         q = np.ascontiguousarray(query, dtype=np.uint8)
@@ -152,18 +163,30 @@ class HammingIndex:
         positions, dist = self.search_positions(q, radius)
         order = np.argsort(dist, kind="stable")
         return [
-            Match(key=int(self.keys[p]), item=int(self.items[p]),
-                  t=None if np.isnan(self.times[p]) else float(self.times[p]), distance=int(d))
+            Match(
+                key=int(self.keys[p]),
+                item=int(self.items[p]),
+                t=None if np.isnan(self.times[p]) else float(self.times[p]),
+                distance=int(d),
+            )
             for p, d in zip(positions[order], dist[order], strict=True)
         ]
 
-    def extended(self, rows: NDArray[np.uint8], keys: NDArray[np.int64], items: NDArray[np.int64],
-                 times: NDArray[np.float64]) -> HammingIndex:
+    def extended(
+        self,
+        rows: NDArray[np.uint8],
+        keys: NDArray[np.int64],
+        items: NDArray[np.int64],
+        times: NDArray[np.float64],
+    ) -> HammingIndex:
         """A new index holding these hashes and the new ones (the tables are rebuilt: a counting
         sort of a million rows takes well under a second)."""
-        return HammingIndex(np.concatenate([self.rows, as_rows(rows)]),
-                            np.concatenate([self.keys, keys]), np.concatenate([self.items, items]),
-                            np.concatenate([self.times, times]))
+        return HammingIndex(
+            np.concatenate([self.rows, as_rows(rows)]),
+            np.concatenate([self.keys, keys]),
+            np.concatenate([self.items, items]),
+            np.concatenate([self.times, times]),
+        )
 
     def save(self, folder: Path, stamp: dict[str, int]) -> None:
         """Write the hashes and payloads (the tables are rebuilt on load) plus a stamp saying

@@ -30,8 +30,16 @@ MAX_SIDE = 512
 MIN_QUALITY = 10
 CANONICAL_SIDE = 256
 # The eight ways a picture can be turned or flipped (the dihedral group of the square).
-DIHEDRAL = ("original", "rot90", "rot180", "rot270", "flip_vertical", "mirror", "transpose",
-            "transverse")
+DIHEDRAL = (
+    "original",
+    "rot90",
+    "rot180",
+    "rot270",
+    "flip_vertical",
+    "mirror",
+    "transpose",
+    "transverse",
+)
 MIRROR = DIHEDRAL.index("mirror")
 
 # A border row: at least this share of its pixels within this many grey levels of its median
@@ -92,8 +100,9 @@ _ORIENT = {
 }
 
 
-def hash_rgb(rgb: NDArray[np.uint8], orientations: tuple[str, ...] = DIHEDRAL) -> tuple[
-        str, int, list[str]]:
+def hash_rgb(
+    rgb: NDArray[np.uint8], orientations: tuple[str, ...] = DIHEDRAL
+) -> tuple[str, int, list[str]]:
     """Hash an RGB array: (hash, quality 0–100, the hashes of the picture turned or flipped as
     named in ``orientations``, :data:`DIHEDRAL` by default). Quality under ~50 means a flat or
     featureless picture whose hash matches too much.
@@ -118,8 +127,10 @@ def load_rgb(path: Path, max_side: int = MAX_SIDE) -> NDArray[np.uint8]:
     with Image.open(path) as image:
         width, height = image.size
         if width * height > MAX_PIXELS:
-            raise ValueError(f"{width}×{height} pixels: a decompression bomb is suspected, "
-                             "so the picture is not decoded")
+            raise ValueError(
+                f"{width}×{height} pixels: a decompression bomb is suspected, "
+                "so the picture is not decoded"
+            )
         if image.format == "JPEG":
             image.draft("RGB", (max_side, max_side))
         image.seek(0)
@@ -176,8 +187,9 @@ def border_box(rgb: NDArray[np.uint8]) -> tuple[int, int, int, int] | None:
     return top, bottom, left, right
 
 
-def picture_entries(rgb: NDArray[np.uint8], t: float | None, *, all_orientations: bool) -> list[
-        dict[str, Any]]:
+def picture_entries(
+    rgb: NDArray[np.uint8], t: float | None, *, all_orientations: bool
+) -> list[dict[str, Any]]:
     """Hash entries (``{"algorithm", "t", "hash", "quality", "data"}``) for one picture: the
     picture itself, with its seven turned and flipped hashes (photos) or its mirror's hash (video
     frames: rotated footage is rare, mirrored re-uploads common) in ``data``, plus — when it has
@@ -185,21 +197,41 @@ def picture_entries(rgb: NDArray[np.uint8], t: float | None, *, all_orientations
     bordered copies and their sources find each other either way."""
     orientations = DIHEDRAL if all_orientations else ("original", "mirror")
     value, quality, variants = hash_rgb(rgb, orientations)
-    data: dict[str, Any] = ({"dihedral": variants[1:]} if all_orientations
-                            else {"mirror": variants[1]})
-    entries = [{"algorithm": ALGORITHM, "t": t, "hash": value, "quality": quality,
-                "data": {**data, "version": VERSION}}]
+    data: dict[str, Any] = (
+        {"dihedral": variants[1:]} if all_orientations else {"mirror": variants[1]}
+    )
+    entries = [
+        {
+            "algorithm": ALGORITHM,
+            "t": t,
+            "hash": value,
+            "quality": quality,
+            "data": {**data, "version": VERSION},
+        }
+    ]
     # Found at full size: a box off by a canonical pixel or two is a crop of 1–2 %, which
     # moves a PDQ hash by 20–40 bits.
     box = border_box(rgb)
     if box is not None:
         top, bottom, left, right = box
         content = rgb[top:bottom, left:right]
-        inner, inner_quality, inner_variants = hash_rgb(np.ascontiguousarray(content),
-                                                        ("original", "mirror"))
-        entries.append({"algorithm": ALGORITHM, "t": t, "hash": inner, "quality": inner_quality,
-                        "data": {"variant": "deborder", "box": list(box),
-                                 "mirror": inner_variants[1], "version": VERSION}})
+        inner, inner_quality, inner_variants = hash_rgb(
+            np.ascontiguousarray(content), ("original", "mirror")
+        )
+        entries.append(
+            {
+                "algorithm": ALGORITHM,
+                "t": t,
+                "hash": inner,
+                "quality": inner_quality,
+                "data": {
+                    "variant": "deborder",
+                    "box": list(box),
+                    "mirror": inner_variants[1],
+                    "version": VERSION,
+                },
+            }
+        )
     return entries
 
 

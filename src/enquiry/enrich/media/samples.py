@@ -27,8 +27,18 @@ def photo(name: str) -> NDArray[np.uint8]:
     return np.ascontiguousarray(pixels[..., :3]).astype(np.uint8)
 
 
+def photo_rgba(name: str) -> NDArray[np.uint8]:
+    """A picture shipped inside scikit-image's wheel with its alpha channel (e.g. the logo)."""
+    from importlib import import_module
+
+    return np.asarray(getattr(import_module("skimage.data"), name)()).astype(np.uint8)
+
+
 def scene_frames(
-    background: NDArray[np.uint8], seconds: float, fps: int = 25, size: tuple[int, int] = (320, 240),
+    background: NDArray[np.uint8],
+    seconds: float,
+    fps: int = 25,
+    size: tuple[int, int] = (320, 240),
     seed: int = 0,
 ) -> list[NDArray[np.uint8]]:
     """Frames of a camera panning and zooming over ``background`` with moving discs and bars."""
@@ -38,9 +48,17 @@ def scene_frames(
     big = source.resize((width * 2, round(width * 2 * source.height / source.width)))
     bh, bw = big.height, big.width
     count = max(1, round(seconds * fps))
-    shapes = [(rng.uniform(0, width), rng.uniform(0, height), rng.uniform(-4, 4), rng.uniform(-3, 3),
-               tuple(int(c) for c in rng.integers(0, 255, 3)), int(rng.integers(8, 30)))
-              for _ in range(4)]
+    shapes = [
+        (
+            rng.uniform(0, width),
+            rng.uniform(0, height),
+            rng.uniform(-4, 4),
+            rng.uniform(-3, 3),
+            tuple(int(c) for c in rng.integers(0, 255, 3)),
+            int(rng.integers(8, 30)),
+        )
+        for _ in range(4)
+    ]
     frames = []
     for i in range(count):
         phase = i / max(1, count - 1)
@@ -59,9 +77,15 @@ def scene_frames(
 
 
 def write_video(
-    path: Path, frames: list[NDArray[np.uint8]], fps: int = 25, codec: str = "libx264",
-    crf: int = 23, gop: int = 50, transform: Callable[[NDArray[np.uint8]], NDArray[np.uint8]] | None = None,
-    metadata: dict[str, str] | None = None, rotation: int = 0,
+    path: Path,
+    frames: list[NDArray[np.uint8]],
+    fps: int = 25,
+    codec: str = "libx264",
+    crf: int = 23,
+    gop: int = 50,
+    transform: Callable[[NDArray[np.uint8]], NDArray[np.uint8]] | None = None,
+    metadata: dict[str, str] | None = None,
+    rotation: int = 0,
 ) -> Path:
     """Encode RGB frames to ``path`` (container from its suffix), optionally transforming each;
     ``rotation`` (degrees counter-clockwise) is stored as the display rotation, as phones do."""

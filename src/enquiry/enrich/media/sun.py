@@ -37,8 +37,9 @@ class SunPosition:
 
 def _check_place(lat: float, lon: float) -> None:
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        raise ValueError(f"({lat}, {lon}) is not a place on Earth (latitude -90..90, "
-                         "longitude -180..180)")
+        raise ValueError(
+            f"({lat}, {lon}) is not a place on Earth (latitude -90..90, longitude -180..180)"
+        )
 
 
 def position(lat: float, lon: float, when: datetime) -> SunPosition:
@@ -48,9 +49,12 @@ def position(lat: float, lon: float, when: datetime) -> SunPosition:
     observer = Observer(latitude=lat, longitude=lon)
     az = azimuth(observer, moment)
     el = elevation(observer, moment, with_refraction=True)
-    return SunPosition(azimuth=round(az, 3), elevation=round(el, 3),
-                       shadow_bearing=round((az + 180.0) % 360.0, 3) if el > 0 else None,
-                       elevation_geometric=round(elevation(observer, moment, with_refraction=False), 3))
+    return SunPosition(
+        azimuth=round(az, 3),
+        elevation=round(el, 3),
+        shadow_bearing=round((az + 180.0) % 360.0, 3) if el > 0 else None,
+        elevation_geometric=round(elevation(observer, moment, with_refraction=False), 3),
+    )
 
 
 def angle_between(a: float, b: float) -> float:
@@ -87,25 +91,40 @@ class ShadowFit:
     fits: bool
 
 
-def fit(sun: SunPosition, shadow_bearing: float | None, shadow_elevation: float | None,
-        bearing_tolerance: float = DEFAULT_BEARING_TOLERANCE,
-        elevation_tolerance: float = DEFAULT_ELEVATION_TOLERANCE) -> ShadowFit:
+def fit(
+    sun: SunPosition,
+    shadow_bearing: float | None,
+    shadow_elevation: float | None,
+    bearing_tolerance: float = DEFAULT_BEARING_TOLERANCE,
+    elevation_tolerance: float = DEFAULT_ELEVATION_TOLERANCE,
+) -> ShadowFit:
     """Whether the sun at one moment casts the measured shadow, within the tolerances."""
     if sun.shadow_bearing is None:
         return ShadowFit(sun, None, None, False)
-    bearing_error = (None if shadow_bearing is None
-                     else round(angle_between(sun.shadow_bearing, shadow_bearing), 3))
-    elevation_error = (None if shadow_elevation is None
-                       else round(abs(sun.elevation - shadow_elevation), 3))
+    bearing_error = (
+        None
+        if shadow_bearing is None
+        else round(angle_between(sun.shadow_bearing, shadow_bearing), 3)
+    )
+    elevation_error = (
+        None if shadow_elevation is None else round(abs(sun.elevation - shadow_elevation), 3)
+    )
     fits = (bearing_error is None or bearing_error <= bearing_tolerance) and (
-        elevation_error is None or elevation_error <= elevation_tolerance)
+        elevation_error is None or elevation_error <= elevation_tolerance
+    )
     return ShadowFit(sun, bearing_error, elevation_error, fits)
 
 
-def windows(lat: float, lon: float, day: date, zone: tzinfo, shadow_bearing: float | None,
-            shadow_elevation: float | None,
-            bearing_tolerance: float = DEFAULT_BEARING_TOLERANCE,
-            elevation_tolerance: float = DEFAULT_ELEVATION_TOLERANCE) -> list[Window]:
+def windows(
+    lat: float,
+    lon: float,
+    day: date,
+    zone: tzinfo,
+    shadow_bearing: float | None,
+    shadow_elevation: float | None,
+    bearing_tolerance: float = DEFAULT_BEARING_TOLERANCE,
+    elevation_tolerance: float = DEFAULT_ELEVATION_TOLERANCE,
+) -> list[Window]:
     """The spans of the local ``day`` (in ``zone``), to the minute, when the sun is up and casts
     shadows of the measured bearing (and elevation, if given) within the tolerances."""
     if shadow_bearing is None and shadow_elevation is None:
@@ -117,8 +136,13 @@ def windows(lat: float, lon: float, day: date, zone: tzinfo, shadow_bearing: flo
     open_since: datetime | None = None
     last = moment
     while moment < end_of_day:
-        ok = fit(position(lat, lon, moment), shadow_bearing, shadow_elevation, bearing_tolerance,
-                 elevation_tolerance).fits
+        ok = fit(
+            position(lat, lon, moment),
+            shadow_bearing,
+            shadow_elevation,
+            bearing_tolerance,
+            elevation_tolerance,
+        ).fits
         if ok and open_since is None:
             open_since = moment
         elif not ok and open_since is not None:
@@ -131,31 +155,52 @@ def windows(lat: float, lon: float, day: date, zone: tzinfo, shadow_bearing: flo
     return spans
 
 
-def sun_check(lat: float, lon: float, when: datetime, shadow_bearing: float | None = None,
-              shadow_elevation: float | None = None,
-              bearing_tolerance: float = DEFAULT_BEARING_TOLERANCE,
-              elevation_tolerance: float = DEFAULT_ELEVATION_TOLERANCE) -> dict[str, Any]:
+def sun_check(
+    lat: float,
+    lon: float,
+    when: datetime,
+    shadow_bearing: float | None = None,
+    shadow_elevation: float | None = None,
+    bearing_tolerance: float = DEFAULT_BEARING_TOLERANCE,
+    elevation_tolerance: float = DEFAULT_ELEVATION_TOLERANCE,
+) -> dict[str, Any]:
     """Everything ``enquiry media sun`` reports: the sun at ``when`` and, given a measured shadow,
     the windows of that local day that fit it and whether ``when`` is inside one."""
     moment = when if when.tzinfo else when.replace(tzinfo=UTC)
     sun = position(lat, lon, moment)
     result: dict[str, Any] = {
-        "lat": lat, "lon": lon, "time": moment.isoformat(), "engine": ENGINE, **asdict(sun),
+        "lat": lat,
+        "lon": lon,
+        "time": moment.isoformat(),
+        "engine": ENGINE,
+        **asdict(sun),
     }
     if shadow_bearing is None and shadow_elevation is None:
         return result
     checked = fit(sun, shadow_bearing, shadow_elevation, bearing_tolerance, elevation_tolerance)
     zone = moment.tzinfo or UTC
-    spans = windows(lat, lon, moment.date(), zone, shadow_bearing, shadow_elevation,
-                    bearing_tolerance, elevation_tolerance)
-    result.update({
-        "shadow": {"bearing": shadow_bearing, "elevation": None if shadow_elevation is None
-                   else round(shadow_elevation, 3),
-                   "bearing_tolerance": bearing_tolerance,
-                   "elevation_tolerance": elevation_tolerance},
-        "bearing_error": checked.bearing_error,
-        "elevation_error": checked.elevation_error,
-        "fits": checked.fits,
-        "windows": [w.as_json() for w in spans],
-    })
+    spans = windows(
+        lat,
+        lon,
+        moment.date(),
+        zone,
+        shadow_bearing,
+        shadow_elevation,
+        bearing_tolerance,
+        elevation_tolerance,
+    )
+    result.update(
+        {
+            "shadow": {
+                "bearing": shadow_bearing,
+                "elevation": None if shadow_elevation is None else round(shadow_elevation, 3),
+                "bearing_tolerance": bearing_tolerance,
+                "elevation_tolerance": elevation_tolerance,
+            },
+            "bearing_error": checked.bearing_error,
+            "elevation_error": checked.elevation_error,
+            "fits": checked.fits,
+            "windows": [w.as_json() for w in spans],
+        }
+    )
     return result

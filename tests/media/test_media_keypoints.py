@@ -1,0 +1,58 @@
+"""Keypoint comparison: the second look that finds crops, small rotations and captioned copies."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+from click.testing import CliRunner
+from PIL import Image
+
+from enquiry.cli import main
+from enquiry.enrich import default_extractors
+from enquiry.enrich.media import keypoints, samples
+from enquiry.intake.pipeline import IntakeOptions, add_paths
+from enquiry.store import open_store
+
+
+def test_crop_and_rotation_agree_and_other_photos_do_not(tmp_path: Path) -> None:
+    astronaut = samples.photo("astronaut")
+    copy = np.asarray(Image.fromarray(astronaut).crop((60, 0, 512, 450)).rotate(4))
+    found = keypoints.compare(keypoints.features(copy), keypoints.features(astronaut))
+    assert found is not None and found.inliers >= 3 * keypoints.MIN_INLIERS
+    assert abs(abs(found.rotation_deg) - 4) <= 0.5
+    assert abs(found.scale - 452 / 512) <= 0.03
+    for other in ("coffee", "rocket", "camera"):
+        assert keypoints.compare(keypoints.features(copy), keypoints.features(samples.photo(other))) is None
+    flat = keypoints.features(np.full((200, 200, 3), 128, dtype=np.uint8))
+    assert len(flat.descriptors) == 0 and keypoints.compare(flat, keypoints.features(astronaut)) is None
+    saved = tmp_path / "f.npz"
+    keypoints.features(astronaut).save(saved)
+    loaded = keypoints.Features.load(saved)
+    assert loaded is not None and keypoints.compare(keypoints.features(copy), loaded) == found
+
+
+def test_match_deep_finds_a_cropped_captioned_copy(home: Path, media_dir: Path, tmp_path: Path) -> None:
+    store = open_store(home, "tester")
+    paths = [media_dir / n for n in ("chelsea.jpg", "coffee.jpg", "rocket.jpg")]
+    report = add_paths(store, paths, IntakeOptions(case="test", progress=False, jobs=1),
+                       default_extractors())
+    chelsea = report.results[0].item_id
+    image = Image.open(media_dir / "chelsea.jpg")
+    w, h = image.size
+    copy = image.crop((int(w * 0.18), 0, w, int(h * 0.88))).rotate(3).convert("RGB")
+    copy.paste((200, 0, 0), (0, copy.height - 30, copy.width, copy.height))  # a banner
+    copy.save(tmp_path / "cropped.jpg", quality=60)
+    runner = CliRunner()
+    plain = runner.invoke(main, ["--home", str(home), "media", "match", str(tmp_path / "cropped.jpg"),
+                                 "--json"])
+    assert json.loads(plain.output)["matches"] == []  # beyond what PDQ can see
+    deep = runner.invoke(main, ["--home", str(home), "media", "match", str(tmp_path / "cropped.jpg"),
+                                "--deep", "--json"])
+    assert deep.exit_code == 0, deep.output
+    matches = json.loads(deep.output)["matches"]
+    assert [m["item"] for m in matches] == [chelsea]
+    assert matches[0]["method"] == "keypoints" and matches[0]["distance"] is None
+    assert matches[0]["keypoints"]["inliers"] >= keypoints.MIN_INLIERS
+    assert len(list((home / "index" / "orb").glob("*.npz"))) == 3  # features cached
