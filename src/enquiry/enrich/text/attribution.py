@@ -37,7 +37,7 @@ _GROUP_PRONOUNS = {"they", "it", "we"}
 _OPENING = {"“": "”", "‘": "’", "«": "»", '"': '"', "'": "'"}
 # Typed text mixes curly and straight marks ("“I fundamentally disagree," he said): a curly
 # opening may be closed by a straight mark and the other way round.
-_CLOSERS = {"”": "”\"", '"': '"”', "’": "’'", "'": "'’", "»": "»"}
+_CLOSERS = {"”": '”"', '"': '"”', "’": "’'", "'": "'’", "»": "»"}
 _TRIM = set(",;:-–—") | {"(", ")"}
 # Where a speaker hides when the learnt paths of a rare cue find none: the subject of the verb
 # the cue hangs from ("Rubio sought to emphasize"), of the first of two joined verbs, or the
@@ -96,8 +96,13 @@ def load_cues() -> dict[str, Any]:
     for lemma in EXTRA_CUES:
         data["cues"].setdefault(
             f"{lemma}/VERB",
-            {"precision": 1.0, "count": 0, "sourceless": 0.0, "source_paths": [],
-             "content_paths": []},
+            {
+                "precision": 1.0,
+                "count": 0,
+                "sourceless": 0.0,
+                "source_paths": [],
+                "content_paths": [],
+            },
         )
     return data
 
@@ -352,13 +357,17 @@ class AttributionExtractor:
         source = _token_span(source_tokens)
         if source is not None and content.start <= source.start < content.end:
             return None
-        if source is None and any(child.dep_ == "aux" and child.lower_ == "to"
-                                  for child in cue.children):
+        if source is None and any(
+            child.dep_ == "aux" and child.lower_ == "to" for child in cue.children
+        ):
             return None  # "it was wrong to blame him": an infinitive with no one saying it
         if content.start <= cue_span.start < content.end:
             return None
         sentence = _span(doc, cue.sent.start_char, cue.sent.end_char)
         speaker = describe(source_tokens) if source_tokens else None
+        if speaker is not None and source_tokens[0].tag_ in ("WP", "WDT") and cue.dep_ == "relcl":
+            # "a spokesman, who declined to ...": the speaker is the noun the clause hangs on
+            speaker = describe(_source_tokens(cue.head))
         return Attribution(cue_span, content, source, speaker, sentence, key_of(cue))
 
     def _content(
@@ -444,8 +453,10 @@ def _continue_quotations(doc: Doc, found: list[Attribution], quotes: list[tuple[
                 break
             taken = any(
                 other is not attribution
-                and (last <= other.cue.start < stop or
-                     (other.content.start < stop and start < other.content.end))
+                and (
+                    last <= other.cue.start < stop
+                    or (other.content.start < stop and start < other.content.end)
+                )
                 for other in found
             )
             if not taken:
@@ -458,13 +469,16 @@ def _continue_quotations(doc: Doc, found: list[Attribution], quotes: list[tuple[
 def _misparsed_clause(
     cue: Token, source_tokens: list[Token], extractor: AttributionExtractor
 ) -> Span | None:
-    """"He said the depot made weapons": a reported clause the parser took for an object. An
+    """ "He said the depot made weapons": a reported clause the parser took for an object. An
     object of four or more words with a verb inside is read as the clause it is."""
     for child in cue.children:
         if child.dep_ != "dobj" or child.i < cue.i:
             continue
         subtree = list(child.subtree)
-        if len(subtree) >= 4 and any(token.pos_ in ("VERB", "AUX") for token in subtree):
+        clause = subtree[0].lower_ == "that" or any(
+            token.pos_ in ("VERB", "AUX") for token in subtree
+        )
+        if len(subtree) >= 4 and clause:
             return extractor._content(cue, child, "dobj", source_tokens)
     return None
 
@@ -537,7 +551,8 @@ def _adjacent_quote(
 ) -> Span | None:
     """``"...," she said`` and ``she said, "..."`` when the parser left the quotation unattached:
     the quotation just before the speaker and cue, else the one just after them."""
-    around = [cue, *source_tokens]
+    near = source_tokens and min(abs(token.i - cue.i) for token in source_tokens) <= 2
+    around = [cue, *source_tokens] if near else [cue]
     first = min(token.idx for token in around)
     last = max(token.idx + len(token.text) for token in around)
     text = text_of(doc)
@@ -550,9 +565,7 @@ def _adjacent_quote(
     return None
 
 
-def _widen_to_quotes(
-    doc: Doc, content: Span, cue: Span, quotes: list[tuple[int, int]]
-) -> Span:
+def _widen_to_quotes(doc: Doc, content: Span, cue: Span, quotes: list[tuple[int, int]]) -> Span:
     """Widen a content to every quotation it overlaps, unless the cue is inside that quotation.
 
     This is how a quotation that runs over several sentences is kept whole: the parse sees one
@@ -594,8 +607,9 @@ def _text_of(tokens: list[Token]) -> str:
 def _core(tokens: list[Token]) -> tuple[Token, list[Token]]:
     """The head of a source phrase and the phrase without its clauses and appositions."""
     inside = {token.i for token in tokens}
-    head = next((token for token in tokens if token.head.i not in inside or token.head == token),
-                tokens[0])
+    head = next(
+        (token for token in tokens if token.head.i not in inside or token.head == token), tokens[0]
+    )
     dropped: set[int] = set()
     for child in head.children:
         if child.dep_ in _CLAUSES and child.i > head.i:
@@ -794,8 +808,11 @@ def resolve_speakers(
             if pool:
                 target = pool[-1]
                 attribution.speaker = Speaker(
-                    name=target.name, type=target.type, title=target.title,
-                    affiliation=target.affiliation, resolved_from=speaker.name,
+                    name=target.name,
+                    type=target.type,
+                    title=target.title,
+                    affiliation=target.affiliation,
+                    resolved_from=speaker.name,
                 )
             continue
         if speaker.type == "unknown":
@@ -805,8 +822,11 @@ def resolve_speakers(
             )
             if match is not None:
                 attribution.speaker = Speaker(
-                    name=match.name, type=match.type, title=match.title,
-                    affiliation=match.affiliation, resolved_from=speaker.name,
+                    name=match.name,
+                    type=match.type,
+                    title=match.title,
+                    affiliation=match.affiliation,
+                    resolved_from=speaker.name,
                 )
             continue
         (people if speaker.type == "person" else groups).append(speaker)

@@ -63,8 +63,12 @@ def load_index(connection: Connection, case_id: int) -> ActorIndex:
     return ActorIndex(
         [
             KnownActor(
-                id=row["id"], name=row["name"], type=row["type"], aliases=list(row["aliases"] or []),
-                title=row["title"] or "", affiliation=row["affiliation"] or "",
+                id=row["id"],
+                name=row["name"],
+                type=row["type"],
+                aliases=list(row["aliases"] or []),
+                title=row["title"] or "",
+                affiliation=row["affiliation"] or "",
             )
             for row in rows
         ]
@@ -86,7 +90,10 @@ class _ActorChanges:
 
 
 def _resolve(
-    connection: Connection, index: ActorIndex, case_id: int, speaker: Speaker | None,
+    connection: Connection,
+    index: ActorIndex,
+    case_id: int,
+    speaker: Speaker | None,
     changes: _ActorChanges,
 ) -> int | None:
     """The actor id for a speaker, creating the actor if no known one fits."""
@@ -96,8 +103,11 @@ def _resolve(
     if found is None and speaker.resolved_from:
         found = index.find(speaker.resolved_from, speaker.type, speaker.affiliation)
     if found is not None:
-        added = [name for name in (speaker.name, speaker.resolved_from)
-                 if name and speaker.type != "pronoun" and index.add_alias(found, name)]
+        added = [
+            name
+            for name in (speaker.name, speaker.resolved_from)
+            if name and speaker.type != "pronoun" and index.add_alias(found, name)
+        ]
         if speaker.resolved_from and speaker.type == "person":
             added = [name for name in added if name != speaker.resolved_from]
         if added:
@@ -120,16 +130,28 @@ def _resolve(
     }
     new_id = connection.execute(insert(Actor).values(**row)).inserted_primary_key
     assert new_id is not None
-    actor = KnownActor(int(new_id[0]), str(row["name"]), str(row["type"]), aliases, speaker.title,
-                       speaker.affiliation)
+    actor = KnownActor(
+        int(new_id[0]),
+        str(row["name"]),
+        str(row["type"]),
+        aliases,
+        speaker.title,
+        speaker.affiliation,
+    )
     index.add(actor)
     changes.created.append({"actor_id": actor.id, "name": actor.name, "type": actor.type})
     return actor.id
 
 
 def write_claims(
-    connection: Connection, writer: LedgerWriter, case_id: int, item_id: int,
-    records: Sequence[ClaimRecord], *, text_extractor: str, version: str,
+    connection: Connection,
+    writer: LedgerWriter,
+    case_id: int,
+    item_id: int,
+    records: Sequence[ClaimRecord],
+    *,
+    text_extractor: str,
+    version: str,
 ) -> list[int]:
     """Store one document's claims (and any new actors) with its ``enriched`` event."""
     index = load_index(connection, case_id)
@@ -159,9 +181,14 @@ def write_claims(
                     "content": found.content.as_dict(),
                     "continuation": [part.as_dict() for part in found.continuation],
                     "speaker": {
-                        "name": speaker.name, "type": speaker.type, "title": speaker.title,
-                        "affiliation": speaker.affiliation, "resolved_from": speaker.resolved_from,
-                    } if speaker else None,
+                        "name": speaker.name,
+                        "type": speaker.type,
+                        "title": speaker.title,
+                        "affiliation": speaker.affiliation,
+                        "resolved_from": speaker.resolved_from,
+                    }
+                    if speaker
+                    else None,
                     "extractor": version,
                 },
             }
@@ -205,8 +232,11 @@ def _document_text(connection: Connection, item_id: int) -> tuple[str, str] | No
 def _anchor(item: Any, text: str) -> dt.date | None:
     meta = item.meta or {}
     fields = item.fields or {}
-    for value in (fields.get("stated_at"), fields.get("published_at"),
-                  (meta.get("text") or {}).get("date")):
+    for value in (
+        fields.get("stated_at"),
+        fields.get("published_at"),
+        (meta.get("text") or {}).get("date"),
+    ):
         if value:
             found = document_date("", str(value))
             if found:
@@ -225,8 +255,14 @@ class ClaimsRun:
 
 
 def enrich_items(
-    store: Store, case_id: int, item_ids: Iterable[int], *, extractor: ClaimExtractor | None = None,
-    progress: bool = True, batch_size: int = 16, default_date: dt.date | None = None,
+    store: Store,
+    case_id: int,
+    item_ids: Iterable[int],
+    *,
+    extractor: ClaimExtractor | None = None,
+    progress: bool = True,
+    batch_size: int = 16,
+    default_date: dt.date | None = None,
 ) -> ClaimsRun:
     """Extract and store the claims of documents that have none yet (re-runs are no-ops).
 
@@ -271,12 +307,20 @@ def enrich_items(
         return run
     extractor = extractor or ClaimExtractor()
     bar = _bar(len(jobs), progress)
-    records_stream = extractor.extract_many(((text, anchor) for _, _, text, anchor in jobs),
-                                            batch_size=batch_size)
+    records_stream = extractor.extract_many(
+        ((text, anchor) for _, _, text, anchor in jobs), batch_size=batch_size
+    )
     for (item_id, text_extractor, _, _), records in zip(jobs, records_stream, strict=True):
         with store.writing() as (connection, writer):
-            ids = write_claims(connection, writer, case_id, item_id, records,
-                               text_extractor=text_extractor, version=extractor.version)
+            ids = write_claims(
+                connection,
+                writer,
+                case_id,
+                item_id,
+                records,
+                text_extractor=text_extractor,
+                version=extractor.version,
+            )
         run.items += 1
         run.claims += len(ids)
         if bar is not None:
@@ -290,13 +334,10 @@ def _enriched_items(case_id: int) -> Any:
     """Items whose claims were extracted already, even if none were found."""
     from enquiry.store.tables import CustodyEvent
 
-    return (
-        select(CustodyEvent.item_id)
-        .where(
-            CustodyEvent.case_id == case_id,
-            CustodyEvent.action == "enriched",
-            CustodyEvent.details.like('%"enricher":"claims"%'),
-        )
+    return select(CustodyEvent.item_id).where(
+        CustodyEvent.case_id == case_id,
+        CustodyEvent.action == "enriched",
+        CustodyEvent.details.like('%"enricher":"claims"%'),
     )
 
 
@@ -359,8 +400,12 @@ def merge_actors(store: Store, case: str, ref_a: str, ref_b: str) -> tuple[str, 
             "merged",
             case_id=case_id,
             details={
-                "actor": a["id"], "name": a["name"], "into": b["id"], "into_name": b["name"],
-                "claims_moved": moved, "aliases": aliases,
+                "actor": a["id"],
+                "name": a["name"],
+                "into": b["id"],
+                "into_name": b["name"],
+                "claims_moved": moved,
+                "aliases": aliases,
             },
         )
     return str(a["name"]), str(b["name"]), int(moved or 0)
@@ -381,7 +426,8 @@ def party_actor_ids(connection: Connection, case_id: int, party: str) -> list[in
     while changed:
         known = set().union(*(names_of[actor_id] for actor_id in members)) | {key}
         grown = members | {
-            int(row["id"]) for row in rows
+            int(row["id"])
+            for row in rows
             if normalise(row["affiliation"] or "") in known
             or (row["merged_into"] is not None and int(row["merged_into"]) in members)
         }
@@ -428,9 +474,15 @@ def list_claims(store: Store, case: str, party: str | None = None) -> list[dict[
 
 
 def ingest_paths(
-    store: Store, paths: Sequence[Path], *, case: str, kind: str | None = None,
-    source: str | None = None, progress: bool = True,
-    on_problem: Any = None, default_date: dt.date | None = None,
+    store: Store,
+    paths: Sequence[Path],
+    *,
+    case: str,
+    kind: str | None = None,
+    source: str | None = None,
+    progress: bool = True,
+    on_problem: Any = None,
+    default_date: dt.date | None = None,
 ) -> tuple[list[Any], ClaimsRun]:
     """Store files, folders and feeds through intake, then extract the claims of each document.
 
@@ -443,16 +495,19 @@ def ingest_paths(
 
     options = IntakeOptions(case=case, kind=kind, source=source, progress=progress)
     extractors = default_extractors()
-    feeds = [entry.path for entry in walk(list(paths)) if entry.problem is None
-             and is_feed(entry.path)]
+    feeds = [
+        entry.path for entry in walk(list(paths)) if entry.problem is None and is_feed(entry.path)
+    ]
     others = [path for path in paths if path not in feeds]
     results: list[Any] = []
     if others:
         folders = [path for path in others if path.is_dir()]
         files = [path for path in others if not path.is_dir()]
-        expanded = files + [
-            entry.path for entry in walk(folders) if entry.path not in feeds
-        ] if feeds and folders else others
+        expanded = (
+            files + [entry.path for entry in walk(folders) if entry.path not in feeds]
+            if feeds and folders
+            else others
+        )
         report = add_paths(store, expanded, options, extractors, on_problem=on_problem)
         results.extend(report.results)
     for feed in feeds:
@@ -466,7 +521,8 @@ def ingest_paths(
             results.extend(entry_report.results)
     case_id = case_id_of(store, case)
     item_ids = [
-        result.item_id for result in results
+        result.item_id
+        for result in results
         if result.item_id is not None and result.status != "rejected"
     ]
     run = enrich_items(store, case_id, item_ids, progress=progress, default_date=default_date)
@@ -502,8 +558,12 @@ def ensure_embeddings(store: Store, case_id: int, embedder: Any = None) -> int:
         connection.execute(
             insert(Embedding),
             [
-                {"claim_id": claim_id, "item_id": None, "model": MODEL_NAME,
-                 "vector": to_bytes(vector)}
+                {
+                    "claim_id": claim_id,
+                    "item_id": None,
+                    "model": MODEL_NAME,
+                    "vector": to_bytes(vector),
+                }
                 for (claim_id, _), vector in zip(rows, vectors, strict=True)
             ],
         )
@@ -511,8 +571,10 @@ def ensure_embeddings(store: Store, case_id: int, embedder: Any = None) -> int:
             "derived",
             case_id=case_id,
             details={
-                "derived": "claim embeddings", "model": MODEL_NAME,
-                "pooling": "mean, L2-normalised", "claims": len(rows),
+                "derived": "claim embeddings",
+                "model": MODEL_NAME,
+                "pooling": "mean, L2-normalised",
+                "claims": len(rows),
                 "claim_ids": [claim_id for claim_id, _ in rows],
             },
         )
@@ -545,8 +607,11 @@ def similar_claims(
     scores = matrix @ target
     listed = {claim["id"]: claim for claim in list_claims(store, str(case_name))}
     ranked = sorted(
-        ((float(score), listed[other]) for other, score in zip(ids, scores, strict=True)
-         if other != claim_id),
+        (
+            (float(score), listed[other])
+            for other, score in zip(ids, scores, strict=True)
+            if other != claim_id
+        ),
         key=lambda pair: -pair[0],
     )
     return listed[claim_id], ranked[:limit]
@@ -558,8 +623,13 @@ SUGGESTED_RATING = {"supports": "C", "refutes": "I", "neutral": "N"}
 def _hypotheses(connection: Connection, case_id: int) -> list[Any]:
     return list(
         connection.execute(
-            select(Hypothesis.id, Hypothesis.key, Hypothesis.label, Hypothesis.description,
-                   Incident.slug)
+            select(
+                Hypothesis.id,
+                Hypothesis.key,
+                Hypothesis.label,
+                Hypothesis.description,
+                Incident.slug,
+            )
             .join(Incident, Incident.id == Hypothesis.incident_id)
             .where(Incident.case_id == case_id)
             .order_by(Incident.id, Hypothesis.id)
@@ -583,15 +653,14 @@ def suggest_stances(
         missing = set(claim_ids) - {row[0] for row in claims}
         if missing:
             raise ClaimsError(f"claim {min(missing)}: no such claim")
-        hypotheses = {case_id: _hypotheses(connection, case_id)
-                      for case_id in {row[1] for row in claims}}
+        hypotheses = {
+            case_id: _hypotheses(connection, case_id) for case_id in {row[1] for row in claims}
+        }
     pairs = [(claim, hypothesis) for claim in claims for hypothesis in hypotheses[claim[1]]]
     if not pairs:
         return []
     texts = [_claim_text(claim[2]) for claim, _ in pairs]
-    targets = [
-        str(hypothesis["label"]) for _, hypothesis in pairs
-    ]
+    targets = [str(hypothesis["label"]) for _, hypothesis in pairs]
     stances = model.predict(targets, texts, embedder or default_embedder())
     out = []
     with store.writing() as (connection, writer):
@@ -603,26 +672,44 @@ def suggest_stances(
         )
         rows = []
         for (claim, hypothesis), stance in zip(pairs, stances, strict=True):
-            row = {"claim_id": claim[0], "hypothesis_id": hypothesis["id"],
-                   "stance": stance.toward_hypothesis, "score": round(stance.score, 4),
-                   "model": model.name}
+            row = {
+                "claim_id": claim[0],
+                "hypothesis_id": hypothesis["id"],
+                "stance": stance.toward_hypothesis,
+                "score": round(stance.score, 4),
+                "model": model.name,
+            }
             rows.append(row)
-            out.append({**row, "hypothesis": hypothesis["key"], "incident": hypothesis["slug"],
-                        "label": hypothesis["label"], "probabilities": stance.probabilities})
+            out.append(
+                {
+                    **row,
+                    "hypothesis": hypothesis["key"],
+                    "incident": hypothesis["slug"],
+                    "label": hypothesis["label"],
+                    "probabilities": stance.probabilities,
+                }
+            )
         connection.execute(insert(ClaimStance), rows)
         for case_id in sorted({claim[1] for claim in claims}):
             writer.append(
                 "analysed",
                 case_id=case_id,
-                details={"analysis": "stance suggestions", "model": model.name,
-                         "claims": sorted(c[0] for c in claims if c[1] == case_id),
-                         "suggestions": sum(1 for c, _ in pairs if c[1] == case_id)},
+                details={
+                    "analysis": "stance suggestions",
+                    "model": model.name,
+                    "claims": sorted(c[0] for c in claims if c[1] == case_id),
+                    "suggestions": sum(1 for c, _ in pairs if c[1] == case_id),
+                },
             )
     return out
 
 
 def accept_stance(
-    store: Store, claim_id: int, hypothesis_ref: str, *, rating: str | None = None,
+    store: Store,
+    claim_id: int,
+    hypothesis_ref: str,
+    *,
+    rating: str | None = None,
     rationale: str = "",
 ) -> dict[str, Any]:
     """An analyst turns a suggested stance into a rating of the claim against a hypothesis."""
@@ -632,8 +719,11 @@ def accept_stance(
         case_id = connection.execute(select(Claim.case_id).where(Claim.id == claim_id)).scalar()
         if case_id is None:
             raise ClaimsError(f"claim {claim_id}: no such claim")
-        fitting = [h for h in _hypotheses(connection, case_id)
-                   if hypothesis_ref in (str(h["id"]), h["key"], f"{h['slug']}/{h['key']}")]
+        fitting = [
+            h
+            for h in _hypotheses(connection, case_id)
+            if hypothesis_ref in (str(h["id"]), h["key"], f"{h['slug']}/{h['key']}")
+        ]
         if not fitting:
             raise ClaimsError(f"hypothesis '{hypothesis_ref}': no such hypothesis in the case")
         if len(fitting) > 1:
@@ -644,8 +734,7 @@ def accept_stance(
         hypothesis = fitting[0]
         suggestion = connection.execute(
             select(ClaimStance.stance, ClaimStance.score, ClaimStance.model)
-            .where(ClaimStance.claim_id == claim_id,
-                   ClaimStance.hypothesis_id == hypothesis["id"])
+            .where(ClaimStance.claim_id == claim_id, ClaimStance.hypothesis_id == hypothesis["id"])
             .order_by(ClaimStance.id.desc())
         ).first()
         if rating is None:
@@ -656,18 +745,28 @@ def accept_stance(
                 )
             rating = SUGGESTED_RATING[suggestion[0]]
         row = {
-            "hypothesis_id": hypothesis["id"], "item_id": None, "claim_id": claim_id,
-            "rating": rating, "likelihood": None, "rationale": rationale,
-            "analyst": store.actor, "created_at": utc_now(),
+            "hypothesis_id": hypothesis["id"],
+            "item_id": None,
+            "claim_id": claim_id,
+            "rating": rating,
+            "likelihood": None,
+            "rationale": rationale,
+            "analyst": store.actor,
+            "created_at": utc_now(),
         }
         new_id = connection.execute(insert(Rating).values(**row)).inserted_primary_key
         assert new_id is not None
         details = {
-            "rating_id": int(new_id[0]), "claim_id": claim_id, "hypothesis": hypothesis["key"],
-            "incident": hypothesis["slug"], "rating": rating, "rationale": rationale,
+            "rating_id": int(new_id[0]),
+            "claim_id": claim_id,
+            "hypothesis": hypothesis["key"],
+            "incident": hypothesis["slug"],
+            "rating": rating,
+            "rationale": rationale,
             "from_suggestion": (
                 {"stance": suggestion[0], "score": suggestion[1], "model": suggestion[2]}
-                if suggestion else None
+                if suggestion
+                else None
             ),
         }
         writer.append("rated", case_id=case_id, details=details)

@@ -18,9 +18,17 @@ MONTHS = {
     name: number
     for number, names in enumerate(
         (
-            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
-            ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
-            ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
             ("december", "dec"),
         ),
         start=1,
@@ -28,8 +36,18 @@ MONTHS = {
     for name in names
 }
 NUMBERS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "a": 1, "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "a": 1,
+    "an": 1,
 }
 
 _MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
@@ -158,7 +176,9 @@ def find_dates(text: str, anchor: dt.date | None) -> list[DatePhrase]:
     """Every date phrase in ``text``, resolved against ``anchor`` (the document's date)."""
     found = []
     for match in _ABSOLUTE.finditer(text):
-        found.append(DatePhrase(match.group(0), match.start(), match.end(), _absolute(match, anchor)))
+        found.append(
+            DatePhrase(match.group(0), match.start(), match.end(), _absolute(match, anchor))
+        )
     taken = [(item.start, item.end) for item in found]
     for match in _RELATIVE.finditer(text):
         if any(start < match.end() and match.start() < end for start, end in taken):
@@ -169,7 +189,10 @@ def find_dates(text: str, anchor: dt.date | None) -> list[DatePhrase]:
 
 
 def statement_date(
-    text: str, sentence: tuple[int, int], content: tuple[int, int], cue: tuple[int, int],
+    text: str,
+    sentence: tuple[int, int],
+    content: tuple[int, int],
+    cue: tuple[int, int],
     anchor: dt.date | None,
 ) -> tuple[str | None, str]:
     """The date a statement was made and the phrase that says so.

@@ -133,8 +133,13 @@ class Stance:
 class StanceModel:
     """The shipped logistic regression."""
 
-    def __init__(self, weights: NDArray[np.float32], bias: NDArray[np.float32],
-                 classes: Sequence[str], name: str) -> None:
+    def __init__(
+        self,
+        weights: NDArray[np.float32],
+        bias: NDArray[np.float32],
+        classes: Sequence[str],
+        name: str,
+    ) -> None:
         self.weights = weights
         self.bias = bias
         self.classes = tuple(classes)
