@@ -277,3 +277,33 @@ def test_a_load_that_cannot_finish_writes_nothing(
     with store.session() as session:
         assert session.execute(select(Item.id)).first() is None
         assert session.execute(select(Source.id)).first() is None
+
+
+def test_a_case_built_with_add_dumps_with_its_files_and_loads_elsewhere(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from enquiry.cli import main
+
+    (tmp_path / "in" / "a").mkdir(parents=True)
+    (tmp_path / "in" / "b").mkdir()
+    (tmp_path / "in" / "a" / "x.txt").write_text("one\n", encoding="utf-8")
+    (tmp_path / "in" / "b" / "x.txt").write_text("two\n", encoding="utf-8")
+    runner = CliRunner()
+
+    def run(home: str, *args: str) -> str:
+        result = runner.invoke(
+            main, ["--home", str(tmp_path / home), *args], catch_exceptions=False
+        )
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    run("h1", "add", str(tmp_path / "in"), "--case", "c")
+    (tmp_path / "out").mkdir()
+    run("h1", "dump", "c", "-o", str(tmp_path / "out" / "c.yaml"))
+    assert len(list((tmp_path / "out" / "c.files").iterdir())) == 2
+    run("h2", "load", str(tmp_path / "out" / "c.yaml"))
+    run("h2", "dump", "c", "-o", str(tmp_path / "out" / "again.yaml"))
+    first = (tmp_path / "out" / "c.yaml").read_text(encoding="utf-8")
+    again = (tmp_path / "out" / "again.yaml").read_text(encoding="utf-8")
+    assert first.replace("c.files/", "again.files/") == again
+    assert run("h2", "verify").rstrip().endswith("intact")

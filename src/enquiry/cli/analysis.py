@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +48,31 @@ def load_command(app: App, file: Path) -> None:
         click.echo(f"  note: {safe(problem)}", err=True)
 
 
+def _write_attachments(store: Any, document: dict[str, Any], output: Path, reveal: bool) -> int:
+    """Copy every attached original out of the vault beside the dump, so that the dump loads
+    elsewhere; each file is named by its hash's start and its name, so equal names never clash.
+    Protected items' files stay in the vault unless the dump reveals them."""
+    folder = output.with_name(output.stem + ".files")
+    count = 0
+    for item in document.get("items", []):
+        sha = item.get("sha256")
+        if not sha or "file" not in item:
+            continue
+        if item.get("protected") and not reveal:
+            continue
+        name = re.sub(r"[^A-Za-z0-9._-]+", "_", Path(str(item["file"])).name).strip("._") or "file"
+        target = folder / f"{sha[:12]}-{name.removeprefix(sha[:12] + '-')}"
+        try:
+            folder.mkdir(exist_ok=True)
+            if not target.exists():
+                shutil.copyfile(store.vault.path(sha), target)
+        except OSError as exc:
+            fail(f"{safe(str(target))}: cannot write ({exc.strerror or exc})")
+        item["file"] = f"{folder.name}/{target.name}"
+        count += 1
+    return count
+
+
 @click.command("dump")
 @click.argument("case")
 @click.option(
@@ -66,9 +93,11 @@ def dump_command(app: App, case: str, output: Path | None, reveal: bool) -> None
     (and listed under 'withheld') unless --reveal."""
     store = app.store(create=False)
     try:
-        text = to_yaml(dump_case(store, case, reveal=reveal))
+        document = dump_case(store, case, reveal=reveal)
     except CaseFileError as exc:
         fail(safe(str(exc)))
+    copied = _write_attachments(store, document, output, reveal) if output is not None else 0
+    text = to_yaml(document)
     data = text.encode("utf-8")
     digest = hashlib.sha256(data).hexdigest()
     if output is not None:
@@ -87,6 +116,7 @@ def dump_command(app: App, case: str, output: Path | None, reveal: bool) -> None
                 "size": len(data),
                 "path": str(output.resolve()) if output else "standard output",
                 "revealed": reveal,
+                "attachments": copied,
             },
         )
     if output is None:
