@@ -47,7 +47,12 @@ _SOURCE_DROPPED = ("advcl",)
 # Subjects that name no one ("it was wrong to blame him"): never a speaker found by fallback.
 _EMPTY_SUBJECTS = frozenset({"it", "this", "that", "there", "which", "what"})
 # What completes an object content: "called it a crime", "accused the government of the attack".
-_WITH_OBJECT = ("oprd", "xcomp", "ccomp", "prep")
+_WITH_OBJECT = ("oprd", "xcomp", "ccomp")
+
+
+def _temporal(phrase: Token) -> bool:
+    """A phrase that says when ("on Friday"): it dates the saying, not part of what was said."""
+    return any(token.ent_type_ in ("DATE", "TIME") for token in phrase.subtree)
 _CUE_PARTS = {"prt", "aux", "auxpass", "neg"}
 _NAMED = {"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC"}
 
@@ -379,7 +384,10 @@ class AttributionExtractor:
         tokens = [token for token in head.subtree if token.i not in excluded]
         if path == "dobj":
             for sibling in cue.children:
-                if sibling.dep_ in _WITH_OBJECT and sibling.i > head.i:
+                if sibling.i > head.i and (
+                    sibling.dep_ in _WITH_OBJECT
+                    or (sibling.dep_ == "prep" and not _temporal(sibling))
+                ):
                     tokens += list(sibling.subtree)
         run = _trim(_paragraph(_contiguous(tokens, head), head))
         return _token_span(run)
