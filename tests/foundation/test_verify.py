@@ -175,3 +175,8 @@ def test_tampering_with_what_the_analysis_reads(
 def test_a_deleted_ledger_head_file(filled: Run, home: Path) -> None:
     (home / "ledger.head").unlink()
     assert "ledger.head is missing" in _fails(filled)
+
+
+def test_a_renamed_item(filled: Run, sql: Callable[[str], Any]) -> None:
+    sql("UPDATE items SET original_name = 'innocent.pdf' WHERE id = 2")
+    assert "item 2 (innocent.pdf): row edited" in _fails(filled)

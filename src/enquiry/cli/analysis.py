@@ -258,8 +258,6 @@ def report_command(app: App, incident: str, output: Path) -> None:
     recorded in the ledger with the report's SHA-256."""
     from enquiry.publish.report import publish_report
 
-    if not output.parent.is_dir():
-        fail(f"{safe(str(output))}: its folder does not exist")
     try:
         published = publish_report(app.store(create=False), incident, output)
     except UnknownIncident as exc:

@@ -60,6 +60,9 @@ STATE_COLUMNS = (
     "derived_from",
     "transformation",
     "origin",
+    "original_name",
+    "key",
+    "created_at",
 )
 
 
