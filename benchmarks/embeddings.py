@@ -4,7 +4,7 @@
 
 Texts are the gold content spans of PolNeAR dev (what claims look like). The baseline is the
 same ONNX model and tokenizer called once per text, as a naive loop would; the measured path is
-:meth:`Embedder.embed` (batches of 32 sorted by length). Both in this process, same texts; the
+:meth:`Embedder.embed` (texts sorted by length, batches of 4). Both in this process, same texts; the
 vectors are checked to agree.
 """
 

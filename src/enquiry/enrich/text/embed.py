@@ -42,8 +42,12 @@ class Embedder:
             model.read_bytes(), sess_options=options, providers=["CPUExecutionProvider"]
         )
 
-    def embed(self, texts: Sequence[str], batch_size: int = 32) -> NDArray[np.float32]:
-        """One normalised row per text (an empty text gives the [CLS]/[SEP] vector)."""
+    def embed(self, texts: Sequence[str], batch_size: int = 4) -> NDArray[np.float32]:
+        """One normalised row per text (an empty text gives the [CLS]/[SEP] vector).
+
+        Small batches: the int8 model gains little from batching on a CPU, and padding to the
+        longest text of a batch costs more than it saves beyond about four texts (measured by
+        ``benchmarks/embeddings.py``)."""
         if not texts:
             return np.zeros((0, DIMENSIONS), dtype=np.float32)
         # Sorting by length keeps padding, and so wasted work, small within a batch.
