@@ -175,3 +175,22 @@ def test_ingest_and_list_on_each_backend(backend: str, home: Path) -> None:
     assert similar["similar"]
     _run("claims", "merge-actors", "--case", "ks", "Syria", "Russia")
     _run("verify")
+
+
+def test_html_article_is_dated_by_its_metadata(home: Path, tmp_path: Path) -> None:
+    page = tmp_path / "article.html"
+    page.write_text(
+        "<!DOCTYPE html><html><head><title>Briefing</title>"
+        '<meta name="date" content="2017-04-13"></head><body><article><h1>Briefing</h1>'
+        "<p>Russia's deputy ambassador Vladimir Safronkov said on Wednesday that the draft "
+        "resolution was unacceptable and that Moscow would not support it in any form at all."
+        "</p></article></body></html>",
+        encoding="utf-8",
+    )
+    undated = tmp_path / "undated.txt"
+    undated.write_text("Officials said the convoy had left.\n", encoding="utf-8")
+    _run("ingest", "--quiet", "--case", "ks", str(page), str(undated))
+    claims = json.loads(_run("claims", "list", "--case", "ks", "--json"))["claims"]
+    assert claims[0]["actor"] == "Vladimir Safronkov"
+    assert (claims[0]["date"], claims[0]["date_phrase"]) == ("2017-04-12", "on Wednesday")
+    assert claims[-1]["date"] is None  # undated claims come last on every back end

@@ -451,7 +451,7 @@ def list_claims(store: Store, case: str, party: str | None = None) -> list[dict[
             if not ids:
                 raise ClaimsError(f"party '{party}': no actor of case '{case}' has this name")
             query = query.where(or_(Claim.actor_id.in_(ids)))
-        rows = connection.execute(query.order_by(Claim.date, Claim.id)).mappings().all()
+        rows = connection.execute(query.order_by(Claim.date.asc().nulls_last(), Claim.id)).mappings().all()
     listed = []
     for row in rows:
         data = row["data"] or {}
