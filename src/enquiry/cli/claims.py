@@ -24,6 +24,8 @@ def _read_document(path: Path) -> tuple[str, dict[str, Any], list[str]]:
             head = handle.read(4096)
     except OSError as exc:
         fail(f"{safe(str(path))}: cannot read ({exc.strerror or exc})")
+    if not head:
+        fail(f"{safe(str(path))}: empty file: no text to read claims from")
     media_type = sniff(head, path.name)
     extractor = DocumentText()
     if not extractor.accepts(media_type, "document"):
