@@ -28,6 +28,8 @@ from enquiry.enrich.text.brat import ROLES, GoldArticle, GoldRelation, GoldSpan,
 from enquiry.enrich.text.patterns import key_of  # noqa: E402
 
 Tokens = frozenset[int]
+Found = tuple[int, int, Tokens] | None
+Relation = dict[str, Found]
 _WORD = re.compile(r"\w+|[^\w\s]")
 
 
@@ -62,9 +64,9 @@ class Scores:
         def gold_spans(relation: GoldRelation) -> dict[str, GoldSpan | None]:
             return {"source": relation.source, "cue": relation.cue, "content": relation.content}
 
-        gold_rel = []
-        for relation in article.relations:
-            spans = gold_spans(relation)
+        gold_rel: list[Relation] = []
+        for gold in article.relations:
+            spans = gold_spans(gold)
             gold_rel.append(
                 {
                     role: (
@@ -75,17 +77,17 @@ class Scores:
                     for role, span in spans.items()
                 }
             )
-        pred_rel = []
+        pred_rel: list[Relation] = []
         for attribution in predicted:
-            spans = {"source": attribution.source, "cue": attribution.cue,
+            found = {"source": attribution.source, "cue": attribution.cue,
                      "content": attribution.content}
-            relation = {
+            relation: Relation = {
                 role: (
                     (span.start, span.end, tokens_of(bounds, [(span.start, span.end)]))
                     if span is not None
                     else None
                 )
-                for role, span in spans.items()
+                for role, span in found.items()
             }
             if attribution.continuation:
                 parts = [attribution.content, *attribution.continuation]
@@ -93,8 +95,8 @@ class Scores:
                 relation["content"] = (parts[0].start, parts[-1].end, tokens_of(bounds, fragments))
             pred_rel.append(relation)
         for role in ROLES:
-            golds = {rel[role] for rel in gold_rel if rel[role] is not None}
-            preds = {rel[role] for rel in pred_rel if rel[role] is not None}
+            golds = {span for rel in gold_rel if (span := rel[role]) is not None}
+            preds = {span for rel in pred_rel if (span := rel[role]) is not None}
             gold_bounds = {(start, end) for start, end, _ in golds}
             self.exact[role][0] += sum(1 for start, end, _ in preds if (start, end) in gold_bounds)
             self.exact[role][1] += len(preds)
@@ -110,20 +112,26 @@ class Scores:
             self.soft[role][2] += len(pred_tokens)
             self.soft[role][3] += len(gold_tokens)
 
-        def overlaps(a: dict, b: dict) -> bool:  # type: ignore[type-arg]
+        def overlaps(a: Relation, b: Relation) -> bool:
             for role in ROLES:
-                if (a[role] is None) != (b[role] is None):
-                    return False
-                if a[role] is not None and not (a[role][2] & b[role][2]):
+                x, y = a[role], b[role]
+                if x is None or y is None:
+                    if (x is None) != (y is None):
+                        return False
+                    continue
+                if not (x[2] & y[2]):
                     return False
             return True
 
-        def exact(a: dict, b: dict) -> bool:  # type: ignore[type-arg]
-            return all(
-                (a[role] is None and b[role] is None)
-                or (a[role] is not None and b[role] is not None and a[role][:2] == b[role][:2])
-                for role in ROLES
-            )
+        def exact(a: Relation, b: Relation) -> bool:
+            for role in ROLES:
+                x, y = a[role], b[role]
+                if x is None or y is None:
+                    if (x is None) != (y is None):
+                        return False
+                elif x[:2] != y[:2]:
+                    return False
+            return True
 
         self.relations[0] += sum(1 for p in pred_rel if any(overlaps(p, g) for g in gold_rel))
         self.relations[1] += sum(1 for g in gold_rel if any(overlaps(p, g) for p in pred_rel))
