@@ -10,29 +10,16 @@ from typing import Any
 import click
 from sqlalchemy import select
 
-from enquiry.cli import App, fail, pass_app, safe
+from enquiry.cli import App, fail, find_item, pass_app, safe
 from enquiry.enrich.media.index import DEFAULT_RADIUS
 from enquiry.store import Store
 from enquiry.store.tables import Item, MediaHash
 
 
 def _item(store: Store, ref: str) -> Item:
-    """An item by number or by the start (≥ 8 hex digits) of its SHA-256."""
+    """An item by number or by the start (8 or more hex digits) of its SHA-256."""
     with store.session() as session:
-        item = None
-        if ref.isdigit():
-            item = session.get(Item, int(ref))
-        elif len(ref) >= 8 and all(c in "0123456789abcdef" for c in ref.lower()):
-            found = session.scalars(
-                select(Item).where(Item.sha256.startswith(ref.lower())).limit(2)
-            ).all()
-            if len(found) > 1:
-                fail(f"item '{ref}': several items have a hash starting so; give more characters")
-            item = found[0] if found else None
-    if item is None:
-        fail(f"item '{ref}': no such item (give its number or the start of its SHA-256)")
-    assert item is not None
-    return item
+        return find_item(session, ref)
 
 
 def _media_type(path: Path) -> str:
