@@ -120,5 +120,7 @@ def is_feed(path: Path) -> bool:
     if sniff(head, path.name) in FEED_TYPES:
         return True
     return bool(re.search(rb"<(rss|feed)[\s>]", head[:1024])) and path.suffix.lower() in (
-        ".rss", ".atom", ".xml",
+        ".rss",
+        ".atom",
+        ".xml",
     )

@@ -99,14 +99,15 @@ def load_cues() -> dict[str, Any]:
     raw = resources.files("enquiry.enrich.text").joinpath("cues.json").read_text("utf-8")
     data: dict[str, Any] = json.loads(raw)
     for lemma in EXTRA_CUES:
+        # Only with a reported clause: "maintained that ...", never "maintained a lead".
         data["cues"].setdefault(
             f"{lemma}/VERB",
             {
                 "precision": 1.0,
                 "count": 0,
                 "sourceless": 0.0,
-                "source_paths": [],
-                "content_paths": [],
+                "source_paths": [["nsubj", 1.0]],
+                "content_paths": [["ccomp", 1.0]],
             },
         )
     return data
