@@ -189,3 +189,16 @@ def test_pronouns_agree_with_honorifics(claim_extractor: ClaimExtractor) -> None
     she, he = speakers["the meeting was useful"], speakers["it was a disaster"]
     assert she is not None and (she.name, she.resolved_from) == ("Clinton", "She")
     assert he is not None and (he.name, he.resolved_from) == ("Trump", "He")
+
+
+def test_a_role_refers_back_to_the_person_who_holds_it(claim_extractor: ClaimExtractor) -> None:
+    text = (
+        "Russian Deputy Ambassador Vladimir Safronkov attacked the British delegation. "
+        "Later the Russian envoy told reporters that the mechanism was a tool of the West. "
+        "The British envoy said it was not."
+    )
+    records = claim_extractor.extract(text)
+    russian = _by_content(records, "tool of the West").speaker
+    british = _by_content(records, "it was not").speaker
+    assert russian is not None and russian.name == "Vladimir Safronkov"
+    assert british is not None and british.name == "British envoy"  # no British envoy named

