@@ -6,6 +6,7 @@ import hashlib
 import json
 import shutil
 import sys
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
@@ -103,7 +104,14 @@ def add(
         report = add_paths(store, list(paths), options, default_extractors(), on_problem=problem)
     except IntakeError as exc:
         fail(str(exc), 2)
-        return
+    except BrokenProcessPool:
+        # A file that crashes a decoder outright takes its worker with it; what was committed
+        # stays, and the same command takes in the rest (the crashing file can then be added
+        # with --jobs 1 to see which it is).
+        fail(
+            "a worker process died while reading a file (a hostile or damaged file?); files"
+            " committed so far are kept; run the same command again, or with --jobs 1 to find it"
+        )
     except KeyboardInterrupt as exc:
         partial: IntakeReport = getattr(exc, "report", IntakeReport())
         click.echo(
