@@ -19,6 +19,10 @@ def _read_document(path: Path) -> tuple[str, dict[str, Any], list[str]]:
     from enquiry.enrich.documents import DocumentText
     from enquiry.intake.sniff import sniff
 
+    if not path.exists():
+        fail(f"{safe(str(path))}: no such file")
+    if path.is_dir():
+        fail(f"{safe(str(path))}: is a folder; give one file (enquiry ingest reads folders)")
     try:
         with path.open("rb") as handle:
             head = handle.read(4096)
@@ -54,7 +58,7 @@ def claims() -> None:
 
 
 @claims.command("extract")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON with character offsets.")
 @click.option(
     "--date",
