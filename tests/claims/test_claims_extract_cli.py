@@ -64,6 +64,7 @@ def test_extract_reads_a_feed_entry_by_entry() -> None:
     for claim in claims:
         content = claim["content"]
         assert text[content["start"] : content["end"]] == content["text"]
-    dates = {claim["actor"]: claim["date"] for claim in claims}
-    assert dates["Sergei Lavrov"] == "2017-04-11"  # "on Tuesday" before the entry of 12 April
-    assert dates["Nikki Haley"] == "2017-04-05"  # "yesterday" in the entry of 6 April
+    dates = {(claim["actor"], claim["date_phrase"]): claim["date"] for claim in claims}
+    assert dates["Sergei Lavrov", "on Tuesday"] == "2017-04-11"  # before the entry of 12 April
+    assert dates["Sergei Lavrov", ""] == "2017-04-12"  # "Lavrov told": the entry's own date
+    assert dates["Nikki Haley", "yesterday"] == "2017-04-05"  # "yesterday" in the entry of 6 April

@@ -49,6 +49,9 @@ _ROLE_KIN = {
     "spokeswoman": {"spokeswoman", "spokesperson"},
 }
 _PRONOUN_GENDER = {"she": "female", "her": "female", "he": "male", "him": "male"}
+# Cues whose content is a target and a grievance in prepositional phrases, not a clause.
+_TARGET_CUES = frozenset({"lash", "rail"})
+_POSSESSIVES = frozenset({"his", "her", "its", "their"})
 _PERSON_PRONOUNS = {"he", "she", "him", "her", "i", "we"}
 _GROUP_PRONOUNS = {"they", "it", "we"}
 _OPENING = {"“": "”", "‘": "’", "«": "»", '"': '"', "'": "'"}
@@ -340,6 +343,7 @@ class AttributionExtractor:
         found.sort(key=lambda item: item.cue.start)
         _continue_quotations(doc, found, quotes)
         found = [item for item in found if not _inside_quotation(item, quotes)]
+        _cut_trailing_sources(doc, found)
         resolve_speakers(found, _subject_mentions(doc))
         return found
 
@@ -354,8 +358,8 @@ class AttributionExtractor:
             if source_head is not None and source_head.lower_ in _EMPTY_SUBJECTS:
                 source_head = None
         source_tokens = _source_tokens(source_head) if source_head is not None else []
-        content = None
-        for path in content_paths:
+        content = _target_content(cue) if cue.lemma_ in _TARGET_CUES else None
+        for path in content_paths if content is None else ():
             for head in follow(cue, path):
                 if head.i == cue.i or head in source_tokens or head.is_punct:
                     continue
@@ -442,6 +446,43 @@ def _colon_lines(doc: Doc) -> list[Attribution]:
         sentence = _span(doc, match.start(), match.end())
         found.append(Attribution(colon, content, source, describe(tokens), sentence, ":/PUNCT"))
     return found
+
+
+def _target_content(cue: Token) -> Span | None:
+    """What "lashed out at Turkey for its operations in Syria" says: the target and the
+    grievance, the prepositional phrases after the cue up to the first one saying when."""
+    tokens: list[Token] = []
+    for child in cue.children:
+        if child.i < cue.i or child.dep_ != "prep":
+            continue
+        if _temporal(child):
+            break
+        tokens += list(child.subtree)
+    return _token_span(_trim(_contiguous(tokens, tokens[0]))) if tokens else None
+
+
+def _cut_trailing_sources(doc: Doc, found: list[Attribution]) -> None:
+    """"Pyongyang said the test was self-defence, according to KCNA": the closing "according
+    to KCNA" says where the report came from; it is not part of what Pyongyang said."""
+    text = text_of(doc)
+    for item in found:
+        for other in found:
+            if (
+                other is item
+                or other.cue.text.lower() != "according to"
+                or not item.content.start < other.cue.start < item.content.end
+                or other.content.start > other.cue.start
+            ):
+                continue
+            end = other.cue.start
+            while end > item.content.start and (text[end - 1].isspace() or text[end - 1] in ",;–—-"):
+                end -= 1
+            if end > item.content.start:
+                item.content = _span_chars(text, item.content.start, end)
+
+
+def _span_chars(text: str, start: int, end: int) -> Span:
+    return Span(text[start:end], start, end)
 
 
 def _inside_quotation(attribution: Attribution, quotes: list[tuple[int, int]]) -> bool:
@@ -670,6 +711,27 @@ def _titled_name(core: list[Token], head: Token) -> tuple[str, str] | None:
     return _strip_possessive(name), title.strip()
 
 
+def _given_names(doc: Doc, start: int, first: int) -> int:
+    """Where a person's name really starts: the small model often tags only the surname of a
+    name it does not know ("OPCW Director-General Ahmet Uzumcu" → "Uzumcu"); capitalised proper
+    nouns just before it that are neither titles nor part of another name belong to it."""
+    while start > first:
+        token = doc[start - 1]
+        word = token.text
+        if not (
+            token.pos_ == "PROPN"
+            and word.isalpha()
+            and word[:1].isupper()
+            and word[1:].islower()
+            and token.ent_type_ in ("", "PERSON")
+            and word.lower() not in _TITLE_WORDS
+            and place_to_state(word) == word
+        ):
+            break
+        start -= 1
+    return start
+
+
 def describe(tokens: list[Token]) -> Speaker:
     """The speaker a source phrase names, with its title and affiliation.
 
@@ -688,7 +750,10 @@ def describe(tokens: list[Token]) -> Speaker:
     others = [ent for ent in entities if ent.label_ in _NAMED - {"PERSON"} and ent not in people]
     if people:
         person = people[0]
-        name, title_prefix = _untitled(_strip_possessive(person.text))
+        start = _given_names(doc, person.start, first)
+        name, title_prefix = _untitled(
+            _strip_possessive(text_of(doc)[doc[start].idx : person.end_char])
+        )
         affiliation = ""
         owners = [ent for ent in others if ent.end <= person.start]
         appositions = [ent for ent in others if ent.start >= person.end]
@@ -699,19 +764,25 @@ def describe(tokens: list[Token]) -> Speaker:
         title_tokens = [
             token
             for token in doc[first:last]
-            if token.i < person.start
+            if token.i < start
             and token.i in core_ids
             and not any(ent.start <= token.i < ent.end for ent in owners[:1])
             and token.dep_ not in ("case", "det", "punct")
         ]
-        title_tokens += [
+        # the title as written ("Director-General", not "Director General")
+        before = (
+            [text_of(doc)[title_tokens[0].idx : title_tokens[-1].idx + len(title_tokens[-1])]]
+            if title_tokens
+            else []
+        )
+        title_tokens = [
             token
             for token in doc[person.end : last]
             if token.dep_ in ("appos", "compound", "amod")
             and token.ent_type_ not in ("GPE", "NORP")
             and token.pos_ in ("NOUN", "PROPN", "ADJ")
         ]
-        title = " ".join([token.text for token in title_tokens] + [title_prefix]).strip()
+        title = " ".join(before + [token.text for token in title_tokens] + [title_prefix]).strip()
         return Speaker(
             name=name, type="person", title=title, affiliation=affiliation,
             gender=_gender(tokens),
@@ -896,6 +967,42 @@ def resolve_speakers(
                     gender=wanted or target.gender,
                 )
             continue
+        if speaker.type == "unknown" and word.split()[0] in _POSSESSIVES:
+            # "his spokesman said": someone else's spokesman, not the last spokesman named
+            owner = people[-1] if word.split()[0] in ("his", "her") and people else None
+            owner = owner or (groups[-1] if word.split()[0] in ("its", "their") and groups else None)
+            if owner is not None and not speaker.affiliation:
+                speaker.affiliation = owner.name
+            continue
+        if speaker.type == "unknown" and word in _ORG_WORDS:
+            # "the ministry said": the last organisation of that kind named before
+            group = next(
+                (g for g in reversed(groups) if word in g.name.lower().split()), None
+            )
+            if group is not None:
+                attribution.speaker = Speaker(
+                    name=group.name, type=group.type, title=group.title,
+                    affiliation=group.affiliation, resolved_from=speaker.name,
+                )
+                continue
+        if speaker.type == "person" and len(speaker.name.split()) == 1:
+            # "Abe told reporters" after "Prime Minister Shinzo Abe called ...": the same person
+            full = next(
+                (
+                    p
+                    for p in reversed(people + mentioned)
+                    if len(p.name.split()) > 1 and p.name.split()[-1] == speaker.name
+                ),
+                None,
+            )
+            if full is not None:
+                attribution.speaker = Speaker(
+                    name=full.name, type="person", title=full.title or speaker.title,
+                    affiliation=full.affiliation or speaker.affiliation,
+                    resolved_from=speaker.name, gender=speaker.gender or full.gender,
+                )
+                people.append(attribution.speaker)
+                continue
         if speaker.type == "unknown":
             role = speaker.title or word.split()[-1]
             kin = _ROLE_KIN.get(role, {role})

@@ -1,0 +1,93 @@
+"""Wire-report shapes that went wrong on unseen news texts: surnames of people named earlier,
+names the model tags only in part, someone else's spokesman, a ministry named again as "the
+ministry", "according to" after a claim, and the target of "lashed out"."""
+
+from __future__ import annotations
+
+from enquiry.enrich.text.claims import ClaimExtractor, ClaimRecord
+
+
+def _by_content(records: list[ClaimRecord], fragment: str) -> ClaimRecord:
+    found = [r for r in records if fragment in r.attribution.content.text]
+    assert found, f"no claim with content containing {fragment!r}"
+    return found[0]
+
+
+def _actor(record: ClaimRecord) -> str:
+    assert record.speaker is not None
+    return record.speaker.name
+
+
+def test_a_surname_is_the_person_named_in_full_before(claim_extractor: ClaimExtractor) -> None:
+    text = (
+        "Japanese Prime Minister Shinzo Abe called the launch a grave threat.\n\n"
+        '"We will do our utmost to protect the lives of the people," Abe told reporters.'
+    )
+    record = _by_content(claim_extractor.extract(text), "our utmost")
+    assert _actor(record) == "Shinzo Abe"
+    assert record.speaker is not None and record.speaker.resolved_from == "Abe"
+    assert record.attribution.source is not None and record.attribution.source.text == "Abe"
+
+
+def test_a_surname_alone_stays_when_no_one_fits(claim_extractor: ClaimExtractor) -> None:
+    text = '"We will not stand by," Delattre told reporters.'
+    record = _by_content(claim_extractor.extract(text), "stand by")
+    assert _actor(record) == "Delattre"
+
+
+def test_given_name_the_model_missed_joins_the_surname(claim_extractor: ClaimExtractor) -> None:
+    text = (
+        '"The mission has concluded that sarin was used," OPCW Director-General Ahmet Uzumcu '
+        "said in a statement."
+    )
+    record = _by_content(claim_extractor.extract(text), "mission has concluded")
+    assert _actor(record) == "Ahmet Uzumcu"
+    assert record.speaker is not None and "Director-General" in record.speaker.title
+
+
+def test_his_spokesman_is_not_the_last_spokesman_named(claim_extractor: ClaimExtractor) -> None:
+    text = (
+        "Kremlin spokesman Dmitry Peskov told reporters that the strike had targeted only "
+        "military infrastructure.\n\nUN Secretary-General Antonio Guterres unequivocally "
+        "condemned the attack, his spokesman said."
+    )
+    record = _by_content(claim_extractor.extract(text), "condemned the attack")
+    assert record.speaker is not None
+    assert record.speaker.name == "his spokesman"
+    assert record.speaker.affiliation == "Antonio Guterres"
+
+
+def test_the_ministry_is_the_ministry_named_before(claim_extractor: ClaimExtractor) -> None:
+    text = (
+        "Syria's Foreign Ministry said on Tuesday that Israeli warplanes had fired missiles near "
+        'the airport.\n\n"This aggression will not go unanswered," the ministry said.'
+    )
+    record = _by_content(claim_extractor.extract(text), "unanswered")
+    assert _actor(record) == "Syria's Foreign Ministry"
+    assert record.speaker is not None and record.speaker.resolved_from == "ministry"
+
+
+def test_a_closing_according_to_is_not_part_of_the_content(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "Pyongyang said the test was a legitimate act of self-defence, according to the "
+        "official KCNA news agency."
+    )
+    records = claim_extractor.extract(text)
+    said = next(r for r in records if r.attribution.cue.text == "said")
+    assert _actor(said) == "North Korea"
+    assert said.attribution.content.text == "the test was a legitimate act of self-defence"
+    span = said.attribution.content
+    assert text[span.start : span.end] == span.text
+
+
+def test_lashed_out_takes_the_target_and_grievance(claim_extractor: ClaimExtractor) -> None:
+    text = (
+        "U.S. Ambassador Nikki Haley said the veto protected the regime. She then lashed out at "
+        "Turkey for its operations in northern Syria."
+    )
+    records = claim_extractor.extract(text)
+    lashed = next(r for r in records if r.attribution.cue.text.startswith("lashed"))
+    assert _actor(lashed) == "Nikki Haley"
+    assert lashed.attribution.content.text == "at Turkey for its operations in northern Syria"
