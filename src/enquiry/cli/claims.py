@@ -318,6 +318,15 @@ def ingest_command(
     from enquiry.intake.feeds import FeedError
     from enquiry.intake.pipeline import IntakeError
 
+    said: set[str] = set()
+
+    def _say(line: str) -> None:
+        """A problem line on stderr, once: intake reports a rejected file as it goes, and the
+        summary lists it again."""
+        if line not in said:
+            said.add(line)
+            click.echo(line, err=True)
+
     for path in paths:
         if not path.exists():
             fail(f"{safe(str(path))}: no such file or folder")
@@ -330,7 +339,7 @@ def ingest_command(
             source=source,
             progress=not quiet,
             default_date=_parse_date(date_text),
-            on_problem=lambda line: click.echo(f"enquiry: {safe(line)}", err=True),
+            on_problem=lambda line: _say(f"enquiry: {safe(line)}"),
         )
     except (IntakeError, FeedError) as exc:
         fail(str(exc))
@@ -340,11 +349,13 @@ def ingest_command(
         f"{len(results)} documents ({stored} new, {len(rejected)} rejected); "
         f"{run.claims} claims from {run.items} documents"
     )
+    names = {r.item_id: r.path for r in results if r.item_id is not None}
     for item_id in run.without_text:
-        click.echo(f"enquiry: item {item_id}: no text to read claims from", err=True)
+        name = safe(names[item_id]) if item_id in names else f"item {item_id}"
+        _say(f"enquiry: {name}: no text to read claims from (item {item_id})")
     if rejected:
         for result in rejected:
-            click.echo(f"enquiry: {safe(result.path)}: {'; '.join(result.problems)}", err=True)
+            _say(f"enquiry: {safe(result.path)}: {'; '.join(result.problems)}")
         raise SystemExit(1)
 
 
