@@ -160,7 +160,7 @@ def match(app: App, target: str, radius: int, deep: bool, as_json: bool) -> None
             media_type = _media_type(path)
         except OSError as exc:
             fail(f"{safe(target)}: cannot be read ({exc.strerror or exc})")
-        entries, problems = hash_file(path, media_type)
+        entries, problems = hash_file(path, media_type, query=True)
         if not entries:
             reason = problems[0] if problems else f"not a photo or video ({media_type})"
             fail(f"{safe(target)}: {reason}")

@@ -77,7 +77,13 @@ def _best_per_query_frame(hits: list[Hit]) -> list[Hit]:
     by_query: dict[float | None, Hit] = {}
     for hit in sorted(best.values(), key=lambda h: (h.distance, h.match_t or 0.0)):
         by_query.setdefault(hit.query_t, hit)
-    return sorted(by_query.values(), key=lambda h: (h.query_t or 0.0, h.match_t or 0.0))
+    # A query video is sampled more densely than stored ones (frames.QUERY_EVERY_S): several
+    # query frames then land on one stored frame; the closest speaks for it.
+    by_match: dict[object, Hit] = {}
+    for hit in sorted(by_query.values(), key=lambda h: (h.distance, h.query_t or 0.0)):
+        slot: object = hit.match_t if hit.match_t is not None else ("photo", hit.query_t)
+        by_match.setdefault(slot, hit)
+    return sorted(by_match.values(), key=lambda h: (h.query_t or 0.0, h.match_t or 0.0))
 
 
 def _aligned(hits: list[Hit], tolerance: float) -> tuple[list[Hit], float | None]:
@@ -131,7 +137,11 @@ def align(hits: list[Hit], radius: int, tolerance: float = OFFSET_TOLERANCE_S) -
     matches = []
     for item, item_hits in by_item.items():
         group, offset = _aligned(item_hits, tolerance)
-        if offset is not None and len({h.query_t for h in group}) >= MIN_ALIGNED_FRAMES:
+        if (
+            offset is not None
+            and len({h.query_t for h in group}) >= MIN_ALIGNED_FRAMES
+            and len({h.match_t for h in group}) >= MIN_ALIGNED_FRAMES
+        ):
             matches.append(_match(item, group, offset))
             continue
         strong = [h for h in item_hits if h.distance <= radius]

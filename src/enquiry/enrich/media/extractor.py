@@ -14,7 +14,12 @@ from typing import Any
 import av
 from PIL import Image
 
-from enquiry.enrich.media.frames import SAMPLE_EVERY_S, sample_frames
+from enquiry.enrich.media.frames import (
+    QUERY_EVERY_S,
+    QUERY_MAX_FRAMES,
+    SAMPLE_EVERY_S,
+    sample_frames,
+)
 from enquiry.enrich.media.pdq import VERSION, image_entries, picture_entries
 from enquiry.intake.extract import Extraction
 
@@ -32,22 +37,41 @@ def is_image(media_type: str) -> bool:
     return media_type.startswith("image/") and media_type != "image/svg+xml"
 
 
-def hash_video_file(path: Path, every_s: float = SAMPLE_EVERY_S) -> list[dict[str, Any]]:
+def hash_video_file(
+    path: Path, every_s: float = SAMPLE_EVERY_S, *, every_frame: bool = False
+) -> list[dict[str, Any]]:
     """Hash entries for the sampled frames of a video (see :func:`~.frames.sample_frames`), each
     with its time in seconds; ``data`` keeps the keyframe flag and the mirrored frame's hash."""
     entries: list[dict[str, Any]] = []
-    for frame in sample_frames(path, every_s=every_s):
+    for frame in sample_frames(path, every_s=every_s, every_frame=every_frame):
         for entry in picture_entries(frame.rgb, frame.t, all_orientations=False):
             entry["data"]["keyframe"] = frame.keyframe
             entries.append(entry)
     return entries
 
 
-def hash_file(path: Path, media_type: str) -> tuple[list[dict[str, Any]], list[str]]:
-    """(hash entries, problems) for one file; unreadable content is a problem, not an error."""
+def query_interval(path: Path) -> float:
+    """How often to sample a query video: every frame (up to :data:`~.frames.QUERY_EVERY_S`)
+    for a clip, thinning out past :data:`~.frames.QUERY_MAX_FRAMES` samples so an hour-long
+    query still takes a bounded time."""
+    with av.open(str(path)) as container:
+        duration = container.duration / 1_000_000 if container.duration else 0.0
+    return max(QUERY_EVERY_S, min(SAMPLE_EVERY_S, duration / QUERY_MAX_FRAMES))
+
+
+def hash_file(
+    path: Path, media_type: str, *, query: bool = False
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """(hash entries, problems) for one file; unreadable content is a problem, not an error.
+    A ``query`` video is sampled more densely than a stored one, from every decoded frame
+    (see :data:`~.frames.QUERY_EVERY_S`)."""
     try:
         if is_video(media_type):
-            entries = hash_video_file(path)
+            entries = (
+                hash_video_file(path, query_interval(path), every_frame=True)
+                if query
+                else hash_video_file(path)
+            )
             if not entries:
                 return [], ["video: no frame could be decoded"]
             return entries, []

@@ -21,6 +21,17 @@ from numpy.typing import NDArray
 from enquiry.enrich.media.pdq import MAX_SIDE
 
 SAMPLE_EVERY_S = 1.0
+# A query video is sampled from every frame (non-reference frames too, up to 25 a second).
+# Stored and query copies are each sampled at their own phase, so with one sample a second the
+# nearest pair of samples can be half a second apart, and a panning or shaking camera moves the
+# picture by a quarter of its width in that time: 50-120 bits of PDQ, no match (measured on a
+# panning scene trimmed and re-encoded to VP9: 46-98 bits; even 0.08 s apart gave 36). Every
+# query frame leaves some query frame within half a frame of each stored one. Only the query
+# pays for it (a 14 s clip: ~2 s); the stored index stays at about one frame a second.
+QUERY_EVERY_S = 0.04
+# Past this many samples (a minute at 25 fps) a query is thinned evenly, so long queries stay
+# bounded in time; alignment then rests on the frames whose phase happens to agree.
+QUERY_MAX_FRAMES = 1500
 # Intra-only streams (MJPEG, ProRes, some phones' slow motion) make every frame a keyframe; a
 # keyframe closer than this to the last chosen frame adds nothing but time.
 MIN_KEYFRAME_GAP_S = 0.25
@@ -45,7 +56,11 @@ def _scaled_size(width: int, height: int, max_side: int) -> tuple[int, int]:
 
 
 def sample_frames(
-    path: Path, every_s: float = SAMPLE_EVERY_S, max_side: int = MAX_SIDE
+    path: Path,
+    every_s: float = SAMPLE_EVERY_S,
+    max_side: int = MAX_SIDE,
+    *,
+    every_frame: bool = False,
 ) -> Iterator[Frame]:
     """Yield the keyframes and at most one frame each ``every_s`` seconds of the first video
     stream, in order. Raises ``av.FFmpegError`` for files PyAV cannot open, ``ValueError`` for
@@ -56,7 +71,8 @@ def sample_frames(
     would fall at or after the next keyframe (predicted from the spacing of the keyframes seen
     so far), packets are dropped until that keyframe arrives. With the usual 1–2 s keyframe
     spacing of phones and platforms this decodes a fraction of the frames. If a keyframe comes
-    later than predicted, the samples of that stretch are lost, never wrong."""
+    later than predicted, the samples of that stretch are lost, never wrong. ``every_frame``
+    decodes every frame instead (non-reference ones too), for a query sampled densely."""
     with av.open(str(path)) as container:
         if not container.streams.video:
             raise ValueError("no video stream")
@@ -64,12 +80,13 @@ def sample_frames(
         stream.thread_type = "AUTO"
         # Non-reference frames (most B-frames) are never needed by another frame, and skipping
         # them saves decoding time; a sample simply falls on the next decoded frame.
-        stream.codec_context.skip_frame = "NONREF"
+        if not every_frame:
+            stream.codec_context.skip_frame = "NONREF"
         # Deblocking only smooths block edges, which shrinking to 256 pixels averages away.
         stream.codec_context.options = {"skip_loop_filter": "all", "flags2": "+fast"}
         base = stream.time_base
         start = float(stream.start_time * base) if stream.start_time is not None and base else 0.0
-        picker = _Picker(every_s)
+        picker = _Picker(every_s, never_skip=every_frame)
         size: tuple[int, int] | None = None
         try:
             for packet in container.demux(stream):
@@ -106,8 +123,9 @@ def sample_frames(
 class _Picker:
     """Which decoded frames to keep, and when decoding can pause until the next keyframe."""
 
-    def __init__(self, every_s: float) -> None:
+    def __init__(self, every_s: float, never_skip: bool = False) -> None:
         self.every_s = every_s
+        self.never_skip = never_skip
         self.next_sample = 0.0
         self.last = -MIN_KEYFRAME_GAP_S
         self.keyframes: list[float] = []
@@ -126,7 +144,7 @@ class _Picker:
     def took(self, t: float, keyframe: bool) -> None:
         self.next_sample = t + self.every_s
         self.last = t
-        if keyframe or len(self.keyframes) < 2:
+        if keyframe or len(self.keyframes) < 2 or self.never_skip:
             return
         if self.keyframes[-1] > t:
             return  # the next keyframe's packet is already in the decoder: nothing to drop
