@@ -111,3 +111,16 @@ def test_captured_at_and_location_fields_are_checked_too() -> None:
     # the field that supplied the capture time is not compared with itself
     assert check_metadata({"captured_at": "2016-04-04T06:40:00Z", "claimed_at": "2016-04-04T06:50:00Z"},
                           {}, "image/jpeg", NOW) == []
+
+
+def test_a_claimed_day_covers_the_whole_day() -> None:
+    """A bare date (stored by intake as a midnight without a zone) is a day, not 00:00."""
+    meta = {"photo": {"taken_at": "2017-04-04T17:20:05", "offset": "+03:00", "make": "x",
+                      "model": "y"}}
+    assert _types({"claimed_at": "2017-04-04"}, meta) == {}
+    assert _types({"claimed_at": "2017-04-04T00:00:00"}, meta) == {}
+    [late] = check_metadata({"claimed_at": "2017-04-06"}, meta, "image/jpeg", NOW)
+    assert late.type == "time_mismatch" and late.inputs["whole_day"]
+    assert "before the claimed day 2017-04-06" in late.message
+    # a moment is still a moment
+    assert _types({"claimed_at": "2017-04-04T06:45+03:00"}, meta) == {"time_mismatch": "medium"}

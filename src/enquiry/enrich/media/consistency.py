@@ -75,6 +75,13 @@ def _parse(value: Any) -> datetime | None:
         return None
 
 
+def _whole_day(value: Any) -> bool:
+    """Whether a claimed time names a day rather than a moment: a bare date, or a midnight
+    without a zone (how intake stores a bare date). Such a claim covers the whole day."""
+    text = str(value or "").strip()
+    return bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}(T00:00(:00(\.0+)?)?)?", text))
+
+
 def _offset_valid(offset: str) -> bool:
     match = re.fullmatch(r"([+-])(\d{2}):?(\d{2})", offset.strip())
     if not match:
@@ -146,6 +153,8 @@ def check_time(
         if claimed is None or basis == f"{name} field":
             continue
         low, high = _difference_bounds(when, claimed)
+        # a claimed day runs from its midnight to the next: the capture may be anywhere in it
+        day = timedelta(days=1) if _whole_day(fields.get(name)) else timedelta(0)
         inputs = {
             "capture_time": raw,
             "capture_basis": basis,
@@ -157,20 +166,25 @@ def check_time(
             ],
             "tolerance_hours": tolerance.total_seconds() / 3600,
             "zone_known": when.tzinfo is not None and claimed.tzinfo is not None,
+            "whole_day": bool(day),
         }
-        if low <= tolerance and high >= -tolerance:
+        if low - day <= tolerance and high >= -tolerance:
             continue
-        gap = low if low > tolerance else high
+        gap = low - day if low - day > tolerance else high
         direction = "after" if gap > timedelta(0) else "before"
         severity = "high" if abs(gap) > timedelta(days=1) else "medium"
         note = "" if inputs["zone_known"] else " even allowing for any time zone"
         what = "the claimed time" if name == "claimed_at" else "the captured_at field"
+        shown = str(fields.get(name))
+        if day:
+            what = "the claimed day" if name == "claimed_at" else "the captured_at day"
+            shown = shown[:10]
         issues.append(
             Issue(
                 "time_mismatch",
                 severity,
                 f"{basis} says {raw}: at least {_human(gap)} {direction} {what} "
-                f"{fields.get(name)}{note}",
+                f"{shown}{note}",
                 inputs,
             )
         )
