@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -216,12 +217,27 @@ def _parse_time(text: str) -> datetime:
         ) from None
 
 
+def _finite(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
+    """Reject NaN, which passes click's range checks (every comparison with it is false)."""
+    if value is not None and not math.isfinite(value):
+        raise click.BadParameter(f"{value} is not a number", ctx=ctx, param=param)
+    return value
+
+
 @media.command("sun")
 @click.option(
-    "--lat", type=click.FloatRange(-90, 90), required=True, help="Latitude, decimal degrees."
+    "--lat",
+    callback=_finite,
+    type=click.FloatRange(-90, 90),
+    required=True,
+    help="Latitude, decimal degrees.",
 )
 @click.option(
-    "--lon", type=click.FloatRange(-180, 180), required=True, help="Longitude, decimal degrees."
+    "--lon",
+    callback=_finite,
+    type=click.FloatRange(-180, 180),
+    required=True,
+    help="Longitude, decimal degrees.",
 )
 @click.option(
     "--time",
@@ -231,24 +247,39 @@ def _parse_time(text: str) -> datetime:
 )
 @click.option(
     "--shadow-bearing",
+    callback=_finite,
     type=click.FloatRange(0, 360),
     default=None,
     help="Measured bearing of shadows, degrees clockwise from true north.",
 )
 @click.option(
     "--object-height",
+    callback=_finite,
     type=click.FloatRange(min=0, min_open=True),
     default=None,
     help="Height of the object casting the shadow (any unit).",
 )
 @click.option(
     "--shadow-length",
+    callback=_finite,
     type=click.FloatRange(min=0, min_open=True),
     default=None,
     help="Length of its shadow on level ground (same unit).",
 )
-@click.option("--bearing-tolerance", type=click.FloatRange(0, 180), default=5.0, show_default=True)
-@click.option("--elevation-tolerance", type=click.FloatRange(0, 90), default=2.0, show_default=True)
+@click.option(
+    "--bearing-tolerance",
+    callback=_finite,
+    type=click.FloatRange(0, 180),
+    default=5.0,
+    show_default=True,
+)
+@click.option(
+    "--elevation-tolerance",
+    callback=_finite,
+    type=click.FloatRange(0, 90),
+    default=2.0,
+    show_default=True,
+)
 @click.option(
     "--item",
     "item_ref",
@@ -284,9 +315,18 @@ def sun(
         if object_height is not None and shadow_length is not None
         else None
     )
-    result = solar.sun_check(
-        lat, lon, moment, shadow_bearing, shadow_elevation, bearing_tolerance, elevation_tolerance
-    )
+    try:
+        result = solar.sun_check(
+            lat,
+            lon,
+            moment,
+            shadow_bearing,
+            shadow_elevation,
+            bearing_tolerance,
+            elevation_tolerance,
+        )
+    except (OverflowError, ValueError) as exc:
+        fail(f"--time {safe(when)}: the sun cannot be computed for it ({exc})")
     result["time_zone_given"] = moment.tzinfo is not None
     recorded = ""
     if item_ref is not None:
