@@ -94,6 +94,13 @@ def test_bad_query_files_fail_in_one_line(home: Path, footage: Path, name: str) 
     code, out = _run(home, "media", "match", str(footage / name))
     assert code != 0 and "Traceback" not in out
     assert len(out.strip().splitlines()) == 1 and name in out
+    reason = {"empty.mp4": "empty file", "notes.mp4": "not a photo or video"}.get(name, "")
+    assert reason in out
+
+
+def test_a_folder_is_not_a_query(home: Path, footage: Path) -> None:
+    code, out = _run(home, "media", "match", str(footage))
+    assert code != 0 and out.strip().endswith("is a folder; give one photo or video")
 
 
 def test_truncated_query_still_matches_what_it_has(home: Path, footage: Path) -> None:

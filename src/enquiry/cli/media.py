@@ -156,8 +156,12 @@ def match(app: App, target: str, radius: int, deep: bool, as_json: bool) -> None
     store = app.store()
     path = Path(target)
     exclude = None
+    if path.is_dir():
+        fail(f"{safe(target)}: is a folder; give one photo or video")
     if path.is_file():
         try:
+            if path.stat().st_size == 0:
+                fail(f"{safe(target)}: empty file (0 bytes)")
             media_type = _media_type(path)
         except OSError as exc:
             fail(f"{safe(target)}: cannot be read ({exc.strerror or exc})")
