@@ -90,4 +90,44 @@ def test_lashed_out_takes_the_target_and_grievance(claim_extractor: ClaimExtract
     records = claim_extractor.extract(text)
     lashed = next(r for r in records if r.attribution.cue.text.startswith("lashed"))
     assert _actor(lashed) == "Nikki Haley"
-    assert lashed.attribution.content.text == "at Turkey for its operations in northern Syria"
+    assert lashed.attribution.cue.text == "lashed out at"
+    assert lashed.attribution.content.text == "Turkey for its operations in northern Syria"
+
+
+def test_a_surname_the_model_does_not_know_as_a_person(claim_extractor: ClaimExtractor) -> None:
+    text = (
+        "Germany's UN Ambassador Christoph Heusgen said on Friday that the council had let "
+        'down millions of Syrians.\n\n"Today is a sad day," Heusgen said.'
+    )
+    record = _by_content(claim_extractor.extract(text), "sad day")
+    assert _actor(record) == "Christoph Heusgen"
+
+
+def test_the_group_is_the_organisation_named_before(claim_extractor: ClaimExtractor) -> None:
+    text = (
+        "The Syrian American Medical Society said its doctors treated 11 people. \"The symptoms "
+        'were consistent with exposure to chlorine," the group said in a statement.'
+    )
+    record = _by_content(claim_extractor.extract(text), "symptoms")
+    assert _actor(record) == "Syrian American Medical Society"
+
+
+def test_the_official_is_the_unnamed_official_before(claim_extractor: ClaimExtractor) -> None:
+    text = (
+        "A senior U.S. official, speaking on condition of anonymity, said Washington was "
+        "consulting its allies. The official added that no decision had been taken."
+    )
+    record = _by_content(claim_extractor.extract(text), "no decision")
+    assert _actor(record) == "senior U.S. official"
+
+
+def test_called_on_takes_whom_and_what(claim_extractor: ClaimExtractor) -> None:
+    records = claim_extractor.extract("Beijing called on all sides to show restraint.")
+    assert [(_actor(r), r.attribution.cue.text, r.attribution.content.text) for r in records] == [
+        ("China", "called on", "all sides to show restraint")
+    ]
+
+
+def test_a_reporting_word_modifying_a_noun_is_no_claim(claim_extractor: ClaimExtractor) -> None:
+    records = claim_extractor.extract("The vessel had ignored repeated warnings.")
+    assert [r.attribution.cue.text for r in records] == []

@@ -49,8 +49,15 @@ _ROLE_KIN = {
     "spokeswoman": {"spokeswoman", "spokesperson"},
 }
 _PRONOUN_GENDER = {"she": "female", "her": "female", "he": "male", "him": "male"}
-# Cues whose content is a target and a grievance in prepositional phrases, not a clause.
-_TARGET_CUES = frozenset({"lash", "rail"})
+# Cues whose content is a target and a grievance in prepositional phrases, not a clause, with
+# the prepositions that open it: "lashed out at Turkey for ...", "called on all sides to ...".
+_TARGET_CUES = {
+    "lash": frozenset({"at", "against"}),
+    "rail": frozenset({"at", "against"}),
+    "call": frozenset({"on", "upon", "for"}),
+}
+# Nouns that stand for whatever organisation was named last ("the group said").
+_GENERIC_GROUPS = frozenset({"group", "organisation", "organization", "body"})
 _POSSESSIVES = frozenset({"his", "her", "its", "their"})
 _PERSON_PRONOUNS = {"he", "she", "him", "her", "i", "we"}
 _GROUP_PRONOUNS = {"they", "it", "we"}
@@ -112,6 +119,7 @@ class Attribution:
     sentence: Span
     cue_key: str = ""
     continuation: list[Span] = field(default_factory=list)
+    cue_token_dep: str = ""  # the cue word's dependency label ("amod": a modifier, not speech)
 
 
 @lru_cache(maxsize=1)
@@ -344,6 +352,7 @@ class AttributionExtractor:
         _continue_quotations(doc, found, quotes)
         found = [item for item in found if not _inside_quotation(item, quotes)]
         _cut_trailing_sources(doc, found)
+        found = [item for item in found if not _restated(item, found)]
         resolve_speakers(found, _subject_mentions(doc))
         return found
 
@@ -358,7 +367,7 @@ class AttributionExtractor:
             if source_head is not None and source_head.lower_ in _EMPTY_SUBJECTS:
                 source_head = None
         source_tokens = _source_tokens(source_head) if source_head is not None else []
-        content = _target_content(cue) if cue.lemma_ in _TARGET_CUES else None
+        content = _target_content(cue, _TARGET_CUES[cue.lemma_]) if cue.lemma_ in _TARGET_CUES else None
         for path in content_paths if content is None else ():
             for head in follow(cue, path):
                 if head.i == cue.i or head in source_tokens or head.is_punct:
@@ -381,6 +390,12 @@ class AttributionExtractor:
         if content is None:
             return None
         cue_span = _cue_span(cue)
+        if cue.lemma_ in _TARGET_CUES and cue_span.end < content.start:
+            opener = next(
+                (t for t in cue.children if t.dep_ == "prep" and t.idx >= cue_span.end), None
+            )
+            if opener is not None and opener.idx < content.start:
+                cue_span = _span(doc, cue_span.start, opener.idx + len(opener))
         content = _widen_to_quotes(doc, content, cue_span, quotes)
         source = _token_span(source_tokens)
         if source is not None and content.start <= source.start < content.end:
@@ -396,7 +411,9 @@ class AttributionExtractor:
         if speaker is not None and source_tokens[0].tag_ in ("WP", "WDT") and cue.dep_ == "relcl":
             # "a spokesman, who declined to ...": the speaker is the noun the clause hangs on
             speaker = describe(_source_tokens(cue.head))
-        return Attribution(cue_span, content, source, speaker, sentence, key_of(cue))
+        return Attribution(
+            cue_span, content, source, speaker, sentence, key_of(cue), cue_token_dep=cue.dep_
+        )
 
     def _content(
         self, cue: Token, head: Token, path: str, source_tokens: list[Token]
@@ -448,17 +465,33 @@ def _colon_lines(doc: Doc) -> list[Attribution]:
     return found
 
 
-def _target_content(cue: Token) -> Span | None:
+def _target_content(cue: Token, openers: frozenset[str]) -> Span | None:
     """What "lashed out at Turkey for its operations in Syria" says: the target and the
-    grievance, the prepositional phrases after the cue up to the first one saying when."""
+    grievance, the prepositional phrases (and a following "to ..." clause) after the cue up to
+    the first one saying when; None unless the first opens with one of ``openers``."""
     tokens: list[Token] = []
     for child in cue.children:
-        if child.i < cue.i or child.dep_ != "prep":
+        if child.i < cue.i or child.dep_ not in ("prep", "xcomp"):
             continue
-        if _temporal(child):
+        if _temporal(child) or (not tokens and child.lower_ not in openers):
             break
-        tokens += list(child.subtree)
+        # the opening preposition belongs to the cue ("called on", "lashed out at")
+        tokens += [token for token in child.subtree if token is not child or tokens]
     return _token_span(_trim(_contiguous(tokens, tokens[0]))) if tokens else None
+
+
+def _restated(item: Attribution, found: list[Attribution]) -> bool:
+    """A cue inside another attribution's content with the very same source span ("Beijing
+    called on all sides to show restraint": not a second claim that Beijing "showed"), or a
+    sourceless cue that only modifies a noun ("repeated warnings")."""
+    if item.source is None and item.cue_token_dep == "amod":
+        return True
+    return item.source is not None and any(
+        other is not item
+        and other.source == item.source
+        and other.content.start <= item.cue.start < other.content.end
+        for other in found
+    )
 
 
 def _cut_trailing_sources(doc: Doc, found: list[Attribution]) -> None:
@@ -925,6 +958,7 @@ def resolve_speakers(
     people: list[Speaker] = []
     groups: list[Speaker] = []
     mentioned: list[Speaker] = []
+    roles: list[Speaker] = []  # unnamed speakers by their role ("a senior official")
     genders: dict[str, str] = {}
     events: list[tuple[int, int, Attribution | Speaker]] = [
         (attribution.source.start if attribution.source else attribution.cue.start, 1, attribution)
@@ -974,10 +1008,17 @@ def resolve_speakers(
             if owner is not None and not speaker.affiliation:
                 speaker.affiliation = owner.name
             continue
-        if speaker.type == "unknown" and word in _ORG_WORDS:
-            # "the ministry said": the last organisation of that kind named before
+        if speaker.type == "unknown" and word in _ORG_WORDS | _GENERIC_GROUPS:
+            # "the ministry said": the last organisation of that kind named before; "the group
+            # said": the last organisation named before
             group = next(
-                (g for g in reversed(groups) if word in g.name.lower().split()), None
+                (
+                    g
+                    for g in reversed(groups)
+                    if word in g.name.lower().split()
+                    or (word in _GENERIC_GROUPS and g.type == "organisation")
+                ),
+                None,
             )
             if group is not None:
                 attribution.speaker = Speaker(
@@ -985,7 +1026,11 @@ def resolve_speakers(
                     affiliation=group.affiliation, resolved_from=speaker.name,
                 )
                 continue
-        if speaker.type == "person" and len(speaker.name.split()) == 1:
+        if (
+            speaker.type in ("person", "organisation")
+            and len(speaker.name.split()) == 1
+            and speaker.name[:1].isupper()
+        ):
             # "Abe told reporters" after "Prime Minister Shinzo Abe called ...": the same person
             full = next(
                 (
@@ -1016,6 +1061,9 @@ def resolve_speakers(
                 ),
                 None,
             )
+            if match is None and len(word.split()) == 1:
+                # "A senior U.S. official said ... The official added": the same unnamed one
+                match = next((r for r in reversed(roles) if r.name.lower().split()[-1] in kin), None)
             if match is not None:
                 attribution.speaker = Speaker(
                     name=match.name,
@@ -1024,5 +1072,7 @@ def resolve_speakers(
                     affiliation=match.affiliation,
                     resolved_from=speaker.name,
                 )
+            else:
+                roles.append(speaker)
             continue
         (people if speaker.type == "person" else groups).append(speaker)
