@@ -128,3 +128,17 @@ def test_bad_sun_arguments_fail_without_traceback(home: Path, args: list[str]) -
     assert ("Error: Invalid value" in out) or (
         out.startswith("enquiry: --time") and out[-1] == "\n"
     )
+
+
+def test_a_sped_up_copy_aligns_at_its_speed(home: Path, footage: Path, tmp_path: Path) -> None:
+    """Every other frame at the same frame rate: the copy plays the source at twice the speed,
+    so the offset drifts a second per second; aligning at speed 2 keeps the whole segment."""
+    _run(home, "add", str(footage / "source.mp4"), str(footage / "other.mp4"), "--case", "qa")
+    fast = samples.write_video(tmp_path / "fast.mp4", _pan(9.0)[::2])
+    code, out = _run(home, "media", "match", str(fast), "--json")
+    assert code == 0, out
+    [m] = json.loads(out)["matches"]
+    assert m["item"] == 1 and m["speed"] == 2.0 and len(m["frames"]) >= 6
+    assert all(abs(b - 2 * a) <= 1.0 for a, b in m["frames"])
+    code, out = _run(home, "media", "match", str(footage / "copy.webm"), "--json")
+    assert json.loads(out)["matches"][0]["speed"] == 1.0

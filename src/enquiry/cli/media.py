@@ -107,7 +107,13 @@ def _print_matches(matches: list[dict[str, Any]], names: dict[int, str]) -> None
             q, s = m["segment"]["query"], m["segment"]["match"]
             click.echo(
                 f"  overlap: query {q[0]:.1f}–{q[1]:.1f} s = match {s[0]:.1f}–{s[1]:.1f} s"
-                f" ({len(m['frames'])} frames, offset {m['offset_s']:+.1f} s)"
+                f" ({len(m['frames'])} frames, offset {m['offset_s']:+.1f} s"
+                + (
+                    f", played at {m['speed']:.2g}× speed"
+                    if m.get("speed") not in (None, 1.0)
+                    else ""
+                )
+                + ")"
             )
         elif any(t is not None for pair in m["frames"] for t in pair):
             pairs = ", ".join(

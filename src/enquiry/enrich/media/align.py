@@ -22,6 +22,8 @@ OFFSET_TOLERANCE_S = 1.0
 # when at least MIN_ALIGNED_FRAMES query frames agree on one offset with the same stored video.
 ALIGNED_EXTRA_BITS = 16
 MIN_ALIGNED_FRAMES = 3
+# Playback speeds of a copy relative to its source tried besides 1 (see :func:`_aligned`).
+SPEEDS = (0.5, 2.0 / 3.0, 0.8, 1.25, 1.5, 2.0)
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,7 @@ class ItemMatch:
     distance: int | None
     frames: list[tuple[float | None, float | None]]
     offset_s: float | None = None
+    speed: float | None = None
     segment: dict[str, list[float]] | None = None
     variants: list[str] = field(default_factory=list)
     earliest: str | None = None
@@ -61,6 +64,7 @@ class ItemMatch:
             "earliest": self.earliest,
             "earliest_basis": self.earliest_basis,
             "offset_s": self.offset_s,
+            "speed": self.speed,
             "segment": self.segment,
             "variants": self.variants,
             "method": self.method,
@@ -86,15 +90,11 @@ def _best_per_query_frame(hits: list[Hit]) -> list[Hit]:
     return sorted(by_match.values(), key=lambda h: (h.query_t or 0.0, h.match_t or 0.0))
 
 
-def _aligned(hits: list[Hit], tolerance: float) -> tuple[list[Hit], float | None]:
-    """The hits that agree on the most common time offset, and that offset (None when the
-    query or the match is a still picture, so there is nothing to align). Sorting the offsets
-    makes this O(n log n), so hour-long videos align as fast as clips."""
-    timed = [h for h in hits if h.query_t is not None and h.match_t is not None]
-    if len(timed) < 2:
-        return hits, None
-    timed.sort(key=lambda h: h.match_t - h.query_t)  # type: ignore[operator]
-    offsets = np.array([h.match_t - h.query_t for h in timed])  # type: ignore[operator]
+def _aligned_at(timed: list[Hit], tolerance: float, speed: float) -> tuple[list[Hit], float, float]:
+    """The largest group of hits agreeing on ``match_t - speed * query_t`` (± tolerance), its
+    median offset and how far its offsets spread around it. Sorting makes this O(n log n)."""
+    timed = sorted(timed, key=lambda h: h.match_t - speed * h.query_t)  # type: ignore[operator]
+    offsets = np.array([h.match_t - speed * h.query_t for h in timed])  # type: ignore[operator]
     distances = np.cumsum([0] + [h.distance for h in timed])
     left = np.searchsorted(offsets, offsets - tolerance, side="left")
     right = np.searchsorted(offsets, offsets + tolerance, side="right")
@@ -103,10 +103,40 @@ def _aligned(hits: list[Hit], tolerance: float) -> tuple[list[Hit], float | None
     # most hits first, then the closest on average
     best = int(np.lexsort((mean_distance, -support))[0])
     group = timed[left[best] : right[best]]
-    return group, round(float(np.median(offsets[left[best] : right[best]])), 3)
+    chosen = offsets[left[best] : right[best]]
+    offset = float(np.median(chosen))
+    # how tightly the group agrees: the right speed lines the offsets up, a wrong one smears them
+    spread = float(np.mean(np.abs(chosen - offset)))
+    return group, round(offset, 3), spread
 
 
-def _match(item: int, group: list[Hit], offset: float | None) -> ItemMatch:
+def _aligned(hits: list[Hit], tolerance: float) -> tuple[list[Hit], float | None, float | None]:
+    """The hits that agree on the most common time offset, that offset and the playback speed
+    of the query relative to the match (None, None when the query or the match is a still
+    picture, so there is nothing to align).
+
+    Copies are re-posted sped up or slowed down (2×, 0.5×, 25 → 24 fps): the offset then drifts
+    with time, so other speeds are tried too; one wins only with clearly more hits in step than
+    normal speed (half as many again, and at least :data:`MIN_ALIGNED_FRAMES` more)."""
+    timed = [h for h in hits if h.query_t is not None and h.match_t is not None]
+    if len(timed) < 2:
+        return hits, None, None
+    group, offset, _ = _aligned_at(timed, tolerance, 1.0)
+    normal = len({h.match_t for h in group})
+    ranked = []
+    for speed in SPEEDS:
+        other, other_offset, spread = _aligned_at(timed, tolerance, speed)
+        ranked.append((-len({h.match_t for h in other}), spread, speed, other, other_offset))
+    frames, _, speed, other, other_offset = min(ranked, key=lambda r: (r[0], r[1]))
+    if -frames >= max(1.5 * normal, normal + MIN_ALIGNED_FRAMES):
+        return other, other_offset, speed
+    chosen = group, offset, 1.0
+    return chosen
+
+
+def _match(
+    item: int, group: list[Hit], offset: float | None, speed: float | None = None
+) -> ItemMatch:
     chosen = _best_per_query_frame(group)
     segment = None
     if offset is not None:
@@ -118,6 +148,7 @@ def _match(item: int, group: list[Hit], offset: float | None) -> ItemMatch:
         distance=min(h.distance for h in chosen),
         frames=[(h.query_t, h.match_t) for h in chosen],
         offset_s=offset,
+        speed=None if speed is None else round(speed, 3),
         segment=segment,
         variants=sorted({h.variant for h in chosen}),
     )
@@ -136,13 +167,13 @@ def align(hits: list[Hit], radius: int, tolerance: float = OFFSET_TOLERANCE_S) -
         by_item[hit.item].append(hit)
     matches = []
     for item, item_hits in by_item.items():
-        group, offset = _aligned(item_hits, tolerance)
+        group, offset, speed = _aligned(item_hits, tolerance)
         if (
             offset is not None
             and len({h.query_t for h in group}) >= MIN_ALIGNED_FRAMES
             and len({h.match_t for h in group}) >= MIN_ALIGNED_FRAMES
         ):
-            matches.append(_match(item, group, offset))
+            matches.append(_match(item, group, offset, speed))
             continue
         strong = [h for h in item_hits if h.distance <= radius]
         if strong:
