@@ -131,3 +131,12 @@ def test_called_on_takes_whom_and_what(claim_extractor: ClaimExtractor) -> None:
 def test_a_reporting_word_modifying_a_noun_is_no_claim(claim_extractor: ClaimExtractor) -> None:
     records = claim_extractor.extract("The vessel had ignored repeated warnings.")
     assert [r.attribution.cue.text for r in records] == []
+
+
+def test_a_surname_without_its_arabic_article(claim_extractor: ClaimExtractor) -> None:
+    text = (
+        'Syrian President Bashar al-Assad told AFP that the incident was a "fabrication". '
+        "Assad said the army had given up all its chemical weapons in 2013."
+    )
+    record = _by_content(claim_extractor.extract(text), "given up")
+    assert _actor(record) == "Bashar al-Assad"

@@ -946,6 +946,19 @@ def _subject_mentions(doc: Doc) -> list[tuple[int, Speaker]]:
     return mentions
 
 
+_ARTICLES = ("al-", "el-", "ad-", "as-", "ash-", "at-", "az-", "ar-", "an-")
+
+
+def _surnames(name: str) -> set[str]:
+    """What a person may be called by alone: "Bashar al-Assad" → {"al-Assad", "Assad"}."""
+    last = name.split()[-1]
+    forms = {last}
+    for article in _ARTICLES:
+        if last.lower().startswith(article) and len(last) > len(article) + 1:
+            forms.add(last[len(article) :])
+    return forms
+
+
 def resolve_speakers(
     found: list[Attribution], mentions: Iterable[tuple[int, Speaker]] = ()
 ) -> None:
@@ -1036,7 +1049,7 @@ def resolve_speakers(
                 (
                     p
                     for p in reversed(people + mentioned)
-                    if len(p.name.split()) > 1 and p.name.split()[-1] == speaker.name
+                    if len(p.name.split()) > 1 and speaker.name in _surnames(p.name)
                 ),
                 None,
             )
