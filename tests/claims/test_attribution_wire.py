@@ -140,3 +140,10 @@ def test_a_surname_without_its_arabic_article(claim_extractor: ClaimExtractor) -
     )
     record = _by_content(claim_extractor.extract(text), "given up")
     assert _actor(record) == "Bashar al-Assad"
+
+
+def test_denied_with_a_gerund(claim_extractor: ClaimExtractor) -> None:
+    records = claim_extractor.extract("Damascus has repeatedly denied using chemical weapons.")
+    assert [(_actor(r), r.attribution.content.text) for r in records] == [
+        ("Syria", "using chemical weapons")
+    ]

@@ -56,6 +56,8 @@ _TARGET_CUES = {
     "rail": frozenset({"at", "against"}),
     "call": frozenset({"on", "upon", "for"}),
 }
+# Cues whose content may be a gerund: "denied using chemical weapons", "admitted carrying out".
+_GERUND_CUES = frozenset({"deny", "admit", "acknowledge", "reject"})
 # Nouns that stand for whatever organisation was named last ("the group said").
 _GENERIC_GROUPS = frozenset({"group", "organisation", "organization", "body"})
 _POSSESSIVES = frozenset({"his", "her", "its", "their"})
@@ -381,6 +383,13 @@ class AttributionExtractor:
             # "Now, he says, seven delegates have signed": the cue is a parenthesis in its
             # content; the content is the clause around it.
             content = self._content(cue, cue.head, "^parataxis", source_tokens)
+        if content is None and cue.lemma_ in _GERUND_CUES:
+            # "Damascus has repeatedly denied using chemical weapons"
+            gerund = next(
+                (c for c in cue.children if c.dep_ == "xcomp" and c.tag_ == "VBG"), None
+            )
+            if gerund is not None:
+                content = self._content(cue, gerund, "xcomp", source_tokens)
         if content is None:
             content = _misparsed_clause(cue, source_tokens, self)
         if content is None:
