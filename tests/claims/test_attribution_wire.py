@@ -147,3 +147,13 @@ def test_denied_with_a_gerund(claim_extractor: ClaimExtractor) -> None:
     assert [(_actor(r), r.attribution.content.text) for r in records] == [
         ("Syria", "using chemical weapons")
     ]
+
+
+def test_demonyms_beyond_the_middle_east_give_the_state(claim_extractor: ClaimExtractor) -> None:
+    records = claim_extractor.extract(
+        "Japanese Prime Minister Shinzo Abe called the launch a grave threat. Tokyo said the "
+        "missile fell into the sea."
+    )
+    abe = _by_content(records, "launch")
+    assert abe.speaker is not None and abe.speaker.affiliation == "Japan"
+    assert _actor(_by_content(records, "fell into the sea")) == "Japan"
