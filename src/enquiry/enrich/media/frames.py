@@ -29,9 +29,10 @@ SAMPLE_EVERY_S = 1.0
 # query frame leaves some query frame within half a frame of each stored one. Only the query
 # pays for it (a 14 s clip: ~2 s); the stored index stays at about one frame a second.
 QUERY_EVERY_S = 0.04
-# Past this many samples (a minute at 25 fps) a query is thinned evenly, so long queries stay
-# bounded in time; alignment then rests on the frames whose phase happens to agree.
-QUERY_MAX_FRAMES = 1500
+# Past this many samples (24 s at 25 fps) a query is thinned evenly, so long queries stay bounded
+# in time (a 60 s query: a frame each 0.1 s, ~5 s to match); alignment then rests on the frames
+# whose phase happens to agree, of which a long query has many.
+QUERY_MAX_FRAMES = 600
 # Intra-only streams (MJPEG, ProRes, some phones' slow motion) make every frame a keyframe; a
 # keyframe closer than this to the last chosen frame adds nothing but time.
 MIN_KEYFRAME_GAP_S = 0.25
