@@ -151,3 +151,14 @@ def test_index_follows_the_table(home: Path, media_dir: Path) -> None:
     with store.session() as session:
         assert len(second) == session.scalar(select(func.count(MediaHash.id))) > len(first)
     assert np.array_equal(second.rows[: len(first)], first.rows)
+
+
+def test_earliest_reads_exif_as_the_consistency_check_does() -> None:
+    """EXIF's colon form is a time too, and an impossible offset is not applied."""
+    later = {"first_seen": "2020-01-01T00:00:00Z"}
+    colon = {"photo": {"taken_at": "2016:08:14 10:10:00", "offset": "+05:30"}}
+    assert earliest_evidence(later, colon) == ("2016-08-14T10:10:00+05:30", "photo taken (EXIF)")
+    odd = {"photo": {"taken_at": "2016-08-14T10:10:00", "offset": "+19:00"}}
+    assert earliest_evidence(later, odd) == ("2016-08-14T10:10:00", "photo taken (EXIF)")
+    sooner = {"first_seen": "2016-08-14T04:00:00Z"}  # 40 minutes before 10:10 at +05:30
+    assert earliest_evidence(sooner, colon) == ("2016-08-14T04:00:00Z", "first_seen field")

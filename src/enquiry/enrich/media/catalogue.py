@@ -181,13 +181,10 @@ def find_matches(
 
 
 def _parse_time(value: Any) -> datetime | None:
-    if not value or not isinstance(value, str):
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00").replace(" ", "T", 1))
-    except ValueError:
-        return None
-    return parsed
+    """An ISO 8601 time, or EXIF's ``2016:08:14 10:10:00`` form; None when it is neither."""
+    from enquiry.enrich.media.consistency import _parse
+
+    return _parse(value)
 
 
 def earliest_evidence(fields: dict[str, Any], meta: dict[str, Any]) -> tuple[str, str] | None:
@@ -196,10 +193,15 @@ def earliest_evidence(fields: dict[str, Any], meta: dict[str, Any]) -> tuple[str
 
     Times without a zone (EXIF without an offset) are ordered as if UTC, which can misplace
     them by at most 14 hours; the basis names the source so an analyst can judge."""
+    from enquiry.enrich.media.consistency import capture_time
+
     photo = meta.get("photo") or {}
-    taken = photo.get("taken_at")
-    if taken and photo.get("offset") and not str(taken).endswith(("Z", "+00:00")):
-        taken = f"{taken}{photo['offset']}"
+    taken = None
+    if photo.get("taken_at"):
+        # the same reading as the consistency check: EXIF's 2016:08:14 form, an offset only
+        # when it is a real one (−12:00..+14:00)
+        captured = capture_time({"photo": photo}, {})
+        taken = captured[0].isoformat() if captured else None
     candidates = [
         (taken, "photo taken (EXIF)"),
         ((meta.get("video") or {}).get("creation_time"), "video created (container)"),
