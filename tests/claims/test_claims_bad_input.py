@@ -65,3 +65,28 @@ def test_ingest_names_the_file_that_gave_no_text(home: Path, tmp_path: Path) -> 
     assert any("noise.bin" in line and "no text" in line for line in problems), problems
     assert sum("empty.txt" in line for line in problems) == 1, problems
     assert "1 claims from 1 documents" in result.stdout
+
+
+def test_extract_feed_without_entries_is_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "quiet.rss"
+    path.write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>x</title></channel></rss>',
+        encoding="utf-8",
+    )
+    _one_line_error(["claims", "extract", str(path)], "quiet.rss")
+
+
+def test_truncated_feed_is_read_with_a_warning(home: Path, tmp_path: Path) -> None:
+    path = tmp_path / "cut.rss"
+    path.write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>x</title><item><title>Russia '
+        "says the report is biased</title><description>Russia said on Tuesday that the report "
+        "was biased.</description></item><item><title>Cut",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(main, ["claims", "extract", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "cut.rss: feed is not well-formed" in result.stderr
+    assert "report was biased" in result.stdout
+    result = CliRunner().invoke(main, ["ingest", "--quiet", "--case", "c", str(path)])
+    assert "cut.rss: feed is not well-formed" in result.stderr

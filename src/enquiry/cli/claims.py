@@ -82,10 +82,15 @@ def extract_command(file: Path, as_json: bool, date_text: str | None) -> None:
     given = _parse_date(date_text)
     segments: list[tuple[int, str, dt.date | None]] = []
     if is_feed(file):
+        feed_problems: list[str] = []
         try:
-            _title, entries = read_feed(file)
+            _title, entries = read_feed(file, feed_problems)
         except FeedError as exc:
             fail(str(exc))
+        if not entries:
+            fail(f"{safe(str(file))}: feed has no entries: no text to read claims from")
+        for problem in feed_problems:
+            click.echo(f"enquiry: {safe(problem)}", err=True)
         offset = 0
         for entry in entries:
             document = entry.document()

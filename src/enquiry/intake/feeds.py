@@ -81,8 +81,12 @@ def _body(entry: Any) -> str:
     return html_to_text(str(entry.get("summary") or entry.get("description") or ""))
 
 
-def read_feed(path: Path) -> tuple[str, list[FeedEntry]]:
-    """The title and entries of the RSS or Atom feed in ``path``."""
+def read_feed(path: Path, problems: list[str] | None = None) -> tuple[str, list[FeedEntry]]:
+    """The title and entries of the RSS or Atom feed in ``path``.
+
+    feedparser reads what it can of a broken feed; what it could not read, and a feed without
+    entries, is added to ``problems`` (one line naming the file) so that a truncated download
+    is not mistaken for a feed that said nothing."""
     import feedparser
 
     try:
@@ -93,6 +97,12 @@ def read_feed(path: Path) -> tuple[str, list[FeedEntry]]:
     if not parsed.get("version") and not parsed.entries:
         problem = parsed.get("bozo_exception") or "no RSS or Atom feed found"
         raise FeedError(f"{path}: not a readable feed ({problem})")
+    if problems is not None:
+        if parsed.get("bozo") and parsed.get("bozo_exception") is not None:
+            reason = " ".join(str(parsed["bozo_exception"]).split())[:200]
+            problems.append(f"{path}: feed is not well-formed ({reason}); read what could be read")
+        if not parsed.entries:
+            problems.append(f"{path}: feed has no entries")
     entries = []
     for number, entry in enumerate(parsed.entries, start=1):
         entries.append(

@@ -513,7 +513,11 @@ def ingest_paths(
     for feed in feeds:
         report = add_paths(store, [feed], options, extractors, on_problem=on_problem)
         results.extend(report.results)
-        _title, entries = read_feed(feed)
+        feed_problems: list[str] = []
+        _title, entries = read_feed(feed, feed_problems)
+        for problem in feed_problems:
+            if on_problem is not None:
+                on_problem(problem)
         for entry in entries:
             entry_report = add_bytes(
                 store, entry.document().encode("utf-8"), entry.name(feed), options, extractors
