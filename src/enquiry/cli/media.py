@@ -185,6 +185,11 @@ def match(app: App, target: str, radius: int, deep: bool, as_json: bool) -> None
         if not entries:
             fail(f"item {item.id}: has no PDQ hash (run 'enquiry media hash {item.id}')")
         picture = store.vault.path(item.sha256 or "")
+        if any(e["t"] is not None for e in entries):
+            # a stored video was sampled about once a second; as a query it is sampled from
+            # every frame, like a file (see frames.QUERY_EVERY_S)
+            dense, _ = hash_file(picture, item.media_type, query=True)
+            entries = dense or entries
     else:
         fail(f"{safe(target)}: no such file, and not an item number")
     frames = query_frames(entries)
