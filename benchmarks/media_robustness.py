@@ -28,7 +28,7 @@ from PIL import Image, ImageDraw, ImageEnhance, ImageFilter, ImageFont, ImageOps
 
 from enquiry.enrich.media import keypoints, pdq, samples
 from enquiry.enrich.media.catalogue import QueryFrame, find_matches, query_frames
-from enquiry.enrich.media.extractor import hash_video_file
+from enquiry.enrich.media.extractor import hash_file, hash_video_file
 from enquiry.enrich.media.index import DEFAULT_RADIUS, HammingIndex, as_rows
 
 PHOTOS = ("astronaut", "camera", "chelsea", "clock", "coffee", "coins", "hubble_deep_field",
@@ -361,7 +361,7 @@ def video_benchmark(quick: bool) -> None:
             for item, name in enumerate(sources):
                 path = samples.write_video(folder / "copy.mp4", scenes[name][frames_slice], fps=v_fps,
                                            crf=crf, transform=transform)
-                query: list[QueryFrame] = query_frames(hash_video_file(path))
+                query: list[QueryFrame] = query_frames(hash_file(path, "video/mp4", query=True)[0])
                 matches = find_matches(index, query)
                 mine = [m for m in matches if m.item == item]
                 other += sum(1 for m in matches if m.item != item)
