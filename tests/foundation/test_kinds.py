@@ -102,3 +102,13 @@ def test_adding_a_kind_is_adding_a_file(tmp_path: Path, monkeypatch: pytest.Monk
 
 def test_testimony_marks_identifying_fields() -> None:
     assert set(get_kind("testimony").identifying_fields()) >= {"witness_name", "witness_contact"}
+
+
+def test_places_in_degrees_minutes_seconds() -> None:
+    kind = get_kind("photo")
+    parsed = kind.validate({"claimed_place": "35°26'15\"N 36°39'05\"E"})
+    assert parsed["claimed_place"] == {"lat": 35.4375, "lon": 36.6513889}
+    south = kind.validate({"claimed_place": "33°52′S, 151°12′E"})["claimed_place"]
+    assert south["lat"] == pytest.approx(-33.8666667) and south["lon"] == 151.2
+    with pytest.raises(FieldError, match="field 'claimed_place': '35°N'"):
+        kind.validate({"claimed_place": "35°N"})

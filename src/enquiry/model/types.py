@@ -166,13 +166,36 @@ def _floats(raw: JSON, count: int) -> list[float] | None:
         return None
 
 
+_DMS = re.compile(
+    r"(\d+(?:\.\d+)?)\s*°\s*(?:(\d+(?:\.\d+)?)\s*['′]\s*)?(?:(\d+(?:\.\d+)?)\s*[\"″]\s*)?([NSEW])",
+    re.IGNORECASE,
+)
+
+
+def _dms(raw: str) -> list[float] | None:
+    """'35°26'15"N 36°39'05"E' (degrees, minutes, seconds, hemisphere) as [lat, lon]."""
+    parts = _DMS.findall(raw)
+    if len(parts) != 2:
+        return None
+    out: dict[str, float] = {}
+    for degrees, minutes, seconds, hemisphere in parts:
+        value = float(degrees) + float(minutes or 0) / 60 + float(seconds or 0) / 3600
+        axis = "lat" if hemisphere.upper() in "NS" else "lon"
+        out[axis] = -value if hemisphere.upper() in "SW" else value
+    if set(out) != {"lat", "lon"}:
+        return None
+    return [round(out["lat"], 7), round(out["lon"], 7)]
+
+
 def _geopoint(spec: FieldSpec, raw: JSON, where: str) -> JSON:
     if isinstance(raw, Mapping) and {"lat", "lon"} <= set(raw):
         values = _floats([raw["lat"], raw["lon"]], 2)
+    elif isinstance(raw, str) and "°" in raw:
+        values = _dms(raw)
     else:
         values = _floats(raw, 2)
     if values is None:
-        raise _fail(where, raw, "a point 'lat,lon' in decimal degrees")
+        raise _fail(where, raw, "a point 'lat,lon' in decimal degrees (or 35°26'15\"N 36°39'05\"E)")
     lat, lon = values
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
         raise _fail(where, raw, "a point on Earth (latitude -90..90, longitude -180..180)")
