@@ -157,3 +157,41 @@ def test_demonyms_beyond_the_middle_east_give_the_state(claim_extractor: ClaimEx
     abe = _by_content(records, "launch")
     assert abe.speaker is not None and abe.speaker.affiliation == "Japan"
     assert _actor(_by_content(records, "fell into the sea")) == "Japan"
+
+
+COUNCIL = (
+    'UNITED NATIONS, Feb 22, 2018 (Reuters) - "We will not accept this text," Russia\'s UN '
+    'Ambassador Vassily Nebenzia said, "and we will not let the council be used for '
+    'propaganda."\n\nNebenzia was quoted as saying by the TASS news agency that Moscow had '
+    "proposed its own draft.\n\nKuwait's ambassador, who holds the council presidency this "
+    "month, said a vote could take place soon."
+)
+
+
+def test_quotation_split_by_its_speaker(claim_extractor: ClaimExtractor) -> None:
+    record = _by_content(claim_extractor.extract(COUNCIL), "accept this text")
+    found = record.attribution
+    assert _actor(record) == "Vassily Nebenzia"
+    assert found.content.text == '"We will not accept this text,"'
+    assert [part.text for part in found.continuation] == [
+        '"and we will not let the council be used for propaganda."'
+    ]
+    for span in (found.content, *found.continuation):
+        assert COUNCIL[span.start : span.end] == span.text
+
+
+def test_quoted_as_saying_names_the_one_quoted(claim_extractor: ClaimExtractor) -> None:
+    record = _by_content(claim_extractor.extract(COUNCIL), "its own draft")
+    assert record.attribution.source is not None
+    assert record.attribution.source.text == "Nebenzia"
+    assert _actor(record) == "Vassily Nebenzia"  # though the model tags "Nebenzia" as a place
+
+
+def test_a_date_describing_the_speaker_does_not_date_the_claim(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    import datetime as dt
+
+    records = claim_extractor.extract(COUNCIL, dt.date(2018, 2, 22))
+    record = _by_content(records, "a vote could take place")
+    assert (record.date, record.date_phrase) == ("2018-02-22", "")

@@ -71,7 +71,10 @@ _TRIM = set(",;:-–—") | {"(", ")"}
 # Where a speaker hides when the learnt paths of a rare cue find none: the subject of the verb
 # the cue hangs from ("Rubio sought to emphasize"), of the first of two joined verbs, or the
 # agent of a passive ("was rebuked by opponents").
-_FALLBACK_SOURCE_PATHS = ("nsubj", "^xcomp/nsubj", "^conj/nsubj", "^advcl/nsubj", "agent/pobj")
+_FALLBACK_SOURCE_PATHS = (
+    "nsubj", "^xcomp/nsubj", "^conj/nsubj", "^advcl/nsubj", "agent/pobj",
+    "^pcomp/^prep/nsubjpass",  # "Nebenzia was quoted as saying"
+)
 _SOURCE_DROPPED = ("advcl",)
 # Subjects that name no one ("it was wrong to blame him"): never a speaker found by fallback.
 _EMPTY_SUBJECTS = frozenset({"it", "this", "that", "there", "which", "what"})
@@ -363,6 +366,10 @@ class AttributionExtractor:
     ) -> Attribution | None:
         content_paths = [path for path, _ in entry["content_paths"]] or self.content_paths
         source_paths = [path for path, _ in entry["source_paths"]] or self.source_paths
+        if cue.lemma_ == "quote" and any(
+            child.dep_ == "prep" and child.lower_ == "as" for child in cue.children
+        ):
+            return None  # "was quoted as saying ...": the claim is the saying's
         source_head = _first(cue, source_paths)
         if source_head is None and entry.get("sourceless", 0.0) < 0.5:
             source_head = _first(cue, _FALLBACK_SOURCE_PATHS)
@@ -407,6 +414,10 @@ class AttributionExtractor:
                 cue_span = _span(doc, cue_span.start, opener.idx + len(opener))
         content = _widen_to_quotes(doc, content, cue_span, quotes)
         source = _token_span(source_tokens)
+        continuation: list[Span] = []
+        split = _split_quotation(doc, content, source or cue_span, cue_span, quotes)
+        if split is not None:
+            content, continuation = split, [content]
         if source is not None and content.start <= source.start < content.end:
             return None
         if source is None and any(
@@ -421,7 +432,8 @@ class AttributionExtractor:
             # "a spokesman, who declined to ...": the speaker is the noun the clause hangs on
             speaker = describe(_source_tokens(cue.head))
         return Attribution(
-            cue_span, content, source, speaker, sentence, key_of(cue), cue_token_dep=cue.dep_
+            cue_span, content, source, speaker, sentence, key_of(cue), continuation,
+            cue_token_dep=cue.dep_,
         )
 
     def _content(
@@ -553,6 +565,8 @@ def _continue_quotations(doc: Doc, found: list[Attribution], quotes: list[tuple[
         if content.text[:1] not in _OPENING or content.end > attribution.cue.start:
             continue
         last = max(attribution.cue.end, attribution.source.end if attribution.source else 0)
+        if attribution.continuation:
+            last = max(last, attribution.continuation[-1].end)
         for start, stop in quotes:
             if start < last:
                 continue
@@ -656,6 +670,24 @@ def _colon_quote(doc: Doc, cue: Token, quotes: list[tuple[int, int]]) -> Span | 
     return None
 
 
+def _split_quotation(
+    doc: Doc, content: Span, source: Span, cue: Span, quotes: list[tuple[int, int]]
+) -> Span | None:
+    """``"A," Nebenzia said, "and B."``: the parse takes the second half as the content; the
+    claim starts with the quotation just before the speaker, the second half continues it.
+    Returns that first half, or None when the content is no such second half."""
+    if content.text[:1] not in _OPENING or content.start < max(source.end, cue.end):
+        return None
+    if (content.start, content.end) not in quotes:
+        return None
+    text = text_of(doc)
+    first = min(source.start, cue.start)
+    for start, stop in quotes:
+        if stop <= first and not text[stop:first].strip(" ,\t") and "\n" not in text[stop:first]:
+            return _span(doc, start, stop)
+    return None
+
+
 def _adjacent_quote(
     doc: Doc, cue: Token, source_tokens: list[Token], quotes: list[tuple[int, int]]
 ) -> Span | None:
@@ -667,8 +699,8 @@ def _adjacent_quote(
     last = max(token.idx + len(token.text) for token in around)
     text = text_of(doc)
     for start, stop in quotes:
-        if stop <= first and not text[stop:first].strip(" ,\n\t"):
-            return _span(doc, start, stop)
+        if stop <= first and not text[stop:first].strip(" ,\n\t") and "\n\n" not in text[stop:first]:
+            return _span(doc, start, stop)  # never a quotation of the paragraph before
     for start, stop in quotes:
         if start >= last and not text[last:start].strip(" ,:\t"):
             return _span(doc, start, stop)
@@ -1049,7 +1081,7 @@ def resolve_speakers(
                 )
                 continue
         if (
-            speaker.type in ("person", "organisation")
+            speaker.type in ("person", "organisation", "state")  # the model's guess of a rare name
             and len(speaker.name.split()) == 1
             and speaker.name[:1].isupper()
         ):

@@ -72,6 +72,7 @@ def _records(text: str, found: list[Attribution], anchor: dt.date | None) -> lis
             (attribution.content.start, attribution.content.end),
             (attribution.cue.start, attribution.cue.end),
             anchor,
+            (attribution.source.start, attribution.source.end) if attribution.source else None,
         )
         records.append(ClaimRecord(attribution, date, phrase))
     return records

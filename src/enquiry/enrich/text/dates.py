@@ -194,6 +194,7 @@ def statement_date(
     content: tuple[int, int],
     cue: tuple[int, int],
     anchor: dt.date | None,
+    source: tuple[int, int] | None = None,
 ) -> tuple[str | None, str]:
     """The date a statement was made and the phrase that says so.
 
@@ -206,6 +207,11 @@ def statement_date(
     chars = list(text[start:end])
     for position in range(max(content[0], start), min(content[1], end)):
         chars[position - start] = " "
+    if source is not None:
+        # "Kuwait's ambassador, who holds the presidency this month, said": a date describing
+        # the speaker is not the date of the saying
+        for position in range(max(source[0], start), min(source[1], end)):
+            chars[position - start] = " "
     candidates = find_dates("".join(chars), anchor)
     if candidates:
         middle = (cue[0] + cue[1]) / 2 - start
