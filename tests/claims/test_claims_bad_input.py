@@ -27,6 +27,8 @@ def _one_line_error(args: list[str], name: str) -> None:
     [
         ("empty.txt", b""),
         ("noise.txt", bytes(range(256)) * 8),
+        ("blank.txt", b"  \n\n \t\n"),
+        ("page.html", b"<html><head><title>x</title></head><body></body></html>"),
     ],
 )
 def test_extract_unreadable_file_is_one_line(tmp_path: Path, name: str, content: bytes) -> None:

@@ -35,6 +35,9 @@ def _read_document(path: Path) -> tuple[str, dict[str, Any], list[str]]:
     if not extractor.accepts(media_type, "document"):
         fail(f"{safe(str(path))}: {media_type} holds no text to read claims from")
     found = extractor.extract(path, media_type)
+    if not (found.text or "").strip():
+        why = "; ".join(found.problems) or "only blank space"
+        fail(f"{safe(str(path))}: no text to read claims from ({safe(why)})")
     return found.text or "", found.metadata, found.problems
 
 
