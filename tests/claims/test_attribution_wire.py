@@ -195,3 +195,18 @@ def test_a_date_describing_the_speaker_does_not_date_the_claim(
     records = claim_extractor.extract(COUNCIL, dt.date(2018, 2, 22))
     record = _by_content(records, "a vote could take place")
     assert (record.date, record.date_phrase) == ("2018-02-22", "")
+
+
+def test_a_person_in_a_clause_about_the_speaker_is_not_the_speaker(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "Libya's government accused eastern commander Khalifa Haftar of undermining the truce, "
+        "while his forces said they had only responded to provocations.\n\nEgypt, which backs "
+        "Haftar, said it was following developments closely."
+    )
+    records = claim_extractor.extract(text)
+    assert _actor(_by_content(records, "following developments")) == "Egypt"
+    forces = _by_content(records, "only responded")
+    assert forces.speaker is not None
+    assert (forces.speaker.name, forces.speaker.affiliation) == ("his forces", "Khalifa Haftar")

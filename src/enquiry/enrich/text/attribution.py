@@ -819,8 +819,25 @@ def describe(tokens: list[Token]) -> Speaker:
     head, core = _core(tokens)
     core_ids = {token.i for token in core}
     entities = [ent for ent in ents_of(doc) if ent.start >= first and ent.end <= last]
-    people = [ent for ent in entities if ent.label_ == "PERSON" or _person_shaped(ent)]
-    people.sort(key=lambda ent: (ent.root.i not in core_ids, ent.start))
+    # A person named in a clause about the speaker ("Egypt, which backs Haftar, said") is not
+    # the speaker; one in an apposition ("A spokesman for the army, Ahmed al-Mismari") is.
+    in_clauses = {
+        token.i
+        for child in head.children
+        if child.dep_ in ("relcl", "acl", "advcl") and child.i > head.i
+        for token in child.subtree
+    }
+    people = [
+        ent
+        for ent in entities
+        if (ent.label_ == "PERSON" or _person_shaped(ent)) and ent.root.i not in in_clauses
+    ]
+    people.sort(
+        key=lambda ent: (
+            ent.root.i not in core_ids or ent.root.dep_ in ("poss", "pobj"),
+            ent.start,
+        )
+    )
     others = [ent for ent in entities if ent.label_ in _NAMED - {"PERSON"} and ent not in people]
     if people:
         person = people[0]
@@ -1055,9 +1072,10 @@ def resolve_speakers(
                     gender=wanted or target.gender,
                 )
             continue
-        if speaker.type == "unknown" and word.split()[0] in _POSSESSIVES:
+        if speaker.type in ("unknown", "organisation") and word.split()[0] in _POSSESSIVES:
             # "his spokesman said": someone else's spokesman, not the last spokesman named
-            owner = people[-1] if word.split()[0] in ("his", "her") and people else None
+            persons = people or mentioned
+            owner = persons[-1] if word.split()[0] in ("his", "her") and persons else None
             owner = owner or (groups[-1] if word.split()[0] in ("its", "their") and groups else None)
             if owner is not None and not speaker.affiliation:
                 speaker.affiliation = owner.name
