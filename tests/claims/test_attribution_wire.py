@@ -210,3 +210,13 @@ def test_a_person_in_a_clause_about_the_speaker_is_not_the_speaker(
     forces = _by_content(records, "only responded")
     assert forces.speaker is not None
     assert (forces.speaker.name, forces.speaker.affiliation) == ("his forces", "Khalifa Haftar")
+
+
+def test_which_moscow_denies_is_a_denial_of_the_accusation(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = "Western diplomats have accused Russia of tampering with evidence, which Moscow denies."
+    records = claim_extractor.extract(text)
+    pairs = [(_actor(r), r.attribution.content.text) for r in records]
+    assert ("Western diplomats", "Russia of tampering with evidence") in pairs
+    assert ("Russia", "Russia of tampering with evidence") in pairs

@@ -357,6 +357,7 @@ class AttributionExtractor:
         _continue_quotations(doc, found, quotes)
         found = [item for item in found if not _inside_quotation(item, quotes)]
         _cut_trailing_sources(doc, found)
+        _cut_relative_denials(doc, found)
         found = [item for item in found if not _restated(item, found)]
         resolve_speakers(found, _subject_mentions(doc))
         return found
@@ -533,6 +534,26 @@ def _cut_trailing_sources(doc: Doc, found: list[Attribution]) -> None:
                 end -= 1
             if end > item.content.start:
                 item.content = _span_chars(text, item.content.start, end)
+
+
+def _cut_relative_denials(doc: Doc, found: list[Attribution]) -> None:
+    """"Diplomats accused Russia of tampering with evidence, which Moscow denies": the closing
+    clause is a claim of its own whose content is what "which" stands for — the accusation —
+    and not part of the accusation."""
+    text = text_of(doc)
+    for item in found:
+        if item.content.text.lower() not in ("which", "something which"):
+            continue
+        for other in found:
+            if other is item or not other.content.start < item.content.start < other.content.end:
+                continue
+            end = item.content.start
+            while end > other.content.start and (text[end - 1].isspace() or text[end - 1] in ",;–—"):
+                end -= 1
+            if end > other.content.start:
+                other.content = _span_chars(text, other.content.start, end)
+                item.content = other.content
+            break
 
 
 def _span_chars(text: str, start: int, end: int) -> Span:
