@@ -33,6 +33,13 @@ def _custody(run: Run, *args: str) -> list[dict[str, Any]]:
     return [e for e in json.loads(run("log", "--json", *args).stdout) if e["action"] != "recorded"]
 
 
+def _testimony(run: Run, path: Path, text: str, *fields: str) -> None:
+    """Take a text file in as testimony in case 'ks', with the given KEY=VALUE fields."""
+    path.write_text(text, encoding="utf-8")
+    pairs = [arg for field in fields for arg in ("--field", field)]
+    run("add", str(path), "--case", "ks", "--kind", "testimony", *pairs)
+
+
 def _items(run: Run) -> dict[str, dict[str, object]]:
     rows = json.loads(run("log", "--json").stdout)
     ids = sorted({r["item"] for r in rows if r["action"] == "received"})
@@ -180,19 +187,12 @@ def test_fields_validated_before_anything_is_stored(run: Run, tmp_path: Path, ho
 def test_protected_identity_is_withheld_unless_revealed_and_revealing_is_logged(
     run: Run, tmp_path: Path
 ) -> None:
-    (tmp_path / "w.txt").write_text("interview transcript\n", encoding="utf-8")
-    run(
-        "add",
-        str(tmp_path / "w.txt"),
-        "--case",
-        "ks",
-        "--kind",
-        "testimony",
-        "--field",
+    _testimony(
+        run,
+        tmp_path / "w.txt",
+        "interview transcript\n",
         "witness_pseudonym=W-017",
-        "--field",
         "witness_name=Real Name",
-        "--field",
         "consent=given",
     )
     hidden = show(run, 1)
@@ -259,17 +259,7 @@ def test_working_copies_and_derivatives_leave_the_original_untouched(
 
 
 def test_protected_content_needs_reveal_to_copy(run: Run, tmp_path: Path) -> None:
-    (tmp_path / "w.txt").write_text("my name is ...\n", encoding="utf-8")
-    run(
-        "add",
-        str(tmp_path / "w.txt"),
-        "--case",
-        "ks",
-        "--kind",
-        "testimony",
-        "--field",
-        "witness_pseudonym=W-2",
-    )
+    _testimony(run, tmp_path / "w.txt", "my name is ...\n", "witness_pseudonym=W-2")
     refused = run("item", "copy", "1", "-o", str(tmp_path / "out.txt"), expect=1)
     assert "protected" in refused.stderr and not (tmp_path / "out.txt").exists()
     run("item", "copy", "1", "-o", str(tmp_path / "out.txt"), "--reveal")
@@ -318,17 +308,7 @@ def test_asking_for_a_kind_or_fields_on_known_bytes_is_not_silently_dropped(
 
 
 def test_what_is_made_from_a_protected_item_is_protected(run: Run, tmp_path: Path) -> None:
-    (tmp_path / "w.mp4.txt").write_text("video interview\n", encoding="utf-8")
-    run(
-        "add",
-        str(tmp_path / "w.mp4.txt"),
-        "--case",
-        "ks",
-        "--kind",
-        "testimony",
-        "--field",
-        "witness_pseudonym=W-3",
-    )
+    _testimony(run, tmp_path / "w.mp4.txt", "video interview\n", "witness_pseudonym=W-3")
     (tmp_path / "Jane-Roe-transcript.txt").write_text("transcript\n", encoding="utf-8")
     run("derive", "1", str(tmp_path / "Jane-Roe-transcript.txt"), "--how", "transcribed")
     derived = show(run, 2)
