@@ -1,0 +1,35 @@
+"""Finding what a request names: items by number or hash start, cases by name."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from enquiry.errors import BadRequest, NotFound
+from enquiry.store.tables import Case, Item
+
+HEX = frozenset("0123456789abcdef")
+
+
+def find_item(session: Session, ref: str) -> Item:
+    """An item by its number or by the start (8 or more hex digits) of its SHA-256."""
+    text = ref.strip().lower().removeprefix("item:").removeprefix("sha256:")
+    item: Item | None = None
+    if text.isdigit():
+        item = session.get(Item, int(text))
+    elif len(text) >= 8 and set(text) <= HEX:
+        matches = session.scalars(select(Item).where(Item.sha256.startswith(text)).limit(2)).all()
+        if len(matches) > 1:
+            raise BadRequest(f"item '{ref}': several items have a hash starting so; give more")
+        item = matches[0] if matches else None
+    if item is None:
+        raise NotFound(f"item '{ref}': no such item (give its number or the start of its SHA-256)")
+    return item
+
+
+def find_case(session: Session, name: str) -> Case:
+    """A case by its name."""
+    found = session.scalars(select(Case).where(Case.name == name)).first()
+    if found is None:
+        raise NotFound(f"case '{name}': no such case")
+    return found

@@ -1,0 +1,73 @@
+"""Witness protection: the one place that decides what of a protected item may be shown.
+
+A protected item's identifying fields, the names and paths under which it arrived, and its
+extracted text can name a witness. Every service that shows, lists, logs, dumps, reports or
+exports anything passes it through these functions, and only an explicit reveal — recorded in the
+ledger by :func:`record_reveal` — lets the identity through.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from enquiry.model.kinds import KindError, get_kind
+from enquiry.store.ledger import LedgerWriter
+from enquiry.store.tables import Item
+
+WITHHELD = "[withheld: protected item]"
+WITHHELD_IDENTITY = "[withheld: protected witness identity]"
+
+# Ledger details that carry where an item came from or went to: a file name can be a name.
+NAMING_DETAILS = frozenset({"name", "path", "to", "origin", "file", "paths"})
+
+
+def identifying_fields(item: Item) -> tuple[str, ...]:
+    """The fields of a protected item's kind that identify a witness (none if not protected)."""
+    if not item.protected:
+        return ()
+    try:
+        return get_kind(item.kind).identifying_fields()
+    except KindError:
+        # An unknown kind cannot say which fields identify: treat all of them as identifying.
+        return tuple(item.fields)
+
+
+def shown_fields(item: Item, reveal: bool) -> tuple[dict[str, Any], list[str]]:
+    """The item's fields as shown, and the names of the identifying ones present."""
+    fields = dict(item.fields)
+    withheld = [name for name in identifying_fields(item) if name in fields]
+    if not reveal:
+        for name in withheld:
+            fields[name] = WITHHELD_IDENTITY
+    return fields, withheld
+
+
+def hidden(item: Item, reveal: bool) -> bool:
+    """Whether this item's names, paths and text must be withheld from this output."""
+    return bool(item.protected) and not reveal
+
+
+def shown_name(item: Item, reveal: bool) -> str:
+    """The name the item arrived under, or the withheld marker."""
+    return WITHHELD if hidden(item, reveal) else item.original_name
+
+
+def shown_details(details: Mapping[str, Any], withhold: bool) -> dict[str, Any]:
+    """Ledger event details as shown: names and paths of a protected item withheld."""
+    if not withhold:
+        return dict(details)
+    return {k: (WITHHELD if k in NAMING_DETAILS else v) for k, v in details.items()}
+
+
+def record_reveal(
+    writer: LedgerWriter, items: Iterable[Item], what: Mapping[str, Any]
+) -> list[int]:
+    """Record that the acting user was shown protected items' identities; return their ids."""
+    revealed: list[int] = []
+    for item in items:
+        if not item.protected:
+            continue
+        writer.append("revealed", case_id=item.case_id, item_id=item.id, details=dict(what))
+        revealed.append(item.id)
+    return revealed

@@ -1,0 +1,49 @@
+"""Progress as a callback: the core reports how far long work has gone, an adapter shows it.
+
+The command line draws a bar on standard error, the web app may stream counts, a test may
+record them; the core never imports a progress-bar library. Problem lines go through the same
+object so that an adapter can print them without tearing its bar.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+
+class Progress(Protocol):
+    """What long work reports: a stage with an optional total, steps done, problem lines."""
+
+    def start(self, stage: str, total: int | None = None, unit: str = "item") -> None:
+        """A new stage begins (``total`` in ``unit``, or unknown)."""
+        ...
+
+    def advance(self, amount: int = 1) -> None:
+        """``amount`` more units of the current stage are done."""
+        ...
+
+    def problem(self, line: str) -> None:
+        """One line about one input (a file that could not be read, ...), shown at once."""
+        ...
+
+    def finish(self) -> None:
+        """The current stage is over."""
+        ...
+
+
+class Silent:
+    """Progress that shows nothing; problem lines are kept for whoever asks."""
+
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+
+    def start(self, stage: str, total: int | None = None, unit: str = "item") -> None:
+        return None
+
+    def advance(self, amount: int = 1) -> None:
+        return None
+
+    def problem(self, line: str) -> None:
+        self.problems.append(line)
+
+    def finish(self) -> None:
+        return None
