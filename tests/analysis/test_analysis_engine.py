@@ -10,7 +10,8 @@ import random
 
 import pytest
 
-from enquiry.analysis import AnalysisInput, Evidence, Hypothesis, analyse
+from enquiry.analysis import AnalysisInput, AnalysisResult, Evidence, Hypothesis, analyse
+from enquiry.analysis.result import HypothesisResult
 from enquiry.analysis.tables import (
     CREDIBILITY_HIT,
     ICD203_BANDS,
@@ -56,8 +57,10 @@ def case(evidence: tuple[Evidence, ...] = STRONG, **kw: object) -> AnalysisInput
     return AnalysisInput(incident="test", hypotheses=HYPS, evidence=evidence, **kw)  # type: ignore[arg-type]
 
 
-def by_id(result: dict, hid: str) -> dict:  # type: ignore[type-arg]
-    return next(h for h in result["hypotheses"] if h["id"] == hid)
+def by_id(result: AnalysisResult, hid: str) -> HypothesisResult:
+    found = result.hypothesis(hid)
+    assert found is not None
+    return found
 
 
 def random_case(seed: int, n: int = 12, k: int = 4) -> AnalysisInput:
@@ -85,51 +88,53 @@ def random_case(seed: int, n: int = 12, k: int = 4) -> AnalysisInput:
 @pytest.mark.parametrize("seed", range(20))
 def test_posteriors_sum_to_one_and_bounds_enclose(seed: int) -> None:
     result = analyse(random_case(seed))
-    hyps = result["hypotheses"]
-    assert math.isclose(sum(h["posterior"] for h in hyps), 1.0, abs_tol=1e-9)
-    assert math.isclose(sum(h["posterior_independent"] for h in hyps), 1.0, abs_tol=1e-9)
+    hyps = result.hypotheses
+    assert math.isclose(sum(h.posterior for h in hyps), 1.0, abs_tol=1e-9)
+    assert math.isclose(sum(h.posterior_independent for h in hyps), 1.0, abs_tol=1e-9)
     for h in hyps:
-        assert h["posterior_low"] <= h["posterior"] <= h["posterior_high"]
-        assert h["posterior_low"] <= h["posterior_independent"] <= h["posterior_high"]
-    leader = max(hyps, key=lambda h: h["posterior"])
-    assert result["leading"] == leader["id"]
+        assert h.posterior_low <= h.posterior <= h.posterior_high
+        assert h.posterior_low <= h.posterior_independent <= h.posterior_high
+    leader = max(hyps, key=lambda h: h.posterior)
+    assert result.leading == leader.id and result.leader == leader
 
 
 def test_same_input_gives_byte_identical_output() -> None:
-    a = json.dumps(analyse(random_case(7)), sort_keys=True)
-    b = json.dumps(analyse(random_case(7)), sort_keys=True)
+    a = json.dumps(analyse(random_case(7)).to_dict())
+    b = json.dumps(analyse(random_case(7)).to_dict())
     assert a == b
-    assert a != json.dumps(analyse(random_case(8)), sort_keys=True)
+    assert analyse(random_case(7)) == analyse(random_case(7))
+    assert a != json.dumps(analyse(random_case(8)).to_dict())
 
 
 def test_every_cell_traces_to_the_tables() -> None:
     """Recompute each cell and the posterior by hand from the documented tables."""
     result = analyse(case())
-    priors = {h["id"]: h["prior"] for h in result["hypotheses"]}
+    priors = {h.id: h.prior for h in result.hypotheses}
     totals = dict.fromkeys(priors, 0.0)
-    for row in result["matrix"]["rows"]:
-        r = RELIABILITY_HIT[row["reliability"]] * CREDIBILITY_HIT[row["credibility"]]
-        assert row["r"] == pytest.approx(r)
-        p = {h: RATING_LIKELIHOOD[c["rating"]] for h, c in row["cells"].items()}
+    for row in result.matrix.rows:
+        r = RELIABILITY_HIT[row.reliability] * CREDIBILITY_HIT[row.credibility]
+        assert row.r == pytest.approx(r)
+        p = {c.hypothesis: RATING_LIKELIHOOD[c.rating] for c in row.cells}
         q = sum(priors[h] * p[h] for h in p)
-        assert row["q"] == pytest.approx(q)
-        for h, cell in row["cells"].items():
-            assert cell["p"] == pytest.approx(p[h])
-            assert cell["log_lr"] == pytest.approx(math.log((r * p[h] + (1 - r) * q) / q))
-            if row["counted"]:
-                totals[h] += cell["log_lr"]
+        assert row.q == pytest.approx(q)
+        for cell in row.cells:
+            h = cell.hypothesis
+            assert cell.p == pytest.approx(p[h])
+            assert cell.log_lr == pytest.approx(math.log((r * p[h] + (1 - r) * q) / q))
+            if row.counted:
+                totals[h] += cell.log_lr
     z = sum(priors[h] * math.exp(totals[h]) for h in priors)
-    for h in result["hypotheses"]:
-        assert h["log_lr_total"] == pytest.approx(totals[h["id"]])
-        assert h["posterior"] == pytest.approx(priors[h["id"]] * math.exp(totals[h["id"]]) / z)
+    for hyp in result.hypotheses:
+        assert hyp.log_lr_total == pytest.approx(totals[hyp.id])
+        assert hyp.posterior == pytest.approx(priors[hyp.id] * math.exp(totals[hyp.id]) / z)
 
 
 def test_heuer_scores_count_inconsistency() -> None:
     result = analyse(case())
     # H3: II, II, I, I, I, C -> 2 + 2 + 1 + 1 + 1 = 7
-    assert by_id(result, "H3")["inconsistency"] == 7
-    assert by_id(result, "H1")["inconsistency"] == 1
-    weighted = by_id(result, "H1")["weighted_inconsistency"]
+    assert by_id(result, "H3").inconsistency == 7
+    assert by_id(result, "H1").inconsistency == 1
+    weighted = by_id(result, "H1").weighted_inconsistency
     assert weighted == pytest.approx(1 * RELIABILITY_HIT["C"] * CREDIBILITY_HIT[3])
 
 
@@ -139,10 +144,8 @@ def test_unreliable_source_tends_to_likelihood_ratio_one() -> None:
         result = analyse(
             case((item("X", {"H1": "CC", "H2": "II", "H3": "II", "H0": "II"}, f"{grade}2"),))
         )
-        cells = result["matrix"]["rows"][0]["cells"]
-        spreads.append(
-            max(c["log_lr"] for c in cells.values()) - min(c["log_lr"] for c in cells.values())
-        )
+        cells = result.matrix.rows[0].cells
+        spreads.append(max(c.log_lr for c in cells) - min(c.log_lr for c in cells))
     assert all(a > b for a, b in itertools.pairwise(spreads))
     assert spreads[-1] == 0.0
 
@@ -155,13 +158,11 @@ def test_echoes_in_one_cluster_count_once() -> None:
     )
     once = analyse(case((*STRONG, origin)))
     many = analyse(case((*STRONG, origin, *echoes)))
-    assert [h["posterior"] for h in many["hypotheses"]] == [
-        h["posterior"] for h in once["hypotheses"]
-    ]
-    assert by_id(many, "H2")["posterior_independent"] > by_id(once, "H2")["posterior_independent"]
-    assert by_id(many, "H1")["posterior_low"] < by_id(many, "H1")["posterior"]
-    cluster = next(c for c in many["clusters"] if c["id"] == "rumour")
-    assert cluster["counted"] == "O" and len(cluster["members"]) == 11
+    assert [h.posterior for h in many.hypotheses] == [h.posterior for h in once.hypotheses]
+    assert by_id(many, "H2").posterior_independent > by_id(once, "H2").posterior_independent
+    assert by_id(many, "H1").posterior_low < by_id(many, "H1").posterior
+    cluster = next(c for c in many.clusters if c.id == "rumour")
+    assert cluster.counted == "O" and len(cluster.members) == 11
 
 
 def test_derived_from_joins_a_cluster() -> None:
@@ -169,10 +170,10 @@ def test_derived_from_joins_a_cluster() -> None:
         "E3copy", {"H1": "CC", "H2": "II", "H3": "I", "H0": "N"}, "A2", derived_from=("E3",)
     )
     result = analyse(case((*STRONG, copy)))
-    cluster = next(c for c in result["clusters"] if "E3copy" in c["members"])
-    assert sorted(cluster["members"]) == ["E3", "E3copy"]
-    assert [h["posterior"] for h in result["hypotheses"]] == [
-        h["posterior"] for h in analyse(case())["hypotheses"]
+    cluster = next(c for c in result.clusters if "E3copy" in c.members)
+    assert sorted(cluster.members) == ["E3", "E3copy"]
+    assert [h.posterior for h in result.hypotheses] == [
+        h.posterior for h in analyse(case()).hypotheses
     ]
 
 
@@ -190,13 +191,13 @@ def test_flood_of_ungraded_sources_does_not_flip_the_conclusion(size: int) -> No
     )
     base = analyse(case())
     flooded = analyse(case(STRONG + flood))
-    assert flooded["leading"] == base["leading"] == "H1"
-    assert [h["posterior"] for h in flooded["hypotheses"]] == pytest.approx(
-        [h["posterior"] for h in base["hypotheses"]]
+    assert flooded.leading == base.leading == "H1"
+    assert [h.posterior for h in flooded.hypotheses] == pytest.approx(
+        [h.posterior for h in base.hypotheses]
     )
-    assert flooded["standards"] == base["standards"]
+    assert flooded.standards.met() == base.standards.met()
     # the counting method the flood was built to beat does flip
-    assert min(flooded["hypotheses"], key=lambda h: h["inconsistency"])["id"] == "H3"
+    assert min(flooded.hypotheses, key=lambda h: h.inconsistency).id == "H3"
 
 
 def test_explicit_likelihoods_override_ratings() -> None:
@@ -210,9 +211,10 @@ def test_explicit_likelihoods_override_ratings() -> None:
         ratings={"H1": "N"},
         likelihoods={"H1": 0.8, "H2": 0.01},
     )
-    row = analyse(case((e,)))["matrix"]["rows"][0]
-    assert row["cells"]["H1"]["rating"] == "explicit" and row["cells"]["H1"]["p"] == 0.8
-    assert row["cells"]["H3"]["rating"] == "NA"
+    row = analyse(case((e,))).matrix.rows[0]
+    h1, h3 = row.cell("H1"), row.cell("H3")
+    assert h1 is not None and h1.rating == "explicit" and h1.p == 0.8
+    assert h3 is not None and h3.rating == "NA"
 
 
 def test_stated_priors_are_kept_and_the_rest_share() -> None:
@@ -222,32 +224,35 @@ def test_stated_priors_are_kept_and_the_rest_share() -> None:
         Hypothesis("H0", "other", is_other=True),
     )
     result = analyse(AnalysisInput(incident="p", hypotheses=hyps, evidence=()))
-    assert [h["prior"] for h in result["hypotheses"]] == pytest.approx([0.5, 0.25, 0.25])
-    assert [h["posterior"] for h in result["hypotheses"]] == pytest.approx([0.5, 0.25, 0.25])
+    assert [h.prior for h in result.hypotheses] == pytest.approx([0.5, 0.25, 0.25])
+    assert [h.posterior for h in result.hypotheses] == pytest.approx([0.5, 0.25, 0.25])
 
 
 def test_band_follows_icd203() -> None:
     result = analyse(case())
-    p = by_id(result, result["leading"])["posterior"]
+    p = result.leader.posterior
     name, low, high = next((b for b in ICD203_BANDS if b[1] <= p < b[2]), ICD203_BANDS[-1])
-    assert result["band"] == name and result["band_range"] == [low, high]
-    assert result["statement"].startswith(f"It is {name} ")
-    assert "confidence: " + result["confidence"] in result["statement"]
+    assert result.band == name and result.band_range == (low, high)
+    assert result.statement.startswith(f"It is {name} ")
+    assert "confidence: " + result.confidence.level in result.statement
 
 
 def test_standards_use_the_conservative_bound_and_can_be_overridden() -> None:
     result = analyse(case())
-    low = by_id(result, result["leading"])["posterior_low"]
-    assert result["standards"] == {name: low > t for name, t in STANDARDS.items()}
+    low = result.leader.posterior_low
+    assert {s.name: s.met for s in result.standards.levels} == {
+        name: low > t for name, t in STANDARDS.items()
+    }
+    assert [s.threshold for s in result.standards.levels] == sorted(STANDARDS.values())
     strict = analyse(case(thresholds={"confident": 0.999999, "panel threshold": 0.1}))
-    assert strict["standards"]["confident"] is False
-    assert strict["standards"]["panel threshold"] is True
+    assert strict.standards.is_met("confident") is False
+    assert strict.standards.is_met("panel threshold") is True
 
 
 def test_strong_agreeing_case_is_high_confidence_and_contested_one_is_not() -> None:
     strong = analyse(case())
-    assert strong["leading"] == "H1"
-    assert strong["confidence"] == "high", strong["confidence_reasons"]
+    assert strong.leading == "H1"
+    assert strong.confidence.level == "high", strong.confidence.reasons
     weak = analyse(
         case(
             (
@@ -256,40 +261,39 @@ def test_strong_agreeing_case_is_high_confidence_and_contested_one_is_not() -> N
             )
         )
     )
-    assert weak["confidence"] == "low"
-    assert len(weak["confidence_reasons"]) == 3
+    assert weak.confidence.level == "low"
+    assert len(weak.confidence.reasons) == 3
 
 
 def test_non_diagnostic_items_are_flagged() -> None:
     alike = item("same", {"H1": "C", "H2": "C", "H3": "C", "H0": "C"}, "A1")
     result = analyse(case((*STRONG, alike)))
-    assert "same" in result["diagnosticity"]["non_diagnostic"]
-    assert "E3" not in result["diagnosticity"]["non_diagnostic"]
-    row = next(r for r in result["matrix"]["rows"] if r["evidence"] == "same")
-    assert row["diagnostic"] is False and row["log_lr_range"] == pytest.approx(0.0)
+    assert "same" in result.diagnosticity.non_diagnostic
+    assert "E3" not in result.diagnosticity.non_diagnostic
+    row = result.matrix.row("same")
+    assert row is not None
+    assert row.diagnostic is False and row.log_lr_range == pytest.approx(0.0)
 
 
 def test_milestones_count_the_items_that_change_the_leader() -> None:
     base = case()
     result = analyse(base)
-    for m in result["milestones"]:
-        hid = m["hypothesis"]
-        n = m["items_to_overturn"] if hid == result["leading"] else m["items_to_lead"]
+    for m in result.milestones:
+        hid = m.hypothesis
+        assert m.leads == (hid == result.leading)
+        n = m.items_needed
         assert n is not None and n >= 1
 
         def with_items(count: int, hid: str = hid) -> str:
             others = [h.id for h in HYPS if h.id != hid]
-            if hid == result["leading"]:
+            if hid == result.leading:
                 ratings = {h.id: "CC" for h in HYPS} | {hid: "II"}
             else:
                 ratings = dict.fromkeys(others, "II") | {hid: "CC"}
             extra = tuple(item(f"M{i}", ratings, "A2") for i in range(count))
-            leader: str = analyse(dataclasses.replace(base, evidence=base.evidence + extra))[
-                "leading"
-            ]
-            return leader
+            return analyse(dataclasses.replace(base, evidence=base.evidence + extra)).leading
 
-        if hid == result["leading"]:
+        if hid == result.leading:
             assert with_items(n) != hid and with_items(n - 1) == hid
         else:
             assert with_items(n) == hid and with_items(n - 1) != hid
@@ -321,8 +325,8 @@ def test_grading_f_sources_is_what_stops_the_flood() -> None:
         for i in range(200)
     )
     trusting = analyse(case((*STRONG, *flood), reliability_table={"F": 0.5}))
-    assert trusting["leading"] == "H3"
-    assert trusting["tables"]["defaults_overridden"] == ["reliability_hit"]
+    assert trusting.leading == "H3"
+    assert trusting.tables.defaults_overridden == ("reliability_hit",)
 
 
 def test_evidence_against_the_leader_raises_the_conflict_share() -> None:
@@ -331,11 +335,8 @@ def test_evidence_against_the_leader_raises_the_conflict_share() -> None:
         item(f"anomaly{i}", {"H1": "II", "H2": "C", "H3": "C", "H0": "C"}, "B2") for i in range(2)
     )
     contested = analyse(case((*STRONG, *anomalies)))
-    assert (
-        contested["confidence_detail"]["conflict_share"]
-        > base["confidence_detail"]["conflict_share"]
-    )
-    assert contested["confidence"] != "high"
+    assert contested.confidence.detail.conflict_share > base.confidence.detail.conflict_share
+    assert contested.confidence.level != "high"
 
 
 def _plain(value: object) -> bool:
@@ -348,7 +349,7 @@ def _plain(value: object) -> bool:
 
 @pytest.mark.parametrize("seed", range(5))
 def test_result_is_plain_finite_json(seed: int) -> None:
-    result = analyse(random_case(seed))
+    result = analyse(random_case(seed)).to_dict()
     assert _plain(result)
     json.dumps(result, allow_nan=False)
 
@@ -361,9 +362,9 @@ def test_a_leader_below_even_odds_is_only_called_leading() -> None:
         evidence=(item("A", {"H1": "C", "H2": "N", "H3": "N", "H4": "N", "H0": "N"}, "C3"),),
     )
     result = analyse(weak)
-    assert result["leading"] == "H1"
-    assert result["statement"].startswith("No hypothesis is more likely than not; the leading one")
-    assert result["statement"].endswith("meets no standard of proof.")
+    assert result.leading == "H1"
+    assert result.statement.startswith("No hypothesis is more likely than not; the leading one")
+    assert result.statement.endswith("meets no standard of proof.")
 
 
 def test_warnings_name_the_gaps() -> None:
@@ -373,21 +374,21 @@ def test_warnings_name_the_gaps() -> None:
         item("blank", {}, "B2"),
         item("unjudged", {"H1": "CC", "H2": "II"}, "F6"),
     )
-    warnings = analyse(AnalysisInput(incident="w", hypotheses=hyps, evidence=evidence))["warnings"]
+    warnings = analyse(AnalysisInput(incident="w", hypotheses=hyps, evidence=evidence)).warnings
     assert warnings[0].startswith("no explicit 'other' hypothesis")
     assert "1 evidence item(s) rated against no hypothesis: blank" in warnings
     assert any(
         w.startswith("1 evidence item(s) from sources whose reliability cannot be judged")
         for w in warnings
     )
-    assert analyse(case())["warnings"] == []
+    assert analyse(case()).warnings == ()
 
 
 def test_published_numbers_have_ten_significant_digits() -> None:
     result = analyse(random_case(3))
-    for h in result["hypotheses"]:
-        for key in ("posterior", "posterior_low", "log_lr_total"):
-            assert float(f"{h[key]:.10g}") == pytest.approx(h[key], rel=1e-15)
-    for row in result["matrix"]["rows"]:
-        for cell in row["cells"].values():
-            assert float(f"{cell['log_lr']:.10g}") == pytest.approx(cell["log_lr"], rel=1e-15)
+    for h in result.hypotheses:
+        for value in (h.posterior, h.posterior_low, h.log_lr_total):
+            assert float(f"{value:.10g}") == pytest.approx(value, rel=1e-15)
+    for row in result.matrix.rows:
+        for cell in row.cells:
+            assert float(f"{cell.log_lr:.10g}") == pytest.approx(cell.log_lr, rel=1e-15)

@@ -6,6 +6,7 @@ import pytest
 
 from enquiry.analysis import AnalysisInput, Claim, EstablishedFacts, Evidence, Hypothesis, analyse
 from enquiry.analysis.narratives import haversine_km
+from enquiry.analysis.result import Flag, Narrative
 
 HYPS = (
     Hypothesis("H1", "an aircraft dropped a sarin bomb at 06:30-07:00"),
@@ -87,7 +88,7 @@ AFFILIATIONS = {
 
 def narratives(
     claims: tuple[Claim, ...] = CLAIMS, facts: EstablishedFacts = FACTS
-) -> dict[str, dict]:  # type: ignore[type-arg]
+) -> dict[str, Narrative]:
     result = analyse(
         AnalysisInput(
             incident="ks",
@@ -98,22 +99,22 @@ def narratives(
             affiliations=AFFILIATIONS,
         )
     )
-    return {n["party"]: n for n in result["narratives"]}
+    return {n.party: n for n in result.narratives}
 
 
-def flags(entry: dict, kind: str) -> list[dict]:  # type: ignore[type-arg]
-    return [f for f in entry["flags"] if f["type"] == kind]
+def flags(entry: Narrative, kind: str) -> list[Flag]:
+    return [f for f in entry.flags if f.type == kind]
 
 
 def test_depot_claim_contradicts_established_time_place_and_means() -> None:
     mod = narratives()["Russian Ministry of Defence"]
     [flag] = flags(mod, "contradicts_facts")
-    assert flag["claims"] == ["ru-mod-depot"]
-    text = flag["explanation"]
+    assert flag.claims == ("ru-mod-depot",)
+    text = flag.explanation
     assert text.startswith(
         "Russian Ministry of Defence (Russian Federation), ru-mod-depot (2017-04-05)"
     )
-    assert mod["line"] == "Russian Federation" and mod["affiliation"] == ["Russian Federation"]
+    assert mod.line == "Russian Federation" and mod.affiliation == ("Russian Federation",)
     assert "misses the established" in text and "by 4.5 h" in text
     km = haversine_km(35.4380, 36.6900, 35.4416, 36.6508)
     assert f"{km:.1f} km" in text
@@ -121,21 +122,29 @@ def test_depot_claim_contradicts_established_time_place_and_means() -> None:
 
 
 def test_consistent_claim_with_evidence_is_not_flagged() -> None:
-    assert narratives()["JIM"]["flags"] == []
+    assert narratives()["JIM"].flags == ()
 
 
 def test_the_russian_line_backs_mutually_exclusive_hypotheses() -> None:
     line = narratives()["Russian Federation"]
-    assert line["members"] == [
+    assert line.members == (
         "Russian Ministry of Defence",
         "Mikhail Ulyanov",
         "Vladimir Safronkov",
-    ]
+    )
     [flag] = flags(line, "mutually_exclusive")
-    assert flag["claims"] == ["ru-mod-depot", "ulyanov-device", "safronkov"]
-    assert flag["hypotheses"] == ["H2", "H3", "H4"]
+    assert flag.claims == (
+        "ru-mod-depot",
+        "ulyanov-device",
+        "safronkov",
+    )
+    assert flag.hypotheses == (
+        "H2",
+        "H3",
+        "H4",
+    )
     for date in ("2017-04-05", "2017-10-13", "2017-11-07"):
-        assert date in flag["explanation"]
+        assert date in flag.explanation
     # one actor alone backed one hypothesis: no exclusive flag at actor level
     assert flags(narratives()["Mikhail Ulyanov"], "mutually_exclusive") == []
 
@@ -146,19 +155,22 @@ def test_one_party_changing_its_story_is_flagged_and_claims_are_in_date_order() 
         Claim("early", "Party", "2017-04-05", "it was a depot", supports=("H2",)),
     )
     entry = narratives(claims)["Party"]
-    assert [c["id"] for c in entry["claims"]] == ["early", "late"]
+    assert [c.id for c in entry.claims] == ["early", "late"]
     [flag] = flags(entry, "mutually_exclusive")
-    assert flag["claims"] == ["early", "late"]
+    assert flag.claims == (
+        "early",
+        "late",
+    )
 
 
 def test_assertions_without_evidence_are_unsupported() -> None:
     parties = narratives()
-    assert [f["claims"] for f in flags(parties["Bashar al-Assad"], "unsupported")] == [["assad"]]
+    assert [f.claims for f in flags(parties["Bashar al-Assad"], "unsupported")] == [("assad",)]
     cites_missing = (
         Claim("c", "P", "2017-05-01", "see our file", supports=("H3",), evidence=("nowhere",)),
     )
     [flag] = flags(narratives(cites_missing)["P"], "unsupported")
-    assert "nowhere" in flag["explanation"]
+    assert "nowhere" in flag.explanation
 
 
 def test_place_by_name_when_coordinates_are_missing() -> None:
@@ -203,5 +215,13 @@ def test_hedging_within_one_claim_is_not_a_contradiction() -> None:
     assert flags(narratives(hedge)["P"], "mutually_exclusive") == []
     turn = (*hedge, Claim("h3", "P", "2017-06-01", "a depot after all", supports=("H2",)))
     [flag] = flags(narratives(turn)["P"], "mutually_exclusive")
-    assert flag["claims"] == ["h1", "h2", "h3"]
-    assert flag["hypotheses"] == ["H2", "H3", "H4"]
+    assert flag.claims == (
+        "h1",
+        "h2",
+        "h3",
+    )
+    assert flag.hypotheses == (
+        "H2",
+        "H3",
+        "H4",
+    )

@@ -38,9 +38,9 @@ def world(seed: int) -> AnalysisInput:
 
 def rerun(inp: AnalysisInput, leader: str) -> tuple[str, float]:
     result = analyse(inp)
-    return result["leading"], next(
-        h["posterior"] for h in result["hypotheses"] if h["id"] == leader
-    )
+    hypothesis = result.hypothesis(leader)
+    assert hypothesis is not None
+    return result.leading, hypothesis.posterior
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -99,14 +99,14 @@ def test_a_single_decisive_item_is_a_linchpin_and_the_leader_does_not_survive() 
         "weak", "a rumour", "document", "D", 4, "blog", {"H1": "I", "H2": "C", "H0": "N"}
     )
     result = analyse(AnalysisInput(incident="l", hypotheses=hyps, evidence=(key, weak)))
-    assert result["leading"] == "H1"
-    assert result["sensitivity"]["leader_survives"] is False
-    assert result["sensitivity"]["flips"]["leave_out_cluster"] == 1
-    first = result["linchpins"][0]
-    assert first["flips"] is True and first["evidence"] == ["key"] and first["leader_after"] == "H2"
-    assert result["confidence"] == "low"
+    assert result.leading == "H1"
+    assert result.sensitivity.leader_survives is False
+    assert result.sensitivity.flips["leave_out_cluster"] == 1
+    first = result.sensitivity.linchpins[0]
+    assert first.flips is True and first.evidence == ("key",) and first.leader_after == "H2"
+    assert result.confidence.level == "low"
     assert all(
-        lp["leader_posterior_after"] >= first["leader_posterior_after"]
-        for lp in result["linchpins"]
-        if not lp["flips"]
+        lp.leader_posterior_after >= first.leader_posterior_after
+        for lp in result.sensitivity.linchpins
+        if not lp.flips
     )

@@ -1,7 +1,7 @@
-"""analyse(): one incident's evidence and claims in, a JSON-ready verdict with its reasoning out.
+"""analyse(): one incident's evidence and claims in, a typed verdict with its reasoning out.
 
 Pure: no database, no clock, no randomness. The same input gives the same output byte for byte
-(``json.dumps(result, sort_keys=True)``), so a stored finding can be re-derived by anyone; floats
+(``json.dumps(result.to_dict())``), so a stored finding can be re-derived by anyone; floats
 are published to ten significant digits (:mod:`enquiry.analysis.precision`) so that last-bit
 differences between machines do not show.
 """
@@ -18,7 +18,22 @@ from enquiry.analysis.matrix import Matrix, build
 from enquiry.analysis.milestones import milestones
 from enquiry.analysis.narratives import narratives
 from enquiry.analysis.posterior import Representatives, posteriors, representatives
-from enquiry.analysis.precision import rounded, rounded_tree
+from enquiry.analysis.precision import published, published_number, rounded
+from enquiry.analysis.result import (
+    AnalysisResult,
+    Cell,
+    Cluster,
+    DiagnosticEntry,
+    Diagnosticity,
+    HypothesisResult,
+    IcdBand,
+    KindSurvival,
+    Linchpin,
+    MatrixResult,
+    MatrixRow,
+    Sensitivity,
+    TablesUsed,
+)
 from enquiry.analysis.sensitivity import Outcome, run
 from enquiry.analysis.tables import (
     CREDIBILITY_HIT,
@@ -40,8 +55,8 @@ MAX_LINCHPINS = 20
 """Linchpins listed (worst first); ``linchpins_total`` gives how many there were."""
 
 
-def analyse(inp: AnalysisInput) -> dict[str, Any]:
-    """The full analysis of one incident.
+def analyse(inp: AnalysisInput) -> AnalysisResult:
+    """The full analysis of one incident (its JSON form is :meth:`AnalysisResult.to_dict`).
 
     Raises ValueError with a one-line message naming the evidence or hypothesis at fault when
     the input is inconsistent (unknown hypothesis, unknown grade, fewer than two hypotheses).
@@ -54,14 +69,9 @@ def analyse(inp: AnalysisInput) -> dict[str, Any]:
     leader = int(np.argmax(post.dependent))
     leader_independent = int(np.argmax(post.independent))
     outcomes = run(inp, m, reps, post, tables, leader)
-    survival, linchpins, linchpins_total = _survival(
-        inp, m, outcomes, leader, float(post.dependent[leader]), tables
-    )
-    level, reasons, detail = confidence(
-        inp, m.contrib, m.prior, reps.rep, leader, leader_independent, survival
-    )
-    conservative = float(post.low[leader])
-    met = standards(conservative, tables.standards)
+    survival = _survival(inp, m, outcomes, leader, float(post.dependent[leader]), tables)
+    level = confidence(inp, m.contrib, m.prior, reps.rep, leader, leader_independent, survival)
+    met = standards(float(post.low[leader]), tables.standards)
     hyp = inp.hypotheses
     name, lo, hi = band(float(post.dependent[leader]))
     incons = ach.inconsistency(m.codes)
@@ -70,67 +80,61 @@ def analyse(inp: AnalysisInput) -> dict[str, Any]:
     )
     counted = np.zeros(len(inp.evidence), dtype=np.bool_)
     counted[reps.rep] = True
-    result: dict[str, Any] = {
-        "engine_version": ENGINE_VERSION,
-        "incident": inp.incident,
-        "hypotheses": [
-            {
-                "id": h.id,
-                "label": h.label,
-                "is_other": h.is_other,
-                "prior": float(m.prior[j]),
-                "posterior": float(post.dependent[j]),
-                "posterior_low": float(post.low[j]),
-                "posterior_high": float(post.high[j]),
-                "posterior_independent": float(post.independent[j]),
-                "log_lr_total": float(post.dependent_total[j]),
-                "band": band(float(post.dependent[j]))[0],
-                "inconsistency": float(incons[j]),
-                "weighted_inconsistency": float(weighted[j]),
-            }
+    return AnalysisResult(
+        engine_version=ENGINE_VERSION,
+        incident=inp.incident,
+        hypotheses=tuple(
+            HypothesisResult(
+                id=h.id,
+                label=h.label,
+                is_other=h.is_other,
+                prior=published(float(m.prior[j])),
+                posterior=published(float(post.dependent[j])),
+                posterior_low=published(float(post.low[j])),
+                posterior_high=published(float(post.high[j])),
+                posterior_independent=published(float(post.independent[j])),
+                log_lr_total=published(float(post.dependent_total[j])),
+                band=band(float(post.dependent[j]))[0],
+                inconsistency=published(float(incons[j])),
+                weighted_inconsistency=published(float(weighted[j])),
+            )
             for j, h in enumerate(hyp)
-        ],
-        "leading": hyp[leader].id,
-        "leading_if_independent": hyp[leader_independent].id,
-        "band": name,
-        "band_range": [lo, hi],
-        "confidence": level,
-        "confidence_reasons": reasons,
-        "confidence_detail": detail,
-        "standards": met,
-        "standards_basis": {
-            "posterior": conservative,
-            "thresholds": dict(sorted(tables.standards.items())),
-            "rule": "the leader's posterior_low must exceed the threshold",
-        },
-        "statement": statement(
+        ),
+        leading=hyp[leader].id,
+        leading_if_independent=hyp[leader_independent].id,
+        band=name,
+        band_range=(published_number(lo), published_number(hi)),
+        confidence=level,
+        standards=met,
+        statement=statement(
             hyp[leader].label,
             hyp[leader].id,
             float(post.dependent[leader]),
             float(post.low[leader]),
             float(post.high[leader]),
-            level,
-            [k for k, v in met.items() if v],
+            level.level,
+            met.met(),
         ),
-        "sensitivity": survival,
-        "linchpins": linchpins,
-        "linchpins_total": linchpins_total,
-        "diagnosticity": _diagnosticity(inp, reps),
-        "milestones": milestones(inp, m.prior, post.dependent_total, tables),
-        "clusters": _clusters(inp, m, reps),
-        "narratives": narratives(inp),
-        "warnings": _warnings(inp, m),
-        "tables": {
-            "rating_likelihood": {r: tables.rating[r] for r in RATINGS},
-            "reliability_hit": {g: tables.reliability[g] for g in RELIABILITY},
-            "credibility_hit": {str(c): tables.credibility[c] for c in sorted(tables.credibility)},
-            "icd203": [{"band": b, "low": low, "high": high} for b, low, high in ICD203_BANDS],
-            "defaults_overridden": _overridden(tables),
-        },
-    }
-    published: dict[str, Any] = rounded_tree(result)
-    published["matrix"] = _matrix(inp, m, reps, counted)
-    return published
+        sensitivity=survival,
+        diagnosticity=_diagnosticity(inp, reps),
+        milestones=milestones(inp, m.prior, post.dependent_total, tables),
+        clusters=_clusters(inp, m, reps),
+        narratives=narratives(inp),
+        warnings=tuple(_warnings(inp, m)),
+        tables=TablesUsed(
+            rating_likelihood={r: published_number(tables.rating[r]) for r in RATINGS},
+            reliability_hit={g: published_number(tables.reliability[g]) for g in RELIABILITY},
+            credibility_hit={
+                str(c): published_number(tables.credibility[c]) for c in sorted(tables.credibility)
+            },
+            icd203=tuple(
+                IcdBand(band=b, low=published_number(low), high=published_number(high))
+                for b, low, high in ICD203_BANDS
+            ),
+            defaults_overridden=tuple(_overridden(tables)),
+        ),
+        matrix=_matrix(inp, m, reps, counted),
+    )
 
 
 def _check(inp: AnalysisInput) -> None:
@@ -183,12 +187,11 @@ def _overridden(tables: Tables) -> list[str]:
 
 def _survival(
     inp: AnalysisInput, m: Matrix, outcomes: list[Outcome], leader: int, p0: float, tables: Tables
-) -> tuple[dict[str, Any], list[dict[str, Any]], int]:
+) -> Sensitivity:
     """Summary per family, and the linchpins: the evidence whose single change flips the leader,
     costs it a standard of proof it met, or lowers its posterior by ``LINCHPIN_DROP`` or more.
     Each target (cluster, evidence item, source) is listed once, with its worst change."""
-    by_kind: dict[str, Any] = {}
-    flips: dict[str, int] = {}
+    by_kind: list[KindSurvival] = []
     total = 0
     worst_p = p0
     met = [t for t in tables.standards.values() if p0 > t]
@@ -198,12 +201,17 @@ def _survival(
         n = len(o.leader)
         total += n
         flipped = o.leader != leader
-        flips[o.kind] = int(flipped.sum())
-        entry: dict[str, Any] = {"perturbations": n, "flips": flips[o.kind]}
-        if n:
-            entry["min_leader_posterior"] = float(o.leader_posterior.min())
-            worst_p = min(worst_p, float(o.leader_posterior.min()))
-        by_kind[o.kind] = entry
+        lowest = float(o.leader_posterior.min()) if n else None
+        if lowest is not None:
+            worst_p = min(worst_p, lowest)
+        by_kind.append(
+            KindSurvival(
+                kind=o.kind,
+                perturbations=n,
+                flips=int(flipped.sum()),
+                min_leader_posterior=published(lowest) if lowest is not None else None,
+            )
+        )
         lost = np.zeros(n, dtype=np.bool_)
         for t in met:
             lost |= o.leader_posterior <= t
@@ -228,34 +236,37 @@ def _survival(
                 )
             )
     candidates.sort(key=lambda c: c[:4])
-    summary = {
-        "leader": hyp[leader],
-        "leader_posterior": p0,
-        "leader_survives": sum(flips.values()) == 0,
-        "perturbations": total,
-        "flips": flips,
-        "min_leader_posterior": worst_p,
-        "by_kind": by_kind,
-        "linchpin_rule": (
+    members = _Members(inp, m)
+    linchpins = tuple(
+        Linchpin(
+            kind=o.kind,
+            target=target,
+            evidence=touched,
+            change=change,
+            leader_after=hyp[int(o.leader[k])],
+            leader_posterior_after=published(after),
+            flips=not survived,
+            standards_lost=tuple(
+                sorted(name for name, t in tables.standards.items() if p0 > t >= after)
+            ),
+        )
+        for survived, after, _, _, o, k in candidates[:MAX_LINCHPINS]
+        for target, touched, change in (_describe(inp, m, members, o, k),)
+    )
+    return Sensitivity(
+        leader=hyp[leader],
+        leader_posterior=published(p0),
+        leader_survives=sum(k.flips for k in by_kind) == 0,
+        perturbations=total,
+        min_leader_posterior=published(worst_p),
+        by_kind=tuple(by_kind),
+        linchpin_rule=(
             f"a single change that flips the leader, costs it a standard it met, or lowers its "
             f"posterior by {LINCHPIN_DROP} or more"
         ),
-    }
-    members = _Members(inp, m)
-    linchpins = [
-        {
-            "kind": o.kind,
-            **_describe(inp, m, members, o, k),
-            "leader_after": hyp[int(o.leader[k])],
-            "leader_posterior_after": after,
-            "flips": not survived,
-            "standards_lost": sorted(
-                name for name, t in tables.standards.items() if p0 > t >= after
-            ),
-        }
-        for survived, after, _, _, o, k in candidates[:MAX_LINCHPINS]
-    ]
-    return summary, linchpins, len(candidates)
+        linchpins=linchpins,
+        linchpins_total=len(candidates),
+    )
 
 
 class _Members:
@@ -271,55 +282,48 @@ class _Members:
             self.grades[int(m.source[i])].add(e.reliability)
 
 
-def _describe(inp: AnalysisInput, m: Matrix, index: _Members, o: Outcome, k: int) -> dict[str, Any]:
+def _describe(
+    inp: AnalysisInput, m: Matrix, index: _Members, o: Outcome, k: int
+) -> tuple[str, tuple[str, ...], str]:
+    """A linchpin's target, the evidence it touches and the change in words."""
     target = int(o.target[k])
     if o.kind == "leave_out_cluster":
-        members = index.cluster[target]
-        return {
-            "target": m.cluster_ids[target],
-            "evidence": members,
-            "change": f"leave out cluster {m.cluster_ids[target]}",
-        }
+        cluster = m.cluster_ids[target]
+        return cluster, tuple(index.cluster[target]), f"leave out cluster {cluster}"
     if o.kind == "rating_step":
         e = inp.evidence[target]
         h = inp.hypotheses[int(o.column[k])].id
         old = RATINGS[int(m.codes[target, int(o.column[k])])]
         new = RATINGS[int(o.new_code[k])]
-        return {
-            "target": e.id,
-            "evidence": [e.id],
-            "change": f"rate {e.id} on {h} {new} instead of {old}",
-        }
+        return e.id, (e.id,), f"rate {e.id} on {h} {new} instead of {old}"
     source = m.source_ids[target]
-    members = [e.id for i, e in enumerate(inp.evidence) if int(m.source[i]) == target]
-    grades = sorted(
-        {e.reliability for i, e in enumerate(inp.evidence) if int(m.source[i]) == target}
+    grades = "/".join(sorted(index.grades[target]))
+    return (
+        source,
+        tuple(index.source[target]),
+        f"downgrade source {source} one grade (from {grades})",
     )
-    return {
-        "target": source,
-        "evidence": members,
-        "change": f"downgrade source {source} one grade (from {'/'.join(grades)})",
-    }
 
 
-def _diagnosticity(inp: AnalysisInput, reps: Representatives) -> dict[str, Any]:
+def _diagnosticity(inp: AnalysisInput, reps: Representatives) -> Diagnosticity:
     d = reps.spread
     order = np.lexsort((np.arange(len(d)), -d))
-    return {
-        "threshold": NON_DIAGNOSTIC_RANGE,
-        "non_diagnostic": [
+    return Diagnosticity(
+        threshold=published_number(NON_DIAGNOSTIC_RANGE),
+        non_diagnostic=tuple(
             inp.evidence[i].id for i in range(len(d)) if d[i] < NON_DIAGNOSTIC_RANGE
-        ],
-        "most_diagnostic": [
-            {"evidence": inp.evidence[i].id, "log_lr_range": float(d[i])} for i in order[:10]
-        ],
-    }
+        ),
+        most_diagnostic=tuple(
+            DiagnosticEntry(evidence=inp.evidence[i].id, log_lr_range=published(float(d[i])))
+            for i in order[:10]
+        ),
+    )
 
 
 def _matrix(
     inp: AnalysisInput, m: Matrix, reps: Representatives, counted: np.ndarray[Any, Any]
-) -> dict[str, Any]:
-    hyp = [h.id for h in inp.hypotheses]
+) -> MatrixResult:
+    hyp = tuple(h.id for h in inp.hypotheses)
     p = rounded(m.p).tolist()
     contrib = rounded(m.contrib).tolist()
     codes = m.codes.tolist()
@@ -327,40 +331,39 @@ def _matrix(
     q = rounded(m.q).tolist()
     spread = rounded(reps.spread).tolist()
     names = [*RATINGS, "explicit"]  # EXPLICIT is -1: it reads the last name
-    rows = []
-    for i, e in enumerate(inp.evidence):
-        rows.append(
-            {
-                "evidence": e.id,
-                "label": e.label,
-                "kind": e.kind,
-                "source": e.source,
-                "reliability": e.reliability,
-                "credibility": e.credibility,
-                "relevance": e.relevance,
-                "r": r[i],
-                "q": q[i],
-                "cluster": m.cluster_ids[int(m.cluster[i])],
-                "counted": bool(counted[i]),
-                "log_lr_range": spread[i],
-                "diagnostic": spread[i] >= NON_DIAGNOSTIC_RANGE,
-                "cells": {
-                    h: {"rating": names[k], "p": pv, "log_lr": cv}
-                    for h, k, pv, cv in zip(hyp, codes[i], p[i], contrib[i], strict=True)
-                },
-            }
+    rows = tuple(
+        MatrixRow(
+            evidence=e.id,
+            label=e.label,
+            kind=e.kind,
+            source=e.source,
+            reliability=e.reliability,
+            credibility=e.credibility,
+            relevance=e.relevance,
+            r=r[i],
+            q=q[i],
+            cluster=m.cluster_ids[int(m.cluster[i])],
+            counted=bool(counted[i]),
+            log_lr_range=spread[i],
+            diagnostic=spread[i] >= NON_DIAGNOSTIC_RANGE,
+            cells=tuple(
+                Cell(hypothesis=h, rating=names[k], p=pv, log_lr=cv)
+                for h, k, pv, cv in zip(hyp, codes[i], p[i], contrib[i], strict=True)
+            ),
         )
-    return {"hypotheses": hyp, "rows": rows}
+        for i, e in enumerate(inp.evidence)
+    )
+    return MatrixResult(hypotheses=hyp, rows=rows)
 
 
-def _clusters(inp: AnalysisInput, m: Matrix, reps: Representatives) -> list[dict[str, Any]]:
+def _clusters(inp: AnalysisInput, m: Matrix, reps: Representatives) -> tuple[Cluster, ...]:
     members: list[list[str]] = [[] for _ in m.cluster_ids]
     for i, e in enumerate(inp.evidence):
         members[int(m.cluster[i])].append(e.id)
-    return [
-        {"id": cid, "members": members[c], "counted": inp.evidence[int(reps.rep[c])].id}
+    return tuple(
+        Cluster(id=cid, members=tuple(members[c]), counted=inp.evidence[int(reps.rep[c])].id)
         for c, cid in enumerate(m.cluster_ids)
-    ]
+    )
 
 
 __all__ = ["ENGINE_VERSION", "analyse"]

@@ -8,13 +8,14 @@ do, and how many such items it would take to change which hypothesis leads.
 from __future__ import annotations
 
 import math
-from typing import Any
 
 import numpy as np
 
 from enquiry.analysis.inputs import AnalysisInput
 from enquiry.analysis.matrix import FloatArray, contributions, hit_probability
 from enquiry.analysis.posterior import posterior
+from enquiry.analysis.precision import published
+from enquiry.analysis.result import Milestone
 from enquiry.analysis.tables import MILESTONE_GRADE, Tables
 
 
@@ -50,7 +51,7 @@ def _items(n: int) -> str:
 
 def milestones(
     inp: AnalysisInput, prior: FloatArray, total: FloatArray, tables: Tables
-) -> list[dict[str, Any]]:
+) -> tuple[Milestone, ...]:
     """For each hypothesis: the posterior after one confirming or refuting high-grade item, and
     how many such items would make it lead (or, for the leader, overturn it)."""
     k = len(inp.hypotheses)
@@ -59,23 +60,15 @@ def milestones(
     logits = np.log(prior) + total
     now = posterior(prior, total)
     leader = int(np.argmax(now))
-    result: list[dict[str, Any]] = []
+    result: list[Milestone] = []
     for j, h in enumerate(inp.hypotheses):
         confirm = _item(k, j, True, tables, prior, r)
         refute = _item(k, j, False, tables, prior, r)
         up = float(posterior(prior, total + confirm)[j])
         down = float(posterior(prior, total + refute)[j])
-        entry: dict[str, Any] = {
-            "hypothesis": h.id,
-            "posterior": float(now[j]),
-            "grade": grade,
-            "if_confirming_item": up,
-            "if_refuting_item": down,
-        }
         if j == leader:
             n = _items_needed(logits, refute, j, want_lead=False)
-            entry["items_to_overturn"] = n
-            entry["explanation"] = (
+            explanation = (
                 f"{h.id} leads; one independent {grade} item rated II for it and CC for its rivals "
                 f"would take it from {now[j]:.3f} to {down:.3f}"
                 + (
@@ -86,8 +79,7 @@ def milestones(
             )
         else:
             n = _items_needed(logits, confirm, j, want_lead=True)
-            entry["items_to_lead"] = n
-            entry["explanation"] = (
+            explanation = (
                 f"one independent {grade} item rated CC for {h.id} and II for its rivals would take it "
                 f"from {now[j]:.3g} to {up:.3g}"
                 + (
@@ -96,5 +88,16 @@ def milestones(
                     else "; no number of such items would make it lead."
                 )
             )
-        result.append(entry)
-    return result
+        result.append(
+            Milestone(
+                hypothesis=h.id,
+                posterior=published(float(now[j])),
+                grade=grade,
+                if_confirming_item=published(up),
+                if_refuting_item=published(down),
+                leads=j == leader,
+                items_needed=n,
+                explanation=explanation,
+            )
+        )
+    return tuple(result)

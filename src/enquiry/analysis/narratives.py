@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from enquiry.analysis.inputs import AnalysisInput, Claim, EstablishedFacts
+from enquiry.analysis.result import Flag, Narrative, NarrativeClaim
 
 EARTH_RADIUS_KM = 6371.0088
 
@@ -151,9 +152,7 @@ def _cite(claim: Claim) -> str:
     return f"{claim.id} ({claim.date})"
 
 
-def _exclusive_flag(
-    claims: list[Claim], labels: Mapping[str, str], who: str
-) -> dict[str, Any] | None:
+def _exclusive_flag(claims: list[Claim], labels: Mapping[str, str], who: str) -> Flag | None:
     """Flag claims that cannot all be true: two claims whose backed hypotheses do not overlap.
 
     A single claim hedging between hypotheses is not a contradiction; a claim backing H3 after
@@ -176,15 +175,15 @@ def _exclusive_flag(
         f"{h} ({labels.get(h, h)}) in {', '.join(_cite(c) for c in cited if h in c.supports)}"
         for h in sorted(first, key=lambda h: (first[h].date, first[h].id, h))
     ]
-    return {
-        "type": "mutually_exclusive",
-        "claims": [c.id for c in cited],
-        "hypotheses": sorted(first),
-        "explanation": f"{who} backed mutually exclusive hypotheses: " + "; ".join(parts) + ".",
-    }
+    return Flag(
+        type="mutually_exclusive",
+        claims=tuple(c.id for c in cited),
+        hypotheses=tuple(sorted(first)),
+        explanation=f"{who} backed mutually exclusive hypotheses: " + "; ".join(parts) + ".",
+    )
 
 
-def narratives(inp: AnalysisInput) -> list[dict[str, Any]]:
+def narratives(inp: AnalysisInput) -> tuple[Narrative, ...]:
     """One entry per party (in order of its first claim), then one per line of two or more parties."""
     labels = {h.id: h.label for h in inp.hypotheses}
     evidence_ids = {e.id for e in inp.evidence}
@@ -192,10 +191,10 @@ def narratives(inp: AnalysisInput) -> list[dict[str, Any]]:
     parties: dict[str, list[Claim]] = {}
     for c in ordered:
         parties.setdefault(c.party, []).append(c)
-    result: list[dict[str, Any]] = []
+    result: list[Narrative] = []
     for party, claims in parties.items():
         who = speaker(party, inp.affiliations)
-        flags: list[dict[str, Any]] = []
+        flags: list[Flag] = []
         exclusive = _exclusive_flag(claims, labels, who)
         if exclusive:
             flags.append(exclusive)
@@ -203,11 +202,11 @@ def narratives(inp: AnalysisInput) -> list[dict[str, Any]]:
             problems = contradictions(c, inp.facts)
             if problems:
                 flags.append(
-                    {
-                        "type": "contradicts_facts",
-                        "claims": [c.id],
-                        "explanation": f"{who}, {_cite(c)}: " + "; ".join(problems) + ".",
-                    }
+                    Flag(
+                        type="contradicts_facts",
+                        claims=(c.id,),
+                        explanation=f"{who}, {_cite(c)}: " + "; ".join(problems) + ".",
+                    )
                 )
             offered = [e for e in c.evidence if e in evidence_ids]
             if not offered:
@@ -217,21 +216,21 @@ def narratives(inp: AnalysisInput) -> list[dict[str, Any]]:
                     else "cites only items not in the case (" + ", ".join(c.evidence) + ")"
                 )
                 flags.append(
-                    {
-                        "type": "unsupported",
-                        "claims": [c.id],
-                        "explanation": f"{who}, {_cite(c)}: the assertion {why}.",
-                    }
+                    Flag(
+                        type="unsupported",
+                        claims=(c.id,),
+                        explanation=f"{who}, {_cite(c)}: the assertion {why}.",
+                    )
                 )
         result.append(
-            {
-                "party": party,
-                "line": line_of(party, inp.affiliations),
-                "affiliation": chain_of(party, inp.affiliations),
-                "members": [party],
-                "claims": [_claim_entry(c, labels) for c in claims],
-                "flags": flags,
-            }
+            Narrative(
+                party=party,
+                line=line_of(party, inp.affiliations),
+                affiliation=tuple(chain_of(party, inp.affiliations)),
+                members=(party,),
+                claims=tuple(_claim_entry(c, labels) for c in claims),
+                flags=tuple(flags),
+            )
         )
     lines: dict[str, list[str]] = {}
     for party in parties:
@@ -245,26 +244,26 @@ def narratives(inp: AnalysisInput) -> list[dict[str, Any]]:
         if exclusive:
             flags.append(exclusive)
         result.append(
-            {
-                "party": line,
-                "line": line,
-                "affiliation": [],
-                "members": members,
-                "claims": [_claim_entry(c, labels) for c in claims],
-                "flags": flags,
-            }
+            Narrative(
+                party=line,
+                line=line,
+                affiliation=(),
+                members=tuple(members),
+                claims=tuple(_claim_entry(c, labels) for c in claims),
+                flags=tuple(flags),
+            )
         )
-    return result
+    return tuple(result)
 
 
-def _claim_entry(c: Claim, labels: Mapping[str, str]) -> dict[str, Any]:
-    return {
-        "id": c.id,
-        "party": c.party,
-        "date": c.date,
-        "forum": c.forum,
-        "text": c.text,
-        "supports": list(c.supports),
-        "supports_labels": [labels.get(h, h) for h in c.supports],
-        "evidence": list(c.evidence),
-    }
+def _claim_entry(c: Claim, labels: Mapping[str, str]) -> NarrativeClaim:
+    return NarrativeClaim(
+        id=c.id,
+        party=c.party,
+        date=c.date,
+        forum=c.forum,
+        text=c.text,
+        supports=tuple(c.supports),
+        supports_labels=tuple(labels.get(h, h) for h in c.supports),
+        evidence=tuple(c.evidence),
+    )

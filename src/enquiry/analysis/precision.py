@@ -10,8 +10,6 @@ boundary.
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
 from enquiry.analysis.matrix import FloatArray
@@ -38,12 +36,12 @@ def rounded(x: FloatArray) -> FloatArray:
     return out
 
 
-def rounded_tree(value: Any) -> Any:
-    """A JSON-ready structure with every float rounded like :func:`rounded`."""
-    if isinstance(value, float):
-        return float(rounded(np.array([value]))[0])
-    if isinstance(value, dict):
-        return {k: rounded_tree(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [rounded_tree(v) for v in value]
-    return value
+def published(value: float) -> float:
+    """One number as it is published: rounded like :func:`rounded`."""
+    return float(rounded(np.array([value], dtype=np.float64))[0])
+
+
+def published_number(value: float) -> float:
+    """Like :func:`published` for a number that may be an int (a table value given as 1 stays
+    the int 1, so the published JSON shows what the table said)."""
+    return published(value) if isinstance(value, float) else value

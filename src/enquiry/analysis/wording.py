@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 import numpy as np
 
 from enquiry.analysis.inputs import AnalysisInput
 from enquiry.analysis.matrix import FloatArray, IntArray
+from enquiry.analysis.precision import published, published_number
+from enquiry.analysis.result import (
+    Confidence,
+    ConfidenceDetail,
+    Sensitivity,
+    Standard,
+    Standards,
+)
 from enquiry.analysis.tables import GOOD_CREDIBILITY, GOOD_RELIABILITY, NON_DIAGNOSTIC_RANGE, band
 
 QUALITY_GOOD = 3
@@ -19,11 +26,16 @@ CONFLICT_FAIR = 0.40
 """Share of the counted evidence's weight of evidence that tells against the leader."""
 
 
-def standards(p: float, thresholds: Mapping[str, float]) -> dict[str, bool]:
-    """Each standard of proof: does the leader's conservative posterior exceed its threshold?"""
-    return {
-        name: bool(p > t) for name, t in sorted(thresholds.items(), key=lambda kv: (kv[1], kv[0]))
-    }
+def standards(p: float, thresholds: Mapping[str, float]) -> Standards:
+    """Each standard of proof, lowest threshold first: does the leader's conservative posterior
+    exceed its threshold? The numbers are judged unrounded and published rounded."""
+    return Standards(
+        posterior=published(p),
+        levels=tuple(
+            Standard(name=name, threshold=published_number(t), met=bool(p > t))
+            for name, t in sorted(thresholds.items(), key=lambda kv: (kv[1], kv[0]))
+        ),
+    )
 
 
 def weight_of_evidence(rows: FloatArray, prior: FloatArray, leader: int) -> FloatArray:
@@ -49,8 +61,8 @@ def confidence(
     counted: IntArray,
     leader: int,
     leader_independent: int,
-    survival: Mapping[str, Any],
-) -> tuple[str, list[str], dict[str, Any]]:
+    survival: Sensitivity,
+) -> Confidence:
     """High, moderate or low, from evidence quality, agreement and sensitivity survival.
 
     Each criterion is good, fair or poor; all good gives high, any poor gives low, otherwise
@@ -80,8 +92,8 @@ def confidence(
     )
     if leader_independent != leader and agreement == "good":
         agreement = "fair"
-    flips = survival["flips"]
-    if survival["leader_survives"]:
+    flips = survival.flips
+    if survival.leader_survives:
         robustness = "good"
     elif flips.get("leave_out_cluster", 0) == 0 and flips.get("downgrade_source", 0) == 0:
         robustness = "fair"
@@ -104,20 +116,20 @@ def confidence(
         ),
         f"sensitivity {robustness}: "
         + (
-            f"the leader survives all {survival['perturbations']} single perturbations"
-            if survival["leader_survives"]
-            else f"{sum(flips.values())} of {survival['perturbations']} single perturbations change the leader "
+            f"the leader survives all {survival.perturbations} single perturbations"
+            if survival.leader_survives
+            else f"{sum(flips.values())} of {survival.perturbations} single perturbations change the leader "
             f"({', '.join(f'{k}: {v}' for k, v in flips.items() if v)})"
         ),
     ]
-    detail = {
-        "evidence_quality": quality,
-        "agreement": agreement,
-        "sensitivity": robustness,
-        "favouring_clusters": favouring,
-        "conflict_share": conflict,
-    }
-    return level, reasons, detail
+    detail = ConfidenceDetail(
+        evidence_quality=quality,
+        agreement=agreement,
+        sensitivity=robustness,
+        favouring_clusters=favouring,
+        conflict_share=published(conflict),
+    )
+    return Confidence(level=level, reasons=tuple(reasons), detail=detail)
 
 
 def statement(

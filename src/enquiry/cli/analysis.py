@@ -6,8 +6,9 @@ import hashlib
 import json
 import re
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -20,6 +21,10 @@ from enquiry.intake.casefile import (
     to_yaml,
 )
 from enquiry.publish.inputs import UnknownIncident
+
+if TYPE_CHECKING:
+    from enquiry.analysis.result import Flag, Narrative
+    from enquiry.publish.report import Analysis
 
 DEMO_INCIDENT = "khan-shaykhun-2017-04-04"
 
@@ -136,74 +141,65 @@ def _analysis(app: App, incident: str) -> Any:
         fail(f"incident '{incident}': {exc}")
 
 
-def _summary(analysis: Any, *, brief: bool = False) -> list[str]:
+def _summary(analysis: Analysis, *, brief: bool = False) -> list[str]:
     """A few lines a reader takes in at a glance: leader, band, confidence, standards, flags."""
     result = analysis.result
     lines = [f"{analysis.context.title or analysis.context.slug} ({analysis.context.slug})"]
-    statement = result.get("statement")
-    if statement:
-        lines.append(f"  {statement}")
+    if result.unverified:
+        lines.append(
+            f"  COMPUTED ON A CATALOGUE THAT FAILED VERIFICATION ({len(result.unverified)} "
+            "failure(s)); do not rely on these numbers"
+        )
+    lines.append(f"  {result.statement}")
     lines.append(
         "  hypotheses (posterior, [low, high] as dependence clusters are counted once or each item):"
     )
-    for hyp in result.get("hypotheses", []):
-        mark = "*" if hyp.get("id") == result.get("leading") else " "
+    for hyp in result.hypotheses:
+        mark = "*" if hyp.id == result.leading else " "
         lines.append(
-            f"  {mark} {hyp['id']:<4} {hyp['posterior']:7.4f}  [{hyp['posterior_low']:.4f}, "
-            f"{hyp['posterior_high']:.4f}]  inconsistency {hyp.get('inconsistency', 0):g}  "
-            f"{hyp.get('label', '')}"
+            f"  {mark} {hyp.id:<4} {hyp.posterior:7.4f}  [{hyp.posterior_low:.4f}, "
+            f"{hyp.posterior_high:.4f}]  inconsistency {hyp.inconsistency:g}  {hyp.label}"
         )
-    lines.append(f"  band: {result.get('band')}; confidence: {result.get('confidence')}")
-    standards = result.get("standards") or {}
-    if standards:
-        shown = ", ".join(
-            f"{name} {'yes' if (met.get('met') if isinstance(met, dict) else met) else 'no'}"
-            for name, met in standards.items()
-        )
+    lines.append(f"  band: {result.band}; confidence: {result.confidence.level}")
+    if result.standards.levels:
+        shown = ", ".join(f"{s.name} {'yes' if s.met else 'no'}" for s in result.standards.levels)
         lines.append(f"  standards met: {shown}")
-    sensitivity = result.get("sensitivity") or {}
-    if sensitivity:
-        survives = "survives" if sensitivity.get("leader_survives") else "does NOT survive"
-        lines.append(
-            f"  sensitivity: the leader {survives} {sensitivity.get('perturbations')} single "
-            f"changes; lowest posterior {sensitivity.get('min_leader_posterior', 0):.3f}"
-        )
-    linchpins = result.get("linchpins") or []
+    sensitivity = result.sensitivity
+    survives = "survives" if sensitivity.leader_survives else "does NOT survive"
+    lines.append(
+        f"  sensitivity: the leader {survives} {sensitivity.perturbations} single "
+        f"changes; lowest posterior {sensitivity.min_leader_posterior:.3f}"
+    )
+    linchpins = sensitivity.linchpins
     for pin in linchpins[:3]:
-        if isinstance(pin, dict):
-            after = pin.get("leader_posterior_after")
-            shown = f" -> {pin.get('leader_after')} at {after:.3f}" if after is not None else ""
-            lines.append(f"  linchpin: {pin.get('change')}{shown}")
+        lines.append(
+            f"  linchpin: {pin.change} -> {pin.leader_after} at {pin.leader_posterior_after:.3f}"
+        )
     if len(linchpins) > 3:
         lines.append(f"  ... and {len(linchpins) - 3} more linchpins (see --json or the report)")
-    lines.extend(_flag_lines(result.get("narratives") or [], brief=brief))
+    lines.extend(_flag_lines(result.narratives, brief=brief))
     return lines
 
 
-def _flag_lines(narratives: list[dict[str, Any]], *, brief: bool) -> list[str]:
+def _flag_lines(narratives: Sequence[Narrative], *, brief: bool) -> list[str]:
     """Narrative flags grouped by party line: in full, or one line per party line."""
-    groups: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+    groups: dict[str, list[tuple[str, Flag]]] = {}
     for entry in narratives:
-        line = str(entry.get("line") or entry.get("party"))
-        for flag in entry.get("flags") or []:
-            groups.setdefault(line, []).append((str(entry.get("party")), flag))
+        line = entry.line or entry.party
+        for flag in entry.flags:
+            groups.setdefault(line, []).append((entry.party, flag))
     out = ["  narrative flags:"] if groups else []
     for line, flags in groups.items():
         speakers = sorted({party for party, _ in flags if party != line})
         who = f"{line} ({', '.join(speakers)})" if speakers else line
         counts: dict[str, set[str]] = {}
         for _, flag in flags:
-            counts.setdefault(str(flag.get("type")), set()).update(flag.get("claims") or [])
+            counts.setdefault(flag.type, set()).update(flag.claims)
         if brief:
             parts = []
-            backed = [
-                h
-                for _, f in flags
-                if f.get("type") == "mutually_exclusive"
-                for h in f.get("hypotheses") or ["?"]
-            ]
+            backed = {h for _, f in flags if f.type == "mutually_exclusive" for h in f.hypotheses}
             if backed:
-                parts.append("backed mutually exclusive " + ", ".join(sorted(set(backed))))
+                parts.append("backed mutually exclusive " + ", ".join(sorted(backed)))
             wording = {
                 "contradicts_facts": "contradict established facts",
                 "unsupported": "offer no evidence",
@@ -217,8 +213,8 @@ def _flag_lines(narratives: list[dict[str, Any]], *, brief: bool) -> list[str]:
             continue
         out.append(f"    {who}:")
         for _party, flag in flags:
-            if flag.get("type") != "unsupported":
-                out.append(f"      {flag.get('type')}: {flag.get('explanation')}")
+            if flag.type != "unsupported":
+                out.append(f"      {flag.type}: {flag.explanation}")
         if "unsupported" in counts:
             ids = ", ".join(sorted(counts["unsupported"]))
             out.append(f"      unsupported: no evidence item offered for {ids}")
@@ -234,11 +230,7 @@ def analyse_command(app: App, incident: str, as_json: bool) -> None:
     stored; 'enquiry report' stores a finding)."""
     analysis = _analysis(app, incident)
     if as_json:
-        payload = dict(analysis.result)
-        payload["title"] = analysis.context.title
-        payload["inputs_sha256"] = analysis.inputs_hash
-        payload["engine_version"] = analysis.engine_version
-        click.echo(json.dumps(payload, indent=2, ensure_ascii=False, default=str))
+        click.echo(json.dumps(analysis.to_dict(), indent=2, ensure_ascii=False, default=str))
         return
     click.echo("\n".join(_summary(analysis)))
 

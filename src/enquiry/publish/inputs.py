@@ -7,6 +7,10 @@ input's hash (:func:`inputs_hash`) is stored with every finding.
 
 It also gathers what a report shows beside the engine's result (casualty figures by source, the
 evidence annex with each item's hash and custody summary), read in the same session.
+
+Protection starts here: unless the caller reveals, a protected item's arrival file name, origin,
+identifying fields and text (and the text of claims found in it) never enter the engine's input
+or the report's context, so nothing built from them can show them (:class:`Withholding`).
 """
 
 from __future__ import annotations
@@ -137,7 +141,56 @@ def _actor_index(actors: Sequence[Actor]) -> dict[str, Actor]:
     return index
 
 
-def _clusters(items: Sequence[Item]) -> dict[int, str]:
+WITHHELD_TEXT = "[withheld: said in a protected item]"
+"""What stands for the text of a claim found in a protected item."""
+
+
+class Withholding:
+    """What of the protected items a report may not show, and what stands in its place.
+
+    Origins shared with a protected item are replaced by "withheld origin N" (numbered in the
+    order items and claims are read), so the dependence clusters stay exactly as they are while
+    the origin's words, which may name the witness or the place they were met, stay out.
+    """
+
+    def __init__(self, items: Sequence[Item], claims: Sequence[Claim], reveal: bool) -> None:
+        self.reveal = reveal
+        self.protected = {i.id for i in items if i.protected} if not reveal else set()
+        secret = [i.origin for i in items if i.id in self.protected and i.origin]
+        secret += [c.origin for c in claims if c.item_id in self.protected and c.origin]
+        self._origins: dict[str, str] = {}
+        for origin in secret:
+            self._origins.setdefault(origin, f"withheld origin {len(self._origins) + 1}")
+
+    def origin(self, origin: str | None) -> str | None:
+        """The origin as it may be shown."""
+        if origin is None:
+            return None
+        return self._origins.get(origin, origin)
+
+    def title(self, item: Item) -> str:
+        """An item's title: its ``title`` field, else (unprotected only) its arrival name, else
+        its key. A protected item's title field is shown only when its kind does not declare
+        ``title`` identifying."""
+        fields = item.fields or {}
+        if item.id not in self.protected:
+            return str(fields.get("title") or item.original_name or item.key or item.id)
+        title = fields.get("title") if "title" not in _identifying(item.kind) else None
+        return str(title or item.key or f"item-{item.id}")
+
+    def claim_text(self, claim: Claim) -> str:
+        """A claim's words, or a placeholder when it was found in a protected item."""
+        return WITHHELD_TEXT if claim.item_id in self.protected else claim.text
+
+
+def _identifying(kind: str) -> tuple[str, ...]:
+    try:
+        return get_kind(kind).identifying_fields()
+    except KindError:
+        return ()
+
+
+def _clusters(items: Sequence[Item], withholding: Withholding) -> dict[int, str]:
     """Items that share an origin or descend one from another, grouped; singletons left out."""
     parent: dict[int, int] = {item.id: item.id for item in items}
 
@@ -169,22 +222,22 @@ def _clusters(items: Sequence[Item]) -> dict[int, str]:
         if len(group) < 2:
             continue
         first = min(group, key=lambda i: i.id)
-        origin = next((i.origin for i in group if i.origin), None)
+        origin = withholding.origin(next((i.origin for i in group if i.origin), None))
         name = f"origin: {origin}" if origin else f"copies of {first.key or first.id}"
         for item in group:
             names[item.id] = name
     return names
 
 
-def _title(item: Item) -> str:
-    return str((item.fields or {}).get("title") or item.original_name or item.key or item.id)
-
-
-def build_input(session: Session, slug: str) -> tuple[AnalysisInput, IncidentContext]:
+def build_input(
+    session: Session, slug: str, *, reveal: bool = False
+) -> tuple[AnalysisInput, IncidentContext]:
     """The engine's input for incident ``slug``, and the context a report shows beside it.
 
     Evidence is every item or claim with at least one rating against the incident's
-    hypotheses; where several analysts rated the same cell the latest rating counts.
+    hypotheses; where several analysts rated the same cell the latest rating counts. Protected
+    items are described without their identities unless ``reveal`` (see :class:`Withholding`);
+    the numbers do not depend on it, the input's hash does.
     """
     incident = _incident(session, slug)
     case = session.get(Case, incident.case_id)
@@ -225,7 +278,8 @@ def build_input(session: Session, slug: str) -> tuple[AnalysisInput, IncidentCon
         .scalars()
         .all()
     )
-    clusters = _clusters(items)
+    withholding = Withholding(items, claims, reveal)
+    clusters = _clusters(items, withholding)
     item_by_id = {i.id: i for i in items}
     claim_by_id = {c.id: c for c in claims}
     cells: dict[tuple[str, int], dict[str, dict[str, Any]]] = {}
@@ -247,10 +301,12 @@ def build_input(session: Session, slug: str) -> tuple[AnalysisInput, IncidentCon
     ):
         if what == "item":
             item = item_by_id[row_id]
-            evidence.append(_item_evidence(item, cell, sources, clusters))
+            evidence.append(_item_evidence(item, cell, sources, clusters, withholding))
         else:
             claim = claim_by_id[row_id]
-            evidence.append(_claim_evidence(claim, cell, item_by_id, sources, actor_by_id))
+            evidence.append(
+                _claim_evidence(claim, cell, item_by_id, sources, actor_by_id, withholding)
+            )
     item_keys = {i.id: i.key or f"item-{i.id}" for i in items}
     claim_inputs: list[ClaimInput] = []
     for claim in claims:
@@ -266,7 +322,7 @@ def build_input(session: Session, slug: str) -> tuple[AnalysisInput, IncidentCon
                 id=key,
                 party=actor.name if actor else "unknown",
                 date=claim.date or "",
-                text=claim.text,
+                text=withholding.claim_text(claim),
                 forum=claim.forum,
                 supports=tuple(str(h) for h in data.get("supports", [])),
                 slots=dict(claim.slots or {}),
@@ -316,7 +372,7 @@ def build_input(session: Session, slug: str) -> tuple[AnalysisInput, IncidentCon
         place=place,
         means=means,
         casualties=tuple(dict(c) for c in data.get("casualties", [])),
-        annex=_annex(session, items, sources, item_keys),
+        annex=_annex(session, items, sources, item_keys, withholding),
     )
     return inp, context
 
@@ -326,11 +382,12 @@ def _item_evidence(
     cell: Mapping[str, Mapping[str, Any]],
     sources: Mapping[int, Source],
     clusters: Mapping[int, str],
+    withholding: Withholding,
 ) -> EvidenceInput:
     source = sources.get(item.source_id or 0)
     return EvidenceInput(
         id=item.key or f"item-{item.id}",
-        label=_title(item),
+        label=withholding.title(item),
         kind=item.kind,
         reliability=source.reliability if source else "F",
         credibility=item.credibility or 6,
@@ -349,6 +406,7 @@ def _claim_evidence(
     items: Mapping[int, Item],
     sources: Mapping[int, Source],
     actors: Mapping[int, Actor],
+    withholding: Withholding,
 ) -> EvidenceInput:
     """A rated claim enters the matrix graded by the source of the item it was found in."""
     item = items.get(claim.item_id or 0)
@@ -358,14 +416,14 @@ def _claim_evidence(
     actor = actors.get(claim.actor_id or 0)
     return EvidenceInput(
         id=claim.key or f"claim-{claim.id}",
-        label=f"{actor.name if actor else 'unknown'}: {claim.text}"[:200],
+        label=f"{actor.name if actor else 'unknown'}: {withholding.claim_text(claim)}"[:200],
         kind="claim",
         reliability=source.reliability if source else "F",
         credibility=(item.credibility if item and item.credibility else 6),
         source=source.name if source else None,
         ratings={h: c["rating"] for h, c in cell.items() if c["rating"]},
         likelihoods={h: c["likelihood"] for h, c in cell.items() if c["likelihood"] is not None},
-        cluster=f"origin: {claim.origin}" if claim.origin else None,
+        cluster=f"origin: {withholding.origin(claim.origin)}" if claim.origin else None,
         rationale={h: c["rationale"] for h, c in cell.items() if c["rationale"]},
         sha256=item.sha256 if item else None,
     )
@@ -376,6 +434,7 @@ def _annex(
     items: Sequence[Item],
     sources: Mapping[int, Source],
     keys: Mapping[int, str],
+    withholding: Withholding,
 ) -> tuple[AnnexItem, ...]:
     ids = [i.id for i in items]
     counts: dict[int, int] = {}
@@ -418,7 +477,7 @@ def _annex(
                 key=keys[item.id],
                 kind=item.kind,
                 kind_label=kind_label,
-                title=_title(item),
+                title=withholding.title(item),
                 source=source.name if source else "",
                 reliability=source.reliability if source else "F",
                 credibility=item.credibility,
@@ -427,7 +486,7 @@ def _annex(
                 media_type=item.media_type,
                 protected=bool(item.protected),
                 derived_from=keys.get(item.derived_from) if item.derived_from else None,
-                origin=item.origin,
+                origin=withholding.origin(item.origin),
                 custody=Custody(
                     events=counts.get(item.id, 0),
                     first_received=first.get(item.id),

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import hashlib
 import html
-import json
 import math
+import shlex
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,7 @@ from sqlalchemy import insert
 
 import enquiry
 from enquiry.analysis.inputs import AnalysisInput
+from enquiry.analysis.result import AnalysisResult, MatrixRow, Narrative
 from enquiry.publish.inputs import IncidentContext, build_input, inputs_hash
 from enquiry.store import Store
 from enquiry.store.ledger import utc_now
@@ -48,10 +49,19 @@ class Analysis:
     """One analysis of one incident: what went in, what came out, and the report context."""
 
     input: AnalysisInput
-    result: dict[str, Any]
+    result: AnalysisResult
     context: IncidentContext
     inputs_hash: str
     engine_version: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON that ``enquiry analyse --json`` prints: the engine's published result with
+        the incident's title and the hash of the exact input it was computed from."""
+        payload = self.result.to_dict()
+        payload["title"] = self.context.title
+        payload["inputs_sha256"] = self.inputs_hash
+        payload["engine_version"] = self.engine_version
+        return payload
 
 
 def engine_version() -> str:
@@ -63,14 +73,24 @@ def engine_version() -> str:
     )
 
 
-def analyse_incident(store: Store, slug: str) -> Analysis:
-    """Read the incident from the catalogue and run the engine on it (no side effects)."""
+def analyse_incident(
+    store: Store, slug: str, *, reveal: bool = False, unverified: Sequence[str] = ()
+) -> Analysis:
+    """Read the incident from the catalogue and run the engine on it (no side effects).
+
+    Protected items enter the engine without their identities (see
+    :func:`~enquiry.publish.inputs.build_input`) unless ``reveal``; the caller decides and
+    records a reveal. ``unverified`` are the failure lines of a verification the caller ran and
+    chose to go past: the result carries them, and its JSON says ``unverified: true``.
+    """
     from enquiry.analysis import analyse
 
     with store.session() as session:
-        inp, context = build_input(session, slug)
+        inp, context = build_input(session, slug, reveal=reveal)
     result = analyse(inp)
-    return Analysis(inp, dict(result), context, inputs_hash(inp), engine_version())
+    if unverified:
+        result = replace(result, unverified=tuple(str(line) for line in unverified))
+    return Analysis(inp, result, context, inputs_hash(inp), engine_version())
 
 
 @dataclass(frozen=True)
@@ -93,7 +113,7 @@ def record_finding(store: Store, analysis: Analysis) -> tuple[int, str]:
                 incident_id=analysis.context.incident_id,
                 inputs_hash=analysis.inputs_hash,
                 engine_version=analysis.engine_version,
-                result=json.loads(json.dumps(analysis.result, default=str)),
+                result=analysis.result.to_dict(),
                 created_at=created,
             )
         ).inserted_primary_key
@@ -107,17 +127,33 @@ def record_finding(store: Store, analysis: Analysis) -> tuple[int, str]:
                 "finding": finding_id,
                 "inputs_sha256": analysis.inputs_hash,
                 "engine": analysis.engine_version,
-                "leading": analysis.result.get("leading"),
+                "leading": analysis.result.leading,
+                **({"unverified": True} if analysis.result.unverified else {}),
             },
         )
     return finding_id, created
 
 
-def publish_report(store: Store, slug: str, path: Path) -> Published:
-    """Analyse the incident, store the finding, write the HTML report and record its export."""
-    analysis = analyse_incident(store, slug)
+def publish_report(
+    store: Store,
+    slug: str,
+    path: Path,
+    *,
+    reveal: bool = False,
+    unverified: Sequence[str] = (),
+) -> Published:
+    """Analyse the incident, store the finding, write the HTML report and record its export.
+
+    Without ``reveal`` no identifying field, arrival name, origin or text of a protected item
+    reaches the report. With ``unverified`` (the failure lines of a verification the caller
+    chose to go past) the report is stamped as computed on an unverified catalogue and lists
+    them. Deciding either, and recording the decision, is the caller's business.
+    """
+    analysis = analyse_incident(store, slug, reveal=reveal, unverified=unverified)
     finding_id, created = record_finding(store, analysis)
-    page = render_report(analysis, finding_id=finding_id, generated_at=created)
+    page = render_report(
+        analysis, finding_id=finding_id, generated_at=created, commands=commands(store.home, slug)
+    )
     data = page.encode("utf-8")
     path.parent.mkdir(parents=True, exist_ok=True)
     temp = path.with_name(path.name + ".tmp")
@@ -136,9 +172,26 @@ def publish_report(store: Store, slug: str, path: Path) -> Published:
                 "sha256": digest,
                 "size": len(data),
                 "path": str(path.resolve()),
+                **({"revealed": True} if reveal else {}),
+                **({"unverified": True} if analysis.result.unverified else {}),
             },
         )
     return Published(path, digest, len(data), finding_id, analysis)
+
+
+@dataclass(frozen=True)
+class Commands:
+    """The commands a report's reader runs to check it, written to work when pasted into a
+    shell on the machine that holds the home."""
+
+    verify: str
+    analyse: str
+
+
+def commands(home: Path, slug: str) -> Commands:
+    """The report footer's commands for this home and incident, quoted for a POSIX shell."""
+    where = f"enquiry --home {shlex.quote(str(home))}"
+    return Commands(verify=f"{where} verify", analyse=f"{where} analyse {shlex.quote(slug)}")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -215,19 +268,6 @@ def _window(window: Any) -> str:
     return f"{first:%Y-%m-%d %H:%M} to {last:%Y-%m-%d %H:%M}{zone}"
 
 
-def _plain(value: Any) -> str:
-    """Any JSON value as compact readable text (for parts of the result without a layout)."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, float):
-        return _number(value, 3)
-    if isinstance(value, Mapping):
-        return "; ".join(f"{k}: {_plain(v)}" for k, v in value.items())
-    if isinstance(value, list | tuple):
-        return ", ".join(_plain(v) for v in value)
-    return _number(value)
-
-
 def _environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(str(TEMPLATES)),
@@ -240,7 +280,6 @@ def _environment() -> Environment:
     env.filters["number"] = _number
     env.filters["rating_colour"] = _cell_colour
     env.filters["lr_colour"] = _lr_colour
-    env.filters["plain"] = _plain
     env.filters["sentence"] = _sentence
     env.filters["when"] = _when
     env.filters["window"] = _window
@@ -255,22 +294,22 @@ def _matrix_rows(analysis: Analysis) -> list[dict[str, Any]]:
     source reliability and credibility), so the colours are the numbers the posterior was
     computed from, not a second calculation.
     """
-    engine_rows = _engine_rows(analysis.result.get("matrix"))
+    engine_rows = {row.evidence: row for row in analysis.result.matrix.rows}
     rows = []
     for ev in analysis.input.evidence:
-        engine = engine_rows.get(ev.id, {})
-        engine_cells = engine.get("cells") or {}
+        engine: MatrixRow | None = engine_rows.get(ev.id)
         cells = []
         for hyp in analysis.input.hypotheses:
             rating = ev.ratings.get(hyp.id)
             likelihood = ev.likelihoods.get(hyp.id)
-            weight = (engine_cells.get(hyp.id) or {}).get("log_lr")
+            cell = engine.cell(hyp.id) if engine is not None else None
+            weight = cell.log_lr if cell is not None else None
             cells.append(
                 {
                     "hypothesis": hyp.id,
                     "rating": rating or ("p=" + _number(likelihood) if likelihood else "–"),
                     "colour": _cell_colour(rating) if rating else _lr_colour(weight),
-                    "weight": weight if isinstance(weight, int | float) else None,
+                    "weight": weight,
                     "rationale": ev.rationale.get(hyp.id, ""),
                 }
             )
@@ -285,21 +324,12 @@ def _matrix_rows(analysis: Analysis) -> list[dict[str, Any]]:
                 "grade": f"{ev.reliability}{ev.credibility}",
                 "cluster": ev.cluster or "",
                 "cells": cells,
-                "range": engine.get("log_lr_range"),
-                "diagnostic": engine.get("diagnostic", True),
-                "counted": engine.get("counted", True),
+                "range": engine.log_lr_range if engine is not None else None,
+                "diagnostic": engine.diagnostic if engine is not None else True,
+                "counted": engine.counted if engine is not None else True,
             }
         )
     return rows
-
-
-def _engine_rows(matrix: Any) -> dict[str, Mapping[str, Any]]:
-    if not isinstance(matrix, Mapping):
-        return {}
-    rows = matrix.get("rows") or []
-    return {
-        str(row["evidence"]): row for row in rows if isinstance(row, Mapping) and "evidence" in row
-    }
 
 
 def _against_leader(analysis: Analysis, rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
@@ -308,7 +338,7 @@ def _against_leader(analysis: Analysis, rows: Sequence[Mapping[str, Any]]) -> li
     A reader must see what the conclusion had to overcome (the JIM's own anomalies among it),
     not only what supports it.
     """
-    leader = analysis.result.get("leading")
+    leader = analysis.result.leading
     out = []
     for row in rows:
         cell = next((c for c in row["cells"] if c["hypothesis"] == leader), None)
@@ -331,27 +361,24 @@ def _timelines(analysis: Analysis) -> list[dict[str, Any]]:
     labels = {h.id: h.label for h in analysis.input.hypotheses}
     claims = {c.id: c for c in analysis.input.claims}
     groups: dict[str, dict[str, Any]] = {}
-    for entry in analysis.result.get("narratives", []) or []:
-        if not isinstance(entry, Mapping):
-            continue
-        party = str(entry.get("party", ""))
-        line = str(entry.get("line") or party)
+    entry: Narrative
+    for entry in analysis.result.narratives:
+        line = entry.line or entry.party
         group = groups.setdefault(line, {"party": line, "members": [], "ids": [], "flags": []})
-        members = [str(m) for m in entry.get("members") or [party]]
-        is_line = len(members) > 1 and party == line
-        flags = list(entry.get("flags") or [])
+        members = list(entry.members) or [entry.party]
+        is_line = len(members) > 1 and entry.party == line
+        flags = list(entry.flags)
         group["flags"] = flags + group["flags"] if is_line else group["flags"] + flags
         for member in members:
             if member not in group["members"]:
                 group["members"].append(member)
-        for claim in entry.get("claims") or []:
-            claim_id = str(claim.get("id") if isinstance(claim, Mapping) else claim)
-            if claim_id in claims and claim_id not in group["ids"]:
-                group["ids"].append(claim_id)
+        for claim in entry.claims:
+            if claim.id in claims and claim.id not in group["ids"]:
+                group["ids"].append(claim.id)
     out: list[dict[str, Any]] = []
     for group in groups.values():
         flags = group["flags"]
-        flagged = {str(c) for f in flags for c in (f.get("claims") or [])}
+        flagged = {c for f in flags for c in f.claims}
         entries = [
             {
                 "id": c.id,
@@ -373,13 +400,8 @@ def _timelines(analysis: Analysis) -> list[dict[str, Any]]:
                 "speakers": [m for m in group["members"] if m != group["party"]],
                 "claims": entries,
                 "flags": flags,
-                "main_flags": [f for f in flags if f.get("type") != "unsupported"],
-                "unsupported": [
-                    c
-                    for f in flags
-                    if f.get("type") == "unsupported"
-                    for c in f.get("claims") or []
-                ],
+                "main_flags": [f for f in flags if f.type != "unsupported"],
+                "unsupported": [c for f in flags if f.type == "unsupported" for c in f.claims],
                 "first": entries[0]["date"],
             }
         )
@@ -408,28 +430,39 @@ def _casualty_rows(context: IncidentContext) -> list[dict[str, str]]:
     return rows
 
 
-def render_report(analysis: Analysis, *, finding_id: int | None, generated_at: str) -> str:
-    """The report as one HTML page (inline CSS, no scripts, nothing fetched)."""
+def render_report(
+    analysis: Analysis,
+    *,
+    finding_id: int | None,
+    generated_at: str,
+    commands: Commands | None = None,
+) -> str:
+    """The report as one HTML page (inline CSS, no scripts, nothing fetched).
+
+    ``commands`` are the footer's verify and re-run commands; without them (a page rendered
+    away from its home) the footer names the commands without a home.
+    """
     result = analysis.result
-    hypotheses = list(result.get("hypotheses", []))
-    leading_id = result.get("leading")
-    leading = next((h for h in hypotheses if h.get("id") == leading_id), None)
     template = _environment().get_template("report.html.j2")
     rows = _matrix_rows(analysis)
+    slug = analysis.context.slug
     return template.render(
         ctx=analysis.context,
         result=result,
-        hypotheses=hypotheses,
-        leading=leading,
+        hypotheses=result.hypotheses,
+        leading=result.leader,
         matrix=rows,
         against=_against_leader(analysis, rows),
         matrix_hypotheses=[h.id for h in analysis.input.hypotheses],
         timelines=_timelines(analysis),
         casualties=_casualty_rows(analysis.context),
-        standards=_standards(result.get("standards"), result.get("standards_basis")),
-        linchpins=_as_list(result.get("linchpins")),
-        sensitivity=result.get("sensitivity"),
-        milestones=_as_list(result.get("milestones")),
+        standards=result.standards.levels,
+        linchpins=result.sensitivity.linchpins,
+        sensitivity=result.sensitivity,
+        milestones=result.milestones,
+        unverified=result.unverified,
+        commands=commands
+        or Commands(verify="enquiry verify", analyse=f"enquiry analyse {shlex.quote(slug)}"),
         finding_id=finding_id,
         generated_at=generated_at,
         inputs_hash=analysis.inputs_hash,
@@ -438,24 +471,3 @@ def render_report(analysis: Analysis, *, finding_id: int | None, generated_at: s
         evidence_count=len(analysis.input.evidence),
         title=html.unescape(analysis.context.title or analysis.context.slug),
     )
-
-
-def _standards(value: Any, basis: Any) -> list[dict[str, Any]]:
-    """Each standard of proof, whether the leader met it, and its threshold when given."""
-    if not isinstance(value, Mapping):
-        return []
-    thresholds = basis.get("thresholds", {}) if isinstance(basis, Mapping) else {}
-    return [
-        {"name": name, "met": bool(met), "threshold": thresholds.get(name)}
-        for name, met in sorted(value.items(), key=lambda kv: thresholds.get(kv[0], 0))
-    ]
-
-
-def _as_list(value: Any) -> Sequence[Any]:
-    if value is None:
-        return []
-    if isinstance(value, list | tuple):
-        return list(value)
-    if isinstance(value, Mapping):
-        return [{"name": k, "value": v} for k, v in value.items()]
-    return [value]

@@ -1,0 +1,512 @@
+"""The engine's answer as typed, frozen data, and its one JSON form.
+
+Code that reads a result (the report, the command line, the application core) reads attributes,
+so a misspelt field is a type error rather than a silent ``None``. Scripts and stored findings
+read :meth:`AnalysisResult.to_dict`, whose field names, order and values are the published
+contract (docs/analysis.md): a field added here must not change the JSON of an existing case.
+
+Every float is already rounded by the engine (:mod:`enquiry.analysis.precision`) when it is put
+here, so the object and its JSON carry the same numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+JSON = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class HypothesisResult:
+    """One hypothesis with its prior, posterior (dependent, and its dependence bounds), Heuer's
+    inconsistency scores and its ICD 203 band."""
+
+    id: str
+    label: str
+    is_other: bool
+    prior: float
+    posterior: float
+    posterior_low: float
+    posterior_high: float
+    posterior_independent: float
+    log_lr_total: float
+    band: str
+    inconsistency: float
+    weighted_inconsistency: float
+
+    def to_dict(self) -> JSON:
+        """The published form (field names as in docs/analysis.md)."""
+        return {
+            "id": self.id,
+            "label": self.label,
+            "is_other": self.is_other,
+            "prior": self.prior,
+            "posterior": self.posterior,
+            "posterior_low": self.posterior_low,
+            "posterior_high": self.posterior_high,
+            "posterior_independent": self.posterior_independent,
+            "log_lr_total": self.log_lr_total,
+            "band": self.band,
+            "inconsistency": self.inconsistency,
+            "weighted_inconsistency": self.weighted_inconsistency,
+        }
+
+
+@dataclass(frozen=True)
+class ConfidenceDetail:
+    """The three criteria behind the confidence level, each good, fair or poor."""
+
+    evidence_quality: str
+    agreement: str
+    sensitivity: str
+    favouring_clusters: int
+    conflict_share: float
+
+    def to_dict(self) -> JSON:
+        """The published form."""
+        return {
+            "evidence_quality": self.evidence_quality,
+            "agreement": self.agreement,
+            "sensitivity": self.sensitivity,
+            "favouring_clusters": self.favouring_clusters,
+            "conflict_share": self.conflict_share,
+        }
+
+
+@dataclass(frozen=True)
+class Confidence:
+    """High, moderate or low, and the sentences that say which criterion decided."""
+
+    level: str
+    reasons: tuple[str, ...]
+    detail: ConfidenceDetail
+
+
+@dataclass(frozen=True)
+class Standard:
+    """One standard of proof: its threshold and whether the leader's lower bound exceeds it."""
+
+    name: str
+    threshold: float
+    met: bool
+
+
+STANDARDS_RULE = "the leader's posterior_low must exceed the threshold"
+
+
+@dataclass(frozen=True)
+class Standards:
+    """The standards of proof in threshold order, judged on the leader's conservative posterior."""
+
+    posterior: float
+    levels: tuple[Standard, ...]
+    rule: str = STANDARDS_RULE
+
+    def met(self) -> tuple[str, ...]:
+        """Names of the standards met, lowest threshold first."""
+        return tuple(s.name for s in self.levels if s.met)
+
+    def is_met(self, name: str) -> bool:
+        """Whether the named standard is met (False for a standard not in the table)."""
+        return any(s.met for s in self.levels if s.name == name)
+
+
+@dataclass(frozen=True)
+class KindSurvival:
+    """One family of perturbations: how many were tried, how many changed the leader, and the
+    leader's lowest posterior among them (None when the family had nothing to perturb)."""
+
+    kind: str
+    perturbations: int
+    flips: int
+    min_leader_posterior: float | None
+
+    def to_dict(self) -> JSON:
+        """The published form; the minimum is left out when nothing was perturbed."""
+        entry: JSON = {"perturbations": self.perturbations, "flips": self.flips}
+        if self.min_leader_posterior is not None:
+            entry["min_leader_posterior"] = self.min_leader_posterior
+        return entry
+
+
+@dataclass(frozen=True)
+class Linchpin:
+    """A single change that flips the leader, costs it a standard it met, or lowers its
+    posterior by the linchpin margin, with what the change was and what it did."""
+
+    kind: str
+    target: str
+    evidence: tuple[str, ...]
+    change: str
+    leader_after: str
+    leader_posterior_after: float
+    flips: bool
+    standards_lost: tuple[str, ...]
+
+    def to_dict(self) -> JSON:
+        """The published form."""
+        return {
+            "kind": self.kind,
+            "target": self.target,
+            "evidence": list(self.evidence),
+            "change": self.change,
+            "leader_after": self.leader_after,
+            "leader_posterior_after": self.leader_posterior_after,
+            "flips": self.flips,
+            "standards_lost": list(self.standards_lost),
+        }
+
+
+@dataclass(frozen=True)
+class Sensitivity:
+    """Heuer's step 6: does the leader survive every single change, and which changes matter."""
+
+    leader: str
+    leader_posterior: float
+    leader_survives: bool
+    perturbations: int
+    min_leader_posterior: float
+    by_kind: tuple[KindSurvival, ...]
+    linchpin_rule: str
+    linchpins: tuple[Linchpin, ...]
+    """The worst linchpins, at most the engine's MAX_LINCHPINS."""
+    linchpins_total: int
+    """How many linchpins there were before the list was cut."""
+
+    @property
+    def flips(self) -> dict[str, int]:
+        """Changes of leader per family of perturbation."""
+        return {k.kind: k.flips for k in self.by_kind}
+
+    def to_dict(self) -> JSON:
+        """The published ``sensitivity`` summary (linchpins are published beside it)."""
+        return {
+            "leader": self.leader,
+            "leader_posterior": self.leader_posterior,
+            "leader_survives": self.leader_survives,
+            "perturbations": self.perturbations,
+            "flips": self.flips,
+            "min_leader_posterior": self.min_leader_posterior,
+            "by_kind": {k.kind: k.to_dict() for k in self.by_kind},
+            "linchpin_rule": self.linchpin_rule,
+        }
+
+
+@dataclass(frozen=True)
+class DiagnosticEntry:
+    """An evidence item and the spread of its log-likelihoods across the hypotheses."""
+
+    evidence: str
+    log_lr_range: float
+
+
+@dataclass(frozen=True)
+class Diagnosticity:
+    """Which evidence discriminates between the hypotheses, and which does not."""
+
+    threshold: float
+    non_diagnostic: tuple[str, ...]
+    most_diagnostic: tuple[DiagnosticEntry, ...]
+
+    def to_dict(self) -> JSON:
+        """The published form."""
+        return {
+            "threshold": self.threshold,
+            "non_diagnostic": list(self.non_diagnostic),
+            "most_diagnostic": [
+                {"evidence": d.evidence, "log_lr_range": d.log_lr_range}
+                for d in self.most_diagnostic
+            ],
+        }
+
+
+@dataclass(frozen=True)
+class Milestone:
+    """What one new high-grade item would do to a hypothesis, and how many it would take to make
+    it lead (or, for the leader, to overturn it; None when no number would)."""
+
+    hypothesis: str
+    posterior: float
+    grade: str
+    if_confirming_item: float
+    if_refuting_item: float
+    leads: bool
+    items_needed: int | None
+    explanation: str
+
+    def to_dict(self) -> JSON:
+        """The published form: ``items_to_overturn`` for the leader, ``items_to_lead`` else."""
+        return {
+            "hypothesis": self.hypothesis,
+            "posterior": self.posterior,
+            "grade": self.grade,
+            "if_confirming_item": self.if_confirming_item,
+            "if_refuting_item": self.if_refuting_item,
+            ("items_to_overturn" if self.leads else "items_to_lead"): self.items_needed,
+            "explanation": self.explanation,
+        }
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """A dependence cluster: its members, and the one item that counts for all of them."""
+
+    id: str
+    members: tuple[str, ...]
+    counted: str
+
+    def to_dict(self) -> JSON:
+        """The published form."""
+        return {"id": self.id, "members": list(self.members), "counted": self.counted}
+
+
+@dataclass(frozen=True)
+class NarrativeClaim:
+    """A party's claim as a narrative shows it: when, where, what, and what it backs."""
+
+    id: str
+    party: str
+    date: str
+    forum: str
+    text: str
+    supports: tuple[str, ...]
+    supports_labels: tuple[str, ...]
+    evidence: tuple[str, ...]
+
+    def to_dict(self) -> JSON:
+        """The published form."""
+        return {
+            "id": self.id,
+            "party": self.party,
+            "date": self.date,
+            "forum": self.forum,
+            "text": self.text,
+            "supports": list(self.supports),
+            "supports_labels": list(self.supports_labels),
+            "evidence": list(self.evidence),
+        }
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A flag on a narrative: ``mutually_exclusive`` (with the hypotheses backed),
+    ``contradicts_facts`` or ``unsupported``, citing its claims."""
+
+    type: str
+    claims: tuple[str, ...]
+    explanation: str
+    hypotheses: tuple[str, ...] = ()
+
+    def to_dict(self) -> JSON:
+        """The published form; only a mutually-exclusive flag lists hypotheses."""
+        out: JSON = {"type": self.type, "claims": list(self.claims)}
+        if self.type == "mutually_exclusive":
+            out["hypotheses"] = list(self.hypotheses)
+        out["explanation"] = self.explanation
+        return out
+
+
+@dataclass(frozen=True)
+class Narrative:
+    """One party's claims in date order (or a whole line's, when ``members`` has several)."""
+
+    party: str
+    line: str
+    affiliation: tuple[str, ...]
+    members: tuple[str, ...]
+    claims: tuple[NarrativeClaim, ...]
+    flags: tuple[Flag, ...]
+
+    def to_dict(self) -> JSON:
+        """The published form."""
+        return {
+            "party": self.party,
+            "line": self.line,
+            "affiliation": list(self.affiliation),
+            "members": list(self.members),
+            "claims": [c.to_dict() for c in self.claims],
+            "flags": [f.to_dict() for f in self.flags],
+        }
+
+
+@dataclass(frozen=True)
+class IcdBand:
+    """One ICD 203 likelihood band and its range."""
+
+    band: str
+    low: float
+    high: float
+
+
+@dataclass(frozen=True)
+class TablesUsed:
+    """The tables the numbers came from, so a reader can redo any cell by hand."""
+
+    rating_likelihood: Mapping[str, float]
+    reliability_hit: Mapping[str, float]
+    credibility_hit: Mapping[str, float]
+    icd203: tuple[IcdBand, ...]
+    defaults_overridden: tuple[str, ...]
+
+    def to_dict(self) -> JSON:
+        """The published form."""
+        return {
+            "rating_likelihood": dict(self.rating_likelihood),
+            "reliability_hit": dict(self.reliability_hit),
+            "credibility_hit": dict(self.credibility_hit),
+            "icd203": [{"band": b.band, "low": b.low, "high": b.high} for b in self.icd203],
+            "defaults_overridden": list(self.defaults_overridden),
+        }
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One cell of the matrix: the rating given (or ``explicit`` for a likelihood), P(E|H) and
+    the log-likelihood contribution after source reliability and credibility."""
+
+    hypothesis: str
+    rating: str
+    p: float
+    log_lr: float
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    """One evidence row as the engine weighed it."""
+
+    evidence: str
+    label: str
+    kind: str
+    source: str | None
+    reliability: str
+    credibility: int
+    relevance: float
+    r: float
+    q: float
+    cluster: str
+    counted: bool
+    log_lr_range: float
+    diagnostic: bool
+    cells: tuple[Cell, ...]
+
+    def cell(self, hypothesis: str) -> Cell | None:
+        """The cell in the given hypothesis's column, if there is one."""
+        return next((c for c in self.cells if c.hypothesis == hypothesis), None)
+
+    def to_dict(self) -> JSON:
+        """The published form: cells keyed by hypothesis id."""
+        return {
+            "evidence": self.evidence,
+            "label": self.label,
+            "kind": self.kind,
+            "source": self.source,
+            "reliability": self.reliability,
+            "credibility": self.credibility,
+            "relevance": self.relevance,
+            "r": self.r,
+            "q": self.q,
+            "cluster": self.cluster,
+            "counted": self.counted,
+            "log_lr_range": self.log_lr_range,
+            "diagnostic": self.diagnostic,
+            "cells": {
+                c.hypothesis: {"rating": c.rating, "p": c.p, "log_lr": c.log_lr} for c in self.cells
+            },
+        }
+
+
+@dataclass(frozen=True)
+class MatrixResult:
+    """The evidence x hypothesis matrix the posterior was computed from."""
+
+    hypotheses: tuple[str, ...]
+    rows: tuple[MatrixRow, ...]
+
+    def row(self, evidence: str) -> MatrixRow | None:
+        """The row of the given evidence id, if it was rated."""
+        return next((r for r in self.rows if r.evidence == evidence), None)
+
+    def to_dict(self) -> JSON:
+        """The published form."""
+        return {"hypotheses": list(self.hypotheses), "rows": [r.to_dict() for r in self.rows]}
+
+
+@dataclass(frozen=True)
+class AnalysisResult:
+    """The full analysis of one incident, as :func:`enquiry.analysis.analyse` returns it."""
+
+    engine_version: str
+    incident: str
+    hypotheses: tuple[HypothesisResult, ...]
+    leading: str
+    leading_if_independent: str
+    band: str
+    band_range: tuple[float, float]
+    confidence: Confidence
+    standards: Standards
+    statement: str
+    sensitivity: Sensitivity
+    diagnosticity: Diagnosticity
+    milestones: tuple[Milestone, ...]
+    clusters: tuple[Cluster, ...]
+    narratives: tuple[Narrative, ...]
+    warnings: tuple[str, ...]
+    tables: TablesUsed
+    matrix: MatrixResult
+    unverified: tuple[str, ...] = ()
+    """The verify failures of the catalogue the input was read from, when the caller chose to
+    compute on it anyway; empty for a catalogue that verified."""
+
+    @property
+    def leader(self) -> HypothesisResult:
+        """The leading hypothesis's entry."""
+        return next(h for h in self.hypotheses if h.id == self.leading)
+
+    def hypothesis(self, hid: str) -> HypothesisResult | None:
+        """The entry of the hypothesis with this id, if there is one."""
+        return next((h for h in self.hypotheses if h.id == hid), None)
+
+    def to_dict(self) -> JSON:
+        """The published JSON (``enquiry analyse --json``, stored findings): the field names,
+        order and values documented in docs/analysis.md. ``unverified: true`` appears only for
+        a result computed on a catalogue that failed verification."""
+        out: JSON = {
+            "engine_version": self.engine_version,
+            "incident": self.incident,
+            "hypotheses": [h.to_dict() for h in self.hypotheses],
+            "leading": self.leading,
+            "leading_if_independent": self.leading_if_independent,
+            "band": self.band,
+            "band_range": list(self.band_range),
+            "confidence": self.confidence.level,
+            "confidence_reasons": list(self.confidence.reasons),
+            "confidence_detail": self.confidence.detail.to_dict(),
+            "standards": {s.name: s.met for s in self.standards.levels},
+            "standards_basis": {
+                "posterior": self.standards.posterior,
+                "thresholds": {
+                    s.name: s.threshold for s in sorted(self.standards.levels, key=_name)
+                },
+                "rule": self.standards.rule,
+            },
+            "statement": self.statement,
+            "sensitivity": self.sensitivity.to_dict(),
+            "linchpins": [p.to_dict() for p in self.sensitivity.linchpins],
+            "linchpins_total": self.sensitivity.linchpins_total,
+            "diagnosticity": self.diagnosticity.to_dict(),
+            "milestones": [m.to_dict() for m in self.milestones],
+            "clusters": [c.to_dict() for c in self.clusters],
+            "narratives": [n.to_dict() for n in self.narratives],
+            "warnings": list(self.warnings),
+            "tables": self.tables.to_dict(),
+            "matrix": self.matrix.to_dict(),
+        }
+        if self.unverified:
+            out["unverified"] = True
+        return out
+
+
+def _name(standard: Standard) -> str:
+    return standard.name
