@@ -115,8 +115,15 @@ def test_builtin_case_round_trips_and_reloads_idempotently(home: Path, backend: 
     expected = read_case_file(path)
     first = load_case_file(store, path, extractors=default_extractors())
     assert first.created["item"] == len(expected["items"])
-    dumped = dump_case(store, "khan-shaykhun")
+    dumped = dump_case(store, "khan-shaykhun", reveal=True)
     assert dumped == expected
+    # Without a reveal, the testimonies' words are replaced by their SHA-256.
+    plain = dump_case(store, "khan-shaykhun")
+    testimonies = [i for i in plain["items"] if i["kind"] == "testimony"]
+    assert testimonies and all(
+        "text" not in i and i["withheld"] == ["text"] and len(i["sha256"]) == 64
+        for i in testimonies
+    )
     assert normalise(yaml.safe_load(to_yaml(dumped))) == dumped
     again = load_case_file(store, path, extractors=default_extractors())
     assert again.created == {} and again.updated == {}
@@ -153,7 +160,7 @@ def test_a_case_without_an_other_hypothesis_is_refused(tmp_path: Path, home: Pat
         read_case_file(path)
     result = _cli(home, "load", str(path))
     assert result.exit_code != 0
-    assert "case.yaml: incidents[0].hypotheses" in result.output
+    assert "case.yaml:17:3: incidents[0].hypotheses: needs exactly one" in result.output
     assert (
         not (home / "enquiry.db").exists()
         or _store(home).session().execute(select(Item.id)).first() is None
@@ -189,8 +196,9 @@ def test_protected_fields_are_withheld_unless_revealed(tmp_path: Path, home: Pat
     plain = dump_case(store, "small")
     witness = next(i for i in plain["items"] if i["key"] == "witness-1")
     assert "witness_name" not in witness["fields"]
-    assert witness["withheld"] == ["witness_name"]
+    assert witness["withheld"] == ["witness_name", "text"]
     assert "Jane Roe" not in to_yaml(plain)
+    assert "I saw the shell" not in to_yaml(plain)
     assert _events(store, "revealed") == []
     # Re-loading a dump that withheld a field keeps the stored value.
     load_case_file(store, _write(tmp_path, to_yaml(plain), "plain.yaml"))
@@ -198,7 +206,7 @@ def test_protected_fields_are_withheld_unless_revealed(tmp_path: Path, home: Pat
     witness = next(i for i in revealed["items"] if i["key"] == "witness-1")
     assert witness["fields"]["witness_name"] == "Jane Roe"
     events = _events(store, "revealed")
-    assert len(events) == 1 and events[0]["fields"] == ["witness_name"]
+    assert len(events) == 1 and events[0]["fields"] == ["witness_name", "text"]
     assert verify(store).intact
 
 

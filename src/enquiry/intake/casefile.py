@@ -1,32 +1,53 @@
 """Case files: a whole investigation as one YAML document, loaded into and dumped from a home.
 
 A case file holds the case, its actors, graded sources, incidents with their hypotheses and
-established facts, evidence items (kind fields, inline text or an attached file), claims with
-structured slots, and the analysts' ratings. ``load`` takes it in through the same intake and
-ledger as ``enquiry add`` (every original goes to the vault, every creation and change is a
-custody event); ``dump`` writes it back. Items and claims carry stable keys, so loading the same
-file twice changes nothing and ``dump(load(x))`` is ``x`` in its normal form (see
-:func:`normalise`). The format is documented in ``docs/casefile.md``.
+established facts, evidence items (kind fields, inline text, an attached file, or a reference to
+evidence already in the store by its SHA-256), claims with structured slots, and the analysts'
+ratings. ``load`` takes it in through the same intake and ledger as ``enquiry add`` (every
+original goes to the vault, every creation and change is a custody event), as one transaction:
+a file that fails anywhere leaves nothing behind. ``dump`` writes it back. Items carry stable
+keys (or are named by their SHA-256), so loading the same file twice changes nothing and
+``dump(load(x))`` is ``x`` in its normal form (see :func:`normalise`).
+
+What a case file may say is declared in :mod:`enquiry.intake.casefile_schema`; how it is read
+safely (limits, aliases, duplicate keys, line and column of every error) in
+:mod:`enquiry.intake.yamlsafe`. The format is documented in ``docs/casefile.md``.
 """
 
 from __future__ import annotations
 
 import hashlib
-import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import os
+import re
+import stat
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import yaml
 from sqlalchemy import Connection, insert, select, update
 
+from enquiry.errors import Corrupt
+from enquiry.intake.casefile_schema import (
+    ACTOR_TYPES,
+    FORMAT,
+    SECTIONS,
+    SHA256_PREFIX,
+    AttachmentRefused,
+    CaseDocument,
+    CaseFileError,
+    EvidenceNotStored,
+    as_document,
+    item_ref,
+    parse_document,
+    prune,
+)
 from enquiry.intake.extract import Extractor
-from enquiry.intake.pipeline import FileResult, IntakeError, IntakeOptions, add_bytes, add_paths
-from enquiry.model.grades import RATINGS, RELIABILITY
+from enquiry.intake.pipeline import IntakeError, IntakeOptions, add_within
+from enquiry.intake.yamlsafe import YamlError, compose, file_type, read_text, represent
+from enquiry.model.grades import RATINGS
 from enquiry.model.kinds import KindError, get_kind
-from enquiry.model.types import FieldError, FieldSpec
 from enquiry.store import Store
 from enquiry.store.ledger import LedgerWriter, state_digest, utc_now
 from enquiry.store.tables import (
@@ -40,15 +61,27 @@ from enquiry.store.tables import (
     Source,
 )
 
-FORMAT = "enquiry-case/1"
+__all__ = [
+    "ACTOR_TYPES",
+    "FORMAT",
+    "SECTIONS",
+    "AttachmentRefused",
+    "CaseDocument",
+    "CaseFileError",
+    "DumpResult",
+    "EvidenceNotStored",
+    "LoadReport",
+    "builtin_case",
+    "dump_case",
+    "load_case",
+    "load_case_file",
+    "normalise",
+    "read_case_file",
+    "to_yaml",
+    "write_dump",
+]
+
 BUILTIN_DIR = Path(__file__).resolve().parents[1] / "cases"
-ACTOR_TYPES = ("state", "organisation", "armed_group", "person", "outlet", "other")
-SECTIONS = ("actors", "sources", "incidents", "items", "claims", "ratings")
-_DATETIME = FieldSpec(name="datetime", type="datetime")
-
-
-class CaseFileError(ValueError):
-    """A case file is wrong; the message names the file, the entry and the problem."""
 
 
 def builtin_case(name: str = "khan-shaykhun-2017-04-04") -> Path:
@@ -65,479 +98,30 @@ def builtin_case(name: str = "khan-shaykhun-2017-04-04") -> Path:
 # ---------------------------------------------------------------------------------------------
 
 
-def read_case_file(path: Path) -> dict[str, Any]:
-    """Parse and normalise a case file, or raise :class:`CaseFileError` naming what is wrong."""
+def read_case_file(path: Path) -> CaseDocument:
+    """Parse and normalise a case file, or raise :class:`CaseFileError` naming the file, line,
+    column and entry at fault. Size, nesting and alias expansion are bounded (see
+    :mod:`enquiry.intake.yamlsafe`), so a hostile file is refused quickly and cheaply."""
+    file = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CaseFileError(f"{path}: cannot read ({exc})") from exc
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise CaseFileError(f"{path}: not valid YAML ({str(exc).splitlines()[0]})") from exc
-    return normalise(raw, str(path))
+        node = compose(read_text(path), file)
+    except YamlError as exc:
+        raise CaseFileError(str(exc)) from None
+    return parse_document(node, file)
 
 
-class _Where:
-    """Builds error messages that say where in the file a value is."""
-
-    def __init__(self, file: str, path: str = "") -> None:
-        self.file = file
-        self.path = path
-
-    def at(self, part: str | int) -> _Where:
-        step = f"[{part}]" if isinstance(part, int) else (f".{part}" if self.path else part)
-        return _Where(self.file, self.path + step)
-
-    def error(self, message: str) -> CaseFileError:
-        return CaseFileError(
-            f"{self.file}: {self.path}: {message}" if self.path else f"{self.file}: {message}"
-        )
-
-
-def _mapping(value: Any, where: _Where) -> Mapping[str, Any]:
-    if value is None:
-        return {}
-    if not isinstance(value, Mapping):
-        raise where.error("expected a mapping (key: value)")
-    return value
-
-
-def _list(value: Any, where: _Where) -> list[Any]:
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        raise where.error("expected a list")
-    return value
-
-
-def _text(value: Any, where: _Where, *, required: bool = False) -> str:
-    if value is None:
-        if required:
-            raise where.error("a value is required")
-        return ""
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise where.error(f"expected text, not {type(value).__name__}")
-    text = str(value).strip()
-    if required and not text:
-        raise where.error("a value is required")
-    return text
-
-
-def _number(value: Any, where: _Where) -> float | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise where.error(f"expected a number, not {value!r}")
-    if not math.isfinite(value):
-        raise where.error("expected a finite number")
-    return float(value)
-
-
-def _when(value: Any, where: _Where) -> str:
-    try:
-        parsed = _DATETIME.parse(value)
-    except FieldError as exc:
-        raise where.error(str(exc).split(": ", 1)[-1]) from None
-    return str(parsed)
-
-
-def _day(value: Any, where: _Where) -> str:
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    text = _text(value, where, required=True)
-    try:
-        date.fromisoformat(text)
-    except ValueError:
-        try:
-            datetime.fromisoformat(text.replace("Z", "+00:00"))
-        except ValueError:
-            raise where.error(f"'{text}' is not a date (YYYY-MM-DD)") from None
-    return text
-
-
-def _prune(values: Mapping[str, Any]) -> dict[str, Any]:
-    """Drop empty values: the normal form omits what is absent, so absent and empty agree."""
-    return {k: v for k, v in values.items() if not _empty(v)}
-
-
-def _empty(value: Any) -> bool:
-    return value is None or value is False or (isinstance(value, str | list | dict) and not value)
-
-
-def _window(value: Any, where: _Where) -> dict[str, str] | None:
-    if value is None:
-        return None
-    raw = _mapping(value, where)
-    unknown = set(raw) - {"start", "end"}
-    if unknown:
-        raise where.error(f"unknown key '{sorted(unknown)[0]}' (known: start, end)")
-    start = _when(raw.get("start"), where.at("start"))
-    end = _when(raw.get("end"), where.at("end"))
-    first, last = datetime.fromisoformat(start), datetime.fromisoformat(end)
-    if (first.tzinfo is None) == (last.tzinfo is None) and first > last:
-        raise where.error(f"starts ({start}) after it ends ({end})")
-    return {"start": start, "end": end}
-
-
-def _place(value: Any, where: _Where) -> dict[str, Any] | None:
-    if value is None:
-        return None
-    raw = _mapping(value, where)
-    out: dict[str, Any] = {"name": _text(raw.get("name"), where.at("name"))}
-    for key in ("lat", "lon", "radius_km"):
-        out[key] = _number(raw.get(key), where.at(key))
-    if out["lat"] is not None and not -90 <= out["lat"] <= 90:
-        raise where.at("lat").error("latitude must lie in -90..90")
-    if out["lon"] is not None and not -180 <= out["lon"] <= 180:
-        raise where.at("lon").error("longitude must lie in -180..180")
-    for key in sorted(set(raw) - set(out)):
-        out[key] = raw[key]
-    return _prune(out) or None
-
-
-def _names(value: Any, where: _Where) -> list[str]:
-    if isinstance(value, str):
-        return [value.strip()] if value.strip() else []
-    return [_text(v, where.at(i), required=True) for i, v in enumerate(_list(value, where))]
-
-
-def _normal_case(raw: Any, where: _Where) -> dict[str, Any]:
-    case = _mapping(raw, where)
-    name = _text(case.get("name"), where.at("name"), required=True)
-    return _prune(
-        {
-            "name": name,
-            "title": _text(case.get("title"), where.at("title")),
-            "mandate": _text(case.get("mandate"), where.at("mandate")),
-        }
-    )
-
-
-def _normal_actor(raw: Any, where: _Where) -> dict[str, Any]:
-    actor = _mapping(raw, where)
-    kind = _text(actor.get("type"), where.at("type")) or "person"
-    if kind not in ACTOR_TYPES:
-        raise where.at("type").error(f"'{kind}' is not one of {', '.join(ACTOR_TYPES)}")
-    return _prune(
-        {
-            "name": _text(actor.get("name"), where.at("name"), required=True),
-            "type": kind,
-            "aliases": _names(actor.get("aliases"), where.at("aliases")),
-            "title": _text(actor.get("title"), where.at("title")),
-            "affiliation": _text(actor.get("affiliation"), where.at("affiliation")),
-        }
-    )
-
-
-def _normal_source(raw: Any, where: _Where) -> dict[str, Any]:
-    source = _mapping(raw, where)
-    grade = _text(source.get("reliability"), where.at("reliability")) or "F"
-    if grade not in RELIABILITY:
-        raise where.at("reliability").error(
-            f"'{grade}' is not an Admiralty reliability grade (A completely reliable .. "
-            "F cannot be judged)"
-        )
-    return _prune(
-        {
-            "name": _text(source.get("name"), where.at("name"), required=True),
-            "reliability": grade,
-            "actor": _text(source.get("actor"), where.at("actor")),
-            "description": _text(source.get("description"), where.at("description")),
-        }
-    )
-
-
-def _normal_hypothesis(raw: Any, where: _Where) -> dict[str, Any]:
-    hyp = _mapping(raw, where)
-    prior = _number(hyp.get("prior"), where.at("prior"))
-    if prior is not None and not 0 < prior < 1:
-        raise where.at("prior").error("a prior must lie strictly between 0 and 1")
-    other = hyp.get("other", False)
-    if not isinstance(other, bool):
-        raise where.at("other").error("expected true or false")
-    return _prune(
-        {
-            "id": _text(hyp.get("id"), where.at("id"), required=True),
-            "label": _text(hyp.get("label"), where.at("label"), required=True),
-            "description": _text(hyp.get("description"), where.at("description")),
-            "other": other,
-            "prior": prior,
-        }
-    )
-
-
-def _normal_incident(raw: Any, where: _Where) -> dict[str, Any]:
-    incident = _mapping(raw, where)
-    slug = _text(incident.get("slug"), where.at("slug"), required=True)
-    hypotheses = [
-        _normal_hypothesis(h, where.at("hypotheses").at(i))
-        for i, h in enumerate(_list(incident.get("hypotheses"), where.at("hypotheses")))
-    ]
-    ids = [h["id"] for h in hypotheses]
-    duplicate = next((i for i in ids if ids.count(i) > 1), None)
-    if duplicate:
-        raise where.at("hypotheses").error(f"hypothesis id '{duplicate}' is used twice")
-    others = [h["id"] for h in hypotheses if h.get("other")]
-    if len(others) != 1:
-        raise where.at("hypotheses").error(
-            "needs exactly one explicit 'other' hypothesis (other: true), so that the "
-            f"hypotheses are exhaustive as well as mutually exclusive; found {len(others)}"
-        )
-    if len(hypotheses) < 2:
-        raise where.at("hypotheses").error("needs at least one hypothesis besides 'other'")
-    casualties = []
-    for i, entry in enumerate(_list(incident.get("casualties"), where.at("casualties"))):
-        figure = dict(_mapping(entry, where.at("casualties").at(i)))
-        _text(figure.get("source"), where.at("casualties").at(i).at("source"), required=True)
-        casualties.append(
-            {k: (v.isoformat() if isinstance(v, date) else v) for k, v in figure.items()}
-        )
-    thresholds = {
-        str(k): _number(v, where.at("thresholds").at(str(k)))
-        for k, v in _mapping(incident.get("thresholds"), where.at("thresholds")).items()
-    }
-    return _prune(
-        {
-            "slug": slug,
-            "title": _text(incident.get("title"), where.at("title")),
-            "category": _text(incident.get("category"), where.at("category")),
-            "window": _window(incident.get("window"), where.at("window")),
-            "place": _place(incident.get("place"), where.at("place")),
-            "means": _names(incident.get("means"), where.at("means")),
-            "description": _text(incident.get("description"), where.at("description")),
-            "casualties": casualties,
-            "thresholds": thresholds,
-            "hypotheses": hypotheses,
-        }
-    )
-
-
-def _normal_item(raw: Any, where: _Where) -> dict[str, Any]:
-    item = _mapping(raw, where)
-    key = _text(item.get("key"), where.at("key"), required=True)
-    kind_name = _text(item.get("kind"), where.at("kind"), required=True)
-    try:
-        kind = get_kind(kind_name)
-        fields = kind.validate(_mapping(item.get("fields"), where.at("fields")))
-    except (KindError, FieldError) as exc:
-        raise where.error(f"(item '{key}') {exc}") from None
-    credibility = item.get("credibility")
-    if credibility is not None and (
-        isinstance(credibility, bool) or credibility not in range(1, 7)
-    ):
-        raise where.at("credibility").error(
-            f"{credibility!r} is not an information credibility grade 1 (confirmed) .. 6 "
-            "(cannot be judged)"
-        )
-    if "text" in item and "file" in item:
-        raise where.error(f"(item '{key}') give either 'text' or 'file', not both")
-    protected = item.get("protected", kind_name == "testimony" or bool(fields.get("protected")))
-    if not isinstance(protected, bool):
-        raise where.at("protected").error("expected true or false")
-    text = item.get("text")
-    if text is not None and (not isinstance(text, str) or not text):
-        raise where.at("text").error("expected non-empty text")
-    sha = _text(item.get("sha256"), where.at("sha256")).lower()
-    if sha and (len(sha) != 64 or any(c not in "0123456789abcdef" for c in sha)):
-        raise where.at("sha256").error("expected 64 hexadecimal digits")
-    withheld = _names(item.get("withheld"), where.at("withheld"))
-    return _prune(
-        {
-            "key": key,
-            "kind": kind_name,
-            "source": _text(item.get("source"), where.at("source")),
-            "credibility": credibility,
-            "protected": protected,
-            "derived_from": _text(item.get("derived_from"), where.at("derived_from")),
-            "origin": _text(item.get("origin"), where.at("origin")),
-            "fields": fields,
-            "withheld": withheld,
-            "text": text,
-            "file": _text(item.get("file"), where.at("file")),
-            "sha256": sha,
-        }
-    )
-
-
-def _normal_slots(raw: Any, where: _Where) -> dict[str, Any]:
-    slots = dict(_mapping(raw, where))
-    out: dict[str, Any] = {}
-    if "time_window" in slots:
-        out["time_window"] = _window(slots.pop("time_window"), where.at("time_window"))
-    if "place" in slots:
-        out["place"] = _place(slots.pop("place"), where.at("place"))
-    for key in ("means", "agent"):
-        if key in slots:
-            out[key] = _text(slots.pop(key), where.at(key))
-    out.update(slots)
-    return _prune(out)
-
-
-def _normal_claim(raw: Any, where: _Where) -> dict[str, Any]:
-    claim = _mapping(raw, where)
-    return _prune(
-        {
-            "key": _text(claim.get("key"), where.at("key"), required=True),
-            "actor": _text(claim.get("actor"), where.at("actor"), required=True),
-            "item": _text(claim.get("item"), where.at("item")),
-            "incident": _text(claim.get("incident"), where.at("incident")),
-            "date": _day(claim.get("date"), where.at("date")),
-            "date_phrase": _text(claim.get("date_phrase"), where.at("date_phrase")),
-            "forum": _text(claim.get("forum"), where.at("forum")),
-            "text": _text(claim.get("text"), where.at("text"), required=True),
-            "origin": _text(claim.get("origin"), where.at("origin")),
-            "slots": _normal_slots(claim.get("slots"), where.at("slots")),
-            "supports": _names(claim.get("supports"), where.at("supports")),
-            "evidence": _names(claim.get("evidence"), where.at("evidence")),
-        }
-    )
-
-
-def _normal_rating(raw: Any, where: _Where) -> dict[str, Any]:
-    rating = _mapping(raw, where)
-    item = _text(rating.get("item"), where.at("item"))
-    claim = _text(rating.get("claim"), where.at("claim"))
-    if bool(item) == bool(claim):
-        raise where.error("name exactly one of 'item' or 'claim'")
-    values = {}
-    for hyp, grade in _mapping(rating.get("values"), where.at("values")).items():
-        text = _text(grade, where.at("values").at(str(hyp)), required=True)
-        if text not in RATINGS:
-            raise (
-                where.at("values")
-                .at(str(hyp))
-                .error(f"'{text}' is not one of {', '.join(RATINGS)}")
-            )
-        values[str(hyp)] = text
-    likelihoods = {}
-    for hyp, number in _mapping(rating.get("likelihoods"), where.at("likelihoods")).items():
-        value = _number(number, where.at("likelihoods").at(str(hyp)))
-        if value is None or not 0 < value <= 1:
-            raise where.at("likelihoods").at(str(hyp)).error("P(E|H) must lie in (0, 1]")
-        likelihoods[str(hyp)] = value
-    if not values and not likelihoods:
-        raise where.error("gives no 'values' (CC/C/N/I/II/NA) and no 'likelihoods'")
-    raw_rationale = rating.get("rationale")
-    rationale: str | dict[str, str]
-    if isinstance(raw_rationale, Mapping):
-        rationale = {
-            str(h): _text(t, where.at("rationale").at(str(h))) for h, t in raw_rationale.items()
-        }
-        unknown = set(rationale) - set(values) - set(likelihoods)
-        if unknown:
-            raise where.at("rationale").error(f"'{sorted(unknown)[0]}' is not rated here")
-        texts = {rationale.get(h, "") for h in {*values, *likelihoods}}
-        if len(texts) == 1:
-            rationale = texts.pop()
-    else:
-        rationale = _text(raw_rationale, where.at("rationale"))
-    return _prune(
-        {
-            "incident": _text(rating.get("incident"), where.at("incident"), required=True),
-            "item": item,
-            "claim": claim,
-            "analyst": _text(rating.get("analyst"), where.at("analyst")),
-            "values": values,
-            "likelihoods": likelihoods,
-            "rationale": rationale,
-        }
-    )
-
-
-def _unique(entries: Sequence[Mapping[str, Any]], key: str, where: _Where) -> None:
-    seen: set[str] = set()
-    for i, entry in enumerate(entries):
-        if entry[key] in seen:
-            raise where.at(i).error(f"{key} '{entry[key]}' is used twice")
-        seen.add(entry[key])
-
-
-def normalise(raw: Any, file: str = "case file") -> dict[str, Any]:
-    """The normal form of a parsed case file: validated, typed, defaults dropped.
+def normalise(raw: Any, file: str = "case file") -> CaseDocument:
+    """The normal form of already-parsed case-file data: validated, typed, defaults dropped.
 
     Kind fields are parsed by their kind schema, times become ISO 8601 text, rationales that are
     the same for every hypothesis become one string. :func:`dump_case` writes exactly this form,
     so a normalised file and the dump of what it loaded are equal.
     """
-    where = _Where(file)
-    doc = _mapping(raw, where)
-    declared = doc.get("format", FORMAT)
-    if declared != FORMAT:
-        raise where.at("format").error(
-            f"'{declared}' is not a format this version reads ({FORMAT})"
-        )
-    unknown = set(doc) - {"format", "case", *SECTIONS}
-    if unknown:
-        raise where.error(
-            f"unknown section '{sorted(unknown)[0]}' (known: case, {', '.join(SECTIONS)})"
-        )
-    builders: dict[str, Callable[[Any, _Where], dict[str, Any]]] = {
-        "actors": _normal_actor,
-        "sources": _normal_source,
-        "incidents": _normal_incident,
-        "items": _normal_item,
-        "claims": _normal_claim,
-        "ratings": _normal_rating,
-    }
-    out: dict[str, Any] = {
-        "format": FORMAT,
-        "case": _normal_case(doc.get("case"), where.at("case")),
-    }
-    for section, build in builders.items():
-        here = where.at(section)
-        out[section] = [
-            build(entry, here.at(i)) for i, entry in enumerate(_list(doc.get(section), here))
-        ]
-    for section, key in (
-        ("actors", "name"),
-        ("sources", "name"),
-        ("incidents", "slug"),
-        ("items", "key"),
-        ("claims", "key"),
-    ):
-        _unique(out[section], key, where.at(section))
-    _check_references(out, where)
-    return _prune(out) | {"format": FORMAT}
-
-
-def _check_references(doc: Mapping[str, Any], where: _Where) -> None:
-    """Names that point inside the file must exist there (earlier, for ``derived_from``)."""
-    hyps = {i["slug"]: {h["id"] for h in i["hypotheses"]} for i in doc["incidents"]}
-    claims = {c["key"]: c for c in doc["claims"]}
-    items_seen: set[str] = set()
-    for i, item in enumerate(doc["items"]):
-        parent = item.get("derived_from")
-        if parent and parent not in items_seen:
-            raise (
-                where.at("items")
-                .at(i)
-                .error(f"derived_from '{parent}' must name an item listed before this one")
-            )
-        items_seen.add(item["key"])
-    for i, claim in enumerate(doc["claims"]):
-        here = where.at("claims").at(i)
-        incident = claim.get("incident")
-        if incident and incident in hyps:
-            for hyp in claim.get("supports", []):
-                if hyp not in hyps[incident]:
-                    raise here.error(f"supports '{hyp}', which incident '{incident}' does not have")
-        for key in claim.get("evidence", []):
-            if key not in items_seen:
-                raise here.error(f"evidence '{key}' is not an item of this file")
-    for i, rating in enumerate(doc["ratings"]):
-        here = where.at("ratings").at(i)
-        slug = rating["incident"]
-        if slug in hyps:
-            for hyp in [*rating.get("values", {}), *rating.get("likelihoods", {})]:
-                if hyp not in hyps[slug]:
-                    raise here.error(f"rates '{hyp}', which incident '{slug}' does not have")
-        if rating.get("claim") and rating["claim"] not in claims:
-            raise here.error(f"claim '{rating['claim']}' is not in this file")
+    try:
+        node = represent(raw, file)
+    except YamlError as exc:
+        raise CaseFileError(str(exc)) from None
+    return parse_document(node, file)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -573,22 +157,36 @@ class LoadReport:
         )
 
 
+@dataclass(frozen=True)
+class _Attachment:
+    """An attached file after confinement: where it really is, and whether that is outside the
+    case file's folder (allowed only when the caller said so, and then recorded)."""
+
+    path: Path
+    outside: bool
+
+
 class _Loader:
-    """Writes one normalised case file into a store; each step is its own transaction."""
+    """Writes one normalised case file into a store, inside one open transaction."""
 
     def __init__(
         self,
         store: Store,
-        doc: Mapping[str, Any],
-        base: Path | None,
+        doc: CaseDocument,
+        base: Path,
         extractors: Sequence[Extractor],
-        name: str,
+        allow_outside: bool,
+        conn: Connection,
+        writer: LedgerWriter,
     ) -> None:
         self.store = store
         self.doc = doc
         self.base = base
         self.extractors = tuple(extractors)
-        self.name = name
+        self.allow_outside = allow_outside
+        self.conn = conn
+        self.writer = writer
+        self.name = Path(doc.file).name
         self.case_name = str(doc["case"]["name"])
         self.report = LoadReport(self.case_name)
         self.case_id = 0
@@ -598,110 +196,169 @@ class _Loader:
         self.hypotheses: dict[tuple[str, str], int] = {}
         self.items: dict[str, int] = {}
         self.claims: dict[str, int] = {}
+        self.attachments: dict[int, _Attachment] = {}
+        self.entry_of: dict[str, int] = {item_ref(i): n for n, i in enumerate(doc.get("items", []))}
 
-    def fail(self, message: str) -> CaseFileError:
-        return CaseFileError(f"{self.name}: {message}")
+    def fail(
+        self, path: str, message: str, kind: type[CaseFileError] = CaseFileError
+    ) -> CaseFileError:
+        return self.doc.error(path, message, kind)
 
-    # -- the frame: case, actors, sources, incidents, hypotheses --------------------------------
+    def _item_path(self, ref: str, part: str = "") -> str:
+        index = self.entry_of.get(ref)
+        if index is None:
+            return ""
+        return f"items[{index}]" + (f".{part}" if part else "")
+
+    # -- before anything is written --------------------------------------------------------
 
     def precheck(self) -> None:
-        """Refuse before writing anything what would stop the load half-way: a missing
-        attachment, a name that is neither in the file nor already in the case."""
+        """Refuse before taking anything in what would stop the load half-way: an attached
+        file outside the case folder or missing, a name neither in the file nor in the case."""
         known: dict[str, set[str]] = {"actor": set(), "source": set(), "item": set()}
-        with self.store.engine.connect() as conn:
-            case_id = self.store.case_id(conn, self.case_name)
-            if case_id is not None:
-                for what, table, column in (
-                    ("actor", Actor, Actor.name),
-                    ("source", Source, Source.name),
-                    ("item", Item, Item.key),
-                ):
-                    rows = conn.execute(select(column).where(table.case_id == case_id))
-                    known[what].update(str(v) for v in rows.scalars() if v is not None)
+        stored_shas: set[str] = set()
+        case_id = self.store.case_id(self.conn, self.case_name)
+        if case_id is not None:
+            for what, table, column in (
+                ("actor", Actor, Actor.name),
+                ("source", Source, Source.name),
+                ("item", Item, Item.key),
+            ):
+                rows = self.conn.execute(select(column).where(table.case_id == case_id))
+                known[what].update(str(v) for v in rows.scalars() if v is not None)
+            stored_shas.update(
+                str(v)
+                for v in self.conn.execute(
+                    select(Item.sha256).where(Item.case_id == case_id, Item.sha256.is_not(None))
+                ).scalars()
+            )
         stored_items = set(known["item"])
         known["actor"].update(a["name"] for a in self.doc.get("actors", []))
         known["source"].update(s["name"] for s in self.doc.get("sources", []))
-        known["item"].update(i["key"] for i in self.doc.get("items", []))
+        known["item"].update(item_ref(i) for i in self.doc.get("items", []))
         wanted = [
-            ("source", s["name"], "actor", s.get("actor")) for s in self.doc.get("sources", [])
+            (f"sources[{n}].actor", "actor", s.get("actor"))
+            for n, s in enumerate(self.doc.get("sources", []))
         ]
-        for item in self.doc.get("items", []):
-            wanted.append(("item", item["key"], "source", item.get("source")))
-            _, path, _ = self._content(item)
-            if path is not None and not path.is_file() and item["key"] not in stored_items:
-                raise self.fail(f"item '{item['key']}': attached file {path} does not exist")
-        for claim in self.doc.get("claims", []):
-            wanted.append(("claim", claim["key"], "actor", claim["actor"]))
-            wanted.append(("claim", claim["key"], "item", claim.get("item")))
-        for rating in self.doc.get("ratings", []):
-            wanted.append(("rating", rating["incident"], "item", rating.get("item")))
-        for what, owner, field_name, name in wanted:
-            if name and name not in known[field_name]:
+        for n, item in enumerate(self.doc.get("items", [])):
+            wanted.append((f"items[{n}].source", "source", item.get("source")))
+            if "file" not in item:
+                continue
+            stored = item.get("key") in stored_items or item.get("sha256") in stored_shas
+            attachment = self._confine(n, item, must_exist=not stored)
+            if attachment is not None:
+                self.attachments[n] = attachment
+        for n, claim in enumerate(self.doc.get("claims", [])):
+            wanted.append((f"claims[{n}].actor", "actor", claim["actor"]))
+            wanted.append((f"claims[{n}].item", "item", claim.get("item")))
+        for n, rating in enumerate(self.doc.get("ratings", [])):
+            wanted.append((f"ratings[{n}].item", "item", rating.get("item")))
+        for path, what, name in wanted:
+            if name and name not in known[what] and not name.startswith(SHA256_PREFIX):
+                raise self.fail(path, f"{what} '{name}' is not defined in the file or the case")
+
+    def _confine(
+        self, index: int, item: Mapping[str, Any], *, must_exist: bool
+    ) -> _Attachment | None:
+        """The attached file, if it lies inside the case file's folder (symbolic links
+        resolved) and is a regular file; refused otherwise, unless ``allow_outside``."""
+        written = str(item["file"])
+        where = f"items[{index}].file"
+        label = f"item '{item_ref(item)}': file '{written}'"
+        hint = "; attached files must lie in the case file's folder (allow_outside reads elsewhere)"
+        relative = Path(written)
+        if not self.allow_outside:
+            if relative.is_absolute():
+                raise self.fail(where, f"{label} is an absolute path{hint}", AttachmentRefused)
+            if ".." in relative.parts:
                 raise self.fail(
-                    f"{what} '{owner}': {field_name} '{name}' is not defined in the file or the case"
+                    where, f"{label} leads out of the folder ('..'){hint}", AttachmentRefused
                 )
+        base = self.base.resolve()
+        try:
+            path = (base / relative).resolve(strict=True)
+        except FileNotFoundError:
+            if must_exist:
+                raise self.fail(
+                    where, f"{label}: attached file {base / relative} does not exist"
+                ) from None
+            return None
+        except (OSError, RuntimeError) as exc:
+            raise self.fail(
+                where, f"{label} cannot be read ({getattr(exc, 'strerror', None) or exc})"
+            ) from None
+        outside = not path.is_relative_to(base)
+        if outside and not self.allow_outside:
+            raise self.fail(
+                where,
+                f"{label} is a symbolic link to a file outside the folder{hint}",
+                AttachmentRefused,
+            )
+        try:
+            mode = os.stat(path).st_mode
+        except OSError as exc:
+            raise self.fail(where, f"{label} cannot be read ({exc.strerror or exc})") from None
+        if not stat.S_ISREG(mode):
+            raise self.fail(where, f"{label} is {file_type(mode)}, not a file", AttachmentRefused)
+        return _Attachment(path, outside)
+
+    # -- the frame: case, actors, sources, incidents, hypotheses --------------------------------
 
     def frame(self) -> None:
-        with self.store.writing() as (conn, writer):
-            self.case_id = self.store.ensure_case(conn, writer, self.case_name)
-            case = self.doc["case"]
-            self._upsert(
-                conn,
-                writer,
-                "case",
-                Case,
-                {"id": self.case_id},
-                {"title": case.get("title", self.case_name), "mandate": case.get("mandate", "")},
-                create=False,
+        conn, writer = self.conn, self.writer
+        self.case_id = self.store.ensure_case(conn, writer, self.case_name)
+        case = self.doc["case"]
+        self._upsert(
+            "case",
+            "case",
+            Case,
+            {"id": self.case_id},
+            {"title": case.get("title", self.case_name), "mandate": case.get("mandate", "")},
+            create=False,
+        )
+        for n, actor in enumerate(self.doc.get("actors", [])):
+            values = {
+                "type": actor["type"],
+                "aliases": actor.get("aliases", []),
+                "title": actor.get("title", ""),
+                "affiliation": actor.get("affiliation", ""),
+            }
+            self.actors[actor["name"]] = self._upsert(
+                f"actors[{n}]",
+                "actor",
+                Actor,
+                {"case_id": self.case_id, "name": actor["name"]},
+                values,
             )
-            for actor in self.doc.get("actors", []):
-                values = {
-                    "type": actor["type"],
-                    "aliases": actor.get("aliases", []),
-                    "title": actor.get("title", ""),
-                    "affiliation": actor.get("affiliation", ""),
-                }
-                self.actors[actor["name"]] = self._upsert(
-                    conn,
-                    writer,
-                    "actor",
-                    Actor,
-                    {"case_id": self.case_id, "name": actor["name"]},
-                    values,
-                )
-            self._known(conn, Actor, Actor.name, self.actors)
-            for source in self.doc.get("sources", []):
-                actor_id = self._ref(
-                    self.actors, source.get("actor"), "source", source["name"], "actor"
-                )
-                values = {
-                    "reliability": source["reliability"],
-                    "actor_id": actor_id,
-                    "description": source.get("description", ""),
-                }
-                self.sources[source["name"]] = self._upsert(
-                    conn,
-                    writer,
-                    "source",
-                    Source,
-                    {"case_id": self.case_id, "name": source["name"]},
-                    values,
-                )
-            self._known(conn, Source, Source.name, self.sources)
-            for incident in self.doc.get("incidents", []):
-                self._incident(conn, writer, incident)
+        self._known(Actor, Actor.name, self.actors)
+        for n, source in enumerate(self.doc.get("sources", [])):
+            actor_id = self._ref(self.actors, source.get("actor"), f"sources[{n}].actor", "actor")
+            values = {
+                "reliability": source["reliability"],
+                "actor_id": actor_id,
+                "description": source.get("description", ""),
+            }
+            self.sources[source["name"]] = self._upsert(
+                f"sources[{n}]",
+                "source",
+                Source,
+                {"case_id": self.case_id, "name": source["name"]},
+                values,
+            )
+        self._known(Source, Source.name, self.sources)
+        for n, incident in enumerate(self.doc.get("incidents", [])):
+            self._incident(n, incident)
 
-    def _incident(
-        self, conn: Connection, writer: LedgerWriter, incident: Mapping[str, Any]
-    ) -> None:
-        found = conn.execute(
+    def _incident(self, index: int, incident: Mapping[str, Any]) -> None:
+        where = f"incidents[{index}]"
+        found = self.conn.execute(
             select(Incident.case_id).where(Incident.slug == incident["slug"])
         ).scalar()
         if found is not None and found != self.case_id:
-            raise self.fail(f"incident '{incident['slug']}' already belongs to another case")
+            raise self.fail(where, f"incident '{incident['slug']}' already belongs to another case")
         window = incident.get("window") or {}
         place = incident.get("place") or {}
-        data = _prune(
+        data = prune(
             {
                 "place": {k: v for k, v in place.items() if k not in ("name", "lat", "lon")},
                 "means": incident.get("means", []),
@@ -721,11 +378,9 @@ class _Loader:
             "lon": place.get("lon"),
             "data": data,
         }
-        incident_id = self._upsert(
-            conn, writer, "incident", Incident, {"slug": incident["slug"]}, values
-        )
+        incident_id = self._upsert(where, "incident", Incident, {"slug": incident["slug"]}, values)
         self.incidents[incident["slug"]] = incident_id
-        for hyp in incident["hypotheses"]:
+        for n, hyp in enumerate(incident["hypotheses"]):
             values = {
                 "label": hyp["label"],
                 "description": hyp.get("description", ""),
@@ -733,36 +388,36 @@ class _Loader:
                 "prior": hyp.get("prior"),
             }
             self.hypotheses[(incident["slug"], hyp["id"])] = self._upsert(
-                conn,
-                writer,
+                f"{where}.hypotheses[{n}]",
                 "hypothesis",
                 Hypothesis,
                 {"incident_id": incident_id, "key": hyp["id"]},
                 values,
             )
 
-    def _known(self, conn: Connection, table: Any, column: Any, into: dict[str, int]) -> None:
+    def _known(self, table: Any, column: Any, into: dict[str, int]) -> None:
         """Entities of the case that this file does not list, so later references resolve."""
-        for row_id, name in conn.execute(
+        for row_id, name in self.conn.execute(
             select(table.id, column).where(table.case_id == self.case_id)
         ):
             into.setdefault(name, row_id)
 
-    def _ref(
-        self, known: Mapping[str, int], name: str | None, what: str, owner: str, field_name: str
-    ) -> int | None:
+    def _ref(self, known: Mapping[str, int], name: str | None, where: str, what: str) -> int | None:
         if not name:
             return None
         if name not in known:
-            raise self.fail(
-                f"{what} '{owner}': {field_name} '{name}' is not defined in the file or the case"
-            )
+            if name.startswith(SHA256_PREFIX):
+                raise self.fail(
+                    where,
+                    f"no item of case '{self.case_name}' holds the evidence {name}",
+                    EvidenceNotStored,
+                )
+            raise self.fail(where, f"{what} '{name}' is not defined in the file or the case")
         return known[name]
 
     def _upsert(
         self,
-        conn: Connection,
-        writer: LedgerWriter,
+        where: str,
         what: str,
         table: Any,
         match: Mapping[str, Any],
@@ -771,6 +426,7 @@ class _Loader:
         create: bool = True,
     ) -> int:
         """Insert or update one row by its natural key; record the change in the ledger."""
+        conn, writer = self.conn, self.writer
         columns = [getattr(table, k) for k in values]
         query = select(table.id, *columns)
         for k, v in match.items():
@@ -779,10 +435,10 @@ class _Loader:
         label = {k: v for k, v in match.items() if k not in ("case_id", "incident_id", "id")}
         if row is None:
             if not create:
-                raise self.fail(f"{what} {label} does not exist")
+                raise self.fail(where, f"{what} {label} does not exist")
             new = conn.execute(insert(table).values(**match, **values)).inserted_primary_key
             assert new is not None
-            writer.append("created", case_id=self.case_id, details={what: label, **_plain(values)})
+            writer.append("created", case_id=self.case_id, details={what: label, **dict(values)})
             self.report.note(what, "created")
             return int(new[0])
         current = dict(zip(values, row[1:], strict=True))
@@ -794,8 +450,8 @@ class _Loader:
                 case_id=self.case_id,
                 details={
                     what: label,
-                    "changed": _plain(changed),
-                    "was": _plain({k: current[k] for k in changed}),
+                    "changed": dict(changed),
+                    "was": {k: current[k] for k in changed},
                 },
             )
             self.report.note(what, "updated")
@@ -806,39 +462,98 @@ class _Loader:
     # -- items ----------------------------------------------------------------------------------
 
     def load_items(self) -> None:
-        with self.store.engine.connect() as conn:
-            for row_id, key in conn.execute(
-                select(Item.id, Item.key).where(Item.case_id == self.case_id, Item.key.is_not(None))
-            ):
-                self.items[str(key)] = row_id
-        for item in self.doc.get("items", []):
-            if item["key"] in self.items:
-                self._refresh_item(item)
+        # Evidence of the case may be named by its SHA-256 whether or not the file lists it.
+        for row_id, sha in self.conn.execute(
+            select(Item.id, Item.sha256)
+            .where(Item.case_id == self.case_id, Item.sha256.is_not(None))
+            .order_by(Item.derived_from.is_not(None), Item.id)
+        ):
+            self.items.setdefault(SHA256_PREFIX + str(sha), row_id)
+        for row_id, key in self.conn.execute(
+            select(Item.id, Item.key).where(Item.case_id == self.case_id, Item.key.is_not(None))
+        ):
+            self.items[str(key)] = row_id
+        for index, item in enumerate(self.doc.get("items", [])):
+            key = item.get("key")
+            if key and key in self.items:
+                self._refresh_item(index, item, self.items[key], check_content=True)
+                continue
+            stored = self._stored_match(index, item)
+            if stored is not None:
+                self.items[item_ref(item)] = stored
+                self._refresh_item(index, item, stored, check_content=False)
             else:
-                self._new_item(item)
+                self._new_item(index, item)
 
-    def _content(self, item: Mapping[str, Any]) -> tuple[bytes | None, Path | None, dict[str, Any]]:
+    def _content(
+        self, index: int, item: Mapping[str, Any]
+    ) -> tuple[bytes | None, Path | None, dict[str, Any]]:
         """The item's bytes (inline text) or file, and the note that lets dump write it back."""
         if "text" in item:
             return str(item["text"]).encode("utf-8"), None, {"text": True}
         if "file" in item:
-            path = Path(item["file"])
-            if not path.is_absolute() and self.base is not None:
-                path = self.base / path
-            return None, path, {"file": item["file"]}
+            attachment = self.attachments.get(index)
+            return None, attachment.path if attachment else None, {"file": item["file"]}
         return None, None, {}
 
-    def _new_item(self, item: Mapping[str, Any]) -> None:
-        key = item["key"]
-        data, path, note = self._content(item)
+    def _expected_sha(self, index: int, item: Mapping[str, Any]) -> str | None:
+        data, path, _note = self._content(index, item)
+        if item.get("sha256"):
+            return str(item["sha256"])
+        if data is not None:
+            return hashlib.sha256(data).hexdigest()
+        if path is not None:
+            return _file_sha256(path)
+        return None
+
+    def _stored_match(self, index: int, item: Mapping[str, Any]) -> int | None:
+        """The item of the case that already holds this entry's evidence (same SHA-256, same
+        parent), so that evidence taken in by ``enquiry add`` can be named, rated and dumped
+        back without being taken in twice."""
+        sha = self._expected_sha(index, item)
+        if sha is None:
+            return None
+        parent = self._ref(
+            self.items,
+            item.get("derived_from"),
+            self._item_path(item_ref(item), "derived_from"),
+            "item",
+        )
+        query = select(Item.id, Item.key).where(Item.case_id == self.case_id, Item.sha256 == sha)
+        query = query.where(
+            Item.derived_from.is_(None) if parent is None else Item.derived_from == parent
+        )
+        row = self.conn.execute(query.order_by(Item.key.is_not(None), Item.id)).first()
+        if row is None:
+            return None
+        key = item.get("key")
+        if key and row.key and row.key != key:
+            raise self.fail(
+                self._item_path(item_ref(item)),
+                f"item '{key}': the same content is already item '{row.key}'; "
+                "give each item its own content or list it once",
+            )
+        return int(row.id)
+
+    def _new_item(self, index: int, item: Mapping[str, Any]) -> None:
+        ref = item_ref(item)
+        where = f"items[{index}]"
+        data, path, note = self._content(index, item)
         source = item.get("source")
-        self._ref(self.sources, source, "item", key, "source")
-        parent = self._ref(self.items, item.get("derived_from"), "item", key, "derived_from")
+        self._ref(self.sources, source, f"{where}.source", "source")
+        parent = self._ref(self.items, item.get("derived_from"), f"{where}.derived_from", "item")
         if data is None and path is None and item.get("sha256"):
-            raise self.fail(f"item '{key}': a sha256 without 'file' or 'text' names no content")
+            raise self.fail(
+                where,
+                f"no item of case '{self.case_name}' holds the evidence {SHA256_PREFIX}"
+                f"{item['sha256']}, and the entry carries no content (a dump without --reveal "
+                "withholds protected items' content)",
+                EvidenceNotStored,
+            )
         if data is None and path is None:
             self._metadata_item(item, parent)
             return
+        outside = self.attachments.get(index)
         options = IntakeOptions(
             case=self.case_name,
             kind=item["kind"],
@@ -847,39 +562,42 @@ class _Loader:
             progress=False,
             jobs=1,
             derived_from=parent,
-            key=key,
+            key=item.get("key"),
             transformation={"relation": "copy of another item"} if parent else None,
+            receipt={
+                "casefile": self.name,
+                **({"outside_case_folder": True} if outside and outside.outside else {}),
+            },
         )
         try:
-            if data is not None:
-                report = add_bytes(
-                    self.store, data, f"{self.name}#items/{key}", options, self.extractors
-                )
-            else:
-                assert path is not None
-                if not path.is_file():
-                    raise self.fail(f"item '{key}': attached file {path} does not exist")
-                report = add_paths(self.store, [path], options, self.extractors)
+            result = add_within(
+                self.conn,
+                self.writer,
+                self.store,
+                data if data is not None else path,  # type: ignore[arg-type]
+                f"{self.name}#items/{ref}",
+                options,
+                self.extractors,
+            )
         except IntakeError as exc:
-            raise self.fail(f"item '{key}': {exc}") from exc
-        result = _one(report.results)
-        if result is None or result.item_id is None:
-            problem = "; ".join(result.problems) if result else "nothing was stored"
-            raise self.fail(f"item '{key}': {problem}")
-        self.report.problems.extend(f"item '{key}': {p}" for p in result.problems)
+            raise self.fail(where, f"item '{ref}': {exc}") from None
+        if result.item_id is None:
+            problem = "; ".join(result.problems) or "nothing was stored"
+            raise self.fail(where, f"item '{ref}': {problem}")
+        self.report.problems.extend(f"item '{ref}': {p}" for p in result.problems)
         if item.get("sha256") and result.sha256 != item["sha256"]:
             raise self.fail(
-                f"item '{key}': the content's SHA-256 is {result.sha256}, "
-                f"the file says {item['sha256']}"
+                f"{where}.sha256",
+                f"item '{ref}': the content's SHA-256 is {result.sha256}, the file says {item['sha256']}",
             )
-        with self.store.engine.connect() as conn:
-            stored_key = conn.execute(select(Item.key).where(Item.id == result.item_id)).scalar()
-        if stored_key != key:
+        stored_key = self.conn.execute(select(Item.key).where(Item.id == result.item_id)).scalar()
+        if item.get("key") and stored_key != item["key"]:
             raise self.fail(
-                f"item '{key}': the same content is already item '{stored_key or result.item_id}'; "
-                "give each item its own content or list it once"
+                where,
+                f"item '{ref}': the same content is already item '{stored_key or result.item_id}'; "
+                "give each item its own content or list it once",
             )
-        self.items[key] = result.item_id
+        self.items[ref] = result.item_id
         self.report.note("item", "created")
         self._settle_item(result.item_id, item, note, created=True)
 
@@ -903,164 +621,159 @@ class _Loader:
             "key": item["key"],
             "created_at": utc_now(),
         }
-        with self.store.writing() as (conn, writer):
-            new = conn.execute(insert(Item).values(**row)).inserted_primary_key
-            assert new is not None
-            item_id = int(new[0])
-            writer.append(
-                "received",
-                case_id=self.case_id,
-                item_id=item_id,
-                details={
-                    "kind": item["kind"],
-                    "key": item["key"],
-                    "casefile": self.name,
-                    "content": None,
-                    "state": state_digest(row),
-                },
-            )
+        new = self.conn.execute(insert(Item).values(**row)).inserted_primary_key
+        assert new is not None
+        item_id = int(new[0])
+        self.writer.append(
+            "received",
+            case_id=self.case_id,
+            item_id=item_id,
+            details={
+                "kind": item["kind"],
+                "key": item["key"],
+                "casefile": self.name,
+                "content": None,
+                "state": state_digest(row),
+            },
+        )
         self.items[item["key"]] = item_id
         self.report.note("item", "created")
 
-    def _refresh_item(self, item: Mapping[str, Any]) -> None:
-        key = item["key"]
-        item_id = self.items[key]
-        with self.store.engine.connect() as conn:
-            row = conn.execute(select(Item.kind, Item.sha256).where(Item.id == item_id)).one()
+    def _refresh_item(
+        self, index: int, item: Mapping[str, Any], item_id: int, *, check_content: bool
+    ) -> None:
+        ref = item_ref(item)
+        where = f"items[{index}]"
+        row = self.conn.execute(select(Item.kind, Item.sha256).where(Item.id == item_id)).one()
         if row.kind != item["kind"]:
             raise self.fail(
-                f"item '{key}': is a {row.kind} in the case, the file says {item['kind']}"
+                f"{where}.kind",
+                f"item '{ref}': is a {row.kind} in the case, the file says {item['kind']}",
             )
-        data, path, note = self._content(item)
-        expected = item.get("sha256") or (
-            hashlib.sha256(data).hexdigest() if data is not None else None
-        )
-        if path is not None and expected is None and path.is_file():
-            expected = _file_sha256(path)
-        if expected is not None and row.sha256 != expected:
-            raise self.fail(
-                f"item '{key}': its content differs from the stored original ({row.sha256}); "
-                "originals are never changed: give the new version a new key"
-            )
-        self._ref(self.sources, item.get("source"), "item", key, "source")
-        changed = self._settle_item(item_id, item, note, created=False)
+        if check_content:
+            expected = self._expected_sha(index, item)
+            if expected is not None and row.sha256 != expected:
+                raise self.fail(
+                    where,
+                    f"item '{ref}': its content differs from the stored original ({row.sha256}); "
+                    "originals are never changed: give the new version a new key",
+                )
+        self._ref(self.sources, item.get("source"), f"{where}.source", "source")
+        changed = self._settle_item(item_id, item, {}, created=False)
         self.report.note("item", "updated" if changed else "unchanged")
 
     def _settle_item(
         self, item_id: int, item: Mapping[str, Any], note: Mapping[str, Any], *, created: bool
     ) -> bool:
-        """Bring the columns intake does not set (credibility, origin, ...) to the file's values."""
-        with self.store.writing() as (conn, writer):
-            current = _item_mapping(conn, item_id)
-            fields = dict(item.get("fields", {}))
-            for name in item.get("withheld", []):
-                if name in current["fields"]:
-                    fields[name] = current["fields"][name]
-            meta = dict(current["meta"] or {})
-            if note:
-                meta["casefile"] = dict(note)
-            wanted = {
-                "fields": fields,
-                "meta": meta,
-                "source_id": self.sources.get(item.get("source", "")),
-                "credibility": item.get("credibility"),
-                "protected": bool(item.get("protected")),
-                "derived_from": self.items.get(item.get("derived_from", "")),
-                "origin": item.get("origin"),
-            }
-            changed = {k: v for k, v in wanted.items() if current[k] != v}
-            if not changed:
-                return False
-            conn.execute(
-                update(Item)
-                .where(Item.id == item_id)
-                .values({getattr(Item, k): v for k, v in changed.items()})
-            )
-            new_row = {**current, **changed}
-            shown = {k: v for k, v in changed.items() if k not in ("fields", "meta")}
-            writer.append(
-                "updated",
-                case_id=self.case_id,
-                item_id=item_id,
-                details={
-                    "key": item["key"],
-                    "casefile": self.name,
-                    "changed": sorted(changed),
-                    "values": _plain(shown),
-                    "state": state_digest(new_row),
-                },
-            )
-            return not created
+        """Bring the columns intake does not set (credibility, origin, ...) to the file's values.
+
+        How the item arrived (inline text or which file) is noted once, when it is created, so
+        that loading a dump whose attachments sit elsewhere changes nothing.
+        """
+        current = _item_mapping(self.conn, item_id)
+        fields = dict(item.get("fields", {}))
+        for name in item.get("withheld", []):
+            if name in current["fields"]:
+                fields[name] = current["fields"][name]
+        meta = dict(current["meta"] or {})
+        if note:
+            meta["casefile"] = dict(note)
+        wanted = {
+            "fields": fields,
+            "meta": meta,
+            "source_id": self.sources.get(item.get("source", "")),
+            "credibility": item.get("credibility"),
+            "protected": bool(item.get("protected")),
+            "derived_from": self.items.get(item.get("derived_from", "")),
+            "origin": item.get("origin"),
+        }
+        if item.get("key") and current["key"] is None:
+            wanted["key"] = item["key"]
+        changed = {k: v for k, v in wanted.items() if current[k] != v}
+        if not changed:
+            return False
+        self.conn.execute(
+            update(Item)
+            .where(Item.id == item_id)
+            .values({getattr(Item, k): v for k, v in changed.items()})
+        )
+        new_row = {**current, **changed}
+        shown = {k: v for k, v in changed.items() if k not in ("fields", "meta")}
+        self.writer.append(
+            "updated",
+            case_id=self.case_id,
+            item_id=item_id,
+            details={
+                "key": item_ref(item),
+                "casefile": self.name,
+                "changed": sorted(changed),
+                "values": shown,
+                "state": state_digest(new_row),
+            },
+        )
+        return not created
 
     # -- claims and ratings ---------------------------------------------------------------------
 
     def load_claims_and_ratings(self) -> None:
-        with self.store.writing() as (conn, writer):
-            for claim in self.doc.get("claims", []):
-                key = claim["key"]
-                actor_id = self._ref(self.actors, claim["actor"], "claim", key, "actor")
-                item_id = self._ref(self.items, claim.get("item"), "claim", key, "item")
-                incident = claim.get("incident")
-                if incident:
-                    self._known_incident(conn, incident, f"claim '{key}'")
-                data = _prune(
-                    {
-                        "incident": incident,
-                        "supports": claim.get("supports", []),
-                        "evidence": claim.get("evidence", []),
-                    }
-                )
-                values = {
-                    "actor_id": actor_id,
-                    "item_id": item_id,
-                    "text": claim["text"],
-                    "date": claim["date"],
-                    "date_phrase": claim.get("date_phrase", ""),
-                    "forum": claim.get("forum", ""),
-                    "slots": claim.get("slots", {}),
-                    "origin": claim.get("origin"),
-                    "data": data,
+        conn = self.conn
+        for n, claim in enumerate(self.doc.get("claims", [])):
+            where = f"claims[{n}]"
+            key = claim["key"]
+            actor_id = self._ref(self.actors, claim["actor"], f"{where}.actor", "actor")
+            item_id = self._ref(self.items, claim.get("item"), f"{where}.item", "item")
+            incident = claim.get("incident")
+            if incident:
+                self._known_incident(incident, f"{where}.incident")
+            data = prune(
+                {
+                    "incident": incident,
+                    "supports": claim.get("supports", []),
+                    "evidence": claim.get("evidence", []),
                 }
-                self.claims[key] = self._upsert(
-                    conn,
-                    writer,
-                    "claim",
-                    Claim,
-                    {"case_id": self.case_id, "key": key},
-                    values,
-                )
-            for row_id, key in conn.execute(
-                select(Claim.id, Claim.key).where(
-                    Claim.case_id == self.case_id, Claim.key.is_not(None)
-                )
-            ):
-                self.claims.setdefault(str(key), row_id)
-            for rating in self.doc.get("ratings", []):
-                self._rating(conn, writer, rating)
+            )
+            values = {
+                "actor_id": actor_id,
+                "item_id": item_id,
+                "text": claim["text"],
+                "date": claim["date"],
+                "date_phrase": claim.get("date_phrase", ""),
+                "forum": claim.get("forum", ""),
+                "slots": claim.get("slots", {}),
+                "origin": claim.get("origin"),
+                "data": data,
+            }
+            self.claims[key] = self._upsert(
+                where, "claim", Claim, {"case_id": self.case_id, "key": key}, values
+            )
+        for row_id, key in conn.execute(
+            select(Claim.id, Claim.key).where(Claim.case_id == self.case_id, Claim.key.is_not(None))
+        ):
+            self.claims.setdefault(str(key), row_id)
+        for n, rating in enumerate(self.doc.get("ratings", [])):
+            self._rating(n, rating)
 
-    def _known_incident(self, conn: Connection, slug: str, owner: str) -> int:
+    def _known_incident(self, slug: str, where: str) -> int:
         if slug not in self.incidents:
-            found = conn.execute(
+            found = self.conn.execute(
                 select(Incident.id).where(Incident.slug == slug, Incident.case_id == self.case_id)
             ).scalar()
             if found is None:
-                raise self.fail(
-                    f"{owner}: incident '{slug}' is not defined in the file or the case"
-                )
+                raise self.fail(where, f"incident '{slug}' is not defined in the file or the case")
             self.incidents[slug] = int(found)
-            for hyp_id, hyp_key in conn.execute(
+            for hyp_id, hyp_key in self.conn.execute(
                 select(Hypothesis.id, Hypothesis.key).where(Hypothesis.incident_id == found)
             ):
                 self.hypotheses[(slug, hyp_key)] = hyp_id
         return self.incidents[slug]
 
-    def _rating(self, conn: Connection, writer: LedgerWriter, rating: Mapping[str, Any]) -> None:
+    def _rating(self, index: int, rating: Mapping[str, Any]) -> None:
+        conn, writer = self.conn, self.writer
+        where = f"ratings[{index}]"
         slug = rating["incident"]
-        target = rating.get("item") or rating.get("claim")
-        owner = f"rating of '{target}'"
-        self._known_incident(conn, slug, owner)
-        item_id = self._ref(self.items, rating.get("item"), "rating", str(target), "item")
-        claim_id = self._ref(self.claims, rating.get("claim"), "rating", str(target), "claim")
+        self._known_incident(slug, f"{where}.incident")
+        item_id = self._ref(self.items, rating.get("item"), f"{where}.item", "item")
+        claim_id = self._ref(self.claims, rating.get("claim"), f"{where}.claim", "claim")
         analyst = rating.get("analyst", "")
         values = rating.get("values", {})
         likelihoods = rating.get("likelihoods", {})
@@ -1069,7 +782,7 @@ class _Loader:
         for hyp in dict.fromkeys([*values, *likelihoods]):
             hyp_id = self.hypotheses.get((slug, hyp))
             if hyp_id is None:
-                raise self.fail(f"{owner}: incident '{slug}' has no hypothesis '{hyp}'")
+                raise self.fail(where, f"incident '{slug}' has no hypothesis '{hyp}'")
             text = rationale if isinstance(rationale, str) else rationale.get(hyp, "")
             wanted = {
                 "rating": values.get(hyp),
@@ -1122,14 +835,6 @@ class _Loader:
             self.report.note("rating", "unchanged")
 
 
-def _one(results: Sequence[FileResult]) -> FileResult | None:
-    return results[0] if results else None
-
-
-def _plain(values: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in values.items()}
-
-
 def _file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
@@ -1150,25 +855,49 @@ def load_case(
     extractors: Iterable[Extractor] = (),
     base: Path | None = None,
     name: str = "case file",
+    allow_outside: bool = False,
 ) -> LoadReport:
-    """Load a normalised case file (see :func:`read_case_file`) into ``store``.
+    """Load a normalised case file (see :func:`read_case_file`) into ``store``, as one
+    transaction: a file that fails anywhere leaves no case, item, rating or ledger event behind
+    (a blob already copied into the vault stays there, unreferenced, as after an interrupted
+    ``add``).
 
-    Idempotent: entities are matched by their natural keys (names, slugs, item and claim keys,
-    hypothesis ids); what already matches is left alone, what differs is updated with a ledger
-    event, and an item whose content differs from its stored original is refused.
+    Idempotent: entities are matched by their natural keys (names, slugs, item keys or SHA-256,
+    claim keys, hypothesis ids); what already matches is left alone, what differs is updated
+    with a ledger event, and an item whose content differs from its stored original is refused.
+    Attached files must lie inside ``base`` (the case file's folder) unless ``allow_outside``;
+    the receipt of a file read from elsewhere records that it was.
     """
-    loader = _Loader(store, doc, base, list(extractors), name)
-    loader.precheck()
-    loader.frame()
-    loader.load_items()
-    loader.load_claims_and_ratings()
+    document = as_document(doc, name)
+    with store.writing() as (conn, writer):
+        loader = _Loader(
+            store, document, base or Path.cwd(), list(extractors), allow_outside, conn, writer
+        )
+        loader.precheck()
+        loader.frame()
+        loader.load_items()
+        loader.load_claims_and_ratings()
     return loader.report
 
 
-def load_case_file(store: Store, path: Path, *, extractors: Iterable[Extractor] = ()) -> LoadReport:
-    """Read, check and load the case file at ``path`` (attachments relative to its folder)."""
+def load_case_file(
+    store: Store,
+    path: Path,
+    *,
+    extractors: Iterable[Extractor] = (),
+    allow_outside: bool = False,
+) -> LoadReport:
+    """Read, check and load the case file at ``path`` (attachments relative to its folder, and
+    confined to it unless ``allow_outside``)."""
     doc = read_case_file(path)
-    return load_case(store, doc, extractors=extractors, base=path.parent, name=path.name)
+    return load_case(
+        store,
+        doc,
+        extractors=extractors,
+        base=path.parent,
+        name=path.name,
+        allow_outside=allow_outside,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1176,14 +905,45 @@ def load_case_file(store: Store, path: Path, *, extractors: Iterable[Extractor] 
 # ---------------------------------------------------------------------------------------------
 
 
+@dataclass
+class _Dumped:
+    """A dump's document and what protection did to it."""
+
+    doc: dict[str, Any]
+    case_id: int
+    revealed: list[tuple[int, list[str]]]
+    withheld: list[int]
+
+
 def dump_case(
-    store: Store, case_name: str, *, reveal: bool = False, purpose: str = "dump"
+    store: Store,
+    case_name: str,
+    *,
+    reveal: bool = False,
+    purpose: str = "dump",
+    record_reveal: bool = True,
 ) -> dict[str, Any]:
     """The case as a case file in normal form.
 
-    Identifying fields of protected items are left out (their names listed under ``withheld``)
-    unless ``reveal``, which the ledger records as a "revealed" event per item.
+    For protected items, identifying fields are left out and the content (inline text, or the
+    attached file's name and path) is replaced by its SHA-256 — what was left out is listed
+    under ``withheld`` — unless ``reveal``. A reveal is recorded as one "revealed" event per
+    item unless ``record_reveal`` is false (for a caller that records it itself).
     """
+    dumped = _dump(store, case_name, reveal=reveal)
+    if dumped.revealed and record_reveal:
+        with store.writing() as (_conn, writer):
+            for item_id, names in dumped.revealed:
+                writer.append(
+                    "revealed",
+                    case_id=dumped.case_id,
+                    item_id=item_id,
+                    details={"fields": names, "purpose": purpose},
+                )
+    return dumped.doc
+
+
+def _dump(store: Store, case_name: str, *, reveal: bool) -> _Dumped:
     with store.session() as session:
         case = session.execute(select(Case).where(Case.name == case_name)).scalar_one_or_none()
         if case is None:
@@ -1236,14 +996,15 @@ def dump_case(
             .scalars()
             .all()
         )
-    item_keys = {i.id: i.key or f"item-{i.id}" for i in items}
+    item_refs = {i.id: _dump_ref(i) for i in items}
     claim_keys = {c.id: c.key or f"claim-{c.id}" for c in claims}
     slug_of = {i.id: i.slug for i in incidents}
     hyp_of = {h.id: (slug_of[h.incident_id], h.key) for h in hyps}
     revealed: list[tuple[int, list[str]]] = []
+    withheld: list[int] = []
     doc: dict[str, Any] = {
         "format": FORMAT,
-        "case": _prune(
+        "case": prune(
             {
                 "name": case.name,
                 "title": case.title if case.title != case.name else "",
@@ -1251,7 +1012,7 @@ def dump_case(
             }
         ),
         "actors": [
-            _prune(
+            prune(
                 {
                     "name": a.name,
                     "type": a.type,
@@ -1263,7 +1024,7 @@ def dump_case(
             for a in actors
         ],
         "sources": [
-            _prune(
+            prune(
                 {
                     "name": s.name,
                     "reliability": s.reliability,
@@ -1276,20 +1037,23 @@ def dump_case(
         "incidents": [
             _dump_incident(i, [h for h in hyps if h.incident_id == i.id]) for i in incidents
         ],
-        "items": [_dump_item(store, i, item_keys, source_names, reveal, revealed) for i in items],
-        "claims": [_dump_claim(c, actor_names, item_keys) for c in claims],
-        "ratings": _dump_ratings(ratings, hyp_of, item_keys, claim_keys),
+        "items": [
+            _dump_item(store, i, item_refs, source_names, reveal, revealed, withheld) for i in items
+        ],
+        "claims": [_dump_claim(c, actor_names, item_refs) for c in claims],
+        "ratings": _dump_ratings(ratings, hyp_of, item_refs, claim_keys),
     }
-    if revealed:
-        with store.writing() as (_conn, writer):
-            for item_id, names in revealed:
-                writer.append(
-                    "revealed",
-                    case_id=case.id,
-                    item_id=item_id,
-                    details={"fields": names, "purpose": purpose},
-                )
-    return _prune(doc) | {"format": FORMAT}
+    return _Dumped(prune(doc) | {"format": FORMAT}, int(case.id), revealed, withheld)
+
+
+def _dump_ref(item: Item) -> str:
+    """How the dump names an item: its key, else its SHA-256 — which names the same evidence in
+    any home — and only for an item with neither (which no intake makes) its number."""
+    if item.key:
+        return str(item.key)
+    if item.sha256:
+        return SHA256_PREFIX + str(item.sha256)
+    return f"item-{item.id}"
 
 
 def _dump_incident(incident: Incident, hyps: Sequence[Hypothesis]) -> dict[str, Any]:
@@ -1299,10 +1063,10 @@ def _dump_incident(incident: Incident, hyps: Sequence[Hypothesis]) -> dict[str, 
         if incident.window_start or incident.window_end
         else None
     )
-    place = _prune(
+    place = prune(
         {"name": incident.place, "lat": incident.lat, "lon": incident.lon, **data.get("place", {})}
     )
-    return _prune(
+    return prune(
         {
             "slug": incident.slug,
             "title": incident.title,
@@ -1314,7 +1078,7 @@ def _dump_incident(incident: Incident, hyps: Sequence[Hypothesis]) -> dict[str, 
             "casualties": data.get("casualties", []),
             "thresholds": data.get("thresholds", {}),
             "hypotheses": [
-                _prune(
+                prune(
                     {
                         "id": h.key,
                         "label": h.label,
@@ -1332,41 +1096,56 @@ def _dump_incident(incident: Incident, hyps: Sequence[Hypothesis]) -> dict[str, 
 def _dump_item(
     store: Store,
     item: Item,
-    keys: Mapping[int, str],
+    refs: Mapping[int, str],
     sources: Mapping[int, str],
     reveal: bool,
     revealed: list[tuple[int, list[str]]],
+    withheld_items: list[int],
 ) -> dict[str, Any]:
     fields = dict(item.fields or {})
     withheld: list[str] = []
+    shown: list[str] = []
     if item.protected:
         try:
             identifying = get_kind(item.kind).identifying_fields()
         except KindError:
             identifying = ()
         present = [name for name in identifying if name in fields]
-        if reveal and present:
-            revealed.append((item.id, present))
-        elif present:
+        if reveal:
+            shown = present
+        else:
             withheld = present
             for name in present:
                 del fields[name]
     note = (item.meta or {}).get("casefile", {})
     content: dict[str, Any] = {}
-    if item.sha256 and note.get("text"):
+    if item.sha256 and item.protected and not reveal:
+        # The verbatim text, the arrival name and the path may each identify the witness.
+        withheld.append("text" if note.get("text") else "file")
+        content["sha256"] = item.sha256
+    elif item.sha256 and note.get("text"):
         with store.vault.open(item.sha256) as handle:
             content["text"] = handle.read().decode("utf-8")
+        if item.protected:
+            shown.append("text")
     elif item.sha256:
         content["file"] = note.get("file") or item.original_name
         content["sha256"] = item.sha256
-    return _prune(
+        if item.protected:
+            shown.append("file")
+    if shown:
+        revealed.append((item.id, shown))
+    if withheld:
+        withheld_items.append(item.id)
+    ref = refs[item.id]
+    return prune(
         {
-            "key": keys[item.id],
+            "key": item.key or ("" if item.sha256 else ref),
             "kind": item.kind,
             "source": sources.get(item.source_id or 0, ""),
             "credibility": item.credibility,
             "protected": bool(item.protected),
-            "derived_from": keys.get(item.derived_from or 0, ""),
+            "derived_from": refs.get(item.derived_from or 0, ""),
             "origin": item.origin,
             "fields": fields,
             "withheld": withheld,
@@ -1379,7 +1158,7 @@ def _dump_claim(
     claim: Claim, actors: Mapping[int, str], items: Mapping[int, str]
 ) -> dict[str, Any]:
     data = claim.data or {}
-    return _prune(
+    return prune(
         {
             "key": claim.key or f"claim-{claim.id}",
             "actor": actors.get(claim.actor_id or 0, ""),
@@ -1421,7 +1200,7 @@ def _dump_ratings(
             next(iter(texts.values())) if len(set(texts.values())) == 1 else texts
         )
         out.append(
-            _prune(
+            prune(
                 {
                     "incident": slug,
                     "item": items.get(item_id or 0, ""),
@@ -1461,9 +1240,108 @@ def _map(dumper: yaml.SafeDumper, value: dict[str, Any]) -> yaml.MappingNode:
 
 _CaseDumper.add_representer(str, _str)
 _CaseDumper.add_representer(dict, _map)
+_CaseDumper.add_representer(CaseDocument, _map)
 _CaseDumper.add_representer(list, _seq)
 
 
 def to_yaml(doc: Mapping[str, Any]) -> str:
     """The YAML text of a case file; the same document always gives the same bytes."""
     return yaml.dump(dict(doc), Dumper=_CaseDumper, sort_keys=False, allow_unicode=True, width=100)
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing a dump with its attachments
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DumpResult:
+    """A written dump: its text and digest, how many attached originals were copied beside it,
+    which items had something withheld, and what was revealed (item id, what) — for the caller
+    to record, since writing a dump records nothing itself."""
+
+    text: str
+    sha256: str
+    size: int
+    path: Path | None
+    attachments: int
+    withheld: list[int]
+    revealed: list[tuple[int, list[str]]]
+    case_id: int
+
+
+def write_dump(store: Store, case: str, output: Path | None, *, reveal: bool) -> DumpResult:
+    """Dump ``case``; with ``output``, write it there and copy every attached original out of
+    the vault into ``<stem>.files/`` beside it (each checked against its SHA-256 as it is
+    copied), so that the dump loads in another home. Protected items' content stays in the
+    vault unless ``reveal``. Nothing is written to the ledger: the caller records the export.
+
+    Raises :class:`CaseFileError` for an unknown case or an unwritable output, and
+    :class:`enquiry.errors.Corrupt` for a stored original that no longer matches its hash.
+    """
+    dumped = _dump(store, case, reveal=reveal)
+    copied = _write_attachments(store, dumped.doc, output) if output is not None else 0
+    text = to_yaml(dumped.doc)
+    data = text.encode("utf-8")
+    if output is not None:
+        try:
+            output.write_bytes(data)
+        except OSError as exc:
+            raise CaseFileError(f"{output}: cannot write ({exc.strerror or exc})") from None
+    return DumpResult(
+        text=text,
+        sha256=hashlib.sha256(data).hexdigest(),
+        size=len(data),
+        path=output,
+        attachments=copied,
+        withheld=list(dumped.withheld),
+        revealed=list(dumped.revealed),
+        case_id=dumped.case_id,
+    )
+
+
+def _write_attachments(store: Store, document: dict[str, Any], output: Path) -> int:
+    """Copy the attached originals the document names beside the dump, and point the document
+    at the copies; each copy is named by its hash's start and its name, so equal names never
+    clash. (A protected item's file is in the document only when the dump reveals it.)"""
+    folder = output.with_name(output.stem + ".files")
+    count = 0
+    for item in document.get("items", []):
+        sha = item.get("sha256")
+        if not sha or "file" not in item:
+            continue
+        name = re.sub(r"[^A-Za-z0-9._-]+", "_", Path(str(item["file"])).name).strip("._") or "file"
+        target = folder / f"{sha[:12]}-{name.removeprefix(sha[:12] + '-')}"
+        try:
+            folder.mkdir(exist_ok=True)
+            if not target.exists():
+                _copy_verified(store, sha, target, item_ref(item))
+        except OSError as exc:
+            raise CaseFileError(f"{target}: cannot write ({exc.strerror or exc})") from None
+        item["file"] = f"{folder.name}/{target.name}"
+        count += 1
+    return count
+
+
+def _copy_verified(store: Store, sha: str, target: Path, ref: str) -> None:
+    """Copy a blob out of the vault, re-hashing it as it streams; corrupt bytes are refused
+    and no partial copy is left."""
+    copy = getattr(store.vault, "copy_verified", None)
+    if copy is not None:
+        copy(sha, target)
+        return
+    temp = target.with_name(f".{target.name}.part")
+    digest = hashlib.sha256()
+    try:
+        with store.vault.open(sha) as source, temp.open("wb") as out:
+            for chunk in iter(lambda: source.read(1 << 20), b""):
+                digest.update(chunk)
+                out.write(chunk)
+        if digest.hexdigest() != sha:
+            raise Corrupt(
+                f"item '{ref}': its stored original no longer matches its SHA-256 ({sha}); "
+                "not copied (run 'enquiry verify')"
+            )
+        os.replace(temp, target)
+    finally:
+        temp.unlink(missing_ok=True)
