@@ -62,6 +62,9 @@ class IntakeOptions:
     transformation: Mapping[str, Any] | None = None
     key: str | None = None
     protected: bool | None = None
+    # Extra facts for the receipt event (e.g. that a case file's attachment lay outside its
+    # folder), so the one event that records the arrival says everything about it.
+    receipt: Mapping[str, Any] | None = None
 
 
 @dataclass
@@ -290,6 +293,8 @@ class _CaseWriter:
         self.source_id: int | None = None
         self.by_sha: dict[str, int] = {}
         self.paths: dict[str, tuple[int, int, int]] = {}
+        # The caller's open transaction, when the intake is part of a larger one.
+        self.within: tuple[Connection, LedgerWriter] | None = None
 
     def load(self) -> None:
         """What the case already holds: its originals by hash, and the paths taken in."""
@@ -342,13 +347,25 @@ class _CaseWriter:
                 for p in batch
             )
             return
+        if self.within is not None:
+            self._write_batch(*self.within, batch, results)
+            return
         with self.store.writing() as (connection, writer):
-            if self.case_id is None:
-                self.case_id = self.store.ensure_case(connection, writer, self.options.case)
-            if self.source_id is None:
-                self.source_id = self._ensure_source(connection, writer)
-            self._refresh(connection, batch)
-            self._write(connection, writer, batch, results)
+            self._write_batch(connection, writer, batch, results)
+
+    def _write_batch(
+        self,
+        connection: Connection,
+        writer: LedgerWriter,
+        batch: list[Prepared],
+        results: list[FileResult],
+    ) -> None:
+        if self.case_id is None:
+            self.case_id = self.store.ensure_case(connection, writer, self.options.case)
+        if self.source_id is None:
+            self.source_id = self._ensure_source(connection, writer)
+        self._refresh(connection, batch)
+        self._write(connection, writer, batch, results)
 
     def _refresh(self, connection: Connection, batch: list[Prepared]) -> None:
         """Learn what another intake into the same case committed since :meth:`load`.
@@ -527,6 +544,8 @@ class _CaseWriter:
                     self.by_sha[prepared.sha256] = item_id
                 if self.options.source:
                     details["source"] = self.options.source
+                if self.options.receipt:
+                    details.update(self.options.receipt)
                 head = writer.append(action, case_id=self.case_id, item_id=item_id, details=details)
                 for extractor, text in prepared.texts:
                     texts.append(
@@ -705,6 +724,41 @@ def add_bytes(
     report = IntakeReport()
     writer.write([prepared], report.results)
     return report
+
+
+def add_within(
+    connection: Connection,
+    writer: LedgerWriter,
+    store: Store,
+    content: Path | bytes,
+    name: str,
+    options: IntakeOptions,
+    extractors: Iterable[Extractor],
+) -> FileResult:
+    """Take in one file (a regular file the caller has checked) or one piece of content inside
+    the caller's transaction, so that a larger operation (a case file's load) commits it
+    together with everything else or not at all. ``name`` is the origin recorded for bytes.
+    """
+    check_options(options)
+    job = _Job(store.vault, options, tuple(extractors))
+    if isinstance(content, bytes):
+        prepared = Prepared(path=printable(name), origin=printable(name), size=len(content))
+        if not content:
+            prepared.problems.append("empty content: nothing to preserve")
+            prepared.rejected = True
+        elif _classify(job, prepared, content[:HEAD_BYTES], name) is not None:
+            stored = store.vault.put_bytes(content)
+            prepared.sha256 = stored.sha256
+            _extract(job, prepared, store.vault.path(stored.sha256))
+    else:
+        info = content.stat()
+        prepared = _prepare_file(job, Entry(content, info.st_size, info.st_mtime_ns))
+    case_writer = _CaseWriter(store, options)
+    case_writer.within = (connection, writer)
+    case_writer.case_id = store.case_id(connection, options.case)
+    results: list[FileResult] = []
+    case_writer.write([prepared], results)
+    return results[0]
 
 
 class _Progress:
