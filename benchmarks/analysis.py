@@ -41,6 +41,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from enquiry.analysis import (  # noqa: E402
     AnalysisInput,
+    AnalysisResult,
     Evidence,
     Hypothesis,
     ach,
@@ -113,22 +114,22 @@ def speed(n_items: int, n_hyp: int) -> dict[str, float]:
     t_ach, _ = timed(lambda: plain_ach(inp), 5)
     t_engine, result = timed(lambda: analyse(inp), 3)
     t_one, _ = timed(lambda: headline_only(inp), 3)
-    sens = result["sensitivity"]
-    naive = t_one * sens["perturbations"]
-    print(f"(a) speed: {n_items} items x {n_hyp} hypotheses, {sens['perturbations']} perturbations")
+    sens = result.sensitivity
+    naive = t_one * sens.perturbations
+    print(f"(a) speed: {n_items} items x {n_hyp} hypotheses, {sens.perturbations} perturbations")
     print(f"    plain ACH scoring (baseline)          {t_ach * 1000:9.1f} ms")
     print(
         f"    enquiry analyse, full sensitivity     {t_engine * 1000:9.1f} ms   ratio {t_engine / t_ach:6.1f}x the baseline"
     )
     print(
-        f"    naive sensitivity (re-run per change) {naive:9.0f} s    (one run {t_one * 1000:.1f} ms x {sens['perturbations']})"
+        f"    naive sensitivity (re-run per change) {naive:9.0f} s    (one run {t_one * 1000:.1f} ms x {sens.perturbations})"
     )
     print(f"    goal analyse <= 1 s: {'met' if t_engine <= 1.0 else 'NOT met'}")
     return {
         "ach": t_ach,
         "engine": t_engine,
         "naive": naive,
-        "perturbations": sens["perturbations"],
+        "perturbations": sens.perturbations,
     }
 
 
@@ -220,11 +221,11 @@ def point(scores: np.ndarray, best_is_low: bool) -> np.ndarray:
     return hit / hit.sum()
 
 
-def forecasts(inp: AnalysisInput, result: dict[str, Any]) -> dict[str, np.ndarray]:
+def forecasts(inp: AnalysisInput, result: AnalysisResult) -> dict[str, np.ndarray]:
     hyps = [h.id for h in inp.hypotheses]
-    enquiry = np.array([h["posterior"] for h in result["hypotheses"]])
-    graded_nb = np.array([h["posterior_independent"] for h in result["hypotheses"]])
-    heuer = point(np.array([h["inconsistency"] for h in result["hypotheses"]]), best_is_low=True)
+    enquiry = np.array([h.posterior for h in result.hypotheses])
+    graded_nb = np.array([h.posterior_independent for h in result.hypotheses])
+    heuer = point(np.array([h.inconsistency for h in result.hypotheses]), best_is_low=True)
     logp = np.zeros(len(hyps))
     votes = np.zeros(len(hyps))
     for e in inp.evidence:
@@ -275,7 +276,7 @@ def calibration(n_worlds: int) -> dict[str, dict[str, float]]:
         result = analyse(inp)
         if flood:
             flood_worlds += 1
-            flips += analyse(clean)["leading"] != result["leading"]
+            flips += analyse(clean).leading != result.leading
         target = np.eye(K)[truth]
         for method, f in forecasts(inp, result).items():
             brier = float(((f - target) ** 2).sum())

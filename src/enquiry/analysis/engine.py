@@ -21,7 +21,6 @@ from enquiry.analysis.posterior import Representatives, posteriors, representati
 from enquiry.analysis.precision import published, published_number, rounded
 from enquiry.analysis.result import (
     AnalysisResult,
-    Cell,
     Cluster,
     DiagnosticEntry,
     Diagnosticity,
@@ -326,11 +325,11 @@ def _matrix(
     hyp = tuple(h.id for h in inp.hypotheses)
     p = rounded(m.p).tolist()
     contrib = rounded(m.contrib).tolist()
-    codes = m.codes.tolist()
     r = rounded(m.r).tolist()
     q = rounded(m.q).tolist()
     spread = rounded(reps.spread).tolist()
-    names = [*RATINGS, "explicit"]  # EXPLICIT is -1: it reads the last name
+    names = np.array([*RATINGS, "explicit"], dtype=object)  # EXPLICIT is -1: the last name
+    ratings = names[m.codes].tolist() if len(inp.evidence) else []
     rows = tuple(
         MatrixRow(
             evidence=e.id,
@@ -346,10 +345,10 @@ def _matrix(
             counted=bool(counted[i]),
             log_lr_range=spread[i],
             diagnostic=spread[i] >= NON_DIAGNOSTIC_RANGE,
-            cells=tuple(
-                Cell(hypothesis=h, rating=names[k], p=pv, log_lr=cv)
-                for h, k, pv, cv in zip(hyp, codes[i], p[i], contrib[i], strict=True)
-            ),
+            hypotheses=hyp,
+            ratings=tuple(ratings[i]),
+            p=tuple(p[i]),
+            log_lr=tuple(contrib[i]),
         )
         for i, e in enumerate(inp.evidence)
     )

@@ -374,7 +374,12 @@ class Cell:
 
 @dataclass(frozen=True)
 class MatrixRow:
-    """One evidence row as the engine weighed it."""
+    """One evidence row as the engine weighed it.
+
+    The cells are kept as columns (``ratings``, ``p``, ``log_lr`` in the order of
+    ``hypotheses``) because a large case has hundreds of thousands of them; :attr:`cells` and
+    :meth:`cell` give them one by one.
+    """
 
     evidence: str
     label: str
@@ -389,11 +394,27 @@ class MatrixRow:
     counted: bool
     log_lr_range: float
     diagnostic: bool
-    cells: tuple[Cell, ...]
+    hypotheses: tuple[str, ...]
+    ratings: tuple[str, ...]
+    p: tuple[float, ...]
+    log_lr: tuple[float, ...]
+
+    @property
+    def cells(self) -> tuple[Cell, ...]:
+        """Every cell of the row, in hypothesis order."""
+        return tuple(
+            Cell(hypothesis=h, rating=r, p=p, log_lr=w)
+            for h, r, p, w in zip(self.hypotheses, self.ratings, self.p, self.log_lr, strict=True)
+        )
 
     def cell(self, hypothesis: str) -> Cell | None:
         """The cell in the given hypothesis's column, if there is one."""
-        return next((c for c in self.cells if c.hypothesis == hypothesis), None)
+        if hypothesis not in self.hypotheses:
+            return None
+        j = self.hypotheses.index(hypothesis)
+        return Cell(
+            hypothesis=hypothesis, rating=self.ratings[j], p=self.p[j], log_lr=self.log_lr[j]
+        )
 
     def to_dict(self) -> JSON:
         """The published form: cells keyed by hypothesis id."""
@@ -412,7 +433,10 @@ class MatrixRow:
             "log_lr_range": self.log_lr_range,
             "diagnostic": self.diagnostic,
             "cells": {
-                c.hypothesis: {"rating": c.rating, "p": c.p, "log_lr": c.log_lr} for c in self.cells
+                h: {"rating": r, "p": p, "log_lr": w}
+                for h, r, p, w in zip(
+                    self.hypotheses, self.ratings, self.p, self.log_lr, strict=True
+                )
             },
         }
 
