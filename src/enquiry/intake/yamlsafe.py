@@ -148,10 +148,12 @@ def _short(text: str) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def read_text(path: Path, *, max_bytes: int = MAX_BYTES) -> str:
+def read_text(path: Path, *, max_bytes: int | None = None) -> str:
     """The UTF-8 text of the file at ``path``, refusing anything but a regular file of bounded
     size (opening a FIFO would block; a device may never end)."""
     name = str(path)
+    if max_bytes is None:
+        max_bytes = MAX_BYTES
     try:
         info = os.stat(path)
     except OSError as exc:
@@ -166,11 +168,13 @@ def read_text(path: Path, *, max_bytes: int = MAX_BYTES) -> str:
         )
     try:
         with path.open("rb") as handle:
-            data = handle.read(max_bytes + 1)
+            # Read what the size promised plus one byte: a file that grew since is noticed
+            # without reserving the whole limit in memory.
+            data = handle.read(info.st_size + 1)
     except OSError as exc:
         raise YamlError(name, None, f"cannot read ({exc.strerror or exc})") from None
-    if len(data) > max_bytes:
-        raise YamlError(name, None, f"grew past {max_bytes:,} bytes while being read")
+    if len(data) > info.st_size:
+        raise YamlError(name, None, "changed while being read; try again when it is complete")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -196,8 +200,9 @@ def file_type(mode: int) -> str:
 
 def compose(text: str, file: str) -> Node | None:
     """The one document in ``text`` as a node graph (``None`` for an empty document)."""
-    loader = _BoundedLoader(text)
+    loader: _BoundedLoader | None = None
     try:
+        loader = _BoundedLoader(text)
         node: Node | None = loader.get_single_node()
         return node
     except _Limited as exc:
@@ -218,7 +223,8 @@ def compose(text: str, file: str) -> Node | None:
     except yaml.YAMLError as exc:
         raise YamlError(file, None, f"not valid YAML: {str(exc).splitlines()[0]}") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 def represent(value: Any, file: str) -> Node | None:
