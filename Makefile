@@ -18,6 +18,7 @@ $(STAMP): pyproject.toml requirements.lock requirements-models.txt | $(BIN)/pyth
 
 demo: $(STAMP)
 	$(BIN)/enquiry --home $(HOME_DIR) demo --no-serve
+	@echo "enquiry is installed in $(BIN); run 'source $(BIN)/activate' to call it as 'enquiry' in your shell"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 -q
