@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, insert, select
 from sqlalchemy.orm import Session
 
-from enquiry.store.db import database_url, make_engine, upgrade
+from enquiry.store.db import open_catalogue
 from enquiry.store.ledger import Head, LedgerWriter, utc_now, write_head_file
 from enquiry.store.tables import Case
 from enquiry.store.vault import Vault
@@ -73,13 +73,16 @@ class Store:
 
 
 def open_store(home: Path, actor: str, *, create: bool = True) -> Store:
-    """Open (and with ``create``, make) the home, migrate its database, and return the store."""
+    """Open (and with ``create``, make) the home, migrate its database, and return the store.
+
+    Raises :class:`~enquiry.errors.CatalogueError` when the catalogue database cannot be reached
+    or belongs to another home (see :func:`enquiry.store.db.open_catalogue`).
+    """
     if create:
         home.mkdir(parents=True, exist_ok=True)
     elif not home.is_dir():
         raise FileNotFoundError(f"{home}: no enquiry home here (run 'enquiry add' first)")
-    engine = make_engine(database_url(home))
-    upgrade(engine, lock_path=home / ".migrate.lock")
+    engine = open_catalogue(home)
     vault = Vault(home / "vault")
     vault.ensure()
     return Store(home=home, engine=engine, vault=vault, actor=actor)

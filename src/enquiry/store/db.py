@@ -8,7 +8,12 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import json
 import os
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +21,25 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import (
+    Column,
+    Connection,
+    Engine,
+    Integer,
+    String,
+    Table,
+    Text,
+    create_engine,
+    event,
+    insert,
+    inspect,
+    select,
+)
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, IntegrityError, NoSuchModuleError, SQLAlchemyError
+
+from enquiry.errors import CatalogueError
+from enquiry.store.tables import Base
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -52,6 +75,9 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
+    if url.startswith("postgresql"):
+        # An unreachable server is one clear line after a few seconds, not a hang.
+        return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 10})
     return create_engine(url, pool_pre_ping=True)
 
 
@@ -87,3 +113,278 @@ def upgrade(engine: Engine, lock_path: Path | None = None) -> None:
                 return
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
+
+
+# --- Home ↔ catalogue binding -------------------------------------------------------------------
+#
+# A home (vault + ledger.head) and its catalogue database are one body of evidence: pairing a
+# home with a stranger's database, or with a new empty one, would make every check against the
+# other half report false failures — or, worse, silently start a second catalogue. So each home
+# has an identity, written in ``home.json`` together with where its catalogue lives, and the
+# database records the same identity in its ``catalogue_home`` row. Opening checks both halves.
+
+HOME_FILE = "home.json"
+SQLITE_FILE = "enquiry.db"
+
+catalogue_home = Table(
+    "catalogue_home",
+    Base.metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("home_id", String(64), nullable=False),
+    Column("home_path", Text, nullable=False),
+    Column("bound_at", String(40), nullable=False),
+)
+
+
+@dataclass(frozen=True)
+class HomeBinding:
+    """What ``home.json`` records: the home's identity and where its catalogue lives.
+
+    ``url`` never holds a password; for the default SQLite catalogue it is the file's name
+    inside the home, so a home folder can be moved or copied whole.
+    """
+
+    home_id: str
+    kind: str
+    url: str
+
+
+@dataclass(frozen=True)
+class _CatalogueState:
+    has_schema: bool
+    has_events: bool
+    home_id: str | None
+    home_path: str | None
+
+
+def public_url(url: str) -> str:
+    """``url`` fit to print or record: any password replaced by ``***``."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "(not a database URL)"
+
+
+def _backend(url: str) -> str:
+    return make_url(url).get_backend_name()
+
+
+def read_binding(home: Path) -> HomeBinding | None:
+    """The binding recorded in ``home.json``, or None for a home that has none yet."""
+    path = home / HOME_FILE
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        catalogue = data["catalogue"]
+        return HomeBinding(str(data["home_id"]), str(catalogue["kind"]), str(catalogue["url"]))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise CatalogueError(
+            f"{path}: unreadable ({type(exc).__name__}); it records which catalogue database"
+            " belongs to this home — restore it from a backup of the home"
+        ) from None
+
+
+def _write_binding(home: Path, binding: HomeBinding) -> None:
+    body = {
+        "home_id": binding.home_id,
+        "catalogue": {"kind": binding.kind, "url": binding.url},
+        "written_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
+    temp = home / f".{HOME_FILE}.{os.getpid()}.tmp"
+    temp.write_text(json.dumps(body, indent=2) + "\n", encoding="utf-8")
+    os.replace(temp, home / HOME_FILE)
+
+
+def _describe_binding(home: Path, binding: HomeBinding) -> str:
+    if binding.kind == "sqlite" and binding.url == SQLITE_FILE:
+        return str(home / SQLITE_FILE)
+    return binding.url
+
+
+def _cannot_open(url: str, exc: BaseException) -> CatalogueError:
+    """One line for a catalogue that cannot be reached: no traceback, no password."""
+    if isinstance(exc, NoSuchModuleError | ImportError):
+        return CatalogueError(
+            f"catalogue database URL '{public_url(url)}': no driver for it is installed"
+            " (use postgresql+psycopg://… or sqlite:///…)"
+        )
+    if isinstance(exc, ArgumentError):
+        # Not echoed: what cannot be parsed cannot be stripped of a password either.
+        return CatalogueError(
+            "ENQUIRY_DB is not a database URL such as postgresql+psycopg://user@host:5432/name"
+        )
+    shown = public_url(url)
+    original = getattr(exc, "orig", None) or exc
+    reason = " ".join(str(original).split()) or type(original).__name__
+    password = make_url(url).password if "://" in url else None
+    if password:
+        reason = reason.replace(str(password), "***")
+    return CatalogueError(f"catalogue database {shown} cannot be opened: {reason[:300]}")
+
+
+def _state(engine: Engine) -> _CatalogueState:
+    with engine.connect() as connection:
+        names = set(inspect(connection).get_table_names())
+        has_events = (
+            "custody_events" in names
+            and connection.exec_driver_sql("SELECT seq FROM custody_events LIMIT 1").first()
+            is not None
+        )
+        row = (
+            connection.execute(
+                select(catalogue_home.c.home_id, catalogue_home.c.home_path)
+            ).first()
+            if "catalogue_home" in names
+            else None
+        )
+    return _CatalogueState(
+        has_schema="alembic_version" in names,
+        has_events=has_events,
+        home_id=row.home_id if row else None,
+        home_path=row.home_path if row else None,
+    )
+
+
+def _record_home(engine: Engine, home: Path, home_id: str) -> str:
+    """Write the database's ``catalogue_home`` row; return the id it holds afterwards (another
+    home's, if one bound the database first)."""
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                insert(catalogue_home).values(
+                    id=1,
+                    home_id=home_id,
+                    home_path=str(home),
+                    bound_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+                )
+            )
+    except IntegrityError:
+        pass
+    with engine.connect() as connection:
+        return str(connection.execute(select(catalogue_home.c.home_id)).scalar_one())
+
+
+def _someone_elses(url: str, home: Path, state: _CatalogueState, own_id: str | None) -> str:
+    ours = f"home {home}" + (f" (id {own_id[:8]})" if own_id else "")
+    theirs = f"home {state.home_path} (id {(state.home_id or '')[:8]})"
+    return (
+        f"catalogue database {public_url(url)} belongs to {theirs}, not to {ours};"
+        " give each home its own database"
+    )
+
+
+def _holds_evidence(home: Path) -> bool:
+    blobs = home / "vault" / "sha256"
+    return (home / "ledger.head").exists() or (blobs.is_dir() and any(blobs.iterdir()))
+
+
+@contextlib.contextmanager
+def _home_lock(home: Path) -> Iterator[None]:
+    with (home / ".migrate.lock").open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+
+
+def open_catalogue(home: Path) -> Engine:
+    """The engine of the home's own catalogue, migrated to the newest schema.
+
+    Raises :class:`CatalogueError` (one line, no password) when the database cannot be reached
+    or does not belong to this home; a home and a database meeting for the first time are bound
+    to each other, including homes made before the binding existed.
+    """
+    configured = os.environ.get("ENQUIRY_DB") or None
+    binding = read_binding(home)
+    if binding is not None and binding.kind != "sqlite" and configured is None:
+        raise CatalogueError(
+            f"home {home} uses a {_KIND_NAMES.get(binding.kind, binding.kind)} catalogue"
+            f" ({binding.url}); set ENQUIRY_DB to its URL"
+        )
+    url = configured or f"sqlite:///{home / SQLITE_FILE}"
+    engine: Engine | None = None
+    try:
+        engine = make_engine(url)
+        if binding is None:
+            with _home_lock(home):
+                binding = read_binding(home)
+                if binding is None:
+                    _bind(engine, home, url)
+                    return engine
+        _check_bound(engine, home, url, binding)
+        return engine
+    except CatalogueError:
+        if engine is not None:
+            engine.dispose()
+        raise
+    except (SQLAlchemyError, ImportError, OSError) as exc:
+        if engine is not None:
+            engine.dispose()
+        raise _cannot_open(url, exc) from None
+
+
+_KIND_NAMES = {"postgresql": "PostgreSQL", "sqlite": "SQLite"}
+
+
+def _check_bound(engine: Engine, home: Path, url: str, binding: HomeBinding) -> None:
+    if url == f"sqlite:///{home / SQLITE_FILE}" and not (home / SQLITE_FILE).exists():
+        raise CatalogueError(
+            f"home {home}: its catalogue {home / SQLITE_FILE} is missing (deleted or not"
+            " copied with the home); restore it from a backup"
+        )
+    state = _state(engine)
+    if state.home_id == binding.home_id:
+        upgrade(engine, lock_path=home / ".migrate.lock")
+        recorded = _binding_for(url, binding.home_id)
+        if binding.kind != "sqlite" and recorded != binding:
+            _write_binding(home, recorded)  # the same database reached by a new address
+        return
+    if state.home_id is not None:
+        raise CatalogueError(_someone_elses(url, home, state, binding.home_id))
+    where = _describe_binding(home, binding)
+    if not state.has_schema:
+        raise CatalogueError(
+            f"catalogue database {public_url(url)} is empty, but home {home} has its catalogue"
+            f" at {where}; set ENQUIRY_DB to that database (a new catalogue is never started"
+            " for a home that has one)"
+        )
+    raise CatalogueError(
+        f"catalogue database {public_url(url)} belongs to no home, but home {home} has its"
+        f" catalogue at {where}; set ENQUIRY_DB to that database"
+    )
+
+
+def _binding_for(url: str, home_id: str) -> HomeBinding:
+    kind = _backend(url)
+    default = url.startswith("sqlite:///") and url.endswith(f"/{SQLITE_FILE}")
+    return HomeBinding(home_id, kind, SQLITE_FILE if kind == "sqlite" and default else public_url(url))
+
+
+def _bind(engine: Engine, home: Path, url: str) -> None:
+    """First meeting of a home and a database (the caller holds the home's lock)."""
+    evidence = _holds_evidence(home)
+    default = url == f"sqlite:///{home / SQLITE_FILE}"
+    # Checked before the first connection, which would create an empty SQLite file.
+    if default and evidence and not (home / SQLITE_FILE).exists():
+        raise CatalogueError(
+            f"home {home} holds evidence but its catalogue is not in it; if the catalogue"
+            " is a PostgreSQL database, set ENQUIRY_DB to its URL"
+        )
+    state = _state(engine)
+    if state.home_id is not None:
+        if state.home_path != str(home):
+            raise CatalogueError(_someone_elses(url, home, state, None))
+        # This home bound the database, then stopped before writing home.json: finish.
+        upgrade(engine)
+        _write_binding(home, _binding_for(url, state.home_id))
+        return
+    if state.has_events and not evidence:
+        raise CatalogueError(
+            f"catalogue database {public_url(url)} already holds another home's catalogue,"
+            f" and home {home} is new; give each home its own database"
+        )
+    upgrade(engine)
+    home_id = uuid.uuid4().hex
+    held = _record_home(engine, home, home_id)
+    if held != home_id:
+        raise CatalogueError(_someone_elses(url, home, _state(engine), None))
+    _write_binding(home, _binding_for(url, home_id))
