@@ -1,6 +1,9 @@
-"""The command line: thin over the packages below it.
+"""The command line: a thin adapter over the application core (:mod:`enquiry.app`).
 
-Each command family lives in its own module and registers itself on :data:`main`.
+Each command family lives in its own module and registers itself on :data:`main`. A command
+parses its options, calls one service with the :class:`~enquiry.app.Enquiry` for the acting
+user, and formats what comes back; every :class:`~enquiry.errors.EnquiryError` a service raises
+becomes one line on standard error and the error's exit status, here, in one place.
 """
 
 from __future__ import annotations
@@ -8,18 +11,22 @@ from __future__ import annotations
 import getpass
 import os
 import sys
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import click
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from enquiry import __version__
+from enquiry.app import Enquiry
+from enquiry.app.lookup import find_item as _find_item
+from enquiry.errors import BadRequest, EnquiryError
 from enquiry.intake.walk import printable as safe
-from enquiry.store import Store, open_store, resolve_home
+from enquiry.store import Store
 from enquiry.store.tables import Item
+
+GLOBAL_OPTIONS = ("--home", "--as")
 
 
 def default_actor() -> str:
@@ -30,29 +37,61 @@ def default_actor() -> str:
         return os.environ.get("USER", "unknown")
 
 
-@dataclass
-class App:
-    """What every command needs: where the home is, who is acting, and the store once opened."""
-
-    home: Path
-    actor: str
-    _store: Store | None = field(default=None, repr=False)
+class App(Enquiry):
+    """The acting user on the home, as the command line opens it. Services always say whether
+    they may create a home; commands not yet moved onto them get one created on first use."""
 
     def store(self, *, create: bool = True) -> Store:
-        if self._store is None:
-            try:
-                self._store = open_store(self.home, self.actor, create=create)
-            except FileNotFoundError as exc:
-                fail(str(exc))
-        return self._store
+        return super().store(create=create)
 
 
 pass_app = click.make_pass_decorator(App)
 
-__all__ = ["App", "fail", "find_item", "main", "pass_app", "safe"]
+__all__ = ["App", "fail", "find_item", "main", "pass_app", "safe", "say_problem"]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def hoist_global_options(args: Sequence[str]) -> list[str]:
+    """Move ``--home``/``--as`` given after the subcommand to the front, where click reads them,
+    so ``enquiry verify --home X`` works like ``enquiry --home X verify``. Nothing after ``--``
+    is touched."""
+    front: list[str] = []
+    rest: list[str] = []
+    index = 0
+    args = list(args)
+    while index < len(args):
+        arg = args[index]
+        if arg == "--":
+            rest.extend(args[index:])
+            break
+        name = arg.split("=", 1)[0]
+        if name in GLOBAL_OPTIONS and rest:
+            if "=" in arg:
+                front.append(arg)
+                index += 1
+                continue
+            if index + 1 < len(args):
+                front.extend(args[index : index + 2])
+                index += 2
+                continue
+        rest.append(arg)
+        index += 1
+    return front + rest
+
+
+class EnquiryGroup(click.Group):
+    """The top-level group: global options anywhere, domain errors as one line and a status."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, hoist_global_options(args))
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except EnquiryError as exc:
+            fail(safe(str(exc)), exc.exit_code)
+
+
+@click.group(cls=EnquiryGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="enquiry")
 @click.option(
     "--home",
@@ -70,34 +109,29 @@ __all__ = ["App", "fail", "find_item", "main", "pass_app", "safe"]
 )
 @click.pass_context
 def main(ctx: click.Context, home: Path | None, actor: str | None) -> None:
-    """enquiry: preserve evidence, record custody, weigh hypotheses, publish verifiable findings."""
+    """enquiry: preserve evidence, record custody, weigh hypotheses, publish verifiable findings.
+
+    Global options (--home, --as) may be given before or after the command.
+    """
     if actor is not None and not actor.strip():
-        fail("--as must name who is acting", 2)
-    ctx.obj = App(home=resolve_home(home), actor=actor.strip() if actor else default_actor())
+        fail("--as must name who is acting", BadRequest.exit_code)
+    ctx.obj = App.at(home, actor if actor else default_actor())
 
 
 def find_item(session: Session, ref: str) -> Item:
-    """An item by its number or by the start (8 or more hex digits) of its SHA-256; else stop."""
-    item: Item | None = None
-    if ref.isdigit():
-        item = session.get(Item, int(ref))
-    elif len(ref) >= 8 and all(c in "0123456789abcdef" for c in ref.lower()):
-        matches = session.scalars(
-            select(Item).where(Item.sha256.startswith(ref.lower())).limit(2)
-        ).all()
-        if len(matches) > 1:
-            fail(f"item '{ref}': several items have a hash starting so; give more characters")
-        item = matches[0] if matches else None
-    if item is None:
-        fail(f"item '{ref}': no such item (give its number or the start of its SHA-256)")
-    assert item is not None
-    return item
+    """An item by its number or by the start of its SHA-256 (see :mod:`enquiry.app.lookup`)."""
+    return _find_item(session, ref)
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
     """Print one line on standard error and stop with ``code``."""
     click.echo(f"enquiry: {message}", err=True)
     sys.exit(code)
+
+
+def say_problem(line: str) -> None:
+    """One problem line about one input, on standard error."""
+    click.echo(f"enquiry: {safe(line)}", err=True)
 
 
 from enquiry.cli import analysis, claims, evidence, media  # noqa: E402

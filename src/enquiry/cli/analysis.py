@@ -1,81 +1,49 @@
-"""Commands of the analysis family: load and dump case files, analyse, report, and the demo."""
+"""Commands of the analysis family: load and dump case files, analyse, report, and the demo.
+
+Each command calls one service of :mod:`enquiry.app.cases` or :mod:`enquiry.app.publishing`;
+verification before analysis, the finding and the export events are the services' business.
+"""
 
 from __future__ import annotations
 
-import hashlib
 import json
-import re
-import shutil
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
-from enquiry.cli import App, fail, pass_app, safe
-from enquiry.intake.casefile import (
-    CaseFileError,
-    builtin_case,
-    dump_case,
-    load_case_file,
-    to_yaml,
-)
-from enquiry.publish.inputs import UnknownIncident
+from enquiry.app import cases, publishing
+from enquiry.cli import App, pass_app, safe
 
 if TYPE_CHECKING:
     from enquiry.analysis.result import Flag, Narrative
     from enquiry.publish.report import Analysis
 
-DEMO_INCIDENT = "khan-shaykhun-2017-04-04"
-
-
-def _extractors() -> list[Any]:
-    from enquiry.enrich import default_extractors
-
-    return list(default_extractors())
+ALLOW_UNVERIFIED = click.option(
+    "--allow-unverified",
+    is_flag=True,
+    help="Go ahead on a catalogue that fails verification: the output is stamped so, and the"
+    " ledger records it.",
+)
 
 
 @click.command("load")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--allow-outside",
+    is_flag=True,
+    help="Let attached files come from outside the case file's folder (recorded per file).",
+)
 @pass_app
-def load_command(app: App, file: Path) -> None:
+def load_command(app: App, file: Path, allow_outside: bool) -> None:
     """Load a case file (YAML) into the home: actors, sources, incidents, hypotheses, items,
     claims and ratings, through the same intake and ledger as 'enquiry add'. Loading the same
-    file again changes nothing."""
-    if not file.is_file():
-        fail(f"{safe(str(file))}: no such file")
-    try:
-        report = load_case_file(app.store(), file, extractors=_extractors())
-    except CaseFileError as exc:
-        fail(safe(str(exc)))
+    file again changes nothing; a file that fails leaves nothing behind."""
+    report = cases.load(app, file, allow_outside=allow_outside)
     click.echo(f"case '{report.case}' loaded from {safe(str(file))}: {report.summary()}")
     for problem in report.problems:
         click.echo(f"  note: {safe(problem)}", err=True)
-
-
-def _write_attachments(store: Any, document: dict[str, Any], output: Path, reveal: bool) -> int:
-    """Copy every attached original out of the vault beside the dump, so that the dump loads
-    elsewhere; each file is named by its hash's start and its name, so equal names never clash.
-    Protected items' files stay in the vault unless the dump reveals them."""
-    folder = output.with_name(output.stem + ".files")
-    count = 0
-    for item in document.get("items", []):
-        sha = item.get("sha256")
-        if not sha or "file" not in item:
-            continue
-        if item.get("protected") and not reveal:
-            continue
-        name = re.sub(r"[^A-Za-z0-9._-]+", "_", Path(str(item["file"])).name).strip("._") or "file"
-        target = folder / f"{sha[:12]}-{name.removeprefix(sha[:12] + '-')}"
-        try:
-            folder.mkdir(exist_ok=True)
-            if not target.exists():
-                shutil.copyfile(store.vault.path(sha), target)
-        except OSError as exc:
-            fail(f"{safe(str(target))}: cannot write ({exc.strerror or exc})")
-        item["file"] = f"{folder.name}/{target.name}"
-        count += 1
-    return count
 
 
 @click.command("dump")
@@ -85,60 +53,22 @@ def _write_attachments(store: Any, document: dict[str, Any], output: Path, revea
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Write to this file instead of standard output.",
+    help="Write to this file (attachments beside it) instead of standard output.",
 )
 @click.option(
     "--reveal",
     is_flag=True,
-    help="Include identifying fields of protected items (recorded as 'revealed').",
+    help="Include protected items' content and identities (recorded as 'revealed').",
 )
 @pass_app
 def dump_command(app: App, case: str, output: Path | None, reveal: bool) -> None:
-    """Write CASE back as a case file. Identifying fields of protected witnesses are left out
-    (and listed under 'withheld') unless --reveal."""
-    store = app.store(create=False)
-    try:
-        document = dump_case(store, case, reveal=reveal)
-    except CaseFileError as exc:
-        fail(safe(str(exc)))
-    copied = _write_attachments(store, document, output, reveal) if output is not None else 0
-    text = to_yaml(document)
-    data = text.encode("utf-8")
-    digest = hashlib.sha256(data).hexdigest()
-    if output is not None:
-        try:
-            output.write_bytes(data)
-        except OSError as exc:
-            fail(f"{safe(str(output))}: cannot write ({exc.strerror or exc})")
-    # The dump carries the originals' text out of the vault: custody records where it went.
-    with store.writing() as (conn, writer):
-        writer.append(
-            "exported",
-            case_id=store.case_id(conn, case),
-            details={
-                "what": "case file",
-                "sha256": digest,
-                "size": len(data),
-                "path": str(output.resolve()) if output else "standard output",
-                "revealed": reveal,
-                "attachments": copied,
-            },
-        )
+    """Write CASE back as a case file. A protected item's content, identifying fields and
+    arrival names are replaced by its SHA-256 unless --reveal."""
+    result = cases.dump(app, case, output, reveal=reveal)
     if output is None:
-        click.echo(text, nl=False)
+        click.echo(result.text, nl=False)
     else:
-        click.echo(f"case '{case}' written to {safe(str(output))} (sha256 {digest})", err=True)
-
-
-def _analysis(app: App, incident: str) -> Any:
-    from enquiry.publish.report import analyse_incident
-
-    try:
-        return analyse_incident(app.store(create=False), incident)
-    except UnknownIncident as exc:
-        fail(str(exc))
-    except ValueError as exc:  # the engine names the evidence or hypothesis at fault
-        fail(f"incident '{incident}': {exc}")
+        click.echo(f"case '{case}' written to {safe(str(output))} (sha256 {result.sha256})", err=True)
 
 
 def _summary(analysis: Analysis, *, brief: bool = False) -> list[str]:
@@ -224,11 +154,12 @@ def _flag_lines(narratives: Sequence[Narrative], *, brief: bool) -> list[str]:
 @click.command("analyse")
 @click.argument("incident")
 @click.option("--json", "as_json", is_flag=True, help="Print the engine's full result as JSON.")
+@ALLOW_UNVERIFIED
 @pass_app
-def analyse_command(app: App, incident: str, as_json: bool) -> None:
+def analyse_command(app: App, incident: str, as_json: bool, allow_unverified: bool) -> None:
     """Weigh INCIDENT's hypotheses against its rated evidence and print the result (nothing is
-    stored; 'enquiry report' stores a finding)."""
-    analysis = _analysis(app, incident)
+    stored; 'enquiry report' stores a finding). The catalogue is verified first."""
+    analysis = publishing.analyse(app, incident, allow_unverified=allow_unverified)
     if as_json:
         click.echo(json.dumps(analysis.to_dict(), indent=2, ensure_ascii=False, default=str))
         return
@@ -244,20 +175,21 @@ def analyse_command(app: App, incident: str, as_json: bool) -> None:
     required=True,
     help="The HTML file to write.",
 )
+@click.option(
+    "--reveal",
+    is_flag=True,
+    help="Include protected witnesses' identities in the report (recorded as 'revealed').",
+)
+@ALLOW_UNVERIFIED
 @pass_app
-def report_command(app: App, incident: str, output: Path) -> None:
+def report_command(
+    app: App, incident: str, output: Path, reveal: bool, allow_unverified: bool
+) -> None:
     """Analyse INCIDENT and write a self-contained HTML report; the finding and the export are
-    recorded in the ledger with the report's SHA-256."""
-    from enquiry.publish.report import publish_report
-
-    try:
-        published = publish_report(app.store(create=False), incident, output)
-    except UnknownIncident as exc:
-        fail(str(exc))
-    except ValueError as exc:
-        fail(f"incident '{incident}': {exc}")
-    except OSError as exc:
-        fail(f"{safe(str(output))}: cannot write ({exc.strerror or exc})")
+    recorded in the ledger with the report's SHA-256. The catalogue is verified first."""
+    published = publishing.report(
+        app, incident, output, reveal=reveal, allow_unverified=allow_unverified
+    )
     click.echo(
         f"report written to {safe(str(published.path))} ({published.size:,} bytes, "
         f"sha256 {published.sha256}); finding {published.finding_id}"
@@ -269,17 +201,10 @@ def report_command(app: App, incident: str, output: Path) -> None:
 @pass_app
 def demo_command(app: App, no_serve: bool) -> None:
     """Load the built-in Khan Shaykhun case, analyse it and write its report into the home."""
-    from enquiry.publish.report import publish_report
-
-    store = app.store()
-    path = builtin_case(DEMO_INCIDENT)
-    try:
-        loaded = load_case_file(store, path, extractors=_extractors())
-    except CaseFileError as exc:
-        fail(safe(str(exc)))
-    click.echo(f"case '{loaded.case}' in {store.home}: {loaded.summary()}")
-    output = store.home / "reports" / f"{DEMO_INCIDENT}.html"
-    published = publish_report(store, DEMO_INCIDENT, output)
+    loaded = cases.load(app, cases.demo_case_file())
+    click.echo(f"case '{loaded.case}' in {app.home}: {loaded.summary()}")
+    output = app.home / "reports" / f"{cases.DEMO_INCIDENT}.html"
+    published = publishing.report(app, cases.DEMO_INCIDENT, output)
     click.echo("\n".join(_summary(published.analysis, brief=True)))
     click.echo(f"report: {published.path} (sha256 {published.sha256})")
     if not no_serve:

@@ -1,26 +1,21 @@
-"""Commands for evidence: add, case list, item show, log, verify, kinds."""
+"""Commands for evidence: add, derive, case list, item list/show/update/copy, log, verify, kinds.
+
+Each command calls one service of :mod:`enquiry.app.evidence` and formats its result.
+"""
 
 from __future__ import annotations
 
-import hashlib
 import json
-import shutil
 import sys
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import Any
 
 import click
-from sqlalchemy import func, select, update
 
-from enquiry.cli import App, fail, find_item, pass_app, safe
-from enquiry.enrich import default_extractors
-from enquiry.intake.pipeline import IntakeError, IntakeOptions, IntakeReport, add_paths
+from enquiry.app import evidence as service
+from enquiry.cli import App, fail, pass_app, safe, say_problem
+from enquiry.cli.progress import BarProgress
+from enquiry.intake.pipeline import IntakeReport
 from enquiry.model.kinds import KindError, all_kinds, get_kind
-from enquiry.model.types import FieldError
-from enquiry.store.ledger import item_row, read_head_file, state_digest
-from enquiry.store.tables import Case, CustodyEvent, Item, ItemOrigin, ItemText, Source
-from enquiry.store.verify import verify
 
 SIZE_UNITS = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3, "T": 1024**4}
 
@@ -36,7 +31,8 @@ def parse_size(text: str) -> int:
         raise click.BadParameter(f"'{text}' is not a size such as 500M or 2G") from None
 
 
-def _field_pairs(pairs: tuple[str, ...]) -> dict[str, str]:
+def field_pairs(pairs: tuple[str, ...]) -> dict[str, str]:
+    """``KEY=VALUE`` options as a mapping."""
     fields: dict[str, str] = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
@@ -46,18 +42,16 @@ def _field_pairs(pairs: tuple[str, ...]) -> dict[str, str]:
     return fields
 
 
+def _json(value: object) -> str:
+    return json.dumps(value, indent=2, ensure_ascii=False)
+
+
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--case", "case_name", required=True, help="Case to add to (created if new).")
 @click.option("--kind", default=None, help="Evidence kind (default: detected from content).")
 @click.option("--source", default=None, help="Where the files came from (a source of the case).")
-@click.option(
-    "--field",
-    "field_pairs",
-    multiple=True,
-    metavar="KEY=VALUE",
-    help="A field of the kind; repeatable.",
-)
+@click.option("--field", "pairs", multiple=True, metavar="KEY=VALUE", help="A field; repeatable.")
 @click.option(
     "--max-size", default=None, metavar="SIZE", help="Refuse files larger than this (e.g. 20G)."
 )
@@ -76,7 +70,7 @@ def add(
     case_name: str,
     kind: str | None,
     source: str | None,
-    field_pairs: tuple[str, ...],
+    pairs: tuple[str, ...],
     max_size: str | None,
     jobs: int,
     as_json: bool,
@@ -87,30 +81,17 @@ def add(
     problem (each named on one line), 130 when interrupted (committed files stay; re-run to
     finish).
     """
-    options = IntakeOptions(
-        case=case_name,
-        kind=kind,
-        source=source,
-        fields=_field_pairs(field_pairs),
-        max_size=parse_size(max_size) if max_size else None,
-        jobs=jobs,
-    )
-    store = app.store()
-
-    def problem(line: str) -> None:
-        click.echo(f"enquiry: {safe(line)}", err=True)
-
     try:
-        report = add_paths(store, list(paths), options, default_extractors(), on_problem=problem)
-    except IntakeError as exc:
-        fail(str(exc), 2)
-    except BrokenProcessPool:
-        # A file that crashes a decoder outright takes its worker with it; what was committed
-        # stays, and the same command takes in the rest (the crashing file can then be added
-        # with --jobs 1 to see which it is).
-        fail(
-            "a worker process died while reading a file (a hostile or damaged file?); files"
-            " committed so far are kept; run the same command again, or with --jobs 1 to find it"
+        report = service.add(
+            app,
+            list(paths),
+            case=case_name,
+            kind=kind,
+            source=source,
+            fields=field_pairs(pairs),
+            max_size=parse_size(max_size) if max_size else None,
+            jobs=jobs,
+            progress=BarProgress(),
         )
     except KeyboardInterrupt as exc:
         partial: IntakeReport = getattr(exc, "report", IntakeReport())
@@ -122,7 +103,7 @@ def add(
         sys.exit(130)
     summary = f"case '{case_name}': {report.summary()}"
     if as_json:
-        click.echo(json.dumps([r.__dict__ for r in report.results], indent=2))
+        click.echo(_json([r.__dict__ for r in report.results]))
         click.echo(summary, err=True)
     else:
         click.echo(summary)
@@ -139,41 +120,62 @@ def case() -> None:
 @pass_app
 def case_list(app: App, as_json: bool) -> None:
     """List the cases with their item counts."""
-    store = app.store(create=False)
-    with store.session() as session:
-        rows = session.execute(
-            select(Case.name, Case.created_at, func.count(Item.id))
-            .outerjoin(Item, Item.case_id == Case.id)
-            .group_by(Case.id)
-            .order_by(Case.name)
-        ).all()
+    rows = service.list_cases(app)
     if as_json:
         click.echo(
-            json.dumps([{"name": n, "created_at": c, "items": k} for n, c, k in rows], indent=2)
+            _json([{"name": c.name, "created_at": c.created_at, "items": c.items} for c in rows])
         )
         return
     if not rows:
         click.echo("no cases yet (enquiry add PATH --case NAME creates one)")
-    for name, created, count in rows:
-        click.echo(f"{name}\t{count} items\tcreated {created}")
-
-
-def _redacted_fields(item: Item, reveal: bool) -> tuple[dict[str, Any], list[str]]:
-    try:
-        identifying = get_kind(item.kind).identifying_fields() if item.protected else ()
-    except KindError:
-        identifying = ()
-    fields = dict(item.fields)
-    withheld = [name for name in identifying if name in fields]
-    if not reveal:
-        for name in withheld:
-            fields[name] = "[withheld: protected witness identity]"
-    return fields, withheld
+    for row in rows:
+        click.echo(f"{row.name}\t{row.items} items\tcreated {row.created_at}")
 
 
 @click.group()
 def item() -> None:
     """Items of evidence."""
+
+
+@item.command("list")
+@click.option("--case", "case_name", default=None, help="Only this case's items.")
+@click.option("--kind", default=None, help="Only items of this kind.")
+@click.option("--offset", default=0, type=click.IntRange(min=0), help="Skip this many items.")
+@click.option(
+    "--limit", default=100, show_default=True, type=click.IntRange(min=1), help="Page size."
+)
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def item_list(
+    app: App, case_name: str | None, kind: str | None, offset: int, limit: int, as_json: bool
+) -> None:
+    """List items a page at a time: id, SHA-256, kind, size, title, source, protected.
+
+    A protected item's title is withheld here as everywhere.
+    """
+    page = service.list_items(app, case=case_name, kind=kind, offset=offset, limit=limit)
+    if as_json:
+        click.echo(
+            _json(
+                {
+                    "total": page.total,
+                    "offset": page.offset,
+                    "limit": page.limit,
+                    "items": [row.__dict__ for row in page.items],
+                }
+            )
+        )
+        return
+    for row in page.items:
+        mark = "protected" if row.protected else ""
+        click.echo(
+            f"{row.id:>7}  {(row.sha256 or '-')[:16]}  {row.kind:<20} {row.size or 0:>12}  "
+            f"{safe(row.title)[:60]}  {safe(row.source or '')}  {mark}".rstrip()
+        )
+    end = page.offset + len(page.items)
+    shown = f"items {page.offset + 1}-{end} of {page.total}" if page.items else "no items"
+    more = f" (next: --offset {end})" if end < page.total else ""
+    click.echo(shown + more, err=True)
 
 
 @item.command("show")
@@ -185,138 +187,64 @@ def item() -> None:
 def item_show(app: App, ref: str, as_json: bool, with_text: bool, reveal: bool) -> None:
     """Show one item: hashes, kind, fields, metadata, provenance and custody.
 
-    A protected item's identifying fields and its text are shown only with --reveal, which the
-    ledger records.
+    A protected item's identifying fields, names, metadata and text are shown only with
+    --reveal, which the ledger records.
     """
-    store = app.store(create=False)
-    with store.session() as session:
-        found = find_item(session, ref)
-        if with_text and found.protected and not reveal:
-            fail(f"item {found.id}: protected (its text may identify a witness); add --reveal")
-        fields, withheld = _redacted_fields(found, reveal)
-        case_name = session.get(Case, found.case_id).name  # type: ignore[union-attr]
-        source = session.get(Source, found.source_id).name if found.source_id else None  # type: ignore[union-attr]
-        origins = session.scalars(
-            select(ItemOrigin.path).where(ItemOrigin.item_id == found.id)
-        ).all()
-        events = session.execute(
-            select(CustodyEvent.seq, CustodyEvent.at, CustodyEvent.actor, CustodyEvent.action)
-            .where(CustodyEvent.item_id == found.id)
-            .order_by(CustodyEvent.seq)
-        ).all()
-        texts = session.execute(
-            select(ItemText.extractor, ItemText.text).where(ItemText.item_id == found.id)
-        ).all()
-    shown_text = with_text and found.protected
-    if reveal and found.protected:
-        with store.writing() as (_connection, writer):
-            details: dict[str, Any] = {"fields": withheld}
-            if shown_text:
-                details["text"] = True
-            writer.append("revealed", case_id=found.case_id, item_id=found.id, details=details)
-    data: dict[str, Any] = {
-        "id": found.id,
-        "case": case_name,
-        "kind": found.kind,
-        "sha256": found.sha256,
-        "size": found.size,
-        "media_type": found.media_type,
-        "name": found.original_name if (reveal or not found.protected) else WITHHELD,
-        "fields": fields,
-        "metadata": found.meta,
-        "source": source,
-        "protected": found.protected,
-        "derived_from": found.derived_from,
-        "transformation": found.transformation,
-        "origins": list(origins) if (reveal or not found.protected) else [WITHHELD] * len(origins),
-        "custody": [{"seq": s, "at": a, "actor": w, "action": x} for s, a, w, x in events],
-    }
-    if with_text:
-        data["text"] = {extractor: text for extractor, text in texts}
+    view = service.show_item(app, ref, with_text=with_text, reveal=reveal)
     if as_json:
-        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        click.echo(_json(view.to_dict()))
         return
-    click.echo(f"item {found.id}  {found.kind}  {safe(data['name'])}")
+    click.echo(f"item {view.id}  {view.kind}  {safe(view.name)}")
     rows = [
-        (key, data[key])
-        for key in ("case", "sha256", "size", "media_type", "source", "protected", "derived_from")
+        ("case", view.case),
+        ("sha256", view.sha256),
+        ("size", view.size),
+        ("media_type", view.media_type),
+        ("source", view.source),
+        ("protected", view.protected),
+        ("derived_from", view.derived_from),
+        *view.fields.items(),
     ]
-    rows += list(fields.items())
     width = max(len(key) for key, _ in rows) + 2
     for key, value in rows:
         click.echo(f"  {key:<{width}}{safe(str(value))}")
-    for name, values in found.meta.items():
-        click.echo(f"  [{name}] " + json.dumps(values, ensure_ascii=False)[:300])
-    for path in data["origins"]:
+    for name, values in view.metadata.items():
+        click.echo(f"  [{name}] " + safe(json.dumps(values, ensure_ascii=False)[:300]))
+    for path in view.origins:
         click.echo(f"  {'from':<{width}}{safe(path)}")
-    for seq, at, actor, action in events:
-        click.echo(f"  #{seq:<6} {at}  {action:<10} by {actor}")
-    if with_text:
-        for extractor, text in texts:
-            click.echo(f"--- {extractor} ---\n{text}")
+    for line in view.custody:
+        click.echo(f"  #{line.seq:<6} {line.at}  {line.action:<10} by {safe(line.actor)}")
+    for extractor, text in (view.text or {}).items():
+        click.echo(f"--- {extractor} ---\n{text}")
 
 
 @item.command("update")
 @click.argument("ref")
 @click.option("--kind", default=None, help="Change the kind (fields are checked against it).")
-@click.option("--field", "field_pairs", multiple=True, metavar="KEY=VALUE")
+@click.option("--field", "pairs", multiple=True, metavar="KEY=VALUE")
 @click.option("--protect/--unprotect", default=None, help="Protect the witness's identity, or not.")
 @pass_app
 def item_update(
-    app: App, ref: str, kind: str | None, field_pairs: tuple[str, ...], protect: bool | None
+    app: App, ref: str, kind: str | None, pairs: tuple[str, ...], protect: bool | None
 ) -> None:
     """Change an item's kind, fields or protection; the bytes never change.
 
     The ledger records the new state (and which fields changed, never their values, which may
     identify a witness); `verify` compares the row with it from then on.
     """
-    store = app.store(create=False)
-    with store.session() as session:
-        found = find_item(session, ref)
-    try:
-        target = get_kind(kind or found.kind)
-        fields = target.validate({**found.fields, **_field_pairs(field_pairs)})
-    except (KindError, FieldError) as exc:
-        fail(str(exc), 2)
-    protected = found.protected or target.is_protected(fields)
-    if "protected" in fields:
-        protected = bool(fields["protected"])
-    if protect is not None:
-        protected = protect
-    changed = sorted(
-        k for k in set(fields) | set(found.fields) if fields.get(k) != found.fields.get(k)
-    )
-    if target.name == found.kind and not changed and protected == found.protected:
-        click.echo(f"item {found.id}: nothing to change")
+    done = service.update_item(app, ref, kind=kind, fields=field_pairs(pairs), protect=protect)
+    if not done.changed:
+        click.echo(f"item {done.item_id}: nothing to change")
         return
-    row = item_row(found)
-    row.update(kind=target.name, fields=fields, protected=protected)
-    with store.writing() as (connection, writer):
-        connection.execute(
-            update(Item)
-            .where(Item.id == found.id)
-            .values(kind=target.name, fields=fields, protected=protected)
-        )
-        writer.append(
-            "updated",
-            case_id=found.case_id,
-            item_id=found.id,
-            details={
-                "kind": target.name,
-                "fields_changed": changed,
-                "protected": protected,
-                "state": state_digest(row),
-            },
-        )
+    changed = f", fields {', '.join(done.fields_changed)}" if done.fields_changed else ""
     click.echo(
-        f"item {found.id} updated: kind {target.name}, protected {protected}"
-        + (f", fields {', '.join(changed)}" if changed else "")
+        f"item {done.item_id} updated: kind {done.kind}, protected {done.protected}{changed}"
     )
 
 
 @item.command("copy")
 @click.argument("ref")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path))
 @click.option("--force", is_flag=True, help="Overwrite OUTPUT if it exists.")
 @click.option(
     "--reveal", is_flag=True, help="Needed for a protected item (recorded in the ledger)."
@@ -325,47 +253,12 @@ def item_update(
 def item_copy(app: App, ref: str, output: Path, force: bool, reveal: bool) -> None:
     """Write a working copy of an item's original to OUTPUT; the original stays in the vault.
 
-    The copy is an ordinary writable file: edit it, translate it, crop it, then register what
-    you made with `enquiry derive`. The ledger records who copied what, and where to.
+    The bytes are checked against the item's SHA-256 as they are copied; corrupted bytes are
+    refused. The copy is an ordinary writable file: edit it, translate it, crop it, then
+    register what you made with `enquiry derive`. The ledger records who copied what, and where.
     """
-    store = app.store(create=False)
-    with store.session() as session:
-        found = find_item(session, ref)
-    if found.sha256 is None:
-        fail(f"item {found.id}: has no stored bytes to copy")
-    assert found.sha256 is not None
-    if found.protected and not reveal:
-        fail(f"item {found.id}: protected (its content may identify a witness); add --reveal")
-    if output.exists() and not force:
-        fail(f"{safe(str(output))}: exists; add --force to overwrite it")
-    try:
-        with store.vault.open(found.sha256) as source, output.open("wb") as target:
-            shutil.copyfileobj(source, target, 1 << 20)
-    except OSError as exc:
-        fail(f"{safe(str(output))}: cannot write the copy ({exc.strerror})")
-    with store.writing() as (_connection, writer):
-        if found.protected:
-            writer.append(
-                "revealed", case_id=found.case_id, item_id=found.id, details={"content": True}
-            )
-        writer.append(
-            "copied",
-            case_id=found.case_id,
-            item_id=found.id,
-            details={"sha256": found.sha256, "to": safe(str(output.absolute()))},
-        )
-    click.echo(f"item {found.id} copied to {safe(str(output))} ({found.size} bytes)")
-
-
-def _sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    try:
-        with path.open("rb") as handle:
-            while chunk := handle.read(1 << 20):
-                digest.update(chunk)
-    except OSError as exc:
-        fail(f"{safe(str(path))}: cannot be read ({exc.strerror})")
-    return digest.hexdigest()
+    done = service.copy_item(app, ref, output, force=force, reveal=reveal)
+    click.echo(f"item {done.item_id} copied to {safe(str(done.path))} ({done.size} bytes)")
 
 
 @click.command("derive")
@@ -378,7 +271,7 @@ def _sha256_of(path: Path) -> str:
 )
 @click.option("--tool", default=None, help="Program and version used, if any.")
 @click.option("--kind", default=None, help="Kind of the derived item (default: detected).")
-@click.option("--field", "field_pairs", multiple=True, metavar="KEY=VALUE")
+@click.option("--field", "pairs", multiple=True, metavar="KEY=VALUE")
 @pass_app
 def derive(
     app: App,
@@ -387,59 +280,20 @@ def derive(
     how: str,
     tool: str | None,
     kind: str | None,
-    field_pairs: tuple[str, ...],
+    pairs: tuple[str, ...],
 ) -> None:
     """Register PATH as a derivative of item REF (working copy, translation, still, enhancement).
 
     The derivative is an item of its own, with `derived_from` and the transformation recorded,
     received with a `derived` ledger event; the original is never touched.
     """
-    store = app.store(create=False)
-    digest = _sha256_of(path)
-    with store.session() as session:
-        found = find_item(session, ref)
-        case_name = session.get(Case, found.case_id).name  # type: ignore[union-attr]
-        known = session.scalars(
-            select(Item).where(Item.case_id == found.case_id, Item.sha256 == digest).limit(1)
-        ).first()
-    if known is not None:
-        origin = f", derived from item {known.derived_from}" if known.derived_from else ""
-        fail(f"{safe(str(path))}: already item {known.id}{origin}; nothing recorded")
-    transformation = {"how": how, **({"tool": tool} if tool else {})}
-    options = IntakeOptions(
-        case=case_name,
-        kind=kind,
-        fields=_field_pairs(field_pairs),
-        derived_from=found.id,
-        transformation=transformation,
-        progress=False,
-        jobs=1,
-        # What is made from a protected item (a transcript, a still) can identify the same witness.
-        protected=True if found.protected else None,
-    )
-    try:
-        report = add_paths(store, [path], options, default_extractors())
-    except IntakeError as exc:
-        fail(str(exc), 2)
-        return
-    for line in report.problems:
-        click.echo(f"enquiry: {safe(line)}", err=True)
-    result = report.results[0]
-    if result.item_id is None:
+    done = service.derive(app, ref, path, how=how, tool=tool, kind=kind, fields=field_pairs(pairs))
+    for line in done.problems:
+        say_problem(line)
+    if done.item_id is None:
         sys.exit(1)
-    click.echo(f"item {result.item_id} derived from item {found.id}: {how}")
-    sys.exit(1 if report.failed else 0)
-
-
-WITHHELD = "[withheld: protected item]"
-NAMING_DETAILS = ("name", "path", "to")
-
-
-def _shown(details: dict[str, Any], protected: bool) -> dict[str, Any]:
-    """Event details as shown: a protected item's file names and paths can name the witness."""
-    if not protected:
-        return details
-    return {k: (WITHHELD if k in NAMING_DETAILS else v) for k, v in details.items()}
+    click.echo(f"item {done.item_id} derived from item {done.derived_from}: {how}")
+    sys.exit(1 if done.problems else 0)
 
 
 @click.command("log")
@@ -465,54 +319,20 @@ def log(
 
     The names and paths under which protected items arrived are withheld unless --reveal.
     """
-    store = app.store(create=False)
     if head_only:
-        head = read_head_file(store.home)
-        click.echo(f"{head.seq} {head.hash}" if head else "0 (empty ledger)")
+        head = service.ledger_head(app)
+        click.echo(f"{head[0]} {head[1]}" if head else "0 (empty ledger)")
         return
-    query = select(CustodyEvent)
-    with store.session() as session:
-        if item_ref:
-            query = query.where(CustodyEvent.item_id == find_item(session, item_ref).id)
-        if case_name:
-            case_id = session.scalar(select(Case.id).where(Case.name == case_name))
-            if case_id is None:
-                fail(f"case '{case_name}': no such case")
-            query = query.where(CustodyEvent.case_id == case_id)
-        if limit:
-            query = query.order_by(CustodyEvent.seq.desc()).limit(limit)
-        events = sorted(session.scalars(query).all(), key=lambda e: e.seq)
-        protected = set(session.scalars(select(Item.id).where(Item.protected.is_(True))).all())
-    hidden = {e.item_id for e in events if e.item_id in protected}
-    if reveal and hidden:
-        with store.writing() as (_connection, writer):
-            for item_id in sorted(i for i in hidden if i is not None):
-                writer.append("revealed", item_id=item_id, details={"log": True})
-        hidden = set()
+    events = service.read_log(app, item=item_ref, case=case_name, limit=limit, reveal=reveal)
     if as_json:
-        rows = [
-            {
-                "seq": e.seq,
-                "at": e.at,
-                "actor": e.actor,
-                "action": e.action,
-                "case": e.case_id,
-                "item": e.item_id,
-                "details": _shown(json.loads(e.details), e.item_id in hidden),
-                "prev_hash": e.prev_hash,
-                "hash": e.hash,
-            }
-            for e in events
-        ]
-        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        click.echo(_json([e.to_dict() for e in events]))
         return
     for e in events:
-        target = f"item {e.item_id}" if e.item_id is not None else f"case {e.case_id}"
-        details = json.dumps(
-            _shown(json.loads(e.details), e.item_id in hidden), ensure_ascii=False, sort_keys=True
-        )
+        target = f"item {e.item}" if e.item is not None else f"case {e.case}"
+        details = json.dumps(e.details, ensure_ascii=False, sort_keys=True)
         click.echo(
-            f"#{e.seq:<6} {e.at}  {e.action:<10} {target:<11} by {e.actor}  {e.hash[:12]}  {safe(details)[:120]}"
+            f"#{e.seq:<6} {e.at}  {e.action:<10} {target:<11} by {safe(e.actor)}  {e.hash[:12]}"
+            f"  {safe(details)[:120]}"
         )
 
 
@@ -524,13 +344,9 @@ def verify_command(app: App, as_json: bool) -> None:
 
     Exit 0 when intact; 1 with one line per failure otherwise.
     """
-    from tqdm import tqdm
-
-    store = app.store(create=False)
-    with tqdm(desc="verifying blobs", unit="blob", disable=None, leave=False) as bar:
-        report = verify(store, progress=bar.update)
+    report = service.verify_home(app, BarProgress())
     if as_json:
-        click.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
+        click.echo(_json(report.as_dict()))
     else:
         for line in report.failures:
             click.echo(f"FAIL {safe(line)}")
@@ -564,7 +380,6 @@ def kinds_show(name: str) -> None:
         kind = get_kind(name)
     except KindError as exc:
         fail(str(exc), 2)
-        return
     click.echo(f"{kind.name}: {kind.label}\n{kind.description}\n")
     for spec in kind.fields:
         extra = " (required)" if spec.required else ""

@@ -1,0 +1,82 @@
+"""Case-file services: load a case file, dump a case, run the built-in demonstration.
+
+Loading goes through the same intake and ledger as ``add``; files attached by a case file are
+confined to its folder unless the user allows more, and that is recorded. A dump carries
+evidence out of the vault, so the export (and any reveal of protected identities) is recorded
+with the dump's SHA-256.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from enquiry.app.context import Enquiry
+from enquiry.app.lookup import find_case
+from enquiry.app.protection import record_reveal
+from enquiry.errors import NotFound
+from enquiry.intake.casefile import (
+    DumpResult,
+    LoadReport,
+    builtin_case,
+    load_case_file,
+    write_dump,
+)
+from enquiry.intake.extract import Extractor
+from enquiry.intake.walk import printable
+from enquiry.store.tables import Item
+
+DEMO_INCIDENT = "khan-shaykhun-2017-04-04"
+
+
+def _extractors() -> list[Extractor]:
+    from enquiry.enrich import default_extractors
+
+    return list(default_extractors())
+
+
+def load(app: Enquiry, path: Path, *, allow_outside: bool = False) -> LoadReport:
+    """Load a case file into the home; loading the same file again changes nothing.
+
+    A file that fails anywhere leaves nothing behind. ``allow_outside`` lets attachments come
+    from beyond the case file's folder; each such receipt says so in the ledger.
+    """
+    if not path.is_file():
+        raise NotFound(f"{printable(str(path))}: no such file")
+    store = app.store(create=True)
+    return load_case_file(store, path, extractors=_extractors(), allow_outside=allow_outside)
+
+
+def dump(app: Enquiry, case: str, output: Path | None, *, reveal: bool = False) -> DumpResult:
+    """Write ``case`` back as a case file (to ``output`` with its attachments, or as text).
+
+    Without ``reveal`` a protected item's content, identifying fields and arrival names are
+    replaced by its SHA-256; with it they are carried, and the reveal is recorded per item.
+    """
+    store = app.store(create=False)
+    with store.session() as session:
+        case_row = find_case(session, case)
+        protected = list(
+            session.query(Item).filter(Item.case_id == case_row.id, Item.protected.is_(True)).all()
+        )
+    result = write_dump(store, case, output, reveal=reveal)
+    with store.writing() as (_connection, writer):
+        if reveal:
+            record_reveal(writer, protected, {"dump": True})
+        writer.append(
+            "exported",
+            case_id=case_row.id,
+            details={
+                "what": "case file",
+                "sha256": result.sha256,
+                "size": result.size,
+                "path": str(output.resolve()) if output else "standard output",
+                "revealed": reveal,
+                "attachments": result.attachments,
+            },
+        )
+    return result
+
+
+def demo_case_file() -> Path:
+    """The built-in Khan Shaykhun case file shipped with the package."""
+    return builtin_case(DEMO_INCIDENT)

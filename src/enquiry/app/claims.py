@@ -1,0 +1,737 @@
+"""Claims services: read a file's claims, ingest documents, list, match, suggest, rate, merge.
+
+Every service takes the :class:`Enquiry` (the acting user), raises :mod:`enquiry.errors`, and
+writes its own ledger events: the claims and vectors it derives through the enricher runner
+(``enriched`` / ``derived``), a stance suggestion run (``analysed``), an accepted rating
+(``rated``), a merge of actors (``merged``), a reveal of protected words (``revealed``).
+
+Claims read from a protected item are a witness's words: their text, their speaker and the
+item's name are withheld from every listing unless the caller asks to reveal them, and a reveal
+is recorded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, delete, insert, or_, select, update
+
+from enquiry.app.context import Enquiry
+from enquiry.app.lookup import find_case
+from enquiry.app.protection import WITHHELD, WITHHELD_IDENTITY, record_reveal
+from enquiry.enrich.runner import RunReport, run_enrichers
+from enquiry.enrich.text.actors import normalise
+from enquiry.enrich.text.catalogue import (
+    CLAIMS,
+    claim_text,
+    find_actor,
+    hypotheses,
+    party_actor_ids,
+)
+from enquiry.enrich.text.enrichers import ClaimsEnricher, EmbeddingsEnricher
+from enquiry.errors import EnquiryError, NotFound
+from enquiry.intake.walk import printable
+from enquiry.progress import Progress, Silent
+from enquiry.store import Store
+from enquiry.store.ledger import utc_now
+from enquiry.store.tables import Actor, Case, Claim, ClaimStance, Embedding, Item, Rating
+
+SAME_CLAIM = 0.75
+SUGGESTED_RATING = {"supports": "C", "refutes": "I", "neutral": "N"}
+
+
+# --- claims extract: a file on its own, no home ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExtractedClaims:
+    """The attributions of one file: each claim as a dict with character offsets into the
+    file's extracted text; ``problems`` are warning lines about the file (read anyway)."""
+
+    file: str
+    document_date: str | None
+    claims: list[dict[str, Any]]
+    problems: list[str]
+
+
+def _read_document(path: Path) -> tuple[str, dict[str, Any], list[str]]:
+    """The text a file holds (HTML main text, PDF text, decoded plain text), its metadata and
+    problems — the same extractor intake uses, so offsets agree with the stored text."""
+    from enquiry.enrich.documents import DocumentText
+    from enquiry.intake.sniff import sniff
+
+    name = printable(str(path))
+    if not path.exists():
+        raise NotFound(f"{name}: no such file")
+    if path.is_dir():
+        raise EnquiryError(f"{name}: is a folder; give one file (enquiry ingest reads folders)")
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4096)
+    except OSError as exc:
+        raise EnquiryError(f"{name}: cannot read ({exc.strerror or exc})") from None
+    if not head:
+        raise EnquiryError(f"{name}: empty file: no text to read claims from")
+    media_type = sniff(head, path.name)
+    extractor = DocumentText()
+    if not extractor.accepts(media_type, "document"):
+        raise EnquiryError(f"{name}: {media_type} holds no text to read claims from")
+    found = extractor.extract(path, media_type)
+    if not (found.text or "").strip():
+        why = "; ".join(found.problems) or "only blank space"
+        raise EnquiryError(f"{name}: no text to read claims from ({printable(why)})")
+    return found.text or "", found.metadata, found.problems
+
+
+def _shifted(claim: dict[str, Any], offset: int) -> dict[str, Any]:
+    """A claim's spans moved by ``offset`` characters (its document's place in the file)."""
+    if not offset:
+        return claim
+    for key in ("source", "cue", "content"):
+        span = claim.get(key)
+        if span:
+            span["start"] += offset
+            span["end"] += offset
+    for span in claim.get("continuation") or []:
+        span["start"] += offset
+        span["end"] += offset
+    return claim
+
+
+def extract_file(path: Path, date: dt.date | None = None) -> ExtractedClaims:
+    """Every attribution in a text, HTML, PDF or feed file; ``date`` dates relative dates.
+
+    A feed's entries are documents one after the other, separated by a blank line, each dated
+    by its own entry date; offsets are into that sequence.
+    """
+    from enquiry.enrich.text.claims import ClaimExtractor
+    from enquiry.enrich.text.dates import document_date
+    from enquiry.intake.feeds import FeedError, is_feed, read_feed
+
+    segments: list[tuple[int, str, dt.date | None]] = []
+    problems: list[str] = []
+    if is_feed(path):
+        try:
+            _title, entries = read_feed(path, problems)
+        except FeedError as exc:
+            raise EnquiryError(str(exc)) from None
+        if not entries:
+            raise EnquiryError(
+                f"{printable(str(path))}: feed has no entries: no text to read claims from"
+            )
+        offset = 0
+        for entry in entries:
+            document = entry.document()
+            segments.append((offset, document, document_date(document) or date))
+            offset += len(document) + 2
+    else:
+        text, metadata, found = _read_document(path)
+        problems = [f"{path}: {problem}" for problem in found]
+        segments.append((0, text, date or document_date(text, metadata.get("date"))))
+    extractor = ClaimExtractor()
+    claims = [
+        _shifted(record.as_dict(), offset)
+        for offset, text, anchor in segments
+        for record in extractor.extract(text, anchor)
+    ]
+    anchors = {anchor.isoformat() if anchor else None for _, _, anchor in segments}
+    return ExtractedClaims(
+        file=str(path),
+        document_date=anchors.pop() if len(anchors) == 1 else None,
+        claims=claims,
+        problems=problems,
+    )
+
+
+# --- ingest: intake, then the claims enricher -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    """What became of each path (intake's results) and of the documents' claims."""
+
+    results: list[Any]
+    documents: int
+    claims: int
+    without_text: list[int]
+    run: RunReport = field(repr=False)
+
+
+def _case_id(store: Store, name: str) -> int:
+    with store.session() as session:
+        return find_case(session, name).id
+
+
+def ingest(
+    app: Enquiry,
+    paths: Sequence[Path],
+    *,
+    case: str,
+    kind: str | None = None,
+    source: str | None = None,
+    default_date: dt.date | None = None,
+    progress: Progress | None = None,
+    extractor: Any = None,
+) -> IngestReport:
+    """Store files, folders and feeds as evidence of ``case`` (created if new), then read the
+    claims of each document that has none yet.
+
+    A feed file is preserved as it came, and each of its entries becomes a document of its own.
+    ``default_date`` dates documents whose own date (metadata, fields, dateline) is unknown.
+    """
+    from enquiry.enrich import default_extractors
+    from enquiry.intake.feeds import FeedError, is_feed, read_feed
+    from enquiry.intake.pipeline import IntakeError, IntakeOptions, add_bytes, add_paths
+    from enquiry.intake.walk import walk
+
+    progress = progress or Silent()
+    for path in paths:
+        if not path.exists():
+            raise NotFound(f"{printable(str(path))}: no such file or folder")
+    store = app.store(create=True)
+    options = IntakeOptions(
+        case=case, kind=kind, source=source, progress=not isinstance(progress, Silent)
+    )
+    extractors = default_extractors()
+    results: list[Any] = []
+    try:
+        feeds = [e.path for e in walk(list(paths)) if e.problem is None and is_feed(e.path)]
+        others = [path for path in paths if path not in feeds]
+        if others:
+            folders = [path for path in others if path.is_dir()]
+            files = [path for path in others if not path.is_dir()]
+            expanded = (
+                files + [e.path for e in walk(folders) if e.path not in feeds]
+                if feeds and folders
+                else others
+            )
+            report = add_paths(store, expanded, options, extractors, on_problem=progress.problem)
+            results.extend(report.results)
+        for feed in feeds:
+            report = add_paths(store, [feed], options, extractors, on_problem=progress.problem)
+            results.extend(report.results)
+            feed_problems: list[str] = []
+            _title, entries = read_feed(feed, feed_problems)
+            for problem in feed_problems:
+                progress.problem(problem)
+            for entry in entries:
+                added = add_bytes(
+                    store, entry.document().encode("utf-8"), entry.name(feed), options, extractors
+                )
+                results.extend(added.results)
+    except (IntakeError, FeedError) as exc:
+        raise EnquiryError(str(exc)) from None
+    except BrokenProcessPool:
+        raise EnquiryError(
+            "a worker process died while reading a file (a hostile or damaged file?); files"
+            " committed so far are kept; run the same command again"
+        ) from None
+    stored = [r for r in results if r.item_id is not None and r.status != "rejected"]
+    names = {r.item_id: r.path for r in stored}
+    with store.session() as session:
+        protected = set(
+            session.scalars(
+                select(Item.id).where(Item.id.in_(list(names)), Item.protected.is_(True))
+            )
+        )
+
+    def describe(item_id: int) -> str:
+        if item_id in protected or item_id not in names:
+            return f"item {item_id}"
+        return str(names[item_id])
+
+    enricher = ClaimsEnricher(extractor, default_date)
+    run = run_enrichers(store, list(names), [enricher], progress=progress, describe=describe)
+    enriched = run.of("claims", "enriched")
+    return IngestReport(
+        results=results,
+        documents=len(enriched),
+        claims=sum(int(o.details.get("claims", 0)) for o in enriched),
+        without_text=[o.item_id for o in run.of("claims", "failed")],
+        run=run,
+    )
+
+
+# --- listing, with protection ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ListedClaim:
+    """One claim as shown: its actor, item and offsets; ``withheld`` when it was read from a
+    protected item and not revealed (text, speaker and item name then carry the marker)."""
+
+    id: int
+    item_id: int | None
+    item: str | None
+    actor_id: int | None
+    actor: str | None
+    source: dict[str, Any] | None
+    cue: dict[str, Any]
+    content: dict[str, Any]
+    continuation: list[dict[str, Any]]
+    date: str | None
+    date_phrase: str | None
+    withheld: bool = False
+
+    def as_json(self) -> dict[str, Any]:
+        """The claim as ``claims list --json`` prints it."""
+        return {
+            "id": self.id,
+            "item_id": self.item_id,
+            "item": self.item,
+            "actor_id": self.actor_id,
+            "actor": self.actor,
+            "source": self.source,
+            "cue": self.cue,
+            "content": self.content,
+            "continuation": self.continuation,
+            "date": self.date,
+            "date_phrase": self.date_phrase,
+        }
+
+
+def _withheld_span(span: dict[str, Any] | None) -> dict[str, Any] | None:
+    return None if span is None else {**span, "text": WITHHELD}
+
+
+def _listed(row: Any, protected: set[int], reveal: bool) -> ListedClaim:
+    data = row["data"] or {}
+    withhold = row["item_id"] in protected and not reveal
+    cue = data.get("cue") or {"text": row["cue"]}
+    content = {"text": row["text"], "start": row["start"], "end": row["end"]}
+    source = data.get("source")
+    continuation = list(data.get("continuation") or [])
+    if withhold:
+        content = {**content, "text": WITHHELD}
+        source = _withheld_span(source)
+        continuation = [{**span, "text": WITHHELD} for span in continuation]
+    return ListedClaim(
+        id=row["id"],
+        item_id=row["item_id"],
+        item=WITHHELD if withhold else row["original_name"],
+        actor_id=row["actor_id"],
+        actor=WITHHELD_IDENTITY if withhold and row["actor_name"] else row["actor_name"],
+        source=source,
+        cue=cue,
+        content=content,
+        continuation=continuation,
+        date=row["date"],
+        date_phrase=row["date_phrase"],
+        withheld=withhold,
+    )
+
+
+def _claim_rows(connection: Connection, case_id: int, party: str | None, case: str) -> list[Any]:
+    query = (
+        select(*CLAIMS.c, Actor.name.label("actor_name"), Item.original_name)
+        .outerjoin(Actor, Actor.id == Claim.actor_id)
+        .outerjoin(Item, Item.id == Claim.item_id)
+        .where(Claim.case_id == case_id)
+    )
+    if party:
+        ids = party_actor_ids(connection, case_id, party)
+        if not ids:
+            raise NotFound(f"party '{party}': no actor of case '{case}' has this name")
+        query = query.where(or_(Claim.actor_id.in_(ids)))
+    return list(
+        connection.execute(query.order_by(Claim.date.asc().nulls_last(), Claim.id)).mappings()
+    )
+
+
+def _shown(store: Store, rows: list[Any], reveal: bool, what: str) -> list[ListedClaim]:
+    """Rows as shown; a reveal of protected items' claims is recorded."""
+    item_ids = {row["item_id"] for row in rows if row["item_id"] is not None}
+    with store.session() as session:
+        items = list(session.scalars(select(Item).where(Item.id.in_(item_ids))))
+    protected = {item.id for item in items if item.protected}
+    if reveal and protected:
+        with store.writing() as (_connection, writer):
+            record_reveal(
+                writer,
+                [item for item in items if item.protected],
+                {
+                    "shown": what,
+                    "claims": sorted(r["id"] for r in rows if r["item_id"] in protected),
+                },
+            )
+    return [_listed(row, protected, reveal) for row in rows]
+
+
+def list_claims(
+    app: Enquiry, case: str, party: str | None = None, *, reveal: bool = False
+) -> list[ListedClaim]:
+    """The case's claims in date order (undated last), optionally only those of a party: the
+    actor so named, actors merged into it, and those affiliated to it."""
+    store = app.store(create=False)
+    case_id = _case_id(store, case)
+    with store.engine.connect() as connection:
+        rows = _claim_rows(connection, case_id, party, case)
+    return _shown(store, rows, reveal, "claims list")
+
+
+# --- similar: the same claim said again -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Similar:
+    """A claim and the claims of its case closest in meaning, best first, with their scores
+    (cosine); ``same`` marks a likely repeat."""
+
+    claim: ListedClaim
+    ranked: list[tuple[float, ListedClaim]]
+
+    @staticmethod
+    def same(score: float) -> bool:
+        return score >= SAME_CLAIM
+
+
+def ensure_embeddings(
+    store: Store, case_id: int, embedder: Any = None, progress: Progress | None = None
+) -> RunReport:
+    """Embed the claims of the case's documents that have no vector from the model yet; each
+    document's vectors are a ``derived`` event naming the model."""
+    with store.engine.connect() as connection:
+        item_ids = list(
+            connection.execute(
+                select(Claim.item_id)
+                .where(Claim.case_id == case_id, Claim.item_id.is_not(None))
+                .distinct()
+            ).scalars()
+        )
+    return run_enrichers(
+        store,
+        [int(i) for i in item_ids if i is not None],
+        [EmbeddingsEnricher(embedder)],
+        progress=progress,
+    )
+
+
+def similar(
+    app: Enquiry,
+    claim_id: int,
+    limit: int = 10,
+    *,
+    reveal: bool = False,
+    embedder: Any = None,
+    progress: Progress | None = None,
+) -> Similar:
+    """The claims of the same case closest in meaning to ``claim_id``."""
+    import numpy as np
+
+    from enquiry.enrich.text.embed import MODEL_NAME, from_bytes
+
+    store = app.store(create=False)
+    with store.engine.connect() as connection:
+        case_id = connection.execute(select(Claim.case_id).where(Claim.id == claim_id)).scalar()
+        if case_id is None:
+            raise NotFound(f"claim {claim_id}: no such claim")
+        case_name = connection.execute(select(Case.name).where(Case.id == case_id)).scalar_one()
+    ensure_embeddings(store, case_id, embedder, progress)
+    model = str(getattr(embedder, "name", MODEL_NAME))
+    with store.engine.connect() as connection:
+        vectors = connection.execute(
+            select(Embedding.claim_id, Embedding.vector)
+            .join(Claim, Claim.id == Embedding.claim_id)
+            .where(Claim.case_id == case_id, Embedding.model == model)
+        ).all()
+        rows = {row["id"]: row for row in _claim_rows(connection, case_id, None, str(case_name))}
+    ids = [int(row[0] or 0) for row in vectors]
+    if claim_id not in ids:
+        raise NotFound(f"claim {claim_id}: has no vector (its document was not embedded)")
+    matrix = np.stack([from_bytes(row[1]) for row in vectors])
+    scores = matrix @ matrix[ids.index(claim_id)]
+    ranked = sorted(
+        (
+            (float(score), other)
+            for other, score in zip(ids, scores, strict=True)
+            if other != claim_id
+        ),
+        key=lambda pair: -pair[0],
+    )[:limit]
+    shown_rows = [rows[claim_id], *(rows[other] for _, other in ranked)]
+    shown = {claim.id: claim for claim in _shown(store, shown_rows, reveal, "claims similar")}
+    return Similar(shown[claim_id], [(score, shown[other]) for score, other in ranked])
+
+
+# --- stance suggestions and ratings ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A suggested stance of a claim toward a hypothesis (never a rating by itself)."""
+
+    claim_id: int
+    hypothesis_id: int
+    stance: str
+    score: float
+    model: str
+    hypothesis: str
+    incident: str
+    label: str
+    probabilities: dict[str, float]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "claim_id": self.claim_id,
+            "hypothesis_id": self.hypothesis_id,
+            "stance": self.stance,
+            "score": self.score,
+            "model": self.model,
+            "hypothesis": self.hypothesis,
+            "incident": self.incident,
+            "label": self.label,
+            "probabilities": self.probabilities,
+        }
+
+
+def suggest_stances(
+    app: Enquiry,
+    claim_ids: Sequence[int] = (),
+    *,
+    case: str | None = None,
+    model: Any = None,
+    embedder: Any = None,
+) -> list[Suggestion]:
+    """Suggest each claim's stance toward every hypothesis of its case's incidents (the given
+    claims, and with ``case`` every claim of that case) and keep the suggestions, replacing
+    earlier ones of the same model; an ``analysed`` event per case records the run."""
+    from enquiry.enrich.text.embed import default_embedder
+    from enquiry.enrich.text.stance import default_model
+
+    store = app.store(create=False)
+    ids = list(claim_ids)
+    if case:
+        case_id = _case_id(store, case)
+        with store.engine.connect() as connection:
+            ids += [row["id"] for row in _claim_rows(connection, case_id, None, case)]
+    if not ids:
+        raise EnquiryError("give claim numbers or --case NAME")
+    with store.engine.connect() as connection:
+        claims = connection.execute(
+            select(Claim.id, Claim.case_id, Claim.text).where(Claim.id.in_(ids))
+        ).all()
+        missing = set(ids) - {row[0] for row in claims}
+        if missing:
+            raise NotFound(f"claim {min(missing)}: no such claim")
+        by_case = {case_id: hypotheses(connection, case_id) for case_id in {r[1] for r in claims}}
+    pairs = [(claim, hypothesis) for claim in claims for hypothesis in by_case[claim[1]]]
+    if not pairs:
+        return []
+    model = model or default_model()
+    stances = model.predict(
+        [str(hypothesis["label"]) for _, hypothesis in pairs],
+        [claim_text(claim[2]) for claim, _ in pairs],
+        embedder or default_embedder(),
+    )
+    out: list[Suggestion] = []
+    with store.writing() as (connection, writer):
+        connection.execute(
+            delete(ClaimStance).where(
+                ClaimStance.claim_id.in_([claim[0] for claim in claims]),
+                ClaimStance.model == model.name,
+            )
+        )
+        rows = []
+        for (claim, hypothesis), stance in zip(pairs, stances, strict=True):
+            row = {
+                "claim_id": claim[0],
+                "hypothesis_id": hypothesis["id"],
+                "stance": stance.toward_hypothesis,
+                "score": round(stance.score, 4),
+                "model": model.name,
+            }
+            rows.append(row)
+            out.append(
+                Suggestion(
+                    **row,
+                    hypothesis=hypothesis["key"],
+                    incident=hypothesis["slug"],
+                    label=hypothesis["label"],
+                    probabilities=stance.probabilities,
+                )
+            )
+        connection.execute(insert(ClaimStance), rows)
+        for case_id in sorted(by_case):
+            writer.append(
+                "analysed",
+                case_id=case_id,
+                details={
+                    "analysis": "stance suggestions",
+                    "model": model.name,
+                    "claims": sorted(c[0] for c in claims if c[1] == case_id),
+                    "suggestions": sum(1 for c, _ in pairs if c[1] == case_id),
+                },
+            )
+    return out
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """A rating recorded from a claim: by whom, against which hypothesis, from what suggestion."""
+
+    rating_id: int
+    claim_id: int
+    hypothesis: str
+    incident: str
+    rating: str
+    rationale: str
+    analyst: str
+    from_suggestion: dict[str, Any] | None
+
+
+def accept(
+    app: Enquiry,
+    claim_id: int,
+    hypothesis: str,
+    *,
+    rating: str | None = None,
+    rationale: str = "",
+) -> Accepted:
+    """The acting analyst turns a suggested stance (or the ``rating`` given) of a claim toward
+    a hypothesis (``H1``, ``INCIDENT/H1`` or its number) into a rating; a ``rated`` event
+    records it."""
+    store = app.store(create=False)
+    with store.writing() as (connection, writer):
+        case_id = connection.execute(select(Claim.case_id).where(Claim.id == claim_id)).scalar()
+        if case_id is None:
+            raise NotFound(f"claim {claim_id}: no such claim")
+        fitting = [
+            h
+            for h in hypotheses(connection, case_id)
+            if hypothesis in (str(h["id"]), h["key"], f"{h['slug']}/{h['key']}")
+        ]
+        if not fitting:
+            raise NotFound(f"hypothesis '{hypothesis}': no such hypothesis in the case")
+        if len(fitting) > 1:
+            raise EnquiryError(
+                f"hypothesis '{hypothesis}': several incidents have it; write INCIDENT/{hypothesis}"
+            )
+        chosen = fitting[0]
+        suggestion = connection.execute(
+            select(ClaimStance.stance, ClaimStance.score, ClaimStance.model)
+            .where(ClaimStance.claim_id == claim_id, ClaimStance.hypothesis_id == chosen["id"])
+            .order_by(ClaimStance.id.desc())
+        ).first()
+        if rating is None:
+            if suggestion is None:
+                raise EnquiryError(
+                    f"claim {claim_id}: no stance suggested toward '{hypothesis}'; "
+                    "run 'enquiry claims stance' first or give --rating"
+                )
+            rating = SUGGESTED_RATING[suggestion[0]]
+        new_id = connection.execute(
+            insert(Rating).values(
+                hypothesis_id=chosen["id"],
+                item_id=None,
+                claim_id=claim_id,
+                rating=rating,
+                likelihood=None,
+                rationale=rationale,
+                analyst=app.actor,
+                created_at=utc_now(),
+            )
+        ).inserted_primary_key
+        assert new_id is not None
+        accepted = Accepted(
+            rating_id=int(new_id[0]),
+            claim_id=claim_id,
+            hypothesis=chosen["key"],
+            incident=chosen["slug"],
+            rating=rating,
+            rationale=rationale,
+            analyst=app.actor,
+            from_suggestion=(
+                {"stance": suggestion[0], "score": suggestion[1], "model": suggestion[2]}
+                if suggestion
+                else None
+            ),
+        )
+        writer.append(
+            "rated",
+            case_id=case_id,
+            details={
+                "rating_id": accepted.rating_id,
+                "claim_id": claim_id,
+                "hypothesis": accepted.hypothesis,
+                "incident": accepted.incident,
+                "rating": rating,
+                "rationale": rationale,
+                "from_suggestion": accepted.from_suggestion,
+            },
+        )
+    return accepted
+
+
+# --- actors --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Merged:
+    """Actor ``name`` merged into ``into``; ``claims_moved`` claims now speak for ``into``."""
+
+    name: str
+    into: str
+    claims_moved: int
+    aliases: list[str]
+
+
+def merge_actors(app: Enquiry, case: str, ref_a: str, ref_b: str) -> Merged:
+    """Merge actor A into actor B (by number, name or alias): B keeps A's names as aliases and
+    A's claims. A stays in the catalogue, marked as merged, so the merge can be read back from
+    both the table and the ``merged`` event."""
+    store = app.store(create=False)
+    case_id = _case_id(store, case)
+    with store.writing() as (connection, writer):
+        a = find_actor(connection, case_id, ref_a)
+        b = find_actor(connection, case_id, ref_b)
+        if a["id"] == b["id"]:
+            raise EnquiryError(f"actors '{ref_a}' and '{ref_b}' are the same actor")
+        aliases = list(b["aliases"] or [])
+        for name in [a["name"], *(a["aliases"] or [])]:
+            if normalise(name) not in {normalise(n) for n in [b["name"], *aliases]}:
+                aliases.append(name)
+        connection.execute(update(Actor).where(Actor.id == b["id"]).values(aliases=aliases))
+        connection.execute(update(Actor).where(Actor.id == a["id"]).values(merged_into=b["id"]))
+        moved = connection.execute(
+            update(Claim).where(Claim.actor_id == a["id"]).values(actor_id=b["id"])
+        ).rowcount
+        connection.execute(
+            update(Actor).where(Actor.merged_into == a["id"]).values(merged_into=b["id"])
+        )
+        writer.append(
+            "merged",
+            case_id=case_id,
+            details={
+                "actor": a["id"],
+                "name": a["name"],
+                "into": b["id"],
+                "into_name": b["name"],
+                "claims_moved": moved,
+                "aliases": aliases,
+            },
+        )
+    return Merged(str(a["name"]), str(b["name"]), int(moved or 0), aliases)
+
+
+__all__ = [
+    "Accepted",
+    "ExtractedClaims",
+    "IngestReport",
+    "ListedClaim",
+    "Merged",
+    "Similar",
+    "Suggestion",
+    "accept",
+    "ensure_embeddings",
+    "extract_file",
+    "ingest",
+    "list_claims",
+    "merge_actors",
+    "similar",
+    "suggest_stances",
+]

@@ -1,0 +1,580 @@
+"""Evidence services: take in, derive, list, show, update, copy, log and verify.
+
+Each service reads and writes only through the store, applies the protection rules of
+:mod:`enquiry.app.protection`, and records in the ledger what it did on behalf of the acting
+user: a reveal of a protected identity, a copy handed out, an update of an item.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select, update
+
+from enquiry.app.context import Enquiry
+from enquiry.app.lookup import find_case, find_item
+from enquiry.app.protection import (
+    WITHHELD,
+    hidden,
+    record_reveal,
+    shown_details,
+    shown_fields,
+    shown_name,
+)
+from enquiry.errors import BadRequest, Corrupt, EnquiryError, NotFound, Refused
+from enquiry.intake.extract import Extractor
+from enquiry.intake.pipeline import IntakeError, IntakeOptions, IntakeReport, add_paths
+from enquiry.intake.walk import printable
+from enquiry.model.kinds import KindError, get_kind
+from enquiry.model.types import FieldError
+from enquiry.progress import Progress, Silent
+from enquiry.store.ledger import item_row, read_head_file, state_digest
+from enquiry.store.tables import Case, CustodyEvent, Item, ItemOrigin, ItemText, Source
+from enquiry.store.verify import VerifyReport, verify
+
+WORKER_DIED = (
+    "a worker process died while reading a file (a hostile or damaged file?); files committed"
+    " so far are kept; run the same command again, or with --jobs 1 to find it"
+)
+
+
+def _extractors() -> list[Extractor]:
+    from enquiry.enrich import default_extractors
+
+    return list(default_extractors())
+
+
+def _intake(
+    app: Enquiry, paths: Sequence[Path], options: IntakeOptions, progress: Progress
+) -> IntakeReport:
+    store = app.store(create=True)
+    try:
+        return add_paths(store, list(paths), options, _extractors(), on_problem=progress.problem)
+    except IntakeError as exc:
+        raise BadRequest(str(exc)) from None
+    except BrokenProcessPool:
+        raise EnquiryError(WORKER_DIED) from None
+
+
+def add(
+    app: Enquiry,
+    paths: Sequence[Path],
+    *,
+    case: str,
+    kind: str | None = None,
+    source: str | None = None,
+    fields: Mapping[str, str] | None = None,
+    max_size: int | None = None,
+    jobs: int = 0,
+    progress: Progress | None = None,
+) -> IntakeReport:
+    """Take files and folders in as evidence of ``case``; every receipt is in the ledger.
+
+    A KeyboardInterrupt stops after the last committed batch and carries the partial report
+    as ``exc.report``; running the same request again completes the rest.
+    """
+    options = IntakeOptions(
+        case=case,
+        kind=kind,
+        source=source,
+        fields=dict(fields or {}),
+        max_size=max_size,
+        jobs=jobs,
+        progress=progress is not None and not isinstance(progress, Silent),
+    )
+    return _intake(app, paths, options, progress or Silent())
+
+
+@dataclass(frozen=True)
+class Derived:
+    """A derivative registered from an item: the new item (if stored) and the problem lines."""
+
+    item_id: int | None
+    derived_from: int
+    how: str
+    problems: list[str]
+
+
+def _sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as handle:
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
+    except OSError as exc:
+        raise NotFound(f"{printable(str(path))}: cannot be read ({exc.strerror})") from None
+    return digest.hexdigest()
+
+
+def derive(
+    app: Enquiry,
+    ref: str,
+    path: Path,
+    *,
+    how: str,
+    tool: str | None = None,
+    kind: str | None = None,
+    fields: Mapping[str, str] | None = None,
+) -> Derived:
+    """Register ``path`` as a derivative of item ``ref`` (working copy, translation, still).
+
+    The derivative is an item of its own with ``derived_from`` and the transformation, received
+    with a ``derived`` event. What is made from a protected item is protected too: a transcript
+    or a still can identify the same witness.
+    """
+    if not how.strip():
+        raise BadRequest("--how must say what was done to make the derivative")
+    store = app.store(create=False)
+    digest = _sha256_of(path)
+    with store.session() as session:
+        found = find_item(session, ref)
+        case_name = session.get(Case, found.case_id).name  # type: ignore[union-attr]
+        known = session.scalars(
+            select(Item).where(Item.case_id == found.case_id, Item.sha256 == digest).limit(1)
+        ).first()
+    if known is not None:
+        origin = f", derived from item {known.derived_from}" if known.derived_from else ""
+        raise Refused(f"{printable(str(path))}: already item {known.id}{origin}; nothing recorded")
+    transformation = {"how": how, **({"tool": tool} if tool else {})}
+    options = IntakeOptions(
+        case=case_name,
+        kind=kind,
+        fields=dict(fields or {}),
+        derived_from=found.id,
+        transformation=transformation,
+        progress=False,
+        jobs=1,
+        protected=True if found.protected else None,
+    )
+    report = _intake(app, [path], options, Silent())
+    result = report.results[0]
+    return Derived(result.item_id, found.id, how, report.problems)
+
+
+@dataclass(frozen=True)
+class CustodyLine:
+    """One ledger event about an item, as shown with the item."""
+
+    seq: int
+    at: str
+    actor: str
+    action: str
+
+
+@dataclass(frozen=True)
+class ItemView:
+    """One item as the acting user may see it; withheld parts carry the withheld marker."""
+
+    id: int
+    case: str
+    kind: str
+    sha256: str | None
+    size: int | None
+    media_type: str
+    name: str
+    fields: dict[str, Any]
+    metadata: dict[str, Any]
+    source: str | None
+    protected: bool
+    derived_from: int | None
+    transformation: dict[str, Any] | None
+    origins: list[str]
+    custody: list[CustodyLine]
+    text: dict[str, str] | None = None
+    withheld: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of ``enquiry item show --json``."""
+        data = asdict(self)
+        data.pop("withheld")
+        if self.text is None:
+            data.pop("text")
+        return data
+
+
+def show_item(app: Enquiry, ref: str, *, with_text: bool = False, reveal: bool = False) -> ItemView:
+    """One item: hashes, kind, fields, metadata, provenance and custody.
+
+    A protected item's identifying fields, arrival names, metadata and text are withheld unless
+    ``reveal``, which the ledger records; asking for a protected item's text without a reveal
+    is refused rather than answered with a blank.
+    """
+    store = app.store(create=False)
+    with store.session() as session:
+        found = find_item(session, ref)
+        if with_text and found.protected and not reveal:
+            raise Refused(
+                f"item {found.id}: protected (its text may identify a witness); add --reveal"
+            )
+        fields, withheld = shown_fields(found, reveal)
+        case_name = session.get(Case, found.case_id).name  # type: ignore[union-attr]
+        source = session.get(Source, found.source_id).name if found.source_id else None  # type: ignore[union-attr]
+        origins = list(
+            session.scalars(
+                select(ItemOrigin.path)
+                .where(ItemOrigin.item_id == found.id)
+                .order_by(ItemOrigin.id)
+            ).all()
+        )
+        events = session.execute(
+            select(CustodyEvent.seq, CustodyEvent.at, CustodyEvent.actor, CustodyEvent.action)
+            .where(CustodyEvent.item_id == found.id)
+            .order_by(CustodyEvent.seq)
+        ).all()
+        texts = (
+            {
+                str(e): str(t)
+                for e, t in session.execute(
+                    select(ItemText.extractor, ItemText.text).where(ItemText.item_id == found.id)
+                ).all()
+            }
+            if with_text
+            else None
+        )
+    if reveal and found.protected:
+        details: dict[str, Any] = {"fields": withheld}
+        if with_text:
+            details["text"] = True
+        with store.writing() as (_connection, writer):
+            record_reveal(writer, [found], details)
+    withhold = hidden(found, reveal)
+    return ItemView(
+        id=found.id,
+        case=case_name,
+        kind=found.kind,
+        sha256=found.sha256,
+        size=found.size,
+        media_type=found.media_type,
+        name=shown_name(found, reveal),
+        fields=fields,
+        # Metadata read from a protected file (a PDF's author, EXIF GPS and camera serial, the
+        # raw bytes of its name) can identify the witness as surely as a field.
+        metadata={"withheld": WITHHELD} if withhold and found.meta else dict(found.meta),
+        source=source,
+        protected=found.protected,
+        derived_from=found.derived_from,
+        transformation=found.transformation,
+        origins=[WITHHELD] * len(origins) if withhold else origins,
+        custody=[CustodyLine(s, a, w, x) for s, a, w, x in events],
+        text=texts,
+        withheld=withheld,
+    )
+
+
+@dataclass(frozen=True)
+class Updated:
+    """What an update changed: kind, protection, the names of the changed fields."""
+
+    item_id: int
+    kind: str
+    protected: bool
+    fields_changed: list[str]
+    changed: bool
+
+
+def update_item(
+    app: Enquiry,
+    ref: str,
+    *,
+    kind: str | None = None,
+    fields: Mapping[str, str] | None = None,
+    protect: bool | None = None,
+) -> Updated:
+    """Change an item's kind, fields or protection; the bytes never change.
+
+    The ledger records the new state and which fields changed, never their values (they may
+    identify a witness); ``verify`` compares the row with it from then on.
+    """
+    store = app.store(create=False)
+    with store.session() as session:
+        found = find_item(session, ref)
+    try:
+        target = get_kind(kind or found.kind)
+        new_fields = target.validate({**found.fields, **dict(fields or {})})
+    except (KindError, FieldError) as exc:
+        raise BadRequest(str(exc)) from None
+    protected = found.protected or target.is_protected(new_fields)
+    if "protected" in new_fields:
+        protected = bool(new_fields["protected"])
+    if protect is not None:
+        protected = protect
+    changed = sorted(
+        k for k in set(new_fields) | set(found.fields) if new_fields.get(k) != found.fields.get(k)
+    )
+    if target.name == found.kind and not changed and protected == found.protected:
+        return Updated(found.id, found.kind, found.protected, [], False)
+    row = item_row(found)
+    row.update(kind=target.name, fields=new_fields, protected=protected)
+    with store.writing() as (connection, writer):
+        connection.execute(
+            update(Item)
+            .where(Item.id == found.id)
+            .values(kind=target.name, fields=new_fields, protected=protected)
+        )
+        writer.append(
+            "updated",
+            case_id=found.case_id,
+            item_id=found.id,
+            details={
+                "kind": target.name,
+                "fields_changed": changed,
+                "protected": protected,
+                "state": state_digest(row),
+            },
+        )
+    return Updated(found.id, target.name, protected, changed, True)
+
+
+@dataclass(frozen=True)
+class Copied:
+    """A working copy handed out: which item, where to, how many bytes."""
+
+    item_id: int
+    path: Path
+    size: int
+
+
+def copy_item(
+    app: Enquiry, ref: str, output: Path, *, force: bool = False, reveal: bool = False
+) -> Copied:
+    """Write a working copy of an item's original to ``output``; the original stays.
+
+    The bytes are re-hashed as they are copied and refused if they no longer match the item's
+    SHA-256, so a corrupted blob is never handed out under the original's name. The ledger
+    records who copied what, and where to.
+    """
+    store = app.store(create=False)
+    with store.session() as session:
+        found = find_item(session, ref)
+    if found.sha256 is None:
+        raise NotFound(f"item {found.id}: has no stored bytes to copy")
+    if found.protected and not reveal:
+        raise Refused(
+            f"item {found.id}: protected (its content may identify a witness); add --reveal"
+        )
+    if output.is_dir():
+        raise BadRequest(f"{printable(str(output))}: is a folder; name the file to write")
+    if output.exists() and not force:
+        raise Refused(f"{printable(str(output))}: exists; add --force to overwrite it")
+    try:
+        size = store.vault.copy_verified(found.sha256, output)
+    except Corrupt as exc:
+        raise Corrupt(f"item {found.id}: {exc}; nothing copied (run 'enquiry verify')") from None
+    except OSError as exc:
+        raise EnquiryError(
+            f"{printable(str(output))}: cannot write the copy ({exc.strerror or exc})"
+        ) from None
+    with store.writing() as (_connection, writer):
+        record_reveal(writer, [found], {"content": True})
+        writer.append(
+            "copied",
+            case_id=found.case_id,
+            item_id=found.id,
+            details={"sha256": found.sha256, "to": printable(str(output.absolute()))},
+        )
+    return Copied(found.id, output, size)
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    """One line of an item listing; a protected item's title is withheld."""
+
+    id: int
+    sha256: str | None
+    kind: str
+    size: int | None
+    title: str
+    source: str | None
+    protected: bool
+    case: str
+
+
+@dataclass(frozen=True)
+class ItemPage:
+    """A page of items and how many match in all."""
+
+    items: list[ItemRow]
+    total: int
+    offset: int
+    limit: int
+
+
+def _title(item_fields: Mapping[str, Any], name: str) -> str:
+    for key in ("title", "headline", "subject", "description"):
+        value = item_fields.get(key)
+        if isinstance(value, str) and value.strip():
+            return value.strip()[:200]
+    return name
+
+
+def list_items(
+    app: Enquiry,
+    *,
+    case: str | None = None,
+    kind: str | None = None,
+    offset: int = 0,
+    limit: int = 100,
+) -> ItemPage:
+    """Items, oldest first, a page at a time; filtered by case and kind.
+
+    Only the columns a listing needs are read, one page of them, so a large case lists at the
+    speed of its indexes. A protected item is listed (its existence is not secret), its title
+    withheld.
+    """
+    if offset < 0 or limit < 1:
+        raise BadRequest("--offset must be 0 or more and --limit 1 or more")
+    store = app.store(create=False)
+    query = (
+        select(
+            Item.id,
+            Item.sha256,
+            Item.kind,
+            Item.size,
+            Item.original_name,
+            Item.fields,
+            Item.protected,
+            Source.name,
+            Case.name,
+        )
+        .join(Case, Case.id == Item.case_id)
+        .outerjoin(Source, Source.id == Item.source_id)
+    )
+    counting = select(func.count(Item.id))
+    with store.session() as session:
+        if case is not None:
+            case_id = find_case(session, case).id
+            query = query.where(Item.case_id == case_id)
+            counting = counting.where(Item.case_id == case_id)
+        if kind is not None:
+            try:
+                get_kind(kind)
+            except KindError as exc:
+                raise BadRequest(str(exc)) from None
+            query = query.where(Item.kind == kind)
+            counting = counting.where(Item.kind == kind)
+        total = int(session.scalar(counting) or 0)
+        rows = session.execute(query.order_by(Item.id).offset(offset).limit(limit)).all()
+    items = [
+        ItemRow(
+            id=row[0],
+            sha256=row[1],
+            kind=row[2],
+            size=row[3],
+            title=WITHHELD if row[6] else _title(row[5] or {}, row[4]),
+            source=row[7],
+            protected=bool(row[6]),
+            case=row[8],
+        )
+        for row in rows
+    ]
+    return ItemPage(items, total, offset, limit)
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    """A case with its item count."""
+
+    name: str
+    created_at: str
+    items: int
+
+
+def list_cases(app: Enquiry) -> list[CaseSummary]:
+    """The cases with their item counts, by name."""
+    store = app.store(create=False)
+    with store.session() as session:
+        rows = session.execute(
+            select(Case.name, Case.created_at, func.count(Item.id))
+            .outerjoin(Item, Item.case_id == Case.id)
+            .group_by(Case.id)
+            .order_by(Case.name)
+        ).all()
+    return [CaseSummary(str(n), str(c), int(k)) for n, c, k in rows]
+
+
+@dataclass(frozen=True)
+class EventView:
+    """One ledger event as shown; a protected item's names and paths withheld."""
+
+    seq: int
+    at: str
+    actor: str
+    action: str
+    case: int | None
+    item: int | None
+    details: dict[str, Any]
+    prev_hash: str
+    hash: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def read_log(
+    app: Enquiry,
+    *,
+    item: str | None = None,
+    case: str | None = None,
+    limit: int = 0,
+    reveal: bool = False,
+) -> list[EventView]:
+    """The custody and audit log, oldest first (the newest ``limit`` events if given).
+
+    The names and paths under which protected items arrived or went are withheld unless
+    ``reveal``, which is recorded for each protected item whose events are shown.
+    """
+    store = app.store(create=False)
+    query = select(CustodyEvent)
+    with store.session() as session:
+        if item:
+            query = query.where(CustodyEvent.item_id == find_item(session, item).id)
+        if case:
+            query = query.where(CustodyEvent.case_id == find_case(session, case).id)
+        if limit:
+            query = query.order_by(CustodyEvent.seq.desc()).limit(limit)
+        events = sorted(session.scalars(query).all(), key=lambda e: e.seq)
+        protected_items = {
+            i.id: i for i in session.scalars(select(Item).where(Item.protected.is_(True))).all()
+        }
+    shown_protected = sorted({e.item_id for e in events if e.item_id in protected_items})
+    if reveal and shown_protected:
+        with store.writing() as (_connection, writer):
+            record_reveal(writer, [protected_items[i] for i in shown_protected], {"log": True})
+    return [
+        EventView(
+            seq=e.seq,
+            at=e.at,
+            actor=e.actor,
+            action=e.action,
+            case=e.case_id,
+            item=e.item_id,
+            details=shown_details(
+                json.loads(e.details), e.item_id in protected_items and not reveal
+            ),
+            prev_hash=e.prev_hash,
+            hash=e.hash,
+        )
+        for e in events
+    ]
+
+
+def ledger_head(app: Enquiry) -> tuple[int, str] | None:
+    """The head recorded outside the database (number and hash), to publish elsewhere."""
+    head = read_head_file(app.store(create=False).home)
+    return (head.seq, head.hash) if head else None
+
+
+def verify_home(app: Enquiry, progress: Progress | None = None) -> VerifyReport:
+    """Re-hash every blob, re-walk the ledger, compare every catalogue row with it."""
+    bar = progress or Silent()
+    bar.start("verifying blobs", None, "blob")
+    try:
+        return verify(app.store(create=False), progress=bar.advance)
+    finally:
+        bar.finish()

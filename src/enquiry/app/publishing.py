@@ -1,0 +1,136 @@
+"""Analysis and publication: nothing is computed or published from a catalogue that fails
+verification, unless the user says so and the output says so too.
+
+An edited rating, source grade or catch-all hypothesis changes a conclusion as surely as a forged
+document; :func:`verified` runs the ledger and row checks (and re-hashes the blobs of the case)
+before any finding is computed, and refuses with the verify lines. ``allow_unverified`` lets an
+investigator see what the tampered catalogue would say — the result is stamped as computed on
+an unverified catalogue, and the ledger records that it was asked for.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from enquiry.app.context import Enquiry
+from enquiry.errors import EnquiryError, NotFound, Unverified
+from enquiry.intake.walk import printable
+from enquiry.publish.inputs import UnknownIncident
+from enquiry.publish.report import Analysis, Published, analyse_incident, publish_report
+from enquiry.store.tables import Incident, Item
+
+HOW_TO_OVERRIDE = "run 'enquiry verify' for details, or add --allow-unverified"
+
+
+def _case_of(app: Enquiry, incident: str) -> tuple[int, list[str]]:
+    store = app.store(create=False)
+    with store.session() as session:
+        found = session.scalars(select(Incident).where(Incident.slug == incident)).first()
+        if found is None:
+            raise NotFound(f"incident '{incident}': no such incident")
+        shas = session.scalars(
+            select(Item.sha256).where(Item.case_id == found.case_id, Item.sha256.is_not(None))
+        ).all()
+    return found.case_id, sorted({str(s) for s in shas})
+
+
+def verified(
+    app: Enquiry, *, case_id: int | None, blobs: list[str], purpose: str, allow_unverified: bool
+) -> list[str]:
+    """Verify before computing or publishing; return the failure lines (empty when intact).
+
+    On failure without ``allow_unverified`` raise :class:`Unverified`; with it, record in the
+    ledger that ``purpose`` went ahead on an unverified catalogue.
+    """
+    from enquiry.store.verify import verify
+
+    store = app.store(create=False)
+    report = verify(store, blobs=blobs)
+    if report.intact:
+        return []
+    if not allow_unverified:
+        raise Unverified(
+            f"the catalogue failed verification ({len(report.failures)} failure(s)); "
+            f"{purpose} refused: {HOW_TO_OVERRIDE}",
+            report.failures,
+        )
+    with store.writing() as (_connection, writer):
+        writer.append(
+            "analysed",
+            case_id=case_id,
+            details={
+                "unverified": True,
+                "purpose": purpose,
+                "failures": len(report.failures),
+            },
+        )
+    return list(report.failures)
+
+
+def _engine_error(incident: str, exc: Exception) -> EnquiryError:
+    if isinstance(exc, UnknownIncident):
+        return NotFound(str(exc))
+    return EnquiryError(f"incident '{incident}': {exc}")
+
+
+def analyse(app: Enquiry, incident: str, *, allow_unverified: bool = False) -> Analysis:
+    """Weigh the incident's hypotheses against its rated evidence (nothing is stored)."""
+    case_id, blobs = _case_of(app, incident)
+    failures = verified(
+        app,
+        case_id=case_id,
+        blobs=blobs,
+        purpose=f"analysis of '{incident}'",
+        allow_unverified=allow_unverified,
+    )
+    try:
+        return analyse_incident(app.store(create=False), incident, unverified=failures)
+    except (UnknownIncident, ValueError) as exc:
+        raise _engine_error(incident, exc) from None
+
+
+def report(
+    app: Enquiry,
+    incident: str,
+    output: Path,
+    *,
+    reveal: bool = False,
+    allow_unverified: bool = False,
+) -> Published:
+    """Analyse, store the finding and write the self-contained HTML report; the export and the
+    report's SHA-256 go into the ledger. Protected identities stay out unless ``reveal``."""
+    case_id, blobs = _case_of(app, incident)
+    failures = verified(
+        app,
+        case_id=case_id,
+        blobs=blobs,
+        purpose=f"report on '{incident}'",
+        allow_unverified=allow_unverified,
+    )
+    store = app.store(create=False)
+    if reveal:
+        _record_case_reveal(app, case_id, {"report": incident})
+    try:
+        return publish_report(store, incident, output, reveal=reveal, unverified=failures)
+    except (UnknownIncident, ValueError) as exc:
+        raise _engine_error(incident, exc) from None
+    except OSError as exc:
+        raise EnquiryError(
+            f"{printable(str(output))}: cannot write ({exc.strerror or exc})"
+        ) from None
+
+
+def _record_case_reveal(app: Enquiry, case_id: int, what: dict[str, Any]) -> None:
+    from enquiry.app.protection import record_reveal
+
+    store = app.store(create=False)
+    with store.session() as session:
+        protected = session.scalars(
+            select(Item).where(Item.case_id == case_id, Item.protected.is_(True))
+        ).all()
+    if protected:
+        with store.writing() as (_connection, writer):
+            record_reveal(writer, protected, what)
