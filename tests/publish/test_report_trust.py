@@ -30,6 +30,7 @@ format: enquiry-case/1
 case: {{name: market}}
 actors:
 - {{name: Resident, type: person}}
+- {{name: {NAME}, type: person}}
 sources: [{{name: Field team, reliability: B}}]
 incidents:
 - slug: {SLUG}
@@ -50,6 +51,12 @@ items:
   source: Field team
   credibility: 2
   text: A photograph of the crater in the market square.
+- key: summary-1
+  kind: document
+  source: Field team
+  credibility: 3
+  fields: {{title: What {NAME} told the team}}
+  text: The team's summary of the interview.
 claims:
 - key: claim-1
   actor: Resident
@@ -58,17 +65,26 @@ claims:
   date: '2020-03-01'
   text: {SENTENCE}
   supports: [H1]
+- key: claim-2
+  actor: {NAME}
+  item: photo-1
+  incident: {SLUG}
+  date: '2020-03-02'
+  text: the crater is where the stall stood
+  supports: [H1]
 ratings:
 - {{incident: {SLUG}, item: witness-1, values: {{H1: C, H0: I}}}}
 - {{incident: {SLUG}, item: photo-1, values: {{H1: CC, H0: I}}}}
 - {{incident: {SLUG}, claim: claim-1, values: {{H1: C, H0: N}}}}
+- {{incident: {SLUG}, item: summary-1, values: {{H1: C, H0: N}}, rationale: {NAME} was there}}
 """
 SECRETS = (NAME, "Amina", "Yusuf", "555 0100", "blue minaret", "cousin")
 
 
 @pytest.fixture
 def market(tmp_path: Path, home: Path, backend: str) -> Store:
-    """A home holding a protected testimony that arrived under the witness's own name."""
+    """A home holding a protected testimony that arrived under the witness's own name, and
+    free text elsewhere (a title, a rationale, an actor) that names her."""
     folder = tmp_path / "case"
     folder.mkdir()
     (folder / f"{NAME}.txt").write_text(
@@ -92,7 +108,8 @@ def test_report_withholds_the_protected_witness(market: Store, tmp_path: Path) -
     published = publish_report(market, SLUG, out)
     page = out.read_text(encoding="utf-8")
     assert _leaks(page) == []
-    assert "witness-1" in page and "protected" in page and "withheld" in page
+    assert "witness-1" in page and "protected" in page
+    assert "[withheld: said in a protected item]" in page and "What [withheld] told" in page
     # the numbers do not depend on the withholding
     revealed = analyse_incident(market, SLUG, reveal=True)
     assert [h.posterior for h in revealed.result.hypotheses] == [
@@ -115,6 +132,7 @@ def test_reveal_lets_the_identity_into_the_report(market: Store, tmp_path: Path)
     publish_report(market, SLUG, out, reveal=True)
     page = out.read_text(encoding="utf-8")
     assert f"{NAME}.txt" in page and SENTENCE in page and ORIGIN in html.unescape(page)
+    assert f"What {NAME} told the team" in page and f"{NAME} was there" in page
     with market.session() as session:
         exported = session.scalars(
             select(CustodyEvent.details).where(CustodyEvent.action == "exported")

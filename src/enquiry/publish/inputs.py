@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -144,6 +145,13 @@ def _actor_index(actors: Sequence[Actor]) -> dict[str, Actor]:
 WITHHELD_TEXT = "[withheld: said in a protected item]"
 """What stands for the text of a claim found in a protected item."""
 
+WITHHELD = "[withheld]"
+"""What stands for a protected identity named in free text (a title, a rationale, a party)."""
+
+SHORTEST_SECRET = 3
+"""Identifying values shorter than this are not searched for in free text: they would match
+inside ordinary words and blank out the report without protecting anyone."""
+
 
 class Withholding:
     """What of the protected items a report may not show, and what stands in its place.
@@ -151,22 +159,34 @@ class Withholding:
     Origins shared with a protected item are replaced by "withheld origin N" (numbered in the
     order items and claims are read), so the dependence clusters stay exactly as they are while
     the origin's words, which may name the witness or the place they were met, stay out.
+    Free text written about the case (titles of other items, rationales, parties' names) is
+    searched for the protected items' identifying values and arrival names, because an analyst
+    may well have typed the witness's name where the kind's declaration cannot reach.
     """
 
     def __init__(self, items: Sequence[Item], claims: Sequence[Claim], reveal: bool) -> None:
-        self.reveal = reveal
         self.protected = {i.id for i in items if i.protected} if not reveal else set()
-        secret = [i.origin for i in items if i.id in self.protected and i.origin]
+        shielded = [i for i in items if i.id in self.protected]
+        secret = [i.origin for i in shielded if i.origin]
         secret += [c.origin for c in claims if c.item_id in self.protected and c.origin]
         self._origins: dict[str, str] = {}
         for origin in secret:
             self._origins.setdefault(origin, f"withheld origin {len(self._origins) + 1}")
+        values = {v for item in shielded for v in _identities(item)}
+        ordered = sorted(values, key=lambda v: (-len(v), v))  # longest first: whole names win
+        self._pattern = (
+            re.compile("|".join(re.escape(v) for v in ordered), re.IGNORECASE) if ordered else None
+        )
+
+    def scrub(self, text: str) -> str:
+        """Free text with every protected identity in it replaced by :data:`WITHHELD`."""
+        return self._pattern.sub(WITHHELD, text) if self._pattern is not None else text
 
     def origin(self, origin: str | None) -> str | None:
         """The origin as it may be shown."""
         if origin is None:
             return None
-        return self._origins.get(origin, origin)
+        return self._origins.get(origin, self.scrub(origin))
 
     def title(self, item: Item) -> str:
         """An item's title: its ``title`` field, else (unprotected only) its arrival name, else
@@ -174,13 +194,23 @@ class Withholding:
         ``title`` identifying."""
         fields = item.fields or {}
         if item.id not in self.protected:
-            return str(fields.get("title") or item.original_name or item.key or item.id)
+            return self.scrub(str(fields.get("title") or item.original_name or item.key or item.id))
         title = fields.get("title") if "title" not in _identifying(item.kind) else None
-        return str(title or item.key or f"item-{item.id}")
+        return self.scrub(str(title or item.key or f"item-{item.id}"))
 
     def claim_text(self, claim: Claim) -> str:
         """A claim's words, or a placeholder when it was found in a protected item."""
-        return WITHHELD_TEXT if claim.item_id in self.protected else claim.text
+        return WITHHELD_TEXT if claim.item_id in self.protected else self.scrub(claim.text)
+
+
+def _identities(item: Item) -> list[str]:
+    """The strings that would identify a protected item's witness: its identifying fields' values
+    and the name of the file it arrived in (unless that is only its key, as for inline text)."""
+    fields = item.fields or {}
+    found = [str(fields[name]) for name in _identifying(item.kind) if fields.get(name)]
+    if item.original_name and item.original_name != item.key:
+        found.append(item.original_name)
+    return [v.strip() for v in found if len(v.strip()) >= SHORTEST_SECRET]
 
 
 def _identifying(kind: str) -> tuple[str, ...]:
@@ -320,7 +350,7 @@ def build_input(
         claim_inputs.append(
             ClaimInput(
                 id=key,
-                party=actor.name if actor else "unknown",
+                party=withholding.scrub(actor.name) if actor else "unknown",
                 date=claim.date or "",
                 text=withholding.claim_text(claim),
                 forum=claim.forum,
@@ -357,7 +387,9 @@ def build_input(
         claims=tuple(claim_inputs),
         facts=EstablishedFacts(time_window=window, place=place or None, means=means),
         thresholds=dict(data["thresholds"]) if data.get("thresholds") else None,
-        affiliations=affiliations(actors),
+        affiliations={
+            withholding.scrub(a): withholding.scrub(b) for a, b in affiliations(actors).items()
+        },
     )
     context = IncidentContext(
         case=case.name,
@@ -395,7 +427,7 @@ def _item_evidence(
         ratings={h: c["rating"] for h, c in cell.items() if c["rating"]},
         likelihoods={h: c["likelihood"] for h, c in cell.items() if c["likelihood"] is not None},
         cluster=clusters.get(item.id),
-        rationale={h: c["rationale"] for h, c in cell.items() if c["rationale"]},
+        rationale={h: withholding.scrub(c["rationale"]) for h, c in cell.items() if c["rationale"]},
         sha256=item.sha256,
     )
 
@@ -416,7 +448,10 @@ def _claim_evidence(
     actor = actors.get(claim.actor_id or 0)
     return EvidenceInput(
         id=claim.key or f"claim-{claim.id}",
-        label=f"{actor.name if actor else 'unknown'}: {withholding.claim_text(claim)}"[:200],
+        label=(
+            f"{withholding.scrub(actor.name) if actor else 'unknown'}: "
+            f"{withholding.claim_text(claim)}"
+        )[:200],
         kind="claim",
         reliability=source.reliability if source else "F",
         credibility=(item.credibility if item and item.credibility else 6),
@@ -424,7 +459,7 @@ def _claim_evidence(
         ratings={h: c["rating"] for h, c in cell.items() if c["rating"]},
         likelihoods={h: c["likelihood"] for h, c in cell.items() if c["likelihood"] is not None},
         cluster=f"origin: {withholding.origin(claim.origin)}" if claim.origin else None,
-        rationale={h: c["rationale"] for h, c in cell.items() if c["rationale"]},
+        rationale={h: withholding.scrub(c["rationale"]) for h, c in cell.items() if c["rationale"]},
         sha256=item.sha256 if item else None,
     )
 
