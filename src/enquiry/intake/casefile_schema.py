@@ -22,6 +22,7 @@ from typing import Any
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from enquiry.errors import EnquiryError, NotFound, Refused
+from enquiry.intake.walk import printable
 from enquiry.intake.yamlsafe import Place, YamlError, construct, located
 from enquiry.model.grades import RATINGS, RELIABILITY
 from enquiry.model.kinds import KindError, get_kind
@@ -318,7 +319,7 @@ def entry(shape: Shape, node: Node, at: At) -> dict[str, Any]:
             nodes[name] = value_node
         elif shape.extra is None:
             raise at.there(key_node).error(
-                f"unknown key '{name}'{suggestion(name, list(declared))}"
+                f"unknown key '{printable(name)}'{suggestion(name, list(declared))}"
             )
         else:
             extras.append((name, key_node, value_node))

@@ -145,7 +145,8 @@ def _children(node: Node) -> list[Node]:
 
 
 def _short(text: str) -> str:
-    return text if len(text) <= 60 else text[:57] + "..."
+    shown = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text)
+    return shown if len(shown) <= 60 else shown[:57] + "..."
 
 
 def read_text(path: Path, *, max_bytes: int | None = None) -> str:
