@@ -143,10 +143,12 @@ def test_reveal_lets_the_identity_into_the_report(market: Store, tmp_path: Path)
 def test_unverified_catalogue_is_stamped_and_recorded(market: Store, tmp_path: Path) -> None:
     failures = ["rating 2: row changed outside the ledger", "source 1: reliability edited"]
     out = tmp_path / "stamped.html"
-    published = publish_report(market, SLUG, out, unverified=failures)
+    named = f"item 1 ({NAME}.txt): blob changed"
+    published = publish_report(market, SLUG, out, unverified=[*failures, named])
     page = out.read_text(encoding="utf-8")
     assert "computed on a catalogue that failed verification" in page.casefold()
     assert all(line in page for line in failures)
+    assert "item 1 ([withheld]): blob changed" in page and _leaks(page) == []
     assert published.analysis.to_dict()["unverified"] is True
     with market.session() as session:
         finding = session.get(Finding, published.finding_id)

@@ -106,6 +106,8 @@ class IncidentContext:
     means: tuple[str, ...]
     casualties: tuple[Mapping[str, Any], ...]
     annex: tuple[AnnexItem, ...]
+    withholding: Withholding
+    """What this context withholds, for text that arrives later (verify failure lines)."""
 
 
 def _incident(session: Session, slug: str) -> Incident:
@@ -405,6 +407,7 @@ def build_input(
         means=means,
         casualties=tuple(dict(c) for c in data.get("casualties", [])),
         annex=_annex(session, items, sources, item_keys, withholding),
+        withholding=withholding,
     )
     return inp, context
 

@@ -89,7 +89,8 @@ def analyse_incident(
         inp, context = build_input(session, slug, reveal=reveal)
     result = analyse(inp)
     if unverified:
-        result = replace(result, unverified=tuple(str(line) for line in unverified))
+        lines = tuple(context.withholding.scrub(str(line)) for line in unverified)
+        result = replace(result, unverified=lines)
     return Analysis(inp, result, context, inputs_hash(inp), engine_version())
 
 
