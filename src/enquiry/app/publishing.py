@@ -30,7 +30,8 @@ def _case_of(app: Enquiry, incident: str) -> tuple[int, list[str]]:
     with store.session() as session:
         found = session.scalars(select(Incident).where(Incident.slug == incident)).first()
         if found is None:
-            raise NotFound(f"incident '{incident}': no such incident")
+            known = ", ".join(session.scalars(select(Incident.slug).order_by(Incident.slug)))
+            raise NotFound(f"no incident '{incident}' in this home (known: {known or 'none'})")
         shas = session.scalars(
             select(Item.sha256).where(Item.case_id == found.case_id, Item.sha256.is_not(None))
         ).all()
