@@ -77,6 +77,7 @@ class FileResult:
     sha256: str | None = None
     kind: str | None = None
     problems: list[str] = field(default_factory=list)
+    repaired: bool = False
 
 
 @dataclass
@@ -110,6 +111,9 @@ class IntakeReport:
         flagged = sum(1 for r in self.results if r.problems and r.status != "rejected")
         if flagged:
             parts.append(f"{flagged} stored with problems")
+        repaired = sum(1 for r in self.results if r.repaired)
+        if repaired:
+            parts.append(f"{repaired} corrupt vault blob(s) repaired from these files")
         return ", ".join(parts) or "no files"
 
 
@@ -130,6 +134,7 @@ class Prepared:
     hashes: list[dict[str, Any]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     rejected: bool = False
+    repaired: bool = False
 
 
 def detect_kind(media_type: str) -> str:
@@ -244,6 +249,7 @@ def _prepare_file(job: _Job, entry: Entry) -> Prepared:
         return prepared
     prepared.sha256 = stored.sha256
     prepared.size = stored.size
+    prepared.repaired = stored.repaired
     note = name_problem(entry.path)
     if note:
         prepared.problems.append(note)
@@ -293,6 +299,7 @@ class _CaseWriter:
         self.source_id: int | None = None
         self.by_sha: dict[str, int] = {}
         self.paths: dict[str, tuple[int, int, int]] = {}
+        self.sha_of: dict[int, str] = {}
         # The caller's open transaction, when the intake is part of a larger one.
         self.within: tuple[Connection, LedgerWriter] | None = None
 
@@ -309,6 +316,7 @@ class _CaseWriter:
                 )
             )
             self.by_sha = {str(sha): int(item_id) for item_id, sha in rows}
+            self.sha_of = {item_id: sha for sha, item_id in self.by_sha.items()}
             origins = connection.execute(
                 select(
                     ItemOrigin.path, ItemOrigin.size, ItemOrigin.mtime_ns, ItemOrigin.item_id
@@ -320,8 +328,18 @@ class _CaseWriter:
         """The item a path already became, if it has the same size and modification time."""
         known = self.paths.get(printable(os.path.abspath(entry.path)))
         if known and known[0] == entry.size and known[1] == entry.mtime_ns:
+            # A blob gone or of the wrong size is read again, so that the file repairs it.
+            sha = self.sha_of.get(known[2])
+            if sha is not None and not self._blob_sized(sha, entry.size):
+                return None
             return known[2]
         return None
+
+    def _blob_sized(self, sha256: str, size: int) -> bool:
+        try:
+            return self.store.vault.path(sha256).stat().st_size == size
+        except OSError:
+            return False
 
     def _ensure_source(self, connection: Connection, writer: LedgerWriter) -> int | None:
         name = self.options.source
@@ -365,7 +383,9 @@ class _CaseWriter:
         if self.source_id is None:
             self.source_id = self._ensure_source(connection, writer)
         self._refresh(connection, batch)
+        done = len(results)
         self._write(connection, writer, batch, results)
+        self._record_repairs(connection, writer, batch, results[done:])
 
     def _refresh(self, connection: Connection, batch: list[Prepared]) -> None:
         """Learn what another intake into the same case committed since :meth:`load`.
@@ -395,6 +415,37 @@ class _CaseWriter:
             )
             for path, size, mtime, item in origins:
                 self.paths[str(path)] = (int(size), int(mtime), int(item))
+
+    def _record_repairs(
+        self,
+        connection: Connection,
+        writer: LedgerWriter,
+        batch: list[Prepared],
+        results: list[FileResult],
+    ) -> None:
+        """A ``repaired`` event for every item whose blob these files just replaced.
+
+        The vault replaced a corrupt blob with genuine bytes; every item holding that hash, in
+        any case, had been pointing at bad bytes, and its custody record must say when that
+        ended and who brought the bytes back.
+        """
+        repaired = sorted({p.sha256 for p in batch if p.repaired and p.sha256})
+        if not repaired:
+            return
+        for result in results:
+            result.repaired = result.sha256 in repaired
+        rows = connection.execute(
+            select(Item.id, Item.case_id, Item.sha256, Item.size)
+            .where(Item.sha256.in_(repaired))
+            .order_by(Item.id)
+        )
+        for item_id, case_id, sha, size in rows:
+            writer.append(
+                "repaired",
+                case_id=case_id,
+                item_id=item_id,
+                details={"sha256": sha, "size": size, "blob": "replaced by genuine bytes"},
+            )
 
     def _not_applied(self, connection: Connection, item_id: int) -> str | None:
         """Why a --kind or --field given for bytes already in the case was not applied."""
@@ -718,6 +769,7 @@ def add_bytes(
     elif _classify(job, prepared, data[:HEAD_BYTES], name) is not None:
         stored = store.vault.put_bytes(data)
         prepared.sha256 = stored.sha256
+        prepared.repaired = stored.repaired
         _extract(job, prepared, store.vault.path(stored.sha256))
     writer = _CaseWriter(store, options)
     writer.load()
@@ -749,6 +801,7 @@ def add_within(
         elif _classify(job, prepared, content[:HEAD_BYTES], name) is not None:
             stored = store.vault.put_bytes(content)
             prepared.sha256 = stored.sha256
+            prepared.repaired = stored.repaired
             _extract(job, prepared, store.vault.path(stored.sha256))
     else:
         info = content.stat()

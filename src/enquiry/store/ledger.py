@@ -44,6 +44,7 @@ ACTIONS = (
     "merged",
     "created",
     "recorded",
+    "repaired",
 )
 
 STATE_COLUMNS = (

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from enquiry.errors import Corrupt
+
 CHUNK = 1 << 20
 HEAD_BYTES = 8192
 
@@ -31,12 +33,17 @@ class VaultError(Exception):
 
 @dataclass(frozen=True)
 class Stored:
-    """What the vault knows of stored bytes: their hash, size, first bytes and whether new."""
+    """What the vault knows of stored bytes: their hash, size, first bytes and whether new.
+
+    ``repaired`` says the blob was already there but corrupt (its bytes no longer hashed to its
+    name) and has just been replaced by these genuine bytes.
+    """
 
     sha256: str
     size: int
     head: bytes
     new: bool
+    repaired: bool = False
 
 
 def _is_hex_sha256(name: str) -> bool:
@@ -117,12 +124,12 @@ class Vault:
         Bytes already in the vault are not written again.
         """
         digest = hashlib.sha256(data).hexdigest()
-        if self.has(digest):
+        if self.has(digest) and self._intact(digest):
             return Stored(digest, len(data), data[:HEAD_BYTES], False)
         temp = self._temp_path()
         with temp.open("wb") as out:
             out.write(data)
-        return Stored(digest, len(data), data[:HEAD_BYTES], self._settle(temp, digest))
+        return self._settle(temp, digest, len(data), data[:HEAD_BYTES])
 
     def _temp_path(self) -> Path:
         # The writer's process id is in the name so that a later run can tell the leftovers of
@@ -165,24 +172,38 @@ class Vault:
                     writer.join()
                 if failure:
                     raise VaultError(f"cannot write to the vault: {failure[0]}")
-            sha = digest.hexdigest()
-            return Stored(sha, size, first[:HEAD_BYTES], self._settle(temp, sha))
+            return self._settle(temp, digest.hexdigest(), size, first[:HEAD_BYTES])
         except BaseException:
             temp.unlink(missing_ok=True)
             raise
 
-    def _settle(self, temp: Path, sha256: str) -> bool:
-        """Move a finished temporary file to its address; False if the blob was there already."""
+    def _settle(self, temp: Path, sha256: str, size: int, head: bytes) -> Stored:
+        """Move a finished temporary file (whose bytes hash to ``sha256``) to its address.
+
+        A blob already there is kept when its bytes still hash to its name; when they do not,
+        the genuine bytes just read replace it — atomically and read-only, like any new blob —
+        since leaving corrupt evidence in place would hand it out again at the next read.
+        """
         final = self.path(sha256)
+        repaired = False
         if final.exists():
-            temp.unlink(missing_ok=True)
-            return False
+            if self._intact(sha256):
+                temp.unlink(missing_ok=True)
+                return Stored(sha256, size, head, False)
+            repaired = True
         if final.parent not in self._made:
             final.parent.mkdir(parents=True, exist_ok=True)
             self._made.add(final.parent)
         os.chmod(temp, 0o444)
         os.replace(temp, final)
-        return True
+        return Stored(sha256, size, head, not repaired, repaired)
+
+    def _intact(self, sha256: str) -> bool:
+        """Whether the stored blob's bytes still hash to its name (an unreadable one does not)."""
+        try:
+            return self.rehash(sha256) == sha256
+        except OSError:
+            return False
 
     def discard(self, sha256: str) -> None:
         """Remove a blob this intake has just written and will not record."""
@@ -195,6 +216,53 @@ class Vault:
             while chunk := handle.read(CHUNK):
                 digest.update(chunk)
         return digest.hexdigest()
+
+    def _open_checked(self, sha256: str) -> BinaryIO:
+        try:
+            return self.open(sha256)
+        except FileNotFoundError:
+            raise Corrupt(f"blob {sha256[:12]} is missing from the vault") from None
+        except OSError as exc:
+            raise Corrupt(f"blob {sha256[:12]} cannot be read ({describe_os_error(exc)})") from None
+
+    def read_verified(self, sha256: str) -> bytes:
+        """A small blob's bytes, re-hashed first: corrupt bytes are refused, never returned.
+
+        The whole blob is read into memory, so this is for text-sized originals; anything
+        large goes through :meth:`copy_verified`.
+        """
+        with self._open_checked(sha256) as handle:
+            data = handle.read()
+        actual = hashlib.sha256(data).hexdigest()
+        if actual != sha256:
+            raise Corrupt(_corrupt_line(sha256, actual))
+        return data
+
+    def copy_verified(self, sha256: str, target: Path) -> int:
+        """Copy a blob to ``target``, re-hashing as it streams; return the number of bytes.
+
+        The copy is written to a temporary file beside ``target`` and renamed into place only
+        when its bytes hash to the blob's name, so a corrupt blob never reaches the target (an
+        existing file there is left as it was) and nothing half-copied is left behind.
+        """
+        digest = hashlib.sha256()
+        size = 0
+        temp = target.parent / f".{target.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}.part"
+        with self._open_checked(sha256) as handle:
+            try:
+                with temp.open("xb") as out:
+                    while chunk := handle.read(CHUNK):
+                        digest.update(chunk)
+                        out.write(chunk)
+                        size += len(chunk)
+                actual = digest.hexdigest()
+                if actual != sha256:
+                    raise Corrupt(_corrupt_line(sha256, actual))
+                os.replace(temp, target)
+            except BaseException:
+                temp.unlink(missing_ok=True)
+                raise
+        return size
 
     def iter_hashes(self) -> Iterator[str]:
         """Every blob's name (hash) in the vault."""
@@ -215,6 +283,13 @@ class Vault:
                 path.unlink(missing_ok=True)
                 count += 1
         return count
+
+
+def _corrupt_line(sha256: str, actual: str) -> str:
+    return (
+        f"blob {sha256[:12]} is corrupt: its bytes now hash to {actual[:12]}; refused"
+        " (re-add the original to repair it)"
+    )
 
 
 def _alive(pid: int) -> bool:
