@@ -267,7 +267,7 @@ def test_changes_are_recorded_and_originals_never_replaced(tmp_path: Path, home:
         (
             "  text: |\n    A crater",
             "  file: missing.txt\n  x: |\n    A crater",
-            "missing.txt does not exist",
+            "file 'missing.txt' does not exist",
         ),
         ("  actor: Minister Rassendyll\n", "  actor: Someone Else\n", "actor 'Someone Else'"),
     ],

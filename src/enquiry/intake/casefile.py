@@ -245,6 +245,9 @@ class _Loader:
             if "file" not in item:
                 continue
             stored = item.get("key") in stored_items or item.get("sha256") in stored_shas
+            if stored and item.get("sha256"):
+                # The stored original is what the entry names: the file is not read at all.
+                continue
             attachment = self._confine(n, item, must_exist=not stored)
             if attachment is not None:
                 self.attachments[n] = attachment
@@ -265,7 +268,9 @@ class _Loader:
         written = str(item["file"])
         where = f"items[{index}].file"
         label = f"item '{item_ref(item)}': file '{written}'"
-        hint = "; attached files must lie in the case file's folder (allow_outside reads elsewhere)"
+        hint = (
+            "; attached files must lie in the case file's folder (--allow-outside reads elsewhere)"
+        )
         relative = Path(written)
         if not self.allow_outside:
             if relative.is_absolute():
@@ -279,9 +284,7 @@ class _Loader:
             path = (base / relative).resolve(strict=True)
         except FileNotFoundError:
             if must_exist:
-                raise self.fail(
-                    where, f"{label}: attached file {base / relative} does not exist"
-                ) from None
+                raise self.fail(where, f"{label} does not exist") from None
             return None
         except (OSError, RuntimeError) as exc:
             raise self.fail(

@@ -135,6 +135,26 @@ def plain(node: Node, at: At) -> Any:
         raise at.error(exc.problem) from None
 
 
+def json_value(node: Node, at: At) -> Any:
+    """Free-form data kept in a JSON column (a casualty figure, a place's extras): dates become
+    ISO 8601 text; what JSON cannot hold the same way on every database is refused."""
+
+    def convert(value: Any) -> Any:
+        if isinstance(value, datetime | date):
+            return value.isoformat()
+        if isinstance(value, float) and not math.isfinite(value):
+            raise at.error("expected a finite number")
+        if isinstance(value, dict):
+            return {str(k): convert(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [convert(v) for v in value]
+        if value is None or isinstance(value, str | int | float | bool):
+            return value
+        raise at.error(f"a {type(value).__name__} value cannot be stored here")
+
+    return convert(plain(node, at))
+
+
 def text(node: Node, at: At) -> str:
     value = _scalar(node, at)
     if value is None:
@@ -465,7 +485,7 @@ PLACE = Shape(
         Key("lon", ranged(-180, 180, "longitude must lie in -180..180")),
         Key("radius_km", number),
     ),
-    extra=plain,
+    extra=json_value,
 )
 
 CASE = Shape(
@@ -528,12 +548,7 @@ HYPOTHESIS = Shape(
 )
 
 
-CASUALTY = Shape("casualty figure", (Key("source", text, required=True),), extra=plain)
-
-
-def _casualty(node: Node, at: At) -> dict[str, Any]:
-    figure = entry(CASUALTY, node, at)
-    return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in figure.items()}
+CASUALTY = Shape("casualty figure", (Key("source", text, required=True),), extra=json_value)
 
 
 INCIDENT = Shape(
@@ -548,7 +563,9 @@ INCIDENT = Shape(
         Key("description", text),
         Key(
             "casualties",
-            lambda node, at: [_casualty(c, at.at(i, c)) for i, c in enumerate(listing(node, at))],
+            lambda node, at: [
+                entry(CASUALTY, c, at.at(i, c)) for i, c in enumerate(listing(node, at))
+            ],
         ),
         Key("thresholds", mapping_of(number), help="standard of proof -> posterior"),
         Key("hypotheses", list_of(HYPOTHESIS), default=[]),
@@ -583,7 +600,7 @@ SLOTS = Shape(
         Key("means", text),
         Key("agent", text),
     ),
-    extra=plain,
+    extra=json_value,
 )
 
 CLAIM = Shape(
