@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from enquiry.cli import main
 from enquiry.enrich import default_extractors
+from enquiry.errors import Corrupt
 from enquiry.intake.casefile import (
     EvidenceNotStored,
     load_case_file,
@@ -201,3 +202,17 @@ def test_a_dump_loads_into_a_fresh_home(tmp_path: Path, home: Path, protected: b
         shas = set(session.execute(select(Item.sha256)).scalars())
     assert shas == ({memo, witness} if protected else {memo})
     assert read_case_file(out)["ratings"][0]["item"] == f"sha256:{memo}"
+
+
+def test_a_corrupt_original_is_not_copied_out_by_a_dump(tmp_path: Path, home: Path) -> None:
+    store = open_store(home, "tester")
+    memo, _ = _add(store, tmp_path / "in", witness=False)
+    blob = store.vault.path(memo)
+    blob.chmod(0o644)
+    blob.write_bytes(b"tampered\n")
+    out = tmp_path / "out" / "small.yaml"
+    out.parent.mkdir()
+    with pytest.raises(Corrupt, match=f"blob {memo[:12]} is corrupt"):
+        write_dump(store, "small", out, reveal=False)
+    assert not out.exists()
+    assert [p.name for p in (tmp_path / "out" / "small.files").iterdir()] == []

@@ -28,7 +28,6 @@ from typing import Any
 import yaml
 from sqlalchemy import Connection, insert, select, update
 
-from enquiry.errors import Corrupt
 from enquiry.intake.casefile_schema import (
     ACTOR_TYPES,
     FORMAT,
@@ -1318,33 +1317,11 @@ def _write_attachments(store: Store, document: dict[str, Any], output: Path) -> 
         try:
             folder.mkdir(exist_ok=True)
             if not target.exists():
-                _copy_verified(store, sha, target, item_ref(item))
+                # Re-hashed as it streams: a corrupt original raises Corrupt, never reaches
+                # the dump, and leaves no partial copy.
+                store.vault.copy_verified(sha, target)
         except OSError as exc:
             raise CaseFileError(f"{target}: cannot write ({exc.strerror or exc})") from None
         item["file"] = f"{folder.name}/{target.name}"
         count += 1
     return count
-
-
-def _copy_verified(store: Store, sha: str, target: Path, ref: str) -> None:
-    """Copy a blob out of the vault, re-hashing it as it streams; corrupt bytes are refused
-    and no partial copy is left."""
-    copy = getattr(store.vault, "copy_verified", None)
-    if copy is not None:
-        copy(sha, target)
-        return
-    temp = target.with_name(f".{target.name}.part")
-    digest = hashlib.sha256()
-    try:
-        with store.vault.open(sha) as source, temp.open("wb") as out:
-            for chunk in iter(lambda: source.read(1 << 20), b""):
-                digest.update(chunk)
-                out.write(chunk)
-        if digest.hexdigest() != sha:
-            raise Corrupt(
-                f"item '{ref}': its stored original no longer matches its SHA-256 ({sha}); "
-                "not copied (run 'enquiry verify')"
-            )
-        os.replace(temp, target)
-    finally:
-        temp.unlink(missing_ok=True)
