@@ -199,7 +199,8 @@ def match(
                 raise EnquiryError(f"{shown}: {reason}")
             picture = path
         elif _is_item_ref(target):
-            store = app.store(create=False)
+            # A home not made yet holds no items: the answer is the one any home would give.
+            store = app.store(create=True)
             item = _items(store, [target])[0]
             exclude = item.id
             entries = item_entries(store, item.id)

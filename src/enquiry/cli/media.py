@@ -1,34 +1,21 @@
-"""Commands of the media family: hash, match, sun, check."""
+"""Commands of the media family: hash, match, sun, check.
+
+Each command parses its options, calls one service of :mod:`enquiry.app.media` and prints what
+comes back; the main group turns a service's error into one line and its exit status.
+"""
 
 from __future__ import annotations
 
 import json
 import math
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import click
-from sqlalchemy import select
 
-from enquiry.cli import App, fail, find_item, pass_app, safe
-from enquiry.enrich.media.index import DEFAULT_RADIUS
-from enquiry.store import Store
-from enquiry.store.tables import Item, MediaHash
-
-
-def _item(store: Store, ref: str) -> Item:
-    """An item by number or by the start (8 or more hex digits) of its SHA-256."""
-    with store.session() as session:
-        return find_item(session, ref)
-
-
-def _media_type(path: Path) -> str:
-    from enquiry.intake.sniff import sniff
-
-    with path.open("rb") as handle:
-        head = handle.read(4096)
-    return sniff(head, path.name)
+from enquiry.app import media as service
+from enquiry.cli import App, pass_app, safe
+from enquiry.cli.progress import BarProgress
 
 
 @click.group()
@@ -45,47 +32,22 @@ def hash_items(app: App, refs: tuple[str, ...], everything: bool, rebuild_index:
     """PDQ-hash items already in the store (photos; videos: keyframes + ≤ 1 frame/s).
 
     With no ITEM, hashes the photo and video items that have no PDQ hash yet."""
-    from tqdm import tqdm
-
-    from enquiry.enrich.media.catalogue import open_index, write_hashes
-    from enquiry.enrich.media.extractor import PdqExtractor, hash_file
-
-    store = app.store()
-    extractor = PdqExtractor()
-    if refs:
-        items = [_item(store, ref) for ref in refs]
-    else:
-        with store.session() as session:
-            query = select(Item).where(Item.sha256.is_not(None)).order_by(Item.id)
-            if not everything:
-                hashed = select(MediaHash.item_id).where(MediaHash.algorithm == "pdq")
-                query = query.where(Item.id.not_in(hashed))
-            items = [i for i in session.scalars(query) if extractor.accepts(i.media_type, i.kind)]
-    written = failed = 0
-    for item in tqdm(items, desc="hashing", unit="item", disable=None, leave=False):
-        assert item.sha256 is not None
-        if not extractor.accepts(item.media_type, item.kind):
-            click.echo(
-                f"item {item.id}: {safe(item.original_name)}: not a photo or video "
-                f"({item.media_type}); skipped",
-                err=True,
-            )
-            continue
-        entries, problems = hash_file(store.vault.path(item.sha256), item.media_type)
-        for problem in problems:
-            click.echo(f"item {item.id}: {safe(item.original_name)}: {problem}", err=True)
-        if not entries:
-            failed += 1
-            continue
-        write_hashes(store, item.id, entries)
-        written += 1
+    progress = BarProgress()
+    report = service.hash_items(
+        app, refs, everything=everything, rebuild_index=rebuild_index, progress=progress
+    )
+    for item_id, name, media_type in report.not_media:
+        progress.problem(f"item {item_id}: {name}: not a photo or video ({media_type}); skipped")
+    for item in report.hashed:
         click.echo(
-            f"item {item.id}\t{len(entries)} hash{'es' if len(entries) != 1 else ''}"
-            f"\t{safe(item.original_name)}"
+            f"item {item.item_id}\t{item.hashes} hash{'es' if item.hashes != 1 else ''}"
+            f"\t{safe(item.name)}"
         )
-    index = open_index(store, rebuild=rebuild_index)
-    click.echo(f"{written} item(s) hashed, {failed} failed; index holds {len(index)} hashes")
-    if failed:
+    click.echo(
+        f"{len(report.hashed)} item(s) hashed, {len(report.failed)} failed; "
+        f"index holds {report.index_size} hashes"
+    )
+    if report.failed:
         raise SystemExit(1)
 
 
@@ -132,7 +94,7 @@ def _print_matches(matches: list[dict[str, Any]], names: dict[int, str]) -> None
 @click.argument("target", metavar="FILE|ITEM")
 @click.option(
     "--radius",
-    default=DEFAULT_RADIUS,
+    default=service.DEFAULT_RADIUS,
     show_default=True,
     type=click.IntRange(0, 256),
     help="Largest Hamming distance (of 256 bits) to report.",
@@ -148,79 +110,14 @@ def _print_matches(matches: list[dict[str, Any]], names: dict[int, str]) -> None
 def match(app: App, target: str, radius: int, deep: bool, as_json: bool) -> None:
     """Find stored photos and videos that share pictures with FILE or ITEM, with the matching
     frame times, the overlapping segment and the earliest evidence the match existed."""
-    from enquiry.enrich.media.catalogue import (
-        annotate_earliest,
-        find_matches,
-        item_entries,
-        keypoint_matches,
-        open_index,
-        query_frames,
-    )
-    from enquiry.enrich.media.extractor import hash_file
-    from enquiry.enrich.media.pdq import MIN_QUALITY
-
-    store = app.store()
-    path = Path(target)
-    exclude = None
-    if path.is_dir():
-        fail(f"{safe(target)}: is a folder; give one photo or video")
-    if path.is_file():
-        try:
-            if path.stat().st_size == 0:
-                fail(f"{safe(target)}: empty file (0 bytes)")
-            media_type = _media_type(path)
-        except OSError as exc:
-            fail(f"{safe(target)}: cannot be read ({exc.strerror or exc})")
-        entries, problems = hash_file(path, media_type, query=True)
-        if not entries:
-            reason = problems[0] if problems else f"not a photo or video ({media_type})"
-            fail(f"{safe(target)}: {reason}")
-        picture = path
-    elif target.isdigit() or (
-        len(target) >= 8 and all(c in "0123456789abcdef" for c in target.lower())
-    ):
-        item = _item(store, target)
-        exclude = item.id
-        entries = item_entries(store, item.id)
-        if not entries:
-            fail(f"item {item.id}: has no PDQ hash (run 'enquiry media hash {item.id}')")
-        picture = store.vault.path(item.sha256 or "")
-        if any(e["t"] is not None for e in entries):
-            # a stored video was sampled about once a second; as a query it is sampled from
-            # every frame, like a file (see frames.QUERY_EVERY_S)
-            dense, _ = hash_file(picture, item.media_type, query=True)
-            entries = dense or entries
-    else:
-        fail(f"{safe(target)}: no such file, and not an item number")
-    frames = query_frames(entries)
-    if not frames:
-        best = max(int(e["quality"] or 0) for e in entries)
-        fail(
-            f"{safe(target)}: too featureless to match (PDQ quality {best} < {MIN_QUALITY}): "
-            "a blank, flat or silhouette picture matches unrelated ones"
-        )
-    index = open_index(store)
-    matches = find_matches(index, frames, radius=radius, exclude=exclude)
-    if deep:
-        if any(e["t"] is not None for e in entries):
-            click.echo("enquiry: --deep compares photos only; this is a video", err=True)
-        else:
-            from enquiry.enrich.media.pdq import load_rgb
-
-            skip = {m.item for m in matches} | ({exclude} if exclude is not None else set())
-            matches += keypoint_matches(store, load_rgb(picture), skip)
-    annotate_earliest(store, matches)
-    result = [m.as_json() for m in matches]
+    progress = BarProgress()
+    found = service.match(app, target, radius=radius, deep=deep, progress=progress)
+    for note in found.notes:
+        progress.problem(note)
     if as_json:
-        click.echo(json.dumps({"matches": result}, indent=2, ensure_ascii=False))
+        click.echo(json.dumps({"matches": found.matches}, indent=2, ensure_ascii=False))
         return
-    with store.session() as session:
-        names = dict(
-            session.execute(
-                select(Item.id, Item.original_name).where(Item.id.in_([m.item for m in matches]))
-            ).all()
-        )
-    _print_matches(result, names)
+    _print_matches(found.matches, found.names)
 
 
 def _parse_time(text: str) -> datetime:
@@ -319,51 +216,30 @@ def sun(
 ) -> None:
     """Where the sun was at a place and time, and, given a measured shadow, the windows of that
     day whose sun casts it (a finding when the claimed time is outside them)."""
-    from enquiry.enrich.media import sun as solar
-    from enquiry.enrich.media.catalogue import record_findings
-
-    moment = _parse_time(when)
-    if (object_height is None) != (shadow_length is None):
-        fail("--object-height and --shadow-length go together")
-    shadow_elevation = (
-        solar.elevation_from_shadow(object_height, shadow_length)
-        if object_height is not None and shadow_length is not None
-        else None
+    result = service.sun(
+        app,
+        lat,
+        lon,
+        _parse_time(when),
+        shadow_bearing=shadow_bearing,
+        object_height=object_height,
+        shadow_length=shadow_length,
+        bearing_tolerance=bearing_tolerance,
+        elevation_tolerance=elevation_tolerance,
+        item_ref=item_ref,
     )
-    try:
-        result = solar.sun_check(
-            lat,
-            lon,
-            moment,
-            shadow_bearing,
-            shadow_elevation,
-            bearing_tolerance,
-            elevation_tolerance,
-        )
-    except (OverflowError, ValueError) as exc:
-        fail(f"--time {safe(when)}: the sun cannot be computed for it ({exc})")
-    result["time_zone_given"] = moment.tzinfo is not None
-    recorded = ""
-    if item_ref is not None:
-        if "fits" not in result:
-            fail(
-                "--item needs a measured shadow (--shadow-bearing or --object-height/--shadow-length)"
-            )
-        store = app.store()
-        item = _item(store, item_ref)
-        finding = {
-            "type": "sun_consistent" if result["fits"] else "sun_mismatch",
-            "severity": "info" if result["fits"] else "high",
-            "message": (
-                f"shadows fit the sun at {result['time']}"
-                if result["fits"]
-                else f"shadows do not fit the sun at {result['time']}: bearing off by "
-                f"{result['bearing_error']}°, elevation off by {result['elevation_error']}°"
-            ),
-            "inputs": result,
-        }
-        record_findings(store, item.id, "media.sun", solar.ENGINE, [finding], replace=False)
-        recorded = f"recorded as a {finding['type']} finding of item {item.id}"
+    _print_sun(result, lat, lon, bearing_tolerance, elevation_tolerance, as_json)
+
+
+def _print_sun(
+    report: service.SunReport,
+    lat: float,
+    lon: float,
+    bearing_tolerance: float,
+    elevation_tolerance: float,
+    as_json: bool,
+) -> None:
+    result, recorded = report.result, report.recorded
     if as_json:
         click.echo(json.dumps(result, indent=2))
         return
@@ -412,27 +288,17 @@ def check(app: App, refs: tuple[str, ...], as_json: bool) -> None:
     """Check items' metadata against their claimed time and place and against what is possible
     (EXIF/container time, GPS, editing software, stripped or impossible values), and record the
     findings with their inputs."""
-    from dataclasses import asdict
-
-    from enquiry.enrich.media import consistency
-    from enquiry.enrich.media.catalogue import record_findings
-
-    store = app.store()
-    report = []
-    for ref in refs:
-        item = _item(store, ref)
-        issues = consistency.check_metadata(item.fields or {}, item.meta or {}, item.media_type)
-        findings = [asdict(issue) for issue in issues]
-        record_findings(store, item.id, consistency.ENRICHER, consistency.VERSION, findings)
-        report.append({"item": item.id, "findings": findings})
-        if not as_json:
-            click.echo(f"item {item.id}\t{safe(item.original_name)}")
-            if not findings:
-                click.echo("  no inconsistency found")
-            for finding in findings:
-                click.echo(f"  [{finding['severity']}] {finding['type']}: {finding['message']}")
+    checked = service.check(app, refs, progress=BarProgress())
     if as_json:
+        report = [{"item": item.item_id, "findings": item.findings} for item in checked]
         click.echo(json.dumps({"items": report}, indent=2, ensure_ascii=False))
+        return
+    for item in checked:
+        click.echo(f"item {item.item_id}\t{safe(item.name)}")
+        if not item.findings:
+            click.echo("  no inconsistency found")
+        for finding in item.findings:
+            click.echo(f"  [{finding['severity']}] {finding['type']}: {finding['message']}")
 
 
 def register(main: click.Group) -> None:

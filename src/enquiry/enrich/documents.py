@@ -10,11 +10,16 @@ from __future__ import annotations
 
 import logging
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import Connection, select
+
+from enquiry.enrich.base import FileEnricher
 from enquiry.intake.extract import Extraction
 from enquiry.intake.sniff import utf16_order
+from enquiry.store.tables import ItemText
 
 MAX_TEXT_BYTES = 64 * 1024 * 1024
 MAX_PDF_PAGES = 5000
@@ -64,8 +69,9 @@ def _read_limited(path: Path) -> tuple[bytes, bool]:
     return data[:MAX_TEXT_BYTES], len(data) > MAX_TEXT_BYTES
 
 
-class DocumentText:
-    """Text and basic metadata of text, HTML, PDF and office files."""
+class DocumentText(FileEnricher):
+    """Text and basic metadata of text, HTML, PDF and office files (an intake extractor and an
+    enricher of stored items alike)."""
 
     name = "text"
     version = "1"
@@ -78,6 +84,15 @@ class DocumentText:
             or media_type.startswith(OFFICE_PREFIX)
             or media_type in ("application/zip", "application/atom+xml")
         )
+
+    def done(self, connection: Connection, item_ids: Sequence[int]) -> set[int]:
+        """Items with a text from this version of the extractor (most were read at intake)."""
+        stored = connection.execute(
+            select(ItemText.item_id).where(
+                ItemText.item_id.in_(list(item_ids)), ItemText.extractor == self.label
+            )
+        ).scalars()
+        return super().done(connection, item_ids) | {int(i) for i in stored}
 
     def extract(self, path: Path, media_type: str) -> Extraction:
         if media_type == "application/pdf":

@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from enquiry.enrich.base import FileEnricher
 from enquiry.intake.extract import Extraction
 
 MAX_PIXELS = 89_478_485  # Pillow's own warning limit (MAX_IMAGE_PIXELS)
@@ -85,7 +86,7 @@ def _complete(path: Path, media_type: str) -> bool:
     return marker in tail.rstrip(b"\x00")
 
 
-class PhotoMetadata:
+class PhotoMetadata(FileEnricher):
     """EXIF and header facts of still images."""
 
     name = "photo"

@@ -9,12 +9,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from enquiry.enrich.base import FileEnricher
 from enquiry.intake.extract import Extraction
 
 CREATION_KEYS = ("creation_time", "com.apple.quicktime.creationdate", "date")
 
 
-class VideoMetadata:
+class VideoMetadata(FileEnricher):
     """Container-level facts of video (and audio) files."""
 
     name = "video"

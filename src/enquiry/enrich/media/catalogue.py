@@ -1,5 +1,5 @@
-"""Media hashes in the store: writing them (with their custody event), keeping the on-disk
-near-duplicate index in step with the ``media_hashes`` table, and answering "seen before?".
+"""Media hashes in the store: keeping the on-disk near-duplicate index in step with the
+``media_hashes`` table (which the enricher runner writes), and answering "seen before?".
 
 The index lives in ``<home>/index/`` and is only a cache: a stamp records how many stored hash
 rows it covers and the highest row id; rows added since are appended, anything else (rows
@@ -15,14 +15,16 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sqlalchemy import ColumnElement, delete, func, insert, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 
 from enquiry.enrich.media.align import ALIGNED_EXTRA_BITS, Hit, ItemMatch, align
 from enquiry.enrich.media.index import DEFAULT_RADIUS, HammingIndex, as_rows
-from enquiry.enrich.media.pdq import ALGORITHM, DIHEDRAL, MIN_QUALITY, MIRROR, VERSION
+from enquiry.enrich.media.pdq import ALGORITHM, DIHEDRAL, MIN_QUALITY, MIRROR
+from enquiry.enrich.runner import verified_original, write_findings
+from enquiry.errors import EnquiryError
+from enquiry.progress import Progress, Silent
 from enquiry.store import Store
-from enquiry.store.ledger import utc_now
-from enquiry.store.tables import Item, ItemFinding, MediaHash
+from enquiry.store.tables import Item, MediaHash
 
 INDEX_FOLDER = "index"
 
@@ -30,44 +32,6 @@ INDEX_FOLDER = "index"
 def index_folder(store: Store) -> Path:
     """Where the index of a home is kept."""
     return store.home / INDEX_FOLDER
-
-
-def write_hashes(store: Store, item_id: int, entries: list[dict[str, Any]]) -> int:
-    """Replace an item's PDQ rows with ``entries`` and record a ``derived`` custody event naming
-    the algorithm and what was replaced. Returns the number of rows written."""
-    with store.writing() as (conn, writer):
-        case_id = conn.execute(select(Item.case_id).where(Item.id == item_id)).scalar_one()
-        replaced = conn.execute(
-            delete(MediaHash).where(MediaHash.item_id == item_id, MediaHash.algorithm == ALGORITHM)
-        ).rowcount
-        if entries:
-            conn.execute(
-                insert(MediaHash),
-                [
-                    {
-                        "item_id": item_id,
-                        "algorithm": e["algorithm"],
-                        "t": e["t"],
-                        "hash": e["hash"],
-                        "quality": e["quality"],
-                        "data": e["data"],
-                    }
-                    for e in entries
-                ],
-            )
-        writer.append(
-            "derived",
-            case_id=case_id,
-            item_id=item_id,
-            details={
-                "derived": "media_hashes",
-                "algorithm": VERSION,
-                "count": len(entries),
-                "frames": sum(1 for e in entries if e["t"] is not None),
-                "replaced": replaced,
-            },
-        )
-    return len(entries)
 
 
 def _rows_after(
@@ -264,35 +228,12 @@ def record_findings(
     *,
     replace: bool = True,
 ) -> int:
-    """Store findings (``{"type", "severity", "message", "inputs"}``) for an item with an
-    ``analysed`` custody event naming the enricher; with ``replace``, the enricher's earlier
-    findings on the item are superseded (the ledger keeps what each run found)."""
+    """Store findings computed outside an enricher run (``media sun --item``: the inputs are
+    the analyst's measurements) with an ``analysed`` custody event naming what computed them;
+    with ``replace``, that enricher's earlier findings on the item are superseded."""
     with store.writing() as (conn, writer):
         case_id = conn.execute(select(Item.case_id).where(Item.id == item_id)).scalar_one()
-        replaced = 0
-        if replace:
-            replaced = conn.execute(
-                delete(ItemFinding).where(
-                    ItemFinding.item_id == item_id, ItemFinding.enricher == enricher
-                )
-            ).rowcount
-        now = utc_now()
-        if findings:
-            conn.execute(
-                insert(ItemFinding),
-                [
-                    {
-                        "item_id": item_id,
-                        "type": f["type"],
-                        "severity": f["severity"],
-                        "message": f["message"],
-                        "inputs": f["inputs"],
-                        "enricher": enricher,
-                        "created_at": now,
-                    }
-                    for f in findings
-                ],
-            )
+        replaced = write_findings(conn, item_id, enricher, findings, replace=replace)
         writer.append(
             "analysed",
             case_id=case_id,
@@ -309,16 +250,16 @@ def record_findings(
 
 
 def keypoint_matches(
-    store: Store, rgb: np.ndarray, skip: set[int], progress: bool = True
+    store: Store, rgb: np.ndarray, skip: set[int], progress: Progress | None = None
 ) -> list[ItemMatch]:
     """Photos of the store that share keypoints with ``rgb`` under one similarity transform
     (see :mod:`.keypoints`), leaving out the items in ``skip``. Each stored photo's features
-    are computed once and cached in ``<home>/index/orb/`` (a cache, rebuilt when missing)."""
-    from tqdm import tqdm
-
+    are computed once, from a verified copy of it, and cached in ``<home>/index/orb/`` (a
+    cache, rebuilt when missing); a photo whose stored bytes are corrupt is a problem line."""
     from enquiry.enrich.media import keypoints
     from enquiry.enrich.media.pdq import load_rgb
 
+    progress = progress or Silent()
     query = keypoints.features(rgb)
     mirrored = keypoints.features(np.ascontiguousarray(rgb[:, ::-1]))  # ORB is not mirror-proof
     with store.session() as session:
@@ -329,16 +270,20 @@ def keypoint_matches(
         ).all()
     cache = index_folder(store) / "orb"
     found = []
-    for item_id, sha in tqdm(
-        rows, desc="keypoints", unit="photo", disable=None if progress else True, leave=False
-    ):
+    progress.start("keypoints", total=len(rows), unit="photo")
+    for item_id, sha in rows:
+        progress.advance()
         if item_id in skip:
             continue
         path = cache / f"{sha}.npz"
         stored = keypoints.Features.load(path)
         if stored is None:
             try:
-                stored = keypoints.features(load_rgb(store.vault.path(sha)))
+                with verified_original(store, sha) as original:
+                    stored = keypoints.features(load_rgb(original))
+            except EnquiryError as exc:
+                progress.problem(f"item {item_id}: {exc}")
+                continue
             except (OSError, ValueError, SyntaxError):
                 continue  # not decodable: intake already reported it
             stored.save(path)
@@ -365,5 +310,6 @@ def keypoint_matches(
                     },
                 )
             )
+    progress.finish()
     found.sort(key=lambda m: -(m.keypoints or {}).get("inliers", 0))
     return found

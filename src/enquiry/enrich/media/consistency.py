@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
+
+from enquiry.enrich.base import Enricher, Enrichment, Target
 
 ENRICHER = "media.consistency"
 VERSION = "1"
@@ -420,3 +422,20 @@ def check_metadata(
         + check_software(meta)
         + check_missing(meta, media_type)
     )
+
+
+class ConsistencyEnricher(Enricher):
+    """The metadata checks above as a stage: each run's findings replace the item's earlier
+    ones (the ledger keeps what every run found)."""
+
+    name = ENRICHER
+    version = VERSION
+    action = "analysed"
+
+    def accepts(self, media_type: str, kind: str) -> bool:
+        # Any item may carry claimed times and places; the checks say what they cannot read.
+        return True
+
+    def enrich(self, target: Target) -> Enrichment:
+        issues = check_metadata(target.fields, target.meta, target.media_type)
+        return Enrichment(findings=[asdict(issue) for issue in issues])

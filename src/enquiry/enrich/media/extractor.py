@@ -2,26 +2,30 @@
 
 It follows :class:`enquiry.intake.extract.Extractor`: it reads the vault copy and returns hash
 entries, which intake stores as derived records (table ``media_hashes``) of the item; the
-original is never touched. ``enquiry media hash`` reuses :func:`hash_file` for items already in
-the store.
+original is never touched. For items already in the store the same class runs as an enricher
+(``enquiry media hash``), and ``media match`` reuses :func:`hash_file` for its query.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import av
 from PIL import Image
+from sqlalchemy import Connection, select
 
+from enquiry.enrich.base import Enrichment, FileEnricher, Target
 from enquiry.enrich.media.frames import (
     QUERY_EVERY_S,
     QUERY_MAX_FRAMES,
     SAMPLE_EVERY_S,
     sample_frames,
 )
-from enquiry.enrich.media.pdq import VERSION, image_entries, picture_entries
+from enquiry.enrich.media.pdq import ALGORITHM, VERSION, image_entries, picture_entries
 from enquiry.intake.extract import Extraction
+from enquiry.store.tables import MediaHash
 
 VIDEO_KINDS = ("video",)
 IMAGE_KINDS = ("photo", "satellite_image")
@@ -87,13 +91,31 @@ def hash_file(
     return [], []
 
 
-class PdqExtractor:
-    """PDQ hashes for photos, satellite images and videos (keyframes + ≤ 1 frame per second)."""
+class PdqExtractor(FileEnricher):
+    """PDQ hashes for photos, satellite images and videos (keyframes + ≤ 1 frame per second):
+    an intake extractor, and the enricher behind ``enquiry media hash``."""
 
     name = "pdq"
+    version = VERSION
+    action = "derived"
 
     def accepts(self, media_type: str, kind: str) -> bool:
         return is_video(media_type) or is_image(media_type) or kind in VIDEO_KINDS + IMAGE_KINDS
+
+    def done(self, connection: Connection, item_ids: Sequence[int]) -> set[int]:
+        """Items that have PDQ hashes (most were hashed at intake, which writes no event of
+        its own for them)."""
+        hashed = connection.execute(
+            select(MediaHash.item_id).where(
+                MediaHash.item_id.in_(list(item_ids)), MediaHash.algorithm == ALGORITHM
+            )
+        ).scalars()
+        return {int(i) for i in hashed}
+
+    def enrich(self, target: Target) -> Enrichment:
+        found = super().enrich(target)
+        found.details = {"derived": "media_hashes", "algorithm": VERSION}
+        return found
 
     def extract(self, path: Path, media_type: str) -> Extraction:
         hashes, problems = hash_file(path, media_type)

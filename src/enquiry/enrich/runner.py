@@ -1,0 +1,449 @@
+"""The one runner of enrichers: skip-if-done, writing, custody, progress, failure isolation.
+
+Every processing stage over stored items goes through :func:`run_enrichers`, so none of them
+repeats (or forgets) how an item is found to be done already, how its derived records are
+written, which ledger event names the software that made them, how progress is reported, or
+what happens when one item fails: that item is one problem line and the run goes on.
+
+Each enriched item is written in its own transaction together with one ledger event (the
+enricher's ``action``) whose details name the enricher, its version and its inputs — what the
+records came from and how — so every derived record can be traced back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, delete, insert, select, update
+
+from enquiry.enrich.base import Enricher, Enrichment, StoredText, Target
+from enquiry.errors import Corrupt, EnquiryError
+from enquiry.progress import Progress, Silent
+from enquiry.store import Store
+from enquiry.store.ledger import LedgerWriter, state_digest, utc_now
+from enquiry.store.tables import Claim, Embedding, Item, ItemFinding, ItemText, MediaHash
+from enquiry.store.vault import Vault
+
+COPY_CHUNK = 1 << 20
+
+
+@dataclass
+class Outcome:
+    """What one enricher did with one item.
+
+    ``status`` is ``enriched``, ``skipped`` (done before, at this version), ``not_accepted``
+    (the enricher has nothing to say about such an item) or ``failed``. ``details`` are the
+    ledger event's details of an enriched item; ``problems`` its problem lines, without the
+    item's name.
+    """
+
+    enricher: str
+    item_id: int
+    status: str
+    details: dict[str, Any] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+    enrichment: Enrichment | None = None
+
+
+@dataclass
+class RunReport:
+    """Every outcome of a run, in order: enricher by enricher, item by item."""
+
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    def of(self, enricher: str, status: str | None = None) -> list[Outcome]:
+        """The outcomes of one enricher, optionally only those with ``status``."""
+        return [
+            o
+            for o in self.outcomes
+            if o.enricher == enricher and (status is None or o.status == status)
+        ]
+
+    @property
+    def failed(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.status == "failed"]
+
+
+def run_enrichers(
+    store: Store,
+    item_ids: Sequence[int],
+    enrichers: Sequence[Enricher],
+    *,
+    progress: Progress | None = None,
+    force: bool = False,
+    describe: Callable[[int], str] | None = None,
+) -> RunReport:
+    """Run each enricher over the items it accepts, skipping those it has done (unless
+    ``force``), writing what it derives with one ledger event per item under the store's actor.
+
+    ``describe`` names an item in problem lines (default ``item N``); a caller that may show an
+    item's name decides so there, since a protected item's name can be a witness's.
+    """
+    progress = progress or Silent()
+    name_of = describe or (lambda item_id: f"item {item_id}")
+    report = RunReport()
+    wanted = list(dict.fromkeys(item_ids))
+    for enricher in enrichers:
+        _run_one(store, wanted, enricher, progress, force, name_of, report)
+    return report
+
+
+def _run_one(
+    store: Store,
+    wanted: list[int],
+    enricher: Enricher,
+    progress: Progress,
+    force: bool,
+    name_of: Callable[[int], str],
+    report: RunReport,
+) -> None:
+    with store.engine.connect() as connection:
+        items = {
+            item.id: item
+            for item in connection.execute(select(Item.__table__).where(Item.id.in_(wanted)))
+        }
+        accepted = [
+            item_id
+            for item_id in wanted
+            if item_id in items and enricher.accepts(items[item_id].media_type, items[item_id].kind)
+        ]
+        done = set() if force else enricher.done(connection, accepted)
+        todo = [item_id for item_id in accepted if item_id not in done]
+        texts = _texts(connection, todo) if "text" in enricher.reads else {}
+        claims = _claims(connection, todo) if "claims" in enricher.reads else {}
+    for item_id in wanted:
+        if item_id in items and item_id not in accepted:
+            report.outcomes.append(Outcome(enricher.name, item_id, "not_accepted"))
+        elif item_id in done:
+            report.outcomes.append(Outcome(enricher.name, item_id, "skipped"))
+    if not todo:
+        return
+    progress.start(enricher.name, total=len(todo), unit="item")
+    try:
+        for start in range(0, len(todo), max(1, enricher.batch)):
+            chunk = todo[start : start + max(1, enricher.batch)]
+            with ExitStack() as stack:
+                targets = []
+                for item_id in chunk:
+                    row = items[item_id]
+                    original = None
+                    if "original" in enricher.reads:
+                        try:
+                            original = stack.enter_context(verified_original(store, row.sha256))
+                        except EnquiryError as exc:
+                            _fail(report, enricher, item_id, str(exc), progress, name_of)
+                            continue
+                    targets.append(_target(row, original, texts.get(item_id), claims))
+                for target, found in _enrich(enricher, targets):
+                    if isinstance(found, str):
+                        _fail(report, enricher, target.item_id, found, progress, name_of)
+                        continue
+                    _settle(store, enricher, target, found, report, progress, name_of)
+    finally:
+        progress.finish()
+
+
+def _target(
+    row: Any,
+    original: Path | None,
+    text: StoredText | None,
+    claims: dict[int, list[tuple[int, str]]],
+) -> Target:
+    return Target(
+        item_id=row.id,
+        case_id=row.case_id,
+        kind=row.kind,
+        media_type=row.media_type,
+        sha256=row.sha256,
+        fields=dict(row.fields or {}),
+        meta=dict(row.metadata or {}),
+        protected=bool(row.protected),
+        original=original,
+        text=text,
+        claims=tuple(claims.get(row.id, ())),
+    )
+
+
+def _enrich(enricher: Enricher, targets: list[Target]) -> Iterator[tuple[Target, Enrichment | str]]:
+    """Each target with its enrichment, or with the one line saying why it failed. A batch
+    that raises is run again one target at a time, so only the item at fault fails."""
+    if not targets:
+        return
+    try:
+        results = list(enricher.enrich_many(targets))
+    except Exception as exc:  # an enricher bug must cost one item, not the run
+        if len(targets) > 1:
+            for target in targets:
+                yield from _enrich(enricher, [target])
+            return
+        yield targets[0], f"{enricher.name} failed ({type(exc).__name__}: {exc})"[:300]
+        return
+    yield from zip(targets, results, strict=True)
+
+
+def _fail(
+    report: RunReport,
+    enricher: Enricher,
+    item_id: int,
+    line: str,
+    progress: Progress,
+    name_of: Callable[[int], str],
+    problems: Sequence[str] = (),
+) -> None:
+    report.outcomes.append(
+        Outcome(enricher.name, item_id, "failed", problems=list(problems) or [line])
+    )
+    for problem in list(problems) or [line]:
+        progress.problem(f"{name_of(item_id)}: {problem}")
+    progress.advance()
+
+
+def _settle(
+    store: Store,
+    enricher: Enricher,
+    target: Target,
+    found: Enrichment,
+    report: RunReport,
+    progress: Progress,
+    name_of: Callable[[int], str],
+) -> None:
+    if found.failed:
+        _fail(
+            report, enricher, target.item_id, found.problems[0], progress, name_of, found.problems
+        )
+        return
+    for problem in found.problems:
+        progress.problem(f"{name_of(target.item_id)}: {problem}")
+    with store.writing() as (connection, writer):
+        details = write_enrichment(connection, writer, enricher, target, found)
+    report.outcomes.append(
+        Outcome(
+            enricher.name,
+            target.item_id,
+            "enriched",
+            details=details,
+            problems=list(found.problems),
+            enrichment=found,
+        )
+    )
+    progress.advance()
+
+
+def write_enrichment(
+    connection: Connection,
+    writer: LedgerWriter,
+    enricher: Enricher,
+    target: Target,
+    found: Enrichment,
+) -> dict[str, Any]:
+    """Write one item's derived records and the ledger event that vouches for them; return the
+    event's details."""
+    item_id = target.item_id
+    details: dict[str, Any] = {
+        **found.details,
+        "enricher": enricher.name,
+        "version": enricher.version,
+        "inputs": found.inputs,
+    }
+    state_changed = False
+    if found.text is not None:
+        _write_text(connection, item_id, enricher.label, found.text)
+        state_changed = True
+    if found.metadata:
+        meta = dict(target.meta)
+        meta[enricher.name] = found.metadata
+        connection.execute(update(Item).where(Item.id == item_id).values(meta=meta))
+        state_changed = True
+    if found.media_hashes is not None:
+        details.update(_write_hashes(connection, item_id, found.media_hashes))
+    if found.findings is not None:
+        details["replaced"] = write_findings(
+            connection, item_id, enricher.name, found.findings, replace=True
+        )
+        details["findings"] = len(found.findings)
+        details["types"] = sorted({f["type"] for f in found.findings})
+    if found.claims is not None:
+        from enquiry.enrich.text.catalogue import write_claim_rows
+
+        assert target.text is not None
+        details.update(
+            write_claim_rows(
+                connection,
+                target.case_id,
+                item_id,
+                found.claims,
+                text_extractor=target.text.extractor,
+                version=enricher.version,
+            )
+        )
+    if found.embeddings:
+        connection.execute(
+            insert(Embedding), [{"item_id": None, **row} for row in found.embeddings]
+        )
+    if state_changed:
+        details.update(_state(connection, item_id))
+    writer.append(enricher.action, case_id=target.case_id, item_id=item_id, details=details)
+    return details
+
+
+def _write_text(connection: Connection, item_id: int, label: str, text: str) -> None:
+    """The item's text from this extractor, replacing an earlier one of the same label."""
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    connection.execute(
+        delete(ItemText).where(ItemText.item_id == item_id, ItemText.extractor == label)
+    )
+    connection.execute(
+        insert(ItemText).values(item_id=item_id, extractor=label, text=text, sha256=digest)
+    )
+
+
+def _state(connection: Connection, item_id: int) -> dict[str, Any]:
+    """The item's state and text digests as they now are, for the event to vouch for."""
+    row = connection.execute(select(Item.__table__).where(Item.id == item_id)).one()
+    mapping = dict(row._mapping)
+    mapping["meta"] = mapping.pop("metadata")
+    texts = dict(
+        connection.execute(
+            select(ItemText.extractor, ItemText.sha256).where(ItemText.item_id == item_id)
+        ).all()
+    )
+    return {"state": state_digest(mapping), "texts": texts}
+
+
+def _write_hashes(
+    connection: Connection, item_id: int, entries: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """Replace the item's hashes of the algorithms in ``entries``; say what was replaced."""
+    algorithms = sorted({str(e.get("algorithm", "")) for e in entries})
+    replaced = connection.execute(
+        delete(MediaHash).where(MediaHash.item_id == item_id, MediaHash.algorithm.in_(algorithms))
+    ).rowcount
+    if entries:
+        connection.execute(
+            insert(MediaHash),
+            [
+                {
+                    "item_id": item_id,
+                    "algorithm": e.get("algorithm", ""),
+                    "t": e.get("t"),
+                    "hash": e.get("hash", ""),
+                    "quality": e.get("quality"),
+                    "data": e.get("data") or {},
+                }
+                for e in entries
+            ],
+        )
+    return {
+        "count": len(entries),
+        "frames": sum(1 for e in entries if e.get("t") is not None),
+        "replaced": int(replaced or 0),
+    }
+
+
+def write_findings(
+    connection: Connection,
+    item_id: int,
+    enricher: str,
+    findings: Sequence[dict[str, Any]],
+    *,
+    replace: bool,
+) -> int:
+    """Store findings (``{"type", "severity", "message", "inputs"}``) of an item; with
+    ``replace``, the enricher's earlier findings on it go. Returns how many were replaced."""
+    replaced = 0
+    if replace:
+        replaced = connection.execute(
+            delete(ItemFinding).where(
+                ItemFinding.item_id == item_id, ItemFinding.enricher == enricher
+            )
+        ).rowcount
+    if findings:
+        now = utc_now()
+        connection.execute(
+            insert(ItemFinding),
+            [
+                {
+                    "item_id": item_id,
+                    "type": f["type"],
+                    "severity": f["severity"],
+                    "message": f["message"],
+                    "inputs": f["inputs"],
+                    "enricher": enricher,
+                    "created_at": now,
+                }
+                for f in findings
+            ],
+        )
+    return int(replaced or 0)
+
+
+def _texts(connection: Connection, item_ids: Sequence[int]) -> dict[int, StoredText]:
+    """Each item's latest extracted text (documents have one; the newest wins)."""
+    rows = connection.execute(
+        select(ItemText.item_id, ItemText.extractor, ItemText.text, ItemText.sha256)
+        .where(ItemText.item_id.in_(list(item_ids)), ItemText.extractor.like("text/%"))
+        .order_by(ItemText.id)
+    ).all()
+    return {row[0]: StoredText(str(row[1]), str(row[2]), str(row[3])) for row in rows}
+
+
+def _claims(connection: Connection, item_ids: Sequence[int]) -> dict[int, list[tuple[int, str]]]:
+    found: dict[int, list[tuple[int, str]]] = {}
+    rows = connection.execute(
+        select(Claim.item_id, Claim.id, Claim.text)
+        .where(Claim.item_id.in_(list(item_ids)))
+        .order_by(Claim.id)
+    ).all()
+    for item_id, claim_id, text in rows:
+        if item_id is not None:
+            found.setdefault(int(item_id), []).append((int(claim_id), str(text)))
+    return found
+
+
+@contextmanager
+def verified_original(store: Store, sha256: str | None) -> Iterator[Path]:
+    """A private copy of a stored original whose bytes were checked against their SHA-256 while
+    being copied; corrupt or missing bytes are refused, never handed to an enricher."""
+    if not sha256:
+        raise EnquiryError("the item has no stored original")
+    with tempfile.TemporaryDirectory(prefix=".enrich-", dir=store.home) as folder:
+        target = Path(folder) / sha256
+        copy_verified(store.vault, sha256, target)
+        yield target
+
+
+def copy_verified(vault: Vault, sha256: str, target: Path) -> None:
+    """Copy a blob to ``target``, hashing as it goes; raise :class:`Corrupt` on a mismatch."""
+    digest = hashlib.sha256()
+    try:
+        with vault.open(sha256) as source, target.open("wb") as out:
+            while chunk := source.read(COPY_CHUNK):
+                digest.update(chunk)
+                out.write(chunk)
+    except FileNotFoundError:
+        raise Corrupt(f"blob {sha256[:12]}: missing from the vault; refused") from None
+    except OSError as exc:
+        raise Corrupt(f"blob {sha256[:12]}: cannot be read ({exc.strerror or exc})") from None
+    if digest.hexdigest() != sha256:
+        target.unlink(missing_ok=True)
+        raise Corrupt(
+            f"blob {sha256[:12]}: its bytes no longer match their SHA-256 (run 'enquiry "
+            "verify'); refused"
+        )
+
+
+__all__ = [
+    "Outcome",
+    "RunReport",
+    "copy_verified",
+    "run_enrichers",
+    "verified_original",
+    "write_enrichment",
+    "write_findings",
+]
