@@ -19,7 +19,9 @@ from enquiry.store import open_store
 from enquiry.store.verify import verify
 
 LOCATED = re.compile(r"^[^\n]*\.yaml:\d+:\d+: [^\n]+$")
-FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(
+    max_examples=150, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 # Fragments of YAML syntax and of the case-file vocabulary, so that random text often parses.
 TOKENS = st.sampled_from(
@@ -214,7 +216,9 @@ BUILTIN: dict[str, Any] = yaml.safe_load(builtin_case().read_text(encoding="utf-
 def test_mutations_of_the_builtin_case_are_read_or_refused_with_a_place() -> None:
     folder = Path(tempfile.mkdtemp())
 
-    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @settings(
+        max_examples=60, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+    )
     @given(mutations())
     def check(doc: dict[str, Any]) -> None:
         _read(folder, yaml.safe_dump(doc, allow_unicode=True, sort_keys=False))
@@ -227,7 +231,9 @@ def test_a_failed_load_of_a_mutated_case_leaves_the_catalogue_as_it_was() -> Non
     store = open_store(folder / "home", "tester")
     load_case_file(store, builtin_case())
 
-    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @settings(
+        max_examples=40, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+    )
     @given(mutations())
     def check(doc: dict[str, Any]) -> None:
         path = folder / "case.yaml"
