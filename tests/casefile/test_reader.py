@@ -96,6 +96,10 @@ def test_duplicate_keys_are_refused_where_they_repeat(tmp_path: Path) -> None:
         (HEAD + "a: &x 1\nb: {<<: *x}\n", "4:5: merge keys (<<) are not accepted"),
         (HEAD + "? [a]\n: 1\n", "3:3: a key must be plain text"),
         (
+            HEAD + ITEM.replace("key: note", "key: 'sha256:x'"),
+            "4:8: items[0].key: a key may not start",
+        ),
+        (
             HEAD + ITEM.replace("A note", "!!python/object:os.system echo"),
             "6:11: items[0].fields: not valid YAML: could not determine a constructor",
         ),

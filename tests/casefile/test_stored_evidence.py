@@ -15,6 +15,7 @@ from enquiry.cli import main
 from enquiry.enrich import default_extractors
 from enquiry.errors import Corrupt
 from enquiry.intake.casefile import (
+    CaseFileError,
     EvidenceNotStored,
     load_case_file,
     read_case_file,
@@ -216,3 +217,13 @@ def test_a_corrupt_original_is_not_copied_out_by_a_dump(tmp_path: Path, home: Pa
         write_dump(store, "small", out, reveal=False)
     assert not out.exists()
     assert [p.name for p in (tmp_path / "out" / "small.files").iterdir()] == []
+
+
+def test_content_and_a_different_sha256_are_refused(tmp_path: Path, home: Path) -> None:
+    store = open_store(home, "tester")
+    memo, _ = _add(store, tmp_path / "in", witness=False)
+    text = _rated(memo).replace(f"- sha256: {memo}\n", f"- sha256: {memo}\n  text: Other words.\n")
+    before = catalogue(store)
+    with pytest.raises(CaseFileError, match=r"items\[0\]\.sha256: item 'sha256:.*the content's"):
+        load_case_file(store, write(tmp_path, text))
+    assert catalogue(store) == before

@@ -499,14 +499,22 @@ class _Loader:
         return None, None, {}
 
     def _expected_sha(self, index: int, item: Mapping[str, Any]) -> str | None:
+        """The SHA-256 the entry stands for: its content's, checked against a ``sha256`` given
+        beside it; else the ``sha256`` alone; ``None`` for an item known only by description."""
         data, path, _note = self._content(index, item)
-        if item.get("sha256"):
-            return str(item["sha256"])
+        given = item.get("sha256")
         if data is not None:
-            return hashlib.sha256(data).hexdigest()
-        if path is not None:
-            return _file_sha256(path)
-        return None
+            actual: str | None = hashlib.sha256(data).hexdigest()
+        elif path is not None:
+            actual = _file_sha256(path)
+        else:
+            actual = None
+        if given and actual and actual != given:
+            raise self.fail(
+                f"items[{index}].sha256",
+                f"item '{item_ref(item)}': the content's SHA-256 is {actual}, the file says {given}",
+            )
+        return actual or (str(given) if given else None)
 
     def _stored_match(self, index: int, item: Mapping[str, Any]) -> int | None:
         """The item of the case that already holds this entry's evidence (same SHA-256, same

@@ -406,6 +406,10 @@ def _hypotheses_exhaustive(out: dict[str, Any], at: At, _nodes: Mapping[str, Nod
 def _item_rules(out: dict[str, Any], at: At, nodes: Mapping[str, Node]) -> None:
     if not out["key"] and not out["sha256"]:
         raise at.error("give a 'key', or the 'sha256' of evidence already in the store (or both)")
+    if out["key"] and out["key"].startswith(SHA256_PREFIX):
+        raise at.at("key", nodes.get("key")).error(
+            f"a key may not start with '{SHA256_PREFIX}', which names evidence by its hash"
+        )
     label = f"(item '{out['key'] or out['sha256']}')"
     try:
         kind = get_kind(out["kind"])
