@@ -168,3 +168,18 @@ def test_every_declared_section_is_reachable_and_the_builtin_case_reads() -> Non
         normalise(
             {"case": {"name": "x"}, "items": [{"key": "a", "kind": "document", "sorce": 1}]}, "data"
         )
+
+
+def test_a_refusal_never_repeats_an_identifying_value(tmp_path: Path) -> None:
+    text = HEAD + (
+        "items:\n- key: w\n  kind: testimony\n  text: words\n"
+        "  fields: {witness_pseudonym: W-1, witness_name: [Jane Roe]}\n"
+    )
+    message = _refused(tmp_path, text)
+    assert message.startswith("7:50: items[0].fields: (item 'w') field 'witness_name': not a valid")
+    assert "Jane" not in message
+
+
+def test_a_refusal_is_one_line_whatever_the_file_holds(tmp_path: Path) -> None:
+    message = _refused(tmp_path, HEAD + 'actors:\n- {name: A, type: "st\\nate\\x1b[2J"}\n')
+    assert "'st\\x0aate\\x1b[2J' is not one of" in message

@@ -25,7 +25,7 @@ from enquiry.errors import EnquiryError, NotFound, Refused
 from enquiry.intake.walk import printable
 from enquiry.intake.yamlsafe import Place, YamlError, construct, located
 from enquiry.model.grades import RATINGS, RELIABILITY
-from enquiry.model.kinds import KindError, get_kind
+from enquiry.model.kinds import Kind, KindError, get_kind
 from enquiry.model.types import FieldError, FieldSpec
 
 FORMAT = "enquiry-case/1"
@@ -102,9 +102,6 @@ class Shape:
     keys: tuple[Key, ...]
     extra: Parser | None = None
     rules: tuple[Rule, ...] = ()
-
-    def key(self, name: str) -> Key:
-        return next(k for k in self.keys if k.name == name)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -422,11 +419,21 @@ def _item_rules(out: dict[str, Any], at: At, nodes: Mapping[str, Node]) -> None:
         out["fields"] = kind.validate(raw_fields)
     except FieldError as exc:
         field_node = _field_node(nodes.get("fields"), str(exc))
-        raise at.at("fields", field_node).error(f"{label} {exc}") from None
+        raise at.at("fields", field_node).error(f"{label} {_withholding(kind, str(exc))}") from None
     if out["protected"] is None:
         out["protected"] = kind.is_protected(out["fields"])
     if out["text"] and out["file"]:
         raise at.error(f"{label} give either 'text' or 'file', not both")
+
+
+def _withholding(kind: Kind, message: str) -> str:
+    """A kind's complaint about a field, without the value when the field may identify a
+    witness: a refusal must not repeat a protected name into a terminal or a log."""
+    name = message[len("field '") :].split("'", 1)[0] if message.startswith("field '") else ""
+    identifying = {f.name for f in kind.fields if f.identifying}
+    if name.split(".", 1)[0].split("[", 1)[0] in identifying:
+        return f"field '{name}': not a valid value (not shown: it may identify a witness)"
+    return message
 
 
 def _field_node(fields: Node | None, message: str) -> Node | None:

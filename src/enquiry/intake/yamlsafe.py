@@ -31,6 +31,8 @@ from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from enquiry.intake.walk import printable
+
 MAX_BYTES = 64 * 1024 * 1024
 MAX_NODES = 1_000_000
 MAX_EXPANDED = 2_000_000
@@ -54,8 +56,10 @@ class Place:
 
 
 def located(file: str, place: Place | None, message: str) -> str:
-    """``file:line:column: message`` — the form editors and terminals jump to."""
-    return f"{file}:{place.line}:{place.column}: {message}" if place else f"{file}: {message}"
+    """``file:line:column: message`` — the form editors and terminals jump to — on one line:
+    a newline or control character taken from the file is shown escaped."""
+    text = f"{file}:{place.line}:{place.column}: {message}" if place else f"{file}: {message}"
+    return printable(text)
 
 
 class YamlError(ValueError):
