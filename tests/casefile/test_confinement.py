@@ -112,3 +112,18 @@ def test_allow_outside_reads_elsewhere_and_the_receipt_says_so(tmp_path: Path, h
             select(CustodyEvent.details).where(CustodyEvent.action == "received")
         ).scalars()
         assert [("outside_case_folder" in json.loads(d)) for d in events] == [True, False]
+
+
+@pytest.mark.parametrize("file", ["../jane-roe.txt", "jane-roe-missing.txt"])
+def test_a_protected_items_path_is_not_repeated(tmp_path: Path, home: Path, file: str) -> None:
+    (tmp_path / "jane-roe.txt").write_text("words\n", encoding="utf-8")
+    text = HEAD + (
+        "items:\n- key: w\n  kind: testimony\n  fields: {witness_pseudonym: W-1}\n"
+        f"  file: {file}\n"
+    )
+    store = open_store(home, "tester")
+    with pytest.raises(CaseFileError) as caught:
+        load_case_file(store, write(tmp_path / "case", text))
+    message = str(caught.value)
+    assert "items[0].file: item 'w': its file (path not shown: the item is protected)" in message
+    assert "jane" not in message.split("case.yaml", 1)[1]

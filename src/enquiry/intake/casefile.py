@@ -266,7 +266,11 @@ class _Loader:
         resolved) and is a regular file; refused otherwise, unless ``allow_outside``."""
         written = str(item["file"])
         where = f"items[{index}].file"
-        label = f"item '{item_ref(item)}': file '{written}'"
+        # A protected item's path may be the witness's name: the line and the key locate it.
+        shown = "its file (path not shown: the item is protected)"
+        label = f"item '{item_ref(item)}': " + (
+            shown if item.get("protected") else f"file '{written}'"
+        )
         hint = (
             "; attached files must lie in the case file's folder (--allow-outside reads elsewhere)"
         )
@@ -592,9 +596,11 @@ class _Loader:
         except IntakeError as exc:
             raise self.fail(where, f"item '{ref}': {exc}") from None
         if result.item_id is None:
-            problem = "; ".join(result.problems) or "nothing was stored"
+            problem = "; ".join(self._scrub(item, path, result.problems)) or "nothing was stored"
             raise self.fail(where, f"item '{ref}': {problem}")
-        self.report.problems.extend(f"item '{ref}': {p}" for p in result.problems)
+        self.report.problems.extend(
+            f"item '{ref}': {p}" for p in self._scrub(item, path, result.problems)
+        )
         if item.get("sha256") and result.sha256 != item["sha256"]:
             raise self.fail(
                 f"{where}.sha256",
@@ -610,6 +616,19 @@ class _Loader:
         self.items[ref] = result.item_id
         self.report.note("item", "created")
         self._settle_item(result.item_id, item, note, created=True)
+
+    @staticmethod
+    def _scrub(item: Mapping[str, Any], path: Path | None, problems: list[str]) -> list[str]:
+        """Intake's problems about an item, without a protected item's file name or path."""
+        if not item.get("protected") or path is None:
+            return list(problems)
+        names = sorted({str(path), path.name, str(item.get("file", ""))} - {""}, key=len)
+        out = []
+        for problem in problems:
+            for name in reversed(names):
+                problem = problem.replace(name, "(withheld)")
+            out.append(problem)
+        return out
 
     def _metadata_item(self, item: Mapping[str, Any], parent: int | None) -> None:
         """An item known only by its description (no bytes yet): a row and its custody event."""
