@@ -36,7 +36,7 @@ def _case(file: str) -> str:
     ],
 )
 def test_files_outside_the_case_folder_are_refused_and_nothing_is_stored(
-    tmp_path: Path, home: Path, file: str, words: str
+    tmp_path: Path, home: Path, backend: str, file: str, words: str
 ) -> None:
     (tmp_path / "outside.txt").write_text("secret\n", encoding="utf-8")
     (tmp_path / "case" / "files").mkdir(parents=True)

@@ -70,7 +70,9 @@ ratings:
     )
 
 
-def test_evidence_added_with_add_is_rated_from_a_case_file(tmp_path: Path, home: Path) -> None:
+def test_evidence_added_with_add_is_rated_from_a_case_file(
+    tmp_path: Path, home: Path, backend: str
+) -> None:
     store = open_store(home, "tester")
     memo, _witness = _add(store, tmp_path / "in")
     report = load_case_file(store, write(tmp_path, _rated(memo)))
@@ -118,7 +120,9 @@ def test_a_key_may_be_given_to_stored_evidence(tmp_path: Path, home: Path) -> No
     assert verify(store).intact
 
 
-def test_dump_then_load_into_the_same_home_changes_nothing(tmp_path: Path, home: Path) -> None:
+def test_dump_then_load_into_the_same_home_changes_nothing(
+    tmp_path: Path, home: Path, backend: str
+) -> None:
     store = open_store(home, "tester")
     memo, _ = _add(store, tmp_path / "in")
     load_case_file(store, write(tmp_path, _rated(memo)))
