@@ -24,7 +24,7 @@ from sqlalchemy import Connection, delete, insert, or_, select, update
 from enquiry.app.context import Enquiry
 from enquiry.app.lookup import find_case
 from enquiry.app.protection import WITHHELD, WITHHELD_IDENTITY, record_reveal
-from enquiry.enrich.runner import RunReport, run_enrichers
+from enquiry.enrich.runner import RunReport, pages, run_enrichers
 from enquiry.enrich.text.actors import normalise
 from enquiry.enrich.text.catalogue import (
     CLAIMS,
@@ -233,12 +233,12 @@ def ingest(
         ) from None
     stored = [r for r in results if r.item_id is not None and r.status != "rejected"]
     names = {r.item_id: r.path for r in stored}
+    protected: set[int] = set()
     with store.session() as session:
-        protected = set(
-            session.scalars(
-                select(Item.id).where(Item.id.in_(list(names)), Item.protected.is_(True))
+        for page in pages(list(names)):
+            protected.update(
+                session.scalars(select(Item.id).where(Item.id.in_(page), Item.protected.is_(True)))
             )
-        )
 
     def describe(item_id: int) -> str:
         if item_id in protected or item_id not in names:
@@ -345,15 +345,19 @@ def _claim_rows(connection: Connection, case_id: int, party: str | None, case: s
 
 def _shown(store: Store, rows: list[Any], reveal: bool, what: str) -> list[ListedClaim]:
     """Rows as shown; a reveal of protected items' claims is recorded."""
-    item_ids = {row["item_id"] for row in rows if row["item_id"] is not None}
+    item_ids = sorted({row["item_id"] for row in rows if row["item_id"] is not None})
+    items: list[Item] = []
     with store.session() as session:
-        items = list(session.scalars(select(Item).where(Item.id.in_(item_ids))))
-    protected = {item.id for item in items if item.protected}
+        for page in pages(item_ids):
+            items += session.scalars(
+                select(Item).where(Item.id.in_(page), Item.protected.is_(True))
+            )
+    protected = {item.id for item in items}
     if reveal and protected:
         with store.writing() as (_connection, writer):
             record_reveal(
                 writer,
-                [item for item in items if item.protected],
+                items,
                 {
                     "shown": what,
                     "claims": sorted(r["id"] for r in rows if r["item_id"] in protected),

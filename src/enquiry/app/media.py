@@ -34,7 +34,7 @@ from enquiry.enrich.media.catalogue import (
 )
 from enquiry.enrich.media.extractor import PdqExtractor, hash_file
 from enquiry.enrich.media.index import DEFAULT_RADIUS
-from enquiry.enrich.runner import run_enrichers, verified_original
+from enquiry.enrich.runner import pages, run_enrichers, verified_original
 from enquiry.errors import EnquiryError, NotFound
 from enquiry.intake.walk import printable
 from enquiry.progress import Progress, Silent
@@ -52,9 +52,12 @@ def _items(store: Store, refs: Sequence[str]) -> list[Item]:
 
 def _names(store: Store, item_ids: Sequence[int]) -> dict[int, str]:
     """Each item's arrival name as it may be shown (withheld for a protected item)."""
+    names: dict[int, str] = {}
     with store.session() as session:
-        items = session.scalars(select(Item).where(Item.id.in_(list(item_ids))))
-        return {item.id: printable(shown_name(item, reveal=False)) for item in items}
+        for page in pages(item_ids):
+            for item in session.scalars(select(Item).where(Item.id.in_(page))):
+                names[item.id] = printable(shown_name(item, reveal=False))
+    return names
 
 
 # --- media hash ----------------------------------------------------------------------------------
@@ -116,9 +119,10 @@ def hash_items(
         force=bool(refs) or everything,
         describe=lambda item_id: f"item {item_id}: {names.get(item_id, '')}",
     )
+    refused = [o.item_id for o in run.of(enricher.name, "not_accepted")]
     with store.session() as session:
         types = dict(
-            session.execute(select(Item.id, Item.media_type).where(Item.id.in_(item_ids))).all()
+            session.execute(select(Item.id, Item.media_type).where(Item.id.in_(refused))).all()
         )
     index = open_index(store, rebuild=rebuild_index)
     return HashReport(
@@ -126,10 +130,7 @@ def hash_items(
             HashedItem(o.item_id, names[o.item_id], int(o.details.get("count", 0)))
             for o in run.of(enricher.name, "enriched")
         ],
-        not_media=[
-            (o.item_id, names[o.item_id], str(types[o.item_id]))
-            for o in run.of(enricher.name, "not_accepted")
-        ],
+        not_media=[(item_id, names[item_id], str(types[item_id])) for item_id in refused],
         failed=[o.item_id for o in run.of(enricher.name, "failed")],
         index_size=len(index),
     )

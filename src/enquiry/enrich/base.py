@@ -23,7 +23,7 @@ from typing import Any, ClassVar
 from sqlalchemy import Connection, select
 
 from enquiry.intake.extract import Extraction
-from enquiry.store.tables import CustodyEvent
+from enquiry.store.tables import CustodyEvent, Item
 
 
 @dataclass(frozen=True)
@@ -158,6 +158,18 @@ class FileEnricher(Enricher):
     def extract(self, path: Path, media_type: str) -> Extraction:
         """Read ``path`` (a read-only copy of an original). Never raise for bad content: report
         it in ``problems``."""
+
+    def done(self, connection: Connection, item_ids: Sequence[int]) -> set[int]:
+        """Items read since, or at intake: intake keeps an extractor's reading in the item's
+        metadata under the extractor's name (without its version, so any version counts)."""
+        read = {
+            int(item_id)
+            for item_id, meta in connection.execute(
+                select(Item.id, Item.meta).where(Item.id.in_(list(item_ids)))
+            )
+            if self.name in (meta or {})
+        }
+        return super().done(connection, item_ids) | read
 
     def enrich(self, target: Target) -> Enrichment:
         assert target.original is not None, "the runner hands over the original"

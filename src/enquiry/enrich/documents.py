@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from enquiry.enrich.base import FileEnricher
+from enquiry.enrich.base import Enricher, FileEnricher
 from enquiry.intake.extract import Extraction
 from enquiry.intake.sniff import utf16_order
 from enquiry.store.tables import ItemText
@@ -86,13 +86,14 @@ class DocumentText(FileEnricher):
         )
 
     def done(self, connection: Connection, item_ids: Sequence[int]) -> set[int]:
-        """Items with a text from this version of the extractor (most were read at intake)."""
+        """Items with a text from this version of the extractor (most were read at intake);
+        the text's label says the version, which the metadata kept at intake does not."""
         stored = connection.execute(
             select(ItemText.item_id).where(
                 ItemText.item_id.in_(list(item_ids)), ItemText.extractor == self.label
             )
         ).scalars()
-        return super().done(connection, item_ids) | {int(i) for i in stored}
+        return Enricher.done(self, connection, item_ids) | {int(i) for i in stored}
 
     def extract(self, path: Path, media_type: str) -> Extraction:
         if media_type == "application/pdf":

@@ -23,14 +23,13 @@ from typing import Any
 from sqlalchemy import Connection, delete, insert, select, update
 
 from enquiry.enrich.base import Enricher, Enrichment, StoredText, Target
-from enquiry.errors import Corrupt, EnquiryError
+from enquiry.errors import EnquiryError
 from enquiry.progress import Progress, Silent
 from enquiry.store import Store
 from enquiry.store.ledger import LedgerWriter, state_digest, utc_now
 from enquiry.store.tables import Claim, Embedding, Item, ItemFinding, ItemText, MediaHash
-from enquiry.store.vault import Vault
 
-COPY_CHUNK = 1 << 20
+PAGE = 500
 
 
 @dataclass
@@ -94,6 +93,12 @@ def run_enrichers(
     return report
 
 
+def pages(ids: Sequence[int], size: int = PAGE) -> Iterator[list[int]]:
+    """Ids in pages, so no query names more of them than a database takes in one statement."""
+    for start in range(0, len(ids), size):
+        yield list(ids[start : start + size])
+
+
 def _run_one(
     store: Store,
     wanted: list[int],
@@ -103,48 +108,54 @@ def _run_one(
     name_of: Callable[[int], str],
     report: RunReport,
 ) -> None:
+    todo: list[int] = []
     with store.engine.connect() as connection:
-        items = {
-            item.id: item
-            for item in connection.execute(select(Item.__table__).where(Item.id.in_(wanted)))
-        }
-        accepted = [
-            item_id
-            for item_id in wanted
-            if item_id in items and enricher.accepts(items[item_id].media_type, items[item_id].kind)
-        ]
-        done = set() if force else enricher.done(connection, accepted)
-        todo = [item_id for item_id in accepted if item_id not in done]
-        texts = _texts(connection, todo) if "text" in enricher.reads else {}
-        claims = _claims(connection, todo) if "claims" in enricher.reads else {}
-    for item_id in wanted:
-        if item_id in items and item_id not in accepted:
-            report.outcomes.append(Outcome(enricher.name, item_id, "not_accepted"))
-        elif item_id in done:
-            report.outcomes.append(Outcome(enricher.name, item_id, "skipped"))
+        for page in pages(wanted):
+            found = {
+                row[0]: (row[1], row[2])
+                for row in connection.execute(
+                    select(Item.id, Item.media_type, Item.kind).where(Item.id.in_(page))
+                )
+            }
+            accepted = [i for i in page if i in found and enricher.accepts(*found[i])]
+            done = set() if force else enricher.done(connection, accepted)
+            for item_id in page:
+                if item_id in found and item_id not in accepted:
+                    report.outcomes.append(Outcome(enricher.name, item_id, "not_accepted"))
+                elif item_id in done:
+                    report.outcomes.append(Outcome(enricher.name, item_id, "skipped"))
+                elif item_id in found:
+                    todo.append(item_id)
     if not todo:
         return
     progress.start(enricher.name, total=len(todo), unit="item")
     try:
-        for start in range(0, len(todo), max(1, enricher.batch)):
-            chunk = todo[start : start + max(1, enricher.batch)]
-            with ExitStack() as stack:
-                targets = []
-                for item_id in chunk:
-                    row = items[item_id]
-                    original = None
-                    if "original" in enricher.reads:
-                        try:
-                            original = stack.enter_context(verified_original(store, row.sha256))
-                        except EnquiryError as exc:
-                            _fail(report, enricher, item_id, str(exc), progress, name_of)
+        for page in pages(todo):
+            with store.engine.connect() as connection:
+                rows = {
+                    row.id: row
+                    for row in connection.execute(select(Item.__table__).where(Item.id.in_(page)))
+                }
+                texts = _texts(connection, page) if "text" in enricher.reads else {}
+                claims = _claims(connection, page) if "claims" in enricher.reads else {}
+            for batch in pages(page, max(1, enricher.batch)):
+                with ExitStack() as stack:
+                    targets = []
+                    for item_id in batch:
+                        row = rows[item_id]
+                        original = None
+                        if "original" in enricher.reads:
+                            try:
+                                original = stack.enter_context(verified_original(store, row.sha256))
+                            except EnquiryError as exc:
+                                _fail(report, enricher, item_id, str(exc), progress, name_of)
+                                continue
+                        targets.append(_target(row, original, texts.get(item_id), claims))
+                    for target, result in _enrich(enricher, targets):
+                        if isinstance(result, str):
+                            _fail(report, enricher, target.item_id, result, progress, name_of)
                             continue
-                    targets.append(_target(row, original, texts.get(item_id), claims))
-                for target, found in _enrich(enricher, targets):
-                    if isinstance(found, str):
-                        _fail(report, enricher, target.item_id, found, progress, name_of)
-                        continue
-                    _settle(store, enricher, target, found, report, progress, name_of)
+                        _settle(store, enricher, target, result, report, progress, name_of)
     finally:
         progress.finish()
 
@@ -414,34 +425,15 @@ def verified_original(store: Store, sha256: str | None) -> Iterator[Path]:
         raise EnquiryError("the item has no stored original")
     with tempfile.TemporaryDirectory(prefix=".enrich-", dir=store.home) as folder:
         target = Path(folder) / sha256
-        copy_verified(store.vault, sha256, target)
+        store.vault.copy_verified(sha256, target)
         yield target
 
 
-def copy_verified(vault: Vault, sha256: str, target: Path) -> None:
-    """Copy a blob to ``target``, hashing as it goes; raise :class:`Corrupt` on a mismatch."""
-    digest = hashlib.sha256()
-    try:
-        with vault.open(sha256) as source, target.open("wb") as out:
-            while chunk := source.read(COPY_CHUNK):
-                digest.update(chunk)
-                out.write(chunk)
-    except FileNotFoundError:
-        raise Corrupt(f"blob {sha256[:12]}: missing from the vault; refused") from None
-    except OSError as exc:
-        raise Corrupt(f"blob {sha256[:12]}: cannot be read ({exc.strerror or exc})") from None
-    if digest.hexdigest() != sha256:
-        target.unlink(missing_ok=True)
-        raise Corrupt(
-            f"blob {sha256[:12]}: its bytes no longer match their SHA-256 (run 'enquiry "
-            "verify'); refused"
-        )
-
-
 __all__ = [
+    "PAGE",
     "Outcome",
     "RunReport",
-    "copy_verified",
+    "pages",
     "run_enrichers",
     "verified_original",
     "write_enrichment",
