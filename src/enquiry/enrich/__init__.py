@@ -1,7 +1,10 @@
-"""Enrichers: extractors that read stored originals (text, metadata, claims, media hashes).
+"""Enrichers: stages that read stored items and derive records (text, metadata, claims, vectors,
+media hashes, findings), each behind :class:`enquiry.enrich.base.Enricher` and run by
+:func:`enquiry.enrich.runner.run_enrichers`.
 
-:func:`default_extractors` is the list the command line hands to intake; each extractor is one
-small class behind :class:`enquiry.intake.extract.Extractor`.
+:func:`default_extractors` is the list handed to intake: the enrichers that read originals
+(:class:`~enquiry.enrich.base.FileEnricher`), which intake runs as extractors
+(:class:`enquiry.intake.extract.Extractor`) while files arrive.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from enquiry.intake.extract import Extractor
 
 
 def default_extractors() -> list[Extractor]:
-    """The extractors run on every file at intake, in order."""
+    """The file enrichers run on every file at intake, in order."""
     from enquiry.enrich.documents import DocumentText
     from enquiry.enrich.media.extractor import PdqExtractor
     from enquiry.enrich.photo import PhotoMetadata
