@@ -177,3 +177,33 @@ def test_file_enricher_gives_intake_and_stored_items_the_same_reading(
     assert set(metas[at_intake[0]]["photo"]) == set(metas[later[0]]["photo"])
     assert metas[later[0]]["photo"]["width"] == 640
     _verify(home)
+
+
+class _Dangling(Enricher):
+    """Derives a vector for a claim that does not exist, for the item whose text says "1"."""
+
+    name = "dangling"
+    version = "1"
+    action = "derived"
+    reads = frozenset({"text"})
+
+    def accepts(self, media_type: str, kind: str) -> bool:
+        return True
+
+    def enrich(self, target: Target) -> Enrichment:
+        assert target.text is not None
+        if "Note 1" in target.text.text:
+            return Enrichment(embeddings=[{"claim_id": 999, "model": "m", "vector": b"\0"}])
+        return Enrichment(findings=[])
+
+
+def test_records_the_database_refuses_cost_one_item(backend: str, home: Path, tmp_path: Path) -> None:
+    store = open_store(home, "tester")
+    ids = _add(store, _documents(tmp_path, 3), [DocumentText()])
+    progress = Silent()
+    report = run_enrichers(store, ids, [_Dangling()], progress=progress)
+    assert [o.status for o in report.outcomes] == ["enriched", "failed", "enriched"]
+    [line] = progress.problems
+    assert line.startswith(f"item {ids[1]}: dangling: its records could not be stored (")
+    assert {e.item_id for e in _events(store, "derived")} == {ids[0], ids[2]}
+    _verify(home)

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy.exc import DataError, IntegrityError
 
 from enquiry.enrich.base import Enricher, Enrichment, StoredText, Target
 from enquiry.errors import EnquiryError
@@ -229,10 +230,17 @@ def _settle(
             report, enricher, target.item_id, found.problems[0], progress, name_of, found.problems
         )
         return
+    try:
+        with store.writing() as (connection, writer):
+            details = write_enrichment(connection, writer, enricher, target, found)
+    except (DataError, IntegrityError) as exc:
+        # A record the database refuses (a value it cannot hold) costs this item only; its
+        # transaction was rolled back, so nothing of it is half-written.
+        line = f"{enricher.name}: its records could not be stored ({type(exc.orig).__name__})"
+        _fail(report, enricher, target.item_id, line, progress, name_of)
+        return
     for problem in found.problems:
         progress.problem(f"{name_of(target.item_id)}: {problem}")
-    with store.writing() as (connection, writer):
-        details = write_enrichment(connection, writer, enricher, target, found)
     report.outcomes.append(
         Outcome(
             enricher.name,
