@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import time
 from pathlib import Path
 
@@ -183,3 +184,12 @@ def test_a_refusal_never_repeats_an_identifying_value(tmp_path: Path) -> None:
 def test_a_refusal_is_one_line_whatever_the_file_holds(tmp_path: Path) -> None:
     message = _refused(tmp_path, HEAD + 'actors:\n- {name: A, type: "st\\nate\\x1b[2J"}\n')
     assert "'st\\x0aate\\x1b[2J' is not one of" in message
+
+
+def test_every_declared_key_is_documented() -> None:
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "casefile.md").read_text(encoding="utf-8")
+    missing = sorted(
+        {key.name for shape in SECTIONS.values() for key in shape.keys}
+        - set(re.findall(r"`([a-z_0-9]+)`", doc))
+    )
+    assert missing == []
