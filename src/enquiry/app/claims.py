@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, delete, insert, or_, select, update
 
@@ -40,6 +40,9 @@ from enquiry.progress import Progress, Silent
 from enquiry.store import Store
 from enquiry.store.ledger import utc_now
 from enquiry.store.tables import Actor, Case, Claim, ClaimStance, Embedding, Item, Rating
+
+if TYPE_CHECKING:
+    from enquiry.enrich.text.claims import ClaimExtractor
 
 SAME_CLAIM = 0.75
 SUGGESTED_RATING = {"supports": "C", "refutes": "I", "neutral": "N"}
@@ -176,13 +179,14 @@ def ingest(
     source: str | None = None,
     default_date: dt.date | None = None,
     progress: Progress | None = None,
-    extractor: Any = None,
+    extractor: ClaimExtractor | None = None,
 ) -> IngestReport:
     """Store files, folders and feeds as evidence of ``case`` (created if new), then read the
     claims of each document that has none yet.
 
     A feed file is preserved as it came, and each of its entries becomes a document of its own.
-    ``default_date`` dates documents whose own date (metadata, fields, dateline) is unknown.
+    ``default_date`` dates documents whose own date (metadata, fields, dateline) is unknown;
+    ``extractor`` is the claim pipeline to use (loaded when first needed if not given).
     """
     from enquiry.enrich import default_extractors
     from enquiry.intake.feeds import FeedError, is_feed, read_feed

@@ -12,16 +12,21 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, insert, select, update
 
 from enquiry.enrich.text.actors import ActorIndex, KnownActor, normalise
-from enquiry.enrich.text.attribution import Speaker
-from enquiry.enrich.text.claims import ClaimRecord
 from enquiry.errors import NotFound
 from enquiry.store.tables import Actor, Claim, Hypothesis, Incident
+
+if TYPE_CHECKING:
+    # The parser's types only: importing spaCy takes over a second, which a command that only
+    # lists claims should not pay.
+    from enquiry.enrich.text.attribution import Speaker
+    from enquiry.enrich.text.claims import ClaimRecord
 
 CLAIM_KINDS = ("document", "statement")
 ACTORS = Actor.__table__
@@ -29,6 +34,7 @@ CLAIMS = Claim.__table__
 _ACTOR_TYPES = {"person": "person", "state": "state", "organisation": "organisation"}
 
 
+@cache
 def cues_digest() -> str:
     """The SHA-256 of the shipped cue lexicon: part of the extractor's identity."""
     data = resources.files("enquiry.enrich.text").joinpath("cues.json").read_bytes()

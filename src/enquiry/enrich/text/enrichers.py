@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, select
 
 from enquiry.enrich.base import Enricher, Enrichment, Target
-from enquiry.enrich.text.attribution import SPACY_MODEL
 from enquiry.enrich.text.catalogue import CLAIM_KINDS, claim_text, cues_digest
-from enquiry.enrich.text.claims import ClaimExtractor
 from enquiry.enrich.text.dates import document_date
 from enquiry.intake.feeds import FEED_TYPES
 from enquiry.store.tables import Claim, CustodyEvent, Embedding
+
+if TYPE_CHECKING:
+    # spaCy is imported when the pipeline is first needed, not with this module.
+    from enquiry.enrich.text.claims import ClaimExtractor
 
 
 def document_anchor(fields: dict[str, Any], meta: dict[str, Any], text: str) -> dt.date | None:
@@ -58,6 +60,8 @@ class ClaimsEnricher(Enricher):
     def extractor(self) -> ClaimExtractor:
         """The spaCy pipeline, loaded on first use (loading is the slow part)."""
         if self._extractor is None:
+            from enquiry.enrich.text.claims import ClaimExtractor
+
             self._extractor = ClaimExtractor()
         return self._extractor
 
@@ -89,6 +93,8 @@ class ClaimsEnricher(Enricher):
         return next(self.enrich_many([target]))
 
     def enrich_many(self, targets: Sequence[Target]) -> Iterator[Enrichment]:
+        from enquiry.enrich.text.attribution import SPACY_MODEL
+
         readable = [t for t in targets if t.text is not None and t.text.text.strip()]
         anchors = {
             t.item_id: document_anchor(t.fields, t.meta, t.text.text) or self.default_date
