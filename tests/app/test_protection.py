@@ -177,7 +177,13 @@ def test_a_reveal_shows_the_identity_and_is_recorded(cli: Cli, tmp_path: Path) -
     assert any("orchard behind the mill" in text for text in shown["text"].values())
     cli("item", "copy", str(ids[1]), "-o", str(tmp_path / "copy.txt"), "--reveal")
     assert "orchard behind the mill" in (tmp_path / "copy.txt").read_text(encoding="utf-8")
+    dumped = cli("dump", "square", "--reveal").stdout
+    assert NAME in dumped
     events = json.loads(cli("log", "--json").stdout)[before:]
+    dump_reveals = [
+        e["item"] for e in events if e["action"] == "revealed" and "purpose" in e["details"]
+    ]
+    assert set(ids) <= set(dump_reveals)
     revealed = [(e["action"], e["item"]) for e in events if e["action"] == "revealed"]
     assert ("revealed", ids[0]) in revealed
     assert ("revealed", ids[1]) in revealed

@@ -12,7 +12,6 @@ from pathlib import Path
 
 from enquiry.app.context import Enquiry
 from enquiry.app.lookup import find_case
-from enquiry.app.protection import record_reveal
 from enquiry.errors import NotFound
 from enquiry.intake.casefile import (
     DumpResult,
@@ -23,7 +22,6 @@ from enquiry.intake.casefile import (
 )
 from enquiry.intake.extract import Extractor
 from enquiry.intake.walk import printable
-from enquiry.store.tables import Item
 
 DEMO_INCIDENT = "khan-shaykhun-2017-04-04"
 
@@ -54,17 +52,19 @@ def dump(app: Enquiry, case: str, output: Path | None, *, reveal: bool = False) 
     """
     store = app.store(create=False)
     with store.session() as session:
-        case_row = find_case(session, case)
-        protected = list(
-            session.query(Item).filter(Item.case_id == case_row.id, Item.protected.is_(True)).all()
-        )
+        case_id = find_case(session, case).id
     result = write_dump(store, case, output, reveal=reveal)
     with store.writing() as (_connection, writer):
-        if reveal:
-            record_reveal(writer, protected, {"dump": True})
+        for item_id, shown in result.revealed:
+            writer.append(
+                "revealed",
+                case_id=case_id,
+                item_id=item_id,
+                details={"fields": shown, "purpose": "dump"},
+            )
         writer.append(
             "exported",
-            case_id=case_row.id,
+            case_id=case_id,
             details={
                 "what": "case file",
                 "sha256": result.sha256,
