@@ -16,14 +16,20 @@ received again only when they come from a new path.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import json
 import multiprocessing
 import os
+import resource
 import signal
+import sys
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection as Connection_
+from multiprocessing.connection import wait
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +47,8 @@ from enquiry.store.vault import HEAD_BYTES, Vault, VaultError, describe_os_error
 
 BATCH_FILES = 500
 BATCH_SECONDS = 1.0
+DECODE_SECONDS = 120.0
+DECODE_MB = 2048
 
 
 class IntakeError(Exception):
@@ -65,6 +73,10 @@ class IntakeOptions:
     # Extra facts for the receipt event (e.g. that a case file's attachment lay outside its
     # folder), so the one event that records the arrival says everything about it.
     receipt: Mapping[str, Any] | None = None
+    # How long (seconds) and how much memory (MB) the readers of one file may take; None
+    # takes ENQUIRY_DECODE_SECONDS / ENQUIRY_DECODE_MB, else the defaults below.
+    decode_seconds: float | None = None
+    decode_mb: int | None = None
 
 
 @dataclass
@@ -164,6 +176,7 @@ class _Job:
     vault: Vault
     options: IntakeOptions
     extractors: tuple[Extractor, ...]
+    limits: tuple[float, int] = (DECODE_SECONDS, DECODE_MB)
 
 
 def _choose_kind(job: _Job, media_type: str) -> Kind:
@@ -186,12 +199,70 @@ def _classify(job: _Job, prepared: Prepared, head: bytes, name: str) -> Kind | N
     return kind
 
 
+def decode_limits(options: IntakeOptions) -> tuple[float, int]:
+    """The time (seconds) and memory (MB) one file's readers may take: the options', else
+    ``ENQUIRY_DECODE_SECONDS`` / ``ENQUIRY_DECODE_MB``, else 120 s and 2048 MB."""
+    seconds = options.decode_seconds
+    if seconds is None:
+        seconds = _env_number("ENQUIRY_DECODE_SECONDS", DECODE_SECONDS)
+    megabytes = options.decode_mb
+    if megabytes is None:
+        megabytes = int(_env_number("ENQUIRY_DECODE_MB", DECODE_MB))
+    return float(seconds), int(megabytes)
+
+
+def _env_number(name: str, default: float) -> float:
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        raise IntakeError(f"{name}={text!r} is not a number") from None
+    if value <= 0:
+        raise IntakeError(f"{name}={text!r} must be positive")
+    return value
+
+
+def _address_space() -> int:
+    """This process's mapped address space in bytes (what RLIMIT_AS counts)."""
+    with open("/proc/self/statm", encoding="ascii") as handle:
+        return int(handle.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+
+
 def _extract(job: _Job, prepared: Prepared, blob: Path) -> None:
-    for extractor in job.extractors:
-        if not extractor.accepts(prepared.media_type, prepared.kind):
-            continue
+    """Run the readers on a stored file (in a worker process only: see :class:`_Workers`).
+
+    The clock is the kernel's: SIGALRM with its default action ends the worker even inside a
+    native decoder that never returns to Python, and the parent names the file. The memory
+    limit is the worker's address-space limit, set before each chunk of files.
+    """
+    readers = [e for e in job.extractors if e.accepts(prepared.media_type, prepared.kind)]
+    if readers:
+        seconds, megabytes = job.limits
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        try:
+            _run_extractors(readers, prepared, blob, megabytes)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+    if prepared.problems:
+        prepared.meta.setdefault("intake", {})["problems"] = list(prepared.problems)
+    if prepared.problems:
+        prepared.meta.setdefault("intake", {})["problems"] = list(prepared.problems)
+
+
+def _run_extractors(
+    readers: list[Extractor], prepared: Prepared, blob: Path, megabytes: int
+) -> None:
+    for extractor in readers:
         try:
             found: Extraction = extractor.extract(blob, prepared.media_type)
+        except MemoryError:
+            prepared.problems.append(
+                f"needed more than {megabytes} MB to read; stored without what its readers"
+                " would have found"
+            )
+            return
         except Exception as exc:  # an extractor bug must not lose the file: note it, go on
             prepared.problems.append(
                 f"{extractor.name} extractor failed ({type(exc).__name__}: {exc})"[:300]
@@ -205,15 +276,16 @@ def _extract(job: _Job, prepared: Prepared, blob: Path) -> None:
             )
         prepared.hashes.extend(_json_safe(found.hashes))
         prepared.problems.extend(found.problems)
-    if prepared.problems:
-        prepared.meta.setdefault("intake", {})["problems"] = list(prepared.problems)
 
 
 class _Refused(Exception):
     """The file's fields do not fit its kind; the reason is already in its problems."""
 
 
-def _prepare_file(job: _Job, entry: Entry) -> Prepared:
+def _prepare_file(
+    job: _Job, entry: Entry, announce: Callable[[Prepared], None] | None = None
+) -> Prepared:
+    """Store one file and read it; ``announce`` sees it, stored, just before its readers run."""
     prepared = Prepared(
         path=printable(str(entry.path)),
         origin=printable(os.path.abspath(entry.path)),
@@ -254,39 +326,288 @@ def _prepare_file(job: _Job, entry: Entry) -> Prepared:
     if note:
         prepared.problems.append(note)
         prepared.meta.setdefault("intake", {})["raw_name_hex"] = os.fsencode(entry.path.name).hex()
+    if announce is not None:
+        announce(prepared)
     _extract(job, prepared, job.vault.path(stored.sha256))
     return prepared
 
 
-_WORKER_JOB: _Job | None = None
+# --- Worker processes ---------------------------------------------------------------------------
+#
+# Files are stored and read in worker processes, never in the main one: a decoder that loops,
+# balloons or crashes on a hostile file then costs one worker, which the parent replaces, and
+# the parent names the file. Each worker keeps, in memory shared with the parent, which task it
+# is on and whether that file is already stored and being read, so that a death costs no
+# message per file and the parent still knows what the dead worker was doing.
+
+_PR_SET_PDEATHSIG = 1
+_STORING, _READING, _FINISHED = 0, 1, 2
 
 
-def _worker_init(job: _Job) -> None:
-    # The main process alone decides what an interrupt means; workers finish their file.
+def _die_with_parent(parent: int) -> None:
+    """Have the kernel kill this worker when its parent dies, even by ``kill -9``."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    # The parent may have died before the request was made: then nobody would send the signal.
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+@dataclass(frozen=True)
+class _ReadStored:
+    """A task for content already stored (by the main process): only read it."""
+
+    prepared: Prepared
+
+
+@dataclass(frozen=True)
+class _StoreOnly:
+    """A file whose readers killed a worker: store it again (a no-op for the vault), unread."""
+
+    entry: Entry
+    problem: str
+
+
+_Task = Entry | _ReadStored | _StoreOnly
+
+
+def _task_path(task: _Task) -> str:
+    if isinstance(task, _ReadStored):
+        return task.prepared.path
+    entry = task.entry if isinstance(task, _StoreOnly) else task
+    return printable(str(entry.path))
+
+
+def _worker_main(
+    job: _Job, conn: Connection_, state: Any, parent: int, inherited: list[Connection_]
+) -> None:
+    _die_with_parent(parent)
+    # The main process alone decides what an interrupt means.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    global _WORKER_JOB
-    _WORKER_JOB = job
+    signal.signal(signal.SIGALRM, signal.SIG_DFL)
+    for other in inherited:  # other workers' pipes, inherited by fork: not ours to hold open
+        other.close()
+    _seconds, megabytes = job.limits
+    hard = resource.getrlimit(resource.RLIMIT_AS)[1]
+    while True:
+        try:
+            message = conn.recv()
+        except EOFError:
+            return
+        if message is None:
+            return
+        # What this worker may map beyond what it holds now: enough for any honest reader,
+        # too little for one that balloons (its allocation then fails with a MemoryError).
+        ceiling = _address_space() + megabytes * 1024 * 1024
+        if hard != resource.RLIM_INFINITY:
+            ceiling = min(ceiling, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (ceiling, hard))
+        results = []
+        for index, task in message:
+            state[0], state[1] = index, _STORING
+            results.append((index, _run_task(job, state, task)))
+            state[1] = _FINISHED
+        conn.send(results)
 
 
-def _worker_prepare(entry: Entry) -> Prepared:
-    assert _WORKER_JOB is not None
-    return _prepare_file(_WORKER_JOB, entry)
+def _run_task(job: _Job, state: Any, task: _Task) -> Prepared:
+    def reading(_prepared: Prepared) -> None:
+        state[1] = _READING
+
+    try:
+        if isinstance(task, _ReadStored):
+            prepared = task.prepared
+            assert prepared.sha256 is not None
+            reading(prepared)
+            _extract(job, prepared, job.vault.path(prepared.sha256))
+            return prepared
+        if isinstance(task, _StoreOnly):
+            unread = _Job(job.vault, job.options, (), job.limits)
+            prepared = _prepare_file(unread, task.entry)
+            if not prepared.rejected:
+                prepared.problems.append(task.problem)
+                prepared.meta.setdefault("intake", {})["problems"] = list(prepared.problems)
+            return prepared
+        return _prepare_file(job, task, reading)
+    except Exception as exc:  # a bug in intake itself: the file is named, the rest goes on
+        path = _task_path(task)
+        failed = Prepared(path=path, origin=path, rejected=True)
+        failed.problems.append(f"could not be taken in ({type(exc).__name__}: {exc})"[:300])
+        return failed
+
+
+@dataclass
+class _Worker:
+    process: Any
+    conn: Connection_
+    state: Any
+    tasks: list[int] = field(default_factory=list)
+
+
+class _Workers:
+    """A few worker processes taking tasks in chunks and replaced when one dies."""
+
+    def __init__(self, job: _Job, size: int) -> None:
+        self.job = job
+        self.size = max(1, size)
+        self.context = multiprocessing.get_context("fork")
+        self.parent = os.getpid()
+        self.workers: list[_Worker] = []
+        self.unexplained = 0
+
+    def _spawn(self) -> _Worker:
+        ours, theirs = self.context.Pipe(duplex=True)
+        state = self.context.RawArray("q", 2)
+        state[0], state[1] = -1, _FINISHED
+        inherited = [w.conn for w in self.workers]
+        process = self.context.Process(
+            target=_worker_main,
+            args=(self.job, theirs, state, self.parent, inherited),
+            daemon=True,
+        )
+        process.start()
+        theirs.close()
+        worker = _Worker(process, ours, state)
+        self.workers.append(worker)
+        return worker
+
+    def run(self, tasks: Sequence[_Task], chunk: int) -> Iterator[Prepared]:
+        """Each task's result, in the order of ``tasks``."""
+        todo = list(tasks)
+        pending: deque[int] = deque(range(len(todo)))
+        done: dict[int, Prepared] = {}
+        following = 0
+        while following < len(todo):
+            self._hand_out(todo, pending, chunk)
+            self._collect(todo, pending, done)
+            while following in done:
+                yield done.pop(following)
+                following += 1
+
+    def _hand_out(self, tasks: list[_Task], pending: deque[int], chunk: int) -> None:
+        idle = [w for w in self.workers if not w.tasks]
+        while pending and len(self.workers) < self.size:
+            idle.append(self._spawn())
+        for worker in idle:
+            if not pending:
+                return
+            worker.tasks = [pending.popleft() for _ in range(min(chunk, len(pending)))]
+            worker.conn.send([(index, tasks[index]) for index in worker.tasks])
+
+    def _collect(self, tasks: list[_Task], pending: deque[int], done: dict[int, Prepared]) -> None:
+        busy = [w for w in self.workers if w.tasks]
+        sentinels = {w.process.sentinel: w for w in busy}
+        ready = wait([w.conn for w in busy] + list(sentinels))
+        for worker in busy:
+            if worker.conn in ready:
+                self._receive(worker, done)
+        for sentinel in ready:
+            if sentinel in sentinels:
+                self._bury(sentinels[sentinel], tasks, pending, done)
+
+    def _receive(self, worker: _Worker, done: dict[int, Prepared]) -> None:
+        try:
+            if worker.conn.poll():
+                for index, prepared in worker.conn.recv():
+                    done[index] = prepared
+                worker.tasks = []
+        except (EOFError, OSError):
+            pass  # the worker died; its sentinel says so
+
+    def _bury(
+        self,
+        worker: _Worker,
+        tasks: list[_Task],
+        pending: deque[int],
+        done: dict[int, Prepared],
+    ) -> None:
+        """A worker died: name the file it was on; its other files go to the other workers
+        (those it had finished are stored already, and storing them again costs a re-hash)."""
+        self._receive(worker, done)
+        worker.process.join()
+        self.workers.remove(worker)
+        worker.conn.close()
+        if not worker.tasks:
+            return
+        index, phase = int(worker.state[0]), int(worker.state[1])
+        if index not in worker.tasks or phase == _FINISHED:
+            # Died between files: nothing to blame; try them again, but not for ever.
+            self.unexplained += 1
+            if self.unexplained > 3:
+                raise IntakeError("worker processes keep dying between files; intake stopped")
+            pending.extendleft(reversed(worker.tasks))
+            return
+        pending.extendleft(reversed([i for i in worker.tasks if i != index]))
+        code = worker.process.exitcode or 0
+        task = tasks[index]
+        if phase == _STORING or isinstance(task, _StoreOnly):
+            failed = Prepared(path=_task_path(task), origin=_task_path(task), rejected=True)
+            failed.problems.append(
+                f"the process storing it died ({_exit_reason(code)}); not stored, run the same"
+                " command again"
+            )
+            done[index] = failed
+            return
+        seconds, _megabytes = self.job.limits
+        if code == -signal.SIGALRM:
+            reason = f"took longer than {seconds:g} s to read"
+        else:
+            reason = f"its reader crashed ({_exit_reason(code)})"
+        problem = f"{reason}; stored without what its readers would have found"
+        if isinstance(task, _ReadStored):
+            task.prepared.problems.append(problem)
+            task.prepared.meta.setdefault("intake", {})["problems"] = list(task.prepared.problems)
+            done[index] = task.prepared
+        else:
+            # The file is safe in the vault; a worker takes it in again without reading it.
+            tasks[index] = _StoreOnly(task, problem)
+            pending.appendleft(index)
+
+    def close(self) -> None:
+        """Stop every worker (an interrupted file leaves only a temporary file, cleaned later)."""
+        for worker in self.workers:
+            if not worker.tasks:
+                with contextlib.suppress(OSError):
+                    worker.conn.send(None)
+            else:
+                worker.process.terminate()
+        for worker in self.workers:
+            worker.process.join(timeout=5)
+            if worker.process.is_alive():
+                worker.process.kill()
+                worker.process.join()
+            worker.conn.close()
+        self.workers = []
+
+
+def _exit_reason(code: int) -> str:
+    if code < 0:
+        try:
+            return f"killed by {signal.Signals(-code).name}"
+        except ValueError:
+            return f"killed by signal {-code}"
+    return f"exit status {code}"
 
 
 def _prepare_all(job: _Job, entries: list[Entry], jobs: int) -> Iterator[Prepared]:
-    if jobs <= 1 or len(entries) < 4:
-        for entry in entries:
-            yield _prepare_file(job, entry)
+    if not entries:
         return
-    context = multiprocessing.get_context("fork")
-    executor = ProcessPoolExecutor(
-        max_workers=jobs, mp_context=context, initializer=_worker_init, initargs=(job,)
-    )
+    workers = _Workers(job, min(jobs, len(entries)))
     try:
         chunk = 1 if any(e.size > 8 * 1024 * 1024 for e in entries) else 16
-        yield from executor.map(_worker_prepare, entries, chunksize=chunk)
+        yield from workers.run(entries, chunk)
     finally:
-        executor.shutdown(wait=True, cancel_futures=True)
+        workers.close()
+
+
+def _read_stored(job: _Job, prepared: Prepared) -> Prepared:
+    """Run the readers on content the main process has stored, in a worker of its own."""
+    workers = _Workers(job, 1)
+    try:
+        return next(workers.run([_ReadStored(prepared)], 1))
+    finally:
+        workers.close()
 
 
 class _CaseWriter:
@@ -716,7 +1037,7 @@ def add_paths(
             report.results.append(FileResult(printable(str(entry.path)), "unchanged", item_id))
         else:
             entries.append(entry)
-    job = _Job(store.vault, options, tuple(extractors))
+    job = _Job(store.vault, options, tuple(extractors), decode_limits(options))
     jobs = options.jobs or (os.cpu_count() or 1)
     total = sum(e.size for e in entries)
     bar = _progress(total, len(entries), options.progress)
@@ -761,7 +1082,7 @@ def add_bytes(
     ``name`` is recorded as the origin (e.g. a URL or ``casefile.yaml#items/W-01``).
     """
     check_options(options)
-    job = _Job(store.vault, options, tuple(extractors))
+    job = _Job(store.vault, options, tuple(extractors), decode_limits(options))
     prepared = Prepared(path=printable(name), origin=printable(name), size=len(data))
     if not data:
         prepared.problems.append("empty content: nothing to preserve")
@@ -770,7 +1091,7 @@ def add_bytes(
         stored = store.vault.put_bytes(data)
         prepared.sha256 = stored.sha256
         prepared.repaired = stored.repaired
-        _extract(job, prepared, store.vault.path(stored.sha256))
+        prepared = _read_stored(job, prepared)
     writer = _CaseWriter(store, options)
     writer.load()
     report = IntakeReport()
@@ -792,7 +1113,7 @@ def add_within(
     together with everything else or not at all. ``name`` is the origin recorded for bytes.
     """
     check_options(options)
-    job = _Job(store.vault, options, tuple(extractors))
+    job = _Job(store.vault, options, tuple(extractors), decode_limits(options))
     if isinstance(content, bytes):
         prepared = Prepared(path=printable(name), origin=printable(name), size=len(content))
         if not content:
@@ -802,10 +1123,10 @@ def add_within(
             stored = store.vault.put_bytes(content)
             prepared.sha256 = stored.sha256
             prepared.repaired = stored.repaired
-            _extract(job, prepared, store.vault.path(stored.sha256))
+            prepared = _read_stored(job, prepared)
     else:
         info = content.stat()
-        prepared = _prepare_file(job, Entry(content, info.st_size, info.st_mtime_ns))
+        prepared = next(_prepare_all(job, [Entry(content, info.st_size, info.st_mtime_ns)], 1))
     case_writer = _CaseWriter(store, options)
     case_writer.within = (connection, writer)
     case_writer.case_id = store.case_id(connection, options.case)
