@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import select
 
 from enquiry.app.context import Enquiry
-from enquiry.app.lookup import find_item
+from enquiry.app.lookup import HEX, find_item
 from enquiry.app.protection import shown_name
 from enquiry.enrich.media import consistency
 from enquiry.enrich.media.catalogue import (
@@ -40,8 +40,6 @@ from enquiry.intake.walk import printable
 from enquiry.progress import Progress, Silent
 from enquiry.store import Store
 from enquiry.store.tables import Item
-
-HEX = frozenset("0123456789abcdef")
 
 
 def _items(store: Store, refs: Sequence[str]) -> list[Item]:
