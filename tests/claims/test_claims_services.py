@@ -40,7 +40,9 @@ def test_ingest_reports_documents_claims_and_files_without_text(
     report = service.ingest(app, [folder], case="c", progress=progress, extractor=claim_extractor)
     assert (report.documents, report.claims) == (1, 1)
     [noise] = report.without_text
-    assert progress.problems == [f"{folder / 'noise.bin'}: no text to read claims from (item {noise})"]
+    assert progress.problems == [
+        f"{folder / 'noise.bin'}: no text to read claims from (item {noise})"
+    ]
     store = app.store()
     with store.session() as session:
         [event] = session.scalars(select(CustodyEvent).where(CustodyEvent.action == "enriched"))
@@ -75,8 +77,9 @@ def witnessed(home: Path, tmp_path: Path, claim_extractor: ClaimExtractor) -> En
     store = app.store(create=True)
     ids = []
     for path, protected in ((public, None), (secret, True)):
-        options = IntakeOptions(case="c", kind="statement", progress=False, jobs=1,
-                                protected=protected)
+        options = IntakeOptions(
+            case="c", kind="statement", progress=False, jobs=1, protected=protected
+        )
         report = add_paths(store, [path], options, [DocumentText()])
         ids.append(report.results[0].item_id)
     run_enrichers(store, ids, [ClaimsEnricher(claim_extractor)])
@@ -88,12 +91,19 @@ def test_claims_of_a_protected_item_are_withheld_unless_revealed(witnessed: Enqu
     hidden = [claim for claim in listed if claim.withheld]
     assert len(listed) == 2 and len(hidden) == 1
     claim = hidden[0]
-    assert (claim.item, claim.actor, claim.content["text"]) == (WITHHELD, WITHHELD_IDENTITY, WITHHELD)
+    assert (claim.item, claim.actor, claim.content["text"]) == (
+        WITHHELD,
+        WITHHELD_IDENTITY,
+        WITHHELD,
+    )
     text = json.dumps([c.as_json() for c in listed])
     assert not any(secret in text for secret in SECRETS)
     store = witnessed.store()
     with store.session() as session:
-        assert session.scalars(select(CustodyEvent).where(CustodyEvent.action == "revealed")).all() == []
+        assert (
+            session.scalars(select(CustodyEvent).where(CustodyEvent.action == "revealed")).all()
+            == []
+        )
     shown = service.list_claims(witnessed, "c", reveal=True)
     assert any(WORDS in c.content["text"] for c in shown)
     with store.session() as session:

@@ -62,7 +62,11 @@ def test_hash_refuses_a_corrupt_original_and_hashes_the_rest(
         [event] = session.scalars(select(CustodyEvent).where(CustodyEvent.action == "derived"))
     details = json.loads(event.details)
     assert event.item_id == ids[0]
-    assert (details["enricher"], details["version"], details["algorithm"]) == ("pdq", VERSION, VERSION)
+    assert (details["enricher"], details["version"], details["algorithm"]) == (
+        "pdq",
+        VERSION,
+        VERSION,
+    )
     with store.session() as session:
         good = session.get(Item, ids[0])
     assert details["inputs"] == {"sha256": good.sha256}  # type: ignore[union-attr]

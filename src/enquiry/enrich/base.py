@@ -62,9 +62,10 @@ class Enrichment:
     ``inputs`` says what the records came from beyond the item itself (the text and its digest,
     a model, a lexicon); ``details`` are further facts for the ledger event. ``media_hashes``
     and ``findings`` replace the item's earlier rows of the same algorithm or enricher when they
-    are not None. ``claims`` (when not None) are :class:`~enquiry.enrich.text.claims.ClaimRecord` objects;
-    ``embeddings`` are ``{"claim_id", "model", "vector"}`` rows. ``problems`` are one line each about
-    the item's content; an enrichment with problems and nothing derived is a failure.
+    are not None; ``claims``, when not None, are the document's
+    :class:`~enquiry.enrich.text.claims.ClaimRecord` objects (possibly none); ``embeddings`` are
+    ``{"claim_id", "model", "vector"}`` rows. ``problems`` are one line each about the item's
+    content; an enrichment with problems and nothing derived is a failure.
     """
 
     inputs: dict[str, Any] = field(default_factory=dict)
@@ -101,8 +102,9 @@ class Enricher(ABC):
     ``action`` is the ledger action of its event: ``enriched`` for readings of an item (claims,
     text), ``derived`` for records computed from it (hashes, vectors), ``analysed`` for
     findings. ``reads`` names what the runner must hand over: ``"original"`` (a verified copy of
-    the bytes), ``"text"`` (the latest extracted text), ``"claims"``. ``batch`` is how many targets :meth:`enrich_many` is given at
-    once (an enricher with a model to run overrides it for throughput).
+    the bytes), ``"text"`` (the latest extracted text), ``"claims"``. ``batch`` is how many
+    targets :meth:`enrich_many` is given at once (an enricher with a model to run overrides it
+    for throughput).
     """
 
     name: str
