@@ -9,9 +9,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from click.testing import Result
 from sqlalchemy import select
 
 from enquiry.errors import Corrupt
@@ -20,6 +22,8 @@ from enquiry.store import Store, open_store
 from enquiry.store.tables import CustodyEvent
 from enquiry.store.vault import Vault
 from enquiry.store.verify import verify
+
+Run = Callable[..., Result]
 
 ORIGINAL = b"The shelling began at 06:45 near the bakery.\n" * 50
 
@@ -200,3 +204,22 @@ def test_verify_never_names_a_protected_items_file(backend: str, home: Path, tmp
     joined = "\n".join(failures)
     assert WITNESS not in joined and str(tmp_path) not in joined
     store.engine.dispose()
+
+
+def test_the_command_line_says_it_repaired(run: Run, home: Path, tmp_path: Path) -> None:
+    original = tmp_path / "statement.txt"
+    original.write_bytes(ORIGINAL)
+    run("add", str(original), "--case", "c")
+    sha = hashlib.sha256(ORIGINAL).hexdigest()
+    store = open_store(home, "tester")
+    _corrupt(store.vault, sha)
+    store.engine.dispose()
+    assert run("verify", expect=1).exit_code == 1
+    again = tmp_path / "copy" / "statement.txt"
+    again.parent.mkdir()
+    again.write_bytes(ORIGINAL)
+    added = run("add", str(again), "--case", "c")
+    assert "repaired" in added.stdout + added.stderr
+    assert run("verify").exit_code == 0
+    log = json.loads(run("log", "--json").stdout)
+    assert [event["action"] for event in log].count("repaired") == 1
