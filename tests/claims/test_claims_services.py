@@ -130,3 +130,20 @@ def test_no_command_of_the_family_shows_the_witness(witnessed: Enquiry) -> None:
         assert not any(secret in output for secret in SECRETS), output
     revealed = runner.invoke(main, ["--home", home, "claims", "list", "--case", "c", "--reveal"])
     assert WORDS in revealed.output
+
+
+def test_ingest_names_a_protected_file_without_text_by_its_number(
+    home: Path, tmp_path: Path, claim_extractor: ClaimExtractor
+) -> None:
+    app = Enquiry.at(home, "tester")
+    store = app.store(create=True)
+    blank = tmp_path / f"{WITNESS}.txt"
+    blank.write_text("   \n", encoding="utf-8")
+    options = IntakeOptions(case="c", kind="statement", progress=False, jobs=1, protected=True)
+    [result] = add_paths(store, [blank], options, [DocumentText()]).results
+    progress = Silent()
+    report = service.ingest(app, [blank], case="c", progress=progress, extractor=claim_extractor)
+    assert report.without_text == [result.item_id]
+    assert progress.problems == [
+        f"item {result.item_id}: no text to read claims from (item {result.item_id})"
+    ]

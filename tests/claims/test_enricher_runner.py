@@ -207,3 +207,36 @@ def test_records_the_database_refuses_cost_one_item(
     assert line.startswith(f"item {ids[1]}: dangling: its records could not be stored (")
     assert {e.item_id for e in _events(store, "derived")} == {ids[0], ids[2]}
     _verify(home)
+
+
+class _Recorder:
+    """Progress that keeps every call, to see what the runner reports."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, object]] = []
+
+    def start(self, stage: str, total: int | None = None, unit: str = "item") -> None:
+        self.calls.append(("start", (stage, total, unit)))
+
+    def advance(self, amount: int = 1) -> None:
+        self.calls.append(("advance", amount))
+
+    def problem(self, line: str) -> None:
+        self.calls.append(("problem", line))
+
+    def finish(self) -> None:
+        self.calls.append(("finish", None))
+
+
+def test_progress_is_one_stage_per_enricher_over_the_items_to_do(
+    home: Path, tmp_path: Path
+) -> None:
+    store = open_store(home, "tester")
+    ids = _add(store, _documents(tmp_path, 4), [DocumentText()])
+    progress = _Recorder()
+    run_enrichers(store, ids, [DocumentText(), _Fragile()], progress=progress)
+    # text is done for all four (read at intake): no stage; the fragile one does four
+    assert progress.calls[0] == ("start", ("fragile", 4, "item"))
+    assert [name for name, _ in progress.calls].count("advance") == 4
+    assert ("problem", f"item {ids[2]}: fragile failed (ValueError: cannot cope)") in progress.calls
+    assert progress.calls[-1] == ("finish", None)
