@@ -299,6 +299,7 @@ def write_enrichment(
                 found.claims,
                 text_extractor=target.text.extractor,
                 version=enricher.version,
+                withhold_names=target.protected,
             )
         )
     if found.embeddings:

@@ -129,9 +129,15 @@ def write_claim_rows(
     *,
     text_extractor: str,
     version: str,
+    withhold_names: bool = False,
 ) -> dict[str, Any]:
     """Store one document's claims (and any new speakers as actors) inside the caller's
-    transaction; return what was written, for the ledger event that vouches for it."""
+    transaction; return what was written, for the ledger event that vouches for it.
+
+    With ``withhold_names`` (the document is protected: its speakers may be the witness and
+    the people she names) the event names the actors created and the aliases added by number
+    only; the rows themselves are vouched for by the ledger's record of changed rows.
+    """
     index = load_index(connection, case_id)
     changes = _ActorChanges()
     rows = []
@@ -178,11 +184,15 @@ def write_claim_rows(
                 insert(Claim).returning(Claim.id, sort_by_parameter_order=True), rows
             ).scalars()
         )
+    created, aliases = changes.created, changes.aliases
+    if withhold_names:
+        created = [{"actor_id": c["actor_id"], "type": c["type"]} for c in created]
+        aliases = [{"actor_id": a["actor_id"], "aliases": len(a["aliases"])} for a in aliases]
     return {
         "claims": len(ids),
         "claim_ids": ids,
-        "actors_created": changes.created,
-        "aliases_added": changes.aliases,
+        "actors_created": created,
+        "aliases_added": aliases,
     }
 
 
