@@ -497,6 +497,7 @@ class _Workers:
 
     def _collect(self, tasks: list[_Task], pending: deque[int], done: dict[int, Prepared]) -> None:
         busy = [w for w in self.workers if w.tasks]
+        assert busy, "tasks left but none handed out"
         sentinels = {w.process.sentinel: w for w in busy}
         ready = wait([w.conn for w in busy] + list(sentinels))
         for worker in busy:
