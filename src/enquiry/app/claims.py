@@ -186,7 +186,8 @@ def ingest(
 
     A feed file is preserved as it came, and each of its entries becomes a document of its own.
     ``default_date`` dates documents whose own date (metadata, fields, dateline) is unknown;
-    ``extractor`` is the claim pipeline to use (loaded when first needed if not given).
+    ``extractor`` is the claim pipeline to use (loaded when first needed if not given). With no
+    ``progress``, or a :class:`~enquiry.progress.Silent` one, intake draws no bar of its own.
     """
     from enquiry.enrich import default_extractors
     from enquiry.intake.feeds import FeedError, is_feed, read_feed
