@@ -53,7 +53,8 @@ class Outcome:
 
 @dataclass
 class RunReport:
-    """Every outcome of a run, in order: enricher by enricher, item by item."""
+    """Every outcome of a run, enricher by enricher: first the items not accepted or skipped,
+    then those enriched or failed, in the order they were done."""
 
     outcomes: list[Outcome] = field(default_factory=list)
 
@@ -67,6 +68,7 @@ class RunReport:
 
     @property
     def failed(self) -> list[Outcome]:
+        """The items that could not be enriched, by any enricher."""
         return [o for o in self.outcomes if o.status == "failed"]
 
 
