@@ -186,8 +186,8 @@ def ingest(
 
     A feed file is preserved as it came, and each of its entries becomes a document of its own.
     ``default_date`` dates documents whose own date (metadata, fields, dateline) is unknown;
-    ``extractor`` is the claim pipeline to use (loaded when first needed if not given). With no
-    ``progress``, or a :class:`~enquiry.progress.Silent` one, intake draws no bar of its own.
+    ``extractor`` is the claim pipeline to use (loaded when first needed if not given);
+    ``progress`` hears intake's bytes, the claims stage and every problem line.
     """
     from enquiry.enrich import default_extractors
     from enquiry.intake.feeds import FeedError, is_feed, read_feed
@@ -199,9 +199,7 @@ def ingest(
         if not path.exists():
             raise NotFound(f"{printable(str(path))}: no such file or folder")
     store = app.store(create=True)
-    options = IntakeOptions(
-        case=case, kind=kind, source=source, progress=not isinstance(progress, Silent)
-    )
+    options = IntakeOptions(case=case, kind=kind, source=source)
     extractors = default_extractors()
     results: list[Any] = []
     try:
@@ -215,10 +213,10 @@ def ingest(
                 if feeds and folders
                 else others
             )
-            report = add_paths(store, expanded, options, extractors, on_problem=progress.problem)
+            report = add_paths(store, expanded, options, extractors, progress=progress)
             results.extend(report.results)
         for feed in feeds:
-            report = add_paths(store, [feed], options, extractors, on_problem=progress.problem)
+            report = add_paths(store, [feed], options, extractors, progress=progress)
             results.extend(report.results)
             feed_problems: list[str] = []
             _title, entries = read_feed(feed, feed_problems)

@@ -16,7 +16,6 @@ import click
 from enquiry.app import claims as service
 from enquiry.cli import App, pass_app, safe
 from enquiry.cli.progress import BarProgress
-from enquiry.progress import Silent
 
 
 def _parse_date(value: str | None) -> dt.date | None:
@@ -210,24 +209,14 @@ class _Once(BarProgress):
     """Problem lines once each: intake reports a rejected file as it goes, and the summary
     lists it again."""
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, enabled: bool) -> None:
+        super().__init__(enabled)
         self.said: set[str] = set()
 
     def problem(self, line: str) -> None:
         if line not in self.said:
             self.said.add(line)
             super().problem(line)
-
-
-class _Quiet(Silent):
-    """No bar at all (``--quiet``; the core lets intake draw none either), only the problem
-    lines, once each."""
-
-    def problem(self, line: str) -> None:
-        if line not in self.problems:
-            super().problem(line)
-            click.echo(f"enquiry: {safe(line)}", err=True)
 
 
 @click.command("ingest")
@@ -259,7 +248,7 @@ def ingest_command(
     quiet: bool,
 ) -> None:
     """Store articles, statements and RSS/Atom feeds (files or folders) and their claims."""
-    progress: _Once | _Quiet = _Quiet() if quiet else _Once()
+    progress = _Once(enabled=not quiet)
     report = service.ingest(
         app,
         list(paths),
