@@ -224,11 +224,6 @@ def test_adapters_reach_data_only_through_app(source_imports: list[Import]) -> N
     assert not bad, "adapters must go through enquiry.app:\n" + _show(bad)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="intake.pipeline still draws a tqdm bar while adding files; remove this mark once "
-    "it reports through enquiry.progress",
-)
 def test_progress_bars_only_in_adapters(source_imports: list[Import]) -> None:
     bad = core_terminal_libraries(source_imports)
     assert not bad, "only cli/web may use click or tqdm (report through a Progress):\n" + _show(bad)

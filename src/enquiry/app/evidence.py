@@ -55,7 +55,7 @@ def _intake(
 ) -> IntakeReport:
     store = app.store(create=True)
     try:
-        return add_paths(store, list(paths), options, _extractors(), on_problem=progress.problem)
+        return add_paths(store, list(paths), options, _extractors(), progress=progress)
     except IntakeError as exc:
         raise BadRequest(str(exc)) from None
     except BrokenProcessPool:

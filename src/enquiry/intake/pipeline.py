@@ -40,6 +40,7 @@ from enquiry.intake.sniff import name_mismatch, sniff
 from enquiry.intake.walk import Entry, name_problem, printable, walk
 from enquiry.model.kinds import Kind, KindError, all_kinds, get_kind
 from enquiry.model.types import FieldError
+from enquiry.progress import Progress, Silent
 from enquiry.store import Store
 from enquiry.store.ledger import LedgerWriter, state_digest, utc_now
 from enquiry.store.tables import Item, ItemOrigin, ItemText, MediaHash, Source
@@ -64,6 +65,7 @@ class IntakeOptions:
     source: str | None = None
     fields: Mapping[str, Any] = field(default_factory=dict)
     max_size: int | None = None
+    # Whether the caller wants progress reported (to the Progress it hands to add_paths).
     progress: bool = True
     jobs: int = 0
     derived_from: int | None = None
@@ -1014,12 +1016,14 @@ def add_paths(
     extractors: Iterable[Extractor],
     *,
     on_problem: Callable[[str], None] | None = None,
+    progress: Progress | None = None,
 ) -> IntakeReport:
     """Take in files and folders; return what became of each path.
 
-    ``on_problem`` is called with one line per problem as soon as it is known. A
-    KeyboardInterrupt stops the intake after the last committed batch and is re-raised with the
-    partial report attached as ``exc.report``.
+    ``progress`` hears the bytes read (one stage, in bytes) unless ``options.progress`` is
+    false, and one line per problem as soon as it is known — or ``on_problem`` does, if given.
+    A KeyboardInterrupt stops the intake after the last committed batch and is re-raised with
+    the partial report attached as ``exc.report``.
     """
     check_options(options)
     store.vault.clean_temp()
@@ -1040,8 +1044,9 @@ def add_paths(
             entries.append(entry)
     job = _Job(store.vault, options, tuple(extractors), decode_limits(options))
     jobs = options.jobs or (os.cpu_count() or 1)
-    total = sum(e.size for e in entries)
-    bar = _progress(total, len(entries), options.progress)
+    bar: Progress = progress if progress is not None and options.progress else Silent()
+    sink = on_problem or (progress.problem if progress is not None else None)
+    bar.start(f"{len(entries)} files", sum(e.size for e in entries), "B")
     batch: list[Prepared] = []
     started = time.monotonic()
     try:
@@ -1050,12 +1055,12 @@ def add_paths(
             done = len(report.results)
             writer.write(batch, report.results)
             for result in report.results[done:]:
-                if on_problem and result.problems:
-                    bar.write_problem(on_problem, f"{result.path}: {'; '.join(result.problems)}")
+                if sink and result.problems:
+                    sink(f"{result.path}: {'; '.join(result.problems)}")
 
         for prepared in _prepare_all(job, entries, jobs):
             batch.append(prepared)
-            bar.update(prepared.size)
+            bar.advance(prepared.size)
             if len(batch) >= BATCH_FILES or time.monotonic() - started > BATCH_SECONDS:
                 commit(batch)
                 batch = []
@@ -1067,7 +1072,7 @@ def add_paths(
         exc.report = report  # type: ignore[attr-defined]
         raise
     finally:
-        bar.close()
+        bar.finish()
     return report
 
 
@@ -1134,34 +1139,3 @@ def add_within(
     results: list[FileResult] = []
     case_writer.write([prepared], results)
     return results[0]
-
-
-class _Progress:
-    """A byte-counting progress bar on standard error (silent when not a terminal)."""
-
-    def __init__(self, total: int, files: int, enabled: bool) -> None:
-        from tqdm import tqdm
-
-        self.bar = tqdm(
-            total=total,
-            unit="B",
-            unit_scale=True,
-            unit_divisor=1024,
-            desc=f"{files} files",
-            disable=None if enabled else True,
-            leave=False,
-        )
-
-    def update(self, size: int) -> None:
-        self.bar.update(size)
-
-    def write_problem(self, sink: Callable[[str], None], line: str) -> None:
-        with self.bar.external_write_mode():
-            sink(line)
-
-    def close(self) -> None:
-        self.bar.close()
-
-
-def _progress(total: int, files: int, enabled: bool) -> _Progress:
-    return _Progress(total, files, enabled)
