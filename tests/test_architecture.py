@@ -214,11 +214,6 @@ def test_analysis_is_pure(source_imports: list[Import]) -> None:
     assert not bad, "analysis must import only model and the kernel:\n" + _show(bad)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the command line (enquiry.cli and its command modules) still imports enquiry.store "
-    "and enquiry.intake itself; remove this mark once every command calls enquiry.app",
-)
 def test_adapters_reach_data_only_through_app(source_imports: list[Import]) -> None:
     bad = adapter_bypasses(source_imports)
     assert not bad, "adapters must go through enquiry.app:\n" + _show(bad)

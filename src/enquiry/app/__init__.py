@@ -11,5 +11,6 @@ line and a status.
 from __future__ import annotations
 
 from enquiry.app.context import Enquiry
+from enquiry.intake.walk import printable
 
-__all__ = ["Enquiry"]
+__all__ = ["Enquiry", "printable"]

@@ -16,15 +16,11 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import click
-from sqlalchemy.orm import Session
 
 from enquiry import __version__
 from enquiry.app import Enquiry
-from enquiry.app.lookup import find_item as _find_item
+from enquiry.app import printable as safe
 from enquiry.errors import BadRequest, EnquiryError
-from enquiry.intake.walk import printable as safe
-from enquiry.store import Store
-from enquiry.store.tables import Item
 
 GLOBAL_OPTIONS = ("--home", "--as")
 
@@ -37,17 +33,12 @@ def default_actor() -> str:
         return os.environ.get("USER", "unknown")
 
 
-class App(Enquiry):
-    """The acting user on the home, as the command line opens it. Services always say whether
-    they may create a home; commands not yet moved onto them get one created on first use."""
-
-    def store(self, *, create: bool = True) -> Store:
-        return super().store(create=create)
-
+# The acting user on the home: what every command receives as its first argument.
+App = Enquiry
 
 pass_app = click.make_pass_decorator(App)
 
-__all__ = ["App", "fail", "find_item", "main", "pass_app", "safe", "say_problem"]
+__all__ = ["App", "fail", "main", "pass_app", "safe", "say_problem"]
 
 
 def hoist_global_options(args: Sequence[str]) -> list[str]:
@@ -116,11 +107,6 @@ def main(ctx: click.Context, home: Path | None, actor: str | None) -> None:
     if actor is not None and not actor.strip():
         fail("--as must name who is acting", BadRequest.exit_code)
     ctx.obj = App.at(home, actor if actor else default_actor())
-
-
-def find_item(session: Session, ref: str) -> Item:
-    """An item by its number or by the start of its SHA-256 (see :mod:`enquiry.app.lookup`)."""
-    return _find_item(session, ref)
 
 
 def fail(message: str, code: int = 1) -> NoReturn:

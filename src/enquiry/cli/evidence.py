@@ -14,7 +14,6 @@ import click
 from enquiry.app import evidence as service
 from enquiry.cli import App, fail, pass_app, safe, say_problem
 from enquiry.cli.progress import BarProgress
-from enquiry.intake.pipeline import IntakeReport
 from enquiry.model.kinds import KindError, all_kinds, get_kind
 
 SIZE_UNITS = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3, "T": 1024**4}
@@ -94,9 +93,10 @@ def add(
             progress=BarProgress(),
         )
     except KeyboardInterrupt as exc:
-        partial: IntakeReport = getattr(exc, "report", IntakeReport())
+        partial = getattr(exc, "report", None)
+        done = partial.summary() if partial is not None else "no files"
         click.echo(
-            f"enquiry: interrupted; committed so far: {partial.summary()}. Run the same command"
+            f"enquiry: interrupted; committed so far: {done}. Run the same command"
             " again to complete the rest.",
             err=True,
         )

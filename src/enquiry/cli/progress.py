@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from enquiry.intake.walk import printable
+from enquiry.app import printable
 
 
 class BarProgress:
