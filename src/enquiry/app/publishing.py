@@ -77,16 +77,24 @@ def _engine_error(incident: str, exc: Exception) -> EnquiryError:
     return EnquiryError(f"incident '{incident}': {exc}")
 
 
-def analyse(app: Enquiry, incident: str, *, allow_unverified: bool = False) -> Analysis:
-    """Weigh the incident's hypotheses against its rated evidence (nothing is stored)."""
+def _verified_incident(
+    app: Enquiry, incident: str, purpose: str, allow_unverified: bool
+) -> tuple[int, list[str]]:
+    """The incident's case, once the catalogue and the case's blobs have been verified."""
     case_id, blobs = _case_of(app, incident)
     failures = verified(
         app,
         case_id=case_id,
         blobs=blobs,
-        purpose=f"analysis of '{incident}'",
+        purpose=f"{purpose} '{incident}'",
         allow_unverified=allow_unverified,
     )
+    return case_id, failures
+
+
+def analyse(app: Enquiry, incident: str, *, allow_unverified: bool = False) -> Analysis:
+    """Weigh the incident's hypotheses against its rated evidence (nothing is stored)."""
+    _case_id, failures = _verified_incident(app, incident, "analysis of", allow_unverified)
     try:
         return analyse_incident(app.store(create=False), incident, unverified=failures)
     except (UnknownIncident, ValueError) as exc:
@@ -103,14 +111,7 @@ def report(
 ) -> Published:
     """Analyse, store the finding and write the self-contained HTML report; the export and the
     report's SHA-256 go into the ledger. Protected identities stay out unless ``reveal``."""
-    case_id, blobs = _case_of(app, incident)
-    failures = verified(
-        app,
-        case_id=case_id,
-        blobs=blobs,
-        purpose=f"report on '{incident}'",
-        allow_unverified=allow_unverified,
-    )
+    case_id, failures = _verified_incident(app, incident, "report on", allow_unverified)
     store = app.store(create=False)
     if reveal:
         _record_case_reveal(app, case_id, {"report": incident})
