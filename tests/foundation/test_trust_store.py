@@ -221,3 +221,17 @@ def test_a_damaged_home_file_is_one_line(home: Path) -> None:
     (home / HOME_FILE).write_text("{not json", encoding="utf-8")
     with pytest.raises(CatalogueError, match=r"home\.json: unreadable"):
         open_store(home, "tester")
+
+
+def test_a_crash_after_the_first_commit_is_a_note_not_a_failure(backend: str, home: Path) -> None:
+    store = open_store(home, "tester")
+    head = home / "ledger.head"
+    assert head.read_text(encoding="ascii").split() == ["0", "0" * 64]
+    genesis = head.read_bytes()
+    add_bytes(store, b"a statement\n", "note.txt", IntakeOptions(case="c", progress=False), [])
+    # As if killed between the commit and the head file's update.
+    head.write_bytes(genesis)
+    report = verify(store)
+    assert report.intact, report.failures
+    assert any("the newest commit did not update it" in note for note in report.notes)
+    store.engine.dispose()

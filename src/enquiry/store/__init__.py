@@ -12,8 +12,15 @@ from sqlalchemy import Connection, Engine, insert, select
 from sqlalchemy.orm import Session
 
 from enquiry.store.db import open_catalogue
-from enquiry.store.ledger import Head, LedgerWriter, utc_now, write_head_file
-from enquiry.store.tables import Case
+from enquiry.store.ledger import (
+    GENESIS,
+    Head,
+    LedgerWriter,
+    head_file,
+    utc_now,
+    write_head_file,
+)
+from enquiry.store.tables import Case, LedgerHead
 from enquiry.store.vault import Vault
 
 DEFAULT_HOME = Path("enquiry-data")
@@ -83,6 +90,23 @@ def open_store(home: Path, actor: str, *, create: bool = True) -> Store:
     elif not home.is_dir():
         raise FileNotFoundError(f"{home}: no enquiry home here (run 'enquiry add' first)")
     engine = open_catalogue(home)
+    _start_head_file(home, engine)
     vault = Vault(home / "vault")
     vault.ensure()
     return Store(home=home, engine=engine, vault=vault, actor=actor)
+
+
+def _start_head_file(home: Path, engine: Engine) -> None:
+    """Give a home whose ledger is empty a ``ledger.head`` naming the empty chain.
+
+    The head file is written after each commit; a process killed between the two leaves it one
+    commit behind, which verify reports as a note. Without this, a kill right after the very
+    first commit would leave no head file at all — which verify must treat as a deletion.
+    """
+    if head_file(home).exists():
+        return
+    with engine.connect() as connection:
+        seq = connection.execute(select(LedgerHead.seq)).scalar()
+    if seq == 0:
+        write_head_file(home, Head(0, GENESIS))
+
