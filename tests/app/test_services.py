@@ -60,6 +60,10 @@ def test_no_finding_from_a_catalogue_that_fails_verification(
     with pytest.raises(Unverified):
         publishing.report(demo, INCIDENT, tmp_path / "r.html")
     assert not (tmp_path / "r.html").exists()
+    with pytest.raises(Unverified):
+        cases.dump(demo, "khan-shaykhun", tmp_path / "dump.yaml")
+    assert not (tmp_path / "dump.yaml").exists()
+    assert cases.dump(demo, "khan-shaykhun", None, allow_unverified=True).text
     assert _count(demo, Finding) == findings, "no finding is recorded from a tampered catalogue"
 
     published = publishing.report(demo, INCIDENT, tmp_path / "r.html", allow_unverified=True)

@@ -11,7 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from enquiry.app.context import Enquiry
-from enquiry.app.lookup import find_case
+from enquiry.app.lookup import case_blobs, find_case
+from enquiry.app.publishing import verified
 from enquiry.errors import NotFound
 from enquiry.intake.casefile import (
     DumpResult,
@@ -44,15 +45,31 @@ def load(app: Enquiry, path: Path, *, allow_outside: bool = False) -> LoadReport
     return load_case_file(store, path, extractors=_extractors(), allow_outside=allow_outside)
 
 
-def dump(app: Enquiry, case: str, output: Path | None, *, reveal: bool = False) -> DumpResult:
+def dump(
+    app: Enquiry,
+    case: str,
+    output: Path | None,
+    *,
+    reveal: bool = False,
+    allow_unverified: bool = False,
+) -> DumpResult:
     """Write ``case`` back as a case file (to ``output`` with its attachments, or as text).
 
-    Without ``reveal`` a protected item's content, identifying fields and arrival names are
-    replaced by its SHA-256; with it they are carried, and the reveal is recorded per item.
+    A dump is an export: the catalogue and the case's blobs are verified first, as for a
+    report. Without ``reveal`` a protected item's content, identifying fields and arrival names
+    are replaced by its SHA-256; with it they are carried, and the reveal is recorded per item.
     """
     store = app.store(create=False)
     with store.session() as session:
         case_id = find_case(session, case).id
+        blobs = case_blobs(session, case_id)
+    verified(
+        app,
+        case_id=case_id,
+        blobs=blobs,
+        purpose=f"dump of case '{case}'",
+        allow_unverified=allow_unverified,
+    )
     result = write_dump(store, case, output, reveal=reveal)
     with store.writing() as (_connection, writer):
         for item_id, shown in result.revealed:

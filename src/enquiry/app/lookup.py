@@ -33,3 +33,11 @@ def find_case(session: Session, name: str) -> Case:
     if found is None:
         raise NotFound(f"case '{name}': no such case")
     return found
+
+
+def case_blobs(session: Session, case_id: int) -> list[str]:
+    """The SHA-256 of every original a case holds (what an export of it cites)."""
+    found = session.scalars(
+        select(Item.sha256).where(Item.case_id == case_id, Item.sha256.is_not(None))
+    )
+    return sorted({str(sha) for sha in found})

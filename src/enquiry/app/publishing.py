@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 
 from enquiry.app.context import Enquiry
+from enquiry.app.lookup import case_blobs
 from enquiry.errors import EnquiryError, NotFound, Unverified
 from enquiry.intake.walk import printable
 from enquiry.publish.inputs import UnknownIncident
@@ -32,10 +33,7 @@ def _case_of(app: Enquiry, incident: str) -> tuple[int, list[str]]:
         if found is None:
             known = ", ".join(session.scalars(select(Incident.slug).order_by(Incident.slug)))
             raise NotFound(f"no incident '{incident}' in this home (known: {known or 'none'})")
-        shas = session.scalars(
-            select(Item.sha256).where(Item.case_id == found.case_id, Item.sha256.is_not(None))
-        ).all()
-    return found.case_id, sorted({str(s) for s in shas})
+        return found.case_id, case_blobs(session, found.case_id)
 
 
 def verified(

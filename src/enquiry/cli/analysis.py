@@ -60,11 +60,14 @@ def load_command(app: App, file: Path, allow_outside: bool) -> None:
     is_flag=True,
     help="Include protected items' content and identities (recorded as 'revealed').",
 )
+@ALLOW_UNVERIFIED
 @pass_app
-def dump_command(app: App, case: str, output: Path | None, reveal: bool) -> None:
+def dump_command(
+    app: App, case: str, output: Path | None, reveal: bool, allow_unverified: bool
+) -> None:
     """Write CASE back as a case file. A protected item's content, identifying fields and
     arrival names are replaced by its SHA-256 unless --reveal."""
-    result = cases.dump(app, case, output, reveal=reveal)
+    result = cases.dump(app, case, output, reveal=reveal, allow_unverified=allow_unverified)
     if output is None:
         click.echo(result.text, nl=False)
     else:
