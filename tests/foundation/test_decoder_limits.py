@@ -241,3 +241,24 @@ def test_enquiry_add_killed_leaves_no_worker_behind(tmp_path: Path) -> None:
     while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not [pid for pid in workers if _alive(pid)], "workers outlived their parent"
+
+
+def test_a_file_taken_in_inside_a_larger_transaction_is_read_under_the_limits(
+    home: Path, tmp_path: Path
+) -> None:
+    from enquiry.intake.pipeline import add_within
+
+    hostile = tmp_path / "attachment.txt"
+    hostile.write_text("HOSTILE attachment\n", encoding="utf-8")
+    store = open_store(home, "tester")
+    options = IntakeOptions(case="c", progress=False, decode_seconds=0.5)
+    with store.writing() as (connection, writer):
+        store.ensure_case(connection, writer, "c")
+        result = add_within(
+            connection, writer, store, hostile, "attachment.txt", options, [Hostile("native")]
+        )
+    assert result.status == "stored" and result.item_id is not None
+    assert result.problems == [
+        "took longer than 0.5 s to read; stored without what its readers would have found"
+    ]
+    assert verify(store).intact

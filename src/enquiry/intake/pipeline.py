@@ -606,9 +606,13 @@ def _prepare_all(job: _Job, entries: list[Entry], jobs: int) -> Iterator[Prepare
 
 def _read_stored(job: _Job, prepared: Prepared) -> Prepared:
     """Run the readers on content the main process has stored, in a worker of its own."""
+    return _run_alone(job, _ReadStored(prepared))
+
+
+def _run_alone(job: _Job, task: _Task) -> Prepared:
     workers = _Workers(job, 1)
     try:
-        return next(workers.run([_ReadStored(prepared)], 1))
+        return next(workers.run([task], 1))
     finally:
         workers.close()
 
@@ -1132,7 +1136,7 @@ def add_within(
             prepared = _read_stored(job, prepared)
     else:
         info = content.stat()
-        prepared = next(_prepare_all(job, [Entry(content, info.st_size, info.st_mtime_ns)], 1))
+        prepared = _run_alone(job, Entry(content, info.st_size, info.st_mtime_ns))
     case_writer = _CaseWriter(store, options)
     case_writer.within = (connection, writer)
     case_writer.case_id = store.case_id(connection, options.case)
