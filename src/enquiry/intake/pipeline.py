@@ -444,7 +444,17 @@ class _Worker:
     process: Any
     conn: Connection_
     state: Any
-    tasks: list[int] = field(default_factory=list)
+    chunks: deque[list[int]] = field(default_factory=deque)
+
+    @property
+    def tasks(self) -> list[int]:
+        """Every task handed to this worker whose result has not come back, in order."""
+        return [index for chunk in self.chunks for index in chunk]
+
+
+# Chunks a worker holds at once: the next is already in its pipe when it finishes one, so it
+# never waits while the parent is busy writing a batch to the catalogue.
+_AHEAD = 2
 
 
 class _Workers:
@@ -488,17 +498,20 @@ class _Workers:
                 following += 1
 
     def _hand_out(self, tasks: list[_Task], pending: deque[int], chunk: int) -> None:
-        idle = [w for w in self.workers if not w.tasks]
         while pending and len(self.workers) < self.size:
-            idle.append(self._spawn())
-        for worker in idle:
-            if not pending:
-                return
-            worker.tasks = [pending.popleft() for _ in range(min(chunk, len(pending)))]
-            worker.conn.send([(index, tasks[index]) for index in worker.tasks])
+            self._spawn()
+        for held in range(_AHEAD):
+            for worker in self.workers:
+                if not pending:
+                    return
+                if len(worker.chunks) > held:
+                    continue
+                given = [pending.popleft() for _ in range(min(chunk, len(pending)))]
+                worker.chunks.append(given)
+                worker.conn.send([(index, tasks[index]) for index in given])
 
     def _collect(self, tasks: list[_Task], pending: deque[int], done: dict[int, Prepared]) -> None:
-        busy = [w for w in self.workers if w.tasks]
+        busy = [w for w in self.workers if w.chunks]
         assert busy, "tasks left but none handed out"
         sentinels = {w.process.sentinel: w for w in busy}
         ready = wait([w.conn for w in busy] + list(sentinels))
@@ -511,10 +524,10 @@ class _Workers:
 
     def _receive(self, worker: _Worker, done: dict[int, Prepared]) -> None:
         try:
-            if worker.conn.poll():
+            while worker.chunks and worker.conn.poll():
                 for index, prepared in worker.conn.recv():
                     done[index] = prepared
-                worker.tasks = []
+                worker.chunks.popleft()
         except (EOFError, OSError):
             pass  # the worker died; its sentinel says so
 
@@ -531,17 +544,18 @@ class _Workers:
         worker.process.join()
         self.workers.remove(worker)
         worker.conn.close()
-        if not worker.tasks:
+        unfinished = worker.tasks
+        if not unfinished:
             return
         index, phase = int(worker.state[0]), int(worker.state[1])
-        if index not in worker.tasks or phase == _FINISHED:
+        if index not in unfinished or phase == _FINISHED:
             # Died between files: nothing to blame; try them again, but not for ever.
             self.unexplained += 1
             if self.unexplained > 3:
                 raise IntakeError("worker processes keep dying between files; intake stopped")
-            pending.extendleft(reversed(worker.tasks))
+            pending.extendleft(reversed(unfinished))
             return
-        pending.extendleft(reversed([i for i in worker.tasks if i != index]))
+        pending.extendleft(reversed([i for i in unfinished if i != index]))
         code = worker.process.exitcode or 0
         task = tasks[index]
         if phase == _STORING or isinstance(task, _StoreOnly):
@@ -570,7 +584,7 @@ class _Workers:
     def close(self) -> None:
         """Stop every worker (an interrupted file leaves only a temporary file, cleaned later)."""
         for worker in self.workers:
-            if not worker.tasks:
+            if not worker.chunks:
                 with contextlib.suppress(OSError):
                     worker.conn.send(None)
             else:
