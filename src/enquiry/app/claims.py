@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -229,11 +228,6 @@ def ingest(
                 results.extend(added.results)
     except (IntakeError, FeedError) as exc:
         raise EnquiryError(str(exc)) from None
-    except BrokenProcessPool:
-        raise EnquiryError(
-            "a worker process died while reading a file (a hostile or damaged file?); files"
-            " committed so far are kept; run the same command again"
-        ) from None
     stored = [r for r in results if r.item_id is not None and r.status != "rejected"]
     names = {r.item_id: r.path for r in stored}
     protected: set[int] = set()

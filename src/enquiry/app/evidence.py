@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,11 +37,6 @@ from enquiry.store.ledger import item_row, read_head_file, state_digest
 from enquiry.store.tables import Case, CustodyEvent, Item, ItemOrigin, ItemText, Source
 from enquiry.store.verify import VerifyReport, verify
 
-WORKER_DIED = (
-    "a worker process died while reading a file (a hostile or damaged file?); files committed"
-    " so far are kept; run the same command again, or with --jobs 1 to find it"
-)
-
 
 def _extractors() -> list[Extractor]:
     from enquiry.enrich import default_extractors
@@ -58,8 +52,6 @@ def _intake(
         return add_paths(store, list(paths), options, _extractors(), progress=progress)
     except IntakeError as exc:
         raise BadRequest(str(exc)) from None
-    except BrokenProcessPool:
-        raise EnquiryError(WORKER_DIED) from None
 
 
 def add(

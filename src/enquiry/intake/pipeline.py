@@ -1094,6 +1094,20 @@ def add_paths(
     return report
 
 
+def _prepare_bytes(job: _Job, store: Store, data: bytes, name: str) -> Prepared:
+    """Bytes that arrived other than as a file, typed, stored and read like a file."""
+    prepared = Prepared(path=printable(name), origin=printable(name), size=len(data))
+    if not data:
+        prepared.problems.append("empty content: nothing to preserve")
+        prepared.rejected = True
+    elif _classify(job, prepared, data[:HEAD_BYTES], name) is not None:
+        stored = store.vault.put_bytes(data)
+        prepared.sha256 = stored.sha256
+        prepared.repaired = stored.repaired
+        prepared = _read_stored(job, prepared)
+    return prepared
+
+
 def add_bytes(
     store: Store,
     data: bytes,
@@ -1107,15 +1121,7 @@ def add_bytes(
     """
     check_options(options)
     job = _Job(store.vault, options, tuple(extractors), decode_limits(options))
-    prepared = Prepared(path=printable(name), origin=printable(name), size=len(data))
-    if not data:
-        prepared.problems.append("empty content: nothing to preserve")
-        prepared.rejected = True
-    elif _classify(job, prepared, data[:HEAD_BYTES], name) is not None:
-        stored = store.vault.put_bytes(data)
-        prepared.sha256 = stored.sha256
-        prepared.repaired = stored.repaired
-        prepared = _read_stored(job, prepared)
+    prepared = _prepare_bytes(job, store, data, name)
     writer = _CaseWriter(store, options)
     writer.load()
     report = IntakeReport()
@@ -1139,15 +1145,7 @@ def add_within(
     check_options(options)
     job = _Job(store.vault, options, tuple(extractors), decode_limits(options))
     if isinstance(content, bytes):
-        prepared = Prepared(path=printable(name), origin=printable(name), size=len(content))
-        if not content:
-            prepared.problems.append("empty content: nothing to preserve")
-            prepared.rejected = True
-        elif _classify(job, prepared, content[:HEAD_BYTES], name) is not None:
-            stored = store.vault.put_bytes(content)
-            prepared.sha256 = stored.sha256
-            prepared.repaired = stored.repaired
-            prepared = _read_stored(job, prepared)
+        prepared = _prepare_bytes(job, store, content, name)
     else:
         info = content.stat()
         prepared = _run_alone(job, Entry(content, info.st_size, info.st_mtime_ns))
