@@ -21,6 +21,7 @@ from enquiry.app.lookup import find_case, find_item
 from enquiry.app.protection import (
     WITHHELD,
     hidden,
+    kind_identifying,
     record_reveal,
     shown_details,
     shown_fields,
@@ -397,12 +398,15 @@ class ItemPage:
     limit: int
 
 
-def _title(item_fields: Mapping[str, Any], name: str) -> str:
+def _title(kind: str, item_fields: Mapping[str, Any], name: str, protected: bool) -> str:
+    """A line naming the item: its title field, else the name it arrived under — never, for a
+    protected item, the arrival name or an identifying field."""
+    skip = kind_identifying(kind, item_fields) if protected else ()
     for key in ("title", "headline", "subject", "description"):
         value = item_fields.get(key)
-        if isinstance(value, str) and value.strip():
+        if key not in skip and isinstance(value, str) and value.strip():
             return value.strip()[:200]
-    return name
+    return WITHHELD if protected else name
 
 
 def list_items(
@@ -458,7 +462,7 @@ def list_items(
             sha256=row[1],
             kind=row[2],
             size=row[3],
-            title=WITHHELD if row[6] else _title(row[5] or {}, row[4]),
+            title=_title(row[2], row[5] or {}, row[4], bool(row[6])),
             source=row[7],
             protected=bool(row[6]),
             case=row[8],

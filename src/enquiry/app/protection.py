@@ -26,11 +26,16 @@ def identifying_fields(item: Item) -> tuple[str, ...]:
     """The fields of a protected item's kind that identify a witness (none if not protected)."""
     if not item.protected:
         return ()
+    return kind_identifying(item.kind, item.fields)
+
+
+def kind_identifying(kind: str, fields: Mapping[str, Any]) -> tuple[str, ...]:
+    """The fields of ``kind`` that identify a witness."""
     try:
-        return get_kind(item.kind).identifying_fields()
+        return get_kind(kind).identifying_fields()
     except KindError:
         # An unknown kind cannot say which fields identify: treat all of them as identifying.
-        return tuple(item.fields)
+        return tuple(fields)
 
 
 def shown_fields(item: Item, reveal: bool) -> tuple[dict[str, Any], list[str]]:
