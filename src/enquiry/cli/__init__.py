@@ -9,6 +9,7 @@ becomes one line on standard error and the error's exit status, here, in one pla
 from __future__ import annotations
 
 import getpass
+import importlib
 import os
 import sys
 from collections.abc import Sequence
@@ -69,8 +70,35 @@ def hoist_global_options(args: Sequence[str]) -> list[str]:
     return front + rest
 
 
+# Which module holds each command: a command's family is imported only when it is run (or
+# when help lists them all), so `enquiry add` does not pay for loading the analysis engine,
+# the media decoders or the language model.
+FAMILIES = {
+    "enquiry.cli.evidence": ("add", "derive", "case", "item", "log", "verify", "kinds"),
+    "enquiry.cli.analysis": ("load", "dump", "analyse", "report", "demo"),
+    "enquiry.cli.claims": ("claims", "ingest"),
+    "enquiry.cli.media": ("media",),
+}
+
+
 class EnquiryGroup(click.Group):
-    """The top-level group: global options anywhere, domain errors as one line and a status."""
+    """The top-level group: global options anywhere, domain errors as one line and a status,
+    command families loaded on first use."""
+
+    def _load(self, module: str) -> None:
+        importlib.import_module(module).register(self)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands:
+            for module, names in FAMILIES.items():
+                if cmd_name in names:
+                    self._load(module)
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        for module in FAMILIES:
+            self._load(module)
+        return super().list_commands(ctx)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         return super().parse_args(ctx, hoist_global_options(args))
@@ -120,7 +148,3 @@ def say_problem(line: str) -> None:
     click.echo(f"enquiry: {safe(line)}", err=True)
 
 
-from enquiry.cli import analysis, claims, evidence, media  # noqa: E402
-
-for _module in (evidence, analysis, claims, media):
-    _module.register(main)
