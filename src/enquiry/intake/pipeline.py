@@ -21,9 +21,11 @@ import ctypes
 import json
 import multiprocessing
 import os
+import queue
 import resource
 import signal
 import sys
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -467,6 +469,8 @@ class _Workers:
         self.parent = os.getpid()
         self.workers: list[_Worker] = []
         self.unexplained = 0
+        self._stopping = False
+        self._pump: threading.Thread | None = None
 
     def _spawn(self) -> _Worker:
         ours, theirs = self.context.Pipe(duplex=True)
@@ -485,19 +489,52 @@ class _Workers:
         return worker
 
     def run(self, tasks: Sequence[_Task], chunk: int) -> Iterator[Prepared]:
-        """Each task's result, in the order of ``tasks``."""
+        """Each task's result, in the order of ``tasks``.
+
+        A thread of the parent hands tasks out and takes results in, so the workers go on
+        reading while the caller writes a batch to the catalogue.
+        """
         todo = list(tasks)
-        pending: deque[int] = deque(range(len(todo)))
+        results: queue.SimpleQueue[tuple[int, Prepared] | BaseException] = queue.SimpleQueue()
+        self._pump = threading.Thread(
+            target=self._pump_all, args=(todo, chunk, results), daemon=True
+        )
+        self._pump.start()
         done: dict[int, Prepared] = {}
         following = 0
         while following < len(todo):
-            self._hand_out(todo, pending, chunk)
-            self._collect(todo, pending, done)
+            got = results.get()
+            if isinstance(got, BaseException):
+                raise got
+            done[got[0]] = got[1]
             while following in done:
                 yield done.pop(following)
                 following += 1
 
+    def _pump_all(
+        self,
+        todo: list[_Task],
+        chunk: int,
+        results: queue.SimpleQueue[tuple[int, Prepared] | BaseException],
+    ) -> None:
+        pending: deque[int] = deque(range(len(todo)))
+        done: dict[int, Prepared] = {}
+        delivered: set[int] = set()
+        try:
+            while len(delivered) < len(todo) and not self._stopping:
+                self._hand_out(todo, pending, chunk)
+                self._collect(todo, pending, done)
+                for index in sorted(done):
+                    prepared = done.pop(index)
+                    if index not in delivered:
+                        delivered.add(index)
+                        results.put((index, prepared))
+        except BaseException as exc:  # handed to the caller's thread, which raises it
+            results.put(exc)
+
     def _hand_out(self, tasks: list[_Task], pending: deque[int], chunk: int) -> None:
+        if self._stopping:
+            return
         while pending and len(self.workers) < self.size:
             self._spawn()
         for held in range(_AHEAD):
@@ -583,6 +620,13 @@ class _Workers:
 
     def close(self) -> None:
         """Stop every worker (an interrupted file leaves only a temporary file, cleaned later)."""
+        self._stopping = True
+        if self._pump is not None and self._pump.is_alive():
+            # Interrupted: the pump is waiting on busy workers; ending them wakes it.
+            for worker in list(self.workers):
+                if worker.chunks:
+                    worker.process.terminate()
+            self._pump.join(timeout=10)
         for worker in self.workers:
             if not worker.chunks:
                 with contextlib.suppress(OSError):
