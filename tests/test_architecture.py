@@ -2,10 +2,11 @@
 
 docs/architecture.md describes the same rules in prose; the tables below are the ones it shows.
 Imports are read with ``ast`` from every ``.py`` under ``src/enquiry`` — at module level and
-inside functions alike, since a deferred import is a dependency all the same. Imports under
-``if TYPE_CHECKING:`` count too: naming a higher layer's type still makes the lower layer depend
-on it (a type two layers share belongs in the lower one, or behind a Protocol there, as
-``enquiry.progress`` does for progress bars).
+inside functions alike, and ``import_module("enquiry.…")`` calls with a literal name, since a
+deferred import is a dependency all the same. Imports under ``if TYPE_CHECKING:`` count too:
+naming a higher layer's type still makes the lower layer depend on it (a type two layers share
+belongs in the lower one, or behind a Protocol there, as ``enquiry.progress`` does for progress
+bars).
 """
 
 from __future__ import annotations
@@ -89,6 +90,18 @@ def modules(root: Path, package: str = "enquiry") -> list[str]:
     return sorted(names | {name.rsplit(".", 1)[0] for name in names if "." in name})
 
 
+def _imported_by_name(node: ast.AST) -> str | None:
+    """The module an ``import_module("a.b")`` call names literally (a lazy import is still one)."""
+    if not isinstance(node, ast.Call) or not node.args:
+        return None
+    func = node.func
+    called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+    first = node.args[0]
+    if called == "import_module" and isinstance(first, ast.Constant):
+        return first.value if isinstance(first.value, str) else None
+    return None
+
+
 def imports(root: Path, package: str = "enquiry") -> Iterator[Import]:
     """Every import in every module of ``package`` under ``root``, as the module it reaches.
 
@@ -114,6 +127,8 @@ def imports(root: Path, package: str = "enquiry") -> Iterator[Import]:
                     whole = f"{origin}.{alias.name}"
                     target = whole if whole in known else origin
                     found.add(Import(module, path, node.lineno, target))
+            elif (name := _imported_by_name(node)) is not None:
+                found.add(Import(module, path, node.lineno, name))
         yield from sorted(found, key=lambda i: (i.line, i.target))
 
 
@@ -252,7 +267,8 @@ def test_the_import_rules_catch_violations(tmp_path: Path) -> None:
             "enquiry/analysis/engine.py": "import sqlalchemy.orm\nfrom enquiry.store import vault\n"
             "from enquiry.model import kinds\n",
             "enquiry/enrich/claims.py": "from enquiry.intake.pipeline import add_paths\n",
-            "enquiry/intake/pipeline.py": "from tqdm import tqdm\n",
+            "enquiry/intake/pipeline.py": "from tqdm import tqdm\n"
+            "import importlib\nimportlib.import_module('enquiry.enrich.claims')\n",
             "enquiry/publish/report.py": "",
             "enquiry/app/services.py": "from enquiry import publish\n",
             "enquiry/cli/__init__.py": "import click\nfrom enquiry.web import pages\n"
@@ -272,6 +288,7 @@ def test_the_import_rules_catch_violations(tmp_path: Path) -> None:
         ("enquiry.store", "enquiry.app.services", 2),
         ("enquiry.store.vault", "enquiry.publish.report", 3),
         ("enquiry.cli", "enquiry.web.pages", 2),
+        ("enquiry.intake.pipeline", "enquiry.enrich.claims", 3),
     }
     assert {(i.module, i.target) for i in impure_analysis(found)} == {
         ("enquiry.analysis.engine", "sqlalchemy.orm"),
