@@ -188,3 +188,44 @@ def test_a_reveal_shows_the_identity_and_is_recorded(cli: Cli, tmp_path: Path) -
     assert ("revealed", ids[0]) in revealed
     assert ("revealed", ids[1]) in revealed
     assert all(e["actor"] == "tester" for e in events)
+
+
+def test_an_item_protected_after_claims_were_read_from_it(tmp_path: Path, backend: str) -> None:
+    """Claims extracted before an item was protected — their words, their speaker, the actor
+    made for the speaker, the ledger events that recorded them — are withheld once it is."""
+    statement = tmp_path / "statement.txt"
+    statement.write_text(
+        f'{NAME} told the mission that "the orchard behind the mill burned at dawn", adding'
+        " that the soldiers came from Bint-Zaydun.\n",
+        encoding="utf-8",
+    )
+    other = tmp_path / "other.txt"
+    other.write_text("The minister said on Monday that nothing happened.\n", encoding="utf-8")
+    cli = Cli(tmp_path / "home")
+    cli("ingest", str(statement), str(other), "--case", "sq", "--quiet")
+    listing = json.loads(cli("item", "list", "--json").stdout)["items"]
+    witness = next(row["id"] for row in listing if row["title"] == "statement.txt")
+    cli("item", "update", str(witness), "--protect")
+    cli.seen.clear()
+    claims = json.loads(cli("claims", "list", "--case", "sq", "--json").stdout)["claims"]
+    assert len(claims) == 3
+    cli("claims", "list", "--case", "sq")
+    for claim in claims:
+        cli("claims", "similar", str(claim["id"]), "--json")
+    cli("log")
+    cli("log", "--json", "--item", str(witness))
+    cli("item", "show", str(witness), "--json")
+    cli("dump", "sq")
+    cli("dump", "sq", "-o", str(tmp_path / "out" / "sq.yaml"))
+    for command, output in cli.seen:
+        assert not leaks(output), (command, leaks(output), output[:2000])
+    for path in (tmp_path / "out").rglob("*"):
+        if path.is_file():
+            assert not leaks(path.read_text(encoding="utf-8", errors="replace")), path
+    before = json.loads(cli("log", "--json").stdout)[-1]["seq"]
+    cli("load", str(tmp_path / "out" / "sq.yaml"))
+    assert json.loads(cli("log", "--json").stdout)[-1]["seq"] == before, (
+        "the dump loads back into its own home without a change"
+    )
+    revealed = cli("claims", "list", "--case", "sq", "--reveal").stdout
+    assert NAME in revealed and "orchard behind the mill" in revealed

@@ -18,8 +18,51 @@ from enquiry.store.tables import Item
 WITHHELD = "[withheld: protected item]"
 WITHHELD_IDENTITY = "[withheld: protected witness identity]"
 
-# Ledger details that carry where an item came from or went to: a file name can be a name.
-NAMING_DETAILS = frozenset({"name", "path", "to", "origin", "file", "paths"})
+# Ledger details of a protected item's events that are shown without a reveal: hashes, sizes,
+# kinds, counts, the names of fields and enrichers — never free text. Anything else (the name
+# and path it arrived under, where a copy went, the speakers read from it, a key or a
+# transformation someone typed) may name the witness and is withheld, whatever event wrote it.
+SHOWN_DETAILS = frozenset(
+    {
+        "sha256",
+        "size",
+        "kind",
+        "media_type",
+        "state",
+        "texts",
+        "text",
+        "derived",
+        "derived_from",
+        "duplicate_of",
+        "fields_changed",
+        "changed",
+        "fields",
+        "protected",
+        "content",
+        "log",
+        "dump",
+        "report",
+        "purpose",
+        "repaired",
+        "outside_case_folder",
+        "enricher",
+        "version",
+        "extractor",
+        "algorithm",
+        "spacy_model",
+        "cues_sha256",
+        "inputs",
+        "claims",
+        "claim_ids",
+        "incident",
+        "analyst",
+        "ratings",
+        "rationale",
+        "casefile",
+        "source",
+        "unverified",
+    }
+)
 
 
 def identifying_fields(item: Item) -> tuple[str, ...]:
@@ -62,7 +105,7 @@ def shown_details(details: Mapping[str, Any], withhold: bool) -> dict[str, Any]:
     """Ledger event details as shown: names and paths of a protected item withheld."""
     if not withhold:
         return dict(details)
-    return {k: (WITHHELD if k in NAMING_DETAILS else v) for k, v in details.items()}
+    return {k: (v if k in SHOWN_DETAILS else WITHHELD) for k, v in details.items()}
 
 
 def record_reveal(

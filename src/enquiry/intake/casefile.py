@@ -82,6 +82,9 @@ __all__ = [
 
 BUILTIN_DIR = Path(__file__).resolve().parents[1] / "cases"
 
+# The parts of a claim's ``data`` column that a case file states; the rest is the extractor's.
+CLAIM_FILE_DATA = frozenset({"incident", "supports", "evidence"})
+
 
 def builtin_case(name: str = "khan-shaykhun-2017-04-04") -> Path:
     """The path of a case file shipped in the package."""
@@ -765,22 +768,52 @@ class _Loader:
                 "actor_id": actor_id,
                 "item_id": item_id,
                 "text": claim["text"],
-                "date": claim["date"],
+                "date": claim.get("date"),
                 "date_phrase": claim.get("date_phrase", ""),
                 "forum": claim.get("forum", ""),
                 "slots": claim.get("slots", {}),
                 "origin": claim.get("origin"),
                 "data": data,
             }
-            self.claims[key] = self._upsert(
-                where, "claim", Claim, {"case_id": self.case_id, "key": key}, values
-            )
+            match: dict[str, Any] = {"case_id": self.case_id, "key": key}
+            unkeyed = self._unkeyed_claim(key, claim["text"])
+            if unkeyed is not None:
+                match = {"case_id": self.case_id, "id": unkeyed}
+            values["data"] = self._kept_claim_data(match) | data
+            self.claims[key] = self._upsert(where, "claim", Claim, match, values)
         for row_id, key in conn.execute(
             select(Claim.id, Claim.key).where(Claim.case_id == self.case_id, Claim.key.is_not(None))
         ):
             self.claims.setdefault(str(key), row_id)
         for n, rating in enumerate(self.doc.get("ratings", [])):
             self._rating(n, rating)
+
+    def _kept_claim_data(self, match: Mapping[str, Any]) -> dict[str, Any]:
+        """What a stored claim records that a case file cannot say (where in the text the
+        extractor found its speaker, cue and content, and which extractor): kept when the
+        claim is loaded again, so a dump loaded back loses nothing."""
+        query = select(Claim.data)
+        for column, value in match.items():
+            query = query.where(getattr(Claim, column) == value)
+        stored = self.conn.execute(query).scalar()
+        return {k: v for k, v in (stored or {}).items() if k not in CLAIM_FILE_DATA}
+
+    def _unkeyed_claim(self, key: str, text: str) -> int | None:
+        """The claim a dump named ``claim-<id>`` because it had no key (claims read from text
+        by ``ingest`` have none): the same claim of this case, with the same words, is the one
+        meant — so a dump loads back into its own home without a second copy of each claim."""
+        found = re.fullmatch(r"claim-(\d+)", key)
+        if found is None:
+            return None
+        row = self.conn.execute(
+            select(Claim.id).where(
+                Claim.id == int(found.group(1)),
+                Claim.case_id == self.case_id,
+                Claim.key.is_(None),
+                Claim.text == text,
+            )
+        ).scalar()
+        return None if row is None else int(row)
 
     def _known_incident(self, slug: str, where: str) -> int:
         if slug not in self.incidents:
@@ -942,6 +975,7 @@ class _Dumped:
     case_id: int
     revealed: list[tuple[int, list[str]]]
     withheld: list[int]
+    withheld_claims: int = 0
 
 
 def dump_case(
@@ -1025,6 +1059,10 @@ def _dump(store: Store, case_name: str, *, reveal: bool) -> _Dumped:
             .scalars()
             .all()
         )
+    hidden_claims, hidden_actors = _said_in_protected(actors, sources, items, claims, reveal)
+    actors = [a for a in actors if a.id not in hidden_actors]
+    claims = [c for c in claims if c.id not in hidden_claims]
+    ratings = [r for r in ratings if r.claim_id not in hidden_claims]
     item_refs = {i.id: _dump_ref(i) for i in items}
     claim_keys = {c.id: c.key or f"claim-{c.id}" for c in claims}
     slug_of = {i.id: i.slug for i in incidents}
@@ -1072,7 +1110,30 @@ def _dump(store: Store, case_name: str, *, reveal: bool) -> _Dumped:
         "claims": [_dump_claim(c, actor_names, item_refs) for c in claims],
         "ratings": _dump_ratings(ratings, hyp_of, item_refs, claim_keys),
     }
-    return _Dumped(prune(doc) | {"format": FORMAT}, int(case.id), revealed, withheld)
+    return _Dumped(
+        prune(doc) | {"format": FORMAT}, int(case.id), revealed, withheld, len(hidden_claims)
+    )
+
+
+def _said_in_protected(
+    actors: Sequence[Actor],
+    sources: Sequence[Source],
+    items: Sequence[Item],
+    claims: Sequence[Claim],
+    reveal: bool,
+) -> tuple[set[int], set[int]]:
+    """Claims read from protected items, and the actors known only from them, which a plain
+    dump leaves out: the words are the witness's, and a speaker found in them may be the
+    witness. (Loading such a dump into the same home leaves them as they are.)"""
+    if reveal:
+        return set(), set()
+    protected = {i.id for i in items if i.protected}
+    hidden = {c.id for c in claims if c.item_id in protected}
+    named = {s.actor_id for s in sources} | {c.actor_id for c in claims if c.id not in hidden}
+    speakers = {c.actor_id for c in claims if c.id in hidden and c.actor_id is not None}
+    only_there = speakers - named
+    affiliations = {a.affiliation for a in actors if a.id not in only_there}
+    return hidden, {a.id for a in actors if a.id in only_there and a.name not in affiliations}
 
 
 def _dump_ref(item: Item) -> str:
@@ -1297,6 +1358,7 @@ class DumpResult:
     withheld: list[int]
     revealed: list[tuple[int, list[str]]]
     case_id: int
+    withheld_claims: int = 0
 
 
 def write_dump(store: Store, case: str, output: Path | None, *, reveal: bool) -> DumpResult:
@@ -1309,6 +1371,11 @@ def write_dump(store: Store, case: str, output: Path | None, *, reveal: bool) ->
     :class:`enquiry.errors.Corrupt` for a stored original that no longer matches its hash.
     """
     dumped = _dump(store, case, reveal=reveal)
+    if output is not None:
+        try:
+            output.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise CaseFileError(f"{output.parent}: cannot create ({exc.strerror or exc})") from None
     copied = _write_attachments(store, dumped.doc, output) if output is not None else 0
     text = to_yaml(dumped.doc)
     data = text.encode("utf-8")
@@ -1326,6 +1393,7 @@ def write_dump(store: Store, case: str, output: Path | None, *, reveal: bool) ->
         withheld=list(dumped.withheld),
         revealed=list(dumped.revealed),
         case_id=dumped.case_id,
+        withheld_claims=dumped.withheld_claims,
     )
 
 

@@ -621,7 +621,7 @@ CLAIM = Shape(
         Key("actor", text, required=True),
         Key("item", text),
         Key("incident", text),
-        Key("date", day, required=True),
+        Key("date", day),
         Key("date_phrase", text),
         Key("forum", text),
         Key("text", text, required=True),
