@@ -23,6 +23,7 @@ from typing import Any, ClassVar
 from sqlalchemy import Connection, select
 
 from enquiry.intake.extract import Extraction
+from enquiry.intake.limits import limits, run_limited
 from enquiry.store.tables import CustodyEvent, Item
 
 
@@ -175,7 +176,12 @@ class FileEnricher(Enricher):
 
     def enrich(self, target: Target) -> Enrichment:
         assert target.original is not None, "the runner hands over the original"
-        found = self.extract(target.original, target.media_type)
+        # Read as at intake: in a child process under the time and memory limits, so a file
+        # built to make a decoder loop or balloon costs that child, not the run.
+        seconds, megabytes = limits()
+        found = run_limited(
+            self.extract, target.original, target.media_type, seconds=seconds, megabytes=megabytes
+        )
         return Enrichment(
             inputs={"sha256": target.sha256},
             text=found.text,

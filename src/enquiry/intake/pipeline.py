@@ -17,14 +17,11 @@ received again only when they come from a new path.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import json
 import multiprocessing
 import os
 import queue
-import resource
 import signal
-import sys
 import threading
 import time
 from collections import deque
@@ -37,7 +34,16 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, insert, select
 
+from enquiry.errors import EnquiryError
 from enquiry.intake.extract import Extraction, Extractor
+from enquiry.intake.limits import (
+    DECODE_MB,
+    DECODE_SECONDS,
+    die_with_parent,
+    exit_reason,
+    limit_memory,
+    limits,
+)
 from enquiry.intake.sniff import name_mismatch, sniff
 from enquiry.intake.walk import Entry, name_problem, printable, walk
 from enquiry.model.kinds import Kind, KindError, all_kinds, get_kind
@@ -50,8 +56,6 @@ from enquiry.store.vault import HEAD_BYTES, Vault, VaultError, describe_os_error
 
 BATCH_FILES = 500
 BATCH_SECONDS = 1.0
-DECODE_SECONDS = 120.0
-DECODE_MB = 2048
 
 
 class IntakeError(Exception):
@@ -206,32 +210,10 @@ def _classify(job: _Job, prepared: Prepared, head: bytes, name: str) -> Kind | N
 def decode_limits(options: IntakeOptions) -> tuple[float, int]:
     """The time (seconds) and memory (MB) one file's readers may take: the options', else
     ``ENQUIRY_DECODE_SECONDS`` / ``ENQUIRY_DECODE_MB``, else 120 s and 2048 MB."""
-    seconds = options.decode_seconds
-    if seconds is None:
-        seconds = _env_number("ENQUIRY_DECODE_SECONDS", DECODE_SECONDS)
-    megabytes = options.decode_mb
-    if megabytes is None:
-        megabytes = int(_env_number("ENQUIRY_DECODE_MB", DECODE_MB))
-    return float(seconds), int(megabytes)
-
-
-def _env_number(name: str, default: float) -> float:
-    text = os.environ.get(name, "").strip()
-    if not text:
-        return default
     try:
-        value = float(text)
-    except ValueError:
-        raise IntakeError(f"{name}={text!r} is not a number") from None
-    if value <= 0:
-        raise IntakeError(f"{name}={text!r} must be positive")
-    return value
-
-
-def _address_space() -> int:
-    """This process's mapped address space in bytes (what RLIMIT_AS counts)."""
-    with open("/proc/self/statm", encoding="ascii") as handle:
-        return int(handle.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        return limits(options.decode_seconds, options.decode_mb)
+    except EnquiryError as exc:
+        raise IntakeError(str(exc)) from None
 
 
 def _extract(job: _Job, prepared: Prepared, blob: Path) -> None:
@@ -344,18 +326,7 @@ def _prepare_file(
 # is on and whether that file is already stored and being read, so that a death costs no
 # message per file and the parent still knows what the dead worker was doing.
 
-_PR_SET_PDEATHSIG = 1
 _STORING, _READING, _FINISHED = 0, 1, 2
-
-
-def _die_with_parent(parent: int) -> None:
-    """Have the kernel kill this worker when its parent dies, even by ``kill -9``."""
-    if sys.platform.startswith("linux"):
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    # The parent may have died before the request was made: then nobody would send the signal.
-    if os.getppid() != parent:
-        os._exit(1)
 
 
 @dataclass(frozen=True)
@@ -386,14 +357,13 @@ def _task_path(task: _Task) -> str:
 def _worker_main(
     job: _Job, conn: Connection_, state: Any, parent: int, inherited: list[Connection_]
 ) -> None:
-    _die_with_parent(parent)
+    die_with_parent(parent)
     # The main process alone decides what an interrupt means.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGALRM, signal.SIG_DFL)
     for other in inherited:  # other workers' pipes, inherited by fork: not ours to hold open
         other.close()
     _seconds, megabytes = job.limits
-    hard = resource.getrlimit(resource.RLIMIT_AS)[1]
     while True:
         try:
             message = conn.recv()
@@ -401,12 +371,7 @@ def _worker_main(
             return
         if message is None:
             return
-        # What this worker may map beyond what it holds now: enough for any honest reader,
-        # too little for one that balloons (its allocation then fails with a MemoryError).
-        ceiling = _address_space() + megabytes * 1024 * 1024
-        if hard != resource.RLIM_INFINITY:
-            ceiling = min(ceiling, hard)
-        resource.setrlimit(resource.RLIMIT_AS, (ceiling, hard))
+        limit_memory(megabytes)
         results = []
         for index, task in message:
             state[0], state[1] = index, _STORING
@@ -598,7 +563,7 @@ class _Workers:
         if phase == _STORING or isinstance(task, _StoreOnly):
             failed = Prepared(path=_task_path(task), origin=_task_path(task), rejected=True)
             failed.problems.append(
-                f"the process storing it died ({_exit_reason(code)}); not stored, run the same"
+                f"the process storing it died ({exit_reason(code)}); not stored, run the same"
                 " command again"
             )
             done[index] = failed
@@ -607,7 +572,7 @@ class _Workers:
         if code == -signal.SIGALRM:
             reason = f"took longer than {seconds:g} s to read"
         else:
-            reason = f"its reader crashed ({_exit_reason(code)})"
+            reason = f"its reader crashed ({exit_reason(code)})"
         problem = f"{reason}; stored without what its readers would have found"
         if isinstance(task, _ReadStored):
             task.prepared.problems.append(problem)
@@ -640,15 +605,6 @@ class _Workers:
                 worker.process.join()
             worker.conn.close()
         self.workers = []
-
-
-def _exit_reason(code: int) -> str:
-    if code < 0:
-        try:
-            return f"killed by {signal.Signals(-code).name}"
-        except ValueError:
-            return f"killed by signal {-code}"
-    return f"exit status {code}"
 
 
 def _prepare_all(job: _Job, entries: list[Entry], jobs: int) -> Iterator[Prepared]:
