@@ -148,6 +148,34 @@ def test_readding_from_the_same_unchanged_path_repairs_a_truncated_blob(
     assert len(_events(store, "repaired")) == 1
 
 
+@pytest.mark.parametrize("restore_mode", [True, False])
+def test_readding_from_the_same_unchanged_path_repairs_a_byte_changed_in_place(
+    backend: str, home: Path, tmp_path: Path, restore_mode: bool
+) -> None:
+    """Same size, one byte changed, the read-only bit put back or not: the unchanged path is
+    not skipped, because writing moved the blob's change time past the item's receipt."""
+    store = open_store(home, "tester")
+    source = tmp_path / "statement.txt"
+    source.write_bytes(ORIGINAL)
+    sha = add_paths(store, [source], IntakeOptions(case="c", progress=False), []).results[0].sha256
+    assert sha is not None
+    blob = store.vault.path(sha)
+    os.chmod(blob, 0o644)
+    with blob.open("r+b") as handle:
+        handle.write(b"X")
+    if restore_mode:
+        os.chmod(blob, 0o444)
+    assert not verify(store).intact
+    report = add_paths(store, [source], IntakeOptions(case="c", progress=False), [])
+    assert report.results[0].repaired, report.summary()
+    assert hashlib.sha256(blob.read_bytes()).hexdigest() == sha
+    assert verify(store).intact
+    # Once repaired, the same path is recognised as unchanged and nothing more is recorded.
+    again = add_paths(store, [source], IntakeOptions(case="c", progress=False), [])
+    assert [r.status for r in again.results] == ["unchanged"]
+    store.engine.dispose()
+
+
 def test_scoped_verify_rehashes_only_the_blobs_named(backend: str, home: Path) -> None:
     store = open_store(home, "tester")
     shas = []

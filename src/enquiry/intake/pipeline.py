@@ -27,6 +27,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from multiprocessing.connection import Connection as Connection_
 from multiprocessing.connection import wait
 from pathlib import Path
@@ -640,6 +641,7 @@ class _CaseWriter:
         self.case_id: int | None = None
         self.source_id: int | None = None
         self.by_sha: dict[str, int] = {}
+        self.received_at: dict[int, str] = {}
         self.paths: dict[str, tuple[int, int, int]] = {}
         self.sha_of: dict[int, str] = {}
         # The caller's open transaction, when the intake is part of a larger one.
@@ -653,12 +655,13 @@ class _CaseWriter:
                 return
             self.case_id = case_id
             rows = connection.execute(
-                select(Item.id, Item.sha256).where(
+                select(Item.id, Item.sha256, Item.created_at).where(
                     Item.case_id == case_id, Item.derived_from.is_(None), Item.sha256.is_not(None)
                 )
-            )
-            self.by_sha = {str(sha): int(item_id) for item_id, sha in rows}
+            ).all()
+            self.by_sha = {str(sha): int(item_id) for item_id, sha, _at in rows}
             self.sha_of = {item_id: sha for sha, item_id in self.by_sha.items()}
+            self.received_at = {int(item_id): str(at) for item_id, _sha, at in rows}
             origins = connection.execute(
                 select(
                     ItemOrigin.path, ItemOrigin.size, ItemOrigin.mtime_ns, ItemOrigin.item_id
@@ -670,18 +673,32 @@ class _CaseWriter:
         """The item a path already became, if it has the same size and modification time."""
         known = self.paths.get(printable(os.path.abspath(entry.path)))
         if known and known[0] == entry.size and known[1] == entry.mtime_ns:
-            # A blob gone or of the wrong size is read again, so that the file repairs it.
+            # A blob that may have been touched since is read again, so the file repairs it.
             sha = self.sha_of.get(known[2])
-            if sha is not None and not self._blob_sized(sha, entry.size):
+            if sha is not None and not self._blob_untouched(sha, entry.size, known[2]):
                 return None
             return known[2]
         return None
 
-    def _blob_sized(self, sha256: str, size: int) -> bool:
+    def _blob_untouched(self, sha256: str, size: int, item_id: int) -> bool:
+        """Whether the blob is as the vault left it: present, of the file's size, read-only,
+        and with no change of its inode since the item was received. Writing into a blob means
+        making it writable and writing, each of which moves its change time (ctime), which no
+        one can set back; a blob that fails this is re-hashed through the normal path."""
         try:
-            return self.store.vault.path(sha256).stat().st_size == size
+            info = self.store.vault.path(sha256).stat()
         except OSError:
             return False
+        if info.st_size != size or info.st_mode & 0o222:
+            return False
+        received = self.received_at.get(item_id)
+        if received is None:
+            return True
+        try:
+            at = datetime.fromisoformat(received.replace("Z", "+00:00")).timestamp()
+        except ValueError:
+            return False
+        return info.st_ctime <= at
 
     def _ensure_source(self, connection: Connection, writer: LedgerWriter) -> int | None:
         name = self.options.source
