@@ -146,5 +146,3 @@ def fail(message: str, code: int = 1) -> NoReturn:
 def say_problem(line: str) -> None:
     """One problem line about one input, on standard error."""
     click.echo(f"enquiry: {safe(line)}", err=True)
-
-

@@ -71,7 +71,9 @@ def dump_command(
     if output is None:
         click.echo(result.text, nl=False)
     else:
-        click.echo(f"case '{case}' written to {safe(str(output))} (sha256 {result.sha256})", err=True)
+        click.echo(
+            f"case '{case}' written to {safe(str(output))} (sha256 {result.sha256})", err=True
+        )
 
 
 def _summary(analysis: Analysis, *, brief: bool = False) -> list[str]:
