@@ -189,3 +189,19 @@ def test_every_command_is_found_by_its_family() -> None:
 
     listed = set(main.list_commands(click.Context(main)))
     assert listed == {name for names in FAMILIES.values() for name in names}
+
+
+def test_reading_an_items_text_is_an_access_in_the_ledger(demo: Enquiry) -> None:
+    reader = Enquiry.at(demo.home, "reader-3")
+    document = next(r for r in evidence.list_items(reader, kind="document").items)
+    before = evidence.read_log(reader, item=str(document.id))
+    evidence.show_item(reader, str(document.id))
+    assert evidence.read_log(reader, item=str(document.id)) == before, "a plain show is no access"
+    shown = evidence.show_item(reader, str(document.id), with_text=True)
+    assert shown.text
+    last = evidence.read_log(reader, item=str(document.id))[-1]
+    assert (last.action, last.actor, last.details) == (
+        "accessed",
+        "reader-3",
+        {"text": sorted(shown.text)},
+    )

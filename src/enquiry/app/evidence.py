@@ -196,7 +196,8 @@ def show_item(app: Enquiry, ref: str, *, with_text: bool = False, reveal: bool =
 
     A protected item's identifying fields, arrival names, metadata and text are withheld unless
     ``reveal``, which the ledger records; asking for a protected item's text without a reveal
-    is refused rather than answered with a blank.
+    is refused rather than answered with a blank. Reading an item's text is recorded as an
+    ``accessed`` event.
     """
     store = app.store(create=False)
     with store.session() as session:
@@ -230,12 +231,23 @@ def show_item(app: Enquiry, ref: str, *, with_text: bool = False, reveal: bool =
             if with_text
             else None
         )
-    if reveal and found.protected:
-        details: dict[str, Any] = {"fields": withheld}
-        if with_text:
-            details["text"] = True
+    revealing = reveal and found.protected
+    if revealing or with_text:
+        # Reading what an item says is an access to the evidence, recorded like a copy; a
+        # protected identity shown is recorded as a reveal.
         with store.writing() as (_connection, writer):
-            record_reveal(writer, [found], details)
+            if revealing:
+                details: dict[str, Any] = {"fields": withheld}
+                if with_text:
+                    details["text"] = True
+                record_reveal(writer, [found], details)
+            if with_text:
+                writer.append(
+                    "accessed",
+                    case_id=found.case_id,
+                    item_id=found.id,
+                    details={"text": sorted(texts or {})},
+                )
     withhold = hidden(found, reveal)
     return ItemView(
         id=found.id,
