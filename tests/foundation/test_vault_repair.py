@@ -131,9 +131,8 @@ def test_readding_the_original_repairs_the_blob_and_the_ledger_says_so(
     store.engine.dispose()
 
 
-def test_readding_from_the_same_unchanged_path_repairs_a_truncated_blob(
-    home: Path, tmp_path: Path
-) -> None:
+def _taken_in_and_writable(home: Path, tmp_path: Path) -> tuple[Store, Path, str, Path]:
+    """A statement taken in from a path, and its blob made writable as an attacker would."""
     store = open_store(home, "tester")
     source = tmp_path / "statement.txt"
     source.write_bytes(ORIGINAL)
@@ -141,6 +140,13 @@ def test_readding_from_the_same_unchanged_path_repairs_a_truncated_blob(
     assert sha is not None
     blob = store.vault.path(sha)
     os.chmod(blob, 0o644)
+    return store, source, sha, blob
+
+
+def test_readding_from_the_same_unchanged_path_repairs_a_truncated_blob(
+    home: Path, tmp_path: Path
+) -> None:
+    store, source, _sha, blob = _taken_in_and_writable(home, tmp_path)
     os.truncate(blob, 10)
     report = add_paths(store, [source], IntakeOptions(case="c", progress=False), [])
     assert report.results[0].repaired
@@ -154,13 +160,7 @@ def test_readding_from_the_same_unchanged_path_repairs_a_byte_changed_in_place(
 ) -> None:
     """Same size, one byte changed, the read-only bit put back or not: the unchanged path is
     not skipped, because writing moved the blob's change time past the item's receipt."""
-    store = open_store(home, "tester")
-    source = tmp_path / "statement.txt"
-    source.write_bytes(ORIGINAL)
-    sha = add_paths(store, [source], IntakeOptions(case="c", progress=False), []).results[0].sha256
-    assert sha is not None
-    blob = store.vault.path(sha)
-    os.chmod(blob, 0o644)
+    store, source, sha, blob = _taken_in_and_writable(home, tmp_path)
     with blob.open("r+b") as handle:
         handle.write(b"X")
     if restore_mode:
