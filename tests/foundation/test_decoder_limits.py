@@ -203,6 +203,7 @@ def test_workers_end_with_their_parent_even_on_kill_9(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     parent = subprocess.Popen([sys.executable, str(script)])
+    workers: set[int] = set()
     try:
         deadline = time.monotonic() + 60
         while not (tmp_path / "reader.pid").exists() and time.monotonic() < deadline:
@@ -211,8 +212,13 @@ def test_workers_end_with_their_parent_even_on_kill_9(tmp_path: Path) -> None:
         workers = _children(parent.pid)
         assert int((tmp_path / "reader.pid").read_text()) in workers and workers
     finally:
-        os.kill(parent.pid, signal.SIGKILL)
-        parent.wait()
+        _kill_and_expect_no_survivors(parent, workers)
+
+
+def _kill_and_expect_no_survivors(parent: subprocess.Popen[bytes], workers: set[int]) -> None:
+    """kill -9 the parent; every worker seen must be gone within a few seconds."""
+    os.kill(parent.pid, signal.SIGKILL)
+    parent.wait()
     deadline = time.monotonic() + 5
     while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -235,12 +241,7 @@ def test_enquiry_add_killed_leaves_no_worker_behind(tmp_path: Path) -> None:
             time.sleep(0.01)
         assert workers, "no worker process was seen"
     finally:
-        os.kill(parent.pid, signal.SIGKILL)
-        parent.wait()
-    deadline = time.monotonic() + 5
-    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not [pid for pid in workers if _alive(pid)], "workers outlived their parent"
+        _kill_and_expect_no_survivors(parent, workers)
 
 
 def test_a_file_taken_in_inside_a_larger_transaction_is_read_under_the_limits(
