@@ -52,6 +52,8 @@ from enquiry.model.types import FieldError
 from enquiry.progress import Progress, Silent
 from enquiry.store import Store
 from enquiry.store.ledger import LedgerWriter, state_digest, utc_now
+from enquiry.store.crypt import WITHHELD_AT_REST, KeyUnavailable
+from enquiry.store.protected import at_rest, encrypt_item, plain_copies, secret_record
 from enquiry.store.tables import Item, ItemOrigin, ItemText, MediaHash, Source
 from enquiry.store.vault import HEAD_BYTES, Vault, VaultError, describe_os_error
 
@@ -646,6 +648,9 @@ class _CaseWriter:
         self.sha_of: dict[int, str] = {}
         # The caller's open transaction, when the intake is part of a larger one.
         self.within: tuple[Connection, LedgerWriter] | None = None
+        # Secret records of protected items about to be written, and which items are encrypted.
+        self.secrets: dict[int, dict[str, Any]] = {}
+        self.encrypted: dict[int, bool] = {}
 
     def load(self) -> None:
         """What the case already holds: its originals by hash, and the paths taken in."""
@@ -724,11 +729,29 @@ class _CaseWriter:
                 for p in batch
             )
             return
-        if self.within is not None:
-            self._write_batch(*self.within, batch, results)
-            return
-        with self.store.writing() as (connection, writer):
-            self._write_batch(connection, writer, batch, results)
+        try:
+            if self.within is not None:
+                self._write_batch(*self.within, batch, results)
+                return
+            with self.store.writing() as (connection, writer):
+                self._write_batch(connection, writer, batch, results)
+        except KeyUnavailable:
+            # Nothing of the batch was recorded: the plain copies of its protected files must
+            # not stay behind in the vault.
+            self.secrets.clear()
+            self._forget_plain(batch)
+            raise
+
+    def _forget_plain(self, batch: list[Prepared]) -> None:
+        shas = {p.sha256 for p in batch if p.sha256}
+        with self.store.engine.connect() as connection:
+            used = set(
+                connection.execute(select(Item.sha256).where(Item.sha256.in_(sorted(shas))))
+                .scalars()
+                .all()
+            )
+        for sha in shas - used:
+            self.store.vault.discard(sha)
 
     def _write_batch(
         self,
@@ -825,10 +848,11 @@ class _CaseWriter:
 
     def _item_row(self, prepared: Prepared) -> dict[str, Any]:
         options = self.options
-        protected = get_kind(prepared.kind).is_protected(prepared.fields)
+        kind = get_kind(prepared.kind)
+        protected = kind.is_protected(prepared.fields)
         if options.protected is not None:
             protected = protected or options.protected
-        return {
+        row = {
             "case_id": self.case_id,
             "kind": prepared.kind,
             "sha256": prepared.sha256,
@@ -846,6 +870,25 @@ class _CaseWriter:
             "key": options.key,
             "created_at": utc_now(),
         }
+        if protected:
+            # What could name the witness goes into the item's sealed secret record; the row
+            # keeps only what any listing shows.
+            record, stored = secret_record(
+                row["original_name"],
+                prepared.fields,
+                kind.identifying_fields(),
+                prepared.meta,
+                [prepared.origin],
+                dict(prepared.texts),
+            )
+            self.secrets[id(prepared)] = record
+            row.update(original_name=WITHHELD_AT_REST, fields=stored, meta={})
+        return row
+
+    def _encrypted(self, connection: Connection, item_id: int) -> bool:
+        if item_id not in self.encrypted:
+            self.encrypted[item_id] = bool(at_rest(connection, [item_id]))
+        return self.encrypted[item_id]
 
     def _keyed(self, connection: Connection, prepared: Prepared) -> int | None:
         """The item already holding this key with the same bytes; rejects other bytes."""
@@ -916,6 +959,7 @@ class _CaseWriter:
         origins: list[dict[str, Any]] = []
         texts: list[dict[str, Any]] = []
         hashes: list[dict[str, Any]] = []
+        plain: set[str] = set()
         for prepared in batch:
             result = FileResult(
                 path=prepared.path,
@@ -935,13 +979,24 @@ class _CaseWriter:
             if item_id is not None:
                 row = rows_by[id(prepared)]
                 text_digests = {name: _sha_text(text) for name, text in prepared.texts}
+                secret = self.secrets.pop(id(prepared), None)
+                if secret is not None:
+                    encrypt_item(
+                        connection,
+                        self.store.vault,
+                        case_id=self.case_id,
+                        item_id=item_id,
+                        sha256=prepared.sha256,
+                        secret=secret,
+                    )
+                    self.encrypted[item_id] = True
                 details: dict[str, Any] = {
                     "sha256": prepared.sha256,
                     "size": prepared.size,
                     "kind": prepared.kind,
                     "media_type": prepared.media_type,
                     "name": row["original_name"],
-                    "path": prepared.origin,
+                    "path": WITHHELD_AT_REST if secret is not None else prepared.origin,
                     "state": state_digest(row),
                     **({"texts": text_digests} if text_digests else {}),
                 }
@@ -962,7 +1017,7 @@ class _CaseWriter:
                         {
                             "item_id": item_id,
                             "extractor": extractor,
-                            "text": text,
+                            "text": "" if secret is not None else text,
                             "sha256": text_digests[extractor],
                         }
                     )
@@ -995,22 +1050,31 @@ class _CaseWriter:
                     details={
                         "sha256": prepared.sha256,
                         "size": prepared.size,
-                        "path": prepared.origin,
+                        "path": (
+                            WITHHELD_AT_REST
+                            if self._encrypted(connection, item_id)
+                            else prepared.origin
+                        ),
                         "duplicate_of": item_id,
                     },
                 )
             result.item_id = item_id
+            encrypted = self._encrypted(connection, item_id)
+            if encrypted:
+                plain.add(prepared.sha256)
             origins.append(
                 {
                     "item_id": item_id,
                     "case_id": self.case_id,
-                    "path": prepared.origin,
+                    # A protected item's path is in its secret record (its first) or not kept.
+                    "path": WITHHELD_AT_REST if encrypted else prepared.origin,
                     "size": prepared.size,
                     "mtime_ns": prepared.mtime_ns,
                     "event_seq": head.seq,
                 }
             )
             self.paths[prepared.origin] = (prepared.size, prepared.mtime_ns, item_id)
+        self.store.plain_to_remove.update(plain_copies(connection, plain))
         if origins:
             connection.execute(insert(ItemOrigin), origins)
         if texts:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, insert, select
@@ -40,6 +40,9 @@ class Store:
     engine: Engine
     vault: Vault
     actor: str
+    # Plain blobs of items just encrypted, removed only once the transaction that encrypted
+    # them has committed, so a rollback never loses an original.
+    plain_to_remove: set[str] = field(default_factory=set)
 
     def session(self) -> Session:
         return Session(self.engine, expire_on_commit=False)
@@ -47,16 +50,26 @@ class Store:
     @contextmanager
     def writing(self) -> Iterator[tuple[Connection, LedgerWriter]]:
         """A transaction with a ledger writer; commits, then records the head outside the DB."""
-        with self.engine.connect() as connection:
-            connection.info["immediate"] = True
-            with connection.begin():
-                writer = LedgerWriter(connection, self.actor)
-                try:
-                    yield connection, writer
-                    head = writer.flush()
-                finally:
-                    writer.watcher.stop()
+        try:
+            with self.engine.connect() as connection:
+                connection.info["immediate"] = True
+                with connection.begin():
+                    writer = LedgerWriter(connection, self.actor)
+                    try:
+                        yield connection, writer
+                        head = writer.flush()
+                    finally:
+                        writer.watcher.stop()
+        except BaseException:
+            self.plain_to_remove.clear()
+            raise
         self._note_head(head)
+        self.remove_plain()
+
+    def remove_plain(self) -> None:
+        """Remove the plain blobs of items encrypted by a committed transaction."""
+        while self.plain_to_remove:
+            self.vault.discard(self.plain_to_remove.pop())
 
     def _note_head(self, head: Head) -> None:
         if head.seq:

@@ -38,6 +38,8 @@ WATCHED = (
     "embeddings",
     "media_hashes",
     "item_findings",
+    "case_keys",
+    "item_keys",
 )
 
 # Tables the watch list leaves out on purpose; every catalogue table is in one list or the other.
@@ -72,6 +74,8 @@ LABELS = {
     "embeddings": "embedding",
     "media_hashes": "media hash",
     "item_findings": "item finding",
+    "case_keys": "case key",
+    "item_keys": "protected item key",
 }
 
 

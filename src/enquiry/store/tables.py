@@ -287,3 +287,32 @@ class ItemFinding(Base):
     inputs: Mapped[dict[str, Any]] = mapped_column(default=dict)
     enricher: Mapped[str] = mapped_column(String(120), default="")
     created_at: Mapped[str] = mapped_column(String(40))
+
+
+class CaseKey(Base):
+    """A case's key pair for protected evidence: the public half in the clear (so that anyone
+    can receive protected items), the private half wrapped by a key that is never stored here."""
+
+    __tablename__ = "case_keys"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), unique=True)
+    public_key: Mapped[bytes] = mapped_column(LargeBinary)
+    wrapped_private: Mapped[bytes] = mapped_column(LargeBinary)
+    kdf: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[str] = mapped_column(String(40))
+
+
+class ItemKey(Base):
+    """A protected item's encrypted form: where its ciphertext lives in the vault, its data key
+    sealed to the case key (gone once the item is sealed), and its sealed secret record."""
+
+    __tablename__ = "item_keys"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"), unique=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    cipher_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    cipher_size: Mapped[int] = mapped_column(BigInteger)
+    wrapped_key: Mapped[bytes | None] = mapped_column(LargeBinary)
+    secret: Mapped[bytes | None] = mapped_column(LargeBinary)
+    sealed_at: Mapped[str | None] = mapped_column(String(40))
+    created_at: Mapped[str] = mapped_column(String(40))

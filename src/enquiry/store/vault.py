@@ -16,7 +16,7 @@ import queue
 import stat
 import threading
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -130,6 +130,26 @@ class Vault:
         with temp.open("wb") as out:
             out.write(data)
         return self._settle(temp, digest, len(data), data[:HEAD_BYTES])
+
+    def put_chunks(self, chunks: Iterable[bytes]) -> Stored:
+        """Store bytes produced piece by piece (a cipher stream), hashing them as they are
+        written, so that what is stored is never held whole in memory."""
+        digest = hashlib.sha256()
+        temp = self._temp_path()
+        size = 0
+        head = b""
+        try:
+            with temp.open("wb") as out:
+                for chunk in chunks:
+                    if len(head) < HEAD_BYTES:
+                        head += chunk[: HEAD_BYTES - len(head)]
+                    digest.update(chunk)
+                    out.write(chunk)
+                    size += len(chunk)
+            return self._settle(temp, digest.hexdigest(), size, head)
+        except BaseException:
+            temp.unlink(missing_ok=True)
+            raise
 
     def _temp_path(self) -> Path:
         # The writer's process id is in the name so that a later run can tell the leftovers of

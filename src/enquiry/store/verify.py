@@ -15,7 +15,10 @@ from typing import Any
 
 from sqlalchemy import select
 
+from enquiry.errors import EnquiryError
 from enquiry.store import Store
+from enquiry.store.crypt import KeyUnavailable, key_source
+from enquiry.store.protected import AtRest, Opener, at_rest, plain_copies
 from enquiry.store.ledger import GENESIS, event_hash, read_head_file, state_digest
 from enquiry.store.rows import LABELS, read_rows, watched_tables
 from enquiry.store.tables import CustodyEvent, Item, ItemText, LedgerHead
@@ -212,7 +215,10 @@ def _protected(row: Any, mapping: dict[str, Any], record: _ItemRecord | None) ->
 
 
 def _check_items(
-    store: Store, report: VerifyReport, records: dict[int, _ItemRecord]
+    store: Store,
+    report: VerifyReport,
+    records: dict[int, _ItemRecord],
+    encrypted: dict[int, AtRest],
 ) -> dict[str, list[str]]:
     """Compare every item row with the ledger; return blob hash → the items that use it."""
     blobs: dict[str, list[str]] = {}
@@ -226,7 +232,16 @@ def _check_items(
             mapping["meta"] = mapping.pop("metadata")
             record = records.get(row.id)
             name = _item_name(row, mapping, record)
-            if row.sha256:
+            held = encrypted.get(row.id)
+            if held is not None:
+                # Only the ciphertext is in the vault; its own hash is checked without any key.
+                blobs.setdefault(held.cipher_sha256, []).append(name)
+                if held.sealed:
+                    report.notes.append(
+                        f"{name}: sealed at {held.sealed_at} (consent withdrawn: its data key was"
+                        " destroyed); hash, kind, custody and ratings kept"
+                    )
+            elif row.sha256:
                 blobs.setdefault(row.sha256, []).append(name)
             if record is None:
                 report.failures.append(
@@ -283,7 +298,12 @@ def _check_rows(store: Store, report: VerifyReport, rows: RowRecords) -> None:
                 )
 
 
-def _check_texts(store: Store, report: VerifyReport, records: dict[int, _ItemRecord]) -> None:
+def _check_texts(
+    store: Store,
+    report: VerifyReport,
+    records: dict[int, _ItemRecord],
+    encrypted: dict[int, AtRest],
+) -> None:
     """Extracted texts are derived artefacts: each must still be what intake recorded."""
     with store.engine.connect() as connection:
         rows = connection.execute(
@@ -292,6 +312,8 @@ def _check_texts(store: Store, report: VerifyReport, records: dict[int, _ItemRec
             ).execution_options(yield_per=2000)
         )
         for item_id, extractor, recorded, text in rows:
+            if item_id in encrypted:
+                continue  # held in the item's sealed secret record; checked with the key
             actual = hashlib.sha256(text.encode("utf-8")).hexdigest()
             expected = records[item_id].texts.get(extractor) if item_id in records else None
             if actual != recorded or (expected is not None and expected != actual):
@@ -357,8 +379,74 @@ def verify(
     report = VerifyReport()
     rows: RowRecords = {}
     records = _check_chain(store, report, rows)
-    named = _check_items(store, report, records)
-    _check_texts(store, report, records)
+    with store.engine.connect() as connection:
+        encrypted = at_rest(connection)
+    named = _check_items(store, report, records, encrypted)
+    _check_texts(store, report, records, encrypted)
     _check_rows(store, report, rows)
     _check_blobs(store, report, named, progress, blobs)
+    _check_protected(store, report, records, encrypted, blobs)
     return report
+
+
+def _check_protected(
+    store: Store,
+    report: VerifyReport,
+    records: dict[int, _ItemRecord],
+    encrypted: dict[int, AtRest],
+    only: Collection[str] | None,
+) -> None:
+    """No plain copy of a protected original may be left in the vault; with the protection
+    key given, every readable protected item's plaintext must still hash to its identity."""
+    if not encrypted:
+        return
+    with store.engine.connect() as connection:
+        shas = {
+            int(i): str(s)
+            for i, s in connection.execute(
+                select(Item.id, Item.sha256).where(Item.id.in_(sorted(encrypted)))
+            )
+            if s
+        }
+        for sha in sorted(plain_copies(connection, set(shas.values()))):
+            if store.vault.has(sha):
+                items = ", ".join(f"item {i}" for i, s in shas.items() if s == sha)
+                report.failures.append(
+                    f"{items}: a plain copy of this protected original is still in the vault"
+                    f" (blob {_short(sha)}); run 'enquiry item protect' on it again"
+                )
+        try:
+            source = key_source()
+        except KeyUnavailable as exc:
+            report.failures.append(f"protection key: {exc}")
+            return
+        if source is None:
+            report.notes.append(
+                f"{len(encrypted)} protected item(s) checked by their ciphertext only (give the"
+                " protection key to check their plaintext hashes too)"
+            )
+            return
+        opener = Opener(connection, source)
+        for item_id, held in sorted(encrypted.items()):
+            if held.sealed or item_id not in shas:
+                continue
+            if only is not None and held.cipher_sha256 not in only and shas[item_id] not in only:
+                continue
+            try:
+                actual = opener.plain_sha256(store.vault, item_id)
+                secret = opener.secret(item_id)
+            except EnquiryError as exc:
+                report.failures.append(f"item {item_id}: {exc}")
+                continue
+            if actual != shas[item_id]:
+                report.failures.append(
+                    f"item {item_id}: its decrypted bytes hash to {_short(actual)}, not to its"
+                    f" SHA-256 {_short(shas[item_id])}"
+                )
+            recorded = records[item_id].texts if item_id in records else {}
+            for extractor, text in dict(secret.get("texts") or {}).items():
+                digest = hashlib.sha256(str(text).encode("utf-8")).hexdigest()
+                if extractor in recorded and recorded[extractor] != digest:
+                    report.failures.append(
+                        f"item {item_id}: extracted text ({extractor}) was edited after intake"
+                    )
