@@ -73,3 +73,20 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip(f"{SHARED_DATA} is not present")
     return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def protection_key_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One random protection key file for the run (outside every home, as it must be)."""
+    path = tmp_path_factory.mktemp("protection-key") / "enquiry.key"
+    path.write_text(os.urandom(32).hex() + "\n", encoding="ascii")
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _protection_key(protection_key_file: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Protected evidence is stored encrypted: every test is given the protection key in the
+    environment (a test of the keyless case removes it)."""
+    monkeypatch.setenv("ENQUIRY_PROTECTION_KEY_FILE", str(protection_key_file))
+    monkeypatch.delenv("ENQUIRY_PROTECTION_PASSPHRASE", raising=False)
+    return protection_key_file

@@ -16,6 +16,14 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 
+from enquiry.app.atrest import (
+    copy_plain,
+    disclose,
+    encrypted_ids,
+    protect_existing,
+    restored,
+    unprotect_existing,
+)
 from enquiry.app.context import Enquiry
 from enquiry.app.lookup import find_case, find_item
 from enquiry.app.protection import (
@@ -34,7 +42,9 @@ from enquiry.intake.walk import printable
 from enquiry.model.kinds import KindError, get_kind
 from enquiry.model.types import FieldError
 from enquiry.progress import Progress, Silent
-from enquiry.store.ledger import item_row, read_head_file, state_digest
+from enquiry.store.crypt import WITHHELD_AT_REST, require_key
+from enquiry.store.ledger import read_head_file, state_digest
+from enquiry.store.protected import update_secret
 from enquiry.store.tables import Case, CustodyEvent, Item, ItemOrigin, ItemText, Source
 from enquiry.store.verify import VerifyReport, verify
 
@@ -181,6 +191,8 @@ class ItemView:
     custody: list[CustodyLine]
     text: dict[str, str] | None = None
     withheld: list[str] = field(default_factory=list)
+    # When consent was withdrawn and the item's content destroyed (see 'enquiry item seal').
+    sealed_at: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of ``enquiry item show --json``."""
@@ -206,6 +218,11 @@ def show_item(app: Enquiry, ref: str, *, with_text: bool = False, reveal: bool =
             raise Refused(
                 f"item {found.id}: protected (its text may identify a witness); add --reveal"
             )
+        held = encrypted_ids(store, [found.id]).get(found.id)
+        if held is not None and held.sealed and with_text:
+            raise Refused(f"item {found.id}: sealed (consent withdrawn); its text is destroyed")
+        disclosed = disclose(store, found) if reveal and held and not held.sealed else None
+        found = restored(found, disclosed)
         fields, withheld = shown_fields(found, reveal)
         case_name = session.get(Case, found.case_id).name  # type: ignore[union-attr]
         source = session.get(Source, found.source_id).name if found.source_id else None  # type: ignore[union-attr]
@@ -231,6 +248,10 @@ def show_item(app: Enquiry, ref: str, *, with_text: bool = False, reveal: bool =
             if with_text
             else None
         )
+    if disclosed is not None:
+        origins = disclosed.paths + origins[len(disclosed.paths) :]
+        if texts is not None:
+            texts = dict(disclosed.texts)
     revealing = reveal and found.protected
     if revealing or with_text:
         # Reading what an item says is an access to the evidence, recorded like a copy; a
@@ -269,6 +290,7 @@ def show_item(app: Enquiry, ref: str, *, with_text: bool = False, reveal: bool =
         custody=[CustodyLine(s, a, w, x) for s, a, w, x in events],
         text=texts,
         withheld=withheld,
+        sealed_at=held.sealed_at if held is not None else None,
     )
 
 
@@ -299,6 +321,7 @@ def update_item(
     store = app.store(create=False)
     with store.session() as session:
         found = find_item(session, ref)
+    held = encrypted_ids(store, [found.id]).get(found.id)
     try:
         target = get_kind(kind or found.kind)
         new_fields = target.validate({**found.fields, **dict(fields or {})})
@@ -312,16 +335,40 @@ def update_item(
     changed = sorted(
         k for k in set(new_fields) | set(found.fields) if new_fields.get(k) != found.fields.get(k)
     )
-    if target.name == found.kind and not changed and protected == found.protected:
+    # A protected item taken in before encryption existed (or by a path that did not encrypt
+    # it) is encrypted when protection is asked for again.
+    encrypt = protected and held is None and found.sha256 is not None
+    decrypt = not protected and held is not None
+    if held is not None and held.sealed and (changed or decrypt):
+        raise Refused(f"item {found.id}: sealed (consent withdrawn); it can no longer change")
+    if target.name == found.kind and not changed and protected == found.protected and not encrypt:
         return Updated(found.id, found.kind, found.protected, [], False)
-    row = item_row(found)
-    row.update(kind=target.name, fields=new_fields, protected=protected)
+    secret_changes: dict[str, Any] = {}
+    if held is not None and not decrypt:
+        # Identifying values of an encrypted item go into its secret record, never the row.
+        identifying = set(kind_identifying(target.name, new_fields))
+        secret_changes = {k: new_fields[k] for k in changed if k in identifying}
+        for name in secret_changes:
+            new_fields[name] = WITHHELD_AT_REST
     with store.writing() as (connection, writer):
         connection.execute(
             update(Item)
             .where(Item.id == found.id)
             .values(kind=target.name, fields=new_fields, protected=protected)
         )
+        found.kind, found.fields, found.protected = target.name, new_fields, protected
+        details: dict[str, Any] = {}
+        if encrypt:
+            cipher = protect_existing(store, connection, writer, found)
+            details["encrypted"] = cipher
+        elif decrypt:
+            unprotect_existing(store, connection, found, require_key())
+            details["decrypted"] = True
+        elif secret_changes:
+            update_secret(connection, found.id, secret_changes, require_key())
+        stored = connection.execute(select(Item.__table__).where(Item.id == found.id)).one()
+        row = dict(stored._mapping)
+        row["meta"] = row.pop("metadata")
         writer.append(
             "updated",
             case_id=found.case_id,
@@ -330,6 +377,7 @@ def update_item(
                 "kind": target.name,
                 "fields_changed": changed,
                 "protected": protected,
+                **details,
                 "state": state_digest(row),
             },
         )
@@ -368,7 +416,8 @@ def copy_item(
     if output.exists() and not force:
         raise Refused(f"{printable(str(output))}: exists; add --force to overwrite it")
     try:
-        size = store.vault.copy_verified(found.sha256, output)
+        plain = copy_plain(store, found, output)
+        size = plain if plain is not None else store.vault.copy_verified(found.sha256, output)
     except Corrupt as exc:
         raise Corrupt(f"item {found.id}: {exc}; nothing copied (run 'enquiry verify')") from None
     except OSError as exc:

@@ -202,6 +202,7 @@ def item_show(app: App, ref: str, as_json: bool, with_text: bool, reveal: bool) 
         ("media_type", view.media_type),
         ("source", view.source),
         ("protected", view.protected),
+        *([("sealed", view.sealed_at)] if view.sealed_at else []),
         ("derived_from", view.derived_from),
         *view.fields.items(),
     ]
@@ -239,6 +240,26 @@ def item_update(
     changed = f", fields {', '.join(done.fields_changed)}" if done.fields_changed else ""
     click.echo(
         f"item {done.item_id} updated: kind {done.kind}, protected {done.protected}{changed}"
+    )
+
+
+@item.command("seal")
+@click.argument("ref")
+@click.option("--reason", required=True, help="Why: 'consent withdrawn by the witness on …'.")
+@pass_app
+def item_seal(app: App, ref: str, reason: str) -> None:
+    """Seal a protected item for good: destroy its data key (consent withdrawn).
+
+    Its content becomes unrecoverable everywhere at once (vault, backups, bundles); its hash,
+    kind, custody and ratings stay, marked sealed, and the analysis says which conclusions
+    rested on it. Needs no protection key. Recorded in the ledger with the reason.
+    """
+    from enquiry.app.atrest import seal_item
+
+    done = seal_item(app, ref, reason=reason)
+    click.echo(
+        f"item {done.item_id} sealed at {done.sealed_at}: its data key is destroyed;"
+        f" {done.ratings} rating(s) now rest on sealed evidence"
     )
 
 

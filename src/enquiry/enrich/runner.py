@@ -28,6 +28,7 @@ from enquiry.errors import EnquiryError
 from enquiry.progress import Progress, Silent
 from enquiry.store import Store
 from enquiry.store.ledger import LedgerWriter, state_digest, utc_now
+from enquiry.store.protected import at_rest
 from enquiry.store.tables import Claim, Embedding, Item, ItemFinding, ItemText, MediaHash
 
 PAGE = 500
@@ -120,7 +121,14 @@ def _run_one(
                     select(Item.id, Item.media_type, Item.kind).where(Item.id.in_(page))
                 )
             }
-            accepted = [i for i in page if i in found and enricher.accepts(*found[i])]
+            # An encrypted (protected) item's bytes and text are never read by an enricher:
+            # what it derived — claims, speakers, metadata — would lie in the catalogue in
+            # the clear.
+            reads_content = bool({"original", "text"} & set(enricher.reads))
+            locked = set(at_rest(connection, page)) if reads_content else set()
+            accepted = [
+                i for i in page if i in found and i not in locked and enricher.accepts(*found[i])
+            ]
             done = set() if force else enricher.done(connection, accepted)
             for item_id in page:
                 if item_id in found and item_id not in accepted:

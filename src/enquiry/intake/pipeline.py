@@ -51,8 +51,8 @@ from enquiry.model.kinds import Kind, KindError, all_kinds, get_kind
 from enquiry.model.types import FieldError
 from enquiry.progress import Progress, Silent
 from enquiry.store import Store
-from enquiry.store.ledger import LedgerWriter, state_digest, utc_now
 from enquiry.store.crypt import WITHHELD_AT_REST, KeyUnavailable
+from enquiry.store.ledger import LedgerWriter, state_digest, utc_now
 from enquiry.store.protected import at_rest, encrypt_item, plain_copies, secret_record
 from enquiry.store.tables import Item, ItemOrigin, ItemText, MediaHash, Source
 from enquiry.store.vault import HEAD_BYTES, Vault, VaultError, describe_os_error
@@ -874,7 +874,7 @@ class _CaseWriter:
             # What could name the witness goes into the item's sealed secret record; the row
             # keeps only what any listing shows.
             record, stored = secret_record(
-                row["original_name"],
+                str(row["original_name"]),
                 prepared.fields,
                 kind.identifying_fields(),
                 prepared.meta,

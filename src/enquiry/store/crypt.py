@@ -33,10 +33,10 @@ from typing import Any, BinaryIO
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
-from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from enquiry.errors import Corrupt, Refused
@@ -128,8 +128,7 @@ def require_key() -> KeySource:
     source = key_source()
     if source is None:
         raise KeyUnavailable(
-            f"the protection key is needed: set {KEY_FILE_ENV} (a key file) or"
-            f" {PASSPHRASE_ENV}"
+            f"the protection key is needed: set {KEY_FILE_ENV} (a key file) or {PASSPHRASE_ENV}"
         )
     return source
 
@@ -187,8 +186,7 @@ def unwrap_private(
         raw = AESGCM(key).decrypt(wrapped[:12], wrapped[12:], _case_aad(case_id, public))
     except InvalidTag:
         raise KeyUnavailable(
-            "the protection key given does not open this case's key (wrong passphrase or key"
-            " file)"
+            "the protection key given does not open this case's key (wrong passphrase or key file)"
         ) from None
     return X25519PrivateKey.from_private_bytes(raw)
 
@@ -237,7 +235,9 @@ def encrypt_secret(data_key: bytes, sha256: str, record: dict[str, Any]) -> byte
 
 def decrypt_secret(data_key: bytes, sha256: str, sealed: bytes) -> dict[str, Any]:
     try:
-        body = AESGCM(data_key).decrypt(sealed[:12], sealed[12:], b"enquiry secret|" + sha256.encode())
+        body = AESGCM(data_key).decrypt(
+            sealed[:12], sealed[12:], b"enquiry secret|" + sha256.encode()
+        )
     except InvalidTag:
         raise Corrupt(f"the secret record of item {sha256[:12]} was edited") from None
     value = json.loads(body.decode("utf-8"))

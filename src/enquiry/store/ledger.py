@@ -45,6 +45,7 @@ ACTIONS = (
     "created",
     "recorded",
     "repaired",
+    "sealed",
 )
 
 STATE_COLUMNS = (

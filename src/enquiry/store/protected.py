@@ -319,6 +319,21 @@ def seal(connection: Connection, item_id: int) -> str:
     return at
 
 
+def update_secret(
+    connection: Connection, item_id: int, fields: Mapping[str, Any], source: KeySource
+) -> None:
+    """Put new identifying field values into an encrypted item's secret record."""
+    opener = Opener(connection, source)
+    key, sha = opener.data_key(item_id)
+    record = opener.secret(item_id)
+    record["fields"] = {**dict(record.get("fields") or {}), **dict(fields)}
+    connection.execute(
+        update(ItemKey)
+        .where(ItemKey.item_id == item_id)
+        .values(secret=encrypt_secret(key, sha, record))
+    )
+
+
 def rewrap_case(connection: Connection, case_id: int, old: KeySource, new: KeySource) -> None:
     """Wrap the case private key under a new passphrase or key file; no content is touched."""
     row = connection.execute(

@@ -18,8 +18,8 @@ from sqlalchemy import select
 from enquiry.errors import EnquiryError
 from enquiry.store import Store
 from enquiry.store.crypt import KeyUnavailable, key_source
-from enquiry.store.protected import AtRest, Opener, at_rest, plain_copies
 from enquiry.store.ledger import GENESIS, event_hash, read_head_file, state_digest
+from enquiry.store.protected import AtRest, Opener, at_rest, plain_copies
 from enquiry.store.rows import LABELS, read_rows, watched_tables
 from enquiry.store.tables import CustodyEvent, Item, ItemText, LedgerHead
 
@@ -381,6 +381,16 @@ def verify(
     records = _check_chain(store, report, rows)
     with store.engine.connect() as connection:
         encrypted = at_rest(connection)
+        if blobs is not None and encrypted:
+            # A protected original is held only as its ciphertext: a citation of its plaintext
+            # hash is checked there (and, with the key, by decrypting it).
+            cipher_of = {
+                str(sha): encrypted[int(item_id)].cipher_sha256
+                for item_id, sha in connection.execute(
+                    select(Item.id, Item.sha256).where(Item.id.in_(sorted(encrypted)))
+                )
+            }
+            blobs = {cipher_of.get(sha, sha) for sha in blobs} | set(blobs) - set(cipher_of)
     named = _check_items(store, report, records, encrypted)
     _check_texts(store, report, records, encrypted)
     _check_rows(store, report, rows)

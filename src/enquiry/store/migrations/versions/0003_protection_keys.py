@@ -25,9 +25,7 @@ def upgrade() -> None:
         sa.Column("wrapped_private", sa.LargeBinary(), nullable=False),
         sa.Column("kdf", sa.JSON(), nullable=False),
         sa.Column("created_at", sa.String(length=40), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["case_id"], ["cases.id"], name=op.f("fk_case_keys_case_id_cases")
-        ),
+        sa.ForeignKeyConstraint(["case_id"], ["cases.id"], name=op.f("fk_case_keys_case_id_cases")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_case_keys")),
         sa.UniqueConstraint("case_id", name=op.f("uq_case_keys_case_id")),
     )
@@ -42,12 +40,8 @@ def upgrade() -> None:
         sa.Column("secret", sa.LargeBinary(), nullable=True),
         sa.Column("sealed_at", sa.String(length=40), nullable=True),
         sa.Column("created_at", sa.String(length=40), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["case_id"], ["cases.id"], name=op.f("fk_item_keys_case_id_cases")
-        ),
-        sa.ForeignKeyConstraint(
-            ["item_id"], ["items.id"], name=op.f("fk_item_keys_item_id_items")
-        ),
+        sa.ForeignKeyConstraint(["case_id"], ["cases.id"], name=op.f("fk_item_keys_case_id_cases")),
+        sa.ForeignKeyConstraint(["item_id"], ["items.id"], name=op.f("fk_item_keys_item_id_items")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_item_keys")),
         sa.UniqueConstraint("item_id", name=op.f("uq_item_keys_item_id")),
     )

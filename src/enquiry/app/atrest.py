@@ -1,0 +1,415 @@
+"""Protected evidence at rest: opening it for a reveal, protecting and unprotecting it later,
+sealing it when a witness withdraws consent, and rotating the key that guards it.
+
+:mod:`enquiry.app.protection` decides what of a protected item may be shown; everything it
+withholds is also stored encrypted (:mod:`enquiry.store.protected`). So a reveal here must open
+the item's sealed secret record with the protection key this process was given — or be refused —
+and every change of an item's protection is a ledger event written in the same transaction.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, delete, select, update
+
+from enquiry.app.context import Enquiry
+from enquiry.app.lookup import find_case, find_item
+from enquiry.app.protection import kind_identifying
+from enquiry.errors import BadRequest, Corrupt, NotFound, Refused
+from enquiry.store import Store
+from enquiry.store.crypt import (
+    WITHHELD_AT_REST,
+    KeySource,
+    require_key,
+    write_key_file,
+)
+from enquiry.store.ledger import LedgerWriter, item_row, state_digest
+from enquiry.store.protected import (
+    AtRest,
+    Opener,
+    at_rest,
+    encrypt_item,
+    plain_copies,
+    rewrap_case,
+    seal,
+    secret_record,
+)
+from enquiry.store.tables import Case, CaseKey, Item, ItemKey, ItemOrigin, ItemText, Rating
+
+ITEM_COLUMNS = (
+    "case_id",
+    "kind",
+    "sha256",
+    "size",
+    "media_type",
+    "original_name",
+    "fields",
+    "meta",
+    "source_id",
+    "credibility",
+    "protected",
+    "derived_from",
+    "transformation",
+    "key",
+    "origin",
+    "created_at",
+)
+
+
+@dataclass(frozen=True)
+class Disclosed:
+    """A protected item's secret record, opened: what a reveal shows."""
+
+    name: str
+    fields: dict[str, Any]
+    meta: dict[str, Any]
+    paths: list[str]
+    texts: dict[str, str]
+
+
+def encrypted_ids(store: Store, item_ids: Iterable[int] | None = None) -> dict[int, AtRest]:
+    """Which items are held encrypted (and whether sealed)."""
+    with store.engine.connect() as connection:
+        return at_rest(connection, None if item_ids is None else list(item_ids))
+
+
+def _disclosed(record: dict[str, Any]) -> Disclosed:
+    return Disclosed(
+        name=str(record.get("name") or ""),
+        fields=dict(record.get("fields") or {}),
+        meta=dict(record.get("meta") or {}),
+        paths=[str(p) for p in record.get("paths") or []],
+        texts={str(k): str(v) for k, v in dict(record.get("texts") or {}).items()},
+    )
+
+
+def disclose(store: Store, item: Item) -> Disclosed | None:
+    """The secret record of an encrypted item (None for an item stored in the clear).
+
+    Needs the protection key; a sealed item's record no longer exists and is refused.
+    """
+    with store.engine.connect() as connection:
+        if not at_rest(connection, [item.id]):
+            return None
+        return _disclosed(Opener(connection).secret(item.id))
+
+
+def restored(item: Item, disclosed: Disclosed | None) -> Item:
+    """A detached copy of ``item`` with its secret record put back (for a revealed output)."""
+    if disclosed is None:
+        return item
+    copy = Item(**{column: getattr(item, column) for column in ITEM_COLUMNS})
+    copy.id = item.id
+    copy.fields = {**dict(item.fields), **disclosed.fields}
+    copy.original_name = disclosed.name
+    copy.meta = disclosed.meta
+    return copy
+
+
+def copy_plain(store: Store, item: Item, target: Path) -> int | None:
+    """Decrypt an encrypted item's original to ``target``; None if it is stored in the clear."""
+    with store.engine.connect() as connection:
+        if not at_rest(connection, [item.id]):
+            return None
+        return Opener(connection).copy_to(store.vault, item.id, target)
+
+
+@contextmanager
+def original_file(store: Store, item: Item) -> Iterator[Path]:
+    """A private, checked copy of any item's original (decrypted if it is encrypted)."""
+    if not item.sha256:
+        raise NotFound(f"item {item.id}: has no stored bytes")
+    with tempfile.TemporaryDirectory(prefix=".original-", dir=store.home) as folder:
+        target = Path(folder) / "original"
+        if copy_plain(store, item, target) is None:
+            store.vault.copy_verified(item.sha256, target)
+        yield target
+
+
+# --- Sealing ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Sealed:
+    """What a seal did: the item, when, and how many ratings now rest on sealed evidence."""
+
+    item_id: int
+    sha256: str | None
+    sealed_at: str
+    ratings: int
+
+
+def seal_item(app: Enquiry, ref: str, *, reason: str) -> Sealed:
+    """Honour a witness's withdrawn consent: destroy the item's data key (crypto-shredding).
+
+    The ciphertext, the secret record and every copy of them (in backups and bundles made since
+    the item was received) become unreadable at once, because the one key that opened them is
+    gone. The item's hash, kind, custody and the ratings that used it stay, marked sealed, so
+    the chain of custody and the analysis record are unbroken. Needs no protection key: anyone
+    holding the home may shred, nobody may read.
+    """
+    if not reason or not reason.strip():
+        raise BadRequest("--reason must say why the item is sealed (e.g. 'consent withdrawn')")
+    store = app.store(create=False)
+    with store.session() as session:
+        found = find_item(session, ref)
+    with store.engine.connect() as connection:
+        held = at_rest(connection, [found.id]).get(found.id)
+    if held is None:
+        raise Refused(
+            f"item {found.id}: not stored encrypted, so there is no key to destroy; protect it"
+            f" first ('enquiry item update {found.id} --protect')"
+        )
+    if held.sealed:
+        raise Refused(f"item {found.id}: already sealed at {held.sealed_at}")
+    with store.writing() as (connection, writer):
+        at = seal(connection, found.id)
+        ratings = int(
+            connection.execute(select(Rating.id).where(Rating.item_id == found.id))
+            .scalars()
+            .all()
+            .__len__()
+        )
+        writer.append(
+            "sealed",
+            case_id=found.case_id,
+            item_id=found.id,
+            details={
+                "sha256": found.sha256,
+                "kind": found.kind,
+                "reason": reason.strip(),
+                "ratings": ratings,
+                "state": state_digest(item_row(found)),
+            },
+        )
+    _scrub(store)
+    return Sealed(found.id, found.sha256, at, ratings)
+
+
+def _scrub(store: Store) -> None:
+    """Leave no old copy of a destroyed key in the database's own files."""
+    with store.engine.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            # secure_delete zeroed the freed bytes; the WAL may still hold the old page.
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        elif connection.dialect.name == "postgresql":
+            # Rewrites the table, leaving no dead row version holding the old key behind.
+            connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+            connection.exec_driver_sql("VACUUM FULL item_keys")
+
+
+# --- Protecting and unprotecting later ----------------------------------------------------------
+
+
+def protect_existing(
+    store: Store, connection: Connection, writer: LedgerWriter, item: Item
+) -> str | None:
+    """Encrypt an item taken in unprotected: its bytes, names, paths, fields, metadata, texts.
+
+    Returns the ciphertext's address (None if it has no bytes and nothing to encrypt). The plain
+    blob is removed once the transaction commits, unless an unprotected item still needs it.
+    Earlier ledger events keep whatever they recorded in the clear: the chain cannot be
+    rewritten, so a protected item should be received as protected.
+    """
+    if at_rest(connection, [item.id]) or not item.sha256:
+        return None
+    paths = [
+        str(p)
+        for p in connection.execute(
+            select(ItemOrigin.path).where(ItemOrigin.item_id == item.id).order_by(ItemOrigin.id)
+        ).scalars()
+    ]
+    texts = {
+        str(e): str(t)
+        for e, t in connection.execute(
+            select(ItemText.extractor, ItemText.text).where(ItemText.item_id == item.id)
+        )
+    }
+    record, stored = secret_record(
+        item.original_name,
+        dict(item.fields),
+        kind_identifying(item.kind, item.fields),
+        dict(item.meta),
+        paths,
+        texts,
+    )
+    cipher = encrypt_item(
+        connection,
+        store.vault,
+        case_id=item.case_id,
+        item_id=item.id,
+        sha256=item.sha256,
+        secret=record,
+    )
+    connection.execute(
+        update(Item)
+        .where(Item.id == item.id)
+        .values(original_name=WITHHELD_AT_REST, fields=stored, metadata={}, protected=True)
+    )
+    connection.execute(
+        update(ItemOrigin).where(ItemOrigin.item_id == item.id).values(path=WITHHELD_AT_REST)
+    )
+    connection.execute(update(ItemText).where(ItemText.item_id == item.id).values(text=""))
+    store.plain_to_remove.update(plain_copies(connection, {item.sha256}))
+    return cipher
+
+
+def unprotect_existing(
+    store: Store, connection: Connection, item: Item, source: KeySource
+) -> dict[str, Any]:
+    """Decrypt an item back into the clear; return its row as it now stands."""
+    opener = Opener(connection, source)
+    record = _disclosed(opener.secret(item.id))
+    assert item.sha256 is not None
+    stored = store.vault.put_chunks(opener.plain_chunks(store.vault, item.id))
+    if stored.sha256 != item.sha256:
+        raise Corrupt(f"item {item.id}: decrypted bytes do not match its SHA-256; unchanged")
+    cipher = connection.execute(
+        select(ItemKey.cipher_sha256).where(ItemKey.item_id == item.id)
+    ).scalar_one()
+    fields = {**dict(item.fields), **record.fields}
+    connection.execute(
+        update(Item)
+        .where(Item.id == item.id)
+        .values(original_name=record.name, fields=fields, metadata=record.meta, protected=False)
+    )
+    origin_ids = list(
+        connection.execute(
+            select(ItemOrigin.id).where(ItemOrigin.item_id == item.id).order_by(ItemOrigin.id)
+        ).scalars()
+    )
+    for origin_id, path in zip(origin_ids, record.paths, strict=False):
+        connection.execute(update(ItemOrigin).where(ItemOrigin.id == origin_id).values(path=path))
+    for extractor, text in record.texts.items():
+        connection.execute(
+            update(ItemText)
+            .where(ItemText.item_id == item.id, ItemText.extractor == extractor)
+            .values(text=text)
+        )
+    connection.execute(delete(ItemKey).where(ItemKey.item_id == item.id))
+    if not connection.execute(select(ItemKey.id).where(ItemKey.cipher_sha256 == cipher)).first():
+        store.plain_to_remove.add(str(cipher))
+    row = item_row(item)
+    row.update(original_name=record.name, fields=fields, meta=record.meta, protected=False)
+    return row
+
+
+# --- Keys ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseKeyStatus:
+    """A case's protection key and what it guards."""
+
+    case: str
+    has_key: bool
+    method: str | None
+    encrypted: int
+    sealed: int
+
+
+def key_status(app: Enquiry) -> list[CaseKeyStatus]:
+    """Per case: whether it has a key, how it is wrapped, how many items it guards."""
+    store = app.store(create=False)
+    out: list[CaseKeyStatus] = []
+    with store.engine.connect() as connection:
+        keys = {
+            int(c): dict(k) for c, k in connection.execute(select(CaseKey.case_id, CaseKey.kdf))
+        }
+        held: dict[int, list[bool]] = {}
+        for case_id, wrapped in connection.execute(
+            select(ItemKey.case_id, ItemKey.wrapped_key.is_(None))
+        ):
+            held.setdefault(int(case_id), []).append(bool(wrapped))
+        for case_id, name in connection.execute(select(Case.id, Case.name).order_by(Case.name)):
+            flags = held.get(int(case_id), [])
+            kdf = keys.get(int(case_id))
+            out.append(
+                CaseKeyStatus(
+                    str(name),
+                    kdf is not None,
+                    str(kdf.get("method")) if kdf else None,
+                    len(flags),
+                    sum(flags),
+                )
+            )
+    return out
+
+
+def new_key_file(path: Path) -> Path:
+    """Write a new random key file (owner-readable only) for ENQUIRY_PROTECTION_KEY_FILE."""
+    try:
+        write_key_file(path)
+    except FileExistsError:
+        raise Refused(f"{path}: exists; a key file is never overwritten") from None
+    except OSError as exc:
+        raise BadRequest(f"{path}: cannot write the key file ({exc.strerror or exc})") from None
+    return path.absolute()
+
+
+def new_key_source(new_key_file: Path | None, new_passphrase_env: str | None) -> KeySource:
+    """The new key a rotation wraps under: a key file, or a passphrase read from a variable."""
+    if (new_key_file is None) == (new_passphrase_env is None):
+        raise BadRequest("give exactly one of --new-key-file and --new-passphrase-env")
+    if new_key_file is not None:
+        try:
+            data = new_key_file.read_bytes().strip()
+        except OSError as exc:
+            raise BadRequest(f"{new_key_file}: cannot read ({exc.strerror or exc})") from None
+        if len(data) < 32:
+            raise BadRequest(f"{new_key_file}: too short for a key (at least 32 bytes)")
+        return KeySource("keyfile", data)
+    phrase = os.environ.get(str(new_passphrase_env), "")
+    if len(phrase) < 12:
+        raise BadRequest(f"{new_passphrase_env}: unset or too short (at least 12 characters)")
+    return KeySource("passphrase", phrase.encode("utf-8"))
+
+
+def rotate_key(
+    app: Enquiry,
+    case: str,
+    *,
+    new_key_file: Path | None = None,
+    new_passphrase_env: str | None = None,
+) -> str:
+    """Wrap the case's key under a new passphrase or key file (the old one given as usual).
+
+    Only the case private key is re-wrapped: no item's data key and no content is re-encrypted,
+    so rotation is instant however much evidence the case holds. Returns the new key's method.
+    """
+    new = new_key_source(new_key_file, new_passphrase_env)
+    store = app.store(create=False)
+    old = require_key()
+    with store.session() as session:
+        case_id = find_case(session, case).id
+    with store.writing() as (connection, writer):
+        rewrap_case(connection, case_id, old, new)
+        writer.append(
+            "updated", case_id=case_id, details={"case_key": "rewrapped", "method": new.method}
+        )
+    return new.method
+
+
+__all__ = [
+    "CaseKeyStatus",
+    "Disclosed",
+    "Sealed",
+    "copy_plain",
+    "disclose",
+    "encrypted_ids",
+    "key_status",
+    "new_key_file",
+    "original_file",
+    "protect_existing",
+    "restored",
+    "rotate_key",
+    "seal_item",
+    "unprotect_existing",
+]
