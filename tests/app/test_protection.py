@@ -156,7 +156,6 @@ def test_a_failing_verify_and_a_refused_analysis_name_no_witness(cli: Cli) -> No
     ids = _protected_ids(cli)
     shown = json.loads(cli("item", "show", str(ids[0]), "--json").stdout)
     from enquiry.store import open_store
-
     from enquiry.store.protected import at_rest
 
     store = open_store(cli.home, "attacker", create=False)
