@@ -48,7 +48,9 @@ from enquiry.intake.yamlsafe import YamlError, compose, file_type, read_text, re
 from enquiry.model.grades import RATINGS
 from enquiry.model.kinds import KindError, get_kind
 from enquiry.store import Store
+from enquiry.store.crypt import WITHHELD_AT_REST
 from enquiry.store.ledger import LedgerWriter, state_digest, utc_now
+from enquiry.store.protected import Opener, at_rest
 from enquiry.store.tables import (
     Actor,
     Case,
@@ -710,12 +712,21 @@ class _Loader:
         meta = dict(current["meta"] or {})
         if note:
             meta["casefile"] = dict(note)
+        encrypted = bool(at_rest(self.conn, [item_id]))
+        if encrypted:
+            # The item's identifying values and the file it came from are in its encrypted
+            # secret record; the row keeps only the marker (changing them takes the key:
+            # 'enquiry item update').
+            identifying = get_kind(item["kind"]).identifying_fields()
+            fields = {k: (WITHHELD_AT_REST if k in identifying else v) for k, v in fields.items()}
+            if "file" in meta.get("casefile", {}):
+                meta["casefile"] = {**meta["casefile"], "file": WITHHELD_AT_REST}
         wanted = {
             "fields": fields,
             "meta": meta,
             "source_id": self.sources.get(item.get("source", "")),
             "credibility": item.get("credibility"),
-            "protected": bool(item.get("protected")),
+            "protected": bool(item.get("protected")) or encrypted,
             "derived_from": self.items.get(item.get("derived_from", "")),
             "origin": item.get("origin"),
         }
@@ -1195,6 +1206,21 @@ def _dump_item(
     fields = dict(item.fields or {})
     withheld: list[str] = []
     shown: list[str] = []
+    note = (item.meta or {}).get("casefile", {})
+    secret: dict[str, Any] | None = None
+    text = ""
+    with store.engine.connect() as connection:
+        held = at_rest(connection, [item.id]).get(item.id)
+        if held is not None and held.sealed:
+            reveal = False  # consent withdrawn: nothing of it can be shown any more
+        elif held is not None and reveal:
+            opener = Opener(connection)
+            secret = opener.secret(item.id)
+            fields.update(secret.get("fields") or {})
+            if note.get("text"):
+                text = b"".join(opener.plain_chunks(store.vault, item.id)).decode("utf-8")
+            elif note.get("file"):
+                note = {**note, "file": secret.get("name") or note["file"]}
     if item.protected:
         try:
             identifying = get_kind(item.kind).identifying_fields()
@@ -1207,12 +1233,14 @@ def _dump_item(
             withheld = present
             for name in present:
                 del fields[name]
-    note = (item.meta or {}).get("casefile", {})
     content: dict[str, Any] = {}
     if item.sha256 and item.protected and not reveal:
         # The verbatim text, the arrival name and the path may each identify the witness.
         withheld.append("text" if note.get("text") else "file")
         content["sha256"] = item.sha256
+    elif item.sha256 and note.get("text") and secret is not None:
+        content["text"] = text
+        shown.append("text")
     elif item.sha256 and note.get("text"):
         with store.vault.open(item.sha256) as handle:
             content["text"] = handle.read().decode("utf-8")
