@@ -8,6 +8,7 @@ differences between machines do not show.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import numpy as np
@@ -30,6 +31,7 @@ from enquiry.analysis.result import (
     Linchpin,
     MatrixResult,
     MatrixRow,
+    SealedImpact,
     Sensitivity,
     TablesUsed,
 )
@@ -79,7 +81,7 @@ def analyse(inp: AnalysisInput) -> AnalysisResult:
     )
     counted = np.zeros(len(inp.evidence), dtype=np.bool_)
     counted[reps.rep] = True
-    return AnalysisResult(
+    result = AnalysisResult(
         engine_version=ENGINE_VERSION,
         incident=inp.incident,
         hypotheses=tuple(
@@ -133,6 +135,56 @@ def analyse(inp: AnalysisInput) -> AnalysisResult:
             defaults_overridden=tuple(_overridden(tables)),
         ),
         matrix=_matrix(inp, m, reps, counted),
+    )
+    if any(e.sealed for e in inp.evidence):
+        result = dataclasses.replace(result, sealed=_sealed_impact(inp, result))
+    return result
+
+
+def _sealed_impact(inp: AnalysisInput, result: AnalysisResult) -> SealedImpact:
+    """Which conclusions rested on sealed evidence: the analysis (and its sensitivity) re-run
+    with the sealed evidence set aside, compared with the result that still counts it."""
+    sealed = tuple(e.id for e in inp.evidence if e.sealed)
+    linchpins = tuple(
+        sorted({e for p in result.sensitivity.linchpins for e in p.evidence if e in sealed})
+    )
+    rest = dataclasses.replace(inp, evidence=tuple(e for e in inp.evidence if not e.sealed))
+    met = set(result.standards.met())
+    try:
+        without = analyse(rest)
+    except ValueError as exc:
+        return SealedImpact(
+            sealed,
+            linchpins,
+            None,
+            None,
+            None,
+            (),
+            tuple(sorted(met)),
+            True,
+            None,
+            f"without the sealed evidence no analysis can be made: {exc}",
+        )
+    kept = without.hypothesis(result.leading)
+    standards = tuple(without.standards.met()) if without.leading == result.leading else ()
+    changes = without.leading != result.leading
+    note = (
+        f"without the sealed evidence the leading hypothesis would be {without.leading},"
+        f" not {result.leading}"
+        if changes
+        else f"the leading hypothesis {result.leading} stands without the sealed evidence"
+    )
+    return SealedImpact(
+        evidence=sealed,
+        linchpins=linchpins,
+        leading_without=without.leading,
+        leader_posterior_without=kept.posterior if kept else None,
+        band_without=without.band,
+        standards_without=standards,
+        standards_lost=tuple(sorted(met - set(standards))),
+        leader_changes=changes,
+        sensitivity_without=without.sensitivity,
+        note=note,
     )
 
 

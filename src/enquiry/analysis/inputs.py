@@ -49,6 +49,10 @@ class Evidence:
     derived_from: tuple[str, ...] = ()
     """Evidence ids this one was derived from or repeats; the engine joins them into one
     dependence cluster with ``cluster`` (either link is enough)."""
+    sealed: bool = False
+    """The item (or the item a claim was read from) was sealed when its witness withdrew
+    consent: its content is destroyed, its ratings stand, and the result says what rested on
+    it (:class:`~enquiry.analysis.result.SealedImpact`)."""
 
 
 @dataclass(frozen=True)

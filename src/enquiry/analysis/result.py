@@ -458,6 +458,44 @@ class MatrixResult:
 
 
 @dataclass(frozen=True)
+class SealedImpact:
+    """What rested on sealed evidence (consent withdrawn), and the analysis re-run without it.
+
+    A sealed item's ratings stay in the record, so the result is still computed with them; a
+    reader must also see what would be concluded if they were set aside, since the evidence
+    behind them can no longer be shown to anyone.
+    """
+
+    evidence: tuple[str, ...]
+    linchpins: tuple[str, ...]
+    leading_without: str | None
+    leader_posterior_without: float | None
+    band_without: str | None
+    standards_without: tuple[str, ...]
+    standards_lost: tuple[str, ...]
+    leader_changes: bool
+    sensitivity_without: Sensitivity | None
+    note: str
+
+    def to_dict(self) -> JSON:
+        """The published form."""
+        return {
+            "evidence": list(self.evidence),
+            "linchpins": list(self.linchpins),
+            "leading_without": self.leading_without,
+            "leader_posterior_without": self.leader_posterior_without,
+            "band_without": self.band_without,
+            "standards_without": list(self.standards_without),
+            "standards_lost": list(self.standards_lost),
+            "leader_changes": self.leader_changes,
+            "sensitivity_without": (
+                self.sensitivity_without.to_dict() if self.sensitivity_without else None
+            ),
+            "note": self.note,
+        }
+
+
+@dataclass(frozen=True)
 class AnalysisResult:
     """The full analysis of one incident, as :func:`enquiry.analysis.analyse` returns it."""
 
@@ -482,6 +520,8 @@ class AnalysisResult:
     unverified: tuple[str, ...] = ()
     """The verify failures of the catalogue the input was read from, when the caller chose to
     compute on it anyway; empty for a catalogue that verified."""
+    sealed: SealedImpact | None = None
+    """Present when some evidence is sealed: what rested on it, and the result without it."""
 
     @property
     def leader(self) -> HypothesisResult:
@@ -527,6 +567,8 @@ class AnalysisResult:
             "tables": self.tables.to_dict(),
             "matrix": self.matrix.to_dict(),
         }
+        if self.sealed is not None:
+            out["sealed"] = self.sealed.to_dict()
         if self.unverified:
             out["unverified"] = True
         return out

@@ -40,6 +40,7 @@ from enquiry.analysis.inputs import (
 )
 from enquiry.model.kinds import KindError, get_kind
 from enquiry.store.ledger import canonical
+from enquiry.store.protected import at_rest
 from enquiry.store.tables import (
     Actor,
     Case,
@@ -311,6 +312,7 @@ def build_input(
         .all()
     )
     withholding = Withholding(items, claims, reveal)
+    sealed = {i for i, held in at_rest(session.connection()).items() if held.sealed}
     clusters = _clusters(items, withholding)
     item_by_id = {i.id: i for i in items}
     claim_by_id = {c.id: c for c in claims}
@@ -333,12 +335,12 @@ def build_input(
     ):
         if what == "item":
             item = item_by_id[row_id]
-            evidence.append(_item_evidence(item, cell, sources, clusters, withholding))
+            found = _item_evidence(item, cell, sources, clusters, withholding)
+            evidence.append(dataclasses.replace(found, sealed=item.id in sealed))
         else:
             claim = claim_by_id[row_id]
-            evidence.append(
-                _claim_evidence(claim, cell, item_by_id, sources, actor_by_id, withholding)
-            )
+            found = _claim_evidence(claim, cell, item_by_id, sources, actor_by_id, withholding)
+            evidence.append(dataclasses.replace(found, sealed=claim.item_id in sealed))
     item_keys = {i.id: i.key or f"item-{i.id}" for i in items}
     claim_inputs: list[ClaimInput] = []
     for claim in claims:
