@@ -189,12 +189,13 @@ def seal_item(app: Enquiry, ref: str, *, reason: str) -> Sealed:
                 "state": state_digest(item_row(found)),
             },
         )
-    _scrub(store)
+    scrub_database(store)
     return Sealed(found.id, found.sha256, at, ratings)
 
 
-def _scrub(store: Store) -> None:
-    """Leave no old copy of a destroyed key in the database's own files."""
+def scrub_database(store: Store) -> None:
+    """Leave no old copy of a destroyed key or of newly encrypted text in the database's own
+    files (SQLite's write-ahead log, PostgreSQL's dead row versions)."""
     with store.engine.connect() as connection:
         if connection.dialect.name == "sqlite":
             # secure_delete zeroed the freed bytes; the WAL may still hold the old page.
@@ -202,7 +203,8 @@ def _scrub(store: Store) -> None:
         elif connection.dialect.name == "postgresql":
             # Rewrites the table, leaving no dead row version holding the old key behind.
             connection = connection.execution_options(isolation_level="AUTOCOMMIT")
-            connection.exec_driver_sql("VACUUM FULL item_keys")
+            for table in ("item_keys", "items", "item_texts", "item_origins"):
+                connection.exec_driver_sql(f"VACUUM FULL {table}")
 
 
 # --- Protecting and unprotecting later ----------------------------------------------------------
@@ -410,6 +412,7 @@ __all__ = [
     "protect_existing",
     "restored",
     "rotate_key",
+    "scrub_database",
     "seal_item",
     "unprotect_existing",
 ]

@@ -22,6 +22,7 @@ from enquiry.app.atrest import (
     encrypted_ids,
     protect_existing,
     restored,
+    scrub_database,
     unprotect_existing,
 )
 from enquiry.app.context import Enquiry
@@ -76,9 +77,11 @@ def add(
     max_size: int | None = None,
     jobs: int = 0,
     progress: Progress | None = None,
+    protected: bool = False,
 ) -> IntakeReport:
     """Take files and folders in as evidence of ``case``; every receipt is in the ledger.
 
+    ``protected`` protects (and so encrypts) the files whatever their kind says.
     A KeyboardInterrupt stops after the last committed batch and carries the partial report
     as ``exc.report``; running the same request again completes the rest.
     """
@@ -89,6 +92,7 @@ def add(
         fields=dict(fields or {}),
         max_size=max_size,
         jobs=jobs,
+        protected=True if protected else None,
         progress=progress is not None and not isinstance(progress, Silent),
     )
     return _intake(app, paths, options, progress or Silent())
@@ -381,6 +385,8 @@ def update_item(
                 "state": state_digest(row),
             },
         )
+    if encrypt or secret_changes:
+        scrub_database(store)
     return Updated(found.id, target.name, protected, changed, True)
 
 

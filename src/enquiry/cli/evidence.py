@@ -62,6 +62,11 @@ def _json(value: object) -> str:
     help="Worker processes (default: one per core).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print each file's result as JSON.")
+@click.option(
+    "--protected",
+    is_flag=True,
+    help="Protect these files whatever their kind (stored encrypted; see docs/protection.md).",
+)
 @pass_app
 def add(
     app: App,
@@ -73,6 +78,7 @@ def add(
     max_size: str | None,
     jobs: int,
     as_json: bool,
+    protected: bool,
 ) -> None:
     """Take files and folders in as evidence: stored once by hash, every receipt in the ledger.
 
@@ -91,6 +97,7 @@ def add(
             max_size=parse_size(max_size) if max_size else None,
             jobs=jobs,
             progress=BarProgress(),
+            protected=protected,
         )
     except KeyboardInterrupt as exc:
         partial = getattr(exc, "report", None)
