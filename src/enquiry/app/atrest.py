@@ -25,6 +25,8 @@ from enquiry.app.protection import kind_identifying
 from enquiry.errors import BadRequest, Corrupt, NotFound, Refused
 from enquiry.store import Store
 from enquiry.store.crypt import (
+    KEY_FILE_ENV,
+    PASSPHRASE_ENV,
     WITHHELD_AT_REST,
     KeySource,
     require_key,
@@ -356,6 +358,24 @@ def new_key_file(path: Path) -> Path:
     return path.absolute()
 
 
+def demo_key(app: Enquiry) -> Path | None:
+    """Give this process a protection key for the demo when none was given; return its file.
+
+    The demo case holds protected testimony, which is stored encrypted; so that ``make demo``
+    runs unattended, a key file is made once beside the home — never inside it, so a copy of
+    the home alone still reveals nothing — and used for this process only. None when the user
+    gave a key of their own.
+    """
+    if os.environ.get(KEY_FILE_ENV) or os.environ.get(PASSPHRASE_ENV):
+        return None
+    path = app.home.parent / f"{app.home.name}.demo-protection.key"
+    if not path.exists():
+        app.home.parent.mkdir(parents=True, exist_ok=True)
+        new_key_file(path)
+    os.environ[KEY_FILE_ENV] = str(path)
+    return path.absolute()
+
+
 def new_key_source(new_key_file: Path | None, new_passphrase_env: str | None) -> KeySource:
     """The new key a rotation wraps under: a key file, or a passphrase read from a variable."""
     if (new_key_file is None) == (new_passphrase_env is None):
@@ -404,6 +424,7 @@ __all__ = [
     "Disclosed",
     "Sealed",
     "copy_plain",
+    "demo_key",
     "disclose",
     "encrypted_ids",
     "key_status",

@@ -206,6 +206,14 @@ def report_command(
 @pass_app
 def demo_command(app: App, no_serve: bool) -> None:
     """Load the built-in Khan Shaykhun case, analyse it and write its report into the home."""
+    from enquiry.app.atrest import demo_key
+
+    key = demo_key(app)
+    if key is not None:
+        click.echo(
+            f"protected testimony is encrypted under the demo key file {safe(str(key))}"
+            " (outside the home); set ENQUIRY_PROTECTION_KEY_FILE to it to reveal"
+        )
     loaded = cases.load(app, cases.demo_case_file())
     click.echo(f"case '{loaded.case}' in {app.home}: {loaded.summary()}")
     output = app.home / "reports" / f"{cases.DEMO_INCIDENT}.html"
