@@ -53,8 +53,14 @@ from enquiry.progress import Progress, Silent
 from enquiry.store import Store
 from enquiry.store.crypt import WITHHELD_AT_REST, KeyUnavailable
 from enquiry.store.ledger import LedgerWriter, state_digest, utc_now
-from enquiry.store.protected import at_rest, encrypt_item, plain_copies, secret_record
-from enquiry.store.tables import Item, ItemOrigin, ItemText, MediaHash, Source
+from enquiry.store.protected import (
+    at_rest,
+    case_public_key,
+    encrypted_row,
+    plain_copies,
+    secret_record,
+)
+from enquiry.store.tables import Item, ItemKey, ItemOrigin, ItemText, MediaHash, Source
 from enquiry.store.vault import HEAD_BYTES, Vault, VaultError, describe_os_error
 
 BATCH_FILES = 500
@@ -651,6 +657,7 @@ class _CaseWriter:
         # Secret records of protected items about to be written, and which items are encrypted.
         self.secrets: dict[int, dict[str, Any]] = {}
         self.encrypted: dict[int, bool] = {}
+        self.public: bytes | None = None
 
     def load(self) -> None:
         """What the case already holds: its originals by hash, and the paths taken in."""
@@ -960,6 +967,7 @@ class _CaseWriter:
         texts: list[dict[str, Any]] = []
         hashes: list[dict[str, Any]] = []
         plain: set[str] = set()
+        keys: list[dict[str, Any]] = []
         for prepared in batch:
             result = FileResult(
                 path=prepared.path,
@@ -981,13 +989,17 @@ class _CaseWriter:
                 text_digests = {name: _sha_text(text) for name, text in prepared.texts}
                 secret = self.secrets.pop(id(prepared), None)
                 if secret is not None:
-                    encrypt_item(
-                        connection,
-                        self.store.vault,
-                        case_id=self.case_id,
-                        item_id=item_id,
-                        sha256=prepared.sha256,
-                        secret=secret,
+                    if self.public is None:
+                        self.public = case_public_key(connection, self.case_id)
+                    keys.append(
+                        encrypted_row(
+                            self.store.vault,
+                            public=self.public,
+                            case_id=self.case_id,
+                            item_id=item_id,
+                            sha256=prepared.sha256,
+                            secret=secret,
+                        )
                     )
                     self.encrypted[item_id] = True
                 details: dict[str, Any] = {
@@ -1074,6 +1086,8 @@ class _CaseWriter:
                 }
             )
             self.paths[prepared.origin] = (prepared.size, prepared.mtime_ns, item_id)
+        if keys:
+            connection.execute(insert(ItemKey), keys)
         self.store.plain_to_remove.update(plain_copies(connection, plain))
         if origins:
             connection.execute(insert(ItemOrigin), origins)

@@ -129,7 +129,29 @@ def encrypt_item(
     Returns the ciphertext's address. The plain blob is left for the caller to remove after
     its transaction commits (:func:`plain_copies`), so a rollback never loses the original.
     """
-    public = case_public_key(connection, case_id)
+    row = encrypted_row(
+        vault,
+        public=case_public_key(connection, case_id),
+        case_id=case_id,
+        item_id=item_id,
+        sha256=sha256,
+        secret=secret,
+    )
+    connection.execute(insert(ItemKey).values(**row))
+    return str(row["cipher_sha256"])
+
+
+def encrypted_row(
+    vault: Vault,
+    *,
+    public: bytes,
+    case_id: int,
+    item_id: int,
+    sha256: str,
+    secret: Mapping[str, Any],
+) -> dict[str, Any]:
+    """Encrypt a stored plain blob into the vault; return its ``item_keys`` row to insert
+    (an intake inserts a batch's rows in one statement)."""
     data_key = new_data_key()
     try:
         handle = vault.open(sha256)
@@ -143,19 +165,16 @@ def encrypt_item(
             f"item {item_id}: its blob {sha256[:12]} no longer matches its hash; not encrypted"
             " (run 'enquiry verify')"
         )
-    connection.execute(
-        insert(ItemKey).values(
-            item_id=item_id,
-            case_id=case_id,
-            cipher_sha256=stored.sha256,
-            cipher_size=stored.size,
-            wrapped_key=seal_data_key(public, data_key, sha256),
-            secret=encrypt_secret(data_key, sha256, dict(secret)),
-            sealed_at=None,
-            created_at=utc_now(),
-        )
-    )
-    return stored.sha256
+    return {
+        "item_id": item_id,
+        "case_id": case_id,
+        "cipher_sha256": stored.sha256,
+        "cipher_size": stored.size,
+        "wrapped_key": seal_data_key(public, data_key, sha256),
+        "secret": encrypt_secret(data_key, sha256, dict(secret)),
+        "sealed_at": None,
+        "created_at": utc_now(),
+    }
 
 
 def plain_copies(connection: Connection, shas: set[str]) -> set[str]:
