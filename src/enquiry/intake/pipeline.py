@@ -60,7 +60,16 @@ from enquiry.store.protected import (
     plain_copies,
     secret_record,
 )
-from enquiry.store.tables import Item, ItemKey, ItemOrigin, ItemText, MediaHash, Source
+from enquiry.store.tables import (
+    Case,
+    CaseKey,
+    Item,
+    ItemKey,
+    ItemOrigin,
+    ItemText,
+    MediaHash,
+    Source,
+)
 from enquiry.store.vault import HEAD_BYTES, Vault, VaultError, describe_os_error
 
 BATCH_FILES = 500
@@ -163,6 +172,9 @@ class Prepared:
     hashes: list[dict[str, Any]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     rejected: bool = False
+    # A protected file encrypted by the worker that read it: its item_keys row (without the
+    # item's id) and its fields as the row keeps them.
+    sealed: dict[str, Any] | None = None
     repaired: bool = False
 
 
@@ -194,6 +206,9 @@ class _Job:
     options: IntakeOptions
     extractors: tuple[Extractor, ...]
     limits: tuple[float, int] = (DECODE_SECONDS, DECODE_MB)
+    # The case's public key, when the case already has one: workers then encrypt protected
+    # files themselves, in parallel, instead of the committing process one after another.
+    public: bytes | None = None
 
 
 def _choose_kind(job: _Job, media_type: str) -> Kind:
@@ -324,7 +339,35 @@ def _prepare_file(
     if announce is not None:
         announce(prepared)
     _extract(job, prepared, job.vault.path(stored.sha256))
+    _seal_early(job, prepared)
     return prepared
+
+
+def _seal_early(job: _Job, prepared: Prepared) -> None:
+    """Encrypt a protected file in the worker that read it (see :attr:`_Job.public`)."""
+    if job.public is None or prepared.rejected or prepared.sha256 is None or not prepared.kind:
+        return
+    kind = get_kind(prepared.kind)
+    if not (kind.is_protected(prepared.fields) or job.options.protected):
+        return
+    record, stored = secret_record(
+        printable(os.path.basename(prepared.origin)),
+        prepared.fields,
+        kind.identifying_fields(),
+        prepared.meta,
+        [prepared.origin],
+        dict(prepared.texts),
+    )
+    row = encrypted_row(
+        job.vault,
+        public=job.public,
+        case_id=0,
+        item_id=0,
+        sha256=prepared.sha256,
+        secret=record,
+        rehash=False,  # this worker stored and hashed these very bytes a moment ago
+    )
+    prepared.sealed = {"row": row, "fields": stored}
 
 
 # --- Worker processes ---------------------------------------------------------------------------
@@ -877,7 +920,9 @@ class _CaseWriter:
             "key": options.key,
             "created_at": utc_now(),
         }
-        if protected:
+        if protected and prepared.sealed is not None:
+            row.update(original_name=WITHHELD_AT_REST, fields=prepared.sealed["fields"], meta={})
+        elif protected:
             # What could name the witness goes into the item's sealed secret record; the row
             # keeps only what any listing shows.
             record, stored = secret_record(
@@ -968,6 +1013,7 @@ class _CaseWriter:
         hashes: list[dict[str, Any]] = []
         plain: set[str] = set()
         keys: list[dict[str, Any]] = []
+        used: set[int] = set()
         for prepared in batch:
             result = FileResult(
                 path=prepared.path,
@@ -988,7 +1034,12 @@ class _CaseWriter:
                 row = rows_by[id(prepared)]
                 text_digests = {name: _sha_text(text) for name, text in prepared.texts}
                 secret = self.secrets.pop(id(prepared), None)
-                if secret is not None:
+                if row["protected"] and prepared.sealed is not None:
+                    secret = {}  # sealed by the worker: only the ids were missing
+                    keys.append(dict(prepared.sealed["row"], item_id=item_id, case_id=self.case_id))
+                    used.add(id(prepared))
+                    self.encrypted[item_id] = True
+                elif secret is not None:
                     if self.public is None:
                         self.public = case_public_key(connection, self.case_id)
                     keys.append(
@@ -1088,6 +1139,12 @@ class _CaseWriter:
             self.paths[prepared.origin] = (prepared.size, prepared.mtime_ns, item_id)
         if keys:
             connection.execute(insert(ItemKey), keys)
+        # Ciphertexts made by workers for files that turned out to be duplicates or rejected.
+        self.store.plain_to_remove.update(
+            str(p.sealed["row"]["cipher_sha256"])
+            for p in batch
+            if p.sealed is not None and id(p) not in used
+        )
         self.store.plain_to_remove.update(plain_copies(connection, plain))
         if origins:
             connection.execute(insert(ItemOrigin), origins)
@@ -1155,7 +1212,13 @@ def add_paths(
             report.results.append(FileResult(printable(str(entry.path)), "unchanged", item_id))
         else:
             entries.append(entry)
-    job = _Job(store.vault, options, tuple(extractors), decode_limits(options))
+    job = _Job(
+        store.vault,
+        options,
+        tuple(extractors),
+        decode_limits(options),
+        public=_known_public_key(store, options.case),
+    )
     jobs = options.jobs or (os.cpu_count() or 1)
     bar: Progress = progress if progress is not None and options.progress else Silent()
     sink = on_problem or (progress.problem if progress is not None else None)
@@ -1187,6 +1250,16 @@ def add_paths(
     finally:
         bar.finish()
     return report
+
+
+def _known_public_key(store: Store, case: str) -> bytes | None:
+    with store.engine.connect() as connection:
+        found = connection.execute(
+            select(CaseKey.public_key)
+            .join(Case, Case.id == CaseKey.case_id)
+            .where(Case.name == case)
+        ).scalar()
+    return bytes(found) if found is not None else None
 
 
 def _prepare_bytes(job: _Job, store: Store, data: bytes, name: str) -> Prepared:

@@ -149,18 +149,23 @@ def encrypted_row(
     item_id: int,
     sha256: str,
     secret: Mapping[str, Any],
+    rehash: bool = True,
 ) -> dict[str, Any]:
     """Encrypt a stored plain blob into the vault; return its ``item_keys`` row to insert
-    (an intake inserts a batch's rows in one statement)."""
+    (an intake inserts a batch's rows in one statement).
+
+    ``rehash`` checks that the bytes encrypted still hash to ``sha256``; an intake worker that
+    has just stored and hashed them itself skips that second pass.
+    """
     data_key = new_data_key()
     try:
         handle = vault.open(sha256)
     except OSError:
         raise Corrupt(f"item {item_id}: its blob {sha256[:12]} is missing; not encrypted") from None
     with handle:
-        reader = _Hashing(handle)
-        stored = vault.put_chunks(encrypt_stream(data_key, reader))  # type: ignore[arg-type]
-    if reader.digest.hexdigest() != sha256:
+        reader = _Hashing(handle) if rehash else None
+        stored = vault.put_chunks(encrypt_stream(data_key, reader or handle))  # type: ignore[arg-type]
+    if reader is not None and reader.digest.hexdigest() != sha256:
         raise Corrupt(
             f"item {item_id}: its blob {sha256[:12]} no longer matches its hash; not encrypted"
             " (run 'enquiry verify')"
