@@ -131,7 +131,13 @@ def _run_one(
             ]
             done = set() if force else enricher.done(connection, accepted)
             for item_id in page:
-                if item_id in found and item_id not in accepted:
+                if item_id in locked and item_id in found and enricher.accepts(*found[item_id]):
+                    report.outcomes.append(Outcome(enricher.name, item_id, "encrypted"))
+                    progress.problem(
+                        f"{name_of(item_id)}: protected and stored encrypted;"
+                        f" not read by {enricher.name}"
+                    )
+                elif item_id in found and item_id not in accepted:
                     report.outcomes.append(Outcome(enricher.name, item_id, "not_accepted"))
                 elif item_id in done:
                     report.outcomes.append(Outcome(enricher.name, item_id, "skipped"))
