@@ -25,7 +25,9 @@ from enquiry.cli import main
 NAME = "Zephyrine Okonkwo-Lindqvist"
 PLACE = "Qasr-Umlautabad"
 WORDS = "the heron tower by the saltworks fell before the second call to prayer"
-SECRETS = (NAME, "Okonkwo-Lindqvist", PLACE, WORDS, "heron tower by the saltworks")
+# A witness known so far only by a description in the case file (no recording yet).
+DESCRIBED = "Thaddeus Quillfeather-Oyelaran"
+SECRETS = (NAME, "Okonkwo-Lindqvist", PLACE, WORDS, "heron tower by the saltworks", DESCRIBED)
 INCIDENT = "saltworks-2021-03-03"
 # Random bytes of a protected recording: none of them may be found, in any encoding.
 BLOB = os.urandom(48 * 1024)
@@ -64,6 +66,11 @@ items:
   protected: true
   fields: {{title: Second eyewitness, witness_pseudonym: W-Y}}
   text: "Inline testimony: {WORDS}, said W-Y."
+- key: witness-x
+  kind: testimony
+  source: Field team
+  protected: true
+  fields: {{title: Third eyewitness (not yet interviewed), witness_pseudonym: W-X, witness_name: {DESCRIBED}}}
 ratings:
 - incident: {INCIDENT}
   item: crater-note
@@ -138,6 +145,9 @@ def worked(tmp_path: Path, backend: str) -> Iterator[Cli]:
     assert any(WORDS in text for text in shown["text"].values())
     cli("item", "copy", str(witness), "-o", str(tmp_path / "copy.txt"), "--reveal")
     assert WORDS in (tmp_path / "copy.txt").read_text(encoding="utf-8")
+    described = item_id(cli, "Third eyewitness (not yet interviewed)")
+    shown = json.loads(cli("item", "show", str(described), "--json", "--reveal").stdout)
+    assert shown["fields"]["witness_name"] == DESCRIBED
     cli("log", "--reveal")
     cli("verify")
     yield cli

@@ -50,7 +50,7 @@ from enquiry.model.kinds import KindError, get_kind
 from enquiry.store import Store
 from enquiry.store.crypt import WITHHELD_AT_REST
 from enquiry.store.ledger import LedgerWriter, state_digest, utc_now
-from enquiry.store.protected import Opener, at_rest
+from enquiry.store.protected import Opener, at_rest, encrypt_description, secret_record
 from enquiry.store.tables import (
     Actor,
     Case,
@@ -637,6 +637,16 @@ class _Loader:
 
     def _metadata_item(self, item: Mapping[str, Any], parent: int | None) -> None:
         """An item known only by its description (no bytes yet): a row and its custody event."""
+        fields = dict(item.get("fields", {}))
+        secret: dict[str, Any] | None = None
+        if item.get("protected"):
+            # No bytes to encrypt, but its identifying values go into a sealed secret record.
+            record, fields = secret_record(
+                "", fields, get_kind(item["kind"]).identifying_fields(), {}, [], {}
+            )
+            secret = record if record["fields"] else None
+            if secret is None:
+                fields = dict(item.get("fields", {}))
         row = {
             "case_id": self.case_id,
             "kind": item["kind"],
@@ -644,7 +654,7 @@ class _Loader:
             "size": None,
             "media_type": "",
             "original_name": "",
-            "fields": item.get("fields", {}),
+            "fields": fields,
             "meta": {},
             "source_id": self.sources.get(item.get("source", "")),
             "credibility": item.get("credibility"),
@@ -658,6 +668,8 @@ class _Loader:
         new = self.conn.execute(insert(Item).values(**row)).inserted_primary_key
         assert new is not None
         item_id = int(new[0])
+        if secret is not None:
+            encrypt_description(self.conn, case_id=self.case_id, item_id=item_id, secret=secret)
         self.writer.append(
             "received",
             case_id=self.case_id,

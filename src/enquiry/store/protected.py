@@ -182,6 +182,26 @@ def encrypted_row(
     }
 
 
+def encrypt_description(
+    connection: Connection, *, case_id: int, item_id: int, secret: Mapping[str, Any]
+) -> None:
+    """Seal the secret record of an item that has no bytes yet (known by its description)."""
+    public = case_public_key(connection, case_id)
+    data_key = new_data_key()
+    connection.execute(
+        insert(ItemKey).values(
+            item_id=item_id,
+            case_id=case_id,
+            cipher_sha256="",
+            cipher_size=0,
+            wrapped_key=seal_data_key(public, data_key, ""),
+            secret=encrypt_secret(data_key, "", dict(secret)),
+            sealed_at=None,
+            created_at=utc_now(),
+        )
+    )
+
+
 def plain_copies(connection: Connection, shas: set[str]) -> set[str]:
     """Of these plaintext hashes, those no unencrypted item needs: their blobs are to go."""
     if not shas:
@@ -265,7 +285,7 @@ class Opener:
                 f"item {item_id}: sealed (consent withdrawn); its content no longer exists in"
                 " readable form"
             )
-        sha = str(row[2])
+        sha = str(row[2] or "")  # an item known by its description has no bytes, no hash
         return open_data_key(self.case_key(int(row[0])), bytes(row[1]), sha), sha
 
     def secret(self, item_id: int) -> dict[str, Any]:

@@ -235,7 +235,8 @@ def _check_items(
             held = encrypted.get(row.id)
             if held is not None:
                 # Only the ciphertext is in the vault; its own hash is checked without any key.
-                blobs.setdefault(held.cipher_sha256, []).append(name)
+                if held.cipher_sha256:
+                    blobs.setdefault(held.cipher_sha256, []).append(name)
                 if held.sealed:
                     report.notes.append(
                         f"{name}: sealed at {held.sealed_at} (consent withdrawn: its data key was"
