@@ -1,7 +1,7 @@
 """Stance of a text toward a claim: grouped cross-validation, scored by the shared scorer.
 
     .venv/bin/python scripts/stance_data.py      # once: the embedding cache (outside the repo)
-    .venv/bin/python benchmarks/stance.py [--folds 5] [--hidden 96] [--no-baseline]
+    .venv/bin/python benchmarks/stance.py [--folds 5] [--hidden 128] [--no-baseline]
 
 Five folds, grouped so that no Emergent claim and no FNC-1 or ARC body is on both sides of a
 split; each fold's model is trained exactly as ``scripts/train_stance.py`` trains the shipped one
@@ -155,7 +155,7 @@ def old_model() -> tuple[Any, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--folds", type=int, default=5)
-    parser.add_argument("--hidden", type=int, default=96)
+    parser.add_argument("--hidden", type=int, default=128)
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--sources", default="emergent,fnc,arc")
     args = parser.parse_args()
@@ -197,12 +197,13 @@ def main() -> None:
         model = StanceModel(parameters, CLASSES, f"fold {k}")
         for m, fold, out, out_raw in zip(real, folds, probabilities, raw, strict=True):
             out[fold == k] = model.probabilities(m.x[fold == k])
-            model.temperature = 1.0
+            fitted = model.temperatures
+            model.temperatures = np.ones(1)
             out_raw[fold == k] = model.probabilities(m.x[fold == k])
-            model.temperature = float(parameters["temperature"])
+            model.temperatures = fitted
         print(
             f"  fold {k + 1}/{args.folds} done ({time.perf_counter() - started:.0f} s, "
-            f"temperature {float(parameters['temperature']):.2f})",
+            f"temperatures {parameters['temperature'].round(2).tolist()})",
             file=sys.stderr,
         )
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -27,7 +28,7 @@ from enquiry.enrich.text.embed import MODEL_NAME, Embedder  # noqa: E402
 from enquiry.enrich.text.stance import sentences  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"
-CACHE = Path("/tmp/enquiry-stance-cache")
+CACHE = Path(os.environ.get("ENQUIRY_STANCE_CACHE", "/tmp/enquiry-stance-cache"))
 FROM_EMERGENT = {"for": "supports", "against": "refutes", "observing": "discusses"}
 FROM_FNC = {
     "agree": "supports",

@@ -84,7 +84,8 @@ def test_model_is_small_and_complete() -> None:
     assert model.classes == CLASSES
     assert model.layers[0][0].shape[0] == dimensions(DIMENSIONS)
     assert model.layers[-1][0].shape[1] == len(CLASSES)
-    assert 0.2 < model.temperature < 8
+    assert model.temperatures.shape == (2,)
+    assert ((model.temperatures > 0.2) & (model.temperatures < 8)).all()
     assert len(path.read_bytes()) < 3 * 1024 * 1024
 
 
@@ -99,18 +100,40 @@ def test_sentences_keep_abbreviations_and_cap_long_texts() -> None:
     assert len(sentences(long)) == MAX_SENTENCES
 
 
-def test_clear_cases_headlines_and_an_article() -> None:
+ASIDE = (
+    "Separately, a football club denied reports that its manager had resigned, calling them "
+    "fake news. The club said the rumour was false and baseless. "
+)
+ASSERTING = (
+    "Syrian government aircraft dropped sarin on Khan Shaykhun, killing dozens, the OPCW "
+    "confirmed on Thursday. "
+)
+DENYING = (
+    "The Syrian government denied that its aircraft dropped sarin on Khan Shaykhun, calling the "
+    "accusation a fabrication. Damascus said no chemical weapons were used and that the reports "
+    "were fake. "
+)
+
+
+def test_clear_cases_headlines_and_articles() -> None:
     model = default_model()
-    texts = [DENIAL, CONFIRMATION, ELSEWHERE, ARTICLE]
-    denial, confirmation, elsewhere, article = model.predict(
+    plain = ARTICLE.replace(ASIDE, "")
+    texts = [DENIAL, CONFIRMATION, ELSEWHERE, ARTICLE, plain, ASSERTING + plain, DENYING + plain]
+    denial, confirmation, elsewhere, article, bare, asserting, denying = model.predict(
         [CLAIM] * len(texts), texts, default_embedder()
     )
     assert denial.label == "refutes"
     assert confirmation.probabilities["supports"] > denial.probabilities["supports"]
     assert elsewhere.label == "unrelated"
-    # The denial in the unrelated aside does not make the article refute the claim.
-    assert article.label == "supports", article.probabilities
-    for stance in (denial, confirmation, elsewhere, article):
+    # A denial in an unrelated aside does not make the article refute the claim: the sentences
+    # read are the ones about the claim.
+    assert article.label in ("supports", "discusses"), article.probabilities
+    assert article.probabilities["refutes"] < 0.25
+    # A lead that asserts the claim moves the article toward supports, one that denies it toward
+    # refutes.
+    assert asserting.probabilities["supports"] > 2 * bare.probabilities["supports"]
+    assert denying.probabilities["refutes"] > 2 * bare.probabilities["refutes"]
+    for stance in (denial, confirmation, elsewhere, article, bare, asserting, denying):
         assert set(stance.probabilities) == set(CLASSES)
         assert abs(sum(stance.probabilities.values()) - 1) < 1e-6
         assert stance.score == max(stance.probabilities.values())
@@ -157,7 +180,9 @@ def test_stance_pairs_command_writes_one_exact_line_per_pair(tmp_path: Path) -> 
         assert list(line["scores"]) == list(CLASSES)
         assert line["stance"] == max(line["scores"], key=line["scores"].get)
         assert abs(sum(line["scores"].values()) - 1) < 1e-3
-    assert [line["stance"] for line in lines] == ["refutes", "supports", "unrelated", "unrelated"]
+    stances = [line["stance"] for line in lines]
+    assert (stances[0], stances[2], stances[3]) == ("refutes", "unrelated", "unrelated")
+    assert stances[1] in ("supports", "discusses")
     # The same pairs through the model directly give the same answer.
     direct = default_model().predict(
         [p["claim"] for p in PAIRS], [p["text"] for p in PAIRS], default_embedder()
@@ -167,7 +192,8 @@ def test_stance_pairs_command_writes_one_exact_line_per_pair(tmp_path: Path) -> 
     plain = CliRunner().invoke(main, ["claims", "stance-pairs", str(path)])
     assert plain.exit_code == 0, plain.output
     assert plain.stdout == result.stdout
-    assert "4 pairs: supports 1, refutes 1, discusses 0, unrelated 2" in plain.stderr
+    counts = ", ".join(f"{name} {stances.count(name)}" for name in CLASSES)
+    assert f"4 pairs: {counts}" in plain.stderr
 
 
 def test_stance_pairs_reports_progress_of_both_stages(tmp_path: Path) -> None:
