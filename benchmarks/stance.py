@@ -145,6 +145,7 @@ def old_model() -> tuple[Any, Any]:
     spec = importlib.util.spec_from_file_location("baseline_stance", directory / "stance.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look themselves up there
     spec.loader.exec_module(module)
     data = np.load(io.BytesIO((directory / "stance.npz").read_bytes()), allow_pickle=False)
     return module.StanceModel(
@@ -157,11 +158,18 @@ def main() -> None:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--hidden", type=int, default=128)
     parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument(
+        "--baseline-only", action="store_true", help="Run today's model alone on the folds."
+    )
     parser.add_argument("--sources", default="emergent,fnc,arc")
     args = parser.parse_args()
     started = time.perf_counter()
     real, extra = load(sources=tuple(dict.fromkeys(args.sources.split(","))))
     folds = [assign_folds(m.groups, args.folds) for m in real]
+    if args.baseline_only:
+        print(f"today's headline model (git {BASELINE_COMMIT}), {args.folds} folds:")
+        baseline(real, folds, args.folds)
+        return
     emergent = real[0]
     held_texts = {
         k: set(np.array(emergent.pairs.claims)[folds[0] == k])
