@@ -149,7 +149,10 @@ def test_stance_suggestions_then_an_analyst_accepts_one(ingested: Path) -> None:
     for row in suggestions.values():
         assert row["stance"] in ("supports", "refutes", "neutral")
         assert abs(sum(row["probabilities"].values()) - 1) < 1e-6
-    assert suggestions["H1"]["probabilities"]["for"] > suggestions["H2"]["probabilities"]["for"]
+    assert (
+        suggestions["H1"]["probabilities"]["supports"]
+        > suggestions["H2"]["probabilities"]["supports"]
+    )
     store = open_store(ingested, "tester")
     with store.session() as session:
         assert session.scalars(select(Rating)).all() == []

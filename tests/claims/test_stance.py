@@ -1,29 +1,242 @@
-"""The shipped stance model: small, loadable with numpy alone, and sensible on clear cases."""
+"""The shipped stance model and ``claims stance-pairs``, through the real embedder and weights."""
 
 from __future__ import annotations
 
+import json
 from importlib import resources
+from pathlib import Path
+from typing import Any
 
-from enquiry.enrich.text.embed import default_embedder
-from enquiry.enrich.text.stance import CLASSES, StanceModel, features
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from numpy.typing import NDArray
+
+from enquiry.app.stance import read_pairs, stance_pairs
+from enquiry.cli import main
+from enquiry.enrich.text.embed import DIMENSIONS, Embedder, default_embedder
+from enquiry.enrich.text.stance import (
+    AS_HYPOTHESIS_STANCE,
+    CLASSES,
+    MAX_SENTENCES,
+    StanceModel,
+    default_model,
+    dimensions,
+    sentences,
+)
+from enquiry.errors import BadRequest
+
+CLAIM = "Syrian government aircraft dropped sarin on Khan Shaykhun"
+DENIAL = "Syria denies dropping sarin on Khan Shaykhun, calls reports a fabrication"
+CONFIRMATION = "Syrian aircraft dropped sarin on Khan Shaykhun, investigators confirm"
+ELSEWHERE = "Manchester United beat Chelsea 2-1 in a late Premier League thriller"
+# A whole article that supports the claim and mentions a denial only in an unrelated aside.
+ARTICLE = (
+    "Investigators of the Organisation for the Prohibition of Chemical Weapons concluded on "
+    "Thursday that Syrian government aircraft dropped sarin on Khan Shaykhun in April. "
+    "Their report says samples from the crater and from victims contained sarin and its "
+    "markers, and that a Syrian Su-22 jet was over the town at the time of the attack. "
+    "The investigators said the evidence was conclusive. "
+    "Separately, a football club denied reports that its manager had resigned, calling them "
+    "fake news. The club said the rumour was false and baseless. "
+    "Diplomats at the United Nations said the report would be discussed next week."
+)
+
+
+class CountingEmbedder:
+    """The real embedder, with a record of every text it was asked to embed."""
+
+    def __init__(self, inner: Embedder) -> None:
+        self.inner = inner
+        self.asked: list[str] = []
+
+    def embed(self, texts: list[str], batch_size: int = 4) -> NDArray[np.float32]:
+        self.asked.extend(texts)
+        return self.inner.embed(texts, batch_size)
+
+
+class Recorder:
+    """Progress that remembers stages and how far each went."""
+
+    def __init__(self) -> None:
+        self.stages: dict[str, list[int | None]] = {}
+        self.current = ""
+
+    def start(self, stage: str, total: int | None = None, unit: str = "item") -> None:
+        self.current = stage
+        self.stages[stage] = [total, 0]
+
+    def advance(self, amount: int = 1) -> None:
+        done = self.stages[self.current][1]
+        assert done is not None
+        self.stages[self.current][1] = done + amount
+
+    def problem(self, line: str) -> None:
+        raise AssertionError(line)
+
+    def finish(self) -> None:
+        return None
 
 
 def test_model_is_small_and_complete() -> None:
     path = resources.files("enquiry.enrich.text").joinpath("stance.npz")
-    assert path.is_file()
     model = StanceModel.load()
     assert model.classes == CLASSES
-    assert model.weights.shape == (3, features("a", "b", 0.0).shape[0])
+    assert model.layers[0][0].shape[0] == dimensions(DIMENSIONS)
+    assert model.layers[-1][0].shape[1] == len(CLASSES)
+    assert model.temperatures.shape == (2,)
+    assert ((model.temperatures > 0.2) & (model.temperatures < 8)).all()
     assert len(path.read_bytes()) < 3 * 1024 * 1024
 
 
-def test_denial_is_against_and_report_is_for() -> None:
-    model = StanceModel.load()
-    claim = "Syrian government aircraft dropped sarin on Khan Shaykhun"
-    texts = [
-        "Syria denies dropping sarin on Khan Shaykhun, calls reports a fabrication",
-        "Syrian aircraft dropped sarin on Khan Shaykhun, investigators confirm",
+def test_sentences_keep_abbreviations_and_cap_long_texts() -> None:
+    assert sentences("U.S. officials said the strike hit. Mr. Smith denied it! Really?") == [
+        "U.S. officials said the strike hit.",
+        "Mr. Smith denied it!",
+        "Really?",
     ]
-    denial, report = model.predict([claim, claim], texts, default_embedder())
-    assert denial.label == "against"
-    assert report.probabilities["for"] > denial.probabilities["for"]
+    assert sentences("A headline without a full stop") == ["A headline without a full stop"]
+    long = " ".join(f"Sentence number {n} is here." for n in range(MAX_SENTENCES + 30))
+    assert len(sentences(long)) == MAX_SENTENCES
+
+
+ASIDE = (
+    "Separately, a football club denied reports that its manager had resigned, calling them "
+    "fake news. The club said the rumour was false and baseless. "
+)
+ASSERTING = (
+    "Syrian government aircraft dropped sarin on Khan Shaykhun, killing dozens, the OPCW "
+    "confirmed on Thursday. "
+)
+DENYING = (
+    "The Syrian government denied that its aircraft dropped sarin on Khan Shaykhun, calling the "
+    "accusation a fabrication. Damascus said no chemical weapons were used and that the reports "
+    "were fake. "
+)
+
+
+def test_clear_cases_headlines_and_articles() -> None:
+    model = default_model()
+    plain = ARTICLE.replace(ASIDE, "")
+    texts = [DENIAL, CONFIRMATION, ELSEWHERE, ARTICLE, plain, ASSERTING + plain, DENYING + plain]
+    denial, confirmation, elsewhere, article, bare, asserting, denying = model.predict(
+        [CLAIM] * len(texts), texts, default_embedder()
+    )
+    assert denial.label == "refutes"
+    assert confirmation.probabilities["supports"] > denial.probabilities["supports"]
+    assert elsewhere.label == "unrelated"
+    # A denial in an unrelated aside does not make the article refute the claim: the sentences
+    # read are the ones about the claim.
+    assert article.label in ("supports", "discusses"), article.probabilities
+    assert article.probabilities["refutes"] < 0.25
+    # A lead that asserts the claim moves the article toward supports, one that denies it toward
+    # refutes.
+    assert asserting.probabilities["supports"] > 2 * bare.probabilities["supports"]
+    assert denying.probabilities["refutes"] > 2 * bare.probabilities["refutes"]
+    for stance in (denial, confirmation, elsewhere, article, bare, asserting, denying):
+        assert set(stance.probabilities) == set(CLASSES)
+        assert abs(sum(stance.probabilities.values()) - 1) < 1e-6
+        assert stance.score == max(stance.probabilities.values())
+        assert stance.toward_hypothesis == AS_HYPOTHESIS_STANCE[stance.label]
+
+
+def test_each_distinct_text_is_embedded_once() -> None:
+    counting = CountingEmbedder(default_embedder())
+    claims = [CLAIM, CLAIM, ELSEWHERE, CLAIM]
+    texts = [ARTICLE, DENIAL, ARTICLE, ARTICLE]
+    stances = default_model().predict(claims, texts, counting)
+    assert len(stances) == 4
+    assert len(counting.asked) == len(set(counting.asked))
+    assert set(counting.asked) == {CLAIM, ELSEWHERE, DENIAL, *sentences(ARTICLE)}
+    # The same pair gives the same answer wherever it stands in the batch.
+    assert stances[0] == stances[3]
+
+
+def _write(path: Path, rows: list[Any]) -> Path:
+    path.write_text(
+        "".join((row if isinstance(row, str) else json.dumps(row)) + "\n" for row in rows),
+        encoding="utf-8",
+    )
+    return path
+
+
+PAIRS: list[dict[str, Any]] = [
+    {"id": "a1", "claim": CLAIM, "text": DENIAL},
+    {"id": 2, "claim": CLAIM, "text": ARTICLE},
+    {"id": "a3", "claim": CLAIM, "text": ELSEWHERE},
+    {"id": "a4", "claim": "A shark was seen swimming on a flooded highway", "text": ARTICLE},
+]
+
+
+def test_stance_pairs_command_writes_one_exact_line_per_pair(tmp_path: Path) -> None:
+    path = _write(tmp_path / "pairs.jsonl", [*PAIRS[:2], "", *PAIRS[2:]])
+    result = CliRunner().invoke(main, ["claims", "stance-pairs", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["id"] for line in lines] == ["a1", 2, "a3", "a4"]
+    for line in lines:
+        assert list(line) == ["id", "stance", "scores"]
+        assert line["stance"] in CLASSES
+        assert list(line["scores"]) == list(CLASSES)
+        assert line["stance"] == max(line["scores"], key=line["scores"].get)
+        assert abs(sum(line["scores"].values()) - 1) < 1e-3
+    stances = [line["stance"] for line in lines]
+    assert (stances[0], stances[2], stances[3]) == ("refutes", "unrelated", "unrelated")
+    assert stances[1] in ("supports", "discusses")
+    # The same pairs through the model directly give the same answer.
+    direct = default_model().predict(
+        [p["claim"] for p in PAIRS], [p["text"] for p in PAIRS], default_embedder()
+    )
+    assert [s.label for s in direct] == [line["stance"] for line in lines]
+    # Without --json, a summary follows on standard error and standard output is unchanged.
+    plain = CliRunner().invoke(main, ["claims", "stance-pairs", str(path)])
+    assert plain.exit_code == 0, plain.output
+    assert plain.stdout == result.stdout
+    counts = ", ".join(f"{name} {stances.count(name)}" for name in CLASSES)
+    assert f"4 pairs: {counts}" in plain.stderr
+
+
+def test_stance_pairs_reports_progress_of_both_stages(tmp_path: Path) -> None:
+    path = _write(tmp_path / "pairs.jsonl", PAIRS)
+    recorder = Recorder()
+    found = stance_pairs(path, recorder, embedder=Embedder())
+    assert len(found) == len(PAIRS)
+    embedded = recorder.stages["embedding sentences"]
+    assert embedded[0] == embedded[1] and embedded[0] is not None and embedded[0] > len(PAIRS)
+    assert recorder.stages["reading pairs"] == [len(PAIRS), len(PAIRS)]
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        ([PAIRS[0], "{not json"], "line 2: not a JSON object"),
+        ([PAIRS[0], PAIRS[1], {"id": "x", "claim": CLAIM}], "line 3: no text"),
+        ([["a", "b"]], "line 1: not a JSON object"),
+        ([{"id": True, "claim": CLAIM, "text": ""}], "line 1: id must be a string or an integer"),
+        ([{"id": "x", "claim": "  ", "text": DENIAL}], "line 1: claim must be a non-empty string"),
+        ([{"id": "x", "claim": CLAIM, "text": 5}], "line 1: text must be a string"),
+        ([PAIRS[0], PAIRS[0]], "line 2: id 'a1' already on line 1"),
+        ([], "no pairs"),
+    ],
+)
+def test_bad_lines_stop_before_any_output(tmp_path: Path, lines: list[Any], expected: str) -> None:
+    path = _write(tmp_path / "bad.jsonl", lines)
+    result = CliRunner().invoke(main, ["claims", "stance-pairs", "--json", str(path)])
+    assert result.exit_code == 2, result.output
+    assert result.stdout == ""
+    assert expected in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_undecodable_missing_and_directory_inputs(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.jsonl"
+    path.write_bytes(json.dumps(PAIRS[0]).encode() + b"\n" + b'{"id": "x", "claim": "caf\xe9"}\n')
+    with pytest.raises(BadRequest, match="line 2: not UTF-8 text"):
+        read_pairs(path)
+    with pytest.raises(BadRequest, match="no such file"):
+        read_pairs(tmp_path / "absent.jsonl")
+    with pytest.raises(BadRequest, match="not a file"):
+        read_pairs(tmp_path)
+    result = CliRunner().invoke(main, ["claims", "stance-pairs", str(tmp_path / "absent.jsonl")])
+    assert result.exit_code == 2
+    assert "absent.jsonl: no such file" in result.stderr

@@ -1,5 +1,5 @@
-"""Commands of the claims family: claims extract / list / similar / stance / accept /
-merge-actors, and ingest (documents and feeds in, claims out).
+"""Commands of the claims family: claims extract / list / similar / stance / stance-pairs /
+accept / merge-actors, and ingest (documents and feeds in, claims out).
 
 Each command parses its options, calls one service of :mod:`enquiry.app.claims` and prints what
 comes back; the main group turns a service's error into one line and its exit status.
@@ -180,6 +180,33 @@ def stance_command(
         click.echo(
             f"#{row.claim_id}  {row.incident}/{row.hypothesis}  "
             f"{row.stance:<8} {row.score:.2f}  (suggested) {safe(row.label)}"
+        )
+
+
+@claims.command("stance-pairs")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON lines only (no summary).")
+def stance_pairs_command(file: Path, as_json: bool) -> None:
+    """The stance of each text toward its claim, for a JSON-lines FILE of
+    {"id", "claim", "text"}: one line {"id", "stance", "scores"} per pair on standard output,
+    stance supports, refutes, discusses or unrelated; needs no enquiry home.
+
+    The whole file is checked first: a bad line stops the run, naming its line number, before
+    anything is printed. Without --json a count per stance follows on standard error.
+    """
+    from enquiry.app import stance as stance_service
+
+    found = stance_service.stance_pairs(file, BarProgress())
+    for row in found:
+        click.echo(json.dumps(row.as_json(), ensure_ascii=False))
+    if not as_json:
+        counts = {
+            name: sum(1 for row in found if row.stance == name)
+            for name in ("supports", "refutes", "discusses", "unrelated")
+        }
+        click.echo(
+            f"{len(found)} pairs: " + ", ".join(f"{name} {n}" for name, n in counts.items()),
+            err=True,
         )
 
 
