@@ -29,6 +29,7 @@ other; the verdict ``unknown`` says the evidence does not carry a conclusion.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from collections import defaultdict
@@ -45,9 +46,17 @@ SIGN = {"for": 1.0, "against": -1.0, "observing": 0.0}
 
 COPY_SIMILARITY = 0.6
 """Word-set Jaccard at or above which two reports on one claim share their wording."""
+FOLLOW_SIMILARITY = 0.35
+"""Shared wording enough to call a report that closely follows another a copy of it."""
+FOLLOW_DAYS = 2
 POOL_STRENGTH = 4.0
 """Pseudo-reports a kind's pooled record weighs as the prior of each of its sources."""
 GLOBAL_STRENGTH = 4.0
+"""Pseudo-reports of :data:`PRIOR_RIGHT` the all-sources record starts from, and what each
+kind's prior is pooled toward."""
+PRIOR_RIGHT = 0.7
+"""A source is taken to be right more often than not until the records say otherwise (without
+it, reports with no outcome known could not tell truth from falsehood at all)."""
 """Pseudo-reports the all-sources record weighs as the prior of each kind."""
 SOFT_WEIGHT = 0.5
 """How much a report on a claim whose truth is only estimated counts toward a source's record."""
@@ -200,14 +209,27 @@ def _words(text: str | None) -> frozenset[str]:
     return frozenset(_WORD.findall((text or "").lower()))
 
 
+def _follows(a: Report, b: Report) -> bool:
+    """Whether one of two dated reports came out within :data:`FOLLOW_DAYS` after the other."""
+    if not a.date or not b.date:
+        return False
+    try:
+        first = dt.date.fromisoformat(a.date[:10])
+        second = dt.date.fromisoformat(b.date[:10])
+    except ValueError:
+        return False
+    return abs((second - first).days) <= FOLLOW_DAYS
+
+
 def copy_clusters(reports: Sequence[Report]) -> tuple[list[int], list[tuple[int, ...]]]:
     """Group each claim's reports into copy clusters; return each report's cluster number and
     the clusters of more than one report.
 
-    Two reports on one claim are copies when the same source made both with the same stance,
-    or when their wordings share at least :data:`COPY_SIMILARITY` of their words (Jaccard) and
-    the later one does not precede the earlier (reports without dates are compared on wording
-    alone). A copy adds no independent evidence, so every cluster counts once."""
+    Two reports on one claim with the same stance are copies when the same source made both,
+    when their wordings share at least :data:`COPY_SIMILARITY` of their words (Jaccard), or
+    when one follows the other within :data:`FOLLOW_DAYS` days and they share at least
+    :data:`FOLLOW_SIMILARITY` (reports without dates are compared on wording alone). A copy
+    adds no independent evidence, so every cluster counts once."""
     parent = list(range(len(reports)))
 
     def find(i: int) -> int:
@@ -237,7 +259,10 @@ def copy_clusters(reports: Sequence[Report]) -> tuple[list[int], list[tuple[int,
             for b, words_b in wording[i + 1 :]:
                 if reports[a].stance != reports[b].stance or not words_a or not words_b:
                     continue
-                if len(words_a & words_b) / len(words_a | words_b) >= COPY_SIMILARITY:
+                shared = len(words_a & words_b) / len(words_a | words_b)
+                if shared >= COPY_SIMILARITY or (
+                    shared >= FOLLOW_SIMILARITY and _follows(reports[a], reports[b])
+                ):
                     join(a, b)
     roots = [find(n) for n in range(len(reports))]
     groups: dict[int, list[int]] = defaultdict(list)
@@ -264,7 +289,9 @@ def _pooled_priors(
     """Each kind's Beta prior: its sources' pooled record, pooled in turn toward everyone's."""
     right_all = sum(r for r, _ in tallies.values())
     wrong_all = sum(w for _, w in tallies.values())
-    mean_all = (right_all + 1.0) / (right_all + wrong_all + 2.0)
+    mean_all = (right_all + PRIOR_RIGHT * GLOBAL_STRENGTH) / (
+        right_all + wrong_all + GLOBAL_STRENGTH
+    )
     by_kind: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
     for source, (right, wrong) in tallies.items():
         by_kind[kinds.get(source, "")][0] += right
@@ -316,10 +343,13 @@ def track_record(
     known: Mapping[str, str],
     weights: Sequence[float] | None = None,
     soft: Mapping[str, float] | None = None,
+    *,
+    intervals: bool = True,
 ) -> dict[str, Reliability]:
     """Every reporting source's Beta posterior of being right, from its reports on claims of
     known outcome (``known``: claim -> true / false / unknown) and, weighted down, on claims
-    whose truth is estimated (``soft``: claim -> p_true)."""
+    whose truth is estimated (``soft``: claim -> p_true). Without ``intervals`` the credible
+    intervals are left out (NaN), for the rounds of an iteration that needs only the means."""
     weights = list(weights) if weights is not None else [1.0] * len(reports)
     kinds = {r.source: r.kind for r in reports}
     tallies, counts = _tally(reports, weights, _binary(known), soft)
@@ -329,7 +359,7 @@ def track_record(
         right, wrong = tallies.get(source, (0.0, 0.0))
         a0, b0 = priors.get(kinds[source], priors[""])
         alpha, beta = a0 + right, b0 + wrong
-        low, high = beta_interval(alpha, beta)
+        low, high = beta_interval(alpha, beta) if intervals else (math.nan, math.nan)
         out[source] = Reliability(
             source, kinds[source], counts.get(source, 0), right, wrong, alpha, beta, low, high
         )
@@ -501,7 +531,7 @@ def _learn_caution(
         if sum(binary.values()) < 2 or len(binary) - sum(binary.values()) < 2:
             return DEFAULT_CAUTION
         model = _Model(reports, weights, binary)
-        records = track_record(reports, train, weights)
+        records = track_record(reports, train, weights, intervals=False)
         reliability = {s: r.mean for s, r in records.items()}
         p = model.predict(reports, weights, fold, reliability)
         z = model.spread(reports, weights, fold, reliability)
@@ -558,7 +588,7 @@ def estimate(
     if caution is None:
         caution = _learn_caution(reports, weights, known) if supervised else DEFAULT_CAUTION
     soft: dict[str, float] = {}
-    records = track_record(reports, known, weights)
+    records = track_record(reports, known, weights, intervals=False)
     for _ in range(EM_ROUNDS if open_claims else 1):
         reliability = {s: r.mean for s, r in records.items()}
         if model is not None:
@@ -568,9 +598,10 @@ def estimate(
         new = {c: float(v) for c, v in zip(open_claims, p, strict=True)}
         settled = bool(soft) and max(abs(new[c] - soft[c]) for c in open_claims) < 1e-6
         soft = new
-        records = track_record(reports, known, weights, soft)
+        records = track_record(reports, known, weights, soft, intervals=False)
         if settled:
             break
+    records = track_record(reports, known, weights, soft)
     reliability = {s: r.mean for s, r in records.items()}
     if model is not None:
         z = model.spread(reports, weights, open_claims, reliability)

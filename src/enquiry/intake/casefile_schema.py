@@ -614,6 +614,16 @@ SLOTS = Shape(
     extra=json_value,
 )
 
+OUTCOME = Shape(
+    "outcome",
+    (
+        Key("truth", choice(("true", "false", "unknown")), required=True),
+        Key("analyst", text, help="who closed the claim"),
+        Key("basis", text, help="the finding that settled it"),
+        Key("date", day),
+    ),
+)
+
 CLAIM = Shape(
     "claim",
     (
@@ -629,6 +639,7 @@ CLAIM = Shape(
         Key("slots", record(SLOTS)),
         Key("supports", names),
         Key("evidence", names),
+        Key("outcome", record(OUTCOME), help="how the claim turned out, once settled"),
     ),
 )
 
