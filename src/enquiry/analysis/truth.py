@@ -70,6 +70,8 @@ claims whose outcome stayed unknown teach another threshold."""
 CAUTION_COST = 0.01
 """Accuracy on settled claims the learnt cannot-tell threshold may give up for the three-way."""
 CAUTION_GRID = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0)
+MIN_REPORTS = 3
+"""Reports on settled claims a record needs before it suggests a grade."""
 INTERVAL = 0.9
 """Credible level of the reliability intervals."""
 EM_ROUNDS = 10
@@ -366,9 +368,18 @@ def track_record(
     return out
 
 
-def suggested_grade(record: Reliability, min_reports: int = 3) -> str:
+def record_line(grade: str, right: int, reports: int) -> str:
+    """A grade beside its record, as the matrix, the report and the commands show it."""
+    if not reports:
+        return f"graded {grade}; no record"
+    return f"graded {grade}; record {right} right of {reports}"
+
+
+def suggested_grade(record: Reliability, min_reports: int = MIN_REPORTS) -> str:
     """The Admiralty reliability grade a record supports: F (cannot be judged) below
-    ``min_reports`` judged reports; otherwise by where the interval lies."""
+    ``min_reports`` judged reports; otherwise by where the interval lies (A: its low end at
+    0.8 or more; B: 0.6 or more; C: the mean at 0.6 or more; D: the high end at 0.4 or more;
+    E below)."""
     if record.n < min_reports:
         return "F"
     if record.low >= 0.8:

@@ -19,99 +19,15 @@ from typing import Any
 
 from sqlalchemy import Connection, select, update
 
-from enquiry.analysis.truth import Reliability, Report, suggested_grade, track_record
+from enquiry.analysis.truth import MIN_REPORTS, Reliability, suggested_grade
 from enquiry.app.context import Enquiry
 from enquiry.app.lookup import find_case
 from enquiry.errors import BadRequest, NotFound
 from enquiry.intake.walk import printable
 from enquiry.model.grades import RELIABILITY
+from enquiry.publish.records import records, source_key
 from enquiry.store.ledger import utc_now
-from enquiry.store.tables import Actor, Case, Claim, Item, Source
-
-UNSPECIFIED = "unspecified"
-
-
-def _key(name: str) -> str:
-    return " ".join(name.split()).casefold()
-
-
-@dataclass(frozen=True)
-class HomeReports:
-    """Every claim of the home as a report by its source, and the outcomes settled."""
-
-    reports: list[Report]
-    known: dict[str, str]
-    names: dict[str, str]
-    """A source's key -> the name it is shown by."""
-
-
-def _claim_source(
-    claim: Any,
-    item_source: Mapping[int, int],
-    source_of_actor: Mapping[int, int],
-    actor_parent: Mapping[int, int],
-) -> int | None:
-    """The source a claim came from: its item's source, else the source speaking for its
-    actor, or for the body the actor speaks for (up to three steps up)."""
-    if claim.item_id is not None and claim.item_id in item_source:
-        return item_source[claim.item_id]
-    actor = claim.actor_id
-    for _ in range(4):
-        if actor is None:
-            return None
-        if actor in source_of_actor:
-            return source_of_actor[actor]
-        actor = actor_parent.get(actor)
-    return None
-
-
-def home_reports(connection: Connection) -> HomeReports:
-    """Each claim of every case as a ``for`` report by its source, keyed by source name across
-    cases; a claim's outcome (case file, close or import) makes it known."""
-    sources = {
-        row.id: row
-        for row in connection.execute(
-            select(Source.id, Source.case_id, Source.name, Source.actor_id)
-        )
-    }
-    actors = {
-        row.id: row
-        for row in connection.execute(
-            select(Actor.id, Actor.case_id, Actor.name, Actor.type, Actor.affiliation)
-        )
-    }
-    by_name = {(a.case_id, _key(a.name)): a.id for a in actors.values()}
-    actor_parent = {
-        a.id: by_name[(a.case_id, _key(a.affiliation))]
-        for a in actors.values()
-        if a.affiliation and (a.case_id, _key(a.affiliation)) in by_name
-    }
-    source_of_actor = {s.actor_id: s.id for s in sources.values() if s.actor_id is not None}
-    item_source = {
-        int(row.id): int(row.source_id)
-        for row in connection.execute(
-            select(Item.id, Item.source_id).where(Item.source_id.is_not(None))
-        )
-    }
-    reports: list[Report] = []
-    known: dict[str, str] = {}
-    names: dict[str, str] = {}
-    for claim in connection.execute(
-        select(Claim.id, Claim.item_id, Claim.actor_id, Claim.date, Claim.text, Claim.data)
-    ):
-        source_id = _claim_source(claim, item_source, source_of_actor, actor_parent)
-        if source_id is None:
-            continue
-        source = sources[source_id]
-        kind = actors[source.actor_id].type if source.actor_id in actors else UNSPECIFIED
-        key = _key(source.name)
-        names.setdefault(key, source.name)
-        name = f"claim-{claim.id}"
-        reports.append(Report(name, key, "for", claim.date, claim.text, kind or UNSPECIFIED))
-        outcome = (claim.data or {}).get("outcome") or {}
-        if outcome.get("truth") in ("true", "false", "unknown"):
-            known[name] = str(outcome["truth"])
-    return HomeReports(reports, known, names)
+from enquiry.store.tables import Case, Claim, Source
 
 
 @dataclass(frozen=True)
@@ -121,7 +37,9 @@ class Suggestion:
     source: str
     case: str
     grade: str
-    suggested: str
+    suggested: str | None
+    """None while the record is too short (fewer than MIN_REPORTS reports on settled claims)
+    to suggest anything: the analyst's grade stands."""
     record: Reliability | None
 
     def as_json(self) -> dict[str, Any]:
@@ -138,19 +56,6 @@ class Suggestion:
             "low": round(record.low, 4) if record else None,
             "high": round(record.high, 4) if record else None,
         }
-
-
-def records(connection: Connection) -> dict[str, Reliability]:
-    """Every source's record over the whole home, by source key (its name, case-folded)."""
-    found = home_reports(connection)
-    return track_record(found.reports, found.known)
-
-
-def record_line(grade: str, record: Reliability | None) -> str:
-    """How a grade and its record read side by side: "graded B; record 14 right of 17"."""
-    if record is None or record.n == 0:
-        return f"graded {grade}; no record"
-    return f"graded {grade}; record {round(record.right):d} right of {record.n}"
 
 
 def suggest(app: Enquiry, case: str | None = None) -> list[Suggestion]:
@@ -170,8 +75,9 @@ def suggest(app: Enquiry, case: str | None = None) -> list[Suggestion]:
         found = records(connection)
     out = []
     for row in rows:
-        record = found.get(_key(row.name))
-        suggested = suggested_grade(record) if record is not None else "F"
+        record = found.get(source_key(row.name))
+        judged = record is not None and record.n >= MIN_REPORTS
+        suggested = suggested_grade(record) if record is not None and judged else None
         out.append(Suggestion(row.name, row.case, row.reliability, suggested, record))
     return out
 
@@ -211,7 +117,7 @@ def accept(app: Enquiry, source: str, grade: str, case: str | None = None) -> Ac
                 f"({', '.join(sorted(r.name for r in rows))}); give --case"
             )
         row = rows[0]
-        record = records(connection).get(_key(source))
+        record = records(connection).get(source_key(source))
         connection.execute(update(Source).where(Source.id == row.id).values(reliability=grade))
         writer.append(
             "updated",

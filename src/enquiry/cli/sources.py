@@ -47,10 +47,15 @@ def suggest_command(app: App, case: str | None, as_json: bool) -> None:
                 f"{r.n} reports, {r.right:.0f} right / {r.wrong:.0f} wrong, "
                 f"reliability {r.mean:.2f} [{r.low:.2f}-{r.high:.2f}]"
             )
-        mark = "  " if s.suggested == s.grade else "* "
+        if s.suggested is None:
+            advice = f"keep {s.grade}" + (" (record too short to judge)" if r and r.n else "")
+        elif s.suggested == s.grade:
+            advice = f"{s.grade} confirmed"
+        else:
+            advice = f"suggested {s.suggested}"
+        mark = "* " if s.suggested not in (None, s.grade) else "  "
         click.echo(
-            f"{mark}{safe(s.case)}: {safe(s.source)}: graded {s.grade}, suggested "
-            f"{s.suggested}: {evidence}"
+            f"{mark}{safe(s.case)}: {safe(s.source)}: graded {s.grade}, {advice}: {evidence}"
         )
 
 
