@@ -620,7 +620,7 @@ def truth_value(node: Node, at: At) -> str:
     value = _scalar(node, at)
     if isinstance(value, bool):
         return "true" if value else "false"
-    return choice(("true", "false", "unknown"))(node, at)
+    return str(choice(("true", "false", "unknown"))(node, at))
 
 
 OUTCOME = Shape(
