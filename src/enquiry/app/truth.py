@@ -29,6 +29,8 @@ MAX_BYTES = 256 * 1024 * 1024
 """Largest reports or outcomes file read (a quarter of a gigabyte of CSV)."""
 MAX_FIELD = 1024 * 1024
 """Longest cell (a report's text) read."""
+STANCE_BATCH = 256
+"""Reports whose stance is predicted per call of the model (the bar moves between calls)."""
 
 STANCE_OF_LABEL = {
     "for": "for",
@@ -125,10 +127,12 @@ def read_reports(path: Path, *, stance_from_text: bool = False) -> list[Report]:
     """Reports from a CSV with ``claim, source, stance`` and optionally ``date, text,
     claim_text`` (an empty cell means not given). With ``stance_from_text``, an empty stance is
     predicted from ``text`` toward ``claim_text``."""
-    return _read_reports(path, stance_from_text)[0]
+    return _read_reports(path, stance_from_text, Silent())[0]
 
 
-def _read_reports(path: Path, stance_from_text: bool) -> tuple[list[Report], int]:
+def _read_reports(
+    path: Path, stance_from_text: bool, progress: Progress
+) -> tuple[list[Report], int]:
     name = printable(str(path))
     rows = _rows(path, ("claim", "source", "stance"), ("date", "text", "claim_text"))
     wanted: list[int] = []
@@ -162,11 +166,16 @@ def _read_reports(path: Path, stance_from_text: bool) -> tuple[list[Report], int
                 ) from None
         row["stance"] = stance
     if wanted:
-        predicted = stances_from_text(
-            [rows[n]["claim_text"] for n in wanted], [rows[n]["text"] for n in wanted]
-        )
-        for n, stance in zip(wanted, predicted, strict=True):
-            rows[n]["stance"] = stance
+        progress.start("predicting stances", len(wanted), "report")
+        for start in range(0, len(wanted), STANCE_BATCH):
+            batch = wanted[start : start + STANCE_BATCH]
+            predicted = stances_from_text(
+                [rows[n]["claim_text"] for n in batch], [rows[n]["text"] for n in batch]
+            )
+            for n, stance in zip(batch, predicted, strict=True):
+                rows[n]["stance"] = stance
+            progress.advance(len(batch))
+        progress.finish()
     reports = [
         Report(
             claim=row["claim"],
@@ -217,9 +226,9 @@ def estimate_file(
 ) -> Estimated:
     """Read the reports (and outcomes), and estimate every claim and source at once."""
     progress = progress or Silent()
-    progress.start("reading reports", 1, "file")
-    reports, predicted = _read_reports(reports_path, stance_from_text)
+    reports, predicted = _read_reports(reports_path, stance_from_text, progress)
     known = read_known(known_path) if known_path is not None else {}
-    progress.advance(1)
+    progress.start("estimating claims and sources", None, "step")
+    result = estimate(reports, known)
     progress.finish()
-    return Estimated(estimate(reports, known), len(reports), predicted)
+    return Estimated(result, len(reports), predicted)
