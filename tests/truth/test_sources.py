@@ -15,7 +15,7 @@ from sqlalchemy import select
 from enquiry.app import Enquiry, cases, publishing
 from enquiry.app import sources as service
 from enquiry.cli import main
-from enquiry.errors import BadRequest, NotFound
+from enquiry.errors import BadRequest, EnquiryError, NotFound
 from enquiry.store.tables import CustodyEvent, Source
 
 INCIDENT = "khan-shaykhun-2017-04-04"
@@ -152,3 +152,24 @@ def test_a_dump_carries_the_outcomes_back(demo: Enquiry) -> None:
     outcomes = {c["key"]: c.get("outcome", {}).get("truth") for c in doc["claims"]}
     assert outcomes["jim-2017-10-26"] == "true"
     assert outcomes["ru-mod-2017-04-05"] == "false"
+
+
+def test_a_case_file_outcome_must_be_true_false_or_unknown(tmp_path: Path) -> None:
+    app = Enquiry.at(tmp_path / "home", "analyst-1")
+    path = tmp_path / "bad.yaml"
+    path.write_text(
+        "case: {name: small}\n"
+        "actors:\n- {name: Ministry, type: organisation}\n"
+        "claims:\n- key: c1\n  actor: Ministry\n  text: A depot was struck.\n"
+        "  outcome: {truth: maybe}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(EnquiryError, match=r"claims\[0\]\.outcome\.truth: 'maybe' is not one of"):
+        cases.load(app, path)
+    path.write_text(path.read_text(encoding="utf-8").replace("maybe", "no"), encoding="utf-8")
+    cases.load(app, path)  # YAML's booleans read as true / false
+    with app.store().session() as session:
+        from enquiry.store.tables import Claim
+
+        stored = session.scalars(select(Claim)).one()
+    assert stored.data["outcome"] == {"truth": "false"}
