@@ -109,3 +109,4 @@ def _start_head_file(home: Path, engine: Engine) -> None:
         seq = connection.execute(select(LedgerHead.seq)).scalar()
     if seq == 0:
         write_head_file(home, Head(0, GENESIS))
+

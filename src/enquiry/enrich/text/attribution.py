@@ -34,34 +34,10 @@ EXTRA_CUES = ("maintain", "lash", "stress", "reiterate", "complain", "allege", "
 
 # Nouns that name a role a person holds: "the envoy said" refers back to someone named.
 _ROLES = frozenset(
-    {
-        "ambassador",
-        "envoy",
-        "diplomat",
-        "minister",
-        "spokesman",
-        "spokeswoman",
-        "spokesperson",
-        "president",
-        "official",
-        "secretary",
-        "general",
-        "commander",
-        "senator",
-        "governor",
-        "mayor",
-        "chairman",
-        "chairwoman",
-        "director",
-        "representative",
-        "delegate",
-        "adviser",
-        "advisor",
-        "chief",
-        "prosecutor",
-        "investigator",
-        "inspector",
-    }
+    {"ambassador", "envoy", "diplomat", "minister", "spokesman", "spokeswoman", "spokesperson",
+     "president", "official", "secretary", "general", "commander", "senator", "governor",
+     "mayor", "chairman", "chairwoman", "director", "representative", "delegate", "adviser",
+     "advisor", "chief", "prosecutor", "investigator", "inspector"}
 )
 _ROLE_KIN = {
     "envoy": {"envoy", "ambassador", "representative", "diplomat"},
@@ -96,11 +72,7 @@ _TRIM = set(",;:-–—") | {"(", ")"}
 # the cue hangs from ("Rubio sought to emphasize"), of the first of two joined verbs, or the
 # agent of a passive ("was rebuked by opponents").
 _FALLBACK_SOURCE_PATHS = (
-    "nsubj",
-    "^xcomp/nsubj",
-    "^conj/nsubj",
-    "^advcl/nsubj",
-    "agent/pobj",
+    "nsubj", "^xcomp/nsubj", "^conj/nsubj", "^advcl/nsubj", "agent/pobj",
     "^pcomp/^prep/nsubjpass",  # "Nebenzia was quoted as saying"
 )
 _SOURCE_DROPPED = ("advcl",)
@@ -113,8 +85,6 @@ _WITH_OBJECT = ("oprd", "xcomp", "ccomp")
 def _temporal(phrase: Token) -> bool:
     """A phrase that says when ("on Friday"): it dates the saying, not part of what was said."""
     return any(token.ent_type_ in ("DATE", "TIME") for token in phrase.subtree)
-
-
 _CUE_PARTS = {"prt", "aux", "auxpass", "neg"}
 _NAMED = {"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC"}
 
@@ -407,9 +377,7 @@ class AttributionExtractor:
             if source_head is not None and source_head.lower_ in _EMPTY_SUBJECTS:
                 source_head = None
         source_tokens = _source_tokens(source_head) if source_head is not None else []
-        content = (
-            _target_content(cue, _TARGET_CUES[cue.lemma_]) if cue.lemma_ in _TARGET_CUES else None
-        )
+        content = _target_content(cue, _TARGET_CUES[cue.lemma_]) if cue.lemma_ in _TARGET_CUES else None
         for path in content_paths if content is None else ():
             for head in follow(cue, path):
                 if head.i == cue.i or head in source_tokens or head.is_punct:
@@ -425,7 +393,9 @@ class AttributionExtractor:
             content = self._content(cue, cue.head, "^parataxis", source_tokens)
         if content is None and cue.lemma_ in _GERUND_CUES:
             # "Damascus has repeatedly denied using chemical weapons"
-            gerund = next((c for c in cue.children if c.dep_ == "xcomp" and c.tag_ == "VBG"), None)
+            gerund = next(
+                (c for c in cue.children if c.dep_ == "xcomp" and c.tag_ == "VBG"), None
+            )
             if gerund is not None:
                 content = self._content(cue, gerund, "xcomp", source_tokens)
         if content is None:
@@ -463,13 +433,7 @@ class AttributionExtractor:
             # "a spokesman, who declined to ...": the speaker is the noun the clause hangs on
             speaker = describe(_source_tokens(cue.head))
         return Attribution(
-            cue_span,
-            content,
-            source,
-            speaker,
-            sentence,
-            key_of(cue),
-            continuation,
+            cue_span, content, source, speaker, sentence, key_of(cue), continuation,
             cue_token_dep=cue.dep_,
         )
 
@@ -553,7 +517,7 @@ def _restated(item: Attribution, found: list[Attribution]) -> bool:
 
 
 def _cut_trailing_sources(doc: Doc, found: list[Attribution]) -> None:
-    """ "Pyongyang said the test was self-defence, according to KCNA": the closing "according
+    """"Pyongyang said the test was self-defence, according to KCNA": the closing "according
     to KCNA" says where the report came from; it is not part of what Pyongyang said."""
     text = text_of(doc)
     for item in found:
@@ -566,16 +530,14 @@ def _cut_trailing_sources(doc: Doc, found: list[Attribution]) -> None:
             ):
                 continue
             end = other.cue.start
-            while end > item.content.start and (
-                text[end - 1].isspace() or text[end - 1] in ",;–—-"
-            ):
+            while end > item.content.start and (text[end - 1].isspace() or text[end - 1] in ",;–—-"):
                 end -= 1
             if end > item.content.start:
                 item.content = _span_chars(text, item.content.start, end)
 
 
 def _cut_relative_denials(doc: Doc, found: list[Attribution]) -> None:
-    """ "Diplomats accused Russia of tampering with evidence, which Moscow denies": the closing
+    """"Diplomats accused Russia of tampering with evidence, which Moscow denies": the closing
     clause is a claim of its own whose content is what "which" stands for — the accusation —
     and not part of the accusation."""
     text = text_of(doc)
@@ -586,9 +548,7 @@ def _cut_relative_denials(doc: Doc, found: list[Attribution]) -> None:
             if other is item or not other.content.start < item.content.start < other.content.end:
                 continue
             end = item.content.start
-            while end > other.content.start and (
-                text[end - 1].isspace() or text[end - 1] in ",;–—"
-            ):
+            while end > other.content.start and (text[end - 1].isspace() or text[end - 1] in ",;–—"):
                 end -= 1
             if end > other.content.start:
                 other.content = _span_chars(text, other.content.start, end)
@@ -760,11 +720,7 @@ def _adjacent_quote(
     last = max(token.idx + len(token.text) for token in around)
     text = text_of(doc)
     for start, stop in quotes:
-        if (
-            stop <= first
-            and not text[stop:first].strip(" ,\n\t")
-            and "\n\n" not in text[stop:first]
-        ):
+        if stop <= first and not text[stop:first].strip(" ,\n\t") and "\n\n" not in text[stop:first]:
             return _span(doc, start, stop)  # never a quotation of the paragraph before
     for start, stop in quotes:
         if start >= last and not text[last:start].strip(" ,:\t"):
@@ -940,10 +896,7 @@ def describe(tokens: list[Token]) -> Speaker:
         ]
         title = " ".join(before + [token.text for token in title_tokens] + [title_prefix]).strip()
         return Speaker(
-            name=name,
-            type="person",
-            title=title,
-            affiliation=affiliation,
+            name=name, type="person", title=title, affiliation=affiliation,
             gender=_gender(tokens),
         )
     core_others = [ent for ent in others if ent.root.i in core_ids]
@@ -951,9 +904,8 @@ def describe(tokens: list[Token]) -> Speaker:
         # "the Russian envoy", "the ambassador": a role, to be matched to a person named before
         places = [ent for ent in core_others if ent.label_ in ("GPE", "NORP")]
         affiliation = place_to_state(_strip_possessive(places[0].text)) if places else ""
-        return Speaker(
-            name=_text_of(core), type="unknown", affiliation=affiliation, title=head.lower_
-        )
+        return Speaker(name=_text_of(core), type="unknown", affiliation=affiliation,
+                       title=head.lower_)
     if core_others:
         main = next((ent for ent in core_others if ent.start <= head.i < ent.end), core_others[-1])
         text = _strip_possessive(main.text.removeprefix("the ").removeprefix("The "))
@@ -1145,9 +1097,7 @@ def resolve_speakers(
             # "his spokesman said": someone else's spokesman, not the last spokesman named
             persons = people or mentioned
             owner = persons[-1] if word.split()[0] in ("his", "her") and persons else None
-            owner = owner or (
-                groups[-1] if word.split()[0] in ("its", "their") and groups else None
-            )
+            owner = owner or (groups[-1] if word.split()[0] in ("its", "their") and groups else None)
             if owner is not None and not speaker.affiliation:
                 speaker.affiliation = owner.name
             continue
@@ -1165,11 +1115,8 @@ def resolve_speakers(
             )
             if group is not None:
                 attribution.speaker = Speaker(
-                    name=group.name,
-                    type=group.type,
-                    title=group.title,
-                    affiliation=group.affiliation,
-                    resolved_from=speaker.name,
+                    name=group.name, type=group.type, title=group.title,
+                    affiliation=group.affiliation, resolved_from=speaker.name,
                 )
                 continue
         if (
@@ -1188,12 +1135,9 @@ def resolve_speakers(
             )
             if full is not None:
                 attribution.speaker = Speaker(
-                    name=full.name,
-                    type="person",
-                    title=full.title or speaker.title,
+                    name=full.name, type="person", title=full.title or speaker.title,
                     affiliation=full.affiliation or speaker.affiliation,
-                    resolved_from=speaker.name,
-                    gender=speaker.gender or full.gender,
+                    resolved_from=speaker.name, gender=speaker.gender or full.gender,
                 )
                 people.append(attribution.speaker)
                 continue
@@ -1212,9 +1156,7 @@ def resolve_speakers(
             )
             if match is None and len(word.split()) == 1:
                 # "A senior U.S. official said ... The official added": the same unnamed one
-                match = next(
-                    (r for r in reversed(roles) if r.name.lower().split()[-1] in kin), None
-                )
+                match = next((r for r in reversed(roles) if r.name.lower().split()[-1] in kin), None)
             if match is not None:
                 attribution.speaker = Speaker(
                     name=match.name,
