@@ -8,7 +8,7 @@ differences between machines do not show.
 
 from __future__ import annotations
 
-import dataclasses
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -31,6 +31,7 @@ from enquiry.analysis.result import (
     Linchpin,
     MatrixResult,
     MatrixRow,
+    RecordScenario,
     SealedImpact,
     Sensitivity,
     TablesUsed,
@@ -47,6 +48,7 @@ from enquiry.analysis.tables import (
     band,
     resolve,
 )
+from enquiry.analysis.truth import record_line
 from enquiry.analysis.wording import confidence, standards, statement
 
 ENGINE_VERSION = "1"
@@ -135,10 +137,35 @@ def analyse(inp: AnalysisInput) -> AnalysisResult:
             defaults_overridden=tuple(_overridden(tables)),
         ),
         matrix=_matrix(inp, m, reps, counted),
+        by_record=_by_record(inp, tables, leader) if inp.records else None,
     )
     if any(e.sealed for e in inp.evidence):
-        result = dataclasses.replace(result, sealed=_sealed_impact(inp, result))
+        result = replace(result, sealed=_sealed_impact(inp, result))
     return result
+
+
+def _by_record(inp: AnalysisInput, tables: Tables, leader: int) -> RecordScenario:
+    """Every source whose record suggests a grade takes it, and the posterior is recomputed:
+    does the leader survive the grades the sources earned instead of the ones they were given?"""
+    changed: dict[str, str] = {}
+    evidence = []
+    for e in inp.evidence:
+        record = inp.records.get(e.source or "")
+        if record is not None and record.suggested and record.suggested != e.reliability:
+            changed[e.source or ""] = f"{e.source}: {e.reliability} -> {record.suggested}"
+            e = replace(e, reliability=record.suggested)
+        evidence.append(e)
+    m = build(replace(inp, evidence=tuple(evidence)), tables)
+    post = posteriors(m, representatives(m))
+    new_leader = int(np.argmax(post.dependent))
+    hyp = inp.hypotheses
+    return RecordScenario(
+        regraded=tuple(changed[s] for s in sorted(changed)),
+        leader=hyp[new_leader].id,
+        leader_posterior=published(float(post.dependent[new_leader])),
+        leader_survives=new_leader == leader,
+        posteriors={h.id: published(float(post.dependent[j])) for j, h in enumerate(hyp)},
+    )
 
 
 def _sealed_impact(inp: AnalysisInput, result: AnalysisResult) -> SealedImpact:
@@ -148,7 +175,7 @@ def _sealed_impact(inp: AnalysisInput, result: AnalysisResult) -> SealedImpact:
     linchpins = tuple(
         sorted({e for p in result.sensitivity.linchpins for e in p.evidence if e in sealed})
     )
-    rest = dataclasses.replace(inp, evidence=tuple(e for e in inp.evidence if not e.sealed))
+    rest = replace(inp, evidence=tuple(e for e in inp.evidence if not e.sealed))
     met = set(result.standards.met())
     try:
         without = analyse(rest)
@@ -401,10 +428,18 @@ def _matrix(
             ratings=tuple(ratings[i]),
             p=tuple(p[i]),
             log_lr=tuple(contrib[i]),
+            record=_record_of(inp, e.source, e.reliability),
         )
         for i, e in enumerate(inp.evidence)
     )
     return MatrixResult(hypotheses=hyp, rows=rows)
+
+
+def _record_of(inp: AnalysisInput, source: str | None, grade: str) -> str:
+    if not inp.records:
+        return ""
+    record = inp.records.get(source or "")
+    return record_line(grade, record.right, record.reports) if record else ""
 
 
 def _clusters(inp: AnalysisInput, m: Matrix, reps: Representatives) -> tuple[Cluster, ...]:

@@ -88,6 +88,20 @@ class EstablishedFacts:
 
 
 @dataclass(frozen=True)
+class SourceRecord:
+    """What a source's reports on settled claims earned it (see ``enquiry.analysis.truth``):
+    ``right`` of ``reports``, the learnt reliability with its interval, and the grade the record
+    supports (empty while the record is too short to suggest one)."""
+
+    right: int
+    reports: int
+    reliability: float
+    low: float
+    high: float
+    suggested: str = ""
+
+
+@dataclass(frozen=True)
 class AnalysisInput:
     """Everything one analysis of one incident needs."""
 
@@ -106,3 +120,6 @@ class AnalysisInput:
     """Overrides of :data:`enquiry.analysis.tables.RELIABILITY_HIT` (grade A-F -> hit factor)."""
     credibility_table: Mapping[int, float] | None = None
     """Overrides of :data:`enquiry.analysis.tables.CREDIBILITY_HIT` (grade 1-6 -> factor)."""
+    records: Mapping[str, SourceRecord] = field(default_factory=dict)
+    """Source name -> its track record: shown beside the analyst's grade, and the sensitivity
+    scenario "grade each source by its record". Never changes a grade by itself."""

@@ -398,6 +398,9 @@ class MatrixRow:
     ratings: tuple[str, ...]
     p: tuple[float, ...]
     log_lr: tuple[float, ...]
+    record: str = ""
+    """The source's grade beside its record ("graded B; record 14 right of 17"), when the
+    input carried records."""
 
     @property
     def cells(self) -> tuple[Cell, ...]:
@@ -438,7 +441,7 @@ class MatrixRow:
                     self.hypotheses, self.ratings, self.p, self.log_lr, strict=True
                 )
             },
-        }
+        } | ({"record": self.record} if self.record else {})
 
 
 @dataclass(frozen=True)
@@ -496,6 +499,28 @@ class SealedImpact:
 
 
 @dataclass(frozen=True)
+class RecordScenario:
+    """The sensitivity scenario "grade each source by its record": every source whose record
+    suggests a grade takes it, all at once, and the posterior is computed again."""
+
+    regraded: tuple[str, ...]
+    """"source: B -> D" for each source whose grade the scenario changed."""
+    leader: str
+    leader_posterior: float
+    leader_survives: bool
+    posteriors: Mapping[str, float]
+
+    def to_dict(self) -> JSON:
+        return {
+            "regraded": list(self.regraded),
+            "leader": self.leader,
+            "leader_posterior": self.leader_posterior,
+            "leader_survives": self.leader_survives,
+            "posteriors": dict(self.posteriors),
+        }
+
+
+@dataclass(frozen=True)
 class AnalysisResult:
     """The full analysis of one incident, as :func:`enquiry.analysis.analyse` returns it."""
 
@@ -522,6 +547,8 @@ class AnalysisResult:
     compute on it anyway; empty for a catalogue that verified."""
     sealed: SealedImpact | None = None
     """Present when some evidence is sealed: what rested on it, and the result without it."""
+    by_record: RecordScenario | None = None
+    """"Grade each source by its record", when the input carried records."""
 
     @property
     def leader(self) -> HypothesisResult:
@@ -569,6 +596,8 @@ class AnalysisResult:
         }
         if self.sealed is not None:
             out["sealed"] = self.sealed.to_dict()
+        if self.by_record is not None:
+            out["sensitivity_by_record"] = self.by_record.to_dict()
         if self.unverified:
             out["unverified"] = True
         return out

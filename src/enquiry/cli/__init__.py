@@ -79,6 +79,7 @@ FAMILIES = {
     "enquiry.cli.claims": ("claims", "ingest"),
     "enquiry.cli.media": ("media",),
     "enquiry.cli.protection": ("protection",),
+    "enquiry.cli.sources": ("sources", "truth"),
 }
 
 

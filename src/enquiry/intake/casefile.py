@@ -785,6 +785,7 @@ class _Loader:
                     "incident": incident,
                     "supports": claim.get("supports", []),
                     "evidence": claim.get("evidence", []),
+                    "outcome": claim.get("outcome"),
                 }
             )
             values = {
@@ -1302,6 +1303,7 @@ def _dump_claim(
             "slots": dict(claim.slots or {}),
             "supports": list(data.get("supports", [])),
             "evidence": list(data.get("evidence", [])),
+            "outcome": data.get("outcome"),
         }
     )
 

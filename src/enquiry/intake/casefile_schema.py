@@ -614,6 +614,25 @@ SLOTS = Shape(
     extra=json_value,
 )
 
+
+def truth_value(node: Node, at: At) -> str:
+    """A claim's outcome: true, false (YAML's booleans or the words) or unknown."""
+    value = _scalar(node, at)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(choice(("true", "false", "unknown"))(node, at))
+
+
+OUTCOME = Shape(
+    "outcome",
+    (
+        Key("truth", truth_value, required=True),
+        Key("analyst", text, help="who closed the claim"),
+        Key("basis", text, help="the finding that settled it"),
+        Key("date", day),
+    ),
+)
+
 CLAIM = Shape(
     "claim",
     (
@@ -629,6 +648,7 @@ CLAIM = Shape(
         Key("slots", record(SLOTS)),
         Key("supports", names),
         Key("evidence", names),
+        Key("outcome", record(OUTCOME), help="how the claim turned out, once settled"),
     ),
 )
 

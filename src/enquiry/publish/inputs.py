@@ -39,6 +39,7 @@ from enquiry.analysis.inputs import (
     Hypothesis as HypothesisInput,
 )
 from enquiry.model.kinds import KindError, get_kind
+from enquiry.publish.records import analysis_records
 from enquiry.store.ledger import canonical
 from enquiry.store.protected import at_rest
 from enquiry.store.tables import (
@@ -394,6 +395,7 @@ def build_input(
         affiliations={
             withholding.scrub(a): withholding.scrub(b) for a, b in affiliations(actors).items()
         },
+        records=analysis_records(session.connection(), {s.id: s.name for s in sources.values()}),
     )
     context = IncidentContext(
         case=case.name,

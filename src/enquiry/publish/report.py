@@ -323,6 +323,7 @@ def _matrix_rows(analysis: Analysis) -> list[dict[str, Any]]:
                 "kind": ev.kind,
                 "source": ev.source or "",
                 "grade": f"{ev.reliability}{ev.credibility}",
+                "record": engine.record if engine is not None else "",
                 "cluster": ev.cluster or "",
                 "cells": cells,
                 "range": engine.log_lr_range if engine is not None else None,
