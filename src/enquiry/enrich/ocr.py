@@ -443,9 +443,10 @@ def _image_frames(path: Path) -> Iterator[Image.Image]:
             yield frame
 
 
-def _pdf_pages(path: Path) -> tuple[list[str | None], int]:
-    """Each page's text layer (None for a page that has only pictures: no font, an image), and
-    the page count. Pages with a font keep their text; a scanned page has none."""
+def _pdf_pages(path: Path) -> tuple[list[str | None], int, list[tuple[float, float]]]:
+    """Each page's text layer (None for a page that has only pictures: no font, an image), the
+    page count and each page's size in points. Pages with a font keep their text; a scanned
+    page has none. An encrypted PDF has no page to read."""
     import logging
 
     logging.getLogger("pypdf").setLevel(logging.CRITICAL)
@@ -453,30 +454,51 @@ def _pdf_pages(path: Path) -> tuple[list[str | None], int]:
 
     reader = PdfReader(str(path), strict=False)
     if reader.is_encrypted:
-        raise ValueError("PDF is encrypted")
+        return [], 0, []
     pages = reader.pages
     count = len(pages)
     layers: list[str | None] = []
+    sizes: list[tuple[float, float]] = []
     for number, page in enumerate(pages):
         if number >= MAX_PAGES:
             break
-        resources = page.get("/Resources")
-        resources = resources.get_object() if resources is not None else {}
-        fonts = resources.get("/Font") if hasattr(resources, "get") else None
-        xobjects = resources.get("/XObject") if hasattr(resources, "get") else None
-        if fonts:
-            layers.append("")
-        elif xobjects:
-            layers.append(None)
-        else:
-            layers.append("")
+        fonts, images = _contents(page.get("/Resources"))
+        layers.append(None if images and not fonts else "")
+        box = page.mediabox
+        sizes.append((abs(float(box.width)), abs(float(box.height))))
     if any(layer is None for layer in layers):
         # Only now is the text layer of the other pages worth extracting: the OCR text stands
         # for the whole document.
         for number, layer in enumerate(layers):
             if layer is not None:
                 layers[number] = pages[number].extract_text() or ""
-    return layers, count
+    return layers, count, sizes
+
+
+def _contents(resources: Any, depth: int = 0) -> tuple[bool, bool]:
+    """Whether a page's resources hold a font (a text layer) and an image, looking inside its
+    form XObjects too (a few levels: a hostile file may nest them without end)."""
+    try:
+        resources = resources.get_object() if resources is not None else None
+        if not hasattr(resources, "get"):
+            return False, False
+        fonts = bool(resources.get("/Font"))
+        images = False
+        xobjects = resources.get("/XObject")
+        xobjects = xobjects.get_object() if xobjects is not None else {}
+        for value in list(xobjects.values())[:200] if hasattr(xobjects, "values") else []:
+            xobject = value.get_object()
+            subtype = xobject.get("/Subtype") if hasattr(xobject, "get") else None
+            if subtype == "/Image":
+                images = True
+            elif subtype == "/Form" and depth < 4:
+                inner_fonts, inner_images = _contents(xobject.get("/Resources"), depth + 1)
+                fonts, images = fonts or inner_fonts, images or inner_images
+            if fonts and images:
+                break
+        return fonts, images
+    except (AttributeError, KeyError, TypeError, ValueError, RecursionError):
+        return False, False
 
 
 def _render(path: Path, number: int, clock: Clock, size: tuple[float, float]) -> Image.Image:
@@ -509,17 +531,6 @@ def _render(path: Path, number: int, clock: Clock, size: tuple[float, float]) ->
         with Image.open(output) as image:
             image.load()
             return image.copy()
-
-
-def _page_sizes(path: Path) -> list[tuple[float, float]]:
-    from pypdf import PdfReader
-
-    reader = PdfReader(str(path), strict=False)
-    sizes = []
-    for page in reader.pages[:MAX_PAGES]:
-        box = page.mediabox
-        sizes.append((abs(float(box.width)), abs(float(box.height))))
-    return sizes
 
 
 # --- the enricher ------------------------------------------------------------------------------
@@ -599,7 +610,20 @@ class OcrText(FileEnricher):
         return page
 
     def _pdf(self, path: Path, found: Extraction) -> None:
-        layers, count = _pdf_pages(path)
+        from pypdf.errors import PyPdfError
+
+        try:
+            layers, count, sizes = _pdf_pages(path)
+        except (
+            PyPdfError,
+            ValueError,
+            KeyError,
+            TypeError,
+            AttributeError,
+            OSError,
+            RecursionError,
+        ):
+            return  # a damaged PDF: the text reader names the damage
         scanned = [number for number, layer in enumerate(layers) if layer is None]
         if not scanned:
             return
@@ -612,7 +636,6 @@ class OcrText(FileEnricher):
             found.metadata["pages_without_text"] = [n + 1 for n in scanned]
             return
         clock = Clock()
-        sizes = _page_sizes(path)
         reading = _Reading(self.languages)
         read: list[int] = []
         for number in scanned:
