@@ -166,14 +166,27 @@ def test_photo_of_a_scene_is_not_read_but_can_be_on_request(home: Path, tmp_path
 def test_rule_for_pictures_that_look_like_pages() -> None:
     from skimage import data
 
-    for name in ("astronaut", "coffee", "chelsea", "rocket", "hubble_deep_field"):
+    scenes = ("astronaut", "camera", "coffee", "chelsea", "coins", "brick", "grass", "clock")
+    for name in (*scenes, "hubble_deep_field", "moon", "retina", "colorwheel", "checkerboard"):
         assert not ocr.looks_like_page(Image.fromarray(getattr(data, name)())), name
     assert ocr.looks_like_page(page(STATEMENT))
+    # a photographed page of a book (scikit-image's "page": uneven light, textured paper)
+    assert ocr.looks_like_page(Image.fromarray(data.page()))
     photographed = np.asarray(page(STATEMENT), dtype=np.float64) * 0.8 + 20
     assert ocr.looks_like_page(Image.fromarray(photographed.astype(np.uint8)).convert("RGB"))
 
 
 # --- preparation -------------------------------------------------------------------------------
+
+
+def test_pictures_that_only_look_like_pages_keep_no_text(tmp_path: Path) -> None:
+    from skimage import data
+
+    for name in ("rocket", "horse", "cell"):
+        path = tmp_path / f"{name}.png"
+        Image.fromarray(getattr(data, name)()).save(path)
+        found = ocr.OcrText().extract(path, "image/png")
+        assert found.text is None and found.metadata.get("kept") is False, name
 
 
 def test_preparation_straightens_enlarges_cleans_and_evens_the_light() -> None:

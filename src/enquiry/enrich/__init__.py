@@ -20,4 +20,6 @@ def default_extractors() -> list[Extractor]:
     from enquiry.enrich.photo import PhotoMetadata
     from enquiry.enrich.video import VideoMetadata
 
-    return [DocumentText(), OcrText(), PhotoMetadata(), VideoMetadata(), PdqExtractor()]
+    # OCR comes last: it may use what is left of the file's time (its pages stop short of
+    # the limit), so the quick readers must have run by then.
+    return [DocumentText(), PhotoMetadata(), VideoMetadata(), PdqExtractor(), OcrText()]

@@ -325,19 +325,29 @@ def prepare(image: Image.Image) -> tuple[Image.Image, list[str]]:
 
 
 def looks_like_page(image: Image.Image) -> bool:
-    """Whether a picture looks like a page of writing: mostly light, little colour, and its grey
-    levels split cleanly into paper and ink (Otsu's separation at least 0.75, ink 0.5–35 % of
-    the picture). A photograph of a scene fails at least one of these; a scan or a photograph
-    of a sheet passes. It only decides whether to try: the text is kept only when the engine is
-    confident of enough words."""
+    """Whether a picture looks like a page of writing: little colour (mean saturation below
+    0.2) and — its light evened as :func:`prepare` would — grey levels that split cleanly into
+    paper and ink (Otsu's separation at least 0.7, ink 0.5–35 % of the picture) with even paper
+    (the light class's grey levels vary by at most 16). A photograph of a person, a street or a
+    landscape fails; a scan, a fax or a photographed sheet passes. It only decides whether to
+    try: the text is kept only when the engine is confident of enough words."""
     small = image.copy()
-    small.thumbnail((600, 600))
+    small.thumbnail((400, 400))
     rgb = np.asarray(small.convert("RGB"), dtype=np.float64)
     saturation = (rgb.max(axis=2) - rgb.min(axis=2)).mean() / 255
-    gray = np.asarray(small.convert("L"))
+    if saturation >= 0.2:
+        return False
+    gray_image = small.convert("L")
+    gray = np.asarray(_flatten(gray_image) or gray_image)
     threshold, separation = _otsu(gray)
-    ink = float((gray <= threshold).mean())
-    return saturation < 0.2 and separation >= 0.75 and 0.005 <= ink <= 0.35
+    ink = gray <= threshold
+    paper = gray[~ink]
+    return (
+        separation >= 0.7
+        and 0.005 <= float(ink.mean()) <= 0.35
+        and paper.size > 0
+        and float(paper.std()) <= 16.0
+    )
 
 
 # --- the engine --------------------------------------------------------------------------------
@@ -711,7 +721,7 @@ def _page_like(path: Path) -> bool:
         with Image.open(path) as image:
             if image.width * image.height > MAX_PIXELS:
                 return False
-            image.draft("RGB", (800, 800))
+            image.draft("RGB", (300, 300))
             image.load()
             return looks_like_page(image)
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
