@@ -368,3 +368,13 @@ def test_without_the_engine_a_scan_is_stored_with_a_warning(
     monkeypatch.undo()
     ocr.tesseract_version.cache_clear()
     ocr.installed_languages.cache_clear()
+
+
+def test_ocr_command_withholds_a_protected_items_name(home: Path, tmp_path: Path) -> None:
+    scan = tmp_path / "witness-amal-k.png"
+    page(STATEMENT).save(scan)
+    run("add", "--case", "c", "--kind", "testimony", "--field", "witness_pseudonym=W-1", str(scan))
+    output = run("ocr", "1")
+    assert "1 item(s) read" in output
+    assert "amal" not in output.lower() and "withheld" in output
+    assert "convoy had left the town" in words(texts(home)[1]["ocr/1"])
