@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOME_DIR ?= enquiry-data
 
-.PHONY: demo test test-fast lint bench clean
+.PHONY: demo test test-fast lint bench clean ocr-tools
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -16,14 +16,18 @@ $(STAMP): pyproject.toml requirements.lock requirements-models.txt | $(BIN)/pyth
 	$(BIN)/python -m pip install -q -c requirements.lock -e '.[dev]'
 	touch $(STAMP)
 
-demo: $(STAMP)
+# OCR's programs (Tesseract, pdftoppm) come from Debian: installed when missing.
+ocr-tools:
+	@sh scripts/install_ocr.sh
+
+demo: $(STAMP) ocr-tools
 	$(BIN)/enquiry --home $(HOME_DIR) demo --no-serve
 	@echo "enquiry is installed in $(BIN); run 'source $(BIN)/activate' to call it as 'enquiry' in your shell"
 
-test: $(STAMP)
+test: $(STAMP) ocr-tools
 	$(BIN)/python -m pytest -n 2 -q
 
-test-fast: $(STAMP)
+test-fast: $(STAMP) ocr-tools
 	$(BIN)/python -m pytest -n 2 -q -m "not slow"
 
 lint: $(STAMP)

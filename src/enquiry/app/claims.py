@@ -42,6 +42,7 @@ from enquiry.store.tables import Actor, Case, Claim, ClaimStance, Embedding, Ite
 
 if TYPE_CHECKING:
     from enquiry.enrich.text.claims import ClaimExtractor
+    from enquiry.intake.extract import Extraction
 
 SAME_CLAIM = 0.75
 SUGGESTED_RATING = {"supports": "C", "refutes": "I", "neutral": "N"}
@@ -65,6 +66,7 @@ def _read_document(path: Path) -> tuple[str, dict[str, Any], list[str]]:
     """The text a file holds (HTML main text, PDF text, decoded plain text), its metadata and
     problems — the same extractor intake uses, so offsets agree with the stored text."""
     from enquiry.enrich.documents import DocumentText
+    from enquiry.enrich.ocr import IMAGE_TYPES
     from enquiry.intake.sniff import sniff
 
     name = printable(str(path))
@@ -81,13 +83,36 @@ def _read_document(path: Path) -> tuple[str, dict[str, Any], list[str]]:
         raise EnquiryError(f"{name}: empty file: no text to read claims from")
     media_type = sniff(head, path.name)
     extractor = DocumentText()
-    if not extractor.accepts(media_type, "document"):
+    if media_type in IMAGE_TYPES:
+        found = _ocr(path, media_type, name)
+    elif not extractor.accepts(media_type, "document"):
         raise EnquiryError(f"{name}: {media_type} holds no text to read claims from")
-    found = extractor.extract(path, media_type)
+    else:
+        found = extractor.extract(path, media_type)
+        if media_type == "application/pdf" and not (found.text or "").strip():
+            # A scan: its pages are pictures; read them as intake would.
+            scanned = _ocr(path, media_type, name)
+            if (scanned.text or "").strip() or scanned.problems:
+                found = scanned
     if not (found.text or "").strip():
         why = "; ".join(found.problems) or "only blank space"
         raise EnquiryError(f"{name}: no text to read claims from ({printable(why)})")
     return found.text or "", found.metadata, found.problems
+
+
+def _ocr(path: Path, media_type: str, name: str) -> Extraction:
+    """The text read from a picture or a scanned PDF, under the decoders' time and memory
+    limits; for an image asked about by name, whatever the engine reads is kept."""
+    from enquiry.enrich.ocr import OcrText
+    from enquiry.intake.limits import LimitExceeded, limits, run_limited
+
+    seconds, megabytes = limits()
+    try:
+        return run_limited(
+            OcrText(insist=True).extract, path, media_type, seconds=seconds, megabytes=megabytes
+        )
+    except LimitExceeded as exc:
+        raise EnquiryError(f"{name}: {exc}") from None
 
 
 def _shifted(claim: dict[str, Any], offset: int) -> dict[str, Any]:

@@ -80,6 +80,7 @@ FAMILIES = {
     "enquiry.cli.media": ("media",),
     "enquiry.cli.protection": ("protection",),
     "enquiry.cli.sources": ("sources", "truth"),
+    "enquiry.cli.ocr": ("ocr",),
 }
 
 

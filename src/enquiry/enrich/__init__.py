@@ -16,7 +16,10 @@ def default_extractors() -> list[Extractor]:
     """The file enrichers run on every file at intake, in order."""
     from enquiry.enrich.documents import DocumentText
     from enquiry.enrich.media.extractor import PdqExtractor
+    from enquiry.enrich.ocr import OcrText
     from enquiry.enrich.photo import PhotoMetadata
     from enquiry.enrich.video import VideoMetadata
 
-    return [DocumentText(), PhotoMetadata(), VideoMetadata(), PdqExtractor()]
+    # OCR comes last: it may use what is left of the file's time (its pages stop short of
+    # the limit), so the quick readers must have run by then.
+    return [DocumentText(), PhotoMetadata(), VideoMetadata(), PdqExtractor(), OcrText()]

@@ -420,13 +420,24 @@ def write_findings(
 
 
 def _texts(connection: Connection, item_ids: Sequence[int]) -> dict[int, StoredText]:
-    """Each item's latest extracted text (documents have one; the newest wins)."""
+    """Each item's text: the OCR text when there is one (it stands for the whole document,
+    its scanned pages read from their pixels), else the extracted text; the newest of each."""
     rows = connection.execute(
         select(ItemText.item_id, ItemText.extractor, ItemText.text, ItemText.sha256)
-        .where(ItemText.item_id.in_(list(item_ids)), ItemText.extractor.like("text/%"))
+        .where(
+            ItemText.item_id.in_(list(item_ids)),
+            ItemText.extractor.like("text/%") | ItemText.extractor.like("ocr/%"),
+        )
         .order_by(ItemText.id)
     ).all()
-    return {row[0]: StoredText(str(row[1]), str(row[2]), str(row[3])) for row in rows}
+    found: dict[int, StoredText] = {}
+    for item_id, extractor, text, digest in rows:
+        earlier = found.get(item_id)
+        if earlier is None or not (
+            earlier.extractor.startswith("ocr/") and not str(extractor).startswith("ocr/")
+        ):
+            found[item_id] = StoredText(str(extractor), str(text), str(digest))
+    return found
 
 
 def _claims(connection: Connection, item_ids: Sequence[int]) -> dict[int, list[tuple[int, str]]]:
