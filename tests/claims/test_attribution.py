@@ -132,9 +132,15 @@ def test_quotation_continued_after_the_speaker(claim_extractor: ClaimExtractor) 
         'reporters. "We will respond."\n\nThe meeting ended.'
     )
     record = _by_content(claim_extractor.extract(text), "another attack")
-    parts = [span.text for span in record.attribution.continuation]
-    assert parts == ['"We will respond."']
-    assert record.as_dict()["continuation"][0]["start"] == text.index('"We will')
+    content = record.attribution.content
+    assert [span.text for span in content.parts] == [
+        '"It is clear to us that this was another attack by the regime,"',
+        '"We will respond."',
+    ]
+    parts = record.as_dict()["content"]["parts"]
+    assert [part["start"] for part in parts] == [0, text.index('"We will')]
+    assert record.as_dict()["content"]["end"] == text.index("\n\n")
+    assert "continuation" not in record.as_dict()
 
 
 def test_reported_speech_inside_a_quotation_is_not_a_claim(
