@@ -211,6 +211,7 @@ class Attribution:
     cue_key: str = ""
     cue_token_dep: str = ""  # the cue word's dependency label ("amod": a modifier, not speech)
     rare_cue: bool = False  # the cue word is from the learnt model's wider lexicon
+    how: str = ""  # how the source and the content were found ("learnt/ccomp", "none/adjacent")
 
 
 @lru_cache(maxsize=1)
@@ -487,8 +488,10 @@ class AttributionExtractor:
         ):
             return None  # "was quoted as saying ...": the claim is the saying's
         source_head = _first(cue, source_paths)
+        how = "learnt" if source_head is not None else "none"
         if source_head is None and entry.get("sourceless", 0.0) < 0.5:
             source_head = _first(cue, _FALLBACK_SOURCE_PATHS)
+            how = "fallback"
             if source_head is not None and source_head.lower_ in _EMPTY_SUBJECTS:
                 source_head = None
         if source_head is not None and _abstract(source_head):
@@ -508,6 +511,7 @@ class AttributionExtractor:
         content = (
             _target_content(cue, _TARGET_CUES[cue.lemma_]) if cue.lemma_ in _TARGET_CUES else None
         )
+        how += "/target"
         for path in content_paths if content is None else ():
             for head in follow(cue, path):
                 if head.i == cue.i or head in source_tokens or head.is_punct:
@@ -518,6 +522,7 @@ class AttributionExtractor:
                     continue  # '"...," the envoy said, officials said': not what the envoy said
                 content = self._content(cue, head, path, source_tokens)
                 if content is not None:
+                    how = how.split("/")[0] + "/" + path
                     break
             if content is not None:
                 break
@@ -529,17 +534,20 @@ class AttributionExtractor:
             # "Now, he says, seven delegates have signed": the cue is a parenthesis in its
             # content; the content is the clause around it.
             content = self._content(cue, cue.head, "^parataxis", source_tokens)
+            how = how.split("/")[0] + "/parenthesis"
         if content is None and cue.lemma_ in _GERUND_CUES:
             # "Damascus has repeatedly denied using chemical weapons"
             gerund = next((c for c in cue.children if c.dep_ == "xcomp" and c.tag_ == "VBG"), None)
             if gerund is not None:
                 content = self._content(cue, gerund, "xcomp", source_tokens)
-        if content is None:
-            content = _misparsed_clause(cue, source_tokens, self)
-        if content is None:
-            content = _colon_quote(doc, cue, quotes)
-        if content is None:
-            content = _adjacent_quote(doc, cue, source_tokens, quotes)
+        for name, finder in (
+            ("misparsed", lambda: _misparsed_clause(cue, source_tokens, self)),
+            ("colon", lambda: _colon_quote(doc, cue, quotes)),
+            ("adjacent", lambda: _adjacent_quote(doc, cue, source_tokens, quotes)),
+        ):
+            if content is None:
+                content = finder()
+                how = how.split("/")[0] + "/" + name
         if content is None:
             return None
         cue_span = _cue_span(cue)
@@ -575,6 +583,7 @@ class AttributionExtractor:
             sentence,
             key_of(cue),
             cue_token_dep=cue.dep_,
+            how=how,
         )
 
     def _trailing_cue(self, head: Token) -> bool:

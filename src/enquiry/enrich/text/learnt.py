@@ -93,6 +93,16 @@ def features(
         f"cue_quoted={any(start < cue.idx < stop for start, stop in quotes)}",
         f"sourceless_share={min(int(float(entry.get('sourceless', 0.0)) * 4), 3)}",
     ]
+    if attribution.how:
+        source_how, _, content_how = attribution.how.partition("/")
+        found += [
+            f"how={attribution.how}",
+            f"content_how={content_how}",
+            f"key|content_how={key}|{content_how}",
+            f"source_how={source_how}",
+        ]
+    head = cue.head
+    found += [f"head_lemma={head.lemma_.lower()}" if head.i != cue.i else "head=root"]
     if source is None:
         found += ["source=none", f"key|source=none|{key}"]
     else:
