@@ -172,9 +172,11 @@ def test_object_content_keeps_its_complement(claim_extractor: ClaimExtractor) ->
 
 
 def test_quotations_end_with_their_paragraph_and_mix_marks() -> None:
-    text = "\u201cWe start here.\n\n\u201cWe go on,\" he said. \u2018Trump\u2019s man,\u2019 she said."
+    text = (
+        '\u201cWe start here.\n\n\u201cWe go on," he said. \u2018Trump\u2019s man,\u2019 she said.'
+    )
     spans = [text[a:b] for a, b in quotations(text)]
-    assert spans == ["\u201cWe start here.", "\u201cWe go on,\"", "\u2018Trump\u2019s man,\u2019"]
+    assert spans == ["\u201cWe start here.", '\u201cWe go on,"', "\u2018Trump\u2019s man,\u2019"]
 
 
 def test_parenthetical_cue_takes_the_clause_around_it(claim_extractor: ClaimExtractor) -> None:

@@ -105,7 +105,7 @@ def test_a_surname_the_model_does_not_know_as_a_person(claim_extractor: ClaimExt
 
 def test_the_group_is_the_organisation_named_before(claim_extractor: ClaimExtractor) -> None:
     text = (
-        "The Syrian American Medical Society said its doctors treated 11 people. \"The symptoms "
+        'The Syrian American Medical Society said its doctors treated 11 people. "The symptoms '
         'were consistent with exposure to chlorine," the group said in a statement.'
     )
     record = _by_content(claim_extractor.extract(text), "symptoms")

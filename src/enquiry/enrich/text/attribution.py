@@ -540,14 +540,15 @@ class AttributionExtractor:
             gerund = next((c for c in cue.children if c.dep_ == "xcomp" and c.tag_ == "VBG"), None)
             if gerund is not None:
                 content = self._content(cue, gerund, "xcomp", source_tokens)
-        for name, finder in (
-            ("misparsed", lambda: _misparsed_clause(cue, source_tokens, self)),
-            ("colon", lambda: _colon_quote(doc, cue, quotes)),
-            ("adjacent", lambda: _adjacent_quote(doc, cue, source_tokens, quotes)),
-        ):
-            if content is None:
-                content = finder()
-                how = how.split("/")[0] + "/" + name
+        if content is None:
+            content = _misparsed_clause(cue, source_tokens, self)
+            how = how.split("/")[0] + "/misparsed"
+        if content is None:
+            content = _colon_quote(doc, cue, quotes)
+            how = how.split("/")[0] + "/colon"
+        if content is None:
+            content = _adjacent_quote(doc, cue, source_tokens, quotes)
+            how = how.split("/")[0] + "/adjacent"
         if content is None:
             return None
         cue_span = _cue_span(cue)

@@ -4,8 +4,8 @@ The rules (``attribution.py``) propose a relation for every cue word of a wide l
 logistic model over the parse around each proposal (the cue's lemma, part of speech and
 dependency label, what was found as source and content, quotation marks, negation, modality)
 decides which to keep. The rules' own lexicon keeps the cue words that are usually cues; the
-model adds the rarer ones where their context says they are speech, and drops proposals of
-common cue words whose context says they are not ("said" in "the so-called").
+model adds the rarer ones ("found that", "believes that") where their context says they report
+what someone holds, and drops proposals of the usual cue words whose context makes them unlikely.
 
 Weights are plain numbers in ``attribution_model.json`` — a feature name to a weight — so running
 the model needs no machine-learning library: ``scripts/train_attribution.py`` trains them on
