@@ -79,20 +79,23 @@ class Scores:
             )
         pred_rel: list[Relation] = []
         for attribution in predicted:
-            found = {"source": attribution.source, "cue": attribution.cue,
-                     "content": attribution.content}
+            found = {
+                "source": attribution.source,
+                "cue": attribution.cue,
+                "content": attribution.content,
+            }
             relation: Relation = {
                 role: (
-                    (span.start, span.end, tokens_of(bounds, [(span.start, span.end)]))
+                    (
+                        span.start,
+                        span.end,
+                        tokens_of(bounds, [(part.start, part.end) for part in span.pieces]),
+                    )
                     if span is not None
                     else None
                 )
                 for role, span in found.items()
             }
-            if attribution.continuation:
-                parts = [attribution.content, *attribution.continuation]
-                fragments = [(part.start, part.end) for part in parts]
-                relation["content"] = (parts[0].start, parts[-1].end, tokens_of(bounds, fragments))
             pred_rel.append(relation)
         for role in ROLES:
             golds = {span for rel in gold_rel if (span := rel[role]) is not None}
@@ -189,15 +192,19 @@ def main() -> None:
         scores.add(article, predicted)
     elapsed = time.perf_counter() - began
     gold = sum(len(article.relations) for article in articles)
-    print(f"PolNeAR {args.data.name}: {len(articles)} articles, {gold} gold attributions, "
-          f"{elapsed:.1f} s")
+    print(
+        f"PolNeAR {args.data.name}: {len(articles)} articles, {gold} gold attributions, "
+        f"{elapsed:.1f} s"
+    )
     print(f"{'measure':<26}{'P':>7}{'R':>7}{'F1':>7}")
     for name, p, r, f1 in scores.table():
         print(f"{name:<26}{p:7.3f}{r:7.3f}{f1:7.3f}")
     cue_exact = scores.table()[2][3]
     baseline = cue_only_f1(articles, extractor)
-    print(f"baseline (cue words alone) cue exact F1 {baseline:.3f}; "
-          f"extractor/baseline = {cue_exact / max(baseline, 1e-9):.2f}")
+    print(
+        f"baseline (cue words alone) cue exact F1 {baseline:.3f}; "
+        f"extractor/baseline = {cue_exact / max(baseline, 1e-9):.2f}"
+    )
 
 
 if __name__ == "__main__":

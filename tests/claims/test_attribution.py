@@ -132,9 +132,15 @@ def test_quotation_continued_after_the_speaker(claim_extractor: ClaimExtractor) 
         'reporters. "We will respond."\n\nThe meeting ended.'
     )
     record = _by_content(claim_extractor.extract(text), "another attack")
-    parts = [span.text for span in record.attribution.continuation]
-    assert parts == ['"We will respond."']
-    assert record.as_dict()["continuation"][0]["start"] == text.index('"We will')
+    content = record.attribution.content
+    assert [span.text for span in content.parts] == [
+        '"It is clear to us that this was another attack by the regime,"',
+        '"We will respond."',
+    ]
+    parts = record.as_dict()["content"]["parts"]
+    assert [part["start"] for part in parts] == [0, text.index('"We will')]
+    assert record.as_dict()["content"]["end"] == text.index("\n\n")
+    assert "continuation" not in record.as_dict()
 
 
 def test_reported_speech_inside_a_quotation_is_not_a_claim(
@@ -166,9 +172,11 @@ def test_object_content_keeps_its_complement(claim_extractor: ClaimExtractor) ->
 
 
 def test_quotations_end_with_their_paragraph_and_mix_marks() -> None:
-    text = "\u201cWe start here.\n\n\u201cWe go on,\" he said. \u2018Trump\u2019s man,\u2019 she said."
+    text = (
+        '\u201cWe start here.\n\n\u201cWe go on," he said. \u2018Trump\u2019s man,\u2019 she said.'
+    )
     spans = [text[a:b] for a, b in quotations(text)]
-    assert spans == ["\u201cWe start here.", "\u201cWe go on,\"", "\u2018Trump\u2019s man,\u2019"]
+    assert spans == ["\u201cWe start here.", '\u201cWe go on,"', "\u2018Trump\u2019s man,\u2019"]
 
 
 def test_parenthetical_cue_takes_the_clause_around_it(claim_extractor: ClaimExtractor) -> None:

@@ -105,7 +105,7 @@ def test_a_surname_the_model_does_not_know_as_a_person(claim_extractor: ClaimExt
 
 def test_the_group_is_the_organisation_named_before(claim_extractor: ClaimExtractor) -> None:
     text = (
-        "The Syrian American Medical Society said its doctors treated 11 people. \"The symptoms "
+        'The Syrian American Medical Society said its doctors treated 11 people. "The symptoms '
         'were consistent with exposure to chlorine," the group said in a statement.'
     )
     record = _by_content(claim_extractor.extract(text), "symptoms")
@@ -172,12 +172,17 @@ def test_quotation_split_by_its_speaker(claim_extractor: ClaimExtractor) -> None
     record = _by_content(claim_extractor.extract(COUNCIL), "accept this text")
     found = record.attribution
     assert _actor(record) == "Vassily Nebenzia"
-    assert found.content.text == '"We will not accept this text,"'
-    assert [part.text for part in found.continuation] == [
-        '"and we will not let the council be used for propaganda."'
+    assert [part.text for part in found.content.parts] == [
+        '"We will not accept this text,"',
+        '"and we will not let the council be used for propaganda."',
     ]
-    for span in (found.content, *found.continuation):
+    assert found.content.text == " ".join(part.text for part in found.content.parts)
+    for span in found.content.parts:
         assert COUNCIL[span.start : span.end] == span.text
+    assert (found.content.start, found.content.end) == (
+        found.content.parts[0].start,
+        found.content.parts[-1].end,
+    )
 
 
 def test_quoted_as_saying_names_the_one_quoted(claim_extractor: ClaimExtractor) -> None:

@@ -22,8 +22,9 @@ def test_extract_json_offsets_match_the_extracted_text(tmp_path: Path) -> None:
     path = tmp_path / "debate.txt"
     text = "Damascus declared yesterday that the reports were fabricated. Dateline follows.\n"
     path.write_text(text, encoding="utf-8")
-    result = CliRunner().invoke(main, ["claims", "extract", "--json", "--date", "2017-04-13",
-                                       str(path)])
+    result = CliRunner().invoke(
+        main, ["claims", "extract", "--json", "--date", "2017-04-13", str(path)]
+    )
     assert result.exit_code == 0, result.output
     payload = json.loads(result.stdout)
     claim = payload["claims"][0]
@@ -68,3 +69,38 @@ def test_extract_reads_a_feed_entry_by_entry() -> None:
     assert dates["Sergei Lavrov", "on Tuesday"] == "2017-04-11"  # before the entry of 12 April
     assert dates["Sergei Lavrov", ""] == "2017-04-12"  # "Lavrov told": the entry's own date
     assert dates["Nikki Haley", "yesterday"] == "2017-04-05"  # "yesterday" in the entry of 6 April
+
+
+def test_split_quotation_is_one_claim_in_parts(tmp_path: Path) -> None:
+    path = tmp_path / "split.txt"
+    text = (
+        "The hearing opened late.\n\n"
+        '"We saw the trucks at dawn," the driver said, "and they were empty."\n'
+    )
+    path.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["claims", "extract", "--json", str(path)])
+    assert result.exit_code == 0, result.output
+    [claim] = json.loads(result.stdout)["claims"]
+    content = claim["content"]
+    assert [part["text"] for part in content["parts"]] == [
+        '"We saw the trucks at dawn,"',
+        '"and they were empty."',
+    ]
+    for part in content["parts"]:
+        assert text[part["start"] : part["end"]] == part["text"]
+    assert (content["start"], content["end"]) == (
+        content["parts"][0]["start"],
+        content["parts"][-1]["end"],
+    )
+    assert "continuation" not in claim
+    assert set(claim) == {
+        "source",
+        "cue",
+        "content",
+        "actor",
+        "actor_type",
+        "title",
+        "affiliation",
+        "date",
+        "date_phrase",
+    }

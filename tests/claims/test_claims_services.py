@@ -155,3 +155,24 @@ def test_ingest_names_a_protected_file_without_text_by_its_number(
     assert progress.problems == [
         f"item {result.item_id}: protected and stored encrypted; not read by claims"
     ]
+
+
+def test_parts_of_a_protected_split_quotation_are_withheld(
+    home: Path, tmp_path: Path, claim_extractor: ClaimExtractor
+) -> None:
+    secret = tmp_path / "statement.txt"
+    secret.write_text(f'"I saw the convoy," {WITNESS} said, "near the {WORDS[4:]}."\n', "utf-8")
+    app = Enquiry.at(home, "tester")
+    store = app.store(create=True)
+    options = IntakeOptions(case="c", kind="statement", progress=False, jobs=1, protected=True)
+    report = add_paths(store, [secret], options, [DocumentText()])
+    run_enrichers(store, [report.results[0].item_id], [ClaimsEnricher(claim_extractor)])
+    [hidden] = service.list_claims(app, "c")
+    assert hidden.withheld and len(hidden.content["parts"]) == 2
+    assert {part["text"] for part in hidden.content["parts"]} == {WITHHELD}
+    assert not any(secret_word in json.dumps(hidden.as_json()) for secret_word in SECRETS)
+    [shown] = service.list_claims(app, "c", reveal=True)
+    assert [part["text"] for part in shown.content["parts"]] == [
+        '"I saw the convoy,"',
+        f'"near the {WORDS[4:]}."',
+    ]

@@ -122,11 +122,9 @@ def _shifted(claim: dict[str, Any], offset: int) -> dict[str, Any]:
     for key in ("source", "cue", "content"):
         span = claim.get(key)
         if span:
-            span["start"] += offset
-            span["end"] += offset
-    for span in claim.get("continuation") or []:
-        span["start"] += offset
-        span["end"] += offset
+            for piece in (span, *(span.get("parts") or [])):
+                piece["start"] += offset
+                piece["end"] += offset
     return claim
 
 
@@ -295,7 +293,6 @@ class ListedClaim:
     source: dict[str, Any] | None
     cue: dict[str, Any]
     content: dict[str, Any]
-    continuation: list[dict[str, Any]]
     date: str | None
     date_phrase: str | None
     withheld: bool = False
@@ -311,7 +308,6 @@ class ListedClaim:
             "source": self.source,
             "cue": self.cue,
             "content": self.content,
-            "continuation": self.continuation,
             "date": self.date,
             "date_phrase": self.date_phrase,
         }
@@ -325,13 +321,16 @@ def _listed(row: Any, protected: set[int], reveal: bool) -> ListedClaim:
     data = row["data"] or {}
     withhold = row["item_id"] in protected and not reveal
     cue = data.get("cue") or {"text": row["cue"]}
-    content = {"text": row["text"], "start": row["start"], "end": row["end"]}
-    source = data.get("source")
-    continuation = list(data.get("continuation") or [])
+    content: dict[str, Any] = {"text": row["text"], "start": row["start"], "end": row["end"]}
+    parts = list((data.get("content") or {}).get("parts") or [])
     if withhold:
         content = {**content, "text": WITHHELD}
-        source = _withheld_span(source)
-        continuation = [{**span, "text": WITHHELD} for span in continuation]
+        source = _withheld_span(data.get("source"))
+        parts = [{**span, "text": WITHHELD} for span in parts]
+    else:
+        source = data.get("source")
+    if parts:
+        content["parts"] = parts
     return ListedClaim(
         id=row["id"],
         item_id=row["item_id"],
@@ -341,7 +340,6 @@ def _listed(row: Any, protected: set[int], reveal: bool) -> ListedClaim:
         source=source,
         cue=cue,
         content=content,
-        continuation=continuation,
         date=row["date"],
         date_phrase=row["date_phrase"],
         withheld=withhold,

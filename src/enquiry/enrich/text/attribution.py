@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -23,6 +23,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Token
 
 from enquiry.enrich.text.actors import place_to_state
+from enquiry.enrich.text.learnt import AttributionModel, features, load_model
 from enquiry.enrich.text.patterns import follow, key_of
 
 VERSION = "attribution-1"
@@ -34,10 +35,34 @@ EXTRA_CUES = ("maintain", "lash", "stress", "reiterate", "complain", "allege", "
 
 # Nouns that name a role a person holds: "the envoy said" refers back to someone named.
 _ROLES = frozenset(
-    {"ambassador", "envoy", "diplomat", "minister", "spokesman", "spokeswoman", "spokesperson",
-     "president", "official", "secretary", "general", "commander", "senator", "governor",
-     "mayor", "chairman", "chairwoman", "director", "representative", "delegate", "adviser",
-     "advisor", "chief", "prosecutor", "investigator", "inspector"}
+    {
+        "ambassador",
+        "envoy",
+        "diplomat",
+        "minister",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "president",
+        "official",
+        "secretary",
+        "general",
+        "commander",
+        "senator",
+        "governor",
+        "mayor",
+        "chairman",
+        "chairwoman",
+        "director",
+        "representative",
+        "delegate",
+        "adviser",
+        "advisor",
+        "chief",
+        "prosecutor",
+        "investigator",
+        "inspector",
+    }
 )
 _ROLE_KIN = {
     "envoy": {"envoy", "ambassador", "representative", "diplomat"},
@@ -72,8 +97,44 @@ _TRIM = set(",;:-–—") | {"(", ")"}
 # the cue hangs from ("Rubio sought to emphasize"), of the first of two joined verbs, or the
 # agent of a passive ("was rebuked by opponents").
 _FALLBACK_SOURCE_PATHS = (
-    "nsubj", "^xcomp/nsubj", "^conj/nsubj", "^advcl/nsubj", "agent/pobj",
+    "nsubj",
+    "^xcomp/nsubj",
+    "^conj/nsubj",
+    "^advcl/nsubj",
+    "agent/pobj",
     "^pcomp/^prep/nsubjpass",  # "Nebenzia was quoted as saying"
+    "^pcomp/^prep/nsubj",  # "The minister attacked the plan by insisting that ..."
+)
+# Prepositions that open what a complaint or a remark is about ("complained in parliament about
+# the findings": the findings, not the place).
+_TOPIC_PREPS = frozenset({"about", "over", "of", "regarding", "concerning", "against"})
+# Nouns for people who can speak without being named ("two officials said"), beside the roles.
+_PEOPLE_NOUNS = frozenset(
+    {
+        "official",
+        "source",
+        "aide",
+        "lawyer",
+        "witness",
+        "activist",
+        "analyst",
+        "leader",
+        "officer",
+        "expert",
+        "resident",
+        "member",
+        "people",
+        "person",
+        "campaigner",
+        "critic",
+        "supporter",
+        "opponent",
+        "voter",
+        "lawmaker",
+        "legislator",
+        "negotiator",
+        "monitor",
+    }
 )
 _SOURCE_DROPPED = ("advcl",)
 # Subjects that name no one ("it was wrong to blame him"): never a speaker found by fallback.
@@ -85,6 +146,8 @@ _WITH_OBJECT = ("oprd", "xcomp", "ccomp")
 def _temporal(phrase: Token) -> bool:
     """A phrase that says when ("on Friday"): it dates the saying, not part of what was said."""
     return any(token.ent_type_ in ("DATE", "TIME") for token in phrase.subtree)
+
+
 _CUE_PARTS = {"prt", "aux", "auxpass", "neg"}
 _NAMED = {"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC"}
 
@@ -96,9 +159,32 @@ class Span:
     text: str
     start: int
     end: int
+    # A span in several pieces (a quotation split by its speaker: "A," she said, "B."): each
+    # piece in document order; ``text`` is then the pieces' words joined by a space, and
+    # ``start``/``end`` the outer extent.
+    parts: tuple[Span, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
-        return {"text": self.text, "start": self.start, "end": self.end}
+        found: dict[str, Any] = {"text": self.text, "start": self.start, "end": self.end}
+        if self.parts:
+            found["parts"] = [
+                {"text": part.text, "start": part.start, "end": part.end} for part in self.parts
+            ]
+        return found
+
+    @property
+    def pieces(self) -> tuple[Span, ...]:
+        """The span's pieces: its parts, or the span itself when it is in one piece."""
+        return self.parts or (self,)
+
+
+def joined(pieces: Sequence[Span]) -> Span:
+    """One span made of ``pieces`` (in document order); a single piece is returned as it is."""
+    flat = [part for piece in pieces for part in piece.pieces]
+    if len(flat) == 1:
+        return flat[0]
+    text = " ".join(part.text for part in flat)
+    return Span(text, flat[0].start, flat[-1].end, tuple(flat))
 
 
 @dataclass
@@ -123,8 +209,9 @@ class Attribution:
     speaker: Speaker | None
     sentence: Span
     cue_key: str = ""
-    continuation: list[Span] = field(default_factory=list)
     cue_token_dep: str = ""  # the cue word's dependency label ("amod": a modifier, not speech)
+    rare_cue: bool = False  # the cue word is from the learnt model's wider lexicon
+    how: str = ""  # how the source and the content were found ("learnt/ccomp", "none/adjacent")
 
 
 @lru_cache(maxsize=1)
@@ -206,9 +293,11 @@ _DATELINE = re.compile(
 
 
 _TITLED_DATELINE = re.compile(
-    r"^[ \t]*[A-Z][a-z]+(?:[ \t][A-Z][a-z]+)?,[ \t]*"
-    r"(?:[A-Z][a-z]{2,8}\.?[ \t]\d{1,2}|\d{1,2}[ \t][A-Z][a-z]{2,8})(?:,?[ \t]\d{4})?"
-    r"[ \t]*(?:\([A-Za-z .]+\))?[ \t]*(?:—|–|--|-)(?=\s)",
+    r"^[ \t]*[A-Z][a-z]+(?:[ \t][A-Z][a-z]+)?(?:"
+    r",[ \t]*(?:[A-Z][a-z]{2,8}\.?[ \t]\d{1,2}|\d{1,2}[ \t][A-Z][a-z]{2,8})(?:,?[ \t]\d{4})?"
+    r"[ \t]*(?:\([A-Za-z .]+\))?"
+    r"|(?:,[ \t]*[A-Z][a-z]+)?[ \t]*\([A-Z][A-Za-z .]*\)"  # "Washington (AFP) -"
+    r")[ \t]*(?:—|–|--|-)(?=\s)",
     re.M,
 )
 
@@ -323,7 +412,9 @@ class AttributionExtractor:
 
     version = VERSION
 
-    def __init__(self, nlp: Language | None = None) -> None:
+    def __init__(self, nlp: Language | None = None, *, learnt: bool = True) -> None:
+        # ``learnt=False``: the rules alone, as a baseline to measure the model against
+        self.model: AttributionModel | None = load_model() if learnt else None
         self.nlp = prepare(nlp) if nlp is not None else load_nlp()
         data = load_cues()
         self.cues: dict[str, dict[str, Any]] = data["cues"]
@@ -344,22 +435,47 @@ class AttributionExtractor:
     def from_doc(self, doc: Doc) -> list[Attribution]:
         """The attributions of an already parsed document."""
         quotes = quotations(text_of(doc))
-        found: list[Attribution] = []
-        for token in doc:
-            entry = self.cues.get(key_of(token))
-            if entry is None:
-                continue
-            attribution = self._relation(doc, token, entry, quotes)
-            if attribution is not None:
-                found.append(attribution)
+        model = self.model
+        found = [
+            attribution
+            for attribution, names, extra in self.proposals(doc, quotes)
+            if model is None
+            or model.keeps(names, extra)
+            or attribution.content.text.lower() in _RELATIVE  # cut by _cut_relative_denials
+        ]
         found += _colon_lines(doc)
         found.sort(key=lambda item: item.cue.start)
+        found = _once_each(found)
         _continue_quotations(doc, found, quotes)
         found = [item for item in found if not _inside_quotation(item, quotes)]
         _cut_trailing_sources(doc, found)
         _cut_relative_denials(doc, found)
         found = [item for item in found if not _restated(item, found)]
-        resolve_speakers(found, _subject_mentions(doc))
+        resolve_speakers(found, _subject_mentions(doc), model.given_names if model else {})
+        return found
+
+    def proposals(
+        self, doc: Doc, quotes: list[tuple[int, int]]
+    ) -> list[tuple[Attribution, list[str], bool]]:
+        """Every relation the rules propose, with its features for the learnt model and
+        whether its cue came from the model's extra lexicon (only when there is a model)."""
+        extra_cues = self.model.extra_cues if self.model is not None else {}
+        found = []
+        for token in doc:
+            key = key_of(token)
+            entry = self.cues.get(key)
+            extra = entry is None
+            if extra:
+                entry = extra_cues.get(key)
+                if entry is None:
+                    continue
+            assert entry is not None
+            attribution = self._relation(doc, token, entry, quotes)
+            if attribution is not None:
+                attribution.rare_cue = extra
+                found.append(
+                    (attribution, features(token, attribution, entry, extra, quotes), extra)
+                )
         return found
 
     def _relation(
@@ -372,38 +488,67 @@ class AttributionExtractor:
         ):
             return None  # "was quoted as saying ...": the claim is the saying's
         source_head = _first(cue, source_paths)
+        how = "learnt" if source_head is not None else "none"
         if source_head is None and entry.get("sourceless", 0.0) < 0.5:
             source_head = _first(cue, _FALLBACK_SOURCE_PATHS)
+            how = "fallback"
             if source_head is not None and source_head.lower_ in _EMPTY_SUBJECTS:
                 source_head = None
+        if source_head is not None and _abstract(source_head):
+            # "The campaign went on through the envoy, accusing the panel": the one who speaks
+            # is the person in the main clause's phrase, not the abstract subject
+            source_head = _speaker_in_phrase(cue) or source_head
         source_tokens = _source_tokens(source_head) if source_head is not None else []
-        content = _target_content(cue, _TARGET_CUES[cue.lemma_]) if cue.lemma_ in _TARGET_CUES else None
+        if source_tokens and cue in source_tokens:
+            # "The envoy called on all sides ...", the cue parsed as a clause on its speaker;
+            # but "a policy urging employees to ..." is no one speaking
+            if source_head is None or _abstract(source_head):
+                return None
+            inside = {token.i for token in cue.subtree}
+            source_tokens = _trim(
+                _contiguous([t for t in source_tokens if t.i not in inside], source_head)
+            )
+        content = (
+            _target_content(cue, _TARGET_CUES[cue.lemma_]) if cue.lemma_ in _TARGET_CUES else None
+        )
+        how += "/target"
         for path in content_paths if content is None else ():
             for head in follow(cue, path):
                 if head.i == cue.i or head in source_tokens or head.is_punct:
                     continue
+                if path.startswith("prep") and _off_topic(cue, path, head):
+                    continue
+                if path.startswith("^") and head.i > cue.i and self._trailing_cue(head):
+                    continue  # '"...," the envoy said, officials said': not what the envoy said
                 content = self._content(cue, head, path, source_tokens)
                 if content is not None:
+                    how = how.split("/")[0] + "/" + path
                     break
             if content is not None:
                 break
-        if content is None and cue.dep_ == "parataxis":
+        if (
+            content is None
+            and cue.dep_ == "parataxis"
+            and not (cue.head.i > cue.i and self._trailing_cue(cue.head))
+        ):
             # "Now, he says, seven delegates have signed": the cue is a parenthesis in its
             # content; the content is the clause around it.
             content = self._content(cue, cue.head, "^parataxis", source_tokens)
+            how = how.split("/")[0] + "/parenthesis"
         if content is None and cue.lemma_ in _GERUND_CUES:
             # "Damascus has repeatedly denied using chemical weapons"
-            gerund = next(
-                (c for c in cue.children if c.dep_ == "xcomp" and c.tag_ == "VBG"), None
-            )
+            gerund = next((c for c in cue.children if c.dep_ == "xcomp" and c.tag_ == "VBG"), None)
             if gerund is not None:
                 content = self._content(cue, gerund, "xcomp", source_tokens)
         if content is None:
             content = _misparsed_clause(cue, source_tokens, self)
+            how = how.split("/")[0] + "/misparsed"
         if content is None:
             content = _colon_quote(doc, cue, quotes)
+            how = how.split("/")[0] + "/colon"
         if content is None:
             content = _adjacent_quote(doc, cue, source_tokens, quotes)
+            how = how.split("/")[0] + "/adjacent"
         if content is None:
             return None
         cue_span = _cue_span(cue)
@@ -415,10 +560,9 @@ class AttributionExtractor:
                 cue_span = _span(doc, cue_span.start, opener.idx + len(opener))
         content = _widen_to_quotes(doc, content, cue_span, quotes)
         source = _token_span(source_tokens)
-        continuation: list[Span] = []
         split = _split_quotation(doc, content, source or cue_span, cue_span, quotes)
         if split is not None:
-            content, continuation = split, [content]
+            content = joined([split, content])
         if source is not None and content.start <= source.start < content.end:
             return None
         if source is None and any(
@@ -433,9 +577,20 @@ class AttributionExtractor:
             # "a spokesman, who declined to ...": the speaker is the noun the clause hangs on
             speaker = describe(_source_tokens(cue.head))
         return Attribution(
-            cue_span, content, source, speaker, sentence, key_of(cue), continuation,
+            cue_span,
+            content,
+            source,
+            speaker,
+            sentence,
+            key_of(cue),
             cue_token_dep=cue.dep_,
+            how=how,
         )
+
+    def _trailing_cue(self, head: Token) -> bool:
+        """A later saying the cue hangs from ('"...," the envoy said, officials said'): that
+        clause is who reported the envoy's words, not what the envoy said."""
+        return key_of(head) in self.cues and any(child.dep_ == "nsubj" for child in head.children)
 
     def _content(
         self, cue: Token, head: Token, path: str, source_tokens: list[Token]
@@ -478,6 +633,11 @@ def _colon_lines(doc: Doc) -> list[Attribution]:
         if content.text.endswith(".") and not content.text.endswith(".."):
             content = Span(content.text[:-1], content.start, content.end - 1)
         tokens = _trim(list(span))
+        if "(" in match.group("source"):
+            # "JONES (voice-over):", "SEN. JOHN MILLER (R-TX):": the name is before the bracket
+            tokens = _trim(
+                [token for token in tokens if token.idx < start + match.group("source").index("(")]
+            )
         source = _token_span(tokens)
         if not tokens or source is None or len(content.text) < 3:
             continue
@@ -517,43 +677,66 @@ def _restated(item: Attribution, found: list[Attribution]) -> bool:
 
 
 def _cut_trailing_sources(doc: Doc, found: list[Attribution]) -> None:
-    """"Pyongyang said the test was self-defence, according to KCNA": the closing "according
+    """ "Pyongyang said the test was self-defence, according to KCNA": the closing "according
     to KCNA" says where the report came from; it is not part of what Pyongyang said."""
     text = text_of(doc)
     for item in found:
         for other in found:
             if (
                 other is item
+                or item.content.parts
                 or other.cue.text.lower() != "according to"
                 or not item.content.start < other.cue.start < item.content.end
                 or other.content.start > other.cue.start
             ):
                 continue
             end = other.cue.start
-            while end > item.content.start and (text[end - 1].isspace() or text[end - 1] in ",;–—-"):
+            while end > item.content.start and (
+                text[end - 1].isspace() or text[end - 1] in ",;–—-"
+            ):
                 end -= 1
             if end > item.content.start:
                 item.content = _span_chars(text, item.content.start, end)
 
 
+_RELATIVE = ("which", "something which")
+
+
 def _cut_relative_denials(doc: Doc, found: list[Attribution]) -> None:
-    """"Diplomats accused Russia of tampering with evidence, which Moscow denies": the closing
+    """ "Diplomats accused Russia of tampering with evidence, which Moscow denies": the closing
     clause is a claim of its own whose content is what "which" stands for — the accusation —
     and not part of the accusation."""
     text = text_of(doc)
     for item in found:
-        if item.content.text.lower() not in ("which", "something which"):
+        if item.content.text.lower() not in _RELATIVE:
             continue
         for other in found:
             if other is item or not other.content.start < item.content.start < other.content.end:
                 continue
+            if other.content.parts:
+                break
             end = item.content.start
-            while end > other.content.start and (text[end - 1].isspace() or text[end - 1] in ",;–—"):
+            while end > other.content.start and (
+                text[end - 1].isspace() or text[end - 1] in ",;–—"
+            ):
                 end -= 1
             if end > other.content.start:
                 other.content = _span_chars(text, other.content.start, end)
                 item.content = other.content
             break
+
+
+def _once_each(found: list[Attribution]) -> list[Attribution]:
+    """One attribution per content: '"A," Trump said, adding ...' gives "A" to "said" and not
+    again to "adding": of cues with the very same content, the first of the usual cue words keeps
+    it ("attacked the plan by insisting that ...": "insisting"); ``found`` is in document order."""
+    best: dict[tuple[int, int], Attribution] = {}
+    for item in found:
+        key = (item.content.start, item.content.end)
+        if key not in best or (best[key].rare_cue and not item.rare_cue):
+            best[key] = item
+    kept = {id(item) for item in best.values()}
+    return [item for item in found if id(item) in kept]
 
 
 def _span_chars(text: str, start: int, end: int) -> Span:
@@ -582,12 +765,11 @@ def _continue_quotations(doc: Doc, found: list[Attribution], quotes: list[tuple[
     """
     text = text_of(doc)
     for attribution in found:
-        content = attribution.content
+        content = attribution.content.pieces[0]
         if content.text[:1] not in _OPENING or content.end > attribution.cue.start:
             continue
         last = max(attribution.cue.end, attribution.source.end if attribution.source else 0)
-        if attribution.continuation:
-            last = max(last, attribution.continuation[-1].end)
+        last = max(last, attribution.content.end)
         for start, stop in quotes:
             if start < last:
                 continue
@@ -605,7 +787,7 @@ def _continue_quotations(doc: Doc, found: list[Attribution], quotes: list[tuple[
                 for other in found
             )
             if not taken:
-                attribution.continuation.append(_span(doc, start, stop))
+                attribution.content = joined([attribution.content, _span(doc, start, stop)])
                 last = stop
                 continue
             break
@@ -626,6 +808,44 @@ def _misparsed_clause(
         if len(subtree) >= 4 and clause:
             return extractor._content(cue, child, "dobj", source_tokens)
     return None
+
+
+def _abstract(head: Token) -> bool:
+    """A subject that cannot speak: a common noun that names no one ("the campaign")."""
+    return (
+        head.pos_ == "NOUN"
+        and not head.ent_type_
+        and head.lemma_.lower() not in _ROLES | _PEOPLE_NOUNS | _ORG_WORDS | _GENERIC_GROUPS
+    )
+
+
+def _speaker_in_phrase(cue: Token) -> Token | None:
+    """For a participle cue hanging on a clause, a person or body named in a prepositional
+    phrase of that clause ("went on through the envoy, accusing ..."), else None."""
+    if cue.dep_ != "advcl" or cue.tag_ != "VBG":
+        return None
+    for prep in cue.head.children:
+        if prep.dep_ != "prep" or prep.i > cue.i or _temporal(prep):
+            continue
+        for noun in prep.children:
+            if noun.dep_ == "pobj" and (
+                noun.ent_type_ in ("PERSON", "ORG", "NORP", "GPE")
+                or noun.lemma_.lower() in _ROLES | _PEOPLE_NOUNS
+            ):
+                return noun
+    return None
+
+
+def _off_topic(cue: Token, path: str, head: Token) -> bool:
+    """A content reached through a preposition that says where or how ("in parliament") while
+    another preposition of the cue says what about ("about the findings")."""
+    prep = head if path == "prep" else head.head
+    if prep.dep_ != "prep" or prep.lower_ in _TOPIC_PREPS:
+        return False
+    return any(
+        child.dep_ == "prep" and child.lower_ in _TOPIC_PREPS and child.i != prep.i
+        for child in cue.children
+    )
 
 
 def _first(cue: Token, paths: Sequence[str]) -> Token | None:
@@ -719,13 +939,19 @@ def _adjacent_quote(
     first = min(token.idx for token in around)
     last = max(token.idx + len(token.text) for token in around)
     text = text_of(doc)
-    for start, stop in quotes:
-        if stop <= first and not text[stop:first].strip(" ,\n\t") and "\n\n" not in text[stop:first]:
-            return _span(doc, start, stop)  # never a quotation of the paragraph before
-    for start, stop in quotes:
-        if start >= last and not text[last:start].strip(" ,:\t"):
-            return _span(doc, start, stop)
-    return None
+    before = [
+        (start, stop)
+        for start, stop in quotes
+        if stop <= first and not text[stop:first].strip(" ,\n\t") and "\n\n" not in text[stop:first]
+    ]  # never a quotation of the paragraph before
+    after = [
+        (start, stop)
+        for start, stop in quotes
+        if start >= last and not text[last:start].strip(" ,:\t")
+    ]
+    # '"A," he said, adding, "B."': a participle introduces what follows it
+    order = after + before if cue.tag_ == "VBG" else before + after
+    return _span(doc, *order[0]) if order else None
 
 
 def _widen_to_quotes(doc: Doc, content: Span, cue: Span, quotes: list[tuple[int, int]]) -> Span:
@@ -896,7 +1122,10 @@ def describe(tokens: list[Token]) -> Speaker:
         ]
         title = " ".join(before + [token.text for token in title_tokens] + [title_prefix]).strip()
         return Speaker(
-            name=name, type="person", title=title, affiliation=affiliation,
+            name=name,
+            type="person",
+            title=title,
+            affiliation=affiliation,
             gender=_gender(tokens),
         )
     core_others = [ent for ent in others if ent.root.i in core_ids]
@@ -904,8 +1133,9 @@ def describe(tokens: list[Token]) -> Speaker:
         # "the Russian envoy", "the ambassador": a role, to be matched to a person named before
         places = [ent for ent in core_others if ent.label_ in ("GPE", "NORP")]
         affiliation = place_to_state(_strip_possessive(places[0].text)) if places else ""
-        return Speaker(name=_text_of(core), type="unknown", affiliation=affiliation,
-                       title=head.lower_)
+        return Speaker(
+            name=_text_of(core), type="unknown", affiliation=affiliation, title=head.lower_
+        )
     if core_others:
         main = next((ent for ent in core_others if ent.start <= head.i < ent.end), core_others[-1])
         text = _strip_possessive(main.text.removeprefix("the ").removeprefix("The "))
@@ -1018,7 +1248,11 @@ def _subject_mentions(doc: Doc) -> list[tuple[int, Speaker]]:
                 mentions.append((ent.start_char, describe(tokens)))
         elif ent.label_ == "PERSON":
             # A person named in another role ("met Mr. Trump") is a candidate of last resort.
-            found = describe(_trim(list(doc[max(ent.start - 1, 0) : ent.end])))
+            before = doc[ent.start - 1] if ent.start else None
+            titled = (
+                before is not None and before.lower_.rstrip(".") in _TITLE_WORDS | _FEMALE | _MALE
+            )
+            found = describe(_trim(list(doc[ent.start - 1 if titled else ent.start : ent.end])))
             if found.type == "person":
                 found.type = "mentioned"
                 mentions.append((ent.start_char, found))
@@ -1039,7 +1273,9 @@ def _surnames(name: str) -> set[str]:
 
 
 def resolve_speakers(
-    found: list[Attribution], mentions: Iterable[tuple[int, Speaker]] = ()
+    found: list[Attribution],
+    mentions: Iterable[tuple[int, Speaker]] = (),
+    given_names: dict[str, str] | None = None,
 ) -> None:
     """Give pronoun and bare-title speakers the name of the last fitting speaker before them.
 
@@ -1052,6 +1288,14 @@ def resolve_speakers(
     mentioned: list[Speaker] = []
     roles: list[Speaker] = []  # unnamed speakers by their role ("a senior official")
     genders: dict[str, str] = {}
+    names = given_names or {}
+
+    def gender_of(speaker: Speaker) -> str:
+        """What the honorific says, else what the given name usually is ("" when unknown)."""
+        if speaker.gender or speaker.type not in ("person", "mentioned"):
+            return speaker.gender
+        return names.get(speaker.name.split()[0].lower(), "") if speaker.name.split() else ""
+
     events: list[tuple[int, int, Attribution | Speaker]] = [
         (attribution.source.start if attribution.source else attribution.cue.start, 1, attribution)
         for attribution in found
@@ -1059,12 +1303,30 @@ def resolve_speakers(
     events += [(position, 0, speaker) for position, speaker in mentions]
     for _, _, event in sorted(events, key=lambda item: (item[0], item[1])):
         if isinstance(event, Speaker):
+            if event.type == "person" and len(event.name.split()) == 1:
+                # "Holm" after "Peter Holm": the same person, with what is known of them
+                event = next(
+                    (
+                        p
+                        for p in reversed(people + mentioned)
+                        if len(p.name.split()) > 1 and event.name in _surnames(p.name)
+                    ),
+                    event,
+                )
+                if event.type == "mentioned":
+                    event = Speaker(
+                        name=event.name,
+                        type="person",
+                        title=event.title,
+                        affiliation=event.affiliation,
+                        gender=event.gender,
+                    )
             if event.type == "mentioned":
                 mentioned.append(event)
             elif event.type in ("person", "state", "organisation"):
                 (people if event.type == "person" else groups).append(event)
-                if event.gender:
-                    genders.setdefault(event.name, event.gender)
+                if gender_of(event):
+                    genders.setdefault(event.name, gender_of(event))
             continue
         attribution = event
         speaker = attribution.speaker
@@ -1077,8 +1339,8 @@ def resolve_speakers(
                 pool = groups
             wanted = _PRONOUN_GENDER.get(word, "")
             if wanted:
-                pool = [p for p in pool if genders.get(p.name, p.gender) in ("", wanted)] or [
-                    p for p in mentioned if genders.get(p.name, p.gender) == wanted
+                pool = [p for p in pool if genders.get(p.name, gender_of(p)) in ("", wanted)] or [
+                    p for p in mentioned if genders.get(p.name, gender_of(p)) == wanted
                 ]
             if pool:
                 target = pool[-1]
@@ -1097,7 +1359,9 @@ def resolve_speakers(
             # "his spokesman said": someone else's spokesman, not the last spokesman named
             persons = people or mentioned
             owner = persons[-1] if word.split()[0] in ("his", "her") and persons else None
-            owner = owner or (groups[-1] if word.split()[0] in ("its", "their") and groups else None)
+            owner = owner or (
+                groups[-1] if word.split()[0] in ("its", "their") and groups else None
+            )
             if owner is not None and not speaker.affiliation:
                 speaker.affiliation = owner.name
             continue
@@ -1115,8 +1379,11 @@ def resolve_speakers(
             )
             if group is not None:
                 attribution.speaker = Speaker(
-                    name=group.name, type=group.type, title=group.title,
-                    affiliation=group.affiliation, resolved_from=speaker.name,
+                    name=group.name,
+                    type=group.type,
+                    title=group.title,
+                    affiliation=group.affiliation,
+                    resolved_from=speaker.name,
                 )
                 continue
         if (
@@ -1135,9 +1402,12 @@ def resolve_speakers(
             )
             if full is not None:
                 attribution.speaker = Speaker(
-                    name=full.name, type="person", title=full.title or speaker.title,
+                    name=full.name,
+                    type="person",
+                    title=full.title or speaker.title,
                     affiliation=full.affiliation or speaker.affiliation,
-                    resolved_from=speaker.name, gender=speaker.gender or full.gender,
+                    resolved_from=speaker.name,
+                    gender=speaker.gender or full.gender,
                 )
                 people.append(attribution.speaker)
                 continue
@@ -1156,7 +1426,9 @@ def resolve_speakers(
             )
             if match is None and len(word.split()) == 1:
                 # "A senior U.S. official said ... The official added": the same unnamed one
-                match = next((r for r in reversed(roles) if r.name.lower().split()[-1] in kin), None)
+                match = next(
+                    (r for r in reversed(roles) if r.name.lower().split()[-1] in kin), None
+                )
             if match is not None:
                 attribution.speaker = Speaker(
                     name=match.name,

@@ -163,7 +163,6 @@ def write_claim_rows(
                     "source": found.source.as_dict() if found.source else None,
                     "cue": found.cue.as_dict(),
                     "content": found.content.as_dict(),
-                    "continuation": [part.as_dict() for part in found.continuation],
                     "speaker": {
                         "name": speaker.name,
                         "type": speaker.type,

@@ -11,7 +11,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from enquiry.enrich.text.attribution import Attribution, AttributionExtractor, Speaker
+from enquiry.enrich.text.attribution import (
+    Attribution,
+    AttributionExtractor,
+    Speaker,
+    quotations,
+)
 from enquiry.enrich.text.dates import statement_date
 
 EXTRACTOR = "enquiry.claims"
@@ -37,7 +42,6 @@ class ClaimRecord:
             "source": found.source.as_dict() if found.source else None,
             "cue": found.cue.as_dict(),
             "content": found.content.as_dict(),
-            "continuation": [part.as_dict() for part in found.continuation],
             "actor": speaker.name if speaker else None,
             "actor_type": speaker.type if speaker else None,
             "title": speaker.title if speaker else "",
@@ -50,21 +54,28 @@ class ClaimRecord:
 _QUOTE_MARKS = "\"'“‘«"
 
 
-def _nested_in_quotation(attribution: Attribution, found: list[Attribution]) -> bool:
+def _nested_in_quotation(
+    attribution: Attribution, found: list[Attribution], quotes: list[tuple[int, int]]
+) -> bool:
     """Whether the cue lies inside another attribution's quoted words ("We demand ...," he
-    said): what the speaker says others said is part of their claim, not a claim of its own."""
+    said): what the speaker says others said is part of their claim, not a claim of its own.
+    Inside the quotation marks themselves: '"A," the envoy said, according to the agency' gives
+    the agency a content that starts with a quotation, but the envoy's "said" is outside it."""
+    cue = attribution.cue
     return any(
         other is not attribution
         and other.content.text[:1] in _QUOTE_MARKS
-        and other.content.start <= attribution.cue.start < other.content.end
+        and other.content.start <= cue.start < other.content.end
+        and any(start < cue.start and cue.end < stop for start, stop in quotes)
         for other in found
     )
 
 
 def _records(text: str, found: list[Attribution], anchor: dt.date | None) -> list[ClaimRecord]:
     records = []
+    quotes = quotations(text)
     for attribution in found:
-        if _nested_in_quotation(attribution, found):
+        if _nested_in_quotation(attribution, found, quotes):
             continue
         date, phrase = statement_date(
             text,

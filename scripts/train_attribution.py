@@ -1,0 +1,315 @@
+"""Train the learnt half of attribution on PolNeAR's training split (never on dev or test).
+
+    nice -n 10 .venv/bin/python scripts/train_attribution.py \
+        [--data ../shared/data/polnear/train] [--docs parsed.spacy]
+
+Data: the 840 training articles of PolNeAR (networkdynamics/PolNeAR, brat standoff; an article
+annotated twice counts once, by its first annotation file), read where they lie; nothing of
+them is copied into the repository. The development split is not read here.
+
+What it learns, into ``src/enquiry/enrich/text/attribution_model.json``:
+
+* an extra cue lexicon: every cue word (lemma and part of speech of the cue span's head) seen as
+  a cue at least ``MIN_COUNT`` times in training and a cue in at least ``MIN_PRECISION`` of its
+  occurrences, that ``cues.json`` (``scripts/learn_cues.py``) leaves out, with its dependency
+  paths to source and content learnt the same way;
+* a logistic regression (scikit-learn, L2, ``C``) over the binary features of
+  ``enquiry.enrich.text.learnt.features`` for every relation the rules propose with either
+  lexicon; a proposal is labelled right when, like the shared scorer's relation match, its
+  content has token F1 >= 0.5 with a gold relation's content and, where that relation has a
+  source, the sources share a token;
+* two decision thresholds (proposals of the rules' lexicon, and of the extra one), chosen on
+  out-of-fold probabilities of a 5-fold cross-validation grouped by article, for the highest
+  relation F1 on the training split;
+* the usual gender of given names: for a person named with given name and surname, the first
+  "he"/"his"/"him" or "she"/"her" in the rest of that sentence and the next, when no other
+  person is named before it; names seen at least ``MIN_NAME`` times, agreeing ``NAME_SHARE``.
+
+The run takes a few minutes on one core, most of it spaCy's parse (``--docs`` reuses a parse
+saved by an earlier run with ``--save-docs``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sklearn.feature_extraction import DictVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GroupKFold
+from spacy.tokens import Doc, DocBin
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from learn_cues import _top  # noqa: E402
+
+from enquiry.enrich.text.attribution import (  # noqa: E402
+    AttributionExtractor,
+    blank_datelines,
+    load_cues,
+    load_nlp,
+    quotations,
+)
+from enquiry.enrich.text.brat import GoldArticle, read_split  # noqa: E402
+from enquiry.enrich.text.learnt import MODEL_FILE, AttributionModel  # noqa: E402
+from enquiry.enrich.text.patterns import key_of, path_between, span_head  # noqa: E402
+
+OUT = ROOT / "src" / "enquiry" / "enrich" / "text" / MODEL_FILE
+MIN_COUNT = 3
+MIN_PRECISION = 0.05
+MIN_PATHS = 5
+C = 0.5
+FOLDS = 5
+MIN_NAME = 3
+NAME_SHARE = 0.8
+_WORD = re.compile(r"\w+|[^\w\s]")
+_MALE = {"he", "him", "his", "himself"}
+_FEMALE = {"she", "her", "hers", "herself"}
+
+
+def _tokens(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in _WORD.finditer(text)]
+
+
+def _covered(bounds: list[tuple[int, int]], ranges: Any) -> frozenset[int]:
+    return frozenset(n for n, (s, e) in enumerate(bounds) for a, b in ranges if s < b and e > a)
+
+
+def _f1(p: frozenset[int], g: frozenset[int]) -> float:
+    common = len(p & g)
+    return 2 * common / (len(p) + len(g)) if common else 0.0
+
+
+def parse(articles: list[GoldArticle], docs_path: Path | None, save: Path | None) -> list[Doc]:
+    nlp = load_nlp()
+    if docs_path is not None:
+        return list(DocBin().from_disk(docs_path).get_docs(nlp.vocab))
+    docs = []
+    for number, doc in enumerate(
+        nlp.pipe((blank_datelines(a.text) for a in articles), batch_size=16)
+    ):
+        if number % 100 == 0:
+            print(f"parsed {number}/{len(articles)}", file=sys.stderr)
+        docs.append(doc)
+    if save is not None:
+        store = DocBin()
+        for doc in docs:
+            store.add(doc)
+        store.to_disk(save)
+    return docs
+
+
+def extra_lexicon(articles: list[GoldArticle], docs: list[Doc]) -> dict[str, dict[str, Any]]:
+    """Cue words below the rules' precision threshold, with their paths."""
+    known = load_cues()["cues"]
+    occurrences: Counter[str] = Counter()
+    cues: Counter[str] = Counter()
+    no_source: Counter[str] = Counter()
+    source_paths: dict[str, Counter[str]] = defaultdict(Counter)
+    content_paths: dict[str, Counter[str]] = defaultdict(Counter)
+    for article, doc in zip(articles, docs, strict=True):
+        occurrences.update(key_of(token) for token in doc if not token.is_punct)
+        for relation in article.relations:
+            cue = span_head(doc, relation.cue.start, relation.cue.fragments[0][1])
+            if cue is None or cue.is_punct:
+                continue
+            key = key_of(cue)
+            cues[key] += 1
+            if relation.source is None:
+                no_source[key] += 1
+            else:
+                head = span_head(doc, *relation.source.fragments[0])
+                path = path_between(cue, head) if head is not None else None
+                if path:
+                    source_paths[key][path] += 1
+            if relation.content is not None:
+                head = span_head(doc, *relation.content.fragments[0])
+                path = path_between(cue, head) if head is not None and head != cue else None
+                if path:
+                    content_paths[key][path] += 1
+    lexicon = {}
+    for key, count in cues.items():
+        occurring = max(occurrences[key], count)
+        if key in known or count < MIN_COUNT or count / occurring < MIN_PRECISION:
+            continue
+        lexicon[key] = {
+            "precision": round(count / occurring, 4),
+            "count": count,
+            "sourceless": round(no_source[key] / count, 4),
+            "source_paths": _top(source_paths[key])
+            if sum(source_paths[key].values()) >= MIN_PATHS
+            else [],
+            "content_paths": _top(content_paths[key])
+            if sum(content_paths[key].values()) >= MIN_PATHS
+            else [],
+        }
+    return dict(sorted(lexicon.items()))
+
+
+def given_names(docs: list[Doc]) -> dict[str, str]:
+    votes: dict[str, Counter[str]] = defaultdict(Counter)
+    for doc in docs:
+        people = [ent for ent in doc.ents if ent.label_ == "PERSON"]
+        starts = sorted(ent.start for ent in people)
+        for ent in people:
+            words = ent.text.split()
+            if len(words) < 2 or not words[0].isalpha() or not words[0][:1].isupper():
+                continue
+            sentence = ent.sent
+            limit = sentence.end
+            if limit < len(doc):
+                limit = doc[limit].sent.end
+            following = [s for s in starts if s >= ent.end]
+            stop = min([limit, *following[:1]])
+            for token in doc[ent.end : stop]:
+                word = token.lower_
+                if word in _MALE or word in _FEMALE:
+                    votes[words[0].lower()]["male" if word in _MALE else "female"] += 1
+                    break
+    names = {}
+    for name, counter in votes.items():
+        total = sum(counter.values())
+        gender, count = counter.most_common(1)[0]
+        if total >= MIN_NAME and count / total >= NAME_SHARE:
+            names[name] = gender
+    return dict(sorted(names.items()))
+
+
+def proposals(
+    articles: list[GoldArticle], docs: list[Doc], extra: dict[str, dict[str, Any]]
+) -> tuple[list[list[str]], list[int], list[bool], list[int], list[int], list[int]]:
+    """Features, label, lexicon, article number and matched gold relation of every proposal;
+    and the gold relation count per article."""
+    extractor = AttributionExtractor(load_nlp(), learnt=False)
+    extractor.model = AttributionModel({}, 0.0, 0.0, extra, {})
+    rows: list[list[str]] = []
+    labels: list[int] = []
+    extras: list[bool] = []
+    groups: list[int] = []
+    matched: list[int] = []
+    gold_counts: list[int] = []
+    for number, (article, doc) in enumerate(zip(articles, docs, strict=True)):
+        bounds = _tokens(article.text)
+        gold = [
+            (
+                _covered(bounds, rel.content.fragments),
+                _covered(bounds, rel.source.fragments) if rel.source else None,
+            )
+            for rel in article.relations
+            if rel.content is not None
+        ]
+        gold_counts.append(len(gold))
+        for attribution, names, is_extra in extractor.proposals(doc, quotations(doc.text)):
+            content = _covered(bounds, [(p.start, p.end) for p in attribution.content.pieces])
+            source = (
+                _covered(bounds, [(attribution.source.start, attribution.source.end)])
+                if attribution.source
+                else frozenset()
+            )
+            best, which = 0.0, -1
+            for index, (g_content, g_source) in enumerate(gold):
+                score = _f1(content, g_content)
+                if score >= 0.5 and (g_source is None or source & g_source) and score > best:
+                    best, which = score, index
+            rows.append(names)
+            labels.append(int(which >= 0))
+            extras.append(is_extra)
+            groups.append(number)
+            matched.append(which)
+    return rows, labels, extras, groups, matched, gold_counts
+
+
+def relation_f1(keep: np.ndarray, groups: list[int], matched: list[int], gold_total: int) -> float:
+    found = {(groups[i], matched[i]) for i in np.flatnonzero(keep) if matched[i] >= 0}
+    predicted = int(keep.sum())
+    return 2 * len(found) / (predicted + gold_total) if predicted + gold_total else 0.0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared/data/polnear/train")
+    parser.add_argument("--docs", type=Path, default=None, help="a parse saved by --save-docs")
+    parser.add_argument("--save-docs", type=Path, default=None)
+    parser.add_argument("--out", type=Path, default=OUT)
+    args = parser.parse_args()
+    began = time.perf_counter()
+    articles = read_split(args.data)
+    docs = parse(articles, args.docs, args.save_docs)
+    extra = extra_lexicon(articles, docs)
+    names = given_names(docs)
+    rows, labels, extras, groups, matched, gold_counts = proposals(articles, docs, extra)
+    gold_total = sum(gold_counts)
+    vectoriser = DictVectorizer()
+    x = vectoriser.fit_transform([dict.fromkeys(row, 1) for row in rows])
+    y = np.array(labels)
+    is_extra = np.array(extras)
+    print(
+        f"{len(articles)} articles, {gold_total} gold relations, {len(rows)} proposals "
+        f"({int(is_extra.sum())} from {len(extra)} extra cue words), {y.mean():.3f} right; "
+        f"{len(names)} given names",
+        file=sys.stderr,
+    )
+    out_of_fold = np.zeros(len(rows))
+    for train, test in GroupKFold(FOLDS).split(x, y, groups):
+        model = LogisticRegression(C=C, max_iter=2000)
+        model.fit(x[train], y[train])
+        out_of_fold[test] = model.predict_proba(x[test])[:, 1]
+    grid = [round(t, 2) for t in np.arange(0.0, 0.96, 0.05)]
+    rules_only = relation_f1(~is_extra, groups, matched, gold_total)
+    best = (0.0, 0.0, 1.0)
+    for t_rules in grid:
+        for t_extra in grid:
+            keep = np.where(is_extra, out_of_fold >= t_extra, out_of_fold >= t_rules)
+            score = relation_f1(keep, groups, matched, gold_total)
+            if score > best[0]:
+                best = (score, t_rules, t_extra)
+    print(
+        f"cross-validated relation F1 of proposals on train: rules' lexicon alone "
+        f"{rules_only:.3f}; with the model {best[0]:.3f} at thresholds {best[1]} / {best[2]}",
+        file=sys.stderr,
+    )
+    model = LogisticRegression(C=C, max_iter=2000)
+    model.fit(x, y)
+    weights = {
+        name: round(float(w), 5)
+        for name, w in zip(vectoriser.get_feature_names_out(), model.coef_[0], strict=True)
+        if abs(w) >= 1e-4
+    }
+    weights["bias"] = round(weights.get("bias", 0.0) + float(model.intercept_[0]), 5)
+    out = {
+        "learnt_from": "PolNeAR train split (networkdynamics/PolNeAR @ c3eee833), "
+        f"{len(articles)} articles, first annotator per article",
+        "spacy_model": load_nlp().meta.get("name", "") + " " + load_nlp().meta.get("version", ""),
+        "settings": {
+            "min_count": MIN_COUNT,
+            "min_precision": MIN_PRECISION,
+            "C": C,
+            "folds": FOLDS,
+            "min_name": MIN_NAME,
+            "name_share": NAME_SHARE,
+        },
+        "cross_validated_relation_f1": {"rules": round(rules_only, 4), "model": round(best[0], 4)},
+        "threshold_rules": best[1],
+        "threshold_extra": best[2],
+        "weights": dict(sorted(weights.items())),
+        "extra_cues": extra,
+        "given_names": names,
+    }
+    args.out.write_text(json.dumps(out, indent=0, sort_keys=True) + "\n", encoding="utf-8")
+    print(
+        f"{len(weights)} weights written to {args.out} in {time.perf_counter() - began:.0f} s",
+        file=sys.stderr,
+    )
+
+
+if __name__ == "__main__":
+    main()
