@@ -1,6 +1,7 @@
 """Train the document-level stance model and ship it as ``stance.npz``.
 
     .venv/bin/python scripts/stance_data.py        # once: embed every claim and sentence (cache)
+    .venv/bin/python scripts/train_stance.py --sources emergent,fnc     # the shipped weights
     .venv/bin/python scripts/train_stance.py [--no-write] [--hidden 128] [--seed 0]
 
 Data, and nothing else: Emergent train (claim vs article headline, 2,071 pairs), FNC-1 train

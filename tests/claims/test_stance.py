@@ -240,3 +240,9 @@ def test_undecodable_missing_and_directory_inputs(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["claims", "stance-pairs", str(tmp_path / "absent.jsonl")])
     assert result.exit_code == 2
     assert "absent.jsonl: no such file" in result.stderr
+
+
+def test_empty_or_wordless_text_is_unrelated(tmp_path: Path) -> None:
+    rows = [{"id": n, "claim": CLAIM, "text": text} for n, text in enumerate(["", " \n\n ", "?!"])]
+    found = stance_pairs(_write(tmp_path / "empty.jsonl", rows))
+    assert [row.stance for row in found] == ["unrelated"] * 3
