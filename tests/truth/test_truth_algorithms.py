@@ -196,3 +196,45 @@ def test_emergent_held_out_claims_beat_majority_vote_and_naive_bayes_brier(
     brier = float(np.mean((ours - y) ** 2))
     assert brier < float(np.mean((np.array([nb[c] for c in settled]) - y) ** 2))
     assert brier < float(np.mean((np.array([majority[c] for c in settled]) - y) ** 2))
+
+
+def test_grading_sources_by_their_record_can_change_the_leader() -> None:
+    from enquiry.analysis import AnalysisInput, Evidence, Hypothesis, analyse
+    from enquiry.analysis.inputs import SourceRecord
+
+    hyps = (Hypothesis("H0", "other", is_other=True), Hypothesis("H1", "a"), Hypothesis("H2", "b"))
+    evidence = tuple(
+        Evidence(
+            id=f"e{n}",
+            label=f"e{n}",
+            kind="statement",
+            reliability="A" if n < 3 else "C",
+            credibility=2,
+            source="Ministry" if n < 3 else "Agency",
+            ratings={"H0": "N", "H1": "CC", "H2": "II"}
+            if n < 3
+            else {"H0": "I", "H1": "II", "H2": "CC"},
+        )
+        for n in range(5)
+    )
+    plain = AnalysisInput(incident="w", hypotheses=hyps, evidence=evidence)
+    assert analyse(plain).by_record is None
+    assert "sensitivity_by_record" not in analyse(plain).to_dict()
+    records = {
+        "Ministry": SourceRecord(
+            right=1, reports=15, reliability=0.1, low=0.02, high=0.25, suggested="E"
+        ),
+        "Agency": SourceRecord(
+            right=16, reports=17, reliability=0.9, low=0.8, high=0.97, suggested="A"
+        ),
+    }
+    result = analyse(
+        AnalysisInput(incident="w", hypotheses=hyps, evidence=evidence, records=records)
+    )
+    assert result.leading == "H1"
+    assert result.by_record is not None
+    assert result.by_record.regraded == ("Agency: C -> A", "Ministry: A -> E")
+    assert result.by_record.leader == "H2" and not result.by_record.leader_survives
+    rows = {r.evidence: r.record for r in result.matrix.rows}
+    assert rows["e0"] == "graded A; record 1 right of 15"
+    assert rows["e4"] == "graded C; record 16 right of 17"
