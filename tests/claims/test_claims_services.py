@@ -164,9 +164,11 @@ def test_parts_of_a_protected_split_quotation_are_withheld(
     secret.write_text(f'"I saw the convoy," {WITNESS} said, "near the {WORDS[4:]}."\n', "utf-8")
     app = Enquiry.at(home, "tester")
     store = app.store(create=True)
-    options = IntakeOptions(case="c", kind="statement", progress=False, jobs=1, protected=True)
+    options = IntakeOptions(case="c", kind="statement", progress=False, jobs=1)
     report = add_paths(store, [secret], options, [DocumentText()])
     run_enrichers(store, [report.results[0].item_id], [ClaimsEnricher(claim_extractor)])
+    # Protected once its claims were read (no claims are read from an encrypted item).
+    update_item(app, str(report.results[0].item_id), protect=True)
     [hidden] = service.list_claims(app, "c")
     assert hidden.withheld and len(hidden.content["parts"]) == 2
     assert {part["text"] for part in hidden.content["parts"]} == {WITHHELD}

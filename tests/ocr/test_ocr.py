@@ -374,7 +374,9 @@ def test_ocr_command_withholds_a_protected_items_name(home: Path, tmp_path: Path
     scan = tmp_path / "witness-amal-k.png"
     page(STATEMENT).save(scan)
     run("add", "--case", "c", "--kind", "testimony", "--field", "witness_pseudonym=W-1", str(scan))
-    output = run("ocr", "1")
-    assert "1 item(s) read" in output
+    # A protected item is stored encrypted, and no enricher reads it after intake (what it
+    # derived would lie in the catalogue in the clear: docs/protection.md); the refusal names
+    # the item by its number only.
+    output = run("ocr", "1", code=1)
+    assert "not read by ocr" in output and "0 item(s) read" in output and "1 failed" in output
     assert "amal" not in output.lower() and "withheld" in output
-    assert "convoy had left the town" in words(texts(home)[1]["ocr/1"])

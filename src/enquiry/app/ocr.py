@@ -119,6 +119,10 @@ def ocr_items(
         )
     for outcome in run.of(enricher.name, "failed"):
         report.failed.append((outcome.item_id, names[outcome.item_id], "; ".join(outcome.problems)))
+    # An encrypted item was asked for and not read: the request failed for it (the runner has
+    # already said why, naming the item by its number).
+    for outcome in run.of(enricher.name, "encrypted"):
+        report.failed.append((outcome.item_id, names[outcome.item_id], "protected and encrypted"))
     for outcome in read:
         meta = outcome.enrichment.metadata if outcome.enrichment else {}
         text = outcome.enrichment.text if outcome.enrichment else None
