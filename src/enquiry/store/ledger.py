@@ -45,6 +45,7 @@ ACTIONS = (
     "created",
     "recorded",
     "repaired",
+    "confirmed",
 )
 
 STATE_COLUMNS = (
