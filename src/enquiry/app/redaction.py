@@ -158,16 +158,27 @@ def _run(
     return result
 
 
+def _read_at_intake(item: Item, key: str) -> Any:
+    """What intake's readers recorded under ``key`` (each reader keeps its own section)."""
+    meta = item.meta or {}
+    if key in meta:
+        return meta[key]
+    for section in meta.values():
+        if isinstance(section, dict) and key in section:
+            return section[key]
+    return None
+
+
 def _time_limit(item: Item, seconds: float) -> float:
     if not item.media_type.startswith("video/"):
         return seconds
-    declared = (item.meta or {}).get("duration_s")
+    declared = _read_at_intake(item, "duration_s")
     duration = float(declared) if isinstance(declared, int | float) and declared > 0 else 60.0
     return seconds + min(VIDEO_MAX_SECONDS, duration * VIDEO_SECONDS_PER_SECOND)
 
 
 def _frames(item: Item) -> int | None:
-    for stream in (item.meta or {}).get("streams") or []:
+    for stream in _read_at_intake(item, "streams") or []:
         if isinstance(stream, dict) and stream.get("type") == "video":
             frames = stream.get("frames")
             return int(frames) if isinstance(frames, int) and frames > 0 else None
@@ -214,9 +225,9 @@ def redact(
         raise NotFound(f"item {item.id}: has no stored file to redact")
     if not item.media_type.startswith(("image/", "video/")):
         raise BadRequest(f"item {item.id}: not a photo or video ({item.media_type})")
-    meta = item.meta or {}
-    if meta.get("truncated") or meta.get("hostile"):
-        what = "truncated" if meta.get("truncated") else f"suspected {meta['hostile']}"
+    hostile = _read_at_intake(item, "hostile")
+    if _read_at_intake(item, "truncated") or hostile:
+        what = f"suspected {hostile}" if hostile else "truncated"
         raise Refused(f"item {item.id}: the original is {what}; it cannot be redacted whole")
     request = Request(faces=faces, regions=boxes, style=style, keep_audio=keep_audio)
     seconds, megabytes = limits()
