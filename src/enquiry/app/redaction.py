@@ -33,6 +33,7 @@ from enquiry.enrich.runner import verified_original
 from enquiry.errors import BadRequest, Corrupt, EnquiryError, NotFound, Refused
 from enquiry.intake.limits import LimitExceeded, limits, run_limited
 from enquiry.progress import Progress, Silent
+from enquiry.publish.photographs import Photograph
 from enquiry.store import Store
 from enquiry.store.tables import CustodyEvent, Item
 
@@ -398,6 +399,46 @@ def _read(store: Store, asked: Item, shown: Item, *, redacted: bool) -> Publisha
     return Publishable(asked.id, shown.id, shown.media_type, shown.sha256, data, redacted)
 
 
+MAX_REPORT_PHOTOGRAPHS = 12
+
+
+def report_photographs(app: Enquiry, case_id: int, *, reveal: bool = False) -> list[Photograph]:
+    """The case's photographs as a report may carry them, each through
+    :func:`publishable_picture`: a confirmed redaction in place of a protected or sensitive
+    photo, a line saying why one is withheld, at most :data:`MAX_REPORT_PHOTOGRAPHS`."""
+    store = app.store(create=False)
+    with store.session() as session:
+        photos = [
+            item
+            for item in session.scalars(
+                select(Item)
+                .where(Item.case_id == case_id, Item.sha256.is_not(None))
+                .order_by(Item.id)
+            ).all()
+            if item.media_type.startswith("image/") and not is_redaction(item)
+        ][:MAX_REPORT_PHOTOGRAPHS]
+    shown: list[Photograph] = []
+    for item in photos:
+        title = (item.fields or {}).get("title")
+        caption = title if isinstance(title, str) and title.strip() else f"Photograph {item.id}"
+        try:
+            picture = publishable_picture(app, item.id, reveal=reveal)
+        except (Refused, NotFound, Corrupt) as exc:
+            shown.append(Photograph(item.id, None, caption, note=f"withheld: {exc}"))
+            continue
+        shown.append(
+            Photograph(
+                item.id,
+                picture.shown_item_id,
+                caption,
+                media_type=picture.media_type,
+                data=picture.data,
+                redacted=picture.redacted,
+            )
+        )
+    return shown
+
+
 def describe(transformation: dict[str, Any]) -> str:
     """One line saying how a redaction was made, for listings."""
     redaction = transformation.get("redaction") or {}
@@ -423,4 +464,5 @@ __all__ = [
     "publishable_picture",
     "redact",
     "redactions_of",
+    "report_photographs",
 ]
