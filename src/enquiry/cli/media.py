@@ -304,7 +304,7 @@ def check(app: App, refs: tuple[str, ...], as_json: bool) -> None:
 
 
 @media.command("redact")
-@click.argument("ref", required=False, metavar="ITEM")
+@click.argument("ref", required=False, metavar="[ITEM]")
 @click.option("--faces", is_flag=True, help="Cover the faces the detector finds.")
 @click.option(
     "--regions",
