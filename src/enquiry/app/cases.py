@@ -122,8 +122,15 @@ def redact_demo_photographs(app: Enquiry) -> list[int]:
                 )
             ).all()
         }
+        confirmed = {
+            item_id: [r.id for r, ok in redaction.redactions_of(session, item_id) if ok]
+            for item_id in keys
+        }
     made: list[int] = []
     for item_id, key in sorted(keys.items()):
+        if confirmed[item_id]:
+            made.append(confirmed[item_id][0])
+            continue
         done = redaction.redact(app, str(item_id), faces=True, regions=DEMO_REGIONS[str(key)])
         redaction.confirm(app, str(done.item_id))
         made.append(done.item_id)
