@@ -79,7 +79,7 @@ def test_demo_is_idempotent_and_analysis_reproducible(demo_home: Path) -> None:
     store = open_store(demo_home, "tester")
     with store.session() as session:
         items = session.execute(select(Item.id)).all()
-    assert len(items) == 29
+    assert len(items) == 31  # the case file's 30, and the confirmed redaction of its photograph
     assert _analysis(demo_home) == first
 
 
@@ -91,7 +91,9 @@ def test_report_is_self_contained_and_traceable(demo_home: Path, tmp_path: Path)
     digest = hashlib.sha256(out.read_bytes()).hexdigest()
     assert digest in result.output
     # Nothing is fetched from elsewhere: no scripts, no links, no external URLs in attributes.
-    assert "<script" not in page and "<link" not in page and "<img" not in page
+    assert "<script" not in page and "<link" not in page
+    # The one picture, the demo photograph's confirmed redaction, is inline.
+    assert re.findall(r"<img src=\"(\w+):", page) == ["data"]
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page)
     store = open_store(demo_home, "tester")
     with store.session() as session:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sqlalchemy import select
+
 from enquiry.app.context import Enquiry
 from enquiry.app.lookup import case_blobs, find_case
 from enquiry.app.publishing import verified
@@ -23,8 +25,10 @@ from enquiry.intake.casefile import (
 )
 from enquiry.intake.extract import Extractor
 from enquiry.intake.walk import printable
+from enquiry.store.tables import Item
 
 DEMO_INCIDENT = "khan-shaykhun-2017-04-04"
+DEMO_CASE = "khan-shaykhun"
 
 
 def _extractors() -> list[Extractor]:
@@ -92,6 +96,45 @@ def dump(
             },
         )
     return result
+
+
+# Name badges and the mission patch on the demonstration's stand-in photograph carry names a
+# face detector cannot know about; a reviewer covers them with regions, as the demo does.
+DEMO_REGIONS = {"pho-stand-in-survivor": ("272,334,64,44", "128,344,90,86")}
+
+
+def redact_demo_photographs(app: Enquiry) -> list[int]:
+    """Redact the demonstration's photographs of people (faces and the regions above) and
+    confirm the redactions, as a reviewer would after looking at them; return the redactions.
+    Run again, it finds them made and confirmed and changes nothing."""
+    from enquiry.app import redaction
+
+    store = app.store(create=False)
+    with store.session() as session:
+        case_id = find_case(session, DEMO_CASE).id
+        keys = {
+            item_id: key
+            for item_id, key in session.execute(
+                select(Item.id, Item.key).where(
+                    Item.case_id == case_id,
+                    Item.key.in_(list(DEMO_REGIONS)),
+                    Item.sha256.is_not(None),
+                )
+            ).all()
+        }
+        confirmed = {
+            item_id: [r.id for r, ok in redaction.redactions_of(session, item_id) if ok]
+            for item_id in keys
+        }
+    made: list[int] = []
+    for item_id, key in sorted(keys.items()):
+        if confirmed[item_id]:
+            made.append(confirmed[item_id][0])
+            continue
+        done = redaction.redact(app, str(item_id), faces=True, regions=DEMO_REGIONS[str(key)])
+        redaction.confirm(app, str(done.item_id))
+        made.append(done.item_id)
+    return made
 
 
 def demo_case_file() -> Path:

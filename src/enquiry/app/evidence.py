@@ -128,12 +128,14 @@ def derive(
     tool: str | None = None,
     kind: str | None = None,
     fields: Mapping[str, str] | None = None,
+    details: Mapping[str, Any] | None = None,
 ) -> Derived:
     """Register ``path`` as a derivative of item ``ref`` (working copy, translation, still).
 
-    The derivative is an item of its own with ``derived_from`` and the transformation, received
-    with a ``derived`` event. What is made from a protected item is protected too: a transcript
-    or a still can identify the same witness.
+    The derivative is an item of its own with ``derived_from`` and the transformation (``how``,
+    ``tool`` and any ``details`` of how it was made), received with a ``derived`` event. What is
+    made from a protected item is protected too: a transcript or a still can identify the same
+    witness.
     """
     if not how.strip():
         raise BadRequest("--how must say what was done to make the derivative")
@@ -148,7 +150,7 @@ def derive(
     if known is not None:
         origin = f", derived from item {known.derived_from}" if known.derived_from else ""
         raise Refused(f"{printable(str(path))}: already item {known.id}{origin}; nothing recorded")
-    transformation = {"how": how, **({"tool": tool} if tool else {})}
+    transformation = {"how": how, **({"tool": tool} if tool else {}), **dict(details or {})}
     options = IntakeOptions(
         case=case_name,
         kind=kind,

@@ -113,8 +113,14 @@ def report(
     store = app.store(create=False)
     if reveal:
         _record_case_reveal(app, case_id, {"report": incident})
+    # imported here: the redactor's image libraries are loaded only when a report is written
+    from enquiry.app.redaction import report_photographs
+
+    photographs = report_photographs(app, case_id, reveal=reveal)
     try:
-        return publish_report(store, incident, output, reveal=reveal, unverified=failures)
+        return publish_report(
+            store, incident, output, reveal=reveal, unverified=failures, photographs=photographs
+        )
     except (UnknownIncident, ValueError) as exc:
         raise _engine_error(incident, exc) from None
     except OSError as exc:

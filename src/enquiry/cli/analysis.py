@@ -216,6 +216,8 @@ def demo_command(app: App, no_serve: bool) -> None:
         )
     loaded = cases.load(app, cases.demo_case_file())
     click.echo(f"case '{loaded.case}' in {app.home}: {loaded.summary()}")
+    for item_id in cases.redact_demo_photographs(app):
+        click.echo(f"photograph redacted and confirmed for publication: item {item_id}")
     output = app.home / "reports" / f"{cases.DEMO_INCIDENT}.html"
     published = publishing.report(app, cases.DEMO_INCIDENT, output)
     click.echo("\n".join(_summary(published.analysis, brief=True)))

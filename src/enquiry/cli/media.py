@@ -1,4 +1,4 @@
-"""Commands of the media family: hash, match, sun, check.
+"""Commands of the media family: hash, match, sun, check, redact.
 
 Each command parses its options, calls one service of :mod:`enquiry.app.media` and prints what
 comes back; the main group turns a service's error into one line and its exit status.
@@ -14,8 +14,10 @@ from typing import Any
 import click
 
 from enquiry.app import media as service
+from enquiry.app import redaction
 from enquiry.cli import App, pass_app, safe
 from enquiry.cli.progress import BarProgress
+from enquiry.errors import BadRequest
 
 
 @click.group()
@@ -299,6 +301,95 @@ def check(app: App, refs: tuple[str, ...], as_json: bool) -> None:
             click.echo("  no inconsistency found")
         for finding in item.findings:
             click.echo(f"  [{finding['severity']}] {finding['type']}: {finding['message']}")
+
+
+@media.command("redact")
+@click.argument("ref", required=False, metavar="[ITEM]")
+@click.option("--faces", is_flag=True, help="Cover the faces the detector finds.")
+@click.option(
+    "--regions",
+    multiple=True,
+    metavar="X,Y,W,H",
+    help="Cover this box (pixels of the upright picture; every frame of a video). Repeat the "
+    "option, or separate boxes with ';'.",
+)
+@click.option(
+    "--strip-metadata",
+    is_flag=True,
+    help="Remove all metadata (every redaction does; alone, it asks for nothing more).",
+)
+@click.option(
+    "--style",
+    type=click.Choice(redaction.STYLES),
+    default="mosaic",
+    show_default=True,
+    help="mosaic: at most 4 cells across a covered box; fill: flat grey.",
+)
+@click.option("--keep-audio", is_flag=True, help="Keep a video's sound (it can carry a voice).")
+@click.option(
+    "--confirm",
+    "confirm_ref",
+    metavar="NEW_ID",
+    help="Record that you looked at redaction NEW_ID and no one is recognisable: it may be "
+    "published from now on.",
+)
+@click.option("--json", "as_json", is_flag=True, help='Print {"item": NEW_ID, ...} as JSON.')
+@pass_app
+def redact(
+    app: App,
+    ref: str | None,
+    faces: bool,
+    regions: tuple[str, ...],
+    strip_metadata: bool,
+    style: str,
+    keep_audio: bool,
+    confirm_ref: str | None,
+    as_json: bool,
+) -> None:
+    """Make a redacted derivative of photo or video ITEM for publication: faces and regions
+    covered beyond recognition (every frame of a video), EXIF/GPS, XMP, IPTC, ICC, maker-note
+    and container metadata removed. It stays unconfirmed, and unpublished, until a person looks
+    at it and runs 'enquiry media redact --confirm NEW_ID'."""
+    if confirm_ref is not None:
+        if ref is not None or faces or regions or strip_metadata or keep_audio:
+            raise BadRequest("--confirm NEW_ID takes no ITEM and no redaction options")
+        done = redaction.confirm(app, confirm_ref)
+        if as_json:
+            click.echo(
+                json.dumps({"item": done.item_id, "confirmed": True, "already": done.already})
+            )
+            return
+        click.echo(
+            f"item {done.item_id}: redaction of item {done.derived_from} "
+            + ("was already confirmed" if done.already else "confirmed for publication")
+        )
+        return
+    if ref is None:
+        raise BadRequest("give the ITEM to redact (or --confirm NEW_ID)")
+    made = redaction.redact(
+        app,
+        ref,
+        faces=faces,
+        regions=regions,
+        strip_metadata=strip_metadata,
+        style=style,
+        keep_audio=keep_audio,
+        progress=BarProgress(),
+    )
+    if as_json:
+        click.echo(json.dumps(made.to_dict(), indent=2, ensure_ascii=False))
+        return
+    state = "confirmed" if made.confirmed else "UNCONFIRMED"
+    click.echo(
+        f"item {made.item_id}\t{state}\tredaction of item {made.derived_from}"
+        f" ({made.media_type}): {redaction.describe(made.transformation)}"
+        + ("; the same redaction was already stored" if made.existing else "")
+    )
+    if not made.confirmed:
+        click.echo(
+            f"  look at it ('enquiry item copy {made.item_id} -o FILE'), then publish it with "
+            f"'enquiry media redact --confirm {made.item_id}'"
+        )
 
 
 def register(main: click.Group) -> None:

@@ -28,6 +28,7 @@ import enquiry
 from enquiry.analysis.inputs import AnalysisInput
 from enquiry.analysis.result import AnalysisResult, MatrixRow, Narrative
 from enquiry.publish.inputs import IncidentContext, build_input, inputs_hash
+from enquiry.publish.photographs import Photograph
 from enquiry.store import Store
 from enquiry.store.ledger import utc_now
 from enquiry.store.tables import Finding
@@ -142,6 +143,7 @@ def publish_report(
     *,
     reveal: bool = False,
     unverified: Sequence[str] = (),
+    photographs: Sequence[Photograph] = (),
 ) -> Published:
     """Analyse the incident, store the finding, write the HTML report and record its export.
 
@@ -153,7 +155,11 @@ def publish_report(
     analysis = analyse_incident(store, slug, reveal=reveal, unverified=unverified)
     finding_id, created = record_finding(store, analysis)
     page = render_report(
-        analysis, finding_id=finding_id, generated_at=created, commands=commands(store.home, slug)
+        analysis,
+        finding_id=finding_id,
+        generated_at=created,
+        commands=commands(store.home, slug),
+        photographs=photographs,
     )
     data = page.encode("utf-8")
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -175,6 +181,11 @@ def publish_report(
                 "path": str(path.resolve()),
                 **({"revealed": True} if reveal else {}),
                 **({"unverified": True} if analysis.result.unverified else {}),
+                **(
+                    {"photographs": [[p.item_id, p.shown_item_id] for p in photographs if p.data]}
+                    if photographs
+                    else {}
+                ),
             },
         )
     return Published(path, digest, len(data), finding_id, analysis)
@@ -438,6 +449,7 @@ def render_report(
     finding_id: int | None,
     generated_at: str,
     commands: Commands | None = None,
+    photographs: Sequence[Photograph] = (),
 ) -> str:
     """The report as one HTML page (inline CSS, no scripts, nothing fetched).
 
@@ -472,4 +484,5 @@ def render_report(
         version=enquiry.__version__,
         evidence_count=len(analysis.input.evidence),
         title=html.unescape(analysis.context.title or analysis.context.slug),
+        photographs=list(photographs),
     )

@@ -46,6 +46,7 @@ ACTIONS = (
     "recorded",
     "repaired",
     "sealed",
+    "confirmed",
 )
 
 STATE_COLUMNS = (

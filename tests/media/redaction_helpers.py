@@ -1,0 +1,128 @@
+"""What the redaction tests share: a second, different face detector to check outputs with, and
+photographs carrying every kind of metadata a camera, an editor or a phone writes."""
+
+from __future__ import annotations
+
+import struct
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+from PIL import Image, ImageCms
+
+from enquiry.enrich.media import samples
+
+# Where the astronaut's face is in scikit-image's picture (x, y, w, h), as both detectors find it.
+ASTRONAUT_FACE = (170, 55, 110, 110)
+SECRETS = (
+    b"Witness-Camera-Serial-0042",
+    b"Jane Q. Witness",
+    b"MakerNote-Secret",
+    b"xmp-witness-name",
+    b"IPTC-Byline-Witness",
+)
+
+
+def lbp_faces(rgb: NDArray[np.uint8]) -> list[tuple[int, int, int, int]]:
+    """Faces found by scikit-image's own cascade implementation with the LBP frontal-face
+    cascade it ships: a different detector (features and code) from the Haar cascades OpenCV
+    runs in the redactor."""
+    from skimage import data
+    from skimage.feature import Cascade
+
+    grey = rgb if rgb.ndim == 2 else np.asarray(Image.fromarray(rgb[..., :3]).convert("L"))
+    cascade = Cascade(data.lbp_frontal_face_cascade_filename())
+    found = cascade.detect_multi_scale(
+        img=grey, scale_factor=1.1, step_ratio=1, min_size=(24, 24), max_size=(400, 400)
+    )
+    return [(d["c"], d["r"], d["width"], d["height"]) for d in found]
+
+
+def centre_in(box: tuple[int, int, int, int], area: tuple[int, int, int, int]) -> bool:
+    """Whether the centre of ``box`` lies inside ``area``."""
+    cx, cy = box[0] + box[2] / 2, box[1] + box[3] / 2
+    return area[0] <= cx <= area[0] + area[2] and area[1] <= cy <= area[1] + area[3]
+
+
+def _iptc_segment(byline: bytes) -> bytes:
+    """An APP13 'Photoshop 3.0' segment holding an IPTC By-line (2:80), as editors write it."""
+    record = b"\x1c\x02\x50" + struct.pack(">H", len(byline)) + byline
+    resource = b"8BIM" + struct.pack(">H", 0x0404) + b"\x00\x00" + struct.pack(">I", len(record))
+    resource += record + (b"\x00" if len(record) % 2 else b"")
+    body = b"Photoshop 3.0\x00" + resource
+    return b"\xff\xed" + struct.pack(">H", len(body) + 2) + body
+
+
+def tagged_jpeg(path: Path, pixels: NDArray[np.uint8] | None = None) -> Path:
+    """The astronaut (or ``pixels``) as a JPEG with EXIF (camera, serial, artist, GPS, a maker
+    note), an XMP packet, an IPTC block and an ICC profile whose description names a device."""
+    picture = Image.fromarray(samples.photo("astronaut") if pixels is None else pixels)
+    exif = Image.Exif()
+    exif[0x010F] = "WitnessCam"  # Make
+    exif[0x0110] = "Model-7"  # Model
+    exif[0x013B] = SECRETS[1].decode()  # Artist
+    exif[0x0132] = "2017:04:04 06:45:00"  # DateTime
+    exif_ifd = exif.get_ifd(0x8769)
+    exif_ifd[0xA431] = SECRETS[0].decode()  # BodySerialNumber
+    exif_ifd[0x927C] = SECRETS[2]  # MakerNote
+    gps = exif.get_ifd(0x8825)
+    gps[1], gps[2] = "N", (35.0, 26.0, 24.0)
+    gps[3], gps[4] = "E", (36.0, 39.0, 0.0)
+    icc = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    xmp = (
+        b'<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/">'
+        b"<rdf:RDF><rdf:Description><dc:creator>xmp-witness-name</dc:creator>"
+        b"</rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end='w'?>"
+    )
+    picture.save(path, format="JPEG", quality=92, exif=exif.tobytes(), icc_profile=icc, xmp=xmp)
+    data = path.read_bytes()
+    path.write_bytes(data[:2] + _iptc_segment(SECRETS[4]) + data[2:])
+    return path
+
+
+def face_video(path: Path, frames: int = 25, size: tuple[int, int] = (480, 360)) -> Path:
+    """A short video in which the astronaut's face drifts across the picture in every frame,
+    with container and stream tags naming a place and a person, and a sound track."""
+    import av
+
+    photo = Image.fromarray(samples.photo("astronaut")).resize((300, 300))
+    width, height = size
+    with av.open(str(path), "w") as container:
+        container.metadata.update(
+            {"title": "Jane Q. Witness", "location": "+35.4400+036.6500/", "comment": "secret"}
+        )
+        video = container.add_stream("libx264", rate=25)
+        video.width, video.height, video.pix_fmt = width, height, "yuv420p"
+        video.metadata["handler_name"] = "Phone of Jane Q. Witness"
+        sound = container.add_stream("aac", rate=48000)
+        for index in range(frames):
+            canvas = Image.new("RGB", size, (40, 60, 80))
+            canvas.paste(photo, (20 + 3 * index, 10 + index))
+            frame = av.VideoFrame.from_ndarray(np.asarray(canvas), format="rgb24")
+            for packet in video.encode(frame):
+                container.mux(packet)
+        count = 48000 * frames // 25
+        tone = (0.2 * np.sin(2 * np.pi * 440 * np.arange(count) / 48000)).astype(np.float32)
+        for start in range(0, count, 1024):
+            chunk = av.AudioFrame.from_ndarray(
+                tone[start : start + 1024].reshape(1, -1), format="fltp", layout="mono"
+            )
+            chunk.sample_rate = 48000
+            for packet in sound.encode(chunk):
+                container.mux(packet)
+        for stream in (video, sound):
+            for packet in stream.encode():
+                container.mux(packet)
+    return path
+
+
+def video_face_box(index: int) -> tuple[int, int, int, int]:
+    """Where the face is in frame ``index`` of :func:`face_video` (the photo scaled to 300)."""
+    scale = 300 / 512
+    x, y, w, h = ASTRONAUT_FACE
+    return (
+        round(20 + 3 * index + x * scale),
+        round(10 + index + y * scale),
+        round(w * scale),
+        round(h * scale),
+    )
