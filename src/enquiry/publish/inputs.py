@@ -39,6 +39,7 @@ from enquiry.analysis.inputs import (
     Hypothesis as HypothesisInput,
 )
 from enquiry.model.kinds import KindError, get_kind
+from enquiry.store.crypt import KeyUnavailable
 from enquiry.store.ledger import STATE_COLUMNS, canonical
 from enquiry.store.protected import Opener, at_rest
 from enquiry.store.tables import (
@@ -311,8 +312,13 @@ def build_input(
         .scalars()
         .all()
     )
-    if reveal:
+    try:
+        # With the key, even a report that withholds knows the identities it must scrub from
+        # free text elsewhere (a title, a rationale, an actor's name).
         items = _opened(session, items)
+    except KeyUnavailable:
+        if reveal:
+            raise
     withholding = Withholding(items, claims, reveal)
     sealed = {i for i, held in at_rest(session.connection()).items() if held.sealed}
     clusters = _clusters(items, withholding)
