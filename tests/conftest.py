@@ -83,10 +83,12 @@ def protection_key_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture(autouse=True)
-def _protection_key(protection_key_file: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Protected evidence is stored encrypted: every test is given the protection key in the
-    environment (a test of the keyless case removes it)."""
-    monkeypatch.setenv("ENQUIRY_PROTECTION_KEY_FILE", str(protection_key_file))
-    monkeypatch.delenv("ENQUIRY_PROTECTION_PASSPHRASE", raising=False)
-    return protection_key_file
+@pytest.fixture(scope="session", autouse=True)
+def _protection_key(protection_key_file: Path) -> Iterator[Path]:
+    """Protected evidence is stored encrypted: the whole session (module fixtures too) is given
+    the protection key in the environment; a test of the keyless case removes it with its own
+    ``monkeypatch``."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ENQUIRY_PROTECTION_KEY_FILE", str(protection_key_file))
+        patch.delenv("ENQUIRY_PROTECTION_PASSPHRASE", raising=False)
+        yield protection_key_file

@@ -221,7 +221,12 @@ def test_verify_never_names_a_protected_items_file(backend: str, home: Path, tmp
     report = add_paths(store, [arrival], options, [])
     item_id, sha = report.results[0].item_id, report.results[0].sha256
     assert item_id is not None and sha is not None
-    _corrupt(store.vault, sha)
+    from enquiry.store.protected import at_rest
+
+    with store.engine.connect() as connection:
+        held = at_rest(connection, [item_id])[item_id]
+    assert not store.vault.has(sha)  # a protected original is held only as its ciphertext
+    _corrupt(store.vault, held.cipher_sha256)
     from sqlalchemy import text
 
     with store.engine.begin() as connection:

@@ -95,7 +95,8 @@ def market(tmp_path: Path, home: Path, backend: str) -> Store:
     load_case_file(store, folder / "case.yaml")
     with store.session() as session:
         witness = session.scalars(select(Item).where(Item.key == "witness-1")).one()
-        assert witness.protected and witness.original_name == f"{NAME}.txt"
+        # (the name it arrived under is held encrypted, not in the row)
+        assert witness.protected and witness.original_name != f"{NAME}.txt"
     return store
 
 

@@ -608,7 +608,15 @@ def read_log(
             i.id: i for i in session.scalars(select(Item).where(Item.protected.is_(True))).all()
         }
     shown_protected = sorted({e.item_id for e in events if e.item_id in protected_items})
+    opened: dict[int, Any] = {}
     if reveal and shown_protected:
+        # The names and paths a protected item arrived under are in its encrypted record.
+        held = encrypted_ids(store, shown_protected)
+        opened = {
+            i: disclose(store, protected_items[i])
+            for i in shown_protected
+            if i in held and not held[i].sealed
+        }
         with store.writing() as (_connection, writer):
             record_reveal(writer, [protected_items[i] for i in shown_protected], {"log": True})
     return [
@@ -619,14 +627,23 @@ def read_log(
             action=e.action,
             case=e.case_id,
             item=e.item_id,
-            details=shown_details(
-                json.loads(e.details), e.item_id in protected_items and not reveal
+            details=_opened_details(
+                shown_details(json.loads(e.details), e.item_id in protected_items and not reveal),
+                opened.get(e.item_id or 0),
             ),
             prev_hash=e.prev_hash,
             hash=e.hash,
         )
         for e in events
     ]
+
+
+def _opened_details(details: dict[str, Any], disclosed: Any) -> dict[str, Any]:
+    """Event details with the encrypted markers of a revealed item replaced by its record."""
+    if disclosed is None:
+        return details
+    known = {"name": disclosed.name, "path": disclosed.paths[0] if disclosed.paths else None}
+    return {k: (known.get(k) or v) if v == WITHHELD_AT_REST else v for k, v in details.items()}
 
 
 def ledger_head(app: Enquiry) -> tuple[int, str] | None:

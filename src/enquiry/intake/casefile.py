@@ -1232,8 +1232,8 @@ def _dump_item(
             fields.update(secret.get("fields") or {})
             if note.get("text"):
                 text = b"".join(opener.plain_chunks(store.vault, item.id)).decode("utf-8")
-            elif note.get("file"):
-                note = {**note, "file": secret.get("name") or note["file"]}
+            else:
+                note = {**note, "file": secret.get("name") or note.get("file")}
     if item.protected:
         try:
             identifying = get_kind(item.kind).identifying_fields()
@@ -1445,20 +1445,39 @@ def _write_attachments(store: Store, document: dict[str, Any], output: Path) -> 
     clash. (A protected item's file is in the document only when the dump reveals it.)"""
     folder = output.with_name(output.stem + ".files")
     count = 0
-    for item in document.get("items", []):
-        sha = item.get("sha256")
-        if not sha or "file" not in item:
-            continue
-        name = re.sub(r"[^A-Za-z0-9._-]+", "_", Path(str(item["file"])).name).strip("._") or "file"
-        target = folder / f"{sha[:12]}-{name.removeprefix(sha[:12] + '-')}"
-        try:
-            folder.mkdir(exist_ok=True)
-            if not target.exists():
-                # Re-hashed as it streams: a corrupt original raises Corrupt, never reaches
-                # the dump, and leaves no partial copy.
-                store.vault.copy_verified(sha, target)
-        except OSError as exc:
-            raise CaseFileError(f"{target}: cannot write ({exc.strerror or exc})") from None
-        item["file"] = f"{folder.name}/{target.name}"
-        count += 1
+    with store.engine.connect() as connection:
+        held = at_rest(connection)
+        # A protected original is held only as ciphertext: a revealed dump decrypts it.
+        encrypted = {
+            str(sha): int(item_id)
+            for item_id, sha in connection.execute(
+                select(Item.id, Item.sha256).where(Item.id.in_(sorted(held)))
+            )
+            if sha and not held[int(item_id)].sealed
+        }
+        opener = Opener(connection)
+        for item in document.get("items", []):
+            count += _attach(store, opener, encrypted, item, folder)
     return count
+
+
+def _attach(
+    store: Store, opener: Opener, encrypted: dict[str, int], item: dict[str, Any], folder: Path
+) -> int:
+    sha = item.get("sha256")
+    if not sha or "file" not in item:
+        return 0
+    name = re.sub(r"[^A-Za-z0-9._-]+", "_", Path(str(item["file"])).name).strip("._") or "file"
+    target = folder / f"{sha[:12]}-{name.removeprefix(sha[:12] + '-')}"
+    try:
+        folder.mkdir(exist_ok=True)
+        if not target.exists() and sha in encrypted and not store.vault.has(sha):
+            opener.copy_to(store.vault, encrypted[sha], target)  # checked against sha
+        elif not target.exists():
+            # Re-hashed as it streams: a corrupt original raises Corrupt, never reaches
+            # the dump, and leaves no partial copy.
+            store.vault.copy_verified(sha, target)
+    except OSError as exc:
+        raise CaseFileError(f"{target}: cannot write ({exc.strerror or exc})") from None
+    item["file"] = f"{folder.name}/{target.name}"
+    return 1

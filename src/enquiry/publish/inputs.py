@@ -40,8 +40,9 @@ from enquiry.analysis.inputs import (
 )
 from enquiry.model.kinds import KindError, get_kind
 from enquiry.publish.records import analysis_records
-from enquiry.store.ledger import canonical
-from enquiry.store.protected import at_rest
+from enquiry.store.crypt import KeyUnavailable
+from enquiry.store.ledger import STATE_COLUMNS, canonical
+from enquiry.store.protected import Opener, at_rest
 from enquiry.store.tables import (
     Actor,
     Case,
@@ -312,6 +313,13 @@ def build_input(
         .scalars()
         .all()
     )
+    try:
+        # With the key, even a report that withholds knows the identities it must scrub from
+        # free text elsewhere (a title, a rationale, an actor's name).
+        items = _opened(session, items)
+    except KeyUnavailable:
+        if reveal:
+            raise
     withholding = Withholding(items, claims, reveal)
     sealed = {i for i, held in at_rest(session.connection()).items() if held.sealed}
     clusters = _clusters(items, withholding)
@@ -414,6 +422,29 @@ def build_input(
         withholding=withholding,
     )
     return inp, context
+
+
+def _opened(session: Session, items: Sequence[Item]) -> list[Item]:
+    """For a revealed report: detached copies of encrypted items with their secret records
+    (arrival name, identifying fields, metadata) put back; needs the protection key. The
+    copies never join the session, so nothing decrypted is written back."""
+    held = at_rest(session.connection())
+    opener: Opener | None = None
+    out: list[Item] = []
+    for item in items:
+        found = held.get(item.id)
+        if found is None or found.sealed:
+            out.append(item)
+            continue
+        opener = opener or Opener(session.connection())
+        record = opener.secret(item.id)
+        copy = Item(**{column: getattr(item, column) for column in STATE_COLUMNS})
+        copy.id = item.id
+        copy.fields = {**dict(item.fields), **dict(record.get("fields") or {})}
+        copy.original_name = str(record.get("name") or item.original_name)
+        copy.meta = dict(record.get("meta") or {})
+        out.append(copy)
+    return out
 
 
 def _item_evidence(
