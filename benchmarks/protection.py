@@ -11,6 +11,7 @@ Goal for every ratio: >= 0.8. Both sides run in this process through the applica
 (what the command line calls), on fresh homes, with the files in the page cache. Usage:
 
     .venv/bin/python benchmarks/protection.py [--large-mb 512] [--small 500] [--workdir DIR]
+        [--redaction]   # also the speed of redacting photos and 720p video (redaction.py)
 """
 
 from __future__ import annotations
@@ -87,6 +88,11 @@ def main() -> None:
     parser.add_argument("--small", type=int, default=500, help="number of 8 KiB files")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--workdir", type=Path, default=None)
+    parser.add_argument(
+        "--redaction",
+        action="store_true",
+        help="also measure redaction speed (photos, 720p video) with benchmarks/redaction.py",
+    )
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="enquiry-bench-protection-", dir=args.workdir))
     key = workdir.parent / f"{workdir.name}.key"
@@ -134,6 +140,14 @@ def main() -> None:
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
         key.unlink(missing_ok=True)
+    if args.redaction:
+        # Redaction has its own baseline (bare decode + encode of the same pictures and clip).
+        import sys
+
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        import redaction
+
+        redaction.main([])
 
 
 if __name__ == "__main__":
