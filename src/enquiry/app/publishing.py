@@ -112,7 +112,7 @@ def report(
     case_id, failures = _verified_incident(app, incident, "report on", allow_unverified)
     store = app.store(create=False)
     if reveal:
-        _record_case_reveal(app, case_id, {"report": incident})
+        record_case_reveal(app, case_id, {"report": incident})
     try:
         return publish_report(store, incident, output, reveal=reveal, unverified=failures)
     except (UnknownIncident, ValueError) as exc:
@@ -123,7 +123,8 @@ def report(
         ) from None
 
 
-def _record_case_reveal(app: Enquiry, case_id: int, what: dict[str, Any]) -> None:
+def record_case_reveal(app: Enquiry, case_id: int, what: dict[str, Any]) -> None:
+    """Record a "revealed" event for the case's protected items, if it has any."""
     from enquiry.app.protection import record_reveal
 
     store = app.store(create=False)
