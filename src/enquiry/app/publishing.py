@@ -10,6 +10,7 @@ an unverified catalogue, and the ledger records that it was asked for.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -104,22 +105,27 @@ def report(
     incident: str,
     output: Path,
     *,
+    also: Sequence[Path] = (),
     reveal: bool = False,
     allow_unverified: bool = False,
 ) -> Published:
-    """Analyse, store the finding and write the self-contained HTML report; the export and the
-    report's SHA-256 go into the ledger. Protected identities stay out unless ``reveal``."""
+    """Analyse, store the finding and write the self-contained report (HTML, or PDF for a
+    ``.pdf`` name; ``also`` writes further copies from the same finding); each export and its
+    SHA-256 go into the ledger. Protected identities stay out unless ``reveal``."""
     case_id, failures = _verified_incident(app, incident, "report on", allow_unverified)
     store = app.store(create=False)
     if reveal:
         record_case_reveal(app, case_id, {"report": incident})
     try:
-        return publish_report(store, incident, output, reveal=reveal, unverified=failures)
+        return publish_report(
+            store, incident, output, also=also, reveal=reveal, unverified=failures
+        )
     except (UnknownIncident, ValueError) as exc:
         raise _engine_error(incident, exc) from None
     except OSError as exc:
+        where = str(exc.filename or output).removesuffix(".tmp")
         raise EnquiryError(
-            f"{printable(str(output))}: cannot write ({exc.strerror or exc})"
+            f"{printable(str(where))}: cannot write ({exc.strerror or exc})"
         ) from None
 
 

@@ -139,6 +139,11 @@ class IncidentContext:
     annex: tuple[AnnexItem, ...]
     withholding: Withholding
     """What this context withholds, for text that arrives later (verify failure lines)."""
+    mandate: str = ""
+    replies: tuple[Mapping[str, Any], ...] = ()
+    """Replies received from the parties, as the case file records them."""
+    panel: tuple[Mapping[str, Any], ...] = ()
+    """Who wrote and answers for the report, as the case file names them."""
 
 
 def _incident(session: Session, slug: str) -> Incident:
@@ -439,6 +444,15 @@ def build_input(
         casualties=tuple(dict(c) for c in data.get("casualties", [])),
         annex=_annex(session, items, sources, item_keys, withholding),
         withholding=withholding,
+        mandate=withholding.scrub(case.mandate or ""),
+        replies=tuple(
+            {k: withholding.scrub(str(v)) for k, v in dict(r).items()}
+            for r in data.get("replies", [])
+        ),
+        panel=tuple(
+            {k: withholding.scrub(str(v)) for k, v in dict(p).items()}
+            for p in data.get("panel", [])
+        ),
     )
     return inp, context
 
