@@ -87,6 +87,8 @@ def test_no_false_precision(demo: tuple[Path, str]) -> None:
     assert not re.search(r"\d\.\d+\s*%", text), re.findall(r".{40}\d\.\d+\s*%", text)[:3]
     assert not re.search(r"(?<![\d.])0%", text)  # no "0%" on its own, nor "0.0% – 0.0%"
     assert "below 1%" in text  # the unlikely accounts
+    assert not re.search(r"\d(\.\d+)?e-\d", text)  # nor 8.86e-05 from the engine's own words
+    assert not re.search(r"\b0\.0\d\d", text)  # nor 0.00174
     assert _share(0.0) == "below 1%" and _share(1.0) == "above 99%" and _share(0.968) == "97%"
     assert _span(0.0, 0.0001) == "below 1%" and _span(0.96, 0.975) == "96–98%"
     assert _span(0.004, 0.2) == "below 1% to 20%"
@@ -135,6 +137,8 @@ def test_limitations_and_open_questions_come_from_the_evidence(demo: tuple[Path,
     assert "share an origin" in limits and "protected" in limits
     assert "casualty figures disagree" in limits
     assert "Open questions" in limits
+    assert "is not excluded" not in limits  # no rival reaches 5% at either end of its range
+    assert "from 2% to 21%; 2 such items would make it lead" in limits
 
 
 def test_annex_gives_the_items_own_dates_not_load_dates(demo: tuple[Path, str]) -> None:

@@ -21,7 +21,13 @@ from enquiry.app.lookup import case_blobs
 from enquiry.errors import EnquiryError, NotFound, Unverified
 from enquiry.intake.walk import printable
 from enquiry.publish.inputs import UnknownIncident
-from enquiry.publish.report import Analysis, Published, analyse_incident, publish_report
+from enquiry.publish.report import (
+    Analysis,
+    Published,
+    SignOff,
+    analyse_incident,
+    publish_report,
+)
 from enquiry.store.tables import Incident, Item
 
 HOW_TO_OVERRIDE = "run 'enquiry verify' for details, or add --allow-unverified"
@@ -108,17 +114,25 @@ def report(
     also: Sequence[Path] = (),
     reveal: bool = False,
     allow_unverified: bool = False,
+    sign_off: SignOff | None = None,
 ) -> Published:
     """Analyse, store the finding and write the self-contained report (HTML, or PDF for a
     ``.pdf`` name; ``also`` writes further copies from the same finding); each export and its
-    SHA-256 go into the ledger. Protected identities stay out unless ``reveal``."""
+    SHA-256 go into the ledger. Protected identities stay out unless ``reveal``. ``sign_off``
+    fills the report's signature slot (who signed, when, with which key)."""
     case_id, failures = _verified_incident(app, incident, "report on", allow_unverified)
     store = app.store(create=False)
     if reveal:
         record_case_reveal(app, case_id, {"report": incident})
     try:
         return publish_report(
-            store, incident, output, also=also, reveal=reveal, unverified=failures
+            store,
+            incident,
+            output,
+            also=also,
+            reveal=reveal,
+            unverified=failures,
+            sign_off=sign_off,
         )
     except (UnknownIncident, ValueError) as exc:
         raise _engine_error(incident, exc) from None

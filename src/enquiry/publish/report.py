@@ -382,6 +382,7 @@ def _environment() -> Environment:
     env.filters["share"] = _share
     env.filters["span"] = _span
     env.filters["day"] = _day
+    env.filters["milestone"] = _milestone_text
     env.globals["RATING_WORDS"] = RATING_WORDS
     return env
 
@@ -751,6 +752,29 @@ def _limitations(
     return out
 
 
+def _milestone_text(milestone: Any) -> str:
+    """What it would take to move an account, in words and rounded shares (the engine's own
+    explanation carries its numbers to three significant digits)."""
+    who = milestone.hypothesis
+    if milestone.leads:
+        text = (
+            f"{who} leads; one more independent item graded {milestone.grade}, very inconsistent "
+            f"with it and very consistent with its rivals, would take it from "
+            f"{_share(milestone.posterior)} to {_share(milestone.if_refuting_item)}"
+        )
+        tail = "would overturn it"
+    else:
+        text = (
+            f"One more independent item graded {milestone.grade}, very consistent with {who} and "
+            f"very inconsistent with its rivals, would take it from {_share(milestone.posterior)} "
+            f"to {_share(milestone.if_confirming_item)}"
+        )
+        tail = "would make it lead"
+    if milestone.items_needed:
+        return f"{text}; {milestone.items_needed} such items {tail}."
+    return f"{text}; no number of such items tested {tail}."
+
+
 def _open_questions(analysis: Analysis) -> list[str]:
     """What is still open: hypotheses the evidence does not exclude, and what would move the
     assessment (the engine's milestones and linchpins)."""
@@ -768,8 +792,8 @@ def _open_questions(analysis: Analysis) -> list[str]:
             f"{pin.leader_after} leading at {_share(pin.leader_posterior_after)}."
         )
     for milestone in result.milestones:
-        if milestone.hypothesis != result.leading and milestone.explanation:
-            out.append(_sentence(milestone.explanation))
+        if milestone.hypothesis != result.leading:
+            out.append(_milestone_text(milestone))
     return out
 
 
