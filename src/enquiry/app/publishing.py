@@ -10,6 +10,7 @@ an unverified catalogue, and the ledger records that it was asked for.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,13 @@ from enquiry.app.lookup import case_blobs
 from enquiry.errors import EnquiryError, NotFound, Unverified
 from enquiry.intake.walk import printable
 from enquiry.publish.inputs import UnknownIncident
-from enquiry.publish.report import Analysis, Published, analyse_incident, publish_report
+from enquiry.publish.report import (
+    Analysis,
+    Published,
+    SignOff,
+    analyse_incident,
+    publish_report,
+)
 from enquiry.store.tables import Incident, Item
 
 HOW_TO_OVERRIDE = "run 'enquiry verify' for details, or add --allow-unverified"
@@ -104,32 +111,45 @@ def report(
     incident: str,
     output: Path,
     *,
+    also: Sequence[Path] = (),
     reveal: bool = False,
     allow_unverified: bool = False,
+    sign_off: SignOff | None = None,
 ) -> Published:
-    """Analyse, store the finding and write the self-contained HTML report; the export and the
-    report's SHA-256 go into the ledger. Protected identities stay out unless ``reveal``."""
+    """Analyse, store the finding and write the self-contained report (HTML, or PDF for a
+    ``.pdf`` name; ``also`` writes further copies from the same finding); each export and its
+    SHA-256 go into the ledger. Protected identities stay out unless ``reveal``. ``sign_off``
+    fills the report's signature slot (who signed, when, with which key)."""
     case_id, failures = _verified_incident(app, incident, "report on", allow_unverified)
     store = app.store(create=False)
     if reveal:
-        _record_case_reveal(app, case_id, {"report": incident})
+        record_case_reveal(app, case_id, {"report": incident})
     # imported here: the redactor's image libraries are loaded only when a report is written
     from enquiry.app.redaction import report_photographs
 
     photographs = report_photographs(app, case_id, reveal=reveal)
     try:
         return publish_report(
-            store, incident, output, reveal=reveal, unverified=failures, photographs=photographs
+            store,
+            incident,
+            output,
+            also=also,
+            reveal=reveal,
+            unverified=failures,
+            sign_off=sign_off,
+            photographs=photographs,
         )
     except (UnknownIncident, ValueError) as exc:
         raise _engine_error(incident, exc) from None
     except OSError as exc:
+        where = str(exc.filename or output).removesuffix(".tmp")
         raise EnquiryError(
-            f"{printable(str(output))}: cannot write ({exc.strerror or exc})"
+            f"{printable(str(where))}: cannot write ({exc.strerror or exc})"
         ) from None
 
 
-def _record_case_reveal(app: Enquiry, case_id: int, what: dict[str, Any]) -> None:
+def record_case_reveal(app: Enquiry, case_id: int, what: dict[str, Any]) -> None:
+    """Record a "revealed" event for the case's protected items, if it has any."""
     from enquiry.app.protection import record_reveal
 
     store = app.store(create=False)

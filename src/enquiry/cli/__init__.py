@@ -81,6 +81,7 @@ FAMILIES = {
     "enquiry.cli.protection": ("protection",),
     "enquiry.cli.sources": ("sources", "truth"),
     "enquiry.cli.ocr": ("ocr",),
+    "enquiry.cli.exports": ("export",),
 }
 
 

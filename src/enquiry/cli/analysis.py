@@ -178,7 +178,7 @@ def analyse_command(app: App, incident: str, as_json: bool, allow_unverified: bo
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     required=True,
-    help="The HTML file to write.",
+    help="The file to write: HTML, or PDF when its name ends in .pdf.",
 )
 @click.option(
     "--reveal",
@@ -190,8 +190,9 @@ def analyse_command(app: App, incident: str, as_json: bool, allow_unverified: bo
 def report_command(
     app: App, incident: str, output: Path, reveal: bool, allow_unverified: bool
 ) -> None:
-    """Analyse INCIDENT and write a self-contained HTML report; the finding and the export are
-    recorded in the ledger with the report's SHA-256. The catalogue is verified first."""
+    """Analyse INCIDENT and write a self-contained HTML report, or its PDF (-o FILE.pdf); the
+    finding and the export are recorded in the ledger with the report's SHA-256. The catalogue
+    is verified first."""
     published = publishing.report(
         app, incident, output, reveal=reveal, allow_unverified=allow_unverified
     )
@@ -203,9 +204,11 @@ def report_command(
 
 @click.command("demo")
 @click.option("--no-serve", is_flag=True, help="Stop after writing the report.")
+@click.option("--no-pdf", is_flag=True, help="Write the HTML report only, not its PDF.")
 @pass_app
-def demo_command(app: App, no_serve: bool) -> None:
-    """Load the built-in Khan Shaykhun case, analyse it and write its report into the home."""
+def demo_command(app: App, no_serve: bool, no_pdf: bool) -> None:
+    """Load the built-in Khan Shaykhun case, analyse it and write its report (HTML and PDF)
+    into the home."""
     from enquiry.app.atrest import demo_key
 
     key = demo_key(app)
@@ -219,9 +222,11 @@ def demo_command(app: App, no_serve: bool) -> None:
     for item_id in cases.redact_demo_photographs(app):
         click.echo(f"photograph redacted and confirmed for publication: item {item_id}")
     output = app.home / "reports" / f"{cases.DEMO_INCIDENT}.html"
-    published = publishing.report(app, cases.DEMO_INCIDENT, output)
+    also = () if no_pdf else (output.with_suffix(".pdf"),)
+    published = publishing.report(app, cases.DEMO_INCIDENT, output, also=also)
     click.echo("\n".join(_summary(published.analysis, brief=True)))
-    click.echo(f"report: {published.path} (sha256 {published.sha256})")
+    for written in published.files:
+        click.echo(f"report: {written.path} (sha256 {written.sha256})")
     if not no_serve:
         click.echo("serving the web app is not available yet; open the report in a browser")
 

@@ -376,6 +376,8 @@ class _Loader:
                 "description": incident.get("description", ""),
                 "casualties": incident.get("casualties", []),
                 "thresholds": incident.get("thresholds", {}),
+                "replies": incident.get("replies", []),
+                "panel": incident.get("panel", []),
             }
         )
         values = {
@@ -1191,6 +1193,8 @@ def _dump_incident(incident: Incident, hyps: Sequence[Hypothesis]) -> dict[str, 
             "description": data.get("description", ""),
             "casualties": data.get("casualties", []),
             "thresholds": data.get("thresholds", {}),
+            "replies": data.get("replies", []),
+            "panel": data.get("panel", []),
             "hypotheses": [
                 prune(
                     {

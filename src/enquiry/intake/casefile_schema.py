@@ -561,6 +561,21 @@ HYPOTHESIS = Shape(
 
 CASUALTY = Shape("casualty figure", (Key("source", text, required=True),), extra=json_value)
 
+REPLY = Shape(
+    "reply",
+    (
+        Key("party", text, required=True, help="who replied (an actor's name)"),
+        Key("date", day),
+        Key("reference", text, help="document symbol, forum or letter"),
+        Key("summary", text, required=True, help="what the reply says, in the panel's words"),
+    ),
+)
+
+PANEL_MEMBER = Shape(
+    "panel member",
+    (Key("name", text, required=True), Key("role", text)),
+)
+
 
 INCIDENT = Shape(
     "incident",
@@ -579,6 +594,8 @@ INCIDENT = Shape(
             ],
         ),
         Key("thresholds", mapping_of(number), help="standard of proof -> posterior"),
+        Key("replies", list_of(REPLY), help="replies received from the parties"),
+        Key("panel", list_of(PANEL_MEMBER), help="who wrote and answers for the report"),
         Key("hypotheses", list_of(HYPOTHESIS), default=[]),
     ),
     rules=(_hypotheses_exhaustive,),
@@ -700,6 +717,8 @@ SECTIONS: dict[str, Shape] = {
     "incidents[].window": WINDOW,
     "incidents[].place": PLACE,
     "incidents[].casualties": CASUALTY,
+    "incidents[].replies": REPLY,
+    "incidents[].panel": PANEL_MEMBER,
     "items": ITEM,
     "claims": CLAIM,
     "claims[].slots": SLOTS,

@@ -55,6 +55,34 @@ from enquiry.store.tables import (
     Source,
 )
 
+DATE_FIELDS = (
+    ("collected_at", "collected"),
+    ("captured_at", "captured"),
+    ("interview_date", "interviewed"),
+    ("stated_at", "stated"),
+    ("published_at", "published"),
+    ("delivered_at", "delivered"),
+    ("analysed_at", "analysed"),
+    ("claimed_at", "made, per its provider"),
+    ("first_seen", "first seen"),
+)
+"""Which of an item's own dates a reader is shown, best first, and what each one means."""
+
+
+def collection_date(
+    fields: Mapping[str, Any], hidden: Sequence[str] = ()
+) -> tuple[str, str] | None:
+    """The item's own date and what it is (collected, captured, published, ...): when the
+    investigation obtained it if that is recorded, else when it was made or published. Never
+    the date it was loaded, which says nothing about the evidence. ``hidden`` fields (a
+    protected item's identifying ones) are passed over."""
+    for name, meaning in DATE_FIELDS:
+        value = fields.get(name)
+        if value and name not in hidden:
+            text = str(value)
+            return meaning, text[:10] if text[10:19] in ("", "T00:00:00") else text
+    return None
+
 
 class UnknownIncident(LookupError):
     """No incident has the slug asked for; the message lists the known ones."""
@@ -90,6 +118,9 @@ class AnnexItem:
     derived_from: str | None
     origin: str | None
     custody: Custody
+    dated: tuple[str, str] | None = None
+    """The item's own date (collection first, see :func:`collection_date`), not the date it
+    entered the vault."""
 
 
 @dataclass(frozen=True)
@@ -111,6 +142,11 @@ class IncidentContext:
     annex: tuple[AnnexItem, ...]
     withholding: Withholding
     """What this context withholds, for text that arrives later (verify failure lines)."""
+    mandate: str = ""
+    replies: tuple[Mapping[str, Any], ...] = ()
+    """Replies received from the parties, as the case file records them."""
+    panel: tuple[Mapping[str, Any], ...] = ()
+    """Who wrote and answers for the report, as the case file names them."""
 
 
 def _incident(session: Session, slug: str) -> Incident:
@@ -420,6 +456,15 @@ def build_input(
         casualties=tuple(dict(c) for c in data.get("casualties", [])),
         annex=_annex(session, items, sources, item_keys, withholding),
         withholding=withholding,
+        mandate=withholding.scrub(case.mandate or ""),
+        replies=tuple(
+            {k: withholding.scrub(str(v)) for k, v in dict(r).items()}
+            for r in data.get("replies", [])
+        ),
+        panel=tuple(
+            {k: withholding.scrub(str(v)) for k, v in dict(p).items()}
+            for p in data.get("panel", [])
+        ),
     )
     return inp, context
 
@@ -560,6 +605,10 @@ def _annex(
                 protected=bool(item.protected),
                 derived_from=keys.get(item.derived_from) if item.derived_from else None,
                 origin=withholding.origin(item.origin),
+                dated=collection_date(
+                    item.fields or {},
+                    _identifying(item.kind) if item.id in withholding.protected else (),
+                ),
                 custody=Custody(
                     events=counts.get(item.id, 0),
                     first_received=first.get(item.id),

@@ -14,7 +14,9 @@ from __future__ import annotations
 import hashlib
 import html
 import math
+import os
 import shlex
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -22,12 +24,15 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 from sqlalchemy import insert
 
 import enquiry
 from enquiry.analysis.inputs import AnalysisInput
 from enquiry.analysis.result import AnalysisResult, MatrixRow, Narrative
-from enquiry.publish.inputs import IncidentContext, build_input, inputs_hash
+from enquiry.analysis.tables import ICD203_BANDS, resolve
+from enquiry.publish.exports import Feature, features, read_scope
+from enquiry.publish.inputs import AnnexItem, IncidentContext, build_input, inputs_hash
 from enquiry.publish.photographs import Photograph
 from enquiry.store import Store
 from enquiry.store.ledger import utc_now
@@ -96,14 +101,37 @@ def analyse_incident(
 
 
 @dataclass(frozen=True)
+class Written:
+    """One file a report was written to: HTML or PDF, its hash and size."""
+
+    path: Path
+    format: str
+    sha256: str
+    size: int
+
+
+@dataclass(frozen=True)
 class Published:
-    """Where a report went, its hash, and the finding it records."""
+    """Where a report went, its hash, and the finding it records (``files`` holds every copy
+    written from the one analysis: the HTML and its PDF)."""
 
     path: Path
     sha256: str
     size: int
     finding_id: int
     analysis: Analysis
+    files: tuple[Written, ...] = ()
+
+
+@dataclass(frozen=True)
+class SignOff:
+    """Who signed a report, when, and with which key: the slot the signing step fills."""
+
+    signer: str
+    signed_at: str
+    key_name: str
+    fingerprint: str
+    note: str = ""
 
 
 def record_finding(store: Store, analysis: Analysis) -> tuple[int, str]:
@@ -136,59 +164,86 @@ def record_finding(store: Store, analysis: Analysis) -> tuple[int, str]:
     return finding_id, created
 
 
+def report_format(path: Path) -> str:
+    """ "pdf" for a ``.pdf`` file, else "html": the file name says what the reader wants."""
+    return "pdf" if path.suffix.lower() == ".pdf" else "html"
+
+
 def publish_report(
     store: Store,
     slug: str,
     path: Path,
     *,
+    also: Sequence[Path] = (),
     reveal: bool = False,
     unverified: Sequence[str] = (),
+    sign_off: SignOff | None = None,
     photographs: Sequence[Photograph] = (),
 ) -> Published:
-    """Analyse the incident, store the finding, write the HTML report and record its export.
+    """Analyse the incident, store the finding, write the report and record its export.
 
-    Without ``reveal`` no identifying field, arrival name, origin or text of a protected item
-    reaches the report. With ``unverified`` (the failure lines of a verification the caller
-    chose to go past) the report is stamped as computed on an unverified catalogue and lists
-    them. Deciding either, and recording the decision, is the caller's business.
+    ``path`` (and each of ``also``) gets the report as HTML, or as PDF when its name ends in
+    ``.pdf``: one analysis, one finding, one page printed two ways, an "exported" event per
+    file with its SHA-256. Without ``reveal`` no identifying field, arrival name, origin or text
+    of a protected item reaches the report. With ``unverified`` (the failure lines of a
+    verification the caller chose to go past) the report is stamped as computed on an
+    unverified catalogue and lists them. Deciding either, and recording the decision, is the
+    caller's business.
     """
+    from enquiry.publish.pdf import html_to_pdf
+
     analysis = analyse_incident(store, slug, reveal=reveal, unverified=unverified)
+    with store.session() as session:
+        places = features(read_scope(session, incident=slug, reveal=reveal))
     finding_id, created = record_finding(store, analysis)
     page = render_report(
         analysis,
         finding_id=finding_id,
         generated_at=created,
         commands=commands(store.home, slug),
+        places=places,
+        sign_off=sign_off,
         photographs=photographs,
     )
-    data = page.encode("utf-8")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(path.name + ".tmp")
-    temp.write_bytes(data)
-    temp.replace(path)
-    digest = hashlib.sha256(data).hexdigest()
-    with store.writing() as (_conn, writer):
-        writer.append(
-            "exported",
-            case_id=analysis.context.case_id,
-            details={
-                "what": "report",
-                "format": "html",
-                "incident": slug,
-                "finding": finding_id,
-                "sha256": digest,
-                "size": len(data),
-                "path": str(path.resolve()),
-                **({"revealed": True} if reveal else {}),
-                **({"unverified": True} if analysis.result.unverified else {}),
-                **(
-                    {"photographs": [[p.item_id, p.shown_item_id] for p in photographs if p.data]}
-                    if photographs
-                    else {}
-                ),
-            },
-        )
-    return Published(path, digest, len(data), finding_id, analysis)
+    written = []
+    for target in (path, *also):
+        fmt = report_format(target)
+        data = html_to_pdf(page) if fmt == "pdf" else page.encode("utf-8")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temp = target.with_name(target.name + ".tmp")
+        temp.write_bytes(data)
+        temp.replace(target)
+        digest = hashlib.sha256(data).hexdigest()
+        with store.writing() as (_conn, writer):
+            writer.append(
+                "exported",
+                case_id=analysis.context.case_id,
+                details={
+                    "what": "report",
+                    "format": fmt,
+                    "incident": slug,
+                    "finding": finding_id,
+                    "sha256": digest,
+                    "size": len(data),
+                    "path": str(target.resolve()),
+                    **({"revealed": True} if reveal else {}),
+                    **({"unverified": True} if analysis.result.unverified else {}),
+                    **(
+                        {
+                            "photographs": [
+                                [p.item_id, p.shown_item_id] for p in photographs if p.data
+                            ]
+                        }
+                        if photographs
+                        else {}
+                    ),
+                },
+            )
+        written.append(Written(target, fmt, digest, len(data)))
+    first = written[0]
+    return Published(
+        first.path, first.sha256, first.size, finding_id, analysis, files=tuple(written)
+    )
 
 
 @dataclass(frozen=True)
@@ -200,9 +255,24 @@ class Commands:
     analyse: str
 
 
+def program() -> str:
+    """How a shell reaches this enquiry: the absolute path of the ``enquiry`` script beside
+    the running interpreter, else the interpreter running the package.
+
+    A bare ``enquiry`` only works in a shell whose PATH holds the virtual environment, which
+    is not the shell ``make demo`` leaves a reader in; the report's commands must run when
+    pasted into any shell on the machine.
+    """
+    bindir = Path(os.path.abspath(sys.executable)).parent
+    script = bindir / "enquiry"
+    if script.is_file() and os.access(script, os.X_OK):
+        return shlex.quote(str(script))
+    return f"{shlex.quote(os.path.abspath(sys.executable))} -m enquiry.cli"
+
+
 def commands(home: Path, slug: str) -> Commands:
     """The report footer's commands for this home and incident, quoted for a POSIX shell."""
-    where = f"enquiry --home {shlex.quote(str(home))}"
+    where = f"{program()} --home {shlex.quote(str(Path(home).resolve()))}"
     return Commands(verify=f"{where} verify", analyse=f"{where} analyse {shlex.quote(slug)}")
 
 
@@ -215,6 +285,32 @@ def _percent(value: Any, digits: int = 1) -> str:
     if not isinstance(value, int | float) or isinstance(value, bool) or math.isnan(value):
         return "–"
     return f"{100 * value:.{digits}f}%"
+
+
+def _share(value: Any) -> str:
+    """A probability as a panel may print it: whole per cent, and never 0% or 100%.
+
+    The grades and ratings a posterior comes from are coarse (six reliability grades, five
+    ratings), so a tenth of a per cent is noise, and no evidence makes an account impossible
+    or certain: the ends read "below 1%" and "above 99%"."""
+    if not isinstance(value, int | float) or isinstance(value, bool) or math.isnan(value):
+        return "–"
+    if value < 0.01:
+        return "below 1%"
+    if value > 0.99:
+        return "above 99%"
+    return f"{math.floor(100 * value + 0.5)}%"
+
+
+def _span(low: Any, high: Any) -> str:
+    """A range of probabilities without false precision: one figure when both ends print
+    alike ("below 1%", "97%"), else "96–98%"."""
+    lo, hi = _share(min(low, high)), _share(max(low, high))
+    if lo == hi:
+        return lo
+    if lo.endswith("%") and hi.endswith("%") and lo[0].isdigit() and hi[0].isdigit():
+        return f"{lo[:-1]}–{hi}"
+    return f"{lo} to {hi}"
 
 
 def _number(value: Any, digits: int = 2) -> str:
@@ -295,8 +391,83 @@ def _environment() -> Environment:
     env.filters["sentence"] = _sentence
     env.filters["when"] = _when
     env.filters["window"] = _window
+    env.filters["share"] = _share
+    env.filters["span"] = _span
+    env.filters["day"] = _day
+    env.filters["milestone"] = _milestone_text
     env.globals["RATING_WORDS"] = RATING_WORDS
     return env
+
+
+def _day(value: Any) -> str:
+    """A date or time as its calendar day (YYYY-MM-DD), or "–"."""
+    text = str(value or "")
+    return text[:10] if len(text) >= 10 else (text or "–")
+
+
+class Notes:
+    """The report's notes: every statement cites the items, claims or sources it rests on.
+
+    Templates call :meth:`cite` where a statement is made; the same reference always gets the
+    same number, numbered in the order first cited, and the notes list printed at the end says
+    what each number is (an item with its source, grade, date and SHA-256; a claim with who
+    said it, when and where; or a named source).
+    """
+
+    def __init__(self, analysis: Analysis) -> None:
+        self._annex = {a.key: a for a in analysis.context.annex}
+        self._claims = {c.id: c for c in analysis.input.claims}
+        self._evidence = {e.id: e for e in analysis.input.evidence}
+        self._numbers: dict[str, int] = {}
+        self.entries: list[dict[str, Any]] = []
+
+    def cite(self, *refs: str) -> Markup:
+        """Superscript links to the notes for ``refs`` (item or claim keys, or any source)."""
+        links = []
+        for ref in dict.fromkeys(r for r in refs if r):
+            number = self._numbers.get(ref)
+            if number is None:
+                number = self._numbers[ref] = len(self.entries) + 1
+                self.entries.append(self._entry(number, ref))
+            links.append(Markup('<a href="#note-{0}">{0}</a>').format(number))
+        if not links:
+            return Markup("")
+        return Markup('<sup class="cite">') + Markup(",").join(links) + Markup("</sup>")
+
+    def _entry(self, number: int, ref: str) -> dict[str, Any]:
+        item: AnnexItem | None = self._annex.get(ref)
+        if item is not None:
+            grade = f"{item.reliability}{item.credibility or ''}"
+            dated = f"{item.dated[0]} {item.dated[1]}" if item.dated else "date not recorded"
+            return {
+                "number": number,
+                "ref": ref,
+                "what": "item",
+                "text": f"{item.title}. Source: {item.source or 'unknown'}, grade {grade}; "
+                f"{dated}.",
+                "sha256": item.sha256,
+            }
+        claim = self._claims.get(ref)
+        if claim is not None:
+            where = f", {claim.forum}" if claim.forum else ""
+            return {
+                "number": number,
+                "ref": ref,
+                "what": "claim",
+                "text": f"{claim.party}, {claim.date or 'undated'}{where}.",
+                "sha256": None,
+            }
+        evidence = self._evidence.get(ref)
+        if evidence is not None:
+            return {
+                "number": number,
+                "ref": ref,
+                "what": evidence.kind,
+                "text": f"{evidence.label}. Source: {evidence.source or 'unknown'}, grade "
+                f"{evidence.reliability}{evidence.credibility}.",
+                "sha256": evidence.sha256,
+            }
+        return {"number": number, "ref": "", "what": "source", "text": ref, "sha256": None}
 
 
 def _matrix_rows(analysis: Analysis) -> list[dict[str, Any]]:
@@ -443,30 +614,251 @@ def _casualty_rows(context: IncidentContext) -> list[dict[str, str]]:
     return rows
 
 
+def _supporting(rows: Sequence[Mapping[str, Any]], leader: str, count: int = 4) -> list[str]:
+    """The items that weigh most for the leading hypothesis, strongest first: what the
+    executive summary cites."""
+    weights = []
+    for row in rows:
+        cell = next((c for c in row["cells"] if c["hypothesis"] == leader), None)
+        weight = cell["weight"] if cell is not None else None
+        if weight is not None and weight > 0.05 and row["counted"]:
+            weights.append((weight, row["id"]))
+    weights.sort(key=lambda w: -w[0])
+    return [ref for _w, ref in weights[:count]]
+
+
+def _chronology(analysis: Analysis) -> list[dict[str, Any]]:
+    """The incident's story in date order: the established window, what the items are dated,
+    what the parties said, the figures published and the replies received."""
+    ctx = analysis.context
+    entries: list[dict[str, Any]] = []
+    if ctx.window:
+        entries.append(
+            {
+                "date": str(ctx.window["start"]),
+                "what": "incident",
+                "text": f"{ctx.title or ctx.slug}: established window {_window(ctx.window)}"
+                + (f", {ctx.place.get('name')}" if ctx.place.get("name") else ""),
+                "refs": (),
+            }
+        )
+    for item in ctx.annex:
+        if item.dated is not None:
+            entries.append(
+                {
+                    "date": item.dated[1],
+                    "what": item.dated[0],
+                    "text": item.title,
+                    "refs": (item.key,),
+                }
+            )
+    for claim in analysis.input.claims:
+        if claim.date:
+            text = claim.text if len(claim.text) <= 180 else claim.text[:177] + "…"
+            entries.append(
+                {
+                    "date": claim.date,
+                    "what": "claim",
+                    "text": f"{claim.party}: “{text}”",
+                    "refs": (claim.id,),
+                }
+            )
+    for figure in ctx.casualties:
+        if figure.get("published"):
+            entries.append(
+                {
+                    "date": str(figure["published"]),
+                    "what": "casualty figure",
+                    "text": f"{figure.get('source', '')} publishes its casualty figures",
+                    "refs": (str(figure.get("source", "")),),
+                }
+            )
+    for reply in ctx.replies:
+        if reply.get("date"):
+            entries.append(
+                {
+                    "date": str(reply["date"]),
+                    "what": "reply",
+                    "text": f"{reply.get('party', '')} replies: {reply.get('summary', '')}",
+                    "refs": (str(reply.get("reference") or reply.get("party", "")),),
+                }
+            )
+    entries.sort(key=lambda e: (e["date"][:10], e["what"] != "incident", e["date"]))
+    return entries
+
+
+def _limitations(
+    analysis: Analysis, rows: Sequence[Mapping[str, Any]], against: Sequence[Mapping[str, Any]]
+) -> list[dict[str, Any]]:
+    """What the assessment cannot carry, worked out from the input and the result, each with
+    the items it is about."""
+    result = analysis.result
+    out: list[dict[str, Any]] = []
+    ungraded = [r["id"] for r in rows if str(r["grade"]).startswith("F")]
+    if ungraded:
+        out.append(
+            {
+                "text": f"{len(ungraded)} rated item(s) come from sources whose reliability "
+                "cannot be judged (F) and carry no weight until they are graded.",
+                "refs": ungraded,
+            }
+        )
+    flat = [r["id"] for r in rows if not r["diagnostic"]]
+    if flat:
+        out.append(
+            {
+                "text": f"{len(flat)} rated item(s) fit every hypothesis about alike and do "
+                "not help to choose between them.",
+                "refs": flat,
+            }
+        )
+    clusters: dict[str, list[str]] = {}
+    for row in rows:
+        if row["cluster"]:
+            clusters.setdefault(row["cluster"], []).append(row["id"])
+    if clusters:
+        out.append(
+            {
+                "text": f"{len(clusters)} group(s) of items share an origin; each group is "
+                "counted as one item at the conservative end of the range, since they may "
+                "repeat one another.",
+                "refs": [i for ids in clusters.values() for i in ids],
+            }
+        )
+    if against:
+        out.append(
+            {
+                "text": f"{len(against)} rated item(s) cut against the conclusion; they are "
+                "weighed, not set aside (see the sensitivity section).",
+                "refs": [r["id"] for r in against],
+            }
+        )
+    protected = [a.key for a in analysis.context.annex if a.protected]
+    if protected:
+        out.append(
+            {
+                "text": f"{len(protected)} item(s) are protected: their content was weighed, "
+                "but who gave them is withheld from this report, so a reader cannot check "
+                "those sources directly.",
+                "refs": protected,
+            }
+        )
+    if len(analysis.context.casualties) > 1:
+        out.append(
+            {
+                "text": f"The {len(analysis.context.casualties)} casualty figures disagree "
+                "and are not reconciled.",
+                "refs": [str(c.get("source", "")) for c in analysis.context.casualties],
+            }
+        )
+    unsupported = sorted(
+        {c for n in result.narratives for f in n.flags if f.type == "unsupported" for c in f.claims}
+    )
+    if unsupported:
+        out.append(
+            {
+                "text": f"{len(unsupported)} claim(s) by the parties came with no evidence "
+                "item; they are recorded, not weighed as evidence.",
+                "refs": unsupported,
+            }
+        )
+    return out
+
+
+def _milestone_text(milestone: Any) -> str:
+    """What it would take to move an account, in words and rounded shares (the engine's own
+    explanation carries its numbers to three significant digits)."""
+    who = milestone.hypothesis
+    if milestone.leads:
+        text = (
+            f"{who} leads; one more independent item graded {milestone.grade}, very inconsistent "
+            f"with it and very consistent with its rivals, would take it from "
+            f"{_share(milestone.posterior)} to {_share(milestone.if_refuting_item)}"
+        )
+        tail = "would overturn it"
+    else:
+        text = (
+            f"One more independent item graded {milestone.grade}, very consistent with {who} and "
+            f"very inconsistent with its rivals, would take it from {_share(milestone.posterior)} "
+            f"to {_share(milestone.if_confirming_item)}"
+        )
+        tail = "would make it lead"
+    if milestone.items_needed:
+        return f"{text}; {milestone.items_needed} such items {tail}."
+    return f"{text}; no number of such items tested {tail}."
+
+
+def _open_questions(analysis: Analysis) -> list[str]:
+    """What is still open: hypotheses the evidence does not exclude, and what would move the
+    assessment (the engine's milestones and linchpins)."""
+    result = analysis.result
+    out = []
+    for hyp in result.hypotheses:
+        if hyp.id != result.leading and max(hyp.posterior_low, hyp.posterior_high) >= 0.05:
+            out.append(
+                f"{hyp.id} ({hyp.label}) is not excluded: "
+                f"{_span(hyp.posterior_low, hyp.posterior_high)}."
+            )
+    for pin in result.sensitivity.linchpins:
+        out.append(
+            f"The conclusion depends on {', '.join(pin.evidence)}: {pin.change} would leave "
+            f"{pin.leader_after} leading at {_share(pin.leader_posterior_after)}."
+        )
+    for milestone in result.milestones:
+        if milestone.hypothesis != result.leading:
+            out.append(_milestone_text(milestone))
+    return out
+
+
 def render_report(
     analysis: Analysis,
     *,
     finding_id: int | None,
     generated_at: str,
     commands: Commands | None = None,
+    places: Sequence[Feature] = (),
+    sign_off: SignOff | None = None,
     photographs: Sequence[Photograph] = (),
 ) -> str:
-    """The report as one HTML page (inline CSS, no scripts, nothing fetched).
+    """The report as one HTML page (inline CSS, no scripts, nothing fetched) that prints as
+    it reads: the same page makes the PDF.
 
     ``commands`` are the footer's verify and re-run commands; without them (a page rendered
-    away from its home) the footer names the commands without a home.
+    away from its home) the footer names the commands without a home. ``places`` are drawn on
+    the map; ``sign_off`` fills the signature slot (unsigned without it).
     """
+    from enquiry.publish.mapsvg import draw
+
     result = analysis.result
     template = _environment().get_template("report.html.j2")
     rows = _matrix_rows(analysis)
+    against = _against_leader(analysis, rows)
     slug = analysis.context.slug
+    radius = analysis.context.place.get("radius_km")
+    svg, markers = draw(places, float(radius) if isinstance(radius, int | float) else None)
+    notes = Notes(analysis)
+    tables = resolve(analysis.input)
+    hyp_labels = {h.id: h.label for h in analysis.input.hypotheses}
     return template.render(
+        notes=notes,
+        cite=notes.cite,
+        supporting=_supporting(rows, result.leading),
+        chronology=_chronology(analysis),
+        limitations=_limitations(analysis, rows, against),
+        open_questions=_open_questions(analysis),
+        map_svg=Markup(svg),
+        markers=markers,
+        sign_off=sign_off,
+        tables=tables,
+        bands=ICD203_BANDS,
+        hyp_labels=hyp_labels,
+        met=[s for s in result.standards.levels if s.met],
         ctx=analysis.context,
         result=result,
         hypotheses=result.hypotheses,
         leading=result.leader,
         matrix=rows,
-        against=_against_leader(analysis, rows),
+        against=against,
         matrix_hypotheses=[h.id for h in analysis.input.hypotheses],
         timelines=_timelines(analysis),
         casualties=_casualty_rows(analysis.context),
