@@ -24,12 +24,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from enquiry import __version__
+from enquiry.app.atrest import original_file
 from enquiry.app.context import Enquiry
 from enquiry.app.evidence import derive
 from enquiry.app.lookup import find_item
 from enquiry.app.protection import record_reveal
 from enquiry.enrich.media.redact import STYLES, Request, parse_regions, redact_file
-from enquiry.enrich.runner import verified_original
 from enquiry.errors import BadRequest, Corrupt, EnquiryError, NotFound, Refused
 from enquiry.intake.limits import LimitExceeded, limits, run_limited
 from enquiry.progress import Progress, Silent
@@ -235,7 +235,7 @@ def redact(
     bar = progress or Silent()
     with tempfile.TemporaryDirectory(prefix=".redact-", dir=store.home) as folder:
         try:
-            with verified_original(store, item.sha256) as original:
+            with original_file(store, item) as original:
                 result = _run(
                     original,
                     item.media_type,
@@ -393,7 +393,10 @@ def _read(store: Store, asked: Item, shown: Item, *, redacted: bool) -> Publisha
     if shown.sha256 is None:
         raise NotFound(f"item {shown.id}: has no stored file")
     try:
-        data = store.vault.read_verified(shown.sha256)
+        # decrypted when the copy is held encrypted (a redaction of a protected photo is
+        # protected until published): the protection key is then needed, else Refused
+        with original_file(store, shown) as original:
+            data = original.read_bytes()
     except Corrupt as exc:
         raise Corrupt(f"item {shown.id}: {exc}; nothing published (run 'enquiry verify')") from None
     return Publishable(asked.id, shown.id, shown.media_type, shown.sha256, data, redacted)

@@ -582,6 +582,8 @@ class _Loader:
             fields=item.get("fields", {}),
             progress=False,
             jobs=1,
+            # a protected file goes into the vault only as ciphertext, from the first byte
+            protected=bool(item.get("protected")),
             derived_from=parent,
             key=item.get("key"),
             transformation={"relation": "copy of another item"} if parent else None,
