@@ -78,6 +78,7 @@ FAMILIES = {
     "enquiry.cli.analysis": ("load", "dump", "analyse", "report", "demo"),
     "enquiry.cli.claims": ("claims", "ingest"),
     "enquiry.cli.media": ("media",),
+    "enquiry.cli.publish": ("keys", "bundle", "backup", "restore"),
 }
 
 

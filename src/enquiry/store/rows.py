@@ -38,6 +38,9 @@ WATCHED = (
     "embeddings",
     "media_hashes",
     "item_findings",
+    "signing_keys",
+    "bundle_imports",
+    "withheld_items",
 )
 
 # Tables the watch list leaves out on purpose; every catalogue table is in one list or the other.
@@ -72,6 +75,9 @@ LABELS = {
     "embeddings": "embedding",
     "media_hashes": "media hash",
     "item_findings": "item finding",
+    "signing_keys": "signing key",
+    "bundle_imports": "imported bundle",
+    "withheld_items": "withheld item",
 }
 
 
