@@ -28,6 +28,7 @@ import json
 import stat
 import sys
 import zipfile
+import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -44,8 +45,8 @@ CHUNK = 1 << 20
 MAX_MEMBERS = 1_000_000
 MAX_MANIFEST = 256 << 20  # bytes of manifest.json
 MAX_SMALL = 512 << 20  # bytes of any member read whole (the ledger, findings)
-MAX_RATIO = 1000  # uncompressed / compressed beyond this is a zip bomb, not evidence
-RATIO_FLOOR = 64 << 20  # ... once a member is larger than this
+MAX_RATIO = 200  # uncompressed / compressed beyond this is a zip bomb, not evidence
+RATIO_FLOOR = 16 << 20  # ... once a member is larger than this
 
 
 class Unreadable(Exception):
@@ -308,7 +309,15 @@ def check_members(bundle: Bundle, outcome: Outcome, progress: Any = None) -> Non
         except Unreadable as exc:
             outcome.failures.append(str(exc))
             continue
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+        except zipfile.BadZipFile as exc:
+            if "CRC" in str(exc):
+                outcome.failures.append(
+                    f"member {name}: changed (its bytes no longer match the archive's checksum)"
+                )
+            else:
+                outcome.failures.append(f"member {name}: cannot be read ({exc})")
+            continue
+        except (OSError, EOFError, ValueError, zlib.error) as exc:
             outcome.failures.append(f"member {name}: cannot be read ({exc})")
             continue
         if progress is not None:
