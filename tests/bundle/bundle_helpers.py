@@ -76,6 +76,7 @@ class Made:
     key: Path
     other_key: Path
     exported: Any
+    analysis: Any  # the incident's analysis in the home the bundle came from
 
 
 def write_case(folder: Path) -> Path:

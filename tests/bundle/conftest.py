@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from bundle_helpers import CASE_NAME, PASSPHRASE, Made, write_case
+from bundle_helpers import CASE_NAME, PASSPHRASE, SLUG, Made, write_case
 
-from enquiry.app import Enquiry, bundles, cases, keys
+from enquiry.app import Enquiry, bundles, cases, keys, publishing
 
 
 @pytest.fixture(scope="module")
@@ -34,4 +34,5 @@ def made(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Made]:
             root / "panel.pub.json",
             root / "other.pub.json",
             exported,
+            publishing.analyse(app, SLUG),
         )

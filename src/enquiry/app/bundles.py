@@ -23,7 +23,7 @@ from sqlalchemy import Connection, insert, select
 from enquiry.app import keys
 from enquiry.app.context import Enquiry
 from enquiry.app.lookup import case_blobs, find_case
-from enquiry.app.protection import hidden, record_reveal
+from enquiry.app.protection import WITHHELD_IDENTITY, hidden, record_reveal
 from enquiry.app.publishing import verified
 from enquiry.errors import BadRequest, EnquiryError, NotFound, Refused, Unverified
 from enquiry.intake.casefile import dump_case, load_case, read_case_file
@@ -313,6 +313,7 @@ def import_bundle(
             if entry.get("member")
         }
         used: set[str] = set()
+        names: dict[str, str] = {}  # the names of files whose bytes stayed out
         for item in doc.get("items", []):
             sha = item.get("sha256")
             if "file" in item and sha in carried:
@@ -321,6 +322,8 @@ def import_bundle(
                 if not target.exists():
                     bundle.extract_to(carried[sha], target, sha)
                 item["file"] = place
+            elif "file" in item and sha:
+                names[str(sha)] = str(item.pop("file"))
         absent = {
             str(entry["sha256"]): entry
             for entry in manifest["items"]
@@ -368,7 +371,14 @@ def import_bundle(
                     " that the bundle neither carries nor lists as withheld"
                 )
             item_id = _withheld(
-                connection, writer, case_id, import_ids[0], entry, item, bundle.manifest_sha256
+                connection,
+                writer,
+                case_id,
+                import_ids[0],
+                entry,
+                item,
+                names.get(sha),
+                bundle.manifest_sha256,
             )
             recorded.append(item_id)
             return item_id
@@ -400,21 +410,30 @@ def _withheld(
     import_id: int,
     entry: Mapping[str, Any],
     listed: Mapping[str, Any],
+    name: str | None,
     manifest_sha256: str,
 ) -> int:
     """One item whose bytes stayed out of the bundle: its row, receipt and withheld mark (the
     case file's loader then brings its source, credibility and fields to the listed values)."""
     sha = str(entry["sha256"])
+    withheld = [str(field) for field in listed.get("withheld", [])]
+    if "text" in withheld:
+        note: dict[str, Any] = {"text": True}
+    elif name is not None:
+        note = {"file": name}
+    else:
+        note = {}
     row = {
         "case_id": case_id,
         "kind": str(listed.get("kind") or entry["kind"]),
         "sha256": sha,
         "size": entry.get("size"),
         "media_type": str(entry.get("media_type") or ""),
-        "original_name": "",
-        "fields": {},
-        # How the entry held its content, so that a dump names what was withheld as before.
-        "meta": {"casefile": {"text": True}} if "text" in listed.get("withheld", []) else {},
+        "original_name": PurePosixPath(name).name if name else "",
+        # The identifying fields the bundle withheld are marked so (the values never came);
+        # with how the entry held its content, a dump names what was withheld as before.
+        "fields": {field: WITHHELD_IDENTITY for field in withheld if field not in ("text", "file")},
+        "meta": {"casefile": note} if note else {},
         "source_id": None,
         "credibility": None,
         "protected": bool(entry.get("protected")),

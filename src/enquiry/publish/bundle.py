@@ -330,16 +330,16 @@ def write_case_bundle(
 
 def _casefile_for_bundle(doc: dict[str, Any], carried: set[str]) -> dict[str, Any]:
     """The case file as the bundle carries it: an item whose bytes are not in the bundle keeps
-    its SHA-256 and loses its inline text or file name (either is its content, or names it)."""
+    its SHA-256 and loses its inline text (which is its content). A file's name stays: the dump
+    already left out a protected item's, and any other names the evidence, not a witness."""
     out = json.loads(json.dumps(doc))
     for item in out.get("items", []):
-        sha = item.get("sha256")
         text = item.get("text")
-        if text is not None and not sha:
-            sha = hashlib.sha256(str(text).encode("utf-8")).hexdigest()
-        if sha and sha not in carried and ("text" in item or "file" in item):
-            item.pop("text", None)
-            item.pop("file", None)
+        if text is None:
+            continue
+        sha = item.get("sha256") or hashlib.sha256(str(text).encode("utf-8")).hexdigest()
+        if sha not in carried:
+            del item["text"]
             item["sha256"] = sha
     return dict(out)
 
