@@ -586,3 +586,46 @@ def restore(
             },
         )
     return Restored(target, files, (int(head["seq"]), str(head["hash"])), list(outcome.notes))
+
+
+DEMO_KEY = "demo"
+
+
+@dataclass(frozen=True)
+class DemoBundle:
+    """The demonstration's signed bundle, and where its key, passphrase and public key are."""
+
+    exported: Exported
+    public_key: Path
+    passphrase_file: Path
+
+
+def demo_bundle(app: Enquiry, case: str) -> DemoBundle:
+    """Sign the demonstration case with a key of its own, named ``demo``, without asking.
+
+    The demo's passphrase is made once and kept beside its key (``keys/demo.passphrase``,
+    readable by its owner only): fine for a demonstration, never for a real key, whose
+    passphrase belongs in the signer's head or a password manager.
+    """
+    import os
+    import secrets
+
+    from enquiry.publish import signing
+
+    store = app.store(create=False)
+    secret = signing.keys_folder(store.home) / f"{DEMO_KEY}.passphrase"
+    if DEMO_KEY not in {view.name for view in keys.list_keys(app)}:
+        signing.keys_folder(store.home).mkdir(mode=0o700, parents=True, exist_ok=True)
+        descriptor = os.open(secret, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(secrets.token_urlsafe(24) + "\n")
+        keys.create(app, DEMO_KEY, secret.read_text(encoding="utf-8").strip())
+    passphrase = secret.read_text(encoding="utf-8").strip()
+    folder = store.home / "bundles"
+    folder.mkdir(exist_ok=True)
+    public = folder / f"{DEMO_KEY}.pub.json"
+    public.write_text(signing.public_text(keys.public_document(app, DEMO_KEY)), encoding="utf-8")
+    exported = export_bundle(
+        app, folder / f"{case}.zip", case=case, sign=DEMO_KEY, passphrase=passphrase
+    )
+    return DemoBundle(exported, public, secret)

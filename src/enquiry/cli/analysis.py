@@ -212,6 +212,14 @@ def demo_command(app: App, no_serve: bool) -> None:
     published = publishing.report(app, cases.DEMO_INCIDENT, output)
     click.echo("\n".join(_summary(published.analysis, brief=True)))
     click.echo(f"report: {published.path} (sha256 {published.sha256})")
+    from enquiry.app.bundles import demo_bundle
+
+    signed = demo_bundle(app, loaded.case)
+    click.echo(
+        f"signed bundle: {signed.exported.path} (key 'demo', passphrase in"
+        f" {signed.passphrase_file}); check it with: python3 tools/verify_bundle.py"
+        f" {signed.exported.path} --key {signed.public_key}"
+    )
     if not no_serve:
         click.echo("serving the web app is not available yet; open the report in a browser")
 
