@@ -74,6 +74,27 @@ def _signer(app: Enquiry, name: str | None, passphrase: str | None) -> writing.S
     return writing.Signer(view.name, view.fingerprint, document["public_key"], private.sign)
 
 
+def _stamper(tsa: str | None) -> writing.Stamper | None:
+    """The configured timestamping authority (``--tsa`` or ``ENQUIRY_TSA_URL``), if any."""
+    import os
+
+    from enquiry.publish import timestamp
+
+    url = tsa or os.environ.get(timestamp.TSA_ENV) or None
+    if url is None:
+        return None
+    if not url.startswith(("http://", "https://")):
+        raise BadRequest(f"timestamping authority '{printable(url)}': not an http(s) URL")
+
+    def stamp(data: bytes) -> bytes:
+        try:
+            return timestamp.stamp(url, data)
+        except timestamp.TimestampError as exc:
+            raise EnquiryError(f"{exc}; the bundle was not written") from None
+
+    return stamp
+
+
 def _subject(app: Enquiry, case: str | None, incident: str | None) -> tuple[int, str, list[str]]:
     if (case is None) == (incident is None):
         raise BadRequest("give exactly one of --case NAME or --incident ID")
@@ -136,11 +157,13 @@ def export_bundle(
     reveal: bool = False,
     hashes_only: bool = False,
     allow_unverified: bool = False,
+    tsa: str | None = None,
     progress: Progress | None = None,
 ) -> Exported:
     """Write one case's bundle (for one incident, or all of the case's) to ``output``."""
     case_id, case_name, slugs = _subject(app, case, incident)
     signer = _signer(app, sign, passphrase)
+    stamper = _stamper(tsa)
     store = app.store(create=False)
     with store.session() as session:
         blobs = case_blobs(session, case_id)
@@ -172,7 +195,13 @@ def export_bundle(
     bar.start("writing bundle", total, "B")
     try:
         written = writing.write_case_bundle(
-            store, content, output, signer=signer, created_at=utc_now(), progress=bar.advance
+            store,
+            content,
+            output,
+            signer=signer,
+            created_at=utc_now(),
+            progress=bar.advance,
+            stamper=stamper,
         )
     except OSError as exc:
         raise EnquiryError(
@@ -197,6 +226,7 @@ def export_bundle(
                 "fingerprint": signer.fingerprint if signer else None,
                 "revealed": reveal,
                 "hashes_only": hashes_only,
+                "timestamped": stamper is not None,
                 "head": written.manifest["ledger"]["head"],
                 **({"unverified": True} if failures else {}),
             },
@@ -217,13 +247,16 @@ def export_bundle(
 
 
 def check_bundle(
-    path: Path, key: Path | None = None, progress: Progress | None = None
+    path: Path,
+    key: Path | None = None,
+    progress: Progress | None = None,
+    tsa_certificate: Path | None = None,
 ) -> bundle_check.Outcome:
     """Check a bundle with no home and no database: the stand-alone verifier's own code."""
     bar = progress or Silent()
     bar.start("verifying bundle", None, "B")
     try:
-        return bundle_check.check(path, key, progress=bar.advance)
+        return bundle_check.check(path, key, progress=bar.advance, tsa_certificate=tsa_certificate)
     finally:
         bar.finish()
 
@@ -492,6 +525,7 @@ def backup(
     sign: str | None = None,
     passphrase: str | None = None,
     allow_unverified: bool = False,
+    tsa: str | None = None,
     progress: Progress | None = None,
 ) -> BackedUp:
     """The whole home as one verifiable bundle: catalogue, vault, ledger head, keys (encrypted)."""
@@ -500,6 +534,7 @@ def backup(
     if output.resolve().is_relative_to(store.home.resolve()):
         raise Refused(f"{printable(str(output))}: inside the home it backs up; write it elsewhere")
     signer = _signer(app, sign, passphrase)
+    stamper = _stamper(tsa)
     with store.session() as session:
         blobs = sorted({str(s) for s in session.scalars(select(Item.sha256)) if s})
     verified(app, case_id=None, blobs=blobs, purpose="backup", allow_unverified=allow_unverified)
@@ -507,7 +542,12 @@ def backup(
     bar.start("writing backup", None, "B")
     try:
         written = writing.write_backup(
-            store, output, signer=signer, created_at=utc_now(), progress=bar.advance
+            store,
+            output,
+            signer=signer,
+            created_at=utc_now(),
+            progress=bar.advance,
+            stamper=stamper,
         )
     except OSError as exc:
         raise EnquiryError(

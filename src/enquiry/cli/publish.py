@@ -103,6 +103,12 @@ def bundle_group() -> None:
 )
 @click.option("--hashes-only", is_flag=True, help="Carry the originals' hashes, not their bytes.")
 @click.option("--allow-unverified", is_flag=True, help="Go ahead on a catalogue failing verify.")
+@click.option(
+    "--tsa",
+    default=None,
+    metavar="URL",
+    help="Timestamp the manifest at this RFC 3161 authority [env ENQUIRY_TSA_URL].",
+)
 @click.option("--json", "as_json", is_flag=True)
 @pass_app
 def bundle_export(
@@ -115,6 +121,7 @@ def bundle_export(
     reveal: bool,
     hashes_only: bool,
     allow_unverified: bool,
+    tsa: str | None,
     as_json: bool,
 ) -> None:
     """Write a case (or an incident's case) as one signed ZIP bundle that anyone can verify."""
@@ -130,6 +137,7 @@ def bundle_export(
         reveal=reveal,
         hashes_only=hashes_only,
         allow_unverified=allow_unverified,
+        tsa=tsa,
         progress=BarProgress(),
     )
     if as_json:
@@ -151,11 +159,17 @@ def bundle_export(
     default=None,
     help="The signer's public key (from 'enquiry keys export-public').",
 )
+@click.option(
+    "--tsa-cert",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The timestamping authority's certificate you trust (the bundle must be stamped).",
+)
 @click.pass_context
-def bundle_verify(ctx: click.Context, file: Path, key: Path | None) -> None:
+def bundle_verify(ctx: click.Context, file: Path, key: Path | None, tsa_cert: Path | None) -> None:
     """Check a bundle with no home and no database; the same check as tools/verify_bundle.py.
     Exit 0 only when every member, the signature, the custody chain and the findings hold."""
-    outcome = bundles.check_bundle(file, key, progress=BarProgress())
+    outcome = bundles.check_bundle(file, key, progress=BarProgress(), tsa_certificate=tsa_cert)
     lines = outcome.lines()
     for line in lines:
         click.echo(safe(line), err=outcome.status == 2)
@@ -182,8 +196,13 @@ def bundle_import(app: App, file: Path, key: Path | None) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
 @click.option("--sign", default=None, metavar="KEY", help="Sign the backup's manifest.")
 @click.option("--allow-unverified", is_flag=True)
+@click.option(
+    "--tsa", default=None, metavar="URL", help="RFC 3161 authority [env ENQUIRY_TSA_URL]."
+)
 @pass_app
-def backup_command(app: App, output: Path, sign: str | None, allow_unverified: bool) -> None:
+def backup_command(
+    app: App, output: Path, sign: str | None, allow_unverified: bool, tsa: str | None
+) -> None:
     """Write the whole home (all cases, users, keys still encrypted) as one verifiable bundle."""
     result = bundles.backup(
         app,
@@ -191,6 +210,7 @@ def backup_command(app: App, output: Path, sign: str | None, allow_unverified: b
         sign=sign,
         passphrase=_passphrase() if sign else None,
         allow_unverified=allow_unverified,
+        tsa=tsa,
         progress=BarProgress(),
     )
     click.echo(

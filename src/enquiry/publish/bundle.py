@@ -33,7 +33,7 @@ from sqlalchemy import select
 import enquiry
 from enquiry.errors import Corrupt
 from enquiry.publish import bundle_check
-from enquiry.publish.bundle_check import FORMAT, MANIFEST, SIGNATURE
+from enquiry.publish.bundle_check import FORMAT, MANIFEST, SIGNATURE, TIMESTAMP
 from enquiry.store import Store
 from enquiry.store.tables import CustodyEvent, Item, LedgerHead, WithheldItem
 from enquiry.store.vault import CHUNK
@@ -172,8 +172,15 @@ def _archive(output: Path) -> Iterator[tuple[zipfile.ZipFile, Path]]:
         temp.unlink(missing_ok=True)
 
 
+Stamper = Callable[[bytes], bytes]  # manifest bytes -> an RFC 3161 token over their hash
+
+
 def _finish(
-    writer: _Writer, manifest: dict[str, Any], signer: Signer | None, signed_at: str
+    writer: _Writer,
+    manifest: dict[str, Any],
+    signer: Signer | None,
+    signed_at: str,
+    stamper: Stamper | None = None,
 ) -> bytes:
     manifest["members"] = sorted(writer.entries, key=lambda entry: entry["path"])
     if signer is not None:
@@ -193,6 +200,10 @@ def _finish(
         body = {"fingerprint": signer.fingerprint, "signature": signature}
         writer.archive.writestr(
             zipfile.ZipInfo(SIGNATURE, date_time=(1980, 1, 1, 0, 0, 0)), _json_bytes(body)
+        )
+    if stamper is not None:
+        writer.archive.writestr(
+            zipfile.ZipInfo(TIMESTAMP, date_time=(1980, 1, 1, 0, 0, 0)), stamper(data)
         )
     return data
 
@@ -240,6 +251,7 @@ def write_case_bundle(
     signer: Signer | None,
     created_at: str,
     progress: Callable[[int], None] | None = None,
+    stamper: Stamper | None = None,
 ) -> Written:
     """Write the case's bundle to ``output`` (atomically); nothing is recorded here."""
     with store.session() as session:
@@ -322,7 +334,7 @@ def write_case_bundle(
         for sha in sorted(included):
             with open_original(store, sha) as handle:
                 writer.add_stream(ORIGINALS + sha, handle, expect=sha)
-        data = _finish(writer, manifest, signer, created_at)
+        data = _finish(writer, manifest, signer, created_at, stamper)
         count = len(writer.entries)
     digest, size = _file_digest(output)
     return Written(output, digest, size, hashlib.sha256(data).hexdigest(), manifest, count)
@@ -410,6 +422,7 @@ def write_backup(
     signer: Signer | None,
     created_at: str,
     progress: Callable[[int], None] | None = None,
+    stamper: Stamper | None = None,
 ) -> Written:
     """The whole home — catalogue, vault, ledger head, keys (still encrypted) — as a bundle."""
     ledger_bytes, ledger = ledger_lines(store, lambda _event: True)
@@ -440,7 +453,7 @@ def write_backup(
             for relative, path in _home_files(store.home):
                 with path.open("rb") as handle:
                     writer.add_stream(HOME_PREFIX + relative, handle)
-            data = _finish(writer, manifest, signer, created_at)
+            data = _finish(writer, manifest, signer, created_at, stamper)
             count = len(writer.entries)
     digest, size = _file_digest(output)
     return Written(output, digest, size, hashlib.sha256(data).hexdigest(), manifest, count)

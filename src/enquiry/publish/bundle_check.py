@@ -38,7 +38,8 @@ FORMAT = "enquiry-bundle/1"
 KEY_FORMAT = "enquiry-public-key/1"
 MANIFEST = "manifest.json"
 SIGNATURE = "signature.json"
-UNLISTED = frozenset({MANIFEST, SIGNATURE})
+TIMESTAMP = "timestamp.tsr"
+UNLISTED = frozenset({MANIFEST, SIGNATURE, TIMESTAMP})
 GENESIS = "0" * 64
 CHUNK = 1 << 20
 
@@ -268,6 +269,7 @@ class Bundle:
     manifest: dict[str, Any]
     infos: dict[str, zipfile.ZipInfo]
     verified: dict[str, str] = field(default_factory=dict)  # member -> sha256, when it matched
+    stamped_at: str | None = None  # the timestamping authority's time, once its token holds
 
 
 def load_manifest(archive: zipfile.ZipFile, shown: str) -> Bundle:
@@ -386,6 +388,9 @@ def check_signature(bundle: Bundle, outcome: Outcome, key: PublicKey | None) -> 
         )
         return
     signed_at = str(signer.get("signed_at", ""))
+    clock = "the signer's own clock"
+    if bundle.stamped_at is not None:
+        signed_at, clock = bundle.stamped_at, "the timestamping authority's clock"
     if key.revoked_at is not None:
         if signed_at >= key.revoked_at:
             outcome.failures.append(
@@ -395,9 +400,195 @@ def check_signature(bundle: Bundle, outcome: Outcome, key: PublicKey | None) -> 
             return
         outcome.notes.append(
             f"{label} was revoked at {key.revoked_at}; this bundle was signed before, at"
-            f" {signed_at} (the signer's own clock)"
+            f" {signed_at} ({clock})"
         )
     outcome.summary.append(f"signature: valid, by {label} at {signed_at}")
+
+
+# --- RFC 3161 timestamps ----------------------------------------------------------------------
+#
+# ``timestamp.tsr`` is a timestamping authority's token over the SHA-256 of manifest.json: a
+# CMS SignedData whose content (TSTInfo) holds that hash and the authority's time. A few lines
+# of DER reading suffice to check it with ``cryptography`` alone.
+
+OID_SHA256 = bytes.fromhex("0609608648016503040201")
+OID_MESSAGE_DIGEST = bytes.fromhex("06092a864886f70d010904")
+
+
+def der(data: bytes, offset: int = 0) -> tuple[int, int, int]:
+    """The DER element at ``offset``: (tag, start of its content, end)."""
+    if offset + 2 > len(data):
+        raise ValueError("truncated DER")
+    tag, length = data[offset], data[offset + 1]
+    offset += 2
+    if length & 0x80:
+        count = length & 0x7F
+        if count == 0 or count > 4 or offset + count > len(data):
+            raise ValueError("bad DER length")
+        length = int.from_bytes(data[offset : offset + count], "big")
+        offset += count
+    if offset + length > len(data):
+        raise ValueError("truncated DER")
+    return tag, offset, offset + length
+
+
+def der_children(data: bytes, start: int, end: int) -> list[tuple[int, int, int, int]]:
+    """The elements inside a constructed element: (tag, element start, content start, end)."""
+    out = []
+    while start < end:
+        tag, content, stop = der(data, start)
+        out.append((tag, start, content, stop))
+        start = stop
+    return out
+
+
+@dataclass
+class Token:
+    """What a timestamp token says, and the bytes its signature covers."""
+
+    imprint_algorithm: bytes
+    imprint: bytes
+    gen_time: str
+    content: bytes  # the TSTInfo's DER, digested into the signed attributes
+    message_digest: bytes
+    signed_attributes: bytes  # re-tagged as a SET, as signed
+    signature: bytes
+    certificates: list[bytes]
+
+
+def parse_token(data: bytes) -> Token:
+    """Read a TimeStampToken (CMS SignedData over a TSTInfo); ValueError when malformed."""
+    _, content, end = der(data)
+    info = der_children(data, content, end)
+    if len(info) < 2 or info[1][0] != 0xA0:
+        raise ValueError("not a CMS ContentInfo")
+    _, signed_start, signed_end = der(data, info[1][2])
+    parts = der_children(data, signed_start, signed_end)
+    encap = der_children(data, parts[2][2], parts[2][3])
+    _, octets, octets_end = der(data, encap[1][2])
+    _, tst_start, tst_end = der(data, octets)
+    tst = data[octets:octets_end]
+    fields = der_children(data, tst_start, tst_end)
+    imprint = der_children(data, fields[2][2], fields[2][3])
+    algorithm = der_children(data, imprint[0][2], imprint[0][3])
+    certificates = [
+        data[child[1] : child[3]]
+        for part in parts[3:]
+        if part[0] == 0xA0
+        for child in der_children(data, part[2], part[3])
+    ]
+    signers = der_children(data, parts[-1][2], parts[-1][3])
+    signer = der_children(data, signers[0][2], signers[0][3])
+    attributes = next(part for part in signer if part[0] == 0xA0)
+    signed = b"\x31" + data[attributes[1] + 1 : attributes[3]]
+    digest = b""
+    for attribute in der_children(data, attributes[2], attributes[3]):
+        pieces = der_children(data, attribute[2], attribute[3])
+        if data[pieces[0][1] : pieces[0][3]] == OID_MESSAGE_DIGEST:
+            value = der_children(data, pieces[1][2], pieces[1][3])[0]
+            digest = data[value[2] : value[3]]
+    signature = next(part for part in reversed(signer) if part[0] == 0x04)
+    return Token(
+        imprint_algorithm=data[algorithm[0][1] : algorithm[0][3]],
+        imprint=data[imprint[1][2] : imprint[1][3]],
+        gen_time=data[fields[4][2] : fields[4][3]].decode("ascii"),
+        content=tst,
+        message_digest=digest,
+        signed_attributes=signed,
+        signature=data[signature[2] : signature[3]],
+        certificates=certificates,
+    )
+
+
+def iso_time(gen_time: str) -> str:
+    """A GeneralizedTime (``YYYYMMDDHHMMSS[.f]Z``) as enquiry writes times."""
+    whole, _, fraction = gen_time.rstrip("Z").partition(".")
+    stamp = f"{whole[0:4]}-{whole[4:6]}-{whole[6:8]}T{whole[8:10]}:{whole[10:12]}:{whole[12:14]}"
+    return f"{stamp}.{(fraction + '000000')[:6]}Z"
+
+
+def _signed_by(certificate: bytes, token: Token) -> bool:
+    from cryptography import x509
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
+
+    try:
+        key = x509.load_der_x509_certificate(certificate).public_key()
+        if isinstance(key, ec.EllipticCurvePublicKey):
+            key.verify(token.signature, token.signed_attributes, ec.ECDSA(hashes.SHA256()))
+        elif isinstance(key, rsa.RSAPublicKey):
+            key.verify(
+                token.signature, token.signed_attributes, padding.PKCS1v15(), hashes.SHA256()
+            )
+        elif isinstance(key, ed25519.Ed25519PublicKey):
+            key.verify(token.signature, token.signed_attributes)
+        else:
+            return False
+    except (InvalidSignature, ValueError, TypeError):
+        return False
+    return True
+
+
+def _subject(certificate: bytes) -> str:
+    from cryptography import x509
+
+    return x509.load_der_x509_certificate(certificate).subject.rfc4514_string()
+
+
+def read_certificate(path: Path) -> bytes:
+    """A TSA certificate to pin, PEM or DER, as DER."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    try:
+        data = path.read_bytes()
+        if b"-----BEGIN" in data:
+            return x509.load_pem_x509_certificate(data).public_bytes(Encoding.DER)
+        return x509.load_der_x509_certificate(data).public_bytes(Encoding.DER)
+    except OSError as exc:
+        raise Unreadable(f"{path}: cannot read ({exc.strerror or exc})") from None
+    except ValueError:
+        raise Unreadable(f"{path}: not an X.509 certificate") from None
+
+
+def check_timestamp(bundle: Bundle, outcome: Outcome, pinned: bytes | None) -> None:
+    """The authority's token covers the manifest's hash and is signed by the authority."""
+    info = bundle.infos.get(TIMESTAMP)
+    if info is None:
+        if pinned is not None:
+            outcome.failures.append(f"{TIMESTAMP}: missing — the bundle carries no timestamp")
+        return
+    try:
+        token = parse_token(read_member(bundle.archive, info, 1 << 20))
+    except (Unreadable, ValueError, IndexError, StopIteration, UnicodeDecodeError):
+        outcome.failures.append(f"{TIMESTAMP}: not a timestamp token (malformed)")
+        return
+    expected = hashlib.sha256(bundle.manifest_bytes).digest()
+    if token.imprint_algorithm != OID_SHA256 or token.imprint != expected:
+        outcome.failures.append(
+            f"{TIMESTAMP}: does not cover the manifest (it stamps {token.imprint.hex()[:12]},"
+            f" {MANIFEST} hashes to {expected.hex()[:12]})"
+        )
+        return
+    if token.message_digest != hashlib.sha256(token.content).digest():
+        outcome.failures.append(f"{TIMESTAMP}: its signed digest does not match its content")
+        return
+    candidates = [pinned] if pinned is not None else token.certificates
+    signer = next((cert for cert in candidates if _signed_by(cert, token)), None)
+    if signer is None:
+        whose = "the pinned authority" if pinned is not None else "the certificate it carries"
+        outcome.failures.append(f"{TIMESTAMP}: bad signature — not signed by {whose}")
+        return
+    bundle.stamped_at = iso_time(token.gen_time)
+    outcome.summary.append(
+        f"timestamp: covers the manifest, signed by {_subject(signer)} at {bundle.stamped_at}"
+    )
+    if pinned is None:
+        outcome.notes.append(
+            "the timestamp's authority is not pinned (--tsa-cert); it is checked against the"
+            " certificate the token carries"
+        )
 
 
 def _events(bundle: Bundle, outcome: Outcome, member: str) -> list[dict[str, Any]] | None:
@@ -538,11 +729,18 @@ def check_findings(bundle: Bundle, outcome: Outcome) -> None:
             )
 
 
-def check(path: Path, key_path: Path | None = None, progress: Any = None) -> Outcome:
-    """Every check of the bundle at ``path``; ``progress`` (if given) is called with byte counts."""
+def check(
+    path: Path,
+    key_path: Path | None = None,
+    progress: Any = None,
+    tsa_certificate: Path | None = None,
+) -> Outcome:
+    """Every check of the bundle at ``path``; ``progress`` (if given) is called with byte counts.
+    ``tsa_certificate`` pins the timestamping authority whose token the bundle must carry."""
     outcome = Outcome(str(path))
     try:
         key = read_public_key(key_path) if key_path is not None else None
+        pinned = read_certificate(tsa_certificate) if tsa_certificate is not None else None
         with open_archive(path) as archive:
             bundle = load_manifest(archive, str(path))
             manifest = bundle.manifest
@@ -553,6 +751,7 @@ def check(path: Path, key_path: Path | None = None, progress: Any = None) -> Out
                 f" {len(manifest['members'])} members"
             )
             check_members(bundle, outcome, progress)
+            check_timestamp(bundle, outcome, pinned)
             check_signature(bundle, outcome, key)
             by_item = check_ledger(bundle, outcome)
             check_items(bundle, outcome, by_item)
@@ -571,8 +770,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("bundle", type=Path, help="the bundle (.zip)")
     parser.add_argument("--key", type=Path, help="the signer's public key (JSON) you trust")
+    parser.add_argument(
+        "--tsa-cert", type=Path, help="the timestamping authority's certificate you trust"
+    )
     args = parser.parse_args(argv)
-    outcome = check(args.bundle, args.key)
+    outcome = check(args.bundle, args.key, tsa_certificate=args.tsa_cert)
     stream = sys.stdout if outcome.status != 2 else sys.stderr
     for line in outcome.lines():
         print(line, file=stream)
