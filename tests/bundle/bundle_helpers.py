@@ -146,6 +146,6 @@ def rewrite(
     return target
 
 
-def manifest(path: Path) -> dict[str, object]:
+def manifest(path: Path) -> dict[str, Any]:
     with zipfile.ZipFile(path) as archive:
         return dict(json.loads(archive.read("manifest.json")))

@@ -26,7 +26,7 @@ def _evidence(path: Path) -> tuple[object, dict[str, str]]:
     body = manifest(path)
     members = {
         entry["path"]: entry["sha256"]
-        for entry in body["members"]  # type: ignore[union-attr]
+        for entry in body["members"]
         if not entry["path"].startswith(("ledger/", "report/"))
     }
     return body["items"], members
@@ -37,7 +37,7 @@ def test_import_continues_custody_verifies_and_analyses_the_same(
 ) -> None:
     successor = Enquiry.at(tmp_path / "successor", "successor")
     imported = bundles.import_bundle(successor, made.bundle, key=made.key)
-    head = manifest(made.bundle)["ledger"]["head"]  # type: ignore[index]
+    head = manifest(made.bundle)["ledger"]["head"]
     assert imported.head == (head["seq"], head["hash"])
     assert (imported.case, imported.withheld) == (CASE_NAME, 1)
 

@@ -83,7 +83,7 @@ def stamp(url: str, data: bytes, *, timeout: float = 30.0) -> bytes:
     )
     try:
         with urllib.request.urlopen(post, timeout=timeout) as response:
-            answer = response.read(MAX_RESPONSE + 1)
+            answer: bytes = response.read(MAX_RESPONSE + 1)
     except (urllib.error.URLError, OSError, ValueError) as exc:
         reason = getattr(exc, "reason", None) or exc
         raise TimestampError(
