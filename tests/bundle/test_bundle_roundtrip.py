@@ -5,6 +5,7 @@ goes out and comes back as a backup."""
 from __future__ import annotations
 
 import json
+import stat
 import zipfile
 from pathlib import Path
 
@@ -146,7 +147,9 @@ def test_backup_and_restore_a_whole_home(made: Made, tmp_path: Path) -> None:
     assert [k.fingerprint for k in keys.list_keys(restored_at)] == [
         k.fingerprint for k in keys.list_keys(origin)
     ]
-    private = (tmp_path / "restored" / "keys" / "panel.key").read_bytes()
+    key_file = tmp_path / "restored" / "keys" / "panel.key"
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    private = key_file.read_bytes()
     assert private.startswith(b"-----BEGIN ENCRYPTED PRIVATE KEY-----")
     assert keys.unlock(restored_at, "panel", PASSPHRASE)[0].name == "panel"
 
