@@ -472,13 +472,13 @@ def restore_backup(bundle: Opened, target: Path) -> int:
             if not name.startswith(HOME_PREFIX):
                 continue
             relative = name[len(HOME_PREFIX) :]
-            target = scratch / relative
-            bundle.extract_to(name, target, str(entry["sha256"]))
+            unpacked = scratch / relative
+            bundle.extract_to(name, unpacked, str(entry["sha256"]))
             if relative.startswith("keys/"):
-                target.parent.chmod(0o700)
-                target.chmod(0o600)  # private keys: their owner's alone, as when made
+                unpacked.parent.chmod(0o700)
+                unpacked.chmod(0o600)  # private keys: their owner's alone, as when made
             elif relative.startswith("vault/"):
-                target.chmod(0o444)  # originals are never written again
+                unpacked.chmod(0o444)  # originals are never written again
             count += 1
         for child in scratch.iterdir():
             os.replace(child, target / child.name)
