@@ -82,6 +82,7 @@ FAMILIES = {
     "enquiry.cli.sources": ("sources", "truth"),
     "enquiry.cli.ocr": ("ocr",),
     "enquiry.cli.exports": ("export",),
+    "enquiry.cli.publish": ("keys", "bundle", "backup", "restore"),
 }
 
 

@@ -227,6 +227,14 @@ def demo_command(app: App, no_serve: bool, no_pdf: bool) -> None:
     click.echo("\n".join(_summary(published.analysis, brief=True)))
     for written in published.files:
         click.echo(f"report: {written.path} (sha256 {written.sha256})")
+    from enquiry.app.bundles import demo_bundle
+
+    signed = demo_bundle(app, loaded.case)
+    click.echo(
+        f"signed bundle: {signed.exported.path} (key 'demo', passphrase in"
+        f" {signed.passphrase_file}); check it with: python3 tools/verify_bundle.py"
+        f" {signed.exported.path} --key {signed.public_key}"
+    )
     if not no_serve:
         click.echo("serving the web app is not available yet; open the report in a browser")
 

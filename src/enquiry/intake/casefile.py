@@ -20,7 +20,7 @@ import hashlib
 import os
 import re
 import stat
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -161,6 +161,10 @@ class LoadReport:
         )
 
 
+# Takes in an entry whose bytes are withheld: (connection, writer, case id, entry) -> item id.
+Absent = Callable[[Connection, LedgerWriter, int, Mapping[str, Any]], int]
+
+
 @dataclass(frozen=True)
 class _Attachment:
     """An attached file after confinement: where it really is, and whether that is outside the
@@ -194,6 +198,7 @@ class _Loader:
         self.case_name = str(doc["case"]["name"])
         self.report = LoadReport(self.case_name)
         self.case_id = 0
+        self.absent: Absent | None = None
         self.actors: dict[str, int] = {}
         self.sources: dict[str, int] = {}
         self.incidents: dict[str, int] = {}
@@ -563,6 +568,12 @@ class _Loader:
         source = item.get("source")
         self._ref(self.sources, source, f"{where}.source", "source")
         parent = self._ref(self.items, item.get("derived_from"), f"{where}.derived_from", "item")
+        if data is None and path is None and item.get("sha256") and self.absent is not None:
+            item_id = self.absent(self.conn, self.writer, self.case_id, item)
+            self.items[ref] = item_id
+            self.report.note("item", "created")
+            self._settle_item(item_id, item, {}, created=True)
+            return
         if data is None and path is None and item.get("sha256"):
             raise self.fail(
                 where,
@@ -946,6 +957,8 @@ def load_case(
     base: Path | None = None,
     name: str = "case file",
     allow_outside: bool = False,
+    before_items: Callable[[Connection, LedgerWriter, int], None] | None = None,
+    absent: Absent | None = None,
 ) -> LoadReport:
     """Load a normalised case file (see :func:`read_case_file`) into ``store``, as one
     transaction: a file that fails anywhere leaves no case, item, rating or ledger event behind
@@ -956,15 +969,22 @@ def load_case(
     claim keys, hypothesis ids); what already matches is left alone, what differs is updated
     with a ledger event, and an item whose content differs from its stored original is refused.
     Attached files must lie inside ``base`` (the case file's folder) unless ``allow_outside``;
-    the receipt of a file read from elsewhere records that it was.
+    the receipt of a file read from elsewhere records that it was. ``before_items`` runs in the
+    same transaction once the case exists (with its id), before the items are taken in.
+    ``absent`` takes in an entry known only by its SHA-256 whose bytes this home will never
+    hold (an item withheld from an imported bundle) and returns its new item's id; without it
+    such an entry is refused.
     """
     document = as_document(doc, name)
     with store.writing() as (conn, writer):
         loader = _Loader(
             store, document, base or Path.cwd(), list(extractors), allow_outside, conn, writer
         )
+        loader.absent = absent
         loader.precheck()
         loader.frame()
+        if before_items is not None:
+            before_items(conn, writer, loader.case_id)
         loader.load_items()
         loader.load_claims_and_ratings()
     return loader.report

@@ -40,6 +40,9 @@ WATCHED = (
     "item_findings",
     "case_keys",
     "item_keys",
+    "signing_keys",
+    "bundle_imports",
+    "withheld_items",
 )
 
 # Tables the watch list leaves out on purpose; every catalogue table is in one list or the other.
@@ -76,6 +79,9 @@ LABELS = {
     "item_findings": "item finding",
     "case_keys": "case key",
     "item_keys": "protected item key",
+    "signing_keys": "signing key",
+    "bundle_imports": "imported bundle",
+    "withheld_items": "withheld item",
 }
 
 

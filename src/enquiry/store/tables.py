@@ -316,3 +316,40 @@ class ItemKey(Base):
     secret: Mapped[bytes | None] = mapped_column(LargeBinary)
     sealed_at: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[str] = mapped_column(String(40))
+class SigningKey(Base):
+    """A key that signs bundles: its public half and, once revoked, when and the revocation
+    it signed. The private half stays in the home's ``keys/`` folder, encrypted."""
+
+    __tablename__ = "signing_keys"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    algorithm: Mapped[str] = mapped_column(String(20), default="ed25519")
+    public_key: Mapped[str] = mapped_column(String(100))
+    fingerprint: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[str] = mapped_column(String(40))
+    revoked_at: Mapped[str | None] = mapped_column(String(40))
+    revocation: Mapped[str | None] = mapped_column(String(200))
+
+
+class BundleImport(Base):
+    """A bundle taken into this home: what it was and the signed head its custody continues."""
+
+    __tablename__ = "bundle_imports"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    manifest_sha256: Mapped[str] = mapped_column(String(64))
+    head_seq: Mapped[int] = mapped_column(Integer)
+    head_hash: Mapped[str] = mapped_column(String(64))
+    signer: Mapped[str | None] = mapped_column(String(64))
+    imported_at: Mapped[str] = mapped_column(String(40))
+
+
+class WithheldItem(Base):
+    """An item whose bytes this home never received (redacted or left out of a bundle): its
+    hash, kind and ratings are kept, its content is absent by design."""
+
+    __tablename__ = "withheld_items"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"), index=True, unique=True)
+    reason: Mapped[str] = mapped_column(String(40))
+    bundle_import_id: Mapped[int | None] = mapped_column(ForeignKey("bundle_imports.id"))

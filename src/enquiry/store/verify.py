@@ -21,7 +21,7 @@ from enquiry.store.crypt import KeyUnavailable, key_source
 from enquiry.store.ledger import GENESIS, event_hash, read_head_file, state_digest
 from enquiry.store.protected import AtRest, Opener, at_rest, plain_copies
 from enquiry.store.rows import LABELS, read_rows, watched_tables
-from enquiry.store.tables import CustodyEvent, Item, ItemText, LedgerHead
+from enquiry.store.tables import CustodyEvent, Item, ItemText, LedgerHead, WithheldItem
 
 
 @dataclass
@@ -33,6 +33,7 @@ class VerifyReport:
     events: int = 0
     items: int = 0
     blobs: int = 0
+    withheld: int = 0
     head: tuple[int, str] = (0, GENESIS)
 
     @property
@@ -45,6 +46,7 @@ class VerifyReport:
             "events": self.events,
             "items": self.items,
             "blobs": self.blobs,
+            "withheld": self.withheld,
             "head": {"seq": self.head[0], "hash": self.head[1]},
             "failures": self.failures,
             "notes": self.notes,
@@ -224,6 +226,9 @@ def _check_items(
     blobs: dict[str, list[str]] = {}
     seen: set[int] = set()
     with store.engine.connect() as connection:
+        # Items whose bytes this home never received (redacted or left out of an imported
+        # bundle): their hash is kept and vouched for, their blob is absent by design.
+        withheld = dict(connection.execute(select(WithheldItem.item_id, WithheldItem.reason)).all())
         rows = connection.execute(select(Item.__table__).execution_options(yield_per=5000))
         for row in rows:
             report.items += 1
@@ -242,6 +247,12 @@ def _check_items(
                         f"{name}: sealed at {held.sealed_at} (consent withdrawn: its data key was"
                         " destroyed); hash, kind, custody and ratings kept"
                     )
+            elif row.sha256 and row.id in withheld:
+                report.withheld += 1
+                report.notes.append(
+                    f"{name}: withheld — blob {_short(row.sha256)} absent by design"
+                    f" ({withheld[row.id]} in the bundle it came from); its hash, kind and ratings are kept"
+                )
             elif row.sha256:
                 blobs.setdefault(row.sha256, []).append(name)
             if record is None:
@@ -329,12 +340,17 @@ def _check_blobs(
     blobs: dict[str, list[str]],
     progress: Callable[[int], None] | None,
     only: Collection[str] | None,
+    withheld: Collection[str] = (),
 ) -> None:
     vault = store.vault
     if only is not None:
         # Blobs asked for but named by no item are re-hashed too: a caller citing one must
         # learn that it is missing or changed.
-        wanted = {sha: blobs.get(sha, [f"cited blob {_short(sha)}"]) for sha in set(only)}
+        wanted = {
+            sha: blobs.get(sha, [f"cited blob {_short(sha)}"])
+            for sha in set(only)
+            if sha in blobs or sha not in withheld
+        }
         blobs = wanted
 
     def check(sha: str) -> tuple[str, str | None]:
@@ -363,6 +379,14 @@ def _check_blobs(
             f"{orphans} blob(s) in the vault belong to no item (left by an interrupted intake,"
             " or an item row no longer names them)"
         )
+
+
+def _withheld_blobs(store: Store) -> set[str]:
+    with store.engine.connect() as connection:
+        found = connection.execute(
+            select(Item.sha256).join(WithheldItem, WithheldItem.item_id == Item.id)
+        ).scalars()
+        return {str(sha) for sha in found if sha}
 
 
 def verify(
@@ -395,7 +419,7 @@ def verify(
     named = _check_items(store, report, records, encrypted)
     _check_texts(store, report, records, encrypted)
     _check_rows(store, report, rows)
-    _check_blobs(store, report, named, progress, blobs)
+    _check_blobs(store, report, named, progress, blobs, _withheld_blobs(store))
     _check_protected(store, report, records, encrypted, blobs)
     return report
 

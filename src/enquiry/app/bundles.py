@@ -1,0 +1,671 @@
+"""Bundles: a case, signed and checkable by anyone; its import into another home; backups.
+
+Export is publication: the catalogue and the case's originals are verified first (as for a
+report), protected identities stay out unless revealed — and a reveal is recorded — and the
+ledger records the export with the bundle's and its manifest's hashes and the key that signed
+it. Checking a bundle needs no home at all: it is :mod:`enquiry.publish.bundle_check`, the same
+code as the stand-alone ``tools/verify_bundle.py``. Import and restore take in only a bundle
+that passes that check, and record that the custody they receive continues from its signed head.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from sqlalchemy import Connection, insert, select
+
+from enquiry.app import keys
+from enquiry.app.context import Enquiry
+from enquiry.app.lookup import case_blobs, find_case
+from enquiry.app.protection import WITHHELD_IDENTITY, hidden, record_reveal
+from enquiry.app.publishing import verified
+from enquiry.errors import BadRequest, EnquiryError, NotFound, Refused, Unverified
+from enquiry.intake.casefile import dump_case, load_case, read_case_file
+from enquiry.intake.extract import Extractor
+from enquiry.intake.walk import printable
+from enquiry.progress import Progress, Silent
+from enquiry.publish import bundle as writing
+from enquiry.publish import bundle_check
+from enquiry.store.ledger import LedgerWriter, state_digest, utc_now
+from enquiry.store.tables import BundleImport, Case, Incident, Item, WithheldItem
+
+
+def _extractors() -> list[Extractor]:
+    from enquiry.enrich import default_extractors
+
+    return list(default_extractors())
+
+
+@dataclass(frozen=True)
+class Exported:
+    """A bundle written: where, its hashes, what it holds and who signed it."""
+
+    path: Path
+    sha256: str
+    size: int
+    manifest_sha256: str
+    members: int
+    items: int
+    originals: int
+    withheld: int
+    incidents: list[str]
+    key: str | None
+    fingerprint: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**dataclasses.asdict(self), "path": str(self.path)}
+
+
+def _signer(app: Enquiry, name: str | None, passphrase: str | None) -> writing.Signer | None:
+    if name is None:
+        return None
+    if passphrase is None:
+        raise BadRequest(
+            f"key '{name}': its passphrase is needed (set {keys.PASSPHRASE_ENV}, or type it)"
+        )
+    view, private = keys.unlock(app, name, passphrase)
+    document = keys.public_document(app, name)
+    return writing.Signer(view.name, view.fingerprint, document["public_key"], private.sign)
+
+
+def _stamper(tsa: str | None) -> writing.Stamper | None:
+    """The configured timestamping authority (``--tsa`` or ``ENQUIRY_TSA_URL``), if any."""
+    import os
+
+    from enquiry.publish import timestamp
+
+    url = tsa or os.environ.get(timestamp.TSA_ENV) or None
+    if url is None:
+        return None
+    if not url.startswith(("http://", "https://")):
+        raise BadRequest(f"timestamping authority '{printable(url)}': not an http(s) URL")
+
+    def stamp(data: bytes) -> bytes:
+        try:
+            return timestamp.stamp(url, data)
+        except timestamp.TimestampError as exc:
+            raise EnquiryError(f"{exc}; the bundle was not written") from None
+
+    return stamp
+
+
+def _subject(app: Enquiry, case: str | None, incident: str | None) -> tuple[int, str, list[str]]:
+    if (case is None) == (incident is None):
+        raise BadRequest("give exactly one of --case NAME or --incident ID")
+    store = app.store(create=False)
+    with store.session() as session:
+        if incident is not None:
+            found = session.scalars(select(Incident).where(Incident.slug == incident)).first()
+            if found is None:
+                raise NotFound(f"no incident '{incident}' in this home")
+            row = session.get(Case, found.case_id)
+            assert row is not None
+            return row.id, row.name, [incident]
+        assert case is not None
+        row = find_case(session, case)
+        slugs = list(
+            session.scalars(
+                select(Incident.slug).where(Incident.case_id == row.id).order_by(Incident.slug)
+            )
+        )
+        return row.id, row.name, slugs
+
+
+def _finding(app: Enquiry, slug: str, reveal: bool, failures: list[str]) -> dict[str, Any]:
+    from enquiry.publish.inputs import UnknownIncident
+    from enquiry.publish.pdf import html_to_pdf
+    from enquiry.publish.report import publish_report
+
+    store = app.store(create=False)
+    with tempfile.TemporaryDirectory() as scratch:
+        try:
+            published = publish_report(
+                store, slug, Path(scratch) / "report.html", reveal=reveal, unverified=failures
+            )
+        except (UnknownIncident, ValueError) as exc:
+            raise EnquiryError(f"incident '{slug}': {exc}") from None
+        html = published.path.read_bytes()
+    try:
+        pdf = html_to_pdf(html.decode("utf-8"))
+    except ValueError as exc:
+        raise EnquiryError(f"incident '{slug}': the report's PDF cannot be made ({exc})") from None
+    analysis = published.analysis
+    body = {
+        "incident": slug,
+        "engine_version": analysis.engine_version,
+        "inputs_sha256": analysis.inputs_hash,
+        "inputs": dataclasses.asdict(analysis.input),
+        "result": analysis.result.to_dict(),
+    }
+    return {"incident": slug, "body": body, "html": html, "pdf": pdf}
+
+
+def export_bundle(
+    app: Enquiry,
+    output: Path,
+    *,
+    case: str | None = None,
+    incident: str | None = None,
+    sign: str | None = None,
+    passphrase: str | None = None,
+    reveal: bool = False,
+    hashes_only: bool = False,
+    allow_unverified: bool = False,
+    tsa: str | None = None,
+    progress: Progress | None = None,
+) -> Exported:
+    """Write one case's bundle (for one incident, or all of the case's) to ``output``."""
+    case_id, case_name, slugs = _subject(app, case, incident)
+    signer = _signer(app, sign, passphrase)
+    stamper = _stamper(tsa)
+    store = app.store(create=False)
+    with store.session() as session:
+        blobs = case_blobs(session, case_id)
+        items = list(session.scalars(select(Item).where(Item.case_id == case_id)))
+    failures = verified(
+        app,
+        case_id=case_id,
+        blobs=blobs,
+        purpose=f"bundle of case '{case_name}'",
+        allow_unverified=allow_unverified,
+    )
+    if reveal:
+        with store.writing() as (_connection, writer):
+            record_reveal(writer, items, {"bundle": printable(str(output))})
+    findings = [_finding(app, slug, reveal, failures) for slug in slugs]
+    casefile = dict(dump_case(store, case_name, reveal=reveal, record_reveal=False))
+    content = writing.CaseContent(
+        case_id=case_id,
+        case_name=case_name,
+        incident=incident,
+        casefile=casefile,
+        findings=findings,
+        hidden_items={item.id for item in items if hidden(item, reveal)},
+        reveal=reveal,
+        hashes_only=hashes_only,
+    )
+    bar = progress or Silent()
+    total = sum(item.size or 0 for item in items)
+    bar.start("writing bundle", total, "B")
+    try:
+        written = writing.write_case_bundle(
+            store,
+            content,
+            output,
+            signer=signer,
+            created_at=utc_now(),
+            progress=bar.advance,
+            stamper=stamper,
+        )
+    except OSError as exc:
+        raise EnquiryError(
+            f"{printable(str(output))}: cannot write ({exc.strerror or exc})"
+        ) from None
+    finally:
+        bar.finish()
+    entries = written.manifest["items"]
+    originals = sum(1 for entry in entries if entry["member"])
+    withheld = sum(1 for entry in entries if entry["sha256"] and not entry["member"])
+    with store.writing() as (_connection, writer):
+        writer.append(
+            "exported",
+            case_id=case_id,
+            details={
+                "what": "bundle",
+                "sha256": written.sha256,
+                "size": written.size,
+                "manifest_sha256": written.manifest_sha256,
+                "path": str(output.resolve()),
+                "key": signer.name if signer else None,
+                "fingerprint": signer.fingerprint if signer else None,
+                "revealed": reveal,
+                "hashes_only": hashes_only,
+                "timestamped": stamper is not None,
+                "head": written.manifest["ledger"]["head"],
+                **({"unverified": True} if failures else {}),
+            },
+        )
+    return Exported(
+        output,
+        written.sha256,
+        written.size,
+        written.manifest_sha256,
+        written.members,
+        len(entries),
+        originals,
+        withheld,
+        slugs,
+        signer.name if signer else None,
+        signer.fingerprint if signer else None,
+    )
+
+
+def check_bundle(
+    path: Path,
+    key: Path | None = None,
+    progress: Progress | None = None,
+    tsa_certificate: Path | None = None,
+) -> bundle_check.Outcome:
+    """Check a bundle with no home and no database: the stand-alone verifier's own code."""
+    bar = progress or Silent()
+    bar.start("verifying bundle", None, "B")
+    try:
+        return bundle_check.check(path, key, progress=bar.advance, tsa_certificate=tsa_certificate)
+    finally:
+        bar.finish()
+
+
+def _checked(path: Path, key: Path | None, progress: Progress | None) -> bundle_check.Outcome:
+    if not path.is_file():
+        raise NotFound(f"{printable(str(path))}: no such file")
+    outcome = check_bundle(path, key, progress)
+    if outcome.unreadable is not None:
+        raise BadRequest(outcome.unreadable)
+    if outcome.failures:
+        raise Unverified(
+            f"{printable(str(path))}: the bundle failed verification"
+            f" ({len(outcome.failures)} failure(s)); nothing was taken in: {outcome.failures[0]}",
+            outcome.failures,
+        )
+    return outcome
+
+
+@dataclass(frozen=True)
+class Imported:
+    """A case taken in from a bundle."""
+
+    case: str
+    manifest_sha256: str
+    head: tuple[int, str]
+    items: int
+    withheld: int
+    signer: str | None
+    notes: list[str]
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def _place(item: dict[str, Any], used: set[str]) -> str:
+    """Where an attached original goes beside the case file: the name the case file gives it if
+    that is a plain relative path, else one made from its hash."""
+    name = str(item.get("file", ""))
+    parts = PurePosixPath(name).parts
+    plain = (
+        name
+        and not name.startswith("/")
+        and "\\" not in name
+        and all(part not in ("", ".", "..") and not _UNSAFE.search(part) for part in parts)
+    )
+    if not plain or name in used or name == "case.yaml":
+        stem = _UNSAFE.sub("_", PurePosixPath(name).name).strip("._") or "file"
+        name = f"files/{str(item['sha256'])[:12]}-{stem}"
+    used.add(name)
+    return name
+
+
+def import_bundle(
+    app: Enquiry, path: Path, *, key: Path | None = None, progress: Progress | None = None
+) -> Imported:
+    """Take a verified case bundle into this home; custody continues from its signed head.
+
+    Items whose bytes the bundle withholds (redacted, or hashes only) come in as withheld items:
+    hash, kind, fields and ratings kept, content absent; ``verify`` lists them as withheld.
+    """
+    outcome = _checked(path, key, progress)
+    store = app.store(create=True)
+    with writing.opened(path) as bundle, tempfile.TemporaryDirectory() as scratch:
+        manifest = bundle.manifest
+        if manifest.get("kind") != "case":
+            raise BadRequest(
+                f"{printable(str(path))}: a {manifest.get('kind')} bundle; restore a backup with"
+                " 'enquiry restore'"
+            )
+        case_name = str(manifest["subject"]["case"])
+        with store.session() as session:
+            if session.scalars(select(Case.id).where(Case.name == case_name)).first():
+                raise Refused(
+                    f"case '{case_name}' exists in this home; import the bundle into a home"
+                    " without it"
+                )
+        folder = Path(scratch)
+        (folder / "case.yaml").write_bytes(bundle.read("case/case.yaml"))
+        doc = read_case_file(folder / "case.yaml")
+        carried = {
+            str(entry["sha256"]): str(entry["member"])
+            for entry in manifest["items"]
+            if entry.get("member")
+        }
+        used: set[str] = set()
+        names: dict[str, str] = {}  # the names of files whose bytes stayed out
+        for item in doc.get("items", []):
+            sha = item.get("sha256")
+            if "file" in item and sha in carried:
+                place = _place(item, used)
+                target = folder / place
+                if not target.exists():
+                    bundle.extract_to(carried[sha], target, sha)
+                item["file"] = place
+            elif "file" in item and sha:
+                names[str(sha)] = str(item.pop("file"))
+        absent = {
+            str(entry["sha256"]): entry
+            for entry in manifest["items"]
+            if entry.get("sha256") and not entry.get("member")
+        }
+        head = manifest["ledger"]["head"]
+        signer = manifest.get("signer") or {}
+        recorded: list[int] = []
+        import_ids: list[int] = []
+
+        def before_items(connection: Connection, writer: LedgerWriter, case_id: int) -> None:
+            new = connection.execute(
+                insert(BundleImport).values(
+                    case_id=case_id,
+                    manifest_sha256=bundle.manifest_sha256,
+                    head_seq=int(head["seq"]),
+                    head_hash=str(head["hash"]),
+                    signer=signer.get("fingerprint"),
+                    imported_at=utc_now(),
+                )
+            ).inserted_primary_key
+            assert new is not None
+            import_ids.append(int(new[0]))
+            writer.append(
+                "transferred",
+                case_id=case_id,
+                details={
+                    "what": "bundle import",
+                    "manifest_sha256": bundle.manifest_sha256,
+                    "from_head": {"seq": int(head["seq"]), "hash": str(head["hash"])},
+                    "key": signer.get("key"),
+                    "fingerprint": signer.get("fingerprint"),
+                    "withheld": len(absent),
+                },
+            )
+
+        def take_absent(
+            connection: Connection, writer: LedgerWriter, case_id: int, item: Mapping[str, Any]
+        ) -> int:
+            sha = str(item["sha256"])
+            entry = absent.get(sha)
+            if entry is None:
+                raise BadRequest(
+                    f"{printable(str(path))}: the case file names evidence sha256:{sha[:12]}"
+                    " that the bundle neither carries nor lists as withheld"
+                )
+            item_id = _withheld(
+                connection,
+                writer,
+                case_id,
+                import_ids[0],
+                entry,
+                item,
+                names.get(sha),
+                bundle.manifest_sha256,
+            )
+            recorded.append(item_id)
+            return item_id
+
+        load_case(
+            store,
+            doc,
+            extractors=_extractors(),
+            base=folder,
+            name=f"bundle {bundle.manifest_sha256[:12]}",
+            before_items=before_items,
+            absent=take_absent,
+        )
+    return Imported(
+        case_name,
+        bundle.manifest_sha256,
+        (int(head["seq"]), str(head["hash"])),
+        len(manifest["items"]),
+        len(recorded),
+        signer.get("key"),
+        list(outcome.notes),
+    )
+
+
+def _withheld(
+    connection: Connection,
+    writer: LedgerWriter,
+    case_id: int,
+    import_id: int,
+    entry: Mapping[str, Any],
+    listed: Mapping[str, Any],
+    name: str | None,
+    manifest_sha256: str,
+) -> int:
+    """One item whose bytes stayed out of the bundle: its row, receipt and withheld mark (the
+    case file's loader then brings its source, credibility and fields to the listed values)."""
+    sha = str(entry["sha256"])
+    withheld = [str(field) for field in listed.get("withheld", [])]
+    if "text" in withheld:
+        note: dict[str, Any] = {"text": True}
+    elif name is not None:
+        note = {"file": name}
+    else:
+        note = {}
+    row = {
+        "case_id": case_id,
+        "kind": str(listed.get("kind") or entry["kind"]),
+        "sha256": sha,
+        "size": entry.get("size"),
+        "media_type": str(entry.get("media_type") or ""),
+        "original_name": PurePosixPath(name).name if name else "",
+        # The identifying fields the bundle withheld are marked so (the values never came);
+        # with how the entry held its content, a dump names what was withheld as before.
+        "fields": {field: WITHHELD_IDENTITY for field in withheld if field not in ("text", "file")},
+        "meta": {"casefile": note} if note else {},
+        "source_id": None,
+        "credibility": None,
+        "protected": bool(entry.get("protected")),
+        "derived_from": None,
+        "transformation": None,
+        "origin": None,
+        "key": listed.get("key"),
+        "created_at": utc_now(),
+    }
+    new = connection.execute(insert(Item).values(**row)).inserted_primary_key
+    assert new is not None
+    item_id = int(new[0])
+    reason = str(entry.get("content") or "withheld")
+    connection.execute(
+        insert(WithheldItem).values(item_id=item_id, reason=reason, bundle_import_id=import_id)
+    )
+    writer.append(
+        "received",
+        case_id=case_id,
+        item_id=item_id,
+        details={
+            "kind": row["kind"],
+            "sha256": sha,
+            "size": row["size"],
+            "content": None,
+            "withheld": str(entry.get("content")),
+            "state": state_digest(row),
+        },
+    )
+    return item_id
+
+
+@dataclass(frozen=True)
+class BackedUp:
+    path: Path
+    sha256: str
+    size: int
+    manifest_sha256: str
+    members: int
+    key: str | None
+
+
+def _sqlite_home(app: Enquiry) -> None:
+    store = app.store(create=False)
+    if store.engine.url.get_backend_name() != "sqlite":
+        raise Refused(
+            "backup covers homes whose catalogue is SQLite inside the home; back up a PostgreSQL"
+            " catalogue with pg_dump, and the home folder beside it"
+        )
+
+
+def backup(
+    app: Enquiry,
+    output: Path,
+    *,
+    sign: str | None = None,
+    passphrase: str | None = None,
+    allow_unverified: bool = False,
+    tsa: str | None = None,
+    progress: Progress | None = None,
+) -> BackedUp:
+    """The whole home as one verifiable bundle: catalogue, vault, ledger head, keys (encrypted)."""
+    _sqlite_home(app)
+    store = app.store(create=False)
+    if output.resolve().is_relative_to(store.home.resolve()):
+        raise Refused(f"{printable(str(output))}: inside the home it backs up; write it elsewhere")
+    signer = _signer(app, sign, passphrase)
+    stamper = _stamper(tsa)
+    with store.session() as session:
+        blobs = sorted({str(s) for s in session.scalars(select(Item.sha256)) if s})
+    verified(app, case_id=None, blobs=blobs, purpose="backup", allow_unverified=allow_unverified)
+    bar = progress or Silent()
+    bar.start("writing backup", None, "B")
+    try:
+        written = writing.write_backup(
+            store,
+            output,
+            signer=signer,
+            created_at=utc_now(),
+            progress=bar.advance,
+            stamper=stamper,
+        )
+    except OSError as exc:
+        raise EnquiryError(
+            f"{printable(str(output))}: cannot write ({exc.strerror or exc})"
+        ) from None
+    finally:
+        bar.finish()
+    with store.writing() as (_connection, writer):
+        writer.append(
+            "exported",
+            details={
+                "what": "backup",
+                "sha256": written.sha256,
+                "size": written.size,
+                "manifest_sha256": written.manifest_sha256,
+                "path": str(output.resolve()),
+                "key": signer.name if signer else None,
+                "fingerprint": signer.fingerprint if signer else None,
+                "head": written.manifest["ledger"]["head"],
+            },
+        )
+    return BackedUp(
+        output,
+        written.sha256,
+        written.size,
+        written.manifest_sha256,
+        written.members,
+        signer.name if signer else None,
+    )
+
+
+@dataclass(frozen=True)
+class Restored:
+    home: Path
+    files: int
+    head: tuple[int, str]
+    notes: list[str]
+
+
+def restore(
+    app: Enquiry, path: Path, *, key: Path | None = None, progress: Progress | None = None
+) -> Restored:
+    """Recreate a home from a verified backup, into a folder that is new or empty."""
+    import os
+
+    if os.environ.get("ENQUIRY_DB"):
+        raise Refused("restore makes a home with its own SQLite catalogue: unset ENQUIRY_DB")
+    target = app.home
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise Refused(f"{printable(str(target))}: not empty; restore into a new folder (--home)")
+    outcome = _checked(path, key, progress)
+    with writing.opened(path) as bundle:
+        if bundle.manifest.get("kind") != "backup":
+            raise BadRequest(
+                f"{printable(str(path))}: a {bundle.manifest.get('kind')} bundle, not a backup;"
+                " take a case in with 'enquiry bundle import'"
+            )
+        files = writing.restore_backup(bundle, target)
+        head = bundle.manifest["ledger"]["head"]
+        manifest_sha = bundle.manifest_sha256
+    store = app.store(create=False)
+    from enquiry.store.verify import verify
+
+    report = verify(store)
+    if not report.intact:
+        raise Unverified(
+            f"{printable(str(target))}: the restored home fails verification", report.failures
+        )
+    with store.writing() as (_connection, writer):
+        writer.append(
+            "transferred",
+            details={
+                "what": "restore",
+                "manifest_sha256": manifest_sha,
+                "from_head": {"seq": int(head["seq"]), "hash": str(head["hash"])},
+            },
+        )
+    return Restored(target, files, (int(head["seq"]), str(head["hash"])), list(outcome.notes))
+
+
+DEMO_KEY = "demo"
+
+
+@dataclass(frozen=True)
+class DemoBundle:
+    """The demonstration's signed bundle, and where its key, passphrase and public key are."""
+
+    exported: Exported
+    public_key: Path
+    passphrase_file: Path
+
+
+def demo_bundle(app: Enquiry, case: str) -> DemoBundle:
+    """Sign the demonstration case with a key of its own, named ``demo``, without asking.
+
+    The demo's passphrase is made once and kept beside its key (``keys/demo.passphrase``,
+    readable by its owner only): fine for a demonstration, never for a real key, whose
+    passphrase belongs in the signer's head or a password manager.
+    """
+    import os
+    import secrets
+
+    from enquiry.publish import signing
+
+    store = app.store(create=False)
+    secret = signing.keys_folder(store.home) / f"{DEMO_KEY}.passphrase"
+    if DEMO_KEY not in {view.name for view in keys.list_keys(app)}:
+        signing.keys_folder(store.home).mkdir(mode=0o700, parents=True, exist_ok=True)
+        descriptor = os.open(secret, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(secrets.token_urlsafe(24) + "\n")
+        keys.create(app, DEMO_KEY, secret.read_text(encoding="utf-8").strip())
+    passphrase = secret.read_text(encoding="utf-8").strip()
+    folder = store.home / "bundles"
+    folder.mkdir(exist_ok=True)
+    public = folder / f"{DEMO_KEY}.pub.json"
+    public.write_text(signing.public_text(keys.public_document(app, DEMO_KEY)), encoding="utf-8")
+    exported = export_bundle(
+        app, folder / f"{case}.zip", case=case, sign=DEMO_KEY, passphrase=passphrase
+    )
+    return DemoBundle(exported, public, secret)

@@ -1,0 +1,511 @@
+"""Writing bundles: one ZIP archive that anyone can check without this home or its database.
+
+Every member is hashed as it is written, and ``manifest.json`` lists each one with its size and
+SHA-256, the items, the custody ledger's head and the signer; the signature covers the
+manifest's exact bytes. The ledger goes in whole, event 1 to the head, so the chain can be
+recomputed offline: events about the bundle's case are carried in full, all others — another
+case's, or a protected item's when its identity is withheld — by their number and hashes only,
+which still lets the links be checked. What each check means is in :mod:`bundle_check`, which is
+also the stand-alone ``tools/verify_bundle.py``.
+
+Originals are read through :func:`open_original` alone, so a change in how the vault keeps them
+(encryption at rest) changes one function.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sqlite3
+import tempfile
+import uuid
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from sqlalchemy import select
+
+import enquiry
+from enquiry.errors import Corrupt
+from enquiry.publish import bundle_check
+from enquiry.publish.bundle_check import FORMAT, MANIFEST, SIGNATURE, TIMESTAMP
+from enquiry.store import Store
+from enquiry.store.tables import CustodyEvent, Item, LedgerHead, WithheldItem
+from enquiry.store.vault import CHUNK
+
+LEDGER_MEMBER = "ledger/events.jsonl"
+ORIGINALS = "originals/"
+HOME_PREFIX = "home/"
+
+# Originals are mostly compressed media already: storing them is as fast as copying, and keeps
+# verification at the speed of hashing.
+DEFLATE_BELOW = 0  # members written with deflate: text ones, whatever their size
+
+
+def open_original(store: Store, sha256: str) -> BinaryIO:
+    """The stored original's bytes, for reading; the one way a bundle reads the vault.
+
+    A protected original is held only as ciphertext: it is decrypted (with the protection key
+    given to this process, else refused) into a private file that is gone once closed, and
+    checked against its SHA-256 as it is copied into the bundle."""
+    from enquiry.store.protected import Opener
+    from enquiry.store.tables import Item, ItemKey
+
+    with store.engine.connect() as connection:
+        encrypted = connection.execute(
+            select(ItemKey.item_id)
+            .join(Item, Item.id == ItemKey.item_id)
+            .where(Item.sha256 == sha256)
+            .limit(1)
+        ).scalar()
+        if encrypted is not None:
+            folder = Path(tempfile.mkdtemp(prefix=".bundle-", dir=store.home))
+            target = folder / "original"
+            try:
+                Opener(connection).copy_to(store.vault, int(encrypted), target)
+                handle = target.open("rb")
+            finally:
+                target.unlink(missing_ok=True)  # the open handle keeps reading it
+                folder.rmdir()
+            return handle
+    try:
+        return store.vault.open(sha256)
+    except FileNotFoundError:
+        raise Corrupt(f"blob {sha256[:12]} is missing from the vault") from None
+    except OSError as exc:
+        raise Corrupt(f"blob {sha256[:12]} cannot be read ({exc.strerror or exc})") from None
+
+
+@dataclass
+class Signer:
+    """Who signs: the key's name, public half and a function that signs bytes."""
+
+    name: str
+    fingerprint: str
+    public_key: str
+    sign: Callable[[bytes], bytes]
+
+
+@dataclass
+class Written:
+    """A bundle on disk: its file's and its manifest's hashes, and what it holds."""
+
+    path: Path
+    sha256: str
+    size: int
+    manifest_sha256: str
+    manifest: dict[str, Any]
+    members: int
+
+
+@dataclass
+class _Writer:
+    """Adds members to the archive, hashing each as it goes."""
+
+    archive: zipfile.ZipFile
+    entries: list[dict[str, Any]] = field(default_factory=list)
+    progress: Callable[[int], None] | None = None
+
+    def add_bytes(self, name: str, data: bytes, *, compress: bool = True) -> str:
+        info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+        info.compress_type = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
+        info.external_attr = 0o644 << 16
+        self.archive.writestr(info, data)
+        digest = hashlib.sha256(data).hexdigest()
+        self.entries.append({"path": name, "size": len(data), "sha256": digest})
+        return digest
+
+    def add_stream(self, name: str, handle: BinaryIO, *, expect: str | None = None) -> str:
+        """Copy ``handle`` in as ``name``; with ``expect``, bytes that do not hash to it are
+        refused (a corrupt original never reaches a bundle)."""
+        info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+        info.compress_type = zipfile.ZIP_STORED
+        info.external_attr = 0o444 << 16
+        digest = hashlib.sha256()
+        size = 0
+        with self.archive.open(info, "w", force_zip64=True) as out:
+            while chunk := handle.read(CHUNK):
+                digest.update(chunk)
+                out.write(chunk)
+                size += len(chunk)
+                if self.progress is not None:
+                    self.progress(len(chunk))
+        actual = digest.hexdigest()
+        if expect is not None and actual != expect:
+            raise Corrupt(
+                f"blob {expect[:12]} is corrupt: its bytes now hash to {actual[:12]}; the bundle"
+                " was not written"
+            )
+        self.entries.append({"path": name, "size": size, "sha256": actual})
+        return actual
+
+
+def _json_bytes(value: Any) -> bytes:
+    return (json.dumps(value, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def ledger_lines(store: Store, full: Callable[[Any], bool]) -> tuple[bytes, dict[str, Any]]:
+    """The whole chain as JSON lines: events ``full`` accepts in full, others by hash only."""
+    lines: list[str] = []
+    with store.engine.connect() as connection:
+        head = connection.execute(select(LedgerHead.seq, LedgerHead.hash)).one()
+        rows = connection.execute(
+            select(CustodyEvent.__table__)
+            .where(CustodyEvent.seq <= head.seq)
+            .order_by(CustodyEvent.seq)
+            .execution_options(yield_per=5000)
+        )
+        for row in rows:
+            if full(row):
+                event = {
+                    "seq": row.seq,
+                    "at": row.at,
+                    "actor": row.actor,
+                    "action": row.action,
+                    "case": row.case_id,
+                    "item": row.item_id,
+                    "details": row.details,
+                    "prev": row.prev_hash,
+                    "hash": row.hash,
+                }
+            else:
+                event = {"seq": row.seq, "prev": row.prev_hash, "hash": row.hash, "elided": True}
+            lines.append(bundle_check.canonical(event))
+    text = "".join(line + "\n" for line in lines)
+    return text.encode("utf-8"), {
+        "member": LEDGER_MEMBER,
+        "head": {"seq": head.seq, "hash": head.hash},
+    }
+
+
+@contextmanager
+def _archive(output: Path) -> Iterator[tuple[zipfile.ZipFile, Path]]:
+    """A new archive written beside ``output`` and moved into place only when complete."""
+    output.parent.mkdir(parents=True, exist_ok=True)
+    temp = output.with_name(f".{output.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}.part")
+    try:
+        with zipfile.ZipFile(temp, "x", allowZip64=True) as archive:
+            yield archive, temp
+        os.replace(temp, output)
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+Stamper = Callable[[bytes], bytes]  # manifest bytes -> an RFC 3161 token over their hash
+
+
+def _finish(
+    writer: _Writer,
+    manifest: dict[str, Any],
+    signer: Signer | None,
+    signed_at: str,
+    stamper: Stamper | None = None,
+) -> bytes:
+    manifest["members"] = sorted(writer.entries, key=lambda entry: entry["path"])
+    if signer is not None:
+        manifest["signer"] = {
+            "key": signer.name,
+            "algorithm": "ed25519",
+            "fingerprint": signer.fingerprint,
+            "public_key": signer.public_key,
+            "signed_at": signed_at,
+        }
+    data = _json_bytes(manifest)
+    writer.archive.writestr(zipfile.ZipInfo(MANIFEST, date_time=(1980, 1, 1, 0, 0, 0)), data)
+    if signer is not None:
+        import base64
+
+        signature = base64.b64encode(signer.sign(data)).decode("ascii")
+        body = {"fingerprint": signer.fingerprint, "signature": signature}
+        writer.archive.writestr(
+            zipfile.ZipInfo(SIGNATURE, date_time=(1980, 1, 1, 0, 0, 0)), _json_bytes(body)
+        )
+    if stamper is not None:
+        writer.archive.writestr(
+            zipfile.ZipInfo(TIMESTAMP, date_time=(1980, 1, 1, 0, 0, 0)), stamper(data)
+        )
+    return data
+
+
+def _file_digest(path: Path) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    size = 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size
+
+
+@dataclass
+class CaseContent:
+    """What a case bundle carries besides the originals, prepared by the caller."""
+
+    case_id: int
+    case_name: str
+    incident: str | None
+    casefile: dict[str, Any]
+    findings: list[dict[str, Any]]  # {"incident", "body", "html", "pdf"}
+    hidden_items: set[int]  # protected items whose identity this bundle withholds
+    reveal: bool
+    hashes_only: bool
+
+
+def withheld_items(store: Store, case_id: int) -> dict[int, str]:
+    """Items of the case whose bytes this home never received (item id → reason)."""
+    with store.session() as session:
+        rows = session.execute(
+            select(WithheldItem.item_id, WithheldItem.reason)
+            .join(Item, Item.id == WithheldItem.item_id)
+            .where(Item.case_id == case_id)
+        )
+        return {int(item_id): str(reason) for item_id, reason in rows}
+
+
+def write_case_bundle(
+    store: Store,
+    content: CaseContent,
+    output: Path,
+    *,
+    signer: Signer | None,
+    created_at: str,
+    progress: Callable[[int], None] | None = None,
+    stamper: Stamper | None = None,
+) -> Written:
+    """Write the case's bundle to ``output`` (atomically); nothing is recorded here."""
+    with store.session() as session:
+        items = list(
+            session.scalars(select(Item).where(Item.case_id == content.case_id).order_by(Item.id))
+        )
+    absent = withheld_items(store, content.case_id)
+    case_items = {item.id for item in items}
+    item_entries: list[dict[str, Any]] = []
+    included: dict[str, int] = {}
+    for item in items:
+        hidden = item.id in content.hidden_items
+        if not item.sha256:
+            state = "none"
+        elif item.id in absent:
+            state = absent[item.id]  # as the bundle it came in had it: never its bytes here
+        elif hidden:
+            state = "redacted"
+        elif content.hashes_only:
+            state = "hashes-only"
+        else:
+            state = "included"
+            included.setdefault(item.sha256, item.size or 0)
+        item_entries.append(
+            {
+                "id": item.id,
+                "key": item.key,
+                "kind": item.kind,
+                "sha256": item.sha256,
+                "size": item.size,
+                "media_type": item.media_type,
+                "protected": bool(item.protected),
+                "content": state,
+                "member": ORIGINALS + item.sha256 if state == "included" and item.sha256 else None,
+                "ledger": "elided" if hidden else "full",
+            }
+        )
+
+    def full(event: Any) -> bool:
+        if event.item_id is not None:
+            return event.item_id in case_items and event.item_id not in content.hidden_items
+        return bool(event.case_id == content.case_id)
+
+    ledger_bytes, ledger = ledger_lines(store, full)
+    casefile = _casefile_for_bundle(
+        content.casefile, {e["sha256"] for e in item_entries if e["member"]}
+    )
+    manifest: dict[str, Any] = {
+        "format": FORMAT,
+        "kind": "case",
+        "subject": {
+            "name": content.case_name,
+            "case": content.case_name,
+            "incident": content.incident,
+        },
+        "created_at": created_at,
+        "generator": f"enquiry {enquiry.__version__}",
+        "options": {
+            "protected": "revealed" if content.reveal else "redacted",
+            "hashes_only": content.hashes_only,
+        },
+        "items": item_entries,
+        "ledger": ledger,
+        "findings": [],
+    }
+    from enquiry.intake.casefile import to_yaml
+
+    with _archive(output) as (archive, _temp):
+        writer = _Writer(archive, progress=progress)
+        writer.add_bytes("case/case.yaml", to_yaml(casefile).encode("utf-8"))
+        writer.add_bytes(LEDGER_MEMBER, ledger_bytes)
+        for finding in content.findings:
+            slug = str(finding["incident"])
+            member = f"findings/{slug}.json"
+            writer.add_bytes(member, _json_bytes(finding["body"]))
+            manifest["findings"].append({"incident": slug, "member": member})
+            writer.add_bytes(f"report/{slug}.html", finding["html"])
+            if finding.get("pdf") is not None:
+                writer.add_bytes(f"report/{slug}.pdf", finding["pdf"])
+        for sha in sorted(included):
+            with open_original(store, sha) as handle:
+                writer.add_stream(ORIGINALS + sha, handle, expect=sha)
+        data = _finish(writer, manifest, signer, created_at, stamper)
+        count = len(writer.entries)
+    digest, size = _file_digest(output)
+    return Written(output, digest, size, hashlib.sha256(data).hexdigest(), manifest, count)
+
+
+def _casefile_for_bundle(doc: dict[str, Any], carried: set[str]) -> dict[str, Any]:
+    """The case file as the bundle carries it: an item whose bytes are not in the bundle keeps
+    its SHA-256 and loses its inline text (which is its content). A file's name stays: the dump
+    already left out a protected item's, and any other names the evidence, not a witness."""
+    out = json.loads(json.dumps(doc))
+    for item in out.get("items", []):
+        text = item.get("text")
+        if text is None:
+            continue
+        sha = item.get("sha256") or hashlib.sha256(str(text).encode("utf-8")).hexdigest()
+        if sha not in carried:
+            del item["text"]
+            item["sha256"] = sha
+    return dict(out)
+
+
+# --- Reading a bundle back -----------------------------------------------------------------------
+
+
+@dataclass
+class Opened:
+    """A checked bundle, open for reading its members."""
+
+    archive: zipfile.ZipFile
+    manifest: dict[str, Any]
+    manifest_sha256: str
+
+    def read(self, name: str) -> bytes:
+        info = self.archive.getinfo(name)
+        return bundle_check.read_member(self.archive, info)
+
+    def extract_to(self, name: str, target: Path, expect: str) -> None:
+        """Copy a member out, refusing bytes that do not hash to ``expect``."""
+        info = self.archive.getinfo(name)
+        digest = hashlib.sha256()
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with target.open("xb") as out:
+            for chunk in bundle_check.stream_member(self.archive, info):
+                digest.update(chunk)
+                out.write(chunk)
+        if digest.hexdigest() != expect:
+            target.unlink(missing_ok=True)
+            raise Corrupt(f"member {name}: changed while being read; nothing imported")
+
+
+@contextmanager
+def opened(path: Path) -> Iterator[Opened]:
+    """Open a bundle that has already passed :func:`bundle_check.check`."""
+    with bundle_check.open_archive(path) as archive:
+        loaded = bundle_check.load_manifest(archive, str(path))
+        yield Opened(archive, loaded.manifest, hashlib.sha256(loaded.manifest_bytes).hexdigest())
+
+
+def member_sha(manifest: dict[str, Any], name: str) -> str | None:
+    for entry in manifest.get("members", []):
+        if entry.get("path") == name:
+            return str(entry["sha256"])
+    return None
+
+
+# --- Backups -------------------------------------------------------------------------------------
+
+SKIP_IN_HOME = frozenset({"enquiry.db", "enquiry.db-wal", "enquiry.db-shm", ".migrate.lock"})
+
+
+def _home_files(home: Path) -> Iterable[tuple[str, Path]]:
+    for path in sorted(home.rglob("*")):
+        relative = path.relative_to(home).as_posix()
+        if not path.is_file() or path.is_symlink():
+            continue
+        if relative in SKIP_IN_HOME or relative.startswith("vault/tmp/") or ".tmp" in path.name:
+            continue
+        yield relative, path
+
+
+def write_backup(
+    store: Store,
+    output: Path,
+    *,
+    signer: Signer | None,
+    created_at: str,
+    progress: Callable[[int], None] | None = None,
+    stamper: Stamper | None = None,
+) -> Written:
+    """The whole home — catalogue, vault, ledger head, keys (still encrypted) — as a bundle."""
+    ledger_bytes, ledger = ledger_lines(store, lambda _event: True)
+    manifest: dict[str, Any] = {
+        "format": FORMAT,
+        "kind": "backup",
+        "subject": {"name": store.home.name, "home": str(store.home)},
+        "created_at": created_at,
+        "generator": f"enquiry {enquiry.__version__}",
+        "items": [],
+        "ledger": ledger,
+        "findings": [],
+    }
+    with tempfile.TemporaryDirectory(dir=store.home / "vault" / "tmp") as scratch:
+        copy = Path(scratch) / "enquiry.db"
+        source = sqlite3.connect(store.home / "enquiry.db")
+        target = sqlite3.connect(copy)
+        try:
+            source.backup(target)  # a consistent snapshot, even while others write
+        finally:
+            target.close()
+            source.close()
+        with _archive(output) as (archive, _temp):
+            writer = _Writer(archive, progress=progress)
+            writer.add_bytes(LEDGER_MEMBER, ledger_bytes)
+            with copy.open("rb") as handle:
+                writer.add_stream(HOME_PREFIX + "enquiry.db", handle)
+            for relative, path in _home_files(store.home):
+                with path.open("rb") as handle:
+                    writer.add_stream(HOME_PREFIX + relative, handle)
+            data = _finish(writer, manifest, signer, created_at, stamper)
+            count = len(writer.entries)
+    digest, size = _file_digest(output)
+    return Written(output, digest, size, hashlib.sha256(data).hexdigest(), manifest, count)
+
+
+def restore_backup(bundle: Opened, target: Path) -> int:
+    """Unpack a checked backup into ``target`` (which must be new or empty); return the files."""
+    if bundle.manifest.get("kind") != "backup":
+        raise ValueError("not a backup of a home (a case bundle is taken in with 'bundle import')")
+    target.mkdir(parents=True, exist_ok=True)
+    scratch = target / f".restore-{uuid.uuid4().hex[:8]}"
+    count = 0
+    try:
+        for entry in bundle.manifest["members"]:
+            name = str(entry["path"])
+            if not name.startswith(HOME_PREFIX):
+                continue
+            relative = name[len(HOME_PREFIX) :]
+            unpacked = scratch / relative
+            bundle.extract_to(name, unpacked, str(entry["sha256"]))
+            if relative.startswith("keys/"):
+                unpacked.parent.chmod(0o700)
+                unpacked.chmod(0o600)  # private keys: their owner's alone, as when made
+            elif relative.startswith("vault/"):
+                unpacked.chmod(0o444)  # originals are never written again
+            count += 1
+        for child in scratch.iterdir():
+            os.replace(child, target / child.name)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return count

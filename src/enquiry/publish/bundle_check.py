@@ -1,0 +1,785 @@
+#!/usr/bin/env python3
+"""Check an enquiry bundle with nothing but the bundle, the signer's public key and this file.
+
+A bundle is one ZIP archive. ``manifest.json`` lists every other member with its size and
+SHA-256, the items the bundle is about, the custody ledger's head and who signed it;
+``signature.json`` holds the Ed25519 signature over the exact bytes of ``manifest.json``. This
+file re-does every check an outsider needs — each member's bytes, members missing or not in the
+manifest, the signature and the key, the ledger's hash chain event by event up to the signed
+head, each item's receipt in that chain, and each finding's inputs hash — and names, for every
+failure, the member, item or event and why.
+
+It deliberately imports nothing from enquiry: it is the same file as ``tools/verify_bundle.py``
+in the repository, so that a court or the accused state can read, audit and run it with only the
+Python standard library and ``cryptography``:
+
+    python3 tools/verify_bundle.py BUNDLE.zip --key PUBLIC-KEY.json
+
+Exit status: 0 when everything holds, 1 when anything fails, 2 when the file cannot be read as a
+bundle at all (not a ZIP, truncated, unsafe member names, a zip bomb).
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import hashlib
+import json
+import stat
+import sys
+import zipfile
+import zlib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any, BinaryIO
+
+FORMAT = "enquiry-bundle/1"
+KEY_FORMAT = "enquiry-public-key/1"
+MANIFEST = "manifest.json"
+SIGNATURE = "signature.json"
+TIMESTAMP = "timestamp.tsr"
+UNLISTED = frozenset({MANIFEST, SIGNATURE, TIMESTAMP})
+GENESIS = "0" * 64
+CHUNK = 1 << 20
+
+MAX_MEMBERS = 1_000_000
+MAX_MANIFEST = 256 << 20  # bytes of manifest.json
+MAX_SMALL = 512 << 20  # bytes of any member read whole (the ledger, findings)
+MAX_RATIO = 200  # uncompressed / compressed beyond this is a zip bomb, not evidence
+RATIO_FLOOR = 16 << 20  # ... once a member is larger than this
+
+
+class Unreadable(Exception):
+    """The file cannot be read as a bundle at all; the message is the whole line."""
+
+
+def canonical(value: Any) -> str:
+    """The JSON text every enquiry hash is computed over: sorted keys, no spaces, UTF-8."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def event_hash(event: dict[str, Any]) -> str:
+    """An event's hash: SHA-256 over the canonical JSON of its fields and the previous hash."""
+    body = {
+        "seq": event["seq"],
+        "at": event["at"],
+        "actor": event["actor"],
+        "action": event["action"],
+        "case": event["case"],
+        "item": event["item"],
+        "details": event["details"],
+        "prev": event["prev"],
+    }
+    return hashlib.sha256(canonical(body).encode("utf-8")).hexdigest()
+
+
+def fingerprint(raw_public_key: bytes) -> str:
+    """A key's fingerprint: the SHA-256 of its 32 raw Ed25519 public-key bytes, in hex."""
+    return hashlib.sha256(raw_public_key).hexdigest()
+
+
+def revocation_statement(key_fingerprint: str, revoked_at: str) -> bytes:
+    """The bytes a key signs to revoke itself."""
+    return canonical({"revoke": key_fingerprint, "at": revoked_at}).encode("utf-8")
+
+
+@dataclass
+class PublicKey:
+    """A public key as exported by ``enquiry keys export-public``, with its revocation if any."""
+
+    name: str
+    raw: bytes
+    revoked_at: str | None = None
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.raw)
+
+
+def _verify_ed25519(raw: bytes, signature: bytes, message: bytes) -> bool:
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    try:
+        Ed25519PublicKey.from_public_bytes(raw).verify(signature, message)
+    except (InvalidSignature, ValueError):
+        return False
+    return True
+
+
+def read_public_key(path: Path) -> PublicKey:
+    """Read a public-key file; a revocation in it must be signed by the key itself."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise Unreadable(f"{path}: cannot read the key ({exc.strerror or exc})") from None
+    if len(data) > 1 << 16:
+        raise Unreadable(f"{path}: not a public key (too large)")
+    try:
+        body = json.loads(data.decode("utf-8"))
+        if body.get("format") != KEY_FORMAT or body.get("algorithm") != "ed25519":
+            raise ValueError
+        raw = base64.b64decode(body["public_key"], validate=True)
+        if len(raw) != 32:
+            raise ValueError
+        key = PublicKey(str(body.get("name", "")), raw)
+    except (UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError):
+        raise Unreadable(
+            f"{path}: not an enquiry public key (expected JSON of format {KEY_FORMAT})"
+        ) from None
+    revocation = body.get("revocation")
+    if revocation is not None:
+        try:
+            at = str(revocation["at"])
+            signature = base64.b64decode(revocation["signature"], validate=True)
+        except (KeyError, TypeError, ValueError):
+            raise Unreadable(f"{path}: its revocation is malformed") from None
+        if not _verify_ed25519(raw, signature, revocation_statement(key.fingerprint, at)):
+            raise Unreadable(f"{path}: its revocation is not signed by the key itself")
+        key.revoked_at = at
+    return key
+
+
+@dataclass
+class Outcome:
+    """What the check found: failures (any one means the bundle does not hold) and notes."""
+
+    source: str
+    summary: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    unreadable: str | None = None
+
+    @property
+    def status(self) -> int:
+        if self.unreadable is not None:
+            return 2
+        return 1 if self.failures else 0
+
+    def lines(self) -> list[str]:
+        """The report, as both this script and ``enquiry bundle verify`` print it."""
+        if self.unreadable is not None:
+            return [f"NOT VERIFIED: {self.unreadable}"]
+        out = list(self.summary)
+        out += [f"FAILED: {line}" for line in self.failures]
+        out += [f"note: {line}" for line in self.notes]
+        if self.failures:
+            out.append(f"NOT VERIFIED: {len(self.failures)} failure(s) in {self.source}")
+        else:
+            out.append(f"VERIFIED: {self.source}")
+        return out
+
+
+def _safe_name(name: str) -> str | None:
+    """Why a member name is unsafe to extract (absolute, climbing, odd), or None."""
+    if not name or "\\" in name or "\x00" in name or name.startswith("/"):
+        return "an absolute or malformed path"
+    if len(name) > 1024:
+        return "a name too long"
+    parts = PurePosixPath(name).parts
+    if any(part in ("..", ".") for part in parts) or (len(parts[0]) == 2 and parts[0][1] == ":"):
+        return "a path that climbs out of the archive"
+    if any(ord(c) < 32 for c in name):
+        return "control characters in its name"
+    return None
+
+
+def open_archive(path: Path) -> zipfile.ZipFile:
+    """Open ``path`` as a bundle archive, refusing anything unsafe to read: one line each."""
+    shown = str(path)
+    try:
+        info = path.stat()
+    except OSError as exc:
+        raise Unreadable(f"{shown}: cannot read ({exc.strerror or exc})") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise Unreadable(f"{shown}: not a regular file")
+    if info.st_size == 0:
+        raise Unreadable(f"{shown}: empty file, not a bundle")
+    try:
+        archive = zipfile.ZipFile(path)
+    except zipfile.BadZipFile as exc:
+        raise Unreadable(f"{shown}: not a ZIP archive, or truncated ({exc})") from None
+    except (OSError, ValueError, EOFError) as exc:
+        raise Unreadable(f"{shown}: unreadable archive ({exc})") from None
+    try:
+        _check_members(shown, archive)
+    except Unreadable:
+        archive.close()
+        raise
+    return archive
+
+
+def _check_members(shown: str, archive: zipfile.ZipFile) -> None:
+    infos = archive.infolist()
+    if len(infos) > MAX_MEMBERS:
+        raise Unreadable(f"{shown}: {len(infos)} members, more than a bundle may hold")
+    seen: set[str] = set()
+    for info in infos:
+        problem = _safe_name(info.filename)
+        if problem:
+            raise Unreadable(f"{shown}: member {info.filename!r} has {problem}; refused")
+        if info.filename in seen:
+            raise Unreadable(f"{shown}: member {info.filename!r} appears twice; refused")
+        seen.add(info.filename)
+        if info.flag_bits & 0x1:
+            raise Unreadable(f"{shown}: member {info.filename!r} is encrypted; refused")
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise Unreadable(f"{shown}: member {info.filename!r} uses an unsupported compression")
+        if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise Unreadable(
+                f"{shown}: member {info.filename!r} expands {info.compress_size} bytes to"
+                f" {info.file_size} (a zip bomb); refused"
+            )
+
+
+def stream_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
+    """A member's bytes in chunks, never more than it declares (a lying header is caught)."""
+    total = 0
+    handle: BinaryIO
+    with archive.open(info) as handle:  # type: ignore[assignment]
+        while chunk := handle.read(CHUNK):
+            total += len(chunk)
+            if total > info.file_size:
+                raise Unreadable(f"member {info.filename!r} is longer than its header declares")
+            yield chunk
+
+
+def hash_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    size = 0
+    for chunk in stream_member(archive, info):
+        digest.update(chunk)
+        size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int = MAX_SMALL) -> bytes:
+    if info.file_size > limit:
+        raise Unreadable(f"member {info.filename!r} is larger than {limit} bytes")
+    return b"".join(stream_member(archive, info))
+
+
+@dataclass
+class Bundle:
+    """The parts of an opened bundle that the checks share."""
+
+    archive: zipfile.ZipFile
+    manifest_bytes: bytes
+    manifest: dict[str, Any]
+    infos: dict[str, zipfile.ZipInfo]
+    verified: dict[str, str] = field(default_factory=dict)  # member -> sha256, when it matched
+    stamped_at: str | None = None  # the timestamping authority's time, once its token holds
+
+
+def load_manifest(archive: zipfile.ZipFile, shown: str) -> Bundle:
+    infos = {info.filename: info for info in archive.infolist()}
+    if MANIFEST not in infos:
+        raise Unreadable(f"{shown}: no {MANIFEST} in the archive (not an enquiry bundle)")
+    try:
+        data = read_member(archive, infos[MANIFEST], MAX_MANIFEST)
+        manifest = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise Unreadable(f"{shown}: {MANIFEST} is not valid JSON ({exc})") from None
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise Unreadable(f"{shown}: {MANIFEST} cannot be read ({exc})") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise Unreadable(f"{shown}: {MANIFEST} is not of format {FORMAT}")
+    if not isinstance(manifest.get("members"), list):
+        raise Unreadable(f"{shown}: {MANIFEST} has no list of members")
+    return Bundle(archive, data, manifest, infos)
+
+
+def check_members(bundle: Bundle, outcome: Outcome, progress: Any = None) -> None:
+    """Every listed member present with its size and SHA-256; every member listed."""
+    listed: set[str] = set()
+    for entry in bundle.manifest["members"]:
+        try:
+            name, size, sha = str(entry["path"]), int(entry["size"]), str(entry["sha256"])
+        except (KeyError, TypeError, ValueError):
+            outcome.failures.append(f"{MANIFEST}: a member entry is malformed ({entry!r:.80})")
+            continue
+        if name in listed:
+            outcome.failures.append(f"{MANIFEST}: member {name} is listed twice")
+        listed.add(name)
+        info = bundle.infos.get(name)
+        if info is None:
+            outcome.failures.append(f"member {name}: missing from the archive")
+            continue
+        try:
+            actual, actual_size = hash_member(bundle.archive, info)
+        except Unreadable as exc:
+            outcome.failures.append(str(exc))
+            continue
+        except zipfile.BadZipFile as exc:
+            if "CRC" in str(exc):
+                outcome.failures.append(
+                    f"member {name}: changed (its bytes no longer match the archive's checksum)"
+                )
+            else:
+                outcome.failures.append(f"member {name}: cannot be read ({exc})")
+            continue
+        except (OSError, EOFError, ValueError, zlib.error) as exc:
+            outcome.failures.append(f"member {name}: cannot be read ({exc})")
+            continue
+        if progress is not None:
+            progress(actual_size)
+        if actual_size != size:
+            outcome.failures.append(f"member {name}: {actual_size} bytes, the manifest says {size}")
+        elif actual != sha:
+            outcome.failures.append(
+                f"member {name}: changed (its bytes hash to {actual[:12]}, the manifest says"
+                f" {sha[:12]})"
+            )
+        else:
+            bundle.verified[name] = sha
+    for name in sorted(set(bundle.infos) - listed - UNLISTED):
+        outcome.failures.append(f"member {name}: not in the manifest (added after signing)")
+
+
+def check_signature(bundle: Bundle, outcome: Outcome, key: PublicKey | None) -> None:
+    """The signature over manifest.json, by the key given (and not revoked before it signed)."""
+    signer = bundle.manifest.get("signer")
+    info = bundle.infos.get(SIGNATURE)
+    if info is None or not isinstance(signer, dict):
+        if key is not None:
+            outcome.failures.append(f"{SIGNATURE}: missing — the bundle is not signed")
+        else:
+            outcome.notes.append("the bundle is not signed: nothing ties it to its author")
+        return
+    try:
+        body = json.loads(read_member(bundle.archive, info, 1 << 16).decode("utf-8"))
+        signature = base64.b64decode(body["signature"], validate=True)
+        named = str(body["fingerprint"])
+    except (Unreadable, UnicodeDecodeError, ValueError, KeyError, TypeError):
+        outcome.failures.append(f"{SIGNATURE}: malformed")
+        return
+    claimed = str(signer.get("fingerprint", ""))
+    if named != claimed:
+        outcome.failures.append(
+            f"{SIGNATURE}: names key {named[:16]}, the manifest names {claimed[:16]}"
+        )
+        return
+    label = f"key '{signer.get('key', '')}' ({claimed[:16]})"
+    if key is None:
+        try:
+            raw = base64.b64decode(str(signer.get("public_key", "")), validate=True)
+        except ValueError:
+            raw = b""
+        if fingerprint(raw) != claimed or not _verify_ed25519(
+            raw, signature, bundle.manifest_bytes
+        ):
+            outcome.failures.append(f"{SIGNATURE}: bad signature for the {label} it names")
+        else:
+            outcome.notes.append(
+                f"signed by {label}; no --key given, so it is not checked that this is a key"
+                " you trust"
+            )
+        return
+    if key.fingerprint != claimed:
+        outcome.failures.append(
+            f"{SIGNATURE}: wrong key — signed by {label}, the key given is"
+            f" '{key.name}' ({key.fingerprint[:16]})"
+        )
+        return
+    if not _verify_ed25519(key.raw, signature, bundle.manifest_bytes):
+        outcome.failures.append(
+            f"{SIGNATURE}: bad signature — {MANIFEST} was not signed by {label}"
+        )
+        return
+    signed_at = str(signer.get("signed_at", ""))
+    clock = "the signer's own clock"
+    if bundle.stamped_at is not None:
+        signed_at, clock = bundle.stamped_at, "the timestamping authority's clock"
+    if key.revoked_at is not None:
+        if signed_at >= key.revoked_at:
+            outcome.failures.append(
+                f"{SIGNATURE}: {label} was revoked at {key.revoked_at}; the bundle was signed"
+                f" after, at {signed_at}"
+            )
+            return
+        outcome.notes.append(
+            f"{label} was revoked at {key.revoked_at}; this bundle was signed before, at"
+            f" {signed_at} ({clock})"
+        )
+    outcome.summary.append(f"signature: valid, by {label} at {signed_at}")
+
+
+# --- RFC 3161 timestamps ----------------------------------------------------------------------
+#
+# ``timestamp.tsr`` is a timestamping authority's token over the SHA-256 of manifest.json: a
+# CMS SignedData whose content (TSTInfo) holds that hash and the authority's time. A few lines
+# of DER reading suffice to check it with ``cryptography`` alone.
+
+OID_SHA256 = bytes.fromhex("0609608648016503040201")
+OID_MESSAGE_DIGEST = bytes.fromhex("06092a864886f70d010904")
+
+
+def der(data: bytes, offset: int = 0) -> tuple[int, int, int]:
+    """The DER element at ``offset``: (tag, start of its content, end)."""
+    if offset + 2 > len(data):
+        raise ValueError("truncated DER")
+    tag, length = data[offset], data[offset + 1]
+    offset += 2
+    if length & 0x80:
+        count = length & 0x7F
+        if count == 0 or count > 4 or offset + count > len(data):
+            raise ValueError("bad DER length")
+        length = int.from_bytes(data[offset : offset + count], "big")
+        offset += count
+    if offset + length > len(data):
+        raise ValueError("truncated DER")
+    return tag, offset, offset + length
+
+
+def der_children(data: bytes, start: int, end: int) -> list[tuple[int, int, int, int]]:
+    """The elements inside a constructed element: (tag, element start, content start, end)."""
+    out = []
+    while start < end:
+        tag, content, stop = der(data, start)
+        out.append((tag, start, content, stop))
+        start = stop
+    return out
+
+
+@dataclass
+class Token:
+    """What a timestamp token says, and the bytes its signature covers."""
+
+    imprint_algorithm: bytes
+    imprint: bytes
+    gen_time: str
+    content: bytes  # the TSTInfo's DER, digested into the signed attributes
+    message_digest: bytes
+    signed_attributes: bytes  # re-tagged as a SET, as signed
+    signature: bytes
+    certificates: list[bytes]
+
+
+def parse_token(data: bytes) -> Token:
+    """Read a TimeStampToken (CMS SignedData over a TSTInfo); ValueError when malformed."""
+    _, content, end = der(data)
+    info = der_children(data, content, end)
+    if len(info) < 2 or info[1][0] != 0xA0:
+        raise ValueError("not a CMS ContentInfo")
+    _, signed_start, signed_end = der(data, info[1][2])
+    parts = der_children(data, signed_start, signed_end)
+    encap = der_children(data, parts[2][2], parts[2][3])
+    _, octets, octets_end = der(data, encap[1][2])
+    _, tst_start, tst_end = der(data, octets)
+    tst = data[octets:octets_end]
+    fields = der_children(data, tst_start, tst_end)
+    imprint = der_children(data, fields[2][2], fields[2][3])
+    algorithm = der_children(data, imprint[0][2], imprint[0][3])
+    certificates = [
+        data[child[1] : child[3]]
+        for part in parts[3:]
+        if part[0] == 0xA0
+        for child in der_children(data, part[2], part[3])
+    ]
+    signers = der_children(data, parts[-1][2], parts[-1][3])
+    signer = der_children(data, signers[0][2], signers[0][3])
+    attributes = next(part for part in signer if part[0] == 0xA0)
+    signed = b"\x31" + data[attributes[1] + 1 : attributes[3]]
+    digest = b""
+    for attribute in der_children(data, attributes[2], attributes[3]):
+        pieces = der_children(data, attribute[2], attribute[3])
+        if data[pieces[0][1] : pieces[0][3]] == OID_MESSAGE_DIGEST:
+            value = der_children(data, pieces[1][2], pieces[1][3])[0]
+            digest = data[value[2] : value[3]]
+    signature = next(part for part in reversed(signer) if part[0] == 0x04)
+    return Token(
+        imprint_algorithm=data[algorithm[0][1] : algorithm[0][3]],
+        imprint=data[imprint[1][2] : imprint[1][3]],
+        gen_time=data[fields[4][2] : fields[4][3]].decode("ascii"),
+        content=tst,
+        message_digest=digest,
+        signed_attributes=signed,
+        signature=data[signature[2] : signature[3]],
+        certificates=certificates,
+    )
+
+
+def iso_time(gen_time: str) -> str:
+    """A GeneralizedTime (``YYYYMMDDHHMMSS[.f]Z``) as enquiry writes times."""
+    whole, _, fraction = gen_time.rstrip("Z").partition(".")
+    stamp = f"{whole[0:4]}-{whole[4:6]}-{whole[6:8]}T{whole[8:10]}:{whole[10:12]}:{whole[12:14]}"
+    return f"{stamp}.{(fraction + '000000')[:6]}Z"
+
+
+def _signed_by(certificate: bytes, token: Token) -> bool:
+    from cryptography import x509
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
+
+    try:
+        key = x509.load_der_x509_certificate(certificate).public_key()
+        if isinstance(key, ec.EllipticCurvePublicKey):
+            key.verify(token.signature, token.signed_attributes, ec.ECDSA(hashes.SHA256()))
+        elif isinstance(key, rsa.RSAPublicKey):
+            key.verify(
+                token.signature, token.signed_attributes, padding.PKCS1v15(), hashes.SHA256()
+            )
+        elif isinstance(key, ed25519.Ed25519PublicKey):
+            key.verify(token.signature, token.signed_attributes)
+        else:
+            return False
+    except (InvalidSignature, ValueError, TypeError):
+        return False
+    return True
+
+
+def _subject(certificate: bytes) -> str:
+    from cryptography import x509
+
+    return x509.load_der_x509_certificate(certificate).subject.rfc4514_string()
+
+
+def read_certificate(path: Path) -> bytes:
+    """A TSA certificate to pin, PEM or DER, as DER."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    try:
+        data = path.read_bytes()
+        if b"-----BEGIN" in data:
+            return x509.load_pem_x509_certificate(data).public_bytes(Encoding.DER)
+        return x509.load_der_x509_certificate(data).public_bytes(Encoding.DER)
+    except OSError as exc:
+        raise Unreadable(f"{path}: cannot read ({exc.strerror or exc})") from None
+    except ValueError:
+        raise Unreadable(f"{path}: not an X.509 certificate") from None
+
+
+def check_timestamp(bundle: Bundle, outcome: Outcome, pinned: bytes | None) -> None:
+    """The authority's token covers the manifest's hash and is signed by the authority."""
+    info = bundle.infos.get(TIMESTAMP)
+    if info is None:
+        if pinned is not None:
+            outcome.failures.append(f"{TIMESTAMP}: missing — the bundle carries no timestamp")
+        return
+    try:
+        token = parse_token(read_member(bundle.archive, info, 1 << 20))
+    except (Unreadable, ValueError, IndexError, StopIteration, UnicodeDecodeError):
+        outcome.failures.append(f"{TIMESTAMP}: not a timestamp token (malformed)")
+        return
+    expected = hashlib.sha256(bundle.manifest_bytes).digest()
+    if token.imprint_algorithm != OID_SHA256 or token.imprint != expected:
+        outcome.failures.append(
+            f"{TIMESTAMP}: does not cover the manifest (it stamps {token.imprint.hex()[:12]},"
+            f" {MANIFEST} hashes to {expected.hex()[:12]})"
+        )
+        return
+    if token.message_digest != hashlib.sha256(token.content).digest():
+        outcome.failures.append(f"{TIMESTAMP}: its signed digest does not match its content")
+        return
+    candidates = [pinned] if pinned is not None else token.certificates
+    signer = next((cert for cert in candidates if _signed_by(cert, token)), None)
+    if signer is None:
+        whose = "the pinned authority" if pinned is not None else "the certificate it carries"
+        outcome.failures.append(f"{TIMESTAMP}: bad signature — not signed by {whose}")
+        return
+    bundle.stamped_at = iso_time(token.gen_time)
+    outcome.summary.append(
+        f"timestamp: covers the manifest, signed by {_subject(signer)} at {bundle.stamped_at}"
+    )
+    if pinned is None:
+        outcome.notes.append(
+            "the timestamp's authority is not pinned (--tsa-cert); it is checked against the"
+            " certificate the token carries"
+        )
+
+
+def _events(bundle: Bundle, outcome: Outcome, member: str) -> list[dict[str, Any]] | None:
+    info = bundle.infos.get(member)
+    if info is None or member not in bundle.verified:
+        return None  # already reported by check_members
+    try:
+        text = read_member(bundle.archive, info).decode("utf-8")
+    except (Unreadable, UnicodeDecodeError) as exc:
+        outcome.failures.append(f"member {member}: unreadable ({exc})")
+        return None
+    events: list[dict[str, Any]] = []
+    for number, line in enumerate(text.splitlines(), 1):
+        try:
+            event = json.loads(line)
+            if not isinstance(event, dict):
+                raise ValueError
+            int(event["seq"])
+        except (ValueError, KeyError, TypeError):
+            outcome.failures.append(f"member {member}: line {number} is not an event")
+            return None
+        events.append(event)
+    return events
+
+
+def check_ledger(bundle: Bundle, outcome: Outcome) -> dict[int, list[dict[str, Any]]]:
+    """Recompute every event's hash and link, event 1 to the signed head; return the full
+    events by item."""
+    ledger = bundle.manifest.get("ledger")
+    by_item: dict[int, list[dict[str, Any]]] = {}
+    if not isinstance(ledger, dict):
+        outcome.failures.append(f"{MANIFEST}: no ledger section")
+        return by_item
+    member = str(ledger.get("member", ""))
+    events = _events(bundle, outcome, member)
+    if events is None:
+        return by_item
+    expected, previous, elided = 1, GENESIS, 0
+    for event in events:
+        seq = int(event["seq"])
+        what = f"event {seq}" + (f" ({event['action']})" if "action" in event else "")
+        if seq != expected:
+            outcome.failures.append(f"ledger: event {expected} missing (the chain jumps to {seq})")
+        if event.get("prev") != previous:
+            outcome.failures.append(f"ledger: {what} does not link to event {seq - 1}")
+        if "elided" in event:
+            elided += 1
+        else:
+            try:
+                recomputed = event_hash(event)
+            except KeyError as exc:
+                outcome.failures.append(f"ledger: {what} lacks its field {exc}")
+                recomputed = ""
+            if recomputed != event.get("hash"):
+                outcome.failures.append(
+                    f"ledger: {what} was edited (its content no longer matches its hash)"
+                )
+            if isinstance(event.get("item"), int):
+                by_item.setdefault(event["item"], []).append(event)
+        expected, previous = seq + 1, str(event.get("hash"))
+    head = ledger.get("head") or {}
+    if (expected - 1, previous) != (head.get("seq"), head.get("hash")):
+        outcome.failures.append(
+            f"ledger: the chain ends at event {expected - 1} ({previous[:12]}), the signed head"
+            f" is event {head.get('seq')} ({str(head.get('hash'))[:12]})"
+        )
+    outcome.summary.append(
+        f"ledger: {len(events)} events, chain recomputed to the head (event {expected - 1},"
+        f" {previous[:16]})"
+        + (f"; {elided} event(s) of other matters by hash only" if elided else "")
+    )
+    return by_item
+
+
+def check_items(bundle: Bundle, outcome: Outcome, by_item: dict[int, list[dict[str, Any]]]) -> None:
+    """Each item's original is the member it names, and the ledger records its receipt."""
+    items = bundle.manifest.get("items") or []
+    withheld = 0
+    for item in items:
+        number = item.get("id")
+        sha = str(item.get("sha256") or "")
+        label = f"item {number}"
+        member = item.get("member")
+        if member:
+            if f"originals/{sha}" != member:
+                outcome.failures.append(f"{label}: its member {member} is not named by its hash")
+            elif member in bundle.verified and bundle.verified[member] != sha:
+                outcome.failures.append(f"{label}: member {member} does not hold its original")
+        elif sha:
+            withheld += 1
+            outcome.notes.append(
+                f"{label} ({item.get('kind')}, sha256 {sha[:12]}): content {item.get('content')}"
+                " — withheld from this bundle, its hash is vouched for"
+            )
+        events = by_item.get(number) if isinstance(number, int) else None
+        if item.get("ledger") == "elided":
+            continue
+        if sha and not any(_records(event, sha) for event in events or ()):
+            outcome.failures.append(
+                f"{label}: no event in the ledger records its receipt with sha256 {sha[:12]}"
+            )
+    outcome.summary.append(
+        f"items: {len(items)}" + (f", {withheld} withheld (hash only)" if withheld else "")
+    )
+
+
+def _records(event: dict[str, Any], sha: str) -> bool:
+    try:
+        details = json.loads(event["details"])
+    except (TypeError, ValueError, KeyError):
+        return False
+    return isinstance(details, dict) and details.get("sha256") == sha
+
+
+def check_findings(bundle: Bundle, outcome: Outcome) -> None:
+    """Each finding's inputs hash to what the finding says it was computed from."""
+    for entry in bundle.manifest.get("findings") or []:
+        member = str(entry.get("member", ""))
+        info = bundle.infos.get(member)
+        if info is None or member not in bundle.verified:
+            continue
+        try:
+            body = json.loads(read_member(bundle.archive, info).decode("utf-8"))
+            inputs, claimed = body["inputs"], str(body["inputs_sha256"])
+        except (Unreadable, UnicodeDecodeError, ValueError, KeyError, TypeError):
+            outcome.failures.append(f"member {member}: not a finding")
+            continue
+        actual = hashlib.sha256(canonical(inputs).encode("utf-8")).hexdigest()
+        if actual != claimed:
+            outcome.failures.append(
+                f"member {member}: its inputs hash to {actual[:12]}, the finding says"
+                f" {claimed[:12]}"
+            )
+        else:
+            outcome.summary.append(
+                f"finding {entry.get('incident')}: engine {body.get('engine_version')},"
+                f" inputs {claimed[:16]} recomputed"
+            )
+
+
+def check(
+    path: Path,
+    key_path: Path | None = None,
+    progress: Any = None,
+    tsa_certificate: Path | None = None,
+) -> Outcome:
+    """Every check of the bundle at ``path``; ``progress`` (if given) is called with byte counts.
+    ``tsa_certificate`` pins the timestamping authority whose token the bundle must carry."""
+    outcome = Outcome(str(path))
+    try:
+        key = read_public_key(key_path) if key_path is not None else None
+        pinned = read_certificate(tsa_certificate) if tsa_certificate is not None else None
+        with open_archive(path) as archive:
+            bundle = load_manifest(archive, str(path))
+            manifest = bundle.manifest
+            subject = manifest.get("subject") or {}
+            outcome.summary.append(
+                f"bundle: {manifest.get('kind', '?')} {subject.get('name', '')!s}"
+                f" made {manifest.get('created_at', '?')} by {manifest.get('generator', '?')};"
+                f" {len(manifest['members'])} members"
+            )
+            check_members(bundle, outcome, progress)
+            check_timestamp(bundle, outcome, pinned)
+            check_signature(bundle, outcome, key)
+            by_item = check_ledger(bundle, outcome)
+            check_items(bundle, outcome, by_item)
+            check_findings(bundle, outcome)
+    except Unreadable as exc:
+        outcome.unreadable = str(exc)
+    except (zipfile.BadZipFile, EOFError, OSError) as exc:
+        outcome.unreadable = f"{path}: unreadable archive ({exc})"
+    return outcome
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="verify_bundle.py",
+        description="Check an enquiry bundle offline: members, signature, custody chain, findings.",
+    )
+    parser.add_argument("bundle", type=Path, help="the bundle (.zip)")
+    parser.add_argument("--key", type=Path, help="the signer's public key (JSON) you trust")
+    parser.add_argument(
+        "--tsa-cert", type=Path, help="the timestamping authority's certificate you trust"
+    )
+    args = parser.parse_args(argv)
+    outcome = check(args.bundle, args.key, tsa_certificate=args.tsa_cert)
+    stream = sys.stdout if outcome.status != 2 else sys.stderr
+    for line in outcome.lines():
+        print(line, file=stream)
+    return outcome.status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

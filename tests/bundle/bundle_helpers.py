@@ -1,0 +1,151 @@
+"""A small case with a protected witness, and tools to run the commands and rewrite archives."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[2]
+TOOL = REPO / "tools" / "verify_bundle.py"
+PASSPHRASE = "correct horse battery staple"
+
+SLUG = "bridge-strike"
+CASE_NAME = "bridge"
+WITNESS = "Layla Haddad"
+SECRETS = (WITNESS, "Layla", "Haddad", "555 0199", "orange crane")
+CASE = f"""
+format: enquiry-case/1
+case: {{name: {CASE_NAME}, title: Strike on the bridge}}
+actors:
+- {{name: Ministry, type: organisation}}
+sources: [{{name: Field team, reliability: B}}, {{name: Ministry, reliability: D, actor: Ministry}}]
+incidents:
+- slug: {SLUG}
+  title: Strike on the river bridge
+  window: {{start: '2021-05-01T05:00:00+00:00', end: '2021-05-01T06:00:00+00:00'}}
+  place: {{name: River bridge, lat: 35.1, lon: 36.2}}
+  hypotheses:
+  - {{id: H1, label: an air strike}}
+  - {{id: H2, label: a ground explosion}}
+  - {{id: H0, label: something else, other: true}}
+items:
+- key: witness-1
+  kind: testimony
+  source: Field team
+  credibility: 2
+  fields: {{witness_pseudonym: W-3, witness_name: {WITNESS}, witness_contact: '+1 555 0199'}}
+  file: {WITNESS}.txt
+- key: photo-1
+  kind: document
+  source: Field team
+  credibility: 2
+  file: files/crater.bin
+- key: note-1
+  kind: document
+  source: Field team
+  credibility: 3
+  text: The team's note on the collapsed span.
+- key: statement-1
+  kind: statement
+  source: Ministry
+  credibility: 5
+  text: The ministry says nothing happened.
+ratings:
+- {{incident: {SLUG}, item: witness-1, values: {{H1: CC, H2: I, H0: I}}}}
+- {{incident: {SLUG}, item: photo-1, values: {{H1: C, H2: I, H0: N}}}}
+- {{incident: {SLUG}, item: note-1, values: {{H1: C, H2: N, H0: N}}, rationale: span cut cleanly}}
+- {{incident: {SLUG}, item: statement-1, values: {{H1: I, H2: I, H0: C}}}}
+"""
+
+
+@dataclass(frozen=True)
+class Made:
+    """A home with keys 'panel' and 'other', and the case's bundle signed by 'panel'."""
+
+    root: Path
+    home: Path
+    casefile: Path
+    bundle: Path
+    key: Path
+    other_key: Path
+    exported: Any
+    analysis: Any  # the incident's analysis in the home the bundle came from
+
+
+def write_case(folder: Path) -> Path:
+    """The case file and its attachments in ``folder``; returns the case file."""
+    (folder / "files").mkdir(parents=True)
+    (folder / f"{WITNESS}.txt").write_text(
+        "Interview W-3. I saw an orange crane fall from the sky before the span broke.",
+        encoding="utf-8",
+    )
+    (folder / "files" / "crater.bin").write_bytes(bytes(range(256)) * 64)
+    path = folder / "case.yaml"
+    path.write_text(CASE, encoding="utf-8")
+    return path
+
+
+def environment(**extra: str) -> dict[str, str]:
+    env = dict(os.environ)
+    if "ENQUIRY_DB" not in extra:
+        env.pop("ENQUIRY_DB", None)
+    env["ENQUIRY_KEY_PASSPHRASE"] = PASSPHRASE
+    env.update(extra)
+    return env
+
+
+def enquiry(
+    *args: str | Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the real command line in a child process."""
+    return subprocess.run(
+        [sys.executable, "-m", "enquiry.cli", *map(str, args)],
+        capture_output=True,
+        text=True,
+        env=env or environment(),
+        check=False,
+        timeout=600,
+    )
+
+
+def tool(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    """Run the stand-alone verifier as an outsider would: the file itself, no enquiry imports."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "ENQUIRY_HOME")}
+    return subprocess.run(
+        [sys.executable, str(TOOL), *map(str, args)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=600,
+        cwd="/",
+    )
+
+
+def rewrite(
+    source: Path,
+    target: Path,
+    change: Callable[[str, bytes], bytes | None] = lambda _name, data: data,
+    extra: Iterable[tuple[str, bytes]] = (),
+) -> Path:
+    """Copy a bundle member by member; ``change`` may alter a member or drop it (None)."""
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w") as new:
+        for info in old.infolist():
+            data = change(info.filename, old.read(info))
+            if data is not None:
+                new.writestr(info.filename, data, compress_type=info.compress_type)
+        for name, data in extra:
+            new.writestr(name, data)
+    return target
+
+
+def manifest(path: Path) -> dict[str, Any]:
+    with zipfile.ZipFile(path) as archive:
+        return dict(json.loads(archive.read("manifest.json")))

@@ -1,0 +1,1 @@
+../src/enquiry/publish/bundle_check.py
