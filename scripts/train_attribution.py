@@ -50,7 +50,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from learn_cues import _top  # noqa: E402
+from learn_cues import _top, count_cues  # noqa: E402
 
 from enquiry.enrich.text.attribution import (  # noqa: E402
     AttributionExtractor,
@@ -61,7 +61,6 @@ from enquiry.enrich.text.attribution import (  # noqa: E402
 )
 from enquiry.enrich.text.brat import GoldArticle, read_split  # noqa: E402
 from enquiry.enrich.text.learnt import MODEL_FILE, AttributionModel  # noqa: E402
-from enquiry.enrich.text.patterns import key_of, path_between, span_head  # noqa: E402
 
 OUT = ROOT / "src" / "enquiry" / "enrich" / "text" / MODEL_FILE
 MIN_COUNT = 3
@@ -111,31 +110,9 @@ def parse(articles: list[GoldArticle], docs_path: Path | None, save: Path | None
 def extra_lexicon(articles: list[GoldArticle], docs: list[Doc]) -> dict[str, dict[str, Any]]:
     """Cue words below the rules' precision threshold, with their paths."""
     known = load_cues()["cues"]
-    occurrences: Counter[str] = Counter()
-    cues: Counter[str] = Counter()
-    no_source: Counter[str] = Counter()
-    source_paths: dict[str, Counter[str]] = defaultdict(Counter)
-    content_paths: dict[str, Counter[str]] = defaultdict(Counter)
-    for article, doc in zip(articles, docs, strict=True):
-        occurrences.update(key_of(token) for token in doc if not token.is_punct)
-        for relation in article.relations:
-            cue = span_head(doc, relation.cue.start, relation.cue.fragments[0][1])
-            if cue is None or cue.is_punct:
-                continue
-            key = key_of(cue)
-            cues[key] += 1
-            if relation.source is None:
-                no_source[key] += 1
-            else:
-                head = span_head(doc, *relation.source.fragments[0])
-                path = path_between(cue, head) if head is not None else None
-                if path:
-                    source_paths[key][path] += 1
-            if relation.content is not None:
-                head = span_head(doc, *relation.content.fragments[0])
-                path = path_between(cue, head) if head is not None and head != cue else None
-                if path:
-                    content_paths[key][path] += 1
+    counted = count_cues(articles, docs)
+    occurrences, cues, no_source = counted.occurrences, counted.cues, counted.no_source
+    source_paths, content_paths = counted.source_paths, counted.content_paths
     lexicon = {}
     for key, count in cues.items():
         occurring = max(occurrences[key], count)
