@@ -136,7 +136,7 @@ def test_an_edited_extracted_text(filled: Run, sql: Callable[[str], Any]) -> Non
 @pytest.fixture
 def analysed(run: Run, backend: str) -> Run:
     """A home holding the built-in case, analysed and reported (ratings, claims, findings...)."""
-    run("demo", "--no-serve")
+    run("demo", "--no-serve", "--no-pdf")
     assert "intact" in run("verify").stdout
     return run
 

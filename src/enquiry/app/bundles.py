@@ -117,24 +117,54 @@ def _subject(app: Enquiry, case: str | None, incident: str | None) -> tuple[int,
         return row.id, row.name, slugs
 
 
-def _finding(app: Enquiry, slug: str, reveal: bool, failures: list[str]) -> dict[str, Any]:
+def _finding(
+    app: Enquiry,
+    slug: str,
+    reveal: bool,
+    failures: list[str],
+    *,
+    case_id: int,
+    signer: writing.Signer | None,
+    pdf: bool,
+) -> dict[str, Any]:
+    """The incident's finding as a bundle carries it: the analysis with its inputs, and the
+    report as the report command would write it (confirmed redactions in place of protected
+    photographs, the signing key named in its sign-off), in HTML and, unless ``pdf`` is off, PDF.
+    """
+    from enquiry.app.redaction import report_photographs
     from enquiry.publish.inputs import UnknownIncident
     from enquiry.publish.pdf import html_to_pdf
-    from enquiry.publish.report import publish_report
+    from enquiry.publish.report import SignOff, publish_report
 
     store = app.store(create=False)
+    sign_off = (
+        SignOff(app.actor, utc_now(), signer.name, signer.fingerprint, "signed bundle manifest")
+        if signer is not None
+        else None
+    )
+    photographs = report_photographs(app, case_id, reveal=reveal)
     with tempfile.TemporaryDirectory() as scratch:
         try:
             published = publish_report(
-                store, slug, Path(scratch) / "report.html", reveal=reveal, unverified=failures
+                store,
+                slug,
+                Path(scratch) / "report.html",
+                reveal=reveal,
+                unverified=failures,
+                sign_off=sign_off,
+                photographs=photographs,
             )
         except (UnknownIncident, ValueError) as exc:
             raise EnquiryError(f"incident '{slug}': {exc}") from None
         html = published.path.read_bytes()
-    try:
-        pdf = html_to_pdf(html.decode("utf-8"))
-    except ValueError as exc:
-        raise EnquiryError(f"incident '{slug}': the report's PDF cannot be made ({exc})") from None
+    document: bytes | None = None
+    if pdf:
+        try:
+            document = html_to_pdf(html.decode("utf-8"))
+        except ValueError as exc:
+            raise EnquiryError(
+                f"incident '{slug}': the report's PDF cannot be made ({exc})"
+            ) from None
     analysis = published.analysis
     body = {
         "incident": slug,
@@ -143,7 +173,7 @@ def _finding(app: Enquiry, slug: str, reveal: bool, failures: list[str]) -> dict
         "inputs": dataclasses.asdict(analysis.input),
         "result": analysis.result.to_dict(),
     }
-    return {"incident": slug, "body": body, "html": html, "pdf": pdf}
+    return {"incident": slug, "body": body, "html": html, "pdf": document}
 
 
 def export_bundle(
@@ -159,8 +189,10 @@ def export_bundle(
     allow_unverified: bool = False,
     tsa: str | None = None,
     progress: Progress | None = None,
+    pdf: bool = True,
 ) -> Exported:
-    """Write one case's bundle (for one incident, or all of the case's) to ``output``."""
+    """Write one case's bundle (for one incident, or all of the case's) to ``output``; ``pdf``
+    off leaves the reports' PDF out (the HTML, from which it is made, is always there)."""
     case_id, case_name, slugs = _subject(app, case, incident)
     signer = _signer(app, sign, passphrase)
     stamper = _stamper(tsa)
@@ -178,7 +210,10 @@ def export_bundle(
     if reveal:
         with store.writing() as (_connection, writer):
             record_reveal(writer, items, {"bundle": printable(str(output))})
-    findings = [_finding(app, slug, reveal, failures) for slug in slugs]
+    findings = [
+        _finding(app, slug, reveal, failures, case_id=case_id, signer=signer, pdf=pdf)
+        for slug in slugs
+    ]
     casefile = dict(dump_case(store, case_name, reveal=reveal, record_reveal=False))
     content = writing.CaseContent(
         case_id=case_id,
@@ -640,7 +675,7 @@ class DemoBundle:
     passphrase_file: Path
 
 
-def demo_bundle(app: Enquiry, case: str) -> DemoBundle:
+def demo_bundle(app: Enquiry, case: str, *, pdf: bool = True) -> DemoBundle:
     """Sign the demonstration case with a key of its own, named ``demo``, without asking.
 
     The demo's passphrase is made once and kept beside its key (``keys/demo.passphrase``,
@@ -666,6 +701,6 @@ def demo_bundle(app: Enquiry, case: str) -> DemoBundle:
     public = folder / f"{DEMO_KEY}.pub.json"
     public.write_text(signing.public_text(keys.public_document(app, DEMO_KEY)), encoding="utf-8")
     exported = export_bundle(
-        app, folder / f"{case}.zip", case=case, sign=DEMO_KEY, passphrase=passphrase
+        app, folder / f"{case}.zip", case=case, sign=DEMO_KEY, passphrase=passphrase, pdf=pdf
     )
     return DemoBundle(exported, public, secret)

@@ -204,7 +204,9 @@ def report_command(
 
 @click.command("demo")
 @click.option("--no-serve", is_flag=True, help="Stop after writing the report.")
-@click.option("--no-pdf", is_flag=True, help="Write the HTML report only, not its PDF.")
+@click.option(
+    "--no-pdf", is_flag=True, help="Write the HTML report only, not its PDF (nor the bundle's)."
+)
 @pass_app
 def demo_command(app: App, no_serve: bool, no_pdf: bool) -> None:
     """Load the built-in Khan Shaykhun case, analyse it and write its report (HTML and PDF)
@@ -229,7 +231,7 @@ def demo_command(app: App, no_serve: bool, no_pdf: bool) -> None:
         click.echo(f"report: {written.path} (sha256 {written.sha256})")
     from enquiry.app.bundles import demo_bundle
 
-    signed = demo_bundle(app, loaded.case)
+    signed = demo_bundle(app, loaded.case, pdf=not no_pdf)
     click.echo(
         f"signed bundle: {signed.exported.path} (key 'demo', passphrase in"
         f" {signed.passphrase_file}); check it with: python3 tools/verify_bundle.py"
