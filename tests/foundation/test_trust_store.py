@@ -165,7 +165,13 @@ def _unbind(home: Path) -> None:
     engine = make_engine(_url(home))
     with engine.begin() as connection:
         connection.execute(text("DROP TABLE catalogue_home"))
-        for later in ("item_keys", "case_keys"):  # tables of later revisions, too
+        for later in (  # tables of later revisions, too
+            "withheld_items",
+            "bundle_imports",
+            "signing_keys",
+            "item_keys",
+            "case_keys",
+        ):
             connection.execute(text(f"DROP TABLE IF EXISTS {later}"))
         connection.execute(text("UPDATE alembic_version SET version_num = '0001'"))
     engine.dispose()

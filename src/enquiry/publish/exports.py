@@ -29,8 +29,9 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 import enquiry
-from enquiry.publish.inputs import Withholding, collection_date
+from enquiry.publish.inputs import Withholding, collection_date, opened_items
 from enquiry.store import Store
+from enquiry.store.crypt import KeyUnavailable
 from enquiry.store.tables import (
     Actor,
     Case,
@@ -217,7 +218,17 @@ def read_scope(
     )
     if slug is not None:
         claims = [c for c in claims if (c.data or {}).get("incident") in (None, slug)]
-    withholding = Withholding(items, claims, reveal)
+    try:
+        # With the key, an export that withholds still knows the identities it must scrub from
+        # free text elsewhere (a rationale, a title, a party's name), as the report does.
+        opened = opened_items(session, items)
+    except KeyUnavailable:
+        if reveal:
+            raise
+        opened = items
+    withholding = Withholding(opened, claims, reveal)
+    if reveal:
+        items = opened
     sources = {
         s.id: s for s in session.scalars(select(Source).where(Source.case_id == the_case.id))
     }

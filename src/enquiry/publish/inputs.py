@@ -352,7 +352,7 @@ def build_input(
     try:
         # With the key, even a report that withholds knows the identities it must scrub from
         # free text elsewhere (a title, a rationale, an actor's name).
-        items = _opened(session, items)
+        items = opened_items(session, items)
     except KeyUnavailable:
         if reveal:
             raise
@@ -469,8 +469,8 @@ def build_input(
     return inp, context
 
 
-def _opened(session: Session, items: Sequence[Item]) -> list[Item]:
-    """For a revealed report: detached copies of encrypted items with their secret records
+def opened_items(session: Session, items: Sequence[Item]) -> list[Item]:
+    """For a revealed report or export, and for knowing what to scrub from free text: detached copies of encrypted items with their secret records
     (arrival name, identifying fields, metadata) put back; needs the protection key. The
     copies never join the session, so nothing decrypted is written back."""
     held = at_rest(session.connection())
