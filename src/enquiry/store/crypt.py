@@ -34,7 +34,6 @@ from typing import Any, BinaryIO
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
-from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
@@ -252,32 +251,6 @@ def _chunk_nonce(prefix: bytes, index: int) -> bytes:
     return prefix + index.to_bytes(4, "big")
 
 
-# A chunk is sealed and opened through the incremental GCM interface rather than ``AESGCM``:
-# the bytes are the same (ciphertext, then the 16-byte tag), but on large chunks the one-shot
-# call runs at a fraction of the speed (about 0.5 against 1.5 GB/s on one core here), and a
-# chunk's plaintext and tag are handed on as two pieces instead of being joined.
-
-
-def _seal_chunk(key: bytes, nonce: bytes, data: bytes, aad: bytes) -> tuple[bytes, bytes]:
-    encryptor = Cipher(algorithms.AES(key), modes.GCM(nonce)).encryptor()
-    encryptor.authenticate_additional_data(aad)
-    body = encryptor.update(data)
-    encryptor.finalize()
-    return body, encryptor.tag
-
-
-def _open_chunk(key: bytes, nonce: bytes, sealed: bytes, aad: bytes) -> bytes:
-    """The plaintext of one sealed chunk, returned only once its tag has been checked."""
-    if len(sealed) < TAG:
-        raise InvalidTag
-    view = memoryview(sealed)
-    decryptor = Cipher(algorithms.AES(key), modes.GCM(nonce, bytes(view[-TAG:]))).decryptor()
-    decryptor.authenticate_additional_data(aad)
-    body = decryptor.update(view[:-TAG])
-    decryptor.finalize()
-    return body
-
-
 def encrypt_stream(data_key: bytes, source: BinaryIO) -> Iterator[bytes]:
     """The cipher stream of ``source`` (see MAGIC), chunk by chunk; never whole in memory."""
     return encrypt_chunks(data_key, iter(lambda: source.read(CHUNK), b""))
@@ -290,6 +263,7 @@ def encrypt_chunks(data_key: bytes, plain: Iterable[bytes]) -> Iterator[bytes]:
     known as last, so pieces are regrouped (a piece of exactly CHUNK bytes passes uncopied)
     and one chunk is held back until the next shows whether it was the last.
     """
+    aead = AESGCM(data_key)
     prefix = os.urandom(8)
     yield MAGIC + prefix
     index = 0
@@ -307,18 +281,18 @@ def encrypt_chunks(data_key: bytes, plain: Iterable[bytes]) -> Iterator[bytes]:
         # than CHUNK), taken in turn, and then less than one, kept for the next piece.
         while True:
             if held is not None:
-                yield from _seal_chunk(data_key, _chunk_nonce(prefix, index), held, b"more")
+                yield aead.encrypt(_chunk_nonce(prefix, index), held, b"more")
                 index += 1
             held = piece
             if len(buffer) < CHUNK:
                 break
             piece, buffer = buffer[:CHUNK], buffer[CHUNK:]
     if held is not None and buffer:
-        yield from _seal_chunk(data_key, _chunk_nonce(prefix, index), held, b"more")
+        yield aead.encrypt(_chunk_nonce(prefix, index), held, b"more")
         index += 1
         held = buffer
     last = held if held is not None else buffer
-    yield from _seal_chunk(data_key, _chunk_nonce(prefix, index), last, b"last")
+    yield aead.encrypt(_chunk_nonce(prefix, index), last, b"last")
 
 
 def decrypt_stream(data_key: bytes, source: BinaryIO, label: str) -> Iterator[bytes]:
@@ -326,6 +300,7 @@ def decrypt_stream(data_key: bytes, source: BinaryIO, label: str) -> Iterator[by
     head = source.read(len(MAGIC) + 8)
     if len(head) != len(MAGIC) + 8 or not head.startswith(MAGIC):
         raise Corrupt(f"{label}: not an enquiry cipher stream")
+    aead = AESGCM(data_key)
     prefix = head[len(MAGIC) :]
     index = 0
     chunk = source.read(CHUNK + TAG)
@@ -333,9 +308,7 @@ def decrypt_stream(data_key: bytes, source: BinaryIO, label: str) -> Iterator[by
         following = source.read(CHUNK + TAG) if len(chunk) == CHUNK + TAG else b""
         last = not following
         try:
-            yield _open_chunk(
-                data_key, _chunk_nonce(prefix, index), chunk, b"last" if last else b"more"
-            )
+            yield aead.decrypt(_chunk_nonce(prefix, index), chunk, b"last" if last else b"more")
         except InvalidTag:
             raise Corrupt(f"{label}: its ciphertext was changed or cut short; refused") from None
         if last:

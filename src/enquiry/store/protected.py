@@ -44,7 +44,7 @@ from enquiry.store.crypt import (
 )
 from enquiry.store.ledger import utc_now
 from enquiry.store.tables import CaseKey, Item, ItemKey
-from enquiry.store.vault import CHUNK, Sealing, Vault
+from enquiry.store.vault import CHUNK, Sealing, Vault, write_hashed
 
 
 @dataclass(frozen=True)
@@ -344,15 +344,10 @@ class Opener:
         """Decrypt the item's original to ``target`` (atomically), checked against its hash."""
         _key, sha = self.data_key(item_id)
         temp = target.parent / f".{target.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}.part"
-        digest = hashlib.sha256()
-        size = 0
         try:
             with temp.open("xb") as out:
-                for chunk in self.plain_chunks(vault, item_id):
-                    digest.update(chunk)
-                    out.write(chunk)
-                    size += len(chunk)
-            if digest.hexdigest() != sha:
+                actual, size = write_hashed(self.plain_chunks(vault, item_id), out)
+            if actual != sha:
                 raise Corrupt(f"item {item_id}: decrypted bytes do not match its SHA-256")
             os.replace(temp, target)
         except BaseException:

@@ -377,6 +377,41 @@ class Vault:
         return count
 
 
+def write_hashed(chunks: Iterable[bytes], out: BinaryIO) -> tuple[str, int]:
+    """Write ``chunks`` to ``out`` and return their SHA-256 and size, hashing and writing on a
+    thread of their own while this one produces the chunks (decrypts them, say): hashlib and
+    file writes release the GIL, so the two run on two cores."""
+    digest = hashlib.sha256()
+    pending: queue.Queue[bytes | None] = queue.Queue(maxsize=8)
+    failure: list[BaseException] = []
+
+    def write_all() -> None:
+        try:
+            while (chunk := pending.get()) is not None:
+                digest.update(chunk)
+                out.write(chunk)
+        except BaseException as exc:  # surfaced in the caller's thread below
+            failure.append(exc)
+            while pending.get() is not None:
+                pass
+
+    size = 0
+    writer = threading.Thread(target=write_all, daemon=True)
+    writer.start()
+    try:
+        for chunk in chunks:
+            if failure:
+                break
+            size += len(chunk)
+            pending.put(chunk)
+    finally:
+        pending.put(None)
+        writer.join()
+    if failure:
+        raise failure[0]
+    return digest.hexdigest(), size
+
+
 @contextmanager
 def _private(path: Path | None) -> Iterator[BinaryIO | None]:
     """A new file readable by its owner only (or nothing, for no path)."""
