@@ -234,9 +234,7 @@ def _state(engine: Engine) -> _CatalogueState:
             is not None
         )
         row = (
-            connection.execute(
-                select(catalogue_home.c.home_id, catalogue_home.c.home_path)
-            ).first()
+            connection.execute(select(catalogue_home.c.home_id, catalogue_home.c.home_path)).first()
             if "catalogue_home" in names
             else None
         )
@@ -358,7 +356,9 @@ def _check_bound(engine: Engine, home: Path, url: str, binding: HomeBinding) -> 
 def _binding_for(url: str, home_id: str) -> HomeBinding:
     kind = _backend(url)
     default = url.startswith("sqlite:///") and url.endswith(f"/{SQLITE_FILE}")
-    return HomeBinding(home_id, kind, SQLITE_FILE if kind == "sqlite" and default else public_url(url))
+    return HomeBinding(
+        home_id, kind, SQLITE_FILE if kind == "sqlite" and default else public_url(url)
+    )
 
 
 def _bind(engine: Engine, home: Path, url: str) -> None:
@@ -389,4 +389,18 @@ def _bind(engine: Engine, home: Path, url: str) -> None:
     held = _record_home(engine, home, home_id)
     if held != home_id:
         raise CatalogueError(_someone_elses(url, home, _state(engine), None))
+    _write_binding(home, _binding_for(url, home_id))
+
+
+def migrate_within(connection: Connection) -> None:
+    """Create the newest schema inside the caller's transaction, so that a restore which fails
+    half-way leaves the database as empty as it found it (PostgreSQL's DDL is transactional)."""
+    config = _alembic_config()
+    config.attributes["connection"] = connection
+    command.upgrade(config, "head")
+
+
+def bind_restored(home: Path, url: str, home_id: str) -> None:
+    """Write ``home.json`` for a home restored from a backup: its identity stays the backed-up
+    one (which the restored ``catalogue_home`` row holds), its catalogue is where it now lives."""
     _write_binding(home, _binding_for(url, home_id))
