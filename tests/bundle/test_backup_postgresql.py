@@ -11,11 +11,21 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from bundle_helpers import CASE_NAME, PASSPHRASE, SLUG, tool, write_case
-from sqlalchemy import func, select
+from bundle_helpers import (
+    CASE_NAME,
+    PASSPHRASE,
+    SLUG,
+    Made,
+    enquiry,
+    environment,
+    tool,
+    write_case,
+)
+from sqlalchemy import func, select, text
 
 from enquiry.app import Enquiry, bundles, cases, keys
 from enquiry.app.evidence import list_cases, verify_home
+from enquiry.errors import CatalogueError, Refused
 from enquiry.publish.bundle import catalogue_tables
 from enquiry.store.tables import CustodyEvent, Item, LedgerHead
 
@@ -121,8 +131,15 @@ def test_a_postgresql_home_restores_onto_sqlite_and_back(
     with store.session() as session:
         new_items = session.scalars(select(Item.id).where(Item.id > (items or 0))).all()
         assert new_items and min(new_items) == (items or 0) + 1
-        assert session.scalar(select(func.max(CustodyEvent.seq))) > largest
+        assert (session.scalar(select(func.max(CustodyEvent.seq))) or 0) > (largest or 0)
     assert verify_home(on_pg).intact
+
+    # A table the catalogue's schema does not name refuses the backup; nothing is left out.
+    with origin.store().engine.begin() as connection:
+        connection.execute(text("CREATE TABLE stray (id integer PRIMARY KEY)"))
+    with pytest.raises(Refused, match=r"does not know \(stray\)"):
+        bundles.backup(origin, tmp_path / "stray.zip")
+    assert not (tmp_path / "stray.zip").exists()
 
 
 def _manifest(path: Path) -> str:
@@ -130,3 +147,61 @@ def _manifest(path: Path) -> str:
 
     with zipfile.ZipFile(path) as archive:
         return archive.read("manifest.json").decode("utf-8")
+
+
+def test_a_sqlite_home_restores_into_postgresql_by_the_command_line(
+    made: Made, pg_url: str, tmp_path: Path
+) -> None:
+    """The real commands in child processes: a SQLite backup restored into an empty PostgreSQL
+    database holds the same rows, verifies, and refuses a second restore into that database."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("ENQUIRY_DB", raising=False)
+        head = _head(Enquiry.at(made.home, "reader"))
+    backed = enquiry("--home", made.home, "backup", "-o", tmp_path / "home.zip", "--sign", "panel")
+    assert backed.returncode == 0, backed.stderr
+    on_pg = environment(ENQUIRY_DB=pg_url)
+    restored = enquiry(
+        "--home", tmp_path / "on-pg", "restore", tmp_path / "home.zip", "--key", made.key, env=on_pg
+    )
+    assert restored.returncode == 0, restored.stderr
+    assert not (tmp_path / "on-pg" / "enquiry.db").exists()
+    verified = enquiry("--home", tmp_path / "on-pg", "verify", env=on_pg)
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ENQUIRY_DB", pg_url)
+        restored_app = Enquiry.at(tmp_path / "on-pg", "reader")
+        rows = _rows(restored_app)
+        actions = _actions(restored_app)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("ENQUIRY_DB", raising=False)
+        original = _rows(Enquiry.at(made.home, "reader"))
+    assert rows["items"] and rows["custody_events"]
+    assert rows.pop("custody_events")[: head[0]] == original.pop("custody_events")[: head[0]]
+    rows.pop("ledger_head")
+    original.pop("ledger_head")
+    assert rows == original
+    # The backup's own event came after its snapshot: what follows the head is the restore.
+    assert actions[head[0] :] == ["transferred"]
+
+    again = enquiry(
+        "--home", tmp_path / "again", "restore", tmp_path / "home.zip", "--key", made.key, env=on_pg
+    )
+    assert again.returncode != 0
+    assert again.stderr.strip().endswith("is not empty; restore into a new, empty database")
+    assert "\n" not in again.stderr.strip()
+    assert not (tmp_path / "again").exists() or not any((tmp_path / "again").iterdir())
+
+
+def test_restore_refuses_a_catalogue_it_cannot_fill(
+    made: Made, pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("ENQUIRY_DB", raising=False)
+    backed = bundles.backup(Enquiry.at(made.home, "panel-secretary"), tmp_path / "home.zip")
+    monkeypatch.setenv("ENQUIRY_DB", f"sqlite:///{tmp_path / 'elsewhere.db'}")
+    with pytest.raises(Refused, match="unset ENQUIRY_DB or give a postgresql"):
+        bundles.restore(Enquiry.at(tmp_path / "a", "x"), backed.path)
+    monkeypatch.setenv("ENQUIRY_DB", "postgresql+psycopg://postgres@127.0.0.1:1/none")
+    with pytest.raises(CatalogueError, match="cannot be opened"):
+        bundles.restore(Enquiry.at(tmp_path / "b", "x"), backed.path)
+    assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()

@@ -576,7 +576,7 @@ def _empty_postgresql(url: str) -> None:
     """Refuse, before anything is unpacked, a catalogue a restore cannot fill."""
     from sqlalchemy import inspect
     from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import SQLAlchemyError
+    from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
     from enquiry.store.db import make_engine, public_url
 
@@ -585,10 +585,16 @@ def _empty_postgresql(url: str) -> None:
             "restore puts the catalogue in SQLite inside the home, or in the PostgreSQL"
             " database ENQUIRY_DB names: unset ENQUIRY_DB or give a postgresql+psycopg:// URL"
         )
-    engine = make_engine(url)
+    engine = None
     try:
+        engine = make_engine(url)
         with engine.connect() as connection:
             names = inspect(connection).get_table_names()
+    except ArgumentError:
+        # Not echoed: what cannot be parsed cannot be stripped of a password either.
+        raise CatalogueError(
+            "ENQUIRY_DB is not a database URL such as postgresql+psycopg://user@host:5432/name"
+        ) from None
     except SQLAlchemyError as exc:
         reason = " ".join(str(getattr(exc, "orig", None) or exc).split())[:300]
         password = make_url(url).password
@@ -598,7 +604,8 @@ def _empty_postgresql(url: str) -> None:
             f"catalogue database {public_url(url)} cannot be opened: {reason}"
         ) from None
     finally:
-        engine.dispose()
+        if engine is not None:
+            engine.dispose()
     if names:
         raise Refused(
             f"catalogue database {public_url(url)} is not empty; restore into a new, empty database"

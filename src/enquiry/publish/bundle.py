@@ -528,12 +528,12 @@ def _snapshot(store: Store, copy: Path) -> None:
     transaction into a SQLite database made by the same migrations — so a backup has one
     format whichever back end it came from."""
     if store.engine.dialect.name == "sqlite":
-        source = sqlite3.connect(store.home / SQLITE_FILE)
-        target = sqlite3.connect(copy)
+        source = sqlite3.connect(store.engine.url.database or store.home / SQLITE_FILE)
+        copied = sqlite3.connect(copy)
         try:
-            source.backup(target)
+            source.backup(copied)
         finally:
-            target.close()
+            copied.close()
             source.close()
         return
     made = make_engine(f"sqlite:///{copy}")
