@@ -94,6 +94,7 @@ def test_a_postgresql_home_restores_onto_sqlite_and_back(
     on_sqlite = Enquiry.at(tmp_path / "on-sqlite", "successor")
     restored = bundles.restore(on_sqlite, backed.path, key=tmp_path / "panel.pub.json")
     assert on_sqlite.store().engine.dialect.name == "sqlite"
+    assert restored.catalogue == str(tmp_path / "on-sqlite" / "enquiry.db")
     assert verify_home(on_sqlite).intact
     binding = json.loads((tmp_path / "on-sqlite" / "home.json").read_text(encoding="utf-8"))
     assert binding["catalogue"] == {"kind": "sqlite", "url": "enquiry.db"}
@@ -164,6 +165,7 @@ def test_a_sqlite_home_restores_into_postgresql_by_the_command_line(
         "--home", tmp_path / "on-pg", "restore", tmp_path / "home.zip", "--key", made.key, env=on_pg
     )
     assert restored.returncode == 0, restored.stderr
+    assert f"; catalogue {pg_url}; verified" in restored.stdout
     assert not (tmp_path / "on-pg" / "enquiry.db").exists()
     verified = enquiry("--home", tmp_path / "on-pg", "verify", env=on_pg)
     assert verified.returncode == 0, verified.stdout + verified.stderr

@@ -618,6 +618,7 @@ class Restored:
     files: int
     head: tuple[int, str]
     notes: list[str]
+    catalogue: str  # where the catalogue now is (a SQLite file, or a URL without password)
 
 
 def restore(
@@ -662,7 +663,11 @@ def restore(
                 "from_head": {"seq": int(head["seq"]), "hash": str(head["hash"])},
             },
         )
-    return Restored(target, files, (int(head["seq"]), str(head["hash"])), list(outcome.notes))
+    from enquiry.store.db import SQLITE_FILE, public_url
+
+    where = public_url(catalogue) if catalogue else str(target / SQLITE_FILE)
+    head_at = (int(head["seq"]), str(head["hash"]))
+    return Restored(target, files, head_at, list(outcome.notes), where)
 
 
 DEMO_KEY = "demo"
