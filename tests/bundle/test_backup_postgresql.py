@@ -5,6 +5,7 @@ carries the catalogue whole, with every ledger link, row digest and blob checked
 from __future__ import annotations
 
 import json
+import sqlite3
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -207,3 +208,26 @@ def test_restore_refuses_a_catalogue_it_cannot_fill(
     with pytest.raises(CatalogueError, match="cannot be opened"):
         bundles.restore(Enquiry.at(tmp_path / "b", "x"), backed.path)
     assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
+
+
+def test_a_restore_postgresql_cannot_take_leaves_the_database_empty(
+    pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite does not hold a column to its declared length, PostgreSQL does: a value too long
+    for it fails the copy half-way, and the one transaction takes the schema back with it."""
+    monkeypatch.delenv("ENQUIRY_DB", raising=False)
+    origin = Enquiry.at(tmp_path / "origin", "panel-secretary")
+    origin.store(create=True)
+    with sqlite3.connect(tmp_path / "origin" / "enquiry.db") as connection:
+        connection.execute("UPDATE catalogue_home SET bound_at = ?", ("x" * 60,))
+    backed = bundles.backup(origin, tmp_path / "home.zip")
+
+    monkeypatch.setenv("ENQUIRY_DB", pg_url)
+    with pytest.raises(CatalogueError, match=r"cannot be restored into it .*it was left empty"):
+        bundles.restore(Enquiry.at(tmp_path / "restored", "x"), backed.path)
+    with psycopg.connect(pg_url.replace("postgresql+psycopg", "postgresql")) as connection:
+        tables = connection.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'"
+        ).fetchone()
+    assert tables == (0,)
+    assert not (tmp_path / "restored").exists() or not any((tmp_path / "restored").iterdir())

@@ -29,9 +29,10 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from sqlalchemy import Connection, Engine, delete, insert, inspect, select, text
+from sqlalchemy.exc import SQLAlchemyError
 
 import enquiry
-from enquiry.errors import Corrupt, Refused
+from enquiry.errors import CatalogueError, Corrupt, Refused
 from enquiry.publish import bundle_check
 from enquiry.publish.bundle_check import FORMAT, MANIFEST, SIGNATURE, TIMESTAMP
 from enquiry.store import Store
@@ -656,6 +657,12 @@ def _place_catalogue(scratch: Path, target: Path, catalogue_url: str | None) -> 
                 migrate_within(connection)
                 copy_catalogue(source, connection, rewrite=where)
                 home_id = source.execute(select(catalogue_home.c.home_id)).scalar_one()
+        except SQLAlchemyError as exc:
+            reason = " ".join(str(getattr(exc, "orig", None) or exc).split())
+            raise CatalogueError(
+                f"catalogue database {public_url(catalogue_url)}: the backup's rows cannot be"
+                f" restored into it ({reason[:200]}); it was left empty"
+            ) from None
         finally:
             destination.dispose()
     finally:
