@@ -25,7 +25,7 @@ from enquiry.app.context import Enquiry
 from enquiry.app.lookup import case_blobs, find_case
 from enquiry.app.protection import WITHHELD_IDENTITY, hidden, record_reveal
 from enquiry.app.publishing import verified
-from enquiry.errors import BadRequest, EnquiryError, NotFound, Refused, Unverified
+from enquiry.errors import BadRequest, CatalogueError, EnquiryError, NotFound, Refused, Unverified
 from enquiry.intake.casefile import dump_case, load_case, read_case_file
 from enquiry.intake.extract import Extractor
 from enquiry.intake.walk import printable
@@ -544,15 +544,6 @@ class BackedUp:
     key: str | None
 
 
-def _sqlite_home(app: Enquiry) -> None:
-    store = app.store(create=False)
-    if store.engine.url.get_backend_name() != "sqlite":
-        raise Refused(
-            "backup covers homes whose catalogue is SQLite inside the home; back up a PostgreSQL"
-            " catalogue with pg_dump, and the home folder beside it"
-        )
-
-
 def backup(
     app: Enquiry,
     output: Path,
@@ -563,8 +554,10 @@ def backup(
     tsa: str | None = None,
     progress: Progress | None = None,
 ) -> BackedUp:
-    """The whole home as one verifiable bundle: catalogue, vault, ledger head, keys (encrypted)."""
-    _sqlite_home(app)
+    """The whole home as one verifiable bundle: catalogue, vault, ledger head, keys (encrypted).
+
+    A SQLite catalogue and a PostgreSQL one are backed up alike (as a SQLite file made from a
+    consistent snapshot), so either can be restored onto either back end."""
     store = app.store(create=False)
     if output.resolve().is_relative_to(store.home.resolve()):
         raise Refused(f"{printable(str(output))}: inside the home it backs up; write it elsewhere")
@@ -614,25 +607,70 @@ def backup(
     )
 
 
+def _empty_postgresql(url: str) -> None:
+    """Refuse, before anything is unpacked, a catalogue a restore cannot fill."""
+    from sqlalchemy import inspect
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
+    from enquiry.store.db import make_engine, public_url
+
+    if not url.startswith("postgresql"):
+        raise Refused(
+            "restore puts the catalogue in SQLite inside the home, or in the PostgreSQL"
+            " database ENQUIRY_DB names: unset ENQUIRY_DB or give a postgresql+psycopg:// URL"
+        )
+    engine = None
+    try:
+        engine = make_engine(url)
+        with engine.connect() as connection:
+            names = inspect(connection).get_table_names()
+    except ArgumentError:
+        # Not echoed: what cannot be parsed cannot be stripped of a password either.
+        raise CatalogueError(
+            "ENQUIRY_DB is not a database URL such as postgresql+psycopg://user@host:5432/name"
+        ) from None
+    except SQLAlchemyError as exc:
+        reason = " ".join(str(getattr(exc, "orig", None) or exc).split())[:300]
+        password = make_url(url).password
+        if password:
+            reason = reason.replace(str(password), "***")
+        raise CatalogueError(
+            f"catalogue database {public_url(url)} cannot be opened: {reason}"
+        ) from None
+    finally:
+        if engine is not None:
+            engine.dispose()
+    if names:
+        raise Refused(
+            f"catalogue database {public_url(url)} is not empty; restore into a new, empty database"
+        )
+
+
 @dataclass(frozen=True)
 class Restored:
     home: Path
     files: int
     head: tuple[int, str]
     notes: list[str]
+    catalogue: str  # where the catalogue now is (a SQLite file, or a URL without password)
 
 
 def restore(
     app: Enquiry, path: Path, *, key: Path | None = None, progress: Progress | None = None
 ) -> Restored:
-    """Recreate a home from a verified backup, into a folder that is new or empty."""
+    """Recreate a home from a verified backup, into a folder that is new or empty.
+
+    Its catalogue is SQLite inside the home, or the empty PostgreSQL database ``ENQUIRY_DB``
+    names, whichever back end the backup came from."""
     import os
 
-    if os.environ.get("ENQUIRY_DB"):
-        raise Refused("restore makes a home with its own SQLite catalogue: unset ENQUIRY_DB")
     target = app.home
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise Refused(f"{printable(str(target))}: not empty; restore into a new folder (--home)")
+    catalogue = os.environ.get("ENQUIRY_DB") or None
+    if catalogue is not None:
+        _empty_postgresql(catalogue)
     outcome = _checked(path, key, progress)
     with writing.opened(path) as bundle:
         if bundle.manifest.get("kind") != "backup":
@@ -640,7 +678,7 @@ def restore(
                 f"{printable(str(path))}: a {bundle.manifest.get('kind')} bundle, not a backup;"
                 " take a case in with 'enquiry bundle import'"
             )
-        files = writing.restore_backup(bundle, target)
+        files = writing.restore_backup(bundle, target, catalogue)
         head = bundle.manifest["ledger"]["head"]
         manifest_sha = bundle.manifest_sha256
     store = app.store(create=False)
@@ -660,7 +698,11 @@ def restore(
                 "from_head": {"seq": int(head["seq"]), "hash": str(head["hash"])},
             },
         )
-    return Restored(target, files, (int(head["seq"]), str(head["hash"])), list(outcome.notes))
+    from enquiry.store.db import SQLITE_FILE, public_url
+
+    where = public_url(catalogue) if catalogue else str(target / SQLITE_FILE)
+    head_at = (int(head["seq"]), str(head["hash"]))
+    return Restored(target, files, head_at, list(outcome.notes), where)
 
 
 DEMO_KEY = "demo"

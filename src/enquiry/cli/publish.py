@@ -228,7 +228,7 @@ def restore_command(app: App, file: Path, key: Path | None) -> None:
     result = bundles.restore(app, file, key=key, progress=BarProgress())
     click.echo(
         f"home {safe(str(result.home))} restored: {result.files} files; ledger at event"
-        f" {result.head[0]}; verified"
+        f" {result.head[0]}; catalogue {safe(result.catalogue)}; verified"
     )
     for note in result.notes:
         click.echo(f"  note: {safe(note)}", err=True)

@@ -51,13 +51,15 @@ from enquiry.model.kinds import Kind, KindError, all_kinds, get_kind
 from enquiry.model.types import FieldError
 from enquiry.progress import Progress, Silent
 from enquiry.store import Store
-from enquiry.store.crypt import WITHHELD_AT_REST, KeyUnavailable
+from enquiry.store.crypt import WITHHELD_AT_REST, KeyUnavailable, new_data_key
 from enquiry.store.ledger import LedgerWriter, state_digest, utc_now
 from enquiry.store.protected import (
     at_rest,
     case_public_key,
     encrypted_row,
+    key_row,
     plain_copies,
+    sealing,
     secret_record,
 )
 from enquiry.store.tables import (
@@ -70,7 +72,14 @@ from enquiry.store.tables import (
     MediaHash,
     Source,
 )
-from enquiry.store.vault import HEAD_BYTES, Vault, VaultError, describe_os_error
+from enquiry.store.vault import (
+    HEAD_BYTES,
+    Sealing,
+    Stored,
+    Vault,
+    VaultError,
+    describe_os_error,
+)
 
 BATCH_FILES = 500
 BATCH_SECONDS = 1.0
@@ -317,8 +326,29 @@ def _prepare_file(
         if _classify(job, prepared, head, entry.path.name) is None:
             raise _Refused
 
+    data_key: bytes | None = None
+
+    def seal() -> Sealing | None:
+        # A protected file, when the case key is at hand, is encrypted as it is read: its
+        # plaintext never becomes a blob, and its readers get a private copy made in the
+        # same pass only when there are readers for it.
+        nonlocal data_key
+        if job.public is None or not _is_protected(job, prepared):
+            return None
+        data_key = new_data_key()
+        readers = any(e.accepts(prepared.media_type, prepared.kind) for e in job.extractors)
+        return sealing(data_key, plain_copy=readers)
+
     try:
-        stored = job.vault.put_file(entry.path, max_size=job.options.max_size, inspect=inspect)
+        stored = job.vault.put_file(
+            entry.path, max_size=job.options.max_size, inspect=inspect, sealing=seal
+        )
+        if stored.cipher_sha256 is not None and job.vault.has(stored.sha256):
+            # The same bytes are held in the clear for an unprotected item: stored again as
+            # they are, so that a damaged copy of them is repaired, and encrypted from there.
+            _drop_sealed(job.vault, stored)
+            data_key = None
+            stored = job.vault.put_file(entry.path, max_size=job.options.max_size)
     except _Refused:
         return prepared
     except OSError as exc:
@@ -331,25 +361,49 @@ def _prepare_file(
         return prepared
     prepared.sha256 = stored.sha256
     prepared.size = stored.size
-    prepared.repaired = stored.repaired
+    prepared.repaired = stored.repaired and stored.cipher_sha256 is None
     note = name_problem(entry.path)
     if note:
         prepared.problems.append(note)
         prepared.meta.setdefault("intake", {})["raw_name_hex"] = os.fsencode(entry.path.name).hex()
     if announce is not None:
         announce(prepared)
-    _extract(job, prepared, job.vault.path(stored.sha256))
-    _seal_early(job, prepared)
+    try:
+        _extract(job, prepared, stored.plain_copy or job.vault.path(stored.sha256))
+    finally:
+        if stored.plain_copy is not None:
+            stored.plain_copy.unlink(missing_ok=True)
+    if data_key is not None and prepared.rejected:
+        _drop_sealed(job.vault, stored)
+    _seal_early(job, prepared, stored if data_key is not None else None, data_key)
     return prepared
 
 
-def _seal_early(job: _Job, prepared: Prepared) -> None:
-    """Encrypt a protected file in the worker that read it (see :attr:`_Job.public`)."""
-    if job.public is None or prepared.rejected or prepared.sha256 is None or not prepared.kind:
+def _is_protected(job: _Job, prepared: Prepared) -> bool:
+    if prepared.rejected or not prepared.kind:
+        return False
+    return bool(get_kind(prepared.kind).is_protected(prepared.fields) or job.options.protected)
+
+
+def _drop_sealed(vault: Vault, stored: Stored) -> None:
+    """Remove the ciphertext (and private plaintext copy) of a sealed store not to be used."""
+    if stored.plain_copy is not None:
+        stored.plain_copy.unlink(missing_ok=True)
+    if stored.new and stored.cipher_sha256 is not None:
+        vault.discard(stored.cipher_sha256)
+
+
+def _seal_early(
+    job: _Job, prepared: Prepared, sealed: Stored | None = None, data_key: bytes | None = None
+) -> None:
+    """Encrypt a protected file in the worker that read it (see :attr:`_Job.public`): its
+    ``item_keys`` row, for the ciphertext ``sealed`` the vault stored under ``data_key`` as it
+    read the file, or else encrypted now from the plain blob."""
+    if job.public is None or prepared.rejected or prepared.sha256 is None:
+        return
+    if not _is_protected(job, prepared):
         return
     kind = get_kind(prepared.kind)
-    if not (kind.is_protected(prepared.fields) or job.options.protected):
-        return
     record, stored = secret_record(
         printable(os.path.basename(prepared.origin)),
         prepared.fields,
@@ -358,15 +412,26 @@ def _seal_early(job: _Job, prepared: Prepared) -> None:
         [prepared.origin],
         dict(prepared.texts),
     )
-    row = encrypted_row(
-        job.vault,
-        public=job.public,
-        case_id=0,
-        item_id=0,
-        sha256=prepared.sha256,
-        secret=record,
-        rehash=False,  # this worker stored and hashed these very bytes a moment ago
-    )
+    if sealed is not None and sealed.cipher_sha256 is not None and data_key is not None:
+        row = key_row(
+            public=job.public,
+            data_key=data_key,
+            case_id=0,
+            item_id=0,
+            sha256=prepared.sha256,
+            cipher=(sealed.cipher_sha256, sealed.cipher_size),
+            secret=record,
+        )
+    else:
+        row = encrypted_row(
+            job.vault,
+            public=job.public,
+            case_id=0,
+            item_id=0,
+            sha256=prepared.sha256,
+            secret=record,
+            rehash=False,  # this worker stored and hashed these very bytes a moment ago
+        )
     prepared.sealed = {"row": row, "fields": stored}
 
 

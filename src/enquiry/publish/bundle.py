@@ -28,14 +28,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from sqlalchemy import select
+from sqlalchemy import Connection, Engine, delete, insert, inspect, select, text
+from sqlalchemy.exc import SQLAlchemyError
 
 import enquiry
-from enquiry.errors import Corrupt
+from enquiry.errors import CatalogueError, Corrupt, Refused
 from enquiry.publish import bundle_check
 from enquiry.publish.bundle_check import FORMAT, MANIFEST, SIGNATURE, TIMESTAMP
 from enquiry.store import Store
-from enquiry.store.tables import CustodyEvent, Item, LedgerHead, WithheldItem
+from enquiry.store.db import (
+    SQLITE_FILE,
+    bind_restored,
+    catalogue_home,
+    make_engine,
+    migrate_within,
+    public_url,
+    upgrade,
+)
+from enquiry.store.tables import Base, CustodyEvent, Item, LedgerHead, WithheldItem
 from enquiry.store.vault import CHUNK
 
 LEDGER_MEMBER = "ledger/events.jsonl"
@@ -149,10 +159,15 @@ def _json_bytes(value: Any) -> bytes:
     return (json.dumps(value, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def ledger_lines(store: Store, full: Callable[[Any], bool]) -> tuple[bytes, dict[str, Any]]:
-    """The whole chain as JSON lines: events ``full`` accepts in full, others by hash only."""
+def ledger_lines(
+    store: Store, full: Callable[[Any], bool], *, engine: Engine | None = None
+) -> tuple[bytes, dict[str, Any]]:
+    """The whole chain as JSON lines: events ``full`` accepts in full, others by hash only.
+
+    ``engine`` reads the chain from a snapshot of the catalogue instead of the live one, so a
+    backup's ledger member and its catalogue end at the same head."""
     lines: list[str] = []
-    with store.engine.connect() as connection:
+    with (engine or store.engine).connect() as connection:
         head = connection.execute(select(LedgerHead.seq, LedgerHead.hash)).one()
         rows = connection.execute(
             select(CustodyEvent.__table__)
@@ -439,6 +454,102 @@ def _home_files(home: Path) -> Iterable[tuple[str, Path]]:
         yield relative, path
 
 
+def catalogue_tables() -> list[Any]:
+    """Every catalogue table, parents before children (the order rows can be inserted in)."""
+    return list(Base.metadata.sorted_tables)
+
+
+def copy_catalogue(
+    source: Connection,
+    target: Connection,
+    *,
+    rewrite: dict[str, dict[str, Any]] | None = None,
+) -> int:
+    """Copy every catalogue row from ``source`` into ``target``, a database just brought to the
+    same schema by the migrations; return the rows copied.
+
+    The rows travel as SQLAlchemy values, so a PostgreSQL catalogue and a SQLite one hold the
+    same values after the copy and every row digest the verifier recomputes is unchanged. Rows
+    the migrations themselves put in (the ledger head's starting row) are replaced by the
+    copied ones. ``rewrite`` sets columns of a table to new values on the way (where the home
+    now lives)."""
+    known = {table.name for table in catalogue_tables()} | {"alembic_version"}
+    unknown = sorted(set(inspect(source).get_table_names()) - known)
+    if unknown:
+        raise Refused(
+            f"the catalogue holds tables this version of enquiry does not know ({', '.join(unknown)});"
+            " back it up with the version that made them"
+        )
+    ours = _revision(source)
+    theirs = _revision(target)
+    if ours != theirs:
+        raise Refused(f"catalogue schema {ours} cannot be copied into schema {theirs}")
+    tables = catalogue_tables()
+    for table in reversed(tables):
+        target.execute(delete(table))
+    copied = 0
+    for table in tables:
+        changes = (rewrite or {}).get(table.name, {})
+        rows = source.execute(
+            select(table).order_by(*table.primary_key.columns).execution_options(yield_per=2000)
+        )
+        for part in rows.mappings().partitions():
+            batch = [{**row, **changes} for row in part]
+            target.execute(insert(table), batch)
+            copied += len(batch)
+    if target.dialect.name == "postgresql":
+        _reset_sequences(target)
+    return copied
+
+
+def _revision(connection: Connection) -> str | None:
+    return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def _reset_sequences(connection: Connection) -> None:
+    """Rows were inserted with their own ids: each serial column's sequence continues after
+    the largest, so the next row written in the restored home gets a fresh id."""
+    for table in catalogue_tables():
+        for column in table.primary_key.columns:
+            if column.autoincrement is False:
+                continue
+            connection.execute(
+                text(
+                    f"SELECT setval(pg_get_serial_sequence(:table, :column),"
+                    f' COALESCE(MAX("{column.name}"), 1), MAX("{column.name}") IS NOT NULL)'
+                    f' FROM "{table.name}"'
+                ),
+                {"table": table.name, "column": column.name},
+            )
+
+
+def _snapshot(store: Store, copy: Path) -> None:
+    """The catalogue as one SQLite file, consistent even while others write: SQLite's own
+    backup of itself, or a PostgreSQL catalogue read in one REPEATABLE READ, READ ONLY
+    transaction into a SQLite database made by the same migrations — so a backup has one
+    format whichever back end it came from."""
+    if store.engine.dialect.name == "sqlite":
+        source = sqlite3.connect(store.engine.url.database or store.home / SQLITE_FILE)
+        copied = sqlite3.connect(copy)
+        try:
+            source.backup(copied)
+        finally:
+            copied.close()
+            source.close()
+        return
+    made = make_engine(f"sqlite:///{copy}")
+    try:
+        upgrade(made)
+        with store.engine.connect() as connection:
+            snapshot = connection.execution_options(
+                isolation_level="REPEATABLE READ", postgresql_readonly=True
+            )
+            with snapshot.begin(), made.begin() as target:
+                copy_catalogue(snapshot, target)
+    finally:
+        made.dispose()
+
+
 def write_backup(
     store: Store,
     output: Path,
@@ -448,8 +559,10 @@ def write_backup(
     progress: Callable[[int], None] | None = None,
     stamper: Stamper | None = None,
 ) -> Written:
-    """The whole home — catalogue, vault, ledger head, keys (still encrypted) — as a bundle."""
-    ledger_bytes, ledger = ledger_lines(store, lambda _event: True)
+    """The whole home — catalogue, vault, ledger head, keys (still encrypted) — as a bundle.
+
+    The catalogue goes in as ``home/enquiry.db`` whatever its back end, and the ledger member is
+    read from that same snapshot."""
     manifest: dict[str, Any] = {
         "format": FORMAT,
         "kind": "backup",
@@ -457,23 +570,23 @@ def write_backup(
         "created_at": created_at,
         "generator": f"enquiry {enquiry.__version__}",
         "items": [],
-        "ledger": ledger,
         "findings": [],
     }
     with tempfile.TemporaryDirectory(dir=store.home / "vault" / "tmp") as scratch:
-        copy = Path(scratch) / "enquiry.db"
-        source = sqlite3.connect(store.home / "enquiry.db")
-        target = sqlite3.connect(copy)
+        copy = Path(scratch) / SQLITE_FILE
+        _snapshot(store, copy)
+        reader = make_engine(f"sqlite:///{copy}")
         try:
-            source.backup(target)  # a consistent snapshot, even while others write
+            ledger_bytes, manifest["ledger"] = ledger_lines(
+                store, lambda _event: True, engine=reader
+            )
         finally:
-            target.close()
-            source.close()
+            reader.dispose()
         with _archive(output) as (archive, _temp):
             writer = _Writer(archive, progress=progress)
             writer.add_bytes(LEDGER_MEMBER, ledger_bytes)
             with copy.open("rb") as handle:
-                writer.add_stream(HOME_PREFIX + "enquiry.db", handle)
+                writer.add_stream(HOME_PREFIX + SQLITE_FILE, handle)
             for relative, path in _home_files(store.home):
                 with path.open("rb") as handle:
                     writer.add_stream(HOME_PREFIX + relative, handle)
@@ -483,8 +596,13 @@ def write_backup(
     return Written(output, digest, size, hashlib.sha256(data).hexdigest(), manifest, count)
 
 
-def restore_backup(bundle: Opened, target: Path) -> int:
-    """Unpack a checked backup into ``target`` (which must be new or empty); return the files."""
+def restore_backup(bundle: Opened, target: Path, catalogue_url: str | None = None) -> int:
+    """Unpack a checked backup into ``target`` (which must be new or empty); return the files.
+
+    With ``catalogue_url`` (an empty PostgreSQL database) the backed-up catalogue's rows go
+    there, in one transaction with the schema the migrations make, and no SQLite file is left
+    in the home; without it the home keeps the SQLite catalogue. Either way ``home.json`` binds
+    the home to where its catalogue now is."""
     if bundle.manifest.get("kind") != "backup":
         raise ValueError("not a backup of a home (a case bundle is taken in with 'bundle import')")
     target.mkdir(parents=True, exist_ok=True)
@@ -504,8 +622,51 @@ def restore_backup(bundle: Opened, target: Path) -> int:
             elif relative.startswith("vault/"):
                 unpacked.chmod(0o444)  # originals are never written again
             count += 1
+        home_id = _place_catalogue(scratch, target, catalogue_url)
+        bind_restored(scratch, catalogue_url or f"sqlite:///{target / SQLITE_FILE}", home_id)
         for child in scratch.iterdir():
             os.replace(child, target / child.name)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return count
+
+
+def _place_catalogue(scratch: Path, target: Path, catalogue_url: str | None) -> str:
+    """Bring the unpacked catalogue to the newest schema and to where it will live; return
+    the home's identity it records."""
+    unpacked = scratch / SQLITE_FILE
+    if not unpacked.is_file():
+        raise Corrupt(f"the backup holds no catalogue (home/{SQLITE_FILE})")
+    snapshot = make_engine(f"sqlite:///{unpacked}")
+    try:
+        upgrade(snapshot)  # a backup made by an older version has an older schema
+        where = {"catalogue_home": {"home_path": str(target)}}
+        if catalogue_url is None:
+            with snapshot.begin() as connection:
+                connection.execute(catalogue_home.update().values(where["catalogue_home"]))
+                home_id = connection.execute(select(catalogue_home.c.home_id)).scalar_one()
+            return str(home_id)
+        destination = make_engine(catalogue_url)
+        try:
+            with snapshot.connect() as source, destination.begin() as connection:
+                if inspect(connection).get_table_names():
+                    raise Refused(
+                        f"catalogue database {public_url(catalogue_url)} is not empty;"
+                        " restore into a new, empty database"
+                    )
+                migrate_within(connection)
+                copy_catalogue(source, connection, rewrite=where)
+                home_id = source.execute(select(catalogue_home.c.home_id)).scalar_one()
+        except SQLAlchemyError as exc:
+            reason = " ".join(str(getattr(exc, "orig", None) or exc).split())
+            raise CatalogueError(
+                f"catalogue database {public_url(catalogue_url)}: the backup's rows cannot be"
+                f" restored into it ({reason[:200]}); it was left empty"
+            ) from None
+        finally:
+            destination.dispose()
+    finally:
+        snapshot.dispose()
+    for leftover in (SQLITE_FILE, f"{SQLITE_FILE}-wal", f"{SQLITE_FILE}-shm"):
+        (scratch / leftover).unlink(missing_ok=True)
+    return str(home_id)

@@ -253,20 +253,46 @@ def _chunk_nonce(prefix: bytes, index: int) -> bytes:
 
 def encrypt_stream(data_key: bytes, source: BinaryIO) -> Iterator[bytes]:
     """The cipher stream of ``source`` (see MAGIC), chunk by chunk; never whole in memory."""
+    return encrypt_chunks(data_key, iter(lambda: source.read(CHUNK), b""))
+
+
+def encrypt_chunks(data_key: bytes, plain: Iterable[bytes]) -> Iterator[bytes]:
+    """The cipher stream of plaintext given piece by piece, in pieces of any size.
+
+    The format needs every chunk but the last to hold exactly CHUNK bytes and the last to be
+    known as last, so pieces are regrouped (a piece of exactly CHUNK bytes passes uncopied)
+    and one chunk is held back until the next shows whether it was the last.
+    """
     aead = AESGCM(data_key)
     prefix = os.urandom(8)
     yield MAGIC + prefix
     index = 0
-    chunk = source.read(CHUNK)
-    while True:
-        following = source.read(CHUNK) if len(chunk) == CHUNK else b""
-        last = not following
-        aad = b"last" if last else b"more"
-        yield aead.encrypt(_chunk_nonce(prefix, index), chunk, aad)
-        if last:
-            return
+    held: bytes | None = None
+    buffer = b""
+    for piece in plain:
+        if not piece:
+            continue
+        if buffer or len(piece) != CHUNK:
+            buffer += piece
+            if len(buffer) < CHUNK:
+                continue
+            piece, buffer = buffer[:CHUNK], buffer[CHUNK:]
+        # ``piece`` is a full chunk; ``buffer`` may hold more full chunks (from a piece larger
+        # than CHUNK), taken in turn, and then less than one, kept for the next piece.
+        while True:
+            if held is not None:
+                yield aead.encrypt(_chunk_nonce(prefix, index), held, b"more")
+                index += 1
+            held = piece
+            if len(buffer) < CHUNK:
+                break
+            piece, buffer = buffer[:CHUNK], buffer[CHUNK:]
+    if held is not None and buffer:
+        yield aead.encrypt(_chunk_nonce(prefix, index), held, b"more")
         index += 1
-        chunk = following
+        held = buffer
+    last = held if held is not None else buffer
+    yield aead.encrypt(_chunk_nonce(prefix, index), last, b"last")
 
 
 def decrypt_stream(data_key: bytes, source: BinaryIO, label: str) -> Iterator[bytes]:

@@ -390,3 +390,17 @@ def _bind(engine: Engine, home: Path, url: str) -> None:
     if held != home_id:
         raise CatalogueError(_someone_elses(url, home, _state(engine), None))
     _write_binding(home, _binding_for(url, home_id))
+
+
+def migrate_within(connection: Connection) -> None:
+    """Create the newest schema inside the caller's transaction, so that a restore which fails
+    half-way leaves the database as empty as it found it (PostgreSQL's DDL is transactional)."""
+    config = _alembic_config()
+    config.attributes["connection"] = connection
+    command.upgrade(config, "head")
+
+
+def bind_restored(home: Path, url: str, home_id: str) -> None:
+    """Write ``home.json`` for a home restored from a backup: its identity stays the backed-up
+    one (which the restored ``catalogue_home`` row holds), its catalogue is where it now lives."""
+    _write_binding(home, _binding_for(url, home_id))

@@ -17,6 +17,7 @@ import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -30,6 +31,7 @@ from enquiry.store.crypt import (
     KeyUnavailable,
     decrypt_secret,
     decrypt_stream,
+    encrypt_chunks,
     encrypt_secret,
     encrypt_stream,
     key_source,
@@ -42,7 +44,7 @@ from enquiry.store.crypt import (
 )
 from enquiry.store.ledger import utc_now
 from enquiry.store.tables import CaseKey, Item, ItemKey
-from enquiry.store.vault import CHUNK, Vault
+from enquiry.store.vault import CHUNK, Sealing, Vault, write_hashed
 
 
 @dataclass(frozen=True)
@@ -170,16 +172,45 @@ def encrypted_row(
             f"item {item_id}: its blob {sha256[:12]} no longer matches its hash; not encrypted"
             " (run 'enquiry verify')"
         )
+    return key_row(
+        public=public,
+        data_key=data_key,
+        case_id=case_id,
+        item_id=item_id,
+        sha256=sha256,
+        cipher=(stored.sha256, stored.size),
+        secret=secret,
+    )
+
+
+def key_row(
+    *,
+    public: bytes,
+    data_key: bytes,
+    case_id: int,
+    item_id: int,
+    sha256: str,
+    cipher: tuple[str, int],
+    secret: Mapping[str, Any],
+) -> dict[str, Any]:
+    """The ``item_keys`` row of an item whose ciphertext, under ``data_key``, is in the vault
+    at ``cipher`` (its hash and size)."""
     return {
         "item_id": item_id,
         "case_id": case_id,
-        "cipher_sha256": stored.sha256,
-        "cipher_size": stored.size,
+        "cipher_sha256": cipher[0],
+        "cipher_size": cipher[1],
         "wrapped_key": seal_data_key(public, data_key, sha256),
         "secret": encrypt_secret(data_key, sha256, dict(secret)),
         "sealed_at": None,
         "created_at": utc_now(),
     }
+
+
+def sealing(data_key: bytes, *, plain_copy: bool) -> Sealing:
+    """How the vault stores a protected file encrypted under ``data_key`` as it reads it
+    (:meth:`Vault.put_file`), so its plaintext never becomes a blob."""
+    return Sealing(partial(encrypt_chunks, data_key), plain_copy=plain_copy)
 
 
 def encrypt_description(
@@ -313,15 +344,10 @@ class Opener:
         """Decrypt the item's original to ``target`` (atomically), checked against its hash."""
         _key, sha = self.data_key(item_id)
         temp = target.parent / f".{target.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}.part"
-        digest = hashlib.sha256()
-        size = 0
         try:
             with temp.open("xb") as out:
-                for chunk in self.plain_chunks(vault, item_id):
-                    digest.update(chunk)
-                    out.write(chunk)
-                    size += len(chunk)
-            if digest.hexdigest() != sha:
+                actual, size = write_hashed(self.plain_chunks(vault, item_id), out)
+            if actual != sha:
                 raise Corrupt(f"item {item_id}: decrypted bytes do not match its SHA-256")
             os.replace(temp, target)
         except BaseException:

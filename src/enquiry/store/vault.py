@@ -17,6 +17,7 @@ import stat
 import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -44,6 +45,26 @@ class Stored:
     head: bytes
     new: bool
     repaired: bool = False
+    # Stored sealed (see :class:`Sealing`): the blob written is the ciphertext, at its own hash;
+    # ``sha256``, ``size`` and ``head`` are still the original's.
+    cipher_sha256: str | None = None
+    cipher_size: int = 0
+    # A private plaintext copy in the vault's temporary area, for the caller to read and remove.
+    plain_copy: Path | None = None
+
+
+@dataclass(frozen=True)
+class Sealing:
+    """How to store a file that must never lie in the vault in the clear.
+
+    ``encrypt`` turns the plaintext, piece by piece, into the bytes to store; they are stored
+    under their own hash, and the original's hash is taken from the same single read.
+    ``plain_copy`` asks, in the same pass, for a private plaintext copy in the vault's
+    temporary area (for readers that need a file), which the caller removes when done.
+    """
+
+    encrypt: Callable[[Iterable[bytes]], Iterator[bytes]]
+    plain_copy: bool = False
 
 
 def _is_hex_sha256(name: str) -> bool:
@@ -81,13 +102,16 @@ class Vault:
         *,
         max_size: int | None = None,
         inspect: Callable[[bytes], None] | None = None,
+        sealing: Callable[[], Sealing | None] | None = None,
     ) -> Stored:
         """Copy ``source`` into the vault, hashing as it streams; return what was stored.
 
         ``inspect`` sees the first bytes before anything is written and may raise to refuse the
-        file, so a file is opened once however it is checked. The source's size and modification
-        time are compared before and after, so that a file still being written by someone else is
-        refused rather than stored half-written.
+        file, so a file is opened once however it is checked. ``sealing``, asked after
+        ``inspect``, may say the file is to be stored encrypted (:class:`Sealing`): it is then
+        encrypted as it streams, and no plaintext of it is written to a blob at all. The
+        source's size and modification time are compared before and after, so that a file
+        still being written by someone else is refused rather than stored half-written.
         """
         try:
             handle = source.open("rb")
@@ -104,17 +128,20 @@ class Vault:
             first = handle.read(CHUNK)
             if inspect is not None:
                 inspect(first[:HEAD_BYTES])
-            if len(first) < CHUNK and not handle.read(1):
+            sealed = sealing() if sealing is not None else None
+            if sealed is None and len(first) < CHUNK and not handle.read(1):
                 stored = self.put_bytes(first)
             else:
                 handle.seek(len(first))
-                stored = self._put_stream(handle, first, max_size=max_size)
+                stored = self._put_stream(handle, first, max_size=max_size, sealing=sealed)
             after = os.fstat(handle.fileno())
         if (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns) or (
             stored.size != before.st_size
         ):
             if stored.new:  # bytes of a moment in a file's writing are nobody's evidence
-                self.discard(stored.sha256)
+                self.discard(stored.cipher_sha256 or stored.sha256)
+            if stored.plain_copy is not None:
+                stored.plain_copy.unlink(missing_ok=True)
             raise VaultError("changed while being read; try again when it is complete")
         return stored
 
@@ -156,17 +183,31 @@ class Vault:
         # a killed intake from the files of one still running.
         return self.tmp / f"{os.getpid()}-{uuid.uuid4().hex}.part"
 
-    def _put_stream(self, handle: BinaryIO, first: bytes, *, max_size: int | None) -> Stored:
+    def _put_stream(
+        self,
+        handle: BinaryIO,
+        first: bytes,
+        *,
+        max_size: int | None,
+        sealing: Sealing | None = None,
+    ) -> Stored:
         # Hashing and writing run on two cores: hashlib and file writes both release the GIL,
-        # so a writer thread keeps the copy from costing more than the hash alone.
-        digest = hashlib.sha256()
+        # so a writer thread keeps the copy from costing more than the hash alone. Sealed, this
+        # thread reads, hashes the plaintext and encrypts while the writer hashes the
+        # ciphertext and writes it: one read, one write, each hash on its own core.
+        digest = hashlib.sha256()  # of the original
+        written = hashlib.sha256()  # of the ciphertext, when sealed
         temp = self._temp_path()
-        pending: queue.Queue[bytes | None] = queue.Queue(maxsize=8)
+        copy = self._temp_path() if sealing is not None and sealing.plain_copy else None
+        pending: queue.Queue[tuple[BinaryIO, bool, bytes] | None] = queue.Queue(maxsize=8)
         failure: list[BaseException] = []
 
-        def write_all(out: BinaryIO) -> None:
+        def write_all() -> None:
             try:
-                while (chunk := pending.get()) is not None:
+                while (item := pending.get()) is not None:
+                    out, hashed, chunk = item
+                    if hashed:
+                        written.update(chunk)
                     out.write(chunk)
             except BaseException as exc:  # surfaced in the caller's thread below
                 failure.append(exc)
@@ -174,27 +215,58 @@ class Vault:
                     pass
 
         size = 0
+        cipher_size = 0
+        cipher_head = b""
+
+        def plain(copy_out: BinaryIO | None) -> Iterator[bytes]:
+            nonlocal size
+            chunk = first
+            while chunk:
+                size += len(chunk)
+                if max_size is not None and size > max_size:
+                    raise VaultError(f"too large: more than the limit of {max_size} bytes")
+                digest.update(chunk)
+                if copy_out is not None:
+                    pending.put((copy_out, False, chunk))
+                yield chunk
+                chunk = handle.read(CHUNK)
+
         try:
-            with temp.open("wb") as out:
-                writer = threading.Thread(target=write_all, args=(out,), daemon=True)
+            with temp.open("wb") as out, _private(copy) as copy_out:
+                writer = threading.Thread(target=write_all, daemon=True)
                 writer.start()
                 try:
-                    chunk = first
-                    while chunk:
-                        size += len(chunk)
-                        if max_size is not None and size > max_size:
-                            raise VaultError(f"too large: more than the limit of {max_size} bytes")
-                        digest.update(chunk)
-                        pending.put(chunk)
-                        chunk = handle.read(CHUNK)
+                    if sealing is None:
+                        for chunk in plain(None):
+                            pending.put((out, False, chunk))
+                    else:
+                        for chunk in sealing.encrypt(plain(copy_out)):
+                            if len(cipher_head) < HEAD_BYTES:
+                                cipher_head += chunk[: HEAD_BYTES - len(cipher_head)]
+                            cipher_size += len(chunk)
+                            pending.put((out, True, chunk))
                 finally:
                     pending.put(None)
                     writer.join()
                 if failure:
                     raise VaultError(f"cannot write to the vault: {failure[0]}")
-            return self._settle(temp, digest.hexdigest(), size, first[:HEAD_BYTES])
+            if sealing is None:
+                return self._settle(temp, digest.hexdigest(), size, first[:HEAD_BYTES])
+            cipher = self._settle(temp, written.hexdigest(), cipher_size, cipher_head)
+            return Stored(
+                digest.hexdigest(),
+                size,
+                first[:HEAD_BYTES],
+                cipher.new,
+                cipher.repaired,
+                cipher_sha256=cipher.sha256,
+                cipher_size=cipher_size,
+                plain_copy=copy,
+            )
         except BaseException:
             temp.unlink(missing_ok=True)
+            if copy is not None:
+                copy.unlink(missing_ok=True)
             raise
 
     def _settle(self, temp: Path, sha256: str, size: int, head: bytes) -> Stored:
@@ -303,6 +375,51 @@ class Vault:
                 path.unlink(missing_ok=True)
                 count += 1
         return count
+
+
+def write_hashed(chunks: Iterable[bytes], out: BinaryIO) -> tuple[str, int]:
+    """Write ``chunks`` to ``out`` and return their SHA-256 and size, hashing and writing on a
+    thread of their own while this one produces the chunks (decrypts them, say): hashlib and
+    file writes release the GIL, so the two run on two cores."""
+    digest = hashlib.sha256()
+    pending: queue.Queue[bytes | None] = queue.Queue(maxsize=8)
+    failure: list[BaseException] = []
+
+    def write_all() -> None:
+        try:
+            while (chunk := pending.get()) is not None:
+                digest.update(chunk)
+                out.write(chunk)
+        except BaseException as exc:  # surfaced in the caller's thread below
+            failure.append(exc)
+            while pending.get() is not None:
+                pass
+
+    size = 0
+    writer = threading.Thread(target=write_all, daemon=True)
+    writer.start()
+    try:
+        for chunk in chunks:
+            if failure:
+                break
+            size += len(chunk)
+            pending.put(chunk)
+    finally:
+        pending.put(None)
+        writer.join()
+    if failure:
+        raise failure[0]
+    return digest.hexdigest(), size
+
+
+@contextmanager
+def _private(path: Path | None) -> Iterator[BinaryIO | None]:
+    """A new file readable by its owner only (or nothing, for no path)."""
+    if path is None:
+        yield None
+        return
+    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
+        yield out
 
 
 def _corrupt_line(sha256: str, actual: str) -> str:
