@@ -14,7 +14,6 @@ ZIP times), so an export's SHA-256 recorded in the ledger names its content.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 import uuid
@@ -29,6 +28,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 import enquiry
+from enquiry.publish.files import write_published
 from enquiry.publish.inputs import Withholding, collection_date, opened_items
 from enquiry.store import Store
 from enquiry.store.crypt import KeyUnavailable
@@ -886,11 +886,7 @@ def write_export(
     with store.session() as session:
         scope = read_scope(session, case=case, incident=incident, reveal=reveal)
     data = WRITERS[fmt](scope)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(path.name + ".tmp")
-    temp.write_bytes(data)
-    temp.replace(path)
-    digest = hashlib.sha256(data).hexdigest()
+    digest = write_published(path, data)
     with store.writing() as (_conn, writer):
         writer.append(
             "exported",

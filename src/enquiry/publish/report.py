@@ -11,7 +11,6 @@ and its hash stays meaningful.
 
 from __future__ import annotations
 
-import hashlib
 import html
 import math
 import os
@@ -32,6 +31,7 @@ from enquiry.analysis.inputs import AnalysisInput
 from enquiry.analysis.result import AnalysisResult, MatrixRow, Narrative
 from enquiry.analysis.tables import ICD203_BANDS, resolve
 from enquiry.publish.exports import Feature, features, read_scope
+from enquiry.publish.files import write_published
 from enquiry.publish.inputs import AnnexItem, IncidentContext, build_input, inputs_hash
 from enquiry.publish.photographs import Photograph
 from enquiry.store import Store
@@ -209,11 +209,7 @@ def publish_report(
     for target in (path, *also):
         fmt = report_format(target)
         data = html_to_pdf(page) if fmt == "pdf" else page.encode("utf-8")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temp = target.with_name(target.name + ".tmp")
-        temp.write_bytes(data)
-        temp.replace(target)
-        digest = hashlib.sha256(data).hexdigest()
+        digest = write_published(target, data)
         with store.writing() as (_conn, writer):
             writer.append(
                 "exported",
