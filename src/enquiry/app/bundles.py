@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -176,6 +176,26 @@ def _finding(
     return {"incident": slug, "body": body, "html": html, "pdf": document}
 
 
+def _write_archive(
+    output: Path,
+    progress: Progress | None,
+    stage: str,
+    total: int | None,
+    write: Callable[[Callable[[int], None]], writing.Written],
+) -> writing.Written:
+    """Write a bundle or backup with its progress shown, a file-system error as one line."""
+    bar = progress or Silent()
+    bar.start(stage, total, "B")
+    try:
+        return write(bar.advance)
+    except OSError as exc:
+        raise EnquiryError(
+            f"{printable(str(output))}: cannot write ({exc.strerror or exc})"
+        ) from None
+    finally:
+        bar.finish()
+
+
 def export_bundle(
     app: Enquiry,
     output: Path,
@@ -225,25 +245,21 @@ def export_bundle(
         reveal=reveal,
         hashes_only=hashes_only,
     )
-    bar = progress or Silent()
-    total = sum(item.size or 0 for item in items)
-    bar.start("writing bundle", total, "B")
-    try:
-        written = writing.write_case_bundle(
+    written = _write_archive(
+        output,
+        progress,
+        "writing bundle",
+        sum(item.size or 0 for item in items),
+        lambda advance: writing.write_case_bundle(
             store,
             content,
             output,
             signer=signer,
             created_at=utc_now(),
-            progress=bar.advance,
+            progress=advance,
             stamper=stamper,
-        )
-    except OSError as exc:
-        raise EnquiryError(
-            f"{printable(str(output))}: cannot write ({exc.strerror or exc})"
-        ) from None
-    finally:
-        bar.finish()
+        ),
+    )
     entries = written.manifest["items"]
     originals = sum(1 for entry in entries if entry["member"])
     withheld = sum(1 for entry in entries if entry["sha256"] and not entry["member"])
@@ -566,23 +582,20 @@ def backup(
     with store.session() as session:
         blobs = sorted({str(s) for s in session.scalars(select(Item.sha256)) if s})
     verified(app, case_id=None, blobs=blobs, purpose="backup", allow_unverified=allow_unverified)
-    bar = progress or Silent()
-    bar.start("writing backup", None, "B")
-    try:
-        written = writing.write_backup(
+    written = _write_archive(
+        output,
+        progress,
+        "writing backup",
+        None,
+        lambda advance: writing.write_backup(
             store,
             output,
             signer=signer,
             created_at=utc_now(),
-            progress=bar.advance,
+            progress=advance,
             stamper=stamper,
-        )
-    except OSError as exc:
-        raise EnquiryError(
-            f"{printable(str(output))}: cannot write ({exc.strerror or exc})"
-        ) from None
-    finally:
-        bar.finish()
+        ),
+    )
     with store.writing() as (_connection, writer):
         writer.append(
             "exported",
