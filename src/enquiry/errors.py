@@ -49,3 +49,13 @@ class Unverified(EnquiryError):
     def __init__(self, message: str, failures: Sequence[str] = ()) -> None:
         super().__init__(message)
         self.failures = list(failures)
+
+
+class Forbidden(Refused):
+    """The user may see this case but their role does not allow the request (an analyst
+    adding evidence, a viewer rating a cell); the message names the right that is missing."""
+
+
+class Unauthorized(EnquiryError):
+    """The credentials given (password, token, session) are missing, wrong, expired or revoked.
+    The message never says which, so that names and tokens cannot be probed one by one."""

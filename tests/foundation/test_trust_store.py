@@ -166,6 +166,11 @@ def _unbind(home: Path) -> None:
     with engine.begin() as connection:
         connection.execute(text("DROP TABLE catalogue_home"))
         for later in (  # tables of later revisions, too
+            "comments",
+            "web_sessions",
+            "api_tokens",
+            "memberships",
+            "users",
             "withheld_items",
             "bundle_imports",
             "signing_keys",

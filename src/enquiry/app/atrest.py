@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, select, update
 
+from enquiry.app.access import Right, require_admin, require_item
 from enquiry.app.context import Enquiry
 from enquiry.app.lookup import find_case, find_item
 from enquiry.app.protection import kind_identifying
@@ -162,6 +163,7 @@ def seal_item(app: Enquiry, ref: str, *, reason: str) -> Sealed:
     store = app.store(create=False)
     with store.session() as session:
         found = find_item(session, ref)
+    require_item(app, found, Right.MANAGE, ref=ref)
     with store.engine.connect() as connection:
         held = at_rest(connection, [found.id]).get(found.id)
     if held is None:
@@ -321,6 +323,7 @@ class CaseKeyStatus:
 
 def key_status(app: Enquiry) -> list[CaseKeyStatus]:
     """Per case: whether it has a key, how it is wrapped, how many items it guards."""
+    require_admin(app, "protection status")
     store = app.store(create=False)
     out: list[CaseKeyStatus] = []
     with store.engine.connect() as connection:
@@ -406,6 +409,7 @@ def rotate_key(
     Only the case private key is re-wrapped: no item's data key and no content is re-encrypted,
     so rotation is instant however much evidence the case holds. Returns the new key's method.
     """
+    require_admin(app, "protection rotate")
     new = new_key_source(new_key_file, new_passphrase_env)
     store = app.store(create=False)
     old = require_key()

@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import Connection, insert, select
 
 from enquiry.app import keys
+from enquiry.app.access import Right, require, require_admin, require_case, require_incident
 from enquiry.app.context import Enquiry
 from enquiry.app.lookup import case_blobs, find_case
 from enquiry.app.protection import WITHHELD_IDENTITY, hidden, record_reveal
@@ -99,11 +100,15 @@ def _subject(app: Enquiry, case: str | None, incident: str | None) -> tuple[int,
     if (case is None) == (incident is None):
         raise BadRequest("give exactly one of --case NAME or --incident ID")
     store = app.store(create=False)
+    if incident is not None:
+        require_incident(app, incident)
+    else:
+        assert case is not None
+        require_case(app, case)
     with store.session() as session:
         if incident is not None:
             found = session.scalars(select(Incident).where(Incident.slug == incident)).first()
-            if found is None:
-                raise NotFound(f"no incident '{incident}' in this home")
+            assert found is not None
             row = session.get(Case, found.case_id)
             assert row is not None
             return row.id, row.name, [incident]
@@ -214,6 +219,8 @@ def export_bundle(
     """Write one case's bundle (for one incident, or all of the case's) to ``output``; ``pdf``
     off leaves the reports' PDF out (the HTML, from which it is made, is always there)."""
     case_id, case_name, slugs = _subject(app, case, incident)
+    if reveal:
+        require(app, case_id, Right.REVEAL, name=case_name)
     signer = _signer(app, sign, passphrase)
     stamper = _stamper(tsa)
     store = app.store(create=False)
@@ -372,6 +379,7 @@ def import_bundle(
     Items whose bytes the bundle withholds (redacted, or hashes only) come in as withheld items:
     hash, kind, fields and ratings kept, content absent; ``verify`` lists them as withheld.
     """
+    require_admin(app, "bundle import")
     outcome = _checked(path, key, progress)
     store = app.store(create=True)
     with writing.opened(path) as bundle, tempfile.TemporaryDirectory() as scratch:
@@ -574,6 +582,7 @@ def backup(
 
     A SQLite catalogue and a PostgreSQL one are backed up alike (as a SQLite file made from a
     consistent snapshot), so either can be restored onto either back end."""
+    require_admin(app, "backup")
     store = app.store(create=False)
     if output.resolve().is_relative_to(store.home.resolve()):
         raise Refused(f"{printable(str(output))}: inside the home it backs up; write it elsewhere")
@@ -676,6 +685,7 @@ def restore(
 
     Its catalogue is SQLite inside the home, or the empty PostgreSQL database ``ENQUIRY_DB``
     names, whichever back end the backup came from."""
+    require_admin(app, "restore")
     import os
 
     target = app.home

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from enquiry.app.access import Right, require, require_admin, require_case
 from enquiry.app.context import Enquiry
 from enquiry.app.lookup import case_blobs, find_case
 from enquiry.app.publishing import verified
@@ -43,6 +44,7 @@ def load(app: Enquiry, path: Path, *, allow_outside: bool = False) -> LoadReport
     A file that fails anywhere leaves nothing behind. ``allow_outside`` lets attachments come
     from beyond the case file's folder; each such receipt says so in the ledger.
     """
+    require_admin(app, "load")
     if not path.is_file():
         raise NotFound(f"{printable(str(path))}: no such file")
     store = app.store(create=True)
@@ -64,8 +66,10 @@ def dump(
     are replaced by its SHA-256; with it they are carried, and the reveal is recorded per item.
     """
     store = app.store(create=False)
+    case_id = require_case(app, case).id
+    if reveal:
+        require(app, case_id, Right.REVEAL)
     with store.session() as session:
-        case_id = find_case(session, case).id
         blobs = case_blobs(session, case_id)
     verified(
         app,
@@ -107,6 +111,7 @@ def redact_demo_photographs(app: Enquiry) -> list[int]:
     """Redact the demonstration's photographs of people (faces and the regions above) and
     confirm the redactions, as a reviewer would after looking at them; return the redactions.
     Run again, it finds them made and confirmed and changes nothing."""
+    require_admin(app, "demo")
     from enquiry.app import redaction
 
     store = app.store(create=False)

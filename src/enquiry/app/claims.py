@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, delete, insert, or_, select, update
 
+from enquiry.app.access import Right, require, require_admin, rights_on
 from enquiry.app.context import Enquiry
 from enquiry.app.lookup import find_case
 from enquiry.app.protection import WITHHELD, WITHHELD_IDENTITY, record_reveal
@@ -211,6 +212,7 @@ def ingest(
     ``extractor`` is the claim pipeline to use (loaded when first needed if not given);
     ``progress`` hears intake's bytes, the claims stage and every problem line.
     """
+    require_admin(app, "ingest")
     from enquiry.enrich import default_extractors
     from enquiry.intake.feeds import FeedError, is_feed, read_feed
     from enquiry.intake.pipeline import IntakeError, IntakeOptions, add_bytes, add_paths
@@ -393,6 +395,9 @@ def list_claims(
     actor so named, actors merged into it, and those affiliated to it."""
     store = app.store(create=False)
     case_id = _case_id(store, case)
+    require(app, case_id, Right.READ, name=case)
+    if reveal:
+        require(app, case_id, Right.REVEAL, name=case)
     with store.engine.connect() as connection:
         rows = _claim_rows(connection, case_id, party, case)
     return _shown(store, rows, reveal, "claims list")
@@ -445,6 +450,7 @@ def similar(
     progress: Progress | None = None,
 ) -> Similar:
     """The claims of the same case closest in meaning to ``claim_id``."""
+    require_admin(app, "claims similar")
     import numpy as np
 
     from enquiry.enrich.text.embed import MODEL_NAME, from_bytes
@@ -452,8 +458,9 @@ def similar(
     store = app.store(create=False)
     with store.engine.connect() as connection:
         case_id = connection.execute(select(Claim.case_id).where(Claim.id == claim_id)).scalar()
-        if case_id is None:
+        if case_id is None or Right.READ not in rights_on(app, case_id):
             raise NotFound(f"claim {claim_id}: no such claim")
+        require(app, case_id, Right.ANALYSE)
         case_name = connection.execute(select(Case.name).where(Case.id == case_id)).scalar_one()
     ensure_embeddings(store, case_id, embedder, progress)
     model = str(getattr(embedder, "name", MODEL_NAME))
@@ -524,6 +531,7 @@ def suggest_stances(
     """Suggest each claim's stance toward every hypothesis of its case's incidents (the given
     claims, and with ``case`` every claim of that case) and keep the suggestions, replacing
     earlier ones of the same model; an ``analysed`` event per case records the run."""
+    require_admin(app, "claims suggest")
     from enquiry.enrich.text.embed import default_embedder
     from enquiry.enrich.text.stance import default_model
 
@@ -708,6 +716,7 @@ def merge_actors(app: Enquiry, case: str, ref_a: str, ref_b: str) -> Merged:
     """Merge actor A into actor B (by number, name or alias): B keeps A's names as aliases and
     A's claims. A stays in the catalogue, marked as merged, so the merge can be read back from
     both the table and the ``merged`` event."""
+    require_admin(app, "claims merge")
     store = app.store(create=False)
     case_id = _case_id(store, case)
     with store.writing() as (connection, writer):

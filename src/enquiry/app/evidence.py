@@ -14,8 +14,18 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
 
+from enquiry.app.access import (
+    Right,
+    item_visible,
+    may,
+    may_reveal,
+    readable_cases,
+    require,
+    require_case,
+    require_item,
+)
 from enquiry.app.atrest import (
     copy_plain,
     disclose,
@@ -83,8 +93,11 @@ def add(
 
     ``protected`` protects (and so encrypts) the files whatever their kind says.
     A KeyboardInterrupt stops after the last committed batch and carries the partial report
-    as ``exc.report``; running the same request again completes the rest.
+    as ``exc.report``; running the same request again completes the rest. A user adds only to
+    a case where they may add evidence; only the administrator opens a new case.
     """
+    if not app.principal.admin:
+        require_case(app, case, Right.ADD_EVIDENCE)
     options = IntakeOptions(
         case=case,
         kind=kind,
@@ -143,6 +156,7 @@ def derive(
     digest = _sha256_of(path)
     with store.session() as session:
         found = find_item(session, ref)
+        require_item(app, found, Right.ADD_EVIDENCE, ref=ref)
         case_name = session.get(Case, found.case_id).name  # type: ignore[union-attr]
         known = session.scalars(
             select(Item).where(Item.case_id == found.case_id, Item.sha256 == digest).limit(1)
@@ -220,6 +234,9 @@ def show_item(app: Enquiry, ref: str, *, with_text: bool = False, reveal: bool =
     store = app.store(create=False)
     with store.session() as session:
         found = find_item(session, ref)
+        require_item(app, found, ref=ref)
+        if reveal and found.protected and not may_reveal(app, found.case_id):
+            require(app, found.case_id, Right.REVEAL)
         if with_text and found.protected and not reveal:
             raise Refused(
                 f"item {found.id}: protected (its text may identify a witness); add --reveal"
@@ -327,6 +344,11 @@ def update_item(
     store = app.store(create=False)
     with store.session() as session:
         found = find_item(session, ref)
+    require_item(app, found, Right.ADD_EVIDENCE, ref=ref)
+    if found.protected and protect is False:
+        # Lifting protection shows the identity to everyone who may read the case.
+        require(app, found.case_id, Right.MANAGE)
+        require(app, found.case_id, Right.REVEAL)
     held = encrypted_ids(store, [found.id]).get(found.id)
     try:
         target = get_kind(kind or found.kind)
@@ -413,6 +435,9 @@ def copy_item(
     store = app.store(create=False)
     with store.session() as session:
         found = find_item(session, ref)
+    require_item(app, found, ref=ref)
+    if found.protected and reveal:
+        require(app, found.case_id, Right.REVEAL)
     if found.sha256 is None:
         raise NotFound(f"item {found.id}: has no stored bytes to copy")
     if found.protected and not reveal:
@@ -511,9 +536,13 @@ def list_items(
         .outerjoin(Source, Source.id == Item.source_id)
     )
     counting = select(func.count(Item.id))
+    seen = visible_condition(app)
+    if seen is not None:
+        query, counting = query.where(seen), counting.where(seen)
     with store.session() as session:
         if case is not None:
             case_id = find_case(session, case).id
+            require(app, case_id, Right.READ, name=case)
             query = query.where(Item.case_id == case_id)
             counting = counting.where(Item.case_id == case_id)
         if kind is not None:
@@ -541,6 +570,19 @@ def list_items(
     return ItemPage(items, total, offset, limit)
 
 
+def visible_condition(app: Enquiry) -> ColumnElement[bool] | None:
+    """The SQL condition for the items the user may know of (``None``: all of them): items of
+    their cases, and protected ones only where their role may see protected items."""
+    readable = readable_cases(app)
+    if readable is None:
+        return None
+    with_protected = sorted(c for c in readable if may(app, c, Right.PROTECTED_ITEMS))
+    return and_(
+        Item.case_id.in_(sorted(readable)),
+        or_(Item.protected.is_(False), Item.case_id.in_(with_protected)),
+    )
+
+
 @dataclass(frozen=True)
 class CaseSummary:
     """A case with its item count."""
@@ -553,13 +595,21 @@ class CaseSummary:
 def list_cases(app: Enquiry) -> list[CaseSummary]:
     """The cases with their item counts, by name."""
     store = app.store(create=False)
+    readable = readable_cases(app)
+    joined = Item.case_id == Case.id
+    seen = visible_condition(app)
+    if seen is not None:
+        joined = and_(joined, seen)
+    query = (
+        select(Case.name, Case.created_at, func.count(Item.id))
+        .outerjoin(Item, joined)
+        .group_by(Case.id)
+        .order_by(Case.name)
+    )
+    if readable is not None:
+        query = query.where(Case.id.in_(sorted(readable)))
     with store.session() as session:
-        rows = session.execute(
-            select(Case.name, Case.created_at, func.count(Item.id))
-            .outerjoin(Item, Item.case_id == Case.id)
-            .group_by(Case.id)
-            .order_by(Case.name)
-        ).all()
+        rows = session.execute(query).all()
     return [CaseSummary(str(n), str(c), int(k)) for n, c, k in rows]
 
 
@@ -598,16 +648,33 @@ def read_log(
     query = select(CustodyEvent)
     with store.session() as session:
         if item:
-            query = query.where(CustodyEvent.item_id == find_item(session, item).id)
+            named = find_item(session, item)
+            require_item(app, named, ref=item)
+            query = query.where(CustodyEvent.item_id == named.id)
         if case:
-            query = query.where(CustodyEvent.case_id == find_case(session, case).id)
+            case_id = find_case(session, case).id
+            require(app, case_id, Right.READ, name=case)
+            query = query.where(CustodyEvent.case_id == case_id)
+        readable = readable_cases(app)
+        if readable is not None:
+            # A user's log holds the events of their cases only; home-wide events (accounts,
+            # keys) are the administrator's.
+            query = query.where(CustodyEvent.case_id.in_(sorted(readable)))
         if limit:
             query = query.order_by(CustodyEvent.seq.desc()).limit(limit)
         events = sorted(session.scalars(query).all(), key=lambda e: e.seq)
         protected_items = {
             i.id: i for i in session.scalars(select(Item).where(Item.protected.is_(True))).all()
         }
+    if readable is not None:
+        events = [
+            e
+            for e in events
+            if e.item_id not in protected_items or item_visible(app, protected_items[e.item_id])
+        ]
     shown_protected = sorted({e.item_id for e in events if e.item_id in protected_items})
+    for case_id in sorted({protected_items[i].case_id for i in shown_protected}) if reveal else []:
+        require(app, case_id, Right.REVEAL)
     opened: dict[int, Any] = {}
     if reveal and shown_protected:
         # The names and paths a protected item arrived under are in its encrypted record.

@@ -11,33 +11,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import select
-
+from enquiry.app.access import Right, require, require_case, require_incident
 from enquiry.app.context import Enquiry
 from enquiry.app.lookup import case_blobs
 from enquiry.app.publishing import record_case_reveal, verified
 from enquiry.errors import BadRequest, EnquiryError, NotFound
 from enquiry.intake.walk import printable
 from enquiry.publish.exports import FORMATS, Exported, UnknownScope, write_export
-from enquiry.store.tables import Case, Incident
 
 
 def _case_id(app: Enquiry, case: str | None, incident: str | None) -> int:
-    store = app.store(create=False)
-    with store.session() as session:
-        if incident is not None:
-            found = session.scalars(select(Incident.case_id).where(Incident.slug == incident))
-            known = session.scalars(select(Incident.slug).order_by(Incident.slug))
-            what = f"incident '{incident}'"
-        else:
-            found = session.scalars(select(Case.id).where(Case.name == case))
-            known = session.scalars(select(Case.name).order_by(Case.name))
-            what = f"case '{case}'"
-        case_id = found.first()
-        if case_id is None:
-            names = ", ".join(printable(str(k)) for k in known)
-            raise NotFound(f"no {printable(what)} in this home (known: {names or 'none'})")
-        return int(case_id)
+    if incident is not None:
+        return require_incident(app, incident).case_id
+    assert case is not None
+    return require_case(app, case).id
 
 
 def export(
@@ -62,6 +49,7 @@ def export(
     what = f"export of {'incident' if incident else 'case'} '{incident or case}'"
     verified(app, case_id=case_id, blobs=blobs, purpose=what, allow_unverified=allow_unverified)
     if reveal:
+        require(app, case_id, Right.REVEAL)
         record_case_reveal(app, case_id, {"export": fmt, "of": incident or case})
     try:
         return write_export(store, fmt, output, case=case, incident=incident, reveal=reveal)

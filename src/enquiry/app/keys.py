@@ -17,6 +17,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import insert, select, update
 
+from enquiry.app.access import require_admin
 from enquiry.app.context import Enquiry
 from enquiry.errors import BadRequest, EnquiryError, NotFound, Refused
 from enquiry.intake.walk import printable
@@ -64,6 +65,7 @@ def _find(app: Enquiry, name: str) -> SigningKey:
 
 def create(app: Enquiry, name: str, passphrase: str) -> KeyView:
     """Make an Ed25519 key named ``name``; refuse a name in use. The ledger records it."""
+    require_admin(app, "keys create")
     name = _name(name)
     if not passphrase:
         raise BadRequest(f"key '{name}': the passphrase must not be empty")
@@ -93,6 +95,7 @@ def create(app: Enquiry, name: str, passphrase: str) -> KeyView:
 
 
 def list_keys(app: Enquiry) -> list[KeyView]:
+    require_admin(app, "keys list")
     store = app.store(create=False)
     with store.session() as session:
         return [_view(row) for row in session.scalars(select(SigningKey).order_by(SigningKey.name))]
@@ -100,6 +103,7 @@ def list_keys(app: Enquiry) -> list[KeyView]:
 
 def unlock(app: Enquiry, name: str, passphrase: str) -> tuple[KeyView, Ed25519PrivateKey]:
     """The key, unlocked for signing; a revoked key is refused."""
+    require_admin(app, "keys")
     row = _find(app, _name(name))
     if row.revoked_at is not None:
         raise Refused(f"key '{name}' was revoked at {row.revoked_at}; it signs nothing more")
@@ -114,6 +118,7 @@ def unlock(app: Enquiry, name: str, passphrase: str) -> tuple[KeyView, Ed25519Pr
 
 def revoke(app: Enquiry, name: str, passphrase: str) -> KeyView:
     """Revoke the key from now on: recorded in the ledger, signed by the key itself."""
+    require_admin(app, "keys revoke")
     view, private = unlock(app, name, passphrase)
     revoked_at = utc_now()
     statement = signing.revoke(private, revoked_at)
@@ -132,6 +137,7 @@ def revoke(app: Enquiry, name: str, passphrase: str) -> KeyView:
 
 
 def public_document(app: Enquiry, name: str) -> dict[str, Any]:
+    require_admin(app, "keys export-public")
     row = _find(app, _name(name))
     return signing.public_document(
         row.name, row.public_key, row.created_at, row.revoked_at, row.revocation

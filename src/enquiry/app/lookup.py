@@ -23,15 +23,26 @@ def find_item(session: Session, ref: str) -> Item:
             raise BadRequest(f"item '{ref}': several items have a hash starting so; give more")
         item = matches[0] if matches else None
     if item is None:
-        raise NotFound(f"item '{ref}': no such item (give its number or the start of its SHA-256)")
+        raise no_such_item(ref)
     return item
+
+
+def no_such_item(ref: str) -> NotFound:
+    """The refusal for an item that does not exist — and for one the user may not see, so that
+    the two cannot be told apart."""
+    return NotFound(f"item '{ref}': no such item (give its number or the start of its SHA-256)")
+
+
+def no_such_case(name: str) -> NotFound:
+    """The refusal for a case that does not exist, and for one the user has no right on."""
+    return NotFound(f"case '{name}': no such case")
 
 
 def find_case(session: Session, name: str) -> Case:
     """A case by its name."""
     found = session.scalars(select(Case).where(Case.name == name)).first()
     if found is None:
-        raise NotFound(f"case '{name}': no such case")
+        raise no_such_case(name)
     return found
 
 

@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from enquiry.app.access import require_admin
 from enquiry.app.context import Enquiry
 from enquiry.app.lookup import HEX, find_item
 from enquiry.app.protection import shown_name
@@ -96,6 +97,7 @@ def hash_items(
     PDQ hash are (all of them with ``everything``). A file that cannot be decoded is one
     problem line; the others go on.
     """
+    require_admin(app, "media hash")
     store = app.store(create=False)
     enricher = PdqExtractor()
     if refs:
@@ -174,6 +176,7 @@ def match(
     ``deep`` also compares a photo's keypoints with every stored photo (crops, small rotations,
     captioned copies).
     """
+    require_admin(app, "media match")
     from enquiry.enrich.media.pdq import MIN_QUALITY, load_rgb
 
     progress = progress or Silent()
@@ -269,6 +272,7 @@ def sun(
     """Where the sun was, and, with a measured shadow, the windows of that day whose sun casts
     it; with ``item_ref``, the verdict is recorded as a finding of that item (a mismatch is
     a high-severity finding)."""
+    require_admin(app, "media sun")
     from enquiry.enrich.media import sun as solar
 
     if (object_height is None) != (shadow_length is None):
@@ -334,6 +338,7 @@ def check(
     """Check items' metadata against their claimed time and place and against what is possible,
     and record the findings (each run replaces the item's earlier ones; the ledger keeps every
     run's ``analysed`` event)."""
+    require_admin(app, "media check")
     store = app.store(create=False)
     item_ids = [item.id for item in _items(store, refs)]
     names = _names(store, item_ids)

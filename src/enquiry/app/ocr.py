@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from enquiry.app.access import require_admin
 from enquiry.app.context import Enquiry
 from enquiry.app.lookup import find_item
 from enquiry.app.protection import shown_name
@@ -66,6 +67,7 @@ def ocr_items(
     ``languages`` (``eng``, ``rus+eng``, …) fixes the languages; by default they are chosen by
     the script of the first page.
     """
+    require_admin(app, "ocr")
     if not refs:
         raise BadRequest("name at least one item to read (a number or a SHA-256 prefix)")
     why = unavailable()

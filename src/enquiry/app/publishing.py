@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from enquiry.app.access import Right, require, require_incident
 from enquiry.app.context import Enquiry
 from enquiry.app.lookup import case_blobs
 from enquiry.errors import EnquiryError, NotFound, Unverified
@@ -28,18 +29,14 @@ from enquiry.publish.report import (
     analyse_incident,
     publish_report,
 )
-from enquiry.store.tables import Incident, Item
+from enquiry.store.tables import Item
 
 HOW_TO_OVERRIDE = "run 'enquiry verify' for details, or add --allow-unverified"
 
 
 def _case_of(app: Enquiry, incident: str) -> tuple[int, list[str]]:
-    store = app.store(create=False)
-    with store.session() as session:
-        found = session.scalars(select(Incident).where(Incident.slug == incident)).first()
-        if found is None:
-            known = ", ".join(session.scalars(select(Incident.slug).order_by(Incident.slug)))
-            raise NotFound(f"no incident '{incident}' in this home (known: {known or 'none'})")
+    found = require_incident(app, incident)
+    with app.store(create=False).session() as session:
         return found.case_id, case_blobs(session, found.case_id)
 
 
@@ -123,6 +120,7 @@ def report(
     case_id, failures = _verified_incident(app, incident, "report on", allow_unverified)
     store = app.store(create=False)
     if reveal:
+        require(app, case_id, Right.REVEAL)
         record_case_reveal(app, case_id, {"report": incident})
     # imported here: the redactor's image libraries are loaded only when a report is written
     from enquiry.app.redaction import report_photographs

@@ -24,6 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from enquiry import __version__
+from enquiry.app.access import require_admin
 from enquiry.app.atrest import original_file
 from enquiry.app.context import Enquiry
 from enquiry.app.evidence import derive
@@ -206,6 +207,7 @@ def redact(
     unconfirmed until :func:`confirm`. The original is read through a verified copy and never
     written.
     """
+    require_admin(app, "media redact")
     if style not in STYLES:
         raise BadRequest(f"--style {style}: one of {', '.join(STYLES)}")
     try:
@@ -318,6 +320,7 @@ class Confirmed:
 def confirm(app: Enquiry, ref: str) -> Confirmed:
     """Record that the acting user has looked at redaction ``ref`` and found no one
     recognisable in it: from now on reports and bundles may publish it."""
+    require_admin(app, "media redact --confirm")
     store = app.store(create=False)
     with store.session() as session:
         item = find_item(session, ref)

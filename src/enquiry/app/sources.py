@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import Connection, select, update
 
 from enquiry.analysis.truth import MIN_REPORTS, Reliability, suggested_grade
+from enquiry.app.access import require_admin
 from enquiry.app.context import Enquiry
 from enquiry.app.lookup import find_case
 from enquiry.errors import BadRequest, NotFound
@@ -61,6 +62,7 @@ class Suggestion:
 def suggest(app: Enquiry, case: str | None = None) -> list[Suggestion]:
     """The grade each source's record supports (of one case, or every case), with the record;
     nothing is changed."""
+    require_admin(app, "sources suggest")
     store = app.store(create=False)
     if case is not None:
         with store.session() as session:
@@ -96,6 +98,7 @@ class Accepted:
 def accept(app: Enquiry, source: str, grade: str, case: str | None = None) -> Accepted:
     """Give ``source`` the reliability ``grade`` (usually the one its record suggests); the
     ``updated`` event names the analyst, the grade before and after, and the record then."""
+    require_admin(app, "sources accept")
     grade = grade.strip().upper()
     if grade not in RELIABILITY:
         raise BadRequest(f"grade '{printable(grade[:10])}' is not one of {', '.join(RELIABILITY)}")
@@ -179,6 +182,7 @@ def close(
 ) -> Closed:
     """Record each claim's outcome (claim number or key -> true / false / unknown) as the acting
     analyst's finding, with its basis; one ``recorded`` event per claim."""
+    require_admin(app, "truth close")
     store = app.store(create=False)
     done: dict[int, str] = {}
     with store.writing() as (connection, writer):

@@ -83,6 +83,7 @@ FAMILIES = {
     "enquiry.cli.ocr": ("ocr",),
     "enquiry.cli.exports": ("export",),
     "enquiry.cli.publish": ("keys", "bundle", "backup", "restore"),
+    "enquiry.cli.accounts": ("users", "tokens"),
 }
 
 

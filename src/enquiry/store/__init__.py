@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, insert, select
@@ -43,6 +43,11 @@ class Store:
     # Plain blobs of items just encrypted, removed only once the transaction that encrypted
     # them has committed, so a rollback never loses an original.
     plain_to_remove: set[str] = field(default_factory=set)
+
+    def acting(self, actor: str) -> Store:
+        """The same database and vault, writing the ledger under another name (a server keeps
+        one store and gives each request a view of it named for the user acting)."""
+        return replace(self, actor=actor, plain_to_remove=set())
 
     def session(self) -> Session:
         return Session(self.engine, expire_on_commit=False)

@@ -234,9 +234,7 @@ def _state(engine: Engine) -> _CatalogueState:
             is not None
         )
         row = (
-            connection.execute(
-                select(catalogue_home.c.home_id, catalogue_home.c.home_path)
-            ).first()
+            connection.execute(select(catalogue_home.c.home_id, catalogue_home.c.home_path)).first()
             if "catalogue_home" in names
             else None
         )
@@ -358,7 +356,9 @@ def _check_bound(engine: Engine, home: Path, url: str, binding: HomeBinding) -> 
 def _binding_for(url: str, home_id: str) -> HomeBinding:
     kind = _backend(url)
     default = url.startswith("sqlite:///") and url.endswith(f"/{SQLITE_FILE}")
-    return HomeBinding(home_id, kind, SQLITE_FILE if kind == "sqlite" and default else public_url(url))
+    return HomeBinding(
+        home_id, kind, SQLITE_FILE if kind == "sqlite" and default else public_url(url)
+    )
 
 
 def _bind(engine: Engine, home: Path, url: str) -> None:

@@ -47,6 +47,10 @@ ACTIONS = (
     "repaired",
     "sealed",
     "confirmed",
+    "account",
+    "granted",
+    "withdrawn",
+    "commented",
 )
 
 STATE_COLUMNS = (

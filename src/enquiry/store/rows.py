@@ -43,6 +43,10 @@ WATCHED = (
     "signing_keys",
     "bundle_imports",
     "withheld_items",
+    "users",
+    "memberships",
+    "api_tokens",
+    "comments",
 )
 
 # Tables the watch list leaves out on purpose; every catalogue table is in one list or the other.
@@ -56,6 +60,9 @@ EXEMPT = {
     # Which home the database belongs to: checked against the home's home.json on every open,
     # and written once, before any event could record it.
     "catalogue_home": "the home's identity: checked against home.json when opened",
+    # Signed-in browsers come and go by the minute; a session grants nothing its user's rows
+    # (watched) do not, and every action taken under it is an event naming the user.
+    "web_sessions": "short-lived sign-ins; what is done under them is in the ledger",
 }
 
 # Extracted text is vouched for by its SHA-256 (checked against the text by verify), so the
@@ -82,6 +89,10 @@ LABELS = {
     "signing_keys": "signing key",
     "bundle_imports": "imported bundle",
     "withheld_items": "withheld item",
+    "users": "user",
+    "memberships": "case membership",
+    "api_tokens": "API token",
+    "comments": "comment",
 }
 
 

@@ -316,6 +316,8 @@ class ItemKey(Base):
     secret: Mapped[bytes | None] = mapped_column(LargeBinary)
     sealed_at: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[str] = mapped_column(String(40))
+
+
 class SigningKey(Base):
     """A key that signs bundles: its public half and, once revoked, when and the revocation
     it signed. The private half stays in the home's ``keys/`` folder, encrypted."""
@@ -353,3 +355,71 @@ class WithheldItem(Base):
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id"), index=True, unique=True)
     reason: Mapped[str] = mapped_column(String(40))
     bundle_import_id: Mapped[int | None] = mapped_column(ForeignKey("bundle_imports.id"))
+
+
+class User(Base):
+    """A person who signs in to the web app or the API. The password is kept only as an
+    Argon2 hash; a disabled account keeps its row so the ledger's names stay resolvable."""
+
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[str] = mapped_column(String(40))
+    disabled_at: Mapped[str | None] = mapped_column(String(40))
+
+
+class Membership(Base):
+    """A user's role on one case, and whether they may see protected witnesses' identities
+    there (a right of its own, granted apart from the role)."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (UniqueConstraint("user_id", "case_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    see_protected: Mapped[bool] = mapped_column(Boolean, default=False)
+    granted_at: Mapped[str] = mapped_column(String(40))
+    granted_by: Mapped[str] = mapped_column(String(200))
+
+
+class ApiToken(Base):
+    """A bearer token for the API: only its SHA-256 is stored (the token is random and long,
+    so a plain hash suffices); ``prefix`` lets a user tell their tokens apart."""
+
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(20))
+    label: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[str] = mapped_column(String(40))
+    revoked_at: Mapped[str | None] = mapped_column(String(40))
+
+
+class WebSession(Base):
+    """A signed-in browser: the SHA-256 of its cookie, its CSRF token and when it expires."""
+
+    __tablename__ = "web_sessions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    csrf: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[str] = mapped_column(String(40))
+    expires_at: Mapped[str] = mapped_column(String(40))
+
+
+class Comment(Base):
+    """A reviewer's comment on, or sign-off of, something in a case (a finding, an item, a
+    cell of the matrix); ``subject`` names it, e.g. ``finding:3`` or ``item:12``."""
+
+    __tablename__ = "comments"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    subject: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20), default="comment")
+    author: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[str] = mapped_column(String(40))

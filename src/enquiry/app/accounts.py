@@ -1,0 +1,471 @@
+"""Accounts: users, their roles on cases, API tokens and signed-in sessions.
+
+Only the home's administrator manages accounts (the command line is that administrator, or a
+user made ``--admin``). Every change — a user added or disabled, a role granted or withdrawn, a
+token made or revoked — is a ledger event naming who did it, and the rows are watched by the
+ledger like every other catalogue row, so a role slipped into the database by hand shows up in
+``verify``.
+
+Secrets are stored so that a copy of the database does not open the door: passwords as Argon2
+hashes, tokens and session cookies (long random strings) as their SHA-256. Authentication
+failures all say the same thing, whatever was wrong, and an unknown name costs as much time as
+a wrong password, so that names cannot be probed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import threading
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import delete, insert, select, update
+
+from enquiry.app.access import Role, require_admin, role
+from enquiry.app.context import Enquiry, Principal
+from enquiry.app.lookup import find_case
+from enquiry.errors import BadRequest, NotFound, Refused, Unauthorized
+from enquiry.store import Store
+from enquiry.store.ledger import utc_now
+from enquiry.store.tables import ApiToken, Case, Membership, User, WebSession
+
+TOKEN_PREFIX = "enq_"
+SESSION_HOURS = 12
+MIN_PASSWORD = 10
+NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789._-@")
+
+_hasher = PasswordHasher()
+# Verified against when the name is unknown, so a wrong name takes as long as a wrong password.
+_DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
+
+CREDENTIALS = "the name, password or token is wrong, expired or revoked"
+
+
+@dataclass(frozen=True)
+class UserView:
+    """A user as the administrator sees them: never a password hash."""
+
+    name: str
+    admin: bool
+    created_at: str
+    disabled: bool
+    roles: dict[str, str]  # case name -> role (with "+protected" when they may see identities)
+
+
+@dataclass(frozen=True)
+class TokenView:
+    """An API token as listed: its prefix and label, never the token."""
+
+    id: int
+    user: str
+    prefix: str
+    label: str
+    created_at: str
+    revoked: bool
+
+
+@dataclass(frozen=True)
+class NewToken:
+    """A token just made: the only time its secret is ever shown."""
+
+    view: TokenView
+    token: str
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def check_name(name: str) -> str:
+    """A user name: lower-case letters, digits and ``._-@``, 1–200 characters."""
+    cleaned = name.strip().lower()
+    if not cleaned or len(cleaned) > 200 or not set(cleaned) <= NAME_CHARS:
+        raise BadRequest(
+            f"user name '{name[:60]}': use letters, digits and . _ - @ only (at most 200)"
+        )
+    return cleaned
+
+
+def check_password(password: str) -> str:
+    """Refuse a password too short to survive guessing at the rate the login allows."""
+    if len(password) < MIN_PASSWORD:
+        raise BadRequest(f"password: at least {MIN_PASSWORD} characters, please")
+    if "\n" in password or "\r" in password:
+        raise BadRequest("password: one line, without line breaks")
+    return password
+
+
+def _user(store: Store, name: str) -> User:
+    with store.session() as session:
+        found = session.scalars(select(User).where(User.name == name.strip().lower())).first()
+    if found is None:
+        raise NotFound(f"user '{name[:60]}': no such user (enquiry users list)")
+    return found
+
+
+def add_user(app: Enquiry, name: str, password: str, *, admin: bool = False) -> UserView:
+    """Create an account; the name must be new. Recorded as an ``account`` event."""
+    require_admin(app, "users add")
+    cleaned = check_name(name)
+    hashed = _hasher.hash(check_password(password))
+    store = app.store(create=True)
+    with store.writing() as (connection, writer):
+        if connection.execute(select(User.id).where(User.name == cleaned)).first():
+            raise Refused(f"user '{cleaned}': the name is in use")
+        connection.execute(
+            insert(User).values(
+                name=cleaned,
+                password_hash=hashed,
+                is_admin=admin,
+                created_at=utc_now(),
+                disabled_at=None,
+            )
+        )
+        writer.append("account", details={"change": "user added", "user": cleaned, "admin": admin})
+    return _view(store, _user(store, cleaned))
+
+
+def set_password(app: Enquiry, name: str, password: str) -> None:
+    """Replace a user's password (the administrator, or the user themselves) and sign them out
+    everywhere."""
+    user = _user(app.store(), name)
+    if not app.principal.admin and app.principal.user_id != user.id:
+        raise NotFound(f"user '{name[:60]}': no such user (enquiry users list)")
+    hashed = _hasher.hash(check_password(password))
+    with app.store().writing() as (connection, writer):
+        connection.execute(update(User).where(User.id == user.id).values(password_hash=hashed))
+        connection.execute(delete(WebSession).where(WebSession.user_id == user.id))
+        writer.append("account", details={"change": "password set", "user": user.name})
+
+
+def disable_user(app: Enquiry, name: str) -> None:
+    """Disable an account: its sessions end and its tokens stop working; its name stays in the
+    ledger and its row stays, so past events still say who acted."""
+    require_admin(app, "users disable")
+    user = _user(app.store(), name)
+    with app.store().writing() as (connection, writer):
+        connection.execute(update(User).where(User.id == user.id).values(disabled_at=utc_now()))
+        connection.execute(delete(WebSession).where(WebSession.user_id == user.id))
+        writer.append("account", details={"change": "user disabled", "user": user.name})
+
+
+def grant(
+    app: Enquiry, name: str, case: str, role_name: str, *, see_protected: bool = False
+) -> UserView:
+    """Give ``name`` a role on ``case`` (replacing any role they had there), and with
+    ``see_protected`` the right to see protected identities on it."""
+    require_admin(app, "users grant")
+    chosen = role(role_name)
+    store = app.store()
+    user = _user(store, name)
+    with store.session() as session:
+        found = find_case(session, case)
+    with store.writing() as (connection, writer):
+        existing = connection.execute(
+            select(Membership.id).where(
+                Membership.user_id == user.id, Membership.case_id == found.id
+            )
+        ).scalar()
+        values = {
+            "role": chosen.value,
+            "see_protected": see_protected,
+            "granted_at": utc_now(),
+            "granted_by": app.actor,
+        }
+        if existing is None:
+            connection.execute(
+                insert(Membership).values(user_id=user.id, case_id=found.id, **values)
+            )
+        else:
+            connection.execute(update(Membership).where(Membership.id == existing).values(**values))
+        writer.append(
+            "granted",
+            case_id=found.id,
+            details={"user": user.name, "role": chosen.value, "see_protected": see_protected},
+        )
+    return _view(store, user)
+
+
+def revoke(app: Enquiry, name: str, case: str) -> UserView:
+    """Withdraw ``name``'s role (and any right to identities) on ``case``."""
+    require_admin(app, "users revoke")
+    store = app.store()
+    user = _user(store, name)
+    with store.session() as session:
+        found = find_case(session, case)
+    with store.writing() as (connection, writer):
+        gone = connection.execute(
+            delete(Membership).where(Membership.user_id == user.id, Membership.case_id == found.id)
+        ).rowcount
+        if not gone:
+            raise NotFound(f"user '{user.name}' has no role on case '{case}'")
+        writer.append("withdrawn", case_id=found.id, details={"user": user.name})
+    return _view(store, user)
+
+
+def _view(store: Store, user: User) -> UserView:
+    with store.engine.connect() as connection:
+        rows = connection.execute(
+            select(Case.name, Membership.role, Membership.see_protected)
+            .join(Case, Case.id == Membership.case_id)
+            .where(Membership.user_id == user.id)
+            .order_by(Case.name)
+        ).all()
+    return UserView(
+        name=user.name,
+        admin=user.is_admin,
+        created_at=user.created_at,
+        disabled=user.disabled_at is not None,
+        roles={r.name: r.role + ("+protected" if r.see_protected else "") for r in rows},
+    )
+
+
+def list_users(app: Enquiry) -> list[UserView]:
+    """Every account with its roles (the administrator's view)."""
+    require_admin(app, "users list")
+    store = app.store()
+    with store.session() as session:
+        users = session.scalars(select(User).order_by(User.name)).all()
+    return [_view(store, user) for user in users]
+
+
+def create_token(app: Enquiry, name: str, label: str = "") -> NewToken:
+    """A new API token for ``name`` (the administrator's, or a user's own)."""
+    store = app.store()
+    user = _user(store, name)
+    if not app.principal.admin and app.principal.user_id != user.id:
+        raise NotFound(f"user '{name[:60]}': no such user (enquiry users list)")
+    if user.disabled_at is not None:
+        raise Refused(f"user '{user.name}' is disabled")
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    prefix = token[: len(TOKEN_PREFIX) + 6]
+    created = utc_now()
+    with store.writing() as (connection, writer):
+        new_id = connection.execute(
+            insert(ApiToken).values(
+                user_id=user.id,
+                token_sha256=_digest(token),
+                prefix=prefix,
+                label=label[:200],
+                created_at=created,
+                revoked_at=None,
+            )
+        ).inserted_primary_key
+        assert new_id is not None
+        writer.append(
+            "account",
+            details={"change": "token created", "user": user.name, "token": prefix},
+        )
+    view = TokenView(int(new_id[0]), user.name, prefix, label[:200], created, False)
+    return NewToken(view=view, token=token)
+
+
+def list_tokens(app: Enquiry, name: str | None = None) -> list[TokenView]:
+    """Tokens (all, or one user's) by prefix; a user sees only their own."""
+    store = app.store()
+    query = select(ApiToken, User.name).join(User, User.id == ApiToken.user_id)
+    if not app.principal.admin:
+        query = query.where(ApiToken.user_id == app.principal.user_id)
+    elif name is not None:
+        query = query.where(User.name == name.strip().lower())
+    with store.session() as session:
+        rows = session.execute(query.order_by(ApiToken.id)).all()
+    return [
+        TokenView(t.id, user, t.prefix, t.label, t.created_at, t.revoked_at is not None)
+        for t, user in rows
+    ]
+
+
+def revoke_token(app: Enquiry, ref: str) -> TokenView:
+    """Revoke a token by its number or prefix (or the whole token): it stops working at once."""
+    store = app.store()
+    text = ref.strip()
+    query = select(ApiToken)
+    if text.isdigit():
+        query = query.where(ApiToken.id == int(text))
+    elif text.startswith(TOKEN_PREFIX) and len(text) > 20:
+        query = query.where(ApiToken.token_sha256 == _digest(text))
+    else:
+        query = query.where(ApiToken.prefix == text)
+    if not app.principal.admin:
+        query = query.where(ApiToken.user_id == app.principal.user_id)
+    with store.session() as session:
+        found = session.scalars(query).all()
+    if not found:
+        raise NotFound(f"token '{text[:12]}': no such token (enquiry tokens list)")
+    if len(found) > 1:
+        raise BadRequest(f"token '{text[:12]}': several tokens match; give its number")
+    token = found[0]
+    with store.writing() as (connection, writer):
+        connection.execute(
+            update(ApiToken).where(ApiToken.id == token.id).values(revoked_at=utc_now())
+        )
+        writer.append("account", details={"change": "token revoked", "token": token.prefix})
+    return next(t for t in list_tokens(app) if t.id == token.id)
+
+
+def _principal(user: User) -> Principal:
+    return Principal(name=user.name, user_id=user.id, admin=bool(user.is_admin))
+
+
+def authenticate_password(store: Store, name: str, password: str) -> Principal:
+    """The user whose name and password these are, or :class:`Unauthorized` (one message for
+    every failure; an unknown name is checked against a dummy hash to take the same time)."""
+    with store.session() as session:
+        user = session.scalars(select(User).where(User.name == name.strip().lower())).first()
+    try:
+        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        raise Unauthorized(CREDENTIALS) from None
+    if user is None or user.disabled_at is not None:
+        raise Unauthorized(CREDENTIALS)
+    return _principal(user)
+
+
+def authenticate_token(store: Store, token: str) -> Principal:
+    """The user a bearer token belongs to, or :class:`Unauthorized`."""
+    if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
+        raise Unauthorized(CREDENTIALS)
+    with store.session() as session:
+        row = session.execute(
+            select(ApiToken, User)
+            .join(User, User.id == ApiToken.user_id)
+            .where(ApiToken.token_sha256 == _digest(token))
+        ).first()
+    if row is None:
+        raise Unauthorized(CREDENTIALS)
+    found, user = row
+    if found.revoked_at is not None or user.disabled_at is not None:
+        raise Unauthorized(CREDENTIALS)
+    return _principal(user)
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """A new browser session: the cookie value and the CSRF token forms must carry."""
+
+    principal: Principal
+    cookie: str
+    csrf: str
+    expires_at: str
+
+
+def open_session(store: Store, principal: Principal, *, hours: int = SESSION_HOURS) -> SignedIn:
+    """Start a browser session for a user who has just proved who they are."""
+    if principal.user_id is None:
+        raise BadRequest("a session is for a user account")
+    cookie = secrets.token_urlsafe(32)
+    csrf = secrets.token_urlsafe(24)
+    expires = (datetime.now(UTC) + timedelta(hours=hours)).isoformat(timespec="seconds")
+    with store.engine.begin() as connection:
+        connection.execute(
+            insert(WebSession).values(
+                user_id=principal.user_id,
+                token_sha256=_digest(cookie),
+                csrf=csrf,
+                created_at=utc_now(),
+                expires_at=expires,
+            )
+        )
+    return SignedIn(principal=principal, cookie=cookie, csrf=csrf, expires_at=expires)
+
+
+def session_principal(store: Store, cookie: str) -> tuple[Principal, str]:
+    """The user and CSRF token of a live session cookie, or :class:`Unauthorized`."""
+    if not cookie or len(cookie) > 200:
+        raise Unauthorized(CREDENTIALS)
+    with store.session() as session:
+        row = session.execute(
+            select(WebSession, User)
+            .join(User, User.id == WebSession.user_id)
+            .where(WebSession.token_sha256 == _digest(cookie))
+        ).first()
+    if row is None:
+        raise Unauthorized(CREDENTIALS)
+    found, user = row
+    if found.expires_at < datetime.now(UTC).isoformat(timespec="seconds"):
+        raise Unauthorized(CREDENTIALS)
+    if user.disabled_at is not None:
+        raise Unauthorized(CREDENTIALS)
+    return _principal(user), found.csrf
+
+
+def close_session(store: Store, cookie: str) -> None:
+    """Sign a browser out (and sweep sessions that have expired)."""
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    with store.engine.begin() as connection:
+        connection.execute(
+            delete(WebSession).where(
+                (WebSession.token_sha256 == _digest(cookie)) | (WebSession.expires_at < now)
+            )
+        )
+
+
+def csrf_ok(expected: str, given: str | None) -> bool:
+    """Whether a form or header carries the session's CSRF token (compared in constant time)."""
+    return bool(given) and hmac.compare_digest(expected.encode(), (given or "").encode())
+
+
+class LoginThrottle:
+    """At most ``limit`` failed sign-ins per name and per client address in ``window`` seconds;
+    further attempts are refused without checking the password until the window passes."""
+
+    def __init__(self, limit: int = 5, window: float = 300.0) -> None:
+        self.limit = limit
+        self.window = window
+        self._failures: dict[str, list[float]] = {}
+        self._lock = threading.Lock()
+
+    def _recent(self, key: str, now: float) -> list[float]:
+        kept = [t for t in self._failures.get(key, []) if now - t < self.window]
+        self._failures[key] = kept
+        return kept
+
+    def check(self, *keys: str) -> None:
+        """Refuse when any key has failed too often lately."""
+        now = time.monotonic()
+        with self._lock:
+            if any(len(self._recent(key, now)) >= self.limit for key in keys):
+                raise Unauthorized("too many failed sign-ins; wait a few minutes and try again")
+
+    def failed(self, *keys: str) -> None:
+        now = time.monotonic()
+        with self._lock:
+            for key in keys:
+                self._recent(key, now).append(now)
+
+    def succeeded(self, *keys: str) -> None:
+        with self._lock:
+            for key in keys:
+                self._failures.pop(key, None)
+
+
+__all__ = [
+    "CREDENTIALS",
+    "LoginThrottle",
+    "NewToken",
+    "Role",
+    "SignedIn",
+    "TokenView",
+    "UserView",
+    "add_user",
+    "authenticate_password",
+    "authenticate_token",
+    "close_session",
+    "create_token",
+    "csrf_ok",
+    "disable_user",
+    "grant",
+    "list_tokens",
+    "list_users",
+    "open_session",
+    "revoke",
+    "revoke_token",
+    "session_principal",
+    "set_password",
+]
