@@ -48,8 +48,7 @@ def home(tmp_path: Path, backend: str) -> Enquiry:
 
 
 def _as(admin: Enquiry, name: str) -> Enquiry:
-    principal = accounts.authenticate_password(admin.store(), name, PASSWORD)
-    return Enquiry.for_user(admin.store(), principal)
+    return admin.acting_as(accounts.authenticate_password(admin, name, PASSWORD))
 
 
 def _ids(app: Enquiry, case: str | None = None) -> dict[str, int]:
@@ -146,7 +145,7 @@ def test_roles_allow_what_they_name_and_refuse_the_rest_by_name(
 
 
 def test_credentials_fail_alike_and_tokens_and_accounts_can_be_withdrawn(home: Enquiry) -> None:
-    store = home.store()
+    store = home
     with pytest.raises(Unauthorized) as wrong:
         accounts.authenticate_password(store, "vera", "not the password")
     with pytest.raises(Unauthorized) as unknown:
@@ -154,7 +153,7 @@ def test_credentials_fail_alike_and_tokens_and_accounts_can_be_withdrawn(home: E
     assert str(wrong.value) == str(unknown.value)
     made = accounts.create_token(home, "vera", "laptop")
     assert accounts.authenticate_token(store, made.token).name == "vera"
-    with store.engine.connect() as connection:
+    with home.store().engine.connect() as connection:
         stored = connection.execute(text("SELECT token_sha256 FROM api_tokens")).scalars().all()
     assert made.token not in stored and all(len(s) == 64 for s in stored)
     accounts.revoke_token(home, made.view.prefix)
@@ -219,7 +218,7 @@ def test_the_command_line_manages_accounts(home: Enquiry) -> None:
     assert token.exit_code == 0
     last = token.stdout.strip().splitlines()[-1]
     assert last.startswith("enq_") and " " not in last
-    assert accounts.authenticate_token(home.store(), last).name == "zoe"
+    assert accounts.authenticate_token(home, last).name == "zoe"
     listed = runner.invoke(main, [*args, "users", "list", "--json"])
     assert '"zoe"' in listed.output and "password" not in listed.output
     with home.store().session() as session:

@@ -21,6 +21,7 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -313,10 +314,10 @@ def _principal(user: User) -> Principal:
     return Principal(name=user.name, user_id=user.id, admin=bool(user.is_admin))
 
 
-def authenticate_password(store: Store, name: str, password: str) -> Principal:
+def authenticate_password(app: Enquiry, name: str, password: str) -> Principal:
     """The user whose name and password these are, or :class:`Unauthorized` (one message for
     every failure; an unknown name is checked against a dummy hash to take the same time)."""
-    with store.session() as session:
+    with app.store().session() as session:
         user = session.scalars(select(User).where(User.name == name.strip().lower())).first()
     try:
         _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
@@ -327,11 +328,11 @@ def authenticate_password(store: Store, name: str, password: str) -> Principal:
     return _principal(user)
 
 
-def authenticate_token(store: Store, token: str) -> Principal:
+def authenticate_token(app: Enquiry, token: str) -> Principal:
     """The user a bearer token belongs to, or :class:`Unauthorized`."""
     if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
         raise Unauthorized(CREDENTIALS)
-    with store.session() as session:
+    with app.store().session() as session:
         row = session.execute(
             select(ApiToken, User)
             .join(User, User.id == ApiToken.user_id)
@@ -355,14 +356,14 @@ class SignedIn:
     expires_at: str
 
 
-def open_session(store: Store, principal: Principal, *, hours: int = SESSION_HOURS) -> SignedIn:
+def open_session(app: Enquiry, principal: Principal, *, hours: int = SESSION_HOURS) -> SignedIn:
     """Start a browser session for a user who has just proved who they are."""
     if principal.user_id is None:
         raise BadRequest("a session is for a user account")
     cookie = secrets.token_urlsafe(32)
     csrf = secrets.token_urlsafe(24)
     expires = (datetime.now(UTC) + timedelta(hours=hours)).isoformat(timespec="seconds")
-    with store.engine.begin() as connection:
+    with app.store().engine.begin() as connection:
         connection.execute(
             insert(WebSession).values(
                 user_id=principal.user_id,
@@ -375,11 +376,11 @@ def open_session(store: Store, principal: Principal, *, hours: int = SESSION_HOU
     return SignedIn(principal=principal, cookie=cookie, csrf=csrf, expires_at=expires)
 
 
-def session_principal(store: Store, cookie: str) -> tuple[Principal, str]:
+def session_principal(app: Enquiry, cookie: str) -> tuple[Principal, str]:
     """The user and CSRF token of a live session cookie, or :class:`Unauthorized`."""
     if not cookie or len(cookie) > 200:
         raise Unauthorized(CREDENTIALS)
-    with store.session() as session:
+    with app.store().session() as session:
         row = session.execute(
             select(WebSession, User)
             .join(User, User.id == WebSession.user_id)
@@ -395,10 +396,10 @@ def session_principal(store: Store, cookie: str) -> tuple[Principal, str]:
     return _principal(user), found.csrf
 
 
-def close_session(store: Store, cookie: str) -> None:
+def close_session(app: Enquiry, cookie: str) -> None:
     """Sign a browser out (and sweep sessions that have expired)."""
     now = datetime.now(UTC).isoformat(timespec="seconds")
-    with store.engine.begin() as connection:
+    with app.store().engine.begin() as connection:
         connection.execute(
             delete(WebSession).where(
                 (WebSession.token_sha256 == _digest(cookie)) | (WebSession.expires_at < now)
@@ -445,8 +446,44 @@ class LoginThrottle:
                 self._failures.pop(key, None)
 
 
+@dataclass(frozen=True)
+class DemoAccount:
+    """The demonstration's account: its name, password, and the file that keeps it."""
+
+    name: str
+    password: str
+    password_file: Path
+
+
+def demo_user(app: Enquiry, case: str, name: str = "demo") -> DemoAccount:
+    """An owner of the demonstration case, for signing in to the web app. Its password is made
+    once and kept in a file beside the home (readable by its owner only), so that re-running
+    the demonstration keeps the same sign-in."""
+    require_admin(app, "demo")
+    path = app.home.parent / f"{app.home.name}.demo-password"
+    if path.is_file():
+        password = path.read_text(encoding="utf-8").strip()
+    else:
+        password = secrets.token_urlsafe(12)
+        path.touch(mode=0o600)
+        path.write_text(password + "\n", encoding="utf-8")
+    store = app.store()
+    with store.session() as session:
+        exists = session.scalars(select(User.id).where(User.name == name)).first() is not None
+    if not exists:
+        add_user(app, name, password)
+    else:
+        try:
+            authenticate_password(app, name, password)
+        except Unauthorized:
+            set_password(app, name, password)
+    grant(app, name, case, Role.OWNER.value)
+    return DemoAccount(name=name, password=password, password_file=path)
+
+
 __all__ = [
     "CREDENTIALS",
+    "DemoAccount",
     "LoginThrottle",
     "NewToken",
     "Role",
@@ -459,6 +496,7 @@ __all__ = [
     "close_session",
     "create_token",
     "csrf_ok",
+    "demo_user",
     "disable_user",
     "grant",
     "list_tokens",

@@ -204,11 +204,13 @@ def report_command(
 
 @click.command("demo")
 @click.option("--no-serve", is_flag=True, help="Stop after writing the report.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Where to serve the web app.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @click.option(
     "--no-pdf", is_flag=True, help="Write the HTML report only, not its PDF (nor the bundle's)."
 )
 @pass_app
-def demo_command(app: App, no_serve: bool, no_pdf: bool) -> None:
+def demo_command(app: App, no_serve: bool, host: str, port: int, no_pdf: bool) -> None:
     """Load the built-in Khan Shaykhun case, analyse it and write its report (HTML and PDF)
     into the home."""
     from enquiry.app.atrest import demo_key
@@ -238,7 +240,15 @@ def demo_command(app: App, no_serve: bool, no_pdf: bool) -> None:
         f" {signed.exported.path} --key {signed.public_key}"
     )
     if not no_serve:
-        click.echo("serving the web app is not available yet; open the report in a browser")
+        from enquiry.app.accounts import demo_user
+        from enquiry.cli.web import serve_home
+
+        account = demo_user(app, loaded.case)
+        click.echo(
+            f"sign in at http://{host}:{port}/ as '{account.name}' with password"
+            f" {account.password} (saved in {account.password_file})"
+        )
+        serve_home(app, host, port)
 
 
 def register(main: click.Group) -> None:

@@ -185,8 +185,7 @@ def check_time(
             Issue(
                 "time_mismatch",
                 severity,
-                f"{basis} says {raw}: at least {_human(gap)} {direction} {what} "
-                f"{shown}{note}",
+                f"{basis} says {raw}: at least {_human(gap)} {direction} {what} {shown}{note}",
                 inputs,
             )
         )

@@ -1,0 +1,109 @@
+"""The application factory: one FastAPI app over one home, its routes and its error mapping."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from enquiry import __version__
+from enquiry.app import Enquiry
+from enquiry.errors import EnquiryError
+from enquiry.web import problems
+from enquiry.web.auth import LoginRequired, Server
+
+# What a page may load: only this server's own files; no inline script, no framing.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; "
+        "style-src 'self'; script-src 'self'; object-src 'none'; frame-ancestors 'none'; "
+        "base-uri 'none'; form-action 'self'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "Cache-Control": "no-store",
+}
+
+DESCRIPTION = """The enquiry REST API: cases, evidence items and their custody, claims,
+hypotheses and ratings, analysis, reports and search, over the same application core as the
+command line. Authenticate with `Authorization: Bearer TOKEN` (`enquiry tokens create NAME`).
+Every read of a protected item and every download or export is a ledger event naming the user.
+Errors are RFC 9457 problem documents; something you may not see is 404, never 403."""
+
+
+def create_app(
+    home: str | Path | None = None,
+    *,
+    actor: str = "server",
+    secure_cookies: bool = True,
+) -> FastAPI:
+    """The web app and API over ``home`` (opened once, migrated if needed)."""
+    base = Enquiry.at(home, actor)
+    base.store()  # opened (and migrated) once, before the first request
+    app = FastAPI(
+        title="enquiry",
+        version=__version__,
+        description=DESCRIPTION,
+        openapi_url="/openapi.json",
+        docs_url="/api/docs",
+        redoc_url=None,
+    )
+    app.state.server = Server(base=base, secure_cookies=secure_cookies)
+    app.add_exception_handler(EnquiryError, _error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, problems.validation_error)
+    app.add_exception_handler(LoginRequired, _login_required)
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
+        response: Response = await call_next(request)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    from enquiry.web import api, pages
+
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=str(pages.HERE / "static")), name="static")
+    return app
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+async def _error(request: Request, exc: Exception) -> Response:
+    if _is_api(request):
+        return await problems.enquiry_error(request, exc)
+    from enquiry.web.pages import error_page
+
+    return error_page(request, exc)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    if _is_api(request):
+        return await problems.http_error(request, exc)
+    from enquiry.web.pages import error_page
+
+    return error_page(request, exc)
+
+
+async def _login_required(request: Request, exc: Exception) -> Response:
+    if _is_api(request):
+        return await problems.enquiry_error(request, _unauthorized())
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    from urllib.parse import quote
+
+    return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
+
+
+def _unauthorized() -> EnquiryError:
+    from enquiry.errors import Unauthorized
+
+    return Unauthorized("credentials required: send 'Authorization: Bearer TOKEN'")

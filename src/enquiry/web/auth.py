@@ -1,0 +1,116 @@
+"""Who is asking: a bearer token (the API) or a session cookie (the pages, and the pages'
+scripts calling the API), turned into an :class:`~enquiry.app.Enquiry` acting for that user.
+
+Only authentication happens here; what the user may do is decided by the core. A request
+without valid credentials is refused with 401 and ``WWW-Authenticate: Bearer``; a cookie-borne
+request that changes anything must carry the session's CSRF token (header ``X-CSRF-Token`` or
+form field ``csrf``), and the cookie itself is ``HttpOnly``, ``Secure`` and ``SameSite=Strict``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from fastapi import Request, Response
+
+from enquiry.app import Enquiry
+from enquiry.app.accounts import (
+    LoginThrottle,
+    SignedIn,
+    authenticate_token,
+    csrf_ok,
+    session_principal,
+)
+from enquiry.errors import Forbidden, Unauthorized
+
+COOKIE = "enquiry_session"
+CSRF_HEADER = "x-csrf-token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+@dataclass
+class Server:
+    """What every request shares: the home opened once (as the server), and the sign-in
+    throttle; each request acts through ``base.acting_as(user)``."""
+
+    base: Enquiry
+    throttle: LoginThrottle = field(default_factory=LoginThrottle)
+    secure_cookies: bool = True
+
+
+def server_of(request: Request) -> Server:
+    server: Server = request.app.state.server
+    return server
+
+
+class LoginRequired(Exception):
+    """A page asked for without a live session: the pages answer with the sign-in form."""
+
+
+def _bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        return value.strip()
+    return None
+
+
+def _from_session(request: Request, base: Enquiry, *, form_csrf: str | None = None) -> Enquiry:
+    cookie = request.cookies.get(COOKIE, "")
+    principal, csrf = session_principal(base, cookie)
+    if request.method not in SAFE_METHODS:
+        given = request.headers.get(CSRF_HEADER) or form_csrf
+        if not csrf_ok(csrf, given):
+            raise Forbidden("the request lacks this session's CSRF token; reload the page")
+    app = base.acting_as(principal)
+    request.state.csrf = csrf
+    request.state.user = principal.name
+    return app
+
+
+def api_user(request: Request) -> Enquiry:
+    """The acting user of an API request: bearer token first, else the session cookie."""
+    base = server_of(request).base
+    token = _bearer(request)
+    if token is not None:
+        return base.acting_as(authenticate_token(base, token))
+    if request.cookies.get(COOKIE):
+        return _from_session(request, base)
+    raise Unauthorized("credentials required: send 'Authorization: Bearer TOKEN'")
+
+
+def page_user(request: Request) -> Enquiry:
+    """The acting user of a page (GET): a live session, else the sign-in form."""
+    base = server_of(request).base
+    try:
+        return _from_session(request, base)
+    except Unauthorized:
+        raise LoginRequired() from None
+
+
+async def form_user(request: Request) -> Enquiry:
+    """The acting user of a form post: a live session and the form's CSRF field."""
+    base = server_of(request).base
+    form = await request.form()
+    given = form.get("csrf")
+    try:
+        return _from_session(request, base, form_csrf=given if isinstance(given, str) else None)
+    except Unauthorized:
+        raise LoginRequired() from None
+
+
+def set_session_cookie(response: Response, signed: SignedIn, *, secure: bool) -> None:
+    """Hand the browser its session cookie: not readable by scripts, never sent cross-site."""
+    response.set_cookie(
+        COOKIE,
+        signed.cookie,
+        httponly=True,
+        secure=secure,
+        samesite="strict",
+        path="/",
+        max_age=12 * 3600,
+    )
+
+
+def clear_session_cookie(response: Response, *, secure: bool) -> None:
+    response.delete_cookie(COOKIE, path="/", secure=secure, httponly=True, samesite="strict")

@@ -1,0 +1,141 @@
+"""The server-rendered pages: sign-in, and the team's views of its cases.
+
+Pages are plain HTML forms with a little script for enhancement; a form that changes anything
+carries the session's CSRF token. Every page calls the same core services as the API.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from enquiry import __version__
+from enquiry.app import Enquiry, evidence
+from enquiry.app.accounts import authenticate_password, close_session, csrf_ok, open_session
+from enquiry.errors import EnquiryError, Unauthorized
+from enquiry.web.auth import (
+    COOKIE,
+    clear_session_cookie,
+    page_user,
+    server_of,
+    set_session_cookie,
+)
+from enquiry.web.problems import status_of
+
+HERE = Path(__file__).parent
+templates = Jinja2Templates(directory=str(HERE / "templates"))
+templates.env.globals["version"] = __version__
+router = APIRouter(include_in_schema=False)
+PageUser = Annotated[Enquiry, Depends(page_user)]
+LOGIN_COOKIE = "enquiry_login"
+
+
+def render(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+    """A page from its template, with the signed-in user and the CSRF token forms need."""
+    context.setdefault("user", getattr(request.state, "user", None))
+    context.setdefault("csrf", getattr(request.state, "csrf", ""))
+    return templates.TemplateResponse(request, name, context, status_code=status)
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path on this server: never an open redirect to somewhere else."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request, next: str | None = None) -> Response:
+    token = secrets.token_urlsafe(24)
+    response = render(request, "login.html", next=_safe_next(next), login_csrf=token)
+    secure = server_of(request).secure_cookies
+    response.set_cookie(
+        LOGIN_COOKIE, token, httponly=True, secure=secure, samesite="strict", path="/login"
+    )
+    return response
+
+
+@router.post("/login", response_class=HTMLResponse)
+def login(
+    request: Request,
+    name: Annotated[str, Form(max_length=200)],
+    password: Annotated[str, Form(max_length=1000)],
+    csrf: Annotated[str, Form(max_length=200)] = "",
+    next: Annotated[str, Form(max_length=2000)] = "/",
+) -> Response:
+    """Sign in: throttled per name and per address; one message for every failure."""
+    server = server_of(request)
+    client = request.client.host if request.client else "unknown"
+    keys = (f"name:{name.strip().lower()}", f"addr:{client}")
+    if not csrf_ok(request.cookies.get(LOGIN_COOKIE, ""), csrf):
+        return render(
+            request,
+            "login.html",
+            400,
+            next=_safe_next(next),
+            login_csrf="",
+            error="the sign-in form expired; load it again",
+        )
+    try:
+        server.throttle.check(*keys)
+        principal = authenticate_password(server.base, name, password)
+    except Unauthorized as exc:
+        if "too many" not in str(exc):
+            server.throttle.failed(*keys)
+        token = secrets.token_urlsafe(24)
+        response = render(
+            request, "login.html", 401, next=_safe_next(next), login_csrf=token, error=str(exc)
+        )
+        response.set_cookie(
+            LOGIN_COOKIE,
+            token,
+            httponly=True,
+            secure=server.secure_cookies,
+            samesite="strict",
+            path="/login",
+        )
+        return response
+    server.throttle.succeeded(*keys)
+    signed = open_session(server.base, principal)
+    redirect = RedirectResponse(_safe_next(next), status_code=303)
+    set_session_cookie(redirect, signed, secure=server.secure_cookies)
+    redirect.delete_cookie(LOGIN_COOKIE, path="/login")
+    return redirect
+
+
+@router.post("/logout")
+def logout(request: Request, app: PageUser) -> Response:
+    server = server_of(request)
+    close_session(server.base, request.cookies.get(COOKIE, ""))
+    response = RedirectResponse("/login", status_code=303)
+    clear_session_cookie(response, secure=server.secure_cookies)
+    return response
+
+
+@router.get("/", response_class=HTMLResponse)
+def home_page(request: Request, app: PageUser) -> Response:
+    """The cases the user holds a role on."""
+    return render(request, "cases.html", cases=evidence.list_cases(app))
+
+
+def error_page(request: Request, exc: Exception) -> Response:
+    """A refusal as a page: the core's one line and the matching status."""
+    if isinstance(exc, EnquiryError):
+        status, title = status_of(exc)
+        detail = str(exc)
+    elif isinstance(exc, StarletteHTTPException):
+        status, title, detail = exc.status_code, "Error", str(exc.detail)
+    else:
+        status, title, detail = 500, "Error", "something went wrong"
+    return render(request, "error.html", status, title=title, detail=detail, code=status)
+
+
+def csrf_valid(request: Request, given: str | None) -> bool:
+    """Whether a page form carries this session's CSRF token."""
+    return csrf_ok(getattr(request.state, "csrf", ""), given)
