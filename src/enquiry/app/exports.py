@@ -10,14 +10,26 @@ records an "exported" event with the file's SHA-256.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from enquiry.app.access import Right, require, require_case, require_incident
+from sqlalchemy import select
+
+from enquiry.app.access import Right, may, require, require_case, require_incident
 from enquiry.app.context import Enquiry
 from enquiry.app.lookup import case_blobs
 from enquiry.app.publishing import record_case_reveal, verified
 from enquiry.errors import BadRequest, EnquiryError, NotFound
 from enquiry.intake.walk import printable
-from enquiry.publish.exports import FORMATS, Exported, UnknownScope, write_export
+from enquiry.publish.exports import (
+    FORMATS,
+    Exported,
+    UnknownScope,
+    features,
+    geometry,
+    read_scope,
+    write_export,
+)
+from enquiry.store.tables import Item
 
 
 def _case_id(app: Enquiry, case: str | None, incident: str | None) -> int:
@@ -59,3 +71,41 @@ def export(
         raise EnquiryError(
             f"{printable(str(output))}: cannot write ({exc.strerror or exc})"
         ) from None
+
+
+def map_features(app: Enquiry, case: str) -> dict[str, Any]:
+    """The case's incidents, items and claims that carry a place, as a GeoJSON feature
+    collection for the map page: what a GeoJSON export would hold, protected identities
+    withheld, and only what the acting user may see (an item's feature carries its number so
+    that the map can link to it). Nothing leaves the home, so nothing is verified or recorded."""
+    found = require_case(app, case)
+    store = app.store(create=False)
+    with store.session() as session:
+        scope = read_scope(session, case=found.name)
+        rows = session.execute(
+            select(Item.id, Item.key, Item.protected).where(Item.case_id == found.id)
+        ).all()
+    visible = {int(i) for i, _k, p in rows if not p or may(app, found.id, Right.PROTECTED_ITEMS)}
+    ids = {(key or f"item-{i}"): int(i) for i, key, _p in rows}
+    claimed = {claim.key: claim.item for claim in scope.claims}
+    out = []
+    for feature in features(scope):
+        item_id = ids.get(str(feature.properties.get("item")))
+        claim_item = claimed.get(str(feature.properties.get("claim")))
+        owner = item_id if item_id is not None else ids.get(str(claim_item))
+        if owner is not None and owner not in visible:
+            continue
+        out.append(
+            {
+                "type": "Feature",
+                "id": feature.id,
+                "geometry": geometry(feature.place),
+                "properties": {
+                    "name": feature.name,
+                    "role": feature.role,
+                    **dict(feature.properties),
+                    **({"item_id": item_id} if item_id is not None else {}),
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "name": scope.name, "features": out}

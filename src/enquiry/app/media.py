@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from enquiry.app.access import require_admin
+from enquiry.app.access import item_visible, require_admin, require_item
 from enquiry.app.context import Enquiry
 from enquiry.app.lookup import HEX, find_item
 from enquiry.app.protection import shown_name
@@ -40,7 +40,7 @@ from enquiry.errors import EnquiryError, NotFound
 from enquiry.intake.walk import printable
 from enquiry.progress import Progress, Silent
 from enquiry.store import Store
-from enquiry.store.tables import Item
+from enquiry.store.tables import Item, ItemFinding
 
 
 def _items(store: Store, refs: Sequence[str]) -> list[Item]:
@@ -363,15 +363,70 @@ def check(
     ]
 
 
+# --- what is known of one item -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ItemMedia:
+    """What the media stages recorded about one item, as its page shows it: the metadata
+    findings, and the other items that share its pictures with the earliest evidence that
+    each existed (``media match --json`` form). ``withheld`` when the item is protected: its
+    findings quote its metadata, which may identify the witness."""
+
+    findings: list[dict[str, Any]]
+    near_duplicates: list[dict[str, Any]]
+    names: dict[int, str]
+    withheld: bool = False
+
+
+def item_media(app: Enquiry, ref: str, *, radius: int = DEFAULT_RADIUS) -> ItemMedia:
+    """The recorded findings and near-duplicates of item ``ref``, read from what the
+    enrichers stored (nothing is hashed or re-checked here, so a page can show it at once);
+    only items the acting user may see are named."""
+    store = app.store(create=False)
+    with store.session() as session:
+        item = find_item(session, ref)
+        require_item(app, item, ref=ref)
+        findings = [
+            {"type": f.type, "severity": f.severity, "message": f.message, "at": f.created_at}
+            for f in session.scalars(
+                select(ItemFinding).where(ItemFinding.item_id == item.id).order_by(ItemFinding.id)
+            )
+        ]
+    frames = query_frames(item_entries(store, item.id))
+    found = (
+        find_matches(open_index(store), frames, radius=radius, exclude=item.id) if frames else []
+    )
+    if found:
+        with store.session() as session:
+            shown = {
+                i.id
+                for i in session.scalars(select(Item).where(Item.id.in_([m.item for m in found])))
+                if item_visible(app, i)
+            }
+        found = [m for m in found if m.item in shown]
+        annotate_earliest(store, found)
+    if item.protected:
+        findings = []
+    return ItemMedia(
+        findings=findings,
+        near_duplicates=[m.as_json() for m in found],
+        names=_names(store, [m.item for m in found]),
+        withheld=bool(item.protected),
+    )
+
+
 __all__ = [
     "DEFAULT_RADIUS",
     "CheckedItem",
     "HashReport",
     "HashedItem",
+    "ItemMedia",
     "MatchReport",
     "SunReport",
     "check",
     "hash_items",
+    "item_media",
     "match",
     "sun",
 ]

@@ -552,7 +552,7 @@ def _ring(box: tuple[float, float, float, float]) -> list[list[float]]:
     return [[w, s], [e, s], [e, n], [w, n], [w, s]]
 
 
-def _geometry(place: Place) -> dict[str, Any]:
+def geometry(place: Place) -> dict[str, Any]:
     if place.box is not None:
         return {"type": "Polygon", "coordinates": [_ring(place.box)]}
     return {"type": "Point", "coordinates": [place.lon, place.lat]}
@@ -572,7 +572,7 @@ def to_geojson(scope: Scope) -> bytes:
                 {
                     "type": "Feature",
                     "id": f.id,
-                    "geometry": _geometry(f.place),
+                    "geometry": geometry(f.place),
                     "properties": {"name": f.name, "role": f.role, **f.properties},
                 }
                 for f in features(scope)

@@ -277,13 +277,13 @@ def commands(home: Path, slug: str) -> Commands:
 # ---------------------------------------------------------------------------------------------
 
 
-def _percent(value: Any, digits: int = 1) -> str:
+def percent(value: Any, digits: int = 1) -> str:
     if not isinstance(value, int | float) or isinstance(value, bool) or math.isnan(value):
         return "–"
     return f"{100 * value:.{digits}f}%"
 
 
-def _share(value: Any) -> str:
+def share(value: Any) -> str:
     """A probability as a panel may print it: whole per cent, and never 0% or 100%.
 
     The grades and ratings a posterior comes from are coarse (six reliability grades, five
@@ -298,10 +298,10 @@ def _share(value: Any) -> str:
     return f"{math.floor(100 * value + 0.5)}%"
 
 
-def _span(low: Any, high: Any) -> str:
+def span(low: Any, high: Any) -> str:
     """A range of probabilities without false precision: one figure when both ends print
     alike ("below 1%", "97%"), else "96–98%"."""
-    lo, hi = _share(min(low, high)), _share(max(low, high))
+    lo, hi = share(min(low, high)), share(max(low, high))
     if lo == hi:
         return lo
     if lo.endswith("%") and hi.endswith("%") and lo[0].isdigit() and hi[0].isdigit():
@@ -380,17 +380,17 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["percent"] = _percent
+    env.filters["percent"] = percent
     env.filters["number"] = _number
     env.filters["rating_colour"] = _cell_colour
     env.filters["lr_colour"] = _lr_colour
     env.filters["sentence"] = _sentence
     env.filters["when"] = _when
     env.filters["window"] = _window
-    env.filters["share"] = _share
-    env.filters["span"] = _span
+    env.filters["share"] = share
+    env.filters["span"] = span
     env.filters["day"] = _day
-    env.filters["milestone"] = _milestone_text
+    env.filters["milestone"] = milestone_text
     env.globals["RATING_WORDS"] = RATING_WORDS
     return env
 
@@ -466,7 +466,7 @@ class Notes:
         return {"number": number, "ref": "", "what": "source", "text": ref, "sha256": None}
 
 
-def _matrix_rows(analysis: Analysis) -> list[dict[str, Any]]:
+def matrix_rows(analysis: Analysis) -> list[dict[str, Any]]:
     """The heat map's rows: each rated item with its grades, ratings and rationale per cell.
 
     The weights shown are the engine's own per-cell log-likelihoods from its ``matrix`` (after
@@ -512,7 +512,7 @@ def _matrix_rows(analysis: Analysis) -> list[dict[str, Any]]:
     return rows
 
 
-def _against_leader(analysis: Analysis, rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+def against_leader(analysis: Analysis, rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """The rated evidence that cuts against the leading hypothesis, strongest first.
 
     A reader must see what the conclusion had to overcome (the JIM's own anomalies among it),
@@ -531,7 +531,7 @@ def _against_leader(analysis: Analysis, rows: Sequence[Mapping[str, Any]]) -> li
     return out
 
 
-def _timelines(analysis: Analysis) -> list[dict[str, Any]]:
+def timelines(analysis: Analysis) -> list[dict[str, Any]]:
     """Each party line's claims in date order, with every flag the engine raised on it.
 
     The engine judges each speaker and, where several speak for one state, the state's whole
@@ -761,7 +761,7 @@ def _limitations(
     return out
 
 
-def _milestone_text(milestone: Any) -> str:
+def milestone_text(milestone: Any) -> str:
     """What it would take to move an account, in words and rounded shares (the engine's own
     explanation carries its numbers to three significant digits)."""
     who = milestone.hypothesis
@@ -769,14 +769,14 @@ def _milestone_text(milestone: Any) -> str:
         text = (
             f"{who} leads; one more independent item graded {milestone.grade}, very inconsistent "
             f"with it and very consistent with its rivals, would take it from "
-            f"{_share(milestone.posterior)} to {_share(milestone.if_refuting_item)}"
+            f"{share(milestone.posterior)} to {share(milestone.if_refuting_item)}"
         )
         tail = "would overturn it"
     else:
         text = (
             f"One more independent item graded {milestone.grade}, very consistent with {who} and "
-            f"very inconsistent with its rivals, would take it from {_share(milestone.posterior)} "
-            f"to {_share(milestone.if_confirming_item)}"
+            f"very inconsistent with its rivals, would take it from {share(milestone.posterior)} "
+            f"to {share(milestone.if_confirming_item)}"
         )
         tail = "would make it lead"
     if milestone.items_needed:
@@ -793,16 +793,16 @@ def _open_questions(analysis: Analysis) -> list[str]:
         if hyp.id != result.leading and max(hyp.posterior_low, hyp.posterior_high) >= 0.05:
             out.append(
                 f"{hyp.id} ({hyp.label}) is not excluded: "
-                f"{_span(hyp.posterior_low, hyp.posterior_high)}."
+                f"{span(hyp.posterior_low, hyp.posterior_high)}."
             )
     for pin in result.sensitivity.linchpins:
         out.append(
             f"The conclusion depends on {', '.join(pin.evidence)}: {pin.change} would leave "
-            f"{pin.leader_after} leading at {_share(pin.leader_posterior_after)}."
+            f"{pin.leader_after} leading at {share(pin.leader_posterior_after)}."
         )
     for milestone in result.milestones:
         if milestone.hypothesis != result.leading:
-            out.append(_milestone_text(milestone))
+            out.append(milestone_text(milestone))
     return out
 
 
@@ -827,8 +827,8 @@ def render_report(
 
     result = analysis.result
     template = _environment().get_template("report.html.j2")
-    rows = _matrix_rows(analysis)
-    against = _against_leader(analysis, rows)
+    rows = matrix_rows(analysis)
+    against = against_leader(analysis, rows)
     slug = analysis.context.slug
     radius = analysis.context.place.get("radius_km")
     svg, markers = draw(places, float(radius) if isinstance(radius, int | float) else None)
@@ -856,7 +856,7 @@ def render_report(
         matrix=rows,
         against=against,
         matrix_hypotheses=[h.id for h in analysis.input.hypotheses],
-        timelines=_timelines(analysis),
+        timelines=timelines(analysis),
         casualties=_casualty_rows(analysis.context),
         standards=result.standards.levels,
         linchpins=result.sensitivity.linchpins,
