@@ -66,10 +66,12 @@ def create_app(
             response.headers.setdefault(name, value)
         return response
 
-    from enquiry.web import api, pages
+    from enquiry.web import analysis_pages, api, case_pages, pages
 
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(case_pages.router)
+    app.include_router(analysis_pages.router)
     app.mount("/static", StaticFiles(directory=str(pages.HERE / "static")), name="static")
     return app
 

@@ -1,0 +1,246 @@
+"""The pages of one case's evidence: the dashboard, the evidence list with search and upload,
+an item with its preview and custody, and the item's bytes for that preview.
+
+Each route calls the core as the signed-in user; what the user may not see is refused there
+and shown as the error page (a case or item of another case is *not found*, like a missing
+one).
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
+from starlette.background import BackgroundTask
+from starlette.datastructures import UploadFile
+
+from enquiry.app import Enquiry, evidence, media, overview
+from enquiry.app.access import Right, may
+from enquiry.app.content import viewable
+from enquiry.errors import BadRequest, EnquiryError
+from enquiry.intake.walk import printable
+from enquiry.web.auth import form_user, page_user
+from enquiry.web.pages import render
+
+router = APIRouter(include_in_schema=False)
+PageUser = Annotated[Enquiry, Depends(page_user)]
+FormUser = Annotated[Enquiry, Depends(form_user)]
+
+PAGE = 25
+CHUNK = 1 << 20
+
+
+def case_rights(app: Enquiry, case: str) -> dict[str, bool]:
+    """What the page may offer the user (the core still decides each request)."""
+    from enquiry.app.access import require_case
+
+    found = require_case(app, case)
+    return {
+        "add": may(app, found.id, Right.ADD_EVIDENCE),
+        "analyse": may(app, found.id, Right.ANALYSE),
+        "review": may(app, found.id, Right.REVIEW),
+        "manage": may(app, found.id, Right.MANAGE),
+    }
+
+
+@router.get("/cases/{case}", response_class=HTMLResponse)
+def dashboard(request: Request, app: PageUser, case: str) -> Response:
+    """The case at a glance: counts by kind, incidents, latest activity, the ledger check."""
+    seen = overview.overview(app, case)
+    return render(
+        request, "dashboard.html", case=seen.case, seen=seen, rights=case_rights(app, case)
+    )
+
+
+def _page_links(request: Request, total: int, offset: int, limit: int) -> dict[str, str | None]:
+    def at(start: int) -> str:
+        params = [(k, v) for k, v in request.query_params.multi_items() if k != "offset"]
+        return "?" + urlencode([*params, ("offset", str(start))])
+
+    return {
+        "previous": at(max(0, offset - limit)) if offset > 0 else None,
+        "next": at(offset + limit) if offset + limit < total else None,
+    }
+
+
+@router.get("/cases/{case}/items", response_class=HTMLResponse)
+def items_page(
+    request: Request,
+    app: PageUser,
+    case: str,
+    q: Annotated[str, Query(max_length=500)] = "",
+    kind: Annotated[list[str] | None, Query(max_length=100)] = None,
+    source: Annotated[list[str] | None, Query(max_length=300)] = None,
+    grade: Annotated[list[str] | None, Query(max_length=10)] = None,
+    party: Annotated[list[str] | None, Query(max_length=300)] = None,
+    date_from: Annotated[str | None, Query(alias="from", max_length=40)] = None,
+    date_to: Annotated[str | None, Query(alias="to", max_length=40)] = None,
+    semantic: bool = False,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+) -> Response:
+    """The evidence list: every item and claim matching the search and the chosen facets, a
+    page at a time; the upload form for those who may add evidence."""
+    from enquiry.app.search import search
+
+    found = search(
+        app,
+        q,
+        case=case,
+        kinds=kind or (),
+        sources=source or (),
+        grades=grade or (),
+        parties=party or (),
+        date_from=date_from or None,
+        date_to=date_to or None,
+        semantic=semantic,
+        offset=offset,
+        limit=PAGE,
+    )
+    chosen = {
+        "kind": set(kind or ()),
+        "source": set(source or ()),
+        "grade": set(grade or ()),
+        "party": set(party or ()),
+    }
+    return render(
+        request,
+        "items.html",
+        case=case,
+        rights=case_rights(app, case),
+        result=found,
+        q=q,
+        chosen=chosen,
+        date_from=date_from or "",
+        date_to=date_to or "",
+        semantic=semantic,
+        pages=_page_links(request, found.total, offset, PAGE),
+    )
+
+
+def _safe_name(name: str, taken: set[str]) -> str:
+    """The uploaded file's own name, reduced to a plain file name (no folders, no dot files),
+    made unique within one upload."""
+    base = Path(name.replace("\\", "/")).name.strip().lstrip(".") or "upload"
+    base = base[:200]
+    candidate, n = base, 1
+    while candidate in taken:
+        n += 1
+        stem, dot, ext = base.rpartition(".")
+        candidate = f"{stem}-{n}.{ext}" if dot else f"{base}-{n}"
+    taken.add(candidate)
+    return candidate
+
+
+@router.post("/cases/{case}/upload", response_class=HTMLResponse)
+async def upload(request: Request, app: FormUser, case: str) -> Response:
+    """Take the posted files in as evidence of the case. Each part is copied to a private
+    folder in the home chunk by chunk (never held whole in memory), then the folder is handed
+    to the intake as one batch; the folder is removed afterwards, the vault keeps the bytes."""
+    form = await request.form()
+    files = [f for f in form.getlist("files") if isinstance(f, UploadFile) and f.filename]
+    wants_json = "application/json" in request.headers.get("accept", "")
+    if not files:
+        raise BadRequest("upload: choose one or more files to add")
+    kind = form.get("kind")
+    chosen_kind = kind.strip() if isinstance(kind, str) and kind.strip() else None
+    folder = Path(tempfile.mkdtemp(prefix=".upload-", dir=app.store(create=False).home))
+    try:
+        taken: set[str] = set()
+        for part in files:
+            target = folder / _safe_name(part.filename or "", taken)
+            with target.open("xb") as out:
+                while chunk := await part.read(CHUNK):
+                    out.write(chunk)
+            await part.close()
+        report = evidence.add(app, [folder], case=case, kind=chosen_kind, jobs=1)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    results = [
+        {
+            "name": Path(r.path).name,
+            "status": r.status,
+            "item": r.item_id,
+            "problems": [printable(p) for p in r.problems],
+        }
+        for r in report.results
+    ]
+    if wants_json:
+        return JSONResponse({"summary": report.summary(), "results": results})
+    return render(request, "uploaded.html", case=case, summary=report.summary(), results=results)
+
+
+@router.get("/items/{ref}", response_class=HTMLResponse)
+def item_page(request: Request, app: PageUser, ref: str) -> Response:
+    """One item: its preview, metadata, media findings, near-duplicates and custody."""
+    item = evidence.show_item(app, ref)
+    facts = media.item_media(app, str(item.id))
+    preview = _preview_kind(item.media_type, item.protected, bool(item.sha256))
+    text = None
+    if not item.protected and preview in (None, "text", "pdf"):
+        # what the intake read from it (reading it is recorded as an access)
+        try:
+            text = evidence.show_item(app, str(item.id), with_text=True).text
+        except EnquiryError:
+            text = None
+    return render(
+        request,
+        "item.html",
+        case=item.case,
+        item=item,
+        facts=facts,
+        text=_joined_text(text),
+        preview=preview,
+        rights=case_rights(app, item.case),
+    )
+
+
+def _preview_kind(media_type: str, protected: bool, stored: bool) -> str | None:
+    """How the page shows the bytes: a protected item only as a (redacted) picture."""
+    if not stored:
+        return None
+    if protected:
+        return "image" if media_type.startswith("image/") else None
+    for prefix, how in (
+        ("image/", "image"),
+        ("video/", "video"),
+        ("audio/", "audio"),
+        ("application/pdf", "pdf"),
+        ("text/plain", "text"),
+    ):
+        if media_type.startswith(prefix):
+            return how
+    return None
+
+
+def _joined_text(texts: dict[str, str] | None) -> str | None:
+    if not texts:
+        return None
+    best = max(texts.values(), key=len)
+    return best[:20_000]
+
+
+@router.get("/items/{ref}/content")
+def item_content(request: Request, app: PageUser, ref: str) -> Response:
+    """The bytes behind an item's preview, through the core: checked against their hash,
+    allowed for this user, and recorded in the ledger as an access."""
+    shown = viewable(app, ref)
+    media_type = shown.media_type
+    if media_type.startswith("text/") and "charset" not in media_type:
+        media_type += "; charset=utf-8"
+    headers: dict[str, Any] = {
+        "Content-Disposition": "inline",
+        "X-Enquiry-Item": str(shown.shown_item_id),
+    }
+    if shown.redacted:
+        headers["X-Enquiry-Redacted"] = "confirmed redaction"
+    return FileResponse(
+        shown.path,
+        media_type=media_type,
+        headers=headers,
+        background=BackgroundTask(shown.discard),
+    )
