@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, delete, insert, or_, select, update
 
-from enquiry.app.access import Right, require, require_admin, rights_on
+from enquiry.app.access import Right, may, require, require_admin, rights_on
 from enquiry.app.context import Enquiry
 from enquiry.app.lookup import find_case
 from enquiry.app.protection import WITHHELD, WITHHELD_IDENTITY, record_reveal
@@ -365,8 +365,11 @@ def _claim_rows(connection: Connection, case_id: int, party: str | None, case: s
     )
 
 
-def _shown(store: Store, rows: list[Any], reveal: bool, what: str) -> list[ListedClaim]:
-    """Rows as shown; a reveal of protected items' claims is recorded."""
+def _shown(
+    store: Store, rows: list[Any], reveal: bool, what: str, *, drop_protected: bool = False
+) -> list[ListedClaim]:
+    """Rows as shown; a reveal of protected items' claims is recorded. ``drop_protected`` leaves
+    out the claims of protected items altogether (for a user who may not know they exist)."""
     item_ids = sorted({row["item_id"] for row in rows if row["item_id"] is not None})
     items: list[Item] = []
     with store.session() as session:
@@ -375,6 +378,9 @@ def _shown(store: Store, rows: list[Any], reveal: bool, what: str) -> list[Liste
                 select(Item).where(Item.id.in_(page), Item.protected.is_(True))
             )
     protected = {item.id for item in items}
+    if drop_protected:
+        rows = [row for row in rows if row["item_id"] not in protected]
+        protected = set()
     if reveal and protected:
         with store.writing() as (_connection, writer):
             record_reveal(
@@ -400,7 +406,8 @@ def list_claims(
         require(app, case_id, Right.REVEAL, name=case)
     with store.engine.connect() as connection:
         rows = _claim_rows(connection, case_id, party, case)
-    return _shown(store, rows, reveal, "claims list")
+    hide = not may(app, case_id, Right.PROTECTED_ITEMS)
+    return _shown(store, rows, reveal, "claims list", drop_protected=hide)
 
 
 # --- similar: the same claim said again -------------------------------------------------------
