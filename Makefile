@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOME_DIR ?= enquiry-data
 
-.PHONY: demo test test-fast lint bench clean ocr-tools
+.PHONY: demo test test-fast lint bench clean ocr-tools browser-tools
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,14 +20,18 @@ $(STAMP): pyproject.toml requirements.lock requirements-models.txt | $(BIN)/pyth
 ocr-tools:
 	@sh scripts/install_ocr.sh
 
+# The end-to-end tests drive Debian's chromium: installed when missing.
+browser-tools:
+	@sh scripts/install_browser.sh
+
 demo: $(STAMP) ocr-tools
 	$(BIN)/enquiry --home $(HOME_DIR) demo --no-serve
 	@echo "enquiry is installed in $(BIN); run 'source $(BIN)/activate' to call it as 'enquiry' in your shell"
 
-test: $(STAMP) ocr-tools
+test: $(STAMP) ocr-tools browser-tools
 	$(BIN)/python -m pytest -n 2 -q
 
-test-fast: $(STAMP) ocr-tools
+test-fast: $(STAMP) ocr-tools browser-tools
 	$(BIN)/python -m pytest -n 2 -q -m "not slow"
 
 lint: $(STAMP)
