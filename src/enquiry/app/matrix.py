@@ -21,7 +21,8 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, Row, func, insert, select, update
+from sqlalchemy.orm import Session
 
 from enquiry.analysis.tables import RATING_SCALE
 from enquiry.app.access import Right, may, require, require_incident, require_item
@@ -229,11 +230,20 @@ class RatedCell:
         return asdict(self)
 
 
-def _hypothesis(connection: Connection, incident: Incident, key: str) -> Hypothesis:
-    rows = connection.execute(
-        select(Hypothesis).where(Hypothesis.incident_id == incident.id).order_by(Hypothesis.id)
-    ).scalars()
-    known = list(rows)
+def _hypothesis(connection: Connection, incident: Incident, key: str) -> Row[Any]:
+    """The incident's hypothesis ``key`` (id, key, label, description, prior, is_other)."""
+    known = connection.execute(
+        select(
+            Hypothesis.id,
+            Hypothesis.key,
+            Hypothesis.label,
+            Hypothesis.description,
+            Hypothesis.prior,
+            Hypothesis.is_other,
+        )
+        .where(Hypothesis.incident_id == incident.id)
+        .order_by(Hypothesis.id)
+    ).all()
     for h in known:
         if h.key == key:
             return h
@@ -566,21 +576,21 @@ class LatestResult:
         return asdict(self)
 
 
-def latest_finding(connection: Connection, incident_id: int) -> Finding | None:
+def latest_finding(session: Session, incident_id: int) -> Finding | None:
     """The incident's newest finding, if it has one."""
-    return connection.execute(
+    return session.scalars(
         select(Finding)
         .where(Finding.incident_id == incident_id)
         .order_by(Finding.id.desc())
         .limit(1)
-    ).scalar_one_or_none()
+    ).first()
 
 
 def latest_result(app: Enquiry, incident: str) -> LatestResult | None:
     """The latest stored analysis of the incident, or None if it was never run."""
     found = require_incident(app, incident)
     store = app.store(create=False)
-    with store.engine.connect() as connection:
+    with store.session() as connection:
         finding = latest_finding(connection, found.id)
         if finding is None:
             return None

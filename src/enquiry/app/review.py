@@ -17,7 +17,8 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
 
 from enquiry.app.access import Right, item_visible, may, readable_cases, require_incident
 from enquiry.app.context import Enquiry
@@ -88,12 +89,12 @@ def _text(text: str, what: str) -> str:
     return body
 
 
-def _hidden_item(app: Enquiry, connection: Connection, item_id: int) -> bool:
+def _hidden_item(app: Enquiry, connection: Session, item_id: int) -> bool:
     item = connection.execute(select(Item).where(Item.id == item_id)).scalar_one_or_none()
     return item is not None and not item_visible(app, item)
 
 
-def _check_subject(app: Enquiry, connection: Connection, scope: _Scope, subject: str) -> None:
+def _check_subject(app: Enquiry, connection: Session, scope: _Scope, subject: str) -> None:
     """Refuse a subject that is malformed, or names nothing in the case (or an item the user
     may not see: refused as missing)."""
     match = SUBJECT.match(subject)
@@ -190,7 +191,7 @@ def comment(app: Enquiry, case_or_incident: str, subject: str, body: str) -> Com
     subject = subject.strip()
     scope = _scope(app, case_or_incident)
     require_analyse_or_review(app, scope.case_id, f"case '{scope.case}'", "comment")
-    with app.store(create=False).engine.connect() as connection:
+    with app.store(create=False).session() as connection:
         _check_subject(app, connection, scope, subject)
     return _write(app, scope, subject, "comment", text, {})
 
@@ -201,7 +202,7 @@ def sign_off(app: Enquiry, incident: str, finding_id: int, statement: str) -> Co
     the sign-off names exactly what was computed from what. An older finding is refused."""
     text = _text(statement, "sign-off statement")
     found = require_incident(app, incident, Right.REVIEW)
-    with app.store(create=False).engine.connect() as connection:
+    with app.store(create=False).session() as connection:
         finding = connection.execute(
             select(Finding).where(Finding.id == finding_id, Finding.incident_id == found.id)
         ).scalar_one_or_none()
@@ -230,7 +231,7 @@ def sign_off(app: Enquiry, incident: str, finding_id: int, statement: str) -> Co
     )
 
 
-def _names_hidden(app: Enquiry, connection: Connection, subject: str) -> bool:
+def _names_hidden(app: Enquiry, connection: Session, subject: str) -> bool:
     match = SUBJECT.match(subject)
     if match is None:
         return False
@@ -250,7 +251,7 @@ def list_comments(app: Enquiry, case: str, subject: str | None = None) -> list[C
     subject if given. Comments on protected items are left out for a user who may not know
     those exist."""
     scope = _scope(app, case)
-    with app.store(create=False).engine.connect() as connection:
+    with app.store(create=False).session() as connection:
         query = select(Comment).where(Comment.case_id == scope.case_id).order_by(Comment.id)
         if subject is not None:
             query = query.where(Comment.subject == subject.strip())

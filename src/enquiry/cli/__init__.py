@@ -84,6 +84,15 @@ FAMILIES = {
     "enquiry.cli.exports": ("export",),
     "enquiry.cli.publish": ("keys", "bundle", "backup", "restore"),
     "enquiry.cli.accounts": ("users", "tokens"),
+    "enquiry.cli.matrix": (
+        "matrix",
+        "rate",
+        "hypothesis",
+        "finding",
+        "comment",
+        "comments",
+        "sign-off",
+    ),
 }
 
 
