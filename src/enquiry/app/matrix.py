@@ -21,7 +21,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Row, func, insert, select, update
+from sqlalchemy import Connection, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from enquiry.analysis.tables import RATING_SCALE
@@ -230,20 +230,33 @@ class RatedCell:
         return asdict(self)
 
 
-def _hypothesis(connection: Connection, incident: Incident, key: str) -> Row[Any]:
-    """The incident's hypothesis ``key`` (id, key, label, description, prior, is_other)."""
-    known = connection.execute(
-        select(
-            Hypothesis.id,
-            Hypothesis.key,
-            Hypothesis.label,
-            Hypothesis.description,
-            Hypothesis.prior,
-            Hypothesis.is_other,
+@dataclass(frozen=True)
+class _Hypothesis:
+    id: int
+    key: str
+    label: str
+    description: str
+    prior: float | None
+    is_other: bool
+
+
+def _hypothesis(connection: Connection, incident: Incident, key: str) -> _Hypothesis:
+    """The incident's hypothesis ``key``, read in the caller's transaction."""
+    known = [
+        _Hypothesis(int(r.id), r.key, r.label, r.description or "", r.prior, bool(r.is_other))
+        for r in connection.execute(
+            select(
+                Hypothesis.id,
+                Hypothesis.key,
+                Hypothesis.label,
+                Hypothesis.description,
+                Hypothesis.prior,
+                Hypothesis.is_other,
+            )
+            .where(Hypothesis.incident_id == incident.id)
+            .order_by(Hypothesis.id)
         )
-        .where(Hypothesis.incident_id == incident.id)
-        .order_by(Hypothesis.id)
-    ).all()
+    ]
     for h in known:
         if h.key == key:
             return h
@@ -463,9 +476,10 @@ def add_hypothesis(
                 "already (there is exactly one)"
             )
         _check_priors(connection, found, key, prior)
-        values = {
+        described = description.strip()
+        values: dict[str, Any] = {
             "label": label,
-            "description": description.strip(),
+            "description": described,
             "is_other": other,
             "prior": prior,
         }
@@ -475,7 +489,7 @@ def add_hypothesis(
             case_id=found.case_id,
             details={"hypothesis": key, "incident": found.slug, "analyst": app.actor, **values},
         )
-    return HypothesisChange(found.slug, key, label, values["description"], prior, other)
+    return HypothesisChange(found.slug, key, label, described, prior, other)
 
 
 def update_hypothesis(
