@@ -101,4 +101,3 @@ def browser() -> Iterator[Any]:
             yield launched
         finally:
             launched.close()
-

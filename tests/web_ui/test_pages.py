@@ -128,7 +128,11 @@ def test_rating_a_cell_moves_the_posterior(owner: Any, site: Any) -> None:
 
 def test_analysis_claims_and_map_pages(owner: Any, site: Any) -> None:
     owner.goto(f"{site.url}/incidents/{DEMO_INCIDENT}/analysis")
-    for heading in ("Sensitivity", "Evidence against the leader", "What would change the conclusion"):
+    for heading in (
+        "Sensitivity",
+        "Evidence against the leader",
+        "What would change the conclusion",
+    ):
         assert owner.get_by_role("heading", name=heading).is_visible()
     site.screenshot(owner, "analysis")
     owner.goto(f"{site.url}/cases/{DEMO_CASE}/claims")
