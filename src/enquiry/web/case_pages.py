@@ -19,11 +19,10 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from starlette.background import BackgroundTask
 from starlette.datastructures import UploadFile
 
-from enquiry.app import Enquiry, evidence, media, overview
+from enquiry.app import Enquiry, evidence, media, overview, printable
 from enquiry.app.access import Right, may
 from enquiry.app.content import viewable
 from enquiry.errors import BadRequest, EnquiryError
-from enquiry.intake.walk import printable
 from enquiry.web.auth import form_user, page_user
 from enquiry.web.pages import render
 
