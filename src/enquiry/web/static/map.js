@@ -63,7 +63,7 @@
       },
       onEachFeature: function (feature, layer) { layer.bindPopup(popup(feature)); }
     }).addTo(map);
-    if (data.features.length) { map.fitBounds(layer.getBounds().pad(0.5), { maxZoom: 6 }); }
+    if (data.features.length) { map.fitBounds(layer.getBounds().pad(0.5), { maxZoom: 6, animate: false }); }
     holder.setAttribute("data-ready", String(data.features.length));
   });
 }());
