@@ -65,7 +65,9 @@ def fold(word: str) -> str:
     lowered = word.lower()
     if lowered.isascii():
         return lowered
-    stripped = "".join(c for c in unicodedata.normalize("NFD", lowered) if not unicodedata.combining(c))
+    stripped = "".join(
+        c for c in unicodedata.normalize("NFD", lowered) if not unicodedata.combining(c)
+    )
     return unicodedata.normalize("NFC", stripped)
 
 
@@ -214,9 +216,9 @@ def index_items(connection: Connection, item_ids: Iterable[int]) -> None:
     item no longer in the catalogue leaves the index)."""
     for page in _pages(item_ids):
         rows = connection.execute(
-            select(
-                Item.id, Item.kind, Item.fields, Item.original_name, Item.protected
-            ).where(Item.id.in_(page))
+            select(Item.id, Item.kind, Item.fields, Item.original_name, Item.protected).where(
+                Item.id.in_(page)
+            )
         ).all()
         texts: dict[int, list[str]] = {}
         for item_id, body in connection.execute(
@@ -308,7 +310,8 @@ def rebuild(connection: Connection, progress: Callable[[int], None] | None = Non
             progress(len(page))
     # Claims without an item (loaded from a case file) are not reached through their items.
     loose = [
-        int(i) for i in connection.execute(select(Claim.id).where(Claim.item_id.is_(None))).scalars()
+        int(i)
+        for i in connection.execute(select(Claim.id).where(Claim.item_id.is_(None))).scalars()
     ]
     index_claims(connection, loose)
     if progress is not None and loose:
