@@ -445,9 +445,6 @@ def _candidates(
     connection: Connection,
     compiled: str | None,
     case_id: int | None,
-    *,
-    items: bool,
-    claims: bool,
 ) -> list[_Row]:
     """Every document the query matches (all, without one) that the user may know of."""
     readable = readable_cases(app)
@@ -470,16 +467,14 @@ def _candidates(
             "c.case_id IN :readable AND (i.protected IS NULL OR i.protected = FALSE"
             " OR c.case_id IN :shown)"
         )
-    parts = []
-    if items:
-        parts.append(
+    parts = [
+        (
             "SELECT m.doc, m.score, m.date, i.case_id, i.kind, s.name AS source,"
             " s.reliability, i.credibility, NULL AS party, i.protected"
             " FROM m JOIN items i ON i.id = m.doc / 2 LEFT JOIN sources s ON s.id = i.source_id"
             " WHERE " + " AND ".join(item_where)
-        )
-    if claims:
-        parts.append(
+        ),
+        (
             "SELECT m.doc, m.score, m.date, c.case_id, 'claim', s.name,"
             " s.reliability, i.credibility,"
             " CASE WHEN i.protected THEN NULL ELSE a.name END, i.protected"
@@ -487,9 +482,8 @@ def _candidates(
             " LEFT JOIN items i ON i.id = c.item_id LEFT JOIN sources s ON s.id = i.source_id"
             " LEFT JOIN actors a ON a.id = c.actor_id"
             " WHERE " + " AND ".join(claim_where)
-        )
-    if not parts:
-        return []
+        ),
+    ]
     statement = text(
         f"WITH m AS MATERIALIZED ({_match_sql(connection.dialect.name, compiled)}) "
         + " UNION ALL ".join(parts)
@@ -563,15 +557,12 @@ def search(
     node = None if semantic else parse(query)
     if semantic and not words(query):
         raise _bad("semantic search needs words to compare meaning with")
-    # Only claims are kinds 'claim' and have parties: the other half need not be read.
-    want_items = (not filters.kinds or bool(filters.kinds - {"claim"})) and not filters.parties
-    want_claims = not filters.kinds or "claim" in filters.kinds
     with store.engine.connect() as connection:
         compiled = None
         if node is not None:
             dialect = connection.dialect.name
             compiled = to_fts5(node) if dialect == "sqlite" else to_tsquery(node)
-        rows = _candidates(app, connection, compiled, case_id, items=want_items, claims=want_claims)
+        rows = _candidates(app, connection, compiled, case_id)
         if semantic:
             rows = _semantic(connection, rows, query, embedder)
         kept, facets = _facets(rows, filters)

@@ -84,6 +84,7 @@ FAMILIES = {
     "enquiry.cli.exports": ("export",),
     "enquiry.cli.publish": ("keys", "bundle", "backup", "restore"),
     "enquiry.cli.accounts": ("users", "tokens"),
+    "enquiry.cli.search": ("search", "reindex"),
 }
 
 
