@@ -457,7 +457,7 @@ def _candidates(
         params["case_id"] = case_id
         item_where.append("i.case_id = :case_id")
         claim_where.append("c.case_id = :case_id")
-    binds = []
+    binds: list[Any] = []
     if readable is not None:
         params["readable"] = sorted(readable)
         params["shown"] = sorted(c for c in readable if may(app, c, Right.PROTECTED_ITEMS))
@@ -610,7 +610,7 @@ def _vectors(connection: Connection, model: str) -> _Vectors:
         .where(Embedding.model == model)
         .order_by(Embedding.id)
     ):
-        doc = doc_of("claim", claim_id) if claim_id is not None else doc_of("item", item_id)
+        doc = doc_of("claim", claim_id) if claim_id is not None else doc_of("item", item_id or 0)
         latest[doc] = vector
     docs = np.fromiter(latest, dtype=np.int64, count=len(latest))
     matrix = (
