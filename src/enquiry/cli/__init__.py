@@ -94,6 +94,7 @@ FAMILIES = {
         "comments",
         "sign-off",
     ),
+    "enquiry.cli.search": ("search", "reindex"),
 }
 
 
