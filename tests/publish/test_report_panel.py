@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from enquiry.cli import main
-from enquiry.publish.report import SignOff, _share, _span, analyse_incident, render_report
+from enquiry.publish.report import SignOff, share, span, analyse_incident, render_report
 from enquiry.store import open_store
 
 SLUG = "khan-shaykhun-2017-04-04"
@@ -89,9 +89,9 @@ def test_no_false_precision(demo: tuple[Path, str]) -> None:
     assert "below 1%" in text  # the unlikely accounts
     assert not re.search(r"\d(\.\d+)?e-\d", text)  # nor 8.86e-05 from the engine's own words
     assert not re.search(r"\b0\.0\d\d", text)  # nor 0.00174
-    assert _share(0.0) == "below 1%" and _share(1.0) == "above 99%" and _share(0.968) == "97%"
-    assert _span(0.0, 0.0001) == "below 1%" and _span(0.96, 0.975) == "96–98%"
-    assert _span(0.004, 0.2) == "below 1% to 20%"
+    assert share(0.0) == "below 1%" and share(1.0) == "above 99%" and share(0.968) == "97%"
+    assert span(0.0, 0.0001) == "below 1%" and span(0.96, 0.975) == "96–98%"
+    assert span(0.004, 0.2) == "below 1% to 20%"
 
 
 def test_every_rating_has_its_rationale_in_the_printed_text(demo: tuple[Path, str]) -> None:
