@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from enquiry.cli import main
-from enquiry.publish.report import SignOff, share, span, analyse_incident, render_report
+from enquiry.publish.report import SignOff, analyse_incident, render_report, share, span
 from enquiry.store import open_store
 
 SLUG = "khan-shaykhun-2017-04-04"
