@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, delete, insert, or_, select, update
 
-from enquiry.app.access import Right, require, require_admin, rights_on
+from enquiry.app.access import Right, may, require, require_admin, rights_on
 from enquiry.app.context import Enquiry
 from enquiry.app.lookup import find_case
 from enquiry.app.protection import WITHHELD, WITHHELD_IDENTITY, record_reveal
@@ -34,8 +34,9 @@ from enquiry.enrich.text.catalogue import (
     party_actor_ids,
 )
 from enquiry.enrich.text.enrichers import ClaimsEnricher, EmbeddingsEnricher
-from enquiry.errors import EnquiryError, NotFound
+from enquiry.errors import BadRequest, EnquiryError, NotFound
 from enquiry.intake.walk import printable
+from enquiry.model.grades import RATINGS
 from enquiry.progress import Progress, Silent
 from enquiry.store import Store
 from enquiry.store.ledger import utc_now
@@ -365,8 +366,12 @@ def _claim_rows(connection: Connection, case_id: int, party: str | None, case: s
     )
 
 
-def _shown(store: Store, rows: list[Any], reveal: bool, what: str) -> list[ListedClaim]:
-    """Rows as shown; a reveal of protected items' claims is recorded."""
+def _shown(
+    store: Store, rows: list[Any], reveal: bool, what: str, *, hide_protected: bool = False
+) -> list[ListedClaim]:
+    """Rows as shown; a reveal of protected items' claims is recorded. ``hide_protected``
+    leaves out the claims of protected items altogether, for a user who may not know that
+    protected items exist."""
     item_ids = sorted({row["item_id"] for row in rows if row["item_id"] is not None})
     items: list[Item] = []
     with store.session() as session:
@@ -375,6 +380,8 @@ def _shown(store: Store, rows: list[Any], reveal: bool, what: str) -> list[Liste
                 select(Item).where(Item.id.in_(page), Item.protected.is_(True))
             )
     protected = {item.id for item in items}
+    if hide_protected:
+        rows = [row for row in rows if row["item_id"] not in protected]
     if reveal and protected:
         with store.writing() as (_connection, writer):
             record_reveal(
@@ -400,7 +407,8 @@ def list_claims(
         require(app, case_id, Right.REVEAL, name=case)
     with store.engine.connect() as connection:
         rows = _claim_rows(connection, case_id, party, case)
-    return _shown(store, rows, reveal, "claims list")
+    hide = not may(app, case_id, Right.PROTECTED_ITEMS)
+    return _shown(store, rows, reveal, "claims list", hide_protected=hide)
 
 
 # --- similar: the same claim said again -------------------------------------------------------
@@ -627,7 +635,20 @@ def accept(
     """The acting analyst turns a suggested stance (or the ``rating`` given) of a claim toward
     a hypothesis (``H1``, ``INCIDENT/H1`` or its number) into a rating; a ``rated`` event
     records it."""
+    if rating is not None and rating not in RATINGS:
+        raise BadRequest(f"rating '{rating}': not a rating (one of {', '.join(RATINGS)})")
     store = app.store(create=False)
+    with store.engine.connect() as connection:
+        found = connection.execute(
+            select(Claim.case_id, Item.protected)
+            .outerjoin(Item, Item.id == Claim.item_id)
+            .where(Claim.id == claim_id)
+        ).first()
+    # A claim of a case the user may not read, or read from a protected item they may not
+    # know of, is as missing as one that does not exist.
+    if found is None or not may(app, found[0], Right.PROTECTED_ITEMS if found[1] else Right.READ):
+        raise NotFound(f"claim {claim_id}: no such claim")
+    require(app, found[0], Right.ANALYSE)
     with store.writing() as (connection, writer):
         case_id = connection.execute(select(Claim.case_id).where(Claim.id == claim_id)).scalar()
         if case_id is None:
