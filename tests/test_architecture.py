@@ -369,6 +369,15 @@ def test_every_migrated_table_is_watched_or_exempt(backend: str, home: Path) -> 
     store = open_store(home, "architecture-test")
     try:
         created = inspect(store.engine).get_table_names()
+        if backend == "sqlite":
+            # A virtual table's shadow tables are its own storage, covered by its entry.
+            with store.engine.connect() as connection:
+                shadows = {
+                    str(row[1])
+                    for row in connection.exec_driver_sql("PRAGMA table_list")
+                    if row[2] == "shadow"
+                }
+            created = [name for name in created if name not in shadows]
     finally:
         store.engine.dispose()
     assert "items" in created and "custody_events" in created
@@ -391,4 +400,5 @@ def test_the_table_rule_catches_an_unwatched_table() -> None:
         table.to_metadata(metadata)
     Table("notes", metadata, Column("id", Integer, primary_key=True))
     assert unaccounted(metadata.tables, WATCHED, exempt_tables()) == ["notes"]
-    assert unaccounted(metadata.tables, WATCHED, {}) == sorted(["notes", *exempt_tables()])
+    modelled = [name for name in exempt_tables() if name in metadata.tables]
+    assert unaccounted(metadata.tables, WATCHED, {}) == sorted(["notes", *modelled])

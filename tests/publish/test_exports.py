@@ -327,7 +327,7 @@ def test_an_unverified_catalogue_is_not_exported(small: Path, tmp_path: Path) ->
     [
         (("kml", "-o", "x.kml"), "give either --case NAME or --incident ID"),
         (("kml", "--case", "small", "--incident", "small-incident", "-o", "x"), "either"),
-        (("kml", "--case", "nope", "-o", "x.kml"), "no case 'nope' in this home (known: small)"),
+        (("kml", "--case", "nope", "-o", "x.kml"), "case 'nope': no such case"),
         (("kml", "--incident", "nope", "-o", "x.kml"), "no incident 'nope'"),
         (("xlsx", "--case", "small", "-o", "x"), "'xlsx' is not one of"),
     ],

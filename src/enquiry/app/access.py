@@ -197,7 +197,7 @@ def visible_items(app: Enquiry, items: Iterable[Item]) -> list[Item]:
 def _verb(right: Right) -> str:
     return {
         Right.READ: "read",
-        Right.PROTECTED_ITEMS: "see protected items",
+        Right.PROTECTED_ITEMS: "see the whole record (reports, exports, protected items)",
         Right.REVEAL: "see protected identities",
         Right.ADD_EVIDENCE: "add evidence",
         Right.ANALYSE: "change claims, ratings or hypotheses",

@@ -219,6 +219,7 @@ def export_bundle(
     """Write one case's bundle (for one incident, or all of the case's) to ``output``; ``pdf``
     off leaves the reports' PDF out (the HTML, from which it is made, is always there)."""
     case_id, case_name, slugs = _subject(app, case, incident)
+    require(app, case_id, Right.PROTECTED_ITEMS, name=case_name)  # the whole record
     if reveal:
         require(app, case_id, Right.REVEAL, name=case_name)
     signer = _signer(app, sign, passphrase)

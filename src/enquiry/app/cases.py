@@ -66,7 +66,7 @@ def dump(
     are replaced by its SHA-256; with it they are carried, and the reveal is recorded per item.
     """
     store = app.store(create=False)
-    case_id = require_case(app, case).id
+    case_id = require_case(app, case, Right.PROTECTED_ITEMS).id  # the whole record
     if reveal:
         require(app, case_id, Right.REVEAL)
     with store.session() as session:

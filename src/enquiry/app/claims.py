@@ -367,11 +367,10 @@ def _claim_rows(connection: Connection, case_id: int, party: str | None, case: s
 
 
 def _shown(
-    store: Store, rows: list[Any], reveal: bool, what: str, *, hide_protected: bool = False
+    store: Store, rows: list[Any], reveal: bool, what: str, *, drop_protected: bool = False
 ) -> list[ListedClaim]:
-    """Rows as shown; a reveal of protected items' claims is recorded. ``hide_protected``
-    leaves out the claims of protected items altogether, for a user who may not know that
-    protected items exist."""
+    """Rows as shown; a reveal of protected items' claims is recorded. ``drop_protected`` leaves
+    out the claims of protected items altogether (for a user who may not know they exist)."""
     item_ids = sorted({row["item_id"] for row in rows if row["item_id"] is not None})
     items: list[Item] = []
     with store.session() as session:
@@ -380,8 +379,9 @@ def _shown(
                 select(Item).where(Item.id.in_(page), Item.protected.is_(True))
             )
     protected = {item.id for item in items}
-    if hide_protected:
+    if drop_protected:
         rows = [row for row in rows if row["item_id"] not in protected]
+        protected = set()
     if reveal and protected:
         with store.writing() as (_connection, writer):
             record_reveal(
@@ -408,7 +408,7 @@ def list_claims(
     with store.engine.connect() as connection:
         rows = _claim_rows(connection, case_id, party, case)
     hide = not may(app, case_id, Right.PROTECTED_ITEMS)
-    return _shown(store, rows, reveal, "claims list", hide_protected=hide)
+    return _shown(store, rows, reveal, "claims list", drop_protected=hide)
 
 
 # --- similar: the same claim said again -------------------------------------------------------

@@ -48,6 +48,7 @@ def export(
         blobs = case_blobs(session, case_id)
     what = f"export of {'incident' if incident else 'case'} '{incident or case}'"
     verified(app, case_id=case_id, blobs=blobs, purpose=what, allow_unverified=allow_unverified)
+    require(app, case_id, Right.PROTECTED_ITEMS)  # an export is of the whole record
     if reveal:
         require(app, case_id, Right.REVEAL)
         record_case_reveal(app, case_id, {"export": fmt, "of": incident or case})

@@ -119,6 +119,9 @@ def report(
     fills the report's signature slot (who signed, when, with which key)."""
     case_id, failures = _verified_incident(app, incident, "report on", allow_unverified)
     store = app.store(create=False)
+    # A report covers the whole record, protected evidence included (withheld or not): a viewer,
+    # who may not learn that protected items exist, does not get one.
+    require(app, case_id, Right.PROTECTED_ITEMS)
     if reveal:
         require(app, case_id, Right.REVEAL)
         record_case_reveal(app, case_id, {"report": incident})

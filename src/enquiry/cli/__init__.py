@@ -85,6 +85,16 @@ FAMILIES = {
     "enquiry.cli.publish": ("keys", "bundle", "backup", "restore"),
     "enquiry.cli.accounts": ("users", "tokens"),
     "enquiry.cli.web": ("serve",),
+    "enquiry.cli.matrix": (
+        "matrix",
+        "rate",
+        "hypothesis",
+        "finding",
+        "comment",
+        "comments",
+        "sign-off",
+    ),
+    "enquiry.cli.search": ("search", "reindex"),
 }
 
 

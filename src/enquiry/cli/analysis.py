@@ -203,7 +203,9 @@ def report_command(
 
 
 @click.command("demo")
-@click.option("--no-serve", is_flag=True, help="Stop after writing the report.")
+@click.option(
+    "--no-serve", is_flag=True, help="Stop after writing the report instead of serving the web app."
+)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Where to serve the web app.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @click.option(
@@ -239,16 +241,19 @@ def demo_command(app: App, no_serve: bool, host: str, port: int, no_pdf: bool) -
         f" {signed.passphrase_file}); check it with: python3 tools/verify_bundle.py"
         f" {signed.exported.path} --key {signed.public_key}"
     )
-    if not no_serve:
-        from enquiry.app.accounts import demo_user
-        from enquiry.cli.web import serve_home
+    from enquiry.app.accounts import demo_user
 
-        account = demo_user(app, loaded.case)
-        click.echo(
-            f"sign in at http://{host}:{port}/ as '{account.name}' with password"
-            f" {account.password} (saved in {account.password_file})"
-        )
-        serve_home(app, host, port)
+    account = demo_user(app, loaded.case)
+    click.echo(
+        f"web app: sign in at http://{host}:{port}/ as '{account.name}' with password"
+        f" {account.password} (saved in {account.password_file})"
+    )
+    if no_serve:
+        click.echo(f"to serve it: enquiry --home {app.home} serve --port {port}")
+        return
+    from enquiry.cli.web import serve_home
+
+    serve_home(app, host, port)
 
 
 def register(main: click.Group) -> None:

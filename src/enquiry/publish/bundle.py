@@ -36,6 +36,7 @@ from enquiry.errors import CatalogueError, Corrupt, Refused
 from enquiry.publish import bundle_check
 from enquiry.publish.bundle_check import FORMAT, MANIFEST, SIGNATURE, TIMESTAMP
 from enquiry.store import Store
+from enquiry.store import index as search_index
 from enquiry.store.db import (
     SQLITE_FILE,
     bind_restored,
@@ -474,6 +475,7 @@ def copy_catalogue(
     copied ones. ``rewrite`` sets columns of a table to new values on the way (where the home
     now lives)."""
     known = {table.name for table in catalogue_tables()} | {"alembic_version"}
+    known |= search_index.storage_tables(source)
     unknown = sorted(set(inspect(source).get_table_names()) - known)
     if unknown:
         raise Refused(
@@ -499,6 +501,8 @@ def copy_catalogue(
             copied += len(batch)
     if target.dialect.name == "postgresql":
         _reset_sequences(target)
+    # The search index is derived data in a format of each back end's own: made again.
+    search_index.rebuild(target)
     return copied
 
 

@@ -300,6 +300,37 @@ def _clusters(items: Sequence[Item], withholding: Withholding) -> dict[int, str]
     return names
 
 
+@dataclass(frozen=True)
+class RatingRecord:
+    """One rating of one cell as it was given: who, what, why (free text scrubbed of protected
+    identities, as the report scrubs it) and when."""
+
+    rating_id: int
+    analyst: str
+    rating: str | None
+    likelihood: float | None
+    rationale: str
+    created_at: str
+
+
+@dataclass(frozen=True)
+class EvidenceRow:
+    """One row of the matrix an analyst works on: the evidence as the engine sees it (an
+    unrated row has no ratings and is not in the engine's input), which item or claim it is,
+    and every rating of each of its cells, oldest first (the last one counts)."""
+
+    target: str
+    """"item" or "claim"."""
+    target_id: int
+    item_id: int | None
+    """The item, or the item the claim was read from."""
+    protected: bool
+    """The item (or the claim's item) is protected: its identities are withheld here."""
+    evidence: EvidenceInput
+    history: Mapping[str, tuple[RatingRecord, ...]]
+    """Hypothesis key -> the cell's ratings, oldest first."""
+
+
 def build_input(
     session: Session, slug: str, *, reveal: bool = False
 ) -> tuple[AnalysisInput, IncidentContext]:
@@ -310,6 +341,23 @@ def build_input(
     items are described without their identities unless ``reveal`` (see :class:`Withholding`);
     the numbers do not depend on it, the input's hash does.
     """
+    inp, context, _rows = _read(session, slug, reveal=reveal, every_row=False)
+    return inp, context
+
+
+def matrix_rows(
+    session: Session, slug: str, *, reveal: bool = False
+) -> tuple[AnalysisInput, IncidentContext, tuple[EvidenceRow, ...]]:
+    """What :func:`build_input` gives, and the rows of the matrix an analyst rates: the rated
+    evidence in the engine's order with each cell's every rating, then the case's unrated
+    items and the incident's unrated claims, so that there is something to rate. Read in the
+    same pass as the input, so the rows and the numbers cannot disagree."""
+    return _read(session, slug, reveal=reveal, every_row=True)
+
+
+def _read(
+    session: Session, slug: str, *, reveal: bool, every_row: bool
+) -> tuple[AnalysisInput, IncidentContext, tuple[EvidenceRow, ...]]:
     incident = _incident(session, slug)
     case = session.get(Case, incident.case_id)
     assert case is not None
@@ -362,7 +410,8 @@ def build_input(
     item_by_id = {i.id: i for i in items}
     claim_by_id = {c.id: c for c in claims}
     cells: dict[tuple[str, int], dict[str, dict[str, Any]]] = {}
-    for rating in ratings:
+    history: dict[tuple[str, int], dict[str, list[Rating]]] = {}
+    for rating in ratings:  # oldest first: the latest rating of a cell counts
         target = (
             ("item", rating.item_id) if rating.item_id is not None else ("claim", rating.claim_id)
         )
@@ -374,18 +423,21 @@ def build_input(
             "likelihood": rating.likelihood,
             "rationale": rating.rationale,
         }
-    evidence: list[EvidenceInput] = []
-    for (what, row_id), cell in sorted(
-        cells.items(), key=lambda kv: (kv[0][0] != "item", kv[0][1])
-    ):
+        history.setdefault((target[0], target[1]), {}).setdefault(
+            hyp_key[rating.hypothesis_id], []
+        ).append(rating)
+
+    def row_evidence(what: str, row_id: int, cell: Mapping[str, Any]) -> EvidenceInput:
         if what == "item":
             item = item_by_id[row_id]
             found = _item_evidence(item, cell, sources, clusters, withholding)
-            evidence.append(dataclasses.replace(found, sealed=item.id in sealed))
-        else:
-            claim = claim_by_id[row_id]
-            found = _claim_evidence(claim, cell, item_by_id, sources, actor_by_id, withholding)
-            evidence.append(dataclasses.replace(found, sealed=claim.item_id in sealed))
+            return dataclasses.replace(found, sealed=item.id in sealed)
+        claim = claim_by_id[row_id]
+        found = _claim_evidence(claim, cell, item_by_id, sources, actor_by_id, withholding)
+        return dataclasses.replace(found, sealed=claim.item_id in sealed)
+
+    rated = sorted(cells, key=lambda target: (target[0] != "item", target[1]))
+    evidence = [row_evidence(what, row_id, cells[(what, row_id)]) for what, row_id in rated]
     item_keys = {i.id: i.key or f"item-{i.id}" for i in items}
     claim_inputs: list[ClaimInput] = []
     for claim in claims:
@@ -466,7 +518,44 @@ def build_input(
             for p in data.get("panel", [])
         ),
     )
-    return inp, context
+    if not every_row:
+        return inp, context, ()
+    of_incident = {c.id for c in claim_inputs}
+    targets = list(rated)
+    targets += [("item", i.id) for i in items if ("item", i.id) not in cells]
+    targets += [
+        ("claim", c.id)
+        for c in claims
+        if ("claim", c.id) not in cells and (c.key or f"claim-{c.id}") in of_incident
+    ]
+    rows = []
+    for n, (what, row_id) in enumerate(targets):
+        item_id = row_id if what == "item" else claim_by_id[row_id].item_id
+        owner = item_by_id.get(item_id) if item_id is not None else None
+        rows.append(
+            EvidenceRow(
+                target=what,
+                target_id=row_id,
+                item_id=item_id,
+                protected=bool(owner is not None and owner.protected),
+                evidence=evidence[n] if n < len(evidence) else row_evidence(what, row_id, {}),
+                history={
+                    key: tuple(
+                        RatingRecord(
+                            rating_id=r.id,
+                            analyst=r.analyst,
+                            rating=r.rating,
+                            likelihood=r.likelihood,
+                            rationale=withholding.scrub(r.rationale or ""),
+                            created_at=r.created_at,
+                        )
+                        for r in given
+                    )
+                    for key, given in history.get((what, row_id), {}).items()
+                },
+            )
+        )
+    return inp, context, tuple(rows)
 
 
 def opened_items(session: Session, items: Sequence[Item]) -> list[Item]:

@@ -115,6 +115,12 @@ def upgrade(engine: Engine, lock_path: Path | None = None) -> None:
                 return
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
+            # A catalogue made before the search index existed has it filled now, by the
+            # code that keeps it (the index is derived data, not part of any migration).
+            from enquiry.store.index import needs_rebuild, rebuild
+
+            if needs_rebuild(connection):
+                rebuild(connection)
 
 
 # --- Home ↔ catalogue binding -------------------------------------------------------------------

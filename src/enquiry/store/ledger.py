@@ -186,6 +186,11 @@ class LedgerWriter:
         """Record the catalogue rows this transaction changed, write the pending events and move
         the head row; the caller commits."""
         changes = self.watcher.close()
+        # Every change of the catalogue passes here, so the search index follows each one in
+        # the same transaction, whichever service, intake or enricher wrote it.
+        from enquiry.store.index import index_changes
+
+        index_changes(self.connection, changes, self._rows)
         if changes:
             self.append("recorded", details=changes)
         if self._rows:

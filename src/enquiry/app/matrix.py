@@ -1,0 +1,692 @@
+"""The evidence × hypothesis matrix as analysts work on it: read it, rate a cell, change the
+hypotheses, run the analysis and read its latest result.
+
+These are the services behind the web app's matrix page, its API and the ``enquiry rate`` /
+``hypothesis`` / ``matrix`` commands. Every change is a ledger event naming the acting user (the
+row digests the ledger writer adds vouch for the row itself), and a rating is never overwritten:
+each one is a new row, and the analysis counts a cell's latest (see
+:func:`enquiry.publish.inputs.build_input`). Keeping every analyst's rating is what lets the
+matrix show where analysts disagree.
+
+Rows are built by :func:`enquiry.publish.inputs.matrix_rows` in the same pass as the engine's
+input, so labels, grades and rationales are withheld for protected items exactly as the report
+withholds them, and a user who may not know protected items exist (a viewer) gets no row for
+them at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from enquiry.analysis.tables import RATING_SCALE
+from enquiry.app.access import Right, may, require, require_incident, require_item
+from enquiry.app.context import Enquiry
+from enquiry.app.lookup import find_item
+from enquiry.app.publishing import analyse
+from enquiry.errors import BadRequest, Forbidden, NotFound, Refused
+from enquiry.intake.walk import printable
+from enquiry.model.grades import RATINGS
+from enquiry.publish.inputs import EvidenceRow, RatingRecord, matrix_rows
+from enquiry.publish.report import Analysis, record_finding
+from enquiry.store.ledger import utc_now
+from enquiry.store.tables import Claim, Finding, Hypothesis, Incident, Item, Rating
+
+KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
+"""A hypothesis key: short, and free of the ``/`` that joins it to an incident (``INC/H1``)."""
+
+
+# --- reading the matrix ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HypothesisView:
+    """One column: the hypothesis as the engine gets it, with its description."""
+
+    key: str
+    label: str
+    description: str
+    prior: float | None
+    is_other: bool
+
+
+@dataclass(frozen=True)
+class AnalystRating:
+    """One analyst's latest rating of a cell."""
+
+    analyst: str
+    rating: str | None
+    likelihood: float | None
+    rationale: str
+    at: str
+
+
+@dataclass(frozen=True)
+class CellView:
+    """One cell: the rating that counts (the latest, by whoever gave it), and every analyst's
+    latest rating beside it. ``disagreement`` is set when analysts' latest ratings differ;
+    ``spread`` measures by how much, in steps of the scale II < I < N < C < CC (None when
+    fewer than two of them are on that scale: NA, or a likelihood given as a number)."""
+
+    rating: str | None
+    likelihood: float | None
+    rationale: str
+    analyst: str
+    at: str
+    analysts: tuple[AnalystRating, ...]
+    disagreement: bool
+    spread: int | None
+    ratings: int
+    """How many ratings the cell has had, from all analysts."""
+
+
+@dataclass(frozen=True)
+class RowView:
+    """One row: an item or a claim, its grade, and its cells by hypothesis key (a hypothesis
+    not rated on this row has no cell)."""
+
+    evidence: str
+    target: str
+    target_id: int
+    label: str
+    kind: str
+    source: str | None
+    reliability: str
+    credibility: int
+    protected: bool
+    sealed: bool
+    cluster: str | None
+    counted: bool
+    """The row is in the engine's input (it has at least one rating)."""
+    cells: dict[str, CellView] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class MatrixView:
+    """The incident's matrix as the acting user may see it."""
+
+    incident: str
+    title: str
+    case: str
+    hypotheses: tuple[HypothesisView, ...]
+    rows: tuple[RowView, ...]
+    disagreements: int
+    """How many cells analysts disagree on."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON of ``enquiry matrix --json`` and of the API."""
+        return asdict(self)
+
+
+def _steps(ratings: list[str | None]) -> int | None:
+    on_scale = [RATING_SCALE.index(r) for r in ratings if r in RATING_SCALE]
+    return max(on_scale) - min(on_scale) if len(on_scale) >= 2 else None
+
+
+def _cell(history: tuple[RatingRecord, ...]) -> CellView:
+    counting = history[-1]
+    latest: dict[str, RatingRecord] = {}
+    for given in history:
+        latest[given.analyst] = given
+    analysts = tuple(
+        AnalystRating(r.analyst, r.rating, r.likelihood, r.rationale, r.created_at)
+        for r in sorted(latest.values(), key=lambda r: (r.created_at, r.rating_id))
+    )
+    distinct = {(a.rating, a.likelihood) for a in analysts}
+    return CellView(
+        rating=counting.rating,
+        likelihood=counting.likelihood,
+        rationale=counting.rationale,
+        analyst=counting.analyst,
+        at=counting.created_at,
+        analysts=analysts,
+        disagreement=len(distinct) > 1,
+        spread=_steps([a.rating for a in analysts]),
+        ratings=len(history),
+    )
+
+
+def _row(row: EvidenceRow, counted: bool) -> RowView:
+    e = row.evidence
+    return RowView(
+        evidence=e.id,
+        target=row.target,
+        target_id=row.target_id,
+        label=e.label,
+        kind=e.kind,
+        source=e.source,
+        reliability=e.reliability,
+        credibility=e.credibility,
+        protected=row.protected,
+        sealed=e.sealed,
+        cluster=e.cluster,
+        counted=counted,
+        cells={key: _cell(given) for key, given in row.history.items() if given},
+    )
+
+
+def matrix(app: Enquiry, incident: str) -> MatrixView:
+    """The incident's hypotheses × its evidence rows (rated items and claims, then the case's
+    unrated items and the incident's unrated claims), each cell with the rating that counts and
+    every analyst's latest. Protected items' identities are withheld as in the report; a user
+    who may not see protected items gets no row for them. Needs the right to read the case."""
+    found = require_incident(app, incident)
+    shows_protected = may(app, found.case_id, Right.PROTECTED_ITEMS)
+    store = app.store(create=False)
+    with store.session() as session:
+        inp, context, rows = matrix_rows(session, found.slug)
+        hyps = session.scalars(
+            select(Hypothesis).where(Hypothesis.incident_id == found.id).order_by(Hypothesis.id)
+        ).all()
+    counted = {e.id for e in inp.evidence}
+    shown = tuple(
+        _row(row, row.evidence.id in counted)
+        for row in rows
+        if shows_protected or not row.protected
+    )
+    return MatrixView(
+        incident=found.slug,
+        title=context.title,
+        case=context.case,
+        hypotheses=tuple(
+            HypothesisView(
+                key=h.key,
+                label=context.withholding.scrub(h.label),
+                description=context.withholding.scrub(h.description or ""),
+                prior=h.prior,
+                is_other=bool(h.is_other),
+            )
+            for h in hyps
+        ),
+        rows=shown,
+        disagreements=sum(1 for r in shown for c in r.cells.values() if c.disagreement),
+    )
+
+
+# --- rating a cell -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RatedCell:
+    """A rating just given: the new row, and the rating that counted before it (if any)."""
+
+    rating_id: int
+    incident: str
+    hypothesis: str
+    target: str
+    target_id: int
+    rating: str
+    rationale: str
+    analyst: str
+    previous: str | None
+    previous_analyst: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class _Hypothesis:
+    id: int
+    key: str
+    label: str
+    description: str
+    prior: float | None
+    is_other: bool
+
+
+def _hypothesis(connection: Connection, incident: Incident, key: str) -> _Hypothesis:
+    """The incident's hypothesis ``key``, read in the caller's transaction."""
+    known = [
+        _Hypothesis(int(r.id), r.key, r.label, r.description or "", r.prior, bool(r.is_other))
+        for r in connection.execute(
+            select(
+                Hypothesis.id,
+                Hypothesis.key,
+                Hypothesis.label,
+                Hypothesis.description,
+                Hypothesis.prior,
+                Hypothesis.is_other,
+            )
+            .where(Hypothesis.incident_id == incident.id)
+            .order_by(Hypothesis.id)
+        )
+    ]
+    for h in known:
+        if h.key == key:
+            return h
+    listed = ", ".join(h.key for h in known) or "none"
+    raise NotFound(
+        f"hypothesis '{printable(key)}': no such hypothesis in incident '{incident.slug}' "
+        f"(known: {listed})"
+    )
+
+
+def _rating_code(rating: str) -> str:
+    code = rating.strip().upper()
+    if code not in RATINGS:
+        raise BadRequest(
+            f"rating '{printable(rating[:10])}': not a rating (one of {', '.join(RATINGS)})"
+        )
+    return code
+
+
+def _reason(rationale: str, what: str) -> str:
+    text = (rationale or "").strip()
+    if not text:
+        raise BadRequest(f"{what}: a rationale is required (--rationale TEXT)")
+    return text
+
+
+def _claim_id(ref: str) -> int:
+    text = str(ref).strip().lower().removeprefix("claim:")
+    if not text.isdigit():
+        raise BadRequest(f"claim '{printable(str(ref))}': give the claim's number")
+    return int(text)
+
+
+def rate(
+    app: Enquiry,
+    incident: str,
+    hypothesis: str,
+    *,
+    item: str | None = None,
+    claim: str | int | None = None,
+    rating: str,
+    rationale: str,
+) -> RatedCell:
+    """The acting analyst rates how an item or a claim of the incident's case bears on one
+    hypothesis. A new rating row is written (earlier ones stay: the latest counts), with a
+    ``rated`` event naming the analyst, the cell, the rating and the one it replaces. Needs
+    the right to analyse; a rationale is required; the rating is one the engine knows."""
+    if (item is None) == (claim is None):
+        raise BadRequest("rate: give exactly one of an item or a claim (--item ID or --claim ID)")
+    code = _rating_code(rating)
+    reason = _reason(rationale, f"rating of {hypothesis}")
+    found = require_incident(app, incident, Right.ANALYSE)
+    store = app.store(create=False)
+    with store.session() as session:
+        if item is not None:
+            target_item: Item | None = find_item(session, item)
+            assert target_item is not None
+            require_item(app, target_item, Right.ANALYSE, ref=item)
+            if target_item.case_id != found.case_id:
+                raise NotFound(
+                    f"item '{printable(item)}': not in the case of incident '{found.slug}'"
+                )
+            target, target_id = "item", target_item.id
+        else:
+            target_id = _claim_id(str(claim))
+            row = session.get(Claim, target_id)
+            target_item = session.get(Item, row.item_id) if row and row.item_id else None
+            hidden = (
+                target_item is not None
+                and not may(app, found.case_id, Right.PROTECTED_ITEMS)
+                and bool(target_item.protected)
+            )
+            if row is None or row.case_id != found.case_id or hidden:
+                raise NotFound(
+                    f"claim {target_id}: no such claim in the case of incident '{found.slug}'"
+                )
+            target = "claim"
+    column = Rating.item_id if target == "item" else Rating.claim_id
+    with store.writing() as (connection, writer):
+        hyp = _hypothesis(connection, found, hypothesis)
+        before = connection.execute(
+            select(Rating.rating, Rating.likelihood, Rating.analyst)
+            .where(Rating.hypothesis_id == hyp.id, column == target_id)
+            .order_by(Rating.created_at.desc(), Rating.id.desc())
+            .limit(1)
+        ).first()
+        new = connection.execute(
+            insert(Rating).values(
+                hypothesis_id=hyp.id,
+                item_id=target_id if target == "item" else None,
+                claim_id=target_id if target == "claim" else None,
+                rating=code,
+                likelihood=None,
+                rationale=reason,
+                analyst=app.actor,
+                created_at=utc_now(),
+            )
+        ).inserted_primary_key
+        assert new is not None
+        previous = None
+        if before is not None:
+            previous = before.rating if before.likelihood is None else f"p={before.likelihood}"
+        writer.append(
+            "rated",
+            case_id=found.case_id,
+            item_id=target_id if target == "item" else None,
+            details={
+                "incident": found.slug,
+                "hypothesis": hyp.key,
+                target: target_id,
+                "rating_id": int(new[0]),
+                "rating": code,
+                "previous": None
+                if before is None
+                else {"rating": previous, "analyst": before.analyst},
+                "analyst": app.actor,
+                # the rationale may name a witness: the row's digest vouches for it, the
+                # event carries only its hash (as a case file's ratings do)
+                "rationale": hashlib.sha256(reason.encode("utf-8")).hexdigest(),
+            },
+        )
+    return RatedCell(
+        rating_id=int(new[0]),
+        incident=found.slug,
+        hypothesis=hyp.key,
+        target=target,
+        target_id=target_id,
+        rating=code,
+        rationale=reason,
+        analyst=app.actor,
+        previous=previous,
+        previous_analyst=before.analyst if before is not None else None,
+    )
+
+
+# --- hypotheses --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HypothesisChange:
+    """A hypothesis added or changed: what it is now and, for a change, what it was."""
+
+    incident: str
+    key: str
+    label: str
+    description: str
+    prior: float | None
+    is_other: bool
+    changed: dict[str, Any] = field(default_factory=dict)
+    was: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _prior(prior: float | None) -> float | None:
+    if prior is not None and not 0.0 < prior <= 1.0:
+        raise BadRequest(f"prior {prior}: must be above 0 and at most 1")
+    return prior
+
+
+def _check_priors(
+    connection: Connection, incident: Incident, key: str, prior: float | None
+) -> None:
+    """Stated priors are kept and the rest of the mass is shared by the others: together they
+    may not exceed 1, or the engine would have to scale what the analysts stated."""
+    if prior is None:
+        return
+    others = connection.execute(
+        select(func.coalesce(func.sum(Hypothesis.prior), 0.0)).where(
+            Hypothesis.incident_id == incident.id, Hypothesis.key != key
+        )
+    ).scalar()
+    if float(others or 0.0) + prior > 1.0 + 1e-9:
+        raise BadRequest(
+            f"prior {prior} for {key}: the incident's stated priors would add up to more than 1 "
+            f"(the others already state {float(others or 0.0):g})"
+        )
+
+
+def add_hypothesis(
+    app: Enquiry,
+    incident: str,
+    key: str,
+    label: str,
+    description: str = "",
+    prior: float | None = None,
+    *,
+    other: bool = False,
+) -> HypothesisChange:
+    """Add a hypothesis to the incident (a ``created`` event naming the analyst). The incident
+    keeps exactly one catch-all: ``other`` is refused when it has one already."""
+    key = key.strip()
+    if not KEY.match(key):
+        raise BadRequest(
+            f"hypothesis key '{printable(key[:50])}': use up to 40 letters, digits, '.', '_' or "
+            "'-' (e.g. H5)"
+        )
+    label = label.strip()
+    if not label:
+        raise BadRequest(f"hypothesis {key}: a label is required")
+    _prior(prior)
+    found = require_incident(app, incident, Right.ANALYSE)
+    store = app.store(create=False)
+    with store.writing() as (connection, writer):
+        rows = connection.execute(
+            select(Hypothesis.key, Hypothesis.is_other).where(Hypothesis.incident_id == found.id)
+        ).all()
+        if any(r.key == key for r in rows):
+            raise Refused(
+                f"hypothesis {key}: incident '{found.slug}' has it already "
+                "(change it with 'enquiry hypothesis update')"
+            )
+        if other and any(r.is_other for r in rows):
+            raise Refused(
+                f"hypothesis {key}: incident '{found.slug}' has its catch-all 'other' hypothesis "
+                "already (there is exactly one)"
+            )
+        _check_priors(connection, found, key, prior)
+        described = description.strip()
+        values: dict[str, Any] = {
+            "label": label,
+            "description": described,
+            "is_other": other,
+            "prior": prior,
+        }
+        connection.execute(insert(Hypothesis).values(incident_id=found.id, key=key, **values))
+        writer.append(
+            "created",
+            case_id=found.case_id,
+            details={"hypothesis": key, "incident": found.slug, "analyst": app.actor, **values},
+        )
+    return HypothesisChange(found.slug, key, label, described, prior, other)
+
+
+def update_hypothesis(
+    app: Enquiry,
+    incident: str,
+    key: str,
+    *,
+    label: str | None = None,
+    description: str | None = None,
+    prior: float | None = None,
+    clear_prior: bool = False,
+    rationale: str,
+) -> HypothesisChange:
+    """Change a hypothesis's label, description or prior (``clear_prior`` lets the engine share
+    the rest of the mass to it again), with the reason for the change; an ``updated`` event
+    names the analyst, what changed and what it was. Whether it is the catch-all never
+    changes here, so the incident keeps exactly one."""
+    reason = _reason(rationale, f"change of hypothesis {key}")
+    if prior is not None and clear_prior:
+        raise BadRequest(f"hypothesis {key}: give a prior or clear it, not both")
+    if label is not None and not label.strip():
+        raise BadRequest(f"hypothesis {key}: the label may not be empty")
+    _prior(prior)
+    found = require_incident(app, incident, Right.ANALYSE)
+    store = app.store(create=False)
+    with store.writing() as (connection, writer):
+        hyp = _hypothesis(connection, found, key)
+        wanted: dict[str, Any] = {}
+        if label is not None:
+            wanted["label"] = label.strip()
+        if description is not None:
+            wanted["description"] = description.strip()
+        if prior is not None or clear_prior:
+            wanted["prior"] = prior
+        current = {"label": hyp.label, "description": hyp.description, "prior": hyp.prior}
+        changed = {k: v for k, v in wanted.items() if current[k] != v}
+        if not changed:
+            raise BadRequest(
+                f"hypothesis {key}: nothing to change (give a new label, description or prior)"
+            )
+        _check_priors(connection, found, key, changed.get("prior"))
+        connection.execute(update(Hypothesis).where(Hypothesis.id == hyp.id).values(**changed))
+        was = {k: current[k] for k in changed}
+        writer.append(
+            "updated",
+            case_id=found.case_id,
+            details={
+                "hypothesis": key,
+                "incident": found.slug,
+                "analyst": app.actor,
+                "changed": changed,
+                "was": was,
+                "rationale": reason,
+            },
+        )
+    now = {**current, **changed}
+    return HypothesisChange(
+        found.slug,
+        key,
+        str(now["label"]),
+        str(now["description"] or ""),
+        now["prior"],
+        bool(hyp.is_other),
+        changed=changed,
+        was=was,
+    )
+
+
+# --- analysis runs -----------------------------------------------------------------------------
+
+
+def run_analysis(
+    app: Enquiry, incident: str, *, allow_unverified: bool = False
+) -> tuple[Analysis, int]:
+    """Verify, analyse the incident and store the result as a finding (an ``analysed`` event),
+    as a report does but without writing one. Analysts and reviewers may run it."""
+    found = require_incident(app, incident)
+    require_analyse_or_review(app, found.case_id, f"incident '{found.slug}'", "run an analysis")
+    result = analyse(app, found.slug, allow_unverified=allow_unverified)
+    finding_id, _created = record_finding(app.store(create=False), result)
+    return result, finding_id
+
+
+@dataclass(frozen=True)
+class LatestResult:
+    """The incident's latest stored finding. For a user who may not know protected items
+    exist, rows and lists naming them are left out of ``result`` (its numbers still count
+    them: the finding is what it is)."""
+
+    finding_id: int
+    incident: str
+    created_at: str
+    inputs_hash: str
+    engine_version: str
+    result: dict[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def latest_finding(session: Session, incident_id: int) -> Finding | None:
+    """The incident's newest finding, if it has one."""
+    return session.scalars(
+        select(Finding)
+        .where(Finding.incident_id == incident_id)
+        .order_by(Finding.id.desc())
+        .limit(1)
+    ).first()
+
+
+def latest_result(app: Enquiry, incident: str) -> LatestResult | None:
+    """The latest stored analysis of the incident, or None if it was never run."""
+    found = require_incident(app, incident)
+    store = app.store(create=False)
+    with store.session() as connection:
+        finding = latest_finding(connection, found.id)
+        if finding is None:
+            return None
+        hidden: set[str] = set()
+        if not may(app, found.case_id, Right.PROTECTED_ITEMS):
+            protected = connection.execute(
+                select(Item.id, Item.key).where(
+                    Item.case_id == found.case_id, Item.protected.is_(True)
+                )
+            ).all()
+            ids = [p.id for p in protected]
+            hidden = {p.key or f"item-{p.id}" for p in protected}
+            if ids:
+                hidden |= {
+                    c.key or f"claim-{c.id}"
+                    for c in connection.execute(
+                        select(Claim.id, Claim.key).where(Claim.item_id.in_(ids))
+                    )
+                }
+    return LatestResult(
+        finding_id=finding.id,
+        incident=found.slug,
+        created_at=finding.created_at,
+        inputs_hash=finding.inputs_hash,
+        engine_version=finding.engine_version,
+        result=_without(dict(finding.result), hidden) if hidden else dict(finding.result),
+    )
+
+
+def _without(result: dict[str, Any], hidden: set[str]) -> dict[str, Any]:
+    """The result without the rows and list entries that name evidence in ``hidden``."""
+    out = dict(result)
+    table = dict(out.get("matrix") or {})
+    table["rows"] = [r for r in table.get("rows", []) if r.get("evidence") not in hidden]
+    out["matrix"] = table
+    out["linchpins"] = [
+        p for p in out.get("linchpins", []) if not hidden & set(p.get("evidence", []))
+    ]
+    diag = dict(out.get("diagnosticity") or {})
+    diag["non_diagnostic"] = [e for e in diag.get("non_diagnostic", []) if e not in hidden]
+    diag["most_diagnostic"] = [
+        d for d in diag.get("most_diagnostic", []) if d.get("evidence") not in hidden
+    ]
+    out["diagnosticity"] = diag
+    out["clusters"] = [
+        {**c, "members": [m for m in c.get("members", []) if m not in hidden]}
+        for c in out.get("clusters", [])
+    ]
+    if out.get("sealed"):
+        sealed = dict(out["sealed"])
+        for name in ("evidence", "linchpins"):
+            sealed[name] = [e for e in sealed.get(name, []) if e not in hidden]
+        out["sealed"] = sealed
+    return out
+
+
+def require_analyse_or_review(app: Enquiry, case_id: int, what: str, verb: str) -> None:
+    """Refuse unless the user may analyse or review on the case (reading it is checked first,
+    so an unseen case stays *not found*): running an analysis and commenting are open to
+    both analysts and reviewers."""
+    require(app, case_id, Right.READ)
+    if not (may(app, case_id, Right.ANALYSE) or may(app, case_id, Right.REVIEW)):
+        raise Forbidden(
+            f"{what}: you may not {verb} here (analysts and reviewers may; ask the case's owner)"
+        )
+
+
+__all__ = [
+    "AnalystRating",
+    "CellView",
+    "HypothesisChange",
+    "HypothesisView",
+    "LatestResult",
+    "MatrixView",
+    "RatedCell",
+    "RowView",
+    "add_hypothesis",
+    "latest_finding",
+    "latest_result",
+    "matrix",
+    "rate",
+    "require_analyse_or_review",
+    "run_analysis",
+    "update_hypothesis",
+]

@@ -1,0 +1,807 @@
+"""Search: full text over items (titles, file names, fields, extracted texts) and claims, with
+facets, and semantic search over claims and texts with the shipped MiniLM embeddings.
+
+One query syntax on both back ends, parsed here into a small tree and compiled to an FTS5
+``MATCH`` expression (SQLite) or a ``to_tsquery('simple', …)`` expression (PostgreSQL):
+
+* words must all match: ``sarin hospital``; ``sar*`` matches words starting with ``sar``;
+* ``"quoted words"`` must stand together, in that order;
+* ``-word`` (or ``-"a phrase"``) excludes what contains it;
+* ``OR`` between two terms matches either (it binds tighter than the implicit AND:
+  ``sarin nerve OR agent`` is ``sarin AND (nerve OR agent)``); parentheses group.
+
+Access is decided here, for the acting user, exactly as listings decide it: only cases they may
+read, protected items (and the claims read from them) only where their role may see that
+protected items exist — and a protected item's words are never in the index at all
+(:mod:`enquiry.store.index`), so it is listed by kind and date only, its title withheld.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, func, select, text
+
+from enquiry.app.access import Right, may, readable_cases, require_admin, require_case
+from enquiry.app.context import Enquiry
+from enquiry.app.evidence import _title
+from enquiry.app.protection import WITHHELD, WITHHELD_IDENTITY
+from enquiry.errors import BadRequest
+from enquiry.model.kinds import KindError, get_kind
+from enquiry.progress import Progress, Silent
+from enquiry.store import index as search_index
+from enquiry.store.index import TABLE, doc_of, ref_of, spans, words
+from enquiry.store.tables import Actor, Case, Claim, Embedding, Item
+
+FACETS = ("kind", "source", "grade", "party", "date")
+MAX_LIMIT = 1000
+# Below this cosine a claim or text is not offered as a semantic match: MiniLM puts unrelated
+# sentences between about -0.1 and 0.2.
+SEMANTIC_FLOOR = 0.25
+SNIPPET = 240
+# bm25 weights of the searched columns (title, fields, body; the stored date is not searched).
+BM25 = "bm25(search_index, 4.0, 2.0, 1.0, 0.0)"
+
+
+# --- the query language --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Term:
+    """Folded words that must stand together (one word, or a phrase); ``prefix``: the last
+    one may be the start of a longer word."""
+
+    words: tuple[str, ...]
+    prefix: bool = False
+
+
+@dataclass(frozen=True)
+class Not:
+    node: Node
+
+
+@dataclass(frozen=True)
+class And:
+    parts: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Or:
+    parts: tuple[Node, ...]
+
+
+Node = Term | Not | And | Or
+
+_LEX = re.compile(r'\s+|"[^"]*"\*?|"|\(|\)|[^\s"()]+')
+
+
+def _bad(problem: str) -> BadRequest:
+    return BadRequest(f"search query: {problem}")
+
+
+def _lex(query: str) -> list[str | Term]:
+    """Tokens: ``(``, ``)``, ``OR``, ``-`` and terms. A word with no letter or digit is left
+    out, as the index leaves it out."""
+    out: list[str | Term] = []
+    for found in _LEX.finditer(query):
+        token = found.group()
+        if token.isspace() or token == "AND":
+            continue
+        if token == '"':
+            raise _bad('a quotation mark (") is not closed')
+        if token in ("(", ")", "OR"):
+            out.append(token)
+            continue
+        if token == "-":
+            raise _bad("'-' must stand right before the word or phrase to exclude")
+        negated = token.startswith("-")
+        token = token[1:] if negated else token
+        prefix = token.endswith("*")
+        if token.startswith('"'):
+            inner = token.rstrip("*")[1:-1]
+            if not words(inner):
+                raise _bad(f"the phrase {token.rstrip('*')} holds no word")
+        else:
+            inner = token.rstrip("*")
+            if "*" in inner:
+                raise _bad(f"'{token}': '*' may only end a word")
+            if prefix and not inner:
+                raise _bad("'*' must end a word (as in sar*)")
+        found_words = tuple(words(inner))
+        if found_words:
+            out += ["-", Term(found_words, prefix)] if negated else [Term(found_words, prefix)]
+    return out
+
+
+class _Parser:
+    """seq := unit+ ; unit := '-' primary | primary ('OR' primary)* ; primary := term | (seq)"""
+
+    def __init__(self, tokens: list[str | Term]) -> None:
+        self.tokens = tokens
+        self.at = 0
+
+    def peek(self) -> str | Term | None:
+        return self.tokens[self.at] if self.at < len(self.tokens) else None
+
+    def take(self) -> str | Term | None:
+        token = self.peek()
+        self.at += 1
+        return token
+
+    def seq(self, nested: bool) -> Node:
+        parts: list[Node] = []
+        while True:
+            token = self.peek()
+            if token is None or token == ")":
+                break
+            parts.append(self.unit())
+        if not parts:
+            raise _bad("empty parentheses" if nested else "no word to search for")
+        if all(isinstance(p, Not) for p in parts):
+            raise _bad("every term is excluded ('-'); give at least one to find")
+        return parts[0] if len(parts) == 1 else And(tuple(parts))
+
+    def unit(self) -> Node:
+        if self.peek() == "-":
+            self.take()
+            node: Node = Not(self.primary())
+            if self.peek() == "OR":
+                raise _bad("an excluded term ('-') cannot be part of OR")
+            return node
+        parts = [self.primary()]
+        while self.peek() == "OR":
+            self.take()
+            if self.peek() in (None, ")", "OR"):
+                raise _bad("OR needs a term on each side")
+            if self.peek() == "-":
+                raise _bad("an excluded term ('-') cannot be part of OR")
+            parts.append(self.primary())
+        return parts[0] if len(parts) == 1 else Or(tuple(parts))
+
+    def primary(self) -> Node:
+        token = self.take()
+        if isinstance(token, Term):
+            return token
+        if token == "(":
+            node = self.seq(nested=True)
+            if self.take() != ")":
+                raise _bad("a parenthesis '(' is not closed")
+            return node
+        if token == ")":
+            raise _bad("a closing parenthesis ')' has no opening one")
+        if token == "OR":
+            raise _bad("OR needs a term on each side")
+        raise _bad("no word to search for")
+
+
+def parse(query: str) -> Node | None:
+    """The query as a tree (None for a query without words: list by filters only); a query
+    that cannot be read is a one-line :class:`BadRequest`."""
+    tokens = _lex(query)
+    if not tokens:
+        if query.strip():
+            raise _bad(f"'{query.strip()}' holds no word to search for")
+        return None
+    parser = _Parser(tokens)
+    node = parser.seq(nested=False)
+    if parser.peek() is not None:
+        raise _bad("a closing parenthesis ')' has no opening one")
+    return node
+
+
+def to_fts5(node: Node) -> str:
+    """The tree as an FTS5 MATCH expression."""
+    if isinstance(node, Term):
+        return '"' + " ".join(node.words) + '"' + ("*" if node.prefix else "")
+    if isinstance(node, Or):
+        return "(" + " OR ".join(to_fts5(p) for p in node.parts) + ")"
+    if isinstance(node, Not):
+        raise ValueError("an exclusion stands only inside a sequence")
+    found = [p for p in node.parts if not isinstance(p, Not)]
+    expression = "(" + " AND ".join(to_fts5(p) for p in found) + ")"
+    for part in node.parts:
+        if isinstance(part, Not):
+            expression = f"({expression} NOT {to_fts5(part.node)})"
+    return expression
+
+
+def to_tsquery(node: Node) -> str:
+    """The tree as PostgreSQL tsquery text, for ``to_tsquery('simple', …)``."""
+    if isinstance(node, Term):
+        lexemes = [f"'{w}'" for w in node.words]
+        if node.prefix:
+            lexemes[-1] += ":*"
+        return "(" + " <-> ".join(lexemes) + ")"
+    if isinstance(node, Or):
+        return "(" + " | ".join(to_tsquery(p) for p in node.parts) + ")"
+    if isinstance(node, Not):
+        return "!" + to_tsquery(node.node)
+    return "(" + " & ".join(to_tsquery(p) for p in node.parts) + ")"
+
+
+def _wanted(node: Node | None) -> list[Term]:
+    """The terms a hit is found by (not the excluded ones), for marking its snippet."""
+    if node is None or isinstance(node, Not):
+        return []
+    if isinstance(node, Term):
+        return [node]
+    return [t for part in node.parts for t in _wanted(part)]
+
+
+# --- results -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One item or claim found. ``snippet`` is a piece of its text and ``marks`` the
+    (start, end) offsets of the matched words in it; ``date`` is what it speaks of."""
+
+    type: str
+    id: int
+    case: str
+    title: str
+    snippet: str
+    marks: list[tuple[int, int]]
+    score: float
+    kind: str
+    source: str | None
+    grade: str | None
+    party: str | None
+    date: str | None
+    item_id: int | None = None
+    protected: bool = False
+
+    def marked(self, before: str = "«", after: str = "»") -> str:
+        """The snippet with each match between ``before`` and ``after``."""
+        out, last = [], 0
+        for start, end in self.marks:
+            out += [self.snippet[last:start], before, self.snippet[start:end], after]
+            last = end
+        return "".join([*out, self.snippet[last:]])
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["marks"] = [list(m) for m in self.marks]
+        data["marked"] = self.marked()
+        return data
+
+
+@dataclass(frozen=True)
+class FacetCount:
+    value: str | None
+    count: int
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """A page of hits, how many there are in all, and the facets: for each facet, how many
+    hits each value has under all the other filters (so that choosing another value of the
+    same facet shows what it would give)."""
+
+    query: str
+    semantic: bool
+    hits: list[Hit]
+    total: int
+    offset: int
+    limit: int
+    facets: dict[str, list[FacetCount]] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "query": self.query,
+            "semantic": self.semantic,
+            "total": self.total,
+            "offset": self.offset,
+            "limit": self.limit,
+            "hits": [h.to_dict() for h in self.hits],
+            "facets": {
+                name: [{"value": f.value, "count": f.count} for f in counts]
+                for name, counts in self.facets.items()
+            },
+        }
+
+
+@dataclass
+class _Row:
+    doc: int
+    score: float
+    date: str | None
+    case_id: int
+    kind: str
+    source: str | None
+    grade: str | None
+    party: str | None
+    protected: bool
+
+    def value(self, facet: str) -> str | None:
+        if facet == "date":
+            return self.date[:7] if self.date else None
+        return getattr(self, facet)  # type: ignore[no-any-return]
+
+
+# --- filters -------------------------------------------------------------------------------------
+
+_ISO = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+def _check_date(value: str | None, option: str) -> str | None:
+    if value is None or value == "":
+        return None
+    if not _ISO.match(value):
+        raise BadRequest(f"{option} '{value}': not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
+    return value
+
+
+def _check_kinds(kinds: Sequence[str]) -> set[str]:
+    for kind in kinds:
+        if kind == "claim":
+            continue
+        try:
+            get_kind(kind)
+        except KindError as exc:
+            raise BadRequest(f"{exc} (or 'claim')") from None
+    return set(kinds)
+
+
+@dataclass(frozen=True)
+class _Filters:
+    kinds: set[str]
+    sources: set[str]
+    grades: set[str]
+    parties: set[str]
+    date_from: str | None
+    date_to: str | None
+
+    def fails(self, row: _Row) -> list[str]:
+        failed = []
+        if self.kinds and row.kind not in self.kinds:
+            failed.append("kind")
+        if self.sources and row.source not in self.sources:
+            failed.append("source")
+        if self.grades and not self._grade(row.grade):
+            failed.append("grade")
+        if self.parties and row.party not in self.parties:
+            failed.append("party")
+        if (self.date_from or self.date_to) and not self._dated(row.date):
+            failed.append("date")
+        return failed
+
+    def _grade(self, grade: str | None) -> bool:
+        """``B2`` matches B2; ``B`` any grade of reliability B; ``2`` any of credibility 2."""
+        if not grade:
+            return False
+        for wanted in self.grades:
+            if wanted == grade or (len(wanted) == 1 and wanted in grade):
+                return True
+        return False
+
+    def _dated(self, date: str | None) -> bool:
+        if not date:
+            return False
+        if self.date_from and date[: len(self.date_from)] < self.date_from:
+            return False
+        return not (self.date_to and date[: len(self.date_to)] > self.date_to)
+
+    @property
+    def any(self) -> bool:
+        return bool(self.kinds or self.sources or self.grades or self.parties) or bool(
+            self.date_from or self.date_to
+        )
+
+
+def _facets(rows: list[_Row], filters: _Filters) -> tuple[list[_Row], dict[str, list[FacetCount]]]:
+    """The rows passing every filter, and each facet's counts under the other filters."""
+    counts: dict[str, Counter[str | None]] = {name: Counter() for name in FACETS}
+    kept: list[_Row] = []
+    checking = filters.any
+    for row in rows:
+        failed = filters.fails(row) if checking else []
+        if not failed:
+            kept.append(row)
+            for name in FACETS:
+                counts[name][row.value(name)] += 1
+        elif len(failed) == 1:
+            counts[failed[0]][row.value(failed[0])] += 1
+    facets = {
+        name: [
+            FacetCount(value, count)
+            for value, count in sorted(
+                counts[name].items(),
+                key=(
+                    (lambda vc: (vc[0] is None, vc[0] or ""))
+                    if name == "date"
+                    else (lambda vc: (-vc[1], vc[0] is None, vc[0] or ""))
+                ),
+            )
+        ]
+        for name in FACETS
+    }
+    return kept, facets
+
+
+# --- the search ----------------------------------------------------------------------------------
+
+
+def _match_sql(dialect: str, compiled: str | None) -> str:
+    if dialect == "sqlite":
+        if compiled is None:
+            return f"SELECT rowid AS doc, 0.0 AS score, date FROM {TABLE}"
+        return f"SELECT rowid AS doc, -{BM25} AS score, date FROM {TABLE} WHERE {TABLE} MATCH :q"
+    if compiled is None:
+        return f"SELECT doc, 0.0 AS score, date FROM {TABLE}"
+    return (
+        f"SELECT doc, ts_rank(tsv, to_tsquery('simple', :q)) AS score, date FROM {TABLE}"
+        " WHERE tsv @@ to_tsquery('simple', :q)"
+    )
+
+
+def _candidates(
+    app: Enquiry,
+    connection: Connection,
+    compiled: str | None,
+    case_id: int | None,
+) -> list[_Row]:
+    """Every document the query matches (all, without one) that the user may know of."""
+    readable = readable_cases(app)
+    params: dict[str, Any] = {}
+    item_where = ["m.doc % 2 = 0"]
+    claim_where = ["m.doc % 2 = 1"]
+    if compiled is not None:
+        params["q"] = compiled
+    if case_id is not None:
+        params["case_id"] = case_id
+        item_where.append("i.case_id = :case_id")
+        claim_where.append("c.case_id = :case_id")
+    binds: list[Any] = []
+    if readable is not None:
+        params["readable"] = sorted(readable)
+        params["shown"] = sorted(c for c in readable if may(app, c, Right.PROTECTED_ITEMS))
+        binds = [bindparam("readable", expanding=True), bindparam("shown", expanding=True)]
+        item_where.append("i.case_id IN :readable AND (i.protected = FALSE OR i.case_id IN :shown)")
+        claim_where.append(
+            "c.case_id IN :readable AND (i.protected IS NULL OR i.protected = FALSE"
+            " OR c.case_id IN :shown)"
+        )
+    parts = [
+        (
+            "SELECT m.doc, m.score, m.date, i.case_id, i.kind, s.name AS source,"
+            " s.reliability, i.credibility, NULL AS party, i.protected"
+            " FROM m JOIN items i ON i.id = m.doc / 2 LEFT JOIN sources s ON s.id = i.source_id"
+            " WHERE " + " AND ".join(item_where)
+        ),
+        (
+            "SELECT m.doc, m.score, m.date, c.case_id, 'claim', s.name,"
+            " s.reliability, i.credibility,"
+            " CASE WHEN i.protected THEN NULL ELSE a.name END, i.protected"
+            " FROM m JOIN claims c ON c.id = (m.doc - 1) / 2"
+            " LEFT JOIN items i ON i.id = c.item_id LEFT JOIN sources s ON s.id = i.source_id"
+            " LEFT JOIN actors a ON a.id = c.actor_id"
+            " WHERE " + " AND ".join(claim_where)
+        ),
+    ]
+    statement = text(
+        f"WITH m AS MATERIALIZED ({_match_sql(connection.dialect.name, compiled)}) "
+        + " UNION ALL ".join(parts)
+    ).bindparams(*binds)
+    rows = []
+    for (
+        doc,
+        score,
+        date,
+        case,
+        kind,
+        source,
+        reliability,
+        credibility,
+        party,
+        protected,
+    ) in connection.execute(statement, params):
+        grade = f"{reliability or ''}{credibility or ''}" or None
+        rows.append(
+            _Row(
+                int(doc),
+                float(score or 0),
+                date,
+                int(case),
+                str(kind),
+                source,
+                grade,
+                party,
+                bool(protected),
+            )
+        )
+    return rows
+
+
+def search(
+    app: Enquiry,
+    query: str,
+    *,
+    case: str | None = None,
+    kinds: Sequence[str] = (),
+    sources: Sequence[str] = (),
+    grades: Sequence[str] = (),
+    parties: Sequence[str] = (),
+    date_from: str | None = None,
+    date_to: str | None = None,
+    semantic: bool = False,
+    offset: int = 0,
+    limit: int = 20,
+    embedder: Any = None,
+) -> SearchResult:
+    """Items and claims matching ``query`` that the acting user may know of, best first, a
+    page at a time, with facets (kind, source, grade, party, month).
+
+    A query without words lists everything the filters let through, in catalogue order.
+    ``semantic`` ranks claims and texts by closeness in meaning to the query instead (those
+    with a vector from the shipped model: see ``enquiry reindex --embeddings``); a protected
+    item's claims and texts are never ranked so.
+    """
+    if offset < 0 or not 1 <= limit <= MAX_LIMIT:
+        raise BadRequest(f"--offset must be 0 or more and --limit between 1 and {MAX_LIMIT}")
+    filters = _Filters(
+        kinds=_check_kinds(kinds),
+        sources=set(sources),
+        grades={g.strip().upper() for g in grades if g.strip()},
+        parties=set(parties),
+        date_from=_check_date(date_from, "--from"),
+        date_to=_check_date(date_to, "--to"),
+    )
+    store = app.store(create=False)
+    case_id = require_case(app, case).id if case is not None else None
+    node = None if semantic else parse(query)
+    if semantic and not words(query):
+        raise _bad("semantic search needs words to compare meaning with")
+    with store.engine.connect() as connection:
+        compiled = None
+        if node is not None:
+            dialect = connection.dialect.name
+            compiled = to_fts5(node) if dialect == "sqlite" else to_tsquery(node)
+        rows = _candidates(app, connection, compiled, case_id)
+        if semantic:
+            rows = _semantic(connection, rows, query, embedder)
+        kept, facets = _facets(rows, filters)
+        kept.sort(key=lambda r: (-r.score, r.doc))
+        page = kept[offset : offset + limit]
+        hits = _hits(connection, page, _wanted(node))
+    return SearchResult(query, semantic, hits, len(kept), offset, limit, facets)
+
+
+# --- semantic ranking ------------------------------------------------------------------------------
+
+
+@dataclass
+class _Vectors:
+    state: tuple[int, int]
+    docs: Any  # numpy int64 array of document numbers
+    matrix: Any  # numpy float32 array, one unit row per document
+
+
+_CACHE: dict[tuple[str, str], _Vectors] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def _vectors(connection: Connection, model: str) -> _Vectors:
+    """Every vector of ``model``, as one matrix kept per process and read again only when the
+    embeddings table has changed (its row count or largest id)."""
+    import numpy as np
+
+    from enquiry.enrich.text.embed import DIMENSIONS, from_bytes
+
+    key = (connection.engine.url.render_as_string(hide_password=True), model)
+    count, top = connection.execute(
+        select(func.count(Embedding.id), func.coalesce(func.max(Embedding.id), 0)).where(
+            Embedding.model == model
+        )
+    ).one()
+    state = (int(count), int(top))
+    with _CACHE_LOCK:
+        cached = _CACHE.get(key)
+        if cached is not None and cached.state == state:
+            return cached
+    latest: dict[int, bytes] = {}
+    for claim_id, item_id, vector in connection.execute(
+        select(Embedding.claim_id, Embedding.item_id, Embedding.vector)
+        .where(Embedding.model == model)
+        .order_by(Embedding.id)
+    ):
+        doc = doc_of("claim", claim_id) if claim_id is not None else doc_of("item", item_id or 0)
+        latest[doc] = vector
+    docs = np.fromiter(latest, dtype=np.int64, count=len(latest))
+    matrix = (
+        np.stack([from_bytes(v) for v in latest.values()])
+        if latest
+        else np.zeros((0, DIMENSIONS), dtype=np.float32)
+    )
+    found = _Vectors(state, docs, matrix)
+    with _CACHE_LOCK:
+        _CACHE[key] = found
+    return found
+
+
+def _semantic(connection: Connection, rows: list[_Row], query: str, embedder: Any) -> list[_Row]:
+    """The rows (never protected ones) that have a vector close enough to the query's, with
+    their cosine as the score."""
+    import numpy as np
+
+    from enquiry.enrich.text.embed import MODEL_NAME, default_embedder
+
+    model = str(getattr(embedder, "name", MODEL_NAME))
+    vectors = _vectors(connection, model)
+    allowed = {row.doc: row for row in rows if not row.protected}
+    if not allowed or not len(vectors.docs):
+        return []
+    mask = np.isin(vectors.docs, np.fromiter(allowed, dtype=np.int64, count=len(allowed)))
+    if not mask.any():
+        return []
+    wanted = (embedder or default_embedder()).embed([query])[0]
+    scores = vectors.matrix[mask] @ wanted
+    out = []
+    for doc, score in zip(vectors.docs[mask].tolist(), scores.tolist(), strict=True):
+        if score >= SEMANTIC_FLOOR:
+            row = allowed[int(doc)]
+            row.score = round(float(score), 4)
+            out.append(row)
+    return out
+
+
+# --- a page of hits ----------------------------------------------------------------------------------
+
+
+def _matches(term_words: Iterable[Term]) -> Callable[[str], bool]:
+    exact = {w for t in term_words for w in (t.words if not t.prefix else t.words[:-1])}
+    starts = tuple(t.words[-1] for t in term_words if t.prefix)
+    return lambda word: word in exact or (bool(starts) and word.startswith(starts))
+
+
+def snippet(body: str, terms: list[Term]) -> tuple[str, list[tuple[int, int]]]:
+    """A piece of ``body`` around its first matched word, and where the matches are in it."""
+    if not body:
+        return "", []
+    hit = _matches(terms)
+    found = [(s, e) for s, e, w in spans(body) if hit(w)] if terms else []
+    start = 0
+    if found:
+        start = max(0, found[0][0] - SNIPPET // 3)
+        while start > 0 and not body[start - 1].isspace():
+            start -= 1
+    end = min(len(body), start + SNIPPET)
+    while end < len(body) and not body[end].isspace() and end - start < SNIPPET + 40:
+        end += 1
+    piece = body[start:end]
+    lead = "…" if start > 0 else ""
+    tail = "…" if end < len(body) else ""
+    shift = len(lead) - start
+    marks = [(s + shift, e + shift) for s, e in found if s >= start and e <= end]
+    flat = lead + piece + tail
+    # Line breaks in a one-line snippet become spaces; offsets stay as they are.
+    return flat.replace("\n", " ").replace("\r", " ").replace("\t", " "), marks
+
+
+def _hits(connection: Connection, page: list[_Row], terms: list[Term]) -> list[Hit]:
+    if not page:
+        return []
+    docs = [row.doc for row in page]
+    column = "rowid" if connection.dialect.name == "sqlite" else "doc"
+    stored = {
+        int(doc): (title, fields_, body)
+        for doc, title, fields_, body in connection.execute(
+            text(
+                f"SELECT {column}, title, fields, body FROM {TABLE} WHERE {column} IN :docs"
+            ).bindparams(bindparam("docs", expanding=True)),
+            {"docs": docs},
+        )
+    }
+    item_ids = [ref_of(d)[1] for d in docs if ref_of(d)[0] == "item"]
+    claim_ids = [ref_of(d)[1] for d in docs if ref_of(d)[0] == "claim"]
+    items = {
+        int(row.id): row
+        for row in connection.execute(
+            select(Item.id, Item.kind, Item.fields, Item.original_name, Item.protected, Case.name)
+            .join(Case, Case.id == Item.case_id)
+            .where(Item.id.in_(item_ids))
+        )
+    }
+    claims = {
+        int(row.id): row
+        for row in connection.execute(
+            select(Claim.id, Claim.item_id, Claim.text, Actor.name.label("actor"), Case.name)
+            .join(Case, Case.id == Claim.case_id)
+            .outerjoin(Actor, Actor.id == Claim.actor_id)
+            .where(Claim.id.in_(claim_ids))
+        )
+    }
+    hits = []
+    for row in page:
+        kind, ref = ref_of(row.doc)
+        title_text, fields_text, body = stored.get(row.doc, ("", "", ""))
+        found = next(
+            (
+                piece
+                for piece in (body, fields_text, title_text)
+                if piece and terms and any(_matches(terms)(w) for _s, _e, w in spans(piece))
+            ),
+            body or fields_text,
+        )
+        shown, marks = snippet(found, terms)
+        if kind == "item":
+            item = items[ref]
+            title = _title(item.kind, item.fields or {}, item.original_name, bool(item.protected))
+            case, item_id = item.name, None
+        else:
+            claim = claims[ref]
+            case, item_id = claim.name, claim.item_id
+            if row.protected:
+                title = WITHHELD_IDENTITY if claim.actor else WITHHELD
+                shown, marks = WITHHELD, []
+            else:
+                title = claim.actor or f"claim {ref}"
+        if row.protected and kind == "item":
+            shown, marks = "", []
+        hits.append(
+            Hit(
+                type=kind,
+                id=ref,
+                case=case,
+                title=title,
+                snippet=shown,
+                marks=marks,
+                score=round(row.score, 4),
+                kind=row.kind,
+                source=row.source,
+                grade=row.grade,
+                party=row.party,
+                date=row.date,
+                item_id=item_id,
+                protected=row.protected,
+            )
+        )
+    return hits
+
+
+# --- reindex -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reindexed:
+    """What a reindex made: the documents indexed, and the claims given a vector."""
+
+    documents: int
+    embedded: int
+
+
+def reindex(
+    app: Enquiry, progress: Progress | None = None, *, embeddings: bool = False
+) -> Reindexed:
+    """Make the search index again from the catalogue (it is derived data: nothing of the
+    evidence changes, and the ledger records nothing). With ``embeddings``, first give every
+    claim of every case a vector from the shipped model (each document's vectors a ``derived``
+    event, as ``claims similar`` makes them), for semantic search."""
+    require_admin(app, "reindex")
+    from enquiry.app.claims import ensure_embeddings
+
+    bar = progress or Silent()
+    store = app.store(create=False)
+    embedded = 0
+    if embeddings:
+        with store.engine.connect() as connection:
+            case_ids = [int(c) for c in connection.execute(select(Case.id)).scalars()]
+        for case_id in case_ids:
+            run = ensure_embeddings(store, case_id, progress=bar)
+            embedded += sum(
+                len(o.enrichment.embeddings or []) if o.enrichment else 0
+                for o in run.of("embeddings", "enriched")
+            )
+    with store.engine.begin() as connection:
+        total = int(connection.execute(select(func.count(Item.id))).scalar() or 0)
+        bar.start("indexing", total, "item")
+        try:
+            documents = search_index.rebuild(connection, bar.advance)
+        finally:
+            bar.finish()
+    return Reindexed(documents, embedded)

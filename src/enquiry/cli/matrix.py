@@ -1,0 +1,247 @@
+"""Commands of the matrix family: read the matrix, rate a cell, add or change a hypothesis,
+run and read a stored finding, comment and sign off.
+
+Each command calls one service of :mod:`enquiry.app.matrix` or :mod:`enquiry.app.review`;
+access, the ledger events and the protection of witnesses are the services' business.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import click
+
+from enquiry.app import matrix as service
+from enquiry.app import review
+from enquiry.cli import App, pass_app, safe
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, indent=2, ensure_ascii=False, default=str)
+
+
+def _shown(cell: service.CellView | None) -> str:
+    if cell is None:
+        return "."
+    text = cell.rating or (f"p{cell.likelihood:.2f}" if cell.likelihood is not None else "?")
+    return text + ("!" if cell.disagreement else "")
+
+
+@click.command("matrix")
+@click.argument("incident")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_app
+def matrix_command(app: App, incident: str, as_json: bool) -> None:
+    """Show the incident's evidence × hypothesis matrix: each row's grade (source reliability
+    and information credibility) and the rating that counts in each cell (the latest); '!'
+    marks a cell on which analysts' latest ratings differ, listed below with who said what."""
+    view = service.matrix(app, incident)
+    if as_json:
+        click.echo(_json(view.to_dict()))
+        return
+    keys = [h.key for h in view.hypotheses]
+    click.echo(f"{safe(view.incident)}: {safe(view.title)}")
+    for h in view.hypotheses:
+        prior = f" (prior {h.prior:g})" if h.prior is not None else ""
+        other = " [other]" if h.is_other else ""
+        click.echo(f"  {safe(h.key)}{other}{prior}: {safe(h.label)}")
+    width = max([len(r.evidence) for r in view.rows] + [8])
+    click.echo(f"{'evidence':<{width}}  grade  " + " ".join(f"{k:>5}" for k in keys))
+    for row in view.rows:
+        grade = f"{row.reliability}{row.credibility}"
+        cells = " ".join(f"{_shown(row.cells.get(k)):>5}" for k in keys)
+        mark = " (protected)" if row.protected else ""
+        click.echo(f"{safe(row.evidence):<{width}}  {grade:<5}  {cells}{mark}")
+    if view.disagreements:
+        click.echo(f"{view.disagreements} cell(s) on which analysts differ:")
+        for row in view.rows:
+            for key, cell in row.cells.items():
+                if not cell.disagreement:
+                    continue
+                said = ", ".join(f"{safe(a.analyst)} {a.rating}" for a in cell.analysts)
+                spread = f", {cell.spread} step(s) apart" if cell.spread is not None else ""
+                click.echo(
+                    f"  {safe(row.evidence)} × {key}: {said}{spread}; counts: {cell.rating}"
+                    f" ({safe(cell.analyst)})"
+                )
+
+
+@click.command("rate")
+@click.argument("incident")
+@click.argument("hypothesis")
+@click.argument("rating")
+@click.option("--item", default=None, metavar="ID", help="The item rated (number or hash start).")
+@click.option("--claim", default=None, metavar="ID", help="The claim rated (its number).")
+@click.option("--rationale", required=True, metavar="TEXT", help="Why (required).")
+@pass_app
+def rate_command(
+    app: App,
+    incident: str,
+    hypothesis: str,
+    rating: str,
+    item: str | None,
+    claim: str | None,
+    rationale: str,
+) -> None:
+    """Rate how an item or a claim bears on HYPOTHESIS of INCIDENT: RATING is one of CC, C,
+    N, I, II, NA. A new rating is recorded (the latest counts; earlier ones stay), and a
+    'rated' event names you."""
+    done = service.rate(
+        app, incident, hypothesis, item=item, claim=claim, rating=rating, rationale=rationale
+    )
+    before = (
+        f" (was {done.previous} by {safe(done.previous_analyst or '')})" if done.previous else ""
+    )
+    click.echo(
+        f"{done.incident}: {done.target} {done.target_id} × {done.hypothesis}: "
+        f"{done.rating}{before}, rated by {safe(done.analyst)}"
+    )
+
+
+@click.group("hypothesis")
+def hypothesis() -> None:
+    """Add or change an incident's hypotheses (each change a ledger event naming you)."""
+
+
+@hypothesis.command("add")
+@click.argument("incident")
+@click.argument("key")
+@click.argument("label")
+@click.option("--description", default="", help="A longer account of the hypothesis.")
+@click.option("--prior", type=float, default=None, help="Its prior probability (0-1].")
+@click.option("--other", is_flag=True, help="It is the catch-all (only if there is none).")
+@pass_app
+def hypothesis_add(
+    app: App,
+    incident: str,
+    key: str,
+    label: str,
+    description: str,
+    prior: float | None,
+    other: bool,
+) -> None:
+    """Add hypothesis KEY (e.g. H5) with LABEL to INCIDENT."""
+    done = service.add_hypothesis(app, incident, key, label, description, prior, other=other)
+    click.echo(f"{done.incident}: hypothesis {done.key} added: {safe(done.label)}")
+
+
+@hypothesis.command("update")
+@click.argument("incident")
+@click.argument("key")
+@click.option("--label", default=None)
+@click.option("--description", default=None)
+@click.option("--prior", type=float, default=None, help="A new prior probability (0-1].")
+@click.option("--clear-prior", is_flag=True, help="State no prior (the rest is shared).")
+@click.option("--rationale", required=True, metavar="TEXT", help="Why (required).")
+@pass_app
+def hypothesis_update(
+    app: App,
+    incident: str,
+    key: str,
+    label: str | None,
+    description: str | None,
+    prior: float | None,
+    clear_prior: bool,
+    rationale: str,
+) -> None:
+    """Change hypothesis KEY of INCIDENT: its label, description or prior."""
+    done = service.update_hypothesis(
+        app,
+        incident,
+        key,
+        label=label,
+        description=description,
+        prior=prior,
+        clear_prior=clear_prior,
+        rationale=rationale,
+    )
+    changes = ", ".join(
+        f"{name} {done.was.get(name)!r} -> {value!r}" for name, value in done.changed.items()
+    )
+    click.echo(f"{done.incident}: hypothesis {done.key}: {safe(changes)}")
+
+
+@click.command("finding")
+@click.argument("incident")
+@click.option("--run", is_flag=True, help="Run the analysis now and store it as a finding.")
+@click.option("--allow-unverified", is_flag=True, help="Run on a catalogue failing verify.")
+@click.option("--json", "as_json", is_flag=True, help="Print the stored result as JSON.")
+@pass_app
+def finding_command(
+    app: App, incident: str, run: bool, allow_unverified: bool, as_json: bool
+) -> None:
+    """Show the incident's latest stored finding (with --run, analyse and store one first):
+    its number, which a sign-off names, and its inputs hash."""
+    if run:
+        service.run_analysis(app, incident, allow_unverified=allow_unverified)
+    latest = service.latest_result(app, incident)
+    if latest is None:
+        click.echo(f"{safe(incident)}: no finding yet (run with --run)")
+        return
+    if as_json:
+        click.echo(_json(latest.to_dict()))
+        return
+    result = latest.result
+    click.echo(
+        f"finding {latest.finding_id} of {latest.incident} ({latest.created_at}): leading "
+        f"{result.get('leading')}, {result.get('band')}; inputs sha256 {latest.inputs_hash}"
+    )
+    for h in result.get("hypotheses", []):
+        click.echo(f"  {h['id']}: {h['posterior']:.4f}")
+
+
+@click.command("comment")
+@click.argument("where", metavar="CASE_OR_INCIDENT")
+@click.argument("subject")
+@click.argument("body")
+@pass_app
+def comment_command(app: App, where: str, subject: str, body: str) -> None:
+    """Comment on SUBJECT of a case: case, incident:SLUG, finding:N, item:N, claim:N,
+    hypothesis:KEY or a matrix cell, cell:KEY/item:N (or cell:KEY/claim:N)."""
+    done = review.comment(app, where, subject, body)
+    click.echo(f"comment {done.id} on {safe(done.subject)} in {safe(done.case)}")
+
+
+@click.command("comments")
+@click.argument("where", metavar="CASE_OR_INCIDENT")
+@click.option("--subject", default=None, help="Only comments on this subject.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_app
+def comments_command(app: App, where: str, subject: str | None, as_json: bool) -> None:
+    """List a case's comments and sign-offs, oldest first."""
+    found = review.list_comments(app, where, subject)
+    if as_json:
+        click.echo(_json([c.to_dict() for c in found]))
+        return
+    if not found:
+        click.echo("no comments")
+    for c in found:
+        click.echo(
+            f"{c.id} {c.created_at} {safe(c.author)} {c.kind} {safe(c.subject)}: {safe(c.body)}"
+        )
+
+
+@click.command("sign-off")
+@click.argument("incident")
+@click.option("--finding", "finding_id", type=int, required=True, help="The finding's number.")
+@click.option("--statement", required=True, metavar="TEXT", help="What you sign.")
+@pass_app
+def sign_off_command(app: App, incident: str, finding_id: int, statement: str) -> None:
+    """Sign off the incident's latest finding (see 'enquiry finding') with a statement."""
+    done = review.sign_off(app, incident, finding_id, statement)
+    click.echo(f"{safe(done.subject)} of {safe(incident)} signed off by {safe(done.author)}")
+
+
+def register(main: click.Group) -> None:
+    """Add the matrix commands to the main group."""
+    for command in (
+        matrix_command,
+        rate_command,
+        hypothesis,
+        finding_command,
+        comment_command,
+        comments_command,
+        sign_off_command,
+    ):
+        main.add_command(command)

@@ -1,0 +1,377 @@
+"""Search over items, texts and claims, on both back ends: the query syntax, facets, access,
+the index following intake and changes, reindex, and semantic ranking.
+
+Every expectation below is written once and checked on SQLite and on PostgreSQL, so a query
+finds the same items and claims, with the same facet counts, on either.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import text
+
+from enquiry.app import Enquiry, accounts, cases, evidence
+from enquiry.app.search import parse, reindex, search, to_fts5, to_tsquery
+from enquiry.cli import main
+from enquiry.errors import BadRequest, NotFound
+from enquiry.store import index as search_index
+
+PASSWORD = "correct horse battery"
+
+CASE_FILE = """\
+format: enquiry-case/1
+case:
+  name: alpha
+  title: Alpha
+actors:
+- name: Ministry of Health
+  type: organisation
+- name: Ministry of Defence
+  type: organisation
+sources:
+- name: Field team
+  reliability: B
+- name: Wire service
+  reliability: D
+items:
+- key: lab
+  kind: environmental_sample
+  source: Field team
+  credibility: 2
+  fields:
+    title: Soil samples from the crater
+    sample_id: S-1
+    collected_at: '2017-04-05T10:00:00'
+  text: The laboratory found sarin and its breakdown products in the soil samples.
+- key: wire
+  kind: document
+  source: Wire service
+  credibility: 4
+  fields:
+    title: Agency report on the strike
+    published_at: '2017-05-02T00:00:00'
+  text: An air strike hit a warehouse holding weapons; chlorine was reported by locals.
+claims:
+- key: moh
+  actor: Ministry of Health
+  item: wire
+  date: '2017-04-06'
+  text: Dozens of patients were treated for poisoning by a nerve agent.
+- key: mod
+  actor: Ministry of Defence
+  item: wire
+  date: '2017-05-03'
+  text: Aircraft struck a rebel depot where toxic munitions were stored.
+"""
+
+
+def _ids(result: object) -> set[tuple[str, int]]:
+    return {(h.type, h.id) for h in result.hits}  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def alpha(tmp_path: Path, backend: str) -> Enquiry:
+    """Case alpha from a case file (two items, two claims), three files added to it (one a
+    protected testimony), and a file in case beta."""
+    admin = Enquiry.at(tmp_path / "home", "admin")
+    folder = tmp_path / "files"
+    folder.mkdir()
+    (folder / "case.yaml").write_text(CASE_FILE, encoding="utf-8")
+    cases.load(admin, folder / "case.yaml")
+    (folder / "hospital-log.txt").write_text(
+        "Hospital log: 42 patients with pinpoint pupils. Sarin suspected.\n", encoding="utf-8"
+    )
+    (folder / "sitrep.txt").write_text(
+        "Situation report: an air strike on the north of the town at 06:45.\n", encoding="utf-8"
+    )
+    (folder / "witness-salma.txt").write_text(
+        "I am Salma. I smelled sarin near the bakery.\n", encoding="utf-8"
+    )
+    (folder / "beta.txt").write_text("Sarin in another case entirely.\n", encoding="utf-8")
+    evidence.add(admin, [folder / "hospital-log.txt", folder / "sitrep.txt"], case="alpha")
+    evidence.add(
+        admin,
+        [folder / "witness-salma.txt"],
+        case="alpha",
+        kind="testimony",
+        fields={"witness_pseudonym": "W-07", "interview_date": "2017-04-10"},
+    )
+    evidence.add(admin, [folder / "beta.txt"], case="beta")
+    return admin
+
+
+def _item(app: Enquiry, title: str) -> int:
+    page = evidence.list_items(app, limit=100)
+    return next(row.id for row in page.items if row.title == title)
+
+
+def _claim(app: Enquiry, actor: str) -> int:
+    with app.store().engine.connect() as connection:
+        return int(
+            connection.execute(
+                text(
+                    "SELECT claims.id FROM claims JOIN actors ON actors.id = claims.actor_id"
+                    " WHERE actors.name = :a"
+                ),
+                {"a": actor},
+            ).scalar_one()
+        )
+
+
+def test_words_phrases_prefixes_exclusions_and_or(alpha: Enquiry) -> None:
+    log = _item(alpha, "hospital-log.txt")
+    sitrep = _item(alpha, "sitrep.txt")
+    lab = _item(alpha, "Soil samples from the crater")
+    wire = _item(alpha, "Agency report on the strike")
+    beta = _item(alpha, "beta.txt")
+    moh = _claim(alpha, "Ministry of Health")
+
+    assert _ids(search(alpha, "sarin")) == {("item", log), ("item", lab), ("item", beta)}
+    assert _ids(search(alpha, "sarin", case="alpha")) == {("item", log), ("item", lab)}
+    assert _ids(search(alpha, "sarin soil")) == {("item", lab)}
+    assert _ids(search(alpha, '"air strike"')) == {("item", sitrep), ("item", wire)}
+    assert _ids(search(alpha, '"strike air"')) == set()
+    assert _ids(search(alpha, "pois*")) == {("claim", moh)}
+    assert _ids(search(alpha, "sarin -soil -case")) == {("item", log)}
+    assert _ids(search(alpha, "pupils OR chlorine")) == {("item", log), ("item", wire)}
+    assert _ids(search(alpha, "strike (north OR warehouse)")) == {("item", sitrep), ("item", wire)}
+    # The file name and the fields are searched as well as the text; case and accents folded.
+    assert _ids(search(alpha, "HOSPITAL-LOG")) == {("item", log)}
+    assert _ids(search(alpha, "crâter")) == {("item", lab)}
+    # A claim is found by its words and its speaker.
+    assert _ids(search(alpha, "ministry nerve")) == {("claim", moh)}
+
+
+def test_hits_carry_a_marked_snippet_and_their_facets(alpha: Enquiry) -> None:
+    found = search(alpha, "breakdown", case="alpha")
+    [hit] = found.hits
+    assert hit.kind == "environmental_sample" and hit.source == "Field team"
+    assert hit.grade == "B2" and hit.date == "2017-04-05" and hit.case == "alpha"
+    assert hit.title == "Soil samples from the crater"
+    assert "«breakdown»" in hit.marked()
+    assert [hit.snippet[s:e] for s, e in hit.marks] == ["breakdown"]
+    claim = search(alpha, "depot").hits[0]
+    assert (claim.type, claim.party, claim.kind, claim.grade) == (
+        "claim",
+        "Ministry of Defence",
+        "claim",
+        "D4",
+    )
+
+
+@pytest.mark.parametrize(
+    ("query", "problem"),
+    [
+        ('"sarin', "quotation mark"),
+        ("(sarin", "not closed"),
+        ("sarin)", "no opening"),
+        ("-sarin", "every term is excluded"),
+        ("OR sarin", "OR needs"),
+        ("sarin OR", "OR needs"),
+        ("sarin OR -soil", "cannot be part of OR"),
+        ("sa*rin", "may only end"),
+        ("()", "empty parentheses"),
+        ('""', "holds no word"),
+        ("?!", "no word"),
+        ("- sarin", "right before"),
+    ],
+)
+def test_bad_syntax_is_one_line(query: str, problem: str) -> None:
+    with pytest.raises(BadRequest) as refused:
+        parse(query)
+    message = str(refused.value)
+    assert problem in message and "\n" not in message and message.startswith("search query:")
+
+
+def test_one_tree_two_dialects() -> None:
+    node = parse('khan "air strike" sar* -chlorine (a OR b)')
+    assert node is not None
+    assert to_fts5(node) == (
+        '(("khan" AND "air strike" AND "sar"* AND ("a" OR "b")) NOT "chlorine")'
+    )
+    assert to_tsquery(node) == (
+        "(('khan') & ('air' <-> 'strike') & ('sar':*) & !('chlorine') & (('a') | ('b')))"
+    )
+    assert parse("") is None and parse("   ") is None
+
+
+def test_facets_count_under_the_other_filters(alpha: Enquiry) -> None:
+    everything = search(alpha, "", case="alpha")
+    kinds = {f.value: f.count for f in everything.facets["kind"]}
+    assert kinds == {
+        "document": 3,
+        "environmental_sample": 1,
+        "testimony": 1,
+        "claim": 2,
+    }
+    assert everything.total == 7
+    grades = {f.value: f.count for f in everything.facets["grade"]}
+    assert grades == {"B2": 1, "D4": 3, None: 3}
+    parties = {f.value: f.count for f in everything.facets["party"]}
+    assert parties == {"Ministry of Health": 1, "Ministry of Defence": 1, None: 5}
+    months = [(f.value, f.count) for f in everything.facets["date"]]
+    assert months == [("2017-04", 3), ("2017-05", 2), (None, 2)]
+
+    claims = search(alpha, "", case="alpha", kinds=["claim"])
+    assert claims.total == 2
+    # The kind facet still counts the other kinds (under the other filters, none here).
+    assert {f.value: f.count for f in claims.facets["kind"]}["document"] == 3
+    assert {f.value for f in claims.facets["party"]} == {
+        "Ministry of Health",
+        "Ministry of Defence",
+    }
+    dated = search(alpha, "", case="alpha", date_from="2017-05", grades=["D"])
+    assert _ids(dated) == {
+        ("item", _item(alpha, "Agency report on the strike")),
+        ("claim", _claim(alpha, "Ministry of Defence")),
+    }
+    by_party = search(alpha, "", parties=["Ministry of Health"])
+    assert _ids(by_party) == {("claim", _claim(alpha, "Ministry of Health"))}
+    with pytest.raises(BadRequest, match="--from"):
+        search(alpha, "", date_from="April")
+    with pytest.raises(BadRequest, match="no-such-kind"):
+        search(alpha, "", kinds=["no-such-kind"])
+
+
+def _as(admin: Enquiry, name: str) -> Enquiry:
+    return admin.acting_as(accounts.authenticate_password(admin, name, PASSWORD))
+
+
+def test_access_viewers_and_protected_items(alpha: Enquiry) -> None:
+    accounts.add_user(alpha, "vera", PASSWORD)
+    accounts.add_user(alpha, "ana", PASSWORD)
+    accounts.grant(alpha, "vera", "alpha", "viewer")
+    accounts.grant(alpha, "ana", "alpha", "analyst")
+    vera, ana = _as(alpha, "vera"), _as(alpha, "ana")
+    testimony = _item(alpha, "[withheld: protected item]")
+
+    # Nothing of case beta, and the protected testimony is never found by its words.
+    assert all(h.case == "alpha" for h in search(vera, "sarin").hits)
+    for user in (vera, ana, alpha):
+        assert search(user, "salma").total == 0
+        assert search(user, "bakery").total == 0
+        assert search(user, "witness").total == 0
+    with pytest.raises(NotFound):
+        search(vera, "sarin", case="beta")
+    # A viewer does not learn that protected items exist, not even from the facets.
+    listed = search(vera, "", case="alpha")
+    assert ("item", testimony) not in _ids(listed)
+    assert "testimony" not in {f.value for f in listed.facets["kind"]}
+    # An analyst may know of it: listed by kind and date, its title and text withheld.
+    [hit] = search(ana, "", kinds=["testimony"]).hits
+    assert (hit.id, hit.title, hit.snippet, hit.protected) == (
+        testimony,
+        "[withheld: protected item]",
+        "",
+        True,
+    )
+    assert hit.date == "2017-04-10"
+    assert search(ana, "", kinds=["testimony"], date_from="2017-04-10").total == 1
+    # Semantic search never ranks a protected item's words either.
+    with alpha.store().engine.connect() as connection:
+        row = connection.execute(
+            text(
+                "SELECT title, fields, body FROM search_index WHERE "
+                + ("rowid" if connection.dialect.name == "sqlite" else "doc")
+                + " = :d"
+            ),
+            {"d": search_index.doc_of("item", testimony)},
+        ).one()
+    assert tuple(row) == ("", "", "")
+
+
+def test_the_index_follows_intake_and_changes(alpha: Enquiry, tmp_path: Path) -> None:
+    new = tmp_path / "late.txt"
+    new.write_text("A late memo about phosphine.\n", encoding="utf-8")
+    assert search(alpha, "phosphine").total == 0
+    evidence.add(alpha, [new], case="alpha")
+    [hit] = search(alpha, "phosphine").hits
+    evidence.update_item(alpha, str(hit.id), fields={"title": "Memo on phosphine rumours"})
+    assert search(alpha, "rumours").hits[0].id == hit.id
+    # Protecting it takes its words out of the index at once.
+    evidence.update_item(alpha, str(hit.id), protect=True)
+    assert search(alpha, "phosphine").total == 0
+
+
+def test_reindex_rebuilds_an_emptied_index(alpha: Enquiry) -> None:
+    before = search(alpha, "sarin OR strike OR ministry")
+    with alpha.store().engine.begin() as connection:
+        search_index.clear(connection)
+    assert search(alpha, "sarin").total == 0
+    done = reindex(alpha)
+    assert done.documents == 8  # six items and two claims
+    after = search(alpha, "sarin OR strike OR ministry")
+    assert _ids(after) == _ids(before) and after.total == before.total
+    # The index is no evidence: verify has nothing to say about it.
+    report = evidence.verify_home(alpha)
+    assert report.failures == []
+
+
+def test_semantic_search_ranks_a_paraphrase_first(alpha: Enquiry) -> None:
+    done = reindex(alpha, embeddings=True)
+    assert done.embedded == 2
+    found = search(alpha, "people were poisoned with a nerve gas", semantic=True)
+    assert found.hits[0].type == "claim"
+    assert found.hits[0].id == _claim(alpha, "Ministry of Health")
+    other = search(alpha, "warplanes bombed a weapons store", semantic=True)
+    assert other.hits[0].id == _claim(alpha, "Ministry of Defence")
+    assert other.semantic and other.hits[0].score > 0.25
+    with pytest.raises(BadRequest):
+        search(alpha, "  ", semantic=True)
+
+
+def test_the_commands(alpha: Enquiry) -> None:
+    runner = CliRunner()
+    home = ["--home", str(alpha.home)]
+    shown = runner.invoke(main, [*home, "search", "sarin", "--case", "alpha", "--json"])
+    assert shown.exit_code == 0, shown.output
+    data = json.loads(shown.output)
+    assert data["total"] == 2 and {h["type"] for h in data["hits"]} == {"item"}
+    assert any("«sarin»" in h["marked"].lower() for h in data["hits"])
+    plain = runner.invoke(main, [*home, "search", "air strike", "--kind", "document", "--facets"])
+    assert plain.exit_code == 0 and "2 found" in plain.output and "kind: document 2" in plain.output
+    bad = runner.invoke(main, [*home, "search", '"unclosed'])
+    assert bad.exit_code == 2 and bad.output.count("\n") == 1 and "quotation mark" in bad.output
+    rebuilt = runner.invoke(main, [*home, "reindex"])
+    assert rebuilt.exit_code == 0 and "8 document(s) indexed" in rebuilt.output
+
+
+# --- the demonstration case ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Enquiry:
+    """The Khan Shaykhun case on SQLite, loaded once for the module."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("ENQUIRY_DB", raising=False)
+        app = Enquiry.at(tmp_path_factory.mktemp("demo") / "home", "admin")
+        cases.load(app, cases.demo_case_file())
+        yield app
+
+
+def _samples(app: Enquiry) -> None:
+    found = search(app, "Khan Shaykhun sarin samples")
+    top = {(h.kind, h.title) for h in found.hits[:3]}
+    assert ("environmental_sample", "Environmental samples from the crater area") in top, top
+    assert ("medical_record", "Biomedical samples positive for sarin or its markers") in top, top
+    assert "environmental_sample" in {f.value for f in found.facets["kind"]}
+
+
+def test_the_demo_case_finds_the_sarin_samples(demo: Enquiry) -> None:
+    _samples(demo)
+    claims = search(demo, "sarin", kinds=["claim"], parties=["Russian Federation"])
+    assert all(h.party == "Russian Federation" for h in claims.hits)
+
+
+@pytest.mark.postgres
+def test_the_demo_case_on_postgresql(
+    tmp_path: Path, pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ENQUIRY_DB", pg_url)
+    app = Enquiry.at(tmp_path / "home", "admin")
+    cases.load(app, cases.demo_case_file())
+    _samples(app)
