@@ -179,3 +179,15 @@ def test_analysis_and_the_html_report(world: World) -> None:
     assert exported[-1][0] == "reviewer"
     missing = world.get("viewer", "/incidents/no-such-incident/analysis")
     assert missing.status_code == 404
+
+
+def test_search_finds_the_sarin_samples_with_facets(world: World) -> None:
+    found = world.get("viewer", "/search", params={"q": "sarin", "case": CASE, "limit": 5})
+    assert found.status_code == 200, found.text
+    body = found.json()
+    assert body["total"] > 0 and len(body["hits"]) <= 5
+    assert "kind" in body["facets"]
+    photos = world.get("viewer", "/search", params={"q": "sarin", "kind": "photo"}).json()
+    assert all(hit["kind"] == "photo" for hit in photos["hits"])
+    assert world.get("viewer", "/search", params={"q": "Qorvash"}).json()["total"] == 0
+    assert world.get("viewer", "/search", params={"q": "x", "limit": 0}).status_code == 400

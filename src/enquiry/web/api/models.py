@@ -192,3 +192,40 @@ class AnalysisOut(BaseModel):
     matrix: dict[str, Any] | None = None
     inputs_sha256: str
     engine_version: str
+
+
+class HitOut(BaseModel):
+    """An item or claim found; ``marks`` are the matched words' offsets in ``snippet``."""
+
+    type: str = Field(description="item or claim")
+    id: int
+    case: str
+    title: str
+    snippet: str
+    marks: list[list[int]]
+    marked: str = Field(description="The snippet with each match between « and »")
+    score: float
+    kind: str
+    source: str | None
+    grade: str | None
+    party: str | None
+    date: str | None
+    item_id: int | None
+    protected: bool
+
+
+class FacetCountOut(BaseModel):
+    value: str | None
+    count: int
+
+
+class SearchOut(BaseModel):
+    query: str
+    semantic: bool
+    total: int
+    offset: int
+    limit: int
+    hits: list[HitOut]
+    facets: dict[str, list[FacetCountOut]] = Field(
+        description="For each facet (kind, source, grade, party, month), the hits per value"
+    )
