@@ -34,8 +34,9 @@ from enquiry.enrich.text.catalogue import (
     party_actor_ids,
 )
 from enquiry.enrich.text.enrichers import ClaimsEnricher, EmbeddingsEnricher
-from enquiry.errors import EnquiryError, NotFound
+from enquiry.errors import BadRequest, EnquiryError, NotFound
 from enquiry.intake.walk import printable
+from enquiry.model.grades import RATINGS
 from enquiry.progress import Progress, Silent
 from enquiry.store import Store
 from enquiry.store.ledger import utc_now
@@ -634,7 +635,20 @@ def accept(
     """The acting analyst turns a suggested stance (or the ``rating`` given) of a claim toward
     a hypothesis (``H1``, ``INCIDENT/H1`` or its number) into a rating; a ``rated`` event
     records it."""
+    if rating is not None and rating not in RATINGS:
+        raise BadRequest(f"rating '{rating}': not a rating (one of {', '.join(RATINGS)})")
     store = app.store(create=False)
+    with store.engine.connect() as connection:
+        found = connection.execute(
+            select(Claim.case_id, Item.protected)
+            .outerjoin(Item, Item.id == Claim.item_id)
+            .where(Claim.id == claim_id)
+        ).first()
+    # A claim of a case the user may not read, or read from a protected item they may not
+    # know of, is as missing as one that does not exist.
+    if found is None or not may(app, found[0], Right.PROTECTED_ITEMS if found[1] else Right.READ):
+        raise NotFound(f"claim {claim_id}: no such claim")
+    require(app, found[0], Right.ANALYSE)
     with store.writing() as (connection, writer):
         case_id = connection.execute(select(Claim.case_id).where(Claim.id == claim_id)).scalar()
         if case_id is None:

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+import tempfile
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from sqlalchemy import ColumnElement, and_, func, or_, select, update
 
@@ -30,6 +32,7 @@ from enquiry.app.atrest import (
     copy_plain,
     disclose,
     encrypted_ids,
+    original_file,
     protect_existing,
     restored,
     scrub_database,
@@ -56,7 +59,15 @@ from enquiry.progress import Progress, Silent
 from enquiry.store.crypt import WITHHELD_AT_REST, require_key
 from enquiry.store.ledger import read_head_file, state_digest
 from enquiry.store.protected import update_secret
-from enquiry.store.tables import Case, CustodyEvent, Item, ItemOrigin, ItemText, Source
+from enquiry.store.tables import (
+    Case,
+    CustodyEvent,
+    Item,
+    ItemFinding,
+    ItemOrigin,
+    ItemText,
+    Source,
+)
 from enquiry.store.verify import VerifyReport, verify
 
 
@@ -88,10 +99,12 @@ def add(
     jobs: int = 0,
     progress: Progress | None = None,
     protected: bool = False,
+    receipt: Mapping[str, Any] | None = None,
 ) -> IntakeReport:
     """Take files and folders in as evidence of ``case``; every receipt is in the ledger.
 
-    ``protected`` protects (and so encrypts) the files whatever their kind says.
+    ``protected`` protects (and so encrypts) the files whatever their kind says; ``receipt``
+    adds facts to each receipt event (that the file came as an upload, say).
     A KeyboardInterrupt stops after the last committed batch and carries the partial report
     as ``exc.report``; running the same request again completes the rest. A user adds only to
     a case where they may add evidence; only the administrator opens a new case.
@@ -107,6 +120,7 @@ def add(
         jobs=jobs,
         protected=True if protected else None,
         progress=progress is not None and not isinstance(progress, Silent),
+        receipt=receipt,
     )
     return _intake(app, paths, options, progress or Silent())
 
@@ -276,9 +290,10 @@ def show_item(app: Enquiry, ref: str, *, with_text: bool = False, reveal: bool =
         if texts is not None:
             texts = dict(disclosed.texts)
     revealing = reveal and found.protected
-    if revealing or with_text:
-        # Reading what an item says is an access to the evidence, recorded like a copy; a
-        # protected identity shown is recorded as a reveal.
+    if revealing or with_text or found.protected:
+        # Reading what an item says is an access to the evidence, recorded like a copy; so is
+        # any view of a protected item, even of its withheld metadata alone; a protected
+        # identity shown is recorded as a reveal.
         with store.writing() as (_connection, writer):
             if revealing:
                 details: dict[str, Any] = {"fields": withheld}
@@ -291,6 +306,13 @@ def show_item(app: Enquiry, ref: str, *, with_text: bool = False, reveal: bool =
                     case_id=found.case_id,
                     item_id=found.id,
                     details={"text": sorted(texts or {})},
+                )
+            elif found.protected and not revealing:
+                writer.append(
+                    "accessed",
+                    case_id=found.case_id,
+                    item_id=found.id,
+                    details={"metadata": True},
                 )
     withhold = hidden(found, reveal)
     return ItemView(
@@ -468,6 +490,124 @@ def copy_item(
     return Copied(found.id, output, size)
 
 
+@dataclass
+class Original:
+    """An item's original, re-hashed and ready to be sent: read it with :meth:`chunks`.
+
+    The bytes come from a private copy that was checked against the item's SHA-256 while it
+    was made and is already unlinked, so nothing is left behind however the reading ends.
+    """
+
+    item_id: int
+    sha256: str
+    size: int
+    media_type: str
+    filename: str
+    handle: IO[bytes]
+
+    def chunks(self, size: int = 1 << 20) -> Iterator[bytes]:
+        """The bytes in pieces of ``size``; the copy is closed when they are all read."""
+        try:
+            while chunk := self.handle.read(size):
+                yield chunk
+        finally:
+            self.handle.close()
+
+    def close(self) -> None:
+        self.handle.close()
+
+
+def open_original(app: Enquiry, ref: str, *, reveal: bool = False) -> Original:
+    """An item's original for download: the bytes are re-hashed before anything is handed out
+    (corrupt ones are refused), and a ``copied`` event names who took them.
+
+    A protected original may identify its witness: it needs ``reveal`` and the right to see
+    protected identities, and the hand-out is recorded as a reveal too.
+    """
+    store = app.store(create=False)
+    with store.session() as session:
+        found = find_item(session, ref)
+    require_item(app, found, ref=ref)
+    if found.protected and reveal:
+        require(app, found.case_id, Right.REVEAL)
+    if found.sha256 is None:
+        raise NotFound(f"item {found.id}: has no stored bytes to copy")
+    if found.protected and not reveal:
+        raise Refused(
+            f"item {found.id}: protected (its content may identify a witness); add reveal"
+        )
+    try:
+        with original_file(store, found) as path:
+            handle = path.open("rb")  # stays readable once the private folder is removed
+            size = path.stat().st_size
+    except Corrupt as exc:
+        raise Corrupt(f"item {found.id}: {exc}; nothing sent (run 'enquiry verify')") from None
+    with store.writing() as (_connection, writer):
+        record_reveal(writer, [found], {"content": True})
+        writer.append(
+            "copied",
+            case_id=found.case_id,
+            item_id=found.id,
+            details={"sha256": found.sha256, "to": "download"},
+        )
+    # The arrival name of a protected item may name its witness: it is not offered as a name.
+    name = f"item-{found.id}" if found.protected else found.original_name
+    return Original(found.id, found.sha256, size, found.media_type, name, handle)
+
+
+@contextmanager
+def staging(app: Enquiry) -> Iterator[Path]:
+    """A private folder inside the home for files on their way in (an upload being received):
+    on the vault's file system, so that taking them in moves no bytes across devices, and
+    removed with whatever is left in it."""
+    home = app.store(create=False).home
+    with tempfile.TemporaryDirectory(prefix=".incoming-", dir=home) as folder:
+        yield Path(folder)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Something an enricher found about an item (a metadata inconsistency, a sun mismatch),
+    with the inputs it used; a protected item's inputs are withheld unless revealed."""
+
+    type: str
+    severity: str
+    message: str
+    enricher: str
+    created_at: str
+    inputs: dict[str, Any]
+
+
+def item_findings(app: Enquiry, ref: str, *, reveal: bool = False) -> list[Finding]:
+    """The media-consistency findings recorded for an item, oldest first.
+
+    The inputs of a protected item's findings (EXIF coordinates, a camera's serial number) can
+    identify its witness: they are withheld unless ``reveal``, which needs the right to see
+    protected identities (the item view that shows them records the reveal).
+    """
+    store = app.store(create=False)
+    with store.session() as session:
+        found = find_item(session, ref)
+        require_item(app, found, ref=ref)
+        if reveal and found.protected:
+            require(app, found.case_id, Right.REVEAL)
+        rows = session.scalars(
+            select(ItemFinding).where(ItemFinding.item_id == found.id).order_by(ItemFinding.id)
+        ).all()
+    withhold = found.protected and not reveal
+    return [
+        Finding(
+            type=row.type,
+            severity=row.severity,
+            message=WITHHELD if withhold else row.message,
+            enricher=row.enricher,
+            created_at=row.created_at,
+            inputs={"withheld": WITHHELD} if withhold and row.inputs else dict(row.inputs or {}),
+        )
+        for row in rows
+    ]
+
+
 @dataclass(frozen=True)
 class ItemRow:
     """One line of an item listing; a protected item's title is withheld."""
@@ -508,10 +648,13 @@ def list_items(
     *,
     case: str | None = None,
     kind: str | None = None,
+    source: str | None = None,
+    protected: bool | None = None,
     offset: int = 0,
     limit: int = 100,
 ) -> ItemPage:
-    """Items, oldest first, a page at a time; filtered by case and kind.
+    """Items, oldest first, a page at a time; filtered by case, kind, source (its name) and
+    whether they are protected.
 
     Only the columns a listing needs are read, one page of them, so a large case lists at the
     speed of its indexes. A protected item is listed (its existence is not secret), its title
@@ -552,6 +695,12 @@ def list_items(
                 raise BadRequest(str(exc)) from None
             query = query.where(Item.kind == kind)
             counting = counting.where(Item.kind == kind)
+        if source is not None:
+            named = Item.source_id.in_(select(Source.id).where(Source.name == source))
+            query, counting = query.where(named), counting.where(named)
+        if protected is not None:
+            flag = Item.protected.is_(protected)
+            query, counting = query.where(flag), counting.where(flag)
         total = int(session.scalar(counting) or 0)
         rows = session.execute(query.order_by(Item.id).offset(offset).limit(limit)).all()
     items = [

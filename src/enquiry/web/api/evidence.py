@@ -1,0 +1,212 @@
+"""Evidence routes: cases, items (list, show, original, derive, upload) and custody logs."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, File, Form, Query, UploadFile
+from fastapi.responses import StreamingResponse
+
+from enquiry.app import evidence, printable
+from enquiry.web.api.common import PROBLEMS, Limit, Offset, Reveal, User
+from enquiry.web.api.models import (
+    CaseOut,
+    CustodyLineOut,
+    DerivedOut,
+    EventOut,
+    FindingOut,
+    ItemOut,
+    ItemPageOut,
+    ItemRowOut,
+    UploadedFileOut,
+    UploadOut,
+)
+
+router = APIRouter(tags=["evidence"], responses=PROBLEMS)
+
+# An upload is received in pieces of this size: the server never holds a whole file.
+CHUNK = 1 << 20
+
+
+@router.get("/cases", response_model=list[CaseOut])
+def list_cases(app: User) -> list[CaseOut]:
+    """The cases you hold a role on, with the number of items you may see in each."""
+    return [CaseOut(**vars(c)) for c in evidence.list_cases(app)]
+
+
+@router.get("/cases/{case}/items", response_model=ItemPageOut)
+def list_items(
+    app: User,
+    case: str,
+    kind: Annotated[str | None, Query(max_length=80)] = None,
+    source: Annotated[str | None, Query(max_length=500, description="A source's name")] = None,
+    protected: bool | None = None,
+    offset: Offset = 0,
+    limit: Limit = 50,
+) -> ItemPageOut:
+    """A page of the case's items, oldest first; a protected item's title is withheld."""
+    page = evidence.list_items(
+        app,
+        case=case,
+        kind=kind,
+        source=source,
+        protected=protected,
+        offset=offset,
+        limit=limit,
+    )
+    return ItemPageOut(
+        items=[ItemRowOut(**vars(row)) for row in page.items],
+        total=page.total,
+        offset=page.offset,
+        limit=page.limit,
+    )
+
+
+def _safe_name(filename: str | None, index: int) -> str:
+    """The name an uploaded file arrives under, reduced to a plain file name (no folders, no
+    control characters) so that it cannot point anywhere but its own staging folder."""
+    name = printable(Path((filename or "").replace("\\", "/")).name).strip()
+    name = name.lstrip(".")[:200]
+    return name or f"upload-{index + 1}"
+
+
+@router.post("/cases/{case}/items", response_model=UploadOut)
+def upload(
+    app: User,
+    case: str,
+    files: Annotated[list[UploadFile], File(description="One or more files, any size")],
+    kind: Annotated[str | None, Form(max_length=80)] = None,
+    source: Annotated[str | None, Form(max_length=500)] = None,
+    protected: Annotated[bool, Form()] = False,
+) -> UploadOut:
+    """Take files in as evidence of the case (investigators and owners): each is received in
+    pieces into a private folder in the home, hashed and stored by the same intake as the
+    command line, and its receipt is a ledger event naming you."""
+    with evidence.staging(app) as folder:
+        names: dict[str, str] = {}
+        paths: list[Path] = []
+        for index, part in enumerate(files):
+            shown = _safe_name(part.filename, index)
+            target = folder / str(index) / shown
+            target.parent.mkdir()
+            with target.open("wb") as out:
+                shutil.copyfileobj(part.file, out, CHUNK)
+            part.file.close()
+            names[printable(str(target.absolute()))] = shown
+            paths.append(target)
+        report = evidence.add(
+            app,
+            paths,
+            case=case,
+            kind=kind,
+            source=source,
+            protected=protected,
+            jobs=1,
+            receipt={"via": "upload"},
+        )
+    results = [
+        UploadedFileOut(
+            filename=names.get(r.path, Path(r.path).name),
+            status=r.status,
+            item_id=r.item_id,
+            sha256=r.sha256,
+            kind=r.kind,
+            problems=[p.replace(str(folder), "") for p in r.problems],
+        )
+        for r in report.results
+    ]
+    return UploadOut(
+        case=case, files=results, stored=report.count("stored"), summary=report.summary()
+    )
+
+
+@router.get("/items/{item}", response_model=ItemOut)
+def show_item(app: User, item: str, reveal: Reveal = False, text: bool = False) -> ItemOut:
+    """One item: hashes, kind, fields, metadata, provenance, custody and media findings. A
+    protected item's identifying values are withheld unless ``reveal``; every view of a
+    protected item is a ledger event naming you."""
+    view = evidence.show_item(app, item, with_text=text, reveal=reveal)
+    findings = evidence.item_findings(app, item, reveal=reveal)
+    data = asdict(view)
+    data["custody"] = [CustodyLineOut(**vars(line)) for line in view.custody]
+    data["findings"] = [FindingOut(**vars(f)) for f in findings]
+    return ItemOut(**data)
+
+
+def _disposition(name: str) -> str:
+    fallback = "".join(
+        c if c.isascii() and c.isprintable() and c not in '"\\;' else "_" for c in name
+    )
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
+@router.get(
+    "/items/{item}/original",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"application/octet-stream": {}}, "description": "The bytes"}},
+)
+def download(app: User, item: str, reveal: Reveal = False) -> StreamingResponse:
+    """The item's original bytes, re-hashed before they are sent (corrupt bytes are refused);
+    the download is a ledger event naming you. A protected original needs ``reveal``."""
+    original = evidence.open_original(app, item, reveal=reveal)
+    import base64
+    import binascii
+
+    digest = base64.b64encode(binascii.unhexlify(original.sha256)).decode("ascii")
+    return StreamingResponse(
+        original.chunks(),
+        media_type=original.media_type or "application/octet-stream",
+        headers={
+            "Content-Length": str(original.size),
+            "Content-Disposition": _disposition(original.filename),
+            "Repr-Digest": f"sha-256=:{digest}:",
+        },
+    )
+
+
+@router.post("/items/{item}/derivatives", response_model=DerivedOut, status_code=201)
+def derive(
+    app: User,
+    item: str,
+    file: Annotated[UploadFile, File(description="The derivative (working copy, translation)")],
+    how: Annotated[str, Form(min_length=1, max_length=2000, description="What was done")],
+    tool: Annotated[str | None, Form(max_length=500)] = None,
+    kind: Annotated[str | None, Form(max_length=80)] = None,
+) -> DerivedOut:
+    """Register a file made from the item (a working copy, a still, a translation) as an item
+    of its own, linked to it with how it was made; what comes from a protected item is
+    protected too."""
+    with evidence.staging(app) as folder:
+        target = folder / _safe_name(file.filename, 0)
+        with target.open("wb") as out:
+            shutil.copyfileobj(file.file, out, CHUNK)
+        file.file.close()
+        derived = evidence.derive(app, item, target, how=how, tool=tool, kind=kind)
+    return DerivedOut(
+        item_id=derived.item_id,
+        derived_from=derived.derived_from,
+        how=derived.how,
+        problems=[p.replace(str(folder), "") for p in derived.problems],
+    )
+
+
+@router.get("/items/{item}/custody", response_model=list[EventOut])
+def item_custody(app: User, item: str, reveal: Reveal = False) -> list[EventOut]:
+    """The item's custody log, oldest first: every receipt, copy, view and change."""
+    return [EventOut(**e.to_dict()) for e in evidence.read_log(app, item=item, reveal=reveal)]
+
+
+@router.get("/cases/{case}/custody", response_model=list[EventOut])
+def case_custody(
+    app: User,
+    case: str,
+    limit: Annotated[int, Query(ge=0, le=100_000, description="The newest N (0: all)")] = 1000,
+    reveal: Reveal = False,
+) -> list[EventOut]:
+    """The case's custody and audit log, oldest first (the newest ``limit`` events)."""
+    events = evidence.read_log(app, case=case, limit=limit, reveal=reveal)
+    return [EventOut(**e.to_dict()) for e in events]

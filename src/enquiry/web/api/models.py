@@ -1,0 +1,231 @@
+"""The JSON the API answers with, as pydantic models: they document every response in
+``/openapi.json`` and keep a route from handing out a field the core did not mean to show.
+
+Each model mirrors a result of a core service (``from_core`` builds it from the dataclass);
+withheld values arrive already withheld — the models only carry them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem document (``application/problem+json``)."""
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str | None = None
+    instance: str | None = None
+
+
+class CaseOut(BaseModel):
+    name: str
+    created_at: str
+    items: int = Field(description="How many of its items you may see")
+
+
+class ItemRowOut(BaseModel):
+    id: int
+    sha256: str | None
+    kind: str
+    size: int | None
+    title: str = Field(description="Its title field or arrival name; withheld when protected")
+    source: str | None
+    protected: bool
+    case: str
+
+
+class ItemPageOut(BaseModel):
+    items: list[ItemRowOut]
+    total: int = Field(description="How many items match in all (that you may see)")
+    offset: int
+    limit: int
+
+
+class CustodyLineOut(BaseModel):
+    seq: int
+    at: str
+    actor: str
+    action: str
+
+
+class FindingOut(BaseModel):
+    type: str
+    severity: str
+    message: str
+    enricher: str
+    created_at: str
+    inputs: dict[str, Any]
+
+
+class ItemOut(BaseModel):
+    """One item with its provenance, custody and media-consistency findings."""
+
+    id: int
+    case: str
+    kind: str
+    sha256: str | None
+    size: int | None
+    media_type: str
+    name: str
+    fields: dict[str, Any]
+    metadata: dict[str, Any]
+    source: str | None
+    protected: bool
+    derived_from: int | None
+    transformation: dict[str, Any] | None
+    origins: list[str]
+    custody: list[CustodyLineOut]
+    findings: list[FindingOut]
+    text: dict[str, str] | None = Field(
+        default=None, description="Extracted texts by extractor, when asked for with text=true"
+    )
+    withheld: list[str] = Field(description="Names of the fields withheld from you")
+    sealed_at: str | None = None
+
+
+class EventOut(BaseModel):
+    """One custody or audit event of the tamper-evident ledger."""
+
+    seq: int
+    at: str
+    actor: str
+    action: str
+    case: int | None
+    item: int | None
+    details: dict[str, Any]
+    prev_hash: str
+    hash: str
+
+
+class DerivedOut(BaseModel):
+    item_id: int | None = Field(description="The new item, if it was stored")
+    derived_from: int
+    how: str
+    problems: list[str]
+
+
+class UploadedFileOut(BaseModel):
+    filename: str
+    status: str = Field(description="stored, duplicate, rejected, ...")
+    item_id: int | None
+    sha256: str | None
+    kind: str | None
+    problems: list[str]
+
+
+class UploadOut(BaseModel):
+    case: str
+    files: list[UploadedFileOut]
+    stored: int
+    summary: str
+
+
+class ClaimOut(BaseModel):
+    """A claim as shown; a protected item's words and speaker are withheld unless revealed."""
+
+    id: int
+    item_id: int | None
+    item: str | None
+    actor_id: int | None
+    actor: str | None
+    source: dict[str, Any] | None
+    cue: dict[str, Any]
+    content: dict[str, Any]
+    date: str | None
+    date_phrase: str | None
+    withheld: bool
+
+
+class ClaimPageOut(BaseModel):
+    claims: list[ClaimOut]
+    total: int
+    offset: int
+    limit: int
+
+
+class AcceptIn(BaseModel):
+    """Accept a claim's suggested stance toward a hypothesis as a rating (or give one)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    hypothesis: str = Field(
+        min_length=1, max_length=200, description="H1, INCIDENT/H1 or its number"
+    )
+    rating: str | None = Field(
+        default=None, description="CC, C, N, I, II or NA; the suggestion's when left out"
+    )
+    rationale: str = Field(default="", max_length=20_000)
+
+
+class AcceptedOut(BaseModel):
+    rating_id: int
+    claim_id: int
+    hypothesis: str
+    incident: str
+    rating: str
+    rationale: str
+    analyst: str
+    from_suggestion: dict[str, Any] | None
+
+
+class AnalysisOut(BaseModel):
+    """The engine's published result for an incident (the ``enquiry analyse --json`` form);
+    further keys of the engine's result are passed through as they are."""
+
+    model_config = ConfigDict(extra="allow")
+
+    incident: str
+    title: str
+    hypotheses: list[dict[str, Any]]
+    leading: str | None = None
+    band: str | None = None
+    band_range: list[float] | None = None
+    confidence: str | None = None
+    statement: str | None = None
+    sensitivity: dict[str, Any] | None = None
+    warnings: list[str] = []
+    matrix: dict[str, Any] | None = None
+    inputs_sha256: str
+    engine_version: str
+
+
+class HitOut(BaseModel):
+    """An item or claim found; ``marks`` are the matched words' offsets in ``snippet``."""
+
+    type: str = Field(description="item or claim")
+    id: int
+    case: str
+    title: str
+    snippet: str
+    marks: list[list[int]]
+    marked: str = Field(description="The snippet with each match between « and »")
+    score: float
+    kind: str
+    source: str | None
+    grade: str | None
+    party: str | None
+    date: str | None
+    item_id: int | None
+    protected: bool
+
+
+class FacetCountOut(BaseModel):
+    value: str | None
+    count: int
+
+
+class SearchOut(BaseModel):
+    query: str
+    semantic: bool
+    total: int
+    offset: int
+    limit: int
+    hits: list[HitOut]
+    facets: dict[str, list[FacetCountOut]] = Field(
+        description="For each facet (kind, source, grade, party, month), the hits per value"
+    )
