@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from sqlalchemy import text
 
 from enquiry.app import Enquiry, accounts, cases, evidence
-from enquiry.app.search import parse, reindex, search, to_fts5, to_tsquery
+from enquiry.app.search import MAX_LIMIT, parse, reindex, search, to_fts5, to_tsquery
 from enquiry.cli import main
 from enquiry.errors import BadRequest, NotFound
 from enquiry.store import index as search_index
@@ -235,6 +235,22 @@ def test_facets_count_under_the_other_filters(alpha: Enquiry) -> None:
         search(alpha, "", date_from="April")
     with pytest.raises(BadRequest, match="no-such-kind"):
         search(alpha, "", kinds=["no-such-kind"])
+
+
+def test_pages_follow_one_another_best_first(alpha: Enquiry) -> None:
+    def keys(result: object) -> list[tuple[str, int]]:
+        return [(h.type, h.id) for h in result.hits]  # type: ignore[attr-defined]
+
+    for query in ("", "sarin OR strike OR ministry OR report"):
+        whole = search(alpha, query, limit=MAX_LIMIT)
+        assert whole.total == len(whole.hits) >= 5
+        pages = [search(alpha, query, offset=at, limit=2) for at in range(0, whole.total + 2, 2)]
+        assert [key for page in pages for key in keys(page)] == keys(whole)
+        assert all(p.total == whole.total and p.facets == whole.facets for p in pages)
+        # Best first; equally good ones (every hit, without words) in catalogue order.
+        order = [(-h.score, search_index.doc_of(h.type, h.id)) for h in whole.hits]
+        assert order == sorted(order)
+    assert search(alpha, "sarin", offset=50).hits == []
 
 
 def _as(admin: Enquiry, name: str) -> Enquiry:

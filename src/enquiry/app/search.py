@@ -18,12 +18,14 @@ protected items exist — and a protected item's words are never in the index at
 
 from __future__ import annotations
 
+import heapq
 import re
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from operator import itemgetter
+from typing import Any, NamedTuple, cast
 
 from sqlalchemy import Connection, bindparam, func, select, text
 
@@ -35,7 +37,7 @@ from enquiry.errors import BadRequest
 from enquiry.model.kinds import KindError, get_kind
 from enquiry.progress import Progress, Silent
 from enquiry.store import index as search_index
-from enquiry.store.index import TABLE, doc_of, ref_of, spans, words
+from enquiry.store.index import FTS5_CONTENT, FTS5_DATE, TABLE, doc_of, ref_of, spans, words
 from enquiry.store.tables import Actor, Case, Claim, Embedding, Item
 
 FACETS = ("kind", "source", "grade", "party", "date")
@@ -306,22 +308,28 @@ class SearchResult:
         }
 
 
-@dataclass
-class _Row:
+class _Row(NamedTuple):
+    """A document found, as the candidate query returns it. ``rank`` orders best first
+    (``-score``); the facet values stand together, ``date`` to ``party``, as the key
+    :func:`_facets` groups by."""
+
     doc: int
-    score: float
+    rank: float
     date: str | None
-    case_id: int
     kind: str
     source: str | None
     grade: str | None
     party: str | None
     protected: bool
 
-    def value(self, facet: str) -> str | None:
-        if facet == "date":
-            return self.date[:7] if self.date else None
-        return getattr(self, facet)  # type: ignore[no-any-return]
+    @property
+    def score(self) -> float:
+        return 0.0 - self.rank  # not -rank: a rank of 0.0 is a score of 0.0, never -0.0
+
+
+# The slice of a row that holds its facet values: (date, kind, source, grade, party).
+_KEY = slice(2, 7)
+_Key = tuple[str | None, str, str | None, str | None, str | None]
 
 
 # --- filters -------------------------------------------------------------------------------------
@@ -357,17 +365,19 @@ class _Filters:
     date_from: str | None
     date_to: str | None
 
-    def fails(self, row: _Row) -> list[str]:
+    def fails(self, key: _Key) -> list[str]:
+        """The facets whose filter a document with these facet values does not pass."""
+        date, kind, source, grade, party = key
         failed = []
-        if self.kinds and row.kind not in self.kinds:
+        if self.kinds and kind not in self.kinds:
             failed.append("kind")
-        if self.sources and row.source not in self.sources:
+        if self.sources and source not in self.sources:
             failed.append("source")
-        if self.grades and not self._grade(row.grade):
+        if self.grades and not self._grade(grade):
             failed.append("grade")
-        if self.parties and row.party not in self.parties:
+        if self.parties and party not in self.parties:
             failed.append("party")
-        if (self.date_from or self.date_to) and not self._dated(row.date):
+        if (self.date_from or self.date_to) and not self._dated(date):
             failed.append("date")
         return failed
 
@@ -394,19 +404,35 @@ class _Filters:
         )
 
 
-def _facets(rows: list[_Row], filters: _Filters) -> tuple[list[_Row], dict[str, list[FacetCount]]]:
-    """The rows passing every filter, and each facet's counts under the other filters."""
+def _facets(
+    rows: Sequence[Sequence[Any]], filters: _Filters
+) -> tuple[Sequence[Sequence[Any]], dict[str, list[FacetCount]]]:
+    """The rows passing every filter, and each facet's counts under the other filters.
+
+    Rows are grouped by their facet values first: a case has few distinct combinations of
+    kind, source, grade, party and date however many documents a query finds, so the filters
+    are decided once per combination rather than once per document."""
+    groups: Counter[_Key] = Counter(cast("_Key", row[_KEY]) for row in rows)
     counts: dict[str, Counter[str | None]] = {name: Counter() for name in FACETS}
-    kept: list[_Row] = []
+    passing: set[_Key] = set()
     checking = filters.any
-    for row in rows:
-        failed = filters.fails(row) if checking else []
+    for key, found in groups.items():
+        date, kind, source, grade, party = key
+        values = {
+            "kind": kind,
+            "source": source,
+            "grade": grade,
+            "party": party,
+            "date": date[:7] if date else None,
+        }
+        failed = filters.fails(key) if checking else []
         if not failed:
-            kept.append(row)
+            passing.add(key)
             for name in FACETS:
-                counts[name][row.value(name)] += 1
+                counts[name][values[name]] += found
         elif len(failed) == 1:
-            counts[failed[0]][row.value(failed[0])] += 1
+            counts[failed[0]][values[failed[0]]] += found
+    kept = rows if len(passing) == len(groups) else [r for r in rows if r[_KEY] in passing]
     facets = {
         name: [
             FacetCount(value, count)
@@ -429,11 +455,20 @@ def _facets(rows: list[_Row], filters: _Filters) -> tuple[list[_Row], dict[str, 
 
 def _match_sql(dialect: str, compiled: str | None) -> str:
     if dialect == "sqlite":
+        # The date straight from FTS5's content table (see FTS5_CONTENT): a query may find every
+        # document of a large case, and reading each one's date through the virtual table
+        # costs more than the match itself.
         if compiled is None:
-            return f"SELECT rowid AS doc, 0.0 AS score, date FROM {TABLE}"
-        return f"SELECT rowid AS doc, -{BM25} AS score, date FROM {TABLE} WHERE {TABLE} MATCH :q"
+            return (
+                f"SELECT id AS doc, CAST(0 AS FLOAT) AS score, {FTS5_DATE} AS date"
+                f" FROM {FTS5_CONTENT}"
+            )
+        return (
+            f"SELECT {TABLE}.rowid AS doc, -{BM25} AS score, d.{FTS5_DATE} AS date FROM {TABLE}"
+            f" JOIN {FTS5_CONTENT} d ON d.id = {TABLE}.rowid WHERE {TABLE} MATCH :q"
+        )
     if compiled is None:
-        return f"SELECT doc, 0.0 AS score, date FROM {TABLE}"
+        return f"SELECT doc, CAST(0 AS FLOAT) AS score, date FROM {TABLE}"
     return (
         f"SELECT doc, ts_rank(tsv, to_tsquery('simple', :q)) AS score, date FROM {TABLE}"
         " WHERE tsv @@ to_tsquery('simple', :q)"
@@ -445,8 +480,10 @@ def _candidates(
     connection: Connection,
     compiled: str | None,
     case_id: int | None,
-) -> list[_Row]:
-    """Every document the query matches (all, without one) that the user may know of."""
+) -> Sequence[Sequence[Any]]:
+    """Every document the query matches (all, without one) that the user may know of, as
+    plain rows laid out as :class:`_Row` (a query may find every document of a large case:
+    nothing is built per row here but the row the driver gives)."""
     readable = readable_cases(app)
     params: dict[str, Any] = {}
     item_where = ["m.doc % 2 = 0"]
@@ -467,16 +504,20 @@ def _candidates(
             "c.case_id IN :readable AND (i.protected IS NULL OR i.protected = FALSE"
             " OR c.case_id IN :shown)"
         )
+    # The Admiralty grade, source reliability then item credibility ("B2", "B", "2" or none).
+    grade = (
+        "NULLIF(COALESCE(s.reliability, '')"
+        " || COALESCE(CAST(NULLIF(i.credibility, 0) AS VARCHAR), ''), '')"
+    )
     parts = [
         (
-            "SELECT m.doc, m.score, m.date, i.case_id, i.kind, s.name AS source,"
-            " s.reliability, i.credibility, NULL AS party, i.protected"
+            f"SELECT m.doc, -m.score AS rank, m.date, i.kind, s.name AS source, {grade} AS grade,"
+            " NULL AS party, i.protected"
             " FROM m JOIN items i ON i.id = m.doc / 2 LEFT JOIN sources s ON s.id = i.source_id"
             " WHERE " + " AND ".join(item_where)
         ),
         (
-            "SELECT m.doc, m.score, m.date, c.case_id, 'claim', s.name,"
-            " s.reliability, i.credibility,"
+            f"SELECT m.doc, -m.score, m.date, 'claim', s.name, {grade},"
             " CASE WHEN i.protected THEN NULL ELSE a.name END, i.protected"
             " FROM m JOIN claims c ON c.id = (m.doc - 1) / 2"
             " LEFT JOIN items i ON i.id = c.item_id LEFT JOIN sources s ON s.id = i.source_id"
@@ -488,34 +529,14 @@ def _candidates(
         f"WITH m AS MATERIALIZED ({_match_sql(connection.dialect.name, compiled)}) "
         + " UNION ALL ".join(parts)
     ).bindparams(*binds)
-    rows = []
-    for (
-        doc,
-        score,
-        date,
-        case,
-        kind,
-        source,
-        reliability,
-        credibility,
-        party,
-        protected,
-    ) in connection.execute(statement, params):
-        grade = f"{reliability or ''}{credibility or ''}" or None
-        rows.append(
-            _Row(
-                int(doc),
-                float(score or 0),
-                date,
-                int(case),
-                str(kind),
-                source,
-                grade,
-                party,
-                bool(protected),
-            )
-        )
-    return rows
+    return connection.execute(statement, params).all()
+
+
+def _row(found: Sequence[Any]) -> _Row:
+    """A candidate row as a :class:`_Row` of plain Python values (the drivers differ in
+    what they give for a boolean)."""
+    doc, rank, date, kind, source, grade, party, protected = found
+    return _Row(int(doc), float(rank), date, str(kind), source, grade, party, bool(protected))
 
 
 def search(
@@ -566,8 +587,9 @@ def search(
         if semantic:
             rows = _semantic(connection, rows, query, embedder)
         kept, facets = _facets(rows, filters)
-        kept.sort(key=lambda r: (-r.score, r.doc))
-        page = kept[offset : offset + limit]
+        # Best first, then in catalogue order (the rank is the score negated).
+        best = heapq.nsmallest(offset + limit, kept, key=itemgetter(1, 0))
+        page = [_row(found) for found in best[offset:]]
         hits = _hits(connection, page, _wanted(node))
     return SearchResult(query, semantic, hits, len(kept), offset, limit, facets)
 
@@ -624,7 +646,9 @@ def _vectors(connection: Connection, model: str) -> _Vectors:
     return found
 
 
-def _semantic(connection: Connection, rows: list[_Row], query: str, embedder: Any) -> list[_Row]:
+def _semantic(
+    connection: Connection, rows: Sequence[Sequence[Any]], query: str, embedder: Any
+) -> list[_Row]:
     """The rows (never protected ones) that have a vector close enough to the query's, with
     their cosine as the score."""
     import numpy as np
@@ -633,7 +657,7 @@ def _semantic(connection: Connection, rows: list[_Row], query: str, embedder: An
 
     model = str(getattr(embedder, "name", MODEL_NAME))
     vectors = _vectors(connection, model)
-    allowed = {row.doc: row for row in rows if not row.protected}
+    allowed = {row[0]: row for row in rows if not row[7]}
     if not allowed or not len(vectors.docs):
         return []
     mask = np.isin(vectors.docs, np.fromiter(allowed, dtype=np.int64, count=len(allowed)))
@@ -644,9 +668,8 @@ def _semantic(connection: Connection, rows: list[_Row], query: str, embedder: An
     out = []
     for doc, score in zip(vectors.docs[mask].tolist(), scores.tolist(), strict=True):
         if score >= SEMANTIC_FLOOR:
-            row = allowed[int(doc)]
-            row.score = round(float(score), 4)
-            out.append(row)
+            row = _row(allowed[int(doc)])
+            out.append(row._replace(rank=-round(float(score), 4)))
     return out
 
 
@@ -716,6 +739,7 @@ def _hits(connection: Connection, page: list[_Row], terms: list[Term]) -> list[H
             .where(Claim.id.in_(claim_ids))
         )
     }
+    matched = _matches(terms)
     hits = []
     for row in page:
         kind, ref = ref_of(row.doc)
@@ -724,7 +748,7 @@ def _hits(connection: Connection, page: list[_Row], terms: list[Term]) -> list[H
             (
                 piece
                 for piece in (body, fields_text, title_text)
-                if piece and terms and any(_matches(terms)(w) for _s, _e, w in spans(piece))
+                if piece and terms and any(matched(w) for _s, _e, w in spans(piece))
             ),
             body or fields_text,
         )

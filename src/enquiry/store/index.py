@@ -34,6 +34,11 @@ from enquiry.store.crypt import WITHHELD_AT_REST
 from enquiry.store.tables import Actor, Claim, Item, ItemText
 
 TABLE = "search_index"
+# On SQLite, FTS5 keeps each document's columns in this shadow table, ``id`` (the rowid) then
+# ``c0`` … ``c3`` (title, fields, body, date): reading the date from it in the same statement is
+# cheaper than through the virtual table, which looks each row up with a statement of its own.
+FTS5_CONTENT = f"{TABLE}_content"
+FTS5_DATE = "c3"
 # Only the first million characters of an item's texts are indexed: PostgreSQL's tsvector holds
 # at most 1 MB, and both back ends must index the same words.
 MAX_BODY = 1_000_000
