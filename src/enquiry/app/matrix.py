@@ -602,10 +602,23 @@ def latest_finding(session: Session, incident_id: int) -> Finding | None:
 
 def latest_result(app: Enquiry, incident: str) -> LatestResult | None:
     """The latest stored analysis of the incident, or None if it was never run."""
+    return stored_result(app, incident)
+
+
+def stored_result(
+    app: Enquiry, incident: str, finding_id: int | None = None
+) -> LatestResult | None:
+    """The incident's stored finding ``finding_id`` (its latest when None), as the acting
+    user may see it; None if there is no such finding."""
     found = require_incident(app, incident)
     store = app.store(create=False)
     with store.session() as connection:
-        finding = latest_finding(connection, found.id)
+        if finding_id is None:
+            finding = latest_finding(connection, found.id)
+        else:
+            finding = connection.scalars(
+                select(Finding).where(Finding.id == finding_id, Finding.incident_id == found.id)
+            ).first()
         if finding is None:
             return None
         hidden: set[str] = set()
@@ -688,5 +701,6 @@ __all__ = [
     "rate",
     "require_analyse_or_review",
     "run_analysis",
+    "stored_result",
     "update_hypothesis",
 ]
