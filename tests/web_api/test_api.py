@@ -112,6 +112,11 @@ def test_upload_of_several_files_and_a_derivative(world: World) -> None:
     assert again.json()["files"][0]["status"] == "duplicate"
     received = _events(world, "received", body["files"][0]["item_id"])
     assert received[0][0] == "investigator" and json.loads(received[0][1])["via"] == "upload"
+    assert json.loads(received[0][1])["path"] == "upload:investigator/first.txt"
+    custody = world.get("investigator", f"/items/{body['files'][0]['item_id']}/custody").json()
+    assert custody[0]["details"]["path"] == "upload:investigator/first.txt"
+    origins = world.get("investigator", f"/items/{body['files'][0]['item_id']}").json()["origins"]
+    assert origins == ["upload:investigator/first.txt", "upload:investigator/x.txt"]
     assert not list(world.home.glob(".incoming-*")), "the staging folder is removed"
     made = world.post(
         "investigator",

@@ -51,7 +51,7 @@ from enquiry.app.protection import (
 )
 from enquiry.errors import BadRequest, Corrupt, EnquiryError, NotFound, Refused
 from enquiry.intake.extract import Extractor
-from enquiry.intake.pipeline import IntakeError, IntakeOptions, IntakeReport, add_paths
+from enquiry.intake.pipeline import IntakeError, IntakeOptions, IntakeReport, add_paths, origin_of
 from enquiry.intake.walk import printable
 from enquiry.model.kinds import KindError, get_kind
 from enquiry.model.types import FieldError
@@ -100,11 +100,14 @@ def add(
     progress: Progress | None = None,
     protected: bool = False,
     receipt: Mapping[str, Any] | None = None,
+    uploaded: Path | None = None,
 ) -> IntakeReport:
     """Take files and folders in as evidence of ``case``; every receipt is in the ledger.
 
     ``protected`` protects (and so encrypts) the files whatever their kind says; ``receipt``
-    adds facts to each receipt event (that the file came as an upload, say).
+    adds facts to each receipt event (that the file came as an upload, say). ``uploaded`` is
+    the :func:`staging` folder the files were received into: each is then recorded as
+    arriving from ``upload:<user>/<its name>``, not from a temporary path.
     A KeyboardInterrupt stops after the last committed batch and carries the partial report
     as ``exc.report``; running the same request again completes the rest. A user adds only to
     a case where they may add evidence; only the administrator opens a new case.
@@ -121,8 +124,14 @@ def add(
         protected=True if protected else None,
         progress=progress is not None and not isinstance(progress, Silent),
         receipt=receipt,
+        origin_root=_upload_root(app, uploaded),
     )
     return _intake(app, paths, options, progress or Silent())
+
+
+def _upload_root(app: Enquiry, uploaded: Path | None) -> tuple[str, str] | None:
+    """What an uploaded file's arrival path is recorded as: who sent it, under which name."""
+    return None if uploaded is None else (str(uploaded), f"upload:{app.actor}")
 
 
 @dataclass(frozen=True)
@@ -156,13 +165,15 @@ def derive(
     kind: str | None = None,
     fields: Mapping[str, str] | None = None,
     details: Mapping[str, Any] | None = None,
+    uploaded: Path | None = None,
 ) -> Derived:
     """Register ``path`` as a derivative of item ``ref`` (working copy, translation, still).
 
     The derivative is an item of its own with ``derived_from`` and the transformation (``how``,
     ``tool`` and any ``details`` of how it was made), received with a ``derived`` event. What is
     made from a protected item is protected too: a transcript or a still can identify the same
-    witness.
+    witness. ``uploaded`` is the :func:`staging` folder an uploaded derivative was received
+    into (see :func:`add`).
     """
     if not how.strip():
         raise BadRequest("--how must say what was done to make the derivative")
@@ -175,9 +186,6 @@ def derive(
         known = session.scalars(
             select(Item).where(Item.case_id == found.case_id, Item.sha256 == digest).limit(1)
         ).first()
-    if known is not None:
-        origin = f", derived from item {known.derived_from}" if known.derived_from else ""
-        raise Refused(f"{printable(str(path))}: already item {known.id}{origin}; nothing recorded")
     transformation = {"how": how, **({"tool": tool} if tool else {}), **dict(details or {})}
     options = IntakeOptions(
         case=case_name,
@@ -188,7 +196,12 @@ def derive(
         progress=False,
         jobs=1,
         protected=True if found.protected else None,
+        origin_root=_upload_root(app, uploaded),
     )
+    if known is not None:
+        origin = f", derived from item {known.derived_from}" if known.derived_from else ""
+        shown = printable(str(path)) if uploaded is None else origin_of(options, path)
+        raise Refused(f"{shown}: already item {known.id}{origin}; nothing recorded")
     report = _intake(app, [path], options, Silent())
     result = report.results[0]
     return Derived(result.item_id, found.id, how, report.problems)
