@@ -14,7 +14,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, or_, select, update
 
@@ -32,7 +32,6 @@ from enquiry.app.atrest import (
     copy_plain,
     disclose,
     encrypted_ids,
-    original_file,
     protect_existing,
     restored,
     scrub_database,
@@ -501,71 +500,6 @@ def copy_item(
             details={"sha256": found.sha256, "to": printable(str(output.absolute()))},
         )
     return Copied(found.id, output, size)
-
-
-@dataclass
-class Original:
-    """An item's original, re-hashed and ready to be sent: read it with :meth:`chunks`.
-
-    The bytes come from a private copy that was checked against the item's SHA-256 while it
-    was made and is already unlinked, so nothing is left behind however the reading ends.
-    """
-
-    item_id: int
-    sha256: str
-    size: int
-    media_type: str
-    filename: str
-    handle: IO[bytes]
-
-    def chunks(self, size: int = 1 << 20) -> Iterator[bytes]:
-        """The bytes in pieces of ``size``; the copy is closed when they are all read."""
-        try:
-            while chunk := self.handle.read(size):
-                yield chunk
-        finally:
-            self.handle.close()
-
-    def close(self) -> None:
-        self.handle.close()
-
-
-def open_original(app: Enquiry, ref: str, *, reveal: bool = False) -> Original:
-    """An item's original for download: the bytes are re-hashed before anything is handed out
-    (corrupt ones are refused), and a ``copied`` event names who took them.
-
-    A protected original may identify its witness: it needs ``reveal`` and the right to see
-    protected identities, and the hand-out is recorded as a reveal too.
-    """
-    store = app.store(create=False)
-    with store.session() as session:
-        found = find_item(session, ref)
-    require_item(app, found, ref=ref)
-    if found.protected and reveal:
-        require(app, found.case_id, Right.REVEAL)
-    if found.sha256 is None:
-        raise NotFound(f"item {found.id}: has no stored bytes to copy")
-    if found.protected and not reveal:
-        raise Refused(
-            f"item {found.id}: protected (its content may identify a witness); add reveal"
-        )
-    try:
-        with original_file(store, found) as path:
-            handle = path.open("rb")  # stays readable once the private folder is removed
-            size = path.stat().st_size
-    except Corrupt as exc:
-        raise Corrupt(f"item {found.id}: {exc}; nothing sent (run 'enquiry verify')") from None
-    with store.writing() as (_connection, writer):
-        record_reveal(writer, [found], {"content": True})
-        writer.append(
-            "copied",
-            case_id=found.case_id,
-            item_id=found.id,
-            details={"sha256": found.sha256, "to": "download"},
-        )
-    # The arrival name of a protected item may name its witness: it is not offered as a name.
-    name = f"item-{found.id}" if found.protected else found.original_name
-    return Original(found.id, found.sha256, size, found.media_type, name, handle)
 
 
 @contextmanager

@@ -12,8 +12,7 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
-from starlette.background import BackgroundTask
+from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 from starlette.datastructures import UploadFile
 
 from enquiry.app import Enquiry, evidence, media, overview
@@ -200,13 +199,9 @@ def item_content(request: Request, app: PageUser, ref: str) -> Response:
         media_type += "; charset=utf-8"
     headers: dict[str, Any] = {
         "Content-Disposition": "inline",
+        "Content-Length": str(shown.size),
         "X-Enquiry-Item": str(shown.shown_item_id),
     }
     if shown.redacted:
         headers["X-Enquiry-Redacted"] = "confirmed redaction"
-    return FileResponse(
-        shown.path,
-        media_type=media_type,
-        headers=headers,
-        background=BackgroundTask(shown.discard),
-    )
+    return StreamingResponse(shown.chunks(), media_type=media_type, headers=headers)

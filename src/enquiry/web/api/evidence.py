@@ -9,7 +9,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, File, Form, Query, UploadFile
 from fastapi.responses import StreamingResponse
 
-from enquiry.app import evidence
+from enquiry.app import content, evidence
 from enquiry.web import uploads
 from enquiry.web.api.common import PROBLEMS, Limit, Offset, Reveal, User
 from enquiry.web.api.models import (
@@ -124,7 +124,7 @@ def _disposition(name: str) -> str:
 def download(app: User, item: str, reveal: Reveal = False) -> StreamingResponse:
     """The item's original bytes, re-hashed before they are sent (corrupt bytes are refused);
     the download is a ledger event naming you. A protected original needs ``reveal``."""
-    original = evidence.open_original(app, item, reveal=reveal)
+    original = content.open_original(app, item, reveal=reveal)
     import base64
     import binascii
 
