@@ -344,3 +344,34 @@ def test_add_json_is_valid_json_on_stdout(run: Run, folder: Path) -> None:
     rows = json.loads(result.stdout)
     assert {r["status"] for r in rows} == {"stored"} and len(rows) == 5
     assert "5 stored" in result.stderr
+
+
+def test_an_upload_is_recorded_as_its_sender_and_name_not_its_staging_path(
+    run: Run, home: Path, backend: str
+) -> None:
+    from enquiry.app import Enquiry, evidence
+
+    app = Enquiry.at(home, "ivo")
+    app.store(create=True)
+    with evidence.staging(app) as folder:
+        (folder / "scan.txt").write_text("An uploaded scan of the hospital log.\n", "utf-8")
+        (folder / "statement.txt").write_text("I am Nour Haddad, a nurse.\n", "utf-8")
+        report = evidence.add(app, [folder / "scan.txt"], case="ks", uploaded=folder)
+        protected = evidence.add(
+            app,
+            [folder / "statement.txt"],
+            case="ks",
+            kind="testimony",
+            fields={"witness_pseudonym": "W-9", "consent": "given"},
+            uploaded=folder,
+        )
+    item = report.results[0].item_id
+    received = _custody(run, "--item", str(item))[0]
+    assert received["actor"] == "ivo" and received["details"]["path"] == "upload:ivo/scan.txt"
+    shown = show(run, item)
+    assert shown["name"] == "scan.txt" and shown["origins"] == ["upload:ivo/scan.txt"]
+    ref = str(protected.results[0].item_id)
+    secret = json.loads(run("item", "show", ref, "--json", "--reveal").stdout)
+    assert secret["name"] == "statement.txt"
+    assert secret["origins"] == ["upload:ivo/statement.txt"]
+    assert str(folder) not in run("log", "--json").stdout

@@ -380,3 +380,20 @@ def test_the_whole_review_cycle(backend: str, tmp_path: Path) -> None:
         assert os.environ["ENQUIRY_DB"].startswith("postgresql")
     admin = _make(tmp_path / "home", tmp_path / "files")
     _scenario(admin)
+
+
+def test_a_view_shows_the_stored_finding_until_the_inputs_change(admin: Enquiry) -> None:
+    ana, vera = _as(admin, "ana"), _as(admin, "vera")
+    first = mx.current_analysis(vera, INCIDENT)
+    assert not first.reused and first.finding_id is None, "a viewer's view stores nothing"
+    ran = mx.current_analysis(ana, INCIDENT)
+    assert not ran.reused and ran.finding_id is not None
+    again = mx.current_analysis(vera, INCIDENT)
+    assert again.reused and again.finding_id == ran.finding_id
+    assert again.analysis.result.to_dict() == ran.analysis.result.to_dict()
+    before = {h.id: h.posterior for h in again.analysis.result.hypotheses}
+    mx.rate(ana, INCIDENT, "H1", item="1", rating="II", rationale="contradicts H1")
+    after = mx.current_analysis(ana, INCIDENT)
+    assert not after.reused and after.finding_id != ran.finding_id
+    assert {h.id: h.posterior for h in after.analysis.result.hypotheses} != before
+    assert mx.current_analysis(vera, INCIDENT).finding_id == after.finding_id

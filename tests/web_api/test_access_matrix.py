@@ -8,6 +8,7 @@ The matrix runs on SQLite; a subset of it runs on PostgreSQL too.
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -19,6 +20,8 @@ READERS = {"owner", "investigator", "analyst", "reviewer", "viewer", "revealer",
 WHOLE_RECORD = READERS - {"viewer"}  # may know protected items exist, and export
 ADDERS = {"owner", "investigator", "admin"}
 ANALYSTS = {"owner", "analyst", "revealer", "admin"}
+REVIEWERS = {"owner", "reviewer", "admin"}
+COMMENTERS = ANALYSTS | REVIEWERS
 REVEALERS = {"revealer", "admin"}
 
 
@@ -94,6 +97,67 @@ def _derive(w: World, role: str, t: Target) -> httpx.Response:
     )
 
 
+def _may_then_see(right: set[str], ok: int) -> Callable[[str, Target], int]:
+    """A change that names an item: whether the role may make it is decided on the incident's
+    case first (403, which tells nothing about the item), then whether it may see the item (a
+    hidden or other case's item is missing: 404)."""
+
+    def expect(role: str, target: Target) -> int:
+        if role == "norole":
+            return 404
+        if role not in right:
+            return 403
+        if role != "admin" and target.protected and role not in WHOLE_RECORD:
+            return 404
+        return ok if target.own or role == "admin" else 404
+
+    return expect
+
+
+def _rate_other(role: str, target: Target) -> int:
+    """Rating an item of another case in the own incident: never found, even by the admin."""
+    seen = _may_then_see(ANALYSTS, 201)(role, target)
+    return 404 if seen == 201 and not target.own else seen
+
+
+def _comment(role: str, target: Target) -> int:
+    """Commenting names the case: another case is missing for all but the admin."""
+    if not target.own and role != "admin":
+        return 404
+    return _may_then_see(COMMENTERS, 201)(role, target)
+
+
+def _hypothesis_key() -> str:
+    return f"H{uuid.uuid4().hex[:8]}"
+
+
+def _latest_finding(w: World) -> int:
+    from enquiry.app import matrix
+
+    latest = matrix.latest_result(w.admin, INCIDENT)
+    if latest is not None:
+        return latest.finding_id
+    return matrix.run_analysis(w.admin, INCIDENT)[1]
+
+
+def _sign_off(w: World, role: str, t: Target) -> httpx.Response:
+    body = {"finding_id": _latest_finding(w), "statement": "checked"}
+    return w.post(role, f"/incidents/{INCIDENT}/sign-off", json=body)
+
+
+def _latest(w: World, role: str, t: Target) -> httpx.Response:
+    _latest_finding(w)
+    return w.get(role, f"/incidents/{INCIDENT}/analysis/latest")
+
+
+def _change_hypothesis(w: World, role: str, t: Target) -> httpx.Response:
+    return w.client.patch(
+        f"/api/v1/incidents/{INCIDENT}/hypotheses/H1",
+        headers=w.headers(role),
+        json={"description": f"reworded {uuid.uuid4().hex}", "rationale": "clearer"},
+    )
+
+
 ENDPOINTS = [
     Endpoint(
         "list items",
@@ -137,6 +201,28 @@ ENDPOINTS = [
     Endpoint("upload", _upload, _needs(ADDERS, 200), per_item=False),
     Endpoint("derive", _derive, _needs(ADDERS, 201)),
     Endpoint(
+        "rate",
+        lambda w, r, t: w.post(
+            r,
+            f"/incidents/{INCIDENT}/ratings",
+            json={"hypothesis": "H1", "item": str(t.item(w)), "rating": "N", "rationale": "r"},
+        ),
+        _rate_other,
+    ),
+    Endpoint(
+        "comments",
+        lambda w, r, t: w.get(r, f"/cases/{t.case}/comments"),
+        _expect_read,
+        per_item=False,
+    ),
+    Endpoint(
+        "comment on an item",
+        lambda w, r, t: w.post(
+            r, f"/cases/{t.case}/comments", json={"subject": f"item:{t.item(w)}", "body": "b"}
+        ),
+        _comment,
+    ),
+    Endpoint(
         "search",
         lambda w, r, t: w.get(r, "/search", params={"q": "", "case": t.case, "limit": 1000}),
         _expect_read,
@@ -167,6 +253,29 @@ CASE_ENDPOINTS = [
         _needs(ANALYSTS, 201),
         per_item=False,
     ),
+    Endpoint(
+        "matrix",
+        lambda w, r, t: w.get(r, f"/incidents/{INCIDENT}/matrix"),
+        _expect_read,
+        per_item=False,
+    ),
+    Endpoint(
+        "add hypothesis",
+        lambda w, r, t: w.post(
+            r, f"/incidents/{INCIDENT}/hypotheses", json={"key": _hypothesis_key(), "label": "l"}
+        ),
+        _needs(ANALYSTS, 201),
+        per_item=False,
+    ),
+    Endpoint("change hypothesis", _change_hypothesis, _needs(ANALYSTS, 200), per_item=False),
+    Endpoint(
+        "run analysis",
+        lambda w, r, t: w.post(r, f"/incidents/{INCIDENT}/analysis"),
+        _needs(COMMENTERS, 201),
+        per_item=False,
+    ),
+    Endpoint("latest analysis", _latest, _expect_read, per_item=False),
+    Endpoint("sign off", _sign_off, _needs(REVIEWERS, 201), per_item=False),
 ]
 
 CASES = [
@@ -197,8 +306,9 @@ def _check(world: World, endpoint: Endpoint, role: str, target: Target) -> None:
             assert OTHER not in text, f"{where}: the other case's name leaked"
     if answer.status_code == 200 and role == "viewer":
         assert '"protected":true' not in text.replace(" ", ""), f"{where}: protected item shown"
-    if answer.status_code == 404:
-        # A hidden item or case is refused in the very words a missing one is.
+    if answer.status_code == 404 and role != "admin":
+        # A hidden item or case is refused in the very words a missing one is (nothing is
+        # hidden from the admin, who may be told why an item does not fit).
         detail = answer.json()["detail"]
         if detail.startswith("item "):
             missing = world.get(role, "/items/987654321").json()["detail"]

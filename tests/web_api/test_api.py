@@ -112,6 +112,11 @@ def test_upload_of_several_files_and_a_derivative(world: World) -> None:
     assert again.json()["files"][0]["status"] == "duplicate"
     received = _events(world, "received", body["files"][0]["item_id"])
     assert received[0][0] == "investigator" and json.loads(received[0][1])["via"] == "upload"
+    assert json.loads(received[0][1])["path"] == "upload:investigator/first.txt"
+    custody = world.get("investigator", f"/items/{body['files'][0]['item_id']}/custody").json()
+    assert custody[0]["details"]["path"] == "upload:investigator/first.txt"
+    origins = world.get("investigator", f"/items/{body['files'][0]['item_id']}").json()["origins"]
+    assert origins == ["upload:investigator/first.txt", "upload:investigator/x.txt"]
     assert not list(world.home.glob(".incoming-*")), "the staging folder is removed"
     made = world.post(
         "investigator",
@@ -191,3 +196,79 @@ def test_search_finds_the_sarin_samples_with_facets(world: World) -> None:
     assert all(hit["kind"] == "photo" for hit in photos["hits"])
     assert world.get("viewer", "/search", params={"q": "Qorvash"}).json()["total"] == 0
     assert world.get("viewer", "/search", params={"q": "x", "limit": 0}).status_code == 400
+
+
+def test_hypotheses_ratings_matrix_analysis_runs_and_review(world: World) -> None:
+    path = f"/incidents/{INCIDENT}"
+    shown = world.get("viewer", f"{path}/matrix")
+    assert shown.status_code == 200, shown.text
+    assert "H1" in [h["key"] for h in shown.json()["hypotheses"]]
+    assert not any(row["protected"] for row in shown.json()["rows"])
+    new = {"key": "H-api", "label": "A hypothesis put by the API", "description": "to test"}
+    added = world.post("analyst", f"{path}/hypotheses", json=new)
+    assert added.status_code == 201, added.text
+    assert added.json()["key"] == "H-api" and not added.json()["is_other"]
+    assert _events(world, "created")[-1][0] == "analyst"
+    assert world.post("analyst", f"{path}/hypotheses", json=new).status_code == 409
+    assert world.post("viewer", f"{path}/hypotheses", json=new).status_code == 403
+    patch = world.client.patch
+    headers = world.headers("analyst")
+    unreasoned = patch(f"/api/v1{path}/hypotheses/H-api", headers=headers, json={"label": "x"})
+    assert unreasoned.status_code == 400
+    changed = patch(
+        f"/api/v1{path}/hypotheses/H-api",
+        headers=headers,
+        json={"label": "A hypothesis renamed", "rationale": "clearer wording"},
+    )
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["changed"] == {"label": "A hypothesis renamed"}
+    assert changed.json()["was"] == {"label": "A hypothesis put by the API"}
+    actor, details = _events(world, "updated")[-1]
+    assert actor == "analyst" and "clearer wording" in details
+    rating = {"hypothesis": "H1", "item": str(world.plain_item), "rating": "C"}
+    rated = world.post("analyst", f"{path}/ratings", json={**rating, "rationale": "fits H1"})
+    assert rated.status_code == 201, rated.text
+    assert rated.json()["analyst"] == "analyst" and rated.json()["target_id"] == world.plain_item
+    assert _events(world, "rated", world.plain_item)[-1][0] == "analyst"
+    both = {**rating, "claim": world.claim, "rationale": "x"}
+    assert world.post("analyst", f"{path}/ratings", json=both).status_code == 400
+    assert world.post("analyst", f"{path}/ratings", json=rating).status_code == 400
+    assert (
+        world.post("viewer", f"{path}/ratings", json={**rating, "rationale": "x"}).status_code
+        == 403
+    )
+    row = next(
+        r
+        for r in world.get("viewer", f"{path}/matrix").json()["rows"]
+        if r["target"] == "item" and r["target_id"] == world.plain_item
+    )
+    assert row["cells"]["H1"]["analyst"] == "analyst" and row["cells"]["H1"]["rating"] == "C"
+    run = world.post("reviewer", f"{path}/analysis")
+    assert run.status_code == 201, run.text
+    finding = run.json()["finding_id"]
+    assert len(run.json()["inputs_hash"]) == 64 and run.json()["result"]["leading"]
+    assert _events(world, "analysed")[-1][0] == "reviewer"
+    assert world.post("viewer", f"{path}/analysis").status_code == 403
+    latest = world.get("viewer", f"{path}/analysis/latest")
+    assert latest.status_code == 200 and latest.json()["finding_id"] == finding
+    assert not any(secret in latest.text for secret in SECRETS)
+    said = world.post(
+        "reviewer", f"/cases/{CASE}/comments", json={"subject": f"finding:{finding}", "body": "ok"}
+    )
+    assert said.status_code == 201, said.text
+    assert said.json()["author"] == "reviewer" and said.json()["kind"] == "comment"
+    bad = world.post("reviewer", f"/cases/{CASE}/comments", json={"subject": "x:1", "body": "?"})
+    assert bad.status_code == 400
+    listed = world.get(
+        "viewer", f"/cases/{CASE}/comments", params={"subject": f"finding:{finding}"}
+    )
+    assert [c["id"] for c in listed.json()] == [said.json()["id"]]
+    assert world.post("viewer", f"/cases/{CASE}/comments", json={"body": "hi"}).status_code == 403
+    sign = {"finding_id": finding, "statement": "checked against the matrix"}
+    assert world.post("analyst", f"{path}/sign-off", json=sign).status_code == 403
+    signed = world.post("reviewer", f"{path}/sign-off", json=sign)
+    assert signed.status_code == 201, signed.text
+    assert signed.json()["kind"] == "sign-off" and signed.json()["subject"] == f"finding:{finding}"
+    assert _events(world, "commented")[-1][0] == "reviewer"
+    world.post("analyst", f"{path}/analysis")
+    assert world.post("reviewer", f"{path}/sign-off", json=sign).status_code == 409

@@ -1,87 +1,146 @@
-"""An item's bytes for viewing in the browser: checked, allowed and recorded like any copy.
+"""An item's bytes handed out — a preview in the browser or a download of the original — by one
+read path: checked, allowed and recorded like any copy.
 
-The web app previews an image, a video, a PDF or a text where the item is shown. Those bytes
-leave the vault as surely as a working copy does, so they go out under the same rules:
+Bytes that leave the vault go out under the same rules however they are asked for:
 
-* the user must be able to see the item (else it is *not found*, as a missing one);
-* the bytes are re-hashed as they are copied out and refused if they no longer match;
-* a protected item's own bytes are never previewed: for a photograph, its newest *confirmed*
-  redaction is shown in its place (what a report may publish), anything else is refused;
-* every preview is an ``accessed`` event naming the user, the item and what was shown.
+* the user must be able to see the item (else it is *not found*, as a missing one); a sealed
+  item's content is destroyed and refused;
+* the bytes are re-hashed as they are copied out (decrypted first if held encrypted) and
+  refused if they no longer match; the private copy is unlinked at once, so nothing is left
+  behind however the reading ends;
+* a *preview* of a protected item never shows its own bytes: for a photograph its newest
+  *confirmed* redaction is shown in its place (what a report may publish), anything else is
+  refused; each preview is an ``accessed`` event naming the user and what was shown;
+* a *download* of a protected original needs ``reveal`` and the right to see protected
+  identities, and is recorded as a reveal; each download is a ``copied`` event.
 """
 
 from __future__ import annotations
 
-import shutil
-import tempfile
-from dataclasses import dataclass, field
-from pathlib import Path
+import hashlib
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import IO
 
-from enquiry.app.access import require_item
-from enquiry.app.atrest import copy_plain, encrypted_ids
+from enquiry.app.access import Right, require, require_item
+from enquiry.app.atrest import encrypted_ids, original_file
 from enquiry.app.context import Enquiry
 from enquiry.app.lookup import find_item
+from enquiry.app.protection import record_reveal
 from enquiry.app.redaction import publishable_picture
 from enquiry.errors import Corrupt, NotFound, Refused
 from enquiry.store.tables import Item
 
 
-@dataclass(frozen=True)
-class Viewable:
-    """A private, checked copy of what may be shown of an item, until :meth:`discard`."""
+@dataclass
+class Content:
+    """Checked bytes of an item, ready to be sent: read them with :meth:`chunks`.
+
+    ``shown_item_id`` is the item whose bytes these are (a confirmed redaction shown in place of
+    a protected photograph: ``redacted``); ``filename`` is what a download may be called."""
 
     item_id: int
     shown_item_id: int
-    media_type: str
+    sha256: str
     size: int
-    path: Path
+    media_type: str
+    filename: str
     redacted: bool
-    _folder: Path = field(repr=False)
+    handle: IO[bytes]
 
-    def discard(self) -> None:
-        """Remove the copy (after it has been sent)."""
-        shutil.rmtree(self._folder, ignore_errors=True)
+    def chunks(self, size: int = 1 << 20) -> Iterator[bytes]:
+        """The bytes in pieces of ``size``; the copy is closed when they are all read."""
+        try:
+            while chunk := self.handle.read(size):
+                yield chunk
+        finally:
+            self.handle.close()
+
+    def close(self) -> None:
+        self.handle.close()
 
 
-def viewable(app: Enquiry, ref: str, *, via: str = "web preview") -> Viewable:
-    """A copy of item ``ref``'s bytes that the acting user may view, recorded in the ledger."""
+Original = Content
+"""A download of an item's original (the name the API's download speaks of)."""
+
+
+def _readable(app: Enquiry, ref: str, *, reveal: bool = False) -> Item:
+    """The item, if the user may see it and it has bytes that still exist."""
     store = app.store(create=False)
     with store.session() as session:
         item = find_item(session, ref)
         require_item(app, item, ref=ref)
         session.expunge(item)
+    if item.protected and reveal:
+        require(app, item.case_id, Right.REVEAL)
     held = encrypted_ids(store, [item.id]).get(item.id)
     if held is not None and held.sealed:
         raise Refused(f"item {item.id}: sealed (consent withdrawn); its content is destroyed")
     if item.sha256 is None:
         raise NotFound(f"item {item.id}: has no stored bytes")
-    folder = Path(tempfile.mkdtemp(prefix=".view-", dir=store.home))
-    target = folder / "content"
+    return item
+
+
+def _checked(app: Enquiry, item: Item, what: str) -> tuple[IO[bytes], int]:
+    """A handle on a private copy of the item's original, re-hashed (and decrypted) while it
+    was made; the copy is already unlinked, the handle keeps it readable."""
     try:
-        if item.protected:
-            if not item.media_type.startswith("image/"):
-                raise Refused(
-                    f"item {item.id}: protected (its content may identify a witness); "
-                    "it is not shown in the browser"
-                )
-            picture = publishable_picture(app, item.id)
-            target.write_bytes(picture.data)
-            shown = Viewable(
-                item.id,
-                picture.shown_item_id,
-                picture.media_type,
-                len(picture.data),
-                target,
-                True,
-                folder,
+        with original_file(app.store(create=False), item) as path:
+            return path.open("rb"), path.stat().st_size
+    except Corrupt as exc:
+        raise Corrupt(f"item {item.id}: {exc}; {what} (run 'enquiry verify')") from None
+
+
+def open_original(app: Enquiry, ref: str, *, reveal: bool = False) -> Content:
+    """An item's original for download, re-hashed before anything is handed out; a ``copied``
+    event names who took it. A protected original may identify its witness: it needs
+    ``reveal`` (and the right), and the hand-out is recorded as a reveal too."""
+    item = _readable(app, ref, reveal=reveal)
+    if item.protected and not reveal:
+        raise Refused(f"item {item.id}: protected (its content may identify a witness); add reveal")
+    handle, size = _checked(app, item, "nothing sent")
+    with app.store(create=False).writing() as (_connection, writer):
+        record_reveal(writer, [item], {"content": True})
+        writer.append(
+            "copied",
+            case_id=item.case_id,
+            item_id=item.id,
+            details={"sha256": item.sha256, "to": "download"},
+        )
+    # The arrival name of a protected item may name its witness: it is not offered as a name.
+    name = f"item-{item.id}" if item.protected else item.original_name
+    assert item.sha256 is not None
+    return Content(item.id, item.id, item.sha256, size, item.media_type, name, False, handle)
+
+
+def viewable(app: Enquiry, ref: str, *, via: str = "web preview") -> Content:
+    """What of item ``ref`` the acting user may view in the browser, recorded in the ledger."""
+    item = _readable(app, ref)
+    assert item.sha256 is not None
+    if item.protected:
+        if not item.media_type.startswith("image/"):
+            raise Refused(
+                f"item {item.id}: protected (its content may identify a witness); "
+                "it is not shown in the browser"
             )
-        else:
-            size = _copy_checked(app, item, target)
-            shown = Viewable(item.id, item.id, item.media_type, size, target, False, folder)
-    except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)
-        raise
-    with store.writing() as (_connection, writer):
+        picture = publishable_picture(app, item.id)
+        shown = Content(
+            item.id,
+            picture.shown_item_id,
+            hashlib.sha256(picture.data).hexdigest(),
+            len(picture.data),
+            picture.media_type,
+            f"item-{item.id}",
+            True,
+            io.BytesIO(picture.data),
+        )
+    else:
+        handle, size = _checked(app, item, "nothing shown")
+        shown = Content(
+            item.id, item.id, item.sha256, size, item.media_type, item.original_name, False, handle
+        )
+    with app.store(create=False).writing() as (_connection, writer):
         details: dict[str, object] = {"content": True, "via": via}
         if shown.redacted:
             details["redaction"] = shown.shown_item_id
@@ -89,11 +148,4 @@ def viewable(app: Enquiry, ref: str, *, via: str = "web preview") -> Viewable:
     return shown
 
 
-def _copy_checked(app: Enquiry, item: Item, target: Path) -> int:
-    store = app.store(create=False)
-    assert item.sha256 is not None
-    try:
-        plain = copy_plain(store, item, target)
-        return plain if plain is not None else store.vault.copy_verified(item.sha256, target)
-    except Corrupt as exc:
-        raise Corrupt(f"item {item.id}: {exc}; nothing shown (run 'enquiry verify')") from None
+__all__ = ["Content", "Original", "open_original", "viewable"]

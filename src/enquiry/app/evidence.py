@@ -14,7 +14,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, or_, select, update
 
@@ -32,7 +32,6 @@ from enquiry.app.atrest import (
     copy_plain,
     disclose,
     encrypted_ids,
-    original_file,
     protect_existing,
     restored,
     scrub_database,
@@ -51,7 +50,7 @@ from enquiry.app.protection import (
 )
 from enquiry.errors import BadRequest, Corrupt, EnquiryError, NotFound, Refused
 from enquiry.intake.extract import Extractor
-from enquiry.intake.pipeline import IntakeError, IntakeOptions, IntakeReport, add_paths
+from enquiry.intake.pipeline import IntakeError, IntakeOptions, IntakeReport, add_paths, origin_of
 from enquiry.intake.walk import printable
 from enquiry.model.kinds import KindError, get_kind
 from enquiry.model.types import FieldError
@@ -100,11 +99,14 @@ def add(
     progress: Progress | None = None,
     protected: bool = False,
     receipt: Mapping[str, Any] | None = None,
+    uploaded: Path | None = None,
 ) -> IntakeReport:
     """Take files and folders in as evidence of ``case``; every receipt is in the ledger.
 
     ``protected`` protects (and so encrypts) the files whatever their kind says; ``receipt``
-    adds facts to each receipt event (that the file came as an upload, say).
+    adds facts to each receipt event (that the file came as an upload, say). ``uploaded`` is
+    the :func:`staging` folder the files were received into: each is then recorded as
+    arriving from ``upload:<user>/<its name>``, not from a temporary path.
     A KeyboardInterrupt stops after the last committed batch and carries the partial report
     as ``exc.report``; running the same request again completes the rest. A user adds only to
     a case where they may add evidence; only the administrator opens a new case.
@@ -121,8 +123,14 @@ def add(
         protected=True if protected else None,
         progress=progress is not None and not isinstance(progress, Silent),
         receipt=receipt,
+        origin_root=_upload_root(app, uploaded),
     )
     return _intake(app, paths, options, progress or Silent())
+
+
+def _upload_root(app: Enquiry, uploaded: Path | None) -> tuple[str, str] | None:
+    """What an uploaded file's arrival path is recorded as: who sent it, under which name."""
+    return None if uploaded is None else (str(uploaded), f"upload:{app.actor}")
 
 
 @dataclass(frozen=True)
@@ -156,13 +164,15 @@ def derive(
     kind: str | None = None,
     fields: Mapping[str, str] | None = None,
     details: Mapping[str, Any] | None = None,
+    uploaded: Path | None = None,
 ) -> Derived:
     """Register ``path`` as a derivative of item ``ref`` (working copy, translation, still).
 
     The derivative is an item of its own with ``derived_from`` and the transformation (``how``,
     ``tool`` and any ``details`` of how it was made), received with a ``derived`` event. What is
     made from a protected item is protected too: a transcript or a still can identify the same
-    witness.
+    witness. ``uploaded`` is the :func:`staging` folder an uploaded derivative was received
+    into (see :func:`add`).
     """
     if not how.strip():
         raise BadRequest("--how must say what was done to make the derivative")
@@ -175,9 +185,6 @@ def derive(
         known = session.scalars(
             select(Item).where(Item.case_id == found.case_id, Item.sha256 == digest).limit(1)
         ).first()
-    if known is not None:
-        origin = f", derived from item {known.derived_from}" if known.derived_from else ""
-        raise Refused(f"{printable(str(path))}: already item {known.id}{origin}; nothing recorded")
     transformation = {"how": how, **({"tool": tool} if tool else {}), **dict(details or {})}
     options = IntakeOptions(
         case=case_name,
@@ -188,7 +195,12 @@ def derive(
         progress=False,
         jobs=1,
         protected=True if found.protected else None,
+        origin_root=_upload_root(app, uploaded),
     )
+    if known is not None:
+        origin = f", derived from item {known.derived_from}" if known.derived_from else ""
+        shown = printable(str(path)) if uploaded is None else origin_of(options, path)
+        raise Refused(f"{shown}: already item {known.id}{origin}; nothing recorded")
     report = _intake(app, [path], options, Silent())
     result = report.results[0]
     return Derived(result.item_id, found.id, how, report.problems)
@@ -488,71 +500,6 @@ def copy_item(
             details={"sha256": found.sha256, "to": printable(str(output.absolute()))},
         )
     return Copied(found.id, output, size)
-
-
-@dataclass
-class Original:
-    """An item's original, re-hashed and ready to be sent: read it with :meth:`chunks`.
-
-    The bytes come from a private copy that was checked against the item's SHA-256 while it
-    was made and is already unlinked, so nothing is left behind however the reading ends.
-    """
-
-    item_id: int
-    sha256: str
-    size: int
-    media_type: str
-    filename: str
-    handle: IO[bytes]
-
-    def chunks(self, size: int = 1 << 20) -> Iterator[bytes]:
-        """The bytes in pieces of ``size``; the copy is closed when they are all read."""
-        try:
-            while chunk := self.handle.read(size):
-                yield chunk
-        finally:
-            self.handle.close()
-
-    def close(self) -> None:
-        self.handle.close()
-
-
-def open_original(app: Enquiry, ref: str, *, reveal: bool = False) -> Original:
-    """An item's original for download: the bytes are re-hashed before anything is handed out
-    (corrupt ones are refused), and a ``copied`` event names who took them.
-
-    A protected original may identify its witness: it needs ``reveal`` and the right to see
-    protected identities, and the hand-out is recorded as a reveal too.
-    """
-    store = app.store(create=False)
-    with store.session() as session:
-        found = find_item(session, ref)
-    require_item(app, found, ref=ref)
-    if found.protected and reveal:
-        require(app, found.case_id, Right.REVEAL)
-    if found.sha256 is None:
-        raise NotFound(f"item {found.id}: has no stored bytes to copy")
-    if found.protected and not reveal:
-        raise Refused(
-            f"item {found.id}: protected (its content may identify a witness); add reveal"
-        )
-    try:
-        with original_file(store, found) as path:
-            handle = path.open("rb")  # stays readable once the private folder is removed
-            size = path.stat().st_size
-    except Corrupt as exc:
-        raise Corrupt(f"item {found.id}: {exc}; nothing sent (run 'enquiry verify')") from None
-    with store.writing() as (_connection, writer):
-        record_reveal(writer, [found], {"content": True})
-        writer.append(
-            "copied",
-            case_id=found.case_id,
-            item_id=found.id,
-            details={"sha256": found.sha256, "to": "download"},
-        )
-    # The arrival name of a protected item may name its witness: it is not offered as a name.
-    name = f"item-{found.id}" if found.protected else found.original_name
-    return Original(found.id, found.sha256, size, found.media_type, name, handle)
 
 
 @contextmanager

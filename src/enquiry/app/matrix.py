@@ -32,8 +32,14 @@ from enquiry.app.publishing import analyse
 from enquiry.errors import BadRequest, Forbidden, NotFound, Refused
 from enquiry.intake.walk import printable
 from enquiry.model.grades import RATINGS
-from enquiry.publish.inputs import EvidenceRow, RatingRecord, matrix_rows
-from enquiry.publish.report import Analysis, record_finding
+from enquiry.publish.inputs import (
+    EvidenceRow,
+    RatingRecord,
+    build_input,
+    inputs_hash,
+    matrix_rows,
+)
+from enquiry.publish.report import Analysis, analysis_of, engine_version, record_finding
 from enquiry.store.ledger import utc_now
 from enquiry.store.tables import Claim, Finding, Hypothesis, Incident, Item, Rating
 
@@ -602,10 +608,23 @@ def latest_finding(session: Session, incident_id: int) -> Finding | None:
 
 def latest_result(app: Enquiry, incident: str) -> LatestResult | None:
     """The latest stored analysis of the incident, or None if it was never run."""
+    return stored_result(app, incident)
+
+
+def stored_result(
+    app: Enquiry, incident: str, finding_id: int | None = None
+) -> LatestResult | None:
+    """The incident's stored finding ``finding_id`` (its latest when None), as the acting
+    user may see it; None if there is no such finding."""
     found = require_incident(app, incident)
     store = app.store(create=False)
     with store.session() as connection:
-        finding = latest_finding(connection, found.id)
+        if finding_id is None:
+            finding = latest_finding(connection, found.id)
+        else:
+            finding = connection.scalars(
+                select(Finding).where(Finding.id == finding_id, Finding.incident_id == found.id)
+            ).first()
         if finding is None:
             return None
         hidden: set[str] = set()
@@ -661,6 +680,47 @@ def _without(result: dict[str, Any], hidden: set[str]) -> dict[str, Any]:
     return out
 
 
+@dataclass(frozen=True)
+class ShownAnalysis:
+    """The analysis a page shows: the stored finding it is (``finding_id``, when stored), and
+    whether it was taken from the store rather than computed for this view."""
+
+    analysis: Analysis
+    finding_id: int | None
+    created_at: str | None
+    reused: bool
+
+
+def current_analysis(app: Enquiry, incident: str) -> ShownAnalysis:
+    """The incident's analysis as it stands, without re-verifying the catalogue when nothing
+    has changed since it was last run.
+
+    The current input is read from the catalogue and hashed as every finding's is. When the
+    latest stored finding was computed from exactly that input (same inputs hash, same engine)
+    on a catalogue that verified, it is what is shown — the engine's result on the same input
+    is the same — so a view does not re-hash the case's originals. Otherwise (a new rating, a
+    changed hypothesis, no finding yet) the analysis is run: stored as a finding by a user who
+    may run analyses, computed without being stored for one who may only read."""
+    found = require_incident(app, incident)
+    store = app.store(create=False)
+    with store.session() as session:
+        inp, context = build_input(session, found.slug)
+    latest = latest_result(app, found.slug)
+    if (
+        latest is not None
+        and latest.inputs_hash == inputs_hash(inp)
+        and latest.engine_version == engine_version()
+        and not latest.result.get("unverified")
+    ):
+        return ShownAnalysis(
+            analysis_of(inp, context), latest.finding_id, latest.created_at, reused=True
+        )
+    if may(app, found.case_id, Right.ANALYSE) or may(app, found.case_id, Right.REVIEW):
+        analysis, finding_id = run_analysis(app, found.slug)
+        return ShownAnalysis(analysis, finding_id, None, reused=False)
+    return ShownAnalysis(analyse(app, found.slug), None, None, reused=False)
+
+
 def require_analyse_or_review(app: Enquiry, case_id: int, what: str, verb: str) -> None:
     """Refuse unless the user may analyse or review on the case (reading it is checked first,
     so an unseen case stays *not found*): running an analysis and commenting are open to
@@ -681,12 +741,15 @@ __all__ = [
     "MatrixView",
     "RatedCell",
     "RowView",
+    "ShownAnalysis",
     "add_hypothesis",
+    "current_analysis",
     "latest_finding",
     "latest_result",
     "matrix",
     "rate",
     "require_analyse_or_review",
     "run_analysis",
+    "stored_result",
     "update_hypothesis",
 ]

@@ -112,6 +112,22 @@ class IntakeOptions:
     # takes ENQUIRY_DECODE_SECONDS / ENQUIRY_DECODE_MB, else the defaults below.
     decode_seconds: float | None = None
     decode_mb: int | None = None
+    # (folder, label): a file under the folder is recorded as arriving from ``label/<its path
+    # below the folder>`` rather than its own path. An upload is staged in a private folder
+    # whose name means nothing; what it arrived as is who sent it under which name.
+    origin_root: tuple[str, str] | None = None
+
+
+def origin_of(options: IntakeOptions, path: str | os.PathLike[str]) -> str:
+    """Where a file is recorded as coming from: its absolute path, or under ``origin_root``
+    the label followed by its path below the root."""
+    origin = os.path.abspath(path)
+    if options.origin_root is not None:
+        root, label = options.origin_root
+        root = os.path.abspath(root)
+        if origin.startswith(root + os.sep):
+            origin = label + "/" + os.path.relpath(origin, root).replace(os.sep, "/")
+    return printable(origin)
 
 
 @dataclass
@@ -307,7 +323,7 @@ def _prepare_file(
     """Store one file and read it; ``announce`` sees it, stored, just before its readers run."""
     prepared = Prepared(
         path=printable(str(entry.path)),
-        origin=printable(os.path.abspath(entry.path)),
+        origin=origin_of(job.options, entry.path),
         size=entry.size,
         mtime_ns=entry.mtime_ns,
     )

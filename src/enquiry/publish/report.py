@@ -89,10 +89,17 @@ def analyse_incident(
     records a reveal. ``unverified`` are the failure lines of a verification the caller ran and
     chose to go past: the result carries them, and its JSON says ``unverified: true``.
     """
-    from enquiry.analysis import analyse
-
     with store.session() as session:
         inp, context = build_input(session, slug, reveal=reveal)
+    return analysis_of(inp, context, unverified=unverified)
+
+
+def analysis_of(
+    inp: AnalysisInput, context: IncidentContext, *, unverified: Sequence[str] = ()
+) -> Analysis:
+    """Run the engine on an input already read from the catalogue (no side effects)."""
+    from enquiry.analysis import analyse
+
     result = analyse(inp)
     if unverified:
         lines = tuple(context.withholding.scrub(str(line)) for line in unverified)

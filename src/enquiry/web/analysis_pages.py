@@ -1,8 +1,10 @@
 """The pages of a case's analysis: claims by party on a timeline, the hypotheses × evidence
 matrix where analysts rate, the analysis, the map, and the report.
 
-The analysis shown is computed by the core from the verified catalogue on each visit (it is
-what the report would say now), so a rating saved a moment ago shows at once; the matrix,
+The analysis shown is the incident's latest stored finding when it was computed from exactly
+the current inputs, else it is run now (see :func:`enquiry.app.matrix.current_analysis`): a view
+does not re-hash the case's originals when nothing changed, and a rating saved a moment ago
+changes the inputs, so its posterior shows at once. The matrix,
 the claims' flags and "what would change the conclusion" all read the same result object the
 report is written from, through the report's own helpers.
 """
@@ -19,6 +21,7 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Redirect
 from starlette.background import BackgroundTask
 
 from enquiry.app import Enquiry, claims, exports, publishing
+from enquiry.app.matrix import current_analysis
 from enquiry.model.grades import RATINGS
 from enquiry.publish.report import (
     RATING_WORDS,
@@ -45,7 +48,7 @@ def claims_page(request: Request, app: PageUser, case: str) -> Response:
     seen = overview(app, case, activity=0)
     lines = []
     for incident in seen.incidents:
-        analysis = publishing.analyse(app, incident.slug)
+        analysis = current_analysis(app, incident.slug).analysis
         lines.append({"incident": incident, "timelines": timelines(analysis)})
     by_party: dict[str, list[Any]] = {}
     for claim in claims.list_claims(app, case):
@@ -61,9 +64,11 @@ def claims_page(request: Request, app: PageUser, case: str) -> Response:
 
 
 def _analysis_context(app: Enquiry, incident: str) -> dict[str, Any]:
-    analysis = publishing.analyse(app, incident)
+    shown = current_analysis(app, incident)
+    analysis = shown.analysis
     rows = matrix_rows(analysis)
     return {
+        "shown": shown,
         "analysis": analysis,
         "result": analysis.result,
         "against": against_leader(analysis, rows),

@@ -8,30 +8,26 @@ one).
 
 from __future__ import annotations
 
-import shutil
-import tempfile
-from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
-from starlette.background import BackgroundTask
+from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 from starlette.datastructures import UploadFile
 
-from enquiry.app import Enquiry, evidence, media, overview, printable
+from enquiry.app import Enquiry, evidence, media, overview
 from enquiry.app.access import Right, may
 from enquiry.app.content import viewable
 from enquiry.errors import BadRequest, EnquiryError
 from enquiry.web.auth import form_user, page_user
 from enquiry.web.pages import render
+from enquiry.web.uploads import take_in
 
 router = APIRouter(include_in_schema=False)
 PageUser = Annotated[Enquiry, Depends(page_user)]
 FormUser = Annotated[Enquiry, Depends(form_user)]
 
 PAGE = 25
-CHUNK = 1 << 20
 
 
 def case_rights(app: Enquiry, case: str) -> dict[str, bool]:
@@ -121,25 +117,11 @@ def items_page(
     )
 
 
-def _safe_name(name: str, taken: set[str]) -> str:
-    """The uploaded file's own name, reduced to a plain file name (no folders, no dot files),
-    made unique within one upload."""
-    base = Path(name.replace("\\", "/")).name.strip().lstrip(".") or "upload"
-    base = base[:200]
-    candidate, n = base, 1
-    while candidate in taken:
-        n += 1
-        stem, dot, ext = base.rpartition(".")
-        candidate = f"{stem}-{n}.{ext}" if dot else f"{base}-{n}"
-    taken.add(candidate)
-    return candidate
-
-
 @router.post("/cases/{case}/upload", response_class=HTMLResponse)
 async def upload(request: Request, app: FormUser, case: str) -> Response:
-    """Take the posted files in as evidence of the case. Each part is copied to a private
-    folder in the home chunk by chunk (never held whole in memory), then the folder is handed
-    to the intake as one batch; the folder is removed afterwards, the vault keeps the bytes."""
+    """Take the posted files in as evidence of the case, received the same way as the API's
+    uploads (:mod:`enquiry.web.uploads`): streamed into the core's staging folder, one intake,
+    the folder removed afterwards; the vault keeps the bytes."""
     form = await request.form()
     files = [f for f in form.getlist("files") if isinstance(f, UploadFile) and f.filename]
     wants_json = "application/json" in request.headers.get("accept", "")
@@ -147,30 +129,14 @@ async def upload(request: Request, app: FormUser, case: str) -> Response:
         raise BadRequest("upload: choose one or more files to add")
     kind = form.get("kind")
     chosen_kind = kind.strip() if isinstance(kind, str) and kind.strip() else None
-    folder = Path(tempfile.mkdtemp(prefix=".upload-", dir=app.store(create=False).home))
-    try:
-        taken: set[str] = set()
-        for part in files:
-            target = folder / _safe_name(part.filename or "", taken)
-            with target.open("xb") as out:
-                while chunk := await part.read(CHUNK):
-                    out.write(chunk)
-            await part.close()
-        report = evidence.add(app, [folder], case=case, kind=chosen_kind, jobs=1)
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+    received = await take_in(app, case, files, kind=chosen_kind)
     results = [
-        {
-            "name": Path(r.path).name,
-            "status": r.status,
-            "item": r.item_id,
-            "problems": [printable(p) for p in r.problems],
-        }
-        for r in report.results
+        {"name": f.name, "status": f.status, "item": f.item_id, "problems": f.problems}
+        for f in received.files
     ]
     if wants_json:
-        return JSONResponse({"summary": report.summary(), "results": results})
-    return render(request, "uploaded.html", case=case, summary=report.summary(), results=results)
+        return JSONResponse({"summary": received.summary, "results": results})
+    return render(request, "uploaded.html", case=case, summary=received.summary, results=results)
 
 
 @router.get("/items/{ref}", response_class=HTMLResponse)
@@ -233,13 +199,9 @@ def item_content(request: Request, app: PageUser, ref: str) -> Response:
         media_type += "; charset=utf-8"
     headers: dict[str, Any] = {
         "Content-Disposition": "inline",
+        "Content-Length": str(shown.size),
         "X-Enquiry-Item": str(shown.shown_item_id),
     }
     if shown.redacted:
         headers["X-Enquiry-Redacted"] = "confirmed redaction"
-    return FileResponse(
-        shown.path,
-        media_type=media_type,
-        headers=headers,
-        background=BackgroundTask(shown.discard),
-    )
+    return StreamingResponse(shown.chunks(), media_type=media_type, headers=headers)

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import asdict
-from pathlib import Path
 from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, Query, UploadFile
 from fastapi.responses import StreamingResponse
 
-from enquiry.app import evidence, printable
+from enquiry.app import content, evidence
+from enquiry.web import uploads
 from enquiry.web.api.common import PROBLEMS, Limit, Offset, Reveal, User
 from enquiry.web.api.models import (
     CaseOut,
@@ -27,9 +26,6 @@ from enquiry.web.api.models import (
 )
 
 router = APIRouter(tags=["evidence"], responses=PROBLEMS)
-
-# An upload is received in pieces of this size: the server never holds a whole file.
-CHUNK = 1 << 20
 
 
 @router.get("/cases", response_model=list[CaseOut])
@@ -66,16 +62,8 @@ def list_items(
     )
 
 
-def _safe_name(filename: str | None, index: int) -> str:
-    """The name an uploaded file arrives under, reduced to a plain file name (no folders, no
-    control characters) so that it cannot point anywhere but its own staging folder."""
-    name = printable(Path((filename or "").replace("\\", "/")).name).strip()
-    name = name.lstrip(".")[:200]
-    return name or f"upload-{index + 1}"
-
-
 @router.post("/cases/{case}/items", response_model=UploadOut)
-def upload(
+async def upload(
     app: User,
     case: str,
     files: Annotated[list[UploadFile], File(description="One or more files, any size")],
@@ -85,42 +73,26 @@ def upload(
 ) -> UploadOut:
     """Take files in as evidence of the case (investigators and owners): each is received in
     pieces into a private folder in the home, hashed and stored by the same intake as the
-    command line, and its receipt is a ledger event naming you."""
-    with evidence.staging(app) as folder:
-        names: dict[str, str] = {}
-        paths: list[Path] = []
-        for index, part in enumerate(files):
-            shown = _safe_name(part.filename, index)
-            target = folder / str(index) / shown
-            target.parent.mkdir()
-            with target.open("wb") as out:
-                shutil.copyfileobj(part.file, out, CHUNK)
-            part.file.close()
-            names[printable(str(target.absolute()))] = shown
-            paths.append(target)
-        report = evidence.add(
-            app,
-            paths,
-            case=case,
-            kind=kind,
-            source=source,
-            protected=protected,
-            jobs=1,
-            receipt={"via": "upload"},
-        )
-    results = [
-        UploadedFileOut(
-            filename=names.get(r.path, Path(r.path).name),
-            status=r.status,
-            item_id=r.item_id,
-            sha256=r.sha256,
-            kind=r.kind,
-            problems=[p.replace(str(folder), "") for p in r.problems],
-        )
-        for r in report.results
-    ]
+    command line, recorded as arriving from ``upload:<you>/<its name>``, and its receipt is a
+    ledger event naming you."""
+    received = await uploads.take_in(
+        app, case, files, kind=kind, source=source, protected=protected
+    )
     return UploadOut(
-        case=case, files=results, stored=report.count("stored"), summary=report.summary()
+        case=case,
+        files=[
+            UploadedFileOut(
+                filename=f.name,
+                status=f.status,
+                item_id=f.item_id,
+                sha256=f.sha256,
+                kind=f.kind,
+                problems=f.problems,
+            )
+            for f in received.files
+        ],
+        stored=received.stored,
+        summary=received.summary,
     )
 
 
@@ -152,7 +124,7 @@ def _disposition(name: str) -> str:
 def download(app: User, item: str, reveal: Reveal = False) -> StreamingResponse:
     """The item's original bytes, re-hashed before they are sent (corrupt bytes are refused);
     the download is a ledger event naming you. A protected original needs ``reveal``."""
-    original = evidence.open_original(app, item, reveal=reveal)
+    original = content.open_original(app, item, reveal=reveal)
     import base64
     import binascii
 
@@ -169,7 +141,7 @@ def download(app: User, item: str, reveal: Reveal = False) -> StreamingResponse:
 
 
 @router.post("/items/{item}/derivatives", response_model=DerivedOut, status_code=201)
-def derive(
+async def derive(
     app: User,
     item: str,
     file: Annotated[UploadFile, File(description="The derivative (working copy, translation)")],
@@ -180,17 +152,12 @@ def derive(
     """Register a file made from the item (a working copy, a still, a translation) as an item
     of its own, linked to it with how it was made; what comes from a protected item is
     protected too."""
-    with evidence.staging(app) as folder:
-        target = folder / _safe_name(file.filename, 0)
-        with target.open("wb") as out:
-            shutil.copyfileobj(file.file, out, CHUNK)
-        file.file.close()
-        derived = evidence.derive(app, item, target, how=how, tool=tool, kind=kind)
+    derived = await uploads.derive_from(app, item, file, how=how, tool=tool, kind=kind)
     return DerivedOut(
         item_id=derived.item_id,
         derived_from=derived.derived_from,
         how=derived.how,
-        problems=[p.replace(str(folder), "") for p in derived.problems],
+        problems=derived.problems,
     )
 
 

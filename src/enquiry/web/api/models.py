@@ -229,3 +229,172 @@ class SearchOut(BaseModel):
     facets: dict[str, list[FacetCountOut]] = Field(
         description="For each facet (kind, source, grade, party, month), the hits per value"
     )
+
+
+# --- the matrix, hypotheses, ratings, analysis runs and review ---------------------------------
+
+
+class HypothesisColumnOut(BaseModel):
+    """One column of the matrix: a hypothesis as the engine gets it."""
+
+    key: str
+    label: str
+    description: str
+    prior: float | None
+    is_other: bool
+
+
+class AnalystRatingOut(BaseModel):
+    analyst: str
+    rating: str | None
+    likelihood: float | None
+    rationale: str
+    at: str
+
+
+class CellOut(BaseModel):
+    """A cell: the rating that counts (the latest) and each analyst's latest beside it."""
+
+    rating: str | None
+    likelihood: float | None
+    rationale: str
+    analyst: str
+    at: str
+    analysts: list[AnalystRatingOut]
+    disagreement: bool
+    spread: int | None = Field(description="Steps apart on II < I < N < C < CC, if comparable")
+    ratings: int = Field(description="How many ratings the cell has had")
+
+
+class MatrixRowOut(BaseModel):
+    """A row: an item or a claim, its grade, and its cells by hypothesis key."""
+
+    evidence: str
+    target: str = Field(description="item or claim")
+    target_id: int
+    label: str
+    kind: str
+    source: str | None
+    reliability: str
+    credibility: int
+    protected: bool
+    sealed: bool
+    cluster: str | None
+    counted: bool = Field(description="In the engine's input (rated at least once)")
+    cells: dict[str, CellOut]
+
+
+class MatrixOut(BaseModel):
+    """The incident's hypotheses × evidence as you may see it."""
+
+    incident: str
+    title: str
+    case: str
+    hypotheses: list[HypothesisColumnOut]
+    rows: list[MatrixRowOut]
+    disagreements: int
+
+
+class HypothesisIn(BaseModel):
+    """A new hypothesis of the incident."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    key: str = Field(min_length=1, max_length=40, description="e.g. H5")
+    label: str = Field(min_length=1, max_length=500)
+    description: str = Field(default="", max_length=20_000)
+    prior: float | None = Field(default=None, gt=0, le=1)
+    other: bool = Field(default=False, description="The incident's one catch-all hypothesis")
+
+
+class HypothesisUpdateIn(BaseModel):
+    """A change of a hypothesis: what changes, and why (the rationale is required)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    label: str | None = Field(default=None, min_length=1, max_length=500)
+    description: str | None = Field(default=None, max_length=20_000)
+    prior: float | None = Field(default=None, gt=0, le=1)
+    clear_prior: bool = Field(default=False, description="Let the engine share the mass again")
+    rationale: str = Field(min_length=1, max_length=20_000)
+
+
+class HypothesisOut(BaseModel):
+    incident: str
+    key: str
+    label: str
+    description: str
+    prior: float | None
+    is_other: bool
+    changed: dict[str, Any] = Field(description="What a change set (empty for a new one)")
+    was: dict[str, Any] = Field(description="What the changed values were")
+
+
+class RatingIn(BaseModel):
+    """A rating of how an item or a claim bears on one hypothesis (give one of item, claim)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    hypothesis: str = Field(min_length=1, max_length=40, description="The hypothesis key, H1")
+    item: str | None = Field(
+        default=None, min_length=1, max_length=80, description="Its number or SHA-256 prefix"
+    )
+    claim: int | None = Field(default=None, ge=1, le=2**62)
+    rating: str = Field(min_length=1, max_length=4, description="CC, C, N, I, II or NA")
+    rationale: str = Field(min_length=1, max_length=20_000)
+
+
+class RatedOut(BaseModel):
+    rating_id: int
+    incident: str
+    hypothesis: str
+    target: str
+    target_id: int
+    rating: str
+    rationale: str
+    analyst: str
+    previous: str | None = Field(description="The rating that counted before this one")
+    previous_analyst: str | None
+
+
+class StoredAnalysisOut(BaseModel):
+    """A stored finding: the analysis result with what it was computed from. For a user who
+    may not know protected items exist, rows naming them are left out (its numbers count
+    them)."""
+
+    finding_id: int
+    incident: str
+    created_at: str
+    inputs_hash: str = Field(description="SHA-256 of the exact analysis input")
+    engine_version: str
+    result: dict[str, Any]
+
+
+class CommentIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    subject: str = Field(
+        default="case",
+        min_length=1,
+        max_length=300,
+        description="case, incident:SLUG, finding:N, item:N, claim:N, hypothesis:KEY, "
+        "cell:KEY/item:N or cell:KEY/claim:N",
+    )
+    body: str = Field(min_length=1, max_length=20_000)
+
+
+class SignOffIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    finding_id: int = Field(ge=1, le=2**62, description="The incident's latest finding")
+    statement: str = Field(min_length=1, max_length=20_000)
+
+
+class CommentOut(BaseModel):
+    id: int
+    case: str
+    subject: str
+    kind: str = Field(description="comment or sign-off")
+    author: str
+    body: str
+    created_at: str
