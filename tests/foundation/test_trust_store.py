@@ -166,6 +166,7 @@ def _unbind(home: Path) -> None:
     with engine.begin() as connection:
         connection.execute(text("DROP TABLE catalogue_home"))
         for later in (  # tables of later revisions, too
+            "search_index",
             "comments",
             "web_sessions",
             "api_tokens",
