@@ -43,6 +43,10 @@ WORDS = [
     *("warehouse", "depot", "survivor", "nerve", "agent", "rocket", "mortar"),
 ]
 CASE = "bench"
+# The matrix requests read the built-in case's hypotheses x evidence (an incident of realistic
+# size: a matrix of 10,000 unrated rows is not a page anyone reads).
+DEMO_CASE = "khan-shaykhun"
+INCIDENT = "khan-shaykhun-2017-04-04"
 PASSWORD = "benchmark-password"
 
 
@@ -53,7 +57,14 @@ def _free_port() -> int:
 
 
 def _env(home: Path) -> dict[str, str]:
-    env = dict(os.environ, ENQUIRY_HOME=str(home))
+    """The benchmark home on SQLite, with a protection key beside it (the built-in case holds
+    protected testimony)."""
+    key = home.parent / "protection.key"
+    if not key.exists():
+        from enquiry.app.atrest import new_key_file
+
+        new_key_file(key)
+    env = dict(os.environ, ENQUIRY_HOME=str(home), ENQUIRY_PROTECTION_KEY_FILE=str(key))
     env.pop("ENQUIRY_DB", None)
     return env
 
@@ -86,6 +97,17 @@ def build_case(workdir: Path, items: int) -> Path:
         [*ENQUIRY, "users", "add", "bench"],
         input=PASSWORD + "\n",
         text=True,
+        check=True,
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
+    from enquiry.app.cases import demo_case_file
+
+    subprocess.run(
+        [*ENQUIRY, "load", str(demo_case_file())], check=True, env=env, stdout=subprocess.DEVNULL
+    )
+    subprocess.run(
+        [*ENQUIRY, "users", "grant", "bench", DEMO_CASE, "analyst"],
         check=True,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -157,17 +179,38 @@ def baseline_app(database: Path) -> Any:
         return JSONResponse(body)
 
     def search(request: Any) -> JSONResponse:
+        # The same FTS5 index enquiry's search reads, queried bare: best 20 by bm25, with the
+        # item rows they name.
         words = request.query_params.get("q", "").split()
-        clause = " AND ".join("original_name LIKE ?" for _ in words) or "1"
+        match = " ".join(f'"{w}"' for w in words)
         with closing(connect()) as connection:
             rows = [
                 dict(r)
                 for r in connection.execute(
-                    f"SELECT id, kind, original_name FROM items WHERE {clause} LIMIT 20",
-                    [f"%{w}%" for w in words],
+                    "SELECT items.id, items.kind, items.original_name, bm25(search_index) AS score"
+                    " FROM search_index JOIN items ON items.id = search_index.rowid / 2"
+                    " WHERE search_index MATCH ? AND search_index.rowid % 2 = 0"
+                    " ORDER BY score LIMIT 20",
+                    (match,),
                 )
             ]
         return JSONResponse({"hits": rows})
+
+    def matrix(request: Any) -> JSONResponse:
+        # Every rating of the incident's hypotheses, as stored.
+        with closing(connect()) as connection:
+            rows = [
+                dict(r)
+                for r in connection.execute(
+                    "SELECT hypotheses.key, ratings.item_id, ratings.claim_id, ratings.rating,"
+                    " ratings.rationale, ratings.analyst FROM ratings"
+                    " JOIN hypotheses ON hypotheses.id = ratings.hypothesis_id"
+                    " JOIN incidents ON incidents.id = hypotheses.incident_id"
+                    " WHERE incidents.slug = ? ORDER BY ratings.id",
+                    (INCIDENT,),
+                )
+            ]
+        return JSONResponse({"ratings": rows})
 
     def ready(request: Any) -> PlainTextResponse:
         return PlainTextResponse("ok")
@@ -177,14 +220,32 @@ def baseline_app(database: Path) -> Any:
             Route("/items", items),
             Route("/items/{id:int}", item),
             Route("/search", search),
+            Route("/matrix", matrix),
             Route("/ready", ready),
         ]
     )
 
 
-def serve_baseline(database: Path, port: int) -> None:
+def baseline_from_environment() -> Any:
+    """The baseline app for a uvicorn worker process (several workers, as enquiry gets)."""
+    return baseline_app(Path(os.environ["BENCH_BASELINE_DB"]))
+
+
+def serve_baseline(database: Path, port: int, workers: int = 1) -> None:
     import uvicorn
 
+    if workers > 1:
+        os.environ["BENCH_BASELINE_DB"] = str(database)
+        uvicorn.run(
+            "web:baseline_from_environment",
+            factory=True,
+            app_dir=str(Path(__file__).parent),
+            host="127.0.0.1",
+            port=port,
+            workers=workers,
+            log_level="warning",
+        )
+        return
     uvicorn.run(baseline_app(database), host="127.0.0.1", port=port, log_level="warning")
 
 
@@ -198,16 +259,18 @@ def mix(items: int, rng: random.Random, enquiry: bool, routes: set[str]) -> Call
 
     def next_request() -> Request:
         roll = rng.random()
-        if roll < 0.35:
+        if roll < 0.3:
             offset = rng.randrange(0, max(1, items - 50))
             path = (
                 f"/api/v1/cases/{CASE}/items" if enquiry else "/items"
             ) + f"?offset={offset}&limit=50"
             return "list", path
-        if roll < 0.7:
+        if roll < 0.6:
             ident = rng.randrange(1, items + 1)
             return "item", (f"/api/v1/items/{ident}" if enquiry else f"/items/{ident}")
-        query = " ".join(rng.sample(WORDS, 2))
+        if roll < 0.7:
+            return "matrix", (f"/api/v1/incidents/{INCIDENT}/matrix" if enquiry else "/matrix")
+        query = "+".join(rng.sample(WORDS, 2))
         if enquiry and "/api/v1/search" not in routes:
             return "list", f"/api/v1/cases/{CASE}/items?offset=0&limit=50"
         return "search", (
@@ -256,6 +319,71 @@ async def drive(
     return timings
 
 
+WRK_SCRIPT = """
+paths = {%(paths)s}
+wrk.headers["Accept"] = "application/json"
+%(auth)s
+local counter = 0
+request = function()
+  counter = counter + 1
+  return wrk.format("GET", paths[(counter %% #paths) + 1])
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("RESULT %%d %%d %%d %%d %%d\\n", summary.requests, summary.duration,
+    latency:percentile(50), latency:percentile(95),
+    e.connect + e.read + e.write + e.status + e.timeout))
+end
+"""
+
+
+def drive_wrk(
+    base: str, headers: dict[str, str], paths: list[str], clients: int, seconds: float, work: Path
+) -> dict[str, float]:
+    """``wrk`` (a C load generator, so the client takes little of the 2 cores) keeping
+    ``clients`` connections busy with ``paths`` in turn for ``seconds``."""
+    script = work / "mix.lua"
+    auth = "".join(f'wrk.headers["{k}"] = "{v}"\n' for k, v in headers.items())
+    quoted = ", ".join(json.dumps(p) for p in paths)
+    script.write_text(WRK_SCRIPT % {"paths": quoted, "auth": auth}, encoding="utf-8")
+    done = subprocess.run(
+        [
+            "wrk",
+            "-t2",
+            f"-c{clients}",
+            f"-d{max(1, int(seconds))}s",
+            "--timeout",
+            "10s",
+            "-s",
+            str(script),
+            base,
+        ],
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"wrk failed: {done.stderr.strip() or done.stdout.strip()}")
+    line = next(x for x in done.stdout.splitlines() if x.startswith("RESULT "))
+    count, micros, p50, p95, errors = (int(v) for v in line.split()[1:])
+    if errors:
+        print(f"wrk: {errors} failed or non-2xx answers", file=sys.stderr)
+    return {"n": count, "p50_ms": p50 / 1000, "p95_ms": p95 / 1000, "per_s": count / (micros / 1e6)}
+
+
+def paths_of(
+    kind: str, items: int, enquiry: bool, routes: set[str], count: int = 2000
+) -> list[str]:
+    """``count`` request paths of one kind (``mix``: the whole mix), drawn as the mix draws."""
+    rng = random.Random(13)
+    draw = mix(items, rng, enquiry, routes)
+    found: list[str] = []
+    while len(found) < count:
+        got_kind, path = draw()
+        if kind in ("mix", got_kind):
+            found.append(path)
+    return found
+
+
 def summary(timings: dict[str, list[float]]) -> dict[str, dict[str, float]]:
     wall = timings["_wall"][0]
     out: dict[str, dict[str, float]] = {}
@@ -279,15 +407,24 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=10_000)
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--requests", type=int, default=3000)
-    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument(
+        "--seconds", type=float, default=15, help="per request type with wrk; in all without"
+    )
+    parser.add_argument(
+        "--python-client", action="store_true", help="drive with httpx even where wrk is installed"
+    )
     parser.add_argument("--workdir", type=Path, default=None)
     parser.add_argument("--json", action="store_true")
     parser.add_argument(
-        "--baseline-server", nargs=2, metavar=("DATABASE", "PORT"), help=argparse.SUPPRESS
+        "--workers", type=int, default=1, help="server processes, for enquiry and the baseline"
+    )
+    parser.add_argument(
+        "--baseline-server", nargs=3, metavar=("DATABASE", "PORT", "WORKERS"), help=argparse.SUPPRESS
     )
     args = parser.parse_args()
     if args.baseline_server:
-        serve_baseline(Path(args.baseline_server[0]), int(args.baseline_server[1]))
+        database, port, workers = args.baseline_server
+        serve_baseline(Path(database), int(port), int(workers))
         return
     workdir = args.workdir or Path(tempfile.gettempdir()) / "enquiry-bench-web"
     workdir.mkdir(parents=True, exist_ok=True)
@@ -298,6 +435,7 @@ def main() -> None:
         port = _free_port()
         if name == "enquiry":
             command = [*ENQUIRY, "--home", str(home), "serve", "--port", str(port)]
+            command += ["--workers", str(args.workers)]
             ready_path = "/openapi.json"
         else:
             command = [
@@ -306,6 +444,7 @@ def main() -> None:
                 "--baseline-server",
                 str(home / "enquiry.db"),
                 str(port),
+                str(args.workers),
             ]
             ready_path = "/ready"
         process = subprocess.Popen(
@@ -329,6 +468,16 @@ def main() -> None:
                 else set()
             )
             headers = {"Authorization": f"Bearer {bearer}"} if name == "enquiry" else {}
+            if shutil.which("wrk") and not args.python_client:
+                results[name] = {}
+                for kind in ("list", "item", "search", "matrix", "mix"):
+                    paths = paths_of(kind, args.items, name == "enquiry", routes)
+                    drive_wrk(base, headers, paths[:200], args.clients, 2, workdir)  # warm-up
+                    results[name][kind] = drive_wrk(
+                        base, headers, paths, args.clients, args.seconds, workdir
+                    )
+                results[name]["all"] = results[name].pop("mix")
+                continue
             next_request = mix(args.items, random.Random(11), name == "enquiry", routes)
             asyncio.run(drive(base, headers, next_request, args.clients, 100, 30))  # warm-up
             timings = asyncio.run(
@@ -337,17 +486,25 @@ def main() -> None:
             results[name] = summary(timings)
         finally:
             process.terminate()
-            process.wait(timeout=30)
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
     ours, theirs = results["enquiry"], results["baseline"]
     results["ratio_throughput"] = ours["all"]["per_s"] / theirs["all"]["per_s"]
     if args.json:
         print(json.dumps(results, indent=2))
         return
-    print(f"{args.items} items, {args.clients} concurrent clients, up to {args.requests} requests")
+    client = "wrk" if shutil.which("wrk") and not args.python_client else "httpx"
+    print(
+        f"{args.items} items, {args.clients} concurrent clients ({client}),"
+        f" {args.workers} server process(es) each"
+    )
     print(
         f"{'request':8} {'enquiry p50/p95 ms':>20} {'baseline p50/p95 ms':>21} {'enquiry/s':>10} {'base/s':>8}"
     )
-    for kind in sorted(k for k in ours if k != "all"):
+    for kind in [k for k in ("list", "item", "search", "matrix") if k in ours]:
         a, b = ours[kind], theirs.get(kind, {})
         print(
             f"{kind:8} {a['p50_ms']:9.1f} / {a['p95_ms']:7.1f} "
@@ -355,7 +512,7 @@ def main() -> None:
             f"{a['per_s']:10.1f} {b.get('per_s', float('nan')):8.1f}"
         )
     print(
-        f"throughput: enquiry {ours['all']['per_s']:.1f}/s, baseline {theirs['all']['per_s']:.1f}/s,"
+        f"the mix: enquiry {ours['all']['per_s']:.1f}/s, baseline {theirs['all']['per_s']:.1f}/s,"
         f" ratio {results['ratio_throughput']:.2f}"
     )
 

@@ -7,15 +7,36 @@ import click
 from enquiry.cli import App, pass_app
 
 
-def serve_home(app: App, host: str, port: int, *, insecure_cookies: bool = False) -> None:
-    """Serve the home until interrupted (one process; the catalogue is the one the CLI uses)."""
+def serve_home(
+    app: App, host: str, port: int, *, insecure_cookies: bool = False, workers: int = 1
+) -> None:
+    """Serve the home until interrupted, on the catalogue the command line uses. With several
+    ``workers`` each is a process of its own over the same catalogue (sessions live in it, so
+    any worker answers any signed-in browser)."""
+    import os
+
     import uvicorn
 
     from enquiry.web import create_app
+    from enquiry.web.app import ENV_ACTOR, ENV_HOME, ENV_INSECURE
 
-    web = create_app(app.home, actor=app.actor, secure_cookies=not insecure_cookies)
     click.echo(f"serving {app.home} at http://{host}:{port}/ (Ctrl-C stops)")
-    uvicorn.run(web, host=host, port=port, log_level="warning", proxy_headers=False)
+    options: dict[str, object] = {"log_level": "warning", "proxy_headers": False}
+    if workers > 1:
+        os.environ[ENV_HOME] = str(app.home)
+        os.environ[ENV_ACTOR] = app.actor
+        os.environ[ENV_INSECURE] = "1" if insecure_cookies else ""
+        uvicorn.run(
+            "enquiry.web.app:from_environment",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            **options,  # type: ignore[arg-type]
+        )
+        return
+    web = create_app(app.home, actor=app.actor, secure_cookies=not insecure_cookies)
+    uvicorn.run(web, host=host, port=port, **options)  # type: ignore[arg-type]
 
 
 @click.command("serve")
@@ -27,10 +48,17 @@ def serve_home(app: App, host: str, port: int, *, insecure_cookies: bool = False
     help="Send the session cookie over plain HTTP to a host other than this machine "
     "(only behind a TLS-terminating proxy you trust).",
 )
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Server processes (about one per core; the sign-in throttle counts per process).",
+)
 @pass_app
-def serve_command(app: App, host: str, port: int, insecure_cookies: bool) -> None:
+def serve_command(app: App, host: str, port: int, insecure_cookies: bool, workers: int) -> None:
     """Serve the web app and the REST API (/api/v1, documented at /openapi.json)."""
-    serve_home(app, host, port, insecure_cookies=insecure_cookies)
+    serve_home(app, host, port, insecure_cookies=insecure_cookies, workers=workers)
 
 
 def register(main: click.Group) -> None:

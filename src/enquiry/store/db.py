@@ -73,13 +73,21 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 def make_engine(url: str) -> Engine:
     """An engine for ``url`` with the settings enquiry relies on."""
     if url.startswith("sqlite"):
-        engine = create_engine(url)
+        # A server answers many requests at once from its thread pool; SQLite's readers do not
+        # block one another (WAL), so each may hold a connection rather than queue for one.
+        engine = create_engine(url, pool_size=20, max_overflow=40)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     if url.startswith("postgresql"):
         # An unreachable server is one clear line after a few seconds, not a hang.
-        return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 10})
+        return create_engine(
+            url,
+            pool_pre_ping=True,
+            pool_size=10,
+            max_overflow=20,
+            connect_args={"connect_timeout": 10},
+        )
     return create_engine(url, pool_pre_ping=True)
 
 

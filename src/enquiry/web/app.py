@@ -76,6 +76,24 @@ def create_app(
     return app
 
 
+ENV_HOME = "ENQUIRY_SERVE_HOME"
+ENV_ACTOR = "ENQUIRY_SERVE_ACTOR"
+ENV_INSECURE = "ENQUIRY_SERVE_INSECURE_COOKIES"
+
+
+def from_environment() -> FastAPI:
+    """The app for a server worker process, which uvicorn starts by name: the home, the
+    server's ledger name and the cookie setting come from the environment ``enquiry serve``
+    set before starting its workers."""
+    import os
+
+    return create_app(
+        os.environ[ENV_HOME],
+        actor=os.environ.get(ENV_ACTOR, "server"),
+        secure_cookies=not os.environ.get(ENV_INSECURE),
+    )
+
+
 def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
