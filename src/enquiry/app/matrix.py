@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import asdict, dataclass, field
+import threading
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update
@@ -41,7 +42,15 @@ from enquiry.publish.inputs import (
 )
 from enquiry.publish.report import Analysis, analysis_of, engine_version, record_finding
 from enquiry.store.ledger import utc_now
-from enquiry.store.tables import Claim, Finding, Hypothesis, Incident, Item, Rating
+from enquiry.store.tables import (
+    Claim,
+    Finding,
+    Hypothesis,
+    Incident,
+    Item,
+    LedgerHead,
+    Rating,
+)
 
 KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
 """A hypothesis key: short, and free of the ``/`` that joins it to an incident (``INC/H1``)."""
@@ -183,19 +192,42 @@ def matrix(app: Enquiry, incident: str) -> MatrixView:
     who may not see protected items gets no row for them. Needs the right to read the case."""
     found = require_incident(app, incident)
     shows_protected = may(app, found.case_id, Right.PROTECTED_ITEMS)
+    whole = _whole_matrix(app, found)
+    if shows_protected:
+        return whole
+    shown = tuple(row for row in whole.rows if not row.protected)
+    return replace(
+        whole,
+        rows=shown,
+        disagreements=sum(1 for r in shown for c in r.cells.values() if c.disagreement),
+    )
+
+
+# The matrix as everyone allowed to see protected rows sees it, per incident, for as long as the
+# ledger stands still: every change to a rating, a hypothesis, an item or a claim is a ledger
+# event, so the head names the state the matrix was read from. A server answering many readers
+# reads it once per change instead of once per request.
+_MATRICES: dict[tuple[str, int, str], MatrixView] = {}
+_MATRICES_LOCK = threading.Lock()
+_MATRICES_KEPT = 32
+
+
+def _whole_matrix(app: Enquiry, found: Incident) -> MatrixView:
     store = app.store(create=False)
     with store.session() as session:
+        head = session.execute(select(LedgerHead.seq, LedgerHead.hash)).one()
+        key = (f"{store.home}:{found.slug}", int(head.seq), str(head.hash))
+        with _MATRICES_LOCK:
+            cached = _MATRICES.get(key)
+        if cached is not None:
+            return cached
         inp, context, rows = matrix_rows(session, found.slug)
         hyps = session.scalars(
             select(Hypothesis).where(Hypothesis.incident_id == found.id).order_by(Hypothesis.id)
         ).all()
     counted = {e.id for e in inp.evidence}
-    shown = tuple(
-        _row(row, row.evidence.id in counted)
-        for row in rows
-        if shows_protected or not row.protected
-    )
-    return MatrixView(
+    shown = tuple(_row(row, row.evidence.id in counted) for row in rows)
+    view = MatrixView(
         incident=found.slug,
         title=context.title,
         case=context.case,
@@ -212,6 +244,11 @@ def matrix(app: Enquiry, incident: str) -> MatrixView:
         rows=shown,
         disagreements=sum(1 for r in shown for c in r.cells.values() if c.disagreement),
     )
+    with _MATRICES_LOCK:
+        if len(_MATRICES) >= _MATRICES_KEPT:
+            _MATRICES.pop(next(iter(_MATRICES)))
+        _MATRICES[key] = view
+    return view
 
 
 # --- rating a cell -----------------------------------------------------------------------------
