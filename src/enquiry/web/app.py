@@ -50,7 +50,7 @@ def create_app(
         version=__version__,
         description=DESCRIPTION,
         openapi_url="/openapi.json",
-        docs_url="/api/docs",
+        docs_url=None,  # Swagger UI would load its script from a CDN; /openapi.json documents the API
         redoc_url=None,
     )
     app.state.server = Server(base=base, secure_cookies=secure_cookies)
