@@ -40,7 +40,16 @@ from enquiry.model.grades import RATINGS
 from enquiry.progress import Progress, Silent
 from enquiry.store import Store
 from enquiry.store.ledger import utc_now
-from enquiry.store.tables import Actor, Case, Claim, ClaimStance, Embedding, Item, Rating
+from enquiry.store.tables import (
+    Actor,
+    Case,
+    Claim,
+    ClaimStance,
+    Embedding,
+    Item,
+    ItemText,
+    Rating,
+)
 
 if TYPE_CHECKING:
     from enquiry.enrich.text.claims import ClaimExtractor
@@ -430,21 +439,29 @@ class Similar:
 def ensure_embeddings(
     store: Store, case_id: int, embedder: Any = None, progress: Progress | None = None
 ) -> RunReport:
-    """Embed the claims of the case's documents that have no vector from the model yet; each
-    document's vectors are a ``derived`` event naming the model."""
+    """Embed the claims and texts of the case's items that have no vector from the model yet
+    (or whose text changed since); each item's vectors are a ``derived`` event naming the model.
+    A protected item's claims are embedded (they are shown, withheld, as any claim is), its
+    text never."""
     with store.engine.connect() as connection:
+        with_claims = select(Claim.item_id).where(
+            Claim.case_id == case_id, Claim.item_id.is_not(None)
+        )
+        with_text = select(ItemText.item_id).where(
+            ItemText.extractor.like("text/%") | ItemText.extractor.like("ocr/%")
+        )
         item_ids = list(
             connection.execute(
-                select(Claim.item_id)
-                .where(Claim.case_id == case_id, Claim.item_id.is_not(None))
-                .distinct()
+                select(Item.id)
+                .where(
+                    Item.case_id == case_id,
+                    Item.id.in_(with_claims) | (Item.id.in_(with_text) & Item.protected.is_(False)),
+                )
+                .order_by(Item.id)
             ).scalars()
         )
     return run_enrichers(
-        store,
-        [int(i) for i in item_ids if i is not None],
-        [EmbeddingsEnricher(embedder)],
-        progress=progress,
+        store, [int(i) for i in item_ids], [EmbeddingsEnricher(embedder)], progress=progress
     )
 
 
