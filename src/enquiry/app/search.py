@@ -818,7 +818,7 @@ def reindex(
         with store.engine.connect() as connection:
             case_ids = [int(c) for c in connection.execute(select(Case.id)).scalars()]
         for case_id in case_ids:
-            run = ensure_embeddings(store, case_id, progress=bar)
+            run = ensure_embeddings(store, case_id, progress=bar, texts=True)
             embedded += sum(
                 len(o.enrichment.embeddings or []) if o.enrichment else 0
                 for o in run.of("embeddings", "enriched")

@@ -145,6 +145,8 @@ class EmbeddingsEnricher(Enricher):
 
     ``embedder`` is anything with ``name`` and ``embed(texts)``; by default the shipped
     MiniLM model. Its name is this enricher's version, so a new model embeds everything anew.
+    Without ``texts`` only claims are embedded (a text costs a few passages of up to 256
+    tokens each, a claim one sentence: ``claims similar`` needs no texts).
     """
 
     name = "embeddings"
@@ -153,11 +155,12 @@ class EmbeddingsEnricher(Enricher):
     content_optional = True
     batch = 64
 
-    def __init__(self, embedder: Any = None) -> None:
+    def __init__(self, embedder: Any = None, *, texts: bool = True) -> None:
         from enquiry.enrich.text.embed import MODEL_NAME
 
         self._embedder = embedder
         self.model = str(getattr(embedder, "name", MODEL_NAME))
+        self.texts = texts
 
     @property
     def version(self) -> str:
@@ -191,7 +194,7 @@ class EmbeddingsEnricher(Enricher):
             ).scalars()
         )
         digests = {i: d for i, d in text_digests(connection, wanted).items() if i in open_items}
-        if digests:
+        if digests and self.texts:
             lacking |= set(digests) - self._texts_done(connection, digests)
         return set(wanted) - lacking
 
@@ -219,7 +222,7 @@ class EmbeddingsEnricher(Enricher):
             )
         ):
             found = json.loads(details)
-            item = int(item_id)
+            item = int(item_id or 0)
             if (found.get("inputs") or {}).get("text_sha256") == digests[item] and (
                 item in vectored or not found.get("passages")
             ):
@@ -232,13 +235,15 @@ class EmbeddingsEnricher(Enricher):
     def enrich_many(self, targets: Sequence[Target]) -> Iterator[Enrichment]:
         """Every claim and passage of the batch goes to the model in one call, so its own
         batching (by length) works across documents."""
+        import numpy as np
+
         from enquiry.enrich.text.embed import default_embedder, mean_vector, to_bytes
 
-        cut = {t.item_id: _passages(t) for t in targets}
+        cut = {t.item_id: _passages(t) if self.texts else [] for t in targets}
         claim_texts = [claim_text(text) for target in targets for _, text in target.claims]
         texts = claim_texts + [p for target in targets for p in cut[target.item_id]]
         embedder = self._embedder or default_embedder()
-        vectors = embedder.embed(texts) if texts else []
+        vectors = np.asarray(embedder.embed(texts) if texts else [], dtype=np.float32)
         claim_vectors = iter(vectors[: len(claim_texts)])
         at = len(claim_texts)
         for target in targets:
@@ -256,7 +261,7 @@ class EmbeddingsEnricher(Enricher):
                 "claim_ids": ids,
             }
             pieces = cut[target.item_id]
-            if target.text is not None and not target.protected:
+            if self.texts and target.text is not None and not target.protected:
                 inputs.update(text=target.text.extractor, text_sha256=target.text.sha256)
                 details.update(passages=len(pieces))
             if pieces:
