@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -17,6 +18,8 @@ from sqlalchemy import text
 from enquiry.app import Enquiry, accounts, cases, evidence
 from enquiry.app.search import MAX_LIMIT, parse, reindex, search, to_fts5, to_tsquery
 from enquiry.cli import main
+from enquiry.enrich.base import Enricher, Enrichment, Target
+from enquiry.enrich.runner import run_enrichers
 from enquiry.errors import BadRequest, NotFound
 from enquiry.store import index as search_index
 
@@ -329,7 +332,8 @@ def test_reindex_rebuilds_an_emptied_index(alpha: Enquiry) -> None:
 
 def test_semantic_search_ranks_a_paraphrase_first(alpha: Enquiry) -> None:
     done = reindex(alpha, embeddings=True)
-    assert done.embedded == 2
+    # Two claims, and the texts of five items (not the protected testimony's).
+    assert done.embedded == 7
     found = search(alpha, "people were poisoned with a nerve gas", semantic=True)
     assert found.hits[0].type == "claim"
     assert found.hits[0].id == _claim(alpha, "Ministry of Health")
@@ -338,6 +342,88 @@ def test_semantic_search_ranks_a_paraphrase_first(alpha: Enquiry) -> None:
     assert other.semantic and other.hits[0].score > 0.25
     with pytest.raises(BadRequest):
         search(alpha, "  ", semantic=True)
+
+
+def _text_vectors(app: Enquiry, every: bool = False) -> Any:
+    """The items whose text has a vector (``every``: one entry per vector)."""
+    with app.store().engine.connect() as connection:
+        found = [
+            int(i)
+            for i in connection.execute(
+                text("SELECT item_id FROM embeddings WHERE item_id IS NOT NULL")
+            ).scalars()
+        ]
+    return found if every else set(found)
+
+
+class _Reread(Enricher):
+    """A reading of an item's pages that gives it a new text (as OCR does)."""
+
+    name = "ocr"
+    version = "test"
+
+    def accepts(self, media_type: str, kind: str) -> bool:
+        return True
+
+    def enrich(self, target: Target) -> Enrichment:
+        return Enrichment(text="Heavy rain overnight; the river burst its banks and flooded farms.")
+
+
+def test_semantic_search_finds_a_text_by_its_meaning_never_a_protected_one(
+    alpha: Enquiry,
+) -> None:
+    sitrep = _item(alpha, "sitrep.txt")
+    log = _item(alpha, "hospital-log.txt")
+    testimony = _item(alpha, "[withheld: protected item]")
+    reindex(alpha, embeddings=True)
+    assert testimony not in _text_vectors(alpha) and {sitrep, log} <= _text_vectors(alpha)
+    # A paraphrase of a text that no claim was read from, sharing hardly a word with it.
+    [first, *_] = search(
+        alpha, "a bombing raid hit the northern part of the city at dawn", semantic=True
+    ).hits
+    assert (first.type, first.id, first.title) == ("item", sitrep, "sitrep.txt")
+    assert first.snippet.startswith("Situation report") and first.score > 0.25
+    found = search(alpha, "doctors saw dozens of casualties whose pupils had shrunk", semantic=True)
+    assert (found.hits[0].type, found.hits[0].id) == ("item", log)
+    # The texts are embedded once: a second reindex has nothing to embed.
+    assert reindex(alpha, embeddings=True).embedded == 0
+    # A text read again (OCR, say) is embedded again, its vector replacing the old one.
+    run_enrichers(alpha.store(), [log], [_Reread()])
+    assert reindex(alpha, embeddings=True).embedded == 1
+    assert _text_vectors(alpha, every=True).count(log) == 1
+    reread = search(alpha, "a storm flooded the fields by the river", semantic=True)
+    assert (reread.hits[0].type, reread.hits[0].id) == ("item", log)
+
+    # The protected testimony's words are never embedded, so never found by their meaning,
+    # by whoever may know the testimony exists.
+    accounts.add_user(alpha, "ana", PASSWORD)
+    accounts.grant(alpha, "ana", "alpha", "analyst")
+    for user in (alpha, _as(alpha, "ana")):
+        near = search(user, "she noticed the smell of sarin next to the bread shop", semantic=True)
+        assert ("item", testimony) not in _ids(near)
+    # An item protected after its text was embedded loses the vector at once.
+    evidence.update_item(alpha, str(sitrep), protect=True)
+    assert sitrep not in _text_vectors(alpha)
+    after = search(alpha, "a bombing raid hit the northern part of the city at dawn", semantic=True)
+    assert ("item", sitrep) not in _ids(after)
+    assert reindex(alpha, embeddings=True).embedded == 0
+    assert sitrep not in _text_vectors(alpha)
+
+
+def test_passages_are_bounded_whatever_the_length() -> None:
+    from enquiry.enrich.text.embed import MAX_PASSAGES, PASSAGE_WORDS, mean_vector, passages
+
+    assert passages("") == [] and passages("  \n ") == []
+    assert passages("one  two\nthree") == ["one two three"]
+    book = " ".join(f"w{n}" for n in range(PASSAGE_WORDS * MAX_PASSAGES * 1000))
+    cut = passages(book)
+    assert len(cut) == MAX_PASSAGES
+    assert all(len(p.split()) == PASSAGE_WORDS for p in cut)
+    assert cut[0].split()[0] == "w0" and cut[1].split()[0] == f"w{PASSAGE_WORDS}"
+    import numpy as np
+
+    unit = mean_vector(np.array([[1.0, 0.0], [0.0, 1.0]], dtype=np.float32))
+    assert np.allclose(unit, [2**-0.5, 2**-0.5])
 
 
 def test_the_commands(alpha: Enquiry) -> None:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, delete, insert, or_, select, update
+from sqlalchemy import ColumnElement, Connection, delete, insert, or_, select, update
 
 from enquiry.app.access import Right, may, require, require_admin, rights_on
 from enquiry.app.context import Enquiry
@@ -40,7 +40,16 @@ from enquiry.model.grades import RATINGS
 from enquiry.progress import Progress, Silent
 from enquiry.store import Store
 from enquiry.store.ledger import utc_now
-from enquiry.store.tables import Actor, Case, Claim, ClaimStance, Embedding, Item, Rating
+from enquiry.store.tables import (
+    Actor,
+    Case,
+    Claim,
+    ClaimStance,
+    Embedding,
+    Item,
+    ItemText,
+    Rating,
+)
 
 if TYPE_CHECKING:
     from enquiry.enrich.text.claims import ClaimExtractor
@@ -428,22 +437,35 @@ class Similar:
 
 
 def ensure_embeddings(
-    store: Store, case_id: int, embedder: Any = None, progress: Progress | None = None
+    store: Store,
+    case_id: int,
+    embedder: Any = None,
+    progress: Progress | None = None,
+    *,
+    texts: bool = False,
 ) -> RunReport:
-    """Embed the claims of the case's documents that have no vector from the model yet; each
-    document's vectors are a ``derived`` event naming the model."""
+    """Embed the claims (and with ``texts`` the texts) of the case's items that have no vector
+    from the model yet (or whose text changed since); each item's vectors are a ``derived``
+    event naming the model. A protected item's claims are embedded (they are shown, withheld,
+    as any claim is), its text never."""
+    wanted: ColumnElement[bool] = Item.id.in_(
+        select(Claim.item_id).where(Claim.case_id == case_id, Claim.item_id.is_not(None))
+    )
+    if texts:
+        with_text = select(ItemText.item_id).where(
+            ItemText.extractor.like("text/%") | ItemText.extractor.like("ocr/%")
+        )
+        wanted = wanted | (Item.id.in_(with_text) & Item.protected.is_(False))
     with store.engine.connect() as connection:
         item_ids = list(
             connection.execute(
-                select(Claim.item_id)
-                .where(Claim.case_id == case_id, Claim.item_id.is_not(None))
-                .distinct()
+                select(Item.id).where(Item.case_id == case_id, wanted).order_by(Item.id)
             ).scalars()
         )
     return run_enrichers(
         store,
-        [int(i) for i in item_ids if i is not None],
-        [EmbeddingsEnricher(embedder)],
+        [int(i) for i in item_ids],
+        [EmbeddingsEnricher(embedder, texts=texts)],
         progress=progress,
     )
 

@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, delete, func, or_, select, update
 
 from enquiry.app.access import (
     Right,
@@ -61,6 +61,7 @@ from enquiry.store.protected import update_secret
 from enquiry.store.tables import (
     Case,
     CustodyEvent,
+    Embedding,
     Item,
     ItemFinding,
     ItemOrigin,
@@ -419,6 +420,12 @@ def update_item(
             .values(kind=target.name, fields=new_fields, protected=protected)
         )
         found.kind, found.fields, found.protected = target.name, new_fields, protected
+        if protected:
+            # A vector of a protected item's text would say, in the clear, what the witness
+            # said; its claims' vectors stay, as its claims do (shown withheld).
+            connection.execute(
+                delete(Embedding).where(Embedding.item_id == found.id, Embedding.claim_id.is_(None))
+            )
         details: dict[str, Any] = {}
         if encrypt:
             cipher = protect_existing(store, connection, writer, found)

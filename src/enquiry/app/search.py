@@ -559,9 +559,9 @@ def search(
     page at a time, with facets (kind, source, grade, party, month).
 
     A query without words lists everything the filters let through, in catalogue order.
-    ``semantic`` ranks claims and texts by closeness in meaning to the query instead (those
-    with a vector from the shipped model: see ``enquiry reindex --embeddings``); a protected
-    item's claims and texts are never ranked so.
+    ``semantic`` ranks claims and item texts by closeness in meaning to the query instead
+    (those with a vector from the shipped model: see ``enquiry reindex --embeddings``); a
+    protected item's claims and texts are never ranked so.
     """
     if offset < 0 or not 1 <= limit <= MAX_LIMIT:
         raise BadRequest(f"--offset must be 0 or more and --limit between 1 and {MAX_LIMIT}")
@@ -793,7 +793,8 @@ def _hits(connection: Connection, page: list[_Row], terms: list[Term]) -> list[H
 
 @dataclass(frozen=True)
 class Reindexed:
-    """What a reindex made: the documents indexed, and the claims given a vector."""
+    """What a reindex made: the documents indexed, and the vectors made (of claims and of
+    item texts)."""
 
     documents: int
     embedded: int
@@ -804,8 +805,9 @@ def reindex(
 ) -> Reindexed:
     """Make the search index again from the catalogue (it is derived data: nothing of the
     evidence changes, and the ledger records nothing). With ``embeddings``, first give every
-    claim of every case a vector from the shipped model (each document's vectors a ``derived``
-    event, as ``claims similar`` makes them), for semantic search."""
+    claim and every item's text (but a protected item's) of every case a vector from the
+    shipped model (each item's vectors a ``derived`` event, as ``claims similar`` makes them),
+    for semantic search."""
     require_admin(app, "reindex")
     from enquiry.app.claims import ensure_embeddings
 
@@ -816,7 +818,7 @@ def reindex(
         with store.engine.connect() as connection:
             case_ids = [int(c) for c in connection.execute(select(Case.id)).scalars()]
         for case_id in case_ids:
-            run = ensure_embeddings(store, case_id, progress=bar)
+            run = ensure_embeddings(store, case_id, progress=bar, texts=True)
             embedded += sum(
                 len(o.enrichment.embeddings or []) if o.enrichment else 0
                 for o in run.of("embeddings", "enriched")

@@ -90,13 +90,15 @@ def search_command(
 
 @click.command("reindex")
 @click.option(
-    "--embeddings", is_flag=True, help="Also give every claim a vector, for semantic search."
+    "--embeddings",
+    is_flag=True,
+    help="Also give every claim and text a vector, for semantic search.",
 )
 @pass_app
 def reindex_command(app: App, embeddings: bool) -> None:
     """Make the search index again from the catalogue (nothing of the evidence changes)."""
     done = service.reindex(app, BarProgress(), embeddings=embeddings)
-    extra = f", {done.embedded} claim vector(s) made" if embeddings else ""
+    extra = f", {done.embedded} vector(s) of claims and texts made" if embeddings else ""
     click.echo(f"{done.documents} document(s) indexed{extra}")
 
 

@@ -105,12 +105,16 @@ class Enricher(ABC):
     findings. ``reads`` names what the runner must hand over: ``"original"`` (a verified copy of
     the bytes), ``"text"`` (the latest extracted text), ``"claims"``. ``batch`` is how many
     targets :meth:`enrich_many` is given at once (an enricher with a model to run overrides it
-    for throughput).
+    for throughput). An encrypted (protected) item's bytes and text are never handed over: an
+    enricher reading them is not run on such an item, unless it is ``content_optional`` — it
+    derives something from what else it reads (claims) — and is then given the item without
+    them.
     """
 
     name: str
     action: ClassVar[str] = "enriched"
     reads: ClassVar[frozenset[str]] = frozenset()
+    content_optional: ClassVar[bool] = False
     batch: ClassVar[int] = 1
 
     @property

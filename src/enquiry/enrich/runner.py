@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, delete, insert, literal, select, update
 from sqlalchemy.exc import DataError, IntegrityError
 
 from enquiry.enrich.base import Enricher, Enrichment, StoredText, Target
@@ -113,6 +113,8 @@ def _run_one(
     report: RunReport,
 ) -> None:
     todo: list[int] = []
+    # Encrypted items handed over without their bytes or text (a content_optional enricher).
+    withheld: set[int] = set()
     with store.engine.connect() as connection:
         for page in pages(wanted):
             found = {
@@ -126,6 +128,9 @@ def _run_one(
             # the clear.
             reads_content = bool({"original", "text"} & set(enricher.reads))
             locked = set(at_rest(connection, page)) if reads_content else set()
+            if enricher.content_optional:
+                withheld |= locked
+                locked = set()
             accepted = [
                 i for i in page if i in found and i not in locked and enricher.accepts(*found[i])
             ]
@@ -153,7 +158,8 @@ def _run_one(
                     row.id: row
                     for row in connection.execute(select(Item.__table__).where(Item.id.in_(page)))
                 }
-                texts = _texts(connection, page) if "text" in enricher.reads else {}
+                readable = [i for i in page if i not in withheld]
+                texts = _texts(connection, readable) if "text" in enricher.reads else {}
                 claims = _claims(connection, page) if "claims" in enricher.reads else {}
             for batch in pages(page, max(1, enricher.batch)):
                 with ExitStack() as stack:
@@ -161,7 +167,7 @@ def _run_one(
                     for item_id in batch:
                         row = rows[item_id]
                         original = None
-                        if "original" in enricher.reads:
+                        if "original" in enricher.reads and item_id not in withheld:
                             try:
                                 original = stack.enter_context(verified_original(store, row.sha256))
                             except EnquiryError as exc:
@@ -319,8 +325,18 @@ def write_enrichment(
             )
         )
     if found.embeddings:
+        # An item's text has one vector per model: a new one (of a new text) replaces it.
+        for model in {r["model"] for r in found.embeddings if r.get("item_id") is not None}:
+            connection.execute(
+                delete(Embedding).where(
+                    Embedding.item_id == item_id,
+                    Embedding.claim_id.is_(None),
+                    Embedding.model == model,
+                )
+            )
         connection.execute(
-            insert(Embedding), [{"item_id": None, **row} for row in found.embeddings]
+            insert(Embedding),
+            [{"item_id": None, "claim_id": None, **row} for row in found.embeddings],
         )
     if state_changed:
         details.update(_state(connection, item_id))
@@ -422,8 +438,21 @@ def write_findings(
 def _texts(connection: Connection, item_ids: Sequence[int]) -> dict[int, StoredText]:
     """Each item's text: the OCR text when there is one (it stands for the whole document,
     its scanned pages read from their pixels), else the extracted text; the newest of each."""
+    return _chosen(connection, item_ids, with_text=True)
+
+
+def text_digests(connection: Connection, item_ids: Sequence[int]) -> dict[int, str]:
+    """The SHA-256 of the text each item's text readers are given (see :func:`_texts`),
+    without reading the texts themselves: what a stage that read it can be checked against."""
+    return {i: t.sha256 for i, t in _chosen(connection, item_ids, with_text=False).items()}
+
+
+def _chosen(
+    connection: Connection, item_ids: Sequence[int], *, with_text: bool
+) -> dict[int, StoredText]:
+    body = ItemText.text if with_text else literal("")
     rows = connection.execute(
-        select(ItemText.item_id, ItemText.extractor, ItemText.text, ItemText.sha256)
+        select(ItemText.item_id, ItemText.extractor, body, ItemText.sha256)
         .where(
             ItemText.item_id.in_(list(item_ids)),
             ItemText.extractor.like("text/%") | ItemText.extractor.like("ocr/%"),
@@ -471,6 +500,7 @@ __all__ = [
     "RunReport",
     "pages",
     "run_enrichers",
+    "text_digests",
     "verified_original",
     "write_enrichment",
     "write_findings",

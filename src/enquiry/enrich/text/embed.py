@@ -8,6 +8,7 @@ followed by L2 normalisation, so that a dot product is the cosine similarity.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from functools import lru_cache
 from importlib import resources
@@ -19,6 +20,13 @@ from numpy.typing import NDArray
 MODEL_NAME = "all-MiniLM-L6-v2-int8"
 DIMENSIONS = 384
 MAX_TOKENS = 256
+# An item's text is embedded as passages of about this many words (about 250 tokens of English,
+# so a passage fits in MAX_TOKENS with little cut off), the first MAX_PASSAGES of them only: a
+# text's opening says what it is about, and a 500-page PDF costs no more than a short article.
+PASSAGE_WORDS = 180
+MAX_PASSAGES = 6
+
+_WORD = re.compile(r"\S+")
 
 
 class Embedder:
@@ -71,6 +79,32 @@ class Embedder:
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
         unit: NDArray[np.float32] = (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)
         return unit
+
+
+def passages(text: str, words: int = PASSAGE_WORDS, most: int = MAX_PASSAGES) -> list[str]:
+    """The first ``most`` passages of ``words`` words of ``text`` (whitespace-separated), read
+    no further than they reach: the time taken does not grow with the length of the text."""
+    out: list[str] = []
+    current: list[str] = []
+    for found in _WORD.finditer(text):
+        current.append(found.group())
+        if len(current) == words:
+            out.append(" ".join(current))
+            current = []
+            if len(out) == most:
+                return out
+    if current:
+        out.append(" ".join(current))
+    return out
+
+
+def mean_vector(vectors: NDArray[np.float32]) -> NDArray[np.float32]:
+    """The normalised mean of unit rows: one vector standing for them all (a dot product with it
+    is the cosine with their common direction)."""
+    mean = vectors.mean(axis=0)
+    norm = float(np.linalg.norm(mean))
+    unit: NDArray[np.float32] = (mean / max(norm, 1e-12)).astype(np.float32)
+    return unit
 
 
 @lru_cache(maxsize=1)

@@ -1,4 +1,5 @@
-"""The text enrichers: claims read from a document's text, and vectors of those claims.
+"""The text enrichers: claims read from a document's text, and vectors of those claims and of
+the text itself.
 
 Both run through :func:`enquiry.enrich.runner.run_enrichers`; text extraction itself is
 :class:`enquiry.enrich.documents.DocumentText`, which intake also runs on arrival.
@@ -7,16 +8,19 @@ Both run through :func:`enquiry.enrich.runner.run_enrichers`; text extraction it
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, select
 
 from enquiry.enrich.base import Enricher, Enrichment, Target
+from enquiry.enrich.runner import text_digests
 from enquiry.enrich.text.catalogue import CLAIM_KINDS, claim_text, cues_digest
 from enquiry.enrich.text.dates import document_date
 from enquiry.intake.feeds import FEED_TYPES
-from enquiry.store.tables import Claim, CustodyEvent, Embedding
+from enquiry.store.crypt import WITHHELD_AT_REST
+from enquiry.store.tables import Claim, CustodyEvent, Embedding, Item
 
 if TYPE_CHECKING:
     # spaCy is imported when the pipeline is first needed, not with this module.
@@ -129,34 +133,51 @@ class ClaimsEnricher(Enricher):
 
 
 class EmbeddingsEnricher(Enricher):
-    """Vectors of an item's claims (for "the same claim, said again elsewhere").
+    """Vectors of an item's claims (for "the same claim, said again elsewhere") and of its
+    text (for semantic search over texts that hold no claim saying the same).
+
+    The text's vector is the normalised mean of its first few passages
+    (:func:`~enquiry.enrich.text.embed.passages`): one per item, which is what the
+    ``embeddings`` table can tell apart, and a bounded cost however long the text. A protected
+    item's text is never embedded — a vector of a witness's words would sit in the catalogue
+    in the clear beside a text that is encrypted at rest — and the runner hands this stage an
+    encrypted item without its text (``content_optional``), for its claims alone.
 
     ``embedder`` is anything with ``name`` and ``embed(texts)``; by default the shipped
     MiniLM model. Its name is this enricher's version, so a new model embeds everything anew.
+    Without ``texts`` only claims are embedded (a text costs a few passages of up to 256
+    tokens each, a claim one sentence: ``claims similar`` needs no texts).
     """
 
     name = "embeddings"
     action = "derived"
-    reads = frozenset({"claims"})
+    reads = frozenset({"claims", "text"})
+    content_optional = True
     batch = 64
 
-    def __init__(self, embedder: Any = None) -> None:
+    def __init__(self, embedder: Any = None, *, texts: bool = True) -> None:
         from enquiry.enrich.text.embed import MODEL_NAME
 
         self._embedder = embedder
         self.model = str(getattr(embedder, "name", MODEL_NAME))
+        self.texts = texts
 
     @property
     def version(self) -> str:
         return self.model
 
     def accepts(self, media_type: str, kind: str) -> bool:
-        return kind in CLAIM_KINDS
+        # A feed's own text is its markup; its entries are documents of their own.
+        return media_type not in FEED_TYPES
 
     def done(self, connection: Connection, item_ids: Sequence[int]) -> set[int]:
         """Items none of whose claims lacks a vector from this model (claims embedded before
-        embedding became an item's stage count too)."""
+        embedding became an item's stage count too), and whose text, unless protected or
+        empty, has a vector from this model made from the text as it now is (a text read
+        again, by OCR say, is embedded again)."""
         wanted = list(item_ids)
+        if not wanted:
+            return set()
         have = select(Embedding.claim_id).where(
             Embedding.model == self.model, Embedding.claim_id.is_not(None)
         )
@@ -167,30 +188,97 @@ class EmbeddingsEnricher(Enricher):
             ).scalars()
             if i is not None
         }
+        open_items = set(
+            connection.execute(
+                select(Item.id).where(Item.id.in_(wanted), Item.protected.is_(False))
+            ).scalars()
+        )
+        digests = {i: d for i, d in text_digests(connection, wanted).items() if i in open_items}
+        if digests and self.texts:
+            lacking |= set(digests) - self._texts_done(connection, digests)
         return set(wanted) - lacking
+
+    def _texts_done(self, connection: Connection, digests: dict[int, str]) -> set[int]:
+        """The items whose text, with the digest it now has, was embedded by this model (the
+        digest is in the inputs of the event that vouches for the vector) and whose vector is
+        still there — or whose text had no word to embed."""
+        vectored = set(
+            connection.execute(
+                select(Embedding.item_id).where(
+                    Embedding.item_id.in_(list(digests)),
+                    Embedding.claim_id.is_(None),
+                    Embedding.model == self.model,
+                )
+            ).scalars()
+        )
+        done: set[int] = set()
+        for item_id, details in connection.execute(
+            select(CustodyEvent.item_id, CustodyEvent.details).where(
+                CustodyEvent.item_id.in_(list(digests)),
+                CustodyEvent.action == self.action,
+                CustodyEvent.details.like(f'%"enricher":"{self.name}"%'),
+                CustodyEvent.details.like(f'%"version":"{self.version}"%'),
+                CustodyEvent.details.like('%"text_sha256":%'),
+            )
+        ):
+            found = json.loads(details)
+            item = int(item_id or 0)
+            if (found.get("inputs") or {}).get("text_sha256") == digests[item] and (
+                item in vectored or not found.get("passages")
+            ):
+                done.add(item)
+        return done
 
     def enrich(self, target: Target) -> Enrichment:
         return next(self.enrich_many([target]))
 
     def enrich_many(self, targets: Sequence[Target]) -> Iterator[Enrichment]:
-        from enquiry.enrich.text.embed import default_embedder, to_bytes
+        """Every claim and passage of the batch goes to the model in one call, so its own
+        batching (by length) works across documents."""
+        import numpy as np
 
-        texts = [claim_text(text) for target in targets for _, text in target.claims]
+        from enquiry.enrich.text.embed import default_embedder, mean_vector, to_bytes
+
+        cut = {t.item_id: _passages(t) if self.texts else [] for t in targets}
+        claim_texts = [claim_text(text) for target in targets for _, text in target.claims]
+        texts = claim_texts + [p for target in targets for p in cut[target.item_id]]
         embedder = self._embedder or default_embedder()
-        vectors = iter(embedder.embed(texts) if texts else [])
+        vectors = np.asarray(embedder.embed(texts) if texts else [], dtype=np.float32)
+        claim_vectors = iter(vectors[: len(claim_texts)])
+        at = len(claim_texts)
         for target in targets:
             ids = [claim_id for claim_id, _ in target.claims]
-            yield Enrichment(
-                embeddings=[
-                    {"claim_id": claim_id, "model": self.model, "vector": to_bytes(next(vectors))}
-                    for claim_id in ids
-                ],
-                inputs={"claims": ids},
-                details={
-                    "derived": "claim embeddings",
-                    "model": self.model,
-                    "pooling": "mean, L2-normalised",
-                    "claims": len(ids),
-                    "claim_ids": ids,
-                },
-            )
+            rows = [
+                {"claim_id": claim_id, "model": self.model, "vector": to_bytes(next(claim_vectors))}
+                for claim_id in ids
+            ]
+            inputs: dict[str, Any] = {"claims": ids}
+            details: dict[str, Any] = {
+                "derived": "claim and text embeddings",
+                "model": self.model,
+                "pooling": "mean, L2-normalised",
+                "claims": len(ids),
+                "claim_ids": ids,
+            }
+            pieces = cut[target.item_id]
+            if self.texts and target.text is not None and not target.protected:
+                inputs.update(text=target.text.extractor, text_sha256=target.text.sha256)
+                details.update(passages=len(pieces))
+            if pieces:
+                vector = mean_vector(vectors[at : at + len(pieces)])
+                at += len(pieces)
+                rows.append(
+                    {"item_id": target.item_id, "model": self.model, "vector": to_bytes(vector)}
+                )
+                details.update(text_pooling="mean of passages, L2-normalised")
+            yield Enrichment(embeddings=rows, inputs=inputs, details=details)
+
+
+def _passages(target: Target) -> list[str]:
+    """The passages of the target's text to embed: none for a protected item, nor for a text
+    withheld (emptied when its item was encrypted) or without words."""
+    from enquiry.enrich.text.embed import passages
+
+    if target.protected or target.text is None or target.text.text.strip() == WITHHELD_AT_REST:
+        return []
+    return passages(target.text.text)
