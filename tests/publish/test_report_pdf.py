@@ -7,7 +7,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +15,7 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from demo_helpers import DemoRun
 from enquiry.cli import main
 from enquiry.store import open_store
 from enquiry.store.tables import CustodyEvent
@@ -23,16 +23,11 @@ from enquiry.store.tables import CustodyEvent
 SLUG = "khan-shaykhun-2017-04-04"
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """A home where the demo ran in full (HTML and PDF), once for the module."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.delenv("ENQUIRY_DB", raising=False)
-        home = tmp_path_factory.mktemp("pdf") / "home"
-        result = CliRunner().invoke(main, ["--home", str(home), "demo", "--no-serve"])
-        assert result.exit_code == 0, result.output
-        assert str(home / "reports" / f"{SLUG}.pdf") in result.output
-        yield home
+@pytest.fixture
+def demo(demo_with_pdf: DemoRun) -> Path:
+    """The home where the demo ran in full, shared with the other tests that read it."""
+    assert str(demo_with_pdf.home / "reports" / f"{SLUG}.pdf") in demo_with_pdf.output
+    return demo_with_pdf.home
 
 
 def _exports(home: Path, under: str = "") -> list[dict[str, Any]]:
@@ -66,6 +61,7 @@ def _outline(reader: PdfReader) -> list[tuple[str, int]]:
     return out
 
 
+@pytest.mark.xdist_group("demo-pdf")
 def test_demo_writes_html_and_pdf_from_one_finding(demo: Path) -> None:
     html_file = demo / "reports" / f"{SLUG}.html"
     pdf_file = html_file.with_suffix(".pdf")
@@ -78,6 +74,7 @@ def test_demo_writes_html_and_pdf_from_one_finding(demo: Path) -> None:
     assert html_event["sha256"] == hashlib.sha256(html_file.read_bytes()).hexdigest()
 
 
+@pytest.mark.xdist_group("demo-pdf")
 def test_pdf_has_page_numbers_contents_and_bookmarks(demo: Path) -> None:
     reader = PdfReader(demo / "reports" / f"{SLUG}.pdf")
     pages = [p.extract_text() for p in reader.pages]
@@ -102,6 +99,7 @@ def test_pdf_has_page_numbers_contents_and_bookmarks(demo: Path) -> None:
         assert re.search(re.escape(name) + r" \.*\s*" + str(page) + r"\b", contents), name
 
 
+@pytest.mark.xdist_group("demo-pdf")
 def test_the_html_prints_the_same_sections(demo: Path) -> None:
     page = (demo / "reports" / f"{SLUG}.html").read_text(encoding="utf-8")
     headings = [
