@@ -139,6 +139,7 @@ ratings:
 """
 
 
+@pytest.mark.xdist_group("demo-pdf")  # WeasyPrint warmed up once
 def test_report_to_a_pdf_file(tmp_path: Path, home: Path) -> None:
     case = tmp_path / "small.yaml"
     case.write_text(SMALL, encoding="utf-8")
@@ -156,6 +157,7 @@ def test_report_to_a_pdf_file(tmp_path: Path, home: Path) -> None:
     assert event["format"] == "pdf" and event["sha256"] == hashlib.sha256(data).hexdigest()
 
 
+@pytest.mark.xdist_group("demo-pdf")  # WeasyPrint warmed up once
 def test_a_pdf_that_cannot_be_written_is_one_line(tmp_path: Path, home: Path) -> None:
     case = tmp_path / "small.yaml"
     case.write_text(SMALL, encoding="utf-8")
