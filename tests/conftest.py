@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import subprocess
 import sys
@@ -148,20 +149,30 @@ def demo_case_home(
 def demo_with_pdf(tmp_path_factory: pytest.TempPathFactory, _protection_key: Path) -> DemoRun:
     """A home where ``enquiry demo --no-serve`` ran in full (HTML and PDF report, signed
     bundle with its PDF), as a user runs it: its own process, no passphrase in the
-    environment, nothing on stdin. Rendering the PDF takes a minute, so this is done once,
-    and only tests that read the home use it (they share one worker: ``xdist_group``
-    ``demo-pdf``)."""
-    home = tmp_path_factory.mktemp("demo-pdf") / "home"
-    env = {k: v for k, v in os.environ.items() if k not in ("ENQUIRY_DB", "ENQUIRY_HOME")}
-    env.pop("ENQUIRY_KEY_PASSPHRASE", None)  # the demo must not ask for one
-    result = subprocess.run(
-        [sys.executable, "-m", "enquiry.cli", "--home", str(home), "demo", "--no-serve"],
-        capture_output=True,
-        text=True,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        timeout=900,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    return DemoRun(home, result.stdout, home)
+    environment, nothing on stdin.
+
+    Rendering the PDF takes a minute, so it is done once for the whole run: the first test
+    process to need it builds it (under a lock) in the folder the parallel workers share, and
+    the others wait for it. Only tests that read the home, and need neither its protection
+    key nor to change it, may use it."""
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    home = shared / "demo-pdf" / "home"
+    printed = shared / "demo-pdf" / "output.txt"
+    with (shared / "demo-pdf.lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not printed.exists():
+            env = {k: v for k, v in os.environ.items() if k not in ("ENQUIRY_DB", "ENQUIRY_HOME")}
+            env.pop("ENQUIRY_KEY_PASSPHRASE", None)  # the demo must not ask for one
+            result = subprocess.run(
+                [sys.executable, "-m", "enquiry.cli", "--home", str(home), "demo", "--no-serve"],
+                capture_output=True,
+                text=True,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                timeout=900,
+                check=False,
+            )
+            assert result.returncode == 0, result.stderr
+            printed.write_text(result.stdout, encoding="utf-8")
+    return DemoRun(home, printed.read_text(encoding="utf-8"), home)

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
 from bundle_helpers import tool
 
 from demo_helpers import DemoRun
 
 
-@pytest.mark.xdist_group("demo-pdf")
 def test_demo_writes_a_bundle_an_outsider_can_check(demo_with_pdf: DemoRun) -> None:
     home = demo_with_pdf.home
     bundle = home / "bundles" / "khan-shaykhun.zip"

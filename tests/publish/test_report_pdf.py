@@ -61,7 +61,6 @@ def _outline(reader: PdfReader) -> list[tuple[str, int]]:
     return out
 
 
-@pytest.mark.xdist_group("demo-pdf")
 def test_demo_writes_html_and_pdf_from_one_finding(demo: Path) -> None:
     html_file = demo / "reports" / f"{SLUG}.html"
     pdf_file = html_file.with_suffix(".pdf")
@@ -74,7 +73,6 @@ def test_demo_writes_html_and_pdf_from_one_finding(demo: Path) -> None:
     assert html_event["sha256"] == hashlib.sha256(html_file.read_bytes()).hexdigest()
 
 
-@pytest.mark.xdist_group("demo-pdf")
 def test_pdf_has_page_numbers_contents_and_bookmarks(demo: Path) -> None:
     reader = PdfReader(demo / "reports" / f"{SLUG}.pdf")
     pages = [p.extract_text() for p in reader.pages]
@@ -99,7 +97,6 @@ def test_pdf_has_page_numbers_contents_and_bookmarks(demo: Path) -> None:
         assert re.search(re.escape(name) + r" \.*\s*" + str(page) + r"\b", contents), name
 
 
-@pytest.mark.xdist_group("demo-pdf")
 def test_the_html_prints_the_same_sections(demo: Path) -> None:
     page = (demo / "reports" / f"{SLUG}.html").read_text(encoding="utf-8")
     headings = [
@@ -139,7 +136,6 @@ ratings:
 """
 
 
-@pytest.mark.xdist_group("demo-pdf")  # WeasyPrint warmed up once
 def test_report_to_a_pdf_file(tmp_path: Path, home: Path) -> None:
     case = tmp_path / "small.yaml"
     case.write_text(SMALL, encoding="utf-8")
@@ -157,7 +153,6 @@ def test_report_to_a_pdf_file(tmp_path: Path, home: Path) -> None:
     assert event["format"] == "pdf" and event["sha256"] == hashlib.sha256(data).hexdigest()
 
 
-@pytest.mark.xdist_group("demo-pdf")  # WeasyPrint warmed up once
 def test_a_pdf_that_cannot_be_written_is_one_line(tmp_path: Path, home: Path) -> None:
     case = tmp_path / "small.yaml"
     case.write_text(SMALL, encoding="utf-8")
