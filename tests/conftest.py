@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from demo_helpers import PG_DSN, PG_SERVER, PG_TEST_PREFIX, DemoRun, HomeTemplates
 
 PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
@@ -26,32 +31,45 @@ def _pg_available() -> bool:
 
 
 @pytest.fixture
-def pg_url() -> Iterator[str]:
-    """A new, empty PostgreSQL database, dropped afterwards."""
+def pg_name() -> Iterator[str]:
+    """A name for the test's own PostgreSQL database (not created here), dropped afterwards."""
     import psycopg
 
     if not _pg_available():
         pytest.fail("PostgreSQL is not reachable on 127.0.0.1:5432")
     name = f"enquiry_test_{uuid.uuid4().hex[:12]}"
-    dsn = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
     try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+        yield name
     finally:
-        with psycopg.connect(dsn, autocommit=True) as conn:
+        with psycopg.connect(PG_DSN, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def pg_url(pg_name: str) -> str:
+    """A new, empty PostgreSQL database, dropped afterwards."""
+    import psycopg
+
+    with psycopg.connect(PG_DSN, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{pg_name}"')
+    return PG_SERVER + pg_name
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """Runs a test once on SQLite and once on PostgreSQL (``ENQUIRY_DB`` set for the latter)."""
+    """Runs a test once on SQLite and once on PostgreSQL (``ENQUIRY_DB`` set for the latter).
+
+    A test whose home is copied from a template (it uses ``home_templates``) gets its database
+    made as a copy of the template's, so none is created for it here."""
     if request.param == "sqlite":
         monkeypatch.delenv("ENQUIRY_DB", raising=False)
         yield "sqlite"
     else:
-        url_fixture = request.getfixturevalue("pg_url")
-        monkeypatch.setenv("ENQUIRY_DB", url_fixture)
+        if "home_templates" in request.fixturenames:
+            url = PG_SERVER + request.getfixturevalue("pg_name")
+        else:
+            url = request.getfixturevalue("pg_url")
+        monkeypatch.setenv("ENQUIRY_DB", url)
         yield "postgresql"
 
 
@@ -60,9 +78,7 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """An empty enquiry home (the test's own), on SQLite unless a test asks for a backend."""
     path = tmp_path / "home"
     monkeypatch.setenv("ENQUIRY_HOME", str(path))
-    if "ENQUIRY_DB" in os.environ and not os.environ["ENQUIRY_DB"].startswith(
-        "postgresql+psycopg://postgres@127.0.0.1:5432/enquiry_test_"
-    ):
+    if "ENQUIRY_DB" in os.environ and not os.environ["ENQUIRY_DB"].startswith(PG_TEST_PREFIX):
         monkeypatch.delenv("ENQUIRY_DB")
     return path
 
@@ -92,3 +108,71 @@ def _protection_key(protection_key_file: Path) -> Iterator[Path]:
         patch.setenv("ENQUIRY_PROTECTION_KEY_FILE", str(protection_key_file))
         patch.delenv("ENQUIRY_PROTECTION_PASSPHRASE", raising=False)
         yield protection_key_file
+
+
+@pytest.fixture(scope="session")
+def home_templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HomeTemplates]:
+    """Homes (the demo's, a worked case's) built at most once per back end in this test
+    process, on first use, and copied for each test."""
+    templates = HomeTemplates(tmp_path_factory.mktemp("templates"))
+    try:
+        yield templates
+    finally:
+        templates.close()
+
+
+def database_for(request: pytest.FixtureRequest) -> str | None:
+    """The test's PostgreSQL database if it runs on PostgreSQL (the ``backend`` fixture set up
+    first, so that ENQUIRY_DB is set before a template is copied), else None (SQLite)."""
+    if "backend" in request.fixturenames:
+        request.getfixturevalue("backend")
+    return os.environ.get("ENQUIRY_DB") or None
+
+
+@pytest.fixture
+def demo_home(home_templates: HomeTemplates, home: Path, request: pytest.FixtureRequest) -> DemoRun:
+    """The test's own copy of a home where the demo ran (``--no-pdf``), on the test's back end
+    (SQLite unless it also asks for ``backend``)."""
+    return home_templates.demo(home, database_for(request))
+
+
+@pytest.fixture
+def demo_case_home(
+    home_templates: HomeTemplates, home: Path, request: pytest.FixtureRequest
+) -> DemoRun:
+    """The test's own copy of a home where the built-in case was loaded (as ``analyst-1``),
+    on the test's back end (SQLite unless it also asks for ``backend``)."""
+    return home_templates.demo_case(home, database_for(request))
+
+
+@pytest.fixture(scope="session")
+def demo_with_pdf(tmp_path_factory: pytest.TempPathFactory, _protection_key: Path) -> DemoRun:
+    """A home where ``enquiry demo --no-serve`` ran in full (HTML and PDF report, signed
+    bundle with its PDF), as a user runs it: its own process, no passphrase in the
+    environment, nothing on stdin.
+
+    Rendering the PDF takes a minute, so it is done once for the whole run: the first test
+    process to need it builds it (under a lock) in the folder the parallel workers share, and
+    the others wait for it. Only tests that read the home, and need neither its protection
+    key nor to change it, may use it."""
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    home = shared / "demo-pdf" / "home"
+    printed = shared / "demo-pdf" / "output.txt"
+    with (shared / "demo-pdf.lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not printed.exists():
+            env = {k: v for k, v in os.environ.items() if k not in ("ENQUIRY_DB", "ENQUIRY_HOME")}
+            env.pop("ENQUIRY_KEY_PASSPHRASE", None)  # the demo must not ask for one
+            result = subprocess.run(
+                [sys.executable, "-m", "enquiry.cli", "--home", str(home), "demo", "--no-serve"],
+                capture_output=True,
+                text=True,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                timeout=900,
+                check=False,
+            )
+            assert result.returncode == 0, result.stderr
+            printed.write_text(result.stdout, encoding="utf-8")
+    return DemoRun(home, printed.read_text(encoding="utf-8"), home)

@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select, text
 
+from demo_helpers import DemoRun
 from enquiry.app import Enquiry, cases, evidence, publishing
 from enquiry.cli import hoist_global_options, main
 from enquiry.errors import BadRequest, Corrupt, NotFound, Refused, Unverified
@@ -29,10 +30,9 @@ TAMPERING = [
 
 
 @pytest.fixture
-def demo(tmp_path: Path, backend: str) -> Enquiry:
-    app = Enquiry.at(tmp_path / "home", "analyst-1")
-    cases.load(app, cases.demo_case_file())
-    return app
+def demo(demo_case_home: DemoRun, backend: str) -> Enquiry:
+    """The test's copy of a home where the built-in case was loaded by analyst-1."""
+    return Enquiry.at(demo_case_home.home, "analyst-1")
 
 
 def _sql(app: Enquiry, statement: str) -> None:

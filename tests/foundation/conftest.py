@@ -23,6 +23,12 @@ Run = Callable[..., Result]
 @pytest.fixture
 def run(home: Path) -> Run:
     """Invoke ``enquiry --home HOME ARGS...`` in-process; returns click's Result."""
+    return runner_for(home)
+
+
+def runner_for(home: Path) -> Run:
+    """Invoke ``enquiry --home HOME --as tester ARGS...`` in-process; returns click's Result
+    (and checks the exit code is ``expect`` unless that is None)."""
     runner = CliRunner()
 
     def invoke(*args: str, expect: int | None = 0) -> Result:

@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 
 ENQUIRY = [sys.executable, "-m", "enquiry.cli"]
+# Enough files that the intake is still running when it is interrupted after its 50th event.
+FILES = 2000
 
 
 def _events(home: Path) -> int:
@@ -49,7 +51,7 @@ def test_interrupted_intake_is_consistent_and_a_rerun_completes_it(
     tmp_path: Path, sig: signal.Signals
 ) -> None:
     home = tmp_path / "home"
-    root = _many_files(tmp_path / "in", 6000)
+    root = _many_files(tmp_path / "in", FILES)
     process = subprocess.Popen(
         [*ENQUIRY, "--home", str(home), "add", str(root), "--case", "ks", "--jobs", "1"],
         stdout=subprocess.PIPE,
@@ -69,7 +71,7 @@ def test_interrupted_intake_is_consistent_and_a_rerun_completes_it(
     else:
         assert process.returncode == -signal.SIGKILL
     partial = _events(home)
-    assert 0 < partial < 6001
+    assert 0 < partial < FILES + 1
     assert _run(home, "verify").returncode == 0
     rerun = _run(home, "add", str(root), "--case", "ks")
     assert rerun.returncode == 0, rerun.stderr
@@ -77,8 +79,8 @@ def test_interrupted_intake_is_consistent_and_a_rerun_completes_it(
     assert check.returncode == 0, check.stdout
     log = json.loads(_run(home, "log", "--json").stdout)
     received = [e for e in log if e["action"] == "received"]
-    assert len(received) == 6000
-    assert len({e["item"] for e in received}) == 6000
+    assert len(received) == FILES
+    assert len({e["item"] for e in received}) == FILES
 
 
 @pytest.mark.slow

@@ -10,12 +10,13 @@ from typing import Any
 import pytest
 import samples
 
-from conftest import Run, show
+from conftest import Run, runner_for, show
+from demo_helpers import DemoRun, HomeTemplates
 
 
-@pytest.fixture
-def filled(run: Run, tmp_path: Path, backend: str) -> Run:
-    root = tmp_path / "in"
+def _fill(home: Path) -> str:
+    """Add a photo, a PDF and four statements to case 'ks' in ``home``; it verifies intact."""
+    root = home.parent / "in"
     root.mkdir()
     samples.jpeg_with_exif(root / "crater.jpg")
     samples.pdf(root / "report.pdf")
@@ -23,9 +24,17 @@ def filled(run: Run, tmp_path: Path, backend: str) -> Run:
         (root / f"statement-{index}.txt").write_text(
             f"statement number {index}\n", encoding="utf-8"
         )
+    run = runner_for(home)
     run("add", str(root), "--case", "ks")
     result = run("verify")
     assert "intact" in result.stdout and "NOT" not in result.stdout
+    return result.stdout
+
+
+@pytest.fixture
+def filled(home_templates: HomeTemplates, run: Run, home: Path, backend: str) -> Run:
+    """The test's copy of a home filled (once per back end) by :func:`_fill`."""
+    home_templates.copy("filled", _fill, home, os.environ.get("ENQUIRY_DB"))
     return run
 
 
@@ -134,9 +143,9 @@ def test_an_edited_extracted_text(filled: Run, sql: Callable[[str], Any]) -> Non
 
 
 @pytest.fixture
-def analysed(run: Run, backend: str) -> Run:
-    """A home holding the built-in case, analysed and reported (ratings, claims, findings...)."""
-    run("demo", "--no-serve", "--no-pdf")
+def analysed(demo_home: DemoRun, run: Run, backend: str) -> Run:
+    """A home holding the built-in case, analysed and reported (ratings, claims, findings...):
+    the test's copy of the demo's home and database."""
     assert "intact" in run("verify").stdout
     return run
 

@@ -16,6 +16,7 @@ from PIL import Image
 from redaction_helpers import ASTRONAUT_FACE, centre_in, lbp_faces
 from sqlalchemy import select
 
+from demo_helpers import DEMO_ACTOR, DemoRun
 from enquiry.app import Enquiry
 from enquiry.app.cases import DEMO_INCIDENT, demo_case_file
 from enquiry.cli import main
@@ -34,10 +35,11 @@ def _pictures(page: str) -> list[bytes]:
     ]
 
 
-def test_the_demo_report_publishes_the_confirmed_redaction_only(backend: str, home: Path) -> None:
-    code, out, err = _cli(home, "demo", "--no-serve", "--no-pdf")
-    assert code == 0, err
-    assert "photograph redacted and confirmed for publication" in out
+def test_the_demo_report_publishes_the_confirmed_redaction_only(
+    demo_home: DemoRun, backend: str
+) -> None:
+    home = demo_home.home  # the demo ran as DEMO_ACTOR
+    assert "photograph redacted and confirmed for publication" in demo_home.output
     page = (home / "reports" / f"{DEMO_INCIDENT}.html").read_text(encoding="utf-8")
     pictures = _pictures(page)
     assert len(pictures) == 1
@@ -51,7 +53,7 @@ def test_the_demo_report_publishes_the_confirmed_redaction_only(backend: str, ho
             )
         ).all()
     assert photo.protected and photo.sha256 == hashlib.sha256(original).hexdigest()
-    assert confirmed == ["demo-reviewer"]
+    assert confirmed == [DEMO_ACTOR]
     assert hashlib.sha256(pictures[0]).hexdigest() == redacted.sha256 != photo.sha256
     pixels = np.asarray(Image.open(io.BytesIO(pictures[0])))
     assert any(
@@ -62,9 +64,10 @@ def test_the_demo_report_publishes_the_confirmed_redaction_only(backend: str, ho
     assert f"(item {photo.id}; redacted copy, item {redacted.id})" in page
 
 
-def test_without_a_confirmation_the_report_withholds_the_photograph(home: Path) -> None:
-    code, _, err = _cli(home, "load", str(demo_case_file()))
-    assert code == 0, err
+def test_without_a_confirmation_the_report_withholds_the_photograph(
+    demo_case_home: DemoRun,
+) -> None:
+    home = demo_case_home.home  # the built-in case loaded, its photograph not yet redacted
     with Enquiry.at(home, "t").store(create=False).session() as session:
         photo = session.scalars(select(Item).where(Item.key == "pho-stand-in-survivor")).one()
     code, _, err = _cli(home, "media", "redact", str(photo.id), "--faces")

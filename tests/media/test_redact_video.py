@@ -55,20 +55,13 @@ def _add(home: Path, path: Path) -> int:
         return max(session.scalars(select(Item.id)).all())
 
 
-def test_every_frame_is_covered_and_no_tag_is_left(
-    backend: str, home: Path, clip: Path, tmp_path: Path
-) -> None:
+def _redact_faces(home: Path, clip: Path, tmp_path: Path) -> Path:
+    """Add the clip, redact its faces, check what the catalogue records and that no tag or
+    sound is left; the redacted video, read back from the vault."""
     item = _add(home, clip)
     with av.open(str(clip)) as source:
         assert "Jane Q. Witness" in source.metadata.values()
         assert [s.type for s in source.streams] == ["video", "audio"]
-    before = _frames(clip)
-    seen = [
-        i
-        for i, f in enumerate(before)
-        if any(centre_in(b, video_face_box(i)) for b in lbp_faces(f))
-    ]
-    assert len(seen) >= FRAMES * 3 // 4  # the second detector sees the face in the original
     code, out, err = _cli(home, "media", "redact", str(item), "--faces", "--json")
     assert code == 0, err
     made = json.loads(out)
@@ -77,10 +70,6 @@ def test_every_frame_is_covered_and_no_tag_is_left(
     assert done["frames"] == FRAMES and done["audio"] == "dropped"
     assert done["frames_with_faces"] >= 1
     output = _stored(home, made["item"], tmp_path)
-    after = _frames(output)
-    assert len(after) == FRAMES
-    for index, pixels in enumerate(after):
-        assert not [b for b in lbp_faces(pixels) if centre_in(b, video_face_box(index))], index
     with av.open(str(output)) as redacted:
         assert set(redacted.metadata) <= STRUCTURAL
         assert [s.type for s in redacted.streams] == ["video"]
@@ -92,6 +81,31 @@ def test_every_frame_is_covered_and_no_tag_is_left(
             assert "Witness" not in stream.metadata.get("handler_name", "")
     assert b"Jane Q. Witness" not in output.read_bytes()
     assert b"+35.4400" not in output.read_bytes()
+    return output
+
+
+@pytest.mark.slow
+def test_every_frame_is_covered_and_no_tag_is_left(home: Path, clip: Path, tmp_path: Path) -> None:
+    """On SQLite; the pixels do not depend on the back end, and the second detector takes
+    most of a second a frame (the catalogue's part runs on PostgreSQL below)."""
+    before = _frames(clip)
+    seen = [
+        i
+        for i, f in enumerate(before)
+        if any(centre_in(b, video_face_box(i)) for b in lbp_faces(f))
+    ]
+    assert len(seen) >= FRAMES * 3 // 4  # the second detector sees the face in the original
+    after = _frames(_redact_faces(home, clip, tmp_path))
+    assert len(after) == FRAMES
+    for index, pixels in enumerate(after):
+        assert not [b for b in lbp_faces(pixels) if centre_in(b, video_face_box(index))], index
+
+
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+def test_the_redacted_video_is_recorded_and_untagged_on_postgresql(
+    backend: str, home: Path, clip: Path, tmp_path: Path
+) -> None:
+    assert len(_frames(_redact_faces(home, clip, tmp_path))) == FRAMES
 
 
 def test_sound_is_kept_only_when_asked_and_then_without_its_tags(

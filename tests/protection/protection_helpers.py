@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from demo_helpers import HomeTemplates
 from enquiry.cli import main
 
 NAME = "Zephyrine Okonkwo-Lindqvist"
@@ -108,9 +109,9 @@ def item_id(cli: Cli, title: str) -> int:
     return next(row["id"] for row in listing if row["title"] == title)
 
 
-@pytest.fixture
-def worked(tmp_path: Path, backend: str) -> Iterator[Cli]:
-    """A case loaded, added to, analysed, reported, revealed and verified."""
+def _work(home: Path) -> str:
+    """Load the case (twice), add to it, analyse, report, reveal and verify it in ``home``."""
+    tmp_path = home.parent
     folder = tmp_path / "casefolder"
     folder.mkdir()
     (folder / f"{NAME}.txt").write_text(
@@ -120,7 +121,7 @@ def worked(tmp_path: Path, backend: str) -> Iterator[Cli]:
     recording = tmp_path / "incoming" / f"{NAME} recording.bin"
     recording.parent.mkdir()
     recording.write_bytes(BLOB)
-    cli = Cli(tmp_path / "home")
+    cli = Cli(home)
     cli("load", str(folder / "case.yaml"))
     cli("load", str(folder / "case.yaml"))  # a reload changes nothing and leaks nothing
     cli(
@@ -150,7 +151,15 @@ def worked(tmp_path: Path, backend: str) -> Iterator[Cli]:
     assert shown["fields"]["witness_name"] == DESCRIBED
     cli("log", "--reveal")
     cli("verify")
-    yield cli
+    return ""
+
+
+@pytest.fixture
+def worked(home_templates: HomeTemplates, tmp_path: Path, backend: str) -> Cli:
+    """A case loaded, added to, analysed, reported, revealed and verified: the test's copy of
+    a home where that was done once for this back end."""
+    home = home_templates.copy("worked", _work, tmp_path / "home", os.environ.get("ENQUIRY_DB"))
+    return Cli(home.home)
 
 
 # --- The attacker's side ------------------------------------------------------------------------

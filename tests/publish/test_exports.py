@@ -21,6 +21,7 @@ import pytest
 from click.testing import CliRunner, Result
 from sqlalchemy import select, update
 
+from demo_helpers import HomeTemplates
 from enquiry.cli import main
 from enquiry.store import open_store
 from enquiry.store.tables import CustodyEvent, Incident, Item, Rating
@@ -34,22 +35,13 @@ def _cli(home: Path, *args: str) -> Result:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """The built-in case, loaded once for the module (exports only add ledger events, so every
-    count below is taken from the ledger as it stands after the export)."""
+def demo(tmp_path_factory: pytest.TempPathFactory, home_templates: HomeTemplates) -> Iterator[Path]:
+    """The built-in case loaded, one copy for the module (exports only add ledger events, so
+    every count below is taken from the ledger as it stands after the export)."""
     with pytest.MonkeyPatch.context() as patch:
         patch.delenv("ENQUIRY_DB", raising=False)
         patch.delenv("ENQUIRY_HOME", raising=False)
-        home = tmp_path_factory.mktemp("exports") / "home"
-        result = _cli(home, "load", str(_demo_file()))
-        assert result.exit_code == 0, result.output
-        yield home
-
-
-def _demo_file() -> Path:
-    from enquiry.app.cases import demo_case_file
-
-    return demo_case_file()
+        yield home_templates.demo_case(tmp_path_factory.mktemp("exports") / "home").home
 
 
 def _export(home: Path, fmt: str, out: Path, *scope: str) -> bytes:

@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner, Result
 from sqlalchemy import select
 
+from demo_helpers import DemoRun
 from enquiry.cli import main
 from enquiry.publish.inputs import build_input, inputs_hash
 from enquiry.store import open_store
@@ -33,19 +34,17 @@ def _analysis(home: Path) -> dict[str, Any]:
 
 
 @pytest.fixture
-def demo_home(home: Path) -> Path:
-    result = _cli(home, "demo", "--no-serve", "--no-pdf")
-    assert result.exit_code == 0, result.output
-    return home
+def demo(demo_home: DemoRun) -> Path:
+    """The test's copy of a home where the demo ran."""
+    return demo_home.home
 
 
 def test_demo_reaches_the_mechanisms_conclusion_and_flags_the_russian_line(
-    home: Path, backend: str
+    demo_home: DemoRun, backend: str
 ) -> None:
-    result = _cli(home, "demo", "--no-serve", "--no-pdf")
-    assert result.exit_code == 0, result.output
-    report = home / "reports" / f"{SLUG}.html"
-    assert str(report) in result.output and report.is_file()
+    home = demo_home.home
+    assert str(demo_home.ran_in / "reports" / f"{SLUG}.html") in demo_home.output
+    assert (home / "reports" / f"{SLUG}.html").is_file()
     data = _analysis(home)
     assert data["incident"] == SLUG and data["title"]
     assert data["leading"] == "H1"
@@ -71,21 +70,21 @@ def test_demo_reaches_the_mechanisms_conclusion_and_flags_the_russian_line(
     assert verify(open_store(home, "tester")).intact
 
 
-def test_demo_is_idempotent_and_analysis_reproducible(demo_home: Path) -> None:
-    first = _analysis(demo_home)
-    again = _cli(demo_home, "demo", "--no-serve", "--no-pdf")
+def test_demo_is_idempotent_and_analysis_reproducible(demo: Path) -> None:
+    first = _analysis(demo)
+    again = _cli(demo, "demo", "--no-serve", "--no-pdf")
     assert again.exit_code == 0, again.output
     assert "created: nothing" in again.output
-    store = open_store(demo_home, "tester")
+    store = open_store(demo, "tester")
     with store.session() as session:
         items = session.execute(select(Item.id)).all()
     assert len(items) == 31  # the case file's 30, and the confirmed redaction of its photograph
-    assert _analysis(demo_home) == first
+    assert _analysis(demo) == first
 
 
-def test_report_is_self_contained_and_traceable(demo_home: Path, tmp_path: Path) -> None:
+def test_report_is_self_contained_and_traceable(demo: Path, tmp_path: Path) -> None:
     out = tmp_path / "out" / "report.html"
-    result = _cli(demo_home, "report", SLUG, "-o", str(out))
+    result = _cli(demo, "report", SLUG, "-o", str(out))
     assert result.exit_code == 0, result.output
     page = out.read_text(encoding="utf-8")
     digest = hashlib.sha256(out.read_bytes()).hexdigest()
@@ -95,7 +94,7 @@ def test_report_is_self_contained_and_traceable(demo_home: Path, tmp_path: Path)
     # The one picture, the demo photograph's confirmed redaction, is inline.
     assert re.findall(r"<img src=\"(\w+):", page) == ["data"]
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page)
-    store = open_store(demo_home, "tester")
+    store = open_store(demo, "tester")
     with store.session() as session:
         hashes = session.execute(select(Item.sha256)).scalars().all()
         inp, _context = build_input(session, SLUG)
@@ -148,9 +147,9 @@ ratings:
     assert "protected" in page
 
 
-def test_unknown_incident_is_one_line(demo_home: Path, tmp_path: Path) -> None:
+def test_unknown_incident_is_one_line(demo: Path, tmp_path: Path) -> None:
     for args in (("analyse", "nowhere"), ("report", "nowhere", "-o", str(tmp_path / "x.html"))):
-        result = _cli(demo_home, *args)
+        result = _cli(demo, *args)
         assert result.exit_code != 0
         assert result.output.strip().count("\n") == 0
         assert "no incident 'nowhere'" in result.output and SLUG in result.output

@@ -10,9 +10,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from enquiry.cli import main
+from demo_helpers import HomeTemplates
 from enquiry.publish.report import SignOff, analyse_incident, render_report, share, span
 from enquiry.store import open_store
 
@@ -20,13 +19,13 @@ SLUG = "khan-shaykhun-2017-04-04"
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
-    """The demo's HTML report (written once for the module) and its home."""
+def demo(
+    tmp_path_factory: pytest.TempPathFactory, home_templates: HomeTemplates
+) -> Iterator[tuple[Path, str]]:
+    """The demo's HTML report and its home (a copy, taken once for the module)."""
     with pytest.MonkeyPatch.context() as patch:
         patch.delenv("ENQUIRY_DB", raising=False)
-        home = tmp_path_factory.mktemp("panel") / "home"
-        result = CliRunner().invoke(main, ["--home", str(home), "demo", "--no-serve", "--no-pdf"])
-        assert result.exit_code == 0, result.output
+        home = home_templates.demo(tmp_path_factory.mktemp("panel") / "home").home
         page = (home / "reports" / f"{SLUG}.html").read_text(encoding="utf-8")
         yield home, page
 

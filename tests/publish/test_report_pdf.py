@@ -7,7 +7,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +15,7 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from demo_helpers import DemoRun
 from enquiry.cli import main
 from enquiry.store import open_store
 from enquiry.store.tables import CustodyEvent
@@ -23,16 +23,11 @@ from enquiry.store.tables import CustodyEvent
 SLUG = "khan-shaykhun-2017-04-04"
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """A home where the demo ran in full (HTML and PDF), once for the module."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.delenv("ENQUIRY_DB", raising=False)
-        home = tmp_path_factory.mktemp("pdf") / "home"
-        result = CliRunner().invoke(main, ["--home", str(home), "demo", "--no-serve"])
-        assert result.exit_code == 0, result.output
-        assert str(home / "reports" / f"{SLUG}.pdf") in result.output
-        yield home
+@pytest.fixture
+def demo(demo_with_pdf: DemoRun) -> Path:
+    """The home where the demo ran in full, shared with the other tests that read it."""
+    assert str(demo_with_pdf.home / "reports" / f"{SLUG}.pdf") in demo_with_pdf.output
+    return demo_with_pdf.home
 
 
 def _exports(home: Path, under: str = "") -> list[dict[str, Any]]:

@@ -17,6 +17,7 @@ import pytest
 from click.testing import CliRunner, Result
 from sqlalchemy import select
 
+from demo_helpers import DemoRun
 from enquiry.cli import main
 from enquiry.intake.casefile import load_case_file
 from enquiry.publish.report import analyse_incident, publish_report
@@ -174,10 +175,9 @@ def _cli(*args: str) -> Result:
 
 
 @pytest.fixture
-def demo(home: Path) -> Path:
-    result = _cli("--home", str(home), "demo", "--no-serve", "--no-pdf")
-    assert result.exit_code == 0, result.output
-    return home
+def demo(demo_home: DemoRun) -> Path:
+    """The test's copy of a home where the demo ran."""
+    return demo_home.home
 
 
 def test_analyse_json_is_the_typed_result_to_dict(demo: Path) -> None:
@@ -193,7 +193,11 @@ def test_analyse_json_is_the_typed_result_to_dict(demo: Path) -> None:
 def test_the_footer_commands_work_as_printed(demo: Path, tmp_path: Path) -> None:
     """Pasted into a shell that has no virtual environment on its PATH, no ENQUIRY_HOME and
     another working directory, the footer's commands run and succeed."""
-    page = (demo / "reports" / "khan-shaykhun-2017-04-04.html").read_text(encoding="utf-8")
+    # the report written in this (copied) home, whose footer names this home
+    out = demo / "reports" / "khan-shaykhun-2017-04-04.html"
+    written = _cli("--home", str(demo), "report", "khan-shaykhun-2017-04-04", "-o", str(out))
+    assert written.exit_code == 0, written.output
+    page = out.read_text(encoding="utf-8")
     footer = page[page.index("<footer") :]
     printed = [
         html.unescape(c) for c in re.findall(r"<pre class=\"command\"><code>([^<]*)</code>", footer)

@@ -12,6 +12,7 @@ import yaml
 from click.testing import CliRunner
 from sqlalchemy import select
 
+from demo_helpers import DemoRun
 from enquiry.app import Enquiry, cases, publishing
 from enquiry.app import sources as service
 from enquiry.cli import main
@@ -23,10 +24,9 @@ CASE = "khan-shaykhun"
 
 
 @pytest.fixture
-def demo(tmp_path: Path, backend: str) -> Enquiry:
-    app = Enquiry.at(tmp_path / "home", "analyst-1")
-    cases.load(app, cases.demo_case_file())
-    return app
+def demo(demo_case_home: DemoRun, backend: str) -> Enquiry:
+    """The test's copy of a home where the built-in case was loaded by analyst-1."""
+    return Enquiry.at(demo_case_home.home, "analyst-1")
 
 
 def _grades(app: Enquiry) -> dict[str, str]:

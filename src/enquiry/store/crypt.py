@@ -268,7 +268,9 @@ def encrypt_chunks(data_key: bytes, plain: Iterable[bytes]) -> Iterator[bytes]:
     yield MAGIC + prefix
     index = 0
     held: bytes | None = None
-    buffer = b""
+    # A bytearray, appended to in place: with bytes, every small piece would copy the whole
+    # buffer again, and a chunk given in 1-byte pieces would cost CHUNK²/2 bytes of copying.
+    buffer = bytearray()
     for piece in plain:
         if not piece:
             continue
@@ -276,7 +278,8 @@ def encrypt_chunks(data_key: bytes, plain: Iterable[bytes]) -> Iterator[bytes]:
             buffer += piece
             if len(buffer) < CHUNK:
                 continue
-            piece, buffer = buffer[:CHUNK], buffer[CHUNK:]
+            piece = bytes(buffer[:CHUNK])
+            del buffer[:CHUNK]
         # ``piece`` is a full chunk; ``buffer`` may hold more full chunks (from a piece larger
         # than CHUNK), taken in turn, and then less than one, kept for the next piece.
         while True:
@@ -286,12 +289,13 @@ def encrypt_chunks(data_key: bytes, plain: Iterable[bytes]) -> Iterator[bytes]:
             held = piece
             if len(buffer) < CHUNK:
                 break
-            piece, buffer = buffer[:CHUNK], buffer[CHUNK:]
+            piece = bytes(buffer[:CHUNK])
+            del buffer[:CHUNK]
     if held is not None and buffer:
         yield aead.encrypt(_chunk_nonce(prefix, index), held, b"more")
         index += 1
-        held = buffer
-    last = held if held is not None else buffer
+        held = bytes(buffer)
+    last = held if held is not None else bytes(buffer)
     yield aead.encrypt(_chunk_nonce(prefix, index), last, b"last")
 
 
