@@ -32,6 +32,7 @@ from enquiry.enrich.media.catalogue import (
     open_index,
     query_frames,
     record_findings,
+    upright_hashes,
     window_hits,
 )
 from enquiry.enrich.media.extractor import PdqExtractor, hash_file
@@ -249,11 +250,10 @@ def match(
         extra = []
         if all(e["t"] is None for e in entries):
             # a photo: its windows too (crops, banners, logos, picture-in-picture)
-            whole = [f.variants["original"] for f in frames if "original" in f.variants]
             extra = window_hits(
                 index,
                 open_index(store, algorithm=WINDOW_ALGORITHM),
-                whole,
+                upright_hashes(frames),
                 windows.query_hashes(load_rgb(picture)),
                 radius=radius,
                 exclude=exclude,

@@ -118,6 +118,12 @@ def query_frames(entries: Iterable[dict[str, Any]]) -> list[QueryFrame]:
     return frames
 
 
+def upright_hashes(frames: list[QueryFrame]) -> list[str]:
+    """A photo query's hashes as it stands (whole, and inside its border if it has one), to
+    look up among stored windows: a crop may be one of them."""
+    return [v for f in frames for k, v in f.variants.items() if k in ("original", "deborder")]
+
+
 def window_hits(
     index: HammingIndex,
     window_index: HammingIndex,
@@ -131,6 +137,7 @@ def window_hits(
     query's whole picture against stored windows (a crop that is one of them). Stored video
     frames are left out: their windows are not stored."""
     hits = []
+    lookups: list[tuple[str, str, tuple[HammingIndex, ...]]]
     lookups = [(value, "window", (index, window_index)) for value in windows]
     lookups += [(value, "whole→window", (window_index,)) for value in whole]
     for value, variant, indexes in lookups:
