@@ -190,7 +190,26 @@ def _inset(image: Image.Image) -> Image.Image:
     return canvas
 
 
-# Edits the issue does not list, to see how the method generalises (reported apart).
+def _inset_at(share: float, x: float, y: float) -> Transform:
+    """The picture at ``share`` of each side inside another picture, its top left corner at
+    (x, y) as fractions of the frame (picture-in-picture not centred)."""
+    def apply(image: Image.Image) -> Image.Image:
+        rgb = image.convert("RGB")
+        canvas = rgb.transpose(Image.Transpose.FLIP_TOP_BOTTOM).filter(ImageFilter.GaussianBlur(8))
+        small = rgb.resize((round(rgb.width * share), round(rgb.height * share)))
+        canvas.paste(small, (round(rgb.width * x), round(rgb.height * y)))
+        return canvas
+    return apply
+
+
+def _crop_sides(left: float, top: float, right: float, bottom: float) -> Transform:
+    """Cut these fractions of the width or height from each side."""
+    return lambda im: im.crop((round(im.width * left), round(im.height * top),
+                               round(im.width * (1 - right)), round(im.height * (1 - bottom))))
+
+
+# Edits the issue does not list, to see how the method generalises (reported apart), and the
+# variants of its crops and picture-in-picture that the list above lacks.
 UNLISTED: dict[str, Transform] = {
     "greyscale": lambda im: ImageOps.grayscale(im).convert("RGB"),
     "blur σ2": lambda im: im.convert("RGB").filter(ImageFilter.GaussianBlur(2)),
@@ -202,6 +221,10 @@ UNLISTED: dict[str, Transform] = {
     "white frame": lambda im: ImageOps.expand(im.convert("RGB"), border=40, fill="white"),
     "posterize 3 bits": lambda im: ImageOps.posterize(im.convert("RGB"), 3),
     "inset in another picture": _inset,
+    "crop 5% corner": _crop(0.05, "corner"),
+    "crop 10% centre": _crop(0.10, "centre"),
+    "crop 12% left, 4% top, 8% bottom": _crop_sides(0.12, 0.04, 0.0, 0.08),
+    "inset 60% off-centre": _inset_at(0.6, 0.3, 0.1),
 }
 
 
