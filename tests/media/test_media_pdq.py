@@ -11,6 +11,7 @@ from PIL import Image
 from enquiry.enrich.media import pdq, samples
 from enquiry.enrich.media.extractor import PdqExtractor, hash_video_file
 from enquiry.enrich.media.frames import sample_frames
+from enquiry.enrich.media.windows import STORED_WINDOWS
 
 
 def test_hex_round_trip_and_distance() -> None:
@@ -72,7 +73,11 @@ def test_extractor_hashes_photo_and_video_and_reports_bad_files(media_dir: Path,
     assert extractor.accepts("image/jpeg", "photo") and extractor.accepts("video/mp4", "video")
     assert not extractor.accepts("application/pdf", "document")
     photo = extractor.extract(media_dir / "coffee.jpg", "image/jpeg")
-    assert len(photo.hashes) == 1 and photo.hashes[0]["t"] is None and not photo.problems
+    whole = [h for h in photo.hashes if h["algorithm"] == "pdq"]
+    assert len(whole) == 1 and whole[0]["t"] is None and not photo.problems
+    # and the photo's windows, cut from the same decode (see windows.STORED_WINDOWS)
+    windows = [h for h in photo.hashes if h["algorithm"] == "pdq-window"]
+    assert len(windows) == len(STORED_WINDOWS) and all(min(h["data"]["box"]) >= 0 for h in windows)
     video = extractor.extract(media_dir / "scene.mp4", "video/mp4")
     assert len(video.hashes) >= 6 and all(h["t"] is not None for h in video.hashes)
     again = hash_video_file(media_dir / "scene.mp4")

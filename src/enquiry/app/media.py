@@ -23,7 +23,7 @@ from enquiry.app.access import item_visible, require_admin, require_item
 from enquiry.app.context import Enquiry
 from enquiry.app.lookup import HEX, find_item
 from enquiry.app.protection import shown_name
-from enquiry.enrich.media import consistency
+from enquiry.enrich.media import consistency, windows
 from enquiry.enrich.media.catalogue import (
     annotate_earliest,
     find_matches,
@@ -32,9 +32,13 @@ from enquiry.enrich.media.catalogue import (
     open_index,
     query_frames,
     record_findings,
+    upright_hashes,
+    window_hits,
 )
 from enquiry.enrich.media.extractor import PdqExtractor, hash_file
 from enquiry.enrich.media.index import DEFAULT_RADIUS
+from enquiry.enrich.media.pdq import ALGORITHM
+from enquiry.enrich.media.windows import ALGORITHM as WINDOW_ALGORITHM
 from enquiry.enrich.runner import pages, run_enrichers, verified_original
 from enquiry.errors import EnquiryError, NotFound
 from enquiry.intake.walk import printable
@@ -64,22 +68,26 @@ def _names(store: Store, item_ids: Sequence[int]) -> dict[int, str]:
 
 @dataclass(frozen=True)
 class HashedItem:
-    """An item hashed: how many PDQ hashes it now has (one per photo, several per video)."""
+    """An item hashed: how many PDQ hashes of whole pictures it now has (one per photo, several
+    per video), and of windows (a photo's, see :mod:`enquiry.enrich.media.windows`)."""
 
     item_id: int
     name: str
     hashes: int
+    windows: int = 0
 
 
 @dataclass(frozen=True)
 class HashReport:
-    """What ``media hash`` did: items hashed, items not hashable, failures, the index size.
-    ``not_media`` pairs an item named by the request with its media type."""
+    """What ``media hash`` did: items hashed, items not hashable, failures, the sizes of the
+    index of whole pictures and of the index of windows. ``not_media`` pairs an item named by
+    the request with its media type."""
 
     hashed: list[HashedItem]
     not_media: list[tuple[int, str, str]]
     failed: list[int]
     index_size: int
+    window_index_size: int = 0
 
 
 def hash_items(
@@ -125,14 +133,21 @@ def hash_items(
             session.execute(select(Item.id, Item.media_type).where(Item.id.in_(refused))).all()
         )
     index = open_index(store, rebuild=rebuild_index)
+    window_index = open_index(store, rebuild=rebuild_index, algorithm=WINDOW_ALGORITHM)
     return HashReport(
         hashed=[
-            HashedItem(o.item_id, names[o.item_id], int(o.details.get("count", 0)))
+            HashedItem(
+                o.item_id,
+                names[o.item_id],
+                int(o.details.get("by_algorithm", {}).get(ALGORITHM, 0)),
+                int(o.details.get("by_algorithm", {}).get(WINDOW_ALGORITHM, 0)),
+            )
             for o in run.of(enricher.name, "enriched")
         ],
         not_media=[(item_id, names[item_id], str(types[item_id])) for item_id in refused],
         failed=[o.item_id for o in run.of(enricher.name, "failed")],
         index_size=len(index),
+        window_index_size=len(window_index),
     )
 
 
@@ -173,8 +188,10 @@ def match(
     """Find stored photos and videos that share pictures with a file or an item: the matching
     frame times, the overlapping segment, and the earliest evidence that each match existed.
 
-    ``deep`` also compares a photo's keypoints with every stored photo (crops, small rotations,
-    captioned copies).
+    A photo is also looked up by its windows (see :mod:`enquiry.enrich.media.windows`): copies
+    cropped by up to ~20 %, with a caption banner or a logo, or inset in another picture.
+    ``deep`` also compares a photo's keypoints with every stored photo (larger crops, small
+    rotations).
     """
     require_admin(app, "media match")
     from enquiry.enrich.media.pdq import MIN_QUALITY, load_rgb
@@ -229,7 +246,19 @@ def match(
                 "a blank, flat or silhouette picture matches unrelated ones"
             )
         store = store or app.store(create=False)
-        found = find_matches(open_index(store), frames, radius=radius, exclude=exclude)
+        index = open_index(store)
+        extra = []
+        if all(e["t"] is None for e in entries):
+            # a photo: its windows too (crops, banners, logos, picture-in-picture)
+            extra = window_hits(
+                index,
+                open_index(store, algorithm=WINDOW_ALGORITHM),
+                upright_hashes(frames),
+                windows.query_hashes(load_rgb(picture)),
+                radius=radius,
+                exclude=exclude,
+            )
+        found = find_matches(index, frames, radius=radius, exclude=exclude, extra=extra)
         if deep:
             if any(e["t"] is not None for e in entries):
                 notes.append("--deep compares photos only; this is a video")

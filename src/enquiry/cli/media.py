@@ -47,7 +47,7 @@ def hash_items(app: App, refs: tuple[str, ...], everything: bool, rebuild_index:
         )
     click.echo(
         f"{len(report.hashed)} item(s) hashed, {len(report.failed)} failed; "
-        f"index holds {report.index_size} hashes"
+        f"index holds {report.index_size} hashes (and {report.window_index_size} of photo windows)"
     )
     if report.failed:
         raise SystemExit(1)

@@ -391,8 +391,14 @@ def _write_hashes(
                 for e in entries
             ],
         )
+    by_algorithm: dict[str, int] = {}
+    for e in entries:
+        by_algorithm[str(e.get("algorithm", ""))] = (
+            by_algorithm.get(str(e.get("algorithm", "")), 0) + 1
+        )
     return {
         "count": len(entries),
+        "by_algorithm": by_algorithm,
         "frames": sum(1 for e in entries if e.get("t") is not None),
         "replaced": int(replaced or 0),
     }

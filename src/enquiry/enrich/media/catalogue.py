@@ -35,12 +35,12 @@ def index_folder(store: Store) -> Path:
 
 
 def _rows_after(
-    store: Store, after_id: int
+    store: Store, after_id: int, algorithm: str = ALGORITHM
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     with store.engine.connect() as conn:
         result = conn.execute(
             select(MediaHash.id, MediaHash.item_id, MediaHash.t, MediaHash.hash)
-            .where(MediaHash.algorithm == ALGORITHM, MediaHash.id > after_id, _matchable())
+            .where(MediaHash.algorithm == algorithm, MediaHash.id > after_id, _matchable())
             .order_by(MediaHash.id)
         ).all()
     keys = np.array([r[0] for r in result], dtype=np.int64)
@@ -54,9 +54,11 @@ def _matchable() -> ColumnElement[bool]:
     return or_(MediaHash.quality.is_(None), MediaHash.quality >= MIN_QUALITY)
 
 
-def _table_stamp(store: Store, up_to: int | None = None) -> dict[str, int]:
+def _table_stamp(
+    store: Store, up_to: int | None = None, algorithm: str = ALGORITHM
+) -> dict[str, int]:
     query = select(func.count(MediaHash.id), func.max(MediaHash.id)).where(
-        MediaHash.algorithm == ALGORITHM, _matchable()
+        MediaHash.algorithm == algorithm, _matchable()
     )
     if up_to is not None:
         query = query.where(MediaHash.id <= up_to)
@@ -65,24 +67,26 @@ def _table_stamp(store: Store, up_to: int | None = None) -> dict[str, int]:
     return {"count": int(count or 0), "max_id": int(max_id or 0)}
 
 
-def open_index(store: Store, *, rebuild: bool = False) -> HammingIndex:
-    """The home's PDQ index, brought up to date with the ``media_hashes`` table and saved."""
+def open_index(store: Store, *, rebuild: bool = False, algorithm: str = ALGORITHM) -> HammingIndex:
+    """The home's PDQ index (of whole pictures, or with ``algorithm`` of photo windows, see
+    :mod:`.windows`), brought up to date with the ``media_hashes`` table and saved."""
     folder = index_folder(store)
-    current = _table_stamp(store)
-    loaded = None if rebuild else HammingIndex.load(folder)
+    name = "pdq" if algorithm == ALGORITHM else algorithm
+    current = _table_stamp(store, algorithm=algorithm)
+    loaded = None if rebuild else HammingIndex.load(folder, name)
     if loaded is not None:
         index, stamp = loaded
         if stamp.get("count") == current["count"] and stamp.get("max_id") == current["max_id"]:
             return index
-        if _table_stamp(store, up_to=stamp.get("max_id", 0)) == {
+        if _table_stamp(store, up_to=stamp.get("max_id", 0), algorithm=algorithm) == {
             "count": stamp.get("count"),
             "max_id": stamp.get("max_id"),
         }:
-            index = index.extended(*_rows_after(store, stamp.get("max_id", 0)))
-            index.save(folder, current)
+            index = index.extended(*_rows_after(store, stamp.get("max_id", 0), algorithm))
+            index.save(folder, current, name)
             return index
-    index = HammingIndex(*_rows_after(store, 0))
-    index.save(folder, current)
+    index = HammingIndex(*_rows_after(store, 0, algorithm))
+    index.save(folder, current, name)
     return index
 
 
@@ -114,16 +118,48 @@ def query_frames(entries: Iterable[dict[str, Any]]) -> list[QueryFrame]:
     return frames
 
 
+def upright_hashes(frames: list[QueryFrame]) -> list[str]:
+    """A photo query's hashes as it stands (whole, and inside its border if it has one), to
+    look up among stored windows: a crop may be one of them."""
+    return [v for f in frames for k, v in f.variants.items() if k in ("original", "deborder")]
+
+
+def window_hits(
+    index: HammingIndex,
+    window_index: HammingIndex,
+    whole: list[str],
+    windows: list[str],
+    radius: int = DEFAULT_RADIUS,
+    exclude: int | None = None,
+) -> list[Hit]:
+    """Photo hits through windows (see :mod:`.windows`): the query's windows against stored
+    whole pictures (picture-in-picture) and stored windows (banners, logos, crops), and the
+    query's whole picture against stored windows (a crop that is one of them). Stored video
+    frames are left out: their windows are not stored."""
+    hits = []
+    lookups: list[tuple[str, str, tuple[HammingIndex, ...]]]
+    lookups = [(value, "window", (index, window_index)) for value in windows]
+    lookups += [(value, "whole→window", (window_index,)) for value in whole]
+    for value, variant, indexes in lookups:
+        for searched in indexes:
+            for found in searched.search(value, radius):
+                if found.item != exclude and found.t is None:
+                    hits.append(Hit(found.item, None, None, found.distance, variant))
+    return hits
+
+
 def find_matches(
     index: HammingIndex,
     frames: list[QueryFrame],
     radius: int = DEFAULT_RADIUS,
     exclude: int | None = None,
+    extra: list[Hit] | None = None,
 ) -> list[ItemMatch]:
     """Items whose stored pictures lie within ``radius`` of any query picture, aligned. Video
     frames are also looked up a little farther (:data:`~.align.ALIGNED_EXTRA_BITS`): such hits
-    on stored video frames count when several of them line up in time (see :func:`.align`)."""
-    hits = []
+    on stored video frames count when several of them line up in time (see :func:`.align`).
+    ``extra`` hits (from :func:`window_hits`) are aligned with the others."""
+    hits = list(extra or [])
     for frame in frames:
         for variant, value in frame.variants.items():
             # The wider look-up costs ~7× a plain one at a million hashes; mirrored copies are

@@ -23,7 +23,15 @@ from enquiry.enrich.media.frames import (
     SAMPLE_EVERY_S,
     sample_frames,
 )
-from enquiry.enrich.media.pdq import ALGORITHM, VERSION, image_entries, picture_entries
+from enquiry.enrich.media.pdq import (
+    ALGORITHM,
+    VERSION,
+    image_entries,
+    load_rgb,
+    picture_entries,
+)
+from enquiry.enrich.media.windows import ALGORITHM as WINDOW_ALGORITHM
+from enquiry.enrich.media.windows import stored_entries
 from enquiry.intake.extract import Extraction
 from enquiry.store.tables import MediaHash
 
@@ -68,7 +76,8 @@ def hash_file(
 ) -> tuple[list[dict[str, Any]], list[str]]:
     """(hash entries, problems) for one file; unreadable content is a problem, not an error.
     A ``query`` video is sampled more densely than a stored one, from every decoded frame
-    (see :data:`~.frames.QUERY_EVERY_S`)."""
+    (see :data:`~.frames.QUERY_EVERY_S`). A stored photo also gets its window hashes
+    (:mod:`.windows`), cut from the same decoded picture."""
     try:
         if is_video(media_type):
             entries = (
@@ -80,7 +89,10 @@ def hash_file(
                 return [], ["video: no frame could be decoded"]
             return entries, []
         if is_image(media_type):
-            return image_entries(path), []
+            if query:  # a query's windows are many and looked up, not stored: see match
+                return image_entries(path), []
+            rgb = load_rgb(path)
+            return picture_entries(rgb, None, all_orientations=True) + stored_entries(rgb), []
     except Image.DecompressionBombError as exc:
         return [], [
             f"image: a decompression bomb is suspected, so the picture is not decoded ({exc})"
@@ -104,13 +116,18 @@ class PdqExtractor(FileEnricher):
 
     def done(self, connection: Connection, item_ids: Sequence[int]) -> set[int]:
         """Items that have PDQ hashes (most were hashed at intake, which writes no event of
-        its own for them)."""
-        hashed = connection.execute(
-            select(MediaHash.item_id).where(
-                MediaHash.item_id.in_(list(item_ids)), MediaHash.algorithm == ALGORITHM
+        its own for them), and, for a photo, window hashes too: photos hashed before windows
+        were stored are hashed again."""
+        rows = connection.execute(
+            select(MediaHash.item_id, MediaHash.algorithm, MediaHash.t).where(
+                MediaHash.item_id.in_(list(item_ids)),
+                MediaHash.algorithm.in_([ALGORITHM, WINDOW_ALGORITHM]),
             )
-        ).scalars()
-        return {int(i) for i in hashed}
+        ).all()
+        hashed = {int(r[0]) for r in rows if r[1] == ALGORITHM}
+        photos = {int(r[0]) for r in rows if r[1] == ALGORITHM and r[2] is None}
+        windowed = {int(r[0]) for r in rows if r[1] == WINDOW_ALGORITHM}
+        return hashed - (photos - windowed)
 
     def enrich(self, target: Target) -> Enrichment:
         found = super().enrich(target)
@@ -119,5 +136,10 @@ class PdqExtractor(FileEnricher):
 
     def extract(self, path: Path, media_type: str) -> Extraction:
         hashes, problems = hash_file(path, media_type)
-        metadata: dict[str, Any] = {"algorithm": VERSION, "count": len(hashes)} if hashes else {}
+        main = [h for h in hashes if h["algorithm"] == ALGORITHM]
+        metadata: dict[str, Any] = (
+            {"algorithm": VERSION, "count": len(main), "windows": len(hashes) - len(main)}
+            if hashes
+            else {}
+        )
         return Extraction(metadata=metadata, problems=problems, hashes=hashes)

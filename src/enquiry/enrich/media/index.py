@@ -188,24 +188,25 @@ class HammingIndex:
             np.concatenate([self.times, times]),
         )
 
-    def save(self, folder: Path, stamp: dict[str, int]) -> None:
+    def save(self, folder: Path, stamp: dict[str, int], name: str = "pdq") -> None:
         """Write the hashes and payloads (the tables are rebuilt on load) plus a stamp saying
-        which stored rows they cover, atomically enough: the stamp is written last."""
+        which stored rows they cover, atomically enough: the stamp is written last. ``name``
+        tells a home's indexes apart (whole pictures, windows)."""
         folder.mkdir(parents=True, exist_ok=True)
-        temp = folder / f"pdq.{os.getpid()}.tmp.npz"  # two writers never share a temporary file
+        temp = folder / f"{name}.{os.getpid()}.tmp.npz"  # two writers never share a temporary
         with temp.open("wb") as handle:
             np.savez(handle, rows=self.rows, keys=self.keys, items=self.items, times=self.times)
-        temp.replace(folder / "pdq.npz")
-        (folder / "pdq.json").write_text(json.dumps({"format": FORMAT, **stamp}))
+        temp.replace(folder / f"{name}.npz")
+        (folder / f"{name}.json").write_text(json.dumps({"format": FORMAT, **stamp}))
 
     @classmethod
-    def load(cls, folder: Path) -> tuple[HammingIndex, dict[str, int]] | None:
+    def load(cls, folder: Path, name: str = "pdq") -> tuple[HammingIndex, dict[str, int]] | None:
         """The saved index and its stamp, or None when there is none (or it is unreadable)."""
         try:
-            stamp = json.loads((folder / "pdq.json").read_text())
+            stamp = json.loads((folder / f"{name}.json").read_text())
             if stamp.get("format") != FORMAT:
                 return None
-            with np.load(folder / "pdq.npz") as saved:
+            with np.load(folder / f"{name}.npz") as saved:
                 index = cls(saved["rows"], saved["keys"], saved["items"], saved["times"])
         except (OSError, ValueError, KeyError):
             return None
