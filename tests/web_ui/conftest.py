@@ -9,6 +9,7 @@ own browser download is not used).
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import threading
@@ -22,7 +23,7 @@ import pytest
 
 CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "a long demo password"
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+DOCS_SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 @dataclass(frozen=True)
@@ -36,9 +37,17 @@ class Site:
     password: str = PASSWORD
 
     def screenshot(self, page: Any, name: str) -> None:
-        """Keep a picture of the page for docs/web.md (overwritten on every run)."""
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=False)
+        """Take a picture of the page: into docs/screenshots when ENQUIRY_SCREENSHOTS=docs
+        (to refresh docs/web.md's pictures), else beside the test's files, so that a test run
+        leaves the working tree as it found it."""
+        folder = (
+            DOCS_SCREENSHOTS
+            if os.environ.get("ENQUIRY_SCREENSHOTS") == "docs"
+            else self.files.parent / "screenshots"
+        )
+        folder.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(folder / f"{name}.png"), full_page=False)
+        assert (folder / f"{name}.png").stat().st_size > 0
 
 
 def _free_port() -> int:

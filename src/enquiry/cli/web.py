@@ -8,7 +8,13 @@ from enquiry.cli import App, pass_app
 
 
 def serve_home(
-    app: App, host: str, port: int, *, insecure_cookies: bool = False, workers: int = 1
+    app: App,
+    host: str,
+    port: int,
+    *,
+    insecure_cookies: bool = False,
+    workers: int = 1,
+    threads: int | None = None,
 ) -> None:
     """Serve the home until interrupted, on the catalogue the command line uses. With several
     ``workers`` each is a process of its own over the same catalogue (sessions live in it, so
@@ -18,7 +24,9 @@ def serve_home(
     import uvicorn
 
     from enquiry.web import create_app
-    from enquiry.web.app import ENV_ACTOR, ENV_HOME, ENV_INSECURE
+    from enquiry.web.app import DEFAULT_THREADS, ENV_ACTOR, ENV_HOME, ENV_INSECURE, ENV_THREADS
+
+    threads = threads or DEFAULT_THREADS
 
     click.echo(f"serving {app.home} at http://{host}:{port}/ (Ctrl-C stops)")
     options: dict[str, object] = {"log_level": "warning", "proxy_headers": False}
@@ -26,6 +34,7 @@ def serve_home(
         os.environ[ENV_HOME] = str(app.home)
         os.environ[ENV_ACTOR] = app.actor
         os.environ[ENV_INSECURE] = "1" if insecure_cookies else ""
+        os.environ[ENV_THREADS] = str(threads)
         uvicorn.run(
             "enquiry.web.app:from_environment",
             factory=True,
@@ -35,7 +44,9 @@ def serve_home(
             **options,  # type: ignore[arg-type]
         )
         return
-    web = create_app(app.home, actor=app.actor, secure_cookies=not insecure_cookies)
+    web = create_app(
+        app.home, actor=app.actor, secure_cookies=not insecure_cookies, threads=threads
+    )
     uvicorn.run(web, host=host, port=port, **options)  # type: ignore[arg-type]
 
 
@@ -55,10 +66,18 @@ def serve_home(
     type=click.IntRange(1, 64),
     help="Server processes (about one per core; the sign-in throttle counts per process).",
 )
+@click.option(
+    "--threads",
+    default=None,
+    type=click.IntRange(1, 256),
+    help="Threads per process running requests' work at once [default: 6].",
+)
 @pass_app
-def serve_command(app: App, host: str, port: int, insecure_cookies: bool, workers: int) -> None:
+def serve_command(
+    app: App, host: str, port: int, insecure_cookies: bool, workers: int, threads: int | None
+) -> None:
     """Serve the web app and the REST API (/api/v1, documented at /openapi.json)."""
-    serve_home(app, host, port, insecure_cookies=insecure_cookies, workers=workers)
+    serve_home(app, host, port, insecure_cookies=insecure_cookies, workers=workers, threads=threads)
 
 
 def register(main: click.Group) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -36,16 +38,33 @@ Every read of a protected item and every download or export is a ledger event na
 Errors are RFC 9457 problem documents; something you may not see is 404, never 403."""
 
 
+DEFAULT_THREADS = 6
+
+
 def create_app(
     home: str | Path | None = None,
     *,
     actor: str = "server",
     secure_cookies: bool = True,
+    threads: int = DEFAULT_THREADS,
 ) -> FastAPI:
-    """The web app and API over ``home`` (opened once, migrated if needed)."""
+    """The web app and API over ``home`` (opened once, migrated if needed).
+
+    ``threads`` bounds the threads that run requests' work at once. The work is Python holding
+    the interpreter lock most of the time, so a few threads answer more requests, and sooner,
+    than the usual forty contending for it (measured: docs/benchmarks.md)."""
     base = Enquiry.at(home, actor)
     base.store()  # opened (and migrated) once, before the first request
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        import anyio.to_thread
+
+        anyio.to_thread.current_default_thread_limiter().total_tokens = max(1, threads)
+        yield
+
     app = FastAPI(
+        lifespan=lifespan,
         title="enquiry",
         version=__version__,
         description=DESCRIPTION,
@@ -79,6 +98,7 @@ def create_app(
 ENV_HOME = "ENQUIRY_SERVE_HOME"
 ENV_ACTOR = "ENQUIRY_SERVE_ACTOR"
 ENV_INSECURE = "ENQUIRY_SERVE_INSECURE_COOKIES"
+ENV_THREADS = "ENQUIRY_SERVE_THREADS"
 
 
 def from_environment() -> FastAPI:
@@ -91,6 +111,7 @@ def from_environment() -> FastAPI:
         os.environ[ENV_HOME],
         actor=os.environ.get(ENV_ACTOR, "server"),
         secure_cookies=not os.environ.get(ENV_INSECURE),
+        threads=int(os.environ.get(ENV_THREADS) or DEFAULT_THREADS),
     )
 
 
