@@ -1,8 +1,9 @@
 """A real server over a demonstration home, and Debian's chromium driven by Playwright.
 
 The home is loaded once per session (the built-in Khan Shaykhun case, its survivor photograph
-redacted and confirmed, plus a second case), with two accounts: ``owner`` holds the Khan
-Shaykhun case, ``outsider`` is a viewer of the other case only. The server is uvicorn on a free
+redacted and confirmed, plus a second case), with four accounts: ``owner`` holds the Khan
+Shaykhun case, ``reviewer`` and ``viewer`` hold those roles on it, ``outsider`` is a viewer of
+the other case only. The server is uvicorn on a free
 loopback port in a thread of this process; the browser is the system's chromium (Playwright's
 own browser download is not used).
 """
@@ -75,6 +76,9 @@ def site(tmp_path_factory: pytest.TempPathFactory, _protection_key: Path) -> Ite
     evidence.add(admin, [other / "memo.txt"], case="other-inquiry")
     accounts.add_user(admin, "owner", PASSWORD)
     accounts.grant(admin, "owner", cases.DEMO_CASE, "owner")
+    for name in ("reviewer", "viewer"):
+        accounts.add_user(admin, name, PASSWORD)
+        accounts.grant(admin, name, cases.DEMO_CASE, name)
     accounts.add_user(admin, "outsider", PASSWORD)
     accounts.grant(admin, "outsider", "other-inquiry", "viewer")
     files = root / "uploads"

@@ -158,6 +158,62 @@ def test_the_report_downloads(owner: Any, site: Any) -> None:
     assert "<html" in html and "Khan Shaykhun" in html
 
 
+def test_a_reviewer_signs_off_the_shown_finding(browser: Any, site: Any) -> None:
+    page = _sign_in(browser, site, "reviewer")
+    try:
+        page.goto(f"{site.url}/incidents/{DEMO_INCIDENT}/analysis")
+        review = page.locator("section[aria-labelledby='h-review']")
+        finding = re.search(r"Comments and sign-offs on finding (\d+)", review.inner_text())
+        assert finding is not None
+        number = finding.group(1)
+        page.get_by_label(f"Comment on finding {number}").fill("Were the samples' seals checked?")
+        page.get_by_role("button", name="Add comment").click()
+        page.wait_for_url(re.compile(r".*/analysis\?saved=comment.*"))
+        statement = "Reviewed: the posterior follows from the matrix as rated."
+        page.get_by_label(f"Sign-off statement for finding {number}").fill(statement)
+        page.get_by_role("button", name=f"Sign off finding {number}").click()
+        page.wait_for_url(re.compile(r".*/analysis\?saved=sign-off.*"))
+        assert page.get_by_role("status").filter(has_text="Signed off").is_visible()
+        listed = page.locator("ol.remarks li")
+        assert listed.count() == 2
+        assert "reviewer" in listed.nth(0).inner_text()
+        assert "seals checked" in listed.nth(0).inner_text()
+        signed = listed.filter(has_text="signed off")
+        assert signed.count() == 1
+        assert "reviewer" in signed.inner_text() and statement in signed.inner_text()
+        assert f"Comments and sign-offs on finding {number}" in review.inner_text()
+        site.screenshot(page, "review")
+    finally:
+        page.context.close()
+
+
+def test_a_viewer_sees_the_sign_off_but_no_forms(browser: Any, site: Any) -> None:
+    page = _sign_in(browser, site, "viewer")
+    try:
+        answer = page.goto(f"{site.url}/incidents/{DEMO_INCIDENT}/analysis")
+        assert answer is not None and answer.status == 200
+        assert page.get_by_role("heading", name="Review").is_visible()
+        assert page.locator("main form").count() == 0
+        assert page.get_by_label(re.compile("Comment on finding|Sign-off statement")).count() == 0
+        assert page.locator("ol.remarks li").filter(has_text="signed off").count() == 1
+        # the core decides: a viewer's post, with the session's token, is refused all the same
+        finding = re.search(r"on finding (\d+)", page.locator("main").inner_text())
+        assert finding is not None
+        token = page.locator("form[action='/logout'] input[name=csrf]").get_attribute("value")
+        for action, field in (("sign-off", "statement"), ("comment", "body")):
+            refused = page.request.post(
+                f"{site.url}/incidents/{DEMO_INCIDENT}/findings/{finding.group(1)}/{action}",
+                form={"csrf": token or "", field: "not mine to write"},
+                max_redirects=0,
+            )
+            assert refused.status == 403, (action, refused.status)
+            assert "you may not" in refused.text(), refused.text()
+        page.reload()
+        assert "not mine to write" not in page.content()
+    finally:
+        page.context.close()
+
+
 def test_a_viewer_of_another_case_sees_none_of_it(browser: Any, site: Any) -> None:
     page = _sign_in(browser, site, "outsider")
     try:

@@ -15,12 +15,13 @@ import shutil
 import tempfile
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.background import BackgroundTask
 
-from enquiry.app import Enquiry, claims, exports, publishing
+from enquiry.app import Enquiry, claims, exports, publishing, review
 from enquiry.app.matrix import current_analysis
 from enquiry.model.grades import RATINGS
 from enquiry.publish.report import (
@@ -78,19 +79,61 @@ def _analysis_context(app: Enquiry, incident: str) -> dict[str, Any]:
 
 
 @router.get("/incidents/{incident}/analysis", response_class=HTMLResponse)
-def analysis_page(request: Request, app: PageUser, incident: str) -> Response:
+def analysis_page(request: Request, app: PageUser, incident: str, saved: str = "") -> Response:
     """The posterior of each hypothesis with its bounds, the sensitivity, the evidence against
-    the leader and what would change the conclusion."""
+    the leader and what would change the conclusion; the shown finding's comments and
+    sign-offs, with the forms to add one for those who may."""
     context = _analysis_context(app, incident)
     case = context["analysis"].context.case
+    finding_id = context["shown"].finding_id
+    remarks = (
+        review.list_comments(app, incident, f"finding:{finding_id}")
+        if finding_id is not None
+        else []
+    )
     return render(
         request,
         "analysis.html",
         case=case,
         incident=incident,
         rights=case_rights(app, case),
+        remarks=remarks,
+        saved=saved if saved in ("comment", "sign-off") else "",
         **context,
     )
+
+
+def _back_to_analysis(incident: str, saved: str) -> Response:
+    return RedirectResponse(
+        f"/incidents/{quote(incident, safe='')}/analysis?saved={saved}#h-review", status_code=303
+    )
+
+
+@router.post("/incidents/{incident}/findings/{finding}/comment")
+def comment_on_finding(
+    app: FormUser,
+    incident: str,
+    finding: int,
+    body: Annotated[str, Form(max_length=review.LONGEST)],
+) -> Response:
+    """Comment on the finding shown, as the signed-in analyst or reviewer (a ``commented``
+    event naming them; the core refuses anyone else); back to the analysis page."""
+    review.comment(app, incident, f"finding:{finding}", body)
+    return _back_to_analysis(incident, "comment")
+
+
+@router.post("/incidents/{incident}/findings/{finding}/sign-off")
+def sign_off_finding(
+    app: FormUser,
+    incident: str,
+    finding: int,
+    statement: Annotated[str, Form(max_length=review.LONGEST)],
+) -> Response:
+    """A reviewer signs off the finding shown with a statement; the core refuses a finding that
+    is no longer the latest (the matrix changed since the page was drawn) and anyone but a
+    reviewer. Back to the analysis page."""
+    review.sign_off(app, incident, finding, statement)
+    return _back_to_analysis(incident, "sign-off")
 
 
 @router.get("/incidents/{incident}/matrix", response_class=HTMLResponse)
