@@ -23,7 +23,7 @@ SOURCE = Path(__file__).resolve().parents[1] / "src"
 
 # Lowest first. The kernel (the root package's version, domain errors, the progress protocol) may
 # be imported by every layer and imports nothing of enquiry outside the kernel.
-KERNEL = ("enquiry", "enquiry.errors", "enquiry.progress")
+KERNEL = ("enquiry", "enquiry.cluster", "enquiry.errors", "enquiry.progress")
 LAYERS: dict[str, int] = {
     **{name: 0 for name in KERNEL},
     "enquiry.model": 1,
