@@ -43,6 +43,11 @@ from numpy.typing import NDArray
 STANCES = ("for", "against", "observing")
 TRUTHS = ("true", "false", "unknown")
 SIGN = {"for": 1.0, "against": -1.0, "observing": 0.0}
+_ONE_HOT = {
+    "for": (1.0, 0.0, 0.0),
+    "against": (0.0, 1.0, 0.0),
+    "observing": (0.0, 0.0, 1.0),
+}
 
 COPY_SIMILARITY = 0.6
 """Word-set Jaccard at or above which two reports on one claim share their wording."""
@@ -89,6 +94,16 @@ class Report:
     date: str | None = None
     text: str | None = None
     kind: str = ""
+    scores: tuple[float, float, float] | None = None
+    """P(for), P(against), P(observing) when the stance is predicted (a stance model's
+    calibrated probabilities); ``stance`` is then the likeliest. ``None``: the stance is given."""
+
+    def weights(self) -> tuple[float, float, float]:
+        """How much the report counts as for, against and observing: its stance's
+        probabilities when predicted, else all of it on the given stance."""
+        if self.scores is not None:
+            return self.scores
+        return _ONE_HOT[self.stance]
 
 
 @dataclass(frozen=True)
@@ -319,19 +334,18 @@ def _tally(
     wrong: dict[str, float] = defaultdict(float)
     count: dict[str, int] = defaultdict(int)
     for report, weight in zip(reports, weights, strict=True):
-        sign = SIGN.get(report.stance, 0.0)
-        if sign == 0.0:
+        yes, no, _ = report.weights()
+        if yes + no <= 0.0:
             continue
         if report.claim in truth:
             p, scale = truth[report.claim], 1.0
-            count[report.source] += 1
+            count[report.source] += int(SIGN[report.stance] != 0.0)
         elif soft is not None and report.claim in soft:
             p, scale = soft[report.claim], SOFT_WEIGHT
         else:
             continue
-        agree = p if sign > 0 else 1.0 - p
-        right[report.source] += scale * weight * agree
-        wrong[report.source] += scale * weight * (1.0 - agree)
+        right[report.source] += scale * weight * (yes * p + no * (1.0 - p))
+        wrong[report.source] += scale * weight * (yes * (1.0 - p) + no * p)
     sources = set(right) | set(wrong)
     return {s: (right[s], wrong[s]) for s in sources}, dict(count)
 
@@ -400,6 +414,17 @@ def _validate(reports: Sequence[Report], known: Mapping[str, str]) -> None:
     for report in reports:
         if report.stance not in STANCES:
             raise ValueError(f"report by {report.source!r}: stance {report.stance!r} unknown")
+        if report.scores is not None:
+            scores = report.scores
+            if (
+                len(scores) != 3
+                or not all(math.isfinite(v) and 0.0 <= v <= 1.0 for v in scores)
+                or abs(sum(scores) - 1.0) > 1e-3
+            ):
+                raise ValueError(
+                    f"report by {report.source!r}: stance probabilities {scores!r} are not "
+                    "three probabilities summing to one"
+                )
     for claim, truth in known.items():
         if truth not in TRUTHS:
             raise ValueError(f"claim {claim!r}: truth {truth!r} unknown")
@@ -426,8 +451,9 @@ def _claim_features(
         row = index.get(report.claim)
         if row is None:
             continue
-        counts[row, STANCES.index(report.stance)] += weight
-        sign = SIGN[report.stance]
+        shares_of = report.weights()
+        counts[row] += weight * np.asarray(shares_of)
+        sign = shares_of[0] - shares_of[1]
         if not sign:
             continue
         r = reliability.get(report.source, 0.5)
@@ -450,31 +476,104 @@ def _own_contributions(
 ) -> dict[tuple[str, str], tuple[float, float]]:
     own: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0.0, 0.0])
     for report, weight in zip(reports, weights, strict=True):
-        sign = SIGN[report.stance]
-        if sign and report.claim in truth:
-            agree = truth[report.claim] if sign > 0 else 1.0 - truth[report.claim]
-            own[(report.source, report.claim)][0] += weight * agree
-            own[(report.source, report.claim)][1] += weight * (1.0 - agree)
+        yes, no, _ = report.weights()
+        if yes + no > 0.0 and report.claim in truth:
+            p = truth[report.claim]
+            own[(report.source, report.claim)][0] += weight * (yes * p + no * (1.0 - p))
+            own[(report.source, report.claim)][1] += weight * (yes * (1.0 - p) + no * p)
     return {k: (v[0], v[1]) for k, v in own.items()}
 
 
-class _Model:
-    """The logistic map from a claim's features to p_true, learnt on known claims."""
+def _stance_counts(
+    reports: Sequence[Report], weights: Sequence[float], claims: Sequence[str]
+) -> NDArray[np.float64]:
+    """Per claim, the copy-weighted expected count of each stance."""
+    index = {c: n for n, c in enumerate(claims)}
+    counts = np.zeros((len(claims), 3))
+    for report, weight in zip(reports, weights, strict=True):
+        row = index.get(report.claim)
+        if row is not None:
+            counts[row] += weight * np.asarray(report.weights())
+    return counts
+
+
+class _Evidence:
+    """What each stance says about a claim's truth, pooled over every source: the log-ratio of
+    its share among the reports on true and on false known claims (add-one, copies once), as
+    naive Bayes learns it — over expected counts when stances are predicted, so that a stance
+    the model was unsure of weighs little, and what the stance model tends to get wrong is
+    learnt with the rest. A claim's evidence is the sum over its reports; a known claim is
+    scored by the ratio learnt without its own reports."""
 
     def __init__(
         self, reports: Sequence[Report], weights: Sequence[float], truth: Mapping[str, float]
     ) -> None:
-        kinds = {r.source: r.kind for r in reports}
-        self.tallies, _ = _tally(reports, weights, truth)
-        self.priors = _pooled_priors(self.tallies, kinds)
+        self.weights = weights
+        self.truth = truth
         claims = sorted(truth)
-        own = _own_contributions(reports, weights, truth)
-        full = {}
-        for source, kind in kinds.items():
-            right, wrong = self.tallies.get(source, (0.0, 0.0))
-            a0, b0 = self.priors.get(kind, self.priors[""])
-            full[source] = (a0 + right) / (a0 + b0 + right + wrong)
-        x = _claim_features(reports, weights, claims, full, own, self.tallies, self.priors)
+        self.own = dict(zip(claims, _stance_counts(reports, weights, claims), strict=True))
+        self.totals = np.ones((2, 3))
+        for claim in claims:
+            self.totals[int(truth[claim])] += self.own[claim]
+
+    @staticmethod
+    def _ratio(totals: NDArray[np.float64]) -> NDArray[np.float64]:
+        log_like = np.log(totals / totals.sum(axis=1, keepdims=True))
+        out: NDArray[np.float64] = log_like[1] - log_like[0]
+        return out
+
+    def __call__(
+        self, reports: Sequence[Report], claims: Sequence[str], leave_out: bool = False
+    ) -> NDArray[np.float64]:
+        counts = _stance_counts(reports, self.weights, claims)
+        ratio = self._ratio(self.totals)
+        out = np.zeros(len(claims))
+        for n, claim in enumerate(claims):
+            if leave_out and claim in self.truth:
+                totals = self.totals.copy()
+                totals[int(self.truth[claim])] -= self.own[claim]
+                out[n] = counts[n] @ self._ratio(totals)
+            else:
+                out[n] = counts[n] @ ratio
+        return out
+
+
+FEATURES = ("records", "stances")
+"""What the learnt model reads. ``records``: each claim's stance counts and shares and the
+reliability vote (every independent report's stance weighted by its source's record).
+``stances``: the pooled stance evidence alone (:class:`_Evidence`), no per-source records — what
+holds up when the stances are predicted: a source's record learnt from predicted stances
+measures the stance model's errors as much as the source, over the two or three reports most
+sources have."""
+
+
+class _Model:
+    """The logistic map from a claim's features (:data:`FEATURES`) to p_true, learnt on known
+    claims."""
+
+    def __init__(
+        self,
+        reports: Sequence[Report],
+        weights: Sequence[float],
+        truth: Mapping[str, float],
+        features: str = "records",
+    ) -> None:
+        self.features = features
+        self.evidence = _Evidence(reports, weights, truth) if features == "stances" else None
+        claims = sorted(truth)
+        if self.evidence is not None:
+            x = self._stances(reports, claims, leave_out=True)
+        else:
+            kinds = {r.source: r.kind for r in reports}
+            tallies, _ = _tally(reports, weights, truth)
+            priors = _pooled_priors(tallies, kinds)
+            own = _own_contributions(reports, weights, truth)
+            full = {}
+            for source, kind in kinds.items():
+                right, wrong = tallies.get(source, (0.0, 0.0))
+                a0, b0 = priors.get(kind, priors[""])
+                full[source] = (a0 + right) / (a0 + b0 + right + wrong)
+            x = _claim_features(reports, weights, claims, full, own, tallies, priors)
         y = np.array([truth[c] for c in claims])
         self.w = fit_logistic(x, y)
         q = _sigmoid(x @ self.w)
@@ -483,6 +582,24 @@ class _Model:
         hess = (x * (q * (1 - q))[:, None]).T @ x + np.diag(penalty)
         self.covariance = np.linalg.inv(hess)
 
+    def _stances(
+        self, reports: Sequence[Report], claims: Sequence[str], leave_out: bool = False
+    ) -> NDArray[np.float64]:
+        assert self.evidence is not None
+        evidence = self.evidence(reports, claims, leave_out)
+        return np.column_stack([evidence, np.ones(len(claims))])
+
+    def _features(
+        self,
+        reports: Sequence[Report],
+        weights: Sequence[float],
+        claims: Sequence[str],
+        reliability: Mapping[str, float],
+    ) -> NDArray[np.float64]:
+        if self.evidence is not None:
+            return self._stances(reports, claims)
+        return _claim_features(reports, weights, claims, reliability)
+
     def predict(
         self,
         reports: Sequence[Report],
@@ -490,7 +607,7 @@ class _Model:
         claims: Sequence[str],
         reliability: Mapping[str, float],
     ) -> NDArray[np.float64]:
-        x = _claim_features(reports, weights, claims, reliability)
+        x = self._features(reports, weights, claims, reliability)
         return _sigmoid(x @ self.w)
 
     def spread(
@@ -501,7 +618,7 @@ class _Model:
         reliability: Mapping[str, float],
     ) -> NDArray[np.float64]:
         """Each claim's log-odds over its standard error (the model's own uncertainty)."""
-        x = _claim_features(reports, weights, claims, reliability)
+        x = self._features(reports, weights, claims, reliability)
         se = np.sqrt(np.einsum("ij,jk,ik->i", x, self.covariance, x))
         out: NDArray[np.float64] = (x @ self.w) / np.maximum(se, 1e-9)
         return out
@@ -520,18 +637,12 @@ def _vote_probability(
     return _sigmoid(_logit(prior) + x[:, 5])
 
 
-def _learn_caution(
-    reports: Sequence[Report], weights: Sequence[float], known: Mapping[str, str]
-) -> float:
-    """The cannot-tell threshold (in standard errors of a claim's log-odds) learnt on known
-    claims, each predicted by a model learnt on the other two thirds: the one with the best
-    three-way accuracy (claims whose outcome stayed unknown count) among those that lose at
-    most :data:`CAUTION_COST` of the accuracy on true and false claims — a "cannot tell" on a
-    claim that was settled is a wrong answer. :data:`DEFAULT_CAUTION` when fewer than
-    :data:`MIN_KNOWN` known claims stayed unknown."""
-    undecided = [c for c, t in known.items() if t == "unknown"]
-    if len(undecided) < MIN_KNOWN:
-        return DEFAULT_CAUTION
+def _inner_predictions(
+    reports: Sequence[Report], weights: Sequence[float], known: Mapping[str, str], features: str
+) -> dict[str, tuple[float, float]] | None:
+    """Every known claim's p_true and log-odds over its standard error, each predicted by a
+    model learnt on the other two thirds of the known claims; ``None`` when a third leaves too
+    few true or false claims to learn from."""
     claims = sorted(known)
     predicted: dict[str, tuple[float, float]] = {}
     for n in range(3):
@@ -540,24 +651,42 @@ def _learn_caution(
         train = {c: t for c, t in known.items() if c not in held}
         binary = _binary(train)
         if sum(binary.values()) < 2 or len(binary) - sum(binary.values()) < 2:
-            return DEFAULT_CAUTION
-        model = _Model(reports, weights, binary)
+            return None
+        model = _Model(reports, weights, binary, features)
         records = track_record(reports, train, weights, intervals=False)
         reliability = {s: r.mean for s, r in records.items()}
         p = model.predict(reports, weights, fold, reliability)
         z = model.spread(reports, weights, fold, reliability)
         for claim, p_c, z_c in zip(fold, p, z, strict=True):
             predicted[claim] = (float(p_c), float(z_c))
+    return predicted
+
+
+def _learn_caution(
+    reports: Sequence[Report], weights: Sequence[float], known: Mapping[str, str], features: str
+) -> float:
+    """The cannot-tell threshold (in standard errors of a claim's log-odds) learnt on known
+    claims, each predicted by a model learnt on the other two thirds: the one with the best
+    three-way accuracy (claims whose outcome stayed unknown count) among those that lose at
+    most :data:`CAUTION_COST` of the accuracy on true and false claims — a "cannot tell" on a
+    claim that was settled is a wrong answer. :data:`DEFAULT_CAUTION` when fewer than
+    :data:`MIN_KNOWN` known claims stayed unknown."""
+    if sum(t == "unknown" for t in known.values()) < MIN_KNOWN:
+        return DEFAULT_CAUTION
+    predicted = _inner_predictions(reports, weights, known, features)
+    if predicted is None:
+        return DEFAULT_CAUTION
+    claims = sorted(known)
     decided = [c for c in claims if known[c] != "unknown"]
     scores = []
-    for caution in CAUTION_GRID:
-        said = {c: _say(*predicted[c], caution) for c in claims}
+    for threshold in CAUTION_GRID:
+        said = {c: _say(*predicted[c], threshold) for c in claims}
         two_way = sum(said[c] == known[c] for c in decided) / max(len(decided), 1)
         three_way = sum(said[c] == known[c] for c in claims) / len(claims)
-        scores.append((caution, two_way, three_way))
+        scores.append((threshold, two_way, three_way))
     best_two_way = max(two_way for _, two_way, _ in scores)
     allowed = [s for s in scores if s[1] >= best_two_way - CAUTION_COST]
-    return max(allowed, key=lambda s: (s[2], -s[0]))[0]
+    return float(max(allowed, key=lambda s: (s[2], -s[0]))[0])
 
 
 def _say(p_true: float, z: float, caution: float) -> str:
@@ -574,6 +703,7 @@ def estimate(
     *,
     caution: float | None = None,
     copies: bool = True,
+    features: str | None = None,
 ) -> TruthResult:
     """Estimate every reported claim's truth and every source's reliability at once.
 
@@ -584,7 +714,12 @@ def estimate(
     (weighted by :data:`SOFT_WEIGHT`), the records re-estimate them, up to :data:`EM_ROUNDS`
     times. A learnt estimate cannot tell while its log-odds lie within ``caution`` standard
     errors of even (learnt from the known claims whose outcome stayed unknown when not given);
-    the vote cannot tell within :data:`DEFAULT_BAND` of 0.5."""
+    the vote cannot tell within :data:`DEFAULT_BAND` of 0.5.
+
+    Reports whose stance was predicted carry its probabilities (:attr:`Report.scores`) and
+    count toward each stance by them. What the learnt model reads (``features``, one of
+    :data:`FEATURES`) is, unless given, the sources' records when every stance is given and the
+    pooled stance evidence when any was predicted (measured on Emergent, docs/benchmarks.md)."""
     known = dict(known or {})
     _validate(reports, known)
     weights = copy_weights(reports) if copies else [1.0] * len(reports)
@@ -595,9 +730,16 @@ def estimate(
     n_true = sum(truth.values())
     supervised = n_true >= MIN_KNOWN and len(truth) - n_true >= MIN_KNOWN
     prior = (n_true + 1.0) / (len(truth) + 2.0)
-    model = _Model(reports, weights, truth) if supervised else None
+    if features is None:
+        predicted = any(r.scores is not None for r in reports)
+        features = "stances" if predicted else "records"
+    if features not in FEATURES:
+        raise ValueError(f"features {features!r} unknown (one of {', '.join(FEATURES)})")
+    model = _Model(reports, weights, truth, features) if supervised else None
     if caution is None:
-        caution = _learn_caution(reports, weights, known) if supervised else DEFAULT_CAUTION
+        caution = (
+            _learn_caution(reports, weights, known, features) if supervised else DEFAULT_CAUTION
+        )
     soft: dict[str, float] = {}
     records = track_record(reports, known, weights, intervals=False)
     for _ in range(EM_ROUNDS if open_claims else 1):
@@ -635,7 +777,9 @@ def estimate(
         estimates.append(
             ClaimEstimate(claim, p_true, answer, counted[claim], round(independent[claim], 6))
         )
-    method = "learnt from outcomes" if supervised else "reliability vote"
+    method = "reliability vote"
+    if supervised:
+        method = "learnt from outcomes" + (" (pooled stances)" if features == "stances" else "")
     return TruthResult(tuple(estimates), tuple(records.values()), method, caution, tuple(clusters))
 
 
@@ -660,23 +804,31 @@ def majority_vote(reports: Sequence[Report]) -> dict[str, float]:
     return out
 
 
-def naive_bayes(reports: Sequence[Report], known: Mapping[str, str]) -> dict[str, float]:
+def naive_bayes(
+    reports: Sequence[Report], known: Mapping[str, str], *, soft: bool = False
+) -> dict[str, float]:
     """Every report independent, stance counts multinomial given the truth (add-one), learnt
-    on the known true and false claims; p_true for every reported claim."""
+    on the known true and false claims; p_true for every reported claim. With ``soft``, a
+    report with predicted stance probabilities counts fractionally toward each stance (the
+    expected counts), in learning and in scoring."""
+
+    def shares(report: Report) -> NDArray[np.float64]:
+        if soft:
+            return np.asarray(report.weights(), dtype=np.float64)
+        return np.asarray(_ONE_HOT[report.stance], dtype=np.float64)
+
     truth = _binary(known)
     counts = np.ones((2, 3))
     for report in reports:
         if report.claim in truth:
-            counts[int(truth[report.claim]), STANCES.index(report.stance)] += 1
+            counts[int(truth[report.claim])] += shares(report)
     log_like = np.log(counts / counts.sum(axis=1, keepdims=True))
+    ratio = log_like[1] - log_like[0]
     n_true = sum(truth.values())
     prior = _logit((n_true + 1.0) / (len(truth) + 2.0))
     out = {}
     for claim, rows in _by_claim(reports).items():
-        odds = prior + sum(
-            log_like[1, STANCES.index(r.stance)] - log_like[0, STANCES.index(r.stance)]
-            for r in rows
-        )
+        odds = prior + sum(float(shares(r) @ ratio) for r in rows)
         out[claim] = float(_sigmoid(np.array([odds]))[0])
     return out
 

@@ -7,8 +7,9 @@ input: a wrong encoding, a missing column, an unknown stance or truth value, an 
 refused with one line naming the file, the line and the problem.
 
 Stances missing from the file can be predicted from each report's ``text`` toward its
-``claim_text`` by the project's stance model, through :func:`stances_from_text` alone, which
-also holds the one mapping from the model's labels to a report's stance.
+``claim_text`` by the project's stance model, through :func:`predicted_stances` alone, which
+also holds the one mapping from the model's labels to a report's stance; the predicted
+stance's probabilities go with the report, and the estimator weighs it by them.
 """
 
 from __future__ import annotations
@@ -49,19 +50,47 @@ STANCE_OF_LABEL = {
 discusses or unrelated -> observing (and the sentence model's own for / against / observing)."""
 
 
-def stances_from_text(claims: Sequence[str], texts: Sequence[str]) -> list[str]:
-    """The stance of each text toward its claim, by the project's current stance model."""
+Predicted = tuple[str, tuple[float, float, float] | None]
+"""A predicted stance and, when the model gives them, P(for), P(against), P(observing)."""
+
+
+def predicted_stances(claims: Sequence[str], texts: Sequence[str]) -> list[Predicted]:
+    """The stance of each text toward its claim by the project's current stance model, with
+    the model's calibrated probabilities summed onto the three stances (:data:`STANCE_OF_LABEL`)
+    when it gives them; the stance is then the likeliest of the three. The estimator weighs a
+    report by these probabilities, so an unsure prediction counts for little."""
     from enquiry.enrich.text.embed import default_embedder
     from enquiry.enrich.text.stance import default_model
 
     found = default_model().predict(list(claims), list(texts), default_embedder())
-    out = []
+    out: list[Predicted] = []
     for stance in found:
-        label = str(getattr(stance, "label", stance)).lower()
-        if label not in STANCE_OF_LABEL:
-            raise BadRequest(f"the stance model gave the label '{printable(label)}', unknown here")
-        out.append(STANCE_OF_LABEL[label])
+        label = _stance_of(str(getattr(stance, "label", stance)))
+        probabilities = getattr(stance, "probabilities", None)
+        if not probabilities:
+            out.append((label, None))
+            continue
+        summed = dict.fromkeys(STANCES, 0.0)
+        for name, p in probabilities.items():
+            summed[_stance_of(str(name))] += float(p)
+        total = sum(summed.values())
+        if not total > 0.0:
+            raise BadRequest("the stance model gave no probability to any stance")
+        scores = (summed["for"] / total, summed["against"] / total, summed["observing"] / total)
+        out.append((STANCES[max(range(3), key=lambda n: scores[n])], scores))
     return out
+
+
+def _stance_of(label: str) -> str:
+    stance = STANCE_OF_LABEL.get(label.lower())
+    if stance is None:
+        raise BadRequest(f"the stance model gave the label '{printable(label)}', unknown here")
+    return stance
+
+
+def stances_from_text(claims: Sequence[str], texts: Sequence[str]) -> list[str]:
+    """The stance of each text toward its claim, by the project's current stance model."""
+    return [stance for stance, _ in predicted_stances(claims, texts)]
 
 
 def _rows(path: Path, required: tuple[str, ...], optional: tuple[str, ...]) -> list[dict[str, str]]:
@@ -165,15 +194,17 @@ def _read_reports(
                     "2015-03-06"
                 ) from None
         row["stance"] = stance
+    scores: dict[int, tuple[float, float, float] | None] = {}
     if wanted:
         progress.start("predicting stances", len(wanted), "report")
         for start in range(0, len(wanted), STANCE_BATCH):
             batch = wanted[start : start + STANCE_BATCH]
-            predicted = stances_from_text(
+            predicted = predicted_stances(
                 [rows[n]["claim_text"] for n in batch], [rows[n]["text"] for n in batch]
             )
-            for n, stance in zip(batch, predicted, strict=True):
+            for n, (stance, found) in zip(batch, predicted, strict=True):
                 rows[n]["stance"] = stance
+                scores[n] = found
             progress.advance(len(batch))
         progress.finish()
     reports = [
@@ -183,8 +214,9 @@ def _read_reports(
             stance=row["stance"],
             date=row.get("date") or None,
             text=row.get("text") or None,
+            scores=scores.get(n),
         )
-        for row in rows
+        for n, row in enumerate(rows)
     ]
     return reports, len(wanted)
 
