@@ -541,10 +541,10 @@ class _Evidence:
 FEATURES = ("records", "stances")
 """What the learnt model reads. ``records``: each claim's stance counts and shares and the
 reliability vote (every independent report's stance weighted by its source's record).
-``stances``: the pooled stance evidence alone (:class:`_Evidence`), no per-source records — what
-holds up when the stances are predicted: a source's record learnt from predicted stances
-measures the stance model's errors as much as the source, over the two or three reports most
-sources have."""
+``stances``: the pooled stance evidence (:class:`_Evidence`) and the log expected count of each
+stance (copies once), no per-source records — what holds up when the stances are predicted: a
+source's record learnt from predicted stances measures the stance model's errors as much as the
+source, over the two or three reports most sources have."""
 
 
 class _Model:
@@ -587,7 +587,8 @@ class _Model:
     ) -> NDArray[np.float64]:
         assert self.evidence is not None
         evidence = self.evidence(reports, claims, leave_out)
-        return np.column_stack([evidence, np.ones(len(claims))])
+        counts = _stance_counts(reports, self.evidence.weights, claims)
+        return np.column_stack([evidence, np.log1p(counts), np.ones(len(claims))])
 
     def _features(
         self,

@@ -63,22 +63,24 @@ def predicted_stances(claims: Sequence[str], texts: Sequence[str]) -> list[Predi
     from enquiry.enrich.text.stance import default_model
 
     found = default_model().predict(list(claims), list(texts), default_embedder())
-    out: list[Predicted] = []
-    for stance in found:
-        label = _stance_of(str(getattr(stance, "label", stance)))
-        probabilities = getattr(stance, "probabilities", None)
-        if not probabilities:
-            out.append((label, None))
-            continue
-        summed = dict.fromkeys(STANCES, 0.0)
-        for name, p in probabilities.items():
-            summed[_stance_of(str(name))] += float(p)
-        total = sum(summed.values())
-        if not total > 0.0:
-            raise BadRequest("the stance model gave no probability to any stance")
-        scores = (summed["for"] / total, summed["against"] / total, summed["observing"] / total)
-        out.append((STANCES[max(range(3), key=lambda n: scores[n])], scores))
-    return out
+    return [as_report_stance(stance) for stance in found]
+
+
+def as_report_stance(stance: object) -> Predicted:
+    """A stance model's answer for one text (a label, and its ``probabilities`` when it has
+    them) as a report's stance and P(for), P(against), P(observing)."""
+    label = _stance_of(str(getattr(stance, "label", stance)))
+    probabilities = getattr(stance, "probabilities", None)
+    if not probabilities:
+        return label, None
+    summed = dict.fromkeys(STANCES, 0.0)
+    for name, p in probabilities.items():
+        summed[_stance_of(str(name))] += float(p)
+    total = sum(summed.values())
+    if not total > 0.0:
+        raise BadRequest("the stance model gave no probability to any stance")
+    scores = (summed["for"] / total, summed["against"] / total, summed["observing"] / total)
+    return STANCES[max(range(3), key=lambda n: scores[n])], scores
 
 
 def _stance_of(label: str) -> str:
