@@ -537,6 +537,12 @@ class AttributionExtractor:
                     break
             if content is not None:
                 break
+        if content is None and cue.dep_ == "parataxis":
+            # '"Your Honor," I said, "I would like to answer."': the parser made the cue a
+            # parenthesis inside the sentence the quotation marks split; the two halves are
+            # what was said
+            content = _around_quotes(doc, cue, source_tokens, quotes)
+            how = how.split("/")[0] + "/split"
         if (
             content is None
             and cue.dep_ == "parataxis"
@@ -577,18 +583,19 @@ class AttributionExtractor:
             )
             if opener is not None and opener.idx < content.start:
                 cue_span = _span(doc, cue_span.start, opener.idx + len(opener))
-        content = _widen_to_quotes(doc, content, cue_span, quotes)
+        if not content.parts:
+            content = _widen_to_quotes(doc, content, cue_span, quotes)
         source = _closed(doc, _token_span(source_tokens))
         split = _split_quotation(doc, content, source or cue_span, cue_span, quotes)
         if split is not None:
             content = joined([split, content])
-        if source is not None and content.start <= source.start < content.end:
+        if source is not None and _within(source.start, content):
             return None
         if source is None and any(
             child.dep_ == "aux" and child.lower_ == "to" for child in cue.children
         ):
             return None  # "it was wrong to blame him": an infinitive with no one saying it
-        if content.start <= cue_span.start < content.end:
+        if _within(cue_span.start, content):
             return None
         sentence = _span(doc, cue.sent.start_char, cue.sent.end_char)
         speaker = describe(source_tokens) if source_tokens else None
@@ -868,6 +875,35 @@ _CONTRASTS = frozenset({"while", "whereas", "although", "though", "because", "si
 
 def _opens_contrast(clause: Token) -> bool:
     return any(child.dep_ == "mark" and child.lower_ in _CONTRASTS for child in clause.children)
+
+
+def _within(offset: int, span: Span) -> bool:
+    """Whether a character offset falls inside one of the span's pieces."""
+    return any(piece.start <= offset < piece.end for piece in span.pieces)
+
+
+def _around_quotes(
+    doc: Doc, cue: Token, source_tokens: list[Token], quotes: list[tuple[int, int]]
+) -> Span | None:
+    """The two quotations right before and right after a speaker and cue that stand between
+    them with nothing but commas ('"A," I said, "B."'), joined; None when there are not two."""
+    around = [cue, *source_tokens]
+    first = min(token.idx for token in around)
+    last = max(token.idx + len(token.text) for token in around)
+    text = text_of(doc)
+    before = [
+        (start, stop)
+        for start, stop in quotes
+        if stop <= first and not text[stop:first].strip(" ,\t")
+    ]
+    after = [
+        (start, stop)
+        for start, stop in quotes
+        if start >= last and not text[last:start].strip(" ,\t")
+    ]
+    if not before or not after:
+        return None
+    return joined([_span(doc, *before[-1]), _span(doc, *after[0])])
 
 
 def _according_content(cue: Token) -> Span | None:
