@@ -44,12 +44,37 @@ def test_proposals_below_the_threshold_are_dropped(
     assert model is not None
     text = "The minister believes that the talks will fail."
     doc = learnt.nlp(text)
-    [(_, names, extra)] = learnt.proposals(doc, quotations(text))
-    assert extra
+    [(_, names, lexicon)] = learnt.proposals(doc, quotations(text))
+    assert lexicon == "extra"
     strict = AttributionModel(model.weights, 1.0, 1.0, model.extra_cues, model.given_names)
-    assert model.keeps(names, extra) and not strict.keeps(names, extra)
+    assert model.keeps(names, lexicon) and not strict.keeps(names, lexicon)
     learnt.model = strict
     try:
         assert learnt.extract(text) == []
+    finally:
+        learnt.model = model
+
+
+def test_verbs_outside_both_lexicons_are_proposed_only_when_asked(
+    extractors: tuple[AttributionExtractor, AttributionExtractor],
+) -> None:
+    learnt, _ = extractors
+    model = learnt.model
+    assert model is not None and not model.generic  # the shipped model leaves them out
+    text = "The inspectors scribbled that the samples were clean."
+    doc = learnt.nlp(text)
+    assert all(lexicon != "generic" for _, _, lexicon in learnt.proposals(doc, quotations(text)))
+    wide = AttributionModel(
+        model.weights, 1.0, 1.0, model.extra_cues, model.given_names, threshold_generic=0.0
+    )
+    learnt.model = wide
+    try:
+        proposed = [
+            (found.cue.text, found.content.text, lexicon)
+            for found, _, lexicon in learnt.proposals(doc, quotations(text))
+        ]
+        assert ("scribbled", "that the samples were clean", "generic") in proposed
+        [kept] = learnt.extract(text)
+        assert kept.cue.text == "scribbled" and kept.rare_cue
     finally:
         learnt.model = model

@@ -101,6 +101,8 @@ _FALLBACK_SOURCE_PATHS = (
     "^xcomp/nsubj",
     "^conj/nsubj",
     "^advcl/nsubj",
+    "^xcomp/^conj/nsubj",  # "Trump joked ..., but went on to say ..."
+    "^xcomp/^acomp/nsubj",  # "voters were more likely to say ..."
     "agent/pobj",
     "^pcomp/^prep/nsubjpass",  # "Nebenzia was quoted as saying"
     "^pcomp/^prep/nsubj",  # "The minister attacked the plan by insisting that ..."
@@ -438,16 +440,18 @@ class AttributionExtractor:
         model = self.model
         found = [
             attribution
-            for attribution, names, extra in self.proposals(doc, quotes)
+            for attribution, names, lexicon in self.proposals(doc, quotes)
             if model is None
-            or model.keeps(names, extra)
+            or model.keeps(names, lexicon)
             or attribution.content.text.lower() in _RELATIVE  # cut by _cut_relative_denials
         ]
-        found += _colon_lines(doc)
+        found += _colon_lines(doc) + _dash_lines(doc)
         found.sort(key=lambda item: item.cue.start)
         found = _once_each(found)
         _continue_quotations(doc, found, quotes)
-        found = [item for item in found if not _inside_quotation(item, quotes)]
+        found = [
+            item for item in found if item.how == "line" or not _inside_quotation(item, quotes)
+        ]
         _cut_trailing_sources(doc, found)
         _cut_relative_denials(doc, found)
         found = [item for item in found if not _restated(item, found)]
@@ -456,25 +460,29 @@ class AttributionExtractor:
 
     def proposals(
         self, doc: Doc, quotes: list[tuple[int, int]]
-    ) -> list[tuple[Attribution, list[str], bool]]:
-        """Every relation the rules propose, with its features for the learnt model and
-        whether its cue came from the model's extra lexicon (only when there is a model)."""
-        extra_cues = self.model.extra_cues if self.model is not None else {}
+    ) -> list[tuple[Attribution, list[str], str]]:
+        """Every relation the rules propose, with its features for the learnt model and the
+        lexicon its cue came from: "rules", or (only when there is a model) "extra" for the
+        model's rarer cue words and "generic" for any other verb that takes a clause or object."""
+        model = self.model
+        extra_cues = model.extra_cues if model is not None else {}
+        generic = model is not None and model.generic
         found = []
         for token in doc:
             key = key_of(token)
+            lexicon = "rules"
             entry = self.cues.get(key)
-            extra = entry is None
-            if extra:
-                entry = extra_cues.get(key)
-                if entry is None:
-                    continue
-            assert entry is not None
+            if entry is None:
+                lexicon, entry = "extra", extra_cues.get(key)
+            if entry is None and generic and _generic_cue(token):
+                lexicon, entry = "generic", _GENERIC_ENTRY
+            if entry is None:
+                continue
             attribution = self._relation(doc, token, entry, quotes)
             if attribution is not None:
-                attribution.rare_cue = extra
+                attribution.rare_cue = lexicon != "rules"
                 found.append(
-                    (attribution, features(token, attribution, entry, extra, quotes), extra)
+                    (attribution, features(token, attribution, entry, lexicon, quotes), lexicon)
                 )
         return found
 
@@ -512,6 +520,9 @@ class AttributionExtractor:
             _target_content(cue, _TARGET_CUES[cue.lemma_]) if cue.lemma_ in _TARGET_CUES else None
         )
         how += "/target"
+        if content is None and cue.lemma_.lower() == "accord":
+            content = _according_content(cue)
+            how = how.split("/")[0] + "/according"
         for path in content_paths if content is None else ():
             for head in follow(cue, path):
                 if head.i == cue.i or head in source_tokens or head.is_punct:
@@ -526,6 +537,12 @@ class AttributionExtractor:
                     break
             if content is not None:
                 break
+        if content is None and cue.dep_ == "parataxis":
+            # '"Your Honor," I said, "I would like to answer."': the parser made the cue a
+            # parenthesis inside the sentence the quotation marks split; the two halves are
+            # what was said
+            content = _around_quotes(doc, cue, source_tokens, quotes)
+            how = how.split("/")[0] + "/split"
         if (
             content is None
             and cue.dep_ == "parataxis"
@@ -535,6 +552,11 @@ class AttributionExtractor:
             # content; the content is the clause around it.
             content = self._content(cue, cue.head, "^parataxis", source_tokens)
             how = how.split("/")[0] + "/parenthesis"
+        if content is None and _as_clause(cue):
+            # "As the envoy said, the talks have failed": the cue is an adverbial clause
+            # opened by "as"; what was said is the main clause it hangs on.
+            content = self._content(cue, cue.head, "^advcl", source_tokens)
+            how = how.split("/")[0] + "/as-clause"
         if content is None and cue.lemma_ in _GERUND_CUES:
             # "Damascus has repeatedly denied using chemical weapons"
             gerund = next((c for c in cue.children if c.dep_ == "xcomp" and c.tag_ == "VBG"), None)
@@ -543,6 +565,9 @@ class AttributionExtractor:
         if content is None:
             content = _misparsed_clause(cue, source_tokens, self)
             how = how.split("/")[0] + "/misparsed"
+        if content is None:
+            content = _answer(doc, cue)
+            how = how.split("/")[0] + "/answer"
         if content is None:
             content = _colon_quote(doc, cue, quotes)
             how = how.split("/")[0] + "/colon"
@@ -558,18 +583,19 @@ class AttributionExtractor:
             )
             if opener is not None and opener.idx < content.start:
                 cue_span = _span(doc, cue_span.start, opener.idx + len(opener))
-        content = _widen_to_quotes(doc, content, cue_span, quotes)
-        source = _token_span(source_tokens)
+        if not content.parts:
+            content = _widen_to_quotes(doc, content, cue_span, quotes)
+        source = _closed(doc, _token_span(source_tokens))
         split = _split_quotation(doc, content, source or cue_span, cue_span, quotes)
         if split is not None:
             content = joined([split, content])
-        if source is not None and content.start <= source.start < content.end:
+        if source is not None and _within(source.start, content):
             return None
         if source is None and any(
             child.dep_ == "aux" and child.lower_ == "to" for child in cue.children
         ):
             return None  # "it was wrong to blame him": an infinitive with no one saying it
-        if content.start <= cue_span.start < content.end:
+        if _within(cue_span.start, content):
             return None
         sentence = _span(doc, cue.sent.start_char, cue.sent.end_char)
         speaker = describe(source_tokens) if source_tokens else None
@@ -598,6 +624,8 @@ class AttributionExtractor:
         excluded = {token.i for token in source_tokens}
         if path.startswith("^"):
             excluded |= {token.i for token in cue.subtree}
+        if head.pos_ in ("NOUN", "PROPN"):
+            excluded |= _aside(head)
         tokens = [token for token in head.subtree if token.i not in excluded]
         if path == "dobj":
             for sibling in cue.children:
@@ -606,11 +634,37 @@ class AttributionExtractor:
                     or (sibling.dep_ == "prep" and not _temporal(sibling))
                 ):
                     tokens += list(sibling.subtree)
+        if path == "ccomp" and head.i > cue.i:
+            # "found that 449 back Clinton, while only 19 support Sanders": the parse hangs the
+            # contrast on the cue, but it goes on with what was found
+            for sibling in cue.children:
+                if sibling.i > head.i and sibling.dep_ == "advcl" and _opens_contrast(sibling):
+                    tokens += list(sibling.subtree)
         run = _trim(_paragraph(_contiguous(tokens, head), head))
         return _token_span(run)
 
 
-_COLON_LINE = re.compile(r"^[ \t]*(?P<source>[^:“”\"\n]{2,60}?):[ \t]+(?P<content>\S[^\n]*)$", re.M)
+_COLON_LINE = re.compile(
+    r"^[ \t]*[\"“]?(?P<source>[^:“”\"\n]{2,60}?):[ \t]+(?P<content>\S[^\n]*)$", re.M
+)
+
+
+def _name_tokens(doc: Doc, start: int, end: int) -> list[Token] | None:
+    """The tokens of a short name-like phrase (at most five words, capitalised, no verb or
+    number) between character offsets, without a bracketed remark after the name ("JONES
+    (voice-over)"); None when the phrase is no such name."""
+    phrase = text_of(doc)[start:end]
+    words = phrase.split()
+    if not words or len(words) > 5 or not words[0][:1].isupper():
+        return None
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or any(token.pos_ in ("VERB", "AUX", "NUM") for token in span):
+        return None
+    tokens = _trim(list(span))
+    if "(" in phrase:
+        # "JONES (voice-over):", "SEN. JOHN MILLER (R-TX):": the name is before the bracket
+        tokens = _trim([token for token in tokens if token.idx < start + phrase.index("(")])
+    return tokens or None
 
 
 def _colon_lines(doc: Doc) -> list[Attribution]:
@@ -622,28 +676,46 @@ def _colon_lines(doc: Doc) -> list[Attribution]:
     found = []
     for match in _COLON_LINE.finditer(text_of(doc)):
         start, end = match.span("source")
-        words = match.group("source").split()
-        if len(words) > 5 or not words[0][:1].isupper():
-            continue
-        span = doc.char_span(start, end, alignment_mode="expand")
-        if span is None or any(token.pos_ in ("VERB", "AUX", "NUM") for token in span):
+        tokens = _name_tokens(doc, start, end)
+        if tokens is None:
             continue
         c_start, c_end = match.span("content")
         content = _span(doc, c_start, c_end)
         if content.text.endswith(".") and not content.text.endswith(".."):
             content = Span(content.text[:-1], content.start, content.end - 1)
-        tokens = _trim(list(span))
-        if "(" in match.group("source"):
-            # "JONES (voice-over):", "SEN. JOHN MILLER (R-TX):": the name is before the bracket
-            tokens = _trim(
-                [token for token in tokens if token.idx < start + match.group("source").index("(")]
-            )
         source = _token_span(tokens)
-        if not tokens or source is None or len(content.text) < 3:
+        if source is None or len(content.text) < 3:
             continue
         colon = _span(doc, end, end + 1)
         sentence = _span(doc, match.start(), match.end())
-        found.append(Attribution(colon, content, source, describe(tokens), sentence, ":/PUNCT"))
+        found.append(
+            Attribution(colon, content, source, describe(tokens), sentence, ":/PUNCT", how="line")
+        )
+    return found
+
+
+_DASH_LINE = re.compile(
+    r"^[ \t]*(?P<content>[\"“”][^\n]{2,}[\"”])[ \t]*(?P<cue>―|—|–|--)[ \t]*"
+    r"(?P<source>[^\n]{2,60}?)[ \t.]*$",
+    re.M,
+)
+
+
+def _dash_lines(doc: Doc) -> list[Attribution]:
+    """A paragraph that is one quotation signed with a dash and a name (readers' and
+    witnesses' words collected in a list): ``"We were afraid." ― Ana Ruiz``."""
+    found = []
+    for match in _DASH_LINE.finditer(text_of(doc)):
+        tokens = _name_tokens(doc, *match.span("source"))
+        source = _token_span(tokens) if tokens else None
+        if tokens is None or source is None:
+            continue
+        content = _span(doc, *match.span("content"))
+        cue = _span(doc, *match.span("cue"))
+        sentence = _span(doc, match.start(), match.end())
+        found.append(
+            Attribution(cue, content, source, describe(tokens), sentence, "―/PUNCT", how="line")
+        )
     return found
 
 
@@ -776,7 +848,12 @@ def _continue_quotations(doc: Doc, found: list[Attribution], quotes: list[tuple[
             gap = text[last:start]
             sentence_end = attribution.sentence.end
             next_sentence = last <= sentence_end <= start and not text[sentence_end:start].strip()
-            if "\n\n" in gap or not (_GAP.fullmatch(gap) or next_sentence):
+            if "\n" in gap:
+                # '"A," she said.\n\n"B."': a paragraph that is one quotation and nothing else
+                # goes on with the speaker of the paragraph before
+                if not ((next_sentence or not gap.strip()) and _whole_paragraph(text, start, stop)):
+                    break
+            elif not (_GAP.fullmatch(gap) or next_sentence):
                 break
             taken = any(
                 other is not attribution
@@ -793,21 +870,172 @@ def _continue_quotations(doc: Doc, found: list[Attribution], quotes: list[tuple[
             break
 
 
+_CONTRASTS = frozenset({"while", "whereas", "although", "though", "because", "since"})
+
+
+def _opens_contrast(clause: Token) -> bool:
+    return any(child.dep_ == "mark" and child.lower_ in _CONTRASTS for child in clause.children)
+
+
+def _within(offset: int, span: Span) -> bool:
+    """Whether a character offset falls inside one of the span's pieces."""
+    return any(piece.start <= offset < piece.end for piece in span.pieces)
+
+
+def _around_quotes(
+    doc: Doc, cue: Token, source_tokens: list[Token], quotes: list[tuple[int, int]]
+) -> Span | None:
+    """The two quotations right before and right after a speaker and cue that stand between
+    them with nothing but commas ('"A," I said, "B."'), joined; None when there are not two."""
+    around = [cue, *source_tokens]
+    first = min(token.idx for token in around)
+    last = max(token.idx + len(token.text) for token in around)
+    text = text_of(doc)
+    before = [
+        (start, stop)
+        for start, stop in quotes
+        if stop <= first and not text[stop:first].strip(" ,\t")
+    ]
+    after = [
+        (start, stop)
+        for start, stop in quotes
+        if start >= last and not text[last:start].strip(" ,\t")
+    ]
+    if not before or not after:
+        return None
+    return joined([_span(doc, *before[-1]), _span(doc, *after[0])])
+
+
+def _according_content(cue: Token) -> Span | None:
+    """ "According to the survey, 51 percent said they would vote for her" and "Most say they
+    buy American, but the goods cost more, according to the survey": the phrase at either end of
+    its sentence vouches for all the rest of it, reported sayings included. None when the phrase
+    stands inside the sentence (the parse then says what it attaches to)."""
+    phrase = sorted(token.i for token in cue.subtree)
+    sentence = cue.sent
+    doc = cue.doc
+    before = [t for t in doc[sentence.start : phrase[0]] if not (t.is_punct or t.is_space)]
+    after = [t for t in doc[phrase[-1] + 1 : sentence.end] if not (t.is_punct or t.is_space)]
+    if not before and after:
+        run = list(doc[phrase[-1] + 1 : sentence.end])
+    elif before and not after:
+        run = list(doc[sentence.start : phrase[0]])
+    else:
+        return None
+    while run and (run[-1].is_punct or run[-1].is_space) and run[-1].text not in _CLOSING_MARKS:
+        run.pop()
+    if not run:
+        return None
+    return _token_span(_trim(_paragraph(run, run[-1] if before else run[0])))
+
+
+_CLOSING_MARKS = frozenset("”\"’'")
+
+
+def _closed(doc: Doc, source: Span | None) -> Span | None:
+    """A source phrase with its apposition closed as annotators mark it: "Rendell, a Clinton
+    surrogate," keeps the comma that ends the apposition, "Jason Chaffetz (R-Utah)" its bracket."""
+    if source is None:
+        return None
+    text = text_of(doc)
+    end = source.end
+    if source.text.count("(") > source.text.count(")") and text[end : end + 1] == ")":
+        end += 1
+    if "," in source.text and text[end : end + 1] == ",":
+        end += 1
+    return source if end == source.end else _span_chars(text, source.start, end)
+
+
+def _whole_paragraph(text: str, start: int, stop: int) -> bool:
+    """Whether the quotation at ``start:stop`` is a paragraph on its own."""
+    before = text.rfind("\n", 0, start)
+    after = text.find("\n", stop)
+    return (
+        not text[before + 1 : start].strip()
+        and not text[stop : len(text) if after < 0 else after].strip()
+    )
+
+
 def _misparsed_clause(
     cue: Token, source_tokens: list[Token], extractor: AttributionExtractor
 ) -> Span | None:
     """ "He said the depot made weapons": a reported clause the parser took for an object. An
-    object of four or more words with a verb inside is read as the clause it is."""
+    object of four or more words with a verb inside is read as the clause it is; so is a
+    gerund the parser hung on a verb of saying ("He said legalizing it could create jobs")."""
     for child in cue.children:
-        if child.dep_ != "dobj" or child.i < cue.i:
+        if child.i < cue.i:
             continue
         subtree = list(child.subtree)
-        clause = subtree[0].lower_ == "that" or any(
-            token.pos_ in ("VERB", "AUX") for token in subtree
-        )
+        if child.dep_ == "dobj":
+            clause = subtree[0].lower_ == "that" or any(
+                token.pos_ in ("VERB", "AUX") for token in subtree
+            )
+        elif child.dep_ == "xcomp" and child.tag_ == "VBG" and cue.lemma_ in _SAYING:
+            clause = any(token.pos_ in ("VERB", "AUX") and token.i > child.i for token in subtree)
+        else:
+            continue
         if len(subtree) >= 4 and clause:
-            return extractor._content(cue, child, "dobj", source_tokens)
+            return extractor._content(cue, child, child.dep_, source_tokens)
     return None
+
+
+_SAYING = frozenset({"say", "tell", "answer", "reply", "respond"})
+_ANSWERS = frozenset({"yes", "no"})
+
+
+def _answer(doc: Doc, cue: Token) -> Span | None:
+    """ "The candidate said no", "55 percent said so": a one-word answer is what was said."""
+    if cue.lemma_ not in _SAYING:
+        return None
+    for child in cue.children:
+        if child.i > cue.i and (
+            (child.dep_ == "intj" and child.lower_ in _ANSWERS)
+            or (child.dep_ == "advmod" and child.lower_ == "so")
+        ):
+            return _token_span([child])
+    return None
+
+
+def _aside(head: Token) -> set[int]:
+    """The token numbers of a relative clause set off by a comma after a noun ("praised
+    Franklin Graham, who has vowed ..."): it says more about the noun, not what was said."""
+    doc = head.doc
+    dropped: set[int] = set()
+    for child in head.children:
+        if child.dep_ == "relcl" and child.i > head.i:
+            first = min(token.i for token in child.subtree)
+            if first > 0 and doc[first - 1].text == ",":
+                dropped |= {token.i for token in child.subtree}
+    return dropped
+
+
+# A verb outside both lexicons is proposed with the default paths; the model decides.
+_GENERIC_ENTRY: dict[str, Any] = {
+    "precision": 0.0,
+    "count": 0,
+    "sourceless": 0.0,
+    "source_paths": [],
+    "content_paths": [],
+}
+_GENERIC_CHILDREN = frozenset({"ccomp", "xcomp", "dobj", "prep", "dative"})
+
+
+def _generic_cue(token: Token) -> bool:
+    """A verb that could report: it has a subject and a clause, object or phrase after it."""
+    if token.pos_ != "VERB":
+        return False
+    deps = {child.dep_ for child in token.children}
+    return bool(deps & _GENERIC_CHILDREN) and bool(deps & {"nsubj", "nsubjpass"})
+
+
+def _as_clause(cue: Token) -> bool:
+    """Whether the cue opens a comment clause ("as the envoy said, ..."; "as she noted, ...")
+    hanging on the main clause, which is then what was said."""
+    return (
+        cue.dep_ == "advcl"
+        and cue.head.pos_ in ("VERB", "AUX")
+        and any(child.dep_ == "mark" and child.lower_ == "as" for child in cue.children)
+    )
 
 
 def _abstract(head: Token) -> bool:

@@ -66,7 +66,7 @@ def features(
     cue: Token,
     attribution: Attribution,
     entry: dict[str, Any],
-    extra: bool,
+    lexicon: str,
     quotes: Sequence[tuple[int, int]],
 ) -> list[str]:
     """The names of the features present for one proposed relation (all binary)."""
@@ -77,7 +77,7 @@ def features(
     found = [
         "bias",
         f"key={key}",
-        f"lexicon={'extra' if extra else 'rules'}",
+        f"lexicon={lexicon}",
         f"precision={min(int(precision * 10), 9)}",
         f"dep={cue.dep_}",
         f"tag={cue.tag_}",
@@ -125,21 +125,37 @@ def features(
 
 @dataclass
 class AttributionModel:
-    """Weights, decision thresholds, the extra cue lexicon and the given-name genders."""
+    """Weights, decision thresholds, the extra cue lexicon and the given-name genders.
+
+    Proposals come from three lexicons, each with its own threshold: the rules' cue words
+    ("rules"), the rarer cue words learnt with the model ("extra"), and any other verb with a
+    subject and a clause, object or phrase ("generic"), proposed only when ``threshold_generic``
+    is at most 1 (the training script's ``--generic``; the shipped model leaves it off).
+    """
 
     weights: dict[str, float]
     threshold_rules: float
     threshold_extra: float
     extra_cues: dict[str, dict[str, Any]]
     given_names: dict[str, str]
+    threshold_generic: float = 2.0
+
+    @property
+    def generic(self) -> bool:
+        """Whether verbs outside both lexicons are proposed at all."""
+        return self.threshold_generic <= 1.0
 
     def probability(self, names: Sequence[str]) -> float:
         score = sum(self.weights.get(name, 0.0) for name in names)
         return 1.0 / (1.0 + math.exp(-max(min(score, 30.0), -30.0)))
 
-    def keeps(self, names: Sequence[str], extra: bool) -> bool:
-        """Whether a proposal of the rules' lexicon (or of the extra one) is kept."""
-        threshold = self.threshold_extra if extra else self.threshold_rules
+    def keeps(self, names: Sequence[str], lexicon: str) -> bool:
+        """Whether a proposal from ``lexicon`` ("rules", "extra", "generic") is kept."""
+        threshold = {
+            "rules": self.threshold_rules,
+            "extra": self.threshold_extra,
+            "generic": self.threshold_generic,
+        }[lexicon]
         return self.probability(names) >= threshold
 
 
@@ -156,4 +172,5 @@ def load_model() -> AttributionModel | None:
         threshold_extra=float(data["threshold_extra"]),
         extra_cues=dict(data["extra_cues"]),
         given_names={str(k): str(v) for k, v in data["given_names"].items()},
+        threshold_generic=float(data.get("threshold_generic", 2.0)),
     )
