@@ -80,8 +80,14 @@ def test_extractor_hashes_photo_and_video_and_reports_bad_files(media_dir: Path,
     assert len(windows) == len(STORED_WINDOWS) and all(min(h["data"]["box"]) >= 0 for h in windows)
     video = extractor.extract(media_dir / "scene.mp4", "video/mp4")
     assert len(video.hashes) >= 6 and all(h["t"] is not None for h in video.hashes)
-    again = hash_video_file(media_dir / "scene.mp4")
+    again = hash_video_file(media_dir / "scene.mp4", keyframe_windows=True)
     assert [h["hash"] for h in video.hashes] == [h["hash"] for h in again]  # deterministic
+    # keyframes also keep their windows, with the keyframe's time (see windows.STORED_WINDOWS)
+    keyframes = {h["t"] for h in video.hashes if h["algorithm"] == "pdq" and h["data"]["keyframe"]}
+    framed = [h for h in video.hashes if h["algorithm"] == "pdq-window"]
+    assert keyframes and len(framed) == len(keyframes) * len(STORED_WINDOWS)
+    assert {h["t"] for h in framed} == keyframes
+    assert len(hash_video_file(media_dir / "scene.mp4")) == len(video.hashes) - len(framed)
     assert all(h["data"]["version"].startswith("pdqhash") for h in video.hashes)
     broken = tmp_path / "broken.mp4"
     broken.write_bytes((media_dir / "scene.mp4").read_bytes()[:300])
