@@ -26,6 +26,7 @@ from enquiry.enrich.media.frames import (
 from enquiry.enrich.media.pdq import (
     ALGORITHM,
     VERSION,
+    canonical,
     load_rgb,
     picture_entries,
 )
@@ -63,13 +64,14 @@ def hash_video_file(
     keyframes (at cuts, every 1–2 s), to keep the index at a few rows per second of footage."""
     entries: list[dict[str, Any]] = []
     for frame in sample_frames(path, every_s=every_s, every_frame=every_frame):
-        for entry in picture_entries(frame.rgb, frame.t, all_orientations=False):
+        small = canonical(frame.rgb)  # one shrink for the frame's hashes and its windows
+        for entry in picture_entries(frame.rgb, frame.t, all_orientations=False, small=small):
             entry["data"]["keyframe"] = frame.keyframe
             entries.append(entry)
         if keyframe_windows and frame.keyframe:
-            entries.extend(stored_entries(frame.rgb, frame.t))
+            entries.extend(stored_entries(small, frame.t))
         if every_frame:  # a query: each frame is also looked up among stored windows
-            entries.extend(frame_query_entries(frame.rgb, frame.t))
+            entries.extend(frame_query_entries(small, frame.t))
     return entries
 
 
@@ -102,12 +104,13 @@ def hash_file(
             return entries, []
         if is_image(media_type):
             rgb = load_rgb(path)
-            whole = picture_entries(rgb, None, all_orientations=True)
+            small = canonical(rgb)  # one shrink for the whole picture's hashes and the windows
+            whole = picture_entries(rgb, None, all_orientations=True, small=small)
             if not query:
-                return whole + stored_entries(rgb), []
+                return whole + stored_entries(small), []
             # the border found for the whole picture's hashes, not looked for again
             inner = [e["data"]["box"] for e in whole if e["data"].get("variant") == "deborder"]
-            return whole + query_entries(rgb, inner[0] if inner else ()), []
+            return whole + query_entries(rgb, inner[0] if inner else (), small), []
     except Image.DecompressionBombError as exc:
         return [], [
             f"image: a decompression bomb is suspected, so the picture is not decoded ({exc})"

@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
+from threadpoolctl import ThreadpoolController
 
 from enquiry.enrich.media.pdq import MIN_QUALITY, border_box, canonical
 
@@ -99,6 +100,19 @@ _EDGES[:, 1:] += _DCT
 QUALITY_SCALE = 4.0
 
 
+# The products are small (a few million multiply-adds): BLAS's threads cost more to wake than
+# they save, and on a busy machine waiting for them took 30 ms instead of 2 for a photo's
+# windows. So they run on the calling thread (a limit local to these products).
+_BLAS = ThreadpoolController()
+
+
+def _grey(rgb: NDArray[np.uint8]) -> NDArray[np.float32]:
+    """Luminance (ITU-R 601 weights, as PDQ's) as float32."""
+    pixels = rgb.astype(np.float32)
+    with _BLAS.limit(limits=1, user_api="blas"):
+        return np.asarray(pixels @ np.array([0.299, 0.587, 0.114], dtype=np.float32))
+
+
 @lru_cache(maxsize=256)
 def _basis(intervals: tuple[tuple[float, float], ...], pixels: int) -> NDArray[np.float32]:
     """(m, 16, pixels): for each interval (fractions of the side), the weights that turn a
@@ -125,18 +139,20 @@ def window_hashes(rgb: NDArray[np.uint8], boxes: Iterable[Box]) -> list[tuple[Bo
     ]
     if not chosen:
         return []
-    pixels = canonical(rgb, WORKING_SIDE).astype(np.float32)
-    grey = pixels @ np.array([0.299, 0.587, 0.114], dtype=np.float32)
+    # through the canonical copy the whole picture is hashed from, so that a caller holding
+    # it (intake) and one holding the decoded picture get the same hashes
+    grey = _grey(canonical(canonical(rgb), WORKING_SIDE))
     height, width = grey.shape
     spans = np.asarray(chosen, dtype=np.float64)
     rows, row_of = np.unique(spans[:, [1, 3]], axis=0, return_inverse=True)
     cols, col_of = np.unique(spans[:, [0, 2]], axis=0, return_inverse=True)
     ay = _basis(tuple(map(tuple, rows.tolist())), height)
     ax = _basis(tuple(map(tuple, cols.tolist())), width)
-    partial = (ay.reshape(-1, height) @ grey).reshape(len(rows), FREQUENCIES, width)
-    coefficients = np.matmul(
-        partial[row_of.ravel()], ax[col_of.ravel()].transpose(0, 2, 1)
-    ).reshape(len(chosen), FREQUENCIES * FREQUENCIES)
+    with _BLAS.limit(limits=1, user_api="blas"):
+        partial = (ay.reshape(-1, height) @ grey).reshape(len(rows), FREQUENCIES, width)
+        coefficients = np.matmul(
+            partial[row_of.ravel()], ax[col_of.ravel()].transpose(0, 2, 1)
+        ).reshape(len(chosen), FREQUENCIES * FREQUENCIES)
     median = np.median(coefficients, axis=1, keepdims=True)
     packed = np.packbits(coefficients > median, axis=1)
     quality = np.minimum(100, np.round(QUALITY_SCALE * np.abs(coefficients).mean(axis=1)))
@@ -166,14 +182,18 @@ def stored_entries(rgb: NDArray[np.uint8], t: float | None = None) -> list[dict[
 
 
 def query_entries(
-    rgb: NDArray[np.uint8], border: Iterable[int] | None = None
+    rgb: NDArray[np.uint8],
+    border: Iterable[int] | None = None,
+    small: NDArray[np.uint8] | None = None,
 ) -> list[dict[str, Any]]:
     """Hash entries of the windows a query picture is looked up by (``data.query`` is true:
     they are never stored): :data:`QUERY_WINDOWS` and the boxes framed by straight edges
     (:func:`inset_boxes`), and the content inside the picture's ``border`` (top, bottom, left,
-    right in pixels, as :func:`~.pdq.border_box` finds it; looked for when not given)."""
-    boxes = list(dict.fromkeys(QUERY_WINDOWS + content_boxes(rgb, border) + inset_boxes(rgb)))
-    return _entries(rgb, boxes, None, query=True)
+    right in pixels, as :func:`~.pdq.border_box` finds it; looked for when not given).
+    ``small`` is the picture's canonical copy, if the caller has it already."""
+    small = canonical(rgb) if small is None else small
+    boxes = list(dict.fromkeys(QUERY_WINDOWS + content_boxes(rgb, border) + inset_boxes(small)))
+    return _entries(small, boxes, None, query=True)
 
 
 def content_boxes(rgb: NDArray[np.uint8], border: Iterable[int] | None = None) -> list[Box]:
@@ -231,8 +251,7 @@ def inset_boxes(rgb: NDArray[np.uint8]) -> list[Box]:
     photo on a screen) would be, wherever it sits. A PDQ-like hash moves ~30 bits when its
     window is 1 % of a side off, which anchored query windows cannot promise for an inset off
     centre; the edges give its place to the pixel."""
-    pixels = canonical(rgb).astype(np.float32)
-    grey = pixels @ np.array([0.299, 0.587, 0.114], dtype=np.float32)
+    grey = _grey(canonical(rgb))
     height, width = grey.shape
     if height < 8 or width < 8:
         return []
