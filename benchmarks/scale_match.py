@@ -224,9 +224,14 @@ def _within(a: np.ndarray, b: np.ndarray, radius: int = 31) -> bool:
 # --- the run ----------------------------------------------------------------------------------------
 
 
-def rss_bytes() -> int:
-    with open("/proc/self/statm") as handle:
-        return int(handle.read().split()[1]) * resource.getpagesize()
+def rss_bytes(kind: str = "VmRSS") -> int:
+    """Resident memory: all of it (``VmRSS``), or the process's own (``RssAnon``) apart from
+    mapped file pages (``RssFile``: the memory-mapped index, clean pages the kernel can drop)."""
+    with open("/proc/self/status") as handle:
+        for line in handle:
+            if line.startswith(kind + ":"):
+                return int(line.split()[1]) * 1024
+    return 0
 
 
 def _stored(entries: list[dict[str, Any]], item: int, table: dict[str, list]) -> None:
@@ -322,6 +327,7 @@ def main() -> int:
         del exact_whole, window_probe, parts
         gc.collect()
         rss_empty = rss_bytes()
+        anon_empty = rss_bytes("RssAnon")
         t2 = time.perf_counter()
         exact_whole = HammingIndex.load(index_dir, "pdq")[0]  # type: ignore[index]
         window_probe = ProbeIndex.load(index_dir, "window-probe")[0]  # type: ignore[index]
@@ -440,7 +446,9 @@ def main() -> int:
         )
         print(
             f"index memory: RSS +{in_memory / 2**30:.2f} GiB built in memory, "
-            f"+{(rss_bytes() - rss_empty) / 2**30:.2f} GiB memory-mapped after the queries; "
+            f"+{(rss_bytes() - rss_empty) / 2**30:.2f} GiB memory-mapped after the queries "
+            f"(of which mapped file pages {rss_bytes('RssFile') / 2**30:.2f} GiB, the process's own "
+            f"{(rss_bytes('RssAnon') - anon_empty) / 2**30:+.2f} GiB); "
             f"{disk / 2**30:.2f} GiB on disk; peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20:.2f} GiB"
         )
     return 0
