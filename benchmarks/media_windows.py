@@ -3,7 +3,9 @@ plus windows) with an archive of N photos, each with its whole-picture hash and 
 
     .venv/bin/python benchmarks/media_windows.py [--photos 100000 1000000] [--queries 40]
 
-The archive is N random 256-bit hashes in the whole-picture index and N × 19 in the window index
+(Superseded by benchmarks/scale_match.py, which makes its filler from real hashes.)
+
+The archive is N random 256-bit hashes in the whole-picture index and N × 20 in the window index
 (what N stored photos make, see enquiry.enrich.media.windows), plus the real photographs of the
 robustness benchmark with their real hashes. Queries are altered copies of those photographs
 (crops, a caption banner, a logo, picture-in-picture), hashed and looked up exactly as `media
@@ -24,15 +26,16 @@ import numpy as np
 from PIL import Image
 
 from enquiry.enrich.media import pdq, samples, windows
-from enquiry.enrich.media.catalogue import find_matches, query_frames, upright_hashes, window_hits
+from enquiry.enrich.media.catalogue import find_matches, query_frames, window_hits
 from enquiry.enrich.media.extractor import hash_file
-from enquiry.enrich.media.index import HammingIndex, as_rows
+from enquiry.enrich.media.index import HammingIndex, ProbeIndex, as_rows
 from media_robustness import PHOTOS, TRANSFORMS, UNLISTED
 
 QUERIES = ("crop 20% centre", "crop 20% corner", "crop 10% corner", "caption banner", "logo")
 
 
-def _index(random_rows: int, real: list[tuple[int, str]], rng: np.random.Generator) -> HammingIndex:
+def _index(random_rows: int, real: list[tuple[int, str]], rng: np.random.Generator,
+           kind: type = HammingIndex) -> HammingIndex:
     """An index of ``random_rows`` random hashes (items from 1,000,000,000 up) and real ones."""
     rows = np.concatenate([
         rng.integers(0, 256, (random_rows, 32), dtype=np.uint8),
@@ -42,7 +45,7 @@ def _index(random_rows: int, real: list[tuple[int, str]], rng: np.random.Generat
         np.arange(random_rows, dtype=np.int64) + 1_000_000_000,
         np.array([item for item, _ in real], dtype=np.int64),
     ])
-    return HammingIndex(rows, np.arange(len(rows)), items, np.full(len(rows), np.nan))
+    return kind(rows, np.arange(len(rows)), items, np.full(len(rows), np.nan))
 
 
 def index_bytes(index: HammingIndex) -> int:
@@ -59,7 +62,7 @@ def run(n: int, queries: list[tuple[str, int, Path]], real: dict[int, list[dict]
                    if e["algorithm"] == windows.ALGORITHM and e["quality"] >= pdq.MIN_QUALITY]
     started = time.perf_counter()
     whole = _index(n, whole_real, rng)
-    window_index = _index(n * len(windows.STORED_WINDOWS), window_real, rng)
+    window_index = _index(n * len(windows.STORED_WINDOWS), window_real, rng, ProbeIndex)
     build = time.perf_counter() - started
     memory = index_bytes(whole) + index_bytes(window_index)
     times, found, wrong = [], 0, 0
@@ -67,8 +70,7 @@ def run(n: int, queries: list[tuple[str, int, Path]], real: dict[int, list[dict]
         t0 = time.perf_counter()
         entries, _ = hash_file(path, "image/png", query=True)
         frames = query_frames(entries)
-        extra = window_hits(whole, window_index, upright_hashes(frames),
-                            windows.query_hashes(pdq.load_rgb(path)))
+        extra = window_hits(window_index, windows.lookups(entries))
         matches = find_matches(whole, frames, extra=extra)
         times.append(time.perf_counter() - t0)
         items = {m.item for m in matches}

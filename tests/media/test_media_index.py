@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from enquiry.enrich.media.index import HammingIndex, as_rows, brute_force
+from enquiry.enrich.media.index import HammingIndex, ProbeIndex, as_rows, brute_force
 
 
 def _near(rng: np.random.Generator, row: np.ndarray, flips: int) -> np.ndarray:
@@ -51,7 +51,8 @@ def test_search_reports_payload_nearest_first_and_persists(tmp_path: Path) -> No
     loaded = HammingIndex.load(tmp_path)
     assert loaded is not None and loaded[1]["max_id"] == 1499
     assert [(m.key, m.distance) for m in loaded[0].search(rows[50], 31)] == [
-        (m.key, m.distance) for m in found]
+        (m.key, m.distance) for m in found
+    ]
     bigger = index.extended(rows[:1], np.array([9999]), np.array([77]), np.array([np.nan]))
     assert {m.key for m in bigger.search(rows[0], 0)} == {1000, 9999}
 
@@ -64,3 +65,70 @@ def test_bad_input_is_refused(tmp_path: Path) -> None:
     assert HammingIndex.load(tmp_path) is None
     (tmp_path / "pdq.json").write_text("{broken")
     assert HammingIndex.load(tmp_path) is None
+
+
+# --- the probed window index ---------------------------------------------------------------------
+
+
+def _probe(rows: np.ndarray) -> ProbeIndex:
+    n = len(rows)
+    return ProbeIndex(rows, np.arange(n) + 10, np.arange(n) // 4, np.full(n, np.nan))
+
+
+def test_probe_index_finds_a_subset_of_brute_force_and_all_within_7_bits() -> None:
+    rows = _corpus(6000, seed=3)
+    index = _probe(rows)
+    rng = np.random.default_rng(7)
+    queries = np.array(
+        [_near(rng, rows[rng.integers(len(rows))], int(rng.integers(0, 36))) for _ in range(300)]
+    )
+    asked, positions, distances = index.search_many(queries, 31)
+    found = expected = 0
+    for i, query in enumerate(queries):
+        want, want_dist = brute_force(rows, query, 31)
+        mine = dict(
+            zip(positions[asked == i].tolist(), distances[asked == i].tolist(), strict=True)
+        )
+        truth = dict(zip(want.tolist(), want_dist.tolist(), strict=True))
+        assert all(truth.get(p) == d for p, d in mine.items())  # no false hit, true distance
+        assert {p for p, d in truth.items() if d <= 7} <= set(mine)  # pigeonhole: exact to 7
+        found, expected = found + len(mine), expected + len(truth)
+    # beyond 7 bits a pair is found when one of its 16 keys is intact: most are
+    assert expected > 300 and found >= 0.9 * expected
+    # one query at a time gives the same as the batch
+    single = index.search(queries[5], 31)
+    assert sorted(m.key - 10 for m in single) == sorted(positions[asked == 5].tolist())
+
+
+def test_probe_index_skips_stop_words_but_still_finds_through_other_keys() -> None:
+    rng = np.random.default_rng(1)
+    rows = rng.integers(0, 256, (5000, 32), dtype=np.uint8)
+    rows[:3000, :6] = 0  # a flat region: 3,000 hashes share their first keys
+    index = _probe(rows)
+    asked, positions, _ = index.search_many(rows[[10, 4000]], 0)
+    assert positions.tolist() == [10, 4000] and asked.tolist() == [0, 1]
+
+
+def test_probe_index_is_saved_and_loaded_memory_mapped(tmp_path: Path) -> None:
+    rows = _corpus(3000, seed=5)
+    times = np.where(np.arange(3000) % 2 == 0, np.nan, np.arange(3000) * 0.5)
+    index = ProbeIndex(rows, np.arange(3000), np.arange(3000) // 3, times)
+    index.save(tmp_path, {"count": 3000, "max_id": 2999}, "w")
+    loaded = ProbeIndex.load(tmp_path, "w")
+    assert loaded is not None and loaded[1]["max_id"] == 2999
+    again = loaded[0]
+    assert isinstance(again.rows, np.memmap) and isinstance(again._order, np.memmap)
+    for a, b in zip(
+        index.search_many(rows[:50], 31), again.search_many(rows[:50], 31), strict=True
+    ):
+        assert np.array_equal(a, b)
+    assert again.search(rows[3], 0)[0].t == 1.5 and again.search(rows[2], 0)[0].t is None
+    bigger = again.extended(rows[:1], np.array([9999]), np.array([77]), np.array([np.nan]))
+    assert {m.key for m in bigger.search(rows[0], 0)} == {0, 9999}
+    # a part missing or of another length: no index (it is rebuilt from the table)
+    (tmp_path / "w.items.npy").unlink()
+    assert ProbeIndex.load(tmp_path, "w") is None
+    np.save(tmp_path / "w.items.npy", np.arange(10))
+    assert ProbeIndex.load(tmp_path, "w") is None
+    assert ProbeIndex.load(tmp_path, "absent") is None
+    assert ProbeIndex.empty().search("00" * 32) == []

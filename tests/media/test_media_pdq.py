@@ -11,7 +11,9 @@ from PIL import Image
 from enquiry.enrich.media import pdq, samples
 from enquiry.enrich.media.extractor import PdqExtractor, hash_video_file
 from enquiry.enrich.media.frames import sample_frames
+from enquiry.enrich.media.windows import ALGORITHM as WINDOW_ALGORITHM
 from enquiry.enrich.media.windows import STORED_WINDOWS
+from enquiry.enrich.media.windows import VERSION as WINDOW_VERSION
 
 
 def test_hex_round_trip_and_distance() -> None:
@@ -76,13 +78,20 @@ def test_extractor_hashes_photo_and_video_and_reports_bad_files(media_dir: Path,
     whole = [h for h in photo.hashes if h["algorithm"] == "pdq"]
     assert len(whole) == 1 and whole[0]["t"] is None and not photo.problems
     # and the photo's windows, cut from the same decode (see windows.STORED_WINDOWS)
-    windows = [h for h in photo.hashes if h["algorithm"] == "pdq-window"]
+    windows = [h for h in photo.hashes if h["algorithm"] == WINDOW_ALGORITHM]
     assert len(windows) == len(STORED_WINDOWS) and all(min(h["data"]["box"]) >= 0 for h in windows)
     video = extractor.extract(media_dir / "scene.mp4", "video/mp4")
     assert len(video.hashes) >= 6 and all(h["t"] is not None for h in video.hashes)
-    again = hash_video_file(media_dir / "scene.mp4")
+    again = hash_video_file(media_dir / "scene.mp4", keyframe_windows=True)
     assert [h["hash"] for h in video.hashes] == [h["hash"] for h in again]  # deterministic
-    assert all(h["data"]["version"].startswith("pdqhash") for h in video.hashes)
+    # keyframes also keep their windows, with the keyframe's time (see windows.STORED_WINDOWS)
+    keyframes = {h["t"] for h in video.hashes if h["algorithm"] == "pdq" and h["data"]["keyframe"]}
+    framed = [h for h in video.hashes if h["algorithm"] == WINDOW_ALGORITHM]
+    assert keyframes and len(framed) == len(keyframes) * len(STORED_WINDOWS)
+    assert {h["t"] for h in framed} == keyframes
+    assert len(hash_video_file(media_dir / "scene.mp4")) == len(video.hashes) - len(framed)
+    assert all(h["data"]["version"].startswith("pdqhash") for h in video.hashes if h not in framed)
+    assert all(h["data"]["version"] == WINDOW_VERSION for h in framed)
     broken = tmp_path / "broken.mp4"
     broken.write_bytes((media_dir / "scene.mp4").read_bytes()[:300])
     result = extractor.extract(broken, "video/mp4")

@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from click.testing import CliRunner
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFilter
 from sqlalchemy import delete, func, select
 from test_media_match import _add, _match
 
 from enquiry.cli import main
+from enquiry.enrich.media import samples
 from enquiry.enrich.media.windows import ALGORITHM as WINDOW_ALGORITHM
 from enquiry.enrich.media.windows import QUERY_WINDOWS, STORED_WINDOWS, stored_boxes
 from enquiry.store import open_store
@@ -46,7 +47,8 @@ def _window_rows(home: Path) -> int:
 
 
 def test_windows_cover_the_picture_inside_its_bounds() -> None:
-    assert stored_boxes() == STORED_WINDOWS and len(STORED_WINDOWS) == 19
+    assert stored_boxes() == STORED_WINDOWS and len(STORED_WINDOWS) == 20
+    assert STORED_WINDOWS[0] == QUERY_WINDOWS[0] == (0.0, 0.0, 1.0, 1.0)  # the whole picture
     for left, top, right, bottom in STORED_WINDOWS + QUERY_WINDOWS:
         assert 0 <= left < right <= 1 and 0 <= top < bottom <= 1
 
@@ -90,3 +92,55 @@ def test_photos_hashed_before_windows_still_match_and_media_hash_adds_them(
     assert "2 item(s) hashed" in result.output
     assert _window_rows(home) == 2 * len(STORED_WINDOWS)
     assert [m["item"] for m in _match(home, str(crop))] == [astronaut]
+
+
+def _inset(path: Path, out: Path, share: float, x: float, y: float) -> Path:
+    """The photo at ``share`` of each side, pasted at (x, y) over a blurred, flipped copy of
+    itself (picture-in-picture off centre)."""
+    image = Image.open(path).convert("RGB")
+    canvas = image.transpose(Image.Transpose.FLIP_TOP_BOTTOM).filter(ImageFilter.GaussianBlur(8))
+    small = image.resize((round(image.width * share), round(image.height * share)))
+    canvas.paste(small, (round(image.width * x), round(image.height * y)))
+    canvas.save(out, quality=85)
+    return out
+
+
+def _logo(path: Path, out: Path) -> Path:
+    """A broadcaster's logo over the top right corner."""
+    image = Image.open(path).convert("RGB")
+    side = image.width // 5
+    logo = Image.fromarray(samples.photo_rgba("logo")).resize((side, side))
+    image.paste(logo, (image.width - side - 8, 8), logo)
+    image.save(out, quality=85)
+    return out
+
+
+def test_default_match_finds_logo_inset_and_stills_of_footage_not_other_pictures(
+    home: Path, media_dir: Path, tmp_path: Path
+) -> None:
+    names = ("astronaut", "chelsea", "camera", "rocket")
+    ids = dict(zip(names, _add(home, [media_dir / f"{n}.jpg" for n in names]), strict=True))
+    scene, other = _add(home, [media_dir / "scene.mp4", media_dir / "other.mp4"])
+    # a still of the footage (its first keyframe), cropped by a fifth of its area
+    frame = samples.scene_frames(samples.photo("coffee"), 6.0, fps=25, size=(320, 240))[0]
+    still = tmp_path / "still.png"
+    Image.fromarray(frame).save(still)
+    cropped_still = _crop(still, tmp_path / "still-crop.jpg", 0.2, corner=True)
+    for query, expected in (
+        (_banner(media_dir / "astronaut.jpg", tmp_path / "banner.jpg"), ids["astronaut"]),
+        (_logo(media_dir / "chelsea.jpg", tmp_path / "logo.jpg"), ids["chelsea"]),
+        (_inset(media_dir / "camera.jpg", tmp_path / "inset.jpg", 0.5, 0.45, 0.1), ids["camera"]),
+        (cropped_still, scene),
+    ):
+        matches = _match(home, str(query))
+        assert [m["item"] for m in matches] == [expected], (query.name, matches)
+        assert "window" in matches[0]["variants"]
+    # the still is placed in the footage: the keyframe it came from, at 0 s
+    assert [pair[1] for pair in _match(home, str(cropped_still))[0]["frames"]] == [0.0]
+    # pictures not in the store, whole, cut or inset, match nothing
+    for name in ("moon", "hubble_deep_field", "brick"):
+        Image.fromarray(samples.photo(name)).save(tmp_path / f"{name}.jpg", quality=90)
+        assert _match(home, str(tmp_path / f"{name}.jpg")) == [], name
+        inset = _inset(tmp_path / f"{name}.jpg", tmp_path / f"{name}-inset.jpg", 0.5, 0.45, 0.1)
+        assert _match(home, str(inset)) == [], name
+    assert other not in {m["item"] for m in _match(home, str(cropped_still))}

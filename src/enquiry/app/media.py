@@ -30,9 +30,9 @@ from enquiry.enrich.media.catalogue import (
     item_entries,
     keypoint_matches,
     open_index,
+    open_probe_index,
     query_frames,
     record_findings,
-    upright_hashes,
     window_hits,
 )
 from enquiry.enrich.media.extractor import PdqExtractor, hash_file
@@ -133,7 +133,7 @@ def hash_items(
             session.execute(select(Item.id, Item.media_type).where(Item.id.in_(refused))).all()
         )
     index = open_index(store, rebuild=rebuild_index)
-    window_index = open_index(store, rebuild=rebuild_index, algorithm=WINDOW_ALGORITHM)
+    window_index = open_probe_index(store, rebuild=rebuild_index, algorithm=WINDOW_ALGORITHM)
     return HashReport(
         hashed=[
             HashedItem(
@@ -247,17 +247,17 @@ def match(
             )
         store = store or app.store(create=False)
         index = open_index(store)
-        extra = []
-        if all(e["t"] is None for e in entries):
-            # a photo: its windows too (crops, banners, logos, picture-in-picture)
-            extra = window_hits(
-                index,
-                open_index(store, algorithm=WINDOW_ALGORITHM),
-                upright_hashes(frames),
-                windows.query_hashes(load_rgb(picture)),
-                radius=radius,
-                exclude=exclude,
-            )
+        looked_up = windows.lookups(entries)
+        if not looked_up and all(e["t"] is None for e in entries):
+            looked_up = windows.lookups(windows.query_entries(load_rgb(picture)))
+        # a photo's windows (crops, banners, logos, picture-in-picture), a video's frames (crops
+        # of stored photos or keyframes), among stored windows
+        extra = window_hits(
+            open_probe_index(store, algorithm=WINDOW_ALGORITHM),
+            looked_up,
+            radius=radius,
+            exclude=exclude,
+        )
         found = find_matches(index, frames, radius=radius, exclude=exclude, extra=extra)
         if deep:
             if any(e["t"] is not None for e in entries):

@@ -12,13 +12,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 from sqlalchemy import ColumnElement, func, or_, select
 
 from enquiry.enrich.media.align import ALIGNED_EXTRA_BITS, Hit, ItemMatch, align
-from enquiry.enrich.media.index import DEFAULT_RADIUS, HammingIndex, as_rows
+from enquiry.enrich.media.index import DEFAULT_RADIUS, HammingIndex, ProbeIndex, as_rows
 from enquiry.enrich.media.pdq import ALGORITHM, DIHEDRAL, MIN_QUALITY, MIRROR
 from enquiry.enrich.runner import verified_original, write_findings
 from enquiry.errors import EnquiryError
@@ -67,13 +67,34 @@ def _table_stamp(
     return {"count": int(count or 0), "max_id": int(max_id or 0)}
 
 
-def open_index(store: Store, *, rebuild: bool = False, algorithm: str = ALGORITHM) -> HammingIndex:
-    """The home's PDQ index (of whole pictures, or with ``algorithm`` of photo windows, see
-    :mod:`.windows`), brought up to date with the ``media_hashes`` table and saved."""
-    folder = index_folder(store)
+def _index_name(algorithm: str, probe: bool) -> str:
     name = "pdq" if algorithm == ALGORITHM else algorithm
+    return f"{name}-probe" if probe else name
+
+
+def open_index(store: Store, *, rebuild: bool = False, algorithm: str = ALGORITHM) -> HammingIndex:
+    """The home's exact PDQ index of whole pictures (or of ``algorithm``'s rows), brought up to
+    date with the ``media_hashes`` table and saved."""
+    return _open(HammingIndex, store, rebuild=rebuild, algorithm=algorithm)
+
+
+def open_probe_index(
+    store: Store, *, rebuild: bool = False, algorithm: str = ALGORITHM
+) -> ProbeIndex:
+    """The home's probed index (see :class:`~.index.ProbeIndex`) of whole pictures, or with
+    ``algorithm`` of windows (see :mod:`.windows`): what a query's hundreds of window hashes are
+    looked up in. Saved as memory-mapped files and brought up to date like :func:`open_index`."""
+    return _open(ProbeIndex, store, rebuild=rebuild, algorithm=algorithm)
+
+
+_Index = TypeVar("_Index", HammingIndex, ProbeIndex)
+
+
+def _open(kind: type[_Index], store: Store, *, rebuild: bool, algorithm: str) -> _Index:
+    folder = index_folder(store)
+    name = _index_name(algorithm, kind is ProbeIndex)
     current = _table_stamp(store, algorithm=algorithm)
-    loaded = None if rebuild else HammingIndex.load(folder, name)
+    loaded = None if rebuild else kind.load(folder, name)
     if loaded is not None:
         index, stamp = loaded
         if stamp.get("count") == current["count"] and stamp.get("max_id") == current["max_id"]:
@@ -85,7 +106,7 @@ def open_index(store: Store, *, rebuild: bool = False, algorithm: str = ALGORITH
             index = index.extended(*_rows_after(store, stamp.get("max_id", 0), algorithm))
             index.save(folder, current, name)
             return index
-    index = HammingIndex(*_rows_after(store, 0, algorithm))
+    index = kind(*_rows_after(store, 0, algorithm))
     index.save(folder, current, name)
     return index
 
@@ -104,6 +125,8 @@ def query_frames(entries: Iterable[dict[str, Any]]) -> list[QueryFrame]:
     Featureless pictures (quality under MIN_QUALITY) are left out: they match anything."""
     frames = []
     for entry in entries:
+        if entry.get("algorithm", ALGORITHM) != ALGORITHM:
+            continue  # windows (see window_hits)
         if entry.get("quality") is not None and entry["quality"] < MIN_QUALITY:
             continue
         data = entry.get("data") or {}
@@ -125,26 +148,27 @@ def upright_hashes(frames: list[QueryFrame]) -> list[str]:
 
 
 def window_hits(
-    index: HammingIndex,
-    window_index: HammingIndex,
-    whole: list[str],
-    windows: list[str],
+    window_index: ProbeIndex,
+    queries: list[tuple[float | None, str]],
     radius: int = DEFAULT_RADIUS,
     exclude: int | None = None,
 ) -> list[Hit]:
-    """Photo hits through windows (see :mod:`.windows`): the query's windows against stored
-    whole pictures (picture-in-picture) and stored windows (banners, logos, crops), and the
-    query's whole picture against stored windows (a crop that is one of them). Stored video
-    frames are left out: their windows are not stored."""
+    """Hits through windows (see :mod:`.windows`): each query window's hash (time, hash) looked
+    up among the stored windows of photos and video keyframes (the whole picture among them),
+    all in one vectorised pass. A photo query's windows find crops, banners, logos and
+    picture-in-picture; a video query's frames find photos and keyframes they are crops of.
+    Stored windows of video keyframes carry their time, so a photo found in a video says
+    where."""
+    if not queries:
+        return []
+    asked, positions, distances = window_index.search_many(
+        as_rows([value for _, value in queries]), radius
+    )
     hits = []
-    lookups: list[tuple[str, str, tuple[HammingIndex, ...]]]
-    lookups = [(value, "window", (index, window_index)) for value in windows]
-    lookups += [(value, "whole→window", (window_index,)) for value in whole]
-    for value, variant, indexes in lookups:
-        for searched in indexes:
-            for found in searched.search(value, radius):
-                if found.item != exclude and found.t is None:
-                    hits.append(Hit(found.item, None, None, found.distance, variant))
+    for a, p, d in zip(asked.tolist(), positions.tolist(), distances.tolist(), strict=True):
+        found = window_index.match(p, d)
+        if found.item != exclude:
+            hits.append(Hit(found.item, queries[a][0], found.t, found.distance, "window"))
     return hits
 
 

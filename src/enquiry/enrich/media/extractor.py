@@ -26,12 +26,12 @@ from enquiry.enrich.media.frames import (
 from enquiry.enrich.media.pdq import (
     ALGORITHM,
     VERSION,
-    image_entries,
+    canonical,
     load_rgb,
     picture_entries,
 )
 from enquiry.enrich.media.windows import ALGORITHM as WINDOW_ALGORITHM
-from enquiry.enrich.media.windows import stored_entries
+from enquiry.enrich.media.windows import frame_query_entries, query_entries, stored_entries
 from enquiry.intake.extract import Extraction
 from enquiry.store.tables import MediaHash
 
@@ -50,15 +50,28 @@ def is_image(media_type: str) -> bool:
 
 
 def hash_video_file(
-    path: Path, every_s: float = SAMPLE_EVERY_S, *, every_frame: bool = False
+    path: Path,
+    every_s: float = SAMPLE_EVERY_S,
+    *,
+    every_frame: bool = False,
+    keyframe_windows: bool = False,
 ) -> list[dict[str, Any]]:
     """Hash entries for the sampled frames of a video (see :func:`~.frames.sample_frames`), each
-    with its time in seconds; ``data`` keeps the keyframe flag and the mirrored frame's hash."""
+    with its time in seconds; ``data`` keeps the keyframe flag and the mirrored frame's hash.
+    With ``keyframe_windows`` (what intake stores) each keyframe also gets its window hashes
+    (:mod:`.windows`, algorithm ``pdq-window`` with the frame's time): a cropped or captioned
+    still of the footage, or a frame of it inset in another picture, then finds the video. Only
+    keyframes (at cuts, every 1–2 s), to keep the index at a few rows per second of footage."""
     entries: list[dict[str, Any]] = []
     for frame in sample_frames(path, every_s=every_s, every_frame=every_frame):
-        for entry in picture_entries(frame.rgb, frame.t, all_orientations=False):
+        small = canonical(frame.rgb)  # one shrink for the frame's hashes and its windows
+        for entry in picture_entries(frame.rgb, frame.t, all_orientations=False, small=small):
             entry["data"]["keyframe"] = frame.keyframe
             entries.append(entry)
+        if keyframe_windows and frame.keyframe:
+            entries.extend(stored_entries(small, frame.t))
+        if every_frame:  # a query: each frame is also looked up among stored windows
+            entries.extend(frame_query_entries(small, frame.t))
     return entries
 
 
@@ -76,23 +89,28 @@ def hash_file(
 ) -> tuple[list[dict[str, Any]], list[str]]:
     """(hash entries, problems) for one file; unreadable content is a problem, not an error.
     A ``query`` video is sampled more densely than a stored one, from every decoded frame
-    (see :data:`~.frames.QUERY_EVERY_S`). A stored photo also gets its window hashes
-    (:mod:`.windows`), cut from the same decoded picture."""
+    (see :data:`~.frames.QUERY_EVERY_S`). A photo also gets its window hashes (:mod:`.windows`),
+    from the same decode: the stored windows, or for a ``query`` the many windows it is looked
+    up by (``data.query`` true; never stored)."""
     try:
         if is_video(media_type):
             entries = (
                 hash_video_file(path, query_interval(path), every_frame=True)
                 if query
-                else hash_video_file(path)
+                else hash_video_file(path, keyframe_windows=True)
             )
             if not entries:
                 return [], ["video: no frame could be decoded"]
             return entries, []
         if is_image(media_type):
-            if query:  # a query's windows are many and looked up, not stored: see match
-                return image_entries(path), []
             rgb = load_rgb(path)
-            return picture_entries(rgb, None, all_orientations=True) + stored_entries(rgb), []
+            small = canonical(rgb)  # one shrink for the whole picture's hashes and the windows
+            whole = picture_entries(rgb, None, all_orientations=True, small=small)
+            if not query:
+                return whole + stored_entries(small), []
+            # the border found for the whole picture's hashes, not looked for again
+            inner = [e["data"]["box"] for e in whole if e["data"].get("variant") == "deborder"]
+            return whole + query_entries(rgb, inner[0] if inner else (), small), []
     except Image.DecompressionBombError as exc:
         return [], [
             f"image: a decompression bomb is suspected, so the picture is not decoded ({exc})"

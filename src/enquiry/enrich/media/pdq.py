@@ -188,15 +188,20 @@ def border_box(rgb: NDArray[np.uint8]) -> tuple[int, int, int, int] | None:
 
 
 def picture_entries(
-    rgb: NDArray[np.uint8], t: float | None, *, all_orientations: bool
+    rgb: NDArray[np.uint8],
+    t: float | None,
+    *,
+    all_orientations: bool,
+    small: NDArray[np.uint8] | None = None,
 ) -> list[dict[str, Any]]:
     """Hash entries (``{"algorithm", "t", "hash", "quality", "data"}``) for one picture: the
     picture itself, with its seven turned and flipped hashes (photos) or its mirror's hash (video
     frames: rotated footage is rare, mirrored re-uploads common) in ``data``, plus — when it has
     a border — the content inside the border (``data.variant`` is ``"deborder"``), so that
-    bordered copies and their sources find each other either way."""
+    bordered copies and their sources find each other either way. ``small`` is the picture's
+    :func:`canonical` copy if the caller has made it already (the hashes are the same)."""
     orientations = DIHEDRAL if all_orientations else ("original", "mirror")
-    value, quality, variants = hash_rgb(rgb, orientations)
+    value, quality, variants = hash_rgb(rgb if small is None else small, orientations)
     data: dict[str, Any] = (
         {"dihedral": variants[1:]} if all_orientations else {"mirror": variants[1]}
     )
