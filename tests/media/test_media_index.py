@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -125,10 +126,23 @@ def test_probe_index_is_saved_and_loaded_memory_mapped(tmp_path: Path) -> None:
     assert again.search(rows[3], 0)[0].t == 1.5 and again.search(rows[2], 0)[0].t is None
     bigger = again.extended(rows[:1], np.array([9999]), np.array([77]), np.array([np.nan]))
     assert {m.key for m in bigger.search(rows[0], 0)} == {0, 9999}
+    # saved again: one generation folder, the earlier one removed once the stamp names the new
+    first = json.loads((tmp_path / "w.json").read_text())["generation"]
+    bigger.save(tmp_path, {"count": 3001, "max_id": 9999}, "w")
+    second = json.loads((tmp_path / "w.json").read_text())["generation"]
+    assert second != first and not (tmp_path / first).exists()
+    reloaded = ProbeIndex.load(tmp_path, "w")
+    assert reloaded is not None and len(reloaded[0]) == 3001
+    # a stamp naming anything but a generation folder beside it: no index
+    stamp = json.loads((tmp_path / "w.json").read_text())
+    for hostile in ("../w." + "0" * 32, "/tmp", "x." + "0" * 32):
+        (tmp_path / "w.json").write_text(json.dumps({**stamp, "generation": hostile}))
+        assert ProbeIndex.load(tmp_path, "w") is None
+    (tmp_path / "w.json").write_text(json.dumps(stamp))
     # a part missing or of another length: no index (it is rebuilt from the table)
-    (tmp_path / "w.items.npy").unlink()
+    (tmp_path / second / "items.npy").unlink()
     assert ProbeIndex.load(tmp_path, "w") is None
-    np.save(tmp_path / "w.items.npy", np.arange(10))
+    np.save(tmp_path / second / "items.npy", np.arange(10))
     assert ProbeIndex.load(tmp_path, "w") is None
     assert ProbeIndex.load(tmp_path, "absent") is None
     assert ProbeIndex.empty().search("00" * 32) == []

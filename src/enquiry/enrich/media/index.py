@@ -15,6 +15,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import secrets
+import shutil
 from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
@@ -221,7 +224,9 @@ class HammingIndex:
 # wraps around), so every bit sits in one or two keys.
 PROBE_TABLES = 16
 PROBE_KEY_BITS = 24
-PROBE_FORMAT = 1
+PROBE_FORMAT = 2
+# A saved generation's folder: the index's name, a dot and 32 hex digits.
+_GENERATION = re.compile(r"[A-Za-z0-9_-]+\.[0-9a-f]{32}")
 # A bucket holding this many times its fair share is a value shared by many hashes of flat or
 # repetitive content (a stop word): it is not read (the other keys still find such a pair).
 BUCKET_CAP_FACTOR = 64
@@ -404,12 +409,17 @@ class ProbeIndex:
     _PARTS = ("rows", "keys", "items", "times", "order", "offsets")
 
     def save(self, folder: Path, stamp: dict[str, int], name: str) -> None:
-        """Write the hashes, payloads and tables as ``<name>.<part>.npy`` files (loaded
-        memory-mapped, so opening a big index reads only what queries touch) and, last, the
-        stamp ``<name>.json``. Files are replaced one by one through temporaries; a reader that
-        finds parts of different sizes refuses them (and the index is rebuilt)."""
+        """Write the hashes, payloads and tables as ``.npy`` files (loaded memory-mapped, so
+        opening a big index reads only what queries touch) in a generation folder of their own,
+        and, last, the stamp ``<name>.json`` naming that folder, replaced in one rename.
+
+        A reader therefore sees one whole generation or the one before, never parts of two
+        (which could pair one generation's hashes with another's item ids); older generations
+        are removed once the stamp names the new one."""
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / f"{name}.json").unlink(missing_ok=True)
+        generation = f"{name}.{secrets.token_hex(16)}"
+        target = folder / generation
+        target.mkdir()
         parts = dict(
             zip(
                 self._PARTS,
@@ -418,13 +428,18 @@ class ProbeIndex:
             )
         )
         for part, array in parts.items():
-            temp = folder / f"{name}.{part}.{os.getpid()}.tmp.npy"
-            with temp.open("wb") as handle:
+            with (target / f"{part}.npy").open("wb") as handle:
                 np.save(handle, np.asarray(array))
-            temp.replace(folder / f"{name}.{part}.npy")
-        (folder / f"{name}.json").write_text(
-            json.dumps({"format": PROBE_FORMAT, "key_bits": self.bits, **stamp})
+        temp = folder / f"{name}.{os.getpid()}.tmp.json"
+        temp.write_text(
+            json.dumps(
+                {"format": PROBE_FORMAT, "key_bits": self.bits, "generation": generation, **stamp}
+            )
         )
+        temp.replace(folder / f"{name}.json")
+        for old in folder.glob(f"{name}.*"):
+            if old.is_dir() and old.name != generation and _GENERATION.fullmatch(old.name):
+                shutil.rmtree(old, ignore_errors=True)
 
     @classmethod
     def load(cls, folder: Path, name: str) -> tuple[ProbeIndex, dict[str, int]] | None:
@@ -434,8 +449,13 @@ class ProbeIndex:
             stamp = json.loads((folder / f"{name}.json").read_text())
             if stamp.get("format") != PROBE_FORMAT:
                 return None
+            generation = str(stamp.get("generation", ""))
+            # The stamp names a folder beside it, nothing else (the home may be hostile).
+            if not _GENERATION.fullmatch(generation) or not generation.startswith(name + "."):
+                return None
             parts = {
-                part: np.load(folder / f"{name}.{part}.npy", mmap_mode="r") for part in cls._PARTS
+                part: np.load(folder / generation / f"{part}.npy", mmap_mode="r")
+                for part in cls._PARTS
             }
             index = cls(
                 parts["rows"],
