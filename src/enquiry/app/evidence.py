@@ -48,6 +48,7 @@ from enquiry.app.protection import (
     shown_fields,
     shown_name,
 )
+from enquiry.cluster import chosen_address, open_cluster
 from enquiry.errors import BadRequest, Corrupt, EnquiryError, NotFound, Refused
 from enquiry.intake.extract import Extractor
 from enquiry.intake.pipeline import IntakeError, IntakeOptions, IntakeReport, add_paths, origin_of
@@ -68,7 +69,7 @@ from enquiry.store.tables import (
     ItemText,
     Source,
 )
-from enquiry.store.verify import VerifyReport, verify
+from enquiry.store.verify import VERIFIED, VerifyReport, verified_head, verify
 
 
 def _extractors() -> list[Extractor]:
@@ -822,11 +823,51 @@ def ledger_head(app: Enquiry) -> tuple[int, str] | None:
     return (head.seq, head.hash) if head else None
 
 
-def verify_home(app: Enquiry, progress: Progress | None = None) -> VerifyReport:
-    """Re-hash every blob, re-walk the ledger, compare every catalogue row with it."""
+def _since(value: int | str | None) -> int | str | None:
+    if value is None or isinstance(value, int):
+        return value
+    text = value.strip().lower()
+    if text == "last" or text.isdigit():
+        return text if text == "last" else int(text)
+    raise BadRequest(f"--since {value}: not an event number (or 'last')")
+
+
+def verify_home(
+    app: Enquiry,
+    progress: Progress | None = None,
+    *,
+    since: int | str | None = None,
+    cluster: str | None = None,
+) -> VerifyReport:
+    """Re-hash every blob, re-walk the ledger, compare every catalogue row with it.
+
+    A full verify that finds the home intact appends a ``verified`` event naming the head it
+    proved, so that a later ``since`` run can start from it: the ledger vouches for that record
+    like for any other. ``since`` (that head's event number, or ``last``) re-hashes only the
+    blobs and texts of items the events after it are about; the ledger and every catalogue row
+    are still checked in full. ``cluster`` (or ``ENQUIRY_CLUSTER``) re-hashes the blobs on a
+    Dask cluster's workers.
+    """
+    store = app.store(create=False)
+    asked = _since(since)
+    head = verified_head(store, asked) if asked is not None else None
+    address = chosen_address(cluster)
     bar = progress or Silent()
     bar.start("verifying blobs", None, "blob")
     try:
-        return verify(app.store(create=False), progress=bar.advance)
+        with open_cluster(address) as client:
+            report = verify(store, progress=bar.advance, since=head, client=client)
     finally:
         bar.finish()
+    if report.intact and head is None:
+        with store.writing() as (_connection, writer):
+            writer.append(
+                VERIFIED,
+                details={
+                    "head": {"seq": report.head[0], "hash": report.head[1]},
+                    "events": report.events,
+                    "items": report.items,
+                    "blobs": report.blobs,
+                },
+            )
+    return report
