@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -57,6 +58,7 @@ from enquiry.model.kinds import KindError, get_kind
 from enquiry.model.types import FieldError
 from enquiry.progress import Progress, Silent
 from enquiry.store.crypt import WITHHELD_AT_REST, require_key
+from enquiry.store.index import dated_items
 from enquiry.store.ledger import read_head_file, state_digest
 from enquiry.store.protected import update_secret
 from enquiry.store.tables import (
@@ -598,6 +600,19 @@ def _title(kind: str, item_fields: Mapping[str, Any], name: str, protected: bool
     return WITHHELD if protected else name
 
 
+_ISO = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+def check_date(value: str | None, option: str) -> str | None:
+    """A date filter's value (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; empty: none), or the
+    one-line refusal naming the option."""
+    if value is None or value == "":
+        return None
+    if not _ISO.match(value):
+        raise BadRequest(f"{option} '{value}': not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
+    return value
+
+
 def list_items(
     app: Enquiry,
     *,
@@ -605,18 +620,28 @@ def list_items(
     kind: str | None = None,
     source: str | None = None,
     protected: bool | None = None,
+    date_from: str | None = None,
+    date_to: str | None = None,
+    after: int | None = None,
     offset: int = 0,
     limit: int = 100,
 ) -> ItemPage:
-    """Items, oldest first, a page at a time; filtered by case, kind, source (its name) and
-    whether they are protected.
+    """Items, oldest first, a page at a time; filtered by case, kind, source (its name),
+    whether they are protected, and the date they speak of (``date_from`` … ``date_to``:
+    ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``, as the search's date filter).
 
     Only the columns a listing needs are read, one page of them, so a large case lists at the
-    speed of its indexes. A protected item is listed (its existence is not secret), its title
+    speed of its indexes. ``after`` (the last id of the page before) starts the page after that
+    item: as fast on the ten-thousandth page as on the first, where ``offset`` has to step over
+    every item before it. A protected item is listed (its existence is not secret), its title
     withheld.
     """
     if offset < 0 or limit < 1:
         raise BadRequest("--offset must be 0 or more and --limit 1 or more")
+    if after is not None and after < 0:
+        raise BadRequest("--after must be an item number (0 or more)")
+    date_from = check_date(date_from, "--from")
+    date_to = check_date(date_to, "--to")
     store = app.store(create=False)
     query = (
         select(
@@ -656,7 +681,12 @@ def list_items(
         if protected is not None:
             flag = Item.protected.is_(protected)
             query, counting = query.where(flag), counting.where(flag)
+        if date_from or date_to:
+            dated = dated_items(store.engine.dialect.name, date_from, date_to)
+            query, counting = query.where(dated), counting.where(dated)
         total = int(session.scalar(counting) or 0)
+        if after is not None:
+            query = query.where(Item.id > after)
         rows = session.execute(query.order_by(Item.id).offset(offset).limit(limit)).all()
     items = [
         ItemRow(
@@ -838,12 +868,13 @@ def verify_home(
     *,
     since: int | str | None = None,
     cluster: str | None = None,
+    record: bool = False,
 ) -> VerifyReport:
     """Re-hash every blob, re-walk the ledger, compare every catalogue row with it.
 
-    A full verify that finds the home intact appends a ``verified`` event naming the head it
-    proved, so that a later ``since`` run can start from it: the ledger vouches for that record
-    like for any other. ``since`` (that head's event number, or ``last``) re-hashes only the
+    With ``record`` (``enquiry verify`` asks for it), a full verify that finds the home intact
+    appends a ``verified`` event naming the head it proved, so that a later ``since`` run can
+    start from it: the ledger vouches for that record like for any other. ``since`` (that head's event number, or ``last``) re-hashes only the
     blobs and texts of items the events after it are about; the ledger and every catalogue row
     are still checked in full. ``cluster`` (or ``ENQUIRY_CLUSTER``) re-hashes the blobs on a
     Dask cluster's workers.
@@ -859,7 +890,7 @@ def verify_home(
             report = verify(store, progress=bar.advance, since=head, client=client)
     finally:
         bar.finish()
-    if report.intact and head is None:
+    if record and report.intact and head is None:
         with store.writing() as (_connection, writer):
             writer.append(
                 VERIFIED,

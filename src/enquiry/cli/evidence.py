@@ -147,6 +147,12 @@ def item() -> None:
 @item.command("list")
 @click.option("--case", "case_name", default=None, help="Only this case's items.")
 @click.option("--kind", default=None, help="Only items of this kind.")
+@click.option("--source", default=None, help="Only items from this source (its name).")
+@click.option("--from", "date_from", default=None, help="Only items dated from (YYYY[-MM[-DD]]).")
+@click.option("--to", "date_to", default=None, help="Only items dated up to (YYYY[-MM[-DD]]).")
+@click.option(
+    "--after", default=None, type=click.IntRange(min=0), help="Start after this item number."
+)
 @click.option("--offset", default=0, type=click.IntRange(min=0), help="Skip this many items.")
 @click.option(
     "--limit", default=100, show_default=True, type=click.IntRange(min=1), help="Page size."
@@ -154,13 +160,33 @@ def item() -> None:
 @click.option("--json", "as_json", is_flag=True)
 @pass_app
 def item_list(
-    app: App, case_name: str | None, kind: str | None, offset: int, limit: int, as_json: bool
+    app: App,
+    case_name: str | None,
+    kind: str | None,
+    source: str | None,
+    date_from: str | None,
+    date_to: str | None,
+    after: int | None,
+    offset: int,
+    limit: int,
+    as_json: bool,
 ) -> None:
     """List items a page at a time: id, SHA-256, kind, size, title, source, protected.
 
-    A protected item's title is withheld here as everywhere.
+    A protected item's title is withheld here as everywhere. ``--after N`` pages by the last
+    item number shown, as fast deep in a large case as at its start.
     """
-    page = service.list_items(app, case=case_name, kind=kind, offset=offset, limit=limit)
+    page = service.list_items(
+        app,
+        case=case_name,
+        kind=kind,
+        source=source,
+        date_from=date_from,
+        date_to=date_to,
+        after=after,
+        offset=offset,
+        limit=limit,
+    )
     if as_json:
         click.echo(
             _json(
@@ -181,7 +207,7 @@ def item_list(
         )
     end = page.offset + len(page.items)
     shown = f"items {page.offset + 1}-{end} of {page.total}" if page.items else "no items"
-    more = f" (next: --offset {end})" if end < page.total else ""
+    more = f" (next: --after {page.items[-1].id})" if page.items and end < page.total else ""
     click.echo(shown + more, err=True)
 
 
@@ -385,7 +411,7 @@ def verify_command(app: App, as_json: bool, since: str | None, cluster: str | No
     Exit 0 when intact (a full verify then records the head it proved, for --since); 1 with
     one line per failure otherwise.
     """
-    report = service.verify_home(app, BarProgress(), since=since, cluster=cluster)
+    report = service.verify_home(app, BarProgress(), since=since, cluster=cluster, record=True)
     if as_json:
         click.echo(_json(report.as_dict()))
     else:

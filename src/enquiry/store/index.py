@@ -27,7 +27,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, select, text
+from sqlalchemy import ColumnElement, Connection, bindparam, column, exists, select, table, text
 
 from enquiry.model.kinds import KindError, get_kind
 from enquiry.store.crypt import WITHHELD_AT_REST
@@ -349,3 +349,33 @@ def storage_tables(connection: Connection) -> set[str]:
         return {TABLE}
     names = connection.exec_driver_sql("PRAGMA table_list").all()
     return {TABLE} | {str(row[1]) for row in names if str(row[1]).startswith(f"{TABLE}_")}
+
+
+# The index's documents as far as a listing filters on them: an item's document and its date.
+_PG_DOCS = table(TABLE, column("doc"), column("date"))
+_SQLITE_DOCS = table(FTS5_CONTENT, column("id"), column(FTS5_DATE))
+
+
+def dated_items(dialect: str, date_from: str | None, date_to: str | None) -> ColumnElement[bool]:
+    """The condition on ``items`` for an item whose date (:func:`item_date`) lies between
+    ``date_from`` and ``date_to`` (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``, each end included,
+    compared at the precision given, as the search's date filter compares them).
+
+    Read from the index, which holds each item's date (a protected item's too, never from a
+    field that identifies its witness): on PostgreSQL the date column is indexed (migration
+    0007), so a month of a million items is found without reading the others.
+    """
+    if dialect == "sqlite":
+        doc, date = _SQLITE_DOCS.c.id, _SQLITE_DOCS.c[FTS5_DATE]
+        source = _SQLITE_DOCS
+    else:
+        doc, date = _PG_DOCS.c.doc, _PG_DOCS.c.date
+        source = _PG_DOCS
+    conditions: list[ColumnElement[bool]] = [doc == Item.id * 2, date.is_not(None)]
+    if date_from:
+        conditions.append(date >= date_from)
+    if date_to:
+        # A date is at most YYYY-MM-DD: digits and '-', all below '~', so every date that
+        # starts with date_to (and every shorter one it starts) sorts below date_to + '~'.
+        conditions.append(date <= date_to + "~")
+    return exists(select(1).select_from(source).where(*conditions))

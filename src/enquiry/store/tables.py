@@ -121,6 +121,10 @@ class Item(Base):
 
 Index("ix_items_case_sha", Item.case_id, Item.sha256)
 Index("uq_items_case_key", Item.case_id, Item.key, unique=True)
+# A case's items a page at a time, oldest first, whole or by kind or source (migration 0007).
+Index("ix_items_case_id_id", Item.case_id, Item.id)
+Index("ix_items_case_id_kind_id", Item.case_id, Item.kind, Item.id)
+Index("ix_items_case_id_source_id_id", Item.case_id, Item.source_id, Item.id)
 
 
 class ItemOrigin(Base):

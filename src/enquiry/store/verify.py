@@ -242,7 +242,9 @@ def _check_head(store: Store, report: VerifyReport) -> None:
         )
 
 
-def _item_name(row: Any, mapping: dict[str, Any], record: _ItemRecord | None) -> str:
+def _item_name(
+    row: Any, mapping: dict[str, Any], record: _ItemRecord | None, digest: str | None = None
+) -> str:
     """``item N``, with its arrival name only when the item is not protected.
 
     A protected witness's file name may be the witness's own name, and verify output is shown
@@ -250,13 +252,15 @@ def _item_name(row: Any, mapping: dict[str, Any], record: _ItemRecord | None) ->
     is taken from the ledger where the row was edited: an attacker clearing the flag in the
     database must not make verify print the name.
     """
-    if _protected(row, mapping, record) or not row.original_name:
+    if _protected(row, mapping, record, digest) or not row.original_name:
         return f"item {row.id}"
     return f"item {row.id} ({row.original_name})"
 
 
-def _protected(row: Any, mapping: dict[str, Any], record: _ItemRecord | None) -> bool:
-    if record is None or state_digest(mapping) == record.state:
+def _protected(
+    row: Any, mapping: dict[str, Any], record: _ItemRecord | None, digest: str | None = None
+) -> bool:
+    if record is None or (digest or state_digest(mapping)) == record.state:
         return bool(row.protected)
     # The row differs from its record: if clearing or setting the flag alone explains the
     # difference, the recorded flag is the opposite of the row's; otherwise keep to the row's.
@@ -289,7 +293,8 @@ def _check_items(
             mapping = dict(row._mapping)
             mapping["meta"] = mapping.pop("metadata")
             record = records.get(row.id)
-            name = _item_name(row, mapping, record)
+            digest = state_digest(mapping)
+            name = _item_name(row, mapping, record, digest)
             held = encrypted.get(row.id)
             if tail is not None and wanted is not None and row.id in tail.items:
                 blob = held.cipher_sha256 if held is not None else row.sha256
@@ -318,7 +323,7 @@ def _check_items(
                     " receipt event was deleted)"
                 )
                 continue
-            if state_digest(mapping) == record.state:
+            if digest == record.state:
                 continue
             changed = [
                 f"{column} is {getattr(row, column)!r}, event {record.seq} recorded {recorded!r}"
