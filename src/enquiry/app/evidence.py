@@ -579,14 +579,21 @@ class ItemRow:
     case: str
 
 
+# A listing counts the matching items up to this many: an exact count of a case of a million
+# reads every one of its index entries (hundreds of milliseconds), for a number nobody pages to.
+COUNT_LIMIT = 10_000
+
+
 @dataclass(frozen=True)
 class ItemPage:
-    """A page of items and how many match in all."""
+    """A page of items and how many match in all: exactly up to :data:`COUNT_LIMIT`; beyond,
+    ``total`` is that limit and ``total_exact`` is false ("more than 10,000")."""
 
     items: list[ItemRow]
     total: int
     offset: int
     limit: int
+    total_exact: bool = True
 
 
 def _title(kind: str, item_fields: Mapping[str, Any], name: str, protected: bool) -> str:
@@ -658,7 +665,7 @@ def list_items(
         .join(Case, Case.id == Item.case_id)
         .outerjoin(Source, Source.id == Item.source_id)
     )
-    counting = select(func.count(Item.id))
+    counting = select(Item.id)
     seen = visible_condition(app)
     if seen is not None:
         query, counting = query.where(seen), counting.where(seen)
@@ -682,9 +689,12 @@ def list_items(
             flag = Item.protected.is_(protected)
             query, counting = query.where(flag), counting.where(flag)
         if date_from or date_to:
-            dated = dated_items(store.engine.dialect.name, date_from, date_to)
+            dated = dated_items(date_from, date_to)
             query, counting = query.where(dated), counting.where(dated)
-        total = int(session.scalar(counting) or 0)
+        found = session.scalar(
+            select(func.count()).select_from(counting.limit(COUNT_LIMIT + 1).subquery())
+        )
+        total = min(int(found or 0), COUNT_LIMIT)
         if after is not None:
             query = query.where(Item.id > after)
         rows = session.execute(query.order_by(Item.id).offset(offset).limit(limit)).all()
@@ -701,7 +711,7 @@ def list_items(
         )
         for row in rows
     ]
-    return ItemPage(items, total, offset, limit)
+    return ItemPage(items, total, offset, limit, total_exact=int(found or 0) <= COUNT_LIMIT)
 
 
 def visible_condition(app: Enquiry) -> ColumnElement[bool] | None:

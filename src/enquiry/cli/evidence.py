@@ -192,6 +192,7 @@ def item_list(
             _json(
                 {
                     "total": page.total,
+                    "total_exact": page.total_exact,
                     "offset": page.offset,
                     "limit": page.limit,
                     "items": [row.__dict__ for row in page.items],
@@ -206,8 +207,13 @@ def item_list(
             f"{safe(row.title)[:60]}  {safe(row.source or '')}  {mark}".rstrip()
         )
     end = page.offset + len(page.items)
-    shown = f"items {page.offset + 1}-{end} of {page.total}" if page.items else "no items"
-    more = f" (next: --after {page.items[-1].id})" if page.items and end < page.total else ""
+    first = page.items[0].id if page.items else 0
+    total = f"{page.total}" if page.total_exact else f"more than {page.total}"
+    shown = f"items {page.offset + 1}-{end} of {total}" if page.items else "no items"
+    if after is not None and page.items:
+        shown = f"items {first}-{page.items[-1].id} (by number) of {total}"
+    left = end < page.total or not page.total_exact
+    more = f" (next: --after {page.items[-1].id})" if page.items and left else ""
     click.echo(shown + more, err=True)
 
 

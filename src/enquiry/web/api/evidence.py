@@ -69,6 +69,7 @@ def list_items(
         total=page.total,
         offset=page.offset,
         limit=page.limit,
+        total_exact=page.total_exact,
     )
 
 
