@@ -31,7 +31,10 @@ def _take_in(home: Path, run: Run) -> dict[str, int]:
         path = home.parent / name
         path.write_text(f"the statement in {name}\n", encoding="utf-8")
         fields = ["--field", f"collected_at={date}"] if date else []
-        out = run("add", str(path), "--case", "ks", "--kind", "statement", *fields, "--json")
+        source = ["--source", "lab"] if name in ("b.txt", "d.txt") else []
+        out = run(
+            "add", str(path), "--case", "ks", "--kind", "statement", *fields, *source, "--json"
+        )
         ids[name] = int(json.loads(out.stdout)[0]["item_id"])
     return ids
 
@@ -96,6 +99,9 @@ def test_items_listed_by_date_and_after_the_last_shown(backend: str, home: Path,
     assert _listed(run, "--after", str(b)) == [c, d]
     assert _listed(run, "--after", str(a), "--limit", "1") == [b]
     assert _listed(run, "--after", str(a), "--from", "2017") == [b, c]
+    assert _listed(run, "--source", "lab") == [b, d]
+    assert _listed(run, "--source", "lab", "--from", "2018") == []
+    assert _listed(run, "--source", "nobody") == []
     page = json.loads(run("item", "list", "--case", "ks", "--json", "--from", "2017").stdout)
     assert page["total"] == 3 and page["total_exact"]
     # The date follows the item's fields when they change (kept with the search index).

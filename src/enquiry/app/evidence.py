@@ -683,7 +683,14 @@ def list_items(
             query = query.where(Item.kind == kind)
             counting = counting.where(Item.kind == kind)
         if source is not None:
-            named = Item.source_id.in_(select(Source.id).where(Source.name == source))
+            # The source's ids first, then equality: with one id, the (case, source, id) index
+            # hands over the page in order — a subquery here made PostgreSQL walk the whole case
+            # when the source had few items in it.
+            wanted = select(Source.id).where(Source.name == source)
+            if case is not None:
+                wanted = wanted.where(Source.case_id == case_id)
+            ids = sorted(int(i) for i in session.scalars(wanted))
+            named = Item.source_id == ids[0] if len(ids) == 1 else Item.source_id.in_(ids)
             query, counting = query.where(named), counting.where(named)
         if protected is not None:
             flag = Item.protected.is_(protected)
