@@ -702,9 +702,11 @@ def list_items(
             select(func.count()).select_from(counting.limit(COUNT_LIMIT + 1).subquery())
         )
         total = min(int(found or 0), COUNT_LIMIT)
-        if after is not None:
-            query = query.where(Item.id > after)
-        rows = session.execute(query.order_by(Item.id).offset(offset).limit(limit)).all()
+        # The page's ids first, from the index alone (the filters are all on items), then
+        # only those rows: a month of 8,000 items is sorted by id in the index, not read.
+        page = counting if after is None else counting.where(Item.id > after)
+        page = page.order_by(Item.id).offset(offset).limit(limit)
+        rows = session.execute(query.where(Item.id.in_(page)).order_by(Item.id)).all()
     items = [
         ItemRow(
             id=row[0],
