@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -48,6 +49,7 @@ from enquiry.app.protection import (
     shown_fields,
     shown_name,
 )
+from enquiry.cluster import chosen_address, open_cluster
 from enquiry.errors import BadRequest, Corrupt, EnquiryError, NotFound, Refused
 from enquiry.intake.extract import Extractor
 from enquiry.intake.pipeline import IntakeError, IntakeOptions, IntakeReport, add_paths, origin_of
@@ -56,6 +58,7 @@ from enquiry.model.kinds import KindError, get_kind
 from enquiry.model.types import FieldError
 from enquiry.progress import Progress, Silent
 from enquiry.store.crypt import WITHHELD_AT_REST, require_key
+from enquiry.store.index import dated_items
 from enquiry.store.ledger import read_head_file, state_digest
 from enquiry.store.protected import update_secret
 from enquiry.store.tables import (
@@ -68,7 +71,7 @@ from enquiry.store.tables import (
     ItemText,
     Source,
 )
-from enquiry.store.verify import VerifyReport, verify
+from enquiry.store.verify import VERIFIED, VerifyReport, verified_head, verify
 
 
 def _extractors() -> list[Extractor]:
@@ -576,14 +579,21 @@ class ItemRow:
     case: str
 
 
+# A listing counts the matching items up to this many: an exact count of a case of a million
+# reads every one of its index entries (hundreds of milliseconds), for a number nobody pages to.
+COUNT_LIMIT = 10_000
+
+
 @dataclass(frozen=True)
 class ItemPage:
-    """A page of items and how many match in all."""
+    """A page of items and how many match in all: exactly up to :data:`COUNT_LIMIT`; beyond,
+    ``total`` is that limit and ``total_exact`` is false ("more than 10,000")."""
 
     items: list[ItemRow]
     total: int
     offset: int
     limit: int
+    total_exact: bool = True
 
 
 def _title(kind: str, item_fields: Mapping[str, Any], name: str, protected: bool) -> str:
@@ -597,6 +607,19 @@ def _title(kind: str, item_fields: Mapping[str, Any], name: str, protected: bool
     return WITHHELD if protected else name
 
 
+_ISO = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+def check_date(value: str | None, option: str) -> str | None:
+    """A date filter's value (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; empty: none), or the
+    one-line refusal naming the option."""
+    if value is None or value == "":
+        return None
+    if not _ISO.match(value):
+        raise BadRequest(f"{option} '{value}': not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
+    return value
+
+
 def list_items(
     app: Enquiry,
     *,
@@ -604,18 +627,28 @@ def list_items(
     kind: str | None = None,
     source: str | None = None,
     protected: bool | None = None,
+    date_from: str | None = None,
+    date_to: str | None = None,
+    after: int | None = None,
     offset: int = 0,
     limit: int = 100,
 ) -> ItemPage:
-    """Items, oldest first, a page at a time; filtered by case, kind, source (its name) and
-    whether they are protected.
+    """Items, oldest first, a page at a time; filtered by case, kind, source (its name),
+    whether they are protected, and the date they speak of (``date_from`` … ``date_to``:
+    ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``, as the search's date filter).
 
     Only the columns a listing needs are read, one page of them, so a large case lists at the
-    speed of its indexes. A protected item is listed (its existence is not secret), its title
+    speed of its indexes. ``after`` (the last id of the page before) starts the page after that
+    item: as fast on the ten-thousandth page as on the first, where ``offset`` has to step over
+    every item before it. A protected item is listed (its existence is not secret), its title
     withheld.
     """
     if offset < 0 or limit < 1:
         raise BadRequest("--offset must be 0 or more and --limit 1 or more")
+    if after is not None and after < 0:
+        raise BadRequest("--after must be an item number (0 or more)")
+    date_from = check_date(date_from, "--from")
+    date_to = check_date(date_to, "--to")
     store = app.store(create=False)
     query = (
         select(
@@ -632,7 +665,7 @@ def list_items(
         .join(Case, Case.id == Item.case_id)
         .outerjoin(Source, Source.id == Item.source_id)
     )
-    counting = select(func.count(Item.id))
+    counting = select(Item.id)
     seen = visible_condition(app)
     if seen is not None:
         query, counting = query.where(seen), counting.where(seen)
@@ -650,13 +683,30 @@ def list_items(
             query = query.where(Item.kind == kind)
             counting = counting.where(Item.kind == kind)
         if source is not None:
-            named = Item.source_id.in_(select(Source.id).where(Source.name == source))
+            # The source's ids first, then equality: with one id, the (case, source, id) index
+            # hands over the page in order — a subquery here made PostgreSQL walk the whole case
+            # when the source had few items in it.
+            wanted = select(Source.id).where(Source.name == source)
+            if case is not None:
+                wanted = wanted.where(Source.case_id == case_id)
+            ids = sorted(int(i) for i in session.scalars(wanted))
+            named = Item.source_id == ids[0] if len(ids) == 1 else Item.source_id.in_(ids)
             query, counting = query.where(named), counting.where(named)
         if protected is not None:
             flag = Item.protected.is_(protected)
             query, counting = query.where(flag), counting.where(flag)
-        total = int(session.scalar(counting) or 0)
-        rows = session.execute(query.order_by(Item.id).offset(offset).limit(limit)).all()
+        if date_from or date_to:
+            dated = dated_items(date_from, date_to)
+            query, counting = query.where(dated), counting.where(dated)
+        found = session.scalar(
+            select(func.count()).select_from(counting.limit(COUNT_LIMIT + 1).subquery())
+        )
+        total = min(int(found or 0), COUNT_LIMIT)
+        # The page's ids first, from the index alone (the filters are all on items), then
+        # only those rows: a month of 8,000 items is sorted by id in the index, not read.
+        page = counting if after is None else counting.where(Item.id > after)
+        page = page.order_by(Item.id).offset(offset).limit(limit)
+        rows = session.execute(query.where(Item.id.in_(page)).order_by(Item.id)).all()
     items = [
         ItemRow(
             id=row[0],
@@ -670,7 +720,7 @@ def list_items(
         )
         for row in rows
     ]
-    return ItemPage(items, total, offset, limit)
+    return ItemPage(items, total, offset, limit, total_exact=int(found or 0) <= COUNT_LIMIT)
 
 
 def visible_condition(app: Enquiry) -> ColumnElement[bool] | None:
@@ -822,11 +872,52 @@ def ledger_head(app: Enquiry) -> tuple[int, str] | None:
     return (head.seq, head.hash) if head else None
 
 
-def verify_home(app: Enquiry, progress: Progress | None = None) -> VerifyReport:
-    """Re-hash every blob, re-walk the ledger, compare every catalogue row with it."""
+def _since(value: int | str | None) -> int | str | None:
+    if value is None or isinstance(value, int):
+        return value
+    text = value.strip().lower()
+    if text == "last" or text.isdigit():
+        return text if text == "last" else int(text)
+    raise BadRequest(f"--since {value}: not an event number (or 'last')")
+
+
+def verify_home(
+    app: Enquiry,
+    progress: Progress | None = None,
+    *,
+    since: int | str | None = None,
+    cluster: str | None = None,
+    record: bool = False,
+) -> VerifyReport:
+    """Re-hash every blob, re-walk the ledger, compare every catalogue row with it.
+
+    With ``record`` (``enquiry verify`` asks for it), a full verify that finds the home intact
+    appends a ``verified`` event naming the head it proved, so that a later ``since`` run can
+    start from it: the ledger vouches for that record like for any other. ``since`` (that head's event number, or ``last``) re-hashes only the
+    blobs and texts of items the events after it are about; the ledger and every catalogue row
+    are still checked in full. ``cluster`` (or ``ENQUIRY_CLUSTER``) re-hashes the blobs on a
+    Dask cluster's workers.
+    """
+    store = app.store(create=False)
+    asked = _since(since)
+    head = verified_head(store, asked) if asked is not None else None
+    address = chosen_address(cluster)
     bar = progress or Silent()
     bar.start("verifying blobs", None, "blob")
     try:
-        return verify(app.store(create=False), progress=bar.advance)
+        with open_cluster(address) as client:
+            report = verify(store, progress=bar.advance, since=head, client=client)
     finally:
         bar.finish()
+    if record and report.intact and head is None:
+        with store.writing() as (_connection, writer):
+            writer.append(
+                VERIFIED,
+                details={
+                    "head": {"seq": report.head[0], "hash": report.head[1]},
+                    "events": report.events,
+                    "items": report.items,
+                    "blobs": report.blobs,
+                },
+            )
+    return report

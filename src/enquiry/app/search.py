@@ -31,7 +31,7 @@ from sqlalchemy import Connection, bindparam, func, select, text
 
 from enquiry.app.access import Right, may, readable_cases, require_admin, require_case
 from enquiry.app.context import Enquiry
-from enquiry.app.evidence import _title
+from enquiry.app.evidence import _title, check_date
 from enquiry.app.protection import WITHHELD, WITHHELD_IDENTITY
 from enquiry.errors import BadRequest
 from enquiry.model.kinds import KindError, get_kind
@@ -334,16 +334,6 @@ _Key = tuple[str | None, str, str | None, str | None, str | None]
 
 # --- filters -------------------------------------------------------------------------------------
 
-_ISO = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-
-
-def _check_date(value: str | None, option: str) -> str | None:
-    if value is None or value == "":
-        return None
-    if not _ISO.match(value):
-        raise BadRequest(f"{option} '{value}': not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
-    return value
-
 
 def _check_kinds(kinds: Sequence[str]) -> set[str]:
     for kind in kinds:
@@ -570,8 +560,8 @@ def search(
         sources=set(sources),
         grades={g.strip().upper() for g in grades if g.strip()},
         parties=set(parties),
-        date_from=_check_date(date_from, "--from"),
-        date_to=_check_date(date_to, "--to"),
+        date_from=check_date(date_from, "--from"),
+        date_to=check_date(date_to, "--to"),
     )
     store = app.store(create=False)
     case_id = require_case(app, case).id if case is not None else None

@@ -147,6 +147,12 @@ def item() -> None:
 @item.command("list")
 @click.option("--case", "case_name", default=None, help="Only this case's items.")
 @click.option("--kind", default=None, help="Only items of this kind.")
+@click.option("--source", default=None, help="Only items from this source (its name).")
+@click.option("--from", "date_from", default=None, help="Only items dated from (YYYY[-MM[-DD]]).")
+@click.option("--to", "date_to", default=None, help="Only items dated up to (YYYY[-MM[-DD]]).")
+@click.option(
+    "--after", default=None, type=click.IntRange(min=0), help="Start after this item number."
+)
 @click.option("--offset", default=0, type=click.IntRange(min=0), help="Skip this many items.")
 @click.option(
     "--limit", default=100, show_default=True, type=click.IntRange(min=1), help="Page size."
@@ -154,18 +160,39 @@ def item() -> None:
 @click.option("--json", "as_json", is_flag=True)
 @pass_app
 def item_list(
-    app: App, case_name: str | None, kind: str | None, offset: int, limit: int, as_json: bool
+    app: App,
+    case_name: str | None,
+    kind: str | None,
+    source: str | None,
+    date_from: str | None,
+    date_to: str | None,
+    after: int | None,
+    offset: int,
+    limit: int,
+    as_json: bool,
 ) -> None:
     """List items a page at a time: id, SHA-256, kind, size, title, source, protected.
 
-    A protected item's title is withheld here as everywhere.
+    A protected item's title is withheld here as everywhere. ``--after N`` pages by the last
+    item number shown, as fast deep in a large case as at its start.
     """
-    page = service.list_items(app, case=case_name, kind=kind, offset=offset, limit=limit)
+    page = service.list_items(
+        app,
+        case=case_name,
+        kind=kind,
+        source=source,
+        date_from=date_from,
+        date_to=date_to,
+        after=after,
+        offset=offset,
+        limit=limit,
+    )
     if as_json:
         click.echo(
             _json(
                 {
                     "total": page.total,
+                    "total_exact": page.total_exact,
                     "offset": page.offset,
                     "limit": page.limit,
                     "items": [row.__dict__ for row in page.items],
@@ -180,8 +207,13 @@ def item_list(
             f"{safe(row.title)[:60]}  {safe(row.source or '')}  {mark}".rstrip()
         )
     end = page.offset + len(page.items)
-    shown = f"items {page.offset + 1}-{end} of {page.total}" if page.items else "no items"
-    more = f" (next: --offset {end})" if end < page.total else ""
+    first = page.items[0].id if page.items else 0
+    total = f"{page.total}" if page.total_exact else f"more than {page.total}"
+    shown = f"items {page.offset + 1}-{end} of {total}" if page.items else "no items"
+    if after is not None and page.items:
+        shown = f"items {first}-{page.items[-1].id} (by number) of {total}"
+    left = end < page.total or not page.total_exact
+    more = f" (next: --after {page.items[-1].id})" if page.items and left else ""
     click.echo(shown + more, err=True)
 
 
@@ -366,13 +398,26 @@ def log(
 
 @click.command("verify")
 @click.option("--json", "as_json", is_flag=True)
+@click.option(
+    "--since",
+    metavar="SEQ",
+    help="Start from the head a full verify recorded at event SEQ (or 'last'): re-hash only"
+    " the blobs and texts of items changed after it; the ledger and rows are checked in full.",
+)
+@click.option(
+    "--cluster",
+    metavar="ADDRESS",
+    help="Re-hash blobs on a Dask cluster: local:N, or tcp://HOST:PORT of a scheduler whose"
+    " workers mount the vault (default: ENQUIRY_CLUSTER).",
+)
 @pass_app
-def verify_command(app: App, as_json: bool) -> None:
+def verify_command(app: App, as_json: bool, since: str | None, cluster: str | None) -> None:
     """Re-hash every blob, re-walk the ledger chain, compare every item with it.
 
-    Exit 0 when intact; 1 with one line per failure otherwise.
+    Exit 0 when intact (a full verify then records the head it proved, for --since); 1 with
+    one line per failure otherwise.
     """
-    report = service.verify_home(app, BarProgress())
+    report = service.verify_home(app, BarProgress(), since=since, cluster=cluster, record=True)
     if as_json:
         click.echo(_json(report.as_dict()))
     else:
@@ -381,8 +426,13 @@ def verify_command(app: App, as_json: bool) -> None:
         for line in report.notes:
             click.echo(f"note {line}")
         state = "intact" if report.intact else f"NOT intact: {len(report.failures)} failure(s)"
+        scope = (
+            f" (blobs of items changed since verified event {report.since})"
+            if report.since is not None
+            else ""
+        )
         click.echo(
-            f"{report.events} events, {report.items} items, {report.blobs} blobs checked; "
+            f"{report.events} events, {report.items} items, {report.blobs} blobs{scope} checked; "
             f"head {report.head[0]} {report.head[1][:16]}; {state}"
         )
     sys.exit(0 if report.intact else 1)

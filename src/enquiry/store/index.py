@@ -27,7 +27,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, select, text
+from sqlalchemy import ColumnElement, Connection, and_, bindparam, select, text, update
 
 from enquiry.model.kinds import KindError, get_kind
 from enquiry.store.crypt import WITHHELD_AT_REST
@@ -221,9 +221,9 @@ def index_items(connection: Connection, item_ids: Iterable[int]) -> None:
     item no longer in the catalogue leaves the index)."""
     for page in _pages(item_ids):
         rows = connection.execute(
-            select(Item.id, Item.kind, Item.fields, Item.original_name, Item.protected).where(
-                Item.id.in_(page)
-            )
+            select(
+                Item.id, Item.kind, Item.fields, Item.original_name, Item.protected, Item.item_date
+            ).where(Item.id.in_(page))
         ).all()
         texts: dict[int, list[str]] = {}
         for item_id, body in connection.execute(
@@ -233,7 +233,22 @@ def index_items(connection: Connection, item_ids: Iterable[int]) -> None:
         ):
             texts.setdefault(int(item_id), []).append(str(body or ""))
         _delete(connection, [doc_of("item", i) for i in page])
-        _write(connection, [_item_doc(row, texts.get(int(row.id), [])) for row in rows])
+        docs = [_item_doc(row, texts.get(int(row.id), [])) for row in rows]
+        _write(connection, docs)
+        # The item's own copy of its date, for listings (see Item.item_date): kept with the
+        # index, by the same code, in the same transaction.
+        moved = [
+            {"item": row.id, "date": doc["date"]}
+            for row, doc in zip(rows, docs, strict=True)
+            if row.item_date != doc["date"]
+        ]
+        if moved:
+            connection.execute(
+                update(Item)
+                .where(Item.id == bindparam("item"))
+                .values(item_date=bindparam("date")),
+                moved,
+            )
         claims = connection.execute(select(Claim.id).where(Claim.item_id.in_(page))).scalars()
         index_claims(connection, [int(c) for c in claims])
 
@@ -349,3 +364,18 @@ def storage_tables(connection: Connection) -> set[str]:
         return {TABLE}
     names = connection.exec_driver_sql("PRAGMA table_list").all()
     return {TABLE} | {str(row[1]) for row in names if str(row[1]).startswith(f"{TABLE}_")}
+
+
+def dated_items(date_from: str | None, date_to: str | None) -> ColumnElement[bool]:
+    """The condition on ``items`` for an item whose date (:func:`item_date`, kept in
+    ``items.item_date`` by :func:`index_items`) lies between ``date_from`` and ``date_to``
+    (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``, each end included, compared at the precision
+    given, as the search's date filter compares them)."""
+    conditions: list[ColumnElement[bool]] = [Item.item_date.is_not(None)]
+    if date_from:
+        conditions.append(Item.item_date >= date_from)
+    if date_to:
+        # A date is at most YYYY-MM-DD: digits and '-', all below '~', so every date that
+        # starts with date_to (and every shorter one it starts) sorts below date_to + '~'.
+        conditions.append(Item.item_date <= date_to + "~")
+    return and_(*conditions)

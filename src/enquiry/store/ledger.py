@@ -51,6 +51,7 @@ ACTIONS = (
     "granted",
     "withdrawn",
     "commented",
+    "verified",
 )
 
 STATE_COLUMNS = (

@@ -117,10 +117,19 @@ class Item(Base):
     key: Mapped[str | None] = mapped_column(String(200))
     origin: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[str] = mapped_column(String(40))
+    # Derived, not evidence: the date the item speaks of (YYYY[-MM[-DD]], from its first dated
+    # field), kept by the search index's code (store/index.py) so that a case is listed by date
+    # from an index. Not in the state the ledger vouches for; 'enquiry reindex' makes it again.
+    item_date: Mapped[str | None] = mapped_column(String(10))
 
 
 Index("ix_items_case_sha", Item.case_id, Item.sha256)
 Index("uq_items_case_key", Item.case_id, Item.key, unique=True)
+# A case's items a page at a time, oldest first, whole or by kind, source or date (0007).
+Index("ix_items_case_id_id", Item.case_id, Item.id)
+Index("ix_items_case_id_kind_id", Item.case_id, Item.kind, Item.id)
+Index("ix_items_case_id_source_id_id", Item.case_id, Item.source_id, Item.id)
+Index("ix_items_case_id_item_date_id", Item.case_id, Item.item_date, Item.id)
 
 
 class ItemOrigin(Base):

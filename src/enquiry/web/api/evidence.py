@@ -41,16 +41,26 @@ def list_items(
     kind: Annotated[str | None, Query(max_length=80)] = None,
     source: Annotated[str | None, Query(max_length=500, description="A source's name")] = None,
     protected: bool | None = None,
+    date_from: Annotated[str | None, Query(alias="from", max_length=40)] = None,
+    date_to: Annotated[str | None, Query(alias="to", max_length=40)] = None,
+    after: Annotated[
+        int | None, Query(ge=0, description="The last item id of the page before")
+    ] = None,
     offset: Offset = 0,
     limit: Limit = 50,
 ) -> ItemPageOut:
-    """A page of the case's items, oldest first; a protected item's title is withheld."""
+    """A page of the case's items, oldest first; a protected item's title is withheld.
+    ``after`` pages by the last id shown (fast however deep); ``from``/``to`` filter by the
+    date the item speaks of."""
     page = evidence.list_items(
         app,
         case=case,
         kind=kind,
         source=source,
         protected=protected,
+        date_from=date_from,
+        date_to=date_to,
+        after=after,
         offset=offset,
         limit=limit,
     )
@@ -59,6 +69,7 @@ def list_items(
         total=page.total,
         offset=page.offset,
         limit=page.limit,
+        total_exact=page.total_exact,
     )
 
 

@@ -44,6 +44,10 @@ class ItemPageOut(BaseModel):
     total: int = Field(description="How many items match in all (that you may see)")
     offset: int
     limit: int
+    total_exact: bool = Field(
+        default=True,
+        description="False when more items match than are counted (10,000): total is a floor",
+    )
 
 
 class CustodyLineOut(BaseModel):
