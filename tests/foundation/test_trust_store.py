@@ -179,6 +179,14 @@ def _unbind(home: Path) -> None:
             "case_keys",
         ):
             connection.execute(text(f"DROP TABLE IF EXISTS {later}"))
+        for index in (  # and the items' later indexes and derived date column
+            "ix_items_case_id_id",
+            "ix_items_case_id_kind_id",
+            "ix_items_case_id_source_id_id",
+            "ix_items_case_id_item_date_id",
+        ):
+            connection.execute(text(f"DROP INDEX IF EXISTS {index}"))
+        connection.execute(text("ALTER TABLE items DROP COLUMN item_date"))
         connection.execute(text("UPDATE alembic_version SET version_num = '0001'"))
     engine.dispose()
     (home / HOME_FILE).unlink()

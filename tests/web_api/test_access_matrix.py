@@ -335,6 +335,7 @@ def test_a_viewers_totals_count_only_what_they_may_know_of(sqlite_world: World) 
     assert world.get("viewer", f"/cases/{CASE}/items", params={"protected": True}).json() == {
         "items": [],
         "total": 0,
+        "total_exact": True,
         "offset": 0,
         "limit": 50,
     }
