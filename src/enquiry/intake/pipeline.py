@@ -35,6 +35,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, insert, select
 
+from enquiry.cluster import Cluster, Killed
 from enquiry.errors import EnquiryError
 from enquiry.intake.extract import Extraction, Extractor
 from enquiry.intake.limits import (
@@ -49,7 +50,7 @@ from enquiry.intake.sniff import name_mismatch, sniff
 from enquiry.intake.walk import Entry, name_problem, printable, walk
 from enquiry.model.kinds import Kind, KindError, all_kinds, get_kind
 from enquiry.model.types import FieldError
-from enquiry.progress import Progress, Silent
+from enquiry.progress import Progress, Silent, show_counts
 from enquiry.store import Store
 from enquiry.store.crypt import WITHHELD_AT_REST, KeyUnavailable, new_data_key
 from enquiry.store.ledger import LedgerWriter, state_digest, utc_now
@@ -740,8 +741,13 @@ class _Workers:
         self.workers = []
 
 
-def _prepare_all(job: _Job, entries: list[Entry], jobs: int) -> Iterator[Prepared]:
+def _prepare_all(
+    job: _Job, entries: list[Entry], jobs: int, cluster: Cluster | None = None
+) -> Iterator[Prepared]:
     if not entries:
+        return
+    if cluster is not None:
+        yield from _prepare_on_cluster(job, entries, cluster)
         return
     workers = _Workers(job, min(jobs, len(entries)))
     try:
@@ -749,6 +755,86 @@ def _prepare_all(job: _Job, entries: list[Entry], jobs: int) -> Iterator[Prepare
         yield from workers.run(entries, chunk)
     finally:
         workers.close()
+
+
+# --- On a Dask cluster ---------------------------------------------------------------------------
+#
+# Each Dask task is a few files, prepared on a worker exactly as here: by one forked worker
+# process of its own (``_Workers``), under the same time and memory limits, so a file that
+# balloons or crashes its reader costs that child process and that file's reading, never the
+# Dask worker. A Dask worker that dies (killed, lost) has its task run again by Dask on another
+# one; storing a file twice costs a re-hash and leaves one blob. A task that keeps killing
+# workers comes back as KilledWorker: its files are then stored without being read (the same
+# problem line as a crashing reader), and if even that fails they are named as not stored.
+
+# Files per Dask task, and bytes: enough to amortise a fork, few enough to keep workers even.
+CLUSTER_FILES = 4
+CLUSTER_BYTES = 32 * 1024 * 1024
+
+
+def _cluster_chunks(entries: list[Entry]) -> Iterator[list[_Task]]:
+    chunk: list[_Task] = []
+    size = 0
+    for entry in entries:
+        if chunk and (len(chunk) >= CLUSTER_FILES or size + entry.size > CLUSTER_BYTES):
+            yield chunk
+            chunk, size = [], 0
+        chunk.append(entry)
+        size += entry.size
+    if chunk:
+        yield chunk
+
+
+def _run_chunk(job: _Job, tasks: list[_Task]) -> list[Prepared]:
+    """On a cluster worker: prepare a few files in a limited child process of its own."""
+    from enquiry.cluster import allow_child_processes
+
+    allow_child_processes()
+    workers = _Workers(job, 1)
+    try:
+        return list(workers.run(list(tasks), len(tasks)))
+    finally:
+        workers.close()
+
+
+def _given_up(
+    killed: Killed,
+) -> tuple[list[_Task], None] | tuple[None, list[Prepared]]:
+    tasks: list[_Task] = killed.task
+    if killed.attempt == 1:
+        problem = (
+            "the cluster workers reading it kept dying; stored without what its readers would"
+            " have found"
+        )
+        again: list[_Task] = [
+            t if isinstance(t, _StoreOnly) else _StoreOnly(_entry_of(t), problem) for t in tasks
+        ]
+        return again, None
+    failed = []
+    for task in tasks:
+        path = _task_path(task)
+        lost = Prepared(path=path, origin=path, rejected=True)
+        lost.problems.append(
+            "the cluster workers storing it kept dying; not stored, run the same command again"
+        )
+        failed.append(lost)
+    return None, failed
+
+
+def _entry_of(task: _Task) -> Entry:
+    assert not isinstance(task, _ReadStored)
+    return task.entry if isinstance(task, _StoreOnly) else task
+
+
+def _prepare_on_cluster(job: _Job, entries: list[Entry], cluster: Cluster) -> Iterator[Prepared]:
+    from functools import partial
+
+    from enquiry.cluster import ordered_map
+
+    for prepared in ordered_map(
+        cluster, partial(_run_chunk, job), _cluster_chunks(entries), on_killed=_given_up
+    ):
+        yield from prepared
 
 
 def _read_stored(job: _Job, prepared: Prepared) -> Prepared:
@@ -1268,8 +1354,13 @@ def add_paths(
     *,
     on_problem: Callable[[str], None] | None = None,
     progress: Progress | None = None,
+    cluster: Cluster | None = None,
 ) -> IntakeReport:
     """Take in files and folders; return what became of each path.
+
+    With a ``cluster``, the files are stored and read by its workers (which must mount the
+    vault at the same path) and only the writing happens here, in the same order and batches,
+    so the catalogue and ledger are those a run without it would have made.
 
     ``progress`` hears the bytes read (one stage, in bytes) unless ``options.progress`` is
     false, and one line per problem as soon as it is known — or ``on_problem`` does, if given.
@@ -1306,6 +1397,7 @@ def add_paths(
     bar.start(f"{len(entries)} files", sum(e.size for e in entries), "B")
     batch: list[Prepared] = []
     started = time.monotonic()
+    counts = {"read": 0, "written": 0, "problems": 0}
     try:
 
         def commit(batch: list[Prepared]) -> None:
@@ -1314,9 +1406,14 @@ def add_paths(
             for result in report.results[done:]:
                 if sink and result.problems:
                     sink(f"{result.path}: {'; '.join(result.problems)}")
+            counts["written"] += len(batch)
+            counts["problems"] += sum(1 for r in report.results[done:] if r.problems)
+            show_counts(bar, counts)
 
-        for prepared in _prepare_all(job, entries, jobs):
+        for prepared in _prepare_all(job, entries, jobs, cluster):
             batch.append(prepared)
+            counts["read"] += 1
+            show_counts(bar, counts)
             bar.advance(prepared.size)
             if len(batch) >= BATCH_FILES or time.monotonic() - started > BATCH_SECONDS:
                 commit(batch)
