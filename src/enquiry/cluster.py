@@ -21,6 +21,7 @@ only when a cluster is asked for, so commands that never use one start as quickl
 from __future__ import annotations
 
 import contextlib
+import logging
 import multiprocessing
 import os
 import re
@@ -113,6 +114,7 @@ def open_cluster(address: ClusterAddress | str | None) -> Iterator[Client | None
         ):
             yield client
         return
+    _quiet()
     try:
         client = Client(address.scheduler, timeout=CONNECT_SECONDS)  # type: ignore[no-untyped-call]
     except (OSError, TimeoutError) as exc:
@@ -124,6 +126,14 @@ def open_cluster(address: ClusterAddress | str | None) -> Iterator[Client | None
     finally:
         with contextlib.suppress(Exception):
             client.close()  # type: ignore[no-untyped-call]
+
+
+def _quiet() -> None:
+    """The command says in one line what went wrong; Dask's own log lines (a reconnection
+    attempt's traceback) would bury it. Its loggers each have their own level, so each is set."""
+    names = [n for n in logging.root.manager.loggerDict if n.split(".")[0] == "distributed"]
+    for name in ["distributed", *names]:
+        logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
 def worker_count(client: Client | Any) -> int:
@@ -176,13 +186,12 @@ class Killed:
     or was on, a worker that died ``distributed.scheduler.allowed-failures`` times over)."""
 
     task: Any
-    attempt: int
     reason: str
 
 
 def lost(address: str, exc: BaseException) -> ClusterUnavailable:
     """The one line for a scheduler that went away in the middle of a command."""
-    words = str(exc).strip() or type(exc).__name__
+    words = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
     return ClusterUnavailable(
         f"--cluster {address}: the cluster's scheduler was lost ({words[:200]}); what was"
         " written stays, run the same command again to finish"
@@ -194,7 +203,7 @@ def ordered_map(
     fn: Callable[[T], R],
     tasks: Iterable[T],
     *,
-    on_killed: Callable[[Killed], tuple[T, None] | tuple[None, R]],
+    on_killed: Callable[[Killed], tuple[list[T], None] | tuple[None, R]],
     ahead: int = 0,
 ) -> Iterator[R]:
     """``fn(task)`` for every task, run on the cluster's workers, yielded in the tasks' order.
@@ -203,41 +212,44 @@ def ordered_map(
     are on the cluster at once, so a long list never sits in the scheduler's memory and an
     interrupted command leaves little work behind. A task whose worker dies is run again by
     Dask on another; one that keeps killing workers comes back as ``KilledWorker``, and then
-    ``on_killed`` says either what to run in its place (``(task, None)``) or what its result is
-    (``(None, result)``). A task that raises passes its exception to the caller. A scheduler that
-    goes away raises :class:`ClusterUnavailable`: what the caller committed stays.
+    ``on_killed`` says either what to run in its place (``(tasks, None)``: smaller tasks, in
+    order, whose results are yielded in its place) or what its result is (``(None, result)``).
+    A task that raises passes its exception to the caller. A scheduler that goes away raises
+    :class:`ClusterUnavailable`: what the caller committed stays.
     """
     from distributed import KilledWorker
 
     client, address = cluster.client, cluster.address
     limit = ahead or 2 * worker_count(client)
     source = iter(tasks)
-    running: deque[tuple[T, Any, int]] = deque()
+    running: deque[tuple[T, Any]] = deque()
 
-    def submit(task: T, attempt: int) -> tuple[T, Any, int]:
+    def submit(task: T) -> tuple[T, Any]:
         try:
             future = client.submit(fn, task, pure=False)
         except Exception as exc:  # a client whose scheduler is gone refuses new work
             raise lost(address, exc) from exc
-        return task, future, attempt
+        return task, future
 
     def refill() -> None:
         while len(running) < limit:
             task = next(source, _END)
             if task is _END:
                 return
-            running.append(submit(task, 1))  # type: ignore[arg-type]
+            running.append(submit(task))  # type: ignore[arg-type]
 
     try:
         refill()
         while running:
-            task, future, attempt = running[0]
+            task, future = running[0]
             try:
                 result = future.result()
             except KilledWorker as exc:
-                replacement, settled = on_killed(Killed(task, attempt, str(exc)))
-                if replacement is not None:
-                    running[0] = submit(replacement, attempt + 1)
+                replacements, settled = on_killed(Killed(task, str(exc)))
+                if replacements is not None:
+                    running.popleft()
+                    for replacement in reversed(replacements):
+                        running.appendleft(submit(replacement))
                     continue
                 result = settled
             except Exception as exc:
@@ -248,7 +260,7 @@ def ordered_map(
             refill()
             yield result
     finally:
-        for _task, future, _attempt in running:
+        for _task, future in running:
             with contextlib.suppress(Exception):
                 future.cancel()
 

@@ -21,7 +21,7 @@ from enquiry.store import open_store
 from enquiry.store.tables import Claim, CustodyEvent, Item, ItemText, MediaHash
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "foundation"))
-import samples  # noqa: E402  (the foundation tests' real sample files)
+import samples
 
 ENQUIRY = [sys.executable, "-m", "enquiry.cli"]
 
@@ -43,7 +43,9 @@ ARTICLES = [
 def corpus(folder: Path, articles: int = 3) -> Path:
     """Photos, a short video, a PDF, a news page and news-like articles, in ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
-    for index, taken in enumerate(["2017:04:04 06:52:10", "2018:04:07 19:30:00", "2019:03:12 08:00:00"]):
+    for index, taken in enumerate(
+        ["2017:04:04 06:52:10", "2018:04:07 19:30:00", "2019:03:12 08:00:00"]
+    ):
         samples.jpeg_with_exif(folder / f"photo-{index}.jpg", taken=taken, lat=35.0 + index)
     samples.mp4(folder / "clip.mp4", seconds=1.0)
     samples.pdf(folder / "report.pdf")
@@ -86,10 +88,7 @@ def snapshot(home: Path) -> dict[str, Any]:
     """The catalogue and ledger of ``home``, item by item, without times and sequence."""
     store = open_store(home, "tester")
     with store.engine.connect() as connection:
-        sha_of = {
-            int(i): str(s)
-            for i, s in connection.execute(select(Item.id, Item.sha256))
-        }
+        sha_of = {int(i): str(s) for i, s in connection.execute(select(Item.id, Item.sha256))}
         items: dict[str, Any] = {}
         for row in connection.execute(select(Item.__table__).order_by(Item.id)):
             texts = connection.execute(
@@ -115,7 +114,9 @@ def snapshot(home: Path) -> dict[str, Any]:
                 "metadata": _timeless(row.metadata),
                 "texts": [tuple(t) for t in texts],
                 "hashes": [tuple(h) for h in hashes],
-                "claims": [(c[0], c[1], c[2], c[3], c[4], json.dumps(c[5], sort_keys=True)) for c in claims],
+                "claims": [
+                    (c[0], c[1], c[2], c[3], c[4], json.dumps(c[5], sort_keys=True)) for c in claims
+                ],
             }
         # Events about items, item by item in order; other events in order; and which rows the
         # "recorded" events (one per transaction, vouching for the rows it wrote) cover: how

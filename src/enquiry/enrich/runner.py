@@ -242,10 +242,19 @@ def _enrich_remotely(
     return done
 
 
-def _killed_batch(killed: Killed) -> tuple[None, list[tuple[Target, Enrichment | str]]]:
-    """A batch that kept killing cluster workers: each of its items fails with one line."""
-    line = "the cluster workers enriching it kept dying; run the same command again"
-    return None, [(target, line) for target, _read in killed.task]
+def _killed_batch(
+    killed: Killed,
+) -> (
+    tuple[list[list[tuple[Target, bool]]], None]
+    | tuple[None, list[tuple[Target, Enrichment | str]]]
+):
+    """A batch that kept killing cluster workers is tried item by item; an item that kills
+    them on its own fails with one line."""
+    batch: list[tuple[Target, bool]] = killed.task
+    if len(batch) > 1:
+        return [[entry] for entry in batch], None
+    line: Enrichment | str = "the cluster workers enriching it kept dying; run it again"
+    return None, [(target, line) for target, _read in batch]
 
 
 def _target(

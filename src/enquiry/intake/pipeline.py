@@ -35,7 +35,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, insert, select
 
-from enquiry.cluster import Cluster, Killed
+from enquiry.cluster import Cluster, ClusterUnavailable, Killed
 from enquiry.errors import EnquiryError
 from enquiry.intake.extract import Extraction, Extractor
 from enquiry.intake.limits import (
@@ -799,26 +799,26 @@ def _run_chunk(job: _Job, tasks: list[_Task]) -> list[Prepared]:
 
 def _given_up(
     killed: Killed,
-) -> tuple[list[_Task], None] | tuple[None, list[Prepared]]:
+) -> tuple[list[list[_Task]], None] | tuple[None, list[Prepared]]:
+    """A chunk whose workers kept dying: its files are tried one by one; a single file is
+    stored without being read; a file that kills workers even then is named as not stored."""
     tasks: list[_Task] = killed.task
-    if killed.attempt == 1:
+    if len(tasks) > 1:
+        return [[task] for task in tasks], None
+    task = tasks[0]
+    if not isinstance(task, _StoreOnly):
         problem = (
             "the cluster workers reading it kept dying; stored without what its readers would"
             " have found"
         )
-        again: list[_Task] = [
-            t if isinstance(t, _StoreOnly) else _StoreOnly(_entry_of(t), problem) for t in tasks
-        ]
-        return again, None
-    failed = []
-    for task in tasks:
-        path = _task_path(task)
-        lost = Prepared(path=path, origin=path, rejected=True)
-        lost.problems.append(
-            "the cluster workers storing it kept dying; not stored, run the same command again"
-        )
-        failed.append(lost)
-    return None, failed
+        unread: list[_Task] = [_StoreOnly(_entry_of(task), problem)]
+        return [unread], None
+    path = _task_path(task)
+    failed = Prepared(path=path, origin=path, rejected=True)
+    failed.problems.append(
+        "the cluster workers storing it kept dying; not stored, run the same command again"
+    )
+    return None, [failed]
 
 
 def _entry_of(task: _Task) -> Entry:
@@ -1410,15 +1410,21 @@ def add_paths(
             counts["problems"] += sum(1 for r in report.results[done:] if r.problems)
             show_counts(bar, counts)
 
-        for prepared in _prepare_all(job, entries, jobs, cluster):
-            batch.append(prepared)
-            counts["read"] += 1
-            show_counts(bar, counts)
-            bar.advance(prepared.size)
-            if len(batch) >= BATCH_FILES or time.monotonic() - started > BATCH_SECONDS:
+        try:
+            for prepared in _prepare_all(job, entries, jobs, cluster):
+                batch.append(prepared)
+                counts["read"] += 1
+                show_counts(bar, counts)
+                bar.advance(prepared.size)
+                if len(batch) >= BATCH_FILES or time.monotonic() - started > BATCH_SECONDS:
+                    commit(batch)
+                    batch = []
+                    started = time.monotonic()
+        except ClusterUnavailable:
+            # The files read before the scheduler went away are kept; the rest wait for a re-run.
+            if batch:
                 commit(batch)
-                batch = []
-                started = time.monotonic()
+            raise
         if batch:
             commit(batch)
     except KeyboardInterrupt as exc:
