@@ -785,16 +785,34 @@ def _cluster_chunks(entries: list[Entry]) -> Iterator[list[_Task]]:
         yield chunk
 
 
+# The reading process of this cluster worker, kept from one task of the same intake to the next
+# (keyed by the pickled job): it has imported its decoders and loaded what they load, as an
+# intake's own workers do for its whole length, instead of doing so again for every chunk.
+_POOL: dict[str, _Workers] = {}
+
+
 def _run_chunk(job: _Job, tasks: list[_Task]) -> list[Prepared]:
     """On a cluster worker: prepare a few files in a limited child process of its own."""
+    import hashlib
+
+    import cloudpickle
+
     from enquiry.cluster import allow_child_processes
 
     allow_child_processes()
-    workers = _Workers(job, 1)
+    key = hashlib.sha256(cloudpickle.dumps(job)).hexdigest()
+    workers = _POOL.get(key)
+    if workers is None:
+        for stale in _POOL.values():
+            stale.close()
+        _POOL.clear()
+        workers = _POOL[key] = _Workers(job, 1)
     try:
         return list(workers.run(list(tasks), len(tasks)))
-    finally:
+    except BaseException:
+        _POOL.pop(key, None)
         workers.close()
+        raise
 
 
 def _given_up(
