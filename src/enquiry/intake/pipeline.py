@@ -587,6 +587,21 @@ class _Workers:
         self.workers.append(worker)
         return worker
 
+    def ready(self) -> None:
+        """Start the workers now, from the calling thread, and replace any that died.
+
+        The kernel ends a worker when the *thread* that started it ends (see
+        :func:`~enquiry.intake.limits.die_with_parent`); a pool kept from one :meth:`run` to the
+        next must not be started by a run's own hand-out thread, which ends with the run.
+        """
+        for worker in list(self.workers):
+            if not worker.process.is_alive():
+                worker.process.join()
+                worker.conn.close()
+                self.workers.remove(worker)
+        while len(self.workers) < self.size:
+            self._spawn()
+
     def run(self, tasks: Sequence[_Task], chunk: int) -> Iterator[Prepared]:
         """Each task's result, in the order of ``tasks``.
 
@@ -807,6 +822,7 @@ def _run_chunk(job: _Job, tasks: list[_Task]) -> list[Prepared]:
             stale.close()
         _POOL.clear()
         workers = _POOL[key] = _Workers(job, 1)
+    workers.ready()
     try:
         return list(workers.run(list(tasks), len(tasks)))
     except BaseException:
