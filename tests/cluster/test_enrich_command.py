@@ -163,3 +163,17 @@ def test_a_corrupt_original_is_refused_on_the_worker(added: Path, tmp_path: Path
     assert sha[:12] in problem or "corrupt" in problem.lower() or "sha" in problem.lower(), problem
     assert snapshot(home)["items"] == before["items"]  # nothing derived from bad bytes
     assert json.dumps(before["items"][sha]["metadata"])  # its intake reading is kept
+
+
+@pytest.mark.slow
+def test_media_hash_on_a_cluster_the_same_records_and_events(added: Path, tmp_path: Path) -> None:
+    alone = _copy(added, tmp_path / "alone")
+    clustered = _copy(added, tmp_path / "clustered")
+    done = enquiry(alone, "media", "hash", "--all")
+    assert done.returncode == 0, done.stderr
+    done_there = enquiry(clustered, "media", "hash", "--all", "--cluster", "local:2")
+    assert done_there.returncode == 0, done_there.stderr
+    assert done_there.stdout == done.stdout and "4 item(s) hashed, 0 failed" in done.stdout
+    one, other = snapshot(alone), snapshot(clustered)
+    for key in ("items", "item_events", "events", "recorded"):
+        assert other[key] == one[key], key

@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, insert, literal, select, update
 from sqlalchemy.exc import DataError, IntegrityError
 
-from enquiry.cluster import Cluster, Killed, ordered_map
+from enquiry.cluster import Cluster, Killed, ordered_map, worker_count
 from enquiry.enrich.base import Enricher, Enrichment, StoredText, Target
 from enquiry.errors import EnquiryError
 from enquiry.progress import Progress, Silent, show_counts
@@ -180,7 +180,7 @@ def _run_one(
                         )
                         for i in batch
                     ]
-                    for batch in pages(page, max(1, enricher.batch))
+                    for batch in pages(page, _cluster_batch(enricher, len(page), cluster))
                 ]
                 work = partial(_enrich_remotely, enricher, store.vault, store.home)
                 for finished in ordered_map(cluster, work, batches, on_killed=_killed_batch):
@@ -214,6 +214,13 @@ def _run_one(
                         _settle(store, enricher, target, result, report, progress, name_of)
     finally:
         progress.finish()
+
+
+def _cluster_batch(enricher: Enricher, items: int, cluster: Cluster) -> int:
+    """Targets per cluster task: the enricher's batch, but small enough that every worker gets
+    several tasks (a few large ones would leave workers idle while the last ones finish)."""
+    per_worker = -(-items // (4 * worker_count(cluster.client)))
+    return max(1, min(enricher.batch, per_worker))
 
 
 def _enrich_remotely(

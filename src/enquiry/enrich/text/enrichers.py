@@ -90,7 +90,13 @@ class ClaimsEnricher(Enricher):
 
     @property
     def version(self) -> str:
-        return self.extractor.version
+        if self._extractor is None:
+            # The default pipeline's version, without loading it: a coordinator whose claims
+            # are read by cluster workers writes their records but never runs the pipeline.
+            from enquiry.enrich.text.attribution import AttributionExtractor
+
+            return AttributionExtractor.version
+        return self._extractor.version
 
     def accepts(self, media_type: str, kind: str) -> bool:
         # A feed is kept as it came; its entries are documents of their own.
