@@ -779,8 +779,9 @@ def _prepare_all(
 # balloons or crashes its reader costs that child process and that file's reading, never the
 # Dask worker. A Dask worker that dies (killed, lost) has its task run again by Dask on another
 # one; storing a file twice costs a re-hash and leaves one blob. A task that keeps killing
-# workers comes back as KilledWorker: its files are then stored without being read (the same
-# problem line as a crashing reader), and if even that fails they are named as not stored.
+# workers comes back as KilledWorker: its files are then tried one by one, and the one at fault
+# is stored without being read (a problem line, as for a crashing reader), or named as not
+# stored if even that kills them.
 
 # Files per Dask task, and bytes: enough to amortise a fork, few enough to keep workers even.
 CLUSTER_FILES = 4
