@@ -14,7 +14,10 @@ The articles are bodies from the FNC-1 training set (``../shared/data/fnc-1-trai
 to files at run time; photos and videos are generated. Usage:
 
     .venv/bin/python benchmarks/scale_intake.py [--articles 300] [--photos 40] [--videos 3]
-        [--workdir DIR] [--json]
+        [--workdir DIR] [--json] [--stages]
+
+``--stages`` runs each ingest in this process (not as a command) and prints each stage's
+seconds too: intake, then claims.
 """
 
 from __future__ import annotations
@@ -126,6 +129,39 @@ def ingest(folder: Path, home: Path, cluster: str | None) -> float:
     return seconds
 
 
+class _Clock:
+    """A progress that notes when each stage (intake, claims) starts and ends."""
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+        self.stages: list[tuple[str, float, float]] = []
+
+    def start(self, stage: str, total: int | None = None, unit: str = "item") -> None:
+        self.stages.append((stage, time.perf_counter() - self.started, 0.0))
+
+    def advance(self, amount: int = 1) -> None:
+        return None
+
+    def problem(self, line: str) -> None:
+        return None
+
+    def finish(self) -> None:
+        stage, began, _ = self.stages[-1]
+        self.stages[-1] = (stage, began, time.perf_counter() - self.started)
+
+
+def staged(folder: Path, home: Path, cluster: str | None) -> tuple[float, list[tuple[str, float]]]:
+    """One ingest in this process, with the seconds of each stage (``--stages``)."""
+    from enquiry.app import Enquiry
+    from enquiry.app.claims import ingest as ingest_service
+
+    clock = _Clock()
+    app = Enquiry.at(home, "bench")
+    ingest_service(app, [folder], case="bench", progress=clock, cluster=cluster)
+    total = time.perf_counter() - clock.started
+    return total, [(stage, end - began) for stage, began, end in clock.stages]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--articles", type=int, default=300)
@@ -133,6 +169,11 @@ def main() -> None:
     parser.add_argument("--videos", type=int, default=3)
     parser.add_argument("--workdir", type=Path, default=None)
     parser.add_argument("--json", action="store_true", help="Print one JSON object only.")
+    parser.add_argument(
+        "--stages",
+        action="store_true",
+        help="Run ingest in this process and time each stage (intake, claims) too.",
+    )
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="scale-intake-", dir=args.workdir))
     try:
@@ -144,9 +185,12 @@ def main() -> None:
             ("local:1", "local:1"),
             ("local:2", "local:2"),
         ):
-            seconds = ingest(
-                workdir / "corpus", workdir / f"home-{label.replace(' ', '-')}", cluster
-            )
+            home = workdir / f"home-{label.replace(' ', '-')}"
+            stages: list[tuple[str, float]] = []
+            if args.stages:
+                seconds, stages = staged(workdir / "corpus", home, cluster)
+            else:
+                seconds = ingest(workdir / "corpus", home, cluster)
             results[label] = {
                 "seconds": round(seconds, 2),
                 "items_per_s": round(items / seconds, 2),
@@ -155,6 +199,8 @@ def main() -> None:
                 print(
                     f"{label:>10}: {items} items in {seconds:7.2f} s = {items / seconds:6.2f} items/s"
                 )
+                for stage, took in stages:
+                    print(f"{'':>12}{stage}: {took:.1f} s")
         ratio = results["local:2"]["items_per_s"] / results["local:1"]["items_per_s"]
         baseline = results["local:2"]["items_per_s"] / results["no cluster"]["items_per_s"]
         summary = {
