@@ -801,10 +801,11 @@ def _cluster_chunks(entries: list[Entry]) -> Iterator[list[_Task]]:
         yield chunk
 
 
-# The reading process of this cluster worker, kept from one task of the same intake to the next
-# (keyed by the pickled job): it has imported its decoders and loaded what they load, as an
-# intake's own workers do for its whole length, instead of doing so again for every chunk.
-_POOL: dict[str, _Workers] = {}
+# The reading process of each thread of this cluster worker, kept from one task of the same
+# intake to the next (keyed by the pickled job): it has imported its decoders and loaded what
+# they load, as an intake's own workers do for its whole length, instead of doing so again for
+# every chunk. One per thread: a worker started with several threads runs tasks side by side.
+_POOL: dict[int, tuple[str, _Workers]] = {}
 
 
 def _run_chunk(job: _Job, tasks: list[_Task]) -> list[Prepared]:
@@ -816,18 +817,21 @@ def _run_chunk(job: _Job, tasks: list[_Task]) -> list[Prepared]:
     from enquiry.cluster import allow_child_processes
 
     allow_child_processes()
+    thread = threading.get_ident()
     key = hashlib.sha256(cloudpickle.dumps(job)).hexdigest()
-    workers = _POOL.get(key)
-    if workers is None:
-        for stale in _POOL.values():
-            stale.close()
-        _POOL.clear()
-        workers = _POOL[key] = _Workers(job, 1)
+    kept = _POOL.get(thread)
+    if kept is not None and kept[0] == key:
+        workers = kept[1]
+    else:
+        if kept is not None:
+            kept[1].close()
+        workers = _Workers(job, 1)
+        _POOL[thread] = (key, workers)
     workers.ready()
     try:
         return list(workers.run(list(tasks), len(tasks)))
     except BaseException:
-        _POOL.pop(key, None)
+        _POOL.pop(thread, None)
         workers.close()
         raise
 
