@@ -122,6 +122,14 @@ def open_cluster(address: ClusterAddress | str | None) -> Iterator[Client | None
             f"--cluster {address.text}: the scheduler cannot be reached ({exc})"
         ) from exc
     try:
+        try:
+            # A scheduler without workers would take the work and never do it.
+            client.wait_for_workers(1, timeout=CONNECT_SECONDS)
+        except (OSError, TimeoutError) as exc:
+            raise ClusterUnavailable(
+                f"--cluster {address.text}: the scheduler has no workers (none joined within"
+                f" {CONNECT_SECONDS:g} s); start some with 'dask worker {address.scheduler}'"
+            ) from exc
         yield client
     finally:
         with contextlib.suppress(Exception):

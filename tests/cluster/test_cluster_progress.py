@@ -4,6 +4,7 @@ no option is given, and one line when the scheduler cannot be reached."""
 from __future__ import annotations
 
 import socket
+import time
 from pathlib import Path
 
 import pytest
@@ -89,4 +90,41 @@ def test_an_unreachable_scheduler_is_one_line_and_nothing_is_read(
     line = str(caught.value)
     assert "\n" not in line and line.startswith(f"--cluster {address}: the scheduler cannot")
     assert caught.value.exit_code == 3
+    assert evidence.list_items(app).items == []
+
+
+def test_a_scheduler_without_workers_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import subprocess
+    import sys
+
+    monkeypatch.setattr(enquiry.cluster, "CONNECT_SECONDS", 3.0)
+    port = _free_port()
+    scheduler = subprocess.Popen(
+        [Path(sys.executable).parent / "dask", "scheduler", "--host", "127.0.0.1", "--port",
+         str(port), "--no-dashboard"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        folder = tmp_path / "in"
+        folder.mkdir()
+        (folder / "a.txt").write_text("a statement\n", encoding="utf-8")
+        app = Enquiry.at(tmp_path / "home", "admin")
+        address = f"tcp://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:  # until the scheduler listens
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        with pytest.raises(ClusterUnavailable) as caught:
+            evidence.add(app, [folder], case="c", cluster=address)
+    finally:
+        scheduler.kill()
+        scheduler.wait()
+    line = str(caught.value)
+    assert "\n" not in line and "the scheduler has no workers" in line
+    assert f"dask worker {address}" in line
     assert evidence.list_items(app).items == []
