@@ -25,6 +25,7 @@ import logging
 import multiprocessing
 import os
 import re
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -248,10 +249,25 @@ def ordered_map(
 
     try:
         refill()
+        seen = time.monotonic()
         while running:
             task, future = running[0]
             try:
-                result = future.result()
+                result = future.result(timeout=_POLL_SECONDS)
+            except TimeoutError as exc:
+                if future.done():  # the task's own TimeoutError, not the wait's
+                    if _connected(client):
+                        raise
+                    raise lost(address, exc) from exc
+                # Still working, as long as some worker is there to do it.
+                if _workers_now(client) > 0:
+                    seen = time.monotonic()
+                elif time.monotonic() - seen > WORKERLESS_SECONDS:
+                    raise ClusterUnavailable(
+                        f"--cluster {address}: no worker left for {WORKERLESS_SECONDS:g} s; what"
+                        " was written stays, run the same command again to finish"
+                    ) from None
+                continue
             except KilledWorker as exc:
                 replacements, settled = on_killed(Killed(task, str(exc)))
                 if replacements is not None:
@@ -274,6 +290,17 @@ def ordered_map(
 
 
 _END = object()
+_POLL_SECONDS = 5.0
+# How long work may wait with no worker at all (every one lost and none restarted or joined)
+# before the command says so rather than waiting for ever.
+WORKERLESS_SECONDS = 120.0
+
+
+def _workers_now(client: Client | Any) -> int:
+    try:
+        return len(client.scheduler_info().get("workers", {}))
+    except Exception:
+        return 0
 
 
 def _connected(client: Client | Any) -> bool:
