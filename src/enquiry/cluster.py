@@ -255,10 +255,12 @@ def ordered_map(
             try:
                 result = future.result(timeout=_POLL_SECONDS)
             except TimeoutError as exc:
-                if future.done():  # the task's own TimeoutError, not the wait's
-                    if _connected(client):
-                        raise
-                    raise lost(address, exc) from exc
+                if future.done():
+                    if future.status == "error":  # the task's own TimeoutError, not the wait's
+                        if _connected(client):
+                            raise
+                        raise lost(address, exc) from exc
+                    continue  # it finished as the wait ended: its result is there now
                 # Still working, as long as some worker is there to do it.
                 if _workers_now(client) > 0:
                     seen = time.monotonic()
