@@ -21,11 +21,15 @@ only when a cluster is asked for, so commands that never use one start as quickl
 from __future__ import annotations
 
 import contextlib
+import logging
+import multiprocessing
 import os
 import re
-from collections.abc import Iterator
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from enquiry.errors import BadRequest, EnquiryError
 
@@ -35,6 +39,9 @@ if TYPE_CHECKING:
 ENVIRONMENT = "ENQUIRY_CLUSTER"
 # How long to wait for a named scheduler before saying it cannot be reached.
 CONNECT_SECONDS = 20.0
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 _LOCAL = re.compile(r"local:(\d+)")
 _REMOTE = re.compile(r"(tcp|tls)://[^\s/:]+:\d+")
@@ -108,6 +115,7 @@ def open_cluster(address: ClusterAddress | str | None) -> Iterator[Client | None
         ):
             yield client
         return
+    _quiet()
     try:
         client = Client(address.scheduler, timeout=CONNECT_SECONDS)  # type: ignore[no-untyped-call]
     except (OSError, TimeoutError) as exc:
@@ -115,10 +123,26 @@ def open_cluster(address: ClusterAddress | str | None) -> Iterator[Client | None
             f"--cluster {address.text}: the scheduler cannot be reached ({exc})"
         ) from exc
     try:
+        try:
+            # A scheduler without workers would take the work and never do it.
+            client.wait_for_workers(1, timeout=CONNECT_SECONDS)
+        except (OSError, TimeoutError) as exc:
+            raise ClusterUnavailable(
+                f"--cluster {address.text}: the scheduler has no workers (none joined within"
+                f" {CONNECT_SECONDS:g} s); start some with 'dask worker {address.scheduler}'"
+            ) from exc
         yield client
     finally:
         with contextlib.suppress(Exception):
             client.close()  # type: ignore[no-untyped-call]
+
+
+def _quiet() -> None:
+    """The command says in one line what went wrong; Dask's own log lines (a reconnection
+    attempt's traceback) would bury it. Its loggers each have their own level, so each is set."""
+    names = [n for n in logging.root.manager.loggerDict if n.split(".")[0] == "distributed"]
+    for name in ["distributed", *names]:
+        logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
 def worker_count(client: Client | Any) -> int:
@@ -129,13 +153,182 @@ def worker_count(client: Client | Any) -> int:
         return 1
 
 
+def allow_child_processes() -> None:
+    """Let a Dask worker process start child processes of its own.
+
+    Dask starts its workers as daemonic processes, which ``multiprocessing`` forbids to have
+    children; but every reading of a hostile file happens in a child under a time and memory
+    limit (:mod:`enquiry.intake.limits`), so that a decoder that balloons or crashes costs that
+    child, not the worker. Those children are killed by the kernel when their parent dies, so
+    the daemon flag's one purpose (no orphans) holds without it. Called in the worker, by the
+    task, before it forks.
+    """
+    process = multiprocessing.current_process()
+    if process.daemon:
+        process.daemon = False
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """A Dask client to hand work to, and the address it was opened from (named in the one
+    line said if the scheduler is lost)."""
+
+    client: Any
+    address: str
+
+
+@contextlib.contextmanager
+def cluster_for(address: ClusterAddress | None) -> Iterator[Cluster | None]:
+    """The cluster a command runs on (see :func:`chosen_address`, called by the command before
+    it does anything, so a bad address costs nothing), open for the length of the block; None
+    when no cluster is named."""
+    if address is None:
+        yield None
+        return
+    with open_cluster(address) as client:
+        yield Cluster(client, address.text)
+
+
+@dataclass
+class Killed:
+    """What :func:`ordered_map` hands ``on_killed``: the task the cluster gave up on (it killed,
+    or was on, a worker that died ``distributed.scheduler.allowed-failures`` times over)."""
+
+    task: Any
+    reason: str
+
+
+def lost(address: str, exc: BaseException) -> ClusterUnavailable:
+    """The one line for a scheduler that went away in the middle of a command."""
+    words = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    return ClusterUnavailable(
+        f"--cluster {address}: the cluster's scheduler was lost ({words[:200]}); what was"
+        " written stays, run the same command again to finish"
+    )
+
+
+def ordered_map(
+    cluster: Cluster,
+    fn: Callable[[T], R],
+    tasks: Iterable[T],
+    *,
+    on_killed: Callable[[Killed], tuple[list[T], None] | tuple[None, R]],
+    ahead: int = 0,
+) -> Iterator[R]:
+    """``fn(task)`` for every task, run on the cluster's workers, yielded in the tasks' order.
+
+    At most ``ahead`` tasks (default: twice the workers, so none waits while the caller writes)
+    are on the cluster at once, so a long list never sits in the scheduler's memory and an
+    interrupted command leaves little work behind. A task whose worker dies is run again by
+    Dask on another; one that keeps killing workers comes back as ``KilledWorker``, and then
+    ``on_killed`` says either what to run in its place (``(tasks, None)``: smaller tasks, in
+    order, whose results are yielded in its place) or what its result is (``(None, result)``).
+    A task that raises passes its exception to the caller. A scheduler that goes away raises
+    :class:`ClusterUnavailable`: what the caller committed stays.
+    """
+    from distributed import KilledWorker
+
+    client, address = cluster.client, cluster.address
+    limit = ahead or 2 * worker_count(client)
+    source = iter(tasks)
+    running: deque[tuple[T, Any]] = deque()
+
+    def submit(task: T) -> tuple[T, Any]:
+        try:
+            future = client.submit(fn, task, pure=False)
+        except Exception as exc:  # a client whose scheduler is gone refuses new work
+            raise lost(address, exc) from exc
+        return task, future
+
+    def refill() -> None:
+        while len(running) < limit:
+            task = next(source, _END)
+            if task is _END:
+                return
+            running.append(submit(task))  # type: ignore[arg-type]
+
+    try:
+        refill()
+        seen = time.monotonic()
+        while running:
+            task, future = running[0]
+            try:
+                result = future.result(timeout=_POLL_SECONDS)
+            except TimeoutError as exc:
+                if future.done():
+                    if future.status == "error":  # the task's own TimeoutError, not the wait's
+                        if _connected(client):
+                            raise
+                        raise lost(address, exc) from exc
+                    continue  # it finished as the wait ended: its result is there now
+                # Still working, as long as some worker is there to do it.
+                if _workers_now(client) > 0:
+                    seen = time.monotonic()
+                elif time.monotonic() - seen > WORKERLESS_SECONDS:
+                    raise ClusterUnavailable(
+                        f"--cluster {address}: no worker left for {WORKERLESS_SECONDS:g} s; what"
+                        " was written stays, run the same command again to finish"
+                    ) from None
+                continue
+            except KilledWorker as exc:
+                replacements, settled = on_killed(Killed(task, str(exc)))
+                if replacements is not None:
+                    running.popleft()
+                    for replacement in reversed(replacements):
+                        running.appendleft(submit(replacement))
+                    continue
+                result = settled
+            except Exception as exc:
+                if _connected(client):
+                    raise
+                raise lost(address, exc) from exc
+            running.popleft()
+            refill()
+            yield result
+    finally:
+        for _task, future in running:
+            with contextlib.suppress(Exception):
+                future.cancel()
+
+
+_END = object()
+_POLL_SECONDS = 5.0
+# How long work may wait with no worker at all (every one lost and none restarted or joined)
+# before the command says so rather than waiting for ever.
+WORKERLESS_SECONDS = 120.0
+
+
+def _workers_now(client: Client | Any) -> int:
+    try:
+        return len(client.scheduler_info().get("workers", {}))
+    except Exception:
+        return 0
+
+
+def _connected(client: Client | Any) -> bool:
+    """Whether the client still talks to its scheduler (a task's own error is then the task's)."""
+    try:
+        if getattr(client, "status", "running") != "running":
+            return False
+        client.scheduler_info()
+    except Exception:
+        return False
+    return True
+
+
 __all__ = [
     "CONNECT_SECONDS",
     "ENVIRONMENT",
+    "Cluster",
     "ClusterAddress",
     "ClusterUnavailable",
+    "Killed",
+    "allow_child_processes",
     "chosen_address",
+    "cluster_for",
+    "lost",
     "open_cluster",
+    "ordered_map",
     "parse_address",
     "worker_count",
 ]

@@ -7,6 +7,7 @@ object so that an adapter can print them without tearing its bar.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Protocol
 
 
@@ -47,3 +48,13 @@ class Silent:
 
     def finish(self) -> None:
         return None
+
+
+def show_counts(progress: Progress, counts: Mapping[str, int]) -> None:
+    """Tell ``progress`` how many inputs each step of the current stage has done (read,
+    written, failed, ...), if it can show them: a stage whose steps run in different places (a
+    cluster's workers read, this process writes) is then seen step by step, not as one number.
+    A progress without a ``counts`` method is left alone."""
+    counts_of = getattr(progress, "counts", None)
+    if callable(counts_of):
+        counts_of(dict(counts))

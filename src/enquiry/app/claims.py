@@ -24,6 +24,7 @@ from enquiry.app.access import Right, may, require, require_admin, rights_on
 from enquiry.app.context import Enquiry
 from enquiry.app.lookup import find_case
 from enquiry.app.protection import WITHHELD, WITHHELD_IDENTITY, record_reveal
+from enquiry.cluster import Cluster, chosen_address, cluster_for
 from enquiry.enrich.runner import RunReport, pages, run_enrichers
 from enquiry.enrich.text.actors import normalise
 from enquiry.enrich.text.catalogue import (
@@ -213,6 +214,7 @@ def ingest(
     default_date: dt.date | None = None,
     progress: Progress | None = None,
     extractor: ClaimExtractor | None = None,
+    cluster: str | None = None,
 ) -> IngestReport:
     """Store files, folders and feeds as evidence of ``case`` (created if new), then read the
     claims of each document that has none yet.
@@ -220,19 +222,37 @@ def ingest(
     A feed file is preserved as it came, and each of its entries becomes a document of its own.
     ``default_date`` dates documents whose own date (metadata, fields, dateline) is unknown;
     ``extractor`` is the claim pipeline to use (loaded when first needed if not given);
-    ``progress`` hears intake's bytes, the claims stage and every problem line.
+    ``progress`` hears intake's bytes, the claims stage and every problem line. ``cluster``
+    (else ``ENQUIRY_CLUSTER``) names a Dask cluster whose workers store and read the files and
+    read the claims; the catalogue and ledger are written here as without one.
     """
     require_admin(app, "ingest")
+    progress = progress or Silent()
+    for path in paths:
+        if not path.exists():
+            raise NotFound(f"{printable(str(path))}: no such file or folder")
+    address = chosen_address(cluster)
+    store = app.store(create=True)
+    with cluster_for(address) as on:
+        return _ingest(store, paths, case, kind, source, default_date, progress, extractor, on)
+
+
+def _ingest(
+    store: Store,
+    paths: Sequence[Path],
+    case: str,
+    kind: str | None,
+    source: str | None,
+    default_date: dt.date | None,
+    progress: Progress,
+    extractor: ClaimExtractor | None,
+    cluster: Cluster | None,
+) -> IngestReport:
     from enquiry.enrich import default_extractors
     from enquiry.intake.feeds import FeedError, is_feed, read_feed
     from enquiry.intake.pipeline import IntakeError, IntakeOptions, add_bytes, add_paths
     from enquiry.intake.walk import walk
 
-    progress = progress or Silent()
-    for path in paths:
-        if not path.exists():
-            raise NotFound(f"{printable(str(path))}: no such file or folder")
-    store = app.store(create=True)
     options = IntakeOptions(case=case, kind=kind, source=source)
     extractors = default_extractors()
     results: list[Any] = []
@@ -247,10 +267,14 @@ def ingest(
                 if feeds and folders
                 else others
             )
-            report = add_paths(store, expanded, options, extractors, progress=progress)
+            report = add_paths(
+                store, expanded, options, extractors, progress=progress, cluster=cluster
+            )
             results.extend(report.results)
         for feed in feeds:
-            report = add_paths(store, [feed], options, extractors, progress=progress)
+            report = add_paths(
+                store, [feed], options, extractors, progress=progress, cluster=cluster
+            )
             results.extend(report.results)
             feed_problems: list[str] = []
             _title, entries = read_feed(feed, feed_problems)
@@ -278,7 +302,9 @@ def ingest(
         return str(names[item_id])
 
     enricher = ClaimsEnricher(extractor, default_date)
-    run = run_enrichers(store, list(names), [enricher], progress=progress, describe=describe)
+    run = run_enrichers(
+        store, list(names), [enricher], progress=progress, describe=describe, cluster=cluster
+    )
     enriched = run.of("claims", "enriched")
     return IngestReport(
         results=results,

@@ -49,7 +49,7 @@ from enquiry.app.protection import (
     shown_fields,
     shown_name,
 )
-from enquiry.cluster import chosen_address, open_cluster
+from enquiry.cluster import chosen_address, cluster_for, open_cluster
 from enquiry.errors import BadRequest, Corrupt, EnquiryError, NotFound, Refused
 from enquiry.intake.extract import Extractor
 from enquiry.intake.pipeline import IntakeError, IntakeOptions, IntakeReport, add_paths, origin_of
@@ -81,11 +81,19 @@ def _extractors() -> list[Extractor]:
 
 
 def _intake(
-    app: Enquiry, paths: Sequence[Path], options: IntakeOptions, progress: Progress
+    app: Enquiry,
+    paths: Sequence[Path],
+    options: IntakeOptions,
+    progress: Progress,
+    cluster: str | None = None,
 ) -> IntakeReport:
+    address = chosen_address(cluster)  # a bad address is refused before anything is read
     store = app.store(create=True)
     try:
-        return add_paths(store, list(paths), options, _extractors(), progress=progress)
+        with cluster_for(address) as on:
+            return add_paths(
+                store, list(paths), options, _extractors(), progress=progress, cluster=on
+            )
     except IntakeError as exc:
         raise BadRequest(str(exc)) from None
 
@@ -104,8 +112,13 @@ def add(
     protected: bool = False,
     receipt: Mapping[str, Any] | None = None,
     uploaded: Path | None = None,
+    cluster: str | None = None,
 ) -> IntakeReport:
     """Take files and folders in as evidence of ``case``; every receipt is in the ledger.
+
+    ``cluster`` (else ``ENQUIRY_CLUSTER``) names a Dask cluster whose workers store and read
+    the files (see :mod:`enquiry.cluster`); the catalogue and ledger are written here as
+    without one.
 
     ``protected`` protects (and so encrypts) the files whatever their kind says; ``receipt``
     adds facts to each receipt event (that the file came as an upload, say). ``uploaded`` is
@@ -129,7 +142,7 @@ def add(
         receipt=receipt,
         origin_root=_upload_root(app, uploaded),
     )
-    return _intake(app, paths, options, progress or Silent())
+    return _intake(app, paths, options, progress or Silent(), cluster)
 
 
 def _upload_root(app: Enquiry, uploaded: Path | None) -> tuple[str, str] | None:

@@ -23,6 +23,7 @@ from enquiry.app.access import item_visible, require_admin, require_item
 from enquiry.app.context import Enquiry
 from enquiry.app.lookup import HEX, find_item
 from enquiry.app.protection import shown_name
+from enquiry.cluster import chosen_address, cluster_for
 from enquiry.enrich.media import consistency, windows
 from enquiry.enrich.media.catalogue import (
     annotate_earliest,
@@ -97,15 +98,18 @@ def hash_items(
     everything: bool = False,
     rebuild_index: bool = False,
     progress: Progress | None = None,
+    cluster: str | None = None,
 ) -> HashReport:
     """PDQ-hash photos and videos already in the store (videos: keyframes and about one frame
     a second), replacing their earlier hashes, each with a ``derived`` event.
 
     Items named in ``refs`` are hashed again; with none, the photo and video items without a
     PDQ hash are (all of them with ``everything``). A file that cannot be decoded is one
-    problem line; the others go on.
+    problem line; the others go on. ``cluster`` (else ``ENQUIRY_CLUSTER``) names a Dask
+    cluster whose workers do the hashing.
     """
     require_admin(app, "media hash")
+    address = chosen_address(cluster)
     store = app.store(create=False)
     enricher = PdqExtractor()
     if refs:
@@ -119,14 +123,16 @@ def hash_items(
             ).all()
         item_ids = [row[0] for row in rows if enricher.accepts(row[1], row[2])]
     names = _names(store, item_ids)
-    run = run_enrichers(
-        store,
-        item_ids,
-        [enricher],
-        progress=progress,
-        force=bool(refs) or everything,
-        describe=lambda item_id: f"item {item_id}: {names.get(item_id, '')}",
-    )
+    with cluster_for(address) as on:
+        run = run_enrichers(
+            store,
+            item_ids,
+            [enricher],
+            progress=progress,
+            force=bool(refs) or everything,
+            describe=lambda item_id: f"item {item_id}: {names.get(item_id, '')}",
+            cluster=on,
+        )
     refused = [o.item_id for o in run.of(enricher.name, "not_accepted")]
     with store.session() as session:
         types = dict(

@@ -39,7 +39,18 @@ App = Enquiry
 
 pass_app = click.make_pass_decorator(App)
 
-__all__ = ["App", "fail", "main", "pass_app", "safe", "say_problem"]
+__all__ = ["App", "cluster_option", "fail", "main", "pass_app", "safe", "say_problem"]
+
+
+def cluster_option(command: Any) -> Any:
+    """``--cluster ADDRESS``: where the reading of a command runs (see docs/scale.md)."""
+    return click.option(
+        "--cluster",
+        default=None,
+        metavar="ADDRESS",
+        help="Run the reading on a Dask cluster: local:N (N local workers) or tcp://HOST:PORT"
+        " of a dask scheduler (default: $ENQUIRY_CLUSTER, else this machine's processes).",
+    )(command)
 
 
 def hoist_global_options(args: Sequence[str]) -> list[str]:
@@ -95,6 +106,7 @@ FAMILIES = {
         "sign-off",
     ),
     "enquiry.cli.search": ("search", "reindex"),
+    "enquiry.cli.enrichment": ("enrich",),
 }
 
 

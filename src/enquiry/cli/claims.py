@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from enquiry.app import claims as service
-from enquiry.cli import App, pass_app, safe
+from enquiry.cli import App, cluster_option, pass_app, safe
 from enquiry.cli.progress import BarProgress
 
 
@@ -264,6 +264,7 @@ class _Once(BarProgress):
     help="Date of documents whose own date is unknown (for relative dates).",
 )
 @click.option("--quiet", is_flag=True, help="No progress bars.")
+@cluster_option
 @pass_app
 def ingest_command(
     app: App,
@@ -273,6 +274,7 @@ def ingest_command(
     source: str | None,
     date_text: str | None,
     quiet: bool,
+    cluster: str | None,
 ) -> None:
     """Store articles, statements and RSS/Atom feeds (files or folders) and their claims."""
     progress = _Once(enabled=not quiet)
@@ -284,6 +286,7 @@ def ingest_command(
         source=source,
         default_date=_parse_date(date_text),
         progress=progress,
+        cluster=cluster,
     )
     results = report.results
     stored = sum(1 for r in results if r.status == "stored")

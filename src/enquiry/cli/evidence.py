@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from enquiry.app import evidence as service
-from enquiry.cli import App, fail, pass_app, safe, say_problem
+from enquiry.cli import App, cluster_option, fail, pass_app, safe, say_problem
 from enquiry.cli.progress import BarProgress
 from enquiry.model.kinds import KindError, all_kinds, get_kind
 
@@ -67,6 +67,7 @@ def _json(value: object) -> str:
     is_flag=True,
     help="Protect these files whatever their kind (stored encrypted; see docs/protection.md).",
 )
+@cluster_option
 @pass_app
 def add(
     app: App,
@@ -79,6 +80,7 @@ def add(
     jobs: int,
     as_json: bool,
     protected: bool,
+    cluster: str | None,
 ) -> None:
     """Take files and folders in as evidence: stored once by hash, every receipt in the ledger.
 
@@ -98,6 +100,7 @@ def add(
             jobs=jobs,
             progress=BarProgress(),
             protected=protected,
+            cluster=cluster,
         )
     except KeyboardInterrupt as exc:
         partial = getattr(exc, "report", None)

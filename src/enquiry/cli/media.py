@@ -15,7 +15,7 @@ import click
 
 from enquiry.app import media as service
 from enquiry.app import redaction
-from enquiry.cli import App, pass_app, safe
+from enquiry.cli import App, cluster_option, pass_app, safe
 from enquiry.cli.progress import BarProgress
 from enquiry.errors import BadRequest
 
@@ -29,14 +29,22 @@ def media() -> None:
 @click.argument("refs", nargs=-1, metavar="[ITEM...]")
 @click.option("--all", "everything", is_flag=True, help="Re-hash every photo and video item.")
 @click.option("--rebuild-index", is_flag=True, help="Also rebuild the near-duplicate index.")
+@cluster_option
 @pass_app
-def hash_items(app: App, refs: tuple[str, ...], everything: bool, rebuild_index: bool) -> None:
+def hash_items(
+    app: App, refs: tuple[str, ...], everything: bool, rebuild_index: bool, cluster: str | None
+) -> None:
     """PDQ-hash items already in the store (photos; videos: keyframes + ≤ 1 frame/s).
 
     With no ITEM, hashes the photo and video items that have no PDQ hash yet."""
     progress = BarProgress()
     report = service.hash_items(
-        app, refs, everything=everything, rebuild_index=rebuild_index, progress=progress
+        app,
+        refs,
+        everything=everything,
+        rebuild_index=rebuild_index,
+        progress=progress,
+        cluster=cluster,
     )
     for item_id, name, media_type in report.not_media:
         progress.problem(f"item {item_id}: {name}: not a photo or video ({media_type}); skipped")

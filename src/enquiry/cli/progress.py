@@ -39,6 +39,11 @@ class BarProgress:
         if self._bar is not None:
             self._bar.update(amount)
 
+    def counts(self, counts: dict[str, int]) -> None:
+        """Per-step counts of the stage (read, written, ...), shown after the bar."""
+        if self._bar is not None:
+            self._bar.set_postfix(counts, refresh=False)
+
     def problem(self, line: str) -> None:
         text = f"enquiry: {printable(line)}"
         if self._bar is not None:

@@ -16,20 +16,23 @@ import hashlib
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, delete, insert, literal, select, update
 from sqlalchemy.exc import DataError, IntegrityError
 
+from enquiry.cluster import Cluster, Killed, ordered_map, worker_count
 from enquiry.enrich.base import Enricher, Enrichment, StoredText, Target
 from enquiry.errors import EnquiryError
-from enquiry.progress import Progress, Silent
+from enquiry.progress import Progress, Silent, show_counts
 from enquiry.store import Store
 from enquiry.store.ledger import LedgerWriter, state_digest, utc_now
 from enquiry.store.protected import at_rest
 from enquiry.store.tables import Claim, Embedding, Item, ItemFinding, ItemText, MediaHash
+from enquiry.store.vault import Vault
 
 PAGE = 500
 
@@ -81,19 +84,24 @@ def run_enrichers(
     progress: Progress | None = None,
     force: bool = False,
     describe: Callable[[int], str] | None = None,
+    cluster: Cluster | None = None,
 ) -> RunReport:
     """Run each enricher over the items it accepts, skipping those it has done (unless
     ``force``), writing what it derives with one ledger event per item under the store's actor.
 
     ``describe`` names an item in problem lines (default ``item N``); a caller that may show an
     item's name decides so there, since a protected item's name can be a witness's.
+
+    With a ``cluster``, the enrichers' work (each batch of :meth:`Enricher.enrich_many`, with
+    the originals it reads copied and verified on the worker from the shared vault) runs on
+    its workers; the writing stays here, item by item in the same order as without it.
     """
     progress = progress or Silent()
     name_of = describe or (lambda item_id: f"item {item_id}")
     report = RunReport()
     wanted = list(dict.fromkeys(item_ids))
     for enricher in enrichers:
-        _run_one(store, wanted, enricher, progress, force, name_of, report)
+        _run_one(store, wanted, enricher, progress, force, name_of, report, cluster)
     return report
 
 
@@ -111,6 +119,7 @@ def _run_one(
     force: bool,
     name_of: Callable[[int], str],
     report: RunReport,
+    cluster: Cluster | None = None,
 ) -> None:
     todo: list[int] = []
     # Encrypted items handed over without their bytes or text (a content_optional enricher).
@@ -151,6 +160,7 @@ def _run_one(
     if not todo:
         return
     progress.start(enricher.name, total=len(todo), unit="item")
+    counts = {"read": 0, "written": 0, "failed": 0}
     try:
         for page in pages(todo):
             with store.engine.connect() as connection:
@@ -161,6 +171,29 @@ def _run_one(
                 readable = [i for i in page if i not in withheld]
                 texts = _texts(connection, readable) if "text" in enricher.reads else {}
                 claims = _claims(connection, page) if "claims" in enricher.reads else {}
+            if cluster is not None:
+                batches = [
+                    [
+                        (
+                            _target(rows[i], None, texts.get(i), claims),
+                            "original" in enricher.reads and i not in withheld,
+                        )
+                        for i in batch
+                    ]
+                    for batch in pages(page, _cluster_batch(enricher, len(page), cluster))
+                ]
+                work = partial(_enrich_remotely, enricher, store.vault, store.home)
+                for finished in ordered_map(cluster, work, batches, on_killed=_killed_batch):
+                    for target, result in finished:
+                        counts["read"] += 1
+                        if isinstance(result, str):
+                            _fail(report, enricher, target.item_id, result, progress, name_of)
+                            counts["failed"] += 1
+                        else:
+                            _settle(store, enricher, target, result, report, progress, name_of)
+                            counts["written"] += 1
+                        show_counts(progress, counts)
+                continue
             for batch in pages(page, max(1, enricher.batch)):
                 with ExitStack() as stack:
                     targets = []
@@ -181,6 +214,54 @@ def _run_one(
                         _settle(store, enricher, target, result, report, progress, name_of)
     finally:
         progress.finish()
+
+
+def _cluster_batch(enricher: Enricher, items: int, cluster: Cluster) -> int:
+    """Targets per cluster task: the enricher's batch, but small enough that every worker gets
+    several tasks (a few large ones would leave workers idle while the last ones finish)."""
+    per_worker = -(-items // (4 * worker_count(cluster.client)))
+    return max(1, min(enricher.batch, per_worker))
+
+
+def _enrich_remotely(
+    enricher: Enricher, vault: Vault, home: Path, batch: list[tuple[Target, bool]]
+) -> list[tuple[Target, Enrichment | str]]:
+    """On a cluster worker: one batch's enrichments, each target's original (when it is to be
+    read) copied from the shared vault and checked against its SHA-256 there, as
+    :func:`verified_original` does here; the targets come back without the copy's path."""
+    from enquiry.cluster import allow_child_processes
+
+    allow_child_processes()  # readers of originals run in limited child processes
+    done: list[tuple[Target, Enrichment | str]] = []
+    with ExitStack() as stack:
+        targets = []
+        for target, read in batch:
+            if read:
+                try:
+                    original = stack.enter_context(verified_copy(vault, home, target.sha256))
+                except EnquiryError as exc:
+                    done.append((target, str(exc)))
+                    continue
+                target = replace(target, original=original)
+            targets.append(target)
+        for target, result in _enrich(enricher, targets):
+            done.append((replace(target, original=None), result))
+    return done
+
+
+def _killed_batch(
+    killed: Killed,
+) -> (
+    tuple[list[list[tuple[Target, bool]]], None]
+    | tuple[None, list[tuple[Target, Enrichment | str]]]
+):
+    """A batch that kept killing cluster workers is tried item by item; an item that kills
+    them on its own fails with one line."""
+    batch: list[tuple[Target, bool]] = killed.task
+    if len(batch) > 1:
+        return [[entry] for entry in batch], None
+    line: Enrichment | str = "the cluster workers enriching it kept dying; run it again"
+    return None, [(target, line) for target, _read in batch]
 
 
 def _target(
@@ -492,11 +573,19 @@ def _claims(connection: Connection, item_ids: Sequence[int]) -> dict[int, list[t
 def verified_original(store: Store, sha256: str | None) -> Iterator[Path]:
     """A private copy of a stored original whose bytes were checked against their SHA-256 while
     being copied; corrupt or missing bytes are refused, never handed to an enricher."""
+    with verified_copy(store.vault, store.home, sha256) as target:
+        yield target
+
+
+@contextmanager
+def verified_copy(vault: Vault, home: Path, sha256: str | None) -> Iterator[Path]:
+    """A private copy, in a temporary folder under ``home``, of a blob of ``vault`` whose
+    bytes were checked against their SHA-256 while being copied."""
     if not sha256:
         raise EnquiryError("the item has no stored original")
-    with tempfile.TemporaryDirectory(prefix=".enrich-", dir=store.home) as folder:
+    with tempfile.TemporaryDirectory(prefix=".enrich-", dir=home) as folder:
         target = Path(folder) / sha256
-        store.vault.copy_verified(sha256, target)
+        vault.copy_verified(sha256, target)
         yield target
 
 
@@ -507,6 +596,7 @@ __all__ = [
     "pages",
     "run_enrichers",
     "text_digests",
+    "verified_copy",
     "verified_original",
     "write_enrichment",
     "write_findings",

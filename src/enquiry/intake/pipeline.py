@@ -35,6 +35,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, insert, select
 
+from enquiry.cluster import Cluster, ClusterUnavailable, Killed
 from enquiry.errors import EnquiryError
 from enquiry.intake.extract import Extraction, Extractor
 from enquiry.intake.limits import (
@@ -49,7 +50,7 @@ from enquiry.intake.sniff import name_mismatch, sniff
 from enquiry.intake.walk import Entry, name_problem, printable, walk
 from enquiry.model.kinds import Kind, KindError, all_kinds, get_kind
 from enquiry.model.types import FieldError
-from enquiry.progress import Progress, Silent
+from enquiry.progress import Progress, Silent, show_counts
 from enquiry.store import Store
 from enquiry.store.crypt import WITHHELD_AT_REST, KeyUnavailable, new_data_key
 from enquiry.store.ledger import LedgerWriter, state_digest, utc_now
@@ -586,6 +587,21 @@ class _Workers:
         self.workers.append(worker)
         return worker
 
+    def ready(self) -> None:
+        """Start the workers now, from the calling thread, and replace any that died.
+
+        The kernel ends a worker when the *thread* that started it ends (see
+        :func:`~enquiry.intake.limits.die_with_parent`); a pool kept from one :meth:`run` to the
+        next must not be started by a run's own hand-out thread, which ends with the run.
+        """
+        for worker in list(self.workers):
+            if not worker.process.is_alive():
+                worker.process.join()
+                worker.conn.close()
+                self.workers.remove(worker)
+        while len(self.workers) < self.size:
+            self._spawn()
+
     def run(self, tasks: Sequence[_Task], chunk: int) -> Iterator[Prepared]:
         """Each task's result, in the order of ``tasks``.
 
@@ -740,8 +756,13 @@ class _Workers:
         self.workers = []
 
 
-def _prepare_all(job: _Job, entries: list[Entry], jobs: int) -> Iterator[Prepared]:
+def _prepare_all(
+    job: _Job, entries: list[Entry], jobs: int, cluster: Cluster | None = None
+) -> Iterator[Prepared]:
     if not entries:
+        return
+    if cluster is not None:
+        yield from _prepare_on_cluster(job, entries, cluster)
         return
     workers = _Workers(job, min(jobs, len(entries)))
     try:
@@ -749,6 +770,110 @@ def _prepare_all(job: _Job, entries: list[Entry], jobs: int) -> Iterator[Prepare
         yield from workers.run(entries, chunk)
     finally:
         workers.close()
+
+
+# --- On a Dask cluster ---------------------------------------------------------------------------
+#
+# Each Dask task is a few files, prepared on a worker exactly as here: by one forked worker
+# process of its own (``_Workers``), under the same time and memory limits, so a file that
+# balloons or crashes its reader costs that child process and that file's reading, never the
+# Dask worker. A Dask worker that dies (killed, lost) has its task run again by Dask on another
+# one; storing a file twice costs a re-hash and leaves one blob. A task that keeps killing
+# workers comes back as KilledWorker: its files are then tried one by one, and the one at fault
+# is stored without being read (a problem line, as for a crashing reader), or named as not
+# stored if even that kills them.
+
+# Files per Dask task, and bytes: enough to amortise a fork, few enough to keep workers even.
+CLUSTER_FILES = 4
+CLUSTER_BYTES = 32 * 1024 * 1024
+
+
+def _cluster_chunks(entries: list[Entry]) -> Iterator[list[_Task]]:
+    chunk: list[_Task] = []
+    size = 0
+    for entry in entries:
+        if chunk and (len(chunk) >= CLUSTER_FILES or size + entry.size > CLUSTER_BYTES):
+            yield chunk
+            chunk, size = [], 0
+        chunk.append(entry)
+        size += entry.size
+    if chunk:
+        yield chunk
+
+
+# The reading process of each thread of this cluster worker, kept from one task of the same
+# intake to the next (keyed by the pickled job): it has imported its decoders and loaded what
+# they load, as an intake's own workers do for its whole length, instead of doing so again for
+# every chunk. One per thread: a worker started with several threads runs tasks side by side.
+_POOL: dict[int, tuple[str, _Workers]] = {}
+
+
+def _run_chunk(job: _Job, tasks: list[_Task]) -> list[Prepared]:
+    """On a cluster worker: prepare a few files in a limited child process of its own."""
+    import hashlib
+
+    import cloudpickle
+
+    from enquiry.cluster import allow_child_processes
+
+    allow_child_processes()
+    thread = threading.get_ident()
+    key = hashlib.sha256(cloudpickle.dumps(job)).hexdigest()
+    kept = _POOL.get(thread)
+    if kept is not None and kept[0] == key:
+        workers = kept[1]
+    else:
+        if kept is not None:
+            kept[1].close()
+        workers = _Workers(job, 1)
+        _POOL[thread] = (key, workers)
+    workers.ready()
+    try:
+        return list(workers.run(list(tasks), len(tasks)))
+    except BaseException:
+        _POOL.pop(thread, None)
+        workers.close()
+        raise
+
+
+def _given_up(
+    killed: Killed,
+) -> tuple[list[list[_Task]], None] | tuple[None, list[Prepared]]:
+    """A chunk whose workers kept dying: its files are tried one by one; a single file is
+    stored without being read; a file that kills workers even then is named as not stored."""
+    tasks: list[_Task] = killed.task
+    if len(tasks) > 1:
+        return [[task] for task in tasks], None
+    task = tasks[0]
+    if not isinstance(task, _StoreOnly):
+        problem = (
+            "the cluster workers reading it kept dying; stored without what its readers would"
+            " have found"
+        )
+        unread: list[_Task] = [_StoreOnly(_entry_of(task), problem)]
+        return [unread], None
+    path = _task_path(task)
+    failed = Prepared(path=path, origin=path, rejected=True)
+    failed.problems.append(
+        "the cluster workers storing it kept dying; not stored, run the same command again"
+    )
+    return None, [failed]
+
+
+def _entry_of(task: _Task) -> Entry:
+    assert not isinstance(task, _ReadStored)
+    return task.entry if isinstance(task, _StoreOnly) else task
+
+
+def _prepare_on_cluster(job: _Job, entries: list[Entry], cluster: Cluster) -> Iterator[Prepared]:
+    from functools import partial
+
+    from enquiry.cluster import ordered_map
+
+    for prepared in ordered_map(
+        cluster, partial(_run_chunk, job), _cluster_chunks(entries), on_killed=_given_up
+    ):
+        yield from prepared
 
 
 def _read_stored(job: _Job, prepared: Prepared) -> Prepared:
@@ -1268,8 +1393,13 @@ def add_paths(
     *,
     on_problem: Callable[[str], None] | None = None,
     progress: Progress | None = None,
+    cluster: Cluster | None = None,
 ) -> IntakeReport:
     """Take in files and folders; return what became of each path.
+
+    With a ``cluster``, the files are stored and read by its workers (which must mount the
+    vault at the same path) and only the writing happens here, in the same order and batches,
+    so the catalogue and ledger are those a run without it would have made.
 
     ``progress`` hears the bytes read (one stage, in bytes) unless ``options.progress`` is
     false, and one line per problem as soon as it is known — or ``on_problem`` does, if given.
@@ -1306,6 +1436,7 @@ def add_paths(
     bar.start(f"{len(entries)} files", sum(e.size for e in entries), "B")
     batch: list[Prepared] = []
     started = time.monotonic()
+    counts = {"read": 0, "written": 0, "problems": 0}
     try:
 
         def commit(batch: list[Prepared]) -> None:
@@ -1314,14 +1445,25 @@ def add_paths(
             for result in report.results[done:]:
                 if sink and result.problems:
                     sink(f"{result.path}: {'; '.join(result.problems)}")
+            counts["written"] += len(batch)
+            counts["problems"] += sum(1 for r in report.results[done:] if r.problems)
+            show_counts(bar, counts)
 
-        for prepared in _prepare_all(job, entries, jobs):
-            batch.append(prepared)
-            bar.advance(prepared.size)
-            if len(batch) >= BATCH_FILES or time.monotonic() - started > BATCH_SECONDS:
+        try:
+            for prepared in _prepare_all(job, entries, jobs, cluster):
+                batch.append(prepared)
+                counts["read"] += 1
+                show_counts(bar, counts)
+                bar.advance(prepared.size)
+                if len(batch) >= BATCH_FILES or time.monotonic() - started > BATCH_SECONDS:
+                    commit(batch)
+                    batch = []
+                    started = time.monotonic()
+        except ClusterUnavailable:
+            # The files read before the scheduler went away are kept; the rest wait for a re-run.
+            if batch:
                 commit(batch)
-                batch = []
-                started = time.monotonic()
+            raise
         if batch:
             commit(batch)
     except KeyboardInterrupt as exc:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterator, Sequence
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, select
@@ -42,6 +43,18 @@ def document_anchor(fields: dict[str, Any], meta: dict[str, Any], text: str) -> 
     return document_date(text)
 
 
+@lru_cache(maxsize=1)
+def default_claim_extractor() -> ClaimExtractor:
+    """One claim pipeline per process (the coordinator's, or each cluster worker's)."""
+    from enquiry.enrich.text.claims import ClaimExtractor
+
+    return ClaimExtractor()
+
+
+def _loaded_default() -> ClaimExtractor | None:
+    return default_claim_extractor() if default_claim_extractor.cache_info().currsize else None
+
+
 class ClaimsEnricher(Enricher):
     """Who said what, when: attributions and dates from a document's extracted text.
 
@@ -64,14 +77,26 @@ class ClaimsEnricher(Enricher):
     def extractor(self) -> ClaimExtractor:
         """The spaCy pipeline, loaded on first use (loading is the slow part)."""
         if self._extractor is None:
-            from enquiry.enrich.text.claims import ClaimExtractor
-
-            self._extractor = ClaimExtractor()
+            self._extractor = default_claim_extractor()
         return self._extractor
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Sent to a cluster worker without the default pipeline: the worker loads its own once
+        # (default_claim_extractor) rather than receiving a spaCy model with every batch.
+        state = dict(self.__dict__)
+        if state.get("_extractor") is not None and state["_extractor"] is _loaded_default():
+            state["_extractor"] = None
+        return state
 
     @property
     def version(self) -> str:
-        return self.extractor.version
+        if self._extractor is None:
+            # The default pipeline's version, without loading it: a coordinator whose claims
+            # are read by cluster workers writes their records but never runs the pipeline.
+            from enquiry.enrich.text.attribution import AttributionExtractor
+
+            return AttributionExtractor.version
+        return self._extractor.version
 
     def accepts(self, media_type: str, kind: str) -> bool:
         # A feed is kept as it came; its entries are documents of their own.

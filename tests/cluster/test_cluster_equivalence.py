@@ -1,0 +1,72 @@
+"""The same folder taken in with and without a cluster gives the same catalogue and ledger.
+
+A mixed folder (photos with EXIF, a short video, a PDF, a news page, news-like articles) goes
+through ``enquiry ingest`` (intake, then claims) once on this machine's own processes and once
+with ``--cluster local:2``, into two homes. Item by item — hash, kind, media type, fields,
+metadata, texts, media hashes, claims — and event by event — action, item, details — the two
+are equal, apart from when things happened; and both verify.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from cluster_helpers import corpus, enquiry, snapshot
+
+
+@pytest.fixture(scope="module")
+def single(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, object]]:
+    """The folder, and what a run without a cluster makes of it."""
+    root = tmp_path_factory.mktemp("single")
+    folder = corpus(root / "in")
+    done = enquiry(root / "home", "ingest", str(folder), "--case", "c", "--quiet")
+    assert done.returncode == 0, done.stderr
+    return folder, snapshot(root / "home")
+
+
+def _same(single: dict[str, object], clustered: dict[str, object]) -> None:
+    items = single["items"]
+    assert isinstance(items, dict) and len(items) == 9
+    kinds = sorted(item["kind"] for item in items.values())
+    assert kinds == ["document"] * 5 + ["photo"] * 3 + ["video"]
+    # Something was read from each kind of file, so equality below says something.
+    assert sum(len(item["claims"]) for item in items.values()) >= 9
+    assert all(item["hashes"] for item in items.values() if item["kind"] in ("photo", "video"))
+    assert all(item["texts"] for item in items.values() if item["kind"] == "document")
+    for key in ("items", "item_events", "events", "recorded"):
+        assert clustered[key] == single[key], key
+
+
+@pytest.mark.slow
+def test_ingest_on_a_local_cluster_equals_a_single_machine_run(
+    single: tuple[Path, dict[str, object]], tmp_path: Path
+) -> None:
+    folder, alone = single
+    home = tmp_path / "home"
+    done = enquiry(home, "ingest", str(folder), "--case", "c", "--quiet", "--cluster", "local:2")
+    assert done.returncode == 0, done.stderr
+    _same(alone, snapshot(home))
+    checked = enquiry(home, "verify")
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+def test_the_same_on_postgresql(
+    single: tuple[Path, dict[str, object]],
+    tmp_path: Path,
+    pg_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    folder, alone = single
+    home = tmp_path / "home"
+    on_pg = {"ENQUIRY_DB": pg_url}
+    done = enquiry(
+        home, "ingest", str(folder), "--case", "c", "--quiet", "--cluster", "local:2", env=on_pg
+    )
+    assert done.returncode == 0, done.stderr
+    monkeypatch.setenv("ENQUIRY_DB", pg_url)
+    _same(alone, snapshot(home))
+    checked = enquiry(home, "verify", env=on_pg)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
