@@ -48,8 +48,10 @@ def main() -> None:
     print(f"{len(texts)} claim texts, mean {np.mean([len(t) for t in texts]):.0f} characters")
     print(f"baseline one text per call: {len(texts) / baseline:8.1f} texts/s")
     print(f"Embedder.embed (batched):   {len(texts) / measured:8.1f} texts/s")
-    print(f"ratio batched/baseline:     {baseline / measured:.2f}; lowest cosine between the two "
-          f"{agree:.5f}")
+    print(
+        f"ratio batched/baseline:     {baseline / measured:.2f}; lowest cosine between the two "
+        f"{agree:.5f}"
+    )
 
 
 if __name__ == "__main__":

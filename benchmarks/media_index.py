@@ -44,8 +44,10 @@ def archive(n: int, seed: int = 0) -> np.ndarray:
     # 30 %: video frames, each a few bits from the one before
     runs = (3 * n) // 10 // 60
     steps = _flip(rng, np.zeros((runs * 60, 32), dtype=np.uint8), 6).reshape(runs, 60, 32)
-    steps[:, 0] = rows[cluster_end: cluster_end + runs * 60: 60]
-    rows[cluster_end: cluster_end + runs * 60] = np.bitwise_xor.accumulate(steps, axis=1).reshape(-1, 32)
+    steps[:, 0] = rows[cluster_end : cluster_end + runs * 60 : 60]
+    rows[cluster_end : cluster_end + runs * 60] = np.bitwise_xor.accumulate(steps, axis=1).reshape(
+        -1, 32
+    )
     return rows
 
 
@@ -60,8 +62,9 @@ def run(n: int, queries: int, radius: int) -> None:
     build = time.perf_counter() - started
     rng = np.random.default_rng(n)
     picks = rows[rng.integers(0, n, queries // 2)]
-    query_rows = np.concatenate([_flip(rng, picks, 40),
-                                 rng.integers(0, 256, (queries - queries // 2, 32), dtype=np.uint8)])
+    query_rows = np.concatenate(
+        [_flip(rng, picks, 40), rng.integers(0, 256, (queries - queries // 2, 32), dtype=np.uint8)]
+    )
     mih_times, brute_times, found = [], [], 0
     for query in query_rows:
         t0 = time.perf_counter()
@@ -76,8 +79,10 @@ def run(n: int, queries: int, radius: int) -> None:
         found += len(positions)
     p50, p95 = percentile_ms(mih_times, 50), percentile_ms(mih_times, 95)
     b50, b95 = percentile_ms(brute_times, 50), percentile_ms(brute_times, 95)
-    print(f"| {n:,} | {queries} | {build:.2f} s | {p50:.3f} | {p95:.3f} | {b50:.2f} | {b95:.2f} "
-          f"| {b50 / p50:.0f}× | {found / queries:.1f} | identical |")
+    print(
+        f"| {n:,} | {queries} | {build:.2f} s | {p50:.3f} | {p95:.3f} | {b50:.2f} | {b95:.2f} "
+        f"| {b50 / p50:.0f}× | {found / queries:.1f} | identical |"
+    )
 
 
 def main() -> int:
@@ -87,8 +92,10 @@ def main() -> int:
     parser.add_argument("--radius", type=int, default=DEFAULT_RADIUS)
     args = parser.parse_args()
     print(f"radius {args.radius} of 256 bits")
-    print("| hashes | queries | build | index p50 ms | index p95 ms | brute p50 ms | brute p95 ms "
-          "| speed-up (p50) | hits/query | results |")
+    print(
+        "| hashes | queries | build | index p50 ms | index p95 ms | brute p50 ms | brute p95 ms "
+        "| speed-up (p50) | hits/query | results |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|")
     for n in args.sizes:
         run(n, args.queries, args.radius)

@@ -36,9 +36,26 @@ from enquiry.enrich.media.catalogue import QueryFrame, find_matches, query_frame
 from enquiry.enrich.media.extractor import hash_file, hash_video_file
 from enquiry.enrich.media.index import DEFAULT_RADIUS, HammingIndex, as_rows
 
-PHOTOS = ("astronaut", "camera", "chelsea", "clock", "coffee", "coins", "hubble_deep_field",
-          "immunohistochemistry", "moon", "retina", "rocket", "horse", "page", "text", "brick",
-          "grass", "gravel", "cell")
+PHOTOS = (
+    "astronaut",
+    "camera",
+    "chelsea",
+    "clock",
+    "coffee",
+    "coins",
+    "hubble_deep_field",
+    "immunohistochemistry",
+    "moon",
+    "retina",
+    "rocket",
+    "horse",
+    "page",
+    "text",
+    "brick",
+    "grass",
+    "gravel",
+    "cell",
+)
 DISTRACTORS = ("colorwheel", "shepp_logan_phantom", "checkerboard", "binary_blobs")
 PHASH_RADII = (8, 10)
 # The windows (enquiry.enrich.media.windows) were chosen on these photographs only; recall of
@@ -55,16 +72,20 @@ def _jpeg(quality: int) -> Transform:
         buffer = io.BytesIO()
         image.convert("RGB").save(buffer, "JPEG", quality=quality)
         return Image.open(io.BytesIO(buffer.getvalue()))
+
     return apply
 
 
 def _resize(factor: float) -> Transform:
-    return lambda im: im.resize((max(8, round(im.width * factor)), max(8, round(im.height * factor))),
-                                Image.Resampling.LANCZOS)
+    return lambda im: im.resize(
+        (max(8, round(im.width * factor)), max(8, round(im.height * factor))),
+        Image.Resampling.LANCZOS,
+    )
 
 
 def _crop(fraction: float, anchor: str) -> Transform:
     """Remove ``fraction`` of the area: from one corner, or evenly from all sides."""
+
     def apply(im: Image.Image) -> Image.Image:
         keep = (1 - fraction) ** 0.5
         w, h = round(im.width * keep), round(im.height * keep)
@@ -73,6 +94,7 @@ def _crop(fraction: float, anchor: str) -> Transform:
         else:
             x, y = im.width - w, 0  # cut from the left and the bottom
         return im.crop((x, y, x + w, y + h))
+
     return apply
 
 
@@ -86,8 +108,9 @@ def _caption(im: Image.Image) -> Image.Image:
     size = max(12, im.height // 14)
     font = ImageFont.load_default(size=size)
     draw.rectangle((0, im.height - 2 * size, im.width, im.height), fill=(180, 0, 0))
-    draw.text((size // 2, im.height - 1.7 * size), "BREAKING: footage from today", fill="white",
-              font=font)
+    draw.text(
+        (size // 2, im.height - 1.7 * size), "BREAKING: footage from today", fill="white", font=font
+    )
     return out
 
 
@@ -127,7 +150,9 @@ def _screenshot(im: Image.Image) -> Image.Image:
     out.paste(im.convert("RGB"), (round(w * 0.05), round(h * 0.2)))
     font = ImageFont.load_default(size=max(10, h // 20))
     draw.text((round(w * 0.05), round(h * 0.1)), "@someone · 2h", fill="black", font=font)
-    draw.text((round(w * 0.05), round(h * 1.25)), "Look what happened here", fill="black", font=font)
+    draw.text(
+        (round(w * 0.05), round(h * 1.25)), "Look what happened here", fill="black", font=font
+    )
     return out
 
 
@@ -148,19 +173,32 @@ def _chain(*steps: Transform) -> Transform:
         for step in steps:
             im = step(im)
         return im
+
     return apply
 
 
 TRANSFORMS: dict[str, Transform] = {
-    "jpeg q30": _jpeg(30), "jpeg q50": _jpeg(50), "jpeg q90": _jpeg(90),
-    "resize 0.25x": _resize(0.25), "resize 0.5x": _resize(0.5), "resize 2x": _resize(2.0),
-    "crop 5% centre": _crop(0.05, "centre"), "crop 10% corner": _crop(0.10, "corner"),
-    "crop 20% centre": _crop(0.20, "centre"), "crop 20% corner": _crop(0.20, "corner"),
-    "rotate 2°": _rotate(2), "rotate 5°": _rotate(5),
-    "caption banner": _caption, "logo": _logo,
-    "brightness +30%": _brightness(1.3), "brightness -30%": _brightness(0.7),
-    "contrast 0.6": _contrast(0.6), "contrast 1.5": _contrast(1.5),
-    "mirror": _mirror, "letterbox 16:9": _letterbox, "screenshot": _screenshot,
+    "jpeg q30": _jpeg(30),
+    "jpeg q50": _jpeg(50),
+    "jpeg q90": _jpeg(90),
+    "resize 0.25x": _resize(0.25),
+    "resize 0.5x": _resize(0.5),
+    "resize 2x": _resize(2.0),
+    "crop 5% centre": _crop(0.05, "centre"),
+    "crop 10% corner": _crop(0.10, "corner"),
+    "crop 20% centre": _crop(0.20, "centre"),
+    "crop 20% corner": _crop(0.20, "corner"),
+    "rotate 2°": _rotate(2),
+    "rotate 5°": _rotate(5),
+    "caption banner": _caption,
+    "logo": _logo,
+    "brightness +30%": _brightness(1.3),
+    "brightness -30%": _brightness(0.7),
+    "contrast 0.6": _contrast(0.6),
+    "contrast 1.5": _contrast(1.5),
+    "mirror": _mirror,
+    "letterbox 16:9": _letterbox,
+    "screenshot": _screenshot,
     "mirror+resize 0.5x+jpeg q50": _chain(_mirror, _resize(0.5), _jpeg(50)),
     "caption+jpeg q40": _chain(_caption, _jpeg(40)),
 }
@@ -171,6 +209,7 @@ def _webp(quality: int) -> Transform:
         buffer = io.BytesIO()
         image.convert("RGB").save(buffer, "WEBP", quality=quality)
         return Image.open(io.BytesIO(buffer.getvalue()))
+
     return apply
 
 
@@ -179,6 +218,7 @@ def _noise(sigma: float) -> Transform:
         pixels = np.asarray(image.convert("RGB")).astype(np.float64)
         noisy = pixels + np.random.default_rng(0).normal(0, sigma, pixels.shape)
         return Image.fromarray(np.clip(noisy, 0, 255).astype(np.uint8))
+
     return apply
 
 
@@ -193,19 +233,27 @@ def _inset(image: Image.Image) -> Image.Image:
 def _inset_at(share: float, x: float, y: float) -> Transform:
     """The picture at ``share`` of each side inside another picture, its top left corner at
     (x, y) as fractions of the frame (picture-in-picture not centred)."""
+
     def apply(image: Image.Image) -> Image.Image:
         rgb = image.convert("RGB")
         canvas = rgb.transpose(Image.Transpose.FLIP_TOP_BOTTOM).filter(ImageFilter.GaussianBlur(8))
         small = rgb.resize((round(rgb.width * share), round(rgb.height * share)))
         canvas.paste(small, (round(rgb.width * x), round(rgb.height * y)))
         return canvas
+
     return apply
 
 
 def _crop_sides(left: float, top: float, right: float, bottom: float) -> Transform:
     """Cut these fractions of the width or height from each side."""
-    return lambda im: im.crop((round(im.width * left), round(im.height * top),
-                               round(im.width * (1 - right)), round(im.height * (1 - bottom))))
+    return lambda im: im.crop(
+        (
+            round(im.width * left),
+            round(im.height * top),
+            round(im.width * (1 - right)),
+            round(im.height * (1 - bottom)),
+        )
+    )
 
 
 # Edits the issue does not list, to see how the method generalises (reported apart), and the
@@ -242,8 +290,9 @@ def _whole(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [e for e in entries if e["algorithm"] == pdq.ALGORITHM]
 
 
-def _window_hit(copy: list[dict[str, Any]], copy_windows: np.ndarray,
-                original: list[dict[str, Any]]) -> bool:
+def _window_hit(
+    copy: list[dict[str, Any]], copy_windows: np.ndarray, original: list[dict[str, Any]]
+) -> bool:
     """What `enquiry media match` adds for photos: the copy's windows against the original's
     whole picture and windows, and the copy's whole picture against the original's windows."""
     stored = [e for e in original if e["quality"] >= pdq.MIN_QUALITY]
@@ -273,8 +322,11 @@ def _pdq_distance(copy: list[dict[str, Any]], original: list[dict[str, Any]], fu
     return min((pdq.distance(v, row) for v in variants for row in rows), default=pdq.BITS)
 
 
-def _keypoints_agree(copy: Image.Image, stored: keypoints.Features,
-                     query: tuple[keypoints.Features, keypoints.Features]) -> bool:
+def _keypoints_agree(
+    copy: Image.Image,
+    stored: keypoints.Features,
+    query: tuple[keypoints.Features, keypoints.Features],
+) -> bool:
     """What `enquiry media match --deep` does for one stored photo: the copy's keypoints, or
     its mirror image's, agree with the stored photo's under one similarity transform."""
     return any(keypoints.compare(q, stored) is not None for q in query)
@@ -289,13 +341,24 @@ def photo_benchmark(quick: bool, deep: bool) -> None:
     transforms.update({f"{name} (unlisted)": t for name, t in unlisted.items()})
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        reference = {n: _pdq_entries(im, folder, f"o-{n}") for n, im in {**originals, **distractors}.items()}
-        reference_phash = {n: imagehash.phash(im.convert("RGB")) for n, im in
-                           {**originals, **distractors}.items()}
-        reference_keys = ({n: keypoints.features(np.asarray(im.convert("RGB"))) for n, im in
-                           {**originals, **distractors}.items()} if deep else {})
+        reference = {
+            n: _pdq_entries(im, folder, f"o-{n}") for n, im in {**originals, **distractors}.items()
+        }
+        reference_phash = {
+            n: imagehash.phash(im.convert("RGB")) for n, im in {**originals, **distractors}.items()
+        }
+        reference_keys = (
+            {
+                n: keypoints.features(np.asarray(im.convert("RGB")))
+                for n, im in {**originals, **distractors}.items()
+            }
+            if deep
+            else {}
+        )
         # counts[method][transform] = [tp, fn, fp]
-        counts: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0, 0]))
+        counts: dict[str, dict[str, list[int]]] = defaultdict(
+            lambda: defaultdict(lambda: [0, 0, 0])
+        )
         for t_name, transform in transforms.items():
             for o_name, image in originals.items():
                 copy = transform(image)
@@ -304,21 +367,26 @@ def photo_benchmark(quick: bool, deep: bool) -> None:
                 copy_phash = imagehash.phash(Image.open(folder / "copy.png").convert("RGB"))
                 if deep:
                     copy_rgb = pdq.load_rgb(folder / "copy.png")
-                    copy_keys = (keypoints.features(copy_rgb),
-                                 keypoints.features(np.ascontiguousarray(copy_rgb[:, ::-1])))
+                    copy_keys = (
+                        keypoints.features(copy_rgb),
+                        keypoints.features(np.ascontiguousarray(copy_rgb[:, ::-1])),
+                    )
                 for r_name in reference:
                     positive = r_name == o_name
                     enquiry = _pdq_distance(entry, reference[r_name], True)
-                    default = enquiry <= DEFAULT_RADIUS or _window_hit(entry, copy_windows,
-                                                                        reference[r_name])
+                    default = enquiry <= DEFAULT_RADIUS or _window_hit(
+                        entry, copy_windows, reference[r_name]
+                    )
                     scores = {
                         DEFAULT_METHOD: (0 if default else 1, 0),
                         "PDQ enquiry (+dihedral, +deborder)": (enquiry, DEFAULT_RADIUS),
-                        "PDQ plain": (_pdq_distance(entry, reference[r_name], False), DEFAULT_RADIUS),
+                        "PDQ plain": (
+                            _pdq_distance(entry, reference[r_name], False),
+                            DEFAULT_RADIUS,
+                        ),
                     }
                     if deep:
-                        hit = (default
-                               or _keypoints_agree(copy, reference_keys[r_name], copy_keys))
+                        hit = default or _keypoints_agree(copy, reference_keys[r_name], copy_keys)
                         scores["enquiry --deep (PDQ, else keypoints)"] = (0 if hit else 1, 0)
                     for radius in PHASH_RADII:
                         scores[f"pHash ≤{radius}"] = (copy_phash - reference_phash[r_name], radius)
@@ -332,9 +400,11 @@ def photo_benchmark(quick: bool, deep: bool) -> None:
                         elif hit:
                             cell[2] += 1
     methods = list(counts)
-    print(f"\nPhotos: {len(originals)} originals, {len(distractors)} extra distractors, "
-          f"{len(transforms)} transforms -> {len(originals) * len(transforms)} positive pairs, "
-          f"{len(originals) * len(transforms) * (len(reference) - 1)} negative pairs")
+    print(
+        f"\nPhotos: {len(originals)} originals, {len(distractors)} extra distractors, "
+        f"{len(transforms)} transforms -> {len(originals) * len(transforms)} positive pairs, "
+        f"{len(originals) * len(transforms) * (len(reference) - 1)} negative pairs"
+    )
     print("\n| transform | " + " | ".join(f"{m} recall" for m in methods) + " |")
     print("|---|" + "---|" * len(methods))
     for t_name in transforms:
@@ -343,8 +413,10 @@ def photo_benchmark(quick: bool, deep: bool) -> None:
             tp, fn, _ = counts[m][t_name]
             cells.append(f"{tp / (tp + fn):.2f}")
         print(f"| {t_name} | " + " | ".join(cells) + " |")
-    for title, chosen in (("the issue's transforms", [t for t in transforms if "(unlisted)" not in t]),
-                          ("unlisted transforms", [t for t in transforms if "(unlisted)" in t])):
+    for title, chosen in (
+        ("the issue's transforms", [t for t in transforms if "(unlisted)" not in t]),
+        ("unlisted transforms", [t for t in transforms if "(unlisted)" in t]),
+    ):
         print(f"\n{title}:\n\n| method | radius | precision | recall | false positives |")
         print("|---|---|---|---|---|")
         for m in methods:
@@ -362,8 +434,16 @@ def photo_benchmark(quick: bool, deep: bool) -> None:
 
 
 VIDEO_SOURCES = ("astronaut", "coffee", "rocket", "chelsea", "hubble_deep_field", "retina")
-VIDEO_DISTRACTORS = ("camera", "coins", "moon", "clock", "immunohistochemistry", "brick", "grass",
-                     "page")
+VIDEO_DISTRACTORS = (
+    "camera",
+    "coins",
+    "moon",
+    "clock",
+    "immunohistochemistry",
+    "brick",
+    "grass",
+    "page",
+)
 
 
 def video_benchmark(quick: bool) -> None:
@@ -378,26 +458,38 @@ def video_benchmark(quick: bool) -> None:
 
     def letterboxed(frame: np.ndarray) -> np.ndarray:
         out = np.zeros((size[1] + 90, size[0], 3), dtype=np.uint8)
-        out[45:45 + size[1]] = frame
+        out[45 : 45 + size[1]] = frame
         return out
 
     def cropped(frame: np.ndarray) -> np.ndarray:
         h, w = frame.shape[:2]
-        return frame[int(h * 0.05): int(h * 0.95), int(w * 0.05): int(w * 0.95)]
+        return frame[int(h * 0.05) : int(h * 0.95), int(w * 0.05) : int(w * 0.95)]
 
     variants: dict[str, tuple[slice, int, int, Callable[[np.ndarray], np.ndarray] | None]] = {
         "re-encode crf 38": (slice(None), 25, 38, None),
-        "half size, 5 fps": (slice(None, None, 5), 5, 30,
-                              lambda f: np.asarray(Image.fromarray(f).resize((240, 136)))),
+        "half size, 5 fps": (
+            slice(None, None, 5),
+            5,
+            30,
+            lambda f: np.asarray(Image.fromarray(f).resize((240, 136))),
+        ),
         "trim 3–7 s": (slice(75, 175), 25, 28, None),
         "crop 10% centre": (slice(None), 25, 28, cropped),
         "logo overlay": (slice(None), 25, 28, with_logo),
         "mirror": (slice(None), 25, 28, lambda f: np.ascontiguousarray(f[:, ::-1])),
         "letterbox": (slice(None), 25, 28, letterboxed),
-        "brightness +30%": (slice(None), 25, 28,
-                            lambda f: np.clip(f.astype(np.int16) * 13 // 10, 0, 255).astype(np.uint8)),
-        "trim 2–6 s + logo + half size": (slice(50, 150), 25, 32,
-                                          lambda f: np.asarray(Image.fromarray(with_logo(f)).resize((240, 136)))),
+        "brightness +30%": (
+            slice(None),
+            25,
+            28,
+            lambda f: np.clip(f.astype(np.int16) * 13 // 10, 0, 255).astype(np.uint8),
+        ),
+        "trim 2–6 s + logo + half size": (
+            slice(50, 150),
+            25,
+            32,
+            lambda f: np.asarray(Image.fromarray(with_logo(f)).resize((240, 136))),
+        ),
     }
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -408,7 +500,9 @@ def video_benchmark(quick: bool) -> None:
         times: list[float] = []
         # the sources, then more scenes that only stand in the archive as distractors
         for item, name in enumerate(sources + VIDEO_DISTRACTORS):
-            frames = samples.scene_frames(samples.photo(name), seconds, fps=fps, size=size, seed=item)
+            frames = samples.scene_frames(
+                samples.photo(name), seconds, fps=fps, size=size, seed=item
+            )
             scenes[name] = frames
             path = samples.write_video(folder / f"{name}.mp4", frames, fps=fps)
             for entry in hash_video_file(path):
@@ -416,10 +510,14 @@ def video_benchmark(quick: bool) -> None:
                 keys.append(len(keys))
                 items.append(item)
                 times.append(entry["t"])
-        index = HammingIndex(as_rows(rows), np.array(keys), np.array(items), np.array(times, dtype=float))
-        print(f"\nVideos: {len(sources)} generated scenes altered and looked up in an archive of "
-              f"them plus {len(VIDEO_DISTRACTORS)} other scenes ({seconds:.0f} s, {size[0]}×{size[1]}, "
-              f"moving camera over a photograph plus moving shapes): {len(index)} frame hashes")
+        index = HammingIndex(
+            as_rows(rows), np.array(keys), np.array(items), np.array(times, dtype=float)
+        )
+        print(
+            f"\nVideos: {len(sources)} generated scenes altered and looked up in an archive of "
+            f"them plus {len(VIDEO_DISTRACTORS)} other scenes ({seconds:.0f} s, {size[0]}×{size[1]}, "
+            f"moving camera over a photograph plus moving shapes): {len(index)} frame hashes"
+        )
         print("\n| copy | found source | other videos matched | frames aligned | offset (s) |")
         print("|---|---|---|---|---|")
         tp = fn = fp = 0
@@ -427,8 +525,13 @@ def video_benchmark(quick: bool) -> None:
             found = other = aligned = 0
             offsets = []
             for item, name in enumerate(sources):
-                path = samples.write_video(folder / "copy.mp4", scenes[name][frames_slice], fps=v_fps,
-                                           crf=crf, transform=transform)
+                path = samples.write_video(
+                    folder / "copy.mp4",
+                    scenes[name][frames_slice],
+                    fps=v_fps,
+                    crf=crf,
+                    transform=transform,
+                )
                 query: list[QueryFrame] = query_frames(hash_file(path, "video/mp4", query=True)[0])
                 matches = find_matches(index, query)
                 mine = [m for m in matches if m.item == item]
@@ -442,19 +545,26 @@ def video_benchmark(quick: bool) -> None:
             fn += len(sources) - found
             fp += other
             offset_text = f"{np.median(offsets):+.1f}" if offsets else "–"
-            print(f"| {v_name} | {found}/{len(sources)} | {other} | {aligned / max(found, 1):.1f} "
-                  f"| {offset_text} |")
+            print(
+                f"| {v_name} | {found}/{len(sources)} | {other} | {aligned / max(found, 1):.1f} "
+                f"| {offset_text} |"
+            )
         precision = tp / (tp + fp) if tp + fp else float("nan")
-        print(f"\nVideo copies: precision {precision:.3f}, recall {tp / (tp + fn):.3f} "
-              f"(radius {DEFAULT_RADIUS}/256)")
+        print(
+            f"\nVideo copies: precision {precision:.3f}, recall {tp / (tp + fn):.3f} "
+            f"(radius {DEFAULT_RADIUS}/256)"
+        )
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer photos and transforms")
     parser.add_argument("--part", choices=("all", "photos", "videos"), default="all")
-    parser.add_argument("--deep", action="store_true",
-                        help="also measure `match --deep` (keypoints; several minutes more)")
+    parser.add_argument(
+        "--deep",
+        action="store_true",
+        help="also measure `match --deep` (keypoints; several minutes more)",
+    )
     args = parser.parse_args()
     started = time.perf_counter()
     if args.part in ("all", "photos"):

@@ -28,13 +28,24 @@ from PIL import Image
 from enquiry.enrich.media import samples
 from enquiry.enrich.media.extractor import PdqExtractor
 
-NAMES = ("astronaut", "coffee", "chelsea", "rocket", "hubble_deep_field", "retina", "camera", "moon")
+NAMES = (
+    "astronaut",
+    "coffee",
+    "chelsea",
+    "rocket",
+    "hubble_deep_field",
+    "retina",
+    "camera",
+    "moon",
+)
 
 
 def make_photos(folder: Path, count: int, size: tuple[int, int]) -> list[Path]:
     paths = []
     for i in range(count):
-        image = Image.fromarray(samples.photo(NAMES[i % len(NAMES)])).resize(size, Image.Resampling.BICUBIC)
+        image = Image.fromarray(samples.photo(NAMES[i % len(NAMES)])).resize(
+            size, Image.Resampling.BICUBIC
+        )
         path = folder / f"photo-{size[0]}-{i}.jpg"
         image.save(path, quality=90)
         paths.append(path)
@@ -94,8 +105,10 @@ def main() -> int:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        print("| photos | files | bare decode+PDQ (photos/s) | bare reduced decode+PDQ (photos/s) "
-              "| enquiry extractor (photos/s) | ratio to bare | ratio to bare reduced |")
+        print(
+            "| photos | files | bare decode+PDQ (photos/s) | bare reduced decode+PDQ (photos/s) "
+            "| enquiry extractor (photos/s) | ratio to bare | ratio to bare reduced |"
+        )
         print("|---|---|---|---|---|---|---|")
         for size in ((4032, 3024), (1280, 960)):
             paths = make_photos(folder, args.photos, size)
@@ -105,22 +118,32 @@ def main() -> int:
             bare = bare_photo_loop(paths)
             draft = bare_draft_loop(paths)
             ours = our_photo_loop(paths)
-            print(f"| JPEG {size[0]}×{size[1]} | {len(paths)} | {len(paths) / bare:.1f} "
-                  f"| {len(paths) / draft:.1f} | {len(paths) / ours:.1f} | {bare / ours:.2f}× "
-                  f"| {draft / ours:.2f}× |", flush=True)
+            print(
+                f"| JPEG {size[0]}×{size[1]} | {len(paths)} | {len(paths) / bare:.1f} "
+                f"| {len(paths) / draft:.1f} | {len(paths) / ours:.1f} | {bare / ours:.2f}× "
+                f"| {draft / ours:.2f}× |",
+                flush=True,
+            )
         if args.photos_only:
             return 0
-        print("\n| video | duration | bare decode (× real time) | enquiry hashing (× real time) "
-              "| frames hashed | ratio to bare decode |")
+        print(
+            "\n| video | duration | bare decode (× real time) | enquiry hashing (× real time) "
+            "| frames hashed | ratio to bare decode |"
+        )
         print("|---|---|---|---|---|---|")
-        for size, seconds in (((1280, 720), args.video_seconds), ((1920, 1080), args.video_seconds / 2)):
+        for size, seconds in (
+            ((1280, 720), args.video_seconds),
+            ((1920, 1080), args.video_seconds / 2),
+        ):
             frames = samples.scene_frames(samples.photo("astronaut"), seconds, fps=30, size=size)
             path = samples.write_video(folder / f"v{size[1]}.mp4", frames, fps=30, gop=60)
             del frames
             bare = bare_decode(path)
             ours, hashed = our_video(path)
-            print(f"| H.264 {size[0]}×{size[1]} 30 fps | {seconds:.0f} s | {seconds / bare:.1f}× "
-                  f"| {seconds / ours:.1f}× | {hashed} | {bare / ours:.2f} |")
+            print(
+                f"| H.264 {size[0]}×{size[1]} 30 fps | {seconds:.0f} s | {seconds / bare:.1f}× "
+                f"| {seconds / ours:.1f}× | {hashed} | {bare / ours:.2f} |"
+            )
     return 0
 
 

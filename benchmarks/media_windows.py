@@ -34,32 +34,50 @@ from media_robustness import PHOTOS, TRANSFORMS, UNLISTED
 QUERIES = ("crop 20% centre", "crop 20% corner", "crop 10% corner", "caption banner", "logo")
 
 
-def _index(random_rows: int, real: list[tuple[int, str]], rng: np.random.Generator,
-           kind: type = HammingIndex) -> HammingIndex:
+def _index(
+    random_rows: int,
+    real: list[tuple[int, str]],
+    rng: np.random.Generator,
+    kind: type = HammingIndex,
+) -> HammingIndex:
     """An index of ``random_rows`` random hashes (items from 1,000,000,000 up) and real ones."""
-    rows = np.concatenate([
-        rng.integers(0, 256, (random_rows, 32), dtype=np.uint8),
-        as_rows([value for _, value in real]),
-    ])
-    items = np.concatenate([
-        np.arange(random_rows, dtype=np.int64) + 1_000_000_000,
-        np.array([item for item, _ in real], dtype=np.int64),
-    ])
+    rows = np.concatenate(
+        [
+            rng.integers(0, 256, (random_rows, 32), dtype=np.uint8),
+            as_rows([value for _, value in real]),
+        ]
+    )
+    items = np.concatenate(
+        [
+            np.arange(random_rows, dtype=np.int64) + 1_000_000_000,
+            np.array([item for item, _ in real], dtype=np.int64),
+        ]
+    )
     return kind(rows, np.arange(len(rows)), items, np.full(len(rows), np.nan))
 
 
 def index_bytes(index: HammingIndex) -> int:
     """Memory the index holds: hashes, payloads, the 16 sorted tables and their offsets."""
-    return sum(a.nbytes for a in (index.rows, index.keys, index.items, index.times,
-                                  index._order, index._offsets))
+    return sum(
+        a.nbytes
+        for a in (index.rows, index.keys, index.items, index.times, index._order, index._offsets)
+    )
 
 
 def run(n: int, queries: list[tuple[str, int, Path]], real: dict[int, list[dict]]) -> None:
     rng = np.random.default_rng(n)
-    whole_real = [(item, e["hash"]) for item, entries in real.items() for e in entries
-                  if e["algorithm"] == pdq.ALGORITHM and e["quality"] >= pdq.MIN_QUALITY]
-    window_real = [(item, e["hash"]) for item, entries in real.items() for e in entries
-                   if e["algorithm"] == windows.ALGORITHM and e["quality"] >= pdq.MIN_QUALITY]
+    whole_real = [
+        (item, e["hash"])
+        for item, entries in real.items()
+        for e in entries
+        if e["algorithm"] == pdq.ALGORITHM and e["quality"] >= pdq.MIN_QUALITY
+    ]
+    window_real = [
+        (item, e["hash"])
+        for item, entries in real.items()
+        for e in entries
+        if e["algorithm"] == windows.ALGORITHM and e["quality"] >= pdq.MIN_QUALITY
+    ]
     started = time.perf_counter()
     whole = _index(n, whole_real, rng)
     window_index = _index(n * len(windows.STORED_WINDOWS), window_real, rng, ProbeIndex)
@@ -77,10 +95,13 @@ def run(n: int, queries: list[tuple[str, int, Path]], real: dict[int, list[dict]
         found += source in items
         wrong += len(items - {source})
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
-    print(f"| {n:,} | {len(whole):,} + {len(window_index):,} | {build:.0f} s "
-          f"| {memory / 2**30:.2f} GiB ({memory / n:,.0f} B/photo) | {peak:.1f} GiB "
-          f"| {np.percentile(times, 50) * 1000:.0f} | {np.percentile(times, 95) * 1000:.0f} "
-          f"| {found}/{len(queries)} | {wrong} |", flush=True)
+    print(
+        f"| {n:,} | {len(whole):,} + {len(window_index):,} | {build:.0f} s "
+        f"| {memory / 2**30:.2f} GiB ({memory / n:,.0f} B/photo) | {peak:.1f} GiB "
+        f"| {np.percentile(times, 50) * 1000:.0f} | {np.percentile(times, 95) * 1000:.0f} "
+        f"| {found}/{len(queries)} | {wrong} |",
+        flush=True,
+    )
     del whole, window_index
 
 
@@ -104,10 +125,14 @@ def main() -> int:
                 queries.append((t_name, item, path))
         picks = np.random.default_rng(0).permutation(len(queries))[: args.queries]
         chosen = [queries[i] for i in sorted(picks)]
-        print(f"{len(chosen)} queries ({', '.join((*QUERIES, 'inset'))} of the "
-              f"{len(PHOTOS)} photographs)\n")
-        print("| photos | hashes (whole + windows) | build | index memory | peak RSS "
-              "| query p50 ms | query p95 ms | sources found | other items found |")
+        print(
+            f"{len(chosen)} queries ({', '.join((*QUERIES, 'inset'))} of the "
+            f"{len(PHOTOS)} photographs)\n"
+        )
+        print(
+            "| photos | hashes (whole + windows) | build | index memory | peak RSS "
+            "| query p50 ms | query p95 ms | sources found | other items found |"
+        )
         print("|---|---|---|---|---|---|---|---|---|")
         for n in args.photos:
             run(n, chosen, real)

@@ -419,7 +419,10 @@ def main() -> None:
         "--workers", type=int, default=1, help="server processes, for enquiry and the baseline"
     )
     parser.add_argument(
-        "--baseline-server", nargs=3, metavar=("DATABASE", "PORT", "WORKERS"), help=argparse.SUPPRESS
+        "--baseline-server",
+        nargs=3,
+        metavar=("DATABASE", "PORT", "WORKERS"),
+        help=argparse.SUPPRESS,
     )
     args = parser.parse_args()
     if args.baseline_server:

@@ -88,9 +88,7 @@ def test_merge_actors_moves_claims_and_is_recorded(ingested: Path) -> None:
     assert set(by_actor.values()) == {"Russia", "Vladimir Safronkov"}
     store = open_store(ingested, "tester")
     with store.session() as session:
-        merged = session.scalars(
-            select(CustodyEvent).where(CustodyEvent.action == "merged")
-        ).one()
+        merged = session.scalars(select(CustodyEvent).where(CustodyEvent.action == "merged")).one()
     assert json.loads(merged.details)["name"] == "Syria"
     _run("verify")
 
@@ -106,7 +104,9 @@ def test_similar_finds_the_repeated_claim(ingested: Path, tmp_path: Path) -> Non
     repeat = tmp_path / "repeat.txt"
     repeat.write_text(
         "April 20, 2017 — Syria's foreign ministry stated that the reports of the chemical attack "
-        "were fabricated.\n", encoding="utf-8")
+        "were fabricated.\n",
+        encoding="utf-8",
+    )
     _run("ingest", "--quiet", "--case", "ks", str(repeat))
     listed = json.loads(_run("claims", "list", "--case", "ks", "--json"))["claims"]
     original = next(claim for claim in listed if "100% fabrication" in claim["content"]["text"])
@@ -127,15 +127,29 @@ def _add_hypotheses(home: Path) -> None:
     with store.writing() as (connection, writer):
         case_id = store.case_id(connection, "ks")
         incident = connection.execute(
-            insert(Incident).values(case_id=case_id, slug="khan-shaykhun", title="Sarin release",
-                                    data={})
+            insert(Incident).values(
+                case_id=case_id, slug="khan-shaykhun", title="Sarin release", data={}
+            )
         ).inserted_primary_key[0]
-        connection.execute(insert(Hypothesis), [
-            {"incident_id": incident, "key": "H1", "label": "The regime used sarin",
-             "description": "A Syrian government aircraft dropped a sarin bomb", "is_other": False},
-            {"incident_id": incident, "key": "H2", "label": "The attack was staged",
-             "description": "The incident was fabricated by the opposition", "is_other": False},
-        ])
+        connection.execute(
+            insert(Hypothesis),
+            [
+                {
+                    "incident_id": incident,
+                    "key": "H1",
+                    "label": "The regime used sarin",
+                    "description": "A Syrian government aircraft dropped a sarin bomb",
+                    "is_other": False,
+                },
+                {
+                    "incident_id": incident,
+                    "key": "H2",
+                    "label": "The attack was staged",
+                    "description": "The incident was fabricated by the opposition",
+                    "is_other": False,
+                },
+            ],
+        )
         writer.append("created", case_id=case_id, details={"incident": "khan-shaykhun"})
 
 
@@ -157,8 +171,16 @@ def test_stance_suggestions_then_an_analyst_accepts_one(ingested: Path) -> None:
     with store.session() as session:
         assert session.scalars(select(Rating)).all() == []
         assert len(session.scalars(select(ClaimStance)).all()) == 2
-    out = _run("--as", "analyst", "claims", "accept", str(sarin["id"]), "H1",
-               "--rationale", "the ambassador asserts it")
+    out = _run(
+        "--as",
+        "analyst",
+        "claims",
+        "accept",
+        str(sarin["id"]),
+        "H1",
+        "--rationale",
+        "the ambassador asserts it",
+    )
     assert "rated" in out
     with store.session() as session:
         rating = session.scalars(select(Rating)).one()

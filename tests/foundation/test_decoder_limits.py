@@ -108,9 +108,9 @@ def test_a_reader_that_balloons_is_refused_memory_and_named(home: Path, tmp_path
 def test_content_taken_in_as_bytes_is_read_under_the_same_limits(home: Path) -> None:
     store = open_store(home, "tester")
     options = IntakeOptions(case="c", progress=False, decode_seconds=0.5)
-    report = add_bytes(store, b"HOSTILE feed entry\n", "https://example.org/1", options, [
-        Hostile("loop")
-    ])
+    report = add_bytes(
+        store, b"HOSTILE feed entry\n", "https://example.org/1", options, [Hostile("loop")]
+    )
     assert report.results[0].status == "stored"
     assert report.problems == [
         "https://example.org/1: took longer than 0.5 s to read; stored without what its"

@@ -213,7 +213,9 @@ def test_scoped_verify_still_checks_the_ledger_and_the_rows(home: Path) -> None:
 WITNESS = "Amira Haddad"
 
 
-def test_verify_never_names_a_protected_items_file(backend: str, home: Path, tmp_path: Path) -> None:
+def test_verify_never_names_a_protected_items_file(
+    backend: str, home: Path, tmp_path: Path
+) -> None:
     store = open_store(home, "tester")
     arrival = tmp_path / f"{WITNESS} interview.txt"
     arrival.write_bytes(ORIGINAL)

@@ -21,8 +21,13 @@ def media_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     samples.write_video(folder / "scene.mp4", frames, fps=25)
     # A copy trimmed to seconds 2–5, re-encoded smaller at a lower quality and frame rate.
     trimmed = frames[50:125:2]
-    samples.write_video(folder / "trimmed.mp4", trimmed, fps=12, crf=35,
-                        transform=lambda f: np.asarray(Image.fromarray(f).resize((240, 180))))
+    samples.write_video(
+        folder / "trimmed.mp4",
+        trimmed,
+        fps=12,
+        crf=35,
+        transform=lambda f: np.asarray(Image.fromarray(f).resize((240, 180))),
+    )
     other = samples.scene_frames(samples.photo("rocket"), 4.0, fps=25, size=(320, 240), seed=3)
     samples.write_video(folder / "other.mp4", other, fps=25)
     return folder

@@ -24,20 +24,29 @@ def test_crop_and_rotation_agree_and_other_photos_do_not(tmp_path: Path) -> None
     assert abs(abs(found.rotation_deg) - 4) <= 0.5
     assert abs(found.scale - 452 / 512) <= 0.03
     for other in ("coffee", "rocket", "camera"):
-        assert keypoints.compare(keypoints.features(copy), keypoints.features(samples.photo(other))) is None
+        assert (
+            keypoints.compare(keypoints.features(copy), keypoints.features(samples.photo(other)))
+            is None
+        )
     flat = keypoints.features(np.full((200, 200, 3), 128, dtype=np.uint8))
-    assert len(flat.descriptors) == 0 and keypoints.compare(flat, keypoints.features(astronaut)) is None
+    assert (
+        len(flat.descriptors) == 0
+        and keypoints.compare(flat, keypoints.features(astronaut)) is None
+    )
     saved = tmp_path / "f.npz"
     keypoints.features(astronaut).save(saved)
     loaded = keypoints.Features.load(saved)
     assert loaded is not None and keypoints.compare(keypoints.features(copy), loaded) == found
 
 
-def test_match_deep_finds_a_cropped_captioned_copy(home: Path, media_dir: Path, tmp_path: Path) -> None:
+def test_match_deep_finds_a_cropped_captioned_copy(
+    home: Path, media_dir: Path, tmp_path: Path
+) -> None:
     store = open_store(home, "tester")
     paths = [media_dir / n for n in ("chelsea.jpg", "coffee.jpg", "rocket.jpg")]
-    report = add_paths(store, paths, IntakeOptions(case="test", progress=False, jobs=1),
-                       default_extractors())
+    report = add_paths(
+        store, paths, IntakeOptions(case="test", progress=False, jobs=1), default_extractors()
+    )
     chelsea = report.results[0].item_id
     image = Image.open(media_dir / "chelsea.jpg")
     w, h = image.size
@@ -45,11 +54,14 @@ def test_match_deep_finds_a_cropped_captioned_copy(home: Path, media_dir: Path, 
     copy.paste((200, 0, 0), (0, copy.height - 30, copy.width, copy.height))  # a banner
     copy.save(tmp_path / "cropped.jpg", quality=60)
     runner = CliRunner()
-    plain = runner.invoke(main, ["--home", str(home), "media", "match", str(tmp_path / "cropped.jpg"),
-                                 "--json"])
+    plain = runner.invoke(
+        main, ["--home", str(home), "media", "match", str(tmp_path / "cropped.jpg"), "--json"]
+    )
     assert json.loads(plain.output)["matches"] == []  # beyond what PDQ can see
-    deep = runner.invoke(main, ["--home", str(home), "media", "match", str(tmp_path / "cropped.jpg"),
-                                "--deep", "--json"])
+    deep = runner.invoke(
+        main,
+        ["--home", str(home), "media", "match", str(tmp_path / "cropped.jpg"), "--deep", "--json"],
+    )
     assert deep.exit_code == 0, deep.output
     matches = json.loads(deep.output)["matches"]
     assert [m["item"] for m in matches] == [chelsea]

@@ -21,12 +21,18 @@ from enquiry.store import open_store
 from enquiry.store.tables import CustodyEvent, MediaHash
 
 
-def _add(home: Path, paths: list[Path], fields: dict[str, str] | None = None, pdq: bool = True) -> list[int]:
+def _add(
+    home: Path, paths: list[Path], fields: dict[str, str] | None = None, pdq: bool = True
+) -> list[int]:
     store = open_store(home, "tester")
     extractors = [e for e in default_extractors() if not isinstance(e, PdqExtractor)]
     extractors += [PdqExtractor()] if pdq else []
-    report = add_paths(store, paths, IntakeOptions(case="test", fields=fields or {}, progress=False,
-                                                   jobs=1), extractors)
+    report = add_paths(
+        store,
+        paths,
+        IntakeOptions(case="test", fields=fields or {}, progress=False, jobs=1),
+        extractors,
+    )
     ids = [r.item_id for r in report.results]
     assert all(i is not None for i in ids), report.results
     return [int(i) for i in ids if i is not None]
@@ -39,8 +45,10 @@ def _match(home: Path, target: str) -> list[dict]:
 
 
 def test_align_finds_the_shared_segment_and_ignores_stray_hits() -> None:
-    hits = [Hit(item=7, query_t=float(q), match_t=float(q) + 2.0 + 0.3 * (q % 2), distance=10)
-            for q in range(5)]
+    hits = [
+        Hit(item=7, query_t=float(q), match_t=float(q) + 2.0 + 0.3 * (q % 2), distance=10)
+        for q in range(5)
+    ]
     hits.append(Hit(item=7, query_t=1.0, match_t=40.0, distance=25))  # a flat frame elsewhere
     hits.append(Hit(item=8, query_t=None, match_t=None, distance=4))
     matches = align(hits, 31)
@@ -63,8 +71,10 @@ def test_distant_hits_count_only_when_several_frames_line_up() -> None:
 
 
 def test_earliest_evidence_picks_the_oldest_time_with_its_basis() -> None:
-    meta = {"photo": {"taken_at": "2015-06-02T10:00:00", "offset": "+03:00"},
-            "video": {"creation_time": "2016-01-01T00:00:00.000000Z"}}
+    meta = {
+        "photo": {"taken_at": "2015-06-02T10:00:00", "offset": "+03:00"},
+        "video": {"creation_time": "2016-01-01T00:00:00.000000Z"},
+    }
     fields = {"collected_at": "2017-04-05T00:00:00Z", "first_seen": "2015-06-02T09:00:00Z"}
     assert earliest_evidence(fields, meta) == ("2015-06-02T10:00:00+03:00", "photo taken (EXIF)")
     assert earliest_evidence({"first_seen": "2014-01-01"}, {}) == ("2014-01-01", "first_seen field")
@@ -72,13 +82,15 @@ def test_earliest_evidence_picks_the_oldest_time_with_its_basis() -> None:
 
 
 def test_photo_copies_match_with_earliest_and_distractors_do_not(
-        home: Path, media_dir: Path, tmp_path: Path) -> None:
+    home: Path, media_dir: Path, tmp_path: Path
+) -> None:
     [astronaut] = _add(home, [media_dir / "astronaut.jpg"], {"first_seen": "2015-06-02T00:00:00Z"})
     _add(home, [media_dir / p for p in ("coffee.jpg", "chelsea.jpg", "camera.jpg")])
     image = Image.open(media_dir / "astronaut.jpg")
     w, h = image.size
-    copy = image.crop((0, 8, w - 6, h)).resize((300, 300)).transpose(
-        Image.Transpose.FLIP_LEFT_RIGHT)
+    copy = (
+        image.crop((0, 8, w - 6, h)).resize((300, 300)).transpose(Image.Transpose.FLIP_LEFT_RIGHT)
+    )
     copy.save(tmp_path / "repost.jpg", quality=45)
     matches = _match(home, str(tmp_path / "repost.jpg"))
     assert [m["item"] for m in matches] == [astronaut]
@@ -89,7 +101,9 @@ def test_photo_copies_match_with_earliest_and_distractors_do_not(
     assert _match(home, str(astronaut)) == []
 
 
-def test_trimmed_reencoded_video_matches_its_source_with_the_overlap(home: Path, media_dir: Path) -> None:
+def test_trimmed_reencoded_video_matches_its_source_with_the_overlap(
+    home: Path, media_dir: Path
+) -> None:
     ids = _add(home, [media_dir / "scene.mp4", media_dir / "other.mp4"])
     scene = ids[0]
     matches = _match(home, str(media_dir / "trimmed.mp4"))
@@ -104,7 +118,9 @@ def test_trimmed_reencoded_video_matches_its_source_with_the_overlap(home: Path,
         assert abs(match_t - query_t - matches[0]["offset_s"]) <= 1.0
 
 
-def test_media_hash_rehashes_items_and_records_custody(backend: str, home: Path, media_dir: Path) -> None:
+def test_media_hash_rehashes_items_and_records_custody(
+    backend: str, home: Path, media_dir: Path
+) -> None:
     ids = _add(home, [media_dir / "coffee.jpg", media_dir / "scene.mp4"], pdq=False)
     store = open_store(home, "tester")
     runner = CliRunner()
@@ -132,7 +148,9 @@ def test_media_hash_rehashes_items_and_records_custody(backend: str, home: Path,
 
 def test_match_refuses_bad_targets(home: Path, tmp_path: Path) -> None:
     runner = CliRunner()
-    missing = runner.invoke(main, ["--home", str(home), "media", "match", str(tmp_path / "nope.jpg")])
+    missing = runner.invoke(
+        main, ["--home", str(home), "media", "match", str(tmp_path / "nope.jpg")]
+    )
     assert missing.exit_code != 0 and "no such file" in missing.output
     text = tmp_path / "notes.txt"
     text.write_text("hello")

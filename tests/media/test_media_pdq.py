@@ -28,7 +28,9 @@ def test_hex_round_trip_and_distance() -> None:
 
 def test_recompressed_photo_is_near_and_other_photo_far(media_dir: Path, tmp_path: Path) -> None:
     original = pdq.hash_image_file(media_dir / "astronaut.jpg")
-    Image.open(media_dir / "astronaut.jpg").resize((200, 200)).save(tmp_path / "small.jpg", quality=40)
+    Image.open(media_dir / "astronaut.jpg").resize((200, 200)).save(
+        tmp_path / "small.jpg", quality=40
+    )
     copy = pdq.hash_image_file(tmp_path / "small.jpg")
     other = pdq.hash_image_file(media_dir / "coffee.jpg")
     assert pdq.distance(str(original["hash"]), str(copy["hash"])) <= 31
@@ -70,7 +72,9 @@ def test_video_frames_keyframes_and_at_most_one_per_second(media_dir: Path) -> N
     assert max(frames[0].rgb.shape[:2]) <= pdq.MAX_SIDE
 
 
-def test_extractor_hashes_photo_and_video_and_reports_bad_files(media_dir: Path, tmp_path: Path) -> None:
+def test_extractor_hashes_photo_and_video_and_reports_bad_files(
+    media_dir: Path, tmp_path: Path
+) -> None:
     extractor = PdqExtractor()
     assert extractor.accepts("image/jpeg", "photo") and extractor.accepts("video/mp4", "video")
     assert not extractor.accepts("application/pdf", "document")
@@ -105,7 +109,7 @@ def test_letterboxed_copy_is_found_through_its_border_free_content(media_dir: Pa
     for name in ("coffee", "rocket"):  # rocket's flat sky is trimmed too, in source and copy alike
         rgb = np.asarray(Image.open(media_dir / f"{name}.jpg").convert("RGB"))
         boxed = np.zeros((rgb.shape[0] + 160, rgb.shape[1], 3), dtype=np.uint8)
-        boxed[80:80 + rgb.shape[0]] = rgb
+        boxed[80 : 80 + rgb.shape[0]] = rgb
         plain = pdq.picture_entries(rgb, None, all_orientations=True)
         copy = pdq.picture_entries(boxed, None, all_orientations=True)
         assert len(copy) == 2 and copy[1]["data"]["variant"] == "deborder"
@@ -114,7 +118,7 @@ def test_letterboxed_copy_is_found_through_its_border_free_content(media_dir: Pa
     coffee = np.asarray(Image.open(media_dir / "coffee.jpg").convert("RGB"))
     assert pdq.border_box(pdq.canonical(coffee)) is None
     boxed = np.zeros((coffee.shape[0] + 160, coffee.shape[1], 3), dtype=np.uint8)
-    boxed[80:80 + coffee.shape[0]] = coffee
+    boxed[80 : 80 + coffee.shape[0]] = coffee
     top, bottom, _, _ = pdq.picture_entries(boxed, None, all_orientations=False)[1]["data"]["box"]
     assert abs(top - 80) <= 2 and abs(bottom - (80 + coffee.shape[0])) <= 2
 
@@ -129,9 +133,11 @@ def test_decompression_bomb_is_refused_without_decoding(tmp_path: Path) -> None:
 def test_phone_video_stored_sideways_is_hashed_as_shown(tmp_path: Path) -> None:
     frames = samples.scene_frames(samples.photo("coffee"), 3.0, fps=25, size=(320, 240))
     upright = samples.write_video(tmp_path / "upright.mp4", frames)
-    sideways = samples.write_video(tmp_path / "sideways.mp4",
-                                   [np.ascontiguousarray(np.rot90(f, -1)) for f in frames],
-                                   rotation=90)
+    sideways = samples.write_video(
+        tmp_path / "sideways.mp4",
+        [np.ascontiguousarray(np.rot90(f, -1)) for f in frames],
+        rotation=90,
+    )
     shown = list(sample_frames(sideways))
     assert shown[0].rgb.shape[:2] == (240, 320)
     for a, b in zip(sample_frames(upright), shown, strict=True):

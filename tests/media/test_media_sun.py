@@ -25,7 +25,9 @@ def test_positions_agree_with_pvlib_spa_to_a_tenth_of_a_degree() -> None:
     checked = 0
     while checked < 150:
         lat, lon = rng.uniform(-66, 66), rng.uniform(-180, 180)
-        when = datetime(1995, 1, 1, tzinfo=UTC) + timedelta(seconds=int(rng.integers(0, 40 * 365 * 86400)))
+        when = datetime(1995, 1, 1, tzinfo=UTC) + timedelta(
+            seconds=int(rng.integers(0, 40 * 365 * 86400))
+        )
         spa = pvlib.solarposition.get_solarposition(pd.DatetimeIndex([when]), lat, lon)
         reference_elevation = float(spa["apparent_elevation"].iloc[0])
         if not 1 < reference_elevation < 85:  # azimuth is ill-defined at the zenith
@@ -49,7 +51,9 @@ def test_published_spa_example() -> None:
 def test_windows_contain_the_time_whose_shadow_was_measured() -> None:
     when = datetime(2017, 4, 4, 6, 45, tzinfo=SYRIA)
     truth = sun.position(*KHAN_SHAYKHUN, when)
-    assert truth.shadow_bearing is not None and 250 < truth.shadow_bearing < 280  # early morning: west
+    assert (
+        truth.shadow_bearing is not None and 250 < truth.shadow_bearing < 280
+    )  # early morning: west
     spans = sun.windows(*KHAN_SHAYKHUN, when.date(), SYRIA, truth.shadow_bearing, None)
     assert any(w.start <= when <= w.end for w in spans)
     noon = datetime(2017, 4, 4, 12, 45, tzinfo=SYRIA)
@@ -74,8 +78,21 @@ def test_bad_inputs() -> None:
 
 def test_sun_command_reports_and_records_a_mismatch(home: Path, tmp_path: Path) -> None:
     runner = CliRunner()
-    args = ["--home", str(home), "media", "sun", "--lat", "35.4375", "--lon", "36.6444",
-            "--time", "2017-04-04T12:45+03:00", "--shadow-bearing", "266", "--json"]
+    args = [
+        "--home",
+        str(home),
+        "media",
+        "sun",
+        "--lat",
+        "35.4375",
+        "--lon",
+        "36.6444",
+        "--time",
+        "2017-04-04T12:45+03:00",
+        "--shadow-bearing",
+        "266",
+        "--json",
+    ]
     result = runner.invoke(main, args)
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
