@@ -18,15 +18,15 @@ import cloudpickle
 import dask
 import distributed  # noqa: F401  (its defaults in dask.config before they are changed here)
 import pytest
-from sqlalchemy import func, select
+from cluster_helpers import clean, counts
+from sqlalchemy import select
 
 import enquiry.cluster
 from enquiry.cluster import Cluster, ClusterUnavailable, open_cluster
 from enquiry.intake.extract import Extraction
 from enquiry.intake.pipeline import IntakeOptions, add_paths
 from enquiry.store import open_store
-from enquiry.store.tables import Item, ItemOrigin
-from enquiry.store.verify import verify
+from enquiry.store.tables import Item
 
 # The readers below are defined here, not in an installed module: Dask's workers get them by
 # value.
@@ -67,20 +67,6 @@ def _files(folder: Path, count: int, poison: int | None = None) -> Path:
         body = "POISON\n" if index == poison else f"statement {index}\n"
         (folder / f"f{index:02d}.txt").write_text(body, encoding="utf-8")
     return folder
-
-
-def _counts(home: Path) -> tuple[int, int]:
-    store = open_store(home, "tester")
-    with store.engine.connect() as connection:
-        items = connection.execute(select(func.count()).select_from(Item)).scalar_one()
-        origins = connection.execute(select(func.count()).select_from(ItemOrigin)).scalar_one()
-    store.engine.dispose()
-    return int(items), int(origins)
-
-
-def _clean(home: Path) -> None:
-    report = verify(open_store(home, "tester"))
-    assert report.intact, report.failures
 
 
 @pytest.fixture
@@ -126,10 +112,10 @@ def test_a_worker_killed_mid_file_costs_nothing(
     assert killed and killed[0] in pids and len(pids) >= 2  # one died, others took its work
     # The killed worker's files were read again elsewhere: every file is in, unflagged.
     assert report.count("stored") == 16 and not report.problems
-    assert _counts(home) == (16, 16)
+    assert counts(home) == (16, 16)
     again = add_paths(store, [folder], options, [Slow(notes)], cluster=local2)
-    assert again.count("unchanged") == 16 and _counts(home) == (16, 16)
-    _clean(home)
+    assert again.count("unchanged") == 16 and counts(home) == (16, 16)
+    clean(home)
 
 
 def test_a_file_that_exhausts_memory_costs_its_reading_only(
@@ -148,7 +134,7 @@ def test_a_file_that_exhausts_memory_costs_its_reading_only(
         f"{folder / 'f03.txt'}: needed more than 256 MB to read; stored without what its readers"
         " would have found"
     ]
-    _clean(home)
+    clean(home)
 
 
 @pytest.mark.slow
@@ -193,4 +179,4 @@ def test_a_file_that_keeps_killing_workers_is_stored_unread(
         " have found"
     ]
     assert all(not found for name, found in problems.items() if name != "f01.txt")
-    _clean(home)
+    clean(home)

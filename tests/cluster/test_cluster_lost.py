@@ -16,30 +16,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from cluster_helpers import enquiry
+from cluster_helpers import clean, counts, enquiry
 from PIL import Image
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from enquiry.cluster import ClusterUnavailable
 from enquiry.store import open_store
-from enquiry.store.tables import Item, ItemOrigin
-from enquiry.store.verify import verify
+from enquiry.store.tables import Item
 
 PHOTOS = 16
-
-
-def _counts(home: Path) -> tuple[int, int]:
-    store = open_store(home, "tester")
-    with store.engine.connect() as connection:
-        items = connection.execute(select(func.count()).select_from(Item)).scalar_one()
-        origins = connection.execute(select(func.count()).select_from(ItemOrigin)).scalar_one()
-    store.engine.dispose()
-    return int(items), int(origins)
-
-
-def _clean(home: Path) -> None:
-    report = verify(open_store(home, "tester"))
-    assert report.intact, report.failures
 
 
 def _photos(folder: Path) -> Path:
@@ -55,7 +40,7 @@ def _photos(folder: Path) -> Path:
 def _wait_for_first_commit(home: Path, command: subprocess.Popen[str]) -> None:
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and command.poll() is None:
-        if (home / "enquiry.db").exists() and _counts(home)[1] > 0:
+        if (home / "enquiry.db").exists() and counts(home)[1] > 0:
             return
         time.sleep(0.1)
     raise AssertionError(f"nothing committed before the command ended ({command.poll()})")
@@ -102,13 +87,13 @@ def _add(home: Path, folder: Path, cluster: str) -> list[str]:
 
 def _complete(home: Path) -> None:
     """Every photo in once, read once (metadata and hashes), and the whole store verifies."""
-    assert _counts(home) == (PHOTOS, PHOTOS)
+    assert counts(home) == (PHOTOS, PHOTOS)
     store = open_store(home, "tester")
     with store.engine.connect() as connection:
         metas = connection.execute(select(Item.meta)).scalars().all()
     store.engine.dispose()
     assert all("photo" in meta and "pdq" in meta for meta in metas), metas
-    _clean(home)
+    clean(home)
 
 
 @pytest.mark.slow
@@ -130,9 +115,9 @@ def test_the_scheduler_lost_then_a_new_one(home: Path, tmp_path: Path) -> None:
     assert len(lines) == 1, err
     assert lines[0].startswith(f"enquiry: --cluster {cluster.address}: the cluster's scheduler")
     assert "run the same command again" in lines[0]
-    kept = _counts(home)
+    kept = counts(home)
     assert 0 < kept[0] < PHOTOS and kept[0] == kept[1]  # what was committed stays, whole
-    _clean(home)
+    clean(home)
     fresh = _Dask(tmp_path / "dask2.log")
     try:
         done = subprocess.run(
@@ -165,9 +150,9 @@ def test_the_coordinator_killed_then_run_again(home: Path, tmp_path: Path) -> No
         time.sleep(0.2)
     else:
         raise AssertionError("the killed command's cluster processes are still running")
-    kept = _counts(home)
+    kept = counts(home)
     assert 0 < kept[0] < PHOTOS and kept[0] == kept[1]
-    _clean(home)
+    clean(home)
     done = enquiry(home, "add", str(folder), "--case", "c", "--cluster", "local:2")
     assert done.returncode == 0, done.stderr
     assert f"{kept[0]} unchanged" in done.stdout

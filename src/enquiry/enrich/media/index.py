@@ -21,6 +21,7 @@ import shutil
 from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
+from typing import Self
 
 import numpy as np
 from numpy.typing import NDArray
@@ -81,7 +82,35 @@ class Match:
     distance: int
 
 
-class HammingIndex:
+class _HashTable:
+    """What both indexes share: stored hashes as ``rows`` and an empty index to start from."""
+
+    rows: NDArray[np.uint8]
+
+    def __init__(
+        self,
+        rows: NDArray[np.uint8],
+        keys: NDArray[np.int64],
+        items: NDArray[np.int64],
+        times: NDArray[np.float64],
+    ) -> None:
+        raise NotImplementedError
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    @classmethod
+    def empty(cls) -> Self:
+        """An index of no hashes (a home with no pictures yet)."""
+        return cls(
+            np.zeros((0, BITS // 8), dtype=np.uint8),
+            np.zeros(0, dtype=np.int64),
+            np.zeros(0, dtype=np.int64),
+            np.zeros(0, dtype=np.float64),
+        )
+
+
+class HammingIndex(_HashTable):
     """An exact Hamming-radius index of 256-bit hashes, each with a key (e.g. the row id of the
     stored hash), an item id and a time in seconds (NaN for a still picture)."""
 
@@ -112,18 +141,6 @@ class HammingIndex:
         self._order_flat = self._order.reshape(-1)
         self._base = (np.arange(CHUNKS, dtype=np.int64) * n)[:, None]
         self._mask_cache: dict[int, NDArray[np.uint16]] = {}
-
-    def __len__(self) -> int:
-        return len(self.rows)
-
-    @classmethod
-    def empty(cls) -> HammingIndex:
-        return cls(
-            np.zeros((0, BITS // 8), dtype=np.uint8),
-            np.zeros(0, dtype=np.int64),
-            np.zeros(0, dtype=np.int64),
-            np.zeros(0, dtype=np.float64),
-        )
 
     def search_positions(
         self, query: NDArray[np.uint8], radius: int = DEFAULT_RADIUS
@@ -260,7 +277,7 @@ def _stable_order(keys: NDArray[np.uint32]) -> NDArray[np.intp]:
     return np.asarray(order[np.argsort(high, kind="stable")], dtype=np.int64)
 
 
-class ProbeIndex:
+class ProbeIndex(_HashTable):
     """Hamming-radius search over tens of millions of hashes (the windows of a million photos)
     for hundreds of query hashes at a time, in milliseconds, memory-mapped from disk.
 
@@ -324,18 +341,6 @@ class ProbeIndex:
         for lo in range(0, len(self.rows), step):
             out[lo : lo + step] = probe_key(np.asarray(self.rows[lo : lo + step]), j, self.bits)
         return out
-
-    def __len__(self) -> int:
-        return len(self.rows)
-
-    @classmethod
-    def empty(cls) -> ProbeIndex:
-        return cls(
-            np.zeros((0, BITS // 8), dtype=np.uint8),
-            np.zeros(0, dtype=np.int64),
-            np.zeros(0, dtype=np.int64),
-            np.zeros(0, dtype=np.float64),
-        )
 
     def search_many(
         self, queries: NDArray[np.uint8], radius: int = DEFAULT_RADIUS
