@@ -608,7 +608,7 @@ def _rss_mb() -> float:
 def verify_times(built: Catalogue, tail: int = 20) -> dict[str, Any]:
     """Seconds and peak memory of a full verify without blobs, and of a ``since`` verify after
     ``tail`` items added by real intake on top of a recorded verified head."""
-    from enquiry.store.verify import VERIFIED, verified_head, verify
+    from enquiry.store.verify import record_verified, verified_head, verify
 
     app = Enquiry.at(built.home, "scale-verifier")
     store = app.store(create=False)
@@ -625,16 +625,7 @@ def verify_times(built: Catalogue, tail: int = 20) -> dict[str, Any]:
     # it is recorded as 'enquiry verify' records it when the catalogue and blobs are intact.
     if full.failures:
         raise SystemExit("the synthetic catalogue did not verify: " + "; ".join(full.failures[:5]))
-    with store.writing() as (_connection, writer):
-        writer.append(
-            VERIFIED,
-            details={
-                "head": {"seq": full.head[0], "hash": full.head[1]},
-                "events": full.events,
-                "items": full.items,
-                "blobs": 0,
-            },
-        )
+    record_verified(store, full, blobs=0)
     folder = Path(tempfile.mkdtemp(prefix="scale-tail-"))
     for number in range(tail):
         (folder / f"tail-{number}.txt").write_text(

@@ -71,7 +71,7 @@ from enquiry.store.tables import (
     ItemText,
     Source,
 )
-from enquiry.store.verify import VERIFIED, VerifyReport, verified_head, verify
+from enquiry.store.verify import VerifyReport, record_verified, verified_head, verify
 
 
 def _extractors() -> list[Extractor]:
@@ -923,14 +923,5 @@ def verify_home(
     finally:
         bar.finish()
     if record and report.intact and head is None:
-        with store.writing() as (_connection, writer):
-            writer.append(
-                VERIFIED,
-                details={
-                    "head": {"seq": report.head[0], "hash": report.head[1]},
-                    "events": report.events,
-                    "items": report.items,
-                    "blobs": report.blobs,
-                },
-            )
+        record_verified(store, report)
     return report

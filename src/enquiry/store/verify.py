@@ -511,6 +511,22 @@ def _withheld_blobs(store: Store) -> set[str]:
         return {str(sha) for sha in found if sha}
 
 
+def record_verified(store: Store, report: VerifyReport, blobs: int | None = None) -> None:
+    """Record the head an intact full verify proved, as the ``verified`` event that
+    :func:`verified_head` later reads (``blobs`` when the caller checked another number of
+    blobs than the report counts, e.g. none)."""
+    with store.writing() as (_connection, writer):
+        writer.append(
+            VERIFIED,
+            details={
+                "head": {"seq": report.head[0], "hash": report.head[1]},
+                "events": report.events,
+                "items": report.items,
+                "blobs": report.blobs if blobs is None else blobs,
+            },
+        )
+
+
 def verified_heads(connection: Connection) -> dict[int, str]:
     """Every head a full, intact verify recorded: event number → its hash then."""
     heads: dict[int, str] = {}
