@@ -8,15 +8,21 @@ times and sequence numbers, row creation times, and the state digests that cover
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
 import sys
+import traceback
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from click.testing import CliRunner
 from sqlalchemy import func, select
 
+from enquiry.cli import main
 from enquiry.store import open_store
 from enquiry.store.tables import Claim, CustodyEvent, Item, ItemOrigin, ItemText, MediaHash
 
@@ -71,6 +77,46 @@ def enquiry(
         env=environment,
         check=False,
     )
+
+
+@dataclass(frozen=True)
+class Done:
+    """What a command run in this process left: its status and what it printed."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_here(home: Path, *args: str, env: dict[str, str] | None = None) -> Done:
+    """The enquiry command on ``home``, run by its click entry point in this process.
+
+    The same command a user types, without starting a Python for it: the models it loads stay
+    loaded for the next test. :func:`enquiry` runs it as its own process where that matters (a
+    process to kill, a cluster the command starts and stops itself)."""
+    environment: dict[str, str | None] = {"ENQUIRY_CLUSTER": None, **(env or {})}
+    done = CliRunner().invoke(main, ["--home", str(home), *args], env=environment)
+    stderr = done.stderr
+    if done.exception is not None and not isinstance(done.exception, SystemExit):
+        stderr += "".join(traceback.format_exception(done.exception))
+    return Done(done.exit_code, done.stdout, stderr)
+
+
+@contextlib.contextmanager
+def running_scheduler(workers: int = 2) -> Iterator[str]:
+    """A Dask scheduler with ``workers`` single-threaded worker processes, as a team starts one,
+    for ``--cluster tcp://…``: several commands share it, as several runs of a team share theirs
+    (its workers keep the models they loaded)."""
+    from distributed import LocalCluster
+
+    with LocalCluster(
+        n_workers=workers,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+        silence_logs=50,
+    ) as cluster:
+        yield str(cluster.scheduler_address)
 
 
 _TIMES = {"at", "created_at", "state", "seq", "event_seq"}

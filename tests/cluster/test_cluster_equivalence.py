@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from cluster_helpers import corpus, enquiry, snapshot
+from cluster_helpers import corpus, enquiry, run_here, snapshot
 
 
 @pytest.fixture(scope="module")
@@ -20,7 +20,7 @@ def single(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, ob
     """The folder, and what a run without a cluster makes of it."""
     root = tmp_path_factory.mktemp("single")
     folder = corpus(root / "in")
-    done = enquiry(root / "home", "ingest", str(folder), "--case", "c", "--quiet")
+    done = run_here(root / "home", "ingest", str(folder), "--case", "c", "--quiet")
     assert done.returncode == 0, done.stderr
     return folder, snapshot(root / "home")
 
@@ -47,7 +47,7 @@ def test_ingest_on_a_local_cluster_equals_a_single_machine_run(
     done = enquiry(home, "ingest", str(folder), "--case", "c", "--quiet", "--cluster", "local:2")
     assert done.returncode == 0, done.stderr
     _same(alone, snapshot(home))
-    checked = enquiry(home, "verify")
+    checked = run_here(home, "verify")
     assert checked.returncode == 0, checked.stdout + checked.stderr
 
 
@@ -62,11 +62,12 @@ def test_the_same_on_postgresql(
     folder, alone = single
     home = tmp_path / "home"
     on_pg = {"ENQUIRY_DB": pg_url}
-    done = enquiry(
+    # In this process (the command above ran as its own): the coordinator's side is the same.
+    done = run_here(
         home, "ingest", str(folder), "--case", "c", "--quiet", "--cluster", "local:2", env=on_pg
     )
     assert done.returncode == 0, done.stderr
     monkeypatch.setenv("ENQUIRY_DB", pg_url)
     _same(alone, snapshot(home))
-    checked = enquiry(home, "verify", env=on_pg)
+    checked = run_here(home, "verify", env=on_pg)
     assert checked.returncode == 0, checked.stdout + checked.stderr

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from cluster_helpers import clean, counts, enquiry
+from cluster_helpers import clean, counts, run_here
 from PIL import Image
 from sqlalchemy import select
 
@@ -153,7 +153,7 @@ def test_the_coordinator_killed_then_run_again(home: Path, tmp_path: Path) -> No
     kept = counts(home)
     assert 0 < kept[0] < PHOTOS and kept[0] == kept[1]
     clean(home)
-    done = enquiry(home, "add", str(folder), "--case", "c", "--cluster", "local:2")
+    done = run_here(home, "add", str(folder), "--case", "c", "--cluster", "local:2")
     assert done.returncode == 0, done.stderr
     assert f"{kept[0]} unchanged" in done.stdout
     _complete(home)

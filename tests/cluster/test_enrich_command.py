@@ -3,8 +3,9 @@
 Items taken in by ``add`` have their text, metadata and hashes but no claims; ``enrich --all``
 reads the claims (and vectors, and metadata checks) and a second run does nothing; ``--force``
 runs them again on the items named; a bad item is one line and nothing is done. With
-``--cluster local:2`` the records and events are those of a run without it, and a corrupt
-original is refused on the worker as it is here.
+a cluster (a running scheduler with two workers, shared by this module's tests) the records and
+events are those of a run without it, and a corrupt original is refused on the worker as it is
+here.
 """
 
 from __future__ import annotations
@@ -12,11 +13,12 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from cluster_helpers import corpus, enquiry, snapshot
+from cluster_helpers import corpus, run_here, running_scheduler, snapshot
 from sqlalchemy import func, select
 
 from enquiry.app import Enquiry, accounts
@@ -33,9 +35,15 @@ def added(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A home holding the mixed corpus, taken in by ``add`` (no claims read yet)."""
     root = tmp_path_factory.mktemp("added")
     folder = corpus(root / "in")
-    done = enquiry(root / "home", "add", str(folder), "--case", "c")
+    done = run_here(root / "home", "add", str(folder), "--case", "c")
     assert done.returncode == 0, done.stderr
     return root / "home"
+
+
+@pytest.fixture(scope="module")
+def scheduler() -> Iterator[str]:
+    with running_scheduler() as address:
+        yield address
 
 
 def _copy(home: Path, to: Path) -> Path:
@@ -57,7 +65,7 @@ def _lines(text: str) -> dict[str, str]:
 
 def test_enrich_reads_what_add_left_and_then_skips_it(added: Path, tmp_path: Path) -> None:
     home = _copy(added, tmp_path / "home")
-    first = enquiry(home, "enrich", "--all")
+    first = run_here(home, "enrich", "--all")
     assert first.returncode == 0, first.stderr
     lines = _lines(first.stdout)
     # Intake read the texts, metadata and hashes: done already. The claims were never read.
@@ -68,7 +76,7 @@ def test_enrich_reads_what_add_left_and_then_skips_it(added: Path, tmp_path: Pat
     claims = snapshot(home)
     assert sum(len(item["claims"]) for item in claims["items"].values()) >= 9
     events = _events(home)
-    second = enquiry(home, "enrich", "--all")
+    second = run_here(home, "enrich", "--all")
     assert second.returncode == 0, second.stderr
     assert all(" 0 enriched" in line for line in _lines(second.stdout).values()), second.stdout
     assert _events(home) == events  # nothing done, nothing recorded
@@ -81,7 +89,7 @@ def test_force_runs_again_on_the_items_named(added: Path, tmp_path: Path) -> Non
         photo = connection.execute(select(Item.id).where(Item.kind == "photo")).scalars().first()
     store.engine.dispose()
     events = _events(home)
-    done = enquiry(home, "enrich", str(photo), "--force")
+    done = run_here(home, "enrich", str(photo), "--force")
     assert done.returncode == 0, done.stderr
     lines = _lines(done.stdout)
     assert lines["photo"] == "photo: 1 enriched, 0 already done, 0 failed"
@@ -125,24 +133,28 @@ def test_only_the_administrator_enriches(added: Path, tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_on_a_cluster_the_same_records_and_events(added: Path, tmp_path: Path) -> None:
+def test_on_a_cluster_the_same_records_and_events(
+    added: Path, tmp_path: Path, scheduler: str
+) -> None:
     alone = _copy(added, tmp_path / "alone")
     clustered = _copy(added, tmp_path / "clustered")
     # --force: every reader runs again, each reading its verified copy of the original.
-    done = enquiry(alone, "enrich", "--all", "--force")
+    done = run_here(alone, "enrich", "--all", "--force")
     assert done.returncode == 0, done.stderr
-    done_there = enquiry(clustered, "enrich", "--all", "--force", "--cluster", "local:2")
+    done_there = run_here(clustered, "enrich", "--all", "--force", "--cluster", scheduler)
     assert done_there.returncode == 0, done_there.stderr
     assert done_there.stdout == done.stdout
     one, other = snapshot(alone), snapshot(clustered)
     for key in ("items", "item_events", "events", "recorded"):
         assert other[key] == one[key], key
-    checked = enquiry(clustered, "verify")
+    checked = run_here(clustered, "verify")
     assert checked.returncode == 0, checked.stdout + checked.stderr
 
 
 @pytest.mark.slow
-def test_a_corrupt_original_is_refused_on_the_worker(added: Path, tmp_path: Path) -> None:
+def test_a_corrupt_original_is_refused_on_the_worker(
+    added: Path, tmp_path: Path, scheduler: str
+) -> None:
     home = _copy(added, tmp_path / "home")
     store = open_store(home, "tester")
     with store.engine.connect() as connection:
@@ -156,7 +168,7 @@ def test_a_corrupt_original_is_refused_on_the_worker(added: Path, tmp_path: Path
     before = snapshot(home)
     app = Enquiry.at(home, "admin")
     report = enrich_items(
-        app, [str(photo)], force=True, cluster="local:2", enrichers=[PhotoMetadata()]
+        app, [str(photo)], force=True, cluster=scheduler, enrichers=[PhotoMetadata()]
     )
     assert report.failed and [o.item_id for o in report.run.failed] == [photo]
     problem = report.run.failed[0].problems[0]
@@ -166,12 +178,14 @@ def test_a_corrupt_original_is_refused_on_the_worker(added: Path, tmp_path: Path
 
 
 @pytest.mark.slow
-def test_media_hash_on_a_cluster_the_same_records_and_events(added: Path, tmp_path: Path) -> None:
+def test_media_hash_on_a_cluster_the_same_records_and_events(
+    added: Path, tmp_path: Path, scheduler: str
+) -> None:
     alone = _copy(added, tmp_path / "alone")
     clustered = _copy(added, tmp_path / "clustered")
-    done = enquiry(alone, "media", "hash", "--all")
+    done = run_here(alone, "media", "hash", "--all")
     assert done.returncode == 0, done.stderr
-    done_there = enquiry(clustered, "media", "hash", "--all", "--cluster", "local:2")
+    done_there = run_here(clustered, "media", "hash", "--all", "--cluster", scheduler)
     assert done_there.returncode == 0, done_there.stderr
     assert done_there.stdout == done.stdout and "4 item(s) hashed, 0 failed" in done.stdout
     one, other = snapshot(alone), snapshot(clustered)
