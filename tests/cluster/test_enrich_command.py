@@ -98,6 +98,33 @@ def test_force_runs_again_on_the_items_named(added: Path, tmp_path: Path) -> Non
     assert _events(home) > events
 
 
+def _claims(home: Path) -> int:
+    return sum(len(item["claims"]) for item in snapshot(home)["items"].values())
+
+
+def test_a_new_version_of_a_reader_reads_again_and_adds_no_claim_twice(
+    added: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from enquiry.enrich.text.attribution import AttributionExtractor
+
+    home = _copy(added, tmp_path / "home")
+    assert run_here(home, "enrich", "--all").returncode == 0
+    claims = _claims(home)
+    forced = run_here(home, "enrich", "--all", "--force")
+    assert _lines(forced.stdout)["claims"].startswith("claims: 5 enriched")
+    assert _claims(home) == claims  # read again, the same claims: none stored twice
+    # A software update: the photo reader and the claims reader change version.
+    monkeypatch.setattr(PhotoMetadata, "version", "updated")
+    monkeypatch.setattr(AttributionExtractor, "version", "attribution-updated")
+    again = _lines(run_here(home, "enrich", "--all").stdout)
+    assert again["photo"] == "photo: 3 enriched, 0 already done, 0 failed"
+    assert again["claims"].startswith("claims: 5 enriched, 0 already done")
+    assert again["text"] == "text: 0 enriched, 5 already done, 0 failed"  # unchanged reader
+    assert _claims(home) == claims
+    settled = run_here(home, "enrich", "--all")
+    assert all(" 0 enriched" in line for line in _lines(settled.stdout).values()), settled.stdout
+
+
 @pytest.mark.parametrize(
     ("args", "status", "words"),
     [

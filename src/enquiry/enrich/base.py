@@ -156,6 +156,13 @@ class Enricher(ABC):
         return f"{self.name}/{self.version}"
 
 
+def read_at_intake(meta: dict[str, Any] | None, reader: str) -> str | None:
+    """The version of ``reader`` that read the item at intake, if intake noted one."""
+    versions = ((meta or {}).get("intake") or {}).get("read_by") or {}
+    found = versions.get(reader)
+    return str(found) if found is not None else None
+
+
 class FileEnricher(Enricher):
     """An enricher that reads an item's original bytes; it is also an intake extractor."""
 
@@ -167,14 +174,16 @@ class FileEnricher(Enricher):
         it in ``problems``."""
 
     def done(self, connection: Connection, item_ids: Sequence[int]) -> set[int]:
-        """Items read since, or at intake: intake keeps an extractor's reading in the item's
-        metadata under the extractor's name (without its version, so any version counts)."""
+        """Items read by this version since (an event says so), or at intake: intake notes in
+        the item's metadata which version of each reader read the file. An item read at intake
+        by another version, or before intake noted versions, is read again: after a reader
+        changes, ``enquiry enrich`` is how what it finds reaches the items already in."""
         read = {
             int(item_id)
             for item_id, meta in connection.execute(
                 select(Item.id, Item.meta).where(Item.id.in_(list(item_ids)))
             )
-            if self.name in (meta or {})
+            if read_at_intake(meta, self.name) == self.version
         }
         return super().done(connection, item_ids) | read
 

@@ -283,8 +283,6 @@ def _extract(job: _Job, prepared: Prepared, blob: Path) -> None:
             signal.setitimer(signal.ITIMER_REAL, 0)
     if prepared.problems:
         prepared.meta.setdefault("intake", {})["problems"] = list(prepared.problems)
-    if prepared.problems:
-        prepared.meta.setdefault("intake", {})["problems"] = list(prepared.problems)
 
 
 def _run_extractors(
@@ -304,12 +302,14 @@ def _run_extractors(
                 f"{extractor.name} extractor failed ({type(exc).__name__}: {exc})"[:300]
             )
             continue
+        version = str(getattr(extractor, "version", "1"))
+        # Which version of each reader read the file: `enquiry enrich` reads it again when a
+        # reader changes, and only then.
+        prepared.meta.setdefault("intake", {}).setdefault("read_by", {})[extractor.name] = version
         if found.metadata:
             prepared.meta[extractor.name] = _json_safe(found.metadata)
         if found.text is not None:
-            prepared.texts.append(
-                (f"{extractor.name}/{getattr(extractor, 'version', '1')}", _clean_text(found.text))
-            )
+            prepared.texts.append((f"{extractor.name}/{version}", _clean_text(found.text)))
         prepared.hashes.extend(_json_safe(found.hashes))
         prepared.problems.extend(found.problems)
 

@@ -133,9 +133,9 @@ class PdqExtractor(FileEnricher):
         return is_video(media_type) or is_image(media_type) or kind in VIDEO_KINDS + IMAGE_KINDS
 
     def done(self, connection: Connection, item_ids: Sequence[int]) -> set[int]:
-        """Items that have PDQ hashes (most were hashed at intake, which writes no event of
-        its own for them), and, for a photo, window hashes too: photos hashed before windows
-        were stored are hashed again."""
+        """Items hashed by this version (at intake, which writes no event of its own for them,
+        or since) that have PDQ hashes, and, for a photo, window hashes too: photos hashed
+        before windows were stored, or by another version, are hashed again."""
         rows = connection.execute(
             select(MediaHash.item_id, MediaHash.algorithm, MediaHash.t).where(
                 MediaHash.item_id.in_(list(item_ids)),
@@ -145,7 +145,7 @@ class PdqExtractor(FileEnricher):
         hashed = {int(r[0]) for r in rows if r[1] == ALGORITHM}
         photos = {int(r[0]) for r in rows if r[1] == ALGORITHM and r[2] is None}
         windowed = {int(r[0]) for r in rows if r[1] == WINDOW_ALGORITHM}
-        return hashed - (photos - windowed)
+        return (hashed - (photos - windowed)) & super().done(connection, item_ids)
 
     def enrich(self, target: Target) -> Enrichment:
         found = super().enrich(target)

@@ -140,9 +140,20 @@ def write_claim_rows(
     """
     index = load_index(connection, case_id)
     changes = _ActorChanges()
+    # A claim the item already holds (the same words at the same place, under the same cue) is
+    # not stored twice when its text is read again (``enrich --force``, a new version of the
+    # reader): the one stored may be cited by stances and ratings, and stays.
+    held = {
+        (start, end, text, cue)
+        for start, end, text, cue in connection.execute(
+            select(Claim.start, Claim.end, Claim.text, Claim.cue).where(Claim.item_id == item_id)
+        )
+    }
     rows = []
     for record in records:
         found = record.attribution
+        if (found.content.start, found.content.end, found.content.text, found.cue.text) in held:
+            continue
         actor_id = _resolve(connection, index, case_id, found.speaker, changes)
         speaker = found.speaker
         rows.append(

@@ -58,9 +58,10 @@ def _loaded_default() -> ClaimExtractor | None:
 class ClaimsEnricher(Enricher):
     """Who said what, when: attributions and dates from a document's extracted text.
 
-    Claims are cited by stances and ratings, so an item's claims are extracted once: an item
-    with claims, or with a claims event of any version, counts as done. ``default_date`` dates
-    documents whose own date is unknown.
+    An item counts as done once this version has read it; a new version reads it again, and
+    adds only the claims the item does not hold yet (those stored stay: stances and ratings
+    cite them). An item holding claims that no reading of its text put there (a case file's,
+    an analyst's) is left alone. ``default_date`` dates documents whose own date is unknown.
     """
 
     name = "claims"
@@ -109,14 +110,16 @@ class ClaimsEnricher(Enricher):
         with_claims = connection.execute(
             select(Claim.item_id).where(Claim.item_id.in_(wanted)).distinct()
         ).scalars()
-        enriched = connection.execute(
+        read = connection.execute(
             select(CustodyEvent.item_id).where(
                 CustodyEvent.item_id.in_(wanted),
                 CustodyEvent.action == "enriched",
                 CustodyEvent.details.like('%"enricher":"claims"%'),
             )
         ).scalars()
-        return {int(i) for i in [*with_claims, *enriched] if i is not None}
+        read_before = {int(i) for i in read if i is not None}
+        elsewhere = {int(i) for i in with_claims if i is not None} - read_before
+        return Enricher.done(self, connection, wanted) | elsewhere
 
     def enrich(self, target: Target) -> Enrichment:
         return next(self.enrich_many([target]))
