@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from enquiry.enrich.media.index import HammingIndex, ProbeIndex, as_rows, brute_force
+from enquiry.enrich.media.index import HammingIndex, ProbeIndex, Tiered, as_rows, brute_force
 
 
 def _near(rng: np.random.Generator, row: np.ndarray, flips: int) -> np.ndarray:
@@ -146,3 +146,32 @@ def test_probe_index_is_saved_and_loaded_memory_mapped(tmp_path: Path) -> None:
     assert ProbeIndex.load(tmp_path, "w") is None
     assert ProbeIndex.load(tmp_path, "absent") is None
     assert ProbeIndex.empty().search("00" * 32) == []
+
+
+def test_a_saved_index_and_the_hashes_since_answer_as_one() -> None:
+    rows = _corpus(6000, seed=5)
+    n = len(rows)
+    keys, items, times = np.arange(n) + 10, np.arange(n) // 4, np.full(n, np.nan)
+    whole = HammingIndex(rows, keys, items, times)
+    saved = HammingIndex(rows[:5500], keys[:5500], items[:5500], times[:5500])
+    since = HammingIndex(rows[5500:], keys[5500:], items[5500:], times[5500:])
+    tiered = Tiered(saved, since)
+    assert len(tiered) == n
+    rng = np.random.default_rng(11)
+    for _ in range(30):
+        query = _near(rng, rows[rng.integers(n)], int(rng.integers(0, 30)))
+        got = [(m.key, m.distance) for m in tiered.search(query, 31)]
+        assert sorted(got) == sorted((m.key, m.distance) for m in whole.search(query, 31))
+        assert [d for _k, d in got] == sorted(d for _k, d in got)  # nearest first
+    probed = Tiered(
+        _probe(rows[:5500]), ProbeIndex(rows[5500:], keys[5500:], items[5500:], times[5500:])
+    )
+    queries = np.array([_near(rng, rows[i], 3) for i in (1, 5600, 5999)])
+    asked, positions, distances = probed.search_many(queries, 7)
+    for i, query in enumerate(queries):
+        want, want_dist = brute_force(rows, query, 7)  # exact to 7 bits
+        mine = sorted(
+            (probed.match(int(p), int(d)).key - 10, int(d))
+            for p, d in zip(positions[asked == i], distances[asked == i], strict=True)
+        )
+        assert mine == sorted(zip(want.tolist(), want_dist.tolist(), strict=True))

@@ -6,15 +6,23 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pytest
 from click.testing import CliRunner
 from PIL import Image
 from sqlalchemy import func, select
 
 from enquiry.cli import main
 from enquiry.enrich import default_extractors
+from enquiry.enrich.media import catalogue
 from enquiry.enrich.media.align import Hit, align
-from enquiry.enrich.media.catalogue import earliest_evidence, open_index
+from enquiry.enrich.media.catalogue import (
+    earliest_evidence,
+    item_entries,
+    open_index,
+    open_probe_index,
+)
 from enquiry.enrich.media.extractor import PdqExtractor
+from enquiry.enrich.media.index import HammingIndex, Tiered, as_rows
 from enquiry.enrich.media.windows import ALGORITHM as WINDOW_ALGORITHM
 from enquiry.intake.pipeline import IntakeOptions, add_paths
 from enquiry.store import open_store
@@ -164,16 +172,39 @@ def test_match_refuses_bad_targets(home: Path, tmp_path: Path) -> None:
     assert unknown.exit_code != 0 and "no such item" in unknown.output
 
 
-def test_index_follows_the_table(home: Path, media_dir: Path) -> None:
+def test_index_follows_the_table(
+    home: Path, media_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _add(home, [media_dir / "coffee.jpg"])
     store = open_store(home, "tester")
     first = open_index(store)
+    open_probe_index(store, algorithm=WINDOW_ALGORITHM)
     _add(home, [media_dir / "rocket.jpg"])
+    # A few hashes stored since the save: indexed apart, the saved index left as it was.
     second = open_index(store)
     with store.session() as session:
         whole = select(func.count(MediaHash.id)).where(MediaHash.algorithm == "pdq")
         assert len(second) == session.scalar(whole) > len(first)
-    assert np.array_equal(second.rows[: len(first)], first.rows)
+    assert isinstance(second, Tiered) and np.array_equal(second.main.rows, first.rows)
+    rocket = item_entries(store, 2)[0]["hash"]
+    assert [m.item for m in second.search(rocket, 0)] == [2]
+    windows = open_probe_index(store, algorithm=WINDOW_ALGORITHM)
+    assert isinstance(windows, Tiered) and len(windows.recent) == 20
+    with store.session() as session:
+        window = session.scalars(
+            select(MediaHash.hash).where(
+                MediaHash.item_id == 2, MediaHash.algorithm == WINDOW_ALGORITHM
+            )
+        ).first()
+    assert window is not None
+    _asked, positions, _ = windows.search_many(as_rows([window]), 0)
+    assert {windows.match(int(p), 0).item for p in positions} == {2}
+    # Once the new hashes are more than their share, the two are merged and saved.
+    monkeypatch.setattr(catalogue, "RECENT_ROWS", 0)
+    monkeypatch.setattr(catalogue, "RECENT_SHARE", 0.0)
+    merged = open_index(store)
+    assert isinstance(merged, HammingIndex) and len(merged) == len(second)
+    assert isinstance(open_index(store), HammingIndex)  # saved: read back as one
 
 
 def test_earliest_reads_exif_as_the_consistency_check_does() -> None:

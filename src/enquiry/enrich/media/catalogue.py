@@ -18,7 +18,7 @@ import numpy as np
 from sqlalchemy import ColumnElement, func, or_, select
 
 from enquiry.enrich.media.align import ALIGNED_EXTRA_BITS, Hit, ItemMatch, align
-from enquiry.enrich.media.index import DEFAULT_RADIUS, HammingIndex, ProbeIndex, as_rows
+from enquiry.enrich.media.index import DEFAULT_RADIUS, HammingIndex, ProbeIndex, Tiered, as_rows
 from enquiry.enrich.media.pdq import ALGORITHM, DIHEDRAL, MIN_QUALITY, MIRROR
 from enquiry.enrich.runner import verified_original, write_findings
 from enquiry.errors import EnquiryError
@@ -72,25 +72,35 @@ def _index_name(algorithm: str, probe: bool) -> str:
     return f"{name}-probe" if probe else name
 
 
-def open_index(store: Store, *, rebuild: bool = False, algorithm: str = ALGORITHM) -> HammingIndex:
-    """The home's exact PDQ index of whole pictures (or of ``algorithm``'s rows), brought up to
-    date with the ``media_hashes`` table and saved."""
+def open_index(
+    store: Store, *, rebuild: bool = False, algorithm: str = ALGORITHM
+) -> HammingIndex | Tiered:
+    """The home's exact PDQ index of whole pictures (or of ``algorithm``'s rows), up to date
+    with the ``media_hashes`` table (see :func:`_open` for how it is kept)."""
     return _open(HammingIndex, store, rebuild=rebuild, algorithm=algorithm)
 
 
 def open_probe_index(
     store: Store, *, rebuild: bool = False, algorithm: str = ALGORITHM
-) -> ProbeIndex:
+) -> ProbeIndex | Tiered:
     """The home's probed index (see :class:`~.index.ProbeIndex`) of whole pictures, or with
     ``algorithm`` of windows (see :mod:`.windows`): what a query's hundreds of window hashes are
-    looked up in. Saved as memory-mapped files and brought up to date like :func:`open_index`."""
+    looked up in. Saved as memory-mapped files and kept up to date like :func:`open_index`."""
     return _open(ProbeIndex, store, rebuild=rebuild, algorithm=algorithm)
 
 
 _Index = TypeVar("_Index", HammingIndex, ProbeIndex)
 
+# Hashes stored since the index was saved are indexed apart (see :class:`~.index.Tiered`)
+# while they are at most this share of the saved ones, or this many whatever the size.
+RECENT_SHARE = 0.1
+RECENT_ROWS = 50_000
 
-def _open(kind: type[_Index], store: Store, *, rebuild: bool, algorithm: str) -> _Index:
+
+def _open(kind: type[_Index], store: Store, *, rebuild: bool, algorithm: str) -> _Index | Tiered:
+    """The saved index, with the hashes stored since indexed apart while they are few (see
+    :data:`RECENT_SHARE`); merged, or rebuilt if rows it holds were removed, and saved when
+    not. ``rebuild`` makes it again from the table."""
     folder = index_folder(store)
     name = _index_name(algorithm, kind is ProbeIndex)
     current = _table_stamp(store, algorithm=algorithm)
@@ -103,7 +113,10 @@ def _open(kind: type[_Index], store: Store, *, rebuild: bool, algorithm: str) ->
             "count": stamp.get("count"),
             "max_id": stamp.get("max_id"),
         }:
-            index = index.extended(*_rows_after(store, stamp.get("max_id", 0), algorithm))
+            recent = _rows_after(store, stamp.get("max_id", 0), algorithm)
+            if len(recent[0]) <= max(RECENT_ROWS, RECENT_SHARE * len(index)):
+                return Tiered(index, kind(*recent))
+            index = index.extended(*recent)
             index.save(folder, current, name)
             return index
     index = kind(*_rows_after(store, 0, algorithm))
@@ -148,7 +161,7 @@ def upright_hashes(frames: list[QueryFrame]) -> list[str]:
 
 
 def window_hits(
-    window_index: ProbeIndex,
+    window_index: ProbeIndex | Tiered,
     queries: list[tuple[float | None, str]],
     radius: int = DEFAULT_RADIUS,
     exclude: int | None = None,
@@ -173,7 +186,7 @@ def window_hits(
 
 
 def find_matches(
-    index: HammingIndex,
+    index: HammingIndex | Tiered,
     frames: list[QueryFrame],
     radius: int = DEFAULT_RADIUS,
     exclude: int | None = None,

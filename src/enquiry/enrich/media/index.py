@@ -474,3 +474,51 @@ class ProbeIndex(_HashTable):
         if len(index) != stamp.get("count") or index.bits != stamp.get("key_bits"):
             return None
         return index, stamp
+
+
+class Tiered:
+    """A saved index and a small one of the hashes stored since it was saved, searched as one.
+
+    Bringing a saved index up to date after every intake would rebuild its tables over the
+    whole archive each time: at a million photos (twenty million window hashes) that is the
+    archive's size in work for a handful of new pictures. So the hashes stored since the save
+    are indexed on their own, in memory, on each opening (work in proportion to them), and the
+    two are merged and saved only once the new ones are a share of the whole (see
+    ``enquiry.enrich.media.catalogue``): the rebuilding is paid once per share of growth. The
+    answers are those of the two indexes together: the positions of ``recent`` follow
+    ``main``'s.
+    """
+
+    def __init__(self, main: HammingIndex | ProbeIndex, recent: HammingIndex | ProbeIndex) -> None:
+        self.main = main
+        self.recent = recent
+
+    def __len__(self) -> int:
+        return len(self.main) + len(self.recent)
+
+    def search(self, query: NDArray[np.uint8] | str, radius: int = DEFAULT_RADIUS) -> list[Match]:
+        """The hashes of both within ``radius`` of ``query``, nearest first."""
+        found = self.main.search(query, radius) + self.recent.search(query, radius)
+        return sorted(found, key=lambda m: m.distance)
+
+    def search_many(
+        self, queries: NDArray[np.uint8], radius: int = DEFAULT_RADIUS
+    ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
+        """As :meth:`ProbeIndex.search_many`, over both (sorted by query, then position)."""
+        if not isinstance(self.main, ProbeIndex) or not isinstance(self.recent, ProbeIndex):
+            raise TypeError("search_many needs probed indexes")
+        asked, positions, distances = self.main.search_many(queries, radius)
+        more_asked, more_positions, more_distances = self.recent.search_many(queries, radius)
+        asked = np.concatenate([asked, more_asked])
+        positions = np.concatenate([positions, more_positions + len(self.main)])
+        distances = np.concatenate([distances, more_distances])
+        order = np.lexsort((positions, asked))
+        return asked[order], positions[order], distances[order]
+
+    def match(self, position: int, distance: int) -> Match:
+        """The payload of the hash at ``position`` of the two laid end to end."""
+        if not isinstance(self.main, ProbeIndex) or not isinstance(self.recent, ProbeIndex):
+            raise TypeError("match needs probed indexes")
+        if position < len(self.main):
+            return self.main.match(position, distance)
+        return self.recent.match(position - len(self.main), distance)
