@@ -297,7 +297,8 @@ def main() -> None:
         name = str(kept["name"]).split(" + words")[0]
         kept["name"] = np.array(f"{name} + words (emergent {len(headlines)})")
         if not args.no_write:
-            np.savez_compressed(OUT, **kept, **words.parameters())
+            updated: dict[str, Any] = {**kept, **words.parameters()}
+            np.savez_compressed(OUT, **updated)
             print(f"wrote {OUT} ({OUT.stat().st_size} bytes)")
         return
     real, extra = load(args.seed, tuple(dict.fromkeys(args.sources.split(","))))

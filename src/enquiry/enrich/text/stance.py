@@ -449,7 +449,7 @@ class StanceModel:
             raise ValueError(f"{len(texts)} texts for {len(rows)} feature rows")
         single = np.flatnonzero(one_sentence(rows))
         if len(single):
-            said = self.words.probabilities([texts[n] for n in single])
+            said = self.words.probabilities([texts[int(n)] for n in single])
             k = len(WORD_CLASSES)
             related = result[single, :k].sum(axis=1, keepdims=True)
             network = result[single, :k] / np.maximum(related, 1e-12)
