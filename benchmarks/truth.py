@@ -27,7 +27,10 @@ the headlines plus constructed unrelated pairs, temperatures on held-out trainin
 refitted on the other folds' claims, so every headline's stance and probabilities come from a
 model that saw neither it nor any headline of its claim (cross-fitted: a training claim's
 stance comes from a model that saw the held-out claims' headlines and stance labels, never
-their truth). Embeddings are cached outside the repository (``scripts/stance_data.py``).
+their truth). The recipe is refitted twice per seed: the network alone, and the network with
+the headline word model (fitted on the same training headlines, its C chosen within them), as
+the shipped model reads a headline. Embeddings are cached outside the repository
+(``scripts/stance_data.py``).
 With several ``--seeds`` the whole run (folds and stance refits) is repeated per seed and the
 mean is printed too: with 140 true/false claims one claim is 0.7 points.
 """
