@@ -19,6 +19,13 @@ in ``CALIBRATION`` (by claim for Emergent, by body for FNC and ARC) is held out 
 the softmax temperature that minimises the log-loss on it is stored with the weights — one for
 one-sentence texts (headlines), one for longer texts.
 
+The headline word model (:class:`enquiry.enrich.text.stance.WordModel`, :func:`fit_words`) is
+learnt on the Emergent headlines alone: word and word-pair tf-idf (grams in at least
+``WORD_MIN_DF`` headlines), a multinomial logistic regression with balanced class weights, its
+inverse regularisation ``C`` chosen among ``WORD_C`` by the held-out log-loss of a three-fold
+cross-validation grouped by claim within the training headlines. ``--words-only`` refits it
+alone into the shipped ``stance.npz``, the network's weights unchanged (it needs no embeddings).
+
 The honest accuracy figures come from ``benchmarks/stance.py`` (grouped cross-validation with
 the shared scorer), which calls :func:`fit` the same way on each training fold.
 """
@@ -52,8 +59,10 @@ from enquiry.enrich.text.stance import (
     CLASSES,
     MAX_SENTENCES,
     TEMPERATURE_KINDS,
+    WORD_CLASSES,
     StanceModel,
     Vectors,
+    WordModel,
     dimensions,
     feature_matrix,
     one_sentence,
@@ -66,6 +75,67 @@ CALIBRATION = 0.15
 MIN_CALIBRATION = 100
 SOURCE_WEIGHT = {"emergent": 6.0, "fnc": 1.0, "arc": 0.7}
 FEATURES_VERSION = "4"
+WORD_C = (1.0, 3.0, 10.0, 30.0)
+WORD_MIN_DF = 2
+WORD_FOLDS = 3
+
+
+def _word_vocabulary(texts: list[str]) -> WordModel:
+    """Grams in at least :data:`WORD_MIN_DF` of the texts, with smoothed idf, no weights yet."""
+    from enquiry.enrich.text.stance import word_grams
+
+    df: dict[str, int] = {}
+    for text in texts:
+        for gram in set(word_grams(text)):
+            df[gram] = df.get(gram, 0) + 1
+    vocabulary = sorted(gram for gram, n in df.items() if n >= WORD_MIN_DF)
+    idf = np.array([np.log((1 + len(texts)) / (1 + df[gram])) + 1.0 for gram in vocabulary])
+    zeros = np.zeros((len(WORD_CLASSES), len(vocabulary)))
+    return WordModel(vocabulary, idf, zeros, np.zeros(len(WORD_CLASSES)))
+
+
+def _word_rows(model: WordModel, texts: list[str]) -> Any:
+    from scipy.sparse import csr_matrix
+
+    indptr, indices, values = [0], [], []
+    for text in texts:
+        columns, weights_of = model.row(text)
+        indices.extend(columns.tolist())
+        values.extend(weights_of.tolist())
+        indptr.append(len(indices))
+    return csr_matrix((values, indices, indptr), shape=(len(texts), len(model.index)))
+
+
+def _fit_word_model(texts: list[str], labels: np.ndarray, c: float) -> WordModel:
+    from sklearn.linear_model import LogisticRegression
+
+    empty = _word_vocabulary(texts)
+    network = LogisticRegression(C=c, max_iter=3000, class_weight="balanced")
+    network.fit(_word_rows(empty, texts), labels)
+    order = [list(network.classes_).index(name) for name in WORD_CLASSES]
+    vocabulary = sorted(empty.index, key=empty.index.__getitem__)
+    return WordModel(vocabulary, empty.idf, network.coef_[order], network.intercept_[order])
+
+
+def fit_words(texts: list[str], labels: np.ndarray, groups: np.ndarray) -> WordModel:
+    """The headline word model, learnt on these headlines (rows labelled unrelated are left
+    out: the word model only tells the stances of a text about the claim apart), ``C`` chosen
+    by grouped cross-validation within them."""
+    from sklearn.model_selection import GroupKFold
+
+    keep = np.flatnonzero(np.isin(labels, WORD_CLASSES))
+    texts = [texts[n] for n in keep]
+    labels, groups = np.asarray(labels)[keep], np.asarray(groups)[keep]
+    losses = []
+    for c in WORD_C:
+        loss = 0.0
+        for fit_part, held in GroupKFold(WORD_FOLDS).split(texts, labels, groups):
+            model = _fit_word_model([texts[n] for n in fit_part], labels[fit_part], c)
+            p = model.probabilities([texts[n] for n in held])
+            truth = np.array([WORD_CLASSES.index(name) for name in labels[held]])
+            loss -= float(np.log(np.clip(p[np.arange(len(held)), truth], 1e-12, None)).sum())
+        losses.append(loss)
+    return _fit_word_model(texts, labels, WORD_C[int(np.argmin(losses))])
 
 
 def unrelated_pairs(pairs: Pairs, indices: np.ndarray, seed: int) -> Pairs:
@@ -216,7 +286,21 @@ def main() -> None:
     parser.add_argument("--hidden", type=int, default=128)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--sources", default="emergent,fnc,arc")
+    parser.add_argument("--words-only", action="store_true")
     args = parser.parse_args()
+    headlines = emergent()
+    words = fit_words(headlines.texts, np.array(headlines.labels), np.array(headlines.groups))
+    print(f"word model: {len(words.index)} grams")
+    if args.words_only:
+        with np.load(OUT, allow_pickle=False) as data:
+            kept = {key: data[key] for key in data.files if not key.startswith("words_")}
+        name = str(kept["name"]).split(" + words")[0]
+        kept["name"] = np.array(f"{name} + words (emergent {len(headlines)})")
+        if not args.no_write:
+            updated: dict[str, Any] = {**kept, **words.parameters()}
+            np.savez_compressed(OUT, **updated)
+            print(f"wrote {OUT} ({OUT.stat().st_size} bytes)")
+        return
     real, extra = load(args.seed, tuple(dict.fromkeys(args.sources.split(","))))
     x = np.vstack([m.x for m in real] + [extra.x])
     y = np.concatenate([m.y for m in real] + [extra.y])
@@ -238,8 +322,11 @@ def main() -> None:
         for key, value in parameters.items()
     }
     stored["classes"] = np.array(CLASSES)
+    stored.update(words.parameters())
     trained_on = "+".join(f"{m.pairs.source} {len(m.y)}" for m in real)
-    stored["name"] = np.array(f"stance-document-mlp-1 ({MODEL_NAME}; {trained_on})")
+    stored["name"] = np.array(
+        f"stance-document-mlp-1 ({MODEL_NAME}; {trained_on}) + words (emergent {len(headlines)})"
+    )
     np.savez_compressed(OUT, **stored)
     print(f"wrote {OUT} ({OUT.stat().st_size} bytes)")
 

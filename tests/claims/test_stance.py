@@ -20,8 +20,10 @@ from enquiry.enrich.text.stance import (
     CLASSES,
     MAX_SENTENCES,
     StanceModel,
+    WordModel,
     default_model,
     dimensions,
+    feature_matrix,
     sentences,
 )
 from enquiry.errors import BadRequest
@@ -246,3 +248,38 @@ def test_empty_or_wordless_text_is_unrelated(tmp_path: Path) -> None:
     rows = [{"id": n, "claim": CLAIM, "text": text} for n, text in enumerate(["", " \n\n ", "?!"])]
     found = stance_pairs(_write(tmp_path / "empty.jsonl", rows))
     assert [row.stance for row in found] == ["unrelated"] * 3
+
+
+def test_word_model_is_tf_idf_and_a_softmax_over_three_stances() -> None:
+    vocabulary = ["?", "a hoax", "hoax", "is"]
+    idf = np.array([1.0, 1.5, 2.0, 1.2])
+    coef = np.array([[0.5, -1.0, -2.0, 0.3], [0.1, 2.0, 3.0, 0.0], [1.0, 0.0, 0.0, 0.2]])
+    intercept = np.array([0.2, -0.1, 0.0])
+    model = WordModel(vocabulary, idf, coef, intercept)
+    # "is" once, "hoax" twice, "?" once, "a hoax" once; "it", "it a" ... are not known
+    tf = np.array([1.0, 1.0, 1.0 + np.log(2.0), 1.0]) * idf
+    row = tf / np.linalg.norm(tf)
+    logits = coef @ row + intercept
+    expected = np.exp(logits) / np.exp(logits).sum()
+    got = model.probabilities(["Is it a hoax? Hoax", "nothing known here"])
+    assert got[0] == pytest.approx(expected)
+    assert got[1] == pytest.approx(np.exp(intercept) / np.exp(intercept).sum())
+    with pytest.raises(ValueError, match="do not match"):
+        WordModel(vocabulary, idf[:3], coef, intercept)
+
+
+def test_headlines_are_read_by_their_words_too_and_articles_by_the_network_alone() -> None:
+    model = default_model()
+    assert model.words is not None and "words" in model.name
+    texts = [DENIAL, ARTICLE]
+    rows = feature_matrix([CLAIM, CLAIM], texts, default_embedder())
+    network = model.probabilities(rows)
+    both = model.probabilities(rows, texts)
+    assert both.sum(axis=1) == pytest.approx([1.0, 1.0])
+    assert both[1] == pytest.approx(network[1])
+    assert both[0, :3] != pytest.approx(network[0, :3])
+    assert both[0, 3] == pytest.approx(network[0, 3])
+    said = model.words.probabilities([DENIAL])[0]
+    related = network[0, :3] / network[0, :3].sum()
+    assert both[0, :3] / both[0, :3].sum() == pytest.approx((said + related) / 2)
+    assert [s.label for s in model.predict([CLAIM], [DENIAL], default_embedder())] == ["refutes"]

@@ -163,3 +163,38 @@ def test_stance_from_text_end_to_end(tmp_path: Path) -> None:
     assert claims["shark"]["verdict"] == "false"
     shown = CliRunner().invoke(main, ["truth", "estimate", str(path), "--stance-from-text"])
     assert shown.exit_code == 0 and "6 stances predicted" in shown.output
+
+
+SURE_DENIAL = (0.05, 0.90, 0.05)
+UNSURE = (0.60, 0.25, 0.15)
+"""Four of these add up to the same expected counts as one sure denial and three of
+:data:`REPEATING`: (2.4, 1.0, 0.6)."""
+REPEATING = (0.7833, 0.0333, 0.1834)
+
+
+def _denial_world() -> tuple[list[Report], dict[str, str]]:
+    """False claims each denied once, surely, among three reports that repeat them; true claims
+    each with four reports the stance model is unsure of. Both have the same expected stance
+    counts, so only how sure the surest denial is tells them apart."""
+    reports: list[Report] = []
+    known: dict[str, str] = {}
+    for n in range(24):
+        claim = f"k{n}"
+        known[claim] = "true" if n % 2 else "false"
+        pattern = [UNSURE] * 4 if n % 2 else [SURE_DENIAL, *[REPEATING] * 3]
+        reports += [_predicted(claim, f"{claim}-outlet{m}", s) for m, s in enumerate(pattern)]
+    return reports, known
+
+
+def test_one_sure_denial_tells_a_false_claim_from_unsure_reports_of_the_same_counts() -> None:
+    reports, known = _denial_world()
+    reports += [
+        _predicted("denied", f"d{m}", s) for m, s in enumerate([SURE_DENIAL, *[REPEATING] * 3])
+    ]
+    reports += [_predicted("unsure", f"u{m}", UNSURE) for m in range(4)]
+    found = {c.claim: c for c in td.estimate(reports, known).claims}
+    assert found["denied"].p_true < 0.4 and found["denied"].verdict == "false"
+    assert found["unsure"].p_true > 0.6 and found["unsure"].verdict == "true"
+    # the baseline over the same expected counts cannot tell them apart
+    nb = td.naive_bayes(reports, known, soft=True)
+    assert nb["denied"] == pytest.approx(nb["unsure"], abs=1e-3)

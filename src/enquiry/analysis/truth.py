@@ -497,6 +497,22 @@ def _stance_counts(
     return counts
 
 
+def _surest_denial(reports: Sequence[Report], claims: Sequence[str]) -> NDArray[np.float64]:
+    """Per claim, the largest probability of ``against`` among its reports (1 for a given
+    ``against``). A claim that turns out false is often denied outright by one outlet among
+    many that repeat it; pooled over reports, one sure denial weighs as much as several unsure
+    ones, which a stance model spreads over every headline it cannot read. The surest denial
+    tells the two apart (on Emergent with predicted stances it lowered the Brier score on every
+    fold seed, docs/benchmarks.md)."""
+    index = {c: n for n, c in enumerate(claims)}
+    out = np.zeros(len(claims))
+    for report in reports:
+        row = index.get(report.claim)
+        if row is not None:
+            out[row] = max(out[row], report.weights()[1])
+    return out
+
+
 class _Evidence:
     """What each stance says about a claim's truth, pooled over every source: the log-ratio of
     its share among the reports on true and on false known claims (add-one, copies once), as
@@ -541,8 +557,8 @@ class _Evidence:
 FEATURES = ("records", "stances")
 """What the learnt model reads. ``records``: each claim's stance counts and shares and the
 reliability vote (every independent report's stance weighted by its source's record).
-``stances``: the pooled stance evidence (:class:`_Evidence`) and the log expected count of each
-stance (copies once), no per-source records — what holds up when the stances are predicted: a
+``stances``: the pooled stance evidence (:class:`_Evidence`), the log expected count of each
+stance (copies once) and the surest denial (:func:`_surest_denial`), no per-source records — what holds up when the stances are predicted: a
 source's record learnt from predicted stances measures the stance model's errors as much as the
 source, over the two or three reports most sources have."""
 
@@ -588,7 +604,8 @@ class _Model:
         assert self.evidence is not None
         evidence = self.evidence(reports, claims, leave_out)
         counts = _stance_counts(reports, self.evidence.weights, claims)
-        return np.column_stack([evidence, np.log1p(counts), np.ones(len(claims))])
+        denial = _surest_denial(reports, claims)
+        return np.column_stack([evidence, np.log1p(counts), denial, np.ones(len(claims))])
 
     def _features(
         self,
