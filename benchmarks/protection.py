@@ -1,9 +1,10 @@
 """Protected evidence against unprotected evidence, the same files in the same run.
 
 (a) intake: bytes per second of `enquiry add` taking files in as protected (encrypted to the
-    case key: read once, hashed, AES-256-GCM encrypted and the ciphertext hashed and written as
-    it streams into the vault, secret record sealed) as a ratio to taking the very same files in
-    unprotected. Large files and many small files.
+    case key: read once, its SHA-256 taken, AES-256-GCM encrypted and the ciphertext's BLAKE3
+    (its vault address) taken and written as it streams into the vault, secret record sealed)
+    as a ratio to taking the very same files in unprotected (one SHA-256 pass). Large files and
+    many small files.
 (b) read-back: bytes per second of `enquiry item copy --reveal` of a protected item (data key
     unwrapped, ciphertext decrypted and checked against the item's SHA-256) as a ratio to
     copying the same bytes held unprotected (re-hashed as they are copied).
