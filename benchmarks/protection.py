@@ -8,8 +8,9 @@
 (b) read-back: bytes per second of `enquiry item copy --reveal` of a protected item (data key
     unwrapped, ciphertext decrypted and checked against the item's SHA-256) as a ratio to
     copying the same bytes held unprotected (re-hashed as they are copied).
-(c) the store step alone, as a diagnosis: CPU seconds (all threads, user and system) of the
-    vault storing one large file sealed (as protected intake does) and plain, in this process.
+(c) the store step alone, as a diagnosis: wall time and CPU seconds (all threads, user and
+    system) of the vault storing one large file sealed (as protected intake does) and plain, in
+    this process.
     CPU time moves far less than wall time when other work shares the machine, so this ratio
     says what the work costs when the load average is high.
 
@@ -79,20 +80,19 @@ def _cpu() -> float:
     return used.ru_utime + used.ru_stime
 
 
-def _store_cpu(path: Path, workdir: Path, sealed: bool, repeats: int) -> float:
-    """The least CPU time of ``repeats`` stores of ``path`` into a fresh vault."""
-
-    def once(i: int) -> float:
+def _store(path: Path, workdir: Path, sealed: bool, repeats: int) -> tuple[float, float]:
+    """The least CPU time and the least wall time of ``repeats`` stores of ``path`` into a
+    fresh vault."""
+    runs: list[tuple[float, float]] = []
+    for i in range(repeats):
         vault = Vault(workdir / f"vault-{'s' if sealed else 'p'}-{i}")
         vault.ensure()
         seal = (lambda: sealing(new_data_key(), plain_copy=False)) if sealed else None
-        start = _cpu()
+        cpu, wall = _cpu(), time.perf_counter()
         vault.put_file(path, sealing=seal)
-        took = _cpu() - start
+        runs.append((_cpu() - cpu, time.perf_counter() - wall))
         shutil.rmtree(vault.root)
-        return took
-
-    return _best(once, repeats)
+    return min(r[0] for r in runs), min(r[1] for r in runs)
 
 
 def _readback(path: Path, workdir: Path, protected: bool, repeats: int) -> float:
@@ -158,9 +158,14 @@ def main() -> None:
         plain = _readback(one, workdir, False, args.repeats)
         prot = _readback(one, workdir, True, args.repeats)
         rows.append(("read-back (item copy)", size / plain / 1e6, size / prot / 1e6, "MB/s"))
-        plain = _store_cpu(one, workdir, False, args.repeats)
-        prot = _store_cpu(one, workdir, True, args.repeats)
-        rows.append(("store step, CPU time", size / plain / 1e6, size / prot / 1e6, "MB/CPU-s"))
+        plain_cpu, plain_wall = _store(one, workdir, False, args.repeats)
+        prot_cpu, prot_wall = _store(one, workdir, True, args.repeats)
+        rows.append(
+            ("store step, wall time", size / plain_wall / 1e6, size / prot_wall / 1e6, "MB/s")
+        )
+        rows.append(
+            ("store step, CPU time", size / plain_cpu / 1e6, size / prot_cpu / 1e6, "MB/CPU-s")
+        )
         print(
             f"large files: 4 x {per} MiB; small files: {args.small} x 8 KiB;"
             f" best of {args.repeats}; cores: {os.cpu_count()}"
@@ -171,7 +176,8 @@ def main() -> None:
             print(
                 f"| {name} | {base:,.1f} {unit} | {ours:,.1f} {unit} | **{ours / base:.2f}** | >= 0.8 |"
             )
-        print(f"median ratio {statistics.median(r[2] / r[1] for r in rows):.2f}")
+        goals = rows[:3]  # the store step rows are a diagnosis, not a goal
+        print(f"median ratio {statistics.median(r[2] / r[1] for r in goals):.2f}")
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
         key.unlink(missing_ok=True)
