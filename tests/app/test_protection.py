@@ -162,7 +162,7 @@ def test_a_failing_verify_and_a_refused_analysis_name_no_witness(cli: Cli) -> No
     with store.engine.connect() as connection:
         held = at_rest(connection, [ids[0]])[ids[0]]  # a protected original is only ciphertext
     assert not store.vault.has(shown["sha256"])
-    blob = store.vault.path(held.cipher_sha256)
+    blob = store.vault.path(held.cipher_address)
     blob.chmod(0o644)
     blob.write_bytes(b"tampered")
     cli("verify", expect=1)

@@ -142,6 +142,8 @@ def test_backup_and_restore_a_whole_home(made: Made, tmp_path: Path) -> None:
     restored_at = Enquiry.at(tmp_path / "restored", "successor")
     restored = bundles.restore(restored_at, backed.path, key=made.key)
     assert restored.files > 0
+    # The protected witness's ciphertext comes back under its BLAKE3 address, and verifies.
+    assert [p for p in (tmp_path / "restored" / "vault" / "blake3").rglob("*") if p.is_file()]
     assert verify_home(restored_at).intact
     assert [c.name for c in list_cases(restored_at)] == [c.name for c in list_cases(origin)]
     assert [k.fingerprint for k in keys.list_keys(restored_at)] == [

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 
 from conftest import Run
@@ -39,6 +40,13 @@ def _take_in(home: Path, run: Run) -> dict[str, int]:
     return ids
 
 
+def _newest() -> str:
+    """The newest revision of the migrations (what opening a home brings it to)."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return str(ScriptDirectory.from_config(config).get_current_head())
+
+
 def _indexes(home: Path) -> tuple[str, set[str]]:
     engine = make_engine(database_url(home))
     with engine.connect() as connection:
@@ -56,7 +64,7 @@ def test_migration_0007_upgrades_an_existing_0006_catalogue(
 ) -> None:
     _take_in(home, run)
     version, found = _indexes(home)
-    assert version == "0007" and found >= ITEM_INDEXES | {"column item_date"}
+    assert version == _newest() and found >= ITEM_INDEXES | {"column item_date"}
     # Take the catalogue back to 0006, as a home made before this release has it.
     engine = make_engine(database_url(home))
     config = Config()
@@ -67,11 +75,11 @@ def test_migration_0007_upgrades_an_existing_0006_catalogue(
     engine.dispose()
     version, found = _indexes(home)
     assert version == "0006" and not (ITEM_INDEXES | {"column item_date"}) & found
-    # Opening it brings it to 0007: indexes made over the rows already there, each item's
-    # date taken from the search index, nothing lost.
+    # Opening it brings it to the newest (0007's indexes made over the rows already there,
+    # each item's date taken from the search index), nothing lost.
     store = open_store(home, "tester", create=False)
     version, found = _indexes(home)
-    assert version == "0007" and found >= ITEM_INDEXES | {"column item_date"}
+    assert version == _newest() and found >= ITEM_INDEXES | {"column item_date"}
     report = verify(store)
     assert report.intact and report.items == 4, report.failures
     store.engine.dispose()

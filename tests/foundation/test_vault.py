@@ -7,8 +7,12 @@ import os
 import stat
 from pathlib import Path
 
+import blake3
 import pytest
 
+from enquiry.errors import Corrupt
+from enquiry.store.crypt import decrypt_stream, new_data_key
+from enquiry.store.protected import sealing
 from enquiry.store.vault import CHUNK, Vault, VaultError
 
 
@@ -57,3 +61,36 @@ def test_leftovers_of_dead_writers_are_cleaned_but_live_ones_kept(vault: Vault) 
     live.write_bytes(b"in progress")
     assert vault.clean_temp() == 1
     assert not dead.exists() and live.exists()
+
+
+@pytest.mark.parametrize("size", [5000, 2 * CHUNK + 3], ids=["one piece", "streamed"])
+def test_a_sealed_file_is_stored_under_the_blake3_of_its_ciphertext(
+    vault: Vault, tmp_path: Path, size: int
+) -> None:
+    source = tmp_path / "witness.bin"
+    data = os.urandom(size)
+    source.write_bytes(data)
+    key = new_data_key()
+    stored = vault.put_file(source, sealing=lambda: sealing(key, plain_copy=True))
+    assert stored.sha256 == hashlib.sha256(data).hexdigest() and stored.size == size
+    cipher = stored.cipher_address
+    assert cipher is not None and cipher.startswith("blake3:")
+    digest = cipher.removeprefix("blake3:")
+    blob = vault.path(cipher)
+    assert blob == vault.root / "blake3" / digest[:2] / digest[2:4] / digest
+    assert blake3.blake3(blob.read_bytes()).hexdigest() == digest  # the library's own word
+    assert list(vault.iter_hashes()) == [cipher]  # and no plain blob
+    with blob.open("rb") as handle:
+        assert b"".join(decrypt_stream(key, handle, "witness")) == data
+    assert stored.plain_copy is not None and stored.plain_copy.read_bytes() == data
+    assert stat.S_IMODE(stored.plain_copy.stat().st_mode) == 0o600
+    stored.plain_copy.unlink()
+
+    assert vault.rehash(cipher) == cipher
+    blob.chmod(0o644)
+    changed = bytearray(blob.read_bytes())
+    changed[len(changed) // 2] ^= 1
+    blob.write_bytes(bytes(changed))
+    assert vault.rehash(cipher) != cipher and vault.rehash(cipher).startswith("blake3:")
+    with pytest.raises(Corrupt, match=rf"blob blake3:{digest[:12]} is corrupt"):
+        vault.read_verified(cipher)

@@ -228,7 +228,7 @@ def test_verify_never_names_a_protected_items_file(
     with store.engine.connect() as connection:
         held = at_rest(connection, [item_id])[item_id]
     assert not store.vault.has(sha)  # a protected original is held only as its ciphertext
-    _corrupt(store.vault, held.cipher_sha256)
+    _corrupt(store.vault, held.cipher_address)
     from sqlalchemy import text
 
     with store.engine.begin() as connection:

@@ -29,9 +29,10 @@ def test_a_protected_file_is_encrypted_as_it_is_read(
     real_replace = os.replace
 
     def logging_replace(src: str | Path, dst: str | Path) -> None:
-        if "sha256" in Path(dst).parts:
+        folder = Path(dst).parent.parent.parent.name  # the hash that names the blob
+        if folder in ("sha256", "blake3"):
             with settled.open("a", encoding="ascii") as log:
-                log.write(Path(dst).name + "\n")
+                log.write(f"{folder}:{Path(dst).name}\n")
         real_replace(src, dst)
 
     monkeypatch.setattr(vault_module.os, "replace", logging_replace)
@@ -55,10 +56,11 @@ def test_a_protected_file_is_encrypted_as_it_is_read(
     note_sha = hashlib.sha256((folder / "note.txt").read_bytes()).hexdigest()
     assert big_sha in items and note_sha in items
     written = settled.read_text(encoding="ascii").split()
-    assert len(written) == 2  # the two ciphertexts, and nothing else
-    assert big_sha not in written and note_sha not in written
+    # The two ciphertexts, and nothing else: each under its BLAKE3, in the BLAKE3 folder.
+    assert len(written) == 2 and all(name.startswith("blake3:") for name in written)
+    assert not {f"blake3:{big_sha}", f"blake3:{note_sha}"} & set(written)
     vault = cli.home / "vault"
-    blobs = {path.name for path in (vault / "sha256").glob("*/*/*")}
+    blobs = {path.name for path in vault.glob("*/*/*/*") if path.is_file()}
     assert big_sha not in blobs and note_sha not in blobs
     assert not list((vault / "tmp").iterdir())  # the readers' private copy is gone
     # The readers did read the note (through that private copy) ...

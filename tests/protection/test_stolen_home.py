@@ -4,9 +4,11 @@ any file, raw or decoded — yet the copy still verifies, and the key still open
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
+import blake3
 import pytest
 from click.testing import CliRunner
 from protection_helpers import BLOB, NAME, WORDS, Cli, findings, item_id, steal
@@ -79,20 +81,28 @@ def test_tampered_ciphertext_fails_verify_without_the_key(
     store = open_store(worked.home, "attacker", create=False)
     with store.engine.connect() as connection:
         held = sorted(at_rest(connection).values(), key=lambda h: h.item_id)[0]
-    path = store.vault.path(held.cipher_sha256)
+    # A ciphertext is addressed by its BLAKE3, which the blake3 package itself confirms.
+    assert held.cipher_address.startswith("blake3:")
+    digest = held.cipher_address.removeprefix("blake3:")
+    path = worked.home / "vault" / "blake3" / digest[:2] / digest[2:4] / digest
+    assert blake3.blake3(path.read_bytes()).hexdigest() == digest
     path.chmod(0o644)
     data = bytearray(path.read_bytes())
     data[-5] ^= 1
     path.write_bytes(bytes(data))
     monkeypatch.delenv("ENQUIRY_PROTECTION_KEY_FILE")
     out = worked("verify", expect=1).stdout
-    assert f"blob {held.cipher_sha256[:12]} changed" in out
+    assert f"blob blake3:{digest[:12]} changed" in out
 
 
 def test_a_protected_blob_is_not_addressed_by_its_plaintext_hash(worked: Cli) -> None:
     listing = json.loads(worked("item", "list", "--json").stdout)["items"]
-    vault = worked.home / "vault" / "sha256"
+    vault = worked.home / "vault"
     names = {p.name for p in vault.rglob("*") if p.is_file()}
+    assert any(p.is_file() for p in (vault / "blake3").rglob("*"))
     for row in listing:
         if row["protected"]:
             assert row["sha256"] not in names
+    # Nor by any hash of its plaintext: the recording's bytes are known to the test.
+    assert hashlib.sha256(BLOB).hexdigest() not in names
+    assert blake3.blake3(BLOB).hexdigest() not in names

@@ -360,7 +360,7 @@ def _prepare_file(
         stored = job.vault.put_file(
             entry.path, max_size=job.options.max_size, inspect=inspect, sealing=seal
         )
-        if stored.cipher_sha256 is not None and job.vault.has(stored.sha256):
+        if stored.cipher_address is not None and job.vault.has(stored.sha256):
             # The same bytes are held in the clear for an unprotected item: stored again as
             # they are, so that a damaged copy of them is repaired, and encrypted from there.
             _drop_sealed(job.vault, stored)
@@ -378,7 +378,7 @@ def _prepare_file(
         return prepared
     prepared.sha256 = stored.sha256
     prepared.size = stored.size
-    prepared.repaired = stored.repaired and stored.cipher_sha256 is None
+    prepared.repaired = stored.repaired and stored.cipher_address is None
     note = name_problem(entry.path)
     if note:
         prepared.problems.append(note)
@@ -406,8 +406,8 @@ def _drop_sealed(vault: Vault, stored: Stored) -> None:
     """Remove the ciphertext (and private plaintext copy) of a sealed store not to be used."""
     if stored.plain_copy is not None:
         stored.plain_copy.unlink(missing_ok=True)
-    if stored.new and stored.cipher_sha256 is not None:
-        vault.discard(stored.cipher_sha256)
+    if stored.new and stored.cipher_address is not None:
+        vault.discard(stored.cipher_address)
 
 
 def _seal_early(
@@ -429,14 +429,14 @@ def _seal_early(
         [prepared.origin],
         dict(prepared.texts),
     )
-    if sealed is not None and sealed.cipher_sha256 is not None and data_key is not None:
+    if sealed is not None and sealed.cipher_address is not None and data_key is not None:
         row = key_row(
             public=job.public,
             data_key=data_key,
             case_id=0,
             item_id=0,
             sha256=prepared.sha256,
-            cipher=(sealed.cipher_sha256, sealed.cipher_size),
+            cipher=(sealed.cipher_address, sealed.cipher_size),
             secret=record,
         )
     else:

@@ -289,8 +289,13 @@ def _someone_elses(url: str, home: Path, state: _CatalogueState, own_id: str | N
 
 
 def _holds_evidence(home: Path) -> bool:
-    blobs = home / "vault" / "sha256"
-    return (home / "ledger.head").exists() or (blobs.is_dir() and any(blobs.iterdir()))
+    if (home / "ledger.head").exists():
+        return True
+    for folder in ("sha256", "blake3"):  # the vault's blobs, by the hash that names them
+        blobs = home / "vault" / folder
+        if blobs.is_dir() and any(blobs.iterdir()):
+            return True
+    return False
 
 
 @contextlib.contextmanager

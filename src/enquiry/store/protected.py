@@ -6,7 +6,11 @@ plaintext SHA-256 (its identity in the custody chain), size, kind, non-identifyi
 and everything that could name a witness moves into the item's secret record, sealed under its
 data key: the name and path it arrived under, its identifying fields, its metadata and its
 extracted texts. Its bytes live in the vault only as ciphertext, under the ciphertext's own
-SHA-256, so the vault alone does not say which original it holds.
+address — its BLAKE3 (``blake3:<hex>``), or its SHA-256 for ciphertexts stored before BLAKE3 was
+used — so the vault alone does not say which original it holds, and anyone can check without a
+key that the ciphertext is unchanged. The ``item_keys.cipher_sha256`` column holds that address
+whichever hash it names (the column keeps its name: the ledger's records of existing rows are
+digests over their column names).
 """
 
 from __future__ import annotations
@@ -52,7 +56,7 @@ class AtRest:
     """How a protected item is held: its ciphertext's address and size, and whether sealed."""
 
     item_id: int
-    cipher_sha256: str
+    cipher_address: str
     cipher_size: int
     sealed: bool
     sealed_at: str | None
@@ -166,7 +170,10 @@ def encrypted_row(
         raise Corrupt(f"item {item_id}: its blob {sha256[:12]} is missing; not encrypted") from None
     with handle:
         reader = _Hashing(handle) if rehash else None
-        stored = vault.put_chunks(encrypt_stream(data_key, reader or handle))  # type: ignore[arg-type]
+        stored = vault.put_chunks(
+            encrypt_stream(data_key, reader or handle),  # type: ignore[arg-type]
+            algorithm=vault.cipher_hash,
+        )
     if reader is not None and reader.digest.hexdigest() != sha256:
         raise Corrupt(
             f"item {item_id}: its blob {sha256[:12]} no longer matches its hash; not encrypted"
@@ -194,7 +201,7 @@ def key_row(
     secret: Mapping[str, Any],
 ) -> dict[str, Any]:
     """The ``item_keys`` row of an item whose ciphertext, under ``data_key``, is in the vault
-    at ``cipher`` (its hash and size)."""
+    at ``cipher`` (its address and size)."""
     return {
         "item_id": item_id,
         "case_id": case_id,
@@ -331,7 +338,7 @@ class Opener:
         caller (see :meth:`copy_to`) before it is trusted."""
         key, _sha = self.data_key(item_id)
         cipher = self.connection.execute(
-            select(ItemKey.cipher_sha256).where(ItemKey.item_id == item_id)
+            select(ItemKey.cipher_sha256).where(ItemKey.item_id == item_id)  # its address
         ).scalar_one()
         try:
             handle = vault.open(str(cipher))

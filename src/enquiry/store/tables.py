@@ -319,7 +319,8 @@ class ItemKey(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id"), unique=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
-    cipher_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    # The ciphertext's vault address: its SHA-256 (older ones) or ``blake3:<hex>`` (store.vault).
+    cipher_sha256: Mapped[str] = mapped_column(String(80), index=True)
     cipher_size: Mapped[int] = mapped_column(BigInteger)
     wrapped_key: Mapped[bytes | None] = mapped_column(LargeBinary)
     secret: Mapped[bytes | None] = mapped_column(LargeBinary)

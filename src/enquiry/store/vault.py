@@ -5,6 +5,14 @@ any change to a stored byte shows as a name that no longer matches the content. 
 while they stream from the source into a private temporary file (never whole in memory); the
 file is made read-only and then renamed into place, so a blob either exists complete or not at
 all, even if the process is killed mid-copy.
+
+A blob's *address* names its hash function as well as its digest. A bare hex digest is a
+SHA-256 (``<root>/sha256/ab/cd/<hex>``): every original, and the ciphertexts of protected items
+stored before BLAKE3 was used for them. ``blake3:<hex>`` is a BLAKE3 digest
+(``<root>/blake3/ab/cd/<hex>``): the ciphertexts of protected items stored since. A ciphertext's
+address only has to let anyone check, without a key, that its bytes are unchanged — which takes
+a collision-resistant hash, not the one that names the original — and BLAKE3 gives that at a
+few times the speed of SHA-256, so encrypting a file costs little more than hashing it once.
 """
 
 from __future__ import annotations
@@ -20,12 +28,54 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
+
+import blake3
 
 from enquiry.errors import Corrupt
 
 CHUNK = 1 << 20
 HEAD_BYTES = 8192
+SHA256 = "sha256"
+BLAKE3 = "blake3"
+# The hash that addresses the ciphertext of a protected item stored from now on.
+CIPHER_HASH = BLAKE3
+_PREFIX = {SHA256: "", BLAKE3: BLAKE3 + ":"}
+
+
+class _Hasher(Protocol):
+    def update(self, data: bytes, /) -> object: ...
+
+    def hexdigest(self) -> str: ...
+
+
+def new_hasher(algorithm: str) -> _Hasher:
+    """A fresh hash of the kind ``algorithm`` names (:data:`SHA256` or :data:`BLAKE3`)."""
+    if algorithm == BLAKE3:
+        return blake3.blake3()
+    if algorithm == SHA256:
+        return hashlib.sha256()
+    raise ValueError(f"no such blob hash: {algorithm!r}")
+
+
+def address_of(algorithm: str, hexdigest: str) -> str:
+    """The vault address of a blob whose ``algorithm`` digest is ``hexdigest``."""
+    return _PREFIX[algorithm] + hexdigest
+
+
+def split_address(address: str) -> tuple[str, str]:
+    """(hash function, hex digest) of a blob address (see the module's docstring)."""
+    if address.startswith(_PREFIX[BLAKE3]):
+        return BLAKE3, address[len(_PREFIX[BLAKE3]) :]
+    return SHA256, address
+
+
+def short_address(address: str | None) -> str:
+    """An address cut short for messages: its hash function (unless SHA-256) and 12 digits."""
+    if not address:
+        return "none"
+    algorithm, digest = split_address(address)
+    return _PREFIX[algorithm] + digest[:12]
 
 
 class VaultError(Exception):
@@ -45,9 +95,9 @@ class Stored:
     head: bytes
     new: bool
     repaired: bool = False
-    # Stored sealed (see :class:`Sealing`): the blob written is the ciphertext, at its own hash;
-    # ``sha256``, ``size`` and ``head`` are still the original's.
-    cipher_sha256: str | None = None
+    # Stored sealed (see :class:`Sealing`): the blob written is the ciphertext, at its own
+    # address (a BLAKE3 one); ``sha256``, ``size`` and ``head`` are still the original's.
+    cipher_address: str | None = None
     cipher_size: int = 0
     # A private plaintext copy in the vault's temporary area, for the caller to read and remove.
     plain_copy: Path | None = None
@@ -58,7 +108,8 @@ class Sealing:
     """How to store a file that must never lie in the vault in the clear.
 
     ``encrypt`` turns the plaintext, piece by piece, into the bytes to store; they are stored
-    under their own hash, and the original's hash is taken from the same single read.
+    under their own BLAKE3 address, and the original's SHA-256 is taken from the same single
+    read.
     ``plain_copy`` asks, in the same pass, for a private plaintext copy in the vault's
     temporary area (for readers that need a file), which the caller removes when done.
     """
@@ -67,16 +118,21 @@ class Sealing:
     plain_copy: bool = False
 
 
-def _is_hex_sha256(name: str) -> bool:
+def _is_hex_digest(name: str) -> bool:
     return len(name) == 64 and all(c in "0123456789abcdef" for c in name)
 
 
 class Vault:
-    """Content-addressed blob storage under ``root`` (``<root>/sha256/ab/cd/<hash>``)."""
+    """Content-addressed blob storage under ``root`` (``<root>/sha256/ab/cd/<hash>``, and
+    ``<root>/blake3/ab/cd/<hash>`` for BLAKE3-addressed ciphertexts)."""
+
+    # The hash that addresses the ciphertexts stored from now on (those already stored keep
+    # the address they were given, which names its own hash).
+    cipher_hash: str = CIPHER_HASH
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.blobs = root / "sha256"
+        self.blobs = root / SHA256
         self.tmp = root / "tmp"
         self._made: set[Path] = set()
 
@@ -85,16 +141,17 @@ class Vault:
         self.blobs.mkdir(parents=True, exist_ok=True)
         self.tmp.mkdir(parents=True, exist_ok=True)
 
-    def path(self, sha256: str) -> Path:
-        """Where the blob with this hash lives (whether or not it exists)."""
-        return self.blobs / sha256[:2] / sha256[2:4] / sha256
+    def path(self, address: str) -> Path:
+        """Where the blob with this address lives (whether or not it exists)."""
+        algorithm, digest = split_address(address)
+        return self.root / algorithm / digest[:2] / digest[2:4] / digest
 
-    def has(self, sha256: str) -> bool:
-        return self.path(sha256).is_file()
+    def has(self, address: str) -> bool:
+        return self.path(address).is_file()
 
-    def open(self, sha256: str) -> BinaryIO:
+    def open(self, address: str) -> BinaryIO:
         """Open a stored blob for reading."""
-        return self.path(sha256).open("rb")
+        return self.path(address).open("rb")
 
     def put_file(
         self,
@@ -129,8 +186,11 @@ class Vault:
             if inspect is not None:
                 inspect(first[:HEAD_BYTES])
             sealed = sealing() if sealing is not None else None
-            if sealed is None and len(first) < CHUNK and not handle.read(1):
-                stored = self.put_bytes(first)
+            if len(first) < CHUNK and not handle.read(1):
+                # The whole file is in hand: no thread is worth starting for it.
+                stored = (
+                    self.put_bytes(first) if sealed is None else self._put_sealed(first, sealed)
+                )
             else:
                 handle.seek(len(first))
                 stored = self._put_stream(handle, first, max_size=max_size, sealing=sealed)
@@ -139,29 +199,33 @@ class Vault:
             stored.size != before.st_size
         ):
             if stored.new:  # bytes of a moment in a file's writing are nobody's evidence
-                self.discard(stored.cipher_sha256 or stored.sha256)
+                self.discard(stored.cipher_address or stored.sha256)
             if stored.plain_copy is not None:
                 stored.plain_copy.unlink(missing_ok=True)
             raise VaultError("changed while being read; try again when it is complete")
         return stored
 
-    def put_bytes(self, data: bytes) -> Stored:
-        """Store bytes held in memory (a small file, or an artefact made by enquiry itself).
+    def put_bytes(self, data: bytes, *, algorithm: str = SHA256) -> Stored:
+        """Store bytes held in memory (a small file, or an artefact made by enquiry itself)
+        under their ``algorithm`` address (returned as ``sha256``).
 
         Bytes already in the vault are not written again.
         """
-        digest = hashlib.sha256(data).hexdigest()
-        if self.has(digest) and self._intact(digest):
-            return Stored(digest, len(data), data[:HEAD_BYTES], False)
+        hasher = new_hasher(algorithm)
+        hasher.update(data)
+        address = address_of(algorithm, hasher.hexdigest())
+        if self.has(address) and self._intact(address):
+            return Stored(address, len(data), data[:HEAD_BYTES], False)
         temp = self._temp_path()
         with temp.open("wb") as out:
             out.write(data)
-        return self._settle(temp, digest, len(data), data[:HEAD_BYTES])
+        return self._settle(temp, address, len(data), data[:HEAD_BYTES])
 
-    def put_chunks(self, chunks: Iterable[bytes]) -> Stored:
+    def put_chunks(self, chunks: Iterable[bytes], *, algorithm: str = SHA256) -> Stored:
         """Store bytes produced piece by piece (a cipher stream), hashing them as they are
-        written, so that what is stored is never held whole in memory."""
-        digest = hashlib.sha256()
+        written, so that what is stored is never held whole in memory; they are stored under
+        their ``algorithm`` address (returned as ``sha256``)."""
+        digest = new_hasher(algorithm)
         temp = self._temp_path()
         size = 0
         head = b""
@@ -173,7 +237,7 @@ class Vault:
                     digest.update(chunk)
                     out.write(chunk)
                     size += len(chunk)
-            return self._settle(temp, digest.hexdigest(), size, head)
+            return self._settle(temp, address_of(algorithm, digest.hexdigest()), size, head)
         except BaseException:
             temp.unlink(missing_ok=True)
             raise
@@ -183,6 +247,29 @@ class Vault:
         # a killed intake from the files of one still running.
         return self.tmp / f"{os.getpid()}-{uuid.uuid4().hex}.part"
 
+    def _put_sealed(self, data: bytes, sealing: Sealing) -> Stored:
+        """Store a small file held whole in memory encrypted (see :meth:`_put_stream`)."""
+        copy = self._temp_path() if sealing.plain_copy else None
+        try:
+            with _private(copy) as copy_out:
+                if copy_out is not None:
+                    copy_out.write(data)
+            cipher = self.put_bytes(b"".join(sealing.encrypt([data])), algorithm=self.cipher_hash)
+        except BaseException:
+            if copy is not None:
+                copy.unlink(missing_ok=True)
+            raise
+        return Stored(
+            hashlib.sha256(data).hexdigest(),
+            len(data),
+            data[:HEAD_BYTES],
+            cipher.new,
+            cipher.repaired,
+            cipher_address=cipher.sha256,
+            cipher_size=cipher.size,
+            plain_copy=copy,
+        )
+
     def _put_stream(
         self,
         handle: BinaryIO,
@@ -191,60 +278,56 @@ class Vault:
         max_size: int | None,
         sealing: Sealing | None = None,
     ) -> Stored:
-        # Hashing and writing run on two cores: hashlib and file writes both release the GIL,
-        # so a writer thread keeps the copy from costing more than the hash alone. Sealed, this
-        # thread reads, hashes the plaintext and encrypts while the writer hashes the
-        # ciphertext and writes it: one read, one write, each hash on its own core.
+        # Two threads, so that storing costs about one hash pass of wall time: this one reads
+        # and takes the original's SHA-256; the writer writes — and, sealed, encrypts, takes the
+        # ciphertext's BLAKE3 and writes the private plaintext copy, if any. hashlib, blake3
+        # and file writes release the GIL; AES-GCM (cryptography) holds it, but for a fraction
+        # of a millisecond a chunk, while this thread's SHA-256 runs without it.
         digest = hashlib.sha256()  # of the original
-        written = hashlib.sha256()  # of the ciphertext, when sealed
+        written = new_hasher(self.cipher_hash)  # of the ciphertext, when sealed
         temp = self._temp_path()
         copy = self._temp_path() if sealing is not None and sealing.plain_copy else None
-        pending: queue.Queue[tuple[BinaryIO, bool, bytes] | None] = queue.Queue(maxsize=8)
+        pending: queue.Queue[bytes | None] = queue.Queue(maxsize=8)
         failure: list[BaseException] = []
+        cipher_size = 0
 
-        def write_all() -> None:
+        def received() -> Iterator[bytes]:
+            while (chunk := pending.get()) is not None:
+                yield chunk
+
+        def write_all(out: BinaryIO, copy_out: BinaryIO | None) -> None:
+            nonlocal cipher_size
             try:
-                while (item := pending.get()) is not None:
-                    out, hashed, chunk = item
-                    if hashed:
-                        written.update(chunk)
+                if sealing is None:
+                    for chunk in received():
+                        out.write(chunk)
+                    return
+                plain = received()
+                if copy_out is not None:
+                    plain = _copied(plain, copy_out)
+                for chunk in sealing.encrypt(plain):
+                    written.update(chunk)
                     out.write(chunk)
+                    cipher_size += len(chunk)
             except BaseException as exc:  # surfaced in the caller's thread below
                 failure.append(exc)
                 while pending.get() is not None:
                     pass
 
         size = 0
-        cipher_size = 0
-        cipher_head = b""
-
-        def plain(copy_out: BinaryIO | None) -> Iterator[bytes]:
-            nonlocal size
-            chunk = first
-            while chunk:
-                size += len(chunk)
-                if max_size is not None and size > max_size:
-                    raise VaultError(f"too large: more than the limit of {max_size} bytes")
-                digest.update(chunk)
-                if copy_out is not None:
-                    pending.put((copy_out, False, chunk))
-                yield chunk
-                chunk = handle.read(CHUNK)
-
         try:
             with temp.open("wb") as out, _private(copy) as copy_out:
-                writer = threading.Thread(target=write_all, daemon=True)
+                writer = threading.Thread(target=write_all, args=(out, copy_out), daemon=True)
                 writer.start()
                 try:
-                    if sealing is None:
-                        for chunk in plain(None):
-                            pending.put((out, False, chunk))
-                    else:
-                        for chunk in sealing.encrypt(plain(copy_out)):
-                            if len(cipher_head) < HEAD_BYTES:
-                                cipher_head += chunk[: HEAD_BYTES - len(cipher_head)]
-                            cipher_size += len(chunk)
-                            pending.put((out, True, chunk))
+                    chunk = first
+                    while chunk and not failure:
+                        size += len(chunk)
+                        if max_size is not None and size > max_size:
+                            raise VaultError(f"too large: more than the limit of {max_size} bytes")
+                        digest.update(chunk)
+                        pending.put(chunk)
+                        chunk = handle.read(CHUNK)
                 finally:
                     pending.put(None)
                     writer.join()
@@ -252,14 +335,16 @@ class Vault:
                     raise VaultError(f"cannot write to the vault: {failure[0]}")
             if sealing is None:
                 return self._settle(temp, digest.hexdigest(), size, first[:HEAD_BYTES])
-            cipher = self._settle(temp, written.hexdigest(), cipher_size, cipher_head)
+            cipher = self._settle(
+                temp, address_of(self.cipher_hash, written.hexdigest()), cipher_size, b""
+            )
             return Stored(
                 digest.hexdigest(),
                 size,
                 first[:HEAD_BYTES],
                 cipher.new,
                 cipher.repaired,
-                cipher_sha256=cipher.sha256,
+                cipher_address=cipher.sha256,
                 cipher_size=cipher_size,
                 plain_copy=copy,
             )
@@ -269,87 +354,95 @@ class Vault:
                 copy.unlink(missing_ok=True)
             raise
 
-    def _settle(self, temp: Path, sha256: str, size: int, head: bytes) -> Stored:
-        """Move a finished temporary file (whose bytes hash to ``sha256``) to its address.
+    def _settle(self, temp: Path, address: str, size: int, head: bytes) -> Stored:
+        """Move a finished temporary file (whose bytes hash to ``address``) to its address.
 
         A blob already there is kept when its bytes still hash to its name; when they do not,
         the genuine bytes just read replace it — atomically and read-only, like any new blob —
         since leaving corrupt evidence in place would hand it out again at the next read.
         """
-        final = self.path(sha256)
+        final = self.path(address)
         repaired = False
         if final.exists():
-            if self._intact(sha256):
+            if self._intact(address):
                 temp.unlink(missing_ok=True)
-                return Stored(sha256, size, head, False)
+                return Stored(address, size, head, False)
             repaired = True
         if final.parent not in self._made:
             final.parent.mkdir(parents=True, exist_ok=True)
             self._made.add(final.parent)
         os.chmod(temp, 0o444)
         os.replace(temp, final)
-        return Stored(sha256, size, head, not repaired, repaired)
+        return Stored(address, size, head, not repaired, repaired)
 
-    def _intact(self, sha256: str) -> bool:
+    def _intact(self, address: str) -> bool:
         """Whether the stored blob's bytes still hash to its name (an unreadable one does not)."""
         try:
-            return self.rehash(sha256) == sha256
+            return self.rehash(address) == address
         except OSError:
             return False
 
-    def discard(self, sha256: str) -> None:
+    def discard(self, address: str) -> None:
         """Remove a blob this intake has just written and will not record."""
-        self.path(sha256).unlink(missing_ok=True)
+        self.path(address).unlink(missing_ok=True)
 
-    def rehash(self, sha256: str) -> str:
-        """Hash a stored blob again, from disk."""
-        digest = hashlib.sha256()
-        with self.open(sha256) as handle:
+    def rehash(self, address: str) -> str:
+        """Hash a stored blob again, from disk, with the hash its address names; return the
+        address its bytes have now."""
+        algorithm, _digest = split_address(address)
+        digest = new_hasher(algorithm)
+        with self.open(address) as handle:
             while chunk := handle.read(CHUNK):
                 digest.update(chunk)
-        return digest.hexdigest()
+        return address_of(algorithm, digest.hexdigest())
 
-    def _open_checked(self, sha256: str) -> BinaryIO:
+    def _open_checked(self, address: str) -> BinaryIO:
         try:
-            return self.open(sha256)
+            return self.open(address)
         except FileNotFoundError:
-            raise Corrupt(f"blob {sha256[:12]} is missing from the vault") from None
+            raise Corrupt(f"blob {short_address(address)} is missing from the vault") from None
         except OSError as exc:
-            raise Corrupt(f"blob {sha256[:12]} cannot be read ({describe_os_error(exc)})") from None
+            raise Corrupt(
+                f"blob {short_address(address)} cannot be read ({describe_os_error(exc)})"
+            ) from None
 
-    def read_verified(self, sha256: str) -> bytes:
+    def read_verified(self, address: str) -> bytes:
         """A small blob's bytes, re-hashed first: corrupt bytes are refused, never returned.
 
         The whole blob is read into memory, so this is for text-sized originals; anything
         large goes through :meth:`copy_verified`.
         """
-        with self._open_checked(sha256) as handle:
+        algorithm, _digest = split_address(address)
+        with self._open_checked(address) as handle:
             data = handle.read()
-        actual = hashlib.sha256(data).hexdigest()
-        if actual != sha256:
-            raise Corrupt(_corrupt_line(sha256, actual))
+        digest = new_hasher(algorithm)
+        digest.update(data)
+        actual = address_of(algorithm, digest.hexdigest())
+        if actual != address:
+            raise Corrupt(_corrupt_line(address, actual))
         return data
 
-    def copy_verified(self, sha256: str, target: Path) -> int:
+    def copy_verified(self, address: str, target: Path) -> int:
         """Copy a blob to ``target``, re-hashing as it streams; return the number of bytes.
 
         The copy is written to a temporary file beside ``target`` and renamed into place only
         when its bytes hash to the blob's name, so a corrupt blob never reaches the target (an
         existing file there is left as it was) and nothing half-copied is left behind.
         """
-        digest = hashlib.sha256()
+        algorithm, _digest = split_address(address)
+        digest = new_hasher(algorithm)
         size = 0
         temp = target.parent / f".{target.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}.part"
-        with self._open_checked(sha256) as handle:
+        with self._open_checked(address) as handle:
             try:
                 with temp.open("xb") as out:
                     while chunk := handle.read(CHUNK):
                         digest.update(chunk)
                         out.write(chunk)
                         size += len(chunk)
-                actual = digest.hexdigest()
-                if actual != sha256:
-                    raise Corrupt(_corrupt_line(sha256, actual))
+                actual = address_of(algorithm, digest.hexdigest())
+                if actual != address:
+                    raise Corrupt(_corrupt_line(address, actual))
                 os.replace(temp, target)
             except BaseException:
                 temp.unlink(missing_ok=True)
@@ -357,12 +450,14 @@ class Vault:
         return size
 
     def iter_hashes(self) -> Iterator[str]:
-        """Every blob's name (hash) in the vault."""
-        if not self.blobs.is_dir():
-            return
-        for path in self.blobs.glob("*/*/*"):
-            if _is_hex_sha256(path.name):
-                yield path.name
+        """Every blob's address in the vault."""
+        for algorithm in (SHA256, BLAKE3):
+            folder = self.root / algorithm
+            if not folder.is_dir():
+                continue
+            for path in folder.glob("*/*/*"):
+                if _is_hex_digest(path.name):
+                    yield address_of(algorithm, path.name)
 
     def clean_temp(self) -> int:
         """Remove temporary files left by killed intakes (their process is gone)."""
@@ -422,10 +517,17 @@ def _private(path: Path | None) -> Iterator[BinaryIO | None]:
         yield out
 
 
-def _corrupt_line(sha256: str, actual: str) -> str:
+def _copied(chunks: Iterable[bytes], out: BinaryIO) -> Iterator[bytes]:
+    """``chunks``, each written to ``out`` as it passes."""
+    for chunk in chunks:
+        out.write(chunk)
+        yield chunk
+
+
+def _corrupt_line(address: str, actual: str) -> str:
     return (
-        f"blob {sha256[:12]} is corrupt: its bytes now hash to {actual[:12]}; refused"
-        " (re-add the original to repair it)"
+        f"blob {short_address(address)} is corrupt: its bytes now hash to"
+        f" {short_address(actual)}; refused (re-add the original to repair it)"
     )
 
 

@@ -33,7 +33,7 @@ from enquiry.store.ledger import GENESIS, Head, event_hash, read_head_file, stat
 from enquiry.store.protected import AtRest, Opener, at_rest, plain_copies
 from enquiry.store.rows import LABELS, read_rows, watched_tables
 from enquiry.store.tables import CustodyEvent, Item, ItemText, LedgerHead, WithheldItem
-from enquiry.store.vault import Vault
+from enquiry.store.vault import Vault, short_address
 
 # The action of the event a full, intact verify appends: its details name the head it proved.
 VERIFIED = "verified"
@@ -297,13 +297,13 @@ def _check_items(
             name = _item_name(row, mapping, record, digest)
             held = encrypted.get(row.id)
             if tail is not None and wanted is not None and row.id in tail.items:
-                blob = held.cipher_sha256 if held is not None else row.sha256
+                blob = held.cipher_address if held is not None else row.sha256
                 if blob and row.id not in withheld:
                     wanted.add(str(blob))
             if held is not None:
                 # Only the ciphertext is in the vault; its own hash is checked without any key.
-                if held.cipher_sha256:
-                    blobs.setdefault(held.cipher_sha256, []).append(name)
+                if held.cipher_address:
+                    blobs.setdefault(held.cipher_address, []).append(name)
                 if held.sealed:
                     report.notes.append(
                         f"{name}: sealed at {held.sealed_at} (consent withdrawn: its data key was"
@@ -412,16 +412,20 @@ def _pages(ids: Collection[int], column: Any, size: int = 1000) -> list[Any]:
     return [column.in_(ordered[at : at + size]) for at in range(0, len(ordered), size)]
 
 
-def blob_problem(vault: Vault, sha: str) -> tuple[str, str | None]:
-    """What is wrong with one stored blob (None: its bytes still hash to its name)."""
-    path = vault.path(sha)
+def blob_problem(vault: Vault, address: str) -> tuple[str, str | None]:
+    """What is wrong with one stored blob (None: its bytes still hash to its name), checked
+    with the hash its address names — SHA-256, or BLAKE3 for newer protected ciphertexts —
+    so a ciphertext is checked without any key."""
+    path = vault.path(address)
     if not path.is_file():
-        return sha, "missing"
+        return address, "missing"
     try:
-        actual = vault.rehash(sha)
+        actual = vault.rehash(address)
     except OSError as exc:
-        return sha, f"unreadable ({exc.strerror})"
-    return sha, None if actual == sha else f"changed (its bytes now hash to {_short(actual)})"
+        return address, f"unreadable ({exc.strerror})"
+    if actual == address:
+        return address, None
+    return address, f"changed (its bytes now hash to {short_address(actual)})"
 
 
 def rehash_batch(vault_root: str, shas: list[str]) -> list[tuple[str, str | None]]:
@@ -469,7 +473,7 @@ def _check_blobs(
         # Blobs asked for but named by no item are re-hashed too: a caller citing one must
         # learn that it is missing or changed.
         wanted = {
-            sha: blobs.get(sha, [f"cited blob {_short(sha)}"])
+            sha: blobs.get(sha, [f"cited blob {short_address(sha)}"])
             for sha in set(only)
             if sha in blobs or sha not in withheld
         }
@@ -489,7 +493,7 @@ def _check_blobs(
                 progress(1)
             if problem:
                 for name in blobs[sha]:
-                    report.failures.append(f"{name}: blob {_short(sha)} {problem}")
+                    report.failures.append(f"{name}: blob {short_address(sha)} {problem}")
     finally:
         if client is None:
             pool.shutdown()
@@ -601,7 +605,7 @@ def verify(
             # A protected original is held only as its ciphertext: a citation of its plaintext
             # hash is checked there (and, with the key, by decrypting it).
             cipher_of = {
-                str(sha): encrypted[int(item_id)].cipher_sha256
+                str(sha): encrypted[int(item_id)].cipher_address
                 for item_id, sha in connection.execute(
                     select(Item.id, Item.sha256).where(Item.id.in_(sorted(encrypted)))
                 )
@@ -659,7 +663,7 @@ def _check_protected(
         for item_id, held in sorted(encrypted.items()):
             if held.sealed or item_id not in shas:
                 continue
-            if only is not None and held.cipher_sha256 not in only and shas[item_id] not in only:
+            if only is not None and held.cipher_address not in only and shas[item_id] not in only:
                 continue
             try:
                 actual = opener.plain_sha256(store.vault, item_id)
