@@ -510,7 +510,13 @@ def write_enrichment(
         )
     if state_changed:
         details.update(_state(connection, item_id))
-    writer.append(enricher.action, case_id=target.case_id, item_id=item_id, details=details)
+    writer.append(
+        enricher.action,
+        case_id=target.case_id,
+        item_id=item_id,
+        details=details,
+        item_changed=state_changed,
+    )
     return details
 
 
