@@ -1,7 +1,7 @@
 """Claims and actors in the catalogue: how the text pipeline's findings are stored and read.
 
 A document's claims are written by the enricher runner (see :mod:`enquiry.enrich.text.enrichers`)
-in one transaction with the ``enriched`` ledger event naming the extractor and its version, so
+in the same transaction as the ``enriched`` ledger event naming the extractor and its version, so
 that any claim can be traced to the item, the text and the software that produced it. New
 speakers become actors. The services that list, match, rate and merge live in
 :mod:`enquiry.app.claims`; this module holds what they share with the enrichers.
