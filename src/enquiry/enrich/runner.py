@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Connection, delete, insert, literal, select, update
 from sqlalchemy.exc import DataError, IntegrityError
 
-from enquiry.cluster import Cluster, Killed, ordered_map, worker_count
+from enquiry.cluster import Cluster, ClusterUnavailable, Killed, ordered_map, worker_count
 from enquiry.enrich.base import Enricher, Enrichment, StoredText, Target
 from enquiry.errors import EnquiryError
 from enquiry.progress import Progress, Silent, show_counts
@@ -186,14 +186,20 @@ def _run_one(
             else:
                 results = _here(store, enricher, targets, reads)
             group: list[tuple[Target, Enrichment | str]] = []
-            for result in results:
-                if counts is not None:
-                    counts["read"] += 1
-                    show_counts(progress, counts)
-                group.append(result)
-                if len(group) == WRITE_BATCH:
+            try:
+                for result in results:
+                    if counts is not None:
+                        counts["read"] += 1
+                        show_counts(progress, counts)
+                    group.append(result)
+                    if len(group) == WRITE_BATCH:
+                        _settle(store, enricher, group, report, progress, name_of, counts)
+                        group = []
+            except ClusterUnavailable:
+                # What the workers finished before the scheduler went away is kept.
+                if group:
                     _settle(store, enricher, group, report, progress, name_of, counts)
-                    group = []
+                raise
             if group:
                 _settle(store, enricher, group, report, progress, name_of, counts)
     finally:
