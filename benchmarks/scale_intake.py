@@ -17,7 +17,9 @@ to files at run time; photos and videos are generated. Usage:
         [--workdir DIR] [--json] [--stages]
 
 ``--stages`` runs each ingest in this process (not as a command) and prints each stage's
-seconds too: intake, then claims.
+seconds too — intake, then claims — with the CPU seconds the coordinator (this process: the
+writing of rows and events, and talking to the cluster) and the workers (its descendant
+processes) spent in it.
 """
 
 from __future__ import annotations
@@ -129,15 +131,34 @@ def ingest(folder: Path, home: Path, cluster: str | None) -> float:
     return seconds
 
 
+def _workers_cpu() -> float:
+    """CPU seconds of this process's descendants (the cluster's worker processes and their
+    reading processes, or the intake's own workers), those still running and those ended."""
+    import psutil
+
+    total = sum(os.times()[2:4])
+    for child in psutil.Process().children(recursive=True):
+        try:
+            times = child.cpu_times()
+        except psutil.Error:
+            continue
+        total += times.user + times.system + times.children_user + times.children_system
+    return total
+
+
 class _Clock:
-    """A progress that notes when each stage (intake, claims) starts and ends."""
+    """A progress that notes when each stage (intake, claims) starts and ends, the CPU this
+    process (the coordinator: writing, and talking to the cluster) spent in it, and the CPU of
+    the worker processes."""
 
     def __init__(self) -> None:
         self.started = time.perf_counter()
         self.stages: list[tuple[str, float, float]] = []
+        self.cpu: list[tuple[float, float]] = []
 
     def start(self, stage: str, total: int | None = None, unit: str = "item") -> None:
         self.stages.append((stage, time.perf_counter() - self.started, 0.0))
+        self.cpu.append((time.process_time(), _workers_cpu()))
 
     def advance(self, amount: int = 1) -> None:
         return None
@@ -148,10 +169,16 @@ class _Clock:
     def finish(self) -> None:
         stage, began, _ = self.stages[-1]
         self.stages[-1] = (stage, began, time.perf_counter() - self.started)
+        own, workers = self.cpu[-1]
+        self.cpu[-1] = (time.process_time() - own, _workers_cpu() - workers)
 
 
-def staged(folder: Path, home: Path, cluster: str | None) -> tuple[float, list[tuple[str, float]]]:
-    """One ingest in this process, with the seconds of each stage (``--stages``)."""
+Stage = tuple[str, float, float, float]
+
+
+def staged(folder: Path, home: Path, cluster: str | None) -> tuple[float, list[Stage]]:
+    """One ingest in this process, with the seconds of each stage and the CPU seconds the
+    coordinator and the workers spent in it (``--stages``)."""
     from enquiry.app import Enquiry
     from enquiry.app.claims import ingest as ingest_service
 
@@ -159,7 +186,10 @@ def staged(folder: Path, home: Path, cluster: str | None) -> tuple[float, list[t
     app = Enquiry.at(home, "bench")
     ingest_service(app, [folder], case="bench", progress=clock, cluster=cluster)
     total = time.perf_counter() - clock.started
-    return total, [(stage, end - began) for stage, began, end in clock.stages]
+    return total, [
+        (stage, end - began, own, workers)
+        for (stage, began, end), (own, workers) in zip(clock.stages, clock.cpu, strict=True)
+    ]
 
 
 def main() -> None:
@@ -186,7 +216,7 @@ def main() -> None:
             ("local:2", "local:2"),
         ):
             home = workdir / f"home-{label.replace(' ', '-')}"
-            stages: list[tuple[str, float]] = []
+            stages: list[Stage] = []
             if args.stages:
                 seconds, stages = staged(workdir / "corpus", home, cluster)
             else:
@@ -195,12 +225,24 @@ def main() -> None:
                 "seconds": round(seconds, 2),
                 "items_per_s": round(items / seconds, 2),
             }
+            for stage, took, own, workers in stages:
+                results[label][f"{stage} seconds"] = round(took, 2)
+                results[label][f"{stage} coordinator cpu"] = round(own, 2)
+                results[label][f"{stage} workers cpu"] = round(workers, 2)
             if not args.json:
                 print(
                     f"{label:>10}: {items} items in {seconds:7.2f} s = {items / seconds:6.2f} items/s"
                 )
-                for stage, took in stages:
-                    print(f"{'':>12}{stage}: {took:.1f} s")
+                for stage, took, own, workers in stages:
+                    print(
+                        f"{'':>12}{stage}: {took:.1f} s (CPU: coordinator {own:.1f} s,"
+                        f" workers {workers:.1f} s)"
+                    )
+                if stages:
+                    rest = seconds - sum(took for _stage, took, _own, _workers in stages)
+                    print(
+                        f"{'':>12}outside the stages (opening, cluster start and stop): {rest:.1f} s"
+                    )
         ratio = results["local:2"]["items_per_s"] / results["local:1"]["items_per_s"]
         baseline = results["local:2"]["items_per_s"] / results["no cluster"]["items_per_s"]
         summary = {

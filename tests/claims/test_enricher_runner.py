@@ -19,7 +19,7 @@ from enquiry.enrich.runner import run_enrichers
 from enquiry.intake.pipeline import IntakeOptions, add_paths
 from enquiry.progress import Silent
 from enquiry.store import Store, open_store
-from enquiry.store.tables import CustodyEvent, Item, ItemText
+from enquiry.store.tables import CustodyEvent, Item, ItemFinding, ItemText
 
 
 def _documents(tmp_path: Path, count: int) -> list[Path]:
@@ -240,3 +240,66 @@ def test_progress_is_one_stage_per_enricher_over_the_items_to_do(
     assert [name for name, _ in progress.calls].count("advance") == 4
     assert ("problem", f"item {ids[2]}: fragile failed (ValueError: cannot cope)") in progress.calls
     assert progress.calls[-1] == ("finish", None)
+
+
+class _RefusedAt(Enricher):
+    """Writes a finding for every item, and a vector for a claim that does not exist for the
+    item whose text begins "Note N:"."""
+
+    name = "refused-at"
+    version = "1"
+    action = "derived"
+    reads = frozenset({"text"})
+
+    def __init__(self, number: int) -> None:
+        self.number = number
+
+    def accepts(self, media_type: str, kind: str) -> bool:
+        return True
+
+    def enrich(self, target: Target) -> Enrichment:
+        assert target.text is not None
+        if target.text.text.startswith(f"Note {self.number}:"):
+            return Enrichment(embeddings=[{"claim_id": 999, "model": "m", "vector": b"\0"}])
+        finding = {"type": "seen", "severity": "info", "message": "read", "inputs": {}}
+        return Enrichment(findings=[finding])
+
+
+def _transactions(store: Store) -> list[list[int | None]]:
+    """The items of the "derived" events of each transaction (each ends with "recorded")."""
+    groups: list[list[int | None]] = [[]]
+    with store.session() as session:
+        for event in session.scalars(
+            select(CustodyEvent)
+            .where(CustodyEvent.action.in_(["derived", "recorded"]))
+            .order_by(CustodyEvent.seq)
+        ):
+            if event.action == "recorded":
+                groups.append([])
+            else:
+                groups[-1].append(event.item_id)
+    return [group for group in groups if group]
+
+
+def test_items_are_written_sixteen_to_a_transaction_and_a_refused_one_costs_itself_only(
+    backend: str, home: Path, tmp_path: Path
+) -> None:
+    store = open_store(home, "tester")
+    ids = _add(store, _documents(tmp_path, 18), [DocumentText()])
+    assert len(ids) == 18
+    progress = Silent()
+    report = run_enrichers(store, ids, [_RefusedAt(17)], progress=progress)
+    assert [o.item_id for o in report.outcomes] == ids
+    assert [o.status for o in report.outcomes] == ["enriched"] * 17 + ["failed"]
+    [line] = progress.problems
+    assert line.startswith(f"item {ids[17]}: refused-at: its records could not be stored (")
+    # The first sixteen in one transaction; the second group was refused as a whole, rolled
+    # back, and written again item by item: the one at fault left nothing behind.
+    assert _transactions(store) == [ids[:16], [ids[16]]]
+    with store.engine.connect() as connection:
+        found = set(connection.execute(select(ItemFinding.item_id)).scalars())
+    assert found == set(ids[:17])
+    _verify(home)
+    # Run again: only the refused item is tried, and refused again.
+    again = run_enrichers(store, ids, [_RefusedAt(17)], progress=Silent())
+    assert [o.status for o in again.outcomes if o.status != "skipped"] == ["failed"]

@@ -5,9 +5,10 @@ repeats (or forgets) how an item is found to be done already, how its derived re
 written, which ledger event names the software that made them, how progress is reported, or
 what happens when one item fails: that item is one problem line and the run goes on.
 
-Each enriched item is written in its own transaction together with one ledger event (the
-enricher's ``action``) whose details name the enricher, its version and its inputs — what the
-records came from and how — so every derived record can be traced back.
+Each enriched item is written with one ledger event (the enricher's ``action``) whose details
+name the enricher, its version and its inputs — what the records came from and how — so every
+derived record can be traced back. Items are written in groups of :data:`WRITE_BATCH`, one
+transaction per group: a group is in the catalogue whole or not at all.
 """
 
 from __future__ import annotations
@@ -19,12 +20,12 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, delete, insert, literal, select, update
 from sqlalchemy.exc import DataError, IntegrityError
 
-from enquiry.cluster import Cluster, Killed, ordered_map, worker_count
+from enquiry.cluster import Cluster, ClusterUnavailable, Killed, ordered_map, worker_count
 from enquiry.enrich.base import Enricher, Enrichment, StoredText, Target
 from enquiry.errors import EnquiryError
 from enquiry.progress import Progress, Silent, show_counts
@@ -35,6 +36,13 @@ from enquiry.store.tables import Claim, Embedding, Item, ItemFinding, ItemText, 
 from enquiry.store.vault import Vault
 
 PAGE = 500
+T = TypeVar("T")
+# Enriched items written per transaction: the transaction's fixed costs (taking the ledger's
+# head, recording the rows it wrote, bringing the search index up to date, committing) are
+# shared by the items of a group, and a group is small enough that an interrupted run loses
+# little. Groups are cut by count, in the items' order, so a run on a cluster writes the same
+# transactions as one on this machine.
+WRITE_BATCH = 16
 
 
 @dataclass
@@ -105,7 +113,7 @@ def run_enrichers(
     return report
 
 
-def pages(ids: Sequence[int], size: int = PAGE) -> Iterator[list[int]]:
+def pages(ids: Sequence[T], size: int = PAGE) -> Iterator[list[T]]:
     """Ids in pages, so no query names more of them than a database takes in one statement."""
     for start in range(0, len(ids), size):
         yield list(ids[start : start + size])
@@ -160,7 +168,7 @@ def _run_one(
     if not todo:
         return
     progress.start(enricher.name, total=len(todo), unit="item")
-    counts = {"read": 0, "written": 0, "failed": 0}
+    counts = {"read": 0, "written": 0, "failed": 0} if cluster is not None else None
     try:
         for page in pages(todo):
             with store.engine.connect() as connection:
@@ -171,49 +179,73 @@ def _run_one(
                 readable = [i for i in page if i not in withheld]
                 texts = _texts(connection, readable) if "text" in enricher.reads else {}
                 claims = _claims(connection, page) if "claims" in enricher.reads else {}
+            targets = [_target(rows[i], None, texts.get(i), claims) for i in page]
+            reads = {i: "original" in enricher.reads and i not in withheld for i in page}
             if cluster is not None:
-                batches = [
-                    [
-                        (
-                            _target(rows[i], None, texts.get(i), claims),
-                            "original" in enricher.reads and i not in withheld,
-                        )
-                        for i in batch
-                    ]
-                    for batch in pages(page, _cluster_batch(enricher, len(page), cluster))
-                ]
-                work = partial(_enrich_remotely, enricher, store.vault, store.home)
-                for finished in ordered_map(cluster, work, batches, on_killed=_killed_batch):
-                    for target, result in finished:
+                results = _on_cluster(store, enricher, targets, reads, cluster)
+            else:
+                results = _here(store, enricher, targets, reads)
+            group: list[tuple[Target, Enrichment | str]] = []
+            try:
+                for result in results:
+                    if counts is not None:
                         counts["read"] += 1
-                        if isinstance(result, str):
-                            _fail(report, enricher, target.item_id, result, progress, name_of)
-                            counts["failed"] += 1
-                        else:
-                            _settle(store, enricher, target, result, report, progress, name_of)
-                            counts["written"] += 1
                         show_counts(progress, counts)
-                continue
-            for batch in pages(page, max(1, enricher.batch)):
-                with ExitStack() as stack:
-                    targets = []
-                    for item_id in batch:
-                        row = rows[item_id]
-                        original = None
-                        if "original" in enricher.reads and item_id not in withheld:
-                            try:
-                                original = stack.enter_context(verified_original(store, row.sha256))
-                            except EnquiryError as exc:
-                                _fail(report, enricher, item_id, str(exc), progress, name_of)
-                                continue
-                        targets.append(_target(row, original, texts.get(item_id), claims))
-                    for target, result in _enrich(enricher, targets):
-                        if isinstance(result, str):
-                            _fail(report, enricher, target.item_id, result, progress, name_of)
-                            continue
-                        _settle(store, enricher, target, result, report, progress, name_of)
+                    group.append(result)
+                    if len(group) == WRITE_BATCH:
+                        _settle(store, enricher, group, report, progress, name_of, counts)
+                        group = []
+            except ClusterUnavailable:
+                # What the workers finished before the scheduler went away is kept.
+                if group:
+                    _settle(store, enricher, group, report, progress, name_of, counts)
+                raise
+            if group:
+                _settle(store, enricher, group, report, progress, name_of, counts)
     finally:
         progress.finish()
+
+
+def _on_cluster(
+    store: Store,
+    enricher: Enricher,
+    targets: list[Target],
+    reads: dict[int, bool],
+    cluster: Cluster,
+) -> Iterator[tuple[Target, Enrichment | str]]:
+    """Each target with its enrichment (or the line saying why it failed), in order, the work
+    done by the cluster's workers in batches."""
+    batches = [
+        [(target, reads[target.item_id]) for target in batch]
+        for batch in pages(targets, _cluster_batch(enricher, len(targets), cluster))
+    ]
+    work = partial(_enrich_remotely, enricher, store.vault, store.home)
+    for finished in ordered_map(cluster, work, batches, on_killed=_killed_batch):
+        yield from finished
+
+
+def _here(
+    store: Store, enricher: Enricher, targets: list[Target], reads: dict[int, bool]
+) -> Iterator[tuple[Target, Enrichment | str]]:
+    """Each target with its enrichment (or the line saying why it failed), in order, the work
+    done in this process, a batch of :meth:`Enricher.enrich_many` at a time."""
+    for batch in pages(targets, max(1, enricher.batch)):
+        done: dict[int, tuple[Target, Enrichment | str]] = {}
+        with ExitStack() as stack:
+            ready = []
+            for target in batch:
+                if reads[target.item_id]:
+                    try:
+                        original = stack.enter_context(verified_original(store, target.sha256))
+                    except EnquiryError as exc:
+                        done[target.item_id] = (target, str(exc))
+                        continue
+                    target = replace(target, original=original)
+                ready.append(target)
+            for target, result in _enrich(enricher, ready):
+                done[target.item_id] = (replace(target, original=None), result)
+        for target in batch:
+            yield done[target.item_id]
 
 
 def _cluster_batch(enricher: Enricher, items: int, cluster: Cluster) -> int:
@@ -322,39 +354,95 @@ def _fail(
 def _settle(
     store: Store,
     enricher: Enricher,
-    target: Target,
-    found: Enrichment,
+    group: Sequence[tuple[Target, Enrichment | str]],
     report: RunReport,
     progress: Progress,
     name_of: Callable[[int], str],
+    counts: dict[str, int] | None = None,
 ) -> None:
-    if found.failed:
-        _fail(
-            report, enricher, target.item_id, found.problems[0], progress, name_of, found.problems
-        )
-        return
-    try:
-        with store.writing() as (connection, writer):
-            details = write_enrichment(connection, writer, enricher, target, found)
-    except (DataError, IntegrityError) as exc:
-        # A record the database refuses (a value it cannot hold) costs this item only; its
-        # transaction was rolled back, so nothing of it is half-written.
-        line = f"{enricher.name}: its records could not be stored ({type(exc.orig).__name__})"
-        _fail(report, enricher, target.item_id, line, progress, name_of)
-        return
-    for problem in found.problems:
-        progress.problem(f"{name_of(target.item_id)}: {problem}")
-    report.outcomes.append(
-        Outcome(
-            enricher.name,
-            target.item_id,
-            "enriched",
-            details=details,
-            problems=list(found.problems),
-            enrichment=found,
-        )
-    )
-    progress.advance()
+    """Write the enriched items of ``group`` in one transaction (one ledger event each, one
+    record of the rows the transaction wrote), then report every item of it in order.
+
+    If the database refuses a record, the transaction is rolled back and the group's items are
+    written one per transaction, so that only the item at fault fails; whatever happens, a
+    group is in the catalogue whole or not at all, and the next run does what is missing."""
+    to_write = [
+        (target, found)
+        for target, found in group
+        if not isinstance(found, str) and not found.failed
+    ]
+    written: dict[int, dict[str, Any] | str] = {}
+    if to_write:
+        try:
+            written.update(_write_group(store, enricher, to_write))
+        except (DataError, IntegrityError) as exc:
+            if len(to_write) == 1:
+                written[to_write[0][0].item_id] = _refused(enricher, exc)
+            else:
+                for entry in to_write:
+                    try:
+                        written.update(_write_group(store, enricher, [entry]))
+                    except (DataError, IntegrityError) as single:
+                        written[entry[0].item_id] = _refused(enricher, single)
+    for target, found in group:
+        outcome = written.get(target.item_id)
+        if isinstance(found, str):
+            _fail(report, enricher, target.item_id, found, progress, name_of)
+        elif found.failed:
+            _fail(
+                report,
+                enricher,
+                target.item_id,
+                found.problems[0],
+                progress,
+                name_of,
+                found.problems,
+            )
+        elif isinstance(outcome, str):
+            _fail(report, enricher, target.item_id, outcome, progress, name_of)
+        else:
+            assert outcome is not None
+            for problem in found.problems:
+                progress.problem(f"{name_of(target.item_id)}: {problem}")
+            report.outcomes.append(
+                Outcome(
+                    enricher.name,
+                    target.item_id,
+                    "enriched",
+                    details=outcome,
+                    problems=list(found.problems),
+                    enrichment=found,
+                )
+            )
+            progress.advance()
+        if counts is not None:
+            counts[
+                "failed"
+                if isinstance(found, str) or found.failed or isinstance(outcome, str)
+                else "written"
+            ] += 1
+    if counts is not None:
+        show_counts(progress, counts)
+
+
+def _write_group(
+    store: Store, enricher: Enricher, group: Sequence[tuple[Target, Enrichment]]
+) -> dict[int, dict[str, Any] | str]:
+    """Write ``group`` in one transaction; each item's event details by its id."""
+    details: dict[int, dict[str, Any] | str] = {}
+    shared: dict[str, Any] = {}
+    with store.writing() as (connection, writer):
+        for target, found in group:
+            details[target.item_id] = write_enrichment(
+                connection, writer, enricher, target, found, shared=shared
+            )
+    return details
+
+
+def _refused(enricher: Enricher, exc: DataError | IntegrityError) -> str:
+    """The line for records the database refused (a value it cannot hold): they cost this item
+    only, its transaction having been rolled back, so nothing of it is half-written."""
+    return f"{enricher.name}: its records could not be stored ({type(exc.orig).__name__})"
 
 
 def write_enrichment(
@@ -363,9 +451,15 @@ def write_enrichment(
     enricher: Enricher,
     target: Target,
     found: Enrichment,
+    *,
+    shared: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Write one item's derived records and the ledger event that vouches for them; return the
-    event's details."""
+    event's details.
+
+    ``shared`` is what the items written in one transaction may share (a case's actors, read
+    once and kept up to date as each item adds to them); it lives no longer than the
+    transaction."""
     item_id = target.item_id
     details: dict[str, Any] = {
         **found.details,
@@ -403,6 +497,7 @@ def write_enrichment(
                 text_extractor=target.text.extractor,
                 version=enricher.version,
                 withhold_names=target.protected,
+                actors=None if shared is None else shared.setdefault("actors", {}),
             )
         )
     if found.embeddings:
@@ -421,7 +516,13 @@ def write_enrichment(
         )
     if state_changed:
         details.update(_state(connection, item_id))
-    writer.append(enricher.action, case_id=target.case_id, item_id=item_id, details=details)
+    writer.append(
+        enricher.action,
+        case_id=target.case_id,
+        item_id=item_id,
+        details=details,
+        item_changed=state_changed,
+    )
     return details
 
 

@@ -786,6 +786,10 @@ def _prepare_all(
 # Files per Dask task, and bytes: enough to amortise a fork, few enough to keep workers even.
 CLUSTER_FILES = 4
 CLUSTER_BYTES = 32 * 1024 * 1024
+# Tasks on the cluster at once, per worker. A task of a few small files takes a worker tens of
+# milliseconds, while the coordinator commits a batch for up to a second (BATCH_SECONDS): with
+# only two tasks each (the default of ordered_map), the workers would wait on every commit.
+CLUSTER_AHEAD = 8
 
 
 def _cluster_chunks(entries: list[Entry]) -> Iterator[list[_Task]]:
@@ -868,10 +872,14 @@ def _entry_of(task: _Task) -> Entry:
 def _prepare_on_cluster(job: _Job, entries: list[Entry], cluster: Cluster) -> Iterator[Prepared]:
     from functools import partial
 
-    from enquiry.cluster import ordered_map
+    from enquiry.cluster import ordered_map, worker_count
 
     for prepared in ordered_map(
-        cluster, partial(_run_chunk, job), _cluster_chunks(entries), on_killed=_given_up
+        cluster,
+        partial(_run_chunk, job),
+        _cluster_chunks(entries),
+        on_killed=_given_up,
+        ahead=CLUSTER_AHEAD * worker_count(cluster.client),
     ):
         yield from prepared
 

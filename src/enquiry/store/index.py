@@ -216,9 +216,10 @@ def _write(connection: Connection, docs: list[dict[str, Any]]) -> None:
         connection.execute(text(_SQLITE_INSERT), docs)
 
 
-def index_items(connection: Connection, item_ids: Iterable[int]) -> None:
+def index_items(connection: Connection, item_ids: Iterable[int]) -> set[int]:
     """Bring the documents of these items, and of the claims read from them, up to date (an
-    item no longer in the catalogue leaves the index)."""
+    item no longer in the catalogue leaves the index); return the claims so indexed."""
+    indexed: set[int] = set()
     for page in _pages(item_ids):
         rows = connection.execute(
             select(
@@ -249,8 +250,13 @@ def index_items(connection: Connection, item_ids: Iterable[int]) -> None:
                 .values(item_date=bindparam("date")),
                 moved,
             )
-        claims = connection.execute(select(Claim.id).where(Claim.item_id.in_(page))).scalars()
-        index_claims(connection, [int(c) for c in claims])
+        claims = [
+            int(c)
+            for c in connection.execute(select(Claim.id).where(Claim.item_id.in_(page))).scalars()
+        ]
+        index_claims(connection, claims)
+        indexed.update(claims)
+    return indexed
 
 
 def index_claims(connection: Connection, claim_ids: Iterable[int]) -> None:
@@ -307,7 +313,7 @@ def index_changes(
             for i in connection.execute(select(Claim.id).where(Claim.actor_id.in_(page))).scalars()
         )
     if items:
-        index_items(connection, items)
+        claims -= index_items(connection, items)  # those read from the items are done there
     if claims:
         index_claims(connection, claims)
 

@@ -150,6 +150,8 @@ class LedgerWriter:
             raise RuntimeError("the ledger head row is missing: the database was damaged")
         self.head = Head(row.seq, row.hash)
         self._rows: list[dict[str, Any]] = []
+        # Events about an item that changed neither its row nor its texts (see append).
+        self._kept: set[int] = set()
         self.watcher = RowWatcher(connection)
 
     def append(
@@ -159,8 +161,14 @@ class LedgerWriter:
         case_id: int | None = None,
         item_id: int | None = None,
         details: Mapping[str, Any] | None = None,
+        item_changed: bool = True,
     ) -> Head:
-        """Add one event (written at :meth:`flush`); return the new head."""
+        """Add one event (written at :meth:`flush`); return the new head.
+
+        ``item_changed=False`` says the event's item row was not changed by this event (an
+        enricher that only added derived records: claims, hashes, findings), so the search
+        index need not read and write the item's document again for it; texts written are
+        seen by the index from the rows, whatever this says."""
         if action not in ACTIONS:
             raise ValueError(f"unknown custody action '{action}'")
         seq = self.head.seq + 1
@@ -181,6 +189,8 @@ class LedgerWriter:
             }
         )
         self.head = Head(seq, digest)
+        if not item_changed:
+            self._kept.add(seq)
         return self.head
 
     def flush(self) -> Head:
@@ -191,12 +201,15 @@ class LedgerWriter:
         # the same transaction, whichever service, intake or enricher wrote it.
         from enquiry.store.index import index_changes
 
-        index_changes(self.connection, changes, self._rows)
+        index_changes(
+            self.connection, changes, [row for row in self._rows if row["seq"] not in self._kept]
+        )
         if changes:
             self.append("recorded", details=changes)
         if self._rows:
             self.connection.execute(insert(CustodyEvent), self._rows)
             self._rows = []
+            self._kept = set()
             self.connection.execute(
                 update(LedgerHead)
                 .where(LedgerHead.id == 1)

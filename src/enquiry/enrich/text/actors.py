@@ -32,8 +32,12 @@ def place_to_state(name: str) -> str:
     return name
 
 
+@lru_cache(maxsize=1 << 16)
 def normalise(name: str) -> str:
-    """A name as compared: accents dropped, case folded, "the" and punctuation gone."""
+    """A name as compared: accents dropped, case folded, "the" and punctuation gone.
+
+    Remembered: matching one speaker compares it with every known person of the case, so the
+    same names are normalised again and again as a case grows."""
     decomposed = unicodedata.normalize("NFKD", name)
     plain = "".join(char for char in decomposed if not unicodedata.combining(char))
     plain = re.sub(r"[’'`]s\b", "", plain)
@@ -43,6 +47,7 @@ def normalise(name: str) -> str:
     return " ".join(words)
 
 
+@lru_cache(maxsize=1 << 16)
 def surname(name: str) -> str:
     """The last word of a person's name without an Arabic article ("al-Assad" → "assad")."""
     words = normalise(name).split()

@@ -1,7 +1,7 @@
 """Claims and actors in the catalogue: how the text pipeline's findings are stored and read.
 
 A document's claims are written by the enricher runner (see :mod:`enquiry.enrich.text.enrichers`)
-in one transaction with the ``enriched`` ledger event naming the extractor and its version, so
+in the same transaction as the ``enriched`` ledger event naming the extractor and its version, so
 that any claim can be traced to the item, the text and the software that produced it. New
 speakers become actors. The services that list, match, rate and merge live in
 :mod:`enquiry.app.claims`; this module holds what they share with the enrichers.
@@ -63,8 +63,30 @@ def load_index(connection: Connection, case_id: int) -> ActorIndex:
 
 @dataclass
 class _ActorChanges:
-    created: list[dict[str, Any]] = field(default_factory=list)
-    aliases: list[dict[str, Any]] = field(default_factory=list)
+    """What resolving one document's speakers changed: actors to create (their rows written
+    together once the document is resolved, when their numbers are known) and aliases added."""
+
+    new: list[tuple[KnownActor, dict[str, Any]]] = field(default_factory=list)
+    aliases: list[tuple[KnownActor, list[str]]] = field(default_factory=list)
+
+    def write(self, connection: Connection) -> None:
+        """Insert the new actors in the order they were met; give each its number."""
+        if not self.new:
+            return
+        for actor, row in self.new:
+            row["aliases"] = list(actor.aliases)
+        ids = connection.execute(
+            insert(Actor).returning(Actor.id, sort_by_parameter_order=True),
+            [row for _actor, row in self.new],
+        ).scalars()
+        for (actor, _row), new_id in zip(self.new, ids, strict=True):
+            actor.id = int(new_id)
+
+    def created(self) -> list[dict[str, Any]]:
+        return [{"actor_id": a.id, "name": a.name, "type": a.type} for a, _row in self.new]
+
+    def added(self) -> list[dict[str, Any]]:
+        return [{"actor_id": a.id, "aliases": names} for a, names in self.aliases]
 
 
 def _resolve(
@@ -73,8 +95,9 @@ def _resolve(
     case_id: int,
     speaker: Speaker | None,
     changes: _ActorChanges,
-) -> int | None:
-    """The actor id for a speaker, creating the actor if no known one fits."""
+) -> KnownActor | None:
+    """The actor a speaker is, a new one (written by :meth:`_ActorChanges.write`) if no known
+    one fits."""
     if speaker is None or speaker.type == "pronoun" or not normalise(speaker.name):
         return None
     found = index.find(speaker.name, speaker.type, speaker.affiliation)
@@ -89,11 +112,12 @@ def _resolve(
         if speaker.resolved_from and speaker.type == "person":
             added = [name for name in added if name != speaker.resolved_from]
         if added:
-            connection.execute(
-                update(Actor).where(Actor.id == found.id).values(aliases=list(found.aliases))
-            )
-            changes.aliases.append({"actor_id": found.id, "aliases": added})
-        return found.id
+            if all(actor is not found for actor, _row in changes.new):
+                connection.execute(
+                    update(Actor).where(Actor.id == found.id).values(aliases=list(found.aliases))
+                )
+            changes.aliases.append((found, added))
+        return found
     aliases = []
     if speaker.resolved_from and speaker.type == "state" and speaker.resolved_from != speaker.name:
         aliases.append(speaker.resolved_from)
@@ -106,19 +130,12 @@ def _resolve(
         "affiliation": speaker.affiliation,
         "data": {"first_seen_as": speaker.resolved_from or speaker.name},
     }
-    new_id = connection.execute(insert(Actor).values(**row)).inserted_primary_key
-    assert new_id is not None
     actor = KnownActor(
-        int(new_id[0]),
-        str(row["name"]),
-        str(row["type"]),
-        aliases,
-        speaker.title,
-        speaker.affiliation,
+        0, str(row["name"]), str(row["type"]), list(aliases), speaker.title, speaker.affiliation
     )
     index.add(actor)
-    changes.created.append({"actor_id": actor.id, "name": actor.name, "type": actor.type})
-    return actor.id
+    changes.new.append((actor, row))
+    return actor
 
 
 def write_claim_rows(
@@ -130,6 +147,7 @@ def write_claim_rows(
     text_extractor: str,
     version: str,
     withhold_names: bool = False,
+    actors: dict[int, ActorIndex] | None = None,
 ) -> dict[str, Any]:
     """Store one document's claims (and any new speakers as actors) inside the caller's
     transaction; return what was written, for the ledger event that vouches for it.
@@ -137,8 +155,17 @@ def write_claim_rows(
     With ``withhold_names`` (the document is protected: its speakers may be the witness and
     the people she names) the event names the actors created and the aliases added by number
     only; the rows themselves are vouched for by the ledger's record of changed rows.
+
+    ``actors`` keeps each case's actor index across the documents written in one transaction
+    (read once, then kept up to date here as speakers are added), so a transaction of many
+    documents does not read and normalise every actor of the case again for each.
     """
-    index = load_index(connection, case_id)
+    if actors is None:
+        index = load_index(connection, case_id)
+    else:
+        if case_id not in actors:
+            actors[case_id] = load_index(connection, case_id)
+        index = actors[case_id]
     changes = _ActorChanges()
     # A claim the item already holds (the same words at the same place, under the same cue) is
     # not stored twice when its text is read again (``enrich --force``, a new version of the
@@ -150,16 +177,17 @@ def write_claim_rows(
         )
     }
     rows = []
+    speakers: list[KnownActor | None] = []
     for record in records:
         found = record.attribution
         if (found.content.start, found.content.end, found.content.text, found.cue.text) in held:
             continue
-        actor_id = _resolve(connection, index, case_id, found.speaker, changes)
+        speakers.append(_resolve(connection, index, case_id, found.speaker, changes))
         speaker = found.speaker
         rows.append(
             {
                 "case_id": case_id,
-                "actor_id": actor_id,
+                "actor_id": None,
                 "item_id": item_id,
                 "text": found.content.text,
                 "start": found.content.start,
@@ -187,6 +215,9 @@ def write_claim_rows(
                 },
             }
         )
+    changes.write(connection)
+    for row, actor in zip(rows, speakers, strict=True):
+        row["actor_id"] = None if actor is None else actor.id
     ids: list[int] = []
     if rows:
         ids = list(
@@ -194,7 +225,7 @@ def write_claim_rows(
                 insert(Claim).returning(Claim.id, sort_by_parameter_order=True), rows
             ).scalars()
         )
-    created, aliases = changes.created, changes.aliases
+    created, aliases = changes.created(), changes.added()
     if withhold_names:
         created = [{"actor_id": c["actor_id"], "type": c["type"]} for c in created]
         aliases = [{"actor_id": a["actor_id"], "aliases": len(a["aliases"])} for a in aliases]
