@@ -248,12 +248,14 @@ def load_rgb(
                 scale = least_side / max(width, height, 1)
                 image.draft("RGB", (math.ceil(width * scale), math.ceil(height * scale)))
         image.seek(0)
-        upright = ImageOps.exif_transpose(image)
+        # turned in place: the opened file's pixels, not a copy of them
+        ImageOps.exif_transpose(image, in_place=True)
+        upright: Image.Image = image
         if upright.mode not in ("RGB", "L"):
             background = Image.new("RGBA", upright.size, (255, 255, 255, 255))
             if upright.mode in ("RGBA", "LA", "PA") or "transparency" in upright.info:
                 upright = Image.alpha_composite(background, upright.convert("RGBA"))
-        rgb = upright.convert("RGB")
+        rgb = upright if upright.mode == "RGB" else upright.convert("RGB")
         if max(rgb.size) > max_side:
             rgb.thumbnail((max_side, max_side), Image.Resampling.BOX)
         return np.asarray(rgb)
