@@ -6,6 +6,7 @@ from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
+import pdqhash
 from PIL import Image
 
 from enquiry.enrich.media import pdq, samples
@@ -40,7 +41,7 @@ def test_recompressed_photo_is_near_and_other_photo_far(media_dir: Path, tmp_pat
 
 def test_dihedral_variants_match_real_flips(media_dir: Path, tmp_path: Path) -> None:
     entry = pdq.hash_image_file(media_dir / "chelsea.jpg")
-    variants = dict(zip(pdq.DIHEDRAL[1:], entry["data"]["dihedral"], strict=True))  # type: ignore[index]
+    variants = dict(zip(pdq.DIHEDRAL[1:], entry["data"]["dihedral"], strict=True))
     image = Image.open(media_dir / "chelsea.jpg")
     image.transpose(Image.Transpose.FLIP_LEFT_RIGHT).save(tmp_path / "mirror.jpg", quality=85)
     image.transpose(Image.Transpose.FLIP_TOP_BOTTOM).save(tmp_path / "upside.jpg", quality=85)
@@ -142,3 +143,65 @@ def test_phone_video_stored_sideways_is_hashed_as_shown(tmp_path: Path) -> None:
     assert shown[0].rgb.shape[:2] == (240, 320)
     for a, b in zip(sample_frames(upright), shown, strict=True):
         assert pdq.distance(pdq.hash_rgb(a.rgb)[0], pdq.hash_rgb(b.rgb)[0]) <= 31
+
+
+def test_all_eight_orientations_equal_pdqhash_of_the_turned_pixels(media_dir: Path) -> None:
+    """The eight hashes come from one pair of matrix products; each must be the hash that the
+    reference binding gives for the picture really turned (up to a coefficient that rounding
+    moves across the median), with the binding's quality."""
+    pictures = [
+        pdq.canonical(np.asarray(Image.open(media_dir / "chelsea.jpg").convert("RGB"))),
+        pdq.canonical(np.asarray(Image.open(media_dir / "camera.jpg").convert("RGB"))),
+        np.random.default_rng(3).integers(0, 256, (171, 256, 3), dtype=np.uint8),
+        np.random.default_rng(4).integers(0, 256, (256, 97, 3), dtype=np.uint8),
+    ]
+    for rgb in pictures:
+        value, quality, variants = pdq.hash_rgb(rgb)
+        expected_bits, expected_quality = pdqhash.compute(np.ascontiguousarray(rgb))
+        assert value == variants[0]
+        assert abs(quality - int(expected_quality)) <= 1
+        for name, mine in zip(pdq.DIHEDRAL, variants, strict=True):
+            turned = np.ascontiguousarray(pdq._ORIENT[name](rgb))
+            assert pdq.distance(mine, pdq.to_hex(pdqhash.compute(turned)[0])) <= 2, name
+        assert pdq.distance(value, pdq.to_hex(expected_bits)) <= 2
+    # the turned hashes are not all alike: each orientation is a different picture to PDQ
+    assert len(set(pdq.hash_rgb(pictures[0])[2])) == 8
+
+
+def test_subset_of_orientations_and_tiny_pictures() -> None:
+    rgb = np.random.default_rng(5).integers(0, 256, (120, 256, 3), dtype=np.uint8)
+    _, _, every = pdq.hash_rgb(rgb)
+    value, _, pair = pdq.hash_rgb(rgb, ("original", "mirror"))
+    assert pair == [every[0], every[pdq.MIRROR]] and value == every[0]
+    # a sliver the reference code does not hash (a side under 5 pixels): its zero hash, as before
+    sliver = np.full((2, 256, 3), 128, dtype=np.uint8)
+    value, quality, variants = pdq.hash_rgb(sliver)
+    assert value == "0" * 64 and quality == 0 and len(variants) == 8
+
+
+def test_border_rows_counted_from_histograms_equal_the_median_definition() -> None:
+    rng = np.random.default_rng(6)
+    for _ in range(200):
+        rows, pixels = int(rng.integers(1, 40)), int(rng.integers(1, 90))
+        level = int(rng.integers(0, 256))
+        spread = int(rng.integers(1, 14))
+        noisy = np.clip(level + rng.integers(-spread, spread + 1, (rows, pixels)), 0, 255)
+        noisy[rng.random((rows, pixels)) < 0.05] = rng.integers(0, 256)
+        lines = noisy.astype(np.int16)
+        median = np.median(lines, axis=1, keepdims=True)
+        expected = (np.abs(lines - median) <= pdq.BORDER_LEVELS).mean(axis=1) >= pdq.BORDER_SHARE
+        assert np.array_equal(pdq._border_like(lines), expected)
+
+
+def test_reduced_decoding_keeps_the_hash_near_the_full_decode(tmp_path: Path) -> None:
+    """Intake asks the JPEG decoder for a long side of at least 256 pixels (a phone photo at
+    1/8): the picture is at least that big, and its hash stays near the one of the picture
+    decoded at full size and shrunk by area."""
+    photo = Image.fromarray(samples.photo("astronaut")).resize((1280, 960))
+    photo.save(tmp_path / "big.jpg", quality=90)
+    reduced = pdq.load_rgb(tmp_path / "big.jpg", least_side=pdq.CANONICAL_SIDE)
+    assert pdq.CANONICAL_SIDE <= max(reduced.shape[:2]) < 2 * pdq.CANONICAL_SIDE
+    full = np.asarray(Image.open(tmp_path / "big.jpg").convert("RGB"))
+    assert pdq.distance(pdq.hash_rgb(reduced)[0], pdq.hash_rgb(full)[0]) <= 8
+    # the picture's own shape is kept (no square decoding of a wide photo)
+    assert reduced.shape[0] * 4 == reduced.shape[1] * 3

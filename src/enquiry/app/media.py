@@ -200,7 +200,7 @@ def match(
     rotations).
     """
     require_admin(app, "media match")
-    from enquiry.enrich.media.pdq import MIN_QUALITY, load_rgb
+    from enquiry.enrich.media.pdq import CANONICAL_SIDE, MIN_QUALITY, load_rgb
 
     progress = progress or Silent()
     path = Path(target)
@@ -255,7 +255,9 @@ def match(
         index = open_index(store)
         looked_up = windows.lookups(entries)
         if not looked_up and all(e["t"] is None for e in entries):
-            looked_up = windows.lookups(windows.query_entries(load_rgb(picture)))
+            looked_up = windows.lookups(
+                windows.query_entries(load_rgb(picture, least_side=CANONICAL_SIDE))
+            )
         # a photo's windows (crops, banners, logos, picture-in-picture), a video's frames (crops
         # of stored photos or keyframes), among stored windows
         extra = window_hits(

@@ -25,6 +25,7 @@ from enquiry.enrich.media.frames import (
 )
 from enquiry.enrich.media.pdq import (
     ALGORITHM,
+    CANONICAL_SIDE,
     VERSION,
     canonical,
     load_rgb,
@@ -103,7 +104,7 @@ def hash_file(
                 return [], ["video: no frame could be decoded"]
             return entries, []
         if is_image(media_type):
-            rgb = load_rgb(path)
+            rgb = load_rgb(path, least_side=CANONICAL_SIDE)  # no bigger than the hashes need
             small = canonical(rgb)  # one shrink for the whole picture's hashes and the windows
             whole = picture_entries(rgb, None, all_orientations=True, small=small)
             if not query:

@@ -125,6 +125,28 @@ def _basis(intervals: tuple[tuple[float, float], ...], pixels: int) -> NDArray[n
     return np.asarray(basis, dtype=np.float32)
 
 
+@lru_cache(maxsize=64)
+def _layout(
+    boxes: tuple[Box, ...],
+) -> tuple[
+    tuple[tuple[float, float], ...],
+    NDArray[np.intp],
+    tuple[tuple[float, float], ...],
+    NDArray[np.intp],
+]:
+    """The distinct row and column intervals of some windows, and each window's: the same for
+    every stored photo, so found once."""
+    spans = np.asarray(boxes, dtype=np.float64)
+    rows, row_of = np.unique(spans[:, [1, 3]], axis=0, return_inverse=True)
+    cols, col_of = np.unique(spans[:, [0, 2]], axis=0, return_inverse=True)
+    return (
+        tuple(map(tuple, rows.tolist())),
+        row_of.ravel(),
+        tuple(map(tuple, cols.tolist())),
+        col_of.ravel(),
+    )
+
+
 def window_hashes(rgb: NDArray[np.uint8], boxes: Iterable[Box]) -> list[tuple[Box, str, int]]:
     """(box, hash, quality) of each window of a picture.
 
@@ -143,16 +165,14 @@ def window_hashes(rgb: NDArray[np.uint8], boxes: Iterable[Box]) -> list[tuple[Bo
     # it (intake) and one holding the decoded picture get the same hashes
     grey = _grey(canonical(canonical(rgb), WORKING_SIDE))
     height, width = grey.shape
-    spans = np.asarray(chosen, dtype=np.float64)
-    rows, row_of = np.unique(spans[:, [1, 3]], axis=0, return_inverse=True)
-    cols, col_of = np.unique(spans[:, [0, 2]], axis=0, return_inverse=True)
-    ay = _basis(tuple(map(tuple, rows.tolist())), height)
-    ax = _basis(tuple(map(tuple, cols.tolist())), width)
+    rows, row_of, cols, col_of = _layout(tuple(chosen))
+    ay = _basis(rows, height)
+    ax = _basis(cols, width)
     with _BLAS.limit(limits=1, user_api="blas"):
         partial = (ay.reshape(-1, height) @ grey).reshape(len(rows), FREQUENCIES, width)
-        coefficients = np.matmul(
-            partial[row_of.ravel()], ax[col_of.ravel()].transpose(0, 2, 1)
-        ).reshape(len(chosen), FREQUENCIES * FREQUENCIES)
+        coefficients = np.matmul(partial[row_of], ax[col_of].transpose(0, 2, 1)).reshape(
+            len(chosen), FREQUENCIES * FREQUENCIES
+        )
     median = np.median(coefficients, axis=1, keepdims=True)
     packed = np.packbits(coefficients > median, axis=1)
     quality = np.minimum(100, np.round(QUALITY_SCALE * np.abs(coefficients).mean(axis=1)))
