@@ -256,7 +256,7 @@ def _crop_sides(left: float, top: float, right: float, bottom: float) -> Transfo
     )
 
 
-# Edits the issue does not list, to see how the method generalises (reported apart), and the
+# Edits the required list does not name, to see how the method generalises (reported apart), and the
 # variants of its crops and picture-in-picture that the list above lacks.
 UNLISTED: dict[str, Transform] = {
     "greyscale": lambda im: ImageOps.grayscale(im).convert("RGB"),
@@ -414,7 +414,7 @@ def photo_benchmark(quick: bool, deep: bool) -> None:
             cells.append(f"{tp / (tp + fn):.2f}")
         print(f"| {t_name} | " + " | ".join(cells) + " |")
     for title, chosen in (
-        ("the issue's transforms", [t for t in transforms if "(unlisted)" not in t]),
+        ("the required transforms", [t for t in transforms if "(unlisted)" not in t]),
         ("unlisted transforms", [t for t in transforms if "(unlisted)" in t]),
     ):
         print(f"\n{title}:\n\n| method | radius | precision | recall | false positives |")

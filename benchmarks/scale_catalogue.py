@@ -17,7 +17,7 @@ random requests of the first list page, a deep list page, the item page with its
 the list filtered by kind / by source / by date range, and a full-text query. Then a full
 verify without blobs and a ``since`` verify of a small tail added by real intake.
 
-Goal (issue 11): p95 <= 50 ms for every request at 1,000,000 items.
+Goal: p95 <= 50 ms for every request at 1,000,000 items.
 
     .venv/bin/python benchmarks/scale_catalogue.py [--items 1000000] [--keep DBNAME]
                                                    [--requests 200] [--no-verify]

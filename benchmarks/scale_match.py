@@ -15,7 +15,7 @@ made from real hashes: a pool of PDQ and window hashes of random boxes of the re
 near the source photographs of the queries — and a tenth of the filler photos in clusters of
 re-uploads (members within 0–20 bits of one another), as archives hold.
 
-Queries: copies of the 18 photographs under the robustness benchmark's transforms (the issue's
+Queries: copies of the 18 photographs under the robustness benchmark's transforms (the required
 23) and the ones this benchmark adds (uneven crops, picture-in-picture off centre, a 15 % logo, a
 still of stored footage), each written as a file and looked up exactly as `media match` does
 (catalogue.query_frames, windows.query_hashes, catalogue.window_hits, catalogue.find_matches).
@@ -428,7 +428,7 @@ def main() -> int:
         print("\n| transforms | method | recall | precision | false matches |")
         print("|---|---|---|---|---|")
         for title, chosen in (
-            ("the issue's 23", [t for t in counts[methods[0]] if "(added)" not in t]),
+            ("the required 23", [t for t in counts[methods[0]] if "(added)" not in t]),
             ("added here", [t for t in counts[methods[0]] if "(added)" in t]),
             ("all", list(counts[methods[0]])),
         ):

@@ -8,7 +8,7 @@ checks) — is started on loopback and driven by 50 concurrent clients doing a m
 item, search and matrix requests, bounded in count and time. Reported per request type:
 p50 / p95 latency and throughput, and enquiry's throughput as a ratio of the baseline's.
 
-Goal (issue 9): p95 <= 100 ms for list, item and search at 10,000 items on a 2-core machine.
+Goal: p95 <= 100 ms for list, item and search at 10,000 items on a 2-core machine.
 
     .venv/bin/python benchmarks/web.py [--items 10000] [--clients 50] [--requests 3000]
                                        [--seconds 60] [--workdir DIR]

@@ -51,7 +51,7 @@ def test_an_untouched_bundle_verifies(made: Made) -> None:
     assert "content redacted — withheld from this bundle" in output
 
 
-def test_the_bundle_holds_what_the_issue_lists(made: Made) -> None:
+def test_the_bundle_holds_everything_it_should(made: Made) -> None:
     body = manifest(made.bundle)
     with zipfile.ZipFile(made.bundle) as archive:
         names = set(archive.namelist())
