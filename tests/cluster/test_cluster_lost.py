@@ -24,15 +24,17 @@ from enquiry.cluster import ClusterUnavailable
 from enquiry.store import open_store
 from enquiry.store.tables import Item
 
-PHOTOS = 16
+# Enough photos that reading them (metadata, perceptual hashes) outlasts the first batch the
+# coordinator commits (a batch is at most a second of results): there is a middle to be cut.
+PHOTOS = 80
 
 
 def _photos(folder: Path) -> Path:
-    """Photos enough that reading them (metadata, perceptual hashes) takes a few seconds."""
+    """Photos enough that reading them takes a few seconds on two workers."""
     folder.mkdir()
     noise = np.random.default_rng(7)
     for index in range(PHOTOS):
-        pixels = noise.integers(0, 255, (600, 800, 3), dtype=np.uint8)
+        pixels = noise.integers(0, 255, (900, 1200, 3), dtype=np.uint8)
         Image.fromarray(pixels).save(folder / f"p{index:02d}.jpg", quality=85)
     return folder
 
