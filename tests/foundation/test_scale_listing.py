@@ -6,11 +6,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 
+from catalogue_helpers import downgrade_catalogue
 from conftest import Run
 from enquiry.store import open_store
 from enquiry.store.db import MIGRATIONS, database_url, make_engine
@@ -66,13 +66,7 @@ def test_migration_0007_upgrades_an_existing_0006_catalogue(
     version, found = _indexes(home)
     assert version == _newest() and found >= ITEM_INDEXES | {"column item_date"}
     # Take the catalogue back to 0006, as a home made before this release has it.
-    engine = make_engine(database_url(home))
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, "0006")
-    engine.dispose()
+    downgrade_catalogue(home, "0006")
     version, found = _indexes(home)
     assert version == "0006" and not (ITEM_INDEXES | {"column item_date"}) & found
     # Opening it brings it to the newest (0007's indexes made over the rows already there,

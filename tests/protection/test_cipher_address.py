@@ -11,13 +11,11 @@ from pathlib import Path
 
 import blake3
 import pytest
-from alembic import command
-from alembic.config import Config
 from protection_helpers import Cli
 
+from catalogue_helpers import downgrade_catalogue
 from enquiry.store import open_store
 from enquiry.store.crypt import CHUNK
-from enquiry.store.db import MIGRATIONS, database_url, make_engine
 from enquiry.store.protected import at_rest
 from enquiry.store.vault import SHA256, Vault
 
@@ -44,17 +42,6 @@ def _blob(home: Path, folder: str, digest: str) -> Path:
     return home / "vault" / folder / digest[:2] / digest[2:4] / digest
 
 
-def _to_revision_0007(home: Path) -> None:
-    """Take the catalogue back to the schema a home made before this change had."""
-    engine = make_engine(database_url(home))
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, "0007")
-    engine.dispose()
-
-
 def test_sha256_addressed_ciphertexts_of_an_older_home_still_verify(
     tmp_path: Path, backend: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -70,7 +57,7 @@ def test_sha256_addressed_ciphertexts_of_an_older_home_still_verify(
         patch.setattr(Vault, "cipher_hash", SHA256)
         cli("add", str(note), "--case", "c", "--kind", "document", "--protected")
         cli("add", str(old), "--case", "c", "--kind", "document", "--protected")
-    _to_revision_0007(tmp_path / "home")
+    downgrade_catalogue(tmp_path / "home", "0007")
     new = tmp_path / "new" / "recording.bin"
     new.parent.mkdir()
     new.write_bytes(os.urandom(2 * CHUNK + 9))

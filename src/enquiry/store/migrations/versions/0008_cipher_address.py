@@ -23,26 +23,22 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
-def upgrade() -> None:
+def _widen(to: int, was: int) -> None:
     if op.get_bind().dialect.name == "sqlite":
         return
     op.alter_column(
         "item_keys",
         "cipher_sha256",
-        type_=sa.String(length=80),
-        existing_type=sa.String(length=64),
+        type_=sa.String(length=to),
+        existing_type=sa.String(length=was),
         existing_nullable=False,
     )
+
+
+def upgrade() -> None:
+    _widen(80, 64)
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name == "sqlite":
-        return
     # Fails, as it should, while any ciphertext is addressed by BLAKE3: such a home needs 0008.
-    op.alter_column(
-        "item_keys",
-        "cipher_sha256",
-        type_=sa.String(length=64),
-        existing_type=sa.String(length=80),
-        existing_nullable=False,
-    )
+    _widen(64, 80)
