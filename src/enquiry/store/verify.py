@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
 from collections.abc import Callable, Collection, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -74,14 +75,63 @@ class VerifyReport:
         }
 
 
-@dataclass
+# A digest as verify holds it: a lower-case hex SHA-256 packed into its 32 bytes, anything
+# else (a hostile ledger may record anything) kept as the text it is.
+Digest = bytes | str
+
+
+def _pack(digest: object) -> Digest:
+    """A hex SHA-256 as its 32 bytes: verify holds one per item, per extracted text and per
+    watched row until the walk ends — millions at scale — and the bytes take under half the
+    memory of the string. Text that is not a lower-case hex SHA-256 stays text, so it never
+    equals a packed digest."""
+    text = str(digest)
+    if len(text) == 64:
+        try:
+            packed = bytes.fromhex(text)
+        except ValueError:
+            return text
+        if packed.hex() == text:
+            return packed
+    return text
+
+
+def _shown(digest: Digest | None) -> str | None:
+    """A held digest as the text the ledger recorded."""
+    return digest.hex() if isinstance(digest, bytes) else digest
+
+
+@dataclass(slots=True)
 class _ItemRecord:
-    state: str
+    state: Digest
     seq: int
-    sha256: str | None
+    sha256: Digest | None
     size: int | None
     kind: str | None
-    texts: dict[str, str] = field(default_factory=dict)
+    # Extractor → text digest. Shared, never changed, with the record before when an event
+    # does not restate the texts.
+    texts: dict[str, Digest] = field(default_factory=dict)
+
+
+# A watched row's recorded digest and the event that recorded it: the packed digest followed
+# by the event number in 8 bytes (one small object per row), or the pair when the digest is
+# not a SHA-256.
+RowRecord = bytes | tuple[str, int]
+
+
+def _row_record(digest: object, seq: int) -> RowRecord:
+    packed = _pack(digest)
+    return packed + seq.to_bytes(8, "big") if isinstance(packed, bytes) else (packed, seq)
+
+
+def _row_matches(record: RowRecord, digest: str) -> bool:
+    if isinstance(record, bytes):
+        return record[:32] == _pack(digest)
+    return record[0] == digest
+
+
+def _row_seq(record: RowRecord) -> int:
+    return int.from_bytes(record[32:], "big") if isinstance(record, bytes) else record[1]
 
 
 def _short(digest: str | None) -> str:
@@ -98,7 +148,7 @@ def _events(store: Store) -> Iterator[Any]:
         yield from result
 
 
-RowRecords = dict[str, dict[int, tuple[str, int]]]
+RowRecords = dict[str, dict[int, RowRecord]]
 
 
 def _note_rows(rows: RowRecords, details: dict[str, Any], seq: int) -> None:
@@ -107,7 +157,7 @@ def _note_rows(rows: RowRecords, details: dict[str, Any], seq: int) -> None:
     for table, found in (details.get("rows") or {}).items():
         known = rows.setdefault(table, {})
         for row_id, digest in found.items():
-            known[int(row_id)] = (str(digest), seq)
+            known[int(row_id)] = _row_record(digest, seq)
     for table, gone in (details.get("forgot") or {}).items():
         for row_id in gone:
             rows.get(table, {}).pop(int(row_id), None)
@@ -181,13 +231,23 @@ def _check_chain(
                 )
         if event.item_id is not None and isinstance(details, dict) and "state" in details:
             before = records.get(event.item_id)
+            kind = details.get("kind", before.kind if before else None)
+            texts = details.get("texts")
             records[event.item_id] = _ItemRecord(
-                state=str(details["state"]),
+                state=_pack(details["state"]),
                 seq=event.seq,
-                sha256=details.get("sha256", before.sha256 if before else None),
+                sha256=(
+                    _pack(details["sha256"])
+                    if details.get("sha256") is not None
+                    else (before.sha256 if before else None)
+                ),
                 size=details.get("size", before.size if before else None),
-                kind=details.get("kind", before.kind if before else None),
-                texts=dict(details.get("texts") or (before.texts if before else {})),
+                kind=sys.intern(kind) if isinstance(kind, str) else kind,
+                texts=(
+                    {sys.intern(str(k)): _pack(v) for k, v in texts.items()}
+                    if texts and isinstance(texts, dict)
+                    else (before.texts if before else {})
+                ),
             )
         expected, previous = event.seq + 1, event.hash
     report.head = (expected - 1, previous)
@@ -260,12 +320,12 @@ def _item_name(
 def _protected(
     row: Any, mapping: dict[str, Any], record: _ItemRecord | None, digest: str | None = None
 ) -> bool:
-    if record is None or (digest or state_digest(mapping)) == record.state:
+    if record is None or _pack(digest or state_digest(mapping)) == record.state:
         return bool(row.protected)
     # The row differs from its record: if clearing or setting the flag alone explains the
     # difference, the recorded flag is the opposite of the row's; otherwise keep to the row's.
     flipped = dict(mapping, protected=not row.protected)
-    if state_digest(flipped) == record.state:
+    if _pack(state_digest(flipped)) == record.state:
         return not row.protected
     return bool(row.protected)
 
@@ -277,10 +337,12 @@ def _check_items(
     encrypted: dict[int, AtRest],
     tail: _Tail | None = None,
     wanted: set[str] | None = None,
-) -> dict[str, list[str]]:
-    """Compare every item row with the ledger; return blob hash → the items that use it (and
-    add to ``wanted`` the blobs of the items ``tail`` names)."""
-    blobs: dict[str, list[str]] = {}
+) -> dict[str, list[int]]:
+    """Compare every item row with the ledger; return blob hash → the ids of the items that
+    use it (and add to ``wanted`` the blobs of the items ``tail`` names). Ids, not names:
+    a name is made again only for a blob that fails, since holding one per item costs
+    hundreds of megabytes at a million items."""
+    blobs: dict[str, list[int]] = {}
     seen: set[int] = set()
     with store.engine.connect() as connection:
         # Items whose bytes this home never received (redacted or left out of an imported
@@ -303,7 +365,7 @@ def _check_items(
             if held is not None:
                 # Only the ciphertext is in the vault; its own hash is checked without any key.
                 if held.cipher_address:
-                    blobs.setdefault(held.cipher_address, []).append(name)
+                    blobs.setdefault(held.cipher_address, []).append(row.id)
                 if held.sealed:
                     report.notes.append(
                         f"{name}: sealed at {held.sealed_at} (consent withdrawn: its data key was"
@@ -316,23 +378,23 @@ def _check_items(
                     f" ({withheld[row.id]} in the bundle it came from); its hash, kind and ratings are kept"
                 )
             elif row.sha256:
-                blobs.setdefault(row.sha256, []).append(name)
+                blobs.setdefault(row.sha256, []).append(row.id)
             if record is None:
                 report.failures.append(
                     f"{name}: no custody event records it (row added outside the ledger, or its"
                     " receipt event was deleted)"
                 )
                 continue
-            if digest == record.state:
+            if _pack(digest) == record.state:
                 continue
             changed = [
-                f"{column} is {getattr(row, column)!r}, event {record.seq} recorded {recorded!r}"
-                for column, recorded in (
-                    ("sha256", record.sha256),
-                    ("size", record.size),
-                    ("kind", record.kind),
+                f"{column} is {getattr(row, column)!r}, event {record.seq} recorded {shown!r}"
+                for column, shown, same in (
+                    ("sha256", _shown(record.sha256), _pack(row.sha256) == record.sha256),
+                    ("size", record.size, row.size == record.size),
+                    ("kind", record.kind, row.kind == record.kind),
                 )
-                if recorded is not None and getattr(row, column) != recorded
+                if shown is not None and not same
             ]
             detail = (
                 "; ".join(changed)
@@ -362,13 +424,13 @@ def _check_rows(store: Store, report: VerifyReport, rows: RowRecords) -> None:
                         f"{label} {row_id}: not in the ledger (row added outside enquiry, or its"
                         " recording event was deleted)"
                     )
-                elif known[0] != digest:
+                elif not _row_matches(known, digest):
                     report.failures.append(
-                        f"{label} {row_id}: edited after event {known[1]} recorded it"
+                        f"{label} {row_id}: edited after event {_row_seq(known)} recorded it"
                     )
             for row_id in sorted(set(recorded) - seen):
                 report.failures.append(
-                    f"{label} {row_id}: row missing (deleted), though event {recorded[row_id][1]} recorded it"
+                    f"{label} {row_id}: row missing (deleted), though event {_row_seq(recorded[row_id])} recorded it"
                 )
 
 
@@ -401,7 +463,7 @@ def _check_texts(
                 continue  # held in the item's sealed secret record; checked with the key
             actual = hashlib.sha256(text.encode("utf-8")).hexdigest()
             expected = records[item_id].texts.get(extractor) if item_id in records else None
-            if actual != recorded or (expected is not None and expected != actual):
+            if actual != recorded or (expected is not None and expected != _pack(actual)):
                 report.failures.append(
                     f"item {item_id}: extracted text ({extractor}) was edited after intake"
                 )
@@ -459,10 +521,23 @@ def _on_cluster(
     return found
 
 
+def _item_names(store: Store, records: dict[int, _ItemRecord], ids: list[int]) -> list[str]:
+    """How verify names these items (as :func:`_check_items` does), read again for a report."""
+    names: dict[int, str] = {}
+    with store.engine.connect() as connection:
+        for where in _pages(ids, Item.id):
+            for row in connection.execute(select(Item.__table__).where(where)):
+                mapping = dict(row._mapping)
+                mapping["meta"] = mapping.pop("metadata")
+                names[row.id] = _item_name(row, mapping, records.get(row.id))
+    return [names.get(item_id, f"item {item_id}") for item_id in ids]
+
+
 def _check_blobs(
     store: Store,
     report: VerifyReport,
-    blobs: dict[str, list[str]],
+    records: dict[int, _ItemRecord],
+    blobs: dict[str, list[int]],
     progress: Callable[[int], None] | None,
     only: Collection[str] | None,
     withheld: Collection[str] = (),
@@ -473,9 +548,7 @@ def _check_blobs(
         # Blobs asked for but named by no item are re-hashed too: a caller citing one must
         # learn that it is missing or changed.
         wanted = {
-            sha: blobs.get(sha, [f"cited blob {short_address(sha)}"])
-            for sha in set(only)
-            if sha in blobs or sha not in withheld
+            sha: blobs.get(sha, []) for sha in set(only) if sha in blobs or sha not in withheld
         }
         blobs = wanted
 
@@ -492,7 +565,10 @@ def _check_blobs(
             if progress and client is None:
                 progress(1)
             if problem:
-                for name in blobs[sha]:
+                names = _item_names(store, records, blobs[sha]) or [
+                    f"cited blob {short_address(sha)}"
+                ]
+                for name in names:
                     report.failures.append(f"{name}: blob {short_address(sha)} {problem}")
     finally:
         if client is None:
@@ -617,7 +693,7 @@ def verify(
         blobs = wanted if blobs is None else set(blobs) & wanted
     _check_texts(store, report, records, encrypted, tail)
     _check_rows(store, report, rows)
-    _check_blobs(store, report, named, progress, blobs, _withheld_blobs(store), client)
+    _check_blobs(store, report, records, named, progress, blobs, _withheld_blobs(store), client)
     _check_protected(store, report, records, encrypted, blobs)
     return report
 
@@ -679,7 +755,7 @@ def _check_protected(
             recorded = records[item_id].texts if item_id in records else {}
             for extractor, text in dict(secret.get("texts") or {}).items():
                 digest = hashlib.sha256(str(text).encode("utf-8")).hexdigest()
-                if extractor in recorded and recorded[extractor] != digest:
+                if extractor in recorded and recorded[extractor] != _pack(digest):
                     report.failures.append(
                         f"item {item_id}: extracted text ({extractor}) was edited after intake"
                     )
