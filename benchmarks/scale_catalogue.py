@@ -376,7 +376,7 @@ def _write_batch(
             cursor,
             "items (id, case_id, kind, sha256, size, media_type, original_name, fields, metadata,"
             " source_id, credibility, protected, derived_from, transformation, key, origin,"
-            " created_at)",
+            " created_at, item_date)",
             item_rows,
         )
         _copy(cursor, "item_texts (id, item_id, extractor, sha256, text)", text_rows)
