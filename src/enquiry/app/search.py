@@ -685,7 +685,9 @@ def _window(
         # match a few windows' worth is read whole: its matches cost less than a slice.
         readable = readable_cases(app)
         expected = estimate * _share(connection, {case_id} if case_id is not None else readable)
-        span = every if expected <= 4 * wanted else int(1.25 * wanted * every / expected)
+        span = (
+            every if expected <= 4 * wanted else max(WINDOW, int(1.25 * wanted * every / expected))
+        )
     else:
         span = WINDOW * SLICE
     found: list[Sequence[Any]] = []
