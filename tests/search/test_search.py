@@ -297,7 +297,9 @@ def test_a_broad_query_is_ranked_and_faceted_within_its_newest_matches(
         capped = search(alpha, BROAD, limit=MAX_LIMIT)
         # The newest matches (highest document numbers), best first among them.
         assert sorted(_docs(capped), reverse=True) == newest[:window]
-        assert [h.score for h in capped.hits] == sorted((h.score for h in capped.hits), reverse=True)
+        assert [h.score for h in capped.hits] == sorted(
+            (h.score for h in capped.hits), reverse=True
+        )
         assert (capped.total, capped.total_exact, capped.facets_exact) == (window, False, False)
         assert sum(_counts(capped, "kind").values()) == window
         assert capped.to_dict()["total_exact"] is False and capped.to_dict()["window"] == window

@@ -631,7 +631,7 @@ def _estimate(connection: Connection, compiled: str | None) -> float | None:
         text(f"EXPLAIN (FORMAT JSON) SELECT doc FROM {TABLE}{where}"),
         {"q": compiled} if compiled is not None else {},
     ).scalar()
-    found = json.loads(plan) if isinstance(plan, str) else plan
+    found: Any = json.loads(plan) if isinstance(plan, str) else plan
     return float(found[0]["Plan"]["Plan Rows"])
 
 
@@ -769,6 +769,7 @@ def search(
             dialect = connection.dialect.name
             compiled = to_fts5(node) if dialect == "sqlite" else to_tsquery(node)
         total_exact = facets_exact = True
+        rows: Sequence[Sequence[Any]]
         if semantic:
             # Ranked by the vectors, of which there is one per claim and text: not windowed.
             rows = _semantic(
