@@ -22,6 +22,7 @@ import heapq
 import json
 import re
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -635,23 +636,38 @@ def _estimate(connection: Connection, compiled: str | None) -> float | None:
     return float(found[0]["Plan"]["Plan Rows"])
 
 
+# Each case's part of the items, as the planner's statistics have it, per database: read again
+# after this many seconds (it only sizes a first slice; ANALYZE changes it seldom).
+SHARES_FOR = 300.0
+_SHARES: dict[str, tuple[float, dict[int, float]]] = {}
+
+
 def _share(connection: Connection, cases: set[int] | None) -> float:
     """The part of the catalogue's items that ``cases`` hold (all: ``None``), as PostgreSQL's
     planner statistics have it (1.0 where they do not say, and on SQLite): how much wider
     than the whole index's matches a window's first slice must be to hold a case's."""
     if cases is None or connection.dialect.name == "sqlite":
         return 1.0
-    row = connection.execute(
-        text(
-            "SELECT most_common_vals::text, most_common_freqs FROM pg_stats"
-            " WHERE schemaname = current_schema() AND tablename = 'items'"
-            " AND attname = 'case_id'"
-        )
-    ).first()
-    if row is None or row[0] is None:
-        return 1.0
-    values = [int(v) for v in str(row[0]).strip("{}").split(",") if v]
-    share = sum(float(f) for v, f in zip(values, row[1] or (), strict=False) if v in cases)
+    key = connection.engine.url.render_as_string(hide_password=True)
+    now = time.monotonic()
+    with _CACHE_LOCK:
+        kept = _SHARES.get(key)
+    if kept is None or now - kept[0] > SHARES_FOR:
+        row = connection.execute(
+            text(
+                "SELECT most_common_vals::text, most_common_freqs FROM pg_stats"
+                " WHERE schemaname = current_schema() AND tablename = 'items'"
+                " AND attname = 'case_id'"
+            )
+        ).first()
+        shares: dict[int, float] = {}
+        if row is not None and row[0] is not None:
+            values = [int(v) for v in str(row[0]).strip("{}").split(",") if v]
+            shares = dict(zip(values, (float(f) for f in row[1] or ()), strict=False))
+        kept = (now, shares)
+        with _CACHE_LOCK:
+            _SHARES[key] = kept
+    share = sum(f for case, f in kept[1].items() if case in cases)
     return min(1.0, max(share, 0.01)) if share else 1.0
 
 
@@ -937,21 +953,32 @@ def _hits(connection: Connection, page: list[_Row], terms: list[Term]) -> list[H
     }
     item_ids = [ref_of(d)[1] for d in docs if ref_of(d)[0] == "item"]
     claim_ids = [ref_of(d)[1] for d in docs if ref_of(d)[0] == "claim"]
+    # (A page of items only asks nothing about claims, and the other way round.)
     items = {
         int(row.id): row
-        for row in connection.execute(
-            select(Item.id, Item.kind, Item.fields, Item.original_name, Item.protected, Case.name)
-            .join(Case, Case.id == Item.case_id)
-            .where(Item.id.in_(item_ids))
+        for row in (
+            connection.execute(
+                select(
+                    Item.id, Item.kind, Item.fields, Item.original_name, Item.protected, Case.name
+                )
+                .join(Case, Case.id == Item.case_id)
+                .where(Item.id.in_(item_ids))
+            )
+            if item_ids
+            else ()
         )
     }
     claims = {
         int(row.id): row
-        for row in connection.execute(
-            select(Claim.id, Claim.item_id, Claim.text, Actor.name.label("actor"), Case.name)
-            .join(Case, Case.id == Claim.case_id)
-            .outerjoin(Actor, Actor.id == Claim.actor_id)
-            .where(Claim.id.in_(claim_ids))
+        for row in (
+            connection.execute(
+                select(Claim.id, Claim.item_id, Claim.text, Actor.name.label("actor"), Case.name)
+                .join(Case, Case.id == Claim.case_id)
+                .outerjoin(Actor, Actor.id == Claim.actor_id)
+                .where(Claim.id.in_(claim_ids))
+            )
+            if claim_ids
+            else ()
         )
     }
     matched = _matches(terms)
