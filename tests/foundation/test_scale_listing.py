@@ -6,12 +6,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 
 from catalogue_helpers import downgrade_catalogue
 from conftest import Run
+from enquiry.app import evidence
 from enquiry.store import open_store
 from enquiry.store.db import MIGRATIONS, database_url, make_engine
 from enquiry.store.verify import verify
@@ -119,3 +121,39 @@ def test_a_bad_date_is_one_line(home: Path, run: Run) -> None:
     result = run("item", "list", "--case", "ks", "--from", "April", expect=2)
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "--from 'April': not a date" in lines[0]
+
+
+def test_an_offset_goes_no_deeper_than_the_cap_and_names_after(
+    home: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ids = _take_in(home, run)
+    monkeypatch.setattr(evidence, "MAX_OFFSET", 2)
+    assert _listed(run, "--offset", "2") == [ids["c.txt"], ids["d.txt"]]
+    refused = run("item", "list", "--case", "ks", "--offset", "3", expect=2)
+    assert "--after" in refused.stderr and refused.stderr.count("\n") == 1
+    # The page past the cap is reached from the last item shown.
+    assert _listed(run, "--after", str(ids["c.txt"])) == [ids["d.txt"]]
+
+
+def _brin(home: Path) -> tuple[str, bool]:
+    engine = make_engine(database_url(home))
+    with engine.connect() as connection:
+        version = str(connection.execute(text("SELECT version_num FROM alembic_version")).scalar())
+        found = connection.dialect.name == "postgresql" and "ix_search_index_doc_brin" in {
+            str(i["name"]) for i in inspect(connection).get_indexes("search_index")
+        }
+    engine.dispose()
+    return version, found
+
+
+def test_migration_0009_adds_and_removes_the_search_range_index(
+    backend: str, home: Path, run: Run
+) -> None:
+    _take_in(home, run)
+    postgres = backend == "postgresql"
+    assert _brin(home) == ("0009", postgres)
+    downgrade_catalogue(home, "0008")
+    assert _brin(home) == ("0008", False)
+    found = json.loads(run("search", "statement", "--json").stdout)  # opened: upgraded again
+    assert found["total"] == 4 and found["total_exact"]
+    assert _brin(home) == ("0009", postgres)

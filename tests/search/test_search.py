@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from sqlalchemy import text
 
 from enquiry.app import Enquiry, accounts, cases, evidence
+from enquiry.app import search as searching
 from enquiry.app.search import MAX_LIMIT, parse, reindex, search, to_fts5, to_tsquery
 from enquiry.cli import main
 from enquiry.enrich.base import Enricher, Enrichment, Target
@@ -254,6 +255,122 @@ def test_pages_follow_one_another_best_first(alpha: Enquiry) -> None:
         order = [(-h.score, search_index.doc_of(h.type, h.id)) for h in whole.hits]
         assert order == sorted(order)
     assert search(alpha, "sarin", offset=50).hits == []
+
+
+# --- the window: ranking, counting and facets bounded on broad queries ----------------------------
+
+BROAD = "sarin OR strike OR ministry OR report OR samples OR log"
+# Filters of every kind, each with what the whole (unbounded) search gives, to compare with.
+FILTERS: list[dict[str, Any]] = [
+    {},
+    {"kinds": ["claim"]},
+    {"kinds": ["document", "environmental_sample"]},
+    {"sources": ["Wire service"]},
+    {"grades": ["D"]},
+    {"grades": ["2"]},
+    {"grades": ["B2", "D4"]},
+    {"grades": ["%"]},
+    {"parties": ["Ministry of Health"]},
+    {"date_from": "2017-05"},
+    {"date_to": "2017-04-06"},
+    {"date_from": "2017", "date_to": "2017-04"},
+    {"kinds": ["document"], "date_from": "2017-05-02", "grades": ["D"]},
+]
+
+
+def _docs(result: object) -> list[int]:
+    return [search_index.doc_of(h.type, h.id) for h in result.hits]  # type: ignore[attr-defined]
+
+
+def _counts(result: object, facet: str) -> dict[Any, int]:
+    return {f.value: f.count for f in result.facets[facet]}  # type: ignore[attr-defined]
+
+
+def test_a_broad_query_is_ranked_and_faceted_within_its_newest_matches(
+    alpha: Enquiry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    whole = search(alpha, BROAD, limit=MAX_LIMIT)
+    assert whole.total_exact and whole.facets_exact and whole.total == len(whole.hits) >= 6
+    newest = sorted(_docs(whole), reverse=True)
+    for window in (2, 3, whole.total - 1):
+        monkeypatch.setattr(searching, "WINDOW", window)
+        capped = search(alpha, BROAD, limit=MAX_LIMIT)
+        # The newest matches (highest document numbers), best first among them.
+        assert sorted(_docs(capped), reverse=True) == newest[:window]
+        assert [h.score for h in capped.hits] == sorted(
+            (h.score for h in capped.hits), reverse=True
+        )
+        assert (capped.total, capped.total_exact, capped.facets_exact) == (window, False, False)
+        assert sum(_counts(capped, "kind").values()) == window
+        assert capped.to_dict()["total_exact"] is False and capped.to_dict()["window"] == window
+    # A window that holds every match changes nothing.
+    monkeypatch.setattr(searching, "WINDOW", whole.total)
+    same = search(alpha, BROAD, limit=MAX_LIMIT)
+    assert (same.total, same.total_exact, same.facets_exact) == (whole.total, True, True)
+    assert same.hits == whole.hits and same.facets == whole.facets
+
+
+def test_without_words_the_window_is_the_first_in_catalogue_order(
+    alpha: Enquiry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    whole = search(alpha, "", case="alpha", limit=MAX_LIMIT)
+    monkeypatch.setattr(searching, "WINDOW", 3)
+    capped = search(alpha, "", case="alpha", limit=MAX_LIMIT)
+    assert _docs(capped) == _docs(whole)[:3] and not capped.total_exact
+
+
+def test_filters_pick_the_window_as_the_whole_search_filters(
+    alpha: Enquiry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past the window the database applies the filters (so that a rare kind is not lost
+    among the newest matches of others): it must decide exactly as the search does."""
+    for query in (BROAD, ""):
+        wholes = [search(alpha, query, limit=MAX_LIMIT, **chosen) for chosen in FILTERS]
+        assert any(w.total >= 2 for w in wholes) and any(w.total == 0 for w in wholes)
+        monkeypatch.setattr(searching, "WINDOW", 1)
+        for chosen, whole in zip(FILTERS, wholes, strict=True):
+            capped = search(alpha, query, limit=MAX_LIMIT, **chosen)
+            ordered = sorted(_docs(whole), reverse=bool(query))
+            assert sorted(_docs(capped), reverse=bool(query)) == ordered[:1], chosen
+            assert capped.total == min(1, whole.total), chosen
+            assert capped.total_exact == (whole.total <= 1), chosen
+            assert not capped.facets_exact  # the unfiltered matches overflow the window
+        monkeypatch.undo()
+
+
+def test_the_window_is_the_same_however_it_is_sliced(
+    alpha: Enquiry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The window is read in slices of document numbers sized from the planner's estimate
+    (PostgreSQL) or a fixed width (SQLite): pretend the estimate huge and the width one
+    number, so that every document gets a slice of its own, and nothing changes."""
+    monkeypatch.setattr(searching, "WINDOW", 3)
+    expected = {
+        (q, tuple(k)): search(alpha, q, kinds=k) for q in (BROAD, "") for k in ([], ["document"])
+    }
+    monkeypatch.setattr(searching, "SLICE", 1)
+    monkeypatch.setattr(searching, "_estimate", lambda connection, compiled: 1e9)
+    for (query, kinds), before in expected.items():
+        after = search(alpha, query, kinds=kinds)
+        assert (after.hits, after.total, after.total_exact) == (
+            before.hits,
+            before.total,
+            before.total_exact,
+        )
+        assert after.facets == before.facets
+
+
+def test_pages_stop_at_the_window(alpha: Enquiry, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(searching, "WINDOW", 3)
+    window = search(alpha, BROAD)
+    pages = [search(alpha, BROAD, offset=at, limit=2) for at in (0, 2)]
+    assert [h for page in pages for h in page.hits] == window.hits
+    with pytest.raises(BadRequest, match="first 3 hits"):
+        search(alpha, BROAD, offset=3)
+    runner = CliRunner()
+    shown = runner.invoke(main, ["--home", str(alpha.home), "search", BROAD, "--facets"])
+    assert shown.exit_code == 0, shown.output
+    assert "more than 3 found" in shown.output and "window of 3 matches" in shown.output
 
 
 def _as(admin: Enquiry, name: str) -> Enquiry:

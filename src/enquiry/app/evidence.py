@@ -595,6 +595,11 @@ class ItemRow:
 # A listing counts the matching items up to this many: an exact count of a case of a million
 # reads every one of its index entries (hundreds of milliseconds), for a number nobody pages to.
 COUNT_LIMIT = 10_000
+# The deepest page ``offset`` reaches: an offset steps over every item before the page (a
+# case's 600,000th item costs 50–200 ms), where ``after`` (the last id of the page before)
+# starts any page from the index in constant time. As search engines cap their result
+# windows, a listing refuses deeper offsets and names ``after``.
+MAX_OFFSET = COUNT_LIMIT
 
 
 @dataclass(frozen=True)
@@ -653,11 +658,16 @@ def list_items(
     Only the columns a listing needs are read, one page of them, so a large case lists at the
     speed of its indexes. ``after`` (the last id of the page before) starts the page after that
     item: as fast on the ten-thousandth page as on the first, where ``offset`` has to step over
-    every item before it. A protected item is listed (its existence is not secret), its title
-    withheld.
+    every item before it, and goes no deeper than :data:`MAX_OFFSET`. A protected item is
+    listed (its existence is not secret), its title withheld.
     """
     if offset < 0 or limit < 1:
         raise BadRequest("--offset must be 0 or more and --limit 1 or more")
+    if offset > MAX_OFFSET:
+        raise BadRequest(
+            f"--offset goes as deep as {MAX_OFFSET:,}: page further with --after"
+            " (the last item number of the page before)"
+        )
     if after is not None and after < 0:
         raise BadRequest("--after must be an item number (0 or more)")
     date_from = check_date(date_from, "--from")

@@ -19,8 +19,10 @@ protected items exist — and a protected item's words are never in the index at
 from __future__ import annotations
 
 import heapq
+import json
 import re
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -46,6 +48,17 @@ MAX_LIMIT = 1000
 # sentences between about -0.1 and 0.2.
 SEMANTIC_FLOOR = 0.25
 SNIPPET = 240
+# A query answers from a window of at most this many of its matches: the newest (those of the
+# highest document numbers) for a query with words, the first in catalogue order for one without.
+# Within the window hits are ranked and faceted exactly; a query matching more reports
+# ``total_exact`` false and facets counted over the window (``facets_exact`` false). Neither
+# FTS5 nor a GIN index can hand matches over best first, so ranking every match of a common
+# word is work in proportion to the catalogue — the window bounds it.
+WINDOW = 500
+# The window is filled from slices of the index by document number, newest first (see
+# _window); where no planner estimate sizes the first slice (SQLite), it spans this many
+# document numbers per place in the window.
+SLICE = 16
 # bm25 weights of the searched columns (title, fields, body; the stored date is not searched).
 BM25 = "bm25(search_index, 4.0, 2.0, 1.0, 0.0)"
 
@@ -292,12 +305,21 @@ class SearchResult:
     offset: int
     limit: int
     facets: dict[str, list[FacetCount]] = field(default_factory=dict)
+    # False when the query matches more than :data:`WINDOW`: ``total`` is then that window
+    # ("more than N") and the hits are the best of the window.
+    total_exact: bool = True
+    # False when the facets count the window only, not every match.
+    facets_exact: bool = True
+    window: int = WINDOW
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "query": self.query,
             "semantic": self.semantic,
             "total": self.total,
+            "total_exact": self.total_exact,
+            "facets_exact": self.facets_exact,
+            "window": self.window,
             "offset": self.offset,
             "limit": self.limit,
             "hits": [h.to_dict() for h in self.hits],
@@ -393,6 +415,45 @@ class _Filters:
             self.date_from or self.date_to
         )
 
+    def sql(self, dialect: str) -> tuple[list[str], dict[str, Any], list[Any]]:
+        """The filters as SQL conditions on a candidate row ``c`` (its columns as :class:`_Row`
+        names them), their parameters and expanding binds: the same decisions as :meth:`fails`,
+        made by the database so that a window holds only rows that pass."""
+        conditions: list[str] = []
+        params: dict[str, Any] = {}
+        binds: list[Any] = []
+        for name, column, values in (
+            ("f_kinds", "c.kind", self.kinds),
+            ("f_sources", "c.source", self.sources),
+            ("f_parties", "c.party", self.parties),
+        ):
+            if values:
+                conditions.append(f"{column} IN :{name}")
+                params[name] = sorted(values)
+                binds.append(bindparam(name, expanding=True))
+        if self.grades:
+            within = "instr(c.grade, {}) > 0" if dialect == "sqlite" else "strpos(c.grade, {}) > 0"
+            either = []
+            for number, wanted in enumerate(sorted(self.grades)):
+                params[f"f_grade{number}"] = wanted
+                bound = f":f_grade{number}"
+                either.append(within.format(bound) if len(wanted) == 1 else f"c.grade = {bound}")
+            conditions.append("(" + " OR ".join(either) + ")")
+        if self.date_from or self.date_to:
+            # Compared at the precision given, character by character as Python compares.
+            collate = "" if dialect == "sqlite" else ' COLLATE "C"'
+            conditions.append("c.date IS NOT NULL AND c.date <> ''")
+            for name, value, operator in (
+                ("f_from", self.date_from, ">="),
+                ("f_to", self.date_to, "<="),
+            ):
+                if value:
+                    params[name] = value
+                    conditions.append(
+                        f"substr(c.date, 1, {len(value)}){collate} {operator} :{name}{collate}"
+                    )
+        return conditions, params, binds
+
 
 def _facets(
     rows: Sequence[Sequence[Any]], filters: _Filters
@@ -443,7 +504,9 @@ def _facets(
 # --- the search ----------------------------------------------------------------------------------
 
 
-def _match_sql(dialect: str, compiled: str | None) -> str:
+def _match_sql(dialect: str, compiled: str | None, within: bool = False) -> str:
+    """The documents matching ``compiled`` (all without it), with their score and date;
+    ``within``: only those numbered from ``:lo`` up to (not including) ``:hi``."""
     if dialect == "sqlite":
         # The date straight from FTS5's content table (see FTS5_CONTENT): a query may find every
         # document of a large case, and reading each one's date through the virtual table
@@ -451,17 +514,21 @@ def _match_sql(dialect: str, compiled: str | None) -> str:
         if compiled is None:
             return (
                 f"SELECT id AS doc, CAST(0 AS FLOAT) AS score, {FTS5_DATE} AS date"
-                f" FROM {FTS5_CONTENT}"
+                f" FROM {FTS5_CONTENT}" + (" WHERE id >= :lo AND id < :hi" if within else "")
             )
         return (
             f"SELECT {TABLE}.rowid AS doc, -{BM25} AS score, d.{FTS5_DATE} AS date FROM {TABLE}"
             f" JOIN {FTS5_CONTENT} d ON d.id = {TABLE}.rowid WHERE {TABLE} MATCH :q"
+            + (f" AND {TABLE}.rowid >= :lo AND {TABLE}.rowid < :hi" if within else "")
         )
     if compiled is None:
-        return f"SELECT doc, CAST(0 AS FLOAT) AS score, date FROM {TABLE}"
+        return f"SELECT doc, CAST(0 AS FLOAT) AS score, date FROM {TABLE}" + (
+            " WHERE doc >= :lo AND doc < :hi" if within else ""
+        )
     return (
         f"SELECT doc, ts_rank(tsv, to_tsquery('simple', :q)) AS score, date FROM {TABLE}"
         " WHERE tsv @@ to_tsquery('simple', :q)"
+        + (" AND doc >= :lo AND doc < :hi" if within else "")
     )
 
 
@@ -470,12 +537,22 @@ def _candidates(
     connection: Connection,
     compiled: str | None,
     case_id: int | None,
+    within: tuple[int, int] | None = None,
+    filters: _Filters | None = None,
+    newest: bool = True,
+    limit: int | None = None,
 ) -> Sequence[Sequence[Any]]:
     """Every document the query matches (all, without one) that the user may know of, as
     plain rows laid out as :class:`_Row` (a query may find every document of a large case:
-    nothing is built per row here but the row the driver gives)."""
+    nothing is built per row here but the row the driver gives).
+
+    ``within`` (lo, hi): only documents numbered from lo up to hi; ``filters``: only those
+    passing them; ``limit``: at most that many, the highest numbers first when ``newest``, the
+    lowest otherwise."""
     readable = readable_cases(app)
     params: dict[str, Any] = {}
+    if within is not None:
+        params["lo"], params["hi"] = within
     item_where = ["m.doc % 2 = 0"]
     claim_where = ["m.doc % 2 = 1"]
     if compiled is not None:
@@ -515,11 +592,145 @@ def _candidates(
             " WHERE " + " AND ".join(claim_where)
         ),
     ]
-    statement = text(
-        f"WITH m AS MATERIALIZED ({_match_sql(connection.dialect.name, compiled)}) "
-        + " UNION ALL ".join(parts)
-    ).bindparams(*binds)
-    return connection.execute(statement, params).all()
+    dialect = connection.dialect.name
+    sql = f"WITH m AS MATERIALIZED ({_match_sql(dialect, compiled, within is not None)}) "
+    if filters is None and limit is None:
+        sql += " UNION ALL ".join(parts)
+    else:
+        sql += "SELECT * FROM (" + " UNION ALL ".join(parts) + ") AS c"
+        if filters is not None and filters.any:
+            conditions, more, more_binds = filters.sql(dialect)
+            sql += " WHERE " + " AND ".join(conditions)
+            params.update(more)
+            binds += more_binds
+        sql += " ORDER BY c.doc" + (" DESC" if newest else "")
+        if limit is not None:
+            sql += " LIMIT :n"
+            params["n"] = limit
+    return connection.execute(text(sql).bindparams(*binds), params).all()
+
+
+def _bounds(connection: Connection) -> tuple[int, int] | None:
+    """The lowest and highest document numbers in the index (None when it is empty)."""
+    if connection.dialect.name == "sqlite":
+        # Two subqueries: SQLite finds a lone min() or max() from the key, not both at once.
+        sql = f"SELECT (SELECT min(id) FROM {FTS5_CONTENT}), (SELECT max(id) FROM {FTS5_CONTENT})"
+    else:
+        sql = f"SELECT min(doc), max(doc) FROM {TABLE}"
+    low, high = connection.execute(text(sql)).one()
+    return None if low is None else (int(low), int(high))
+
+
+def _estimate(connection: Connection, compiled: str | None) -> float | None:
+    """How many documents PostgreSQL's planner expects ``compiled`` to match (from the
+    statistics ANALYZE keeps of the index's words): where the first slice of a window should
+    end. None on SQLite, which keeps no such statistics: its slices start small and grow."""
+    if connection.dialect.name == "sqlite":
+        return None
+    where = "" if compiled is None else " WHERE tsv @@ to_tsquery('simple', :q)"
+    plan = connection.execute(
+        text(f"EXPLAIN (FORMAT JSON) SELECT doc FROM {TABLE}{where}"),
+        {"q": compiled} if compiled is not None else {},
+    ).scalar()
+    found: Any = json.loads(plan) if isinstance(plan, str) else plan
+    return float(found[0]["Plan"]["Plan Rows"])
+
+
+# Each case's part of the items, as the planner's statistics have it, per database: read again
+# after this many seconds (it only sizes a first slice; ANALYZE changes it seldom).
+SHARES_FOR = 300.0
+_SHARES: dict[str, tuple[float, dict[int, float]]] = {}
+
+
+def _share(connection: Connection, cases: set[int] | None) -> float:
+    """The part of the catalogue's items that ``cases`` hold (all: ``None``), as PostgreSQL's
+    planner statistics have it (1.0 where they do not say, and on SQLite): how much wider
+    than the whole index's matches a window's first slice must be to hold a case's."""
+    if cases is None or connection.dialect.name == "sqlite":
+        return 1.0
+    key = connection.engine.url.render_as_string(hide_password=True)
+    now = time.monotonic()
+    with _CACHE_LOCK:
+        kept = _SHARES.get(key)
+    if kept is None or now - kept[0] > SHARES_FOR:
+        row = connection.execute(
+            text(
+                "SELECT most_common_vals::text, most_common_freqs FROM pg_stats"
+                " WHERE schemaname = current_schema() AND tablename = 'items'"
+                " AND attname = 'case_id'"
+            )
+        ).first()
+        shares: dict[int, float] = {}
+        if row is not None and row[0] is not None:
+            values = [int(v) for v in str(row[0]).strip("{}").split(",") if v]
+            shares = dict(zip(values, (float(f) for f in row[1] or ()), strict=False))
+        kept = (now, shares)
+        with _CACHE_LOCK:
+            _SHARES[key] = kept
+    share = sum(f for case, f in kept[1].items() if case in cases)
+    return min(1.0, max(share, 0.01)) if share else 1.0
+
+
+def _window(
+    app: Enquiry,
+    connection: Connection,
+    compiled: str | None,
+    case_id: int | None,
+    filters: _Filters | None = None,
+) -> tuple[Sequence[Sequence[Any]], bool]:
+    """The window of a query: its first :data:`WINDOW` matches that the user may know of (and
+    that pass ``filters``), newest first for a query with words, in catalogue order without;
+    and whether there are more.
+
+    Read slice by slice of document numbers, so that a common word costs the window's worth
+    of its matches, not all of them: the first slice is sized from the planner's estimate of
+    the matches (PostgreSQL) or :data:`SLICE` (SQLite), each next one from how densely the
+    slices so far held what was wanted. The rows are the same however the slices fall, on
+    either back end."""
+    bounds = _bounds(connection)
+    if bounds is None:
+        return [], False
+    low, high = bounds
+    every = high + 1 - low
+    newest = compiled is not None
+    wanted = WINDOW + 1
+    estimate = _estimate(connection, compiled)
+    if estimate is not None:
+        # The user's part of the expected matches, and a quarter again: room for an estimate
+        # off by a fifth in one slice (a next slice makes up the rest). A query expected to
+        # match a few windows' worth is read whole: its matches cost less than a slice.
+        readable = readable_cases(app)
+        expected = estimate * _share(connection, {case_id} if case_id is not None else readable)
+        span = (
+            every if expected <= 4 * wanted else max(WINDOW, int(1.25 * wanted * every / expected))
+        )
+    else:
+        span = WINDOW * SLICE
+    found: list[Sequence[Any]] = []
+    edge = high + 1 if newest else low
+    covered = 0
+    while low < edge if newest else edge <= high:
+        if 2 * span >= (edge - low if newest else high + 1 - edge):
+            span = every  # the rest in one slice rather than a slice and a sliver
+        lo, hi = (max(low, edge - span), edge) if newest else (edge, min(high + 1, edge + span))
+        found += _candidates(
+            app,
+            connection,
+            compiled,
+            case_id,
+            within=None if (lo, hi) == (low, high + 1) else (lo, hi),
+            filters=filters,
+            newest=newest,
+            limit=wanted - len(found),
+        )
+        if len(found) >= wanted:
+            return found[:WINDOW], True
+        covered += hi - lo
+        edge = lo if newest else hi
+        # The next slice: as wide as the density so far says the rest needs, with room.
+        missing = wanted - len(found)
+        span = max(WINDOW, int(1.5 * missing * covered / len(found)) if found else 8 * covered)
+    return found, False
 
 
 def _row(found: Sequence[Any]) -> _Row:
@@ -573,15 +784,45 @@ def search(
         if node is not None:
             dialect = connection.dialect.name
             compiled = to_fts5(node) if dialect == "sqlite" else to_tsquery(node)
-        rows = _candidates(app, connection, compiled, case_id)
+        total_exact = facets_exact = True
+        rows: Sequence[Sequence[Any]]
         if semantic:
-            rows = _semantic(connection, rows, query, embedder)
-        kept, facets = _facets(rows, filters)
+            # Ranked by the vectors, of which there is one per claim and text: not windowed.
+            rows = _semantic(
+                connection, _candidates(app, connection, None, case_id), query, embedder
+            )
+            kept, facets = _facets(rows, filters)
+        else:
+            rows, more = _window(app, connection, compiled, case_id)
+            kept, facets = _facets(rows, filters)
+            if more:
+                # More matches than the window: the facets are the window's; the hits are the
+                # window of those passing the filters, which the database picks.
+                facets_exact = False
+                if filters.any:
+                    kept, more = _window(app, connection, compiled, case_id, filters)
+                total_exact = not more
+        if not total_exact and offset >= len(kept):
+            raise BadRequest(
+                f"search pages reach the first {WINDOW:,} hits of a query that finds more:"
+                " narrow it with words or filters (or list a case's items with --after)"
+            )
         # Best first, then in catalogue order (the rank is the score negated).
         best = heapq.nsmallest(offset + limit, kept, key=itemgetter(1, 0))
         page = [_row(found) for found in best[offset:]]
         hits = _hits(connection, page, _wanted(node))
-    return SearchResult(query, semantic, hits, len(kept), offset, limit, facets)
+    return SearchResult(
+        query,
+        semantic,
+        hits,
+        len(kept),
+        offset,
+        limit,
+        facets,
+        total_exact=total_exact,
+        facets_exact=facets_exact,
+        window=WINDOW,
+    )
 
 
 # --- semantic ranking ------------------------------------------------------------------------------
@@ -712,21 +953,32 @@ def _hits(connection: Connection, page: list[_Row], terms: list[Term]) -> list[H
     }
     item_ids = [ref_of(d)[1] for d in docs if ref_of(d)[0] == "item"]
     claim_ids = [ref_of(d)[1] for d in docs if ref_of(d)[0] == "claim"]
+    # (A page of items only asks nothing about claims, and the other way round.)
     items = {
         int(row.id): row
-        for row in connection.execute(
-            select(Item.id, Item.kind, Item.fields, Item.original_name, Item.protected, Case.name)
-            .join(Case, Case.id == Item.case_id)
-            .where(Item.id.in_(item_ids))
+        for row in (
+            connection.execute(
+                select(
+                    Item.id, Item.kind, Item.fields, Item.original_name, Item.protected, Case.name
+                )
+                .join(Case, Case.id == Item.case_id)
+                .where(Item.id.in_(item_ids))
+            )
+            if item_ids
+            else ()
         )
     }
     claims = {
         int(row.id): row
-        for row in connection.execute(
-            select(Claim.id, Claim.item_id, Claim.text, Actor.name.label("actor"), Case.name)
-            .join(Case, Case.id == Claim.case_id)
-            .outerjoin(Actor, Actor.id == Claim.actor_id)
-            .where(Claim.id.in_(claim_ids))
+        for row in (
+            connection.execute(
+                select(Claim.id, Claim.item_id, Claim.text, Actor.name.label("actor"), Case.name)
+                .join(Case, Case.id == Claim.case_id)
+                .outerjoin(Actor, Actor.id == Claim.actor_id)
+                .where(Claim.id.in_(claim_ids))
+            )
+            if claim_ids
+            else ()
         )
     }
     matched = _matches(terms)

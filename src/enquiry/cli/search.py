@@ -81,8 +81,18 @@ def search_command(
         if hit.snippet:
             click.echo(f"    {safe(hit.marked())}")
     shown = f"{offset + 1}–{offset + len(result.hits)} of " if result.hits else ""
-    click.echo(f"{shown}{result.total} found")
+    if result.total_exact:
+        click.echo(f"{shown}{result.total} found")
+    else:
+        click.echo(
+            f"{shown}more than {result.total} found: the best of the {result.total} newest"
+            " (narrow the query to rank the rest)"
+            if query
+            else f"{shown}more than {result.total} found (the first {result.total} listed)"
+        )
     if show_facets:
+        if not result.facets_exact:
+            click.echo(f"facets of the window of {result.window} matches, not of every match:")
         for name, counts in result.facets.items():
             listed = ", ".join(f"{safe(str(c.value or '(none)'))} {c.count}" for c in counts)
             click.echo(f"{name}: {listed or '-'}")

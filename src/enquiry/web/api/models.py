@@ -227,6 +227,14 @@ class SearchOut(BaseModel):
     query: str
     semantic: bool
     total: int
+    total_exact: bool = Field(
+        description="False when the query matches more than `window`: `total` is then the"
+        " window (more than that many) and the hits the best of the window's newest matches"
+    )
+    facets_exact: bool = Field(
+        description="False when the facets count the window's matches only, not all of them"
+    )
+    window: int = Field(description="How many matches a query is ranked and faceted over")
     offset: int
     limit: int
     hits: list[HitOut]
