@@ -373,6 +373,29 @@ def test_pages_stop_at_the_window(alpha: Enquiry, monkeypatch: pytest.MonkeyPatc
     assert "more than 3 found" in shown.output and "window of 3 matches" in shown.output
 
 
+def test_every_match_ranks_counts_and_facets_past_the_window(
+    alpha: Enquiry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The investigator who must not miss an older document asks for every match: the same
+    answer as a search whose window holds them all, filters included."""
+    wholes = {i: search(alpha, BROAD, limit=MAX_LIMIT, **f) for i, f in enumerate(FILTERS)}
+    monkeypatch.setattr(searching, "WINDOW", 2)
+    for i, chosen in enumerate(FILTERS):
+        every = search(alpha, BROAD, limit=MAX_LIMIT, every_match=True, **chosen)
+        whole = wholes[i]
+        assert (every.hits, every.total, every.facets) == (whole.hits, whole.total, whole.facets)
+        assert every.total_exact and every.facets_exact, chosen
+    assert len(search(alpha, BROAD, offset=2, every_match=True).hits) == wholes[0].total - 2
+    shown = CliRunner().invoke(
+        main, ["--home", str(alpha.home), "search", BROAD, "--every-match", "--json"]
+    )
+    assert shown.exit_code == 0, shown.output
+    found = json.loads(shown.output)
+    assert (found["total"], found["total_exact"]) == (wholes[0].total, True)
+    capped = CliRunner().invoke(main, ["--home", str(alpha.home), "search", BROAD])
+    assert "--every-match" in capped.output
+
+
 def _as(admin: Enquiry, name: str) -> Enquiry:
     return admin.acting_as(accounts.authenticate_password(admin, name, PASSWORD))
 

@@ -755,6 +755,7 @@ def search(
     offset: int = 0,
     limit: int = 20,
     embedder: Any = None,
+    every_match: bool = False,
 ) -> SearchResult:
     """Items and claims matching ``query`` that the acting user may know of, best first, a
     page at a time, with facets (kind, source, grade, party, month).
@@ -763,6 +764,10 @@ def search(
     ``semantic`` ranks claims and item texts by closeness in meaning to the query instead
     (those with a vector from the shipped model: see ``enquiry reindex --embeddings``); a
     protected item's claims and texts are never ranked so.
+
+    ``every_match`` ranks, counts and facets every match instead of the window: exact, for
+    the investigator who must not miss an older document, at a cost in proportion to the
+    matches (seconds for a common word at a million items).
     """
     if offset < 0 or not 1 <= limit <= MAX_LIMIT:
         raise BadRequest(f"--offset must be 0 or more and --limit between 1 and {MAX_LIMIT}")
@@ -792,6 +797,9 @@ def search(
                 connection, _candidates(app, connection, None, case_id), query, embedder
             )
             kept, facets = _facets(rows, filters)
+        elif every_match:
+            rows = _candidates(app, connection, compiled, case_id)
+            kept, facets = _facets(rows, filters)
         else:
             rows, more = _window(app, connection, compiled, case_id)
             kept, facets = _facets(rows, filters)
@@ -805,7 +813,8 @@ def search(
         if not total_exact and offset >= len(kept):
             raise BadRequest(
                 f"search pages reach the first {WINDOW:,} hits of a query that finds more:"
-                " narrow it with words or filters (or list a case's items with --after)"
+                " narrow it with words or filters, rank every match (--every-match), or list a"
+                " case's items with --after"
             )
         # Best first, then in catalogue order (the rank is the score negated).
         best = heapq.nsmallest(offset + limit, kept, key=itemgetter(1, 0))

@@ -30,6 +30,11 @@ from enquiry.cli.progress import BarProgress
 @click.option("--from", "date_from", default=None, metavar="DATE", help="Dated on or after.")
 @click.option("--to", "date_to", default=None, metavar="DATE", help="Dated on or before.")
 @click.option("--semantic", is_flag=True, help="Rank claims and texts by closeness in meaning.")
+@click.option(
+    "--every-match",
+    is_flag=True,
+    help="Rank, count and facet every match, not the newest 500 (slow on broad queries).",
+)
 @click.option("--offset", default=0, show_default=True)
 @click.option("--limit", default=20, show_default=True)
 @click.option("--facets", "show_facets", is_flag=True, help="Also print the facet counts.")
@@ -46,6 +51,7 @@ def search_command(
     date_from: str | None,
     date_to: str | None,
     semantic: bool,
+    every_match: bool,
     offset: int,
     limit: int,
     show_facets: bool,
@@ -66,6 +72,7 @@ def search_command(
         semantic=semantic,
         offset=offset,
         limit=limit,
+        every_match=every_match,
     )
     if as_json:
         click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
@@ -86,7 +93,7 @@ def search_command(
     else:
         click.echo(
             f"{shown}more than {result.total} found: the best of the {result.total} newest"
-            " (narrow the query to rank the rest)"
+            " (narrow the query, or --every-match to rank them all)"
             if query
             else f"{shown}more than {result.total} found (the first {result.total} listed)"
         )

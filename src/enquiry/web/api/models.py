@@ -234,7 +234,9 @@ class SearchOut(BaseModel):
     facets_exact: bool = Field(
         description="False when the facets count the window's matches only, not all of them"
     )
-    window: int = Field(description="How many matches a query is ranked and faceted over")
+    window: int = Field(
+        description="How many matches a query is ranked and faceted over (all with every_match)"
+    )
     offset: int
     limit: int
     hits: list[HitOut]

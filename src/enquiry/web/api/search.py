@@ -27,6 +27,13 @@ def search(
     date_from: Annotated[str | None, Query(alias="from", max_length=40)] = None,
     date_to: Annotated[str | None, Query(alias="to", max_length=40)] = None,
     semantic: bool = False,
+    every_match: Annotated[
+        bool,
+        Query(
+            description="Rank, count and facet every match instead of the window of the newest"
+            " (exact; slow for broad queries on a large catalogue)"
+        ),
+    ] = False,
     offset: Offset = 0,
     limit: Annotated[int, Query(ge=1, le=searching.MAX_LIMIT)] = 20,
 ) -> SearchOut:
@@ -45,5 +52,6 @@ def search(
         semantic=semantic,
         offset=offset,
         limit=limit,
+        every_match=every_match,
     )
     return SearchOut(**found.to_dict())
