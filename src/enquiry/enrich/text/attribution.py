@@ -6,7 +6,10 @@ learns them from the PolNeAR training articles into ``cues.json``. On top of the
 things the parse cannot see are handled here: quotations (a content that lies in a quotation is
 widened to the whole quotation, even across sentence breaks), a cue that ends in a colon before
 a quotation, and speakers that are pronouns or bare titles ("She", "the ambassador"), which are
-resolved to the last fitting speaker named before them.
+resolved to the last fitting speaker named before them. Two learnt models sit on top: a filter
+that keeps or drops each proposed relation (``learnt.py``), and a ranker that re-chooses the
+content and source spans of the relations kept among candidates built from the parse
+(``spans.py``).
 """
 
 from __future__ import annotations
