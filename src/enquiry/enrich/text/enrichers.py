@@ -17,9 +17,9 @@ from sqlalchemy import Connection, select
 
 from enquiry.enrich.base import Enricher, Enrichment, Target
 from enquiry.enrich.runner import text_digests
+from enquiry.enrich.text import names
 from enquiry.enrich.text.catalogue import CLAIM_KINDS, claim_text, cues_digest
 from enquiry.enrich.text.dates import document_date
-from enquiry.enrich.text.names import SPACY_MODEL, VERSION
 from enquiry.intake.feeds import FEED_TYPES
 from enquiry.store.crypt import WITHHELD_AT_REST
 from enquiry.store.tables import Claim, CustodyEvent, Embedding, Item
@@ -96,7 +96,7 @@ class ClaimsEnricher(Enricher):
             # The default pipeline's version, without loading it (nor importing spaCy): a
             # coordinator whose claims are read by cluster workers writes their records but
             # never runs the pipeline.
-            return VERSION
+            return names.VERSION
         return self._extractor.version
 
     def accepts(self, media_type: str, kind: str) -> bool:
@@ -151,7 +151,7 @@ class ClaimsEnricher(Enricher):
                 },
                 details={
                     "extractor": self.version,
-                    "spacy_model": SPACY_MODEL,
+                    "spacy_model": names.SPACY_MODEL,
                     "cues_sha256": cues_digest(),
                     "text": target.text.extractor,
                 },
