@@ -9,6 +9,7 @@ are equal, apart from when things happened; and both verify.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -71,3 +72,51 @@ def test_the_same_on_postgresql(
     _same(alone, snapshot(home))
     checked = run_here(home, "verify", env=on_pg)
     assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+@pytest.mark.slow
+def test_pages_read_as_one_stream_write_the_same_transactions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Items are read from the catalogue a page at a time; on a cluster the pages' batches
+    follow one another without waiting for the last of a page, yet the groups written are cut
+    at each page's end as in a run without a cluster. Pages of two documents make five
+    documents three pages, and the claims of one page are never written with another's (in
+    one page they would be one transaction)."""
+    from enquiry.enrich import runner
+
+    monkeypatch.setattr(runner, "PAGE", 2)
+    folder = corpus(tmp_path / "in")
+    made = {}
+    for label, extra in (("alone", ()), ("cluster", ("--cluster", "local:2"))):
+        home = tmp_path / label
+        done = run_here(home, "ingest", str(folder), "--case", "c", "--quiet", *extra)
+        assert done.returncode == 0, done.stderr
+        made[label] = snapshot(home)
+        made[label]["claim transactions"] = _claim_transactions(home)
+    _same(made["alone"], made["cluster"])
+    alone, clustered = made["alone"]["claim transactions"], made["cluster"]["claim transactions"]
+    assert len(alone) >= 2 and clustered == alone
+
+
+def _claim_transactions(home: Path) -> list[dict[str, int]]:
+    """The rows each transaction of the claims stage wrote, table by table (how many), in
+    order: the transactions after the first item was enriched."""
+    from sqlalchemy import select
+
+    from enquiry.store import open_store
+    from enquiry.store.tables import CustodyEvent
+
+    store = open_store(home, "tester")
+    found: list[dict[str, int]] = []
+    enriched = False
+    with store.engine.connect() as connection:
+        for action, details in connection.execute(
+            select(CustodyEvent.action, CustodyEvent.details).order_by(CustodyEvent.seq)
+        ):
+            enriched = enriched or action == "enriched"
+            if enriched and action == "recorded":
+                rows = json.loads(details).get("rows", {})
+                found.append({table: len(keys) for table, keys in rows.items()})
+    store.engine.dispose()
+    return found

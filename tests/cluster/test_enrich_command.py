@@ -105,6 +105,7 @@ def _claims(home: Path) -> int:
 def test_a_new_version_of_a_reader_reads_again_and_adds_no_claim_twice(
     added: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from enquiry.enrich.text import names
     from enquiry.enrich.text.attribution import AttributionExtractor
 
     home = _copy(added, tmp_path / "home")
@@ -115,6 +116,9 @@ def test_a_new_version_of_a_reader_reads_again_and_adds_no_claim_twice(
     assert _claims(home) == claims  # read again, the same claims: none stored twice
     # A software update: the photo reader and the claims reader change version.
     monkeypatch.setattr(PhotoMetadata, "version", "updated")
+    # The claim pipeline's version is named where a coordinator reads it without loading the
+    # pipeline, and carried by the pipeline once loaded: an update changes both.
+    monkeypatch.setattr(names, "VERSION", "attribution-updated")
     monkeypatch.setattr(AttributionExtractor, "version", "attribution-updated")
     again = _lines(run_here(home, "enrich", "--all").stdout)
     assert again["photo"] == "photo: 3 enriched, 0 already done, 0 failed"

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import hashlib
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from functools import partial
+from itertools import accumulate, islice
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -169,58 +170,76 @@ def _run_one(
         return
     progress.start(enricher.name, total=len(todo), unit="item")
     counts = {"read": 0, "written": 0, "failed": 0} if cluster is not None else None
+    loaded = _loaded_pages(store, enricher, todo, withheld)
+    if cluster is not None:
+        # One stream over every page, so the workers never wait for the last batch of a page
+        # before the next page's are handed out.
+        results = _on_cluster(store, enricher, loaded, len(todo), cluster)
+    else:
+        results = (
+            result for targets, reads in loaded for result in _here(store, enricher, targets, reads)
+        )
+    # Where a page ends: a group is cut there too, so the transactions written are those of
+    # a run page by page, whichever way the items were read.
+    ends = set(accumulate(len(page) for page in pages(todo, PAGE)))
+    group: list[tuple[Target, Enrichment | str]] = []
     try:
-        for page in pages(todo):
-            with store.engine.connect() as connection:
-                rows = {
-                    row.id: row
-                    for row in connection.execute(select(Item.__table__).where(Item.id.in_(page)))
-                }
-                readable = [i for i in page if i not in withheld]
-                texts = _texts(connection, readable) if "text" in enricher.reads else {}
-                claims = _claims(connection, page) if "claims" in enricher.reads else {}
-            targets = [_target(rows[i], None, texts.get(i), claims) for i in page]
-            reads = {i: "original" in enricher.reads and i not in withheld for i in page}
-            if cluster is not None:
-                results = _on_cluster(store, enricher, targets, reads, cluster)
-            else:
-                results = _here(store, enricher, targets, reads)
-            group: list[tuple[Target, Enrichment | str]] = []
-            try:
-                for result in results:
-                    if counts is not None:
-                        counts["read"] += 1
-                        show_counts(progress, counts)
-                    group.append(result)
-                    if len(group) == WRITE_BATCH:
-                        _settle(store, enricher, group, report, progress, name_of, counts)
-                        group = []
-            except ClusterUnavailable:
-                # What the workers finished before the scheduler went away is kept.
-                if group:
+        try:
+            for seen, result in enumerate(results, start=1):
+                if counts is not None:
+                    counts["read"] += 1
+                    show_counts(progress, counts)
+                group.append(result)
+                if len(group) == WRITE_BATCH or seen in ends:
                     _settle(store, enricher, group, report, progress, name_of, counts)
-                raise
+                    group = []
+        except ClusterUnavailable:
+            # What the workers finished before the scheduler went away is kept.
             if group:
                 _settle(store, enricher, group, report, progress, name_of, counts)
+            raise
+        if group:
+            _settle(store, enricher, group, report, progress, name_of, counts)
     finally:
         progress.finish()
+
+
+def _loaded_pages(
+    store: Store, enricher: Enricher, todo: list[int], withheld: set[int]
+) -> Iterator[tuple[list[Target], dict[int, bool]]]:
+    """Each page of ``todo`` as targets (with the text and claims the enricher reads) and
+    whether each target's original is to be read, a page read from the catalogue only when
+    the one before is handed out."""
+    for page in pages(todo, PAGE):
+        with store.engine.connect() as connection:
+            rows = {
+                row.id: row
+                for row in connection.execute(select(Item.__table__).where(Item.id.in_(page)))
+            }
+            readable = [i for i in page if i not in withheld]
+            texts = _texts(connection, readable) if "text" in enricher.reads else {}
+            claims = _claims(connection, page) if "claims" in enricher.reads else {}
+        targets = [_target(rows[i], None, texts.get(i), claims) for i in page]
+        reads = {i: "original" in enricher.reads and i not in withheld for i in page}
+        yield targets, reads
 
 
 def _on_cluster(
     store: Store,
     enricher: Enricher,
-    targets: list[Target],
-    reads: dict[int, bool],
+    loaded: Iterable[tuple[list[Target], dict[int, bool]]],
+    total: int,
     cluster: Cluster,
 ) -> Iterator[tuple[Target, Enrichment | str]]:
     """Each target with its enrichment (or the line saying why it failed), in order, the work
-    done by the cluster's workers in batches."""
-    batches = [
-        [(target, reads[target.item_id]) for target in batch]
-        for batch in pages(targets, _cluster_batch(enricher, len(targets), cluster))
-    ]
+    done by the cluster's workers in batches (:func:`cluster_batches`)."""
+    workers = worker_count(cluster.client)
+    entries = ((target, reads[target.item_id]) for targets, reads in loaded for target in targets)
+    batches = cluster_batches(entries, total, enricher.batch, workers)
     work = partial(_enrich_remotely, enricher, store.vault, store.home)
-    for finished in ordered_map(cluster, work, batches, on_killed=_killed_batch):
+    # Twice as many batches on the cluster as the default: they are of unequal length (an
+    # article is longer than another), and a worker that finished its own must find the next.
+    for finished in ordered_map(cluster, work, batches, on_killed=_killed_batch, ahead=4 * workers):
         yield from finished
 
 
@@ -248,11 +267,26 @@ def _here(
             yield done[target.item_id]
 
 
-def _cluster_batch(enricher: Enricher, items: int, cluster: Cluster) -> int:
-    """Targets per cluster task: the enricher's batch, but small enough that every worker gets
-    several tasks (a few large ones would leave workers idle while the last ones finish)."""
-    per_worker = -(-items // (4 * worker_count(cluster.client)))
-    return max(1, min(enricher.batch, per_worker))
+def cluster_batches(
+    entries: Iterable[T], total: int, largest: int, workers: int, smallest: int = 4
+) -> Iterator[list[T]]:
+    """``entries`` (``total`` of them) cut into batches for the cluster's workers, in order.
+
+    A batch is the enricher's own (``largest``) while there is plenty left, then shrinks with
+    what is left — a quarter of each worker's share of the rest, down to ``smallest`` — so
+    every worker gets several batches and the last ones are short: the workers finish within
+    a short batch of each other, rather than one idling while another reads a long last batch.
+    """
+    source = iter(entries)
+    left = total
+    while True:
+        share = -(-left // (4 * max(1, workers)))
+        size = max(1, min(largest, max(smallest, share)))
+        batch = list(islice(source, size))
+        if not batch:
+            return
+        left -= len(batch)
+        yield batch
 
 
 def _enrich_remotely(

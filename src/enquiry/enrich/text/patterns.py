@@ -8,8 +8,10 @@ to a child over an ``nsubj`` arc. The extractor replays the paths seen most ofte
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from spacy.tokens import Doc, Token
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
 
 MAX_PATH = 3
 
