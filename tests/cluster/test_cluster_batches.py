@@ -71,3 +71,21 @@ def test_a_local_clusters_workers_end_with_their_reading_processes() -> None:
         pids = [pid for pair in started for pid in pair]
         assert all(psutil.pid_exists(pid) for pid in pids)
     assert all(_gone(pid) for pid in pids), pids
+
+
+def test_the_coordinator_names_the_claim_pipeline_without_importing_spacy() -> None:
+    """A coordinator writes the claims its workers read and names the pipeline's version; it
+    must not pay spaCy's import (about a second of CPU while the workers wait) to do so."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "from enquiry.enrich.text import attribution, enrichers\n"
+        "assert enrichers.ClaimsEnricher().version == attribution.VERSION\n"
+        "print('spacy' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert done.stdout.strip() == "False", done.stderr

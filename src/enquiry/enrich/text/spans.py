@@ -25,11 +25,11 @@ from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from spacy.tokens import Doc, Token
-
 from enquiry.enrich.text.patterns import key_of
 
 if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
     from enquiry.enrich.text.attribution import Attribution, Span
 
 SPANS_FILE = "attribution_spans.json"
