@@ -120,3 +120,41 @@ def _claim_transactions(home: Path) -> list[dict[str, int]]:
                 found.append({table: len(keys) for table, keys in rows.items()})
     store.engine.dispose()
     return found
+
+
+def _feed(folder: Path, entries: int = 6) -> Path:
+    folder.mkdir(parents=True)
+    items = "".join(
+        f"<item><title>Statement {n}</title><link>http://example.org/{n}</link>"
+        f"<guid>s-{n}</guid><pubDate>Wed, {10 + n:02d} Apr 2017 10:00:00 GMT</pubDate>"
+        f"<description>&lt;p&gt;The envoy number {n} said on Tuesday that the strike of"
+        f' {n} April hit a depot.&lt;/p&gt;&lt;p&gt;"We reject the findings," the minister'
+        f" told reporters.&lt;/p&gt;</description></item>"
+        for n in range(entries)
+    )
+    (folder / "statements.rss").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'
+        f"<title>Statements</title>{items}</channel></rss>",
+        encoding="utf-8",
+    )
+    return folder
+
+
+@pytest.mark.slow
+def test_a_feeds_entries_are_read_on_the_cluster_as_here(tmp_path: Path) -> None:
+    """A feed's entries are stored by the coordinator and read by the workers (all at once,
+    not one reading process per entry): the catalogue is the one a run without a cluster
+    makes, each entry a document with its text and claims, its link as origin."""
+    folder = _feed(tmp_path / "in")
+    made = {}
+    for label, extra in (("alone", ()), ("cluster", ("--cluster", "local:2"))):
+        home = tmp_path / label
+        done = run_here(home, "ingest", str(folder), "--case", "c", "--quiet", *extra)
+        assert done.returncode == 0, done.stderr
+        made[label] = snapshot(home)
+    items = made["alone"]["items"]
+    documents = [item for item in items.values() if item["texts"] and item["kind"] == "document"]
+    assert len(documents) == 7  # the feed itself and its six entries
+    assert sum(len(item["claims"]) for item in documents) >= 12
+    for key in ("items", "item_events", "events", "recorded"):
+        assert made["cluster"][key] == made["alone"][key], key

@@ -250,7 +250,7 @@ def _ingest(
 ) -> IngestReport:
     from enquiry.enrich import default_extractors
     from enquiry.intake.feeds import FeedError, is_feed, read_feed
-    from enquiry.intake.pipeline import IntakeError, IntakeOptions, add_bytes, add_paths
+    from enquiry.intake.pipeline import IntakeError, IntakeOptions, add_contents, add_paths
     from enquiry.intake.walk import walk
 
     options = IntakeOptions(case=case, kind=kind, source=source)
@@ -280,11 +280,15 @@ def _ingest(
             _title, entries = read_feed(feed, feed_problems)
             for problem in feed_problems:
                 progress.problem(problem)
-            for entry in entries:
-                added = add_bytes(
-                    store, entry.document().encode("utf-8"), entry.name(feed), options, extractors
-                )
-                results.extend(added.results)
+            # The entries are read together, by the cluster's workers when there is one.
+            added = add_contents(
+                store,
+                [(entry.document().encode("utf-8"), entry.name(feed)) for entry in entries],
+                options,
+                extractors,
+                cluster=cluster,
+            )
+            results.extend(added.results)
     except (IntakeError, FeedError) as exc:
         raise EnquiryError(str(exc)) from None
     stored = [r for r in results if r.item_id is not None and r.status != "rejected"]

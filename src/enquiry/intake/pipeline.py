@@ -849,6 +849,15 @@ def _given_up(
     if len(tasks) > 1:
         return [[task] for task in tasks], None
     task = tasks[0]
+    if isinstance(task, _ReadStored):
+        # Content the coordinator stored: it stays stored, unread.
+        prepared = task.prepared
+        prepared.problems.append(
+            "the cluster workers reading it kept dying; stored without what its readers would"
+            " have found"
+        )
+        prepared.meta.setdefault("intake", {})["problems"] = list(prepared.problems)
+        return None, [prepared]
     if not isinstance(task, _StoreOnly):
         problem = (
             "the cluster workers reading it kept dying; stored without what its readers would"
@@ -1493,8 +1502,9 @@ def _known_public_key(store: Store, case: str) -> bytes | None:
     return bytes(found) if found is not None else None
 
 
-def _prepare_bytes(job: _Job, store: Store, data: bytes, name: str) -> Prepared:
-    """Bytes that arrived other than as a file, typed, stored and read like a file."""
+def _store_bytes(job: _Job, store: Store, data: bytes, name: str) -> Prepared:
+    """Bytes that arrived other than as a file, typed and stored like a file (not yet read:
+    ``sha256`` set when its readers are to run)."""
     prepared = Prepared(path=printable(name), origin=printable(name), size=len(data))
     if not data:
         prepared.problems.append("empty content: nothing to preserve")
@@ -1503,8 +1513,75 @@ def _prepare_bytes(job: _Job, store: Store, data: bytes, name: str) -> Prepared:
         stored = store.vault.put_bytes(data)
         prepared.sha256 = stored.sha256
         prepared.repaired = stored.repaired
-        prepared = _read_stored(job, prepared)
     return prepared
+
+
+def _prepare_bytes(job: _Job, store: Store, data: bytes, name: str) -> Prepared:
+    """Bytes that arrived other than as a file, typed, stored and read like a file."""
+    prepared = _store_bytes(job, store, data, name)
+    return _read_stored(job, prepared) if prepared.sha256 is not None else prepared
+
+
+def _read_all(
+    job: _Job, stored: list[Prepared], cluster: Cluster | None, jobs: int
+) -> Iterator[Prepared]:
+    """Read content the main process stored, in order: by the cluster's workers, or by this
+    machine's reading processes — one pool for all of it, not one process per piece."""
+    tasks: list[_Task] = [_ReadStored(prepared) for prepared in stored]
+    if not tasks:
+        return
+    if cluster is not None:
+        from functools import partial
+
+        from enquiry.cluster import ordered_map, worker_count
+
+        chunks = [tasks[at : at + CLUSTER_FILES] for at in range(0, len(tasks), CLUSTER_FILES)]
+        for done in ordered_map(
+            cluster,
+            partial(_run_chunk, job),
+            chunks,
+            on_killed=_given_up,
+            ahead=CLUSTER_AHEAD * worker_count(cluster.client),
+        ):
+            yield from done
+        return
+    workers = _Workers(job, min(jobs, len(tasks)))
+    try:
+        yield from workers.run(tasks, 16)
+    finally:
+        workers.close()
+
+
+def add_contents(
+    store: Store,
+    contents: Iterable[tuple[bytes, str]],
+    options: IntakeOptions,
+    extractors: Iterable[Extractor],
+    *,
+    cluster: Cluster | None = None,
+) -> IntakeReport:
+    """Take in many pieces of content that arrived other than as files (a feed's entries),
+    each with the name recorded as its origin (e.g. its URL).
+
+    Each is typed and stored here; then all are read together — by a cluster's workers when
+    ``cluster`` is given (they mount the vault), else by this machine's reading processes —
+    and written in order, in batches, as :func:`add_paths` writes files.
+    """
+    check_options(options)
+    job = _Job(store.vault, options, tuple(extractors), decode_limits(options))
+    prepared = [_store_bytes(job, store, data, name) for data, name in contents]
+    to_read = [index for index, p in enumerate(prepared) if p.sha256 is not None]
+    jobs = options.jobs or (os.cpu_count() or 1)
+    for index, read in zip(
+        to_read, _read_all(job, [prepared[i] for i in to_read], cluster, jobs), strict=True
+    ):
+        prepared[index] = read
+    writer = _CaseWriter(store, options)
+    writer.load()
+    report = IntakeReport()
+    for at in range(0, len(prepared), BATCH_FILES):
+        writer.write(prepared[at : at + BATCH_FILES], report.results)
+    return report
 
 
 def add_bytes(
@@ -1514,18 +1591,12 @@ def add_bytes(
     options: IntakeOptions,
     extractors: Iterable[Extractor],
 ) -> IntakeReport:
-    """Take in bytes that arrived other than as a file (a feed entry, a case file's inline text).
+    """Take in bytes that arrived other than as a file (a case file's inline text, one feed
+    entry); many at once: :func:`add_contents`.
 
     ``name`` is recorded as the origin (e.g. a URL or ``casefile.yaml#items/W-01``).
     """
-    check_options(options)
-    job = _Job(store.vault, options, tuple(extractors), decode_limits(options))
-    prepared = _prepare_bytes(job, store, data, name)
-    writer = _CaseWriter(store, options)
-    writer.load()
-    report = IntakeReport()
-    writer.write([prepared], report.results)
-    return report
+    return add_contents(store, [(data, name)], options, extractors)
 
 
 def add_within(
