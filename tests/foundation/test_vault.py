@@ -82,9 +82,15 @@ def test_a_sealed_file_is_stored_under_the_blake3_of_its_ciphertext(
     assert list(vault.iter_hashes()) == [cipher]  # and no plain blob
     with blob.open("rb") as handle:
         assert b"".join(decrypt_stream(key, handle, "witness")) == data
-    assert stored.plain_copy is not None and stored.plain_copy.read_bytes() == data
-    assert stat.S_IMODE(stored.plain_copy.stat().st_mode) == 0o600
-    stored.plain_copy.unlink()
+    copy = stored.plain_copy
+    assert copy is not None and copy.path.read_bytes() == data
+    # In memory here (Linux): no name in any filesystem, read-only, its owner's alone.
+    assert copy.in_memory and not list(vault.tmp.iterdir())
+    assert stat.S_IMODE(copy.path.stat().st_mode) == 0o400
+    with pytest.raises(PermissionError), copy.path.open("r+b") as handle:
+        handle.write(b"changed")
+    copy.remove()
+    assert not copy.path.exists()
 
     assert vault.rehash(cipher) == cipher
     blob.chmod(0o644)
