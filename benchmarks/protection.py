@@ -2,7 +2,8 @@
 
 (a) intake: bytes per second of `enquiry add` taking files in as protected (encrypted to the
     case key: read once, its SHA-256 taken, AES-256-GCM encrypted and the ciphertext's BLAKE3
-    (its vault address) taken and written as it streams into the vault, secret record sealed)
+    (its vault address) taken and written as it streams into the vault, its data key sealed in
+    the worker's key batch, its readers given a plaintext copy in memory, secret record sealed)
     as a ratio to taking the very same files in unprotected (one SHA-256 pass). Large files and
     many small files.
 (b) read-back: bytes per second of `enquiry item copy --reveal` of a protected item (data key

@@ -371,8 +371,11 @@ def encrypt_chunks(
 def _full_chunks(plain: Iterable[bytes]) -> Iterator[tuple[bytes, bool]]:
     """(chunk, whether it is the last) of plaintext given in pieces of any size: every chunk
     but the last exactly CHUNK bytes (a piece of exactly CHUNK bytes passes uncopied), the
-    last possibly empty; one chunk is held back until the next shows whether it was last."""
+    last empty only for empty plaintext; one chunk is held back until the next shows whether
+    it was the last."""
     held: bytes | None = None
+    # A bytearray, appended to in place: with bytes, every small piece would copy the whole
+    # buffer again, and a chunk given in 1-byte pieces would cost CHUNK²/2 bytes of copying.
     buffer = bytearray()
     for piece in plain:
         if not piece:
