@@ -1290,6 +1290,10 @@ class _CaseWriter:
                         )
                     )
                     self.encrypted[item_id] = True
+                else:
+                    # A new item given no item_keys row in this transaction is not encrypted:
+                    # no need to ask the catalogue, item by item, below.
+                    self.encrypted[item_id] = False
                 details: dict[str, Any] = {
                     "sha256": prepared.sha256,
                     "size": prepared.size,
