@@ -79,15 +79,24 @@ def _intake_once(folder: Path, workdir: Path, protected: bool, i: int) -> tuple[
     return took, cpu
 
 
+MEDIANS: list[str] = []
+
+
 def _intake(folder: Path, workdir: Path, repeats: int) -> tuple[tuple[float, float], ...]:
     """The least wall and CPU seconds of ``repeats`` intakes of ``folder``, unprotected and
     protected taken in turn (U, P, U, P, ...), so that both sides meet the same moments of a
     shared machine, and neither is always the one that runs after the other has filled the
-    page cache: ((unprotected wall, CPU), (protected wall, CPU))."""
+    page cache: ((unprotected wall, CPU), (protected wall, CPU)). The ratios of the medians
+    are noted too (:data:`MEDIANS`): on a shared machine the least of a few runs is often one
+    side's lucky moment."""
     runs: dict[bool, list[tuple[float, float]]] = {False: [], True: []}
     for i in range(repeats):
         for protected in (False, True):
             runs[protected].append(_intake_once(folder, workdir, protected, i))
+    plain, prot = runs[False], runs[True]
+    wall = statistics.median(r[0] for r in plain) / statistics.median(r[0] for r in prot)
+    cpu = statistics.median(r[1] for r in plain) / statistics.median(r[1] for r in prot)
+    MEDIANS.append(f"{folder.name}: wall {wall:.2f}, CPU {cpu:.2f}")
     return tuple(
         (min(r[0] for r in runs[side]), min(r[1] for r in runs[side])) for side in (False, True)
     )
@@ -215,6 +224,7 @@ def main() -> None:
             )
         goals = rows[:3]  # the store step and CPU rows are a diagnosis, not a goal
         print(f"median ratio {statistics.median(r[2] / r[1] for r in goals):.2f}")
+        print(f"intake ratios of the median runs: {'; '.join(MEDIANS)}")
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
         key.unlink(missing_ok=True)
