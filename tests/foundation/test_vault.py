@@ -11,6 +11,7 @@ import blake3
 import pytest
 
 from enquiry.errors import Corrupt
+from enquiry.store import vault as vault_module
 from enquiry.store.crypt import decrypt_stream, new_data_key
 from enquiry.store.protected import sealing
 from enquiry.store.vault import CHUNK, Vault, VaultError
@@ -82,9 +83,15 @@ def test_a_sealed_file_is_stored_under_the_blake3_of_its_ciphertext(
     assert list(vault.iter_hashes()) == [cipher]  # and no plain blob
     with blob.open("rb") as handle:
         assert b"".join(decrypt_stream(key, handle, "witness")) == data
-    assert stored.plain_copy is not None and stored.plain_copy.read_bytes() == data
-    assert stat.S_IMODE(stored.plain_copy.stat().st_mode) == 0o600
-    stored.plain_copy.unlink()
+    copy = stored.plain_copy
+    assert copy is not None and copy.path.read_bytes() == data
+    # In memory here (Linux): no name in any filesystem, read-only, its owner's alone.
+    assert copy.in_memory and not list(vault.tmp.iterdir())
+    assert stat.S_IMODE(copy.path.stat().st_mode) == 0o400
+    with pytest.raises(PermissionError), copy.path.open("r+b") as handle:
+        handle.write(b"changed")
+    copy.remove()
+    assert not copy.path.exists()
 
     assert vault.rehash(cipher) == cipher
     blob.chmod(0o644)
@@ -94,3 +101,21 @@ def test_a_sealed_file_is_stored_under_the_blake3_of_its_ciphertext(
     assert vault.rehash(cipher) != cipher and vault.rehash(cipher).startswith("blake3:")
     with pytest.raises(Corrupt, match=rf"blob blake3:{digest[:12]} is corrupt"):
         vault.read_verified(cipher)
+
+
+@pytest.mark.parametrize("size", [5000, 2 * CHUNK + 3], ids=["one piece", "streamed"])
+def test_a_plain_copy_too_large_for_memory_is_a_private_file_removed_after(
+    vault: Vault, tmp_path: Path, size: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(vault_module, "MEMORY_COPY_LIMIT", size - 1)
+    source = tmp_path / "recording.bin"
+    data = os.urandom(size)
+    source.write_bytes(data)
+    stored = vault.put_file(source, sealing=lambda: sealing(new_data_key(), plain_copy=True))
+    copy = stored.plain_copy
+    assert copy is not None and not copy.in_memory and copy.path.parent == vault.tmp
+    assert copy.path.read_bytes() == data
+    assert stat.S_IMODE(copy.path.stat().st_mode) == 0o600
+    copy.remove()
+    copy.remove()  # twice is harmless
+    assert not list(vault.tmp.iterdir())

@@ -36,6 +36,17 @@ def test_a_protected_file_is_encrypted_as_it_is_read(
         real_replace(src, dst)
 
     monkeypatch.setattr(vault_module.os, "replace", logging_replace)
+    # And every plaintext copy made for the readers: where it was.
+    copies = tmp_path / "copies.log"
+    real_make = vault_module.PlainCopy.make
+
+    def logging_make(disk: Path, size: int) -> vault_module.PlainCopy:
+        copy = real_make(disk, size)
+        with copies.open("a", encoding="ascii") as log:
+            log.write(f"{'memory' if copy.in_memory else copy.path}\n")
+        return copy
+
+    monkeypatch.setattr(vault_module.PlainCopy, "make", staticmethod(logging_make))
     cli = Cli(tmp_path / "home")
     first = tmp_path / "first.txt"
     first.write_text("the first protected note makes the case key\n", encoding="utf-8")
@@ -46,6 +57,7 @@ def test_a_protected_file_is_encrypted_as_it_is_read(
     (folder / "recording.bin").write_bytes(big)
     (folder / "note.txt").write_text(f"Field note: {WORDS}.\n", encoding="utf-8")
     settled.write_text("", encoding="ascii")
+    copies.write_text("", encoding="ascii")
     cli("add", str(folder), "--case", "pass", "--kind", "document", "--protected")
 
     items = {
@@ -62,8 +74,11 @@ def test_a_protected_file_is_encrypted_as_it_is_read(
     vault = cli.home / "vault"
     blobs = {path.name for path in vault.glob("*/*/*/*") if path.is_file()}
     assert big_sha not in blobs and note_sha not in blobs
-    assert not list((vault / "tmp").iterdir())  # the readers' private copy is gone
-    # The readers did read the note (through that private copy) ...
+    assert not list((vault / "tmp").iterdir())
+    # The note's readers had a plaintext copy, held in memory, never in a file; the recording
+    # had none (no reader takes it).
+    assert copies.read_text(encoding="ascii").split() == ["memory"]
+    # The readers did read the note (through that copy) ...
     shown = json.loads(
         cli("item", "show", str(items[note_sha]), "--json", "--reveal", "--text").stdout
     )

@@ -17,6 +17,7 @@ received again only when they come from a new path.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import multiprocessing
 import os
@@ -24,6 +25,7 @@ import queue
 import signal
 import threading
 import time
+import uuid
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -52,7 +54,7 @@ from enquiry.model.kinds import Kind, KindError, all_kinds, get_kind
 from enquiry.model.types import FieldError
 from enquiry.progress import Progress, Silent, show_counts
 from enquiry.store import Store
-from enquiry.store.crypt import WITHHELD_AT_REST, KeyUnavailable, new_data_key
+from enquiry.store.crypt import WITHHELD_AT_REST, KeyBatch, KeyUnavailable, new_data_key
 from enquiry.store.ledger import LedgerWriter, state_digest, utc_now
 from enquiry.store.protected import (
     at_rest,
@@ -235,6 +237,9 @@ class _Job:
     # The case's public key, when the case already has one: workers then encrypt protected
     # files themselves, in parallel, instead of the committing process one after another.
     public: bytes | None = None
+    # Names this intake, so that each process seals its data keys in one key batch of its own
+    # for the run (see :func:`_key_batch`); the batch itself is never part of the job.
+    run: str = ""
 
 
 def _choose_kind(job: _Job, media_type: str) -> Kind:
@@ -386,14 +391,26 @@ def _prepare_file(
     if announce is not None:
         announce(prepared)
     try:
-        _extract(job, prepared, stored.plain_copy or job.vault.path(stored.sha256))
+        copy = stored.plain_copy
+        _extract(job, prepared, copy.path if copy is not None else job.vault.path(stored.sha256))
     finally:
         if stored.plain_copy is not None:
-            stored.plain_copy.unlink(missing_ok=True)
+            stored.plain_copy.remove()
     if data_key is not None and prepared.rejected:
         _drop_sealed(job.vault, stored)
     _seal_early(job, prepared, stored if data_key is not None else None, data_key)
     return prepared
+
+
+@functools.lru_cache(maxsize=1)
+def _key_batch(public: bytes, run: str) -> KeyBatch:
+    """This process's key batch for the intake ``run`` into the case whose key is ``public``.
+
+    One X25519 exchange per worker process and run, instead of one per protected file; the
+    cache holds one batch, so a process that serves one run after another (a cluster worker)
+    keeps the secret of the latest only.
+    """
+    return KeyBatch(public)
 
 
 def _is_protected(job: _Job, prepared: Prepared) -> bool:
@@ -405,7 +422,7 @@ def _is_protected(job: _Job, prepared: Prepared) -> bool:
 def _drop_sealed(vault: Vault, stored: Stored) -> None:
     """Remove the ciphertext (and private plaintext copy) of a sealed store not to be used."""
     if stored.plain_copy is not None:
-        stored.plain_copy.unlink(missing_ok=True)
+        stored.plain_copy.remove()
     if stored.new and stored.cipher_address is not None:
         vault.discard(stored.cipher_address)
 
@@ -432,6 +449,7 @@ def _seal_early(
     if sealed is not None and sealed.cipher_address is not None and data_key is not None:
         row = key_row(
             public=job.public,
+            batch=_key_batch(job.public, job.run),
             data_key=data_key,
             case_id=0,
             item_id=0,
@@ -443,6 +461,7 @@ def _seal_early(
         row = encrypted_row(
             job.vault,
             public=job.public,
+            batch=_key_batch(job.public, job.run),
             case_id=0,
             item_id=0,
             sha256=prepared.sha256,
@@ -924,6 +943,7 @@ class _CaseWriter:
         self.secrets: dict[int, dict[str, Any]] = {}
         self.encrypted: dict[int, bool] = {}
         self.public: bytes | None = None
+        self.batch: KeyBatch | None = None
 
     def load(self) -> None:
         """What the case already holds: its originals by hash, and the paths taken in."""
@@ -1265,10 +1285,13 @@ class _CaseWriter:
                 elif secret is not None:
                     if self.public is None:
                         self.public = case_public_key(connection, self.case_id)
+                    if self.batch is None or self.batch.public != self.public:
+                        self.batch = KeyBatch(self.public)
                     keys.append(
                         encrypted_row(
                             self.store.vault,
                             public=self.public,
+                            batch=self.batch,
                             case_id=self.case_id,
                             item_id=item_id,
                             sha256=prepared.sha256,
@@ -1276,6 +1299,10 @@ class _CaseWriter:
                         )
                     )
                     self.encrypted[item_id] = True
+                else:
+                    # A new item given no item_keys row in this transaction is not encrypted:
+                    # no need to ask the catalogue, item by item, below.
+                    self.encrypted[item_id] = False
                 details: dict[str, Any] = {
                     "sha256": prepared.sha256,
                     "size": prepared.size,
@@ -1446,6 +1473,7 @@ def add_paths(
         tuple(extractors),
         decode_limits(options),
         public=_known_public_key(store, options.case),
+        run=uuid.uuid4().hex,
     )
     jobs = options.jobs or (os.cpu_count() or 1)
     bar: Progress = progress if progress is not None and options.progress else Silent()

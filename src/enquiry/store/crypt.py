@@ -16,6 +16,16 @@ the clear, and the key that opens it never lives in the home:
   Destroying it (:func:`seal`) makes all of those unrecoverable at once — crypto-shredding —
   while everything encrypted under other items' keys stays readable.
 
+A wrapped data key comes in two forms, both opened by :func:`open_data_key`. The first (92
+bytes) is a sealed box of its own: an ephemeral key pair and an exchange per item. The second
+(:data:`WRAP_V2`, 109 bytes) shares one exchange among the items of an intake
+(:class:`KeyBatch`): the exchange gives a batch secret, never stored; each item's
+key-encryption key is derived from it with HKDF under 16 random bytes of its own, and wraps
+its data key. The data key itself is still 32 random bytes drawn for that item alone, so the
+batch secret — which anyone holding the case private key can recompute from any item of the
+batch — opens an item's data key only together with that item's own wrapped key: destroying
+one wrapped key shreds that item and no other.
+
 Rotating the wrapping key re-wraps the case private key; rotating a case key pair re-seals the
 item data keys to the new public key. Neither re-encrypts any content.
 """
@@ -198,24 +208,102 @@ def _item_aad(sha256: str) -> bytes:
     return b"enquiry item key|" + sha256.encode("ascii")
 
 
-def seal_data_key(public: bytes, data_key: bytes, sha256: str) -> bytes:
-    """``data_key`` sealed to a case public key: ephemeral public key, nonce, ciphertext."""
-    ephemeral = X25519PrivateKey.generate()
-    shared = ephemeral.exchange(X25519PublicKey.from_public_bytes(public))
-    eph = ephemeral.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
-    key = _hkdf(shared, eph + public, b"enquiry item data key")
+# The two forms of a wrapped data key (see the module's docstring). The first, a sealed box per
+# item: ephemeral public key (32), nonce (12), the data key sealed (32 + 16). The second: this
+# version byte, the batch's ephemeral public key (32), the item's salt (16), nonce (12), the
+# data key sealed (32 + 16). A first-form key is always 92 bytes long, so the length and the
+# version byte together tell the two apart.
+WRAP_V1_SIZE = 32 + 12 + 32 + TAG
+WRAP_V2 = b"\x02"
+WRAP_V2_SIZE = 1 + 32 + 16 + 12 + 32 + TAG
+_BATCH_INFO = b"enquiry item key batch v2"
+_KEK_INFO = b"enquiry item key-encryption key v2"
+
+
+def _raw_public(key: X25519PrivateKey) -> bytes:
+    return key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+
+
+def _batch_secret(shared: bytes, eph: bytes, public: bytes) -> bytes:
+    return _hkdf(shared, eph + public, _BATCH_INFO)
+
+
+def _wrap_v2(secret: bytes, eph: bytes, data_key: bytes, sha256: str) -> bytes:
+    salt = os.urandom(16)
     nonce = os.urandom(12)
-    return eph + nonce + AESGCM(key).encrypt(nonce, data_key, _item_aad(sha256))
+    kek = _hkdf(secret, salt, _KEK_INFO)
+    sealed = AESGCM(kek).encrypt(nonce, data_key, _item_aad(sha256))
+    return WRAP_V2 + eph + salt + nonce + sealed
 
 
-def open_data_key(private: X25519PrivateKey, wrapped: bytes, sha256: str) -> bytes:
-    eph, nonce, body = wrapped[:32], wrapped[32:44], wrapped[44:]
-    public = private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
-    shared = private.exchange(X25519PublicKey.from_public_bytes(eph))
-    key = _hkdf(shared, eph + public, b"enquiry item data key")
+class KeyBatch:
+    """Data keys sealed to one case public key under a single ephemeral X25519 exchange.
+
+    An exchange costs about as much as everything else an 8 KiB protected file's intake does
+    beyond an unprotected one's, so an intake makes one per process and case, not one per
+    item. The ephemeral private key is dropped at once; the batch secret derived from the
+    exchange lives only in this object (never stored, never pickled: a cluster worker makes its
+    own batch), and each item still gets a random data key and a key-encryption key of its own
+    (HKDF under a random salt), so shredding one item's wrapped key loses that item alone.
+    """
+
+    def __init__(self, public: bytes) -> None:
+        ephemeral = X25519PrivateKey.generate()
+        shared = ephemeral.exchange(X25519PublicKey.from_public_bytes(public))
+        self.public = public
+        self.ephemeral = _raw_public(ephemeral)
+        self._secret = _batch_secret(shared, self.ephemeral, public)
+
+    def seal(self, data_key: bytes, sha256: str) -> bytes:
+        """``data_key`` wrapped for the item whose plaintext SHA-256 is ``sha256``."""
+        return _wrap_v2(self._secret, self.ephemeral, data_key, sha256)
+
+    def __reduce__(self) -> Any:
+        raise TypeError("a key batch holds a secret and is never pickled; make one per process")
+
+
+def seal_data_key(
+    public: bytes, data_key: bytes, sha256: str, batch: KeyBatch | None = None
+) -> bytes:
+    """``data_key`` sealed to a case public key, in a ``batch`` (which must be made for that
+    key) or, without one, in a batch of its own (an exchange for this key alone)."""
+    if batch is None:
+        batch = KeyBatch(public)
+    elif batch.public != public:
+        raise ValueError("the key batch was made for another case key")
+    return batch.seal(data_key, sha256)
+
+
+def open_data_key(
+    private: X25519PrivateKey,
+    wrapped: bytes,
+    sha256: str,
+    batches: dict[bytes, bytes] | None = None,
+) -> bytes:
+    """The data key in ``wrapped`` (either form), for the item whose SHA-256 is ``sha256``.
+
+    ``batches`` (case public key and ephemeral public key → batch secret), kept by a caller
+    opening many items, saves an exchange per item of a batch already met.
+    """
+    public = _raw_public(private)
     try:
+        if len(wrapped) == WRAP_V2_SIZE and wrapped[:1] == WRAP_V2:
+            eph, salt, nonce, body = wrapped[1:33], wrapped[33:49], wrapped[49:61], wrapped[61:]
+            secret = batches.get(public + eph) if batches is not None else None
+            if secret is None:
+                shared = private.exchange(X25519PublicKey.from_public_bytes(eph))
+                secret = _batch_secret(shared, eph, public)
+                if batches is not None:
+                    batches[public + eph] = secret
+            key = _hkdf(secret, salt, _KEK_INFO)
+        elif len(wrapped) == WRAP_V1_SIZE:
+            eph, nonce, body = wrapped[:32], wrapped[32:44], wrapped[44:]
+            shared = private.exchange(X25519PublicKey.from_public_bytes(eph))
+            key = _hkdf(shared, eph + public, b"enquiry item data key")
+        else:
+            raise Corrupt(f"the data key of item {sha256[:12]} is of no known form: edited")
         return AESGCM(key).decrypt(nonce, body, _item_aad(sha256))
-    except InvalidTag:
+    except (InvalidTag, ValueError):  # a changed byte; an exchange with a point made up
         raise Corrupt(f"the data key of item {sha256[:12]} does not open: edited") from None
 
 
@@ -256,17 +344,35 @@ def encrypt_stream(data_key: bytes, source: BinaryIO) -> Iterator[bytes]:
     return encrypt_chunks(data_key, iter(lambda: source.read(CHUNK), b""))
 
 
-def encrypt_chunks(data_key: bytes, plain: Iterable[bytes]) -> Iterator[bytes]:
+def encrypt_chunks(
+    data_key: bytes, plain: Iterable[bytes], *, reuse: bool = False
+) -> Iterator[bytes]:
     """The cipher stream of plaintext given piece by piece, in pieces of any size.
 
     The format needs every chunk but the last to hold exactly CHUNK bytes and the last to be
     known as last, so pieces are regrouped (a piece of exactly CHUNK bytes passes uncopied)
     and one chunk is held back until the next shows whether it was the last.
+
+    ``reuse`` encrypts every chunk into one buffer, yielded as a view that is only valid until
+    the next chunk is asked for: for a caller that hashes and writes each chunk before taking
+    the next (the vault's writer), it saves allocating — and faulting in — a fresh megabyte per
+    chunk. Anyone who keeps the chunks (``b"".join``) must leave it off.
     """
     aead = AESGCM(data_key)
     prefix = os.urandom(8)
     yield MAGIC + prefix
-    index = 0
+    if reuse:
+        yield from _encrypt_into(aead, prefix, _full_chunks(plain))
+        return
+    for index, (chunk, last) in enumerate(_full_chunks(plain)):
+        yield aead.encrypt(_chunk_nonce(prefix, index), chunk, b"last" if last else b"more")
+
+
+def _full_chunks(plain: Iterable[bytes]) -> Iterator[tuple[bytes, bool]]:
+    """(chunk, whether it is the last) of plaintext given in pieces of any size: every chunk
+    but the last exactly CHUNK bytes (a piece of exactly CHUNK bytes passes uncopied), the
+    last empty only for empty plaintext; one chunk is held back until the next shows whether
+    it was the last."""
     held: bytes | None = None
     # A bytearray, appended to in place: with bytes, every small piece would copy the whole
     # buffer again, and a chunk given in 1-byte pieces would cost CHUNK²/2 bytes of copying.
@@ -274,29 +380,31 @@ def encrypt_chunks(data_key: bytes, plain: Iterable[bytes]) -> Iterator[bytes]:
     for piece in plain:
         if not piece:
             continue
-        if buffer or len(piece) != CHUNK:
-            buffer += piece
-            if len(buffer) < CHUNK:
-                continue
-            piece = bytes(buffer[:CHUNK])
-            del buffer[:CHUNK]
-        # ``piece`` is a full chunk; ``buffer`` may hold more full chunks (from a piece larger
-        # than CHUNK), taken in turn, and then less than one, kept for the next piece.
-        while True:
+        if not buffer and len(piece) == CHUNK:
             if held is not None:
-                yield aead.encrypt(_chunk_nonce(prefix, index), held, b"more")
-                index += 1
+                yield held, False
             held = piece
-            if len(buffer) < CHUNK:
-                break
-            piece = bytes(buffer[:CHUNK])
+            continue
+        buffer += piece
+        while len(buffer) >= CHUNK:
+            if held is not None:
+                yield held, False
+            held = bytes(buffer[:CHUNK])
             del buffer[:CHUNK]
     if held is not None and buffer:
-        yield aead.encrypt(_chunk_nonce(prefix, index), held, b"more")
-        index += 1
-        held = bytes(buffer)
-    last = held if held is not None else bytes(buffer)
-    yield aead.encrypt(_chunk_nonce(prefix, index), last, b"last")
+        yield held, False
+        held = None
+    yield (held if held is not None else bytes(buffer)), True
+
+
+def _encrypt_into(
+    aead: AESGCM, prefix: bytes, chunks: Iterable[tuple[bytes, bool]]
+) -> Iterator[bytes]:
+    out = memoryview(bytearray(CHUNK + TAG))
+    for index, (chunk, last) in enumerate(chunks):
+        view = out[: len(chunk) + TAG]
+        aead.encrypt_into(_chunk_nonce(prefix, index), chunk, b"last" if last else b"more", view)
+        yield view  # type: ignore[misc]  # a view: read before asking for the next
 
 
 def decrypt_stream(data_key: bytes, source: BinaryIO, label: str) -> Iterator[bytes]:

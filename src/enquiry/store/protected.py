@@ -31,6 +31,7 @@ from sqlalchemy import Connection, insert, select, update
 from enquiry.errors import Corrupt, NotFound, Refused
 from enquiry.store.crypt import (
     WITHHELD_AT_REST,
+    KeyBatch,
     KeySource,
     KeyUnavailable,
     decrypt_secret,
@@ -156,12 +157,14 @@ def encrypted_row(
     sha256: str,
     secret: Mapping[str, Any],
     rehash: bool = True,
+    batch: KeyBatch | None = None,
 ) -> dict[str, Any]:
     """Encrypt a stored plain blob into the vault; return its ``item_keys`` row to insert
     (an intake inserts a batch's rows in one statement).
 
     ``rehash`` checks that the bytes encrypted still hash to ``sha256``; an intake worker that
-    has just stored and hashed them itself skips that second pass.
+    has just stored and hashed them itself skips that second pass. ``batch`` (for ``public``)
+    seals the data key without an exchange of its own (see :class:`KeyBatch`).
     """
     data_key = new_data_key()
     try:
@@ -181,6 +184,7 @@ def encrypted_row(
         )
     return key_row(
         public=public,
+        batch=batch,
         data_key=data_key,
         case_id=case_id,
         item_id=item_id,
@@ -199,15 +203,17 @@ def key_row(
     sha256: str,
     cipher: tuple[str, int],
     secret: Mapping[str, Any],
+    batch: KeyBatch | None = None,
 ) -> dict[str, Any]:
     """The ``item_keys`` row of an item whose ciphertext, under ``data_key``, is in the vault
-    at ``cipher`` (its address and size)."""
+    at ``cipher`` (its address and size); its data key sealed to ``public``, in ``batch`` if
+    given (made for ``public``), else with an exchange of its own."""
     return {
         "item_id": item_id,
         "case_id": case_id,
         "cipher_sha256": cipher[0],
         "cipher_size": cipher[1],
-        "wrapped_key": seal_data_key(public, data_key, sha256),
+        "wrapped_key": seal_data_key(public, data_key, sha256, batch),
         "secret": encrypt_secret(data_key, sha256, dict(secret)),
         "sealed_at": None,
         "created_at": utc_now(),
@@ -287,6 +293,9 @@ class Opener:
         self.connection = connection
         self.source = source
         self._cases: dict[int, X25519PrivateKey] = {}
+        # Batch secrets already computed, by ephemeral public key: the items of one intake
+        # share one, and verify or a dump opens them all (see :class:`KeyBatch`).
+        self._batches: dict[bytes, bytes] = {}
 
     def _source(self) -> KeySource:
         if self.source is None:
@@ -324,7 +333,8 @@ class Opener:
                 " readable form"
             )
         sha = str(row[2] or "")  # an item known by its description has no bytes, no hash
-        return open_data_key(self.case_key(int(row[0])), bytes(row[1]), sha), sha
+        key = open_data_key(self.case_key(int(row[0])), bytes(row[1]), sha, self._batches)
+        return key, sha
 
     def secret(self, item_id: int) -> dict[str, Any]:
         key, sha = self.data_key(item_id)

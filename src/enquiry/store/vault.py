@@ -25,7 +25,6 @@ import stat
 import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Protocol
@@ -99,8 +98,9 @@ class Stored:
     # address (a BLAKE3 one); ``sha256``, ``size`` and ``head`` are still the original's.
     cipher_address: str | None = None
     cipher_size: int = 0
-    # A private plaintext copy in the vault's temporary area, for the caller to read and remove.
-    plain_copy: Path | None = None
+    # A private plaintext copy (in memory, or in the vault's temporary area), for the caller
+    # to read and remove.
+    plain_copy: PlainCopy | None = None
 
 
 @dataclass(frozen=True)
@@ -110,12 +110,106 @@ class Sealing:
     ``encrypt`` turns the plaintext, piece by piece, into the bytes to store; they are stored
     under their own BLAKE3 address, and the original's SHA-256 is taken from the same single
     read.
-    ``plain_copy`` asks, in the same pass, for a private plaintext copy in the vault's
-    temporary area (for readers that need a file), which the caller removes when done.
+    ``plain_copy`` asks, in the same pass, for a private plaintext copy (for readers that need
+    a file: see :class:`PlainCopy`), which the caller removes when done.
+    ``encrypt`` is called with ``reuse=True`` by the streaming writer, which hashes and writes
+    each piece before asking for the next (see :func:`~enquiry.store.crypt.encrypt_chunks`).
     """
 
-    encrypt: Callable[[Iterable[bytes]], Iterator[bytes]]
+    encrypt: Callable[..., Iterator[bytes]]
     plain_copy: bool = False
+
+
+# A reader's plaintext copy of a sealed file up to this size is held in memory; a larger one
+# (a long recording) in a private file in the vault's temporary area, rather than in memory
+# that two workers might each need in full at once.
+MEMORY_COPY_LIMIT = 256 << 20
+_MEMORY_FILES: list[bool] = []  # whether this system gives readable anonymous memory files
+
+
+class PlainCopy:
+    """A private plaintext copy of a protected file, for the readers that take a path.
+
+    Where the system allows (Linux), it is an anonymous memory file (``memfd_create``): it has
+    no name in any filesystem, is never written to a disk (there is no swap to write it to
+    unless the machine has one, and then no more than the rest of the process's memory), is
+    made read-only once written (sealed against writing, growing and shrinking), and vanishes
+    when closed or when the process dies. Readers, and the programs they run, open it through
+    ``/proc/<this process>/fd/<n>``, which only its owner (and root) may open. Elsewhere, or
+    for a file larger than :data:`MEMORY_COPY_LIMIT`, it is a file readable by its owner only in
+    the vault's temporary area, removed by :meth:`remove` (or, after a crash, by the next
+    intake's :meth:`Vault.clean_temp`).
+    """
+
+    def __init__(self, path: Path, out: BinaryIO, fd: int | None = None) -> None:
+        self.path = path
+        self.out: BinaryIO | None = out
+        self.in_memory = fd is not None
+        self._fd = fd
+
+    @classmethod
+    def make(cls, disk: Path, size: int) -> PlainCopy:
+        """A new, empty copy for a file of ``size`` bytes (``disk``: where, if not in memory)."""
+        if size <= MEMORY_COPY_LIMIT and _memory_files():
+            fd = os.memfd_create("enquiry-plain", os.MFD_CLOEXEC | os.MFD_ALLOW_SEALING)
+            os.fchmod(fd, 0o400)  # the writer holds it open for writing; nobody else may
+            return cls(_fd_path(fd), os.fdopen(fd, "wb", closefd=False), fd)
+        fd = os.open(disk, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        return cls(disk, os.fdopen(fd, "wb"))
+
+    def write(self, data: bytes) -> None:
+        assert self.out is not None, "the copy is finished"
+        self.out.write(data)
+
+    def finish(self) -> None:
+        """Done writing: the copy is complete and, in memory, sealed read-only."""
+        if self.out is None:
+            return
+        self.out.close()
+        self.out = None
+        if self._fd is not None:
+            import fcntl
+
+            fcntl.fcntl(
+                self._fd,
+                fcntl.F_ADD_SEALS,
+                fcntl.F_SEAL_WRITE | fcntl.F_SEAL_GROW | fcntl.F_SEAL_SHRINK | fcntl.F_SEAL_SEAL,
+            )
+
+    def remove(self) -> None:
+        """Gone: the memory freed, or the file removed. Safe to call more than once."""
+        if self.out is not None:
+            self.out.close()
+            self.out = None
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+        elif not self.in_memory:
+            self.path.unlink(missing_ok=True)
+
+
+def _fd_path(fd: int) -> Path:
+    # By process id, not /proc/self: a reader may hand the path to a program of its own.
+    return Path(f"/proc/{os.getpid()}/fd/{fd}")
+
+
+def _memory_files() -> bool:
+    """Whether anonymous memory files can be made and opened by path here (asked once)."""
+    if not _MEMORY_FILES:
+        works = False
+        if hasattr(os, "memfd_create"):
+            try:
+                fd = os.memfd_create("enquiry-probe", os.MFD_CLOEXEC)
+                try:
+                    os.write(fd, b"x")
+                    with _fd_path(fd).open("rb") as handle:
+                        works = handle.read() == b"x"
+                finally:
+                    os.close(fd)
+            except OSError:
+                works = False
+        _MEMORY_FILES.append(works)
+    return _MEMORY_FILES[0]
 
 
 def _is_hex_digest(name: str) -> bool:
@@ -193,7 +287,9 @@ class Vault:
                 )
             else:
                 handle.seek(len(first))
-                stored = self._put_stream(handle, first, max_size=max_size, sealing=sealed)
+                stored = self._put_stream(
+                    handle, first, max_size=max_size, sealing=sealed, size_hint=before.st_size
+                )
             after = os.fstat(handle.fileno())
         if (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns) or (
             stored.size != before.st_size
@@ -201,7 +297,7 @@ class Vault:
             if stored.new:  # bytes of a moment in a file's writing are nobody's evidence
                 self.discard(stored.cipher_address or stored.sha256)
             if stored.plain_copy is not None:
-                stored.plain_copy.unlink(missing_ok=True)
+                stored.plain_copy.remove()
             raise VaultError("changed while being read; try again when it is complete")
         return stored
 
@@ -249,15 +345,15 @@ class Vault:
 
     def _put_sealed(self, data: bytes, sealing: Sealing) -> Stored:
         """Store a small file held whole in memory encrypted (see :meth:`_put_stream`)."""
-        copy = self._temp_path() if sealing.plain_copy else None
+        copy = PlainCopy.make(self._temp_path(), len(data)) if sealing.plain_copy else None
         try:
-            with _private(copy) as copy_out:
-                if copy_out is not None:
-                    copy_out.write(data)
+            if copy is not None:
+                copy.write(data)
+                copy.finish()
             cipher = self.put_bytes(b"".join(sealing.encrypt([data])), algorithm=self.cipher_hash)
         except BaseException:
             if copy is not None:
-                copy.unlink(missing_ok=True)
+                copy.remove()
             raise
         return Stored(
             hashlib.sha256(data).hexdigest(),
@@ -277,6 +373,7 @@ class Vault:
         *,
         max_size: int | None,
         sealing: Sealing | None = None,
+        size_hint: int = 0,
     ) -> Stored:
         # Two threads, so that storing costs about one hash pass of wall time: this one reads
         # and takes the original's SHA-256; the writer writes — and, sealed, encrypts, takes the
@@ -286,7 +383,9 @@ class Vault:
         digest = hashlib.sha256()  # of the original
         written = new_hasher(self.cipher_hash)  # of the ciphertext, when sealed
         temp = self._temp_path()
-        copy = self._temp_path() if sealing is not None and sealing.plain_copy else None
+        copy = None
+        if sealing is not None and sealing.plain_copy:
+            copy = PlainCopy.make(self._temp_path(), size_hint)
         pending: queue.Queue[bytes | None] = queue.Queue(maxsize=8)
         failure: list[BaseException] = []
         cipher_size = 0
@@ -295,7 +394,7 @@ class Vault:
             while (chunk := pending.get()) is not None:
                 yield chunk
 
-        def write_all(out: BinaryIO, copy_out: BinaryIO | None) -> None:
+        def write_all(out: BinaryIO) -> None:
             nonlocal cipher_size
             try:
                 if sealing is None:
@@ -303,12 +402,16 @@ class Vault:
                         out.write(chunk)
                     return
                 plain = received()
-                if copy_out is not None:
-                    plain = _copied(plain, copy_out)
-                for chunk in sealing.encrypt(plain):
+                if copy is not None:
+                    plain = _copied(plain, copy)
+                # Each encrypted piece is hashed and written before the next is made, so one
+                # buffer serves them all.
+                for chunk in sealing.encrypt(plain, reuse=True):
                     written.update(chunk)
                     out.write(chunk)
                     cipher_size += len(chunk)
+                if copy is not None:
+                    copy.finish()
             except BaseException as exc:  # surfaced in the caller's thread below
                 failure.append(exc)
                 while pending.get() is not None:
@@ -316,8 +419,8 @@ class Vault:
 
         size = 0
         try:
-            with temp.open("wb") as out, _private(copy) as copy_out:
-                writer = threading.Thread(target=write_all, args=(out, copy_out), daemon=True)
+            with temp.open("wb") as out:
+                writer = threading.Thread(target=write_all, args=(out,), daemon=True)
                 writer.start()
                 try:
                     chunk = first
@@ -351,7 +454,7 @@ class Vault:
         except BaseException:
             temp.unlink(missing_ok=True)
             if copy is not None:
-                copy.unlink(missing_ok=True)
+                copy.remove()
             raise
 
     def _settle(self, temp: Path, address: str, size: int, head: bytes) -> Stored:
@@ -507,17 +610,7 @@ def write_hashed(chunks: Iterable[bytes], out: BinaryIO) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
-@contextmanager
-def _private(path: Path | None) -> Iterator[BinaryIO | None]:
-    """A new file readable by its owner only (or nothing, for no path)."""
-    if path is None:
-        yield None
-        return
-    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
-        yield out
-
-
-def _copied(chunks: Iterable[bytes], out: BinaryIO) -> Iterator[bytes]:
+def _copied(chunks: Iterable[bytes], out: PlainCopy) -> Iterator[bytes]:
     """``chunks``, each written to ``out`` as it passes."""
     for chunk in chunks:
         out.write(chunk)
