@@ -113,6 +113,28 @@ def test_image_only_pdf_is_read_at_intake_with_engine_version_and_language(
     assert "intact" in run("verify")
 
 
+def test_pages_are_rendered_and_read_in_memory_not_in_the_system_temporary_folder(
+    home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rendered page is the evidence's content (a protected witness statement's, maybe): it
+    is made in a memory file system, never in the system's temporary folder on disk, from
+    which a deleted file can be read back. With that folder unusable, OCR still reads."""
+    import tempfile
+
+    from enquiry.store import vault
+
+    assert vault.MEMORY_FOLDER.is_dir()  # Linux: /dev/shm
+    blocked = tmp_path / "system-temp"
+    blocked.write_text("a file where the temporary folder should be")
+    monkeypatch.setattr(tempfile, "tempdir", str(blocked))
+    pdf = scanned_pdf(tmp_path / "scan.pdf", page(STATEMENT))
+    run("add", "--case", "c", str(pdf))
+    assert "no aircraft had flown over the area" in words(texts(home)[1]["ocr/1"])
+    with vault.scratch_folder("enquiry-ocr-") as folder:
+        assert Path(folder).parent == vault.MEMORY_FOLDER
+        assert Path(folder).stat().st_mode & 0o777 == 0o700
+
+
 def test_pdf_with_a_text_page_and_a_scanned_page_gives_the_whole_document(
     home: Path, tmp_path: Path
 ) -> None:

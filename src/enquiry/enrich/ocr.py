@@ -41,7 +41,6 @@ import re
 import shutil
 import signal
 import subprocess
-import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -54,6 +53,7 @@ from PIL import Image, ImageFilter, ImageOps
 from enquiry.enrich.base import FileEnricher
 from enquiry.intake.extract import Extraction
 from enquiry.intake.limits import die_with_parent
+from enquiry.store.vault import scratch_folder
 
 ENGINE = "tesseract"
 IMAGE_TYPES = frozenset(
@@ -368,7 +368,7 @@ def detect_script(image: Image.Image, clock: Clock) -> tuple[str | None, float]:
     and its confidence; (None, 0) when there are too few letters to tell."""
     if "osd" not in installed_languages():
         return None, 0.0
-    with tempfile.TemporaryDirectory(prefix="enquiry-ocr-") as folder:
+    with scratch_folder("enquiry-ocr-") as folder:
         path = Path(folder) / "page.png"
         image.save(path)
         done = _run(["tesseract", str(path), "stdout", "--psm", "0", "-l", "osd"], clock)
@@ -392,7 +392,7 @@ def languages_for(image: Image.Image, clock: Clock) -> tuple[str, str | None]:
 
 def read_image(image: Image.Image, languages: str, clock: Clock) -> PageText:
     """One prepared page through Tesseract (page segmentation 3, the engine's default)."""
-    with tempfile.TemporaryDirectory(prefix="enquiry-ocr-") as folder:
+    with scratch_folder("enquiry-ocr-") as folder:
         path = Path(folder) / "page.png"
         image.save(path)
         base = Path(folder) / "out"
@@ -515,7 +515,7 @@ def _render(path: Path, number: int, clock: Clock, size: tuple[float, float]) ->
     """Page ``number`` (from 0) of a PDF as a grey image at 300 dpi (less for a huge page)."""
     longest = max(size) / 72 or 1.0
     dpi = max(30, min(RENDER_DPI, int(MAX_RENDER_SIDE / longest)))
-    with tempfile.TemporaryDirectory(prefix="enquiry-ocr-") as folder:
+    with scratch_folder("enquiry-ocr-") as folder:
         base = Path(folder) / "page"
         done = _run(
             [

@@ -22,6 +22,7 @@ import hashlib
 import os
 import queue
 import stat
+import tempfile
 import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator
@@ -125,6 +126,20 @@ class Sealing:
 # that two workers might each need in full at once.
 MEMORY_COPY_LIMIT = 256 << 20
 _MEMORY_FILES: list[bool] = []  # whether this system gives readable anonymous memory files
+
+
+# A memory file system where the system has one (Linux): see scratch_folder.
+MEMORY_FOLDER = Path("/dev/shm")
+
+
+def scratch_folder(prefix: str) -> tempfile.TemporaryDirectory[str]:
+    """A private folder (mode 0700, removed on exit) for a reader's intermediate files — a
+    page rendered from a PDF, an image handed to Tesseract — in memory where the system has a
+    memory file system (``/dev/shm``), else in the system's temporary folder. What such files
+    hold is derived from evidence that may be protected, and a file deleted from a disk can be
+    read back from it; one deleted from memory cannot."""
+    usable = MEMORY_FOLDER.is_dir() and os.access(MEMORY_FOLDER, os.W_OK | os.X_OK)
+    return tempfile.TemporaryDirectory(prefix=prefix, dir=str(MEMORY_FOLDER) if usable else None)
 
 
 class PlainCopy:
