@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cluster_helpers import corpus, enquiry, run_here, snapshot
@@ -87,16 +88,24 @@ def test_pages_read_as_one_stream_write_the_same_transactions(
 
     monkeypatch.setattr(runner, "PAGE", 2)
     folder = corpus(tmp_path / "in")
-    made = {}
-    for label, extra in (("alone", ()), ("cluster", ("--cluster", "local:2"))):
-        home = tmp_path / label
-        done = run_here(home, "ingest", str(folder), "--case", "c", "--quiet", *extra)
-        assert done.returncode == 0, done.stderr
-        made[label] = snapshot(home)
-        made[label]["claim transactions"] = _claim_transactions(home)
+    made = _both_ways(folder, tmp_path)
+    for label in made:
+        made[label]["claim transactions"] = _claim_transactions(tmp_path / label)
     _same(made["alone"], made["cluster"])
     alone, clustered = made["alone"]["claim transactions"], made["cluster"]["claim transactions"]
     assert len(alone) >= 2 and clustered == alone
+
+
+def _both_ways(folder: Path, root: Path) -> dict[str, dict[str, Any]]:
+    """``folder`` ingested without a cluster (home ``root/alone``) and with ``local:2``
+    (``root/cluster``): what each made."""
+    made = {}
+    for label, extra in (("alone", ()), ("cluster", ("--cluster", "local:2"))):
+        home = root / label
+        done = run_here(home, "ingest", str(folder), "--case", "c", "--quiet", *extra)
+        assert done.returncode == 0, done.stderr
+        made[label] = snapshot(home)
+    return made
 
 
 def _claim_transactions(home: Path) -> list[dict[str, int]]:
@@ -146,12 +155,7 @@ def test_a_feeds_entries_are_read_on_the_cluster_as_here(tmp_path: Path) -> None
     not one reading process per entry): the catalogue is the one a run without a cluster
     makes, each entry a document with its text and claims, its link as origin."""
     folder = _feed(tmp_path / "in")
-    made = {}
-    for label, extra in (("alone", ()), ("cluster", ("--cluster", "local:2"))):
-        home = tmp_path / label
-        done = run_here(home, "ingest", str(folder), "--case", "c", "--quiet", *extra)
-        assert done.returncode == 0, done.stderr
-        made[label] = snapshot(home)
+    made = _both_ways(folder, tmp_path)
     items = made["alone"]["items"]
     documents = [item for item in items.values() if item["texts"] and item["kind"] == "document"]
     assert len(documents) == 7  # the feed itself and its six entries

@@ -275,6 +275,17 @@ def _merged(found: list[Candidate]) -> list[Candidate]:
     return list(by_span.values())
 
 
+def _kind_names(candidate: Candidate, rules: Candidate, cue: Token, lemma: str) -> list[str]:
+    """The features content and source candidates share: how the candidate was built, with
+    the cue's lemma, dependency and tag, and whether it is the rules' own choice."""
+    names = ["bias"]
+    for kind in candidate.kinds:
+        names += [f"k={kind}", f"k|lemma={kind}|{lemma}", f"k|dep={kind}|{cue.dep_}"]
+        names += [f"k|tag={kind}|{cue.tag_}"]
+    names.append(f"is_rules={candidate is rules}")
+    return names
+
+
 def content_features(
     doc: Doc, cue: Token, candidate: Candidate, rules: Candidate, quotes: Sequence[tuple[int, int]]
 ) -> list[str]:
@@ -286,11 +297,7 @@ def content_features(
     start, end = candidate.pieces[0][0], candidate.pieces[-1][1]
     body = " ".join(text[a:b] for a, b in candidate.pieces)
     words = body.split()
-    names = ["bias"]
-    for kind in candidate.kinds:
-        names += [f"k={kind}", f"k|lemma={kind}|{lemma}", f"k|dep={kind}|{cue.dep_}"]
-        names += [f"k|tag={kind}|{cue.tag_}"]
-    names.append(f"is_rules={candidate is rules}")
+    names = _kind_names(candidate, rules, cue, lemma)
     names.append(f"words={_bin(len(words), (1, 2, 3, 5, 8, 12, 20, 30, 50, 80))}")
     names.append(f"lemma|words={lemma}|{_bin(len(words), (2, 5, 12, 30))}")
     first, last = body[:1], body[-1:]
@@ -435,11 +442,7 @@ def source_features(doc: Doc, cue: Token, candidate: Candidate, rules: Candidate
     from enquiry.enrich.text.attribution import text_of
 
     lemma = cue.lemma_.lower()
-    names = ["bias"]
-    for kind in candidate.kinds:
-        names += [f"k={kind}", f"k|lemma={kind}|{lemma}", f"k|dep={kind}|{cue.dep_}"]
-        names += [f"k|tag={kind}|{cue.tag_}"]
-    names.append(f"is_rules={candidate is rules}")
+    names = _kind_names(candidate, rules, cue, lemma)
     names.append(f"rules_none={not rules.pieces}")
     if not candidate.pieces:
         names.append(f"none|lemma={lemma}")
