@@ -31,7 +31,7 @@ from enquiry.enrich.base import Enricher, Enrichment, StoredText, Target
 from enquiry.errors import EnquiryError
 from enquiry.progress import Progress, Silent, show_counts
 from enquiry.store import Store
-from enquiry.store.ledger import LedgerWriter, state_digest, utc_now
+from enquiry.store.ledger import Head, LedgerWriter, state_digest, utc_now
 from enquiry.store.protected import at_rest
 from enquiry.store.tables import Claim, Embedding, Item, ItemFinding, ItemText, MediaHash
 from enquiry.store.vault import Vault
@@ -183,6 +183,7 @@ def _run_one(
     # a run page by page, whichever way the items were read.
     ends = set(accumulate(len(page) for page in pages(todo, PAGE)))
     group: list[tuple[Target, Enrichment | str]] = []
+    carried = _Carried()
     try:
         try:
             for seen, result in enumerate(results, start=1):
@@ -191,15 +192,15 @@ def _run_one(
                     show_counts(progress, counts)
                 group.append(result)
                 if len(group) == WRITE_BATCH or seen in ends:
-                    _settle(store, enricher, group, report, progress, name_of, counts)
+                    _settle(store, enricher, group, report, progress, name_of, counts, carried)
                     group = []
         except ClusterUnavailable:
             # What the workers finished before the scheduler went away is kept.
             if group:
-                _settle(store, enricher, group, report, progress, name_of, counts)
+                _settle(store, enricher, group, report, progress, name_of, counts, carried)
             raise
         if group:
-            _settle(store, enricher, group, report, progress, name_of, counts)
+            _settle(store, enricher, group, report, progress, name_of, counts, carried)
     finally:
         progress.finish()
 
@@ -385,6 +386,18 @@ def _fail(
     progress.advance()
 
 
+@dataclass
+class _Carried:
+    """What one run's transactions pass on to the next (a case's actors, read once and kept
+    up to date as speakers are added): reading a large case's actors again for every group cost
+    the writer more than the group's own rows. Valid only while nothing else writes: the ledger
+    head a transaction starts from must be the one the run's last transaction committed, since
+    every change of the catalogue is a ledger event."""
+
+    head: Head | None = None
+    shared: dict[str, Any] = field(default_factory=dict)
+
+
 def _settle(
     store: Store,
     enricher: Enricher,
@@ -393,6 +406,7 @@ def _settle(
     progress: Progress,
     name_of: Callable[[int], str],
     counts: dict[str, int] | None = None,
+    carried: _Carried | None = None,
 ) -> None:
     """Write the enriched items of ``group`` in one transaction (one ledger event each, one
     record of the rows the transaction wrote), then report every item of it in order.
@@ -408,7 +422,7 @@ def _settle(
     written: dict[int, dict[str, Any] | str] = {}
     if to_write:
         try:
-            written.update(_write_group(store, enricher, to_write))
+            written.update(_write_group(store, enricher, to_write, carried))
         except (DataError, IntegrityError) as exc:
             if len(to_write) == 1:
                 written[to_write[0][0].item_id] = _refused(enricher, exc)
@@ -460,16 +474,26 @@ def _settle(
 
 
 def _write_group(
-    store: Store, enricher: Enricher, group: Sequence[tuple[Target, Enrichment]]
+    store: Store,
+    enricher: Enricher,
+    group: Sequence[tuple[Target, Enrichment]],
+    carried: _Carried | None = None,
 ) -> dict[int, dict[str, Any] | str]:
     """Write ``group`` in one transaction; each item's event details by its id."""
     details: dict[int, dict[str, Any] | str] = {}
     shared: dict[str, Any] = {}
     with store.writing() as (connection, writer):
+        if carried is not None:
+            if carried.head == writer.head:
+                shared = carried.shared
+            # Until this transaction commits, what it changes is nobody's to reuse.
+            carried.head, carried.shared = None, {}
         for target, found in group:
             details[target.item_id] = write_enrichment(
                 connection, writer, enricher, target, found, shared=shared
             )
+    if carried is not None:
+        carried.head, carried.shared = writer.head, shared
     return details
 
 
@@ -492,8 +516,8 @@ def write_enrichment(
     event's details.
 
     ``shared`` is what the items written in one transaction may share (a case's actors, read
-    once and kept up to date as each item adds to them); it lives no longer than the
-    transaction."""
+    once and kept up to date as each item adds to them); the runner passes it on to its next
+    transaction only when nothing else has written in between (:class:`_Carried`)."""
     item_id = target.item_id
     details: dict[str, Any] = {
         **found.details,
