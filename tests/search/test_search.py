@@ -420,6 +420,13 @@ def test_access_viewers_and_protected_items(alpha: Enquiry) -> None:
     listed = search(vera, "", case="alpha")
     assert ("item", testimony) not in _ids(listed)
     assert "testimony" not in {f.value for f in listed.facets["kind"]}
+    # Every match ranked past the window obeys the same rules.
+    every = search(vera, "", every_match=True, limit=MAX_LIMIT)
+    assert all(h.case == "alpha" for h in every.hits) and every.hits
+    assert ("item", testimony) not in _ids(every)
+    assert "testimony" not in {f.value for f in every.facets["kind"]}
+    for user in (vera, ana, alpha):
+        assert search(user, "salma", every_match=True).total == 0
     # An analyst may know of it: listed by kind and date, its title and text withheld.
     [hit] = search(ana, "", kinds=["testimony"]).hits
     assert (hit.id, hit.title, hit.snippet, hit.protected) == (

@@ -228,6 +228,16 @@ ENDPOINTS = [
         _expect_read,
         per_item=False,
     ),
+    Endpoint(
+        "search, every match",
+        lambda w, r, t: w.get(
+            r,
+            "/search",
+            params={"q": "", "case": t.case, "limit": 1000, "every_match": "true"},
+        ),
+        _expect_read,
+        per_item=False,
+    ),
 ]
 
 # Incident and claim endpoints: the incident and the claim belong to the own case; the "other"
