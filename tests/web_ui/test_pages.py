@@ -18,6 +18,10 @@ from enquiry.app.cases import DEMO_CASE, DEMO_INCIDENT
 
 pytest.importorskip("playwright")
 
+# The tests build on one another (a sign-off made by one is seen by the next), so with
+# `pytest -n` they all run on one worker, in order.
+pytestmark = pytest.mark.xdist_group("web-ui-pages")
+
 VIEWPORT = {"width": 1366, "height": 768}
 
 
