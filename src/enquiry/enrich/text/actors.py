@@ -86,6 +86,12 @@ class ActorIndex:
     def __init__(self, actors: list[KnownActor]) -> None:
         self.actors: list[KnownActor] = []
         self._by_name: dict[str, KnownActor] = {}
+        # People by the surname of their name, all of them and those known by one word only
+        # ("Safronkov"), in the order they were added: a surname is looked up for most
+        # speakers, and scanning every person of a case for each would grow with the square
+        # of the case.
+        self._people: dict[str, list[KnownActor]] = {}
+        self._one_word: dict[str, list[KnownActor]] = {}
         for actor in actors:
             self.add(actor)
 
@@ -93,6 +99,11 @@ class ActorIndex:
         self.actors.append(actor)
         for name in actor.names():
             self._by_name.setdefault(normalise(name), actor)
+        if actor.type == "person":
+            last = surname(actor.name)
+            self._people.setdefault(last, []).append(actor)
+            if len(normalise(actor.name).split()) == 1:
+                self._one_word.setdefault(last, []).append(actor)
 
     def add_alias(self, actor: KnownActor, alias: str) -> bool:
         """Record another name of ``actor``; False if it was known already."""
@@ -117,15 +128,7 @@ class ActorIndex:
         if type_ != "person" and not (len(words) == 1 and name[:1].isupper() and type_ != "state"):
             return None
         last = surname(name)
-        people = [actor for actor in self.actors if actor.type == "person"]
-        if len(words) == 1:
-            fitting = [actor for actor in people if surname(actor.name) == last]
-        else:
-            fitting = [
-                actor
-                for actor in people
-                if len(normalise(actor.name).split()) == 1 and surname(actor.name) == last
-            ]
+        fitting = list((self._people if len(words) == 1 else self._one_word).get(last, ()))
         if len(fitting) > 1 and affiliation:
             fitting = [actor for actor in fitting if actor.affiliation == affiliation] or fitting
         if len(fitting) == 1:
