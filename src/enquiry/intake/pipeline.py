@@ -55,6 +55,7 @@ from enquiry.model.types import FieldError
 from enquiry.progress import Progress, Silent, show_counts
 from enquiry.store import Store
 from enquiry.store.crypt import WITHHELD_AT_REST, KeyBatch, KeyUnavailable, new_data_key
+from enquiry.store.db import insert_rows
 from enquiry.store.ledger import LedgerWriter, state_digest, utc_now
 from enquiry.store.protected import (
     at_rest,
@@ -1236,16 +1237,13 @@ class _CaseWriter:
         if fresh_rows:
             table = Item.__table__
             assert isinstance(table, Table)
-            ids = (
-                connection.execute(
-                    insert(table).returning(table.c.id, sort_by_parameter_order=True),
-                    [
-                        {("metadata" if k == "meta" else k): v for k, v in row.items()}
-                        for row in fresh_rows
-                    ],
-                )
-                .scalars()
-                .all()
+            ids = insert_rows(
+                connection,
+                table,
+                [
+                    {("metadata" if k == "meta" else k): v for k, v in row.items()}
+                    for row in fresh_rows
+                ],
             )
         else:
             ids = []

@@ -31,6 +31,7 @@ from sqlalchemy import (
     Text,
     create_engine,
     event,
+    func,
     insert,
     inspect,
     select,
@@ -54,6 +55,31 @@ def _sqlite_begin(connection: Connection) -> None:
     # queue on the busy timeout instead of one failing when its read snapshot turns stale.
     immediate = connection.info.pop("immediate", False)
     connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    connection.info["write_locked"] = immediate
+
+
+def insert_rows(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert ``rows`` into ``table``; their new ids, in the rows' order.
+
+    SQLite cannot say which new id belongs to which row of a many-row INSERT, so asked for
+    them in order SQLAlchemy runs one INSERT per row: thousands for a batch of claims, the
+    coordinator's largest cost. In a writing transaction (``BEGIN IMMEDIATE``: no one else
+    can write until it ends) the ids are given here as SQLite gives them — one above the
+    largest — and the rows go in as one ``executemany``. Elsewhere (PostgreSQL, whose
+    RETURNING keeps the order in one statement; a SQLite transaction without the write lock)
+    the database gives them.
+    """
+    if not rows:
+        return []
+    if connection.dialect.name == "sqlite" and connection.info.get("write_locked"):
+        top = int(connection.execute(select(func.max(table.c.id))).scalar() or 0)
+        ids = list(range(top + 1, top + 1 + len(rows)))
+        connection.execute(
+            insert(table), [{**row, "id": new} for row, new in zip(rows, ids, strict=True)]
+        )
+        return ids
+    returning = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+    return [int(new) for new in connection.execute(returning, rows).scalars()]
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

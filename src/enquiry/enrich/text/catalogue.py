@@ -14,12 +14,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, Table, select, update
 
 from enquiry.enrich.text.actors import ActorIndex, KnownActor, normalise
 from enquiry.errors import NotFound
+from enquiry.store.db import insert_rows
 from enquiry.store.tables import Actor, Claim, Hypothesis, Incident
 
 if TYPE_CHECKING:
@@ -29,8 +30,8 @@ if TYPE_CHECKING:
     from enquiry.enrich.text.claims import ClaimRecord
 
 CLAIM_KINDS = ("document", "statement")
-ACTORS = Actor.__table__
-CLAIMS = Claim.__table__
+ACTORS = cast(Table, Actor.__table__)
+CLAIMS = cast(Table, Claim.__table__)
 _ACTOR_TYPES = {"person": "person", "state": "state", "organisation": "organisation"}
 
 
@@ -75,10 +76,7 @@ class _ActorChanges:
             return
         for actor, row in self.new:
             row["aliases"] = list(actor.aliases)
-        ids = connection.execute(
-            insert(Actor).returning(Actor.id, sort_by_parameter_order=True),
-            [row for _actor, row in self.new],
-        ).scalars()
+        ids = insert_rows(connection, ACTORS, [row for _actor, row in self.new])
         for (actor, _row), new_id in zip(self.new, ids, strict=True):
             actor.id = int(new_id)
 
@@ -218,13 +216,7 @@ def write_claim_rows(
     changes.write(connection)
     for row, actor in zip(rows, speakers, strict=True):
         row["actor_id"] = None if actor is None else actor.id
-    ids: list[int] = []
-    if rows:
-        ids = list(
-            connection.execute(
-                insert(Claim).returning(Claim.id, sort_by_parameter_order=True), rows
-            ).scalars()
-        )
+    ids = insert_rows(connection, CLAIMS, rows)
     created, aliases = changes.created(), changes.added()
     if withhold_names:
         created = [{"actor_id": c["actor_id"], "type": c["type"]} for c in created]
