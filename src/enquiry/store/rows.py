@@ -19,7 +19,7 @@ import hashlib
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from sqlalchemy import Connection, Delete, Table, Update, event, func, select
+from sqlalchemy import Connection, Delete, Table, Update, event, func, literal, select, union_all
 
 from enquiry.store.tables import Base
 
@@ -138,18 +138,26 @@ def read_rows(
         yield int(mapping["id"]), row_digest(mapping)
 
 
+def _tops(connection: Connection, tables: dict[str, Table]) -> dict[str, int]:
+    """The largest id of each table (0 if it is empty), in one query: a transaction asks at
+    its start and at its end, and one query per watched table each time was a good part of
+    what writing a small transaction cost."""
+    query = union_all(
+        *(
+            select(literal(name).label("name"), func.coalesce(func.max(table.c.id), 0))
+            for name, table in tables.items()
+        )
+    )
+    return {str(name): int(top or 0) for name, top in connection.execute(query)}
+
+
 class RowWatcher:
     """Collects, over one transaction, which watched rows were added, changed or removed."""
 
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
         self.tables = {table.name: table for table in watched_tables()}
-        self.start = {
-            name: int(
-                connection.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar() or 0
-            )
-            for name, table in self.tables.items()
-        }
+        self.start = _tops(connection, self.tables)
         self.touched: dict[str, set[int]] = {}
         self.whole: set[str] = set()
         event.listen(connection, "before_execute", self._before_execute)
@@ -179,13 +187,16 @@ class RowWatcher:
         self.stop()
         rows: dict[str, dict[str, str]] = {}
         forgot: dict[str, list[int]] = {}
+        tops = _tops(self.connection, self.tables)
         for name, table in self.tables.items():
             if name in self.whole:
                 rows[name] = {str(i): d for i, d in read_rows(self.connection, table)}
                 continue
-            found = {
-                str(i): d for i, d in read_rows(self.connection, table, above=self.start[name])
-            }
+            found = {}
+            if tops[name] > self.start[name]:
+                found = {
+                    str(i): d for i, d in read_rows(self.connection, table, above=self.start[name])
+                }
             touched = {i for i in self.touched.get(name, set()) if i <= self.start[name]}
             if touched:
                 present = dict(read_rows(self.connection, table, ids=touched))
