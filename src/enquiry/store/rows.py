@@ -142,13 +142,25 @@ def _tops(connection: Connection, tables: dict[str, Table]) -> dict[str, int]:
     """The largest id of each table (0 if it is empty), in one query: a transaction asks at
     its start and at its end, and one query per watched table each time was a good part of
     what writing a small transaction cost."""
-    query = union_all(
-        *(
-            select(literal(name).label("name"), func.coalesce(func.max(table.c.id), 0))
-            for name, table in tables.items()
+    return {str(name): int(top or 0) for name, top in connection.execute(_tops_query(tables))}
+
+
+_TOPS: dict[tuple[str, ...], Any] = {}
+
+
+def _tops_query(tables: dict[str, Table]) -> Any:
+    """The query of :func:`_tops`, built once. Each maximum is a scalar subquery of its own:
+    SQLite answers a bare ``max(id)`` from the end of the table's index, but would scan the
+    table for an aggregate inside a compound query."""
+    key = tuple(tables)
+    if key not in _TOPS:
+        _TOPS[key] = union_all(
+            *(
+                select(literal(name).label("name"), select(func.max(table.c.id)).scalar_subquery())
+                for name, table in tables.items()
+            )
         )
-    )
-    return {str(name): int(top or 0) for name, top in connection.execute(query)}
+    return _TOPS[key]
 
 
 class RowWatcher:
