@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator, Mapping
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Connection, Delete, Table, Update, event, func, literal, select, union_all
@@ -138,29 +139,26 @@ def read_rows(
         yield int(mapping["id"]), row_digest(mapping)
 
 
-def _tops(connection: Connection, tables: dict[str, Table]) -> dict[str, int]:
-    """The largest id of each table (0 if it is empty), in one query: a transaction asks at
-    its start and at its end, and one query per watched table each time was a good part of
-    what writing a small transaction cost."""
-    return {str(name): int(top or 0) for name, top in connection.execute(_tops_query(tables))}
+def _tops(connection: Connection) -> dict[str, int]:
+    """The largest id of each watched table (0 if it is empty), in one query: a transaction
+    asks at its start and at its end, and one query per watched table each time was a good
+    part of what writing a small transaction cost."""
+    return {str(name): int(top or 0) for name, top in connection.execute(_tops_query())}
 
 
-_TOPS: dict[tuple[str, ...], Any] = {}
-
-
-def _tops_query(tables: dict[str, Table]) -> Any:
+@cache
+def _tops_query() -> Any:
     """The query of :func:`_tops`, built once. Each maximum is a scalar subquery of its own:
     SQLite answers a bare ``max(id)`` from the end of the table's index, but would scan the
     table for an aggregate inside a compound query."""
-    key = tuple(tables)
-    if key not in _TOPS:
-        _TOPS[key] = union_all(
-            *(
-                select(literal(name).label("name"), select(func.max(table.c.id)).scalar_subquery())
-                for name, table in tables.items()
+    return union_all(
+        *(
+            select(
+                literal(table.name).label("name"), select(func.max(table.c.id)).scalar_subquery()
             )
+            for table in watched_tables()
         )
-    return _TOPS[key]
+    )
 
 
 class RowWatcher:
@@ -169,7 +167,7 @@ class RowWatcher:
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
         self.tables = {table.name: table for table in watched_tables()}
-        self.start = _tops(connection, self.tables)
+        self.start = _tops(connection)
         self.touched: dict[str, set[int]] = {}
         self.whole: set[str] = set()
         event.listen(connection, "before_execute", self._before_execute)
@@ -199,7 +197,7 @@ class RowWatcher:
         self.stop()
         rows: dict[str, dict[str, str]] = {}
         forgot: dict[str, list[int]] = {}
-        tops = _tops(self.connection, self.tables)
+        tops = _tops(self.connection)
         for name, table in self.tables.items():
             if name in self.whole:
                 rows[name] = {str(i): d for i, d in read_rows(self.connection, table)}
