@@ -29,10 +29,10 @@ demo: $(STAMP) ocr-tools
 	@echo "enquiry is installed in $(BIN); run 'source $(BIN)/activate' to call it as 'enquiry' in your shell"
 
 test: $(STAMP) ocr-tools browser-tools
-	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
+	$(BIN)/python -m pytest -n 2 -q
 
 test-fast: $(STAMP) ocr-tools browser-tools
-	$(BIN)/python -m pytest -n 2 --dist loadgroup -q -m "not slow"
+	$(BIN)/python -m pytest -n 2 -q -m "not slow"
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

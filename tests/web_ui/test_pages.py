@@ -2,14 +2,17 @@
 custody, rate a cell and watch the posterior move, download the report — and a viewer of
 another case sees none of it.
 
-The tests run in order over one server and one signed-in browser context (a session per
-user, as people use it); each takes a screenshot of its page for docs/web.md.
+The tests share one server and one signed-in browser context per test process (a session per
+user, as people use it); each takes a screenshot of its page for docs/web.md. With
+`pytest -n` they may be spread over several processes, each with its own server, so a test
+that needs what another did (the viewer sees the reviewer's sign-off) gets it from a fixture.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -17,10 +20,6 @@ import pytest
 from enquiry.app.cases import DEMO_CASE, DEMO_INCIDENT
 
 pytest.importorskip("playwright")
-
-# The tests build on one another (a sign-off made by one is seen by the next), so with
-# `pytest -n` they all run on one worker, in order.
-pytestmark = pytest.mark.xdist_group("web-ui-pages")
 
 VIEWPORT = {"width": 1366, "height": 768}
 
@@ -162,7 +161,21 @@ def test_the_report_downloads(owner: Any, site: Any) -> None:
     assert "<html" in html and "Khan Shaykhun" in html
 
 
-def test_a_reviewer_signs_off_the_shown_finding(browser: Any, site: Any) -> None:
+@dataclass
+class SignOff:
+    """What the reviewer's page showed right after signing off the shown finding."""
+
+    review: str
+    remarks: list[str]
+    signed: list[str]
+    status: bool
+
+
+@pytest.fixture(scope="module")
+def signed_off(browser: Any, site: Any) -> SignOff:
+    """The reviewer comments on and signs off the finding shown, once for the server of this
+    test process: with `pytest -n`, the tests of this module may run on several processes,
+    each with its own server, and a viewer's test must find a sign-off on its own."""
     page = _sign_in(browser, site, "reviewer")
     try:
         page.goto(f"{site.url}/incidents/{DEMO_INCIDENT}/analysis")
@@ -173,25 +186,37 @@ def test_a_reviewer_signs_off_the_shown_finding(browser: Any, site: Any) -> None
         page.get_by_label(f"Comment on finding {number}").fill("Were the samples' seals checked?")
         page.get_by_role("button", name="Add comment").click()
         page.wait_for_url(re.compile(r".*/analysis\?saved=comment.*"))
-        statement = "Reviewed: the posterior follows from the matrix as rated."
-        page.get_by_label(f"Sign-off statement for finding {number}").fill(statement)
+        page.get_by_label(f"Sign-off statement for finding {number}").fill(STATEMENT)
         page.get_by_role("button", name=f"Sign off finding {number}").click()
         page.wait_for_url(re.compile(r".*/analysis\?saved=sign-off.*"))
-        assert page.get_by_role("status").filter(has_text="Signed off").is_visible()
         listed = page.locator("ol.remarks li")
-        assert listed.count() == 2
-        assert "reviewer" in listed.nth(0).inner_text()
-        assert "seals checked" in listed.nth(0).inner_text()
-        signed = listed.filter(has_text="signed off")
-        assert signed.count() == 1
-        assert "reviewer" in signed.inner_text() and statement in signed.inner_text()
-        assert f"Comments and sign-offs on finding {number}" in review.inner_text()
+        done = SignOff(
+            review=review.inner_text(),
+            remarks=listed.all_inner_texts(),
+            signed=listed.filter(has_text="signed off").all_inner_texts(),
+            status=page.get_by_role("status").filter(has_text="Signed off").is_visible(),
+        )
         site.screenshot(page, "review")
+        return done
     finally:
         page.context.close()
 
 
-def test_a_viewer_sees_the_sign_off_but_no_forms(browser: Any, site: Any) -> None:
+STATEMENT = "Reviewed: the posterior follows from the matrix as rated."
+
+
+def test_a_reviewer_signs_off_the_shown_finding(signed_off: SignOff) -> None:
+    assert signed_off.status
+    assert len(signed_off.remarks) == 2
+    assert "reviewer" in signed_off.remarks[0] and "seals checked" in signed_off.remarks[0]
+    assert len(signed_off.signed) == 1
+    assert "reviewer" in signed_off.signed[0] and STATEMENT in signed_off.signed[0]
+    assert re.search(r"Comments and sign-offs on finding \d+", signed_off.review)
+
+
+def test_a_viewer_sees_the_sign_off_but_no_forms(
+    browser: Any, site: Any, signed_off: SignOff
+) -> None:
     page = _sign_in(browser, site, "viewer")
     try:
         answer = page.goto(f"{site.url}/incidents/{DEMO_INCIDENT}/analysis")
