@@ -114,6 +114,22 @@ def test_called_on_includes_what_to_do(claim_extractor: ClaimExtractor) -> None:
     assert _source(record) == "The envoy"
 
 
+def test_the_one_asked_is_no_clause(claim_extractor: ClaimExtractor) -> None:
+    # The infinitive someone was urged or called on to do is the one asked's, if anyone's
+    # (annotators mark "the council ... to reject"); never a speaker made of the asking clause.
+    for text in (
+        "The foreign minister called on the council to reject the findings.",
+        "The minister urged the council to reject the findings.",
+    ):
+        records = _claims(claim_extractor, text)
+        sources = [_source(r) for r in records]
+        assert all(s is None or "council" not in s or s == "the council" for s in sources), text
+        asked = [r for r in records if r.attribution.cue.text.endswith("reject")]
+        assert all(_source(r) == "the council" for r in asked), text
+        asker = next(r for r in records if r.attribution.content.text.startswith("the council"))
+        assert _source(asker) in ("The foreign minister", "The minister")
+
+
 def test_same_content_is_one_claim(claim_extractor: ClaimExtractor) -> None:
     text = 'The envoy told reporters, "The convoy was attacked," adding, "We will respond."'
     records = _claims(claim_extractor, text)

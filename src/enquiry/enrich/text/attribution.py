@@ -524,6 +524,9 @@ class AttributionExtractor:
         ):
             return None  # "was quoted as saying ...": the claim is the saying's
         source_head = _first(cue, source_paths)
+        if source_head is not None and source_head.pos_ in ("VERB", "AUX"):
+            # A clause is no speaker: "urged the council to reject" is the council's, if anyone's
+            source_head = _requested(cue) or source_head
         how = "learnt" if source_head is not None else "none"
         if source_head is None and entry.get("sourceless", 0.0) < 0.5:
             source_head = _first(cue, _FALLBACK_SOURCE_PATHS)
@@ -1055,6 +1058,26 @@ def _generic_cue(token: Token) -> bool:
         return False
     deps = {child.dep_ for child in token.children}
     return bool(deps & _GENERIC_CHILDREN) and bool(deps & {"nsubj", "nsubjpass"})
+
+
+def _requested(cue: Token) -> Token | None:
+    """The one asked, when ``cue`` is an infinitive someone was asked or told to do: "urged the
+    council to reject the findings", "called on the council to reject them" — the council
+    (the asking verb's object before the infinitive, or the object of its "on"), which is the
+    infinitive's own subject, as annotators mark it. Without such an object ("declined to
+    comment") the infinitive's subject is the asking verb's, found by the usual paths."""
+    if cue.dep_ != "xcomp" or not any(c.dep_ == "aux" and c.lower_ == "to" for c in cue.children):
+        return None
+    for child in cue.head.children:
+        if child.i > cue.i:
+            continue
+        if child.dep_ in ("dobj", "dative"):
+            return child
+        if child.dep_ == "prep" and child.lower_ in ("on", "upon"):
+            asked = next((grand for grand in child.children if grand.dep_ == "pobj"), None)
+            if asked is not None:
+                return asked
+    return None
 
 
 def _as_clause(cue: Token) -> bool:
