@@ -32,7 +32,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageEnhance, ImageFilter, ImageFont, ImageOps
 
 from enquiry.enrich.media import keypoints, pdq, samples, windows
-from enquiry.enrich.media.catalogue import QueryFrame, find_matches, query_frames
+from enquiry.enrich.media.catalogue import UNSURE_BITS, QueryFrame, find_matches, query_frames
 from enquiry.enrich.media.extractor import hash_file, hash_video_file
 from enquiry.enrich.media.index import DEFAULT_RADIUS, HammingIndex, as_rows
 
@@ -374,7 +374,9 @@ def photo_benchmark(quick: bool, deep: bool) -> None:
                 for r_name in reference:
                     positive = r_name == o_name
                     enquiry = _pdq_distance(entry, reference[r_name], True)
-                    default = enquiry <= DEFAULT_RADIUS or _window_hit(
+                    # As `media match` decides: a whole-picture hit in the last UNSURE_BITS of
+                    # the radius counts only when a window hit confirms it.
+                    default = enquiry <= DEFAULT_RADIUS - UNSURE_BITS or _window_hit(
                         entry, copy_windows, reference[r_name]
                     )
                     scores = {

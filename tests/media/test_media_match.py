@@ -78,6 +78,44 @@ def test_distant_hits_count_only_when_several_frames_line_up() -> None:
     assert align(one_strong, 31)[0].frames == [(9.0, 3.0)]
 
 
+def _flipped(row: np.ndarray, bits: int, seed: int) -> str:
+    flat = np.unpackbits(row)
+    flat[np.random.default_rng(seed).choice(256, bits, replace=False)] ^= 1
+    return np.packbits(flat).tobytes().hex()
+
+
+def test_a_photo_hit_in_the_last_bits_of_the_radius_needs_its_windows_to_agree() -> None:
+    # Two stored photos; queries 20 and 30 bits from the first. At 30 bits (the last
+    # UNSURE_BITS of the radius 31) a hit counts only when a window hit on the same item
+    # confirms it, or when the item has no stored windows to ask.
+    rows = np.random.default_rng(1).integers(0, 256, (2, 32), dtype=np.uint8)
+    index = HammingIndex(rows, np.arange(2), np.array([5, 6]), np.full(2, np.nan))
+    near = [catalogue.QueryFrame(t=None, variants={"original": _flipped(rows[0], 20, 2)})]
+    far = [catalogue.QueryFrame(t=None, variants={"original": _flipped(rows[0], 30, 3)})]
+    all_windowed = set  # every item asked about has stored windows
+    none_windowed = lambda items: set()  # noqa: E731  (stored before windows existed)
+    window_hit = [Hit(item=5, query_t=None, match_t=None, distance=12, variant="window")]
+
+    def found(frames: list[catalogue.QueryFrame], **options: object) -> list[int]:
+        return [m.item for m in catalogue.find_matches(index, frames, **options)]  # type: ignore[arg-type]
+
+    assert found(near, windowed=all_windowed) == [5]
+    assert found(far) == [5]  # no one asked: every hit within the radius
+    assert found(far, windowed=all_windowed) == []
+    assert found(far, windowed=none_windowed) == [5]
+    assert found(far, windowed=all_windowed, extra=window_hit) == [5]
+
+
+def test_the_catalogue_says_which_photos_have_windows(home: Path, tmp_path: Path) -> None:
+    picture = tmp_path / "street.png"
+    Image.fromarray(np.random.default_rng(4).integers(0, 256, (120, 160, 3), dtype=np.uint8)).save(
+        picture
+    )
+    with_windows = _add(home, [picture])[0]
+    store = open_store(home, "tester")
+    assert catalogue.windowed_items(store)({with_windows, with_windows + 1000}) == {with_windows}
+
+
 def test_earliest_evidence_picks_the_oldest_time_with_its_basis() -> None:
     meta = {
         "photo": {"taken_at": "2015-06-02T10:00:00", "offset": "+03:00"},

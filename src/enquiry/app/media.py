@@ -35,6 +35,7 @@ from enquiry.enrich.media.catalogue import (
     query_frames,
     record_findings,
     window_hits,
+    windowed_items,
 )
 from enquiry.enrich.media.extractor import PdqExtractor, hash_file
 from enquiry.enrich.media.index import DEFAULT_RADIUS
@@ -266,7 +267,14 @@ def match(
             radius=radius,
             exclude=exclude,
         )
-        found = find_matches(index, frames, radius=radius, exclude=exclude, extra=extra)
+        found = find_matches(
+            index,
+            frames,
+            radius=radius,
+            exclude=exclude,
+            extra=extra,
+            windowed=windowed_items(store),
+        )
         if deep:
             if any(e["t"] is not None for e in entries):
                 notes.append("--deep compares photos only; this is a video")

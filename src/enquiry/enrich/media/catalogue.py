@@ -8,7 +8,7 @@ replaced by a re-hash) rebuilds it from the table.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -185,18 +185,35 @@ def window_hits(
     return hits
 
 
+# A whole-picture hit between two photos in the last bits of the radius (more than ``radius -
+# UNSURE_BITS`` apart) is where chance agreements of unrelated pictures gather in a large
+# archive: at a million stored photos every false match of the benchmark lay at 30 or 31 bits,
+# while on the robustness benchmark's photographs every true copy found at more than 26 bits
+# was also found through its windows (docs/benchmarks.md). Such a hit counts only when a
+# second, independent hash agrees: a window hit on the same item.
+UNSURE_BITS = 3
+
+
 def find_matches(
     index: HammingIndex | Tiered,
     frames: list[QueryFrame],
     radius: int = DEFAULT_RADIUS,
     exclude: int | None = None,
     extra: list[Hit] | None = None,
+    windowed: Callable[[set[int]], set[int]] | None = None,
 ) -> list[ItemMatch]:
     """Items whose stored pictures lie within ``radius`` of any query picture, aligned. Video
     frames are also looked up a little farther (:data:`~.align.ALIGNED_EXTRA_BITS`): such hits
     on stored video frames count when several of them line up in time (see :func:`.align`).
-    ``extra`` hits (from :func:`window_hits`) are aligned with the others."""
+    ``extra`` hits (from :func:`window_hits`) are aligned with the others.
+
+    ``windowed``, given the items of photo hits in the last :data:`UNSURE_BITS` of the radius
+    that no window hit confirms, says which of them have stored windows: those hits are
+    dropped (their windows were looked up and did not agree); an item stored before windows
+    existed keeps its hit. Without ``windowed`` every hit within the radius counts."""
     hits = list(extra or [])
+    confirmed = {hit.item for hit in hits}
+    unsure: list[Hit] = []
     for frame in frames:
         for variant, value in frame.variants.items():
             # The wider look-up costs ~7× a plain one at a million hashes; mirrored copies are
@@ -205,16 +222,48 @@ def find_matches(
             for found in index.search(value, radius + ALIGNED_EXTRA_BITS if wide else radius):
                 if found.item == exclude or (found.distance > radius and found.t is None):
                     continue
-                hits.append(
-                    Hit(
-                        item=found.item,
-                        query_t=frame.t,
-                        match_t=found.t,
-                        distance=found.distance,
-                        variant=variant,
-                    )
+                hit = Hit(
+                    item=found.item,
+                    query_t=frame.t,
+                    match_t=found.t,
+                    distance=found.distance,
+                    variant=variant,
                 )
+                if (
+                    windowed is not None
+                    and frame.t is None
+                    and found.t is None
+                    and found.distance > radius - UNSURE_BITS
+                    and found.item not in confirmed
+                ):
+                    unsure.append(hit)
+                else:
+                    hits.append(hit)
+    if unsure and windowed is not None:
+        checked = windowed({hit.item for hit in unsure})
+        hits += [hit for hit in unsure if hit.item not in checked]
     return align(hits, radius)
+
+
+def windowed_items(store: Store) -> Callable[[set[int]], set[int]]:
+    """For :func:`find_matches`: which of some items have stored windows (see
+    :mod:`.windows`), asked of the catalogue only for the few items a look-up is unsure of."""
+    from enquiry.enrich.media.windows import ALGORITHM as WINDOW_ALGORITHM
+
+    def ask(items: set[int]) -> set[int]:
+        with store.session() as session:
+            return set(
+                session.scalars(
+                    select(MediaHash.item_id)
+                    .where(
+                        MediaHash.algorithm == WINDOW_ALGORITHM,
+                        MediaHash.item_id.in_(sorted(items)),
+                    )
+                    .distinct()
+                )
+            )
+
+    return ask
 
 
 def _parse_time(value: Any) -> datetime | None:
