@@ -12,7 +12,9 @@ bits for PDQ; for pHash the same fraction of its 64 bits (8) and the common thre
 "enquiry default (+windows)" is what `enquiry media match` does without --deep: the whole
 picture as before, and the windows of :mod:`enquiry.enrich.media.windows`. Those windows were
 chosen on the training photographs (:data:`TRAINING`) only; the default's recall on the others
-is reported on its own as a held-out check.
+is reported on its own as a held-out check. "enquiry default, no turned windows" is the default
+without the turned-back windows (:data:`~enquiry.enrich.media.windows.ROTATIONS`), as it was
+before them.
 """
 
 from __future__ import annotations
@@ -63,6 +65,9 @@ PHASH_RADII = (8, 10)
 TRAINING = PHOTOS[0::2]
 HELD_OUT = PHOTOS[1::2]
 DEFAULT_METHOD = "enquiry default (+windows)"
+# The default as it was before the turned-back windows (windows.ROTATIONS): the same look-ups
+# without them, to measure what they add in the same run.
+UPRIGHT_METHOD = "enquiry default, no turned windows"
 
 Transform = Callable[[Image.Image], Image.Image]
 
@@ -359,14 +364,24 @@ def photo_benchmark(quick: bool, deep: bool) -> None:
         counts: dict[str, dict[str, list[int]]] = defaultdict(
             lambda: defaultdict(lambda: [0, 0, 0])
         )
+        # the query's window hashes, and the turned-back windows among them (timed again alone)
+        window_seconds = turn_seconds = 0.0
         for t_name, transform in transforms.items():
             for o_name, image in originals.items():
                 copy = transform(image)
                 entry = _pdq_entries(copy, folder, "copy")
-                copy_windows = as_rows(windows.query_hashes(pdq.load_rgb(folder / "copy.png")))
+                copy_rgb = pdq.load_rgb(folder / "copy.png")
+                started = time.perf_counter()
+                entries = windows.query_entries(copy_rgb)
+                copy_windows = as_rows([value for _, value in windows.lookups(entries)])
+                upright = [e for e in entries if "rotation" not in e["data"]]
+                copy_upright = as_rows([value for _, value in windows.lookups(upright)])
+                window_seconds += time.perf_counter() - started
+                started = time.perf_counter()
+                windows.rotated_hashes(pdq.canonical(copy_rgb))
+                turn_seconds += time.perf_counter() - started
                 copy_phash = imagehash.phash(Image.open(folder / "copy.png").convert("RGB"))
                 if deep:
-                    copy_rgb = pdq.load_rgb(folder / "copy.png")
                     copy_keys = (
                         keypoints.features(copy_rgb),
                         keypoints.features(np.ascontiguousarray(copy_rgb[:, ::-1])),
@@ -377,8 +392,12 @@ def photo_benchmark(quick: bool, deep: bool) -> None:
                     default = enquiry <= DEFAULT_RADIUS or _window_hit(
                         entry, copy_windows, reference[r_name]
                     )
+                    before = enquiry <= DEFAULT_RADIUS or _window_hit(
+                        entry, copy_upright, reference[r_name]
+                    )
                     scores = {
                         DEFAULT_METHOD: (0 if default else 1, 0),
+                        UPRIGHT_METHOD: (0 if before else 1, 0),
                         "PDQ enquiry (+dihedral, +deborder)": (enquiry, DEFAULT_RADIUS),
                         "PDQ plain": (
                             _pdq_distance(entry, reference[r_name], False),
@@ -400,6 +419,13 @@ def photo_benchmark(quick: bool, deep: bool) -> None:
                         elif hit:
                             cell[2] += 1
     methods = list(counts)
+    queries = len(originals) * len(transforms)
+    print(
+        f"\nQuery windows hashed in {1000 * window_seconds / queries:.1f} ms a photo on average "
+        f"({len(windows.QUERY_WINDOWS)} anchored windows, border and inset boxes, and "
+        f"{len(windows.ROTATIONS) * len(windows.ROTATED_WINDOWS)} turned-back windows; these "
+        f"alone {1000 * turn_seconds / queries:.1f} ms)"
+    )
     print(
         f"\nPhotos: {len(originals)} originals, {len(distractors)} extra distractors, "
         f"{len(transforms)} transforms -> {len(originals) * len(transforms)} positive pairs, "
@@ -425,7 +451,7 @@ def photo_benchmark(quick: bool, deep: bool) -> None:
             fp = sum(counts[m][t][2] for t in chosen)
             if m.startswith("pHash"):
                 radius_text = f"{m.split('≤')[1]}/64"
-            elif m.startswith("PDQ") or m.startswith(DEFAULT_METHOD):
+            elif m.startswith(("PDQ", DEFAULT_METHOD, UPRIGHT_METHOD)):
                 radius_text = f"{DEFAULT_RADIUS}/256"
             else:
                 radius_text = f"{DEFAULT_RADIUS}/256, ≥{keypoints.MIN_INLIERS} inliers"
