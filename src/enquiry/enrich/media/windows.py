@@ -85,11 +85,11 @@ QUERY_WINDOWS = query_boxes()
 # a window 2° off its stored window's angle lands ~10–60 bits away (~28 typically), and no
 # upright query window lines up with a stored one. So a query is also turned back by each of
 # these angles (degrees counter-clockwise, the way Pillow turns) and hashed at the stored centre
-# windows, which a turn of up to ~8° leaves clear of the corners it blackens or crops: 30 more
+# windows, which stay (nearly) clear of the corners a turn of up to ~8° blackens: 30 more
 # look-ups. Between two of these angles a copy is at most 0.75° off one; on the robustness
 # benchmark's photographs turned by 17 angles from -8° to 8.5° (not only its 2° and 5°), the
 # turned-back windows found 283 of the 289 copies that have windows with features, and none of
-# them came within 88 bits of another photograph's windows (docs/benchmarks.md).
+# them came within 86 bits of another photograph's windows (docs/benchmarks.md).
 ROTATIONS = (-7.5, -6.0, -4.5, -3.0, -1.5, 1.5, 3.0, 4.5, 6.0, 7.5)
 ROTATED_WINDOWS: list[Box] = [
     box
@@ -182,11 +182,7 @@ def window_hashes(rgb: NDArray[np.uint8], boxes: Iterable[Box]) -> list[tuple[Bo
         return []
     # through the canonical copy the whole picture is hashed from, so that a caller holding
     # it (intake) and one holding the decoded picture get the same hashes
-    return _grey_hashes(_grey(canonical(canonical(rgb), WORKING_SIDE)), chosen)
-
-
-def _grey_hashes(grey: NDArray[np.float32], chosen: list[Box]) -> list[tuple[Box, str, int]]:
-    """(box, hash, quality) of windows of a luminance picture already at :data:`WORKING_SIDE`."""
+    grey = _grey(canonical(canonical(rgb), WORKING_SIDE))
     height, width = grey.shape
     rows, row_of, cols, col_of = _layout(tuple(chosen))
     ay = _basis(rows, height)
@@ -196,10 +192,15 @@ def _grey_hashes(grey: NDArray[np.float32], chosen: list[Box]) -> list[tuple[Box
         coefficients = np.matmul(partial[row_of], ax[col_of].transpose(0, 2, 1)).reshape(
             len(chosen), FREQUENCIES * FREQUENCIES
         )
+    return _bits(coefficients, chosen)
+
+
+def _bits(coefficients: NDArray[np.float32], boxes: list[Box]) -> list[tuple[Box, str, int]]:
+    """(box, hash, quality) from each window's 256 DCT coefficients (a row each, boxes in turn)."""
     median = np.median(coefficients, axis=1, keepdims=True)
     packed = np.packbits(coefficients > median, axis=1)
     quality = np.minimum(100, np.round(QUALITY_SCALE * np.abs(coefficients).mean(axis=1)))
-    return [(box, packed[i].tobytes().hex(), int(quality[i])) for i, box in enumerate(chosen)]
+    return [(box, packed[i].tobytes().hex(), int(quality[i])) for i, box in enumerate(boxes)]
 
 
 def _entries(
@@ -255,20 +256,35 @@ def rotated_hashes(
     """(angle, box, hash, quality) of the :data:`ROTATED_WINDOWS` of a picture turned back by
     each angle (a copy turned ``angle`` degrees counter-clockwise is turned back clockwise; see
     :data:`ROTATIONS`). ``small`` is the picture's canonical copy: its luminance is turned at
-    that size taking the nearest pixel, then shrunk by area to :data:`WORKING_SIDE` (each pixel
-    the mean of four turned ones): as good for the hash as a bilinear turn, at a third of its
-    cost, ~0.3 ms a turn."""
+    that size taking the nearest pixel, and each window's 64 × 64 cells average the turned pixels
+    they cover, as a window's cells average the pixels of the copy at :data:`WORKING_SIDE`
+    (shrinking by area first or not comes to nearly the same cells). All the turns are hashed in one
+    batch of products: ~0.2–0.3 ms a turn."""
+    angles = tuple(angles)
+    if not angles:
+        return []
     small = canonical(small)
-    height, width = small.shape[:2]
-    scale = WORKING_SIDE / max(height, width)
-    size = (max(1, round(width * scale)), max(1, round(height * scale)))
     grey = Image.fromarray(_grey(small))  # 32-bit float: no rounding before the hash
-    found = []
-    for angle in angles:
-        turned = grey.rotate(-angle, resample=Image.Resampling.NEAREST)
-        pixels = np.asarray(turned.resize(size, Image.Resampling.BOX), dtype=np.float32)
-        found += [(angle, *hashed) for hashed in _grey_hashes(pixels, ROTATED_WINDOWS)]
-    return found
+    turned = np.stack(
+        [
+            np.asarray(grey.rotate(-angle, resample=Image.Resampling.NEAREST), dtype=np.float32)
+            for angle in angles
+        ]
+    )
+    _, height, width = turned.shape
+    rows, row_of, cols, col_of = _layout(tuple(ROTATED_WINDOWS))
+    ay = _basis(rows, height)
+    ax = _basis(cols, width)
+    with _BLAS.limit(limits=1, user_api="blas"):
+        partial = np.matmul(ay.reshape(-1, height), turned).reshape(
+            len(angles), len(rows), FREQUENCIES, width
+        )
+        coefficients = np.matmul(partial[:, row_of], ax[col_of].transpose(0, 2, 1)).reshape(
+            len(angles) * len(ROTATED_WINDOWS), FREQUENCIES * FREQUENCIES
+        )
+    boxes = ROTATED_WINDOWS * len(angles)
+    turns = [angle for angle in angles for _ in ROTATED_WINDOWS]
+    return [(turn, *hashed) for turn, hashed in zip(turns, _bits(coefficients, boxes), strict=True)]
 
 
 def content_boxes(rgb: NDArray[np.uint8], border: Iterable[int] | None = None) -> list[Box]:
