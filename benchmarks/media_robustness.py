@@ -12,7 +12,9 @@ bits for PDQ; for pHash the same fraction of its 64 bits (8) and the common thre
 "enquiry default (+windows)" is what `enquiry media match` does without --deep: the whole
 picture as before, and the windows of :mod:`enquiry.enrich.media.windows`. Those windows were
 chosen on the training photographs (:data:`TRAINING`) only; the default's recall on the others
-is reported on its own as a held-out check.
+is reported on its own as a held-out check. "enquiry default, no turned windows" is the default
+without the turned-back windows (:data:`~enquiry.enrich.media.windows.ROTATIONS`), as it was
+before them.
 """
 
 from __future__ import annotations
@@ -63,6 +65,9 @@ PHASH_RADII = (8, 10)
 TRAINING = PHOTOS[0::2]
 HELD_OUT = PHOTOS[1::2]
 DEFAULT_METHOD = "enquiry default (+windows)"
+# The default as it was before the turned-back windows (windows.ROTATIONS): the same look-ups
+# without them, to measure what they add in the same run.
+UPRIGHT_METHOD = "enquiry default, no turned windows"
 
 Transform = Callable[[Image.Image], Image.Image]
 
@@ -359,14 +364,25 @@ def photo_benchmark(quick: bool, deep: bool) -> None:
         counts: dict[str, dict[str, list[int]]] = defaultdict(
             lambda: defaultdict(lambda: [0, 0, 0])
         )
+        # the query's window hashes, and the turned-back windows among them (timed again alone)
+        window_seconds = turn_seconds = 0.0
         for t_name, transform in transforms.items():
             for o_name, image in originals.items():
                 copy = transform(image)
                 entry = _pdq_entries(copy, folder, "copy")
-                copy_windows = as_rows(windows.query_hashes(pdq.load_rgb(folder / "copy.png")))
+                copy_rgb = pdq.load_rgb(folder / "copy.png")
+                started = time.perf_counter()
+                entries = windows.query_entries(copy_rgb)
+                copy_windows = as_rows([value for _, value in windows.lookups(entries)])
+                upright = [e for e in entries if "rotation" not in e["data"]]
+                copy_upright = as_rows([value for _, value in windows.lookups(upright)])
+                window_seconds += time.perf_counter() - started
+                small = pdq.canonical(copy_rgb)  # made once by query_entries too
+                started = time.perf_counter()
+                windows.rotated_hashes(small)
+                turn_seconds += time.perf_counter() - started
                 copy_phash = imagehash.phash(Image.open(folder / "copy.png").convert("RGB"))
                 if deep:
-                    copy_rgb = pdq.load_rgb(folder / "copy.png")
                     copy_keys = (
                         keypoints.features(copy_rgb),
                         keypoints.features(np.ascontiguousarray(copy_rgb[:, ::-1])),
@@ -379,8 +395,12 @@ def photo_benchmark(quick: bool, deep: bool) -> None:
                     default = enquiry <= DEFAULT_RADIUS - UNSURE_BITS or _window_hit(
                         entry, copy_windows, reference[r_name]
                     )
+                    before = enquiry <= DEFAULT_RADIUS or _window_hit(
+                        entry, copy_upright, reference[r_name]
+                    )
                     scores = {
                         DEFAULT_METHOD: (0 if default else 1, 0),
+                        UPRIGHT_METHOD: (0 if before else 1, 0),
                         "PDQ enquiry (+dihedral, +deborder)": (enquiry, DEFAULT_RADIUS),
                         "PDQ plain": (
                             _pdq_distance(entry, reference[r_name], False),
@@ -402,6 +422,13 @@ def photo_benchmark(quick: bool, deep: bool) -> None:
                         elif hit:
                             cell[2] += 1
     methods = list(counts)
+    queries = len(originals) * len(transforms)
+    print(
+        f"\nQuery windows hashed in {1000 * window_seconds / queries:.1f} ms a photo on average "
+        f"({len(windows.QUERY_WINDOWS)} anchored windows, border and inset boxes, and "
+        f"{len(windows.ROTATIONS) * len(windows.ROTATED_WINDOWS)} turned-back windows; these "
+        f"alone {1000 * turn_seconds / queries:.1f} ms)"
+    )
     print(
         f"\nPhotos: {len(originals)} originals, {len(distractors)} extra distractors, "
         f"{len(transforms)} transforms -> {len(originals) * len(transforms)} positive pairs, "
@@ -427,12 +454,64 @@ def photo_benchmark(quick: bool, deep: bool) -> None:
             fp = sum(counts[m][t][2] for t in chosen)
             if m.startswith("pHash"):
                 radius_text = f"{m.split('≤')[1]}/64"
-            elif m.startswith("PDQ") or m.startswith(DEFAULT_METHOD):
+            elif m.startswith(("PDQ", DEFAULT_METHOD, UPRIGHT_METHOD)):
                 radius_text = f"{DEFAULT_RADIUS}/256"
             else:
                 radius_text = f"{DEFAULT_RADIUS}/256, ≥{keypoints.MIN_INLIERS} inliers"
             precision = tp / (tp + fp) if tp + fp else float("nan")
             print(f"| {m} | {radius_text} | {precision:.3f} | {tp / (tp + fn):.3f} | {fp} |")
+
+
+# Turns other than the required list's 2° and 5°, both ways, past the ±7.5° the query is turned
+# back by (windows.ROTATIONS), to see how the turned-back windows generalise.
+TURNS: dict[str, Transform] = {
+    f"{degrees:+.1f}°": _rotate(degrees)
+    for degrees in (-8.0, -6.7, -3.7, -1.0, 1.0, 3.3, 4.0, 6.2, 7.0, 8.5, 10.0, 12.0)
+}
+# and turns the turned-back windows do not model: the canvas grown to hold the whole turned
+# picture, and a turned copy mirrored
+TURNS["+5.0°, canvas expanded"] = lambda im: im.rotate(
+    5, resample=Image.Resampling.BICUBIC, expand=True
+)
+TURNS["+5.0°, mirrored"] = _chain(_rotate(5), _mirror)
+
+
+def turn_benchmark(quick: bool) -> None:
+    """Copies turned as :data:`TURNS` turns them (most on their own canvas, black corners): the
+    default with and without the turned-back windows, against every photograph and distractor."""
+    names = PHOTOS[:8] if quick else PHOTOS
+    pictures = {n: Image.fromarray(samples.photo(n)) for n in names + DISTRACTORS}
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        reference = {n: _pdq_entries(im, folder, f"o-{n}") for n, im in pictures.items()}
+        print(
+            f"\nTurned copies: {len(names)} photographs, each turned {len(TURNS)} ways, "
+            f"against {len(reference)} stored pictures\n"
+        )
+        print(f"| turn | {DEFAULT_METHOD} recall | {UPRIGHT_METHOD} recall | false matches |")
+        print("|---|---|---|---|")
+        for label, transform in TURNS.items():
+            found = {DEFAULT_METHOD: 0, UPRIGHT_METHOD: 0}
+            false = 0
+            for o_name in names:
+                copy = transform(pictures[o_name])
+                entry = _pdq_entries(copy, folder, "copy")
+                entries = windows.query_entries(pdq.load_rgb(folder / "copy.png"))
+                upright = [e for e in entries if "rotation" not in e["data"]]
+                for method, chosen in ((DEFAULT_METHOD, entries), (UPRIGHT_METHOD, upright)):
+                    rows = as_rows([value for _, value in windows.lookups(chosen)])
+                    for r_name in reference:
+                        hit = _pdq_distance(
+                            entry, reference[r_name], True
+                        ) <= DEFAULT_RADIUS or _window_hit(entry, rows, reference[r_name])
+                        if hit and r_name == o_name:
+                            found[method] += 1
+                        elif hit and method == DEFAULT_METHOD:
+                            false += 1
+            print(
+                f"| {label} | {found[DEFAULT_METHOD] / len(names):.2f} "
+                f"| {found[UPRIGHT_METHOD] / len(names):.2f} | {false} |"
+            )
 
 
 VIDEO_SOURCES = ("astronaut", "coffee", "rocket", "chelsea", "hubble_deep_field", "retina")
@@ -561,7 +640,12 @@ def video_benchmark(quick: bool) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer photos and transforms")
-    parser.add_argument("--part", choices=("all", "photos", "videos"), default="all")
+    parser.add_argument(
+        "--part",
+        choices=("all", "photos", "videos", "turns"),
+        default="all",
+        help="turns: copies turned by other angles than the required 2° and 5° (not in all)",
+    )
     parser.add_argument(
         "--deep",
         action="store_true",
@@ -573,6 +657,8 @@ def main() -> int:
         photo_benchmark(args.quick, args.deep)
     if args.part in ("all", "videos"):
         video_benchmark(args.quick)
+    if args.part == "turns":
+        turn_benchmark(args.quick)
     print(f"\n({time.perf_counter() - started:.0f} s)")
     return 0
 

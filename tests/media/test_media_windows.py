@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 from click.testing import CliRunner
 from PIL import Image, ImageDraw, ImageFilter
 from sqlalchemy import delete, func, select
@@ -11,8 +12,27 @@ from test_media_match import _add, _match
 
 from enquiry.cli import main
 from enquiry.enrich.media import samples
+from enquiry.enrich.media.catalogue import (
+    find_matches,
+    open_index,
+    open_probe_index,
+    query_frames,
+    window_hits,
+)
+from enquiry.enrich.media.extractor import hash_file
+from enquiry.enrich.media.pdq import canonical, distance
 from enquiry.enrich.media.windows import ALGORITHM as WINDOW_ALGORITHM
-from enquiry.enrich.media.windows import QUERY_WINDOWS, STORED_WINDOWS, stored_boxes
+from enquiry.enrich.media.windows import (
+    QUERY_WINDOWS,
+    ROTATED_WINDOWS,
+    ROTATIONS,
+    STORED_WINDOWS,
+    lookups,
+    query_entries,
+    rotated_hashes,
+    stored_boxes,
+    stored_entries,
+)
 from enquiry.store import open_store
 from enquiry.store.tables import MediaHash
 
@@ -144,3 +164,60 @@ def test_default_match_finds_logo_inset_and_stills_of_footage_not_other_pictures
         inset = _inset(tmp_path / f"{name}.jpg", tmp_path / f"{name}-inset.jpg", 0.5, 0.45, 0.1)
         assert _match(home, str(inset)) == [], name
     assert other not in {m["item"] for m in _match(home, str(cropped_still))}
+
+
+def _turn(path: Path, out: Path, degrees: float) -> Path:
+    """The photo turned counter-clockwise on its own canvas (black corners), as a scan or a
+    straightened repost is."""
+    image = Image.open(path).convert("RGB")
+    image.rotate(degrees, resample=Image.Resampling.BICUBIC).save(out, quality=85)
+    return out
+
+
+def test_turned_back_windows_follow_pillows_turn_and_are_never_stored() -> None:
+    photo = samples.photo("chelsea")
+    small = canonical(photo)
+    stored = {tuple(e["data"]["box"]): e["hash"] for e in stored_entries(small)}
+    turned = canonical(np.asarray(Image.fromarray(photo).rotate(4.5, Image.Resampling.BICUBIC)))
+    found = rotated_hashes(turned)
+    assert len(found) == len(ROTATIONS) * len(ROTATED_WINDOWS) == 30
+    # turned back by the copy's own angle, the centre windows are close to the stored ones; by
+    # the opposite angle (the wrong way) they are as far as an unrelated picture's
+    for angle, box, value, _ in found:
+        if angle == 4.5:
+            assert distance(value, stored[box]) <= 12, box
+        if angle == -4.5:
+            assert distance(value, stored[box]) > 60, box
+    entries = query_entries(np.asarray(turned))
+    marked = [e for e in entries if "rotation" in e["data"]]
+    assert len(marked) == 30 and all(e["data"]["query"] for e in marked)
+    assert not any("rotation" in e["data"] or "query" in e["data"] for e in stored_entries(small))
+    # a picture one pixel high is turned without error (its windows are featureless)
+    assert len(rotated_hashes(np.zeros((1, 300, 3), np.uint8))) == 30
+
+
+def test_default_match_finds_turned_copies_not_other_photos(
+    home: Path, media_dir: Path, tmp_path: Path
+) -> None:
+    names = ("astronaut", "coffee", "chelsea", "camera")
+    ids = dict(zip(names, _add(home, [media_dir / f"{n}.jpg" for n in names]), strict=True))
+    store = open_store(home, "tester")
+    window_index = open_probe_index(store, algorithm=WINDOW_ALGORITHM)
+    for name, degrees in (("astronaut", 5.0), ("coffee", -5.5), ("chelsea", 6.8)):
+        query = _turn(media_dir / f"{name}.jpg", tmp_path / f"{name}-turned.jpg", degrees)
+        matches = _match(home, str(query))
+        assert [m["item"] for m in matches] == [ids[name]], (name, matches)
+        assert "window" in matches[0]["variants"]
+        # the turned-back windows found it: the whole picture's hashes and the upright windows
+        # are too far from a copy turned this much
+        entries, _ = hash_file(query, "image/jpeg", query=True)
+        upright = [e for e in entries if "rotation" not in (e.get("data") or {})]
+        assert find_matches(open_index(store), query_frames(entries)) == []
+        assert window_hits(window_index, lookups(upright)) == []
+        assert {h.item for h in window_hits(window_index, lookups(entries))} == {ids[name]}
+    # photos not in the store, turned or not, match nothing
+    for name in ("rocket", "moon", "brick"):
+        Image.fromarray(samples.photo(name)).save(tmp_path / f"{name}.jpg", quality=90)
+        for degrees in (0.0, 3.0, -6.0):
+            query = _turn(tmp_path / f"{name}.jpg", tmp_path / f"{name}-{degrees}.jpg", degrees)
+            assert _match(home, str(query)) == [], (name, degrees)

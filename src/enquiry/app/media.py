@@ -196,9 +196,9 @@ def match(
     frame times, the overlapping segment, and the earliest evidence that each match existed.
 
     A photo is also looked up by its windows (see :mod:`enquiry.enrich.media.windows`): copies
-    cropped by up to ~20 %, with a caption banner or a logo, or inset in another picture.
-    ``deep`` also compares a photo's keypoints with every stored photo (larger crops, small
-    rotations).
+    cropped by up to ~20 %, with a caption banner or a logo, inset in another picture, or
+    turned by up to ~8° (its centre windows turned back). ``deep`` also compares a photo's
+    keypoints with every stored photo (larger or uneven crops, turns with a crop or beyond ~8°).
     """
     require_admin(app, "media match")
     from enquiry.enrich.media.pdq import CANONICAL_SIDE, MIN_QUALITY, load_rgb

@@ -112,8 +112,8 @@ def _print_matches(matches: list[dict[str, Any]], names: dict[int, str]) -> None
 @click.option(
     "--deep",
     is_flag=True,
-    help="For a photo, also compare keypoints with every stored photo: finds crops, "
-    "small rotations and captioned copies (slower: ~10 ms per stored photo).",
+    help="For a photo, also compare keypoints with every stored photo: finds uneven crops, "
+    "turns beyond ~8° or with a crop, and captioned copies (slower: ~10 ms per stored photo).",
 )
 @click.option("--json", "as_json", is_flag=True, help='Print {"matches": [...]} as JSON.')
 @pass_app
