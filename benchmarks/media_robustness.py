@@ -395,7 +395,7 @@ def photo_benchmark(quick: bool, deep: bool) -> None:
                     default = enquiry <= DEFAULT_RADIUS - UNSURE_BITS or _window_hit(
                         entry, copy_windows, reference[r_name]
                     )
-                    before = enquiry <= DEFAULT_RADIUS or _window_hit(
+                    before = enquiry <= DEFAULT_RADIUS - UNSURE_BITS or _window_hit(
                         entry, copy_upright, reference[r_name]
                     )
                     scores = {

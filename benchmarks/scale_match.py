@@ -35,7 +35,7 @@ import resource
 import sys
 import tempfile
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -362,6 +362,8 @@ def main() -> int:
             lambda: defaultdict(lambda: [0, 0, 0])
         )
         lookup_ms, total_ms, hashing_ms = [], [], []
+        # The default's false matches by the route that found them and their distance.
+        false_routes: Counter[tuple[str, int | None]] = Counter()
         whole_of = {i: as_rows([h for h, it, _ in stored["whole"] if it == i]) for i in names}
         deep_features = {n: keypoints.features(pictures[n]) for n in pictures} if args.deep else {}
         for t_name, source, path, media_type in queries:
@@ -379,6 +381,12 @@ def main() -> int:
             lookup_ms.append((q2 - q1) * 1000)
             total_ms.append((q2 - q0) * 1000)
             found = {m.item for m in matches}
+            for m in matches:
+                if m.item != source:
+                    route = "windows" if set(m.variants) <= {"window"} else "whole picture"
+                    if route != "windows" and "window" in m.variants:
+                        route = "whole picture and windows"
+                    false_routes[(route, m.distance)] += 1
             rgb = pdq.load_rgb(path)
             # the default before, on the real pictures (exact comparisons, as its index was exact)
             old_windows = as_rows(
@@ -442,6 +450,12 @@ def main() -> int:
                 fp = sum(counts[m][t][2] for t in chosen)
                 precision = tp / (tp + fp) if tp + fp else float("nan")
                 print(f"| {title} | {m} | {tp / (tp + fn):.3f} | {precision:.3f} | {fp} |")
+        print(
+            "\nfalse matches of the default, by route (distance: count): "
+            + "; ".join(
+                f"{route} {distance}: {n}" for (route, distance), n in sorted(false_routes.items())
+            )
+        )
         print(
             f"\nquery time (ms), {len(queries)} queries: "
             f"look-up p50 {np.percentile(lookup_ms, 50):.1f}, p95 {np.percentile(lookup_ms, 95):.1f}; "
