@@ -26,6 +26,7 @@ import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageEnhance, ImageFilter, ImageFont, ImageOps
 
 from enquiry.enrich.media import keypoints, pdq, samples, windows
-from enquiry.enrich.media.catalogue import UNSURE_BITS, QueryFrame, find_matches, query_frames
+from enquiry.enrich.media.catalogue import QueryFrame, agreed, find_matches, query_frames
 from enquiry.enrich.media.extractor import hash_file, hash_video_file
 from enquiry.enrich.media.index import DEFAULT_RADIUS, HammingIndex, as_rows
 
@@ -295,25 +296,43 @@ def _whole(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [e for e in entries if e["algorithm"] == pdq.ALGORITHM]
 
 
-def _window_hit(
+def _window_pairs(
     copy: list[dict[str, Any]], copy_windows: np.ndarray, original: list[dict[str, Any]]
-) -> bool:
-    """What `enquiry media match` adds for photos: the copy's windows against the original's
-    whole picture and windows, and the copy's whole picture against the original's windows."""
+) -> list[int]:
+    """What `enquiry media match` adds for photos: the distances, within the radius, of the
+    copy's windows against the original's whole picture and windows, and of the copy's whole
+    picture against the original's windows (one per pair, as `catalogue.window_hits` finds)."""
     stored = [e for e in original if e["quality"] >= pdq.MIN_QUALITY]
     rows = as_rows([e["hash"] for e in stored])
     if not len(rows):
-        return False
+        return []
     is_window = np.array([e["algorithm"] == windows.ALGORITHM for e in stored])
     whole = as_rows([e["hash"] for e in _whole(copy) if e["quality"] >= pdq.MIN_QUALITY][:1])
 
-    def within(query: np.ndarray, targets: np.ndarray) -> bool:
+    def within(query: np.ndarray, targets: np.ndarray) -> list[int]:
         if not len(query) or not len(targets):
-            return False
+            return []
         dist = np.bitwise_count(query[:, None, :] ^ targets[None, :, :]).sum(axis=2)
-        return bool((dist <= DEFAULT_RADIUS).any())
+        return [int(d) for d in dist[dist <= DEFAULT_RADIUS]]
 
-    return within(copy_windows, rows) or within(whole, rows[is_window])
+    return within(copy_windows, rows) + within(whole, rows[is_window])
+
+
+def _decided(
+    copy: list[dict[str, Any]],
+    copy_windows: np.ndarray,
+    original: list[dict[str, Any]],
+    keypoints_agree: Callable[[], bool],
+) -> bool:
+    """Whether `enquiry media match` (no --deep) finds ``original`` for ``copy``: its
+    whole-picture and window hits, as `catalogue.agreed` weighs them, and, for hits that only
+    just agree, the keypoints of the two (``keypoints_agree``), as its voucher asks them."""
+    whole = _pdq_distance(copy, original, True)
+    whole_hits = [whole] if whole <= DEFAULT_RADIUS else []
+    pairs = _window_pairs(copy, copy_windows, original)
+    if agreed(whole_hits, pairs):
+        return True
+    return bool(whole_hits or pairs) and keypoints_agree()
 
 
 def _pdq_distance(copy: list[dict[str, Any]], original: list[dict[str, Any]], full: bool) -> int:
@@ -327,14 +346,27 @@ def _pdq_distance(copy: list[dict[str, Any]], original: list[dict[str, Any]], fu
     return min((pdq.distance(v, row) for v in variants for row in rows), default=pdq.BITS)
 
 
+def _lazy_keys(rgb: np.ndarray) -> Callable[[], tuple[keypoints.Features, keypoints.Features]]:
+    """The keypoints of a picture and of its mirror image, computed when first asked for."""
+    made: list[tuple[keypoints.Features, keypoints.Features]] = []
+
+    def get() -> tuple[keypoints.Features, keypoints.Features]:
+        if not made:
+            mirrored = np.ascontiguousarray(rgb[:, ::-1])
+            made.append((keypoints.features(rgb), keypoints.features(mirrored)))
+        return made[0]
+
+    return get
+
+
 def _keypoints_agree(
-    copy: Image.Image,
     stored: keypoints.Features,
-    query: tuple[keypoints.Features, keypoints.Features],
+    query: Callable[[], tuple[keypoints.Features, keypoints.Features]],
 ) -> bool:
-    """What `enquiry media match --deep` does for one stored photo: the copy's keypoints, or
-    its mirror image's, agree with the stored photo's under one similarity transform."""
-    return any(keypoints.compare(q, stored) is not None for q in query)
+    """What `enquiry media match --deep` does for one stored photo (and the default for a photo
+    whose hashes only just agree): the copy's keypoints, or its mirror image's, agree with the
+    stored photo's under one similarity transform."""
+    return any(keypoints.compare(q, stored) is not None for q in query())
 
 
 def photo_benchmark(quick: bool, deep: bool) -> None:
@@ -352,14 +384,10 @@ def photo_benchmark(quick: bool, deep: bool) -> None:
         reference_phash = {
             n: imagehash.phash(im.convert("RGB")) for n, im in {**originals, **distractors}.items()
         }
-        reference_keys = (
-            {
-                n: keypoints.features(np.asarray(im.convert("RGB")))
-                for n, im in {**originals, **distractors}.items()
-            }
-            if deep
-            else {}
-        )
+        reference_keys = {
+            n: keypoints.features(np.asarray(im.convert("RGB")))
+            for n, im in {**originals, **distractors}.items()
+        }
         # counts[method][transform] = [tp, fn, fp]
         counts: dict[str, dict[str, list[int]]] = defaultdict(
             lambda: defaultdict(lambda: [0, 0, 0])
@@ -374,7 +402,7 @@ def photo_benchmark(quick: bool, deep: bool) -> None:
                 started = time.perf_counter()
                 entries = windows.query_entries(copy_rgb)
                 copy_windows = as_rows([value for _, value in windows.lookups(entries)])
-                upright = [e for e in entries if "rotation" not in e["data"]]
+                upright = [e for e in entries if not {"rotation", "mirror"} & e["data"].keys()]
                 copy_upright = as_rows([value for _, value in windows.lookups(upright)])
                 window_seconds += time.perf_counter() - started
                 small = pdq.canonical(copy_rgb)  # made once by query_entries too
@@ -382,22 +410,15 @@ def photo_benchmark(quick: bool, deep: bool) -> None:
                 windows.rotated_hashes(small)
                 turn_seconds += time.perf_counter() - started
                 copy_phash = imagehash.phash(Image.open(folder / "copy.png").convert("RGB"))
-                if deep:
-                    copy_keys = (
-                        keypoints.features(copy_rgb),
-                        keypoints.features(np.ascontiguousarray(copy_rgb[:, ::-1])),
-                    )
+                copy_keys = _lazy_keys(copy_rgb)
                 for r_name in reference:
                     positive = r_name == o_name
                     enquiry = _pdq_distance(entry, reference[r_name], True)
-                    # As `media match` decides: a whole-picture hit in the last UNSURE_BITS of
-                    # the radius counts only when a window hit confirms it.
-                    default = enquiry <= DEFAULT_RADIUS - UNSURE_BITS or _window_hit(
-                        entry, copy_windows, reference[r_name]
-                    )
-                    before = enquiry <= DEFAULT_RADIUS - UNSURE_BITS or _window_hit(
-                        entry, copy_upright, reference[r_name]
-                    )
+                    # As `media match` decides: a hit in the last UNSURE_BITS of the radius
+                    # counts only when a second pair of pictures, or the keypoints, agree.
+                    agree = partial(_keypoints_agree, reference_keys[r_name], copy_keys)
+                    default = _decided(entry, copy_windows, reference[r_name], agree)
+                    before = _decided(entry, copy_upright, reference[r_name], agree)
                     scores = {
                         DEFAULT_METHOD: (0 if default else 1, 0),
                         UPRIGHT_METHOD: (0 if before else 1, 0),
@@ -408,7 +429,7 @@ def photo_benchmark(quick: bool, deep: bool) -> None:
                         ),
                     }
                     if deep:
-                        hit = default or _keypoints_agree(copy, reference_keys[r_name], copy_keys)
+                        hit = default or _keypoints_agree(reference_keys[r_name], copy_keys)
                         scores["enquiry --deep (PDQ, else keypoints)"] = (0 if hit else 1, 0)
                     for radius in PHASH_RADII:
                         scores[f"pHash ≤{radius}"] = (copy_phash - reference_phash[r_name], radius)
@@ -484,6 +505,9 @@ def turn_benchmark(quick: bool) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         reference = {n: _pdq_entries(im, folder, f"o-{n}") for n, im in pictures.items()}
+        reference_keys = {
+            n: keypoints.features(np.asarray(im.convert("RGB"))) for n, im in pictures.items()
+        }
         print(
             f"\nTurned copies: {len(names)} photographs, each turned {len(TURNS)} ways, "
             f"against {len(reference)} stored pictures\n"
@@ -496,14 +520,15 @@ def turn_benchmark(quick: bool) -> None:
             for o_name in names:
                 copy = transform(pictures[o_name])
                 entry = _pdq_entries(copy, folder, "copy")
-                entries = windows.query_entries(pdq.load_rgb(folder / "copy.png"))
-                upright = [e for e in entries if "rotation" not in e["data"]]
+                copy_rgb = pdq.load_rgb(folder / "copy.png")
+                entries = windows.query_entries(copy_rgb)
+                copy_keys = _lazy_keys(copy_rgb)
+                upright = [e for e in entries if not {"rotation", "mirror"} & e["data"].keys()]
                 for method, chosen in ((DEFAULT_METHOD, entries), (UPRIGHT_METHOD, upright)):
                     rows = as_rows([value for _, value in windows.lookups(chosen)])
                     for r_name in reference:
-                        hit = _pdq_distance(
-                            entry, reference[r_name], True
-                        ) <= DEFAULT_RADIUS or _window_hit(entry, rows, reference[r_name])
+                        agree = partial(_keypoints_agree, reference_keys[r_name], copy_keys)
+                        hit = _decided(entry, rows, reference[r_name], agree)
                         if hit and r_name == o_name:
                             found[method] += 1
                         elif hit and method == DEFAULT_METHOD:

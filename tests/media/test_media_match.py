@@ -24,6 +24,7 @@ from enquiry.enrich.media.catalogue import (
 from enquiry.enrich.media.extractor import PdqExtractor
 from enquiry.enrich.media.index import HammingIndex, Tiered, as_rows
 from enquiry.enrich.media.windows import ALGORITHM as WINDOW_ALGORITHM
+from enquiry.enrich.media.windows import STORED_WINDOWS
 from enquiry.intake.pipeline import IntakeOptions, add_paths
 from enquiry.store import open_store
 from enquiry.store.tables import CustodyEvent, MediaHash
@@ -84,26 +85,86 @@ def _flipped(row: np.ndarray, bits: int, seed: int) -> str:
     return np.packbits(flat).tobytes().hex()
 
 
-def test_a_photo_hit_in_the_last_bits_of_the_radius_needs_its_windows_to_agree() -> None:
+def test_a_photo_hit_in_the_last_bits_of_the_radius_needs_a_second_agreement() -> None:
     # Two stored photos; queries 20 and 30 bits from the first. At 30 bits (the last
     # UNSURE_BITS of the radius 31) a hit counts only when a window hit on the same item
-    # confirms it, or when the item has no stored windows to ask.
+    # backs it, or when the voucher names the item (keypoints agree; no windows to ask).
     rows = np.random.default_rng(1).integers(0, 256, (2, 32), dtype=np.uint8)
     index = HammingIndex(rows, np.arange(2), np.array([5, 6]), np.full(2, np.nan))
     near = [catalogue.QueryFrame(t=None, variants={"original": _flipped(rows[0], 20, 2)})]
     far = [catalogue.QueryFrame(t=None, variants={"original": _flipped(rows[0], 30, 3)})]
-    all_windowed = set  # every item asked about has stored windows
-    none_windowed = lambda items: set()  # noqa: E731  (stored before windows existed)
+    nobody = lambda items: set()  # noqa: E731
+    everyone = lambda items: set(items)  # noqa: E731
     window_hit = [Hit(item=5, query_t=None, match_t=None, distance=12, variant="window")]
+    asked: list[set[int]] = []
 
     def found(frames: list[catalogue.QueryFrame], **options: object) -> list[int]:
         return [m.item for m in catalogue.find_matches(index, frames, **options)]  # type: ignore[arg-type]
 
-    assert found(near, windowed=all_windowed) == [5]
-    assert found(far) == [5]  # no one asked: every hit within the radius
-    assert found(far, windowed=all_windowed) == []
-    assert found(far, windowed=none_windowed) == [5]
-    assert found(far, windowed=all_windowed, extra=window_hit) == [5]
+    def noting(items: set[int]) -> set[int]:
+        asked.append(items)
+        return set()
+
+    assert found(near, vouch=noting) == [5] and asked == []  # sure: nobody asked
+    assert found(far) == [5]  # no check: every hit within the radius
+    assert found(far, vouch=noting) == [] and asked == [{5}]
+    assert found(far, vouch=everyone) == [5]
+    assert found(far, vouch=nobody, extra=window_hit) == [5]
+
+
+def test_a_single_window_pair_in_the_last_bits_of_the_radius_needs_a_second_agreement() -> None:
+    # Stored photo 5 and 6; the query's whole picture is 30 bits from photo 5 and far from 6.
+    rows = np.random.default_rng(2).integers(0, 256, (2, 32), dtype=np.uint8)
+    index = HammingIndex(rows, np.arange(2), np.array([5, 6]), np.full(2, np.nan))
+    far = [catalogue.QueryFrame(t=None, variants={"original": _flipped(rows[0], 30, 3)})]
+    elsewhere = [catalogue.QueryFrame(t=None, variants={"original": _flipped(rows[1], 90, 4)})]
+
+    def window(item: int, distance: int, query_t: float | None = None) -> Hit:
+        return Hit(item=item, query_t=query_t, match_t=None, distance=distance, variant="window")
+
+    def found(frames: list[catalogue.QueryFrame], extra: list[Hit]) -> list[int]:
+        return sorted(
+            m.item
+            for m in catalogue.find_matches(index, frames, extra=extra, vouch=lambda items: set())
+        )
+
+    assert found(elsewhere, [window(6, 30)]) == []  # one pair at 30 bits: chance
+    assert found(elsewhere, [window(6, 30), window(6, 31)]) == [6]  # two pairs agree
+    assert found(elsewhere, [window(6, 27)]) == [6]  # one pair clear of the last bits
+    assert found(far, [window(5, 30)]) == [5]  # the whole picture and a window pair agree
+    assert found(far, [window(6, 30)]) == []  # ... about different photos: neither counts
+    assert found(elsewhere, [window(6, 30, query_t=1.0)]) == [6]  # a video's frames: aligned
+    assert catalogue.agreed([], [29, 30]) and not catalogue.agreed([30, 29], [])
+    assert catalogue.agreed([28], []) and not catalogue.agreed([], [31])
+
+
+def test_unsure_photos_are_vouched_for_by_their_keypoints_or_for_having_no_windows(
+    home: Path, tmp_path: Path
+) -> None:
+    # The voucher `media match` gives find_matches, on a real catalogue and vault: a photo
+    # whose keypoints agree with the query's counts; an unrelated one does not; one stored
+    # before windows existed (its window rows gone) counts, having none to agree.
+    from enquiry.app.media import _voucher
+    from enquiry.enrich.media import samples
+
+    paths = []
+    for name in ("astronaut", "coffee", "rocket"):
+        paths.append(tmp_path / f"{name}.png")
+        Image.fromarray(samples.photo(name)).save(paths[-1])
+    astronaut, coffee, rocket = _add(home, paths)
+    store = open_store(home, "tester")
+    with store.session() as session, session.begin():
+        session.execute(
+            MediaHash.__table__.delete().where(
+                MediaHash.item_id == rocket, MediaHash.algorithm == WINDOW_ALGORITHM
+            )
+        )
+    query = tmp_path / "copy.jpg"
+    Image.open(paths[0]).convert("RGB").rotate(4, expand=False).save(query, quality=70)
+    confirmed: dict = {}
+    vouch = _voucher(store, query, confirmed)
+    assert vouch({astronaut, coffee, rocket}) == {astronaut, rocket}
+    assert set(confirmed) == {astronaut} and confirmed[astronaut].keypoints["inliers"] > 0
 
 
 def test_the_catalogue_says_which_photos_have_windows(home: Path, tmp_path: Path) -> None:
@@ -227,7 +288,7 @@ def test_index_follows_the_table(
     rocket = item_entries(store, 2)[0]["hash"]
     assert [m.item for m in second.search(rocket, 0)] == [2]
     windows = open_probe_index(store, algorithm=WINDOW_ALGORITHM)
-    assert isinstance(windows, Tiered) and len(windows.recent) == 20
+    assert isinstance(windows, Tiered) and len(windows.recent) == len(STORED_WINDOWS)
     with store.session() as session:
         window = session.scalars(
             select(MediaHash.hash).where(

@@ -64,7 +64,7 @@ def test_hash_refuses_a_corrupt_original_and_hashes_the_rest(
     assert event.item_id == ids[0]
     assert (details["enricher"], details["version"], details["algorithm"]) == (
         "pdq",
-        VERSION,
+        PdqExtractor.version,  # the PDQ hash's and the windows' versions
         VERSION,
     )
     with store.session() as session:

@@ -67,7 +67,7 @@ def _window_rows(home: Path) -> int:
 
 
 def test_windows_cover_the_picture_inside_its_bounds() -> None:
-    assert stored_boxes() == STORED_WINDOWS and len(STORED_WINDOWS) == 20
+    assert stored_boxes() == STORED_WINDOWS and len(STORED_WINDOWS) == 24
     assert STORED_WINDOWS[0] == QUERY_WINDOWS[0] == (0.0, 0.0, 1.0, 1.0)  # the whole picture
     for left, top, right, bottom in STORED_WINDOWS + QUERY_WINDOWS:
         assert 0 <= left < right <= 1 and 0 <= top < bottom <= 1

@@ -10,7 +10,7 @@ shown: its lines carry the withheld marker instead.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -25,6 +25,7 @@ from enquiry.app.lookup import HEX, find_item
 from enquiry.app.protection import shown_name
 from enquiry.cluster import chosen_address, cluster_for
 from enquiry.enrich.media import consistency, windows
+from enquiry.enrich.media.align import ItemMatch
 from enquiry.enrich.media.catalogue import (
     annotate_earliest,
     find_matches,
@@ -267,14 +268,18 @@ def match(
             radius=radius,
             exclude=exclude,
         )
+        confirmed: dict[int, ItemMatch] = {}
         found = find_matches(
             index,
             frames,
             radius=radius,
             exclude=exclude,
             extra=extra,
-            windowed=windowed_items(store),
+            vouch=_voucher(store, picture, confirmed),
         )
+        for m in found:
+            if m.item in confirmed:
+                m.keypoints = confirmed[m.item].keypoints
         if deep:
             if any(e["t"] is not None for e in entries):
                 notes.append("--deep compares photos only; this is a video")
@@ -287,6 +292,34 @@ def match(
         names=_names(store, [m.item for m in found]),
         notes=notes,
     )
+
+
+def _voucher(
+    store: Store, picture: Path, confirmed: dict[int, ItemMatch]
+) -> Callable[[set[int]], set[int]]:
+    """For :func:`find_matches`: of the stored photos whose hashes only just agree with the
+    query (see :func:`~enquiry.enrich.media.catalogue.agreed`), those that count after all — a
+    photo stored before windows existed (it has none to agree), and a photo whose keypoints
+    agree with the query's under one similarity transform, as ``--deep`` compares them, but
+    with these few photos only. Those are noted in ``confirmed`` with their keypoints."""
+    from enquiry.enrich.media.pdq import load_rgb
+
+    have_windows = windowed_items(store)
+
+    def vouch(items: set[int]) -> set[int]:
+        windowed = have_windows(items)
+        kept = items - windowed
+        if windowed:
+            try:
+                rgb = load_rgb(picture)
+            except (OSError, ValueError, SyntaxError):
+                return kept  # a video, or not decodable as a still: no keypoints to ask
+            for m in keypoint_matches(store, rgb, set(), only=windowed):
+                confirmed[m.item] = m
+                kept.add(m.item)
+        return kept
+
+    return vouch
 
 
 # --- media sun -----------------------------------------------------------------------------------

@@ -185,13 +185,29 @@ def window_hits(
     return hits
 
 
-# A whole-picture hit between two photos in the last bits of the radius (more than ``radius -
-# UNSURE_BITS`` apart) is where chance agreements of unrelated pictures gather in a large
-# archive: at a million stored photos every false match of the benchmark lay at 30 or 31 bits,
-# while on the robustness benchmark's photographs every true copy found at more than 26 bits
-# was also found through its windows (docs/benchmarks.md). Such a hit counts only when a
-# second, independent hash agrees: a window hit on the same item.
+# A hit between two photos in the last bits of the radius (more than ``radius - UNSURE_BITS``
+# apart) is where chance agreements of unrelated pictures gather in a large archive: at a million
+# stored photos every false match of the benchmark lay at 29-31 bits — whole pictures at 30 or 31,
+# single window pairs at 29-31 — while on the robustness benchmark's photographs a true copy
+# found at more than 28 bits was nearly always found by a second pair of pictures as well
+# (docs/benchmarks.md). Such a hit counts only when a second, independent agreement backs it.
 UNSURE_BITS = 3
+
+
+def agreed(whole: list[int], windows: list[int], radius: int = DEFAULT_RADIUS) -> bool:
+    """Whether a photo query's hits on one stored photo make a match: the distances of its
+    whole-picture hits (any variant) and of its window pairs (a query window or picture against
+    a stored window or picture, see :func:`window_hits`), each within ``radius``.
+
+    One hit closer than the last :data:`UNSURE_BITS` bits is enough. Otherwise two agreements
+    are needed: two window pairs, or the whole picture and a window pair. The whole picture
+    counts once however many of its variants hit (they are the same picture turned), so a
+    stored photo found only as a whole picture at 29-31 bits is no match — unless it has no
+    stored windows to ask, which :func:`find_matches` decides."""
+    sure = radius - UNSURE_BITS
+    if any(d <= sure for d in whole) or any(d <= sure for d in windows):
+        return True
+    return len(windows) + (1 if whole else 0) >= 2
 
 
 def find_matches(
@@ -200,20 +216,19 @@ def find_matches(
     radius: int = DEFAULT_RADIUS,
     exclude: int | None = None,
     extra: list[Hit] | None = None,
-    windowed: Callable[[set[int]], set[int]] | None = None,
+    vouch: Callable[[set[int]], set[int]] | None = None,
 ) -> list[ItemMatch]:
     """Items whose stored pictures lie within ``radius`` of any query picture, aligned. Video
     frames are also looked up a little farther (:data:`~.align.ALIGNED_EXTRA_BITS`): such hits
     on stored video frames count when several of them line up in time (see :func:`.align`).
     ``extra`` hits (from :func:`window_hits`) are aligned with the others.
 
-    ``windowed``, given the items of photo hits in the last :data:`UNSURE_BITS` of the radius
-    that no window hit confirms, says which of them have stored windows: those hits are
-    dropped (their windows were looked up and did not agree); an item stored before windows
-    existed keeps its hit. Without ``windowed`` every hit within the radius counts."""
+    ``vouch`` turns on the check of unsure photo hits (see :func:`agreed`): a photo query's hits
+    on a stored photo count only when they agree, or when ``vouch``, given the stored photos
+    whose hits do not, names them (`media match` asks the photos' keypoints, and keeps a photo
+    stored before windows existed, which has none to agree). Without ``vouch`` every hit within
+    the radius counts."""
     hits = list(extra or [])
-    confirmed = {hit.item for hit in hits}
-    unsure: list[Hit] = []
     for frame in frames:
         for variant, value in frame.variants.items():
             # The wider look-up costs ~7× a plain one at a million hashes; mirrored copies are
@@ -222,32 +237,47 @@ def find_matches(
             for found in index.search(value, radius + ALIGNED_EXTRA_BITS if wide else radius):
                 if found.item == exclude or (found.distance > radius and found.t is None):
                     continue
-                hit = Hit(
-                    item=found.item,
-                    query_t=frame.t,
-                    match_t=found.t,
-                    distance=found.distance,
-                    variant=variant,
+                hits.append(
+                    Hit(
+                        item=found.item,
+                        query_t=frame.t,
+                        match_t=found.t,
+                        distance=found.distance,
+                        variant=variant,
+                    )
                 )
-                if (
-                    windowed is not None
-                    and frame.t is None
-                    and found.t is None
-                    and found.distance > radius - UNSURE_BITS
-                    and found.item not in confirmed
-                ):
-                    unsure.append(hit)
-                else:
-                    hits.append(hit)
-    if unsure and windowed is not None:
-        checked = windowed({hit.item for hit in unsure})
-        hits += [hit for hit in unsure if hit.item not in checked]
+    if vouch is not None:
+        hits = _agreeing(hits, radius, vouch)
     return align(hits, radius)
 
 
+def _agreeing(hits: list[Hit], radius: int, vouch: Callable[[set[int]], set[int]]) -> list[Hit]:
+    """``hits`` without the photo-to-photo hits that :func:`agreed` does not back and
+    ``vouch`` does not name."""
+    whole: dict[int, list[int]] = {}
+    paired: dict[int, list[int]] = {}
+    for hit in hits:
+        if hit.query_t is None and hit.match_t is None:
+            into = paired if hit.variant == "window" else whole
+            into.setdefault(hit.item, []).append(hit.distance)
+    refused = {
+        item
+        for item in whole.keys() | paired.keys()
+        if not agreed(whole.get(item, []), paired.get(item, []), radius)
+    }
+    if refused:
+        refused -= vouch(refused)
+    return [
+        hit
+        for hit in hits
+        if not (hit.item in refused and hit.query_t is None and hit.match_t is None)
+    ]
+
+
 def windowed_items(store: Store) -> Callable[[set[int]], set[int]]:
-    """For :func:`find_matches`: which of some items have stored windows (see
-    :mod:`.windows`), asked of the catalogue only for the few items a look-up is unsure of."""
+    """Which of some items have stored windows (see :mod:`.windows`), asked of the catalogue
+    only for the few items a look-up is unsure of: a photo stored before windows existed has
+    none to agree with a whole-picture hit."""
     from enquiry.enrich.media.windows import ALGORITHM as WINDOW_ALGORITHM
 
     def ask(items: set[int]) -> set[int]:
@@ -372,12 +402,17 @@ def record_findings(
 
 
 def keypoint_matches(
-    store: Store, rgb: np.ndarray, skip: set[int], progress: Progress | None = None
+    store: Store,
+    rgb: np.ndarray,
+    skip: set[int],
+    progress: Progress | None = None,
+    only: set[int] | None = None,
 ) -> list[ItemMatch]:
     """Photos of the store that share keypoints with ``rgb`` under one similarity transform
-    (see :mod:`.keypoints`), leaving out the items in ``skip``. Each stored photo's features
-    are computed once, from a verified copy of it, and cached in ``<home>/index/orb/`` (a
-    cache, rebuilt when missing); a photo whose stored bytes are corrupt is a problem line."""
+    (see :mod:`.keypoints`), leaving out the items in ``skip`` (and, given ``only``, every
+    other item). Each stored photo's features are computed once, from a verified copy of it,
+    and cached in ``<home>/index/orb/`` (a cache, rebuilt when missing); a photo whose stored
+    bytes are corrupt is a problem line."""
     from enquiry.enrich.media import keypoints
     from enquiry.enrich.media.pdq import load_rgb
 
@@ -385,11 +420,14 @@ def keypoint_matches(
     query = keypoints.features(rgb)
     mirrored = keypoints.features(np.ascontiguousarray(rgb[:, ::-1]))  # ORB is not mirror-proof
     with store.session() as session:
-        rows = session.execute(
+        photos = (
             select(Item.id, Item.sha256)
             .where(Item.media_type.startswith("image/"), Item.sha256.is_not(None))
             .order_by(Item.id)
-        ).all()
+        )
+        if only is not None:
+            photos = photos.where(Item.id.in_(sorted(only)))
+        rows = session.execute(photos).all()
     cache = index_folder(store) / "orb"
     found = []
     progress.start("keypoints", total=len(rows), unit="photo")

@@ -32,6 +32,7 @@ from enquiry.enrich.media.pdq import (
     picture_entries,
 )
 from enquiry.enrich.media.windows import ALGORITHM as WINDOW_ALGORITHM
+from enquiry.enrich.media.windows import VERSION as WINDOW_VERSION
 from enquiry.enrich.media.windows import frame_query_entries, query_entries, stored_entries
 from enquiry.intake.extract import Extraction
 from enquiry.store.tables import MediaHash
@@ -127,7 +128,9 @@ class PdqExtractor(FileEnricher):
     an intake extractor, and the enricher behind ``enquiry media hash``."""
 
     name = "pdq"
-    version = VERSION
+    # A photo read by an older version of either hash (its windows, say) is hashed again by
+    # `enquiry enrich`.
+    version = f"{VERSION}; {WINDOW_VERSION}"
     action = "derived"
 
     def accepts(self, media_type: str, kind: str) -> bool:

@@ -33,11 +33,15 @@ from enquiry.enrich.media.pdq import MIN_QUALITY, border_box, canonical
 # An algorithm name of its own: window rows are kept out of the whole-picture index (older
 # homes' indexes stay valid) and looked up in an index of their own.
 ALGORITHM = "dct-window"
-VERSION = "dct-window 1"
+VERSION = "dct-window 2"
 # Windows narrower than this share of a side are not hashed (too few pixels to say anything).
 MIN_WINDOW = 0.1
 # Stored: 3×3 windows of 90 % and of 80 % of each side (at the corners, the edge middles and
-# the centre), and the central 60 %: 19 windows, 20 hashes with the whole picture.
+# the centre), and 60 % at the centre and the four corners: 23 windows, 24 hashes with the whole
+# picture. The 60 % corners are there for logos: a broadcaster's logo in a corner reaches into
+# every 80 % window (on text and fine detail, a sliver of logo at a window's edge moves its hash
+# by 40 bits), while the 60 % window at the opposite corner stays clear of a logo up to ~40 % of
+# the width and height (15 % of the frame). Version 1 stored the centre 60 % only.
 STORED_SCALES = (0.9, 0.8)
 CENTRE_SCALE = 0.6
 # Query windows: squares of these fractions of each side (1.0 down to 0.5 in steps of 0.02:
@@ -58,11 +62,15 @@ WHOLE: Box = (0.0, 0.0, 1.0, 1.0)
 
 def stored_boxes() -> list[Box]:
     """The windows stored for every photo: the whole picture (hashed like the windows, so that
-    a query's windows find it inset in another picture) and 19 windows."""
+    a query's windows find it inset in another picture) and 23 windows."""
     boxes = [WHOLE] + [box for scale in STORED_SCALES for box in _anchored(scale, scale)]
     margin = round((1 - CENTRE_SCALE) / 2, 4)
     boxes.append((margin, margin, round(1 - margin, 4), round(1 - margin, 4)))
-    return boxes
+    # the corners last, so that version 1's 20 boxes keep their order
+    corners = [
+        b for b in _anchored(CENTRE_SCALE, CENTRE_SCALE) if b[0] != margin and b[1] != margin
+    ]
+    return boxes + corners
 
 
 STORED_WINDOWS = stored_boxes()
@@ -233,7 +241,8 @@ def query_entries(
     """Hash entries of the windows a query picture is looked up by (``data.query`` is true:
     they are never stored): :data:`QUERY_WINDOWS` and the boxes framed by straight edges
     (:func:`inset_boxes`), and the content inside the picture's ``border`` (top, bottom, left,
-    right in pixels, as :func:`~.pdq.border_box` finds it; looked for when not given).
+    right in pixels, as :func:`~.pdq.border_box` finds it; looked for when not given); the
+    centre windows turned back (``data.rotation``) and mirrored (``data.mirror``).
     ``small`` is the picture's canonical copy, if the caller has it already."""
     small = canonical(rgb) if small is None else small
     boxes = list(dict.fromkeys(QUERY_WINDOWS + content_boxes(rgb, border) + inset_boxes(small)))
@@ -247,7 +256,17 @@ def query_entries(
         }
         for angle, box, value, quality in rotated_hashes(small)
     ]
-    return _entries(small, boxes, None, query=True) + turned
+    # A mirrored copy's whole picture is looked up mirrored (PDQ's dihedral hashes), but on
+    # text and fine detail a re-encoded mirror can land beyond the radius there; its centre
+    # windows mirrored back are the stored centre windows (those boxes are their own mirror
+    # images): 3 more look-ups.
+    mirrored = [
+        {**entry, "data": {**entry["data"], "mirror": True}}
+        for entry in _entries(
+            np.ascontiguousarray(small[:, ::-1]), ROTATED_WINDOWS, None, query=True
+        )
+    ]
+    return _entries(small, boxes, None, query=True) + turned + mirrored
 
 
 def rotated_hashes(
