@@ -13,6 +13,7 @@ just agree with a query (see ``catalogue.agreed``), not an index.
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass
 from importlib import import_module
 from importlib.metadata import version
@@ -109,15 +110,18 @@ def compare(query: Features, stored: Features) -> KeypointMatch | None:
         return None
     source = query.keypoints[pairs[:, 0]][:, ::-1]
     target = stored.keypoints[pairs[:, 1]][:, ::-1]
-    # A fixed seed: the same two pictures always give the same answer.
-    model, inliers = _skimage("measure").ransac(
-        (source, target),
-        _skimage("transform").SimilarityTransform,
-        min_samples=3,
-        residual_threshold=3,
-        max_trials=500,
-        rng=0,
-    )
+    # A fixed seed: the same two pictures always give the same answer. No transform found is
+    # an answer (None below), not something to warn a user about.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        model, inliers = _skimage("measure").ransac(
+            (source, target),
+            _skimage("transform").SimilarityTransform,
+            min_samples=3,
+            residual_threshold=3,
+            max_trials=500,
+            rng=0,
+        )
     if model is None or inliers is None or int(inliers.sum()) < MIN_INLIERS:
         return None
     return KeypointMatch(
