@@ -79,7 +79,9 @@ def features(rgb: NDArray[np.uint8]) -> Features:
 
     small = np.ascontiguousarray(canonical(rgb, MAX_SIDE))
     grey = cv2.cvtColor(small, cv2.COLOR_RGB2GRAY) if small.ndim == 3 else small
-    orb = cv2.ORB_create(nfeatures=N_KEYPOINTS, fastThreshold=FAST_THRESHOLD)
+    orb = cv2.ORB_create(  # type: ignore[attr-defined]  (missing from the stubs)
+        nfeatures=N_KEYPOINTS, fastThreshold=FAST_THRESHOLD
+    )
     points, descriptors = orb.detectAndCompute(grey, None)
     if descriptors is None or not len(points):
         return Features(np.zeros((0, 2)), np.zeros((0, 256), dtype=bool))
