@@ -79,7 +79,8 @@ def features(rgb: NDArray[np.uint8]) -> Features:
 
     small = np.ascontiguousarray(canonical(rgb, MAX_SIDE))
     grey = cv2.cvtColor(small, cv2.COLOR_RGB2GRAY) if small.ndim == 3 else small
-    orb = cv2.ORB_create(  # type: ignore[attr-defined]  (missing from the stubs)
+    # ORB_create is missing from the stubs OpenCV ships
+    orb = cv2.ORB_create(  # type: ignore[attr-defined]
         nfeatures=N_KEYPOINTS, fastThreshold=FAST_THRESHOLD
     )
     points, descriptors = orb.detectAndCompute(grey, None)
