@@ -269,6 +269,7 @@ def ordered_map(
     :class:`ClusterUnavailable`: what the caller committed stays.
     """
     from distributed import KilledWorker
+    from distributed.comm.core import CommClosedError
 
     client, address = cluster.client, cluster.address
     limit = ahead or 2 * worker_count(client)
@@ -321,7 +322,10 @@ def ordered_map(
                     continue
                 result = settled
             except Exception as exc:
-                if _connected(client):
+                # A connection closed while fetching a result that is not the task's own error
+                # is the scheduler gone, even when the client has not noticed it yet.
+                closed = isinstance(exc, CommClosedError) and future.status != "error"
+                if _connected(client) and not closed:
                     raise
                 raise lost(address, exc) from exc
             running.popleft()
