@@ -346,12 +346,16 @@ def _pdq_distance(copy: list[dict[str, Any]], original: list[dict[str, Any]], fu
     return min((pdq.distance(v, row) for v in variants for row in rows), default=pdq.BITS)
 
 
-def _lazy_keys(rgb: np.ndarray) -> Callable[[], tuple[keypoints.Features, keypoints.Features]]:
-    """The keypoints of a picture and of its mirror image, computed when first asked for."""
+def _lazy_keys(
+    picture: np.ndarray | Callable[[], np.ndarray],
+) -> Callable[[], tuple[keypoints.Features, keypoints.Features]]:
+    """The keypoints of a picture and of its mirror image, computed when first asked for; a
+    picture given as a callable (reading a file) is read only then, as `media match` does."""
     made: list[tuple[keypoints.Features, keypoints.Features]] = []
 
     def get() -> tuple[keypoints.Features, keypoints.Features]:
         if not made:
+            rgb = picture() if callable(picture) else picture
             mirrored = np.ascontiguousarray(rgb[:, ::-1])
             made.append((keypoints.features(rgb), keypoints.features(mirrored)))
         return made[0]

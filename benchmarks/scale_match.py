@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import json
 import resource
 import sys
 import tempfile
@@ -275,11 +276,81 @@ def _stored(entries: list[dict[str, Any]], item: int, table: dict[str, list]) ->
         table[kind].append((e["hash"], item, np.nan if e["t"] is None else e["t"]))
 
 
+def _reusable(index_dir: Path, photos: int, per_photo: int) -> bool:
+    """Whether ``index_dir`` holds indexes this benchmark built for the same archive."""
+    try:
+        kept = json.loads((index_dir / "bench.json").read_text())
+    except (OSError, ValueError):
+        return False
+    return kept == {"photos": photos, "windows": per_photo}
+
+
+def build(
+    rng: np.random.Generator,
+    pictures: dict[str, np.ndarray],
+    stored: dict[str, list],
+    index_dir: Path,
+    filler_photos: int,
+    per_photo: int,
+) -> int:
+    """Make the archive (the real pictures' hashes in ``stored`` plus the synthetic filler),
+    index it, save the indexes in ``index_dir``; the bytes of memory the built indexes took."""
+    whole_pool, window_pool = pools(pictures, rng)
+    print(
+        f"archive: {len(pictures)} real pictures + 3 videos ({len(stored['whole'])} whole-picture "
+        f"and {len(stored['window'])} window hashes) + {filler_photos:,} synthetic photos "
+        f"(pools of {len(whole_pool):,} PDQ and {len(window_pool):,} window hashes of real "
+        f"pictures), {per_photo} windows a photo",
+        flush=True,
+    )
+
+    def real(kind: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        values, items, times = zip(*stored[kind], strict=True)
+        return as_rows(list(values)), np.array(items, dtype=np.int64), np.array(times)
+
+    rss_before = rss_bytes()
+    t0 = time.perf_counter()
+    parts = {}
+    for kind, pool, count in (("whole", whole_pool, 1), ("window", window_pool, per_photo)):
+        rows_real, items_real, times_real = real(kind)
+        synthetic = filler(rng, pool, filler_photos, count)
+        rows = np.concatenate([rows_real, synthetic])
+        del synthetic
+        items = np.concatenate(
+            [items_real, FILLER_ITEM + np.repeat(np.arange(filler_photos), count)]
+        )
+        times = np.concatenate([times_real, np.full(filler_photos * count, np.nan)])
+        parts[kind] = (rows, np.arange(len(rows), dtype=np.int64), items, times)
+    t1 = time.perf_counter()
+    exact_whole = HammingIndex(*parts["whole"])
+    window_probe = ProbeIndex(*parts["window"])
+    took = time.perf_counter() - t1
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    in_memory = rss_bytes() - rss_before
+    print(
+        f"filler made in {t1 - t0:.0f} s; indexes built in {took:.0f} s: "
+        f"{len(exact_whole):,} whole-picture PDQ hashes (exact index), "
+        f"{len(window_probe):,} window hashes (probed index); RSS +{in_memory / 2**30:.2f} GiB "
+        f"built in memory (peak RSS {peak / 2**30:.2f} GiB)",
+        flush=True,
+    )
+    # saved, then loaded memory-mapped, as a home keeps them
+    exact_whole.save(index_dir, {"count": len(exact_whole)}, "pdq")
+    window_probe.save(index_dir, {"count": len(window_probe)}, "window-probe")
+    return in_memory
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--photos", type=int, default=1_000_000)
     parser.add_argument("--quick", action="store_true", help="100,000 photos, every 3rd transform")
     parser.add_argument("--deep", action="store_true", help="also --deep's recall (minutes more)")
+    parser.add_argument(
+        "--index",
+        type=Path,
+        help="keep the built indexes in this folder and reuse them when they were built for the "
+        "same number of photos and windows (building takes most of the run at a million)",
+    )
     args = parser.parse_args()
     photos = min(100_000, args.photos) if args.quick else args.photos
     rng = np.random.default_rng(11)
@@ -312,52 +383,19 @@ def main() -> int:
             assert entries and not problems, problems
             _stored(entries, VIDEO_ITEM + k, stored)
         per_photo = len(windows.STORED_WINDOWS)
-        whole_pool, window_pool = pools(pictures, rng)
         filler_photos = photos - len(names)
-        print(
-            f"archive: {len(names)} real pictures + 3 videos ({len(stored['whole'])} whole-picture "
-            f"and {len(stored['window'])} window hashes) + {filler_photos:,} synthetic photos "
-            f"(pools of {len(whole_pool):,} PDQ and {len(window_pool):,} window hashes of real "
-            f"pictures), {per_photo} windows a photo",
-            flush=True,
-        )
-
-        def real(kind: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-            values, items, times = zip(*stored[kind], strict=True)
-            return as_rows(list(values)), np.array(items, dtype=np.int64), np.array(times)
-
-        rss_before = rss_bytes()
-        t0 = time.perf_counter()
-        parts = {}
-        for kind, pool, count in (("whole", whole_pool, 1), ("window", window_pool, per_photo)):
-            rows_real, items_real, times_real = real(kind)
-            synthetic = filler(rng, pool, filler_photos, count)
-            rows = np.concatenate([rows_real, synthetic])
-            del synthetic
-            items = np.concatenate(
-                [items_real, FILLER_ITEM + np.repeat(np.arange(filler_photos), count)]
-            )
-            times = np.concatenate([times_real, np.full(filler_photos * count, np.nan)])
-            parts[kind] = (rows, np.arange(len(rows), dtype=np.int64), items, times)
-        t1 = time.perf_counter()
-        exact_whole = HammingIndex(*parts["whole"])
-        window_probe = ProbeIndex(*parts["window"])
-        build = time.perf_counter() - t1
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-        in_memory = rss_bytes() - rss_before
-        print(
-            f"filler made in {t1 - t0:.0f} s; indexes built in {build:.0f} s: "
-            f"{len(exact_whole):,} whole-picture PDQ hashes (exact index), "
-            f"{len(window_probe):,} window hashes (probed index); RSS +{in_memory / 2**30:.2f} GiB "
-            f"built in memory (peak RSS {peak / 2**30:.2f} GiB)",
-            flush=True,
-        )
-        # saved and loaded memory-mapped, as a home keeps them
-        index_dir = folder / "index"
-        exact_whole.save(index_dir, {"count": len(exact_whole)}, "pdq")
-        window_probe.save(index_dir, {"count": len(window_probe)}, "window-probe")
-        disk = sum(p.stat().st_size for p in index_dir.iterdir())
-        del exact_whole, window_probe, parts
+        index_dir = args.index or folder / "index"
+        reuse = _reusable(index_dir, photos, per_photo)
+        in_memory = 0
+        if not reuse:
+            in_memory = build(rng, pictures, stored, index_dir, filler_photos, per_photo)
+            if args.index:
+                (index_dir / "bench.json").write_text(
+                    json.dumps({"photos": photos, "windows": per_photo})
+                )
+        else:
+            print(f"archive: the indexes kept in {index_dir} ({photos:,} photos)", flush=True)
+        disk = sum(p.stat().st_size for p in index_dir.rglob("*") if p.is_file())
         gc.collect()
         rss_empty = rss_bytes()
         anon_empty = rss_bytes("RssAnon")
@@ -372,7 +410,6 @@ def main() -> int:
             f"into memory, the window index is memory-mapped)",
             flush=True,
         )
-
         # the queries
         queries: list[tuple[str, int, Path, str]] = []
         for item, name in names.items():
@@ -394,7 +431,7 @@ def main() -> int:
         counts: dict[str, dict[str, list[int]]] = defaultdict(
             lambda: defaultdict(lambda: [0, 0, 0])
         )
-        lookup_ms, total_ms, hashing_ms, vouch_ms = [], [], [], []
+        lookup_ms, total_ms, hashing_ms, vouch_ms, probe_ms = [], [], [], [], []
         # The default's false matches by the route that found them and their distance.
         false_routes: Counter[tuple[str, int | None]] = Counter()
         whole_of = {i: as_rows([h for h, it, _ in stored["whole"] if it == i]) for i in names}
@@ -405,12 +442,13 @@ def main() -> int:
             frames = query_frames(entries)
             q1 = time.perf_counter()
             extra = window_hits(window_probe, windows.lookups(entries))
+            probe_ms.append((time.perf_counter() - q1) * 1000)
             # Every photo of this archive has stored windows, so an unsure hit that no second pair
             # of pictures backs counts only when the keypoints of the two photos agree, as
             # `media match` decides (catalogue.agreed, and its voucher); the synthetic filler
             # has no pictures, so no keypoints to agree.
             spent: list[float] = []
-            keys = _lazy_keys(pdq.load_rgb(path))
+            keys = _lazy_keys(partial(pdq.load_rgb, path))
             vouch = partial(_vouched, names, deep_features, keys, spent)
             matches = find_matches(exact_whole, frames, extra=extra, vouch=vouch)
             q2 = time.perf_counter()
@@ -497,15 +535,18 @@ def main() -> int:
         )
         print(
             f"\nquery time (ms), {len(queries)} queries: "
-            f"look-up p50 {np.percentile(lookup_ms, 50):.1f}, p95 {np.percentile(lookup_ms, 95):.1f}; "
+            f"look-up p50 {np.percentile(lookup_ms, 50):.1f}, p95 {np.percentile(lookup_ms, 95):.1f} "
+            f"(of which the window index p50 {np.percentile(probe_ms, 50):.1f}, "
+            f"p95 {np.percentile(probe_ms, 95):.1f}); "
             f"hashing the query p50 {np.percentile(hashing_ms, 50):.1f}, p95 {np.percentile(hashing_ms, 95):.1f}; "
             f"end to end p50 {np.percentile(total_ms, 50):.1f}, p95 {np.percentile(total_ms, 95):.1f}; "
             f"keypoints of unsure photos (in the look-up): asked in {sum(1 for v in vouch_ms if v)} "
             f"queries, p95 {np.percentile(vouch_ms, 95):.1f}, max {max(vouch_ms):.1f}"
         )
         print(
-            f"index memory: RSS +{in_memory / 2**30:.2f} GiB built in memory, "
-            f"+{(rss_bytes() - rss_empty) / 2**30:.2f} GiB memory-mapped after the queries "
+            "index memory: "
+            + (f"RSS +{in_memory / 2**30:.2f} GiB built in memory, " if in_memory else "")
+            + f"+{(rss_bytes() - rss_empty) / 2**30:.2f} GiB memory-mapped after the queries "
             f"(of which mapped file pages {rss_bytes('RssFile') / 2**30:.2f} GiB, the process's own "
             f"{(rss_bytes('RssAnon') - anon_empty) / 2**30:+.2f} GiB); "
             f"{disk / 2**30:.2f} GiB on disk; peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20:.2f} GiB"
