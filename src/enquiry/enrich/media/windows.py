@@ -321,10 +321,12 @@ def content_boxes(rgb: NDArray[np.uint8], border: Iterable[int] | None = None) -
 # the 2 rows above and the 2 below differ by more than EDGE_LEVELS grey levels; a side of a box
 # is supported when at least SIDE_SUPPORT of its length lies on such an edge.
 EDGE_LEVELS = 8.0
-EDGE_SHARE = 0.2
-EDGE_CANDIDATES = 10
 SIDE_SUPPORT = 0.6
 INSET_MIN = 0.45
+# Boundaries tried as sides, per direction (besides the frame's own), the likeliest first; and
+# the most boxes a query keeps, the best supported first.
+EDGE_CANDIDATES = 16
+INSET_BOXES = 40
 
 
 def _edge_map(grey: NDArray[np.float32]) -> NDArray[np.bool_]:
@@ -341,18 +343,39 @@ def _edge_map(grey: NDArray[np.float32]) -> NDArray[np.bool_]:
     return edges
 
 
-def _candidates(edges: NDArray[np.bool_]) -> list[int]:
-    """Boundaries that are edges over much of the picture's width, strongest first (local
-    maxima only), and the frame's own."""
-    share = edges.mean(axis=1)
-    share[0] = share[-1] = 0
+def _candidates(edges: NDArray[np.bool_], run: NDArray[np.float64]) -> list[int]:
+    """Boundaries that could be a side of an inset, the likeliest first, and the frame's own.
+
+    A side spans at least :data:`INSET_MIN` of the picture and lies on edges along at least
+    :data:`SIDE_SUPPORT` of its length, so some stretch of that minimum length along its
+    boundary is at least that dense in edges: boundaries without one cannot be sides and are
+    left out. The others are ranked by their densest such stretch (local maxima only), which
+    tells an inset's side (dense along the inset, whatever lies beside it) from a row of texture
+    or of detail (edges scattered along the whole picture) better than the share of the whole
+    line does."""
+    length = edges.shape[1]
+    span = max(1, int(np.ceil(INSET_MIN * length)))
+    score = (run[:, span:] - run[:, :-span]).max(axis=1) / span
+    score[0] = score[-1] = 0
     peaks = [
         i
-        for i in range(1, len(share) - 1)
-        if share[i] >= EDGE_SHARE and share[i] >= share[i - 1] and share[i] > share[i + 1]
+        for i in range(1, len(score) - 1)
+        if score[i] >= SIDE_SUPPORT and score[i] >= score[i - 1] and score[i] > score[i + 1]
     ]
-    peaks.sort(key=lambda i: -share[i])
-    return [0, len(share) - 1, *peaks[:EDGE_CANDIDATES]]
+    peaks.sort(key=lambda i: -score[i])
+    return [0, len(score) - 1, *peaks[:EDGE_CANDIDATES]]
+
+
+def _support(run: NDArray[np.float64], lines: list[int], ends: list[int]) -> NDArray[np.float64]:
+    """(lines, ends, ends): the share of the stretch between each two ``ends`` that lies on
+    edges along each of the ``lines`` (0 where the stretch is empty or reversed)."""
+    sums = run[lines][:, ends]  # (lines, ends)
+    a = np.asarray(ends, dtype=np.float64)
+    length = a[None, :] - a[:, None]  # (ends, ends)
+    covered = sums[:, None, :] - sums[:, :, None]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(length > 0, covered / np.where(length > 0, length, 1), 0.0)
+    return np.asarray(share, dtype=np.float64)
 
 
 def inset_boxes(rgb: NDArray[np.uint8]) -> list[Box]:
@@ -360,46 +383,44 @@ def inset_boxes(rgb: NDArray[np.uint8]) -> list[Box]:
     of the picture (or on its frame): where an inset picture (picture-in-picture, a collage, a
     photo on a screen) would be, wherever it sits. A PDQ-like hash moves ~30 bits when its
     window is 1 % of a side off, which anchored query windows cannot promise for an inset off
-    centre; the edges give its place to the pixel."""
+    centre; the edges give its place to the pixel. All candidate boxes are tested at once;
+    at most :data:`INSET_BOXES` are kept, those whose weakest side is best supported first."""
     grey = _grey(canonical(rgb))
     height, width = grey.shape
     if height < 8 or width < 8:
         return []
     across = _edge_map(grey)  # horizontal sides: (height + 1, width)
     down = _edge_map(np.ascontiguousarray(grey.T))  # vertical sides: (width + 1, height)
-    rows, cols = _candidates(across), _candidates(down)
-    # support of a side from a to b along a candidate boundary, by prefix sums
-    run_across = np.concatenate([np.zeros((len(rows), 1)), np.cumsum(across[rows], 1)], 1)
-    run_down = np.concatenate([np.zeros((len(cols), 1)), np.cumsum(down[cols], 1)], 1)
-
-    def supported(run: NDArray[np.float64], k: int, a: int, b: int) -> bool:
-        return bool(run[k, b] - run[k, a] >= SIDE_SUPPORT * (b - a))
-
+    # edges along each boundary up to each point, by prefix sums
+    run_across = np.concatenate([np.zeros((len(across), 1)), np.cumsum(across, 1)], 1)
+    run_down = np.concatenate([np.zeros((len(down), 1)), np.cumsum(down, 1)], 1)
+    rows, cols = _candidates(across, run_across), _candidates(down, run_down)
+    along_rows = _support(run_across, rows, cols)  # [row k, left i, right j]
+    along_cols = _support(run_down, cols, rows)  # [col k, top i, bottom j]
+    r = np.asarray(rows)
+    c = np.asarray(cols)
+    tall = (r[None, :] - r[:, None]) >= INSET_MIN * height  # [top, bottom]
+    wide = (c[None, :] - c[:, None]) >= INSET_MIN * width  # [left, right]
+    # weakest side of each box [top, bottom, left, right]
+    by_col = along_cols.transpose(1, 2, 0)  # [top, bottom, col]
+    weakest = np.minimum(
+        np.minimum(along_rows[:, None, :, :], along_rows[None, :, :, :]),  # top, bottom sides
+        np.minimum(by_col[:, :, :, None], by_col[:, :, None, :]),  # left, right sides
+    )
+    ok = (weakest >= SIDE_SUPPORT) & tall[:, :, None, None] & wide[None, None, :, :]
+    ok[0, 1, 0, 1] = False  # the frame itself (the candidates' first two are the frame's own)
+    found = np.argwhere(ok)
+    order = np.argsort(-weakest[tuple(found.T)], kind="stable")[:INSET_BOXES]
     boxes = []
-    for ti, top in enumerate(rows):
-        for bi, bottom in enumerate(rows):
-            if bottom - top < INSET_MIN * height:
-                continue
-            for li, left in enumerate(cols):
-                for ri, right in enumerate(cols):
-                    if right - left < INSET_MIN * width:
-                        continue
-                    if (top, bottom, left, right) == (0, height, 0, width):
-                        continue
-                    if (
-                        supported(run_across, ti, left, right)
-                        and supported(run_across, bi, left, right)
-                        and supported(run_down, li, top, bottom)
-                        and supported(run_down, ri, top, bottom)
-                    ):
-                        boxes.append(
-                            (
-                                round(left / width, 4),
-                                round(top / height, 4),
-                                round(right / width, 4),
-                                round(bottom / height, 4),
-                            )
-                        )
+    for ti, bi, li, ri in found[order].tolist():
+        boxes.append(
+            (
+                round(cols[li] / width, 4),
+                round(rows[ti] / height, 4),
+                round(cols[ri] / width, 4),
+                round(rows[bi] / height, 4),
+            )
+        )
     return boxes
 
 
