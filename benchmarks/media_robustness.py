@@ -34,7 +34,7 @@ import imagehash
 import numpy as np
 from PIL import Image, ImageDraw, ImageEnhance, ImageFilter, ImageFont, ImageOps
 
-from enquiry.enrich.media import keypoints, pdq, samples, windows
+from enquiry.enrich.media import keypoints, pdq, points, samples, windows
 from enquiry.enrich.media.catalogue import QueryFrame, agreed, find_matches, query_frames
 from enquiry.enrich.media.extractor import hash_file, hash_video_file
 from enquiry.enrich.media.index import DEFAULT_RADIUS, HammingIndex, as_rows
@@ -68,7 +68,8 @@ HELD_OUT = PHOTOS[1::2]
 DEFAULT_METHOD = "enquiry default (+windows)"
 # The default as it was before the turned-back windows (windows.ROTATIONS): the same look-ups
 # without them, to measure what they add in the same run.
-UPRIGHT_METHOD = "enquiry default, no turned windows"
+UPRIGHT_METHOD = "enquiry default, no corners, no turned windows"
+NO_CORNERS_METHOD = "enquiry default, no corners"
 
 Transform = Callable[[Image.Image], Image.Image]
 
@@ -318,21 +319,41 @@ def _window_pairs(
     return within(copy_windows, rows) + within(whole, rows[is_window])
 
 
+def _corners(copy_points: np.ndarray, original: list[dict[str, Any]]) -> int:
+    """Corners in common between a query's corners and a stored photo's, as
+    `catalogue.point_candidates` counts them (here by exact comparison)."""
+    stored = as_rows([e["hash"] for e in original if e["algorithm"] == points.ALGORITHM])
+    if not len(stored) or not len(copy_points):
+        return 0
+    dist = np.bitwise_count(copy_points[:, None, :] ^ stored[None, :, :]).sum(axis=2)
+    close = dist <= points.RADIUS
+    return min(int(close.any(axis=1).sum()), int(close.any(axis=0).sum()))
+
+
 def _decided(
     copy: list[dict[str, Any]],
     copy_windows: np.ndarray,
     original: list[dict[str, Any]],
     keypoints_agree: Callable[[], bool],
+    corners: tuple[np.ndarray, Callable[[], bool]] | None = None,
 ) -> bool:
     """Whether `enquiry media match` (no --deep) finds ``original`` for ``copy``: its
     whole-picture and window hits, as `catalogue.agreed` weighs them, and, for hits that only
-    just agree, the keypoints of the two (``keypoints_agree``), as its voucher asks them."""
+    just agree, the keypoints of the two (``keypoints_agree``), as its voucher asks them; then,
+    given the query's corners and the keypoint check of the query as it is, not mirrored
+    (``corners``), a photo with enough corners in common whose keypoints agree (see
+    `enquiry.enrich.media.points`)."""
     whole = _pdq_distance(copy, original, True)
     whole_hits = [whole] if whole <= DEFAULT_RADIUS else []
     pairs = _window_pairs(copy, copy_windows, original)
     if agreed(whole_hits, pairs):
         return True
-    return bool(whole_hits or pairs) and keypoints_agree()
+    if (whole_hits or pairs) and keypoints_agree():
+        return True
+    if corners is None:
+        return False
+    copy_points, own_keypoints_agree = corners
+    return _corners(copy_points, original) >= points.MIN_HITS and own_keypoints_agree()
 
 
 def _pdq_distance(copy: list[dict[str, Any]], original: list[dict[str, Any]], full: bool) -> int:
@@ -347,17 +368,21 @@ def _pdq_distance(copy: list[dict[str, Any]], original: list[dict[str, Any]], fu
 
 
 def _lazy_keys(
-    picture: np.ndarray | Callable[[], np.ndarray],
-) -> Callable[[], tuple[keypoints.Features, keypoints.Features]]:
-    """The keypoints of a picture and of its mirror image, computed when first asked for; a
-    picture given as a callable (reading a file) is read only then, as `media match` does."""
-    made: list[tuple[keypoints.Features, keypoints.Features]] = []
+    picture: np.ndarray | Callable[[], np.ndarray], mirror: bool = True
+) -> Callable[[], tuple[keypoints.Features, ...]]:
+    """The keypoints of a picture and (unless not ``mirror``) of its mirror image, computed when
+    first asked for; a picture given as a callable (reading a file) is read only then, as
+    `media match` does."""
+    made: list[tuple[keypoints.Features, ...]] = []
 
-    def get() -> tuple[keypoints.Features, keypoints.Features]:
+    def get() -> tuple[keypoints.Features, ...]:
         if not made:
             rgb = picture() if callable(picture) else picture
-            mirrored = np.ascontiguousarray(rgb[:, ::-1])
-            made.append((keypoints.features(rgb), keypoints.features(mirrored)))
+            own = keypoints.features(rgb)
+            if mirror:
+                made.append((own, keypoints.features(np.ascontiguousarray(rgb[:, ::-1]))))
+            else:
+                made.append((own,))
         return made[0]
 
     return get
@@ -365,7 +390,7 @@ def _lazy_keys(
 
 def _keypoints_agree(
     stored: keypoints.Features,
-    query: Callable[[], tuple[keypoints.Features, keypoints.Features]],
+    query: Callable[[], tuple[keypoints.Features, ...]],
 ) -> bool:
     """What `enquiry media match --deep` does for one stored photo (and the default for a photo
     whose hashes only just agree): the copy's keypoints, or its mirror image's, agree with the
@@ -397,7 +422,7 @@ def photo_benchmark(quick: bool, deep: bool) -> None:
             lambda: defaultdict(lambda: [0, 0, 0])
         )
         # the query's window hashes, and the turned-back windows among them (timed again alone)
-        window_seconds = turn_seconds = 0.0
+        window_seconds = turn_seconds = corner_seconds = 0.0
         for t_name, transform in transforms.items():
             for o_name, image in originals.items():
                 copy = transform(image)
@@ -415,16 +440,25 @@ def photo_benchmark(quick: bool, deep: bool) -> None:
                 turn_seconds += time.perf_counter() - started
                 copy_phash = imagehash.phash(Image.open(folder / "copy.png").convert("RGB"))
                 copy_keys = _lazy_keys(copy_rgb)
+                copy_own = _lazy_keys(copy_rgb, mirror=False)
+                started = time.perf_counter()
+                copy_points = as_rows(points.lookups(points.point_entries(copy_rgb, query=True)))
+                corner_seconds += time.perf_counter() - started
                 for r_name in reference:
                     positive = r_name == o_name
                     enquiry = _pdq_distance(entry, reference[r_name], True)
                     # As `media match` decides: a hit in the last UNSURE_BITS of the radius
                     # counts only when a second pair of pictures, or the keypoints, agree.
                     agree = partial(_keypoints_agree, reference_keys[r_name], copy_keys)
-                    default = _decided(entry, copy_windows, reference[r_name], agree)
+                    own = partial(_keypoints_agree, reference_keys[r_name], copy_own)
+                    default = _decided(
+                        entry, copy_windows, reference[r_name], agree, (copy_points, own)
+                    )
+                    no_corners = _decided(entry, copy_windows, reference[r_name], agree)
                     before = _decided(entry, copy_upright, reference[r_name], agree)
                     scores = {
                         DEFAULT_METHOD: (0 if default else 1, 0),
+                        NO_CORNERS_METHOD: (0 if no_corners else 1, 0),
                         UPRIGHT_METHOD: (0 if before else 1, 0),
                         "PDQ enquiry (+dihedral, +deborder)": (enquiry, DEFAULT_RADIUS),
                         "PDQ plain": (
@@ -452,7 +486,8 @@ def photo_benchmark(quick: bool, deep: bool) -> None:
         f"\nQuery windows hashed in {1000 * window_seconds / queries:.1f} ms a photo on average "
         f"({len(windows.QUERY_WINDOWS)} anchored windows, border and inset boxes, and "
         f"{len(windows.ROTATIONS) * len(windows.ROTATED_WINDOWS)} turned-back windows; these "
-        f"alone {1000 * turn_seconds / queries:.1f} ms)"
+        f"alone {1000 * turn_seconds / queries:.1f} ms); the query's {points.QUERIED} "
+        f"strongest corners in {1000 * corner_seconds / queries:.1f} ms"
     )
     print(
         f"\nPhotos: {len(originals)} originals, {len(distractors)} extra distractors, "
@@ -479,7 +514,7 @@ def photo_benchmark(quick: bool, deep: bool) -> None:
             fp = sum(counts[m][t][2] for t in chosen)
             if m.startswith("pHash"):
                 radius_text = f"{m.split('≤')[1]}/64"
-            elif m.startswith(("PDQ", DEFAULT_METHOD, UPRIGHT_METHOD)):
+            elif m.startswith(("PDQ", DEFAULT_METHOD, UPRIGHT_METHOD, NO_CORNERS_METHOD)):
                 radius_text = f"{DEFAULT_RADIUS}/256"
             else:
                 radius_text = f"{DEFAULT_RADIUS}/256, ≥{keypoints.MIN_INLIERS} inliers"
@@ -527,12 +562,16 @@ def turn_benchmark(quick: bool) -> None:
                 copy_rgb = pdq.load_rgb(folder / "copy.png")
                 entries = windows.query_entries(copy_rgb)
                 copy_keys = _lazy_keys(copy_rgb)
+                copy_own = _lazy_keys(copy_rgb, mirror=False)
+                copy_points = as_rows(points.lookups(points.point_entries(copy_rgb, query=True)))
                 upright = [e for e in entries if not {"rotation", "mirror"} & e["data"].keys()]
                 for method, chosen in ((DEFAULT_METHOD, entries), (UPRIGHT_METHOD, upright)):
                     rows = as_rows([value for _, value in windows.lookups(chosen)])
                     for r_name in reference:
                         agree = partial(_keypoints_agree, reference_keys[r_name], copy_keys)
-                        hit = _decided(entry, rows, reference[r_name], agree)
+                        own = partial(_keypoints_agree, reference_keys[r_name], copy_own)
+                        corners = (copy_points, own) if method == DEFAULT_METHOD else None
+                        hit = _decided(entry, rows, reference[r_name], agree, corners)
                         if hit and r_name == o_name:
                             found[method] += 1
                         elif hit and method == DEFAULT_METHOD:

@@ -46,8 +46,14 @@ import numpy as np
 import pdqhash
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-from enquiry.enrich.media import keypoints, pdq, samples, windows
-from enquiry.enrich.media.catalogue import find_matches, query_frames, upright_hashes, window_hits
+from enquiry.enrich.media import keypoints, pdq, points, samples, windows
+from enquiry.enrich.media.catalogue import (
+    find_matches,
+    point_candidates,
+    query_frames,
+    upright_hashes,
+    window_hits,
+)
 from enquiry.enrich.media.extractor import hash_file
 from enquiry.enrich.media.index import HammingIndex, ProbeIndex, as_rows
 from media_robustness import (
@@ -179,6 +185,21 @@ def pools(
     return as_rows(whole), as_rows(window)
 
 
+def corner_pool(pictures: dict[str, np.ndarray], rng: np.random.Generator) -> np.ndarray:
+    """ORB descriptors of the strongest corners of random crops of the real pictures (and of
+    their mirror images): the material of the filler's corners."""
+    found = []
+    for rgb in pictures.values():
+        for picture in (rgb, np.ascontiguousarray(rgb[:, ::-1])):
+            h, w = picture.shape[:2]
+            for _ in range(10):
+                s = rng.uniform(0.5, 1.0)
+                x, y = rng.uniform(0, 1 - s, 2)
+                crop = picture[int(y * h) : int((y + s) * h), int(x * w) : int((x + s) * w)]
+                found.append(points.strongest(crop, 100)[1])
+    return np.concatenate(found)
+
+
 def filler(rng: np.random.Generator, pool: np.ndarray, photos: int, per_photo: int) -> np.ndarray:
     """(photos × per_photo, 32) hashes: perturbed pool hashes, a tenth of the photos in clusters
     of 5 re-uploads of one picture."""
@@ -239,7 +260,7 @@ def _within(a: np.ndarray, b: np.ndarray, radius: int = 31) -> bool:
 def _vouched(
     names: dict[int, str],
     features: dict[str, keypoints.Features],
-    query: Callable[[], tuple[keypoints.Features, keypoints.Features]],
+    query: Callable[[], tuple[keypoints.Features, ...]],
     spent: list[float],
     items: set[int],
 ) -> set[int]:
@@ -269,11 +290,11 @@ def rss_bytes(kind: str = "VmRSS") -> int:
 
 
 def _stored(entries: list[dict[str, Any]], item: int, table: dict[str, list]) -> None:
+    kinds = {pdq.ALGORITHM: "whole", windows.ALGORITHM: "window", points.ALGORITHM: "point"}
     for e in entries:
         if e["quality"] is not None and e["quality"] < pdq.MIN_QUALITY:
             continue
-        kind = "whole" if e["algorithm"] == pdq.ALGORITHM else "window"
-        table[kind].append((e["hash"], item, np.nan if e["t"] is None else e["t"]))
+        table[kinds[e["algorithm"]]].append((e["hash"], item, np.nan if e["t"] is None else e["t"]))
 
 
 def _reusable(index_dir: Path, photos: int, per_photo: int) -> bool:
@@ -282,7 +303,7 @@ def _reusable(index_dir: Path, photos: int, per_photo: int) -> bool:
         kept = json.loads((index_dir / "bench.json").read_text())
     except (OSError, ValueError):
         return False
-    return kept == {"photos": photos, "windows": per_photo}
+    return kept == {"photos": photos, "windows": per_photo, "points": points.STORED}
 
 
 def build(
@@ -296,6 +317,7 @@ def build(
     """Make the archive (the real pictures' hashes in ``stored`` plus the synthetic filler),
     index it, save the indexes in ``index_dir``; the bytes of memory the built indexes took."""
     whole_pool, window_pool = pools(pictures, rng)
+    point_pool = corner_pool(pictures, rng)
     print(
         f"archive: {len(pictures)} real pictures + 3 videos ({len(stored['whole'])} whole-picture "
         f"and {len(stored['window'])} window hashes) + {filler_photos:,} synthetic photos "
@@ -311,7 +333,11 @@ def build(
     rss_before = rss_bytes()
     t0 = time.perf_counter()
     parts = {}
-    for kind, pool, count in (("whole", whole_pool, 1), ("window", window_pool, per_photo)):
+    for kind, pool, count in (
+        ("whole", whole_pool, 1),
+        ("window", window_pool, per_photo),
+        ("point", point_pool, points.STORED),
+    ):
         rows_real, items_real, times_real = real(kind)
         synthetic = filler(rng, pool, filler_photos, count)
         rows = np.concatenate([rows_real, synthetic])
@@ -324,19 +350,22 @@ def build(
     t1 = time.perf_counter()
     exact_whole = HammingIndex(*parts["whole"])
     window_probe = ProbeIndex(*parts["window"])
+    point_probe = ProbeIndex(*parts["point"])
     took = time.perf_counter() - t1
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     in_memory = rss_bytes() - rss_before
     print(
         f"filler made in {t1 - t0:.0f} s; indexes built in {took:.0f} s: "
         f"{len(exact_whole):,} whole-picture PDQ hashes (exact index), "
-        f"{len(window_probe):,} window hashes (probed index); RSS +{in_memory / 2**30:.2f} GiB "
+        f"{len(window_probe):,} window hashes and {len(point_probe):,} corners (probed "
+        f"indexes; corners from a pool of {len(point_pool):,}); RSS +{in_memory / 2**30:.2f} GiB "
         f"built in memory (peak RSS {peak / 2**30:.2f} GiB)",
         flush=True,
     )
     # saved, then loaded memory-mapped, as a home keeps them
     exact_whole.save(index_dir, {"count": len(exact_whole)}, "pdq")
     window_probe.save(index_dir, {"count": len(window_probe)}, "window-probe")
+    point_probe.save(index_dir, {"count": len(point_probe)}, "point-probe")
     return in_memory
 
 
@@ -375,9 +404,13 @@ def main() -> int:
             before_stored[item] = as_rows(old)
         # stored footage: 3 generated scenes, hashed as intake hashes videos
         scenes = {}
+        # The footage pans over a photograph of the archive: a still of it shares that photo's
+        # content, so finding the photo is right too (not a false match).
+        related: dict[int, set[int]] = defaultdict(set)
         for k, name in enumerate(("astronaut", "rocket", "coffee")):
             frames = samples.scene_frames(samples.photo(name), 6.0, fps=25, size=(480, 270), seed=k)
             scenes[VIDEO_ITEM + k] = frames
+            related[VIDEO_ITEM + k] = {i for i, n in names.items() if n == name}
             path = samples.write_video(folder / f"scene-{k}.mp4", frames, fps=25, gop=50)
             entries, problems = hash_file(path, "video/mp4")
             assert entries and not problems, problems
@@ -391,7 +424,7 @@ def main() -> int:
             in_memory = build(rng, pictures, stored, index_dir, filler_photos, per_photo)
             if args.index:
                 (index_dir / "bench.json").write_text(
-                    json.dumps({"photos": photos, "windows": per_photo})
+                    json.dumps({"photos": photos, "windows": per_photo, "points": points.STORED})
                 )
         else:
             print(f"archive: the indexes kept in {index_dir} ({photos:,} photos)", flush=True)
@@ -402,6 +435,7 @@ def main() -> int:
         t2 = time.perf_counter()
         exact_whole = HammingIndex.load(index_dir, "pdq")[0]  # type: ignore[index]
         window_probe = ProbeIndex.load(index_dir, "window-probe")[0]  # type: ignore[index]
+        point_probe = ProbeIndex.load(index_dir, "point-probe")[0]  # type: ignore[index]
         load = time.perf_counter() - t2
         rss_loaded = rss_bytes()
         print(
@@ -432,6 +466,8 @@ def main() -> int:
             lambda: defaultdict(lambda: [0, 0, 0])
         )
         lookup_ms, total_ms, hashing_ms, vouch_ms, probe_ms = [], [], [], [], []
+        corner_ms: list[float] = []
+        corner_checked: list[int] = []
         # The default's false matches by the route that found them and their distance.
         false_routes: Counter[tuple[str, int | None]] = Counter()
         whole_of = {i: as_rows([h for h, it, _ in stored["whole"] if it == i]) for i in names}
@@ -449,17 +485,34 @@ def main() -> int:
             # has no pictures, so no keypoints to agree.
             spent: list[float] = []
             keys = _lazy_keys(partial(pdq.load_rgb, path))
+            keys_own = _lazy_keys(partial(pdq.load_rgb, path), mirror=False)
             vouch = partial(_vouched, names, deep_features, keys, spent)
             matches = find_matches(exact_whole, frames, extra=extra, vouch=vouch)
-            q2 = time.perf_counter()
             vouch_ms.append(sum(spent) * 1000)
+            # the query's strongest corners: candidates beyond the matches, their keypoints asked
+            # as `media match` asks them (points.py; app.media._by_corners)
+            c0 = time.perf_counter()
+            asked = [
+                i
+                for i in point_candidates(point_probe, points.lookups(entries))
+                if i not in {m.item for m in matches}
+            ]
+            corner_items = (
+                _vouched(names, deep_features, keys_own, [], set(asked)) if asked else set()
+            )
+            q2 = time.perf_counter()
+            corner_ms.append((q2 - c0) * 1000)
+            corner_checked.append(len(asked))
             unchecked = {m.item for m in find_matches(exact_whole, frames, extra=extra)}
             hashing_ms.append((q1 - q0) * 1000)
             lookup_ms.append((q2 - q1) * 1000)
             total_ms.append((q2 - q0) * 1000)
-            found = {m.item for m in matches}
+            found = {m.item for m in matches} | corner_items
+            wrong = corner_items - {source} - related[source]
+            if wrong:  # keypoints agreed with a photo that is not the source's
+                false_routes[("corners, inliers", 0)] += len(wrong)
             for m in matches:
-                if m.item != source:
+                if m.item != source and m.item not in related[source]:
                     route = "windows" if set(m.variants) <= {"window"} else "whole picture"
                     if route != "windows" and "window" in m.variants:
                         route = "whole picture and windows"
@@ -479,7 +532,8 @@ def main() -> int:
                 or _within(upright, before_stored[i])
             }
             results = {
-                "enquiry default (probed windows)": found,
+                "enquiry default (probed windows and corners)": found,
+                "the same, no corners": {m.item for m in matches},
                 "the same, unsure hits not checked": unchecked,
                 "default before (pdqhash windows)": before,
             }
@@ -501,7 +555,7 @@ def main() -> int:
                     cell[0] += 1
                 else:
                     cell[1] += 1
-                cell[2] += len(items - {source})
+                cell[2] += len(items - {source} - related[source])
         methods = list(counts)
         print(
             f"\n{len(queries)} queries; {photos:,} photos in the archive ({time.perf_counter() - started:.0f} s)\n"
@@ -541,7 +595,11 @@ def main() -> int:
             f"hashing the query p50 {np.percentile(hashing_ms, 50):.1f}, p95 {np.percentile(hashing_ms, 95):.1f}; "
             f"end to end p50 {np.percentile(total_ms, 50):.1f}, p95 {np.percentile(total_ms, 95):.1f}; "
             f"keypoints of unsure photos (in the look-up): asked in {sum(1 for v in vouch_ms if v)} "
-            f"queries, p95 {np.percentile(vouch_ms, 95):.1f}, max {max(vouch_ms):.1f}"
+            f"queries, p95 {np.percentile(vouch_ms, 95):.1f}, max {max(vouch_ms):.1f}; "
+            f"corners (index and keypoints of their candidates, in the look-up) p50 "
+            f"{np.percentile(corner_ms, 50):.1f}, p95 {np.percentile(corner_ms, 95):.1f}, "
+            f"candidates checked in {sum(1 for n in corner_checked if n)} queries, "
+            f"{sum(corner_checked)} in all"
         )
         print(
             "index memory: "

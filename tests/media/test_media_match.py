@@ -23,6 +23,7 @@ from enquiry.enrich.media.catalogue import (
 )
 from enquiry.enrich.media.extractor import PdqExtractor
 from enquiry.enrich.media.index import HammingIndex, Tiered, as_rows
+from enquiry.enrich.media.points import ALGORITHM as POINT_ALGORITHM
 from enquiry.enrich.media.windows import ALGORITHM as WINDOW_ALGORITHM
 from enquiry.enrich.media.windows import STORED_WINDOWS
 from enquiry.intake.pipeline import IntakeOptions, add_paths
@@ -246,9 +247,14 @@ def test_media_hash_rehashes_items_and_records_custody(
     with store.session() as session:
         assert session.scalar(select(func.count(MediaHash.id))) == count
         whole = session.scalar(select(func.count(MediaHash.id)).where(MediaHash.algorithm == "pdq"))
-    # the photo's windows are indexed apart from whole pictures and video frames
+    # the photo's windows and corners are indexed apart from whole pictures and video frames
     assert len(open_index(store)) == whole
-    assert len(open_index(store)) + len(open_index(store, algorithm=WINDOW_ALGORITHM)) == count
+    assert (
+        len(open_index(store))
+        + len(open_index(store, algorithm=WINDOW_ALGORITHM))
+        + len(open_index(store, algorithm=POINT_ALGORITHM))
+        == count
+    )
     verify = runner.invoke(main, ["--home", str(home), "verify"])
     assert verify.exit_code == 0, verify.output
 

@@ -24,7 +24,7 @@ from enquiry.app.context import Enquiry
 from enquiry.app.lookup import HEX, find_item
 from enquiry.app.protection import shown_name
 from enquiry.cluster import chosen_address, cluster_for
-from enquiry.enrich.media import consistency, windows
+from enquiry.enrich.media import consistency, points, windows
 from enquiry.enrich.media.align import ItemMatch
 from enquiry.enrich.media.catalogue import (
     annotate_earliest,
@@ -33,6 +33,7 @@ from enquiry.enrich.media.catalogue import (
     keypoint_matches,
     open_index,
     open_probe_index,
+    point_candidates,
     query_frames,
     record_findings,
     window_hits,
@@ -142,6 +143,7 @@ def hash_items(
         )
     index = open_index(store, rebuild=rebuild_index)
     window_index = open_probe_index(store, rebuild=rebuild_index, algorithm=WINDOW_ALGORITHM)
+    open_probe_index(store, rebuild=rebuild_index, algorithm=points.ALGORITHM)  # kept current
     return HashReport(
         hashed=[
             HashedItem(
@@ -280,6 +282,8 @@ def match(
         for m in found:
             if m.item in confirmed:
                 m.keypoints = confirmed[m.item].keypoints
+        if all(e["t"] is None for e in entries):
+            found += _by_corners(store, entries, picture, found, exclude)
         if deep:
             if any(e["t"] is not None for e in entries):
                 notes.append("--deep compares photos only; this is a video")
@@ -320,6 +324,41 @@ def _voucher(
         return kept
 
     return vouch
+
+
+def _by_corners(
+    store: Store,
+    entries: list[dict[str, Any]],
+    picture: Path,
+    found: list[ItemMatch],
+    exclude: int | None,
+) -> list[ItemMatch]:
+    """Stored photos that a photo query's strongest corners point to (see
+    :mod:`enquiry.enrich.media.points`) and whose keypoints agree with the query's, besides the
+    ones already ``found``: crops no window lines up with (each side cut differently), insets
+    whose edges cannot be seen, a logo on a cropped copy."""
+    from enquiry.enrich.media.pdq import load_rgb
+
+    try:
+        rgb: Any = None
+        queries = points.lookups(entries)
+        if not queries:  # a stored photo asked about: its own corners, as a query's
+            rgb = load_rgb(picture)
+            queries = points.lookups(points.point_entries(rgb, query=True))
+        skip = {m.item for m in found}
+        candidates = [
+            i
+            for i in point_candidates(
+                open_probe_index(store, algorithm=points.ALGORITHM), queries, exclude
+            )
+            if i not in skip
+        ]
+        if not candidates:
+            return []
+        rgb = load_rgb(picture) if rgb is None else rgb
+    except (OSError, ValueError, SyntaxError):
+        return []  # not decodable as a still: no corners to ask
+    return keypoint_matches(store, rgb, set(), only=set(candidates), mirror=False)
 
 
 # --- media sun -----------------------------------------------------------------------------------

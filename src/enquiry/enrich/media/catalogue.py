@@ -185,6 +185,37 @@ def window_hits(
     return hits
 
 
+def point_candidates(
+    point_index: ProbeIndex | Tiered,
+    queries: list[str],
+    exclude: int | None = None,
+) -> list[int]:
+    """Stored photos that share corners with a query (see :mod:`.points`): those with at least
+    :data:`~.points.MIN_HITS` corners in common — as many distinct query corners, each within
+    :data:`~.points.RADIUS` bits of as many distinct stored ones (two corners side by side can
+    have near descriptors, so one corner finding two is one) —, most in common first (then by
+    item number), at most :data:`~.points.MAX_CHECKED`. Candidates only: their keypoints
+    decide."""
+    from enquiry.enrich.media import points
+
+    if not queries:
+        return []
+    asked, positions, _ = point_index.search_many(as_rows(queries), points.RADIUS)
+    mine: dict[int, set[int]] = {}
+    theirs: dict[int, set[int]] = {}
+    for a, position in zip(asked.tolist(), positions.tolist(), strict=True):
+        item = point_index.match(position, 0).item
+        if item != exclude:
+            mine.setdefault(item, set()).add(a)
+            theirs.setdefault(item, set()).add(position)
+    common = {item: min(len(mine[item]), len(theirs[item])) for item in mine}
+    ranked = sorted(
+        (item for item, n in common.items() if n >= points.MIN_HITS),
+        key=lambda item: (-common[item], item),
+    )
+    return ranked[: points.MAX_CHECKED]
+
+
 # A hit between two photos in the last bits of the radius (more than ``radius - UNSURE_BITS``
 # apart) is where chance agreements of unrelated pictures gather in a large archive: at a million
 # stored photos every false match of the benchmark lay at 29-31 bits — whole pictures at 30 or 31,
@@ -407,18 +438,21 @@ def keypoint_matches(
     skip: set[int],
     progress: Progress | None = None,
     only: set[int] | None = None,
+    mirror: bool = True,
 ) -> list[ItemMatch]:
     """Photos of the store that share keypoints with ``rgb`` under one similarity transform
     (see :mod:`.keypoints`), leaving out the items in ``skip`` (and, given ``only``, every
     other item). Each stored photo's features are computed once, from a verified copy of it,
     and cached in ``<home>/index/orb/`` (a cache, rebuilt when missing); a photo whose stored
-    bytes are corrupt is a problem line."""
+    bytes are corrupt is a problem line. ORB is not mirror-proof, so the query's mirror image
+    is compared too, unless ``mirror`` is false (candidates found by the query's own corners,
+    which a mirror image does not share)."""
     from enquiry.enrich.media import keypoints
     from enquiry.enrich.media.pdq import load_rgb
 
     progress = progress or Silent()
     query = keypoints.features(rgb)
-    mirrored = keypoints.features(np.ascontiguousarray(rgb[:, ::-1]))  # ORB is not mirror-proof
+    mirrored = keypoints.features(np.ascontiguousarray(rgb[:, ::-1])) if mirror else None
     with store.session() as session:
         photos = (
             select(Item.id, Item.sha256)
@@ -450,6 +484,7 @@ def keypoint_matches(
         candidates = [
             (keypoints.compare(q, stored), name)
             for q, name in ((query, "keypoints"), (mirrored, "keypoints+mirror"))
+            if q is not None
         ]
         scored = [(r, name) for r, name in candidates if r is not None]
         if scored:

@@ -31,6 +31,9 @@ from enquiry.enrich.media.pdq import (
     load_rgb,
     picture_entries,
 )
+from enquiry.enrich.media.points import ALGORITHM as POINT_ALGORITHM
+from enquiry.enrich.media.points import VERSION as POINT_VERSION
+from enquiry.enrich.media.points import point_entries
 from enquiry.enrich.media.windows import ALGORITHM as WINDOW_ALGORITHM
 from enquiry.enrich.media.windows import VERSION as WINDOW_VERSION
 from enquiry.enrich.media.windows import frame_query_entries, query_entries, stored_entries
@@ -93,7 +96,8 @@ def hash_file(
     A ``query`` video is sampled more densely than a stored one, from every decoded frame
     (see :data:`~.frames.QUERY_EVERY_S`). A photo also gets its window hashes (:mod:`.windows`),
     from the same decode: the stored windows, or for a ``query`` the many windows it is looked
-    up by (``data.query`` true; never stored)."""
+    up by (``data.query`` true; never stored); and the descriptors of its strongest corners
+    (:mod:`.points`), a few to store or, for a ``query``, more to look up."""
     try:
         if is_video(media_type):
             entries = (
@@ -108,11 +112,12 @@ def hash_file(
             rgb = load_rgb(path, least_side=CANONICAL_SIDE)  # no bigger than the hashes need
             small = canonical(rgb)  # one shrink for the whole picture's hashes and the windows
             whole = picture_entries(rgb, None, all_orientations=True, small=small)
+            points = point_entries(rgb, query=query)
             if not query:
-                return whole + stored_entries(small), []
+                return whole + stored_entries(small) + points, []
             # the border found for the whole picture's hashes, not looked for again
             inner = [e["data"]["box"] for e in whole if e["data"].get("variant") == "deborder"]
-            return whole + query_entries(rgb, inner[0] if inner else (), small), []
+            return whole + query_entries(rgb, inner[0] if inner else (), small) + points, []
     except Image.DecompressionBombError as exc:
         return [], [
             f"image: a decompression bomb is suspected, so the picture is not decoded ({exc})"
@@ -128,9 +133,9 @@ class PdqExtractor(FileEnricher):
     an intake extractor, and the enricher behind ``enquiry media hash``."""
 
     name = "pdq"
-    # A photo read by an older version of either hash (its windows, say) is hashed again by
-    # `enquiry enrich`.
-    version = f"{VERSION}; {WINDOW_VERSION}"
+    # A photo read by an older version of any of its hashes (its windows, say) is hashed again
+    # by `enquiry enrich`.
+    version = f"{VERSION}; {WINDOW_VERSION}; {POINT_VERSION}"
     action = "derived"
 
     def accepts(self, media_type: str, kind: str) -> bool:
@@ -160,7 +165,12 @@ class PdqExtractor(FileEnricher):
         hashes, problems = hash_file(path, media_type)
         main = [h for h in hashes if h["algorithm"] == ALGORITHM]
         metadata: dict[str, Any] = (
-            {"algorithm": VERSION, "count": len(main), "windows": len(hashes) - len(main)}
+            {
+                "algorithm": VERSION,
+                "count": len(main),
+                "windows": sum(1 for h in hashes if h["algorithm"] == WINDOW_ALGORITHM),
+                "points": sum(1 for h in hashes if h["algorithm"] == POINT_ALGORITHM),
+            }
             if hashes
             else {}
         )

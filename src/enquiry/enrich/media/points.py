@@ -1,0 +1,91 @@
+"""Compact local features in the index: the copies no window lines up with.
+
+A window's hash moves ~30 bits when the window is 1 % of a side off, so the windows (see
+:mod:`.windows`) find a crop only where it keeps one of the stored windows whole at an anchored
+place: a crop that cuts each side by a different amount, a picture inset off centre whose edges
+cannot be seen, or a logo on a cropped copy are missed. Keypoints do not care where the frame
+is: a corner of the picture gets much the same ORB descriptor in a copy cut anywhere around it.
+
+So every photo also keeps the descriptors of its :data:`STORED` strongest ORB corners (at
+:data:`~.pdq.MAX_SIDE` pixels, as ``--deep`` compares them), stored in ``media_hashes`` like the
+windows (algorithm :data:`ALGORITHM`, 256 bits each, the corner's place in ``data.at``), and
+looked up in a probed index of their own (:class:`~.index.ProbeIndex`, the windows' kind). A
+query's :data:`QUERIED` strongest corners are looked up within :data:`RADIUS` bits; a stored photo
+with at least :data:`MIN_HITS` of its corners found is a candidate, and a candidate is a match
+only when the keypoints of the two photos agree under one similarity transform, as ``--deep``
+decides (:func:`~.catalogue.keypoint_matches`) — for those few photos, not for every stored one.
+The descriptors find candidates; the geometry decides.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from enquiry.enrich.media.keypoints import FAST_THRESHOLD, N_KEYPOINTS
+from enquiry.enrich.media.pdq import MAX_SIDE, canonical
+
+ALGORITHM = "orb-point"
+VERSION = "orb-point 1"
+# Corners stored per photo (16 million descriptors for a million photos, ~2.5 GiB of index), and
+# looked up per query.
+STORED = 16
+QUERIED = 200
+# A stored corner is found within this many bits (a copy's corners lie within ~24 bits of the
+# original's far more often than unrelated pictures' corners do), and a photo becomes a candidate
+# with this many of its corners found.
+RADIUS = 24
+MIN_HITS = 2
+# Candidates whose keypoints are compared, most corners found first.
+MAX_CHECKED = 8
+
+
+def strongest(rgb: NDArray[np.uint8], count: int) -> tuple[NDArray[np.float64], NDArray[np.uint8]]:
+    """The ``count`` strongest ORB corners of a picture scaled to :data:`~.pdq.MAX_SIDE`:
+    their places ((row, col) at that size) and packed 32-byte descriptors, strongest first."""
+    import cv2
+
+    small = np.ascontiguousarray(canonical(rgb, MAX_SIDE))
+    grey = cv2.cvtColor(small, cv2.COLOR_RGB2GRAY) if small.ndim == 3 else small
+    # ORB_create is missing from the stubs OpenCV ships
+    orb = cv2.ORB_create(  # type: ignore[attr-defined]
+        nfeatures=N_KEYPOINTS, fastThreshold=FAST_THRESHOLD
+    )
+    found, descriptors = orb.detectAndCompute(grey, None)
+    if descriptors is None or not len(found):
+        return np.zeros((0, 2)), np.zeros((0, 32), dtype=np.uint8)
+    order = np.argsort([-p.response for p in found], kind="stable")[:count]
+    places = np.array([(found[i].pt[1], found[i].pt[0]) for i in order], dtype=np.float64)
+    return places, np.ascontiguousarray(descriptors[order], dtype=np.uint8)
+
+
+def point_entries(rgb: NDArray[np.uint8], *, query: bool = False) -> list[dict[str, Any]]:
+    """Hash entries of a photo's strongest corners: :data:`STORED` to keep, or for a ``query``
+    :data:`QUERIED` to look up (``data.query`` true; never stored). A flat picture has none."""
+    places, descriptors = strongest(rgb, QUERIED if query else STORED)
+    entries = []
+    for (row, col), descriptor in zip(places.tolist(), descriptors, strict=True):
+        data: dict[str, Any] = {"version": VERSION, "at": [round(row, 1), round(col, 1)]}
+        if query:
+            data["query"] = True
+        entries.append(
+            {
+                "algorithm": ALGORITHM,
+                "t": None,
+                "hash": bytes(descriptor).hex(),
+                "quality": None,
+                "data": data,
+            }
+        )
+    return entries
+
+
+def lookups(entries: list[dict[str, Any]]) -> list[str]:
+    """The query corners' descriptors among hash entries."""
+    return [
+        e["hash"]
+        for e in entries
+        if e["algorithm"] == ALGORITHM and (e.get("data") or {}).get("query")
+    ]

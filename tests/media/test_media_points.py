@@ -1,0 +1,85 @@
+"""Corners in the index: the default `enquiry media match` finds crops no window lines up with."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+from sqlalchemy import func, select
+from test_media_match import _add, _match
+
+from enquiry.enrich.media import points, samples
+from enquiry.enrich.media.catalogue import open_probe_index, point_candidates
+from enquiry.enrich.media.extractor import hash_file
+from enquiry.store import open_store
+from enquiry.store.tables import MediaHash
+
+
+def _uneven(path: Path, out: Path, left: float, top: float, right: float, bottom: float) -> Path:
+    """The photo with each side cut by a different share (no stored window is kept whole at
+    an anchored place of the copy)."""
+    image = Image.open(path)
+    w, h = image.size
+    box = (round(w * left), round(h * top), round(w * (1 - right)), round(h * (1 - bottom)))
+    image.crop(box).save(out, quality=85)
+    return out
+
+
+def test_a_photo_stores_its_strongest_corners_and_a_query_asks_more(media_dir: Path) -> None:
+    stored, _ = hash_file(media_dir / "astronaut.jpg", "image/jpeg")
+    query, _ = hash_file(media_dir / "astronaut.jpg", "image/jpeg", query=True)
+    kept = [e for e in stored if e["algorithm"] == points.ALGORITHM]
+    asked = [e for e in query if e["algorithm"] == points.ALGORITHM]
+    assert len(kept) == points.STORED and len(asked) == points.QUERIED
+    assert not any(e["data"].get("query") for e in kept)
+    assert all(e["data"]["query"] for e in asked) and points.lookups(query)
+    assert points.lookups(stored) == []  # stored corners are never looked up as a query's
+    # the same picture: its stored corners are its strongest, found among the query's
+    assert {e["hash"] for e in kept} <= {e["hash"] for e in asked}
+    assert all(len(bytes.fromhex(e["hash"])) == 32 for e in kept)
+    # a flat picture has no corners, which is not a problem
+    flat = Image.new("RGB", (320, 240), (90, 90, 90))
+    assert points.point_entries(np.asarray(flat)) == []
+
+
+def test_default_match_finds_uneven_crops_through_corners_not_other_photos(
+    home: Path, media_dir: Path, tmp_path: Path
+) -> None:
+    names = ("astronaut", "coffee", "chelsea", "rocket", "camera")
+    ids = dict(zip(names, _add(home, [media_dir / f"{n}.jpg" for n in names]), strict=True))
+    store = open_store(home, "tester")
+    with store.session() as session:
+        rows = session.scalar(
+            select(func.count(MediaHash.id)).where(MediaHash.algorithm == points.ALGORITHM)
+        )
+    assert rows == points.STORED * len(names)
+    sides = {"astronaut": (0.2, 0.08, 0.0, 0.12), "chelsea": (0.05, 0.15, 0.18, 0.0)}
+    for name, cut in sides.items():
+        copy = _uneven(media_dir / f"{name}.jpg", tmp_path / f"{name}-cut.jpg", *cut)
+        found = _match(home, str(copy))
+        assert [m["item"] for m in found] == [ids[name]], (name, found)
+        # found by the corners and decided by the keypoints, which say how
+        assert found[0]["method"] == "keypoints"
+        assert found[0]["keypoints"]["inliers"] >= 12
+    # photographs not in the store, whole or cut unevenly, match nothing
+    for other in ("coins", "moon"):
+        picture = tmp_path / f"{other}.jpg"
+        Image.fromarray(samples.photo(other)).convert("RGB").save(picture, quality=90)
+        assert _match(home, str(picture)) == [], other
+        cut = _uneven(picture, tmp_path / f"{other}-cut.jpg", 0.2, 0.08, 0.0, 0.12)
+        assert _match(home, str(cut)) == [], other
+
+
+def test_candidates_need_two_corners_and_leave_out_the_query_item(
+    home: Path, media_dir: Path
+) -> None:
+    [astronaut] = _add(home, [media_dir / "astronaut.jpg"])
+    store = open_store(home, "tester")
+    index = open_probe_index(store, algorithm=points.ALGORITHM)
+    stored, _ = hash_file(media_dir / "astronaut.jpg", "image/jpeg")
+    corners = [e["hash"] for e in stored if e["algorithm"] == points.ALGORITHM]
+    assert point_candidates(index, corners[:2]) == [astronaut]
+    assert point_candidates(index, corners[:1]) == []  # one corner alone is chance
+    assert point_candidates(index, corners, exclude=astronaut) == []
+    assert point_candidates(index, []) == []
