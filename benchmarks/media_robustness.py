@@ -303,7 +303,11 @@ def _window_pairs(
     """What `enquiry media match` adds for photos: the distances, within the radius, of the
     copy's windows against the original's whole picture and windows, and of the copy's whole
     picture against the original's windows (one per pair, as `catalogue.window_hits` finds)."""
-    stored = [e for e in original if e["quality"] >= pdq.MIN_QUALITY]
+    stored = [
+        e
+        for e in original
+        if e["algorithm"] != points.ALGORITHM and e["quality"] >= pdq.MIN_QUALITY
+    ]
     rows = as_rows([e["hash"] for e in stored])
     if not len(rows):
         return []
@@ -368,24 +372,29 @@ def _pdq_distance(copy: list[dict[str, Any]], original: list[dict[str, Any]], fu
 
 
 def _lazy_keys(
-    picture: np.ndarray | Callable[[], np.ndarray], mirror: bool = True
+    picture: np.ndarray | Callable[[], np.ndarray],
 ) -> Callable[[], tuple[keypoints.Features, ...]]:
-    """The keypoints of a picture and (unless not ``mirror``) of its mirror image, computed when
-    first asked for; a picture given as a callable (reading a file) is read only then, as
-    `media match` does."""
+    """The keypoints of a picture and of its mirror image, computed when first asked for; a
+    picture given as a callable (reading a file) is read only then, as `media match` does."""
     made: list[tuple[keypoints.Features, ...]] = []
 
     def get() -> tuple[keypoints.Features, ...]:
         if not made:
             rgb = picture() if callable(picture) else picture
-            own = keypoints.features(rgb)
-            if mirror:
-                made.append((own, keypoints.features(np.ascontiguousarray(rgb[:, ::-1]))))
-            else:
-                made.append((own,))
+            mirrored = np.ascontiguousarray(rgb[:, ::-1])
+            made.append((keypoints.features(rgb), keypoints.features(mirrored)))
         return made[0]
 
     return get
+
+
+def _own(
+    corner_entries: list[dict[str, Any]],
+) -> Callable[[], tuple[keypoints.Features, ...]]:
+    """The query's features for candidates found by its corners, as `media match` compares
+    them: its strongest corners themselves, not mirrored (`points.query_features`)."""
+    features = points.query_features(corner_entries)
+    return lambda: (features,)
 
 
 def _keypoints_agree(
@@ -440,10 +449,11 @@ def photo_benchmark(quick: bool, deep: bool) -> None:
                 turn_seconds += time.perf_counter() - started
                 copy_phash = imagehash.phash(Image.open(folder / "copy.png").convert("RGB"))
                 copy_keys = _lazy_keys(copy_rgb)
-                copy_own = _lazy_keys(copy_rgb, mirror=False)
                 started = time.perf_counter()
-                copy_points = as_rows(points.lookups(points.point_entries(copy_rgb, query=True)))
+                corner_entries = points.point_entries(copy_rgb, query=True)
+                copy_points = as_rows(points.lookups(corner_entries))
                 corner_seconds += time.perf_counter() - started
+                copy_own = _own(corner_entries)
                 for r_name in reference:
                     positive = r_name == o_name
                     enquiry = _pdq_distance(entry, reference[r_name], True)
@@ -562,8 +572,9 @@ def turn_benchmark(quick: bool) -> None:
                 copy_rgb = pdq.load_rgb(folder / "copy.png")
                 entries = windows.query_entries(copy_rgb)
                 copy_keys = _lazy_keys(copy_rgb)
-                copy_own = _lazy_keys(copy_rgb, mirror=False)
-                copy_points = as_rows(points.lookups(points.point_entries(copy_rgb, query=True)))
+                corner_entries = points.point_entries(copy_rgb, query=True)
+                copy_points = as_rows(points.lookups(corner_entries))
+                copy_own = _own(corner_entries)
                 upright = [e for e in entries if not {"rotation", "mirror"} & e["data"].keys()]
                 for method, chosen in ((DEFAULT_METHOD, entries), (UPRIGHT_METHOD, upright)):
                     rows = as_rows([value for _, value in windows.lookups(chosen)])

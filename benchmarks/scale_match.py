@@ -303,7 +303,19 @@ def _reusable(index_dir: Path, photos: int, per_photo: int) -> bool:
         kept = json.loads((index_dir / "bench.json").read_text())
     except (OSError, ValueError):
         return False
-    return kept == {"photos": photos, "windows": per_photo, "points": points.STORED}
+    return kept == _stamp(photos, per_photo)
+
+
+def _stamp(photos: int, per_photo: int) -> dict[str, Any]:
+    """What the kept indexes were built from: sizes and the hash versions."""
+    return {
+        "photos": photos,
+        "windows": per_photo,
+        "window_version": windows.VERSION,
+        "points": points.STORED,
+        "point_version": points.VERSION,
+        "grid": points.GRID,
+    }
 
 
 def build(
@@ -423,9 +435,7 @@ def main() -> int:
         if not reuse:
             in_memory = build(rng, pictures, stored, index_dir, filler_photos, per_photo)
             if args.index:
-                (index_dir / "bench.json").write_text(
-                    json.dumps({"photos": photos, "windows": per_photo, "points": points.STORED})
-                )
+                (index_dir / "bench.json").write_text(json.dumps(_stamp(photos, per_photo)))
         else:
             print(f"archive: the indexes kept in {index_dir} ({photos:,} photos)", flush=True)
         disk = sum(p.stat().st_size for p in index_dir.rglob("*") if p.is_file())
@@ -485,7 +495,8 @@ def main() -> int:
             # has no pictures, so no keypoints to agree.
             spent: list[float] = []
             keys = _lazy_keys(partial(pdq.load_rgb, path))
-            keys_own = _lazy_keys(partial(pdq.load_rgb, path), mirror=False)
+            own = points.query_features(entries)
+            keys_own = lambda own=own: (own,)  # noqa: E731 - the query's corners, as media match
             vouch = partial(_vouched, names, deep_features, keys, spent)
             matches = find_matches(exact_whole, frames, extra=extra, vouch=vouch)
             vouch_ms.append(sum(spent) * 1000)

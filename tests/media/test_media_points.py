@@ -35,8 +35,18 @@ def test_a_photo_stores_its_strongest_corners_and_a_query_asks_more(media_dir: P
     assert not any(e["data"].get("query") for e in kept)
     assert all(e["data"]["query"] for e in asked) and points.lookups(query)
     assert points.lookups(stored) == []  # stored corners are never looked up as a query's
-    # the same picture: its stored corners are its strongest, found among the query's
-    assert {e["hash"] for e in kept} <= {e["hash"] for e in asked}
+    # the same picture: its strongest corner leads both; the stored ones are spread over the
+    # picture (the strongest of each grid cell first), so a crop cannot cut them all away
+    assert kept[0]["hash"] == asked[0]["hash"]
+    cells = {
+        (int(r * points.GRID // 512), int(c * points.GRID // 512))
+        for r, c in (e["data"]["at"] for e in kept)
+    }
+    assert len(cells) >= 10
+    near = [e["data"]["at"] for e in asked[: points.STORED]]
+    assert len({(int(r * points.GRID // 512), int(c * points.GRID // 512)) for r, c in near}) < len(
+        cells
+    )
     assert all(len(bytes.fromhex(e["hash"])) == 32 for e in kept)
     # a flat picture has no corners, which is not a problem
     flat = Image.new("RGB", (320, 240), (90, 90, 90))
@@ -83,3 +93,27 @@ def test_candidates_need_two_corners_and_leave_out_the_query_item(
     assert point_candidates(index, corners[:1]) == []  # one corner alone is chance
     assert point_candidates(index, corners, exclude=astronaut) == []
     assert point_candidates(index, []) == []
+
+
+def test_a_stored_crop_asked_about_finds_its_original_by_corners(
+    home: Path, media_dir: Path, tmp_path: Path
+) -> None:
+    cut = _uneven(media_dir / "rocket.jpg", tmp_path / "rocket-cut.jpg", 0.12, 0.04, 0.0, 0.08)
+    rocket, _coffee, copy = _add(home, [media_dir / "rocket.jpg", media_dir / "coffee.jpg", cut])
+    found = _match(home, str(copy))
+    assert [m["item"] for m in found] == [rocket]
+    assert found[0]["method"] == "keypoints"
+
+
+def test_query_corners_are_the_features_the_keypoints_compare(media_dir: Path) -> None:
+    query, _ = hash_file(media_dir / "camera.jpg", "image/jpeg", query=True)
+    features = points.query_features(query)
+    corners = [e for e in query if e["algorithm"] == points.ALGORITHM]
+    assert features.descriptors.shape == (len(corners), 256)
+    assert features.keypoints.shape == (len(corners), 2)
+    first = np.packbits(features.descriptors[0]).tobytes().hex()
+    assert first == corners[0]["hash"]
+    assert features.keypoints[0].tolist() == corners[0]["data"]["at"]
+    # stored corners are not a query's, and a query without corners has no features
+    stored, _ = hash_file(media_dir / "camera.jpg", "image/jpeg")
+    assert len(points.query_features(stored).descriptors) == 0

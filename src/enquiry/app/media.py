@@ -336,29 +336,26 @@ def _by_corners(
     """Stored photos that a photo query's strongest corners point to (see
     :mod:`enquiry.enrich.media.points`) and whose keypoints agree with the query's, besides the
     ones already ``found``: crops no window lines up with (each side cut differently), insets
-    whose edges cannot be seen, a logo on a cropped copy."""
+    whose edges cannot be seen, a logo on a cropped copy. The query's corners are its keypoints
+    for the comparison: nothing is decoded or described again."""
     from enquiry.enrich.media.pdq import load_rgb
 
-    try:
-        rgb: Any = None
-        queries = points.lookups(entries)
-        if not queries:  # a stored photo asked about: its own corners, as a query's
-            rgb = load_rgb(picture)
-            queries = points.lookups(points.point_entries(rgb, query=True))
-        skip = {m.item for m in found}
-        candidates = [
-            i
-            for i in point_candidates(
-                open_probe_index(store, algorithm=points.ALGORITHM), queries, exclude
-            )
-            if i not in skip
-        ]
-        if not candidates:
-            return []
-        rgb = load_rgb(picture) if rgb is None else rgb
-    except (OSError, ValueError, SyntaxError):
-        return []  # not decodable as a still: no corners to ask
-    return keypoint_matches(store, rgb, set(), only=set(candidates), mirror=False)
+    if not points.lookups(entries):  # a stored photo asked about: its corners, as a query's
+        try:
+            entries = points.point_entries(load_rgb(picture), query=True)
+        except (OSError, ValueError, SyntaxError):
+            return []  # not decodable as a still: no corners to ask
+    skip = {m.item for m in found}
+    index = open_probe_index(store, algorithm=points.ALGORITHM)
+    candidates = [
+        i for i in point_candidates(index, points.lookups(entries), exclude) if i not in skip
+    ]
+    if not candidates:
+        return []
+    described = points.query_features(entries)
+    return keypoint_matches(
+        store, None, set(), only=set(candidates), mirror=False, described=described
+    )
 
 
 # --- media sun -----------------------------------------------------------------------------------

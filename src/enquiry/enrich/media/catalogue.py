@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 from sqlalchemy import ColumnElement, func, or_, select
@@ -25,6 +25,9 @@ from enquiry.errors import EnquiryError
 from enquiry.progress import Progress, Silent
 from enquiry.store import Store
 from enquiry.store.tables import Item, MediaHash
+
+if TYPE_CHECKING:
+    from enquiry.enrich.media.keypoints import Features
 
 INDEX_FOLDER = "index"
 
@@ -434,11 +437,12 @@ def record_findings(
 
 def keypoint_matches(
     store: Store,
-    rgb: np.ndarray,
+    rgb: np.ndarray | None,
     skip: set[int],
     progress: Progress | None = None,
     only: set[int] | None = None,
     mirror: bool = True,
+    described: Features | None = None,
 ) -> list[ItemMatch]:
     """Photos of the store that share keypoints with ``rgb`` under one similarity transform
     (see :mod:`.keypoints`), leaving out the items in ``skip`` (and, given ``only``, every
@@ -446,13 +450,23 @@ def keypoint_matches(
     and cached in ``<home>/index/orb/`` (a cache, rebuilt when missing); a photo whose stored
     bytes are corrupt is a problem line. ORB is not mirror-proof, so the query's mirror image
     is compared too, unless ``mirror`` is false (candidates found by the query's own corners,
-    which a mirror image does not share)."""
+    which a mirror image does not share). ``described`` gives the query's features already
+    made (then ``rgb``, which may be None, is not described again)."""
     from enquiry.enrich.media import keypoints
     from enquiry.enrich.media.pdq import load_rgb
 
     progress = progress or Silent()
-    query = keypoints.features(rgb)
-    mirrored = keypoints.features(np.ascontiguousarray(rgb[:, ::-1])) if mirror else None
+    if described is not None:
+        query = described
+    elif rgb is not None:
+        query = keypoints.features(rgb)
+    else:
+        raise ValueError("keypoint_matches needs the query picture or its features")
+    mirrored = (
+        keypoints.features(np.ascontiguousarray(rgb[:, ::-1]))
+        if mirror and rgb is not None
+        else None
+    )
     with store.session() as session:
         photos = (
             select(Item.id, Item.sha256)

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from enquiry.enrich.media.keypoints import FAST_THRESHOLD, N_KEYPOINTS
+from enquiry.enrich.media.keypoints import FAST_THRESHOLD, N_KEYPOINTS, Features
 from enquiry.enrich.media.pdq import MAX_SIDE, canonical
 
 ALGORITHM = "orb-point"
@@ -40,11 +40,19 @@ RADIUS = 24
 MIN_HITS = 2
 # Candidates whose keypoints are compared, most corners found first.
 MAX_CHECKED = 8
+# Stored corners are spread over a grid of this many cells a side (see :func:`strongest`).
+GRID = 4
 
 
-def strongest(rgb: NDArray[np.uint8], count: int) -> tuple[NDArray[np.float64], NDArray[np.uint8]]:
+def strongest(
+    rgb: NDArray[np.uint8], count: int, spread: bool = False
+) -> tuple[NDArray[np.float64], NDArray[np.uint8]]:
     """The ``count`` strongest ORB corners of a picture scaled to :data:`~.pdq.MAX_SIDE`:
-    their places ((row, col) at that size) and packed 32-byte descriptors, strongest first."""
+    their places ((row, col) at that size) and packed 32-byte descriptors, strongest first.
+
+    With ``spread``, the strongest corner of each cell of a :data:`GRID` × :data:`GRID` grid
+    comes first (then the strongest of the rest): the strongest corners of a picture often
+    crowd into one textured part of it, which a crop can cut away whole."""
     import cv2
 
     small = np.ascontiguousarray(canonical(rgb, MAX_SIDE))
@@ -56,15 +64,24 @@ def strongest(rgb: NDArray[np.uint8], count: int) -> tuple[NDArray[np.float64], 
     found, descriptors = orb.detectAndCompute(grey, None)
     if descriptors is None or not len(found):
         return np.zeros((0, 2)), np.zeros((0, 32), dtype=np.uint8)
-    order = np.argsort([-p.response for p in found], kind="stable")[:count]
-    places = np.array([(found[i].pt[1], found[i].pt[0]) for i in order], dtype=np.float64)
-    return places, np.ascontiguousarray(descriptors[order], dtype=np.uint8)
+    order = [int(i) for i in np.argsort([-p.response for p in found], kind="stable")]
+    if spread:
+        height, width = grey.shape
+        best: dict[tuple[int, int], int] = {}
+        for i in order:  # strongest first: the first seen in a cell is its strongest
+            col, row = found[i].pt
+            best.setdefault((int(row * GRID // height), int(col * GRID // width)), i)
+        first = set(best.values())
+        order = [i for i in order if i in first] + [i for i in order if i not in first]
+    chosen = order[:count]
+    places = np.array([(found[i].pt[1], found[i].pt[0]) for i in chosen], dtype=np.float64)
+    return places, np.ascontiguousarray(descriptors[chosen], dtype=np.uint8)
 
 
 def point_entries(rgb: NDArray[np.uint8], *, query: bool = False) -> list[dict[str, Any]]:
     """Hash entries of a photo's strongest corners: :data:`STORED` to keep, or for a ``query``
     :data:`QUERIED` to look up (``data.query`` true; never stored). A flat picture has none."""
-    places, descriptors = strongest(rgb, QUERIED if query else STORED)
+    places, descriptors = strongest(rgb, QUERIED if query else STORED, spread=not query)
     entries = []
     for (row, col), descriptor in zip(places.tolist(), descriptors, strict=True):
         data: dict[str, Any] = {"version": VERSION, "at": [round(row, 1), round(col, 1)]}
@@ -89,3 +106,18 @@ def lookups(entries: list[dict[str, Any]]) -> list[str]:
         for e in entries
         if e["algorithm"] == ALGORITHM and (e.get("data") or {}).get("query")
     ]
+
+
+def query_features(entries: list[dict[str, Any]]) -> Features:
+    """The query's corners as keypoint features (places and descriptors), to compare with a
+    candidate's as ``--deep`` does (see :func:`~.keypoints.compare`), without decoding the
+    query again or describing it a second time: the :data:`QUERIED` strongest of the corners
+    ``--deep`` would describe."""
+    corners = [
+        e for e in entries if e["algorithm"] == ALGORITHM and (e.get("data") or {}).get("query")
+    ]
+    if not corners:
+        return Features(np.zeros((0, 2)), np.zeros((0, 256), dtype=bool))
+    places = np.array([e["data"]["at"] for e in corners], dtype=np.float64)
+    packed = np.frombuffer(b"".join(bytes.fromhex(e["hash"]) for e in corners), dtype=np.uint8)
+    return Features(places, np.unpackbits(packed.reshape(-1, 32), axis=1).astype(bool))
