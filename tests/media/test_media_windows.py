@@ -21,6 +21,8 @@ from enquiry.enrich.media.catalogue import (
 )
 from enquiry.enrich.media.extractor import hash_file
 from enquiry.enrich.media.pdq import canonical, distance
+from enquiry.enrich.media.points import ALGORITHM as POINT_ALGORITHM
+from enquiry.enrich.media.points import STORED as STORED_POINTS
 from enquiry.enrich.media.windows import ALGORITHM as WINDOW_ALGORITHM
 from enquiry.enrich.media.windows import (
     INSET_BOXES,
@@ -100,8 +102,10 @@ def test_photos_hashed_before_windows_still_match_and_media_hash_adds_them(
     [astronaut] = _add(home, [media_dir / "astronaut.jpg"])
     _add(home, [media_dir / "coffee.jpg"])
     store = open_store(home, "tester")
-    with store.engine.begin() as conn:  # a home hashed before windows were stored
-        conn.execute(delete(MediaHash).where(MediaHash.algorithm == WINDOW_ALGORITHM))
+    with store.engine.begin() as conn:  # a home hashed before windows and corners were stored
+        conn.execute(
+            delete(MediaHash).where(MediaHash.algorithm.in_([WINDOW_ALGORITHM, POINT_ALGORITHM]))
+        )
     assert _window_rows(home) == 0
     copy = tmp_path / "copy.jpg"
     Image.open(media_dir / "astronaut.jpg").resize((300, 300)).save(copy, quality=50)
@@ -113,6 +117,11 @@ def test_photos_hashed_before_windows_still_match_and_media_hash_adds_them(
     assert result.exit_code == 0, result.output
     assert "2 item(s) hashed" in result.output
     assert _window_rows(home) == 2 * len(STORED_WINDOWS)
+    with store.session() as session:
+        corners = session.scalar(
+            select(func.count(MediaHash.id)).where(MediaHash.algorithm == POINT_ALGORITHM)
+        )
+    assert corners == 2 * STORED_POINTS
     assert [m["item"] for m in _match(home, str(crop))] == [astronaut]
 
 
