@@ -72,9 +72,12 @@ class Features:
             return None
 
 
-def features(rgb: NDArray[np.uint8]) -> Features:
-    """ORB keypoints of a picture (at most MAX_SIDE pixels on its long side). A flat picture
-    has none, which is not an error."""
+def corners(
+    rgb: NDArray[np.uint8],
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.uint8], tuple[int, int]]:
+    """ORB corners of a picture scaled to :data:`~.pdq.MAX_SIDE` on its long side: their places
+    ((row, col) at that size), strengths, packed 32-byte descriptors, and that size (height,
+    width). A flat picture has none, which is not an error."""
     import cv2
 
     small = np.ascontiguousarray(canonical(rgb, MAX_SIDE))
@@ -83,13 +86,20 @@ def features(rgb: NDArray[np.uint8]) -> Features:
     orb = cv2.ORB_create(  # type: ignore[attr-defined]
         nfeatures=N_KEYPOINTS, fastThreshold=FAST_THRESHOLD
     )
-    points, descriptors = orb.detectAndCompute(grey, None)
-    if descriptors is None or not len(points):
-        return Features(np.zeros((0, 2)), np.zeros((0, 256), dtype=bool))
-    return Features(
-        np.array([(p.pt[1], p.pt[0]) for p in points], dtype=np.float64),  # (row, col)
-        np.unpackbits(descriptors, axis=1).astype(bool),
-    )
+    found, descriptors = orb.detectAndCompute(grey, None)
+    size = (int(grey.shape[0]), int(grey.shape[1]))
+    if descriptors is None or not len(found):
+        return np.zeros((0, 2)), np.zeros(0), np.zeros((0, 32), dtype=np.uint8), size
+    places = np.array([(p.pt[1], p.pt[0]) for p in found], dtype=np.float64)
+    strengths = np.array([p.response for p in found], dtype=np.float64)
+    return places, strengths, np.ascontiguousarray(descriptors, dtype=np.uint8), size
+
+
+def features(rgb: NDArray[np.uint8]) -> Features:
+    """ORB keypoints of a picture (at most MAX_SIDE pixels on its long side). A flat picture
+    has none, which is not an error."""
+    places, _, descriptors, _ = corners(rgb)
+    return Features(places, np.unpackbits(descriptors, axis=1).astype(bool))
 
 
 @dataclass

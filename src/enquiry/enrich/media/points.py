@@ -24,8 +24,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from enquiry.enrich.media.keypoints import FAST_THRESHOLD, N_KEYPOINTS, Features
-from enquiry.enrich.media.pdq import MAX_SIDE, canonical
+from enquiry.enrich.media.keypoints import Features, corners
 
 ALGORITHM = "orb-point"
 VERSION = "orb-point 1"
@@ -53,29 +52,17 @@ def strongest(
     With ``spread``, the strongest corner of each cell of a :data:`GRID` × :data:`GRID` grid
     comes first (then the strongest of the rest): the strongest corners of a picture often
     crowd into one textured part of it, which a crop can cut away whole."""
-    import cv2
-
-    small = np.ascontiguousarray(canonical(rgb, MAX_SIDE))
-    grey = cv2.cvtColor(small, cv2.COLOR_RGB2GRAY) if small.ndim == 3 else small
-    # ORB_create is missing from the stubs OpenCV ships
-    orb = cv2.ORB_create(  # type: ignore[attr-defined]
-        nfeatures=N_KEYPOINTS, fastThreshold=FAST_THRESHOLD
-    )
-    found, descriptors = orb.detectAndCompute(grey, None)
-    if descriptors is None or not len(found):
-        return np.zeros((0, 2)), np.zeros((0, 32), dtype=np.uint8)
-    order = [int(i) for i in np.argsort([-p.response for p in found], kind="stable")]
+    places, strengths, descriptors, (height, width) = corners(rgb)
+    order = [int(i) for i in np.argsort(-strengths, kind="stable")]
     if spread:
-        height, width = grey.shape
         best: dict[tuple[int, int], int] = {}
         for i in order:  # strongest first: the first seen in a cell is its strongest
-            col, row = found[i].pt
+            row, col = places[i]
             best.setdefault((int(row * GRID // height), int(col * GRID // width)), i)
         first = set(best.values())
         order = [i for i in order if i in first] + [i for i in order if i not in first]
     chosen = order[:count]
-    places = np.array([(found[i].pt[1], found[i].pt[0]) for i in chosen], dtype=np.float64)
-    return places, np.ascontiguousarray(descriptors[chosen], dtype=np.uint8)
+    return places[chosen].reshape(-1, 2), np.ascontiguousarray(descriptors[chosen])
 
 
 def point_entries(rgb: NDArray[np.uint8], *, query: bool = False) -> list[dict[str, Any]]:
