@@ -158,6 +158,19 @@ def _near_copies(rng: np.random.Generator, rows: np.ndarray, max_bits: int) -> n
     return np.packbits(bits ^ flips, axis=1)
 
 
+def _random_crop(picture: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """A random square-fraction crop of 50-100 % of each side of ``picture``."""
+    h, w = picture.shape[:2]
+    s = rng.uniform(0.5, 1.0)
+    x, y = rng.uniform(0, 1 - s, 2)
+    return picture[int(y * h) : int((y + s) * h), int(x * w) : int((x + s) * w)]
+
+
+def _both_ways(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A picture and its mirror image."""
+    return rgb, np.ascontiguousarray(rgb[:, ::-1])
+
+
 def pools(
     pictures: dict[str, np.ndarray], rng: np.random.Generator
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -165,13 +178,9 @@ def pools(
     hashes of many more random boxes: the material of the filler."""
     whole, window = [], []
     for rgb in pictures.values():
-        for picture in (rgb, np.ascontiguousarray(rgb[:, ::-1])):
-            h, w = picture.shape[:2]
+        for picture in _both_ways(rgb):
             for _ in range(25):
-                s = rng.uniform(0.5, 1.0)
-                x, y = rng.uniform(0, 1 - s, 2)
-                crop = picture[int(y * h) : int((y + s) * h), int(x * w) : int((x + s) * w)]
-                value, quality, _ = pdq.hash_rgb(crop, ("original",))
+                value, quality, _ = pdq.hash_rgb(_random_crop(picture, rng), ("original",))
                 if quality >= pdq.MIN_QUALITY:
                     whole.append(value)
             boxes = []
@@ -190,13 +199,9 @@ def corner_pool(pictures: dict[str, np.ndarray], rng: np.random.Generator) -> np
     their mirror images): the material of the filler's corners."""
     found = []
     for rgb in pictures.values():
-        for picture in (rgb, np.ascontiguousarray(rgb[:, ::-1])):
-            h, w = picture.shape[:2]
+        for picture in _both_ways(rgb):
             for _ in range(10):
-                s = rng.uniform(0.5, 1.0)
-                x, y = rng.uniform(0, 1 - s, 2)
-                crop = picture[int(y * h) : int((y + s) * h), int(x * w) : int((x + s) * w)]
-                found.append(points.strongest(crop, 100)[1])
+                found.append(points.strongest(_random_crop(picture, rng), 100)[1])
     return np.concatenate(found)
 
 
