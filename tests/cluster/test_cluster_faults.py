@@ -22,9 +22,18 @@ from cluster_helpers import clean, counts
 from sqlalchemy import select
 
 import enquiry.cluster
-from enquiry.cluster import Cluster, ClusterUnavailable, open_cluster
+from enquiry.cluster import Cluster, ClusterUnavailable, Killed, open_cluster
 from enquiry.intake.extract import Extraction
-from enquiry.intake.pipeline import IntakeOptions, add_paths
+from enquiry.intake.pipeline import (
+    IntakeOptions,
+    _GivenUp,
+    _Job,
+    _reading_mark,
+    _StoreOnly,
+    _task_path,
+    add_paths,
+)
+from enquiry.intake.walk import Entry
 from enquiry.store import open_store
 from enquiry.store.tables import Item
 
@@ -179,4 +188,33 @@ def test_a_file_that_keeps_killing_workers_is_stored_unread(
         " have found"
     ]
     assert all(not found for name, found in problems.items() if name != "f01.txt")
+    clean(home)
+
+
+def test_only_the_file_being_read_as_its_worker_died_is_stored_unread(home: Path) -> None:
+    """A worker's death counts against every file it held, so the file at fault is told from
+    the files queued beside it by the mark its readers leave while they run."""
+    store = open_store(home, "tester")
+    store.vault.ensure()
+    job = _Job(store.vault, IntakeOptions(case="c", progress=False), (), run="r1", marked=True)
+    given_up = _GivenUp(job)
+    culprit, bystander = Entry(home / "poison.txt", 7), Entry(home / "fine.txt", 5)
+    # A chunk is tried file by file.
+    assert given_up(Killed([culprit, bystander], "died")) == ([[culprit], [bystander]], None)
+    mark = _reading_mark(job, _task_path(culprit))
+    mark.touch()  # as a reader does; a process that dies while reading leaves it
+    replacements, _ = given_up(Killed([culprit], "died"))
+    assert replacements is not None
+    assert [type(task) for task in replacements[0]] == [_StoreOnly]
+    assert not mark.exists()
+    # Without a mark the file only sat beside the one at fault: it is tried again, once.
+    assert given_up(Killed([bystander], "died")) == ([[bystander]], None)
+    replacements, _ = given_up(Killed([bystander], "died"))
+    assert replacements is not None
+    assert [type(task) for task in replacements[0]] == [_StoreOnly]
+    # Stored unread and still killing workers: named as not stored.
+    settled, prepared = given_up(Killed(replacements[0], "died"))
+    assert settled is None
+    assert prepared is not None and prepared[0].rejected
+    assert "not stored" in prepared[0].problems[0]
     clean(home)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import json
 import multiprocessing
 import os
@@ -28,7 +29,7 @@ import time
 import uuid
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from multiprocessing.connection import Connection as Connection_
 from multiprocessing.connection import wait
@@ -241,6 +242,9 @@ class _Job:
     # Names this intake, so that each process seals its data keys in one key batch of its own
     # for the run (see :func:`_key_batch`); the batch itself is never part of the job.
     run: str = ""
+    # On a cluster: each file's readers leave a mark in the vault while they run, so that the
+    # coordinator can tell the file that killed a worker from those waiting beside it.
+    marked: bool = False
 
 
 def _choose_kind(job: _Job, media_type: str) -> Kind:
@@ -535,8 +539,12 @@ def _worker_main(
 
 
 def _run_task(job: _Job, state: Any, task: _Task) -> Prepared:
+    mark = _reading_mark(job, _task_path(task)) if job.marked else None
+
     def reading(_prepared: Prepared) -> None:
         state[1] = _READING
+        if mark is not None:
+            mark.touch()
 
     try:
         if isinstance(task, _ReadStored):
@@ -558,6 +566,22 @@ def _run_task(job: _Job, state: Any, task: _Task) -> Prepared:
         failed = Prepared(path=path, origin=path, rejected=True)
         failed.problems.append(f"could not be taken in ({type(exc).__name__}: {exc})"[:300])
         return failed
+    finally:
+        # Reached unless the process died: a mark left behind names the file being read then.
+        if mark is not None:
+            mark.unlink(missing_ok=True)
+
+
+def _reading_mark(job: _Job, path: str) -> Path:
+    """Where the file at ``path`` is marked as being read during this intake (see
+    :attr:`_Job.marked`): in the vault's scratch folder, which every cluster worker mounts."""
+    digest = hashlib.sha256(path.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    return job.vault.tmp / f"reading-{job.run}-{digest}"
+
+
+def _clear_marks(job: _Job) -> None:
+    for mark in job.vault.tmp.glob(f"reading-{job.run}-*"):
+        mark.unlink(missing_ok=True)
 
 
 @dataclass
@@ -834,8 +858,6 @@ _POOL: dict[int, tuple[str, _Workers]] = {}
 
 def _run_chunk(job: _Job, tasks: list[_Task]) -> list[Prepared]:
     """On a cluster worker: prepare a few files in a limited child process of its own."""
-    import hashlib
-
     import cloudpickle
 
     from enquiry.cluster import allow_child_processes
@@ -860,42 +882,50 @@ def _run_chunk(job: _Job, tasks: list[_Task]) -> list[Prepared]:
         raise
 
 
-def _given_up(
-    killed: Killed,
-) -> tuple[list[list[_Task]], None] | tuple[None, list[Prepared]]:
-    """A chunk whose workers kept dying: its files are tried one by one; a single file is
-    stored without being read; a file that kills workers even then is named as not stored."""
-    tasks: list[_Task] = killed.task
-    if len(tasks) > 1:
-        return [[task] for task in tasks], None
-    task = tasks[0]
-    if isinstance(task, _ReadStored):
-        # Content the coordinator stored: it stays stored, unread.
-        prepared = task.prepared
-        prepared.problems.append(
-            "the cluster workers reading it kept dying; stored without what its readers would"
-            " have found"
-        )
-        prepared.meta.setdefault("intake", {})["problems"] = list(prepared.problems)
-        return None, [prepared]
-    if not isinstance(task, _StoreOnly):
+class _GivenUp:
+    """What to do with a task whose cluster workers kept dying (``on_killed`` of
+    :func:`~enquiry.cluster.ordered_map`).
+
+    A chunk's files are tried one by one. A single file is stored without being read when its
+    readers were running as a worker died (its mark is still there, see :attr:`_Job.marked`).
+    Otherwise it only sat beside the file at fault on the dying workers, and it is tried again,
+    once; the file at fault has given up by then. A file that kills workers even when stored
+    unread is named as not stored."""
+
+    def __init__(self, job: _Job) -> None:
+        self.job = job
+        self.tried: set[str] = set()
+
+    def __call__(
+        self, killed: Killed
+    ) -> tuple[list[list[_Task]], None] | tuple[None, list[Prepared]]:
+        tasks: list[_Task] = killed.task
+        if len(tasks) > 1:
+            return [[task] for task in tasks], None
+        task = tasks[0]
+        path = _task_path(task)
+        mark = _reading_mark(self.job, path)
+        if not isinstance(task, _StoreOnly) and not mark.exists() and path not in self.tried:
+            self.tried.add(path)
+            return [[task]], None
+        mark.unlink(missing_ok=True)
         problem = (
             "the cluster workers reading it kept dying; stored without what its readers would"
             " have found"
         )
-        unread: list[_Task] = [_StoreOnly(_entry_of(task), problem)]
-        return [unread], None
-    path = _task_path(task)
-    failed = Prepared(path=path, origin=path, rejected=True)
-    failed.problems.append(
-        "the cluster workers storing it kept dying; not stored, run the same command again"
-    )
-    return None, [failed]
-
-
-def _entry_of(task: _Task) -> Entry:
-    assert not isinstance(task, _ReadStored)
-    return task.entry if isinstance(task, _StoreOnly) else task
+        if isinstance(task, _ReadStored):
+            # Content the coordinator stored: it stays stored, unread.
+            prepared = task.prepared
+            prepared.problems.append(problem)
+            prepared.meta.setdefault("intake", {})["problems"] = list(prepared.problems)
+            return None, [prepared]
+        if not isinstance(task, _StoreOnly):
+            return [[_StoreOnly(task, problem)]], None
+        failed = Prepared(path=path, origin=path, rejected=True)
+        failed.problems.append(
+            "the cluster workers storing it kept dying; not stored, run the same command again"
+        )
+        return None, [failed]
 
 
 def _prepare_on_cluster(job: _Job, entries: list[Entry], cluster: Cluster) -> Iterator[Prepared]:
@@ -903,14 +933,18 @@ def _prepare_on_cluster(job: _Job, entries: list[Entry], cluster: Cluster) -> It
 
     from enquiry.cluster import ordered_map, worker_count
 
-    for prepared in ordered_map(
-        cluster,
-        partial(_run_chunk, job),
-        _cluster_chunks(entries),
-        on_killed=_given_up,
-        ahead=CLUSTER_AHEAD * worker_count(cluster.client),
-    ):
-        yield from prepared
+    job = replace(job, marked=True)
+    try:
+        for prepared in ordered_map(
+            cluster,
+            partial(_run_chunk, job),
+            _cluster_chunks(entries),
+            on_killed=_GivenUp(job),
+            ahead=CLUSTER_AHEAD * worker_count(cluster.client),
+        ):
+            yield from prepared
+    finally:
+        _clear_marks(job)
 
 
 def _read_stored(job: _Job, prepared: Prepared) -> Prepared:
@@ -1403,8 +1437,6 @@ class _CaseWriter:
 
 
 def _sha_text(text: str) -> str:
-    import hashlib
-
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -1562,14 +1594,18 @@ def _read_all(
         from enquiry.cluster import ordered_map, worker_count
 
         chunks = [tasks[at : at + CLUSTER_FILES] for at in range(0, len(tasks), CLUSTER_FILES)]
-        for done in ordered_map(
-            cluster,
-            partial(_run_chunk, job),
-            chunks,
-            on_killed=_given_up,
-            ahead=CLUSTER_AHEAD * worker_count(cluster.client),
-        ):
-            yield from done
+        job = replace(job, marked=True)
+        try:
+            for done in ordered_map(
+                cluster,
+                partial(_run_chunk, job),
+                chunks,
+                on_killed=_GivenUp(job),
+                ahead=CLUSTER_AHEAD * worker_count(cluster.client),
+            ):
+                yield from done
+        finally:
+            _clear_marks(job)
         return
     workers = _Workers(job, min(jobs, len(tasks)))
     try:
