@@ -907,7 +907,8 @@ class _GivenUp:
         mark = _reading_mark(self.job, path)
         if not isinstance(task, _StoreOnly) and not mark.exists() and path not in self.tried:
             self.tried.add(path)
-            return [[task]], None
+            again: list[_Task] = [task]
+            return [again], None
         mark.unlink(missing_ok=True)
         problem = (
             "the cluster workers reading it kept dying; stored without what its readers would"
@@ -920,7 +921,8 @@ class _GivenUp:
             prepared.meta.setdefault("intake", {})["problems"] = list(prepared.problems)
             return None, [prepared]
         if not isinstance(task, _StoreOnly):
-            return [[_StoreOnly(task, problem)]], None
+            unread: list[_Task] = [_StoreOnly(task, problem)]
+            return [unread], None
         failed = Prepared(path=path, origin=path, rejected=True)
         failed.problems.append(
             "the cluster workers storing it kept dying; not stored, run the same command again"
