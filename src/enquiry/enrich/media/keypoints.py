@@ -23,13 +23,13 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from enquiry.enrich.media.pdq import MAX_SIDE, canonical
+from enquiry.enrich.media.pdq import MAX_SIDE
 
 N_KEYPOINTS = 400
 # FAST's corner threshold in grey levels: 0.05 of the range, as scikit-image's ORB was given.
 FAST_THRESHOLD = 13
 MIN_INLIERS = 12
-CACHE_FORMAT = 2  # 1: scikit-image's ORB
+CACHE_FORMAT = 3  # 1: scikit-image's ORB; 2: scaled by Pillow
 
 
 def engine() -> str:
@@ -72,6 +72,36 @@ class Features:
             return None
 
 
+def grey_at(rgb: NDArray[np.uint8], side: int = MAX_SIDE) -> NDArray[np.uint8]:
+    """The picture in grey, scaled so that its long side is ``side`` pixels (area-averaged
+    when shrinking, bilinear when enlarging, as :func:`~.pdq.canonical` scales colour).
+
+    Grey first, then scaled: ORB looks at grey only, and a third of the pixels scale three
+    times as fast (~1 ms instead of ~3.5 ms for a reduced photo enlarged to 512 pixels).
+    Pillow scales, not OpenCV, though OpenCV's resize takes a tenth of that: with it the
+    robustness benchmark found fewer copies by their corners, twice (unlisted recall 0.893
+    against 0.909; docs/benchmarks.md)."""
+    from PIL import Image
+
+    grey = _grey(rgb)
+    height, width = grey.shape[:2]
+    if max(height, width) == side:
+        return grey
+    scale = side / max(height, width)
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    method = Image.Resampling.BOX if scale < 1 else Image.Resampling.BILINEAR
+    return np.asarray(Image.fromarray(grey).resize(size, method))
+
+
+def _grey(rgb: NDArray[np.uint8]) -> NDArray[np.uint8]:
+    """The picture in grey as OpenCV's ORB would make it (ITU-R BT.601 weights)."""
+    import cv2
+
+    if rgb.ndim == 2:
+        return np.ascontiguousarray(rgb)
+    return np.asarray(cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2GRAY))
+
+
 def corners(
     rgb: NDArray[np.uint8],
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.uint8], tuple[int, int]]:
@@ -80,8 +110,7 @@ def corners(
     width). A flat picture has none, which is not an error."""
     import cv2
 
-    small = np.ascontiguousarray(canonical(rgb, MAX_SIDE))
-    grey = cv2.cvtColor(small, cv2.COLOR_RGB2GRAY) if small.ndim == 3 else small
+    grey = grey_at(rgb)
     # ORB_create is missing from the stubs OpenCV ships
     orb = cv2.ORB_create(  # type: ignore[attr-defined]
         nfeatures=N_KEYPOINTS, fastThreshold=FAST_THRESHOLD
@@ -90,8 +119,9 @@ def corners(
     size = (int(grey.shape[0]), int(grey.shape[1]))
     if descriptors is None or not len(found):
         return np.zeros((0, 2)), np.zeros(0), np.zeros((0, 32), dtype=np.uint8), size
-    places = np.array([(p.pt[1], p.pt[0]) for p in found], dtype=np.float64)
-    strengths = np.array([p.response for p in found], dtype=np.float64)
+    convert = cv2.KeyPoint_convert  # type: ignore[attr-defined]  # missing from the stubs too
+    places = np.asarray(convert(found), dtype=np.float64)[:, ::-1].copy()
+    strengths = np.fromiter((p.response for p in found), dtype=np.float64, count=len(found))
     return places, strengths, np.ascontiguousarray(descriptors, dtype=np.uint8), size
 
 

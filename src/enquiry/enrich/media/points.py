@@ -27,7 +27,7 @@ from numpy.typing import NDArray
 from enquiry.enrich.media.keypoints import Features, corners
 
 ALGORITHM = "orb-point"
-VERSION = "orb-point 1"
+VERSION = "orb-point 2"  # 1: scaled by Pillow
 # Corners stored per photo (16 million descriptors for a million photos, ~2.5 GiB of index), and
 # looked up per query.
 STORED = 16
@@ -53,14 +53,14 @@ def strongest(
     comes first (then the strongest of the rest): the strongest corners of a picture often
     crowd into one textured part of it, which a crop can cut away whole."""
     places, strengths, descriptors, (height, width) = corners(rgb)
-    order = [int(i) for i in np.argsort(-strengths, kind="stable")]
-    if spread:
-        best: dict[tuple[int, int], int] = {}
-        for i in order:  # strongest first: the first seen in a cell is its strongest
-            row, col = places[i]
-            best.setdefault((int(row * GRID // height), int(col * GRID // width)), i)
-        first = set(best.values())
-        order = [i for i in order if i in first] + [i for i in order if i not in first]
+    order = np.argsort(-strengths, kind="stable")
+    if spread and len(order):
+        cells = (places[order, 0] * GRID // height) * GRID + places[order, 1] * GRID // width
+        # strongest first: the first of a cell in this order is its strongest
+        _, first = np.unique(cells, return_index=True)
+        leading = np.zeros(len(order), dtype=bool)
+        leading[first] = True
+        order = np.concatenate([order[leading], order[~leading]])
     chosen = order[:count]
     return places[chosen].reshape(-1, 2), np.ascontiguousarray(descriptors[chosen])
 
