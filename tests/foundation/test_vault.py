@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+import time
 from pathlib import Path
 
 import blake3
@@ -62,6 +63,16 @@ def test_leftovers_of_dead_writers_are_cleaned_but_live_ones_kept(vault: Vault) 
     live.write_bytes(b"in progress")
     assert vault.clean_temp() == 1
     assert not dead.exists() and live.exists()
+
+
+def test_reading_marks_a_stopped_cluster_intake_left_go_after_a_day(vault: Vault) -> None:
+    old, recent = vault.tmp / "reading-run1-aa", vault.tmp / "reading-run2-bb"
+    old.touch()
+    recent.touch()
+    two_days_ago = time.time() - 2 * 86_400
+    os.utime(old, (two_days_ago, two_days_ago))
+    assert vault.clean_temp() == 1
+    assert not old.exists() and recent.exists()
 
 
 @pytest.mark.parametrize("size", [5000, 2 * CHUNK + 3], ids=["one piece", "streamed"])

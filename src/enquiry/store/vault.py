@@ -17,6 +17,7 @@ few times the speed of SHA-256, so encrypting a file costs little more than hash
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import os
@@ -24,6 +25,7 @@ import queue
 import stat
 import tempfile
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -578,7 +580,9 @@ class Vault:
                     yield address_of(algorithm, path.name)
 
     def clean_temp(self) -> int:
-        """Remove temporary files left by killed intakes (their process is gone)."""
+        """Remove temporary files left by killed intakes (their process is gone), and marks of
+        files being read on a cluster (``reading-*``, empty) that an intake stopped before it
+        could clear them, once a day old."""
         count = 0
         if self.tmp.is_dir():
             for path in self.tmp.glob("*.part"):
@@ -587,6 +591,12 @@ class Vault:
                     continue
                 path.unlink(missing_ok=True)
                 count += 1
+            day_ago = time.time() - 86_400
+            for path in self.tmp.glob("reading-*"):
+                with contextlib.suppress(OSError):
+                    if path.stat().st_mtime < day_ago:
+                        path.unlink()
+                        count += 1
         return count
 
 
