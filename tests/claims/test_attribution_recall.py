@@ -149,3 +149,20 @@ def test_split_quotation_around_a_parenthetical_cue(claim_extractor: ClaimExtrac
     ]
     assert found.source is not None and found.source.text == "Traynor"
     assert found.cue.text == "said"
+
+
+def test_i_and_we_in_what_someone_said_are_that_someone(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    # "We" in Smith's turn is Smith, not Mary Jones, the last person named before the turn.
+    text = (
+        "Mary Jones said she had seen the shells fall.\n\nSMITH: We saw the bodies in the street.\n"
+    )
+    nested = [
+        r.attribution
+        for r in claim_extractor.extract(text)
+        if r.attribution.source is not None and r.attribution.source.text == "We"
+    ]
+    assert len(nested) == 1
+    assert nested[0].speaker is not None and nested[0].speaker.name == "SMITH"
+    assert nested[0].speaker.resolved_from == "We"

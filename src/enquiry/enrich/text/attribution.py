@@ -1721,3 +1721,41 @@ def resolve_speakers(
                 roles.append(speaker)
             continue
         (people if speaker.type == "person" else groups).append(speaker)
+    _first_person_is_the_quoted(found)
+
+
+_FIRST_PERSON = {"i", "we", "me", "us"}
+
+
+def _first_person_is_the_quoted(found: list[Attribution]) -> None:
+    """ "I" and "we" inside what someone is reported to have said are that someone: in
+    "SMITH: We saw the bodies in the street", "we" is Smith, not the last person named before
+    the transcript. Outer quotations first, so that a saying within a saying within a saying
+    takes the speaker its own quotation was given."""
+    by_size = sorted(found, key=lambda a: a.content.end - a.content.start, reverse=True)
+    for attribution in by_size:
+        speaker, source = attribution.speaker, attribution.source
+        if speaker is None or source is None or source.text.lower() not in _FIRST_PERSON:
+            continue
+        holders = [
+            other
+            for other in found
+            if other is not attribution
+            and other.speaker is not None
+            and any(p.start <= source.start and source.end <= p.end for p in other.content.pieces)
+        ]
+        if not holders:
+            continue
+        holder = min(holders, key=lambda a: a.content.end - a.content.start)
+        outer = holder.speaker
+        assert outer is not None
+        if outer.type == "pronoun" and outer.name.lower() in _FIRST_PERSON:
+            continue  # "I" within "we said": no one to name
+        attribution.speaker = Speaker(
+            name=outer.name,
+            type=outer.type,
+            title=outer.title,
+            affiliation=outer.affiliation,
+            resolved_from=source.text,
+            gender=outer.gender,
+        )
