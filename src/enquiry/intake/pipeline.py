@@ -544,7 +544,8 @@ def _run_task(job: _Job, state: Any, task: _Task) -> Prepared:
     def reading(_prepared: Prepared) -> None:
         state[1] = _READING
         if mark is not None:
-            mark.touch()
+            with contextlib.suppress(OSError):  # without its mark a file is only tried again
+                mark.touch()
 
     try:
         if isinstance(task, _ReadStored):
@@ -569,7 +570,8 @@ def _run_task(job: _Job, state: Any, task: _Task) -> Prepared:
     finally:
         # Reached unless the process died: a mark left behind names the file being read then.
         if mark is not None:
-            mark.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                mark.unlink(missing_ok=True)
 
 
 def _reading_mark(job: _Job, path: str) -> Path:
