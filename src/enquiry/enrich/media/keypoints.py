@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from enquiry.enrich.media.pdq import MAX_SIDE
+from enquiry.enrich.media.pdq import MAX_SIDE, canonical
 
 N_KEYPOINTS = 400
 # FAST's corner threshold in grey levels: 0.05 of the range, as scikit-image's ORB was given.
@@ -73,24 +73,15 @@ class Features:
 
 
 def grey_at(rgb: NDArray[np.uint8], side: int = MAX_SIDE) -> NDArray[np.uint8]:
-    """The picture in grey, scaled so that its long side is ``side`` pixels (area-averaged
-    when shrinking, bilinear when enlarging, as :func:`~.pdq.canonical` scales colour).
+    """The picture in grey, scaled so that its long side is ``side`` pixels by
+    :func:`~.pdq.canonical` (area-averaged when shrinking, bilinear when enlarging).
 
     Grey first, then scaled: ORB looks at grey only, and a third of the pixels scale three
     times as fast (~1 ms instead of ~3.5 ms for a reduced photo enlarged to 512 pixels).
     Pillow scales, not OpenCV, though OpenCV's resize takes a tenth of that: with it the
     robustness benchmark found fewer copies by their corners, twice (unlisted recall 0.893
     against 0.909; docs/benchmarks.md)."""
-    from PIL import Image
-
-    grey = _grey(rgb)
-    height, width = grey.shape[:2]
-    if max(height, width) == side:
-        return grey
-    scale = side / max(height, width)
-    size = (max(1, round(width * scale)), max(1, round(height * scale)))
-    method = Image.Resampling.BOX if scale < 1 else Image.Resampling.BILINEAR
-    return np.asarray(Image.fromarray(grey).resize(size, method))
+    return canonical(_grey(rgb), side)
 
 
 def _grey(rgb: NDArray[np.uint8]) -> NDArray[np.uint8]:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
@@ -1751,11 +1751,4 @@ def _first_person_is_the_quoted(found: list[Attribution]) -> None:
         assert outer is not None
         if outer.type == "pronoun" and outer.name.lower() in _FIRST_PERSON:
             continue  # "I" within "we said": no one to name
-        attribution.speaker = Speaker(
-            name=outer.name,
-            type=outer.type,
-            title=outer.title,
-            affiliation=outer.affiliation,
-            resolved_from=source.text,
-            gender=outer.gender,
-        )
+        attribution.speaker = replace(outer, resolved_from=source.text)
