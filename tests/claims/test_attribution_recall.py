@@ -166,3 +166,18 @@ def test_i_and_we_in_what_someone_said_are_that_someone(
     assert len(nested) == 1
     assert nested[0].speaker is not None and nested[0].speaker.name == "SMITH"
     assert nested[0].speaker.resolved_from == "We"
+
+
+def test_labels_and_tallies_before_a_colon_are_no_speakers(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "Editor's note: The following is an excerpt from the book.\n"
+        "UPDATE: The ministry has removed the statement.\n"
+        "Sanders: 1,547\n"
+        "Lavrov: The strike hit a rebel depot\n"
+    )
+    found = [r.attribution for r in claim_extractor.extract(text) if r.attribution.how == "line"]
+    assert [(a.source.text if a.source else None, a.content.text) for a in found] == [
+        ("Lavrov", "The strike hit a rebel depot")
+    ]

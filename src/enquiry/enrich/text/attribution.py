@@ -699,15 +699,47 @@ def _name_tokens(doc: Doc, start: int, end: int) -> list[Token] | None:
     return tokens or None
 
 
+# What a line's label ends with when it names a kind of text, not a speaker: "Editor's note:",
+# "The Latest:", "UPDATE:", "VIDEO:", "Monday's Morning Email:", "A reminder:", "Name:".
+_LINE_LABELS = frozenset(
+    [
+        "note",
+        "notes",
+        "latest",
+        "update",
+        "updates",
+        "video",
+        "videos",
+        "email",
+        "reminder",
+        "name",
+        "correction",
+        "clarification",
+        "disclosure",
+        "photo",
+        "photos",
+        "watch",
+        "related",
+        "week",
+    ]
+)
+
+
 def _colon_lines(doc: Doc) -> list[Attribution]:
     """Headline and transcript lines of the form ``Speaker: what they said``.
 
     The part before the colon must be a short name-like phrase (no verb, capitalised), so that
-    "Wait, it gets better:" or "9:30 a.m.:" are not taken for speakers.
+    "Wait, it gets better:" or "9:30 a.m.:" are not taken for speakers, and no label of a kind
+    of text ("Editor's note:", "UPDATE:"); what follows must have a word, so that a tally
+    ("Sanders: 1,547") is no claim.
     """
     found = []
     for match in _COLON_LINE.finditer(text_of(doc)):
         start, end = match.span("source")
+        if match.group("source").split()[-1].lower() in _LINE_LABELS:
+            continue
+        if not any(char.isalpha() for char in match.group("content")):
+            continue
         tokens = _name_tokens(doc, start, end)
         if tokens is None:
             continue
