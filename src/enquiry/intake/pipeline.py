@@ -583,7 +583,8 @@ def _reading_mark(job: _Job, path: str) -> Path:
 
 def _clear_marks(job: _Job) -> None:
     for mark in job.vault.tmp.glob(f"reading-{job.run}-*"):
-        mark.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            mark.unlink(missing_ok=True)
 
 
 @dataclass
@@ -808,7 +809,7 @@ def _prepare_all(
     if not entries:
         return
     if cluster is not None:
-        yield from _prepare_on_cluster(job, entries, cluster)
+        yield from _on_cluster(job, _cluster_chunks(entries), cluster)
         return
     workers = _Workers(job, min(jobs, len(entries)))
     try:
@@ -932,7 +933,9 @@ class _GivenUp:
         return None, [failed]
 
 
-def _prepare_on_cluster(job: _Job, entries: list[Entry], cluster: Cluster) -> Iterator[Prepared]:
+def _on_cluster(job: _Job, chunks: Iterable[list[_Task]], cluster: Cluster) -> Iterator[Prepared]:
+    """Each chunk's results, in order, from the cluster's workers; the files being read marked
+    (see :attr:`_Job.marked`) so that a worker's death is charged to the right file."""
     from functools import partial
 
     from enquiry.cluster import ordered_map, worker_count
@@ -942,7 +945,7 @@ def _prepare_on_cluster(job: _Job, entries: list[Entry], cluster: Cluster) -> It
         for prepared in ordered_map(
             cluster,
             partial(_run_chunk, job),
-            _cluster_chunks(entries),
+            chunks,
             on_killed=_GivenUp(job),
             ahead=CLUSTER_AHEAD * worker_count(cluster.client),
         ):
@@ -1593,23 +1596,8 @@ def _read_all(
     if not tasks:
         return
     if cluster is not None:
-        from functools import partial
-
-        from enquiry.cluster import ordered_map, worker_count
-
         chunks = [tasks[at : at + CLUSTER_FILES] for at in range(0, len(tasks), CLUSTER_FILES)]
-        job = replace(job, marked=True)
-        try:
-            for done in ordered_map(
-                cluster,
-                partial(_run_chunk, job),
-                chunks,
-                on_killed=_GivenUp(job),
-                ahead=CLUSTER_AHEAD * worker_count(cluster.client),
-            ):
-                yield from done
-        finally:
-            _clear_marks(job)
+        yield from _on_cluster(job, chunks, cluster)
         return
     workers = _Workers(job, min(jobs, len(tasks)))
     try:

@@ -29,7 +29,7 @@ N_KEYPOINTS = 400
 # FAST's corner threshold in grey levels: 0.05 of the range, as scikit-image's ORB was given.
 FAST_THRESHOLD = 13
 MIN_INLIERS = 12
-CACHE_FORMAT = 3  # 1: scikit-image's ORB; 2: scaled by Pillow
+CACHE_FORMAT = 3  # 1: scikit-image's ORB; 2: scaled in colour, then made grey
 
 
 def engine() -> str:

@@ -27,7 +27,7 @@ from numpy.typing import NDArray
 from enquiry.enrich.media.keypoints import Features, corners
 
 ALGORITHM = "orb-point"
-VERSION = "orb-point 2"  # 1: scaled by Pillow
+VERSION = "orb-point 2"  # 1: scaled in colour, then made grey
 # Corners stored per photo (16 million descriptors for a million photos, ~2.5 GiB of index), and
 # looked up per query.
 STORED = 16
