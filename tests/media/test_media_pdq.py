@@ -193,6 +193,19 @@ def test_border_rows_counted_from_histograms_equal_the_median_definition() -> No
         assert np.array_equal(pdq._border_like(lines), expected)
 
 
+def test_grey_levels_are_the_mean_of_the_channels_rounded_down() -> None:
+    rng = np.random.default_rng(7)
+    whole = rng.integers(0, 256, (48, 64, 3), dtype=np.uint8)
+    whole[0] = 255  # the largest sum, 765, must not wrap
+    edges = whole[:, [0, -1]].transpose(1, 0, 2)  # a strided view, as the edge test passes
+    for pixels in (whole, edges, whole[[0, -1]]):
+        expected = pixels.astype(np.int64).sum(axis=-1) // 3
+        levels = pdq._grey_levels(pixels)
+        assert levels.dtype == np.int16
+        assert np.array_equal(levels, expected)
+    assert np.array_equal(pdq._grey_levels(whole[:, :, 0]), whole[:, :, 0])
+
+
 def test_reduced_decoding_keeps_the_hash_near_the_full_decode(tmp_path: Path) -> None:
     """Intake asks the JPEG decoder for a long side of at least 256 pixels (a phone photo at
     1/8): the picture is at least that big, and its hash stays near the one of the picture
