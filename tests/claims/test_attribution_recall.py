@@ -2,7 +2,9 @@
 the test: a comment clause ("as the envoy said, ..."), a quotation signed with a dash, a quoted
 transcript turn, a quotation going on in the next paragraph, an aside after an object, the
 comma or bracket that closes a source's apposition, one-word answers, a gerund clause after
-"said", the speaker of "more likely to say", and "according to" at either end of a sentence."""
+"said", the speaker of "more likely to say", "according to" at either end of a sentence, a
+reported clause the parse hung on the noun of a phrase after the verb, a quotation before a
+speaker's name and age, and a second verb of saying hung on the first one's clause."""
 
 from __future__ import annotations
 
@@ -181,3 +183,49 @@ def test_labels_and_tallies_before_a_colon_are_no_speakers(
     assert [(a.source.text if a.source else None, a.content.text) for a in found] == [
         ("Lavrov", "The strike hit a rebel depot")
     ]
+
+
+def test_reported_clause_hung_on_the_noun_of_a_phrase(claim_extractor: ClaimExtractor) -> None:
+    # the parser reads "that the army had withdrawn" as a relative clause on "the station"
+    text = "The spokesman said during an interview with the station that the army had withdrawn."
+    found = _found(claim_extractor, text, "army")
+    assert found.content.text == "that the army had withdrawn"
+    assert found.source is not None and found.source.text == "The spokesman"
+    assert found.cue.text == "said"
+
+
+def test_quotation_before_a_name_and_age(claim_extractor: ClaimExtractor) -> None:
+    # the age in commas makes the parser join "Ramos" and "told" to the quotation's verb
+    text = (
+        "“We were tremendously wrong to not have confronted him from the beginning,” Ramos, 58,"
+        " told AFP in an interview in Mexico City on Monday."
+    )
+    found = _found(claim_extractor, text, "tremendously")
+    assert found.content.text.startswith("“We were tremendously wrong")
+    assert found.content.text.endswith("beginning,”")
+    assert found.source is not None and found.source.text == "Ramos"
+    assert found.cue.text == "told"
+
+
+def test_a_quoted_title_inside_a_sentence_is_not_what_was_said(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = "In an interview with “Hannity,” Gingrich said the choice would be a vote for change."
+    found = _found(claim_extractor, text, "choice")
+    assert found.content.text == "the choice would be a vote for change"
+    assert found.source is not None and found.source.text == "Gingrich"
+    assert all("Hannity" not in r.attribution.content.text for r in claim_extractor.extract(text))
+
+
+def test_a_second_verb_of_saying_is_a_claim_of_its_own(claim_extractor: ClaimExtractor) -> None:
+    # the parse hangs "and says ..." on the first reported clause, without a subject
+    text = (
+        "He says the obvious response was to break up the banks and says he introduced"
+        " legislation to accomplish that."
+    )
+    first = _found(claim_extractor, text, "obvious")
+    assert first.content.text == "the obvious response was to break up the banks"
+    second = _found(claim_extractor, text, "legislation")
+    assert second.content.text == "he introduced legislation to accomplish that"
+    assert second.source is not None and second.source.text == "He"
+    assert second.cue.start > first.cue.start

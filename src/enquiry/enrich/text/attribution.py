@@ -523,7 +523,7 @@ class AttributionExtractor:
             child.dep_ == "prep" and child.lower_ == "as" for child in cue.children
         ):
             return None  # "was quoted as saying ...": the claim is the saying's
-        source_head = _first(cue, source_paths)
+        source_head = _first(cue, source_paths) or _said_again_by(cue)
         if source_head is not None and source_head.pos_ in ("VERB", "AUX"):
             # A clause is no speaker: "urged the council to reject" is the council's, if anyone's
             source_head = _requested(cue) or source_head
@@ -551,6 +551,12 @@ class AttributionExtractor:
             _target_content(cue, _TARGET_CUES[cue.lemma_]) if cue.lemma_ in _TARGET_CUES else None
         )
         how += "/target"
+        named = _named_after_quote(doc, cue, quotes) if content is None else None
+        if named is not None:
+            # '"We were wrong," Ramos, 58, told AFP': the age in commas can make the parser
+            # join the speaker and the cue to the quotation's own verb
+            source_tokens, content = named
+            how = "quote/named"
         if content is None and cue.lemma_.lower() == "accord":
             content = _according_content(cue)
             how = how.split("/")[0] + "/according"
@@ -658,6 +664,8 @@ class AttributionExtractor:
             excluded |= {token.i for token in cue.subtree}
         if head.pos_ in ("NOUN", "PROPN"):
             excluded |= _aside(head)
+        if path == "ccomp":
+            excluded |= _saying_again(head)
         tokens = [token for token in head.subtree if token.i not in excluded]
         if path == "dobj":
             for sibling in cue.children:
@@ -674,6 +682,42 @@ class AttributionExtractor:
                     tokens += list(sibling.subtree)
         run = _trim(_paragraph(_contiguous(tokens, head), head))
         return _token_span(run)
+
+
+def _saying_again(head: Token) -> set[int]:
+    """ "He says the response was to break them up and says he introduced a bill": the parse
+    hangs the second "says" on the reported clause, but with no subject of its own it is the
+    speaker saying something more, not part of the first thing said. The token numbers of
+    that verb's clause and the "and" before it."""
+    cut: set[int] = set()
+    for conj in head.children:
+        if conj.dep_ != "conj" or conj.i < head.i or conj.lemma_ not in _SAYING_AGAIN:
+            continue
+        if any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in conj.children):
+            continue
+        joiner = [c for c in head.children if c.dep_ in ("cc", "punct") and head.i < c.i < conj.i]
+        cut |= {t.i for t in conj.subtree} | {c.i for c in joiner if c.i == conj.i - 1}
+    return cut
+
+
+def _said_again_by(cue: Token) -> Token | None:
+    """The speaker of a second verb of saying the parse hung on the first one's reported clause
+    (see :func:`_saying_again`): the first verb's subject."""
+    clause = cue.head
+    if cue.dep_ != "conj" or cue.lemma_ not in _SAYING_AGAIN or clause.dep_ != "ccomp":
+        return None
+    if cue.i < clause.i or clause.head.lemma_ not in _SAYING_AGAIN:
+        return None
+    if any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in cue.children):
+        return None
+    return next((c for c in clause.head.children if c.dep_ == "nsubj"), None)
+
+
+# Verbs of saying that, joined with "and" to a reported clause and without a subject, go on
+# with the speaker's own sentence.
+_SAYING_AGAIN = frozenset(
+    {"say", "tell", "add", "call", "note", "argue", "insist", "claim", "warn", "suggest"}
+)
 
 
 _COLON_LINE = re.compile(
@@ -1040,6 +1084,31 @@ def _misparsed_clause(
             continue
         if len(subtree) >= 4 and clause:
             return extractor._content(cue, child, child.dep_, source_tokens)
+    hung = _clause_in_phrase(cue)
+    if hung is not None:
+        return extractor._content(cue, hung, "ccomp", source_tokens)
+    return None
+
+
+def _clause_in_phrase(cue: Token) -> Token | None:
+    """ "The spokesman said during an interview with the station that the army had withdrawn":
+    after a phrase, the parser can hang the reported clause on the phrase's last noun, as if it
+    were a relative clause on "the station". A clause opened by "that" with a subject of its
+    own, inside a phrase after a verb of saying that has no other content, is what was said."""
+    if cue.lemma_ not in _SAYING:
+        return None
+    for child in cue.children:
+        if child.i < cue.i or child.dep_ != "prep":
+            continue
+        for token in child.subtree:
+            if token.dep_ not in ("relcl", "acl") or token.pos_ not in ("VERB", "AUX"):
+                continue
+            first = min(token.subtree, key=lambda t: t.i)
+            subject = any(
+                c.dep_ in ("nsubj", "nsubjpass") and c.lower_ != "that" for c in token.children
+            )
+            if first.lower_ == "that" and subject:
+                return token
     return None
 
 
@@ -1220,6 +1289,40 @@ def _colon_quote(doc: Doc, cue: Token, quotes: list[tuple[int, int]]) -> Span | 
     for start, stop in quotes:
         if start == after:
             return _span(doc, start, stop)
+    return None
+
+
+# What ends the text before a quotation that opens a sentence.
+_SENTENCE_ENDS = frozenset(".!?:\n”\"’'")
+_NAME_AFTER_QUOTE = re.compile(
+    r"[ \t]*,?[ \t]*(?P<name>(?:[A-Z][\w.'’-]*[ \t]+){0,3}[A-Z][\w.'’-]*)"
+    r"(?:,[ \t]*\d{1,3},)?[ \t]*"
+)
+
+
+def _named_after_quote(
+    doc: Doc, cue: Token, quotes: list[tuple[int, int]]
+) -> tuple[list[Token], Span] | None:
+    """(the speaker's tokens, the quotation) for ``"A," Name[, 58,] said``: a quotation that
+    opens its sentence and ends right before a name, and the name right before the cue, with
+    nothing else between but commas and the speaker's age. None for anything else, and when
+    the name is not a proper name in the parse."""
+    if cue.i == 0 or cue.pos_ not in ("VERB", "AUX"):
+        return None
+    text = text_of(doc)
+    for start, stop in quotes:
+        if stop > cue.idx or cue.idx - stop > 60:
+            continue
+        gap = _NAME_AFTER_QUOTE.fullmatch(text, stop, cue.idx)
+        before = text[:start].rstrip(" \t")
+        if gap is None or (before and before[-1] not in _SENTENCE_ENDS):
+            # a quoted title or phrase inside a sentence ('appeared on "This Week," Rubio
+            # said ...') is no one's words; only a quotation that opens its sentence is taken
+            continue
+        name = _name_tokens(doc, gap.start("name"), gap.end("name"))
+        if not name or any(token.pos_ != "PROPN" for token in name):
+            return None
+        return name, _span(doc, start, stop)
     return None
 
 
