@@ -4,7 +4,8 @@ transcript turn, a quotation going on in the next paragraph, an aside after an o
 comma or bracket that closes a source's apposition, one-word answers, a gerund clause after
 "said", the speaker of "more likely to say", "according to" at either end of a sentence, a
 reported clause the parse hung on the noun of a phrase after the verb, a quotation before a
-speaker's name and age, and a second verb of saying hung on the first one's clause."""
+speaker's name and age, and a second verb of saying or a participle hung on the first one's
+clause or joined to another participle."""
 
 from __future__ import annotations
 
@@ -229,3 +230,28 @@ def test_a_second_verb_of_saying_is_a_claim_of_its_own(claim_extractor: ClaimExt
     assert second.content.text == "he introduced legislation to accomplish that"
     assert second.source is not None and second.source.text == "He"
     assert second.cue.start > first.cue.start
+
+
+def test_a_participle_of_saying_after_the_reported_clause(claim_extractor: ClaimExtractor) -> None:
+    text = (
+        "The minister argued that a register would keep people from crossing illegally,"
+        " saying it is “all about management.”"
+    )
+    first = _found(claim_extractor, text, "register")
+    assert first.content.text == "that a register would keep people from crossing illegally"
+    second = _found(claim_extractor, text, "management")
+    assert second.content.text == "it is “all about management.”"
+    assert second.source is not None and second.source.text == "The minister"
+    assert second.cue.text == "saying"
+
+
+def test_a_second_participle_takes_the_main_clause_speaker(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "He basically ducked, pointing to his record in the state legislature and saying that"
+        " productive senators are overrated."
+    )
+    found = _found(claim_extractor, text, "senators")
+    assert found.content.text == "that productive senators are overrated"
+    assert found.source is not None and found.source.text == "He"
