@@ -5,7 +5,7 @@ comma or bracket that closes a source's apposition, one-word answers, a gerund c
 "said", the speaker of "more likely to say", "according to" at either end of a sentence, a
 reported clause the parse hung on the noun of a phrase after the verb, a quotation before a
 speaker's name and age, and a second verb of saying or a participle hung on the first one's
-clause or joined to another participle."""
+clause or joined to another participle, and a quotation after whom it was told."""
 
 from __future__ import annotations
 
@@ -255,3 +255,13 @@ def test_a_second_participle_takes_the_main_clause_speaker(
     found = _found(claim_extractor, text, "senators")
     assert found.content.text == "that productive senators are overrated"
     assert found.source is not None and found.source.text == "He"
+
+
+def test_whom_it_was_told_is_not_what_was_said(claim_extractor: ClaimExtractor) -> None:
+    text = (
+        "The envoy was critical of the plan, telling reporters, “It will fail before the winter.”"
+    )
+    found = _found(claim_extractor, text, "winter")
+    assert found.content.text == "“It will fail before the winter.”"
+    assert found.source is not None and found.source.text == "The envoy"
+    assert found.cue.text == "telling"

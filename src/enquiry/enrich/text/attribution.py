@@ -581,6 +581,12 @@ class AttributionExtractor:
                     break
             if content is not None:
                 break
+        if content is not None and how.endswith("/dobj") and cue.lemma_ == "tell":
+            # 'telling reporters, "..."': the object is whom it was said to
+            quoted = _quote_after_recipient(doc, cue, quotes)
+            if quoted is not None:
+                content = quoted
+                how = how.split("/")[0] + "/recipient"
         if content is None and cue.dep_ == "parataxis":
             # '"Your Honor," I said, "I would like to answer."': the parser made the cue a
             # parenthesis inside the sentence the quotation marks split; the two halves are
@@ -1316,6 +1322,49 @@ def _colon_quote(doc: Doc, cue: Token, quotes: list[tuple[int, int]]) -> Span | 
         after += 1
     for start, stop in quotes:
         if start == after:
+            return _span(doc, start, stop)
+    return None
+
+
+# Whom something is told, when it is not a name or a pronoun.
+_AUDIENCES = frozenset(
+    {
+        "reporter",
+        "journalist",
+        "crowd",
+        "audience",
+        "supporter",
+        "voter",
+        "viewer",
+        "listener",
+        "reader",
+        "lawmaker",
+        "delegate",
+        "people",
+        "interviewer",
+        "host",
+        "rally",
+        "gathering",
+        "press",
+        "newspaper",
+        "station",
+        "network",
+        "magazine",
+    }
+)
+
+
+def _quote_after_recipient(doc: Doc, cue: Token, quotes: list[tuple[int, int]]) -> Span | None:
+    """The quotation right after whom something was told ('telling reporters, "..."',
+    'told CNN: "..."'), with nothing but a comma or colon between; None when the object is no
+    audience (a name, a pronoun or a word of :data:`_AUDIENCES`) or no quotation follows."""
+    told = next((c for c in cue.children if c.dep_ == "dobj" and c.i > cue.i), None)
+    if told is None or not (told.pos_ in ("PRON", "PROPN") or told.lemma_ in _AUDIENCES):
+        return None
+    end = max(token.idx + len(token.text) for token in told.subtree)
+    text = text_of(doc)
+    for start, stop in quotes:
+        if start >= end and re.fullmatch(r"[ \t]*[,:]?[ \t]*", text[end:start]):
             return _span(doc, start, stop)
     return None
 
