@@ -5,7 +5,8 @@ comma or bracket that closes a source's apposition, one-word answers, a gerund c
 "said", the speaker of "more likely to say", "according to" at either end of a sentence, a
 reported clause the parse hung on the noun of a phrase after the verb, a quotation before a
 speaker's name and age, and a second verb of saying or a participle hung on the first one's
-clause or joined to another participle, and a quotation after whom it was told."""
+clause or joined to another participle, a quotation after whom it was told, and a subject the
+parse hung elsewhere."""
 
 from __future__ import annotations
 
@@ -265,3 +266,24 @@ def test_whom_it_was_told_is_not_what_was_said(claim_extractor: ClaimExtractor) 
     assert found.content.text == "“It will fail before the winter.”"
     assert found.source is not None and found.source.text == "The envoy"
     assert found.cue.text == "telling"
+
+
+def test_a_speaker_the_parse_hung_on_the_opening_phrase(claim_extractor: ClaimExtractor) -> None:
+    text = (
+        "While on the campaign trail for his wife Democratic presidential front-runner Hillary"
+        " Clinton, former president Bill Clinton said his wife was uniquely qualified."
+    )
+    found = _found(claim_extractor, text, "uniquely")
+    assert found.source is not None and found.source.text == "former president Bill Clinton"
+    assert found.content.text == "his wife was uniquely qualified"
+
+
+def test_voters_going_to_the_polls_said(claim_extractor: ClaimExtractor) -> None:
+    text = (
+        "Large majorities of Republican primary voters in six states going to the polls on"
+        " Super Tuesday said they support a ban."
+    )
+    found = _found(claim_extractor, text, "ban")
+    assert found.source is not None
+    assert found.source.text.startswith("Large majorities of Republican primary voters")
+    assert found.content.text == "they support a ban"

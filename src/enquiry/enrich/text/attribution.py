@@ -540,6 +540,9 @@ class AttributionExtractor:
             how = "fallback"
             if source_head is not None and source_head.lower_ in _EMPTY_SUBJECTS:
                 source_head = None
+            if source_head is None:
+                source_head = _subject_hung_elsewhere(cue)
+                how = "fallback" if source_head is None else "before"
         if source_head is not None and _abstract(source_head):
             # "The campaign went on through the envoy, accusing the panel": the one who speaks
             # is the person in the main clause's phrase, not the abstract subject
@@ -722,6 +725,30 @@ def _said_again(verb: Token) -> bool:
     if verb.dep_ == "conj":
         return True
     return verb.dep_ == "advcl" and verb.tag_ == "VBG" and verb.i > 0 and verb.nbor(-1).text == ","
+
+
+def _subject_hung_elsewhere(cue: Token) -> Token | None:
+    """The speaker of a verb of saying the parse left without a subject: "Voters going to the
+    polls on Tuesday said ..." (the subject inside a clause made the verb's clausal subject),
+    "While on the trail for his wife, former president Bill Clinton said ..." (the name
+    made an apposition of a noun in the opening phrase). The clause, or the name right before
+    the verb; None when the verb has a subject or neither is there."""
+    if cue.lemma_ not in _SAYING_AGAIN or cue.i == 0:
+        return None
+    if any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in cue.children):
+        return None
+    clause = next((c for c in cue.children if c.dep_ == "csubj" and c.i < cue.i), None)
+    if clause is not None and any(c.dep_ == "nsubj" for c in clause.children):
+        return clause
+    before = cue.nbor(-1)
+    if (
+        before.pos_ == "PROPN"
+        and before.dep_ in ("appos", "pobj", "conj")
+        and before.head != cue
+        and before.ent_type_ not in ("DATE", "TIME")  # "... on Tuesday called the remarks"
+    ):
+        return before
+    return None
 
 
 def _said_again_by(cue: Token) -> Token | None:
