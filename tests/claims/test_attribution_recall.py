@@ -5,8 +5,8 @@ comma or bracket that closes a source's apposition, one-word answers, a gerund c
 "said", the speaker of "more likely to say", "according to" at either end of a sentence, a
 reported clause the parse hung on the noun of a phrase after the verb, a quotation before a
 speaker's name and age, and a second verb of saying or a participle hung on the first one's
-clause or joined to another participle, a quotation after whom it was told, and a subject the
-parse hung elsewhere."""
+clause or joined to another participle, a quotation after whom it was told, a subject the
+parse hung elsewhere, and the pollsters' "4 in 10 say" and "say the same of"."""
 
 from __future__ import annotations
 
@@ -287,3 +287,15 @@ def test_voters_going_to_the_polls_said(claim_extractor: ClaimExtractor) -> None
     assert found.source is not None
     assert found.source.text.startswith("Large majorities of Republican primary voters")
     assert found.content.text == "they support a ban"
+
+
+def test_pollsters_shares_and_the_same_of(claim_extractor: ClaimExtractor) -> None:
+    text = (
+        "About 4 in 10 say the ceasefire will hold. Only 29 percent of refugees say the same"
+        " of the truce in the north."
+    )
+    share = _found(claim_extractor, text, "ceasefire")
+    assert share.source is not None and share.source.text == "About 4 in 10"
+    same = _found(claim_extractor, text, "truce")
+    assert same.content.text == "the same of the truce in the north"
+    assert same.source is not None and same.source.text == "Only 29 percent of refugees"

@@ -740,6 +740,10 @@ def _subject_hung_elsewhere(cue: Token) -> Token | None:
     clause = next((c for c in cue.children if c.dep_ == "csubj" and c.i < cue.i), None)
     if clause is not None and any(c.dep_ == "nsubj" for c in clause.children):
         return clause
+    # "About 4 in 10 say ...": the share of those asked, parsed as a number on the verb
+    share = next((c for c in cue.children if c.dep_ == "nummod" and c.i < cue.i), None)
+    if share is not None:
+        return share
     before = cue.nbor(-1)
     if (
         before.pos_ == "PROPN"
@@ -1178,7 +1182,9 @@ _ANSWERS = frozenset({"yes", "no"})
 
 
 def _answer(doc: Doc, cue: Token) -> Span | None:
-    """ "The candidate said no", "55 percent said so": a one-word answer is what was said."""
+    """ "The candidate said no", "55 percent said so": a one-word answer is what was said; and
+    so is "the same" in the pollsters' "49 percent say the same of Trump" (with what it is the
+    same of)."""
     if cue.lemma_ not in _SAYING:
         return None
     for child in cue.children:
@@ -1187,6 +1193,8 @@ def _answer(doc: Doc, cue: Token) -> Span | None:
             or (child.dep_ == "advmod" and child.lower_ == "so")
         ):
             return _token_span([child])
+        if child.i > cue.i and child.dep_ == "dobj" and child.lower_ == "same":
+            return _token_span(_trim(_contiguous(list(child.subtree), child)))
     return None
 
 
