@@ -6,7 +6,8 @@ comma or bracket that closes a source's apposition, one-word answers, a gerund c
 reported clause the parse hung on the noun of a phrase after the verb, a quotation before a
 speaker's name and age, and a second verb of saying or a participle hung on the first one's
 clause or joined to another participle, a quotation after whom it was told, a subject the
-parse hung elsewhere, and the pollsters' "4 in 10 say" and "say the same of"."""
+parse hung elsewhere, the pollsters' "4 in 10 say" and "say the same of", and a digest's
+"Topic - Name: “...”" lines."""
 
 from __future__ import annotations
 
@@ -299,3 +300,17 @@ def test_pollsters_shares_and_the_same_of(claim_extractor: ClaimExtractor) -> No
     same = _found(claim_extractor, text, "truce")
     assert same.content.text == "the same of the truce in the north"
     assert same.source is not None and same.source.text == "Only 29 percent of refugees"
+
+
+def test_digest_lines_name_the_speaker_after_a_topic(claim_extractor: ClaimExtractor) -> None:
+    text = (
+        "The polls were watched closely.\n\n"
+        "RED STATES OUTNUMBER BLUE STATES IN THE REGISTER FOR THE FIRST TIME - Jeffrey M. Jones:"
+        " “Twenty states are solidly Republican.”\n\n"
+        "More from Jones: “The partisanship of a state is a starting point.”\n"
+    )
+    first = _found(claim_extractor, text, "Twenty")
+    assert first.source is not None and first.source.text == "Jeffrey M. Jones"
+    assert first.cue.text == ":"
+    more = _found(claim_extractor, text, "partisanship")
+    assert more.source is not None and more.source.text == "Jones"

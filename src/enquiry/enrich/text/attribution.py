@@ -786,8 +786,11 @@ _SAYING_AGAIN = frozenset(
 
 
 _COLON_LINE = re.compile(
-    r"^[ \t]*[\"“]?(?P<source>[^:“”\"\n]{2,60}?):[ \t]+(?P<content>\S[^\n]*)$", re.M
+    r"^[ \t]*[\"“]?(?P<source>[^:“”\"\n]{2,120}?):[ \t]+(?P<content>\S[^\n]*)$", re.M
 )
+# A line's label longer than this is a sentence, not a speaker, unless a digest's dash
+# introduces the speaker after a topic (see :func:`_colon_lines`).
+_LINE_LABEL_MAX = 60
 
 
 def _name_tokens(doc: Doc, start: int, end: int) -> list[Token] | None:
@@ -848,6 +851,16 @@ def _colon_lines(doc: Doc) -> list[Attribution]:
         if match.group("source").split()[-1].lower() in _LINE_LABELS:
             continue
         if not any(char.isalpha() for char in match.group("content")):
+            continue
+        if match.group("content")[:1] in _OPENING:
+            # a digest's "Pollsters agree - Carl Bialik: “...”", "More from Jones: “...”": the
+            # speaker is named after the topic's dash, or after "More from"
+            label = match.group("source")
+            dash = max(label.rfind(f" {mark} ") for mark in "-–—")
+            start += dash + 3 if dash >= 0 else 0
+            if text_of(doc).startswith("More from ", start):
+                start += len("More from ")
+        if end - start > _LINE_LABEL_MAX:
             continue
         tokens = _name_tokens(doc, start, end)
         if tokens is None:
