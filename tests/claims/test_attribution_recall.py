@@ -7,7 +7,7 @@ reported clause the parse hung on the noun of a phrase after the verb, a quotati
 speaker's name and age, and a second verb of saying or a participle hung on the first one's
 clause or joined to another participle, a quotation after whom it was told, a subject the
 parse hung elsewhere, the pollsters' "4 in 10 say" and "say the same of", and a digest's
-"Topic - Name: “...”" lines."""
+"Topic - Name: “...”" lines, and "told" hung on the clause it reports."""
 
 from __future__ import annotations
 
@@ -314,3 +314,14 @@ def test_digest_lines_name_the_speaker_after_a_topic(claim_extractor: ClaimExtra
     assert first.cue.text == ":"
     more = _found(claim_extractor, text, "partisanship")
     assert more.source is not None and more.source.text == "Jones"
+
+
+def test_told_hung_on_the_clause_it_reports(claim_extractor: ClaimExtractor) -> None:
+    # the parse makes "told" an adverbial clause on "was"
+    text = (
+        "The endorsement comes just three days after Trump told The Washington Post he was"
+        " “not quite there yet” on supporting Ryan."
+    )
+    found = _found(claim_extractor, text, "supporting")
+    assert found.content.text == "he was “not quite there yet” on supporting Ryan"
+    assert found.source is not None and found.source.text == "Trump"

@@ -587,6 +587,11 @@ class AttributionExtractor:
         if content is not None and how.endswith("/dobj") and cue.lemma_ == "tell":
             # 'telling reporters, "..."': the object is whom it was said to
             quoted = _quote_after_recipient(doc, cue, quotes)
+            clause = _clause_after_recipient(cue) if quoted is None else None
+            if clause is not None:
+                # "after Trump told The Post he was not ready": the parse made "told" a clause
+                # on the reported one
+                quoted = self._content(cue, clause, "^advcl", source_tokens)
             if quoted is not None:
                 content = quoted
                 how = how.split("/")[0] + "/recipient"
@@ -1402,12 +1407,38 @@ _AUDIENCES = frozenset(
 )
 
 
+def _recipient(cue: Token) -> Token | None:
+    """Whom something was told: the object after the verb, when it is a name, a pronoun or a
+    word of :data:`_AUDIENCES`."""
+    told = next((c for c in cue.children if c.dep_ == "dobj" and c.i > cue.i), None)
+    if told is None or not (told.pos_ in ("PRON", "PROPN") or told.lemma_ in _AUDIENCES):
+        return None
+    return told
+
+
+def _clause_after_recipient(cue: Token) -> Token | None:
+    """The reported clause the parse hung "told" on: "Trump told The Post he was not ready",
+    where "told" came out as a clause on "was". The clause's verb, when its subject follows the
+    one told with nothing between."""
+    told = _recipient(cue)
+    clause = cue.head
+    if told is None or cue.dep_ != "advcl" or clause.i < cue.i:
+        return None
+    if clause.pos_ not in ("VERB", "AUX"):
+        return None
+    subject = next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    last = max(token.i for token in told.subtree)
+    if subject is None or min(token.i for token in subject.subtree) != last + 1:
+        return None
+    return clause
+
+
 def _quote_after_recipient(doc: Doc, cue: Token, quotes: list[tuple[int, int]]) -> Span | None:
     """The quotation right after whom something was told ('telling reporters, "..."',
     'told CNN: "..."'), with nothing but a comma or colon between; None when the object is no
     audience (a name, a pronoun or a word of :data:`_AUDIENCES`) or no quotation follows."""
-    told = next((c for c in cue.children if c.dep_ == "dobj" and c.i > cue.i), None)
-    if told is None or not (told.pos_ in ("PRON", "PROPN") or told.lemma_ in _AUDIENCES):
+    told = _recipient(cue)
+    if told is None:
         return None
     end = max(token.idx + len(token.text) for token in told.subtree)
     text = text_of(doc)
