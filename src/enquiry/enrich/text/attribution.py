@@ -111,7 +111,6 @@ _FALLBACK_SOURCE_PATHS = (
     "^xcomp/^acomp/nsubj",  # "voters were more likely to say ..."
     "agent/pobj",
     "^pcomp/^prep/nsubjpass",  # "Nebenzia was quoted as saying"
-    "^pcomp/^prep/nsubj",  # "Bolton distanced himself by saying he would help"
     "^conj/^advcl/nsubj",  # "He ducked, pointing to his record and saying that ..."
     "^pcomp/^prep/nsubj",  # "The minister attacked the plan by insisting that ..."
 )
@@ -736,8 +735,9 @@ def _subject_hung_elsewhere(cue: Token) -> Token | None:
     """The speaker of a verb of saying the parse left without a subject: "Voters going to the
     polls on Tuesday said ..." (the subject inside a clause made the verb's clausal subject),
     "While on the trail for his wife, former president Bill Clinton said ..." (the name
-    made an apposition of a noun in the opening phrase). The clause, or the name right before
-    the verb; None when the verb has a subject or neither is there."""
+    made an apposition of a noun in the opening phrase), "About 4 in 10 say ..." (the share
+    made the verb's number). The clause, the share, or the name right before the verb; None
+    when the verb has a subject or none of these is there."""
     if cue.lemma_ not in _SAYING_AGAIN or cue.i == 0:
         return None
     if any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in cue.children):
