@@ -1441,11 +1441,14 @@ def _quote_after_recipient(doc: Doc, cue: Token, quotes: list[tuple[int, int]]) 
     if told is None:
         return None
     end = max(token.idx + len(token.text) for token in told.subtree)
-    text = text_of(doc)
-    for start, stop in quotes:
-        if start >= end and re.fullmatch(r"[ \t]*[,:]?[ \t]*", text[end:start]):
-            return _span(doc, start, stop)
-    return None
+    # quotations come in order: only the first one after the object can follow it directly
+    start, stop = next(((a, b) for a, b in quotes if a >= end), (-1, -1))
+    if start < 0 or not _RECIPIENT_GAP.fullmatch(text_of(doc), end, start):
+        return None
+    return _span(doc, start, stop)
+
+
+_RECIPIENT_GAP = re.compile(r"[ \t]*[,:]?[ \t]*")
 
 
 # What ends the text before a quotation that opens a sentence.
@@ -1465,21 +1468,25 @@ def _named_after_quote(
     the name is not a proper name in the parse."""
     if cue.i == 0 or cue.pos_ not in ("VERB", "AUX"):
         return None
+    # quotations come in order and do not overlap: only the last one ending before the cue
+    # can end right before the name
+    last = [(start, stop) for start, stop in quotes if stop <= cue.idx][-1:]
+    if not last or cue.idx - last[0][1] > 60:
+        return None
+    start, stop = last[0]
     text = text_of(doc)
-    for start, stop in quotes:
-        if stop > cue.idx or cue.idx - stop > 60:
-            continue
-        gap = _NAME_AFTER_QUOTE.fullmatch(text, stop, cue.idx)
-        before = text[:start].rstrip(" \t")
-        if gap is None or (before and before[-1] not in _SENTENCE_ENDS):
-            # a quoted title or phrase inside a sentence ('appeared on "This Week," Rubio
-            # said ...') is no one's words; only a quotation that opens its sentence is taken
-            continue
-        name = _name_tokens(doc, gap.start("name"), gap.end("name"))
-        if not name or any(token.pos_ != "PROPN" for token in name):
-            return None
-        return name, _span(doc, start, stop)
-    return None
+    gap = _NAME_AFTER_QUOTE.fullmatch(text, stop, cue.idx)
+    opening = start
+    while opening > 0 and text[opening - 1] in " \t":
+        opening -= 1
+    if gap is None or (opening > 0 and text[opening - 1] not in _SENTENCE_ENDS):
+        # a quoted title or phrase inside a sentence ('appeared on "This Week," Rubio
+        # said ...') is no one's words; only a quotation that opens its sentence is taken
+        return None
+    name = _name_tokens(doc, gap.start("name"), gap.end("name"))
+    if not name or any(token.pos_ != "PROPN" for token in name):
+        return None
+    return name, _span(doc, start, stop)
 
 
 def _split_quotation(
