@@ -1,12 +1,13 @@
 """Stance of a text toward a claim: grouped cross-validation, scored by the shared scorer.
 
     .venv/bin/python scripts/stance_data.py      # once: the embedding cache (outside the repo)
-    .venv/bin/python benchmarks/stance.py [--folds 5] [--hidden 128] [--no-baseline]
+    .venv/bin/python benchmarks/stance.py [--folds 5] [--hidden 128] [--no-baseline] [--no-words]
 
 Five folds, grouped so that no Emergent claim and no FNC-1 or ARC body is on both sides of a
 split; each fold's model is trained exactly as ``scripts/train_stance.py`` trains the shipped one
 (constructed unrelated pairs from the training claims only; temperature fitted on a held-out
-part of the training folds). FNC-1 and ARC pairs whose headline is a held-out Emergent claim or
+part of the training folds; the headline word model learnt on the fold's training headlines and
+read with the network, unless ``--no-words``). FNC-1 and ARC pairs whose headline is a held-out Emergent claim or
 headline are left out of that fold's training (FNC-1 is built from Emergent). Held-out
 predictions are written as CSV and scored by ``../shared/eval/stance_score.py``: the FNC score
 (% of the maximum) and macro-F1 for FNC-1 and ARC, accuracy and macro-F1 for Emergent (supports
@@ -40,7 +41,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from stance_data import TO_FNC, CachedEmbedder  # noqa: E402
-from train_stance import Matrix, fit, load, unrelated_pairs  # noqa: E402
+from train_stance import Matrix, fit, fit_words, load, unrelated_pairs  # noqa: E402
 
 from enquiry.enrich.text.stance import AS_EMERGENT, CLASSES, StanceModel, sentences  # noqa: E402
 
@@ -162,6 +163,11 @@ def main() -> None:
         "--baseline-only", action="store_true", help="Run today's model alone on the folds."
     )
     parser.add_argument("--sources", default="emergent,fnc,arc")
+    parser.add_argument(
+        "--no-words",
+        action="store_true",
+        help="The network alone, without the headline word model the shipped model reads too.",
+    )
     args = parser.parse_args()
     started = time.perf_counter()
     real, extra = load(sources=tuple(dict.fromkeys(args.sources.split(","))))
@@ -202,12 +208,23 @@ def main() -> None:
             seed=k,
             hidden=args.hidden,
         )
+        if not args.no_words:  # learnt on this fold's training headlines, as the shipped one
+            train = np.flatnonzero(folds[0] != k)
+            parameters |= fit_words(
+                [emergent.pairs.claims[n] for n in train],
+                [emergent.pairs.texts[n] for n in train],
+                emergent.y[train],
+                emergent.groups[train],
+            ).parameters()
         model = StanceModel(parameters, CLASSES, f"fold {k}")
         for m, fold, out, out_raw in zip(real, folds, probabilities, raw, strict=True):
-            out[fold == k] = model.probabilities(m.x[fold == k])
+            held = np.flatnonzero(fold == k)
+            texts = [m.pairs.texts[n] for n in held]
+            claims = [m.pairs.claims[n] for n in held]
+            out[held] = model.probabilities(m.x[held], texts, claims)
             fitted = model.temperatures
             model.temperatures = np.ones(1)
-            out_raw[fold == k] = model.probabilities(m.x[fold == k])
+            out_raw[held] = model.probabilities(m.x[held], texts, claims)
             model.temperatures = fitted
         print(
             f"  fold {k + 1}/{args.folds} done ({time.perf_counter() - started:.0f} s, "

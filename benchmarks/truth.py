@@ -229,11 +229,13 @@ def predicted_in_folds(
         g_fit = np.concatenate([groups[train], np.array(unrelated.groups)])
         parameters = ts.fit(x_fit, y_fit, g_fit, np.array(["emergent"] * len(y_fit)), n)
         if words:
+            claims = [pairs.claims[i] for i in train]
             texts = [pairs.texts[i] for i in train]
-            parameters |= ts.fit_words(texts, y[train], groups[train]).parameters()
+            parameters |= ts.fit_words(claims, texts, y[train], groups[train]).parameters()
         model = StanceModel(parameters, CLASSES, f"fold {n}")
         held_texts = [pairs.texts[i] for i in test]
-        for i, stance in zip(test, model.stances(x[test], held_texts), strict=True):
+        held_claims = [pairs.claims[i] for i in test]
+        for i, stance in zip(test, model.stances(x[test], held_texts, held_claims), strict=True):
             found[i] = as_report_stance(stance)
         print(f"  stance fold {n + 1}/{len(splits)} fitted", file=sys.stderr)
     return with_predicted(reports, found)

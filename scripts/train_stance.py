@@ -21,9 +21,10 @@ one-sentence texts (headlines), one for longer texts.
 
 The headline word model (:class:`enquiry.enrich.text.stance.WordModel`, :func:`fit_words`) is
 learnt on the Emergent headlines alone: word and word-pair tf-idf (grams in at least
-``WORD_MIN_DF`` headlines), a multinomial logistic regression with balanced class weights, its
-inverse regularisation ``C`` chosen among ``WORD_C`` by the held-out log-loss of a three-fold
-cross-validation grouped by claim within the training headlines. ``--words-only`` refits it
+``WORD_MIN_DF`` headlines) and each headline's marks toward its claim
+(:func:`enquiry.enrich.text.stance.marks`), a multinomial logistic regression with balanced
+class weights, its inverse regularisation ``C`` chosen among ``WORD_C`` by the held-out log-loss
+of a three-fold cross-validation grouped by claim within the training headlines. ``--words-only`` refits it
 alone into the shipped ``stance.npz``, the network's weights unchanged (it needs no embeddings).
 
 The honest accuracy figures come from ``benchmarks/stance.py`` (grouped cross-validation with
@@ -57,6 +58,7 @@ from stance_data import (
 from enquiry.enrich.text.embed import MODEL_NAME
 from enquiry.enrich.text.stance import (
     CLASSES,
+    MARKS,
     MAX_SENTENCES,
     TEMPERATURE_KINDS,
     WORD_CLASSES,
@@ -65,7 +67,9 @@ from enquiry.enrich.text.stance import (
     WordModel,
     dimensions,
     feature_matrix,
+    marks,
     one_sentence,
+    word_grams,
 )
 
 OUT = ROOT / "src" / "enquiry" / "enrich" / "text" / "stance.npz"
@@ -82,20 +86,20 @@ WORD_FOLDS = 3
 
 def _word_vocabulary(texts: list[str]) -> WordModel:
     """Grams in at least :data:`WORD_MIN_DF` of the texts, with smoothed idf, no weights yet."""
-    from enquiry.enrich.text.stance import word_grams
-
     df: dict[str, int] = {}
     for text in texts:
         for gram in set(word_grams(text)):
             df[gram] = df.get(gram, 0) + 1
     vocabulary = sorted(gram for gram, n in df.items() if n >= WORD_MIN_DF)
     idf = np.array([np.log((1 + len(texts)) / (1 + df[gram])) + 1.0 for gram in vocabulary])
-    zeros = np.zeros((len(WORD_CLASSES), len(vocabulary)))
+    zeros = np.zeros((len(WORD_CLASSES), len(vocabulary) + len(MARKS)))
     return WordModel(vocabulary, idf, zeros, np.zeros(len(WORD_CLASSES)))
 
 
-def _word_rows(model: WordModel, texts: list[str]) -> Any:
-    from scipy.sparse import csr_matrix
+def _word_rows(model: WordModel, claims: list[str], texts: list[str]) -> Any:
+    """Each text's tf-idf grams (unit length) followed by its marks toward its claim, as
+    :meth:`WordModel.probabilities` reads them."""
+    from scipy.sparse import csr_matrix, hstack
 
     indptr, indices, values = [0], [], []
     for text in texts:
@@ -103,39 +107,46 @@ def _word_rows(model: WordModel, texts: list[str]) -> Any:
         indices.extend(columns.tolist())
         values.extend(weights_of.tolist())
         indptr.append(len(indices))
-    return csr_matrix((values, indices, indptr), shape=(len(texts), len(model.index)))
+    grams = csr_matrix((values, indices, indptr), shape=(len(texts), len(model.index)))
+    marked = np.array([marks(claim, text) for claim, text in zip(claims, texts, strict=True)])
+    return hstack([grams, csr_matrix(marked)]).tocsr()
 
 
-def _fit_word_model(texts: list[str], labels: np.ndarray, c: float) -> WordModel:
+def _fit_word_model(claims: list[str], texts: list[str], labels: np.ndarray, c: float) -> WordModel:
     from sklearn.linear_model import LogisticRegression
 
     empty = _word_vocabulary(texts)
     network = LogisticRegression(C=c, max_iter=3000, class_weight="balanced")
-    network.fit(_word_rows(empty, texts), labels)
+    network.fit(_word_rows(empty, claims, texts), labels)
     order = [list(network.classes_).index(name) for name in WORD_CLASSES]
     vocabulary = sorted(empty.index, key=empty.index.__getitem__)
     return WordModel(vocabulary, empty.idf, network.coef_[order], network.intercept_[order])
 
 
-def fit_words(texts: list[str], labels: np.ndarray, groups: np.ndarray) -> WordModel:
-    """The headline word model, learnt on these headlines (rows labelled unrelated are left
-    out: the word model only tells the stances of a text about the claim apart), ``C`` chosen
-    by grouped cross-validation within them."""
+def fit_words(
+    claims: list[str], texts: list[str], labels: np.ndarray, groups: np.ndarray
+) -> WordModel:
+    """The headline word model, learnt on these headlines and their claims (rows labelled
+    unrelated are left out: the word model only tells the stances of a text about the claim
+    apart), ``C`` chosen by grouped cross-validation within them."""
     from sklearn.model_selection import GroupKFold
 
     keep = np.flatnonzero(np.isin(labels, WORD_CLASSES))
+    claims = [claims[n] for n in keep]
     texts = [texts[n] for n in keep]
     labels, groups = np.asarray(labels)[keep], np.asarray(groups)[keep]
     losses = []
     for c in WORD_C:
         loss = 0.0
         for fit_part, held in GroupKFold(WORD_FOLDS).split(texts, labels, groups):
-            model = _fit_word_model([texts[n] for n in fit_part], labels[fit_part], c)
-            p = model.probabilities([texts[n] for n in held])
+            model = _fit_word_model(
+                [claims[n] for n in fit_part], [texts[n] for n in fit_part], labels[fit_part], c
+            )
+            p = model.probabilities([claims[n] for n in held], [texts[n] for n in held])
             truth = np.array([WORD_CLASSES.index(name) for name in labels[held]])
             loss -= float(np.log(np.clip(p[np.arange(len(held)), truth], 1e-12, None)).sum())
         losses.append(loss)
-    return _fit_word_model(texts, labels, WORD_C[int(np.argmin(losses))])
+    return _fit_word_model(claims, texts, labels, WORD_C[int(np.argmin(losses))])
 
 
 def unrelated_pairs(pairs: Pairs, indices: np.ndarray, seed: int) -> Pairs:
@@ -289,7 +300,12 @@ def main() -> None:
     parser.add_argument("--words-only", action="store_true")
     args = parser.parse_args()
     headlines = emergent()
-    words = fit_words(headlines.texts, np.array(headlines.labels), np.array(headlines.groups))
+    words = fit_words(
+        headlines.claims,
+        headlines.texts,
+        np.array(headlines.labels),
+        np.array(headlines.groups),
+    )
     print(f"word model: {len(words.index)} grams")
     if args.words_only:
         with np.load(OUT, allow_pickle=False) as data:

@@ -18,12 +18,14 @@ from enquiry.enrich.text.embed import DIMENSIONS, Embedder, default_embedder
 from enquiry.enrich.text.stance import (
     AS_HYPOTHESIS_STANCE,
     CLASSES,
+    MARKS,
     MAX_SENTENCES,
     StanceModel,
     WordModel,
     default_model,
     dimensions,
     feature_matrix,
+    marks,
     sentences,
 )
 from enquiry.errors import BadRequest
@@ -255,17 +257,58 @@ def test_word_model_is_tf_idf_and_a_softmax_over_three_stances() -> None:
     idf = np.array([1.0, 1.5, 2.0, 1.2])
     coef = np.array([[0.5, -1.0, -2.0, 0.3], [0.1, 2.0, 3.0, 0.0], [1.0, 0.0, 0.0, 0.2]])
     intercept = np.array([0.2, -0.1, 0.0])
-    model = WordModel(vocabulary, idf, coef, intercept)
+    model = WordModel(vocabulary, idf, coef, intercept, marked=())
     # "is" once, "hoax" twice, "?" once, "a hoax" once; "it", "it a" ... are not known
     tf = np.array([1.0, 1.0, 1.0 + np.log(2.0), 1.0]) * idf
     row = tf / np.linalg.norm(tf)
     logits = coef @ row + intercept
     expected = np.exp(logits) / np.exp(logits).sum()
-    got = model.probabilities(["Is it a hoax? Hoax", "nothing known here"])
+    got = model.probabilities([CLAIM, CLAIM], ["Is it a hoax? Hoax", "nothing known here"])
     assert got[0] == pytest.approx(expected)
     assert got[1] == pytest.approx(np.exp(intercept) / np.exp(intercept).sum())
     with pytest.raises(ValueError, match="do not match"):
-        WordModel(vocabulary, idf[:3], coef, intercept)
+        WordModel(vocabulary, idf[:3], coef, intercept, marked=())
+    with pytest.raises(ValueError, match="do not match"):  # marks expected, none learnt
+        WordModel(vocabulary, idf, coef, intercept)
+    with pytest.raises(ValueError, match="learnt with marks"):
+        WordModel(vocabulary, idf, coef, intercept, marked=("refuting",))
+    with pytest.raises(ValueError, match="1 claims for 2 texts"):
+        model.probabilities([CLAIM], ["a", "b"])
+
+
+def test_word_model_adds_the_marks_of_a_headline_toward_its_claim() -> None:
+    vocabulary = ["hoax", "is"]
+    idf = np.array([2.0, 1.0])
+    coef = np.zeros((3, 2 + len(MARKS)))
+    coef[1, 2 + MARKS.index("negation_not_in_claim")] = 3.0
+    model = WordModel(vocabulary, idf, coef, np.zeros(3))
+    claim = "Tesla is building its gigafactory in Texas"
+    own, quoted = (
+        "Tesla will build its Gigafactory in Nevada, not Texas",
+        "Not in Texas, Tesla says",
+    )
+    p = model.probabilities([claim, claim, "Tesla is not building in Texas"], [own, own, quoted])
+    e = np.exp(3.0)
+    assert p[0] == pytest.approx([1 / (e + 2), e / (e + 2), 1 / (e + 2)])
+    assert p[2] == pytest.approx([1 / 3] * 3)  # the claim says "not" too: not the text's own
+    assert WordModel.from_parameters(model.parameters()).marked == MARKS  # type: ignore[union-attr]
+
+
+def test_marks_tell_a_headlines_own_denial_label_and_question_from_its_words() -> None:
+    def of(claim: str, text: str) -> dict[str, float]:
+        return dict(zip(MARKS, marks(claim, text).tolist(), strict=True))
+
+    claim = "A ghost ship full of rats is heading for Britain"
+    denial = of(claim, "No, a ghost ship full of rats is not heading for Britain")
+    assert denial["opens_with_no"] == 1 and denial["negation_not_in_claim"] == 1
+    assert denial["claim_words_found"] == 1.0
+    rumour = of(claim, "Rumor: 'cannibal rats' ship could hit UK?")
+    assert rumour["colon"] == rumour["quotation_mark"] == rumour["ends_in_question"] == 1
+    assert rumour["hedging"] == 1 and rumour["opens_with_no"] == 0 and rumour["negated"] == 0
+    assert of(claim, "North Korea says nothing")["opens_with_no"] == 0
+    hoax = of("The rat ship is a hoax", "Rat ship hoax spreads online")
+    assert hoax["refuting"] == 1 and hoax["claim_refuting"] == 1
+    assert hoax["refuting_not_in_claim"] == 0
 
 
 def test_headlines_are_read_by_their_words_too_and_articles_by_the_network_alone() -> None:
@@ -274,12 +317,12 @@ def test_headlines_are_read_by_their_words_too_and_articles_by_the_network_alone
     texts = [DENIAL, ARTICLE]
     rows = feature_matrix([CLAIM, CLAIM], texts, default_embedder())
     network = model.probabilities(rows)
-    both = model.probabilities(rows, texts)
+    both = model.probabilities(rows, texts, [CLAIM, CLAIM])
     assert both.sum(axis=1) == pytest.approx([1.0, 1.0])
     assert both[1] == pytest.approx(network[1])
     assert both[0, :3] != pytest.approx(network[0, :3])
     assert both[0, 3] == pytest.approx(network[0, 3])
-    said = model.words.probabilities([DENIAL])[0]
+    said = model.words.probabilities([CLAIM], [DENIAL])[0]
     related = network[0, :3] / network[0, :3].sum()
     assert both[0, :3] / both[0, :3].sum() == pytest.approx((said + related) / 2)
     assert [s.label for s in model.predict([CLAIM], [DENIAL], default_embedder())] == ["refutes"]
