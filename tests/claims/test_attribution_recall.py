@@ -7,7 +7,8 @@ reported clause the parse hung on the noun of a phrase after the verb, a quotati
 speaker's name and age, and a second verb of saying or a participle hung on the first one's
 clause or joined to another participle, a quotation after whom it was told, a subject the
 parse hung elsewhere, the pollsters' "4 in 10 say" and "say the same of", and a digest's
-"Topic - Name: “...”" lines, and "told" hung on the clause it reports."""
+"Topic - Name: “...”" lines, "told" hung on the clause it reports, a surname read as an
+adverb after "said", a quotation before whom it was told, and a finding "in" a poll."""
 
 from __future__ import annotations
 
@@ -325,3 +326,47 @@ def test_told_hung_on_the_clause_it_reports(claim_extractor: ClaimExtractor) -> 
     found = _found(claim_extractor, text, "supporting")
     assert found.content.text == "he was “not quite there yet” on supporting Ryan"
     assert found.source is not None and found.source.text == "Trump"
+
+
+def test_a_surname_the_tagger_reads_as_an_adverb_after_said(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    # the parse makes "Skelly" an adverb of "said"
+    text = "“Having access to the file is valuable,” said Skelly."
+    found = _found(claim_extractor, text, "valuable")
+    assert found.source is not None and found.source.text == "Skelly"
+    assert found.content.text == "“Having access to the file is valuable,”"
+    dated = "“Having access to the file is valuable,” said Monday."
+    assert all(
+        r.attribution.source is None or r.attribution.source.text != "Monday"
+        for r in claim_extractor.extract(dated)
+    )
+
+
+def test_a_quotation_before_whom_it_was_told(claim_extractor: ClaimExtractor) -> None:
+    text = "“Get your sledgehammers ready!” he told the cheering crowd."
+    found = _found(claim_extractor, text, "sledgehammers")
+    assert found.content.text == "“Get your sledgehammers ready!”"
+    assert found.source is not None and found.source.text == "he"
+    plain = "He told the crowd to go home."
+    assert _found(claim_extractor, plain, "crowd").content.text == "the crowd to go home"
+
+
+def test_a_finding_reported_in_a_poll(claim_extractor: ClaimExtractor) -> None:
+    text = (
+        "In a CNN national poll, Clinton held a 24-point lead among black voters. "
+        "Cruz had a 10-point lead in a Des Moines Register poll."
+    )
+    first = _found(claim_extractor, text, "24-point")
+    assert first.content.text == "Clinton held a 24-point lead among black voters"
+    assert first.source is not None and first.source.text == "a CNN national poll"
+    assert first.cue.text == "In"
+    second = _found(claim_extractor, text, "10-point")
+    assert second.content.text == "Cruz had a 10-point lead"
+    assert second.source is not None and second.source.text == "a Des Moines Register poll"
+    for text in (
+        "He won by an average of 5 points in the state.",
+        "She works in a poll station.",
+        "Trump, who leads in opinion polls of Republican voters, spoke.",
+    ):
+        assert claim_extractor.extract(text) == []

@@ -462,7 +462,7 @@ class AttributionExtractor:
             # clause's subject as their speaker
             or _going_on(attribution)
         ]
-        found += _colon_lines(doc) + _dash_lines(doc)
+        found += _colon_lines(doc) + _dash_lines(doc) + _poll_findings(doc)
         found.sort(key=lambda item: item.cue.start)
         found = _once_each(found)
         _continue_quotations(doc, found, quotes)
@@ -591,6 +591,10 @@ class AttributionExtractor:
                 # "after Trump told The Post he was not ready": the parse made "told" a clause
                 # on the reported one
                 quoted = self._content(cue, clause, "^advcl", source_tokens)
+            if quoted is None and source_tokens:
+                # '"Get ready!" he told the crowd': what was told came first
+                first = min(source_tokens[0].idx, cue.idx)
+                quoted = _quote_before(doc, first, quotes)
             if quoted is not None:
                 content = quoted
                 how = how.split("/")[0] + "/recipient"
@@ -736,8 +740,9 @@ def _subject_hung_elsewhere(cue: Token) -> Token | None:
     polls on Tuesday said ..." (the subject inside a clause made the verb's clausal subject),
     "While on the trail for his wife, former president Bill Clinton said ..." (the name
     made an apposition of a noun in the opening phrase), "About 4 in 10 say ..." (the share
-    made the verb's number). The clause, the share, or the name right before the verb; None
-    when the verb has a subject or none of these is there."""
+    made the verb's number), '"It is valuable," said Skelly' (a surname the tagger does not know,
+    read as an adverb of the verb). The clause, the share, or the name right before or after the
+    verb; None when the verb has a subject or none of these is there."""
     if cue.lemma_ not in _SAYING_AGAIN or cue.i == 0:
         return None
     if any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in cue.children):
@@ -757,7 +762,30 @@ def _subject_hung_elsewhere(cue: Token) -> Token | None:
         and before.ent_type_ not in ("DATE", "TIME")  # "... on Tuesday called the remarks"
     ):
         return before
+    after = cue.nbor(1) if cue.i + 1 < len(cue.doc) else None
+    if (
+        after is not None
+        and before.is_punct  # the said thing came first: '"...," said Skelly'
+        and after.head == cue
+        and after.dep_ in _MISREAD_NAME
+        and after.is_title
+        and after.is_alpha
+        and after.ent_type_ not in ("DATE", "TIME")
+        and after.lower_ not in _CALENDAR
+    ):
+        return after
     return None
+
+
+# How the parse hangs a surname it does not know on the verb of saying before it.
+_MISREAD_NAME = frozenset({"advmod", "npadvmod", "dobj", "attr", "oprd", "dep", "intj"})
+_CALENDAR = frozenset(
+    {
+        *("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
+        *("today", "yesterday", "tonight", "january", "february", "march", "april", "may"),
+        *("june", "july", "august", "september", "october", "november", "december"),
+    }
+)
 
 
 def _said_again_by(cue: Token) -> Token | None:
@@ -881,6 +909,63 @@ def _colon_lines(doc: Doc) -> list[Attribution]:
         sentence = _span(doc, match.start(), match.end())
         found.append(
             Attribution(colon, content, source, describe(tokens), sentence, ":/PUNCT", how="line")
+        )
+    return found
+
+
+# What a finding is "in": a poll or survey speaks for those it asked ("In a CNN poll, Clinton
+# held a 24-point lead"); a poll average too ("the RealClearPolitics average of polls").
+_POLLS = frozenset({"poll", "survey", "polling", "average"})
+_WH = frozenset({"WDT", "WP", "WP$", "WRB"})
+
+
+def _poll_findings(doc: Doc) -> list[Attribution]:
+    """A clause reported "in" a poll: ``In a CNN poll, Clinton held a 24-point lead`` or
+    ``Cruz had a 10-point lead in a Des Moines Register poll``. The cue is "in", the source the
+    poll's phrase, the content the clause without it. Only where the phrase opens or closes its
+    clause, so that what is left is one stretch of text, and the clause has a subject; an
+    average must be of polls ("an average of 5 points" is no source)."""
+    found = []
+    for cue in doc:
+        if cue.lower_ != "in" or cue.dep_ != "prep":
+            continue
+        poll = next((child for child in cue.children if child.dep_ == "pobj"), None)
+        if poll is None or poll.lemma_.lower() not in _POLLS:
+            continue
+        if poll.lemma_.lower() == "average" and not any(
+            token.lemma_.lower() in ("poll", "survey") for token in poll.subtree
+        ):
+            continue
+        head = cue.head  # the clause's verb: "had a lead in a poll" hangs it on the lead
+        while head.pos_ not in ("VERB", "AUX") and head.head != head:
+            head = head.head
+        if head.dep_ == "relcl" or not any(
+            child.dep_ in ("nsubj", "nsubjpass", "expl") and child.tag_ not in _WH
+            for child in head.children
+        ):
+            continue  # "the candidate who leads in the polls" describes, it reports nothing
+        phrase = {token.i for token in cue.subtree}
+        clause = [token for token in head.subtree if token.i not in phrase and not token.is_space]
+        words_before = any(not token.is_punct for token in clause if token.i < cue.i)
+        words_after = any(not token.is_punct for token in clause if token.i > cue.i)
+        if words_before and words_after:
+            continue
+        content = _token_span(_trim(clause))
+        source = _token_span(_trim(list(poll.subtree)))
+        if content is None or source is None or len(content.text) < 3:
+            continue
+        sentence = cue.sent
+        found.append(
+            Attribution(
+                _token_span([cue]) or content,
+                content,
+                source,
+                describe(list(poll.subtree)),
+                _span(doc, sentence.start_char, sentence.end_char),
+                "in/ADP",
+                how="poll",
+                cue_i=cue.i,
+            )
         )
     return found
 
@@ -1499,8 +1584,13 @@ def _split_quotation(
         return None
     if (content.start, content.end) not in quotes:
         return None
+    return _quote_before(doc, min(source.start, cue.start), quotes)
+
+
+def _quote_before(doc: Doc, first: int, quotes: list[tuple[int, int]]) -> Span | None:
+    """The quotation that ends right before character ``first``, with nothing but spaces and
+    commas between them on the same line; None when there is none."""
     text = text_of(doc)
-    first = min(source.start, cue.start)
     for start, stop in quotes:
         if stop <= first and not text[stop:first].strip(" ,\t") and "\n" not in text[stop:first]:
             return _span(doc, start, stop)
