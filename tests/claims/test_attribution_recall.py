@@ -8,7 +8,8 @@ speaker's name and age, and a second verb of saying or a participle hung on the 
 clause or joined to another participle, a quotation after whom it was told, a subject the
 parse hung elsewhere, the pollsters' "4 in 10 say" and "say the same of", and a digest's
 "Topic - Name: “...”" lines, "told" hung on the clause it reports, a surname read as an
-adverb after "said", a quotation before whom it was told, and a finding "in" a poll."""
+adverb after "said", a quotation before whom it was told, a finding "in" a poll, and what
+something was called in quotation marks."""
 
 from __future__ import annotations
 
@@ -370,3 +371,20 @@ def test_a_finding_reported_in_a_poll(claim_extractor: ClaimExtractor) -> None:
         "Trump, who leads in opinion polls of Republican voters, spoke.",
     ):
         assert claim_extractor.extract(text) == []
+
+
+def test_what_it_was_called_in_quotation_marks(claim_extractor: ClaimExtractor) -> None:
+    # the marks around the complement hang on "called", between the object and the complement
+    text = "He called that vision ''a necessary one and an urgent one,'' at a time of calm."
+    found = _found(claim_extractor, text, "vision")
+    assert found.content.text == "that vision ''a necessary one and an urgent one,''"
+    colon = (
+        "In his speech, Mr. Okafor declared the need for patience and resolve: “Build the bridge"
+        " and when it stands, build another,” he said."
+    )
+    declared = [
+        r.attribution
+        for r in claim_extractor.extract(colon)
+        if r.attribution.cue.text == "declared"
+    ]
+    assert [a.content.text for a in declared] == ["the need for patience and resolve"]

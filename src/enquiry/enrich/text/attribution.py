@@ -150,6 +150,7 @@ _SOURCE_DROPPED = ("advcl",)
 _EMPTY_SUBJECTS = frozenset({"it", "this", "that", "there", "which", "what"})
 # What completes an object content: "called it a crime", "accused the government of the attack".
 _WITH_OBJECT = ("oprd", "xcomp", "ccomp")
+_QUOTE_MARKS = frozenset({"“", "”", '"', "''", "``", "‘", "’", "'"})
 
 
 def _temporal(phrase: Token) -> bool:
@@ -692,12 +693,28 @@ class AttributionExtractor:
             excluded |= _saying_again(head)
         tokens = [token for token in head.subtree if token.i not in excluded]
         if path == "dobj":
-            for sibling in cue.children:
-                if sibling.i > head.i and (
+            completed = [
+                sibling
+                for sibling in cue.children
+                if sibling.i > head.i
+                and (
                     sibling.dep_ in _WITH_OBJECT
                     or (sibling.dep_ == "prep" and not _temporal(sibling))
-                ):
-                    tokens += list(sibling.subtree)
+                )
+            ]
+            for sibling in completed:
+                tokens += list(sibling.subtree)
+            if completed:
+                # 'called that vision "a necessary one"': the quotation marks around the
+                # complement hang on the verb, and would cut the object from it
+                last = max(token.i for token in tokens)
+                tokens += [
+                    child
+                    for child in cue.children
+                    if child.dep_ == "punct"
+                    and child.text in _QUOTE_MARKS
+                    and head.i < child.i < last
+                ]
         if path == "ccomp" and head.i > cue.i:
             # "found that 449 back Clinton, while only 19 support Sanders": the parse hangs the
             # contrast on the cue, but it goes on with what was found
