@@ -7,8 +7,8 @@ Five folds, grouped so that no Emergent claim and no FNC-1 or ARC body is on bot
 split; each fold's model is trained exactly as ``scripts/train_stance.py`` trains the shipped one
 (constructed unrelated pairs from the training claims only; temperature fitted on a held-out
 part of the training folds; the headline word model learnt on the fold's training headlines and
-read with the network, unless ``--no-words``). FNC-1 and ARC pairs whose headline is a held-out Emergent claim or
-headline are left out of that fold's training (FNC-1 is built from Emergent). Held-out
+read with the network, unless ``--no-words``). FNC-1 and ARC pairs whose headline is a held-out
+Emergent claim or headline are left out of that fold's training (FNC-1 is built from Emergent). Held-out
 predictions are written as CSV and scored by ``../shared/eval/stance_score.py``: the FNC score
 (% of the maximum) and macro-F1 for FNC-1 and ARC, accuracy and macro-F1 for Emergent (supports
 → for, refutes → against, discusses and unrelated → observing).

@@ -24,8 +24,9 @@ learnt on the Emergent headlines alone: word and word-pair tf-idf (grams in at l
 ``WORD_MIN_DF`` headlines) and each headline's marks toward its claim
 (:func:`enquiry.enrich.text.stance.marks`), a multinomial logistic regression with balanced
 class weights, its inverse regularisation ``C`` chosen among ``WORD_C`` by the held-out log-loss
-of a three-fold cross-validation grouped by claim within the training headlines. ``--words-only`` refits it
-alone into the shipped ``stance.npz``, the network's weights unchanged (it needs no embeddings).
+of a three-fold cross-validation grouped by claim within the training headlines.
+``--words-only`` refits it alone into the shipped ``stance.npz``, the network's weights
+unchanged (it needs no embeddings).
 
 The honest accuracy figures come from ``benchmarks/stance.py`` (grouped cross-validation with
 the shared scorer), which calls :func:`fit` the same way on each training fold.
