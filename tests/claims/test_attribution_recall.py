@@ -8,8 +8,9 @@ speaker's name and age, and a second verb of saying or a participle hung on the 
 clause or joined to another participle, a quotation after whom it was told, a subject the
 parse hung elsewhere, the pollsters' "4 in 10 say" and "say the same of", and a digest's
 "Topic - Name: “...”" lines, "told" hung on the clause it reports, a surname read as an
-adverb after "said", a quotation before whom it was told, a finding "in" a poll, and what
-something was called in quotation marks."""
+adverb after "said", a quotation before whom it was told, a finding "in" a poll, what
+something was called in quotation marks, a quotation going on with an unquoted content before
+the speaker, and the speaker rather than a subject inside a split quotation."""
 
 from __future__ import annotations
 
@@ -388,3 +389,35 @@ def test_what_it_was_called_in_quotation_marks(claim_extractor: ClaimExtractor) 
         if r.attribution.cue.text == "declared"
     ]
     assert [a.content.text for a in declared] == ["the need for patience and resolve"]
+
+
+def test_a_quotation_after_the_speaker_goes_on_with_what_came_before(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "It is time for the region to be rebuilt, he said, “not by the army, but by its"
+        " people.” The benefit is “ten times the losses,” she said. “Trade helps everyone.”"
+    )
+    first = _found(claim_extractor, text, "region")
+    assert [part.text for part in first.content.pieces] == [
+        "It is time for the region to be rebuilt",
+        "“not by the army, but by its people.”",
+    ]
+    second = _found(claim_extractor, text, "benefit")
+    assert [part.text for part in second.content.pieces] == [
+        "The benefit is “ten times the losses,”",
+        "“Trade helps everyone.”",
+    ]
+
+
+def test_the_speaker_not_the_subject_inside_a_split_quotation(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    # the parse gives "said" two subjects: "That", inside the quotation, and "he"
+    text = "He denied it. “That, unfortunately,” he said, “is part of the reality of life.”"
+    found = _found(claim_extractor, text, "reality")
+    assert found.source is not None and found.source.text == "he"
+    assert [part.text for part in found.content.pieces] == [
+        "“That, unfortunately,”",
+        "“is part of the reality of life.”",
+    ]

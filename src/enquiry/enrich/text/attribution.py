@@ -531,6 +531,17 @@ class AttributionExtractor:
             return None  # "was quoted as saying ...": the claim is the saying's
         again = _said_again_by(cue)
         source_head = again or _first(cue, source_paths)
+        if source_head is not None and _quoted(source_head, quotes):
+            # '"That, unfortunately," he said, "is part of life."': the parse gave the verb
+            # two subjects, the quotation's own and the speaker
+            source_head = next(
+                (
+                    child
+                    for child in cue.children
+                    if child.dep_ == "nsubj" and child != source_head and not _quoted(child, quotes)
+                ),
+                source_head,
+            )
         if source_head is not None and source_head.pos_ in ("VERB", "AUX"):
             # A clause is no speaker: "urged the council to reject" is the council's, if anyone's
             source_head = _requested(cue) or source_head
@@ -1123,15 +1134,16 @@ _GAP = re.compile(r"[^\S\n]*(?:[\w.'’-]+[^\S\n]*){0,4}[,.;:]?\s*")
 
 
 def _continue_quotations(doc: Doc, found: list[Attribution], quotes: list[tuple[int, int]]) -> None:
-    """``"A," she said. "B."`` — the quotation after the cue continues the one before it.
+    """``"A," she said. "B."`` — the quotation after the cue continues the one before it; so
+    it does after a content that is not a quotation but comes before its cue (``It is time, he
+    said, "not only for a leader."``; ``The benefit is "ten times the losses," he said. "B."``).
 
     Taken only when nothing but a few words (a day, "on Tuesday") stands between the speaker
     and the next quotation, no other cue is in that gap, and no other attribution claims it.
     """
     text = text_of(doc)
     for attribution in found:
-        content = attribution.content.pieces[0]
-        if content.text[:1] not in _OPENING or content.end > attribution.cue.start:
+        if attribution.content.pieces[0].end > attribution.cue.start:
             continue
         last = max(attribution.cue.end, attribution.source.end if attribution.source else 0)
         last = max(last, attribution.content.end)
@@ -1416,6 +1428,11 @@ def _off_topic(cue: Token, path: str, head: Token) -> bool:
         child.dep_ == "prep" and child.lower_ in _TOPIC_PREPS and child.i != prep.i
         for child in cue.children
     )
+
+
+def _quoted(token: Token, quotes: list[tuple[int, int]]) -> bool:
+    """Whether a token lies inside one of the quotations (character offsets)."""
+    return any(start <= token.idx < stop for start, stop in quotes)
 
 
 def _first(cue: Token, paths: Sequence[str]) -> Token | None:
