@@ -978,17 +978,18 @@ def _poll_findings(doc: Doc) -> list[Attribution]:
         words_after = any(not token.is_punct for token in clause if token.i > cue.i)
         if words_before and words_after:
             continue
+        named = _trim(list(poll.subtree))
         content = _token_span(_trim(clause))
-        source = _token_span(_trim(list(poll.subtree)))
+        source = _token_span(named)
         if content is None or source is None or len(content.text) < 3:
             continue
         sentence = cue.sent
         found.append(
             Attribution(
-                _token_span([cue]) or content,
+                _span(doc, cue.idx, cue.idx + len(cue.text)),
                 content,
                 source,
-                describe(list(poll.subtree)),
+                describe(named),
                 _span(doc, sentence.start_char, sentence.end_char),
                 "in/ADP",
                 how="poll",
