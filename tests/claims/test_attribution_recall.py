@@ -10,7 +10,8 @@ parse hung elsewhere, the pollsters' "4 in 10 say" and "say the same of", and a 
 "Topic - Name: “...”" lines, "told" hung on the clause it reports, a surname read as an
 adverb after "said", a quotation before whom it was told, a finding "in" a poll, what
 something was called in quotation marks, a quotation going on with an unquoted content before
-the speaker, and the speaker rather than a subject inside a split quotation."""
+the speaker, the speaker rather than a subject inside a split quotation, and an inverted
+condition after a quotation ('would "have gone better" had the ministry …')."""
 
 from __future__ import annotations
 
@@ -421,3 +422,27 @@ def test_the_speaker_not_the_subject_inside_a_split_quotation(
         "“That, unfortunately,”",
         "“is part of the reality of life.”",
     ]
+
+
+def test_an_inverted_condition_after_a_quotation_goes_on(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    # the parse makes 'had the ministry shared …' a second clause of "said", after the quotation
+    text = (
+        'The envoy said on Friday that the talks would "have gone better" had the ministry'
+        " shared the findings with the panel before the vote."
+    )
+    found = _found(claim_extractor, text, "talks")
+    assert found.content.text == (
+        'that the talks would "have gone better" had the ministry shared the findings with the'
+        " panel before the vote"
+    )
+    # a second clause after a dash, and a second "said", stay apart
+    text = (
+        "The spokesman said the ministry had begun calling witnesses - there are nine in the"
+        " province - but said the outcome was still open."
+    )
+    assert _found(claim_extractor, text, "witnesses").content.text == (
+        "the ministry had begun calling witnesses"
+    )
+    assert _found(claim_extractor, text, "outcome").content.text == "the outcome was still open"

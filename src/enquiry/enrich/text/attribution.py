@@ -732,8 +732,29 @@ class AttributionExtractor:
             for sibling in cue.children:
                 if sibling.i > head.i and sibling.dep_ == "advcl" and _opens_contrast(sibling):
                     tokens += list(sibling.subtree)
+            tokens += _run_on_clause(cue, head, tokens)
         run = _trim(_paragraph(_contiguous(tokens, head), head))
         return _token_span(run)
+
+
+def _run_on_clause(cue: Token, head: Token, tokens: list[Token]) -> list[Token]:
+    """'said that it would "have been cool" had Clinton congratulated him': the parse makes
+    the inverted condition a second clausal complement of the cue, so the content stopped at
+    the quotation mark. A second complement that follows the content with nothing between
+    but quotation marks (no comma, no "and") is the same content going on."""
+    run = _contiguous(tokens, head)
+    last = run[-1].i if run else head.i
+    doc = cue.doc
+    for sibling in cue.children:
+        if sibling.dep_ != "ccomp" or sibling.i <= head.i or sibling.lemma_ == cue.lemma_:
+            continue  # '… the community and one in four said …': another saying, not more
+        words = [token for token in sibling.subtree if not token.is_punct]
+        if not words:
+            continue
+        between = doc[last + 1 : words[0].i]  # a dash or comma opening the clause counts
+        if all(token.text in _QUOTE_MARKS for token in between):
+            return list(between) + list(sibling.subtree)
+    return []
 
 
 def _saying_again(head: Token) -> set[int]:
