@@ -11,7 +11,8 @@ parse hung elsewhere, the pollsters' "4 in 10 say" and "say the same of", and a 
 adverb after "said", a quotation before whom it was told, a finding "in" a poll, what
 something was called in quotation marks, a quotation going on with an unquoted content before
 the speaker, the speaker rather than a subject inside a split quotation, and an inverted
-condition after a quotation ('would "have gone better" had the ministry …')."""
+condition after a quotation ('would "have gone better" had the ministry …'), and the day the
+parse hung on the speaker ("The envoy on Monday accused …")."""
 
 from __future__ import annotations
 
@@ -446,3 +447,13 @@ def test_an_inverted_condition_after_a_quotation_goes_on(
         "the ministry had begun calling witnesses"
     )
     assert _found(claim_extractor, text, "outcome").content.text == "the outcome was still open"
+
+
+def test_the_day_hung_on_the_speaker_is_not_the_speaker(claim_extractor: ClaimExtractor) -> None:
+    text = "The envoy on Monday accused the government of blocking the inspectors."
+    found = _found(claim_extractor, text, "government")
+    assert found.source is not None and found.source.text == "The envoy"
+    # a time inside a phrase that names the speaker stays
+    text = "A survey of those 18 to 35 years old shows that most oppose the strikes."
+    found = _found(claim_extractor, text, "strikes")
+    assert found.source is not None and found.source.text == "A survey of those 18 to 35 years old"

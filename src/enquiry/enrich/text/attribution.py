@@ -1468,13 +1468,26 @@ def _first(cue: Token, paths: Sequence[str]) -> Token | None:
 
 
 def _source_tokens(head: Token) -> list[Token]:
-    """The source noun phrase, without relative clauses hanging off it."""
+    """The source noun phrase, without relative clauses hanging off it, nor a phrase of when
+    the parse hung on it ("Trump on Tuesday dismissed …")."""
     dropped: set[int] = set()
     for child in head.children:
-        if child.dep_ in _SOURCE_DROPPED and child.i > head.i:
+        if child.i > head.i and (
+            child.dep_ in _SOURCE_DROPPED or (child.dep_ == "prep" and _only_when(child))
+        ):
             dropped |= {token.i for token in child.subtree}
     tokens = [token for token in head.subtree if token.i not in dropped]
     return _trim(_paragraph(_contiguous(tokens, head), head))
+
+
+def _only_when(phrase: Token) -> bool:
+    """A phrase that is nothing but a time ("on Tuesday", "on Friday morning"), not one that
+    merely holds one ("of the delegates selected Sunday") or measures an age ("of those 18 to
+    35 years old")."""
+    if phrase.lower_ not in ("on", "at", "during", "in"):
+        return False
+    rest = [token for token in phrase.subtree if token.i != phrase.i and token.dep_ != "det"]
+    return bool(rest) and all(token.ent_type_ in ("DATE", "TIME") for token in rest)
 
 
 def _paragraph(tokens: list[Token], anchor: Token) -> list[Token]:
