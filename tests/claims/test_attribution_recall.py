@@ -12,7 +12,8 @@ adverb after "said", a quotation before whom it was told, a finding "in" a poll,
 something was called in quotation marks, a quotation going on with an unquoted content before
 the speaker, the speaker rather than a subject inside a split quotation, and an inverted
 condition after a quotation ('would "have gone better" had the ministry …'), and the day the
-parse hung on the speaker ("The envoy on Monday accused …")."""
+parse hung on the speaker ("The envoy on Monday accused …"), and '"A," he said, adding, "B."' as
+two claims."""
 
 from __future__ import annotations
 
@@ -457,3 +458,21 @@ def test_the_day_hung_on_the_speaker_is_not_the_speaker(claim_extractor: ClaimEx
     text = "A survey of those 18 to 35 years old shows that most oppose the strikes."
     found = _found(claim_extractor, text, "strikes")
     assert found.source is not None and found.source.text == "A survey of those 18 to 35 years old"
+
+
+def test_said_and_adding_are_two_claims_not_one_split_quotation(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = "“The inquiry was rushed,” the envoy said on Monday, adding, “Nobody visited the site.”"
+    first = _found(claim_extractor, text, "rushed")
+    assert first.cue.text == "said" and first.content.text == "“The inquiry was rushed,”"
+    second = _found(claim_extractor, text, "visited")
+    assert second.cue.text == "adding" and second.content.text == "“Nobody visited the site.”"
+    assert second.source is not None and second.source.text == "the envoy"
+    # with the cue right by its speaker, a quotation split by them is still one claim
+    text = "“The inquiry was rushed,” the envoy said, “and nobody visited the site.”"
+    found = _found(claim_extractor, text, "visited")
+    assert [part.text for part in found.content.pieces] == [
+        "“The inquiry was rushed,”",
+        "“and nobody visited the site.”",
+    ]

@@ -1653,6 +1653,13 @@ def _split_quotation(
         return None
     if (content.start, content.end) not in quotes:
         return None
+    # '"A," the envoy said on Monday, adding, "B."': "said" has the first quotation and
+    # "adding" the second, two claims; only a cue right by its speaker splits a quotation
+    first, second = (source, cue) if source.start <= cue.start else (cue, source)
+    if any(
+        token.pos_ in ("VERB", "AUX") and first.end <= token.idx < second.start for token in doc
+    ):
+        return None
     return _quote_before(doc, min(source.start, cue.start), quotes)
 
 
