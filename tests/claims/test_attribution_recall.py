@@ -13,7 +13,7 @@ something was called in quotation marks, a quotation going on with an unquoted c
 the speaker, the speaker rather than a subject inside a split quotation, and an inverted
 condition after a quotation ('would "have gone better" had the ministry …'), and the day the
 parse hung on the speaker ("The envoy on Monday accused …"), and '"A," he said, adding, "B."' as
-two claims."""
+two claims, and a programme's name after "said on" kept out of the quotation."""
 
 from __future__ import annotations
 
@@ -475,4 +475,26 @@ def test_said_and_adding_are_two_claims_not_one_split_quotation(
     assert [part.text for part in found.content.pieces] == [
         "“The inquiry was rushed,”",
         "“and nobody visited the site.”",
+    ]
+
+
+def test_a_programme_named_after_said_is_not_part_of_the_quotation(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        '“The inquiry was rushed from the start,” the envoy said on the BBC\'s "Newsnight,"'
+        " adding, “Nobody visited the site.”"
+    )
+    assert _found(claim_extractor, text, "rushed").content.text == (
+        "“The inquiry was rushed from the start,”"
+    )
+    # what he goes on to say after the programme's name still continues the quotation
+    text = (
+        '“The inquiry was rushed from the start,” the envoy said on "Newsnight."'
+        " “Nobody visited the site.”"
+    )
+    found = _found(claim_extractor, text, "rushed")
+    assert [part.text for part in found.content.pieces] == [
+        "“The inquiry was rushed from the start,”",
+        "“Nobody visited the site.”",
     ]

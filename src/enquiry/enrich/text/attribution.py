@@ -1182,6 +1182,11 @@ def _continue_quotations(doc: Doc, found: list[Attribution], quotes: list[tuple[
                     break
             elif not (_GAP.fullmatch(gap) or next_sentence):
                 break
+            if not next_sentence and _object_of_preposition(doc, start, stop):
+                # 'he said on "Newsnight." "B."': the name of a programme is not his words,
+                # but what he goes on to say may follow it
+                last = stop
+                continue
             taken = any(
                 other is not attribution
                 and (
@@ -1195,6 +1200,16 @@ def _continue_quotations(doc: Doc, found: list[Attribution], quotes: list[tuple[
                 last = stop
                 continue
             break
+
+
+def _object_of_preposition(doc: Doc, start: int, stop: int) -> bool:
+    """Whether the words between two character offsets are the object of a preposition
+    outside them (a title: 'on "Meet the Press"', 'in "The Art of the Deal"')."""
+    return any(
+        token.dep_ == "pobj" and not start <= token.head.idx < stop
+        for token in doc
+        if start <= token.idx < stop
+    )
 
 
 _CONTRASTS = frozenset({"while", "whereas", "although", "though", "because", "since"})
