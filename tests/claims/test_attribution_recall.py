@@ -13,7 +13,8 @@ something was called in quotation marks, a quotation going on with an unquoted c
 the speaker, the speaker rather than a subject inside a split quotation, and an inverted
 condition after a quotation ('would "have gone better" had the ministry …'), and the day the
 parse hung on the speaker ("The envoy on Monday accused …"), and '"A," he said, adding, "B."' as
-two claims, and a programme's name after "said on" kept out of the quotation."""
+two claims, a programme's name after "said on" kept out of the quotation, and a share of
+those polled ("85% of the displaced said …") as a speaker."""
 
 from __future__ import annotations
 
@@ -498,3 +499,18 @@ def test_a_programme_named_after_said_is_not_part_of_the_quotation(
         "“The inquiry was rushed from the start,”",
         "“Nobody visited the site.”",
     ]
+
+
+def test_a_share_of_those_polled_is_the_speaker(claim_extractor: ClaimExtractor) -> None:
+    # spaCy counts "%" as punctuation, which no speaker used to be
+    text = "Asked in March, 85% of the displaced said the shelling had destroyed their homes."
+    found = _found(claim_extractor, text, "shelling")
+    assert found.source is not None and found.source.text == "85% of the displaced"
+    assert found.content.text == "the shelling had destroyed their homes"
+    # and another share saying something else is another claim, not part of the first
+    text = "Among those polled, 42% say the strike was deliberate and 26% say it was an accident."
+    first = _found(claim_extractor, text, "deliberate")
+    assert first.source is not None and first.source.text == "42%"
+    assert first.content.text == "the strike was deliberate"
+    second = _found(claim_extractor, text, "accident")
+    assert second.source is not None and second.source.text == "26%"

@@ -764,11 +764,23 @@ def _saying_again(head: Token) -> set[int]:
     that verb's clause and the "and" before it."""
     cut: set[int] = set()
     for verb in head.children:
-        if verb.i < head.i or not _said_again(verb):
+        if verb.i < head.i or not (_said_again(verb) or _another_saying(verb)):
             continue
         joiner = [c for c in head.children if c.dep_ in ("cc", "punct") and head.i < c.i < verb.i]
-        cut |= {t.i for t in verb.subtree} | {c.i for c in joiner if c.i == verb.i - 1}
+        cut |= {t.i for t in verb.subtree} | {c.i for c in joiner if c.i == verb.left_edge.i - 1}
     return cut
+
+
+def _another_saying(verb: Token) -> bool:
+    """ "42% say they're liberal and 26% say they are conservative": a verb of saying with a
+    subject and a clause of its own, joined to a reported clause, is another claim, by
+    another speaker."""
+    return (
+        verb.dep_ == "conj"
+        and verb.lemma_ in _SAYING_AGAIN
+        and any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children)
+        and any(c.dep_ == "ccomp" for c in verb.children)
+    )
 
 
 def _said_again(verb: Token) -> bool:
@@ -1473,9 +1485,15 @@ def _quoted(token: Token, quotes: list[tuple[int, int]]) -> bool:
 
 
 def _first(cue: Token, paths: Sequence[str]) -> Token | None:
-    """The first token any path reaches; of several reached by one path, a named one."""
+    """The first token any path reaches; of several reached by one path, a named one. Marks
+    are never reached, but "%" is (spaCy counts it as punctuation): "47% say …" is spoken by
+    the 47 %."""
     for path in paths:
-        reached = [token for token in follow(cue, path) if token.i != cue.i and not token.is_punct]
+        reached = [
+            token
+            for token in follow(cue, path)
+            if token.i != cue.i and not (token.is_punct and token.pos_ != "NOUN")
+        ]
         if reached:
             named = [token for token in reached if token.ent_type_ or token.pos_ == "PROPN"]
             return (named or reached)[0]
