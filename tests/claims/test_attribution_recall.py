@@ -14,7 +14,8 @@ the speaker, the speaker rather than a subject inside a split quotation, and an 
 condition after a quotation ('would "have gone better" had the ministry …'), and the day the
 parse hung on the speaker ("The envoy on Monday accused …"), and '"A," he said, adding, "B."' as
 two claims, a programme's name after "said on" kept out of the quotation, and a share of
-those polled ("85% of the displaced said …") as a speaker."""
+those polled ("85% of the displaced said …") as a speaker, and '"A," said Name, a long
+title, "B."'."""
 
 from __future__ import annotations
 
@@ -514,3 +515,22 @@ def test_a_share_of_those_polled_is_the_speaker(claim_extractor: ClaimExtractor)
     assert first.content.text == "the strike was deliberate"
     second = _found(claim_extractor, text, "accident")
     assert second.source is not None and second.source.text == "26%"
+
+
+def test_a_quotation_split_by_said_and_a_long_title(claim_extractor: ClaimExtractor) -> None:
+    # the parse makes "is" the sentence's verb and the speaker its subject
+    text = (
+        '"The problem," said Rania Saleh, an engineer who is the head of the Idlib Water'
+        ' Directorate, "is that we\'re going to be pumping less water and losing pressure."'
+    )
+    found = _found(claim_extractor, text, "pressure")
+    assert found.source is not None
+    assert found.source.text.startswith("Rania Saleh, an engineer who is the head")
+    assert [part.text for part in found.content.pieces] == [
+        '"The problem,"',
+        '"is that we\'re going to be pumping less water and losing pressure."',
+    ]
+    # a speaker's phrase does not run into the next sentence
+    text = '"It will be hard," said Adel Haddad, a doctor. He added that the town "has no water."'
+    found = _found(claim_extractor, text, "hard")
+    assert found.content.text == '"It will be hard,"'

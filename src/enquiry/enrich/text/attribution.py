@@ -573,6 +573,8 @@ class AttributionExtractor:
         )
         how += "/target"
         named = _named_after_quote(doc, cue, quotes) if content is None else None
+        if named is None and content is None:
+            named = _named_between_quotes(doc, cue, quotes)
         if named is not None:
             # '"We were wrong," Ramos, 58, told AFP': the age in commas can make the parser
             # join the speaker and the cue to the quotation's own verb
@@ -1674,6 +1676,44 @@ def _named_after_quote(
     if not name or any(token.pos_ != "PROPN" for token in name):
         return None
     return name, _span(doc, start, stop)
+
+
+_BETWEEN_QUOTES = re.compile(r"[ \t]*,?[ \t]*")
+
+
+def _named_between_quotes(
+    doc: Doc, cue: Token, quotes: list[tuple[int, int]]
+) -> tuple[list[Token], Span] | None:
+    """(the speaker's tokens, the quotation in two parts) for ``"A," said Name, a title, "B."``:
+    the cue right after a quotation, the speaker after the cue, and the quotation going on right
+    after the speaker's phrase. The parse makes the second part's verb the sentence's and the
+    speaker its subject, so neither the speaker nor the words were found."""
+    if cue.pos_ not in ("VERB", "AUX") or cue.i + 1 >= len(doc):
+        return None
+    text = text_of(doc)
+    before = [(a, b) for a, b in quotes if b <= cue.idx][-1:]
+    if not before or not _BETWEEN_QUOTES.fullmatch(text, before[0][1], cue.idx):
+        return None
+    after = [(a, b) for a, b in quotes if a > cue.idx][:1]
+    if not after:
+        return None
+    speaker = [token for token in doc[cue.i + 1 :] if token.idx < after[0][0]]
+    speaker = _trim(speaker)
+    if not speaker or len(speaker) > 30 or speaker[0].pos_ not in ("PROPN", "DET"):
+        return None
+    end = speaker[-1].idx + len(speaker[-1].text)
+    # the speaker's phrase ends with a comma: 'said the boy, who wore a "MAGA" hat' is no split
+    comma = text[end : after[0][0]].strip(" \t") == "," or text[end - 1] == ","
+    if not (comma and _BETWEEN_QUOTES.fullmatch(text, end, after[0][0])):
+        return None
+    if "\n" in text[cue.idx : after[0][0]]:
+        return None
+    if any(
+        token.text in _QUOTE_MARKS or token.text in (".", "!", "?", ";") or token.sent != cue.sent
+        for token in speaker
+    ):
+        return None  # '… said Sabato, a historian. He added that something "has to be big"'
+    return speaker, joined([_span(doc, *before[0]), _span(doc, *after[0])])
 
 
 def _split_quotation(
