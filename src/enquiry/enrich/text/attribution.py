@@ -1216,13 +1216,18 @@ def _continue_quotations(doc: Doc, found: list[Attribution], quotes: list[tuple[
             break
 
 
+def _tokens_within(doc: Doc, start: int, stop: int) -> list[Token]:
+    """The tokens that lie wholly between two character offsets."""
+    span = doc.char_span(start, stop, alignment_mode="contract")
+    return list(span) if span is not None else []
+
+
 def _object_of_preposition(doc: Doc, start: int, stop: int) -> bool:
     """Whether the words between two character offsets are the object of a preposition
     outside them (a title: 'on "Meet the Press"', 'in "The Art of the Deal"')."""
     return any(
         token.dep_ == "pobj" and not start <= token.head.idx < stop
-        for token in doc
-        if start <= token.idx < stop
+        for token in _tokens_within(doc, start, stop)
     )
 
 
@@ -1697,8 +1702,7 @@ def _named_between_quotes(
     after = [(a, b) for a, b in quotes if a > cue.idx][:1]
     if not after:
         return None
-    speaker = [token for token in doc[cue.i + 1 :] if token.idx < after[0][0]]
-    speaker = _trim(speaker)
+    speaker = _trim(_tokens_within(doc, cue.idx + len(cue.text), after[0][0]))
     if not speaker or len(speaker) > 30 or speaker[0].pos_ not in ("PROPN", "DET"):
         return None
     end = speaker[-1].idx + len(speaker[-1].text)
@@ -1729,9 +1733,7 @@ def _split_quotation(
     # '"A," the envoy said on Monday, adding, "B."': "said" has the first quotation and
     # "adding" the second, two claims; only a cue right by its speaker splits a quotation
     first, second = (source, cue) if source.start <= cue.start else (cue, source)
-    if any(
-        token.pos_ in ("VERB", "AUX") and first.end <= token.idx < second.start for token in doc
-    ):
+    if any(token.pos_ in ("VERB", "AUX") for token in _tokens_within(doc, first.end, second.start)):
         return None
     return _quote_before(doc, min(source.start, cue.start), quotes)
 
