@@ -15,7 +15,7 @@ condition after a quotation ('would "have gone better" had the ministry …'), a
 parse hung on the speaker ("The envoy on Monday accused …"), and '"A," he said, adding, "B."' as
 two claims, a programme's name after "said on" kept out of the quotation, and a share of
 those polled ("85% of the displaced said …") as a speaker, and '"A," said Name, a long
-title, "B."'."""
+title, "B."', and a speaker whose parse took the quotation's closing mark."""
 
 from __future__ import annotations
 
@@ -534,3 +534,17 @@ def test_a_quotation_split_by_said_and_a_long_title(claim_extractor: ClaimExtrac
     text = '"It will be hard," said Adel Haddad, a doctor. He added that the town "has no water."'
     found = _found(claim_extractor, text, "hard")
     assert found.content.text == '"It will be hard,"'
+
+
+def test_a_closing_quotation_mark_is_not_the_start_of_the_speaker(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    # the parse hangs the closing mark on the speaker, whose span then began inside the
+    # quotation and the relation was dropped
+    text = (
+        '"The shelling never stopped," Amal Hassan, 34, of Khan Shaykhun, who was among those'
+        " interviewed, said in a follow-up call."
+    )
+    found = _found(claim_extractor, text, "shelling")
+    assert found.content.text == '"The shelling never stopped,"'
+    assert found.source is not None and found.source.text.startswith("Amal Hassan, 34,")

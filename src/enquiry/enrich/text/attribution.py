@@ -1517,7 +1517,12 @@ def _source_tokens(head: Token) -> list[Token]:
         ):
             dropped |= {token.i for token in child.subtree}
     tokens = [token for token in head.subtree if token.i not in dropped]
-    return _trim(_paragraph(_contiguous(tokens, head), head))
+    tokens = _trim(_paragraph(_contiguous(tokens, head), head))
+    # '"…," Amal Hassan, 34, of Idlib, said': the parse can hang the quotation's closing mark
+    # on the speaker after it
+    while tokens and tokens[0].text in _QUOTE_MARKS and tokens[0] != head:
+        tokens = _trim(tokens[1:])
+    return tokens
 
 
 def _only_when(phrase: Token) -> bool:
