@@ -78,3 +78,44 @@ def test_verbs_outside_both_lexicons_are_proposed_only_when_asked(
         assert kept.cue.text == "scribbled" and kept.rare_cue
     finally:
         learnt.model = model
+
+
+def test_a_report_inside_what_someone_said_is_marked_nested(
+    extractors: tuple[AttributionExtractor, AttributionExtractor],
+) -> None:
+    learnt, rules = extractors
+    text = "Justin Bamberg, a family lawyer, said the videos show Scott calmly leaving his car."
+    doc = learnt.nlp(text)
+    marked = {
+        attribution.cue.text: "nested" in names
+        for attribution, names, _ in learnt.proposals(doc, quotations(text))
+    }
+    assert marked == {"said": False, "show": True}
+    # the rules alone keep the report inside; the model, weighing the nesting, does not
+    assert {item.cue.text for item in rules.extract(text)} == {"said", "show"}
+    [found] = learnt.extract(text)
+    assert found.cue.text == "said"
+    assert found.content.text == "the videos show Scott calmly leaving his car"
+
+
+def test_only_a_usual_saying_nests_what_it_holds(
+    extractors: tuple[AttributionExtractor, AttributionExtractor],
+) -> None:
+    learnt, _ = extractors
+
+    def nested(text: str) -> dict[str, bool]:
+        doc = learnt.nlp(text)
+        return {
+            attribution.cue.text: "nested" in names
+            for attribution, names, _ in learnt.proposals(doc, quotations(text))
+        }
+
+    # "hinted" is a cue word of the rules' lexicon, usually a cue: what it holds is nested
+    assert nested("The minister hinted that officials said the talks would fail.") == {
+        "hinted": False,
+        "said": True,
+    }
+    # "found" comes from the model's rarer words: a saying inside it stands on its own
+    text = "The inspectors found that officials said the talks would fail."
+    assert nested(text) == {"found": False, "said": False}
+    assert [item.cue.text for item in learnt.extract(text)] == ["found", "said"]

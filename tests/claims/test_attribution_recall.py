@@ -548,3 +548,14 @@ def test_a_closing_quotation_mark_is_not_the_start_of_the_speaker(
     found = _found(claim_extractor, text, "shelling")
     assert found.content.text == '"The shelling never stopped,"'
     assert found.source is not None and found.source.text.startswith("Amal Hassan, 34,")
+
+
+def test_a_quotation_after_a_colon_is_what_was_said(claim_extractor: ClaimExtractor) -> None:
+    # the parse gave "said" two clauses before it, the sentence and the quotation after its colon
+    text = (
+        "In his speech, Mr. Okafor declared the need for patience and resolve: “Build the bridge"
+        " and when it stands, build another,” he said."
+    )
+    said = _found(claim_extractor, text, "bridge")
+    assert said.cue.text == "said"
+    assert said.content.text == "“Build the bridge and when it stands, build another,”"
