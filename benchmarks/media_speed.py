@@ -3,7 +3,7 @@ decode + PDQ loop on the same files, and video seconds hashed per wall-clock sec
 bare decode of every frame of the same files.
 
     .venv/bin/python benchmarks/media_speed.py [--photos 24] [--video-seconds 60] [--photos-only]
-        [--rounds 3]
+        [--rounds 3] [--processes N]
 
 Photos have two baselines: the bare decode + PDQ loop, and the same with the JPEG decoder asked
 for a reduced size (``draft``), which is what PDQ alone costs at best.
@@ -11,6 +11,12 @@ for a reduced size (``draft``), which is what PDQ alone costs at best.
 Each photo loop runs ``--rounds`` times, the three loops taking turns, and the fastest round of
 each counts: on a shared virtual machine a round can take half as long again for no reason of
 its own (time stolen by the host), and taking turns exposes every loop to the same spells.
+
+With ``--processes N`` every photo loop runs in N processes at once, one per core, as intake's
+workers run: the rates are then photos per second per core with every core busy (the mean over
+the processes). A loop's speed alone and beside copies of itself can differ a lot: on one
+2-core machine ``pdqhash.compute`` took 2.6 times as long with both cores running it, while
+JPEG decoding did not slow down (docs/benchmarks.md).
 
 Photos are the scikit-image photographs, enlarged and saved as JPEG at phone-camera size
 (4032×3024) and at messaging-app size (1280×960). Videos are generated moving scenes (H.264,
@@ -20,10 +26,12 @@ Photos are the scikit-image photographs, enlarged and saved as JPEG at phone-cam
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import av
 import numpy as np
@@ -85,6 +93,49 @@ def our_photo_loop(paths: list[Path]) -> float:
     return time.perf_counter() - started
 
 
+LOOPS = (bare_photo_loop, bare_draft_loop, our_photo_loop)
+
+
+def best_rounds(paths: list[Path], rounds: int, barrier: Any = None) -> list[float]:
+    """The fastest of ``rounds`` turns of each loop of :data:`LOOPS` over ``paths`` (after one
+    warm-up turn each); with a ``barrier`` (shared by the processes of ``--processes``), every
+    loop starts in all processes at once, so each one runs beside copies of itself."""
+    for loop in LOOPS:
+        loop(paths[:2])  # warm the caches of every path alike
+    times: list[list[float]] = [[] for _ in LOOPS]
+    for _ in range(max(1, rounds)):
+        for index, loop in enumerate(LOOPS):
+            if barrier is not None:
+                barrier.wait()
+            times[index].append(loop(paths))
+    return [min(each) for each in times]
+
+
+def _in_process(paths: list[Path], rounds: int, barrier: Any, results: Any) -> None:
+    results.put(best_rounds(paths, rounds, barrier))
+
+
+def photo_rates(paths: list[Path], rounds: int, processes: int) -> list[float]:
+    """Photos per second of each loop of :data:`LOOPS`: in this process, or per core with
+    ``processes`` processes running each loop at once (the mean of their rates)."""
+    if processes <= 1:
+        return [len(paths) / seconds for seconds in best_rounds(paths, rounds)]
+    context = multiprocessing.get_context("spawn")
+    barrier, results = context.Barrier(processes), context.Queue()
+    workers = [
+        context.Process(target=_in_process, args=(paths, rounds, barrier, results))
+        for _ in range(processes)
+    ]
+    for worker in workers:
+        worker.start()
+    found = [results.get() for _ in workers]
+    for worker in workers:
+        worker.join()
+    return [
+        sum(len(paths) / times[index] for times in found) / processes for index in range(len(LOOPS))
+    ]
+
+
 def bare_decode(path: Path) -> float:
     started = time.perf_counter()
     with av.open(str(path)) as container:
@@ -110,6 +161,12 @@ def main() -> int:
     parser.add_argument(
         "--rounds", type=int, default=3, help="photo loops run, taking turns; the fastest counts"
     )
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=1,
+        help="run every photo loop in this many processes at once (photos/s per core)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -120,18 +177,11 @@ def main() -> int:
         print("|---|---|---|---|---|---|---|")
         for size in ((4032, 3024), (1280, 960)):
             paths = make_photos(folder, args.photos, size)
-            bare_photo_loop(paths[:2])  # warm the caches of every path alike
-            bare_draft_loop(paths[:2])
-            our_photo_loop(paths[:2])
-            rounds = [
-                (bare_photo_loop(paths), bare_draft_loop(paths), our_photo_loop(paths))
-                for _ in range(max(1, args.rounds))
-            ]
-            bare, draft, ours = (min(times) for times in zip(*rounds, strict=True))
+            bare, draft, ours = photo_rates(paths, args.rounds, args.processes)
             print(
-                f"| JPEG {size[0]}×{size[1]} | {len(paths)} | {len(paths) / bare:.1f} "
-                f"| {len(paths) / draft:.1f} | {len(paths) / ours:.1f} | {bare / ours:.2f}× "
-                f"| {draft / ours:.2f}× |",
+                f"| JPEG {size[0]}×{size[1]} | {len(paths)} | {bare:.1f} "
+                f"| {draft:.1f} | {ours:.1f} | {ours / bare:.2f}× "
+                f"| {ours / draft:.2f}× |",
                 flush=True,
             )
         if args.photos_only:
