@@ -14,9 +14,9 @@ its own (time stolen by the host), and taking turns exposes every loop to the sa
 
 With ``--processes N`` every photo loop runs in N processes at once, one per core, as intake's
 workers run: the rates are then photos per second per core with every core busy (the mean over
-the processes). A loop's speed alone and beside copies of itself can differ a lot: on one
-2-core machine ``pdqhash.compute`` took 2.6 times as long with both cores running it, while
-JPEG decoding did not slow down (docs/benchmarks.md).
+the processes). Each process runs every loop once before timing: ``pdqhash.compute`` allocates
+its buffers on every call, and ran about three times as slow in a new process as in one that
+had already freed large blocks (docs/benchmarks.md).
 
 Photos are the scikit-image photographs, enlarged and saved as JPEG at phone-camera size
 (4032×3024) and at messaging-app size (1280×960). Videos are generated moving scenes (H.264,
