@@ -8,6 +8,7 @@ followed by L2 normalisation, so that a dot product is the cosine similarity.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Sequence
 from functools import lru_cache
@@ -34,7 +35,10 @@ class Embedder:
 
     name = MODEL_NAME
 
-    def __init__(self, threads: int = 0) -> None:
+    def __init__(self, threads: int | None = None) -> None:
+        """``threads`` is the model's share of the cores: by default what ``OMP_NUM_THREADS``
+        allows this process (:func:`thread_allowance`), else onnxruntime's own choice (one
+        thread per core)."""
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
@@ -44,8 +48,10 @@ class Embedder:
         self.tokenizer.enable_truncation(max_length=MAX_TOKENS)
         self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
         options = ort.SessionOptions()
+        threads = thread_allowance() if threads is None else threads
         if threads:
             options.intra_op_num_threads = threads
+        self.threads = threads
         self.session = ort.InferenceSession(
             model.read_bytes(), sess_options=options, providers=["CPUExecutionProvider"]
         )
@@ -105,6 +111,19 @@ def mean_vector(vectors: NDArray[np.float32]) -> NDArray[np.float32]:
     norm = float(np.linalg.norm(mean))
     unit: NDArray[np.float32] = (mean / max(norm, 1e-12)).astype(np.float32)
     return unit
+
+
+def thread_allowance() -> int:
+    """The threads this process may give the model, from ``OMP_NUM_THREADS`` (0: not set).
+
+    onnxruntime does not read that variable: by itself it starts a thread per core in every
+    process and keeps them spinning between operations. A Dask worker is started with
+    ``OMP_NUM_THREADS=1`` because its cluster runs one such process per core; left to
+    onnxruntime, two workers on two cores ran four threads and embedded about 40 % fewer
+    texts per second between them than with one thread each (benchmarks.md). Schedulers of
+    shared machines set the variable for the same reason."""
+    value = os.environ.get("OMP_NUM_THREADS", "").strip()
+    return int(value) if value.isdigit() and int(value) > 0 else 0
 
 
 @lru_cache(maxsize=1)
