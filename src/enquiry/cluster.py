@@ -94,6 +94,8 @@ def chosen_address(option: str | None) -> ClusterAddress | None:
 
 # The Dask setting that has workers started with MALLOC_TRIM_THRESHOLD_ (see open_cluster).
 TRIM_SETTING = "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_"
+# The Dask setting that has each worker sample its task's stack every 10 ms (see open_cluster).
+PROFILE_SETTING = "distributed.worker.profile.enabled"
 
 
 @contextlib.contextmanager
@@ -116,7 +118,10 @@ def open_cluster(address: ClusterAddress | str | None) -> Iterator[Client | None
             # handed back at once; that also fixes glibc's mmap threshold, and the claim
             # pipeline's arrays are then mapped and unmapped at every allocation: about a
             # tenth more CPU for the same claims (benchmarks.md). Our workers keep the default.
-            dask.config.set({TRIM_SETTING: None}),
+            # Each worker's event loop also takes the interpreter every 10 ms to sample the
+            # running task's stack for Dask's dashboard, which a local cluster does not serve:
+            # the same claims took a worker about a tenth more time with it (benchmarks.md).
+            dask.config.set({TRIM_SETTING: None, PROFILE_SETTING: False}),
             LocalCluster(  # type: ignore[no-untyped-call]
                 n_workers=address.workers,
                 threads_per_worker=1,
