@@ -119,7 +119,7 @@ def thread_allowance() -> int:
     onnxruntime does not read that variable: by itself it starts a thread per core in every
     process and keeps them spinning between operations. A Dask worker is started with
     ``OMP_NUM_THREADS=1`` because its cluster runs one such process per core; left to
-    onnxruntime, two workers on two cores ran four threads and embedded about 40 % fewer
+    onnxruntime, two workers on two cores ran four threads and embedded about a third fewer
     texts per second between them than with one thread each (benchmarks.md). Schedulers of
     shared machines set the variable for the same reason."""
     value = os.environ.get("OMP_NUM_THREADS", "").strip()
