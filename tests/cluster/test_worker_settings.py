@@ -54,7 +54,13 @@ def test_the_configuration_docs_give_for_dask_worker_does_what_it_says(tmp_path:
         worker = subprocess.Popen(
             [dask, "worker", str(cl.scheduler_address), "--nthreads", "1", "--no-dashboard"],
             # This module's functions are sent by reference: the worker imports it from here.
-            env=dict(os.environ, DASK_CONFIG=str(tmp_path), PYTHONPATH=str(Path(__file__).parent)),
+            env=dict(
+                os.environ,
+                DASK_CONFIG=str(tmp_path),
+                PYTHONPATH=os.pathsep.join(
+                    [str(Path(__file__).parent), *filter(None, [os.environ.get("PYTHONPATH")])]
+                ),
+            ),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
