@@ -37,6 +37,24 @@ def _trim_threshold() -> str | None:
     return os.environ.get("MALLOC_TRIM_THRESHOLD_")
 
 
+def _worker_environment(config: Path) -> dict[str, str]:
+    """A worker's environment as on a reading machine: the configuration folder, and this
+    module importable (its functions are sent by reference). A nanny started earlier in this
+    process (by another test) copied its variables into this process's environment as it
+    spawned its worker; they are left out, so that what is checked is what the file does."""
+    env = {k: v for k, v in os.environ.items() if k not in _NANNY_SETS}
+    paths = [str(Path(__file__).parent), *filter(None, [os.environ.get("PYTHONPATH")])]
+    return dict(env, DASK_CONFIG=str(config), PYTHONPATH=os.pathsep.join(paths))
+
+
+_NANNY_SETS = {
+    "MALLOC_TRIM_THRESHOLD_",
+    "OMP_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "OPENBLAS_NUM_THREADS",
+}
+
+
 def test_the_configuration_docs_give_for_dask_worker_does_what_it_says(tmp_path: Path) -> None:
     """docs/scale.md gives a Dask configuration file for workers started by hand: a ``dask
     worker`` that reads it is started without the trim threshold and without the profiler."""
@@ -53,14 +71,7 @@ def test_the_configuration_docs_give_for_dask_worker_does_what_it_says(tmp_path:
         dask = str(Path(sys.executable).with_name("dask"))
         worker = subprocess.Popen(
             [dask, "worker", str(cl.scheduler_address), "--nthreads", "1", "--no-dashboard"],
-            # This module's functions are sent by reference: the worker imports it from here.
-            env=dict(
-                os.environ,
-                DASK_CONFIG=str(tmp_path),
-                PYTHONPATH=os.pathsep.join(
-                    [str(Path(__file__).parent), *filter(None, [os.environ.get("PYTHONPATH")])]
-                ),
-            ),
+            env=_worker_environment(tmp_path),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
