@@ -11,6 +11,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import dask
+import distributed  # noqa: F401  (its defaults in dask.config)
+
 from enquiry.cluster import open_cluster
 from enquiry.enrich.text.embed import thread_allowance
 
@@ -47,12 +50,8 @@ def _worker_environment(config: Path) -> dict[str, str]:
     return dict(env, DASK_CONFIG=str(config), PYTHONPATH=os.pathsep.join(paths))
 
 
-_NANNY_SETS = {
-    "MALLOC_TRIM_THRESHOLD_",
-    "OMP_NUM_THREADS",
-    "MKL_NUM_THREADS",
-    "OPENBLAS_NUM_THREADS",
-}
+# What a nanny puts in its workers' environment (and copies into its own process's).
+_NANNY_SETS = set(dask.config.get("distributed.nanny.pre-spawn-environ"))
 
 
 def test_the_configuration_docs_give_for_dask_worker_does_what_it_says(tmp_path: Path) -> None:
@@ -68,9 +67,9 @@ def test_the_configuration_docs_give_for_dask_worker_does_what_it_says(tmp_path:
         LocalCluster(n_workers=0, processes=True, dashboard_address=None, silence_logs=50) as cl,
         Client(cl) as client,
     ):
-        dask = str(Path(sys.executable).with_name("dask"))
+        dask_cli = str(Path(sys.executable).with_name("dask"))
         worker = subprocess.Popen(
-            [dask, "worker", str(cl.scheduler_address), "--nthreads", "1", "--no-dashboard"],
+            [dask_cli, "worker", str(cl.scheduler_address), "--nthreads", "1", "--no-dashboard"],
             env=_worker_environment(tmp_path),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
