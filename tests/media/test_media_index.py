@@ -96,6 +96,9 @@ def test_probe_index_finds_a_subset_of_brute_force_and_all_within_7_bits() -> No
         found, expected = found + len(mine), expected + len(truth)
     # beyond 7 bits a pair is found when one of its 16 keys is intact: most are
     assert expected > 300 and found >= 0.9 * expected
+    # a hash found through several of its keys is reported once, in order of query, position
+    pairs = list(zip(asked.tolist(), positions.tolist(), strict=True))
+    assert pairs == sorted(set(pairs))
     # one query at a time gives the same as the batch
     single = index.search(queries[5], 31)
     assert sorted(m.key - 10 for m in single) == sorted(positions[asked == 5].tolist())
