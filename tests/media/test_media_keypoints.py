@@ -45,6 +45,37 @@ def test_crop_and_rotation_agree_and_other_photos_do_not(tmp_path: Path) -> None
     assert loaded is not None and keypoints.compare(keypoints.features(copy), loaded) == found
 
 
+def test_descriptor_matching_gives_scikit_images_pairs() -> None:
+    # The matrix-product matcher must pick exactly the pairs scikit-image's cross-checked ratio
+    # test picks (what --deep and the corners' check decided with before), ties included.
+    from skimage.feature import match_descriptors
+
+    names = ("astronaut", "coffee", "rocket", "text", "brick")
+    whole = {n: keypoints.features(samples.photo(n)).descriptors for n in names}
+    cut = {
+        n: keypoints.features(np.ascontiguousarray(samples.photo(n)[30:-20, 25:])).descriptors
+        for n in names
+    }
+    matched = 0
+    for a in names:
+        for b in names:
+            want = match_descriptors(cut[a], whole[b], cross_check=True, max_ratio=0.8)
+            got = keypoints.match_descriptors(cut[a], whole[b])
+            assert np.array_equal(got, want), (a, b)
+            matched += len(got)
+    assert matched > 5 * 100  # the crops do match their originals
+    rng = np.random.default_rng(5)
+    for _ in range(30):
+        first = rng.random((int(rng.integers(1, 40)), 256)) < 0.5
+        second = rng.random((int(rng.integers(1, 40)), 256)) < 0.5
+        second[: len(first) // 2] = first[: len(second)][: len(first) // 2]  # exact twins
+        second = np.concatenate([second, second[:3]])  # and ties for the nearest
+        want = match_descriptors(first, second, cross_check=True, max_ratio=0.8)
+        assert np.array_equal(keypoints.match_descriptors(first, second), want)
+    none = np.zeros((0, 256), dtype=bool)
+    assert keypoints.match_descriptors(none, whole["coffee"]).shape == (0, 2)
+
+
 def test_match_deep_finds_a_cropped_captioned_copy(
     home: Path, media_dir: Path, tmp_path: Path
 ) -> None:

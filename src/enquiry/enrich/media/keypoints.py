@@ -22,14 +22,20 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
+from threadpoolctl import ThreadpoolController
 
 from enquiry.enrich.media.pdq import MAX_SIDE, canonical
 
 N_KEYPOINTS = 400
+LEVELS = 8  # of the pyramid, each 1.2 times smaller than the one before (OpenCV's default)
 # FAST's corner threshold in grey levels: 0.05 of the range, as scikit-image's ORB was given.
 FAST_THRESHOLD = 13
 MIN_INLIERS = 12
+# Lowe's ratio test: a match whose second-best candidate is almost as near is ambiguous.
+MAX_RATIO = 0.8
 CACHE_FORMAT = 3  # 1: scikit-image's ORB; 2: scaled in colour, then made grey
+# The descriptor product is small: BLAS's threads cost more to wake than they save.
+_BLAS = ThreadpoolController()
 
 
 def engine() -> str:
@@ -94,17 +100,18 @@ def _grey(rgb: NDArray[np.uint8]) -> NDArray[np.uint8]:
 
 
 def corners(
-    rgb: NDArray[np.uint8],
+    rgb: NDArray[np.uint8], side: int = MAX_SIDE, levels: int = LEVELS
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.uint8], tuple[int, int]]:
-    """ORB corners of a picture scaled to :data:`~.pdq.MAX_SIDE` on its long side: their places
-    ((row, col) at that size), strengths, packed 32-byte descriptors, and that size (height,
-    width). A flat picture has none, which is not an error."""
+    """ORB corners of a picture scaled to ``side`` pixels on its long side
+    (:data:`~.pdq.MAX_SIDE` unless asked), found on ``levels`` levels of its pyramid: their
+    places ((row, col) at that size), strengths, packed 32-byte descriptors, and that size
+    (height, width). A flat picture has none, which is not an error."""
     import cv2
 
-    grey = grey_at(rgb)
+    grey = grey_at(rgb, side)
     # ORB_create is missing from the stubs OpenCV ships
     orb = cv2.ORB_create(  # type: ignore[attr-defined]
-        nfeatures=N_KEYPOINTS, fastThreshold=FAST_THRESHOLD
+        nfeatures=N_KEYPOINTS, fastThreshold=FAST_THRESHOLD, nlevels=levels
     )
     found, descriptors = orb.detectAndCompute(grey, None)
     size = (int(grey.shape[0]), int(grey.shape[1]))
@@ -123,6 +130,38 @@ def features(rgb: NDArray[np.uint8]) -> Features:
     return Features(places, np.unpackbits(descriptors, axis=1).astype(bool))
 
 
+def match_descriptors(
+    first: NDArray[np.bool_], second: NDArray[np.bool_], max_ratio: float = MAX_RATIO
+) -> NDArray[np.intp]:
+    """(k, 2) index pairs of the descriptors that are each other's nearest (Hamming distance)
+    and whose nearest is clearly nearer than the second nearest (Lowe's ratio test): what
+    scikit-image's ``match_descriptors(first, second, cross_check=True, max_ratio=...)`` returns,
+    pair for pair (a test compares them), several times faster.
+
+    scikit-image counts the differing bits of every pair through SciPy's ``cdist``, a third of
+    a comparison's whole time with 400 corners a side. Here the counts come from one matrix
+    product of the bits (differing = ones in a + ones in b - 2 × ones in common), exact in
+    float32 for 256 bits; ties fall to the first index, as there."""
+    if not len(first) or not len(second):
+        return np.zeros((0, 2), dtype=np.intp)
+    a = first.astype(np.float32)
+    b = second.astype(np.float32)
+    with _BLAS.limit(limits=1, user_api="blas"):
+        common = a @ b.T
+    distances = a.sum(axis=1)[:, None] + b.sum(axis=1)[None, :] - 2 * common
+    rows = np.arange(len(first))
+    nearest = np.argmin(distances, axis=1)
+    back = np.argmin(distances, axis=0)
+    keep = rows == back[nearest]
+    rows, nearest = rows[keep], nearest[keep]
+    best = distances[rows, nearest].astype(np.float64)
+    distances[rows, nearest] = np.inf
+    second_best = distances[rows].min(axis=1).astype(np.float64)
+    second_best[second_best == 0] = np.finfo(np.float64).eps
+    keep = best / second_best < max_ratio
+    return np.column_stack((rows[keep], nearest[keep]))
+
+
 @dataclass
 class KeypointMatch:
     """Matches one similarity transform explains, and that transform (query → stored)."""
@@ -137,9 +176,7 @@ def compare(query: Features, stored: Features) -> KeypointMatch | None:
     """The geometric agreement between two pictures, or None below :data:`MIN_INLIERS`."""
     if len(query.descriptors) < MIN_INLIERS or len(stored.descriptors) < MIN_INLIERS:
         return None
-    pairs = _skimage("feature").match_descriptors(
-        query.descriptors, stored.descriptors, cross_check=True, max_ratio=0.8
-    )
+    pairs = match_descriptors(query.descriptors, stored.descriptors)
     if len(pairs) < MIN_INLIERS:
         return None
     source = query.keypoints[pairs[:, 0]][:, ::-1]
