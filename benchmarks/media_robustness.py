@@ -497,7 +497,8 @@ def photo_benchmark(quick: bool, deep: bool) -> None:
         f"({len(windows.QUERY_WINDOWS)} anchored windows, border and inset boxes, and "
         f"{len(windows.ROTATIONS) * len(windows.ROTATED_WINDOWS)} turned-back windows; these "
         f"alone {1000 * turn_seconds / queries:.1f} ms); the query's {points.QUERIED} "
-        f"strongest corners in {1000 * corner_seconds / queries:.1f} ms"
+        f"strongest corners and {points.QUERIED_FINE} more at {points.FINE_SIDE} pixels in "
+        f"{1000 * corner_seconds / queries:.1f} ms"
     )
     print(
         f"\nPhotos: {len(originals)} originals, {len(distractors)} extra distractors, "

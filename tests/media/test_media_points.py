@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageFilter
 from sqlalchemy import func, select
 from test_media_match import _add, _match
 
@@ -31,7 +31,12 @@ def test_a_photo_stores_its_strongest_corners_and_a_query_asks_more(media_dir: P
     query, _ = hash_file(media_dir / "astronaut.jpg", "image/jpeg", query=True)
     kept = [e for e in stored if e["algorithm"] == points.ALGORITHM]
     asked = [e for e in query if e["algorithm"] == points.ALGORITHM]
-    assert len(kept) == points.STORED and len(asked) == points.QUERIED
+    fine = [e for e in asked if e["data"].get("fine")]
+    assert len(kept) == points.STORED
+    assert len(asked) == points.QUERIED + points.QUERIED_FINE and len(fine) == points.QUERIED_FINE
+    # the fine corners' places are given at the stored corners' size, like the others'
+    assert max(max(e["data"]["at"]) for e in fine) <= 512
+    assert max(max(e["data"]["at"]) for e in fine) > 400
     assert not any(e["data"].get("query") for e in kept)
     assert all(e["data"]["query"] for e in asked) and points.lookups(query)
     assert points.lookups(stored) == []  # stored corners are never looked up as a query's
@@ -79,6 +84,44 @@ def test_default_match_finds_uneven_crops_through_corners_not_other_photos(
         assert _match(home, str(picture)) == [], other
         cut = _uneven(picture, tmp_path / f"{other}-cut.jpg", 0.2, 0.08, 0.0, 0.12)
         assert _match(home, str(cut)) == [], other
+
+
+def _inset(path: Path, out: Path, share: float, x: float, y: float) -> Path:
+    """The photo shrunk to ``share`` of its size and pasted at (x, y) (shares of the frame)
+    over a blurred, upturned copy of itself: picture-in-picture whose edges do not stand out."""
+    image = Image.open(path).convert("RGB")
+    canvas = image.transpose(Image.Transpose.FLIP_TOP_BOTTOM).filter(ImageFilter.GaussianBlur(8))
+    small = image.resize((round(image.width * share), round(image.height * share)))
+    canvas.paste(small, (round(image.width * x), round(image.height * y)))
+    canvas.save(out, quality=90)
+    return out
+
+
+def test_default_match_finds_a_half_size_inset_off_centre_by_its_fine_corners(
+    home: Path, media_dir: Path, tmp_path: Path
+) -> None:
+    # A stored corner found on a fine level of the 512-pixel picture is finer, in a copy inset
+    # at half size, than anything the query's own pyramid holds: only the query enlarged twice
+    # has it. Before the query was described at that size too, the rocket below, inset at half
+    # size off centre, shared one corner with its original: no candidate.
+    names = ("astronaut", "coffee", "chelsea", "rocket", "camera")
+    ids = dict(zip(names, _add(home, [media_dir / f"{n}.jpg" for n in names]), strict=True))
+    copy = _inset(media_dir / "rocket.jpg", tmp_path / "rocket-inset.jpg", 0.5, 0.45, 0.1)
+    query, _ = hash_file(copy, "image/jpeg", query=True)
+    coarse = [
+        e["hash"] for e in query if e["algorithm"] == points.ALGORITHM and not e["data"].get("fine")
+    ]
+    index = open_probe_index(open_store(home, "tester"), algorithm=points.ALGORITHM)
+    assert ids["rocket"] not in point_candidates(index, coarse)
+    found = _match(home, str(copy))
+    assert [m["item"] for m in found] == [ids["rocket"]], found
+    assert found[0]["method"] == "keypoints"
+    # the geometry tells the inset's size: the query's picture is twice the stored one's
+    assert 1.8 < found[0]["keypoints"]["scale"] < 2.2
+    # a picture not in the store, inset the same way, matches nothing
+    moon = tmp_path / "moon.jpg"
+    Image.fromarray(samples.photo("moon")).convert("RGB").save(moon, quality=90)
+    assert _match(home, str(_inset(moon, tmp_path / "moon-inset.jpg", 0.5, 0.45, 0.1))) == []
 
 
 def test_candidates_need_two_corners_and_leave_out_the_query_item(

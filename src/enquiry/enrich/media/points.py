@@ -15,6 +15,13 @@ with at least :data:`MIN_HITS` of its corners found is a candidate, and a candid
 only when the keypoints of the two photos agree under one similarity transform, as ``--deep``
 decides (:func:`~.catalogue.keypoint_matches`) — for those few photos, not for every stored one.
 The descriptors find candidates; the geometry decides.
+
+A query is also described at twice that size (:data:`FINE_SIDE`, :data:`QUERIED_FINE` more
+corners). ORB's pyramid only shrinks: a stored corner found on one of the finer levels of a
+512-pixel picture is, in a copy inset at half size, finer than the query's own finest level, so
+the query never has it. Enlarged twice, the inset is at the stored picture's scale again, and
+off-centre insets whose corners were out of reach are found (docs/benchmarks.md). Only queries
+pay for it; what intake stores does not change.
 """
 
 from __future__ import annotations
@@ -24,7 +31,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from enquiry.enrich.media.keypoints import Features, corners
+from enquiry.enrich.media.keypoints import LEVELS, Features, corners
+from enquiry.enrich.media.pdq import MAX_SIDE
 
 ALGORITHM = "orb-point"
 VERSION = "orb-point 2"  # 1: scaled in colour, then made grey
@@ -32,6 +40,13 @@ VERSION = "orb-point 2"  # 1: scaled in colour, then made grey
 # looked up per query.
 STORED = 16
 QUERIED = 200
+# A query's corners found on it enlarged to twice the stored corners' size, for copies inset at
+# about half size (their places are given at the stored size, like the others'). On all 8
+# levels, 400: in the robustness photographs fewer (200) or the finest 4 levels alone found
+# fewer insets and uneven crops (docs/benchmarks.md).
+FINE_SIDE = 2 * MAX_SIDE
+FINE_LEVELS = LEVELS
+QUERIED_FINE = 400
 # A stored corner is found within this many bits (a copy's corners lie within ~24 bits of the
 # original's far more often than unrelated pictures' corners do), and a photo becomes a candidate
 # with this many of its corners found.
@@ -44,15 +59,21 @@ GRID = 4
 
 
 def strongest(
-    rgb: NDArray[np.uint8], count: int, spread: bool = False
+    rgb: NDArray[np.uint8],
+    count: int,
+    spread: bool = False,
+    side: int = MAX_SIDE,
+    levels: int = LEVELS,
 ) -> tuple[NDArray[np.float64], NDArray[np.uint8]]:
-    """The ``count`` strongest ORB corners of a picture scaled to :data:`~.pdq.MAX_SIDE`:
-    their places ((row, col) at that size) and packed 32-byte descriptors, strongest first.
+    """The ``count`` strongest ORB corners of a picture scaled to ``side`` pixels (by default
+    :data:`~.pdq.MAX_SIDE`), found on ``levels`` levels of its pyramid: their places ((row, col)
+    in the picture scaled to :data:`~.pdq.MAX_SIDE`, whatever ``side``) and packed 32-byte
+    descriptors, strongest first.
 
     With ``spread``, the strongest corner of each cell of a :data:`GRID` × :data:`GRID` grid
     comes first (then the strongest of the rest): the strongest corners of a picture often
     crowd into one textured part of it, which a crop can cut away whole."""
-    places, strengths, descriptors, (height, width) = corners(rgb)
+    places, strengths, descriptors, (height, width) = corners(rgb, side, levels)
     order = np.argsort(-strengths, kind="stable")
     if spread and len(order):
         cells = (places[order, 0] * GRID // height) * GRID + places[order, 1] * GRID // width
@@ -62,18 +83,33 @@ def strongest(
         leading[first] = True
         order = np.concatenate([order[leading], order[~leading]])
     chosen = order[:count]
-    return places[chosen].reshape(-1, 2), np.ascontiguousarray(descriptors[chosen])
+    return (
+        places[chosen].reshape(-1, 2) * (MAX_SIDE / side),
+        np.ascontiguousarray(descriptors[chosen]),
+    )
 
 
 def point_entries(rgb: NDArray[np.uint8], *, query: bool = False) -> list[dict[str, Any]]:
     """Hash entries of a photo's strongest corners: :data:`STORED` to keep, or for a ``query``
-    :data:`QUERIED` to look up (``data.query`` true; never stored). A flat picture has none."""
-    places, descriptors = strongest(rgb, QUERIED if query else STORED, spread=not query)
+    :data:`QUERIED` to look up and :data:`QUERIED_FINE` more found at :data:`FINE_SIDE`
+    (``data.query`` true, and ``data.fine`` for the latter; never stored). A flat picture has
+    none."""
+    if query:
+        coarse = strongest(rgb, QUERIED)
+        fine = strongest(rgb, QUERIED_FINE, side=FINE_SIDE, levels=FINE_LEVELS)
+        places = np.concatenate([coarse[0], fine[0]])
+        descriptors = np.concatenate([coarse[1], fine[1]])
+        is_fine = [False] * len(coarse[0]) + [True] * len(fine[0])
+    else:
+        places, descriptors = strongest(rgb, STORED, spread=True)
+        is_fine = [False] * len(places)
     entries = []
-    for (row, col), descriptor in zip(places.tolist(), descriptors, strict=True):
+    for (row, col), descriptor, finer in zip(places.tolist(), descriptors, is_fine, strict=True):
         data: dict[str, Any] = {"version": VERSION, "at": [round(row, 1), round(col, 1)]}
         if query:
             data["query"] = True
+        if finer:
+            data["fine"] = True
         entries.append(
             {
                 "algorithm": ALGORITHM,
