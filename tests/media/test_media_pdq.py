@@ -13,7 +13,7 @@ from enquiry.enrich.media import pdq, samples
 from enquiry.enrich.media.extractor import PdqExtractor, hash_video_file
 from enquiry.enrich.media.frames import sample_frames
 from enquiry.enrich.media.windows import ALGORITHM as WINDOW_ALGORITHM
-from enquiry.enrich.media.windows import STORED_WINDOWS
+from enquiry.enrich.media.windows import STORED_WINDOWS, stored_entries
 from enquiry.enrich.media.windows import VERSION as WINDOW_VERSION
 
 
@@ -218,3 +218,47 @@ def test_reduced_decoding_keeps_the_hash_near_the_full_decode(tmp_path: Path) ->
     assert pdq.distance(pdq.hash_rgb(reduced)[0], pdq.hash_rgb(full)[0]) <= 8
     # the picture's own shape is kept (no square decoding of a wide photo)
     assert reduced.shape[0] * 4 == reduced.shape[1] * 3
+
+
+def test_a_jpegs_own_luma_hashes_as_its_decoded_colours_do(tmp_path: Path) -> None:
+    """Intake asks a JPEG's decoder for its luma alone (no hash looks at colour): the grey
+    picture is the luminance of the colour one to within rounding, and every hash made from
+    it lands within a few bits of the same hash made from the colours."""
+    photo = Image.fromarray(samples.photo("coffee")).resize((1280, 960))
+    photo.save(tmp_path / "coffee.jpg", quality=90)
+    colour = pdq.load_rgb(tmp_path / "coffee.jpg", least_side=pdq.CANONICAL_SIDE)
+    grey = pdq.load_rgb(tmp_path / "coffee.jpg", least_side=pdq.CANONICAL_SIDE, grey=True)
+    assert grey.ndim == 2 and grey.shape == colour.shape[:2]
+    assert np.abs(grey - pdq._luma(colour)).max() <= 2
+    mine = pdq.picture_entries(grey, None, all_orientations=True)
+    theirs = pdq.picture_entries(colour, None, all_orientations=True)
+    assert pdq.distance(mine[0]["hash"], theirs[0]["hash"]) <= 4
+    for a, b in zip(mine[0]["data"]["dihedral"], theirs[0]["data"]["dihedral"], strict=True):
+        assert pdq.distance(a, b) <= 4
+    assert mine[0]["quality"] == theirs[0]["quality"]
+    stored = stored_entries(pdq.canonical(grey))
+    assert len(stored) == len(STORED_WINDOWS)
+    for a, b in zip(stored, stored_entries(pdq.canonical(colour)), strict=True):
+        assert a["data"]["box"] == b["data"]["box"] and pdq.distance(a["hash"], b["hash"]) <= 16
+
+
+def test_grey_decoding_of_pictures_that_are_not_plain_jpegs(tmp_path: Path) -> None:
+    # a CMYK JPEG keeps its mode when asked for luma and is converted; a PNG with transparency
+    # is laid on white first, as in colour; a bordered picture's border is found in grey too
+    rgb = samples.photo("rocket")
+    Image.fromarray(rgb).convert("CMYK").save(tmp_path / "cmyk.jpg", quality=92)
+    rgba = Image.fromarray(rgb).convert("RGBA")
+    rgba.putalpha(0)
+    rgba.save(tmp_path / "clear.png")
+    cmyk = pdq.load_rgb(tmp_path / "cmyk.jpg", grey=True)
+    in_colour = pdq.load_rgb(tmp_path / "cmyk.jpg")
+    assert cmyk.ndim == 2 and cmyk.shape == in_colour.shape[:2]
+    assert pdq.distance(pdq.hash_rgb(cmyk)[0], pdq.hash_rgb(in_colour)[0]) <= 4
+    clear = pdq.load_rgb(tmp_path / "clear.png", grey=True)
+    assert clear.ndim == 2 and int(clear.min()) == 255  # wholly transparent: white
+    framed = np.full((300, 400), 0, dtype=np.uint8)
+    framed[40:260] = np.asarray(Image.fromarray(rgb).convert("L").resize((400, 220)))
+    assert pdq.border_box(framed) == pdq.border_box(np.repeat(framed[:, :, None], 3, axis=2))
+    assert pdq.border_box(framed) is not None
+    # a sliver too small to hash gives the reference code's zero hash in grey too
+    assert pdq.hash_rgb(np.full((2, 256), 128, dtype=np.uint8))[0] == "0" * 64

@@ -260,7 +260,7 @@ def match(
         looked_up = windows.lookups(entries)
         if not looked_up and all(e["t"] is None for e in entries):
             looked_up = windows.lookups(
-                windows.query_entries(load_rgb(picture, least_side=CANONICAL_SIDE))
+                windows.query_entries(load_rgb(picture, least_side=CANONICAL_SIDE, grey=True))
             )
         # a photo's windows (crops, banners, logos, picture-in-picture), a video's frames (crops
         # of stored photos or keyframes), among stored windows
@@ -342,7 +342,7 @@ def _by_corners(
 
     if not points.lookups(entries):  # a stored photo asked about: its corners, as a query's
         try:
-            entries = points.point_entries(load_rgb(picture), query=True)
+            entries = points.point_entries(load_rgb(picture, grey=True), query=True)
         except (OSError, ValueError, SyntaxError):
             return []  # not decodable as a still: no corners to ask
     skip = {m.item for m in found}

@@ -109,7 +109,8 @@ def hash_file(
                 return [], ["video: no frame could be decoded"]
             return entries, []
         if is_image(media_type):
-            rgb = load_rgb(path, least_side=CANONICAL_SIDE)  # no bigger than the hashes need
+            # no bigger than the hashes need, and luminance only: no hash looks at colour
+            rgb = load_rgb(path, least_side=CANONICAL_SIDE, grey=True)
             small = canonical(rgb)  # one shrink for the whole picture's hashes and the windows
             whole = picture_entries(rgb, None, all_orientations=True, small=small)
             points = point_entries(rgb, query=query)

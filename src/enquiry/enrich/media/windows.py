@@ -134,8 +134,10 @@ _BLAS = ThreadpoolController()
 
 
 def _grey(rgb: NDArray[np.uint8]) -> NDArray[np.float32]:
-    """Luminance (ITU-R 601 weights, as PDQ's) as float32."""
+    """Luminance (ITU-R 601 weights, as PDQ's) as float32 (a grey picture is its own)."""
     pixels = rgb.astype(np.float32)
+    if pixels.ndim == 2:
+        return pixels
     with _BLAS.limit(limits=1, user_api="blas"):
         return np.asarray(pixels @ np.array([0.299, 0.587, 0.114], dtype=np.float32))
 
