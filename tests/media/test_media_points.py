@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageFilter
+from PIL import Image
 from sqlalchemy import func, select
 from test_media_match import _add, _match
+from test_media_windows import _inset
 
 from enquiry.enrich.media import points, samples
 from enquiry.enrich.media.catalogue import open_probe_index, point_candidates
@@ -86,17 +87,6 @@ def test_default_match_finds_uneven_crops_through_corners_not_other_photos(
         assert _match(home, str(cut)) == [], other
 
 
-def _inset(path: Path, out: Path, share: float, x: float, y: float) -> Path:
-    """The photo shrunk to ``share`` of its size and pasted at (x, y) (shares of the frame)
-    over a blurred, upturned copy of itself: picture-in-picture whose edges do not stand out."""
-    image = Image.open(path).convert("RGB")
-    canvas = image.transpose(Image.Transpose.FLIP_TOP_BOTTOM).filter(ImageFilter.GaussianBlur(8))
-    small = image.resize((round(image.width * share), round(image.height * share)))
-    canvas.paste(small, (round(image.width * x), round(image.height * y)))
-    canvas.save(out, quality=90)
-    return out
-
-
 def test_default_match_finds_a_half_size_inset_off_centre_by_its_fine_corners(
     home: Path, media_dir: Path, tmp_path: Path
 ) -> None:
@@ -106,7 +96,7 @@ def test_default_match_finds_a_half_size_inset_off_centre_by_its_fine_corners(
     # size off centre, shared one corner with its original: no candidate.
     names = ("astronaut", "coffee", "chelsea", "rocket", "camera")
     ids = dict(zip(names, _add(home, [media_dir / f"{n}.jpg" for n in names]), strict=True))
-    copy = _inset(media_dir / "rocket.jpg", tmp_path / "rocket-inset.jpg", 0.5, 0.45, 0.1)
+    copy = _inset(media_dir / "rocket.jpg", tmp_path / "rocket-inset.jpg", 0.5, 0.45, 0.1, 90)
     query, _ = hash_file(copy, "image/jpeg", query=True)
     coarse = [
         e["hash"] for e in query if e["algorithm"] == points.ALGORITHM and not e["data"].get("fine")
@@ -121,7 +111,7 @@ def test_default_match_finds_a_half_size_inset_off_centre_by_its_fine_corners(
     # a picture not in the store, inset the same way, matches nothing
     moon = tmp_path / "moon.jpg"
     Image.fromarray(samples.photo("moon")).convert("RGB").save(moon, quality=90)
-    assert _match(home, str(_inset(moon, tmp_path / "moon-inset.jpg", 0.5, 0.45, 0.1))) == []
+    assert _match(home, str(_inset(moon, tmp_path / "moon-inset.jpg", 0.5, 0.45, 0.1, 90))) == []
 
 
 def test_candidates_need_two_corners_and_leave_out_the_query_item(

@@ -125,14 +125,14 @@ def test_photos_hashed_before_windows_still_match_and_media_hash_adds_them(
     assert [m["item"] for m in _match(home, str(crop))] == [astronaut]
 
 
-def _inset(path: Path, out: Path, share: float, x: float, y: float) -> Path:
+def _inset(path: Path, out: Path, share: float, x: float, y: float, quality: int = 85) -> Path:
     """The photo at ``share`` of each side, pasted at (x, y) over a blurred, flipped copy of
-    itself (picture-in-picture off centre)."""
+    itself (picture-in-picture off centre), saved as JPEG at ``quality``."""
     image = Image.open(path).convert("RGB")
     canvas = image.transpose(Image.Transpose.FLIP_TOP_BOTTOM).filter(ImageFilter.GaussianBlur(8))
     small = image.resize((round(image.width * share), round(image.height * share)))
     canvas.paste(small, (round(image.width * x), round(image.height * y)))
-    canvas.save(out, quality=85)
+    canvas.save(out, quality=quality)
     return out
 
 
