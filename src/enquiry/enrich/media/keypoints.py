@@ -27,7 +27,6 @@ from threadpoolctl import ThreadpoolController
 from enquiry.enrich.media.pdq import MAX_SIDE, canonical
 
 N_KEYPOINTS = 400
-LEVELS = 8  # of the pyramid, each 1.2 times smaller than the one before (OpenCV's default)
 # FAST's corner threshold in grey levels: 0.05 of the range, as scikit-image's ORB was given.
 FAST_THRESHOLD = 13
 MIN_INLIERS = 12
@@ -100,18 +99,18 @@ def _grey(rgb: NDArray[np.uint8]) -> NDArray[np.uint8]:
 
 
 def corners(
-    rgb: NDArray[np.uint8], side: int = MAX_SIDE, levels: int = LEVELS
+    rgb: NDArray[np.uint8], side: int = MAX_SIDE
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.uint8], tuple[int, int]]:
     """ORB corners of a picture scaled to ``side`` pixels on its long side
-    (:data:`~.pdq.MAX_SIDE` unless asked), found on ``levels`` levels of its pyramid: their
-    places ((row, col) at that size), strengths, packed 32-byte descriptors, and that size
-    (height, width). A flat picture has none, which is not an error."""
+    (:data:`~.pdq.MAX_SIDE` unless asked): their places ((row, col) at that size), strengths,
+    packed 32-byte descriptors, and that size (height, width). A flat picture has none, which is
+    not an error."""
     import cv2
 
     grey = grey_at(rgb, side)
     # ORB_create is missing from the stubs OpenCV ships
     orb = cv2.ORB_create(  # type: ignore[attr-defined]
-        nfeatures=N_KEYPOINTS, fastThreshold=FAST_THRESHOLD, nlevels=levels
+        nfeatures=N_KEYPOINTS, fastThreshold=FAST_THRESHOLD
     )
     found, descriptors = orb.detectAndCompute(grey, None)
     size = (int(grey.shape[0]), int(grey.shape[1]))

@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from enquiry.enrich.media.keypoints import LEVELS, Features, corners
+from enquiry.enrich.media.keypoints import Features, corners
 from enquiry.enrich.media.pdq import MAX_SIDE
 
 ALGORITHM = "orb-point"
@@ -41,11 +41,10 @@ VERSION = "orb-point 2"  # 1: scaled in colour, then made grey
 STORED = 16
 QUERIED = 200
 # A query's corners found on it enlarged to twice the stored corners' size, for copies inset at
-# about half size (their places are given at the stored size, like the others'). On all 8
-# levels, 400: in the robustness photographs fewer (200) or the finest 4 levels alone found
-# fewer insets and uneven crops (docs/benchmarks.md).
+# about half size (their places are given at the stored size, like the others'). 400: in the
+# robustness photographs fewer (200), or ORB's 4 finest levels alone, found fewer insets and
+# uneven crops (docs/benchmarks.md).
 FINE_SIDE = 2 * MAX_SIDE
-FINE_LEVELS = LEVELS
 QUERIED_FINE = 400
 # A stored corner is found within this many bits (a copy's corners lie within ~24 bits of the
 # original's far more often than unrelated pictures' corners do), and a photo becomes a candidate
@@ -59,21 +58,16 @@ GRID = 4
 
 
 def strongest(
-    rgb: NDArray[np.uint8],
-    count: int,
-    spread: bool = False,
-    side: int = MAX_SIDE,
-    levels: int = LEVELS,
+    rgb: NDArray[np.uint8], count: int, spread: bool = False, side: int = MAX_SIDE
 ) -> tuple[NDArray[np.float64], NDArray[np.uint8]]:
     """The ``count`` strongest ORB corners of a picture scaled to ``side`` pixels (by default
-    :data:`~.pdq.MAX_SIDE`), found on ``levels`` levels of its pyramid: their places ((row, col)
-    in the picture scaled to :data:`~.pdq.MAX_SIDE`, whatever ``side``) and packed 32-byte
-    descriptors, strongest first.
+    :data:`~.pdq.MAX_SIDE`): their places ((row, col) in the picture scaled to
+    :data:`~.pdq.MAX_SIDE`, whatever ``side``) and packed 32-byte descriptors, strongest first.
 
     With ``spread``, the strongest corner of each cell of a :data:`GRID` × :data:`GRID` grid
     comes first (then the strongest of the rest): the strongest corners of a picture often
     crowd into one textured part of it, which a crop can cut away whole."""
-    places, strengths, descriptors, (height, width) = corners(rgb, side, levels)
+    places, strengths, descriptors, (height, width) = corners(rgb, side)
     order = np.argsort(-strengths, kind="stable")
     if spread and len(order):
         cells = (places[order, 0] * GRID // height) * GRID + places[order, 1] * GRID // width
@@ -96,7 +90,7 @@ def point_entries(rgb: NDArray[np.uint8], *, query: bool = False) -> list[dict[s
     none."""
     if query:
         coarse = strongest(rgb, QUERIED)
-        fine = strongest(rgb, QUERIED_FINE, side=FINE_SIDE, levels=FINE_LEVELS)
+        fine = strongest(rgb, QUERIED_FINE, side=FINE_SIDE)
         places = np.concatenate([coarse[0], fine[0]])
         descriptors = np.concatenate([coarse[1], fine[1]])
         is_fine = [False] * len(coarse[0]) + [True] * len(fine[0])
