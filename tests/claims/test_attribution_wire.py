@@ -225,3 +225,77 @@ def test_which_moscow_denies_is_a_denial_of_the_accusation(
     pairs = [(_actor(r), r.attribution.content.text) for r in records]
     assert ("Western diplomats", "Russia of tampering with evidence") in pairs
     assert ("Russia", "Russia of tampering with evidence") in pairs
+
+
+def test_a_long_report_before_its_speaker_and_adding(claim_extractor: ClaimExtractor) -> None:
+    """The parser made the speaker an apposition of the town and "said" a conjunct of
+    "killed": no claim at all was found."""
+    text = (
+        "BEIRUT (Reuters) - At least 92 people were killed and hundreds wounded in a suspected "
+        "nerve gas attack on the rebel-held town of Khan Shaykhun, the Syrian Observatory for "
+        "Human Rights said on Tuesday, adding that children were among the dead."
+    )
+    records = claim_extractor.extract(text)
+    said = _by_content(records, "At least 92 people were killed")
+    assert said.attribution.cue.text == "said"
+    assert said.attribution.content.text.endswith("Khan Shaykhun")
+    assert _actor(said) == "Syrian Observatory for Human Rights"
+    adding = _by_content(records, "children were among the dead")
+    assert _actor(adding) == "Syrian Observatory for Human Rights"
+
+
+def test_a_cue_the_parser_hung_on_the_quotations_subject(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = 'The White House press secretary repeated yesterday, "The evidence points to Damascus."'
+    record = _by_content(claim_extractor.extract(text), "The evidence points to Damascus")
+    assert record.attribution.cue.text == "repeated"
+    assert record.attribution.source is not None
+    assert record.attribution.source.text == "The White House press secretary"
+
+
+def test_a_hyphenated_arabic_name_is_not_cut(claim_extractor: ClaimExtractor) -> None:
+    text = 'President Bashar al-Assad said the attack was a "100 percent fabrication".'
+    record = _by_content(claim_extractor.extract(text), "fabrication")
+    assert record.attribution.source is not None
+    assert record.attribution.source.text == "President Bashar al-Assad"
+    assert _actor(record) == "Bashar al-Assad"
+
+
+def test_according_to_people_present(claim_extractor: ClaimExtractor) -> None:
+    """The parse hangs "according to diplomats" on the closing adjective."""
+    text = "The envoy said nothing further, according to diplomats present."
+    record = _by_content(claim_extractor.extract(text), "said nothing")
+    assert record.attribution.cue.text.lower() == "according to"
+    assert record.attribution.content.text == "The envoy said nothing further"
+
+
+def test_witnesses_in_a_town_are_not_a_person_named_after_it(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = "Witnesses in Khan Shaykhun said a jet circled over the town shortly before 7 a.m."
+    record = _by_content(claim_extractor.extract(text), "a jet circled")
+    assert _actor(record) == "Witnesses in Khan Shaykhun"
+    # "a.m." read as punctuation on "said" no longer cuts the time off the content
+    assert record.attribution.content.text.endswith("before 7 a.m.")
+
+
+def test_another_speaker_set_against_the_first_is_not_their_claim(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "Mikhail Ulyanov, a Russian foreign ministry official, suggested that a device on the "
+        "ground might have burst in place, while the OPCW said its fact-finding mission would "
+        "continue its work."
+    )
+    records = claim_extractor.extract(text)
+    suggested = _by_content(records, "a device on the ground")
+    assert "OPCW" not in suggested.attribution.content.text
+    assert _actor(_by_content(records, "its fact-finding mission")) == "OPCW"
+
+
+def test_a_digest_title_is_not_a_speaker(claim_extractor: ClaimExtractor) -> None:
+    text = "Syria digest: Khan Shaykhun, one week on\n\nThe talks were postponed."
+    assert not [
+        r for r in claim_extractor.extract(text) if "one week on" in r.attribution.content.text
+    ]

@@ -536,7 +536,14 @@ class AttributionExtractor:
         ):
             return None  # "was quoted as saying ...": the claim is the saying's
         again = _said_again_by(cue)
-        source_head = again or _first(cue, source_paths)
+        fronted = _fronted_report(cue)
+        quoted_after = _speaker_made_subject(doc, cue, quotes)
+        source_head = (
+            again
+            or _first(cue, source_paths)
+            or (fronted[0] if fronted else None)
+            or (cue.head if quoted_after is not None else None)
+        )
         if source_head is not None and _quoted(source_head, quotes):
             # '"That, unfortunately," he said, "is part of life."': the parse gave the verb
             # two subjects, the quotation's own and the speaker
@@ -553,7 +560,7 @@ class AttributionExtractor:
             source_head = _requested(cue) or source_head
         how = ("again" if again is not None else "learnt") if source_head is not None else "none"
         if source_head is None and entry.get("sourceless", 0.0) < 0.5:
-            source_head = _first(cue, _FALLBACK_SOURCE_PATHS)
+            source_head = _going_on_from_fronted(cue) or _first(cue, _FALLBACK_SOURCE_PATHS)
             how = "fallback"
             if source_head is not None and source_head.lower_ in _EMPTY_SUBJECTS:
                 source_head = None
@@ -578,6 +585,12 @@ class AttributionExtractor:
             _target_content(cue, _TARGET_CUES[cue.lemma_]) if cue.lemma_ in _TARGET_CUES else None
         )
         how += "/target"
+        if content is None and fronted is not None and source_head == fronted[0]:
+            content = _token_span(_trim(_contiguous(fronted[1], cue.head)))
+            how = "fronted/clause"
+        if content is None and quoted_after is not None and source_head == cue.head:
+            content = quoted_after
+            how = "made-subject/quote"
         named = _named_after_quote(doc, cue, quotes) if content is None else None
         if named is None and content is None:
             named = _named_between_quotes(doc, cue, quotes)
@@ -742,7 +755,25 @@ class AttributionExtractor:
                     tokens += list(sibling.subtree)
             tokens += _run_on_clause(cue, head, tokens)
         run = _trim(_paragraph(_contiguous(tokens, head), head))
+        if run and head.i > cue.i:
+            run += _stray_tail(cue, run[-1])
         return _token_span(run)
+
+
+def _stray_tail(cue: Token, last: Token) -> list[Token]:
+    """'said a jet circled over the town shortly before 7 a.m.': the tagger can read "a.m."
+    as punctuation and the parser hang it, with its "7", on the verb of saying, so that the
+    content stopped at "before". Words between the content and the end of its sentence that
+    hang on the cue as punctuation although they are words belong to the content."""
+    sentence_end = last.sent.end
+    tail = [token for token in last.doc[last.i + 1 : sentence_end]]
+    while tail and tail[-1].is_punct:
+        tail.pop()
+    stray = [t for t in cue.children if t.dep_ == "punct" and not t.is_punct and t.i > last.i]
+    inside = {token.i for word in stray for token in word.subtree}
+    if not tail or not stray or any(token.i not in inside for token in tail):
+        return []
+    return tail
 
 
 def _run_on_clause(cue: Token, head: Token, tokens: list[Token]) -> list[Token]:
@@ -783,8 +814,15 @@ def _another_saying(verb: Token) -> bool:
     """ "42% say they're liberal and 26% say they are conservative": a verb of saying with a
     subject and a clause of its own, joined to a reported clause, is another claim, by
     another speaker."""
+    if verb.dep_ == "advcl":
+        # "…, while the OPCW said its mission would go on": another speaker set against the
+        # first; but "right when he said …" is part of what was said
+        if not any(c.dep_ == "mark" and c.lower_ in ("while", "whereas") for c in verb.children):
+            return False
+        if any(c.dep_ == "nsubj" and c.pos_ == "PRON" for c in verb.children):
+            return False
     return (
-        verb.dep_ == "conj"
+        verb.dep_ in ("conj", "advcl")
         and verb.lemma_ in _SAYING_AGAIN
         and any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children)
         and any(c.dep_ == "ccomp" for c in verb.children)
@@ -802,6 +840,82 @@ def _said_again(verb: Token) -> bool:
     if verb.dep_ == "conj":
         return True
     return verb.dep_ == "advcl" and verb.tag_ == "VBG" and verb.i > 0 and verb.nbor(-1).text == ","
+
+
+def _fronted_report(cue: Token) -> tuple[Token, list[Token]] | None:
+    """ "At least 92 people were killed in the town, the Observatory said on Tuesday": after a
+    long reported clause the parser can make the speaker an apposition of the clause's last
+    noun and the verb of saying a conjunct of the reported verb, so that the verb has neither a
+    subject nor a clause. A verb of saying joined to an earlier verb without "and" or "but",
+    right after a comma and a noun phrase with no verb in it, is that phrase's report of the
+    clause before the comma. The speaker's head and the reported clause's words, or None."""
+    if cue.lemma_ not in _SAYING_AGAIN or cue.dep_ != "conj" or cue.head.i >= cue.i:
+        return None
+    if cue.head.pos_ not in ("VERB", "AUX") or any(
+        c.dep_ in ("nsubj", "nsubjpass", "ccomp", "dobj") and c.i < cue.i for c in cue.children
+    ):
+        return None
+    doc = cue.doc
+    comma = next(
+        (t for t in reversed(doc[cue.head.i + 1 : cue.i]) if t.text in (",", ";", "—", "–")), None
+    )
+    if comma is None or comma.text != ",":
+        return None
+    phrase = list(doc[comma.i + 1 : cue.i])
+    while phrase and (phrase[-1].dep_ in ("advmod", "neg") or phrase[-1].lower_ == "also"):
+        phrase = phrase[:-1]  # "…, the Observatory also said"
+    if not phrase or len(phrase) > 12:
+        return None
+    if any(t.pos_ in ("VERB", "AUX") or t.dep_ == "cc" or t.is_quote for t in phrase):
+        return None
+    inside = {t.i for t in phrase}
+    heads = [t for t in phrase if t.head.i not in inside]
+    if len(heads) != 1 or heads[0].pos_ not in ("NOUN", "PROPN", "PRON"):
+        return None
+    if heads[0].pos_ == "PRON" and heads[0].lower_ not in _PERSON_PRONOUNS | _GROUP_PRONOUNS:
+        return None
+    if any(t.dep_ == "cc" and comma.i < t.i < cue.i for t in cue.head.children):
+        return None
+    clause = [t for t in cue.head.subtree if t.i < comma.i and t.i not in inside]
+    if len(clause) < 3:
+        return None
+    return heads[0], clause
+
+
+def _going_on_from_fronted(cue: Token) -> Token | None:
+    """ "…, the Observatory said on Tuesday, adding that children were among the dead": in the
+    parse of :func:`_fronted_report` the speaker going on hangs on the reported verb too. The
+    speaker of that report, for a clause after it on the same verb; else None."""
+    if cue.dep_ != "advcl":
+        return None
+    for sibling in cue.head.children:
+        if sibling.dep_ == "conj" and sibling.i < cue.i:
+            report = _fronted_report(sibling)
+            if report is not None:
+                return report[0]
+    return None
+
+
+def _speaker_made_subject(doc: Doc, cue: Token, quotes: list[tuple[int, int]]) -> Span | None:
+    """'The press secretary repeated yesterday, "The evidence points to Damascus."': the parser
+    can make the speaker the subject of the quotation's verb and the verb of saying a clause
+    on the speaker. A verb of saying hung on a noun that is the subject of a verb inside a
+    quotation opening right after the verb's own words (and a comma or colon) is that
+    speaker's report of the quotation. The quotation, or None."""
+    speaker = cue.head
+    if cue.dep_ != "acl" or speaker.i > cue.i or speaker.dep_ not in ("nsubj", "nsubjpass"):
+        return None
+    if speaker.pos_ not in ("NOUN", "PROPN") or cue.tag_ not in ("VBD", "VBN", "VBZ"):
+        return None
+    last = max(token.i for token in cue.subtree)
+    after = doc[last].idx + len(doc[last].text)
+    text = doc.text
+    for start, end in quotes:
+        if after <= start and re.fullmatch(r"\s*[,:]?\s*", text[after:start]):
+            if start <= speaker.head.idx < end:
+                return _span_chars(text, start, end)
+            return None
+    return None
 
 
 def _subject_hung_elsewhere(cue: Token) -> Token | None:
@@ -935,6 +1049,9 @@ _LINE_LABELS = frozenset(
         "watch",
         "related",
         "week",
+        "digest",
+        "briefing",
+        "summary",
     ]
 )
 
@@ -1281,6 +1398,15 @@ def _according_content(cue: Token) -> Span | None:
     phrase = sorted(token.i for token in cue.subtree)
     sentence = cue.sent
     doc = cue.doc
+    held = cue.head
+    if (
+        held.i == phrase[-1] + 1
+        and held.pos_ == "ADJ"
+        and not any(child.i > held.i and not child.is_punct for child in held.children)
+    ):
+        # "…, according to diplomats present": the parse hangs the phrase on the adjective
+        # that closes it
+        phrase.append(held.i)
     before = [t for t in doc[sentence.start : phrase[0]] if not (t.is_punct or t.is_space)]
     after = [t for t in doc[phrase[-1] + 1 : sentence.end] if not (t.is_punct or t.is_space)]
     if not before and after:
@@ -1570,7 +1696,32 @@ def _source_tokens(head: Token) -> list[Token]:
     # on the speaker after it
     while tokens and tokens[0].text in _QUOTE_MARKS and tokens[0] != head:
         tokens = _trim(tokens[1:])
-    return tokens
+    return _whole_words(tokens)
+
+
+_HYPHENS = frozenset({"-", "‐", "‑"})
+
+
+def _whole_words(tokens: list[Token]) -> list[Token]:
+    """A run of tokens that does not stop inside a hyphenated word: "President Bashar
+    al-Assad" is tokenised "al", "-", "Assad", and the parser can hang the three on the verb
+    one by one, so that the subject's subtree ends at "al"."""
+    if not tokens:
+        return tokens
+    doc = tokens[0].doc
+    last = tokens[-1].i
+    extra: list[Token] = []
+    while (
+        last + 2 < len(doc)
+        and not doc[last].whitespace_
+        and doc[last + 1].text in _HYPHENS
+        and not doc[last + 1].whitespace_
+        and doc[last + 2].is_alpha
+        and doc[last + 2].pos_ in ("PROPN", "NOUN")  # not "who co-developed"
+    ):
+        extra += [doc[last + 1], doc[last + 2]]
+        last += 2
+    return tokens + extra
 
 
 def _only_when(phrase: Token) -> bool:
@@ -1949,7 +2100,9 @@ def describe(tokens: list[Token]) -> Speaker:
     people = [
         ent
         for ent in entities
-        if (ent.label_ == "PERSON" or _person_shaped(ent)) and ent.root.i not in in_clauses
+        if (ent.label_ == "PERSON" or _person_shaped(ent))
+        and ent.root.i not in in_clauses
+        and not _where_they_are(ent.root, head)
     ]
     people.sort(
         key=lambda ent: (
@@ -2032,6 +2185,21 @@ def describe(tokens: list[Token]) -> Speaker:
         return Speaker(name=titled[0], type="person", title=titled[1], gender=_gender(tokens))
     text = _text_of(core) or tokens[0].text
     return Speaker(name=text, type="organisation" if head.pos_ == "PROPN" else "unknown")
+
+
+# Prepositions of place: "witnesses in Khan Shaykhun" are not a person named Khan Shaykhun.
+_PLACE_PREPS = frozenset({"in", "at", "near", "from", "outside", "inside", "around", "across"})
+
+
+def _where_they_are(root: Token, head: Token) -> bool:
+    """A name the tagger took for a person's that is where the speakers are ("Witnesses in
+    Khan Shaykhun said"): the object of a preposition of place on a common noun."""
+    return (
+        root.dep_ == "pobj"
+        and root.head.lower_ in _PLACE_PREPS
+        and root.head.head == head
+        and head.pos_ == "NOUN"
+    )
 
 
 _FEMALE_TEXT = (
