@@ -299,3 +299,33 @@ def test_a_digest_title_is_not_a_speaker(claim_extractor: ClaimExtractor) -> Non
     assert not [
         r for r in claim_extractor.extract(text) if "one week on" in r.attribution.content.text
     ]
+
+
+def test_she_after_an_unnamed_envoy_is_the_envoy(claim_extractor: ClaimExtractor) -> None:
+    """The last person named before was a man; "she" was given his name."""
+    text = (
+        "Dr. Mohammad Firas al-Jundi, the opposition health minister, told Reuters that rescuers "
+        "who arrived first had fainted.\n\nThe envoy, who asked not to be named, said the vote "
+        'would be delayed. "We need more time," she said.'
+    )
+    record = _by_content(claim_extractor.extract(text), "We need more time")
+    assert record.speaker is not None
+    assert "al-Jundi" not in record.speaker.name
+    assert record.speaker.name.lower().endswith("envoy")
+    assert record.speaker.resolved_from == "she"
+
+
+def test_an_unnamed_speaker_inside_another_claim_is_not_she(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "Nikki Haley spoke after a Russian diplomat said the draft was dead. She said it was not."
+    )
+    record = _by_content(claim_extractor.extract(text), "it was not")
+    assert _actor(record) == "Nikki Haley"
+
+
+def test_the_day_after_the_cue_dates_the_saying(claim_extractor: ClaimExtractor) -> None:
+    text = "The defence ministry said on Wednesday it had evidence of a depot."
+    record = _by_content(claim_extractor.extract(text), "evidence of a depot")
+    assert record.attribution.content.text == "it had evidence of a depot"

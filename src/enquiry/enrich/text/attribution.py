@@ -723,6 +723,7 @@ class AttributionExtractor:
             excluded |= _aside(head)
         if path == "ccomp":
             excluded |= _saying_again(head)
+            excluded |= _when_said(cue, head)
         tokens = [token for token in head.subtree if token.i not in excluded]
         if path == "dobj":
             completed = [
@@ -758,6 +759,24 @@ class AttributionExtractor:
         if run and head.i > cue.i:
             run += _stray_tail(cue, run[-1])
         return _token_span(run)
+
+
+def _when_said(cue: Token, head: Token) -> set[int]:
+    """ "The ministry said on Wednesday it had evidence": with no "that", the parser can hang
+    the day on the reported clause. A phrase of time right after the cue, before the reported
+    clause's subject, dates the saying; the token numbers of that phrase."""
+    subject = next((c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if head.i < cue.i or subject is None:
+        return set()
+    for child in head.children:
+        if (
+            child.dep_ in ("prep", "npadvmod")
+            and child.left_edge.i == cue.i + 1
+            and child.right_edge.i < subject.left_edge.i
+            and _temporal(child)
+        ):
+            return {token.i for token in child.subtree}
+    return set()
 
 
 def _stray_tail(cue: Token, last: Token) -> list[Token]:
@@ -2188,7 +2207,9 @@ def describe(tokens: list[Token]) -> Speaker:
 
 
 # Prepositions of place: "witnesses in Khan Shaykhun" are not a person named Khan Shaykhun.
-_PLACE_PREPS = frozenset({"in", "at", "near", "from", "outside", "inside", "around", "across"})
+_PLACE_PREPS = frozenset({"in", "at", "near", "outside", "inside", "around", "across"})
+# People who speak as a group named by where they are.
+_LOCALS = frozenset({"doctor", "survivor", "rescuer", "victim", "nurse", "villager", "medic"})
 
 
 def _where_they_are(root: Token, head: Token) -> bool:
@@ -2199,6 +2220,7 @@ def _where_they_are(root: Token, head: Token) -> bool:
         and root.head.lower_ in _PLACE_PREPS
         and root.head.head == head
         and head.pos_ == "NOUN"
+        and head.lemma_.lower() in _PEOPLE_NOUNS | _ROLES | _LOCALS
     )
 
 
@@ -2327,6 +2349,9 @@ def resolve_speakers(
     groups: list[Speaker] = []
     mentioned: list[Speaker] = []
     roles: list[Speaker] = []  # unnamed speakers by their role ("a senior official")
+    # people named and unnamed ("the envoy, who asked not to be named"), in order: "she" after
+    # an unnamed envoy is the envoy, not the last person named before her
+    people_like: list[Speaker] = []
     genders: dict[str, str] = {}
     names = given_names or {}
 
@@ -2363,8 +2388,11 @@ def resolve_speakers(
                     )
             if event.type == "mentioned":
                 mentioned.append(event)
+                people_like.append(event)
             elif event.type in ("person", "state", "organisation"):
                 (people if event.type == "person" else groups).append(event)
+                if event.type == "person":
+                    people_like.append(event)
                 if gender_of(event):
                     genders.setdefault(event.name, gender_of(event))
             continue
@@ -2382,6 +2410,11 @@ def resolve_speakers(
                 pool = [p for p in pool if genders.get(p.name, gender_of(p)) in ("", wanted)] or [
                     p for p in mentioned if genders.get(p.name, gender_of(p)) == wanted
                 ]
+            unnamed = _unnamed_before(people_like, wanted, genders) if wanted else None
+            if unnamed is not None:
+                genders[unnamed.name] = wanted
+                attribution.speaker = replace(unnamed, resolved_from=speaker.name, gender=wanted)
+                continue
             if pool:
                 target = pool[-1]
                 if wanted:
@@ -2450,6 +2483,7 @@ def resolve_speakers(
                     gender=speaker.gender or full.gender,
                 )
                 people.append(attribution.speaker)
+                people_like.append(attribution.speaker)
                 continue
         if speaker.type == "unknown":
             role = speaker.title or word.split()[-1]
@@ -2477,11 +2511,59 @@ def resolve_speakers(
                     affiliation=match.affiliation,
                     resolved_from=speaker.name,
                 )
+                if match.type == "person" or _one_person(match):
+                    people_like.append(match)
             else:
                 roles.append(speaker)
+                told_of = attribution.source is not None and any(
+                    _within(attribution.source.start, other.content)
+                    for other in found
+                    if other is not attribution
+                )
+                if _one_person(speaker) and _unnamed(attribution.source) and not told_of:
+                    # ("Haley spoke after a Russian diplomat said …. She said": the diplomat,
+                    # named inside what someone else said, is not who "she" means)
+                    people_like.append(speaker)
             continue
         (people if speaker.type == "person" else groups).append(speaker)
+        if speaker.type == "person":
+            people_like.append(speaker)
     _first_person_is_the_quoted(found)
+
+
+def _one_person(speaker: Speaker) -> bool:
+    """An unnamed speaker who is one person: "the envoy", "a senior official", "one resident";
+    not "officials", "the ministry" or "his spokesman"."""
+    words = speaker.name.lower().split()
+    if not words or words[0] in _POSSESSIVES:
+        return False
+    return words[-1] in _ROLES or words[-1] in _PEOPLE_NOUNS - {"people"}
+
+
+_UNNAMED = re.compile(
+    r"^(?:an?|one|another)\s|anonymity|not to be (?:named|identified)|declined to be (?:named|identified)",
+    re.I,
+)
+
+
+def _unnamed(source: Span | None) -> bool:
+    """A speaker phrase that introduces someone unnamed ("a senior official", "one resident",
+    "the envoy, who asked not to be named"), not a description of someone named before ("the
+    Vermont senator" is Bernie Sanders, whom a later "he" still means)."""
+    return source is not None and _UNNAMED.search(source.text) is not None
+
+
+def _unnamed_before(
+    people_like: list[Speaker], wanted: str, genders: dict[str, str]
+) -> Speaker | None:
+    """The unnamed person a "he" or "she" means, when the last person of fitting gender before
+    the pronoun, named or not, is an unnamed one; else None (the named are looked up as
+    before)."""
+    for candidate in reversed(people_like):
+        gender = genders.get(candidate.name, candidate.gender)
+        if gender in ("", wanted):
+            return candidate if candidate.type == "unknown" else None
+    return None
 
 
 _FIRST_PERSON = {"i", "we", "me", "us"}
