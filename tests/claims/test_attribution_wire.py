@@ -329,3 +329,16 @@ def test_the_day_after_the_cue_dates_the_saying(claim_extractor: ClaimExtractor)
     text = "The defence ministry said on Wednesday it had evidence of a depot."
     record = _by_content(claim_extractor.extract(text), "evidence of a depot")
     assert record.attribution.content.text == "it had evidence of a depot"
+
+
+def test_each_sources_death_toll_is_its_claim(claim_extractor: ClaimExtractor) -> None:
+    text = (
+        "The opposition's health directorate put the toll at 89, while a local rescue group "
+        "said more than 100 had died. The team put the ball at the centre."
+    )
+    records = claim_extractor.extract(text)
+    toll = _by_content(records, "the toll at 89")
+    assert toll.attribution.cue.text == "put"
+    assert _actor(toll) == "opposition's health directorate"
+    assert _actor(_by_content(records, "more than 100 had died")) == "local rescue group"
+    assert not [r for r in records if "ball" in r.attribution.content.text]

@@ -468,7 +468,7 @@ class AttributionExtractor:
             # clause's subject as their speaker
             or _going_on(attribution)
         ]
-        found += _colon_lines(doc) + _dash_lines(doc) + _poll_findings(doc)
+        found += _colon_lines(doc) + _dash_lines(doc) + _poll_findings(doc) + _tolls(doc)
         found.sort(key=lambda item: item.cue.start)
         found = _once_each(found)
         _continue_quotations(doc, found, quotes)
@@ -1170,6 +1170,58 @@ def _poll_findings(doc: Doc) -> list[Attribution]:
                 _span(doc, sentence.start_char, sentence.end_char),
                 "in/ADP",
                 how="poll",
+                cue_i=cue.i,
+            )
+        )
+    return found
+
+
+# How a count of the dead is reported: "put the toll at 89", "placed the number of dead at 74".
+_TOLL_VERBS = frozenset({"put", "place", "estimate", "set"})
+_TOLLS = frozenset({"toll", "number", "figure", "count", "tally"})
+
+
+def _tolls(doc: Doc) -> list[Attribution]:
+    """A source's count of the dead or wounded: "The health directorate put the toll at 89,
+    including 31 children". Casualty figures differ by source, and each source's figure is a
+    claim to weigh; the cue is the verb, the content its object and figure ("the toll at 89,
+    including 31 children"), the source its subject."""
+    found = []
+    for cue in doc:
+        if cue.lemma_.lower() not in _TOLL_VERBS or cue.pos_ != "VERB":
+            continue
+        count = next((c for c in cue.children if c.dep_ == "dobj"), None)
+        at = next((c for c in cue.children if c.dep_ == "prep" and c.lower_ == "at"), None)
+        subject = next((c for c in cue.children if c.dep_ == "nsubj"), None)
+        if count is None or at is None or subject is None or at.i < count.i:
+            continue
+        if count.lemma_.lower() not in _TOLLS:
+            continue
+        if not any(token.like_num for token in at.subtree):
+            continue
+        tokens = list(count.subtree) + list(at.subtree)
+        tokens += [
+            token
+            for c in cue.children
+            if c.dep_ == "prep" and c.i > at.i and c.lower_ in ("including", "among")
+            for token in c.subtree
+        ]
+        tokens = [token for token in doc[count.left_edge.i : max(t.i for t in tokens) + 1]]
+        named = _source_tokens(subject)
+        content = _token_span(_trim(tokens))
+        source = _token_span(named)
+        if content is None or source is None:
+            continue
+        sentence = cue.sent
+        found.append(
+            Attribution(
+                _span(doc, cue.idx, cue.idx + len(cue.text)),
+                content,
+                source,
+                describe(named),
+                _span(doc, sentence.start_char, sentence.end_char),
+                key_of(cue),
+                how="toll",
                 cue_i=cue.i,
             )
         )
