@@ -13,7 +13,7 @@ import pytest
 
 from enquiry.enrich.text.claims import ClaimExtractor
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parent / "digests"
 
 
 def _expected() -> dict[str, list[tuple[str, str, str, str]]]:
