@@ -342,3 +342,24 @@ def test_each_sources_death_toll_is_its_claim(claim_extractor: ClaimExtractor) -
     assert _actor(toll) == "opposition's health directorate"
     assert _actor(_by_content(records, "more than 100 had died")) == "local rescue group"
     assert not [r for r in records if "ball" in r.attribution.content.text]
+
+
+def test_russian_surnames_and_given_names_agree_with_pronouns(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "Sergei Lavrov said the strike was illegal. Zakharova said the vote would fail. "
+        "She added that Moscow would veto."
+    )
+    record = _by_content(claim_extractor.extract(text), "Moscow would veto")
+    assert _actor(record) == "Zakharova"
+    assert record.speaker is not None and record.speaker.type == "person"
+    text = "Maria Zakharova said the strike was illegal. He said the vote would fail."
+    record = _by_content(claim_extractor.extract(text), "the vote would fail")
+    assert _actor(record) == "He"  # no one named fits; not Maria Zakharova
+
+
+def test_a_state_is_never_read_as_a_surname(claim_extractor: ClaimExtractor) -> None:
+    text = "Argentina said the vote was premature. She added that talks should go on."
+    record = _by_content(claim_extractor.extract(text), "talks should go on")
+    assert _actor(record) != "Argentina"

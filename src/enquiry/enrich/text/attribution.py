@@ -23,6 +23,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from enquiry.enrich.text.actors import place_to_state
+from enquiry.enrich.text.given_names import name_gender
 from enquiry.enrich.text.learnt import AttributionModel, features, load_model
 from enquiry.enrich.text.names import SPACY_MODEL, VERSION
 from enquiry.enrich.text.patterns import follow, key_of
@@ -2411,7 +2412,9 @@ def resolve_speakers(
         """What the honorific says, else what the given name usually is ("" when unknown)."""
         if speaker.gender or speaker.type not in ("person", "mentioned"):
             return speaker.gender
-        return names.get(speaker.name.split()[0].lower(), "") if speaker.name.split() else ""
+        if not speaker.name.split():
+            return ""
+        return names.get(speaker.name.split()[0].lower(), "") or name_gender(speaker.name)
 
     events: list[tuple[int, int, Attribution | Speaker]] = [
         (attribution.source.start if attribution.source else attribution.cue.start, 1, attribution)
@@ -2536,6 +2539,14 @@ def resolve_speakers(
                 )
                 people.append(attribution.speaker)
                 people_like.append(attribution.speaker)
+                continue
+            gender = name_gender(speaker.name)
+            if gender and speaker.type == "organisation":  # never a state ("Argentina")
+                # "Zakharova said": a surname the model did not tag, whose form says a person
+                attribution.speaker = replace(speaker, type="person", gender=gender)
+                people.append(attribution.speaker)
+                people_like.append(attribution.speaker)
+                genders.setdefault(speaker.name, gender)
                 continue
         if speaker.type == "unknown":
             role = speaker.title or word.split()[-1]
