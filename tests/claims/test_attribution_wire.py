@@ -363,3 +363,21 @@ def test_a_state_is_never_read_as_a_surname(claim_extractor: ClaimExtractor) -> 
     text = "Argentina said the vote was premature. She added that talks should go on."
     record = _by_content(claim_extractor.extract(text), "talks should go on")
     assert _actor(record) != "Argentina"
+
+
+def test_the_one_an_agency_quotes_is_the_speaker(claim_extractor: ClaimExtractor) -> None:
+    text = (
+        "Interfax quoted Kremlin spokesman Dmitry Peskov as saying that Moscow would not support "
+        "the draft. The state news agency SANA cited a military source as saying the air force "
+        "had struck only armed groups."
+    )
+    records = claim_extractor.extract(text)
+    assert _actor(_by_content(records, "Moscow would not support")) == "Dmitry Peskov"
+    assert _actor(_by_content(records, "the air force had struck")) == "military source"
+    assert len(records) == 2  # "quoted" and "cited" are no claims of their own
+
+
+def test_a_statement_from_a_body_is_the_bodys(claim_extractor: ClaimExtractor) -> None:
+    text = "A statement from the Syrian Observatory said the death toll had risen to 88."
+    record = _by_content(claim_extractor.extract(text), "death toll had risen")
+    assert _actor(record) == "Syrian Observatory"

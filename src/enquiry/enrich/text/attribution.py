@@ -536,11 +536,19 @@ class AttributionExtractor:
             child.dep_ == "prep" and child.lower_ == "as" for child in cue.children
         ):
             return None  # "was quoted as saying ...": the claim is the saying's
+        if cue.lemma_ == "cite" and any(
+            child.dep_ == "prep"
+            and child.lower_ == "as"
+            and any(c.dep_ == "pcomp" and c.pos_ == "VERB" for c in child.children)
+            for child in cue.children
+        ):
+            return None  # "cited a source as saying ...", but "cited it as an example" stays
         again = _said_again_by(cue)
         fronted = _fronted_report(cue)
         quoted_after = _speaker_made_subject(doc, cue, quotes)
         source_head = (
             again
+            or _quoted_one(cue)
             or _first(cue, source_paths)
             or (fronted[0] if fronted else None)
             or (cue.head if quoted_after is not None else None)
@@ -860,6 +868,18 @@ def _said_again(verb: Token) -> bool:
     if verb.dep_ == "conj":
         return True
     return verb.dep_ == "advcl" and verb.tag_ == "VBG" and verb.i > 0 and verb.nbor(-1).text == ","
+
+
+def _quoted_one(cue: Token) -> Token | None:
+    """ "Interfax quoted Kremlin spokesman Dmitry Peskov as saying …", "SANA cited a military
+    source as saying …": the one quoted is the speaker, not the agency that quotes them (whose
+    part is to have carried the words). The object of "quoted" or "cited", or None."""
+    if cue.dep_ != "pcomp" or cue.head.lower_ != "as":
+        return None
+    verb = cue.head.head
+    if verb.lemma_ not in ("quote", "cite"):
+        return None
+    return next((c for c in verb.children if c.dep_ == "dobj"), None)
 
 
 def _fronted_report(cue: Token) -> tuple[Token, list[Token]] | None:
@@ -2159,6 +2179,10 @@ def describe(tokens: list[Token]) -> Speaker:
     if len(tokens) == 1 and tokens[0].pos_ == "PRON":
         return Speaker(name=tokens[0].text, type="pronoun")
     head, core = _core(tokens)
+    author = _author_of_document(head)
+    if author is not None:
+        # "A statement from the Syrian Observatory said": the Observatory speaks
+        return describe(author)
     core_ids = {token.i for token in core}
     entities = [ent for ent in ents_of(doc) if ent.start >= first and ent.end <= last]
     # A person named in a clause about the speaker ("Egypt, which backs Haftar, said") is not
@@ -2287,6 +2311,24 @@ _MALE_TEXT = (
 )
 _FEMALE = frozenset(_FEMALE_TEXT.split())
 _MALE = frozenset(_MALE_TEXT.split())
+
+
+# What a body speaks through: "a statement from the ministry said", "a letter by the envoy".
+_DOCUMENTS = frozenset({"statement", "letter", "communique", "communiqué", "release", "note"})
+
+
+def _author_of_document(head: Token) -> list[Token] | None:
+    """The words naming who issued the document a source phrase names ("A statement from the
+    Syrian Observatory" is the Observatory's), when a name follows "from" or "by"; else None."""
+    if head.lemma_.lower() not in _DOCUMENTS:
+        return None
+    for prep in head.children:
+        if prep.dep_ != "prep" or prep.lower_ not in ("from", "by"):
+            continue
+        named = next((c for c in prep.children if c.dep_ == "pobj"), None)
+        if named is not None and (named.ent_type_ or named.pos_ == "PROPN"):
+            return _source_tokens(named)
+    return None
 
 
 def _gender(tokens: Iterable[Token]) -> str:
