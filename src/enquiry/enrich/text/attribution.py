@@ -539,7 +539,7 @@ class AttributionExtractor:
         if cue.lemma_ == "cite" and any(
             child.dep_ == "prep"
             and child.lower_ == "as"
-            and any(c.dep_ == "pcomp" and c.pos_ == "VERB" for c in child.children)
+            and any(c.dep_ == "pcomp" and c.lemma_ in _SAYING_AGAIN for c in child.children)
             for child in cue.children
         ):
             return None  # "cited a source as saying ...", but "cited it as an example" stays
@@ -874,8 +874,8 @@ def _quoted_one(cue: Token) -> Token | None:
     """ "Interfax quoted Kremlin spokesman Dmitry Peskov as saying …", "SANA cited a military
     source as saying …": the one quoted is the speaker, not the agency that quotes them (whose
     part is to have carried the words). The object of "quoted" or "cited", or None."""
-    if cue.dep_ != "pcomp" or cue.head.lower_ != "as":
-        return None
+    if cue.dep_ != "pcomp" or cue.head.lower_ != "as" or cue.lemma_ not in _SAYING_AGAIN:
+        return None  # "cited a memo as pointing toward China" is the citer's reading
     verb = cue.head.head
     if verb.lemma_ not in ("quote", "cite"):
         return None

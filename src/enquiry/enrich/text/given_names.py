@@ -2,8 +2,8 @@
 
 The learnt model knows the given names of its training split (American political news); the
 people of our cases are often Syrian, Russian, Turkish, Iranian or European officials, whom it
-has never seen. These lists hold common given names of those regions, and Russian surnames say
-it themselves ("Zakharova" is a woman, "Lavrov" a man). A name in none of them agrees with
+has never seen. These lists hold common given names of those regions, and a Russian surname
+standing alone says it itself ("Zakharova" is a woman, "Lavrov" a man). A name in none of them agrees with
 either pronoun, so nothing is guessed: the resolver then prefers whoever was named last.
 """
 
@@ -30,13 +30,15 @@ _FEMALE_TEXT = """
 """
 _MALE = frozenset(_MALE_TEXT.split())
 _FEMALE = frozenset(_FEMALE_TEXT.split())
-# Russian and Ukrainian surnames agree with the person's sex.
+# Russian and Ukrainian surnames agree with the person's sex; read only when a surname stands
+# alone, since other languages have names with these endings too.
 _FEMALE_ENDINGS = ("ova", "eva", "yova", "ina", "skaya", "tskaya")
 _MALE_ENDINGS = ("ov", "ev", "yov", "sky", "skiy", "skii")
 
 
 def name_gender(name: str) -> str:
-    """ "male" / "female" when the given name or a Russian surname says so, else ""."""
+    """ "male" / "female" when the given name, or a Russian surname standing alone, says
+    so; else ""."""
     words = [word.strip(".,").lower() for word in name.split()]
     if not words:
         return ""
@@ -45,9 +47,12 @@ def name_gender(name: str) -> str:
         return "male"
     if first in _FEMALE:
         return "female"
-    last = words[-1]  # a surname alone too: "Zakharova said"
-    if last.endswith(_FEMALE_ENDINGS) and len(last) > 5:
+    if len(words) > 1:
+        # a full name whose given name is in none of the lists: "Tim Canova" is a man, so a
+        # surname's ending alone ("-ova") says nothing here
+        return ""
+    if first.endswith(_FEMALE_ENDINGS) and len(first) > 5:  # "Zakharova said"
         return "female"
-    if last.endswith(_MALE_ENDINGS) and len(last) > 4:
+    if first.endswith(_MALE_ENDINGS) and len(first) > 4:  # "Lavrov said"
         return "male"
     return ""
