@@ -1176,25 +1176,34 @@ def _poll_findings(doc: Doc) -> list[Attribution]:
         words_after = any(not token.is_punct for token in clause if token.i > cue.i)
         if words_before and words_after:
             continue
-        named = _trim(list(poll.subtree))
         content = _token_span(_trim(clause))
-        source = _token_span(named)
-        if content is None or source is None or len(content.text) < 3:
-            continue
-        sentence = cue.sent
-        found.append(
-            Attribution(
-                _span(doc, cue.idx, cue.idx + len(cue.text)),
-                content,
-                source,
-                describe(named),
-                _span(doc, sentence.start_char, sentence.end_char),
-                "in/ADP",
-                how="poll",
-                cue_i=cue.i,
-            )
-        )
+        if content is not None and len(content.text) >= 3:
+            found += _one_word_cue(cue, content, _trim(list(poll.subtree)), "in/ADP", "poll")
     return found
+
+
+def _one_word_cue(
+    cue: Token, content: Span, named: list[Token], key: str, how: str
+) -> list[Attribution]:
+    """The relation a pass of its own found: the cue word, the content and the words naming
+    the source; none when those words are empty."""
+    source = _token_span(named)
+    if source is None:
+        return []
+    doc = cue.doc
+    sentence = cue.sent
+    return [
+        Attribution(
+            _span(doc, cue.idx, cue.idx + len(cue.text)),
+            content,
+            source,
+            describe(named),
+            _span(doc, sentence.start_char, sentence.end_char),
+            key,
+            how=how,
+            cue_i=cue.i,
+        )
+    ]
 
 
 # How a count of the dead is reported: "put the toll at 89", "placed the number of dead at 74".
@@ -1227,25 +1236,10 @@ def _tolls(doc: Doc) -> list[Attribution]:
             if c.dep_ == "prep" and c.i > at.i and c.lower_ in ("including", "among")
             for token in c.subtree
         ]
-        tokens = [token for token in doc[count.left_edge.i : max(t.i for t in tokens) + 1]]
-        named = _source_tokens(subject)
+        tokens = list(doc[count.left_edge.i : max(t.i for t in tokens) + 1])
         content = _token_span(_trim(tokens))
-        source = _token_span(named)
-        if content is None or source is None:
-            continue
-        sentence = cue.sent
-        found.append(
-            Attribution(
-                _span(doc, cue.idx, cue.idx + len(cue.text)),
-                content,
-                source,
-                describe(named),
-                _span(doc, sentence.start_char, sentence.end_char),
-                key_of(cue),
-                how="toll",
-                cue_i=cue.i,
-            )
-        )
+        if content is not None:
+            found += _one_word_cue(cue, content, _source_tokens(subject), key_of(cue), "toll")
     return found
 
 
