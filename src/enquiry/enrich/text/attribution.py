@@ -794,7 +794,7 @@ def _stray_tail(cue: Token, last: Token) -> list[Token]:
     content stopped at "before". Words between the content and the end of its sentence that
     hang on the cue as punctuation although they are words belong to the content."""
     sentence_end = last.sent.end
-    tail = [token for token in last.doc[last.i + 1 : sentence_end]]
+    tail = list(last.doc[last.i + 1 : sentence_end])
     while tail and tail[-1].is_punct:
         tail.pop()
     stray = [t for t in cue.children if t.dep_ == "punct" and not t.is_punct and t.i > last.i]
@@ -913,8 +913,6 @@ def _fronted_report(cue: Token) -> tuple[Token, list[Token]] | None:
     if len(heads) != 1 or heads[0].pos_ not in ("NOUN", "PROPN", "PRON"):
         return None
     if heads[0].pos_ == "PRON" and heads[0].lower_ not in _PERSON_PRONOUNS | _GROUP_PRONOUNS:
-        return None
-    if any(t.dep_ == "cc" and comma.i < t.i < cue.i for t in cue.head.children):
         return None
     clause = [t for t in cue.head.subtree if t.i < comma.i and t.i not in inside]
     if len(clause) < 3:
