@@ -381,3 +381,18 @@ def test_a_statement_from_a_body_is_the_bodys(claim_extractor: ClaimExtractor) -
     text = "A statement from the Syrian Observatory said the death toll had risen to 88."
     record = _by_content(claim_extractor.extract(text), "death toll had risen")
     assert _actor(record) == "Syrian Observatory"
+
+
+def test_a_charge_after_a_reported_clause_is_the_speakers(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "Syria's UN envoy insisted Damascus had handed over its entire arsenal, and accused the "
+        'investigators of working from "open sources".'
+    )
+    records = claim_extractor.extract(text)
+    insisted = _by_content(records, "Damascus had handed over")
+    assert "accused" not in insisted.attribution.content.text
+    accused = _by_content(records, "the investigators of working")
+    assert accused.attribution.source is not None
+    assert accused.attribution.source.text == "Syria's UN envoy"

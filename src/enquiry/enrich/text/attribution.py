@@ -861,12 +861,15 @@ def _said_again(verb: Token) -> bool:
     """Whether a verb hung on a reported clause is its speaker saying more: a verb of saying
     without a subject, joined by "and" ("... and says he introduced a bill") or a participle
     after a comma ("argued that X, saying Y")."""
-    if verb.lemma_ not in _SAYING_AGAIN:
+    if verb.lemma_ not in _SAYING_AGAIN | _GOING_ON:
         return False
     if any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in verb.children):
         return False
     if verb.dep_ == "conj":
-        return True
+        # "insisted Damascus had handed over its arsenal, and accused the investigators of
+        # …": a charge after a comma and "and" is the speaker's; without the comma it may be
+        # the reported clause's subject acting
+        return verb.lemma_ in _SAYING_AGAIN or (verb.i > 1 and verb.nbor(-2).text == ",")
     return verb.dep_ == "advcl" and verb.tag_ == "VBG" and verb.i > 0 and verb.nbor(-1).text == ","
 
 
@@ -1037,6 +1040,8 @@ def _going_on(attribution: Attribution) -> bool:
 _SAYING_AGAIN = frozenset(
     {"say", "tell", "add", "call", "note", "argue", "insist", "claim", "warn", "suggest"}
 )
+# Charges a speaker goes on to make after a reported clause ("…, and accused the panel of bias").
+_GOING_ON = frozenset({"accuse", "deny", "dismiss", "reject", "urge", "demand", "blame"})
 
 
 _COLON_LINE = re.compile(
