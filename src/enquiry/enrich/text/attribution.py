@@ -307,7 +307,7 @@ def load_nlp() -> Language:
 _DATELINE = re.compile(
     r"^[ \t]*[A-Z][A-Z'.\- ]{2,40}(?:,[ \t]*[A-Z][A-Za-z.\- ]{1,30}?)*"
     r"(?:,?[ \t]*(?:[A-Z][a-z]{2,8}\.?[ \t]\d{1,2}|\d{1,2}[ \t][A-Z][a-z]{2,8})(?:,?[ \t]\d{4})?)?"
-    r"[ \t]*(?:\([A-Za-z .]+\))?[ \t]*(?:—|–|--|-)(?=\s)",
+    r"[ \t]*(?:\([A-Za-z .]+\))?[ \t]*(?:—|–|―|--|-)(?=\s)",
     re.M,
 )
 
@@ -317,7 +317,7 @@ _TITLED_DATELINE = re.compile(
     r",[ \t]*(?:[A-Z][a-z]{2,8}\.?[ \t]\d{1,2}|\d{1,2}[ \t][A-Z][a-z]{2,8})(?:,?[ \t]\d{4})?"
     r"[ \t]*(?:\([A-Za-z .]+\))?"
     r"|(?:,[ \t]*[A-Z][a-z]+)?[ \t]*\([A-Z][A-Za-z .]*\)"  # "Washington (AFP) -"
-    r")[ \t]*(?:—|–|--|-)(?=\s)",
+    r")[ \t]*(?:—|–|―|--|-)(?=\s)",
     re.M,
 )
 
@@ -385,6 +385,10 @@ def _can_open(text: str, at: int) -> bool:
 def _can_close(text: str, at: int) -> bool:
     before = text[at - 1]
     after = text[at + 1] if at + 1 < len(text) else " "
+    if before.isspace() and at > 1 and text[at - 2] in "'’" and text[at] in '"”':
+        # "… the term 'outreach,' " he told the group": a house style sets a space between
+        # an inner quotation's closing mark and the outer one's
+        before = text[at - 2]
     return not before.isspace() and (after.isspace() or after in ".,;:!?)—–-")
 
 
@@ -611,6 +615,9 @@ class AttributionExtractor:
         if content is None and cue.lemma_.lower() == "accord":
             content = _according_content(cue)
             how = how.split("/")[0] + "/according"
+            split = _according_swallowed(cue) if content is None else None
+            if split is not None:
+                source_tokens, content = split
         for path in content_paths if content is None else ():
             for head in _quotation_first(follow(cue, path), cue, quotes):
                 if head.i == cue.i or head in source_tokens or head.is_punct:
@@ -619,6 +626,8 @@ class AttributionExtractor:
                     continue
                 if path.startswith("^") and head.i > cue.i and self._trailing_cue(head):
                     continue  # '"...," the envoy said, officials said': not what the envoy said
+                if _before_colon(cue, head):
+                    continue
                 content = self._content(cue, head, path, source_tokens)
                 if content is not None:
                     how = how.split("/")[0] + "/" + path
@@ -764,10 +773,65 @@ class AttributionExtractor:
                 if sibling.i > head.i and sibling.dep_ == "advcl" and _opens_contrast(sibling):
                     tokens += list(sibling.subtree)
             tokens += _run_on_clause(cue, head, tokens)
+        if head.i > cue.i:
+            tokens += _coordinated_more(cue, head, path, tokens)
         run = _trim(_paragraph(_contiguous(tokens, head), head))
         if run and head.i > cue.i:
             run += _stray_tail(cue, run[-1])
+            run += _sentence_cut_short(run[-1])
         return _token_span(run)
+
+
+def _coordinated_more(cue: Token, head: Token, path: str, tokens: list[Token]) -> list[Token]:
+    """ "has mentioned refinancing student loans and forcing universities to spend more",
+    "is promising to meet and in some cases exceed his goals": the parser can hang a second
+    object or verb on the cue itself, as if the speaker had done two things. A conjunct of the
+    cue with no subject of its own that can only be more of the same content — a noun (a verb
+    does not coordinate with one), a gerund after a verb that is none, a bare verb after
+    "to …" — is; its words and the "and" or comma before it."""
+    if path not in ("dobj", "xcomp") or not tokens:
+        return []
+    last = max(token.i for token in tokens)
+    doc = cue.doc
+    for sibling in cue.children:
+        if sibling.dep_ != "conj" or sibling.i <= last:
+            continue
+        if any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in sibling.children):
+            return []
+        bare = not any(c.dep_ in ("aux", "auxpass", "neg") for c in sibling.children)
+        same = bare and (
+            (sibling.pos_ in ("NOUN", "PROPN") and path == "dobj")
+            or (sibling.tag_ == "VBG" and cue.tag_ != "VBG" and path == "dobj")
+            or (path == "xcomp" and head.tag_ == "VB" and sibling.tag_ in ("VB", "VBP"))
+        )
+        if not same:
+            return []
+        between = list(doc[last + 1 : sibling.left_edge.i])
+        if not all(token.dep_ in ("cc", "punct") for token in between):
+            return []
+        if path == "xcomp" and any(token.is_punct for token in between):
+            return []  # "wanted to see her event, and not stay up past 10": a second wish
+        return between + list(sibling.subtree)
+    return []
+
+
+def _sentence_cut_short(last: Token) -> list[Token]:
+    """ "said she felt the 13th Amendment was worth examining": the sentence splitter can break
+    a sentence where nothing ends it (here after "13th"), and the content stopped there. When
+    the content ends its sentence with no closing punctuation and the next sentence follows on
+    the same line, the next sentence is the rest of it: its words, up to its own end."""
+    sentence = last.sent
+    doc = last.doc
+    if last.i != sentence.end - 1 or sentence.end >= len(doc):
+        return []
+    if last.is_punct or last.text[-1] in ".!?" or "\n" in last.whitespace_:
+        return []  # "entry into the U.S. They will …" did end
+    following = doc[sentence.end].sent
+    if following[0].is_space or following[0].is_punct:
+        return []
+    if not (last.is_lower or last.text[0].isdigit() or following[0].is_lower):
+        return []  # a headline in capitals run into the first sentence
+    return _trim([t for t in following if not t.is_space])
 
 
 def _when_said(cue: Token, head: Token) -> set[int]:
@@ -1041,7 +1105,9 @@ _SAYING_AGAIN = frozenset(
     {"say", "tell", "add", "call", "note", "argue", "insist", "claim", "warn", "suggest"}
 )
 # Charges a speaker goes on to make after a reported clause ("…, and accused the panel of bias").
-_GOING_ON = frozenset({"accuse", "deny", "dismiss", "reject", "urge", "demand", "blame"})
+_GOING_ON = frozenset(
+    {"accuse", "deny", "dismiss", "reject", "urge", "demand", "blame", "cite", "acknowledge"}
+)
 
 
 _COLON_LINE = re.compile(
@@ -1514,12 +1580,66 @@ def _according_content(cue: Token) -> Span | None:
 _CLOSING_MARKS = frozenset("”\"’'")
 
 
+def _according_swallowed(cue: Token) -> tuple[list[Token], Span] | None:
+    """ "According to conservative talk radio host Rush Limbaugh, the move reeks of fear": the
+    parser can make the whole sentence hang on "According", the clause an apposition of the
+    name. When the phrase opens its sentence and runs to its end, the source is the phrase up to
+    the first comma that is not an apposition's ("According to Smith, a senator, …" goes on
+    past "a senator") and the content everything after it. The source's tokens and the
+    content, or None."""
+    sentence = cue.sent
+    doc = cue.doc
+    words = [t for t in sentence if not (t.is_punct or t.is_space)]
+    if not words or words[0] != cue or cue.i + 2 >= sentence.end:
+        return None
+    if max(t.i for t in cue.subtree) < words[-1].i:
+        return None
+    commas = [t.i for t in doc[cue.i + 3 : sentence.end] if t.text == ","]
+    for at, comma in enumerate(commas):
+        following = commas[at + 1] if at + 1 < len(commas) else None
+        segment = [t for t in doc[comma + 1 : following or sentence.end] if not t.is_punct]
+        if not segment:
+            return None
+        appositive = (
+            following is not None
+            and len(segment) <= 8
+            and (segment[0].lower_ in ("a", "an") or segment[0].like_num)
+            and not any(t.pos_ in ("VERB", "AUX") for t in segment)
+        )
+        if appositive:
+            continue
+        source = _trim(list(doc[cue.i + 2 : comma]))
+        run = _trim(list(doc[comma + 1 : sentence.end]))
+        content = _token_span(run)
+        if not source or content is None:
+            return None
+        return source, content
+    return None
+
+
+def _before_colon(cue: Token, head: Token) -> bool:
+    """ "The revelation set off fireworks on Friday: Republicans said they were convinced …":
+    the parser can make the clause before a colon (or semicolon) the one reported by the verb
+    after it. A writer's own sentence ends at the colon; what the speaker said follows it."""
+    if head.i > cue.i:
+        return False
+    last = max(token.i for token in head.subtree)
+    return any(token.text in (":", ";") for token in cue.doc[last + 1 : cue.i])
+
+
+_MARKUP_LEFT = re.compile(r"[^\w\s]*>\s*")
+
+
 def _closed(doc: Doc, source: Span | None) -> Span | None:
     """A source phrase with its apposition closed as annotators mark it: "Rendell, a Clinton
     surrogate," keeps the comma that ends the apposition, "Jason Chaffetz (R-Utah)" its bracket."""
     if source is None:
         return None
     text = text_of(doc)
+    markup = _MARKUP_LEFT.match(source.text)
+    if markup is not None and markup.end() < len(source.text):
+        # what a scraped page left of its markup ('">Sanders said'): no name begins with it
+        source = _span_chars(text, source.start + markup.end(), source.end)
     end = source.end
     if source.text.count("(") > source.text.count(")") and text[end : end + 1] == ")":
         end += 1
@@ -1776,7 +1896,9 @@ def _source_tokens(head: Token) -> list[Token]:
     dropped: set[int] = set()
     for child in head.children:
         if child.i > head.i and (
-            child.dep_ in _SOURCE_DROPPED or (child.dep_ == "prep" and _only_when(child))
+            child.dep_ in _SOURCE_DROPPED
+            or (child.dep_ == "prep" and _only_when(child))
+            or (child.dep_ == "npadvmod" and _all_time(child))  # "Trump this week said"
         ):
             dropped |= {token.i for token in child.subtree}
     tokens = [token for token in head.subtree if token.i not in dropped]
@@ -1786,6 +1908,13 @@ def _source_tokens(head: Token) -> list[Token]:
     while tokens and tokens[0].text in _QUOTE_MARKS and tokens[0] != head:
         tokens = _trim(tokens[1:])
     return _whole_words(tokens)
+
+
+def _all_time(phrase: Token) -> bool:
+    """A phrase made of a time and nothing else ("this week", "last month")."""
+    return all(
+        token.ent_type_ in ("DATE", "TIME") or token.dep_ == "det" for token in phrase.subtree
+    ) and any(token.ent_type_ in ("DATE", "TIME") for token in phrase.subtree)
 
 
 _HYPHENS = frozenset({"-", "‐", "‑"})

@@ -1,0 +1,161 @@
+"""Sentences the parser gets wrong in ways that cost a claim or cut its content short: a whole
+sentence hung on "According", a colon before the speaker, a house style's space between two
+closing quotation marks, a dateline set off by a horizontal bar, a reason given with
+", citing", a second object hung on the cue, a sentence split where nothing ends it, a time
+or a page's markup stuck to the speaker."""
+
+from __future__ import annotations
+
+from enquiry.enrich.text.attribution import Attribution
+from enquiry.enrich.text.claims import ClaimExtractor
+
+
+def _attributions(extractor: ClaimExtractor, text: str) -> list[Attribution]:
+    return [record.attribution for record in extractor.extract(text)]
+
+
+def _one(attributions: list[Attribution], cue: str) -> Attribution:
+    found = [a for a in attributions if a.cue.text.lower() == cue.lower()]
+    assert len(found) == 1, [(a.cue.text, a.content.text) for a in attributions]
+    return found[0]
+
+
+def _source(attribution: Attribution) -> str | None:
+    return attribution.source.text if attribution.source is not None else None
+
+
+def test_according_to_a_long_title_keeps_the_clause_after_the_comma(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "According to veteran field medic and hospital director Samir Haddad, the wounds "
+        "bore no trace of shrapnel and the pupils of the dead were pinpoint."
+    )
+    found = _one(_attributions(claim_extractor, text), "According to")
+    assert _source(found) == "veteran field medic and hospital director Samir Haddad"
+    assert found.content.text.startswith("the wounds bore no trace")
+    assert found.content.text.endswith("were pinpoint")
+
+
+def test_according_to_goes_past_an_apposition(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "According to Samir Haddad, a field medic, the wounds bore no trace of shrapnel "
+        "and the pupils of the dead were pinpoint."
+    )
+    found = _one(_attributions(claim_extractor, text), "According to")
+    assert found.content.text.startswith("the wounds bore")
+    assert _source(found) is not None and "Samir Haddad" in _source(found)  # type: ignore[operator]
+
+
+def test_the_writers_clause_before_a_colon_is_not_what_the_speaker_said(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "The report set off a new round of recriminations on Friday: diplomats said they "
+        "were convinced the inquiry had been obstructed."
+    )
+    found = _one(_attributions(claim_extractor, text), "said")
+    assert _source(found) == "diplomats"
+    assert found.content.text.startswith("they were convinced")
+    assert "recriminations" not in found.content.text
+
+
+def test_a_space_between_two_closing_marks_still_closes_the_quotation(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "\"I have never liked the phrase 'humanitarian pause,' \" the envoy told the council, "
+        "adding that a pause had never saved anyone."
+    )
+    found = _attributions(claim_extractor, text)
+    told = _one(found, "told")
+    assert _source(told) == "the envoy"
+    assert "humanitarian pause" in told.content.text
+    adding = _one(found, "adding")
+    assert adding.content.text.startswith("that a pause")
+
+
+def test_a_dateline_set_off_by_a_horizontal_bar_is_no_speaker(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "GENEVA ― The attack was a clear breach of the convention, three member states said "
+        "on Friday."
+    )
+    found = _one(_attributions(claim_extractor, text), "said")
+    assert _source(found) == "three member states"
+    assert found.content.text == "The attack was a clear breach of the convention"
+
+
+def test_citing_is_the_speakers_reason_and_a_claim_of_its_own(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "Investigators said the talks on access had failed, citing the shelling of the road "
+        "to the town."
+    )
+    found = _attributions(claim_extractor, text)
+    said = _one(found, "said")
+    assert said.content.text == "the talks on access had failed"
+    citing = _one(found, "citing")
+    assert _source(citing) == "Investigators"
+    assert citing.content.text == "the shelling of the road to the town"
+
+
+def test_a_second_object_hung_on_the_cue_stays_in_the_content(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "The minister has mentioned reopening the crossings and forcing the convoys to wait "
+        "at the border."
+    )
+    found = _one(_attributions(claim_extractor, text), "has mentioned")
+    assert found.content.text == (
+        "reopening the crossings and forcing the convoys to wait at the border"
+    )
+
+
+def test_a_second_infinitive_after_to_stays_in_the_content(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "The government is promising to meet and in some cases exceed the inspectors' "
+        "requests without delaying the mission."
+    )
+    found = _one(_attributions(claim_extractor, text), "is promising")
+    assert found.content.text.startswith("to meet and in some cases exceed")
+    assert found.content.text.endswith("without delaying the mission")
+
+
+def test_a_sentence_split_where_nothing_ends_it_is_one_content(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = "The lawyer said she felt the 13th Amendment was worth examining because it matters."
+    found = _one(_attributions(claim_extractor, text), "said")
+    assert found.content.text.endswith("because it matters")
+
+
+def test_a_sentence_that_did_end_is_not_run_on(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = "The monitors were seeking entry into the U.S. They will try again in spring."
+    for attribution in _attributions(claim_extractor, text):
+        assert "They will" not in attribution.content.text
+
+
+def test_a_time_after_the_speaker_is_not_part_of_the_speaker(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = "The ministry this week also said it would open the crossings."
+    found = _one(_attributions(claim_extractor, text), "said")
+    assert _source(found) == "The ministry"
+
+
+def test_markup_left_by_a_scraped_page_is_not_part_of_the_speaker(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = 'The figure is accurate.">Haddad said that the clinic had treated 300 people.'
+    found = _one(_attributions(claim_extractor, text), "said")
+    assert _source(found) == "Haddad"
