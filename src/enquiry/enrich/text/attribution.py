@@ -615,9 +615,9 @@ class AttributionExtractor:
         if content is None and cue.lemma_.lower() == "accord":
             content = _according_content(cue)
             how = how.split("/")[0] + "/according"
-            split = _according_swallowed(cue) if content is None else None
-            if split is not None:
-                source_tokens, content = split
+            swallowed = _according_swallowed(cue) if content is None else None
+            if swallowed is not None:
+                source_tokens, content = swallowed
         for path in content_paths if content is None else ():
             for head in _quotation_first(follow(cue, path), cue, quotes):
                 if head.i == cue.i or head in source_tokens or head.is_punct:
