@@ -159,3 +159,69 @@ def test_markup_left_by_a_scraped_page_is_not_part_of_the_speaker(
     text = 'The figure is accurate.">Haddad said that the clinic had treated 300 people.'
     found = _one(_attributions(claim_extractor, text), "said")
     assert _source(found) == "Haddad"
+
+
+def test_a_saying_between_commas_reports_the_sentence_around_it(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = "The difference now, the envoy told me on Friday, is that the convoys can move."
+    found = _one(_attributions(claim_extractor, text), "told")
+    assert _source(found) == "the envoy"
+    pieces = [text[p.start : p.end] for p in found.content.parts]
+    assert pieces == ["The difference now", "is that the convoys can move"]
+
+
+def test_an_as_clause_between_commas_names_its_speaker(claim_extractor: ClaimExtractor) -> None:
+    text = "The town, as one of the inspectors pointed out, had no military depot."
+    found = _one(_attributions(claim_extractor, text), "pointed out")
+    assert _source(found) == "one of the inspectors"
+    assert found.content.text == "The town had no military depot"
+
+
+def test_a_subject_set_before_the_speaker_is_part_of_the_content(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = "These patients, Haddad explained earlier in the hearing, were all farmers."
+    found = _one(_attributions(claim_extractor, text), "explained")
+    assert _source(found) == "Haddad"
+    assert found.content.text == "These patients were all farmers"
+
+
+def test_a_fronted_time_or_place_is_no_subject(claim_extractor: ClaimExtractor) -> None:
+    text = (
+        "In 2013, the minister complained bitterly about the inspectors' visit, and railed "
+        "about foreign interference in the country's affairs."
+    )
+    for attribution in _attributions(claim_extractor, text):
+        assert not attribution.content.text.startswith("In 2013")
+
+
+def test_a_comment_clause_with_a_phrase_of_means_reports_the_main_clause(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "As one analyst pointed out with a side-by-side map, the crater lies far from any "
+        "depot the army has named."
+    )
+    found = _one(_attributions(claim_extractor, text), "pointed out")
+    assert _source(found) == "one analyst"
+    assert found.content.text.startswith("the crater lies far")
+
+
+def test_a_that_clause_after_a_time_is_what_was_reported(claim_extractor: ClaimExtractor) -> None:
+    found = _attributions(
+        claim_extractor,
+        "The agency reported at the time that the inspectors had been turned back at the "
+        "checkpoint.",
+    )
+    reported = _one(found, "reported")
+    assert reported.content.text == ("that the inspectors had been turned back at the checkpoint")
+    tweeted = _one(
+        _attributions(
+            claim_extractor,
+            "The governor tweeted in the early morning hours that the video was “staged”.",
+        ),
+        "tweeted",
+    )
+    assert _source(tweeted) == "The governor"
+    assert tweeted.content.text.startswith("that the video was")

@@ -618,6 +618,18 @@ class AttributionExtractor:
             swallowed = _according_swallowed(cue) if content is None else None
             if swallowed is not None:
                 source_tokens, content = swallowed
+        if content is None:
+            # "reported at the time that …", "tweeted in the early hours that …": the parser
+            # can make the reported clause a relative clause of the time
+            clause = _clause_on_time(cue)
+            if clause is not None:
+                content = self._content(cue, clause, "ccomp", source_tokens)
+                how = how.split("/")[0] + "/ccomp"
+        if content is None or (cue.dep_ == "parataxis" and how.endswith("/dobj")):
+            inserted = _parenthesis(cue, source_tokens)
+            if inserted is not None:
+                source_tokens, content = inserted
+                how = how.split("/")[0] + "/parenthesis"
         for path in content_paths if content is None else ():
             for head in _quotation_first(follow(cue, path), cue, quotes):
                 if head.i == cue.i or head in source_tokens or head.is_punct:
@@ -634,6 +646,11 @@ class AttributionExtractor:
                     break
             if content is not None:
                 break
+        if content is not None and "/prep" in how and _comment_with_means(cue):
+            # "As one observer pointed out with a chart, the gap is vast": the main clause,
+            # not the chart, is what was pointed out
+            content = self._content(cue, cue.head, "^advcl", source_tokens)
+            how = how.split("/")[0] + "/as-clause"
         if content is not None and how.endswith("/dobj") and cue.lemma_ == "tell":
             # 'telling reporters, "..."': the object is whom it was said to
             quoted = _quote_after_recipient(doc, cue, quotes)
@@ -1803,6 +1820,102 @@ def _requested(cue: Token) -> Token | None:
             if asked is not None:
                 return asked
     return None
+
+
+# What a sentence's subject does not begin with: "In 2008, …", "Beneath it all, …".
+_NO_SUBJECT = frozenset({"ADP", "ADV", "SCONJ", "CCONJ", "INTJ", "PART"})
+# Prepositions that name what a saying is about ("spoke about", "sparred over").
+_TOPIC_PREPOSITIONS = frozenset({"about", "over", "on", "of", "to", "for", "against", "into"})
+
+
+def _comment_with_means(cue: Token) -> bool:
+    """Whether the cue opens a comment clause ("as one observer pointed out with a chart")
+    whose only phrases say how or where it was said; "as they sparred over spending" is a
+    time, and the spending its topic."""
+    return (
+        _as_clause(cue)
+        and not _completed(cue)
+        and not any(c.dep_ == "prep" and c.lower_ in _TOPIC_PREPOSITIONS for c in cue.children)
+    )
+
+
+def _completed(cue: Token) -> bool:
+    """Whether the cue has a clause or an object of its own."""
+    return any(child.dep_ in ("ccomp", "xcomp", "dobj") for child in cue.children)
+
+
+def _clause_on_time(cue: Token) -> Token | None:
+    """ "The Times reported at the time that the editor had objected": a phrase of time
+    between the cue and its "that"-clause, which the parser made a relative clause of the time
+    noun, or an adverbial clause of the cue. The clause's verb when it has a subject of its own
+    and opens with "that"; else None."""
+    if _completed(cue):
+        return None
+    candidates = [c for c in cue.children if c.dep_ == "advcl" and c.i > cue.i]
+    for prep in cue.children:
+        if (
+            prep.dep_ == "prep"
+            and prep.i > cue.i
+            and (_temporal(prep) or any(t.lemma_ == "time" for t in prep.children))
+        ):
+            candidates += [c for noun in prep.children for c in noun.children if c.dep_ == "relcl"]
+    for clause in candidates:
+        opener = clause.left_edge
+        if opener.lower_ != "that" or opener.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj"):
+            continue  # "the day that changed everything"
+        if any(c.dep_ in ("nsubj", "nsubjpass") for c in clause.children):
+            return clause
+    return None
+
+
+def _parenthesis(cue: Token, source_tokens: list[Token]) -> tuple[list[Token], Span] | None:
+    """A saying set inside the sentence it reports, between commas: "The difference now, he
+    told me, is that …", "Hawaii, as an adviser pointed out, rarely gets …", "These employees,
+    the chief explained, were well paid" (which the parser can hang the other way round). When
+    the words before the first comma are no clause (the reported sentence's subject) and the
+    words after the second one are, the content is the two, in two pieces; the source is the
+    speaker inside the commas. The source's tokens and the content, or None."""
+    if _completed(cue) and cue.dep_ != "parataxis":
+        return None
+    sentence = cue.sent
+    doc = cue.doc
+    marker = next(
+        (
+            c
+            for c in cue.children
+            if c.i < cue.i and c.lower_ == "as" and c.dep_ in ("mark", "prep")
+        ),
+        None,
+    )
+    speaker = [t for t in source_tokens if t.i < cue.i]
+    if marker is not None:
+        subject = next(
+            (c for c in cue.children if c.dep_ == "nsubj" and marker.i < c.i < cue.i), None
+        )
+        if subject is None:
+            return None
+        speaker = _source_tokens(subject)
+    if not speaker:
+        return None
+    first = min([speaker[0].i] + ([marker.i] if marker is not None else []))
+    if first - 1 <= sentence.start or doc[first - 1].text != ",":
+        return None
+    close = next((t.i for t in doc[cue.i + 1 : sentence.end] if t.text == ","), None)
+    if close is None:
+        return None
+    before = [t for t in doc[sentence.start : first - 1] if not (t.is_punct or t.is_space)]
+    after = [t for t in doc[close + 1 : sentence.end] if not (t.is_punct or t.is_space)]
+    if not before or not after or len(before) > 12:
+        return None
+    if any(t.pos_ in ("VERB", "AUX") for t in before) or before[0].pos_ in _NO_SUBJECT:
+        return None  # "In 2008, he complained …": a phrase of time or place, not a subject
+    if not any(t.pos_ in ("VERB", "AUX") for t in after) or after[0].dep_ == "cc":
+        return None  # "…, and railed about …": the speaker going on
+    head = _token_span(_trim(list(doc[sentence.start : first - 1])))
+    tail = _token_span(_trim(list(doc[close + 1 : sentence.end])))
+    if head is None or tail is None:
+        return None
+    return speaker, joined([head, tail])
 
 
 def _as_clause(cue: Token) -> bool:
