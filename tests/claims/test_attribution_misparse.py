@@ -225,3 +225,28 @@ def test_a_that_clause_after_a_time_is_what_was_reported(claim_extractor: ClaimE
     )
     assert _source(tweeted) == "The governor"
     assert tweeted.content.text.startswith("that the video was")
+
+
+def test_a_report_carried_by_an_agency_stays_the_speakers_claim(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "The Russian Defence Ministry said the strike hit a depot where rebels stored toxic "
+        "munitions, Interfax reported."
+    )
+    found = _attributions(claim_extractor, text)
+    said = _one(found, "said")
+    assert _source(said) == "The Russian Defence Ministry"
+    assert said.content.text == "the strike hit a depot where rebels stored toxic munitions"
+    reported = _one(found, "reported")
+    assert _source(reported) == "Interfax"
+
+
+def test_a_denial_relayed_by_a_spokesman_is_the_ministers(claim_extractor: ClaimExtractor) -> None:
+    text = (
+        "The minister denied that the army had used chemical weapons in the town, his "
+        "spokesman said."
+    )
+    denied = _one(_attributions(claim_extractor, text), "denied")
+    assert _source(denied) == "The minister"
+    assert denied.content.text == "that the army had used chemical weapons in the town"
