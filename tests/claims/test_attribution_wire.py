@@ -396,3 +396,19 @@ def test_a_charge_after_a_reported_clause_is_the_speakers(
     accused = _by_content(records, "the investigators of working")
     assert accused.attribution.source is not None
     assert accused.attribution.source.text == "Syria's UN envoy"
+
+
+def test_a_name_with_a_particle_is_a_person_and_the_envoy_is_he(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "UN envoy Staffan de Mistura said the talks would resume in Geneva. The envoy added "
+        "that both delegations had agreed to a local ceasefire."
+    )
+    records = claim_extractor.extract(text)
+    first = _by_content(records, "talks would resume")
+    assert first.speaker is not None and first.speaker.type == "person"
+    assert _actor(first) == "Staffan de Mistura"
+    assert first.speaker.title == "envoy"
+    second = _by_content(records, "local ceasefire")
+    assert _actor(second) == "Staffan de Mistura"

@@ -2652,11 +2652,27 @@ def _person_shaped(ent: Any) -> bool:
     name, title = _untitled(ent.text)
     words = name.split()
     return (
-        1 <= len(words) <= 3
+        1 <= len([word for word in words if word not in _NAME_PARTICLES]) <= 3
         and (len(words) >= 2 or bool(title))
-        and all(word[:1].isupper() and word[1:].islower() and word.isalpha() for word in words)
+        and _capitalised_name(words[0])
+        and _capitalised_name(words[-1])
+        and all(_capitalised_name(word) or word in _NAME_PARTICLES for word in words[1:-1])
         and not any(word.lower() in _ORG_WORDS for word in words)
         and place_to_state(ent.text) == ent.text
+    )
+
+
+# Small words inside a person's name ("Staffan de Mistura", "Ursula von der Leyen").
+_NAME_PARTICLES = frozenset(
+    {"de", "da", "di", "du", "del", "della", "van", "von", "der", "den", "la", "le", "bin", "ibn"}
+)
+
+
+def _capitalised_name(word: str) -> bool:
+    """A word written as a name is: "Mistura", "al-Jaafari", "Abdel-Aziz"."""
+    parts = word.split("-")
+    return all(part.isalpha() for part in parts) and any(
+        part[:1].isupper() and part[1:].islower() for part in parts
     )
 
 
