@@ -250,3 +250,27 @@ def test_a_denial_relayed_by_a_spokesman_is_the_ministers(claim_extractor: Claim
     denied = _one(_attributions(claim_extractor, text), "denied")
     assert _source(denied) == "The minister"
     assert denied.content.text == "that the army had used chemical weapons in the town"
+
+
+def test_a_statement_quoted_in_the_next_paragraph(claim_extractor: ClaimExtractor) -> None:
+    text = (
+        "The ministry said in a statement:\n\n"
+        '"The strike hit a depot where rebels stored toxic munitions."\n\n'
+        "The town lies south of Idlib."
+    )
+    said = _one(_attributions(claim_extractor, text), "said")
+    assert _source(said) == "The ministry"
+    assert said.content.text == '"The strike hit a depot where rebels stored toxic munitions."'
+
+
+def test_a_statement_set_out_unquoted_in_the_next_paragraph(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "The Syrian Observatory for Human Rights said:\n\n"
+        "At least 58 people were killed, among them 11 children.\n\n"
+        "The town lies south of Idlib."
+    )
+    said = _one(_attributions(claim_extractor, text), "said")
+    assert said.content.text.startswith("At least 58 people were killed")
+    assert "Idlib" not in said.content.text

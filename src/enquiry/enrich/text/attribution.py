@@ -2139,8 +2139,10 @@ def _cue_span(cue: Token) -> Span:
 
 
 def _colon_quote(doc: Doc, cue: Token, quotes: list[tuple[int, int]]) -> Span | None:
-    """``X told reporters: "..."`` where the parser split the quotation off the cue."""
-    end = max(token.idx + len(token.text) for token in cue.subtree)
+    """``X told reporters: "..."`` where the parser split the quotation off the cue; also
+    when the quotation opens the next paragraph ("The ministry said in a statement:" and the
+    statement below it), the line break being a token of the cue's subtree."""
+    end = max(token.idx + len(token.text) for token in cue.subtree if not token.is_space)
     tail = text_of(doc)[end : end + 4]
     colon = tail.find(":")
     if colon < 0 and text_of(doc)[max(0, end - 1) : end] != ":":
@@ -2152,6 +2154,14 @@ def _colon_quote(doc: Doc, cue: Token, quotes: list[tuple[int, int]]) -> Span | 
     for start, stop in quotes:
         if start == after:
             return _span(doc, start, stop)
+    colon_at = text.rfind(":", 0, after)
+    if "\n" in text[colon_at:after] and after < len(text):
+        # "The ministry said in a statement:" and the statement as the next paragraph,
+        # without quotation marks
+        stop = text.find("\n", after)
+        paragraph = _span(doc, after, len(text) if stop < 0 else stop)
+        if len(paragraph.text.split()) >= 3:
+            return paragraph
     return None
 
 
