@@ -274,3 +274,10 @@ def test_a_statement_set_out_unquoted_in_the_next_paragraph(
     said = _one(_attributions(claim_extractor, text), "said")
     assert said.content.text.startswith("At least 58 people were killed")
     assert "Idlib" not in said.content.text
+
+
+def test_a_title_word_after_the_quotation_is_the_speakers(claim_extractor: ClaimExtractor) -> None:
+    text = "“We will find who did this,” Idlib health Director Monzer Khalil said on Tuesday."
+    said = _one(_attributions(claim_extractor, text), "said")
+    assert said.content.text == "“We will find who did this,”"
+    assert _source(said) is not None and _source(said).startswith("Idlib")  # type: ignore[union-attr]

@@ -717,6 +717,10 @@ class AttributionExtractor:
         if not content.parts:
             content = _widen_to_quotes(doc, content, cue_span, quotes)
         source = _closed(doc, _token_span(source_tokens))
+        spilled = _quote_spilled(doc, content, source_tokens, quotes)
+        if spilled is not None:
+            content, source_tokens = spilled
+            source = _closed(doc, _token_span(source_tokens))
         split = _split_quotation(doc, content, source or cue_span, cue_span, quotes)
         if split is not None:
             content = joined([split, content])
@@ -1873,6 +1877,29 @@ def _requested(cue: Token) -> Token | None:
 _NO_SUBJECT = frozenset({"ADP", "ADV", "SCONJ", "CCONJ", "INTJ", "PART"})
 # Prepositions that name what a saying is about ("spoke about", "sparred over").
 _TOPIC_PREPOSITIONS = frozenset({"about", "over", "on", "of", "to", "for", "against", "into"})
+
+
+def _quote_spilled(
+    doc: Doc, content: Span, source_tokens: list[Token], quotes: list[tuple[int, int]]
+) -> tuple[Span, list[Token]] | None:
+    """'"We will achieve justice," Tulsa police Chief Chuck Jordan said': the parser can hang
+    the first word of the speaker's title on the quotation, so that the content ran on past
+    its closing mark. A content that is a quotation and a few words running up to the source is
+    the quotation, and the words are the source's. The quotation and the source's tokens, or
+    None."""
+    if content.parts or not source_tokens:
+        return None
+    quote = next(((a, b) for a, b in quotes if a == content.start), None)
+    if quote is None or quote[1] >= content.end:
+        return None
+    text = text_of(doc)
+    first = source_tokens[0].idx
+    if first < content.end or text[content.end : first].strip():
+        return None
+    spill = [t for t in doc if quote[1] <= t.idx < content.end and not t.is_space]
+    if not spill or len(spill) > 4 or any(t.is_punct or t.is_quote for t in spill):
+        return None
+    return _span(doc, *quote), spill + source_tokens
 
 
 def _comment_with_means(cue: Token) -> bool:
