@@ -277,7 +277,8 @@ def test_a_statement_set_out_unquoted_in_the_next_paragraph(
 
 
 def test_a_title_word_after_the_quotation_is_the_speakers(claim_extractor: ClaimExtractor) -> None:
-    text = "“We will find who did this,” Idlib health Director Monzer Khalil said on Tuesday."
+    # the tagger reads "Tulsa" as a verb, and the parser hangs it on the quotation or on nothing
+    text = "“We will find who did this,” Tulsa police Chief Ann Brooks said Monday."
     said = _one(_attributions(claim_extractor, text), "said")
     assert said.content.text == "“We will find who did this,”"
-    assert _source(said) is not None and _source(said).startswith("Idlib")  # type: ignore[union-attr]
+    assert _source(said) == "Tulsa police Chief Ann Brooks"

@@ -1883,23 +1883,27 @@ def _quote_spilled(
     doc: Doc, content: Span, source_tokens: list[Token], quotes: list[tuple[int, int]]
 ) -> tuple[Span, list[Token]] | None:
     """'"We will achieve justice," Tulsa police Chief Chuck Jordan said': the parser can hang
-    the first word of the speaker's title on the quotation, so that the content ran on past
-    its closing mark. A content that is a quotation and a few words running up to the source is
-    the quotation, and the words are the source's. The quotation and the source's tokens, or
-    None."""
+    the first word of the speaker's title (a town it takes for a verb) on the quotation, so that
+    the content runs on past its closing mark, or on nothing at all, so that it is lost. A
+    content that is a quotation, with a few words between it (or its closing mark) and the
+    source and nothing else, is the quotation, and the words are the source's. The quotation
+    and the source's tokens, or None."""
     if content.parts or not source_tokens:
         return None
     quote = next(((a, b) for a, b in quotes if a == content.start), None)
-    if quote is None or quote[1] >= content.end:
+    if quote is None or quote[1] > content.end:
         return None
-    text = text_of(doc)
     first = source_tokens[0].idx
-    if first < content.end or text[content.end : first].strip():
+    if first < content.end:
         return None
-    spill = [t for t in doc if quote[1] <= t.idx < content.end and not t.is_space]
-    if not spill or len(spill) > 4 or any(t.is_punct or t.is_quote for t in spill):
+    between = [t for t in doc if quote[1] <= t.idx < first and not t.is_space]
+    if not between or len(between) > 4:
         return None
-    return _span(doc, *quote), spill + source_tokens
+    if any(t.is_punct or t.is_quote for t in between):
+        return None
+    if any(t.idx >= content.end and not t.is_title for t in between):
+        return None  # only a capitalised word can have been cut off the speaker's title
+    return _span(doc, *quote), between + source_tokens
 
 
 def _comment_with_means(cue: Token) -> bool:
