@@ -282,3 +282,27 @@ def test_a_title_word_after_the_quotation_is_the_speakers(claim_extractor: Claim
     said = _one(_attributions(claim_extractor, text), "said")
     assert said.content.text == "“We will find who did this,”"
     assert _source(said) == "Tulsa police Chief Ann Brooks"
+
+
+def test_a_closing_report_is_the_agencys_and_the_rest_the_ministers(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    for text, agency in (
+        ("The minister said the strike hit a depot, Interfax reported.", "Interfax"),
+        ("The minister said the strike hit a depot, the agency reported on Friday.", "the agency"),
+    ):
+        found = _attributions(claim_extractor, text)
+        said = _one(found, "said")
+        assert _source(said) == "The minister"
+        assert said.content.text == "the strike hit a depot"
+        reported = _one(found, "reported")
+        assert _source(reported) == agency
+        assert reported.content.text == "The minister said the strike hit a depot"
+
+
+def test_he_said_inside_an_agency_report_stays_his(claim_extractor: ClaimExtractor) -> None:
+    text = "He said the strike hit a depot, the agency reported."
+    found = _attributions(claim_extractor, text)
+    said = _one(found, "said")
+    assert _source(said) == "He"
+    assert said.content.text == "the strike hit a depot"

@@ -473,6 +473,8 @@ class AttributionExtractor:
             # the model, trained before this rule, saw such verbs only with the reported
             # clause's subject as their speaker
             or _going_on(attribution)
+            # "…, the agency reported": the closing report of a sentence that is itself one
+            or (attribution.how.endswith("/behind") and attribution.source is not None)
         ]
         found += _carried_reports(proposals, found, self.cues)
         found += _colon_lines(doc) + _dash_lines(doc) + _poll_findings(doc) + _tolls(doc)
@@ -620,6 +622,12 @@ class AttributionExtractor:
             swallowed = _according_swallowed(cue) if content is None else None
             if swallowed is not None:
                 source_tokens, content = swallowed
+        comma = self._reporter_behind(cue) if content is None else None
+        if comma is not None:
+            # "The minister said the strike hit a depot, Interfax reported": the agency reports
+            # the whole sentence before the comma
+            content = _token_span(_trim(list(doc[cue.sent.start : comma])))
+            how = how.split("/")[0] + "/behind"
         if content is None:
             # "reported at the time that …", "tweeted in the early hours that …": the parser
             # can make the reported clause a relative clause of the time
@@ -749,6 +757,35 @@ class AttributionExtractor:
             cue_i=cue.i,
         )
 
+    def _reporter_behind(self, cue: Token) -> int | None:
+        """ "The minister said the strike hit a depot, Interfax reported": the parser can make
+        the closing report the clause of the first verb, and the first verb's clause its own.
+        For such a closing report (a verb of the lexicon with a subject right after a comma,
+        the clause of an earlier verb of the lexicon, nothing after it but punctuation and a
+        time), the token number of that comma; else None."""
+        if cue.dep_ != "ccomp" or cue.head.i > cue.i or key_of(cue.head) not in self.cues:
+            return None
+        if key_of(cue) not in self.cues:
+            return None
+        subject = next((c for c in cue.children if c.dep_ == "nsubj" and c.i < cue.i), None)
+        if subject is None or subject.left_edge.i == 0:
+            return None
+        comma = subject.left_edge.i - 1
+        if cue.doc[comma].text != "," or comma <= cue.head.i:
+            return None
+        rest = cue.doc[cue.i + 1 : cue.sent.end]
+        if any(
+            not (
+                t.is_punct
+                or t.is_space
+                or t.ent_type_ in ("DATE", "TIME")
+                or (t.dep_ == "prep" and _temporal(t))  # "on Friday"
+            )
+            for t in rest
+        ):
+            return None
+        return comma
+
     def _trailing_cue(self, head: Token) -> bool:
         """A later saying the cue hangs from ('"...," the envoy said, officials said'): that
         clause is who reported the envoy's words, not what the envoy said."""
@@ -757,6 +794,12 @@ class AttributionExtractor:
     def _content(
         self, cue: Token, head: Token, path: str, source_tokens: list[Token]
     ) -> Span | None:
+        if path == "ccomp" and head.i > cue.i and self._reporter_behind(head) is not None:
+            # "said the strike hit a depot, Interfax reported": what was said is the clause
+            # before the comma, not the agency's report of it
+            inner = next((c for c in head.children if c.dep_ == "ccomp" and c.i < head.i), None)
+            if inner is not None:
+                head = inner
         excluded = {token.i for token in source_tokens}
         if path.startswith("^"):
             excluded |= {token.i for token in cue.subtree}
@@ -902,6 +945,8 @@ def _run_on_clause(cue: Token, head: Token, tokens: list[Token]) -> list[Token]:
     for sibling in cue.children:
         if sibling.dep_ != "ccomp" or sibling.i <= head.i or sibling.lemma_ == cue.lemma_:
             continue  # '… the community and one in four said …': another saying, not more
+        if sibling.left_edge.i <= head.i:
+            continue  # the clause holds the content: a report of it from behind
         words = [token for token in sibling.subtree if not token.is_punct]
         if not words:
             continue
@@ -1786,8 +1831,12 @@ def _carried_reports(
         speaker = inner.speaker
         if inner.source is None or speaker is None:
             continue
-        if speaker.type not in _CARRIED_SPEAKERS and not speaker.title:
-            continue  # "the minister" is someone; "the videos" are not
+        if (
+            speaker.type not in _CARRIED_SPEAKERS
+            and not speaker.title
+            and inner.source.text.lower() not in _PERSON_PRONOUNS
+        ):
+            continue  # "the minister" and "he" are someone; "the videos" are not
         if inner.cue_key not in cues or not inner.cue_key.endswith("/VERB"):
             continue
         if len(inner.content.text.split()) < 3 or inner.source.start > inner.cue.start:
