@@ -6,7 +6,7 @@ or a page's markup stuck to the speaker."""
 
 from __future__ import annotations
 
-from enquiry.enrich.text.attribution import Attribution
+from enquiry.enrich.text.attribution import Attribution, AttributionExtractor, quotations
 from enquiry.enrich.text.claims import ClaimExtractor
 
 
@@ -306,3 +306,13 @@ def test_he_said_inside_an_agency_report_stays_his(claim_extractor: ClaimExtract
     said = _one(found, "said")
     assert _source(said) == "He"
     assert said.content.text == "the strike hit a depot"
+
+
+def test_an_adjective_on_a_noun_of_saying_is_no_speaker() -> None:
+    extractor = AttributionExtractor()
+    text = "The moderator drew heavy criticism."
+    doc = extractor.nlp(text)
+    proposed = [a for a, _, _ in extractor.proposals(doc, quotations(text))]
+    criticism = [a for a in proposed if a.cue.text == "criticism"]
+    assert criticism, [(a.cue.text, a.content.text) for a in proposed]
+    assert all(_source(a) != "heavy" for a in criticism)

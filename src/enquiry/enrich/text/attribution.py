@@ -572,6 +572,15 @@ class AttributionExtractor:
                 ),
                 source_head,
             )
+        if (
+            source_head is not None
+            and source_head.dep_ == "amod"
+            and source_head.pos_ in ("ADJ", "VERB")
+            and source_head.ent_type_ not in ("NORP", "GPE")
+        ):
+            # "heavy criticism", "repeated warnings": a description of the saying, not who
+            # said it ("Russian criticism" names its source)
+            source_head = None
         if source_head is not None and source_head.pos_ in ("VERB", "AUX"):
             # A clause is no speaker: "urged the council to reject" is the council's, if anyone's
             source_head = _requested(cue) or source_head
