@@ -644,7 +644,7 @@ class AttributionExtractor:
             if clause is not None:
                 content = self._content(cue, clause, "ccomp", source_tokens)
                 how = how.split("/")[0] + "/ccomp"
-        if content is None or (cue.dep_ == "parataxis" and how.endswith("/dobj")):
+        if content is None:
             inserted = _parenthesis(cue, source_tokens)
             if inserted is not None:
                 source_tokens, content = inserted
@@ -1954,7 +1954,8 @@ def _quote_spilled(
     first = source_tokens[0].idx
     if first < content.end:
         return None
-    between = [t for t in doc if quote[1] <= t.idx < first and not t.is_space]
+    gap = doc.char_span(quote[1], first, alignment_mode="expand")
+    between = [t for t in gap if not t.is_space] if gap is not None else []
     if not between or len(between) > 4:
         return None
     if any(t.is_punct or t.is_quote for t in between):
