@@ -16,8 +16,10 @@ import pytest
 from conftest import runner_for
 
 ENQUIRY = [sys.executable, "-m", "enquiry.cli"]
-# Enough files that the intake is still running when it is interrupted after its 50th event.
-FILES = 800
+# Enough files that the intake is still running when it is interrupted after its 50th event:
+# intake commits in batches of up to 500 files, and on a fast machine the first count of events
+# can come only once a batch is committed, so several batches must be left to do.
+FILES = 2500
 
 
 def _events(home: Path) -> int:
