@@ -316,3 +316,83 @@ def test_an_adjective_on_a_noun_of_saying_is_no_speaker() -> None:
     criticism = [a for a in proposed if a.cue.text == "criticism"]
     assert criticism, [(a.cue.text, a.content.text) for a in proposed]
     assert all(_source(a) != "heavy" for a in criticism)
+
+
+def test_a_participle_after_a_denial_is_the_denier_going_on(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    # the parser hangs "calling" on the denied clause's verb
+    text = (
+        "The defence ministry denied that its helicopters had dropped barrel bombs "
+        "on the market, calling the footage a crude fake."
+    )
+    found = _one(_attributions(claim_extractor, text), "calling")
+    assert _source(found) == "The defence ministry"
+    assert found.content.text.startswith("the footage a crude fake")
+
+
+def test_a_phrase_of_means_between_told_and_its_clause(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    # "that …" parsed as a relative clause of "call"
+    text = (
+        "Foreign Minister Anna Lindqvist told her Turkish counterpart in a phone call that the "
+        "border crossings had to stay open."
+    )
+    found = _one(_attributions(claim_extractor, text), "told")
+    assert _source(found) == "Foreign Minister Anna Lindqvist"
+    assert found.content.text == "that the border crossings had to stay open"
+
+
+def test_a_relative_clause_of_the_phrase_is_not_taken_for_what_was_said(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = "The envoy spoke at a meeting that lasted four hours and said the talks had stalled."
+    contents = [a.content.text for a in _attributions(claim_extractor, text)]
+    assert not any(c.startswith("that lasted") for c in contents), contents
+
+
+def test_a_descriptor_the_parser_made_a_second_subject_stays_in_the_source(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        '"There was never a depot in the town," the opposition Syrian National Coalition said '
+        "in a statement."
+    )
+    (record,) = claim_extractor.extract(text)
+    assert _source(record.attribution) == "the opposition Syrian National Coalition"
+    # the speaker is named from the name, not the descriptor
+    assert record.speaker is not None and record.speaker.name == "Syrian National Coalition"
+
+
+def test_called_on_with_its_infinitive_parsed_as_an_adverbial_clause(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    # "director-general" is parsed as an adjective at the root and "called" as a clause on the name
+    text = "Its director-general, Fatima Okoye, called on both sides to let the inspectors pass."
+    found = _one(_attributions(claim_extractor, text), "called on")
+    assert found.content.text == "both sides to let the inspectors pass"
+    assert _source(found) is not None and "Fatima Okoye" in _source(found)  # type: ignore[operator]
+
+
+def test_the_site_a_video_was_posted_on_does_not_show_it(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    # the parser reads "Facebook showing …" as a clause with the site as its subject
+    text = "The civil defence posted a video on Facebook showing rescuers hosing down children."
+    found = _one(_attributions(claim_extractor, text), "showing")
+    assert _source(found) == "a video"
+
+
+def test_the_source_added_is_the_unnamed_source_quoted_before(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "Interfax quoted a Russian military source as saying the jets had hit a workshop "
+        "producing shells. The source added that the workshop belonged to the Nusra Front."
+    )
+    records = claim_extractor.extract(text)
+    added = next(r for r in records if r.attribution.cue.text == "added")
+    assert added.speaker is not None
+    assert added.speaker.name == "Russian military source"
+    assert added.speaker.resolved_from == "source"

@@ -1,4 +1,4 @@
-"""Three news digests about the Khan Shaykhun attack, written for these tests in the style of
+"""News digests about the Khan Shaykhun attack, written for these tests in the style of
 wire reports (datelines, long reports before their speaker, Arabic and Russian names, unnamed
 officials, casualty figures, transcript turns). Every attribution in them was read by hand;
 ``conflict_digests.tsv`` lists each one: the source as written, the cue, the first words of

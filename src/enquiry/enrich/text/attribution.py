@@ -593,6 +593,9 @@ class AttributionExtractor:
             if source_head is None:
                 source_head = _subject_hung_elsewhere(cue)
                 how = "fallback" if source_head is None else "before"
+        if source_head is not None:
+            # "posted a video on Facebook showing …": the video shows, not the site
+            source_head = _shown_by(cue, source_head) or source_head
         if source_head is not None and _abstract(source_head):
             # "The campaign went on through the envoy, accusing the panel": the one who speaks
             # is the person in the main clause's phrase, not the abstract subject
@@ -734,6 +737,9 @@ class AttributionExtractor:
         if not content.parts:
             content = _widen_to_quotes(doc, content, cue_span, quotes)
         source = _closed(doc, _token_span(source_tokens))
+        split_subject = _split_subject(source_tokens)
+        if source is not None and split_subject is not None:
+            source = _span(doc, split_subject.left_edge.idx, source.end)
         spilled = _quote_spilled(doc, content, source_tokens, quotes)
         if spilled is not None:
             content, source_tokens = spilled
@@ -1159,7 +1165,7 @@ def _said_again_by(cue: Token) -> Token | None:
     clause = cue.head
     if clause.dep_ != "ccomp" or cue.i < clause.i or not _said_again(cue):
         return None
-    if clause.head.lemma_ not in _SAYING_AGAIN:
+    if clause.head.lemma_ not in _SAYING_AGAIN | _DENYING:
         return None
     return next((c for c in clause.head.children if c.dep_ == "nsubj"), None)
 
@@ -1181,6 +1187,10 @@ def _going_on(attribution: Attribution) -> bool:
 _SAYING_AGAIN = frozenset(
     {"say", "tell", "add", "call", "note", "argue", "insist", "claim", "warn", "suggest"}
 )
+# Verbs that answer a charge with a reported clause, after which a participle ("denied that
+# its aircraft had struck the town, calling the reports fabrications") is the same speaker going
+# on, though the parser hangs it on the reported clause's verb.
+_DENYING = frozenset({"deny", "reject", "dismiss", "confirm", "acknowledge", "admit"})
 # Charges a speaker goes on to make after a reported clause ("…, and accused the panel of bias").
 _GOING_ON = frozenset(
     {"accuse", "deny", "dismiss", "reject", "urge", "demand", "blame", "cite", "acknowledge"}
@@ -1420,7 +1430,10 @@ def _target_content(cue: Token, openers: frozenset[str]) -> Span | None:
     the first one saying when; None unless the first opens with one of ``openers``."""
     tokens: list[Token] = []
     for child in cue.children:
-        if child.i < cue.i or child.dep_ not in ("prep", "xcomp"):
+        infinitive = child.dep_ == "advcl" and any(
+            c.dep_ == "aux" and c.lower_ == "to" for c in child.children
+        )  # "called on all parties to cooperate", the infinitive parsed as an adverbial clause
+        if child.i < cue.i or not (child.dep_ in ("prep", "xcomp") or infinitive):
             continue
         if _temporal(child) or (not tokens and child.lower_ not in openers):
             break
@@ -1976,25 +1989,31 @@ def _comment_with_means(cue: Token) -> bool:
     )
 
 
+# Verbs whose object is whom something was said to ("told his counterpart that …").
+_TOLD_SOMEONE = frozenset({"tell", "inform", "assure", "remind", "warn", "brief", "advise"})
+
+
 def _completed(cue: Token) -> bool:
     """Whether the cue has a clause or an object of its own."""
     return any(child.dep_ in ("ccomp", "xcomp", "dobj") for child in cue.children)
 
 
 def _clause_on_time(cue: Token) -> Token | None:
-    """ "The Times reported at the time that the editor had objected": a phrase of time
-    between the cue and its "that"-clause, which the parser made a relative clause of the time
-    noun, or an adverbial clause of the cue. The clause's verb when it has a subject of its own
-    and opens with "that"; else None."""
-    if _completed(cue):
+    """ "The Times reported at the time that the editor had objected", "Lavrov told his
+    counterpart in a phone call that the strikes violated the law": a phrase of time, place or
+    means between the cue and its "that"-clause, which the parser made a relative clause of the
+    phrase's noun, or an adverbial clause of the cue. The clause's verb when it has a subject
+    of its own and opens with "that" (not the relative pronoun: "the call that lasted an
+    hour"); else None. The object of a verb said *to* someone is whom it was said to, and
+    leaves the cue wanting its clause."""
+    if _completed(cue) and not (
+        cue.lemma_ in _TOLD_SOMEONE
+        and not any(child.dep_ in ("ccomp", "xcomp") for child in cue.children)
+    ):
         return None
     candidates = [c for c in cue.children if c.dep_ == "advcl" and c.i > cue.i]
     for prep in cue.children:
-        if (
-            prep.dep_ == "prep"
-            and prep.i > cue.i
-            and (_temporal(prep) or any(t.lemma_ == "time" for t in prep.children))
-        ):
+        if prep.dep_ == "prep" and prep.i > cue.i:
             candidates += [c for noun in prep.children for c in noun.children if c.dep_ == "relcl"]
     for clause in candidates:
         opener = clause.left_edge
@@ -2072,6 +2091,26 @@ def _abstract(head: Token) -> bool:
         and not head.ent_type_
         and head.lemma_.lower() not in _ROLES | _PEOPLE_NOUNS | _ORG_WORDS | _GENERIC_GROUPS
     )
+
+
+# Where things are posted or broadcast: never the one who shows or says what is posted there.
+_PLATFORMS = frozenset(
+    {"facebook", "twitter", "youtube", "telegram", "instagram", "tiktok", "whatsapp", "x"}
+    | {"vkontakte", "website", "site", "channel", "page", "account", "television", "tv"}
+)
+
+
+def _shown_by(cue: Token, subject: Token) -> Token | None:
+    """ "The rescuers posted a video on Facebook showing children …": the parser can read the
+    site and the participle after it as a clause ("Facebook showing …"). When a participle's
+    subject is a site or channel right after "on" or "in", the object of the verb that phrase
+    hangs on (the video) is what shows it. That object, or None."""
+    if cue.tag_ != "VBG" or cue.dep_ != "pcomp" or subject.lower_ not in _PLATFORMS:
+        return None
+    prep = cue.head
+    if prep.lower_ not in ("on", "in") or subject.i != prep.i + 1:
+        return None
+    return next((c for c in prep.head.children if c.dep_ == "dobj" and c.i < prep.i), None)
 
 
 def _speaker_in_phrase(cue: Token) -> Token | None:
@@ -2158,6 +2197,32 @@ def _source_tokens(head: Token) -> list[Token]:
     while tokens and tokens[0].text in _QUOTE_MARKS and tokens[0] != head:
         tokens = _trim(tokens[1:])
     return _whole_words(tokens)
+
+
+def _split_subject(tokens: list[Token]) -> Token | None:
+    """ "the opposition Syrian National Coalition said": the parser can cut one noun phrase into
+    two subjects side by side, a common noun and the name it describes. The first, when it
+    ends right where the speaker's tokens begin; else None. The source span takes it in; the
+    speaker is named from the name alone."""
+    if not tokens:
+        return None
+    head = next((t for t in tokens if t.head.i == t.i or t.head not in tokens), None)
+    if head is None or head.dep_ not in ("nsubj", "nsubjpass"):
+        return None
+    return next(
+        (
+            c
+            for c in head.head.children
+            if c.dep_ == head.dep_
+            and c.pos_ in ("NOUN", "PROPN")
+            and c.right_edge.i == tokens[0].i - 1
+            and c.left_edge.dep_ in ("det", "poss")  # "the opposition", not "… public ― Trump"
+            and len(list(c.subtree)) <= 4  # a descriptor, not a phrase of its own
+            and not any(t.is_punct or t.dep_ == "prep" for t in c.subtree)
+            and not head.doc.text[c.right_edge.idx + len(c.right_edge) : tokens[0].idx].strip()
+        ),
+        None,
+    )
 
 
 def _all_time(phrase: Token) -> bool:
@@ -3009,6 +3074,15 @@ def resolve_speakers(
                 # "A senior U.S. official said ... The official added": the same unnamed one
                 match = next(
                     (r for r in reversed(roles) if r.name.lower().split()[-1] in kin), None
+                ) or next(
+                    # "a Russian military source … The source added": an unnamed speaker the
+                    # tagger made a body
+                    (
+                        g
+                        for g in reversed(groups)
+                        if g.name.split()[-1].islower() and g.name.lower().split()[-1] in kin
+                    ),
+                    None,
                 )
             if match is not None:
                 attribution.speaker = Speaker(
