@@ -396,3 +396,73 @@ def test_the_source_added_is_the_unnamed_source_quoted_before(
     assert added.speaker is not None
     assert added.speaker.name == "Russian military source"
     assert added.speaker.resolved_from == "source"
+
+
+def test_a_full_name_with_a_middle_initial_is_a_person_he_refers_to(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    # in a meeting record the parse gives the name no entity at all
+    text = (
+        "SECURITY COUNCIL, 9001ST MEETING (PM)\n\n"
+        "Vassily A. Nebenzia (Russian Federation) said the text had been drafted in haste. "
+        "He went on to say that the inspectors had never visited the airfield."
+    )
+    records = claim_extractor.extract(text)
+    later = next(r for r in records if r.attribution.source and r.attribution.source.text == "He")
+    assert later.speaker is not None and later.speaker.name == "Vassily A. Nebenzia"
+
+
+def test_a_journalists_question_in_a_transcript_is_no_claim(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "Question: Will the ministry release the flight logs?\n\n"
+        "Maria Zakharova: The logs are a matter for the defence ministry."
+    )
+    sources = [_source(a) for a in _attributions(claim_extractor, text)]
+    assert sources == ["Maria Zakharova"]
+
+
+def test_she_after_an_unnamed_nurse_at_a_named_hospital_is_the_nurse(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "Maria Zakharova called the reports a provocation.\n\n"
+        "A nurse at the Al-Iman hospital in Kafr Nabl recalled that the patients could not "
+        'breathe. "We ran out of atropine by noon," she said.'
+    )
+    records = claim_extractor.extract(text)
+    said = next(r for r in records if r.attribution.cue.text == "said")
+    assert said.speaker is not None and said.speaker.name.startswith("nurse")
+
+
+def test_a_woman_named_since_a_man_of_unknown_gender_is_she(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "Dr. Tamer Haroun told reporters the symptoms pointed to a nerve agent. His colleague, "
+        "Dr. Hala Nasser, disagreed on one point. She said some patients smelled of chlorine."
+    )
+    records = claim_extractor.extract(text)
+    said = next(r for r in records if r.attribution.cue.text == "said")
+    assert said.speaker is not None and said.speaker.name == "Hala Nasser"
+
+
+def test_a_statement_from_a_body_named_by_a_common_noun_is_the_bodys(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = '"We will answer this crime," a statement from the Turkish presidency said.'
+    (record,) = claim_extractor.extract(text)
+    assert record.speaker is not None and record.speaker.name == "Turkish presidency"
+
+
+def test_a_body_the_tagger_reads_as_a_place_is_no_state(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "IDLIB, Syria (AP) - The Syrian Observatory, a Britain-based monitoring group, said 20 "
+        "children were among the dead."
+    )
+    (record,) = claim_extractor.extract(text)
+    assert record.speaker is not None
+    assert (record.speaker.name, record.speaker.type) == ("Syrian Observatory", "organisation")

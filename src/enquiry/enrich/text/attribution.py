@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
@@ -144,6 +144,17 @@ _PEOPLE_NOUNS = frozenset(
         "legislator",
         "negotiator",
         "monitor",
+        # those who saw and treated the victims of an attack
+        "doctor",
+        "physician",
+        "nurse",
+        "medic",
+        "paramedic",
+        "survivor",
+        "volunteer",
+        "rescuer",
+        "farmer",
+        "journalist",
     }
 )
 _SOURCE_DROPPED = ("advcl",)
@@ -1248,6 +1259,9 @@ _LINE_LABELS = frozenset(
         "digest",
         "briefing",
         "summary",
+        # a journalist's turn in a transcript asks; it claims nothing
+        "question",
+        "q",
     ]
 )
 
@@ -2591,6 +2605,8 @@ def _titled_name(core: list[Token], head: Token) -> tuple[str, str] | None:
         named = named[1:]
     if not named or (len(named) == len(run) == 1):
         return None
+    if any(token.lower_ in _ORG_WORDS for token in named):
+        return None  # "The Syrian Observatory" is a body, whatever the tagger says
     doc = head.doc
     name = text_of(doc)[named[0].idx : named[-1].idx + len(named[-1].text)]
     before = [token for token in core if token.i < named[0].i and token.dep_ not in ("det",)]
@@ -2647,7 +2663,10 @@ def describe(tokens: list[Token]) -> Speaker:
     people = [
         ent
         for ent in entities
-        if (ent.label_ == "PERSON" or _person_shaped(ent))
+        if (
+            (ent.label_ == "PERSON" and not any(w.lower() in _ORG_WORDS for w in ent.text.split()))
+            or _person_shaped(ent)
+        )
         and ent.root.i not in in_clauses
         and not _where_they_are(ent.root, head)
     ]
@@ -2701,8 +2720,9 @@ def describe(tokens: list[Token]) -> Speaker:
             gender=_gender(tokens),
         )
     core_others = [ent for ent in others if ent.root.i in core_ids]
-    if head.lower_ in _ROLES and head.ent_type_ == "" and head.pos_ == "NOUN":
-        # "the Russian envoy", "the ambassador": a role, to be matched to a person named before
+    if head.lower_ in _ROLES | _WITNESSES and head.ent_type_ == "" and head.pos_ == "NOUN":
+        # "the Russian envoy", "the ambassador": a role, to be matched to a person named before;
+        # "a nurse at the Rahma hospital": one unnamed person, not the hospital
         places = [ent for ent in core_others if ent.label_ in ("GPE", "NORP")]
         affiliation = place_to_state(_strip_possessive(places[0].text)) if places else ""
         return Speaker(
@@ -2713,9 +2733,11 @@ def describe(tokens: list[Token]) -> Speaker:
         text = _strip_possessive(main.text.removeprefix("the ").removeprefix("The "))
         span_text = _text_of(core)
         whole = normalise_space(text) == normalise_space(span_text)
+        words = text.split()
         if whole and place_to_state(text) != text:
             return Speaker(name=place_to_state(text), type="state", resolved_from=text)
-        if main.label_ == "GPE" and whole:
+        if main.label_ == "GPE" and whole and not any(w.lower() in _ORG_WORDS for w in words):
+            # a body the tagger read as a place ("The Syrian Observatory") is no state
             return Speaker(name=text, type="state")
         if main.label_ in ("GPE", "NORP") and not whole:
             return Speaker(name=span_text, type="organisation", affiliation=place_to_state(text))
@@ -2734,6 +2756,11 @@ def describe(tokens: list[Token]) -> Speaker:
     return Speaker(name=text, type="organisation" if head.pos_ == "PROPN" else "unknown")
 
 
+# One person who saw or treated the victims, named by what they are.
+_WITNESSES = frozenset(
+    {"witness", "resident", "doctor", "physician", "nurse", "medic", "paramedic", "survivor"}
+    | {"volunteer", "rescuer", "farmer"}
+)
 # Prepositions of place: "witnesses in Khan Shaykhun" are not a person named Khan Shaykhun.
 _PLACE_PREPS = frozenset({"in", "at", "near", "outside", "inside", "around", "across"})
 # People who speak as a group named by where they are.
@@ -2746,10 +2773,20 @@ def _where_they_are(root: Token, head: Token) -> bool:
     return (
         root.dep_ == "pobj"
         and root.head.lower_ in _PLACE_PREPS
-        and root.head.head == head
+        # "witnesses in Khan Shaykhun", "a nurse at the hospital in Kafr Nabl"
+        and (root.head.head == head or _through_phrases(root.head.head, head))
         and head.pos_ == "NOUN"
         and head.lemma_.lower() in _PEOPLE_NOUNS | _ROLES | _LOCALS
     )
+
+
+def _through_phrases(noun: Token, head: Token) -> bool:
+    """Whether ``noun`` hangs on ``head`` through prepositional phrases alone."""
+    while noun.dep_ == "pobj" and noun.head.dep_ == "prep":
+        noun = noun.head.head
+        if noun == head:
+            return True
+    return False
 
 
 _FEMALE_TEXT = (
@@ -2770,14 +2807,20 @@ _DOCUMENTS = frozenset({"statement", "letter", "communique", "communiqué", "rel
 
 def _author_of_document(head: Token) -> list[Token] | None:
     """The words naming who issued the document a source phrase names ("A statement from the
-    Syrian Observatory" is the Observatory's), when a name follows "from" or "by"; else None."""
+    Syrian Observatory" is the Observatory's), when a name or a body ("the Turkish
+    presidency") follows "from" or "by"; else None."""
     if head.lemma_.lower() not in _DOCUMENTS:
         return None
     for prep in head.children:
         if prep.dep_ != "prep" or prep.lower_ not in ("from", "by"):
             continue
         named = next((c for c in prep.children if c.dep_ == "pobj"), None)
-        if named is not None and (named.ent_type_ or named.pos_ == "PROPN"):
+        if named is not None and (
+            named.ent_type_
+            or named.pos_ == "PROPN"
+            # "a statement from the Turkish presidency", "… from the army's general command"
+            or named.lemma_.lower() in _ORG_WORDS | {"presidency", "command", "headquarters"}
+        ):
             return _source_tokens(named)
     return None
 
@@ -2803,7 +2846,8 @@ _ORG_TEXT = (
     "government house university times post press union organisation organization group front "
     "court bank company inc corp association institute network media tv radio commission "
     "mechanism opcw un nato eu embassy mission service services guard brigade brigades "
-    "coalition observatory watch international foundation center centre"
+    "coalition observatory watch international foundation center centre "
+    "defence defense society directorate presidency command authority"
 )
 _ORG_WORDS = frozenset(_ORG_TEXT.split())
 
@@ -2821,7 +2865,10 @@ def _person_shaped(ent: Any) -> bool:
         and (len(words) >= 2 or bool(title))
         and _capitalised_name(words[0])
         and _capitalised_name(words[-1])
-        and all(_capitalised_name(word) or word in _NAME_PARTICLES for word in words[1:-1])
+        and all(
+            _capitalised_name(word) or word in _NAME_PARTICLES or _initial(word)
+            for word in words[1:-1]
+        )
         and not any(word.lower() in _ORG_WORDS for word in words)
         and place_to_state(ent.text) == ent.text
     )
@@ -2831,6 +2878,11 @@ def _person_shaped(ent: Any) -> bool:
 _NAME_PARTICLES = frozenset(
     {"de", "da", "di", "du", "del", "della", "van", "von", "der", "den", "la", "le", "bin", "ibn"}
 )
+
+
+def _initial(word: str) -> bool:
+    """A middle initial: the "A." of "Vassily A. Nebenzia"."""
+    return len(word) == 2 and word[0].isupper() and word[1] == "."
 
 
 def _capitalised_name(word: str) -> bool:
@@ -2981,6 +3033,18 @@ def resolve_speakers(
                 continue
             if pool:
                 target = pool[-1]
+                if wanted and not genders.get(target.name, gender_of(target)):
+                    # "Dr. Shajul Islam told the BBC … Dr. Hala Kassem disagreed … She said":
+                    # a person named since, known to be a woman, before one of unknown gender
+                    target = (
+                        _agreeing_since(
+                            people_like,
+                            target,
+                            wanted,
+                            lambda p: genders.get(p.name, gender_of(p)),
+                        )
+                        or target
+                    )
                 if wanted:
                     genders[target.name] = wanted  # "Haley ... she": later "he" is someone else
                 attribution.speaker = Speaker(
@@ -3023,6 +3087,15 @@ def resolve_speakers(
                     resolved_from=speaker.name,
                 )
                 continue
+        if speaker.type == "organisation" and _full_name(speaker.name, names):
+            # "Vassily A. Nebenzia (Russian Federation) said", no entity in the parse: a given
+            # name, an initial and a surname are a person
+            gender = names.get(speaker.name.split()[0].lower(), "") or name_gender(speaker.name)
+            attribution.speaker = replace(speaker, type="person", gender=gender)
+            people.append(attribution.speaker)
+            people_like.append(attribution.speaker)
+            genders.setdefault(speaker.name, gender)
+            continue
         if (
             speaker.type in ("person", "organisation", "state")  # the model's guess of a rare name
             and len(speaker.name.split()) == 1
@@ -3112,13 +3185,31 @@ def resolve_speakers(
     _first_person_is_the_quoted(found)
 
 
+def _full_name(name: str, given_names: dict[str, str]) -> bool:
+    """Whether a speaker's name reads as a person's full name: two to four words written as
+    names (or middle initials), the first a given name whose usual gender is known, none of
+    them an organisation word."""
+    words = name.split()
+    if not 2 <= len(words) <= 4 or any(word.lower() in _ORG_WORDS for word in words):
+        return False
+    if not all(_capitalised_name(word) or _initial(word) for word in words):
+        return False
+    return bool(given_names.get(words[0].lower()) or name_gender(words[0]))
+
+
 def _one_person(speaker: Speaker) -> bool:
     """An unnamed speaker who is one person: "the envoy", "a senior official", "one resident";
     not "officials", "the ministry" or "his spokesman"."""
     words = speaker.name.lower().split()
     if not words or words[0] in _POSSESSIVES:
         return False
-    return words[-1] in _ROLES or words[-1] in _PEOPLE_NOUNS - {"people"}
+    # the noun before a phrase of where or whom: "nurse at the hospital in Darkoush"
+    cut = next((i for i, word in enumerate(words) if word in _AFTER_HEAD), len(words))
+    head = words[cut - 1] if cut else words[-1]
+    return head in _ROLES or head in _PEOPLE_NOUNS - {"people"}
+
+
+_AFTER_HEAD = frozenset({"at", "in", "of", "for", "from", "with", "on"})
 
 
 _UNNAMED = re.compile(
@@ -3132,6 +3223,22 @@ def _unnamed(source: Span | None) -> bool:
     "the envoy, who asked not to be named"), not a description of someone named before ("the
     Vermont senator" is Bernie Sanders, whom a later "he" still means)."""
     return source is not None and _UNNAMED.search(source.text) is not None
+
+
+def _agreeing_since(
+    people_like: list[Speaker],
+    target: Speaker,
+    wanted: str,
+    gender: Callable[[Speaker], str],
+) -> Speaker | None:
+    """The last person named after ``target`` (whose gender is unknown) who is known to be of
+    the pronoun's gender; else None."""
+    for candidate in reversed(people_like):
+        if candidate.name == target.name:
+            return None
+        if candidate.type in ("person", "mentioned") and gender(candidate) == wanted:
+            return candidate
+    return None
 
 
 def _unnamed_before(

@@ -16,8 +16,8 @@ _MALE_TEXT = """
     samir sami tarek walid waleed yasser yousef youssef yusuf ziad abdullah abdulhai abu
     aleksandr alexander alexei andrei anatoly boris dmitri dmitry evgeny fyodor gennady grigory
     igor ivan konstantin maxim mikhail nikolai oleg pavel pyotr sergei sergey vasily viktor
-    vitaly vladimir yevgeny yuri recep mevlut hulusi binali ahmet javad mohsen akbar
-    emmanuel francois francois-xavier jean jean-marc jean-yves laurent nicolas olivier
+    vitaly vladimir yevgeny yuri vassily vasiliy recep mevlut hulusi binali ahmet javad mohsen akbar
+    emmanuel francois françois francois-xavier edmond jean jean-marc jean-yves laurent nicolas olivier
     antonio staffan ban kofi rex donald barack john mike
 """
 _FEMALE_TEXT = """
