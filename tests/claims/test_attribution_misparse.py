@@ -466,3 +466,44 @@ def test_a_body_the_tagger_reads_as_a_place_is_no_state(
     (record,) = claim_extractor.extract(text)
     assert record.speaker is not None
     assert (record.speaker.name, record.speaker.type) == ("Syrian Observatory", "organisation")
+
+
+def test_someones_spokesman_is_not_that_someone(claim_extractor: ClaimExtractor) -> None:
+    text = (
+        "Kremlin spokesman Dmitry Peskov told reporters the strike was lawful. Guterres's "
+        "spokesman said the attack was a crime. The spokesman added that the council would meet."
+    )
+    records = claim_extractor.extract(text)
+    said = next(r for r in records if r.attribution.cue.text == "said")
+    assert said.speaker is not None and said.speaker.name == "Guterres's spokesman"
+    added = next(r for r in records if r.attribution.cue.text == "added")
+    # the spokesman who spoke last, not the last person titled spokesman
+    assert added.speaker is not None and added.speaker.name == "Guterres's spokesman"
+
+
+def test_one_of_a_leaders_advisers_is_an_unnamed_adviser(claim_extractor: ClaimExtractor) -> None:
+    (record,) = claim_extractor.extract(
+        "One of Mr. Assad's advisers said the inspectors would be given access."
+    )
+    assert record.speaker is not None
+    assert record.speaker.name == "One of Mr. Assad's advisers"
+    assert record.speaker.affiliation == "Assad"
+
+
+def test_told_someone_to_do_something_reports_the_infinitive(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    # the infinitive parsed as an adverbial clause after a phrase of place
+    text = 'The commander tells his men at a checkpoint to "let nobody through without papers."'
+    found = _one(_attributions(claim_extractor, text), "tells")
+    assert found.content.text.startswith('to "let nobody through')
+
+
+def test_called_for_with_a_passive_infinitive(claim_extractor: ClaimExtractor) -> None:
+    text = (
+        "Though she called the ruling “shameful” and called for the samples to be “tested "
+        "again” by a second laboratory, the minister accepted the report."
+    )
+    found = [a for a in _attributions(claim_extractor, text) if a.cue.text.startswith("called")]
+    assert [a.content.text[:17] for a in found] == ["the ruling “shame", "the samples to be"]
+    assert _source(found[1]) == "she"

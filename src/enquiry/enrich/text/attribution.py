@@ -692,6 +692,12 @@ class AttributionExtractor:
                 # "after Trump told The Post he was not ready": the parse made "told" a clause
                 # on the reported one
                 quoted = self._content(cue, clause, "^advcl", source_tokens)
+            infinitive = _infinitive_after(cue) if quoted is None else None
+            if infinitive is not None:
+                # "tells his supporters at a rally to go and vote": what they were told to do
+                quoted = _token_span(
+                    _trim(list(doc[infinitive.left_edge.i : infinitive.right_edge.i + 1]))
+                )
             if quoted is None and source_tokens:
                 # '"Get ready!" he told the crowd': what was told came first
                 first = min(source_tokens[0].idx, cue.idx)
@@ -1443,16 +1449,28 @@ def _target_content(cue: Token, openers: frozenset[str]) -> Span | None:
     grievance, the prepositional phrases (and a following "to ..." clause) after the cue up to
     the first one saying when; None unless the first opens with one of ``openers``."""
     tokens: list[Token] = []
+    opened = False
     for child in cue.children:
-        infinitive = child.dep_ == "advcl" and any(
+        infinitive = child.dep_ in ("advcl", "ccomp") and any(
             c.dep_ == "aux" and c.lower_ == "to" for c in child.children
-        )  # "called on all parties to cooperate", the infinitive parsed as an adverbial clause
-        if child.i < cue.i or not (child.dep_ in ("prep", "xcomp") or infinitive):
+        )  # "called on all parties to cooperate", "called for compensation to be repaid": the
+        # infinitive parsed as an adverbial clause or a clause of the cue
+        marked = (
+            not opened
+            and child.dep_ == "advcl"
+            and any(c.dep_ == "mark" and c.lower_ in openers for c in child.children)
+        )  # "called for the samples to be tested", "for" parsed as the clause's mark
+        if child.i < cue.i or not (child.dep_ in ("prep", "xcomp") or infinitive or marked):
             continue
-        if _temporal(child) or (not tokens and child.lower_ not in openers):
+        if marked:
+            tokens += [t for t in child.subtree if not (t.dep_ == "mark" and t.head == child)]
+            opened = True
+            continue
+        if _temporal(child) or (not opened and child.lower_ not in openers):
             break
         # the opening preposition belongs to the cue ("called on", "lashed out at")
-        tokens += [token for token in child.subtree if token is not child or tokens]
+        tokens += [token for token in child.subtree if token is not child or opened]
+        opened = True
     return _token_span(_trim(_contiguous(tokens, tokens[0]))) if tokens else None
 
 
@@ -2005,6 +2023,24 @@ def _comment_with_means(cue: Token) -> bool:
 
 # Verbs whose object is whom something was said to ("told his counterpart that …").
 _TOLD_SOMEONE = frozenset({"tell", "inform", "assure", "remind", "warn", "brief", "advise"})
+
+
+def _infinitive_after(cue: Token) -> Token | None:
+    """The "to …" infinitive a verb of telling has after its object ("told the crowd to go
+    home"), whether parsed as its complement or as an adverbial clause; else None."""
+    objects = [c.i for c in cue.children if c.dep_ == "dobj"]
+    if not objects:
+        return None
+    return next(
+        (
+            c
+            for c in cue.children
+            if c.dep_ in ("advcl", "xcomp")
+            and c.i > objects[0]
+            and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)
+        ),
+        None,
+    )
 
 
 def _completed(cue: Token) -> bool:
@@ -2588,6 +2624,35 @@ def _core(tokens: list[Token]) -> tuple[Token, list[Token]]:
     return head, _trim(run) or [head]
 
 
+def _last_said(found: list[Attribution], before: Attribution, name: str) -> int:
+    """The place among ``found`` of the last attribution before ``before`` whose speaker is
+    named ``name``; -1 when none is."""
+    last = -1
+    for index, other in enumerate(found):
+        if other is before:
+            break
+        if other.speaker is not None and other.speaker.name == name:
+            last = index
+    return last
+
+
+def _owned(name: str) -> bool:
+    """Whether a speaker's name says whose they are ("Guterres's spokesman")."""
+    return re.search(r"\w['’]s? ", name) is not None
+
+
+def _owner(root: Token) -> bool:
+    """Whether a name is the possessor of a role or a group of people ("Obama's spokesman",
+    "Mr. Assad's advisers")."""
+    return root.dep_ == "poss" and root.head.lemma_.lower() in _ROLES | _PEOPLE_NOUNS | {
+        "aide",
+        "adviser",
+        "advisor",
+        "lawyer",
+        "attorney",
+    }
+
+
 def _titled_name(core: list[Token], head: Token) -> tuple[str, str] | None:
     """A name the model did not recognise, behind its titles: "ministry spokesman
     Major-General Igor Konashenkov" → ("Igor Konashenkov", "ministry spokesman Major-General")."""
@@ -2677,6 +2742,17 @@ def describe(tokens: list[Token]) -> Speaker:
         )
     )
     others = [ent for ent in entities if ent.label_ in _NAMED - {"PERSON"} and ent not in people]
+    if people and all(_owner(ent.root) for ent in people):
+        # "Obama's spokesman", "one of Mr. Assad's advisers": someone who works for the person
+        # named, not that person; the owner is their affiliation
+        owner, _ = _untitled(_strip_possessive(people[0].text))
+        role = people[0].root.head
+        return Speaker(
+            name=_text_of(core) or _text_of(tokens),
+            type="unknown",
+            title=role.lemma_.lower(),
+            affiliation=owner,
+        )
     if people:
         person = people[0]
         start = _given_names(doc, person.start, first)
@@ -3140,14 +3216,27 @@ def resolve_speakers(
                     if p.title
                     and kin & set(p.title.lower().split())
                     and (not speaker.affiliation or p.affiliation in ("", speaker.affiliation))
+                    # "Guterres's spokesman" is not the last spokesman named, but Guterres's
+                    and (not _owned(speaker.name) or p.affiliation == speaker.affiliation)
                 ),
                 None,
             )
+            unnamed_match = next(
+                (r for r in reversed(roles) if r.name.lower().split()[-1] in kin), None
+            )
+            if (
+                match is not None
+                and unnamed_match is not None
+                and len(word.split()) == 1
+                and _last_said(found, attribution, unnamed_match.name)
+                > _last_said(found, attribution, match.name)
+            ):
+                # "Peskov … Guterres's spokesman said … The spokesman added": the one who spoke
+                # last under that title
+                match = unnamed_match
             if match is None and len(word.split()) == 1:
                 # "A senior U.S. official said ... The official added": the same unnamed one
-                match = next(
-                    (r for r in reversed(roles) if r.name.lower().split()[-1] in kin), None
-                ) or next(
+                match = unnamed_match or next(
                     # "a Russian military source … The source added": an unnamed speaker the
                     # tagger made a body
                     (
