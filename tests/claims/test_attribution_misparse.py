@@ -507,3 +507,54 @@ def test_called_for_with_a_passive_infinitive(claim_extractor: ClaimExtractor) -
     found = [a for a in _attributions(claim_extractor, text) if a.cue.text.startswith("called")]
     assert [a.content.text[:17] for a in found] == ["the ruling “shame", "the samples to be"]
     assert _source(found[1]) == "she"
+
+
+def test_a_that_clause_after_the_cue_beats_one_inside_a_fronted_phrase(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    # the parser hangs "lost the vote" on "noted" as well
+    text = (
+        "Speaking to a Washington Post panel that all agreed Russia lost the vote, Anna M. Berg "
+        "noted that the way the envoy carried himself was critical."
+    )
+    found = _one(_attributions(claim_extractor, text), "noted")
+    assert found.content.text == "that the way the envoy carried himself was critical"
+
+
+def test_a_writers_clause_holding_its_own_colon_is_not_what_was_declared(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = "We have been here before: Abu Bakr al-Baghdadi declared war on the United States."
+    found = _one(_attributions(claim_extractor, text), "declared")
+    assert found.content.text == "war on the United States"
+
+
+def test_a_that_clause_after_a_phrase_on_the_object_of_told(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = 'He also told one of his young recruits on a regular basis that "terror is the answer."'
+    found = _one(_attributions(claim_extractor, text), "told")
+    assert found.content.text.startswith('that "terror is the answer')
+
+
+def test_began_by_saying_after_a_first_verb_is_its_subjects(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "Haddad, a surgeon, then appeared on Al Jazeera on Tuesday and began by saying he "
+        "had “never” seen such wounds."
+    )
+    found = _one(_attributions(claim_extractor, text), "saying")
+    assert _source(found) == "Haddad, a surgeon,"
+    assert found.content.text.startswith("he had")
+
+
+def test_a_quotation_before_told_beats_a_relative_clause_on_the_crowd(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "''There seems to be a lot of shelling going on,'' the governor told a crowd that the "
+        "police estimated at 2,000 people at a stadium here."
+    )
+    found = _one(_attributions(claim_extractor, text), "told")
+    assert found.content.text == "''There seems to be a lot of shelling going on,''"

@@ -114,6 +114,7 @@ _FALLBACK_SOURCE_PATHS = (
     "^pcomp/^prep/nsubjpass",  # "Nebenzia was quoted as saying"
     "^conj/^advcl/nsubj",  # "He ducked, pointing to his record and saying that ..."
     "^pcomp/^prep/nsubj",  # "The minister attacked the plan by insisting that ..."
+    "^pcomp/^prep/^conj/nsubj",  # "Dean appeared on MSNBC and began by saying ..."
 )
 # Prepositions that open what a complaint or a remark is about ("complained in parliament about
 # the findings": the findings, not the place).
@@ -664,7 +665,8 @@ class AttributionExtractor:
                 source_tokens, content = inserted
                 how = how.split("/")[0] + "/parenthesis"
         for path in content_paths if content is None else ():
-            for head in _quotation_first(follow(cue, path), cue, quotes):
+            heads = _quotation_first(follow(cue, path), cue, quotes)
+            for head in _that_clause_first(heads, cue, quotes):
                 if head.i == cue.i or head in source_tokens or head.is_punct:
                     continue
                 if path.startswith("prep") and _off_topic(cue, path, head):
@@ -1745,7 +1747,8 @@ def _before_colon(cue: Token, head: Token) -> bool:
     after it. A writer's own sentence ends at the colon; what the speaker said follows it."""
     if head.i > cue.i:
         return False
-    last = max(token.i for token in head.subtree)
+    # the colon may hang on the clause before it ("We have been here before: …")
+    last = max(token.i for token in head.subtree if not token.is_punct)
     return any(token.text in (":", ";") for token in cue.doc[last + 1 : cue.i])
 
 
@@ -2056,22 +2059,38 @@ def _clause_on_time(cue: Token) -> Token | None:
     of its own and opens with "that" (not the relative pronoun: "the call that lasted an
     hour"); else None. The object of a verb said *to* someone is whom it was said to, and
     leaves the cue wanting its clause."""
-    if _completed(cue) and not (
-        cue.lemma_ in _TOLD_SOMEONE
-        and not any(child.dep_ in ("ccomp", "xcomp") for child in cue.children)
-    ):
+    told = cue.lemma_ in _TOLD_SOMEONE and _completed(cue)
+    if told and any(child.dep_ in ("ccomp", "xcomp") for child in cue.children):
+        return None
+    if _completed(cue) and not told:
         return None
     candidates = [c for c in cue.children if c.dep_ == "advcl" and c.i > cue.i]
-    for prep in cue.children:
+    # the phrase hangs on the cue, or on its object ("told one of his aides on a regular basis
+    # that …")
+    preps = list(cue.children) + [
+        token for child in cue.children if child.dep_ == "dobj" for token in child.subtree
+    ]
+    for prep in preps:
         if prep.dep_ == "prep" and prep.i > cue.i:
-            candidates += [c for noun in prep.children for c in noun.children if c.dep_ == "relcl"]
+            candidates += [
+                c for noun in prep.children for c in noun.children if c.dep_ in ("relcl", "acl")
+            ]
     for clause in candidates:
         opener = clause.left_edge
         if opener.lower_ != "that" or opener.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj"):
             continue  # "the day that changed everything"
-        if any(c.dep_ in ("nsubj", "nsubjpass") for c in clause.children):
-            return clause
+        if not any(c.dep_ in ("nsubj", "nsubjpass") for c in clause.children):
+            continue
+        if told and not any(c.dep_ in _COMPLETE for c in clause.children):
+            # "told a crowd that the campaign estimated at 3,000": after an object, a clause
+            # whose verb lacks its own object is a relative clause with "that" as that object
+            continue
+        return clause
     return None
+
+
+# What makes a clause complete: an object, a complement or a predicate.
+_COMPLETE = ("dobj", "ccomp", "xcomp", "attr", "acomp", "oprd")
 
 
 def _parenthesis(cue: Token, source_tokens: list[Token]) -> tuple[list[Token], Span] | None:
@@ -2211,6 +2230,25 @@ def _quotation_first(
     if not _quoted(nearest, quotes):
         return found
     return [nearest] + [head for head in found if head is not nearest]
+
+
+def _that_clause_first(
+    heads: list[Token], cue: Token, quotes: list[tuple[int, int]]
+) -> list[Token]:
+    """ "Writing for a panel that agreed Pence won, Barabak noted that the way he …": the parser
+    can give the cue two clauses, one inside a fronted phrase before it. A "that"-clause after
+    the cue is what was said — unless the one before is a quotation ('"…," he told a crowd
+    that the campaign estimated at 3,000')."""
+    if any(head.i < cue.i and _quoted(head, quotes) for head in heads):
+        return heads
+    after = [
+        head
+        for head in heads
+        if head.i > cue.i and any(c.dep_ == "mark" and c.lower_ == "that" for c in head.children)
+    ]
+    if not after or len(after) == len(heads):
+        return heads
+    return after + [head for head in heads if head not in after]
 
 
 def _first(cue: Token, paths: Sequence[str]) -> Token | None:
