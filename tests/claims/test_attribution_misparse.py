@@ -558,3 +558,29 @@ def test_a_quotation_before_told_beats_a_relative_clause_on_the_crowd(
     )
     found = _one(_attributions(claim_extractor, text), "told")
     assert found.content.text == "''There seems to be a lot of shelling going on,''"
+
+
+def test_information_provided_by_a_state_is_the_states(claim_extractor: ClaimExtractor) -> None:
+    text = (
+        "According to the information provided by the Syrian Arab Republic, no flights took "
+        "place over the town that morning."
+    )
+    (record,) = claim_extractor.extract(text)
+    assert record.speaker is not None and record.speaker.name == "Syria"
+
+
+def test_an_abbreviation_opening_a_paragraph_stays_with_its_noun(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    # after a photo credit with no full stop, the parser ends a sentence after "U.S."
+    text = (
+        "A man carries a child at a field hospital. REUTERS/Ammar Abdullah\n\n"
+        "U.S. officials rejected the Russian account."
+    )
+    found = _one(_attributions(claim_extractor, text), "rejected")
+    assert _source(found) == "U.S. officials"
+
+
+def test_a_photo_caption_is_no_speaker(claim_extractor: ClaimExtractor) -> None:
+    text = "Photo caption: Rescuers hose down a child in Khan Shaykhun.\n\nThe town was quiet."
+    assert _attributions(claim_extractor, text) == []

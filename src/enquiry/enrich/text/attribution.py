@@ -294,7 +294,14 @@ def line_breaks(doc: Doc) -> Doc:
         ends = previous is not None and previous.text[-1:] in ".!?:\"”'’"
         if token.text.count("\n") > 1 or ends or len(line.strip()) < 60:
             doc[token.i + 1].is_sent_start = True
+            if token.i + 2 < len(doc) and _ABBREVIATION.fullmatch(doc[token.i + 1].text):
+                # "U.S. officials rejected …" opening a paragraph: the parser would end a
+                # sentence after the abbreviation
+                doc[token.i + 2].is_sent_start = False
     return doc
+
+
+_ABBREVIATION = re.compile(r"(?:[A-Z]\.){2,}")
 
 
 def prepare(nlp: Language) -> Language:
@@ -1270,6 +1277,8 @@ _LINE_LABELS = frozenset(
         # a journalist's turn in a transcript asks; it claims nothing
         "question",
         "q",
+        "caption",
+        "credit",
     ]
 )
 
@@ -2915,6 +2924,8 @@ _FEMALE = frozenset(_FEMALE_TEXT.split())
 _MALE = frozenset(_MALE_TEXT.split())
 
 
+# What is given by whoever provides it: "according to the information provided by the ministry".
+_GIVEN_THINGS = frozenset({"information", "data", "figure", "account", "document"})
 # What a body speaks through: "a statement from the ministry said", "a letter by the envoy".
 _DOCUMENTS = frozenset({"statement", "letter", "communique", "communiqué", "release", "note"})
 
@@ -2923,10 +2934,18 @@ def _author_of_document(head: Token) -> list[Token] | None:
     """The words naming who issued the document a source phrase names ("A statement from the
     Syrian Observatory" is the Observatory's), when a name or a body ("the Turkish
     presidency") follows "from" or "by"; else None."""
-    if head.lemma_.lower() not in _DOCUMENTS:
+    if head.lemma_.lower() not in _DOCUMENTS | _GIVEN_THINGS:
         return None
-    for prep in head.children:
-        if prep.dep_ != "prep" or prep.lower_ not in ("from", "by"):
+    # "a statement from the ministry"; "the information provided by the Syrian Arab Republic"
+    preps = [c for c in head.children if c.dep_ == "prep"] + [
+        agent
+        for acl in head.children
+        if acl.dep_ == "acl" and acl.tag_ == "VBN"
+        for agent in acl.children
+        if agent.dep_ == "agent"
+    ]
+    for prep in preps:
+        if prep.lower_ not in ("from", "by"):
             continue
         named = next((c for c in prep.children if c.dep_ == "pobj"), None)
         if named is not None and (
