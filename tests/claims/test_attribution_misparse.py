@@ -584,3 +584,26 @@ def test_an_abbreviation_opening_a_paragraph_stays_with_its_noun(
 def test_a_photo_caption_is_no_speaker(claim_extractor: ClaimExtractor) -> None:
     text = "Photo caption: Rescuers hose down a child in Khan Shaykhun.\n\nThe town was quiet."
     assert _attributions(claim_extractor, text) == []
+
+
+def test_condemned_what_someone_called_is_one_claim_of_the_condemner(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    # the parser makes "what he called …" the cue's clause and "what" the object of "called"
+    text = 'The envoy condemned what he called a "brazen breach" of the ceasefire.'
+    attributions = _attributions(claim_extractor, text)
+    assert [(a.cue.text, a.content.text) for a in attributions] == [
+        ("condemned", 'what he called a "brazen breach" of the ceasefire')
+    ]
+
+
+def test_branded_with_a_complement_is_a_claim_without_one_none(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        'The envoy disputed the findings and branded the witnesses "paid actors". The '
+        "ministry branded the vehicles."
+    )
+    found = _one(_attributions(claim_extractor, text), "branded")
+    assert _source(found) == "The envoy"
+    assert found.content.text == 'the witnesses "paid actors"'

@@ -39,6 +39,9 @@ if TYPE_CHECKING:
 # Reporting verbs of diplomatic speech that are too rare or too ambiguous in the news training
 # data to pass the learnt precision threshold, yet are how statements are reported at the UN.
 EXTRA_CUES = ("maintain", "lash", "stress", "reiterate", "complain", "allege", "assert", "deny")
+# Verbs that name what they speak of, as "called" does: "branded the witnesses terrorist
+# propagandists", "dubbed the report a fabrication". Only with an object and its complement.
+NAMING_CUES = ("brand", "dub")
 
 # Nouns that name a role a person holds: "the envoy said" refers back to someone named.
 _ROLES = frozenset(
@@ -258,6 +261,18 @@ def load_cues() -> dict[str, Any]:
                 "sourceless": 0.0,
                 "source_paths": [["nsubj", 1.0]],
                 "content_paths": [["ccomp", 1.0]],
+            },
+        )
+    for lemma in NAMING_CUES:
+        data["cues"].setdefault(
+            f"{lemma}/VERB",
+            {
+                "precision": 1.0,
+                "count": 0,
+                "sourceless": 0.0,
+                "source_paths": [["nsubj", 1.0]],
+                "content_paths": [["dobj", 1.0]],
+                "needs_complement": True,
             },
         )
     return data
@@ -557,6 +572,8 @@ class AttributionExtractor:
     def _relation(
         self, doc: Doc, cue: Token, entry: dict[str, Any], quotes: list[tuple[int, int]]
     ) -> Attribution | None:
+        if entry.get("needs_complement") and not _names_something(cue):
+            return None  # "branded the witnesses" names them nothing
         content_paths = [path for path, _ in entry["content_paths"]] or self.content_paths
         source_paths = [path for path, _ in entry["source_paths"]] or self.source_paths
         if cue.lemma_ == "quote" and any(
@@ -740,6 +757,13 @@ class AttributionExtractor:
             if gerund is not None:
                 content = self._content(cue, gerund, "xcomp", source_tokens)
         if content is None:
+            # "France decried what it called the cynicism of …": the object is a clause
+            # opened by "what", which the parser makes the cue's clause
+            free = _free_relative(cue)
+            if free is not None:
+                content = self._content(cue, free, "ccomp", source_tokens)
+                how = how.split("/")[0] + "/what"
+        if content is None:
             content = _misparsed_clause(cue, source_tokens, self)
             how = how.split("/")[0] + "/misparsed"
         if content is None:
@@ -762,6 +786,8 @@ class AttributionExtractor:
                 cue_span = _span(doc, cue_span.start, opener.idx + len(opener))
         if not content.parts:
             content = _widen_to_quotes(doc, content, cue_span, quotes)
+        if content.text.lower() in _BARE_WH:
+            return None  # "what it called the cynicism …": the clause is the outer cue's
         source = _closed(doc, _token_span(source_tokens))
         split_subject = _split_subject(source_tokens)
         if source is not None and split_subject is not None:
@@ -2050,6 +2076,41 @@ def _infinitive_after(cue: Token) -> Token | None:
             if c.dep_ in ("advcl", "xcomp")
             and c.i > objects[0]
             and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)
+        ),
+        None,
+    )
+
+
+def _names_something(cue: Token) -> bool:
+    """Whether a verb of naming ("branded", "dubbed") gives its object a name: a complement,
+    or a quotation after the object, however the parser hung it ('branded the witnesses "paid
+    actors"')."""
+    if any(child.dep_ in _WITH_OBJECT for child in cue.children):
+        return True
+    return any(
+        token.text in _QUOTE_MARKS and token.i > child.i
+        for child in cue.children
+        if child.dep_ == "dobj"
+        for token in child.subtree
+    )
+
+
+_BARE_WH = frozenset({"what", "whatever"})
+
+
+def _free_relative(cue: Token) -> Token | None:
+    """The clause a cue without an object has for its object when that clause opens with
+    "what" ("decried what it called …", "condemned what he called …"); else None."""
+    if any(child.dep_ == "dobj" for child in cue.children):
+        return None
+    return next(
+        (
+            child
+            for child in cue.children
+            if child.dep_ == "ccomp"
+            and child.i > cue.i
+            and child.left_edge.tag_ == "WP"
+            and child.left_edge.head == child
         ),
         None,
     )
