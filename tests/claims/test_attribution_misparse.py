@@ -607,3 +607,17 @@ def test_branded_with_a_complement_is_a_claim_without_one_none(
     found = _one(_attributions(claim_extractor, text), "branded")
     assert _source(found) == "The envoy"
     assert found.content.text == 'the witnesses "paid actors"'
+
+
+def test_an_aside_on_the_speakers_phrase_is_not_in_the_speakers_name(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    # the parser hangs "who requested anonymity" on "command", not on "source"
+    text = (
+        "A source in the Syrian army command, who requested anonymity, told Reuters the army "
+        "had never used poison gas."
+    )
+    (record,) = claim_extractor.extract(text)
+    assert record.speaker is not None
+    assert record.speaker.name == "source in the Syrian army command"
+    assert (record.speaker.type, record.speaker.affiliation) == ("unknown", "Syria")

@@ -2727,6 +2727,18 @@ def _core(tokens: list[Token]) -> tuple[Token, list[Token]]:
     for child in head.children:
         if child.dep_ in _CLAUSES and child.i > head.i:
             dropped |= {token.i for token in child.subtree}
+    for token in tokens:
+        for child in token.children:
+            # "a source in the army command, who requested anonymity": an aside set off by a
+            # comma, whichever noun the parser hung it on
+            opener = child.left_edge.i
+            if (
+                child.dep_ in _CLAUSES
+                and child.i > head.i
+                and opener > 0
+                and child.doc[opener - 1].text == ","
+            ):
+                dropped |= {t.i for t in child.subtree}
     core = [token for token in tokens if token.i not in dropped]
     run = _contiguous(core, head) or [head]
     return head, _trim(run) or [head]
@@ -2904,7 +2916,11 @@ def describe(tokens: list[Token]) -> Speaker:
             gender=_gender(tokens),
         )
     core_others = [ent for ent in others if ent.root.i in core_ids]
-    if head.lower_ in _ROLES | _WITNESSES and head.ent_type_ == "" and head.pos_ == "NOUN":
+    if (
+        head.lower_ in _ROLES | _WITNESSES | {"source"}
+        and not head.ent_type_
+        and head.pos_ == "NOUN"
+    ):
         # "the Russian envoy", "the ambassador": a role, to be matched to a person named before;
         # "a nurse at the Rahma hospital": one unnamed person, not the hospital
         places = [ent for ent in core_others if ent.label_ in ("GPE", "NORP")]
