@@ -621,3 +621,19 @@ def test_an_aside_on_the_speakers_phrase_is_not_in_the_speakers_name(
     assert record.speaker is not None
     assert record.speaker.name == "source in the Syrian army command"
     assert (record.speaker.type, record.speaker.affiliation) == ("unknown", "Syria")
+
+
+def test_they_after_residents_who_spoke_last_is_the_residents(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "Russia's envoy said the town had been shelled by rebels.\n\n"
+        "Three residents of Khan Shaykhun reached by telephone said they had seen a jet circle "
+        "twice. They said the first bomb fell near the bakery."
+    )
+    records = claim_extractor.extract(text)
+    residents = next(r for r in records if r.attribution.content.text.startswith("they had"))
+    assert residents.speaker is not None
+    assert residents.speaker.name == "Three residents of Khan Shaykhun"
+    they = next(r for r in records if r.attribution.content.text.startswith("the first bomb"))
+    assert they.speaker is not None and they.speaker.name == "Three residents of Khan Shaykhun"

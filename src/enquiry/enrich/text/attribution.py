@@ -2756,6 +2756,14 @@ def _last_said(found: list[Attribution], before: Attribution, name: str) -> int:
     return last
 
 
+def _many(speaker: Speaker) -> bool:
+    """Whether an unnamed speaker is several people ("two residents", "doctors in Idlib")."""
+    words = speaker.name.lower().split()
+    cut = next((i for i, word in enumerate(words) if word in _AFTER_HEAD), len(words))
+    head = words[cut - 1] if cut else ""
+    return head.endswith("s") and head[:-1] in _PEOPLE_NOUNS | _ROLES | _LOCALS
+
+
 def _owned(name: str) -> bool:
     """Whether a speaker's name says whose they are ("Guterres's spokesman")."""
     return re.search(r"\w['’]s? ", name) is not None
@@ -2972,7 +2980,8 @@ def _where_they_are(root: Token, head: Token) -> bool:
     Khan Shaykhun said"): the object of a preposition of place on a common noun."""
     return (
         root.dep_ == "pobj"
-        and root.head.lower_ in _PLACE_PREPS
+        # "residents of Khan Shaykhun": where many are from
+        and (root.head.lower_ in _PLACE_PREPS or (root.head.lower_ == "of" and head.tag_ == "NNS"))
         # "witnesses in Khan Shaykhun", "a nurse at the hospital in Kafr Nabl"
         and (root.head.head == head or _through_phrases(root.head.head, head))
         and head.pos_ == "NOUN"
@@ -3231,6 +3240,15 @@ def resolve_speakers(
             pool = people if word in _PERSON_PRONOUNS else groups if word in _GROUP_PRONOUNS else []
             if word == "we" and not pool:
                 pool = groups
+            if word == "they":
+                # "Two residents … said …. They said": people who spoke after the last body
+                crowd = next((r for r in reversed(roles) if _many(r)), None)
+                if crowd is not None and (
+                    not pool
+                    or _last_said(found, attribution, crowd.name)
+                    > _last_said(found, attribution, pool[-1].name)
+                ):
+                    pool = [crowd]
             wanted = _PRONOUN_GENDER.get(word, "")
             if wanted:
                 pool = [p for p in pool if genders.get(p.name, gender_of(p)) in ("", wanted)] or [
