@@ -3011,7 +3011,7 @@ _MALE = frozenset(_MALE_TEXT.split())
 
 
 # What is given by whoever provides it: "according to the information provided by the ministry".
-_GIVEN_THINGS = frozenset({"information", "data", "figure", "account", "document"})
+_GIVEN_THINGS = frozenset({"information", "data", "datum", "figure", "account", "document"})
 # What a body speaks through: "a statement from the ministry said", "a letter by the envoy".
 _DOCUMENTS = frozenset({"statement", "letter", "communique", "communiqué", "release", "note"})
 
