@@ -637,3 +637,21 @@ def test_they_after_residents_who_spoke_last_is_the_residents(
     assert residents.speaker.name == "Three residents of Khan Shaykhun"
     they = next(r for r in records if r.attribution.content.text.startswith("the first bomb"))
     assert they.speaker is not None and they.speaker.name == "Three residents of Khan Shaykhun"
+
+
+def test_a_headlines_topic_before_a_colon_is_no_speaker(claim_extractor: ClaimExtractor) -> None:
+    text = (
+        "Frustration with the inquiry: Diplomats say the panel has been obstructed.\n\n"
+        "Ah, allies once more: Moscow and Damascus side by side at the council.\n\n"
+        "Source: Reuters\n\n"
+        "Clinton camp and aides: The inquiry was a sham.\n\n"
+        "Nebenzia on the Findings: 'A provocation from start to finish.'\n\n"
+        "Vassily Nebenzia told the council the mechanism was biased."
+    )
+    found = sorted((_source(a), a.cue.text) for a in _attributions(claim_extractor, text))
+    assert found == [
+        ("Clinton camp and aides", ":"),
+        ("Diplomats", "say"),
+        ("Nebenzia", ":"),
+        ("Vassily Nebenzia", "told"),
+    ]

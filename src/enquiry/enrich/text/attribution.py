@@ -1257,6 +1257,17 @@ _COLON_LINE = re.compile(
 _LINE_LABEL_MAX = 60
 
 
+def _singular(word: str) -> str:
+    """A plural noun's singular, roughly ("aides", "officials"): enough for the word lists."""
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+
+
+# A headline label naming its speaker before a topic or after "from".
+_TOPIC_LABEL = re.compile(
+    r"(?P<name>[A-Z][^,:]*?) on (?:the )?[A-Z][^,:]*|[A-Z][^,:]*? from (?P<name2>[A-Z][^,:]*)"
+)
+
+
 def _name_tokens(doc: Doc, start: int, end: int) -> list[Token] | None:
     """The tokens of a short name-like phrase (at most five words, capitalised, no verb or
     number) between character offsets, without a bracketed remark after the name ("JONES
@@ -1264,6 +1275,18 @@ def _name_tokens(doc: Doc, start: int, end: int) -> list[Token] | None:
     phrase = text_of(doc)[start:end]
     words = phrase.split()
     if not words or len(words) > 5 or not words[0][:1].isupper():
+        return None
+    named = re.sub(r"\([^)]*\)", "", phrase)  # "JONES (voice-over)": the bracket aside
+    if "," in named or any(
+        word[:1].islower()
+        and word not in _NAME_PARTICLES
+        and _singular(word.rstrip(".").lower())
+        not in _ROLES | _PEOPLE_NOUNS | _WITNESSES | _ORG_WORDS
+        and word not in ("of", "the", "for", "to", "at", "in", "and", "camp", "campaign")
+        for word in named.split()[1:]
+    ):
+        # "Ah, friends once more: Ted Cruz endorses …", "Frustration with police: …": a
+        # headline's topic, not a speaker ("Syria's envoy to the UN:" still is one)
         return None
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None or any(token.pos_ in ("VERB", "AUX", "NUM") for token in span):
@@ -1303,6 +1326,8 @@ _LINE_LABELS = frozenset(
         # a journalist's turn in a transcript asks; it claims nothing
         "question",
         "q",
+        "source",
+        "sources",
         "caption",
         "credit",
     ]
@@ -1335,6 +1360,22 @@ def _colon_lines(doc: Doc) -> list[Attribution]:
         if end - start > _LINE_LABEL_MAX:
             continue
         tokens = _name_tokens(doc, start, end)
+        if tokens is None:
+            # a headline's "Obama on Climate Change: …", "A lesson from Loretta Lynch: …"
+            topic = _TOPIC_LABEL.fullmatch(text_of(doc), start, end)
+            if topic is not None:
+                group = "name" if topic.group("name") else "name2"
+                first, last = topic.span(group)
+                name = text_of(doc)[first:last].strip()
+                named = any(
+                    ent.label_ in _NAMED
+                    and (
+                        (ent.start_char < last and ent.end_char > first)
+                        or name in (ent.text, ent.text.split()[-1])  # named so elsewhere
+                    )
+                    for ent in ents_of(doc)
+                )  # "Obama on Climate Change:", not "Success on Signature Issue:"
+                tokens = _name_tokens(doc, first, last) if named else None
         if tokens is None:
             continue
         c_start, c_end = match.span("content")
