@@ -655,3 +655,23 @@ def test_a_headlines_topic_before_a_colon_is_no_speaker(claim_extractor: ClaimEx
         ("Nebenzia", ":"),
         ("Vassily Nebenzia", "told"),
     ]
+
+
+def test_a_transcript_turn_in_capitals_is_a_turn(claim_extractor: ClaimExtractor) -> None:
+    # the tagger reads "LAVROV" as a verb
+    text = (
+        "The talks resumed in Geneva.\n\n"
+        "LAVROV: We have shown the evidence to everyone.\n\n"
+        "BREAKING: Strikes reported near Idlib."
+    )
+    records = claim_extractor.extract(text)
+    turn = next(r for r in records if r.attribution.cue.text == ":")
+    assert _source(turn.attribution) == "LAVROV"
+    assert turn.attribution.content.text == "We have shown the evidence to everyone"
+    assert [r.attribution.cue.text for r in records].count(":") == 1
+
+
+def test_a_topic_hung_on_the_place_of_a_protest(claim_extractor: ClaimExtractor) -> None:
+    text = "The delegation protested at the meeting over the conclusions of the panel."
+    found = _one(_attributions(claim_extractor, text), "protested")
+    assert found.content.text == "the conclusions of the panel"

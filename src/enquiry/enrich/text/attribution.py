@@ -695,6 +695,10 @@ class AttributionExtractor:
                     continue
                 if path.startswith("prep") and _off_topic(cue, path, head):
                     continue
+                if path == "prep/pobj":
+                    # "protested at the meeting over the conclusions": the parser hangs the
+                    # topic on the place; what was protested is the topic
+                    head = _topic_inside(head) or head
                 if path.startswith("^") and head.i > cue.i and self._trailing_cue(head):
                     continue  # '"...," the envoy said, officials said': not what the envoy said
                 if _before_colon(cue, head):
@@ -1289,8 +1293,13 @@ def _name_tokens(doc: Doc, start: int, end: int) -> list[Token] | None:
         # headline's topic, not a speaker ("Syria's envoy to the UN:" still is one)
         return None
     span = doc.char_span(start, end, alignment_mode="expand")
-    if span is None or any(token.pos_ in ("VERB", "AUX", "NUM") for token in span):
-        return None
+    shouted = phrase.isupper()  # "LAVROV:", a transcript's turn in capitals
+    if span is None or any(
+        token.pos_ in ("NUM", "AUX") or (token.pos_ == "VERB" and not shouted) for token in span
+    ):
+        return None  # the tagger reads a surname in capitals as a verb; "FIX IS IN:" is none
+    if shouted and len(words) == 1 and len(phrase.strip()) < 2:
+        return None  # "A:", "Q:"
     tokens = _trim(list(span))
     if "(" in phrase:
         # "JONES (voice-over):", "SEN. JOHN MILLER (R-TX):": the name is before the bracket
@@ -1326,6 +1335,18 @@ _LINE_LABELS = frozenset(
         # a journalist's turn in a transcript asks; it claims nothing
         "question",
         "q",
+        # a page's flags, which are written in capitals like a transcript's names
+        "breaking",
+        "exclusive",
+        "developing",
+        "confirmed",
+        "opinion",
+        "analysis",
+        "editorial",
+        "warning",
+        "live",
+        "alert",
+        "wow",
         "source",
         "sources",
         "caption",
@@ -2307,6 +2328,17 @@ def _speaker_in_phrase(cue: Token) -> Token | None:
                 or noun.lemma_.lower() in _ROLES | _PEOPLE_NOUNS
             ):
                 return noun
+    return None
+
+
+def _topic_inside(noun: Token) -> Token | None:
+    """The object of a topic preposition ("over", "about" …) hung on the object of a place or
+    occasion preposition ("at the meeting over the conclusions"); else None."""
+    if noun.head.lower_ in _TOPIC_PREPS or noun.head.lower_ not in _PLACE_PREPS:
+        return None
+    for prep in noun.children:
+        if prep.dep_ == "prep" and prep.lower_ in _TOPIC_PREPS - {"of"}:
+            return next((c for c in prep.children if c.dep_ == "pobj"), None)
     return None
 
 
