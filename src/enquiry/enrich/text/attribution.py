@@ -3231,13 +3231,15 @@ _ARTICLES = ("al-", "el-", "ad-", "as-", "ash-", "at-", "az-", "ar-", "an-")
 
 
 def _surnames(name: str) -> set[str]:
-    """What a person may be called by alone: "Bashar al-Assad" → {"al-Assad", "Assad"}."""
+    """What a person may be called by alone: "Bashar al-Assad" → {"al-Assad", "Al-Assad",
+    "Assad"}."""
     last = name.split()[-1]
     forms = {last}
     for article in _ARTICLES:
         if last.lower().startswith(article) and len(last) > len(article) + 1:
             forms.add(last[len(article) :])
-    return forms
+    # "Al-Hariri said", opening a sentence, after "Nasr al-Hariri"
+    return forms | {form[:1].upper() + form[1:] for form in forms}
 
 
 def resolve_speakers(
