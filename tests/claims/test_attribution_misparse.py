@@ -675,3 +675,18 @@ def test_a_topic_hung_on_the_place_of_a_protest(claim_extractor: ClaimExtractor)
     text = "The delegation protested at the meeting over the conclusions of the panel."
     found = _one(_attributions(claim_extractor, text), "protested")
     assert found.content.text == "the conclusions of the panel"
+
+
+def test_a_protected_witness_testifies_and_is_he_after(claim_extractor: ClaimExtractor) -> None:
+    # "testified" parsed as an adverbial clause of "identified"; the filter alone drops it
+    text = (
+        "A witness identified only as Witness Q testified that guards beat prisoners every "
+        "night. Under cross-examination, he conceded that he had never seen the defendant."
+    )
+    records = claim_extractor.extract(text)
+    testified = next(r for r in records if r.attribution.cue.text == "testified")
+    assert _source(testified.attribution) == "Witness Q"
+    assert testified.attribution.content.text == "that guards beat prisoners every night"
+    conceded = next(r for r in records if r.attribution.cue.text == "conceded")
+    assert conceded.speaker is not None and conceded.speaker.name == "Witness Q"
+    assert conceded.speaker.type == "person"

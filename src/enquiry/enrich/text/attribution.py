@@ -38,7 +38,10 @@ if TYPE_CHECKING:
 
 # Reporting verbs of diplomatic speech that are too rare or too ambiguous in the news training
 # data to pass the learnt precision threshold, yet are how statements are reported at the UN.
-EXTRA_CUES = ("maintain", "lash", "stress", "reiterate", "complain", "allege", "assert", "deny")
+EXTRA_CUES = (
+    *("maintain", "lash", "stress", "reiterate", "complain", "allege", "assert", "deny"),
+    *("testify", "attest"),  # how witnesses speak before a court or a commission
+)
 # Verbs that name what they speak of, as "called" does: "branded the witnesses terrorist
 # propagandists", "dubbed the report a fabrication". Only with an object and its complement.
 NAMING_CUES = ("brand", "dub")
@@ -3390,6 +3393,12 @@ def resolve_speakers(
                     resolved_from=speaker.name,
                 )
                 continue
+        if speaker.type in ("organisation", "unknown") and _PSEUDONYM.fullmatch(speaker.name):
+            # "Witness K testified … he conceded": a protected witness is a person
+            attribution.speaker = replace(speaker, type="person")
+            people.append(attribution.speaker)
+            people_like.append(attribution.speaker)
+            continue
         if speaker.type == "organisation" and _full_name(speaker.name, names):
             # "Vassily A. Nebenzia (Russian Federation) said", no entity in the parse: a given
             # name, an initial and a surname are a person
@@ -3499,6 +3508,13 @@ def resolve_speakers(
         if speaker.type == "person":
             people_like.append(speaker)
     _first_person_is_the_quoted(found)
+
+
+# How investigators name the witnesses they protect: "Witness K", "Witness 3", "Source No. 12".
+_PSEUDONYM = re.compile(
+    r"(?:Witness|Source|Victim|Survivor|Patient|Detainee|Interviewee|Informant|Insider)"
+    r"\s+(?:No\.\s*|#)?[A-Z0-9]{1,4}"
+)
 
 
 def _full_name(name: str, given_names: dict[str, str]) -> bool:
