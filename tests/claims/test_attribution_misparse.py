@@ -690,3 +690,29 @@ def test_a_protected_witness_testifies_and_is_he_after(claim_extractor: ClaimExt
     conceded = next(r for r in records if r.attribution.cue.text == "conceded")
     assert conceded.speaker is not None and conceded.speaker.name == "Witness Q"
     assert conceded.speaker.type == "person"
+
+
+def test_he_after_an_office_named_as_a_subject_is_that_office(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "The Secretary-General is deeply disturbed by the reports of an attack in Khan "
+        "Shaykhun. He recalls that the use of chemical weapons is a war crime."
+    )
+    (record,) = claim_extractor.extract(text)
+    assert record.speaker is not None and record.speaker.name == "Secretary-General"
+
+
+def test_an_agencys_own_dateline_and_a_ministry_named_again(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "Damascus, SANA - The Foreign and Expatriates Ministry affirmed in two letters to the "
+        "Security Council that the army has never used toxic gases. The Ministry stressed that "
+        "the accusations were based on fabricated videos."
+    )
+    records = claim_extractor.extract(text)
+    assert [(r.attribution.cue.text, r.speaker.name if r.speaker else None) for r in records] == [
+        ("affirmed", "Foreign and Expatriates Ministry"),
+        ("stressed", "Foreign and Expatriates Ministry"),
+    ]

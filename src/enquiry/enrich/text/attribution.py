@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 EXTRA_CUES = (
     *("maintain", "lash", "stress", "reiterate", "complain", "allege", "assert", "deny"),
     *("testify", "attest"),  # how witnesses speak before a court or a commission
+    *("affirm", "underline", "emphasise", "regret"),  # a ministry's letter, a council's record
 )
 # Verbs that name what they speak of, as "called" does: "branded the witnesses terrorist
 # propagandists", "dubbed the report a fabrication". Only with an object and its complement.
@@ -354,6 +355,7 @@ _TITLED_DATELINE = re.compile(
     r",[ \t]*(?:[A-Z][a-z]{2,8}\.?[ \t]\d{1,2}|\d{1,2}[ \t][A-Z][a-z]{2,8})(?:,?[ \t]\d{4})?"
     r"[ \t]*(?:\([A-Za-z .]+\))?"
     r"|(?:,[ \t]*[A-Z][a-z]+)?[ \t]*\([A-Z][A-Za-z .]*\)"  # "Washington (AFP) -"
+    r"|,[ \t]*[A-Z]{2,6}"  # "Damascus, SANA -", an agency's own dateline
     r")[ \t]*(?:—|–|―|--|-)(?=\s)",
     re.M,
 )
@@ -3217,7 +3219,9 @@ def _subject_mentions(doc: Doc) -> list[tuple[int, Speaker]]:
             tokens = _source_tokens(ent.root)
             if tokens:
                 mentions.append((ent.start_char, describe(tokens)))
-        elif ent.label_ == "PERSON":
+        elif ent.label_ == "PERSON" and not (
+            ent.root.dep_ == "pobj" and ent.root.head.lower_ in _PLACE_PREPS
+        ):  # "an attack in Khan Shaykhun": a town the tagger took for a person
             # A person named in another role ("met Mr. Trump") is a candidate of last resort.
             before = doc[ent.start - 1] if ent.start else None
             titled = (
@@ -3227,6 +3231,28 @@ def _subject_mentions(doc: Doc) -> list[tuple[int, Speaker]]:
             if found.type == "person":
                 found.type = "mentioned"
                 mentions.append((ent.start_char, found))
+    for token in doc:
+        # "The Secretary-General is deeply disturbed … He recalls …": one person by office
+        if (
+            token.dep_ in ("nsubj", "nsubjpass")
+            and not token.ent_type_
+            and token.lower_.split("-")[-1] in _ROLES
+            and token.tag_ in ("NN", "NNP")
+            and any(child.lower_ == "the" for child in token.children)
+            # "Now the highest-ranking prosecutor …, Lynch rose": the office of one named
+            and not any(
+                t.ent_type_ == "PERSON" or (t.dep_ == "nsubj" and t != token)
+                for t in (*token.children, *token.head.children)
+            )
+        ):
+            tokens = _source_tokens(token)
+            if tokens:
+                found = describe(tokens)
+                if found.type in ("unknown", "organisation"):
+                    role = token.lower_.split("-")[-1]
+                    found = replace(found, type="unknown", title=found.title or role)
+                    if _one_person(found):
+                        mentions.append((tokens[0].idx, found))
     return mentions
 
 
@@ -3278,7 +3304,13 @@ def resolve_speakers(
         (attribution.source.start if attribution.source else attribution.cue.start, 1, attribution)
         for attribution in found
     ]
-    events += [(position, 0, speaker) for position, speaker in mentions]
+    spoken = {attribution.source.start for attribution in found if attribution.source}
+    events += [
+        (position, 0, speaker)
+        for position, speaker in mentions
+        # a mention by office that is a speaker's own phrase is that speaker's, resolved below
+        if not (speaker.type == "unknown" and position in spoken)
+    ]
     for _, _, event in sorted(events, key=lambda item: (item[0], item[1])):
         if isinstance(event, Speaker):
             if event.type == "person" and len(event.name.split()) == 1:
@@ -3302,6 +3334,9 @@ def resolve_speakers(
             if event.type == "mentioned":
                 mentioned.append(event)
                 people_like.append(event)
+            elif event.type == "unknown":
+                people_like.append(event)  # one person by office, not quoted
+                roles.append(event)
             elif event.type in ("person", "state", "organisation"):
                 (people if event.type == "person" else groups).append(event)
                 if event.type == "person":
@@ -3372,7 +3407,7 @@ def resolve_speakers(
             if owner is not None and not speaker.affiliation:
                 speaker.affiliation = owner.name
             continue
-        if speaker.type == "unknown" and word in _ORG_WORDS | _GENERIC_GROUPS:
+        if speaker.type in ("unknown", "organisation") and word in _ORG_WORDS | _GENERIC_GROUPS:
             # "the ministry said": the last organisation of that kind named before; "the group
             # said": the last organisation named before
             group = next(
@@ -3537,7 +3572,7 @@ def _one_person(speaker: Speaker) -> bool:
         return False
     # the noun before a phrase of where or whom: "nurse at the hospital in Darkoush"
     cut = next((i for i, word in enumerate(words) if word in _AFTER_HEAD), len(words))
-    head = words[cut - 1] if cut else words[-1]
+    head = (words[cut - 1] if cut else words[-1]).split("-")[-1]  # "secretary-general"
     return head in _ROLES or head in _PEOPLE_NOUNS - {"people"}
 
 
