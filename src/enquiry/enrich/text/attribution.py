@@ -255,8 +255,11 @@ def load_cues() -> dict[str, Any]:
     """The learnt lexicon and paths (see ``scripts/learn_cues.py``)."""
     raw = resources.files("enquiry.enrich.text").joinpath("cues.json").read_text("utf-8")
     data: dict[str, Any] = json.loads(raw)
-    for lemma in EXTRA_CUES:
-        # Only with a reported clause: "maintained that ...", never "maintained a lead".
+    # Only with a reported clause: "maintained that ...", never "maintained a lead"; a verb of
+    # naming only with an object and the name it is given.
+    hand = [(lemma, "ccomp", False) for lemma in EXTRA_CUES]
+    hand += [(lemma, "dobj", True) for lemma in NAMING_CUES]
+    for lemma, content, complement in hand:
         data["cues"].setdefault(
             f"{lemma}/VERB",
             {
@@ -264,19 +267,8 @@ def load_cues() -> dict[str, Any]:
                 "count": 0,
                 "sourceless": 0.0,
                 "source_paths": [["nsubj", 1.0]],
-                "content_paths": [["ccomp", 1.0]],
-            },
-        )
-    for lemma in NAMING_CUES:
-        data["cues"].setdefault(
-            f"{lemma}/VERB",
-            {
-                "precision": 1.0,
-                "count": 0,
-                "sourceless": 0.0,
-                "source_paths": [["nsubj", 1.0]],
-                "content_paths": [["dobj", 1.0]],
-                "needs_complement": True,
+                "content_paths": [[content, 1.0]],
+                "needs_complement": complement,
             },
         )
     return data
