@@ -716,3 +716,9 @@ def test_an_agencys_own_dateline_and_a_ministry_named_again(
         ("affirmed", "Foreign and Expatriates Ministry"),
         ("stressed", "Foreign and Expatriates Ministry"),
     ]
+
+
+def test_a_title_of_trade_before_a_name_is_no_part_of_it(claim_extractor: ClaimExtractor) -> None:
+    text = 'Activist Huda Khalil told Al Jazeera: "We could do nothing."'
+    (record,) = claim_extractor.extract(text)
+    assert record.speaker is not None and record.speaker.name == "Huda Khalil"

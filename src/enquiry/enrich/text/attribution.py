@@ -2771,7 +2771,8 @@ _TITLE_TEXT = (
     "lieutenant colonel col gen maj lt brig brigadier admiral ambassador deputy envoy "
     "spokesman spokeswoman spokesperson senator sen rep representative gov governor mayor "
     "chancellor king queen prince sheikh dr mr mrs ms director chief head commander adviser "
-    "advisor chairman chairwoman chair official special permanent state of the"
+    "advisor chairman chairwoman chair official special permanent state of the "
+    "activist journalist doctor lawyer judge prosecutor professor prof imam"
 )
 _TITLE_WORDS = frozenset(_TITLE_TEXT.split())
 _CLAUSES = ("relcl", "acl", "appos", "advcl", "punct")
