@@ -722,3 +722,50 @@ def test_a_title_of_trade_before_a_name_is_no_part_of_it(claim_extractor: ClaimE
     text = 'Activist Huda Khalil told Al Jazeera: "We could do nothing."'
     (record,) = claim_extractor.extract(text)
     assert record.speaker is not None and record.speaker.name == "Huda Khalil"
+
+
+def test_a_no_break_space_around_a_signed_quotations_dash(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "“We ran to the cellar when we smelled it.”\u00a0― Amal Darwish\u00a0\n\n"
+        "“The doctors had no atropine left. What could we do?”\u00a0―\u00a0Yusuf Bakr.\n"
+    )
+    records = claim_extractor.extract(text)
+    assert [
+        (r.speaker.name if r.speaker else None, r.attribution.content.text) for r in records
+    ] == [
+        ("Amal Darwish", "“We ran to the cellar when we smelled it.”"),
+        ("Yusuf Bakr", "“The doctors had no atropine left. What could we do?”"),
+    ]
+
+
+def test_said_before_a_speaker_named_before(claim_extractor: ClaimExtractor) -> None:
+    text = (
+        "Ryan Ellis, a tax consultant, was unimpressed. Said Ellis: “I don’t get the sense "
+        "she’s the least bit interested in tax reform.”\n\n"
+        'Mr. Comey spoke on Friday. Said Comey, "The thought that an error is connected to '
+        'this is wrong."'
+    )
+    records = claim_extractor.extract(text)
+    assert [
+        (
+            r.attribution.source.text if r.attribution.source else None,
+            r.speaker.name if r.speaker else None,
+        )
+        for r in records
+    ] == [
+        ("Ellis", "Ryan Ellis"),
+        ("Comey", "Comey"),
+    ]
+    assert records[0].attribution.content.text.startswith("“I don’t get the sense")
+    assert records[1].attribution.content.text.endswith('connected to this is wrong."')
+
+
+def test_said_as_a_given_name_opens_a_turn_not_an_inversion(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    # "Said" is a common Arabic given name: Said Haddad, named here for the first time, speaks
+    text = "Said Haddad: “We saw the planes circle twice before the first strike.”"
+    records = claim_extractor.extract(text)
+    assert [r.speaker.name if r.speaker else None for r in records] == ["Said Haddad"]

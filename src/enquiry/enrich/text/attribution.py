@@ -335,20 +335,20 @@ def load_nlp() -> Language:
 
 
 _DATELINE = re.compile(
-    r"^[ \t]*[A-Z][A-Z'.\- ]{2,40}(?:,[ \t]*[A-Z][A-Za-z.\- ]{1,30}?)*"
-    r"(?:,?[ \t]*(?:[A-Z][a-z]{2,8}\.?[ \t]\d{1,2}|\d{1,2}[ \t][A-Z][a-z]{2,8})(?:,?[ \t]\d{4})?)?"
-    r"[ \t]*(?:\([A-Za-z .]+\))?[ \t]*(?:—|–|―|--|-)(?=\s)",
+    r"^[^\S\n]*[A-Z][A-Z'.\- ]{2,40}(?:,[^\S\n]*[A-Z][A-Za-z.\- ]{1,30}?)*"
+    r"(?:,?[^\S\n]*(?:[A-Z][a-z]{2,8}\.?[^\S\n]\d{1,2}|\d{1,2}[^\S\n][A-Z][a-z]{2,8})(?:,?[^\S\n]\d{4})?)?"
+    r"[^\S\n]*(?:\([A-Za-z .]+\))?[^\S\n]*(?:—|–|―|--|-)(?=\s)",
     re.M,
 )
 
 
 _TITLED_DATELINE = re.compile(
-    r"^[ \t]*[A-Z][a-z]+(?:[ \t][A-Z][a-z]+)?(?:"
-    r",[ \t]*(?:[A-Z][a-z]{2,8}\.?[ \t]\d{1,2}|\d{1,2}[ \t][A-Z][a-z]{2,8})(?:,?[ \t]\d{4})?"
-    r"[ \t]*(?:\([A-Za-z .]+\))?"
-    r"|(?:,[ \t]*[A-Z][a-z]+)?[ \t]*\([A-Z][A-Za-z .]*\)"  # "Washington (AFP) -"
-    r"|,[ \t]*[A-Z]{2,6}"  # "Damascus, SANA -", an agency's own dateline
-    r")[ \t]*(?:—|–|―|--|-)(?=\s)",
+    r"^[^\S\n]*[A-Z][a-z]+(?:[^\S\n][A-Z][a-z]+)?(?:"
+    r",[^\S\n]*(?:[A-Z][a-z]{2,8}\.?[^\S\n]\d{1,2}|\d{1,2}[^\S\n][A-Z][a-z]{2,8})(?:,?[^\S\n]\d{4})?"
+    r"[^\S\n]*(?:\([A-Za-z .]+\))?"
+    r"|(?:,[^\S\n]*[A-Z][a-z]+)?[^\S\n]*\([A-Z][A-Za-z .]*\)"  # "Washington (AFP) -"
+    r"|,[^\S\n]*[A-Z]{2,6}"  # "Damascus, SANA -", an agency's own dateline
+    r")[^\S\n]*(?:—|–|―|--|-)(?=\s)",
     re.M,
 )
 
@@ -508,7 +508,8 @@ class AttributionExtractor:
             or (attribution.how.endswith("/behind") and attribution.source is not None)
         ]
         found += _carried_reports(proposals, found, self.cues)
-        found += _colon_lines(doc) + _dash_lines(doc) + _poll_findings(doc) + _tolls(doc)
+        inverted = _said_inverted(doc, quotes)
+        found += _colon_lines(doc) + _dash_lines(doc) + inverted + _poll_findings(doc) + _tolls(doc)
         found.sort(key=lambda item: item.cue.start)
         found = _once_each(found)
         _continue_quotations(doc, found, quotes)
@@ -520,7 +521,8 @@ class AttributionExtractor:
         found = [item for item in found if not _restated(item, found)]
         if self.spans is not None:
             self._respan(doc, found, quotes)
-        resolve_speakers(found, _subject_mentions(doc), model.given_names if model else {})
+        mentions = _subject_mentions(doc, frozenset(item.cue.start for item in inverted))
+        resolve_speakers(found, mentions, model.given_names if model else {})
         return found
 
     def _respan(self, doc: Doc, found: list[Attribution], quotes: list[tuple[int, int]]) -> None:
@@ -1251,7 +1253,7 @@ _GOING_ON = frozenset(
 
 
 _COLON_LINE = re.compile(
-    r"^[ \t]*[\"“]?(?P<source>[^:“”\"\n]{2,120}?):[ \t]+(?P<content>\S[^\n]*)$", re.M
+    r"^[^\S\n]*[\"“]?(?P<source>[^:“”\"\n]{2,120}?):[^\S\n]+(?P<content>\S[^\n]*)$", re.M
 )
 # A line's label longer than this is a sentence, not a speaker, unless a digest's dash
 # introduces the speaker after a topic (see :func:`_colon_lines`).
@@ -1411,6 +1413,49 @@ def _colon_lines(doc: Doc) -> list[Attribution]:
     return found
 
 
+# "Said Ellis: “…”", the cue before its speaker, at a sentence's opening.
+_SAID_INVERTED = re.compile(
+    r"(?:^|(?<=[.!?”\"][^\S\n]))Said[^\S\n]+"
+    r"(?P<source>(?:(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen)\.[^\S\n]+)?[A-Z][\w'’-]+"
+    r"(?:[^\S\n]+[A-Z][\w'’-]+){0,2})[:,][^\S\n]+(?=[“\"])",
+    re.M,
+)
+
+
+def _said_inverted(doc: Doc, quotes: list[tuple[int, int]]) -> list[Attribution]:
+    """'Said Ellis: “I don't get the sense …”': a quotation whose cue comes before its
+    speaker. "Said" is also a common Arabic given name, and "Said Haddad: …" a transcript's
+    turn, so the words after it count as a speaker only when they name someone already named
+    otherwise: a title ("Said Mr. Haddad"), or a surname the text used before without "Said"
+    in front of it ("Ryan Ellis, a tax consultant, …").
+    """
+    found = []
+    text = text_of(doc)
+    for match in _SAID_INVERTED.finditer(text):
+        name = match.group("source")
+        surname = name.split()[-1]
+        before = text[: match.start()]
+        titled = "." in name.split()[0]
+        if not titled and not any(
+            text[max(0, hit.start() - 5) : hit.start()] != "Said "
+            for hit in re.finditer(rf"\b{re.escape(surname)}\b", before)
+        ):
+            continue
+        quoted = next((q for q in quotes if q[0] == match.end()), None)
+        tokens = _name_tokens(doc, *match.span("source"))
+        source = _token_span(tokens) if tokens else None
+        if quoted is None or tokens is None or source is None:
+            continue
+        cue = _span(doc, match.start(), match.start() + len("Said"))
+        content = _span(doc, *quoted)
+        sentence = _span(doc, match.start(), quoted[1])
+        speaker = describe(tokens)
+        if speaker.name.startswith("Said "):  # the tagger's "Said Comey", one name
+            speaker.name = speaker.name[len("Said ") :]
+        found.append(Attribution(cue, content, source, speaker, sentence, "say/VERB", how="line"))
+    return found
+
+
 # What a finding is "in": a poll or survey speaks for those it asked ("In a CNN poll, Clinton
 # held a 24-point lead"); a poll average too ("the RealClearPolitics average of polls").
 _POLLS = frozenset({"poll", "survey", "polling", "average"})
@@ -1516,8 +1561,8 @@ def _tolls(doc: Doc) -> list[Attribution]:
 
 
 _DASH_LINE = re.compile(
-    r"^[ \t]*(?P<content>[\"“”][^\n]{2,}[\"”])[ \t]*(?P<cue>―|—|–|--)[ \t]*"
-    r"(?P<source>[^\n]{2,60}?)[ \t.]*$",
+    r"^[^\S\n]*(?P<content>[\"“”][^\n]{2,}[\"”])[^\S\n]*(?P<cue>―|—|–|--)[^\S\n]*"
+    r"(?P<source>[^\n]{2,60}?)(?:[^\S\n]|\.)*$",
     re.M,
 )
 
@@ -2617,14 +2662,14 @@ def _quote_after_recipient(doc: Doc, cue: Token, quotes: list[tuple[int, int]]) 
     return _span(doc, start, stop)
 
 
-_RECIPIENT_GAP = re.compile(r"[ \t]*[,:]?[ \t]*")
+_RECIPIENT_GAP = re.compile(r"[^\S\n]*[,:]?[^\S\n]*")
 
 
 # What ends the text before a quotation that opens a sentence.
 _SENTENCE_ENDS = frozenset(".!?:\n”\"’'")
 _NAME_AFTER_QUOTE = re.compile(
-    r"[ \t]*,?[ \t]*(?P<name>(?:[A-Z][\w.'’-]*[ \t]+){0,3}[A-Z][\w.'’-]*)"
-    r"(?:,[ \t]*\d{1,3},)?[ \t]*"
+    r"[^\S\n]*,?[^\S\n]*(?P<name>(?:[A-Z][\w.'’-]*[^\S\n]+){0,3}[A-Z][\w.'’-]*)"
+    r"(?:,[^\S\n]*\d{1,3},)?[^\S\n]*"
 )
 
 
@@ -2658,7 +2703,7 @@ def _named_after_quote(
     return name, _span(doc, start, stop)
 
 
-_BETWEEN_QUOTES = re.compile(r"[ \t]*,?[ \t]*")
+_BETWEEN_QUOTES = re.compile(r"[^\S\n]*,?[^\S\n]*")
 
 
 def _named_between_quotes(
@@ -3201,12 +3246,15 @@ def _strip_possessive(text: str) -> str:
     return text.removeprefix("the ").removeprefix("The ")
 
 
-def _subject_mentions(doc: Doc) -> list[tuple[int, Speaker]]:
+def _subject_mentions(
+    doc: Doc, inverted: frozenset[int] = frozenset()
+) -> list[tuple[int, Speaker]]:
     """Named people, states and organisations that are subjects of a clause: the candidates a
-    later "she" or "it" most likely refers to even when they were not quoted."""
+    later "she" or "it" most likely refers to even when they were not quoted. ``inverted``:
+    where a "Said Comey, …" begins, which the tagger reads as one name."""
     mentions = []
     for ent in ents_of(doc):
-        if ent.label_ not in _NAMED:
+        if ent.label_ not in _NAMED or ent.start_char in inverted:
             continue
         if ent.root.dep_ in ("nsubj", "nsubjpass"):
             tokens = _source_tokens(ent.root)
