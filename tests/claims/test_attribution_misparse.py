@@ -769,3 +769,53 @@ def test_said_as_a_given_name_opens_a_turn_not_an_inversion(
     text = "Said Haddad: “We saw the planes circle twice before the first strike.”"
     records = claim_extractor.extract(text)
     assert [r.speaker.name if r.speaker else None for r in records] == ["Said Haddad"]
+
+
+def test_the_ambassador_is_the_ambassador_not_the_envoy_named_since(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "The French ambassador said the attack bore the signature of the government. The "
+        "Russian envoy said the report was based on fabricated evidence. The ambassador added "
+        "that Paris would press for sanctions."
+    )
+    records = claim_extractor.extract(text)
+    assert [r.speaker.name if r.speaker else None for r in records] == [
+        "French ambassador",
+        "Russian envoy",
+        "French ambassador",
+    ]
+
+
+def test_a_kindred_title_still_finds_the_only_diplomat(claim_extractor: ClaimExtractor) -> None:
+    text = (
+        "The French ambassador said the attack bore the signature of the government. The "
+        "envoy said the vote would come on Friday."
+    )
+    records = claim_extractor.extract(text)
+    assert [r.speaker.name if r.speaker else None for r in records] == [
+        "French ambassador",
+        "French ambassador",
+    ]
+
+
+def test_a_document_speaks_for_whoever_issued_it(claim_extractor: ClaimExtractor) -> None:
+    text = (
+        "A New York Times article on Monday said the strike killed dozens. “The hospital was "
+        "hit twice,” the article read. The Times wrote that the wounded were moved to Idlib.\n\n"
+        "The ministry's latest report said the depot stored rebel munitions. A Human Rights "
+        "Watch investigation found that the bomb was Soviet-made. A Syrian government "
+        "statement said the army had never used chemical weapons. A news report said the "
+        "road was closed. The New York Post said the strike was justified."
+    )
+    records = claim_extractor.extract(text)
+    assert [r.speaker.name if r.speaker else None for r in records] == [
+        "New York Times",
+        "New York Times",
+        "New York Times",
+        "ministry",
+        "Human Rights Watch",
+        "Syrian government",
+        "news report",  # no one named
+        "New York Post",  # a newspaper's name, not a post
+    ]

@@ -3132,11 +3132,80 @@ _GIVEN_THINGS = frozenset({"information", "data", "datum", "figure", "account", 
 _DOCUMENTS = frozenset({"statement", "letter", "communique", "communiqué", "release", "note"})
 
 
+# What a body or a person publishes under its name: "a New York Times article", "the
+# ministry's report", "a Human Rights Watch investigation".
+_PUBLISHED = _DOCUMENTS | frozenset(
+    {
+        "article",
+        "report",
+        "editorial",
+        "story",
+        "column",
+        "tweet",
+        "post",
+        "broadcast",
+        "bulletin",
+        "study",
+        "investigation",
+        "assessment",
+        "memo",
+        "cable",
+        "briefing",
+    }
+)
+
+
+def _document_word(attribution: Attribution) -> str:
+    """The kind of document a source phrase names ("a Times article": "article"), or ""."""
+    if attribution.source is None:
+        return ""
+    last = attribution.source.text.split()[-1]
+    return last if last in _PUBLISHED else ""  # "the Post" is a newspaper
+
+
 def _author_of_document(head: Token) -> list[Token] | None:
     """The words naming who issued the document a source phrase names ("A statement from the
     Syrian Observatory" is the Observatory's), when a name or a body ("the Turkish
-    presidency") follows "from" or "by"; else None."""
-    if head.lemma_.lower() not in _DOCUMENTS | _GIVEN_THINGS:
+    presidency") follows "from" or "by", or names it before ("A New York Times article", "the
+    ministry's report", "a Trump tweet"); else None."""
+    lemma = head.lemma_.lower()
+    if lemma in _PUBLISHED and head.text.islower():  # not "The New York Post"
+        named = [
+            child
+            for child in head.children
+            if child.i < head.i
+            and child.dep_ in ("compound", "poss")
+            and (
+                child.ent_type_ in ("ORG", "PERSON")
+                or child.lemma_.lower() in _ORG_WORDS
+                # "A Human Rights Watch investigation": a name the tagger did not tag
+                or (
+                    child.dep_ == "compound"
+                    and not child.ent_type_
+                    and all(t.pos_ == "PROPN" for t in child.subtree)
+                )
+            )
+        ]
+        nearest = max(
+            (c.i for c in head.children if c.i < head.i and c.dep_ in ("compound", "poss")),
+            default=-1,
+        )
+        if named and named[-1].i == nearest:  # not "a Khan Shaykhun hospital report"
+            author = named[-1]
+            # "A Syrian government statement": the state's word goes with the body
+            states = [
+                child
+                for child in head.children
+                if child.i < author.left_edge.i and child.ent_type_ in ("NORP", "GPE")
+            ]
+            if author.text.islower() and author.dep_ == "compound" and not states:
+                return None  # "a news report", "a government statement": no one named
+            return sorted(
+                [t for s in states for t in s.subtree]
+                + [t for t in author.subtree if t.dep_ != "case"],
+                key=lambda t: t.i,
+            )
+    if lemma not in _DOCUMENTS | _GIVEN_THINGS:
         return None
     # "a statement from the ministry"; "the information provided by the Syrian Arab Republic"
     preps = [c for c in head.children if c.dep_ == "prep"] + [
@@ -3332,6 +3401,7 @@ def resolve_speakers(
     people_like: list[Speaker] = []
     genders: dict[str, str] = {}
     names = given_names or {}
+    published: dict[str, Speaker] = {}  # "article": who issued the article last spoken of
 
     def gender_of(speaker: Speaker) -> str:
         """What the honorific says, else what the given name usually is ("" when unknown)."""
@@ -3390,6 +3460,14 @@ def resolve_speakers(
         if speaker is None:
             continue
         word = speaker.name.lower()
+        document = _document_word(attribution)
+        if speaker.type == "unknown" and word == document and document in published:
+            # "a Times article hailed … the article read": the Times, whose article it is
+            attribution.speaker = replace(published[document], resolved_from=speaker.name)
+            groups.append(attribution.speaker)
+            continue
+        if document and speaker.type in ("state", "organisation", "person"):
+            published[document] = speaker
         if speaker.type == "pronoun":
             pool = people if word in _PERSON_PRONOUNS else groups if word in _GROUP_PRONOUNS else []
             if word == "we" and not pool:
@@ -3521,21 +3599,26 @@ def resolve_speakers(
         if speaker.type == "unknown":
             role = speaker.title or word.split()[-1]
             kin = _ROLE_KIN.get(role, {role})
-            match = next(
-                (
-                    p
-                    for p in reversed(people)
-                    if p.title
-                    and kin & set(p.title.lower().split())
-                    and (not speaker.affiliation or p.affiliation in ("", speaker.affiliation))
-                    # "Guterres's spokesman" is not the last spokesman named, but Guterres's
-                    and (not _owned(speaker.name) or p.affiliation == speaker.affiliation)
-                ),
-                None,
-            )
-            unnamed_match = next(
-                (r for r in reversed(roles) if r.name.lower().split()[-1] in kin), None
-            )
+            # The same word first: "the ambassador" after a French ambassador and a Russian
+            # envoy is the ambassador; a kindred title ("envoy") only when none holds that one.
+            for alike in ({role}, kin):
+                match = next(
+                    (
+                        p
+                        for p in reversed(people)
+                        if p.title
+                        and alike & set(p.title.lower().split())
+                        and (not speaker.affiliation or p.affiliation in ("", speaker.affiliation))
+                        # "Guterres's spokesman" is not the last spokesman named, but Guterres's
+                        and (not _owned(speaker.name) or p.affiliation == speaker.affiliation)
+                    ),
+                    None,
+                )
+                unnamed_match = next(
+                    (r for r in reversed(roles) if r.name.lower().split()[-1] in alike), None
+                )
+                if match is not None or unnamed_match is not None:
+                    break
             if (
                 match is not None
                 and unnamed_match is not None
