@@ -3218,14 +3218,14 @@ def _author_of_document(head: Token) -> list[Token] | None:
     for prep in preps:
         if prep.lower_ not in ("from", "by"):
             continue
-        named = next((c for c in prep.children if c.dep_ == "pobj"), None)
-        if named is not None and (
-            named.ent_type_
-            or named.pos_ == "PROPN"
+        issuer = next((c for c in prep.children if c.dep_ == "pobj"), None)
+        if issuer is not None and (
+            issuer.ent_type_
+            or issuer.pos_ == "PROPN"
             # "a statement from the Turkish presidency", "… from the army's general command"
-            or named.lemma_.lower() in _ORG_WORDS | {"presidency", "command", "headquarters"}
+            or issuer.lemma_.lower() in _ORG_WORDS | {"presidency", "command", "headquarters"}
         ):
-            return _source_tokens(named)
+            return _source_tokens(issuer)
     return None
 
 
