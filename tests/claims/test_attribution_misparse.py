@@ -819,3 +819,10 @@ def test_a_document_speaks_for_whoever_issued_it(claim_extractor: ClaimExtractor
         "news report",  # no one named
         "New York Post",  # a newspaper's name, not a post
     ]
+
+
+def test_a_name_given_in_two_complements_keeps_both(claim_extractor: ClaimExtractor) -> None:
+    # the parser makes "Oz" and "fake" two complements of "called", with nothing as its object
+    text = "One of the doctors called Oz a quack, fake and charlatan."
+    found = _one(_attributions(claim_extractor, text), "called")
+    assert found.content.text == "Oz a quack, fake and charlatan"

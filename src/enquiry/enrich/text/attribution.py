@@ -879,7 +879,7 @@ class AttributionExtractor:
             excluded |= _saying_again(head)
             excluded |= _when_said(cue, head)
         tokens = [token for token in head.subtree if token.i not in excluded]
-        if path == "dobj":
+        if path in ("dobj", "oprd"):  # "called Oz a quack": two complements, both oprd
             completed = [
                 sibling
                 for sibling in cue.children
