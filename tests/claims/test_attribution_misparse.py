@@ -826,3 +826,103 @@ def test_a_name_given_in_two_complements_keeps_both(claim_extractor: ClaimExtrac
     text = "One of the doctors called Oz a quack, fake and charlatan."
     found = _one(_attributions(claim_extractor, text), "called")
     assert found.content.text == "Oz a quack, fake and charlatan"
+
+
+def test_a_live_pages_time_stamps_are_neither_speaker_nor_content(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "09:12 GMT - The death toll has risen to 72, the Idlib health directorate said.\n\n"
+        "10:31 GMT - Kommersant reported that Moscow had not been warned of the strike.\n\n"
+        "11.45am: A spokesperson for the World Health Organization said some of the cases "
+        "showed signs of exposure to organophosphorus chemicals.\n"
+    )
+    records = claim_extractor.extract(text)
+    assert [
+        (r.attribution.source.text if r.attribution.source else None, r.attribution.content.text)
+        for r in records
+    ] == [
+        ("the Idlib health directorate", "The death toll has risen to 72"),
+        ("Kommersant", "that Moscow had not been warned of the strike"),
+        (
+            "A spokesperson for the World Health Organization",
+            "some of the cases showed signs of exposure to organophosphorus chemicals",
+        ),
+    ]
+
+
+def test_a_denial_after_a_noun_summing_up_the_claim_is_a_claim_of_its_own(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "The joint mechanism found that the Syrian government was responsible, a conclusion "
+        "Damascus rejects. Researchers identified the munition as a Soviet-era KhAB-250, a "
+        "claim the Russian military has rejected."
+    )
+    records = claim_extractor.extract(text)
+    assert [
+        (r.speaker.name if r.speaker else None, r.attribution.cue.text, r.attribution.content.text)
+        for r in records
+    ] == [
+        ("joint mechanism", "found", "that the Syrian government was responsible"),
+        ("Syria", "rejects", "that the Syrian government was responsible"),
+        ("Researchers", "identified", "the munition as a Soviet-era KhAB-250"),
+        ("Russian military", "rejected", "the munition as a Soviet-era KhAB-250"),
+    ]
+
+
+def test_the_writers_caution_is_no_part_of_the_claim(claim_extractor: ClaimExtractor) -> None:
+    text = (
+        "The Observatory said the hospital was hit twice, a claim that could not be "
+        "independently verified."
+    )
+    (record,) = claim_extractor.extract(text)
+    assert record.attribution.content.text == "the hospital was hit twice"
+
+
+def test_citing_its_sources_is_where_a_report_came_from_not_a_claim(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "Reuters reported, citing two officials, that the convoy was hit. The company "
+        "delayed the launch, citing safety concerns."
+    )
+    records = claim_extractor.extract(text)
+    assert [(r.attribution.cue.text, r.attribution.content.text) for r in records] == [
+        ("reported", "that the convoy was hit"),
+        ("citing", "safety concerns"),  # a reason given is the company's
+    ]
+
+
+def test_the_agency_is_the_body_a_spokesperson_spoke_for(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "Syrian state television showed footage of rebel workshops. A spokesperson for the "
+        "World Health Organization said some of the cases showed signs of exposure. The "
+        "agency urged all parties to let medical teams reach the wounded."
+    )
+    records = claim_extractor.extract(text)
+    urged = next(r for r in records if r.attribution.cue.text == "urged")
+    assert urged.speaker is not None and urged.speaker.name == "World Health Organization"
+
+
+def test_a_name_the_parse_splits_into_several_subjects_is_one_person(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        'Abdel Hamid al-Youssef lost his wife and his twin babies in the attack. "I could '
+        'not save anyone," says Youssef, 29.'
+    )
+    (record,) = claim_extractor.extract(text)
+    assert record.speaker is not None and record.speaker.name == "Abdel Hamid al-Youssef"
+
+
+def test_what_someone_was_urged_to_allow_is_not_their_claim(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = "The agency urged all parties to allow medical teams to reach the wounded."
+    records = claim_extractor.extract(text)
+    assert [(r.attribution.cue.text, r.attribution.content.text) for r in records] == [
+        ("urged", "all parties to allow medical teams to reach the wounded")
+    ]

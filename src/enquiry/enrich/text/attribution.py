@@ -98,7 +98,7 @@ _TARGET_CUES = {
 # Cues whose content may be a gerund: "denied using chemical weapons", "admitted carrying out".
 _GERUND_CUES = frozenset({"deny", "admit", "acknowledge", "reject"})
 # Nouns that stand for whatever organisation was named last ("the group said").
-_GENERIC_GROUPS = frozenset({"group", "organisation", "organization", "body"})
+_GENERIC_GROUPS = frozenset({"group", "organisation", "organization", "body", "agency"})
 _POSSESSIVES = frozenset({"his", "her", "its", "their"})
 _PERSON_PRONOUNS = {"he", "she", "him", "her", "i", "we"}
 _GROUP_PRONOUNS = {"they", "it", "we"}
@@ -353,13 +353,26 @@ _TITLED_DATELINE = re.compile(
 )
 
 
+# A live page's time stamp opening an entry: "09:12 GMT - ", "11.45am: ", "7 p.m. (local) — ".
+_TIME_STAMP = re.compile(
+    r"^[^\S\n]*(?:\d{1,2}[:.]\d{2}(?:[^\S\n]*(?:a\.m\.|p\.m\.|am|pm))?"
+    r"|\d{1,2}[^\S\n]*(?:a\.m\.|p\.m\.|am|pm))"
+    r"(?:[^\S\n]*(?:GMT|UTC|[A-Z]{2,4}T|local[^\S\n]+time|\([^()\n]{1,20}\)))?"
+    r"[^\S\n]*(?:—|–|―|--|-|:|\|)(?=\s)",
+    re.M,
+)
+
+
 def blank_datelines(text: str) -> str:
-    """The text with news datelines ("MOSCOW, April 7 (Reuters) —") turned into spaces.
+    """The text with news datelines ("MOSCOW, April 7 (Reuters) —") and a live page's time
+    stamps ("09:12 GMT - ") turned into spaces.
 
     A dateline parses as the subject of the first sentence, which would make the city the
-    speaker; blanking keeps every character offset as it was.
+    speaker (and a time stamp part of the speaker's name or of what was said); blanking keeps
+    every character offset as it was.
     """
     blank = _DATELINE.sub(lambda match: " " * len(match.group(0)), text)
+    blank = _TIME_STAMP.sub(lambda match: " " * len(match.group(0)), blank)
     return _TITLED_DATELINE.sub(lambda match: " " * len(match.group(0)), blank)
 
 
@@ -507,6 +520,14 @@ class AttributionExtractor:
             # "…, the agency reported": the closing report of a sentence that is itself one
             or (attribution.how.endswith("/behind") and attribution.source is not None)
         ]
+        found = [
+            # "urged all parties to allow medical teams in": what someone was asked to do, by a
+            # verb not usually a saying, is no one's claim
+            item
+            for item in found
+            if not (item.rare_cue and item.cue_i >= 0 and _requested(doc[item.cue_i]) is not None)
+        ]
+        found = _citing_their_sources(doc, found)
         found += _carried_reports(proposals, found, self.cues)
         inverted = _said_inverted(doc, quotes)
         found += _colon_lines(doc) + _dash_lines(doc) + inverted + _poll_findings(doc) + _tolls(doc)
@@ -521,6 +542,8 @@ class AttributionExtractor:
         found = [item for item in found if not _restated(item, found)]
         if self.spans is not None:
             self._respan(doc, found, quotes)
+        found += _summary_denials(doc, found)
+        found.sort(key=lambda item: item.cue.start)
         mentions = _subject_mentions(doc, frozenset(item.cue.start for item in inverted))
         resolve_speakers(found, mentions, model.given_names if model else {})
         return found
@@ -1679,6 +1702,57 @@ def _cut_relative_denials(doc: Doc, found: list[Attribution]) -> None:
             break
 
 
+# ", a conclusion Damascus rejects": the writer's note that someone denies what was just
+# reported, after a noun summing it up.
+_SUMMARY_DENIAL = re.compile(
+    r",[^\S\n]+(?:a|an|the)[^\S\n]+(?:claim|conclusion|finding|charge|allegation|accusation"
+    r"|account|assertion|version|assessment)[^\S\n]+(?:that[^\S\n]+|which[^\S\n]+)?"
+    r"(?P<who>[^,;:.\"“”]{2,60}?)[^\S\n]+(?:(?:has|have|had|also|strongly|flatly|firmly|"
+    r"vehemently|repeatedly)[^\S\n]+)*"
+    r"(?P<verb>(?:rejects|rejected|denies|denied|disputes|disputed|contests|contested"
+    r"|dismisses|dismissed|refutes|refuted))[\"”’]?\.?$"
+)
+# ", a claim that could not be independently verified": the writer's caution, not the claim's.
+_UNVERIFIED = re.compile(
+    r",[^\S\n]+(?:a|an)[^\S\n]+(?:claim|figure|toll|account|report|number)[^\S\n]+"
+    r"(?:that|which)[^\S\n]+(?:could|can|cannot|could[^\S\n]+not|can[^\S\n]+not)"
+    r"(?:[^\S\n]+not)?[^\S\n]+be[^\S\n]+(?:independently[^\S\n]+)?(?:verified|confirmed)\.?$"
+)
+
+
+def _summary_denials(doc: Doc, found: list[Attribution]) -> list[Attribution]:
+    """ "The mechanism found that the government was responsible, a conclusion Damascus
+    rejects": the closing phrase is no part of the finding but a claim of its own, whose
+    content is the finding (as with "…, which Moscow denies"). The finding is cut before the
+    comma; the denials are returned. A closing ", a claim that could not be independently
+    verified" is the writer's caution, and is cut the same way."""
+    text = text_of(doc)
+    denials = []
+    for item in found:
+        if item.content.parts:
+            continue
+        # to the end of the sentence: the learnt spans may have left the phrase out already
+        end = max(item.content.end, item.sentence.end)
+        caution = _UNVERIFIED.search(text, item.content.start, end)
+        if caution is not None:
+            if caution.start() < item.content.end:
+                item.content = _span_chars(text, item.content.start, caution.start())
+            continue
+        match = _SUMMARY_DENIAL.search(text, item.content.start, end)
+        if match is None or not item.cue.end <= match.start() <= item.content.end + 1:
+            continue
+        who = doc.char_span(*match.span("who"), alignment_mode="expand")
+        verb = doc.char_span(*match.span("verb"), alignment_mode="expand")
+        if who is None or verb is None or not any(t.pos_ in ("PROPN", "NOUN") for t in who):
+            continue
+        if match.start() < item.content.end:
+            item.content = _span_chars(text, item.content.start, match.start())
+        denials += _one_word_cue(
+            verb.root, item.content, _trim(list(who)), key_of(verb.root), "summary"
+        )
+    return denials
+
+
 def _once_each(found: list[Attribution]) -> list[Attribution]:
     """One attribution per content: '"A," Trump said, adding ...' gives "A" to "said" and not
     again to "adding": of cues with the very same content, the first of the usual cue words keeps
@@ -2096,6 +2170,56 @@ def _generic_cue(token: Token) -> bool:
         return False
     deps = {child.dep_ for child in token.children}
     return bool(deps & _GENERIC_CHILDREN) and bool(deps & {"nsubj", "nsubjpass"})
+
+
+# Who a report rests on, when "citing" names them: "Kommersant, citing sources in the ministry,
+# reported …".
+_INFORMANTS = frozenset(
+    {"source", "official", "diplomat", "insider", "person", "people", "aide", "officer"}
+)
+
+
+def _citing_their_sources(doc: Doc, found: list[Attribution]) -> list[Attribution]:
+    """``found`` without the "citing" relations that only name whom a report rests on
+    ("Kommersant, citing sources in the defence ministry, reported that …"): the report is
+    the claim, the sources where it came from, not something Kommersant asserted. When the
+    parse hung the report's clause on "citing" ("Reuters reported, citing two officials, that
+    the convoy was hit"), the clause goes back to the report. "…, citing safety concerns" (a
+    reason) stays."""
+    kept = []
+    for item in found:
+        cue = doc[item.cue_i] if item.cue_i >= 0 else None
+        cited = (
+            next((child for child in cue.children if child.dep_ == "dobj"), None)
+            if cue is not None
+            and cue.lemma_ == "cite"
+            and cue.dep_ in ("advcl", "acl", "conj")
+            and cue.head.lemma_ in ("report", "say", "write", "claim", "add", "state", "announce")
+            else None
+        )
+        if (
+            cue is None
+            or cited is None
+            or not (
+                _singular(cited.lower_) in _INFORMANTS | _ROLES
+                or cited.ent_type_ in ("PERSON", "ORG")
+            )
+        ):
+            kept.append(item)
+            continue
+        clause = next((c for c in cue.children if c.dep_ == "ccomp" and c.i > cited.i), None)
+        if clause is None or any(other.cue_i == cue.head.i for other in found):
+            continue
+        report = cue.head
+        content = _token_span(_trim(list(clause.subtree)))
+        if content is None:
+            continue
+        item.cue = _span(doc, report.idx, report.idx + len(report.text))
+        item.cue_i = report.i
+        item.cue_key = key_of(report)
+        item.content = content
+        kept.append(item)
+    return kept
 
 
 def _requested(cue: Token) -> Token | None:
@@ -3327,6 +3451,22 @@ def _subject_mentions(
             continue
         if ent.root.dep_ in ("nsubj", "nsubjpass"):
             tokens = _source_tokens(ent.root)
+            words = [token.i for token in ent if not token.is_punct]
+            if tokens and words and not tokens[0].i <= words[0] <= words[-1] <= tokens[-1].i:
+                # "Abdel Hamid al-Youssef lost …", the name's words parsed as subjects each
+                tokens = list(doc[min(words[0], tokens[0].i) : max(words[-1], tokens[-1].i) + 1])
+            if tokens:
+                mentions.append((ent.start_char, describe(tokens)))
+        elif (
+            ent.label_ == "ORG"
+            and ent.root.dep_ == "pobj"
+            and ent.root.head.lower_ in ("for", "of", "at")
+            and ent.root.head.head.dep_ in ("nsubj", "nsubjpass")
+            and _singular(ent.root.head.head.lower_) in _ROLES
+        ):
+            # "A spokesperson for the World Health Organization said … The agency urged": the
+            # body someone speaks for is named as much as they are
+            tokens = _trim([token for token in ent if token.dep_ != "det"])
             if tokens:
                 mentions.append((ent.start_char, describe(tokens)))
         elif ent.label_ == "PERSON" and not (
