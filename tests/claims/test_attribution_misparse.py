@@ -926,3 +926,30 @@ def test_what_someone_was_urged_to_allow_is_not_their_claim(
     assert [(r.attribution.cue.text, r.attribution.content.text) for r in records] == [
         ("urged", "all parties to allow medical teams to reach the wounded")
     ]
+
+
+def test_a_reports_title_after_a_country_is_no_turn(claim_extractor: ClaimExtractor) -> None:
+    text = (
+        "Syria: Chemical attack on Khan Shaykhun\n\n"
+        "Russia: We will veto any draft that prejudges the inquiry.\n\n"
+        'President al-Assad: the Khan Shaykhun story is "100 percent fabrication"\n'
+    )
+    records = claim_extractor.extract(text)
+    turns = [
+        (r.attribution.source.text, r.attribution.content.text)
+        for r in records
+        if r.attribution.cue.text == ":" and r.attribution.source
+    ]
+    assert turns == [
+        ("Russia", "We will veto any draft that prejudges the inquiry"),
+        ("President al-Assad", 'the Khan Shaykhun story is "100 percent fabrication"'),
+    ]
+
+
+def test_the_medium_of_a_saying_is_not_what_was_said(claim_extractor: ClaimExtractor) -> None:
+    text = (
+        "The Foreign Ministry later repeated the president's words in a letter to the "
+        "Security Council."
+    )
+    (record,) = claim_extractor.extract(text)
+    assert record.attribution.content.text == "the president's words"

@@ -173,6 +173,21 @@ _WITH_OBJECT = ("oprd", "xcomp", "ccomp")
 _QUOTE_MARKS = frozenset({"“", "”", '"', "''", "``", "‘", "’", "'"})
 
 
+# Where something was said, not part of it: "repeated the president's words in a letter".
+_MEDIA = frozenset(
+    {"interview", "speech", "meeting", "message", "video", "conference", "session", "call"}
+)
+
+
+def _medium(phrase: Token) -> bool:
+    """A phrase naming the medium of a saying ("in a letter to the Council", "during a
+    briefing", "on Twitter" is a place and is left to the rules for places)."""
+    if phrase.lower_ not in ("in", "during", "at", "via", "through"):
+        return False
+    said_in = next((child for child in phrase.children if child.dep_ == "pobj"), None)
+    return said_in is not None and said_in.lemma_.lower() in _MEDIA | _PUBLISHED
+
+
 def _temporal(phrase: Token) -> bool:
     """A phrase that says when ("on Friday"): it dates the saying, not part of what was said."""
     return any(token.ent_type_ in ("DATE", "TIME") for token in phrase.subtree)
@@ -542,6 +557,7 @@ class AttributionExtractor:
         found = [item for item in found if not _restated(item, found)]
         if self.spans is not None:
             self._respan(doc, found, quotes)
+        _cut_media(doc, found)
         found += _summary_denials(doc, found)
         found.sort(key=lambda item: item.cue.start)
         mentions = _subject_mentions(doc, frozenset(item.cue.start for item in inverted))
@@ -909,7 +925,7 @@ class AttributionExtractor:
                 if sibling.i > head.i
                 and (
                     sibling.dep_ in _WITH_OBJECT
-                    or (sibling.dep_ == "prep" and not _temporal(sibling))
+                    or (sibling.dep_ == "prep" and not _temporal(sibling) and not _medium(sibling))
                 )
             ]
             for sibling in completed:
@@ -1303,13 +1319,17 @@ def _name_tokens(doc: Doc, start: int, end: int) -> list[Token] | None:
     if not words or len(words) > 5 or not words[0][:1].isupper():
         return None
     named = re.sub(r"\([^)]*\)", "", phrase)  # "JONES (voice-over)": the bracket aside
-    if "," in named or any(
-        word[:1].islower()
-        and word not in _NAME_PARTICLES
-        and _singular(word.rstrip(".").lower())
-        not in _ROLES | _PEOPLE_NOUNS | _WITNESSES | _ORG_WORDS
-        and word not in ("of", "the", "for", "to", "at", "in", "and", "camp", "campaign")
-        for word in named.split()[1:]
+    if (
+        "," in named
+        or any(
+            word[:1].islower()
+            and word not in _NAME_PARTICLES
+            and not word.startswith(_ARTICLES)  # "al-Assad", "el-Sisi"
+            and _singular(word.rstrip(".").lower())
+            not in _ROLES | _PEOPLE_NOUNS | _WITNESSES | _ORG_WORDS
+            and word not in ("of", "the", "for", "to", "at", "in", "and", "camp", "campaign")
+            for word in named.split()[1:]
+        )
     ):
         # "Ah, friends once more: Ted Cruz endorses …", "Frustration with police: …": a
         # headline's topic, not a speaker ("Syria's envoy to the UN:" still is one)
@@ -1422,6 +1442,14 @@ def _colon_lines(doc: Doc) -> list[Attribution]:
         if tokens is None:
             continue
         c_start, c_end = match.span("content")
+        said = doc.char_span(c_start, c_end, alignment_mode="expand")
+        if (
+            said is not None
+            and all(token.ent_type_ in ("GPE", "NORP") for token in tokens)
+            and text_of(doc)[c_start] not in _OPENING
+            and not any(token.pos_ in ("VERB", "AUX") for token in said)
+        ):
+            continue  # "Syria: Chemical attack on Khan Shaykhun", a report's title
         content = _span(doc, c_start, c_end)
         if content.text.endswith(".") and not content.text.endswith(".."):
             content = Span(content.text[:-1], content.start, content.end - 1)
@@ -1718,6 +1746,31 @@ _UNVERIFIED = re.compile(
     r"(?:that|which)[^\S\n]+(?:could|can|cannot|could[^\S\n]+not|can[^\S\n]+not)"
     r"(?:[^\S\n]+not)?[^\S\n]+be[^\S\n]+(?:independently[^\S\n]+)?(?:verified|confirmed)\.?$"
 )
+
+
+def _cut_media(doc: Doc, found: list[Attribution]) -> None:
+    """ "repeated the president's words in a letter to the Council": a content that ends with
+    the phrase naming where the cue's saying was made ends before it (the learnt spans may
+    take the object with every phrase after it)."""
+    text = text_of(doc)
+    for item in found:
+        if item.cue_i < 0 or item.content.parts:
+            continue
+        for phrase in doc[item.cue_i].children:
+            if phrase.dep_ != "prep" or phrase.i < item.cue_i or not _medium(phrase):
+                continue
+            first = phrase.left_edge.idx
+            last = phrase.right_edge.idx + len(phrase.right_edge.text)
+            if (
+                item.content.start < first < item.content.end <= last + 1
+                and text[last : item.content.end].strip(" .,") == ""
+            ):
+                end = first
+                while end > item.content.start and (
+                    text[end - 1].isspace() or text[end - 1] == ","
+                ):
+                    end -= 1
+                item.content = _span_chars(text, item.content.start, end)
 
 
 def _summary_denials(doc: Doc, found: list[Attribution]) -> list[Attribution]:
