@@ -953,3 +953,50 @@ def test_the_medium_of_a_saying_is_not_what_was_said(claim_extractor: ClaimExtra
     )
     (record,) = claim_extractor.extract(text)
     assert record.attribution.content.text == "the president's words"
+
+
+def test_a_platform_before_a_that_clause_is_where_not_what(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        'The Russian embassy in London responded on Twitter that the images were "staged by '
+        'the White Helmets", a claim the group called "a despicable lie". A spokesman for the '
+        "group told Al Jazeera in a phone interview that its teams had been working since dawn."
+    )
+    records = claim_extractor.extract(text)
+    found = [
+        (r.speaker.name if r.speaker else None, r.attribution.cue.text, r.attribution.content.text)
+        for r in records
+    ]
+    assert found[0] == (
+        "Russian embassy in London",
+        "responded",
+        'that the images were "staged by the White Helmets"',
+    )
+    assert found[1][1:] == (
+        "called",
+        'that the images were "staged by the White Helmets" "a despicable lie"',
+    )
+    assert found[2][1:] == ("told", "that its teams had been working since dawn")
+    assert records[0].speaker is not None and records[0].speaker.affiliation == "Russia"
+    assert [p.text for p in records[1].attribution.content.pieces] == [
+        'that the images were "staged by the White Helmets"',
+        '"a despicable lie"',
+    ]
+
+
+def test_the_group_is_the_body_named_before_not_an_embassy(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "In a post on Facebook, the White Helmets wrote that their volunteers had rescued 200 "
+        "people. The Russian embassy said the images were staged. The group said the embassy "
+        "was lying."
+    )
+    records = claim_extractor.extract(text)
+    assert [r.speaker.name if r.speaker else None for r in records] == [
+        "White Helmets",
+        "Russian embassy",
+        "White Helmets",
+    ]
+    assert records[0].speaker is not None and records[0].speaker.type == "organisation"

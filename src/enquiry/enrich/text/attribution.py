@@ -97,6 +97,11 @@ _TARGET_CUES = {
 }
 # Cues whose content may be a gerund: "denied using chemical weapons", "admitted carrying out".
 _GERUND_CUES = frozenset({"deny", "admit", "acknowledge", "reject"})
+# Bodies of a state, which "the group" never refers back to.
+_STATE_BODIES = frozenset(
+    {"embassy", "ministry", "government", "army", "presidency", "council", "department"}
+    | {"office", "administration", "parliament", "court", "military", "kremlin", "cabinet"}
+)
 # Nouns that stand for whatever organisation was named last ("the group said").
 _GENERIC_GROUPS = frozenset({"group", "organisation", "organization", "body", "agency"})
 _POSSESSIVES = frozenset({"his", "her", "its", "their"})
@@ -1738,7 +1743,8 @@ _SUMMARY_DENIAL = re.compile(
     r"(?P<who>[^,;:.\"“”]{2,60}?)[^\S\n]+(?:(?:has|have|had|also|strongly|flatly|firmly|"
     r"vehemently|repeatedly)[^\S\n]+)*"
     r"(?P<verb>(?:rejects|rejected|denies|denied|disputes|disputed|contests|contested"
-    r"|dismisses|dismissed|refutes|refuted))[\"”’]?\.?$"
+    r"|dismisses|dismissed|refutes|refuted|(?:called|calls|branded|brands|dubbed|dubs)"
+    r"(?=[^\S\n]+(?P<named>[\"“][^\"“”\n]{1,80}[\"”]))))(?:[^\S\n]+(?P=named))?[\"”’]?\.?$"
 )
 # ", a claim that could not be independently verified": the writer's caution, not the claim's.
 _UNVERIFIED = re.compile(
@@ -1776,7 +1782,8 @@ def _cut_media(doc: Doc, found: list[Attribution]) -> None:
 def _summary_denials(doc: Doc, found: list[Attribution]) -> list[Attribution]:
     """ "The mechanism found that the government was responsible, a conclusion Damascus
     rejects": the closing phrase is no part of the finding but a claim of its own, whose
-    content is the finding (as with "…, which Moscow denies"). The finding is cut before the
+    content is the finding (as with "…, which Moscow denies"); with what it was called, in a
+    second piece, when it was called something ("…, a claim the group called "a lie""). The finding is cut before the
     comma; the denials are returned. A closing ", a claim that could not be independently
     verified" is the writer's caution, and is cut the same way."""
     text = text_of(doc)
@@ -1800,9 +1807,11 @@ def _summary_denials(doc: Doc, found: list[Attribution]) -> list[Attribution]:
             continue
         if match.start() < item.content.end:
             item.content = _span_chars(text, item.content.start, match.start())
-        denials += _one_word_cue(
-            verb.root, item.content, _trim(list(who)), key_of(verb.root), "summary"
-        )
+        said = item.content
+        if match.group("named"):
+            # "…, a claim the group called "a despicable lie"": what it called the claim
+            said = joined([said, _span_chars(text, *match.span("named"))])
+        denials += _one_word_cue(verb.root, said, _trim(list(who)), key_of(verb.root), "summary")
     return denials
 
 
@@ -2432,7 +2441,17 @@ def _clause_on_time(cue: Token) -> Token | None:
             continue  # "the day that changed everything"
         if not any(c.dep_ in ("nsubj", "nsubjpass") for c in clause.children):
             continue
-        if told and not any(c.dep_ in _COMPLETE for c in clause.children):
+        if (
+            told
+            and not any(c.dep_ in _COMPLETE for c in clause.children)
+            and not (
+                # "told Al Jazeera in a phone interview that its teams had been working since
+                # dawn": a medium's "that" opens what was told when the verb goes on without
+                # wanting an object
+                clause.head.lemma_.lower() in _MEDIA | _PUBLISHED
+                and any(c.dep_ in ("prep", "advmod", "agent", "auxpass") for c in clause.children)
+            )
+        ):
             # "told a crowd that the campaign estimated at 3,000": after an object, a clause
             # whose verb lacks its own object is a relative clause with "that" as that object
             continue
@@ -2563,10 +2582,18 @@ def _topic_inside(noun: Token) -> Token | None:
 
 def _off_topic(cue: Token, path: str, head: Token) -> bool:
     """A content reached through a preposition that says where or how ("in parliament") while
-    another preposition of the cue says what about ("about the findings")."""
+    another preposition of the cue says what about ("about the findings"), or a platform or
+    medium ("on Twitter", "in a statement") while the cue has a clause after it."""
     prep = head if path == "prep" else head.head
     if prep.dep_ != "prep" or prep.lower_ in _TOPIC_PREPS:
         return False
+    where = head if path != "prep" else next((c for c in prep.children if c.dep_ == "pobj"), head)
+    if (where.lower_ in _PLATFORMS or where.lemma_.lower() in _MEDIA | _PUBLISHED) and any(
+        child.dep_ == "ccomp" and child.i > prep.i for child in cue.children
+    ):
+        # "responded on Twitter that the images were staged": the platform is where, and the
+        # "that"-clause what
+        return True
     return any(
         child.dep_ == "prep" and child.lower_ in _TOPIC_PREPS and child.i != prep.i
         for child in cue.children
@@ -3079,6 +3106,8 @@ def _titled_name(core: list[Token], head: Token) -> tuple[str, str] | None:
     Major-General Igor Konashenkov" → ("Igor Konashenkov", "ministry spokesman Major-General")."""
     if head.pos_ != "PROPN" or head.ent_type_ in ("ORG", "GPE", "NORP", "FAC", "LOC"):
         return None
+    if head.tag_ == "NNPS" and any(token.lower_ == "the" for token in core if token.i < head.i):
+        return None  # "the White Helmets": a body
     position = core.index(head) if head in core else len(core) - 1
     run: list[Token] = []
     for token in reversed(core[: position + 1]):
@@ -3121,6 +3150,17 @@ def _given_names(doc: Doc, start: int, first: int) -> int:
     return start
 
 
+def _plural_name(ent: Any) -> bool:
+    """A name after "the" that ends in a plural ("the White Helmets"): a body, not a person."""
+    before = ent.doc[ent.start - 1] if ent.start else None
+    last = ent[-1]
+    return (
+        before is not None
+        and before.lower_ == "the"
+        and (last.tag_ == "NNPS" or (last.text.endswith("s") and not last.text.endswith("ss")))
+    )
+
+
 def describe(tokens: list[Token]) -> Speaker:
     """The speaker a source phrase names, with its title and affiliation.
 
@@ -3153,6 +3193,7 @@ def describe(tokens: list[Token]) -> Speaker:
             (ent.label_ == "PERSON" and not any(w.lower() in _ORG_WORDS for w in ent.text.split()))
             or _person_shaped(ent)
         )
+        and not _plural_name(ent)
         and ent.root.i not in in_clauses
         and not _where_they_are(ent.root, head)
     ]
@@ -3230,7 +3271,12 @@ def describe(tokens: list[Token]) -> Speaker:
             name=_text_of(core), type="unknown", affiliation=affiliation, title=head.lower_
         )
     if core_others:
-        main = next((ent for ent in core_others if ent.start <= head.i < ent.end), core_others[-1])
+        # the body's own name, else whose it is ("the Russian embassy in London" is Russia's)
+        ahead = [ent for ent in core_others if ent.end <= head.i]
+        main = next(
+            (ent for ent in core_others if ent.start <= head.i < ent.end),
+            ahead[-1] if ahead else core_others[-1],
+        )
         text = _strip_possessive(main.text.removeprefix("the ").removeprefix("The "))
         span_text = _text_of(core)
         whole = normalise_space(text) == normalise_space(span_text)
@@ -3727,7 +3773,12 @@ def resolve_speakers(
                     g
                     for g in reversed(groups)
                     if word in g.name.lower().split()
-                    or (word in _GENERIC_GROUPS and g.type == "organisation")
+                    or (
+                        word in _GENERIC_GROUPS
+                        and g.type == "organisation"
+                        # "the group" is no embassy, ministry or army
+                        and not (word == "group" and _STATE_BODIES & set(g.name.lower().split()))
+                    )
                 ),
                 None,
             )
