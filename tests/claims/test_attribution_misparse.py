@@ -1000,3 +1000,40 @@ def test_the_group_is_the_body_named_before_not_an_embassy(
         "White Helmets",
     ]
     assert records[0].speaker is not None and records[0].speaker.type == "organisation"
+
+
+def test_a_ministrys_register_the_side_a_view_and_an_insistence(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "The Russian side believes that the conclusions are based on unverified information. "
+        "In our view, the chain of custody of the samples cannot be confirmed. Moscow insists "
+        "on a new, genuinely independent investigation. The envoy insisted on Monday that the "
+        "strike was lawful."
+    )
+    records = claim_extractor.extract(text)
+    assert [
+        (
+            r.attribution.source.text if r.attribution.source else None,
+            r.attribution.cue.text,
+            r.attribution.content.text,
+        )
+        for r in records
+    ] == [
+        (
+            "The Russian side",
+            "believes",
+            "that the conclusions are based on unverified information",
+        ),
+        ("our", "view", "the chain of custody of the samples cannot be confirmed"),
+        (None, "cannot be confirmed", "the chain of custody of the samples"),  # as annotated
+        ("Moscow", "insists on", "a new, genuinely independent investigation"),
+        ("The envoy", "insisted", "that the strike was lawful"),
+    ]
+    assert records[0].speaker is not None and records[0].speaker.name == "Russia"
+
+
+def test_a_name_given_is_not_a_call_for_something(claim_extractor: ClaimExtractor) -> None:
+    text = "Oz has been called a charlatan by fellow physicians for promoting quack cures."
+    found = _one(_attributions(claim_extractor, text), "has been called")
+    assert found.content.text.startswith("a charlatan")

@@ -94,6 +94,7 @@ _TARGET_CUES = {
     "lash": frozenset({"at", "against"}),
     "rail": frozenset({"at", "against"}),
     "call": frozenset({"on", "upon", "for"}),
+    "insist": frozenset({"on", "upon"}),
 }
 # Cues whose content may be a gerund: "denied using chemical weapons", "admitted carrying out".
 _GERUND_CUES = frozenset({"deny", "admit", "acknowledge", "reject"})
@@ -551,6 +552,7 @@ class AttributionExtractor:
         found += _carried_reports(proposals, found, self.cues)
         inverted = _said_inverted(doc, quotes)
         found += _colon_lines(doc) + _dash_lines(doc) + inverted + _poll_findings(doc) + _tolls(doc)
+        found += _in_their_view(doc)
         found.sort(key=lambda item: item.cue.start)
         found = _once_each(found)
         _continue_quotations(doc, found, quotes)
@@ -827,9 +829,20 @@ class AttributionExtractor:
         cue_span = _cue_span(cue)
         if cue.lemma_ in _TARGET_CUES and cue_span.end < content.start:
             opener = next(
-                (t for t in cue.children if t.dep_ == "prep" and t.idx >= cue_span.end), None
+                (
+                    t
+                    for t in cue.children
+                    if t.dep_ == "prep" and t.idx >= cue_span.end and not _temporal(t)
+                ),
+                None,
             )
-            if opener is not None and opener.idx < content.start:
+            if (
+                opener is not None
+                and opener.idx < content.start
+                and opener.lower_ in _TARGET_CUES[cue.lemma_]
+                # "insisted on Monday that …", "called on Friday for …": the cue alone
+                and not doc.text[cue_span.end : opener.idx].strip()
+            ):
                 cue_span = _span(doc, cue_span.start, opener.idx + len(opener))
         if not content.parts:
             content = _widen_to_quotes(doc, content, cue_span, quotes)
@@ -1623,6 +1636,36 @@ _DASH_LINE = re.compile(
 )
 
 
+def _in_their_view(doc: Doc) -> list[Attribution]:
+    """ "In our view, the chain of custody cannot be confirmed", "In Bolton's view, it is a
+    failure": the holder of the view says the clause the phrase opens (the view is the cue,
+    as annotators mark it)."""
+    found = []
+    for view in doc:
+        prep = view.head
+        if (
+            view.lemma_ != "view"
+            or view.dep_ != "pobj"
+            or prep.lower_ != "in"
+            or prep.dep_ != "prep"
+            or prep.i > prep.head.i  # the phrase opens the clause it speaks for
+        ):
+            continue
+        holder = next((c for c in view.children if c.dep_ == "poss"), None)
+        if holder is None:
+            continue
+        said = [
+            token
+            for token in prep.head.subtree
+            if not (prep.left_edge.i <= token.i <= prep.right_edge.i)
+        ]
+        content = _token_span(_trim(_contiguous(said, prep.head)))
+        named = [token for token in holder.subtree if token.dep_ != "case"]
+        if content is not None:
+            found += _one_word_cue(view, content, named, key_of(view), "view")
+    return found
+
+
 def _dash_lines(doc: Doc) -> list[Attribution]:
     """A paragraph that is one quotation signed with a dash and a name (readers' and
     witnesses' words collected in a list): ``"We were afraid." ― Ana Ruiz``."""
@@ -1645,6 +1688,8 @@ def _target_content(cue: Token, openers: frozenset[str]) -> Span | None:
     """What "lashed out at Turkey for its operations in Syria" says: the target and the
     grievance, the prepositional phrases (and a following "to ..." clause) after the cue up to
     the first one saying when; None unless the first opens with one of ``openers``."""
+    if any(child.dep_ in ("oprd", "dobj") and child.i > cue.i for child in cue.children):
+        return None  # "has been called a charlatan … for promoting cures": a name given
     tokens: list[Token] = []
     opened = False
     for child in cue.children:
@@ -1663,6 +1708,8 @@ def _target_content(cue: Token, openers: frozenset[str]) -> Span | None:
             tokens += [t for t in child.subtree if not (t.dep_ == "mark" and t.head == child)]
             opened = True
             continue
+        if _temporal(child) and not opened:
+            continue  # "called on Friday for an inquiry"
         if _temporal(child) or (not opened and child.lower_ not in openers):
             break
         # the opening preposition belongs to the cue ("called on", "lashed out at")
@@ -3286,6 +3333,14 @@ def describe(tokens: list[Token]) -> Speaker:
         if main.label_ == "GPE" and whole and not any(w.lower() in _ORG_WORDS for w in words):
             # a body the tagger read as a place ("The Syrian Observatory") is no state
             return Speaker(name=text, type="state")
+        if (
+            main.label_ in ("GPE", "NORP")
+            and head.lower_ == "side"
+            and all(t.i == head.i or t.dep_ == "det" or main.start <= t.i < main.end for t in core)
+            and place_to_state(text) != text
+        ):
+            # "The Russian side believes …": the diplomatic register's name for a state
+            return Speaker(name=place_to_state(text), type="state", resolved_from=span_text)
         if main.label_ in ("GPE", "NORP") and not whole:
             return Speaker(name=span_text, type="organisation", affiliation=place_to_state(text))
         places = [ent for ent in core_others if ent.label_ in ("GPE", "NORP") and ent != main]
