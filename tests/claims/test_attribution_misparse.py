@@ -1037,3 +1037,31 @@ def test_a_name_given_is_not_a_call_for_something(claim_extractor: ClaimExtracto
     text = "Oz has been called a charlatan by fellow physicians for promoting quack cures."
     found = _one(_attributions(claim_extractor, text), "has been called")
     assert found.content.text.startswith("a charlatan")
+
+
+def test_a_commissions_reasonable_grounds_to_believe_is_its_finding(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "The Commission has reasonable grounds to believe that the aircraft dispersed sarin. "
+        "The mechanism has sufficient basis to conclude that the government was responsible."
+    )
+    records = claim_extractor.extract(text)
+    assert [
+        (r.speaker.name if r.speaker else None, r.attribution.content.text) for r in records
+    ] == [
+        ("Commission", "that the aircraft dispersed sarin"),
+        ("mechanism", "that the government was responsible"),
+    ]
+
+
+def test_according_to_a_speaker_described_before_a_quotation(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        'According to one survivor, a woman whose three children died, "the street was full '
+        'of bodies within minutes".'
+    )
+    found = _one(_attributions(claim_extractor, text), "According to")
+    assert found.content.text == '"the street was full of bodies within minutes"'
+    assert _source(found) is not None and "a woman whose three children died" in _source(found)  # type: ignore[operator]

@@ -128,6 +128,7 @@ _FALLBACK_SOURCE_PATHS = (
     "^conj/^advcl/nsubj",  # "He ducked, pointing to his record and saying that ..."
     "^pcomp/^prep/nsubj",  # "The minister attacked the plan by insisting that ..."
     "^pcomp/^prep/^conj/nsubj",  # "Dean appeared on MSNBC and began by saying ..."
+    "^acl/^dobj/nsubj",  # "The Commission has reasonable grounds to believe that ..."
 )
 # Prepositions that open what a complaint or a remark is about ("complained in parliament about
 # the findings": the findings, not the place).
@@ -540,6 +541,7 @@ class AttributionExtractor:
             or _going_on(attribution)
             # "…, the agency reported": the closing report of a sentence that is itself one
             or (attribution.how.endswith("/behind") and attribution.source is not None)
+            or _finding_on_grounds(doc, attribution)
         ]
         found = [
             # "urged all parties to allow medical teams in": what someone was asked to do, by a
@@ -712,6 +714,12 @@ class AttributionExtractor:
         if content is None and cue.lemma_.lower() == "accord":
             content = _according_content(cue)
             how = how.split("/")[0] + "/according"
+            described = _described_after(doc, content, quotes) if content is not None else None
+            if described is not None and source_tokens:
+                # "According to one survivor, a woman whose children died, "…"": who the
+                # survivor is belongs to the source, and what she said is the quotation
+                described_tokens, content = described
+                source_tokens = list(doc[source_tokens[0].i : described_tokens[-1].i + 1])
             swallowed = _according_swallowed(cue) if content is None else None
             if swallowed is not None:
                 source_tokens, content = swallowed
@@ -2026,6 +2034,25 @@ def _according_content(cue: Token) -> Span | None:
 _CLOSING_MARKS = frozenset("”\"’'")
 
 
+def _described_after(
+    doc: Doc, content: Span, quotes: list[tuple[int, int]]
+) -> tuple[list[Token], Span] | None:
+    """A content that opens with a description of the speaker set off by commas and goes on
+    with a quotation (", a woman whose three children died, "the street was full …""): the
+    description's tokens and the quotation; else None."""
+    text = text_of(doc)
+    quoted = next((q for q in quotes if content.start < q[0] < content.end), None)
+    if quoted is None or text[content.start : content.start + 2].lower() not in ("a ", "an"):
+        return None
+    between = text[content.start : quoted[0]].rstrip()
+    if not between.endswith(",") or between.count(",") != 1 or '"' in between:
+        return None
+    described = doc.char_span(content.start, content.start + len(between) - 1, "expand")
+    if described is None or not any(t.pos_ == "NOUN" for t in described):
+        return None
+    return _trim(list(described)), _span(doc, quoted[0], min(quoted[1], content.end))
+
+
 def _according_swallowed(cue: Token) -> tuple[list[Token], Span] | None:
     """ "According to conservative talk radio host Rush Limbaugh, the move reeks of fear": the
     parser can make the whole sentence hang on "According", the clause an apposition of the
@@ -2286,6 +2313,20 @@ def _generic_cue(token: Token) -> bool:
 _INFORMANTS = frozenset(
     {"source", "official", "diplomat", "insider", "person", "people", "aide", "officer"}
 )
+
+
+def _finding_on_grounds(doc: Doc, attribution: Attribution) -> bool:
+    """ "The Commission has reasonable grounds to believe that the aircraft dispersed sarin":
+    the standard of proof in which commissions of inquiry state their findings — a finding,
+    whatever the learnt model makes of a belief."""
+    if attribution.cue_i < 0 or attribution.source is None:
+        return False
+    cue = doc[attribution.cue_i]
+    return (
+        cue.lemma_ in ("believe", "conclude", "find", "suspect")
+        and cue.dep_ == "acl"
+        and cue.head.lemma_ in ("ground", "reason", "basis")
+    )
 
 
 def _citing_their_sources(doc: Doc, found: list[Attribution]) -> list[Attribution]:
