@@ -1065,3 +1065,18 @@ def test_according_to_a_speaker_described_before_a_quotation(
     found = _one(_attributions(claim_extractor, text), "According to")
     assert found.content.text == '"the street was full of bodies within minutes"'
     assert _source(found) is not None and "a woman whose three children died" in _source(found)  # type: ignore[operator]
+
+
+def test_a_turn_in_capitals_with_a_translators_note_is_the_person_named_before(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "AMANPOUR: Joining me now is Dr. Mohammed Tennari, who treated victims of the attack.\n\n"
+        "TENNARI (through translator): The patients could not breathe.\n"
+    )
+    records = claim_extractor.extract(text)
+    turn = next(
+        r for r in records if r.attribution.content.text == "The patients could not breathe"
+    )
+    assert turn.attribution.source is not None and turn.attribution.source.text == "TENNARI"
+    assert turn.speaker is not None and turn.speaker.name == "Mohammed Tennari"

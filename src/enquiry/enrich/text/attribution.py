@@ -1361,7 +1361,7 @@ def _name_tokens(doc: Doc, start: int, end: int) -> list[Token] | None:
         # headline's topic, not a speaker ("Syria's envoy to the UN:" still is one)
         return None
     span = doc.char_span(start, end, alignment_mode="expand")
-    shouted = phrase.isupper()  # "LAVROV:", a transcript's turn in capitals
+    shouted = named.strip().isupper()  # "LAVROV:", "TENNARI (through translator):", in capitals
     if span is None or any(
         token.pos_ in ("NUM", "AUX") or (token.pos_ == "VERB" and not shouted) for token in span
     ):
@@ -3903,7 +3903,10 @@ def resolve_speakers(
             genders.setdefault(speaker.name, gender)
             continue
         if (
-            speaker.type in ("person", "organisation", "state")  # the model's guess of a rare name
+            (
+                speaker.type in ("person", "organisation", "state")  # the model's guess
+                or (speaker.type == "unknown" and speaker.name.isupper())  # "TENNARI:"
+            )
             and len(speaker.name.split()) == 1
             and speaker.name[:1].isupper()
         ):
@@ -3912,7 +3915,15 @@ def resolve_speakers(
                 (
                     p
                     for p in reversed(people + mentioned)
-                    if len(p.name.split()) > 1 and speaker.name in _surnames(p.name)
+                    if len(p.name.split()) > 1
+                    and (
+                        speaker.name in _surnames(p.name)
+                        # "TENNARI:", a transcript's turn in capitals, after "Dr. Mohammed Tennari"
+                        or (
+                            speaker.name.isupper()
+                            and speaker.name.lower() in {f.lower() for f in _surnames(p.name)}
+                        )
+                    )
                 ),
                 None,
             )
