@@ -1080,3 +1080,18 @@ def test_a_turn_in_capitals_with_a_translators_note_is_the_person_named_before(
     )
     assert turn.attribution.source is not None and turn.attribution.source.text == "TENNARI"
     assert turn.speaker is not None and turn.speaker.name == "Mohammed Tennari"
+
+
+def test_a_speaker_described_between_commas_after_a_quotation(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    # the parser makes the programme's quoted name the subject of "said", and the speaker an
+    # apposition of the quotation's last noun
+    text = (
+        "“There's a severe disconnect between this White House and our military,” Flynn, a "
+        "top Trump surrogate, said Thursday morning on Fox News’s “Fox and Friends.”"
+    )
+    found = _one(_attributions(claim_extractor, text), "said")
+    assert _source(found) == "Flynn, a top Trump surrogate,"
+    assert found.content.text.startswith("“There's a severe disconnect")
+    assert found.content.text.endswith("our military,”")

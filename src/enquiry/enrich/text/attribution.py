@@ -2961,7 +2961,9 @@ _RECIPIENT_GAP = re.compile(r"[^\S\n]*[,:]?[^\S\n]*")
 _SENTENCE_ENDS = frozenset(".!?:\n”\"’'")
 _NAME_AFTER_QUOTE = re.compile(
     r"[^\S\n]*,?[^\S\n]*(?P<name>(?:[A-Z][\w.'’-]*[^\S\n]+){0,3}[A-Z][\w.'’-]*)"
-    r"(?:,[^\S\n]*\d{1,3},)?[^\S\n]*"
+    r"(?:,[^\S\n]*\d{1,3},"
+    # "Flynn, a top Trump surrogate, said": who the speaker is, between commas
+    r"|(?P<described>,[^\S\n]*(?:a|an|the)[^\S\n][^,\n\"“”]{1,60}),)?[^\S\n]*"
 )
 
 
@@ -2992,6 +2994,9 @@ def _named_after_quote(
     name = _name_tokens(doc, gap.start("name"), gap.end("name"))
     if not name or any(token.pos_ != "PROPN" for token in name):
         return None
+    if gap.group("described"):
+        described = doc.char_span(gap.start("name"), gap.end("described"), "expand")
+        name = list(described) if described is not None else name
     return name, _span(doc, start, stop)
 
 
