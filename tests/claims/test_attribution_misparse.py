@@ -1095,3 +1095,11 @@ def test_a_speaker_described_between_commas_after_a_quotation(
     assert _source(found) == "Flynn, a top Trump surrogate,"
     assert found.content.text.startswith("“There's a severe disconnect")
     assert found.content.text.endswith("our military,”")
+
+
+def test_calling_a_meeting_says_nothing(claim_extractor: ClaimExtractor) -> None:
+    text = "Britain called a vote on the draft resolution. The envoy called the meeting a farce."
+    records = claim_extractor.extract(text)
+    assert [(r.attribution.cue.text, r.attribution.content.text) for r in records] == [
+        ("called", "the meeting a farce")
+    ]

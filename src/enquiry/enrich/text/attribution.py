@@ -180,6 +180,10 @@ _WITH_OBJECT = ("oprd", "xcomp", "ccomp")
 _QUOTE_MARKS = frozenset({"“", "”", '"', "''", "``", "‘", "’", "'"})
 
 
+# What "call" convenes rather than says: "called an emergency meeting", "called a vote".
+_CONVENED = frozenset(
+    {"meeting", "session", "election", "vote", "referendum", "summit", "conference", "strike"}
+)
 # Where something was said, not part of it: "repeated the president's words in a letter".
 _MEDIA = frozenset(
     {"interview", "speech", "meeting", "message", "video", "conference", "session", "call"}
@@ -621,6 +625,12 @@ class AttributionExtractor:
     ) -> Attribution | None:
         if entry.get("needs_complement") and not _names_something(cue):
             return None  # "branded the witnesses" names them nothing
+        if (
+            cue.lemma_ == "call"
+            and any(child.dep_ == "dobj" and child.lemma_ in _CONVENED for child in cue.children)
+            and not any(child.dep_ in ("oprd", "ccomp", "xcomp") for child in cue.children)
+        ):
+            return None  # "called an emergency meeting" convenes it; it says nothing
         content_paths = [path for path, _ in entry["content_paths"]] or self.content_paths
         source_paths = [path for path, _ in entry["source_paths"]] or self.source_paths
         if cue.lemma_ == "quote" and any(
