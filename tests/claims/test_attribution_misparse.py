@@ -1103,3 +1103,17 @@ def test_calling_a_meeting_says_nothing(claim_extractor: ClaimExtractor) -> None
     assert [(r.attribution.cue.text, r.attribution.content.text) for r in records] == [
         ("called", "the meeting a farce")
     ]
+
+
+def test_words_without_a_verb_before_the_speaker_are_what_was_said(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = "A terrible mistake, the envoy said. Yesterday morning, he said the vote would come."
+    records = claim_extractor.extract(text)
+    assert [
+        (r.attribution.source.text if r.attribution.source else None, r.attribution.content.text)
+        for r in records
+    ] == [
+        ("the envoy", "A terrible mistake"),
+        ("he", "the vote would come"),
+    ]

@@ -840,6 +840,9 @@ class AttributionExtractor:
             content = _colon_quote(doc, cue, quotes)
             how = how.split("/")[0] + "/colon"
         if content is None:
+            content = _fragment_before(cue, source_tokens)
+            how = how.split("/")[0] + "/fragment"
+        if content is None:
             content = _adjacent_quote(doc, cue, source_tokens, quotes)
             how = how.split("/")[0] + "/adjacent"
         if content is None:
@@ -2975,6 +2978,31 @@ _NAME_AFTER_QUOTE = re.compile(
     # "Flynn, a top Trump surrogate, said": who the speaker is, between commas
     r"|(?P<described>,[^\S\n]*(?:a|an|the)[^\S\n][^,\n\"“”]{1,60}),)?[^\S\n]*"
 )
+
+
+def _fragment_before(cue: Token, source_tokens: list[Token]) -> Span | None:
+    """ "People like Scott, he said.": words with no verb of their own that open the sentence
+    and end at the comma before the speaker, which the parser hangs loosely on the cue; None
+    for a time ("Yesterday, he said"), a single word, or anything else."""
+    if cue.lemma_ not in _SAYING_AGAIN or not source_tokens:
+        return None
+    for child in cue.children:
+        if child.dep_ not in ("dep", "npadvmod") or child.i > cue.i:
+            continue
+        words = list(child.subtree)
+        after = cue.doc[words[-1].i + 1] if words[-1].i + 1 < len(cue.doc) else None
+        if (
+            words[0].i == cue.sent.start
+            and len(words) > 1
+            and after is not None
+            and after.text == ","
+            and after.i + 1 == source_tokens[0].i
+            and not _temporal(child)
+            and not any(token.pos_ in ("VERB", "AUX") for token in words)
+            and any(token.pos_ in ("NOUN", "PROPN") for token in words)
+        ):
+            return _token_span(words)
+    return None
 
 
 def _named_after_quote(
