@@ -1117,3 +1117,29 @@ def test_words_without_a_verb_before_the_speaker_are_what_was_said(
         ("the envoy", "A terrible mistake"),
         ("he", "the vote would come"),
     ]
+
+
+def test_a_passive_charge_keeps_the_charge_out_of_its_accuser(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = "The Syrian government has been accused by Western states of covering up the attack."
+    found = _one(_attributions(claim_extractor, text), "has been accused")
+    assert _source(found) == "Western states"
+    assert [piece.text for piece in found.content.pieces] == [
+        "The Syrian government",
+        "of covering up the attack",
+    ]
+
+
+def test_a_transcript_or_a_report_by_someone_is_theirs(claim_extractor: ClaimExtractor) -> None:
+    text = (
+        "According to a transcript released by the Kremlin, Putin told his French counterpart "
+        "that the accusations were unfounded. A report by Human Rights Watch said the bomb was "
+        "Soviet-made."
+    )
+    records = claim_extractor.extract(text)
+    assert [r.speaker.name if r.speaker else None for r in records] == [
+        "Russia",
+        "Putin",
+        "Human Rights Watch",
+    ]

@@ -869,6 +869,12 @@ class AttributionExtractor:
             content = _widen_to_quotes(doc, content, cue_span, quotes)
         if content.text.lower() in _BARE_WH:
             return None  # "what it called the cynicism …": the clause is the outer cue's
+        charge = _charge_after_agent(cue, source_tokens)
+        if charge is not None and not content.parts:
+            # "has been accused by Western states of covering up the attack": the charge is
+            # what was said, not part of who said it
+            source_tokens = [t for t in source_tokens if t.i < charge.left_edge.i]
+            content = joined([content, _token_span(list(charge.subtree)) or content])
         source = _closed(doc, _token_span(source_tokens))
         split_subject = _split_subject(source_tokens)
         if source is not None and split_subject is not None:
@@ -2980,6 +2986,20 @@ _NAME_AFTER_QUOTE = re.compile(
 )
 
 
+def _charge_after_agent(cue: Token, source_tokens: list[Token]) -> Token | None:
+    """The "of …" phrase the parser hung on the agent of a passive charge ("accused by Western
+    states of covering up the attack"); None when there is none."""
+    if cue.lemma_ not in ("accuse", "charge", "blame", "suspect") or not source_tokens:
+        return None
+    agent = next((c for c in cue.children if c.dep_ == "agent"), None)
+    said_by = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent else None
+    if said_by is None or said_by not in source_tokens:
+        return None
+    return next(
+        (c for c in said_by.children if c.dep_ == "prep" and c.lower_ in ("of", "for")), None
+    )
+
+
 def _fragment_before(cue: Token, source_tokens: list[Token]) -> Span | None:
     """ "People like Scott, he said.": words with no verb of their own that open the sentence
     and end at the comma before the speaker, which the parser hangs loosely on the cue; None
@@ -3513,7 +3533,18 @@ _PUBLISHED = _DOCUMENTS | frozenset(
         "memo",
         "cable",
         "briefing",
+        "transcript",
+        "readout",
+        "recording",
     }
+)
+
+
+# How a document comes from whoever issued it: "released by the Kremlin", "provided by Syria";
+# not "seen by Reuters" or "obtained by the Times", which only had it.
+_ISSUING = frozenset(
+    {"release", "publish", "issue", "provide", "compile", "prepare", "write", "produce"}
+    | {"draft", "submit", "send", "deliver", "present", "post", "sign", "put"}
 )
 
 
@@ -3567,13 +3598,13 @@ def _author_of_document(head: Token) -> list[Token] | None:
                 + [t for t in author.subtree if t.dep_ != "case"],
                 key=lambda t: t.i,
             )
-    if lemma not in _DOCUMENTS | _GIVEN_THINGS:
+    if lemma not in _PUBLISHED | _GIVEN_THINGS:
         return None
     # "a statement from the ministry"; "the information provided by the Syrian Arab Republic"
     preps = [c for c in head.children if c.dep_ == "prep"] + [
         agent
         for acl in head.children
-        if acl.dep_ == "acl" and acl.tag_ == "VBN"
+        if acl.dep_ == "acl" and acl.tag_ == "VBN" and acl.lemma_ in _ISSUING
         for agent in acl.children
         if agent.dep_ == "agent"
     ]
