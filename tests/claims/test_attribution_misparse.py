@@ -1143,3 +1143,128 @@ def test_a_transcript_or_a_report_by_someone_is_theirs(claim_extractor: ClaimExt
         "Putin",
         "Human Rights Watch",
     ]
+
+
+def _speakers(extractor: ClaimExtractor, text: str) -> list[tuple[str, str, str | None]]:
+    """(cue, first words of the content, speaker's name) of every claim, in order."""
+    return [
+        (
+            r.attribution.cue.text,
+            " ".join(r.attribution.content.text.split()[:3]),
+            r.speaker.name if r.speaker else None,
+        )
+        for r in extractor.extract(text)
+    ]
+
+
+def test_a_name_addressed_in_a_question_is_not_the_speaker(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "MR. HALE: We have nothing to add.\n\n"
+        "Q: Sean, the Russians say the evidence was fabricated. How do you respond?\n"
+    )
+    found = _one(_attributions(claim_extractor, text), "say")
+    assert _source(found) == "the Russians"
+
+
+def test_an_honorific_at_a_transcript_s_opening_names_the_person(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "Press Briefing by Press Secretary Sean Spicer, April 11, 2017\n\n"
+        "MR. SPICER: Good afternoon. Our policy has not changed.\n"
+    )
+    found = [s for s in _speakers(claim_extractor, text) if s[0] == ":"]
+    assert found == [(":", "Good afternoon. Our", "Sean Spicer")]
+
+
+def test_a_parliament_s_record_names_the_member_not_the_office(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "The Secretary of State for Foreign and Commonwealth Affairs (Boris Johnson): British "
+        "scientists have analysed the samples, and they tested positive for sarin.\n\n"
+        "Emily Thornberry (Islington South and Finsbury) (Lab): We all share his revulsion at "
+        "this atrocity. But can he tell the House what legal basis there would be for any "
+        "further action?\n"
+    )
+    found = _speakers(claim_extractor, text)
+    assert [s for s in found if s[0] == ":"] == [
+        (":", "British scientists have", "Boris Johnson"),
+        (":", "We all share", "Emily Thornberry"),
+    ]
+    assert ("share", "his revulsion at", "Emily Thornberry") in found  # "we all": hers
+    assert not [s for s in found if s[0] == "tell"]  # a question put to him claims nothing
+
+
+def test_a_column_s_i_is_its_author_and_we_after_the_paper_is_the_paper(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "Opinion: Khan Shaykhun demands more than outrage\n\n"
+        "By Leila Haddad\n\n"
+        "One survivor, a teacher named Samer, insisted that the planes came before dawn. "
+        "I have never doubted what the survivors told me. "
+        '"I saw the cloud," Samer said.\n\n'
+        "This newspaper has long maintained that accountability must come first. We believe "
+        "the Council should refer the case to the International Criminal Court.\n"
+    )
+    found = _speakers(claim_extractor, text)
+    assert ("have never doubted", "what the survivors", "Leila Haddad") in found
+    assert ("said", '"I saw the', "Samer") in found
+    assert ("believe", "the Council should", "This newspaper") in found
+
+
+def test_what_was_done_with_a_complaint_and_whom_it_was_told_are_no_content(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    found = _speakers(claim_extractor, "Criminal complaint filed in Paris over the attack\n")
+    assert found == []
+    assert _speakers(claim_extractor, "What the samples tell us\n") == []
+    text = (
+        "Politifact did a fact-check on Trump's claim that there have been thousands of shootings."
+    )
+    kept = _one(_attributions(claim_extractor, text), "claim")
+    assert kept.content.text == "that there have been thousands of shootings"
+
+
+def test_a_state_s_government_named_as_a_subject_is_what_it_then_refers_to(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "The Paris prosecutor's office confirmed that it had received the complaint. "
+        "The Syrian government did not attend the hearing. It has previously denied using "
+        "chemical weapons."
+    )
+    found = _speakers(claim_extractor, text)
+    assert ("denied", "using chemical weapons", "Syrian government") in found
+
+
+def test_a_surname_with_its_article_in_lower_case_is_the_person_named_before(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "Foreign Minister Walid al-Moallem affirmed that the army has never used chemical "
+        "weapons. During a press conference held in Damascus on Thursday, al-Moallem stressed "
+        "that the stockpile had been handed over."
+    )
+    found = _speakers(claim_extractor, text)
+    assert ("stressed", "that the stockpile", "Walid al-Moallem") in found
+
+
+def test_it_after_a_text_that_spoke_is_that_text(claim_extractor: ClaimExtractor) -> None:
+    text = (
+        "The ministry received the filing on Monday. The complaint alleges that the attack "
+        "was planned at the highest levels. It names several senior officers of the air force."
+    )
+    found = _speakers(claim_extractor, text)
+    assert ("names", "several senior officers", "complaint") in found
+
+
+def test_the_infinitive_that_takes_the_clause_is_part_of_the_cue(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = "The President continues to believe that the regime carried out the attack."
+    found = _one(_attributions(claim_extractor, text), "continues to believe")
+    assert found.content.text == "that the regime carried out the attack"

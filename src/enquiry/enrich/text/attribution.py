@@ -323,6 +323,8 @@ def line_breaks(doc: Doc) -> Doc:
     a space. Without this the parser runs a headline into the first sentence."""
     line_start = 0
     for token in doc[:-1]:
+        if token.lower_ == "hon.":
+            doc[token.i + 1].is_sent_start = False  # "my right hon. Friend"
         if not (token.is_space and "\n" in token.text):
             continue
         previous = doc[token.i - 1] if token.i else None
@@ -349,6 +351,10 @@ def prepare(nlp: Language) -> Language:
         Language.component("enquiry_line_breaks", func=line_breaks)
     if "enquiry_line_breaks" not in nlp.pipe_names and "parser" in nlp.pipe_names:
         nlp.add_pipe("enquiry_line_breaks", before="parser")
+    tokenizer: Any = nlp.tokenizer
+    for abbreviation in ("hon.", "Hon."):
+        # a parliament's "my right hon. Friend": no sentence ends there
+        tokenizer.add_special_case(abbreviation, [{"ORTH": abbreviation}])
     return nlp
 
 
@@ -557,7 +563,9 @@ class AttributionExtractor:
         found = _citing_their_sources(doc, found)
         found += _carried_reports(proposals, found, self.cues)
         inverted = _said_inverted(doc, quotes)
-        found += _colon_lines(doc) + _dash_lines(doc) + inverted + _poll_findings(doc) + _tolls(doc)
+        lines = _colon_lines(doc)
+        found = [item for item in found if not _abstract_inside_line(doc, item, lines)]
+        found += lines + _dash_lines(doc) + inverted + _poll_findings(doc) + _tolls(doc)
         found += _in_their_view(doc)
         found.sort(key=lambda item: item.cue.start)
         found = _once_each(found)
@@ -575,6 +583,7 @@ class AttributionExtractor:
         found.sort(key=lambda item: item.cue.start)
         mentions = _subject_mentions(doc, frozenset(item.cue.start for item in inverted))
         resolve_speakers(found, mentions, model.given_names if model else {})
+        _first_person_is_the_author(doc, found)
         return found
 
     def _respan(self, doc: Doc, found: list[Attribution], quotes: list[tuple[int, int]]) -> None:
@@ -665,6 +674,10 @@ class AttributionExtractor:
                 ),
                 source_head,
             )
+        if source_head is not None:
+            source_head = _addressed(source_head) or source_head
+            if _asked(cue, source_head):
+                return None
         if (
             source_head is not None
             and source_head.dep_ == "amod"
@@ -756,6 +769,15 @@ class AttributionExtractor:
             for head in _that_clause_first(heads, cue, quotes):
                 if head.i == cue.i or head in source_tokens or head.is_punct:
                     continue
+                if (
+                    path == "acl"
+                    and head.tag_ == "VBN"
+                    and cue.pos_ == "NOUN"
+                    and not any(c.dep_ in _CLAUSE_MARKS for c in head.children)
+                ):
+                    continue  # "Criminal complaint filed in Paris": what was done with it
+                if path == "dobj" and cue.lemma_ in _TOLD and head.lower_ in _OBJECT_PRONOUNS:
+                    continue  # "What the samples tell us": whom it was told
                 if path.startswith("prep") and _off_topic(cue, path, head):
                     continue
                 if path == "prep/pobj":
@@ -848,6 +870,10 @@ class AttributionExtractor:
         if content is None:
             return None
         cue_span = _cue_span(cue)
+        through = _through_infinitive(cue, content)
+        if through is not None:
+            # "continues to believe that …": the verb that takes the clause is part of the cue
+            cue_span = _span(doc, cue_span.start, through.idx + len(through))
         if cue.lemma_ in _TARGET_CUES and cue_span.end < content.start:
             opener = next(
                 (
@@ -1360,10 +1386,11 @@ def _name_tokens(doc: Doc, start: int, end: int) -> list[Token] | None:
     number) between character offsets, without a bracketed remark after the name ("JONES
     (voice-over)"); None when the phrase is no such name."""
     phrase = text_of(doc)[start:end]
-    words = phrase.split()
-    if not words or len(words) > 5 or not words[0][:1].isupper():
-        return None
     named = re.sub(r"\([^)]*\)", "", phrase)  # "JONES (voice-over)": the bracket aside
+    words = phrase.split()
+    # "Emily Thornberry (Islington South and Finsbury) (Lab):", a member, her seat and party
+    if not words or len(named.split()) > 5 or not words[0][:1].isupper():
+        return None
     if (
         "," in named
         or any(
@@ -1465,6 +1492,13 @@ def _colon_lines(doc: Doc) -> list[Attribution]:
             start += dash + 3 if dash >= 0 else 0
             if text_of(doc).startswith("More from ", start):
                 start += len("More from ")
+        office = _OFFICE_LABEL.fullmatch(text_of(doc), start, end)
+        if office is not None and any(
+            _singular(word.lower()) in _ROLES for word in office.group("office").split()
+        ):
+            # a parliament's record: "The Secretary of State for Foreign and Commonwealth
+            # Affairs (Boris Johnson):" names the member in the bracket
+            start, end = office.span("name")
         if end - start > _LINE_LABEL_MAX:
             continue
         tokens = _name_tokens(doc, start, end)
@@ -1501,12 +1535,33 @@ def _colon_lines(doc: Doc) -> list[Attribution]:
         source = _token_span(tokens)
         if source is None or len(content.text) < 3:
             continue
-        colon = _span(doc, end, end + 1)
+        colon = _span(doc, match.end("source"), match.end("source") + 1)
         sentence = _span(doc, match.start(), match.end())
-        found.append(
-            Attribution(colon, content, source, describe(tokens), sentence, ":/PUNCT", how="line")
-        )
+        speaker = describe(_without_honorific(tokens))
+        found.append(Attribution(colon, content, source, speaker, sentence, ":/PUNCT", how="line"))
     return found
+
+
+# Cue words whose object is the one told, and the pronouns that can only be that one.
+_TOLD = frozenset({"tell", "ask", "inform", "warn", "assure", "remind", "brief"})
+_OBJECT_PRONOUNS = frozenset({"us", "me", "him", "them", "you"})
+# What makes a participle after a noun a clause of its own ("the claim that there have been …").
+_CLAUSE_MARKS = frozenset({"mark", "nsubj", "nsubjpass", "expl", "aux", "auxpass"})
+# An office, then the name of the one who holds it in brackets.
+_OFFICE_LABEL = re.compile(r"(?P<office>[A-Z][^()]*?)[^\S\n]*\((?P<name>[A-Z][^()]*)\)")
+_HONORIFICS = frozenset({"mr", "mrs", "ms", "dr", "mr.", "mrs.", "ms.", "dr."})
+
+
+def _without_honorific(tokens: list[Token]) -> list[Token]:
+    """A transcript's "MR. SPICER:" names Spicer. The tokenizer can part "MR" from its full
+    stop at a text's opening, which would leave ". SPICER" for a name; the honorific is
+    dropped from the tokens that name the speaker (the source span keeps it)."""
+    rest = tokens
+    if len(rest) > 1 and rest[0].lower_ in _HONORIFICS:
+        rest = rest[1:]
+        if len(rest) > 1 and rest[0].text == ".":
+            rest = rest[1:]
+    return rest if rest and rest[0].text[:1].isupper() else tokens
 
 
 # "Said Ellis: “…”", the cue before its speaker, at a sentence's opening.
@@ -2630,6 +2685,20 @@ def _as_clause(cue: Token) -> bool:
     )
 
 
+def _abstract_inside_line(doc: Doc, item: Attribution, lines: list[Attribution]) -> bool:
+    """ "Al-Moallem: accusations against Syria aim to derail a political solution": inside a
+    speaker's line, a rarer cue word whose subject names no one ("accusations … aim to") is
+    part of what the speaker said, not a claim of its own."""
+    if not item.rare_cue or item.cue_i < 0:
+        return False
+    subject = next((c for c in doc[item.cue_i].children if c.dep_ == "nsubj"), None)
+    return (
+        subject is not None
+        and _abstract(subject)
+        and any(line.content.start <= item.cue.start < line.content.end for line in lines)
+    )
+
+
 def _abstract(head: Token) -> bool:
     """A subject that cannot speak: a common noun that names no one ("the campaign")."""
     return (
@@ -2763,6 +2832,47 @@ def _first(cue: Token, paths: Sequence[str]) -> Token | None:
     return None
 
 
+def _addressed(head: Token) -> Token | None:
+    """'Q: Sean, the Russians say the evidence was fabricated': a name before a comma that
+    opens a question is the one spoken to. The parse gives the verb two subjects; the plural
+    one right after the comma, with which the verb agrees, is the speaker. None when the
+    subject is no such address."""
+    verb = head.head
+    if head.dep_ != "nsubj" or head.tag_ != "NNP" or verb.tag_ != "VBP":
+        return None
+    comma = head.right_edge.i + 1
+    if comma >= len(head.doc) or head.doc[comma].text != ",":
+        return None
+    return next(
+        (
+            child
+            for child in verb.children
+            if child.dep_ == "nsubj"
+            and child.i > comma
+            and child.tag_ in ("NNPS", "NNS")
+            and child.left_edge.i == comma + 1
+        ),
+        None,
+    )
+
+
+def _asked(cue: Token, subject: Token) -> bool:
+    """ "Does my right hon. Friend accept that …?", "But can he tell the House what …?": a
+    question put to someone, its auxiliary before their name, says nothing of what they hold.
+    The clause is read from the sentence's start, or from a transcript's label before a
+    colon, past a leading "But" or "And"."""
+    sentence = cue.sent
+    last = next((t for t in reversed(sentence) if not t.is_space), None)
+    if last is None or last.text != "?" or subject.i > cue.i:
+        return False
+    opening = [t for t in sentence if t.i < cue.i]
+    colons = [n for n, t in enumerate(opening) if t.text.endswith(":")]
+    if colons:
+        opening = opening[colons[-1] + 1 :]
+    opening = [t for t in opening if not (t.is_space or t.is_punct or t.dep_ in ("cc", "intj"))]
+    return bool(opening) and (opening[0].tag_ == "MD" or opening[0].pos_ == "AUX")
+
+
 def _source_tokens(head: Token) -> list[Token]:
     """The source noun phrase, without relative clauses hanging off it, nor a phrase of when
     the parse hung on it ("Trump on Tuesday dismissed …")."""
@@ -2863,6 +2973,20 @@ def _paragraph(tokens: list[Token], anchor: Token) -> list[Token]:
                 high = position + 1
                 break
     return tokens[low:high]
+
+
+def _through_infinitive(cue: Token, content: Span) -> Token | None:
+    """The infinitive between a cue and its reported clause ("continues to believe that …",
+    "refused to say whether …"), when the clause hangs on it; else None."""
+    verb = next(
+        (c for c in cue.children if c.dep_ == "xcomp" and c.tag_ == "VB" and c.i > cue.i), None
+    )
+    if verb is None or not any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+        return None
+    clause = next((c for c in verb.children if c.dep_ == "ccomp"), None)
+    if clause is None or not verb.idx + len(verb) <= content.start <= clause.left_edge.idx + 1:
+        return None
+    return verb
 
 
 def _cue_span(cue: Token) -> Span:
@@ -3751,6 +3875,18 @@ def _subject_mentions(
                 found.type = "mentioned"
                 mentions.append((ent.start_char, found))
     for token in doc:
+        if (
+            token.dep_ in ("nsubj", "nsubjpass")
+            and token.lower_ in _STATE_BODIES
+            and any(child.ent_type_ in ("NORP", "GPE") for child in token.children)
+        ):
+            # "The Syrian government has not responded … It has previously denied …": a state's
+            # government is named as much as the state is
+            tokens = _source_tokens(token)
+            body = describe(tokens) if tokens else None
+            if body is not None and body.type in ("state", "organisation"):
+                mentions.append((tokens[0].idx, body))
+            continue
         # "The Secretary-General is deeply disturbed … He recalls …": one person by office
         if (
             token.dep_ in ("nsubj", "nsubjpass")
@@ -3881,6 +4017,12 @@ def resolve_speakers(
             pool = people if word in _PERSON_PRONOUNS else groups if word in _GROUP_PRONOUNS else []
             if word == "we" and not pool:
                 pool = groups
+            body = _body_just_before(found, attribution, word) if word in ("we", "it") else None
+            if body is not None:
+                # "This newspaper has long maintained … We believe …": the paper; "The
+                # complaint alleges … It names …": the complaint
+                attribution.speaker = replace(body, resolved_from=speaker.name)
+                continue
             if word == "they":
                 # "Two residents … said …. They said": people who spoke after the last body
                 crowd = next((r for r in reversed(roles) if _many(r)), None)
@@ -3982,7 +4124,7 @@ def resolve_speakers(
                 or (speaker.type == "unknown" and speaker.name.isupper())  # "TENNARI:"
             )
             and len(speaker.name.split()) == 1
-            and speaker.name[:1].isupper()
+            and (speaker.name[:1].isupper() or speaker.name.startswith(_ARTICLES))
         ):
             # "Abe told reporters" after "Prime Minister Shinzo Abe called ...": the same person
             full = next(
@@ -4173,6 +4315,63 @@ def _unnamed_before(
 _FIRST_PERSON = {"i", "we", "me", "us"}
 
 
+# A column's byline near its top: "By Leila Haddad".
+_BYLINE = re.compile(
+    r"^[^\S\n]*By[^\S\n]+(?P<name>[A-Z][\w'’-]+(?:[^\S\n]+[A-Z][\w'’.-]*){1,3})[^\S\n]*$", re.M
+)
+
+
+def _first_person_is_the_author(doc: Doc, found: list[Attribution]) -> None:
+    """ "I have never doubted what the survivors told me" in a signed column is its author's,
+    not the last person the column named. Only for a text with a byline near its top, and
+    only for an "I" in the writer's own voice, outside what anyone is reported to have said."""
+    byline = _BYLINE.search(text_of(doc), 0, 600)
+    if byline is None:
+        return
+    author = Speaker(name=byline.group("name"), type="person", title="author")
+    for attribution in found:
+        source = attribution.source
+        if source is None or source.text.lower() not in ("i", "me", "my"):
+            continue
+        if any(
+            p.start <= source.start and source.end <= p.end
+            for other in found
+            if other is not attribution
+            for p in other.content.pieces
+        ):
+            continue
+        attribution.speaker = replace(author, resolved_from=source.text)
+
+
+# Texts that speak for themselves once named: "The complaint alleges … It names …".
+_TEXTS = frozenset({"complaint", "indictment", "lawsuit", "petition", "resolution", "report"})
+# A publication speaking as itself: "This newspaper has long maintained …".
+_MASTHEADS = frozenset({"newspaper", "paper", "magazine", "board", "editors"})
+
+
+def _body_just_before(
+    found: list[Attribution], attribution: Attribution, pronoun: str
+) -> Speaker | None:
+    """The speaker of the saying right before ``attribution`` when a "we" that follows
+    speaks for it ("this newspaper", "the ministry": a body named by what it is, which the
+    pronoun rules do not count among the organisations) or an "it" that follows is it (a
+    text: "the complaint", "the report"); else None."""
+    index = next((n for n, other in enumerate(found) if other is attribution), 0)
+    before = found[index - 1].speaker if index else None
+    if before is None or before.type == "pronoun" or not before.name.split():
+        return None
+    last = before.name.split()[-1].lower()
+    if pronoun == "it":
+        return before if before.type == "unknown" and last in _TEXTS else None
+    return before if before.type == "unknown" and last in _MASTHEADS | _STATE_BODIES else None
+
+
+def _first_person(source: str) -> bool:
+    """ "I", "we", and "we all" or "we both": the speaker themselves."""
+    words = source.lower().split()
+    return bool(words) and words[0] in _FIRST_PERSON and set(words[1:]) <= {"all", "both"}
+
+
 def _first_person_is_the_quoted(found: list[Attribution]) -> None:
     """ "I" and "we" inside what someone is reported to have said are that someone: in
     "SMITH: We saw the bodies in the street", "we" is Smith, not the last person named before
@@ -4181,7 +4380,7 @@ def _first_person_is_the_quoted(found: list[Attribution]) -> None:
     by_size = sorted(found, key=lambda a: a.content.end - a.content.start, reverse=True)
     for attribution in by_size:
         speaker, source = attribution.speaker, attribution.source
-        if speaker is None or source is None or source.text.lower() not in _FIRST_PERSON:
+        if speaker is None or source is None or not _first_person(source.text):
             continue
         holders = [
             other
