@@ -1268,3 +1268,50 @@ def test_the_infinitive_that_takes_the_clause_is_part_of_the_cue(
     text = "The President continues to believe that the regime carried out the attack."
     found = _one(_attributions(claim_extractor, text), "continues to believe")
     assert found.content.text == "that the regime carried out the attack"
+
+
+def test_a_meeting_record_s_representatives_are_who_he_and_she_mean(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "The representative of the Russian Federation said that his delegation could not "
+        "support the text. He went on to say that the draft ignored the facts.\n\n"
+        "The representative of the United States said the Council must act. She added that "
+        "the evidence pointed to an air strike."
+    )
+    found = _speakers(claim_extractor, text)
+    assert ("went on to say", "that the draft", "representative of the Russian Federation") in found
+    assert ("added", "that the evidence", "representative of the United States") in found
+
+
+def test_a_fact_check_s_verdict_is_a_label_and_its_we_is_not_the_last_body_named(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "The Syrian Civil Defence confirmed to us that it was a drill.\n\n"
+        "Verdict: False. We found that none of the footage had been staged.\n"
+    )
+    found = _speakers(claim_extractor, text)
+    assert not [s for s in found if s[0] == ":"]
+    assert ("found", "that none of", "We") in found
+
+
+def test_asking_to_be_identified_only_by_a_name_is_no_claim(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "A woman who asked to be identified only as Umm Ahmed said she woke to the sound of "
+        "a plane."
+    )
+    assert [s[0] for s in _speakers(claim_extractor, text)] == ["said"]
+
+
+def test_the_diplomat_is_the_foreign_ministry_s_spokeswoman_named_before(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "Russian Foreign Ministry spokeswoman Maria Zakharova wrote on Telegram that the "
+        "campaign was a provocation. The diplomat emphasised that Moscow had warned of it."
+    )
+    found = _speakers(claim_extractor, text)
+    assert ("emphasised", "that Moscow had", "Maria Zakharova") in found

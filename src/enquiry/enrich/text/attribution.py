@@ -87,6 +87,8 @@ _ROLE_KIN = {
     "spokesman": {"spokesman", "spokesperson"},
     "spokeswoman": {"spokeswoman", "spokesperson"},
 }
+# Kindred titles that only a definite description refers back to.
+_DEFINITE_KIN = {"diplomat": {"minister", "spokesman", "spokeswoman", "spokesperson"}}
 _PRONOUN_GENDER = {"she": "female", "her": "female", "he": "male", "him": "male"}
 # Cues whose content is a target and a grievance in prepositional phrases, not a clause, with
 # the prepositions that open it: "lashed out at Turkey for ...", "called on all sides to ...".
@@ -582,8 +584,8 @@ class AttributionExtractor:
         found += _summary_denials(doc, found)
         found.sort(key=lambda item: item.cue.start)
         mentions = _subject_mentions(doc, frozenset(item.cue.start for item in inverted))
-        resolve_speakers(found, mentions, model.given_names if model else {})
-        _first_person_is_the_author(doc, found)
+        resolve_speakers(found, mentions, model.given_names if model else {}, quotes)
+        _first_person_is_the_author(doc, found, quotes)
         return found
 
     def _respan(self, doc: Doc, found: list[Attribution], quotes: list[tuple[int, int]]) -> None:
@@ -634,6 +636,13 @@ class AttributionExtractor:
     ) -> Attribution | None:
         if entry.get("needs_complement") and not _names_something(cue):
             return None  # "branded the witnesses" names them nothing
+        if cue.lemma_ in ("ask", "request") and any(
+            child.dep_ == "xcomp"
+            and child.lemma_ in ("identify", "name", "quote")
+            and any(c.dep_ == "auxpass" for c in child.children)
+            for child in cue.children
+        ):
+            return None  # "asked to be identified only as Umm Ahmed", "asked not to be named"
         if (
             cue.lemma_ == "call"
             and any(child.dep_ == "dobj" and child.lemma_ in _CONVENED for child in cue.children)
@@ -1449,6 +1458,10 @@ _LINE_LABELS = frozenset(
         # a journalist's turn in a transcript asks; it claims nothing
         "question",
         "q",
+        # a fact check's labels: what is checked, and the checker's rating of it
+        "claim",
+        "verdict",
+        "rating",
         # a page's flags, which are written in capitals like a transcript's names
         "breaking",
         "exclusive",
@@ -2994,6 +3007,13 @@ def _cue_span(cue: Token) -> Span:
     for child in cue.children:
         if child.dep_ in _CUE_PARTS or (cue.lemma_.lower() == "accord" and child.lower_ == "to"):
             tokens.append(child)
+    head = cue.head
+    if cue.dep_ == "xcomp" and head.i < cue.i and (
+        head.lemma_ in ("continue", "proceed")
+        or (head.lemma_ == "go" and any(c.dep_ == "prt" and c.lower_ == "on" for c in head.children))
+    ):
+        # "went on to say", "continued to insist": the going on is part of the saying
+        tokens += [head] + [c for c in head.children if c.dep_ in ("prt", "aux", "neg")]
     tokens.sort(key=lambda token: token.i)
     tokens = _contiguous(tokens, cue) or [cue]
     span = _token_span(tokens)
@@ -3930,6 +3950,7 @@ def resolve_speakers(
     found: list[Attribution],
     mentions: Iterable[tuple[int, Speaker]] = (),
     given_names: dict[str, str] | None = None,
+    quotes: Sequence[tuple[int, int]] = (),
 ) -> None:
     """Give pronoun and bare-title speakers the name of the last fitting speaker before them.
 
@@ -4022,6 +4043,10 @@ def resolve_speakers(
                 # "This newspaper has long maintained … We believe …": the paper; "The
                 # complaint alleges … It names …": the complaint
                 attribution.speaker = replace(body, resolved_from=speaker.name)
+                continue
+            if word in _FIRST_PERSON and not _reported(found, attribution, quotes):
+                # "We found no evidence that …" in the writer's own voice: the writer, not the
+                # last person or body named (a byline names them; see below)
                 continue
             if word == "they":
                 # "Two residents … said …. They said": people who spoke after the last body
@@ -4166,6 +4191,12 @@ def resolve_speakers(
         if speaker.type == "unknown":
             role = speaker.title or word.split()[-1]
             kin = _ROLE_KIN.get(role, {role})
+            if attribution.source is not None and attribution.source.text.lower().startswith(
+                "the "
+            ):
+                # "The diplomat emphasised …" after a foreign ministry's spokeswoman or its
+                # minister: the one named; never "a diplomat", someone new
+                kin = kin | _DEFINITE_KIN.get(role, set())
             # The same word first: "the ambassador" after a French ambassador and a Russian
             # envoy is the ambassador; a kindred title ("envoy") only when none holds that one.
             for alike in ({role}, kin):
@@ -4271,7 +4302,9 @@ _AFTER_HEAD = frozenset({"at", "in", "of", "for", "from", "with", "on"})
 
 
 _UNNAMED = re.compile(
-    r"^(?:an?|one|another)\s|anonymity|not to be (?:named|identified)|declined to be (?:named|identified)",
+    r"^(?:an?|one|another)\s|anonymity|not to be (?:named|identified)|declined to be (?:named|identified)"
+    # a meeting record's speakers by delegation: "The representative of the Russian Federation"
+    r"|^the\s+(?:representative|delegate|observer)\s+(?:of|for)\s",
     re.I,
 )
 
@@ -4321,7 +4354,9 @@ _BYLINE = re.compile(
 )
 
 
-def _first_person_is_the_author(doc: Doc, found: list[Attribution]) -> None:
+def _first_person_is_the_author(
+    doc: Doc, found: list[Attribution], quotes: Sequence[tuple[int, int]]
+) -> None:
     """ "I have never doubted what the survivors told me" in a signed column is its author's,
     not the last person the column named. Only for a text with a byline near its top, and
     only for an "I" in the writer's own voice, outside what anyone is reported to have said."""
@@ -4333,14 +4368,25 @@ def _first_person_is_the_author(doc: Doc, found: list[Attribution]) -> None:
         source = attribution.source
         if source is None or source.text.lower() not in ("i", "me", "my"):
             continue
-        if any(
-            p.start <= source.start and source.end <= p.end
-            for other in found
-            if other is not attribution
-            for p in other.content.pieces
-        ):
-            continue
-        attribution.speaker = replace(author, resolved_from=source.text)
+        if not _reported(found, attribution, quotes):
+            attribution.speaker = replace(author, resolved_from=source.text)
+
+
+def _reported(
+    found: list[Attribution], attribution: Attribution, quotes: Sequence[tuple[int, int]]
+) -> bool:
+    """Whether ``attribution``'s source lies within quotation marks or within what someone
+    else is reported to have said (a transcript's turn), where "I" and "we" are whoever
+    speaks there, not the writer."""
+    source = attribution.source
+    if source is None:
+        return False
+    return any(start <= source.start < stop for start, stop in quotes) or any(
+        p.start <= source.start and source.end <= p.end
+        for other in found
+        if other is not attribution
+        for p in other.content.pieces
+    )
 
 
 # Texts that speak for themselves once named: "The complaint alleges … It names …".
