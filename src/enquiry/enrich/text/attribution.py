@@ -3008,9 +3008,16 @@ def _cue_span(cue: Token) -> Span:
         if child.dep_ in _CUE_PARTS or (cue.lemma_.lower() == "accord" and child.lower_ == "to"):
             tokens.append(child)
     head = cue.head
-    if cue.dep_ == "xcomp" and head.i < cue.i and (
-        head.lemma_ in ("continue", "proceed")
-        or (head.lemma_ == "go" and any(c.dep_ == "prt" and c.lower_ == "on" for c in head.children))
+    if (
+        cue.dep_ == "xcomp"
+        and head.i < cue.i
+        and (
+            head.lemma_ in ("continue", "proceed")
+            or (
+                head.lemma_ == "go"
+                and any(c.dep_ == "prt" and c.lower_ == "on" for c in head.children)
+            )
+        )
     ):
         # "went on to say", "continued to insist": the going on is part of the saying
         tokens += [head] + [c for c in head.children if c.dep_ in ("prt", "aux", "neg")]
