@@ -1315,3 +1315,13 @@ def test_the_diplomat_is_the_foreign_ministry_s_spokeswoman_named_before(
     )
     found = _speakers(claim_extractor, text)
     assert ("emphasised", "that Moscow had", "Maria Zakharova") in found
+
+
+def test_a_town_never_speaks_even_when_the_tagger_calls_it_a_person(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "Khan Shaykhun demands more than outrage\n\n"
+        "The Joint Investigative Mechanism has found the Syrian government responsible."
+    )
+    assert [s[0] for s in _speakers(claim_extractor, text)] == ["has found"]

@@ -23,6 +23,13 @@ def _places() -> dict[str, dict[str, str]]:
     return {key: dict(value) for key, value in data.items()}
 
 
+def is_town(name: str) -> bool:
+    """Whether ``name`` is a town or region that the news names as a place, never as a speaker
+    ("Khan Shaykhun demands more than outrage" is a title; the tagger may even call the town a
+    person, "Khan" being a surname)."""
+    return name.removeprefix("the ").strip() in _places().get("towns", {})
+
+
 def place_to_state(name: str) -> str:
     """The state a place name or demonym stands for ("Damascus" → "Syria"), else ``name``."""
     places = _places()

@@ -22,7 +22,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from enquiry.enrich.text.actors import place_to_state
+from enquiry.enrich.text.actors import is_town, place_to_state
 from enquiry.enrich.text.given_names import name_gender
 from enquiry.enrich.text.learnt import AttributionModel, features, load_model
 from enquiry.enrich.text.names import SPACY_MODEL, VERSION
@@ -921,8 +921,8 @@ class AttributionExtractor:
         split = _split_quotation(doc, content, source or cue_span, cue_span, quotes)
         if split is not None:
             content = joined([split, content])
-        if source is not None and _within(source.start, content):
-            return None
+        if source is not None and (_within(source.start, content) or is_town(source.text)):
+            return None  # a town never speaks: "Khan Shaykhun demands more than outrage"
         if source is None and any(
             child.dep_ == "aux" and child.lower_ == "to" for child in cue.children
         ):
@@ -3867,7 +3867,7 @@ def _subject_mentions(
     where a "Said Comey, …" begins, which the tagger reads as one name."""
     mentions = []
     for ent in ents_of(doc):
-        if ent.label_ not in _NAMED or ent.start_char in inverted:
+        if ent.label_ not in _NAMED or ent.start_char in inverted or is_town(ent.text):
             continue
         if ent.root.dep_ in ("nsubj", "nsubjpass"):
             tokens = _source_tokens(ent.root)
