@@ -1325,3 +1325,27 @@ def test_a_town_never_speaks_even_when_the_tagger_calls_it_a_person(
         "The Joint Investigative Mechanism has found the Syrian government responsible."
     )
     assert [s[0] for s in _speakers(claim_extractor, text)] == ["has found"]
+
+
+def test_a_closing_report_parsed_as_a_relative_clause_reports_the_sentence(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "The footage from the town was staged by the so-called White Helmets, the Russian "
+        "Defence Ministry claimed on Tuesday."
+    )
+    found = _one(_attributions(claim_extractor, text), "claimed")
+    assert _source(found) == "the Russian Defence Ministry"
+    assert found.content.text == (
+        "The footage from the town was staged by the so-called White Helmets"
+    )
+
+
+def test_a_rank_the_tagger_calls_an_organisation_is_neither_name_nor_body(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = "Ministry spokesman Major General Igor Konashenkov branded the video a fake."
+    records = claim_extractor.extract(text)
+    assert [(r.speaker.name, r.speaker.affiliation) for r in records if r.speaker] == [
+        ("Igor Konashenkov", "")
+    ]

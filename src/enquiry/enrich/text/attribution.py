@@ -600,6 +600,8 @@ class AttributionExtractor:
                 previous = item.source
             if item.cue_i < 0:
                 continue
+            if item.how.endswith("/behind") and doc[item.cue_i].dep_ == "relcl":
+                continue  # the parse's candidates are the misparse's; the rules mended it
             respan(self.spans, doc, doc[item.cue_i], item, quotes, keys, prior)
 
     def proposals(
@@ -950,9 +952,15 @@ class AttributionExtractor:
         """ "The minister said the strike hit a depot, Interfax reported": the parser can make
         the closing report the clause of the first verb, and the first verb's clause its own.
         For such a closing report (a verb of the lexicon with a subject right after a comma,
-        the clause of an earlier verb of the lexicon, nothing after it but punctuation and a
-        time), the token number of that comma; else None."""
-        if cue.dep_ != "ccomp" or cue.head.i > cue.i or key_of(cue.head) not in self.cues:
+        the clause of an earlier verb of the lexicon or a relative clause of the noun before
+        the comma, nothing after it but punctuation and a time), the token number of that
+        comma; else None."""
+        relative = cue.dep_ == "relcl" and cue.head.i < cue.i
+        if not relative and (
+            cue.dep_ != "ccomp" or cue.head.i > cue.i or key_of(cue.head) not in self.cues
+        ):
+            # "… staged by the White Helmets, the Russian Defence Ministry claimed on Tuesday":
+            # the parser can also make the closing report a relative clause of the last noun
             return None
         if key_of(cue) not in self.cues:
             return None
@@ -3505,7 +3513,11 @@ def describe(tokens: list[Token]) -> Speaker:
             ent.start,
         )
     )
-    others = [ent for ent in entities if ent.label_ in _NAMED - {"PERSON"} and ent not in people]
+    others = [
+        ent
+        for ent in entities
+        if ent.label_ in _NAMED - {"PERSON"} and ent not in people and not _rank(ent.text)
+    ]
     if people and all(_owner(ent.root) for ent in people):
         # "Obama's spokesman", "one of Mr. Assad's advisers": someone who works for the person
         # named, not that person; the owner is their affiliation
@@ -3818,8 +3830,23 @@ def _person_shaped(ent: Any) -> bool:
             for word in words[1:-1]
         )
         and not any(word.lower() in _ORG_WORDS for word in words)
+        # "Major General" alone is a rank, not a name
+        and not _rank(name)
         and place_to_state(ent.text) == ent.text
     )
+
+
+def _rank(text: str) -> bool:
+    """Whether ``text`` is a military rank alone ("Major General", "Lieutenant-Colonel"),
+    which the small model can tag as an organisation: neither a name nor a body."""
+    parts = text.replace("-", " ").split()
+    return bool(parts) and all(part.lower().rstrip(".") in _RANKS for part in parts)
+
+
+_RANKS = frozenset(
+    {"major", "maj", "general", "gen", "lieutenant", "lt", "colonel", "col", "brigadier"}
+    | {"brig", "admiral", "commander", "captain", "capt", "sergeant", "marshal", "field"}
+)
 
 
 # Small words inside a person's name ("Staffan de Mistura", "Ursula von der Leyen").
