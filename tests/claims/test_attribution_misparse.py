@@ -1349,3 +1349,39 @@ def test_a_rank_the_tagger_calls_an_organisation_is_neither_name_nor_body(
     assert [(r.speaker.name, r.speaker.affiliation) for r in records if r.speaker] == [
         ("Igor Konashenkov", "")
     ]
+
+
+def test_a_report_s_footnote_marks_neither_join_sentences_nor_end_content(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "Human Rights Watch interviewed 60 people with direct knowledge of the attacks.[23] "
+        "One resident of Khan Shaykhun told Human Rights Watch that he saw a plane drop a "
+        'bomb near the bakery.[24] "There was no blood on them," he said.[25]'
+    )
+    found = _speakers(claim_extractor, text)
+    assert found == [
+        ("told", "that he saw", "One resident of Khan Shaykhun"),
+        ("said", '"There was no', "One resident of Khan Shaykhun"),
+    ]
+    told = _one(_attributions(claim_extractor, text), "told")
+    assert told.content.text.endswith("near the bakery")
+
+
+def test_adding_after_a_posted_quotation_is_the_poster_s(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        'The Russian embassy in Washington posted that "no one has presented any evidence", '
+        'adding that the investigation should be "impartial".'
+    )
+    found = _one(_attributions(claim_extractor, text), "adding")
+    assert _source(found) == "The Russian embassy in Washington"
+
+
+def test_declining_to_be_named_is_no_claim(claim_extractor: ClaimExtractor) -> None:
+    text = (
+        "A Syrian opposition official, who declined to be named, said the death toll could "
+        "rise above 100."
+    )
+    assert [s[0] for s in _speakers(claim_extractor, text)] == ["said"]

@@ -398,8 +398,8 @@ _TIME_STAMP = re.compile(
 
 
 def blank_datelines(text: str) -> str:
-    """The text with news datelines ("MOSCOW, April 7 (Reuters) —") and a live page's time
-    stamps ("09:12 GMT - ") turned into spaces.
+    """The text with news datelines ("MOSCOW, April 7 (Reuters) —"), a live page's time
+    stamps ("09:12 GMT - ") and a report's footnote marks ("[23]") turned into spaces.
 
     A dateline parses as the subject of the first sentence, which would make the city the
     speaker (and a time stamp part of the speaker's name or of what was said); blanking keeps
@@ -407,7 +407,13 @@ def blank_datelines(text: str) -> str:
     """
     blank = _DATELINE.sub(lambda match: " " * len(match.group(0)), text)
     blank = _TIME_STAMP.sub(lambda match: " " * len(match.group(0)), blank)
+    blank = _FOOTNOTE.sub(lambda match: " " * len(match.group(0)), blank)
     return _TITLED_DATELINE.sub(lambda match: " " * len(match.group(0)), blank)
+
+
+# A report's footnote mark stuck to the word or stop before it: "of the attacks.[23] One
+# resident …" would otherwise run two sentences together and end a quotation's content.
+_FOOTNOTE = re.compile(r"(?<=[\w.,;:!?\"”’)])\[\d{1,3}\]")
 
 
 def quotations(text: str) -> list[tuple[int, int]]:
@@ -638,13 +644,10 @@ class AttributionExtractor:
     ) -> Attribution | None:
         if entry.get("needs_complement") and not _names_something(cue):
             return None  # "branded the witnesses" names them nothing
-        if cue.lemma_ in ("ask", "request") and any(
-            child.dep_ == "xcomp"
-            and child.lemma_ in ("identify", "name", "quote")
-            and any(c.dep_ == "auxpass" for c in child.children)
-            for child in cue.children
+        if any(_unnamed_request(cue, child) for child in cue.children) or _unnamed_request(
+            cue.head, cue
         ):
-            return None  # "asked to be identified only as Umm Ahmed", "asked not to be named"
+            return None  # "asked to be identified only as Umm Ahmed", "declined to be named"
         if (
             cue.lemma_ == "call"
             and any(child.dep_ == "dobj" and child.lemma_ in _CONVENED for child in cue.children)
@@ -685,6 +688,16 @@ class AttributionExtractor:
                 ),
                 source_head,
             )
+        if (
+            source_head is not None
+            and cue.tag_ == "VBG"
+            and cue.lemma_ != "accord"  # "according to ''The Trumps,'' a biography": the book
+            and _quoted(source_head, quotes)
+            and not _quoted(cue, quotes)
+        ):
+            # 'posted that "no one has presented any evidence", adding that …': the parse hangs
+            # the participle on the quotation's verb; the one adding is who posted it
+            source_head = _outside_quotation_subject(cue.head, quotes) or source_head
         if source_head is not None:
             source_head = _addressed(source_head) or source_head
             if _asked(cue, source_head):
@@ -2853,6 +2866,28 @@ def _first(cue: Token, paths: Sequence[str]) -> Token | None:
     return None
 
 
+def _unnamed_request(verb: Token, child: Token) -> bool:
+    """Whether ``verb`` and its clause ``child`` ask not to be named ("asked to be identified
+    only as …", "declined to be named", "requested not to be quoted"): no claim, either of
+    them."""
+    return (
+        verb.lemma_ in ("ask", "request", "decline", "refuse")
+        and child.dep_ == "xcomp"
+        and child.lemma_ in ("identify", "name", "quote")
+        and any(c.dep_ == "auxpass" for c in child.children)
+    )
+
+
+def _outside_quotation_subject(verb: Token, quotes: list[tuple[int, int]]) -> Token | None:
+    """The subject of the first verb above ``verb`` that lies outside every quotation (the
+    one who said the quotation ``verb`` is in); None when there is none."""
+    while _quoted(verb, quotes) and verb.head.i != verb.i:
+        verb = verb.head
+    if _quoted(verb, quotes):
+        return None
+    return next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+
+
 def _addressed(head: Token) -> Token | None:
     """'Q: Sean, the Russians say the evidence was fabricated': a name before a comma that
     opens a question is the one spoken to. The parse gives the verb two subjects; the plural
@@ -3504,6 +3539,7 @@ def describe(tokens: list[Token]) -> Speaker:
             or _person_shaped(ent)
         )
         and not _plural_name(ent)
+        and not is_town(ent.text)  # "One resident of Khan Shaykhun": the town, not a person
         and ent.root.i not in in_clauses
         and not _where_they_are(ent.root, head)
     ]
