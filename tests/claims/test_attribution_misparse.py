@@ -1385,3 +1385,10 @@ def test_declining_to_be_named_is_no_claim(claim_extractor: ClaimExtractor) -> N
         "rise above 100."
     )
     assert [s[0] for s in _speakers(claim_extractor, text)] == ["said"]
+
+
+def test_showing_signs_of_exposure_is_a_symptom_not_a_saying(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = "WHO: Khan Shaykhun victims show signs consistent with nerve agent exposure\n"
+    assert [s[0] for s in _speakers(claim_extractor, text)] == [":"]

@@ -644,6 +644,10 @@ class AttributionExtractor:
     ) -> Attribution | None:
         if entry.get("needs_complement") and not _names_something(cue):
             return None  # "branded the witnesses" names them nothing
+        if cue.lemma_ in ("show", "display", "exhibit") and any(
+            child.dep_ == "dobj" and child.lemma_ in ("sign", "symptom") for child in cue.children
+        ):
+            return None  # "victims show signs of nerve agent exposure": a symptom, not a saying
         if any(_unnamed_request(cue, child) for child in cue.children) or _unnamed_request(
             cue.head, cue
         ):
