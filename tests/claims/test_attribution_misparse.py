@@ -1392,3 +1392,12 @@ def test_showing_signs_of_exposure_is_a_symptom_not_a_saying(
 ) -> None:
     text = "WHO: Khan Shaykhun victims show signs consistent with nerve agent exposure\n"
     assert [s[0] for s in _speakers(claim_extractor, text)] == [":"]
+
+
+def test_a_footnote_inside_a_sentence_stays_in_the_claim_s_text(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = "One resident told investigators that the attacks[3] killed dozens in the town.[4]"
+    found = _one(_attributions(claim_extractor, text), "told")
+    assert found.content.text == text[found.content.start : found.content.end]
+    assert "[3]" in found.content.text

@@ -411,9 +411,10 @@ def blank_datelines(text: str) -> str:
     return _TITLED_DATELINE.sub(lambda match: " " * len(match.group(0)), blank)
 
 
-# A report's footnote mark stuck to the word or stop before it: "of the attacks.[23] One
-# resident …" would otherwise run two sentences together and end a quotation's content.
-_FOOTNOTE = re.compile(r"(?<=[\w.,;:!?\"”’)])\[\d{1,3}\]")
+# A report's footnote mark after a sentence's stop: "of the attacks.[23] One resident …" would
+# otherwise run two sentences together. Only there, so that no claim's text (taken from the
+# blanked text at the original's offsets) ever differs from the original inside a sentence.
+_FOOTNOTE = re.compile(r"(?<=[.!?\"”’])\[\d{1,3}\](?=\s|$)")
 
 
 def quotations(text: str) -> list[tuple[int, int]]:
