@@ -2894,9 +2894,9 @@ def _outside_quotation_subject(verb: Token, quotes: list[tuple[int, int]]) -> To
 
 
 def _addressed(head: Token) -> Token | None:
-    """'Q: Sean, the Russians say the evidence was fabricated': a name before a comma that
-    opens a question is the one spoken to. The parse gives the verb two subjects; the plural
-    one right after the comma, with which the verb agrees, is the speaker. None when the
+    """'Q: Sean, the Russians say the evidence was fabricated': a singular name before a comma,
+    with a plural subject right after it that the verb agrees with, is the one spoken to. The
+    parse gives the verb both as subjects; the plural one is the speaker. None when the
     subject is no such address."""
     verb = head.head
     if head.dep_ != "nsubj" or head.tag_ != "NNP" or verb.tag_ != "VBP":
