@@ -270,8 +270,8 @@ def test_word_model_is_tf_idf_and_a_softmax_over_three_stances() -> None:
         WordModel(vocabulary, idf[:3], coef, intercept, marked=())
     with pytest.raises(ValueError, match="do not match"):  # marks expected, none learnt
         WordModel(vocabulary, idf, coef, intercept)
-    with pytest.raises(ValueError, match="learnt with marks"):
-        WordModel(vocabulary, idf, coef, intercept, marked=("refuting",))
+    with pytest.raises(ValueError, match="unknown marks"):
+        WordModel(vocabulary, idf, np.zeros((3, 5)), intercept, marked=("no_such_mark",))
     with pytest.raises(ValueError, match="1 claims for 2 texts"):
         model.probabilities([CLAIM], ["a", "b"])
 
@@ -309,6 +309,23 @@ def test_marks_tell_a_headlines_own_denial_label_and_question_from_its_words() -
     hoax = of("The rat ship is a hoax", "Rat ship hoax spreads online")
     assert hoax["refuting"] == 1 and hoax["claim_refuting"] == 1
     assert hoax["refuting_not_in_claim"] == 0
+    assert rumour["attributed"] == 1 and denial["attributed"] == 0
+    assert of(claim, "Ghost ship heading for Britain, coastguard says")["attributed"] == 1
+    assert of(claim, "Rat ship off Cornwall, according to reports")["attributed"] == 1
+    priest = "A priest who was declared dead says he met God"
+    assert of(priest, "Priest says he met God")["attributed"] == 0  # the claim's own word
+
+
+def test_a_word_model_learnt_with_fewer_marks_reads_those_it_was_learnt_with() -> None:
+    earlier = MARKS[:3]  # as a model stored before later marks were added
+    coef = np.zeros((3, 1 + len(earlier)))
+    coef[1, 1 + earlier.index("refuting")] = 2.0
+    model = WordModel(["hoax"], np.array([1.0]), coef, np.zeros(3), marked=earlier)
+    stored = WordModel.from_parameters(model.parameters())
+    assert stored is not None and stored.marked == earlier
+    p = stored.probabilities(["The ship is heading for Britain"], ["Ship story is fake"])[0]
+    e = np.exp(2.0)
+    assert p == pytest.approx([1 / (e + 2), e / (e + 2), 1 / (e + 2)])
 
 
 def test_headlines_are_read_by_their_words_too_and_articles_by_the_network_alone() -> None:
