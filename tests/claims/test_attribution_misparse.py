@@ -1401,3 +1401,58 @@ def test_a_footnote_inside_a_sentence_stays_in_the_claim_s_text(
     found = _one(_attributions(claim_extractor, text), "told")
     assert found.content.text == text[found.content.start : found.content.end]
     assert "[3]" in found.content.text
+
+
+def test_what_a_relative_clause_blames_or_denies_is_the_noun_it_hangs_on(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    # the parser makes "blamed" a modifier of "opposition" and "killed" the relative clause
+    text = "The attack, which the opposition blamed on government forces, killed at least 70."
+    found = _one(_attributions(claim_extractor, text), "blamed")
+    assert _source(found) == "the opposition"
+    assert [text[p.start : p.end] for p in found.content.parts] == [
+        "The attack",
+        "on government forces",
+    ]
+    assert "killed" not in found.content.text
+    text = "It was an attack that the opposition blamed on government forces."
+    found = _one(_attributions(claim_extractor, text), "blamed")
+    assert found.content.text == "an attack on government forces"
+    text = "The strike, which Moscow denied, hit a hospital in Idlib."
+    found = _one(_attributions(claim_extractor, text), "denied")
+    assert (_source(found), found.content.text) == ("Moscow", "The strike")
+    # "which" standing for the whole claim before it stays that claim's
+    text = "Diplomats accused Russia of tampering with evidence, which Moscow denies."
+    found = _one(_attributions(claim_extractor, text), "denies")
+    assert found.content.text.startswith("Russia of tampering")
+    # a complementizer the parser took for a relative pronoun is no object
+    text = (
+        "The ministry's spokesman said in a televised briefing that Syrian jets had struck "
+        "a rebel warehouse."
+    )
+    assert [s[0] for s in _speakers(claim_extractor, text)] == ["said"]
+
+
+def test_the_organisation_of_whose_people_the_sentence_speaks_and_they_of_its_subject(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "OPCW inspectors have completed a visit to the Shayrat air base, the organisation "
+        "said on Friday. Syrian officials had invited the inspectors to the base, which they "
+        "said held no chemical weapons."
+    )
+    assert [(cue, speaker) for cue, _, speaker in _speakers(claim_extractor, text)] == [
+        ("said", "OPCW"),
+        ("said", "Syrian officials"),
+    ]
+    # a body named outright comes first; the people of a subordinate clause are not "they"
+    text = (
+        "The World Health Organization sent a team. OPCW inspectors have completed a visit, "
+        "the organisation said."
+    )
+    assert [s[2] for s in _speakers(claim_extractor, text)] == ["World Health Organization"]
+    text = (
+        "Mr. Rubio's advisers conceded it had been a difficult night. But with one more day "
+        "until voters in New Hampshire head to the polls, they argued, there was little time."
+    )
+    assert [s[2] for s in _speakers(claim_extractor, text)][-1] != "voters in New Hampshire"

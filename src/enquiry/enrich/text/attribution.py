@@ -560,6 +560,8 @@ class AttributionExtractor:
             or _going_on(attribution)
             # "…, the agency reported": the closing report of a sentence that is itself one
             or (attribution.how.endswith("/behind") and attribution.source is not None)
+            # "The attack, which the opposition blamed on government forces, killed 70"
+            or attribution.how == "relative/dobj"
             or _finding_on_grounds(doc, attribution)
         ]
         found = [
@@ -568,6 +570,20 @@ class AttributionExtractor:
             item
             for item in found
             if not (item.rare_cue and item.cue_i >= 0 and _requested(doc[item.cue_i]) is not None)
+        ]
+        found = [
+            # "The envoy condemned what he called a brazen breach": the naming is already part
+            # of the condemnation; only a naming outside any claim ("…, in what diplomats
+            # described as a rare concession") is a claim of its own
+            item
+            for item in found
+            if not (
+                item.how.endswith("/what-called")
+                and any(
+                    other is not item and other.content.start <= item.cue.start < other.content.end
+                    for other in found
+                )
+            )
         ]
         found = _citing_their_sources(doc, found)
         found += _carried_reports(proposals, found, self.cues)
@@ -749,6 +765,15 @@ class AttributionExtractor:
             _target_content(cue, _TARGET_CUES[cue.lemma_]) if cue.lemma_ in _TARGET_CUES else None
         )
         how += "/target"
+        relative = _relative_object(cue) if content is None else None
+        if relative is not None:
+            # "The attack, which the opposition blamed on government forces, killed 70"
+            source_tokens, content = relative
+            how = "relative/dobj"
+        named_as = _what_it_called(cue) if content is None and source_tokens else None
+        if named_as is not None:
+            content = named_as
+            how = how.split("/")[0] + "/what-called"
         if content is None and fronted is not None and source_head == fronted[0]:
             content = _token_span(_trim(_contiguous(fronted[1], cue.head)))
             how = "fronted/clause"
@@ -2261,6 +2286,14 @@ def _misparsed_clause(
             )
         elif child.dep_ == "xcomp" and child.tag_ == "VBG" and cue.lemma_ in _SAYING:
             clause = any(token.pos_ in ("VERB", "AUX") and token.i > child.i for token in subtree)
+        elif child.dep_ == "advcl" and cue.lemma_ in _SAYING and subtree[0].i == cue.i + 1:
+            # "saying a visit weeks after the attack could not rule anything out": the parser
+            # took "after" for the clause's opening and the clause for one of time
+            clause = (
+                subtree[0].dep_ not in ("mark", "advmod")  # "said when Boyle asked him"
+                and any(c.dep_ == "nsubj" for c in child.children)
+                and not any(c.dep_ in ("ccomp", "dobj") for c in cue.children)
+            )
         else:
             continue
         if len(subtree) >= 4 and clause:
@@ -3185,6 +3218,122 @@ _NAME_AFTER_QUOTE = re.compile(
 )
 
 
+_RELATIVE_WORDS = frozenset({"which", "that"})
+# Verbs whose object is what someone charges, denies or judges: "the strike, which Moscow
+# denied", "the report, which the ministry dismissed as fabricated".
+_RELATIVE_CHARGES = frozenset(
+    {
+        "blame",
+        "accuse",
+        "attribute",
+        "deny",
+        "dismiss",
+        "reject",
+        "dispute",
+        "contest",
+        "refute",
+        "confirm",
+        "acknowledge",
+        "admit",
+        "condemn",
+        "denounce",
+        "criticise",
+        "criticize",
+        "describe",
+    }
+)
+
+
+def _relative_object(cue: Token) -> tuple[list[Token], Span] | None:
+    """(the speaker's tokens, what was said) when what a verb of the lexicon charges, denies or
+    dismisses is the noun a relative clause hangs on: "The attack, which the opposition blamed
+    on government forces, killed 70" is the opposition's claim that the attack was the
+    government's. What was said is that noun's phrase and the verb's phrases after it ("on
+    government forces"), in parts. The parser often misreads the clause between commas: it
+    makes the speaker the sentence's subject and the verb a modifier of it; both readings are
+    taken. None for anything else."""
+    doc = cue.doc
+    if cue.tag_ not in ("VBD", "VBN") or cue.lemma_ not in _RELATIVE_CHARGES:
+        return None
+    if cue.dep_ == "relcl":
+        # read as it is: "an attack that the opposition blamed on government forces"
+        objects = [c for c in cue.children if c.dep_ == "dobj"]
+        relative = (
+            objects[0] if len(objects) == 1 and objects[0].lower_ in _RELATIVE_WORDS else None
+        )
+        subject = next((c for c in cue.children if c.dep_ == "nsubj" and c.i < cue.i), None)
+        if relative is None or subject is None or cue.head.i > relative.i:
+            return None
+        rest = doc[cue.right_edge.i + 1 : cue.sent.end]
+        if doc[relative.i - 1].text == "," and all(t.is_punct or t.is_space for t in rest):
+            return None  # "…, which Moscow denies.": the whole claim before (_cut_relative_denials)
+        antecedent = cue.head
+    elif cue.dep_ == "acl" and cue.head.dep_ in ("nsubj", "nsubjpass") and cue.i == cue.head.i + 1:
+        # misread: "which the opposition blamed on …, killed": "blamed" on "opposition"
+        subject = cue.head
+        first = subject.left_edge.i
+        if first < 2 or doc[first - 1].lower_ not in _RELATIVE_WORDS:
+            return None
+        antecedent = doc[first - 3] if doc[first - 2].text == "," and first >= 3 else doc[first - 2]
+    else:
+        return None
+    if subject.pos_ not in ("NOUN", "PROPN") or antecedent.pos_ not in ("NOUN", "PROPN"):
+        return None
+    if (
+        doc[antecedent.i + 1].text == ","
+        and antecedent.dep_ == "pobj"
+        and antecedent.head.dep_ == "prep"
+        and antecedent.head.head.pos_ in ("NOUN", "PROPN")
+    ):
+        # "The strike on the base, which Moscow condemned": the whole phrase, set off by a comma
+        antecedent = antecedent.head.head
+    clause = {token.i for token in cue.subtree}
+    # misread, the verb hangs on its speaker: what it governs is not who said it
+    speaker = [t for t in _source_tokens(subject) if t.i not in clause or cue.dep_ == "relcl"]
+    inside = clause | {token.i for token in subject.subtree}
+    noun = [t for t in _source_tokens(antecedent) if t.i not in inside and t.text != ","]
+    noun = _contiguous(noun, antecedent)
+    if not speaker or not noun:
+        return None
+    pieces = [_token_span(noun)]
+    for child in cue.children:
+        if child.dep_ in ("prep", "oprd") and child.i > cue.i and not _temporal(child):
+            pieces.append(_token_span(_trim(list(child.subtree))))
+    spans = [piece for piece in pieces if piece is not None]
+    if len(spans) < 2 and cue.dep_ == "acl":
+        return None  # misread, and nothing charged: not sure enough
+    return speaker, joined(spans)
+
+
+_NAMING_AS = frozenset({"describe", "characterize", "characterise", "see", "regard", "view"})
+_NAMING_BARE = frozenset({"call", "term", "dub", "label", "brand"})
+
+
+def _what_it_called(cue: Token) -> Span | None:
+    """ "in what diplomats described as a rare concession", "a deterrence to what it called
+    a clear threat": what the speaker called it is the name given (the words after "as", or
+    the verb's second object); "what" stands for the thing named, which the outer clause says.
+    None when the cue is not such a naming."""
+    what = next(
+        (c for c in cue.children if c.dep_ == "dobj" and c.lower_ == "what" and c.i < cue.i), None
+    )
+    if what is None or what.i == cue.sent.start or cue.sent.text.rstrip().endswith("?"):
+        return None  # "What do you call a boy who …?": a question, not a naming
+    for child in cue.children:
+        if child.i < cue.i:
+            continue
+        if cue.lemma_ in _NAMING_AS and child.dep_ == "prep" and child.lower_ == "as":
+            named = [t for c in child.children if c.dep_ == "pobj" for t in c.subtree]
+        elif cue.lemma_ in _NAMING_BARE and child.dep_ in ("oprd", "xcomp", "attr", "dobj"):
+            named = list(child.subtree)
+        else:
+            continue
+        span = _token_span(_trim(named))
+        if span is not None:
+            return joined([_span(cue.doc, what.idx, what.idx + len(what)), span])
+    return None
+
+
 def _charge_after_agent(cue: Token, source_tokens: list[Token]) -> Token | None:
     """The "of …" phrase the parser hung on the agent of a passive charge ("accused by Western
     states of covering up the attack"); None when there is none."""
@@ -3957,6 +4106,19 @@ def _subject_mentions(
             tokens = _trim([token for token in ent if token.dep_ != "det"])
             if tokens:
                 mentions.append((ent.start_char, describe(tokens)))
+        elif (
+            ent.label_ == "ORG"
+            and ent.root.dep_ in ("compound", "poss")
+            and ent.root.head.dep_ in ("nsubj", "nsubjpass")
+            and ent.root.head.tag_ == "NNS"
+        ):
+            # "OPCW inspectors have completed a visit …, the organisation said": a body named
+            # only as whose its people are, a candidate for "the organisation" when no body
+            # was named outright
+            tokens = _trim([token for token in ent if token.dep_ != "det"])
+            found = describe(tokens) if tokens else None
+            if found is not None and found.type == "organisation":
+                mentions.append((ent.start_char, replace(found, type="body")))
         elif ent.label_ == "PERSON" and not (
             ent.root.dep_ == "pobj" and ent.root.head.lower_ in _PLACE_PREPS
         ):  # "an attack in Khan Shaykhun": a town the tagger took for a person
@@ -3981,6 +4143,34 @@ def _subject_mentions(
             body = describe(tokens) if tokens else None
             if body is not None and body.type in ("state", "organisation"):
                 mentions.append((tokens[0].idx, body))
+            continue
+        if (
+            token.dep_ == "compound"
+            and token.tag_ == "NNP"
+            and not token.ent_type_
+            and token.text.isupper()
+            and 2 <= len(token.text) <= 6
+            and token.head.dep_ in ("nsubj", "nsubjpass")
+            and token.head.tag_ == "NNS"
+        ):
+            # "OPCW inspectors …": an acronym the tagger did not call an organisation
+            mentions.append((token.idx, Speaker(name=token.text, type="body")))
+            continue
+        # "Syrian officials had invited the inspectors to the base, which they said …": people
+        # named by what they are as the sentence's subject, a candidate for a "they" later in
+        # the same sentence only
+        if (
+            token.dep_ in ("nsubj", "nsubjpass")
+            and token.head.dep_ == "ROOT"
+            and not token.ent_type_
+            and token.tag_ == "NNS"
+            and token.lower_[:-1] in _PEOPLE_NOUNS | _ROLES | _LOCALS
+        ):
+            tokens = _source_tokens(token)
+            if tokens:
+                found = describe(tokens)
+                if found.type in ("unknown", "organisation") and _many(found):
+                    mentions.append((tokens[0].idx, replace(found, type="crowd")))
             continue
         # "The Secretary-General is deeply disturbed … He recalls …": one person by office
         if (
@@ -4061,10 +4251,23 @@ def resolve_speakers(
         (position, 0, speaker)
         for position, speaker in mentions
         # a mention by office that is a speaker's own phrase is that speaker's, resolved below
-        if not (speaker.type == "unknown" and position in spoken)
+        if not (speaker.type in ("unknown", "crowd") and position in spoken)
     ]
-    for _, _, event in sorted(events, key=lambda item: (item[0], item[1])):
+    bodies: list[Speaker] = []  # bodies named only as whose people are ("OPCW inspectors")
+    # the last people named by what they are as a sentence's subject, not as speakers, and where
+    sentence_crowd: Speaker | None = None
+    crowd_at = -1
+    group_at = -1  # where the last state or organisation was named
+    for position, _, event in sorted(events, key=lambda item: (item[0], item[1])):
         if isinstance(event, Speaker):
+            if event.type == "crowd":
+                crowd_at, sentence_crowd = position, replace(event, type="unknown")
+                continue
+            if event.type == "body":
+                bodies.append(replace(event, type="organisation"))
+                continue
+            if event.type in ("state", "organisation"):
+                group_at = position
             if event.type == "person" and len(event.name.split()) == 1:
                 # "Holm" after "Peter Holm": the same person, with what is known of them
                 event = next(
@@ -4132,6 +4335,10 @@ def resolve_speakers(
                     > _last_said(found, attribution, pool[-1].name)
                 ):
                     pool = [crowd]
+                if sentence_crowd is not None and attribution.sentence.start <= crowd_at > group_at:
+                    # "Syrian officials had invited the inspectors to the base, which they said
+                    # held …": the sentence's subject, no body named since
+                    pool = [sentence_crowd]
             wanted = _PRONOUN_GENDER.get(word, "")
             if wanted:
                 pool = [p for p in pool if genders.get(p.name, gender_of(p)) in ("", wanted)] or [
@@ -4194,6 +4401,8 @@ def resolve_speakers(
                 ),
                 None,
             )
+            if group is None and word in _GENERIC_GROUPS - {"group"} and bodies:
+                group = bodies[-1]
             if group is not None:
                 attribution.speaker = Speaker(
                     name=group.name,
