@@ -1456,3 +1456,18 @@ def test_the_organisation_of_whose_people_the_sentence_speaks_and_they_of_its_su
         "until voters in New Hampshire head to the polls, they argued, there was little time."
     )
     assert [s[2] for s in _speakers(claim_extractor, text)][-1] != "voters in New Hampshire"
+
+
+def test_in_his_view_is_his_and_a_draft_not_adopted_says_nothing(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "The representative of the Russian Federation, Vladimir Safronkov, said the text "
+        "prejudged the findings. In his view, the sponsors sought a pretext for regime change."
+    )
+    assert ("view", "the sponsors sought", "Vladimir Safronkov") in _speakers(claim_extractor, text)
+    text = (
+        "The Security Council failed to adopt a draft resolution condemning the reported use "
+        "of chemical weapons in Khan Shaykhun."
+    )
+    assert _speakers(claim_extractor, text) == []

@@ -109,6 +109,7 @@ _STATE_BODIES = frozenset(
 _GENERIC_GROUPS = frozenset({"group", "organisation", "organization", "body", "agency"})
 _POSSESSIVES = frozenset({"his", "her", "its", "their"})
 _PERSON_PRONOUNS = {"he", "she", "him", "her", "i", "we"}
+_POSSESSIVE_PRONOUNS = {"his": "he", "its": "it", "their": "they", "my": "i", "our": "we"}
 _GROUP_PRONOUNS = {"they", "it", "we"}
 _OPENING = {"“": "”", "‘": "’", "«": "»", '"': '"', "'": "'"}
 # Typed text mixes curly and straight marks ("“I fundamentally disagree," he said): a curly
@@ -675,6 +676,8 @@ class AttributionExtractor:
             and not any(child.dep_ in ("oprd", "ccomp", "xcomp") for child in cue.children)
         ):
             return None  # "called an emergency meeting" convenes it; it says nothing
+        if cue.lemma_ in _ENACTED and cue.dep_ == "xcomp" and cue.head.lemma_ == "fail":
+            return None  # "The Council failed to adopt a draft condemning …": nothing was adopted
         content_paths = [path for path, _ in entry["content_paths"]] or self.content_paths
         source_paths = [path for path, _ in entry["source_paths"]] or self.source_paths
         if cue.lemma_ == "quote" and any(
@@ -3219,6 +3222,8 @@ _NAME_AFTER_QUOTE = re.compile(
 
 
 _RELATIVE_WORDS = frozenset({"which", "that"})
+# What a body does to a text that then speaks for it ("adopted a resolution condemning …").
+_ENACTED = frozenset({"adopt", "approve", "pass", "endorse"})
 # Verbs whose object is what someone charges, denies or judges: "the strike, which Moscow
 # denied", "the report, which the ministry dismissed as fabricated".
 _RELATIVE_CHARGES = frozenset(
@@ -4313,6 +4318,8 @@ def resolve_speakers(
         if document and speaker.type in ("state", "organisation", "person"):
             published[document] = speaker
         if speaker.type == "pronoun":
+            # "In his view, …", "its statement said": whose view is whom "he" would mean
+            word = _POSSESSIVE_PRONOUNS.get(word, word)
             pool = people if word in _PERSON_PRONOUNS else groups if word in _GROUP_PRONOUNS else []
             if word == "we" and not pool:
                 pool = groups
