@@ -1471,3 +1471,21 @@ def test_in_his_view_is_his_and_a_draft_not_adopted_says_nothing(
         "of chemical weapons in Khan Shaykhun."
     )
     assert _speakers(claim_extractor, text) == []
+
+
+def test_a_passive_charge_keeps_its_phrase_and_it_rejects_is_the_accused(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "The Syrian Civil Defence said four volunteers were affected. The group has been "
+        "accused by Damascus of staging attacks, a charge it rejects."
+    )
+    found = _attributions(claim_extractor, text)
+    accused = _one(found, "has been accused")
+    assert (_source(accused), accused.content.text) == ("Damascus", "The group of staging attacks")
+    assert _one(found, "rejects").content.text == accused.content.text
+    assert [s[2] for s in _speakers(claim_extractor, text)] == [
+        "Syrian Civil Defence",
+        "Syria",
+        "Syrian Civil Defence",
+    ]

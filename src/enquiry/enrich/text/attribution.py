@@ -1985,21 +1985,24 @@ def _summary_denials(doc: Doc, found: list[Attribution]) -> list[Attribution]:
     text = text_of(doc)
     denials = []
     for item in found:
-        if item.content.parts:
-            continue
         # to the end of the sentence: the learnt spans may have left the phrase out already
         end = max(item.content.end, item.sentence.end)
         caution = _UNVERIFIED.search(text, item.content.start, end)
         if caution is not None:
-            if caution.start() < item.content.end:
+            if caution.start() < item.content.end and not item.content.parts:
                 item.content = _span_chars(text, item.content.start, caution.start())
             continue
         match = _SUMMARY_DENIAL.search(text, item.content.start, end)
         if match is None or not item.cue.end <= match.start() <= item.content.end + 1:
             continue
+        if item.content.parts and match.start() < item.content.end:
+            continue  # a content in pieces is not cut
         who = doc.char_span(*match.span("who"), alignment_mode="expand")
         verb = doc.char_span(*match.span("verb"), alignment_mode="expand")
-        if who is None or verb is None or not any(t.pos_ in ("PROPN", "NOUN") for t in who):
+        if who is None or verb is None:
+            continue
+        accused = _accused(doc, item) if len(who) == 1 and who[0].pos_ == "PRON" else None
+        if accused is None and not any(t.pos_ in ("PROPN", "NOUN") for t in who):
             continue
         if match.start() < item.content.end:
             item.content = _span_chars(text, item.content.start, match.start())
@@ -2007,8 +2010,26 @@ def _summary_denials(doc: Doc, found: list[Attribution]) -> list[Attribution]:
         if match.group("named"):
             # "…, a claim the group called "a despicable lie"": what it called the claim
             said = joined([said, _span_chars(text, *match.span("named"))])
-        denials += _one_word_cue(verb.root, said, _trim(list(who)), key_of(verb.root), "summary")
+        denial = _one_word_cue(verb.root, said, _trim(list(who)), key_of(verb.root), "summary")
+        if accused is not None:
+            # "The group has been accused by Damascus of staging attacks, a charge it rejects":
+            # "it" is the accused, not the accuser named last
+            for made in denial:
+                made.speaker = replace(describe(accused), resolved_from=who.text)
+        denials += denial
     return denials
+
+
+def _accused(doc: Doc, item: Attribution) -> list[Token] | None:
+    """Who a passive charge is made against ("The group has been accused by Damascus of …"):
+    the words of its subject; None when the cue is no such charge."""
+    if item.cue_i < 0:
+        return None
+    cue = doc[item.cue_i]
+    if cue.lemma_ not in ("accuse", "charge", "blame", "suspect"):
+        return None
+    subject = next((c for c in cue.children if c.dep_ == "nsubjpass"), None)
+    return _source_tokens(subject) if subject is not None else None
 
 
 def _once_each(found: list[Attribution]) -> list[Attribution]:
@@ -3346,11 +3367,14 @@ def _charge_after_agent(cue: Token, source_tokens: list[Token]) -> Token | None:
         return None
     agent = next((c for c in cue.children if c.dep_ == "agent"), None)
     said_by = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent else None
-    if said_by is None or said_by not in source_tokens:
+    if agent is None or said_by is None or said_by not in source_tokens:
         return None
-    return next(
-        (c for c in said_by.children if c.dep_ == "prep" and c.lower_ in ("of", "for")), None
-    )
+    charges = [c for c in said_by.children if c.dep_ == "prep" and c.lower_ in ("of", "for")]
+    # "has been accused by Damascus of staging attacks": the phrase can hang on the verb itself
+    charges += [
+        c for c in cue.children if c.dep_ == "prep" and c.lower_ in ("of", "for") and c.i > agent.i
+    ]
+    return charges[0] if charges else None
 
 
 def _fragment_before(cue: Token, source_tokens: list[Token]) -> Span | None:
