@@ -1489,3 +1489,44 @@ def test_a_passive_charge_keeps_its_phrase_and_it_rejects_is_the_accused(
         "Syria",
         "Syrian Civil Defence",
     ]
+
+
+def test_what_a_relative_clause_of_saying_says_is_of_its_noun(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "The crater, which the Russian Defence Ministry said was caused by a rebel mortar, is "
+        "about 1.5 metres wide."
+    )
+    found = _one(_attributions(claim_extractor, text), "said")
+    assert found.content.text == "The crater was caused by a rebel mortar"
+    # closing the sentence, "which" may stand for the whole clause: left as it is
+    text = (
+        "The senator attacked Trump for alienating Hispanics, which he said would cost the "
+        "party the election."
+    )
+    found = _one(_attributions(claim_extractor, text), "said")
+    assert found.content.text == "would cost the party the election"
+
+
+def test_a_closing_according_to_and_which_moscow_denies_stay_out_after_the_learnt_spans(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "Flight-tracking data published by a network of plane spotters shows a Syrian Su-22 "
+        "over the town at 6.26 a.m., according to the New York Times."
+    )
+    found = _one(_attributions(claim_extractor, text), "shows")
+    assert found.content.text == "a Syrian Su-22 over the town at 6.26 a.m."
+    text = "Diplomats accused Russia of tampering with evidence, which Moscow denies."
+    found = _attributions(claim_extractor, text)
+    assert _one(found, "accused").content.text == "Russia of tampering with evidence"
+    assert _one(found, "denies").content.text == "Russia of tampering with evidence"
+
+
+def test_an_analysis_by_a_named_group_is_the_groups(claim_extractor: ClaimExtractor) -> None:
+    text = (
+        "An analysis of satellite images and videos by the open-source group Bellingcat found "
+        "that the crater was consistent with an air-dropped munition."
+    )
+    assert [s[2] for s in _speakers(claim_extractor, text)] == ["Bellingcat"]

@@ -600,10 +600,14 @@ class AttributionExtractor:
             item for item in found if item.how == "line" or not _inside_quotation(item, quotes)
         ]
         _cut_trailing_sources(doc, found)
-        _cut_relative_denials(doc, found)
+        denied = _cut_relative_denials(doc, found)
         found = [item for item in found if not _restated(item, found)]
         if self.spans is not None:
             self._respan(doc, found, quotes)
+            # the learnt spans may have taken the closing "according to KCNA" or ", which Moscow
+            # denies" back into what the first speaker said
+            _cut_trailing_sources(doc, found)
+            _cut_closing_denials(doc, denied)
         _cut_media(doc, found)
         found += _summary_denials(doc, found)
         found.sort(key=lambda item: item.cue.start)
@@ -926,6 +930,11 @@ class AttributionExtractor:
             how = how.split("/")[0] + "/adjacent"
         if content is None:
             return None
+        antecedent = _said_of_antecedent(cue, content)
+        if antecedent is not None:
+            # "The crater, which the ministry said was caused by a rebel mortar": what was
+            # said is of the crater
+            content = joined([antecedent, content])
         cue_span = _cue_span(cue)
         through = _through_infinitive(cue, content)
         if through is not None:
@@ -1907,28 +1916,55 @@ def _cut_trailing_sources(doc: Doc, found: list[Attribution]) -> None:
 _RELATIVE = ("which", "something which")
 
 
-def _cut_relative_denials(doc: Doc, found: list[Attribution]) -> None:
+def _cut_relative_denials(
+    doc: Doc, found: list[Attribution]
+) -> list[tuple[Attribution, Attribution]]:
     """ "Diplomats accused Russia of tampering with evidence, which Moscow denies": the closing
     clause is a claim of its own whose content is what "which" stands for — the accusation —
-    and not part of the accusation."""
+    and not part of the accusation. Returns the pairs cut (the denial, the accusation)."""
     text = text_of(doc)
+    pairs = []
     for item in found:
         if item.content.text.lower() not in _RELATIVE:
             continue
+        if not text[: item.content.start].rstrip().endswith(","):
+            continue  # "the pool of candidates from which she is drawing": a noun's clause
         for other in found:
             if other is item or not other.content.start < item.content.start < other.content.end:
                 continue
             if other.content.parts:
                 break
-            end = item.content.start
-            while end > other.content.start and (
-                text[end - 1].isspace() or text[end - 1] in ",;–—"
-            ):
-                end -= 1
-            if end > other.content.start:
-                other.content = _span_chars(text, other.content.start, end)
-                item.content = other.content
+            cut = _cut_before(text, other.content, item.content.start)
+            if cut is not None:
+                other.content = item.content = cut
+                pairs.append((item, other))
             break
+    return pairs
+
+
+def _cut_closing_denials(doc: Doc, pairs: list[tuple[Attribution, Attribution]]) -> None:
+    """After the learnt spans: an accusation whose content again runs over the ", which Moscow
+    denies" that :func:`_cut_relative_denials` made a claim of its own is cut before "which"
+    once more, and the denial keeps the same content."""
+    text = text_of(doc)
+    for item, other in pairs:
+        if other.content.parts or not other.content.start < item.cue.start < other.content.end:
+            continue
+        if item.cue_i < 0 or doc[item.cue_i].lemma_ not in _DENYING | {"dispute", "contest"}:
+            continue  # "…, which he called "an evil act"": the noun, maybe, not the claim
+        cut = _cut_before(
+            text, other.content, text.rfind("which", other.content.start, item.cue.start)
+        )
+        if cut is not None:
+            other.content = item.content = cut
+
+
+def _cut_before(text: str, content: Span, end: int) -> Span | None:
+    """The content up to ``end``, without the spaces and the comma, semicolon or dash before
+    it; None when nothing would be left."""
+    while end > content.start and (text[end - 1].isspace() or text[end - 1] in ",;–—"):
+        end -= 1
+    return _span_chars(text, content.start, end) if end > content.start else None
 
 
 # ", a conclusion Damascus rejects": the writer's note that someone denies what was just
@@ -3290,8 +3326,7 @@ def _relative_object(cue: Token) -> tuple[list[Token], Span] | None:
         subject = next((c for c in cue.children if c.dep_ == "nsubj" and c.i < cue.i), None)
         if relative is None or subject is None or cue.head.i > relative.i:
             return None
-        rest = doc[cue.right_edge.i + 1 : cue.sent.end]
-        if doc[relative.i - 1].text == "," and all(t.is_punct or t.is_space for t in rest):
+        if _closing_relative(cue):
             return None  # "…, which Moscow denies.": the whole claim before (_cut_relative_denials)
         antecedent = cue.head
     elif cue.dep_ == "acl" and cue.head.dep_ in ("nsubj", "nsubjpass") and cue.i == cue.head.i + 1:
@@ -3358,6 +3393,47 @@ def _what_it_called(cue: Token) -> Span | None:
         if span is not None:
             return joined([_span(cue.doc, what.idx, what.idx + len(what)), span])
     return None
+
+
+def _closing_relative(cue: Token) -> bool:
+    """Whether a relative clause opens after a comma and closes its sentence ("…, which Moscow
+    denies."): its "which" may stand for the whole clause before, not for the noun it follows."""
+    doc = cue.doc
+    first = cue.left_edge.i
+    rest = doc[cue.right_edge.i + 1 : cue.sent.end]
+    return first > 0 and doc[first - 1].text == "," and all(t.is_punct or t.is_space for t in rest)
+
+
+def _said_of_antecedent(cue: Token, content: Span) -> Span | None:
+    """The noun a relative clause of saying hangs on, when the reported clause's subject is the
+    relative pronoun: "The crater, which the ministry said was caused by a rebel mortar" says
+    that the crater was caused by a mortar. None otherwise, or when the content already holds
+    the noun."""
+    if cue.dep_ != "relcl" or content.parts or cue.head.pos_ not in ("NOUN", "PROPN"):
+        return None
+    clause = next(
+        (
+            c
+            for c in cue.children
+            if c.dep_ == "ccomp"
+            and any(
+                s.dep_ in ("nsubj", "nsubjpass")
+                and s.lower_ in _RELATIVE_WORDS | {"who"}
+                and s.i < cue.i
+                for s in c.children
+            )
+        ),
+        None,
+    )
+    if clause is None or content.start < cue.idx:
+        return None
+    if _closing_relative(cue):
+        return None  # "…, which he believes will make it impossible …": maybe the whole clause
+    inside = {t.i for t in cue.subtree}
+    noun = _contiguous(
+        [t for t in _source_tokens(cue.head) if t.i not in inside and t.text != ","], cue.head
+    )
+    return _token_span(noun)
 
 
 def _charge_after_agent(cue: Token, source_tokens: list[Token]) -> Token | None:
@@ -3912,6 +3988,11 @@ _PUBLISHED = _DOCUMENTS | frozenset(
         "study",
         "investigation",
         "assessment",
+        "analysis",
+        "review",
+        "survey",
+        "inquiry",
+        "probe",
         "memo",
         "cable",
         "briefing",
@@ -4000,7 +4081,12 @@ def _author_of_document(head: Token) -> list[Token] | None:
             # "a statement from the Turkish presidency", "… from the army's general command"
             or issuer.lemma_.lower() in _ORG_WORDS | {"presidency", "command", "headquarters"}
         ):
-            return _source_tokens(issuer)
+            called = next(
+                (c for c in issuer.children if c.dep_ == "appos" and c.ent_type_ in _NAMED),
+                None,
+            )
+            # "by the open-source group Bellingcat": the group's name, not what it is
+            return _source_tokens(called if called is not None else issuer)
     return None
 
 
