@@ -1530,3 +1530,19 @@ def test_an_analysis_by_a_named_group_is_the_groups(claim_extractor: ClaimExtrac
         "that the crater was consistent with an air-dropped munition."
     )
     assert [s[2] for s in _speakers(claim_extractor, text)] == ["Bellingcat"]
+
+
+def test_in_the_opinion_of_a_side_and_titles_before_a_name(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = "In the opinion of the Russian side, such haste serves political goals."
+    assert _speakers(claim_extractor, text) == [("opinion", "such haste serves", "Russia")]
+    text = (
+        "As Russian Foreign Ministry Spokeswoman Maria Zakharova pointed out at a briefing, "
+        "Western capitals had rushed to accuse Damascus. Senate Majority Leader Mitch "
+        "McConnell said the vote would fail."
+    )
+    assert [s[2] for s in _speakers(claim_extractor, text)] == [
+        "Maria Zakharova",
+        "Mitch McConnell",
+    ]

@@ -1796,13 +1796,13 @@ _DASH_LINE = re.compile(
 
 def _in_their_view(doc: Doc) -> list[Attribution]:
     """ "In our view, the chain of custody cannot be confirmed", "In Bolton's view, it is a
-    failure": the holder of the view says the clause the phrase opens (the view is the cue,
-    as annotators mark it)."""
+    failure", "In the opinion of the Russian side, …": the holder of the view says the clause
+    the phrase opens (the view is the cue, as annotators mark it)."""
     found = []
     for view in doc:
         prep = view.head
         if (
-            view.lemma_ != "view"
+            view.lemma_ not in ("view", "opinion")
             or view.dep_ != "pobj"
             or prep.lower_ != "in"
             or prep.dep_ != "prep"
@@ -1810,6 +1810,9 @@ def _in_their_view(doc: Doc) -> list[Attribution]:
         ):
             continue
         holder = next((c for c in view.children if c.dep_ == "poss"), None)
+        of = next((c for c in view.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        if holder is None and of is not None:
+            holder = next((c for c in of.children if c.dep_ == "pobj"), None)
         if holder is None:
             continue
         said = [
@@ -1818,7 +1821,7 @@ def _in_their_view(doc: Doc) -> list[Attribution]:
             if not (prep.left_edge.i <= token.i <= prep.right_edge.i)
         ]
         content = _token_span(_trim(_contiguous(said, prep.head)))
-        named = [token for token in holder.subtree if token.dep_ != "case"]
+        named = _trim([token for token in holder.subtree if token.dep_ != "case"])
         if content is not None:
             found += _one_word_cue(view, content, named, key_of(view), "view")
     return found
@@ -3625,7 +3628,8 @@ _TITLE_TEXT = (
     "spokesman spokeswoman spokesperson senator sen rep representative gov governor mayor "
     "chancellor king queen prince sheikh dr mr mrs ms director chief head commander adviser "
     "advisor chairman chairwoman chair official special permanent state of the "
-    "activist journalist doctor lawyer judge prosecutor professor prof imam"
+    "activist journalist doctor lawyer judge prosecutor professor prof imam speaker leader "
+    "majority minority whip"
 )
 _TITLE_WORDS = frozenset(_TITLE_TEXT.split())
 _CLAUSES = ("relcl", "acl", "appos", "advcl", "punct")
@@ -3746,7 +3750,7 @@ def _given_names(doc: Doc, start: int, first: int) -> int:
             and word[:1].isupper()
             and word[1:].islower()
             and token.ent_type_ in ("", "PERSON")
-            and word.lower() not in _TITLE_WORDS
+            and word.lower() not in _TITLE_WORDS | _ORG_WORDS  # "Foreign Ministry Spokeswoman"
             and place_to_state(word) == word
         ):
             break
