@@ -1546,3 +1546,27 @@ def test_in_the_opinion_of_a_side_and_titles_before_a_name(
         "Maria Zakharova",
         "Mitch McConnell",
     ]
+
+
+def test_a_place_label_before_a_headline_that_names_its_speaker_is_a_topic(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = "Syria: Witnesses describe sarin attack, rights group says\n\nThe group spoke.\n"
+    assert _speakers(claim_extractor, text) == [
+        ("says", "Witnesses describe sarin", "rights group")
+    ]
+    # a label that is not a place stays a speaker
+    text = "Lavrov: West rushed to judgment\n"
+    assert [s[0] for s in _speakers(claim_extractor, text)] == [":"]
+
+
+def test_where_a_denial_was_made_is_no_part_of_it_and_some_of_them_are_those_people(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = "A Syrian military source denied the report in comments to state media."
+    assert _one(_attributions(claim_extractor, text), "denied").content.text == "the report"
+    text = (
+        "Witnesses interviewed by the group described a plane circling the town twice. Three "
+        "of them said they saw a plume of yellowish smoke."
+    )
+    assert [s[2] for s in _speakers(claim_extractor, text)] == ["Witnesses", "Witnesses"]

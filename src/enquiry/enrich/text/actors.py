@@ -30,6 +30,17 @@ def is_town(name: str) -> bool:
     return name.removeprefix("the ").strip() in _places().get("towns", {})
 
 
+def is_place(name: str) -> bool:
+    """Whether ``name`` is a state, a capital or a town of the tables ("Syria", "Idlib"), as a
+    headline's topic label is ("Syria: Witnesses describe …")."""
+    places = _places()
+    name = name.removeprefix("the ").strip()
+    return (
+        any(name in places.get(table, {}) for table in ("states", "capitals", "towns"))
+        or name in places["states"].values()
+    )
+
+
 def place_to_state(name: str) -> str:
     """The state a place name or demonym stands for ("Damascus" → "Syria"), else ``name``."""
     places = _places()

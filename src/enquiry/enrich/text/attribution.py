@@ -22,7 +22,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from enquiry.enrich.text.actors import is_town, place_to_state
+from enquiry.enrich.text.actors import is_place, is_town, place_to_state
 from enquiry.enrich.text.given_names import name_gender
 from enquiry.enrich.text.learnt import AttributionModel, features, load_model
 from enquiry.enrich.text.names import SPACY_MODEL, VERSION
@@ -409,7 +409,22 @@ def blank_datelines(text: str) -> str:
     blank = _DATELINE.sub(lambda match: " " * len(match.group(0)), text)
     blank = _TIME_STAMP.sub(lambda match: " " * len(match.group(0)), blank)
     blank = _FOOTNOTE.sub(lambda match: " " * len(match.group(0)), blank)
+    blank = _PLACE_TOPIC.sub(
+        lambda match: (
+            " " * len(match.group(0)) if is_place(match.group("place")) else match.group(0)
+        ),
+        blank,
+    )
     return _TITLED_DATELINE.sub(lambda match: " " * len(match.group(0)), blank)
+
+
+# A headline's place label before a report that names its own speaker: "Syria: Witnesses
+# describe sarin attack, rights group says" (the place would parse as the speaker).
+_PLACE_TOPIC = re.compile(
+    r"^(?P<place>[A-Z][\w'’-]*(?:[^\S\n][A-Z][\w'’-]*){0,2}):(?=[^\S\n]+[^\n]*,[^\S\n]+"
+    r"[^,\n]{2,60}?[^\S\n](?:says|said|say|reports|reported|claims|claimed)\W*$)",
+    re.M,
+)
 
 
 # A report's footnote mark after a sentence's stop: "of the attacks.[23] One resident …" would
@@ -930,6 +945,9 @@ class AttributionExtractor:
             how = how.split("/")[0] + "/adjacent"
         if content is None:
             return None
+        if how.endswith("/dobj"):
+            # "denied the report in comments to state media": where it was said, not what
+            content = _without_medium(doc, content)
         antecedent = _said_of_antecedent(cue, content)
         if antecedent is not None:
             # "The crater, which the ministry said was caused by a rebel mortar": what was
@@ -3398,6 +3416,34 @@ def _what_it_called(cue: Token) -> Span | None:
     return None
 
 
+# Where something is said: "in comments to state media", "in an interview with the BBC".
+_MEDIA = frozenset(
+    {"comment", "interview", "statement", "remark", "briefing", "post", "tweet", "speech"}
+)
+
+
+def _without_medium(doc: Doc, content: Span) -> Span:
+    """An object's content without the closing phrase that says where it was said ("the report
+    in comments to state media" → "the report"); the content as it was otherwise."""
+    if content.parts:
+        return content
+    words = doc.char_span(content.start, content.end, alignment_mode="expand")
+    if words is None:
+        return content
+    for token in words:
+        pobj = next((c for c in token.children if c.dep_ == "pobj"), None)
+        if (
+            token.dep_ == "prep"
+            and token.lower_ == "in"
+            and token.i > words.start
+            and pobj is not None
+            and pobj.lemma_.lower() in _MEDIA
+            and token.right_edge.i >= words.end - 1
+        ):
+            return _span(doc, content.start, doc[token.i - 1].idx + len(doc[token.i - 1]))
+    return content
+
+
 def _closing_relative(cue: Token) -> bool:
     """Whether a relative clause opens after a comma and closes its sentence ("…, which Moscow
     denies."): its "which" may stand for the whole clause before, not for the noun it follows."""
@@ -3689,7 +3735,8 @@ def _many(speaker: Speaker) -> bool:
     words = speaker.name.lower().split()
     cut = next((i for i, word in enumerate(words) if word in _AFTER_HEAD), len(words))
     head = words[cut - 1] if cut else ""
-    return head.endswith("s") and head[:-1] in _PEOPLE_NOUNS | _ROLES | _LOCALS
+    singular = {head[:-1], head[:-2] if head.endswith("es") else ""}  # "witnesses"
+    return head.endswith("s") and bool(singular & (_PEOPLE_NOUNS | _ROLES | _LOCALS))
 
 
 def _owned(name: str) -> bool:
@@ -4495,6 +4542,18 @@ def resolve_speakers(
                     gender=wanted or target.gender,
                 )
             continue
+        if speaker.type == "unknown" and _SOME_OF_THEM.fullmatch(word):
+            # "Witnesses described a plane …. Three of them said …": some of those people
+            crowd = next((r for r in reversed(roles) if _many(r)), None)
+            said = _last_said(found, attribution, crowd.name) if crowd is not None else -1
+            # only people who spoke in this sentence or the one before
+            if (
+                crowd is not None
+                and said >= 0
+                and attribution.sentence.start - found[said].sentence.end <= 3
+            ):
+                attribution.speaker = replace(crowd, resolved_from=speaker.name)
+                continue
         if speaker.type in ("unknown", "organisation") and word.split()[0] in _POSSESSIVES:
             # "his spokesman said": someone else's spokesman, not the last spokesman named
             persons = people or mentioned
@@ -4735,6 +4794,12 @@ def _agreeing_since(
         if candidate.type in ("person", "mentioned") and gender(candidate) == wanted:
             return candidate
     return None
+
+
+_SOME_OF_THEM = re.compile(
+    r"(?:one|two|three|four|five|six|seven|eight|nine|ten|some|many|most|several|all|\d+)"
+    r" of them"
+)
 
 
 def _unnamed_before(
