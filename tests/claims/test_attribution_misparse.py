@@ -1570,3 +1570,27 @@ def test_where_a_denial_was_made_is_no_part_of_it_and_some_of_them_are_those_peo
         "of them said they saw a plume of yellowish smoke."
     )
     assert [s[2] for s in _speakers(claim_extractor, text)] == ["Witnesses", "Witnesses"]
+
+
+def test_a_witness_known_by_a_code_a_judge_citing_and_a_denial_through_a_lawyer(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "A witness identified only as K-17 testified that he had seen soldiers loading gas "
+        "cylinders. Under cross-examination, the witness conceded that he could not read the "
+        "markings. The presiding judge ruled that the witness's identity would remain "
+        "protected, citing threats against his family."
+    )
+    assert _speakers(claim_extractor, text) == [
+        ("testified", "that he had", "K-17"),
+        ("conceded", "that he could", "K-17"),
+        ("ruled", "that the witness's", "presiding judge"),
+        ("citing", "threats against his", "presiding judge"),
+    ]
+    text = (
+        "According to the indictment, the accused, a former air force officer, relayed the "
+        "order. He has denied all charges through his lawyer."
+    )
+    denied = _one(_attributions(claim_extractor, text), "has denied")
+    assert denied.content.text == "all charges"
+    assert [s[2] for s in _speakers(claim_extractor, text)][-1] == "accused"

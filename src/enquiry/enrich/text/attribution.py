@@ -76,6 +76,9 @@ _ROLES = frozenset(
         "prosecutor",
         "investigator",
         "inspector",
+        # a trial's
+        "defendant",
+        "accused",
     }
 )
 _ROLE_KIN = {
@@ -645,7 +648,10 @@ class AttributionExtractor:
                 continue
             if item.how.endswith("/behind") and doc[item.cue_i].dep_ == "relcl":
                 continue  # the parse's candidates are the misparse's; the rules mended it
+            known = item.speaker if item.how.startswith("known/") else None
             respan(self.spans, doc, doc[item.cue_i], item, quotes, keys, prior)
+            if known is not None:
+                item.speaker = known  # "a witness identified only as K-17": a witness
 
     def proposals(
         self, doc: Doc, quotes: list[tuple[int, int]]
@@ -774,6 +780,9 @@ class AttributionExtractor:
             # is the person in the main clause's phrase, not the abstract subject
             source_head = _speaker_in_phrase(cue) or source_head
         source_tokens = _source_tokens(source_head) if source_head is not None else []
+        # "A witness identified only as K-17 testified": the parse makes the verb a clause of
+        # "identified … as"; the speaker is a witness, known by that name
+        known = _known_as(cue, source_head) if source_head is not None else None
         if source_tokens and cue in source_tokens:
             # "The envoy called on all sides ...", the cue parsed as a clause on its speaker;
             # but "a policy urging employees to ..." is no one speaking
@@ -1009,6 +1018,13 @@ class AttributionExtractor:
         if speaker is not None and source_tokens[0].tag_ in ("WP", "WDT") and cue.dep_ == "relcl":
             # "a spokesman, who declined to ...": the speaker is the noun the clause hangs on
             speaker = describe(_source_tokens(cue.head))
+        if known is not None:
+            how = "known/" + how.partition("/")[2]
+            noun = known[0].head if known[0].dep_ == "det" else known[0]
+            if source_head is not None and noun.lemma_ in _PEOPLE_NOUNS | _ROLES:
+                # "a witness identified only as K-17": a person, known by that name
+                known_by = describe(_source_tokens(source_head))
+                speaker = replace(known_by, type="person", title=known_by.title or noun.lemma_)
         return Attribution(
             cue_span,
             content,
@@ -1420,9 +1436,16 @@ def _said_again_by(cue: Token) -> Token | None:
     clause = cue.head
     if clause.dep_ != "ccomp" or cue.i < clause.i or not _said_again(cue):
         return None
-    if clause.head.lemma_ not in _SAYING_AGAIN | _DENYING:
+    if clause.head.lemma_ not in _SAYING_AGAIN | _DENYING | _RULING:
         return None
     return next((c for c in clause.head.children if c.dep_ == "nsubj"), None)
+
+
+# Verbs of finding and ruling, after whose reported clause a participle ("ruled that the
+# witness's identity would remain protected, citing threats …") is the same speaker going on.
+_RULING = frozenset(
+    {"rule", "conclude", "find", "decide", "determine", "announce", "state", "insist", "testify"}
+)
 
 
 def _going_on(attribution: Attribution) -> bool:
@@ -3416,9 +3439,11 @@ def _what_it_called(cue: Token) -> Span | None:
     return None
 
 
-# Where something is said: "in comments to state media", "in an interview with the BBC".
+# Where or through whom something is said: "in comments to state media", "in an interview
+# with the BBC", "through his lawyer".
 _MEDIA = frozenset(
     {"comment", "interview", "statement", "remark", "briefing", "post", "tweet", "speech"}
+    | {"lawyer", "attorney", "counsel", "spokesman", "spokeswoman", "spokesperson"}
 )
 
 
@@ -3434,7 +3459,7 @@ def _without_medium(doc: Doc, content: Span) -> Span:
         pobj = next((c for c in token.children if c.dep_ == "pobj"), None)
         if (
             token.dep_ == "prep"
-            and token.lower_ == "in"
+            and token.lower_ in ("in", "through", "via")
             and token.i > words.start
             and pobj is not None
             and pobj.lemma_.lower() in _MEDIA
@@ -3442,6 +3467,25 @@ def _without_medium(doc: Doc, content: Span) -> Span:
         ):
             return _span(doc, content.start, doc[token.i - 1].idx + len(doc[token.i - 1]))
     return content
+
+
+def _known_as(cue: Token, subject: Token) -> list[Token] | None:
+    """The whole "a witness identified only as K-17" when the speaker the parse found is the
+    name after "identified (only) as", which it reads as a clause of its own or as a second
+    subject; None otherwise."""
+    doc = cue.doc
+    first = subject.left_edge.i
+    if subject.i > cue.i or first < 2 or doc[first - 1].lower_ != "as":
+        return None
+    verb = doc[first - 2]
+    if verb.lower_ in ("only", "simply") and first >= 3:
+        verb = doc[first - 3]
+    if verb.dep_ != "acl" or verb.lemma_ not in ("identify", "know", "name", "describe"):
+        return None
+    noun = verb.head
+    if noun.pos_ not in ("NOUN", "PROPN"):
+        return None
+    return list(doc[noun.left_edge.i : subject.right_edge.i + 1])
 
 
 def _closing_relative(cue: Token) -> bool:
@@ -4343,7 +4387,7 @@ def _subject_mentions(
             token.dep_ in ("nsubj", "nsubjpass")
             and not token.ent_type_
             and token.lower_.split("-")[-1] in _ROLES
-            and token.tag_ in ("NN", "NNP")
+            and (token.tag_ in ("NN", "NNP") or token.lower_ == "accused")  # "the accused, …"
             and any(child.lower_ == "the" for child in token.children)
             # "Now the highest-ranking prosecutor …, Lynch rose": the office of one named
             and not any(
