@@ -1594,3 +1594,19 @@ def test_a_witness_known_by_a_code_a_judge_citing_and_a_denial_through_a_lawyer(
     denied = _one(_attributions(claim_extractor, text), "has denied")
     assert denied.content.text == "all charges"
     assert [s[2] for s in _speakers(claim_extractor, text)][-1] == "accused"
+
+
+def test_bodies_the_tagger_takes_for_people_speak_as_bodies(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "Doctors Without Borders said its staff treated eight patients. The charity said they "
+        "showed constricted pupils. It added that staff had visited other hospitals. Bill "
+        "Frelick, a director at Human Rights Watch, said the attack was deliberate."
+    )
+    assert [s[2] for s in _speakers(claim_extractor, text)] == [
+        "Doctors Without Borders",
+        "Doctors Without Borders",
+        "Doctors Without Borders",
+        "Bill Frelick",
+    ]

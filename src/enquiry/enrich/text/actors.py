@@ -30,6 +30,15 @@ def is_town(name: str) -> bool:
     return name.removeprefix("the ").strip() in _places().get("towns", {})
 
 
+def known_body(name: str) -> str:
+    """The body of the table ``name`` ends with ("the medical charity Medecins Sans Frontieres"
+    → "Medecins Sans Frontieres"), else "": a body the tagger may take for a person."""
+    for body in _places().get("bodies", {}):
+        if name == body or name.endswith(" " + body):
+            return body
+    return ""
+
+
 def is_place(name: str) -> bool:
     """Whether ``name`` is a state, a capital or a town of the tables ("Syria", "Idlib"), as a
     headline's topic label is ("Syria: Witnesses describe …")."""

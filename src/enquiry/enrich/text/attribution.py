@@ -22,7 +22,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from enquiry.enrich.text.actors import is_place, is_town, place_to_state
+from enquiry.enrich.text.actors import is_place, is_town, known_body, place_to_state
 from enquiry.enrich.text.given_names import name_gender
 from enquiry.enrich.text.learnt import AttributionModel, features, load_model
 from enquiry.enrich.text.names import SPACY_MODEL, VERSION
@@ -109,7 +109,7 @@ _STATE_BODIES = frozenset(
     | {"office", "administration", "parliament", "court", "military", "kremlin", "cabinet"}
 )
 # Nouns that stand for whatever organisation was named last ("the group said").
-_GENERIC_GROUPS = frozenset({"group", "organisation", "organization", "body", "agency"})
+_GENERIC_GROUPS = frozenset({"group", "organisation", "organization", "body", "agency", "charity"})
 _POSSESSIVES = frozenset({"his", "her", "its", "their"})
 _PERSON_PRONOUNS = {"he", "she", "him", "her", "i", "we"}
 _POSSESSIVE_PRONOUNS = {"his": "he", "its": "it", "their": "they", "my": "i", "our": "we"}
@@ -3870,6 +3870,12 @@ def describe(tokens: list[Token]) -> Speaker:
     first, last = tokens[0].i, tokens[-1].i + 1
     if len(tokens) == 1 and tokens[0].pos_ == "PRON":
         return Speaker(name=tokens[0].text, type="pronoun")
+    inside = {token.i for token in tokens}
+    root = next((token for token in tokens if token.head.i not in inside), tokens[-1])
+    body = known_body(_strip_possessive(_text_of(tokens)))
+    if body and body.split()[-1] == root.text:  # not "director at Human Rights Watch"
+        # "Medecins Sans Frontieres", "Doctors Without Borders": bodies the tagger may call people
+        return Speaker(name=body, type="organisation")
     head, core = _core(tokens)
     author = _author_of_document(head)
     if author is not None:
