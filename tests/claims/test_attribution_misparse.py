@@ -1610,3 +1610,12 @@ def test_bodies_the_tagger_takes_for_people_speak_as_bodies(
         "Doctors Without Borders",
         "Bill Frelick",
     ]
+
+
+def test_a_headline_says_a_clause_without_its_verb(claim_extractor: ClaimExtractor) -> None:
+    text = 'OPCW chief says sarin exposure "incontrovertible"\n\nTHE HAGUE - Tests show exposure.\n'
+    found = _one(_attributions(claim_extractor, text), "says")
+    assert (_source(found), found.content.text) == (
+        "OPCW chief",
+        'sarin exposure "incontrovertible"',
+    )

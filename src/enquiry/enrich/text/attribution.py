@@ -2388,6 +2388,15 @@ def _misparsed_clause(
             clause = subtree[0].lower_ == "that" or any(
                 token.pos_ in ("VERB", "AUX") for token in subtree
             )
+            if (
+                not clause
+                and cue.lemma_ in _SAYING
+                and len([t for t in subtree if not t.is_punct]) >= 3
+                and any(t.pos_ == "ADJ" and t.i > child.i for t in subtree)
+            ):
+                # a headline's "OPCW chief says sarin exposure incontrovertible": a clause
+                # without its verb
+                return extractor._content(cue, child, child.dep_, source_tokens)
         elif child.dep_ == "xcomp" and child.tag_ == "VBG" and cue.lemma_ in _SAYING:
             clause = any(token.pos_ in ("VERB", "AUX") and token.i > child.i for token in subtree)
         elif child.dep_ == "advcl" and cue.lemma_ in _SAYING and subtree[0].i == cue.i + 1:
