@@ -1619,3 +1619,14 @@ def test_a_headline_says_a_clause_without_its_verb(claim_extractor: ClaimExtract
         "OPCW chief",
         'sarin exposure "incontrovertible"',
     )
+
+
+def test_letters_a_body_sent_speak_for_it(claim_extractor: ClaimExtractor) -> None:
+    text = (
+        "The Ministry of Foreign Affairs and Expatriates sent two identical letters to the UN "
+        "Secretary-General. The letters stressed that the terrorist groups bear full "
+        "responsibility for the incident."
+    )
+    assert [s[2] for s in _speakers(claim_extractor, text)] == [
+        "Ministry of Foreign Affairs and Expatriates"
+    ]

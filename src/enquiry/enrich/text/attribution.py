@@ -4125,7 +4125,7 @@ def _document_word(attribution: Attribution) -> str:
     """The kind of document a source phrase names ("a Times article": "article"), or ""."""
     if attribution.source is None:
         return ""
-    last = attribution.source.text.split()[-1]
+    last = _singular(attribution.source.text.split()[-1])  # "the letters"
     return last if last in _PUBLISHED else ""  # "the Post" is a newspaper
 
 
@@ -4381,6 +4381,19 @@ def _subject_mentions(
             # "OPCW inspectors …": an acronym the tagger did not call an organisation
             mentions.append((token.idx, Speaker(name=token.text, type="body")))
             continue
+        if (
+            token.dep_ == "dobj"
+            and token.lemma_.lower() in _PUBLISHED
+            and token.head.lemma_ in _ISSUING
+        ):
+            # "The Ministry … sent two identical letters to …": whose a later "the letters" are
+            issuer = next((c for c in token.head.children if c.dep_ == "nsubj"), None)
+            tokens = _source_tokens(issuer) if issuer is not None else []
+            found = describe(tokens) if tokens else None
+            if found is not None and found.type in ("state", "organisation", "person"):
+                kind = f"issuer/{found.type}"
+                mentions.append((tokens[0].idx, replace(found, type=kind, title=token.lemma_)))
+            continue
         # "Syrian officials had invited the inspectors to the base, which they said …": people
         # named by what they are as the sentence's subject, a candidate for a "they" later in
         # the same sentence only
@@ -4491,6 +4504,10 @@ def resolve_speakers(
             if event.type == "body":
                 bodies.append(replace(event, type="organisation"))
                 continue
+            if event.type.startswith("issuer/"):
+                # "The ministry sent two letters …. The letters stressed …": the ministry's
+                published[event.title] = replace(event, type=event.type[7:], title="")
+                continue
             if event.type in ("state", "organisation"):
                 group_at = position
             if event.type == "person" and len(event.name.split()) == 1:
@@ -4530,7 +4547,7 @@ def resolve_speakers(
             continue
         word = speaker.name.lower()
         document = _document_word(attribution)
-        if speaker.type == "unknown" and word == document and document in published:
+        if speaker.type == "unknown" and _singular(word) == document and document in published:
             # "a Times article hailed … the article read": the Times, whose article it is
             attribution.speaker = replace(published[document], resolved_from=speaker.name)
             groups.append(attribution.speaker)
