@@ -1630,3 +1630,15 @@ def test_letters_a_body_sent_speak_for_it(claim_extractor: ClaimExtractor) -> No
     assert [s[2] for s in _speakers(claim_extractor, text)] == [
         "Ministry of Foreign Affairs and Expatriates"
     ]
+
+
+def test_according_to_an_agency_and_its_name_the_tagger_reads_as_a_verb(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "The ministry accused the groups of fabricating the figures, according to the state "
+        "news agency SANA."
+    )
+    found = _one(_attributions(claim_extractor, text), "according to")
+    assert _source(found) == "the state news agency SANA"
+    assert found.content.text == "The ministry accused the groups of fabricating the figures"

@@ -822,6 +822,16 @@ class AttributionExtractor:
         if content is None and cue.lemma_.lower() == "accord":
             content = _according_content(cue)
             how = how.split("/")[0] + "/according"
+            if content is not None and source_tokens:
+                # "according to the state news agency SANA": the name the parse set apart
+                following = source_tokens[-1].i + 1
+                while (
+                    following < len(doc)
+                    and _named_word(doc[following])
+                    and not content.start <= doc[following].idx < content.end
+                ):
+                    source_tokens = [*source_tokens, doc[following]]
+                    following += 1
             described = _described_after(doc, content, quotes) if content is not None else None
             if described is not None and source_tokens:
                 # "According to one survivor, a woman whose children died, "…"": who the
@@ -2260,6 +2270,15 @@ def _according_content(cue: Token) -> Span | None:
         phrase.append(held.i)
     before = [t for t in doc[sentence.start : phrase[0]] if not (t.is_punct or t.is_space)]
     after = [t for t in doc[phrase[-1] + 1 : sentence.end] if not (t.is_punct or t.is_space)]
+    if (
+        before
+        and 0 < len(after) <= 3
+        and after[0].i == phrase[-1] + 1
+        and all(_named_word(t) for t in after)
+    ):
+        # "…, according to the state news agency SANA.": the agency's name, parsed apart
+        phrase += [t.i for t in after]
+        after = []
     if not before and after:
         run = list(doc[phrase[-1] + 1 : sentence.end])
     elif before and not after:
@@ -2274,6 +2293,11 @@ def _according_content(cue: Token) -> Span | None:
 
 
 _CLOSING_MARKS = frozenset("”\"’'")
+
+
+def _named_word(token: Token) -> bool:
+    """A capitalised word that the tagger may read as anything ("SANA" as a verb)."""
+    return token.is_alpha and token.text[:1].isupper()
 
 
 def _described_after(
