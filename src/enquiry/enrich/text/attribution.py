@@ -1030,11 +1030,10 @@ class AttributionExtractor:
             speaker = describe(_source_tokens(cue.head))
         if known is not None:
             how = "known/" + how.partition("/")[2]
-            noun = known[0].head if known[0].dep_ == "det" else known[0]
-            if source_head is not None and noun.lemma_ in _PEOPLE_NOUNS | _ROLES:
+            if source_head is not None and known.lemma_ in _PEOPLE_NOUNS | _ROLES:
                 # "a witness identified only as K-17": a person, known by that name
                 known_by = describe(_source_tokens(source_head))
-                speaker = replace(known_by, type="person", title=known_by.title or noun.lemma_)
+                speaker = replace(known_by, type="person", title=known_by.title or known.lemma_)
         return Attribution(
             cue_span,
             content,
@@ -3502,8 +3501,8 @@ def _without_medium(doc: Doc, content: Span) -> Span:
     return content
 
 
-def _known_as(cue: Token, subject: Token) -> list[Token] | None:
-    """The whole "a witness identified only as K-17" when the speaker the parse found is the
+def _known_as(cue: Token, subject: Token) -> Token | None:
+    """The noun of "a witness identified only as K-17" when the speaker the parse found is the
     name after "identified (only) as", which it reads as a clause of its own or as a second
     subject; None otherwise."""
     doc = cue.doc
@@ -3515,10 +3514,7 @@ def _known_as(cue: Token, subject: Token) -> list[Token] | None:
         verb = doc[first - 3]
     if verb.dep_ != "acl" or verb.lemma_ not in ("identify", "know", "name", "describe"):
         return None
-    noun = verb.head
-    if noun.pos_ not in ("NOUN", "PROPN"):
-        return None
-    return list(doc[noun.left_edge.i : subject.right_edge.i + 1])
+    return verb.head if verb.head.pos_ in ("NOUN", "PROPN") else None
 
 
 def _closing_relative(cue: Token) -> bool:
