@@ -1642,3 +1642,122 @@ def test_according_to_an_agency_and_its_name_the_tagger_reads_as_a_verb(
     found = _one(_attributions(claim_extractor, text), "according to")
     assert _source(found) == "the state news agency SANA"
     assert found.content.text == "The ministry accused the groups of fabricating the figures"
+
+
+def _records(extractor: ClaimExtractor, text: str) -> dict[str, tuple[str | None, str, str]]:
+    """Cue → (source, content, actor) of each claim found."""
+    return {
+        record.attribution.cue.text: (
+            _source(record.attribution),
+            record.attribution.content.text,
+            record.speaker.name if record.speaker is not None else "-",
+        )
+        for record in extractor.extract(text)
+    }
+
+
+def test_a_claim_named_by_its_owner_is_the_owners(claim_extractor: ClaimExtractor) -> None:
+    text = (
+        "The Leadership Panel rejected Russia's claim that the depot held chemical munitions. "
+        "It also considered Syria's assertion that the release was caused by an airstrike."
+    )
+    found = _records(claim_extractor, text)
+    assert found["claim"][:2] == ("Russia's", "that the depot held chemical munitions")
+    assert found["assertion"][0] == "Syria's"
+    assert found["assertion"][1] == "that the release was caused by an airstrike"
+    # the rejection is the panel's, and "It" is still the panel, not the owner named inside
+    assert found["rejected"][0] == "The Leadership Panel"
+    assert found["considered"][2] == "Leadership Panel"
+
+
+def test_a_claim_restated_in_its_owners_words_is_one_claim(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    found = _records(claim_extractor, "He reiterated his claim that the footage had been staged.")
+    assert list(found) == ["reiterated"]
+
+
+def test_a_conviction_stated_by_an_adjective(claim_extractor: ClaimExtractor) -> None:
+    text = (
+        "The Leadership Panel is confident that the Syrian Arab Republic is responsible for "
+        "the release of sarin. Moscow remains convinced the footage was staged. Inspectors "
+        "must make sure that the samples are sealed."
+    )
+    found = _records(claim_extractor, text)
+    assert found["is confident"] == (
+        "The Leadership Panel",
+        "that the Syrian Arab Republic is responsible for the release of sarin",
+        "Leadership Panel",
+    )
+    assert found["remains convinced"][:2] == ("Moscow", "the footage was staged")
+    assert "make sure" not in " ".join(found)  # an instruction, not a conviction
+
+
+def test_a_belief_held_among_a_group(claim_extractor: ClaimExtractor) -> None:
+    text = "It is widely believed among Western diplomats that Moscow knew of the attack."
+    found = _records(claim_extractor, text)
+    assert found["is widely believed"][:2] == (
+        "Western diplomats",
+        "that Moscow knew of the attack",
+    )
+
+
+def test_in_its_assessment_is_the_assessors(claim_extractor: ClaimExtractor) -> None:
+    text = (
+        "The Mechanism found that an aircraft dropped a munition. In its assessment, the "
+        "crater was created by an aerial bomb. In its judgment, the court found that the "
+        "abuses were systematic."
+    )
+    found = _records(claim_extractor, text)
+    assert found["assessment"][1:] == ("the crater was created by an aerial bomb", "Mechanism")
+    # the court's finding is said once, by the court
+    assert "judgment" not in found
+    assert found["found"][0] in ("The Mechanism", "the court")
+
+
+def test_a_person_described_by_age_is_the_person_just_named(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        '"We heard the planes first," said Abu Jafar, a farmer. The 38-year-old said he had '
+        "run towards the smell."
+    )
+    found = [r for r in claim_extractor.extract(text) if r.attribution.cue.text == "said"]
+    assert [r.speaker.name if r.speaker else None for r in found] == ["Abu Jafar", "Abu Jafar"]
+
+
+def test_a_transcripts_military_title_is_no_name(claim_extractor: ClaimExtractor) -> None:
+    text = (
+        "SEN. McCAIN: General, who carried out the attack?\n\n"
+        "GEN. VOTEL: Senator, our assessment is that the regime conducted the attack.\n"
+    )
+    actors = [r.speaker.name for r in claim_extractor.extract(text) if r.speaker]
+    assert actors == ["McCAIN", "VOTEL"]
+
+
+def test_a_passive_with_its_agent_is_the_agents(claim_extractor: ClaimExtractor) -> None:
+    text = "His conclusions have been disputed by other weapons experts."
+    found = _records(claim_extractor, text)
+    assert found["have been disputed"] == (
+        "other weapons experts",
+        "His conclusions",
+        "other weapons experts",
+    )
+
+
+def test_it_in_a_clause_of_reason_is_the_subject_it_explains(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "The Pentagon declined to comment. Analysts believe the regime acted because it saw "
+        "little risk of a response."
+    )
+    found = _records(claim_extractor, text)
+    assert found["saw"][2] == "regime"
+
+
+def test_a_rarer_verbs_pronoun_object_is_not_something_said(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    found = _records(claim_extractor, "We are continuing to look at that.")
+    assert found == {}
