@@ -1761,3 +1761,84 @@ def test_a_rarer_verbs_pronoun_object_is_not_something_said(
 ) -> None:
     found = _records(claim_extractor, "We are continuing to look at that.")
     assert found == {}
+
+
+def test_we_in_a_statement_is_the_body_its_title_names(claim_extractor: ClaimExtractor) -> None:
+    text = (
+        "Statement of the Ministry of Foreign Affairs of the Russian Federation\n\n"
+        "We note that the report was prepared without a visit to the site. The Ministry "
+        "considers the document to be politically motivated.\n"
+    )
+    actors = {
+        r.attribution.cue.text: r.speaker.name for r in claim_extractor.extract(text) if r.speaker
+    }
+    issuer = "Ministry of Foreign Affairs of the Russian Federation"
+    assert actors == {"note": issuer, "considers": issuer}
+
+
+def test_the_answers_of_a_printed_interview_are_the_interviewees(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "Syrian President Bashar al-Assad told AFP in an exclusive interview that the attack "
+        'was "100 percent fabricated".\n\n'
+        "Q: Mr. President, the whole world has seen the pictures of dead children.\n\n"
+        "A: We don't know whether those children were killed in Khan Shaykhun.\n"
+    )
+    found = {r.attribution.cue.text: r for r in claim_extractor.extract(text)}
+    answer = found[":"]
+    assert answer.attribution.content.text == (
+        "We don't know whether those children were killed in Khan Shaykhun"
+    )
+    assert answer.speaker is not None and answer.speaker.name == "Bashar al-Assad"
+    we = found["don't know"].speaker
+    assert we is not None and we.name == "Bashar al-Assad"
+    # the one addressed in the question is not the one who has seen the pictures
+    assert _source(found["has seen"].attribution) == "the whole world"
+
+
+def test_a_speaker_asked_about_something_says_it(claim_extractor: ClaimExtractor) -> None:
+    text = (
+        "A spokeswoman for the OPCW, asked about the delay in publishing its results, said the "
+        "organisation would not comment before its analysis was complete."
+    )
+    found = _records(claim_extractor, text)
+    assert list(found) == ["said"]
+    assert found["said"][0] == "A spokeswoman for the OPCW"
+
+
+def test_a_platform_is_where_a_claim_is_posted_not_who_makes_it(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "A widely shared post on the Russian social network VKontakte claimed that the "
+        "children were actors. Users on Twitter pointed out that the girl was not the same child."
+    )
+    found = _records(claim_extractor, text)
+    assert found["claimed"][0] == "A widely shared post on the Russian social network VKontakte"
+    assert found["claimed"][2] != "VKontakte"
+    assert found["pointed out"][2] == "Users on Twitter"
+
+
+def test_offering_no_evidence_is_no_claim_unless_something_was_claimed(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    assert _records(claim_extractor, "He offered no evidence.") == {}
+    found = _records(claim_extractor, "He offered no proof that Clinton had a role in it.")
+    assert found["offered"][1].endswith("that Clinton had a role in it")
+
+
+def test_an_unnamed_source_described_at_length_is_the_one_meant_later(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "Tests showed the same result, according to a person familiar with the findings. The "
+        "person said hexamine was also detected. A senior official familiar with the talks "
+        "said Moscow objected. The official added that no vote was planned."
+    )
+    found = _records(claim_extractor, text)
+    assert found["said"][2] == "senior official familiar with the talks"
+    assert found["added"][2] == "senior official familiar with the talks"
+    person = [r for r in claim_extractor.extract(text) if _source(r.attribution) == "The person"]
+    assert person[0].speaker is not None
+    assert person[0].speaker.name == "person familiar with the findings"

@@ -615,7 +615,7 @@ class AttributionExtractor:
         found = _citing_their_sources(doc, found)
         found += _carried_reports(proposals, found, self.cues)
         inverted = _said_inverted(doc, quotes)
-        lines = _colon_lines(doc)
+        lines = _colon_lines(doc) + _interview_answers(doc)
         found = [item for item in found if not _abstract_inside_line(doc, item, lines)]
         found += lines + _dash_lines(doc) + inverted + _poll_findings(doc) + _tolls(doc)
         found += _in_their_view(doc) + _owned_claims(doc, found)
@@ -637,9 +637,14 @@ class AttributionExtractor:
             _cut_trailing_sources(doc, found)
             _cut_closing_denials(doc, denied)
         _cut_media(doc, found)
+        _cut_vocatives(doc, found)
         found += _summary_denials(doc, found)
         found.sort(key=lambda item: item.cue.start)
         mentions = _subject_mentions(doc, frozenset(item.cue.start for item in inverted))
+        issuer = _issuer(text_of(doc))
+        if issuer is not None and issuer.type == "organisation":
+            # "The Ministry considers …" in the ministry's own statement: the issuer
+            mentions = [(0, issuer), *mentions]
         _bind_to_clause_subject(doc, found)
         resolve_speakers(found, mentions, model.given_names if model else {}, quotes)
         _first_person_is_the_author(doc, found, quotes)
@@ -712,6 +717,17 @@ class AttributionExtractor:
             and not any(child.dep_ in ("oprd", "ccomp", "xcomp") for child in cue.children)
         ):
             return None  # "called an emergency meeting" convenes it; it says nothing
+        if _put_to(cue):
+            return None  # "A spokeswoman, asked about the delay, said …": she was asked
+        if cue.lemma_ in ("offer", "provide", "give", "present", "produce") and any(
+            child.dep_ == "dobj"
+            and child.lemma_ in _GROUNDS
+            and any(c.dep_ == "det" and c.lower_ == "no" for c in child.children)
+            # "offered no proof that Clinton had a role": the claim made without proof stays
+            and not any(c.dep_ in ("acl", "ccomp", "prep") for c in child.children)
+            for child in cue.children
+        ):
+            return None  # "He offered no evidence.": the writer's remark; nothing was offered
         if cue.lemma_ in _ENACTED and cue.dep_ == "xcomp" and cue.head.lemma_ == "fail":
             return None  # "The Council failed to adopt a draft condemning …": nothing was adopted
         content_paths = [path for path, _ in entry["content_paths"]] or self.content_paths
@@ -1024,6 +1040,9 @@ class AttributionExtractor:
         split_subject = _split_subject(source_tokens)
         if source is not None and split_subject is not None:
             source = _span(doc, split_subject.left_edge.idx, source.end)
+            if source_tokens[-1].lower_ in _PLATFORMS:
+                # the post on the site speaks, not the site
+                source_tokens = list(split_subject.subtree) + source_tokens
         spilled = _quote_spilled(doc, content, source_tokens, quotes)
         if spilled is not None:
             content, source_tokens = spilled
@@ -1402,6 +1421,29 @@ def _speaker_made_subject(doc: Doc, cue: Token, quotes: list[tuple[int, int]]) -
     return None
 
 
+# What backs a claim, which a speaker can be said to have offered none of.
+_GROUNDS = frozenset(["evidence", "proof", "detail", "explanation", "specific", "source"])
+# Participles by which a speaker is said to have been asked: "…, asked about the delay, said".
+_PUT_TO = frozenset(["ask", "question", "press", "contact", "reach", "approach", "quiz"])
+
+
+def _put_to(cue: Token) -> bool:
+    """Whether ``cue`` is a participle of being asked set off between a speaker and the verb
+    of saying ("A spokeswoman, asked about the delay, said …", parsed as the speaker's own
+    verb): the speaker was asked; they asked nothing."""
+    head = cue.head
+    return (
+        cue.lemma_ in _PUT_TO
+        and cue.dep_ == "advcl"
+        and cue.tag_ in ("VBD", "VBN")
+        and head.lemma_ in _SAYING_AGAIN
+        and cue.i < head.i
+        and cue.i > 0
+        and cue.nbor(-1).text == ","
+        and any(c.dep_ == "nsubj" and c.i < cue.i for c in cue.children)
+    )
+
+
 def _subject_hung_elsewhere(cue: Token) -> Token | None:
     """The speaker of a verb of saying the parse left without a subject: "Voters going to the
     polls on Tuesday said ..." (the subject inside a clause made the verb's clausal subject),
@@ -1417,6 +1459,11 @@ def _subject_hung_elsewhere(cue: Token) -> Token | None:
     clause = next((c for c in cue.children if c.dep_ == "csubj" and c.i < cue.i), None)
     if clause is not None and any(c.dep_ == "nsubj" for c in clause.children):
         return clause
+    asked = next((c for c in cue.children if _put_to(c)), None)
+    if asked is not None:
+        # "A spokeswoman, asked about the delay, said …": the parse made the speaker the
+        # subject of the participle set off before the verb
+        return next((c for c in asked.children if c.dep_ == "nsubj"), None)
     # "About 4 in 10 say ...": the share of those asked, parsed as a number on the verb
     share = next((c for c in cue.children if c.dep_ == "nummod" and c.i < cue.i), None)
     if share is not None:
@@ -1681,6 +1728,53 @@ def _colon_lines(doc: Doc) -> list[Attribution]:
         sentence = _span(doc, match.start(), match.end())
         speaker = describe(_without_honorific(tokens))
         found.append(Attribution(colon, content, source, speaker, sentence, ":/PUNCT", how="line"))
+    return found
+
+
+# An interview printed as questions and answers: "Q: …" and "A: …" at the start of lines.
+_QUESTION_LINE = re.compile(r"^[^\S\n]*Q[:.][^\S\n]+\S", re.M)
+_ANSWER_LINE = re.compile(
+    r"^[^\S\n]*(?P<source>A)(?P<cue>[:.])[^\S\n]+(?P<content>\S[^\n]*)$", re.M
+)
+
+
+def _interview_answers(doc: Doc) -> list[Attribution]:
+    """The answers of an interview printed as "Q: …" / "A: …": each answer is a claim of the
+    one interviewed, the person the text names before its first question (the last one in a
+    sentence that speaks of an interview, else the first one named). The questions are no
+    one's claim; what is reported inside them ("The United States says …") stays its own."""
+    text = text_of(doc)
+    first_question = _QUESTION_LINE.search(text)
+    if first_question is None:
+        return []
+    before = [
+        ent
+        for ent in ents_of(doc)
+        if ent.label_ == "PERSON"
+        and ent.end_char <= first_question.start()
+        and not is_town(ent.text)  # the small model can take "Khan Shaykhun" for a person
+    ]
+    interviewed = [ent for ent in before if "interview" in ent.sent.text.lower()] or before[:1]
+    if not interviewed:
+        return []
+    who = describe(list(interviewed[-1]))
+    found = []
+    for match in _ANSWER_LINE.finditer(text, first_question.start()):
+        c_start, c_end = match.span("content")
+        content = _span(doc, c_start, c_end)
+        if content.text.endswith(".") and not content.text.endswith(".."):
+            content = Span(content.text[:-1], content.start, content.end - 1)
+        found.append(
+            Attribution(
+                _span(doc, *match.span("cue")),
+                content,
+                _span(doc, *match.span("source")),
+                who,
+                _span(doc, match.start(), match.end()),
+                ":/PUNCT",
+                how="line",
+            )
+        )
     return found
 
 
@@ -3427,6 +3521,39 @@ def _source_tokens(head: Token) -> list[Token]:
     return _whole_words(tokens)
 
 
+# A form of address opening a question put to someone: "Mr. President, the whole world …".
+_VOCATIVE = re.compile(
+    r"(?:(?:Mr\.|Madam)[^\S\n]+(?:Prime[^\S\n]+Minister|Foreign[^\S\n]+Minister|President|"
+    r"Minister|Secretary|Ambassador|Chairman|Chair|Speaker)|Sir|Senator|General|Doctor|Minister|"
+    r"Ambassador|Your[^\S\n]+Excellency),[^\S\n]+(?=\S)"
+)
+
+
+def _cut_vocatives(doc: Doc, found: list[Attribution]) -> None:
+    """A source that opens with a form of address at a sentence's start (or after a
+    transcript's label) loses it: in "Mr. President, the whole world has seen the pictures"
+    the world has seen them; the president is the one spoken to."""
+    text = text_of(doc)
+    for item in found:
+        source = item.source
+        if source is None:
+            continue
+        address = _VOCATIVE.match(source.text)
+        before = text[: source.start].rstrip(" \t")
+        if address is None or not (before == "" or before.endswith(("\n", ":", ".", "?"))):
+            continue
+        start = source.start + address.end()
+        span = doc.char_span(start, source.end, alignment_mode="expand")
+        tokens = list(span) if span is not None else []
+        if tokens:
+            item.source = _span(doc, start, source.end)
+            item.speaker = describe(tokens)
+
+
+# What a site is called before its name: "the Russian social network VKontakte".
+_SITE_WORDS = frozenset(["network", "site", "website", "platform", "app", "messenger", "channel"])
+
+
 def _split_subject(tokens: list[Token]) -> Token | None:
     """ "the opposition Syrian National Coalition said": the parser can cut one noun phrase into
     two subjects side by side, a common noun and the name it describes. The first, when it
@@ -3445,8 +3572,15 @@ def _split_subject(tokens: list[Token]) -> Token | None:
             and c.pos_ in ("NOUN", "PROPN")
             and c.right_edge.i == tokens[0].i - 1
             and c.left_edge.dep_ in ("det", "poss")  # "the opposition", not "… public ― Trump"
-            and len(list(c.subtree)) <= 4  # a descriptor, not a phrase of its own
-            and not any(t.is_punct or t.dep_ == "prep" for t in c.subtree)
+            and (
+                # a descriptor, not a phrase of its own
+                (
+                    len(list(c.subtree)) <= 4
+                    and not any(t.is_punct or t.dep_ == "prep" for t in c.subtree)
+                )
+                # "A post on the Russian social network VKontakte claimed": the site's name
+                or (c.right_edge.lower_ in _SITE_WORDS and not any(t.is_punct for t in c.subtree))
+            )
             and not head.doc.text[c.right_edge.idx + len(c.right_edge) : tokens[0].idx].strip()
         ),
         None,
@@ -4233,6 +4367,7 @@ def describe(tokens: list[Token]) -> Speaker:
         )
         and not _plural_name(ent)
         and not is_town(ent.text)  # "One resident of Khan Shaykhun": the town, not a person
+        and ent.text.lower() not in _PLATFORMS  # the tagger can take "Twitter" for a person
         and ent.root.i not in in_clauses
         and not _where_they_are(ent.root, head)
     ]
@@ -4245,7 +4380,10 @@ def describe(tokens: list[Token]) -> Speaker:
     others = [
         ent
         for ent in entities
-        if ent.label_ in _NAMED - {"PERSON"} and ent not in people and not _rank(ent.text)
+        if ent.label_ in _NAMED - {"PERSON"}
+        and ent not in people
+        and not _rank(ent.text)
+        and ent.text.lower() not in _PLATFORMS  # "Users on Twitter": where they post
     ]
     if people and all(_owner(ent.root) for ent in people):
         # "Obama's spokesman", "one of Mr. Assad's advisers": someone who works for the person
@@ -4302,7 +4440,7 @@ def describe(tokens: list[Token]) -> Speaker:
         )
     core_others = [ent for ent in others if ent.root.i in core_ids]
     if (
-        head.lower_ in _ROLES | _WITNESSES | {"source"}
+        head.lower_ in _ROLES | _WITNESSES | {"source", "person"}
         and not head.ent_type_
         and head.pos_ == "NOUN"
     ):
@@ -5089,7 +5227,13 @@ def resolve_speakers(
                     None,
                 )
                 unnamed_match = next(
-                    (r for r in reversed(roles) if r.name.lower().split()[-1] in alike), None
+                    (
+                        r
+                        for r in reversed(roles)
+                        # "a senior official familiar with the talks … The official added"
+                        if r.name.lower().split()[-1] in alike or r.title in alike
+                    ),
+                    None,
                 )
                 if match is not None or unnamed_match is not None:
                     break
@@ -5248,6 +5392,15 @@ def _first_person_is_the_author(
     """ "I have never doubted what the survivors told me" in a signed column is its author's,
     not the last person the column named. Only for a text with a byline near its top, and
     only for an "I" in the writer's own voice, outside what anyone is reported to have said."""
+    issuer = _issuer(text_of(doc))
+    if issuer is not None:
+        # "Statement of the Ministry of Foreign Affairs …: We note that …": the ministry
+        for attribution in found:
+            source = attribution.source
+            if source is None or source.text.lower() not in ("we", "our", "us"):
+                continue
+            if not _reported(found, attribution, quotes):
+                attribution.speaker = replace(issuer, resolved_from=source.text)
     byline = _BYLINE.search(text_of(doc), 0, 600)
     if byline is None:
         return
@@ -5258,6 +5411,25 @@ def _first_person_is_the_author(
             continue
         if not _reported(found, attribution, quotes):
             attribution.speaker = replace(author, resolved_from=source.text)
+
+
+# A statement's title naming the body that issues it: "Statement of the Ministry of Foreign
+# Affairs of the Russian Federation", "Comment by the Information and Press Department … on …".
+_ISSUER_TITLE = re.compile(
+    r"\A\s*(?:Joint[^\S\n]+)?(?:Statement|Comment|Communiqu[eé]|Press[^\S\n]+[Rr]elease|Declaration)"
+    r"[^\S\n]+(?:by|of|from|attributable[^\S\n]+to)[^\S\n]+(?:the[^\S\n]+)?(?P<name>[A-Z][^\n]{2,160})"
+)
+_ISSUER_END = re.compile(r",|[^\S\n]+(?:on|regarding|concerning|about|in connection with)[^\S\n]+")
+
+
+def _issuer(text: str) -> Speaker | None:
+    """The body a statement's title says issued it, or None: the "we" of its text."""
+    title = _ISSUER_TITLE.match(text)
+    if title is None:
+        return None
+    name = _ISSUER_END.split(title.group("name"), maxsplit=1)[0].strip()
+    kind = "organisation" if any(w.lower() in _ORG_WORDS for w in name.split()) else "unknown"
+    return Speaker(name=name, type=kind)
 
 
 def _reported(
