@@ -1842,3 +1842,46 @@ def test_an_unnamed_source_described_at_length_is_the_one_meant_later(
     person = [r for r in claim_extractor.extract(text) if _source(r.attribution) == "The person"]
     assert person[0].speaker is not None
     assert person[0].speaker.name == "person familiar with the findings"
+
+
+def test_british_spelling_is_the_same_cue(claim_extractor: ClaimExtractor) -> None:
+    text = (
+        "Russian Foreign Minister Sergei Lavrov criticised Western governments for their rush "
+        "to judgement. The envoy emphasised that the samples were unreliable."
+    )
+    found = _records(claim_extractor, text)
+    assert found["criticised"][0] == "Russian Foreign Minister Sergei Lavrov"
+    assert found["emphasised"][1] == "that the samples were unreliable"
+
+
+def test_information_received_is_not_the_receivers_claim(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "The Commission received information indicating that the main hospital had been "
+        "struck on the same day."
+    )
+    found = _records(claim_extractor, text)
+    assert found["indicating"][0] == "information"
+    assert all(actor != "Commission" for _, _, actor in found.values())
+
+
+def test_told_a_briefing_that_is_what_was_told(claim_extractor: ClaimExtractor) -> None:
+    text = (
+        "China's foreign ministry spokesman Lu Kang told a daily briefing that Beijing opposed "
+        "the use of chemical weapons by anyone."
+    )
+    found = _records(claim_extractor, text)
+    assert found["told"][1].startswith("that Beijing opposed the use of chemical weapons")
+
+
+def test_a_surname_the_tagger_made_a_body_is_still_the_person(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "Mohammed Jasim kept a notebook. Jasim said he later handed copies of the notebook to "
+        "a team gathering evidence. The organisation did not respond to a request for comment."
+    )
+    found = _records(claim_extractor, text)
+    assert found["said"][2] == "Mohammed Jasim"
+    assert found["did not respond"][2] != "Jasim"

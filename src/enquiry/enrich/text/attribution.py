@@ -811,7 +811,15 @@ class AttributionExtractor:
             # "The campaign went on through the envoy, accusing the panel": the one who speaks
             # is the person in the main clause's phrase, not the abstract subject
             source_head = _speaker_in_phrase(cue) or source_head
+        if cue.tag_ == "VBG" and cue.dep_ == "acl" and cue.head.lemma_ in _INFORMATION:
+            # "The Commission received information indicating that …": the information says
+            # it, from no one named; the Commission only received it
+            source_head = cue.head
+            how = "information"
         source_tokens = _source_tokens(source_head) if source_head is not None else []
+        if how == "information":
+            said = {token.i for token in cue.subtree}
+            source_tokens = _trim([token for token in source_tokens if token.i not in said])
         # "A witness identified only as K-17 testified": the parse makes the verb a clause of
         # "identified … as"; the speaker is a witness, known by that name
         known = _known_as(cue, source_head) if source_head is not None else None
@@ -1030,6 +1038,9 @@ class AttributionExtractor:
             content = _widen_to_quotes(doc, content, cue_span, quotes)
         if content.text.lower() in _BARE_WH:
             return None  # "what it called the cynicism …": the clause is the outer cue's
+        told_that = _told_occasion_that(cue) if cue.lemma_ == "tell" else None
+        if told_that is not None and not content.parts:
+            content = told_that
         charge = _charge_after_agent(cue, source_tokens)
         if charge is not None and not content.parts:
             # "has been accused by Western states of covering up the attack": the charge is
@@ -1421,6 +1432,11 @@ def _speaker_made_subject(doc: Doc, cue: Token, quotes: list[tuple[int, int]]) -
     return None
 
 
+# What informs without being anyone: "information indicating that …", "reports suggesting …".
+_INFORMATION = frozenset(
+    {"information", "report", "evidence", "data", "intelligence", "document", "record"}
+    | {"footage", "image", "account", "testimony", "material"}
+)
 # What backs a claim, which a speaker can be said to have offered none of.
 _GROUNDS = frozenset(["evidence", "proof", "detail", "explanation", "specific", "source"])
 # Participles by which a speaker is said to have been asked: "…, asked about the delay, said".
@@ -3738,6 +3754,37 @@ _AUDIENCES = frozenset(
 )
 
 
+# Occasions one tells something to: "told a daily briefing that …".
+_TOLD_OCCASIONS = frozenset(
+    {"briefing", "conference", "meeting", "session", "hearing", "parliament", "committee"}
+    | {"council", "summit", "forum", "assembly", "news"}
+)
+
+
+def _told_occasion_that(cue: Token) -> Span | None:
+    """The reported clause of "told a daily briefing that Beijing opposed the use of …", which
+    the parse can hang on the occasion as a relative clause (reading "that" as its object):
+    the words from "that" to the clause's end, when "that" cannot be the relative pronoun
+    (the clause has an object of its own, or "that" is its mark); else None."""
+    told = next((c for c in cue.children if c.dep_ == "dobj" and c.i > cue.i), None)
+    if told is None or told.lemma_ not in _TOLD_OCCASIONS | _AUDIENCES:
+        return None
+    clause = next((c for c in told.children if c.dep_ == "relcl"), None)
+    if clause is None:
+        return None
+    that = clause.doc[clause.left_edge.i]
+    if that.lower_ != "that" or that.head != clause:
+        return None
+    objects = [c for c in clause.children if c.dep_ in ("dobj", "ccomp", "attr") and c != that]
+    if not (that.dep_ == "mark" or (that.dep_ == "dobj" and objects)):
+        return None
+    doc = cue.doc
+    end = clause.right_edge
+    while end.i > that.i and end.is_punct:
+        end = doc[end.i - 1]
+    return _span(doc, that.idx, end.idx + len(end.text))
+
+
 def _recipient(cue: Token) -> Token | None:
     """Whom something was told: the object after the verb, when it is a name, a pronoun or a
     word of :data:`_AUDIENCES`."""
@@ -4972,8 +5019,9 @@ def resolve_speakers(
                 continue
             if event.type in ("state", "organisation"):
                 group_at = position
-            if event.type == "person" and len(event.name.split()) == 1:
-                # "Holm" after "Peter Holm": the same person, with what is known of them
+            if event.type in ("person", "organisation") and len(event.name.split()) == 1:
+                # "Holm" after "Peter Holm": the same person, with what is known of them (also
+                # when the tagger took the surname alone for an organisation)
                 event = next(
                     (
                         p

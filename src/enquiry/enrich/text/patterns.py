@@ -16,9 +16,35 @@ if TYPE_CHECKING:
 MAX_PATH = 3
 
 
+# British spellings of cue verbs the lexicon learnt from American news: "criticised" is the
+# same cue as "criticized".
+_BRITISH = {
+    f"{stem}ise": f"{stem}ize"
+    for stem in (
+        "apolog",
+        "authori",
+        "categor",
+        "character",
+        "critic",
+        "emphas",
+        "legitim",
+        "minim",
+        "polit",
+        "public",
+        "real",
+        "recogn",
+        "scrutin",
+        "summar",
+        "sympath",
+    )
+}
+
+
 def key_of(token: Token) -> str:
-    """The lexicon key of a cue token: its lower-cased lemma and coarse part of speech."""
-    return f"{token.lemma_.lower()}/{token.pos_}"
+    """The lexicon key of a cue token: its lower-cased lemma (in American spelling) and coarse
+    part of speech."""
+    lemma = token.lemma_.lower()
+    return f"{_BRITISH.get(lemma, lemma)}/{token.pos_}"
 
 
 def _depth(token: Token) -> int:
