@@ -1885,3 +1885,64 @@ def test_a_surname_the_tagger_made_a_body_is_still_the_person(
     found = _records(claim_extractor, text)
     assert found["said"][2] == "Mohammed Jasim"
     assert found["did not respond"][2] != "Jasim"
+
+
+def test_a_timelines_dates_are_not_speakers(claim_extractor: ClaimExtractor) -> None:
+    text = (
+        "Timeline: the attack and its aftermath\n\n"
+        "April 5 - Russia's defence ministry says Syrian aircraft struck a warehouse.\n\n"
+        "April 4, 06:45 - Residents report an air strike on the town.\n"
+    )
+    found = _records(claim_extractor, text)
+    assert ":" not in found  # "Timeline:" labels the text; it says nothing
+    assert found["says"][0] == "Russia's defence ministry"
+    assert found["report"][0] == "Residents"
+
+
+def test_an_allegation_made_by_a_group_in_the_passive(claim_extractor: ClaimExtractor) -> None:
+    text = (
+        "It has been alleged by opposition activists that the same squadron carried out an "
+        "earlier chlorine attack."
+    )
+    found = _records(claim_extractor, text)
+    assert found["has been alleged"][:2] == (
+        "opposition activists",
+        "that the same squadron carried out an earlier chlorine attack",
+    )
+
+
+def test_firing_missiles_says_nothing(claim_extractor: ClaimExtractor) -> None:
+    text = (
+        "The United States fires 59 Tomahawk missiles at Shayrat air base. The senator fired "
+        "off a letter to the Pentagon demanding answers."
+    )
+    found = _records(claim_extractor, text)
+    assert "fires" not in found
+    assert found["fired off"][0] == "The senator"
+
+
+def test_what_a_body_was_urged_to_do_is_no_claim_of_the_evidence(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "Human Rights Watch said the evidence of government responsibility was overwhelming "
+        "and urged the Security Council to refer the situation to the International Criminal "
+        "Court."
+    )
+    found = _records(claim_extractor, text)
+    assert "to refer" not in found
+    assert found["said"][0] == "Human Rights Watch"
+
+
+def test_a_reported_clause_parsed_as_a_modifier_of_the_verb(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "The Joint Investigative Mechanism reports that it is confident the Syrian government "
+        "was responsible."
+    )
+    found = _records(claim_extractor, text)
+    assert found["reports"][:2] == (
+        "The Joint Investigative Mechanism",
+        "that it is confident the Syrian government was responsible",
+    )

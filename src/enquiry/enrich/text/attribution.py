@@ -392,6 +392,18 @@ _TITLED_DATELINE = re.compile(
 
 
 # A live page's time stamp opening an entry: "09:12 GMT - ", "11.45am: ", "7 p.m. (local) — ".
+# A timeline's entry opening with its date (and time): "April 4, 06:45 - Residents report …",
+# "October 26 - The Joint Investigative Mechanism reports …", "4 April 2017: …".
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
+_DATE_STAMP = re.compile(
+    rf"^[^\S\n]*(?:{_MONTH}[^\S\n]+\d{{1,2}}|\d{{1,2}}[^\S\n]+{_MONTH})(?:,?[^\S\n]+\d{{4}})?"
+    r"(?:,?[^\S\n]+\d{1,2}[:.]\d{2}(?:[^\S\n]*(?:GMT|UTC|[A-Z]{2,4}T|local[^\S\n]+time))?)?"
+    r"[^\S\n]*(?:—|–|―|--|-|:|\|)(?=[^\S\n])",
+    re.M,
+)
 _TIME_STAMP = re.compile(
     r"^[^\S\n]*(?:\d{1,2}[:.]\d{2}(?:[^\S\n]*(?:a\.m\.|p\.m\.|am|pm))?"
     r"|\d{1,2}[^\S\n]*(?:a\.m\.|p\.m\.|am|pm))"
@@ -411,6 +423,7 @@ def blank_datelines(text: str) -> str:
     """
     blank = _DATELINE.sub(lambda match: " " * len(match.group(0)), text)
     blank = _TIME_STAMP.sub(lambda match: " " * len(match.group(0)), blank)
+    blank = _DATE_STAMP.sub(lambda match: " " * len(match.group(0)), blank)
     blank = _FOOTNOTE.sub(lambda match: " " * len(match.group(0)), blank)
     blank = _PLACE_TOPIC.sub(
         lambda match: (
@@ -589,7 +602,11 @@ class AttributionExtractor:
             # verb not usually a saying, is no one's claim
             item
             for item in found
-            if not (item.rare_cue and item.cue_i >= 0 and _requested(doc[item.cue_i]) is not None)
+            if not (
+                (item.rare_cue or (item.how.startswith("fallback") and _abstract_source(doc, item)))
+                and item.cue_i >= 0
+                and _requested(doc[item.cue_i]) is not None
+            )
             # "We are continuing to look at that": a rarer verb's prepositional object that is
             # only a pronoun is what it acts on, not anything said
             and not (
@@ -719,6 +736,10 @@ class AttributionExtractor:
             return None  # "called an emergency meeting" convenes it; it says nothing
         if _put_to(cue):
             return None  # "A spokeswoman, asked about the delay, said …": she was asked
+        if cue.lemma_ in ("fire", "launch", "shoot") and any(
+            child.dep_ == "dobj" and child.lemma_ in _WEAPONS for child in cue.children
+        ):
+            return None  # "The United States fires 59 Tomahawk missiles": a strike, not a saying
         if cue.lemma_ in ("offer", "provide", "give", "present", "produce") and any(
             child.dep_ == "dobj"
             and child.lemma_ in _GROUNDS
@@ -732,6 +753,20 @@ class AttributionExtractor:
             return None  # "The Council failed to adopt a draft condemning …": nothing was adopted
         content_paths = [path for path, _ in entry["content_paths"]] or self.content_paths
         source_paths = [path for path, _ in entry["source_paths"]] or self.source_paths
+        if (
+            cue.pos_ == "VERB"
+            and "ccomp" in content_paths
+            and not any(child.dep_ == "ccomp" for child in cue.children)
+            and any(
+                child.dep_ == "acl"
+                and child.i > cue.i
+                and any(c.dep_ == "mark" and c.lower_ == "that" for c in child.children)
+                for child in cue.children
+            )
+        ):
+            # "The Mechanism reports that it is confident …": the parse made the reported
+            # clause a modifier of the verb
+            content_paths = ["acl", *content_paths]
         if "dobj" in content_paths and _passive_with_agent(cue):
             # "His conclusions have been disputed by other experts": the active form's object
             # is the passive's subject, its subject the agent
@@ -1437,6 +1472,11 @@ _INFORMATION = frozenset(
     {"information", "report", "evidence", "data", "intelligence", "document", "record"}
     | {"footage", "image", "account", "testimony", "material"}
 )
+# What is fired or launched when "fire" says nothing ("fired off a letter" does).
+_WEAPONS = frozenset(
+    {"missile", "rocket", "shell", "shot", "bullet", "munition", "weapon", "mortar"}
+    | {"projectile", "salvo", "bomb", "grenade", "torpedo", "volley", "barrage"}
+)
 # What backs a claim, which a speaker can be said to have offered none of.
 _GROUNDS = frozenset(["evidence", "proof", "detail", "explanation", "specific", "source"])
 # Participles by which a speaker is said to have been asked: "…, asked about the delay, said".
@@ -1647,6 +1687,10 @@ _LINE_LABELS = frozenset(
         "digest",
         "briefing",
         "summary",
+        "timeline",
+        "chronology",
+        "factbox",
+        "explainer",
         # a journalist's turn in a transcript asks; it claims nothing
         "question",
         "q",
@@ -2936,7 +2980,8 @@ def _sure_that(
 # Verbs of an impersonal passive whose holders a phrase names: "It is widely believed among
 # Western diplomats that …", "It is thought by many in Washington that …".
 _HELD_BY = frozenset(
-    ["believe", "think", "understand", "assume", "fear", "expect", "accept", "feel", "suspect"]
+    {"believe", "think", "understand", "assume", "fear", "expect", "accept", "feel", "suspect"}
+    | {"allege", "claim", "report", "say", "suggest", "state", "argue", "assert"}
 )
 
 
@@ -2975,7 +3020,11 @@ def _believed_among(doc: Doc, found: list[Attribution]) -> list[Attribution]:
         source = _token_span(named)
         if content is None or source is None:
             continue
-        first = next((c for c in verb.children if c.dep_ == "auxpass"), verb)
+        first = min(
+            (c for c in verb.children if c.dep_ in ("aux", "auxpass") and c.i < verb.i),
+            key=lambda c: c.i,
+            default=verb,
+        )
         made.append(
             Attribution(
                 _span(doc, first.idx, verb.idx + len(verb.text)),
@@ -3319,6 +3368,15 @@ def _abstract_inside_line(doc: Doc, item: Attribution, lines: list[Attribution])
         and _abstract(subject)
         and any(line.content.start <= item.cue.start < line.content.end for line in lines)
     )
+
+
+def _abstract_source(doc: Doc, item: Attribution) -> bool:
+    """Whether the item's source is a phrase whose head names no one ("the evidence of
+    government responsibility")."""
+    if item.source is None:
+        return False
+    span = doc.char_span(item.source.start, item.source.end, alignment_mode="expand")
+    return span is not None and _abstract(span.root)
 
 
 def _abstract(head: Token) -> bool:
