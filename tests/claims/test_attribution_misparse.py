@@ -1731,8 +1731,8 @@ def test_a_transcripts_military_title_is_no_name(claim_extractor: ClaimExtractor
         "SEN. McCAIN: General, who carried out the attack?\n\n"
         "GEN. VOTEL: Senator, our assessment is that the regime conducted the attack.\n"
     )
-    actors = [r.speaker.name for r in claim_extractor.extract(text) if r.speaker]
-    assert actors == ["McCAIN", "VOTEL"]
+    turns = [r for r in claim_extractor.extract(text) if r.attribution.cue.text == ":"]
+    assert [r.speaker.name if r.speaker else None for r in turns] == ["McCAIN", "VOTEL"]
 
 
 def test_a_passive_with_its_agent_is_the_agents(claim_extractor: ClaimExtractor) -> None:
@@ -1946,3 +1946,51 @@ def test_a_reported_clause_parsed_as_a_modifier_of_the_verb(
         "The Joint Investigative Mechanism",
         "that it is confident the Syrian government was responsible",
     )
+
+
+def test_a_town_labelling_a_headline_is_a_topic(claim_extractor: ClaimExtractor) -> None:
+    found = _records(claim_extractor, "Khan Shaykhun: what we know\n\nMoscow says it was a depot.")
+    assert ":" not in found
+    assert found["says"][0] == "Moscow"
+
+
+def test_a_partys_version_is_that(claim_extractor: ClaimExtractor) -> None:
+    text = (
+        "Russia's version of events is that the toxic cloud came from stored munitions. "
+        "His account of the attack was detailed."
+    )
+    found = _records(claim_extractor, text)
+    assert found["version"][:2] == ("Russia's", "that the toxic cloud came from stored munitions")
+    assert "account" not in found
+
+
+def test_what_someone_was_told_is_the_tellers_claim(claim_extractor: ClaimExtractor) -> None:
+    text = (
+        "Abu Ahmad said his brother told him that the plane had come from the south. The "
+        "regional health official said he had been told by the air force that no flights had "
+        "taken place. The Syrian Arab Republic informed the Mechanism that no aircraft had "
+        "flown that day."
+    )
+    found = _records(claim_extractor, text)
+    assert found["told"][:2] == ("his brother", "that the plane had come from the south")
+    assert found["had been told"][:2] == ("the air force", "that no flights had taken place")
+    assert found["informed"][1] == "that no aircraft had flown that day"
+
+
+def test_commenting_on_reports_is_not_asserting_them(claim_extractor: ClaimExtractor) -> None:
+    text = (
+        "Neither the Pentagon nor the White House commented on reports that new strikes were "
+        "being prepared. Theodore Postol argued in a report that the crater was made on the "
+        "ground."
+    )
+    found = _records(claim_extractor, text)
+    assert found["commented"][1] == "reports that new strikes were being prepared"
+    assert found["argued"][1] == "that the crater was made on the ground"
+
+
+def test_whose_backers_they_are_is_not_who_speaks(claim_extractor: ClaimExtractor) -> None:
+    text = (
+        "Russia and Iran, Assad's main backers, warned that any military response would be "
+        "a violation of international law."
+    )
+    assert _records(claim_extractor, text)["warned"][2] == "Russia and Iran"

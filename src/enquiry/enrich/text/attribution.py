@@ -596,6 +596,7 @@ class AttributionExtractor:
             or attribution.how == "relative/dobj"
             or _finding_on_grounds(doc, attribution)
             or _owned_claim(doc, attribution)
+            or _hearsay(doc, attribution)
         ]
         found = [
             # "urged all parties to allow medical teams in": what someone was asked to do, by a
@@ -655,6 +656,7 @@ class AttributionExtractor:
             _cut_closing_denials(doc, denied)
         _cut_media(doc, found)
         _cut_vocatives(doc, found)
+        _widen_to_reports(doc, found)
         found += _summary_denials(doc, found)
         found.sort(key=lambda item: item.cue.start)
         mentions = _subject_mentions(doc, frozenset(item.cue.start for item in inverted))
@@ -767,7 +769,14 @@ class AttributionExtractor:
             # "The Mechanism reports that it is confident …": the parse made the reported
             # clause a modifier of the verb
             content_paths = ["acl", *content_paths]
-        if "dobj" in content_paths and _passive_with_agent(cue):
+        if cue.lemma_ in _TOLD - {"ask"} and {"auxpass", "agent", "ccomp"} <= {
+            child.dep_ for child in cue.children
+        }:
+            # "he had been told by the air force that no flights had taken place": the air
+            # force's claim; the one told is the passive's subject
+            content_paths = ["ccomp"]
+            source_paths = ["agent/pobj", *source_paths]
+        elif "dobj" in content_paths and _passive_with_agent(cue):
             # "His conclusions have been disputed by other experts": the active form's object
             # is the passive's subject, its subject the agent
             content_paths = ["nsubjpass", *content_paths]
@@ -1073,7 +1082,7 @@ class AttributionExtractor:
             content = _widen_to_quotes(doc, content, cue_span, quotes)
         if content.text.lower() in _BARE_WH:
             return None  # "what it called the cynicism …": the clause is the outer cue's
-        told_that = _told_occasion_that(cue) if cue.lemma_ == "tell" else None
+        told_that = _told_occasion_that(cue) if cue.lemma_ in _TOLD else None
         if told_that is not None and not content.parts:
             content = told_that
         charge = _charge_after_agent(cue, source_tokens)
@@ -1771,6 +1780,8 @@ def _colon_lines(doc: Doc) -> list[Attribution]:
             continue
         c_start, c_end = match.span("content")
         said = doc.char_span(c_start, c_end, alignment_mode="expand")
+        if is_town(_text_of(tokens)) and text_of(doc)[c_start] not in _OPENING:
+            continue  # "Khan Shaykhun: what we know": a town is a topic; it never speaks
         if (
             said is not None
             and all(token.ent_type_ in ("GPE", "NORP") for token in tokens)
@@ -2844,6 +2855,8 @@ _CLAIM_NOUNS = frozenset(
 )
 
 
+# Nouns for a party's account, which state a claim only as "X's version is that …".
+_ACCOUNT_NOUNS = frozenset({"version", "position", "explanation", "account", "line", "view"})
 # Verbs by which a speaker makes or repeats a claim of their own ("reiterated his claim").
 _RESTATING = frozenset(
     [
@@ -2897,15 +2910,35 @@ def _passive_with_agent(cue: Token) -> bool:
     return cue.tag_ == "VBN" and {"auxpass", "nsubjpass", "agent"} <= deps and "oprd" not in deps
 
 
+def _hearsay(doc: Doc, attribution: Attribution) -> bool:
+    """ "Abu Ahmad said his brother told him that the plane had come from the south": what
+    someone was told, inside another's account, is the teller's claim as well — the chain an
+    investigator follows back to its source. A verb of telling with its teller and a
+    that-clause, whatever the learnt model (which seldom saw such chains marked) makes of it."""
+    if attribution.cue_i < 0 or attribution.source is None:
+        return False
+    cue = doc[attribution.cue_i]
+    return (
+        cue.lemma_ in _TOLD
+        and cue.lemma_ != "ask"
+        and attribution.content.text.startswith("that ")
+        and any(child.dep_ == "ccomp" for child in cue.children)
+    )
+
+
 def _owned_clause(noun: Token) -> tuple[Token, Token] | None:
     """The owner and the that-clause of a claim noun ("Russia's claim that …"), or None."""
-    if noun.pos_ != "NOUN" or noun.lemma_ not in _CLAIM_NOUNS:
+    if noun.pos_ != "NOUN" or noun.lemma_ not in _CLAIM_NOUNS | _ACCOUNT_NOUNS:
         return None
     owner = next((child for child in noun.children if child.dep_ == "poss"), None)
+    # "Russia's claim that …", or "Russia's version of events is that …"
+    holder = noun.head if noun.dep_ == "nsubj" and noun.head.lemma_ == "be" else noun
+    if holder is noun and noun.lemma_ not in _CLAIM_NOUNS:
+        return None  # "his account of the attack" alone states nothing
     clause = next(
         (
             child
-            for child in noun.children
+            for child in [*noun.children, *holder.children]
             if child.dep_ in ("acl", "ccomp")
             and child.i > noun.i
             and any(c.dep_ == "mark" and c.lower_ == "that" for c in child.children)
@@ -3595,6 +3628,36 @@ def _source_tokens(head: Token) -> list[Token]:
     return _whole_words(tokens)
 
 
+# Nouns for what others said, whose that-clause a cue responds to rather than asserts.
+_REPORTED_NOUNS = frozenset(
+    {"report", "claim", "allegation", "suggestion", "rumour", "rumor", "speculation"}
+    | {"accusation", "charge", "assertion", "question"}
+)
+
+
+def _widen_to_reports(doc: Doc, found: list[Attribution]) -> None:
+    """ "Neither the Pentagon nor the White House commented on reports that new strikes were
+    being prepared": what they commented on is the reports, not that strikes were prepared;
+    a content that is only the that-clause of such a noun takes the noun back in."""
+    for item in found:
+        if item.cue_i < 0 or item.content.parts:
+            continue
+        span = doc.char_span(item.content.start, item.content.end, alignment_mode="expand")
+        root = span.root if span is not None else None
+        if root is None or root.dep_ not in ("acl", "ccomp"):
+            continue
+        noun = root.head
+        prep = noun.head
+        if (
+            noun.lemma_ in _REPORTED_NOUNS
+            and noun.dep_ == "pobj"
+            and prep.dep_ == "prep"
+            and prep.lower_ in ("on", "to", "about", "over", "for", "against")  # not "in a report"
+            and prep.head.i == item.cue_i
+        ):
+            item.content = _span(doc, noun.left_edge.idx, item.content.end)
+
+
 # A form of address opening a question put to someone: "Mr. President, the whole world …".
 _VOCATIVE = re.compile(
     r"(?:(?:Mr\.|Madam)[^\S\n]+(?:Prime[^\S\n]+Minister|Foreign[^\S\n]+Minister|President|"
@@ -3825,7 +3888,7 @@ def _told_occasion_that(cue: Token) -> Span | None:
     the words from "that" to the clause's end, when "that" cannot be the relative pronoun
     (the clause has an object of its own, or "that" is its mark); else None."""
     told = next((c for c in cue.children if c.dep_ == "dobj" and c.i > cue.i), None)
-    if told is None or told.lemma_ not in _TOLD_OCCASIONS | _AUDIENCES:
+    if told is None:
         return None
     clause = next((c for c in told.children if c.dep_ == "relcl"), None)
     if clause is None:
@@ -3834,7 +3897,10 @@ def _told_occasion_that(cue: Token) -> Span | None:
     if that.lower_ != "that" or that.head != clause:
         return None
     objects = [c for c in clause.children if c.dep_ in ("dobj", "ccomp", "attr") and c != that]
-    if not (that.dep_ == "mark" or (that.dep_ == "dobj" and objects)):
+    occasion = told.lemma_ in _TOLD_OCCASIONS | _AUDIENCES
+    # "informed the Mechanism that no aircraft had …": "that" as the clause's mark is no
+    # relative pronoun, whoever was told
+    if not (that.dep_ == "mark" or (occasion and that.dep_ == "dobj" and objects)):
         return None
     doc = cue.doc
     end = clause.right_edge
@@ -4474,6 +4540,12 @@ def describe(tokens: list[Token]) -> Speaker:
         and not is_town(ent.text)  # "One resident of Khan Shaykhun": the town, not a person
         and ent.text.lower() not in _PLATFORMS  # the tagger can take "Twitter" for a person
         and ent.root.i not in in_clauses
+        # "Russia and Iran, Assad's main backers,": whose backers they are, not who speaks
+        and not (
+            ent.root.dep_ == "poss"
+            and ent.root.head.dep_ == "appos"
+            and head.ent_type_ in ("GPE", "ORG", "NORP")
+        )
         and not _where_they_are(ent.root, head)
     ]
     people.sort(
@@ -5613,8 +5685,11 @@ def _body_just_before(
 
 
 def _first_person(source: str) -> bool:
-    """ "I", "we", and "we all" or "we both": the speaker themselves."""
+    """ "I", "we", and "we all" or "we both", or "our" and "my" of a view or a claim: the
+    speaker themselves."""
     words = source.lower().split()
+    if words in (["our"], ["my"]):
+        return True
     return bool(words) and words[0] in _FIRST_PERSON and set(words[1:]) <= {"all", "both"}
 
 
