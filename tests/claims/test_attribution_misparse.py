@@ -1994,3 +1994,47 @@ def test_whose_backers_they_are_is_not_who_speaks(claim_extractor: ClaimExtracto
         "a violation of international law."
     )
     assert _records(claim_extractor, text)["warned"][2] == "Russia and Iran"
+
+
+def test_an_arabic_name_by_a_childs_name(claim_extractor: ClaimExtractor) -> None:
+    text = (
+        "KHAN SHAYKHUN, Syria - Umm Mohammed, 41, said in Arabic that she had found her sons. "
+        '"They were still warm," she said.'
+    )
+    actors = [r.speaker.name for r in claim_extractor.extract(text) if r.speaker]
+    assert actors == ["Umm Mohammed", "Umm Mohammed"]  # "Umm": a mother, so "she"
+
+
+def test_a_relative_clause_between_dashes(claim_extractor: ClaimExtractor) -> None:
+    text = "The attack - which the government denies carrying out - killed at least 87 people."
+    found = _records(claim_extractor, text)
+    assert found["denies"][:2] == ("the government", "The attack")
+
+
+def test_a_finding_set_inside_a_subject_with_a_clause(claim_extractor: ClaimExtractor) -> None:
+    text = (
+        "Much of what happened that day, the commission later found, had been filmed by "
+        "residents on their phones."
+    )
+    found = _records(claim_extractor, text)
+    assert found["found"][0] == "the commission"
+    assert found["found"][1].startswith("Much of what happened that day had been filmed")
+
+
+def test_a_signed_letters_i_is_its_signatory(claim_extractor: ClaimExtractor) -> None:
+    text = (
+        "Upon instructions from my Government, I should like to state that the army has never "
+        "used chemical weapons.\n\n(Signed) Bashar Ja'afari\nAmbassador\n"
+    )
+    records = claim_extractor.extract(text)
+    assert [r.attribution.cue.text for r in records] == ["to state"]
+    assert records[0].speaker is not None and records[0].speaker.name == "Bashar Ja'afari"
+
+
+def test_the_agency_after_a_speaker_who_works_for_one(claim_extractor: ClaimExtractor) -> None:
+    text = (
+        "UNICEF said it was horrified. The World Health Organization's regional director, Dr. "
+        "Jaouad Mahjour, noted that the symptoms were consistent with a nerve agent. In a "
+        "statement, the agency added that it had sent medicines."
+    )
+    assert _records(claim_extractor, text)["added"][2] == "World Health Organization"

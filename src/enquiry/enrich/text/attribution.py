@@ -647,6 +647,7 @@ class AttributionExtractor:
         ]
         _cut_trailing_sources(doc, found)
         denied = _cut_relative_denials(doc, found)
+        found = _wish_to_say(doc, found)
         found = [item for item in found if not _restated(item, found)]
         if self.spans is not None:
             self._respan(doc, found, quotes)
@@ -1091,6 +1092,7 @@ class AttributionExtractor:
             # what was said, not part of who said it
             source_tokens = [t for t in source_tokens if t.i < charge.left_edge.i]
             content = joined([content, _token_span(list(charge.subtree)) or content])
+        source_tokens = _with_kunya(source_tokens)
         source = _closed(doc, _token_span(source_tokens))
         split_subject = _split_subject(source_tokens)
         if source is not None and split_subject is not None:
@@ -2148,6 +2150,28 @@ def _target_content(cue: Token, openers: frozenset[str]) -> Span | None:
         tokens += [token for token in child.subtree if token is not child or opened]
         opened = True
     return _token_span(_trim(_contiguous(tokens, tokens[0]))) if tokens else None
+
+
+# Verbs a diplomat's letter wishes to say by: "I should like to state that …".
+_SAID_COURTEOUSLY = frozenset(
+    {"state", "say", "stress", "emphasize", "emphasise", "reiterate", "underline", "note"}
+    | {"recall", "confirm", "reaffirm", "add", "highlight", "inform", "point", "express"}
+)
+
+
+def _wish_to_say(doc: Doc, found: list[Attribution]) -> list[Attribution]:
+    """ "I should like to state that …", "we wish to stress that …": the saying is the claim,
+    the wish only its courtesy; the relation of the wish gives way to the saying's."""
+    cues = {item.cue_i for item in found}
+    kept = []
+    for item in found:
+        wish = doc[item.cue_i] if item.cue_i >= 0 else None
+        if wish is not None and wish.lemma_ in ("like", "wish", "want"):
+            saying = next((c for c in wish.children if c.dep_ == "xcomp"), None)
+            if saying is not None and saying.i in cues and saying.lemma_ in _SAID_COURTEOUSLY:
+                continue
+        kept.append(item)
+    return kept
 
 
 def _restated(item: Attribution, found: list[Attribution]) -> bool:
@@ -3368,7 +3392,14 @@ def _parenthesis(cue: Token, source_tokens: list[Token]) -> tuple[list[Token], S
     after = [t for t in doc[close + 1 : sentence.end] if not (t.is_punct or t.is_space)]
     if not before or not after or len(before) > 12:
         return None
-    if any(t.pos_ in ("VERB", "AUX") for t in before) or before[0].pos_ in _NO_SUBJECT:
+    inside = {t.i for t in before}
+    heads = [t for t in before if t.head.i not in inside]
+    if (
+        any(t.pos_ in ("VERB", "AUX") for t in before)
+        # "Much of what happened that day, the commission found, had been filmed": one
+        # subject, with a clause inside it
+        and not (len(heads) == 1 and heads[0].dep_ in ("nsubj", "nsubjpass"))
+    ) or before[0].pos_ in _NO_SUBJECT:
         return None  # "In 2008, he complained …": a phrase of time or place, not a subject
     if not any(t.pos_ in ("VERB", "AUX") for t in after) or after[0].dep_ == "cc":
         return None  # "…, and railed about …": the speaker going on
@@ -3691,6 +3722,19 @@ def _cut_vocatives(doc: Doc, found: list[Attribution]) -> None:
 _SITE_WORDS = frozenset(["network", "site", "website", "platform", "app", "messenger", "channel"])
 
 
+# The first word of an Arabic name by a child's name: "Umm Mohammed", "Abu Hamdi".
+_KUNYA = frozenset({"Umm", "Um", "Abu", "Abou"})
+
+
+def _with_kunya(tokens: list[Token]) -> list[Token]:
+    """The speaker's tokens with the "Umm" or "Abu" the parse left out of the name (after a
+    blanked dateline it can make "Umm" a sentence of its own)."""
+    if not tokens or tokens[0].i == 0:
+        return tokens
+    before = tokens[0].doc[tokens[0].i - 1]
+    return [before, *tokens] if before.text in _KUNYA and tokens[0].is_title else tokens
+
+
 def _split_subject(tokens: list[Token]) -> Token | None:
     """ "the opposition Syrian National Coalition said": the parser can cut one noun phrase into
     two subjects side by side, a common noun and the name it describes. The first, when it
@@ -4000,8 +4044,10 @@ def _relative_object(cue: Token) -> tuple[list[Token], Span] | None:
     makes the speaker the sentence's subject and the verb a modifier of it; both readings are
     taken. None for anything else."""
     doc = cue.doc
-    if cue.tag_ not in ("VBD", "VBN") or cue.lemma_ not in _RELATIVE_CHARGES:
+    if cue.lemma_ not in _RELATIVE_CHARGES or cue.tag_ not in ("VBD", "VBN", "VBZ", "VBP"):
         return None
+    if cue.tag_ in ("VBZ", "VBP") and cue.dep_ != "relcl":
+        return None  # the present only as read ("The attack - which the government denies -")
     if cue.dep_ == "relcl":
         # read as it is: "an attack that the opposition blamed on government forces"
         objects = [c for c in cue.children if c.dep_ == "dobj"]
@@ -4037,7 +4083,11 @@ def _relative_object(cue: Token) -> tuple[list[Token], Span] | None:
     # misread, the verb hangs on its speaker: what it governs is not who said it
     speaker = [t for t in _source_tokens(subject) if t.i not in clause or cue.dep_ == "relcl"]
     inside = clause | {token.i for token in subject.subtree}
-    noun = [t for t in _source_tokens(antecedent) if t.i not in inside and t.text != ","]
+    noun = [
+        t
+        for t in _source_tokens(antecedent)
+        if t.i not in inside and t.text not in (",", "-", "–", "—", "--")
+    ]
     noun = _contiguous(noun, antecedent)
     if not speaker or not noun:
         return None
@@ -5110,6 +5160,9 @@ def resolve_speakers(
     genders: dict[str, str] = {}
     names = given_names or {}
     published: dict[str, Speaker] = {}  # "article": who issued the article last spoken of
+    # bodies named only as a speaker's employer, with how many groups were named before them:
+    # what "the agency" means when no body was named since, never what "it" or "they" means
+    employers: list[tuple[int, Speaker]] = []
 
     def gender_of(speaker: Speaker) -> str:
         """What the honorific says, else what the given name usually is ("" when unknown)."""
@@ -5309,6 +5362,23 @@ def resolve_speakers(
                 ),
                 None,
             )
+            since = len(groups) - next(
+                (n for n, g in enumerate(reversed(groups)) if g is group), len(groups)
+            )
+            employer = next(
+                (
+                    e
+                    for at, e in reversed(employers)
+                    # only a generic word: "the ministry" after a foreign minister may be a
+                    # ministry the text has not named
+                    if at >= since and word in _GENERIC_GROUPS
+                ),
+                None,
+            )
+            if employer is not None:
+                # the body a speaker named since works for: "the agency" after "The World
+                # Health Organization's regional director"
+                group = employer
             if group is None and word in _GENERIC_GROUPS - {"group"} and bodies:
                 group = bodies[-1]
             if group is not None:
@@ -5466,6 +5536,10 @@ def resolve_speakers(
         (people if speaker.type == "person" else groups).append(speaker)
         if speaker.type == "person":
             people_like.append(speaker)
+            works_for = _strip_article(speaker.affiliation)
+            if any(word.lower() in _ORG_WORDS for word in works_for.split()):
+                # "The World Health Organization's regional director … the agency added"
+                employers.append((len(groups), Speaker(name=works_for, type="organisation")))
     _first_person_is_the_quoted(found)
 
 
@@ -5485,7 +5559,7 @@ def _full_name(name: str, given_names: dict[str, str]) -> bool:
         return False
     if not all(_capitalised_name(word) or _initial(word) for word in words):
         return False
-    return bool(given_names.get(words[0].lower()) or name_gender(words[0]))
+    return bool(given_names.get(words[0].lower()) or name_gender(words[0]) or name_gender(name))
 
 
 def _one_person(speaker: Speaker) -> bool:
@@ -5579,10 +5653,10 @@ def _first_person_is_the_author(
                 continue
             if not _reported(found, attribution, quotes):
                 attribution.speaker = replace(issuer, resolved_from=source.text)
-    byline = _BYLINE.search(text_of(doc), 0, 600)
+    byline = _BYLINE.search(text_of(doc), 0, 600) or _SIGNATURE.search(text_of(doc))
     if byline is None:
         return
-    author = Speaker(name=byline.group("name"), type="person", title="author")
+    author = Speaker(name=byline.group("name").strip(), type="person", title="author")
     for attribution in found:
         source = attribution.source
         if source is None or source.text.lower() not in ("i", "me", "my"):
@@ -5591,6 +5665,11 @@ def _first_person_is_the_author(
             attribution.speaker = replace(author, resolved_from=source.text)
 
 
+# A letter's signature: "(Signed) Bashar Ja'afari".
+_SIGNATURE = re.compile(
+    r"^[^\S\n]*\(Signed\)[^\S\n]+(?P<name>[A-Z][\w'’.-]*(?:[^\S\n]+[A-Z][\w'’.-]*){0,3})[^\S\n]*$",
+    re.M,
+)
 # A statement's title naming the body that issues it: "Statement of the Ministry of Foreign
 # Affairs of the Russian Federation", "Comment by the Information and Press Department … on …".
 _ISSUER_TITLE = re.compile(
@@ -5649,6 +5728,11 @@ def _speaker_just_before(found: list[Attribution], attribution: Attribution) -> 
 _PANELS = frozenset(
     ["panel", "committee", "commission", "council", "court", "mechanism", "tribunal", "board"]
 )
+
+
+def _strip_article(name: str) -> str:
+    """ "The World Health Organization" → "World Health Organization"."""
+    return name[4:] if name.lower().startswith("the ") else name
 
 
 def _nested_owner(found: list[Attribution], attribution: Attribution) -> bool:

@@ -43,6 +43,10 @@ def name_gender(name: str) -> str:
     if not words:
         return ""
     first = words[0]
+    if first in ("umm", "um") and len(words) > 1:  # "Umm Mohammed", mother of Mohammed
+        return "female"
+    if first == "abu" and len(words) > 1:  # "Abu Hamdi", father of Hamdi
+        return "male"
     if first in _MALE:
         return "male"
     if first in _FEMALE:
