@@ -1989,10 +1989,16 @@ def _poll_findings(doc: Doc) -> list[Attribution]:
 
 
 def _one_word_cue(
-    cue: Token, content: Span, named: list[Token], key: str, how: str
+    cue: Token,
+    content: Span,
+    named: list[Token],
+    key: str,
+    how: str,
+    start: Token | None = None,
 ) -> list[Attribution]:
-    """The relation a pass of its own found: the cue word, the content and the words naming
-    the source; none when those words are empty."""
+    """The relation a pass of its own found: the cue word (from ``start``, when the cue is a
+    phrase ending in it: "is confident"), the content and the words naming the source; none
+    when those words are empty."""
     source = _token_span(named)
     if source is None:
         return []
@@ -2000,7 +2006,7 @@ def _one_word_cue(
     sentence = cue.sent
     return [
         Attribution(
-            _span(doc, cue.idx, cue.idx + len(cue.text)),
+            _span(doc, (start or cue).idx, cue.idx + len(cue.text)),
             content,
             source,
             describe(named),
@@ -3013,23 +3019,21 @@ def _sure_that(
         if clause is None or subject is None or subject.lower_ in _EMPTY_SUBJECTS:
             continue
         content = _token_span(_trim(list(clause.subtree)))
-        named = _source_tokens(subject)
-        source = _token_span(named)
-        if content is None or source is None:
-            continue
-        sentence = adjective.sent
-        made.append(
-            Attribution(
-                _span(doc, adjective.head.idx, adjective.idx + len(adjective.text)),
+        if content is not None:
+            made += _one_word_cue(
+                adjective,
                 content,
-                source,
-                describe(named),
-                _span(doc, sentence.start_char, sentence.end_char),
+                _source_tokens(subject),
                 key_of(adjective),
-                how="sure",
-                cue_i=adjective.i,
+                "sure",
+                start=adjective.head,
             )
-        )
+    return _replaced_by(found, made)
+
+
+def _replaced_by(found: list[Attribution], made: list[Attribution]) -> list[Attribution]:
+    """``found`` without the relations of the cue words a rule of its own read again, and
+    with that rule's ``made``."""
     made_at = {item.cue_i for item in made}
     return [item for item in found if item.cue_i not in made_at] + made
 
@@ -3074,28 +3078,15 @@ def _believed_among(doc: Doc, found: list[Attribution]) -> list[Attribution]:
             continue
         named = _trim([t for t in doc[phrase.i + 1 : that.i]])
         content = _token_span(_trim([t for t in doc[that.i : sentence.end] if not t.is_space]))
-        source = _token_span(named)
-        if content is None or source is None:
+        if content is None:
             continue
         first = min(
             (c for c in verb.children if c.dep_ in ("aux", "auxpass") and c.i < verb.i),
             key=lambda c: c.i,
             default=verb,
         )
-        made.append(
-            Attribution(
-                _span(doc, first.idx, verb.idx + len(verb.text)),
-                content,
-                source,
-                describe(named),
-                _span(doc, sentence.start_char, sentence.end_char),
-                key_of(verb),
-                how="held-by",
-                cue_i=verb.i,
-            )
-        )
-    made_at = {item.cue_i for item in made}
-    return [item for item in found if item.cue_i not in made_at] + made
+        made += _one_word_cue(verb, content, named, key_of(verb), "held-by", start=first)
+    return _replaced_by(found, made)
 
 
 def _owned_claim(doc: Doc, attribution: Attribution) -> bool:
