@@ -2038,3 +2038,11 @@ def test_the_agency_after_a_speaker_who_works_for_one(claim_extractor: ClaimExtr
         "statement, the agency added that it had sent medicines."
     )
     assert _records(claim_extractor, text)["added"][2] == "World Health Organization"
+
+
+def test_citing_no_sources_cites_nothing(claim_extractor: ClaimExtractor) -> None:
+    text = (
+        "The television channel Rossiya 24 reported that the White Helmets had received "
+        "advance notice of the attack. The channel cited no sources."
+    )
+    assert list(_records(claim_extractor, text)) == ["reported"]

@@ -743,7 +743,7 @@ class AttributionExtractor:
             child.dep_ == "dobj" and child.lemma_ in _WEAPONS for child in cue.children
         ):
             return None  # "The United States fires 59 Tomahawk missiles": a strike, not a saying
-        if cue.lemma_ in ("offer", "provide", "give", "present", "produce") and any(
+        if cue.lemma_ in ("offer", "provide", "give", "present", "produce", "cite") and any(
             child.dep_ == "dobj"
             and child.lemma_ in _GROUNDS
             and any(c.dep_ == "det" and c.lower_ == "no" for c in child.children)
