@@ -2046,3 +2046,98 @@ def test_citing_no_sources_cites_nothing(claim_extractor: ClaimExtractor) -> Non
         "advance notice of the attack. The channel cited no sources."
     )
     assert list(_records(claim_extractor, text)) == ["reported"]
+
+
+def test_went_on_to_say_when_the_parse_makes_say_an_adverbial(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = "Al-Jaafari went on to say that certain Western states rushed to accuse Syria."
+    found = _records(claim_extractor, text)
+    assert list(found) == ["went on to say"]
+    assert found["went on to say"][0] == "Al-Jaafari"
+
+
+def test_a_participle_of_stressing_after_a_reported_clause_is_the_speaker_going_on(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "Al-Jaafari affirmed that the army has never used chemical weapons against Syrians, "
+        "pointing out that Syria handed over its entire stockpile in 2014."
+    )
+    found = _records(claim_extractor, text)
+    assert found["affirmed"][1] == "that the army has never used chemical weapons against Syrians"
+    assert found["pointing out"][:2] == (
+        "Al-Jaafari",
+        "that Syria handed over its entire stockpile in 2014",
+    )
+    # pointing to something is no reported clause
+    text = "He said the army had won the battle, pointing to his record."
+    assert list(_records(claim_extractor, text)) == ["said"]
+
+
+def test_a_name_the_tagger_ran_into_the_body_before_it(claim_extractor: ClaimExtractor) -> None:
+    text = (
+        "Syria's Permanent Representative to the UN Bashar al-Jaafari affirmed that the army "
+        "has never used chemical weapons."
+    )
+    assert _records(claim_extractor, text)["affirmed"][2] == "Bashar al-Jaafari"
+    text = (
+        "Syria's Permanent Representative to the United Nations, Bashar al-Jaafari, said that "
+        "the army has never used chemical weapons."
+    )
+    assert _records(claim_extractor, text)["said"][2] == "Bashar al-Jaafari"
+
+
+def test_a_numbered_question_in_a_parliaments_record(claim_extractor: ClaimExtractor) -> None:
+    text = (
+        "1. Tom Tugendhat (Tonbridge and Malling) (Con): What assessment the Government have "
+        "made of responsibility for the attack.\n\n"
+        "Emily Thornberry (Islington South and Finsbury) (Lab): The House will want answers.\n\n"
+        "The Minister for the Middle East (Alistair Burt): The right hon. Lady will know that "
+        "the OPCW has already begun its work.\n"
+    )
+    records = claim_extractor.extract(text)
+    turns = [r for r in records if r.attribution.cue.text == ":"]
+    assert [r.speaker.name for r in turns if r.speaker] == [
+        "Tom Tugendhat",
+        "Emily Thornberry",
+        "Alistair Burt",
+    ]
+    know = [r for r in records if r.attribution.cue.text == "will know"]
+    assert know and know[0].speaker is not None
+    assert know[0].speaker.name == "Emily Thornberry"  # the member who spoke before
+
+
+def test_a_factbox_names_each_speaker_on_a_line_of_its_own(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "(Reuters) - Following are reactions to the attack:\n\n"
+        "* U.S. PRESIDENT DONALD TRUMP:\n"
+        '"These heinous actions cannot be tolerated."\n\n'
+        "* RUSSIAN DEFENCE MINISTRY:\n"
+        "Said the Syrian air force had struck a warehouse where rebels made munitions.\n\n"
+        "* TURKISH PRESIDENT TAYYIP ERDOGAN:\n"
+        'Called the attack "a crime against humanity" in a call with Putin, presidential '
+        "sources said.\n\n"
+        "* SYRIAN GOVERNMENT:\n"
+        "The army denied using any chemical agents.\n"
+    )
+    found = _records(claim_extractor, text)
+    assert found[":"] == (
+        "U.S. PRESIDENT DONALD TRUMP",
+        '"These heinous actions cannot be tolerated."',
+        "Donald Trump",
+    )
+    assert found["Said"] == (
+        "RUSSIAN DEFENCE MINISTRY",
+        "the Syrian air force had struck a warehouse where rebels made munitions",
+        "Russian Defence Ministry",
+    )
+    assert found["Called"][1:] == (
+        'the attack "a crime against humanity" in a call with Putin',
+        "Tayyip Erdogan",
+    )
+    assert found["said"][0] == "presidential sources"
+    assert found["denied"][0] == "The army"  # a paragraph with a subject of its own
+    assert len(found) == 5

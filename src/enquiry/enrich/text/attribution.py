@@ -23,7 +23,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from enquiry.enrich.text.actors import is_place, is_town, known_body, place_to_state
-from enquiry.enrich.text.given_names import name_gender
+from enquiry.enrich.text.given_names import is_given_name, name_gender
 from enquiry.enrich.text.learnt import AttributionModel, features, load_model
 from enquiry.enrich.text.names import SPACY_MODEL, VERSION
 from enquiry.enrich.text.patterns import follow, key_of
@@ -633,7 +633,7 @@ class AttributionExtractor:
         found = _citing_their_sources(doc, found)
         found += _carried_reports(proposals, found, self.cues)
         inverted = _said_inverted(doc, quotes)
-        lines = _colon_lines(doc) + _interview_answers(doc)
+        lines = _colon_lines(doc) + _interview_answers(doc) + _label_paragraphs(doc)
         found = [item for item in found if not _abstract_inside_line(doc, item, lines)]
         found += lines + _dash_lines(doc) + inverted + _poll_findings(doc) + _tolls(doc)
         found += _in_their_view(doc) + _owned_claims(doc, found)
@@ -655,6 +655,7 @@ class AttributionExtractor:
             # denies" back into what the first speaker said
             _cut_trailing_sources(doc, found)
             _cut_closing_denials(doc, denied)
+        _cut_line_labels(doc, found, lines)
         _cut_media(doc, found)
         _cut_vocatives(doc, found)
         _widen_to_reports(doc, found)
@@ -668,6 +669,7 @@ class AttributionExtractor:
         _bind_to_clause_subject(doc, found)
         resolve_speakers(found, mentions, model.given_names if model else {}, quotes)
         _first_person_is_the_author(doc, found, quotes)
+        _members_addressed(found)
         return found
 
     def _respan(self, doc: Doc, found: list[Attribution], quotes: list[tuple[int, int]]) -> None:
@@ -1380,7 +1382,10 @@ def _said_again(verb: Token) -> bool:
     """Whether a verb hung on a reported clause is its speaker saying more: a verb of saying
     without a subject, joined by "and" ("... and says he introduced a bill") or a participle
     after a comma ("argued that X, saying Y")."""
-    if verb.lemma_ not in _SAYING_AGAIN | _GOING_ON:
+    if verb.lemma_ in _STRESSING and verb.dep_ == "advcl":
+        if verb.lemma_ == "point" and not any(c.lower_ == "out" for c in verb.children):
+            return False  # "pointing to his record" is not a reported clause
+    elif verb.lemma_ not in _SAYING_AGAIN | _GOING_ON:
         return False
     if any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in verb.children):
         return False
@@ -1575,7 +1580,7 @@ def _said_again_by(cue: Token) -> Token | None:
     clause = cue.head
     if clause.dep_ != "ccomp" or cue.i < clause.i or not _said_again(cue):
         return None
-    if clause.head.lemma_ not in _SAYING_AGAIN | _DENYING | _RULING:
+    if clause.head.lemma_ not in _SAYING_AGAIN | _DENYING | _RULING | _STRESSING:
         return None
     return next((c for c in clause.head.children if c.dep_ == "nsubj"), None)
 
@@ -1603,6 +1608,12 @@ def _going_on(attribution: Attribution) -> bool:
 # with the speaker's own sentence.
 _SAYING_AGAIN = frozenset(
     {"say", "tell", "add", "call", "note", "argue", "insist", "claim", "warn", "suggest"}
+)
+# Verbs of stressing a point, frequent in official and translated news ("affirmed that …,
+# pointing out that …", "stressed that …, emphasizing that …"): after a reported clause, a
+# participle of one of them is the speaker going on.
+_STRESSING = frozenset(
+    {"affirm", "stress", "emphasize", "emphasise", "explain", "point", "reiterate", "underline"}
 )
 # Verbs that answer a charge with a reported clause, after which a participle ("denied that
 # its aircraft had struck the town, calling the reports fabrications") is the same speaker going
@@ -1752,6 +1763,9 @@ def _colon_lines(doc: Doc) -> list[Attribution]:
             start += dash + 3 if dash >= 0 else 0
             if text_of(doc).startswith("More from ", start):
                 start += len("More from ")
+        numbered = _QUESTION_NUMBER.match(text_of(doc), start, end)
+        if numbered is not None:
+            start = numbered.end()  # "1. Tom Tugendhat (Tonbridge and Malling) (Con):"
         office = _OFFICE_LABEL.fullmatch(text_of(doc), start, end)
         if office is not None and any(
             _singular(word.lower()) in _ROLES for word in office.group("office").split()
@@ -1802,6 +1816,114 @@ def _colon_lines(doc: Doc) -> list[Attribution]:
         speaker = describe(_without_honorific(tokens))
         found.append(Attribution(colon, content, source, speaker, sentence, ":/PUNCT", how="line"))
     return found
+
+
+# A factbox's speaker on a line of its own, what they said in the paragraph below it:
+# "* RUSSIAN DEFENCE MINISTRY:" and then '"…"' or "Said the air force had struck …".
+_LABEL_PARAGRAPH = re.compile(
+    r"^[^\S\n]*(?P<bullet>[*•·\-–—][^\S\n]*)?(?P<source>[^\s:*•·][^:\n]{1,79}):[^\S\n]*\n"
+    r"(?=(?:[^\S\n]*\n)?[^\S\n]*(?P<content>\S[^\n]*)$)",  # the next label may follow
+    re.M,
+)
+# The verbs such a paragraph opens with, its subject being the label above it.
+_LABEL_VERBS = frozenset(
+    {"said", "says", "called", "calls", "denied", "denies", "accused", "accuses", "urged"}
+    | {"urges", "warned", "warns", "blamed", "blames", "condemned", "condemns", "described"}
+    | {"describes", "rejected", "rejects", "dismissed", "dismisses", "demanded", "demands"}
+    | {"insisted", "insists", "told", "tells", "added", "adds", "welcomed", "welcomes"}
+)
+# "…, presidential sources said." closing such a paragraph: who reported the saying.
+_CLOSING_REPORT = re.compile(
+    r",[^\S\n]+(?:[^\s,]+[^\S\n]+){0,5}?(?:said|says|reported|reports|told[^\S\n]+\w+)\.?$"
+)
+
+
+def _label_paragraphs(doc: Doc) -> list[Attribution]:
+    """A factbox of reactions: each speaker's label (in capitals, or after a bullet) on a line of
+    its own, and below it a quotation, which is theirs, or a paragraph opening with a verb of
+    saying and no subject ("Said the Syrian air force had struck …"), whose subject is the
+    label. A paragraph with a subject of its own is left to the rules."""
+    text = text_of(doc)
+    found = []
+    for match in _LABEL_PARAGRAPH.finditer(text):
+        label = match.group("source")
+        if not (match.group("bullet") or label.strip().isupper()):
+            continue
+        if label.split()[-1].lower() in _LINE_LABELS:
+            continue
+        tokens = _name_tokens(doc, *match.span("source"))
+        if tokens is None:
+            continue
+        c_start, c_end = match.span("content")
+        words = match.group("content").split()
+        if text[c_start] in _OPENING:
+            cue = _span(doc, match.end("source"), match.end("source") + 1)
+        elif words[0].lower() in _LABEL_VERBS and len(words) > 2:
+            cue = _span(doc, c_start, c_start + len(words[0]))
+            c_start = cue.end + 1
+            closing = _CLOSING_REPORT.search(text, c_start, c_end)
+            if closing is not None:
+                c_end = closing.start()
+        else:
+            continue
+        content = _span(doc, c_start, c_end)
+        if content.text.endswith(".") and not content.text.endswith(".."):
+            content = Span(content.text[:-1], content.start, content.end - 1)
+        source = _token_span(tokens)
+        if source is None or len(content.text) < 3:
+            continue
+        sentence = _span(doc, match.start("source"), match.end())
+        speaker = describe(_without_honorific(tokens))
+        if label.strip().isupper():
+            speaker = replace(
+                speaker, name=_uncapitalised(speaker.name), title=speaker.title.lower()
+            )
+        found.append(Attribution(cue, content, source, speaker, sentence, ":/PUNCT", how="line"))
+    return found
+
+
+# How a parliament's member speaks of the member who spoke before: "the right hon. Lady",
+# "the hon. Gentleman", "my hon. and learned Friend".
+_MEMBER_ADDRESSED = re.compile(
+    r"(?:the|my)\s+(?:right\s+)?hon\.?\s+(?:and\s+(?:learned|gallant)\s+)?"
+    r"(?:Lady|Gentleman|Member|Friend)\b",
+    re.I,
+)
+
+
+def _members_addressed(found: list[Attribution]) -> None:
+    """In a parliament's record, "the right hon. Lady will know that …" inside a member's turn
+    names the member of the turn before (another speaker), not a lady."""
+    turns = [item for item in found if item.how == "line" and item.cue.text == ":"]
+    for item in found:
+        if item.source is None or not _MEMBER_ADDRESSED.fullmatch(item.source.text.strip()):
+            continue
+        before = [turn for turn in turns if turn.cue.start < item.cue.start]
+        if not before or before[-1].speaker is None:
+            continue
+        current = before[-1].speaker.name
+        earlier = [
+            turn for turn in before if turn.speaker is not None and turn.speaker.name != current
+        ]
+        if earlier and earlier[-1].speaker is not None:
+            item.speaker = replace(earlier[-1].speaker, resolved_from=item.source.text)
+
+
+_SMALL_WORDS = frozenset({"of", "the", "and", "for", "on", "in", "to", "at"})
+
+
+def _uncapitalised(name: str) -> str:
+    """A name written in capitals as a name is written: "RUSSIAN DEFENCE MINISTRY" → "Russian
+    Defence Ministry", "BASHAR AL-ASSAD" → "Bashar Al-Assad"; "U.S." stays."""
+    words = []
+    for number, word in enumerate(name.split()):
+        if number and word.lower() in _SMALL_WORDS:
+            words.append(word.lower())
+        elif "." in word or len(word) <= 2:
+            words.append(word)  # "U.S.", "UN": initials
+        else:
+            words.append("-".join(part.capitalize() for part in word.split("-")))
+    return " ".join(words)
 
 
 # An interview printed as questions and answers: "Q: …" and "A: …" at the start of lines.
@@ -1857,6 +1979,9 @@ _OBJECT_PRONOUNS = frozenset({"us", "me", "him", "them", "you"})
 # What makes a participle after a noun a clause of its own ("the claim that there have been …").
 _CLAUSE_MARKS = frozenset({"mark", "nsubj", "nsubjpass", "expl", "aux", "auxpass"})
 # An office, then the name of the one who holds it in brackets.
+# The number of a question on a parliament's order paper before the member who asks it, whose
+# seat and party follow in brackets.
+_QUESTION_NUMBER = re.compile(r"\d{1,3}\.[^\S\n]+(?=[A-Z][^()\n]*\()")
 _OFFICE_LABEL = re.compile(r"(?P<office>[A-Z][^()]*?)[^\S\n]*\((?P<name>[A-Z][^()]*)\)")
 _HONORIFICS = frozenset({"mr", "mrs", "ms", "dr", "mr.", "mrs.", "ms.", "dr."})
 # Titles a transcript writes before a speaker's surname ("SEN. McCAIN:", "GEN. VOTEL:").
@@ -3425,6 +3550,34 @@ def _abstract_inside_line(doc: Doc, item: Attribution, lines: list[Attribution])
     )
 
 
+def _cut_line_labels(doc: Doc, found: list[Attribution], lines: list[Attribution]) -> None:
+    """ "The Minister for the Middle East (Alistair Burt): The right hon. Lady will know …": the
+    parse can run a transcript's label into the subject of the first sentence after it, or take
+    the label alone for that subject; that sentence's source starts after the label's colon."""
+    for item in found:
+        source = item.source
+        if source is None:
+            continue
+        line = next(
+            (
+                line
+                for line in lines
+                if source.start < line.cue.start < source.end <= line.content.end
+            ),
+            None,
+        )
+        if line is None:
+            continue
+        end = source.end if source.end > line.content.start else item.cue.start
+        span = doc.char_span(line.content.start, end, alignment_mode="contract")
+        tokens = _trim(list(span)) if span is not None else []
+        if len(tokens) > 8 or any(token.pos_ in ("VERB", "AUX") for token in tokens):
+            continue  # the words before the cue are no subject alone
+        cut = _token_span(tokens) if tokens else None
+        if cut is not None:
+            item.source, item.speaker = cut, describe(tokens)
+
+
 def _abstract_source(doc: Doc, item: Attribution) -> bool:
     """Whether the item's source is a phrase whose head names no one ("the evidence of
     government responsibility")."""
@@ -3836,7 +3989,7 @@ def _cue_span(cue: Token) -> Span:
             tokens.append(child)
     head = cue.head
     if (
-        cue.dep_ == "xcomp"
+        cue.dep_ in ("xcomp", "advcl")  # the parser makes "say" an adverbial now and then
         and head.i < cue.i
         and (
             head.lemma_ in ("continue", "proceed")
@@ -4561,7 +4714,9 @@ def describe(tokens: list[Token]) -> Speaker:
         # "A statement from the Syrian Observatory said": the Observatory speaks
         return describe(author)
     core_ids = {token.i for token in core}
-    entities = [ent for ent in ents_of(doc) if ent.start >= first and ent.end <= last]
+    entities = [
+        _named_at_end(ent) for ent in ents_of(doc) if ent.start >= first and ent.end <= last
+    ]
     # A person named in a clause about the speaker ("Egypt, which backs Haftar, said") is not
     # the speaker; one in an apposition ("A spokesman for the army, Ahmed al-Mismari") is.
     in_clauses = {
@@ -4907,6 +5062,24 @@ _ORG_TEXT = (
 _ORG_WORDS = frozenset(_ORG_TEXT.split())
 
 
+def _named_at_end(ent: Any) -> Any:
+    """A person's name the tagger ran into the body before it ("to the UN Bashar al-Jaafari",
+    one organisation to the small model): the name from its given name on, as a person; else
+    the entity as it is."""
+    if ent.label_ != "ORG" or _person_shaped(ent):
+        return ent
+    for token in ent[1:]:
+        if token.is_title and is_given_name(token.text):
+            spacy_span = type(ent)  # spaCy's Span, imported with the pipeline
+            tail = spacy_span(ent.doc, token.i, ent.end, label="PERSON")
+            if 2 <= len(tail.text.split()) <= 3 and _person_shaped(
+                spacy_span(ent.doc, token.i, ent.end, label="ORG")
+            ):
+                return tail
+            break
+    return ent
+
+
 def _person_shaped(ent: Any) -> bool:
     """An entity the small model calls an organisation but that reads like a person's name
     ("Nikki Haley", "Major-General Igor Konashenkov"): after any titles, one to three
@@ -4925,8 +5098,13 @@ def _person_shaped(ent: Any) -> bool:
             for word in words[1:-1]
         )
         and not any(word.lower() in _ORG_WORDS for word in words)
-        # "Major General" alone is a rank, not a name
+        # "Major General" alone is a rank, not a name; "Permanent Representative" a title
         and not _rank(name)
+        and not all(
+            part.lower().rstrip(".") in _TITLE_WORDS
+            for word in ent.text.split()
+            for part in word.split("-")
+        )
         and place_to_state(ent.text) == ent.text
     )
 

@@ -36,6 +36,11 @@ _FEMALE_ENDINGS = ("ova", "eva", "yova", "ina", "skaya", "tskaya")
 _MALE_ENDINGS = ("ov", "ev", "yov", "sky", "skiy", "skii")
 
 
+def is_given_name(word: str) -> bool:
+    """Whether ``word`` is a given name of the lists (any case)."""
+    return word.lower() in _MALE or word.lower() in _FEMALE
+
+
 def name_gender(name: str) -> str:
     """ "male" / "female" when the given name, or a Russian surname standing alone, says
     so; else ""."""
