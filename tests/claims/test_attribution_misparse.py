@@ -2141,3 +2141,46 @@ def test_a_factbox_names_each_speaker_on_a_line_of_its_own(
     assert found["said"][0] == "presidential sources"
     assert found["denied"][0] == "The army"  # a paragraph with a subject of its own
     assert len(found) == 5
+
+
+def test_a_report_title_after_a_countrys_formal_name_is_no_claim(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "Syrian Arab Republic: Idlib Flash Update No. 3 (6 April 2017)\n\n"
+        "Health partners report that 58 people remain in intensive care.\n"
+    )
+    assert list(_records(claim_extractor, text)) == ["report"]
+
+
+def test_warned_against_a_phrase_then_a_saying_participle(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        'The spokesman warned against what he called the "hasty judgement" of certain Western '
+        "states, saying that the terrorists were known to have stockpiles of toxic materials."
+    )
+    found = _records(claim_extractor, text)
+    assert found["warned"][1] == 'what he called the "hasty judgement" of certain Western states'
+    assert found["saying"][:2] == (
+        "The spokesman",
+        "that the terrorists were known to have stockpiles of toxic materials",
+    )
+
+
+def test_a_phrase_of_the_occasion_between_commas_is_not_the_speaker(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "Iranian President Hassan Rouhani, in a phone call with his Syrian counterpart, "
+        "expressed the Islamic Republic's support for the Syrian government."
+    )
+    assert _records(claim_extractor, text)["expressed"][0] == "Iranian President Hassan Rouhani"
+    # an apposition keeps its closing comma, as PolNeAR marks it
+    text = (
+        "Senator Sheldon Whitehouse, a Democrat from Rhode Island, in the name of curbing "
+        "climate change, has proposed taxing carbon emissions."
+    )
+    assert _records(claim_extractor, text)["has proposed"][0] == (
+        "Senator Sheldon Whitehouse, a Democrat from Rhode Island,"
+    )

@@ -656,6 +656,7 @@ class AttributionExtractor:
             _cut_trailing_sources(doc, found)
             _cut_closing_denials(doc, denied)
         _cut_line_labels(doc, found, lines)
+        _cut_occasions(doc, found)
         _cut_media(doc, found)
         _cut_vocatives(doc, found)
         _widen_to_reports(doc, found)
@@ -960,6 +961,15 @@ class AttributionExtractor:
                     continue  # "Criminal complaint filed in Paris": what was done with it
                 if path == "dobj" and cue.lemma_ in _TOLD and head.lower_ in _OBJECT_PRONOUNS:
                     continue  # "What the samples tell us": whom it was told
+                if (
+                    path == "advcl"
+                    and _said_again(head)
+                    and head.lemma_ in _SAYING_AGAIN
+                    and any(c.dep_ == "prep" and c.i < head.i for c in cue.children)
+                ):
+                    # "warned against what he called …, saying that …": the saying is the
+                    # speaker going on, what was warned against the phrase
+                    continue
                 if path.startswith("prep") and _off_topic(cue, path, head):
                     continue
                 if path == "prep/pobj":
@@ -1800,7 +1810,10 @@ def _colon_lines(doc: Doc) -> list[Attribution]:
             continue  # "Khan Shaykhun: what we know": a town is a topic; it never speaks
         if (
             said is not None
-            and all(token.ent_type_ in ("GPE", "NORP") for token in tokens)
+            and (
+                all(token.ent_type_ in ("GPE", "NORP") for token in tokens)
+                or is_place(_text_of(tokens))  # "Syrian Arab Republic: Idlib Flash Update"
+            )
             and text_of(doc)[c_start] not in _OPENING
             and not any(token.pos_ in ("VERB", "AUX") for token in said)
         ):
@@ -3576,6 +3589,46 @@ def _cut_line_labels(doc: Doc, found: list[Attribution], lines: list[Attribution
         cut = _token_span(tokens) if tokens else None
         if cut is not None:
             item.source, item.speaker = cut, describe(tokens)
+
+
+# Prepositions of a phrase that says where or when someone spoke ("in a phone call with …",
+# "at a news conference", "during a visit", "on Tuesday").
+_OCCASION_PREPOSITIONS = frozenset({"in", "at", "during", "on"})
+
+
+def _cut_occasions(doc: Doc, found: list[Attribution]) -> None:
+    """ "Iranian President Hassan Rouhani, in a phone call with his Syrian counterpart,
+    expressed …": a phrase of the occasion set off by commas, which the parse can hang on the
+    subject, is not part of who spoke (PolNeAR's annotators leave it out too)."""
+    for item in found:
+        source = item.source
+        if source is None or item.how == "line":
+            continue
+        span = doc.char_span(source.start, source.end, alignment_mode="expand")
+        if span is None or len(span) < 4 or not span[-1].is_punct or span[-1].text != ",":
+            continue
+        prep = next(
+            (
+                token
+                for token in span[1:-1]
+                if token.dep_ == "prep"
+                and token.lower_ in _OCCASION_PREPOSITIONS
+                and token.head == span.root  # not "Mr. Pruzan, at Dresdner," in a coordination
+                and token.nbor(-1).text == ","
+                and max(t.i for t in token.subtree) == span[-1].i - 1
+            ),
+            None,
+        )
+        if prep is None or prep.i - 1 <= span.start:
+            continue
+        if any(c.dep_ in ("relcl", "acl") and c.i < prep.i for c in span.root.children):
+            continue  # "Don Fowler, who helmed the DNC …, during Bill Clinton's presidency,"
+        kept = list(doc[span.start : prep.i - 1])
+        if any(token.text == "," for token in kept):
+            kept.append(prep.nbor(-1))  # "Whitehouse, a Democrat from Rhode Island," as marked
+        cut = _token_span(kept if kept[-1].text == "," else _trim(kept))
+        if cut is not None:
+            item.source = cut
 
 
 def _abstract_source(doc: Doc, item: Attribution) -> bool:
