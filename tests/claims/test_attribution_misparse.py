@@ -2184,3 +2184,40 @@ def test_a_phrase_of_the_occasion_between_commas_is_not_the_speaker(
     assert _records(claim_extractor, text)["has proposed"][0] == (
         "Senator Sheldon Whitehouse, a Democrat from Rhode Island,"
     )
+
+
+def test_a_statements_we_with_the_ministers_in_apposition(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "Joint statement by the Foreign Ministers on the chemical attack\n\n"
+        "We, the Foreign Ministers of France, Germany and the United Kingdom, condemn in the "
+        "strongest terms the use of chemical weapons in Khan Shaykhun on 4 April.\n\n"
+        "We call on all parties to cooperate fully with the Joint Investigative Mechanism.\n"
+    )
+    found = _records(claim_extractor, text)
+    # the tagger calls "condemn" a noun: a root with a subject and an object is a verb
+    assert found["condemn"][1:] == (
+        "the use of chemical weapons in Khan Shaykhun on 4 April",
+        "Foreign Ministers",
+    )
+    assert found["call on"][2] == "Foreign Ministers"
+
+
+def test_asked_someone_on_a_day_to_do_something(claim_extractor: ClaimExtractor) -> None:
+    text = (
+        "Lawyers for the families of victims asked French prosecutors on Tuesday to open an "
+        "investigation into the attack."
+    )
+    assert _records(claim_extractor, text)["asked"][1] == (
+        "French prosecutors on Tuesday to open an investigation into the attack"
+    )
+
+
+def test_an_accounts_handle_and_a_surrogate_the_tagger_missed(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = 'One user, @SyrianTruthNow, wrote: "The whole thing was filmed in a studio."'
+    assert _records(claim_extractor, text)["wrote"][2] == "@SyrianTruthNow"
+    text = "Rendell, a Clinton surrogate, said the plan was fine."
+    assert _records(claim_extractor, text)["said"][2] == "Rendell"

@@ -1220,6 +1220,18 @@ class AttributionExtractor:
             ]
             for sibling in completed:
                 tokens += list(sibling.subtree)
+            if any(sibling.dep_ == "xcomp" for sibling in completed):
+                # "asked French prosecutors on Tuesday to open an investigation": the day
+                # between the object and what they were asked to do would cut the two apart
+                tokens += [
+                    token
+                    for child in cue.children
+                    if child.dep_ in ("prep", "npadvmod")
+                    and head.i < child.i
+                    and child.i < min(s.i for s in completed if s.dep_ == "xcomp")
+                    and (_temporal(child) or child.ent_type_ in ("DATE", "TIME"))
+                    for token in child.subtree
+                ]
             if completed:
                 # 'called that vision "a necessary one"': the quotation marks around the
                 # complement hang on the verb, and would cut the object from it
@@ -4756,6 +4768,15 @@ def describe(tokens: list[Token]) -> Speaker:
     if len(tokens) == 1 and tokens[0].pos_ == "PRON":
         return Speaker(name=tokens[0].text, type="pronoun")
     inside = {token.i for token in tokens}
+    handle = next((t for t in tokens if t.text.startswith("@") and len(t.text) > 2), None)
+    if handle is not None:
+        # "One user, @SyrianTruthNow,": an account's handle is the name it posts under
+        return Speaker(name=handle.text, type="unknown")
+    if tokens[0].pos_ == "PRON" and tokens[0].lower_ in ("we", "i"):
+        # "We, the Foreign Ministers of France, Germany and the United Kingdom,": who "we" are
+        named = next((c for c in tokens[0].children if c.dep_ == "appos" and c.i in inside), None)
+        if named is not None:
+            return describe(_trim([t for t in named.subtree if t.i in inside]))
     root = next((token for token in tokens if token.head.i not in inside), tokens[-1])
     body = known_body(_strip_possessive(_text_of(tokens)))
     if body and body.split()[-1] == root.text:  # not "director at Human Rights Watch"
@@ -4794,6 +4815,16 @@ def describe(tokens: list[Token]) -> Speaker:
             ent.root.dep_ == "poss"
             and ent.root.head.dep_ == "appos"
             and head.ent_type_ in ("GPE", "ORG", "NORP")
+        )
+        # "Rendell, a Clinton surrogate,": whose surrogate he is, when the tagger missed the
+        # name before it
+        and not (
+            ent.root.dep_ in ("compound", "poss")
+            and ent.root.head.dep_ == "appos"
+            and ent.root.head.head.i == head.i
+            and head.pos_ == "PROPN"
+            and head.is_title
+            and (not head.ent_type_ or (head.ent_type_ == "ORG" and head.nbor(1).is_punct))
         )
         and not _where_they_are(ent.root, head)
     ]
@@ -5871,7 +5902,10 @@ def _first_person_is_the_author(
         # "Statement of the Ministry of Foreign Affairs …: We note that …": the ministry
         for attribution in found:
             source = attribution.source
-            if source is None or source.text.lower() not in ("we", "our", "us"):
+            if source is None or (
+                source.text.lower() not in ("we", "our", "us")
+                and not source.text.lower().startswith("we,")  # "We, the Foreign Ministers …,"
+            ):
                 continue
             if not _reported(found, attribution, quotes):
                 attribution.speaker = replace(issuer, resolved_from=source.text)
@@ -5895,7 +5929,7 @@ _SIGNATURE = re.compile(
 # A statement's title naming the body that issues it: "Statement of the Ministry of Foreign
 # Affairs of the Russian Federation", "Comment by the Information and Press Department … on …".
 _ISSUER_TITLE = re.compile(
-    r"\A\s*(?:Joint[^\S\n]+)?(?:Statement|Comment|Communiqu[eé]|Press[^\S\n]+[Rr]elease|Declaration)"
+    r"\A\s*(?:Joint[^\S\n]+)?(?:[Ss]tatement|[Cc]omment|[Cc]ommuniqu[eé]|Press[^\S\n]+[Rr]elease|[Dd]eclaration)"
     r"[^\S\n]+(?:by|of|from|attributable[^\S\n]+to)[^\S\n]+(?:the[^\S\n]+)?(?P<name>[A-Z][^\n]{2,160})"
 )
 _ISSUER_END = re.compile(r",|[^\S\n]+(?:on|regarding|concerning|about|in connection with)[^\S\n]+")

@@ -44,7 +44,17 @@ def key_of(token: Token) -> str:
     """The lexicon key of a cue token: its lower-cased lemma (in American spelling) and coarse
     part of speech."""
     lemma = token.lemma_.lower()
-    return f"{_BRITISH.get(lemma, lemma)}/{token.pos_}"
+    pos = token.pos_
+    if (
+        pos == "NOUN"
+        and token.dep_ == "ROOT"
+        and any(child.dep_ == "nsubj" for child in token.children)
+        and any(child.dep_ in ("dobj", "ccomp") for child in token.children)
+    ):
+        # "We, the Foreign Ministers of …, condemn … the use of": a sentence's root with a
+        # subject and an object is a verb, whatever the tagger says
+        pos = "VERB"
+    return f"{_BRITISH.get(lemma, lemma)}/{pos}"
 
 
 def _depth(token: Token) -> int:
