@@ -2221,3 +2221,18 @@ def test_an_accounts_handle_and_a_surrogate_the_tagger_missed(
     assert _records(claim_extractor, text)["wrote"][2] == "@SyrianTruthNow"
     text = "Rendell, a Clinton surrogate, said the plan was fine."
     assert _records(claim_extractor, text)["said"][2] == "Rendell"
+
+
+def test_appealed_is_a_call_only_for_something_or_to_someone_to_act(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "The council appealed to international organisations to send antidotes, warning that "
+        "many of the wounded were still in their homes."
+    )
+    found = _records(claim_extractor, text)
+    assert found["appealed to"][1] == "international organisations to send antidotes"
+    assert found["warning"][1] == "that many of the wounded were still in their homes"
+    assert _records(claim_extractor, "The UN appealed for calm.")["appealed for"][1] == "calm"
+    text = "Johnson may hold particular appeal. The senator tried to appeal to moderate delegates."
+    assert _records(claim_extractor, text) == {}

@@ -46,6 +46,9 @@ EXTRA_CUES = (
 # Verbs that name what they speak of, as "called" does: "branded the witnesses terrorist
 # propagandists", "dubbed the report a fabrication". Only with an object and its complement.
 NAMING_CUES = ("brand", "dub")
+# Verbs that are a claim only with the target of their call ("appealed to the agencies to send
+# antidotes", "appealed for calm"; never "the plan's appeal"), read as "called on" is.
+TARGET_ONLY_CUES = ("appeal",)
 
 # Nouns that name a role a person holds: "the envoy said" refers back to someone named.
 _ROLES = frozenset(
@@ -100,6 +103,8 @@ _TARGET_CUES = {
     "rail": frozenset({"at", "against"}),
     "call": frozenset({"on", "upon", "for"}),
     "insist": frozenset({"on", "upon"}),
+    # "appealed to international organisations to send antidotes", "appealed for calm"
+    "appeal": frozenset({"to", "for"}),
 }
 # Cues whose content may be a gerund: "denied using chemical weapons", "admitted carrying out".
 _GERUND_CUES = frozenset({"deny", "admit", "acknowledge", "reject"})
@@ -291,6 +296,7 @@ def load_cues() -> dict[str, Any]:
     # naming only with an object and the name it is given.
     hand = [(lemma, "ccomp", False) for lemma in EXTRA_CUES]
     hand += [(lemma, "dobj", True) for lemma in NAMING_CUES]
+    hand += [(lemma, "prep", False) for lemma in TARGET_ONLY_CUES]
     for lemma, content, complement in hand:
         data["cues"].setdefault(
             f"{lemma}/VERB",
@@ -883,6 +889,8 @@ class AttributionExtractor:
         content = (
             _target_content(cue, _TARGET_CUES[cue.lemma_]) if cue.lemma_ in _TARGET_CUES else None
         )
+        if cue.lemma_ in TARGET_ONLY_CUES and (content is None or not _asks_to_act(cue)):
+            return None  # "tried to appeal to moderate delegates": to please them, not a call
         how += "/target"
         relative = _relative_object(cue) if content is None else None
         if relative is not None:
@@ -2272,6 +2280,20 @@ def _dash_lines(doc: Doc) -> list[Attribution]:
             Attribution(cue, content, source, describe(tokens), sentence, "―/PUNCT", how="line")
         )
     return found
+
+
+def _asks_to_act(cue: Token) -> bool:
+    """Whether a call asks for something ("appealed for calm") or asks someone to act
+    ("appealed to the agencies to send antidotes")."""
+    return any(
+        (child.dep_ == "prep" and child.lower_ == "for")
+        or (
+            child.dep_ in ("xcomp", "advcl", "ccomp")
+            and any(c.dep_ == "aux" and c.lower_ == "to" for c in child.children)
+        )
+        for child in cue.children
+        if child.i > cue.i
+    )
 
 
 def _target_content(cue: Token, openers: frozenset[str]) -> Span | None:
