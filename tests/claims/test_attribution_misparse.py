@@ -2236,3 +2236,15 @@ def test_appealed_is_a_call_only_for_something_or_to_someone_to_act(
     assert _records(claim_extractor, "The UN appealed for calm.")["appealed for"][1] == "calm"
     text = "Johnson may hold particular appeal. The senator tried to appeal to moderate delegates."
     assert _records(claim_extractor, text) == {}
+
+
+def test_a_papers_sections_are_not_its_speakers(claim_extractor: ClaimExtractor) -> None:
+    text = (
+        "Methods: We reviewed the records of 32 patients admitted to three hospitals.\n\n"
+        "Results: Treating physicians reported that atropine doses far above the usual were "
+        "needed.\n\n"
+        "Discussion: We conclude that the clinical picture is consistent with sarin.\n"
+    )
+    found = _records(claim_extractor, text)
+    assert sorted(found) == ["conclude", "reported"]
+    assert found["conclude"][0] == "We"

@@ -1766,6 +1766,19 @@ _LINE_LABELS = frozenset(
         "sources",
         "caption",
         "credit",
+        # the sections of a paper or a report, which its authors write
+        "abstract",
+        "background",
+        "introduction",
+        "methods",
+        "results",
+        "discussion",
+        "conclusion",
+        "conclusions",
+        "objective",
+        "objectives",
+        "highlights",
+        "overview",
     ]
 )
 
