@@ -2248,3 +2248,35 @@ def test_a_papers_sections_are_not_its_speakers(claim_extractor: ClaimExtractor)
     found = _records(claim_extractor, text)
     assert sorted(found) == ["conclude", "reported"]
     assert found["conclude"][0] == "We"
+
+
+def test_a_closing_speaker_with_a_clause_of_its_own(claim_extractor: ClaimExtractor) -> None:
+    text = (
+        "Air strikes on rebel-held towns in Idlib province killed at least 18 people on "
+        "Saturday, the "
+        "Britain-based Syrian Observatory for Human Rights, which relies on a network of "
+        "sources inside Syria, said.\n"
+    )
+    source, content, actor = _records(claim_extractor, text)["said"]
+    assert source == (
+        "the Britain-based Syrian Observatory for Human Rights, which relies on a network of "
+        "sources inside Syria,"
+    )
+    assert content == (
+        "Air strikes on rebel-held towns in Idlib province killed at least 18 people on Saturday"
+    )
+    assert actor == "Syrian Observatory for Human Rights"  # where it is based is no name
+
+
+def test_an_agency_in_capitals_the_tagger_read_as_a_verb(claim_extractor: ClaimExtractor) -> None:
+    text = (
+        "State news agency SANA, quoting a military source, said the army had repelled an "
+        "attack by militants near Hama."
+    )
+    found = _records(claim_extractor, text)
+    assert found["said"][:2] == (
+        "State news agency SANA",
+        "the army had repelled an attack by militants near Hama",
+    )
+    text = 'Pentagon spokesman Captain Jeff Davis told reporters: "We are confident."'
+    assert _records(claim_extractor, text)["told"][2] == "Jeff Davis"

@@ -1546,6 +1546,32 @@ def _put_to(cue: Token) -> bool:
     )
 
 
+def _closing_speaker(cue: Token) -> Token | None:
+    """ "…, the Britain-based Syrian Observatory for Human Rights, which relies on a network of
+    sources inside Syria, said.": a speaker with a clause of its own between the report and a
+    closing "said", which the parse made an object inside the report. The noun whose phrase
+    fills the commas before the verb, or None."""
+    doc = cue.doc
+    if cue.i < 3 or doc[cue.i - 1].text != ",":
+        return None
+    if any(not (t.is_punct or t.is_space) for t in doc[cue.i + 1 : cue.sent.end]):
+        return None  # the saying closes its sentence
+    last = doc[cue.i - 2]
+    found = None
+    token = last
+    while token.head.i != token.i and token.i < cue.i:
+        if (
+            token.pos_ in ("NOUN", "PROPN")
+            and token.right_edge.i == last.i
+            and token.left_edge.i > cue.sent.start + 2
+            and doc[token.left_edge.i - 1].text == ","
+            and any(c.dep_ == "relcl" for t in token.subtree for c in t.children)
+        ):
+            found = token
+        token = token.head
+    return found
+
+
 def _subject_hung_elsewhere(cue: Token) -> Token | None:
     """The speaker of a verb of saying the parse left without a subject: "Voters going to the
     polls on Tuesday said ..." (the subject inside a clause made the verb's clausal subject),
@@ -1570,6 +1596,26 @@ def _subject_hung_elsewhere(cue: Token) -> Token | None:
     share = next((c for c in cue.children if c.dep_ == "nummod" and c.i < cue.i), None)
     if share is not None:
         return share
+    closing = _closing_speaker(cue)
+    if closing is not None:
+        return closing
+    misread = next(
+        (
+            c
+            for c in cue.children
+            if c.dep_ in ("ccomp", "csubj")
+            and c.i < cue.i
+            and c.tag_.startswith("VB")
+            and c.text.isupper()
+            and len(c.text) >= 3
+            and any(g.dep_ == "nsubj" for g in c.children)
+        ),
+        None,
+    )
+    if misread is not None:
+        # "State news agency SANA, quoting a military source, said …": the tagger read the
+        # agency's name in capitals as a verb, its description as that verb's subject
+        return misread
     before = cue.nbor(-1)
     if (
         before.pos_ == "PROPN"
@@ -4651,7 +4697,7 @@ _TITLE_TEXT = (
     "chancellor king queen prince sheikh dr mr mrs ms director chief head commander adviser "
     "advisor chairman chairwoman chair official special permanent state of the "
     "activist journalist doctor lawyer judge prosecutor professor prof imam speaker leader "
-    "majority minority whip"
+    "majority minority whip captain capt sergeant sgt"
 )
 _TITLE_WORDS = frozenset(_TITLE_TEXT.split())
 _CLAUSES = ("relcl", "acl", "appos", "advcl", "punct")
@@ -4797,7 +4843,21 @@ def describe(tokens: list[Token]) -> Speaker:
 
     "Moscow's Deputy UN Ambassador Vladimir Safronkov" names the person Vladimir Safronkov, with
     the title "Deputy UN Ambassador" and the affiliation Russia (a capital stands for its state).
+    "The Britain-based Syrian Observatory for Human Rights" is the Observatory: where a body is
+    based is not part of its name.
     """
+    speaker = _describe(tokens)
+    if speaker.type in ("organisation", "unknown"):
+        name = _BASED_IN.sub("", speaker.name)
+        if name != speaker.name and name[:1].isupper():
+            speaker = replace(speaker, name=name)
+    return speaker
+
+
+_BASED_IN = re.compile(r"^[A-Z][\w.]*(?:[ -][A-Z][\w.]*)*-based\s+")
+
+
+def _describe(tokens: list[Token]) -> Speaker:
     doc = tokens[0].doc
     first, last = tokens[0].i, tokens[-1].i + 1
     if len(tokens) == 1 and tokens[0].pos_ == "PRON":
