@@ -2280,3 +2280,17 @@ def test_an_agency_in_capitals_the_tagger_read_as_a_verb(claim_extractor: ClaimE
     )
     text = 'Pentagon spokesman Captain Jeff Davis told reporters: "We are confident."'
     assert _records(claim_extractor, text)["told"][2] == "Jeff Davis"
+
+
+def test_a_closing_speaker_the_parse_made_an_apposition_of_the_report(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "Air strikes on rebel-held towns killed at least 18 people on Saturday, the "
+        "Britain-based Syrian Observatory for Human Rights, which relies on a network of "
+        "sources inside Syria, said.\n"
+    )
+    source, content, actor = _records(claim_extractor, text)["said"]
+    assert source.startswith("the Britain-based Syrian Observatory")  # type: ignore[union-attr]
+    assert content == "Air strikes on rebel-held towns killed at least 18 people on Saturday"
+    assert actor == "Syrian Observatory for Human Rights"

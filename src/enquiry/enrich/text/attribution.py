@@ -865,6 +865,13 @@ class AttributionExtractor:
             # "The campaign went on through the envoy, accusing the panel": the one who speaks
             # is the person in the main clause's phrase, not the abstract subject
             source_head = _speaker_in_phrase(cue) or source_head
+        reported_subject = None
+        if source_head is not None and source_head.dep_ == "nsubj" and _abstract(source_head):
+            closing = _closing_speaker(cue)
+            if closing is not None and closing.i > source_head.i and closing in source_head.subtree:
+                # "Air strikes … killed 18 people, the Observatory, which …, said.": the parse
+                # made the report the subject and the speaker its apposition
+                reported_subject, source_head = source_head, closing
         if cue.tag_ == "VBG" and cue.dep_ == "acl" and cue.head.lemma_ in _INFORMATION:
             # "The Commission received information indicating that …": the information says
             # it, from no one named; the Commission only received it
@@ -950,6 +957,11 @@ class AttributionExtractor:
             if clause is not None:
                 content = self._content(cue, clause, "ccomp", source_tokens)
                 how = how.split("/")[0] + "/ccomp"
+        if content is None and reported_subject is not None and source_tokens:
+            content = _token_span(
+                _trim(list(doc[reported_subject.left_edge.i : source_tokens[0].i]))
+            )
+            how = "closing/subject"
         if content is None:
             inserted = _parenthesis(cue, source_tokens)
             if inserted is not None:
