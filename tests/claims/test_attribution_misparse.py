@@ -2294,3 +2294,30 @@ def test_a_closing_speaker_the_parse_made_an_apposition_of_the_report(
     assert source.startswith("the Britain-based Syrian Observatory")  # type: ignore[union-attr]
     assert content == "Air strikes on rebel-held towns killed at least 18 people on Saturday"
     assert actor == "Syrian Observatory for Human Rights"
+
+
+def test_a_claim_the_army_denied_is_one_denial_of_what_was_claimed(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "Syrian rebels said on Monday they had shot down a government warplane over Hama "
+        "province, a claim the army denied."
+    )
+    records = claim_extractor.extract(text)
+    denials = [r for r in records if r.attribution.cue.text == "denied"]
+    assert len(denials) == 1
+    assert denials[0].attribution.content.text == (
+        "they had shot down a government warplane over Hama province"
+    )
+
+
+def test_the_name_a_witness_is_known_by_is_the_speaker(claim_extractor: ClaimExtractor) -> None:
+    text = (
+        "A 32-year-old father of three, identified only as Abu Ali, described seeing his "
+        "neighbours collapse in the street."
+    )
+    records = claim_extractor.extract(text)
+    assert records[0].speaker is not None
+    assert (records[0].speaker.name, records[0].speaker.gender) == ("Abu Ali", "male")
+    text = "A nurse, identified only as Umm Ahmed, said the children died first."
+    assert _records(claim_extractor, text)["said"][2] == "Umm Ahmed"

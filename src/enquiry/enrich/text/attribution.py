@@ -666,7 +666,11 @@ class AttributionExtractor:
         _cut_media(doc, found)
         _cut_vocatives(doc, found)
         _widen_to_reports(doc, found)
-        found += _summary_denials(doc, found)
+        denials = _summary_denials(doc, found)
+        # "…, a claim the army denied": the denial's own reading ("denied a claim") gives way
+        # to the one whose content is what was claimed
+        taken = {item.cue.start for item in denials}
+        found = [item for item in found if item.cue.start not in taken] + denials
         found.sort(key=lambda item: item.cue.start)
         mentions = _subject_mentions(doc, frozenset(item.cue.start for item in inverted))
         issuer = _issuer(text_of(doc))
@@ -4462,6 +4466,25 @@ def _without_medium(doc: Doc, content: Span) -> Span:
     return content
 
 
+def _name_known_by(tokens: list[Token]) -> tuple[str, str] | None:
+    """The name and the role of "a nurse, identified only as Umm Ahmed," (a name, capitalised,
+    after "identified / known / named (only) as" set off in the source), or None."""
+    inside = {token.i for token in tokens}
+    for verb in tokens:
+        if verb.dep_ != "acl" or verb.lemma_ not in ("identify", "know", "name"):
+            continue
+        after = [t for t in verb.subtree if t.i > verb.i and t.i in inside]
+        words = [t for t in after if t.lower_ not in ("only", "simply", "as") and not t.is_punct]
+        if not after or not any(t.lower_ == "as" for t in after[:3]) or not words:
+            continue
+        if not all(t.is_title or t.text[:1].isupper() or t.is_digit for t in words):
+            continue
+        first, last = words[0], words[-1]
+        name = text_of(verb.doc)[first.idx : last.idx + len(last.text)]
+        return name, verb.head.lemma_.lower() if verb.head.pos_ == "NOUN" else ""
+    return None
+
+
 def _known_as(cue: Token, subject: Token) -> Token | None:
     """The noun of "a witness identified only as K-17" when the speaker the parse found is the
     name after "identified (only) as", which it reads as a clause of its own or as a second
@@ -4879,6 +4902,11 @@ def _describe(tokens: list[Token]) -> Speaker:
     if handle is not None:
         # "One user, @SyrianTruthNow,": an account's handle is the name it posts under
         return Speaker(name=handle.text, type="unknown")
+    known_as = _name_known_by(tokens)
+    if known_as is not None:
+        # "A 32-year-old father of three, identified only as Abu Ali,": the name he is known by
+        name, role = known_as
+        return Speaker(name=name, type="person", title=role, gender=name_gender(name))
     if tokens[0].pos_ == "PRON" and tokens[0].lower_ in ("we", "i"):
         # "We, the Foreign Ministers of France, Germany and the United Kingdom,": who "we" are
         named = next((c for c in tokens[0].children if c.dep_ == "appos" and c.i in inside), None)
