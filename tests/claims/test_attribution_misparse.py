@@ -2321,3 +2321,15 @@ def test_the_name_a_witness_is_known_by_is_the_speaker(claim_extractor: ClaimExt
     assert (records[0].speaker.name, records[0].speaker.gender) == ("Abu Ali", "male")
     text = "A nurse, identified only as Umm Ahmed, said the children died first."
     assert _records(claim_extractor, text)["said"][2] == "Umm Ahmed"
+
+
+def test_what_it_said_is_the_subjects_and_an_acronym_is_no_part_of_a_name(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = "Syrian state television on Sunday aired what it said were the confessions of two men."
+    assert _records(claim_extractor, text)["said"][2] == "Syrian state television"
+    text = (
+        "The Syrian Network for Human Rights (SNHR) said in a report that such confessions "
+        "were obtained under torture."
+    )
+    assert _records(claim_extractor, text)["said"][2] == "Syrian Network for Human Rights"

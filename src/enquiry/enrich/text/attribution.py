@@ -681,6 +681,7 @@ class AttributionExtractor:
         resolve_speakers(found, mentions, model.given_names if model else {}, quotes)
         _first_person_is_the_author(doc, found, quotes)
         _members_addressed(found)
+        _what_it_said(doc, found)
         return found
 
     def _respan(self, doc: Doc, found: list[Attribution], quotes: list[tuple[int, int]]) -> None:
@@ -1997,6 +1998,27 @@ _MEMBER_ADDRESSED = re.compile(
     r"(?:Lady|Gentleman|Member|Friend)\b",
     re.I,
 )
+
+
+def _what_it_said(doc: Doc, found: list[Attribution]) -> None:
+    """ "Syrian state television aired what it said were the confessions of two men": the "it"
+    of a "what it said" is the subject of the verb the phrase is the object of, whatever was
+    named before."""
+    for item in found:
+        source = item.source
+        if source is None or item.cue_i < 0 or source.text.lower() not in ("it", "they"):
+            continue
+        cue = doc[item.cue_i]
+        pronoun = next((c for c in cue.children if c.dep_ == "nsubj"), None)
+        if pronoun is None or pronoun.i < 1 or doc[pronoun.i - 1].lower_ != "what":
+            continue
+        if cue.dep_ not in ("ccomp", "relcl", "dobj", "pobj"):
+            continue
+        verb = cue.head
+        subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        if subject is None or subject.pos_ == "PRON" or subject.i > pronoun.i:
+            continue
+        item.speaker = replace(describe(_source_tokens(subject)), resolved_from=source.text)
 
 
 def _members_addressed(found: list[Attribution]) -> None:
@@ -4883,10 +4905,14 @@ def describe(tokens: list[Token]) -> Speaker:
     """
     speaker = _describe(tokens)
     if speaker.type in ("organisation", "unknown"):
-        name = _BASED_IN.sub("", speaker.name)
+        name = _ACRONYM_AFTER.sub("", _BASED_IN.sub("", speaker.name))
         if name != speaker.name and name[:1].isupper():
             speaker = replace(speaker, name=name)
     return speaker
+
+
+# "The Syrian Network for Human Rights (SNHR)": the short name in brackets is not the name.
+_ACRONYM_AFTER = re.compile(r"\s*\([A-Z][A-Za-z.-]{1,9}\)?\s*$")
 
 
 _BASED_IN = re.compile(r"^[A-Z][\w.]*(?:[ -][A-Z][\w.]*)*-based\s+")
