@@ -2333,3 +2333,25 @@ def test_what_it_said_is_the_subjects_and_an_acronym_is_no_part_of_a_name(
         "were obtained under torture."
     )
     assert _records(claim_extractor, text)["said"][2] == "Syrian Network for Human Rights"
+
+
+def test_a_finite_verb_after_the_charges_gerund_is_the_accuser_going_on(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "Al-Moualem accused Turkey of allowing toxic materials across its border and called "
+        'the accusations against Damascus "a political campaign."'
+    )
+    found = _records(claim_extractor, text)
+    assert found["accused"][1] == "Turkey of allowing toxic materials across its border"
+    assert found["called"][:2] == (
+        "Al-Moualem",
+        'the accusations against Damascus "a political campaign."',
+    )
+
+
+def test_the_spokesman_named_not_whose_spokesman(claim_extractor: ClaimExtractor) -> None:
+    text = "Erdogan's spokesman, Ibrahim Kalin, dismissed the remarks as an insult."
+    assert _records(claim_extractor, text)["dismissed"][2] == "Ibrahim Kalin"
+    text = "Obama's spokesman said the plan was fine."
+    assert _records(claim_extractor, text)["said"][2] == "Obama's spokesman"

@@ -1232,6 +1232,12 @@ class AttributionExtractor:
         if path == "ccomp":
             excluded |= _saying_again(head)
             excluded |= _when_said(cue, head)
+        going_on: set[int] = set()
+        for token in cue.subtree:
+            if token.i > cue.i and token.i != head.i and _finite_after_gerund(token):
+                going_on |= {t.i for t in token.subtree}
+                going_on |= {c.i for c in token.head.children if c.dep_ == "cc" and c.i < token.i}
+        excluded |= going_on
         tokens = [token for token in head.subtree if token.i not in excluded]
         if path in ("dobj", "oprd"):  # "called Oz a quack": two complements, both oprd
             completed = [
@@ -1244,7 +1250,7 @@ class AttributionExtractor:
                 )
             ]
             for sibling in completed:
-                tokens += list(sibling.subtree)
+                tokens += [token for token in sibling.subtree if token.i not in going_on]
             if any(sibling.dep_ == "xcomp" for sibling in completed):
                 # "asked French prosecutors on Tuesday to open an investigation": the day
                 # between the object and what they were asked to do would cut the two apart
@@ -1390,6 +1396,23 @@ def _run_on_clause(cue: Token, head: Token, tokens: list[Token]) -> list[Token]:
         if all(token.text in _QUOTE_MARKS for token in between):
             return list(between) + list(sibling.subtree)
     return []
+
+
+def _finite_after_gerund(verb: Token) -> bool:
+    """ "accused Turkey of allowing toxic materials across its border and called the
+    accusations a campaign": a past-tense verb of saying with no subject, which the parser
+    joined to the gerund before it, though a gerund and a finite verb do not coordinate."""
+    gerund = verb.head
+    return (
+        verb.dep_ == "conj"
+        and verb.tag_ == "VBD"
+        and gerund.tag_ == "VBG"
+        and gerund.dep_ == "pcomp"  # "of allowing": the charge's phrase
+        and gerund.head.dep_ == "prep"
+        and gerund.head.head.lemma_ in _SAYING_AGAIN | _GOING_ON | _DENYING
+        and verb.lemma_ in _SAYING_AGAIN | _GOING_ON
+        and not any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children)
+    )
 
 
 def _saying_again(head: Token) -> set[int]:
@@ -1670,6 +1693,11 @@ _CALENDAR = frozenset(
 def _said_again_by(cue: Token) -> Token | None:
     """The speaker of a second verb of saying the parse hung on the first one's reported clause
     (see :func:`_saying_again`): the first verb's subject."""
+    if _finite_after_gerund(cue):
+        # "accused Turkey of allowing … and called the accusations …": the finite verb cannot
+        # go on the gerund; it is the accuser going on
+        verb = cue.head.head.head  # gerund → preposition → the verb of the charge
+        return next((c for c in verb.children if c.dep_ == "nsubj"), None)
     clause = cue.head
     if clause.dep_ != "ccomp" or cue.i < clause.i or not _said_again(cue):
         return None
@@ -4992,6 +5020,8 @@ def _describe(tokens: list[Token]) -> Speaker:
     people.sort(
         key=lambda ent: (
             ent.root.i not in core_ids or ent.root.dep_ in ("poss", "pobj"),
+            # "Erdogan's spokesman, Ibrahim Kalin,": the spokesman named, not whose he is
+            ent.root.dep_ == "poss" and any(other.root.dep_ == "appos" for other in entities),
             ent.start,
         )
     )
