@@ -1874,6 +1874,15 @@ _LINE_LABELS = frozenset(
 )
 
 
+def _line_content(doc: Doc, start: int, end: int) -> Span:
+    """What a line or paragraph gives its speaker, without the full stop that closes it (an
+    ellipsis is kept)."""
+    content = _span(doc, start, end)
+    if content.text.endswith(".") and not content.text.endswith(".."):
+        content = Span(content.text[:-1], content.start, content.end - 1)
+    return content
+
+
 def _colon_lines(doc: Doc) -> list[Attribution]:
     """Headline and transcript lines of the form ``Speaker: what they said``.
 
@@ -1942,9 +1951,7 @@ def _colon_lines(doc: Doc) -> list[Attribution]:
             and not any(token.pos_ in ("VERB", "AUX") for token in said)
         ):
             continue  # "Syria: Chemical attack on Khan Shaykhun", a report's title
-        content = _span(doc, c_start, c_end)
-        if content.text.endswith(".") and not content.text.endswith(".."):
-            content = Span(content.text[:-1], content.start, content.end - 1)
+        content = _line_content(doc, c_start, c_end)
         source = _token_span(tokens)
         if source is None or len(content.text) < 3:
             continue
@@ -2003,9 +2010,7 @@ def _label_paragraphs(doc: Doc) -> list[Attribution]:
                 c_end = closing.start()
         else:
             continue
-        content = _span(doc, c_start, c_end)
-        if content.text.endswith(".") and not content.text.endswith(".."):
-            content = Span(content.text[:-1], content.start, content.end - 1)
+        content = _line_content(doc, c_start, c_end)
         source = _token_span(tokens)
         if source is None or len(content.text) < 3:
             continue
@@ -2114,9 +2119,7 @@ def _interview_answers(doc: Doc) -> list[Attribution]:
     found = []
     for match in _ANSWER_LINE.finditer(text, first_question.start()):
         c_start, c_end = match.span("content")
-        content = _span(doc, c_start, c_end)
-        if content.text.endswith(".") and not content.text.endswith(".."):
-            content = Span(content.text[:-1], content.start, content.end - 1)
+        content = _line_content(doc, c_start, c_end)
         found.append(
             Attribution(
                 _span(doc, *match.span("cue")),
