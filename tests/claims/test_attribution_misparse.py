@@ -2355,3 +2355,83 @@ def test_the_spokesman_named_not_whose_spokesman(claim_extractor: ClaimExtractor
     assert _records(claim_extractor, text)["dismissed"][2] == "Ibrahim Kalin"
     text = "Obama's spokesman said the plan was fine."
     assert _records(claim_extractor, text)["said"][2] == "Obama's spokesman"
+
+
+def test_a_second_speaker_joined_to_the_first_clauses_object_speaks_for_itself(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "Moscow said the inspectors had ignored the evidence and Western diplomats accused "
+        "Russia of shielding its ally."
+    )
+    found = _records(claim_extractor, text)
+    assert found["said"][1] == "the inspectors had ignored the evidence"
+    assert found["accused"][:2] == ("Western diplomats", "Russia of shielding its ally")
+
+
+def test_a_past_tense_verb_joined_to_a_bare_verb_is_the_speaker_going_on(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "The envoy said that she did not want to speculate about the cause and predicted "
+        "that the inquiry would end in May."
+    )
+    found = _records(claim_extractor, text)
+    assert found["said"][1] == "that she did not want to speculate about the cause"
+    assert found["predicted"][:2] == ("The envoy", "that the inquiry would end in May")
+
+
+def test_an_opening_while_clause_is_not_what_the_main_verb_reports(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "While he acknowledged the samples were few, the inspector also noted several "
+        "symptoms pointed to sarin."
+    )
+    found = _records(claim_extractor, text)
+    assert found["noted"][:2] == ("the inspector", "several symptoms pointed to sarin")
+
+
+def test_a_saying_in_a_phrase_is_the_subjects_above_an_infinitive(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "The minister declined to name the units, aside from saying that the air force had "
+        "struck a depot."
+    )
+    found = _records(claim_extractor, text)
+    assert found["saying"][:2] == ("The minister", "that the air force had struck a depot")
+    # "without saying" says nothing; "attacked X for saying" is X's saying, not the attacker's
+    text = "He left the meeting without saying that the talks had failed."
+    assert "saying" not in _records(claim_extractor, text)
+    text = "The ministry attacked the envoy for saying that the town was hit."
+    assert _records(claim_extractor, text).get("saying", ("the envoy",))[0] != "The ministry"
+
+
+def test_a_quotation_goes_on_after_a_participle_or_a_conjunction(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        '"The town was struck at dawn," the doctor said, referring to the first raid, '
+        '"and we had no atropine left."'
+    )
+    found = {a.cue.text: a for a in _attributions(claim_extractor, text)}
+    parts = [piece.text for piece in found["said"].content.pieces]
+    assert parts == ['"The town was struck at dawn,"', '"and we had no atropine left."']
+    # the participle keeps its own claim, spoken by the same doctor
+    assert _source(found["referring"]) == "the doctor"
+    text = '"We respect the panel," the ambassador said, but "its methods are flawed."'
+    said = _one(_attributions(claim_extractor, text), "said")
+    assert said.content.text.endswith('"its methods are flawed."')
+    text = (
+        '"We saw the planes," the nurse said, describing the morning of the attack. '
+        '"Then the children began to choke."'
+    )
+    said = _one(_attributions(claim_extractor, text), "said")
+    assert [piece.text for piece in said.content.pieces][-1] == (
+        '"Then the children began to choke."'
+    )
+    # a second speaker's quotation after "and" is not the first one's
+    text = '"We did not do it," he said, and the minister added: "Never."'
+    said = _one(_attributions(claim_extractor, text), "said")
+    assert said.content.text == '"We did not do it,"'

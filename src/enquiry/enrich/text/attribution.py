@@ -753,6 +753,8 @@ class AttributionExtractor:
             return None  # "called an emergency meeting" convenes it; it says nothing
         if _put_to(cue):
             return None  # "A spokeswoman, asked about the delay, said …": she was asked
+        if cue.dep_ == "pcomp" and cue.head.lower_ == "without":
+            return None  # "left without saying that the talks had failed": nothing was said
         if cue.lemma_ in ("fire", "launch", "shoot") and any(
             child.dep_ == "dobj" and child.lemma_ in _WEAPONS for child in cue.children
         ):
@@ -812,6 +814,7 @@ class AttributionExtractor:
         quoted_after = _speaker_made_subject(doc, cue, quotes)
         source_head = (
             again
+            or _conjoined_subject(cue)
             or _quoted_one(cue)
             or _first(cue, source_paths)
             or (fronted[0] if fronted else None)
@@ -856,7 +859,11 @@ class AttributionExtractor:
             source_head = _requested(cue) or source_head
         how = ("again" if again is not None else "learnt") if source_head is not None else "none"
         if source_head is None and entry.get("sourceless", 0.0) < 0.5:
-            source_head = _going_on_from_fronted(cue) or _first(cue, _FALLBACK_SOURCE_PATHS)
+            source_head = (
+                _going_on_from_fronted(cue)
+                or _first(cue, _FALLBACK_SOURCE_PATHS)
+                or _gerund_adjunct_subject(cue)
+            )
             how = "fallback"
             if source_head is not None and source_head.lower_ in _EMPTY_SUBJECTS:
                 source_head = None
@@ -1004,6 +1011,8 @@ class AttributionExtractor:
                 if path.startswith("^") and head.i > cue.i and self._trailing_cue(head):
                     continue  # '"...," the envoy said, officials said': not what the envoy said
                 if _before_colon(cue, head):
+                    continue
+                if path == "ccomp" and _subordinate_before(cue, head):
                     continue
                 content = self._content(cue, head, path, source_tokens)
                 if content is not None:
@@ -1232,6 +1241,7 @@ class AttributionExtractor:
         if path == "ccomp":
             excluded |= _saying_again(head)
             excluded |= _when_said(cue, head)
+            excluded |= _another_speaker_joined(head)
         going_on: set[int] = set()
         for token in cue.subtree:
             if token.i > cue.i and token.i != head.i and _finite_after_gerund(token):
@@ -1455,7 +1465,7 @@ def _said_again(verb: Token) -> bool:
     if verb.lemma_ in _STRESSING and verb.dep_ == "advcl":
         if verb.lemma_ == "point" and not any(c.lower_ == "out" for c in verb.children):
             return False  # "pointing to his record" is not a reported clause
-    elif verb.lemma_ not in _SAYING_AGAIN | _GOING_ON:
+    elif verb.lemma_ not in _SAYING_AGAIN | _GOING_ON and not _finite_after_modal(verb):
         return False
     if any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in verb.children):
         return False
@@ -1463,8 +1473,127 @@ def _said_again(verb: Token) -> bool:
         # "insisted Damascus had handed over its arsenal, and accused the investigators of
         # …": a charge after a comma and "and" is the speaker's; without the comma it may be
         # the reported clause's subject acting
-        return verb.lemma_ in _SAYING_AGAIN or (verb.i > 1 and verb.nbor(-2).text == ",")
+        return (
+            verb.lemma_ in _SAYING_AGAIN
+            or (verb.i > 1 and verb.nbor(-2).text == ",")
+            or _finite_after_modal(verb)
+        )
     return verb.dep_ == "advcl" and verb.tag_ == "VBG" and verb.i > 0 and verb.nbor(-1).text == ","
+
+
+def _gerund_adjunct_subject(cue: Token) -> Token | None:
+    """ "He refuses to discuss appointees, aside from saying he wants a diverse delegation",
+    "Oz appeared at a hearing for his role in promoting diet pills and for saying that …": a
+    saying in a prepositional phrase is spoken by the subject of the first verb above it that
+    has one, through infinitives, conjuncts and adverbs (the fallback paths reach only the
+    verb right above); not through a clause without a subject of its own, which is a misparse
+    more often than not. Not when that verb has an object and the phrase is "for" ("attacked
+    Clinton for saying …" is Clinton's saying, and news seldom marks it); None then."""
+    preposition = cue.head
+    if cue.tag_ != "VBG" or cue.dep_ != "pcomp" or preposition.lower_ not in _ADJUNCT_PREPOSITIONS:
+        return None
+    node = preposition
+    for _ in range(6):
+        if node.dep_ == "ROOT":
+            return None
+        node = node.head
+        if node.pos_ in ("NOUN", "PROPN", "PRON"):
+            return None  # "criticism of Oz for saying …": the phrase belongs to the noun
+        if node.pos_ not in ("VERB", "AUX"):
+            continue
+        if preposition.lower_ == "for" and any(c.dep_ == "dobj" for c in node.children):
+            return None
+        subject = next((c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subject is not None or node.dep_ not in ("xcomp", "conj"):
+            return subject
+    return None
+
+
+_ADJUNCT_PREPOSITIONS = frozenset({"by", "from", "for", "after"})  # "without saying" says nothing
+
+
+_SUBORDINATORS = frozenset(
+    {"while", "although", "though", "whereas", "because", "since", "if", "when", "after"}
+)
+
+
+def _subordinate_before(cue: Token, head: Token) -> bool:
+    """ "While he acknowledged funding was a reason, Ham also noted several intangibles left
+    him disillusioned": the parser can make the opening subordinate clause a second reported
+    clause of the verb. A reported clause before the verb that opens with "while",
+    "although", "because" and the like, when the verb has another one after it, is not
+    what was said."""
+    return (
+        head.i < cue.i
+        and head.left_edge.dep_ == "mark"
+        and head.left_edge.lower_ in _SUBORDINATORS
+        and head.left_edge.head != head
+        and any(c.dep_ == "ccomp" and c.i > cue.i for c in cue.children)
+    )
+
+
+def _conjoined_subject(verb: Token) -> Token | None:
+    """ "Republicans said they're convinced the department mishandled the investigation and
+    Democrats accused the GOP of stoking the issue": the parser can join the second speaker
+    to the first clause's object, leaving the second verb of saying with no subject. The
+    noun phrase right before a finite verb without a subject, joined by "and" or "but" to
+    an object, when it names a person, group, body or state (or is a personal pronoun), is
+    that verb's subject; else None."""
+    if verb.dep_ not in ("ccomp", "conj") or verb.tag_ not in ("VBD", "VBZ", "VBP") or verb.i < 3:
+        return None
+    if any(c.dep_ in ("nsubj", "nsubjpass", "expl", "csubj") for c in verb.children):
+        return None
+    subject = verb.nbor(-1)
+    first = subject.head
+    if (
+        subject.dep_ != "conj"
+        or first.dep_ not in ("dobj", "pobj")
+        or subject.right_edge != subject
+    ):
+        return None
+    joiner = subject.left_edge.i - 1
+    if not any(
+        c.i == joiner and c.dep_ == "cc" and c.lower_ in ("and", "but") for c in first.children
+    ):
+        return None
+    if (
+        subject.ent_type_ in ("PERSON", "NORP", "ORG", "GPE")
+        or subject.lower_ in ("he", "she", "they")
+        or subject.lemma_.lower() in _PEOPLE_NOUNS | _ROLES | _ORG_WORDS  # "Western diplomats"
+    ):
+        return subject
+    return None
+
+
+def _another_speaker_joined(head: Token) -> set[int]:
+    """The words of a reported clause that are another speaker's saying the parser joined to
+    it (:func:`_conjoined_subject`): that speaker, the "and" before them and their verb's
+    clause, by token number."""
+    cut: set[int] = set()
+    for token in head.subtree:
+        if token.i + 1 < len(token.doc) and _conjoined_subject(token.nbor(1)) == token:
+            verb = token.nbor(1)
+            cut |= {t.i for t in token.subtree} | {t.i for t in verb.subtree}
+            cut.add(token.left_edge.i - 1)
+    return cut
+
+
+_MODAL_OR_DO = frozenset({"do", "will", "would", "can", "could", "shall", "should", "may", "might"})
+
+
+def _finite_after_modal(verb: Token) -> bool:
+    """ "said that she didn't want to think about it and predicted that Clinton will win": a
+    past-tense verb with a clause of its own, which the parser joined to a bare verb after
+    "did", "will" or "would", though the two forms do not coordinate there; it is the speaker
+    going on, whatever the verb."""
+    head = verb.head
+    return (
+        verb.dep_ == "conj"
+        and verb.tag_ == "VBD"
+        and head.tag_ == "VB"
+        and any(c.dep_ == "aux" and c.lemma_ in _MODAL_OR_DO for c in head.children)
+        and any(c.dep_ == "ccomp" for c in verb.children)
+    )
 
 
 def _quoted_one(cue: Token) -> Token | None:
@@ -2489,7 +2618,9 @@ def _restated(item: Attribution, found: list[Attribution]) -> bool:
     return item.source is not None and any(
         other is not item
         and other.source == item.source
-        and other.content.start <= item.cue.start < other.content.end
+        # in a quotation split around the cue, only the quoted parts count ('"A," she said,
+        # referring to the bank, "B."' keeps her referring)
+        and any(piece.start <= item.cue.start < piece.end for piece in other.content.pieces)
         for other in found
     )
 
@@ -2723,12 +2854,16 @@ def _continue_quotations(doc: Doc, found: list[Attribution], quotes: list[tuple[
             gap = text[last:start]
             sentence_end = attribution.sentence.end
             next_sentence = last <= sentence_end <= start and not text[sentence_end:start].strip()
-            if "\n" in gap:
-                # '"A," she said.\n\n"B."': a paragraph that is one quotation and nothing else
-                # goes on with the speaker of the paragraph before
-                if not ((next_sentence or not gap.strip()) and _whole_paragraph(text, start, stop)):
-                    break
-            elif not (_GAP.fullmatch(gap) or next_sentence):
+            # '"A," she said.\n\n"B."': a paragraph that is one quotation and nothing else
+            # goes on with the speaker of the paragraph before
+            if "\n" in gap and not (
+                (next_sentence or not gap.strip()) and _whole_paragraph(text, start, stop)
+            ):
+                break
+            aside = _participle_between(doc, attribution, last, start)
+            if "\n" not in gap and not (
+                _GAP.fullmatch(gap) or next_sentence or _JOINED_GAP.fullmatch(gap) or aside
+            ):
                 break
             if not next_sentence and _object_of_preposition(doc, start, stop):
                 # 'he said on "Newsnight." "B."': the name of a programme is not his words,
@@ -2737,6 +2872,9 @@ def _continue_quotations(doc: Doc, found: list[Attribution], quotes: list[tuple[
                 continue
             taken = any(
                 other is not attribution
+                and not (
+                    aside is not None and other.cue_i == aside.i and other.content.end <= start
+                )
                 and (
                     last <= other.cue.start < stop
                     or (other.content.start < stop and start < other.content.end)
@@ -2748,6 +2886,30 @@ def _continue_quotations(doc: Doc, found: list[Attribution], quotes: list[tuple[
                 last = stop
                 continue
             break
+
+
+# '"A," Jordan said, and still "B."', '"A," he said, but "B."': the speaker's words joined
+# across the cue by a conjunction.
+_JOINED_GAP = re.compile(r"[^\S\n]*,?[^\S\n]*(?:and|but)(?:[^\S\n]+(?:still|also|then))?[^\S\n]*")
+
+
+def _participle_between(doc: Doc, attribution: Attribution, last: int, start: int) -> Token | None:
+    """'"A," Tester said, referring to the excuse, "B."', '"A," DuVernay said, emphasizing
+    why the past matters. "B."': a participle phrase of the cue between the cue and the next
+    quotation, which the quotation goes on after. The participle, when every word between
+    the two is in its phrase; else None."""
+    if attribution.cue_i < 0:
+        return None
+    cue = doc[attribution.cue_i]
+    words = [t for t in _tokens_within(doc, last, start) if not (t.is_punct or t.is_space)]
+    if not words:
+        return None
+    for child in cue.children:
+        if child.dep_ == "advcl" and child.tag_ == "VBG" and child.i > cue.i:
+            phrase = {t.i for t in child.subtree}
+            if all(t.i in phrase for t in words):
+                return child
+    return None
 
 
 def _tokens_within(doc: Doc, start: int, stop: int) -> list[Token]:
