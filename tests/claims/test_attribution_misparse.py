@@ -2435,3 +2435,15 @@ def test_a_quotation_goes_on_after_a_participle_or_a_conjunction(
     text = '"We did not do it," he said, and the minister added: "Never."'
     said = _one(_attributions(claim_extractor, text), "said")
     assert said.content.text == '"We did not do it,"'
+
+
+def test_of_two_subjects_the_parse_gave_a_verb_the_persons_name_speaks(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "Tuesday at Gaziantep University in Gaziantep, TR, after visiting the wounded, "
+        "Dr. Mohammed Tennari (SAMS), said, “We ran out of atropine.”"
+    )
+    found = _records(claim_extractor, text)
+    assert found["said"][0] == "Dr. Mohammed Tennari (SAMS)"
+    assert found["said"][2] == "Mohammed Tennari"

@@ -4082,9 +4082,9 @@ def _that_clause_first(
 
 
 def _first(cue: Token, paths: Sequence[str]) -> Token | None:
-    """The first token any path reaches; of several reached by one path, a named one. Marks
-    are never reached, but "%" is (spaCy counts it as punctuation): "47% say …" is spoken by
-    the 47 %."""
+    """The first token any path reaches; of several reached by one path, a named one (a
+    person's name first). Marks are never reached, but "%" is (spaCy counts it as
+    punctuation): "47% say …" is spoken by the 47 %."""
     for path in paths:
         reached = [
             token
@@ -4093,7 +4093,10 @@ def _first(cue: Token, paths: Sequence[str]) -> Token | None:
         ]
         if reached:
             named = [token for token in reached if token.ent_type_ or token.pos_ == "PROPN"]
-            return (named or reached)[0]
+            # "… in Berea, OH, after winning Ohio, Gov. John Kasich said": of two subjects the
+            # parse gave the verb, a person's name before a place's
+            people = [token for token in named if token.ent_type_ == "PERSON"]
+            return (people or named or reached)[0]
     return None
 
 
