@@ -2447,3 +2447,15 @@ def test_of_two_subjects_the_parse_gave_a_verb_the_persons_name_speaks(
     found = _records(claim_extractor, text)
     assert found["said"][0] == "Dr. Mohammed Tennari (SAMS)"
     assert found["said"][2] == "Mohammed Tennari"
+
+
+def test_seemed_to_with_its_verb_keeps_its_subject_as_speaker(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = "The minister seemed to confirm that the strike had hit a depot."
+    found = _records(claim_extractor, text)
+    assert found["seemed to confirm"] == (
+        "The minister",
+        "that the strike had hit a depot",
+        "minister",
+    )

@@ -699,9 +699,16 @@ class AttributionExtractor:
             if item.how.endswith("/behind") and doc[item.cue_i].dep_ == "relcl":
                 continue  # the parse's candidates are the misparse's; the rules mended it
             known = item.speaker if item.how.startswith("known/") else None
+            # "The senator seemed to confirm that …": the model learnt that "appears to" alone
+            # has no speaker, but with the verb it governs the cue is the subject's act
+            seeming = (
+                (item.source, item.speaker) if _seeming_to_act(doc[item.cue_i], item) else None
+            )
             respan(self.spans, doc, doc[item.cue_i], item, quotes, keys, prior)
             if known is not None:
                 item.speaker = known  # "a witness identified only as K-17": a witness
+            if seeming is not None and item.source is None:
+                item.source, item.speaker = seeming
 
     def proposals(
         self, doc: Doc, quotes: list[tuple[int, int]]
@@ -1479,6 +1486,17 @@ def _said_again(verb: Token) -> bool:
             or _finite_after_modal(verb)
         )
     return verb.dep_ == "advcl" and verb.tag_ == "VBG" and verb.i > 0 and verb.nbor(-1).text == ","
+
+
+def _seeming_to_act(cue: Token, attribution: Attribution) -> bool:
+    """Whether a relation's cue is "seemed to" or "appears to" with the verb it governs
+    ("seemed to confirm", "appeared to imply") and a source the rules found."""
+    return (
+        cue.lemma_ in ("seem", "appear")
+        and attribution.source is not None
+        and len(attribution.cue.text.split()) >= 3
+        and any(c.dep_ == "xcomp" and c.idx < attribution.cue.end for c in cue.children)
+    )
 
 
 def _gerund_adjunct_subject(cue: Token) -> Token | None:
