@@ -2459,3 +2459,56 @@ def test_seemed_to_with_its_verb_keeps_its_subject_as_speaker(
         "that the strike had hit a depot",
         "minister",
     )
+
+
+def test_a_broadcast_transcripts_time_before_the_speaker_keeps_the_turn(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = "[06:02] PRESENTER: Reports are coming in of a chemical attack in Idlib province.\n"
+    found = _records(claim_extractor, text)
+    assert found[":"][:2] == (
+        "PRESENTER",
+        "Reports are coming in of a chemical attack in Idlib province",
+    )
+
+
+def test_a_letters_formula_pointing_at_what_follows_is_no_claim(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = "Upon instructions from my Government, I should like to convey the following:\n"
+    assert _records(claim_extractor, text) == {}
+
+
+def test_my_government_in_a_letter_is_the_government_it_named(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "The Government of the Syrian Arab Republic rejects the allegations.\n\n"
+        "My Government affirms that the incident was fabricated."
+    )
+    assert _records(claim_extractor, text)["affirms"][2] == "Government of the Syrian Arab Republic"
+
+
+def test_its_report_speaks_for_the_body_named_before(claim_extractor: ClaimExtractor) -> None:
+    text = (
+        "The OPCW-UN Joint Investigative Mechanism found no evidence of such a depot. "
+        "Its report said the crater was caused by an aerial bomb."
+    )
+    found = _records(claim_extractor, text)
+    assert found["found"][1] == "no evidence of such a depot"
+    assert found["said"][2] == "OPCW-UN Joint Investigative Mechanism"
+    # a person is no body whose report it could be
+    text = "Dr. Tennari treated the victims. Its report said the crater was old."
+    assert _records(claim_extractor, text)["said"][2] == "Its report"
+
+
+def test_what_is_set_apart_by_aside_from_is_not_what_was_refused(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "She refused to discuss any changes to the text, aside from saying that the core of "
+        "the mechanism was not negotiable."
+    )
+    found = _records(claim_extractor, text)
+    assert found["refused"][1] == "to discuss any changes to the text"
+    assert found["saying"][1] == "that the core of the mechanism was not negotiable"

@@ -622,6 +622,8 @@ class AttributionExtractor:
                 and item.content.text.lower() in ("that", "this", "it", "them")
             )
         ]
+        # "I should like to convey the following:": a letter's formula pointing at what comes
+        found = [item for item in found if not _WHAT_FOLLOWS.fullmatch(item.content.text)]
         found = [
             # "The envoy condemned what he called a brazen breach": the naming is already part
             # of the condemnation; only a naming outside any claim ("…, in what diplomats
@@ -679,9 +681,11 @@ class AttributionExtractor:
             mentions = [(0, issuer), *mentions]
         _bind_to_clause_subject(doc, found)
         resolve_speakers(found, mentions, model.given_names if model else {}, quotes)
+        _its_own(found, mentions)
         _first_person_is_the_author(doc, found, quotes)
         _members_addressed(found)
         _what_it_said(doc, found)
+        _my_government(doc, found)
         return found
 
     def _respan(self, doc: Doc, found: list[Attribution], quotes: list[tuple[int, int]]) -> None:
@@ -1249,6 +1253,7 @@ class AttributionExtractor:
             excluded |= _saying_again(head)
             excluded |= _when_said(cue, head)
             excluded |= _another_speaker_joined(head)
+        excluded |= _excepted(head)
         going_on: set[int] = set()
         for token in cue.subtree:
             if token.i > cue.i and token.i != head.i and _finite_after_gerund(token):
@@ -1583,6 +1588,22 @@ def _conjoined_subject(verb: Token) -> Token | None:
     return None
 
 
+def _excepted(head: Token) -> set[int]:
+    """ "refused to discuss any changes, aside from saying that the core was not negotiable":
+    what is set apart by "aside from" or "apart from" is not what was refused, and a saying
+    in it is a claim of its own. Its words and the comma before, by token number."""
+    cut: set[int] = set()
+    for token in head.subtree:
+        if token.lower_ in ("aside", "apart") and any(
+            c.dep_ == "prep" and c.lower_ == "from" for c in token.children
+        ):
+            words = {t.i for t in token.subtree}
+            if token.left_edge.i > 0 and token.doc[token.left_edge.i - 1].text == ",":
+                words.add(token.left_edge.i - 1)
+            cut |= words
+    return cut
+
+
 def _another_speaker_joined(head: Token) -> set[int]:
     """The words of a reported clause that are another speaker's saying the parser joined to
     it (:func:`_conjoined_subject`): that speaker, the "and" before them and their verb's
@@ -1894,7 +1915,10 @@ _GOING_ON = frozenset(
 
 
 _COLON_LINE = re.compile(
-    r"^[^\S\n]*[\"“]?(?P<source>[^:“”\"\n]{2,120}?):[^\S\n]+(?P<content>\S[^\n]*)$", re.M
+    # a broadcast transcript's time before the speaker: "[06:02] PRESENTER: …"
+    r"^[^\S\n]*(?:\[\d{1,2}:\d{2}(?::\d{2})?\][^\S\n]*)?"
+    r"[\"“]?(?P<source>[^:“”\"\n]{2,120}?):[^\S\n]+(?P<content>\S[^\n]*)$",
+    re.M,
 )
 # A line's label longer than this is a sentence, not a speaker, unless a digest's dash
 # introduces the speaker after a topic (see :func:`_colon_lines`).
@@ -2199,6 +2223,75 @@ def _what_it_said(doc: Doc, found: list[Attribution]) -> None:
         if subject is None or subject.pos_ == "PRON" or subject.i > pronoun.i:
             continue
         item.speaker = replace(describe(_source_tokens(subject)), resolved_from=source.text)
+
+
+# "Its report said …", "Their investigators said …": a body's document or people, whose
+# words are the body's.
+_ITS_OWN = re.compile(
+    r"(?i)(?:its|their) (?:report|statement|findings|letter|authors|investigators|inspectors"
+    r"|experts|spokes(?:man|woman|person))"
+)
+
+
+def _its_own(found: list[Attribution], mentions: list[tuple[int, Speaker]]) -> None:
+    """ "The Mechanism found no evidence of a depot. Its report said …": the speaker is the
+    organisation or state last named as a subject or a speaker before, not "Its report"."""
+    named = list(mentions) + [
+        (item.source.start, item.speaker)
+        for item in found
+        if item.source is not None and item.speaker is not None
+    ]
+    for item in found:
+        source = item.source
+        if source is None or not _ITS_OWN.fullmatch(source.text.strip()):
+            continue
+        before = sorted(
+            (
+                (start, speaker)
+                for start, speaker in named
+                if start < source.start and speaker.type.rpartition("/")[2] in _BODIES
+            ),
+            key=lambda pair: pair[0],
+        )
+        if before:
+            speaker = before[-1][1]
+            kind = speaker.type.rpartition("/")[2]
+            item.speaker = replace(speaker, type=kind, title="", resolved_from=source.text)
+
+
+_BODIES = frozenset({"organisation", "state"})
+
+
+_MY_GOVERNMENT = frozenset({"my government", "our government"})
+_GOVERNMENT_OF = re.compile(
+    r"\b[Gg]overnment of (?:the )?[A-Z][\w'’-]*(?: (?:[A-Z][\w'’-]*|of|and))*"
+)
+_REPRESENTATIVE_OF = re.compile(
+    r"Permanent (?:Representative|Mission) of (?P<state>(?:the )?[A-Z][\w'’-]*"
+    r"(?: (?:[A-Z][\w'’-]*|of|and))*?) to the United Nations"
+)
+
+
+def _my_government(doc: Doc, found: list[Attribution]) -> None:
+    """ "My Government affirms that …" in a letter of a permanent representative to the
+    Secretary-General: the government the letter named before ("The Government of the Syrian
+    Arab Republic categorically rejects …"), else that of the state its heading names ("from
+    the Permanent Representative of the Syrian Arab Republic to the United Nations")."""
+    text = text_of(doc)
+    for item in found:
+        source = item.source
+        if source is None or source.text.strip().lower() not in _MY_GOVERNMENT:
+            continue
+        named = list(_GOVERNMENT_OF.finditer(text, 0, source.start))
+        if named:
+            words = doc.char_span(named[-1].start(), named[-1].end(), alignment_mode="expand")
+            if words is not None:
+                item.speaker = replace(describe(list(words)), resolved_from=source.text)
+            continue
+        heading = _REPRESENTATIVE_OF.search(text, 0, 800)
+        if heading is not None:
+            name = f"Government of {heading.group('state')}"
+            item.speaker = Speaker(name=name, type="state", resolved_from=source.text)
 
 
 def _members_addressed(found: list[Attribution]) -> None:
@@ -3331,15 +3424,33 @@ _INFORMANTS = frozenset(
 def _finding_on_grounds(doc: Doc, attribution: Attribution) -> bool:
     """ "The Commission has reasonable grounds to believe that the aircraft dispersed sarin":
     the standard of proof in which commissions of inquiry state their findings — a finding,
-    whatever the learnt model makes of a belief."""
+    whatever the learnt model makes of a belief; so is evidence found, or none found, of
+    something named, in a sentence of its own (inside a reported clause it is part of what
+    was reported)."""
     if attribution.cue_i < 0 or attribution.source is None:
         return False
     cue = doc[attribution.cue_i]
+    if cue.lemma_ == "find" and cue.dep_ == "ROOT" and any(
+        # "The Mechanism found no evidence of such a depot", "found evidence that sarin was
+        # used": what an investigation found, or did not, of something named
+        child.dep_ == "dobj"
+        and child.lemma_ in _EVIDENCE
+        and any(c.dep_ in ("prep", "acl", "ccomp") and c.i > child.i for c in child.children)
+        for child in cue.children
+    ):
+        return True
     return (
         cue.lemma_ in ("believe", "conclude", "find", "suspect")
         and cue.dep_ == "acl"
         and cue.head.lemma_ in ("ground", "reason", "basis")
     )
+
+
+_WHAT_FOLLOWS = re.compile(
+    r"(?i)(?:to (?:convey|transmit|state|inform you of|bring to your attention) )?"
+    r"the following[:.]?"
+)
+_EVIDENCE = frozenset({"evidence", "proof", "sign", "trace", "indication"})
 
 
 # Nouns that name a claim of their owner's: "Russia's claim that the depot held munitions".
