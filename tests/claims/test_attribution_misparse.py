@@ -2512,3 +2512,45 @@ def test_what_is_set_apart_by_aside_from_is_not_what_was_refused(
     found = _records(claim_extractor, text)
     assert found["refused"][1] == "to discuss any changes to the text"
     assert found["saying"][1] == "that the core of the mechanism was not negotiable"
+
+
+def test_a_party_submits_before_a_court_and_an_embassy_assesses(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = "The Prosecution submits that the sarin came from an aerial bomb."
+    assert _records(claim_extractor, text)["submits"][:2] == (
+        "The Prosecution",
+        "that the sarin came from an aerial bomb",
+    )
+    # without a reported clause it is a filing, not a claim
+    text = "The Prosecution submitted its evidence on Monday."
+    assert "submitted" not in _records(claim_extractor, text)
+
+
+def test_a_threads_post_numbers_and_a_cables_labels_are_no_speakers(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "Thread: what we know about the attack\n\n"
+        "2/ Local doctors we spoke to describe pinpoint pupils and foaming at the mouth, "
+        "symptoms consistent with a nerve agent.\n\n"
+        "SUBJECT: SYRIA: FOREIGN MINISTRY REJECTS CHARGES\n"
+    )
+    found = _records(claim_extractor, text)
+    assert ":" not in found
+    assert found["describe"] == (
+        "Local doctors we spoke to",
+        "pinpoint pupils and foaming at the mouth",
+        "Local doctors",
+    )
+
+
+def test_a_witness_known_by_a_code_is_a_person_a_later_she_means(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "W-17 stated that the first patients arrived at about 07:00. She said that a "
+        "colleague died two days later."
+    )
+    found = _records(claim_extractor, text)
+    assert found["said"][2] == "W-17"

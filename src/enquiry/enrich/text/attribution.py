@@ -42,6 +42,9 @@ EXTRA_CUES = (
     *("maintain", "lash", "stress", "reiterate", "complain", "allege", "assert", "deny"),
     *("testify", "attest"),  # how witnesses speak before a court or a commission
     *("affirm", "underline", "emphasise", "regret"),  # a ministry's letter, a council's record
+    # how a party pleads before a court ("The Prosecution submits that …") and how an embassy
+    # or an agency gives its reading ("Post assesses that …")
+    *("submit", "assess"),
 )
 # Verbs that name what they speak of, as "called" does: "branded the witnesses terrorist
 # propagandists", "dubbed the report a fabrication". Only with an object and its complement.
@@ -421,7 +424,8 @@ _TIME_STAMP = re.compile(
 
 def blank_datelines(text: str) -> str:
     """The text with news datelines ("MOSCOW, April 7 (Reuters) —"), a live page's time
-    stamps ("09:12 GMT - ") and a report's footnote marks ("[23]") turned into spaces.
+    stamps ("09:12 GMT - "), a report's footnote marks ("[23]") and a social-media thread's
+    post numbers ("2/ ", "3/12 ") turned into spaces.
 
     A dateline parses as the subject of the first sentence, which would make the city the
     speaker (and a time stamp part of the speaker's name or of what was said); blanking keeps
@@ -431,6 +435,7 @@ def blank_datelines(text: str) -> str:
     blank = _TIME_STAMP.sub(lambda match: " " * len(match.group(0)), blank)
     blank = _DATE_STAMP.sub(lambda match: " " * len(match.group(0)), blank)
     blank = _FOOTNOTE.sub(lambda match: " " * len(match.group(0)), blank)
+    blank = _THREAD_NUMBER.sub(lambda match: " " * len(match.group(0)), blank)
     blank = _PLACE_TOPIC.sub(
         lambda match: (
             " " * len(match.group(0)) if is_place(match.group("place")) else match.group(0)
@@ -447,6 +452,11 @@ _PLACE_TOPIC = re.compile(
     r"[^,\n]{2,60}?[^\S\n](?:says|said|say|reports|reported|claims|claimed)\W*$)",
     re.M,
 )
+
+
+# A thread's post number at the start of a line ("2/ Local doctors …", "3/12 The ministry …"),
+# which the parser hangs on the first noun as a number.
+_THREAD_NUMBER = re.compile(r"^[^\S\n]*\d{1,3}/(?:\d{1,3})?(?=[^\S\n]+\S)", re.M)
 
 
 # A report's footnote mark after a sentence's stop: "of the attacks.[23] One resident …" would
@@ -826,6 +836,7 @@ class AttributionExtractor:
         source_head = (
             again
             or _conjoined_subject(cue)
+            or _stranded_relative(cue)
             or _quoted_one(cue)
             or _first(cue, source_paths)
             or (fronted[0] if fronted else None)
@@ -907,6 +918,10 @@ class AttributionExtractor:
         # "A witness identified only as K-17 testified": the parse makes the verb a clause of
         # "identified … as"; the speaker is a witness, known by that name
         known = _known_as(cue, source_head) if source_head is not None else None
+        if source_head is not None and source_head == _stranded_relative(cue):
+            # "Local doctors we spoke to describe …": the noun and its relative clause, up to
+            # the verb of saying
+            source_tokens = _trim(list(doc[source_head.left_edge.i : cue.i]))
         if source_tokens and cue in source_tokens:
             # "The envoy called on all sides ...", the cue parsed as a clause on its speaker;
             # but "a policy urging employees to ..." is no one speaking
@@ -1555,6 +1570,23 @@ def _subordinate_before(cue: Token, head: Token) -> bool:
     )
 
 
+def _stranded_relative(cue: Token) -> Token | None:
+    """ "Local doctors we spoke to describe pinpoint pupils": the parser reads the verb as the
+    purpose of the relative clause ("spoke to describe") and the sentence as a noun phrase.
+    The noun the clause describes is the speaker; None when the parse is not that one."""
+    clause = cue.head
+    if cue.dep_ != "xcomp" or cue.tag_ != "VB" or clause.dep_ != "relcl":
+        return None
+    if clause.lemma_ not in ("speak", "talk", "interview"):
+        return None
+    if clause.head.dep_ not in ("ROOT", "nsubj"):  # the noun stands alone, or as a subject
+        return None
+    if not any(c.dep_ == "aux" and c.lower_ == "to" and c.i == cue.i - 1 for c in cue.children):
+        return None
+    noun = clause.head
+    return noun if noun.pos_ in ("NOUN", "PROPN") else None
+
+
 def _conjoined_subject(verb: Token) -> Token | None:
     """ "Republicans said they're convinced the department mishandled the investigation and
     Democrats accused the GOP of stoking the issue": the parser can join the second speaker
@@ -2005,6 +2037,10 @@ _LINE_LABELS = frozenset(
         "chronology",
         "factbox",
         "explainer",
+        "thread",  # a social-media thread's title: "Thread: what we know about …"
+        # a diplomatic cable's subject line and its drafter's comment
+        "subject",
+        "comment",
         # a journalist's turn in a transcript asks; it claims nothing
         "question",
         "q",
@@ -3430,13 +3466,17 @@ def _finding_on_grounds(doc: Doc, attribution: Attribution) -> bool:
     if attribution.cue_i < 0 or attribution.source is None:
         return False
     cue = doc[attribution.cue_i]
-    if cue.lemma_ == "find" and cue.dep_ == "ROOT" and any(
-        # "The Mechanism found no evidence of such a depot", "found evidence that sarin was
-        # used": what an investigation found, or did not, of something named
-        child.dep_ == "dobj"
-        and child.lemma_ in _EVIDENCE
-        and any(c.dep_ in ("prep", "acl", "ccomp") and c.i > child.i for c in child.children)
-        for child in cue.children
+    if (
+        cue.lemma_ == "find"
+        and cue.dep_ == "ROOT"
+        and any(
+            # "The Mechanism found no evidence of such a depot", "found evidence that sarin was
+            # used": what an investigation found, or did not, of something named
+            child.dep_ == "dobj"
+            and child.lemma_ in _EVIDENCE
+            and any(c.dep_ in ("prep", "acl", "ccomp") and c.i > child.i for c in child.children)
+            for child in cue.children
+        )
     ):
         return True
     return (
@@ -4493,7 +4533,10 @@ def _through_infinitive(cue: Token, content: Span) -> Token | None:
 
 def _cue_span(cue: Token) -> Span:
     tokens = [cue]
+    stranded = _stranded_relative(cue) is not None  # "doctors we spoke to describe": no "to"
     for child in cue.children:
+        if stranded and child.dep_ == "aux":
+            continue
         if child.dep_ in _CUE_PARTS or (cue.lemma_.lower() == "accord" and child.lower_ == "to"):
             tokens.append(child)
     head = cue.head
@@ -5229,6 +5272,9 @@ def describe(tokens: list[Token]) -> Speaker:
     based is not part of its name.
     """
     speaker = _describe(tokens)
+    if speaker.type == "unknown" and _WITNESS_CODE.fullmatch(speaker.name):
+        # "W-17 stated …": a protected witness's pseudonym is a person, whom a later "she" means
+        return replace(speaker, type="person")
     if speaker.type in ("organisation", "unknown"):
         name = _ACRONYM_AFTER.sub("", _BASED_IN.sub("", speaker.name))
         if name != speaker.name and name[:1].isupper():
@@ -5236,6 +5282,9 @@ def describe(tokens: list[Token]) -> Speaker:
     return speaker
 
 
+# A witness's pseudonym in a court's or a commission's record: "W-17", "P-0117" (with the
+# hyphen: "G7" and "P5" are groups of states).
+_WITNESS_CODE = re.compile(r"[A-Z]{1,3}-\d{1,5}")
 # "The Syrian Network for Human Rights (SNHR)": the short name in brackets is not the name.
 _ACRONYM_AFTER = re.compile(r"\s*\([A-Z][A-Za-z.-]{1,9}\)?\s*$")
 
