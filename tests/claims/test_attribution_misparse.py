@@ -2554,3 +2554,27 @@ def test_a_witness_known_by_a_code_is_a_person_a_later_she_means(
     )
     found = _records(claim_extractor, text)
     assert found["said"][2] == "W-17"
+
+
+def test_a_fact_confirmed_by_someone_is_their_confirmation_of_the_clause_before(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "The general added that the same munitions had been used in Aleppo, a fact "
+        "confirmed by Russian military specialists."
+    )
+    found = _records(claim_extractor, text)
+    assert found["added"][1] == "that the same munitions had been used in Aleppo"
+    assert found["confirmed"][:2] == (
+        "Russian military specialists",
+        "that the same munitions had been used in Aleppo",
+    )
+
+
+def test_holding_someone_responsible_is_a_charge(claim_extractor: ClaimExtractor) -> None:
+    text = "The Coalition holds the Assad regime fully responsible for the massacre."
+    assert _records(claim_extractor, text)["holds"][:2] == (
+        "The Coalition",
+        "the Assad regime fully responsible for the massacre",
+    )
+    assert "held" not in _records(claim_extractor, "The company held a licence.")
