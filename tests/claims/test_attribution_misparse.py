@@ -2578,3 +2578,15 @@ def test_holding_someone_responsible_is_a_charge(claim_extractor: ClaimExtractor
         "the Assad regime fully responsible for the massacre",
     )
     assert "held" not in _records(claim_extractor, "The company held a licence.")
+
+
+def test_a_claim_supported_by_no_witness_is_no_witnesss_claim(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "The ministry's claim that the victims were brought from elsewhere has not been "
+        "supported by any witness."
+    )
+    found = _records(claim_extractor, text)
+    assert list(found) == ["claim"]
+    assert found["claim"][2] == "ministry"

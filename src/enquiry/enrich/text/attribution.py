@@ -633,8 +633,15 @@ class AttributionExtractor:
                 and item.content.text.lower() in ("that", "this", "it", "them")
             )
         ]
-        # "I should like to convey the following:": a letter's formula pointing at what comes
-        found = [item for item in found if not _WHAT_FOLLOWS.fullmatch(item.content.text)]
+        # "I should like to convey the following:": a letter's formula pointing at what comes;
+        # "… has not been supported by any witness": no one (but "No one expected …" is kept,
+        # as news annotators keep it, a stance of everyone)
+        found = [
+            item
+            for item in found
+            if not _WHAT_FOLLOWS.fullmatch(item.content.text)
+            and not (item.source is not None and _NO_ONE.match(item.source.text))
+        ]
         found = [
             # "The envoy condemned what he called a brazen breach": the naming is already part
             # of the condemnation; only a naming outside any claim ("…, in what diplomats
@@ -3500,6 +3507,7 @@ def _finding_on_grounds(doc: Doc, attribution: Attribution) -> bool:
     )
 
 
+_NO_ONE = re.compile(r"(?i)any\b")
 _WHAT_FOLLOWS = re.compile(
     r"(?i)(?:to (?:convey|transmit|state|inform you of|bring to your attention) )?"
     r"the following[:.]?"
