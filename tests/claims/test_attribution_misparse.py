@@ -2590,3 +2590,15 @@ def test_a_claim_supported_by_no_witness_is_no_witnesss_claim(
     found = _records(claim_extractor, text)
     assert list(found) == ["claim"]
     assert found["claim"][2] == "ministry"
+
+
+def test_several_of_a_group_named_before_speak_for_it_but_others_do_not(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "Witnesses told the Mechanism that an aircraft was heard over the town. Several "
+        "stated that they saw a bomb fall near the bakery."
+    )
+    assert _records(claim_extractor, text)["stated"][2] == "Witnesses"
+    text = "Doctors said the patients had pinpoint pupils. Others said they smelled chlorine."
+    assert _records(claim_extractor, text)["said"][2] == "Others"

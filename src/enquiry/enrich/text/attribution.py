@@ -700,6 +700,7 @@ class AttributionExtractor:
         _bind_to_clause_subject(doc, found)
         resolve_speakers(found, mentions, model.given_names if model else {}, quotes)
         _its_own(found, mentions)
+        _some_of_them(found)
         _first_person_is_the_author(doc, found, quotes)
         _members_addressed(found)
         _what_it_said(doc, found)
@@ -2305,6 +2306,33 @@ def _its_own(found: list[Attribution], mentions: list[tuple[int, Speaker]]) -> N
 
 
 _BODIES = frozenset({"organisation", "state"})
+# A subject that is only a share of a group named before: "Witnesses told the Mechanism …
+# Several stated …" ("Others", who are not the same people, is not one; nor is "Both", who
+# are most often two people named one by one).
+_PARTITIVES = frozenset({"several", "many", "some", "most", "a few", "two", "three"})
+
+
+def _some_of_them(found: list[Attribution]) -> None:
+    """ "Several stated that they saw a bomb fall" after "Witnesses told …": some of the
+    witnesses, whose claim it is, not a body named "Several"."""
+    for index, item in enumerate(found):
+        source = item.source
+        if source is None or source.text.strip().lower() not in _PARTITIVES:
+            continue
+        group = next(
+            (
+                earlier
+                for earlier in reversed(found[:index])
+                if earlier.source is not None
+                and earlier.speaker is not None
+                and earlier.source.text.split()[-1].lower().endswith("s")
+                and earlier.source.text.split()[-1].lower() not in _PARTITIVES
+                and earlier.speaker.type not in ("pronoun", "person")
+            ),
+            None,
+        )
+        if group is not None and group.speaker is not None:
+            item.speaker = replace(group.speaker, resolved_from=source.text)
 
 
 _MY_GOVERNMENT = frozenset({"my government", "our government"})
