@@ -2602,3 +2602,16 @@ def test_several_of_a_group_named_before_speak_for_it_but_others_do_not(
     assert _records(claim_extractor, text)["stated"][2] == "Witnesses"
     text = "Doctors said the patients had pinpoint pupils. Others said they smelled chlorine."
     assert _records(claim_extractor, text)["said"][2] == "Others"
+
+
+def test_a_naming_outside_any_claim_is_a_claim_with_its_quotation_whole(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "Damascus rejected the findings outright, while Moscow scoffed at what it called "
+        '"a politicised investigation."'
+    )
+    found = _records(claim_extractor, text)
+    assert found["called"] == ("it", 'what "a politicised investigation."', "Russia")
+    text = 'In what diplomats described as "a rare concession," Moscow agreed to the visit.'
+    assert _records(claim_extractor, text)["described"][1] == 'what "a rare concession,"'

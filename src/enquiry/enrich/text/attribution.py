@@ -612,6 +612,9 @@ class AttributionExtractor:
             or attribution.how == "relative/dobj"
             or _finding_on_grounds(doc, attribution)
             or _holds_responsible(doc, attribution)
+            # "scoffed at what it called "a politicised investigation"": a naming is kept,
+            # unless a kept claim's content holds it (below)
+            or attribution.how.endswith("/what-called")
             or _owned_claim(doc, attribution)
             or _hearsay(doc, attribution)
         ]
@@ -700,7 +703,7 @@ class AttributionExtractor:
         _bind_to_clause_subject(doc, found)
         resolve_speakers(found, mentions, model.given_names if model else {}, quotes)
         _its_own(found, mentions)
-        _some_of_them(found)
+        _some_of_them(doc, found)
         _first_person_is_the_author(doc, found, quotes)
         _members_addressed(found)
         _what_it_said(doc, found)
@@ -2312,9 +2315,19 @@ _BODIES = frozenset({"organisation", "state"})
 _PARTITIVES = frozenset({"several", "many", "some", "most", "a few", "two", "three"})
 
 
-def _some_of_them(found: list[Attribution]) -> None:
-    """ "Several stated that they saw a bomb fall" after "Witnesses told …": some of the
-    witnesses, whose claim it is, not a body named "Several"."""
+def _people_in_plural(word: str) -> bool:
+    """Whether a word names people in the plural: "witnesses", "experts", "Republicans"."""
+    if not word.endswith("s") or word.lower() in _PARTITIVES:
+        return False
+    lower = word.lower()
+    singulars = {lower[:-1], lower[:-2]}  # "experts", "witnesses"
+    return word[:1].isupper() or bool(singulars & (_PEOPLE_NOUNS | _ROLES | _LOCALS))
+
+
+def _some_of_them(doc: Doc, found: list[Attribution]) -> None:
+    """ "Several stated that they saw a bomb fall" after "Witnesses told …" in the same
+    paragraph: some of the witnesses, whose claim it is, not a body named "Several"."""
+    text = text_of(doc)
     for index, item in enumerate(found):
         source = item.source
         if source is None or source.text.strip().lower() not in _PARTITIVES:
@@ -2325,8 +2338,8 @@ def _some_of_them(found: list[Attribution]) -> None:
                 for earlier in reversed(found[:index])
                 if earlier.source is not None
                 and earlier.speaker is not None
-                and earlier.source.text.split()[-1].lower().endswith("s")
-                and earlier.source.text.split()[-1].lower() not in _PARTITIVES
+                and _people_in_plural(earlier.source.text.split()[-1])
+                and "\n" not in text[earlier.source.start : source.start]
                 and earlier.speaker.type not in ("pronoun", "person")
             ),
             None,
@@ -4892,6 +4905,11 @@ def _what_it_called(cue: Token) -> Span | None:
             continue
         span = _token_span(_trim(named))
         if span is not None:
+            # 'what it called "a politicised investigation."': the name runs from its opening
+            # to its closing mark
+            for q_start, q_end in quotations(text_of(cue.doc)):
+                if q_start < span.end and span.start < q_end and q_start > what.idx:
+                    span = _span(cue.doc, min(q_start, span.start), max(q_end, span.end))
             return joined([_span(cue.doc, what.idx, what.idx + len(what)), span])
     return None
 
