@@ -2615,3 +2615,15 @@ def test_a_naming_outside_any_claim_is_a_claim_with_its_quotation_whole(
     assert found["called"] == ("it", 'what "a politicised investigation."', "Russia")
     text = 'In what diplomats described as "a rare concession," Moscow agreed to the visit.'
     assert _records(claim_extractor, text)["described"][1] == 'what "a rare concession,"'
+
+
+def test_appeared_to_suggest_and_a_shared_subject_keep_the_speaker(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = "The minister appeared to suggest that the samples had been tampered with."
+    assert _records(claim_extractor, text)["appeared"][0] == "The minister"
+    text = "The envoy is sceptical of the talks and expects them to collapse before the summer."
+    assert _records(claim_extractor, text)["expects"][0] == "The envoy"
+    # with no saying after it, "appears to" is the writer's hedge, spoken by no one
+    text = "The strike appears to have hit a depot."
+    assert _records(claim_extractor, text)["appears"][0] is None

@@ -726,9 +726,13 @@ class AttributionExtractor:
                 continue  # the parse's candidates are the misparse's; the rules mended it
             known = item.speaker if item.how.startswith("known/") else None
             # "The senator seemed to confirm that …": the model learnt that "appears to" alone
-            # has no speaker, but with the verb it governs the cue is the subject's act
+            # has no speaker, but with the verb it governs the cue is the subject's act; and
+            # that "expects" is mostly "is expected to", but "is bearish and expects" is not
+            cue = doc[item.cue_i]
             seeming = (
-                (item.source, item.speaker) if _seeming_to_act(doc[item.cue_i], item) else None
+                (item.source, item.speaker)
+                if _seeming_to_act(cue, item) or (_active_conjunct(cue) and item.source is not None)
+                else None
             )
             respan(self.spans, doc, doc[item.cue_i], item, quotes, keys, prior)
             if known is not None:
@@ -892,7 +896,7 @@ class AttributionExtractor:
             # A clause is no speaker: "urged the council to reject" is the council's, if anyone's
             source_head = _requested(cue) or source_head
         how = ("again" if again is not None else "learnt") if source_head is not None else "none"
-        if source_head is None and entry.get("sourceless", 0.0) < 0.5:
+        if source_head is None and (entry.get("sourceless", 0.0) < 0.5 or _active_conjunct(cue)):
             source_head = (
                 _going_on_from_fronted(cue)
                 or _first(cue, _FALLBACK_SOURCE_PATHS)
@@ -1521,15 +1525,39 @@ def _said_again(verb: Token) -> bool:
     return verb.dep_ == "advcl" and verb.tag_ == "VBG" and verb.i > 0 and verb.nbor(-1).text == ","
 
 
+def _active_conjunct(cue: Token) -> bool:
+    """ "McKinley is bearish on student loans and expects them to become scarcer": a finite
+    verb in the active joined to a clause with a subject, whose subject it shares, though the
+    verb is more often a sourceless "is expected to"."""
+    return (
+        cue.dep_ == "conj"
+        and cue.lemma_ not in ("seem", "appear")  # a hedge (see _seeming_to_act)
+        and cue.tag_ in ("VBZ", "VBD", "VBP")
+        and not any(c.dep_ in ("auxpass", "nsubj", "nsubjpass", "expl") for c in cue.children)
+        and any(c.dep_ == "nsubj" for c in cue.head.children)
+    )
+
+
 def _seeming_to_act(cue: Token, attribution: Attribution) -> bool:
     """Whether a relation's cue is "seemed to" or "appears to" with the verb it governs
-    ("seemed to confirm", "appeared to imply") and a source the rules found."""
+    ("seemed to confirm", "appeared to imply"), or with a verb of saying after it, and a
+    source the rules found."""
     return (
         cue.lemma_ in ("seem", "appear")
         and attribution.source is not None
-        and len(attribution.cue.text.split()) >= 3
-        and any(c.dep_ == "xcomp" and c.idx < attribution.cue.end for c in cue.children)
+        and any(
+            c.dep_ == "xcomp"
+            and (
+                c.idx < attribution.cue.end
+                # "appeared to suggest that …", the saying left in the content
+                or c.lemma_ in _SAYING_AGAIN | _DENYING | _STRESSING | _HINTING
+            )
+            for c in cue.children
+        )
     )
+
+
+_HINTING = frozenset({"suggest", "imply", "indicate", "hint", "signal", "confirm", "blame"})
 
 
 def _gerund_adjunct_subject(cue: Token) -> Token | None:
