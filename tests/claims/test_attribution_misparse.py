@@ -2627,3 +2627,16 @@ def test_appeared_to_suggest_and_a_shared_subject_keep_the_speaker(
     # with no saying after it, "appears to" is the writer's hedge, spoken by no one
     text = "The strike appears to have hit a depot."
     assert _records(claim_extractor, text)["appears"][0] is None
+
+
+def test_called_on_keeps_whom_it_called_when_on_is_parsed_as_a_particle(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = "In June, the senator called on fellow Republicans to unendorse the nominee."
+    assert _records(claim_extractor, text)["called on"][1] == (
+        "fellow Republicans to unendorse the nominee"
+    )
+    text = "He lashed out at Turkey for having shot down a Russian bomber."
+    assert _records(claim_extractor, text)["lashed out at"][1] == (
+        "Turkey for having shot down a Russian bomber"
+    )

@@ -2796,8 +2796,12 @@ def _target_content(cue: Token, openers: frozenset[str]) -> Span | None:
             and child.dep_ == "advcl"
             and any(c.dep_ == "mark" and c.lower_ in openers for c in child.children)
         )  # "called for the samples to be tested", "for" parsed as the clause's mark
-        if child.i < cue.i or not (child.dep_ in ("prep", "xcomp") or infinitive or marked):
+        # "called on fellow Republicans to …": the parser can make "on" a particle, still
+        # with its object
+        if child.i < cue.i or not (child.dep_ in ("prep", "prt", "xcomp") or infinitive or marked):
             continue
+        if child.dep_ == "prt" and child.lower_ not in openers:
+            continue  # "lashed out at …": the particle is the verb's, not an opener
         if marked:
             tokens += [t for t in child.subtree if not (t.dep_ == "mark" and t.head == child)]
             opened = True
