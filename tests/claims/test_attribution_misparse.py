@@ -2640,3 +2640,12 @@ def test_called_on_keeps_whom_it_called_when_on_is_parsed_as_a_particle(
     assert _records(claim_extractor, text)["lashed out at"][1] == (
         "Turkey for having shot down a Russian bomber"
     )
+
+
+def test_an_interviewers_question_and_a_bare_condition_claim_nothing(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = "Question: Mr. President, did you order the strike on Khan Shaykhun?\n"
+    assert _records(claim_extractor, text) == {}
+    text = "If the reports are confirmed, the European Union said, new sanctions would follow."
+    assert list(_records(claim_extractor, text)) == ["said"]

@@ -792,6 +792,8 @@ class AttributionExtractor:
             return None  # "A spokeswoman, asked about the delay, said …": she was asked
         if cue.dep_ == "pcomp" and cue.head.lower_ == "without":
             return None  # "left without saying that the talks had failed": nothing was said
+        if _asked_or_supposed(cue):
+            return None
         if cue.lemma_ in ("fire", "launch", "shoot") and any(
             child.dep_ == "dobj" and child.lemma_ in _WEAPONS for child in cue.children
         ):
@@ -1535,6 +1537,23 @@ def _active_conjunct(cue: Token) -> bool:
         and cue.tag_ in ("VBZ", "VBD", "VBP")
         and not any(c.dep_ in ("auxpass", "nsubj", "nsubjpass", "expl") for c in cue.children)
         and any(c.dep_ == "nsubj" for c in cue.head.children)
+    )
+
+
+def _asked_or_supposed(cue: Token) -> bool:
+    """ "Did you order the strike?", "If the reports are confirmed, …": an interviewer's
+    question to the one interviewed ("did" before "you"), or a condition with no one to say
+    it, asks or supposes; it claims nothing. (News annotators mark other questions and
+    conditions — "Why does Israel refuse …?", "If Erdogan decides …" — as the stances they
+    are.)"""
+    you = next((c for c in cue.children if c.dep_ == "nsubj" and c.lower_ == "you"), None)
+    if you is not None:
+        return any(c.dep_ == "aux" and c.lemma_ == "do" and c.i < you.i for c in cue.children)
+    return (
+        cue.dep_ == "advcl"
+        and any(c.dep_ == "auxpass" for c in cue.children)
+        and not any(c.dep_ == "agent" for c in cue.children)
+        and any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in cue.children)
     )
 
 
