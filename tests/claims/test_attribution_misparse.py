@@ -2649,3 +2649,36 @@ def test_an_interviewers_question_and_a_bare_condition_claim_nothing(
     assert _records(claim_extractor, text) == {}
     text = "If the reports are confirmed, the European Union said, new sanctions would follow."
     assert list(_records(claim_extractor, text)) == ["said"]
+
+
+def test_a_quotation_after_told_the_house_runs_on_over_its_paragraphs(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "The foreign secretary told the Commons:\n\n"
+        '"The evidence points overwhelmingly to the Assad regime.\n\n'
+        '"We will work with our partners."\n\n'
+        '"It was a lie," the ambassador replied.\n'
+    )
+    found = {a.cue.text: a for a in _attributions(claim_extractor, text)}
+    assert [piece.text for piece in found["told"].content.pieces] == [
+        '"The evidence points overwhelmingly to the Assad regime.',
+        '"We will work with our partners."',
+    ]
+    assert found["replied"].content.text == '"It was a lie,"'
+
+
+def test_an_opening_statements_i_is_whoever_the_title_names(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "Opening statement by the Director-General to the Executive Council\n\n"
+        "I would like to begin by condemning, in the strongest possible terms, the use of "
+        "chemical weapons in Khan Shaykhun. I am confident that the findings will stand."
+    )
+    found = _records(claim_extractor, text)
+    assert found["condemning"][1:] == (
+        "the use of chemical weapons in Khan Shaykhun",
+        "Director-General",
+    )
+    assert found["am confident"][2] == "Director-General"

@@ -1038,6 +1038,13 @@ class AttributionExtractor:
                 if path == "dobj" and cue.lemma_ in _TOLD and head.lower_ in _OBJECT_PRONOUNS:
                     continue  # "What the samples tell us": whom it was told
                 if (
+                    path == "dobj"
+                    and cue.lemma_ == "tell"
+                    and head.right_edge.i + 1 < len(doc)
+                    and doc[head.right_edge.i + 1].text == ":"
+                ):
+                    continue  # "told the Commons:" and the quotation below: whom it was told
+                if (
                     path == "advcl"
                     and _said_again(head)
                     and head.lemma_ in _SAYING_AGAIN
@@ -1137,6 +1144,11 @@ class AttributionExtractor:
         if content is None:
             content = _adjacent_quote(doc, cue, source_tokens, quotes)
             how = how.split("/")[0] + "/adjacent"
+        if content is None:
+            hung = _object_hung_above(cue)
+            if hung is not None:
+                content = self._content(cue, hung, "dobj", source_tokens)
+                how = how.split("/")[0] + "/hung"
         if content is None:
             return None
         if how.endswith("/dobj"):
@@ -1538,6 +1550,26 @@ def _active_conjunct(cue: Token) -> bool:
         and not any(c.dep_ in ("auxpass", "nsubj", "nsubjpass", "expl") for c in cue.children)
         and any(c.dep_ == "nsubj" for c in cue.head.children)
     )
+
+
+def _object_hung_above(cue: Token) -> Token | None:
+    """ "I would like to begin by condemning, in the strongest possible terms, the use of
+    chemical weapons": after the phrase between commas the parser hangs the object on "like".
+    For a gerund of the lexicon after "by" with no object of its own, the object of a verb
+    above it that comes after the gerund; else None."""
+    if cue.tag_ != "VBG" or cue.dep_ != "pcomp" or cue.head.lower_ != "by":
+        return None
+    if any(c.dep_ in ("dobj", "ccomp", "xcomp") for c in cue.children):
+        return None
+    node = cue.head
+    for _ in range(4):
+        if node.dep_ == "ROOT":
+            break
+        node = node.head
+        found = next((c for c in node.children if c.dep_ == "dobj" and c.i > cue.i), None)
+        if found is not None:
+            return found
+    return None
 
 
 def _asked_or_supposed(cue: Token) -> bool:
@@ -3105,6 +3137,7 @@ def _continue_quotations(doc: Doc, found: list[Attribution], quotes: list[tuple[
     text = text_of(doc)
     for attribution in found:
         if attribution.content.pieces[0].end > attribution.cue.start:
+            _run_on_paragraphs(doc, attribution, found, quotes)
             continue
         last = max(attribution.cue.end, attribution.source.end if attribution.source else 0)
         last = max(last, attribution.content.end)
@@ -3151,6 +3184,35 @@ def _continue_quotations(doc: Doc, found: list[Attribution], quotes: list[tuple[
 # '"A," Jordan said, and still "B."', '"A," he said, but "B."': the speaker's words joined
 # across the cue by a conjunction.
 _JOINED_GAP = re.compile(r"[^\S\n]*,?[^\S\n]*(?:and|but)(?:[^\S\n]+(?:still|also|then))?[^\S\n]*")
+
+
+def _run_on_paragraphs(
+    doc: Doc, attribution: Attribution, found: list[Attribution], quotes: list[tuple[int, int]]
+) -> None:
+    """'The foreign secretary told the Commons:\n\n"The evidence points to …\n\n"We will …"':
+    news style opens each paragraph of a long quotation anew and closes only the last, so a
+    quotation after its cue whose paragraph ends unclosed goes on into the next paragraph,
+    when that paragraph is a quotation and nothing else, and no one else's words."""
+    text = text_of(doc)
+    while True:
+        piece = attribution.content.pieces[-1]
+        if text[piece.start : piece.start + 1] not in _QUOTE_OPENERS:
+            return
+        if text[piece.end - 1 : piece.end] in _QUOTE_CLOSERS:
+            return  # closed: the quotation ends here
+        following = next((q for q in quotes if q[0] >= piece.end), None)
+        if following is None or text[piece.end : following[0]].strip():
+            return
+        start, stop = following
+        if "\n" not in text[piece.end : start] or not _whole_paragraph(text, start, stop):
+            return
+        if any(other is not attribution and start <= other.cue.start < stop for other in found):
+            return
+        attribution.content = joined([attribution.content, _span(doc, start, stop)])
+
+
+_QUOTE_OPENERS = frozenset('"“«')
+_QUOTE_CLOSERS = frozenset('"”»')
 
 
 def _participle_between(doc: Doc, attribution: Attribution, last: int, start: int) -> Token | None:
@@ -6586,9 +6648,13 @@ def _first_person_is_the_author(
             if not _reported(found, attribution, quotes):
                 attribution.speaker = replace(issuer, resolved_from=source.text)
     byline = _BYLINE.search(text_of(doc), 0, 600) or _SIGNATURE.search(text_of(doc))
-    if byline is None:
+    if byline is not None:
+        author = Speaker(name=byline.group("name").strip(), type="person", title="author")
+    elif issuer is not None and issuer.type != "organisation":
+        # "Opening statement by the Director-General …: I am confident that …": the speaker
+        author = replace(issuer, type="person")
+    else:
         return
-    author = Speaker(name=byline.group("name").strip(), type="person", title="author")
     for attribution in found:
         source = attribution.source
         if source is None or source.text.lower() not in ("i", "me", "my"):
@@ -6605,10 +6671,13 @@ _SIGNATURE = re.compile(
 # A statement's title naming the body that issues it: "Statement of the Ministry of Foreign
 # Affairs of the Russian Federation", "Comment by the Information and Press Department … on …".
 _ISSUER_TITLE = re.compile(
-    r"\A\s*(?:Joint[^\S\n]+)?(?:[Ss]tatement|[Cc]omment|[Cc]ommuniqu[eé]|Press[^\S\n]+[Rr]elease|[Dd]eclaration)"
+    r"\A\s*(?:Joint[^\S\n]+|Opening[^\S\n]+|Closing[^\S\n]+)?(?:[Ss]tatement|[Cc]omment|[Cc]ommuniqu[eé]"
+    r"|Press[^\S\n]+[Rr]elease|[Dd]eclaration|[Rr]emarks|[Ss]peech|[Aa]ddress)"
     r"[^\S\n]+(?:by|of|from|attributable[^\S\n]+to)[^\S\n]+(?:the[^\S\n]+)?(?P<name>[A-Z][^\n]{2,160})"
 )
-_ISSUER_END = re.compile(r",|[^\S\n]+(?:on|regarding|concerning|about|in connection with)[^\S\n]+")
+_ISSUER_END = re.compile(
+    r",|[^\S\n]+(?:on|regarding|concerning|about|in connection with|to the|at the)[^\S\n]+"
+)
 
 
 def _issuer(text: str) -> Speaker | None:
