@@ -2682,3 +2682,15 @@ def test_an_opening_statements_i_is_whoever_the_title_names(
         "Director-General",
     )
     assert found["am confident"][2] == "Director-General"
+
+
+def test_a_participle_between_the_cue_and_that_is_no_part_of_what_was_reported(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "Enab Baladi reported, citing local sources, that the first strike hit a residential "
+        "street near the bakery."
+    )
+    assert _records(claim_extractor, text)["reported"][1] == (
+        "that the first strike hit a residential street near the bakery"
+    )

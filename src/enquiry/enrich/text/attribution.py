@@ -1298,6 +1298,16 @@ class AttributionExtractor:
             excluded |= _saying_again(head)
             excluded |= _when_said(cue, head)
             excluded |= _another_speaker_joined(head)
+            that = next((c for c in head.children if c.dep_ == "mark" and c.lower_ == "that"), None)
+            if that is not None and that.i > cue.i:
+                # "reported, citing local sources, that the strike hit …": the parser hangs
+                # the participle on the reported verb; it is no part of what was reported
+                for aside in head.children:
+                    if aside.dep_ == "advcl" and cue.i < aside.i < that.i:
+                        excluded |= {t.i for t in aside.subtree}
+                        excluded |= {
+                            t.i for t in head.subtree if cue.i < t.i < that.i and t.is_punct
+                        }
         excluded |= _excepted(head)
         going_on: set[int] = set()
         for token in cue.subtree:
