@@ -2694,3 +2694,37 @@ def test_a_participle_between_the_cue_and_that_is_no_part_of_what_was_reported(
     assert _records(claim_extractor, text)["reported"][1] == (
         "that the first strike hit a residential street near the bakery"
     )
+
+
+def test_a_resolutions_operative_paragraphs_are_the_bodys(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "The Human Rights Council,\n\n"
+        "Recalling its previous resolutions,\n\n"
+        "1. Condemns in the strongest terms the use of chemical weapons in Khan Shaykhun;\n\n"
+        "2. Demands that the Syrian authorities cooperate fully with the Commission;\n"
+    )
+    found = _records(claim_extractor, text)
+    assert found["Condemns"] == (
+        None,
+        "in the strongest terms the use of chemical weapons in Khan Shaykhun",
+        "Human Rights Council",
+    )
+    assert found["Demands"][1:] == (
+        "that the Syrian authorities cooperate fully with the Commission",
+        "Human Rights Council",
+    )
+
+
+def test_a_monitor_reporting_after_a_toll_with_a_phrase_is_found(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "At least 58 people were killed, including 11 children, the Syrian Observatory for "
+        "Human Rights reported."
+    )
+    assert _records(claim_extractor, text)["reported"][:2] == (
+        "the Syrian Observatory for Human Rights",
+        "At least 58 people were killed, including 11 children",
+    )

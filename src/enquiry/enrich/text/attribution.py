@@ -659,6 +659,11 @@ class AttributionExtractor:
                 )
             )
         ]
+        operative = _operative_paragraphs(doc)
+        if operative:
+            # a resolution's "2. Demands that …": the body's, not a verb without a subject
+            taken = {item.cue.start for item in operative}
+            found = [item for item in found if item.cue.start not in taken] + operative
         found = _citing_their_sources(doc, found)
         found += _carried_reports(proposals, found, self.cues)
         inverted = _said_inverted(doc, quotes)
@@ -1781,6 +1786,10 @@ def _quoted_one(cue: Token) -> Token | None:
     return next((c for c in verb.children if c.dep_ == "dobj"), None)
 
 
+# Verbs by which a monitor or an agency closes its report ("…, the Observatory reported").
+_REPORTING = frozenset({"report", "announce", "confirm", "state"})
+
+
 def _fronted_report(cue: Token) -> tuple[Token, list[Token]] | None:
     """ "At least 92 people were killed in the town, the Observatory said on Tuesday": after a
     long reported clause the parser can make the speaker an apposition of the clause's last
@@ -1788,7 +1797,7 @@ def _fronted_report(cue: Token) -> tuple[Token, list[Token]] | None:
     subject nor a clause. A verb of saying joined to an earlier verb without "and" or "but",
     right after a comma and a noun phrase with no verb in it, is that phrase's report of the
     clause before the comma. The speaker's head and the reported clause's words, or None."""
-    if cue.lemma_ not in _SAYING_AGAIN or cue.dep_ != "conj" or cue.head.i >= cue.i:
+    if cue.lemma_ not in _SAYING_AGAIN | _REPORTING or cue.dep_ != "conj" or cue.head.i >= cue.i:
         return None
     if cue.head.pos_ not in ("VERB", "AUX") or any(
         c.dep_ in ("nsubj", "nsubjpass", "ccomp", "dobj") and c.i < cue.i for c in cue.children
@@ -2330,6 +2339,49 @@ def _label_paragraphs(doc: Doc) -> list[Attribution]:
                 speaker, name=_uncapitalised(speaker.name), title=speaker.title.lower()
             )
         found.append(Attribution(cue, content, source, speaker, sentence, ":/PUNCT", how="line"))
+    return found
+
+
+# A resolution's subject on a line of its own at the top ("The Human Rights Council,"), and
+# its numbered operative paragraphs, each opening with the body's verb ("1. Condemns …;").
+_RESOLUTION_BODY = re.compile(
+    r"\A\s*(?:The[^\S\n]+)?(?P<name>[A-Z][\w'’-]*(?:[^\S\n]+[A-Z][\w'’-]*){0,5}),[^\S\n]*\n"
+)
+_OPERATIVE = re.compile(
+    r"^[^\S\n]*\d{1,2}\.[^\S\n]+(?P<verb>[A-Z][a-z]+s)[^\S\n]+"
+    r"(?P<content>[^\n]*?[^\s;.,])[;.,]?[^\S\n]*$",
+    re.M,
+)
+_OPERATIVE_VERBS = frozenset(
+    {
+        *("condemns", "demands", "calls", "urges", "expresses", "stresses", "reaffirms"),
+        *("deplores", "welcomes", "requests", "decides", "notes", "recalls", "emphasizes"),
+        *("emphasises", "underlines", "encourages", "invites", "reiterates", "insists"),
+        *("affirms", "recognizes", "recognises", "acknowledges", "reminds", "endorses"),
+    }
+)
+
+
+def _operative_paragraphs(doc: Doc) -> list[Attribution]:
+    """A resolution's operative paragraphs ("The Human Rights Council, … 1. Condemns in the
+    strongest terms the use of chemical weapons …; 2. Demands that …"): each is a claim of
+    the body the resolution opens with, though no paragraph names it (and the tagger may read
+    "Condemns" as a noun)."""
+    text = text_of(doc)
+    body = _RESOLUTION_BODY.match(text)
+    if body is None or not any(w.lower() in _ORG_WORDS for w in body.group("name").split()):
+        return []
+    speaker = Speaker(name=body.group("name"), type="organisation")
+    found = []
+    for match in _OPERATIVE.finditer(text, body.end()):
+        verb = match.group("verb")
+        if verb.lower() not in _OPERATIVE_VERBS:
+            continue
+        cue = _span(doc, *match.span("verb"))
+        content = _span(doc, *match.span("content"))
+        sentence = _span(doc, match.start(), match.end())
+        key = f"{verb.lower()[:-1]}/VERB"
+        found.append(Attribution(cue, content, None, speaker, sentence, key, how="operative"))
     return found
 
 
