@@ -2728,3 +2728,31 @@ def test_a_monitor_reporting_after_a_toll_with_a_phrase_is_found(
         "the Syrian Observatory for Human Rights",
         "At least 58 people were killed, including 11 children",
     )
+
+
+def test_a_council_records_speaker_who_spoke_in_another_language_has_a_turn(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "Mr. Safronkov (Russian Federation) (spoke in Russian): We are convinced that the "
+        "incident was staged.\n"
+    )
+    found = _records(claim_extractor, text)
+    assert found[":"][0] == "Mr. Safronkov"
+    assert found["are convinced"][2] == "Safronkov"
+
+
+def test_a_note_verbales_courtesy_is_no_claim_but_what_it_has_the_honour_to_say_is(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "The Technical Secretariat presents its compliments to the Permanent Representation "
+        "of the Syrian Arab Republic and has the honour to inform it that the Mission will "
+        "deploy on 20 April."
+    )
+    found = _records(claim_extractor, text)
+    assert "presents" not in found
+    assert found["to inform"][:2] == (
+        "The Technical Secretariat",
+        "that the Mission will deploy on 20 April",
+    )

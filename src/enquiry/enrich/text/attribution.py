@@ -612,6 +612,7 @@ class AttributionExtractor:
             or attribution.how == "relative/dobj"
             or _finding_on_grounds(doc, attribution)
             or _holds_responsible(doc, attribution)
+            or (attribution.cue_i >= 0 and _has_the_honour(doc[attribution.cue_i]) is not None)
             # "scoffed at what it called "a politicised investigation"": a naming is kept,
             # unless a kept claim's content holds it (below)
             or attribution.how.endswith("/what-called")
@@ -795,6 +796,11 @@ class AttributionExtractor:
             return None  # "called an emergency meeting" convenes it; it says nothing
         if _put_to(cue):
             return None  # "A spokeswoman, asked about the delay, said …": she was asked
+        if cue.lemma_ == "present" and any(
+            child.dep_ == "dobj" and child.lemma_ in ("compliment", "regard")
+            for child in cue.children
+        ):
+            return None  # "presents its compliments to …": a note verbale's courtesy
         if cue.dep_ == "pcomp" and cue.head.lower_ == "without":
             return None  # "left without saying that the talks had failed": nothing was said
         if _asked_or_supposed(cue):
@@ -856,8 +862,10 @@ class AttributionExtractor:
         again = _said_again_by(cue)
         fronted = _fronted_report(cue)
         quoted_after = _speaker_made_subject(doc, cue, quotes)
+        honour = _has_the_honour(cue)
         source_head = (
             again
+            or honour
             or _conjoined_subject(cue)
             or _stranded_relative(cue)
             or _quoted_one(cue)
@@ -1677,6 +1685,22 @@ def _subordinate_before(cue: Token, head: Token) -> bool:
     )
 
 
+def _has_the_honour(cue: Token) -> Token | None:
+    """ "The Secretariat … has the honour to inform it that the Mission will deploy": a note
+    verbale's formula, the verb of saying parsed as a clause of "honour". The subject of
+    "has" (or of the verb "has" is joined to), who informs; else None."""
+    honour = cue.head
+    if cue.dep_ not in ("relcl", "acl") or honour.lemma_ not in ("honour", "honor"):
+        return None
+    have = honour.head
+    if have.lemma_ != "have" or honour.dep_ != "dobj":
+        return None
+    subject = next((c for c in have.children if c.dep_ == "nsubj"), None)
+    if subject is None and have.dep_ == "conj":
+        subject = next((c for c in have.head.children if c.dep_ == "nsubj"), None)
+    return subject
+
+
 def _stranded_relative(cue: Token) -> Token | None:
     """ "Local doctors we spoke to describe pinpoint pupils": the parser reads the verb as the
     purpose of the relative clause ("spoke to describe") and the sentence as a noun phrase.
@@ -2106,8 +2130,12 @@ def _name_tokens(doc: Doc, start: int, end: int) -> list[Token] | None:
         return None
     span = doc.char_span(start, end, alignment_mode="expand")
     shouted = named.strip().isupper()  # "LAVROV:", "TENNARI (through translator):", in capitals
+    # "Mr. Safronkov (Russian Federation) (spoke in Russian):": a bracket's words are no name's
+    bracket = start + phrase.index("(") if "(" in phrase else end
     if span is None or any(
-        token.pos_ in ("NUM", "AUX") or (token.pos_ == "VERB" and not shouted) for token in span
+        token.pos_ in ("NUM", "AUX") or (token.pos_ == "VERB" and not shouted)
+        for token in span
+        if token.idx < bracket
     ):
         return None  # the tagger reads a surname in capitals as a verb; "FIX IS IN:" is none
     if shouted and len(words) == 1 and len(phrase.strip()) < 2:
