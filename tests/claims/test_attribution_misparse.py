@@ -2756,3 +2756,18 @@ def test_a_note_verbales_courtesy_is_no_claim_but_what_it_has_the_honour_to_say_
         "The Technical Secretariat",
         "that the Mission will deploy on 20 April",
     )
+
+
+def test_information_received_from_someone_is_their_claim(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "The Mechanism received information from the Syrian Arab Republic that the Syrian "
+        "Arab Air Force had conducted an airstrike on a warehouse."
+    )
+    found = _records(claim_extractor, text)
+    assert found["information"] == (
+        "the Syrian Arab Republic",
+        "that the Syrian Arab Air Force had conducted an airstrike on a warehouse",
+        "Syria",
+    )

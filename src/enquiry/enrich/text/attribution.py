@@ -671,7 +671,7 @@ class AttributionExtractor:
         lines = _colon_lines(doc) + _interview_answers(doc) + _label_paragraphs(doc)
         found = [item for item in found if not _abstract_inside_line(doc, item, lines)]
         found += lines + _dash_lines(doc) + inverted + _poll_findings(doc) + _tolls(doc)
-        found += _in_their_view(doc) + _owned_claims(doc, found)
+        found += _in_their_view(doc) + _owned_claims(doc, found) + _information_from(doc, found)
         found = _sure_that(doc, found, quotes)
         found = _believed_among(doc, found)
         found.sort(key=lambda item: item.cue.start)
@@ -2411,6 +2411,67 @@ def _operative_paragraphs(doc: Doc) -> list[Attribution]:
         key = f"{verb.lower()[:-1]}/VERB"
         found.append(Attribution(cue, content, None, speaker, sentence, key, how="operative"))
     return found
+
+
+# What a body is given by someone: "received information from the Syrian Arab Republic that
+# …", "obtained assurances from Moscow that …".
+_GIVEN_NOUNS = frozenset({"information", "assurance", "confirmation", "report", "notification"})
+_RECEIVING = frozenset({"receive", "obtain", "get", "have", "seek"})
+
+
+def _information_from(doc: Doc, found: list[Attribution]) -> list[Attribution]:
+    """ "The Mechanism received information from the Syrian Arab Republic that the air force
+    had struck a warehouse": the claim is the giver's (the one after "from"), its content the
+    clause; the receiver only received it. One relation per such noun, unless the rules
+    already made one of it."""
+    taken = {item.cue_i for item in found}
+    made = []
+    for noun in doc:
+        if noun.lemma_ not in _GIVEN_NOUNS or noun.dep_ != "dobj" or noun.i in taken:
+            continue
+        if noun.head.lemma_ not in _RECEIVING:
+            continue
+        giver = next(
+            (
+                pobj
+                for prep in noun.children
+                if prep.dep_ == "prep" and prep.lower_ == "from"
+                for pobj in prep.children
+                if pobj.dep_ == "pobj"
+            ),
+            None,
+        )
+        clause = next(
+            (
+                c
+                for c in noun.children
+                if c.dep_ in ("acl", "ccomp")
+                and c.i > noun.i
+                and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
+            ),
+            None,
+        )
+        if giver is None or clause is None:
+            continue
+        source_tokens = _source_tokens(giver)
+        source = _token_span(source_tokens)
+        content = _token_span(_trim(list(clause.subtree)))
+        cue = _token_span([noun])
+        if source is None or content is None or cue is None:
+            continue
+        made.append(
+            Attribution(
+                cue,
+                content,
+                source,
+                describe(source_tokens),
+                _span(doc, noun.sent.start_char, noun.sent.end_char),
+                key_of(noun),
+                how="given/from",
+                cue_i=noun.i,
+            )
+        )
+    return made
 
 
 # How a parliament's member speaks of the member who spoke before: "the right hon. Lady",
