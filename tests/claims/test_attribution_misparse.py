@@ -2771,3 +2771,16 @@ def test_information_received_from_someone_is_their_claim(
         "that the Syrian Arab Air Force had conducted an airstrike on a warehouse",
         "Syria",
     )
+
+
+def test_a_briefings_we_is_the_spokesperson_its_title_names(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "Briefing by Foreign Ministry Spokesperson Maria Zakharova, Moscow, April 6, 2017\n\n"
+        "We have repeatedly warned that terrorists in Idlib possess chemical weapons."
+    )
+    found = {r.attribution.cue.text: r for r in claim_extractor.extract(text)}
+    speaker = found["warned"].speaker
+    assert speaker is not None
+    assert (speaker.name, speaker.title) == ("Maria Zakharova", "Foreign Ministry Spokesperson")

@@ -6823,7 +6823,7 @@ _SIGNATURE = re.compile(
 # Affairs of the Russian Federation", "Comment by the Information and Press Department … on …".
 _ISSUER_TITLE = re.compile(
     r"\A\s*(?:Joint[^\S\n]+|Opening[^\S\n]+|Closing[^\S\n]+)?(?:[Ss]tatement|[Cc]omment|[Cc]ommuniqu[eé]"
-    r"|Press[^\S\n]+[Rr]elease|[Dd]eclaration|[Rr]emarks|[Ss]peech|[Aa]ddress)"
+    r"|Press[^\S\n]+[Rr]elease|[Dd]eclaration|[Rr]emarks|[Ss]peech|[Aa]ddress|[Bb]riefing)"
     r"[^\S\n]+(?:by|of|from|attributable[^\S\n]+to)[^\S\n]+(?:the[^\S\n]+)?(?P<name>[A-Z][^\n]{2,160})"
 )
 _ISSUER_END = re.compile(
@@ -6837,7 +6837,13 @@ def _issuer(text: str) -> Speaker | None:
     if title is None:
         return None
     name = _ISSUER_END.split(title.group("name"), maxsplit=1)[0].strip()
-    kind = "organisation" if any(w.lower() in _ORG_WORDS for w in name.split()) else "unknown"
+    words = name.split()
+    roles = [i for i, word in enumerate(words) if word.lower() in _ROLES]
+    if roles and 2 <= len(words) - roles[-1] - 1 <= 3:
+        # "Briefing by Foreign Ministry Spokesperson Maria Zakharova": a person, titled
+        cut = roles[-1] + 1
+        return Speaker(name=" ".join(words[cut:]), type="person", title=" ".join(words[:cut]))
+    kind = "organisation" if any(w.lower() in _ORG_WORDS for w in words) else "unknown"
     return Speaker(name=name, type=kind)
 
 
