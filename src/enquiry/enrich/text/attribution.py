@@ -6839,10 +6839,14 @@ def _issuer(text: str) -> Speaker | None:
     name = _ISSUER_END.split(title.group("name"), maxsplit=1)[0].strip()
     words = name.split()
     roles = [i for i, word in enumerate(words) if word.lower() in _ROLES]
-    if roles and 2 <= len(words) - roles[-1] - 1 <= 3:
-        # "Briefing by Foreign Ministry Spokesperson Maria Zakharova": a person, titled
+    named = words[roles[-1] + 1 :] if roles else []
+    if 2 <= len(named) <= 3 and all(
+        word[:1].isupper() and word.lower() not in _ORG_WORDS | _ROLES for word in named
+    ):
+        # "Briefing by Foreign Ministry Spokesperson Maria Zakharova": a person, titled (not
+        # "Statement by the Spokesperson for the Secretary-General")
         cut = roles[-1] + 1
-        return Speaker(name=" ".join(words[cut:]), type="person", title=" ".join(words[:cut]))
+        return Speaker(name=" ".join(named), type="person", title=" ".join(words[:cut]))
     kind = "organisation" if any(w.lower() in _ORG_WORDS for w in words) else "unknown"
     return Speaker(name=name, type=kind)
 
