@@ -2784,3 +2784,16 @@ def test_a_briefings_we_is_the_spokesperson_its_title_names(
     speaker = found["warned"].speaker
     assert speaker is not None
     assert (speaker.name, speaker.title) == ("Maria Zakharova", "Foreign Ministry Spokesperson")
+
+
+def test_a_second_participle_joined_inside_the_first_ones_clause_is_the_same_speakers(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "Its ally Russia has offered several competing explanations, first claiming that a "
+        "rebel depot was hit and later suggesting the attack was staged."
+    )
+    found = _records(claim_extractor, text)
+    assert found["claiming"][1] == "that a rebel depot was hit"
+    assert found["suggesting"][:2] == ("Its ally Russia", "the attack was staged")
+    assert found["suggesting"][2] == found["claiming"][2]  # one speaker

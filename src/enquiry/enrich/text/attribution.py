@@ -2038,7 +2038,12 @@ def _said_again_by(cue: Token) -> Token | None:
         return None
     if clause.head.lemma_ not in _SAYING_AGAIN | _DENYING | _RULING | _STRESSING:
         return None
-    return next((c for c in clause.head.children if c.dep_ == "nsubj"), None)
+    subject = next((c for c in clause.head.children if c.dep_ == "nsubj"), None)
+    if subject is None and clause.head.tag_ == "VBG":
+        # "Russia has offered explanations, first claiming that a depot was hit and later
+        # suggesting …": the first participle's own speaker, found as its speaker is
+        subject = _first(clause.head, _FALLBACK_SOURCE_PATHS)
+    return subject
 
 
 # Verbs of finding and ruling, after whose reported clause a participle ("ruled that the
