@@ -973,7 +973,7 @@ class AttributionExtractor:
             # "The attack, which the opposition blamed on government forces, killed 70"
             source_tokens, content = relative
             how = "relative/dobj"
-        named_as = _what_it_called(cue) if content is None and source_tokens else None
+        named_as = _what_it_called(cue, quotes) if content is None and source_tokens else None
         if named_as is not None:
             content = named_as
             how = how.split("/")[0] + "/what-called"
@@ -5153,7 +5153,7 @@ _NAMING_AS = frozenset({"describe", "characterize", "characterise", "see", "rega
 _NAMING_BARE = frozenset({"call", "term", "dub", "label", "brand"})
 
 
-def _what_it_called(cue: Token) -> Span | None:
+def _what_it_called(cue: Token, quotes: Sequence[tuple[int, int]]) -> Span | None:
     """ "in what diplomats described as a rare concession", "a deterrence to what it called
     a clear threat": what the speaker called it is the name given (the words after "as", or
     the verb's second object); "what" stands for the thing named, which the outer clause says.
@@ -5176,7 +5176,7 @@ def _what_it_called(cue: Token) -> Span | None:
         if span is not None:
             # 'what it called "a politicised investigation."': the name runs from its opening
             # to its closing mark
-            for q_start, q_end in quotations(text_of(cue.doc)):
+            for q_start, q_end in quotes:
                 if q_start < span.end and span.start < q_end and q_start > what.idx:
                     span = _span(cue.doc, min(q_start, span.start), max(q_end, span.end))
             return joined([_span(cue.doc, what.idx, what.idx + len(what)), span])
