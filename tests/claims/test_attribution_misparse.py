@@ -2797,3 +2797,29 @@ def test_a_second_participle_joined_inside_the_first_ones_clause_is_the_same_spe
     assert found["claiming"][1] == "that a rebel depot was hit"
     assert found["suggesting"][:2] == ("Its ally Russia", "the attack was staged")
     assert found["suggesting"][2] == found["claiming"][2]  # one speaker
+
+
+def test_that_said_opening_a_sentence_is_the_writers_concession(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "That said, a loss to the opposition in this province would be a blow to the "
+        "government.\n\nHaving said that, the minister said the talks would go on."
+    )
+    found = _attributions(claim_extractor, text)
+    assert [(_source(a), a.cue.text, a.content.text) for a in found] == [
+        ("the minister", "said", "the talks would go on")
+    ]
+
+
+def test_what_was_told_at_a_meeting_is_the_clause_its_that_opens(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    # The parser hangs "that he may not follow through" on "meeting" as a relative clause,
+    # though its "that" is a conjunction (a relative "that" would be the clause's object)
+    text = (
+        "He told the editorial board in a meeting that he may not follow through with his "
+        "proposed measures."
+    )
+    found = _one(_attributions(claim_extractor, text), "told")
+    assert found.content.text == "that he may not follow through with his proposed measures"

@@ -803,6 +803,8 @@ class AttributionExtractor:
             return None  # "presents its compliments to …": a note verbale's courtesy
         if cue.dep_ == "pcomp" and cue.head.lower_ == "without":
             return None  # "left without saying that the talks had failed": nothing was said
+        if _that_said(cue):
+            return None  # "That said, a loss here would hurt her": a turn of the writer's
         if _asked_or_supposed(cue):
             return None
         if cue.lemma_ in ("fire", "launch", "shoot") and any(
@@ -4307,6 +4309,7 @@ def _clause_on_time(cue: Token) -> Token | None:
             continue
         if (
             told
+            and opener.tag_ != "IN"
             and not any(c.dep_ in _COMPLETE for c in clause.children)
             and not (
                 # "told Al Jazeera in a phone interview that its teams had been working since
@@ -4972,6 +4975,19 @@ _TOLD_OCCASIONS = frozenset(
     {"briefing", "conference", "meeting", "session", "hearing", "parliament", "committee"}
     | {"council", "summit", "forum", "assembly", "news"}
 )
+
+
+def _that_said(cue: Token) -> bool:
+    """Whether ``cue`` is the "said" of "That said, …", "That being said, …" or "Having said
+    that, …" opening a sentence: the writer's concession, with no one behind it and nothing
+    reported."""
+    if cue.lower_ != "said" or cue.i - cue.sent.start not in (1, 2):
+        return False
+    opening = [t.lower_ for t in cue.doc[cue.sent.start : cue.sent.start + 4]]
+    return opening[:3] in (["that", "said", ","], ["this", "said", ","]) or opening in (
+        ["that", "being", "said", ","],
+        ["having", "said", "that", ","],
+    )
 
 
 def _told_occasion_that(cue: Token) -> Span | None:
