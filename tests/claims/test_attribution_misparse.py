@@ -2823,3 +2823,16 @@ def test_what_was_told_at_a_meeting_is_the_clause_its_that_opens(
     )
     found = _one(_attributions(claim_extractor, text), "told")
     assert found.content.text == "that he may not follow through with his proposed measures"
+
+
+def test_a_clause_before_a_dash_is_the_writers_and_the_one_after_the_cue_is_said(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    # The parser gives "said" both clauses; the one before the dash is the writer's account
+    text = (
+        "The envoy is not worried about the delays in the inquiry — indeed, he said they "
+        "“strengthen” its findings."
+    )
+    found = _one(_attributions(claim_extractor, text), "said")
+    assert _source(found) == "he"
+    assert found.content.text == "they “strengthen” its findings"

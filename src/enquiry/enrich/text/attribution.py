@@ -4595,10 +4595,22 @@ def _that_clause_first(
     that the campaign estimated at 3,000')."""
     if any(head.i < cue.i and _quoted(head, quotes) for head in heads):
         return heads
+    doc = cue.doc
+    # "… isn't rattled by the losses — in fact, she said it "humanizes" her": a clause before
+    # a dash is the writer's, and the clause after the cue, with a subject of its own, is said
+    cut_off = any(
+        head.i < cue.i
+        and any(t.text in ("—", "–", "--", ";") for t in doc[head.right_edge.i + 1 : cue.i])
+        for head in heads
+    )
     after = [
         head
         for head in heads
-        if head.i > cue.i and any(c.dep_ == "mark" and c.lower_ == "that" for c in head.children)
+        if head.i > cue.i
+        and any(
+            (c.dep_ == "mark" and c.lower_ == "that") or (cut_off and c.dep_ == "nsubj")
+            for c in head.children
+        )
     ]
     if not after or len(after) == len(heads):
         return heads
