@@ -2836,3 +2836,35 @@ def test_a_clause_before_a_dash_is_the_writers_and_the_one_after_the_cue_is_said
     found = _one(_attributions(claim_extractor, text), "said")
     assert _source(found) == "he"
     assert found.content.text == "they “strengthen” its findings"
+
+
+def test_a_speaker_joined_to_the_opening_phrase_with_a_title_in_commas_speaks(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    # The parser joins the name to "Idlib" and leaves "said" without a subject
+    text = (
+        "Alarmed by the reports from Idlib, Ambassador Nikki Haley, the American envoy, said "
+        "that the Council could not stay silent."
+    )
+    found = _one(_attributions(claim_extractor, text), "said")
+    assert _source(found) == "Ambassador Nikki Haley, the American envoy,"
+    assert found.content.text == "that the Council could not stay silent"
+
+
+def test_a_verb_of_saying_joined_to_a_passive_is_its_subjects(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "By the end of the week the minister was forced into a retreat and said that his "
+        "words had been misconstrued."
+    )
+    found = _one(_attributions(claim_extractor, text), "said")
+    assert _source(found) == "the minister"
+    assert found.content.text == "that his words had been misconstrued"
+
+
+def test_that_said_in_brackets_is_still_the_writers(claim_extractor: ClaimExtractor) -> None:
+    text = 'She called the envoy "fair." (That said, she also noted, "He is not neutral.")'
+    found = _attributions(claim_extractor, text)
+    assert [a.cue.text for a in found] == ["called", "noted"]
+    assert _source(_one(found, "noted")) == "she"

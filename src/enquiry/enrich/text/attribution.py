@@ -134,6 +134,7 @@ _FALLBACK_SOURCE_PATHS = (
     "nsubj",
     "^xcomp/nsubj",
     "^conj/nsubj",
+    "^conj/nsubjpass",  # "Trump was forced into damage control and said that …"
     "^advcl/nsubj",
     "^xcomp/^conj/nsubj",  # "Trump joked ..., but went on to say ..."
     "^xcomp/^acomp/nsubj",  # "voters were more likely to say ..."
@@ -1994,6 +1995,20 @@ def _subject_hung_elsewhere(cue: Token) -> Token | None:
         # agency's name in capitals as a verb, its description as that verb's subject
         return misread
     before = cue.nbor(-1)
+    if before.text == ",":
+        # "Alarmed by the unrest, Senator Harry Reid, the minority leader, said …": the name
+        # joined to the opening phrase, with its title in commas right before the verb
+        titles = [
+            t
+            for t in cue.doc[cue.sent.start : cue.i - 1]
+            if t.dep_ == "appos" and t.right_edge.i == cue.i - 2 and t.head.i < t.i
+        ]
+        if titles:  # the innermost: "At Boca West, …, Jay DiPietro, the club's owner, said"
+            title = titles[-1]
+            # "In a statement to the Observer, her adviser, Jake Sullivan, said": the name
+            # itself when it is the one in commas
+            named = title.pos_ == "PROPN" and title.head.pos_ != "PROPN"
+            before = title if named else title.head
     if (
         before.pos_ == "PROPN"
         and before.dep_ in ("appos", "pobj", "conj")
@@ -4993,9 +5008,13 @@ def _that_said(cue: Token) -> bool:
     """Whether ``cue`` is the "said" of "That said, …", "That being said, …" or "Having said
     that, …" opening a sentence: the writer's concession, with no one behind it and nothing
     reported."""
-    if cue.lower_ != "said" or cue.i - cue.sent.start not in (1, 2):
+    doc = cue.doc
+    start = cue.sent.start
+    while start < cue.i and doc[start].is_punct:  # "(That said, …"
+        start += 1
+    if cue.lower_ != "said" or cue.i - start not in (1, 2):
         return False
-    opening = [t.lower_ for t in cue.doc[cue.sent.start : cue.sent.start + 4]]
+    opening = [t.lower_ for t in doc[start : start + 4]]
     return opening[:3] in (["that", "said", ","], ["this", "said", ","]) or opening in (
         ["that", "being", "said", ","],
         ["having", "said", "that", ","],
