@@ -2868,3 +2868,16 @@ def test_that_said_in_brackets_is_still_the_writers(claim_extractor: ClaimExtrac
     found = _attributions(claim_extractor, text)
     assert [a.cue.text for a in found] == ["called", "noted"]
     assert _source(_one(found, "noted")) == "she"
+
+
+def test_asking_whether_after_a_reported_clause_is_the_speaker_going_on(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "The inspector noted that the samples had been stored for a week and asked whether "
+        "the chain of custody had been kept."
+    )
+    found = {a.cue.text: a for a in _attributions(claim_extractor, text)}
+    assert found["noted"].content.text == "that the samples had been stored for a week"
+    assert _source(found["asked"]) == "The inspector"
+    assert found["asked"].content.text == "whether the chain of custody had been kept"

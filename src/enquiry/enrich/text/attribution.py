@@ -1549,7 +1549,11 @@ def _said_again(verb: Token) -> bool:
     if verb.lemma_ in _STRESSING and verb.dep_ == "advcl":
         if verb.lemma_ == "point" and not any(c.lower_ == "out" for c in verb.children):
             return False  # "pointing to his record" is not a reported clause
-    elif verb.lemma_ not in _SAYING_AGAIN | _GOING_ON and not _finite_after_modal(verb):
+    elif (
+        verb.lemma_ not in _SAYING_AGAIN | _GOING_ON
+        and not _finite_after_modal(verb)
+        and not _asking_whether(verb)
+    ):
         return False
     if any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in verb.children):
         return False
@@ -1561,8 +1565,22 @@ def _said_again(verb: Token) -> bool:
             verb.lemma_ in _SAYING_AGAIN
             or (verb.i > 1 and verb.nbor(-2).text == ",")
             or _finite_after_modal(verb)
+            or _asking_whether(verb)
         )
     return verb.dep_ == "advcl" and verb.tag_ == "VBG" and verb.i > 0 and verb.nbor(-1).text == ","
+
+
+def _asking_whether(verb: Token) -> bool:
+    """ "noted that troop strength lags the target and asked whether the minister could reach
+    it": a question put by someone ("asked whether", "wondered if") cannot be the reported
+    clause's subject acting; joined to that clause, it is the speaker going on."""
+    if verb.tag_ == "VBN" or any(c.dep_ in ("mark", "auxpass") for c in verb.children):
+        return False  # "when asked whether he was encouraging them": he was asked
+    return verb.lemma_ in ("ask", "wonder", "question") and any(
+        child.dep_ == "ccomp"
+        and any(c.dep_ == "mark" and c.lower_ in ("whether", "if") for c in child.children)
+        for child in verb.children
+    )
 
 
 def _active_conjunct(cue: Token) -> bool:
