@@ -50,6 +50,12 @@ def is_place(name: str) -> bool:
     )
 
 
+def towns_in(state: str) -> tuple[str, ...]:
+    """The towns and regions the tables place in ``state`` ("Syria" → "Khan Shaykhun", "Idlib",
+    …), which a headline's place label may be the state of."""
+    return tuple(town for town, where in _places().get("towns", {}).items() if where == state)
+
+
 def place_to_state(name: str) -> str:
     """The state a place name or demonym stands for ("Damascus" → "Syria"), else ``name``."""
     places = _places()

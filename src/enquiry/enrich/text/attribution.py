@@ -22,7 +22,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from enquiry.enrich.text.actors import is_place, is_town, known_body, place_to_state
+from enquiry.enrich.text.actors import is_place, is_town, known_body, place_to_state, towns_in
 from enquiry.enrich.text.given_names import is_given_name, name_gender
 from enquiry.enrich.text.learnt import AttributionModel, features, load_model
 from enquiry.enrich.text.names import SPACY_MODEL, VERSION
@@ -347,7 +347,12 @@ def line_breaks(doc: Doc) -> Doc:
         line = text_of(doc)[line_start : token.idx]
         line_start = token.idx + len(token.text)
         ends = previous is not None and previous.text[-1:] in ".!?:\"”'’"
-        if token.text.count("\n") > 1 or ends or len(line.strip()) < 60:
+        if (
+            token.text.count("\n") > 1
+            or ends
+            or len(line.strip()) < 60
+            or _bulleted(doc, token.i + 1)
+        ):
             doc[token.i + 1].is_sent_start = True
             if token.i + 2 < len(doc) and _ABBREVIATION.fullmatch(doc[token.i + 1].text):
                 # "U.S. officials rejected …" opening a paragraph: the parser would end a
@@ -357,6 +362,17 @@ def line_breaks(doc: Doc) -> Doc:
 
 
 _ABBREVIATION = re.compile(r"(?:[A-Z]\.){2,}")
+
+
+def _bulleted(doc: Doc, i: int) -> bool:
+    """Whether the line starting at token ``i`` is a list's item ("- Health partners report
+    that …"): a flash update's highlights end without a full stop, so the line before would
+    otherwise run into it and lend it its subject."""
+    return i + 1 < len(doc) and doc[i].text in _BULLETS and not doc[i + 1].is_space
+
+
+# The marks a list's items open with.
+_BULLETS = frozenset({"-", "–", "•", "*", "·"})
 
 
 def prepare(nlp: Language) -> Language:
@@ -695,6 +711,17 @@ class AttributionExtractor:
         _cut_occasions(doc, found)
         _cut_media(doc, found)
         _cut_vocatives(doc, found)
+        _undated_sources(doc, found)
+        found = [
+            item
+            for item in found
+            if item.cue_i < 0
+            or not (
+                _strike_acting(doc, item)
+                or _purpose_infinitive(doc, item)
+                or _what_the_paper_presents(doc, item)
+            )
+        ]
         _widen_to_reports(doc, found)
         denials = _summary_denials(doc, found)
         # "…, a claim the army denied": the denial's own reading ("denied a claim") gives way
@@ -765,7 +792,7 @@ class AttributionExtractor:
                 lexicon, entry = "extra", extra_cues.get(key)
             if entry is None and generic and _generic_cue(token):
                 lexicon, entry = "generic", _GENERIC_ENTRY
-            if entry is None:
+            if entry is None or _ends_a_body_name(token):
                 continue
             attribution = self._relation(doc, token, entry, quotes)
             if attribution is not None:
@@ -1560,10 +1587,12 @@ def _said_again(verb: Token) -> bool:
     if verb.dep_ == "conj":
         # "insisted Damascus had handed over its arsenal, and accused the investigators of
         # …": a charge after a comma and "and" is the speaker's; without the comma it may be
-        # the reported clause's subject acting
+        # the reported clause's subject acting; a quotation's closing mark ends the clause as
+        # the comma does ('said the attack "was a deliberate strike" and urged the Council to
+        # act': the speaker urged)
         return (
             verb.lemma_ in _SAYING_AGAIN
-            or (verb.i > 1 and verb.nbor(-2).text == ",")
+            or (verb.i > 1 and verb.nbor(-2).text in (",", '"', "”"))
             or _finite_after_modal(verb)
             or _asking_whether(verb)
         )
@@ -2151,7 +2180,13 @@ def _name_tokens(doc: Doc, start: int, end: int) -> list[Token] | None:
     named = re.sub(r"\([^)]*\)", "", phrase)  # "JONES (voice-over)": the bracket aside
     words = phrase.split()
     # "Emily Thornberry (Islington South and Finsbury) (Lab):", a member, her seat and party
-    if not words or len(named.split()) > 5 or not words[0][:1].isupper():
+    # "truthseeker (@truthseeker99):", a post's author by a display name in lower case: the
+    # handle after it says it is an account's name
+    if (
+        not words
+        or len(named.split()) > 5
+        or not (words[0][:1].isupper() or _HANDLE.search(phrase))
+    ):
         return None
     if (
         "," in named
@@ -2185,6 +2220,10 @@ def _name_tokens(doc: Doc, start: int, end: int) -> list[Token] | None:
         # "JONES (voice-over):", "SEN. JOHN MILLER (R-TX):": the name is before the bracket
         tokens = _trim([token for token in tokens if token.idx < start + phrase.index("(")])
     return tokens or None
+
+
+# An account's handle in brackets after its display name: "(@SyriaCivilDef)".
+_HANDLE = re.compile(r"\(@\w{1,30}\)")
 
 
 # What a line's label ends with when it names a kind of text, not a speaker: "Editor's note:",
@@ -2297,7 +2336,8 @@ def _colon_lines(doc: Doc) -> list[Attribution]:
             start = numbered.end()  # "1. Tom Tugendhat (Tonbridge and Malling) (Con):"
         office = _OFFICE_LABEL.fullmatch(text_of(doc), start, end)
         if office is not None and any(
-            _singular(word.lower()) in _ROLES for word in office.group("office").split()
+            _singular(word.lower()) in _ROLES | _BROADCAST_ROLES
+            for word in office.group("office").split()
         ):
             # a parliament's record: "The Secretary of State for Foreign and Commonwealth
             # Affairs (Boris Johnson):" names the member in the bracket
@@ -2337,6 +2377,16 @@ def _colon_lines(doc: Doc) -> list[Attribution]:
             and not any(token.pos_ in ("VERB", "AUX") for token in said)
         ):
             continue  # "Syria: Chemical attack on Khan Shaykhun", a report's title
+        if _place_of_the_story(_text_of(tokens), match.group("content")):
+            continue
+        if (
+            said is not None
+            and tokens[-1].lower_ in ("report", "reports")
+            and not any(token.pos_ in ("VERB", "AUX") for token in said)
+        ):
+            # "SAMS Field Report: The Chemical Attack on Khan Shaykhun", a report's title (but
+            # a headline's "Report: Half of the meetings were with donors" is what it reports)
+            continue
         content = _line_content(doc, c_start, c_end)
         source = _token_span(tokens)
         if source is None or len(content.text) < 3:
@@ -2346,6 +2396,18 @@ def _colon_lines(doc: Doc) -> list[Attribution]:
         speaker = describe(_without_honorific(tokens))
         found.append(Attribution(colon, content, source, speaker, sentence, ":/PUNCT", how="line"))
     return found
+
+
+def _place_of_the_story(label: str, headline: str) -> bool:
+    """Whether a line's label is the state where its headline's story happens, a press
+    release's topic and no speaker: in "Syria: MSF treats victims of suspected chemical attack
+    in Idlib" (or in capitals, "SYRIA: HORRIFIC CHEMICAL ATTACK ON KHAN SHAYKHUN …") the
+    headline names a town of that state. ("Russia: the attack was staged" names none.)"""
+    state = place_to_state(label.title()) if is_place(label.title()) else ""
+    if not state:
+        return False
+    headline = headline.lower()
+    return any(re.search(rf"\b{re.escape(town.lower())}\b", headline) for town in towns_in(state))
 
 
 # A factbox's speaker on a line of its own, what they said in the paragraph below it:
@@ -2741,6 +2803,9 @@ _CLAUSE_MARKS = frozenset({"mark", "nsubj", "nsubjpass", "expl", "aux", "auxpass
 _QUESTION_NUMBER = re.compile(r"\d{1,3}\.[^\S\n]+(?=[A-Z][^()\n]*\()")
 _OFFICE_LABEL = re.compile(r"(?P<office>[A-Z][^()]*?)[^\S\n]*\((?P<name>[A-Z][^()]*)\)")
 _HONORIFICS = frozenset({"mr", "mrs", "ms", "dr", "mr.", "mrs.", "ms.", "dr."})
+# A broadcast transcript's roles, written before the name in brackets: "PRESENTER (JANE
+# MORRIS):" is Jane Morris's turn, as "MORRIS:" is after it.
+_BROADCAST_ROLES = frozenset({"presenter", "host", "anchor", "moderator", "interviewer"})
 # Titles a transcript writes before a speaker's surname ("SEN. McCAIN:", "GEN. VOTEL:").
 _LINE_TITLES = _HONORIFICS | frozenset(
     [
@@ -3808,6 +3873,96 @@ _GENERIC_ENTRY: dict[str, Any] = {
 _GENERIC_CHILDREN = frozenset({"ccomp", "xcomp", "dobj", "prep", "dative"})
 
 
+def _undated_sources(doc: Doc, found: list[Attribution]) -> None:
+    """A date is never the speaker: in "The World Health Organization is deeply alarmed by
+    reports of … on 4 April" the date hangs on the adjective that is the cue, and the speaker
+    is the subject of the verb it completes."""
+    for item in found:
+        source = item.source
+        if source is None or item.cue_i < 0 or doc[item.cue_i].dep_ != "acomp":
+            continue
+        span = doc.char_span(source.start, source.end, alignment_mode="expand")
+        if span is None or not all(token.ent_type_ in ("DATE", "TIME") for token in span):
+            continue
+        cue = doc[item.cue_i]
+        subjects = [c for c in cue.head.children if c.dep_ == "nsubj"]
+        tokens = sorted(subjects[0].subtree, key=lambda t: t.i) if subjects else []
+        item.source = _token_span(tokens)
+        item.speaker = describe(tokens) if tokens else None
+
+
+def _strike_acting(doc: Doc, item: Attribution) -> bool:
+    """Whether a relation is a strike's or weapon's doing, or the response to one, with no
+    clause for its content: "an air strike reportedly released toxic chemicals" (a strike says
+    nothing), "Our teams are responding to an airstrike with toxic gas" (rescuers at work)."""
+    cue = doc[item.cue_i]
+    content = doc.char_span(item.content.start, item.content.end, alignment_mode="expand")
+    if content is None or content.root.pos_ in ("VERB", "AUX"):
+        return False
+    if item.rare_cue and any(
+        c.dep_ == "nsubj" and c.lemma_.lower() in _STRIKES | _WEAPONS for c in cue.children
+    ):
+        return True  # a rarer cue only: a misparse can hang "…, the Observatory said" so
+    return cue.lemma_ in ("respond", "react") and content.root.lemma_.lower() in _STRIKES
+
+
+# What strikes: a strike acts, it says nothing. (Not "attack", which in political news is
+# as often a speech: "responded to attacks on Machado".)
+_STRIKES = frozenset(
+    {"strike", "airstrike", "raid", "bombardment", "bombing", "shelling", "explosion", "blast"}
+    | {"barrel"}
+)
+
+
+def _purpose_infinitive(doc: Doc, item: Attribution) -> bool:
+    """Whether the cue is an infinitive of purpose with a noun for its object, on a verb that
+    is no saying: in "The teams are working with partners to confirm the number of victims"
+    nothing is confirmed yet; it is what they work for."""
+    cue = doc[item.cue_i]
+    content = doc.char_span(item.content.start, item.content.end, alignment_mode="expand")
+    return (
+        item.how.startswith("fallback")
+        and cue.dep_ == "advcl"
+        and cue.tag_ == "VB"
+        and any(c.dep_ == "aux" and c.lower_ == "to" for c in cue.children)
+        and cue.head.pos_ == "VERB"
+        # after the verb's own complement: "purports to show rescuers staging …" is what the
+        # video is said to show
+        and any(c.dep_ in ("prep", "dobj") and cue.head.i < c.i < cue.i for c in cue.head.children)
+        and content is not None
+        and content.root.dep_ == "dobj"
+    )
+
+
+def _what_the_paper_presents(doc: Doc, item: Attribution) -> bool:
+    """Whether the cue is a paper's authors saying what it presents: "We describe five
+    patients admitted to a hospital in southern Turkey" counts the cases; it claims nothing
+    about them. (Their "The authors report that …" or "We believe that …" is a claim.)"""
+    cue = doc[item.cue_i]
+    content = doc.char_span(item.content.start, item.content.end, alignment_mode="expand")
+    return (
+        cue.lemma_ in ("describe", "report", "present")
+        and cue.tag_ == "VBP"
+        and any(c.dep_ == "nsubj" and c.lower_ == "we" for c in cue.children)
+        and content is not None
+        and content.root.dep_ == "dobj"
+        and any(c.dep_ == "nummod" for c in content.root.children)
+    )
+
+
+def _ends_a_body_name(token: Token) -> bool:
+    """Whether a capitalised word is the last of a body's name ("Human Rights Watch
+    interviews with W-01, April 2017", a report's footnote with no verb, parses "Watch" as
+    one); a name's word says nothing."""
+    if not token.text[:1].isupper() or token.i == 0:
+        return False
+    words = [t.text for t in token.doc[max(0, token.i - 5) : token.i + 1]]
+    return any(
+        len(words) - first > 1 and known_body(" ".join(words[first:])) == " ".join(words[first:])
+        for first in range(len(words) - 1)
+    )
+
+
 def _generic_cue(token: Token) -> bool:
     """A verb that could report: it has a subject and a clause, object or phrase after it."""
     if token.pos_ != "VERB":
@@ -4400,6 +4555,9 @@ def _parenthesis(cue: Token, source_tokens: list[Token]) -> tuple[list[Token], S
         return None
     before = [t for t in doc[sentence.start : first - 1] if not (t.is_punct or t.is_space)]
     after = [t for t in doc[close + 1 : sentence.end] if not (t.is_punct or t.is_space)]
+    relative = _relative_clause_after(before, after)
+    if relative is not None:
+        return speaker, relative
     if not before or not after or len(before) > 12:
         return None
     inside = {t.i for t in before}
@@ -4418,6 +4576,21 @@ def _parenthesis(cue: Token, source_tokens: list[Token]) -> tuple[list[Token], S
     if head is None or tail is None:
         return None
     return speaker, joined([head, tail])
+
+
+def _relative_clause_after(before: list[Token], after: list[Token]) -> Span | None:
+    """ "The attack is the latest in a series in which, MSF says, hospitals … have been hit":
+    a saying set between commas right after a relative word reports the relative clause it
+    interrupts, the words after the second comma; the main clause is the writer's. The
+    clause, or None. ("All of which, he said, would help …" opens its sentence: the words
+    before the commas are the reported clause's subject.)"""
+    if not before or not after or before[-1].tag_ not in ("WDT", "WP", "WRB"):
+        return None
+    if not any(t.pos_ in ("VERB", "AUX") for t in before):
+        return None
+    if not any(t.pos_ in ("VERB", "AUX") for t in after) or after[0].dep_ == "cc":
+        return None
+    return _token_span(_trim(list(after[0].doc[after[0].i : after[-1].i + 1])))
 
 
 def _as_clause(cue: Token) -> bool:
@@ -4801,6 +4974,8 @@ def _cut_vocatives(doc: Doc, found: list[Attribution]) -> None:
             continue
         address = _VOCATIVE.match(source.text)
         before = text[: source.start].rstrip(" \t")
+        if address is None and before.endswith(":"):
+            address = _addressed_by_name(source.text, text)
         if address is None or not (before == "" or before.endswith(("\n", ":", ".", "?"))):
             continue
         start = source.start + address.end()
@@ -4809,6 +4984,23 @@ def _cut_vocatives(doc: Doc, found: list[Attribution]) -> None:
         if tokens:
             item.source = _span(doc, start, source.end)
             item.speaker = describe(tokens)
+
+
+def _addressed_by_name(source: str, text: str) -> re.Match[str] | None:
+    """A turn opening with the given name of the one it answers: in a transcript's "REEVE:
+    Jane, doctors here have been telling me …" the doctors have been telling; Jane is the
+    presenter spoken to, named in full elsewhere ("JANE MORRIS"). ("Russia, its ally, says …"
+    opens with no one's given name.)"""
+    match = _NAME_ADDRESSED.match(source)
+    if match is None or "," in source[match.end() :] or is_place(match.group(1).title()):
+        return None  # "Russia, its ally, says …": an apposition closes with its comma
+    name = match.group(1)
+    named = re.search(rf"\b(?i:{name})[^\S\n]+[A-Z][A-Za-z'-]+", text) is not None
+    return match if is_given_name(name) or named else None
+
+
+# A given name and its comma before a lower-case subject: "Jane, doctors here".
+_NAME_ADDRESSED = re.compile(r"([A-Z][a-z]+),[^\S\n]+(?=[a-z])")
 
 
 # What a site is called before its name: "the Russian social network VKontakte".
