@@ -635,6 +635,11 @@ class AttributionExtractor:
             or attribution.how.endswith("/what-called")
             or _owned_claim(doc, attribution)
             or _hearsay(doc, attribution)
+            or (
+                attribution.cue_i >= 0
+                and _own_view_joined(doc[attribution.cue_i])
+                and not _quoted(doc[attribution.cue_i], quotes)  # a quotation's own "I think"
+            )
         ]
         found = [
             # "urged all parties to allow medical teams in": what someone was asked to do, by a
@@ -690,6 +695,7 @@ class AttributionExtractor:
         found += lines + _dash_lines(doc) + inverted + _poll_findings(doc) + _tolls(doc)
         found += _in_their_view(doc) + _owned_claims(doc, found) + _information_from(doc, found)
         found = _sure_that(doc, found, quotes)
+        found = _proposed_by(doc, found)
         found = _believed_among(doc, found)
         found.sort(key=lambda item: item.cue.start)
         found = _once_each(found)
@@ -722,6 +728,9 @@ class AttributionExtractor:
                 or _what_the_paper_presents(doc, item)
             )
         ]
+
+        _courtesy_titles(doc, found)
+        _cut_focus(doc, found)
         _widen_to_reports(doc, found)
         denials = _summary_denials(doc, found)
         # "…, a claim the army denied": the denial's own reading ("denied a claim") gives way
@@ -740,6 +749,8 @@ class AttributionExtractor:
         _some_of_them(doc, found)
         _first_person_is_the_author(doc, found, quotes)
         _members_addressed(found)
+        _members_by_seat(doc, found)
+        _it_after_relative(doc, found)
         _what_it_said(doc, found)
         _my_government(doc, found)
         return found
@@ -768,7 +779,10 @@ class AttributionExtractor:
                 if _seeming_to_act(cue, item) or (_active_conjunct(cue) and item.source is not None)
                 else None
             )
+            ruled = (item.source, item.speaker)
             respan(self.spans, doc, doc[item.cue_i], item, quotes, keys, prior)
+            if _keep_past_address(doc, cue, ruled[0], item.source):
+                item.source, item.speaker = ruled  # "Colonel, the Russians say …"
             if known is not None:
                 item.speaker = known  # "a witness identified only as K-17": a witness
             if seeming is not None and item.source is None:
@@ -848,6 +862,8 @@ class AttributionExtractor:
             for child in cue.children
         ):
             return None  # "He offered no evidence.": the writer's remark; nothing was offered
+        if _only_seen(cue):
+            return None
         if cue.lemma_ in _ENACTED and cue.dep_ == "xcomp" and cue.head.lemma_ == "fail":
             return None  # "The Council failed to adopt a draft condemning …": nothing was adopted
         content_paths = [path for path, _ in entry["content_paths"]] or self.content_paths
@@ -925,7 +941,7 @@ class AttributionExtractor:
             # the participle on the quotation's verb; the one adding is who posted it
             source_head = _outside_quotation_subject(cue.head, quotes) or source_head
         if source_head is not None:
-            source_head = _addressed(source_head) or source_head
+            source_head = _addressed(source_head) or _past_label(source_head) or source_head
             if _asked(cue, source_head):
                 return None
         if (
@@ -2295,6 +2311,14 @@ _LINE_LABELS = frozenset(
         "objectives",
         "highlights",
         "overview",
+        # a transcript's own heading and the list of those who speak in it, whose names follow
+        # ("TRANSCRIPT: …", "Presenters: Navy Capt. Jeff Davis, …"; one "PRESENTER:" speaks)
+        "transcript",
+        "presenters",
+        "participants",
+        "panelists",
+        "panellists",
+        "attendees",
     ]
 )
 
@@ -2393,7 +2417,7 @@ def _colon_lines(doc: Doc) -> list[Attribution]:
             continue
         colon = _span(doc, match.end("source"), match.end("source") + 1)
         sentence = _span(doc, match.start(), match.end())
-        speaker = describe(_without_honorific(tokens))
+        speaker = _as_written_elsewhere(doc, describe(_without_honorific(tokens)))
         found.append(Attribution(colon, content, source, speaker, sentence, ":/PUNCT", how="line"))
     return found
 
@@ -2408,6 +2432,21 @@ def _place_of_the_story(label: str, headline: str) -> bool:
         return False
     headline = headline.lower()
     return any(re.search(rf"\b{re.escape(town.lower())}\b", headline) for town in towns_in(state))
+
+
+def _as_written_elsewhere(doc: Doc, speaker: Speaker) -> Speaker:
+    """A transcript's label in capitals ("JENS STOLTENBERG:") names the one its heading or
+    introduction writes as a name ("… by NATO Secretary General Jens Stoltenberg"): the name as
+    written there; the speaker as it was when the text writes it nowhere else."""
+    name = speaker.name
+    if not name.isupper() or len(name.split()) < 2:
+        return speaker
+    pattern = r"\b" + r"\s+".join(re.escape(word) for word in name.split()) + r"\b"
+    for match in re.finditer(pattern, text_of(doc), re.I):
+        written = normalise_space(match.group())
+        if not written.isupper() and written[:1].isupper():
+            return replace(speaker, name=written)
+    return speaker
 
 
 # A factbox's speaker on a line of its own, what they said in the paragraph below it:
@@ -2728,6 +2767,96 @@ def _members_addressed(found: list[Attribution]) -> None:
         ]
         if earlier and earlier[-1].speaker is not None:
             item.speaker = replace(earlier[-1].speaker, resolved_from=item.source.text)
+
+
+# A member named by the seat: "the right hon. Member for Gordon", "my hon. Friend the Member
+# for Tonbridge and Malling".
+_MEMBER_FOR = re.compile(
+    r"(?:the|my)\s+(?:right\s+)?hon\.?\s+(?:and\s+(?:learned|gallant)\s+)?"
+    r"(?:Lady|Gentleman|Member|Friend)\s+(?:the\s+Member\s+)?for\s+(?P<seat>[A-Z][^;:()]*?),?",
+    re.I,
+)
+# A parliament's record's label: the member, then the seat in brackets ("Alex Salmond (Gordon)
+# (SNP):").
+_SEATED = re.compile(
+    r"^[^\S\n]*(?:\d{1,3}\.[^\S\n]+)?(?P<name>[A-Z][^():\n]{1,60}?)[^\S\n]*"
+    r"\((?P<seat>[A-Z][^()\n]{1,60})\)",
+    re.M,
+)
+
+
+def _members_by_seat(doc: Doc, found: list[Attribution]) -> None:
+    """ "The right hon. Member for Gordon knows perfectly well that …": a parliament names a member
+    by the seat, and its record's labels give each member's seat ("Alex Salmond (Gordon)
+    (SNP):"); the member is the one the label names, not the place."""
+    seats = {
+        match.group("seat").strip().lower(): match.group("name").strip()
+        for match in _SEATED.finditer(text_of(doc))
+    }
+    if not seats:
+        return
+    for item in found:
+        member = _MEMBER_FOR.fullmatch(item.source.text.strip()) if item.source else None
+        seat = member.group("seat").strip().lower() if member else ""
+        name = next(
+            (
+                named
+                for held, named in seats.items()
+                if seat and (held == seat or held.startswith(seat + ","))  # "Brighton, Pavilion"
+            ),
+            None,
+        )
+        if name is None or item.source is None:
+            continue
+        turn = next(
+            (
+                other.speaker
+                for other in found
+                if other.how == "line"
+                and other.speaker is not None
+                and other.source is not None
+                and other.source.text == name
+            ),
+            None,
+        )
+        speaker = turn or Speaker(name=name, type="person")
+        item.speaker = replace(speaker, resolved_from=item.source.text)
+
+
+def _it_after_relative(doc: Doc, found: list[Attribution]) -> None:
+    """ "The Council takes note of the report of the Mission, which confirmed that sarin was
+    used. It expresses its full support for …": a sentence's opening "It" goes on with the
+    subject of the sentence before, not with a body that sentence named only inside a relative
+    clause (whose claim made it the last speaker the resolution saw)."""
+    for item in found:
+        if item.source is None or item.source.text != "It" or item.cue_i < 0:
+            continue
+        pronoun = doc[item.cue_i]
+        subject = next((c for c in pronoun.children if c.dep_ == "nsubj"), None)
+        if subject is None or subject.lower_ != "it" or not subject.is_sent_start:
+            continue
+        before = doc[subject.i - 1].sent if subject.i else None
+        if before is None:
+            continue
+        relative = [
+            other
+            for other in found
+            if other.cue_i >= 0
+            and doc[other.cue_i].sent == before
+            and doc[other.cue_i].dep_ == "relcl"
+            and other.source is not None
+            and other.source.text.lower() in ("which", "that")
+        ]
+        said = relative[-1].speaker if relative else None
+        if said is None or item.speaker is None or said.name != item.speaker.name:
+            continue
+        main = next((c for c in before.root.children if c.dep_ == "nsubj"), None)
+        if main is None or main.pos_ in ("PRON", "DET") or main.ent_type_ == "PERSON":
+            continue
+        tokens = _source_tokens(main)
+        speaker = describe(tokens) if tokens else None
+        if speaker is not None and speaker.type in ("organisation", "state", "unknown", "body"):
+            item.speaker = replace(speaker, resolved_from=item.source.text)
 
 
 _SMALL_WORDS = frozenset({"of", "the", "and", "for", "on", "in", "to", "at"})
@@ -4161,6 +4290,10 @@ def _owned_clause(noun: Token) -> tuple[Token, Token] | None:
 
 # Adjectives by which a subject states a conviction: "The Panel is confident that …".
 _SURE = frozenset(["confident", "convinced", "certain", "sure", "adamant", "positive", "satisfied"])
+# Adjectives by which a subject is said to have stated something plainly: "The Secretary has
+# been clear that Russia bears responsibility" (he said so, and plainly); the parse hangs the
+# clause on the verb rather than on the adjective.
+_PLAIN = frozenset(["clear", "explicit", "emphatic", "unequivocal", "categorical"])
 
 
 def _sure_that(
@@ -4176,7 +4309,7 @@ def _sure_that(
     made = []
     for adjective in doc:
         if (
-            adjective.lower_ not in _SURE
+            adjective.lower_ not in _SURE | _PLAIN
             or adjective.i in taken
             or adjective.dep_ not in ("acomp", "oprd")
             or adjective.head.pos_ not in ("AUX", "VERB")
@@ -4186,6 +4319,8 @@ def _sure_that(
         ):
             continue
         clause = next((c for c in adjective.children if c.dep_ == "ccomp"), None)
+        if clause is None and adjective.lower_ in _PLAIN:
+            clause = _plainly_said(adjective)
         subject = next(
             (c for c in adjective.head.children if c.dep_ in ("nsubj", "nsubjpass")), None
         )
@@ -4202,6 +4337,53 @@ def _sure_that(
                 start=adjective.head,
             )
     return _replaced_by(found, made)
+
+
+# A claim named by who put it forward, what it holds in a clause after "according to which":
+# "The hypothesis put forward by Russia, according to which the sarin was released from a rebel
+# depot, is not credible". The clause ends where the sentence's own verb comes.
+_PROPOSED_BY = re.compile(
+    r"\b(?:hypothesis|theory|version|claim|explanation|thesis|scenario|allegation|assertion)"
+    r"[^\S\n]+(?P<cue>put[^\S\n]+forward|advanced|floated|proposed|offered|presented|promoted)"
+    r"[^\S\n]+by[^\S\n]+(?P<source>[^,;:.\n]{2,80}?),[^\S\n]+according[^\S\n]+to[^\S\n]+which"
+    r"[^\S\n]+(?P<content>[^;.\n]+?)(?=,[^\S\n]+(?:is|was|are|were|has|had|does|did|cannot|can|"
+    r"remains?|seems?)\b|[.;\n]|$)",
+    re.I,
+)
+
+
+def _proposed_by(doc: Doc, found: list[Attribution]) -> list[Attribution]:
+    """``found`` with the claims a text names by their proponent and states in a relative clause
+    ("the hypothesis put forward by Russia, according to which …"): the proponent said what the
+    clause says. The parse makes a muddle of such a sentence (the clause's verb its root), so the
+    words are read as written; the parse's own reading of the participle gives way."""
+    made = []
+    read: list[tuple[int, int]] = []
+    for match in _PROPOSED_BY.finditer(text_of(doc)):
+        cue = doc.char_span(*match.span("cue"), alignment_mode="expand")
+        named = doc.char_span(*match.span("source"), alignment_mode="expand")
+        if cue is None or named is None:
+            continue
+        content = _span(doc, *match.span("content"))
+        tokens = _trim([token for token in named if token.dep_ != "det" or token.i > named.start])
+        made += [
+            replace(item, cue=_span(doc, *match.span("cue")), how="proposed-by")
+            for item in _one_word_cue(cue[0], content, tokens, key_of(cue[0]), "proposed-by")
+        ]
+        read.append((match.start("cue"), match.start("content")))  # "… according to which"
+    found = [item for item in found if not any(a <= item.cue.start < b for a, b in read)]
+    return _replaced_by(found, made)
+
+
+def _plainly_said(adjective: Token) -> Token | None:
+    """The that-clause of "has been clear that …", which the parse hangs on the verb; only a
+    clause opened by "that" right after the adjective (not "was clear, and the talks ended")."""
+    verb = adjective.head
+    if verb.lemma_ != "be" or adjective.i + 1 >= len(adjective.doc):
+        return None
+    if adjective.doc[adjective.i + 1].lower_ != "that":
+        return None
+    return next((c for c in verb.children if c.dep_ == "ccomp" and c.i > adjective.i), None)
 
 
 def _replaced_by(found: list[Attribution], made: list[Attribution]) -> list[Attribution]:
@@ -4872,7 +5054,8 @@ def _addressed(head: Token) -> Token | None:
     verb = head.head
     if head.dep_ != "nsubj" or head.tag_ != "NNP" or verb.tag_ != "VBP":
         return None
-    comma = head.right_edge.i + 1
+    edge = head.right_edge  # the parse can hang the comma on the name ("Colonel, the …")
+    comma = edge.i if edge.text == "," else edge.i + 1
     if comma >= len(head.doc) or head.doc[comma].text != ",":
         return None
     return next(
@@ -4885,6 +5068,75 @@ def _addressed(head: Token) -> Token | None:
             and child.left_edge.i == comma + 1
         ),
         None,
+    )
+
+
+def _clause_free(cue: Token) -> bool:
+    """Whether ``cue`` has no clause of its own for a content (not "has seen that …")."""
+    return not any(child.dep_ in ("ccomp", "xcomp", "advcl", "parataxis") for child in cue.children)
+
+
+def _only_seen(cue: Token) -> bool:
+    """ "Everything I have seen points to the Assad regime": a "seen" in a relative clause on
+    "everything" or "nothing" has that word for its object (the parse can take the main verb,
+    "points", for a noun it saw); it names what was looked at, not what anyone said. What a
+    witness saw ("has seen images of children dying") is left as it is."""
+    return (
+        cue.lemma_ == "see"
+        and cue.dep_ == "relcl"
+        and cue.head.lower_ in ("everything", "anything", "nothing", "all", "something")
+        and _clause_free(cue)
+    )
+
+
+def _own_view_joined(cue: Token) -> bool:
+    """ "That explanation doesn't hold up, and I think the Russians know it": a speaker's
+    "I think" joined to a clause of their own is still their view of what follows (the model,
+    which saw few such, drops a joined "think")."""
+    return (
+        cue.lemma_ in ("think", "believe")
+        and cue.dep_ == "conj"
+        and cue.tag_ == "VBP"
+        and any(c.dep_ == "nsubj" and c.lower_ in ("i", "we") for c in cue.children)
+        and any(c.dep_ == "ccomp" for c in cue.children)
+    )
+
+
+def _past_label(head: Token) -> Token | None:
+    """'Q: Russia said that …', 'Alex Salmond: The Foreign Secretary told the House …': the parse
+    can make a transcript's label, standing before a colon at a line's start, a second subject
+    of the first verb after it; the subject after the colon is the speaker. None when ``head``
+    is no such label."""
+    doc = head.doc
+    edge = head.right_edge  # the parse can hang the colon on the label
+    colon = edge.i if edge.text == ":" else edge.i + 1
+    if head.dep_ != "nsubj" or colon >= len(doc) or doc[colon].text != ":":
+        return None
+    opening = head.left_edge
+    if not (opening.i == 0 or opening.is_sent_start or "\n" in doc[opening.i - 1].text):
+        return None  # a colon inside a sentence ("Their verdict: Russia lied") is no label
+    return next(
+        (
+            child
+            for child in head.head.children
+            if child.dep_ in ("nsubj", "nsubjpass") and child.i > colon
+        ),
+        None,
+    )
+
+
+def _keep_past_address(doc: Doc, cue: Token, before: Span | None, after: Span | None) -> bool:
+    """Whether the learnt span model, in re-choosing a source, took the one spoken to ("Colonel,
+    the Russians say …") or a transcript's label ("Q: Russia said …") that the rules had gone
+    past; the rules' choice then stands."""
+    if before is None or after is None:
+        return False
+    return any(
+        child.dep_ == "nsubj"
+        and (_addressed(child) is not None or _past_label(child) is not None)
+        and after.start <= child.idx < after.end
+        and not before.start <= child.idx < before.end
+        for child in cue.children
     )
 
 
@@ -4901,6 +5153,10 @@ def _asked(cue: Token, subject: Token) -> bool:
     colons = [n for n, t in enumerate(opening) if t.text.endswith(":")]
     if colons:
         opening = opening[colons[-1] + 1 :]
+    words = [t for t in opening if not t.is_space]
+    comma = next((n for n, t in enumerate(words) if t.text == ","), None)
+    if comma is not None and 0 < comma <= 3 and all(t.pos_ == "PROPN" for t in words[:comma]):
+        opening = words[comma + 1 :]  # "Dmitri, are you saying …?": the one spoken to first
     opening = [t for t in opening if not (t.is_space or t.is_punct or t.dep_ in ("cc", "intj"))]
     return bool(opening) and (opening[0].tag_ == "MD" or opening[0].pos_ == "AUX")
 
@@ -4923,6 +5179,31 @@ def _source_tokens(head: Token) -> list[Token]:
     while tokens and tokens[0].text in _QUOTE_MARKS and tokens[0] != head:
         tokens = _trim(tokens[1:])
     return _whole_words(tokens)
+
+
+# Focusing words the writer puts before a speaker's name ("Even the OPCW admits …"): they
+# weigh the saying; they are no part of who said it ("only" and "just" stay: "only a quarter
+# of Americans agree" counts the speakers).
+_FOCUS = frozenset({"even", "also"})
+
+
+def _cut_focus(doc: Doc, found: list[Attribution]) -> None:
+    """ "Even the OPCW admits that …": a source that opens with the writer's focusing word
+    loses it, and the speaker is named without it (the relation was kept or dropped with the
+    word in place, as the model learnt it)."""
+    for item in found:
+        source = item.source
+        if source is None or source.parts:
+            continue
+        words = doc.char_span(source.start, source.end, alignment_mode="expand")
+        if words is None or len(words) < 2:
+            continue
+        first = words[0]
+        if first.lower_ not in _FOCUS or first.dep_ not in ("advmod", "preconj"):
+            continue
+        rest = _trim(list(words[1:]))
+        if rest:  # the source keeps its own end ("Even China, …, said": the comma stays)
+            item.source, item.speaker = _span(doc, rest[0].idx, source.end), describe(rest)
 
 
 # Nouns for what others said, whose that-clause a cue responds to rather than asserts.
@@ -5001,6 +5282,24 @@ def _addressed_by_name(source: str, text: str) -> re.Match[str] | None:
 
 # A given name and its comma before a lower-case subject: "Jane, doctors here".
 _NAME_ADDRESSED = re.compile(r"([A-Z][a-z]+),[^\S\n]+(?=[a-z])")
+
+
+# "the right hon. Lady": the noun a parliament's courtesy title goes with.
+_COURTESY_NOUN = re.compile(r"[^\S\n]+(?:Lady|Gentleman|Friend|Member|Members|Ladies|Gentlemen)\b")
+
+
+def _courtesy_titles(doc: Doc, found: list[Attribution]) -> None:
+    """ "I agree with the right hon. Lady": the parse makes "hon." and "Lady" two objects of the
+    preposition, so a content or source that ends at "hon." takes the noun after it back."""
+    text = text_of(doc)
+    for item in found:
+        for name in ("content", "source"):
+            span = getattr(item, name)
+            if span is None or span.parts or not span.text.lower().endswith("hon."):
+                continue
+            noun = _COURTESY_NOUN.match(text, span.end)
+            if noun is not None:
+                setattr(item, name, _span(doc, span.start, noun.end()))
 
 
 # What a site is called before its name: "the Russian social network VKontakte".
@@ -5885,6 +6184,9 @@ def describe(tokens: list[Token]) -> Speaker:
     "The Britain-based Syrian Observatory for Human Rights" is the Observatory: where a body is
     based is not part of its name.
     """
+    owner = _account_owner(tokens)
+    if owner:
+        return describe(owner)
     speaker = _describe(tokens)
     if speaker.type == "unknown" and _WITNESS_CODE.fullmatch(speaker.name):
         # "W-17 stated …": a protected witness's pseudonym is a person, whom a later "she" means
@@ -5894,6 +6196,23 @@ def describe(tokens: list[Token]) -> Speaker:
         if name != speaker.name and name[:1].isupper():
             speaker = replace(speaker, name=name)
     return speaker
+
+
+# What a body or a person posts through: "the presidency's account", "the ministry's Telegram
+# channel".
+_ACCOUNTS = frozenset({"account", "feed", "channel", "page", "website", "timeline"})
+
+
+def _account_owner(tokens: list[Token]) -> list[Token]:
+    """ "The Syrian presidency's account did not mention the attack": an account speaks for
+    whose it is; the words naming the owner, or none when the phrase is no owner's account."""
+    heads = [token for token in tokens if token.head not in tokens or token.head == token]
+    if len(heads) != 1 or heads[0].lemma_.lower() not in _ACCOUNTS:
+        return []
+    owner = next((c for c in heads[0].children if c.dep_ == "poss"), None)
+    if owner is None or owner.pos_ == "PRON":
+        return []  # "its account": the pronoun is resolved as the speaker would be
+    return _trim([t for t in owner.subtree if t.dep_ != "case" and t.i in {x.i for x in tokens}])
 
 
 # A witness's pseudonym in a court's or a commission's record: "W-17", "P-0117" (with the
@@ -5913,6 +6232,15 @@ def _describe(tokens: list[Token]) -> Speaker:
         return Speaker(name=tokens[0].text, type="pronoun")
     inside = {token.i for token in tokens}
     handle = next((t for t in tokens if t.text.startswith("@") and len(t.text) > 2), None)
+    if handle is not None and first < handle.i - 1 and doc[handle.i - 1].text == "(":
+        # "Nikki Haley (@nikkihaley), the U.S. ambassador …": the handle in brackets is the
+        # account of the one named before it, who is the speaker
+        bracket = {handle.i - 1, handle.i}
+        if handle.i + 1 < len(doc) and doc[handle.i + 1].text == ")":
+            bracket.add(handle.i + 1)
+        rest = _trim([token for token in tokens if token.i not in bracket])
+        if rest and rest[0].i < handle.i:
+            return _describe(rest)
     if handle is not None:
         # "One user, @SyrianTruthNow,": an account's handle is the name it posts under
         return Speaker(name=handle.text, type="unknown")
@@ -7082,9 +7410,10 @@ _SIGNATURE = re.compile(
     re.M,
 )
 # A statement's title naming the body that issues it: "Statement of the Ministry of Foreign
-# Affairs of the Russian Federation", "Comment by the Information and Press Department … on …".
+# Affairs of the Russian Federation", "Comment by the Information and Press Department … on …",
+# NATO's "Doorstep statement by NATO Secretary General …" (remarks to reporters at a door).
 _ISSUER_TITLE = re.compile(
-    r"\A\s*(?:Joint[^\S\n]+|Opening[^\S\n]+|Closing[^\S\n]+)?(?:[Ss]tatement|[Cc]omment|[Cc]ommuniqu[eé]"
+    r"\A\s*(?:Joint[^\S\n]+|Opening[^\S\n]+|Closing[^\S\n]+|Doorstep[^\S\n]+)?(?:[Ss]tatement|[Cc]omment|[Cc]ommuniqu[eé]"
     r"|Press[^\S\n]+[Rr]elease|[Dd]eclaration|[Rr]emarks|[Ss]peech|[Aa]ddress|[Bb]riefing)"
     r"[^\S\n]+(?:by|of|from|attributable[^\S\n]+to)[^\S\n]+(?:the[^\S\n]+)?(?P<name>[A-Z][^\n]{2,160})"
 )
