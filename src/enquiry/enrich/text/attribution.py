@@ -199,9 +199,11 @@ _QUOTE_MARKS = frozenset({"“", "”", '"', "''", "``", "‘", "’", "'"})
 _CONVENED = frozenset(
     {"meeting", "session", "election", "vote", "referendum", "summit", "conference", "strike"}
 )
-# Where something was said, not part of it: "repeated the president's words in a letter".
+# Where or through whom something is said, not part of it: "in comments to state media", "in an
+# interview with the BBC", "through his lawyer".
 _MEDIA = frozenset(
-    {"interview", "speech", "meeting", "message", "video", "conference", "session", "call"}
+    {"comment", "interview", "statement", "remark", "briefing", "post", "tweet", "speech"}
+    | {"lawyer", "attorney", "counsel", "spokesman", "spokeswoman", "spokesperson"}
 )
 
 
@@ -2926,10 +2928,10 @@ _TOLD = frozenset({"tell", "ask", "inform", "warn", "assure", "remind", "brief"}
 _OBJECT_PRONOUNS = frozenset({"us", "me", "him", "them", "you"})
 # What makes a participle after a noun a clause of its own ("the claim that there have been …").
 _CLAUSE_MARKS = frozenset({"mark", "nsubj", "nsubjpass", "expl", "aux", "auxpass"})
-# An office, then the name of the one who holds it in brackets.
 # The number of a question on a parliament's order paper before the member who asks it, whose
 # seat and party follow in brackets.
 _QUESTION_NUMBER = re.compile(r"\d{1,3}\.[^\S\n]+(?=[A-Z][^()\n]*\()")
+# An office, then the name of the one who holds it in brackets.
 _OFFICE_LABEL = re.compile(r"(?P<office>[A-Z][^()]*?)[^\S\n]*\((?P<name>[A-Z][^()]*)\)")
 _HONORIFICS = frozenset({"mr", "mrs", "ms", "dr", "mr.", "mrs.", "ms.", "dr."})
 # A broadcast transcript's roles, written before the name in brackets: "PRESENTER (JANE
@@ -5737,14 +5739,6 @@ def _what_it_called(cue: Token, quotes: Sequence[tuple[int, int]]) -> Span | Non
                     span = _span(cue.doc, min(q_start, span.start), max(q_end, span.end))
             return joined([_span(cue.doc, what.idx, what.idx + len(what)), span])
     return None
-
-
-# Where or through whom something is said: "in comments to state media", "in an interview
-# with the BBC", "through his lawyer".
-_MEDIA = frozenset(
-    {"comment", "interview", "statement", "remark", "briefing", "post", "tweet", "speech"}
-    | {"lawyer", "attorney", "counsel", "spokesman", "spokeswoman", "spokesperson"}
-)
 
 
 def _without_medium(doc: Doc, content: Span) -> Span:
