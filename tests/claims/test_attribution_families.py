@@ -74,6 +74,17 @@ def test_pronoun_agrees_in_gender(claim_extractor: ClaimExtractor) -> None:
     assert speakers["it had not"] == "Okafor"
 
 
+def test_pronoun_agrees_with_a_common_english_given_name(claim_extractor: ClaimExtractor) -> None:
+    # Neither name is in the training split's names: the lists of given names tell "Helen"
+    # from "Simon", and the subject of the first sentence is not taken for "She"
+    text = (
+        "Simon Hale, the envoy, met the chemist Helen Ward on Tuesday. She said the samples "
+        "held sarin."
+    )
+    record = _one(claim_extractor, text, "the samples held sarin")
+    assert record.speaker is not None and record.speaker.name == "Helen Ward"
+
+
 def test_dateline_is_not_a_speaker(claim_extractor: ClaimExtractor) -> None:
     for text in (
         "WASHINGTON (AFP) - The ministry said the convoy had been attacked.",

@@ -2,9 +2,11 @@
 
 The learnt model knows the given names of its training split (American political news); the
 people of our cases are often Syrian, Russian, Turkish, Iranian or European officials, whom it
-has never seen. These lists hold common given names of those regions, and a Russian surname
-standing alone says it itself ("Zakharova" is a woman, "Lavrov" a man). A name in none of them agrees with
-either pronoun, so nothing is guessed: the resolver then prefers whoever was named last.
+has never seen. These lists hold common given names of those regions and of the
+English-speaking investigators, journalists and officials who write about them, and a Russian
+surname standing alone says it itself ("Zakharova" is a woman, "Lavrov" a man). A name in none
+of them agrees with either pronoun, so nothing is guessed: the resolver then prefers whoever
+was named last.
 """
 
 from __future__ import annotations
@@ -19,6 +21,9 @@ _MALE_TEXT = """
     vitaly vladimir yevgeny yuri vassily vasiliy recep mevlut hulusi binali ahmet javad mohsen akbar
     emmanuel francois françois francois-xavier edmond jean jean-marc jean-yves laurent nicolas olivier
     antonio staffan ban kofi rex donald barack john mike
+    adam andrew anthony benjamin brian charles christopher daniel david edward eric george
+    henry jack james jason jeffrey jonathan joseph kenneth kevin matthew michael patrick paul
+    peter richard robert ronald samuel scott simon stephen steven thomas timothy william
 """
 _FEMALE_TEXT = """
     aisha amal asma bouthaina dalia fatima hala hanan hiba huda layla leila lina maha mariam
@@ -27,6 +32,9 @@ _FEMALE_TEXT = """
     natalya nina olga svetlana tatiana valentina yelena yulia zoya
     angela annalena catherine christine federica florence hillary izumi kamala karen
     marie nikki samantha sophie theresa ursula
+    alice amanda amy barbara carol deborah diane elizabeth emily emma helen jane janet jennifer
+    jessica julia julie laura linda lisa margaret mary melissa michelle nancy patricia rachel
+    rebecca sandra sharon stephanie susan
 """
 _MALE = frozenset(_MALE_TEXT.split())
 _FEMALE = frozenset(_FEMALE_TEXT.split())
