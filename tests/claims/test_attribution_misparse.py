@@ -2881,3 +2881,28 @@ def test_asking_whether_after_a_reported_clause_is_the_speaker_going_on(
     assert found["noted"].content.text == "that the samples had been stored for a week"
     assert _source(found["asked"]) == "The inspector"
     assert found["asked"].content.text == "whether the chain of custody had been kept"
+
+
+def test_a_closing_report_with_its_speaker_after_the_verb_reports_the_sentence(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    # The parser joins "said" to "is holding" as one more thing the clinic does
+    text = (
+        "In Idlib, the clinic is holding on, but it is short of atropine, said the charity's "
+        "director, Nour Haddad."
+    )
+    found = _one(_attributions(claim_extractor, text), "said")
+    assert _source(found) == "the charity's director, Nour Haddad"
+    assert found.content.text == ("In Idlib, the clinic is holding on, but it is short of atropine")
+
+
+def test_a_speaker_the_parse_made_the_subject_of_a_later_verb_speaks_the_quotation(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        '"The samples leave no doubt," said Marta Lind, who led the laboratory during the '
+        "first inquiry yet criticised its methods in the second."
+    )
+    found = _one(_attributions(claim_extractor, text), "said")
+    assert _source(found) == "Marta Lind, who led the laboratory during the first inquiry"
+    assert found.content.text == '"The samples leave no doubt,"'

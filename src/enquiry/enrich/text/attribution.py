@@ -1034,6 +1034,8 @@ class AttributionExtractor:
         named = _named_after_quote(doc, cue, quotes) if content is None else None
         if named is None and content is None:
             named = _named_between_quotes(doc, cue, quotes)
+        if named is None and content is None:
+            named = _speaker_made_later_subject(doc, cue, quotes)
         if named is not None:
             # '"We were wrong," Ramos, 58, told AFP': the age in commas can make the parser
             # join the speaker and the cue to the quotation's own verb
@@ -1062,6 +1064,8 @@ class AttributionExtractor:
             if swallowed is not None:
                 source_tokens, content = swallowed
         comma = self._reporter_behind(cue) if content is None else None
+        if comma is None and content is None:
+            comma = _inverted_closing(cue)
         if comma is not None:
             # "The minister said the strike hit a depot, Interfax reported": the agency reports
             # the whole sentence before the comma
@@ -5515,6 +5519,28 @@ _TOLD_OCCASIONS = frozenset(
 )
 
 
+def _inverted_closing(cue: Token) -> int | None:
+    """ "The plant is hanging on, but it is under pressure from imports, said the company's
+    chief executive, John Ferriola.": a closing report with its speaker after the verb, which
+    the parser joins to the sentence's verb as one more thing the plant does. For a verb of
+    saying joined so after a comma, its subject after it and nothing but that subject's words
+    after it, the token number of the comma: the sentence before it is what was said."""
+    doc = cue.doc
+    if cue.lemma_ not in _SAYING_AGAIN or cue.dep_ not in ("conj", "parataxis"):
+        return None
+    if cue.head.i > cue.i or cue.i < 2 or doc[cue.i - 1].text != ",":
+        return None
+    subject = next((c for c in cue.children if c.dep_ == "nsubj"), None)
+    if subject is None or subject.i < cue.i:
+        return None
+    if any(
+        not (t.is_punct or t.is_space or t.i in {s.i for s in subject.subtree})
+        for t in doc[cue.i + 1 : cue.sent.end]
+    ):
+        return None
+    return cue.i - 1
+
+
 def _that_said(cue: Token) -> bool:
     """Whether ``cue`` is the "said" of "That said, …", "That being said, …" or "Having said
     that, …" opening a sentence: the writer's concession, with no one behind it and nothing
@@ -5915,6 +5941,34 @@ def _named_after_quote(
 
 
 _BETWEEN_QUOTES = re.compile(r"[^\S\n]*,?[^\S\n]*")
+
+
+def _speaker_made_later_subject(
+    doc: Doc, cue: Token, quotes: list[tuple[int, int]]
+) -> tuple[list[Token], Span] | None:
+    """(the speaker's tokens, the quotation) for '"She needs big ideas," said Robert Reich,
+    who served as labor secretary yet endorsed Bernie Sanders': the parse makes the name after
+    the cue the subject of a later verb and hangs that verb on the cue as what was said. The
+    speaker is the name with its own words up to that verb, what was said the quotation right
+    before the cue; None for anything else."""
+    if cue.pos_ not in ("VERB", "AUX") or cue.i + 1 >= len(doc):
+        return None
+    if any(c.dep_ in ("nsubj", "nsubjpass") for c in cue.children):
+        return None
+    text = text_of(doc)
+    before = [(a, b) for a, b in quotes if b <= cue.idx][-1:]
+    if not before or not _BETWEEN_QUOTES.fullmatch(text, before[0][1], cue.idx):
+        return None
+    name = doc[cue.i + 1]
+    if name.pos_ != "PROPN":
+        return None
+    while name.dep_ == "compound" and name.head.i > name.i:
+        name = name.head
+    verb = name.head
+    if not (name.dep_ == "nsubj" and verb.dep_ == "ccomp" and verb.head == cue and verb.i > cue.i):
+        return None
+    speaker = _trim([t for t in name.subtree if t.i < verb.i])
+    return (speaker, _span(doc, *before[0])) if speaker else None
 
 
 def _named_between_quotes(
