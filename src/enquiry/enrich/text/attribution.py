@@ -440,6 +440,13 @@ _TIME_STAMP = re.compile(
     re.M,
 )
 
+# A chronology's time (or span of time) set in the left margin, the entry after a gap of
+# spaces or a tab with no dash: "06:26   A plane spotter in Hama posts …", "11:30–12:30   …".
+_MARGIN_TIME = re.compile(
+    r"^[^\S\n]*\d{1,2}[:.]\d{2}(?:[^\S\n]*[–-][^\S\n]*\d{1,2}[:.]\d{2})?(?:\t|[^\S\n]{2,})(?=\S)",
+    re.M,
+)
+
 
 def blank_datelines(text: str) -> str:
     """The text with news datelines ("MOSCOW, April 7 (Reuters) —"), a live page's time
@@ -452,8 +459,10 @@ def blank_datelines(text: str) -> str:
     """
     blank = _DATELINE.sub(lambda match: " " * len(match.group(0)), text)
     blank = _TIME_STAMP.sub(lambda match: " " * len(match.group(0)), blank)
+    blank = _MARGIN_TIME.sub(lambda match: " " * len(match.group(0)), blank)
     blank = _DATE_STAMP.sub(lambda match: " " * len(match.group(0)), blank)
     blank = _FOOTNOTE.sub(lambda match: " " * len(match.group(0)), blank)
+    blank = _CITATION.sub(lambda match: " " * len(match.group(0)), blank)
     blank = _THREAD_NUMBER.sub(lambda match: " " * len(match.group(0)), blank)
     blank = _PLACE_TOPIC.sub(
         lambda match: (
@@ -481,7 +490,13 @@ _THREAD_NUMBER = re.compile(r"^[^\S\n]*\d{1,3}/(?:\d{1,3})?(?=[^\S\n]+\S)", re.M
 # A report's footnote mark after a sentence's stop: "of the attacks.[23] One resident …" would
 # otherwise run two sentences together. Only there, so that no claim's text (taken from the
 # blanked text at the original's offsets) ever differs from the original inside a sentence.
-_FOOTNOTE = re.compile(r"(?<=[.!?\"”’])\[\d{1,3}\](?=\s|$)")
+_FOOTNOTE = re.compile(r"(?<=[.!?\"”’])(?:\[\d{1,3}\])+(?=\s|$)")
+
+# A reference work's citation marks after a comma inside a sentence ("munitions,[8] a version
+# that …"): the parser takes "[8]" for a phrase of its own and hangs what follows on it. Only
+# after a comma or a semicolon, where a claim's content seldom runs on; marks stuck to a word
+# ("the attacks[3] killed") are left in the text.
+_CITATION = re.compile(r"(?<=[,;])(?:\[\d{1,3}\])+(?=\s)")
 
 
 def quotations(text: str) -> list[tuple[int, int]]:
@@ -2173,8 +2188,9 @@ _GOING_ON = frozenset(
 
 
 _COLON_LINE = re.compile(
-    # a broadcast transcript's time before the speaker: "[06:02] PRESENTER: …"
-    r"^[^\S\n]*(?:\[\d{1,2}:\d{2}(?::\d{2})?\][^\S\n]*)?"
+    # a broadcast transcript's time before the speaker: "[06:02] PRESENTER: …"; a podcast's
+    # mark of a clip it plays: "[CLIP] KONASHENKOV (through an interpreter): …"
+    r"^[^\S\n]*(?:\[\d{1,2}:\d{2}(?::\d{2})?\][^\S\n]*)?(?:\[[A-Z][A-Z ]{1,15}\][^\S\n]*)?"
     r"[\"“]?(?P<source>[^:“”\"\n]{2,120}?):[^\S\n]+(?P<content>\S[^\n]*)$",
     re.M,
 )
@@ -2441,10 +2457,41 @@ def _place_of_the_story(label: str, headline: str) -> bool:
 
 
 def _as_written_elsewhere(doc: Doc, speaker: Speaker) -> Speaker:
-    """A transcript's label in capitals ("JENS STOLTENBERG:") names the one its heading or
-    introduction writes as a name ("… by NATO Secretary General Jens Stoltenberg"): the name as
-    written there; the speaker as it was when the text writes it nowhere else."""
+    """A transcript's label in capitals ("JENS STOLTENBERG:", or a host's given name alone,
+    "NADIA:") names the one its heading or introduction writes as a name ("… by NATO Secretary
+    General Jens Stoltenberg", "Hosts: Nadia Farouk and …"): the name as written there; the
+    speaker as it was when the text writes it nowhere else."""
     name = speaker.name
+    if (
+        name.isupper()
+        and len(name.split()) == 1
+        and name.lower() not in _ROLES
+        # a given name, or at least no common word ("QUESTION:", "ANCHOR:") the text writes
+        and (
+            is_given_name(name)
+            or not re.search(r"\b" + re.escape(name.lower()) + r"\b", text_of(doc))
+        )
+    ):
+        # "NADIA:" after "Hosts: Nadia Farouk and Ben Ashworth": a podcast's hosts go by their
+        # given names; the one full name the text writes with the label's word
+        full_names = {
+            normalise_space(match.group())
+            for match in re.finditer(
+                r"\b" + re.escape(name.title()) + r"[^\S\n]+[A-Z][\w'’-]+", text_of(doc)
+            )
+        }
+        # "[CLIP] KONASHENKOV:" after "… Major General Igor Konashenkov": a surname, after a
+        # given name the lists know
+        full_names |= {
+            normalise_space(match.group())
+            for match in re.finditer(
+                r"\b[A-Z][a-z]+[^\S\n]+" + re.escape(name.title()) + r"\b", text_of(doc)
+            )
+            if is_given_name(match.group().split()[0])
+        }
+        if len(full_names) == 1:
+            return replace(speaker, name=full_names.pop(), type="person")
+        return speaker
     if not name.isupper() or len(name.split()) < 2:
         return speaker
     pattern = r"\b" + r"\s+".join(re.escape(word) for word in name.split()) + r"\b"
@@ -5021,6 +5068,23 @@ def _first(cue: Token, paths: Sequence[str]) -> Token | None:
             for token in follow(cue, path)
             if token.i != cue.i and not (token.is_punct and token.pos_ != "NOUN")
         ]
+        if len(reached) > 1:
+            # "First videos of victims posted online; the footage shows …": a verbless phrase
+            # before a semicolon is the writer's note, and the subject after it the verb's
+            doc = cue.doc
+            after = [
+                token
+                for token in reached
+                if token.i < cue.i
+                and any(
+                    t.text == ";"
+                    for other in reached
+                    if other.i < token.i
+                    for t in doc[other.right_edge.i + 1 : token.left_edge.i]
+                )
+            ]
+            if after:
+                reached = after
         if reached:
             named = [token for token in reached if token.ent_type_ or token.pos_ == "PROPN"]
             # "… in Berea, OH, after winning Ohio, Gov. John Kasich said": of two subjects the
@@ -5032,13 +5096,14 @@ def _first(cue: Token, paths: Sequence[str]) -> Token | None:
 
 def _unnamed_request(verb: Token, child: Token) -> bool:
     """Whether ``verb`` and its clause ``child`` ask not to be named ("asked to be identified
-    only as …", "declined to be named", "requested not to be quoted"): no claim, either of
-    them."""
+    only as …", "declined to be named", "requested not to be quoted", "asked us not to name
+    him"): no claim, either of them."""
     return (
         verb.lemma_ in ("ask", "request", "decline", "refuse")
         and child.dep_ == "xcomp"
         and child.lemma_ in ("identify", "name", "quote")
-        and any(c.dep_ == "auxpass" for c in child.children)
+        # "asked us not to name him", "asked reporters not to identify her": the same request
+        and any(c.dep_ == "auxpass" or c.dep_ == "neg" for c in child.children)
     )
 
 
@@ -7412,10 +7477,30 @@ def _unnamed_before(
 _FIRST_PERSON = {"i", "we", "me", "us"}
 
 
-# A column's byline near its top: "By Leila Haddad".
+# A column's byline near its top: "By Leila Haddad"; a blog's, with the writer's title and the
+# date after a comma: "Posted by Tom Reardon, former army ammunition technician, 2 May 2017".
 _BYLINE = re.compile(
-    r"^[^\S\n]*By[^\S\n]+(?P<name>[A-Z][\w'’-]+(?:[^\S\n]+[A-Z][\w'’.-]*){1,3})[^\S\n]*$", re.M
+    r"^[^\S\n]*(?:(?:Posted|Written)[^\S\n]+by|By)[^\S\n]+"
+    r"(?P<name>[A-Z][\w'’-]+(?:[^\S\n]+[A-Z][\w'’.-]*){1,3})[^\S\n]*(?:,[^\n]*)?$",
+    re.M,
 )
+# A team's or a unit's byline: "By the Northlight verification team", "Prepared by the
+# Geospatial Analysis Unit, Centre for Conflict Monitoring" — the "we" of what it wrote.
+_TEAM_BYLINE = re.compile(
+    r"^[^\S\n]*(?:(?:Prepared|Written|Compiled)[^\S\n]+by|By)[^\S\n]+the[^\S\n]+"
+    r"(?P<name>[A-Z][\w'’-]*(?:[^\S\n]+[\w'’-]+){1,5}?)[^\S\n]*(?:,[^\n]*)?$",
+    re.M,
+)
+
+
+def _team_byline(text: str) -> Speaker | None:
+    """The team or unit a byline near the top names ("By the Northlight verification team"),
+    or None: who "we" are in an investigators' write-up or an analysis note that no title
+    says is a body's statement."""
+    byline = _TEAM_BYLINE.search(text, 0, 600)
+    if byline is None:
+        return None
+    return Speaker(name=byline.group("name").strip(), type="organisation")
 
 
 def _first_person_is_the_author(
@@ -7424,7 +7509,7 @@ def _first_person_is_the_author(
     """ "I have never doubted what the survivors told me" in a signed column is its author's,
     not the last person the column named. Only for a text with a byline near its top, and
     only for an "I" in the writer's own voice, outside what anyone is reported to have said."""
-    issuer = _issuer(text_of(doc))
+    issuer = _issuer(text_of(doc)) or _team_byline(text_of(doc))
     if issuer is not None:
         # "Statement of the Ministry of Foreign Affairs …: We note that …": the ministry
         for attribution in found:
