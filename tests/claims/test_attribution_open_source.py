@@ -1,10 +1,9 @@
 """Texts that open-source investigators, analysts and reference works write about an attack,
 and what readers write back: a geolocation write-up and an imagery analysis note signed by a
-team, an expert's blog post answering critics, an encyclopaedia article with its citation
-marks, a chronology with its times in the left margin, an academic critique, a newspaper's
-corrections, a letters page, a podcast transcript and a readers' questions explainer. Their
-"we" is the team a byline names, their citation marks and margin times are no text, and a
-source asking not to be named claims nothing by asking."""
+team, an expert's signed post, an encyclopaedia article with its citation marks, a chronology
+with its times in the left margin, a letters page, a podcast transcript and a readers'
+questions explainer. Their "we" is the team a byline names, their citation marks and margin
+times are no text, and a source asking not to be named claims nothing by asking."""
 
 from __future__ import annotations
 
