@@ -185,6 +185,11 @@ _PEOPLE_NOUNS = frozenset(
         "rescuer",
         "farmer",
         "journalist",
+        # those who bring a case ("The complainants submit … They further submit")
+        "complainant",
+        "plaintiff",
+        "claimant",
+        "petitioner",
     }
 )
 _SOURCE_DROPPED = ("advcl",)
@@ -706,11 +711,15 @@ class AttributionExtractor:
             found = [item for item in found if item.cue.start not in taken] + operative
         found = _citing_their_sources(doc, found)
         found += _carried_reports(proposals, found, self.cues)
+        found += _contrasted_speakers(doc, proposals, found, self.cues)
+        found += _held_through_comment(doc, found, self.cues)
         inverted = _said_inverted(doc, quotes)
         lines = _colon_lines(doc) + _interview_answers(doc) + _label_paragraphs(doc)
         found = [item for item in found if not _abstract_inside_line(doc, item, lines)]
         found += lines + _dash_lines(doc) + inverted + _poll_findings(doc) + _tolls(doc)
         found += _in_their_view(doc) + _owned_claims(doc, found) + _information_from(doc, found)
+        found += _alleged_to_have(doc, found)
+        found += _said_inside_relative(doc, found)
         found = _sure_that(doc, found, quotes)
         found = _proposed_by(doc, found)
         found = _believed_among(doc, found)
@@ -743,11 +752,15 @@ class AttributionExtractor:
                 _strike_acting(doc, item)
                 or _purpose_infinitive(doc, item)
                 or _what_the_paper_presents(doc, item)
+                or _fact_against_fact(doc, item)
+                or _looking_forward(doc[item.cue_i])
             )
         ]
 
         _courtesy_titles(doc, found)
         _cut_focus(doc, found)
+        _cut_paragraph_numbers(doc, found)
+        _object_list_taken_for_clause(doc, found)
         _widen_to_reports(doc, found)
         denials = _summary_denials(doc, found)
         # "…, a claim the army denied": the denial's own reading ("denied a claim") gives way
@@ -786,6 +799,9 @@ class AttributionExtractor:
                 continue
             if item.how.endswith("/behind") and doc[item.cue_i].dep_ == "relcl":
                 continue  # the parse's candidates are the misparse's; the rules mended it
+            if item.how == "comment-held":
+                continue  # the parse hung what was said on the comment clause's verb
+
             known = item.speaker if item.how.startswith("known/") else None
             # "The senator seemed to confirm that …": the model learnt that "appears to" alone
             # has no speaker, but with the verb it governs the cue is the subject's act; and
@@ -3229,6 +3245,20 @@ def _in_their_view(doc: Doc) -> list[Attribution]:
             if not (prep.left_edge.i <= token.i <= prep.right_edge.i)
         ]
         content = _token_span(_trim(_contiguous(said, prep.head)))
+        before = _trim([token for token in said if token.i < prep.left_edge.i])
+        opening = _token_span(before)
+        if (
+            content is not None
+            and opening is not None
+            and opening.text.lower() not in _RELATIVE_WORDS | {"who"}  # "allies, who, in our …"
+            # the clause's subject before the phrase, not a bare "because, in her words, …"
+            and any(t.dep_ in ("nsubj", "nsubjpass", "expl") for t in before)
+            and doc[prep.left_edge.i - 1].text == ","
+            and before[-1].i == prep.left_edge.i - 2
+        ):
+            # "These do not, in my assessment, outweigh the rest": the phrase set inside the
+            # clause it speaks for; what was said is the clause on both sides of it
+            content = joined([opening, content])
         named = _trim([token for token in holder.subtree if token.dep_ != "case"])
         if content is not None:
             found += _one_word_cue(view, content, named, key_of(view), "view")
@@ -3969,6 +3999,97 @@ def _aside(head: Token) -> set[int]:
     return dropped
 
 
+# What sets a second speaker's saying against the first's: "…, while others cautioned …".
+_SET_AGAINST = frozenset({"while", "whereas"})
+
+
+def _contrasted_speakers(
+    doc: Doc,
+    proposals: list[tuple[Attribution, list[str], str]],
+    kept: list[Attribution],
+    cues: dict[str, dict[str, Any]],
+) -> list[Attribution]:
+    """ "Some members said the evidence pointed to the air force, while others cautioned
+    against drawing conclusions": the parse hangs the second speaker's verb on the first one's
+    reported clause, so the first claim ran on over the second and the filter dropped the
+    second as a clause inside it. A dropped verb of the rules' lexicon that opens a "while" or
+    "whereas" clause with a subject of its own, inside a kept claim's content, is a saying of
+    its own; and the kept claim ends before it."""
+    added: list[Attribution] = []
+    for inner, _, lexicon in proposals:
+        if lexicon != "rules" or inner in kept or inner.cue_i < 0 or inner.source is None:
+            continue
+        cue = doc[inner.cue_i]
+        mark = next((c for c in cue.children if c.dep_ == "mark"), None)
+        if (
+            cue.dep_ != "advcl"
+            or mark is None
+            or mark.lower_ not in _SET_AGAINST
+            or cue.head.i > mark.i  # "said that while polls showed X, Y": the speaker's own
+            or not any(c.dep_ == "nsubj" and c.pos_ != "PRON" for c in cue.children)
+            or inner.cue_key not in cues
+            or not inner.cue_key.endswith("/VERB")
+            or len(inner.content.text.split()) < 3  # "while police shout at him"
+        ):
+            continue
+        outer = next(
+            (
+                o
+                for o in kept
+                if not o.content.parts
+                and o.content.start < mark.idx < o.content.end
+                and o.cue.end <= o.content.start
+                and o.cue_i >= 0
+                and cue.head.i != o.cue_i  # "said …, while …": the saying's own adjunct
+                and o.source is not None
+                and o.source.text.lower() not in _EMPTY_SUBJECTS  # "It shows …": a video
+            ),
+            None,
+        )
+        if outer is None:
+            continue
+        end = mark.idx
+        while end > outer.content.start and text_of(doc)[end - 1] in " ,;":
+            end -= 1
+        outer.content = _span(doc, outer.content.start, end)
+        added.append(inner)
+    return added
+
+
+def _held_through_comment(
+    doc: Doc, kept: list[Attribution], cues: dict[str, dict[str, Any]]
+) -> list[Attribution]:
+    """ "The Government maintains, as its representatives have told this Council, that its
+    aircraft struck a depot": the parse hangs the that-clause on the comment clause's verb, the
+    last before it, and the main verb is left with nothing said. A verb of the rules' lexicon
+    with a subject and no clause or object of its own, whose "as" clause set off by commas
+    carries a kept claim, holds that claim too (the comment clause's own claim stays)."""
+    added: list[Attribution] = []
+    for item in kept:
+        if item.cue_i < 0 or item.source is None:
+            continue
+        comment = doc[item.cue_i]
+        head = comment.head
+        if (
+            comment.dep_ != "advcl"
+            or not any(c.dep_ == "mark" and c.lower_ == "as" for c in comment.children)
+            or head.i >= comment.i
+            or head.pos_ != "VERB"
+            or not any(t.text == "," for t in doc[head.i + 1 : comment.left_edge.i])
+            or item.content.start < comment.idx  # what was said follows the comment
+            or f"{head.lemma_}/VERB" not in cues
+            or any(c.dep_ in ("ccomp", "dobj", "xcomp") for c in head.children)
+        ):
+            continue
+        subject = next((c for c in head.children if c.dep_ == "nsubj"), None)
+        if subject is None:
+            continue
+        named = _source_tokens(subject)
+        found = _one_word_cue(head, item.content, named, f"{head.lemma_}/VERB", "comment-held")
+        added += [a for a in found if not any(k.cue.start == a.cue.start for k in kept)]
+    return added
+
+
 def _carried_reports(
     proposals: list[tuple[Attribution, list[str], str]],
     kept: list[Attribution],
@@ -4208,7 +4329,14 @@ def _holds_responsible(doc: Doc, attribution: Attribution) -> bool:
     if any(child.dep_ == "aux" and child.tag_ == "MD" for child in cue.children):
         return False  # "regulators could hold the executives liable": a possibility
     return cue.lemma_ == "hold" and any(
-        child.dep_ in ("ccomp", "oprd", "acomp", "xcomp", "advcl") and child.lemma_ in _ANSWERABLE
+        (child.dep_ in ("ccomp", "oprd", "acomp", "xcomp", "advcl") and child.lemma_ in _ANSWERABLE)
+        # "holds those who committed this crime fully responsible": the parse can hang the
+        # adjective that closes the object's phrase on a noun in it
+        or (
+            child.dep_ == "dobj"
+            and child.right_edge.dep_ == "amod"
+            and child.right_edge.lemma_ in _ANSWERABLE
+        )
         for child in cue.children
     )
 
@@ -4290,9 +4418,18 @@ def _passive_with_agent(cue: Token) -> bool:
     """Whether the cue is a passive verb with both its subject and its agent ("was disputed
     by other experts")."""
     deps = {child.dep_ for child in cue.children}
+    if "xcomp" in deps and cue.lemma_ in _ASKING | {"allege"}:
+        # "I was asked by the Committee to comment on …": the one asked is the passive's
+        # subject; what was asked is the infinitive, as in the active form ("is alleged by
+        # prosecutors to have lied": what he is alleged to have done)
+        return False
     # not a naming ("has been called a charlatan by fellow physicians": the name is what they
     # said, as in the active form)
     return cue.tag_ == "VBN" and {"auxpass", "nsubjpass", "agent"} <= deps and "oprd" not in deps
+
+
+# Verbs that ask someone to act, whose passive subject is the one asked.
+_ASKING = frozenset({"ask", "urge", "invite", "request", "encourage", "press", "tell"})
 
 
 def _hearsay(doc: Doc, attribution: Attribution) -> bool:
@@ -4452,6 +4589,99 @@ _HELD_BY = frozenset(
     {"believe", "think", "understand", "assume", "fear", "expect", "accept", "feel", "suspect"}
     | {"allege", "claim", "report", "say", "suggest", "state", "argue", "assert"}
 )
+
+
+# Verbs of a comment clause set inside a relative clause: "which, the envoy told them, had …".
+_COMMENT_VERBS = frozenset({"say", "tell", "add", "note", "explain"})
+
+
+def _said_inside_relative(doc: Doc, found: list[Attribution]) -> list[Attribution]:
+    """ "the findings of the Mission, which, the High Representative told them, had begun
+    collecting samples": a comment clause between commas right after a relative pronoun says
+    the relative clause it interrupts. The parse makes the pronoun and the speaker two subjects
+    of the verb of saying and hangs the rest elsewhere; what was said is the words after the
+    closing comma, up to the end of the phrase they head."""
+    made = []
+    taken = {item.cue_i for item in found}
+    for verb in doc:
+        if verb.lemma_ not in _COMMENT_VERBS or verb.i in taken or verb.pos_ != "VERB":
+            continue
+        if any(c.dep_ in ("ccomp", "xcomp") for c in verb.children):
+            continue
+        relative = doc[verb.left_edge.i]  # the parse makes it a subject or an object
+        speaker = next((c for c in verb.children if c.dep_ == "nsubj" and c != relative), None)
+        if (
+            speaker is None
+            or relative.lower_ not in ("which", "who")
+            or relative.head != verb
+            or doc[relative.i + 1].text != ","
+            or speaker.left_edge.i != relative.i + 2
+        ):
+            continue
+        close = verb.right_edge.i + 1
+        if close + 1 >= len(doc) or doc[close].text != ",":
+            continue
+        first = doc[close + 1]
+        head = first if first.dep_ not in ("aux", "auxpass", "neg") else first.head
+        if head.i < first.i or head.pos_ not in ("VERB", "AUX"):
+            continue
+        content = _token_span(_trim(list(doc[first.i : head.right_edge.i + 1])))
+        if content is None:
+            continue
+        named = _trim(list(doc[speaker.left_edge.i : speaker.i + 1]))
+        made += _one_word_cue(verb, content, named, key_of(verb), "relative/comment")
+    return made
+
+
+def _alleged_to_have(doc: Doc, found: list[Attribution]) -> list[Attribution]:
+    """ "The suspects are alleged to have served as officers at the airbase": a charge laid
+    by no one named (in a prosecutor's release, the office itself), whose content is what
+    the accused are said to have done; with an agent, the agent's ("is alleged by prosecutors
+    to have lied"). Only "alleged": "are said to" and "are believed to" are left to the learnt
+    model."""
+    made = []
+    taken = {item.cue_i for item in found}
+    for verb in doc:
+        if verb.lemma_ != "allege" or verb.tag_ != "VBN" or verb.i in taken:
+            continue
+        children = {c.dep_: c for c in verb.children}
+        did = children.get("xcomp")
+        if (
+            "nsubjpass" not in children
+            or did is None
+            or did.i < verb.i
+            or not any(c.dep_ == "aux" and c.lower_ == "to" for c in did.children)
+        ):
+            continue
+        first = min(
+            (c for c in verb.children if c.dep_ in ("aux", "auxpass") and c.i < verb.i),
+            key=lambda c: c.i,
+            default=verb,
+        )
+        content = _token_span(_trim(list(doc[did.left_edge.i : did.right_edge.i + 1])))
+        if content is None:
+            continue
+        agent = children.get("agent")
+        by = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent else None
+        if by is not None:
+            # "is alleged by prosecutors to have lied": the prosecutors' charge
+            named = _trim([t for t in by.subtree])
+            made += _one_word_cue(verb, content, named, key_of(verb), "alleged-to", start=first)
+            continue
+        sentence = verb.sent
+        made.append(
+            Attribution(
+                _span(doc, first.idx, verb.idx + len(verb.text)),
+                content,
+                None,
+                None,
+                _span(doc, sentence.start_char, sentence.end_char),
+                key_of(verb),
+                how="alleged-to",
+                cue_i=verb.i,
+            )
+        )
+    return made
 
 
 def _believed_among(doc: Doc, found: list[Attribution]) -> list[Attribution]:
@@ -4920,6 +5150,40 @@ def _cut_occasions(doc: Doc, found: list[Attribution]) -> None:
             item.source = cut
 
 
+# Verbs that set one fact against another when no one speaks: "This cannot explain a release
+# hours earlier", "That account is contradicted by the findings".
+_FACT_VERBS = frozenset({"explain", "contradict", "belie"})
+
+
+def _fact_against_fact(doc: Doc, item: Attribution) -> bool:
+    """ "This cannot explain a release that occurred hours before": a fact or a finding that
+    explains or contradicts a thing named by a noun is the writer's reasoning, no saying of
+    the finding's; a person or a text that explains ("the minister explained the plan") or a
+    clause explained ("explained that …") stays."""
+    cue = doc[item.cue_i]
+    if cue.lemma_ not in _FACT_VERBS or item.source is None:
+        return False
+    if any(c.dep_ in ("ccomp", "xcomp") for c in cue.children):
+        return False
+    span = doc.char_span(item.source.start, item.source.end, alignment_mode="expand")
+    if span is None:
+        return False
+    root = span.root  # not a text, which explains as a writer does ("A textbook explains …")
+    return root.lemma_.lower() in _FACTS or root.lower_ in ("this", "that", "these", "those", "it")
+
+
+# Facts and findings, which bear on other facts without saying anything.
+_FACTS = frozenset({"finding", "findings", "fact", "evidence", "data", "result", "timing"})
+
+
+def _looking_forward(cue: Token) -> bool:
+    """ "Members of the Council looked forward to the findings of the Mission": a hope for
+    what is to come, not anything said about it."""
+    return cue.lemma_ == "look" and any(
+        c.dep_ in ("advmod", "prt") and c.lower_ == "forward" for c in cue.children
+    )
+
+
 def _abstract_source(doc: Doc, item: Attribution) -> bool:
     """Whether the item's source is a phrase whose head names no one ("the evidence of
     government responsibility")."""
@@ -5275,6 +5539,59 @@ def _cut_focus(doc: Doc, found: list[Attribution]) -> None:
         rest = _trim(list(words[1:]))
         if rest:  # the source keeps its own end ("Even China, …, said": the comma stays)
             item.source, item.speaker = _span(doc, rest[0].idx, source.end), describe(rest)
+
+
+def _object_list_taken_for_clause(doc: Doc, found: list[Attribution]) -> None:
+    """ "The Mission reported sarin, its degradation product IMPA and hexamine in the samples":
+    the parse can read the list after the first object as a reported clause headed by a word
+    that is no verb ("IMPA"), and the content loses its first item. A content that is such a
+    verbless clause, after a comma that follows the cue's object, takes the object back."""
+    for item in found:
+        if item.cue_i < 0 or item.content.parts:
+            continue
+        cue = doc[item.cue_i]
+        clause = next(
+            (
+                c
+                for c in cue.children
+                if c.dep_ == "ccomp" and c.left_edge.idx <= item.content.start <= c.idx
+            ),
+            None,
+        )
+        if (
+            clause is None
+            or clause.pos_ in ("VERB", "AUX")
+            or any(c.dep_ in ("aux", "auxpass", "cop", "mark") for c in clause.children)
+        ):
+            continue
+        obj = next((c for c in cue.children if c.dep_ == "dobj" and c.i < clause.i), None)
+        if obj is None or obj.left_edge.i != cue.i + 1 or doc[obj.right_edge.i + 1].text != ",":
+            continue
+        item.content = _span(doc, obj.left_edge.idx, item.content.end)
+
+
+# A numbered paragraph's number at the start of a line: "4. ", "(4) ", "4) ".
+_PARAGRAPH_NUMBER = re.compile(r"(?:\(\d{1,3}\)|\d{1,3}[.)])[^\S\n]+(?=\S)")
+
+
+def _cut_paragraph_numbers(doc: Doc, found: list[Attribution]) -> None:
+    """ "4. Complainant A, whose wife died in the attack, states that …": a complaint's or a
+    report's paragraph number, which the parse can hang on the subject after it, is where the
+    paragraph stands, not part of who speaks."""
+    text = text_of(doc)
+    for item in found:
+        source = item.source
+        if source is None or source.parts:
+            continue
+        number = _PARAGRAPH_NUMBER.match(source.text)
+        before = text[: source.start].rstrip(" \t")
+        if number is None or not (before == "" or before.endswith("\n")):
+            continue
+        start = source.start + number.end()
+        words = doc.char_span(start, source.end, alignment_mode="expand")
+        rest = _trim(list(words)) if words is not None else []
+        if rest:
+            item.source, item.speaker = _span(doc, start, source.end), describe(rest)
 
 
 # Nouns for what others said, whose that-clause a cue responds to rather than asserts.
@@ -5754,7 +6071,12 @@ def _relative_object(cue: Token) -> tuple[list[Token], Span] | None:
         subject = next((c for c in cue.children if c.dep_ == "nsubj" and c.i < cue.i), None)
         if relative is None or subject is None or cue.head.i > relative.i:
             return None
-        if _closing_relative(cue):
+        if _closing_relative(cue) and not (
+            # "…, which they described as being in the road.": what is described as something
+            # is the noun, never the clause before
+            cue.lemma_ in _NAMING_AS
+            and any(c.dep_ == "prep" and c.lower_ == "as" for c in cue.children)
+        ):
             return None  # "…, which Moscow denies.": the whole claim before (_cut_relative_denials)
         antecedent = cue.head
     elif cue.dep_ == "acl" and cue.head.dep_ in ("nsubj", "nsubjpass") and cue.i == cue.head.i + 1:
@@ -5766,7 +6088,13 @@ def _relative_object(cue: Token) -> tuple[list[Token], Span] | None:
         antecedent = doc[first - 3] if doc[first - 2].text == "," and first >= 3 else doc[first - 2]
     else:
         return None
-    if subject.pos_ not in ("NOUN", "PROPN") or antecedent.pos_ not in ("NOUN", "PROPN"):
+    # "the crater, which they described as being in the road": a pronoun speaks too, in the
+    # clause read as it is, and is resolved as any other
+    spoken_by_pronoun = cue.dep_ == "relcl" and subject.lower_ in _PERSON_PRONOUNS | {"they"}
+    if (subject.pos_ not in ("NOUN", "PROPN") and not spoken_by_pronoun) or antecedent.pos_ not in (
+        "NOUN",
+        "PROPN",
+    ):
         return None
     if (
         doc[antecedent.i + 1].text == ","
@@ -6206,6 +6534,8 @@ def _last_said(found: list[Attribution], before: Attribution, name: str) -> int:
 def _many(speaker: Speaker) -> bool:
     """Whether an unnamed speaker is several people ("two residents", "doctors in Idlib")."""
     words = speaker.name.lower().split()
+    while len(words) > 1 and (words[-1].isdigit() or words[-1] in ("and", ",")):
+        words = words[:-1]  # "Witnesses 12 and 13": numbered, several all the same
     cut = next((i for i, word in enumerate(words) if word in _AFTER_HEAD), len(words))
     head = words[cut - 1] if cut else ""
     singular = {head[:-1], head[:-2] if head.endswith("es") else ""}  # "witnesses"
@@ -6304,6 +6634,10 @@ def describe(tokens: list[Token]) -> Speaker:
     if speaker.type == "unknown" and _WITNESS_CODE.fullmatch(speaker.name):
         # "W-17 stated …": a protected witness's pseudonym is a person, whom a later "she" means
         return replace(speaker, type="person")
+    if speaker.type == "organisation" and speaker.name.lower() in _ROLES - {"general"}:
+        # "The Spokesman said …" in a UN briefing's highlights: an office written with a
+        # capital, which the tagger takes for a body, is one person, whom a later "he" means
+        return replace(speaker, type="unknown", title=speaker.name.lower())
     if speaker.type in ("organisation", "unknown"):
         name = _ACRONYM_AFTER.sub("", _BASED_IN.sub("", speaker.name))
         if name != speaker.name and name[:1].isupper():
@@ -6733,7 +7067,8 @@ _ORG_TEXT = (
     "court bank company inc corp association institute network media tv radio commission "
     "mechanism opcw un nato eu embassy mission service services guard brigade brigades "
     "coalition observatory watch international foundation center centre "
-    "defence defense society directorate presidency command authority panel tribunal"
+    "defence defense society directorate presidency command authority panel tribunal "
+    "duma parliament knesset bundestag"
 )
 _ORG_WORDS = frozenset(_ORG_TEXT.split())
 
@@ -6936,7 +7271,8 @@ def _subject_mentions(
             and token.head.dep_ == "ROOT"
             and not token.ent_type_
             and token.tag_ == "NNS"
-            and token.lower_[:-1] in _PEOPLE_NOUNS | _ROLES | _LOCALS
+            # "witnesses" is no "witnesse" plus "s"
+            and {token.lower_[:-1], token.lemma_.lower()} & (_PEOPLE_NOUNS | _ROLES | _LOCALS)
         ):
             tokens = _source_tokens(token)
             if tokens:
@@ -6981,6 +7317,15 @@ def _surnames(name: str) -> set[str]:
             forms.add(last[len(article) :])
     # "Al-Hariri said", opening a sentence, after "Nasr al-Hariri"
     return forms | {form[:1].upper() + form[1:] for form in forms}
+
+
+def _body_head(name: str) -> str:
+    """The noun a body's name of several words is known by when named again: "Council" of
+    "Council of the League of Arab States" and of "Security Council"; "" for one word."""
+    words = name.split()
+    if len(words) < 2:
+        return ""
+    return words[0] if words[1] == "of" else words[-1]
 
 
 def resolve_speakers(
@@ -7066,6 +7411,12 @@ def resolve_speakers(
                         affiliation=event.affiliation,
                         gender=event.gender,
                     )
+            if event.type == "organisation" and len(event.name.split()) == 1:
+                # "The Council holds …" after "The Council of the League of Arab States
+                # condemns …": the body named in full, whose head noun this is
+                event = next(
+                    (g for g in reversed(groups) if _body_head(g.name) == event.name), event
+                )
             if event.type == "mentioned":
                 mentioned.append(event)
                 people_like.append(event)
@@ -7250,6 +7601,13 @@ def resolve_speakers(
             people_like.append(attribution.speaker)
             genders.setdefault(speaker.name, gender)
             continue
+        if speaker.type == "organisation" and len(speaker.name.split()) == 1:
+            # "The Assembly calls on …" after "The Assembly of the African Union condemns …":
+            # the body named in full, whose head noun this is
+            body = next((g for g in reversed(groups) if _body_head(g.name) == speaker.name), None)
+            if body is not None:
+                attribution.speaker = replace(body, resolved_from=speaker.name)
+                continue
         if (
             (
                 speaker.type in ("person", "organisation", "state")  # the model's guess
@@ -7517,6 +7875,7 @@ def _first_person_is_the_author(
             if source is None or (
                 source.text.lower() not in ("we", "our", "us")
                 and not source.text.lower().startswith("we,")  # "We, the Foreign Ministers …,"
+                and not _OUR_WORK.fullmatch(source.text)  # "Our findings do not support …"
             ):
                 continue
             if not _reported(found, attribution, quotes):
@@ -7537,6 +7896,13 @@ def _first_person_is_the_author(
             attribution.speaker = replace(author, resolved_from=source.text)
 
 
+# What a body found, in its own words: "Our findings do not support that account", "Our
+# investigation shows": the body speaks, as in "we find".
+_OUR_WORK = re.compile(
+    r"[Oo]ur\s+(?:own\s+)?(?:findings|investigations?|inquiry|analysis|evidence|research|report)"
+)
+
+
 # A letter's signature: "(Signed) Bashar Ja'afari".
 _SIGNATURE = re.compile(
     r"^[^\S\n]*\(Signed\)[^\S\n]+(?P<name>[A-Z][\w'’.-]*(?:[^\S\n]+[A-Z][\w'’.-]*){0,3})[^\S\n]*$",
@@ -7544,10 +7910,13 @@ _SIGNATURE = re.compile(
 )
 # A statement's title naming the body that issues it: "Statement of the Ministry of Foreign
 # Affairs of the Russian Federation", "Comment by the Information and Press Department … on …",
-# NATO's "Doorstep statement by NATO Secretary General …" (remarks to reporters at a door).
+# NATO's "Doorstep statement by NATO Secretary General …" (remarks to reporters at a door), a
+# commission's "Oral update of the … Commission of Inquiry … to the Human Rights Council" and a
+# parliament committee's "Written evidence submitted by Dr …".
 _ISSUER_TITLE = re.compile(
     r"\A\s*(?:Joint[^\S\n]+|Opening[^\S\n]+|Closing[^\S\n]+|Doorstep[^\S\n]+)?(?:[Ss]tatement|[Cc]omment|[Cc]ommuniqu[eé]"
-    r"|Press[^\S\n]+[Rr]elease|[Dd]eclaration|[Rr]emarks|[Ss]peech|[Aa]ddress|[Bb]riefing)"
+    r"|Press[^\S\n]+[Rr]elease|[Dd]eclaration|[Rr]emarks|[Ss]peech|[Aa]ddress|[Bb]riefing"
+    r"|Oral[^\S\n]+update|Written[^\S\n]+evidence(?:[^\S\n]+submitted)?)"
     r"[^\S\n]+(?:by|of|from|attributable[^\S\n]+to)[^\S\n]+(?:the[^\S\n]+)?(?P<name>[A-Z][^\n]{2,160})"
 )
 _ISSUER_END = re.compile(
@@ -7571,6 +7940,10 @@ def _issuer(text: str) -> Speaker | None:
         # "Statement by the Spokesperson for the Secretary-General")
         cut = roles[-1] + 1
         return Speaker(name=" ".join(named), type="person", title=" ".join(words[:cut]))
+    if len(words) in (3, 4) and words[0].lower() in _HONORIFICS | {"professor", "prof."}:
+        # "Written evidence submitted by Dr Helen Marsh, Senior Lecturer …": a person, whose
+        # courtesy title is no part of the name
+        return Speaker(name=" ".join(words[1:]), type="person", title=words[0])
     kind = "organisation" if any(w.lower() in _ORG_WORDS for w in words) else "unknown"
     return Speaker(name=name, type=kind)
 
