@@ -119,7 +119,7 @@ def test_a_member_named_by_the_seat_is_the_member_the_label_names(
 
 def test_the_courtesy_title_keeps_its_noun(claim_extractor: ClaimExtractor) -> None:
     text = "Mr Burt: I agree with the hon. Gentleman, and I can tell him that the talks go on."
-    found = _one(_attributions(claim_extractor, text), "agree")
+    found = _one(_attributions(claim_extractor, text), "agree with")
     assert found.content.text == "the hon. Gentleman"
 
 

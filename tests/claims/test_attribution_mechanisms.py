@@ -98,7 +98,7 @@ def test_while_others_is_a_second_speaker(claim_extractor: ClaimExtractor) -> No
     attributions = _attributions(claim_extractor, text)
     said = _one(attributions, "said")
     assert said.content.text == "the vote should go ahead on Friday"
-    warned = _one(attributions, "warned")
+    warned = _one(attributions, "warned against")
     assert _source(warned) == "others"
     assert "rushing a decision" in warned.content.text
 

@@ -1884,7 +1884,7 @@ def test_a_surname_the_tagger_made_a_body_is_still_the_person(
     )
     found = _records(claim_extractor, text)
     assert found["said"][2] == "Mohammed Jasim"
-    assert found["did not respond"][2] != "Jasim"
+    assert found["did not respond to"][2] != "Jasim"
 
 
 def test_a_timelines_dates_are_not_speakers(claim_extractor: ClaimExtractor) -> None:
@@ -1984,7 +1984,7 @@ def test_commenting_on_reports_is_not_asserting_them(claim_extractor: ClaimExtra
         "ground."
     )
     found = _records(claim_extractor, text)
-    assert found["commented"][1] == "reports that new strikes were being prepared"
+    assert found["commented on"][1] == "reports that new strikes were being prepared"
     assert found["argued"][1] == "that the crater was made on the ground"
 
 
@@ -2161,7 +2161,9 @@ def test_warned_against_a_phrase_then_a_saying_participle(
         "states, saying that the terrorists were known to have stockpiles of toxic materials."
     )
     found = _records(claim_extractor, text)
-    assert found["warned"][1] == 'what he called the "hasty judgement" of certain Western states'
+    assert found["warned against"][1] == (
+        'what he called the "hasty judgement" of certain Western states'
+    )
     assert found["saying"][:2] == (
         "The spokesman",
         "that the terrorists were known to have stockpiles of toxic materials",
@@ -2419,7 +2421,7 @@ def test_a_quotation_goes_on_after_a_participle_or_a_conjunction(
     parts = [piece.text for piece in found["said"].content.pieces]
     assert parts == ['"The town was struck at dawn,"', '"and we had no atropine left."']
     # the participle keeps its own claim, spoken by the same doctor
-    assert _source(found["referring"]) == "the doctor"
+    assert _source(found["referring to"]) == "the doctor"
     text = '"We respect the panel," the ambassador said, but "its methods are flawed."'
     said = _one(_attributions(claim_extractor, text), "said")
     assert said.content.text.endswith('"its methods are flawed."')
@@ -2906,3 +2908,17 @@ def test_a_speaker_the_parse_made_the_subject_of_a_later_verb_speaks_the_quotati
     found = _one(_attributions(claim_extractor, text), "said")
     assert _source(found) == "Marta Lind, who led the laboratory during the first inquiry"
     assert found.content.text == '"The samples leave no doubt,"'
+
+
+def test_a_preposition_between_the_cue_and_what_was_said_belongs_to_the_cue(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    # Without it the cue reads as its opposite: "warned | a military escalation"
+    text = (
+        "The minister warned against a military escalation. The envoy cautioned against "
+        "drawing conclusions. The ministry did not respond to the report."
+    )
+    found = {(a.cue.text, a.content.text) for a in _attributions(claim_extractor, text)}
+    assert ("warned against", "a military escalation") in found
+    assert ("cautioned against", "drawing conclusions") in found
+    assert ("did not respond to", "the report") in found

@@ -34,7 +34,7 @@ def test_a_coordination_after_the_object_stays_in_the_content(
     claim_extractor: ClaimExtractor,
 ) -> None:
     text = "The governor will talk about the budget and how the state plans to pay for new schools."
-    found = _by_cue(claim_extractor, text, "will talk")
+    found = _by_cue(claim_extractor, text, "will talk about")
     assert found.content.text == "the budget and how the state plans to pay for new schools"
 
 
@@ -48,7 +48,7 @@ def test_the_rules_alone_leave_the_coordination_cut() -> None:
 
 def test_asked_and_expected_name_no_speaker(claim_extractor: ClaimExtractor) -> None:
     text = "Asked about the delay, the minister said the trains would run again on Monday."
-    asked = _by_cue(claim_extractor, text, "Asked")
+    asked = _by_cue(claim_extractor, text, "Asked about")
     assert asked.source is None and asked.speaker is None
     said = _by_cue(claim_extractor, text, "said")
     assert said.source is not None and said.source.text == "the minister"
