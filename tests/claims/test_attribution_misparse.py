@@ -2916,9 +2916,9 @@ def test_a_preposition_between_the_cue_and_what_was_said_belongs_to_the_cue(
     # Without it the cue reads as its opposite: "warned | a military escalation"
     text = (
         "The minister warned against a military escalation. The envoy cautioned against "
-        "drawing conclusions. The ministry did not respond to the report."
+        "drawing conclusions. The ministry complained about the findings of the inquiry."
     )
     found = {(a.cue.text, a.content.text) for a in _attributions(claim_extractor, text)}
     assert ("warned against", "a military escalation") in found
     assert ("cautioned against", "drawing conclusions") in found
-    assert ("did not respond to", "the report") in found
+    assert ("complained about", "the findings of the inquiry") in found

@@ -5934,6 +5934,19 @@ def _cue_with_its_preposition(doc: Doc, found: list[Attribution]) -> None:
     for item in found:
         if item.cue_i < 0 or item.cue.parts or item.content.parts:
             continue
+        first = doc.char_span(item.content.start, item.content.end, alignment_mode="expand")
+        if (
+            first is not None
+            and len(first) > 1
+            and first[0].dep_ == "prep"
+            and first[0].pos_ == "ADP"
+            and first[0].head.i == item.cue_i
+            and not text[item.cue.end : item.content.start].strip()
+        ):
+            # "complained about the findings": the preposition taken into the content
+            item.cue = _span(doc, item.cue.start, first[0].idx + len(first[0]))
+            item.content = _span(doc, first[1].idx, item.content.end)
+            continue
         gap = _PREPOSITION_GAP.fullmatch(text, item.cue.end, item.content.start)
         if gap is None:
             continue
