@@ -2922,3 +2922,26 @@ def test_a_preposition_between_the_cue_and_what_was_said_belongs_to_the_cue(
     assert ("warned against", "a military escalation") in found
     assert ("cautioned against", "drawing conclusions") in found
     assert ("complained about", "the findings of the inquiry") in found
+
+
+def test_a_verb_with_a_complement_of_its_own_holds_nothing_of_an_as_clause(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "Those quarrels seemed a distant memory on Monday, as the two ministers echoed the same "
+        "demands."
+    )
+    found = _attributions(claim_extractor, text)
+    assert [(_source(a), a.cue.text) for a in found] == [("the two ministers", "echoed")]
+
+
+def test_a_surname_with_mrs_is_not_the_man_of_that_name_named_before(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "Ms. Lund has criticised the policies of the Peter Holm years.\n\n"
+        "Mrs. Holm said the inquiry should go on."
+    )
+    records = claim_extractor.extract(text)
+    said = next(r for r in records if r.attribution.cue.text == "said")
+    assert said.speaker is not None and said.speaker.name != "Peter Holm"

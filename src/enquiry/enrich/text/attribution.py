@@ -4134,7 +4134,11 @@ def _held_through_comment(
             or not any(t.text == "," for t in doc[head.i + 1 : comment.left_edge.i])
             or item.content.start < comment.idx  # what was said follows the comment
             or f"{head.lemma_}/VERB" not in cues
-            or any(c.dep_ in ("ccomp", "dobj", "xcomp") for c in head.children)
+            # "those differences seemed a distant memory, as the two echoed …": a verb with a
+            # complement of its own holds nothing of the comment's
+            or any(
+                c.dep_ in ("ccomp", "dobj", "xcomp", "oprd", "acomp", "attr") for c in head.children
+            )
         ):
             continue
         subject = next((c for c in head.children if c.dep_ == "nsubj"), None)
@@ -6123,10 +6127,13 @@ def _cue_with_its_preposition(doc: Doc, found: list[Attribution]) -> None:
             and len(first) > 1
             and first[0].dep_ == "prep"
             and first[0].pos_ == "ADP"
+            and first[0].lower_ in _TOPIC_PREPS | {"against", "for", "on", "to", "with"}
             and first[0].head.i == item.cue_i
             and not text[item.cue.end : item.content.start].strip()
         ):
-            # "complained about the findings": the preposition taken into the content
+            # "complained about the findings": the preposition taken into the content (but
+            # "predict between two and four more rises" is a number, "predicted at the debate
+            # that …" a place)
             item.cue = _span(doc, item.cue.start, first[0].idx + len(first[0]))
             item.content = _span(doc, first[1].idx, item.content.end)
             continue
@@ -7846,6 +7853,8 @@ def resolve_speakers(
                     p
                     for p in reversed(people + mentioned)
                     if len(p.name.split()) > 1
+                    # "Mrs. Clinton" after "the Bill Clinton era" is not Bill Clinton
+                    and gender_of(p) in ("", speaker.gender or gender_of(p))
                     and (
                         speaker.name in _surnames(p.name)
                         # "TENNARI:", a transcript's turn in capitals, after "Dr. Mohammed Tennari"
