@@ -7,29 +7,12 @@ their speakers are often named only in a heading or by an office or a seat."""
 
 from __future__ import annotations
 
-from enquiry.enrich.text.attribution import Attribution
+from attribution_helpers import actors as _speakers
+from attribution_helpers import attributions as _attributions
+from attribution_helpers import one as _one
+from attribution_helpers import source_of as _source
+
 from enquiry.enrich.text.claims import ClaimExtractor
-
-
-def _attributions(extractor: ClaimExtractor, text: str) -> list[Attribution]:
-    return [record.attribution for record in extractor.extract(text)]
-
-
-def _one(attributions: list[Attribution], cue: str) -> Attribution:
-    found = [a for a in attributions if a.cue.text.lower() == cue.lower()]
-    assert len(found) == 1, [(a.cue.text, a.content.text) for a in attributions]
-    return found[0]
-
-
-def _source(attribution: Attribution) -> str | None:
-    return attribution.source.text if attribution.source is not None else None
-
-
-def _speakers(extractor: ClaimExtractor, text: str) -> dict[str, str | None]:
-    return {
-        record.attribution.cue.text: record.speaker.name if record.speaker else None
-        for record in extractor.extract(text)
-    }
 
 
 def test_a_question_label_is_not_the_subject_of_the_sentence_after_it(

@@ -7,22 +7,11 @@ name the presenter in brackets, and their writers hang a saying inside a relativ
 
 from __future__ import annotations
 
-from enquiry.enrich.text.attribution import Attribution
+from attribution_helpers import attributions as _attributions
+from attribution_helpers import one as _one
+from attribution_helpers import source_of as _source
+
 from enquiry.enrich.text.claims import ClaimExtractor
-
-
-def _attributions(extractor: ClaimExtractor, text: str) -> list[Attribution]:
-    return [record.attribution for record in extractor.extract(text)]
-
-
-def _one(attributions: list[Attribution], cue: str) -> Attribution:
-    found = [a for a in attributions if a.cue.text.lower() == cue.lower()]
-    assert len(found) == 1, [(a.cue.text, a.content.text) for a in attributions]
-    return found[0]
-
-
-def _source(attribution: Attribution) -> str | None:
-    return attribution.source.text if attribution.source is not None else None
 
 
 def test_a_state_before_a_headline_about_one_of_its_towns_is_the_topic(

@@ -6,22 +6,12 @@ or a page's markup stuck to the speaker."""
 
 from __future__ import annotations
 
-from enquiry.enrich.text.attribution import Attribution, AttributionExtractor, quotations
+from attribution_helpers import attributions as _attributions
+from attribution_helpers import one as _one
+from attribution_helpers import source_of as _source
+
+from enquiry.enrich.text.attribution import AttributionExtractor, quotations
 from enquiry.enrich.text.claims import ClaimExtractor
-
-
-def _attributions(extractor: ClaimExtractor, text: str) -> list[Attribution]:
-    return [record.attribution for record in extractor.extract(text)]
-
-
-def _one(attributions: list[Attribution], cue: str) -> Attribution:
-    found = [a for a in attributions if a.cue.text.lower() == cue.lower()]
-    assert len(found) == 1, [(a.cue.text, a.content.text) for a in attributions]
-    return found[0]
-
-
-def _source(attribution: Attribution) -> str | None:
-    return attribution.source.text if attribution.source is not None else None
 
 
 def test_according_to_a_long_title_keeps_the_clause_after_the_comma(
