@@ -2485,6 +2485,9 @@ def _as_written_elsewhere(doc: Doc, speaker: Speaker) -> Speaker:
     General Jens Stoltenberg", "Hosts: Nadia Farouk and …"): the name as written there; the
     speaker as it was when the text writes it nowhere else."""
     name = speaker.name
+    introduced = _role_introduced(doc, name)
+    if introduced is not None:
+        return _as_written_elsewhere(doc, replace(speaker, name=introduced, type="person"))
     if (
         name.isupper()
         and len(name.split()) == 1
@@ -2523,6 +2526,25 @@ def _as_written_elsewhere(doc: Doc, speaker: Speaker) -> Speaker:
         if not written.isupper() and written[:1].isupper():
             return replace(speaker, name=written)
     return speaker
+
+
+def _role_introduced(doc: Doc, label: str) -> str | None:
+    """ "ANCHOR:" after "ANCHOR (DMITRY PETROV): …": a transcript names a role's holder in
+    brackets at the first turn and writes the role alone after it; the one name the text gives
+    that role, or None (two anchors, or none named)."""
+    if label.lower() not in _BROADCAST_ROLES:
+        return None
+    names = {
+        normalise_space(match.group(1))
+        for match in re.finditer(
+            r"(?im)^[^\S\n]*(?:\[[^\]\n]*\][^\S\n]*)?"
+            + re.escape(label)
+            # a name, not a manner ("CORRESPONDENT (voice-over):")
+            + r"[^\S\n]*\(((?-i:[A-Z])[^()\n]{1,39})\)[^\S\n]*:",
+            text_of(doc),
+        )
+    }
+    return names.pop() if len(names) == 1 else None
 
 
 # A factbox's speaker on a line of its own, what they said in the paragraph below it:
@@ -3010,7 +3032,9 @@ _OFFICE_LABEL = re.compile(r"(?P<office>[A-Z][^()]*?)[^\S\n]*\((?P<name>[A-Z][^(
 _HONORIFICS = frozenset({"mr", "mrs", "ms", "dr", "mr.", "mrs.", "ms.", "dr."})
 # A broadcast transcript's roles, written before the name in brackets: "PRESENTER (JANE
 # MORRIS):" is Jane Morris's turn, as "MORRIS:" is after it.
-_BROADCAST_ROLES = frozenset({"presenter", "host", "anchor", "moderator", "interviewer"})
+_BROADCAST_ROLES = frozenset(
+    {"presenter", "host", "anchor", "moderator", "interviewer", "correspondent", "reporter"}
+)
 # Titles a transcript writes before a speaker's surname ("SEN. McCAIN:", "GEN. VOTEL:").
 _LINE_TITLES = _HONORIFICS | frozenset(
     [
@@ -3926,6 +3950,8 @@ def _before_colon(cue: Token, head: Token) -> bool:
 
 
 _MARKUP_LEFT = re.compile(r"[^\w\s]*>\s*")
+# a speaker's label before a colon that opens the sentence: "SOKOLOV: ", "Anchor (Petrov): "
+_LABEL_LEFT = re.compile(r"[^\W\d][\w.'\- ]{0,40}(?:\([^()\n]{1,40}\))?:\s+")
 
 
 def _closed(doc: Doc, source: Span | None) -> Span | None:
@@ -3938,6 +3964,11 @@ def _closed(doc: Doc, source: Span | None) -> Span | None:
     if markup is not None and markup.end() < len(source.text):
         # what a scraped page left of its markup ('">Sanders said'): no name begins with it
         source = _span_chars(text, source.start + markup.end(), source.end)
+    label = _LABEL_LEFT.match(source.text)
+    if label is not None and label.end() < len(source.text):
+        # a transcript's turn ("SOKOLOV: The ministry's spokesman, General Ivanov, has said
+        # …"): the label names who speaks the turn, the phrase after it who said the claim
+        source = _span_chars(text, source.start + label.end(), source.end)
     end = source.end
     if source.text.count("(") > source.text.count(")") and text[end : end + 1] == ")":
         end += 1
@@ -4495,7 +4526,20 @@ def _holds_responsible(doc: Doc, attribution: Attribution) -> bool:
             and child.right_edge.dep_ == "amod"
             and child.right_edge.lemma_ in _ANSWERABLE
         )
+        or (child.dep_ == "dobj" and _answerable_after_noun(child))
         for child in cue.children
+    )
+
+
+def _answerable_after_noun(obj: Token) -> bool:
+    """ "holds the regime and its Russian ally fully responsible for this crime": with two
+    objects joined the parse hangs the closing adjective on the second noun, and a phrase
+    after it ends the object's span further on. An adjective of blame that follows the noun
+    it hangs on, inside the object, is the verb's complement (English puts such an adjective
+    before its noun when it describes it: "the responsible officer")."""
+    return any(
+        token.dep_ == "amod" and token.lemma_ in _ANSWERABLE and token.i > token.head.i
+        for token in obj.subtree
     )
 
 
@@ -6960,6 +7004,7 @@ def _describe(tokens: list[Token]) -> Speaker:
             (ent.label_ == "PERSON" and not any(w.lower() in _ORG_WORDS for w in ent.text.split()))
             or _person_shaped(ent)
         )
+        and not _body_word_after(ent, last)
         and not _plural_name(ent)
         and not is_town(ent.text)  # "One resident of Khan Shaykhun": the town, not a person
         and ent.text.lower() not in _PLATFORMS  # the tagger can take "Twitter" for a person
@@ -7301,6 +7346,13 @@ _ORG_TEXT = (
     "duma parliament knesset bundestag"
 )
 _ORG_WORDS = frozenset(_ORG_TEXT.split())
+
+
+def _body_word_after(ent: Any, last: int) -> bool:
+    """ "Khan Shaykhun Local Council: …": the tagger can end a person's name one word short
+    of the body's own word ("Council", "Committee") that closes it; a name followed, in the
+    same phrase, by such a word names the body, not a person."""
+    return ent.end < last and ent.doc[ent.end].lower_ in _ORG_WORDS
 
 
 def _named_at_end(ent: Any) -> Any:
