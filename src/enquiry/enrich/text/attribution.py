@@ -3965,9 +3965,14 @@ def _closed(doc: Doc, source: Span | None) -> Span | None:
         # what a scraped page left of its markup ('">Sanders said'): no name begins with it
         source = _span_chars(text, source.start + markup.end(), source.end)
     label = _LABEL_LEFT.match(source.text)
-    if label is not None and label.end() < len(source.text):
+    if (
+        label is not None
+        and label.end() < len(source.text)
+        and not text[text.rfind("\n", 0, source.start) + 1 : source.start].strip()
+    ):
         # a transcript's turn ("SOKOLOV: The ministry's spokesman, General Ivanov, has said
-        # …"): the label names who speaks the turn, the phrase after it who said the claim
+        # …"): the label, opening its line, names who speaks the turn, the phrase after it
+        # who said the claim (a book's "The Fixers: Eddie Mannix …" inside a line is a title)
         source = _span_chars(text, source.start + label.end(), source.end)
     end = source.end
     if source.text.count("(") > source.text.count(")") and text[end : end + 1] == ")":
