@@ -104,3 +104,11 @@ def test_continuing_to_work_is_not_a_saying(claim_extractor: ClaimExtractor) -> 
 def test_supporting_a_programme_is_aid_not_a_view(claim_extractor: ClaimExtractor) -> None:
     text = "As deputy director, she manages the laboratory and supports the missile programme."
     assert all(a.cue.text != "supports" for a in _attributions(claim_extractor, text))
+
+
+def test_a_that_clause_after_a_dated_occasion_is_what_was_said(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = "The laboratory reported in its letter of 12 March 2018 that chlorine had been found."
+    reported = _one(_attributions(claim_extractor, text), "reported")
+    assert reported.content.text.startswith("that chlorine had been found")

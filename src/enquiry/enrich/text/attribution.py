@@ -1171,6 +1171,9 @@ class AttributionExtractor:
                     continue
                 if path.startswith("prep") and _off_topic(cue, path, head):
                     continue
+                stray = _dated_that_clause(head) if path.startswith("prep") else None
+                if stray is not None:
+                    head, path = stray, "ccomp"
                 if path == "prep/pobj":
                     # "protested at the meeting over the conclusions": the parser hangs the
                     # topic on the place; what was protested is the topic
@@ -5551,6 +5554,22 @@ def _interlocutor(noun: Token) -> bool:
         and noun.head.dep_ == "prep"
         and noun.head.head.lemma_ in _CONVERSING
     )
+
+
+def _dated_that_clause(head: Token) -> Token | None:
+    """ "confirmed in its report of 29 June 2017 that sarin had been used": the parser hangs
+    the "that"-clause on the date as a relative clause, but a relative "that" is the clause's
+    subject or object, never its mark beside a subject of its own; the clause is what was
+    said, the dated occasion where. Its verb, else None."""
+    for token in head.subtree:
+        if (
+            token.dep_ == "relcl"
+            and token.head.ent_type_ in ("DATE", "TIME")
+            and any(c.dep_ == "mark" and c.lower_ == "that" for c in token.children)
+            and any(c.dep_ in ("nsubj", "nsubjpass") for c in token.children)
+        ):
+            return token
+    return None
 
 
 def _off_topic(cue: Token, path: str, head: Token) -> bool:
