@@ -709,7 +709,11 @@ class AttributionExtractor:
         if operative:
             # a resolution's "2. Demands that …": the body's, not a verb without a subject
             taken = {item.cue.start for item in operative}
-            found = [item for item in found if item.cue.start not in taken] + operative
+            found = [
+                item
+                for item in found
+                if item.cue.start not in taken and not _directed(item, operative)
+            ] + operative
         found = _citing_their_sources(doc, found)
         found += _carried_reports(proposals, found, self.cues)
         found += _contrasted_speakers(doc, proposals, found, self.cues)
@@ -772,6 +776,7 @@ class AttributionExtractor:
         # to the one whose content is what was claimed
         taken = {item.cue.start for item in denials}
         found = [item for item in found if item.cue.start not in taken] + denials
+        found = [item for item in found if not _bare_relative(doc, item)]
         found.sort(key=lambda item: item.cue.start)
         mentions = _subject_mentions(doc, frozenset(item.cue.start for item in inverted))
         issuer = _issuer(text_of(doc))
@@ -887,6 +892,14 @@ class AttributionExtractor:
             return None  # "left without saying that the talks had failed": nothing was said
         if _that_said(cue):
             return None  # "That said, a loss here would hurt her": a turn of the writer's
+        if cue.lemma_ in ("support", "back", "fund", "finance") and any(
+            child.dep_ == "dobj" and child.lemma_ in _MATERIAL_SUPPORT for child in cue.children
+        ):
+            return None  # "supports the regime's chemical weapons programme": aid, not a view
+        if cue.lemma_ in ("continue", "keep") and any(
+            child.dep_ == "xcomp" and child.tag_ == "VBG" for child in cue.children
+        ):
+            return None  # "committed to continue working together": going on, not saying
         if _asked_or_supposed(cue):
             return None
         if cue.lemma_ in ("fire", "launch", "shoot") and any(
@@ -1158,10 +1171,15 @@ class AttributionExtractor:
                     continue
                 if path.startswith("prep") and _off_topic(cue, path, head):
                     continue
+                stray = _dated_that_clause(head) if path.startswith("prep") else None
+                if stray is not None:
+                    head, path = stray, "ccomp"
                 if path == "prep/pobj":
                     # "protested at the meeting over the conclusions": the parser hangs the
                     # topic on the place; what was protested is the topic
                     head = _topic_inside(head) or head
+                    if _interlocutor(head):
+                        continue  # "spoke with the Prime Minister": whom, not what
                 if path.startswith("^") and head.i > cue.i and self._trailing_cue(head):
                     continue  # '"...," the envoy said, officials said': not what the envoy said
                 if _before_colon(cue, head):
@@ -2364,6 +2382,11 @@ _LINE_LABELS = frozenset(
         "panelists",
         "panellists",
         "attendees",
+        # a sanctions listing's statement of reasons for each person listed ("Reasons:
+        # Responsible for the production of the sarin …"), which the listing body writes
+        "reasons",
+        "grounds",
+        "justification",
     ]
 )
 
@@ -2611,12 +2634,34 @@ def _label_paragraphs(doc: Doc) -> list[Attribution]:
 
 # A resolution's subject on a line of its own at the top ("The Human Rights Council,"), and
 # its numbered operative paragraphs, each opening with the body's verb ("1. Condemns …;").
+# The subject may come after a title of a few heading lines, none a sentence ("EXECUTIVE
+# COUNCIL DECISION / ADDRESSING THE THREAT … / The Executive Council,"); a legislature's
+# resolution names it in its resolving clause instead ("Resolved, That the House of
+# Representatives—"), and numbers its paragraphs "(1) condemns …".
 _RESOLUTION_BODY = re.compile(
-    r"\A\s*(?:The[^\S\n]+)?(?P<name>[A-Z][\w'’-]*(?:[^\S\n]+[A-Z][\w'’-]*){0,5}),[^\S\n]*\n"
+    r"\A\s*(?:[^\n]*[^.\s][^\S\n]*\n\s*){0,6}?"
+    r"(?:The[^\S\n]+)?(?P<name>[A-Z][\w'’-]*(?:[^\S\n]+[A-Z][\w'’-]*){0,5}),[^\S\n]*\n"
+)
+_RESOLVED_BODY = re.compile(
+    r"^[^\S\n]*Resolved,?[^\S\n]+(?:by[^\S\n]+the[^\S\n]+[^\n,]+,[^\S\n]+)?That[^\S\n]+"
+    r"(?:the[^\S\n]+)?(?P<name>[A-Z][\w'’-]*(?:[^\S\n]+[A-Z][\w'’-]*|[^\S\n]+of){0,5})"
+    r"[^\S\n]*[—–:-]*[^\S\n]*\n",
+    re.M,
 )
 _OPERATIVE = re.compile(
-    r"^[^\S\n]*\d{1,2}\.[^\S\n]+(?P<verb>[A-Z][a-z]+s)[^\S\n]+"
-    r"(?P<content>[^\n]*?[^\s;.,])[;.,]?[^\S\n]*$",
+    r"^[^\S\n]*(?:\d{1,2}\.|\(\d{1,2}\))[^\S\n]+(?P<verb>[A-Za-z][a-z]+s)[^\S\n]+"
+    r"(?P<content>[^\n]*?[^\s;.,])[;.,]?(?:[^\S\n]+and)?[^\S\n]*$",
+    re.M,
+)
+# A preambular paragraph that says something ("Noting also that the Syrian Arab Republic has
+# denied …,"): the body's claim too; one without a clause ("Recalling its previous
+# resolutions,") only recites.
+_CALLS_ON = re.compile(r"(on|upon)[^\S\n]+")
+_PREAMBULAR = re.compile(
+    r"^[^\S\n]*(?P<verb>Recalling|Noting|Recognizing|Recognising|Stressing|Emphasizing"
+    r"|Emphasising|Reaffirming|Underlining|Acknowledging|Convinced|Concerned)"
+    r"(?:[^\S\n]+(?:also|further|with(?:[^\S\n]+\w+)?[^\S\n]+concern))?[^\S\n]+"
+    r"(?P<content>that[^\S\n][^\n]*?[^\s;.,])[;.,]?[^\S\n]*$",
     re.M,
 )
 _OPERATIVE_VERBS = frozenset(
@@ -2635,21 +2680,76 @@ def _operative_paragraphs(doc: Doc) -> list[Attribution]:
     the body the resolution opens with, though no paragraph names it (and the tagger may read
     "Condemns" as a noun)."""
     text = text_of(doc)
-    body = _RESOLUTION_BODY.match(text)
+    body = _RESOLUTION_BODY.match(text) or _RESOLVED_BODY.search(text)
     if body is None or not any(w.lower() in _ORG_WORDS for w in body.group("name").split()):
         return []
     speaker = Speaker(name=body.group("name"), type="organisation")
     found = []
-    for match in _OPERATIVE.finditer(text, body.end()):
+    matches = [*_OPERATIVE.finditer(text, body.end())]
+    if matches:
+        # the preamble runs from the body's line to the first operative paragraph
+        matches += _PREAMBULAR.finditer(text, body.end(), matches[0].start())
+    for match in matches:
         verb = match.group("verb")
-        if verb.lower() not in _OPERATIVE_VERBS:
+        if match.re is _OPERATIVE and verb.lower() not in _OPERATIVE_VERBS:
             continue
-        cue = _span(doc, *match.span("verb"))
-        content = _span(doc, *match.span("content"))
+        cue_end, content_start = match.end("verb"), match.start("content")
+        particle = _CALLS_ON.match(text, content_start)
+        if verb.lower() == "calls" and particle is not None:
+            # "(3) calls on the President to …": the cue is the verb with its preposition
+            cue_end, content_start = content_start + len(particle.group(1)), particle.end()
+        cue = _span(doc, match.start("verb"), cue_end)
+        content = _span(doc, content_start, match.end("content"))
         sentence = _span(doc, match.start(), match.end())
-        key = f"{verb.lower()[:-1]}/VERB"
+        word = next((t for t in doc if t.idx == match.start("verb")), None)
+        lemma = verb.lower()[:-1] if word is None else word.lemma_.lower()
+        key = f"{lemma}/VERB"
         found.append(Attribution(cue, content, None, speaker, sentence, key, how="operative"))
     return found
+
+
+# What one supports with means, not with words: a programme, a regime, a force ("supports
+# the regime's chemical weapons programme", "backed the militia").
+_MATERIAL_SUPPORT = frozenset(
+    {"programme", "program", "regime", "militia", "network", "army", "force", "operation"}
+)
+
+
+# Relative words that stand for a noun named before them, and the prepositions of a place or a
+# means they follow ("from which", "in which"; not what is referred to, "to which").
+_WHENCE_PREPS = frozenset({"from", "in", "at", "through", "by", "with", "where"})
+_RELATIVES = frozenset({"which", "that", "who", "whom", "whose", "where"})
+
+
+def _bare_relative(doc: Doc, item: Attribution) -> bool:
+    """ "Shayrat airfield, from which the attack was launched": a content that is nothing but
+    a relative word after a preposition of place or means stands for a place or a means,
+    never for what someone said (a bare "which" as the object, "the plan, which he
+    championed", or after "refers to", may stand for what was said)."""
+    if item.content.text.strip().lower() not in _RELATIVES:
+        return False
+    word = doc.char_span(item.content.start, item.content.end, alignment_mode="expand")
+    return (
+        word is not None
+        and len(word) == 1
+        and word[0].dep_ == "pobj"
+        and word[0].head.lower_ in _WHENCE_PREPS
+    )
+
+
+# The operative verbs that direct someone to act rather than say what the body holds.
+_DIRECTING_VERBS = frozenset({"decide", "demand", "request", "call", "urge", "invite"})
+
+
+def _directed(item: Attribution, operative: list[Attribution]) -> bool:
+    """ "3. Decides that the Syrian Arab Republic shall declare within 90 days the facilities
+    …": a verb of saying inside a paragraph that directs someone is what they are to do, not
+    a claim they made."""
+    return any(
+        paragraph.cue_key.split("/")[0] in _DIRECTING_VERBS
+        and paragraph.content.start <= item.cue.start < paragraph.content.end
+        for paragraph in operative
+    )
 
 
 # What a body is given by someone: "received information from the Syrian Arab Republic that
@@ -5479,11 +5579,45 @@ def _speaker_in_phrase(cue: Token) -> Token | None:
 def _topic_inside(noun: Token) -> Token | None:
     """The object of a topic preposition ("over", "about" …) hung on the object of a place or
     occasion preposition ("at the meeting over the conclusions"); else None."""
-    if noun.head.lower_ in _TOPIC_PREPS or noun.head.lower_ not in _PLACE_PREPS:
+    if noun.head.lower_ in _TOPIC_PREPS or not (
+        noun.head.lower_ in _PLACE_PREPS or _interlocutor(noun)
+    ):
         return None
     for prep in noun.children:
         if prep.dep_ == "prep" and prep.lower_ in _TOPIC_PREPS - {"of"}:
             return next((c for c in prep.children if c.dep_ == "pobj"), None)
+    return None
+
+
+# Verbs of a conversation, whose "with" names the other party ("spoke with the Prime Minister").
+_CONVERSING = frozenset({"speak", "talk", "confer", "converse", "meet"})
+
+
+def _interlocutor(noun: Token) -> bool:
+    """ "The President spoke today with Prime Minister Claire Holloway about the attack": the
+    object of a conversation's "with" is whom the speaker spoke to, never what was said (the
+    parser hangs the "about" topic on the person)."""
+    return (
+        noun.dep_ == "pobj"
+        and noun.head.lower_ == "with"
+        and noun.head.dep_ == "prep"
+        and noun.head.head.lemma_ in _CONVERSING
+    )
+
+
+def _dated_that_clause(head: Token) -> Token | None:
+    """ "confirmed in its report of 29 June 2017 that sarin had been used": the parser hangs
+    the "that"-clause on the date as a relative clause, but a relative "that" is the clause's
+    subject or object, never its mark beside a subject of its own; the clause is what was
+    said, the dated occasion where. Its verb, else None."""
+    for token in head.subtree:
+        if (
+            token.dep_ == "relcl"
+            and token.head.ent_type_ in ("DATE", "TIME")
+            and any(c.dep_ == "mark" and c.lower_ == "that" for c in token.children)
+            and any(c.dep_ in ("nsubj", "nsubjpass") for c in token.children)
+        ):
+            return token
     return None
 
 
