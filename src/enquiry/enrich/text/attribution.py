@@ -969,6 +969,7 @@ class AttributionExtractor:
             or _stranded_relative(cue)
             or _quoted_one(cue)
             or _first(cue, source_paths)
+            or _compound_subject(cue)
             or (fronted[0] if fronted else None)
             or (cue.head if quoted_after is not None else None)
         )
@@ -1134,6 +1135,11 @@ class AttributionExtractor:
                 _trim(list(doc[reported_subject.left_edge.i : source_tokens[0].i]))
             )
             how = "closing/subject"
+        if content is None and cue.dep_ == "parataxis":
+            # "The report, which, the minister said, would be published next week, blamed …":
+            # what was said is of the report, in the relative clause alone
+            content = _aside_in_relative(cue)
+            how = how.split("/")[0] + "/relative-aside"
         if content is None:
             inserted = _parenthesis(cue, source_tokens)
             if inserted is not None:
@@ -1844,6 +1850,21 @@ def _stranded_relative(cue: Token) -> Token | None:
         return None
     noun = clause.head
     return noun if noun.pos_ in ("NOUN", "PROPN") else None
+
+
+def _compound_subject(cue: Token) -> Token | None:
+    """ "3. Witness B states that she saw …": a name the tagger does not know ("Witness B",
+    "Complainant A") can be hung on the verb after it as a compound, leaving the verb with no
+    subject. The name right before a finite verb of saying without a subject is then its
+    subject; else None."""
+    if cue.i == 0 or cue.tag_ not in ("VBZ", "VBD", "VBP", "NNS"):
+        return None
+    if any(c.dep_ in ("nsubj", "nsubjpass", "expl", "csubj") for c in cue.children):
+        return None
+    name = cue.doc[cue.i - 1]
+    if name.dep_ != "compound" or name.head != cue or name.pos_ != "PROPN":
+        return None
+    return name
 
 
 def _conjoined_subject(verb: Token) -> Token | None:
@@ -6639,6 +6660,31 @@ def _closing_relative(cue: Token) -> bool:
     return first > 0 and doc[first - 1].text == "," and all(t.is_punct or t.is_space for t in rest)
 
 
+def _aside_in_relative(cue: Token) -> Span | None:
+    """ "The inspectors, who, officials said, arrived on Monday, took samples": a saying set
+    as an aside inside a relative clause vouches for that clause only ("who" "arrived on
+    Monday", as PolNeAR marks it: the relative word and the rest, without the noun it hangs
+    on), not for the sentence around it; None when the cue is no such aside."""
+    clause = cue.head
+    if clause.dep_ != "relcl" or clause.i < cue.i or clause.head.pos_ not in ("NOUN", "PROPN"):
+        return None
+    pronoun = next(
+        (
+            s
+            for s in clause.children
+            if s.dep_ in ("nsubj", "nsubjpass") and s.lower_ in _RELATIVE_WORDS | {"who"}
+        ),
+        None,
+    )
+    if pronoun is None or not pronoun.i < cue.left_edge.i:
+        return None
+    said = _token_span(_trim([t for t in clause.subtree if t.i > cue.right_edge.i]))
+    before = _token_span(_trim([t for t in clause.subtree if pronoun.i <= t.i < cue.left_edge.i]))
+    if said is None or before is None:
+        return None
+    return joined([before, said])
+
+
 def _said_of_antecedent(cue: Token, content: Span) -> Span | None:
     """The noun a relative clause of saying hangs on, when the reported clause's subject is the
     relative pronoun: "The crater, which the ministry said was caused by a rebel mortar" says
@@ -7047,10 +7093,17 @@ def describe(tokens: list[Token]) -> Speaker:
     if speaker.type == "unknown" and _WITNESS_CODE.fullmatch(speaker.name):
         # "W-17 stated …": a protected witness's pseudonym is a person, whom a later "she" means
         return replace(speaker, type="person")
-    if speaker.type == "organisation" and speaker.name.lower() in _ROLES - {"general"}:
-        # "The Spokesman said …" in a UN briefing's highlights: an office written with a
-        # capital, which the tagger takes for a body, is one person, whom a later "he" means
-        return replace(speaker, type="unknown", title=speaker.name.lower())
+    words = speaker.name.lower().split()
+    if (
+        speaker.type == "organisation"
+        and words
+        and words[-1] in _ROLES - {"general"}
+        and all(word in _TITLE_WORDS for word in words[:-1])
+    ):
+        # "The Spokesman said …" in a UN briefing's highlights, "The Prime Minister told him":
+        # an office written with capitals, which the tagger takes for a body, is one person,
+        # whom a later "he" means and whom the title names
+        return replace(speaker, type="unknown", title=words[-1])
     if speaker.type in ("organisation", "unknown"):
         name = _ACRONYM_AFTER.sub("", _BASED_IN.sub("", speaker.name))
         if name != speaker.name and name[:1].isupper():
@@ -7482,7 +7535,7 @@ _ORG_TEXT = (
     "mechanism opcw un nato eu embassy mission service services guard brigade brigades "
     "coalition observatory watch international foundation center centre "
     "defence defense society directorate presidency command authority panel tribunal "
-    "duma parliament knesset bundestag"
+    "duma parliament knesset bundestag senate assembly board congress"
 )
 _ORG_WORDS = frozenset(_ORG_TEXT.split())
 
@@ -7642,7 +7695,15 @@ def _subject_mentions(
             titled = (
                 before is not None and before.lower_.rstrip(".") in _TITLE_WORDS | _FEMALE | _MALE
             )
-            found = describe(_trim(list(doc[ent.start - 1 if titled else ent.start : ent.end])))
+            start = ent.start - 1 if titled else ent.start
+            while (
+                titled
+                and start > 0
+                and doc[start - 1].dep_ == "compound"
+                and (doc[start - 1].is_title and doc[start - 1].head.i >= start)
+            ):
+                start -= 1  # "met Prime Minister Theresa May": the whole title, as a speaker's
+            found = describe(_trim(list(doc[start : ent.end])))
             if found.type == "person":
                 found.type = "mentioned"
                 mentions.append((ent.start_char, found))
@@ -8086,15 +8147,21 @@ def resolve_speakers(
                 # "The diplomat emphasised …" after a foreign ministry's spokeswoman or its
                 # minister: the one named; never "a diplomat", someone new
                 kin = kin | _DEFINITE_KIN.get(role, set())
+            # "The Prime Minister" is not a foreign minister named before: the words that
+            # qualify the title must be in the title of whom it means
+            qualifiers = {w for w in word.split()[:-1] if w in _TITLE_WORDS}
             # The same word first: "the ambassador" after a French ambassador and a Russian
             # envoy is the ambassador; a kindred title ("envoy") only when none holds that one.
             for alike in ({role}, kin):
                 match = next(
                     (
                         p
-                        for p in reversed(people)
+                        # "met Prime Minister Theresa May …. The Prime Minister told him": a
+                        # person named with the title only as an object, when no speaker holds it
+                        for p in [*reversed(people), *reversed(mentioned)]
                         if p.title
                         and alike & _title_head_words(p.title)
+                        and qualifiers <= set(p.title.lower().split())
                         and (not speaker.affiliation or p.affiliation in ("", speaker.affiliation))
                         # "Guterres's spokesman" is not the last spokesman named, but Guterres's
                         and (not _owned(speaker.name) or p.affiliation == speaker.affiliation)
@@ -8137,7 +8204,7 @@ def resolve_speakers(
             if match is not None:
                 attribution.speaker = Speaker(
                     name=match.name,
-                    type=match.type,
+                    type="person" if match.type == "mentioned" else match.type,
                     title=match.title,
                     affiliation=match.affiliation,
                     resolved_from=speaker.name,

@@ -54,7 +54,24 @@ def key_of(token: Token) -> str:
         # "We, the Foreign Ministers of …, condemn … the use of": a sentence's root with a
         # subject and an object is a verb, whatever the tagger says
         pos = "VERB"
+    elif _verb_taken_for_plural(token):
+        pos = "VERB"
     return f"{_BRITISH.get(lemma, lemma)}/{pos}"
+
+
+def _verb_taken_for_plural(token: Token) -> bool:
+    """ "4. Complainant A states that she saw the aircraft": after a name the tagger does not
+    know, a verb in -s that opens a that-clause is read as a plural noun the name modifies; a
+    sentence's root so read, with the name just before it and a clause after, is the verb."""
+    return (
+        token.pos_ == "NOUN"
+        and token.tag_ == "NNS"
+        and token.dep_ == "ROOT"
+        and token.i > 0
+        and token.doc[token.i - 1].dep_ == "compound"
+        and token.doc[token.i - 1].pos_ == "PROPN"
+        and any(child.dep_ == "ccomp" and child.i > token.i for child in token.children)
+    )
 
 
 def _depth(token: Token) -> int:
