@@ -89,3 +89,35 @@ def test_a_saying_set_in_the_main_clause_still_vouches_for_it(
     said = _one(_attributions(claim_extractor, text), "said")
     assert said.content.text.startswith("The inspectors")
     assert "took samples from the crater" in said.content.text
+
+
+def test_people_named_together_speak_together(claim_extractor: ClaimExtractor) -> None:
+    assert _actors(
+        claim_extractor, "Haddad and Lee (2019) note that the crater was made by a bomb."
+    ) == {"note": "Haddad and Lee"}
+    assert _actors(
+        claim_extractor, "Two nurses, Rima Haddad and Salma Issa, said the patients choked."
+    ) == {"said": "Rima Haddad and Salma Issa"}
+
+
+def test_they_after_people_named_together_are_those_people(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "Smith and Jones argued that the depot story was implausible. "
+        "They added that no depot had been seen on the imagery."
+    )
+    assert _actors(claim_extractor, text) == {
+        "argued": "Smith and Jones",
+        "added": "Smith and Jones",
+    }
+
+
+def test_one_person_with_two_offices_is_still_one_person(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "Deputy Prime Minister and Foreign Minister Walid al-Moallem said the army "
+        "had never used chemical weapons."
+    )
+    assert _actors(claim_extractor, text) == {"said": "Walid al-Moallem"}

@@ -7138,6 +7138,37 @@ _ACRONYM_AFTER = re.compile(r"\s*\([A-Z][A-Za-z.-]{1,9}\)?\s*$")
 _BASED_IN = re.compile(r"^[A-Z][\w.]*(?:[ -][A-Z][\w.]*)*-based\s+")
 
 
+def _coordinated_people(people: list[Any], core: set[int]) -> list[str]:
+    """The names of the people coordinated with the first one named ("Haddad and Lee", "Smith
+    and Jones", where the tagger may miss "Smith"), in order, titles left off; one name or none
+    when the first is not coordinated with another person."""
+    first = people[0]
+    if first.root.i not in core and first.root.dep_ != "appos":
+        return []
+    names = {first.root.i: first}
+    for ent in people[1:]:
+        head = ent.root
+        while head.dep_ == "conj" and head.head.i not in names and head.head != head:
+            head = head.head
+        if ent.root.dep_ == "conj" and head.head.i in names:
+            names[ent.root.i] = ent
+    if len(names) == 1 and first.root.dep_ == "conj":
+        head = first.root.head
+        if (
+            head.pos_ == "PROPN"
+            and head.is_title
+            and not head.ent_type_
+            and head.i < first.start
+            and head.lower_.strip(".") not in _TITLE_WORDS  # "Deputy Prime Minister and …"
+        ):
+            # "Smith and Jones argued": the tagger named only the second
+            return [head.text, _untitled(_strip_possessive(first.text))[0]]
+    ordered = sorted(names.values(), key=lambda ent: ent.start)
+    if any(all(w.lower().strip(".") in _TITLE_WORDS for w in ent.text.split()) for ent in ordered):
+        return []  # "Deputy Prime Minister and Foreign Minister Walid al-Moallem": one man
+    return [_untitled(_strip_possessive(ent.text))[0] for ent in ordered]
+
+
 def _describe(tokens: list[Token]) -> Speaker:
     doc = tokens[0].doc
     first, last = tokens[0].i, tokens[-1].i + 1
@@ -7235,6 +7266,11 @@ def _describe(tokens: list[Token]) -> Speaker:
         and not _rank(ent.text)
         and ent.text.lower() not in _PLATFORMS  # "Users on Twitter": where they post
     ]
+    together = _coordinated_people(people, core_ids) if people else []
+    if len(together) > 1:
+        # "Haddad and Lee (2018) note …", "Two residents, Umm Ahmed and Abu Ali, said …": the
+        # people named together speak together; neither alone is the speaker
+        return Speaker(name=", ".join(together[:-1]) + " and " + together[-1], type="group")
     if people and all(_owner(ent.root) for ent in people):
         # "Obama's spokesman", "one of Mr. Assad's advisers": someone who works for the person
         # named, not that person; the owner is their affiliation
