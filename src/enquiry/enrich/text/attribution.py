@@ -726,6 +726,9 @@ class AttributionExtractor:
         found += _alleged_to_have(doc, found)
         found += _said_inside_relative(doc, found)
         found += _as_they_note(doc, found)
+        taken_up = _quotation_taken_up(doc, quotes)
+        found = [item for item in found if item.cue_i not in {t.cue_i for t in taken_up}]
+        found += taken_up
         found = _sure_that(doc, found, quotes)
         found = _proposed_by(doc, found)
         found = _believed_among(doc, found)
@@ -746,6 +749,8 @@ class AttributionExtractor:
             _cut_trailing_sources(doc, found)
             _cut_closing_denials(doc, denied)
         _cut_line_labels(doc, found, lines)
+        _cut_at_separators(doc, found, quotes)
+        _whole_hyphenated(doc, found)
         _cut_occasions(doc, found)
         _cut_media(doc, found)
         _cut_vocatives(doc, found)
@@ -762,6 +767,8 @@ class AttributionExtractor:
                 or _looking_forward(doc[item.cue_i])
                 or _might_be_objected(doc, item)
                 or _set_against(doc, item)
+                or _reaction_count(doc, item)
+                or _medium_put_up(doc, item)
             )
         ]
 
@@ -788,6 +795,7 @@ class AttributionExtractor:
         _its_own(found, mentions)
         _some_of_them(doc, found)
         _first_person_is_the_author(doc, found, quotes)
+        _signed_comment(doc, found, quotes)
         _the_cited_author(found)
         _members_addressed(found)
         _members_by_seat(doc, found)
@@ -2356,6 +2364,10 @@ _LINE_LABELS = frozenset(
         "factbox",
         "explainer",
         "thread",  # a social-media thread's title: "Thread: what we know about …"
+        # a forum post's later additions by its own author ("EDIT: the WHO now says …"): the
+        # mark of an amendment, not a speaker; what follows is the poster's, read by the rules
+        "edit",
+        "edited",
         # a diplomatic cable's subject line and its drafter's comment
         "subject",
         "comment",
@@ -2410,6 +2422,24 @@ _LINE_LABELS = frozenset(
         "justification",
     ]
 )
+
+
+def _account_label(doc: Doc, start: int, end: int) -> list[Token] | None:
+    """A roundup's label naming whose account posted the quotation after it: "The White
+    Helmets' Arabic channel: "Our volunteers were …"". The account's lower-case word keeps
+    it from being a name, but a named owner's account before a quotation speaks for its owner
+    (the quotation mark after the colon says the line gives someone's words)."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or len(span) > 7 or span.root.lemma_.lower() not in _ACCOUNTS:
+        return None
+    if span.root.i != span[-1].i or any(t.pos_ in ("VERB", "AUX", "NUM") for t in span):
+        return None
+    owner = next((c for c in span.root.children if c.dep_ == "poss"), None)
+    if owner is None or owner.pos_ == "PRON":
+        return None  # "Our channel:", "Its own comment underneath:"
+    if not any(t.text[:1].isupper() for t in owner.subtree if t.pos_ != "DET"):
+        return None  # "The family's page:", no one named
+    return _trim(list(span))
 
 
 def _line_content(doc: Doc, start: int, end: int) -> Span:
@@ -2474,6 +2504,8 @@ def _colon_lines(doc: Doc) -> list[Attribution]:
                     for ent in ents_of(doc)
                 )  # "Obama on Climate Change:", not "Success on Signature Issue:"
                 tokens = _name_tokens(doc, first, last) if named else None
+        if tokens is None and match.group("content")[:1] in _OPENING:
+            tokens = _account_label(doc, start, end)
         if tokens is None:
             continue
         c_start, c_end = match.span("content")
@@ -3442,6 +3474,50 @@ def _as_they_note(doc: Doc, found: list[Attribution]) -> list[Attribution]:
             if made and opened is not None and opened > named[0].i:
                 # the names without the year in brackets, as a speaker before a verb is named
                 made[-1].speaker = describe([t for t in named if t.i < opened])
+    return made
+
+
+# Verbs of saying a quotation can be taken up by: "“…” - that is what the anchor said".
+_TAKEN_UP = frozenset({"say", "write", "tell", "claim", "tweet", "declare", "call"})
+
+
+def _quotation_taken_up(doc: Doc, quotes: list[tuple[int, int]]) -> list[Attribution]:
+    """ "“Beautiful pictures of missiles” - that is what one anchor said": a quotation set
+    first, then taken up by "that is what X said". The verb's object is "what", which stands
+    for the quotation just before "that"; the parse gives it no clause, so "what" alone is
+    taken for what was said (and dropped by the learnt filter)."""
+    text = text_of(doc)
+    made = []
+    for cue in doc:
+        what = next((c for c in cue.children if c.dep_ == "dobj" and c.lower_ == "what"), None)
+        subject = next((c for c in cue.children if c.dep_ == "nsubj"), None)
+        be = cue.head
+        pointer = next(
+            (c for c in be.children if c.dep_ == "nsubj" and c.lower_ in ("that", "this")), None
+        )
+        if (
+            cue.lemma_ not in _TAKEN_UP
+            or what is None
+            or subject is None
+            or subject.lower_ in ("i", "we", "you")
+            or be.lemma_ != "be"
+            or pointer is None
+            or not (pointer.i < what.i < subject.i < cue.i)
+        ):
+            continue
+        quote = next(
+            (
+                (start, stop)
+                for start, stop in quotes
+                if stop <= pointer.idx and not text[stop : pointer.idx].strip(" -–—,:\"”’'")
+            ),
+            None,
+        )
+        if quote is None:
+            continue
+        content = _span(doc, quote[0], quote[1])
+        named = _trim(list(subject.subtree))
+        made += _one_word_cue(cue, content, named, f"{cue.lemma_}/VERB", "taken-up")
     return made
 
 
@@ -4485,6 +4561,46 @@ def _set_against(doc: Doc, item: Attribution) -> bool:
     )
 
 
+# What a page counts under a post or a video ("2.3K likes", "87 likes · 312 replies"), which
+# the tagger can read as a verb whose subject is the figure before it.
+_REACTIONS = frozenset(
+    {"like", "likes", "share", "shares", "view", "views", "reply", "replies", "upvote", "upvotes"}
+    | {"retweet", "retweets", "reaction", "reactions", "point", "points", "comment", "comments"}
+)
+_FIGURE = re.compile(r"[\d.,]+[KkMm]?")
+
+
+def _reaction_count(doc: Doc, item: Attribution) -> bool:
+    """Whether the cue is a page's count of reactions under a post, its "source" the figure
+    written in digits before it: "1.1K likes · Reply" under a comment says nothing, and a
+    figure is no speaker. (A number in words, "Three said …", is left to the rules.)"""
+    return (
+        item.source is not None
+        and _FIGURE.fullmatch(item.source.text) is not None
+        and doc[item.cue_i].lower_ in _REACTIONS
+    )
+
+
+# What is put up rather than said: a medium whose message the sentence does not give.
+_PUT_UP = frozenset({"video", "videos", "photo", "photos", "photograph", "photographs", "clip"})
+_PUT_UP |= frozenset({"clips", "picture", "pictures", "image", "images", "footage", "recording"})
+
+
+def _medium_put_up(doc: Doc, item: Attribution) -> bool:
+    """Whether a passive "posted" or "uploaded" with no one named as its agent says only that
+    a video or photograph went up: in "every video I have seen was posted before 8 am" nothing
+    is said and no one says it; the subject is what was put up, not a statement."""
+    cue = doc[item.cue_i]
+    subject = next((c for c in cue.children if c.dep_ == "nsubjpass"), None)
+    return (
+        item.source is None
+        and item.how.endswith("nsubjpass")
+        and cue.lemma_ in ("post", "upload", "share")
+        and subject is not None
+        and subject.lower_ in _PUT_UP
+    )
+
+
 def _might_be_objected(doc: Doc, item: Attribution) -> bool:
     """Whether the cue is inside what "it might be objected" or "it could be argued" puts
     forward: "It might be objected that the footage shows a staged scene" weighs an objection
@@ -5471,6 +5587,56 @@ def _cut_line_labels(doc: Doc, found: list[Attribution], lines: list[Attribution
 # Prepositions of a phrase that says where or when someone spoke ("in a phone call with …",
 # "at a news conference", "during a visit", "on Tuesday").
 _OCCASION_PREPOSITIONS = frozenset({"in", "at", "during", "on"})
+
+
+def _cut_at_separators(doc: Doc, found: list[Attribution], quotes: list[tuple[int, int]]) -> None:
+    """What was said ends where a page's separator begins something else: a title's bar
+    ("Survivors describe the morning of the attack | FULL REPORT": the label after the bar is
+    the page's), and a semicolon after a bare phrase or a quotation that opens a clause with a
+    subject of its own ("we say 70 dead; the directorate has since raised the toll": the
+    poster's own news, not what "we say"). A semicolon after a clause is left: the clause it
+    joins may still be the speaker's."""
+    text = text_of(doc)
+
+    def quoted(token: Token) -> bool:
+        return any(start <= token.idx < stop for start, stop in quotes) or token.is_quote
+
+    for item in found:
+        content = item.content
+        if content.parts or content.start < item.cue.end:
+            continue
+        bar = content.text.find(" | ")
+        if bar > 0:
+            item.content = _span(doc, content.start, content.start + bar)
+            continue
+        semicolon = content.text.find(";")
+        if semicolon <= 0 or item.cue_i < 0:
+            continue  # a headline's "Caddell: Voters Worried …; It's 'in Their Heads'" is whole
+        cut = content.start + semicolon
+        before = doc.char_span(content.start, cut, alignment_mode="expand")
+        after = doc.char_span(cut + 1, content.end, alignment_mode="expand")
+        if before is None or after is None or "\n" in text[content.start : cut]:
+            continue
+        if any(t.pos_ in ("VERB", "AUX") and not quoted(t) for t in before):
+            continue  # "he said the plane came low; it dropped …": a clause that may go on
+        if any(
+            t.dep_ in ("nsubj", "nsubjpass") and t.head.i >= after.start and not quoted(t)
+            for t in after
+        ):
+            item.content = _span(doc, content.start, cut)
+
+
+def _whole_hyphenated(doc: Doc, found: list[Attribution]) -> None:
+    """What was said ends at a word's end, not inside a compound the tokenizer split at its
+    hyphen: "asked for semi-protection" asked for "semi-protection", not for "semi"."""
+    text = text_of(doc)
+    for item in found:
+        content = item.content
+        if content.parts or content.start < item.cue.end:
+            continue
+        whole = re.compile(r"(?:-[A-Za-z]+)+").match(text, content.end)
+        if whole is not None and content.text[-1:].isalpha():
+            item.content = _span(doc, content.start, whole.end())
 
 
 def _cut_occasions(doc: Doc, found: list[Attribution]) -> None:
@@ -7120,10 +7286,44 @@ def _account_owner(tokens: list[Token]) -> list[Token]:
     """ "The Syrian presidency's account did not mention the attack": an account speaks for
     whose it is; the words naming the owner, or none when the phrase is no owner's account."""
     heads = [token for token in tokens if token.head not in tokens or token.head == token]
+    words = [t for t in tokens if t.pos_ != "DET"]
+    if len(words) > 3 and words[0].lemma_.lower() in _ACCOUNTS and words[1].is_quote:
+        # "The channel "Rybar"", which the parse can head by the name: the name is whose
+        name = [t for t in words[2:] if not t.is_quote]
+        if words[-1].is_quote and all(t.text[:1].isupper() or not t.is_alpha for t in name):
+            return name
     if len(heads) != 1 or heads[0].lemma_.lower() not in _ACCOUNTS:
         return []
     owner = next((c for c in heads[0].children if c.dep_ == "poss"), None)
-    if owner is None or owner.pos_ == "PRON":
+    head = heads[0]
+    if owner is None and head.i + 2 < len(head.doc) and head.nbor(1).is_quote:
+        # "the channel "Rybar"": the name in quotation marks right after the account's word
+        closing = next((t for t in head.doc[head.i + 2 : head.i + 8] if t.is_quote), None)
+        kept = {x.i for x in tokens}
+        name = [t for t in head.doc[head.i + 2 : closing.i] if t.i in kept] if closing else []
+        if name and all(t.text[:1].isupper() or not t.is_alpha for t in name):
+            return name
+    if owner is None:
+        # "the channel "Voenkor Kotenok"", "the channel of the Idlib Health Directorate": the
+        # name set beside the account, or its owner's after "of", is whose it is
+        named = next(
+            (
+                c if c.dep_ == "appos" else next(x for x in c.children if x.dep_ == "pobj")
+                for c in heads[0].children
+                if (c.dep_ == "appos" and c.pos_ == "PROPN")
+                or (
+                    c.dep_ == "prep"
+                    and c.lower_ == "of"
+                    and any(x.dep_ == "pobj" and x.pos_ == "PROPN" for x in c.children)
+                )
+            ),
+            None,
+        )
+        if named is None:
+            return []
+        kept = {x.i for x in tokens}
+        return _trim([t for t in named.subtree if t.i in kept and not t.is_quote])
+    if owner.pos_ == "PRON":
         return []  # "its account": the pronoun is resolved as the speaker would be
     return _trim([t for t in owner.subtree if t.dep_ != "case" and t.i in {x.i for x in tokens}])
 
@@ -8430,6 +8630,55 @@ def _first_person_is_the_author(
             continue
         if not _reported(found, attribution, quotes):
             attribution.speaker = replace(author, resolved_from=source.text)
+
+
+# A wiki talk page's signature closing a comment: "- Levantine (talk) 12:03, 5 April 2017 (UTC)",
+# "—Sparrowhawk (talk · contribs) 19:55, 27 October 2017 (UTC)".
+_WIKI_SIGNATURE = re.compile(
+    r"(?<!\S)[-–—]+[^\S\n]*(?P<name>[^\s()\-–—][^\n()]{0,40}?)[^\S\n]*\((?:talk|contribs)[^)\n]*\)"
+    r"[^\S\n]*\d{1,2}:\d{2},[^\S\n]+\d{1,2}[^\S\n]+[A-Z][a-z]+[^\S\n]+\d{4}[^\S\n]*\(UTC\)"
+)
+
+
+def _signed_comment(doc: Doc, found: list[Attribution], quotes: Sequence[tuple[int, int]]) -> None:
+    """ "I propose we give a range. - Levantine (talk) 12:03, 5 April 2017 (UTC)": on a talk
+    page each comment is signed at its end, on its own line, so the "I" (or "we") of the
+    comment's own voice is the user who signs that line, not the last person it names. A
+    thread's or a video page's post is headed instead, by its author's handle above it."""
+    text = text_of(doc)
+    for attribution in found:
+        source = attribution.source
+        if source is None or source.text.lower() not in ("i", "me", "my", "we"):
+            continue
+        if _reported(found, attribution, quotes):
+            continue
+        line_end = text.find("\n", source.end)
+        signature = _WIKI_SIGNATURE.search(
+            text, source.end, len(text) if line_end < 0 else line_end
+        )
+        if signature is not None:
+            name = signature.group("name").strip()
+        else:
+            # a thread's or a video page's post, under the line of its author's handle
+            # ("@OrientNewsEN · 2 days ago", "u/levant_watcher [OP] · 41 points"), in the same
+            # block of lines: no blank line between the handle and the "we"
+            block = text.rfind("\n\n", 0, source.start)
+            headers = list(
+                _POST_HEADER.finditer(text, block + 1 if block >= 0 else 0, source.start)
+            )
+            if not headers:
+                continue
+            header = headers[-1]
+            name = header.group("name")
+        author = Speaker(name=name, type="person", title="author")
+        attribution.speaker = replace(author, resolved_from=source.text)
+
+
+# The line over a post in a thread or under a video: its author's handle and a dot before the
+# time or the score ("@MariamTalks · 2 days ago", "u/khanasir_mapper · 312 points").
+_POST_HEADER = re.compile(
+    r"^[^\S\n]*(?P<name>(?:u/|@)\w{2,30})[^\S\n]*(?:\[OP\][^\S\n]*)?·[^\n]*$", re.M
+)
 
 
 # What a body found, in its own words: "Our findings do not support that account", "Our
