@@ -719,6 +719,7 @@ class AttributionExtractor:
         found += _contrasted_speakers(doc, proposals, found, self.cues)
         found += _held_through_comment(doc, found, self.cues)
         inverted = _said_inverted(doc, quotes)
+        inverted += _quotation_tags(doc, quotes, found)
         lines = _colon_lines(doc) + _interview_answers(doc) + _label_paragraphs(doc)
         found = [item for item in found if not _abstract_inside_line(doc, item, lines)]
         found += lines + _dash_lines(doc) + inverted + _poll_findings(doc) + _tolls(doc)
@@ -754,7 +755,9 @@ class AttributionExtractor:
         _cut_occasions(doc, found)
         _cut_media(doc, found)
         _cut_vocatives(doc, found)
+        _fronted_place(doc, found)
         _undated_sources(doc, found)
+        scenes = _told_in_scenes(doc)
         found = [
             item
             for item in found
@@ -765,6 +768,10 @@ class AttributionExtractor:
                 or _what_the_paper_presents(doc, item)
                 or _fact_against_fact(doc, item)
                 or _looking_forward(doc[item.cue_i])
+                or _gazing(doc[item.cue_i])
+                or _reading_out(doc[item.cue_i])
+                or _thought_untold(doc, item, scenes)
+                or _bidding(doc, item)
                 or _might_be_objected(doc, item)
                 or _set_against(doc, item)
                 or _reaction_count(doc, item)
@@ -796,6 +803,7 @@ class AttributionExtractor:
         _some_of_them(doc, found)
         _first_person_is_the_author(doc, found, quotes)
         _signed_comment(doc, found, quotes)
+        _testimonies(doc, found, quotes)
         _the_cited_author(found)
         _members_addressed(found)
         _members_by_seat(doc, found)
@@ -1238,6 +1246,12 @@ class AttributionExtractor:
             # what was said
             content = _around_quotes(doc, cue, source_tokens, quotes)
             how = how.split("/")[0] + "/split"
+        if content is None and cue.dep_ == "parataxis":
+            # "he was angry but, friends say, never bitter", "She was, she says, on a train":
+            # a parenthesis inside the predicate; what was said is the clause around it
+            content = _around_parenthesis(doc, cue, source_tokens)
+            if content is not None:
+                how = how.split("/")[0] + "/parenthesis"
         if (
             content is None
             and cue.dep_ == "parataxis"
@@ -2442,6 +2456,47 @@ def _account_label(doc: Doc, start: int, end: int) -> list[Token] | None:
     return _trim(list(span))
 
 
+# The kinds of long-form writing a title line names, before or after its colon: "Profile: the
+# investigator who …", "Voices from the town: an oral history", "Obituary: …"; such a line is a
+# title, and no one says what follows its colon.
+_WRITING_KINDS = frozenset(
+    {
+        "profile",
+        "obituary",
+        "tribute",
+        "excerpt",
+        "feature",
+        "essay",
+        "memoir",
+        "history",
+        "histories",
+        "testimonies",
+        "portrait",
+        "dispatch",
+    }
+)
+# A book's part or a collection's title before a colon: "From Chapter Seven:", "Part II:",
+# "Voices from Aleppo:", "Letters from the front:".
+_BOOK_HEADING = re.compile(
+    r"(?:from\s+)?(?:chapter|part|book|section)\s+[\w-]+"
+    r"|(?:voices|letters|scenes|portraits|stories|notes|lives)\s+(?:from|of)\s.*",
+    re.I,
+)
+
+
+def _title_line(label: str, content: str) -> bool:
+    """Whether a line ``label: content`` is a title of long-form writing, not a turn: its label
+    is a book's part or a collection's name, or either side names the kind of writing."""
+    if _BOOK_HEADING.fullmatch(label.strip()):
+        return True
+    words = re.findall(r"[A-Za-z]+", label.lower())
+    said = re.findall(r"[A-Za-z]+", content.lower())
+    return bool(
+        (words and words[-1] in _WRITING_KINDS)
+        or (said and said[-1] in _WRITING_KINDS and len(said) <= 4)
+    )
+
+
 def _line_content(doc: Doc, start: int, end: int) -> Span:
     """What a line or paragraph gives its speaker, without the full stop that closes it (an
     ellipsis is kept)."""
@@ -2463,6 +2518,8 @@ def _colon_lines(doc: Doc) -> list[Attribution]:
     for match in _COLON_LINE.finditer(text_of(doc)):
         start, end = match.span("source")
         if match.group("source").split()[-1].lower() in _LINE_LABELS:
+            continue
+        if _title_line(match.group("source"), match.group("content")):
             continue
         if not any(char.isalpha() for char in match.group("content")):
             continue
@@ -3274,6 +3331,86 @@ def _said_inverted(doc: Doc, quotes: list[tuple[int, int]]) -> list[Attribution]
     return found
 
 
+# The verbs a feature or a memoir tags a quotation with besides the verbs of saying: the
+# speaker going on ("she goes on"), or a gesture made while speaking ("he shrugs", "she
+# sighed"); and a memory told ("recalled Dr. Omar"). Only right after a quotation that the
+# tag closes (its last words before the mark a comma, a question or an exclamation), so that
+# "he shrugs off the question" or "she went on to Aleppo" is never a saying.
+_TAG_VERBS = (
+    r"(?:goes|went|carries|carried)[^\S\n]+on|continues|continued|shrugs|shrugged|sighs|sighed"
+    r"|laughs|laughed|smiles|smiled|recalls|recalled|remembers|remembered"
+)
+_TAG_NAME = (
+    r"(?:(?:Mr|Mrs|Ms|Dr|Prof|Gen|Col|Sgt|Capt)\.[^\S\n]+)?[A-Z][\w'’-]+"
+    r"(?:[^\S\n]+(?:al-|el-|van[^\S\n]+|de[^\S\n]+)?[A-Z][\w'’-]+){0,3}"
+)
+_QUOTE_TAG = re.compile(
+    rf"[^\S\n]+(?:(?P<source>{_TAG_NAME}|[Hh]e|[Ss]he|I|[Ww]e|[Tt]hey)[^\S\n]+"
+    rf"(?P<cue>{_TAG_VERBS})|(?P<cue2>{_TAG_VERBS})[^\S\n]+(?P<source2>{_TAG_NAME}))"
+    r"(?=[.,;:!?\n]|$)"
+)
+
+
+# What describes the speaker named after an inverted tag, to the sentence's end: ", who …",
+# ", a surgeon at …".
+_DESCRIBED_AFTER = re.compile(
+    r",[^\S\n]+(?:who|whom|an?|the|one|his|her|then)\b[^.!?\n\"“”]*(?=[.!?])"
+)
+
+
+def _quotation_tags(
+    doc: Doc, quotes: list[tuple[int, int]], found: list[Attribution]
+) -> list[Attribution]:
+    """'"Let them say what they want," Abu Khalil shrugs.', '"I thought it was a bomb," he
+    goes on.', '"He saved people," recalled Dr. Rania Omar, who …': a quotation tagged with a
+    verb of going on, of a gesture or of memory, which the parse does not read as a saying.
+    The tag's subject (or the name after an inverted verb) is the source; the quotation is what
+    was said. Where a cue was already found in the tag, nothing is added."""
+    text = text_of(doc)
+    taken = {item.cue.start for item in found}
+    added = []
+    for start, end in quotes:
+        closing = text[start + 1 : end - 1].rstrip("'’")  # an inner quotation may end with it
+        if end - start < 4 or closing[-1:] not in (",", "?", "!", "—"):
+            continue
+        match = _QUOTE_TAG.match(text, end)
+        if match is None:
+            continue
+        cue_group, source_group = ("cue", "source") if match.group("cue") else ("cue2", "source2")
+        if match.start(cue_group) in taken:
+            continue
+        first, last = match.span(source_group)
+        name = match.group(source_group)
+        if name.lower() in ("he", "she", "i", "we", "they"):
+            tokens = _trim(list(doc.char_span(first, last, alignment_mode="expand") or []))
+        else:
+            tokens = _name_tokens(doc, first, last) or []
+            if not tokens or not (
+                any(token.ent_type_ == "PERSON" for token in tokens)
+                or is_given_name(name.split()[0])
+                or any(
+                    ent.label_ == "PERSON" and _called_alone(name, ent.text) for ent in ents_of(doc)
+                )
+            ):
+                # a name the tagger knows for a person's, a given name, or a person's named in
+                # full before ("Holt sighs" after "Maren Holt"), not a place's or a day's
+                continue
+        source = _token_span(tokens)
+        if source is None:
+            continue
+        described = _DESCRIBED_AFTER.match(text, match.end())
+        if cue_group == "cue2" and described is not None:
+            # "recalled Dr. Rania Omar, who worked beside him": the speaker's phrase runs to
+            # the sentence's end, as a subject's relative clause or apposition does
+            source = _span(doc, source.start, described.end())
+        cue = _span(doc, *match.span(cue_group))
+        content = _span(doc, start, end)
+        sentence = _span(doc, start, max(match.end(), source.end))
+        speaker = describe(tokens)
+        added.append(Attribution(cue, content, source, speaker, sentence, "say/VERB", how="tag"))
+    return added
+
+
 # What a finding is "in": a poll or survey speaks for those it asked ("In a CNN poll, Clinton
 # held a 24-point lead"); a poll average too ("the RealClearPolitics average of polls").
 _POLLS = frozenset({"poll", "survey", "polling", "average"})
@@ -3619,6 +3756,24 @@ _SAID_COURTEOUSLY = frozenset(
 )
 
 
+# What announces a saying without saying it: "I want to say something", "let me add one thing".
+_PLACEHOLDERS = frozenset({"something", "anything", "this", "thing", "word", "words"})
+
+
+def _bidding(doc: Doc, item: Attribution) -> bool:
+    """ "Ask them to come and tell his mother …", opening its sentence without a subject: a
+    speaker bidding the listener, not a report of anyone's asking (a resolution's operative
+    verbs are in the third person: "Requests the Director-General …")."""
+    cue = doc[item.cue_i]
+    return (
+        item.source is None
+        and cue.tag_ == "VB"
+        and cue.dep_ == "ROOT"
+        and cue.i == cue.sent.start
+        and not any(c.dep_ in ("nsubj", "nsubjpass", "aux") for c in cue.children)
+    )
+
+
 def _wish_to_say(doc: Doc, found: list[Attribution]) -> list[Attribution]:
     """ "I should like to state that …", "we wish to stress that …": the saying is the claim,
     the wish only its courtesy; the relation of the wish gives way to the saying's."""
@@ -3629,6 +3784,13 @@ def _wish_to_say(doc: Doc, found: list[Attribution]) -> list[Attribution]:
         if wish is not None and wish.lemma_ in ("like", "wish", "want"):
             saying = next((c for c in wish.children if c.dep_ == "xcomp"), None)
             if saying is not None and saying.i in cues and saying.lemma_ in _SAID_COURTEOUSLY:
+                continue
+            if (
+                saying is not None
+                and saying.lemma_ in ("say", "tell", "add")
+                and any(c.dep_ == "dobj" and c.lower_ in _PLACEHOLDERS for c in saying.children)
+            ):
+                # "I want to say something clearly.": what follows is said, not the wish
                 continue
         kept.append(item)
     return kept
@@ -3927,8 +4089,12 @@ def _continue_quotations(doc: Doc, found: list[Attribution], quotes: list[tuple[
 
 
 # '"A," Jordan said, and still "B."', '"A," he said, but "B."': the speaker's words joined
-# across the cue by a conjunction.
-_JOINED_GAP = re.compile(r"[^\S\n]*,?[^\S\n]*(?:and|but)(?:[^\S\n]+(?:still|also|then))?[^\S\n]*")
+# across the cue by a conjunction; a feature's '"A," she says, and then, more quietly: "B."'
+# with the manner of the second saying.
+_JOINED_GAP = re.compile(
+    r"[^\S\n]*,?[^\S\n]*(?:and|but)(?:[^\S\n]+(?:still|also|then))?"
+    r"(?:,?[^\S\n]*(?:[a-z]+[^\S\n]+){0,2}[a-z]+ly[,:]?)?[^\S\n]*"
+)
 
 
 def _run_on_paragraphs(
@@ -4004,6 +4170,38 @@ def _opens_contrast(clause: Token) -> bool:
 def _within(offset: int, span: Span) -> bool:
     """Whether a character offset falls inside one of the span's pieces."""
     return any(piece.start <= offset < piece.end for piece in span.pieces)
+
+
+def _around_parenthesis(doc: Doc, cue: Token, source_tokens: list[Token]) -> Span | None:
+    """The clause a parenthesis "X says" stands inside, after the clause's subject and set off
+    by commas ("She was, she says, on a train"; "he was angry but, friends say, never
+    bitter"): the clause from its subject to its end, without the parenthesis, in two pieces.
+    None when the parenthesis is not so set (or stands before the subject: "Now, he says,
+    seven delegates have signed" is read from the parse)."""
+    if not source_tokens or cue.i + 1 >= len(doc):
+        return None
+    first = min(token.i for token in source_tokens)
+    if first == 0 or doc[first - 1].text != "," or doc[cue.i + 1].text != ",":
+        return None
+    if any(token.i > cue.i for token in source_tokens):
+        return None
+    host = cue.head
+    while host.dep_ == "conj" and host.head.i < host.i:
+        host = host.head
+    subject = next((c for c in host.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is None or subject.i >= first or (host.i > cue.i and host.dep_ != "ROOT"):
+        return None
+    start = subject.left_edge.i
+    end = max(host.right_edge.i, cue.right_edge.i)
+    while end > cue.i + 1 and doc[end].is_punct:
+        end -= 1
+    if end <= cue.i + 1 or doc[start].sent != cue.sent:
+        return None
+    before = _span(doc, doc[start].idx, doc[first - 1].idx)
+    after = _span(doc, doc[cue.i + 2].idx, doc[end].idx + len(doc[end].text))
+    if not before.text or not after.text:
+        return None
+    return joined([before, after])
 
 
 def _around_quotes(
@@ -5708,6 +5906,99 @@ def _looking_forward(cue: Token) -> bool:
     )
 
 
+# Where a look is turned: "looks north toward the silos", "looked out over the town".
+_GAZE_WORDS = frozenset(
+    {
+        *("toward", "towards", "into", "across", "over", "through", "out", "up", "down"),
+        *("around", "away", "back", "north", "south", "east", "west", "outside", "ahead"),
+    }
+)
+
+
+def _gazing(cue: Token) -> bool:
+    """ "He looks north toward the grain silos": a look turned somewhere, which says nothing
+    ("the report looks at three scenarios" is left to the model)."""
+    return cue.lemma_ == "look" and any(
+        c.dep_ in ("advmod", "prt", "prep", "npadvmod") and c.lower_ in _GAZE_WORDS
+        for c in cue.children
+    )
+
+
+def _reading_out(cue: Token) -> bool:
+    """ "My editor read me the Russian Defence Ministry's statement": one reading out another's
+    document carries its words, which are the document's owner's, and claims nothing of their
+    own ("he read a statement" without an owner named, or "read his statement", is left)."""
+    if cue.lemma_ != "read":
+        return False
+    document = next((c for c in cue.children if c.dep_ == "dobj"), None)
+    if document is None or document.lemma_.lower() not in _PUBLISHED:
+        return False
+    owner = next((c for c in document.children if c.dep_ == "poss"), None)
+    return owner is not None and owner.pos_ in ("PROPN", "NOUN")
+
+
+# Verbs of thinking that a feature, a memoir or a profile uses for what went on in a mind: the
+# news reports them as views ("analysts think …"), but in a story told in scenes "She watched
+# the videos and wondered how long it would take" is a thought, not a statement.
+_THINKING = frozenset({"wonder", "assume", "imagine", "suppose", "think", "feel"})
+# What makes a thought a saying: said aloud, or in a medium or an occasion of speech.
+_VOICED = frozenset({"aloud", "publicly", "openly", "out"})
+_SPEECH_OCCASIONS = frozenset(
+    {
+        *("interview", "statement", "tweet", "post", "briefing", "television", "radio"),
+        *("conference", "letter", "speech", "column", "article", "podcast", "testimony"),
+        *("hearing", "meeting", "debate", "book", "memoir", "email", "message", "call"),
+    }
+)
+# Present-tense speech tags ("she says", "he recalls"), the mark of a feature or a profile
+# telling its story in scenes; news tags its quotations in the past.
+_PRESENT_TAGS = frozenset({"say", "recall", "remember", "explain", "add", "admit", "insist"})
+
+
+def _told_in_scenes(doc: Doc) -> bool:
+    """Whether the text tags what people say in the present ("he says", "she recalls") at
+    least twice and more often than in the past: a feature's or a profile's way, not news'."""
+    present = past = 0
+    for token in doc:
+        if token.lemma_ not in _PRESENT_TAGS or token.pos_ != "VERB":
+            continue
+        if token.tag_ == "VBZ":
+            present += 1
+        elif token.tag_ == "VBD":
+            past += 1
+    return present >= 2 and present > past
+
+
+def _thought_untold(doc: Doc, item: Attribution, scenes: bool) -> bool:
+    """A thought the story tells, never voiced: in a text told in scenes, "She wondered how
+    long it would take", "Visitors assume it is a landscape", "he thought the bomb was
+    ordinary" (a thought is a claim only said aloud, in an interview or the like, or quoted);
+    anywhere, thinking about a thing ("I have thought about that sentence for years"), which
+    holds no claim."""
+    cue = doc[item.cue_i]
+    if cue.lemma_ not in _THINKING:
+        return False
+    if (
+        cue.lemma_ == "think"
+        and any(c.dep_ == "prep" and c.lower_ in ("about", "of") for c in cue.children)
+        and not any(c.dep_ in ("ccomp", "xcomp") for c in cue.children)
+    ):
+        return True
+    if not scenes or item.content.text[:1] in _OPENING:
+        return False
+    if cue.lemma_ in ("think", "feel") and cue.tag_ != "VBD":
+        return False  # "she thinks the evidence is overwhelming": her view, told now
+    voiced = any(
+        c.lower_ in _VOICED
+        or (
+            c.dep_ == "prep"
+            and any(g.dep_ == "pobj" and g.lemma_.lower() in _SPEECH_OCCASIONS for g in c.children)
+        )
+        for c in cue.children
+    )
+    return not voiced
+
+
 def _abstract_source(doc: Doc, item: Attribution) -> bool:
     """Whether the item's source is a phrase whose head names no one ("the evidence of
     government responsibility")."""
@@ -6211,6 +6502,40 @@ def _cut_vocatives(doc: Doc, found: list[Attribution]) -> None:
         if tokens:
             item.source = _span(doc, start, source.end)
             item.speaker = describe(tokens)
+
+
+def _fronted_place(doc: Doc, found: list[Attribution]) -> None:
+    """ "Months later, in The Hague, an official of the mission, who …, told me that …": the
+    place set before the subject (after "in", "at" or "from") is where it was said, not who
+    said it; the parse can take the place for the subject and the speaker for its apposition.
+    The source is the phrase after the place's comma, when that names someone ("an official",
+    "a spokesman", "two witnesses")."""
+    text = text_of(doc)
+    for item in found:
+        source = item.source
+        if source is None or not re.search(r"\b(?:in|at|from)\s+$", text[: source.start]):
+            continue
+        place = next(
+            (
+                ent
+                for ent in ents_of(doc)
+                if ent.label_ in ("GPE", "LOC", "FAC")
+                and source.start <= ent.start_char <= source.start + 4  # "The Hague"
+                and text.startswith(", ", ent.end_char)
+            ),
+            None,
+        )
+        if place is None:
+            continue
+        start = place.end_char + 2
+        span = doc.char_span(start, source.end, alignment_mode="expand")
+        if span is None or not (
+            span.root.ent_type_ == "PERSON"
+            or _singular(span.root.lower_) in _ROLES | _PEOPLE_NOUNS | _WITNESSES
+        ):
+            continue
+        item.source = _span(doc, start, source.end)
+        item.speaker = describe(_trim(list(span)))
 
 
 def _addressed_by_name(source: str, text: str) -> re.Match[str] | None:
@@ -7163,6 +7488,8 @@ def _many(speaker: Speaker) -> bool:
         words = words[:-1]  # "Witnesses 12 and 13": numbered, several all the same
     cut = next((i for i, word in enumerate(words) if word in _AFTER_HEAD), len(words))
     head = words[cut - 1] if cut else ""
+    if head in ("people", "men", "women"):
+        return True  # "People on television say …. They say": plurals without an "s"
     singular = {head[:-1], head[:-2] if head.endswith("es") else ""}  # "witnesses"
     return head.endswith("s") and bool(singular & (_PEOPLE_NOUNS | _ROLES | _LOCALS))
 
@@ -7880,6 +8207,10 @@ def _strip_possessive(text: str) -> str:
     return text.removeprefix("the ").removeprefix("The ")
 
 
+# Verbs of speaking to someone: "I repeated this to Youssef", "I told Ahmad", "I asked Mariam".
+_TOLD_TO = frozenset({"say", "tell", "repeat", "ask", "explain", "read", "show", "put"})
+
+
 def _subject_mentions(
     doc: Doc, inverted: frozenset[int] = frozenset()
 ) -> list[tuple[int, Speaker]]:
@@ -7944,6 +8275,50 @@ def _subject_mentions(
                 found.type = "mentioned"
                 mentions.append((ent.start_char, found))
     for token in doc:
+        if (
+            token.dep_ in ("oprd", "dobj")
+            and token.tag_ == "NNP"
+            and token.head.lemma_ in ("name", "call")
+            and token.head.dep_ in ("acl", "relcl")
+            and token.head.head.tag_ == "NN"
+            and token.head.head.lower_ not in _ORG_WORDS
+        ):
+            # "a farmer named Abdelkarim", "a quiet man I will call Youssef": a person the
+            # story introduces by name, whom a "he" after means as if they were the subject
+            name = [t for t in token.subtree if t.dep_ in ("compound", "flat") or t == token]
+            introduced = describe(_trim(name)) if name else None
+            if introduced is not None:
+                mentions.append((token.idx, replace(introduced, type="person")))
+        owner = next((c for c in token.children if c.dep_ == "poss"), None)
+        if (
+            token.dep_ in ("dobj", "pobj")
+            and token.lemma_.lower() in _DOCUMENTS
+            and owner is not None
+            and owner.ent_type_ in ("ORG", "GPE", "NORP")
+        ):
+            # "My editor read me the Russian Defence Ministry's statement. A strike, it
+            # claimed, …": the statement speaks for its owner, whom the "it" after it means
+            words = _trim(
+                [t for t in owner.subtree if t.dep_ != "case" and t.text not in ("'s", "’s")]
+            )
+            body = describe(words) if words else None
+            if body is not None and body.type in ("organisation", "state"):
+                mentions.append((token.idx, body))
+        addressed = token.head.head if token.dep_ == "pobj" and token.head.lower_ == "to" else None
+        if token.dep_ in ("dative", "dobj"):
+            addressed = token.head
+        if (
+            addressed is not None
+            and token.tag_ == "NNP"
+            and token.ent_type_ in ("PERSON", "")
+            and addressed.lemma_ in _TOLD_TO
+            and any(c.dep_ == "nsubj" and c.lower_ in ("i", "we") for c in addressed.children)
+        ):
+            # "I repeated this to Youssef. He laughed …": whom the narrator speaks to answers,
+            # so a "he" after means them (never the narrator, who is "I")
+            name = [t for t in token.subtree if t.dep_ in ("compound", "flat") or t == token]
+            if name and name[0].text[:1].isupper():
+                mentions.append((token.idx, replace(describe(_trim(name)), type="person")))
         if (
             token.dep_ in ("nsubj", "nsubjpass")
             and token.lower_ in _STATE_BODIES
@@ -8037,6 +8412,24 @@ def _surnames(name: str) -> set[str]:
     return forms | {form[:1].upper() + form[1:] for form in forms}
 
 
+def _called_alone(word: str, name: str) -> bool:
+    """Whether a person named in full may be meant by ``word`` alone: a surname ("Holm" after
+    "Peter Holm"), or, as a feature or an obituary calls people once they are introduced, the
+    given name ("Hanan" after "Hanan Darwish"; not "Abu" of "Abu Khalil", nor "Al" of "Al Gore"
+    )."""
+    words = name.split()
+    if len(words) < 2:
+        return False
+    if word in _surnames(name):
+        return True
+    return (
+        word == words[0]
+        and word[:1].isupper()
+        and len(word) > 2
+        and word.lower().rstrip(".") not in _TITLE_WORDS | _FEMALE | _MALE | {"abu", "umm", "ibn"}
+    )
+
+
 def _body_head(name: str) -> str:
     """The noun a body's name of several words is known by when named again: "Council" of
     "Council of the League of Arab States" and of "Security Council"; "" for one word."""
@@ -8117,7 +8510,7 @@ def resolve_speakers(
                     (
                         p
                         for p in reversed(people + mentioned)
-                        if len(p.name.split()) > 1 and event.name in _surnames(p.name)
+                        if len(p.name.split()) > 1 and _called_alone(event.name, p.name)
                     ),
                     event,
                 )
@@ -8344,7 +8737,7 @@ def resolve_speakers(
                     # "Mrs. Clinton" after "the Bill Clinton era" is not Bill Clinton
                     and gender_of(p) in ("", speaker.gender or gender_of(p))
                     and (
-                        speaker.name in _surnames(p.name)
+                        _called_alone(speaker.name, p.name)
                         # "TENNARI:", a transcript's turn in capitals, after "Dr. Mohammed Tennari"
                         or (
                             speaker.name.isupper()
@@ -8679,6 +9072,40 @@ def _signed_comment(doc: Doc, found: list[Attribution], quotes: Sequence[tuple[i
 _POST_HEADER = re.compile(
     r"^[^\S\n]*(?P<name>(?:u/|@)\w{2,30})[^\S\n]*(?:\[OP\][^\S\n]*)?·[^\n]*$", re.M
 )
+# A testimony's heading in an oral history or a collection of witness accounts: the witness's
+# name in capitals on a line of its own, then their age or what they do ("UMM AHMAD, 41,
+# SCHOOLTEACHER", "DR. SAMIR K., 38, PHYSICIAN").
+_TESTIMONY_HEADING = re.compile(
+    r"(?:^|(?<=\n\n))[^\S\n]*(?P<name>(?:(?:DR|MR|MRS|MS)\.[^\S\n]+)?[A-Z][A-Z'’-]+"
+    r"(?:[^\S\n]+[A-Z][A-Z'’.-]*){0,3}),[^\S\n]*(?P<rest>[^\n]*)\n",
+)
+
+
+def _testimonies(doc: Doc, found: list[Attribution], quotes: Sequence[tuple[int, int]]) -> None:
+    """An oral history's "I", in the paragraphs under a witness's heading, is that witness:
+    "UMM AHMAD, 41, SCHOOLTEACHER" then "I went to the window and saw smoke …". Only where at
+    least two such headings (all capitals, an age or a calling after the name) head the text's
+    parts, and only for an "I" in the witness's own voice, not in what they report of others."""
+    text = text_of(doc)
+    headings = []
+    for match in _TESTIMONY_HEADING.finditer(text):
+        rest = match.group("rest")
+        if not rest.strip() or rest != rest.upper() or not re.search(r"\d|[A-Z]{3}", rest):
+            continue
+        words = match.group("name").split()
+        if words[0].rstrip(".") in ("DR", "MR", "MRS", "MS"):
+            words = words[1:]
+        name = " ".join(word.title() if len(word) > 2 else word for word in words)
+        headings.append((match.end(), Speaker(name=name, type="person")))
+    if len(headings) < 2:
+        return
+    for attribution in found:
+        source = attribution.source
+        if source is None or source.text.lower() not in ("i", "me", "my"):
+            continue
+        heading = next((h for at, h in reversed(headings) if at <= source.start), None)
+        if heading is not None and not _reported(found, attribution, quotes):
+            attribution.speaker = replace(heading, resolved_from=source.text)
 
 
 # What a body found, in its own words: "Our findings do not support that account", "Our
