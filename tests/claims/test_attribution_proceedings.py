@@ -159,3 +159,34 @@ def test_welcoming_a_guest_says_nothing(claim_extractor: ClaimExtractor) -> None
 def test_minutes_adopted_in_the_passive_are_no_claim(claim_extractor: ClaimExtractor) -> None:
     text = "The agenda for the session was approved without a vote."
     assert _attributions(claim_extractor, text) == []
+
+
+def test_a_sworn_witnesss_as_follows_is_not_counsels_question(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "DR. ANA VOSS, having been sworn, testified as follows:\n\n"
+        "Q. Where were you on the morning of 4 April?\n\n"
+        "A. In Idlib.\n"
+    )
+    found = _attributions(claim_extractor, text)
+    assert all(not a.content.text.startswith("Q.") for a in found)
+
+
+def test_a_claim_noted_in_a_record_is_its_makers(claim_extractor: ClaimExtractor) -> None:
+    text = (
+        "The rapporteur recalled that the Syrian delegation had denied that any helicopter "
+        "flew that day."
+    )
+    found = _attributions(claim_extractor, text)
+    denied = _one(found, "had denied")
+    assert _source(denied) == "the Syrian delegation"
+    assert denied.content.text == "that any helicopter flew that day"
+
+
+def test_both_are_the_two_named_just_before(claim_extractor: ClaimExtractor) -> None:
+    text = (
+        "The panel interviewed two nurses from the clinic. Both said that the patients had "
+        "pinpoint pupils."
+    )
+    assert _actors(claim_extractor, text)["said"] == "nurses"
