@@ -658,6 +658,7 @@ class AttributionExtractor:
             or attribution.how.endswith("/what-called")
             or _owned_claim(doc, attribution)
             or _hearsay(doc, attribution)
+            or _noted_claim(doc, attribution)
             or (
                 attribution.cue_i >= 0
                 and _own_view_joined(doc[attribution.cue_i])
@@ -783,6 +784,17 @@ class AttributionExtractor:
         _courtesy_titles(doc, found)
         _cut_focus(doc, found)
         _cut_paragraph_numbers(doc, found)
+        _cut_question_tags(found)
+        found = [
+            item
+            for item in found
+            if not _put_to_the_witness(doc, item)
+            and not _adopted_by_no_one(doc, item)
+            and not _guest(doc, item)
+            # "DR. ANA VOSS, having been sworn, testified as follows:" and then "Q. …": the
+            # testimony is the answers, each its own claim, not counsel's first question
+            and not re.match(r"Q[.:]\s", item.content.text)
+        ]
         _object_list_taken_for_clause(doc, found)
         _widen_to_reports(doc, found)
         denials = _summary_denials(doc, found)
@@ -810,6 +822,7 @@ class AttributionExtractor:
         _it_after_relative(doc, found)
         _what_it_said(doc, found)
         _my_government(doc, found)
+        _office_held_in_list(doc, found)
         _cue_with_its_preposition(doc, found)
         return found
 
@@ -989,6 +1002,8 @@ class AttributionExtractor:
             or (fronted[0] if fronted else None)
             or (cue.head if quoted_after is not None else None)
         )
+        if source_head is not None and _whence_in_passive(cue, source_head):
+            return None
         if source_head is not None and _quoted(source_head, quotes):
             # '"That, unfortunately," he said, "is part of life."': the parse gave the verb
             # two subjects, the quotation's own and the speaker
@@ -1109,6 +1124,12 @@ class AttributionExtractor:
             # join the speaker and the cue to the quotation's own verb
             source_tokens, content = named
             how = "quote/named"
+        which = _according_to_which(cue) if cue.lemma_.lower() == "accord" else None
+        if content is None and which is not None:
+            # "the account given by the ministry, according to which a warehouse was struck":
+            # the account says what its relative clause holds
+            source_tokens, content = which
+            how = how.split("/")[0] + "/according-which"
         if content is None and cue.lemma_.lower() == "accord":
             content = _according_content(cue)
             how = how.split("/")[0] + "/according"
@@ -1205,6 +1226,8 @@ class AttributionExtractor:
                 if path.startswith("^") and head.i > cue.i and self._trailing_cue(head):
                     continue  # '"...," the envoy said, officials said': not what the envoy said
                 if _before_colon(cue, head):
+                    continue
+                if path == "ccomp" and _demonstrative_object(head):
                     continue
                 if path == "ccomp" and _subordinate_before(cue, head):
                     continue
@@ -1309,6 +1332,8 @@ class AttributionExtractor:
             # said is of the crater
             content = joined([antecedent, content])
         cue_span = _cue_span(cue)
+        if how.endswith("/according-which"):
+            cue_span = _span(doc, cue.idx, doc[cue.i + 1].idx + len(doc[cue.i + 1]))
         through = _through_infinitive(cue, content)
         if through is not None:
             # "continues to believe that …": the verb that takes the clause is part of the cue
@@ -2434,8 +2459,19 @@ _LINE_LABELS = frozenset(
         "reasons",
         "grounds",
         "justification",
+        # a meeting's minutes: who came and who sent apologies ("Present: Ms. A. Brennan
+        # (Chair), …"), and what is to be done by whom ("Action: Clerk to write to …")
+        "present",
+        "attendance",
+        "apologies",
+        "absent",
+        "action",
+        "actions",
     ]
 )
+# A report's or a judgment's section number in roman figures: "III. FIRST GROUND OF APPEAL:
+# …" is a heading, whatever stands after its colon.
+_ROMAN_SECTION = re.compile(r"[IVX]{1,5}\.[^\S\n]+")
 
 
 def _account_label(doc: Doc, start: int, end: int) -> list[Token] | None:
@@ -2520,6 +2556,8 @@ def _colon_lines(doc: Doc) -> list[Attribution]:
         if match.group("source").split()[-1].lower() in _LINE_LABELS:
             continue
         if _title_line(match.group("source"), match.group("content")):
+            continue
+        if _ROMAN_SECTION.match(match.group("source")):
             continue
         if not any(char.isalpha() for char in match.group("content")):
             continue
@@ -3025,6 +3063,38 @@ def _some_of_them(doc: Doc, found: list[Attribution]) -> None:
         )
         if group is not None and group.speaker is not None:
             item.speaker = replace(group.speaker, resolved_from=source.text)
+    for item in found:
+        source = item.source
+        if source is None or item.cue_i < 0 or source.text.strip().lower() != "both":
+            continue
+        pair = _pair_named_before(doc[item.cue_i].sent)
+        if pair is not None:
+            item.speaker = replace(describe(pair), resolved_from=source.text)
+
+
+def _pair_named_before(sentence: Any) -> list[Token] | None:
+    """ "The Trial Chamber heard two expert witnesses on the crater. Both testified that …":
+    the two people the sentence before names, whom "Both" means; None when it names no such
+    pair (or more than one)."""
+    doc = sentence.doc
+    if sentence.start == 0:
+        return None
+    before = doc[sentence.start - 1].sent
+    if "\n" in doc[before.start : sentence.start].text.strip():
+        return None  # another paragraph
+    pairs = [
+        token
+        for token in before
+        if token.pos_ == "NOUN"
+        and token.tag_ == "NNS"
+        and _people_in_plural(token.text)
+        and any(c.dep_ == "nummod" and c.lower_ in ("two", "2") for c in token.children)
+    ]
+    if len(pairs) != 1:
+        return None
+    noun = pairs[0]
+    words = [t for t in noun.subtree if t.i <= noun.i and t.dep_ not in ("det", "nummod")]
+    return _trim(words) or None
 
 
 _MY_GOVERNMENT = frozenset({"my government", "our government"})
@@ -3211,6 +3281,10 @@ def _interview_answers(doc: Doc) -> list[Attribution]:
     if not interviewed:
         return []
     who = describe(list(interviewed[-1]))
+    if interviewed[-1].text.isupper():
+        # a court transcript's "DR. KAREN WHITFIELD, having been previously sworn, testified":
+        # the name as a name is written
+        who = replace(who, name=_uncapitalised(who.name), title=who.title.lower())
     found = []
     for match in _ANSWER_LINE.finditer(text, first_question.start()):
         c_start, c_end = match.span("content")
@@ -3856,6 +3930,10 @@ def _cut_relative_denials(
                 continue
             if other.content.parts:
                 break
+            if other.how == "line":
+                # "A. … Hexamine was also present, which Syria had declared …": a turn of a
+                # transcript is all its speaker said, the relative clause too
+                break
             cut = _cut_before(text, other.content, item.content.start)
             if cut is not None:
                 other.content = item.content = cut
@@ -4226,6 +4304,39 @@ def _around_quotes(
     if not before or not after:
         return None
     return joined([_span(doc, *before[-1]), _span(doc, *after[0])])
+
+
+def _according_to_which(cue: Token) -> tuple[list[Token], Span] | None:
+    """ "…, the account given by the Russian Ministry of Defence, according to which a rebel
+    warehouse was struck around midday": a relative "according to which" after a comma makes
+    the phrase before it the source and the clause after it what that source says. The
+    phrase's words and the clause, or None."""
+    doc = cue.doc
+    if cue.i < 2 or cue.i + 3 >= len(doc) or doc[cue.i - 1].text != ",":
+        return None
+    if doc[cue.i + 1].lower_ != "to" or doc[cue.i + 2].lower_ != "which":
+        return None
+    last = cue.i - 2
+    nouns = [
+        t
+        for t in doc[cue.sent.start : cue.i - 1]
+        if t.pos_ in ("NOUN", "PROPN") and t.right_edge.i == last
+    ]
+    if not nouns:
+        return None
+    antecedent = min(nouns, key=lambda t: t.left_edge.i)
+    tokens = _trim(list(doc[antecedent.left_edge.i : last + 1]))
+    to = doc[cue.i + 1]
+    verb = to.head if to.head.pos_ in ("VERB", "AUX") and to.head != cue else None
+    if verb is None:
+        verb = next((c for c in cue.children if c.dep_ in ("pcomp", "ccomp", "advcl")), None)
+    if verb is None or verb.right_edge.i <= cue.i + 2:
+        return None
+    run = _trim(list(doc[cue.i + 3 : verb.right_edge.i + 1]))
+    content = _token_span(run)
+    if not tokens or content is None:
+        return None
+    return tokens, content
 
 
 def _according_content(cue: Token) -> Span | None:
@@ -5074,6 +5185,30 @@ def _passive_with_agent(cue: Token) -> bool:
 _ASKING = frozenset({"ask", "urge", "invite", "request", "encourage", "press", "tell"})
 
 
+# What one notes or recalls that another claimed: a record's or an expert's account of a
+# position taken ("The Chair noted that the Government had described the strike as …").
+_NOTING = frozenset({"note", "recall", "observe"})
+_CLAIMING = frozenset({"claim", "allege", "assert", "describe", "deny", "insist", "maintain"})
+
+
+def _noted_claim(doc: Doc, attribution: Attribution) -> bool:
+    """ "I note that the Russian Ministry of Defence has claimed that a rebel depot was
+    struck": a claim noted in another's that-clause, by a verb of claiming with a subject of
+    its own, is that subject's claim too, whatever the learnt model (which seldom saw a
+    noting hold one) makes of it."""
+    if attribution.cue_i < 0 or attribution.source is None:
+        return False
+    cue = doc[attribution.cue_i]
+    subject = next((c for c in cue.children if c.dep_ == "nsubj"), None)
+    return (
+        cue.lemma_ in _CLAIMING
+        and cue.dep_ == "ccomp"
+        and cue.head.lemma_ in _NOTING
+        and subject is not None
+        and subject.pos_ != "PRON"
+    )
+
+
 def _hearsay(doc: Doc, attribution: Attribution) -> bool:
     """ "Abu Ahmad said his brother told him that the plane had come from the south": what
     someone was told, inside another's account, is the teller's claim as well — the chain an
@@ -5205,8 +5340,10 @@ def _sure_that(
 # "The hypothesis put forward by Russia, according to which the sarin was released from a rebel
 # depot, is not credible". The clause ends where the sentence's own verb comes.
 _PROPOSED_BY = re.compile(
-    r"\b(?:hypothesis|theory|version|claim|explanation|thesis|scenario|allegation|assertion)"
-    r"[^\S\n]+(?P<cue>put[^\S\n]+forward|advanced|floated|proposed|offered|presented|promoted)"
+    r"\b(?:hypothesis|theory|version|claim|explanation|thesis|scenario|allegation|assertion"
+    r"|account)"  # "the account given by the Russian Ministry of Defence, according to which"
+    r"[^\S\n]+(?P<cue>put[^\S\n]+forward|advanced|floated|proposed|offered|presented|promoted"
+    r"|given)"
     r"[^\S\n]+by[^\S\n]+(?P<source>[^,;:.\n]{2,80}?),[^\S\n]+according[^\S\n]+to[^\S\n]+which"
     r"[^\S\n]+(?P<content>[^;.\n]+?)(?=,[^\S\n]+(?:is|was|are|were|has|had|does|did|cannot|can|"
     r"remains?|seems?)\b|[.;\n]|$)",
@@ -6067,8 +6204,95 @@ def _topic_inside(noun: Token) -> Token | None:
     return None
 
 
-# Verbs of a conversation, whose "with" names the other party ("spoke with the Prime Minister").
-_CONVERSING = frozenset({"speak", "talk", "confer", "converse", "meet"})
+# The offices of a meeting, written in brackets after the name of who holds them in the list
+# of those present: "Present: Ms. A. Brennan (Chair), Mr. P. Osei, …".
+_MEETING_OFFICES = frozenset(
+    {"chair", "chairman", "chairwoman", "chairperson", "convenor", "convener", "rapporteur"}
+    | {"vice-chair", "secretary", "clerk", "president"}
+)
+_HELD_IN_BRACKETS = re.compile(
+    r"(?:(?P<honorific>Mr|Mrs|Ms|Dr|Prof)\.?[^\S\n]+)?"
+    r"(?P<name>[A-Z][\w'’.-]*(?:[^\S\n]+[A-Z][\w'’.-]*){0,3})[^\S\n]*\((?P<office>[A-Za-z-]+)\)"
+)
+
+
+def _office_held_in_list(doc: Doc, found: list[Attribution]) -> None:
+    """ "The Chair noted that …" in minutes whose list of those present reads "Ms. A. Brennan
+    (Chair)": the office alone is the one the list names as holding it (one name only, else
+    the office stays as written)."""
+    text = text_of(doc)
+    holders: dict[str, set[str]] = {}
+    for match in _HELD_IN_BRACKETS.finditer(text):
+        office = match.group("office").lower()
+        if office in _MEETING_OFFICES:
+            holders.setdefault(office, set()).add(match.group("name"))
+    for item in found:
+        source = item.source
+        if source is None or item.speaker is None or item.speaker.resolved_from:
+            continue
+        office = source.text.lower().removeprefix("the ").strip()
+        names = holders.get(office, set())
+        if len(names) == 1:
+            item.speaker = Speaker(
+                name=next(iter(names)), type="person", title=office, resolved_from=source.text
+            )
+
+
+def _guest(doc: Doc, item: Attribution) -> bool:
+    """ "The Chair welcomed Mr. D. Farouk, Director of …": one welcomed as a guest is a person,
+    and welcoming them says nothing ("welcomed the decision" is a stance, and stays)."""
+    if item.cue_i < 0 or doc[item.cue_i].lemma_ not in ("welcome", "greet"):
+        return False
+    span = doc.char_span(item.content.start, item.content.end, alignment_mode="expand")
+    if span is None or item.content.parts:
+        return False
+    head = span.root
+    return head.ent_type_ == "PERSON" or (
+        head.pos_ in ("NOUN", "PROPN")
+        and (
+            _singular(head.lower_) in _PEOPLE_NOUNS | _ROLES
+            or any(
+                c.dep_ == "compound" and c.lower_.rstrip(".") in ("mr", "mrs", "ms", "dr")
+                for c in head.children
+            )
+        )
+    )
+
+
+def _demonstrative_object(head: Token) -> bool:
+    """ "the Trial Chamber expressly considered that account and rejected it": the parser can
+    take "that" before a noun for a clause's mark and the noun for a clause; a noun with a
+    demonstrative "that" and no subject or verb of its own is the verb's object, not what was
+    said."""
+    return (
+        head.pos_ == "NOUN"
+        and any(
+            c.dep_ == "det" and c.lower_ in ("that", "this", "those", "these")
+            for c in head.children
+        )
+        and not any(c.dep_ in ("nsubj", "nsubjpass", "aux", "cop") for c in head.children)
+    )
+
+
+def _whence_in_passive(cue: Token, head: Token) -> bool:
+    """ "The chain of custody was documented from the point of collection": a passive's "from"
+    phrase naming no one (no name, no person, no body) is where or when the thing was done,
+    not who said it; with no agent the passive claims nothing of anyone's."""
+    return (
+        head.dep_ == "pobj"
+        and head.head.lower_ == "from"
+        and head.head.head == cue
+        and any(c.dep_ == "auxpass" for c in cue.children)
+        and not any(c.dep_ == "agent" for c in cue.children)
+        and not head.ent_type_
+        and head.pos_ == "NOUN"
+        and _singular(head.lower_) not in _PEOPLE_NOUNS | _ROLES | _ORG_WORDS
+    )
+
+
+# Verbs of a conversation, whose "with" names the other party ("spoke with the Prime Minister";
+# an objection's "Counsel is arguing with the witness": whom counsel argues with, not a claim).
+_CONVERSING = frozenset({"speak", "talk", "confer", "converse", "meet", "argue", "quarrel"})
 
 
 def _interlocutor(noun: Token) -> bool:
@@ -6420,7 +6644,9 @@ def _object_list_taken_for_clause(doc: Doc, found: list[Attribution]) -> None:
 
 
 # A numbered paragraph's number at the start of a line: "4. ", "(4) ", "4) ".
-_PARAGRAPH_NUMBER = re.compile(r"(?:\(\d{1,3}\)|\d{1,3}[.)])[^\S\n]+(?=\S)")
+# A paragraph's number, and a transcript's "Q." before a question, whose words the parse can
+# take into the subject after it ("Q. Professor Postol has written that …").
+_PARAGRAPH_NUMBER = re.compile(r"(?:\(\d{1,3}\)|\d{1,3}[.)]|Q[.:])[^\S\n]+(?=\S)")
 
 
 def _cut_paragraph_numbers(doc: Doc, found: list[Attribution]) -> None:
@@ -6441,6 +6667,56 @@ def _cut_paragraph_numbers(doc: Doc, found: list[Attribution]) -> None:
         rest = _trim(list(words)) if words is not None else []
         if rest:
             item.source, item.speaker = _span(doc, start, source.end), describe(rest)
+
+
+# A tag that turns a statement into a question put to a witness: "…, correct?", "…, right?",
+# "…, isn't that so?".
+_QUESTION_TAG = re.compile(
+    r",[^\S\n]+(?:correct|right|true|yes|no|isn'?t[^\S\n]+(?:it|that[^\S\n]+so|that[^\S\n]+right)"
+    r"|didn'?t[^\S\n]+(?:they|he|she|it|you)|don'?t[^\S\n]+you[^\S\n]+agree|is[^\S\n]+that[^\S\n]+right)"
+    r"[?.]?$",
+    re.I,
+)
+
+
+# Verbs by which a body adopts a text: a vote or a formality, not a saying.
+_ADOPTING = frozenset({"approve", "adopt", "ratify", "endorse", "pass", "carry"})
+
+
+def _adopted_by_no_one(doc: Doc, item: Attribution) -> bool:
+    """ "The minutes of the 41st meeting were approved without amendment": a text adopted, in
+    the passive with no one named as adopting it, is a record of business done, not a claim
+    ("The Council adopted a resolution that …" names a body, and stays as the rules read it)."""
+    if item.source is not None or item.cue_i < 0 or not item.how.endswith("/nsubjpass"):
+        return False
+    cue = doc[item.cue_i]
+    return cue.lemma_ in _ADOPTING and not any(c.dep_ == "agent" for c in cue.children)
+
+
+def _put_to_the_witness(doc: Doc, item: Attribution) -> bool:
+    """ "Q. So you cannot say who handled those samples?": in a question line of a transcript,
+    what "you" say is what the witness is asked to grant, not a claim of anyone's (what
+    others said, "Q. Professor Postol has written that …", stays theirs)."""
+    source = item.source
+    if source is None or source.text.lower() != "you":
+        return False
+    text = text_of(doc)
+    line = text.rfind("\n", 0, source.start) + 1
+    return _QUESTION_LINE.match(text, line) is not None
+
+
+def _cut_question_tags(found: list[Attribution]) -> None:
+    """ "And the Russian government told the Council that it was staged, correct?": a
+    cross-examiner's tag asks the witness to agree; it is no part of what was told."""
+    for item in found:
+        content = item.content
+        if content.parts:
+            continue
+        tag = _QUESTION_TAG.search(content.text)
+        if tag is None or tag.start() < 3:
+            continue
+        end = content.start + tag.start()
+        item.content = Span(content.text[: tag.start()], content.start, end)
 
 
 # Nouns for what others said, whose that-clause a cue responds to rather than asserts.
@@ -7582,6 +7858,10 @@ def describe(tokens: list[Token]) -> Speaker:
     owner = _account_owner(tokens)
     if owner:
         return describe(owner)
+    if len(tokens) > 1 and _question_label(tokens[0]):
+        # "Q. Professor Postol has written …": a transcript's question label, which the tagger
+        # can take into the name after it
+        return describe(tokens[1:])
     speaker = _describe(tokens)
     if speaker.type == "unknown" and _WITNESS_CODE.fullmatch(speaker.name):
         # "W-17 stated …": a protected witness's pseudonym is a person, whom a later "she" means
@@ -7597,11 +7877,30 @@ def describe(tokens: list[Token]) -> Speaker:
         # an office written with capitals, which the tagger takes for a body, is one person,
         # whom a later "he" means and whom the title names
         return replace(speaker, type="unknown", title=words[-1])
+    if speaker.type == "organisation" and speaker.name.lower() in _PARTIES:
+        # "The Appellant argues …. He further contends …": a party to a case, written with a
+        # capital as a judgment writes it, is a person, whom a later "he" means
+        return replace(speaker, type="unknown", title=speaker.name.lower())
     if speaker.type in ("organisation", "unknown"):
         name = _ACRONYM_AFTER.sub("", _BASED_IN.sub("", speaker.name))
         if name != speaker.name and name[:1].isupper():
             speaker = replace(speaker, name=name)
     return speaker
+
+
+# The parties to a case as a judgment names them, each one person or one side.
+_PARTIES = frozenset(
+    {"appellant", "respondent", "accused", "defendant", "claimant", "applicant", "petitioner"}
+    | {"plaintiff", "deponent", "declarant"}
+)
+
+
+def _question_label(token: Token) -> bool:
+    """Whether ``token`` is a transcript's "Q." opening its line."""
+    doc = token.doc
+    return token.text in ("Q.", "Q:") and (
+        token.i == 0 or "\n" in doc[token.i - 1].text_with_ws or doc[token.i - 1].is_space
+    )
 
 
 # What a body or a person posts through: "the presidency's account", "the ministry's Telegram
@@ -8098,7 +8397,9 @@ _ORG_TEXT = (
     "mechanism opcw un nato eu embassy mission service services guard brigade brigades "
     "coalition observatory watch international foundation center centre "
     "defence defense society directorate presidency command authority panel tribunal "
-    "duma parliament knesset bundestag senate assembly board congress"
+    "duma parliament knesset bundestag senate assembly board congress "
+    # a court's divisions, which judge and find: "the Trial Chamber", "the Appeals Chamber"
+    "chamber"
 )
 _ORG_WORDS = frozenset(_ORG_TEXT.split())
 
@@ -8894,7 +9195,8 @@ def _one_person(speaker: Speaker) -> bool:
     # the noun before a phrase of where or whom: "nurse at the hospital in Darkoush"
     cut = next((i for i, word in enumerate(words) if word in _AFTER_HEAD), len(words))
     head = (words[cut - 1] if cut else words[-1]).split("-")[-1]  # "secretary-general"
-    return head in _ROLES or head in _PEOPLE_NOUNS - {"people"}
+    # a party to a case, as a judgment names them: "the Respondent"
+    return head in _ROLES or head in _PEOPLE_NOUNS - {"people"} or head in _PARTIES
 
 
 _AFTER_HEAD = frozenset({"at", "in", "of", "for", "from", "with", "on"})
@@ -8912,7 +9214,9 @@ def _title_head_words(title: str) -> set[str]:
 _UNNAMED = re.compile(
     r"^(?:an?|one|another)\s|anonymity|not to be (?:named|identified)|declined to be (?:named|identified)"
     # a meeting record's speakers by delegation: "The representative of the Russian Federation"
-    r"|^the\s+(?:representative|delegate|observer)\s+(?:of|for)\s",
+    r"|^the\s+(?:representative|delegate|observer)\s+(?:of|for)\s"
+    # a judgment's parties, whom it never names: "The Respondent submits …. He further argues"
+    r"|^the\s+(?:appellant|respondent|accused|defendant|claimant|applicant|petitioner|plaintiff)$",
     re.I,
 )
 
@@ -9010,7 +9314,10 @@ def _first_person_is_the_author(
             if not _reported(found, attribution, quotes):
                 attribution.speaker = replace(issuer, resolved_from=source.text)
     byline = _BYLINE.search(text_of(doc), 0, 600) or _SIGNATURE.search(text_of(doc))
-    if byline is not None:
+    deponent = _deponent(text_of(doc))
+    if deponent is not None:
+        author = deponent
+    elif byline is not None:
         author = Speaker(name=byline.group("name").strip(), type="person", title="author")
     elif issuer is not None and issuer.type != "organisation":
         # "Opening statement by the Director-General …: I am confident that …": the speaker
@@ -9106,6 +9413,45 @@ def _testimonies(doc: Doc, found: list[Attribution], quotes: Sequence[tuple[int,
         heading = next((h for at, h in reversed(headings) if at <= source.start), None)
         if heading is not None and not _reported(found, attribution, quotes):
             attribution.speaker = replace(heading, resolved_from=source.text)
+
+
+# A sworn statement's opening, where its maker names themselves: "I, Samir Hallak, declare as
+# follows:", "I, Dr Jane Roe, of Leeds, make oath and say".
+_SWORN_OPENING = re.compile(
+    r"^[^\S\n]*I,[^\S\n]+(?P<name>[A-Z][\w'’.-]*(?:[^\S\n]+[A-Z][\w'’.-]*){1,3}),"
+    r"[^\n]{0,120}?\b(?:declare|state|affirm|swear|depose|make[^\S\n]+oath)",
+    re.M,
+)
+# The title of a declaration, an affidavit or an expert's or witness's report to a court, which
+# names the person who makes it: "DECLARATION OF SAMIR HALLAK", "Expert Report of Dr. Lina
+# Moretti".
+_DEPONENT_TITLE = re.compile(
+    r"^[^\S\n]*(?:(?:SUPPLEMENTAL|Supplemental|SECOND|Second|FIRST|First)[^\S\n]+)?"
+    r"(?:DECLARATION|Declaration|AFFIDAVIT|Affidavit|EXPERT[^\S\n]+REPORT|Expert[^\S\n]+[Rr]eport"
+    r"|WITNESS[^\S\n]+STATEMENT|Witness[^\S\n]+[Ss]tatement)"
+    r"[^\S\n]+(?:OF|of|BY|by)[^\S\n]+(?P<name>[A-Z][\w'’.-]*(?:[^\S\n]+[A-Z][\w'’.-]*){1,3})"
+    r"[^\S\n]*$",
+    re.M,
+)
+
+
+def _deponent(text: str) -> Speaker | None:
+    """The person a declaration, an affidavit or an expert's report says makes it, or None:
+    its "I" throughout, which is no byline's. The opening "I, NAME, declare" is taken first,
+    as it writes the name in its own case; else the title near the top (in capitals, the name
+    is written again with capitals only at the start of its words)."""
+    match = _SWORN_OPENING.search(text, 0, 1500) or _DEPONENT_TITLE.search(text, 0, 600)
+    if match is None:
+        return None
+    words = match.group("name").split()
+    title = ""
+    if words[0].lower().rstrip(".") in {"dr", "mr", "mrs", "ms", "professor", "prof"}:
+        title, words = words[0], words[1:]
+    if not 2 <= len(words) <= 3 or any(w.lower() in _ORG_WORDS for w in words):
+        return None
+    if all(w.isupper() for w in words):
+        words = ["-".join(p.capitalize() for p in w.split("-")) for w in words]
+    return Speaker(name=" ".join(words), type="person", title=title or "declarant")
 
 
 # What a body found, in its own words: "Our findings do not support that account", "Our
