@@ -720,9 +720,24 @@ class AttributionExtractor:
         found += _held_through_comment(doc, found, self.cues)
         inverted = _said_inverted(doc, quotes)
         lines = _colon_lines(doc) + _interview_answers(doc) + _label_paragraphs(doc)
+        checked = _checked_claims(doc)
+        if checked:
+            # "CLAIM: The air force struck a depot" read by the tagger as a verb: the line's
+            # reading stands in for it, and nothing inside the line is a claim of its own
+            found = [
+                item
+                for item in found
+                if not any(
+                    line.sentence.start <= item.cue.start < line.sentence.end for line in checked
+                )
+            ]
+            lines += checked
         found = [item for item in found if not _abstract_inside_line(doc, item, lines)]
         found += lines + _dash_lines(doc) + inverted + _poll_findings(doc) + _tolls(doc)
         found += _in_their_view(doc) + _owned_claims(doc, found) + _information_from(doc, found)
+        found += [
+            item for item in _per_source(doc) if item.cue.start not in {f.cue.start for f in found}
+        ]
         found += _alleged_to_have(doc, found)
         found += _said_inside_relative(doc, found)
         found += _as_they_note(doc, found)
@@ -762,6 +777,8 @@ class AttributionExtractor:
                 or _looking_forward(doc[item.cue_i])
                 or _might_be_objected(doc, item)
                 or _set_against(doc, item)
+                or _evidence_compared(doc, item)
+                or _narrative_aims(doc, item)
             )
         ]
 
@@ -769,6 +786,11 @@ class AttributionExtractor:
         _courtesy_titles(doc, found)
         _cut_focus(doc, found)
         _cut_paragraph_numbers(doc, found)
+        found += _post_that_claims(doc, found)
+        found.sort(key=lambda item: item.cue.start)
+        _cut_log_marks(doc, found)
+        _close_source_quotes(doc, found)
+        _as_role_puts_it(doc, found)
         _object_list_taken_for_clause(doc, found)
         _widen_to_reports(doc, found)
         denials = _summary_denials(doc, found)
@@ -1732,6 +1754,14 @@ def _asked_or_supposed(cue: Token) -> bool:
     you = next((c for c in cue.children if c.dep_ == "nsubj" and c.lower_ == "you"), None)
     if you is not None:
         return any(c.dep_ == "aux" and c.lemma_ == "do" and c.i < you.i for c in cue.children)
+    if (
+        cue.dep_ == "advcl"
+        and cue.tag_ in ("VBZ", "VBP")
+        and any(c.dep_ == "mark" and c.lower_ == "until" for c in cue.children)
+    ):
+        # "We will not run the figure until a second source confirms it": a saying waited
+        # for, in the present tense of a time to come, has not been made
+        return True
     return (
         cue.dep_ == "advcl"
         and any(c.dep_ == "auxpass" for c in cue.children)
@@ -2341,10 +2371,23 @@ _LINE_LABELS = frozenset(
         # a journalist's turn in a transcript asks; it claims nothing
         "question",
         "q",
-        # a fact check's labels: what is checked, and the checker's rating of it
+        # a fact check's labels: what is checked, and the checker's rating of it; the kind of
+        # text a headline opens with ("FACT CHECK: No, the victims were not actors")
         "claim",
         "verdict",
         "rating",
+        "check",
+        "fact-check",
+        "factcheck",
+        # a case record's fields, each a property of the record, not a speaker ("Outlet: RT
+        # Arabic", "Language: Arabic", "Keywords: Chemical weapons")
+        "outlet",
+        "outlets",
+        "language",
+        "languages",
+        "keywords",
+        "tags",
+        "disproof",
         # a page's flags, which are written in capitals like a transcript's names
         "breaking",
         "exclusive",
@@ -3297,6 +3340,31 @@ def _one_word_cue(
 # How a count of the dead is reported: "put the toll at 89", "placed the number of dead at 74".
 _TOLL_VERBS = frozenset({"put", "place", "estimate", "set"})
 _TOLLS = frozenset({"toll", "number", "figure", "count", "tally"})
+# Events an account places in time, and the words of a time of day it places them at.
+_TIMED_EVENTS = frozenset({"strike", "attack", "raid", "release", "bombing", "explosion"})
+_TIMES_OF_DAY = frozenset(
+    {"morning", "afternoon", "midday", "noon", "dawn", "evening", "night", "hour", "hours"}
+)
+
+
+def _timing_put(cue: Token, event: Token | None) -> Token | None:
+    """The "at/in/around/between" phrase of "put <an event> <at a time>" ("put its strike in
+    the late morning", "puts that strike around midday", "put the raid at 11:30"), or None."""
+    if cue.lemma_.lower() not in ("put", "place") or event is None:
+        return None
+    if event.lemma_.lower() not in _TIMED_EVENTS:
+        return None
+    return next(
+        (
+            c
+            for c in cue.children
+            if c.dep_ == "prep"
+            and c.i > event.i
+            and c.lower_ in ("at", "in", "around", "between")
+            and any(t.ent_type_ in ("TIME", "DATE") or t.lower_ in _TIMES_OF_DAY for t in c.subtree)
+        ),
+        None,
+    )
 
 
 def _tolls(doc: Doc) -> list[Attribution]:
@@ -3311,12 +3379,21 @@ def _tolls(doc: Doc) -> list[Attribution]:
         count = next((c for c in cue.children if c.dep_ == "dobj"), None)
         at = next((c for c in cue.children if c.dep_ == "prep" and c.lower_ == "at"), None)
         subject = next((c for c in cue.children if c.dep_ == "nsubj"), None)
-        if count is None or at is None or subject is None or at.i < count.i:
+        timed = _timing_put(cue, count)
+        if timed is not None and subject is not None:
+            # "The ministry put its strike in the late morning", "He puts that strike around
+            # midday": when an event happened, by one account, is that account's claim
+            at = timed
+        elif (
+            count is None
+            or at is None
+            or subject is None
+            or at.i < count.i
+            or count.lemma_.lower() not in _TOLLS
+            or not any(token.like_num for token in at.subtree)
+        ):
             continue
-        if count.lemma_.lower() not in _TOLLS:
-            continue
-        if not any(token.like_num for token in at.subtree):
-            continue
+        assert count is not None and at is not None
         tokens = list(count.subtree) + list(at.subtree)
         tokens += [
             token
@@ -3443,6 +3520,78 @@ def _subject_before_view(prep: Token, said: list[Token]) -> Span | None:
     if words != _contiguous(words, words[0]):
         return None
     return _token_span(words)
+
+
+def _per_source(doc: Doc) -> list[Attribution]:
+    """ "Per him, the hospital was hit again in the afternoon", "…, per the ministry.": a log's
+    or a newsroom's shorthand for "according to", at either end of its sentence and set off by
+    a comma. Its object must name someone (a pronoun, a name, a body): "per cent", "per day"
+    and "per the agreement" are no sources."""
+    found = []
+    for per in doc:
+        if per.lower_ != "per" or per.dep_ != "prep":
+            continue
+        obj = next((c for c in per.children if c.dep_ == "pobj"), None)
+        if obj is None or not (
+            obj.lower_ in _PERSON_PRONOUNS | {"them", "it"}
+            or obj.ent_type_ in ("PERSON", "ORG", "NORP")
+            or (obj.pos_ == "PROPN" and obj.ent_type_ not in ("DATE", "TIME", "GPE", "LAW"))
+            or _singular(obj.lower_) in _ROLES | _PEOPLE_NOUNS | _ORG_WORDS
+        ):
+            continue
+        sentence = per.sent
+        phrase = list(per.subtree)
+        words = [t for t in sentence if t.i < phrase[0].i or t.i > phrase[-1].i]
+        if per.i == sentence.start or (per.i == sentence.start + 1 and per.nbor(-1).is_punct):
+            if phrase[-1].i + 1 >= sentence.end or doc[phrase[-1].i + 1].text != ",":
+                continue  # "Per him, …": the comma after the phrase
+        elif phrase[0].i > sentence.start and doc[phrase[0].i - 1].text == ",":
+            if any(not t.is_punct for t in sentence if t.i > phrase[-1].i):
+                continue  # "…, per the ministry.": nothing but the full stop after it
+        else:
+            continue
+        said = _trim(
+            [t for t in words if not t.is_punct or t.i not in (per.i - 1, phrase[-1].i + 1)]
+        )
+        content = _token_span(said)
+        source = _token_span([t for t in phrase if t is not per])
+        if content is None or source is None or len(said) < 3:
+            continue
+        if not any(t.pos_ in ("VERB", "AUX") for t in said):
+            continue
+        cue = _span(doc, per.idx, per.idx + len(per.text))
+        speaker = describe([t for t in phrase if t is not per])
+        whole = _span(doc, sentence.start_char, sentence.end_char)
+        found.append(Attribution(cue, content, source, speaker, whole, "per/ADP", how="per"))
+    return found
+
+
+# A fact check's line naming the claim it checks: "Claim: Footage of the attack was staged
+# with paid actors." (in any case; "CLAIM:" the tagger may read as a verb, "Claim:" it does not).
+_CHECKED_CLAIM = re.compile(
+    r"^[^\S\n]*(?P<cue>(?:(?:The|Viral)[^\S\n]+)?(?:claim|Claim|CLAIM))[^\S\n]*:[^\S\n]+"
+    r"(?P<content>\S[^\n]*)$",
+    re.M,
+)
+
+
+def _checked_claims(doc: Doc) -> list[Attribution]:
+    """A fact check's "Claim: <what was claimed>" line: the claim under check, whose maker the
+    article names elsewhere (if at all), so it is given no source. The line must hold a clause
+    ("Claim: The children were actors"), not a verdict or a title ("Claim: False")."""
+    found = []
+    for match in _CHECKED_CLAIM.finditer(text_of(doc)):
+        c_start, c_end = match.span("content")
+        said = doc.char_span(c_start, c_end, alignment_mode="expand")
+        if said is None or not any(t.pos_ in ("VERB", "AUX") for t in said):
+            continue
+        content = _line_content(doc, c_start, c_end)
+        if len(content.text.split()) < 3:
+            continue
+        cue = _span(doc, *match.span("cue"))
+        sentence = _span(doc, match.start(), match.end())
+        found.append(Attribution(cue, content, None, None, sentence, "claim/NOUN", how="line"))
+    return found
 
 
 def _dash_lines(doc: Doc) -> list[Attribution]:
@@ -4696,6 +4845,9 @@ _RESTATING = frozenset(
 
 
 _BECAUSE = frozenset(["because", "since", "as", "although", "though", "while"])
+# A clause of time after what its subject did: "The Mechanism interviewed witnesses and studied
+# samples before it concluded that …"; "it" is the one who did it.
+_WHEN_DONE = frozenset(["before", "after", "once", "until"])
 
 
 def _bind_to_clause_subject(doc: Doc, found: list[Attribution]) -> None:
@@ -4707,9 +4859,15 @@ def _bind_to_clause_subject(doc: Doc, found: list[Attribution]) -> None:
             continue
         cue = doc[item.cue_i]
         mark = next((c for c in cue.children if c.dep_ == "mark"), None)
-        if cue.dep_ != "advcl" or mark is None or mark.lower_ not in _BECAUSE:
+        if cue.dep_ != "advcl" or mark is None or mark.lower_ not in _BECAUSE | _WHEN_DONE:
             continue
-        subject = next((c for c in cue.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        head = cue.head
+        if mark.lower_ in _WHEN_DONE:
+            # "… interviewed witnesses, … and reviewed images before it concluded": the subject
+            # of the first of the joined verbs the clause of time follows
+            while head.dep_ == "conj" and head.head.pos_ in ("VERB", "AUX"):
+                head = head.head
+        subject = next((c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         if (
             subject is None
             or subject.pos_ not in ("NOUN", "PROPN")
@@ -5510,7 +5668,14 @@ def _fact_against_fact(doc: Doc, item: Attribution) -> bool:
 
 
 # Facts and findings, which bear on other facts without saying anything.
-_FACTS = frozenset({"finding", "findings", "fact", "evidence", "data", "result", "timing"})
+_FACTS = frozenset(
+    {
+        *("finding", "findings", "fact", "evidence", "data", "result", "timing"),
+        # the physical evidence a disproof sets against a claim: "The claim that the attack
+        # was staged is contradicted by the autopsies carried out in Turkey"
+        *("autopsy", "sample", "image", "imagery", "footage", "photograph", "record"),
+    }
+)
 
 
 def _looking_forward(cue: Token) -> bool:
@@ -5963,6 +6128,216 @@ def _cut_paragraph_numbers(doc: Doc, found: list[Attribution]) -> None:
         rest = _trim(list(words)) if words is not None else []
         if rest:
             item.source, item.speaker = _span(doc, start, source.end), describe(rest)
+
+
+# A log entry's time and the initials of whoever wrote it, before a dash: "10:10 MB — ".
+_LOG_MARK = re.compile(r"(?:\d{1,2}[:.]\d{2}[^\S\n]+)?[A-Z]{2,3}[^\S\n]*[—–-][^\S\n]+")
+_LOG_TIME = re.compile(r"[^\S\n]*\d{1,2}[:.]\d{2}[^\S\n]+\Z")
+
+
+def _cut_log_marks(doc: Doc, found: list[Attribution]) -> None:
+    """ "10:10 MB — Russian MoD (Konashenkov) says …": a desk log's entry opens with its time
+    and the writer's initials, which the parse can hang on the subject after them; they say
+    when and by whom the entry was written, not who spoke. Only on a line that opens with the
+    time, so that a name's initials elsewhere ("JT — the ministry") are left alone."""
+    text = text_of(doc)
+    for item in found:
+        source = item.source
+        if source is None or source.parts:
+            continue
+        mark = _LOG_MARK.match(source.text)
+        if mark is None or mark.end() >= len(source.text):
+            continue
+        line = text[text.rfind("\n", 0, source.start) + 1 : source.start]
+        timed = source.text[: mark.end()].strip()[:1].isdigit()
+        if not (timed and line.strip() == "") and _LOG_TIME.fullmatch(line) is None:
+            continue
+        start = source.start + mark.end()
+        words = doc.char_span(start, source.end, alignment_mode="expand")
+        rest = _trim(list(words)) if words is not None else []
+        if not rest:
+            continue
+        initials = mark.group().split()[-2] if len(mark.group().split()) > 1 else ""
+        item.source = _span(doc, start, source.end)
+        if item.speaker is None or initials in item.speaker.name.split():
+            item.speaker = describe(rest)
+
+
+# Verbs of saying in the third person that the tagger, after a date or a count, may read as
+# plural nouns ("since 6 April claims that …").
+_SAYS_AS_NOUN = frozenset(
+    {"claims", "says", "alleges", "insists", "argues", "asserts", "suggests", "states"}
+    | {"maintains", "warns"}
+)
+# What is done to a post by others: "A post shared 40,000 times", "a video viewed a million times".
+_POSTED = frozenset(
+    {"share", "post", "publish", "view", "retweet", "circulate", "upload", "watch", "like"}
+)
+
+
+def _post_that_claims(doc: Doc, found: list[Attribution]) -> list[Attribution]:
+    """ "A post shared more than 40,000 times on Facebook since 6 April claims that the victims
+    …": the participle that describes the post is read as its verb and the real verb as a
+    noun ("April claims") or as a clause of time ("since March claims that"); the post, with
+    all that describes it, claims the clause. The reading of the participle as a cue gives
+    way."""
+    made = []
+    for says in doc:
+        if says.lower_ not in _SAYS_AS_NOUN or says.i + 1 >= len(doc):
+            continue
+        if says.tag_ == "VBZ":
+            # "… on YouTube since March claims that …": the verb read as a clause of time,
+            # with the date for its subject
+            subject = next((c for c in says.children if c.dep_ == "nsubj"), None)
+            if says.dep_ != "advcl" or not (
+                subject is None
+                or subject.ent_type_ in ("DATE", "TIME")
+                or any(c.dep_ == "mark" and c.lower_ == "since" for c in says.children)
+            ):
+                continue
+        elif says.tag_ != "NNS":
+            continue
+        that = doc[says.i + 1]
+        if that.lower_ != "that" or that.dep_ != "mark":
+            continue
+        node, posted = says, None
+        for _ in range(6):
+            node = node.head
+            if node.lemma_ in _POSTED and node.tag_ in ("VBD", "VBN"):
+                posted = node
+                break
+            if node.dep_ == "ROOT":
+                break
+        if posted is None:
+            continue
+        post = next((c for c in posted.children if c.dep_ == "nsubj" and c.i < posted.i), None)
+        if post is None or post.pos_ != "NOUN":
+            continue
+        sentence = says.sent
+        said = _trim([t for t in sentence if t.i >= that.i])
+        source = _token_span(list(doc[post.left_edge.i : says.i]))
+        content = _token_span(said)
+        if source is None or content is None:
+            continue
+        cue = _span(doc, says.idx, says.idx + len(says.text))
+        whole = _span(doc, sentence.start_char, sentence.end_char)
+        speaker = describe(list(doc[post.left_edge.i : post.i + 1]))
+        made.append(
+            Attribution(
+                cue, content, source, speaker, whole, "claim/VERB", how="posted/ccomp", cue_i=says.i
+            )
+        )
+        found[:] = [
+            item
+            for item in found
+            if item.cue_i != posted.i and not (that.idx <= item.content.start < content.end)
+        ]
+    return made
+
+
+def _close_source_quotes(doc: Doc, found: list[Attribution]) -> None:
+    """ "Another viral tweet, from an account calling itself "Syria Truth Now", asserted …": the
+    parse hangs the closing quotation mark of a name inside the source on the verb, so the
+    source would stop inside the quotation; it takes the mark back (and the comma after it,
+    which closes the phrase the source opened with a comma)."""
+    text = text_of(doc)
+    for item in found:
+        source = item.source
+        if source is None or source.parts:
+            continue
+        straight = source.text.count('"') % 2 == 1
+        curly = source.text.count("“") > source.text.count("”")
+        end = source.end
+        if not (straight and text.startswith('"', end)) and not (
+            curly and text.startswith("”", end)
+        ):
+            continue
+        end += 1
+        if text.startswith(",", end) and "," in source.text:
+            end += 1
+        item.source = _span(doc, source.start, end)
+
+
+def _as_role_puts_it(doc: Doc, found: list[Attribution]) -> None:
+    """ "as one trainer, Ruth Okafor, puts it: …": the parse takes the role for the object of
+    "as" and the name alone for the subject; the source is the role with its name, as an
+    apposition before a verb of saying is elsewhere ("A spokesman for the group, Ibrahim Abu
+    Laith,")."""
+    for item in found:
+        source = item.source
+        if source is None or source.parts or item.cue_i < 0:
+            continue
+        cue = doc[item.cue_i]
+        subject = next((c for c in cue.children if c.dep_ == "nsubj"), None)
+        if subject is None or subject.pos_ != "PROPN" or subject.ent_type_ != "PERSON":
+            continue
+        first = subject.left_edge
+        if first.i < 2 or doc[first.i - 1].text != ",":
+            continue
+        role = doc[first.i - 2]
+        as_ = role.head
+        if (
+            role.dep_ != "pobj"
+            or as_.lower_ != "as"
+            or as_.head != cue
+            or (
+                _singular(role.lower_) not in _ROLES | _PEOPLE_NOUNS
+                and role.lower_ not in ("trainer", "researcher", "editor", "reporter", "author")
+            )
+        ):
+            continue
+        start = doc[as_.i + 1].idx
+        end = source.end
+        if doc[subject.i + 1].text == "," and doc[subject.i + 1].idx >= end:
+            end = doc[subject.i + 1].idx + 1
+        item.source = _span(doc, start, end)
+
+
+# Evidence a checker sets side by side: comparing it is a method, not a saying ("We compared
+# the stills in the post with the 2013 videos"); comparing a person ("compared Assad to …")
+# likens and stays.
+_COMPARED = frozenset(
+    {"still", "video", "photo", "photograph", "image", "picture", "frame", "footage", "sample"}
+    | {"recording", "clip", "timestamp", "record", "screenshot", "satellite"}
+)
+
+
+def _evidence_compared(doc: Doc, item: Attribution) -> bool:
+    """ "We compared the stills in the post with the 2013 videos frame by frame": a check done
+    on evidence is the checker's method; what it found is said next, or not at all."""
+    cue = doc[item.cue_i]
+    if cue.lemma_ != "compare":
+        return False
+    obj = next((c for c in cue.children if c.dep_ == "dobj"), None)
+    return obj is not None and _singular(obj.lower_) in _COMPARED
+
+
+# What a narrative or a campaign is said to do that is no saying: it "seeks to" clear someone,
+# "echoes" or "mirrors" earlier claims.
+_AIMING = frozenset({"seek", "aim", "echo", "mirror", "resemble"})
+
+
+def _narrative_aims(doc: Doc, item: Attribution) -> bool:
+    """ "a recurring narrative that seeks to clear the government", "The narrative echoes
+    earlier claims": a story that cannot speak, said to aim at or to resemble something, is the
+    writer's reading of it, not a claim of the story's."""
+    cue = doc[item.cue_i]
+    if cue.lemma_ not in _AIMING:
+        return False
+    subject = next((c for c in cue.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is None:
+        return False
+    if subject.tag_ in ("WDT", "WP") and cue.dep_ == "relcl":
+        subject = cue.head  # "a narrative that seeks to …"
+    return subject.lemma_.lower() in _STORIES
+
+
+# What is told about an event without being anyone's statement (a lawsuit that "seeks damages"
+# or a report that "echoes" another is a document, and a campaign that "is seeking to" is
+# people; they stay).
+_STORIES = frozenset(
+    {"narrative", "story", "theory", "myth", "trope", "conspiracy", "disinformation"}
+)
 
 
 # Nouns for what others said, whose that-clause a cue responds to rather than asserts.
@@ -7130,10 +7505,16 @@ def _describe(tokens: list[Token]) -> Speaker:
     ]
     # A person named in a clause about the speaker ("Egypt, which backs Haftar, said") is not
     # the speaker; one in an apposition ("A spokesman for the army, Ahmed al-Mismari") is.
+    # Nor is one named as a member of the many who speak ("Doctors who treated the wounded,
+    # including Dr. Hamza al-Khatib,"): the many speak.
     in_clauses = {
         token.i
         for child in head.children
-        if child.dep_ in ("relcl", "acl", "advcl") and child.i > head.i
+        if (
+            child.dep_ in ("relcl", "acl", "advcl")
+            or (child.dep_ == "prep" and child.lower_ == "including" and head.tag_ == "NNS")
+        )
+        and child.i > head.i
         for token in child.subtree
     }
     people = [

@@ -1,0 +1,169 @@
+"""Texts that check claims rather than make them: a fact check with its "Claim:" and "Rating:"
+lines, a disinformation database's case record (its fields, the summary, the disproof), a
+platform's note on the accounts it removed, a newsroom verification desk's timed log with the
+initials of each entry's writer, and a media-literacy explainer that quotes claims to take them
+apart (a claim reported as false is still its maker's)."""
+
+from __future__ import annotations
+
+from attribution_helpers import actors as _actors
+from attribution_helpers import attributions as _attributions
+from attribution_helpers import one as _one
+from attribution_helpers import source_of as _source
+
+from enquiry.enrich.text.claims import ClaimExtractor
+
+
+def test_a_fact_checks_claim_line_is_the_claim_checked_in_any_case(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "Fact check: was the hospital in Saraqib empty?\n\n"
+        "Claim: The hospital had been closed for a month before the shelling.\n\n"
+        "Rating: Mostly false\n"
+    )
+    found = _attributions(claim_extractor, text)
+    claim = _one(found, "Claim")
+    assert claim.content.text.startswith("The hospital had been closed for a month")
+    assert claim.source is None
+    assert [a.cue.text for a in found] == ["Claim"]
+
+
+def test_a_claim_line_without_a_clause_is_a_label(claim_extractor: ClaimExtractor) -> None:
+    text = "Claim: False\n\nThe photograph was taken in Aleppo in 2014.\n"
+    assert _attributions(claim_extractor, text) == []
+
+
+def test_a_headlines_kind_of_text_and_a_records_fields_are_no_speakers(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "FACT CHECK: The video from Douma was not filmed in a studio\n\n"
+        "Outlet: Sputnik Deutsch\n"
+        "Language: German\n"
+        "Keywords: Chlorine, Douma\n"
+    )
+    found = _attributions(claim_extractor, text)
+    assert all(_source(a) not in ("FACT CHECK", "Outlet", "Language") for a in found)
+    assert found == []
+
+
+def test_physical_evidence_that_contradicts_a_claim_says_nothing(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "The claim that the cylinder was placed by hand is contradicted by the samples "
+        "taken from the roof and by the images of the crater."
+    )
+    found = _attributions(claim_extractor, text)
+    assert all(a.cue.text != "is contradicted" for a in found)
+
+
+def test_a_post_described_by_its_shares_claims_what_follows(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "A video viewed two million times on YouTube since March claims that the clinic "
+        "in Douma was never hit."
+    )
+    claims = _one(_attributions(claim_extractor, text), "claims")
+    assert _source(claims) == "A video viewed two million times on YouTube since March"
+    assert claims.content.text.startswith("that the clinic in Douma was never hit")
+
+
+def test_a_quoted_name_inside_a_source_keeps_its_closing_mark(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        'A second post, from a channel calling itself "Levant Facts", alleged that the '
+        "hospital had been empty for weeks."
+    )
+    alleged = _one(_attributions(claim_extractor, text), "alleged")
+    assert _source(alleged) == 'A second post, from a channel calling itself "Levant Facts",'
+
+
+def test_checking_evidence_side_by_side_is_a_method_not_a_saying(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "Our team compared the photographs in the tweet with archive images of the market. "
+        "The critic compared the inspectors to a firing squad."
+    )
+    found = _attributions(claim_extractor, text)
+    assert [a.cue.text for a in found] == ["compared"]
+    assert _source(found[0]) == "The critic"
+
+
+def test_a_narrative_that_seeks_or_echoes_is_the_writers_reading(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "It is a familiar story that seeks to shift the blame onto the rescuers. "
+        "The theory echoes older rumours about Ghouta. "
+        "The lawsuit seeks compensation for the families."
+    )
+    found = _attributions(claim_extractor, text)
+    assert [a.cue.text for a in found] == ["seeks"]
+    assert _source(found[0]) == "The lawsuit"
+
+
+def test_a_log_entrys_time_and_initials_are_no_part_of_the_source(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "14:20 AK — Civil defence says two more bodies were found under the rubble.\n\n"
+        "15:05 AK — Checked the clip's metadata. Nothing unusual.\n"
+    )
+    says = _one(_attributions(claim_extractor, text), "says")
+    assert _source(says) == "Civil defence"
+
+
+def test_per_someone_is_according_to_them(claim_extractor: ClaimExtractor) -> None:
+    text = (
+        "Dr. Rana Haddad says the clinic is full. Per her, the generator failed at noon. "
+        "Fuel prices rose 12 per cent. "
+        "The second convoy was turned back at the checkpoint, per the Red Crescent."
+    )
+    found = _attributions(claim_extractor, text)
+    per = [a for a in found if a.cue.text.lower() == "per"]
+    assert [(_source(a), a.content.text) for a in per] == [
+        ("her", "the generator failed at noon"),
+        ("the Red Crescent", "The second convoy was turned back at the checkpoint"),
+    ]
+    assert _actors(claim_extractor, text)["Per"] == "Rana Haddad"
+
+
+def test_a_saying_waited_for_has_not_been_made(claim_extractor: ClaimExtractor) -> None:
+    text = "We will hold the figure until the hospital confirms it in writing."
+    assert all(a.cue.text != "confirms" for a in _attributions(claim_extractor, text))
+
+
+def test_it_after_the_work_a_body_did_is_that_body(claim_extractor: ClaimExtractor) -> None:
+    text = (
+        "The Syrian Civil Defence said its volunteers were exhausted. "
+        "The commission visited the site, took samples and interviewed doctors before it "
+        "concluded that a nerve agent had been used."
+    )
+    assert _actors(claim_extractor, text)["concluded"] == "commission"
+
+
+def test_a_role_taken_for_the_object_of_as_goes_with_the_name(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = 'As one researcher, Tomas Lind, puts it: "Doubt travels faster than evidence."'
+    puts = _one(_attributions(claim_extractor, text), "puts")
+    assert _source(puts) == "one researcher, Tomas Lind,"
+    assert _actors(claim_extractor, text)["puts"] == "Tomas Lind"
+
+
+def test_the_many_who_speak_are_not_the_one_named_among_them(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = "Nurses at the clinic, including Amal Saleh, said the patients had pinpoint pupils."
+    assert _actors(claim_extractor, text)["said"] != "Amal Saleh"
+
+
+def test_when_an_account_puts_an_event_is_its_claim(claim_extractor: ClaimExtractor) -> None:
+    text = "The army's statement put the raid in the early afternoon."
+    put = _one(_attributions(claim_extractor, text), "put")
+    assert put.content.text == "the raid in the early afternoon"
