@@ -167,3 +167,60 @@ def test_when_an_account_puts_an_event_is_its_claim(claim_extractor: ClaimExtrac
     text = "The army's statement put the raid in the early afternoon."
     put = _one(_attributions(claim_extractor, text), "put")
     assert put.content.text == "the raid in the early afternoon"
+
+
+def test_a_saying_the_checked_claim_reports_is_still_its_speakers(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = "Viral claim: Damascus says the convoy carried weapons for the rebels\n"
+    found = _attributions(claim_extractor, text)
+    assert _one(found, "Viral claim").content.text.startswith("Damascus says the convoy")
+    assert _source(_one(found, "says")) == "Damascus"
+
+
+def test_a_post_on_a_platform_speaks_not_the_platform(claim_extractor: ClaimExtractor) -> None:
+    text = "A TikTok video alleged that the rescuers had staged the scene."
+    assert _actors(claim_extractor, text)["alleged"] == "TikTok video"
+
+
+def test_a_dated_update_label_is_no_speaker(claim_extractor: ClaimExtractor) -> None:
+    text = "UPDATE (3 May): The page has been taken down. Its owner said it had been hacked.\n"
+    found = _attributions(claim_extractor, text)
+    assert all(_source(a) != "UPDATE" for a in found)
+
+
+def test_a_closing_per_is_no_part_of_what_was_said(claim_extractor: ClaimExtractor) -> None:
+    text = "Officials said the bridge was closed on Monday, per the city council."
+    said = _one(_attributions(claim_extractor, text), "said")
+    assert said.content.text == "the bridge was closed on Monday"
+
+
+def test_what_follows_the_colon_of_a_call_back_is_what_was_said(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "16:40 SH — The hospital director called back: two more patients have died.\n\n"
+        "The clinic called: nobody answered.\n"
+    )
+    found = _attributions(claim_extractor, text)
+    called = _one(found, "called back")
+    assert _source(called) == "The hospital director"
+    assert called.content.text == "two more patients have died"
+    assert all(a.cue.text != "called" for a in found)
+
+
+def test_statements_by_officials_are_the_officials(claim_extractor: ClaimExtractor) -> None:
+    text = "Statements by Syrian officials denied that any aircraft had flown that morning."
+    assert _actors(claim_extractor, text)["denied"] == "Syrian officials"
+
+
+def test_the_outlet_of_a_case_record_is_the_one_its_field_names(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "Outlet: Sputnik Arabic (sputniknews.com)\n"
+        "Language: Arabic\n\n"
+        "SUMMARY\n"
+        "The convoy was destroyed by a rebel drone, the outlet claims.\n"
+    )
+    assert _actors(claim_extractor, text)["claims"] == "Sputnik Arabic"

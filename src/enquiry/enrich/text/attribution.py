@@ -723,12 +723,19 @@ class AttributionExtractor:
         checked = _checked_claims(doc)
         if checked:
             # "CLAIM: The air force struck a depot" read by the tagger as a verb: the line's
-            # reading stands in for it, and nothing inside the line is a claim of its own
+            # reading stands in for it; inside the line, a bare participle with a subject ("the
+            # children shown were borrowed") is a noun's modifier read as a clause. A saying
+            # the claim reports ("Viral claim: Russia says …") stays.
             found = [
                 item
                 for item in found
                 if not any(
-                    line.sentence.start <= item.cue.start < line.sentence.end for line in checked
+                    line.sentence.start <= item.cue.start < line.sentence.end
+                    and (
+                        item.cue.start < line.cue.end
+                        or (item.cue_i >= 0 and _bare_participle(doc[item.cue_i]))
+                    )
+                    for line in checked
                 )
             ]
             lines += checked
@@ -787,6 +794,7 @@ class AttributionExtractor:
         _cut_focus(doc, found)
         _cut_paragraph_numbers(doc, found)
         found += _post_that_claims(doc, found)
+        found += _said_after_colon(doc, found)
         found.sort(key=lambda item: item.cue.start)
         _cut_log_marks(doc, found)
         _close_source_quotes(doc, found)
@@ -814,6 +822,7 @@ class AttributionExtractor:
         _members_addressed(found)
         _members_by_seat(doc, found)
         _it_after_relative(doc, found)
+        _named_in_field(doc, found)
         _what_it_said(doc, found)
         _my_government(doc, found)
         _cue_with_its_preposition(doc, found)
@@ -2434,6 +2443,9 @@ _LINE_LABELS = frozenset(
 )
 
 
+_BRACKET_AFTER = re.compile(r"[^\S\n]*\([^()\n]*\)[^\S\n]*\Z")
+
+
 def _line_content(doc: Doc, start: int, end: int) -> Span:
     """What a line or paragraph gives its speaker, without the full stop that closes it (an
     ellipsis is kept)."""
@@ -2454,7 +2466,9 @@ def _colon_lines(doc: Doc) -> list[Attribution]:
     found = []
     for match in _COLON_LINE.finditer(text_of(doc)):
         start, end = match.span("source")
-        if match.group("source").split()[-1].lower() in _LINE_LABELS:
+        # "UPDATE (10 April):": the label's bracketed date or place is no part of its kind
+        unbracketed = _BRACKET_AFTER.sub("", match.group("source")) or match.group("source")
+        if unbracketed.split()[-1].lower() in _LINE_LABELS:
             continue
         if not any(char.isalpha() for char in match.group("content")):
             continue
@@ -3337,6 +3351,50 @@ def _one_word_cue(
     ]
 
 
+# Verbs of getting in touch that a colon turns into saying: "Dr. Salloum called back: they
+# have lost 11 patients", "The ministry replied: no comment was needed".
+_COLON_CUES = frozenset({"call", "reply", "respond", "write", "text", "message", "answer"})
+
+
+def _said_after_colon(doc: Doc, found: list[Attribution]) -> list[Attribution]:
+    """ "12:45 JT — Dr. Salloum called back: they have now lost 11 patients.": in a log or a
+    note, a verb of getting in touch closed by a colon gives what was said after it, unquoted,
+    to its subject. Only where the verb has nothing said of its own and a clause follows."""
+    taken = {item.cue_i for item in found}
+    made = []
+    for colon in doc:
+        if colon.text != ":" or colon.i < 2 or colon.i + 2 >= len(doc):
+            continue
+        cue = last = doc[colon.i - 1]
+        if cue.dep_ in ("prt", "advmod") and cue.lower_ in ("back", "in"):
+            cue = doc[colon.i - 2]  # "called back:", the cue with its particle
+        if cue.lemma_.lower() not in _COLON_CUES or cue.tag_ not in ("VBD", "VBZ", "VBP"):
+            continue
+        if cue.lemma_.lower() == "call" and last is cue:
+            continue  # "The clinic called: nobody answered" tells of a call, not what it said
+        if cue.i in taken or any(c.dep_ in ("dobj", "ccomp") for c in cue.children):
+            continue
+        subject = next((c for c in cue.children if c.dep_ == "nsubj" and c.i < cue.i), None)
+        if subject is None and cue.dep_ == "acl" and cue.head.i < cue.i:
+            subject = cue.head  # "The hospital director called back:", read as a participle
+        if subject is None or (subject.pos_ == "PRON" and subject.lower_ not in ("he", "she")):
+            continue
+        sentence = colon.sent
+        said = _trim([t for t in sentence if t.i > colon.i])
+        if not any(t.pos_ in ("VERB", "AUX") for t in said) or (
+            said[:1] and said[0].text in _OPENING
+        ):
+            continue  # a quotation after the colon is left to the rules for quotations
+        content = _token_span(said)
+        if content is None:
+            continue
+        named = _trim([t for t in _source_tokens(subject) if t.i < cue.i])
+        for item in _one_word_cue(cue, content, named, key_of(cue), "colon"):
+            item.cue = _span(doc, cue.idx, last.idx + len(last.text))
+            made.append(item)
+    return made
+
+
 # How a count of the dead is reported: "put the toll at 89", "placed the number of dead at 74".
 _TOLL_VERBS = frozenset({"put", "place", "estimate", "set"})
 _TOLLS = frozenset({"toll", "number", "figure", "count", "tally"})
@@ -3575,6 +3633,12 @@ _CHECKED_CLAIM = re.compile(
 )
 
 
+def _bare_participle(cue: Token) -> bool:
+    """A past participle with neither an auxiliary nor a clause above it to lean on: "the
+    children shown were borrowed", where "shown" qualifies the children."""
+    return cue.tag_ == "VBN" and not any(c.dep_ in ("aux", "auxpass") for c in cue.children)
+
+
 def _checked_claims(doc: Doc) -> list[Attribution]:
     """A fact check's "Claim: <what was claimed>" line: the claim under check, whose maker the
     article names elsewhere (if at all), so it is given no source. The line must hold a clause
@@ -3711,7 +3775,7 @@ def _cut_trailing_sources(doc: Doc, found: list[Attribution]) -> None:
             if (
                 other is item
                 or item.content.parts
-                or other.cue.text.lower() != "according to"
+                or other.cue.text.lower() not in ("according to", "per")
                 or not item.content.start < other.cue.start < item.content.end
                 or other.content.start > other.cue.start
             ):
@@ -6340,6 +6404,31 @@ _STORIES = frozenset(
 )
 
 
+# A case record's field naming who published what it records: "Outlet: RT Arabic
+# (rtarabic.com)", "Publisher: Sputnik".
+_FIELD_NAME = re.compile(
+    r"^[^\S\n]*(?P<field>Outlet|Media outlet|Publisher)[^\S\n]*:[^\S\n]*"
+    r"(?P<name>[A-Z][^\n(,;]{1,60}?)[^\S\n]*(?:\(|$)",
+    re.M,
+)
+
+
+def _named_in_field(doc: Doc, found: list[Attribution]) -> None:
+    """ "the outlet alleges …" in a disinformation database's record whose "Outlet:" field names
+    it: the outlet is the one the field names."""
+    fields = {
+        match.group("field").split()[-1].lower(): match.group("name").strip()
+        for match in _FIELD_NAME.finditer(text_of(doc))
+    }
+    for item in found:
+        speaker = item.speaker
+        if speaker is None or item.source is None:
+            continue
+        name = fields.get(speaker.name.lower())
+        if name and _strip_article(item.source.text).lower() == speaker.name.lower():
+            item.speaker = Speaker(name=name, type="organisation", resolved_from=item.source.text)
+
+
 # Nouns for what others said, whose that-clause a cue responds to rather than asserts.
 _REPORTED_NOUNS = frozenset(
     {"report", "claim", "allegation", "suggestion", "rumour", "rumor", "speculation"}
@@ -7418,6 +7507,9 @@ def describe(tokens: list[Token]) -> Speaker:
     owner = _account_owner(tokens)
     if owner:
         return describe(owner)
+    posted = _post_on_platform(tokens)
+    if posted is not None:
+        return posted
     speaker = _describe(tokens)
     if speaker.type == "unknown" and _WITNESS_CODE.fullmatch(speaker.name):
         # "W-17 stated …": a protected witness's pseudonym is a person, whom a later "she" means
@@ -7431,6 +7523,24 @@ def describe(tokens: list[Token]) -> Speaker:
         if name != speaker.name and name[:1].isupper():
             speaker = replace(speaker, name=name)
     return speaker
+
+
+# What is posted, which speaks for whoever posted it.
+_POSTS = frozenset({"post", "tweet", "video", "message", "comment", "thread", "meme"})
+
+
+def _post_on_platform(tokens: list[Token]) -> Speaker | None:
+    """ "A Facebook post claimed …", "a viral TikTok video alleged …": the site names where the
+    post appeared, not who speaks; the speaker is the post, as "A widely shared post on
+    VKontakte" is. None when the phrase is no such post."""
+    heads = [token for token in tokens if token.head not in tokens or token.head == token]
+    if len(heads) != 1 or heads[0].lemma_.lower() not in _POSTS:
+        return None
+    head = heads[0]
+    if not any(c.dep_ == "compound" and c.lower_ in _PLATFORMS for c in head.children):
+        return None
+    words = [t for t in tokens if t.i <= head.i and t.dep_ != "det"]
+    return Speaker(name=_text_of(words), type="unknown") if words else None
 
 
 # What a body or a person posts through: "the presidency's account", "the ministry's Telegram
@@ -7830,6 +7940,8 @@ def _author_of_document(head: Token) -> list[Token] | None:
             or issuer.pos_ == "PROPN"
             # "a statement from the Turkish presidency", "… from the army's general command"
             or issuer.lemma_.lower() in _ORG_WORDS | {"presidency", "command", "headquarters"}
+            # "statements by Russian officials": people who speak, named by what they are
+            or (head.tag_ == "NNS" and issuer.lemma_.lower() in _ROLES | _PEOPLE_NOUNS)
         ):
             called = next(
                 (c for c in issuer.children if c.dep_ == "appos" and c.ent_type_ in _NAMED),
