@@ -224,3 +224,34 @@ def test_the_outlet_of_a_case_record_is_the_one_its_field_names(
         "The convoy was destroyed by a rebel drone, the outlet claims.\n"
     )
     assert _actors(claim_extractor, text)["claims"] == "Sputnik Arabic"
+
+
+def test_posts_passed_on_claim_what_they_say(claim_extractor: ClaimExtractor) -> None:
+    text = "Several channels forwarded a leaflet alleging that the inspectors had been bribed."
+    alleging = _one(_attributions(claim_extractor, text), "alleging")
+    assert _source(alleging) == "a leaflet"
+    assert alleging.content.text == "that the inspectors had been bribed"
+
+
+def test_where_a_source_after_its_cue_wrote_is_no_part_of_it(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        '"We acted on behaviour, not content," wrote Jonas Berg, who heads the review team, '
+        "in a blog post."
+    )
+    wrote = _one(_attributions(claim_extractor, text), "wrote")
+    assert _source(wrote) == "Jonas Berg, who heads the review team,"
+
+
+def test_a_myth_busters_myth_is_a_claim_and_its_fact_the_writers(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        'MYTH: "The convoy was hit by a rebel rocket."\n'
+        "FACT: The craters were made by air-dropped bombs.\n"
+    )
+    found = _attributions(claim_extractor, text)
+    assert [a.cue.text for a in found] == ["MYTH"]
+    assert found[0].content.text == '"The convoy was hit by a rebel rocket."'
+    assert found[0].source is None

@@ -770,6 +770,7 @@ class AttributionExtractor:
         _cut_line_labels(doc, found, lines)
         _cut_occasions(doc, found)
         _cut_media(doc, found)
+        _cut_source_media(doc, found)
         _cut_vocatives(doc, found)
         _undated_sources(doc, found)
         found = [
@@ -795,6 +796,7 @@ class AttributionExtractor:
         _cut_paragraph_numbers(doc, found)
         found += _post_that_claims(doc, found)
         found += _said_after_colon(doc, found)
+        found += _posts_claiming(doc, found)
         found.sort(key=lambda item: item.cue.start)
         _cut_log_marks(doc, found)
         _close_source_quotes(doc, found)
@@ -2388,6 +2390,13 @@ _LINE_LABELS = frozenset(
         "check",
         "fact-check",
         "factcheck",
+        # a myth-buster's pairs ("MYTH: …" / "FACT: …")
+        "myth",
+        "myths",
+        "fact",
+        "facts",
+        "reality",
+        "truth",
         # a case record's fields, each a property of the record, not a speaker ("Outlet: RT
         # Arabic", "Language: Arabic", "Keywords: Chemical weapons")
         "outlet",
@@ -3625,9 +3634,10 @@ def _per_source(doc: Doc) -> list[Attribution]:
 
 
 # A fact check's line naming the claim it checks: "Claim: Footage of the attack was staged
-# with paid actors." (in any case; "CLAIM:" the tagger may read as a verb, "Claim:" it does not).
+# with paid actors." (in any case; "CLAIM:" the tagger may read as a verb, "Claim:" it does not),
+# and a myth-buster's "MYTH: "The sarin came from a rebel warehouse."", a claim all the same.
 _CHECKED_CLAIM = re.compile(
-    r"^[^\S\n]*(?P<cue>(?:(?:The|Viral)[^\S\n]+)?(?:claim|Claim|CLAIM))[^\S\n]*:[^\S\n]+"
+    r"^[^\S\n]*(?P<cue>(?:(?:The|Viral)[^\S\n]+)?(?:claim|Claim|CLAIM|myth|Myth|MYTH))[^\S\n]*:[^\S\n]+"
     r"(?P<content>\S[^\n]*)$",
     re.M,
 )
@@ -3894,6 +3904,27 @@ def _cut_media(doc: Doc, found: list[Attribution]) -> None:
                 ):
                     end -= 1
                 item.content = _span_chars(text, item.content.start, end)
+
+
+def _cut_source_media(doc: Doc, found: list[Attribution]) -> None:
+    """ "…," wrote Maria Lindqvist, who leads the team, in a blog post": a source after its
+    cue that ends with the phrase naming where the saying was made ends before it, the comma
+    that closed the aside kept."""
+    for item in found:
+        source = item.source
+        if source is None or source.parts:
+            continue
+        span = doc.char_span(source.start, source.end, alignment_mode="expand")
+        if span is None or len(span) < 4:
+            continue
+        for phrase in span:
+            if phrase.dep_ != "prep" or not _medium(phrase) or phrase.i == span.start:
+                continue
+            if phrase.right_edge.i != span.end - 1 or doc[phrase.i - 1].text != ",":
+                continue
+            end = doc[phrase.i - 1].idx + 1
+            item.source = _span(doc, source.start, end)
+            break
 
 
 def _summary_denials(doc: Doc, found: list[Attribution]) -> list[Attribution]:
@@ -6296,6 +6327,51 @@ def _post_that_claims(doc: Doc, found: list[Attribution]) -> list[Attribution]:
             for item in found
             if item.cue_i != posted.i and not (that.idx <= item.content.start < content.end)
         ]
+    return made
+
+
+# What posts and pages claim as they are passed on: "shared memes claiming that …".
+_CLAIMING = frozenset({"claim", "allege", "say", "suggest", "assert", "insist", "argue", "state"})
+_POSTED_THINGS = frozenset(
+    {"post", "tweet", "video", "message", "comment", "thread", "meme", "article", "image"}
+    | {"photo", "picture", "leaflet", "page", "account", "channel", "story"}
+)
+
+
+def _posts_claiming(doc: Doc, found: list[Attribution]) -> list[Attribution]:
+    """ "They shared memes claiming that the Douma attack was filmed in a studio": the memes
+    claim the clause, whoever passed them on (the sharing is kept as it is read)."""
+    taken = {item.cue_i: item for item in found}
+    made = []
+    for cue in doc:
+        if cue.tag_ != "VBG" or cue.lemma_.lower() not in _CLAIMING:
+            continue
+        post = cue.head
+        if cue.dep_ == "advcl":
+            # "forwarded a leaflet alleging that …", the participle hung on the verb: the
+            # object right before it, with no comma between, is what alleges
+            post = next((c for c in cue.head.children if c.dep_ == "dobj"), cue)
+            if post.right_edge.i != cue.i - 1:
+                continue
+        elif cue.dep_ != "acl":
+            continue
+        if post.lemma_.lower() not in _POSTED_THINGS or post.i > cue.i:
+            continue
+        clause = next((c for c in cue.children if c.dep_ == "ccomp"), None)
+        if clause is None or not any(
+            c.dep_ == "mark" and c.lower_ == "that" for c in clause.children
+        ):
+            continue
+        content = _token_span(_trim(list(clause.subtree)))
+        inside = {t.i for t in cue.subtree}
+        named = _trim([t for t in post.subtree if t.i not in inside and t.i <= post.i])
+        if content is None or not named:
+            continue
+        if cue.i in taken:
+            item = taken[cue.i]
+            item.source, item.speaker = _token_span(named), describe(named)
+            continue
+        made += _one_word_cue(cue, content, named, key_of(cue), "posted/acl")
     return made
 
 
