@@ -255,3 +255,23 @@ def test_a_myth_busters_myth_is_a_claim_and_its_fact_the_writers(
     assert [a.cue.text for a in found] == ["MYTH"]
     assert found[0].content.text == '"The convoy was hit by a rebel rocket."'
     assert found[0].source is None
+
+
+def test_a_timed_logs_initials_are_its_writer_not_a_speaker(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "[09:10] KM: Red Crescent says the convoy reached the town.\n"
+        "[09:45] KM: Rang the clinic again, no answer.\n"
+    )
+    found = _attributions(claim_extractor, text)
+    assert all(_source(a) != "KM" for a in found)
+    assert _source(_one(found, "says")) == "Red Crescent"
+
+
+def test_a_notes_subject_read_as_the_participles_compound_is_who_reports(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = '[10:05] KM: Syrian state TV reporting that "gunmen" attacked the clinic.\n'
+    reporting = _one(_attributions(claim_extractor, text), "reporting")
+    assert _source(reporting) == "Syrian state TV"

@@ -799,6 +799,7 @@ class AttributionExtractor:
         found += _posts_claiming(doc, found)
         found.sort(key=lambda item: item.cue.start)
         _cut_log_marks(doc, found)
+        _subject_as_compound(doc, found)
         _close_source_quotes(doc, found)
         _as_role_puts_it(doc, found)
         _object_list_taken_for_clause(doc, found)
@@ -2455,6 +2456,22 @@ _LINE_LABELS = frozenset(
 _BRACKET_AFTER = re.compile(r"[^\S\n]*\([^()\n]*\)[^\S\n]*\Z")
 
 
+_TIMED_LINE = re.compile(r"[^\S\n]*\[\d{1,2}:\d{2}(?::\d{2})?\]")
+
+
+def _log_initials(text: str, match: re.Match[str]) -> bool:
+    """ "[07:40] AH: Called the health directorate. They confirm …": in a desk's timed log,
+    two or three capitals that name no body and occur nowhere but as such labels are the
+    initials of the entry's writer, whose note it is, not a speaker's turn."""
+    label = match.group("source").strip()
+    if not re.fullmatch(r"[A-Z]{2,3}", label) or not _TIMED_LINE.match(match.group(0)):
+        return False
+    if known_body(label) or label in ("UN", "EU", "US", "UK", "WHO", "MSF", "ICRC", "AFP"):
+        return False
+    labels = len(re.findall(rf"\]\s*{label}:", text))
+    return len(re.findall(rf"\b{label}\b", text)) == labels
+
+
 def _line_content(doc: Doc, start: int, end: int) -> Span:
     """What a line or paragraph gives its speaker, without the full stop that closes it (an
     ellipsis is kept)."""
@@ -2480,6 +2497,8 @@ def _colon_lines(doc: Doc) -> list[Attribution]:
         if unbracketed.split()[-1].lower() in _LINE_LABELS:
             continue
         if not any(char.isalpha() for char in match.group("content")):
+            continue
+        if _log_initials(text_of(doc), match):
             continue
         if match.group("content")[:1] in _OPENING:
             # a digest's "Pollsters agree - Carl Bialik: “...”", "More from Jones: “...”": the
@@ -6373,6 +6392,26 @@ def _posts_claiming(doc: Doc, found: list[Attribution]) -> list[Attribution]:
             continue
         made += _one_word_cue(cue, content, named, key_of(cue), "posted/acl")
     return made
+
+
+def _subject_as_compound(doc: Doc, found: list[Attribution]) -> None:
+    """ "Russian state TV reporting that "terrorists" staged an incident": a note's verbless
+    sentence whose participle the parse makes the head of the noun before it ("TV" as its
+    compound); that noun phrase, right before the participle, is who reports."""
+    for item in found:
+        if item.source is not None or item.cue_i < 1:
+            continue
+        cue = doc[item.cue_i]
+        if cue.tag_ != "VBG" or cue.dep_ != "ROOT":
+            continue
+        if any(c.dep_ in ("nsubj", "nsubjpass") for c in cue.children):
+            continue
+        noun = doc[cue.i - 1]
+        if noun.head != cue or noun.dep_ != "compound" or noun.pos_ not in ("NOUN", "PROPN"):
+            continue
+        named = _trim([t for t in noun.subtree if t.i < cue.i])
+        if named:
+            item.source, item.speaker = _token_span(named), describe(named)
 
 
 def _close_source_quotes(doc: Doc, found: list[Attribution]) -> None:
