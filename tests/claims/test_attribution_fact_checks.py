@@ -275,3 +275,12 @@ def test_a_notes_subject_read_as_the_participles_compound_is_who_reports(
     text = '[10:05] KM: Syrian state TV reporting that "gunmen" attacked the clinic.\n'
     reporting = _one(_attributions(claim_extractor, text), "reporting")
     assert _source(reporting) == "Syrian state TV"
+
+
+def test_a_claim_named_by_its_maker_before_it_is_the_makers(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = "The accounts spread a Kremlin claim that the footage had been filmed in advance."
+    claim = _one(_attributions(claim_extractor, text), "claim")
+    assert _source(claim) == "Kremlin"
+    assert claim.content.text == "that the footage had been filmed in advance"

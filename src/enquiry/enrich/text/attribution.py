@@ -5038,6 +5038,18 @@ def _owned_clause(noun: Token) -> tuple[Token, Token] | None:
         return None  # "his account of the attack" alone states nothing
     if owner is None:
         owner = _named_owner_after(noun)
+    if owner is None and noun.lemma_ in _CLAIM_NOUNS:
+        # "a Russian Defence Ministry claim that …", "a Kremlin claim that …": the name before
+        # the noun, right next to it, owns it
+        before = noun.doc[noun.i - 1] if noun.i > 0 else None
+        if (
+            before is not None
+            and before.dep_ == "compound"
+            and before.head == noun
+            and before.pos_ == "PROPN"
+            and before.ent_type_ in ("ORG", "PERSON", "GPE", "NORP")
+        ):
+            owner = before
     clause = next(
         (
             child
