@@ -284,3 +284,13 @@ def test_a_claim_named_by_its_maker_before_it_is_the_makers(
     claim = _one(_attributions(claim_extractor, text), "claim")
     assert _source(claim) == "Kremlin"
     assert claim.content.text == "that the footage had been filmed in advance"
+
+
+def test_a_cue_set_inside_what_it_reports_has_its_speaker_after_it(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = "The real danger, says fact-checker Omar Saleh, is the speed at which rumours spread."
+    says = _one(_attributions(claim_extractor, text), "says")
+    assert _source(says) == "fact-checker Omar Saleh"
+    assert says.content.text == "The real danger is the speed at which rumours spread"
+    assert _actors(claim_extractor, text)["says"] == "Omar Saleh"

@@ -799,6 +799,7 @@ class AttributionExtractor:
         found += _posts_claiming(doc, found)
         found.sort(key=lambda item: item.cue.start)
         _cut_log_marks(doc, found)
+        _says_set_inside(doc, found)
         _subject_as_compound(doc, found)
         _close_source_quotes(doc, found)
         _as_role_puts_it(doc, found)
@@ -6424,6 +6425,49 @@ def _subject_as_compound(doc: Doc, found: list[Attribution]) -> None:
         named = _trim([t for t in noun.subtree if t.i < cue.i])
         if named:
             item.source, item.speaker = _token_span(named), describe(named)
+
+
+def _says_set_inside(doc: Doc, found: list[Attribution]) -> None:
+    """ "The lesson, says media researcher Dana Whitfield, is simple": a cue set between commas
+    inside the sentence it reports, after its subject and before its verb, with its speaker
+    after it. The parse may give the cue the sentence's subject as its own, or take the rest
+    of the sentence for what was said; the speaker is the one after the cue, and what was said
+    the sentence on both sides of the aside."""
+    for item in found:
+        if item.cue_i < 2 or item.content.parts:
+            continue
+        cue = doc[item.cue_i]
+        if (
+            cue.lemma_ not in _ASIDE_CUES
+            or cue.tag_ not in ("VBZ", "VBD")
+            or cue.nbor(-1).text != ","
+        ):
+            continue
+        sentence = cue.sent
+        first = _trim([t for t in sentence if t.i < cue.i - 1])
+        close = next((t for t in sentence if t.i > cue.i and t.text == ","), None)
+        if not first or close is None:
+            continue
+        speaker = _trim([t for t in sentence if cue.i < t.i < close.i])
+        rest = _trim([t for t in sentence if t.i > close.i])
+        if (
+            not speaker
+            or not rest
+            or any(t.pos_ in ("VERB", "AUX") for t in first + speaker)
+            or not any(t.pos_ in ("NOUN", "PROPN") for t in speaker)
+            or not any(t.pos_ in ("NOUN", "PRON", "PROPN") for t in first)
+            or rest[0].pos_ not in ("VERB", "AUX")
+        ):
+            continue
+        opened, closed, named = _token_span(first), _token_span(rest), _token_span(speaker)
+        if opened is None or closed is None or named is None:
+            continue
+        item.source, item.speaker = named, describe(speaker)
+        item.content = joined([opened, closed])
+
+
+# Verbs set between commas inside what they report: "The risk, says the minister, is growing".
+_ASIDE_CUES = frozenset({"say", "add", "note", "argue", "insist", "warn", "explain", "write"})
 
 
 def _close_source_quotes(doc: Doc, found: list[Attribution]) -> None:
