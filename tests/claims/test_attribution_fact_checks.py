@@ -294,3 +294,14 @@ def test_a_cue_set_inside_what_it_reports_has_its_speaker_after_it(
     assert _source(says) == "fact-checker Omar Saleh"
     assert says.content.text == "The real danger is the speed at which rumours spread"
     assert _actors(claim_extractor, text)["says"] == "Omar Saleh"
+
+
+def test_the_writers_gloss_after_the_words_is_not_part_of_them(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        'The presenter told viewers that "the truth will never be known", a phrase that '
+        "has since been repeated on dozens of channels."
+    )
+    told = _one(_attributions(claim_extractor, text), "told")
+    assert told.content.text == 'that "the truth will never be known"'

@@ -799,6 +799,7 @@ class AttributionExtractor:
         found += _posts_claiming(doc, found)
         found.sort(key=lambda item: item.cue.start)
         _cut_log_marks(doc, found)
+        _cut_writers_gloss(doc, found)
         _says_set_inside(doc, found)
         _subject_as_compound(doc, found)
         _close_source_quotes(doc, found)
@@ -6468,6 +6469,29 @@ def _says_set_inside(doc: Doc, found: list[Attribution]) -> None:
 
 # Verbs set between commas inside what they report: "The risk, says the minister, is growing".
 _ASIDE_CUES = frozenset({"say", "add", "note", "argue", "insist", "warn", "explain", "write"})
+
+
+# The writer's gloss on what was just said, set after it: ", a line that sounds cautious but
+# is not", ", a phrase which has since become a slogan".
+_GLOSS = re.compile(
+    r",[^\S\n]+(?:a|an)[^\S\n]+(?:[a-z-]+[^\S\n]+)?(?:line|remark|phrase|refrain|slogan"
+    r"|formula|comment|assertion|statement|claim)[^\S\n]+(?:that|which)[^\S\n]"
+)
+
+
+def _cut_writers_gloss(doc: Doc, found: list[Attribution]) -> None:
+    """'told his followers that "nobody can know what happened", a line that sounds cautious
+    but is not': the gloss after the words, a noun for them with a clause of its own, is the
+    writer's comment, not part of what was said."""
+    text = text_of(doc)
+    for item in found:
+        content = item.content
+        if content.parts:
+            continue
+        gloss = _GLOSS.search(content.text)
+        if gloss is None or gloss.start() == 0:
+            continue
+        item.content = _span_chars(text, content.start, content.start + gloss.start())
 
 
 def _close_source_quotes(doc: Doc, found: list[Attribution]) -> None:
