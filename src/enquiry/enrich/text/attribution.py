@@ -722,9 +722,31 @@ class AttributionExtractor:
         inverted = _said_inverted(doc, quotes)
         inverted += _quotation_tags(doc, quotes, found)
         lines = _colon_lines(doc) + _interview_answers(doc) + _label_paragraphs(doc)
+        checked = _checked_claims(doc)
+        if checked:
+            # "CLAIM: The air force struck a depot" read by the tagger as a verb: the line's
+            # reading stands in for it; inside the line, a bare participle with a subject ("the
+            # children shown were borrowed") is a noun's modifier read as a clause. A saying
+            # the claim reports ("Viral claim: Russia says …") stays.
+            found = [
+                item
+                for item in found
+                if not any(
+                    line.sentence.start <= item.cue.start < line.sentence.end
+                    and (
+                        item.cue.start < line.cue.end
+                        or (item.cue_i >= 0 and _bare_participle(doc[item.cue_i]))
+                    )
+                    for line in checked
+                )
+            ]
+            lines += checked
         found = [item for item in found if not _abstract_inside_line(doc, item, lines)]
         found += lines + _dash_lines(doc) + inverted + _poll_findings(doc) + _tolls(doc)
         found += _in_their_view(doc) + _owned_claims(doc, found) + _information_from(doc, found)
+        found += [
+            item for item in _per_source(doc) if item.cue.start not in {f.cue.start for f in found}
+        ]
         found += _alleged_to_have(doc, found)
         found += _said_inside_relative(doc, found)
         found += _as_they_note(doc, found)
@@ -755,6 +777,7 @@ class AttributionExtractor:
         _whole_hyphenated(doc, found)
         _cut_occasions(doc, found)
         _cut_media(doc, found)
+        _cut_source_media(doc, found)
         _cut_vocatives(doc, found)
         _fronted_place(doc, found)
         _undated_sources(doc, found)
@@ -777,6 +800,8 @@ class AttributionExtractor:
                 or _set_against(doc, item)
                 or _reaction_count(doc, item)
                 or _medium_put_up(doc, item)
+                or _evidence_compared(doc, item)
+                or _narrative_aims(doc, item)
             )
         ]
 
@@ -795,6 +820,16 @@ class AttributionExtractor:
             # testimony is the answers, each its own claim, not counsel's first question
             and not re.match(r"Q[.:]\s", item.content.text)
         ]
+        found += _post_that_claims(doc, found)
+        found += _said_after_colon(doc, found)
+        found += _posts_claiming(doc, found)
+        found.sort(key=lambda item: item.cue.start)
+        _cut_log_marks(doc, found)
+        _cut_writers_gloss(doc, found)
+        _says_set_inside(doc, found)
+        _subject_as_compound(doc, found)
+        _close_source_quotes(doc, found)
+        _as_role_puts_it(doc, found)
         _object_list_taken_for_clause(doc, found)
         _widen_to_reports(doc, found)
         denials = _summary_denials(doc, found)
@@ -820,6 +855,7 @@ class AttributionExtractor:
         _members_addressed(found)
         _members_by_seat(doc, found)
         _it_after_relative(doc, found)
+        _named_in_field(doc, found)
         _what_it_said(doc, found)
         _my_government(doc, found)
         _office_held_in_list(doc, found)
@@ -1785,6 +1821,14 @@ def _asked_or_supposed(cue: Token) -> bool:
     you = next((c for c in cue.children if c.dep_ == "nsubj" and c.lower_ == "you"), None)
     if you is not None:
         return any(c.dep_ == "aux" and c.lemma_ == "do" and c.i < you.i for c in cue.children)
+    if (
+        cue.dep_ == "advcl"
+        and cue.tag_ in ("VBZ", "VBP")
+        and any(c.dep_ == "mark" and c.lower_ == "until" for c in cue.children)
+    ):
+        # "We will not run the figure until a second source confirms it": a saying waited
+        # for, in the present tense of a time to come, has not been made
+        return True
     return (
         cue.dep_ == "advcl"
         and any(c.dep_ == "auxpass" for c in cue.children)
@@ -2413,10 +2457,30 @@ _LINE_LABELS = frozenset(
         # a journalist's turn in a transcript asks; it claims nothing
         "question",
         "q",
-        # a fact check's labels: what is checked, and the checker's rating of it
+        # a fact check's labels: what is checked, and the checker's rating of it; the kind of
+        # text a headline opens with ("FACT CHECK: No, the victims were not actors")
         "claim",
         "verdict",
         "rating",
+        "check",
+        "fact-check",
+        "factcheck",
+        # a myth-buster's pairs ("MYTH: …" / "FACT: …")
+        "myth",
+        "myths",
+        "fact",
+        "facts",
+        "reality",
+        "truth",
+        # a case record's fields, each a property of the record, not a speaker ("Outlet: RT
+        # Arabic", "Language: Arabic", "Keywords: Chemical weapons")
+        "outlet",
+        "outlets",
+        "language",
+        "languages",
+        "keywords",
+        "tags",
+        "disproof",
         # a page's flags, which are written in capitals like a transcript's names
         "breaking",
         "exclusive",
@@ -2533,6 +2597,25 @@ def _title_line(label: str, content: str) -> bool:
     )
 
 
+_BRACKET_AFTER = re.compile(r"[^\S\n]*\([^()\n]*\)[^\S\n]*\Z")
+
+
+_TIMED_LINE = re.compile(r"[^\S\n]*\[\d{1,2}:\d{2}(?::\d{2})?\]")
+
+
+def _log_initials(text: str, match: re.Match[str]) -> bool:
+    """ "[07:40] AH: Called the health directorate. They confirm …": in a desk's timed log,
+    two or three capitals that name no body and occur nowhere but as such labels are the
+    initials of the entry's writer, whose note it is, not a speaker's turn."""
+    label = match.group("source").strip()
+    if not re.fullmatch(r"[A-Z]{2,3}", label) or not _TIMED_LINE.match(match.group(0)):
+        return False
+    if known_body(label) or label in ("UN", "EU", "US", "UK", "WHO", "MSF", "ICRC", "AFP"):
+        return False
+    labels = len(re.findall(rf"\]\s*{label}:", text))
+    return len(re.findall(rf"\b{label}\b", text)) == labels
+
+
 def _line_content(doc: Doc, start: int, end: int) -> Span:
     """What a line or paragraph gives its speaker, without the full stop that closes it (an
     ellipsis is kept)."""
@@ -2553,13 +2636,17 @@ def _colon_lines(doc: Doc) -> list[Attribution]:
     found = []
     for match in _COLON_LINE.finditer(text_of(doc)):
         start, end = match.span("source")
-        if match.group("source").split()[-1].lower() in _LINE_LABELS:
+        # "UPDATE (10 April):": the label's bracketed date or place is no part of its kind
+        unbracketed = _BRACKET_AFTER.sub("", match.group("source")) or match.group("source")
+        if unbracketed.split()[-1].lower() in _LINE_LABELS:
             continue
         if _title_line(match.group("source"), match.group("content")):
             continue
         if _ROMAN_SECTION.match(match.group("source")):
             continue
         if not any(char.isalpha() for char in match.group("content")):
+            continue
+        if _log_initials(text_of(doc), match):
             continue
         if match.group("content")[:1] in _OPENING:
             # a digest's "Pollsters agree - Carl Bialik: “...”", "More from Jones: “...”": the
@@ -3558,9 +3645,78 @@ def _one_word_cue(
     ]
 
 
+# Verbs of getting in touch that a colon turns into saying: "Dr. Salloum called back: they
+# have lost 11 patients", "The ministry replied: no comment was needed".
+_COLON_CUES = frozenset({"call", "reply", "respond", "write", "text", "message", "answer"})
+
+
+def _said_after_colon(doc: Doc, found: list[Attribution]) -> list[Attribution]:
+    """ "12:45 JT — Dr. Salloum called back: they have now lost 11 patients.": in a log or a
+    note, a verb of getting in touch closed by a colon gives what was said after it, unquoted,
+    to its subject. Only where the verb has nothing said of its own and a clause follows."""
+    taken = {item.cue_i for item in found}
+    made = []
+    for colon in doc:
+        if colon.text != ":" or colon.i < 2 or colon.i + 2 >= len(doc):
+            continue
+        cue = last = doc[colon.i - 1]
+        if cue.dep_ in ("prt", "advmod") and cue.lower_ in ("back", "in"):
+            cue = doc[colon.i - 2]  # "called back:", the cue with its particle
+        if cue.lemma_.lower() not in _COLON_CUES or cue.tag_ not in ("VBD", "VBZ", "VBP"):
+            continue
+        if cue.lemma_.lower() == "call" and last is cue:
+            continue  # "The clinic called: nobody answered" tells of a call, not what it said
+        if cue.i in taken or any(c.dep_ in ("dobj", "ccomp") for c in cue.children):
+            continue
+        subject = next((c for c in cue.children if c.dep_ == "nsubj" and c.i < cue.i), None)
+        if subject is None and cue.dep_ == "acl" and cue.head.i < cue.i:
+            subject = cue.head  # "The hospital director called back:", read as a participle
+        if subject is None or (subject.pos_ == "PRON" and subject.lower_ not in ("he", "she")):
+            continue
+        sentence = colon.sent
+        said = _trim([t for t in sentence if t.i > colon.i])
+        if not any(t.pos_ in ("VERB", "AUX") for t in said) or (
+            said[:1] and said[0].text in _OPENING
+        ):
+            continue  # a quotation after the colon is left to the rules for quotations
+        content = _token_span(said)
+        if content is None:
+            continue
+        named = _trim([t for t in _source_tokens(subject) if t.i < cue.i])
+        for item in _one_word_cue(cue, content, named, key_of(cue), "colon"):
+            item.cue = _span(doc, cue.idx, last.idx + len(last.text))
+            made.append(item)
+    return made
+
+
 # How a count of the dead is reported: "put the toll at 89", "placed the number of dead at 74".
 _TOLL_VERBS = frozenset({"put", "place", "estimate", "set"})
 _TOLLS = frozenset({"toll", "number", "figure", "count", "tally"})
+# Events an account places in time, and the words of a time of day it places them at.
+_TIMED_EVENTS = frozenset({"strike", "attack", "raid", "release", "bombing", "explosion"})
+_TIMES_OF_DAY = frozenset(
+    {"morning", "afternoon", "midday", "noon", "dawn", "evening", "night", "hour", "hours"}
+)
+
+
+def _timing_put(cue: Token, event: Token | None) -> Token | None:
+    """The "at/in/around/between" phrase of "put <an event> <at a time>" ("put its strike in
+    the late morning", "puts that strike around midday", "put the raid at 11:30"), or None."""
+    if cue.lemma_.lower() not in ("put", "place") or event is None:
+        return None
+    if event.lemma_.lower() not in _TIMED_EVENTS:
+        return None
+    return next(
+        (
+            c
+            for c in cue.children
+            if c.dep_ == "prep"
+            and c.i > event.i
+            and c.lower_ in ("at", "in", "around", "between")
+            and any(t.ent_type_ in ("TIME", "DATE") or t.lower_ in _TIMES_OF_DAY for t in c.subtree)
+        ),
+        None,
+    )
 
 
 def _tolls(doc: Doc) -> list[Attribution]:
@@ -3575,12 +3731,21 @@ def _tolls(doc: Doc) -> list[Attribution]:
         count = next((c for c in cue.children if c.dep_ == "dobj"), None)
         at = next((c for c in cue.children if c.dep_ == "prep" and c.lower_ == "at"), None)
         subject = next((c for c in cue.children if c.dep_ == "nsubj"), None)
-        if count is None or at is None or subject is None or at.i < count.i:
+        timed = _timing_put(cue, count)
+        if timed is not None and subject is not None:
+            # "The ministry put its strike in the late morning", "He puts that strike around
+            # midday": when an event happened, by one account, is that account's claim
+            at = timed
+        elif (
+            count is None
+            or at is None
+            or subject is None
+            or at.i < count.i
+            or count.lemma_.lower() not in _TOLLS
+            or not any(token.like_num for token in at.subtree)
+        ):
             continue
-        if count.lemma_.lower() not in _TOLLS:
-            continue
-        if not any(token.like_num for token in at.subtree):
-            continue
+        assert count is not None and at is not None
         tokens = list(count.subtree) + list(at.subtree)
         tokens += [
             token
@@ -3753,6 +3918,85 @@ def _subject_before_view(prep: Token, said: list[Token]) -> Span | None:
     return _token_span(words)
 
 
+def _per_source(doc: Doc) -> list[Attribution]:
+    """ "Per him, the hospital was hit again in the afternoon", "…, per the ministry.": a log's
+    or a newsroom's shorthand for "according to", at either end of its sentence and set off by
+    a comma. Its object must name someone (a pronoun, a name, a body): "per cent", "per day"
+    and "per the agreement" are no sources."""
+    found = []
+    for per in doc:
+        if per.lower_ != "per" or per.dep_ != "prep":
+            continue
+        obj = next((c for c in per.children if c.dep_ == "pobj"), None)
+        if obj is None or not (
+            obj.lower_ in _PERSON_PRONOUNS | {"them", "it"}
+            or obj.ent_type_ in ("PERSON", "ORG", "NORP")
+            or (obj.pos_ == "PROPN" and obj.ent_type_ not in ("DATE", "TIME", "GPE", "LAW"))
+            or _singular(obj.lower_) in _ROLES | _PEOPLE_NOUNS | _ORG_WORDS
+        ):
+            continue
+        sentence = per.sent
+        phrase = list(per.subtree)
+        words = [t for t in sentence if t.i < phrase[0].i or t.i > phrase[-1].i]
+        if per.i == sentence.start or (per.i == sentence.start + 1 and per.nbor(-1).is_punct):
+            if phrase[-1].i + 1 >= sentence.end or doc[phrase[-1].i + 1].text != ",":
+                continue  # "Per him, …": the comma after the phrase
+        elif phrase[0].i > sentence.start and doc[phrase[0].i - 1].text == ",":
+            if any(not t.is_punct for t in sentence if t.i > phrase[-1].i):
+                continue  # "…, per the ministry.": nothing but the full stop after it
+        else:
+            continue
+        said = _trim(
+            [t for t in words if not t.is_punct or t.i not in (per.i - 1, phrase[-1].i + 1)]
+        )
+        content = _token_span(said)
+        source = _token_span([t for t in phrase if t is not per])
+        if content is None or source is None or len(said) < 3:
+            continue
+        if not any(t.pos_ in ("VERB", "AUX") for t in said):
+            continue
+        cue = _span(doc, per.idx, per.idx + len(per.text))
+        speaker = describe([t for t in phrase if t is not per])
+        whole = _span(doc, sentence.start_char, sentence.end_char)
+        found.append(Attribution(cue, content, source, speaker, whole, "per/ADP", how="per"))
+    return found
+
+
+# A fact check's line naming the claim it checks: "Claim: Footage of the attack was staged
+# with paid actors." (in any case; "CLAIM:" the tagger may read as a verb, "Claim:" it does not),
+# and a myth-buster's "MYTH: "The sarin came from a rebel warehouse."", a claim all the same.
+_CHECKED_CLAIM = re.compile(
+    r"^[^\S\n]*(?P<cue>(?:(?:The|Viral)[^\S\n]+)?(?:claim|Claim|CLAIM|myth|Myth|MYTH))[^\S\n]*:[^\S\n]+"
+    r"(?P<content>\S[^\n]*)$",
+    re.M,
+)
+
+
+def _bare_participle(cue: Token) -> bool:
+    """A past participle with neither an auxiliary nor a clause above it to lean on: "the
+    children shown were borrowed", where "shown" qualifies the children."""
+    return cue.tag_ == "VBN" and not any(c.dep_ in ("aux", "auxpass") for c in cue.children)
+
+
+def _checked_claims(doc: Doc) -> list[Attribution]:
+    """A fact check's "Claim: <what was claimed>" line: the claim under check, whose maker the
+    article names elsewhere (if at all), so it is given no source. The line must hold a clause
+    ("Claim: The children were actors"), not a verdict or a title ("Claim: False")."""
+    found = []
+    for match in _CHECKED_CLAIM.finditer(text_of(doc)):
+        c_start, c_end = match.span("content")
+        said = doc.char_span(c_start, c_end, alignment_mode="expand")
+        if said is None or not any(t.pos_ in ("VERB", "AUX") for t in said):
+            continue
+        content = _line_content(doc, c_start, c_end)
+        if len(content.text.split()) < 3:
+            continue
+        cue = _span(doc, *match.span("cue"))
+        sentence = _span(doc, match.start(), match.end())
+        found.append(Attribution(cue, content, None, None, sentence, "claim/NOUN", how="line"))
+    return found
+
+
 def _dash_lines(doc: Doc) -> list[Attribution]:
     """A paragraph that is one quotation signed with a dash and a name (readers' and
     witnesses' words collected in a list): ``"We were afraid." ― Ana Ruiz``."""
@@ -3895,7 +4139,7 @@ def _cut_trailing_sources(doc: Doc, found: list[Attribution]) -> None:
             if (
                 other is item
                 or item.content.parts
-                or other.cue.text.lower() != "according to"
+                or other.cue.text.lower() not in ("according to", "per")
                 or not item.content.start < other.cue.start < item.content.end
                 or other.content.start > other.cue.start
             ):
@@ -4018,6 +4262,27 @@ def _cut_media(doc: Doc, found: list[Attribution]) -> None:
                 ):
                     end -= 1
                 item.content = _span_chars(text, item.content.start, end)
+
+
+def _cut_source_media(doc: Doc, found: list[Attribution]) -> None:
+    """ "…," wrote Maria Lindqvist, who leads the team, in a blog post": a source after its
+    cue that ends with the phrase naming where the saying was made ends before it, the comma
+    that closed the aside kept."""
+    for item in found:
+        source = item.source
+        if source is None or source.parts:
+            continue
+        span = doc.char_span(source.start, source.end, alignment_mode="expand")
+        if span is None or len(span) < 4:
+            continue
+        for phrase in span:
+            if phrase.dep_ != "prep" or not _medium(phrase) or phrase.i == span.start:
+                continue
+            if phrase.right_edge.i != span.end - 1 or doc[phrase.i - 1].text != ",":
+                continue
+            end = doc[phrase.i - 1].idx + 1
+            item.source = _span(doc, source.start, end)
+            break
 
 
 def _summary_denials(doc: Doc, found: list[Attribution]) -> list[Attribution]:
@@ -5142,6 +5407,9 @@ _RESTATING = frozenset(
 
 
 _BECAUSE = frozenset(["because", "since", "as", "although", "though", "while"])
+# A clause of time after what its subject did: "The Mechanism interviewed witnesses and studied
+# samples before it concluded that …"; "it" is the one who did it.
+_WHEN_DONE = frozenset(["before", "after", "once", "until"])
 
 
 def _bind_to_clause_subject(doc: Doc, found: list[Attribution]) -> None:
@@ -5153,9 +5421,15 @@ def _bind_to_clause_subject(doc: Doc, found: list[Attribution]) -> None:
             continue
         cue = doc[item.cue_i]
         mark = next((c for c in cue.children if c.dep_ == "mark"), None)
-        if cue.dep_ != "advcl" or mark is None or mark.lower_ not in _BECAUSE:
+        if cue.dep_ != "advcl" or mark is None or mark.lower_ not in _BECAUSE | _WHEN_DONE:
             continue
-        subject = next((c for c in cue.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        head = cue.head
+        if mark.lower_ in _WHEN_DONE:
+            # "… interviewed witnesses, … and reviewed images before it concluded": the subject
+            # of the first of the joined verbs the clause of time follows
+            while head.dep_ == "conj" and head.head.pos_ in ("VERB", "AUX"):
+                head = head.head
+        subject = next((c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         if (
             subject is None
             or subject.pos_ not in ("NOUN", "PROPN")
@@ -5188,7 +5462,7 @@ _ASKING = frozenset({"ask", "urge", "invite", "request", "encourage", "press", "
 # What one notes or recalls that another claimed: a record's or an expert's account of a
 # position taken ("The Chair noted that the Government had described the strike as …").
 _NOTING = frozenset({"note", "recall", "observe"})
-_CLAIMING = frozenset({"claim", "allege", "assert", "describe", "deny", "insist", "maintain"})
+_CLAIMING_NOTED = frozenset({"claim", "allege", "assert", "describe", "deny", "insist", "maintain"})
 
 
 def _noted_claim(doc: Doc, attribution: Attribution) -> bool:
@@ -5201,7 +5475,7 @@ def _noted_claim(doc: Doc, attribution: Attribution) -> bool:
     cue = doc[attribution.cue_i]
     subject = next((c for c in cue.children if c.dep_ == "nsubj"), None)
     return (
-        cue.lemma_ in _CLAIMING
+        cue.lemma_ in _CLAIMING_NOTED
         and cue.dep_ == "ccomp"
         and cue.head.lemma_ in _NOTING
         and subject is not None
@@ -5236,6 +5510,18 @@ def _owned_clause(noun: Token) -> tuple[Token, Token] | None:
         return None  # "his account of the attack" alone states nothing
     if owner is None:
         owner = _named_owner_after(noun)
+    if owner is None and noun.lemma_ in _CLAIM_NOUNS:
+        # "a Russian Defence Ministry claim that …", "a Kremlin claim that …": the name before
+        # the noun, right next to it, owns it
+        before = noun.doc[noun.i - 1] if noun.i > 0 else None
+        if (
+            before is not None
+            and before.dep_ == "compound"
+            and before.head == noun
+            and before.pos_ == "PROPN"
+            and before.ent_type_ in ("ORG", "PERSON", "GPE", "NORP")
+        ):
+            owner = before
     clause = next(
         (
             child
@@ -6032,7 +6318,14 @@ def _fact_against_fact(doc: Doc, item: Attribution) -> bool:
 
 
 # Facts and findings, which bear on other facts without saying anything.
-_FACTS = frozenset({"finding", "findings", "fact", "evidence", "data", "result", "timing"})
+_FACTS = frozenset(
+    {
+        *("finding", "findings", "fact", "evidence", "data", "result", "timing"),
+        # the physical evidence a disproof sets against a claim: "The claim that the attack
+        # was staged is contradicted by the autopsies carried out in Turkey"
+        *("autopsy", "sample", "image", "imagery", "footage", "photograph", "record"),
+    }
+)
 
 
 def _looking_forward(cue: Token) -> bool:
@@ -6717,6 +7010,374 @@ def _cut_question_tags(found: list[Attribution]) -> None:
             continue
         end = content.start + tag.start()
         item.content = Span(content.text[: tag.start()], content.start, end)
+
+
+# A log entry's time and the initials of whoever wrote it, before a dash: "10:10 MB — ".
+_LOG_MARK = re.compile(r"(?:\d{1,2}[:.]\d{2}[^\S\n]+)?[A-Z]{2,3}[^\S\n]*[—–-][^\S\n]+")
+_LOG_TIME = re.compile(r"[^\S\n]*\d{1,2}[:.]\d{2}[^\S\n]+\Z")
+
+
+def _cut_log_marks(doc: Doc, found: list[Attribution]) -> None:
+    """ "10:10 MB — Russian MoD (Konashenkov) says …": a desk log's entry opens with its time
+    and the writer's initials, which the parse can hang on the subject after them; they say
+    when and by whom the entry was written, not who spoke. Only on a line that opens with the
+    time, so that a name's initials elsewhere ("JT — the ministry") are left alone."""
+    text = text_of(doc)
+    for item in found:
+        source = item.source
+        if source is None or source.parts:
+            continue
+        mark = _LOG_MARK.match(source.text)
+        if mark is None or mark.end() >= len(source.text):
+            continue
+        line = text[text.rfind("\n", 0, source.start) + 1 : source.start]
+        timed = source.text[: mark.end()].strip()[:1].isdigit()
+        if not (timed and line.strip() == "") and _LOG_TIME.fullmatch(line) is None:
+            continue
+        start = source.start + mark.end()
+        words = doc.char_span(start, source.end, alignment_mode="expand")
+        rest = _trim(list(words)) if words is not None else []
+        if not rest:
+            continue
+        initials = mark.group().split()[-2] if len(mark.group().split()) > 1 else ""
+        item.source = _span(doc, start, source.end)
+        if item.speaker is None or initials in item.speaker.name.split():
+            item.speaker = describe(rest)
+
+
+# Verbs of saying in the third person that the tagger, after a date or a count, may read as
+# plural nouns ("since 6 April claims that …").
+_SAYS_AS_NOUN = frozenset(
+    {"claims", "says", "alleges", "insists", "argues", "asserts", "suggests", "states"}
+    | {"maintains", "warns"}
+)
+# What is done to a post by others: "A post shared 40,000 times", "a video viewed a million times".
+_POSTED = frozenset(
+    {"share", "post", "publish", "view", "retweet", "circulate", "upload", "watch", "like"}
+)
+
+
+def _post_that_claims(doc: Doc, found: list[Attribution]) -> list[Attribution]:
+    """ "A post shared more than 40,000 times on Facebook since 6 April claims that the victims
+    …": the participle that describes the post is read as its verb and the real verb as a
+    noun ("April claims") or as a clause of time ("since March claims that"); the post, with
+    all that describes it, claims the clause. The reading of the participle as a cue gives
+    way."""
+    made = []
+    for says in doc:
+        if says.lower_ not in _SAYS_AS_NOUN or says.i + 1 >= len(doc):
+            continue
+        if says.tag_ == "VBZ":
+            # "… on YouTube since March claims that …": the verb read as a clause of time,
+            # with the date for its subject
+            subject = next((c for c in says.children if c.dep_ == "nsubj"), None)
+            if says.dep_ != "advcl" or not (
+                subject is None
+                or subject.ent_type_ in ("DATE", "TIME")
+                or any(c.dep_ == "mark" and c.lower_ == "since" for c in says.children)
+            ):
+                continue
+        elif says.tag_ != "NNS":
+            continue
+        that = doc[says.i + 1]
+        if that.lower_ != "that" or that.dep_ != "mark":
+            continue
+        node, posted = says, None
+        for _ in range(6):
+            node = node.head
+            if node.lemma_ in _POSTED and node.tag_ in ("VBD", "VBN"):
+                posted = node
+                break
+            if node.dep_ == "ROOT":
+                break
+        if posted is None:
+            continue
+        post = next((c for c in posted.children if c.dep_ == "nsubj" and c.i < posted.i), None)
+        if post is None or post.pos_ != "NOUN":
+            continue
+        sentence = says.sent
+        said = _trim([t for t in sentence if t.i >= that.i])
+        source = _token_span(list(doc[post.left_edge.i : says.i]))
+        content = _token_span(said)
+        if source is None or content is None:
+            continue
+        cue = _span(doc, says.idx, says.idx + len(says.text))
+        whole = _span(doc, sentence.start_char, sentence.end_char)
+        speaker = describe(list(doc[post.left_edge.i : post.i + 1]))
+        made.append(
+            Attribution(
+                cue, content, source, speaker, whole, "claim/VERB", how="posted/ccomp", cue_i=says.i
+            )
+        )
+        found[:] = [
+            item
+            for item in found
+            if item.cue_i != posted.i and not (that.idx <= item.content.start < content.end)
+        ]
+    return made
+
+
+# What posts and pages claim as they are passed on: "shared memes claiming that …".
+_POSTS_CLAIMING = frozenset(
+    {"claim", "allege", "say", "suggest", "assert", "insist", "argue", "state"}
+)
+_POSTED_THINGS = frozenset(
+    {"post", "tweet", "video", "message", "comment", "thread", "meme", "article", "image"}
+    | {"photo", "picture", "leaflet", "page", "account", "channel", "story"}
+)
+
+
+def _posts_claiming(doc: Doc, found: list[Attribution]) -> list[Attribution]:
+    """ "They shared memes claiming that the Douma attack was filmed in a studio": the memes
+    claim the clause, whoever passed them on (the sharing is kept as it is read)."""
+    taken = {item.cue_i: item for item in found}
+    made = []
+    for cue in doc:
+        if cue.tag_ != "VBG" or cue.lemma_.lower() not in _POSTS_CLAIMING:
+            continue
+        post = cue.head
+        if cue.dep_ == "advcl":
+            # "forwarded a leaflet alleging that …", the participle hung on the verb: the
+            # object right before it, with no comma between, is what alleges
+            post = next((c for c in cue.head.children if c.dep_ == "dobj"), cue)
+            if post.right_edge.i != cue.i - 1:
+                continue
+        elif cue.dep_ != "acl":
+            continue
+        if post.lemma_.lower() not in _POSTED_THINGS or post.i > cue.i:
+            continue
+        clause = next((c for c in cue.children if c.dep_ == "ccomp"), None)
+        if clause is None or not any(
+            c.dep_ == "mark" and c.lower_ == "that" for c in clause.children
+        ):
+            continue
+        content = _token_span(_trim(list(clause.subtree)))
+        inside = {t.i for t in cue.subtree}
+        named = _trim([t for t in post.subtree if t.i not in inside and t.i <= post.i])
+        if content is None or not named:
+            continue
+        if cue.i in taken:
+            item = taken[cue.i]
+            item.source, item.speaker = _token_span(named), describe(named)
+            continue
+        made += _one_word_cue(cue, content, named, key_of(cue), "posted/acl")
+    return made
+
+
+def _subject_as_compound(doc: Doc, found: list[Attribution]) -> None:
+    """ "Russian state TV reporting that "terrorists" staged an incident": a note's verbless
+    sentence whose participle the parse makes the head of the noun before it ("TV" as its
+    compound); that noun phrase, right before the participle, is who reports."""
+    for item in found:
+        if item.source is not None or item.cue_i < 1:
+            continue
+        cue = doc[item.cue_i]
+        if cue.tag_ != "VBG" or cue.dep_ != "ROOT":
+            continue
+        if any(c.dep_ in ("nsubj", "nsubjpass") for c in cue.children):
+            continue
+        noun = doc[cue.i - 1]
+        if noun.head != cue or noun.dep_ != "compound" or noun.pos_ not in ("NOUN", "PROPN"):
+            continue
+        named = _trim([t for t in noun.subtree if t.i < cue.i])
+        if named:
+            item.source, item.speaker = _token_span(named), describe(named)
+
+
+def _says_set_inside(doc: Doc, found: list[Attribution]) -> None:
+    """ "The lesson, says media researcher Dana Whitfield, is simple": a cue set between commas
+    inside the sentence it reports, after its subject and before its verb, with its speaker
+    after it. The parse may give the cue the sentence's subject as its own, or take the rest
+    of the sentence for what was said; the speaker is the one after the cue, and what was said
+    the sentence on both sides of the aside."""
+    for item in found:
+        if item.cue_i < 2 or item.content.parts:
+            continue
+        cue = doc[item.cue_i]
+        if (
+            cue.lemma_ not in _ASIDE_CUES
+            or cue.tag_ not in ("VBZ", "VBD")
+            or cue.nbor(-1).text != ","
+        ):
+            continue
+        sentence = cue.sent
+        first = _trim([t for t in sentence if t.i < cue.i - 1])
+        close = next((t for t in sentence if t.i > cue.i and t.text == ","), None)
+        if not first or close is None:
+            continue
+        speaker = _trim([t for t in sentence if cue.i < t.i < close.i])
+        rest = _trim([t for t in sentence if t.i > close.i])
+        if (
+            not speaker
+            or not rest
+            or any(t.pos_ in ("VERB", "AUX") for t in first + speaker)
+            or not any(t.pos_ in ("NOUN", "PROPN") for t in speaker)
+            or not any(t.pos_ in ("NOUN", "PRON", "PROPN") for t in first)
+            or rest[0].pos_ not in ("VERB", "AUX")
+        ):
+            continue
+        opened, closed, named = _token_span(first), _token_span(rest), _token_span(speaker)
+        if opened is None or closed is None or named is None:
+            continue
+        item.source, item.speaker = named, describe(speaker)
+        item.content = joined([opened, closed])
+
+
+# Verbs set between commas inside what they report: "The risk, says the minister, is growing".
+_ASIDE_CUES = frozenset({"say", "add", "note", "argue", "insist", "warn", "explain", "write"})
+
+
+# The writer's gloss on what was just said, set after it: ", a line that sounds cautious but
+# is not", ", a phrase which has since become a slogan".
+_GLOSS = re.compile(
+    r",[^\S\n]+(?:a|an)[^\S\n]+(?:[a-z-]+[^\S\n]+)?(?:line|remark|phrase|refrain|slogan"
+    r"|formula|comment|assertion|statement|claim)[^\S\n]+(?:that|which)[^\S\n]"
+)
+
+
+def _cut_writers_gloss(doc: Doc, found: list[Attribution]) -> None:
+    """'told his followers that "nobody can know what happened", a line that sounds cautious
+    but is not': the gloss after the words, a noun for them with a clause of its own, is the
+    writer's comment, not part of what was said."""
+    text = text_of(doc)
+    for item in found:
+        content = item.content
+        if content.parts:
+            continue
+        gloss = _GLOSS.search(content.text)
+        if gloss is None or gloss.start() == 0:
+            continue
+        item.content = _span_chars(text, content.start, content.start + gloss.start())
+
+
+def _close_source_quotes(doc: Doc, found: list[Attribution]) -> None:
+    """ "Another viral tweet, from an account calling itself "Syria Truth Now", asserted …": the
+    parse hangs the closing quotation mark of a name inside the source on the verb, so the
+    source would stop inside the quotation; it takes the mark back (and the comma after it,
+    which closes the phrase the source opened with a comma)."""
+    text = text_of(doc)
+    for item in found:
+        source = item.source
+        if source is None or source.parts:
+            continue
+        straight = source.text.count('"') % 2 == 1
+        curly = source.text.count("“") > source.text.count("”")
+        end = source.end
+        if not (straight and text.startswith('"', end)) and not (
+            curly and text.startswith("”", end)
+        ):
+            continue
+        end += 1
+        if text.startswith(",", end) and "," in source.text:
+            end += 1
+        item.source = _span(doc, source.start, end)
+
+
+def _as_role_puts_it(doc: Doc, found: list[Attribution]) -> None:
+    """ "as one trainer, Ruth Okafor, puts it: …": the parse takes the role for the object of
+    "as" and the name alone for the subject; the source is the role with its name, as an
+    apposition before a verb of saying is elsewhere ("A spokesman for the group, Ibrahim Abu
+    Laith,")."""
+    for item in found:
+        source = item.source
+        if source is None or source.parts or item.cue_i < 0:
+            continue
+        cue = doc[item.cue_i]
+        subject = next((c for c in cue.children if c.dep_ == "nsubj"), None)
+        if subject is None or subject.pos_ != "PROPN" or subject.ent_type_ != "PERSON":
+            continue
+        first = subject.left_edge
+        if first.i < 2 or doc[first.i - 1].text != ",":
+            continue
+        role = doc[first.i - 2]
+        as_ = role.head
+        if (
+            role.dep_ != "pobj"
+            or as_.lower_ != "as"
+            or as_.head != cue
+            or (
+                _singular(role.lower_) not in _ROLES | _PEOPLE_NOUNS
+                and role.lower_ not in ("trainer", "researcher", "editor", "reporter", "author")
+            )
+        ):
+            continue
+        start = doc[as_.i + 1].idx
+        end = source.end
+        if doc[subject.i + 1].text == "," and doc[subject.i + 1].idx >= end:
+            end = doc[subject.i + 1].idx + 1
+        item.source = _span(doc, start, end)
+
+
+# Evidence a checker sets side by side: comparing it is a method, not a saying ("We compared
+# the stills in the post with the 2013 videos"); comparing a person ("compared Assad to …")
+# likens and stays.
+_COMPARED = frozenset(
+    {"still", "video", "photo", "photograph", "image", "picture", "frame", "footage", "sample"}
+    | {"recording", "clip", "timestamp", "record", "screenshot", "satellite"}
+)
+
+
+def _evidence_compared(doc: Doc, item: Attribution) -> bool:
+    """ "We compared the stills in the post with the 2013 videos frame by frame": a check done
+    on evidence is the checker's method; what it found is said next, or not at all."""
+    cue = doc[item.cue_i]
+    if cue.lemma_ != "compare":
+        return False
+    obj = next((c for c in cue.children if c.dep_ == "dobj"), None)
+    return obj is not None and _singular(obj.lower_) in _COMPARED
+
+
+# What a narrative or a campaign is said to do that is no saying: it "seeks to" clear someone,
+# "echoes" or "mirrors" earlier claims.
+_AIMING = frozenset({"seek", "aim", "echo", "mirror", "resemble"})
+
+
+def _narrative_aims(doc: Doc, item: Attribution) -> bool:
+    """ "a recurring narrative that seeks to clear the government", "The narrative echoes
+    earlier claims": a story that cannot speak, said to aim at or to resemble something, is the
+    writer's reading of it, not a claim of the story's."""
+    cue = doc[item.cue_i]
+    if cue.lemma_ not in _AIMING:
+        return False
+    subject = next((c for c in cue.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is None:
+        return False
+    if subject.tag_ in ("WDT", "WP") and cue.dep_ == "relcl":
+        subject = cue.head  # "a narrative that seeks to …"
+    return subject.lemma_.lower() in _STORIES
+
+
+# What is told about an event without being anyone's statement (a lawsuit that "seeks damages"
+# or a report that "echoes" another is a document, and a campaign that "is seeking to" is
+# people; they stay).
+_STORIES = frozenset(
+    {"narrative", "story", "theory", "myth", "trope", "conspiracy", "disinformation"}
+)
+
+
+# A case record's field naming who published what it records: "Outlet: RT Arabic
+# (rtarabic.com)", "Publisher: Sputnik".
+_FIELD_NAME = re.compile(
+    r"^[^\S\n]*(?P<field>Outlet|Media outlet|Publisher)[^\S\n]*:[^\S\n]*"
+    r"(?P<name>[A-Z][^\n(,;]{1,60}?)[^\S\n]*(?:\(|$)",
+    re.M,
+)
+
+
+def _named_in_field(doc: Doc, found: list[Attribution]) -> None:
+    """ "the outlet alleges …" in a disinformation database's record whose "Outlet:" field names
+    it: the outlet is the one the field names."""
+    fields = {
+        match.group("field").split()[-1].lower(): match.group("name").strip()
+        for match in _FIELD_NAME.finditer(text_of(doc))
+    }
+    for item in found:
+        speaker = item.speaker
+        if speaker is None or item.source is None:
+            continue
+        name = fields.get(speaker.name.lower())
+        if name and _strip_article(item.source.text).lower() == speaker.name.lower():
+            item.speaker = Speaker(name=name, type="organisation", resolved_from=item.source.text)
 
 
 # Nouns for what others said, whose that-clause a cue responds to rather than asserts.
@@ -7862,6 +8523,9 @@ def describe(tokens: list[Token]) -> Speaker:
         # "Q. Professor Postol has written …": a transcript's question label, which the tagger
         # can take into the name after it
         return describe(tokens[1:])
+    posted = _post_on_platform(tokens)
+    if posted is not None:
+        return posted
     speaker = _describe(tokens)
     if speaker.type == "unknown" and _WITNESS_CODE.fullmatch(speaker.name):
         # "W-17 stated …": a protected witness's pseudonym is a person, whom a later "she" means
@@ -7901,6 +8565,24 @@ def _question_label(token: Token) -> bool:
     return token.text in ("Q.", "Q:") and (
         token.i == 0 or "\n" in doc[token.i - 1].text_with_ws or doc[token.i - 1].is_space
     )
+
+
+# What is posted, which speaks for whoever posted it.
+_POSTS = frozenset({"post", "tweet", "video", "message", "comment", "thread", "meme"})
+
+
+def _post_on_platform(tokens: list[Token]) -> Speaker | None:
+    """ "A Facebook post claimed …", "a viral TikTok video alleged …": the site names where the
+    post appeared, not who speaks; the speaker is the post, as "A widely shared post on
+    VKontakte" is. None when the phrase is no such post."""
+    heads = [token for token in tokens if token.head not in tokens or token.head == token]
+    if len(heads) != 1 or heads[0].lemma_.lower() not in _POSTS:
+        return None
+    head = heads[0]
+    if not any(c.dep_ == "compound" and c.lower_ in _PLATFORMS for c in head.children):
+        return None
+    words = [t for t in tokens if t.i <= head.i and t.dep_ != "det"]
+    return Speaker(name=_text_of(words), type="unknown") if words else None
 
 
 # What a body or a person posts through: "the presidency's account", "the ministry's Telegram
@@ -8040,10 +8722,16 @@ def _describe(tokens: list[Token]) -> Speaker:
     ]
     # A person named in a clause about the speaker ("Egypt, which backs Haftar, said") is not
     # the speaker; one in an apposition ("A spokesman for the army, Ahmed al-Mismari") is.
+    # Nor is one named as a member of the many who speak ("Doctors who treated the wounded,
+    # including Dr. Hamza al-Khatib,"): the many speak.
     in_clauses = {
         token.i
         for child in head.children
-        if child.dep_ in ("relcl", "acl", "advcl") and child.i > head.i
+        if (
+            child.dep_ in ("relcl", "acl", "advcl")
+            or (child.dep_ == "prep" and child.lower_ == "including" and head.tag_ == "NNS")
+        )
+        and child.i > head.i
         for token in child.subtree
     }
     people = [
@@ -8364,6 +9052,8 @@ def _author_of_document(head: Token) -> list[Token] | None:
             or issuer.pos_ == "PROPN"
             # "a statement from the Turkish presidency", "… from the army's general command"
             or issuer.lemma_.lower() in _ORG_WORDS | {"presidency", "command", "headquarters"}
+            # "statements by Russian officials": people who speak, named by what they are
+            or (head.tag_ == "NNS" and issuer.lemma_.lower() in _ROLES | _PEOPLE_NOUNS)
         ):
             called = next(
                 (c for c in issuer.children if c.dep_ == "appos" and c.ent_type_ in _NAMED),
