@@ -113,3 +113,17 @@ def test_what_a_draft_should_say_is_an_instruction_not_a_claim(
     text = "The press statement should say that the convoy reached Douma safely."
     found = _attributions(claim_extractor, text)
     assert all(a.cue.text != "should say" for a in found)
+
+
+def test_a_mails_flags_and_a_memos_routing_lines_are_no_speakers(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "Importance: High\n"
+        "THROUGH: Deputy Director\n"
+        "REF: Your minute of 5 April\n"
+        "ATTN: Legal Adviser\n\n"
+        "The base commander told our driver that the jets had been moved.\n\n"
+        "Contact: Jane Doe, +41 22 555 0000\n"
+    )
+    assert [_source(a) for a in _attributions(claim_extractor, text)] == ["The base commander"]

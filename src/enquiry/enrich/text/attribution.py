@@ -2441,6 +2441,23 @@ _LINE_LABELS = frozenset(
         "attachment",
         "attachments",
         "fieldwork",
+        # a mail's flags and a memorandum's routing and filing lines ("Importance: High",
+        # "THROUGH: Deputy Director", "REF: Your minute of 5 April", "ATTN: Legal Adviser",
+        # "Enclosure: Map …"), and a release's press contact ("Contact: Jane Doe, +41 …")
+        "importance",
+        "priority",
+        "sensitivity",
+        "through",
+        "ref",
+        "re",
+        "attn",
+        "attention",
+        "enclosure",
+        "enclosures",
+        "encl",
+        "contact",
+        "contacts",
+        "distribution",
     ]
 )
 
