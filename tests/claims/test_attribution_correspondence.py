@@ -44,11 +44,15 @@ def test_an_i_in_a_mail_chain_is_the_writer_of_the_mail_it_stands_in(
         "On 9 Apr 2017, at 17:40, Lena Fischer <l.fischer@aidnet.org> wrote:\n\n"
         "> The pharmacist says the stock of atropine will last two days.\n"
         "> I promised him that a lorry would come on Tuesday.\n"
+        ">\n"
+        "> On Sun, 9 Apr 2017 at 08:02 AM Sami Aziz <s.aziz@aidnet.org> wrote:\n"
+        ">> I warned the council that the road would be cut.\n"
     )
     found = _actors(claim_extractor, text)
     assert found["told"] == "Omar Bakri"
     assert found["promised"] == "Lena Fischer"
     assert found["says"] == "pharmacist"
+    assert found["warned"] == "Sami Aziz"
 
 
 def test_a_letters_i_is_the_name_signed_under_its_closing(

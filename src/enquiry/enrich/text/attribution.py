@@ -8852,7 +8852,8 @@ _MAIL_FROM = re.compile(
     re.M,
 )
 _MAIL_WROTE = re.compile(
-    r"^(?P<depth>[>\s]*?)[^\S\n]*On[^\S\n][^\n]*?(?P<name>[A-Z][\w'’-]+(?:[^\S\n]+[A-Z][\w'’.-]*){1,3})"
+    r"^(?P<depth>[> \t]*?)[^\S\n]*On[^\S\n][^\n]*?"
+    r"(?P<name>(?!(?:AM|PM|UTC|GMT)\b)[A-Z][\w'’-]+(?:[^\S\n]+[A-Z][\w'’.-]*){1,3})"
     r"[^\S\n]*(?:<[^>\n]*>|\([^)\n]*\))?[^\S\n]*wrote:[^\S\n]*$",
     re.M,
 )
@@ -8861,7 +8862,7 @@ _MAIL_WROTE = re.compile(
 def _quote_depth(text: str, at: int) -> int:
     """How many ">" open the line of a mail that holds ``at``."""
     line = text[text.rfind("\n", 0, at) + 1 : at]
-    marks = re.match(r"[>\s]*", line)
+    marks = re.match(r"[> \t]*", line)
     return marks.group(0).count(">") if marks else 0
 
 
