@@ -131,3 +131,14 @@ def test_a_mails_flags_and_a_memos_routing_lines_are_no_speakers(
         "Contact: Jane Doe, +41 22 555 0000\n"
     )
     assert [_source(a) for a in _attributions(claim_extractor, text)] == ["The base commander"]
+
+
+def test_a_letters_signer_with_degrees_after_the_name(claim_extractor: ClaimExtractor) -> None:
+    text = (
+        "Dear Dr Lee,\n\n"
+        "I believe the samples from the crater were handled properly.\n\n"
+        "Sincerely,\n"
+        "Tom Reid, MD\n"
+        "Director, Forensic Unit\n"
+    )
+    assert _actors(claim_extractor, text)["believe"] == "Tom Reid"

@@ -8834,13 +8834,13 @@ def _signed_comment(doc: Doc, found: list[Attribution], quotes: Sequence[tuple[i
 
 
 # A letter's closing and the name signed under it: "Yours sincerely,\n\nAmira Haddad",
-# "Kind regards,\nDr Tom Reid" (the courtesy title is no part of the name).
+# "Kind regards,\nDr Tom Reid, MD" (the courtesy title and the degrees are no part of the name).
 _LETTER_CLOSE = re.compile(
     r"^[^\S\n]*(?:Yours[^\S\n]+(?:sincerely|faithfully|truly)|Sincerely(?:[^\S\n]+yours)?"
     r"|(?:With[^\S\n]+)?(?:[Kk]ind|[Bb]est|[Ww]arm)[^\S\n]+(?:regards|wishes)"
     r"|Respectfully(?:[^\S\n]+yours)?),?[^\S\n]*\n(?:[^\S\n]*\n)*[^\S\n]*"
     r"(?:(?:Dr|Prof|Mr|Mrs|Ms|Professor)\.?[^\S\n]+)?"
-    r"(?P<name>[A-Z][\w'’-]+(?:[^\S\n]+[A-Z][\w'’.-]*){1,3})[^\S\n]*$",
+    r"(?P<name>[A-Z][\w'’-]+(?:[^\S\n]+[A-Z][\w'’.-]*){1,3})[^\S\n]*(?:,[^\n]*)?$",
     re.M,
 )
 # A mail's writer: its header's "From: Helen Marsh <h.marsh@…>" (a memorandum's "FROM: Paul
