@@ -772,6 +772,7 @@ class AttributionExtractor:
             # denies" back into what the first speaker said
             _cut_trailing_sources(doc, found)
             _cut_closing_denials(doc, denied)
+        found += _second_verb_of_the_speaker(doc, found, self.cues)
         _cut_line_labels(doc, found, lines)
         _cut_at_separators(doc, found, quotes)
         _whole_hyphenated(doc, found)
@@ -796,6 +797,8 @@ class AttributionExtractor:
                 or _reading_out(doc[item.cue_i])
                 or _thought_untold(doc, item, scenes)
                 or _bidding(doc, item)
+                or _only_expected(doc[item.cue_i])
+                or _what_a_draft_should_say(doc[item.cue_i])
                 or _might_be_objected(doc, item)
                 or _set_against(doc, item)
                 or _reaction_count(doc, item)
@@ -830,6 +833,7 @@ class AttributionExtractor:
         _subject_as_compound(doc, found)
         _close_source_quotes(doc, found)
         _as_role_puts_it(doc, found)
+        _figure_before_its_measure(doc, found)
         _object_list_taken_for_clause(doc, found)
         _widen_to_reports(doc, found)
         denials = _summary_denials(doc, found)
@@ -851,6 +855,7 @@ class AttributionExtractor:
         _first_person_is_the_author(doc, found, quotes)
         _signed_comment(doc, found, quotes)
         _testimonies(doc, found, quotes)
+        _mail_writer(doc, found, quotes)
         _the_cited_author(found)
         _members_addressed(found)
         _members_by_seat(doc, found)
@@ -2531,6 +2536,39 @@ _LINE_LABELS = frozenset(
         "absent",
         "action",
         "actions",
+        # the header fields of an e-mail or a memorandum ("From: Helen Marsh <…>", "To: …",
+        # "MEMORANDUM FOR: Director …", "CLASSIFICATION: INTERNAL"), which say who wrote to
+        # whom and when, and a survey's fieldwork line: addresses and dates, no one speaking
+        "from",
+        "to",
+        "cc",
+        "bcc",
+        "date",
+        "sent",
+        "for",
+        "classification",
+        "recommendation",
+        "recommendations",
+        "attachment",
+        "attachments",
+        "fieldwork",
+        # a mail's flags and a memorandum's routing and filing lines ("Importance: High",
+        # "THROUGH: Deputy Director", "REF: Your minute of 5 April", "ATTN: Legal Adviser",
+        # "Enclosure: Map …"), and a release's press contact ("Contact: Jane Doe, +41 …")
+        "importance",
+        "priority",
+        "sensitivity",
+        "through",
+        "ref",
+        "re",
+        "attn",
+        "attention",
+        "enclosure",
+        "enclosures",
+        "encl",
+        "contact",
+        "contacts",
+        "distribution",
     ]
 )
 # A report's or a judgment's section number in roman figures: "III. FIRST GROUND OF APPEAL:
@@ -4957,6 +4995,65 @@ def _held_through_comment(
     return added
 
 
+# Verbs of a finding or a view that the lexicon of sayings leaves out.
+_JUDGING = frozenset({"consider", "judge", "deem", "find", "conclude", "regard", "assess"})
+
+
+def _second_verb_of_the_speaker(
+    doc: Doc, found: list[Attribution], cues: dict[str, dict[str, Any]]
+) -> list[Attribution]:
+    """ "It judged that a device "could not be ruled out" but considered a bomb more likely":
+    the parser can join the speaker's second verb to the last verb of the that-clause, so the
+    first claim runs on into the second. A verb of the rules' lexicon, in the same tense as the
+    cue and without a subject, joined by "but" or "and" to a clause head that cannot share its
+    subject (a passive head: "could be ruled out"), is the speaker's second saying:
+    the first content ends before the conjunction, and the second verb says what follows it."""
+    added: list[Attribution] = []
+    for item in found:
+        if item.cue_i < 0 or item.source is None or item.content.parts:
+            continue
+        cue = doc[item.cue_i]
+        if cue.pos_ != "VERB" or cue.tag_ not in ("VBD", "VBZ"):
+            continue
+        for clause in cue.children:
+            # only a passive head ("could be ruled out"): an active one ("scientists had
+            # analysed samples and found …") may well share its subject with the verb after it
+            if clause.dep_ != "ccomp" or not any(c.dep_ == "auxpass" for c in clause.children):
+                continue
+            for verb in clause.children:
+                if (
+                    verb.dep_ != "conj"
+                    or verb.pos_ != "VERB"
+                    or verb.tag_ != cue.tag_
+                    or (f"{verb.lemma_}/VERB" not in cues and verb.lemma_ not in _JUDGING)
+                    or any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in verb.children)
+                    or not any(c.dep_ in ("ccomp", "dobj", "xcomp") for c in verb.children)
+                ):
+                    continue
+                joint = next(
+                    (c for c in clause.children if c.dep_ == "cc" and c.i == verb.i - 1), None
+                )
+                last = max(t.i for t in verb.subtree)
+                while last > verb.i and doc[last].is_punct:
+                    last -= 1
+                end = doc[last].idx + len(doc[last].text)
+                if joint is None or not item.content.start < joint.idx < end <= item.content.end:
+                    continue
+                before = doc[joint.i - 1]
+                item.content = _span(doc, item.content.start, before.idx + len(before.text))
+                content = _span(doc, doc[verb.i + 1].idx, end)
+                named = doc.char_span(item.source.start, item.source.end, alignment_mode="expand")
+                taken = next((other for other in found if other.cue_i == verb.i), None)
+                if taken is not None and named is not None:
+                    # read before with the clause's subject for its speaker ("the order
+                    # deemed …"): the speaker is the cue's
+                    taken.source, taken.speaker = item.source, describe(list(named))
+                elif named is not None:
+                    key = f"{verb.lemma_}/VERB"
+                    added += _one_word_cue(verb, content, list(named), key, "second-verb")
+    return added
+
+
 def _carried_reports(
     proposals: list[tuple[Attribution, list[str], str]],
     kept: list[Attribution],
@@ -6429,6 +6526,41 @@ def _thought_untold(doc: Doc, item: Attribution, scenes: bool) -> bool:
     return not voiced
 
 
+# Verbs of what one expects or fears others will do, not of anything they did.
+_EXPECTING = frozenset({"expect", "anticipate", "predict", "foresee", "fear"})
+
+
+def _only_expected(cue: Token) -> bool:
+    """ "We expect Russia to veto any renewal": what one expects another to say or do, an
+    infinitive with its own subject under a verb of expecting, has not been said by anyone;
+    the expectation is the only claim."""
+    return (
+        cue.tag_ == "VB"
+        and cue.dep_ in ("ccomp", "xcomp")
+        and cue.head.lemma_ in _EXPECTING
+        and any(c.dep_ == "aux" and c.lower_ == "to" for c in cue.children)
+        and any(c.dep_ == "nsubj" for c in cue.children)
+    )
+
+
+# Texts still to be written, which a writer tells colleagues what to put in.
+_DRAFTS = frozenset(
+    {"note", "statement", "letter", "text", "draft", "release", "reply", "brief", "summary"}
+)
+
+
+def _what_a_draft_should_say(cue: Token) -> bool:
+    """ "The donor note should say that the toll is still rising": what a text is to say, by
+    "should" or "must", is an instruction to whoever writes it; the text has said nothing."""
+    subject = next((c for c in cue.children if c.dep_ == "nsubj"), None)
+    return (
+        cue.lemma_ in ("say", "state", "mention", "read")
+        and any(c.dep_ == "aux" and c.lower_ in ("should", "must") for c in cue.children)
+        and subject is not None
+        and subject.lemma_.lower() in _DRAFTS
+    )
+
+
 def _abstract_source(doc: Doc, item: Attribution) -> bool:
     """Whether the item's source is a phrase whose head names no one ("the evidence of
     government responsibility")."""
@@ -7378,6 +7510,29 @@ def _named_in_field(doc: Doc, found: list[Attribution]) -> None:
         name = fields.get(speaker.name.lower())
         if name and _strip_article(item.source.text).lower() == speaker.name.lower():
             item.speaker = Speaker(name=name, type="organisation", resolved_from=item.source.text)
+
+
+# The words of a share after its figure: "68 per cent of respondents", "41 percent".
+_SHARE = re.compile(r"(?:per[^\S\n]+cent|percent)\b", re.I)
+
+
+def _figure_before_its_measure(doc: Doc, found: list[Attribution]) -> None:
+    """ "68 per cent of respondents said …" at the head of a line: the parser can take a figure
+    that opens a line for a list's number, a sentence of its own, and leave the share's words
+    ("per cent of respondents") as the subject; the figure just before them, on the same line,
+    is part of who speaks."""
+    text = text_of(doc)
+    for item in found:
+        source = item.source
+        if source is None or source.parts or not _SHARE.match(source.text):
+            continue
+        figure = re.search(r"(?<![\w.,])\d[\d.,]*[^\S\n]+$", text[: source.start])
+        if figure is None:
+            continue
+        start = figure.start()
+        words = doc.char_span(start, source.end, alignment_mode="expand")
+        if words is not None:
+            item.source, item.speaker = _span(doc, start, source.end), describe(list(words))
 
 
 # Nouns for what others said, whose that-clause a cue responds to rather than asserts.
@@ -10003,7 +10158,11 @@ def _first_person_is_the_author(
                 continue
             if not _reported(found, attribution, quotes):
                 attribution.speaker = replace(issuer, resolved_from=source.text)
-    byline = _BYLINE.search(text_of(doc), 0, 600) or _SIGNATURE.search(text_of(doc))
+    byline = (
+        _BYLINE.search(text_of(doc), 0, 600)
+        or _SIGNATURE.search(text_of(doc))
+        or _LETTER_CLOSE.search(text_of(doc))
+    )
     deponent = _deponent(text_of(doc))
     if deponent is not None:
         author = deponent
@@ -10060,6 +10219,71 @@ def _signed_comment(doc: Doc, found: list[Attribution], quotes: Sequence[tuple[i
                 continue
             header = headers[-1]
             name = header.group("name")
+        author = Speaker(name=name, type="person", title="author")
+        attribution.speaker = replace(author, resolved_from=source.text)
+
+
+# A letter's closing and the name signed under it: "Yours sincerely,\n\nAmira Haddad",
+# "Kind regards,\nDr Tom Reid, MD" (the courtesy title and the degrees are no part of the name).
+_LETTER_CLOSE = re.compile(
+    r"^[^\S\n]*(?:Yours[^\S\n]+(?:sincerely|faithfully|truly)|Sincerely(?:[^\S\n]+yours)?"
+    r"|(?:With[^\S\n]+)?(?:[Kk]ind|[Bb]est|[Ww]arm)[^\S\n]+(?:regards|wishes)"
+    r"|Respectfully(?:[^\S\n]+yours)?),?[^\S\n]*\n(?:[^\S\n]*\n)*[^\S\n]*"
+    r"(?:(?:Dr|Prof|Mr|Mrs|Ms|Professor)\.?[^\S\n]+)?"
+    r"(?P<name>[A-Z][\w'’-]+(?:[^\S\n]+[A-Z][\w'’.-]*){1,3})[^\S\n]*(?:,[^\n]*)?$",
+    re.M,
+)
+# A mail's writer: its header's "From: Helen Marsh <h.marsh@…>" (a memorandum's "FROM: Paul
+# Eriksen, Senior Analyst, …"), and the line that opens a quoted earlier mail, "On 6 Apr 2017,
+# at 09:12, Tarek Nassar <t.nassar@…> wrote:", with the quotation marks (">") of its depth.
+_MAIL_FROM = re.compile(
+    r"^[^\S\n]*(?:From|FROM):[^\S\n]*(?P<name>[A-Z][\w'’-]+(?:[^\S\n]+[A-Z][\w'’.-]*){1,3})"
+    r"[^\S\n]*(?:<[^>\n]*>|\[[^]\n]*\]|,[^\n]*)?[^\S\n]*$",
+    re.M,
+)
+_MAIL_WROTE = re.compile(
+    r"^(?P<depth>[> \t]*?)[^\S\n]*On[^\S\n][^\n]*?"
+    r"(?P<name>(?!(?:AM|PM|UTC|GMT)\b)[A-Z][\w'’-]+(?:[^\S\n]+[A-Z][\w'’.-]*){1,3})"
+    r"[^\S\n]*(?:<[^>\n]*>|\([^)\n]*\))?[^\S\n]*wrote:[^\S\n]*$",
+    re.M,
+)
+
+
+def _quote_depth(text: str, at: int) -> int:
+    """How many ">" open the line of a mail that holds ``at``."""
+    line = text[text.rfind("\n", 0, at) + 1 : at]
+    marks = re.match(r"[> \t]*", line)
+    return marks.group(0).count(">") if marks else 0
+
+
+def _mail_writer(doc: Doc, found: list[Attribution], quotes: Sequence[tuple[int, int]]) -> None:
+    """ "I asked them for the admission sheets" in an e-mail chain is the writer of the mail it
+    stands in, not the last person named: the mail at the top is the "From:" header's, and a
+    mail quoted below it (its lines opened with ">") is the one named in the "On …, NAME
+    wrote:" line over it, at one depth less. Only for an "I" in the writer's own voice."""
+    text = text_of(doc)
+    headers = list(_MAIL_FROM.finditer(text))
+    wrote = list(_MAIL_WROTE.finditer(text))
+    if not headers and not wrote:
+        return
+    for attribution in found:
+        source = attribution.source
+        if source is None or source.text.lower() not in ("i", "me", "my"):
+            continue
+        if _reported(found, attribution, quotes):
+            continue
+        depth = _quote_depth(text, source.start)
+        if depth == 0:
+            before = [header for header in headers if header.end() <= source.start]
+        else:
+            before = [
+                line
+                for line in wrote
+                if line.end() <= source.start and line.group("depth").count(">") == depth - 1
+            ]
+        if not before:
+            continue
+        name = before[-1].group("name").strip()
         author = Speaker(name=name, type="person", title="author")
         attribution.speaker = replace(author, resolved_from=source.text)
 
@@ -10300,6 +10524,11 @@ def _body_just_before(
         return None
     last = before.name.split()[-1].lower()
     if pronoun == "it":
+        if before.type == "organisation" and last in _PANELS:
+            # "The Joint Investigative Mechanism's Leadership Panel states that it is confident
+            # Syria is responsible …. It judged …": a deliberating body named in full, whose
+            # finding named a state; the "it" that goes on is the body, not the state it named
+            return before
         return before if before.type == "unknown" and last in _TEXTS | _PANELS else None
     return before if before.type == "unknown" and last in _MASTHEADS | _STATE_BODIES else None
 
