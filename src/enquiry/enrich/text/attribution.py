@@ -7119,15 +7119,24 @@ def _adopted_by_no_one(doc: Doc, item: Attribution) -> bool:
 
 
 def _put_to_the_witness(doc: Doc, item: Attribution) -> bool:
-    """ "Q. So you cannot say who handled those samples?": in a question line of a transcript,
-    what "you" say is what the witness is asked to grant, not a claim of anyone's (what
-    others said, "Q. Professor Postol has written that …", stays theirs)."""
+    """ "Q. So you cannot say who handled those samples?": in a question line of a court's
+    transcript, what "you" say is what the witness is asked to grant, not a claim of anyone's
+    (what others said, "Q. Professor Postol has written that …", stays theirs). Only a
+    transcript's "Q." with its "A." answers: a printed interview's "Q: You've been talking
+    about …" tells what the one interviewed said, as PolNeAR marks it."""
     source = item.source
     if source is None or source.text.lower() != "you":
         return False
     text = text_of(doc)
     line = text.rfind("\n", 0, source.start) + 1
-    return _QUESTION_LINE.match(text, line) is not None
+    return (
+        _WITNESS_QUESTION.match(text, line) is not None and _WITNESS_ANSWER.search(text) is not None
+    )
+
+
+# A court transcript's question and answer lines: "Q. Did you see …?", "A. Yes."
+_WITNESS_QUESTION = re.compile(r"[^\S\n]*Q\.[^\S\n]+\S")
+_WITNESS_ANSWER = re.compile(r"^[^\S\n]*A\.[^\S\n]+\S", re.M)
 
 
 def _cut_question_tags(found: list[Attribution]) -> None:
