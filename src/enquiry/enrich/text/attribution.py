@@ -4116,6 +4116,10 @@ _SAID_COURTEOUSLY = frozenset(
 _PLACEHOLDERS = frozenset({"something", "anything", "this", "thing", "word", "words"})
 
 
+# Verbs by which a speaker bids a listener to speak or to ask ("Ask them to come", "Tell her").
+_BIDDING = frozenset({"ask", "tell", "beg", "urge", "invite"})
+
+
 def _bidding(doc: Doc, item: Attribution) -> bool:
     """ "Ask them to come and tell his mother …", opening its sentence without a subject: a
     speaker bidding the listener, not a report of anyone's asking (a resolution's operative
@@ -4124,6 +4128,9 @@ def _bidding(doc: Doc, item: Attribution) -> bool:
     return (
         item.source is None
         and cue.tag_ == "VB"
+        # a bidding to speak or to ask; "Expect economic issues to roar back" is the writer's
+        # forecast, which PolNeAR marks
+        and cue.lemma_ in _BIDDING
         and cue.dep_ == "ROOT"
         and cue.i == cue.sent.start
         and not any(c.dep_ in ("nsubj", "nsubjpass", "aux") for c in cue.children)
@@ -6500,14 +6507,22 @@ def _thought_untold(doc: Doc, item: Attribution, scenes: bool) -> bool:
     """A thought the story tells, never voiced: in a text told in scenes, "She wondered how
     long it would take", "Visitors assume it is a landscape", "he thought the bomb was
     ordinary" (a thought is a claim only said aloud, in an interview or the like, or quoted);
-    anywhere, thinking about a thing ("I have thought about that sentence for years"), which
-    holds no claim."""
+    anywhere, one's own thinking about a thing ("I have thought about that sentence for
+    years"), which holds no claim."""
     cue = doc[item.cue_i]
     if cue.lemma_ not in _THINKING:
         return False
     if (
         cue.lemma_ == "think"
-        and any(c.dep_ == "prep" and c.lower_ in ("about", "of") for c in cue.children)
+        # one's own musing; news marks "who is thinking about running for president" and
+        # "You don't think about the damage" as views held
+        and any(c.dep_ == "nsubj" and c.lower_ in ("i", "we") for c in cue.children)
+        and any(
+            c.dep_ == "prep"
+            and c.lower_ in ("about", "of")
+            and not any(g.tag_ == "VBG" for g in c.children)
+            for c in cue.children
+        )
         and not any(c.dep_ in ("ccomp", "xcomp") for c in cue.children)
     ):
         return True
@@ -6724,11 +6739,17 @@ def _interlocutor(noun: Token) -> bool:
     """ "The President spoke today with Prime Minister Claire Holloway about the attack": the
     object of a conversation's "with" is whom the speaker spoke to, never what was said (the
     parser hangs the "about" topic on the person)."""
-    return (
+    if not (
         noun.dep_ == "pobj"
         and noun.head.lower_ == "with"
         and noun.head.dep_ == "prep"
         and noun.head.head.lemma_ in _CONVERSING
+    ):
+        return False
+    # "after arguing with the host on how the attack should be defined": an argument's topic
+    # hung on whom one argued with is what was argued, as PolNeAR marks it
+    return noun.head.head.lemma_ not in ("argue", "quarrel") or not any(
+        c.dep_ == "prep" for c in noun.children
     )
 
 

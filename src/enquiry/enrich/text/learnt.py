@@ -107,8 +107,13 @@ def features(
         found += ["source=none", f"key|source=none|{key}"]
     else:
         speaker = attribution.speaker
+        # people named together ("Cruz and Trump") are a group now; the model was trained when
+        # they were the first person named, and reads them so
+        kind = (
+            "person" if speaker and speaker.type == "group" else speaker.type if speaker else None
+        )
         found += [
-            f"source_type={speaker.type if speaker else 'none'}",
+            f"source_type={kind or 'none'}",
             f"source_words={_bin(len(source.text.split()), (1, 2, 4, 8))}",
             f"source_side={'before' if source.start < attribution.cue.start else 'after'}",
             f"source_people={source.text.split()[-1].lower() in _PEOPLE_WORDS}",

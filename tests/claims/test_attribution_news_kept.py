@@ -1,0 +1,57 @@
+"""Readings of news that rules written for other registers must leave as PolNeAR marks them:
+a printed interview's "Q: You've been talking about …", an argument with its topic, the
+writer's forecast "Expect …", people named together with a verb the learnt filter keeps, and
+"You do not think about the damage"."""
+
+from __future__ import annotations
+
+from attribution_helpers import actors as _actors
+from attribution_helpers import attributions as _attributions
+from attribution_helpers import one as _one
+from attribution_helpers import source_of as _source
+
+from enquiry.enrich.text.claims import ClaimExtractor
+
+
+def test_a_printed_interview_s_question_tells_what_the_one_interviewed_said(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "Q: You've been talking about how the economy is on the upswing, but the polls "
+        "disagree.\n\n"
+        "A: The polls will catch up.\n"
+    )
+    talking = _one(_attributions(claim_extractor, text), "'ve been talking about")
+    assert _source(talking) == "You"
+    assert talking.content.text.startswith("how the economy is on the upswing")
+
+
+def test_an_argument_with_its_topic_is_what_was_argued(claim_extractor: ClaimExtractor) -> None:
+    text = (
+        "The columnist walked off the set after arguing with the host on how the attack "
+        "should be described."
+    )
+    arguing = _one(_attributions(claim_extractor, text), "arguing with")
+    assert arguing.content.text.startswith("the host on how the attack")
+
+
+def test_the_writer_s_forecast_is_no_bidding(claim_extractor: ClaimExtractor) -> None:
+    text = "Expect foreign policy to return to the campaign next month."
+    found = _attributions(claim_extractor, text)
+    assert [a.cue.text for a in found] == ["Expect"]
+
+
+def test_people_named_together_keep_the_claims_they_make(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = "Cruz and Trump have used the most aggressive language about the bombing campaign."
+    assert _actors(claim_extractor, text) == {"have used": "Cruz and Trump"}
+
+
+def test_thinking_about_a_thing_is_a_view_held_unless_it_is_one_s_own_musing(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = "You do not think about all the damage that happened to the children."
+    found = _attributions(claim_extractor, text)
+    assert [a.content.text for a in found] == ["all the damage that happened to the children"]
+    assert _attributions(claim_extractor, "I have thought about that night ever since.") == []
