@@ -152,3 +152,12 @@ def test_a_town_counting_its_dead_gives_no_toll_but_a_figure_does(
     ]
     counted = _one(_attributions(claim_extractor, "The directorate counted 41 dead."), "counted")
     assert counted.content.text.startswith("41 dead")
+
+
+def test_a_gloss_opening_what_was_said_brings_the_words_it_glosses(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = "The road was still closed. Alhamdulillah [praise be to God], one driver said, the boy lived."
+    said = _one(_attributions(claim_extractor, text), "said")
+    assert said.content.text.startswith("Alhamdulillah [praise be to God]")
+    assert said.content.text.endswith("the boy lived")

@@ -778,6 +778,7 @@ class AttributionExtractor:
             )
         ]
 
+        _glossed_word_before(doc, found)
         _name_after_the_role(doc, found)
         _courtesy_titles(doc, found)
         _cut_focus(doc, found)
@@ -4850,6 +4851,49 @@ def _verb_read_as_noun(doc: Doc, found: list[Attribution]) -> list[Attribution]:
             )
             break
     return out
+
+
+# The words a bracketed gloss translates, at the head of a line or sentence, before it:
+# "Inshallah [God willing]" (at most three words, none closing a sentence).
+_GLOSSED_WORDS = re.compile(
+    r"(?:^|(?<=[.!?\n]))[^\S\n]*[\"“]?([A-Za-z][\w'’-]*(?:[^\S\n]+[\w'’-]+){0,2}[\"”]?)[^\S\n]*$"
+)
+
+
+_GLOSS_FRONTED = re.compile(
+    r"(?:^|(?<=[.!?\n]))[^\S\n]*([A-Za-z][\w'’-]*(?:[^\S\n]+[\w'’-]+){0,2}[^\S\n]*"
+    r"[\[(][^\[\]()\n]{1,60}[\])]),[^\S\n]*$"
+)
+
+
+def _glossed_word_before(doc: Doc, found: list[Attribution]) -> None:
+    """ "Inshallah [God willing], a doctor said, the world would act": what was said that
+    opens with a gloss in brackets opens with the words it glosses, which the parser, taking
+    the foreign word for a sentence of its own, leaves out."""
+    text = text_of(doc)
+    for item in found:
+        content = item.content
+        if item.how == "line":
+            continue
+        fronted = (
+            _GLOSS_FRONTED.search(text, max(0, item.source.start - 100), item.source.start)
+            if item.source is not None and item.source.start < content.start
+            else None
+        )
+        if fronted is not None and content.text[:1] not in "[(":
+            # "Alhamdulillah [praise be to God], one driver said, the boy lived": the parser
+            # may drop the glossed words before the aside altogether
+            item.content = joined([_span(doc, *fronted.span(1)), content])
+            continue
+        if content.text[:1] not in "[(":
+            continue
+        before = _GLOSSED_WORDS.search(text, max(0, content.start - 60), content.start)
+        if before is None:
+            continue
+        start = before.start(1)
+        first = content.parts[0] if content.parts else content
+        piece = Span(text[start : first.end], start, first.end)
+        item.content = joined([piece, *content.parts[1:]]) if content.parts else piece
 
 
 def _counting_its_own(cue: Token) -> bool:
