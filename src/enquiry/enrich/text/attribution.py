@@ -721,7 +721,11 @@ class AttributionExtractor:
         found += _held_through_comment(doc, found, self.cues)
         inverted = _said_inverted(doc, quotes)
         inverted += _quotation_tags(doc, quotes, found)
+        glossed = _glossed_quotations(doc, quotes, self.cues)
+        taken = {item.cue.start for item in glossed}
+        found = [item for item in found if item.cue.start not in taken] + glossed
         lines = _colon_lines(doc) + _interview_answers(doc) + _label_paragraphs(doc)
+        lines += _bracketed_turns(doc)
         checked = _checked_claims(doc)
         if checked:
             # "CLAIM: The air force struck a depot" read by the tagger as a verb: the line's
@@ -748,6 +752,7 @@ class AttributionExtractor:
             item for item in _per_source(doc) if item.cue.start not in {f.cue.start for f in found}
         ]
         found += _alleged_to_have(doc, found)
+        found += _verb_read_as_noun(doc, found)
         found += _said_inside_relative(doc, found)
         found += _as_they_note(doc, found)
         taken_up = _quotation_taken_up(doc, quotes)
@@ -802,12 +807,14 @@ class AttributionExtractor:
                 or _might_be_objected(doc, item)
                 or _set_against(doc, item)
                 or _reaction_count(doc, item)
+                or _counting_its_own(doc[item.cue_i])
                 or _medium_put_up(doc, item)
                 or _evidence_compared(doc, item)
                 or _narrative_aims(doc, item)
             )
         ]
 
+        _glossed_word_before(doc, found)
         _name_after_the_role(doc, found)
         _courtesy_titles(doc, found)
         _cut_focus(doc, found)
@@ -865,6 +872,7 @@ class AttributionExtractor:
         _my_government(doc, found)
         _office_held_in_list(doc, found)
         _cue_with_its_preposition(doc, found)
+        _interpreted_roles(found)
         return found
 
     def _respan(self, doc: Doc, found: list[Attribution], quotes: list[tuple[int, int]]) -> None:
@@ -1216,7 +1224,7 @@ class AttributionExtractor:
         if content is None and cue.dep_ == "parataxis":
             # "The report, which, the minister said, would be published next week, blamed …":
             # what was said is of the report, in the relative clause alone
-            content = _aside_in_relative(cue)
+            content = _aside_in_relative(cue) or _aside_closing_relative(cue)
             how = how.split("/")[0] + "/relative-aside"
         if content is None:
             inserted = _parenthesis(cue, source_tokens)
@@ -1948,6 +1956,35 @@ def _stranded_relative(cue: Token) -> Token | None:
     return noun if noun.pos_ in ("NOUN", "PROPN") else None
 
 
+def _aside_closing_relative(cue: Token) -> Span | None:
+    """ "a gas that smelled, one man said, like rotten onions": an aside right after a relative
+    clause's verb, whose words after it the parser hangs on the aside's verb (with the aside on
+    the sentence's verb), completes that clause: what was said is "that smelled" and "like
+    rotten onions", as with '"which, Tompkins said, is usually full"'; None when the cue is no
+    such aside, or nothing follows it."""
+    doc = cue.doc
+    first = next(t.i for t in cue.subtree if not t.is_punct)
+    if first < 3 or doc[first - 1].text != ",":
+        return None
+    clause = doc[first - 2]
+    while clause.dep_ != "relcl" and clause.head != clause and clause.head.i < first:
+        clause = clause.head
+    if clause.dep_ != "relcl" or clause.right_edge.i != first - 2:
+        return None
+    pronoun = clause.left_edge
+    if pronoun.tag_ not in ("WDT", "WP") or cue.head.i >= pronoun.i:
+        return None
+    rest = [t for t in cue.subtree if t.i > cue.i and t.dep_ not in ("nsubj", "punct")]
+    if not rest or any(t.dep_ in ("ccomp", "dobj", "xcomp") for t in cue.children):
+        return None
+    start = cue.i + 1 + (doc[cue.i + 1].text == ",")  # with a quotation's opening mark
+    said = _token_span(_trim(list(doc[start : cue.right_edge.i + 1])))
+    before = _token_span(_trim(list(doc[pronoun.i : first - 1])))
+    if said is None or before is None:
+        return None
+    return joined([before, said])
+
+
 def _compound_subject(cue: Token) -> Token | None:
     """ "3. Witness B states that she saw …": a name the tagger does not know ("Witness B",
     "Complainant A") can be hung on the verb after it as a compound, leaving the verb with no
@@ -2671,17 +2708,28 @@ def _colon_lines(doc: Doc) -> list[Attribution]:
     of text ("Editor's note:", "UPDATE:"); what follows must have a word, so that a tally
     ("Sanders: 1,547") is no claim.
     """
-    found = []
+    found: list[Attribution] = []
+    asked = False  # the turn before was a question
     for match in _COLON_LINE.finditer(text_of(doc)):
         start, end = match.span("source")
-        # "UPDATE (10 April):": the label's bracketed date or place is no part of its kind
+        # "UPDATE (10 April):": the label's bracketed date or place is no part of its kind;
+        # "QUESTION (Reuters, in English):", "QUESTION (Al Mayadeen) [translated from
+        # Arabic]:": the bracket says who asks and in what language; the label is still a question
+        label_words = _STAGE_NOTES.sub(" ", match.group("source")).split() or ["-"]
         unbracketed = _BRACKET_AFTER.sub("", match.group("source")) or match.group("source")
-        if unbracketed.split()[-1].lower() in _LINE_LABELS:
+        if (
+            label_words[-1].lower() in _LINE_LABELS
+            or unbracketed.split()[-1].lower() in _LINE_LABELS
+        ):
+            asked = label_words[-1].lower() in ("question", "q")
             continue
         if _title_line(match.group("source"), match.group("content")):
             continue
         if _ROMAN_SECTION.match(match.group("source")):
             continue
+        interpreting = label_words[0].lower() in _INTERPRETERS and len(label_words) <= 2
+        if interpreting and asked:
+            continue  # the interpreter puts the question to the speaker: it asks, as it did
         if not any(char.isalpha() for char in match.group("content")):
             continue
         if _log_initials(text_of(doc), match):
@@ -2752,6 +2800,7 @@ def _colon_lines(doc: Doc) -> list[Attribution]:
             # "SAMS Field Report: The Chemical Attack on Khan Shaykhun", a report's title (but
             # a headline's "Report: Half of the meetings were with donors" is what it reports)
             continue
+        c_start = _past_stage_note(doc, c_start, c_end)
         content = _line_content(doc, c_start, c_end)
         source = _token_span(tokens)
         if source is None or len(content.text) < 3:
@@ -2759,8 +2808,102 @@ def _colon_lines(doc: Doc) -> list[Attribution]:
         colon = _span(doc, match.end("source"), match.end("source") + 1)
         sentence = _span(doc, match.start(), match.end())
         speaker = _as_written_elsewhere(doc, describe(_without_honorific(tokens)))
+        if interpreting and found and found[-1].speaker is not None:
+            # consecutive interpretation: the interpreter speaks the minister's words in the
+            # minister's first person ("INTERPRETER: We consider this an act of aggression"),
+            # so the turn, and its "we", are those of the speaker whose turn it renders
+            speaker = found[-1].speaker
+        asked = False
         found.append(Attribution(colon, content, source, speaker, sentence, ":/PUNCT", how="line"))
     return found
+
+
+# A subtitle transcript's speaker, who has no name, described in brackets at the head of a
+# line: "[Man speaking Arabic]: Bring water!", "[Doctor, to camera]: …"; what follows a comma
+# says how they speak ("crying", "off camera"), not who speaks.
+_BRACKET_TURN = re.compile(
+    r"^[^\S\n]*\[(?P<source>[A-Z][^\[\]:,\n]{1,50})(?:,[^\[\]:\n]{0,40})?\]:[^\S\n]+"
+    r"(?P<content>\S[^\n]*)$",
+    re.M,
+)
+# The words that make such a description one of a person ("[Text on screen: …]", "[Music]" are
+# none): the nouns of people the rules know, and those a caption writes for a stranger.
+_STRANGERS = frozenset(
+    {"man", "woman", "men", "women", "boy", "girl", "child", "voice", "narrator", "speaker"}
+    | {"soldier", "fighter", "father", "mother", "relative", "neighbour", "neighbor", "crowd"}
+)
+
+
+def _bracketed_turns(doc: Doc) -> list[Attribution]:
+    """A subtitle transcript's turns of speakers described in brackets ("[Second man]: They
+    were asleep"): the description is the source, as written, and the speaker; a note of what
+    is heard rather than said that opens the turn is not part of it."""
+    text = text_of(doc)
+    found = []
+    for match in _BRACKET_TURN.finditer(text):
+        label = match.group("source")
+        words = {_singular(word.lower()) for word in label.split()}
+        if not words & (_STRANGERS | _PEOPLE_NOUNS | _WITNESSES | _ROLES | _BROADCAST_ROLES):
+            continue
+        c_start, c_end = match.span("content")
+        c_start = _past_stage_note(doc, c_start, c_end)
+        content = _line_content(doc, c_start, c_end)
+        if len(content.text) < 3:
+            continue
+        source = _span(doc, *match.span("source"))
+        colon_at = text.index("]:", match.start()) + 1
+        colon = _span(doc, colon_at, colon_at + 1)
+        speaker = Speaker(name=source.text, type="person")
+        sentence = _span(doc, match.start(), match.end())
+        found.append(Attribution(colon, content, source, speaker, sentence, ":/PUNCT", how="line"))
+    return found
+
+
+def _interpreted_roles(found: list[Attribution]) -> None:
+    """ "INTERPRETER: Sorry. The minister says that …": an interpreter who steps out of the
+    first person names the one interpreted by role alone; inside the interpreter's turn, "the
+    minister" (any role of the rules', without a name) is the speaker the turn renders."""
+    turns = [
+        item
+        for item in found
+        if item.how == "line"
+        and item.source is not None
+        and item.source.text.split()[0].lower() in _INTERPRETERS
+        and item.speaker is not None
+    ]
+    for item in found:
+        if item.source is None or item.how == "line":
+            continue
+        words = item.source.text.lower().split()
+        if len(words) != 2 or words[0] != "the" or words[1] not in _ROLES:
+            continue
+        turn = next(
+            (t for t in turns if t.content.start <= item.source.start < t.content.end), None
+        )
+        if turn is not None and turn.speaker is not None:
+            item.speaker = turn.speaker
+
+
+# Who renders another's words in a transcript: their turns speak for the one before them.
+_INTERPRETERS = frozenset({"interpreter", "translator"})
+# A transcript's bracketed notes: in a label, who asks or in what language ("QUESTION
+# (Reuters, in English)"); at the head of a turn, what is heard or done rather than said
+# ("[inaudible]", "(laughs)", "[interprets the question]", "(LAUGHTER)"), in lower case or all
+# in capitals, so that an editor's insertion in a quotation ("[The army] did not …") stays.
+_STAGE_NOTES = re.compile(r"\([^()\n]*\)|\[[^\[\]\n]*\]")
+_STAGE_NOTE = re.compile(r"[\[(](?:[a-z][^\[\]()\n]{0,40}|[A-Z][^a-z\[\]()\n]{1,40})[\])][^\S\n]*")
+
+
+def _past_stage_note(doc: Doc, start: int, end: int) -> int:
+    """Where a turn's words begin, past the notes of what is heard rather than said that open
+    it ("LAVROV: [inaudible]" says nothing; "A: (laughs) Let him come" says "Let him come");
+    ``end`` when the turn is notes alone."""
+    text = text_of(doc)
+    note = _STAGE_NOTE.match(text, start, end)
+    while note is not None:
+        start = note.end()
+        note = _STAGE_NOTE.match(text, start, end)
+    return start if any(char.isalpha() for char in text[start:end]) else end
 
 
 def _place_of_the_story(label: str, headline: str) -> bool:
@@ -3413,7 +3556,10 @@ def _interview_answers(doc: Doc) -> list[Attribution]:
     found = []
     for match in _ANSWER_LINE.finditer(text, first_question.start()):
         c_start, c_end = match.span("content")
+        c_start = _past_stage_note(doc, c_start, c_end)  # "A: (laughs) Let him come …"
         content = _line_content(doc, c_start, c_end)
+        if len(content.text) < 3:
+            continue
         found.append(
             Attribution(
                 _span(doc, *match.span("cue")),
@@ -3494,6 +3640,73 @@ _SAID_INVERTED = re.compile(
     r"(?:[^\S\n]+[A-Z][\w'’-]+){0,2})[:,][^\S\n]+(?=[“\"])",
     re.M,
 )
+
+
+# A gloss in brackets right after a quotation of words in another language, and the comma
+# before the speaker: '"Allahu akbar" [God is greatest], a man shouted'.
+_GLOSS_AFTER = re.compile(r"[^\S\n]*(?:\[[^\[\]\n]{1,80}\]|\([^()\n]{1,80}\))[^\S\n]*,[^\S\n]+")
+
+
+def _glossed_quotations(
+    doc: Doc, quotes: list[tuple[int, int]], cues: dict[str, dict[str, Any]]
+) -> list[Attribution]:
+    """A news report's quotation of words in another language, transliterated and glossed in
+    brackets, before its speaker and cue ('"Kulhum raho" [they are all gone], he repeated'):
+    what was said is the quotation with its gloss. The bracket parts the quotation from the
+    cue, so the parser hangs it on nothing, and takes the gloss, or a later clause, for what
+    was said; the cue must be a verb of the lexicon whose subject follows the comma."""
+    text = text_of(doc)
+    found = []
+    for q_start, q_end in quotes:
+        gloss = _GLOSS_AFTER.match(text, q_end)
+        if gloss is None:
+            continue
+        after = [token for token in doc if token.idx >= gloss.end()][:8]
+        cue = next(
+            (
+                token
+                for token in after
+                if token.pos_ == "VERB" and key_of(token) in cues and token.idx > after[0].idx
+            ),
+            None,
+        )
+        if cue is None:
+            continue
+        # the speaker opens the clause after the comma ("…", a video shows the man saying: no);
+        # the parser may take a word of the gloss for a second subject
+        subject = next(
+            (
+                c
+                for c in cue.children
+                if c.dep_ == "nsubj" and c.left_edge.idx == gloss.end() and c.i < cue.i
+            ),
+            None,
+        )
+        if subject is None:
+            continue
+        tokens = _trim(list(subject.subtree))
+        source = _token_span(tokens)
+        if source is None:
+            continue
+        content = _span(doc, q_start, gloss.end())
+        content = Span(
+            content.text.rstrip(", "), content.start, content.start + len(content.text.rstrip(", "))
+        )
+        sentence = _span(doc, q_start, cue.sent.end_char)
+        cue_span = _span(doc, cue.idx, cue.idx + len(cue.text))
+        found.append(
+            Attribution(
+                cue_span,
+                content,
+                source,
+                describe(tokens),
+                sentence,
+                key_of(cue),
+                how="glossed",
+                cue_i=cue.i,
+            )
+        )
+    return found
 
 
 def _said_inverted(doc: Doc, quotes: list[tuple[int, int]]) -> list[Attribution]:
@@ -5259,6 +5472,125 @@ def _reaction_count(doc: Doc, item: Attribution) -> bool:
     )
 
 
+# Verbs of saying whose base form is also a noun, which the tagger can read as one after a
+# plural subject with a modifier ("The medical teams that received the injured report that …",
+# "Partners on the ground note that …").
+_NOUN_LIKE_SAYINGS = frozenset(
+    {"report", "note", "claim", "state", "warn", "insist", "argue", "confirm", "estimate"}
+    | {"stress", "maintain", "allege", "say", "believe", "fear", "suspect"}
+)
+
+
+def _verb_read_as_noun(doc: Doc, found: list[Attribution]) -> list[Attribution]:
+    """A sentence the tagger leaves without a verb, reading its verb of saying as a noun at the
+    end of a long plural subject ("the injured report", "the ground note") and what was said as
+    a clause of that noun: the word right before a "that"-clause, in its base form, after a
+    sentence opening with a plural noun, is the verb, the words before it the speaker."""
+    taken = {item.cue_i for item in found}
+    out = []
+    for sent in doc.sents:
+        root = sent.root
+        if root.tag_ != "NNS" or root.i != next(
+            (t.i for t in sent if t.pos_ in ("NOUN", "PROPN")), -1
+        ):
+            continue
+        for cue in sent:
+            if (
+                cue.i in taken
+                or cue.tag_ != "NN"
+                or cue.lower_ not in _NOUN_LIKE_SAYINGS
+                or cue.i + 1 >= sent.end
+                or doc[cue.i + 1].lower_ != "that"
+                or doc[cue.i + 1].dep_ != "mark"
+            ):
+                continue
+            # what was said runs to the sentence's end (the parser, lost in it, may hang it on
+            # a noun inside it, or read its verb as a noun too: "that the symptoms - pupils, …
+            # - match poisoning")
+            said = list(doc[cue.i + 1 : sent.end])
+            # the subject from its first word (a paragraph's "[2]" is no part of it)
+            first = next(t.i for t in sent if t.pos_ in ("DET", "ADJ", "NOUN", "PROPN"))
+            tokens = _trim(list(doc[first : cue.i]))
+            source = _token_span(tokens)
+            content = _token_span(_trim(said))
+            if source is None or content is None or len(tokens) < 3:
+                continue
+            # who they are, without the relative clause ("The medical teams that received …")
+            relative = next((c.left_edge.i for c in root.children if c.dep_ == "relcl"), cue.i)
+            speaker = describe(_trim(list(doc[first : min(relative, cue.i)])))
+            out.append(
+                Attribution(
+                    _span(doc, cue.idx, cue.idx + len(cue.text)),
+                    content,
+                    source,
+                    speaker,
+                    _span(doc, sent.start_char, sent.end_char),
+                    f"{cue.lemma_.lower()}/VERB",
+                    how="noun-verb",
+                    cue_i=cue.i,
+                )
+            )
+            break
+    return out
+
+
+# The words a bracketed gloss translates, at the head of a line or sentence, before it:
+# "Inshallah [God willing]" (at most three words, none closing a sentence).
+_GLOSSED_WORDS = re.compile(
+    r"(?:^|(?<=[.!?\n]))[^\S\n]*[\"“]?([A-Za-z][\w'’-]*(?:[^\S\n]+[\w'’-]+){0,2}[\"”]?)[^\S\n]*$"
+)
+
+
+_GLOSS_FRONTED = re.compile(
+    r"(?:^|(?<=[.!?\n]))[^\S\n]*([A-Za-z][\w'’-]*(?:[^\S\n]+[\w'’-]+){0,2}[^\S\n]*"
+    r"[\[(][^\[\]()\n]{1,60}[\])]),[^\S\n]*$"
+)
+
+
+def _glossed_word_before(doc: Doc, found: list[Attribution]) -> None:
+    """ "Inshallah [God willing], a doctor said, the world would act": what was said that
+    opens with a gloss in brackets opens with the words it glosses, which the parser, taking
+    the foreign word for a sentence of its own, leaves out."""
+    text = text_of(doc)
+    for item in found:
+        content = item.content
+        if item.how == "line":
+            continue
+        fronted = (
+            _GLOSS_FRONTED.search(text, max(0, item.source.start - 100), item.source.start)
+            if item.source is not None and item.source.start < content.start
+            else None
+        )
+        if fronted is not None and content.text[:1] not in "[(":
+            # "Alhamdulillah [praise be to God], one driver said, the boy lived": the parser
+            # may drop the glossed words before the aside altogether
+            item.content = joined([_span(doc, *fronted.span(1)), content])
+            continue
+        if content.text[:1] not in "[(":
+            continue
+        before = _GLOSSED_WORDS.search(text, max(0, content.start - 60), content.start)
+        if before is None:
+            continue
+        start = before.start(1)
+        first = content.parts[0] if content.parts else content
+        piece = Span(text[start : first.end], start, first.end)
+        item.content = joined([piece, *content.parts[1:]]) if content.parts else piece
+
+
+def _counting_its_own(cue: Token) -> bool:
+    """Whether "count" is a place or people mourning, not a toll: "a town counts its dead"
+    gives no figure, and a toll is one ("the directorate counted 87 dead"); the object is its
+    own ("its", "their") with no number in it."""
+    if cue.lemma_.lower() != "count":
+        return False
+    obj = next((c for c in cue.children if c.dep_ == "dobj"), None)
+    return (
+        obj is not None
+        and any(c.dep_ == "poss" and c.pos_ == "PRON" for c in obj.children)
+        and not any(t.like_num for t in cue.subtree)
+    )
+
+
 # What is put up rather than said: a medium whose message the sentence does not give.
 _PUT_UP = frozenset({"video", "videos", "photo", "photos", "photograph", "photographs", "clip"})
 _PUT_UP |= frozenset({"clips", "picture", "pictures", "image", "images", "footage", "recording"})
@@ -5656,9 +5988,19 @@ def _named_owner_after(noun: Token) -> Token | None:
     only a name (a body, a person, a state), for "the claim of responsibility" owns nothing."""
     of = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"), None)
     owner = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
-    if owner is None or not (owner.pos_ == "PROPN" or owner.ent_type_ in _NAMED):
+    if owner is None or not (
+        owner.pos_ == "PROPN"
+        or owner.ent_type_ in _NAMED
+        # "the claims of the regime and its Russian ally that …", "the claim of residents
+        # that …": a state's body or those who speak, unnamed, own a claim as a name does
+        or (owner.pos_ == "NOUN" and _singular(owner.lower_) in _CLAIM_OWNERS)
+    ):
         return None
     return owner
+
+
+# Common nouns that can own a claim in an "of" after it: a state's bodies and people.
+_CLAIM_OWNERS = (_STATE_BODIES | _PEOPLE_NOUNS | {"regime", "authority"}) - {"people", "source"}
 
 
 def _complement_read_as_relative(child: Token) -> bool:
