@@ -658,6 +658,13 @@ class AttributionExtractor:
             or attribution.how.endswith("/what-called")
             or _owned_claim(doc, attribution)
             or _hearsay(doc, attribution)
+            # "A strike, we were told, had hit a warehouse": told to the writer by no one named
+            or (
+                attribution.how.endswith("/parenthesis")
+                and attribution.source is None
+                and attribution.cue_i >= 0
+                and doc[attribution.cue_i].lemma_ in _TOLD_TO_US
+            )
             or _noted_claim(doc, attribution)
             or (
                 attribution.cue_i >= 0
@@ -755,6 +762,7 @@ class AttributionExtractor:
         found += _verb_read_as_noun(doc, found)
         found += _said_inside_relative(doc, found)
         found += _as_they_note(doc, found)
+        found += _held_that(doc, found)
         taken_up = _quotation_taken_up(doc, quotes)
         found = [item for item in found if item.cue_i not in {t.cue_i for t in taken_up}]
         found += taken_up
@@ -782,6 +790,7 @@ class AttributionExtractor:
         _cut_at_separators(doc, found, quotes)
         _whole_hyphenated(doc, found)
         _cut_occasions(doc, found)
+        _as_much(doc, found)
         _cut_media(doc, found)
         _cut_source_media(doc, found)
         _cut_vocatives(doc, found)
@@ -805,6 +814,9 @@ class AttributionExtractor:
                 or _only_expected(doc[item.cue_i])
                 or _what_a_draft_should_say(doc[item.cue_i])
                 or _might_be_objected(doc, item)
+                or _no_one_would(doc, item)
+                or _predicate_taken_for_clause(doc, item)
+                or _own_wish(doc, item)
                 or _set_against(doc, item)
                 or _reaction_count(doc, item)
                 or _counting_its_own(doc[item.cue_i])
@@ -863,11 +875,13 @@ class AttributionExtractor:
         _signed_comment(doc, found, quotes)
         _testimonies(doc, found, quotes)
         _mail_writer(doc, found, quotes)
+        _debate_sides(doc, found, quotes)
         _the_cited_author(found)
         _members_addressed(found)
         _members_by_seat(doc, found)
         _it_after_relative(doc, found)
         _named_in_field(doc, found)
+        _it_of_the_main_clause(doc, found)
         _what_it_said(doc, found)
         _my_government(doc, found)
         _office_held_in_list(doc, found)
@@ -1100,6 +1114,15 @@ class AttributionExtractor:
             how = "fallback"
             if source_head is not None and source_head.lower_ in _EMPTY_SUBJECTS:
                 source_head = None
+            if (
+                source_head is not None
+                and cue.dep_ == "conj"
+                and any(c.dep_ == "nsubjpass" for c in cue.children)
+                and source_head not in cue.subtree
+            ):
+                # "nobody had seen it, and warplanes were reported to be taking off": a
+                # passive with its own subject names no speaker; the clause before is not his
+                source_head = None
             if source_head is None:
                 source_head = _subject_hung_elsewhere(cue)
                 how = "fallback" if source_head is None else "before"
@@ -1331,7 +1354,9 @@ class AttributionExtractor:
         ):
             # "Now, he says, seven delegates have signed": the cue is a parenthesis in its
             # content; the content is the clause around it.
-            content = self._content(cue, cue.head, "^parataxis", source_tokens)
+            content = _between_clauses(cue) or self._content(
+                cue, cue.head, "^parataxis", source_tokens
+            )
             how = how.split("/")[0] + "/parenthesis"
         if content is None and _as_clause(cue):
             # "As the envoy said, the talks have failed": the cue is an adverbial clause
@@ -2648,6 +2673,12 @@ _WRITING_KINDS = frozenset(
         "testimonies",
         "portrait",
         "dispatch",
+        # an opinion page's own labels: "THE DEBATE: Was the strike right?", "Opinion: …"
+        "debate",
+        "opinion",
+        "editorial",
+        "column",
+        "commentary",
     }
 )
 # A book's part or a collection's title before a colon: "From Chapter Seven:", "Part II:",
@@ -3505,6 +3536,32 @@ def _it_after_relative(doc: Doc, found: list[Attribution]) -> None:
             item.speaker = replace(speaker, resolved_from=item.source.text)
 
 
+def _it_of_the_main_clause(doc: Doc, found: list[Attribution]) -> None:
+    """ "A strike launched before any inquiry undermines the very rules it claims to defend":
+    an "it" inside a relative clause on the main verb's object is that verb's subject, the
+    one the sentence is about, not the last body named in the sentences before."""
+    for item in found:
+        if item.source is None or item.source.text.lower() != "it" or item.cue_i < 0:
+            continue
+        cue = doc[item.cue_i]
+        pronoun = next((c for c in cue.children if c.dep_ == "nsubj"), None)
+        held = cue.head
+        main = held.head
+        if (
+            pronoun is None
+            or pronoun.lower_ != "it"
+            or cue.dep_ != "relcl"
+            or held.dep_ != "dobj"
+            or main.i > held.i
+        ):
+            continue
+        subject = next((c for c in main.children if c.dep_ == "nsubj"), None)
+        if subject is None or subject.pos_ != "NOUN" or subject.tag_ != "NN":
+            continue
+        # the noun alone: "a strike launched before …" is a strike, whatever its description
+        item.speaker = replace(describe([subject]), resolved_from=item.source.text)
+
+
 _SMALL_WORDS = frozenset({"of", "the", "and", "for", "on", "in", "to", "at"})
 
 
@@ -4104,6 +4161,48 @@ def _as_they_note(doc: Doc, found: list[Attribution]) -> list[Attribution]:
     return made
 
 
+def _held_that(doc: Doc, found: list[Attribution]) -> list[Attribution]:
+    """ "The court held that the strike was unlawful", "This newspaper has never held that
+    naming the guilty is enough": "hold" with a that-clause is holding a view, a claim of its
+    subject's, though "hold" is mostly no saying ("held talks", "held a meeting"), so the
+    lexicon lacks it. Only with "that" opening the clause, and a subject."""
+    taken = {item.cue_i for item in found}
+    made = []
+    for cue in doc:
+        if cue.i in taken or cue.lemma_ != "hold" or cue.pos_ != "VERB":
+            continue
+        clause = next(
+            (
+                c
+                for c in cue.children
+                if c.dep_ == "ccomp"
+                and c.i > cue.i
+                and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
+            ),
+            None,
+        )
+        subject = next((c for c in cue.children if c.dep_ == "nsubj" and c.i < cue.i), None)
+        if clause is None or subject is None or subject.lower_ in _EMPTY_SUBJECTS:
+            continue
+        content = _token_span(_trim(list(clause.subtree)))
+        start = cue
+        while (
+            start.i > 0
+            and doc[start.i - 1].head == cue
+            and doc[start.i - 1].dep_
+            in (
+                "aux",
+                "neg",
+            )
+        ):
+            start = doc[start.i - 1]  # "has never held"
+        if content is not None:
+            made += _one_word_cue(
+                cue, content, _source_tokens(subject), "hold/VERB", "held-that", start
+            )
+    return made
+
+
 # Verbs of saying a quotation can be taken up by: "“…” - that is what the anchor said".
 _TAKEN_UP = frozenset({"say", "write", "tell", "claim", "tweet", "declare", "call"})
 
@@ -4338,6 +4437,15 @@ def _bidding(doc: Doc, item: Attribution) -> bool:
     speaker bidding the listener, not a report of anyone's asking (a resolution's operative
     verbs are in the third person: "Requests the Director-General …")."""
     cue = doc[item.cue_i]
+    let = cue.head
+    if (
+        cue.dep_ == "ccomp"
+        and let.lemma_ == "let"
+        and let.dep_ == "ROOT"
+        and let.i == let.sent.start
+        and any(c.dep_ == "nsubj" and c.lower_ not in ("me", "us") for c in cue.children)
+    ):
+        return True  # "Let him explain why …": a challenge put to him; he has said nothing
     return (
         item.source is None
         and cue.tag_ == "VB"
@@ -4347,6 +4455,42 @@ def _bidding(doc: Doc, item: Attribution) -> bool:
         and cue.dep_ == "ROOT"
         and cue.i == cue.sent.start
         and not any(c.dep_ in ("nsubj", "nsubjpass", "aux") for c in cue.children)
+    )
+
+
+def _own_wish(doc: Doc, item: Attribution) -> bool:
+    """ "I want the men who loaded that bomb to stand in a court", "I want justice": what one
+    wants another to do, or wants had, is a wish of one's own, no statement of what is so."""
+    cue = doc[item.cue_i]
+    return (
+        cue.lemma_ in ("want", "wish")
+        and any(c.dep_ == "nsubj" and c.lower_ in ("i", "we") for c in cue.children)
+        # "we want to make clear that …": the wish is the courtesy of a saying, left as found
+        and not item.content.text.lower().startswith(("that ", "to "))
+    )
+
+
+def _predicate_taken_for_clause(doc: Doc, item: Attribution) -> bool:
+    """ "Hexamine, the stabiliser Damascus declared to the OPCW, was there too": the parse can
+    read a relative clause without "that" as the sentence, the noun before it as part of the
+    speaker and the sentence's own predicate as what was declared. A reported clause has a
+    subject of its own; a finite verb phrase without one, after the cue, is no content."""
+    cue = doc[item.cue_i]
+    content = doc.char_span(item.content.start, item.content.end, alignment_mode="expand")
+    if content is None or item.content.parts:
+        return False
+    root = content.root
+    return (
+        root.dep_ == "ccomp"
+        and root.head == cue
+        and root.i > cue.i
+        and root.tag_ in ("VBD", "VBZ", "VBP")
+        and root.left_edge == root  # nothing before the verb ("the evidence points" is parsed
+        # with "evidence" a compound, but it has its subject)
+        and not any(
+            c.dep_ in ("nsubj", "nsubjpass", "expl", "csubj", "mark") for c in root.children
+        )
+        and any(c.dep_ == "nsubj" and c.i < cue.i for c in cue.children)
     )
 
 
@@ -4771,6 +4915,37 @@ def _opens_contrast(clause: Token) -> bool:
 def _within(offset: int, span: Span) -> bool:
     """Whether a character offset falls inside one of the span's pieces."""
     return any(piece.start <= offset < piece.end for piece in span.pieces)
+
+
+def _between_clauses(cue: Token) -> Span | None:
+    """ "The services lied about Iraq, they will say, so they must be lying now": a parenthesis
+    set between a whole clause and a clause that follows from it ("so", "and", "because" …)
+    tags the whole sentence, in two pieces, not the one clause the parse hangs it on. None
+    when the parenthesis is not so set."""
+    doc = cue.doc
+    sentence = cue.sent
+    if cue.left_edge.text != "," or cue.right_edge.text != ",":
+        return None
+    before = list(doc[sentence.start : cue.left_edge.i])
+    after = [t for t in doc[cue.right_edge.i + 1 : sentence.end] if not t.is_space]
+    if not after or after[0].lower_ not in _FOLLOWING_ON:
+        return None
+    inside = {t.i for t in before}
+    if not any(
+        t.pos_ in ("VERB", "AUX")
+        and any(c.dep_ in ("nsubj", "nsubjpass") and c.i in inside for c in t.children)
+        for t in before
+    ):
+        return None  # "Now, he says, so …": no clause before the parenthesis
+    head = _token_span(_trim(before))
+    tail = _token_span(_trim(after))
+    if head is None or tail is None:
+        return None
+    return joined([head, tail])
+
+
+# Words that open a clause following on from the one before: "…, so they must be lying now".
+_FOLLOWING_ON = frozenset({"so", "therefore", "hence", "and", "because", "thus"})
 
 
 def _around_parenthesis(doc: Doc, cue: Token, source_tokens: list[Token]) -> Span | None:
@@ -5625,6 +5800,28 @@ def _might_be_objected(doc: Doc, item: Attribution) -> bool:
         ):
             return True
     return False
+
+
+# Who an opinion writer's "no one could doubt" or "why would anyone believe" speaks of: no one
+# in particular; the sentence is the writer's own claim, or a question that claims nothing.
+_ANYONE_AT_ALL = frozenset({"no one", "no-one", "nobody", "anyone", "anybody", "none"})
+
+
+def _no_one_would(doc: Doc, item: Attribution) -> bool:
+    """ "No one who has read them can doubt what happened", "Why would anyone believe that?":
+    a saying or thinking put, with a modal, to no one or to anyone at all is the writer's
+    rhetoric, not a statement someone made ("Nobody disputes that …", with no modal, is
+    left)."""
+    cue = doc[item.cue_i]
+    subject = next((c for c in cue.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is None:
+        return False
+    words = [t.lower_ for t in subject.subtree if t.i <= subject.i]
+    if " ".join(words[-2:]) not in _ANYONE_AT_ALL and words[-1] not in _ANYONE_AT_ALL:
+        return False
+    return any(
+        c.dep_ == "aux" and c.lower_ in ("can", "could", "would", "might") for c in cue.children
+    )
 
 
 def _name_after_the_role(doc: Doc, found: list[Attribution]) -> None:
@@ -6524,6 +6721,10 @@ def _clause_on_time(cue: Token) -> Token | None:
 _COMPLETE = ("dobj", "ccomp", "xcomp", "attr", "acomp", "oprd")
 
 
+# Verbs by which the writer is told things, in the passive with "we" or "I" for its subject.
+_TOLD_TO_US = frozenset({"tell", "assure", "inform", "promise"})
+
+
 def _parenthesis(cue: Token, source_tokens: list[Token]) -> tuple[list[Token], Span] | None:
     """A saying set inside the sentence it reports, between commas: "The difference now, he
     told me, is that …", "Hawaii, as an adviser pointed out, rarely gets …", "These employees,
@@ -6551,9 +6752,22 @@ def _parenthesis(cue: Token, source_tokens: list[Token]) -> tuple[list[Token], S
         if subject is None:
             return None
         speaker = _source_tokens(subject)
-    if not speaker:
+    told = next(
+        (
+            c
+            for c in cue.children
+            if c.dep_ == "nsubjpass" and c.i < cue.i and c.lower_ in ("we", "i")
+        ),
+        None,
+    )
+    if not speaker and marker is None and told is not None and cue.lemma_ in _TOLD_TO_US:
+        # "A strike, we were told, had hit a warehouse": what the writer was told, by no one
+        # named; the parenthesis is set off as a speaker's is, and the source stays empty
+        first = told.i
+    elif not speaker:
         return None
-    first = min([speaker[0].i] + ([marker.i] if marker is not None else []))
+    else:
+        first = min([speaker[0].i] + ([marker.i] if marker is not None else []))
     if first - 1 <= sentence.start or doc[first - 1].text != ",":
         return None
     close = next((t.i for t in doc[cue.i + 1 : sentence.end] if t.text == ","), None)
@@ -6706,6 +6920,30 @@ def _whole_hyphenated(doc: Doc, found: list[Attribution]) -> None:
             item.content = _span(doc, content.start, whole.end())
 
 
+def _as_much(doc: Doc, found: list[Attribution]) -> None:
+    """ "The Mechanism concluded as much in October": "as much" stands for what was said (the
+    view just put), so it is the content, not the phrase of when that follows it."""
+    for item in found:
+        if item.cue_i < 0 or item.content.parts:
+            continue
+        cue = doc[item.cue_i]
+        much = next(
+            (
+                c
+                for c in cue.children
+                if c.lower_ == "much"
+                and c.i > cue.i
+                and c.i > 0
+                and doc[c.i - 1].lower_ == "as"
+                and doc[c.i - 1].head in (c, cue)
+            ),
+            None,
+        )
+        if much is None or item.content.start <= much.idx < item.content.end:
+            continue
+        item.content = _span(doc, doc[much.i - 1].idx, much.idx + len(much.text))
+
+
 def _cut_occasions(doc: Doc, found: list[Attribution]) -> None:
     """ "Iranian President Hassan Rouhani, in a phone call with his Syrian counterpart,
     expressed …": a phrase of the occasion set off by commas, which the parse can hang on the
@@ -6807,6 +7045,12 @@ def _reading_out(cue: Token) -> bool:
     if cue.lemma_ != "read":
         return False
     document = next((c for c in cue.children if c.dep_ == "dobj"), None)
+    if (
+        document is not None
+        and document.pos_ == "PRON"
+        and any(c.dep_ in ("dative", "prep") and c.lower_ == "to" for c in cue.children)
+    ):
+        return True  # "my cousin read it to me": another's words, read aloud to a listener
     if document is None or document.lemma_.lower() not in _PUBLISHED:
         return False
     owner = next((c for c in document.children if c.dep_ == "poss"), None)
@@ -7369,6 +7613,25 @@ def _source_tokens(head: Token) -> list[Token]:
         ):
             dropped |= {token.i for token in child.subtree}
     tokens = [token for token in head.subtree if token.i not in dropped]
+    if head.pos_ == "PROPN" and head.dep_ in ("nsubj", "nsubjpass"):
+        # "President Bashar al-Assad has called …": the parse can split a name into several
+        # subjects of one verb; the names just before the head are the same person's
+        first = min(tokens, key=lambda t: t.i)
+        while first.i > 0:
+            before = head.doc[first.i - 1]
+            if before.pos_ != "PROPN" or (before.is_punct and before.text != "-"):
+                break  # "Q: Russia said", "Colonel, the Russians say": a label, one spoken to
+            while before.head != head.head and before.dep_ in ("compound", "appos", "flat"):
+                before = before.head  # "Bashar" hung on "President", itself a subject
+            if (
+                before == head
+                or before.head != head.head
+                or before.dep_ != head.dep_
+                or before.pos_ != "PROPN"
+            ):
+                break
+            tokens += [t for t in before.subtree if t.i not in dropped and t not in tokens]
+            first = min(before.subtree, key=lambda t: t.i)
     tokens = _trim(_paragraph(_contiguous(tokens, head), head))
     # '"…," Amal Hassan, 34, of Idlib, said': the parse can hang the quotation's closing mark
     # on the speaker after it
@@ -9793,6 +10056,21 @@ def _subject_mentions(
                 found.type = "mentioned"
                 mentions.append((ent.start_char, found))
     for token in doc:
+        main = token.head.head
+        if (
+            token.dep_ == "nsubj"
+            and token.tag_ == "NNS"
+            and token.head.dep_ == "advcl"
+            and token.head.i < main.i
+            and any(
+                c.dep_ == "nsubj" and c.lower_ == "they" and c.i > token.i for c in main.children
+            )
+        ):
+            # "When the investigators came to Gaziantep, they asked me …": the people of the
+            # clause set before the main one are whom its "they" means, and a "they" after
+            group = describe(_source_tokens(token))
+            if group is not None:
+                mentions.append((token.idx, group))
         if (
             token.dep_ in ("oprd", "dobj")
             and token.tag_ == "NNP"
@@ -10501,6 +10779,23 @@ _TEAM_BYLINE = re.compile(
 )
 
 
+# An editorial's label at its top, on a line of its own: "THE EDITORIAL BOARD", "Editorial",
+# "The Editorial Board"; the paper's own voice, whose "we" it is.
+_EDITORIAL_LABEL = re.compile(
+    r"^[^\S\n]*(?:THE[^\S\n]+EDITORIAL[^\S\n]+BOARD|The[^\S\n]+Editorial[^\S\n]+Board"
+    r"|EDITORIAL|Editorial)[^\S\n]*$",
+    re.M,
+)
+
+
+def _editorial_board(text: str) -> Speaker | None:
+    """The editorial board an editorial's label near its top names, or None: who "we" are in
+    a newspaper's own leader, which is signed by no one."""
+    if _EDITORIAL_LABEL.search(text, 0, 300) is None:
+        return None
+    return Speaker(name="Editorial Board", type="organisation")
+
+
 def _team_byline(text: str) -> Speaker | None:
     """The team or unit a byline near the top names ("By the Northlight verification team"),
     or None: who "we" are in an investigators' write-up or an analysis note that no title
@@ -10517,7 +10812,7 @@ def _first_person_is_the_author(
     """ "I have never doubted what the survivors told me" in a signed column is its author's,
     not the last person the column named. Only for a text with a byline near its top, and
     only for an "I" in the writer's own voice, outside what anyone is reported to have said."""
-    issuer = _issuer(text_of(doc)) or _team_byline(text_of(doc))
+    issuer = _issuer(text_of(doc)) or _team_byline(text_of(doc)) or _editorial_board(text_of(doc))
     if issuer is not None:
         # "Statement of the Ministry of Foreign Affairs …: We note that …": the ministry
         for attribution in found:
@@ -10699,6 +10994,42 @@ def _testimonies(doc: Doc, found: list[Attribution], quotes: Sequence[tuple[int,
         heading = next((h for at, h in reversed(headings) if at <= source.start), None)
         if heading is not None and not _reported(found, attribution, quotes):
             attribution.speaker = replace(heading, resolved_from=source.text)
+
+
+# A debate page's section heading: the side taken, then its writer's name and what they do, on a
+# line of its own ("YES | Helen Marsh, senior fellow …", "AGAINST — Tom Reid, …").
+_SIDE_HEADING = re.compile(
+    r"^[^\S\n]*(?:YES|NO|FOR|AGAINST|PRO|CON)[^\S\n]*[|:—–-][^\S\n]*"
+    r"(?P<name>[A-Z][\w'’.-]*(?:[^\S\n]+[A-Z][\w'’.-]*){1,3})[^\S\n]*(?:,[^\n]*)?$",
+    re.M,
+)
+
+
+def _debate_sides(doc: Doc, found: list[Attribution], quotes: Sequence[tuple[int, int]]) -> None:
+    """A debate page gives each side to a writer under a heading: "YES | Helen Marsh, …" and
+    "NO | Tomasz Wrona, …". The "I" of each section, in its own voice, is the writer headed
+    above it, and "my opponent" the other side's. Only where two headings take sides."""
+    text = text_of(doc)
+    headings = [(m.end(), m.group("name")) for m in _SIDE_HEADING.finditer(text)]
+    if len(headings) != 2 or headings[0][1] == headings[1][1]:
+        return
+    for attribution in found:
+        source = attribution.source
+        if source is None or _reported(found, attribution, quotes):
+            continue
+        here = [n for n, (at, _) in enumerate(headings) if at <= source.start]
+        if not here:
+            continue
+        side = here[-1]
+        words = source.text.lower()
+        if words in ("i", "me", "my"):
+            name = headings[side][1]
+        elif words == "my opponent":
+            name = headings[1 - side][1]
+        else:
+            continue
+        writer = Speaker(name=name, type="person", title="author")
+        attribution.speaker = replace(writer, resolved_from=source.text)
 
 
 # A sworn statement's opening, where its maker names themselves: "I, Samir Hallak, declare as
