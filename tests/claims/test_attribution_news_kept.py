@@ -55,3 +55,23 @@ def test_thinking_about_a_thing_is_a_view_held_unless_it_is_one_s_own_musing(
     found = _attributions(claim_extractor, text)
     assert [a.content.text for a in found] == ["all the damage that happened to the children"]
     assert _attributions(claim_extractor, "I have thought about that night ever since.") == []
+
+
+def test_a_predicate_after_a_bare_relative_still_says_something(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "Each release is a reminder of the inquiry into the breach — a probe the law "
+        "enforcement agency said was ongoing as of earlier this month."
+    )
+    said = _one(_attributions(claim_extractor, text), "said")
+    assert _source(said) == "the law enforcement agency"
+    assert "ongoing" in said.content.text
+
+
+def test_a_party_and_state_in_brackets_after_a_name_is_no_gloss(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = "Sen. Claire McCaskill (D-Mo.), who has endorsed Clinton, spoke first."
+    endorsed = _one(_attributions(claim_extractor, text), "has endorsed")
+    assert endorsed.content.text == "Clinton"

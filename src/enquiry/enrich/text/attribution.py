@@ -4490,8 +4490,23 @@ def _predicate_taken_for_clause(doc: Doc, item: Attribution) -> bool:
         and not any(
             c.dep_ in ("nsubj", "nsubjpass", "expl", "csubj", "mark") for c in root.children
         )
-        and any(c.dep_ == "nsubj" and c.i < cue.i for c in cue.children)
+        # the noun the relative clause hangs on glued to its subject ("the stabiliser
+        # Damascus"); elsewhere ("argued his fight … is especially relevant", "a probe the
+        # agency said was ongoing") the predicate overlaps what PolNeAR marks, and stays
+        and any(c.dep_ == "nsubj" and c.i < cue.i and _noun_glued_on(c) for c in cue.children)
     )
+
+
+def _noun_glued_on(subject: Token) -> bool:
+    """Whether a noun before a subject was read into it: "the stabiliser Damascus", "the
+    stabiliser his own government" (a common noun before a name, or before the subject's own
+    determiner), not "the law enforcement agency"."""
+    glued = [g for g in subject.children if g.dep_ in ("compound", "amod") and g.is_lower]
+    if not glued:
+        return False
+    if subject.pos_ == "PROPN":
+        return True
+    return any(d.dep_ in ("poss", "det") and d.i > glued[0].i for d in subject.children)
 
 
 def _wish_to_say(doc: Doc, found: list[Attribution]) -> list[Attribution]:
@@ -5722,6 +5737,13 @@ _GLOSS_FRONTED = re.compile(
 )
 
 
+def _opens_sentence(doc: Doc, offset: int) -> bool:
+    """Whether the word at character ``offset`` opens a sentence in the parse (not a word after
+    an abbreviation's full stop, "Sen. Claire McCaskill")."""
+    span = doc.char_span(offset, offset + 1, alignment_mode="expand")
+    return span is not None and len(span) > 0 and bool(span[0].is_sent_start)
+
+
 def _glossed_word_before(doc: Doc, found: list[Attribution]) -> None:
     """ "Inshallah [God willing], a doctor said, the world would act": what was said that
     opens with a gloss in brackets opens with the words it glosses, which the parser, taking
@@ -5736,6 +5758,8 @@ def _glossed_word_before(doc: Doc, found: list[Attribution]) -> None:
             if item.source is not None and item.source.start < content.start
             else None
         )
+        if fronted is not None and not _opens_sentence(doc, fronted.start(1)):
+            fronted = None  # "Sen. Claire McCaskill (D-Mo.), who …": a name after a title
         if fronted is not None and content.text[:1] not in "[(":
             # "Alhamdulillah [praise be to God], one driver said, the boy lived": the parser
             # may drop the glossed words before the aside altogether
