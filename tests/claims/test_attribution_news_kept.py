@@ -75,3 +75,36 @@ def test_a_party_and_state_in_brackets_after_a_name_is_no_gloss(
     text = "Sen. Claire McCaskill (D-Mo.), who has endorsed Clinton, spoke first."
     endorsed = _one(_attributions(claim_extractor, text), "has endorsed")
     assert endorsed.content.text == "Clinton"
+
+
+def test_an_outlet_s_own_fact_check_speaks(claim_extractor: ClaimExtractor) -> None:
+    text = "Wash Post Fact-Check: If the President Says It, It's True"
+    line = _one(_attributions(claim_extractor, text), ":")
+    assert _source(line) == "Wash Post Fact-Check"
+    assert _attributions(claim_extractor, "FACT CHECK: No, the victims were not actors") == []
+
+
+def test_welcoming_someone_to_do_something_is_a_stance(claim_extractor: ClaimExtractor) -> None:
+    text = "The town welcomed the senator to visit the clinic."
+    welcomed = _one(_attributions(claim_extractor, text), "welcomed")
+    assert welcomed.content.text == "the senator to visit the clinic"
+
+
+def test_a_plan_approved_by_no_one_named_is_still_a_decision_reported(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = "After months of debate, the plan was approved on Tuesday."
+    approved = _one(_attributions(claim_extractor, text), "was approved")
+    assert approved.content.text == "the plan"
+    assert _attributions(claim_extractor, "The minutes of the last meeting were approved.") == []
+
+
+def test_a_premise_in_a_that_clause_is_a_view_even_in_a_story_told_in_scenes(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        '"It is over," she says. "We lost," he says. '
+        "The strategy assumes that a majority of delegates would then swarm to him."
+    )
+    assumes = _one(_attributions(claim_extractor, text), "assumes")
+    assert assumes.content.text.startswith("that a majority of delegates")

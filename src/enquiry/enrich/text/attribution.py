@@ -2731,6 +2731,12 @@ def _line_content(doc: Doc, start: int, end: int) -> Span:
     return content
 
 
+def _outlet_check(label: list[str]) -> bool:
+    """ "Wash Post Fact-Check: If Obama Says It, It's True": a fact check an outlet names as
+    its own speaks, as PolNeAR marks it; a bare "FACT CHECK:" is a label."""
+    return len(label) > 2 and label[-1].lower() in ("check", "fact-check", "factcheck")
+
+
 def _colon_lines(doc: Doc) -> list[Attribution]:
     """Headline and transcript lines of the form ``Speaker: what they said``.
 
@@ -2751,7 +2757,7 @@ def _colon_lines(doc: Doc) -> list[Attribution]:
         if (
             label_words[-1].lower() in _LINE_LABELS
             or unbracketed.split()[-1].lower() in _LINE_LABELS
-        ):
+        ) and not _outlet_check(label_words):
             asked = label_words[-1].lower() in ("question", "q")
             continue
         if _title_line(match.group("source"), match.group("content")):
@@ -4464,7 +4470,7 @@ def _own_wish(doc: Doc, item: Attribution) -> bool:
     cue = doc[item.cue_i]
     return (
         cue.lemma_ in ("want", "wish")
-        and any(c.dep_ == "nsubj" and c.lower_ in ("i", "we") for c in cue.children)
+        and any(c.dep_ == "nsubj" and c.lower_ == "i" for c in cue.children)
         # "we want to make clear that …": the wish is the courtesy of a saying, left as found
         and not item.content.text.lower().startswith(("that ", "to "))
     )
@@ -7124,9 +7130,9 @@ def _thought_untold(doc: Doc, item: Attribution, scenes: bool) -> bool:
         return False
     if (
         cue.lemma_ == "think"
-        # one's own musing; news marks "who is thinking about running for president" and
-        # "You don't think about the damage" as views held
-        and any(c.dep_ == "nsubj" and c.lower_ in ("i", "we") for c in cue.children)
+        # one's own musing; news marks "who is thinking about running for president", "You
+        # don't think about the damage" and "we think about the big number" as views held
+        and any(c.dep_ == "nsubj" and c.lower_ == "i" for c in cue.children)
         and any(
             c.dep_ == "prep"
             and c.lower_ in ("about", "of")
@@ -7138,6 +7144,10 @@ def _thought_untold(doc: Doc, item: Attribution, scenes: bool) -> bool:
         return True
     if not scenes or item.content.text[:1] in _OPENING:
         return False
+    if item.content.text.startswith("that ") or (
+        item.source is not None and item.source.text.lower() == "it"
+    ):
+        return False  # "it assumes that a majority would swarm to him": a plan's premise, a view
     if cue.lemma_ in ("think", "feel") and cue.tag_ != "VBD":
         return False  # "she thinks the evidence is overwhelming": her view, told now
     voiced = any(
@@ -7297,6 +7307,8 @@ def _guest(doc: Doc, item: Attribution) -> bool:
     if span is None or item.content.parts:
         return False
     head = span.root
+    if any(t.dep_ in ("xcomp", "ccomp") for t in span):
+        return False  # "welcomed Trump to visit the city": a stance on what they are to do
     return head.ent_type_ == "PERSON" or (
         head.pos_ in ("NOUN", "PROPN")
         and (
@@ -7561,7 +7573,7 @@ def _own_view_joined(cue: Token) -> bool:
         cue.lemma_ in ("think", "believe")
         and cue.dep_ == "conj"
         and cue.tag_ == "VBP"
-        and any(c.dep_ == "nsubj" and c.lower_ in ("i", "we") for c in cue.children)
+        and any(c.dep_ == "nsubj" and c.lower_ == "i" for c in cue.children)
         and any(c.dep_ == "ccomp" for c in cue.children)
     )
 
@@ -7765,7 +7777,19 @@ def _adopted_by_no_one(doc: Doc, item: Attribution) -> bool:
     if item.source is not None or item.cue_i < 0 or not item.how.endswith("/nsubjpass"):
         return False
     cue = doc[item.cue_i]
-    return cue.lemma_ in _ADOPTING and not any(c.dep_ == "agent" for c in cue.children)
+    subject = next((c for c in cue.children if c.dep_ == "nsubjpass"), None)
+    return (
+        cue.lemma_ in _ADOPTING
+        and not any(c.dep_ == "agent" for c in cue.children)
+        # a meeting's own papers; "The plan was approved" in news is a decision PolNeAR marks
+        and subject is not None
+        and subject.lemma_.lower() in _MEETING_PAPERS
+    )
+
+
+# What a meeting approves of its own business: "The minutes … were approved", "The agenda was
+# adopted".
+_MEETING_PAPERS = frozenset({"minute", "minutes", "agenda", "record", "order"})
 
 
 def _put_to_the_witness(doc: Doc, item: Attribution) -> bool:
