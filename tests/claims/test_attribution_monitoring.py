@@ -122,3 +122,17 @@ def test_a_paper_named_by_how_often_it_comes_out_speaks(claim_extractor: ClaimEx
 def test_a_review_s_pointer_to_tomorrow_is_no_speaker(claim_extractor: ClaimExtractor) -> None:
     text = "Tonight: the view from Ankara.\nTomorrow: what the Gulf papers say.\n"
     assert _attributions(claim_extractor, text) == []
+
+
+def test_a_saying_between_a_relative_pronoun_and_its_verb_says_the_clause(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "Milliyet leads with the blood tests, which it says prove exposure to chlorine, "
+        "quoting the health minister."
+    )
+    says = _one(_attributions(claim_extractor, text), "says")
+    assert _source(says) == "it"
+    assert says.content.text == "prove exposure to chlorine"
+    speakers = [r.speaker.name for r in claim_extractor.extract(text) if r.speaker is not None]
+    assert speakers == ["Milliyet"]

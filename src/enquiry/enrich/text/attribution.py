@@ -781,6 +781,7 @@ class AttributionExtractor:
         found += _in_their_view(doc) + _owned_claims(doc, found) + _information_from(doc, found)
         found += _alleged_to_have(doc, found)
         found += _said_inside_relative(doc, found)
+        found += _said_of_relative(doc, found)
         found += _as_they_note(doc, found)
         taken_up = _quotation_taken_up(doc, quotes)
         found = [item for item in found if item.cue_i not in {t.cue_i for t in taken_up}]
@@ -5659,6 +5660,65 @@ def _said_inside_relative(doc: Doc, found: list[Attribution]) -> list[Attributio
         named = _trim(list(doc[speaker.left_edge.i : speaker.i + 1]))
         made += _one_word_cue(verb, content, named, key_of(verb), "relative/comment")
     return made
+
+
+def _said_of_relative(doc: Doc, found: list[Attribution]) -> list[Attribution]:
+    """ "the autopsies, which it says confirm the use of sarin": a verb of saying set between a
+    relative pronoun and the relative clause's verb, with no commas, says that clause. The
+    parse makes both the pronoun and the speaker its subjects; what was said is the clause's
+    verb and what follows it, up to a comma before an aside ("…, quoting the minister")."""
+    made = []
+    taken = {item.cue_i for item in found}
+    for verb in doc:
+        if verb.lemma_ not in ("say", "claim", "insist") or verb.i in taken:
+            continue
+        if verb.dep_ != "relcl" or verb.pos_ != "VERB":
+            continue
+        subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+        if len(subjects) != 2:
+            continue
+        relative, speaker = subjects
+        if (
+            relative.lower_ not in ("which", "that", "who")
+            or relative.i + 1 != speaker.left_edge.i
+            or speaker.i + 1 != verb.i
+        ):
+            continue
+        clause = next(
+            (c for c in verb.children if c.dep_ in ("xcomp", "ccomp") and c.i == verb.i + 1),
+            None,
+        )
+        if clause is None or clause.pos_ not in ("VERB", "AUX"):
+            continue
+        end = clause.right_edge.i
+        comma = next((t.i for t in doc[clause.i : end + 1] if t.text == ","), None)
+        if comma is not None:
+            end = comma - 1
+        content = _token_span(_trim(list(doc[clause.i : end + 1])))
+        if content is None:
+            continue
+        named = _trim(list(doc[speaker.left_edge.i : speaker.i + 1]))
+        items = _one_word_cue(verb, content, named, key_of(verb), "relative/said")
+        owner = _subject_of_antecedent(verb) if speaker.lower_ in ("it", "he", "she") else None
+        for item in items:
+            if owner:
+                # "Hurriyet leads with the autopsies, which it says …": "it" is the sentence's
+                # named subject, whose thing the relative clause describes
+                item.speaker = replace(describe(owner), resolved_from=speaker.text)
+        made += items
+    return made
+
+
+def _subject_of_antecedent(verb: Token) -> list[Token] | None:
+    """The named subject of the clause whose noun a relative clause describes ("Hurriyet" in
+    "Hurriyet leads with the autopsies, which it says …"), or None."""
+    head = verb.head
+    while head.pos_ not in ("VERB", "AUX") and head.dep_ != "ROOT":
+        head = head.head
+    subject = next((c for c in head.children if c.dep_ == "nsubj" and c.i < verb.i), None)
+    if subject is None or subject.pos_ != "PROPN":
+        return None
+    return _trim(list(subject.doc[subject.left_edge.i : subject.i + 1]))
 
 
 def _alleged_to_have(doc: Doc, found: list[Attribution]) -> list[Attribution]:
