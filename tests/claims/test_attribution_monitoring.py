@@ -136,3 +136,14 @@ def test_a_saying_between_a_relative_pronoun_and_its_verb_says_the_clause(
     assert says.content.text == "prove exposure to chlorine"
     speakers = [r.speaker.name for r in claim_extractor.extract(text) if r.speaker is not None]
     assert speakers == ["Milliyet"]
+
+
+def test_its_editorial_is_the_paper_that_spoke_just_before(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "The Financial Times says the sanctions will bite. "
+        "Its editorial warns that the banks are exposed."
+    )
+    speakers = [r.speaker.name for r in claim_extractor.extract(text) if r.speaker is not None]
+    assert speakers == ["Financial Times", "Financial Times"]

@@ -9290,6 +9290,12 @@ def resolve_speakers(
             # who spoke just before ("a 21-year-old" is someone new)
             attribution.speaker = replace(just, resolved_from=speaker.name)
             continue
+        owner_said = _its_document_of(found, attribution, word)
+        if owner_said is not None:
+            # "The Guardian writes …. Its editorial argues …": the paper that spoke just
+            # before, whose editorial it is
+            attribution.speaker = replace(owner_said, resolved_from=speaker.name)
+            continue
         if speaker.type in ("unknown", "organisation") and word.split()[0] in _POSSESSIVES:
             # "his spokesman said": someone else's spokesman, not the last spokesman named
             persons = people or mentioned
@@ -9940,6 +9946,27 @@ def _nested_owner(found: list[Attribution], attribution: Attribution) -> bool:
             other is not attribution and _within(source.start, other.content) for other in found
         )
     )
+
+
+def _its_document_of(
+    found: list[Attribution], attribution: Attribution, word: str
+) -> Speaker | None:
+    """The body that spoke in the sentence just before, when ``word`` is "its" and a document
+    ("its editorial", "its report"): a press review's "The Guardian writes …. Its editorial
+    argues …"; else None."""
+    words = word.split()
+    if len(words) != 2 or words[0] != "its" or _singular(words[1]) not in _PUBLISHED:
+        return None
+    index = next((n for n, other in enumerate(found) if other is attribution), 0)
+    if not index:
+        return None
+    before = found[index - 1]
+    speaker = before.speaker
+    if speaker is None or speaker.type not in ("organisation", "state") or not speaker.name:
+        return None
+    if attribution.sentence.start - before.sentence.end > 2:
+        return None  # only the sentence right before
+    return speaker
 
 
 def _body_just_before(
