@@ -445,6 +445,56 @@ _TIME_STAMP = re.compile(
     re.M,
 )
 
+# A feed of news alerts: each line opens with its date and time, often with the alert's kind
+# ("04 Apr 2017 08:14 BREAKING: …", "UPDATE 2 - …", "FLASH: …"); a kind alone opens a line
+# too. The stamp would parse as part of the speaker ("04 Apr 2017 09:02 UPDATE 1 - Syrian
+# Observatory"), and the lines, which end with no full stop, would run into one another.
+_ALERT_KIND = (
+    r"(?:BREAKING(?:[^\S\n]+NEWS)?|NEWSFLASH|FLASH|URGENT|ALERT|UPDATE(?:[^\S\n]*\d{1,2})?"
+    r"|CORRECTION|CORRECTED|REFILE)"
+)
+_ALERT_STAMP = re.compile(
+    rf"^[^\S\n]*(?:(?:\d{{1,2}}[^\S\n]+{_MONTH}|{_MONTH}[^\S\n]+\d{{1,2}})(?:,?[^\S\n]+\d{{4}})?"
+    r",?[^\S\n]+\d{1,2}[:.]\d{2}(?:[^\S\n]*(?:GMT|UTC|[A-Z]{2,4}T))?[^\S\n]+)?"
+    rf"{_ALERT_KIND}[^\S\n]*(?:—|–|―|--|-|:)(?=[^\S\n]+\S)"
+    rf"|^[^\S\n]*(?:\d{{1,2}}[^\S\n]+{_MONTH}|{_MONTH}[^\S\n]+\d{{1,2}})(?:,?[^\S\n]+\d{{4}})?"
+    r",?[^\S\n]+\d{1,2}[:.]\d{2}(?:[^\S\n]*(?:GMT|UTC|[A-Z]{2,4}T))?(?=[^\S\n]+[A-Z])",
+    re.M,
+)
+
+
+# An exported chat's message stamp before its sender: "[06/04/2017, 07:12] Abu Hamza: …", or
+# "06/04/2017, 07:12 - Abu Hamza: …". Blanked like an alert's, each message is a line of its
+# own whose sender speaks it (see :func:`_colon_lines`).
+_CHAT_STAMP = re.compile(
+    r"^[^\S\n]*(?:\[\d{1,2}/\d{1,2}/\d{2,4},?[^\S\n]+\d{1,2}:\d{2}(?::\d{2})?"
+    r"(?:[^\S\n]*[AaPp]\.?[Mm]\.?)?\]"
+    r"|\d{1,2}/\d{1,2}/\d{2,4},?[^\S\n]+\d{1,2}:\d{2}(?:[^\S\n]*[AaPp]\.?[Mm]\.?)?[^\S\n]+[-–])"
+    r"(?=[^\S\n]+[^\s:][^\n:]{0,40}:)",
+    re.M,
+)
+
+
+# A monitoring service's source line under each item, in square brackets on a line of its own:
+# "[Channel One TV, Moscow, in Russian 0900 gmt 5 Apr 17]". It cites the broadcast the item
+# summarises; left in, the parser runs it into the next item's subject ("[Channel One TV …
+# State TV said").
+_MONITORING_SOURCE = re.compile(
+    r"^[^\S\n]*\[[^\[\]\n]{3,160}?(?:\bin[^\S\n]+[A-Z][a-z]+[^\S\n]+\d{3,4}[^\S\n]*(?:gmt|GMT)"
+    r"|\b\d{3,4}[^\S\n]*(?:gmt|GMT)\b)[^\[\]\n]*\][^\S\n]*$",
+    re.M,
+)
+
+
+def _blank_alert(match: re.Match[str]) -> str:
+    """An alert's stamp as blank, opening a paragraph of its own: a line break in place of its
+    first character keeps every offset and ends the alert above."""
+    stamp = match.group(0)
+    if match.start() == 0 or not stamp:
+        return " " * len(stamp)
+    return "\n" + " " * (len(stamp) - 1)
+
+
 # A chronology's time (or span of time) set in the left margin, the entry after a gap of
 # spaces or a tab with no dash: "06:26   A plane spotter in Hama posts …", "11:30–12:30   …".
 _MARGIN_TIME = re.compile(
@@ -462,7 +512,10 @@ def blank_datelines(text: str) -> str:
     speaker (and a time stamp part of the speaker's name or of what was said); blanking keeps
     every character offset as it was.
     """
-    blank = _DATELINE.sub(lambda match: " " * len(match.group(0)), text)
+    blank = _ALERT_STAMP.sub(_blank_alert, text)
+    blank = _CHAT_STAMP.sub(_blank_alert, blank)
+    blank = _MONITORING_SOURCE.sub(lambda match: " " * len(match.group(0)), blank)
+    blank = _DATELINE.sub(lambda match: " " * len(match.group(0)), blank)
     blank = _TIME_STAMP.sub(lambda match: " " * len(match.group(0)), blank)
     blank = _MARGIN_TIME.sub(lambda match: " " * len(match.group(0)), blank)
     blank = _DATE_STAMP.sub(lambda match: " " * len(match.group(0)), blank)
@@ -752,6 +805,7 @@ class AttributionExtractor:
                 )
             ]
             lines += checked
+        lines += _sound_bites(doc)
         found = [item for item in found if not _abstract_inside_line(doc, item, lines)]
         found += lines + _dash_lines(doc) + inverted + _poll_findings(doc) + _tolls(doc)
         found += _in_their_view(doc) + _owned_claims(doc, found) + _information_from(doc, found)
@@ -761,6 +815,7 @@ class AttributionExtractor:
         found += _alleged_to_have(doc, found)
         found += _verb_read_as_noun(doc, found)
         found += _said_inside_relative(doc, found)
+        found += _said_of_relative(doc, found)
         found += _as_they_note(doc, found)
         found += _held_that(doc, found)
         taken_up = _quotation_taken_up(doc, quotes)
@@ -787,6 +842,7 @@ class AttributionExtractor:
             _cut_closing_denials(doc, denied)
         found += _second_verb_of_the_speaker(doc, found, self.cues)
         _cut_line_labels(doc, found, lines)
+        _cut_citing_aside(doc, found)
         _cut_at_separators(doc, found, quotes)
         _whole_hyphenated(doc, found)
         _cut_occasions(doc, found)
@@ -796,6 +852,7 @@ class AttributionExtractor:
         _cut_vocatives(doc, found)
         _fronted_place(doc, found)
         _undated_sources(doc, found)
+        _periodical_subject(doc, found)
         scenes = _told_in_scenes(doc)
         found = [
             item
@@ -994,8 +1051,9 @@ class AttributionExtractor:
             return None  # "committed to continue working together": going on, not saying
         if _asked_or_supposed(cue):
             return None
-        if cue.lemma_ in ("fire", "launch", "shoot") and any(
-            child.dep_ == "dobj" and child.lemma_ in _WEAPONS for child in cue.children
+        if cue.lemma_ in ("fire", "launch", "shoot") and (
+            any(child.dep_ == "dobj" and child.lemma_ in _WEAPONS for child in cue.children)
+            or _weapons_after(cue)
         ):
             return None  # "The United States fires 59 Tomahawk missiles": a strike, not a saying
         if cue.lemma_ in ("offer", "provide", "give", "present", "produce", "cite") and any(
@@ -1043,6 +1101,20 @@ class AttributionExtractor:
             child.dep_ == "prep" and child.lower_ == "as" for child in cue.children
         ):
             return None  # "was quoted as saying ...": the claim is the saying's
+        if (
+            cue.lower_ == "reported"
+            and cue.i + 1 < len(cue.doc)
+            and cue.doc[cue.i + 1].lower_ in _HARMED
+            and not any(c.dep_ in ("dobj", "ccomp", "auxpass") for c in cue.children)
+        ):
+            return None  # a headline's "Dozens reported killed": a passive, naming no one
+        if (
+            cue.lemma_ in _SHOWN
+            and cue.tag_ == "VBN"
+            and any(c.dep_ == "auxpass" for c in cue.children)
+            and any(c.dep_ == "xcomp" and c.lemma_ in _SAYING_AGAIN for c in cue.children)
+        ):
+            return None  # "was shown saying …" on air: the claim is the saying's
         if cue.lemma_ == "cite" and any(
             child.dep_ == "prep"
             and child.lower_ == "as"
@@ -1108,6 +1180,7 @@ class AttributionExtractor:
         if source_head is None and (entry.get("sourceless", 0.0) < 0.5 or _active_conjunct(cue)):
             source_head = (
                 _going_on_from_fronted(cue)
+                or _shown_saying(cue)
                 or _first(cue, _FALLBACK_SOURCE_PATHS)
                 or _gerund_adjunct_subject(cue)
             )
@@ -2205,6 +2278,45 @@ _WEAPONS = frozenset(
     {"missile", "rocket", "shell", "shot", "bullet", "munition", "weapon", "mortar"}
     | {"projectile", "salvo", "bomb", "grenade", "torpedo", "volley", "barrage"}
 )
+
+
+# What people are reported to be in a headline's passive ("Dozens reported killed").
+_HARMED = frozenset(
+    {"killed", "dead", "injured", "wounded", "hurt", "missing", "detained", "arrested"}
+    | {"captured", "abducted", "kidnapped", "displaced", "trapped", "poisoned"}
+)
+
+
+def _shown_saying(cue: Token) -> Token | None:
+    """A broadcast's "Konashenkov was shown saying …", "the minister was heard saying …": the
+    one shown or heard is who says it (the subject of the passive the saying hangs on)."""
+    head = cue.head
+    if not (
+        cue.dep_ == "xcomp"
+        and cue.tag_ == "VBG"
+        and cue.lemma_ in _SAYING_AGAIN
+        and head.lemma_ in _SHOWN
+        and any(c.dep_ == "auxpass" for c in head.children)
+    ):
+        return None
+    return next((c for c in head.children if c.dep_ == "nsubjpass"), None)
+
+
+# Verbs by which a broadcast puts someone on air: "was shown saying", "was heard saying".
+_SHOWN = frozenset({"show", "hear", "see", "film", "record"})
+
+
+def _weapons_after(cue: Token) -> bool:
+    """Whether the noun phrase right after ``cue`` names weapons ("FIRED FIFTY-NINE CRUISE
+    MISSILES"): a script in capitals is parsed badly, and the phrase may not hang on the verb."""
+    for token in cue.doc[cue.i + 1 : cue.i + 7]:
+        if _singular(token.lower_) in _WEAPONS:
+            return True
+        if token.pos_ not in ("NUM", "ADJ", "DET", "NOUN", "PROPN") and token.text != "-":
+            return False
+    return False
+
+
 # What backs a claim, which a speaker can be said to have offered none of.
 _GROUNDS = frozenset(["evidence", "proof", "detail", "explanation", "specific", "source"])
 # Participles by which a speaker is said to have been asked: "…, asked about the delay, said".
@@ -2585,6 +2697,12 @@ _LINE_LABELS = frozenset(
         "panelists",
         "panellists",
         "attendees",
+        # a review's or a bulletin's pointer to what comes in a later edition ("Tomorrow:
+        # reactions in the Gulf press", "Coming up next: …"), a time and no speaker
+        "tomorrow",
+        "tonight",
+        "next",
+        "later",
         # a sanctions listing's statement of reasons for each person listed ("Reasons:
         # Responsible for the production of the sarin …"), which the listing body writes
         "reasons",
@@ -2737,6 +2855,67 @@ def _outlet_check(label: list[str]) -> bool:
     return len(label) > 2 and label[-1].lower() in ("check", "fact-check", "factcheck")
 
 
+# A television script's production cues before a colon: what is on tape or on screen, never
+# who speaks ("SLUG:", "VO:", "SOT:", "LOWER THIRD:", "SUPER:", "ANCHOR TAG:"). A caption's
+# words are a headline's, left to the rules; a sound bite's speaker is named after "SOT:"
+# (see :func:`_sound_bites`).
+_SCRIPT_CUES = frozenset(
+    {"slug", "vo", "v/o", "sot", "vo/sot", "vosot", "nats", "nat sound", "natsot", "super"}
+    | {"supers", "cg", "chyron", "lower third", "lower-third", "graphic", "gfx", "full screen"}
+    | {"anchor tag", "tag", "bite", "soundbite", "sound bite", "standup", "stand-up", "pkg"}
+    | {"package", "runs", "total running time", "trt", "ots", "intro", "outcue", "out cue"}
+)
+
+
+def _script_cue(label: str) -> bool:
+    """Whether a line's label is a television script's production cue."""
+    return re.sub(r"\s+", " ", label.strip().lower()) in _SCRIPT_CUES
+
+
+# A sound bite in a television script: "SOT: CAPT. JEFF DAVIS, PENTAGON SPOKESMAN" names who
+# speaks on tape (a bracket after says how: "(IN RUSSIAN, VOICE OF INTERPRETER)"), and the
+# quotation on the line below is theirs.
+_SOUND_BITE = re.compile(
+    r"^[^\S\n]*(?:SOT|SOUNDBITE|SOUND[^\S\n]BITE|BITE|VO/SOT)[^\S\n]*:[^\S\n]*"
+    r"(?P<source>(?P<name>[^\n(),:]{2,60}?)(?:,[^\n():]{2,80}?)?)[^\S\n]*(?:\([^()\n]*\))?"
+    r"[^\S\n]*\n[^\S\n]*(?P<content>[\"“][^\n]*)$",
+    re.M,
+)
+
+
+def _sound_bites(doc: Doc) -> list[Attribution]:
+    """A script's sound bites: the speaker named after "SOT:" says the quotation below."""
+    text = text_of(doc)
+    found = []
+    for match in _SOUND_BITE.finditer(text):
+        tokens = _name_tokens(doc, *match.span("name"))
+        if tokens is None:
+            continue
+        source = _span(doc, *match.span("source"))
+        content = _line_content(doc, *match.span("content"))
+        colon = text.find(":", match.start(), match.start("source"))
+        cue = _span(doc, colon, colon + 1)
+        speaker = describe(_without_honorific(tokens))
+        if match.group("name").strip().isupper():
+            speaker = replace(
+                speaker, name=_uncapitalised(speaker.name), title=speaker.title.lower()
+            )
+        sentence = _span(doc, match.start(), match.end())
+        found.append(Attribution(cue, content, source, speaker, sentence, ":/PUNCT", how="line"))
+    return found
+
+
+# What an exported chat writes in a message's place: an attachment left out, a deleted
+# message, the mark over a forwarded one (whose words are another's), a missed call. The
+# sender says none of it. (A left-to-right mark may precede it.)
+_CHAT_NOTE = re.compile(
+    r"[\u200e\u200f]?(?:<[^<>\n]*(?:omitted|attached)[^<>\n]*>|[\w ]{0,12}omitted"
+    r"|(?:This|You deleted this) message was deleted|You deleted this message|Forwarded"
+    r"|Missed (?:voice|video) call|null)",
+    re.I,
+)
+
+
 def _colon_lines(doc: Doc) -> list[Attribution]:
     """Headline and transcript lines of the form ``Speaker: what they said``.
 
@@ -2771,6 +2950,10 @@ def _colon_lines(doc: Doc) -> list[Attribution]:
             continue
         if _log_initials(text_of(doc), match):
             continue
+        if _script_cue(match.group("source")):
+            continue  # "SLUG: …", "LOWER THIRD: …", "SOT: NAME, TITLE" (see _sound_bites)
+        if _CHAT_NOTE.fullmatch(match.group("content").strip()):
+            continue  # a chat's own note in a message's place: "<Media omitted>", "Forwarded"
         if match.group("content")[:1] in _OPENING:
             # a digest's "Pollsters agree - Carl Bialik: “...”", "More from Jones: “...”": the
             # speaker is named after the topic's dash, or after "More from"
@@ -3054,14 +3237,21 @@ def _label_paragraphs(doc: Doc) -> list[Attribution]:
         label = match.group("source")
         if not (match.group("bullet") or label.strip().isupper()):
             continue
-        if label.split()[-1].lower() in _LINE_LABELS:
+        if label.split()[-1].lower() in _LINE_LABELS or _script_cue(label):
             continue
-        tokens = _name_tokens(doc, *match.span("source"))
+        start, end = match.span("source")
+        office = _OFFICE_LABEL.fullmatch(text, start, end)
+        role = (office.group("office") if office else label).split()
+        on_air = len(role) == 1 and role[0].lower() in _BROADCAST_ROLES
+        if on_air and office is not None:
+            start, end = office.span("name")  # "ANCHOR (MARIA LOPEZ):", her turn
+        tokens = _name_tokens(doc, start, end)
         if tokens is None:
             continue
         c_start, c_end = match.span("content")
         words = match.group("content").split()
-        if text[c_start] in _OPENING:
+        if text[c_start] in _OPENING or on_air:
+            # a script's "ANCHOR:" over the lines the anchor reads, a turn as on one line
             cue = _span(doc, match.end("source"), match.end("source") + 1)
         elif words[0].lower() in _LABEL_VERBS and len(words) > 2:
             cue = _span(doc, c_start, c_start + len(words[0]))
@@ -3090,9 +3280,10 @@ def _label_paragraphs(doc: Doc) -> list[Attribution]:
 # The subject may come after a title of a few heading lines, none a sentence ("EXECUTIVE
 # COUNCIL DECISION / ADDRESSING THE THREAT … / The Executive Council,"); a legislature's
 # resolution names it in its resolving clause instead ("Resolved, That the House of
-# Representatives—"), and numbers its paragraphs "(1) condemns …".
+# Representatives—"), and numbers its paragraphs "(1) condemns …". The blanks are taken
+# whole (possessive), or lines of blanked stamps would be tried in every split.
 _RESOLUTION_BODY = re.compile(
-    r"\A\s*(?:[^\n]*[^.\s][^\S\n]*\n\s*){0,6}?"
+    r"\A\s*+(?:[^\n]*[^.\s][^\S\n]*+\n\s*+){0,6}?"
     r"(?:The[^\S\n]+)?(?P<name>[A-Z][\w'’-]*(?:[^\S\n]+[A-Z][\w'’-]*){0,5}),[^\S\n]*\n"
 )
 _RESOLVED_BODY = re.compile(
@@ -5556,6 +5747,35 @@ _GENERIC_ENTRY: dict[str, Any] = {
 _GENERIC_CHILDREN = frozenset({"ccomp", "xcomp", "dobj", "prep", "dative"})
 
 
+# A newspaper by how often it comes out: "The business daily adds …", "the weekly says …".
+_PERIODICALS = frozenset({"daily", "weekly", "monthly", "fortnightly", "biweekly"})
+
+
+def _periodical_subject(doc: Doc, found: list[Attribution]) -> None:
+    """ "The business daily adds that …": the tagger reads "daily" as an adverb, so the verb has
+    no subject and the claim no source; a determiner, perhaps a word or two, and a periodical's
+    word right before the cue are the paper."""
+    for item in found:
+        if item.source is not None or item.cue_i < 1:
+            continue
+        paper = doc[item.cue_i - 1]
+        if paper.lower_ not in _PERIODICALS:
+            continue
+        start = paper.i
+        while start > paper.sent.start and doc[start - 1].pos_ in ("NOUN", "ADJ", "PROPN"):
+            start -= 1
+        if start == paper.i - 3 or start <= paper.sent.start:
+            continue
+        if (
+            doc[start - 1].lower_ not in ("the", "this", "that")
+            or doc[start - 1].i != paper.sent.start
+        ):
+            continue
+        tokens = list(doc[start - 1 : paper.i + 1])
+        item.source = _token_span(tokens)
+        item.speaker = describe(tokens)
+
+
 def _undated_sources(doc: Doc, found: list[Attribution]) -> None:
     """A date is never the speaker: in "The World Health Organization is deeply alarmed by
     reports of … on 4 April" the date hangs on the adjective that is the cue, and the speaker
@@ -6401,6 +6621,65 @@ def _said_inside_relative(doc: Doc, found: list[Attribution]) -> list[Attributio
     return made
 
 
+def _said_of_relative(doc: Doc, found: list[Attribution]) -> list[Attribution]:
+    """ "the autopsies, which it says confirm the use of sarin": a verb of saying set between a
+    relative pronoun and the relative clause's verb, with no commas, says that clause. The
+    parse makes both the pronoun and the speaker its subjects; what was said is the clause's
+    verb and what follows it, up to a comma before an aside ("…, quoting the minister")."""
+    made = []
+    taken = {item.cue_i for item in found}
+    for verb in doc:
+        if verb.lemma_ not in ("say", "claim", "insist") or verb.i in taken:
+            continue
+        if verb.dep_ != "relcl" or verb.pos_ != "VERB":
+            continue
+        subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+        if len(subjects) != 2:
+            continue
+        relative, speaker = subjects
+        if (
+            relative.lower_ not in ("which", "that", "who")
+            or relative.i + 1 != speaker.left_edge.i
+            or speaker.i + 1 != verb.i
+        ):
+            continue
+        clause = next(
+            (c for c in verb.children if c.dep_ in ("xcomp", "ccomp") and c.i == verb.i + 1),
+            None,
+        )
+        if clause is None or clause.pos_ not in ("VERB", "AUX"):
+            continue
+        end = clause.right_edge.i
+        comma = next((t.i for t in doc[clause.i : end + 1] if t.text == ","), None)
+        if comma is not None:
+            end = comma - 1
+        content = _token_span(_trim(list(doc[clause.i : end + 1])))
+        if content is None:
+            continue
+        named = _trim(list(doc[speaker.left_edge.i : speaker.i + 1]))
+        items = _one_word_cue(verb, content, named, key_of(verb), "relative/said")
+        owner = _subject_of_antecedent(verb) if speaker.lower_ in ("it", "he", "she") else None
+        for item in items:
+            if owner:
+                # "Hurriyet leads with the autopsies, which it says …": "it" is the sentence's
+                # named subject, whose thing the relative clause describes
+                item.speaker = replace(describe(owner), resolved_from=speaker.text)
+        made += items
+    return made
+
+
+def _subject_of_antecedent(verb: Token) -> list[Token] | None:
+    """The named subject of the clause whose noun a relative clause describes ("Hurriyet" in
+    "Hurriyet leads with the autopsies, which it says …"), or None."""
+    head = verb.head
+    while head.pos_ not in ("VERB", "AUX") and head.dep_ != "ROOT":
+        head = head.head
+    subject = next((c for c in head.children if c.dep_ == "nsubj" and c.i < verb.i), None)
+    if subject is None or subject.pos_ != "PROPN":
+        return None
+    return _trim(list(subject.doc[subject.left_edge.i : subject.i + 1]))
+
+
 def _alleged_to_have(doc: Doc, found: list[Attribution]) -> list[Attribution]:
     """ "The suspects are alleged to have served as officers at the airbase": a charge laid
     by no one named (in a prosecutor's release, the office itself), whose content is what
@@ -6538,12 +6817,28 @@ def _citing_their_sources(doc: Doc, found: list[Attribution]) -> list[Attributio
     kept = []
     for item in found:
         cue = doc[item.cue_i] if item.cue_i >= 0 else None
+        mark = _cited_before_clause(cue) if cue is not None else None
+        if mark is not None:
+            continue  # the report's sources, set before its clause (see _cut_citing_aside)
         cited = (
             next((child for child in cue.children if child.dep_ == "dobj"), None)
             if cue is not None
-            and cue.lemma_ == "cite"
+            and (
+                (
+                    cue.lemma_ == "cite"
+                    and cue.head.lemma_
+                    in ("report", "say", "write", "claim", "add", "state", "announce")
+                )
+                # a broadcast's "described the strike as 'aggression', quoting the Kremlin's
+                # spokesman": whose words the description gave, not a claim of its own
+                or (
+                    cue.lemma_ == "quote"
+                    and cue.tag_ == "VBG"
+                    and cue.head.lemma_ in ("describe", "call", "report", "say")
+                    and not any(c.dep_ == "prep" and c.lower_ == "as" for c in cue.children)
+                )
+            )
             and cue.dep_ in ("advcl", "acl", "conj")
-            and cue.head.lemma_ in ("report", "say", "write", "claim", "add", "state", "announce")
             else None
         )
         if (
@@ -6569,6 +6864,41 @@ def _citing_their_sources(doc: Doc, found: list[Attribution]) -> list[Attributio
         item.content = content
         kept.append(item)
     return kept
+
+
+def _cited_before_clause(cue: Token) -> Token | None:
+    """The "that" of a reported clause when ``cue`` is a "citing" set between a verb of
+    reporting and that clause, naming whom the report rests on, but hung on the clause's verb
+    ("reports, citing two officials, that the Pentagon has …"); else None."""
+    if cue.lemma_ != "cite" or cue.dep_ != "advcl" or cue.head.dep_ != "ccomp":
+        return None
+    if cue.head.head.lemma_ not in ("report", "say", "write", "claim", "add", "state"):
+        return None
+    cited = next((child for child in cue.children if child.dep_ == "dobj"), None)
+    if cited is None or not (
+        _singular(cited.lower_) in _INFORMANTS | _ROLES or cited.ent_type_ in ("PERSON", "ORG")
+    ):
+        return None
+    mark = next((c for c in cue.head.children if c.dep_ == "mark" and c.lower_ == "that"), None)
+    if mark is None or not cue.head.head.i < cue.i < mark.i:
+        return None
+    return mark
+
+
+def _cut_citing_aside(doc: Doc, found: list[Attribution]) -> None:
+    """ "The Times reports, citing two officials, that the Pentagon …": the parser hangs
+    "citing" on the reported clause, so the report's content would open with the aside; it
+    opens at the clause's "that"."""
+    for item in found:
+        if item.cue_i < 0 or item.content.parts:
+            continue
+        for token in doc[item.cue_i + 1 : item.cue_i + 4]:
+            mark = _cited_before_clause(token)
+            if mark is None or token.head.head.i != item.cue_i:
+                continue
+            if item.content.start <= token.idx < mark.idx < item.content.end:
+                start, end = mark.idx, item.content.end
+                item.content = Span(text_of(doc)[start:end], start, end)
 
 
 def _requested(cue: Token) -> Token | None:
@@ -6900,6 +7230,17 @@ def _cut_line_labels(doc: Doc, found: list[Attribution], lines: list[Attribution
 _OCCASION_PREPOSITIONS = frozenset({"in", "at", "during", "on"})
 
 
+# A wire alert's closing source after a spaced dash, on a line with no full stop: "… - monitor",
+# "… - statement", "… - RIA", "… - U.S. officials" (a word or three, none a verb's ending).
+_ALERT_TAIL = re.compile(r"[^\S\n]+[-–—][^\S\n]+(?:[A-Za-z][\w.']*[^\S\n]?){1,3}$")
+
+
+def _ends_line(text: str, end: int) -> bool:
+    """Whether ``end`` is where a line without a closing stop ends."""
+    rest = text[end:].split("\n", 1)[0]
+    return not rest.strip() and text[end - 1 : end] not in (".", "!", "?", '"', "”")
+
+
 def _cut_at_separators(doc: Doc, found: list[Attribution], quotes: list[tuple[int, int]]) -> None:
     """What was said ends where a page's separator begins something else: a title's bar
     ("Survivors describe the morning of the attack | FULL REPORT": the label after the bar is
@@ -6919,6 +7260,12 @@ def _cut_at_separators(doc: Doc, found: list[Attribution], quotes: list[tuple[in
         bar = content.text.find(" | ")
         if bar > 0:
             item.content = _span(doc, content.start, content.start + bar)
+            continue
+        tail = _ALERT_TAIL.search(content.text)
+        if tail is not None and _ends_line(text, content.end):
+            # an alert's "Syrian army denies using chemical weapons - statement": the words
+            # after the closing dash name where the alert came from, not what was denied
+            item.content = _span(doc, content.start, content.start + tail.start())
             continue
         semicolon = content.text.find(";")
         if semicolon <= 0 or item.cue_i < 0:
@@ -10486,6 +10833,12 @@ def resolve_speakers(
             # who spoke just before ("a 21-year-old" is someone new)
             attribution.speaker = replace(just, resolved_from=speaker.name)
             continue
+        owner_said = _its_document_of(found, attribution, word)
+        if owner_said is not None:
+            # "The Guardian writes …. Its editorial argues …": the paper that spoke just
+            # before, whose editorial it is
+            attribution.speaker = replace(owner_said, resolved_from=speaker.name)
+            continue
         if speaker.type in ("unknown", "organisation") and word.split()[0] in _POSSESSIVES:
             # "his spokesman said": someone else's spokesman, not the last spokesman named
             persons = people or mentioned
@@ -11258,6 +11611,27 @@ def _nested_owner(found: list[Attribution], attribution: Attribution) -> bool:
             other is not attribution and _within(source.start, other.content) for other in found
         )
     )
+
+
+def _its_document_of(
+    found: list[Attribution], attribution: Attribution, word: str
+) -> Speaker | None:
+    """The body that spoke in the sentence just before, when ``word`` is "its" and a document
+    ("its editorial", "its report"): a press review's "The Guardian writes …. Its editorial
+    argues …"; else None."""
+    words = word.split()
+    if len(words) != 2 or words[0] != "its" or _singular(words[1]) not in _PUBLISHED:
+        return None
+    index = next((n for n, other in enumerate(found) if other is attribution), 0)
+    if not index:
+        return None
+    before = found[index - 1]
+    speaker = before.speaker
+    if speaker is None or speaker.type not in ("organisation", "state") or not speaker.name:
+        return None
+    if attribution.sentence.start - before.sentence.end > 2:
+        return None  # only the sentence right before
+    return speaker
 
 
 def _body_just_before(
