@@ -4412,6 +4412,8 @@ def _quotation_taken_up(doc: Doc, quotes: list[tuple[int, int]]) -> list[Attribu
     text = text_of(doc)
     made = []
     for cue in doc:
+        if cue.lemma_ not in _TAKEN_UP:
+            continue
         what = next((c for c in cue.children if c.dep_ == "dobj" and c.lower_ == "what"), None)
         subject = next((c for c in cue.children if c.dep_ == "nsubj"), None)
         be = cue.head
@@ -4419,8 +4421,7 @@ def _quotation_taken_up(doc: Doc, quotes: list[tuple[int, int]]) -> list[Attribu
             (c for c in be.children if c.dep_ == "nsubj" and c.lower_ in ("that", "this")), None
         )
         if (
-            cue.lemma_ not in _TAKEN_UP
-            or what is None
+            what is None
             or subject is None
             or subject.lower_ in ("i", "we", "you")
             or be.lemma_ != "be"
