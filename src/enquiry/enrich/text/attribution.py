@@ -11165,11 +11165,14 @@ def _unnamed_before(
 _FIRST_PERSON = {"i", "we", "me", "us"}
 
 
+# A person's name as a signature, a byline or a mail header writes it: two to four words, each
+# opening with a capital ("Leila Haddad", "Tom Reid", "Dr. A. Brennan" after its title).
+_SIGNED_NAME = r"[A-Z][\w'’-]+(?:[^\S\n]+[A-Z][\w'’.-]*){1,3}"
 # A column's byline near its top: "By Leila Haddad"; a blog's, with the writer's title and the
 # date after a comma: "Posted by Tom Reardon, former army ammunition technician, 2 May 2017".
 _BYLINE = re.compile(
     r"^[^\S\n]*(?:(?:Posted|Written)[^\S\n]+by|By)[^\S\n]+"
-    r"(?P<name>[A-Z][\w'’-]+(?:[^\S\n]+[A-Z][\w'’.-]*){1,3})[^\S\n]*(?:,[^\n]*)?$",
+    rf"(?P<name>{_SIGNED_NAME})[^\S\n]*(?:,[^\n]*)?$",
     re.M,
 )
 # A team's or a unit's byline: "By the Northlight verification team", "Prepared by the
@@ -11299,20 +11302,20 @@ _LETTER_CLOSE = re.compile(
     r"|(?:With[^\S\n]+)?(?:[Kk]ind|[Bb]est|[Ww]arm)[^\S\n]+(?:regards|wishes)"
     r"|Respectfully(?:[^\S\n]+yours)?),?[^\S\n]*\n(?:[^\S\n]*\n)*[^\S\n]*"
     r"(?:(?:Dr|Prof|Mr|Mrs|Ms|Professor)\.?[^\S\n]+)?"
-    r"(?P<name>[A-Z][\w'’-]+(?:[^\S\n]+[A-Z][\w'’.-]*){1,3})[^\S\n]*(?:,[^\n]*)?$",
+    rf"(?P<name>{_SIGNED_NAME})[^\S\n]*(?:,[^\n]*)?$",
     re.M,
 )
 # A mail's writer: its header's "From: Helen Marsh <h.marsh@…>" (a memorandum's "FROM: Paul
 # Eriksen, Senior Analyst, …"), and the line that opens a quoted earlier mail, "On 6 Apr 2017,
 # at 09:12, Tarek Nassar <t.nassar@…> wrote:", with the quotation marks (">") of its depth.
 _MAIL_FROM = re.compile(
-    r"^[^\S\n]*(?:From|FROM):[^\S\n]*(?P<name>[A-Z][\w'’-]+(?:[^\S\n]+[A-Z][\w'’.-]*){1,3})"
+    rf"^[^\S\n]*(?:From|FROM):[^\S\n]*(?P<name>{_SIGNED_NAME})"
     r"[^\S\n]*(?:<[^>\n]*>|\[[^]\n]*\]|,[^\n]*)?[^\S\n]*$",
     re.M,
 )
 _MAIL_WROTE = re.compile(
     r"^(?P<depth>[> \t]*?)[^\S\n]*On[^\S\n][^\n]*?"
-    r"(?P<name>(?!(?:AM|PM|UTC|GMT)\b)[A-Z][\w'’-]+(?:[^\S\n]+[A-Z][\w'’.-]*){1,3})"
+    rf"(?P<name>(?!(?:AM|PM|UTC|GMT)\b){_SIGNED_NAME})"
     r"[^\S\n]*(?:<[^>\n]*>|\([^)\n]*\))?[^\S\n]*wrote:[^\S\n]*$",
     re.M,
 )
