@@ -908,6 +908,8 @@ class AttributionExtractor:
         _says_set_inside(doc, found)
         _subject_as_compound(doc, found)
         _close_source_quotes(doc, found)
+        _hyphened_source(doc, found)
+        _et_al_source(doc, found)
         _as_role_puts_it(doc, found)
         _figure_before_its_measure(doc, found)
         _object_list_taken_for_clause(doc, found)
@@ -2749,6 +2751,14 @@ _LINE_LABELS = frozenset(
         "contact",
         "contacts",
         "distribution",
+        # a scholarly paper's or a manuscript's front matter: where to write, which manuscript,
+        # its title and the editor's decision ("Correspondence: a.b@…", "Manuscript ID: JCD-…",
+        # "Decision: Major revision"), and the laboratory a report comes from: fields, not speakers
+        "correspondence",
+        "id",
+        "title",
+        "decision",
+        "laboratory",
     ]
 )
 # A report's or a judgment's section number in roman figures: "III. FIRST GROUND OF APPEAL:
@@ -2916,6 +2926,13 @@ _CHAT_NOTE = re.compile(
 )
 
 
+# A name given by its initials and surname alone ("K. Varga", "Dr. P. A. Holm"): after a label's
+# colon it signs a report's line, as its author or checker; no one says a name and nothing more.
+_INITIALLED_NAME = re.compile(
+    r"(?:(?:Dr|Prof|Mr|Ms|Mrs)\.?[^\S\n]+)?(?:[A-Z]\.[^\S\n]*){1,3}[A-Z][\w'’-]+"
+)
+
+
 def _colon_lines(doc: Doc) -> list[Attribution]:
     """Headline and transcript lines of the form ``Speaker: what they said``.
 
@@ -2952,6 +2969,8 @@ def _colon_lines(doc: Doc) -> list[Attribution]:
             continue
         if _script_cue(match.group("source")):
             continue  # "SLUG: …", "LOWER THIRD: …", "SOT: NAME, TITLE" (see _sound_bites)
+        if _INITIALLED_NAME.fullmatch(match.group("content").strip()):
+            continue  # "Analyst: K. Varga", "Checked by: Dr. P. Holm": a report's signing line
         if _CHAT_NOTE.fullmatch(match.group("content").strip()):
             continue  # a chat's own note in a message's place: "<Media omitted>", "Forwarded"
         if match.group("content")[:1] in _OPENING:
@@ -8436,6 +8455,39 @@ def _close_source_quotes(doc: Doc, found: list[Attribution]) -> None:
         item.source = _span(doc, source.start, end)
 
 
+# A word joined by a hyphen to the head of a source, written without spaces: "co-author",
+# "ex-minister", "pro-government outlets".
+_HYPHEN_PREFIX = re.compile(r"[A-Za-z]+-$")
+
+
+def _hyphened_source(doc: Doc, found: list[Attribution]) -> None:
+    """ "said co-author Dr. Rachel Ode": the parse splits "co-author" at its hyphen and takes
+    "co" for the verb's subject, so the source would open at "author"; a source that opens
+    just after a hyphen written inside a word takes the word's first part back."""
+    text = text_of(doc)
+    for item in found:
+        source = item.source
+        if source is None or source.parts or not source.text[:1].isalpha():
+            continue
+        prefix = _HYPHEN_PREFIX.search(text, max(0, source.start - 12), source.start)
+        if prefix is None or prefix.end() != source.start:
+            continue
+        item.source = _span(doc, prefix.start(), source.end)
+
+
+def _et_al_source(doc: Doc, found: list[Attribution]) -> None:
+    """ "Kim et al. reported that …": a paper's authors cited by the first one's name; the
+    tokenizer takes the abbreviation's full stop for the sentence's, so the source would end
+    at "et al"; it keeps its stop, as written."""
+    text = text_of(doc)
+    for item in found:
+        source = item.source
+        if source is None or source.parts or not source.text.endswith(" et al"):
+            continue
+        if text.startswith(".", source.end):
+            item.source = _span(doc, source.start, source.end + 1)
+
+
 def _as_role_puts_it(doc: Doc, found: list[Attribution]) -> None:
     """ "as one trainer, Ruth Okafor, puts it: …": the parse takes the role for the object of
     "as" and the name alone for the subject; the source is the role with its name, as an
@@ -8964,7 +9016,29 @@ def _cue_with_its_preposition(doc: Doc, found: list[Attribution]) -> None:
         word = preposition[0]
         if word.dep_ != "prep" or word.pos_ != "ADP" or word.head.i != item.cue_i:
             continue
+        manner = _saying_by_manner(doc, word, item.content.start)
+        if manner is not None:
+            item.cue, item.content, item.cue_i = manner
+            continue
         item.cue = _span(doc, item.cue.start, gap.end(1))
+
+
+def _saying_by_manner(doc: Doc, word: Token, start: int) -> tuple[Span, Span, int] | None:
+    """ "She opened by recalling that the strike had …", "closed by warning that …": the verb
+    before "by" says how a turn began or ended, and the gerund after it is the saying, with
+    the clause it reports; the cue is the gerund and what was said its clause (not "opened by"
+    | "recalling that …")."""
+    if word.lower_ != "by":
+        return None
+    gerund = next((c for c in word.children if c.dep_ == "pcomp" and c.tag_ == "VBG"), None)
+    if gerund is None or gerund.idx != start:
+        return None
+    clause = next((c for c in gerund.children if c.dep_ == "ccomp" and c.i > gerund.i), None)
+    if clause is None or doc[clause.left_edge.i].lower_ != "that":
+        return None
+    end = clause.right_edge.idx + len(clause.right_edge)
+    cue = _span(doc, gerund.idx, gerund.idx + len(gerund))
+    return cue, _span(doc, clause.left_edge.idx, end), gerund.i
 
 
 # A preposition alone between the cue and what was said: " against ".
