@@ -40,3 +40,16 @@ def test_a_correction_of_the_papers_own_earlier_text_is_no_claim(
     found = _attributions(claim_extractor, text)
     assert [item.cue.text for item in found] == ["said"]
     assert _one(found, "said").content.text.startswith("the budget was balanced")
+
+
+def test_a_hyphen_opening_a_roundups_line_is_no_part_of_the_writer_named(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    # a news roundup's list of reads ("-Nate Cohn explains why …"), as PolNeAR marks the name
+    text = (
+        "QUICK READS\n\n"
+        "-Maria Lopez explains why the turnout models missed the rural vote.\n"
+        "-John Poe finds that early voting favoured the incumbent.\n"
+    )
+    found = _attributions(claim_extractor, text)
+    assert _source(_one(found, "finds")) == "John Poe"
