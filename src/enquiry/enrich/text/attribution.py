@@ -888,6 +888,7 @@ class AttributionExtractor:
         _courtesy_titles(doc, found)
         _cut_focus(doc, found)
         _cut_paragraph_numbers(doc, found)
+        _cut_bullet_marks(doc, found)
         _cut_question_tags(found)
         found = [
             item
@@ -919,7 +920,9 @@ class AttributionExtractor:
         # to the one whose content is what was claimed
         taken = {item.cue.start for item in denials}
         found = [item for item in found if item.cue.start not in taken] + denials
-        found = [item for item in found if not _bare_relative(doc, item)]
+        found = [
+            item for item in found if not _bare_relative(doc, item) and not _earlier_version(item)
+        ]
         found.sort(key=lambda item: item.cue.start)
         mentions = _subject_mentions(doc, frozenset(item.cue.start for item in inverted))
         issuer = _issuer(text_of(doc))
@@ -2705,6 +2708,12 @@ _LINE_LABELS = frozenset(
         "tonight",
         "next",
         "later",
+        # a standing feature's name heading a story ("Notebook: On the border", "Explainer:
+        # …"), the kind of piece and no one who speaks
+        "notebook",
+        "diary",
+        "explainer",
+        "factbox",
         # a sanctions listing's statement of reasons for each person listed ("Reasons:
         # Responsible for the production of the sarin …"), which the listing body writes
         "reasons",
@@ -8117,6 +8126,43 @@ def _cut_paragraph_numbers(doc: Doc, found: list[Attribution]) -> None:
         if number is None or not (before == "" or before.endswith("\n")):
             continue
         start = source.start + number.end()
+        words = doc.char_span(start, source.end, alignment_mode="expand")
+        rest = _trim(list(words)) if words is not None else []
+        if rest:
+            item.source, item.speaker = _span(doc, start, source.end), describe(rest)
+
+
+# The subject of a correction appended to a story: the paper's own earlier text.
+_EARLIER_VERSION = re.compile(
+    r"(?:an?|the)\s+(?:earlier|previous|original)\s+version\s+of\s+th(?:is|e)\s+"
+    r"(?:article|story|report|piece|post|item)$",
+    re.I,
+)
+
+
+def _earlier_version(item: Attribution) -> bool:
+    """ "Correction: An earlier version of this article attributed a statement to the
+    ministry": what a correction says the paper's own earlier text did is the paper owning a
+    mistake, not a claim about the events reported (what the correction says the ministry
+    said is read on its own)."""
+    return item.source is not None and bool(_EARLIER_VERSION.match(item.source.text.strip()))
+
+
+def _cut_bullet_marks(doc: Doc, found: list[Attribution]) -> None:
+    """ "• Doctors at a field hospital described …": a list's bullet opening the line is where
+    the item starts, not part of who speaks; after a line ending in a full stop the parse can
+    take the mark into the subject (a hyphen is already trimmed as punctuation)."""
+    text = text_of(doc)
+    for item in found:
+        source = item.source
+        if source is None or source.parts or source.text[:1] not in _BULLETS:
+            continue
+        before = text[: source.start].rstrip(" \t")
+        if not (before == "" or before.endswith("\n")):
+            continue
+        start = source.start + 1
+        while start < source.end and text[start].isspace():
+            start += 1
         words = doc.char_span(start, source.end, alignment_mode="expand")
         rest = _trim(list(words)) if words is not None else []
         if rest:
