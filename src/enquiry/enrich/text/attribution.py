@@ -807,6 +807,7 @@ class AttributionExtractor:
             lines += checked
         lines += _sound_bites(doc)
         found = [item for item in found if not _abstract_inside_line(doc, item, lines)]
+        found = [item for item in found if not _opening_of_a_line(item, lines)]
         found += lines + _dash_lines(doc) + inverted + _poll_findings(doc) + _tolls(doc)
         found += _in_their_view(doc) + _owned_claims(doc, found) + _information_from(doc, found)
         found += [
@@ -880,6 +881,10 @@ class AttributionExtractor:
                 or _medium_put_up(doc, item)
                 or _evidence_compared(doc, item)
                 or _narrative_aims(doc, item)
+                or _infinitive_of_a_standard(doc, item)
+                or _permission_given(doc, item)
+                or _question_mark_label(doc, item)
+                or _recommended_act(doc[item.cue_i])
             )
         ]
 
@@ -908,6 +913,7 @@ class AttributionExtractor:
         _cut_writers_gloss(doc, found)
         _says_set_inside(doc, found)
         _subject_as_compound(doc, found)
+        _subject_of_the_first_conjunct(doc, found)
         _close_source_quotes(doc, found)
         _hyphened_source(doc, found)
         _et_al_source(doc, found)
@@ -4684,6 +4690,80 @@ def _bidding(doc: Doc, item: Attribution) -> bool:
     )
 
 
+_STANDARD_NOUNS = frozenset(("ground", "grounds", "reason", "reasons", "cause", "basis"))
+_PURPOSE_NOUNS = frozenset(("purpose", "aim", "objective", "intention", "goal", "effect"))
+
+
+def _infinitive_of_a_standard(doc: Doc, item: Attribution) -> bool:
+    """ "may act where there are reasonable grounds to suspect that …", "The purpose of the
+    Bill is to allow …": an infinitive after grounds that there are, or as what a purpose is,
+    names a test or an aim that a law or plan sets, not anything anyone has said."""
+    cue = doc[item.cue_i]
+    to = [c for c in cue.children if c.dep_ == "aux" and c.lower_ == "to" and c.i == cue.i - 1]
+    if not to or cue.i < 2:
+        return False
+    noun = doc[cue.i - 2]
+    if (
+        noun.lower_ in _STANDARD_NOUNS
+        # "where there are grounds to suspect": a test to be met; "The Commission has
+        # reasonable grounds to believe" is the Commission's finding, and stays
+        and noun.dep_ == "attr"
+        and any(c.dep_ == "expl" for c in noun.head.children)
+    ):
+        return True
+    return (
+        cue.dep_ == "xcomp"
+        and cue.head.lemma_ == "be"
+        and any(c.dep_ == "nsubj" and c.lemma_ in _PURPOSE_NOUNS for c in cue.head.children)
+    )
+
+
+_ASKING_FOR = frozenset(("request", "ask", "apply", "seek", "appeal", "complain"))
+
+
+def _permission_given(doc: Doc, item: Attribution) -> bool:
+    """ "you may request an internal review", "You can ask for a copy": a letter telling its
+    reader what the reader is allowed to do reports nothing the reader said (a clause after it,
+    "you may say that …", is left as found; only verbs of asking, for news marks "You can call
+    RT America whatever you want" as the writer's naming)."""
+    cue = doc[item.cue_i]
+    return (
+        cue.lemma_ in _ASKING_FOR
+        and any(c.dep_ == "nsubj" and c.lower_ == "you" for c in cue.children)
+        and any(c.dep_ == "aux" and c.lower_ in ("may", "can") for c in cue.children)
+        and not item.content.text.lower().startswith(("that ", "to ", "whether ", "if "))
+    )
+
+
+_RECOMMENDING = frozenset(("recommend", "urge", "propose", "demand"))
+
+
+def _recommended_act(cue: Token) -> bool:
+    """ "We recommend that the Government continue to press for accountability": a verb in
+    the subjunctive under a recommending is what someone is asked to do, not anything its
+    subject has said ("recommend that the Government should say …" has a modal, and stays)."""
+    verb = cue
+    while verb.dep_ == "xcomp" and verb.head != verb:
+        verb = verb.head
+    return (
+        verb.dep_ == "ccomp"
+        and verb.head.lemma_ in _RECOMMENDING
+        and verb.tag_ in ("VB", "VBP")
+        and any(c.dep_ == "mark" and c.lower_ == "that" for c in verb.children)
+        and any(c.dep_ == "nsubj" for c in verb.children)
+        and not any(c.dep_ in ("aux", "auxpass") for c in verb.children)
+    )
+
+
+def _question_mark_label(doc: Doc, item: Attribution) -> bool:
+    """ "Q Thank you." in a transcript: the bare letter that opens a reporter's line is a
+    label, not someone who speaks the verb after it."""
+    if item.source is None or item.source.text != "Q":
+        return False
+    before = text_of(doc)[: item.source.start].rstrip(" \t")
+    return before == "" or before.endswith("\n")
+
+
 def _own_wish(doc: Doc, item: Attribution) -> bool:
     """ "I want the men who loaded that bomb to stand in a court", "I want justice": what one
     wants another to do, or wants had, is a wish of one's own, no statement of what is so."""
@@ -7226,6 +7306,21 @@ def _abstract_inside_line(doc: Doc, item: Attribution, lines: list[Attribution])
     )
 
 
+def _opening_of_a_line(item: Attribution, lines: list[Attribution]) -> bool:
+    """ "Mr Alan Reddish (Northfield): To ask the Secretary of State …, what assessment he has
+    made …": a written question opens with the member's "To ask"; the line already gives the
+    question to the member, and a subject found after the opening verb, inside the question,
+    is whom the question is about, not who asks; the label read again as the verb's subject
+    is the line over again."""
+    source = item.source
+    return source is not None and any(
+        line.content.start == item.cue.start
+        and line.source is not None
+        and (item.cue.start < source.start or source.start < line.source.end)
+        for line in lines
+    )
+
+
 def _cut_line_labels(doc: Doc, found: list[Attribution], lines: list[Attribution]) -> None:
     """ "The Minister for the Middle East (Alistair Burt): The right hon. Lady will know …": the
     parse can run a transcript's label into the subject of the first sentence after it, or take
@@ -8408,6 +8503,31 @@ def _subject_as_compound(doc: Doc, found: list[Attribution]) -> None:
         if noun.head != cue or noun.dep_ != "compound" or noun.pos_ not in ("NOUN", "PROPN"):
             continue
         named = _trim([t for t in noun.subtree if t.i < cue.i])
+        if named:
+            item.source, item.speaker = _token_span(named), describe(named)
+
+
+def _subject_of_the_first_conjunct(doc: Doc, found: list[Attribution]) -> None:
+    """ "The Committee is concerned that the mandate lapsed after the vetoes, and recommends
+    that …": the parse hangs the second verb inside the first one's clause and gives it that
+    clause's words, up to "and", for a subject; a noun phrase never ends in "and", and the one
+    who recommends is the subject of the sentence's first verb."""
+    for item in found:
+        if item.source is None or item.cue_i < 0:
+            continue
+        words = item.source.text.rstrip(" ,").split()
+        if not words or words[-1].lower() not in ("and", "but"):
+            continue
+        cue = doc[item.cue_i]
+        above = cue.head
+        while above.dep_ not in ("ROOT", "ccomp", "conj") and above.head != above:
+            above = above.head
+        if cue.dep_ != "ccomp" or above.dep_ != "ROOT":
+            continue
+        subjects = [c for c in above.children if c.dep_ == "nsubj" and c.idx < item.source.start]
+        if len(subjects) != 1:
+            continue
+        named = _trim(list(subjects[0].subtree))
         if named:
             item.source, item.speaker = _token_span(named), describe(named)
 
