@@ -2065,6 +2065,31 @@ def _stranded_relative(cue: Token) -> Token | None:
     return noun if noun.pos_ in ("NOUN", "PROPN") else None
 
 
+def _aside_in_relative(cue: Token) -> Span | None:
+    """ "The inspectors, who, officials said, arrived on Monday, took samples": a saying set
+    as an aside inside a relative clause vouches for that clause only ("who" "arrived on
+    Monday", as PolNeAR marks it: the relative word and the rest, without the noun it hangs
+    on), not for the sentence around it; None when the cue is no such aside."""
+    clause = cue.head
+    if clause.dep_ != "relcl" or clause.i < cue.i or clause.head.pos_ not in ("NOUN", "PROPN"):
+        return None
+    pronoun = next(
+        (
+            s
+            for s in clause.children
+            if s.dep_ in ("nsubj", "nsubjpass") and s.lower_ in _RELATIVE_WORDS | {"who"}
+        ),
+        None,
+    )
+    if pronoun is None or not pronoun.i < cue.left_edge.i:
+        return None
+    said = _token_span(_trim([t for t in clause.subtree if t.i > cue.right_edge.i]))
+    before = _token_span(_trim([t for t in clause.subtree if pronoun.i <= t.i < cue.left_edge.i]))
+    if said is None or before is None:
+        return None
+    return joined([before, said])
+
+
 def _aside_closing_relative(cue: Token) -> Span | None:
     """ "a gas that smelled, one man said, like rotten onions": an aside right after a relative
     clause's verb, whose words after it the parser hangs on the aside's verb (with the aside on
@@ -9512,31 +9537,6 @@ def _closing_relative(cue: Token) -> bool:
     first = cue.left_edge.i
     rest = doc[cue.right_edge.i + 1 : cue.sent.end]
     return first > 0 and doc[first - 1].text == "," and all(t.is_punct or t.is_space for t in rest)
-
-
-def _aside_in_relative(cue: Token) -> Span | None:
-    """ "The inspectors, who, officials said, arrived on Monday, took samples": a saying set
-    as an aside inside a relative clause vouches for that clause only ("who" "arrived on
-    Monday", as PolNeAR marks it: the relative word and the rest, without the noun it hangs
-    on), not for the sentence around it; None when the cue is no such aside."""
-    clause = cue.head
-    if clause.dep_ != "relcl" or clause.i < cue.i or clause.head.pos_ not in ("NOUN", "PROPN"):
-        return None
-    pronoun = next(
-        (
-            s
-            for s in clause.children
-            if s.dep_ in ("nsubj", "nsubjpass") and s.lower_ in _RELATIVE_WORDS | {"who"}
-        ),
-        None,
-    )
-    if pronoun is None or not pronoun.i < cue.left_edge.i:
-        return None
-    said = _token_span(_trim([t for t in clause.subtree if t.i > cue.right_edge.i]))
-    before = _token_span(_trim([t for t in clause.subtree if pronoun.i <= t.i < cue.left_edge.i]))
-    if said is None or before is None:
-        return None
-    return joined([before, said])
 
 
 def _said_of_antecedent(cue: Token, content: Span) -> Span | None:
