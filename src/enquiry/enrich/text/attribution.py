@@ -1043,6 +1043,11 @@ class AttributionExtractor:
             return None  # "called an emergency meeting" convenes it; it says nothing
         if _put_to(cue):
             return None  # "A spokeswoman, asked about the delay, said …": she was asked
+        if cue.lemma_ in _MET_WITH and any(
+            child.dep_ in ("advcl", "xcomp") and _stranded_relative(child) is not None
+            for child in cue.children
+        ):
+            return None  # "Residents we spoke to said …": the residents speak, not "we"
         if cue.lemma_ == "present" and any(
             child.dep_ == "dobj" and child.lemma_ in ("compliment", "regard")
             for child in cue.children
@@ -1236,10 +1241,12 @@ class AttributionExtractor:
         # "A witness identified only as K-17 testified": the parse makes the verb a clause of
         # "identified … as"; the speaker is a witness, known by that name
         known = _known_as(cue, source_head) if source_head is not None else None
+        stranded = False
         if source_head is not None and source_head == _stranded_relative(cue):
             # "Local doctors we spoke to describe …": the noun and its relative clause, up to
             # the verb of saying
             source_tokens = _trim(list(doc[source_head.left_edge.i : cue.i]))
+            stranded = True
         if source_tokens and cue in source_tokens:
             # "The envoy called on all sides ...", the cue parsed as a clause on its speaker;
             # but "a policy urging employees to ..." is no one speaking
@@ -1551,6 +1558,8 @@ class AttributionExtractor:
             return None
         sentence = _span(doc, cue.sent.start_char, cue.sent.end_char)
         speaker = describe(source_tokens) if source_tokens else None
+        if speaker is not None and stranded:
+            speaker = describe(_people_named(source_tokens)) or speaker
         if speaker is not None and source_tokens[0].tag_ in ("WP", "WDT") and cue.dep_ == "relcl":
             # "a spokesman, who declined to ...": the speaker is the noun the clause hangs on
             speaker = describe(_source_tokens(cue.head))
@@ -2048,21 +2057,79 @@ def _has_the_honour(cue: Token) -> Token | None:
     return subject
 
 
+# What the writer did with the people who then speak: "Residents we spoke to said …".
+_MET_WITH = frozenset({"speak", "talk", "interview", "meet"})
+
+
 def _stranded_relative(cue: Token) -> Token | None:
-    """ "Local doctors we spoke to describe pinpoint pupils": the parser reads the verb as the
-    purpose of the relative clause ("spoke to describe") and the sentence as a noun phrase.
-    The noun the clause describes is the speaker; None when the parse is not that one."""
+    """ "Local doctors we spoke to describe pinpoint pupils", "Residents we spoke to said …":
+    the parser reads the verb as the purpose of the relative clause ("spoke to describe"; a
+    finite "to said" too), or the relative clause as what was said, and the sentence as a
+    noun phrase. The noun the clause describes is the speaker ("Most of the residents we spoke
+    to": the share of them); None when the parse is not one of those."""
     clause = cue.head
-    if cue.dep_ != "xcomp" or cue.tag_ != "VB" or clause.dep_ != "relcl":
+    stranded = any(c.dep_ == "aux" and c.lower_ == "to" and c.i == cue.i - 1 for c in cue.children)
+    noun: Token | None = None
+    if stranded and clause.lemma_ in _MET_WITH and clause.i < cue.i:
+        if cue.dep_ == "xcomp" and cue.tag_ == "VB" and clause.dep_ == "relcl":
+            noun = clause.head if clause.head.dep_ in ("ROOT", "nsubj") else None
+        elif cue.dep_ in ("advcl", "xcomp") and cue.tag_ in ("VBD", "VBZ", "VBP"):
+            # a finite verb after "to" is no purpose: the "to" is the relative clause's
+            noun = clause.head if clause.dep_ == "relcl" else _people_met(clause)
+    elif cue.dep_ == "ROOT" and not any(c.dep_ in ("nsubj", "nsubjpass") for c in cue.children):
+        # "Residents we spoke to in Khan Shaykhun said …": the relative clause made the
+        # complement of the verb of saying, which is left with no subject
+        clause = next(
+            (
+                c
+                for c in cue.children
+                if c.dep_ == "ccomp"
+                and c.i < cue.i
+                and c.lemma_ in _MET_WITH
+                and any(g.dep_ == "prep" and g.lower_ in ("to", "with") for g in c.children)
+            ),
+            cue,
+        )
+        noun = _people_met(clause) if clause is not cue else None
+    while noun is not None and noun.dep_ == "pobj" and noun.head.lower_ == "of":
+        share = noun.head.head  # "Most of the residents", "Four of the doctors"
+        if share.i > noun.i or share.pos_ not in ("ADJ", "NUM", "PRON", "NOUN"):
+            break
+        noun = share
+    return noun if noun is not None and noun.pos_ in ("NOUN", "PROPN", "ADJ", "NUM") else None
+
+
+def _people_named(source: list[Token]) -> list[Token]:
+    """The words of a stranded relative's source that name the people, without the clause
+    of who met them ("Residents" of "Residents we spoke to", "Residents Human Rights Watch
+    spoke to"): who speaks, not who listened."""
+    clause = next((t for t in source if t.lemma_ in _MET_WITH and t.pos_ == "VERB"), None)
+    subject = (
+        next((c for c in clause.children if c.dep_ == "nsubj"), None)
+        if clause is not None
+        else None
+    )
+    if subject is None:
+        return source
+    first = subject.left_edge
+    cut = first.i + 1 if first.tag_ == "NNS" and first.i < subject.i else first.i
+    return _trim([t for t in source if t.i < cut]) or source
+
+
+def _people_met(clause: Token) -> Token | None:
+    """The people a clause of meeting or speaking opens with, which the parse hung on it
+    ("Residents" in "Residents we spoke to …", as a modifier of the verb or as part of the
+    name of whoever spoke to them, "Residents Human Rights Watch spoke to …"); else None."""
+    subject = next((c for c in clause.children if c.dep_ == "nsubj"), None)
+    if subject is None:
         return None
-    if clause.lemma_ not in ("speak", "talk", "interview"):
-        return None
-    if clause.head.dep_ not in ("ROOT", "nsubj"):  # the noun stands alone, or as a subject
-        return None
-    if not any(c.dep_ == "aux" and c.lower_ == "to" and c.i == cue.i - 1 for c in cue.children):
-        return None
-    noun = clause.head
-    return noun if noun.pos_ in ("NOUN", "PROPN") else None
+    for child in clause.children:
+        if child.dep_ == "npadvmod" and child.i < subject.i and child.tag_ == "NNS":
+            return child
+    first = subject.left_edge
+    if first.i < subject.i and first.tag_ == "NNS" and first.dep_ == "compound":
+        return first
+    return None
 
 
 def _aside_in_relative(cue: Token) -> Span | None:
@@ -10896,6 +10963,7 @@ def resolve_speakers(
     # bodies named only as a speaker's employer, with how many groups were named before them:
     # what "the agency" means when no body was named since, never what "it" or "they" means
     employers: list[tuple[int, Speaker]] = []
+    named_at: dict[int, int] = {}  # id of a state or organisation → where it was last named
 
     def gender_of(speaker: Speaker) -> str:
         """What the honorific says, else what the given name usually is ("" when unknown)."""
@@ -10968,6 +11036,7 @@ def resolve_speakers(
                 roles.append(event)
             elif event.type in ("person", "state", "organisation"):
                 (people if event.type == "person" else groups).append(event)
+                named_at[id(event)] = position
                 if event.type == "person":
                     people_like.append(event)
                 if gender_of(event):
@@ -11011,10 +11080,27 @@ def resolve_speakers(
                     > _last_said(found, attribution, pool[-1].name)
                 ):
                     pool = [crowd]
-                if sentence_crowd is not None and attribution.sentence.start <= crowd_at > group_at:
+                if (
+                    sentence_crowd is not None
+                    and crowd_at > group_at
+                    and (
+                        attribution.sentence.start <= crowd_at
+                        or _subject_goes_on(found, attribution, crowd_at)
+                    )
+                ):
                     # "Syrian officials had invited the inspectors to the base, which they said
-                    # held …": the sentence's subject, no body named since
+                    # held …": the sentence's subject, no body named since; "Inspectors from the
+                    # OPCW interviewed me. They asked …": the last sentence's, no one spoke since
                     pool = [sentence_crowd]
+            # where the body "it" or "they" would take was named (-1: there is none; -2: it
+            # is no body named in the text, such as the people of the sentence)
+            named = named_at.get(id(pool[-1]), -2) if pool else -1
+            teller = _teller_of(found, attribution, named, word) if word in ("it", "they") else None
+            if teller is not None:
+                # "The ministry said the OPCW had ignored the evidence. It added …": the
+                # ministry, not the body named inside what the ministry said
+                attribution.speaker = replace(teller, resolved_from=speaker.name)
+                continue
             wanted = _PRONOUN_GENDER.get(word, "")
             if wanted:
                 pool = [p for p in pool if genders.get(p.name, gender_of(p)) in ("", wanted)] or [
@@ -11900,6 +11986,54 @@ def _body_just_before(
             return before
         return before if before.type == "unknown" and last in _TEXTS | _PANELS else None
     return before if before.type == "unknown" and last in _MASTHEADS | _STATE_BODIES else None
+
+
+def _subject_goes_on(found: list[Attribution], attribution: Attribution, named: int) -> bool:
+    """Whether people named as a sentence's subject at ``named``, just before the sentence of
+    ``attribution`` (within 250 characters), are still the subject a "they" goes on with: no
+    one was given as saying anything since they were named."""
+    if not 0 < attribution.sentence.start - named <= 250:
+        return False
+    return not any(
+        other is not attribution
+        and other.source is not None
+        and named < other.source.start < attribution.sentence.start
+        for other in found
+    )
+
+
+# What a body named by what it is may be called: "the ministry", "the panel", "the paper".
+_BODY_WORDS = _STATE_BODIES | _GENERIC_GROUPS | _PANELS | _MASTHEADS
+
+
+def _teller_of(
+    found: list[Attribution], attribution: Attribution, named: int, pronoun: str
+) -> Speaker | None:
+    """The speaker of the saying right before ``attribution`` when the body an "it" or a
+    "they" would otherwise take (named at ``named``) was named only inside what that speaker
+    said (``named`` is -1 when there is no such body), and the speaker can be the pronoun's;
+    else None.
+
+    A pronoun that opens the next saying goes on with the one who spoke, not with whom they
+    spoke of: "Russia said the OPCW had been misled. It demanded …" is Russia's demand."""
+    index = next((n for n, other in enumerate(found) if other is attribution), 0)
+    while index and _nested_owner(found, found[index - 1]):
+        index -= 1
+    if not index:
+        return None
+    before = found[index - 1]
+    speaker = before.speaker
+    if speaker is None or speaker.type == "pronoun" or not speaker.name.split():
+        return None
+    if named != -1 and not before.content.start <= named < before.content.end:
+        return None  # the body was named outside what was said: the pronoun may be it
+    if attribution.sentence.start - before.sentence.end > 3:
+        return None  # only a saying of this sentence or the one before
+    if speaker.type in ("state", "organisation"):
+        return speaker
+    if speaker.type == "unknown" and speaker.name.split()[-1].lower() in _BODY_WORDS:
+        return speaker  # "the ministry", "the panel": a body named by what it is
+    return speaker if pronoun == "they" and _many(speaker) else None
 
 
 def _first_person(source: str) -> bool:
