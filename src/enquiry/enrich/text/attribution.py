@@ -786,6 +786,7 @@ class AttributionExtractor:
         found = [item for item in found if item.cue.start not in taken] + glossed
         lines = _colon_lines(doc) + _interview_answers(doc) + _label_paragraphs(doc)
         lines += _bracketed_turns(doc)
+        lines += _radio_turns(doc)
         checked = _checked_claims(doc)
         if checked:
             # "CLAIM: The air force struck a depot" read by the tagger as a verb: the line's
@@ -885,6 +886,9 @@ class AttributionExtractor:
                 or _permission_given(doc, item)
                 or _question_mark_label(doc, item)
                 or _recommended_act(doc[item.cue_i])
+                or _goods_delivered(doc, item)
+                or _participle_before_its_verb(doc, item)
+                or _first_described(doc, item)
             )
         ]
 
@@ -916,6 +920,7 @@ class AttributionExtractor:
         _subject_of_the_first_conjunct(doc, found)
         _close_source_quotes(doc, found)
         _hyphened_source(doc, found)
+        _et_al_split(doc, found)
         _et_al_source(doc, found)
         _as_role_puts_it(doc, found)
         _figure_before_its_measure(doc, found)
@@ -2866,6 +2871,14 @@ _LINE_LABELS = frozenset(
         "title",
         "decision",
         "laboratory",
+        # a case report's and a laboratory report's own fields, and a press office's contact
+        # line ("Consent: Written informed consent was obtained …", "Funding: None", "Report
+        # No.: TOX-2017/0418", "Communications: E. Tas, WHO"): what the record states, no turn
+        "consent",
+        "funding",
+        "no",
+        "no.",
+        "communications",
     ]
 )
 # A report's or a judgment's section number in roman figures: "III. FIRST GROUND OF APPEAL:
@@ -3200,6 +3213,50 @@ def _bracketed_turns(doc: Doc) -> list[Attribution]:
         colon_at = text.index("]:", match.start()) + 1
         colon = _span(doc, colon_at, colon_at + 1)
         speaker = Speaker(name=source.text, type="person")
+        sentence = _span(doc, match.start(), match.end())
+        found.append(Attribution(colon, content, source, speaker, sentence, ":/PUNCT", how="line"))
+    return found
+
+
+# A radio log's transmission: the time it went out, unbracketed, then the sender's call sign
+# in capitals, a number after it when it names one crew of several ("06:55 NAJM 2: On scene,
+# no fire. Over.", "07:31 BASE: All units …", "1412 RESCUE 7: …").
+_RADIO_TURN = re.compile(
+    r"^[^\S\n]*(?:\d{1,2}:\d{2}(?::\d{2})?|\d{4})[^\S\n]+"
+    r"(?P<source>[A-Z][A-Z'-]+(?:[^\S\n][A-Z][A-Z'-]+)?(?:[^\S\n]\d{1,3})?)[^\S\n]*:[^\S\n]+"
+    r"(?P<content>\S[^\n]*)$",
+    re.M,
+)
+# So many timed lines of call signs make a log of transmissions, not a story with a time in it.
+_RADIO_TURNS_MIN = 3
+
+
+def _radio_turns(doc: Doc) -> list[Attribution]:
+    """A transcribed radio log's transmissions: each timed line is said by the call sign before
+    its colon, as a transcript's turn is by its speaker. The general reading of turns wants a
+    bracketed time and a name without a number, and a call sign has none of either ("NAJM 2").
+    Two or three capitals that stand nowhere but before such colons are a desk log's initials
+    of whoever wrote the note, not a sender (see :func:`_log_initials`)."""
+    text = text_of(doc)
+    matches = list(_RADIO_TURN.finditer(text))
+    if len(matches) < _RADIO_TURNS_MIN:
+        return []
+    found = []
+    for match in matches:
+        label = match.group("source").strip()
+        if re.fullmatch(r"[A-Z]{2,3}", label) and len(re.findall(rf"\b{label}\b", text)) == len(
+            re.findall(rf"\b{label}:", text)
+        ):
+            continue
+        c_start, c_end = match.span("content")
+        c_start = _past_stage_note(doc, c_start, c_end)
+        content = _line_content(doc, c_start, c_end)
+        if len(content.text) < 3 or not any(char.isalpha() for char in content.text):
+            continue
+        source = _span(doc, *match.span("source"))
+        colon_at = text.index(":", match.end("source"))
+        colon = _span(doc, colon_at, colon_at + 1)
+        speaker = Speaker(name=source.text, type="group")
         sentence = _span(doc, match.start(), match.end())
         found.append(Attribution(colon, content, source, speaker, sentence, ":/PUNCT", how="line"))
     return found
@@ -4844,6 +4901,72 @@ def _recommended_act(cue: Token) -> bool:
         and any(c.dep_ == "mark" and c.lower_ == "that" for c in verb.children)
         and any(c.dep_ == "nsubj" for c in verb.children)
         and not any(c.dep_ in ("aux", "auxpass") for c in verb.children)
+    )
+
+
+# What is delivered when delivering is saying: a speech, a warning, a verdict. Anything else
+# delivered ("delivered 12 000 vials of atropine", "delivered aid") is carried, not said.
+_DELIVERED_WORDS = frozenset(
+    {"message", "speech", "address", "warning", "statement", "remark", "verdict", "ultimatum"}
+    | {"report", "testimony", "lecture", "sermon", "eulogy", "briefing", "judgment", "ruling"}
+    | {"judgement", "assessment", "news", "answer", "reply", "response", "rebuke", "apology"}
+    | {"condemnation", "plea", "appeal", "demand", "threat", "promise", "pledge", "word"}
+    | {"finding", "conclusion", "opinion", "decision", "sentence", "talk", "toast", "line"}
+    | {"defense", "defence", "critique", "rebuttal", "denunciation", "tribute", "account"}
+    | {"summary", "update", "keynote", "monologue", "oration", "homily", "presentation"}
+)
+
+
+def _goods_delivered(doc: Doc, item: Attribution) -> bool:
+    """ "WHO has delivered 12 000 vials of atropine to four hospitals": a situation report's
+    count of supplies handed over. "deliver" says something only of a thing said ("delivered a
+    warning"); of goods, it reports a shipment, and its object is no one's words."""
+    cue = doc[item.cue_i]
+    if cue.lemma_.lower() != "deliver":
+        return False
+    thing = next((c for c in cue.children if c.dep_ == "dobj"), None)
+    return thing is not None and thing.lemma_.lower() not in _DELIVERED_WORDS
+
+
+def _participle_before_its_verb(doc: Doc, item: Attribution) -> bool:
+    """ "the concentrations found are consistent with …", "the figures reported were lower":
+    a bare participle after its noun, taken by the parser for the sentence's verb with the real
+    verb for its clause. That clause has no subject of its own and starts straight after the
+    participle, which no saying allows ("they found are …"): the noun is modified, not
+    said to have found anything."""
+    cue = doc[item.cue_i]
+    if cue.tag_ not in ("VBD", "VBN"):
+        return False
+    clause = next((c for c in cue.children if c.dep_ == "ccomp"), None)
+    if clause is None or clause.i != cue.i + 1 or clause.tag_ not in ("VBP", "VBZ", "VBD", "MD"):
+        return False
+    if any(c.dep_ in ("nsubj", "nsubjpass", "expl", "mark", "csubj") for c in clause.children):
+        return False
+    noun = doc[cue.i - 1] if cue.i > 0 else None
+    if noun is None or noun.dep_ != "nsubj" or noun.head != cue or cue.dep_ in ("relcl", "acl"):
+        return False
+    # "a probe the agency said was ongoing": a relative without its pronoun after the noun it
+    # hangs on, whose verb says, with its object gone before the clause it governs
+    before = noun.left_edge.i - 1
+    return noun.pos_ in ("NOUN", "PROPN") and (
+        before < 0 or doc[before].pos_ not in ("NOUN", "PROPN", "PRON")
+    )
+
+
+_FIRST_NAMED = frozenset({"describe", "identify", "characterize", "characterise", "isolate"})
+
+
+def _first_described(doc: Doc, item: Attribution) -> bool:
+    """ "Intermediate syndrome was first described by Senanayake and Karalliedde": a paper's
+    credit to whoever first set a disease or a compound out, a discovery dated, not a claim
+    they make ("was described by the nurses as …" says how they spoke of it, and stays)."""
+    cue = doc[item.cue_i]
+    return (
+        cue.lemma_.lower() in _FIRST_NAMED
+        and cue.tag_ == "VBN"
+        and any(c.dep_ == "auxpass" for c in cue.children)
+        and any(c.dep_ == "advmod" and c.lower_ in ("first", "originally") for c in cue.children)
+        and not any(c.dep_ == "prep" and c.lower_ == "as" for c in cue.children)
     )
 
 
@@ -8744,6 +8867,31 @@ def _et_al_source(doc: Doc, found: list[Attribution]) -> None:
             continue
         if text.startswith(".", source.end):
             item.source = _span(doc, source.start, source.end + 1)
+
+
+def _et_al_split(doc: Doc, found: list[Attribution]) -> None:
+    """ "Okumura et al., writing on …, did not report …", "a study by Smith et al. found …":
+    the parser may tag "et" and "al" as names of their own, so that the source ends at "et" or
+    is "al" alone. Cited authors are the first one's name with "et al.", whole; the speaker is
+    that first author."""
+    text = text_of(doc)
+    for item in found:
+        source = item.source
+        if source is None or source.parts:
+            continue
+        after = re.match(r"[^\S\n]+al\b\.?", text[source.end : source.end + 6])
+        if source.text.endswith(" et") and after is not None:
+            item.source = _span(doc, source.start, source.end + after.end())
+            if item.speaker is not None and item.speaker.name.endswith(" et"):
+                item.speaker = replace(item.speaker, name=item.speaker.name[:-3])
+            continue
+        before = re.search(r"\b([A-Z][\w'’-]+)[^\S\n]+et[^\S\n]+\Z", text[: source.start])
+        if source.text in ("al", "al.") and before is not None:
+            end = source.end + (1 if text.startswith(".", source.end) else 0)
+            item.source = _span(doc, before.start(1), end)
+            name = doc.char_span(*before.span(1))
+            if name is not None:
+                item.speaker = describe(list(name))
 
 
 def _as_role_puts_it(doc: Doc, found: list[Attribution]) -> None:
