@@ -942,6 +942,7 @@ class AttributionExtractor:
             mentions = [(0, issuer), *mentions]
         _bind_to_clause_subject(doc, found)
         resolve_speakers(found, mentions, model.given_names if model else {}, quotes)
+        _note_sender_throughout(doc, found)
         _its_own(found, mentions)
         _some_of_them(doc, found)
         _first_person_is_the_author(doc, found, quotes)
@@ -1454,7 +1455,7 @@ class AttributionExtractor:
                 cue, cue.head, "^parataxis", source_tokens
             )
             how = how.split("/")[0] + "/parenthesis"
-        if content is None and _as_clause(cue):
+        if content is None and _as_clause(cue) and not _to_the_hearer(cue):
             # "As the envoy said, the talks have failed": the cue is an adverbial clause
             # opened by "as"; what was said is the main clause it hangs on.
             content = self._content(cue, cue.head, "^advcl", source_tokens)
@@ -2631,7 +2632,9 @@ _COLON_LINE = re.compile(
     # a broadcast transcript's time before the speaker: "[06:02] PRESENTER: …"; a podcast's
     # mark of a clip it plays: "[CLIP] KONASHENKOV (through an interpreter): …"
     r"^[^\S\n]*(?:\[\d{1,2}:\d{2}(?::\d{2})?\][^\S\n]*)?(?:\[[A-Z][A-Z ]{1,15}\][^\S\n]*)?"
-    r"[\"“]?(?P<source>[^:“”\"\n]{2,120}?):[^\S\n]+(?P<content>\S[^\n]*)$",
+    # a page taken down as Markdown sets the label in bold: "**Spokesman**: …", "**Q:** …"
+    r"[\"“]?(?:\*\*|__)?(?P<source>[^:“”\"\n]{2,120}?)(?:\*\*|__)?:(?:\*\*|__)?[^\S\n]+"
+    r"(?P<content>\S[^\n]*)$",
     re.M,
 )
 # A line's label longer than this is a sentence, not a speaker, unless a digest's dash
@@ -3078,6 +3081,8 @@ def _colon_lines(doc: Doc) -> list[Attribution]:
             continue
         if _title_line(match.group("source"), match.group("content")):
             continue
+        if _inside_brackets(match.group("source")):
+            continue
         if _ROMAN_SECTION.match(match.group("source")):
             continue
         interpreting = label_words[0].lower() in _INTERPRETERS and len(label_words) <= 2
@@ -3164,7 +3169,8 @@ def _colon_lines(doc: Doc) -> list[Attribution]:
         source = _token_span(tokens)
         if source is None or len(content.text) < 3:
             continue
-        colon = _span(doc, match.end("source"), match.end("source") + 1)
+        colon_at = text_of(doc).index(":", match.end("source"))  # past a bold label's "**"
+        colon = _span(doc, colon_at, colon_at + 1)
         sentence = _span(doc, match.start(), match.end())
         speaker = _as_written_elsewhere(doc, describe(_without_honorific(tokens)))
         if interpreting and found and found[-1].speaker is not None:
@@ -3327,7 +3333,7 @@ def _as_written_elsewhere(doc: Doc, speaker: Speaker) -> Speaker:
     General Jens Stoltenberg", "Hosts: Nadia Farouk and …"): the name as written there; the
     speaker as it was when the text writes it nowhere else."""
     name = speaker.name
-    introduced = _role_introduced(doc, name)
+    introduced = _role_introduced(doc, name) or _role_holder_named(doc, name)
     if introduced is not None:
         return _as_written_elsewhere(doc, replace(speaker, name=introduced, type="person"))
     if (
@@ -4479,6 +4485,7 @@ def _in_their_view(doc: Doc) -> list[Attribution]:
             or prep.dep_ != "prep"
             or prep.i > prep.head.i  # the phrase opens the clause it speaks for
             or prep.head.lemma_ in _OWN_SPEAKER
+            or _in_view_of(view)
         ):
             continue
         holder = next((c for c in view.children if c.dep_ == "poss"), None)
@@ -7507,6 +7514,85 @@ def _as_clause(cue: Token) -> bool:
     )
 
 
+# Diplomatic texts (readouts, communiqués, chairs' summaries, notes verbales, a spokesperson's
+# briefing) have habits of their own, read by the few functions below.
+
+
+def _to_the_hearer(cue: Token) -> bool:
+    """ "As you will have seen, the report went to the Council", "as you know, …": a speaker at
+    a briefing reminds the room of what it has seen or heard; the hearer says nothing, and the
+    main clause is the speaker's own."""
+    return any(
+        child.dep_ in ("nsubj", "nsubjpass") and child.lower_ == "you" for child in cue.children
+    )
+
+
+def _in_view_of(view: Token) -> bool:
+    """ "In view of the above, the Ministry suspends …": "in view of" is a preposition of
+    cause, as "because of" is; a view holds no one's opinion unless it has a determiner or a
+    holder ("in the view of the Russian side", "in our view")."""
+    return view.lower_ == "view" and not any(
+        child.dep_ in ("det", "poss") for child in view.children
+    )
+
+
+def _inside_brackets(label: str) -> bool:
+    """ "Joint Communiqué (extract: Syria)": the colon of a heading's bracketed note is no
+    speaker's; a label whose bracket is still open at the colon names no one."""
+    return label.count("(") > label.count(")")
+
+
+# A note verbale's opening: "The Ministry of Foreign Affairs … presents its compliments to …".
+_COMPLIMENTS = re.compile(
+    r"(?:^|\n)[^\S\n]*The[^\S\n]+([A-Z][^\n]{3,150}?)[^\S\n]+presents[^\S\n]+its[^\S\n]+compliments"
+)
+
+
+def _note_sender_throughout(doc: Doc, found: list[Attribution]) -> None:
+    """ "The Ministry rejects …" in a note verbale the Ministry of Foreign Affairs sends: the
+    note calls its sender "the Ministry" throughout, even after quoting another ministry ("As
+    the Ministry of Defence has stated, …"); each bare "the Ministry" is given the sender, as
+    its first one was."""
+    opening = _COMPLIMENTS.search(text_of(doc))
+    if opening is None:
+        return
+    sender = normalise_space(opening.group(1))
+    head = sender.split(" of ")[0].lower()  # "ministry", "permanent representation"
+    named = next(
+        (
+            a.speaker
+            for a in found
+            if a.speaker is not None
+            and a.speaker.type in ("organisation", "state")
+            and a.speaker.name.split()[:1] == sender.split()[:1]
+            and sender.endswith(a.speaker.name)
+        ),
+        None,
+    )
+    if named is None:
+        return
+    for attribution in found:
+        source = attribution.source.text if attribution.source is not None else ""
+        if source.lower() == "the " + head and attribution.speaker is not None:
+            attribution.speaker = replace(named, resolved_from=source)
+
+
+def _role_holder_named(doc: Doc, label: str) -> str | None:
+    """ "Spokesman:" in a briefing introduced as "… by Stéphane Dujarric, Spokesman for the
+    Secretary-General": a transcript labels the turns of the one whose role it names once after
+    his name; that name, if the text gives the role to one name only (else None)."""
+    words = label.lower().split()
+    if not words or len(words) > 2 or words[-1] not in _ROLES:
+        return None
+    pattern = (
+        r"\b([A-Z][\w'’-]+(?:[^\S\n]+[A-Z][\w'’-]+){1,3}),[^\S\n]+(?:the[^\S\n]+)?"
+        + r"[^\S\n]+".join("(?i:" + re.escape(word) + ")" for word in label.split())
+        + r"\b"
+    )
+    names = {normalise_space(match.group(1)) for match in re.finditer(pattern, text_of(doc))}
+    return names.pop() if len(names) == 1 else None
+
+
 def _abstract_inside_line(doc: Doc, item: Attribution, lines: list[Attribution]) -> bool:
     """ "Al-Moallem: accusations against Syria aim to derail a political solution": inside a
     speaker's line, a rarer cue word whose subject names no one ("accusations … aim to") is
@@ -10059,6 +10145,21 @@ def _last_said(found: list[Attribution], before: Attribution, name: str) -> int:
     return last
 
 
+# Who presides over a meeting, as its summary writes them with a capital ("The Chair noted …",
+# "the Co-Chair recalled …"): one person, whom a later "he" or "she" means, not a body.
+_CHAIRS = frozenset({"chair", "co-chair", "chairperson", "chairpersons"})
+# A meeting's speakers as a summary counts them ("Several delegations", "Other participants"):
+# several people, whom a "they" after them means.
+_DELEGATIONS = frozenset({"delegation", "participant", "speaker", "panellist", "panelist"})
+
+
+def _all_of_a_meeting(speaker: Speaker, earlier: Speaker) -> bool:
+    """ "Participants thanked the hosts" after "Non-governmental participants described …": a
+    meeting's speakers named by the bare plural are all of them, not the kind named before."""
+    words = speaker.name.lower().split()
+    return len(words) == 1 and _singular(words[0]) in _DELEGATIONS and len(earlier.name.split()) > 1
+
+
 def _many(speaker: Speaker) -> bool:
     """Whether an unnamed speaker is several people ("two residents", "doctors in Idlib")."""
     words = speaker.name.lower().split()
@@ -10069,7 +10170,7 @@ def _many(speaker: Speaker) -> bool:
     if head in ("people", "men", "women"):
         return True  # "People on television say …. They say": plurals without an "s"
     singular = {head[:-1], head[:-2] if head.endswith("es") else ""}  # "witnesses"
-    return head.endswith("s") and bool(singular & (_PEOPLE_NOUNS | _ROLES | _LOCALS))
+    return head.endswith("s") and bool(singular & (_PEOPLE_NOUNS | _ROLES | _LOCALS | _DELEGATIONS))
 
 
 def _owned(name: str) -> bool:
@@ -10175,7 +10276,7 @@ def describe(tokens: list[Token]) -> Speaker:
     if (
         speaker.type == "organisation"
         and words
-        and words[-1] in _ROLES - {"general"}
+        and words[-1] in (_ROLES - {"general"}) | _CHAIRS
         and all(word in _TITLE_WORDS for word in words[:-1])
     ):
         # "The Spokesman said …" in a UN briefing's highlights, "The Prime Minister told him":
@@ -11474,7 +11575,8 @@ def resolve_speakers(
                         r
                         for r in reversed(roles)
                         # "a senior official familiar with the talks … The official added"
-                        if r.name.lower().split()[-1] in alike or r.title in alike
+                        if (r.name.lower().split()[-1] in alike or r.title in alike)
+                        and not _all_of_a_meeting(speaker, r)
                     ),
                     None,
                 )
