@@ -1123,6 +1123,10 @@ class AttributionExtractor:
             child.dep_ == "prep" and child.lower_ == "as" for child in cue.children
         ):
             return None  # "was quoted as saying ...": the claim is the saying's
+        if cue.lemma_ in ("quote", "cite") and any(
+            _quoted_saying(said) for child in cue.children for said in child.children
+        ):
+            return None  # "quotes a military source saying …": likewise
         if (
             cue.lower_ == "reported"
             and cue.i + 1 < len(cue.doc)
@@ -2289,14 +2293,34 @@ def _finite_after_modal(verb: Token) -> bool:
 
 def _quoted_one(cue: Token) -> Token | None:
     """ "Interfax quoted Kremlin spokesman Dmitry Peskov as saying …", "SANA cited a military
-    source as saying …": the one quoted is the speaker, not the agency that quotes them (whose
-    part is to have carried the words). The object of "quoted" or "cited", or None."""
+    source as saying …", "Al-Watan quotes a military source saying …": the one quoted is the
+    speaker, not the agency that quotes them (whose part is to have carried the words). The
+    object of "quoted" or "cited", or None."""
+    if _quoted_saying(cue):
+        return cue.head
     if cue.dep_ != "pcomp" or cue.head.lower_ != "as" or cue.lemma_ not in _SAYING_AGAIN:
         return None  # "cited a memo as pointing toward China" is the citer's reading
     verb = cue.head.head
     if verb.lemma_ not in ("quote", "cite"):
         return None
     return next((c for c in verb.children if c.dep_ == "dobj"), None)
+
+
+def _quoted_saying(cue: Token) -> bool:
+    """Whether ``cue`` is the participle on the object of "quotes" or "cites" ("quotes a
+    military source saying …"), whose saying the object's."""
+    return (
+        cue.dep_ == "acl"
+        and cue.tag_ == "VBG"
+        and cue.lemma_ in _SAYING_AGAIN
+        and cue.head.dep_ == "dobj"
+        and cue.head.head.lemma_ in ("quote", "cite")
+        # a person or a source quoted, not a document cited ("cites a memo saying as much")
+        and (
+            cue.head.ent_type_ in ("PERSON", "ORG", "NORP")
+            or cue.head.lemma_.lower() in _PEOPLE_NOUNS | _ROLES
+        )
+    )
 
 
 # Verbs by which a monitor or an agency closes its report ("…, the Observatory reported").
@@ -4356,12 +4380,18 @@ def _said_after_colon(doc: Doc, found: list[Attribution]) -> list[Attribution]:
         cue = last = doc[colon.i - 1]
         if cue.dep_ in ("prt", "advmod") and cue.lower_ in ("back", "in"):
             cue = doc[colon.i - 2]  # "called back:", the cue with its particle
-        if cue.lemma_.lower() not in _COLON_CUES or cue.tag_ not in ("VBD", "VBZ", "VBP"):
+        elif cue.dep_ == "dobj" and cue.head.i < cue.i and _addressee(cue):
+            cue = last = cue.head  # "texted me:", sent to the one who tells it
+        # the lemmatizer makes "texted" "texte"
+        lemma = "text" if cue.lower_ in ("texted", "texts") else cue.lemma_.lower()
+        if lemma not in _COLON_CUES or cue.tag_ not in ("VBD", "VBZ", "VBP"):
             continue
-        if cue.lemma_.lower() == "call" and last is cue:
+        if cue.lemma_.lower() == "call" and last.dep_ not in ("prt", "advmod"):
             continue  # "The clinic called: nobody answered" tells of a call, not what it said
-        if cue.i in taken or any(c.dep_ in ("dobj", "ccomp") for c in cue.children):
-            continue
+        if cue.i in taken or any(
+            c.dep_ == "ccomp" or (c.dep_ == "dobj" and not _addressee(c)) for c in cue.children
+        ):
+            continue  # but "Elif texted me: …" says it to me
         subject = next((c for c in cue.children if c.dep_ == "nsubj" and c.i < cue.i), None)
         if subject is None and cue.dep_ == "acl" and cue.head.i < cue.i:
             subject = cue.head  # "The hospital director called back:", read as a participle
@@ -4381,6 +4411,18 @@ def _said_after_colon(doc: Doc, found: list[Attribution]) -> list[Attribution]:
             item.cue = _span(doc, cue.idx, last.idx + len(last.text))
             made.append(item)
     return made
+
+
+def _addressee(token: Token) -> bool:
+    """Whether an object is whom a message went to ("texted me", "messaged his brother"),
+    not what was sent ("wrote a letter")."""
+    if token.lower_ in ("me", "us", "him", "her", "them"):
+        return True
+    return token.ent_type_ == "PERSON" or (
+        token.lemma_.lower() in _PEOPLE_NOUNS | _ROLES
+        and token.i + 1 < len(token.doc)
+        and token.doc[token.i + 1].text == ":"
+    )
 
 
 # How a count of the dead is reported: "put the toll at 89", "placed the number of dead at 74".
@@ -6797,6 +6839,11 @@ def _complement_read_as_relative(child: Token) -> bool:
 
 # Adjectives by which a subject states a conviction: "The Panel is confident that …".
 _SURE = frozenset(["confident", "convinced", "certain", "sure", "adamant", "positive", "satisfied"])
+# ... or a doubt, which a panel or a court states as firmly: "Moscow remains unconvinced that".
+_DOUBTING = frozenset(["unconvinced", "unpersuaded", "sceptical", "skeptical", "doubtful"])
+# Participles of being brought to a view, which the parse reads as a passive verb: "The
+# Chamber is not persuaded that the samples were tampered with".
+_BROUGHT_ROUND = frozenset(["convinced", "persuaded", "satisfied"])
 # Adjectives by which a subject is said to have stated something plainly: "The Secretary has
 # been clear that Russia bears responsibility" (he said so, and plainly); the parse hangs the
 # clause on the verb rather than on the adjective.
@@ -6815,8 +6862,22 @@ def _sure_that(
     taken = {item.cue_i for item in found if item.source is not None}
     made = []
     for adjective in doc:
+        if _brought_round(adjective) and adjective.i not in taken:
+            # "The Chamber is not persuaded that …": the participle is the verb, its subject
+            # the passive's
+            clause = next((c for c in adjective.children if c.dep_ == "ccomp"), None)
+            subject = next((c for c in adjective.children if c.dep_ == "nsubjpass"), None)
+            if clause is None or subject is None or subject.lower_ in _EMPTY_SUBJECTS:
+                continue
+            content = _token_span(_trim(list(clause.subtree)))
+            verb = next(c for c in adjective.children if c.dep_ == "auxpass")
+            if content is not None and not _quoted(adjective, quotes):
+                made += _one_word_cue(
+                    adjective, content, _source_tokens(subject), key_of(adjective), "sure", verb
+                )
+            continue
         if (
-            adjective.lower_ not in _SURE | _PLAIN
+            adjective.lower_ not in _SURE | _DOUBTING | _PLAIN
             or adjective.i in taken
             or adjective.dep_ not in ("acomp", "oprd")
             or adjective.head.pos_ not in ("AUX", "VERB")
@@ -6882,6 +6943,22 @@ def _proposed_by(doc: Doc, found: list[Attribution]) -> list[Attribution]:
         read.append((match.start("cue"), match.start("content")))  # "… according to which"
     found = [item for item in found if not any(a <= item.cue.start < b for a, b in read)]
     return _replaced_by(found, made)
+
+
+def _brought_round(token: Token) -> bool:
+    """Whether ``token`` is "convinced", "persuaded" or "satisfied" as the passive verb of a
+    clause of its own ("is not persuaded that …", never "has persuaded them that"), and held
+    now: "if he can be convinced that …" or "wants to be persuaded" holds no view yet."""
+    return (
+        token.lower_ in _BROUGHT_ROUND
+        and token.tag_ == "VBN"
+        and any(c.dep_ == "auxpass" and c.i < token.i for c in token.children)
+        and not any(
+            (c.dep_ == "aux" and (c.tag_ == "MD" or c.lower_ == "to"))
+            or (c.dep_ == "mark" and c.lower_ in ("if", "unless", "until"))
+            for c in token.children
+        )
+    )
 
 
 def _plainly_said(adjective: Token) -> Token | None:
