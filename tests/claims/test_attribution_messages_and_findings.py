@@ -1,6 +1,7 @@
 """A message passed on with its addressee before a colon ("Elif texted me: …"), a source quoted
 by a paper with a participle ("quotes a military source saying …"), and a view stated by being
-convinced or not ("The Chamber is not persuaded that …", "Moscow remains unconvinced that …")."""
+convinced or not ("The Chamber is not persuaded that …", "Moscow remains unconvinced that …"),
+and a broadcaster's trade written as a title ("Presenter Dmitry Kiselev")."""
 
 from __future__ import annotations
 
@@ -55,3 +56,10 @@ def test_a_state_that_remains_unconvinced_states_its_doubt(
 def test_one_who_might_yet_be_convinced_holds_no_view(claim_extractor: ClaimExtractor) -> None:
     text = "He could back the plan, but only if he can be convinced that it pays."
     assert not [a for a in _attributions(claim_extractor, text) if "convinced" in a.cue.text]
+
+
+def test_a_broadcasters_trade_before_the_name_is_a_title(claim_extractor: ClaimExtractor) -> None:
+    text = "Presenter Yulia Sergeyeva said the footage from Idlib had been staged."
+    record = claim_extractor.extract(text)[0]
+    assert record.speaker is not None
+    assert record.speaker.name == "Yulia Sergeyeva"

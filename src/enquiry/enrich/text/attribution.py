@@ -10167,7 +10167,9 @@ _TITLE_TEXT = (
     "chancellor king queen prince sheikh dr mr mrs ms director chief head commander adviser "
     "advisor chairman chairwoman chair official special permanent state of the "
     "activist journalist doctor lawyer judge prosecutor professor prof imam speaker leader "
-    "majority minority whip captain capt sergeant sgt"
+    "majority minority whip captain capt sergeant sgt "
+    # a broadcaster's or a writer's trade before the name: "Presenter Dmitry Kiselev"
+    "presenter anchor host correspondent reporter columnist commentator analyst editor"
 )
 _TITLE_WORDS = frozenset(_TITLE_TEXT.split())
 _CLAUSES = ("relcl", "acl", "appos", "advcl", "punct")
