@@ -1,7 +1,8 @@
 """A message passed on with its addressee before a colon ("Elif texted me: …"), a source quoted
 by a paper with a participle ("quotes a military source saying …"), and a view stated by being
 convinced or not ("The Chamber is not persuaded that …", "Moscow remains unconvinced that …"),
-and a broadcaster's trade written as a title ("Presenter Dmitry Kiselev")."""
+a broadcaster's trade written as a title ("Presenter Dmitry Kiselev"), and what a provision
+lays down ("Article 9 provides that …")."""
 
 from __future__ import annotations
 
@@ -63,3 +64,15 @@ def test_a_broadcasters_trade_before_the_name_is_a_title(claim_extractor: ClaimE
     record = claim_extractor.extract(text)[0]
     assert record.speaker is not None
     assert record.speaker.name == "Yulia Sergeyeva"
+
+
+def test_what_a_provision_lays_down_is_the_provisions(claim_extractor: ClaimExtractor) -> None:
+    text = "Article 4 of the Convention stipulates that each State Party shall declare its stocks."
+    found = _one(_attributions(claim_extractor, text), "stipulates")
+    assert _source(found) == "Article 4 of the Convention"
+    assert found.content.text == "that each State Party shall declare its stocks"
+
+
+def test_one_who_provides_something_lays_nothing_down(claim_extractor: ClaimExtractor) -> None:
+    text = "The charity provides that families in the camp receive bread every day."
+    assert not [a for a in _attributions(claim_extractor, text) if a.cue.text == "provides"]

@@ -820,6 +820,7 @@ class AttributionExtractor:
         found += _said_of_relative(doc, found)
         found += _as_they_note(doc, found)
         found += _held_that(doc, found)
+        found += _provided_that(doc, found, quotes)
         taken_up = _quotation_taken_up(doc, quotes)
         found = [item for item in found if item.cue_i not in {t.cue_i for t in taken_up}]
         found += taken_up
@@ -6943,6 +6944,51 @@ def _proposed_by(doc: Doc, found: list[Attribution]) -> list[Attribution]:
         read.append((match.start("cue"), match.start("content")))  # "… according to which"
     found = [item for item in found if not any(a <= item.cue.start < b for a, b in read)]
     return _replaced_by(found, made)
+
+
+# The parts of an instrument that lay something down: "Article 9 provides that …".
+_PROVISIONS = frozenset(
+    {"article", "section", "subsection", "clause", "paragraph", "schedule", "annex", "rule"}
+    | {"convention", "treaty", "protocol", "resolution", "statute", "charter", "law", "act"}
+    | {"regulation", "decree", "bill", "agreement", "order", "code", "provision"}
+)
+# How an instrument lays it down (its "states that" is a saying like any other).
+_LAYING_DOWN = frozenset({"provide", "stipulate", "specify", "prescribe"})
+
+
+def _provided_that(
+    doc: Doc, found: list[Attribution], quotes: list[tuple[int, int]]
+) -> list[Attribution]:
+    """What a law, a treaty or one of their parts lays down: "Article 9 of the Convention
+    provides that each State Party shall …", "This clause stipulates that …". A bill's notes
+    and a court's reasons cite provisions this way, and what the provision says is read as
+    the provision's, as "Subsection (3) states that …" is; "provides" with an object ("provides
+    aid") and a provision's subject that is no instrument ("The law firm provides …") say
+    nothing."""
+    taken = {item.cue_i for item in found}
+    made = []
+    for verb in doc:
+        if verb.lemma_ not in _LAYING_DOWN or verb.pos_ != "VERB" or verb.i in taken:
+            continue
+        subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        clause = next(
+            (
+                c
+                for c in verb.children
+                if c.dep_ == "ccomp"
+                and c.i > verb.i
+                and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
+            ),
+            None,
+        )
+        if subject is None or clause is None or subject.lemma_.lower() not in _PROVISIONS:
+            continue
+        if _quoted(verb, quotes):
+            continue
+        content = _token_span(_trim(list(clause.subtree)))
+        if content is not None:
+            made += _one_word_cue(verb, content, _source_tokens(subject), key_of(verb), "provision")
+    return made
 
 
 def _brought_round(token: Token) -> bool:
