@@ -885,6 +885,8 @@ class AttributionExtractor:
                 or _permission_given(doc, item)
                 or _question_mark_label(doc, item)
                 or _recommended_act(doc[item.cue_i])
+                or _thanks_formula(doc[item.cue_i])
+                or _no_one_asked(doc, item)
             )
         ]
 
@@ -920,6 +922,7 @@ class AttributionExtractor:
         _as_role_puts_it(doc, found)
         _figure_before_its_measure(doc, found)
         _object_list_taken_for_clause(doc, found)
+        _object_taken_from_clause(doc, found)
         _widen_to_reports(doc, found)
         denials = _summary_denials(doc, found)
         # "…, a claim the army denied": the denial's own reading ("denied a claim") gives way
@@ -930,7 +933,9 @@ class AttributionExtractor:
             item for item in found if not _bare_relative(doc, item) and not _earlier_version(item)
         ]
         found.sort(key=lambda item: item.cue.start)
+        found = _one_reading_per_cue(found)
         mentions = _subject_mentions(doc, frozenset(item.cue.start for item in inverted))
+        mentions += _introduced_by_copula(doc)
         issuer = _issuer(text_of(doc))
         if issuer is not None and issuer.type == "organisation":
             # "The Ministry considers …" in the ministry's own statement: the issuer
@@ -938,6 +943,7 @@ class AttributionExtractor:
         _bind_to_clause_subject(doc, found)
         resolve_speakers(found, mentions, model.given_names if model else {}, quotes)
         _its_own(found, mentions)
+        _not_the_turns_own(found, mentions)
         _some_of_them(doc, found)
         _first_person_is_the_author(doc, found, quotes)
         _signed_comment(doc, found, quotes)
@@ -1133,6 +1139,8 @@ class AttributionExtractor:
             for child in cue.children
         ):
             return None  # "cited a source as saying ...", but "cited it as an example" stays
+        if any(_stranded_relative(child) is not None for child in cue.children):
+            return None  # "The families I've spoken to say …": the saying is "say", theirs
         again = _said_again_by(cue)
         fronted = _fronted_report(cue)
         quoted_after = _speaker_made_subject(doc, cue, quotes)
@@ -2053,7 +2061,8 @@ def _stranded_relative(cue: Token) -> Token | None:
     purpose of the relative clause ("spoke to describe") and the sentence as a noun phrase.
     The noun the clause describes is the speaker; None when the parse is not that one."""
     clause = cue.head
-    if cue.dep_ != "xcomp" or cue.tag_ != "VB" or clause.dep_ != "relcl":
+    # "spoken to say they want …": the parser may also take it for the clause's adverbial
+    if cue.dep_ not in ("xcomp", "advcl") or cue.tag_ != "VB" or clause.dep_ != "relcl":
         return None
     if clause.lemma_ not in ("speak", "talk", "interview"):
         return None
@@ -3009,6 +3018,8 @@ def _colon_lines(doc: Doc) -> list[Attribution]:
             continue
         if _script_cue(match.group("source")):
             continue  # "SLUG: …", "LOWER THIRD: …", "SOT: NAME, TITLE" (see _sound_bites)
+        if _credit_line(doc, match.group("source"), match.group("content"), match.start("content")):
+            continue  # "Newsreader: Claire Dunmore.", a script's credit
         if _INITIALLED_NAME.fullmatch(match.group("content").strip()):
             continue  # "Analyst: K. Varga", "Checked by: Dr. P. Holm": a report's signing line
         if _CHAT_NOTE.fullmatch(match.group("content").strip()):
@@ -3233,6 +3244,7 @@ def _as_written_elsewhere(doc: Doc, speaker: Speaker) -> Speaker:
             )
             if is_given_name(match.group().split()[0])
         }
+        full_names = full_names or _named_in_capitals_or_alone(doc, name)
         if len(full_names) == 1:
             return replace(speaker, name=full_names.pop(), type="person")
         return speaker
@@ -7367,8 +7379,10 @@ def _cut_line_labels(doc: Doc, found: list[Attribution], lines: list[Attribution
         end = source.end if source.end > line.content.start else item.cue.start
         span = doc.char_span(line.content.start, end, alignment_mode="contract")
         tokens = _trim(list(span)) if span is not None else []
-        if len(tokens) > 8 or any(token.pos_ in ("VERB", "AUX") for token in tokens):
+        own = _own_subject_after_label(doc, item, line, tokens)
+        if own is None and (len(tokens) > 8 or any(t.pos_ in ("VERB", "AUX") for t in tokens)):
             continue  # the words before the cue are no subject alone
+        tokens = own or tokens
         cut = _token_span(tokens) if tokens else None
         if cut is not None:
             item.source, item.speaker = cut, describe(tokens)
@@ -10195,6 +10209,8 @@ def _describe(tokens: list[Token]) -> Speaker:
             ent.root.i not in core_ids or ent.root.dep_ in ("poss", "pobj"),
             # "Erdogan's spokesman, Ibrahim Kalin,": the spokesman named, not whose he is
             ent.root.dep_ == "poss" and any(other.root.dep_ == "appos" for other in entities),
+            # "by Labour's Rachel Osei", the party taken for a person: whose she is, not her
+            ent.root.dep_ == "poss",
             ent.start,
         )
     )
@@ -11936,3 +11952,228 @@ def _first_person_is_the_quoted(found: list[Attribution]) -> None:
         if outer.type == "pronoun" and outer.name.lower() in _FIRST_PERSON:
             continue  # "I" within "we said": no one to name
         attribution.speaker = replace(outer, resolved_from=source.text)
+
+
+# --- Broadcast talk: podcasts, call-in shows, documentary scripts, live blogs and bulletins ---
+
+# A credit on a script's heading line: "Newsreader: Claire Dunmore.", "Hosts: A B and C D."
+# (one or two full names, each a given name and a surname or two, then a full stop or the end).
+_CREDITED_NAMES = re.compile(
+    r"[^\S\n]*(?P<name>[A-Z][\w'’-]+(?:[^\S\n]+[A-Z][\w'’-]+){1,3})"
+    r"(?:[^\S\n]+and[^\S\n]+[A-Z][\w'’-]+(?:[^\S\n]+[A-Z][\w'’-]+){1,3})?"
+    r"(?:\.(?=\s)|[^\S\n]*$)"
+)
+
+
+def _credit_line(doc: Doc, label: str, content: str, at: int) -> bool:
+    """ "Newsreader: Claire Dunmore. Duration 4'30"": a script's heading credits who reads,
+    hosts or produces it, in the form of a field; a name alone after the label is no turn, as a
+    speaker in a transcript opens with words of their own. Only a label written as a word
+    ("Newsreader"), not in a turn's capitals ("NEWSREADER:")."""
+    label = _BRACKET_AFTER.sub("", label).strip() or label
+    if label.isupper() or len(label.split()) > 2:
+        return False
+    credited = _CREDITED_NAMES.match(content)
+    if credited is None:
+        return False
+    start, end = at + credited.start("name"), at + credited.end("name")
+    return is_given_name(credited.group("name").split()[0]) or any(
+        ent.label_ == "PERSON" and ent.start_char <= start and end <= ent.end_char
+        for ent in ents_of(doc)
+    )
+
+
+def _own_subject_after_label(
+    doc: Doc, item: Attribution, line: Attribution, before: list[Token]
+) -> list[Token] | None:
+    """ "NARRATOR (V.O.): In June, the mission confirmed that …": the parser can give the verb
+    two subjects, the turn's label and the clause's own; the clause's own subject, after the
+    label's colon, is the source; failing that, the words before the verb after a fronted
+    "In Moscow," or "On Tuesday," (None: neither)."""
+    if item.cue_i < 0:
+        return None
+    own = [
+        child
+        for child in doc[item.cue_i].children
+        if child.dep_ in ("nsubj", "nsubjpass") and child.idx >= line.content.start
+    ]
+    if len(own) == 1:
+        return _trim(list(doc[own[0].left_edge.i : own[0].right_edge.i + 1])) or None
+    comma = next((t.i for t in before if t.text == ","), None)
+    if before and before[0].pos_ == "ADP" and comma is not None:
+        return _trim([t for t in before if t.i > comma]) or None
+    return None
+
+
+def _one_reading_per_cue(found: list[Attribution]) -> list[Attribution]:
+    """ "The ministry put that strike between 11:30 and 12:30, hours after …": two rules may
+    read one verb with one speaker, the one content running further than the other; a verb
+    said once is one attribution. The first reading in document order is kept."""
+    kept: list[Attribution] = []
+    for item in found:
+        if item.cue_i >= 0 and any(
+            other.cue_i == item.cue_i
+            and other.source is not None
+            and item.source is not None
+            and (other.source.start, other.source.end) == (item.source.start, item.source.end)
+            and other.content.start < item.content.end
+            and item.content.start < other.content.end
+            for other in kept
+        ):
+            continue
+        kept.append(item)
+    return kept
+
+
+# What thanks go to when they are a formula, not a report: "thank you", "thank God".
+_THANKED_FORMULA = frozenset({"you", "god", "goodness", "heaven", "heavens"})
+
+
+def _thanks_formula(cue: Token) -> bool:
+    """ "Lena Hartmann, thank you so much", "She is safe, thank God": thanks in the base form,
+    to the one addressed or to God, are courtesy or relief and report nothing; a host's
+    vocative is no subject. ("The chair thanks the witnesses", thanks reported, stays.)"""
+    return (
+        cue.lemma_ == "thank"
+        and cue.tag_ in ("VB", "VBP")
+        and any(child.dep_ == "dobj" and child.lower_ in _THANKED_FORMULA for child in cue.children)
+    )
+
+
+def _not_the_turns_own(found: list[Attribution], mentions: Iterable[tuple[int, Speaker]]) -> None:
+    """ "PRIYA: And then Assad went further. LENA: He told AFP it was a fabrication": within a
+    transcript's turn its speaker is "I", so "he" or "she" there is someone the talk names,
+    never the turn's own speaker, whom the resolver, taking the last person to speak, may give.
+    Such a pronoun takes the last person named as a subject since the turn before began (of a
+    gender that fits, with no turn of their own), else stays as written: "my cousin … She
+    said", someone unnamed."""
+    turns = [t for t in found if t.how == "line" and t.speaker is not None and t.source]
+    named = [
+        (at, speaker)
+        for at, speaker in mentions
+        if speaker.type in ("person", "mentioned")
+        # a label's own words ("MARIAM (Luton):") name no one the talk is about
+        and not any(t.source and t.source.start <= at < t.content.start for t in turns)
+    ]
+    for item in found:
+        speaker, source = item.speaker, item.source
+        if speaker is None or source is None or item.how == "line":
+            continue
+        word = source.text.lower()
+        wanted = _PRONOUN_GENDER.get(word, "")
+        if not wanted or speaker.resolved_from.lower() != word:
+            continue
+        inside = [t for t in turns if t.content.start <= source.start < t.content.end]
+        if not inside:
+            continue
+        turn = inside[-1]
+        own = turn.speaker
+        assert own is not None
+        if speaker.name != own.name:
+            continue
+        before = [t for t in turns if t.cue.start < turn.cue.start]
+        since = before[-1].cue.start if before else 0
+        # nor anyone else who has a turn: the talk's own speakers are "you" to one another
+        own_words = {w for t in turns if t.speaker for w in t.speaker.name.lower().split()}
+        candidate = next(
+            (
+                s
+                for at, s in reversed(named)
+                if since <= at < source.start
+                and not own_words & set(s.name.lower().split())
+                and (s.gender or name_gender(s.name)) in ("", wanted)
+            ),
+            None,
+        )
+        if candidate is None:
+            item.speaker = Speaker(name=source.text, type="pronoun")
+            continue
+        item.speaker = Speaker(
+            name=candidate.name,
+            type="person",
+            title=candidate.title,
+            affiliation=candidate.affiliation,
+            resolved_from=source.text,
+            gender=wanted,
+        )
+
+
+def _named_in_capitals_or_alone(doc: Doc, label: str) -> set[str]:
+    """ "DEMIR:" under a documentary's lower third "AYSE DEMIR | Nurse": the full name a caption
+    writes in capitals around the label's word (a title before it left out); else "DAVE:" after
+    the host's "Dave in Hemel Hempstead": a call-in show's caller, by the given name and the
+    town the host introduces them with, as the text writes it."""
+    text = text_of(doc)
+    captions = {
+        normalise_space(match.group())
+        for match in re.finditer(
+            r"(?<![\w.'’-])[A-Z][A-Z'’-]+[^\S\n]+" + re.escape(label) + r"(?![\w'’-])", text
+        )
+        if match.group().split()[0].lower().rstrip(".") not in _TITLE_WORDS
+    }
+    if captions:
+        # "TOM REEVE:" where the presenter says "Our correspondent Tom Reeve": as written there
+        return {_written_not_in_capitals(text, caption) for caption in captions}
+    alone = label.title()
+    caller = r"\b" + re.escape(alone) + r"[^\S\n]+(?:in|from)[^\S\n]+[A-Z]"
+    return {alone} if re.search(caller, text) else set()
+
+
+def _object_taken_from_clause(doc: Doc, found: list[Attribution]) -> None:
+    """ "One official told me the message to Damascus was simple": after the one told, the
+    parser can read the reported clause's subject as the verb's object and leave the clause
+    without one ("was simple"); what was said begins at that object."""
+    for item in found:
+        if item.cue_i < 0 or item.content.parts:
+            continue
+        cue = doc[item.cue_i]
+        clause = next((c for c in cue.children if c.dep_ == "ccomp"), None)
+        told = next((c for c in cue.children if c.dep_ in ("dative", "iobj")), None)
+        taken = next((c for c in cue.children if c.dep_ == "dobj"), None)
+        if clause is None or told is None or taken is None:
+            continue
+        if any(c.dep_ in ("nsubj", "nsubjpass", "expl", "csubj") for c in clause.children):
+            continue
+        after = taken.right_edge.i + 1
+        if not (told.i < taken.i < clause.i) or after >= len(doc):
+            continue
+        if doc[after].idx != item.content.start or taken.left_edge.i <= told.i:
+            continue
+        item.content = _span(doc, doc[taken.left_edge.i].idx, item.content.end)
+
+
+def _introduced_by_copula(doc: Doc) -> list[tuple[int, Speaker]]:
+    """ "First witness is Dr. Clare Whitlow, a former inspector. She tells MPs …": a live blog
+    or a running story brings a person on by naming them after "is" ("The first speaker was
+    …"); the "she" or "he" after means them, as if they had been the subject."""
+    mentions = []
+    for ent in ents_of(doc):
+        root = ent.root
+        if ent.label_ != "PERSON" or root.dep_ != "attr" or root.head.lemma_ != "be":
+            continue
+        subject = next((c for c in root.head.children if c.dep_ == "nsubj"), None)
+        if subject is None or subject.pos_ != "NOUN":
+            continue  # "It was Smith": a cleft, or no one brought on
+        found = describe(_trim(list(doc[ent.start : ent.end])))
+        if found.type in ("person", "mentioned"):
+            mentions.append((ent.start_char, replace(found, type="person")))
+    return mentions
+
+
+def _written_not_in_capitals(text: str, name: str) -> str:
+    """A name in capitals ("TOM REEVE") as the text writes it elsewhere in ordinary case ("Tom
+    Reeve"); the capitals when it never does."""
+    pattern = r"\b" + r"[^\S\n]+".join(re.escape(word) for word in name.split()) + r"\b"
+    for match in re.finditer(pattern, text, re.I):
+        written = normalise_space(match.group())
+        if not written.isupper() and written[:1].isupper():
+            return written
+    return name
+
+
+def _no_one_asked(doc: Doc, item: Attribution) -> bool:
+    """ "Why is nobody asking about the US strike?": a reader's or a host's question whose
+    saying has no one for its speaker reports no saying at all; it asks why there is none."""
+    if item.source is None or item.source.text.lower() not in ("nobody", "no one", "no-one"):
+        return False
+    return doc[item.cue_i].sent.text.rstrip().rstrip("\"”'’").endswith("?")
