@@ -142,3 +142,18 @@ def test_asking_why_no_one_asks_reports_no_saying(claim_extractor: ClaimExtracto
     text = "Why is nobody asking about the convoy? The ministry said the road was closed."
     found = _attributions(claim_extractor, text)
     assert [a.cue.text for a in found] == ["said"]
+
+
+def test_an_as_clause_after_what_it_vouches_for_names_who_claimed_it(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "The lorries were carrying weapons, as the ministry claimed on Monday. The first report "
+        "leaves out the convoy, just as the second says nothing about the camp."
+    )
+    found = _attributions(claim_extractor, text)
+    claimed = _one(found, "claimed")
+    assert _source(claimed) == "the ministry"
+    assert claimed.content.text == "The lorries were carrying weapons"
+    # "just as …" is a likeness, not who vouches for the clause before it
+    assert all(not a.content.text.startswith("The first report") for a in found)

@@ -719,6 +719,7 @@ class AttributionExtractor:
                 and doc[attribution.cue_i].lemma_ in _TOLD_TO_US
             )
             or _noted_claim(doc, attribution)
+            or _as_claimed_after(doc, attribution)
             or (
                 attribution.cue_i >= 0
                 and _own_view_joined(doc[attribution.cue_i])
@@ -12177,3 +12178,32 @@ def _no_one_asked(doc: Doc, item: Attribution) -> bool:
     if item.source is None or item.source.text.lower() not in ("nobody", "no one", "no-one"):
         return False
     return doc[item.cue_i].sent.text.rstrip().rstrip("\"”'’").endswith("?")
+
+
+def _as_claimed_after(doc: Doc, item: Attribution) -> bool:
+    """ "… whether the sarin came from a rebel depot, as Moscow claimed in April": an "as"
+    clause after what it vouches for names who said it, as one set before it does ("As Moscow
+    claimed, …"), which the learnt filter keeps while dropping the one after; kept when it
+    names its speaker and follows a clause of its own."""
+    if not (
+        item.how.endswith("/as-clause")
+        and item.source is not None
+        and item.cue_i >= 0
+        and item.content.end <= item.source.start
+        and doc[item.cue_i].lemma_ in _AS_CLAIMED
+    ):
+        return False
+    cue = doc[item.cue_i]
+    marker = next((c for c in cue.children if c.dep_ == "mark" and c.lower_ == "as"), None)
+    # "just as a page on climate says nothing about …": a likeness, its verb with its own object
+    return (
+        marker is not None
+        and marker.i > 0
+        and doc[marker.i - 1].lower_ not in ("just", "much", "even", "so")
+        and not any(c.dep_ in ("dobj", "ccomp", "xcomp", "attr") for c in cue.children)
+    )
+
+
+# The verbs of an "as"-clause after its clause that report a saying, not a reasoning ("as Moscow
+# claimed", not "as the map shows").
+_AS_CLAIMED = frozenset({"claim", "say", "allege", "insist", "maintain", "assert", "argue"})
