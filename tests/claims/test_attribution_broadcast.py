@@ -157,3 +157,26 @@ def test_an_as_clause_after_what_it_vouches_for_names_who_claimed_it(
     assert claimed.content.text == "The lorries were carrying weapons"
     # "just as …" is a likeness, not who vouches for the clause before it
     assert all(not a.content.text.startswith("The first report") for a in found)
+
+
+def test_what_is_tweeted_is_the_posts_text_below_its_account_line(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "10:12\n"
+        "Our correspondent at the hearing, Ana Ruiz, tweets:\n\n"
+        "Ana Ruiz @anaruiz_news\n"
+        "The minister refuses to say when the convoy was hit. Members visibly frustrated.\n"
+        "10:11 AM - Mar 3, 2018\n"
+    )
+    found = _one(_attributions(claim_extractor, text), "tweets")
+    assert found.content.text.startswith("The minister refuses to say")
+
+
+def test_she_after_the_chair_opens_a_hearing_is_the_chair(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "10:02\nThe chair has welcomed the witnesses. She says the committee will sit until noon.\n"
+    )
+    assert _actors(claim_extractor, text)["says"] == "chair"

@@ -936,7 +936,7 @@ class AttributionExtractor:
         found.sort(key=lambda item: item.cue.start)
         found = _one_reading_per_cue(found)
         mentions = _subject_mentions(doc, frozenset(item.cue.start for item in inverted))
-        mentions += _introduced_by_copula(doc)
+        mentions += _introduced_by_copula(doc) + _presiding_as_subject(doc)
         issuer = _issuer(text_of(doc))
         if issuer is not None and issuer.type == "organisation":
             # "The Ministry considers …" in the ministry's own statement: the issuer
@@ -9124,7 +9124,7 @@ def _colon_quote(doc: Doc, cue: Token, quotes: list[tuple[int, int]]) -> Span | 
         # "The ministry said in a statement:" and the statement as the next paragraph,
         # without quotation marks
         stop = text.find("\n", after)
-        paragraph = _span(doc, after, len(text) if stop < 0 else stop)
+        paragraph = _post_below_account(doc, _span(doc, after, len(text) if stop < 0 else stop))
         if len(paragraph.text.split()) >= 3:
             return paragraph
     return None
@@ -12207,3 +12207,48 @@ def _as_claimed_after(doc: Doc, item: Attribution) -> bool:
 # The verbs of an "as"-clause after its clause that report a saying, not a reasoning ("as Moscow
 # claimed", not "as the map shows").
 _AS_CLAIMED = frozenset({"claim", "say", "allege", "insist", "maintain", "assert", "argue"})
+
+
+# A post's account line as a page quotes it: "Sam Whitcombe @samwhitcombe", "Ana Ruiz (@anaruiz)".
+_ACCOUNT_LINE = re.compile(
+    r"[A-Z][\w'’.-]*(?:[^\S\n]+[A-Z][\w'’.-]*){0,3}[^\S\n]+\(?@\w{1,30}\)?[^\S\n]*"
+)
+
+
+def _post_below_account(doc: Doc, paragraph: Span) -> Span:
+    """ "Our reporter tweets:" and below it the quoted post, its account line first ("Sam
+    Whitcombe @samwhitcombe") and its text on the next line: what was tweeted is the text, not
+    who posted it; the paragraph itself when it is no account line."""
+    if not _ACCOUNT_LINE.fullmatch(paragraph.text):
+        return paragraph
+    text = text_of(doc)
+    start = paragraph.end
+    while start < len(text) and text[start].isspace():
+        start += 1
+    stop = text.find("\n", start)
+    post = _span(doc, start, len(text) if stop < 0 else stop)
+    return post if len(post.text.split()) >= 3 else paragraph
+
+
+# Who presides over a hearing or a programme, named by office alone ("The chair has opened …").
+_PRESIDING = frozenset(
+    {"chair", "chairman", "chairwoman", "chairperson", "moderator", "presenter", "host"}
+)
+
+
+def _presiding_as_subject(doc: Doc) -> list[tuple[int, Speaker]]:
+    """ "The chair has opened the session. She says …": a live blog names who presides over a
+    hearing by office alone, as the subject of what they do; the "she" or "he" after means
+    them (the resolver counts only named subjects and speakers)."""
+    mentions = []
+    for token in doc:
+        if (
+            token.dep_ in ("nsubj", "nsubjpass")
+            and token.tag_ == "NN"
+            and token.lower_ in _PRESIDING
+            and any(c.dep_ == "det" and c.lower_ == "the" for c in token.children)
+        ):
+            mentions.append(
+                (token.idx, Speaker(name=token.lower_, type="unknown", title=token.lower_))
+            )
+    return mentions
