@@ -180,3 +180,18 @@ def test_she_after_the_chair_opens_a_hearing_is_the_chair(
         "10:02\nThe chair has welcomed the witnesses. She says the committee will sit until noon.\n"
     )
     assert _actors(claim_extractor, text)["says"] == "chair"
+
+
+def test_she_answering_a_question_put_to_someone_is_the_one_asked(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "11:05\n"
+        "Labour MP Owen Tracy asks the minister whether the convoy was hit from the air.\n\n"
+        "11:09\n"
+        "Tory MP Neil Garvey presses Harker on the missing flight logs. She admits they were "
+        "never found, but says the radar data is complete.\n"
+    )
+    found = _actors(claim_extractor, text)
+    assert found["admits"] == "Harker"
+    assert found["says"] == "Harker"

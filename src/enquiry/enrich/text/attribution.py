@@ -945,6 +945,7 @@ class AttributionExtractor:
         resolve_speakers(found, mentions, model.given_names if model else {}, quotes)
         _its_own(found, mentions)
         _not_the_turns_own(found, mentions)
+        _answer_of_the_one_asked(doc, found)
         _some_of_them(doc, found)
         _first_person_is_the_author(doc, found, quotes)
         _signed_comment(doc, found, quotes)
@@ -12252,3 +12253,59 @@ def _presiding_as_subject(doc: Doc) -> list[tuple[int, Speaker]]:
                 (token.idx, Speaker(name=token.lower_, type="unknown", title=token.lower_))
             )
     return mentions
+
+
+# A questioner's verbs that put a question to someone named as their object ("presses Whitlow
+# on …"), and the verbs of the one who answers.
+_QUESTIONING = frozenset({"press", "ask", "question", "quiz", "challenge", "grill", "push"})
+_ANSWERING = frozenset({"concede", "reply", "answer", "respond", "admit", "acknowledge", "insist"})
+
+
+def _answer_of_the_one_asked(doc: Doc, found: list[Attribution]) -> None:
+    """ "Pell presses Whitlow on the anomalies. She concedes they are real, but says …": in an
+    account of a hearing, "she" answering in the sentence after a question put to someone named
+    is the one asked, not the asker whom the resolver, taking the last speaker, gives; what she
+    goes on to say in that sentence is hers too."""
+    for item in found:
+        speaker, source = item.speaker, item.source
+        if speaker is None or source is None or item.cue_i < 0:
+            continue
+        word = source.text.lower()
+        if word not in ("he", "she") or speaker.resolved_from.lower() != word:
+            continue
+        cue = doc[item.cue_i]
+        if cue.lemma_ not in _ANSWERING:
+            continue
+        sentence = cue.sent
+        if sentence.start == 0:
+            continue
+        before = doc[sentence.start - 1].sent
+        asked = next(
+            (
+                obj
+                for verb in before
+                if verb.lemma_ in _QUESTIONING and verb.pos_ == "VERB"
+                for obj in verb.children
+                if obj.dep_ == "dobj" and obj.tag_ == "NNP"
+            ),
+            None,
+        )
+        if asked is None:
+            continue
+        asker = next((c for c in asked.head.children if c.dep_ == "nsubj"), None)
+        if asker is None or asker.text not in speaker.name.split():
+            continue  # "she" is not the asker as resolved: left as it is
+        named = next(
+            (
+                other.speaker
+                for other in found
+                if other.speaker is not None
+                and other.speaker.type == "person"
+                and _called_alone(asked.text, other.speaker.name)
+            ),
+            None,
+        )
+        answerer = named or Speaker(name=asked.text, type="person")
+        for other in found:
+            if other.source is not None and other.source.start == source.start:
+                other.speaker = replace(answerer, resolved_from=source.text, gender="")
