@@ -195,3 +195,12 @@ def test_she_answering_a_question_put_to_someone_is_the_one_asked(
     found = _actors(claim_extractor, text)
     assert found["admits"] == "Harker"
     assert found["says"] == "Harker"
+
+
+def test_a_time_the_parser_hangs_on_the_event_still_places_it(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = "The panel put the attack between 05:30 and 06:00."
+    found = _one(_attributions(claim_extractor, text), "put")
+    assert _source(found) == "The panel"
+    assert found.content.text.startswith("the attack between 05:30")

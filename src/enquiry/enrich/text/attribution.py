@@ -4287,7 +4287,8 @@ def _timing_put(cue: Token, event: Token | None) -> Token | None:
     return next(
         (
             c
-            for c in cue.children
+            # "put the release between 06:30 and 07:00": the parser may hang the time on the event
+            for c in [*cue.children, *event.children]
             if c.dep_ == "prep"
             and c.i > event.i
             and c.lower_ in ("at", "in", "around", "between")
