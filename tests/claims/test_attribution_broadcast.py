@@ -204,3 +204,14 @@ def test_a_time_the_parser_hangs_on_the_event_still_places_it(
     found = _one(_attributions(claim_extractor, text), "put")
     assert _source(found) == "The panel"
     assert found.content.text.startswith("the attack between 05:30")
+
+
+def test_what_an_as_clause_claims_is_no_question(claim_extractor: ClaimExtractor) -> None:
+    text = (
+        "Asked by the chair whether the convoy could have been hit by shelling, as the army "
+        "claimed, the witness says no. Asked whether the gas could have leaked from a rebel "
+        "store, as Damascus claimed in May, Harker says the timings do not fit."
+    )
+    found = [a for a in _attributions(claim_extractor, text) if a.cue.text == "claimed"]
+    # the second "as" clause the parse hangs on "Asked …", no clause that was claimed
+    assert [a.content.text for a in found] == ["the convoy could have been hit by shelling"]

@@ -924,6 +924,7 @@ class AttributionExtractor:
         _figure_before_its_measure(doc, found)
         _object_list_taken_for_clause(doc, found)
         _object_taken_from_clause(doc, found)
+        _as_claimed_not_asked(doc, found)
         _widen_to_reports(doc, found)
         denials = _summary_denials(doc, found)
         # "…, a claim the army denied": the denial's own reading ("denied a claim") gives way
@@ -12197,6 +12198,9 @@ def _as_claimed_after(doc: Doc, item: Attribution) -> bool:
         return False
     cue = doc[item.cue_i]
     marker = next((c for c in cue.children if c.dep_ == "mark" and c.lower_ == "as"), None)
+    opening = doc.char_span(item.content.start, item.content.end, alignment_mode="expand")
+    if opening is None or opening[0].tag_ in ("VBN", "VBG"):
+        return False  # "Asked whether …, as Damascus claimed, …": the parse took the wrong clause
     # "just as a page on climate says nothing about …": a likeness, its verb with its own object
     return (
         marker is not None
@@ -12310,3 +12314,15 @@ def _answer_of_the_one_asked(doc: Doc, found: list[Attribution]) -> None:
         for other in found:
             if other.source is not None and other.source.start == source.start:
                 other.speaker = replace(answerer, resolved_from=source.text, gender="")
+
+
+def _as_claimed_not_asked(doc: Doc, found: list[Attribution]) -> None:
+    """ "Osei asks whether the sarin came from a depot, as Moscow claimed": the "as" clause
+    vouches for the question's clause, but what Moscow claimed is that the sarin came from a
+    depot, not whether it did; the question's "whether" or "if" is left out."""
+    for item in found:
+        if not item.how.endswith("/as-clause") or item.content.parts:
+            continue
+        first = item.content.text.split(" ", 1)
+        if len(first) == 2 and first[0].lower() in ("whether", "if"):
+            item.content = _span(doc, item.content.start + len(first[0]) + 1, item.content.end)
