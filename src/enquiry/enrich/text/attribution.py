@@ -719,6 +719,7 @@ class AttributionExtractor:
                 and doc[attribution.cue_i].lemma_ in _TOLD_TO_US
             )
             or _noted_claim(doc, attribution)
+            or _as_claimed_after(doc, attribution)
             or (
                 attribution.cue_i >= 0
                 and _own_view_joined(doc[attribution.cue_i])
@@ -890,6 +891,8 @@ class AttributionExtractor:
                 or _goods_delivered(doc, item)
                 or _participle_before_its_verb(doc, item)
                 or _first_described(doc, item)
+                or _thanks_formula(doc[item.cue_i])
+                or _no_one_asked(doc, item)
             )
         ]
 
@@ -926,6 +929,8 @@ class AttributionExtractor:
         _as_role_puts_it(doc, found)
         _figure_before_its_measure(doc, found)
         _object_list_taken_for_clause(doc, found)
+        _object_taken_from_clause(doc, found)
+        _as_claimed_not_asked(doc, found)
         _widen_to_reports(doc, found)
         denials = _summary_denials(doc, found)
         # "…, a claim the army denied": the denial's own reading ("denied a claim") gives way
@@ -936,7 +941,9 @@ class AttributionExtractor:
             item for item in found if not _bare_relative(doc, item) and not _earlier_version(item)
         ]
         found.sort(key=lambda item: item.cue.start)
+        found = _one_reading_per_cue(found)
         mentions = _subject_mentions(doc, frozenset(item.cue.start for item in inverted))
+        mentions += _introduced_by_copula(doc) + _presiding_as_subject(doc)
         issuer = _issuer(text_of(doc))
         if issuer is not None and issuer.type == "organisation":
             # "The Ministry considers …" in the ministry's own statement: the issuer
@@ -945,6 +952,8 @@ class AttributionExtractor:
         resolve_speakers(found, mentions, model.given_names if model else {}, quotes)
         _note_sender_throughout(doc, found)
         _its_own(found, mentions)
+        _not_the_turns_own(found, mentions)
+        _answer_of_the_one_asked(doc, found)
         _some_of_them(doc, found)
         _first_person_is_the_author(doc, found, quotes)
         _signed_comment(doc, found, quotes)
@@ -1050,11 +1059,6 @@ class AttributionExtractor:
             return None  # "called an emergency meeting" convenes it; it says nothing
         if _put_to(cue):
             return None  # "A spokeswoman, asked about the delay, said …": she was asked
-        if cue.lemma_ in _MET_WITH and any(
-            child.dep_ in ("advcl", "xcomp") and _stranded_relative(child) is not None
-            for child in cue.children
-        ):
-            return None  # "Residents we spoke to said …": the residents speak, not "we"
         if cue.lemma_ == "present" and any(
             child.dep_ == "dobj" and child.lemma_ in ("compliment", "regard")
             for child in cue.children
@@ -1149,6 +1153,9 @@ class AttributionExtractor:
             for child in cue.children
         ):
             return None  # "cited a source as saying ...", but "cited it as an example" stays
+        if any(_stranded_relative(child) is not None for child in cue.children):
+            return None  # "The families I've spoken to say …": the saying is "say", theirs, not
+            # that of "I" who spoke to them
         again = _said_again_by(cue)
         fronted = _fronted_report(cue)
         quoted_after = _speaker_made_subject(doc, cue, quotes)
@@ -2082,7 +2089,8 @@ def _stranded_relative(cue: Token) -> Token | None:
     stranded = any(c.dep_ == "aux" and c.lower_ == "to" and c.i == cue.i - 1 for c in cue.children)
     noun: Token | None = None
     if stranded and clause.lemma_ in _MET_WITH and clause.i < cue.i:
-        if cue.dep_ == "xcomp" and cue.tag_ == "VB" and clause.dep_ == "relcl":
+        if cue.dep_ in ("xcomp", "advcl") and cue.tag_ == "VB" and clause.dep_ == "relcl":
+            # "spoken to say they want …": the parser may also take it for the adverbial
             noun = clause.head if clause.head.dep_ in ("ROOT", "nsubj") else None
         elif cue.dep_ in ("advcl", "xcomp") and cue.tag_ in ("VBD", "VBZ", "VBP"):
             # a finite verb after "to" is no purpose: the "to" is the relative clause's
@@ -3119,6 +3127,8 @@ def _colon_lines(doc: Doc) -> list[Attribution]:
             continue
         if _script_cue(match.group("source")):
             continue  # "SLUG: …", "LOWER THIRD: …", "SOT: NAME, TITLE" (see _sound_bites)
+        if _credit_line(doc, match.group("source"), match.group("content"), match.start("content")):
+            continue  # "Newsreader: Claire Dunmore.", a script's credit
         if _INITIALLED_NAME.fullmatch(match.group("content").strip()):
             continue  # "Analyst: K. Varga", "Checked by: Dr. P. Holm": a report's signing line
         if _CHAT_NOTE.fullmatch(match.group("content").strip()):
@@ -3388,6 +3398,7 @@ def _as_written_elsewhere(doc: Doc, speaker: Speaker) -> Speaker:
             )
             if is_given_name(match.group().split()[0])
         }
+        full_names = full_names or _named_in_capitals_or_alone(doc, name)
         if len(full_names) == 1:
             return replace(speaker, name=full_names.pop(), type="person")
         return speaker
@@ -4446,7 +4457,8 @@ def _timing_put(cue: Token, event: Token | None) -> Token | None:
     return next(
         (
             c
-            for c in cue.children
+            # "put the release between 06:30 and 07:00": the parser may hang the time on the event
+            for c in [*cue.children, *event.children]
             if c.dep_ == "prep"
             and c.i > event.i
             and c.lower_ in ("at", "in", "around", "between")
@@ -7766,8 +7778,10 @@ def _cut_line_labels(doc: Doc, found: list[Attribution], lines: list[Attribution
         end = source.end if source.end > line.content.start else item.cue.start
         span = doc.char_span(line.content.start, end, alignment_mode="contract")
         tokens = _trim(list(span)) if span is not None else []
-        if len(tokens) > 8 or any(token.pos_ in ("VERB", "AUX") for token in tokens):
+        own = _own_subject_after_label(doc, item, line, tokens)
+        if own is None and (len(tokens) > 8 or any(t.pos_ in ("VERB", "AUX") for t in tokens)):
             continue  # the words before the cue are no subject alone
+        tokens = own or tokens
         cut = _token_span(tokens) if tokens else None
         if cut is not None:
             item.source, item.speaker = cut, describe(tokens)
@@ -9533,7 +9547,7 @@ def _colon_quote(doc: Doc, cue: Token, quotes: list[tuple[int, int]]) -> Span | 
         # "The ministry said in a statement:" and the statement as the next paragraph,
         # without quotation marks
         stop = text.find("\n", after)
-        paragraph = _span(doc, after, len(text) if stop < 0 else stop)
+        paragraph = _post_below_account(doc, _span(doc, after, len(text) if stop < 0 else stop))
         if len(paragraph.text.split()) >= 3:
             return paragraph
     return None
@@ -10636,6 +10650,8 @@ def _describe(tokens: list[Token]) -> Speaker:
             ent.root.i not in core_ids or ent.root.dep_ in ("poss", "pobj"),
             # "Erdogan's spokesman, Ibrahim Kalin,": the spokesman named, not whose he is
             ent.root.dep_ == "poss" and any(other.root.dep_ == "appos" for other in entities),
+            # "by Labour's Rachel Osei", the party taken for a person: whose she is, not her
+            ent.root.dep_ == "poss",
             ent.start,
         )
     )
@@ -12445,3 +12461,373 @@ def _first_person_is_the_quoted(found: list[Attribution]) -> None:
         if outer.type == "pronoun" and outer.name.lower() in _FIRST_PERSON:
             continue  # "I" within "we said": no one to name
         attribution.speaker = replace(outer, resolved_from=source.text)
+
+
+# --- Broadcast talk: podcasts, call-in shows, documentary scripts, live blogs and bulletins ---
+
+# A credit on a script's heading line: "Newsreader: Claire Dunmore.", "Hosts: A B and C D."
+# (one or two full names, each a given name and a surname or two, then a full stop or the end).
+_CREDITED_NAMES = re.compile(
+    r"[^\S\n]*(?P<name>[A-Z][\w'’-]+(?:[^\S\n]+[A-Z][\w'’-]+){1,3})"
+    r"(?:[^\S\n]+and[^\S\n]+[A-Z][\w'’-]+(?:[^\S\n]+[A-Z][\w'’-]+){1,3})?"
+    r"(?:\.(?=\s)|[^\S\n]*$)"
+)
+
+
+def _credit_line(doc: Doc, label: str, content: str, at: int) -> bool:
+    """ "Newsreader: Claire Dunmore. Duration 4'30"": a script's heading credits who reads,
+    hosts or produces it, in the form of a field; a name alone after the label is no turn, as a
+    speaker in a transcript opens with words of their own. Only a label written as a word
+    ("Newsreader"), not in a turn's capitals ("NEWSREADER:")."""
+    label = _BRACKET_AFTER.sub("", label).strip() or label
+    if label.isupper() or len(label.split()) > 2:
+        return False
+    credited = _CREDITED_NAMES.match(content)
+    if credited is None:
+        return False
+    start, end = at + credited.start("name"), at + credited.end("name")
+    return is_given_name(credited.group("name").split()[0]) or any(
+        ent.label_ == "PERSON" and ent.start_char <= start and end <= ent.end_char
+        for ent in ents_of(doc)
+    )
+
+
+def _own_subject_after_label(
+    doc: Doc, item: Attribution, line: Attribution, before: list[Token]
+) -> list[Token] | None:
+    """ "NARRATOR (V.O.): In June, the mission confirmed that …": the parser can give the verb
+    two subjects, the turn's label and the clause's own; the clause's own subject, after the
+    label's colon, is the source; failing that, the words before the verb after a fronted
+    "In Moscow," or "On Tuesday," (None: neither)."""
+    if item.cue_i < 0:
+        return None
+    own = [
+        child
+        for child in doc[item.cue_i].children
+        if child.dep_ in ("nsubj", "nsubjpass") and child.idx >= line.content.start
+    ]
+    if len(own) == 1:
+        return _trim(list(doc[own[0].left_edge.i : own[0].right_edge.i + 1])) or None
+    comma = next((t.i for t in before if t.text == ","), None)
+    if before and before[0].pos_ == "ADP" and comma is not None:
+        return _trim([t for t in before if t.i > comma]) or None
+    return None
+
+
+def _one_reading_per_cue(found: list[Attribution]) -> list[Attribution]:
+    """ "The ministry put that strike between 11:30 and 12:30, hours after …": two rules may
+    read one verb with one speaker, the one content running further than the other; a verb
+    said once is one attribution. The first reading in document order is kept."""
+    kept: list[Attribution] = []
+    for item in found:
+        if item.cue_i >= 0 and any(
+            other.cue_i == item.cue_i
+            and other.source is not None
+            and item.source is not None
+            and (other.source.start, other.source.end) == (item.source.start, item.source.end)
+            and other.content.start < item.content.end
+            and item.content.start < other.content.end
+            for other in kept
+        ):
+            continue
+        kept.append(item)
+    return kept
+
+
+# What thanks go to when they are a formula, not a report: "thank you", "thank God".
+_THANKED_FORMULA = frozenset({"you", "god", "goodness", "heaven", "heavens"})
+
+
+def _thanks_formula(cue: Token) -> bool:
+    """ "Lena Hartmann, thank you so much", "She is safe, thank God": thanks in the base form,
+    to the one addressed or to God, are courtesy or relief and report nothing; a host's
+    vocative is no subject. ("The chair thanks the witnesses", thanks reported, stays.)"""
+    return (
+        cue.lemma_ == "thank"
+        and cue.tag_ in ("VB", "VBP")
+        and any(child.dep_ == "dobj" and child.lower_ in _THANKED_FORMULA for child in cue.children)
+    )
+
+
+def _not_the_turns_own(found: list[Attribution], mentions: Iterable[tuple[int, Speaker]]) -> None:
+    """ "PRIYA: And then Assad went further. LENA: He told AFP it was a fabrication": within a
+    transcript's turn its speaker is "I", so "he" or "she" there is someone the talk names,
+    never the turn's own speaker, whom the resolver, taking the last person to speak, may give.
+    Such a pronoun takes the last person named as a subject since the turn before began (of a
+    gender that fits, with no turn of their own), else stays as written: "my cousin … She
+    said", someone unnamed."""
+    turns = [t for t in found if t.how == "line" and t.speaker is not None and t.source]
+    named = [
+        (at, speaker)
+        for at, speaker in mentions
+        if speaker.type in ("person", "mentioned")
+        # a label's own words ("MARIAM (Luton):") name no one the talk is about
+        and not any(t.source and t.source.start <= at < t.content.start for t in turns)
+    ]
+    for item in found:
+        speaker, source = item.speaker, item.source
+        if speaker is None or source is None or item.how == "line":
+            continue
+        word = source.text.lower()
+        wanted = _PRONOUN_GENDER.get(word, "")
+        if not wanted or speaker.resolved_from.lower() != word:
+            continue
+        inside = [t for t in turns if t.content.start <= source.start < t.content.end]
+        if not inside:
+            continue
+        turn = inside[-1]
+        own = turn.speaker
+        assert own is not None
+        if speaker.name != own.name:
+            continue
+        before = [t for t in turns if t.cue.start < turn.cue.start]
+        since = before[-1].cue.start if before else 0
+        # nor anyone else who has a turn: the talk's own speakers are "you" to one another
+        own_words = {w for t in turns if t.speaker for w in t.speaker.name.lower().split()}
+        candidate = next(
+            (
+                s
+                for at, s in reversed(named)
+                if since <= at < source.start
+                and not own_words & set(s.name.lower().split())
+                and (s.gender or name_gender(s.name)) in ("", wanted)
+            ),
+            None,
+        )
+        if candidate is None:
+            item.speaker = Speaker(name=source.text, type="pronoun")
+            continue
+        item.speaker = Speaker(
+            name=candidate.name,
+            type="person",
+            title=candidate.title,
+            affiliation=candidate.affiliation,
+            resolved_from=source.text,
+            gender=wanted,
+        )
+
+
+def _named_in_capitals_or_alone(doc: Doc, label: str) -> set[str]:
+    """ "DEMIR:" under a documentary's lower third "AYSE DEMIR | Nurse": the full name a caption
+    writes in capitals around the label's word (a title before it left out); else "DAVE:" after
+    the host's "Dave in Hemel Hempstead": a call-in show's caller, by the given name and the
+    town the host introduces them with, as the text writes it."""
+    text = text_of(doc)
+    captions = {
+        normalise_space(match.group())
+        for match in re.finditer(
+            r"(?<![\w.'’-])[A-Z][A-Z'’-]+[^\S\n]+" + re.escape(label) + r"(?![\w'’-])", text
+        )
+        if match.group().split()[0].lower().rstrip(".") not in _TITLE_WORDS
+    }
+    if captions:
+        # "TOM REEVE:" where the presenter says "Our correspondent Tom Reeve": as written there
+        return {_written_not_in_capitals(text, caption) for caption in captions}
+    alone = label.title()
+    caller = r"\b" + re.escape(alone) + r"[^\S\n]+(?:in|from)[^\S\n]+[A-Z]"
+    return {alone} if re.search(caller, text) else set()
+
+
+def _object_taken_from_clause(doc: Doc, found: list[Attribution]) -> None:
+    """ "One official told me the message to Damascus was simple": after the one told, the
+    parser can read the reported clause's subject as the verb's object and leave the clause
+    without one ("was simple"); what was said begins at that object."""
+    for item in found:
+        if item.cue_i < 0 or item.content.parts:
+            continue
+        cue = doc[item.cue_i]
+        clause = next((c for c in cue.children if c.dep_ == "ccomp"), None)
+        told = next((c for c in cue.children if c.dep_ in ("dative", "iobj")), None)
+        taken = next((c for c in cue.children if c.dep_ == "dobj"), None)
+        if clause is None or told is None or taken is None:
+            continue
+        if any(c.dep_ in ("nsubj", "nsubjpass", "expl", "csubj") for c in clause.children):
+            continue
+        after = taken.right_edge.i + 1
+        if not (told.i < taken.i < clause.i) or after >= len(doc):
+            continue
+        if doc[after].idx != item.content.start or taken.left_edge.i <= told.i:
+            continue
+        item.content = _span(doc, doc[taken.left_edge.i].idx, item.content.end)
+
+
+def _introduced_by_copula(doc: Doc) -> list[tuple[int, Speaker]]:
+    """ "First witness is Dr. Clare Whitlow, a former inspector. She tells MPs …": a live blog
+    or a running story brings a person on by naming them after "is" ("The first speaker was
+    …"); the "she" or "he" after means them, as if they had been the subject."""
+    mentions = []
+    for ent in ents_of(doc):
+        root = ent.root
+        if ent.label_ != "PERSON" or root.dep_ != "attr" or root.head.lemma_ != "be":
+            continue
+        subject = next((c for c in root.head.children if c.dep_ == "nsubj"), None)
+        if subject is None or subject.pos_ != "NOUN":
+            continue  # "It was Smith": a cleft, or no one brought on
+        found = describe(_trim(list(doc[ent.start : ent.end])))
+        if found.type in ("person", "mentioned"):
+            mentions.append((ent.start_char, replace(found, type="person")))
+    return mentions
+
+
+def _written_not_in_capitals(text: str, name: str) -> str:
+    """A name in capitals ("TOM REEVE") as the text writes it elsewhere in ordinary case ("Tom
+    Reeve"); the capitals when it never does."""
+    pattern = r"\b" + r"[^\S\n]+".join(re.escape(word) for word in name.split()) + r"\b"
+    for match in re.finditer(pattern, text, re.I):
+        written = normalise_space(match.group())
+        if not written.isupper() and written[:1].isupper():
+            return written
+    return name
+
+
+def _no_one_asked(doc: Doc, item: Attribution) -> bool:
+    """ "Why is nobody asking about the US strike?": a reader's or a host's question whose
+    saying has no one for its speaker reports no saying at all; it asks why there is none."""
+    if item.source is None or item.source.text.lower() not in ("nobody", "no one", "no-one"):
+        return False
+    return doc[item.cue_i].sent.text.rstrip().rstrip("\"”'’").endswith("?")
+
+
+def _as_claimed_after(doc: Doc, item: Attribution) -> bool:
+    """ "… whether the sarin came from a rebel depot, as Moscow claimed in April": an "as"
+    clause after what it vouches for names who said it, as one set before it does ("As Moscow
+    claimed, …"), which the learnt filter keeps while dropping the one after; kept when it
+    names its speaker and follows a clause of its own."""
+    if not (
+        item.how.endswith("/as-clause")
+        and item.source is not None
+        and item.cue_i >= 0
+        and item.content.end <= item.source.start
+        and doc[item.cue_i].lemma_ in _AS_CLAIMED
+    ):
+        return False
+    cue = doc[item.cue_i]
+    marker = next((c for c in cue.children if c.dep_ == "mark" and c.lower_ == "as"), None)
+    opening = doc.char_span(item.content.start, item.content.end, alignment_mode="expand")
+    if opening is None or opening[0].tag_ in ("VBN", "VBG"):
+        return False  # "Asked whether …, as Damascus claimed, …": the parse took the wrong clause
+    # "just as a page on climate says nothing about …": a likeness, its verb with its own object
+    return (
+        marker is not None
+        and marker.i > 0
+        and doc[marker.i - 1].lower_ not in ("just", "much", "even", "so")
+        and not any(c.dep_ in ("dobj", "ccomp", "xcomp", "attr") for c in cue.children)
+    )
+
+
+# The verbs of an "as"-clause after its clause that report a saying, not a reasoning ("as Moscow
+# claimed", not "as the map shows").
+_AS_CLAIMED = frozenset({"claim", "say", "allege", "insist", "maintain", "assert", "argue"})
+
+
+# A post's account line as a page quotes it: "Sam Whitcombe @samwhitcombe", "Ana Ruiz (@anaruiz)".
+_ACCOUNT_LINE = re.compile(
+    r"[A-Z][\w'’.-]*(?:[^\S\n]+[A-Z][\w'’.-]*){0,3}[^\S\n]+\(?@\w{1,30}\)?[^\S\n]*"
+)
+
+
+def _post_below_account(doc: Doc, paragraph: Span) -> Span:
+    """ "Our reporter tweets:" and below it the quoted post, its account line first ("Sam
+    Whitcombe @samwhitcombe") and its text on the next line: what was tweeted is the text, not
+    who posted it; the paragraph itself when it is no account line."""
+    if not _ACCOUNT_LINE.fullmatch(paragraph.text):
+        return paragraph
+    text = text_of(doc)
+    start = paragraph.end
+    while start < len(text) and text[start].isspace():
+        start += 1
+    stop = text.find("\n", start)
+    post = _span(doc, start, len(text) if stop < 0 else stop)
+    return post if len(post.text.split()) >= 3 else paragraph
+
+
+# Who presides over a hearing or a programme, named by office alone ("The chair has opened …").
+_PRESIDING = frozenset(
+    {"chair", "chairman", "chairwoman", "chairperson", "moderator", "presenter", "host"}
+)
+
+
+def _presiding_as_subject(doc: Doc) -> list[tuple[int, Speaker]]:
+    """ "The chair has opened the session. She says …": a live blog names who presides over a
+    hearing by office alone, as the subject of what they do; the "she" or "he" after means
+    them (the resolver counts only named subjects and speakers)."""
+    mentions = []
+    for token in doc:
+        if (
+            token.dep_ in ("nsubj", "nsubjpass")
+            and token.tag_ == "NN"
+            and token.lower_ in _PRESIDING
+            and any(c.dep_ == "det" and c.lower_ == "the" for c in token.children)
+        ):
+            mentions.append(
+                (token.idx, Speaker(name=token.lower_, type="unknown", title=token.lower_))
+            )
+    return mentions
+
+
+# A questioner's verbs that put a question to someone named as their object ("presses Whitlow
+# on …"), and the verbs of the one who answers.
+_QUESTIONING = frozenset({"press", "ask", "question", "quiz", "challenge", "grill", "push"})
+_ANSWERING = frozenset({"concede", "reply", "answer", "respond", "admit", "acknowledge", "insist"})
+
+
+def _answer_of_the_one_asked(doc: Doc, found: list[Attribution]) -> None:
+    """ "Pell presses Whitlow on the anomalies. She concedes they are real, but says …": in an
+    account of a hearing, "she" answering in the sentence after a question put to someone named
+    is the one asked, not the asker whom the resolver, taking the last speaker, gives; what she
+    goes on to say in that sentence is hers too."""
+    for item in found:
+        speaker, source = item.speaker, item.source
+        if speaker is None or source is None or item.cue_i < 0:
+            continue
+        word = source.text.lower()
+        if word not in ("he", "she") or speaker.resolved_from.lower() != word:
+            continue
+        cue = doc[item.cue_i]
+        if cue.lemma_ not in _ANSWERING:
+            continue
+        sentence = cue.sent
+        if sentence.start == 0:
+            continue
+        before = doc[sentence.start - 1].sent
+        asked = next(
+            (
+                obj
+                for verb in before
+                if verb.lemma_ in _QUESTIONING and verb.pos_ == "VERB"
+                for obj in verb.children
+                if obj.dep_ == "dobj" and obj.tag_ == "NNP"
+            ),
+            None,
+        )
+        if asked is None:
+            continue
+        asker = next((c for c in asked.head.children if c.dep_ == "nsubj"), None)
+        if asker is None or asker.text not in speaker.name.split():
+            continue  # "she" is not the asker as resolved: left as it is
+        named = next(
+            (
+                other.speaker
+                for other in found
+                if other.speaker is not None
+                and other.speaker.type == "person"
+                and _called_alone(asked.text, other.speaker.name)
+            ),
+            None,
+        )
+        answerer = named or Speaker(name=asked.text, type="person")
+        for other in found:
+            if other.source is not None and other.source.start == source.start:
+                other.speaker = replace(answerer, resolved_from=source.text, gender="")
+
+
+def _as_claimed_not_asked(doc: Doc, found: list[Attribution]) -> None:
+    """ "Osei asks whether the sarin came from a depot, as Moscow claimed": the "as" clause
+    vouches for the question's clause, but what Moscow claimed is that the sarin came from a
+    depot, not whether it did; the question's "whether" or "if" is left out."""
+    for item in found:
+        if not item.how.endswith("/as-clause") or item.content.parts:
+            continue
+        first = item.content.text.split(" ", 1)
+        if len(first) == 2 and first[0].lower() in ("whether", "if"):
+            item.content = _span(doc, item.content.start + len(first[0]) + 1, item.content.end)
