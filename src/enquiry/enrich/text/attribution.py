@@ -742,6 +742,7 @@ class AttributionExtractor:
                 and "prep" in item.how
                 and item.content.text.lower() in ("that", "this", "it", "them")
             )
+            and not _seen_or_wanted(doc, item)
         ]
         # "I should like to convey the following:": a letter's formula pointing at what comes;
         # "… has not been supported by any witness": no one (but "No one expected …" is kept,
@@ -751,6 +752,7 @@ class AttributionExtractor:
             for item in found
             if not _WHAT_FOLLOWS.fullmatch(item.content.text)
             and not (item.source is not None and _NO_ONE.match(item.source.text))
+            and not _thanks_to_those_named(doc, item)
         ]
         found = [
             # "The envoy condemned what he called a brazen breach": the naming is already part
@@ -2712,6 +2714,10 @@ _LINE_LABELS = frozenset(
         "sources",
         "caption",
         "credit",
+        # a release's or an official document's numbering and language fields ("Release No:
+        # NR-127-17", "Original: ENGLISH"), which file the document and speak for no one
+        "no",
+        "original",
         # the sections of a paper or a report, which its authors write
         "abstract",
         "background",
@@ -3032,6 +3038,7 @@ def _colon_lines(doc: Doc) -> list[Attribution]:
             # a parliament's record: "The Secretary of State for Foreign and Commonwealth
             # Affairs (Boris Johnson):" names the member in the bracket
             start, end = office.span("name")
+        end = start + _name_before_role(text_of(doc)[start:end])
         if end - start > _LINE_LABEL_MAX:
             continue
         tokens = _name_tokens(doc, start, end)
@@ -3934,12 +3941,75 @@ _LINE_TITLES = _HONORIFICS | frozenset(
 )
 
 
+# A broadcast transcript's label at a speaker's first turn, the name and then what they are,
+# all in capitals: "DANA KELLER, HOST:", "MAJ. GEN. FRANK DOHERTY (RET.), MILITARY ANALYST:".
+_NAME_THEN_ROLE = re.compile(
+    r"(?P<name>[A-Z][A-Z.'’ -]{2,50}?(?:[^\S\n]*\([A-Z.'’ -]{1,12}\))?),[^\S\n]*(?P<role>[A-Z][^,:\n]{1,60})"
+)
+
+
+def _name_before_role(label: str) -> int:
+    """The length of a turn label's name when the label is a name in capitals and then, after
+    a comma, what the speaker is ("DANA KELLER, HOST", "DR. NADIA SULEIMAN, FORMER WEAPONS
+    INSPECTOR"); else the whole label's. A broadcast transcript labels a guest's first turn so,
+    and only the surname after: the role says who speaks, it is no part of the name (and a
+    comma otherwise makes the label a headline's topic)."""
+    match = _NAME_THEN_ROLE.fullmatch(label.strip())
+    if match is None or not label.strip().isupper():
+        return len(label)
+    role = match.group("role").split()
+    if _singular(role[-1].lower()) not in _ROLES | _PEOPLE_NOUNS | _BROADCAST_ROLES:
+        return len(label)
+    if not 2 <= len(re.sub(r"\([^)]*\)", "", match.group("name")).split()) <= 6:
+        return len(label)
+    return len(label) - len(label.lstrip()) + match.end("name")
+
+
+def _thanks_to_those_named(doc: Doc, attribution: Attribution) -> bool:
+    """Whether the attribution is a host's closing "General Doherty, Dr. Suleiman, thank you
+    both": the names before the comma are those addressed, not who thanks (the one whose turn
+    it is), and a thanks said to guests reports nothing anyone claims."""
+    cue_i = attribution.cue_i
+    if attribution.source is None or not 0 < cue_i < len(doc) - 1:
+        return False
+    return (
+        doc[cue_i].lower_ == "thank"
+        and doc[cue_i - 1].text == ","
+        and doc[cue_i + 1].lower_ == "you"
+        and attribution.source.end <= doc[cue_i - 1].idx + 1
+    )
+
+
+# What one sees that is itself a record of what happened or of what was said: "I've seen
+# the pictures", "We've seen those reports".
+_SEEN_MEDIA = frozenset(
+    {"report", "picture", "photo", "photograph", "image", "video", "footage", "clip"}
+    | {"account", "story", "claim", "allegation", "statement", "document", "tweet", "post"}
+)
+
+
+def _seen_or_wanted(doc: Doc, attribution: Attribution) -> bool:
+    """Whether a rarer verb's reading is no saying: a briefer's "We've seen those reports" or
+    "I've seen the pictures from the hospitals" (seeing a record names what was looked at,
+    and says nothing of it), or an expert's generic "you want to compare the chemistry" (what
+    one would do, said to everyone, and no claim of the "you" it names)."""
+    if not attribution.rare_cue or attribution.cue_i < 0:
+        return False
+    cue = doc[attribution.cue_i]
+    if attribution.source is not None and attribution.source.text.lower() == "you":
+        return cue.lemma_.lower() in ("want", "need")
+    if cue.lemma_.lower() not in ("see", "watch", "view") or not attribution.how.endswith("dobj"):
+        return False
+    objects = [c for c in cue.children if c.dep_ == "dobj"]
+    return len(objects) == 1 and objects[0].lemma_.lower() in _SEEN_MEDIA
+
+
 def _without_honorific(tokens: list[Token]) -> list[Token]:
     """A transcript's "MR. SPICER:" names Spicer. The tokenizer can part "MR" from its full
     stop at a text's opening, which would leave ". SPICER" for a name; the honorific is
     dropped from the tokens that name the speaker (the source span keeps it)."""
     rest = tokens
-    if len(rest) > 1 and rest[0].lower_ in _LINE_TITLES:
+    while len(rest) > 1 and rest[0].lower_ in _LINE_TITLES:  # "MAJ. GEN. DOHERTY", each
         rest = rest[1:]
         if len(rest) > 1 and rest[0].text == ".":
             rest = rest[1:]

@@ -1,0 +1,82 @@
+"""Texts of the military and of arms control: a defence ministry's daily briefing read by a
+general, a defence department's release on a strike with its spokesman's statement, a military
+spokesman's question-and-answer session with reporters, an arms-control inspection report and
+a television panel where a retired general and a second guest answer an anchor."""
+
+from __future__ import annotations
+
+from attribution_helpers import attributions as _attributions
+from attribution_helpers import source_of as _source
+
+from enquiry.enrich.text.claims import ClaimExtractor
+
+
+def _speakers(extractor: ClaimExtractor, text: str) -> list[str | None]:
+    """The name of the actor of each claim of ``text``, in order (None: none)."""
+    return [r.speaker.name if r.speaker else None for r in extractor.extract(text)]
+
+
+def test_a_guests_first_turn_label_names_them_before_their_role(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "TOM BRENNAN, CNN ANCHOR: The strike hit the airfield before dawn.\n\n"
+        "DR. ELLEN MARSH, FORMER UN INSPECTOR: The samples will tell us more.\n\n"
+        "BRENNAN: Thank you, Ellen.\n"
+    )
+    found = _attributions(claim_extractor, text)
+    assert [_source(a) for a in found] == ["TOM BRENNAN", "DR. ELLEN MARSH", "BRENNAN"]
+    assert found[0].content.text.startswith("The strike hit")
+    assert _speakers(claim_extractor, text) == ["TOM BRENNAN", "ELLEN MARSH", "TOM BRENNAN"]
+
+
+def test_two_ranks_before_a_turns_name_are_both_titles(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = "LT. GEN. PAUL ANDERS: They went after the shelters and the fuel depots.\n"
+    assert _speakers(claim_extractor, text) == ["PAUL ANDERS"]
+
+
+def test_a_releases_number_and_a_documents_language_are_fields(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "Release No: NR-311-18\nMay 2, 2018\n\n"
+        "S/2018/77\nOriginal: FRENCH\n\n"
+        "The spokesman said the convoy had reached the border.\n"
+    )
+    found = _attributions(claim_extractor, text)
+    assert [a.cue.text for a in found] == ["said"]
+
+
+def test_a_hosts_thanks_to_the_guests_named_is_no_saying(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "ANCHOR: That is all we have time for. Admiral Ross, Professor Khalil, thank you "
+        "both for joining us.\n"
+    )
+    found = _attributions(claim_extractor, text)
+    assert [a.cue.text for a in found] == [":"]
+
+
+def test_seeing_reports_or_pictures_says_nothing(claim_extractor: ClaimExtractor) -> None:
+    text = (
+        "SPOKESMAN: We've seen the reports about the convoy. I've seen the photographs "
+        "from the clinic as well. I can tell you that the convoy was not struck by us.\n"
+    )
+    found = _attributions(claim_extractor, text)
+    assert "'ve seen" not in [a.cue.text for a in found]
+    assert any(a.cue.text == "can tell" for a in found)
+
+
+def test_an_experts_generic_you_wanting_something_is_no_claim(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "ANALYST: It starts with the soil. Then you want to match the impurities with the "
+        "declared stockpile. The inspectors said the soil held traces of the agent.\n"
+    )
+    found = _attributions(claim_extractor, text)
+    assert "want" not in [a.cue.text for a in found]
+    assert any(a.cue.text == "said" for a in found)
