@@ -68,15 +68,3 @@ def test_seeing_reports_or_pictures_says_nothing(claim_extractor: ClaimExtractor
     found = _attributions(claim_extractor, text)
     assert "'ve seen" not in [a.cue.text for a in found]
     assert any(a.cue.text == "can tell" for a in found)
-
-
-def test_an_experts_generic_you_wanting_something_is_no_claim(
-    claim_extractor: ClaimExtractor,
-) -> None:
-    text = (
-        "ANALYST: It starts with the soil. Then you want to match the impurities with the "
-        "declared stockpile. The inspectors said the soil held traces of the agent.\n"
-    )
-    found = _attributions(claim_extractor, text)
-    assert "want" not in [a.cue.text for a in found]
-    assert any(a.cue.text == "said" for a in found)

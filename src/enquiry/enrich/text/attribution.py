@@ -742,7 +742,7 @@ class AttributionExtractor:
                 and "prep" in item.how
                 and item.content.text.lower() in ("that", "this", "it", "them")
             )
-            and not _seen_or_wanted(doc, item)
+            and not _seen_record(doc, item)
         ]
         # "I should like to convey the following:": a letter's formula pointing at what comes;
         # "… has not been supported by any witness": no one (but "No one expected …" is kept,
@@ -3988,17 +3988,17 @@ _SEEN_MEDIA = frozenset(
 )
 
 
-def _seen_or_wanted(doc: Doc, attribution: Attribution) -> bool:
-    """Whether a rarer verb's reading is no saying: a briefer's "We've seen those reports" or
-    "I've seen the pictures from the hospitals" (seeing a record names what was looked at,
-    and says nothing of it), or an expert's generic "you want to compare the chemistry" (what
-    one would do, said to everyone, and no claim of the "you" it names)."""
-    if not attribution.rare_cue or attribution.cue_i < 0:
+def _seen_record(doc: Doc, attribution: Attribution) -> bool:
+    """Whether a rarer verb's reading is a briefer's "We've seen those reports" or "I've seen
+    the pictures from the hospitals": seeing a record names what was looked at, and says
+    nothing of it. Only the speaker's own "I"/"we" (news annotators keep a report's "backers
+    watched footage of the rally" as what the crowd took in)."""
+    if not attribution.rare_cue or attribution.cue_i < 0 or attribution.source is None:
         return False
     cue = doc[attribution.cue_i]
-    if attribution.source is not None and attribution.source.text.lower() == "you":
-        return cue.lemma_.lower() in ("want", "need")
-    if cue.lemma_.lower() not in ("see", "watch", "view") or not attribution.how.endswith("dobj"):
+    if attribution.source.text.lower() not in _FIRST_PERSON:
+        return False
+    if cue.lemma_.lower() != "see" or not attribution.how.endswith("dobj"):
         return False
     objects = [c for c in cue.children if c.dep_ == "dobj"]
     return len(objects) == 1 and objects[0].lemma_.lower() in _SEEN_MEDIA
