@@ -68,3 +68,17 @@ def test_seeing_reports_or_pictures_says_nothing(claim_extractor: ClaimExtractor
     found = _attributions(claim_extractor, text)
     assert "'ve seen" not in [a.cue.text for a in found]
     assert any(a.cue.text == "can tell" for a in found)
+
+
+def test_a_topic_broken_off_by_a_dash_is_not_who_claims(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "Q: And the Red Crescent -- the Syrians claim they faked the footage.\n\n"
+        "Q: And the hospital staff -- the Russians claim they were actors.\n\n"
+        "The envoy -- a career diplomat -- said the talks had failed.\n"
+    )
+    found = _attributions(claim_extractor, text)
+    assert [_source(a) for a in found][:2] == ["the Syrians", "the Russians"]
+    assert _speakers(claim_extractor, text)[:2] == ["Syrians", "Russians"]
+    assert (_source(found[2]) or "").startswith("The envoy")

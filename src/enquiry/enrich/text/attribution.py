@@ -919,6 +919,7 @@ class AttributionExtractor:
         _close_source_quotes(doc, found)
         _hyphened_source(doc, found)
         _et_al_source(doc, found)
+        _source_after_topic_dash(doc, found)
         _as_role_puts_it(doc, found)
         _figure_before_its_measure(doc, found)
         _object_list_taken_for_clause(doc, found)
@@ -4002,6 +4003,34 @@ def _seen_record(doc: Doc, attribution: Attribution) -> bool:
         return False
     objects = [c for c in cue.children if c.dep_ == "dobj"]
     return len(objects) == 1 and objects[0].lemma_.lower() in _SEEN_MEDIA
+
+
+# A spoken topic broken off by a dash before the clause that speaks of it: "And the White
+# Helmets -- the Russians claim they staged it".
+_TOPIC_DASH = re.compile(
+    r"[^\S\n]*(?:--|—|–)[^\S\n]*(?P<np>(?:the[^\S\n]+)?[A-Z][\w'’.-]*(?:[^\S\n]+[A-Z][\w'’.-]*){0,3})[^\S\n]+"
+)
+
+
+def _source_after_topic_dash(doc: Doc, found: list[Attribution]) -> None:
+    """ "And the White Helmets -- the Russians claim they staged the whole thing": a reporter's
+    question names its topic, breaks off with a dash and starts again; the parse can take the
+    topic for the subject and the true one, after the dash, into the cue's phrase. A source
+    that ends at such a dash, with a name right after it and then the cue, is that name."""
+    text = text_of(doc)
+    for item in found:
+        source = item.source
+        if source is None or source.parts or not source.text.rstrip().endswith(("--", "—", "–")):
+            continue
+        dash = text.rfind(source.text.rstrip()[-1], source.start, source.end) - 1
+        gap = _TOPIC_DASH.fullmatch(text, max(source.start, dash), item.cue.start)
+        if gap is None:
+            continue
+        named = doc.char_span(gap.start("np"), gap.end("np"), alignment_mode="expand")
+        if named is None:
+            continue
+        item.source = _span(doc, gap.start("np"), gap.end("np"))
+        item.speaker = describe(list(named))
 
 
 def _without_honorific(tokens: list[Token]) -> list[Token]:
