@@ -82,3 +82,19 @@ def test_a_topic_broken_off_by_a_dash_is_not_who_claims(
     assert [_source(a) for a in found][:2] == ["the Syrians", "the Russians"]
     assert _speakers(claim_extractor, text)[:2] == ["Syrians", "Russians"]
     assert (_source(found[2]) or "").startswith("The envoy")
+
+
+def test_they_after_i_spoke_to_some_are_those_spoken_to(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "The Syrian government denied it. I spoke to doctors in Idlib, and they told me that "
+        "the patients had pinpoint pupils. Russia blamed the rebels. We met the inspectors, "
+        "and they said the samples were sealed."
+    )
+    assert _speakers(claim_extractor, text) == [
+        "Syrian government",
+        "doctors in Idlib",
+        "Russia",
+        "inspectors",
+    ]

@@ -942,6 +942,7 @@ class AttributionExtractor:
         resolve_speakers(found, mentions, model.given_names if model else {}, quotes)
         _its_own(found, mentions)
         _some_of_them(doc, found)
+        _they_the_ones_spoken_to(doc, found)
         _first_person_is_the_author(doc, found, quotes)
         _signed_comment(doc, found, quotes)
         _testimonies(doc, found, quotes)
@@ -4031,6 +4032,34 @@ def _source_after_topic_dash(doc: Doc, found: list[Attribution]) -> None:
             continue
         item.source = _span(doc, gap.start("np"), gap.end("np"))
         item.speaker = describe(list(named))
+
+
+def _they_the_ones_spoken_to(doc: Doc, found: list[Attribution]) -> None:
+    """ "I've talked to colleagues at the OPCW, and they told me that …": when the clause
+    before "and they said" has the speaker's own "I" or "we" for subject, "they" can only be
+    the ones the speaker spoke to or read, its plural object, not the last body the text
+    named."""
+    for item in found:
+        source = item.source
+        if source is None or source.text.lower() != "they" or item.cue_i < 0:
+            continue
+        cue = doc[item.cue_i]
+        head = cue.head
+        if cue.dep_ != "conj" or head.i >= cue.i:
+            continue
+        if not any(c.dep_ == "nsubj" and c.lower_ in ("i", "we") for c in head.children):
+            continue
+        objects = [c for c in head.children if c.dep_ == "dobj"]
+        objects += [g for c in head.children if c.dep_ == "prep" for g in c.children]
+        plural = [o for o in objects if o.dep_ in ("dobj", "pobj") and o.tag_ in ("NNS", "NNPS")]
+        if len(plural) != 1:
+            continue
+        words = list(plural[0].subtree)
+        after = next((c for c in head.children if c.i == words[-1].i + 1), None)
+        if after is not None and after.dep_ == "prep" and after.lower_ in ("at", "from", "in"):
+            words += list(after.subtree)  # "colleagues at the OPCW", the parse's verb's
+        named = [t for t in words if t.dep_ != "det" or t.i != words[0].i]
+        item.speaker = replace(describe(named), resolved_from=source.text)
 
 
 def _without_honorific(tokens: list[Token]) -> list[Token]:
