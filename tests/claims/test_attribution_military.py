@@ -98,3 +98,13 @@ def test_they_after_i_spoke_to_some_are_those_spoken_to(
         "Russia",
         "inspectors",
     ]
+
+
+def test_a_rank_written_out_before_a_turns_name_is_no_part_of_it(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "CAPTAIN ANNE PRICE: Good afternoon, everyone. We begin with Mosul.\n\n"
+        "CAPT. PRICE: Next question, please.\n"
+    )
+    assert _speakers(claim_extractor, text) == ["ANNE PRICE", "ANNE PRICE"]

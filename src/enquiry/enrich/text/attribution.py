@@ -3095,7 +3095,8 @@ def _colon_lines(doc: Doc) -> list[Attribution]:
             continue
         colon = _span(doc, match.end("source"), match.end("source") + 1)
         sentence = _span(doc, match.start(), match.end())
-        speaker = _as_written_elsewhere(doc, describe(_without_honorific(tokens)))
+        speaker = _whole_shouted_name(tokens, describe(_without_honorific(tokens)))
+        speaker = _as_written_elsewhere(doc, speaker)
         if interpreting and found and found[-1].speaker is not None:
             # consecutive interpretation: the interpreter speaks the minister's words in the
             # minister's first person ("INTERPRETER: We consider this an act of aggression"),
@@ -4060,6 +4061,35 @@ def _they_the_ones_spoken_to(doc: Doc, found: list[Attribution]) -> None:
             words += list(after.subtree)  # "colleagues at the OPCW", the parse's verb's
         named = [t for t in words if t.dep_ != "det" or t.i != words[0].i]
         item.speaker = replace(describe(named), resolved_from=source.text)
+
+
+# Ranks a military briefing's transcript writes out in full, in capitals, before a speaker's
+# name: "CAPTAIN JEFF LYONS:", "COLONEL MARK HALVORSEN:".
+_SHOUTED_RANKS = frozenset(
+    {"captain", "colonel", "major", "general", "lieutenant", "admiral", "sergeant"}
+    | {"commander", "brigadier", "commodore"}
+)
+
+
+def _whole_shouted_name(tokens: list[Token], speaker: Speaker) -> Speaker:
+    """ "CAPTAIN JEFF LYONS:": in capitals the tagger can read the surname as a verb and name
+    the person by the given name alone, or read the rank as part of the name; a turn label's
+    words after its rank are the whole name, and the later "CAPT. LYONS:" turns are the same
+    person's."""
+    words = [t.text for t in _without_honorific(tokens)]
+    ranked = bool(words) and words[0].lower() in _SHOUTED_RANKS
+    while words and words[0].lower() in _SHOUTED_RANKS:
+        words = words[1:]
+    whole = " ".join(words)
+    if (
+        not (speaker.type == "person" or (ranked and speaker.type == "unknown"))
+        or not 2 <= len(words) <= 4
+        or not all(w.isupper() and w.replace("-", "").replace("'", "").isalpha() for w in words)
+        # the given name alone, or the whole label with its rank ("CAPTAIN ANNE PRICE")
+        or not (whole.startswith(speaker.name + " ") or speaker.name.endswith(" " + whole))
+    ):
+        return speaker
+    return replace(speaker, name=whole, type="person")
 
 
 def _without_honorific(tokens: list[Token]) -> list[Token]:
