@@ -108,3 +108,22 @@ def test_a_rank_written_out_before_a_turns_name_is_no_part_of_it(
         "CAPT. PRICE: Next question, please.\n"
     )
     assert _speakers(claim_extractor, text) == ["ANNE PRICE", "ANNE PRICE"]
+
+
+def test_a_statement_attributable_to_a_spokesman_is_his_over_its_paragraphs(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "WASHINGTON -- Coalition aircraft struck a bridge near Raqqa on Tuesday.\n\n"
+        "The following is attributable to Army Col. Dana Whitlock, coalition spokesperson:\n\n"
+        '"The bridge was used to move fighters and weapons across the river.\n\n'
+        '"We took every precaution to avoid harm to civilians."\n\n'
+        "Local activists said two fishermen were killed.\n"
+    )
+    found = _attributions(claim_extractor, text)
+    statement = found[0]
+    assert _source(statement) == "Army Col. Dana Whitlock, coalition spokesperson"
+    assert statement.content.text.startswith('"The bridge was used')
+    assert statement.content.text.endswith('avoid harm to civilians."')
+    assert _speakers(claim_extractor, text)[0] == "Dana Whitlock"
+    assert [a.cue.text for a in found[1:]] == ["said"]

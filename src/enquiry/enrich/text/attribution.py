@@ -908,6 +908,7 @@ class AttributionExtractor:
             and not re.match(r"Q[.:]\s", item.content.text)
         ]
         found += _post_that_claims(doc, found)
+        found += _attributable_statements(doc, quotes)
         found += _said_after_colon(doc, found)
         found += _posts_claiming(doc, found)
         found.sort(key=lambda item: item.cue.start)
@@ -4090,6 +4091,52 @@ def _whole_shouted_name(tokens: list[Token], speaker: Speaker) -> Speaker:
     ):
         return speaker
     return replace(speaker, name=whole, type="person")
+
+
+# A release's line giving whose the statement after it is: "The following statement is
+# attributable to Navy Capt. Michael Reardon, Pentagon spokesman:".
+_ATTRIBUTABLE_LINE = re.compile(
+    r"^[^\S\n]*(?:The[^\S\n]+following[^\S\n]+(?:statement[^\S\n]+)?is|Statement)[^\S\n]+"
+    r"(?P<cue>attributable[^\S\n]+to)[^\S\n]+(?P<name>[A-Z][^\n:]{2,160}):[^\S\n]*$",
+    re.M,
+)
+
+
+def _attributable_statements(doc: Doc, quotes: Sequence[tuple[int, int]]) -> list[Attribution]:
+    """A defence department's release: "The following statement is attributable to …
+    spokesman:" and then the statement in quotation marks, one paragraph after another, each
+    opened by a quotation mark and only the last one closed. The statement is the spokesman's,
+    though no verb of saying stands near it: the line's "attributable to" is the cue, and the
+    content runs from the first paragraph's quotation mark to the last one's end."""
+    text = text_of(doc)
+    found: list[Attribution] = []
+    for line in _ATTRIBUTABLE_LINE.finditer(text):
+        after = sorted(q for q in quotes if q[0] >= line.end())
+        at = line.end()
+        pieces: list[tuple[int, int]] = []
+        for start, end in after:
+            if text[at:start].strip():
+                break
+            pieces.append((start, end))
+            at = end
+        if not pieces:
+            continue
+        name_end = line.start("name") + len(line.group("name").split(",")[0])
+        named = doc.char_span(line.start("name"), name_end, alignment_mode="expand")
+        if named is None:
+            continue
+        found.append(
+            Attribution(
+                cue=_span(doc, *line.span("cue")),
+                content=_span(doc, pieces[0][0], pieces[-1][1]),
+                source=_span(doc, *line.span("name")),
+                speaker=describe(_without_honorific(list(named))),
+                sentence=_span(doc, line.start(), pieces[-1][1]),
+                cue_key="attributable/line",
+                how="line/attributable",
+            )
+        )
+    return found
 
 
 def _without_honorific(tokens: list[Token]) -> list[Token]:
