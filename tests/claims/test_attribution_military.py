@@ -127,3 +127,18 @@ def test_a_statement_attributable_to_a_spokesman_is_his_over_its_paragraphs(
     assert statement.content.text.endswith('avoid harm to civilians."')
     assert _speakers(claim_extractor, text)[0] == "Dana Whitlock"
     assert [a.cue.text for a in found[1:]] == ["said"]
+
+
+def test_what_doctors_found_in_the_victims_is_their_finding(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "SPOKESMAN: Doctors in Idlib found nerve agent in the victims. Physicians found "
+        "organophosphate poisoning in the casualties. Rescuers found bodies in the rubble.\n"
+    )
+    found = _attributions(claim_extractor, text)
+    finding = [a for a in found if a.cue.text == "found"]
+    assert [(_source(a), a.content.text) for a in finding] == [
+        ("Doctors in Idlib", "nerve agent in the victims"),
+        ("Physicians", "organophosphate poisoning in the casualties"),
+    ]

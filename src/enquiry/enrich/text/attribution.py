@@ -6506,6 +6506,9 @@ _TESTERS = frozenset(
     {"laboratory", "lab", "test", "analysis", "scientist", "chemist", "toxicologist"}
 )
 _SAMPLES = frozenset({"sample", "specimen", "blood", "urine", "tissue", "soil", "hair"})
+# Those a doctor examines, in whom what is found is a clinical finding: "Doctors there found
+# nerve agent in the victims", "found signs of sarin in the patients".
+_EXAMINED = frozenset({"victim", "patient", "casualty", "survivor"})
 
 
 def _found_in_samples(doc: Doc, attribution: Attribution) -> bool:
@@ -6533,7 +6536,7 @@ def _found_in_samples(doc: Doc, attribution: Attribution) -> bool:
     ]
     return bool(tested) and (
         (subject is not None and subject.lemma_.lower() in _TESTERS)
-        or any(pobj.lemma_.lower() in _SAMPLES for pobj in tested)
+        or any(pobj.lemma_.lower() in _SAMPLES | _EXAMINED for pobj in tested)
     )
 
 
