@@ -142,3 +142,13 @@ def test_what_doctors_found_in_the_victims_is_their_finding(
         ("Doctors in Idlib", "nerve agent in the victims"),
         ("Physicians", "organophosphate poisoning in the casualties"),
     ]
+
+
+def test_a_briefer_pointing_the_reporter_elsewhere_says_nothing(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "Well, Lita, I'd point you to what was released today. The senator pointed to the report."
+    )
+    found = _attributions(claim_extractor, text)
+    assert [(_source(a), a.cue.text) for a in found] == [("The senator", "pointed to")]

@@ -743,6 +743,7 @@ class AttributionExtractor:
                 and item.content.text.lower() in ("that", "this", "it", "them")
             )
             and not _seen_record(doc, item)
+            and not _hearer_pointed_to(doc, item)
         ]
         # "I should like to convey the following:": a letter's formula pointing at what comes;
         # "… has not been supported by any witness": no one (but "No one expected …" is kept,
@@ -4137,6 +4138,18 @@ def _attributable_statements(doc: Doc, quotes: Sequence[tuple[int, int]]) -> lis
             )
         )
     return found
+
+
+def _hearer_pointed_to(doc: Doc, attribution: Attribution) -> bool:
+    """ "I'd point you to what was released today", "Let me refer you to the Syrians": a
+    briefer sends the one who asked elsewhere and says nothing of it himself. Only with the
+    hearer, "you", for the verb's object ("The senator pointed to the report" cites it)."""
+    if attribution.cue_i < 0 or not attribution.how.endswith("prep"):
+        return False
+    cue = doc[attribution.cue_i]
+    return cue.lemma_.lower() in ("point", "refer", "direct") and any(
+        c.dep_ == "dobj" and c.lower_ == "you" for c in cue.children
+    )
 
 
 def _without_honorific(tokens: list[Token]) -> list[Token]:
