@@ -152,3 +152,17 @@ def test_a_briefer_pointing_the_reporter_elsewhere_says_nothing(
     )
     found = _attributions(claim_extractor, text)
     assert [(_source(a), a.cue.text) for a in found] == [("The senator", "pointed to")]
+
+
+def test_what_a_speaker_says_set_in_a_pseudo_cleft_is_said(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "What the commander said was that the convoy had turned back. What I can tell you "
+        "is that the bridge is closed."
+    )
+    found = _attributions(claim_extractor, text)
+    assert [(_source(a), a.cue.text, a.content.text) for a in found] == [
+        ("the commander", "said", "that the convoy had turned back"),
+        ("I", "can tell", "that the bridge is closed"),
+    ]

@@ -910,6 +910,7 @@ class AttributionExtractor:
         ]
         found += _post_that_claims(doc, found)
         found += _attributable_statements(doc, quotes)
+        found += _pseudo_cleft_sayings(doc, found)
         found += _said_after_colon(doc, found)
         found += _posts_claiming(doc, found)
         found.sort(key=lambda item: item.cue.start)
@@ -4150,6 +4151,54 @@ def _hearer_pointed_to(doc: Doc, attribution: Attribution) -> bool:
     return cue.lemma_.lower() in ("point", "refer", "direct") and any(
         c.dep_ == "dobj" and c.lower_ == "you" for c in cue.children
     )
+
+
+# Verbs of saying a pseudo-cleft turns into its subject: "What I can say is that …".
+_CLEFT_SAYINGS = frozenset({"say", "tell", "stress", "confirm", "add", "argue", "claim"})
+
+
+def _pseudo_cleft_sayings(doc: Doc, found: list[Attribution]) -> list[Attribution]:
+    """ "What I can say is that we're not looking for a fight", "What the minister said was
+    that the talks had failed": a speaker sets what is said after "is"/"was" and the saying
+    inside the clause that is the subject; the parse hangs the reported clause on "is", not
+    on the verb of saying, so no path from the verb finds it."""
+    taken = {item.cue_i for item in found}
+    made: list[Attribution] = []
+    for verb in doc:
+        head = verb.head
+        if (
+            verb.dep_ != "csubj"
+            or verb.lemma_.lower() not in _CLEFT_SAYINGS
+            or verb.i in taken
+            or head.lemma_ != "be"
+            or not any(c.lower_ == "what" and c.i < verb.i for c in verb.children)
+        ):
+            continue
+        subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        clause = next((c for c in head.children if c.dep_ == "ccomp" and c.i > head.i), None)
+        if subject is None or clause is None:
+            continue
+        said = [t for t in clause.subtree if not (t.is_punct and t.i == clause.right_edge.i)]
+        words = list(subject.subtree)
+        aux = [c for c in verb.children if c.dep_ == "aux" and c.i > subject.right_edge.i]
+        cue = _token_span([*aux, verb])
+        content = _token_span(said)
+        source = _token_span(words)
+        if cue is None or content is None or source is None:
+            continue
+        made.append(
+            Attribution(
+                cue=cue,
+                content=content,
+                source=source,
+                speaker=describe(words),
+                sentence=_span(doc, verb.sent.start_char, verb.sent.end_char),
+                cue_key=f"{verb.lemma_.lower()}/VERB",
+                how="cleft/ccomp",
+                cue_i=verb.i,
+            )
+        )
+    return made
 
 
 def _without_honorific(tokens: list[Token]) -> list[Token]:
