@@ -60,10 +60,12 @@ def test_a_hosts_thanks_to_the_guests_named_is_no_saying(
     assert [a.cue.text for a in found] == [":"]
 
 
-def test_seeing_reports_or_pictures_says_nothing(claim_extractor: ClaimExtractor) -> None:
+def test_seeing_the_reports_a_reporter_asks_about_says_nothing(
+    claim_extractor: ClaimExtractor,
+) -> None:
     text = (
-        "SPOKESMAN: We've seen the reports about the convoy. I've seen the photographs "
-        "from the clinic as well. I can tell you that the convoy was not struck by us.\n"
+        "SPOKESMAN: We've seen the reports about the convoy. I've seen the claims on social "
+        "media as well. I can tell you that the convoy was not struck by us.\n"
     )
     found = _attributions(claim_extractor, text)
     assert "'ve seen" not in [a.cue.text for a in found]

@@ -3986,19 +3986,19 @@ def _thanks_to_those_named(doc: Doc, attribution: Attribution) -> bool:
     )
 
 
-# What one sees that is itself a record of what happened or of what was said: "I've seen
-# the pictures", "We've seen those reports".
+# What one sees that is someone else's saying: "We've seen those reports", "I've seen the
+# claims". (Seeing images or footage is witnessing, kept: "We have all seen the images".)
 _SEEN_MEDIA = frozenset(
-    {"report", "picture", "photo", "photograph", "image", "video", "footage", "clip"}
-    | {"account", "story", "claim", "allegation", "statement", "document", "tweet", "post"}
+    {"report", "account", "story", "claim", "allegation", "statement", "tweet", "post"}
+    | {"comment", "remark"}
 )
 
 
 def _seen_record(doc: Doc, attribution: Attribution) -> bool:
-    """Whether a rarer verb's reading is a briefer's "We've seen those reports" or "I've seen
-    the pictures from the hospitals": seeing a record names what was looked at, and says
-    nothing of it. Only the speaker's own "I"/"we" (news annotators keep a report's "backers
-    watched footage of the rally" as what the crowd took in)."""
+    """Whether a rarer verb's reading is a briefer's "We've seen those reports": seeing what
+    others said acknowledges it and says nothing of it (the speaker's answer follows). Only
+    the speaker's own "I"/"we" (news annotators keep a report's "backers watched footage of
+    the rally" as what the crowd took in)."""
     if not attribution.rare_cue or attribution.cue_i < 0 or attribution.source is None:
         return False
     cue = doc[attribution.cue_i]
@@ -4053,10 +4053,18 @@ def _they_the_ones_spoken_to(doc: Doc, found: list[Attribution]) -> None:
             continue
         if not any(c.dep_ == "nsubj" and c.lower_ in ("i", "we") for c in head.children):
             continue
-        objects = [c for c in head.children if c.dep_ == "dobj"]
-        objects += [g for c in head.children if c.dep_ == "prep" for g in c.children]
-        plural = [o for o in objects if o.dep_ in ("dobj", "pobj") and o.tag_ in ("NNS", "NNPS")]
-        if len(plural) != 1:
+        # whom the speaker met or read, or spoke to or with ("asked them for the sheets, and
+        # they promised …": not what was asked for)
+        objects = [c for c in head.children if c.dep_ in ("dobj", "dative")]
+        objects += [
+            g
+            for c in head.children
+            if c.dep_ == "prep" and c.lower_ in ("to", "with", "from")
+            for g in c.children
+            if g.dep_ == "pobj"
+        ]
+        plural = [o for o in objects if o.tag_ in ("NNS", "NNPS")]
+        if len(plural) != 1 or any(o.pos_ == "PRON" for o in objects):
             continue
         words = list(plural[0].subtree)
         after = next((c for c in head.children if c.i == words[-1].i + 1), None)
