@@ -743,6 +743,8 @@ class AttributionExtractor:
                 and "prep" in item.how
                 and item.content.text.lower() in ("that", "this", "it", "them")
             )
+            and not _seen_record(doc, item)
+            and not _hearer_pointed_to(doc, item)
         ]
         # "I should like to convey the following:": a letter's formula pointing at what comes;
         # "… has not been supported by any witness": no one (but "No one expected …" is kept,
@@ -752,6 +754,7 @@ class AttributionExtractor:
             for item in found
             if not _WHAT_FOLLOWS.fullmatch(item.content.text)
             and not (item.source is not None and _NO_ONE.match(item.source.text))
+            and not _thanks_to_those_named(doc, item)
         ]
         found = [
             # "The envoy condemned what he called a brazen breach": the naming is already part
@@ -914,6 +917,8 @@ class AttributionExtractor:
             and not re.match(r"Q[.:]\s", item.content.text)
         ]
         found += _post_that_claims(doc, found)
+        found += _attributable_statements(doc, quotes)
+        found += _pseudo_cleft_sayings(doc, found)
         found += _said_after_colon(doc, found)
         found += _posts_claiming(doc, found)
         found.sort(key=lambda item: item.cue.start)
@@ -926,6 +931,7 @@ class AttributionExtractor:
         _hyphened_source(doc, found)
         _et_al_split(doc, found)
         _et_al_source(doc, found)
+        _source_after_topic_dash(doc, found)
         _as_role_puts_it(doc, found)
         _figure_before_its_measure(doc, found)
         _object_list_taken_for_clause(doc, found)
@@ -955,6 +961,7 @@ class AttributionExtractor:
         _not_the_turns_own(found, mentions)
         _answer_of_the_one_asked(doc, found)
         _some_of_them(doc, found)
+        _they_the_ones_spoken_to(doc, found)
         _first_person_is_the_author(doc, found, quotes)
         _signed_comment(doc, found, quotes)
         _testimonies(doc, found, quotes)
@@ -2820,6 +2827,10 @@ _LINE_LABELS = frozenset(
         "sources",
         "caption",
         "credit",
+        # a release's or an official document's numbering and language fields ("Release No:
+        # NR-127-17", "Original: ENGLISH"), which file the document and speak for no one
+        "no",
+        "original",
         # the sections of a paper or a report, which its authors write
         "abstract",
         "background",
@@ -3152,6 +3163,7 @@ def _colon_lines(doc: Doc) -> list[Attribution]:
             # a parliament's record: "The Secretary of State for Foreign and Commonwealth
             # Affairs (Boris Johnson):" names the member in the bracket
             start, end = office.span("name")
+        end = start + _name_before_role(text_of(doc)[start:end])
         if end - start > _LINE_LABEL_MAX:
             continue
         tokens = _name_tokens(doc, start, end)
@@ -3207,7 +3219,8 @@ def _colon_lines(doc: Doc) -> list[Attribution]:
         colon_at = text_of(doc).index(":", match.end("source"))  # past a bold label's "**"
         colon = _span(doc, colon_at, colon_at + 1)
         sentence = _span(doc, match.start(), match.end())
-        speaker = _as_written_elsewhere(doc, describe(_without_honorific(tokens)))
+        speaker = _whole_shouted_name(tokens, describe(_without_honorific(tokens)))
+        speaker = _as_written_elsewhere(doc, speaker)
         if interpreting and found and found[-1].speaker is not None:
             # consecutive interpretation: the interpreter speaks the minister's words in the
             # minister's first person ("INTERPRETER: We consider this an act of aggression"),
@@ -4100,12 +4113,274 @@ _LINE_TITLES = _HONORIFICS | frozenset(
 )
 
 
+# A broadcast transcript's label at a speaker's first turn, the name and then what they are,
+# all in capitals: "DANA KELLER, HOST:", "MAJ. GEN. FRANK DOHERTY (RET.), MILITARY ANALYST:".
+_NAME_THEN_ROLE = re.compile(
+    r"(?P<name>[A-Z][A-Z.'’ -]{2,50}?(?:[^\S\n]*\([A-Z.'’ -]{1,12}\))?),[^\S\n]*(?P<role>[A-Z][^,:\n]{1,60})"
+)
+
+
+def _name_before_role(label: str) -> int:
+    """The length of a turn label's name when the label is a name in capitals and then, after
+    a comma, what the speaker is ("DANA KELLER, HOST", "DR. NADIA SULEIMAN, FORMER WEAPONS
+    INSPECTOR"); else the whole label's. A broadcast transcript labels a guest's first turn so,
+    and only the surname after: the role says who speaks, it is no part of the name (and a
+    comma otherwise makes the label a headline's topic)."""
+    match = _NAME_THEN_ROLE.fullmatch(label.strip())
+    if match is None or not label.strip().isupper():
+        return len(label)
+    role = match.group("role").split()
+    if _singular(role[-1].lower()) not in _ROLES | _PEOPLE_NOUNS | _BROADCAST_ROLES:
+        return len(label)
+    if not 2 <= len(re.sub(r"\([^)]*\)", "", match.group("name")).split()) <= 6:
+        return len(label)
+    return len(label) - len(label.lstrip()) + match.end("name")
+
+
+def _thanks_to_those_named(doc: Doc, attribution: Attribution) -> bool:
+    """Whether the attribution is a host's closing "General Doherty, Dr. Suleiman, thank you
+    both": the names before the comma are those addressed, not who thanks (the one whose turn
+    it is), and a thanks said to guests reports nothing anyone claims."""
+    cue_i = attribution.cue_i
+    if attribution.source is None or not 0 < cue_i < len(doc) - 1:
+        return False
+    return (
+        doc[cue_i].lower_ == "thank"
+        and doc[cue_i - 1].text == ","
+        and doc[cue_i + 1].lower_ == "you"
+        and attribution.source.end <= doc[cue_i - 1].idx + 1
+    )
+
+
+# What one sees that is someone else's saying: "We've seen those reports", "I've seen the
+# claims". (Seeing images or footage is witnessing, kept: "We have all seen the images".)
+_SEEN_MEDIA = frozenset(
+    {"report", "account", "story", "claim", "allegation", "statement", "tweet", "post"}
+    | {"comment", "remark"}
+)
+
+
+def _seen_record(doc: Doc, attribution: Attribution) -> bool:
+    """Whether a rarer verb's reading is a briefer's "We've seen those reports": seeing what
+    others said acknowledges it and says nothing of it (the speaker's answer follows). Only
+    the speaker's own "I"/"we" (news annotators keep a report's "backers watched footage of
+    the rally" as what the crowd took in)."""
+    if not attribution.rare_cue or attribution.cue_i < 0 or attribution.source is None:
+        return False
+    cue = doc[attribution.cue_i]
+    if attribution.source.text.lower() not in _FIRST_PERSON:
+        return False
+    if cue.lemma_.lower() != "see" or not attribution.how.endswith("dobj"):
+        return False
+    objects = [c for c in cue.children if c.dep_ == "dobj"]
+    return len(objects) == 1 and objects[0].lemma_.lower() in _SEEN_MEDIA
+
+
+# A spoken topic broken off by a dash before the clause that speaks of it: "And the White
+# Helmets -- the Russians claim they staged it".
+_TOPIC_DASH = re.compile(
+    r"[^\S\n]*(?:--|—|–)[^\S\n]*(?P<np>(?:the[^\S\n]+)?[A-Z][\w'’.-]*(?:[^\S\n]+[A-Z][\w'’.-]*){0,3})[^\S\n]+"
+)
+
+
+def _source_after_topic_dash(doc: Doc, found: list[Attribution]) -> None:
+    """ "And the White Helmets -- the Russians claim they staged the whole thing": a reporter's
+    question names its topic, breaks off with a dash and starts again; the parse can take the
+    topic for the subject and the true one, after the dash, into the cue's phrase. A source
+    that ends at such a dash, with a name right after it and then the cue, is that name."""
+    text = text_of(doc)
+    for item in found:
+        source = item.source
+        if source is None or source.parts or not source.text.rstrip().endswith(("--", "—", "–")):
+            continue
+        dash = text.rfind(source.text.rstrip()[-1], source.start, source.end) - 1
+        gap = _TOPIC_DASH.fullmatch(text, max(source.start, dash), item.cue.start)
+        if gap is None:
+            continue
+        named = doc.char_span(gap.start("np"), gap.end("np"), alignment_mode="expand")
+        if named is None:
+            continue
+        item.source = _span(doc, gap.start("np"), gap.end("np"))
+        item.speaker = describe(list(named))
+
+
+def _they_the_ones_spoken_to(doc: Doc, found: list[Attribution]) -> None:
+    """ "I've talked to colleagues at the OPCW, and they told me that …": when the clause
+    before "and they said" has the speaker's own "I" or "we" for subject, "they" can only be
+    the ones the speaker spoke to or read, its plural object, not the last body the text
+    named."""
+    for item in found:
+        source = item.source
+        if source is None or source.text.lower() != "they" or item.cue_i < 0:
+            continue
+        cue = doc[item.cue_i]
+        head = cue.head
+        if cue.dep_ != "conj" or head.i >= cue.i:
+            continue
+        if not any(c.dep_ == "nsubj" and c.lower_ in ("i", "we") for c in head.children):
+            continue
+        # whom the speaker met or read, or spoke to or with ("asked them for the sheets, and
+        # they promised …": not what was asked for)
+        objects = [c for c in head.children if c.dep_ in ("dobj", "dative")]
+        objects += [
+            g
+            for c in head.children
+            if c.dep_ == "prep" and c.lower_ in ("to", "with", "from")
+            for g in c.children
+            if g.dep_ == "pobj"
+        ]
+        plural = [o for o in objects if o.tag_ in ("NNS", "NNPS")]
+        if len(plural) != 1 or any(o.pos_ == "PRON" for o in objects):
+            continue
+        words = list(plural[0].subtree)
+        after = next((c for c in head.children if c.i == words[-1].i + 1), None)
+        if after is not None and after.dep_ == "prep" and after.lower_ in ("at", "from", "in"):
+            words += list(after.subtree)  # "colleagues at the OPCW", the parse's verb's
+        named = [t for t in words if t.dep_ != "det" or t.i != words[0].i]
+        item.speaker = replace(describe(named), resolved_from=source.text)
+
+
+# Ranks a military briefing's transcript writes out in full, in capitals, before a speaker's
+# name: "CAPTAIN JEFF LYONS:", "COLONEL MARK HALVORSEN:".
+_SHOUTED_RANKS = frozenset(
+    {"captain", "colonel", "major", "general", "lieutenant", "admiral", "sergeant"}
+    | {"commander", "brigadier", "commodore"}
+)
+
+
+def _whole_shouted_name(tokens: list[Token], speaker: Speaker) -> Speaker:
+    """ "CAPTAIN JEFF LYONS:": in capitals the tagger can read the surname as a verb and name
+    the person by the given name alone, or read the rank as part of the name; a turn label's
+    words after its rank are the whole name, and the later "CAPT. LYONS:" turns are the same
+    person's."""
+    words = [t.text for t in _without_honorific(tokens)]
+    ranked = bool(words) and words[0].lower() in _SHOUTED_RANKS
+    while words and words[0].lower() in _SHOUTED_RANKS:
+        words = words[1:]
+    whole = " ".join(words)
+    if (
+        not (speaker.type == "person" or (ranked and speaker.type == "unknown"))
+        or not 2 <= len(words) <= 4
+        or not all(w.isupper() and w.replace("-", "").replace("'", "").isalpha() for w in words)
+        # the given name alone, or the whole label with its rank ("CAPTAIN ANNE PRICE")
+        or not (whole.startswith(speaker.name + " ") or speaker.name.endswith(" " + whole))
+    ):
+        return speaker
+    return replace(speaker, name=whole, type="person")
+
+
+# A release's line giving whose the statement after it is: "The following statement is
+# attributable to Navy Capt. Michael Reardon, Pentagon spokesman:".
+_ATTRIBUTABLE_LINE = re.compile(
+    r"^[^\S\n]*(?:The[^\S\n]+following[^\S\n]+(?:statement[^\S\n]+)?is|Statement)[^\S\n]+"
+    r"(?P<cue>attributable[^\S\n]+to)[^\S\n]+(?P<name>[A-Z][^\n:]{2,160}):[^\S\n]*$",
+    re.M,
+)
+
+
+def _attributable_statements(doc: Doc, quotes: Sequence[tuple[int, int]]) -> list[Attribution]:
+    """A defence department's release: "The following statement is attributable to …
+    spokesman:" and then the statement in quotation marks, one paragraph after another, each
+    opened by a quotation mark and only the last one closed. The statement is the spokesman's,
+    though no verb of saying stands near it: the line's "attributable to" is the cue, and the
+    content runs from the first paragraph's quotation mark to the last one's end."""
+    text = text_of(doc)
+    found: list[Attribution] = []
+    for line in _ATTRIBUTABLE_LINE.finditer(text):
+        after = sorted(q for q in quotes if q[0] >= line.end())
+        at = line.end()
+        pieces: list[tuple[int, int]] = []
+        for start, end in after:
+            if text[at:start].strip():
+                break
+            pieces.append((start, end))
+            at = end
+        if not pieces:
+            continue
+        name_end = line.start("name") + len(line.group("name").split(",")[0])
+        named = doc.char_span(line.start("name"), name_end, alignment_mode="expand")
+        if named is None:
+            continue
+        found.append(
+            Attribution(
+                cue=_span(doc, *line.span("cue")),
+                content=_span(doc, pieces[0][0], pieces[-1][1]),
+                source=_span(doc, *line.span("name")),
+                speaker=describe(_without_honorific(list(named))),
+                sentence=_span(doc, line.start(), pieces[-1][1]),
+                cue_key="attributable/line",
+                how="line/attributable",
+            )
+        )
+    return found
+
+
+def _hearer_pointed_to(doc: Doc, attribution: Attribution) -> bool:
+    """ "I'd point you to what was released today", "Let me refer you to the Syrians": a
+    briefer sends the one who asked elsewhere and says nothing of it himself. Only with the
+    hearer, "you", for the verb's object ("The senator pointed to the report" cites it)."""
+    if attribution.cue_i < 0 or not attribution.how.endswith("prep"):
+        return False
+    cue = doc[attribution.cue_i]
+    return cue.lemma_.lower() in ("point", "refer", "direct") and any(
+        c.dep_ == "dobj" and c.lower_ == "you" for c in cue.children
+    )
+
+
+# Verbs of saying a pseudo-cleft turns into its subject: "What I can say is that …".
+_CLEFT_SAYINGS = frozenset({"say", "tell", "stress", "confirm", "add", "argue", "claim"})
+
+
+def _pseudo_cleft_sayings(doc: Doc, found: list[Attribution]) -> list[Attribution]:
+    """ "What I can say is that we're not looking for a fight", "What the minister said was
+    that the talks had failed": a speaker sets what is said after "is"/"was" and the saying
+    inside the clause that is the subject; the parse hangs the reported clause on "is", not
+    on the verb of saying, so no path from the verb finds it."""
+    taken = {item.cue_i for item in found}
+    made: list[Attribution] = []
+    for verb in doc:
+        head = verb.head
+        if (
+            verb.dep_ != "csubj"
+            or verb.lemma_.lower() not in _CLEFT_SAYINGS
+            or verb.i in taken
+            or head.lemma_ != "be"
+            or not any(c.lower_ == "what" and c.i < verb.i for c in verb.children)
+        ):
+            continue
+        subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        clause = next((c for c in head.children if c.dep_ == "ccomp" and c.i > head.i), None)
+        if subject is None or clause is None:
+            continue
+        said = [t for t in clause.subtree if not (t.is_punct and t.i == clause.right_edge.i)]
+        words = list(subject.subtree)
+        aux = [c for c in verb.children if c.dep_ == "aux" and c.i > subject.right_edge.i]
+        cue = _token_span([*aux, verb])
+        content = _token_span(said)
+        source = _token_span(words)
+        if cue is None or content is None or source is None:
+            continue
+        made.append(
+            Attribution(
+                cue=cue,
+                content=content,
+                source=source,
+                speaker=describe(words),
+                sentence=_span(doc, verb.sent.start_char, verb.sent.end_char),
+                cue_key=f"{verb.lemma_.lower()}/VERB",
+                how="cleft/ccomp",
+                cue_i=verb.i,
+            )
+        )
+    return made
+
+
 def _without_honorific(tokens: list[Token]) -> list[Token]:
     """A transcript's "MR. SPICER:" names Spicer. The tokenizer can part "MR" from its full
     stop at a text's opening, which would leave ". SPICER" for a name; the honorific is
     dropped from the tokens that name the speaker (the source span keeps it)."""
     rest = tokens
-    if len(rest) > 1 and rest[0].lower_ in _LINE_TITLES:
+    while len(rest) > 1 and rest[0].lower_ in _LINE_TITLES:  # "MAJ. GEN. DOHERTY", each
         rest = rest[1:]
         if len(rest) > 1 and rest[0].text == ".":
             rest = rest[1:]
@@ -6553,6 +6828,9 @@ _TESTERS = frozenset(
     {"laboratory", "lab", "test", "analysis", "scientist", "chemist", "toxicologist"}
 )
 _SAMPLES = frozenset({"sample", "specimen", "blood", "urine", "tissue", "soil", "hair"})
+# Those a doctor examines, in whom what is found is a clinical finding: "Doctors there found
+# nerve agent in the victims", "found signs of sarin in the patients".
+_EXAMINED = frozenset({"victim", "patient", "casualty", "survivor"})
 
 
 def _found_in_samples(doc: Doc, attribution: Attribution) -> bool:
@@ -6580,7 +6858,7 @@ def _found_in_samples(doc: Doc, attribution: Attribution) -> bool:
     ]
     return bool(tested) and (
         (subject is not None and subject.lemma_.lower() in _TESTERS)
-        or any(pobj.lemma_.lower() in _SAMPLES for pobj in tested)
+        or any(pobj.lemma_.lower() in _SAMPLES | _EXAMINED for pobj in tested)
     )
 
 
