@@ -65,6 +65,12 @@ def test_supplies_delivered_are_no_ones_words(claim_extractor: ClaimExtractor) -
     assert [_source(a) for a in found] == ["The minister"]
 
 
+def test_a_version_of_a_speech_delivered_is_still_said(claim_extractor: ClaimExtractor) -> None:
+    text = "The envoy delivered a shortened version of his address to the Council."
+    found = _attributions(claim_extractor, text)
+    assert [_source(a) for a in found] == ["The envoy"]
+
+
 def test_a_participle_after_its_noun_has_found_nothing(
     claim_extractor: ClaimExtractor,
 ) -> None:

@@ -5262,7 +5262,15 @@ def _goods_delivered(doc: Doc, item: Attribution) -> bool:
     if cue.lemma_.lower() != "deliver":
         return False
     thing = next((c for c in cue.children if c.dep_ == "dobj"), None)
-    return thing is not None and thing.lemma_.lower() not in _DELIVERED_WORDS
+    if thing is None or thing.lemma_.lower() in _DELIVERED_WORDS:
+        return False
+    # "delivering an extended version of his stump speech": a part or a form of words said
+    return not any(
+        prep.lower_ == "of" and pobj.lemma_.lower() in _DELIVERED_WORDS
+        for prep in thing.children
+        for pobj in prep.children
+        if pobj.dep_ == "pobj"
+    )
 
 
 def _participle_before_its_verb(doc: Doc, item: Attribution) -> bool:
