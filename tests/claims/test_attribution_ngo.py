@@ -97,3 +97,15 @@ def test_a_second_verb_of_saying_tagged_as_a_noun_is_the_speakers(
     assert "fears" not in learned.content.text
     named = _actors(claim_extractor, text)
     assert named["fears"] == named["has learned"]
+
+
+def test_according_to_before_a_clause_of_time_vouches_for_the_toll(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "Twelve people were treated for breathing difficulties in Saraqib, according to the "
+        "civil defence, after a barrel bomb hit the eastern quarter."
+    )
+    found = _one(_attributions(claim_extractor, text), "according to")
+    assert _source(found) == "the civil defence"
+    assert found.content.text.startswith("Twelve people were treated")

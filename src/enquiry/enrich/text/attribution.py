@@ -849,6 +849,7 @@ class AttributionExtractor:
         _cut_at_separators(doc, found, quotes)
         _whole_hyphenated(doc, found)
         _cut_occasions(doc, found)
+        _according_over_a_time_clause(doc, found)
         _as_much(doc, found)
         _cut_media(doc, found)
         _cut_source_media(doc, found)
@@ -5076,6 +5077,37 @@ def _places_supported(cue: Token) -> bool:
     if thing is None and cue.dep_ == "conj":
         thing = next((c for c in cue.head.children if c.dep_ == "dobj"), None)
     return thing is not None and thing.lemma_.lower() in _SUPPORTED_PLACES
+
+
+# The marks of a clause of time or cause that a report's "according to" may stand before.
+_TIME_MARKS = frozenset({"after", "before", "when", "as", "while", "since", "because", "until"})
+
+
+def _according_over_a_time_clause(doc: Doc, found: list[Attribution]) -> None:
+    """ "At least 87 people were killed in the town, according to the Observatory, after an
+    aircraft dropped a chemical munition": the parser joins the clause of time after the phrase
+    to the sentence's verb as a second main clause and hangs the phrase on it, so the source
+    seems to vouch for the time clause alone. The phrase vouches for the toll before it: the
+    content becomes the main clause up to the phrase."""
+    for item in found:
+        if item.cue_i < 0 or doc[item.cue_i].lemma_.lower() != "accord":
+            continue
+        cue = doc[item.cue_i]
+        held = cue.head
+        if held.dep_ != "conj" or held.i < cue.i or held.head.i > cue.i:
+            continue
+        mark = next((c for c in held.children if c.dep_ == "mark"), None)
+        if mark is None or mark.lower_ not in _TIME_MARKS or mark.i < cue.i:
+            continue
+        if item.content.start < mark.idx:
+            continue
+        run = list(doc[held.head.left_edge.i : min(t.i for t in cue.subtree)])
+        run = [t for t in run if t.i >= cue.sent.start]
+        while run and (run[-1].is_punct or run[-1].is_space):
+            run.pop()
+        content = _token_span(_trim(run)) if run else None
+        if content is not None:
+            item.content = content
 
 
 def _participle_before_its_verb(doc: Doc, item: Attribution) -> bool:
