@@ -848,11 +848,13 @@ class AttributionExtractor:
             _cut_trailing_sources(doc, found)
             _cut_closing_denials(doc, denied)
         found += _second_verb_of_the_speaker(doc, found, self.cues)
+        found += _second_verb_read_as_noun(doc, found, self.cues)
         _cut_line_labels(doc, found, lines)
         _cut_citing_aside(doc, found)
         _cut_at_separators(doc, found, quotes)
         _whole_hyphenated(doc, found)
         _cut_occasions(doc, found)
+        _according_over_a_time_clause(doc, found)
         _as_much(doc, found)
         _cut_media(doc, found)
         _cut_source_media(doc, found)
@@ -892,6 +894,7 @@ class AttributionExtractor:
                 or _question_mark_label(doc, item)
                 or _recommended_act(doc[item.cue_i])
                 or _goods_delivered(doc, item)
+                or _field_record_not_said(doc, item)
                 or _participle_before_its_verb(doc, item)
                 or _first_described(doc, item)
                 or _thanks_formula(doc[item.cue_i])
@@ -2926,6 +2929,13 @@ _LINE_LABELS = frozenset(
         "no",
         "no.",
         "communications",
+        # an incident report's, an archive's and an appeal's own fields ("Location: Khan
+        # Shaykhun, near the silos", "Status: Verified", "Collection: …", "Salutation: Your
+        # Excellency"): where, how far checked, filed under what, how to address; no one's turn
+        "location",
+        "status",
+        "collection",
+        "salutation",
     ]
 )
 # A report's or a judgment's section number in roman figures: "III. FIRST GROUND OF APPEAL:
@@ -5273,6 +5283,129 @@ def _goods_delivered(doc: Doc, item: Attribution) -> bool:
     )
 
 
+# Verbs of coming to a place: what a team "arrived and found" there it came upon, not a finding.
+_ARRIVING = frozenset({"arrive", "reach", "enter", "return", "rush"})
+# Those whose bodies show what they suffer: what they "show" is a sign, never a saying.
+_AFFLICTED = frozenset({"patient", "victim", "casualty", "survivor", "body", "corpse"})
+_AFFLICTED_WORDS = frozenset({"wounded", "injured", "sick", "dead"})
+# Places of care and shelter a charity runs or backs: supporting one funds it, says nothing.
+_SUPPORTED_PLACES = frozenset(
+    {"hospital", "facility", "clinic", "centre", "center", "ambulance", "shelter", "camp"}
+    | {"dispensary", "post", "unit", "ward", "school", "maternity", "pharmacy"}
+)
+
+
+def _field_record_not_said(doc: Doc, item: Attribution) -> bool:
+    """What a field report, a relief agency's release or an incident form records being done,
+    which the verbs of saying also spell: a form's field named by a participle before its
+    colon, a team's coming upon victims, patients' signs, a charity's running of hospitals.
+    None of them is anyone's statement; each reading is told apart by its own test below."""
+    cue = doc[item.cue_i]
+    return (
+        _participle_field_name(cue)
+        or _found_on_arrival(cue)
+        or _signs_shown(cue)
+        or _places_supported(cue)
+    )
+
+
+def _participle_field_name(cue: Token) -> bool:
+    """ "Centres responding: Khan Shaykhun centre (Team 3), …", "Actions taken: - …": an
+    incident form's field, a noun and a participle opening a line before a colon. The parser
+    reads the participle as a verb with the noun for its subject and the field's value for
+    what was said; a saying is never written so (it has a finite verb or a colon after a
+    name), so the participle names the field."""
+    doc = cue.doc
+    if cue.tag_ not in ("VBG", "VBN") or cue.i + 1 >= len(doc) or doc[cue.i + 1].text != ":":
+        return False
+    if any(c.dep_ in ("aux", "auxpass") for c in cue.children):
+        return False
+    line_start = cue.i
+    while line_start > 0 and "\n" not in doc[line_start - 1].text_with_ws:
+        line_start -= 1
+    before = doc[line_start : cue.i]
+    return 1 <= len(before) <= 3 and all(t.pos_ in ("NOUN", "ADJ", "DET") for t in before)
+
+
+def _found_on_arrival(cue: Token) -> bool:
+    """ "Team 3 arrived at 07:02 and found dozens of people collapsed in the road", "When the
+    volunteers reached the house, they found three children dead": what a team finds on coming
+    to a place is what it came upon there, not a finding it states. A "that"-clause ("arrived
+    and found that the samples had been moved") is still a finding."""
+    if cue.lemma_ != "find":
+        return False
+    came = cue.head if cue.dep_ == "conj" else None
+    if came is None or came.lemma_ not in _ARRIVING:
+        came = next(
+            (
+                c
+                for c in cue.children
+                if c.dep_ == "advcl" and c.lemma_ in _ARRIVING and c.i < cue.i
+            ),
+            None,
+        )
+    if came is None:
+        return False
+    return not any(
+        t.dep_ == "mark" and t.lower_ == "that" for c in cue.children for t in c.children
+    )
+
+
+def _signs_shown(cue: Token) -> bool:
+    """ "The patients showed constricted pupils, muscle spasms and …": the sick, the wounded
+    and the dead show on their bodies what they suffer. What they show is a clinical sign,
+    never a saying of theirs (a test or an image that "shows" something still reports it)."""
+    if cue.lemma_ not in ("show", "display", "exhibit"):
+        return False
+    subject = next((c for c in cue.children if c.dep_ == "nsubj"), None)
+    return subject is not None and (
+        subject.lemma_.lower() in _AFFLICTED or subject.lower_ in _AFFLICTED_WORDS
+    )
+
+
+def _places_supported(cue: Token) -> bool:
+    """ "The organisation runs and supports medical facilities in Idlib": a charity backing
+    hospitals, clinics or camps funds and staffs them. Supporting a place of care is no stance
+    on anything said, unlike supporting a resolution, a plan or a view."""
+    if cue.lemma_ != "support":
+        return False
+    thing = next((c for c in cue.children if c.dep_ == "dobj"), None)
+    if thing is None and cue.dep_ == "conj":
+        thing = next((c for c in cue.head.children if c.dep_ == "dobj"), None)
+    return thing is not None and thing.lemma_.lower() in _SUPPORTED_PLACES
+
+
+# The marks of a clause of time or cause that a report's "according to" may stand before.
+_TIME_MARKS = frozenset({"after", "before", "when", "as", "while", "since", "because", "until"})
+
+
+def _according_over_a_time_clause(doc: Doc, found: list[Attribution]) -> None:
+    """ "At least 87 people were killed in the town, according to the Observatory, after an
+    aircraft dropped a chemical munition": the parser joins the clause of time after the phrase
+    to the sentence's verb as a second main clause and hangs the phrase on it, so the source
+    seems to vouch for the time clause alone. The phrase vouches for the toll before it: the
+    content becomes the main clause up to the phrase."""
+    for item in found:
+        if item.cue_i < 0 or doc[item.cue_i].lemma_.lower() != "accord":
+            continue
+        cue = doc[item.cue_i]
+        held = cue.head
+        if held.dep_ != "conj" or held.i < cue.i or held.head.i > cue.i:
+            continue
+        mark = next((c for c in held.children if c.dep_ == "mark"), None)
+        if mark is None or mark.lower_ not in _TIME_MARKS or mark.i < cue.i:
+            continue
+        if item.content.start < mark.idx:
+            continue
+        run = list(doc[held.head.left_edge.i : min(t.i for t in cue.subtree)])
+        run = [t for t in run if t.i >= cue.sent.start]
+        while run and (run[-1].is_punct or run[-1].is_space):
+            run.pop()
+        content = _token_span(_trim(run)) if run else None
+        if content is not None:
+            item.content = content
+
+
 def _participle_before_its_verb(doc: Doc, item: Attribution) -> bool:
     """ "the concentrations found are consistent with …", "the figures reported were lower":
     a bare participle after its noun, taken by the parser for the sentence's verb with the real
@@ -6327,6 +6460,58 @@ def _second_verb_of_the_speaker(
                 elif named is not None:
                     key = f"{verb.lemma_}/VERB"
                     added += _one_word_cue(verb, content, list(named), key, "second-verb")
+    return added
+
+
+def _second_verb_read_as_noun(
+    doc: Doc, found: list[Attribution], cues: dict[str, dict[str, Any]]
+) -> list[Attribution]:
+    """ "Amnesty International has learned that he is held by Air Force Intelligence, and fears
+    that he is at risk of torture": the tagger reads the speaker's second verb, after "and", as
+    a plural noun joined to the last verb of the first clause, and what was said after it as
+    that noun's clause. A verb of saying spelt like a plural noun, right after "and" and right
+    before "that", cannot be a noun there: it is the speaker's second saying, and the first
+    content ends before the "and"."""
+    added: list[Attribution] = []
+    for item in found:
+        if item.cue_i < 0 or item.source is None or item.content.parts:
+            continue
+        cue = doc[item.cue_i]
+        if cue.pos_ != "VERB":
+            continue
+        for clause in cue.children:
+            if clause.dep_ != "ccomp":
+                continue
+            for verb in clause.children:
+                if (
+                    verb.dep_ != "conj"
+                    or verb.tag_ != "NNS"
+                    or verb.lemma_.lower() not in _NOUN_LIKE_SAYINGS
+                    or f"{verb.lemma_.lower()}/VERB" not in cues
+                    or verb.i + 1 >= len(doc)
+                    or doc[verb.i + 1].lower_ != "that"
+                    or doc[verb.i - 1].lower_ != "and"
+                ):
+                    continue
+                last = max(t.i for t in verb.subtree)
+                while last > verb.i and doc[last].is_punct:
+                    last -= 1
+                end = doc[last].idx + len(doc[last].text)
+                joint = doc[verb.i - 1]
+                # the learnt span may have ended the first content before the "and" already
+                if not item.content.start < joint.idx < end <= cue.sent.end_char:
+                    continue
+                before = doc[joint.i - 1]
+                if before.is_punct and joint.i > 1:
+                    before = doc[joint.i - 2]
+                named = doc.char_span(item.source.start, item.source.end, alignment_mode="expand")
+                if named is None:
+                    continue
+                cut = min(item.content.end, before.idx + len(before.text))
+                item.content = _span(doc, item.content.start, cut)
+                content = _span(doc, doc[verb.i + 1].idx, end)
+                key = f"{verb.lemma_.lower()}/VERB"
+                added += _one_word_cue(verb, content, list(named), key, "second-verb")
     return added
 
 
