@@ -1,6 +1,7 @@
 """Whom a report goes on with: a pronoun that opens the next saying after a body has spoken of
 another body, a "they" after people named as the last sentence's subject, and the people a
-writer spoke to ("Residents we spoke to said …"), whom the parse takes apart."""
+writer spoke to ("Residents we spoke to said …"), whom the parse takes apart, and the one the
+writer reached by office ("We contacted a hospital director. He said …")."""
 
 from __future__ import annotations
 
@@ -79,3 +80,20 @@ def test_where_they_were_spoken_to_stays_with_them(claim_extractor: ClaimExtract
     said = _one(found, "said")
     assert _source(said) == "Residents we spoke to in Khan Shaykhun"
     assert said.content.text == "the jets came at dawn"
+
+
+def test_he_after_the_writer_reached_someone_by_office_is_them(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "The minister spoke at noon. We contacted a hospital director in Idlib. He said the "
+        "wards were full."
+    )
+    assert _actors(claim_extractor, text)["said"] == "hospital director in Idlib"
+
+
+def test_he_after_the_writer_reached_an_administrator_is_them(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = "We contacted the group's administrator by e-mail. He said the film was shot at dawn."
+    assert _actors(claim_extractor, text)["said"] == "group's administrator"

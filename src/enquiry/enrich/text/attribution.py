@@ -56,6 +56,7 @@ TARGET_ONLY_CUES = ("appeal",)
 # Nouns that name a role a person holds: "the envoy said" refers back to someone named.
 _ROLES = frozenset(
     {
+        "administrator",  # of a channel, a group or a page, who answers for it
         "ambassador",
         "envoy",
         "diplomat",
@@ -11554,6 +11555,8 @@ def _strip_possessive(text: str) -> str:
 
 # Verbs of speaking to someone: "I repeated this to Youssef", "I told Ahmad", "I asked Mariam".
 _TOLD_TO = frozenset({"say", "tell", "repeat", "ask", "explain", "read", "show", "put"})
+# How a writer gets hold of someone who then answers: "We contacted a hospital director".
+_CONTACTED = frozenset({"contact", "reach", "interview", "phone", "call", "email", "approach"})
 
 
 def _subject_mentions(
@@ -11679,6 +11682,18 @@ def _subject_mentions(
             name = [t for t in token.subtree if t.dep_ in ("compound", "flat") or t == token]
             if name and name[0].text[:1].isupper():
                 mentions.append((token.idx, replace(describe(_trim(name)), type="person")))
+        if (
+            token.dep_ == "dobj"
+            and token.tag_ == "NN"
+            and token.head.lemma_ in _CONTACTED
+            and any(c.dep_ == "nsubj" and c.lower_ in ("i", "we") for c in token.head.children)
+        ):
+            # "We contacted a hospital director in Idlib. He said …": the one the writer
+            # reached, by office, is whom the "he" that answers means
+            tokens = _source_tokens(token)
+            found = describe(tokens) if tokens else None
+            if found is not None and found.type == "unknown" and _one_person(found):
+                mentions.append((tokens[0].idx, found))
         if (
             token.dep_ in ("nsubj", "nsubjpass")
             and token.lower_ in _STATE_BODIES
