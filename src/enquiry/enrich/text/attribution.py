@@ -366,7 +366,25 @@ def line_breaks(doc: Doc) -> Doc:
                 # "U.S. officials rejected …" opening a paragraph: the parser would end a
                 # sentence after the abbreviation
                 doc[token.i + 2].is_sent_start = False
+            elif token.i + 2 < len(doc) and _given_name_opening(doc[token.i + 1], doc[token.i + 2]):
+                doc[token.i + 2].is_sent_start = False
     return doc
+
+
+def _given_name_opening(first: Token, second: Token) -> bool:
+    """ "Others\n\nTheodore Postol, a professor …, argued": a paragraph opening with a
+    person's given name and surname, just after a heading, which the parser can cut into a
+    sentence of one word ("Theodore") and one whose subject is the surname alone. Two
+    capitalised words with one space between them on one line are one name, not two
+    sentences."""
+    return (
+        first.is_alpha
+        and second.is_alpha
+        and first.is_title
+        and second.is_title
+        and len(first.text) > 2
+        and first.idx + len(first.text) == second.idx - 1
+    )
 
 
 _ABBREVIATION = re.compile(r"(?:[A-Z]\.){2,}")
@@ -826,6 +844,7 @@ class AttributionExtractor:
         found += _as_they_note(doc, found)
         found += _held_that(doc, found)
         found += _provided_that(doc, found, quotes)
+        found += _credited_below(doc, found)
         taken_up = _quotation_taken_up(doc, quotes)
         found = [item for item in found if item.cue_i not in {t.cue_i for t in taken_up}]
         found += taken_up
@@ -950,6 +969,7 @@ class AttributionExtractor:
         found = [
             item for item in found if not _bare_relative(doc, item) and not _earlier_version(item)
         ]
+        found = _reference_readings(doc, found)
         found.sort(key=lambda item: item.cue.start)
         found = _one_reading_per_cue(found)
         mentions = _subject_mentions(doc, frozenset(item.cue.start for item in inverted))
@@ -972,6 +992,7 @@ class AttributionExtractor:
         _mail_writer(doc, found, quotes)
         _debate_sides(doc, found, quotes)
         _the_cited_author(found)
+        _reference_speakers(doc, found)
         _members_addressed(found)
         _members_by_seat(doc, found)
         _it_after_relative(doc, found)
@@ -5092,6 +5113,59 @@ def _dash_lines(doc: Doc) -> list[Attribution]:
             Attribution(cue, content, source, describe(tokens), sentence, "―/PUNCT", how="line")
         )
     return found
+
+
+# A quotation set apart on its own line, with the line under it crediting it after a dash: a
+# textbook's source box, an epigraph, a pull quote.
+_CREDIT_BELOW = re.compile(
+    r"^[^\S\n]*(?P<content>[\"“][^\n]{10,}[\"”])[^\S\n]*\n"
+    r"[^\S\n]*(?P<cue>―|—|–|--|-)[^\S\n]+(?P<source>[A-Z][^\n,;(]{1,100}?)"
+    r"[^\S\n]*(?:[,;(][^\n]*)?$",
+    re.M,
+)
+
+
+def _issuer_of_work(tokens: list[Token]) -> list[Token]:
+    """ "Seventh report of the OPCW-UN Joint Investigative Mechanism": a work credited by its
+    title speaks for whoever issued it (the words after "of"); other names stay whole."""
+    root = next((t for t in tokens if t.head not in tokens or t.head == t), None)
+    if root is None or root.lemma_.lower() not in _PUBLISHED | {"evaluation", "study", "paper"}:
+        return tokens
+    of = next((c for c in root.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    issuer = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+    if issuer is None or issuer.pos_ != "PROPN":
+        return tokens
+    words = _trim([t for t in issuer.subtree if t.dep_ != "det" and t in tokens])
+    return words or tokens
+
+
+def _credited_below(doc: Doc, found: list[Attribution]) -> list[Attribution]:
+    """ "The Leadership Panel is confident that …" on a line of its own, and under it "-
+    Seventh report of the OPCW-UN Joint Investigative Mechanism, 26 October 2017": the dash
+    credits the quotation to whoever the line names (up to the comma before the date); the
+    quotation is theirs, as when the dash follows it on the same line."""
+    made = []
+    taken = {item.cue.start for item in found}
+    for match in _CREDIT_BELOW.finditer(text_of(doc)):
+        if match.start("cue") in taken:
+            continue
+        named = doc.char_span(*match.span("source"), alignment_mode="expand")
+        tokens = _trim([t for t in named]) if named is not None else []
+        source = _token_span(tokens)
+        if source is None:
+            continue
+        made.append(
+            Attribution(
+                _span(doc, *match.span("cue")),
+                _span(doc, *match.span("content")),
+                source,
+                describe(_issuer_of_work(tokens)),
+                _span(doc, match.start(), match.end()),
+                "―/PUNCT",
+                how="line",
+            )
+        )
+    return made
 
 
 def _asks_to_act(cue: Token) -> bool:
@@ -11566,6 +11640,8 @@ def _subject_mentions(
     later "she" or "it" most likely refers to even when they were not quoted. ``inverted``:
     where a "Said Comey, …" begins, which the tagger reads as one name."""
     mentions = []
+    mentions += _bodies_named_with_acronym(doc)
+    mentions += _owners_of_a_fragment(doc)
     for ent in ents_of(doc):
         if ent.label_ not in _NAMED or ent.start_char in inverted or is_town(ent.text):
             continue
@@ -11769,6 +11845,310 @@ def _subject_mentions(
                     found = replace(found, type="unknown", title=found.title or role)
                     if _one_person(found):
                         mentions.append((tokens[0].idx, found))
+    return mentions
+
+
+# What is held as one holds a view: the nouns a "which" held by someone may stand for.
+_HELD_AS_VIEWS = (
+    _CLAIM_NOUNS
+    | _ACCOUNT_NOUNS
+    | _VIEWS
+    | frozenset({"theory", "idea", "notion", "assumption", "hypothesis", "conviction", "thesis"})
+)
+
+
+def _held_no_view(doc: Doc, item: Attribution) -> bool:
+    """ "the Idlib Governorate, which was then held by armed opposition groups": "held" with
+    nothing but a relative word for its content holds what the word stands for, and only a
+    view, a belief or a theory so held is something someone says ("the view, which is held
+    by many analysts"); a town, a seat or a meeting held is no saying."""
+    if item.cue_i < 0 or doc[item.cue_i].lemma_ != "hold":
+        return False
+    if item.content.text.strip().lower() not in ("which", "that"):
+        return False
+    cue = doc[item.cue_i]
+    return cue.dep_ == "relcl" and cue.head.lemma_.lower() not in _HELD_AS_VIEWS
+
+
+def _relative_speaker_is_its_noun(doc: Doc, found: list[Attribution]) -> None:
+    """ "used by those who hold that no attack took place": whatever pass found a saying in
+    a relative clause, its "who" is the noun the clause hangs on, as the main reading has it
+    ("a spokesman, who declined to …"); a pronoun "who" is no one to resolve."""
+    for item in found:
+        speaker = item.speaker
+        source = item.source
+        if item.cue_i < 0 or speaker is None or source is None:
+            continue
+        # "who" the relative word, not "WHO" the organisation
+        if speaker.name not in ("who", "which") or source.text not in ("who", "which"):
+            continue
+        cue = doc[item.cue_i]
+        if cue.dep_ == "relcl" and cue.head.pos_ in ("NOUN", "PROPN", "PRON", "DET"):
+            named = _source_tokens(cue.head)
+            if named:
+                item.speaker = describe(named)
+
+
+def _subject_taken_for_agent(doc: Doc, found: list[Attribution]) -> None:
+    """ "Survivors interviewed by the mechanism described seeing an aircraft": the parser can
+    read the saying verb as a participle on the interviewer ("the mechanism described …")
+    and leave the sentence with a noun for its root. The people the sentence opens with,
+    interviewed by someone, are who described it; the interviewer only asked."""
+    for item in found:
+        if item.cue_i < 0 or item.source is None:
+            continue
+        cue = doc[item.cue_i]
+        by = cue.head.head if cue.dep_ == "acl" and cue.head.dep_ == "pobj" else None
+        participle = by.head if by is not None and by.dep_ == "agent" else None
+        people = participle.head if participle is not None and participle.dep_ == "acl" else None
+        if (
+            people is None
+            or participle is None
+            or people.dep_ != "ROOT"
+            or people.pos_ not in ("NOUN", "PROPN")
+            or not item.source.start <= cue.head.idx < item.source.end
+        ):
+            continue
+        words = _trim([t for t in people.subtree if t.i < cue.i])
+        if not words:
+            continue
+        item.source = _span(doc, words[0].idx, words[-1].idx + len(words[-1].text))
+        item.speaker = describe(_trim([t for t in people.subtree if t.i < participle.i]))
+
+
+# What a text calls itself or a part of itself when it says what it will do: "This page
+# answers …", "This chapter explains …", "This explainer sets out …".
+_SELF_PARTS = frozenset(
+    {"page", "chapter", "section", "explainer", "glossary", "guide", "faq", "website", "site"}
+)
+
+
+def _without_signposts(doc: Doc, found: list[Attribution]) -> list[Attribution]:
+    """ "This page answers the questions we are most often asked about our work": the text
+    saying what it itself will do claims nothing, and a saying of no one named inside what it
+    will do ("we are asked about our work") is part of the signpost. "This page finds that …",
+    with a clause, is a claim and stays."""
+    signposts = []
+    for item in found:
+        source = item.source
+        if item.cue_i < 0 or source is None:
+            continue
+        words = source.text.lower().split()
+        cue = doc[item.cue_i]
+        if (
+            len(words) == 2
+            and words[0] in ("this", "the")
+            and words[1] in _SELF_PARTS
+            and not any(c.dep_ in ("ccomp", "mark") for c in cue.children)
+            and not item.content.text.lower().startswith("that ")
+        ):
+            signposts.append(item)
+    return [
+        item
+        for item in found
+        if item not in signposts
+        and not (
+            item.source is None
+            and any(s.content.start <= item.cue.start < s.content.end for s in signposts)
+        )
+    ]
+
+
+def _what_a_word_means(doc: Doc, item: Attribution) -> bool:
+    """A glossary's definitions: "attribution means identifying who is responsible" and
+    "Staged: used by Russian officials to mean that the scene was arranged" say what a word
+    stands for, not that anyone is responsible or that anything was arranged; the verb under
+    "mean", or a word "used … to mean", is no saying."""
+    if item.cue_i < 0:
+        return False
+    cue = doc[item.cue_i]
+    if (
+        cue.head.lemma_ == "mean"
+        and cue.head.tag_ == "VBZ"  # a definition holds now; "for him, X meant embracing …"
+        and cue.dep_ in ("xcomp", "ccomp")
+        and cue.tag_ == "VBG"
+    ):
+        return True
+    return cue.lemma_ == "use" and any(
+        c.dep_ in ("xcomp", "advcl") and c.lemma_ == "mean" for c in cue.children
+    )
+
+
+def _asked_of_any_one(doc: Doc, item: Attribution) -> bool:
+    """ "Why might a government offer more than one explanation of the same event?": a
+    textbook's question for its readers, put with a modal to any one of a kind ("a
+    government"), imagines a saying; no one made it (as with "Why would anyone believe
+    that?")."""
+    if item.cue_i < 0:
+        return False
+    cue = doc[item.cue_i]
+    if not cue.sent.text.rstrip().endswith("?"):
+        return False
+    subject = next((c for c in cue.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    return (
+        subject is not None
+        and any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in subject.children)
+        # the modal before the subject, as a question has it ("a reader would now ask: …?"
+        # is a saying imagined, but not asked of the reader)
+        and any(
+            c.dep_ == "aux"
+            and c.lower_ in ("can", "could", "would", "might", "should")
+            and c.i < subject.i
+            for c in cue.children
+        )
+    )
+
+
+def _understood_why(doc: Doc, item: Attribution) -> bool:
+    """ "We understand why people ask": understanding why or how something is so grants that
+    it is so; it reports nothing anyone said ("We understand that the talks will resume"
+    still reports what the speaker has been told)."""
+    if item.cue_i < 0 or doc[item.cue_i].lemma_ != "understand":
+        return False
+    first = item.content.text.split()[:1]
+    return bool(first) and first[0].lower() in ("why", "how")
+
+
+def _work_cited(doc: Doc, item: Attribution) -> bool:
+    """ "Included because it is cited so often by those who deny the attack": a work (or
+    "it", standing for one) that is cited is referred to, not something its citers say; a
+    reason cited ("officials cited security concerns") stays a saying."""
+    if item.cue_i < 0 or doc[item.cue_i].lemma_ != "cite":
+        return False
+    cue = doc[item.cue_i]
+    cited = next((c for c in cue.children if c.dep_ == "nsubjpass"), None)
+    return (
+        cited is not None
+        and item.content.start <= cited.idx < item.content.end
+        and (cited.tag_ == "PRP" or cited.lemma_.lower() in _ENTRY_WORK_WORDS)
+        and len(item.content.text.split()) <= 3
+    )
+
+
+def _clause_split_from_its_subject(doc: Doc, found: list[Attribution]) -> None:
+    """ "those who deny the attack took place": the parser can take the reported clause's
+    subject for the object of the saying verb and hang the clause's own verb elsewhere; the
+    content is then the subject alone ("the attack"). A finite verb straight after that
+    object, with no subject of its own, is the rest of what was denied."""
+    for item in found:
+        if item.cue_i < 0:
+            continue
+        cue = doc[item.cue_i]
+        thing = next((c for c in cue.children if c.dep_ == "dobj"), None)
+        if thing is None or thing.tag_ == "PRP" or thing.right_edge.i + 1 >= len(doc):
+            continue
+        verb = doc[thing.right_edge.i + 1]
+        if (
+            verb.tag_ not in ("VBD", "VBZ", "VBP")
+            or verb.head == cue
+            or cue.is_ancestor(verb)
+            or any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in verb.children)
+            or not item.content.start <= thing.idx < item.content.end
+            or text_of(doc)[item.content.end : verb.idx].strip()
+        ):
+            continue
+        words = _trim([t for t in verb.subtree if t.i >= verb.i and not t.is_punct])
+        if words and all(words[n].i + 1 == words[n + 1].i for n in range(len(words) - 1)):
+            item.content = _span(doc, item.content.start, words[-1].idx + len(words[-1].text))
+
+
+def _reference_readings(doc: Doc, found: list[Attribution]) -> list[Attribution]:
+    """The readings of reference texts (encyclopedia articles, textbooks, annotated
+    bibliographies, questions and answers, glossaries), in one place: what their layout
+    and habits make look like a saying and is none, and the spans and speakers the parser
+    misreads in them. Each rule is right for any text; these texts are where it shows."""
+    found = [
+        item
+        for item in found
+        if not (
+            _held_no_view(doc, item)
+            or _work_cited(doc, item)
+            or _what_a_word_means(doc, item)
+            or _understood_why(doc, item)
+            or _asked_of_any_one(doc, item)
+        )
+    ]
+    found = _without_signposts(doc, found)
+    _clause_split_from_its_subject(doc, found)
+    _subject_taken_for_agent(doc, found)
+    _relative_speaker_is_its_noun(doc, found)
+    _cited_surnames_are_people(doc, found)
+    return found
+
+
+def _reference_speakers(doc: Doc, found: list[Attribution]) -> None:
+    """Speakers of reference texts once pronouns are resolved: an annotation's "the author"
+    or "this report" is its entry's author, and a "we" inside what "we" say is that we."""
+    _entry_author(doc, found)
+    _we_within_our_own_saying(found)
+
+
+def _owners_of_a_fragment(doc: Doc) -> list[tuple[int, Speaker]]:
+    """ "Fabrication. President Bashar al-Assad's word. "It is 100 percent fabrication," he
+    told AFP": a glossary or a list of notes can open with a sentence without a verb whose
+    noun belongs to someone; the sentence is about its owner as much as a subject would be,
+    so a "he" just after means them, not the last person quoted."""
+    mentions = []
+    for sentence in doc.sents:
+        root = sentence.root
+        if root.pos_ not in ("NOUN", "PROPN") or any(t.pos_ in ("VERB", "AUX") for t in sentence):
+            continue
+        owner = next((c for c in root.children if c.dep_ == "poss"), None)
+        if owner is None or owner.ent_type_ != "PERSON":
+            continue
+        words = _trim([t for t in owner.subtree if t.dep_ != "case" and t.text not in ("'s", "’s")])
+        found = describe(words) if words else None
+        if found is not None and found.type == "person":
+            mentions.append((words[0].idx, found))
+    return mentions
+
+
+def _spells(acronym: str, name: str) -> bool:
+    """Whether ``acronym`` is made of the initials of ``name``'s words, in order, some perhaps
+    left out ("FFM" of "OPCW Fact-Finding Mission"; not "SNP" of "Mr Smith")."""
+    initials = iter(part[0] for part in re.split(r"[\s-]+", name) if part[:1].isupper())
+    return all(letter in initials for letter in acronym)
+
+
+def _bodies_named_with_acronym(doc: Doc) -> list[tuple[int, Speaker]]:
+    """Bodies a reference text introduces as a clause's subject by their full name and an
+    acronym in brackets ("The OPCW Fact-Finding Mission (FFM) published its report …. It
+    concluded …"; "The second, the Joint Investigative Mechanism (JIM), was asked …"). The
+    tagger often sees no organisation in such a long name, only in the acronym; yet the
+    bracket is how a text says "this body is named here, and will be named so again", so a
+    later "it" means it even though it was not quoted."""
+    mentions = []
+    for token in doc:
+        if not (
+            token.dep_ == "appos"
+            and token.tag_ == "NNP"
+            and token.text.isupper()
+            and 2 <= len(token.text) <= 6
+            and token.i > 0
+            and doc[token.i - 1].text == "("
+            and token.head.tag_ == "NNP"
+        ):
+            continue
+        name = token.head
+        subject = name.head if name.dep_ in ("appos", "conj") else name
+        if subject.dep_ not in ("nsubj", "nsubjpass"):
+            continue
+        words = _trim(
+            [
+                t
+                for t in name.subtree
+                if t.i < name.i or t == name
+                if (t.dep_ != "det" and not t.is_punct) or t.tag_ == "HYPH"
+            ]
+        )
+        found = describe(words) if words else None
+        if (
+            found is not None
+            and found.type in ("organisation", "person", "unknown")
+            and _spells(token.text, found.name)
+        ):
+            # a name given an acronym is a body's, whatever the tagger took it for
+            mentions.append((words[0].idx, replace(found, type="organisation")))
     return mentions
 
 
@@ -12689,6 +13069,91 @@ _OUR_WORK = re.compile(
 # A work cited by its author and year: "Postol (2017)", "Haddad and Lee (2018)", "Smith et al.
 # (2019)".
 _CITED = re.compile(r"\(\d{4}[a-z]?\)[\s,]*$")
+
+
+# A reference list's entry line: who wrote the work, then the year in brackets ("Marsh, H.
+# (2019) Investigating …"; "Human Rights Watch (2017) Death by Chemicals").
+_ENTRY_LINE = re.compile(
+    r"(?m)^[^\S\n]*(?P<author>[A-Z][\w'’.-]*(?:[ ,&]+(?:[A-Z][\w'’.-]*|of|for|on|and|the)){0,8},?)"
+    r"[^\S\n]+\(\d{4}[a-z]?\)"
+)
+# "Marsh, H." or "Okafor, D. A.": a surname and initials, one person.
+_SURNAME_INITIALS = re.compile(r"(?P<surname>[A-Z][\w'’-]+),\s+(?P<initials>(?:[A-Z]\.\s?){1,3})")
+# What an entry's note calls the work or its writer: "The author argues", "This report finds".
+_ENTRY_WORK_WORDS = _PUBLISHED | frozenset(
+    {"author", "authors", "document", "evaluation", "study", "paper", "book", "briefing"}
+)
+
+
+def _we_within_our_own_saying(found: list[Attribution]) -> None:
+    """ "We believe that an independent mechanism remains necessary, and we will keep
+    pressing for one": a "we" inside what "we" say is the same we, whoever that is; not the
+    last state named before (the one that vetoed the mechanism)."""
+    for item in found:
+        if item.source is None or item.source.text.lower() not in ("we", "i"):
+            continue
+        outer = next(
+            (
+                other
+                for other in found
+                if other is not item
+                and other.source is not None
+                and other.source.text.lower() == item.source.text.lower()
+                and other.source.start < item.source.start
+                and other.content.start <= item.cue.start < other.content.end
+            ),
+            None,
+        )
+        if outer is not None and outer.speaker is not None:
+            item.speaker = replace(outer.speaker)
+
+
+def _entry_author_name(author: str) -> tuple[str, str]:
+    """The name and kind of whoever an entry line opens with: "Marsh, H." → ("H. Marsh",
+    "person"); a body's name stays as written."""
+    one = _SURNAME_INITIALS.fullmatch(author.strip().rstrip(","))
+    if one is not None:
+        return f"{one['initials'].strip()} {one['surname']}", "person"
+    return author.strip().rstrip(",."), "organisation"
+
+
+def _cited_surnames_are_people(doc: Doc, found: list[Attribution]) -> None:
+    """ "Okafor, D. (2020) 'Proof at a distance' …. Okafor asks whether …. He answers …": a
+    surname the tagger cannot place, which a reference list gives with initials, is a
+    person (the "he" after it means them)."""
+    authors = set()
+    for line in _ENTRY_LINE.finditer(text_of(doc)):
+        name, kind = _entry_author_name(line["author"])
+        if kind == "person":
+            authors.add(name.split()[-1])
+    for item in found:
+        speaker = item.speaker
+        if speaker is not None and speaker.type == "organisation" and speaker.name in authors:
+            item.speaker = replace(speaker, type="person")
+
+
+def _entry_author(doc: Doc, found: list[Attribution]) -> None:
+    """ "Marsh, H. (2019) Investigating Chemical Weapons Use. … The author argues that …": in
+    an annotated reference list, the note under an entry speaks of that entry's work, so
+    "the author", "this report" or "the evaluation" is whoever the entry line names; not the
+    last report or writer spoken of, who belong to another entry."""
+    text = text_of(doc)
+    lines = list(_ENTRY_LINE.finditer(text))
+    if len(lines) < 2:
+        return
+    for item in found:
+        speaker = item.speaker
+        where = item.source.start if item.source is not None else item.cue.start
+        line = next((m for m in reversed(lines) if m.start() < where), None)
+        if speaker is None or line is None or re.search(r"\n\s*\n", text[line.end() : where]):
+            continue
+        words = speaker.name.lower().split()
+        name, kind = _entry_author_name(line["author"])
+        # "The Mechanism concludes" under "OPCW-UN Joint Investigative Mechanism (2017)"
+        called = kind == "organisation" and words == [name.split()[-1].lower()]
+        if not words or not (called or words[-1] in _ENTRY_WORK_WORDS):
+            continue
+        item.speaker = Speaker(name=name, type=kind, resolved_from=speaker.name)
 
 
 def _the_cited_author(found: list[Attribution]) -> None:
