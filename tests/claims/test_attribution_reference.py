@@ -97,6 +97,13 @@ def test_a_definition_says_what_a_word_means_not_that_it_is_so(
     assert _attributions(claim_extractor, text) == []
 
 
+def test_an_arguments_it_means_acknowledging_is_still_a_stance(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = "Unity is hard. It means acknowledging that his message is the future of the party."
+    assert [a.cue.text for a in _attributions(claim_extractor, text)] == ["acknowledging"]
+
+
 def test_understanding_why_people_ask_reports_nothing(claim_extractor: ClaimExtractor) -> None:
     text = (
         "We understand why families want answers. We understand that the inquiry will "

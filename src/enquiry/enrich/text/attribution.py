@@ -11967,6 +11967,8 @@ def _what_a_word_means(doc: Doc, item: Attribution) -> bool:
         and cue.head.tag_ == "VBZ"  # a definition holds now; "for him, X meant embracing …"
         and cue.dep_ in ("xcomp", "ccomp")
         and cue.tag_ == "VBG"
+        # a word defined, not "It means acknowledging that …", an argument's own step
+        and any(c.dep_ == "nsubj" and c.pos_ != "PRON" for c in cue.head.children)
     ):
         return True
     return cue.lemma_ == "use" and any(
