@@ -425,7 +425,7 @@ def load_nlp() -> Language:
 
 
 _DATELINE = re.compile(
-    r"^[^\S\n]*[A-Z][A-Z'.\- ]{2,40}(?:,[^\S\n]*[A-Z][A-Za-z.\- ]{1,30}?)*"
+    r"^[^\S\n]*[A-Z][A-Z'./\- ]{2,40}(?:,[^\S\n]*[A-Z][A-Za-z.\- ]{1,30}?)*"
     r"(?:,?[^\S\n]*(?:[A-Z][a-z]{2,8}\.?[^\S\n]\d{1,2}|\d{1,2}[^\S\n][A-Z][a-z]{2,8})(?:,?[^\S\n]\d{4})?)?"
     r"[^\S\n]*(?:\([A-Za-z .]+\))?[^\S\n]*(?:—|–|―|--|-)(?=\s)",
     re.M,
@@ -541,6 +541,7 @@ def blank_datelines(text: str) -> str:
     blank = _FOOTNOTE.sub(lambda match: " " * len(match.group(0)), blank)
     blank = _CITATION.sub(lambda match: " " * len(match.group(0)), blank)
     blank = _THREAD_NUMBER.sub(lambda match: " " * len(match.group(0)), blank)
+    blank = _blank_portion_marks(blank)
     blank = _PLACE_TOPIC.sub(
         lambda match: (
             " " * len(match.group(0)) if is_place(match.group("place")) else match.group(0)
@@ -574,6 +575,24 @@ _FOOTNOTE = re.compile(r"(?<=[.!?\"”’])(?:\[\d{1,3}\])+(?=\s|$)")
 # after a comma or a semicolon, where a claim's content seldom runs on; marks stuck to a word
 # ("the attacks[3] killed") are left in the text.
 _CITATION = re.compile(r"(?<=[,;])(?:\[\d{1,3}\])+(?=\s)")
+
+# A cable's portion mark at the head of a paragraph, after its number: "3. (C) Contact stated
+# …", "5. (SBU) The official told …", "(S/NF) Post assesses …". It gives the paragraph's
+# classification, not its speaker; left in, the parser takes it for part of the subject.
+_PORTION_MARK = re.compile(
+    r"(?<![^\n])(?P<lead>[^\S\n]*(?:\d{1,3}\.[^\S\n]+)?)"
+    r"\((?:U|C|S|TS|SBU|LOU)(?:/{1,2}(?:NF|NOFORN|REL|FOUO|SBU|ORCON|PROPIN))*\)(?=[^\S\n]+\S)"
+)
+
+
+def _blank_portion_marks(text: str) -> str:
+    """The text with a cable's portion marks ("(C)", "(SBU)") turned into spaces, offsets
+    kept: the mark is a label of the paragraph, and a source read with it ("(C) Contact")
+    names no one."""
+    return _PORTION_MARK.sub(
+        lambda match: match.group("lead") + " " * (len(match.group(0)) - len(match.group("lead"))),
+        text,
+    )
 
 
 def quotations(text: str) -> list[tuple[int, int]]:
@@ -739,6 +758,7 @@ class AttributionExtractor:
             )
             or _noted_claim(doc, attribution)
             or _as_claimed_after(doc, attribution)
+            or _as_i_said_before(doc, attribution)
             or (
                 attribution.cue_i >= 0
                 and _own_view_joined(doc[attribution.cue_i])
@@ -869,6 +889,7 @@ class AttributionExtractor:
             _cut_closing_denials(doc, denied)
         found += _second_verb_of_the_speaker(doc, found, self.cues)
         found += _second_verb_read_as_noun(doc, found, self.cues)
+        found += _second_saying_after_object(doc, found)
         _cut_line_labels(doc, found, lines)
         _cut_citing_aside(doc, found)
         _cut_at_separators(doc, found, quotes)
@@ -919,6 +940,8 @@ class AttributionExtractor:
                 or _first_described(doc, item)
                 or _thanks_formula(doc[item.cue_i])
                 or _no_one_asked(doc, item)
+                or _contact_relative_taken_for_report(doc, item)
+                or _named_without_saying(doc, item)
             )
         ]
 
@@ -928,6 +951,7 @@ class AttributionExtractor:
         _cut_focus(doc, found)
         _cut_paragraph_numbers(doc, found)
         _cut_bullet_marks(doc, found)
+        _told_by_one_that(doc, found)
         _cut_question_tags(found)
         found = [
             item
@@ -9188,7 +9212,10 @@ def _object_list_taken_for_clause(doc: Doc, found: list[Attribution]) -> None:
 # A numbered paragraph's number at the start of a line: "4. ", "(4) ", "4) ".
 # A paragraph's number, and a transcript's "Q." before a question, whose words the parse can
 # take into the subject after it ("Q. Professor Postol has written that …").
-_PARAGRAPH_NUMBER = re.compile(r"(?:\(\d{1,3}\)|\d{1,3}[.)]|Q[.:])[^\S\n]+(?=\S)")
+_PARAGRAPH_NUMBER = re.compile(
+    r"(?:\(\d{1,3}\)|\d{1,3}(?:\.\d{1,3}){0,3}[.)]|\d{1,3}(?:\.\d{1,3}){1,3}|Q[.:])[^\S\n]+"
+    r"(?!(?:million|billion|thousand|per|percent)\b)(?=\S)"
+)
 
 
 def _cut_paragraph_numbers(doc: Doc, found: list[Attribution]) -> None:
@@ -13199,7 +13226,7 @@ _ISSUER_TITLE = re.compile(
     r"[^\S\n]+(?:by|of|from|attributable[^\S\n]+to)[^\S\n]+(?:the[^\S\n]+)?(?P<name>[A-Z][^\n]{2,160})"
 )
 _ISSUER_END = re.compile(
-    r",|[^\S\n]+(?:on|regarding|concerning|about|in connection with|to the|at the)[^\S\n]+"
+    r",|[^\S\n]*\((?=[^()\n]*\d)|[^\S\n]+(?:on|regarding|concerning|about|in connection with|to the|at the)[^\S\n]+"
 )
 
 
@@ -13784,3 +13811,167 @@ def _as_claimed_not_asked(doc: Doc, found: list[Attribution]) -> None:
         first = item.content.text.split(" ", 1)
         if len(first) == 2 and first[0].lower() in ("whether", "if"):
             item.content = _span(doc, item.content.start + len(first[0]) + 1, item.content.end)
+
+
+# Inspection teams' papers, witness statements, technical memoranda and cables have habits of
+# their own (a second verb of the author's read as a noun, "I was told by an official that …",
+# a relative clause with no "that" read as a trailing report, a passive that only names), read
+# by the few functions below.
+
+# Third-person verbs of saying spelt like plural nouns, which the tagger reads as nouns after
+# "and" ("has reviewed his analysis and notes that …"); not "claims", "reports" or "estimates",
+# which are as often the nouns themselves ("rejected the accusations and claims that …").
+_SAYINGS_SPELT_PLURAL = frozenset(
+    {"notes", "argues", "warns", "insists", "maintains", "stresses", "states", "confirms"}
+    | {"says", "believes", "alleges", "suspects", "considers", "concludes", "observes"}
+)
+
+
+def _second_saying_after_object(doc: Doc, found: list[Attribution]) -> list[Attribution]:
+    """ "The author has reviewed his analysis and notes that it relies on one photograph": the
+    tagger reads the second verb as a plural noun joined to the first verb's object, and what
+    was said as a relative clause of it. A verb of saying spelt like a plural noun, right after
+    "and" and right before "that", joined to the object of a verb in the present (or present
+    perfect) whose subject is singular, agrees with that subject as a verb and cannot be a
+    noun there; the subject says what follows "that", to the sentence's end."""
+    taken = {item.cue_i for item in found}
+    added: list[Attribution] = []
+    for cue in doc:
+        if (
+            cue.i in taken
+            or cue.lower_ not in _SAYINGS_SPELT_PLURAL
+            or cue.tag_ != "NNS"
+            or cue.dep_ != "conj"
+            or cue.head.dep_ != "dobj"
+            or cue.i < 2
+            or cue.i + 1 >= len(doc)
+            or doc[cue.i - 1].lower_ != "and"
+            or doc[cue.i + 1].lower_ != "that"
+        ):
+            continue
+        verb = cue.head.head
+        subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        present = verb.tag_ == "VBZ" or (
+            verb.tag_ == "VBN" and any(c.dep_ == "aux" and c.lower_ == "has" for c in verb.children)
+        )
+        if (
+            subject is None
+            or not present
+            or subject.tag_ not in ("NN", "NNP", "PRP")
+            or (subject.tag_ == "PRP" and subject.lower_ not in ("he", "she", "it"))
+        ):
+            continue
+        sentence = cue.sent
+        content = _token_span(_trim(list(doc[cue.i + 1 : sentence.end])))
+        if content is None:
+            continue
+        named = _trim(list(subject.subtree))
+        key = f"{cue.lower_[:-1]}/VERB"
+        added += _one_word_cue(cue, content, named, key, "second-verb")
+    return added
+
+
+def _told_by_one_that(doc: Doc, found: list[Attribution]) -> None:
+    """ "I was told by a senior official of that organisation that the samples had been
+    passed to the OPCW": the parser hangs the "that"-clause on the last noun of the agent as a
+    relative clause, so the one told became what was said. A relative clause opened by "that"
+    as a mark, with a subject of its own, is no relative clause (a relative "that" is the
+    clause's subject or object): it is what the agent told; the agent is the words before it."""
+    for item in found:
+        if item.cue_i < 0 or item.source is None or not item.how.endswith("nsubjpass"):
+            continue
+        cue = doc[item.cue_i]
+        if cue.lemma_ not in _TOLD_TO_US | {"tell", "inform", "advise", "brief"}:
+            continue
+        agent = next((c for c in cue.children if c.dep_ == "agent"), None)
+        if agent is None:
+            continue
+        clause = next(
+            (
+                t
+                for t in agent.subtree
+                if t.dep_ == "relcl"
+                and any(c.dep_ == "mark" and c.lower_ == "that" for c in t.children)
+                and any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in t.children)
+            ),
+            None,
+        )
+        if clause is None:
+            continue
+        said = _token_span(_trim(list(clause.subtree)))
+        who = _token_span(_trim(list(doc[agent.i + 1 : clause.left_edge.i])))
+        if said is None or who is None:
+            continue
+        item.content, item.source = said, who
+
+
+def _contact_relative_taken_for_report(doc: Doc, item: Attribution) -> bool:
+    """ "… fall before the release window we are proposing": a relative clause with no "that"
+    after a noun, whose verb the parser took for a report trailing the sentence before it
+    ("…, we believe"). A trailing report is set off by a comma and is a plain "said" or
+    "believe"; a pronoun subject right after a noun, with no comma, and a verb with an
+    auxiliary ("are proposing", "have drafted") and no object is the noun's relative clause."""
+    if item.cue_i < 0:
+        return False
+    cue = doc[item.cue_i]
+    clause = next((c for c in cue.children if c.dep_ == "ccomp" and c.i < cue.i), None)
+    subject = next((c for c in cue.children if c.dep_ == "nsubj" and c.i < cue.i), None)
+    if clause is None or subject is None or subject.tag_ != "PRP" or subject.i < 1:
+        return False
+    before = doc[subject.i - 1]
+    return (
+        before.pos_ == "NOUN"
+        and clause.right_edge.i == before.i
+        and any(c.dep_ == "aux" and c.i < cue.i for c in cue.children)
+        and not any(c.dep_ in ("dobj", "ccomp") and c.i > cue.i for c in cue.children)
+    )
+
+
+def _named_without_saying(doc: Doc, item: Attribution) -> bool:
+    """ "The official is not named in the document", "No fins or fuze components were
+    identified": a passive of naming or identifying with no one who names and no name given
+    (as "identified as a Su-22" or "named in reports as the commander" give one) is the
+    writer's own account of what the text holds or what was found; no one says anything."""
+    if item.cue_i < 0:
+        return False
+    cue = doc[item.cue_i]
+    deps = {c.dep_ for c in cue.children}
+    return (
+        cue.lemma_ in ("name", "identify")
+        and cue.tag_ == "VBN"
+        and "auxpass" in deps
+        and not deps & {"agent", "oprd", "xcomp", "ccomp", "attr"}
+        and not any(t.lower_ == "as" and t.i > cue.i for t in cue.subtree)
+    )
+
+
+# The verbs a writer recalls an earlier saying of their own with: "As I pointed out in my note
+# of 14 June", "As we noted in our last report", "As I said on Monday".
+_RECALLED_SAYINGS = frozenset(
+    {"point", "note", "say", "mention", "explain", "write", "argue", "stress", "state"}
+    | {"indicate", "warn", "suggest", "report", "observe"}
+)
+
+
+def _as_i_said_before(doc: Doc, item: Attribution) -> bool:
+    """ "As I pointed out in my note of 14 June, the admission times fall before the window":
+    a writer who opens a sentence by recalling what they said before says it again; the learnt
+    filter, which saw such openings mostly as a third party's ("As the envoy said, …"), drops
+    the first person's. Kept when the "as" clause opens its sentence, its subject is "I" or
+    "we" and its verb is one of saying, with no object or clause of its own."""
+    if not (
+        item.how.endswith("/as-clause")
+        and item.source is not None
+        and item.source.text.lower() in ("i", "we")
+        and item.cue_i >= 0
+        and item.source.end <= item.content.start
+    ):
+        return False
+    cue = doc[item.cue_i]
+    marker = next((c for c in cue.children if c.dep_ == "mark" and c.lower_ == "as"), None)
+    return (
+        cue.lemma_ in _RECALLED_SAYINGS
+        and marker is not None
+        and marker.i == cue.sent.start
+        and not any(c.dep_ in ("dobj", "ccomp", "xcomp", "attr") for c in cue.children)
+    )
