@@ -859,6 +859,9 @@ class AttributionExtractor:
         ]
         found += _alleged_to_have(doc, found)
         found += _verb_read_as_noun(doc, found)
+        found += _finite_read_as_participle(doc, found)
+        found += _that_after_confidence(doc, found)
+        found += _impersonal_saying(doc, found)
         found += _said_inside_relative(doc, found)
         found += _said_of_relative(doc, found)
         found += _as_they_note(doc, found)
@@ -877,6 +880,8 @@ class AttributionExtractor:
         found = [
             item for item in found if item.how == "line" or not _inside_quotation(item, quotes)
         ]
+        # before closing sources are cut: a method's "according to" would cut what it follows
+        found = [item for item in found if item.cue_i < 0 or not _misread_analysis(doc, item)]
         _cut_trailing_sources(doc, found)
         denied = _cut_relative_denials(doc, found)
         found = _wish_to_say(doc, found)
@@ -915,6 +920,7 @@ class AttributionExtractor:
                 or _fact_against_fact(doc, item)
                 or _looking_forward(doc[item.cue_i])
                 or _gazing(doc[item.cue_i])
+                or _misread_analysis(doc, item)
                 or _reading_out(doc[item.cue_i])
                 or _thought_untold(doc, item, scenes)
                 or _bidding(doc, item)
@@ -3241,7 +3247,7 @@ def _colon_lines(doc: Doc) -> list[Attribution]:
                 tokens = _name_tokens(doc, first, last) if named else None
         if tokens is None and match.group("content")[:1] in _OPENING:
             tokens = _account_label(doc, start, end)
-        if tokens is None:
+        if tokens is None or _led_by_preposition(tokens):
             continue
         c_start, c_end = match.span("content")
         said = doc.char_span(c_start, c_end, alignment_mode="expand")
@@ -12796,6 +12802,362 @@ _TEAM_BYLINE = re.compile(
 )
 
 
+# --- Analysts' texts: assessments, policy briefs, client notes, blogs and seminar minutes ---
+
+# What a thing is done by when "according to" names a way of doing it, not a source: "produced
+# according to the same method", "went according to plan", "analysed according to the procedure".
+_MANNER_NOUNS = frozenset(
+    {"method", "process", "procedure", "technique", "recipe", "formula", "plan", "schedule"}
+    | {"timetable", "pattern", "design", "specification", "blueprint", "routine"}
+)
+
+
+def _done_according_to_a_method(doc: Doc, item: Attribution) -> bool:
+    """ "The sarin was produced according to the same method as in 2013": an "according to"
+    straight after what was done, with no comma, whose noun is a method, a plan or a process,
+    says how it was done, as a recipe does, and vouches for nothing. ("According to the plan,
+    the troops withdraw", set off at the head of its sentence, still reports what a plan says.)"""
+    cue = doc[item.cue_i]
+    if cue.lemma_.lower() != "accord" or cue.i == 0 or doc[cue.i - 1].is_punct:
+        return False
+    if cue.i == cue.sent.start or item.source is None:
+        return False
+    noun = next(
+        (t for t in doc[cue.i + 1 : cue.sent.end] if t.dep_ == "pobj" and t.head.head == cue),
+        None,
+    )
+    return noun is not None and noun.lemma_.lower() in _MANNER_NOUNS
+
+
+# A blog's byline with its date and comment count: "Posted on 12 April 2017 by Tom Reid |
+# 23 comments", "Posted by Tom Reid on 12 April 2017", "Published on 3 May by Ana Ruiz · 4 min read".
+_DATED_BYLINE = re.compile(
+    r"^[^\S\n]*(?:Posted|Published|Written)[^\S\n]+(?:on[^\S\n]+[^\n]*?[^\S\n]+)?by[^\S\n]+"
+    rf"(?P<name>{_SIGNED_NAME})[^\S\n]*(?:(?:on\b|[|·,–—-])[^\n]*)?$",
+    re.M,
+)
+
+
+def _line_of(doc: Doc, at: int) -> tuple[int, int]:
+    """The character offsets of the line of the text that holds offset ``at``."""
+    text = text_of(doc)
+    start = text.rfind("\n", 0, at) + 1
+    end = text.find("\n", at)
+    return start, len(text) if end < 0 else end
+
+
+def _dated_byline(doc: Doc, item: Attribution) -> bool:
+    """ "Posted on 12 April 2017 by Tom Reid | 23 comments": a blog post's byline says who
+    wrote the post and when; its "Posted" says nothing of its own (the post's "I" is the
+    writer, see ``_first_person_is_the_author``)."""
+    start, end = _line_of(doc, item.cue.start)
+    return _DATED_BYLINE.fullmatch(text_of(doc), start, end) is not None
+
+
+# A comment's heading in a blog's thread, the commenter's handle and the verb on a line of its
+# own, the time it was posted on the next: "Kasim_Analyst says:\n12 April 2017 at 18:42".
+_COMMENT_HEADER = re.compile(
+    r"[^\S\n]*\S[^\n]{0,40}?[^\S\n]+(?:says|said|writes|wrote|replies|replied|commented):"
+    r"[^\S\n]*\n[^\S\n]*[^\n]{0,30}\b(?:\d{4}|\d{1,2}:\d{2})\b[^\n]{0,20}"
+)
+
+
+def _comment_header(doc: Doc, item: Attribution) -> bool:
+    """ "ProliferationWatcher says:" over "12 April 2017 at 20:17": the heading of a comment in a
+    blog's thread names who wrote it; the "says" points at the comment below the stamp of its
+    time, and the stamp is not what was said. What the comment itself says is read in it."""
+    start, end = _line_of(doc, item.cue.start)
+    text = text_of(doc)
+    if not text[start:end].rstrip().endswith(":"):
+        return False
+    stamp_end = text.find("\n", end + 1)
+    stamp_end = len(text) if stamp_end < 0 else stamp_end
+    return _COMMENT_HEADER.fullmatch(text, start, stamp_end) is not None
+
+
+def _what_was_released_did(doc: Doc, item: Attribution) -> bool:
+    """ "A strike released a nerve agent that killed at least 80 people": what a release lets
+    out is a substance or a thing, and the relative clause on it ("that killed …") says what
+    that thing did, not what anyone released as a statement."""
+    cue = doc[item.cue_i]
+    if cue.lemma_.lower() not in ("release", "emit", "leak", "spread", "disperse"):
+        return False
+    said = doc.char_span(item.content.start, item.content.end, alignment_mode="expand")
+    if said is None:
+        return False
+    root = said.root
+    thing = root.head
+    return (
+        root.dep_ == "relcl"
+        and thing.dep_ == "dobj"
+        and thing.head == cue
+        and any(c.dep_ in ("nsubj", "nsubjpass") and c.tag_ == "WDT" for c in root.children)
+    )
+
+
+def _thing_sent(doc: Doc, item: Attribution) -> bool:
+    """ "A reader has sent me photos of what he says is the fuse": what is sent is a thing (its
+    "of …" says what it shows); the sender says nothing by sending it, and what is said of the
+    thing ("what he says is …") is a saying of its own."""
+    cue = doc[item.cue_i]
+    return cue.lemma_.lower() == "send" and item.content.text.lower().startswith("of ")
+
+
+# "There is no information indicating that …", "no evidence suggests that …": a source denied
+# to exist.
+_NO_SUCH_SOURCE = re.compile(
+    r"(?i)no[^\S\n]+(?:\w+[^\S\n]+)?(?:information|evidence|indication|sign|proof|intelligence)"
+)
+
+
+def _source_that_is_not(doc: Doc, item: Attribution) -> bool:
+    """ "The services have no information indicating that any armed group held sarin": the
+    information is said not to exist, so nothing it would indicate is anyone's claim; the
+    sentence is the writer's own, a statement that they know of none."""
+    return item.source is not None and _NO_SUCH_SOURCE.fullmatch(item.source.text) is not None
+
+
+_MANDATING = frozenset({"ask", "request", "invite", "mandate", "task", "instruct", "empower"})
+
+
+def _never_asked(doc: Doc, item: Attribution) -> bool:
+    """ "The mission found that sarin was used, but it was not asked to say who used it": a
+    request denied, in the passive with no one named who would have made it, is what a body's
+    mandate left out; no one asked, and no one said anything, nor did the body say what it
+    was not asked to ("to name those responsible")."""
+    cue = doc[item.cue_i]
+    asked = cue.head if cue.dep_ == "xcomp" and cue.head.i < cue.i else cue
+    if asked.lemma_.lower() not in _MANDATING:
+        return False
+    if asked == cue and not item.content.text.lower().startswith("to "):
+        return False
+    children = {c.dep_ for c in asked.children}
+    return {"neg", "auxpass"} <= children and "agent" not in children
+
+
+def _misread_analysis(doc: Doc, item: Attribution) -> bool:
+    """The readings above, that analysts' texts meet (see each)."""
+    return (
+        _done_according_to_a_method(doc, item)
+        or _dated_byline(doc, item)
+        or _comment_header(doc, item)
+        or _what_was_released_did(doc, item)
+        or _thing_sent(doc, item)
+        or _source_that_is_not(doc, item)
+        or _never_asked(doc, item)
+        or _document_presents_itself(doc, item)
+    )
+
+
+# The verbs of a judgement that a degree of confidence may qualify ("assess with high confidence
+# that …") and the nouns of that confidence.
+_JUDGED_WITH_CONFIDENCE = frozenset(
+    {"assess", "judge", "conclude", "say", "believe", "state", "estimate", "consider"}
+    | {"find", "determine", "establish", "affirm", "assert", "report", "know"}
+)
+_CONFIDENCE_NOUNS = frozenset({"confidence", "certainty", "assurance", "conviction"})
+
+
+def _that_after_confidence(doc: Doc, found: list[Attribution]) -> list[Attribution]:
+    """ "French services assess with a high degree of confidence that the sarin was produced
+    by the same method": an intelligence assessment states how sure it is between its verb
+    and what it judges, and the parser hangs the "that"-clause on "confidence" as that noun's
+    own. The clause is what the services assess: the reading of the verb is given that content
+    (made, when no reading was found)."""
+    out = []
+    by_cue = {item.cue_i: item for item in found if item.cue_i >= 0}
+    for noun in doc:
+        if noun.lemma_.lower() not in _CONFIDENCE_NOUNS:
+            continue
+        if noun.i + 1 >= len(doc) or doc[noun.i + 1].lower_ != "that":
+            continue
+        cue = noun.head
+        while cue.dep_ in ("pobj", "prep") and cue.head != cue:
+            cue = cue.head  # "with a high degree of confidence": up to the verb
+        if (
+            cue.pos_ != "VERB"
+            or cue.lemma_.lower() not in _JUDGED_WITH_CONFIDENCE
+            or not any(c.dep_ == "prep" and c.lower_ == "with" for c in cue.children)
+        ):
+            continue
+        # the clause, hung on the noun, or split between the noun and the verb ("that the
+        # sarin used on 4 April" on the noun, "was produced …" on the verb)
+        ends = [c.right_edge.i for c in noun.children if c.i > noun.i]
+        ends += [c.right_edge.i for c in cue.children if c.dep_ == "ccomp" and c.i > noun.i]
+        if not ends:
+            continue
+        content = _token_span(_trim(list(doc[noun.i + 1 : max(ends) + 1])))
+        if content is None:
+            continue
+        if cue.i in by_cue:
+            by_cue[cue.i].content = content
+            continue
+        subject = next((c for c in cue.children if c.dep_ == "nsubj"), None)
+        named = _source_tokens(subject) if subject is not None else []
+        source = _token_span(named)
+        if source is None:
+            continue
+        out.append(
+            Attribution(
+                _span(doc, cue.idx, cue.idx + len(cue.text)),
+                content,
+                source,
+                describe(named),
+                _span(doc, cue.sent.start_char, cue.sent.end_char),
+                f"{cue.lemma_.lower()}/VERB",
+                how="confidence/ccomp",
+                cue_i=cue.i,
+            )
+        )
+    return out
+
+
+# The verbs of an impersonal passive that reports what is said by no one named: "It is often
+# said that …", "It has been argued that …".
+_SAID_OF_NO_ONE = frozenset(
+    {"say", "claim", "argue", "allege", "suggest", "report", "rumour", "rumor", "contend"}
+)
+
+
+def _impersonal_saying(doc: Doc, found: list[Attribution]) -> list[Attribution]:
+    """ "It is sometimes said that attribution without enforcement is pointless": a brief or a
+    paper sets up the view it answers in an impersonal passive, "it" standing for the clause
+    and no one named who says it. The clause is a claim, said by people left unnamed."""
+    taken = {item.cue_i for item in found}
+    out = []
+    for cue in doc:
+        if (
+            cue.i in taken
+            or cue.tag_ != "VBN"
+            or cue.lemma_.lower() not in _SAID_OF_NO_ONE
+            or not any(c.dep_ == "auxpass" for c in cue.children)
+            or not any(c.dep_ in ("nsubjpass", "expl") and c.lower_ == "it" for c in cue.children)
+            or any(c.dep_ == "agent" for c in cue.children)
+        ):
+            continue
+        clause = next((c for c in cue.children if c.dep_ == "ccomp" and c.i > cue.i), None)
+        if clause is None or not any(
+            m.dep_ == "mark" and m.lower_ == "that" for m in clause.children
+        ):
+            continue
+        content = _token_span(_trim(list(doc[clause.left_edge.i : clause.right_edge.i + 1])))
+        if content is None:
+            continue
+        first = next(c for c in cue.children if c.dep_ == "auxpass")
+        out.append(
+            Attribution(
+                _span(doc, first.idx, cue.idx + len(cue.text)),
+                content,
+                None,
+                None,
+                _span(doc, cue.sent.start_char, cue.sent.end_char),
+                f"{cue.lemma_.lower()}/VERB",
+                how="impersonal/ccomp",
+                cue_i=cue.i,
+            )
+        )
+    return out
+
+
+# What a document says it sets out, in its own opening: "This assessment presents the
+# conclusions of …", "This note outlines the risks".
+_SELF_PRESENTING = frozenset({"present", "outline", "summarise", "summarize", "describe"})
+_DOCUMENT_KINDS = frozenset(
+    {"assessment", "report", "note", "brief", "paper", "document", "memo", "memorandum"}
+    | {"study", "chapter", "section", "annex", "evaluation", "analysis", "update"}
+)
+
+
+def _document_presents_itself(doc: Doc, item: Attribution) -> bool:
+    """ "This assessment presents the conclusions of the French services": a document saying
+    what it holds is its table of contents, not a claim; what it concludes comes after. (Its
+    "This report finds that …" is still a finding.)"""
+    cue = doc[item.cue_i]
+    if cue.lemma_.lower() not in _SELF_PRESENTING:
+        return False
+    subject = next((c for c in cue.children if c.dep_ == "nsubj"), None)
+    said = doc.char_span(item.content.start, item.content.end, alignment_mode="expand")
+    return (
+        subject is not None
+        and subject.lemma_.lower() in _DOCUMENT_KINDS
+        and any(c.dep_ == "det" and c.lower_ == "this" for c in subject.children)
+        and said is not None
+        and said.root.dep_ == "dobj"
+    )
+
+
+# A heading's first word that makes it a phrase of time or place, never a speaker's name:
+# "After Khan Shaykhun: Saving Attribution", "Inside the JIM: how it works".
+_HEADING_PREPOSITIONS = frozenset(
+    {"after", "before", "beyond", "inside", "outside", "towards", "toward", "against", "under"}
+    | {"behind", "without", "between", "since", "until", "through", "among", "amid", "across"}
+    | {"within", "on", "in", "at", "for", "from", "into", "over", "despite", "during", "above"}
+    | {"about", "of", "with", "by", "beneath", "unlike", "upon"}
+)
+
+
+def _led_by_preposition(tokens: list[Token]) -> bool:
+    """ "After Khan Shaykhun: Saving Attribution from the Security Council": a heading whose
+    part before the colon opens with a preposition is a phrase of time, place or topic, not
+    the name of anyone who says what follows."""
+    return tokens[0].lower_ in _HEADING_PREPOSITIONS and tokens[0].pos_ in ("ADP", "SCONJ")
+
+
+# The verbs of a finding or a report that the parser may read as a participle after their
+# subject ("The mission found in June that …" as "the mission [that was] found in June").
+_FINDINGS_READ_AS_PARTICIPLES = frozenset(
+    {"find", "conclude", "report", "state", "confirm", "determine", "establish", "announce"}
+    | {"say", "note", "acknowledge", "claim", "assert", "declare"}
+)
+
+
+def _finite_read_as_participle(doc: Doc, found: list[Attribution]) -> list[Attribution]:
+    """ "The OPCW fact-finding mission found in June that people had been exposed to sarin":
+    the parser reads "found" as a participle on "mission" and makes the "that"-clause's verb
+    the sentence's own. A sentence's main verb never opens with "that", so the participle
+    there, right after its noun and before the clause, is the verb: the noun says the clause."""
+    taken = {item.cue_i for item in found}
+    out = []
+    for sent in doc.sents:
+        root = sent.root
+        if not any(c.dep_ == "mark" and c.lower_ == "that" for c in root.children):
+            continue
+        for cue in sent:
+            noun = cue.head
+            if (
+                cue.i in taken
+                or cue.dep_ != "acl"
+                or cue.tag_ not in ("VBD", "VBN")
+                or cue.lemma_.lower() not in _FINDINGS_READ_AS_PARTICIPLES
+                or noun.i != cue.i - 1
+                or noun.dep_ not in ("nsubj", "nsubjpass")
+                or noun.head != root
+                or root.i < cue.i
+            ):
+                continue
+            mark = next(c for c in root.children if c.dep_ == "mark" and c.lower_ == "that")
+            if mark.i < cue.i:
+                continue
+            source = _token_span(_trim(list(doc[noun.left_edge.i : cue.i])))
+            content = _token_span(_trim(list(doc[mark.i : sent.end])))
+            if source is None or content is None:
+                continue
+            out.append(
+                Attribution(
+                    _span(doc, cue.idx, cue.idx + len(cue.text)),
+                    content,
+                    source,
+                    describe(_trim(list(doc[noun.left_edge.i : cue.i]))),
+                    _span(doc, sent.start_char, sent.end_char),
+                    f"{cue.lemma_.lower()}/VERB",
+                    how="participle-verb",
+                    cue_i=cue.i,
+                )
+            )
+            break
+    return out
+
+
 # An editorial's label at its top, on a line of its own: "THE EDITORIAL BOARD", "Editorial",
 # "The Editorial Board"; the paper's own voice, whose "we" it is.
 _EDITORIAL_LABEL = re.compile(
@@ -12844,6 +13206,7 @@ def _first_person_is_the_author(
                 attribution.speaker = replace(issuer, resolved_from=source.text)
     byline = (
         _BYLINE.search(text_of(doc), 0, 600)
+        or _DATED_BYLINE.search(text_of(doc), 0, 600)
         or _SIGNATURE.search(text_of(doc))
         or _LETTER_CLOSE.search(text_of(doc))
     )
