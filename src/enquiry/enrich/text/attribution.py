@@ -12903,20 +12903,6 @@ def _thing_sent(doc: Doc, item: Attribution) -> bool:
     return cue.lemma_.lower() == "send" and item.content.text.lower().startswith("of ")
 
 
-# "There is no information indicating that …", "no evidence suggests that …": a source denied
-# to exist.
-_NO_SUCH_SOURCE = re.compile(
-    r"(?i)no[^\S\n]+(?:\w+[^\S\n]+)?(?:information|evidence|indication|sign|proof|intelligence)"
-)
-
-
-def _source_that_is_not(doc: Doc, item: Attribution) -> bool:
-    """ "The services have no information indicating that any armed group held sarin": the
-    information is said not to exist, so nothing it would indicate is anyone's claim; the
-    sentence is the writer's own, a statement that they know of none."""
-    return item.source is not None and _NO_SUCH_SOURCE.fullmatch(item.source.text) is not None
-
-
 _MANDATING = frozenset({"ask", "request", "invite", "mandate", "task", "instruct", "empower"})
 
 
@@ -12943,7 +12929,6 @@ def _misread_analysis(doc: Doc, item: Attribution) -> bool:
         or _comment_header(doc, item)
         or _what_was_released_did(doc, item)
         or _thing_sent(doc, item)
-        or _source_that_is_not(doc, item)
         or _never_asked(doc, item)
         or _document_presents_itself(doc, item)
     )
