@@ -110,6 +110,11 @@ def test_photos_sent_are_no_saying(claim_extractor: ClaimExtractor) -> None:
     assert [a.cue.text for a in found] == ["says"]
 
 
+def test_messages_sent_are_still_sayings(claim_extractor: ClaimExtractor) -> None:
+    text = "Leaders across Europe sent messages of sympathy and outrage."
+    assert [a.cue.text for a in _attributions(claim_extractor, text)] == ["sent"]
+
+
 def test_a_blogs_dated_byline_says_nothing_and_its_i_is_the_writer(
     claim_extractor: ClaimExtractor,
 ) -> None:

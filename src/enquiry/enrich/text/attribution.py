@@ -12900,7 +12900,17 @@ def _thing_sent(doc: Doc, item: Attribution) -> bool:
     "of …" says what it shows); the sender says nothing by sending it, and what is said of the
     thing ("what he says is …") is a saying of its own."""
     cue = doc[item.cue_i]
-    return cue.lemma_.lower() == "send" and item.content.text.lower().startswith("of ")
+    if cue.lemma_.lower() != "send" or not item.content.text.lower().startswith("of "):
+        return False
+    # "sent messages of sympathy" is a saying; "sent me photos of the crater" is not
+    return any(c.dep_ == "dobj" and c.lemma_.lower() in _THINGS_SENT for c in cue.children)
+
+
+# What is sent that shows rather than says: "has sent me photos of the crater".
+_THINGS_SENT = frozenset(
+    {"photo", "photograph", "picture", "image", "video", "footage", "file", "sample", "copy"}
+    | {"link", "recording", "scan", "map", "document"}
+)
 
 
 _MANDATING = frozenset({"ask", "request", "invite", "mandate", "task", "instruct", "empower"})
