@@ -133,3 +133,9 @@ def test_a_comment_heading_over_its_time_says_nothing(claim_extractor: ClaimExtr
     )
     found = _attributions(claim_extractor, text)
     assert [a.cue.text for a in found] == ["has claimed"]
+
+
+def test_a_video_released_says_what_it_holds(claim_extractor: ClaimExtractor) -> None:
+    text = "The senator has released a video that accuses the envoy of lying to the Council."
+    found = _one(_attributions(claim_extractor, text), "has released")
+    assert _source(found) == "The senator"

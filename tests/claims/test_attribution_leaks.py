@@ -109,3 +109,8 @@ def test_a_passive_of_naming_with_no_name_given_says_nothing(
     )
     found = _attributions(claim_extractor, text)
     assert [a.cue.text for a in found] == ["said"]
+
+
+def test_one_named_in_an_indictment_is_named_by_it(claim_extractor: ClaimExtractor) -> None:
+    text = "Peter Santilli was named last week in a grand jury indictment."
+    assert [a.cue.text for a in _attributions(claim_extractor, text)] == ["was named"]

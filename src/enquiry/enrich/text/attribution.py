@@ -12891,8 +12891,17 @@ def _what_was_released_did(doc: Doc, item: Attribution) -> bool:
         root.dep_ == "relcl"
         and thing.dep_ == "dobj"
         and thing.head == cue
+        # "released a Web video that accuses Cruz of …": a publication says what it holds
+        and thing.lemma_.lower() not in _PUBLISHED | _POSTS | _RECORDINGS
         and any(c.dep_ in ("nsubj", "nsubjpass") and c.tag_ == "WDT" for c in root.children)
     )
+
+
+# What is released as a record of something, which says what it holds.
+_RECORDINGS = frozenset(
+    {"ad", "advertisement", "film", "footage", "recording", "audio", "tape", "photo", "image"}
+    | {"picture", "clip", "transcript", "memo", "poll", "survey", "study", "list", "book"}
+)
 
 
 def _thing_sent(doc: Doc, item: Attribution) -> bool:
@@ -14294,8 +14303,14 @@ def _named_without_saying(doc: Doc, item: Attribution) -> bool:
         return False
     cue = doc[item.cue_i]
     deps = {c.dep_ for c in cue.children}
+    # only a naming denied: "was named last week in a grand jury indictment" is the indictment's
+    denied = "neg" in deps or any(
+        c.dep_ == "nsubjpass" and any(d.dep_ == "det" and d.lower_ == "no" for d in c.children)
+        for c in cue.children
+    )
     return (
-        cue.lemma_ in ("name", "identify")
+        denied
+        and cue.lemma_ in ("name", "identify")
         and cue.tag_ == "VBN"
         and "auxpass" in deps
         and not deps & {"agent", "oprd", "xcomp", "ccomp", "attr"}
