@@ -824,6 +824,7 @@ class AttributionExtractor:
         found += _held_through_comment(doc, found, self.cues)
         inverted = _said_inverted(doc, quotes)
         inverted += _quotation_tags(doc, quotes, found)
+        inverted += _read_text_opens(doc, quotes, found)
         glossed = _glossed_quotations(doc, quotes, self.cues)
         taken = {item.cue.start for item in glossed}
         found = [item for item in found if item.cue.start not in taken] + glossed
@@ -904,6 +905,7 @@ class AttributionExtractor:
         _as_much(doc, found)
         _cut_media(doc, found)
         _cut_source_media(doc, found)
+        _later_complement(doc, found)
         _cut_vocatives(doc, found)
         _fronted_place(doc, found)
         _undated_sources(doc, found)
@@ -948,6 +950,7 @@ class AttributionExtractor:
                 or _no_one_asked(doc, item)
                 or _contact_relative_taken_for_report(doc, item)
                 or _named_without_saying(doc, item)
+                or _community_no_saying(doc, item)
             )
         ]
 
@@ -958,6 +961,7 @@ class AttributionExtractor:
         _cut_paragraph_numbers(doc, found)
         _cut_bullet_marks(doc, found)
         _told_by_one_that(doc, found)
+        found = _asked_by_whether(doc, found)
         _cut_question_tags(found)
         found = [
             item
@@ -1004,6 +1008,7 @@ class AttributionExtractor:
         found = _one_reading_per_cue(found)
         mentions = _subject_mentions(doc, frozenset(item.cue.start for item in inverted))
         mentions += _introduced_by_copula(doc) + _presiding_as_subject(doc)
+        mentions = _not_the_byline(doc, mentions) + _kin_introduced(doc)
         issuer = _issuer(text_of(doc))
         if issuer is not None and issuer.type == "organisation":
             # "The Ministry considers …" in the ministry's own statement: the issuer
@@ -1642,7 +1647,7 @@ class AttributionExtractor:
             speaker = describe(_people_named(source_tokens)) or speaker
         if speaker is not None and source_tokens[0].tag_ in ("WP", "WDT") and cue.dep_ == "relcl":
             # "a spokesman, who declined to ...": the speaker is the noun the clause hangs on
-            speaker = describe(_source_tokens(cue.head))
+            speaker = describe(_source_tokens(_agreeing_antecedent(cue)))
         if known is not None:
             how = "known/" + how.partition("/")[2]
             if source_head is not None and known.lemma_ in _PEOPLE_NOUNS | _ROLES:
@@ -2988,6 +2993,11 @@ _LINE_LABELS = frozenset(
         "status",
         "collection",
         "salutation",
+        # a meeting note's header and its closing list ("Place: committee tent", "Venue: …",
+        # "Action points:"): where it met and what is to be done, no one's turn
+        "place",
+        "venue",
+        "points",
     ]
 )
 # A report's or a judgment's section number in roman figures: "III. FIRST GROUND OF APPEAL:
@@ -5804,6 +5814,282 @@ def _cut_source_media(doc: Doc, found: list[Attribution]) -> None:
             end = doc[phrase.i - 1].idx + 1
             item.source = _span(doc, source.start, end)
             break
+
+
+# Community texts: a local council's page and its comments, notes of a camp meeting, a school's
+# letter home, voice notes relayed by a relative. Their lists, their headings and their spoken
+# run-on sentences are read by the tagger as if they were news prose.
+
+# The marks that open an item of a list typed by hand ("- Camp manager to ask …", "• NGO to …").
+_HAND_BULLETS = frozenset({"-", "–", "•", "*", "·"})
+# Who is meant by a saying under "if" that is no one's in particular: the reader addressed, or
+# anyone at all ("If you saw anything, …", "if nobody speaks, …").
+_ANYONE_IF = frozenset(
+    {"you", "anyone", "anybody", "nobody", "someone", "somebody", "everyone", "everybody"}
+)
+# The verbs of such a condition: seeing and hearing what happened, or speaking of it.
+_SEEN_OR_SAID_IF = frozenset({"see", "hear", "witness", "notice", "speak", "say", "tell"})
+
+
+def _line_start(doc: Doc, token: Token) -> Token:
+    """The first word of the line a token stands on (spaCy's sentences may run over lines)."""
+    first = token
+    while first.i > 0 and "\n" not in doc[first.i - 1].text_with_ws:
+        first = doc[first.i - 1]
+    while first.is_space and first.i < token.i:
+        first = doc[first.i + 1]
+    return first
+
+
+def _heading_word_taken_for_verb(doc: Doc, cue: Token) -> bool:
+    """ "Action points:" heading a list: the tagger reads the plural noun as a verb, with the
+    list below as what it "points" to. A line of a few words ending in a colon, whose last word
+    is a label's, is a heading; its word has no subject and says nothing."""
+    if cue.lower_ not in _LINE_LABELS or any(
+        c.dep_ in ("nsubj", "nsubjpass") for c in cue.children
+    ):
+        return False
+    after = doc[cue.i + 1] if cue.i + 1 < len(doc) else None
+    if after is None or after.text != ":":
+        return False
+    rest = doc.text[after.idx + 1 : after.idx + 200].split("\n", 1)[0]
+    start = _line_start(doc, cue)
+    return rest.strip() == "" and cue.i - start.i <= 3
+
+
+def _task_on_a_list(doc: Doc, cue: Token) -> bool:
+    """ "- Rasha to explain to families what giving testimony means": an item of a hand-typed
+    list of actions names who is to do what. Its infinitive is a task given, not a saying of
+    the one named (a news headline's "Minister to say …" stands on no list)."""
+    if cue.tag_ != "VB" or not any(c.dep_ == "aux" and c.lower_ == "to" for c in cue.children):
+        return False
+    if cue.dep_ != "ROOT":
+        return False
+    return _line_start(doc, cue).text in _HAND_BULLETS
+
+
+def _saying_of_anyone_if(cue: Token) -> bool:
+    """ "If you saw anything yourself, the office will take your name", "if nobody speaks, the
+    world will believe them": a saying or a seeing under "if" by the reader or by anyone at all
+    is a condition set, not something anyone said or saw."""
+    if cue.lemma_ not in _SEEN_OR_SAID_IF or cue.dep_ != "advcl":
+        return False  # "if you want to see her event": a wish of the reader's is kept
+    if not any(c.dep_ == "mark" and c.lower_ == "if" for c in cue.children):
+        return False
+    return any(c.dep_ == "nsubj" and c.lower_ in _ANYONE_IF for c in cue.children)
+
+
+def _agreeing_antecedent(cue: Token) -> Token:
+    """ "rejects the lies of the Ministry of Defence, which claims that …": the parser hangs
+    the relative clause on the first noun, but "claims" agrees with one alone; when that noun is
+    plural and its "of" names a single body or person, "which" stands for the body (a
+    statement's own words are not who makes them)."""
+    head = cue.head
+    if cue.tag_ != "VBZ" or head.tag_ != "NNS":
+        return head
+    for prep in head.children:
+        if prep.dep_ == "prep" and prep.lower_ == "of" and prep.i > head.i:
+            owner = next((c for c in prep.children if c.dep_ == "pobj"), None)
+            if owner is not None and owner.tag_ in ("NN", "NNP"):
+                return owner
+    return head
+
+
+# A relative brought on at the head of a relayed voice note or of a paragraph, with no verb:
+# "[voice note 2, 0:41] Now my aunt.", "My uncle (my father's brother, he is 61):", "My cousin
+# Yusuf (20)." The kinship word says whether "he" or "she" after it means them.
+_KIN_GENDER = {
+    "uncle": "male",
+    "father": "male",
+    "brother": "male",
+    "son": "male",
+    "nephew": "male",
+    "grandfather": "male",
+    "husband": "male",
+    "aunt": "female",
+    "mother": "female",
+    "sister": "female",
+    "daughter": "female",
+    "niece": "female",
+    "grandmother": "female",
+    "wife": "female",
+    "cousin": "",
+    "neighbour": "",
+    "neighbor": "",
+}
+_KIN_LINE = re.compile(
+    r"^[^\S\n]*(?:\[[^\]\n]{1,40}\][^\S\n]*)?(?:(?:Now|Then|And)[^\S\n]+)?"
+    r"(?P<kin>[Mm]y[^\S\n]+(?P<noun>" + "|".join(_KIN_GENDER) + r"))"
+    r"(?:[^\S\n]+(?P<name>[A-Z][a-z'’-]+))?(?:[^\S\n]*\([^)\n]{1,60}\))?"
+    r"(?:[^\S\n]+again)?(?:,[^\n:.]{0,80})?[^\S\n]*[.:]",
+    re.M,
+)
+
+
+def _kin_introduced(doc: Doc) -> list[tuple[int, Speaker]]:
+    """ "Now my aunt. She says the doctors …": someone relaying a family's voice notes or
+    letters brings each relative on by a line of their own with no verb, and "he" or "she"
+    after it means that relative (by name when the line gives one), as a subject would."""
+    mentions = []
+    for match in _KIN_LINE.finditer(text_of(doc)):
+        gender = _KIN_GENDER[match.group("noun")]
+        if match.group("name"):
+            speaker = Speaker(name=match.group("name"), type="person", gender=gender)
+            mentions.append((match.start("name"), speaker))
+        else:
+            name = match.group("kin")
+            speaker = Speaker(name=name, type="unknown", gender=gender)
+            mentions.append((match.start("kin"), speaker))
+    return mentions
+
+
+def _not_the_byline(doc: Doc, mentions: list[tuple[int, Speaker]]) -> list[tuple[int, Speaker]]:
+    """ "Posted by Nadia Hallak": the writer a byline names speaks as "I" in what follows;
+    a "she" or "he" there is someone the writer tells of, never the writer."""
+    byline = _BYLINE.search(text_of(doc), 0, 600)
+    if byline is None:
+        return mentions
+    start, end = byline.span("name")
+    return [(at, speaker) for at, speaker in mentions if not start <= at < end]
+
+
+def _asked_by_whether(doc: Doc, found: list[Attribution]) -> list[Attribution]:
+    """ "I have been asked by the Council whether teachers would be willing to speak": the one
+    who asks is the agent, and what is asked the "whether" clause; the one asked, the passive's
+    subject, is neither (the learnt reading takes the subject for what was asked, or finds
+    nothing). The reading of such a cue is replaced by, or added as, the agent's question."""
+    kept = list(found)
+    for cue in doc:
+        if cue.lemma_ != "ask" or cue.tag_ != "VBN":
+            continue
+        if not any(c.dep_ == "nsubjpass" for c in cue.children):
+            continue
+        agent = next((c for c in cue.children if c.dep_ == "agent"), None)
+        asker = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent else None
+        clause = next(
+            (
+                c
+                for c in cue.children
+                if c.dep_ == "ccomp"
+                and c.i > cue.i
+                and any(m.dep_ == "mark" and m.lower_ in ("whether", "if") for m in c.children)
+            ),
+            None,
+        )
+        if asker is None or clause is None:
+            continue
+        said = _token_span(_trim(list(clause.subtree)))
+        who = _token_span(_trim(_source_tokens(asker)))
+        if said is None or who is None:
+            continue
+        helpers = [t.i for t in cue.children if t.dep_ in ("aux", "auxpass") and t.i < cue.i]
+        start = min(helpers, default=cue.i)  # "have been asked", as "have been told" is read
+        kept = [item for item in kept if item.cue_i != cue.i]
+        kept.append(
+            Attribution(
+                _span(doc, doc[start].idx, cue.idx + len(cue.text)),
+                said,
+                who,
+                describe(_source_tokens(asker)),
+                _span(doc, cue.sent.start_char, cue.sent.end_char),
+                key_of(cue),
+                cue_token_dep=cue.dep_,
+                how="asked/agent",
+                cue_i=cue.i,
+            )
+        )
+    return kept
+
+
+# What a text read out to a gathering does after the words quoted from it: '"Our brothers were
+# killed …," the announcement began.', '…," the statement went on.'
+_DOCUMENT_OPENS = re.compile(
+    r"[^\S\n]+(?P<source>the[^\S\n]+(?:announcement|statement|letter|message|appeal|notice"
+    r"|sermon|communiqu[eé]|declaration))[^\S\n]+(?P<cue>began|opened|went[^\S\n]+on|continued"
+    r"|ended|concluded|closed)(?=[.,;])"
+)
+
+
+def _read_text_opens(
+    doc: Doc, quotes: list[tuple[int, int]], found: list[Attribution]
+) -> list[Attribution]:
+    """'"Our brothers were killed by poison," the announcement began.': a statement read out
+    and quoted, tagged by how it opened, went on or ended; the quotation is what the statement
+    says, as with "the statement said" (which the parse reads already)."""
+    text = text_of(doc)
+    taken = {item.cue.start for item in found}
+    added = []
+    for start, end in quotes:
+        if end - start < 4 or text[start + 1 : end - 1].rstrip("'’")[-1:] not in (",", "—"):
+            continue
+        match = _DOCUMENT_OPENS.match(text, end)
+        if match is None or match.start("cue") in taken:
+            continue
+        source = _span(doc, *match.span("source"))
+        tokens = _trim(list(doc.char_span(*match.span("source"), alignment_mode="expand") or []))
+        if not tokens:
+            continue
+        cue = _span(doc, *match.span("cue"))
+        sentence = _span(doc, start, match.end())
+        content = _span(doc, start, end)
+        added.append(
+            Attribution(cue, content, source, describe(tokens), sentence, "say/VERB", how="tag")
+        )
+    return added
+
+
+def _a_word_about(cue: Token) -> bool:
+    """ "Finally, I want to say a word about what our children hear": a letter's or a
+    speaker's pointer to the next topic, whose "word" is what follows, not a claim about
+    the topic it names."""
+    if cue.lemma_ not in ("say", "add", "speak"):
+        return False
+    word = next((c for c in cue.children if c.dep_ == "dobj" and c.lemma_ == "word"), None)
+    return word is not None and any(
+        c.dep_ == "prep" and c.lower_ in ("about", "on") for c in (*word.children, *cue.children)
+    )
+
+
+def _community_no_saying(doc: Doc, item: Attribution) -> bool:
+    """Readings of a community text's own layout and conditions that say nothing (above)."""
+    cue = doc[item.cue_i]
+    return (
+        _heading_word_taken_for_verb(doc, cue)
+        or _task_on_a_list(doc, cue)
+        or _saying_of_anyone_if(cue)
+        or _a_word_about(cue)
+    )
+
+
+def _later_complement(doc: Doc, found: list[Attribution]) -> None:
+    """ "My brother went to carry the children, the doctors say his lungs are weak": two
+    clauses run together with a comma, as people write in comments and speak in voice notes.
+    The parser hangs both on the verb of saying; what is said is the clause after the verb,
+    while the one before it is the writer's own. A content taken from the clause before moves
+    to the one after."""
+    for item in found:
+        if item.cue_i < 0 or item.content.parts:
+            continue
+        cue = doc[item.cue_i]
+        before = [c for c in cue.children if c.dep_ == "ccomp" and c.i < cue.i]
+        after = [c for c in cue.children if c.dep_ == "ccomp" and c.i > cue.i]
+        if len(before) != 1 or len(after) != 1:
+            continue
+        clause = before[0]
+        if not (clause.left_edge.idx <= item.content.start < clause.right_edge.idx):
+            continue
+        comma = clause.right_edge.i + 1
+        if comma >= cue.i or doc[comma].text != ",":
+            continue
+        if any(t.is_quote for t in clause.subtree):
+            continue  # '"It may have been …," said his friend, who …': the quotation is said
+        if not any(c.dep_ == "nsubj" and comma < c.i < cue.i for c in cue.children):
+            continue  # the speaker stands between the two clauses, before the verb
+        said = after[0]
+        last = said.right_edge
+        while last.i > said.i and (last.is_punct or last.is_space):
+            last = doc[last.i - 1]
+        item.content = _span(doc, said.left_edge.idx, last.idx + len(last.text))
 
 
 def _summary_denials(doc: Doc, found: list[Attribution]) -> list[Attribution]:
