@@ -123,3 +123,14 @@ def test_a_bylines_writer_is_not_whom_she_means(claim_extractor: ClaimExtractor)
     )
     actors = _actors(claim_extractor, text)
     assert actors["says"] != "Mariam Saleh"
+
+
+def test_a_saying_that_goes_on_after_a_colon_keeps_the_clause_before(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "That strife is one of the chief reasons to oppose him, the president often says: "
+        "in his view, the rival would worsen the climate."
+    )
+    found = _one(_attributions(claim_extractor, text), "says")
+    assert found.content.text.startswith("That strife is one of the chief reasons")

@@ -6085,6 +6085,8 @@ def _later_complement(doc: Doc, found: list[Attribution]) -> None:
             continue  # '"It may have been …," said his friend, who …': the quotation is said
         if not any(c.dep_ == "nsubj" and comma < c.i < cue.i for c in cue.children):
             continue  # the speaker stands between the two clauses, before the verb
+        if any(t.text in (":", ";", "—", "–") for t in doc[cue.i + 1 : after[0].left_edge.i]):
+            continue  # "…, the president often says: In his view, …" goes on to explain
         said = after[0]
         last = said.right_edge
         while last.i > said.i and (last.is_punct or last.is_space):
