@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -924,6 +925,7 @@ class AttributionExtractor:
                 or _no_one_would(doc, item)
                 or _predicate_taken_for_clause(doc, item)
                 or _own_wish(doc, item)
+                or _topic_announced(doc, item)
                 or _set_against(doc, item)
                 or _reaction_count(doc, item)
                 or _counting_its_own(doc[item.cue_i])
@@ -996,6 +998,7 @@ class AttributionExtractor:
         found = _reference_readings(doc, found)
         found.sort(key=lambda item: item.cue.start)
         found = _one_reading_per_cue(found)
+        _member_title_kept(doc, found)
         mentions = _subject_mentions(doc, frozenset(item.cue.start for item in inverted))
         mentions += _introduced_by_copula(doc) + _presiding_as_subject(doc)
         issuer = _issuer(text_of(doc))
@@ -1011,6 +1014,7 @@ class AttributionExtractor:
         _some_of_them(doc, found)
         _they_the_ones_spoken_to(doc, found)
         _first_person_is_the_author(doc, found, quotes)
+        _first_person_goes_on_in_the_turn(found, quotes)
         _signed_comment(doc, found, quotes)
         _testimonies(doc, found, quotes)
         _mail_writer(doc, found, quotes)
@@ -3919,6 +3923,39 @@ def _my_government(doc: Doc, found: list[Attribution]) -> None:
             item.speaker = Speaker(name=name, type="state", resolved_from=source.text)
 
 
+# The words before a member's "Gentleman" that make it a member: "the right hon.", "my hon.
+# and learned".
+_MEMBER_TITLE = re.compile(
+    r"(?:\b(?:the|my)\s+)(?:right\s+)?hon\.\s+(?:and\s+(?:learned|gallant)\s+)?$", re.I
+)
+
+
+def _member_title_kept(doc: Doc, found: list[Attribution]) -> None:
+    """ "However, the right hon. Gentleman said …": the parser hangs "the right hon." on the
+    verb, not on "Gentleman", so the source is a bare "Gentleman"; without its title the source
+    is no member, and the member it names (the one who spoke before) is lost."""
+    text = text_of(doc)
+    for item in found:
+        source = item.source
+        if source is None or source.parts:
+            continue
+        if source.text.split(" ", 1)[0] not in ("Lady", "Gentleman", "Member", "Friend"):
+            continue
+        title = _MEMBER_TITLE.search(text, max(0, source.start - 40), source.start)
+        if title is None:
+            continue
+        start, end = title.start(), source.end
+        words = doc.char_span(source.start, source.end, alignment_mode="expand")
+        after = doc[words.end : words.end + 12] if words is not None else []
+        if len(after) > 1 and after[0].lower_ == "the" and after[1].is_title:
+            # "my right hon. Friend the Secretary of State for …": the office names the friend
+            for token in after[1:]:
+                if not (token.is_title or token.lower_ in ("of", "for", "and", "the")):
+                    break
+                end = token.idx + len(token.text)
+        item.source = Span(text=text[start:end], start=start, end=end)
+
+
 def _members_addressed(found: list[Attribution]) -> None:
     """In a parliament's record, "the right hon. Lady will know that …" inside a member's turn
     names the member of the turn before (another speaker), not a lady."""
@@ -5566,6 +5603,21 @@ def _own_wish(doc: Doc, item: Attribution) -> bool:
         # "we want to make clear that …": the wish is the courtesy of a saying, left as found
         and not item.content.text.lower().startswith(("that ", "to "))
     )
+
+
+def _topic_announced(doc: Doc, item: Attribution) -> bool:
+    """ "Tonight I want to speak with you about Syria", "I want to talk about something serious":
+    a speaker announcing what a speech will be about says nothing yet; the wish to talk about a
+    topic has no claim for content."""
+    cue = doc[item.cue_i]
+    if cue.lemma_ not in ("want", "wish", "like") or not item.content.text.startswith("to "):
+        return False
+    talk = next((c for c in cue.children if c.dep_ == "xcomp"), None)
+    if talk is None or talk.lemma_ not in ("talk", "speak"):
+        return False
+    about = [c for c in talk.children if c.dep_ == "prep" and c.lower_ == "about"]
+    said = [c for c in talk.children if c.dep_ in ("ccomp", "dobj")]
+    return bool(about) and not said
 
 
 def _predicate_taken_for_clause(doc: Doc, item: Attribution) -> bool:
@@ -13527,6 +13579,35 @@ def _thanks_formula(cue: Token) -> bool:
         and cue.tag_ in ("VB", "VBP")
         and any(child.dep_ == "dobj" and child.lower_ in _THANKED_FORMULA for child in cue.children)
     )
+
+
+def _turn_reach(turn: Attribution, turns: list[Attribution]) -> int:
+    """Where a transcript's turn ends: at the next speaker's label. A speech or an answer runs
+    on over many paragraphs under one label ("THE PRESIDENT: Good evening. …"), not only to the
+    end of the label's own paragraph."""
+    later = [t.source.start for t in turns if t.source is not None and t.cue.start > turn.cue.start]
+    return max(turn.content.end, min(later)) if later else sys.maxsize
+
+
+def _first_person_goes_on_in_the_turn(
+    found: list[Attribution], quotes: Sequence[tuple[int, int]]
+) -> None:
+    """ "WHITCOMB: Thank you! …" then, paragraphs on, "I think a kid choking on nerve gas is
+    everybody's concern": until the next label the "I" of a transcript is still the speaker of
+    the turn, though the turn's first paragraph has ended; left unresolved, it would read as
+    the writer's own voice."""
+    turns = [t for t in found if t.how == "line" and t.speaker is not None and t.source]
+    for item in found:
+        source, speaker = item.source, item.speaker
+        if source is None or item.how == "line" or source.text.lower() not in ("i", "me", "my"):
+            continue
+        if speaker is not None and speaker.name.lower() != source.text.lower():
+            continue
+        if _reported(found, item, quotes):
+            continue
+        before = [t for t in turns if t.content.start <= source.start < _turn_reach(t, turns)]
+        if before and before[-1].speaker is not None:
+            item.speaker = replace(before[-1].speaker, resolved_from=source.text)
 
 
 def _not_the_turns_own(found: list[Attribution], mentions: Iterable[tuple[int, Speaker]]) -> None:
