@@ -49,3 +49,23 @@ def test_the_first_person_paragraphs_after_a_label_are_the_turns_speaker(
         "I have said before that the levee needs work, and I say it again today."
     )
     assert _actors(claim_extractor, text)["have said before"] == "LINDQVIST"
+
+
+def test_what_a_team_is_sent_to_examine_is_no_message(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "The ministry has sent a fact-finding mission to examine records held by hospitals "
+        "in the north. Its spokesman said the hospitals had been cooperative."
+    )
+    found = _attributions(claim_extractor, text)
+    assert [a.cue.text for a in found] == ["said"]
+
+
+def test_a_speakers_you_know_what_they_said_asks_the_crowd_nothing(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = "And you know what the mayor told us? He said the road would be finished by June."
+    found = _attributions(claim_extractor, text)
+    assert [a.cue.text for a in found] == ["said"]
+    assert _source(_one(found, "said")) == "He"

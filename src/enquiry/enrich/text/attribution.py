@@ -926,6 +926,8 @@ class AttributionExtractor:
                 or _predicate_taken_for_clause(doc, item)
                 or _own_wish(doc, item)
                 or _topic_announced(doc, item)
+                or _sent_to_do(doc, item)
+                or _you_know_what(doc, item)
                 or _set_against(doc, item)
                 or _reaction_count(doc, item)
                 or _counting_its_own(doc[item.cue_i])
@@ -5618,6 +5620,41 @@ def _topic_announced(doc: Doc, item: Attribution) -> bool:
     about = [c for c in talk.children if c.dep_ == "prep" and c.lower_ == "about"]
     said = [c for c in talk.children if c.dep_ in ("ccomp", "dobj")]
     return bool(about) and not said
+
+
+def _sent_to_do(doc: Doc, item: Attribution) -> bool:
+    """ "The OPCW has sent a fact-finding mission to examine samples taken from victims": one
+    sends people somewhere to do a thing; what they are sent to examine or collect is the
+    errand's object, no message sent. Content found in the purpose clause ("to examine …") of
+    "send" is no saying."""
+    cue = doc[item.cue_i]
+    if cue.lemma_ != "send" or item.content.parts:
+        return False
+    content = doc.char_span(item.content.start, item.content.end, alignment_mode="expand")
+    if content is None:
+        return False
+    sent = [c for c in cue.children if c.dep_ == "dobj"]
+    # "to examine …" hangs on the verb, or on the ones sent ("a mission to examine …")
+    purpose = [
+        c
+        for head in [cue, *sent]
+        for c in head.children
+        if c.dep_ in ("advcl", "xcomp", "relcl", "acl")
+        and c.i > cue.i
+        and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)
+    ]
+    return any(content.root in p.subtree for p in purpose)
+
+
+def _you_know_what(doc: Doc, item: Attribution) -> bool:
+    """ "And you know what the Russians said?": a speaker's question to the audience, leading up
+    to what follows; the listeners know nothing and have said nothing."""
+    cue = doc[item.cue_i]
+    if cue.lemma_ != "know" or not item.content.text.lower().startswith(("what ", "who ")):
+        return False
+    if not any(c.dep_ == "nsubj" and c.lower_ == "you" for c in cue.children):
+        return False
+    return cue.sent.text.rstrip(" \"”'’").endswith("?")
 
 
 def _predicate_taken_for_clause(doc: Doc, item: Attribution) -> bool:
