@@ -69,3 +69,29 @@ def test_a_speakers_you_know_what_they_said_asks_the_crowd_nothing(
     found = _attributions(claim_extractor, text)
     assert [a.cue.text for a in found] == ["said"]
     assert _source(_one(found, "said")) == "He"
+
+
+def test_a_congressional_record_label_with_a_full_stop_opens_a_turn(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "Ms. ALVAREZ. Mr. President, I rise to speak about the drought in our State.\n\n"
+        "I have said for years that the reservoirs are too small.\n\n"
+        "The PRESIDING OFFICER. The Senator from Iowa."
+    )
+    found = _attributions(claim_extractor, text)
+    turns = [a for a in found if a.cue.text == "."]
+    assert [_source(a) for a in turns] == ["Ms. ALVAREZ", "The PRESIDING OFFICER"]
+    assert _actors(claim_extractor, text)["have said"] == "ALVAREZ"
+
+
+def test_he_in_a_later_paragraph_of_a_speakers_turn_is_not_the_speaker(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "HOST: Welcome back to the programme.\n\n"
+        "DAVID MORAN: Thank you for having me. It has been a long week.\n\n"
+        "On Monday I drove out to a farm by the river. He told me that the water had risen "
+        "a metre overnight."
+    )
+    assert _actors(claim_extractor, text)["told"] != "DAVID MORAN"

@@ -851,6 +851,7 @@ class AttributionExtractor:
             ]
             lines += checked
         lines += _sound_bites(doc)
+        lines += _floor_turns(doc)
         found = [item for item in found if not _abstract_inside_line(doc, item, lines)]
         found = [item for item in found if not _opening_of_a_line(item, lines)]
         found += lines + _dash_lines(doc) + inverted + _poll_findings(doc) + _tolls(doc)
@@ -3120,6 +3121,44 @@ _SOUND_BITE = re.compile(
     r"[^\S\n]*\n[^\S\n]*(?P<content>[\"“][^\n]*)$",
     re.M,
 )
+
+
+# A turn in the Congressional Record: the member's surname in capitals after the courtesy
+# title, or the chair's office, then a full stop, not a colon ("Mr. DURANT. Mr. President, I
+# rise …", "The PRESIDING OFFICER. Without objection, it is so ordered.").
+_FLOOR_TURN = re.compile(
+    r"^[^\S\n]*(?P<source>(?P<name>(?:Mr|Mrs|Ms|Miss)\.[^\S\n]+[A-Z][A-Z'’-]+"
+    r"(?:[^\S\n]+of[^\S\n]+[A-Z][a-z]+(?:[^\S\n]+[A-Z][a-z]+)?)?)"
+    r"|The[^\S\n]+(?:PRESIDING[^\S\n]+OFFICER|ACTING[^\S\n]+PRESIDENT[^\S\n]+pro[^\S\n]+"
+    r"tempore|PRESIDENT[^\S\n]+pro[^\S\n]+tempore|SPEAKER[^\S\n]+pro[^\S\n]+tempore"
+    r"|CHAIR|SPEAKER|CHAIRMAN|CHAIRWOMAN))"
+    r"\.[^\S\n]+(?P<content>[A-Z\"“][^\n]*)$",
+    re.M,
+)
+
+
+def _floor_turns(doc: Doc) -> list[Attribution]:
+    """The Congressional Record marks who speaks with "Mr. DURANT." at the head of the
+    paragraph, where a transcript has "DURANT:"; without the colon the label reads as a sentence
+    of its own, and the senator's "I" as nobody's."""
+    text = text_of(doc)
+    found = []
+    for match in _FLOOR_TURN.finditer(text):
+        tokens = _name_tokens(doc, *match.span("name")) if match.group("name") else None
+        source = _span(doc, *match.span("source"))
+        if match.group("name") and tokens is None:
+            continue
+        if tokens is not None:
+            speaker = describe(_without_honorific(tokens))
+        else:
+            office = _uncapitalised(source.text.split(None, 1)[1])
+            speaker = Speaker(name=office, type="person", title=office)
+        content = _line_content(doc, *match.span("content"))
+        stop = match.end("source")
+        cue = _span(doc, stop, stop + 1)
+        sentence = _span(doc, match.start(), match.end())
+        found.append(Attribution(cue, content, source, speaker, sentence, ":/PUNCT", how="line"))
+    return found
 
 
 def _sound_bites(doc: Doc) -> list[Attribution]:
@@ -13626,6 +13665,26 @@ def _turn_reach(turn: Attribution, turns: list[Attribution]) -> int:
     return max(turn.content.end, min(later)) if later else sys.maxsize
 
 
+# A speaker's own voice in a sentence: "He told me …", "He says it's none of our concern".
+_OWN_VOICE = re.compile(r"\b(?:I|me|my|we|us|our)\b")
+_QUOTED = re.compile(r"[\"“][^\"”]*[\"”]")
+
+
+def _within_the_turn(item: Attribution, turn: Attribution, turns: list[Attribution]) -> bool:
+    """Whether ``item`` lies in ``turn``: in the label's own paragraph, or in a later one before
+    the next label when its sentence speaks in the first person outside quotation marks ("He
+    told me, …"). A paragraph after a label that speaks of people in the third person only
+    ("Zakharova noted that … She called …") may be the writer's, after the line quoted."""
+    source = item.source
+    if source is None or source.start < turn.content.start:
+        return False
+    if source.start < turn.content.end:
+        return True
+    if source.start >= _turn_reach(turn, turns):
+        return False
+    return bool(_OWN_VOICE.search(_QUOTED.sub(" ", item.sentence.text)))
+
+
 def _first_person_goes_on_in_the_turn(
     found: list[Attribution], quotes: Sequence[tuple[int, int]]
 ) -> None:
@@ -13670,7 +13729,7 @@ def _not_the_turns_own(found: list[Attribution], mentions: Iterable[tuple[int, S
         wanted = _PRONOUN_GENDER.get(word, "")
         if not wanted or speaker.resolved_from.lower() != word:
             continue
-        inside = [t for t in turns if t.content.start <= source.start < t.content.end]
+        inside = [t for t in turns if _within_the_turn(item, t, turns)]
         if not inside:
             continue
         turn = inside[-1]
