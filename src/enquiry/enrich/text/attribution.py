@@ -3987,7 +3987,7 @@ def _member_title_kept(doc: Doc, found: list[Attribution]) -> None:
             continue
         start, end = title.start(), source.end
         words = doc.char_span(source.start, source.end, alignment_mode="expand")
-        after = doc[words.end : words.end + 12] if words is not None else []
+        after: list[Token] = list(doc[words.end : words.end + 12]) if words is not None else []
         if len(after) > 1 and after[0].lower_ == "the" and after[1].is_title:
             # "my right hon. Friend the Secretary of State for …": the office names the friend
             for token in after[1:]:
