@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -851,6 +852,7 @@ class AttributionExtractor:
             ]
             lines += checked
         lines += _sound_bites(doc)
+        lines += _floor_turns(doc)
         found = [item for item in found if not _abstract_inside_line(doc, item, lines)]
         found = [item for item in found if not _opening_of_a_line(item, lines)]
         found += lines + _dash_lines(doc) + inverted + _poll_findings(doc) + _tolls(doc)
@@ -932,6 +934,9 @@ class AttributionExtractor:
                 or _no_one_would(doc, item)
                 or _predicate_taken_for_clause(doc, item)
                 or _own_wish(doc, item)
+                or _topic_announced(doc, item)
+                or _sent_to_do(doc, item)
+                or _you_know_what(doc, item)
                 or _set_against(doc, item)
                 or _reaction_count(doc, item)
                 or _counting_its_own(doc[item.cue_i])
@@ -1006,6 +1011,7 @@ class AttributionExtractor:
         found = _reference_readings(doc, found)
         found.sort(key=lambda item: item.cue.start)
         found = _one_reading_per_cue(found)
+        _member_title_kept(doc, found)
         mentions = _subject_mentions(doc, frozenset(item.cue.start for item in inverted))
         mentions += _introduced_by_copula(doc) + _presiding_as_subject(doc)
         mentions = _not_the_byline(doc, mentions) + _kin_introduced(doc)
@@ -1022,6 +1028,7 @@ class AttributionExtractor:
         _some_of_them(doc, found)
         _they_the_ones_spoken_to(doc, found)
         _first_person_is_the_author(doc, found, quotes)
+        _first_person_goes_on_in_the_turn(found, quotes)
         _signed_comment(doc, found, quotes)
         _testimonies(doc, found, quotes)
         _mail_writer(doc, found, quotes)
@@ -3132,6 +3139,44 @@ _SOUND_BITE = re.compile(
 )
 
 
+# A turn in the Congressional Record: the member's surname in capitals after the courtesy
+# title, or the chair's office, then a full stop, not a colon ("Mr. DURANT. Mr. President, I
+# rise …", "The PRESIDING OFFICER. Without objection, it is so ordered.").
+_FLOOR_TURN = re.compile(
+    r"^[^\S\n]*(?P<source>(?P<name>(?:Mr|Mrs|Ms|Miss)\.[^\S\n]+[A-Z][A-Z'’-]+"
+    r"(?:[^\S\n]+of[^\S\n]+[A-Z][a-z]+(?:[^\S\n]+[A-Z][a-z]+)?)?)"
+    r"|The[^\S\n]+(?:PRESIDING[^\S\n]+OFFICER|ACTING[^\S\n]+PRESIDENT[^\S\n]+pro[^\S\n]+"
+    r"tempore|PRESIDENT[^\S\n]+pro[^\S\n]+tempore|SPEAKER[^\S\n]+pro[^\S\n]+tempore"
+    r"|CHAIR|SPEAKER|CHAIRMAN|CHAIRWOMAN))"
+    r"\.[^\S\n]+(?P<content>[A-Z\"“][^\n]*)$",
+    re.M,
+)
+
+
+def _floor_turns(doc: Doc) -> list[Attribution]:
+    """The Congressional Record marks who speaks with "Mr. DURANT." at the head of the
+    paragraph, where a transcript has "DURANT:"; without the colon the label reads as a sentence
+    of its own, and the senator's "I" as nobody's."""
+    text = text_of(doc)
+    found = []
+    for match in _FLOOR_TURN.finditer(text):
+        tokens = _name_tokens(doc, *match.span("name")) if match.group("name") else None
+        source = _span(doc, *match.span("source"))
+        if match.group("name") and tokens is None:
+            continue
+        if tokens is not None:
+            speaker = describe(_without_honorific(tokens))
+        else:
+            office = _uncapitalised(source.text.split(None, 1)[1])
+            speaker = Speaker(name=office, type="person", title=office)
+        content = _line_content(doc, *match.span("content"))
+        stop = match.end("source")
+        cue = _span(doc, stop, stop + 1)
+        sentence = _span(doc, match.start(), match.end())
+        found.append(Attribution(cue, content, source, speaker, sentence, ":/PUNCT", how="line"))
+    return found
+
+
 def _sound_bites(doc: Doc) -> list[Attribution]:
     """A script's sound bites: the speaker named after "SOT:" says the quotation below."""
     text = text_of(doc)
@@ -3933,6 +3978,39 @@ def _my_government(doc: Doc, found: list[Attribution]) -> None:
         if heading is not None:
             name = f"Government of {heading.group('state')}"
             item.speaker = Speaker(name=name, type="state", resolved_from=source.text)
+
+
+# The words before a member's "Gentleman" that make it a member: "the right hon.", "my hon.
+# and learned".
+_MEMBER_TITLE = re.compile(
+    r"(?:\b(?:the|my)\s+)(?:right\s+)?hon\.\s+(?:and\s+(?:learned|gallant)\s+)?$", re.I
+)
+
+
+def _member_title_kept(doc: Doc, found: list[Attribution]) -> None:
+    """ "However, the right hon. Gentleman said …": the parser hangs "the right hon." on the
+    verb, not on "Gentleman", so the source is a bare "Gentleman"; without its title the source
+    is no member, and the member it names (the one who spoke before) is lost."""
+    text = text_of(doc)
+    for item in found:
+        source = item.source
+        if source is None or source.parts:
+            continue
+        if source.text.split(" ", 1)[0] not in ("Lady", "Gentleman", "Member", "Friend"):
+            continue
+        title = _MEMBER_TITLE.search(text, max(0, source.start - 40), source.start)
+        if title is None:
+            continue
+        start, end = title.start(), source.end
+        words = doc.char_span(source.start, source.end, alignment_mode="expand")
+        after: list[Token] = list(doc[words.end : words.end + 12]) if words is not None else []
+        if len(after) > 1 and after[0].lower_ == "the" and after[1].is_title:
+            # "my right hon. Friend the Secretary of State for …": the office names the friend
+            for token in after[1:]:
+                if not (token.is_title or token.lower_ in ("of", "for", "and", "the")):
+                    break
+                end = token.idx + len(token.text)
+        item.source = Span(text=text[start:end], start=start, end=end)
 
 
 def _members_addressed(found: list[Attribution]) -> None:
@@ -5582,6 +5660,56 @@ def _own_wish(doc: Doc, item: Attribution) -> bool:
         # "we want to make clear that …": the wish is the courtesy of a saying, left as found
         and not item.content.text.lower().startswith(("that ", "to "))
     )
+
+
+def _topic_announced(doc: Doc, item: Attribution) -> bool:
+    """ "Tonight I want to speak with you about Syria", "I want to talk about something serious":
+    a speaker announcing what a speech will be about says nothing yet; the wish to talk about a
+    topic has no claim for content."""
+    cue = doc[item.cue_i]
+    if cue.lemma_ not in ("want", "wish", "like") or not item.content.text.startswith("to "):
+        return False
+    talk = next((c for c in cue.children if c.dep_ == "xcomp"), None)
+    if talk is None or talk.lemma_ not in ("talk", "speak"):
+        return False
+    about = [c for c in talk.children if c.dep_ == "prep" and c.lower_ == "about"]
+    said = [c for c in talk.children if c.dep_ in ("ccomp", "dobj")]
+    return bool(about) and not said
+
+
+def _sent_to_do(doc: Doc, item: Attribution) -> bool:
+    """ "The OPCW has sent a fact-finding mission to examine samples taken from victims": one
+    sends people somewhere to do a thing; what they are sent to examine or collect is the
+    errand's object, no message sent. Content found in the purpose clause ("to examine …") of
+    "send" is no saying."""
+    cue = doc[item.cue_i]
+    if cue.lemma_ != "send" or item.content.parts:
+        return False
+    content = doc.char_span(item.content.start, item.content.end, alignment_mode="expand")
+    if content is None:
+        return False
+    sent = [c for c in cue.children if c.dep_ == "dobj"]
+    # "to examine …" hangs on the verb, or on the ones sent ("a mission to examine …")
+    purpose = [
+        c
+        for head in [cue, *sent]
+        for c in head.children
+        if c.dep_ in ("advcl", "xcomp", "relcl", "acl")
+        and c.i > cue.i
+        and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)
+    ]
+    return any(content.root in p.subtree for p in purpose)
+
+
+def _you_know_what(doc: Doc, item: Attribution) -> bool:
+    """ "And you know what the Russians said?": a speaker's question to the audience, leading up
+    to what follows; the listeners know nothing and have said nothing."""
+    cue = doc[item.cue_i]
+    if cue.lemma_ != "know" or not item.content.text.lower().startswith(("what ", "who ")):
+        return False
+    if not any(c.dep_ == "nsubj" and c.lower_ == "you" for c in cue.children):
+        return False
+    return cue.sent.text.rstrip(" \"”'’").endswith("?")
 
 
 def _predicate_taken_for_clause(doc: Doc, item: Attribution) -> bool:
@@ -14184,6 +14312,55 @@ def _thanks_formula(cue: Token) -> bool:
     )
 
 
+def _turn_reach(turn: Attribution, turns: list[Attribution]) -> int:
+    """Where a transcript's turn ends: at the next speaker's label. A speech or an answer runs
+    on over many paragraphs under one label ("THE PRESIDENT: Good evening. …"), not only to the
+    end of the label's own paragraph."""
+    later = [t.source.start for t in turns if t.source is not None and t.cue.start > turn.cue.start]
+    return max(turn.content.end, min(later)) if later else sys.maxsize
+
+
+# A speaker's own voice in a sentence: "He told me …", "He says it's none of our concern".
+_OWN_VOICE = re.compile(r"\b(?:I|me|my|we|us|our)\b")
+_QUOTED = re.compile(r"[\"“][^\"”]*[\"”]")
+
+
+def _within_the_turn(item: Attribution, turn: Attribution, turns: list[Attribution]) -> bool:
+    """Whether ``item`` lies in ``turn``: in the label's own paragraph, or in a later one before
+    the next label when its sentence speaks in the first person outside quotation marks ("He
+    told me, …"). A paragraph after a label that speaks of people in the third person only
+    ("Zakharova noted that … She called …") may be the writer's, after the line quoted."""
+    source = item.source
+    if source is None or source.start < turn.content.start:
+        return False
+    if source.start < turn.content.end:
+        return True
+    if source.start >= _turn_reach(turn, turns):
+        return False
+    return bool(_OWN_VOICE.search(_QUOTED.sub(" ", item.sentence.text)))
+
+
+def _first_person_goes_on_in_the_turn(
+    found: list[Attribution], quotes: Sequence[tuple[int, int]]
+) -> None:
+    """ "WHITCOMB: Thank you! …" then, paragraphs on, "I think a kid choking on nerve gas is
+    everybody's concern": until the next label the "I" of a transcript is still the speaker of
+    the turn, though the turn's first paragraph has ended; left unresolved, it would read as
+    the writer's own voice."""
+    turns = [t for t in found if t.how == "line" and t.speaker is not None and t.source]
+    for item in found:
+        source, speaker = item.source, item.speaker
+        if source is None or item.how == "line" or source.text.lower() not in ("i", "me", "my"):
+            continue
+        if speaker is not None and speaker.name.lower() != source.text.lower():
+            continue
+        if _reported(found, item, quotes):
+            continue
+        before = [t for t in turns if t.content.start <= source.start < _turn_reach(t, turns)]
+        if before and before[-1].speaker is not None:
+            item.speaker = replace(before[-1].speaker, resolved_from=source.text)
+
+
 def _not_the_turns_own(found: list[Attribution], mentions: Iterable[tuple[int, Speaker]]) -> None:
     """ "PRIYA: And then Assad went further. LENA: He told AFP it was a fabrication": within a
     transcript's turn its speaker is "I", so "he" or "she" there is someone the talk names,
@@ -14207,7 +14384,7 @@ def _not_the_turns_own(found: list[Attribution], mentions: Iterable[tuple[int, S
         wanted = _PRONOUN_GENDER.get(word, "")
         if not wanted or speaker.resolved_from.lower() != word:
             continue
-        inside = [t for t in turns if t.content.start <= source.start < t.content.end]
+        inside = [t for t in turns if _within_the_turn(item, t, turns)]
         if not inside:
             continue
         turn = inside[-1]
