@@ -1,7 +1,9 @@
 """Readings of news that rules written for other registers must leave as PolNeAR marks them:
 a printed interview's "Q: You've been talking about …", an argument with its topic, the
 writer's forecast "Expect …", people named together with a verb the learnt filter keeps, and
-"You do not think about the damage"."""
+"You do not think about the damage"; and whom news means by its pronouns, which rules for
+transcripts and running orders must not change (a headline's "Obama: …" is no turn over the
+article, a possessive owner of an act is its speaker)."""
 
 from __future__ import annotations
 
@@ -108,3 +110,42 @@ def test_a_premise_in_a_that_clause_is_a_view_even_in_a_story_told_in_scenes(
     )
     assumes = _one(_attributions(claim_extractor, text), "assumes")
     assert assumes.content.text.startswith("that a majority of delegates")
+
+
+def test_a_headlines_label_is_no_turn_over_the_article(claim_extractor: ClaimExtractor) -> None:
+    text = (
+        "Obama: The Trends Are 'Terrifying.'\n\n"
+        "Mr. Obama praised Richard M. Nixon and George Bush for their work on the environment. "
+        "During his tour of Midway, he paused.\n\n"
+        '"My hope," he said, "is that as ex-president I can have a little more time."\n'
+    )
+    assert _actors(claim_extractor, text)["said"] == "Obama"
+
+
+def test_one_named_after_is_in_an_opinion_is_not_brought_on_to_speak(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "Donald Trump has no policy team. Trump's one and only policy guy is the magnificent "
+        "Stephen Miller. Maybe Trump is a fraud and he really wants fancy people to run it."
+    )
+    assert _actors(claim_extractor, text)["wants"] == "Donald Trump"
+
+
+def test_the_owner_of_an_act_is_its_speaker(claim_extractor: ClaimExtractor) -> None:
+    text = (
+        "Donald J. Trump criticised President George W. Bush. Mr. Trump's attack on Mr. Bush "
+        "in a debate convinced many Republicans that Mr. Trump had gone too far."
+    )
+    assert _actors(claim_extractor, text)["convinced"] == "Donald J. Trump"
+
+
+def test_an_i_after_a_label_the_rules_missed_is_not_the_turn_before(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "TAPPER: Governor, do you think he can heal the racial divides?\n\n"
+        "FALLIN: Well, I think the whole nation needs to work together.\n\n"
+        "TAPPER: Do you think Donald Trump has campaigned as a healer?\n"
+    )
+    assert _actors(claim_extractor, text).get("think") != "TAPPER"

@@ -1028,7 +1028,7 @@ class AttributionExtractor:
         _some_of_them(doc, found)
         _they_the_ones_spoken_to(doc, found)
         _first_person_is_the_author(doc, found, quotes)
-        _first_person_goes_on_in_the_turn(found, quotes)
+        _first_person_goes_on_in_the_turn(doc, found, quotes)
         _signed_comment(doc, found, quotes)
         _testimonies(doc, found, quotes)
         _mail_writer(doc, found, quotes)
@@ -11646,7 +11646,8 @@ def _describe(tokens: list[Token]) -> Speaker:
             # "Erdogan's spokesman, Ibrahim Kalin,": the spokesman named, not whose he is
             ent.root.dep_ == "poss" and any(other.root.dep_ == "appos" for other in entities),
             # "by Labour's Rachel Osei", the party taken for a person: whose she is, not her
-            ent.root.dep_ == "poss",
+            # (but "Mr. Trump's hot wash of Mr. Bush" is Mr. Trump's)
+            ent.root.dep_ == "poss" and ent.root.head.ent_type_ == "PERSON",
             ent.start,
         )
     )
@@ -14312,6 +14313,10 @@ def _thanks_formula(cue: Token) -> bool:
     )
 
 
+# A line opening with a speaker's label in capitals: "FALLIN: Well, I think …".
+_LABEL_LINE = re.compile(r"^[^\S\n]*[A-Z][A-Z.'’ -]{1,40}:[^\S\n]", re.M)
+
+
 def _turn_reach(turn: Attribution, turns: list[Attribution]) -> int:
     """Where a transcript's turn ends: at the next speaker's label. A speech or an answer runs
     on over many paragraphs under one label ("THE PRESIDENT: Good evening. …"), not only to the
@@ -14341,13 +14346,13 @@ def _within_the_turn(item: Attribution, turn: Attribution, turns: list[Attributi
 
 
 def _first_person_goes_on_in_the_turn(
-    found: list[Attribution], quotes: Sequence[tuple[int, int]]
+    doc: Doc, found: list[Attribution], quotes: Sequence[tuple[int, int]]
 ) -> None:
     """ "WHITCOMB: Thank you! …" then, paragraphs on, "I think a kid choking on nerve gas is
     everybody's concern": until the next label the "I" of a transcript is still the speaker of
     the turn, though the turn's first paragraph has ended; left unresolved, it would read as
     the writer's own voice."""
-    turns = [t for t in found if t.how == "line" and t.speaker is not None and t.source]
+    turns = _transcript_turns(found)
     for item in found:
         source, speaker = item.source, item.speaker
         if source is None or item.how == "line" or source.text.lower() not in ("i", "me", "my"):
@@ -14357,8 +14362,27 @@ def _first_person_goes_on_in_the_turn(
         if _reported(found, item, quotes):
             continue
         before = [t for t in turns if t.content.start <= source.start < _turn_reach(t, turns)]
-        if before and before[-1].speaker is not None:
-            item.speaker = replace(before[-1].speaker, resolved_from=source.text)
+        if not before or before[-1].speaker is None:
+            continue
+        if _LABEL_LINE.search(text_of(doc), before[-1].content.end, source.start):
+            continue  # "FALLIN: Well, I think …": a label the rules did not take for a turn
+        item.speaker = replace(before[-1].speaker, resolved_from=source.text)
+
+
+def _transcript_turns(found: list[Attribution]) -> list[Attribution]:
+    """The turns of a transcript ("NAME: …" lines) when there is one: two speakers at least
+    have turns, or the labels are written in capitals as a transcript writes them ("THE
+    PRESIDENT: Good evening."); none for a headline's "Obama: The Trends Are 'Terrifying'" or
+    "HUFFPOLLSTER: …", which label one line, not the article after it."""
+    turns = [t for t in found if t.how == "line" and t.speaker is not None and t.source]
+    speakers = {t.speaker.name for t in turns if t.speaker is not None}
+    # one speaker's labels: "THE PRESIDENT:", "MAYOR LINDQVIST:", never a column's one-word
+    # "HUFFPOLLSTER:" over its headline
+    capitals = all(
+        t.source is not None and t.source.text.isupper() and len(t.source.text.split()) > 1
+        for t in turns
+    )
+    return turns if len(speakers) >= 2 or capitals else []
 
 
 def _not_the_turns_own(found: list[Attribution], mentions: Iterable[tuple[int, Speaker]]) -> None:
@@ -14368,7 +14392,7 @@ def _not_the_turns_own(found: list[Attribution], mentions: Iterable[tuple[int, S
     Such a pronoun takes the last person named as a subject since the turn before began (of a
     gender that fits, with no turn of their own), else stays as written: "my cousin … She
     said", someone unnamed."""
-    turns = [t for t in found if t.how == "line" and t.speaker is not None and t.source]
+    turns = _transcript_turns(found)
     named = [
         (at, speaker)
         for at, speaker in mentions
@@ -14463,6 +14487,13 @@ def _object_taken_from_clause(doc: Doc, found: list[Attribution]) -> None:
         item.content = _span(doc, doc[taken.left_edge.i].idx, item.content.end)
 
 
+# Whom a hearing's or a programme's running order brings on: "First witness is Dr. Moreau".
+_RUNNING_ORDER = frozenset(
+    {"witness", "speaker", "guest", "caller", "panellist", "panelist", "interviewee"}
+    | {"contributor", "questioner", "presenter", "chair", "moderator", "petitioner"}
+)
+
+
 def _introduced_by_copula(doc: Doc) -> list[tuple[int, Speaker]]:
     """ "First witness is Dr. Clare Whitlow, a former inspector. She tells MPs …": a live blog
     or a running story brings a person on by naming them after "is" ("The first speaker was
@@ -14475,6 +14506,8 @@ def _introduced_by_copula(doc: Doc) -> list[tuple[int, Speaker]]:
         subject = next((c for c in root.head.children if c.dep_ == "nsubj"), None)
         if subject is None or subject.pos_ != "NOUN":
             continue  # "It was Smith": a cleft, or no one brought on
+        if subject.lemma_.lower() not in _RUNNING_ORDER:
+            continue  # "Trump's one policy guy is Stephen Miller" brings no one on to speak
         found = describe(_trim(list(doc[ent.start : ent.end])))
         if found.type in ("person", "mentioned"):
             mentions.append((ent.start_char, replace(found, type="person")))
