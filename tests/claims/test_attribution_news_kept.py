@@ -149,3 +149,14 @@ def test_an_i_after_a_label_the_rules_missed_is_not_the_turn_before(
         "TAPPER: Do you think Donald Trump has campaigned as a healer?\n"
     )
     assert _actors(claim_extractor, text).get("think") != "TAPPER"
+
+
+def test_he_in_a_section_headed_by_whom_it_is_about_is_them(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "Jeb Bush: Loans\n\nTeenagers might not be so lucky, according to Jason Delisle, an "
+        "adviser.\n\nBernie Sanders: Credit scores On his campaign website, Senator Bernie "
+        "Sanders calls for credit score reform. He does not offer further details.\n"
+    )
+    assert _actors(claim_extractor, text)["does not offer"] == "Bernie Sanders"

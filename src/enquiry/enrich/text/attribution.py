@@ -14416,6 +14416,11 @@ def _not_the_turns_own(found: list[Attribution], mentions: Iterable[tuple[int, S
         assert own is not None
         if speaker.name != own.name:
             continue
+        if own.name.split()[-1] in turn.content.text:
+            # "Bernie Sanders: Credit scores. On his campaign website, Senator Bernie Sanders
+            # calls for …": a section headed by whom it is about, who is named in it in the
+            # third person, is no turn of theirs; its "he" may well be them
+            continue
         before = [t for t in turns if t.cue.start < turn.cue.start]
         since = before[-1].cue.start if before else 0
         # nor anyone else who has a turn: the talk's own speakers are "you" to one another
