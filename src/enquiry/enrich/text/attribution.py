@@ -14119,6 +14119,16 @@ def _its_document_of(
     return speaker
 
 
+def _saying_before(found: list[Attribution], attribution: Attribution) -> Attribution | None:
+    """The saying right before ``attribution`` that a pronoun after it can go on with: past
+    the claims of those named only in passing inside another's ("The Panel rejected Russia's
+    claim that …. It …": the Panel's, not Russia's); None when there is none."""
+    index = next((n for n, other in enumerate(found) if other is attribution), 0)
+    while index and _nested_owner(found, found[index - 1]):
+        index -= 1
+    return found[index - 1] if index else None
+
+
 def _body_just_before(
     found: list[Attribution], attribution: Attribution, pronoun: str
 ) -> Speaker | None:
@@ -14126,10 +14136,8 @@ def _body_just_before(
     speaks for it ("this newspaper", "the ministry": a body named by what it is, which the
     pronoun rules do not count among the organisations) or an "it" that follows is it (a
     text: "the complaint", "the report"); else None."""
-    index = next((n for n, other in enumerate(found) if other is attribution), 0)
-    while index and _nested_owner(found, found[index - 1]):
-        index -= 1  # "The Panel rejected Russia's claim that …. It …": past Russia's claim
-    before = found[index - 1].speaker if index else None
+    saying = _saying_before(found, attribution)
+    before = saying.speaker if saying is not None else None
     if before is None or before.type == "pronoun" or not before.name.split():
         return None
     last = before.name.split()[-1].lower()
@@ -14171,12 +14179,9 @@ def _teller_of(
 
     A pronoun that opens the next saying goes on with the one who spoke, not with whom they
     spoke of: "Russia said the OPCW had been misled. It demanded …" is Russia's demand."""
-    index = next((n for n, other in enumerate(found) if other is attribution), 0)
-    while index and _nested_owner(found, found[index - 1]):
-        index -= 1
-    if not index:
+    before = _saying_before(found, attribution)
+    if before is None:
         return None
-    before = found[index - 1]
     speaker = before.speaker
     if speaker is None or speaker.type == "pronoun" or not speaker.name.split():
         return None
