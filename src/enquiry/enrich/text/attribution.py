@@ -71,10 +71,15 @@ _ROLES = frozenset(
         "general",
         "commander",
         "senator",
+        # a member of the House as her constituents' minutes name her: "the Congresswoman"
+        "congressman",
+        "congresswoman",
         "governor",
         "mayor",
         "chairman",
         "chairwoman",
+        # a meeting's, as its minutes name the one presiding: "The Chair asked for order"
+        "chair",
         "director",
         "representative",
         "delegate",
@@ -953,12 +958,21 @@ class AttributionExtractor:
                 or _first_described(doc, item)
                 or _thanks_formula(doc[item.cue_i])
                 or _no_one_asked(doc, item)
+                or _inside_a_question_put(doc, item)
+                or _dated_field(doc, item)
+                or _guests_to_discuss(doc, item)
+                or _object_for_source(doc, item)
+                or _said_what_was_said(doc, item)
                 or _contact_relative_taken_for_report(doc, item)
                 or _named_without_saying(doc, item)
                 or _community_no_saying(doc, item)
             )
         ]
 
+        for item in found:
+            if _circumstance_for_source(doc, item):
+                # "Passages have been withheld under Article 11(1)": said by no one named
+                item.source, item.speaker = None, None
         _glossed_word_before(doc, found)
         _name_after_the_role(doc, found)
         _courtesy_titles(doc, found)
@@ -1028,6 +1042,8 @@ class AttributionExtractor:
         _some_of_them(doc, found)
         _they_the_ones_spoken_to(doc, found)
         _first_person_is_the_author(doc, found, quotes)
+        _letter_addressee(doc, found, quotes)
+        _written_answerer(doc, found, quotes)
         _first_person_goes_on_in_the_turn(doc, found, quotes)
         _signed_comment(doc, found, quotes)
         _testimonies(doc, found, quotes)
@@ -5071,7 +5087,27 @@ def _held_that(doc: Doc, found: list[Attribution]) -> list[Attribution]:
 
 
 # Verbs of saying a quotation can be taken up by: "“…” - that is what the anchor said".
-_TAKEN_UP = frozenset({"say", "write", "tell", "claim", "tweet", "declare", "call"})
+_TAKEN_UP = frozenset({"say", "write", "tell", "claim", "tweet", "declare", "call", "report"})
+
+
+def _sentence_taken_up(pointer: Token) -> tuple[int, int] | None:
+    """ "The air force struck a depot. That is what the ministry reported.": the sentence just
+    before, in the same paragraph, when "That" or "This" opens the sentence that takes it up;
+    its closing stop is left out. None when there is none or a blank line lies between."""
+    doc = pointer.doc
+    sentence = pointer.sent
+    if pointer.i != sentence.start or sentence.start == 0:
+        return None
+    before = doc[sentence.start - 1].sent
+    text = text_of(doc)
+    if "\n\n" in text[before.start_char : sentence.start_char] or '"' in before.text:
+        return None
+    words = [t for t in before if not t.is_space]
+    while words and words[-1].is_punct:
+        words = words[:-1]
+    if len(words) < 4 or not any(t.dep_ == "ROOT" and t.pos_ in ("VERB", "AUX") for t in words):
+        return None
+    return words[0].idx, words[-1].idx + len(words[-1].text)
 
 
 def _quotation_taken_up(doc: Doc, quotes: list[tuple[int, int]]) -> list[Attribution]:
@@ -5106,7 +5142,7 @@ def _quotation_taken_up(doc: Doc, quotes: list[tuple[int, int]]) -> list[Attribu
                 if stop <= pointer.idx and not text[stop : pointer.idx].strip(" -–—,:\"”’'")
             ),
             None,
-        )
+        ) or _sentence_taken_up(pointer)
         if quote is None:
             continue
         content = _span(doc, quote[0], quote[1])
@@ -9177,6 +9213,19 @@ _HELD_IN_BRACKETS = re.compile(
 )
 
 
+# A minutes' list of those present: "Present: Congresswoman Diane Kowalski; Selectboard Chair
+# Robert Tully (moderator); Town Clerk Amy Sorensen (recording)", and an entry in it with the
+# office before the name (a word for whose office it is may open it).
+_PRESENT_LINE = re.compile(
+    r"^[^\S\n]*(?:Present|Attending|In[^\S\n]+attendance|Attendees)[^\S\n]*:(?P<entries>[^\n]+)$",
+    re.M,
+)
+_HELD_BEFORE_NAME = re.compile(
+    r"(?:[A-Z][\w-]+[^\S\n]+)?(?P<office>[A-Z][a-z]+(?:-[A-Z][a-z]+)?)[^\S\n]+"
+    r"(?P<name>[A-Z][\w'’-]+(?:[^\S\n]+[A-Z][\w'’-]+){1,2})(?:[^\S\n]*\([^)]*\))?[^\S\n]*\.?$"
+)
+
+
 def _office_held_in_list(doc: Doc, found: list[Attribution]) -> None:
     """ "The Chair noted that …" in minutes whose list of those present reads "Ms. A. Brennan
     (Chair)": the office alone is the one the list names as holding it (one name only, else
@@ -9187,11 +9236,23 @@ def _office_held_in_list(doc: Doc, found: list[Attribution]) -> None:
         office = match.group("office").lower()
         if office in _MEETING_OFFICES:
             holders.setdefault(office, set()).add(match.group("name"))
+    for line in _PRESENT_LINE.finditer(text):
+        # "Present: …; Selectboard Chair Robert Tully (moderator); Town Clerk Amy Sorensen"
+        for entry in line.group("entries").split(";"):
+            held = _HELD_BEFORE_NAME.match(entry.strip())
+            if held is not None and held.group("office").lower() in _MEETING_OFFICES:
+                holders.setdefault(held.group("office").lower(), set()).add(held.group("name"))
     for item in found:
         source = item.source
-        if source is None or item.speaker is None or item.speaker.resolved_from:
+        if source is None or item.speaker is None:
             continue
         office = source.text.lower().removeprefix("the ").strip()
+        if item.speaker.resolved_from:
+            # "He asked speakers to state their name" after "Chair Tully called the meeting
+            # to order": a pronoun given the office alone, as the office is
+            if item.speaker.type != "unknown" or item.speaker.name.lower() not in holders:
+                continue
+            office = item.speaker.name.lower()
         names = holders.get(office, set())
         if len(names) == 1:
             item.speaker = Speaker(
@@ -10809,10 +10870,13 @@ def _relative_object(cue: Token) -> tuple[list[Token], Span] | None:
     if cue.tag_ in ("VBZ", "VBP") and cue.dep_ != "relcl":
         return None  # the present only as read ("The attack - which the government denies -")
     if cue.dep_ == "relcl":
-        # read as it is: "an attack that the opposition blamed on government forces"
+        # read as it is: "an attack that the opposition blamed on government forces"; of
+        # people, "the rescuers, whom he described as a propaganda outfit"
         objects = [c for c in cue.children if c.dep_ == "dobj"]
         relative = (
-            objects[0] if len(objects) == 1 and objects[0].lower_ in _RELATIVE_WORDS else None
+            objects[0]
+            if len(objects) == 1 and objects[0].lower_ in _RELATIVE_WORDS | {"whom"}
+            else None
         )
         subject = next((c for c in cue.children if c.dep_ == "nsubj" and c.i < cue.i), None)
         if relative is None or subject is None or cue.head.i > relative.i:
@@ -11219,6 +11283,7 @@ _TITLE_TEXT = (
     "president vice prime minister foreign defence defense interior secretary general major "
     "lieutenant colonel col gen maj lt brig brigadier admiral ambassador deputy envoy "
     "spokesman spokeswoman spokesperson senator sen rep representative gov governor mayor "
+    "congressman congresswoman "
     "chancellor king queen prince sheikh dr mr mrs ms director chief head commander adviser "
     "advisor chairman chairwoman chair official special permanent state of the "
     "activist journalist doctor lawyer judge prosecutor professor prof imam speaker leader "
@@ -11304,7 +11369,11 @@ def _many(speaker: Speaker) -> bool:
     if head in ("people", "men", "women"):
         return True  # "People on television say …. They say": plurals without an "s"
     singular = {head[:-1], head[:-2] if head.endswith("es") else ""}  # "witnesses"
-    return head.endswith("s") and bool(singular & (_PEOPLE_NOUNS | _ROLES | _LOCALS | _DELEGATIONS))
+    if head.endswith("ies"):
+        singular.add(head[:-3] + "y")  # "families"
+    return head.endswith("s") and bool(
+        singular & (_PEOPLE_NOUNS | _ROLES | _LOCALS | _DELEGATIONS | _CLOSE_PEOPLE)
+    )
 
 
 def _owned(name: str) -> bool:
@@ -11780,6 +11849,10 @@ _WITNESSES = frozenset(
 _PLACE_PREPS = frozenset({"in", "at", "near", "outside", "inside", "around", "across"})
 # People who speak as a group named by where they are.
 _LOCALS = frozenset({"doctor", "survivor", "rescuer", "victim", "nurse", "villager", "medic"})
+# People named by whose they are, as a speaker speaks of those close to them: "Our colleagues
+# began calling us …. They said …", "The families I speak to …. They want …"; a "they" after
+# them as a sentence's subject means them, not the last body named.
+_CLOSE_PEOPLE = frozenset({"colleague", "family", "relative", "neighbour", "neighbor", "parent"})
 
 
 def _where_they_are(root: Token, head: Token) -> bool:
@@ -12266,7 +12339,8 @@ def _subject_mentions(
             and not token.ent_type_
             and token.tag_ == "NNS"
             # "witnesses" is no "witnesse" plus "s"
-            and {token.lower_[:-1], token.lemma_.lower()} & (_PEOPLE_NOUNS | _ROLES | _LOCALS)
+            and {token.lower_[:-1], token.lemma_.lower()}
+            & (_PEOPLE_NOUNS | _ROLES | _LOCALS | _CLOSE_PEOPLE)
         ):
             tokens = _source_tokens(token)
             if tokens:
@@ -12637,6 +12711,14 @@ def _called_alone(word: str, name: str) -> bool:
     )
 
 
+def _own_government(name: str, earlier: str) -> bool:
+    """ "The Government does not accept the claim by the government of the Russian
+    Federation": where the writer capitalises "the Government", as parliaments and ministries
+    do, it is their own, and never a government the text wrote in small letters ("the Syrian
+    government", "the government of …"), which is another state's."""
+    return name == "Government" and "government" in earlier.split() and "Government" not in earlier
+
+
 def _body_head(name: str) -> str:
     """The noun a body's name of several words is known by when named again: "Council" of
     "Council of the League of Arab States" and of "Security Council"; "" for one word."""
@@ -12892,7 +12974,10 @@ def resolve_speakers(
                     g
                     for g in reversed(groups)
                     # "the Mechanism" is not "Critics of the Mechanism"
-                    if word in _title_head_words(g.name)
+                    if (
+                        word in _title_head_words(g.name)
+                        and not _own_government(speaker.name, g.name)
+                    )
                     or (
                         word in _GENERIC_GROUPS
                         and g.type == "organisation"
@@ -13649,6 +13734,86 @@ def _first_person_is_the_author(
             attribution.speaker = replace(author, resolved_from=source.text)
 
 
+# A letter's salutation to one person: "Dear Ms de Vries,", "Dear Dr Haddad:", "Dear Hanna
+# de Vries," (not "Dear Sir or Madam", "Dear colleagues": no one named).
+_SALUTATION = re.compile(
+    r"^[^\S\n]*Dear[^\S\n]+(?:(?P<honorific>Mr|Mrs|Ms|Miss|Dr|Prof|Professor)\.?[^\S\n]+)?"
+    r"(?P<name>(?:(?:de|van|von|al|el|der|den|da|du|le|la|bin|ibn)[^\S\n]+|[A-Z][\w'’-]+[^\S\n]+){0,3}"
+    r"[A-Z][\w'’-]+)[^\S\n]*[,:]?[^\S\n]*$",
+    re.M,
+)
+_SALUTATION_HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "prof", "professor"})
+
+
+def _letter_addressee(
+    doc: Doc, found: list[Attribution], quotes: Sequence[tuple[int, int]]
+) -> None:
+    """ "Dear Ms de Vries, … you asked the Ministry to disclose …": in a signed letter the "you"
+    of the writer's own voice is the one the salutation names, not the last person or body
+    the letter named; the name is given in full when the address above gives it ("Ms Hanna de
+    Vries"). Only for a letter that both opens with a salutation to someone named and closes
+    with a signature, and only outside what anyone is reported to have said."""
+    text = text_of(doc)
+    salutation = _SALUTATION.search(text, 0, 1500)
+    if salutation is None or _LETTER_CLOSE.search(text) is None:
+        return
+    name = salutation.group("name").strip()
+    if salutation.group("honorific") is None and len(name.split()) < 2:
+        return  # "Dear Editor", "Dear Colleagues"
+    full = re.search(
+        r"(?<![\w'’-])((?:[A-Z][\w'’-]+[^\S\n]+)+)" + re.escape(name) + r"(?![\w'’-])",
+        text[: salutation.start()],
+    )
+    if full is not None:
+        given = [
+            w for w in full.group(1).split() if w.lower().rstrip(".") not in _SALUTATION_HONORIFICS
+        ]
+        name = " ".join([*given, name])
+    addressee = Speaker(name=name, type="person", title="addressee")
+    for attribution in found:
+        source = attribution.source
+        if source is None or source.start < salutation.end():
+            continue
+        if source.text.lower() not in ("you", "your") or _reported(found, attribution, quotes):
+            continue
+        attribution.speaker = replace(addressee, resolved_from=source.text)
+
+
+# A written answer's heading of who answers it: "Answered by: Baroness Ainsworth",
+# "Answered by Dr Tom Reid MP".
+_ANSWERED_BY = re.compile(
+    r"^[^\S\n]*Answered[^\S\n]+by:?[^\S\n]*(?:(?:Dr|Mr|Mrs|Ms)\.?[^\S\n]+)?"
+    rf"(?P<name>{_SIGNED_NAME})[^\S\n]*(?:,[^\n]*)?$",
+    re.M,
+)
+
+
+def _written_answerer(
+    doc: Doc, found: list[Attribution], quotes: Sequence[tuple[int, int]]
+) -> None:
+    """ "Answered by: Baroness Ainsworth … I refer the noble Lord to the answer I gave him": in
+    a parliament's written answers the "I" of an answer is the member named as answering it
+    in the heading above, not the last person the question or the answer named. Only for an
+    "I" in the answerer's own voice, after such a heading."""
+    text = text_of(doc)
+    headings = list(_ANSWERED_BY.finditer(text))
+    if not headings:
+        return
+    for attribution in found:
+        source = attribution.source
+        if source is None or source.text.lower() not in ("i", "me", "my"):
+            continue
+        if _reported(found, attribution, quotes):
+            continue
+        before = [heading for heading in headings if heading.end() <= source.start]
+        if not before:
+            continue
+        name = before[-1].group("name").strip()
+        attribution.speaker = replace(
+            Speaker(name=name, type="person", title="answerer"), resolved_from=source.text
+        )
+
+
 # A wiki talk page's signature closing a comment: "- Levantine (talk) 12:03, 5 April 2017 (UTC)",
 # "—Sparrowhawk (talk · contribs) 19:55, 27 October 2017 (UTC)".
 _WIKI_SIGNATURE = re.compile(
@@ -13697,8 +13862,11 @@ _LETTER_CLOSE = re.compile(
     r"^[^\S\n]*(?:Yours[^\S\n]+(?:sincerely|faithfully|truly)|Sincerely(?:[^\S\n]+yours)?"
     r"|(?:With[^\S\n]+)?(?:[Kk]ind|[Bb]est|[Ww]arm)[^\S\n]+(?:regards|wishes)"
     r"|Respectfully(?:[^\S\n]+yours)?),?[^\S\n]*\n(?:[^\S\n]*\n)*[^\S\n]*"
+    # an official signs for whom the letter speaks: "On behalf of the Minister of …,"
+    r"(?:(?:On[^\S\n]+behalf[^\S\n]+of|For)[^\S\n]+[^\n]{3,80},[^\S\n]*\n(?:[^\S\n]*\n)*[^\S\n]*)?"
     r"(?:(?:Dr|Prof|Mr|Mrs|Ms|Professor)\.?[^\S\n]+)?"
-    rf"(?P<name>{_SIGNED_NAME})[^\S\n]*(?:,[^\n]*)?$",
+    # a name signed with initials: "J. M. Bakker"
+    rf"(?P<name>(?:[A-Z]\.[^\S\n]*){{1,3}}[A-Z][\w'’-]+|{_SIGNED_NAME})[^\S\n]*(?:,[^\n]*)?$",
     re.M,
 )
 # A mail's writer: its header's "From: Helen Marsh <h.marsh@…>" (a memorandum's "FROM: Paul
@@ -14533,6 +14701,146 @@ def _written_not_in_capitals(text: str, name: str) -> str:
         if not written.isupper() and written[:1].isupper():
             return written
     return name
+
+
+_ASKING = frozenset({"ask", "wonder", "question", "inquire", "enquire"})
+
+
+def _inside_a_question_put(doc: Doc, item: Attribution) -> bool:
+    """ "asked whether the minister had seen the report", "To ask the Government whether they
+    intend to publish the evidence": a saying or a stance inside the "whether" or "if" clause
+    of someone's question is what the question asks about, not anything its subject said or
+    holds; the asker's "asked" is the claim. An "as" clause in it still names who said what
+    ("asked whether the sarin came from a depot, as Moscow claimed")."""
+    if item.cue_i < 0 or item.how.endswith("/as-clause"):
+        return False
+    cue = doc[item.cue_i]
+    if any(c.dep_ == "mark" and c.lower_ == "as" for c in cue.children):
+        return False
+    token = cue
+    while token.head.i != token.i and token.sent.start == cue.sent.start:
+        if token.dep_ in ("relcl", "acl"):
+            return False  # "whether candidates like Mr. Carson, who claimed …, are wise"
+        if (
+            token.dep_ in ("ccomp", "advcl")
+            and token.head.lemma_ in _ASKING
+            and any(c.dep_ == "mark" and c.lower_ in ("whether", "if") for c in token.children)
+        ):
+            return True
+        token = token.head
+    return False
+
+
+def _dated_field(doc: Doc, item: Attribution) -> bool:
+    """ "Asked on: 24 April 2017", "Answered on: 8 May 2017": a record's field of when a
+    question was put or answered; the date after "on" and its colon is when, never what was
+    asked."""
+    cue = doc[item.cue_i]
+    content = doc.char_span(item.content.start, item.content.end, alignment_mode="expand")
+    if content is None or not all(t.ent_type_ in ("DATE", "TIME") or t.is_punct for t in content):
+        return False
+    return any(
+        c.dep_ == "prep"
+        and c.lower_ in ("on", "at")
+        and c.i + 1 < len(doc)
+        and doc[c.i + 1].text == ":"
+        and content.start > c.i
+        for c in cue.children
+    )
+
+
+_CIRCUMSTANCE_PREPS = frozenset({"in", "on", "under", "at", "during"})
+_NO_SPEAKER_ENTITIES = frozenset(
+    {"DATE", "TIME", "LAW", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY"}
+)
+
+
+def _circumstance_for_source(doc: Doc, item: Attribution) -> bool:
+    """ "Reports from the posts are disclosed in part", "Passages have been withheld under
+    Article 11(1) of the Act", "asked the Ministry to disclose all documents … on 4 April
+    2017": a phrase after a preposition of the cue other than the passive's "by" that says
+    when, how much or under what rule is no one who says anything, and no source; the reading
+    stays with none, as an agentless passive does ("it was revealed in March that …"). A
+    person, a body or a place there may be a source ("heard from officials") and is kept."""
+    if item.source is None or item.cue_i < 0:
+        return False
+    source = doc.char_span(item.source.start, item.source.end, alignment_mode="expand")
+    if source is None:
+        return False
+    root = source.root
+    prep = root.head
+    if root.dep_ != "pobj" or prep.dep_ != "prep" or prep.lower_ not in _CIRCUMSTANCE_PREPS:
+        return False
+    if prep.head.i != item.cue_i or prep.head.pos_ not in ("VERB", "AUX"):
+        return False
+    if root.ent_type_:
+        # "under Article 11(1) of the Act": a provision, whatever follows it
+        return root.ent_type_ == "LAW" or all(
+            t.ent_type_ in _NO_SPEAKER_ENTITIES or t.is_punct or t.dep_ in ("det", "prep")
+            for t in source
+        )
+    # a bare noun of manner or measure: "in part", "in full", "in principle" ("In her film,
+    # she documents …" names where, and may be the source)
+    return (
+        root.pos_ == "NOUN"
+        and not list(root.children)
+        and root.lemma_.lower() not in _ROLES | _PEOPLE_NOUNS | _ORG_WORDS | _GENERIC_GROUPS
+    )
+
+
+def _guests_to_discuss(doc: Doc, item: Attribution) -> bool:
+    """ "With me to discuss it: Sir Anthony Rees, …; and Professor Oleg Vantsov …": a host
+    bringing on a panel names who will speak and on what; the guests, named after the
+    infinitive, have said nothing yet, and "it" is only the topic ("The senator declined to
+    discuss it", its speaker before the cue, stays)."""
+    if item.source is None or item.cue_i < 0:
+        return False
+    cue = doc[item.cue_i]
+    if cue.lemma_ not in ("discuss", "debate", "talk"):
+        return False
+    if item.source.start < item.cue.end and item.source.text.lower() not in ("me", "us"):
+        return False  # "With me to discuss it": the host, who brings them on
+    if not any(c.dep_ == "aux" and c.lower_ == "to" for c in cue.children):
+        return False
+    content = doc.char_span(item.content.start, item.content.end, alignment_mode="expand")
+    return content is not None and all(t.pos_ == "PRON" or t.is_punct for t in content)
+
+
+def _object_for_source(doc: Doc, item: Attribution) -> bool:
+    """ "If they sit in The Hague and read Twitter, no": a verb joined to the one before it by
+    "and" shares that verb's subject, and its object is what is read or done, not who speaks;
+    a reading that makes the object the source and the first verb's clause the content
+    ('"…," read the statement' has its speaker as the subject) has no saying in it."""
+    if item.source is None or item.cue_i < 0 or not item.how.endswith("^conj"):
+        return False
+    cue = doc[item.cue_i]
+    source = doc.char_span(item.source.start, item.source.end, alignment_mode="expand")
+    return (
+        source is not None
+        and cue.dep_ == "conj"
+        and source.root.dep_ == "dobj"
+        and source.root.head.i == cue.i
+    )
+
+
+def _said_what_was_said(doc: Doc, item: Attribution) -> bool:
+    """ "He said what he said", "I wrote what I wrote": a spokesman declining to gloss another's
+    words points back at them and reports nothing new; its content is a free relative with the
+    cue's own verb again."""
+    if item.cue_i < 0:
+        return False
+    cue = doc[item.cue_i]
+    content = doc.char_span(item.content.start, item.content.end, alignment_mode="expand")
+    if content is None:
+        return False
+    words = [t for t in content if not t.is_punct]
+    return (
+        len(words) <= 4
+        and bool(words)
+        and words[0].lower_ == "what"
+        and words[-1].lemma_ == cue.lemma_
+        and words[-1].pos_ in ("VERB", "AUX")
+    )
 
 
 def _no_one_asked(doc: Doc, item: Attribution) -> bool:
