@@ -186,3 +186,26 @@ def test_the_congresswoman_is_the_member_named_before(claim_extractor: ClaimExtr
         "levee. The Congresswoman said that the funding had been approved."
     )
     assert _actors(claim_extractor, text)["said"] == "Ellen Marsh"
+
+
+def test_what_was_said_after_the_colon_of_a_cleft(claim_extractor: ClaimExtractor) -> None:
+    text = (
+        "What the water board has said from the start is very simple: the reservoir was never "
+        "contaminated."
+    )
+    said = _one(_attributions(claim_extractor, text), "has said")
+    assert _source(said) == "the water board"
+    assert said.content.text == "the reservoir was never contaminated"
+
+
+def test_you_in_a_reporters_question_is_the_one_who_answers(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "MS HALE: Good afternoon, everyone.\n\n"
+        "QUESTION: Thanks. Tom Reyes, Reuters. The ministry says the dam was sound.\n\n"
+        "MS HALE: Tom, we've seen the claim.\n\n"
+        "QUESTION: But you haven't said what that information is.\n\n"
+        "MS HALE: I'm not going to get into that from this podium."
+    )
+    assert _actors(claim_extractor, text)["haven't said"] == "HALE"

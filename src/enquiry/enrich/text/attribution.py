@@ -1044,6 +1044,7 @@ class AttributionExtractor:
         _first_person_is_the_author(doc, found, quotes)
         _letter_addressee(doc, found, quotes)
         _written_answerer(doc, found, quotes)
+        _you_the_one_asked(doc, found)
         _first_person_goes_on_in_the_turn(doc, found, quotes)
         _signed_comment(doc, found, quotes)
         _testimonies(doc, found, quotes)
@@ -4497,6 +4498,23 @@ def _hearer_pointed_to(doc: Doc, attribution: Attribution) -> bool:
 _CLEFT_SAYINGS = frozenset({"say", "tell", "stress", "confirm", "add", "argue", "claim"})
 
 
+def _said_after_colon_of_cleft(be: Token) -> list[Token]:
+    """ "What we have said from the beginning is very simple: there must be an inquiry": the
+    words after the colon, where the "is" of the cleft has only a word of how it is
+    ("simple", "clear") and the parser makes it a clause of what follows the colon; empty for
+    any other shape."""
+    doc = be.doc
+    if be.dep_ != "ccomp" or be.head.i < be.i or not any(c.dep_ == "acomp" for c in be.children):
+        return []
+    colon = next((t for t in doc[be.i : be.head.i] if t.text == ":"), None)
+    if colon is None:
+        return []
+    words = [t for t in doc[colon.i + 1 : be.sent.end] if not t.is_space]
+    while words and words[-1].is_punct:
+        words = words[:-1]
+    return words
+
+
 def _pseudo_cleft_sayings(doc: Doc, found: list[Attribution]) -> list[Attribution]:
     """ "What I can say is that we're not looking for a fight", "What the minister said was
     that the talks had failed": a speaker sets what is said after "is"/"was" and the saying
@@ -4516,9 +4534,13 @@ def _pseudo_cleft_sayings(doc: Doc, found: list[Attribution]) -> list[Attributio
             continue
         subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
         clause = next((c for c in head.children if c.dep_ == "ccomp" and c.i > head.i), None)
-        if subject is None or clause is None:
+        said = (
+            [t for t in clause.subtree if not (t.is_punct and t.i == clause.right_edge.i)]
+            if clause is not None
+            else _said_after_colon_of_cleft(head)
+        )
+        if subject is None or not said:
             continue
-        said = [t for t in clause.subtree if not (t.is_punct and t.i == clause.right_edge.i)]
         words = list(subject.subtree)
         aux = [c for c in verb.children if c.dep_ == "aux" and c.i > subject.right_edge.i]
         cue = _token_span([*aux, verb])
@@ -13812,6 +13834,37 @@ def _written_answerer(
         attribution.speaker = replace(
             Speaker(name=name, type="person", title="answerer"), resolved_from=source.text
         )
+
+
+# A reporter's turn at a briefing, its asker unnamed: "QUESTION: …", "Q: …".
+_QUESTION_TURN = re.compile(r"[^\S\n]*(?:QUESTION|Q)[^\S\n]*:[^\S\n]*\S")
+
+
+def _you_the_one_asked(doc: Doc, found: list[Attribution]) -> None:
+    """ "QUESTION: But you haven't said what that information is." then "MR TOLAND: I'm not
+    going to …": at a briefing the "you" of a reporter's question is the one who answers it,
+    whose turn comes next, not anyone the question named. Only for a turn labelled as a
+    question with no one named as asking, and only when the next labelled turn follows it
+    with no other question between."""
+    text = text_of(doc)
+    turns = sorted(
+        (item for item in found if item.how == "line" and item.source is not None),
+        key=lambda item: item.cue.start,
+    )
+    for item in found:
+        source = item.source
+        if source is None or source.text.lower() != "you" or item.how == "line":
+            continue
+        line = text.rfind("\n", 0, source.start) + 1
+        if _QUESTION_TURN.match(text, line) is None:
+            continue
+        answer = next((turn for turn in turns if turn.cue.start > source.end), None)
+        if answer is None or answer.speaker is None:
+            continue
+        between = text[source.end : answer.cue.start]
+        if any(_QUESTION_TURN.match(row) for row in between.split("\n")[1:]):
+            continue  # another question before the answer: whose "you" is unclear
+        item.speaker = replace(answer.speaker, resolved_from=source.text)
 
 
 # A wiki talk page's signature closing a comment: "- Levantine (talk) 12:03, 5 April 2017 (UTC)",
