@@ -46,6 +46,9 @@ EXTRA_CUES = (
     # how a party pleads before a court ("The Prosecution submits that …") and how an embassy
     # or an agency gives its reading ("Post assesses that …")
     *("submit", "assess"),
+    # a pleading's own word for what a party alleges ("Plaintiffs aver that …"), and how an
+    # inquiry or a court writes down what it found ("the Mechanism recorded that …")
+    *("aver", "record"),
 )
 # Verbs that name what they speak of, as "called" does: "branded the witnesses terrorist
 # propagandists", "dubbed the report a fabrication". Only with an object and its complement.
@@ -684,6 +687,106 @@ def _trim(tokens: list[Token]) -> list[Token]:
     return tokens
 
 
+def _reason_for_content(doc: Doc, attribution: Attribution) -> bool:
+    """ "I remember because I had just finished the night shift": a clause of the verb's
+    adverbial "because" gives why, not what was remembered or said; taken for the content
+    it makes a claim of the reason. Only a content that is such a clause, opened by its
+    mark."""
+    if not attribution.how.endswith("/advcl") or attribution.cue_i < 0:
+        return False
+    first = attribution.content.text.split(maxsplit=1)[:1]
+    return bool(first) and first[0].lower() == "because"
+
+
+def _root_noun_before_finite(cue: Token) -> Token | None:
+    """ "Yet Respondent's own expert, Dr. Ines Navarro, conceded on cross-examination that
+    …": after a sentence-opening "Yet" the parser can make the subject the sentence's root
+    and the verb a clause on it. A past-tense verb (not a participle) hung as a clause on a
+    root noun before it, with no subject of its own, is that noun's verb: the noun is its
+    speaker."""
+    head = cue.head
+    if (
+        cue.dep_ == "acl"
+        and cue.tag_ == "VBD"
+        and head.dep_ == "ROOT"
+        and head.pos_ in ("NOUN", "PROPN")
+        and head.i < cue.i
+        and not any(child.dep_ in ("nsubj", "nsubjpass") for child in cue.children)
+    ):
+        return head
+    return None
+
+
+def _told_so(cue: Token, recipient: Token) -> bool:
+    """ "I told the OPCW investigators so myself": "so" after the one told stands for what
+    was told, as in "she told me so"; the object is whom it was told to."""
+    return any(
+        child.dep_ == "advmod" and child.lower_ == "so" and child.i > recipient.i
+        for child in cue.children
+    )
+
+
+# Words that, as a denied verb's object, say that nothing was said or no one addressed.
+_NO_ONE_OBJECTS = frozenset({"anyone", "anybody", "anything"})
+
+
+def _nothing_said(cue: Token) -> bool:
+    """ "An author who points to anomalies does not thereby accuse anyone of fraud", "She did
+    not say anything": a negated verb whose object is "anyone" or "anything" says that no
+    such saying took place; there is no content to give."""
+    return any(
+        child.dep_ == "neg" and child.lower_ in ("not", "n't") for child in cue.children
+    ) and any(
+        child.dep_ == "dobj"
+        and child.lower_ in _NO_ONE_OBJECTS
+        # "had never seen anything like it" tells what they saw: a likeness, not nothing
+        and all(c.dep_ == "prep" and c.lower_ in ("of", "about") for c in child.children)
+        for child in cue.children
+    )
+
+
+def _that_clause_child(cue: Token) -> bool:
+    """Whether the cue has a clause of its own opened by "that" ("recorded that …")."""
+    return any(
+        child.dep_ == "ccomp"
+        and any(c.dep_ == "mark" and c.lower_ == "that" for c in child.children)
+        for child in cue.children
+    )
+
+
+# What someone goes on undergoing, never a saying: "continues to suffer from seizures".
+_UNDERGONE = frozenset({"suffer", "endure", "recover"})
+
+
+# Prepositions of when or where a thing ended: "concluded at noon", "concluded on Friday".
+_ENDED_AT = frozenset({"at", "on", "in", "after", "before", "by"})
+# What a verb of ending has about it besides its time: its subject, auxiliaries, marks.
+_ENDING_PARTS = frozenset({"nsubj", "nsubjpass", "aux", "auxpass", "prep", "punct", "cc", "conj"})
+
+
+def _ended_at(cue: Token) -> bool:
+    """ "The hearing concluded at 12:47 p.m.", "Talks concluded on Friday": "conclude" with no
+    clause anywhere below it, only a phrase of time, is an ending, not a conclusion reached;
+    the time is not what was concluded. ("concluded in a summary released on 11 April that
+    …", whose clause the parser can hang on the participle, is a conclusion.)"""
+    return (
+        cue.lemma_ == "conclude"
+        and not any(
+            token.dep_ in ("ccomp", "dobj", "xcomp", "advcl", "oprd", "acomp", "relcl", "acl")
+            for token in cue.subtree
+            if token.i != cue.i
+        )
+        # "concluded as much in October": what was concluded is "as much"
+        and all(child.dep_ in _ENDING_PARTS for child in cue.children)
+        and any(
+            child.dep_ == "prep"
+            and child.lower_ in _ENDED_AT
+            and any(c.dep_ == "pobj" and c.ent_type_ in ("TIME", "DATE") for c in child.children)
+            for child in cue.children
+        )
+    )
+
+
 def _span(doc: Doc, start: int, end: int) -> Span:
     text = text_of(doc)
     while start < end and text[start].isspace():
@@ -763,6 +866,7 @@ class AttributionExtractor:
                 and doc[attribution.cue_i].lemma_ in _TOLD_TO_US
             )
             or _noted_claim(doc, attribution)
+            or _found_as(doc, attribution)
             or _as_claimed_after(doc, attribution)
             or _as_i_said_before(doc, attribution)
             or (
@@ -982,6 +1086,7 @@ class AttributionExtractor:
         _told_by_one_that(doc, found)
         found = _asked_by_whether(doc, found)
         _cut_question_tags(found)
+        _cut_open_bracket(doc, found)
         found = [
             item
             for item in found
@@ -1062,6 +1167,7 @@ class AttributionExtractor:
         _office_held_in_list(doc, found)
         _cue_with_its_preposition(doc, found)
         _interpreted_roles(found)
+        _parties_named_in_caption(doc, found)
         return found
 
     def _respan(self, doc: Doc, found: list[Attribution], quotes: list[tuple[int, int]]) -> None:
@@ -1121,6 +1227,8 @@ class AttributionExtractor:
             if entry is None or _ends_a_body_name(token):
                 continue
             attribution = self._relation(doc, token, entry, quotes)
+            if attribution is not None and _reason_for_content(doc, attribution):
+                continue
             if attribution is not None:
                 attribution.rare_cue = lexicon != "rules"
                 found.append(
@@ -1167,6 +1275,16 @@ class AttributionExtractor:
             child.dep_ == "xcomp" and child.tag_ == "VBG" for child in cue.children
         ):
             return None  # "committed to continue working together": going on, not saying
+        if cue.lemma_ == "continue" and any(
+            child.dep_ == "xcomp" and child.lemma_ in _UNDERGONE for child in cue.children
+        ):
+            return None  # "continues to suffer from seizures": what goes on is no saying
+        if cue.lemma_ == "record" and not _that_clause_child(cue):
+            return None  # "Her enthusiasm is recorded in detail:": set down, not said
+        if _nothing_said(cue):
+            return None  # "does not thereby accuse anyone of fraud": no one was accused
+        if _ended_at(cue):
+            return None  # "(Deposition concluded at 12:47 p.m.)": it ended, it found nothing
         if _asked_or_supposed(cue):
             return None
         if cue.lemma_ in ("fire", "launch", "shoot") and (
@@ -1179,7 +1297,11 @@ class AttributionExtractor:
             and child.lemma_ in _GROUNDS
             and any(c.dep_ == "det" and c.lower_ == "no" for c in child.children)
             # "offered no proof that Clinton had a role": the claim made without proof stays
-            and not any(c.dep_ in ("acl", "ccomp", "prep") for c in child.children)
+            # ("no evidence in support of the account": the account is no claim made here)
+            and not any(
+                c.dep_ in ("acl", "ccomp") or (c.dep_ == "prep" and c.lower_ != "in")
+                for c in child.children
+            )
             for child in cue.children
         ):
             return None  # "He offered no evidence.": the writer's remark; nothing was offered
@@ -1308,6 +1430,7 @@ class AttributionExtractor:
                 or _shown_saying(cue)
                 or _first(cue, _FALLBACK_SOURCE_PATHS)
                 or _gerund_adjunct_subject(cue)
+                or _root_noun_before_finite(cue)
             )
             how = "fallback"
             if source_head is not None and source_head.lower_ in _EMPTY_SUBJECTS:
@@ -1362,6 +1485,12 @@ class AttributionExtractor:
             if source_head is None or _abstract(source_head):
                 return None
             inside = {token.i for token in cue.subtree}
+            # "Yet the expert …", the conjunction hung on the noun made root: no part of it
+            inside |= {
+                child.i
+                for child in source_head.children
+                if child.dep_ == "cc" and child.i == source_head.left_edge.i
+            }
             source_tokens = _trim(
                 _contiguous([t for t in source_tokens if t.i not in inside], source_head)
             )
@@ -1468,6 +1597,8 @@ class AttributionExtractor:
                     continue  # "Criminal complaint filed in Paris": what was done with it
                 if path == "dobj" and cue.lemma_ in _TOLD and head.lower_ in _OBJECT_PRONOUNS:
                     continue  # "What the samples tell us": whom it was told
+                if path == "dobj" and cue.lemma_ == "tell" and _told_so(cue, head):
+                    continue  # "I told the investigators so": whom; "so" is what
                 if (
                     path == "dobj"
                     and cue.lemma_ == "tell"
@@ -1486,6 +1617,8 @@ class AttributionExtractor:
                     continue
                 if path.startswith("prep") and _off_topic(cue, path, head):
                     continue
+                if path == "mark" and head.lower_ == "as" and _as_clause(cue):
+                    continue  # "…, as the JIM concluded": the main clause is what, not "as"
                 stray = _dated_that_clause(head) if path.startswith("prep") else None
                 if stray is not None:
                     head, path = stray, "ccomp"
@@ -4207,7 +4340,7 @@ def _interview_answers(doc: Doc) -> list[Attribution]:
     interviewed = [ent for ent in before if "interview" in ent.sent.text.lower()] or before[:1]
     if not interviewed:
         return []
-    who = describe(list(interviewed[-1]))
+    who = describe(_capitals_before(interviewed[-1]))
     if interviewed[-1].text.isupper():
         # a court transcript's "DR. KAREN WHITFIELD, having been previously sworn, testified":
         # the name as a name is written
@@ -4231,6 +4364,29 @@ def _interview_answers(doc: Doc) -> list[Attribution]:
             )
         )
     return found
+
+
+def _capitals_before(ent: Any) -> list[Token]:
+    """A name written in capitals with the words of it the tagger left out before it:
+    "TRANSCRIPT OF DEPOSITION OF DR. OMAR FARHAT" is tagged "FARHAT" alone; the capitalised
+    words on the same line just before it that are neither titles nor function words ("OMAR")
+    are its given names. A name not in capitals is as tagged."""
+    tokens = [token for token in ent if not token.is_space]
+    if not ent.text.isupper() or not tokens:
+        return list(ent)
+    doc = ent.doc
+    start = ent.start
+    while start > 0:
+        word = doc[start - 1]
+        if not (
+            word.is_alpha
+            and word.is_upper
+            and len(word.text) > 1
+            and word.lower_ not in _TITLE_WORDS | _ORG_WORDS | _SMALL_WORDS
+        ):
+            break
+        start -= 1
+    return list(doc[start : ent.start]) + tokens
 
 
 # Cue words whose object is the one told, and the pronouns that can only be that one.
@@ -7782,6 +7938,9 @@ _ASKING = frozenset({"ask", "urge", "invite", "request", "encourage", "press", "
 # position taken ("The Chair noted that the Government had described the strike as …").
 _NOTING = frozenset({"note", "recall", "observe"})
 _CLAIMING_NOTED = frozenset({"claim", "allege", "assert", "describe", "deny", "insist", "maintain"})
+# "The Tribunal notes that the Mission confirmed exposure to sarin": a body's confirmation,
+# noted by another, is the body's finding even with a noun for its object.
+_CONFIRMING_NOTED = _CLAIMING_NOTED | {"confirm"}
 
 
 def _noted_claim(doc: Doc, attribution: Attribution) -> bool:
@@ -7794,11 +7953,33 @@ def _noted_claim(doc: Doc, attribution: Attribution) -> bool:
     cue = doc[attribution.cue_i]
     subject = next((c for c in cue.children if c.dep_ == "nsubj"), None)
     return (
-        cue.lemma_ in _CLAIMING_NOTED
+        cue.lemma_ in _CONFIRMING_NOTED
         and cue.dep_ == "ccomp"
         and cue.head.lemma_ in _NOTING
         and subject is not None
         and subject.pos_ != "PRON"
+    )
+
+
+# Verbs by which a body of inquiry reports what it established.
+_FINDING_AS = frozenset({"find", "conclude", "establish", "determine", "confirm"})
+
+
+def _found_as(doc: Doc, attribution: Attribution) -> bool:
+    """ "The samples matched the stockpile, as France's evaluation had found": a comment
+    clause of finding, with a named finder for its subject, gives the main clause to the
+    finder, as "as the Mechanism observed" does; the learnt model, which saw "find" mostly
+    with an object ("found the body"), drops it. Only a subject that is no pronoun: "as we
+    found" and "as it turned out" are the writer's."""
+    if attribution.cue_i < 0 or attribution.source is None:
+        return False
+    cue = doc[attribution.cue_i]
+    subject = next((c for c in cue.children if c.dep_ == "nsubj"), None)
+    return (
+        attribution.how.endswith("/as-clause")
+        and cue.lemma_ in _FINDING_AS
+        and subject is not None
+        and subject.pos_ in ("NOUN", "PROPN")
     )
 
 
@@ -9823,12 +10004,27 @@ def _put_to_the_witness(doc: Doc, item: Attribution) -> bool:
     transcript's "Q." with its "A." answers: a printed interview's "Q: You've been talking
     about …" tells what the one interviewed said, as PolNeAR marks it."""
     source = item.source
-    if source is None or source.text.lower() != "you":
+    if source is None or (source.text.lower() != "you" and not _asked_whether_said(doc, item)):
         return False
     text = text_of(doc)
     line = text.rfind("\n", 0, source.start) + 1
     return (
         _WITNESS_QUESTION.match(text, line) is not None and _WITNESS_ANSWER.search(text) is not None
+    )
+
+
+def _asked_whether_said(doc: Doc, item: Attribution) -> bool:
+    """ "Q. Did anyone at the hospital say what the substance was?": a question turned about
+    ("did" before its subject) asks whether something was said; it reports no saying. A
+    statement put for the witness to grant ("Q. And the army told the Council that …,
+    correct?") is not turned about and stays."""
+    if item.cue_i < 0:
+        return False
+    cue = doc[item.cue_i]
+    subject = next((c for c in cue.children if c.dep_ == "nsubj"), None)
+    return subject is not None and any(
+        c.dep_ == "aux" and c.i < subject.i and c.lemma_ in ("do", "have", "will", "can")
+        for c in cue.children
     )
 
 
@@ -9849,6 +10045,30 @@ def _cut_question_tags(found: list[Attribution]) -> None:
             continue
         end = content.start + tag.start()
         item.content = Span(content.text[: tag.start()], content.start, end)
+
+
+def _cut_open_bracket(doc: Doc, found: list[Attribution]) -> None:
+    """'dismissed these views as "fringe" (Tr. 212:4)': a brief's or a judgment's citation
+    of the record in brackets after what was said is no part of it; the parse keeps its
+    opening bracket and words and drops the closing one. A content that ends in a bracket
+    opened and not closed ends before it."""
+    text = text_of(doc)
+    for item in found:
+        content = item.content
+        if content.parts:
+            continue
+        opened = _OPEN_BRACKET_AT_END.search(content.text)
+        if opened is None or opened.start() < 3:
+            continue
+        if not _CLOSED_AT_CLAUSE_END.match(text, content.end):
+            continue  # "a donor to Sen. Marco Rubio (R-FL) to attack …": a content cut short
+        cut = content.text[: opened.start()].rstrip()
+        item.content = Span(cut, content.start, content.start + len(cut))
+
+
+_OPEN_BRACKET_AT_END = re.compile(r"\s*\([^()]*$")
+# The closing bracket right after a content, then the clause's end.
+_CLOSED_AT_CLAUSE_END = re.compile(r"[^()\n]{0,20}\)\s*(?:[,.;:]|$)")
 
 
 # A log entry's time and the initials of whoever wrote it, before a dash: "10:10 MB — ".
@@ -11311,7 +11531,10 @@ _TITLE_TEXT = (
     "activist journalist doctor lawyer judge prosecutor professor prof imam speaker leader "
     "majority minority whip captain capt sergeant sgt "
     # a broadcaster's or a writer's trade before the name: "Presenter Dmitry Kiselev"
-    "presenter anchor host correspondent reporter columnist commentator analyst editor"
+    "presenter anchor host correspondent reporter columnist commentator analyst editor "
+    # a party's place in a lawsuit, written before the name in pleadings and briefs
+    # ("Plaintiff Khaled Barakat alleges …")
+    "plaintiff claimant appellant appellee respondent petitioner complainant"
 )
 _TITLE_WORDS = frozenset(_TITLE_TEXT.split())
 _CLAUSES = ("relcl", "acl", "appos", "advcl", "punct")
@@ -11324,7 +11547,18 @@ def _text_of(tokens: list[Token]) -> str:
     if not tokens:
         return ""
     doc = tokens[0].doc
-    return _strip_possessive(text_of(doc)[tokens[0].idx : tokens[-1].idx + len(tokens[-1].text)])
+    text = text_of(doc)[tokens[0].idx : tokens[-1].idx + len(tokens[-1].text)]
+    return _strip_possessive(_without_stray_quote(text))
+
+
+def _without_stray_quote(text: str) -> str:
+    """'an unnamed "medical source' → 'an unnamed medical source': a name whose phrase ends
+    inside a quotation (the closing mark left after its last word) keeps no lone mark."""
+    if text.count('"') == 1:
+        text = text.replace('"', "")
+    if text.count("“") != text.count("”"):
+        text = text.replace("“", "").replace("”", "")
+    return text
 
 
 def _core(tokens: list[Token]) -> tuple[Token, list[Token]]:
@@ -11434,6 +11668,8 @@ def _titled_name(core: list[Token], head: Token) -> tuple[str, str] | None:
         named = named[1:]
     if not named or (len(named) == len(run) == 1):
         return None
+    if len(named) == 1 and _CODE_NAME.fullmatch(named[0].text):
+        return None  # "Complainant A": known by the letter with the title, not the letter
     if any(token.lower_ in _ORG_WORDS for token in named):
         return None  # "The Syrian Observatory" is a body, whatever the tagger says
     doc = head.doc
@@ -11462,6 +11698,37 @@ def _given_names(doc: Doc, start: int, first: int) -> int:
             break
         start -= 1
     return start
+
+
+def _surname_after(person: Any, last: int) -> int:
+    """Where a person's name really ends: the small model can tag only the given name of a
+    name it does not know ("The expert Dr. Jonas Weil testified" → "Jonas"), leaving the
+    surname as the phrase's head, untagged, with the given name its compound. That one
+    capitalised word belongs to the name — only after one word tagged alone that is a
+    given name or follows a title ("Dr.")."""
+    doc = person.doc
+    end = person.end
+    if end >= last or len(person) != 1:
+        return int(person.end_char)  # "Hillary Clinton Campaign": the name was whole
+    titled = person.start > 0 and doc[person.start - 1].lower_.rstrip(".") in _TITLE_WORDS
+    if not (titled or is_given_name(person.text)):
+        return int(person.end_char)  # "Trump Campaign": a surname and a body's word
+    token, before = doc[end], doc[end - 1]
+    word = token.text
+    if (
+        token.pos_ == "PROPN"
+        and not token.ent_type_
+        and word.isalpha()
+        and word[:1].isupper()
+        and word[1:].islower()
+        and before.dep_ == "compound"
+        and before.head.i == token.i
+        and word.lower() not in _TITLE_WORDS | _ORG_WORDS
+        and place_to_state(word) == word
+        and not is_town(word)
+    ):
+        return int(token.idx + len(word))
+    return int(person.end_char)
 
 
 def _plural_name(ent: Any) -> bool:
@@ -11524,6 +11791,59 @@ _PARTIES = frozenset(
     {"appellant", "respondent", "accused", "defendant", "claimant", "applicant", "petitioner"}
     | {"plaintiff", "deponent", "declarant"}
 )
+
+
+# A case's caption: a party's name in capitals and its place in the case, on the line below
+# ("MARCUS ELLINGHAM,\nAppellant,") or at the end of the same line ("RAMI DARWISH    Claimant").
+_CAPTION_PARTY = re.compile(
+    r"^[^\S\n]*(?P<name>[A-Z][A-Z.'&-]*(?:[^\S\n][A-Z][A-Z.'&-]*){0,7}),?"
+    r"(?:[^\S\n]*\n[^\S\n]*|[^\S\n]{3,})"
+    r"(?P<role>Plaintiff|Defendant|Appellant|Appellee|Respondent|Petitioner|Claimant|Applicant)"
+    r"[,.]?[^\S\n]*$",
+    re.M,
+)
+
+
+def _parties_named_in_caption(doc: Doc, found: list[Attribution]) -> None:
+    """ "SYRIAN ARAB REPUBLIC,\n Defendant." at the head of a complaint, then "Defendant has
+    denied responsibility": a pleading or a brief names each party once, in its caption, and
+    then by its place in the case alone; the bare "Defendant" or "Appellant" who speaks is
+    the party the caption names. Only a party named alone in capitals for a place held by
+    one (a plural "Plaintiffs," stands for many), and only a speaker known by nothing but
+    that place."""
+    named: dict[str, Speaker] = {}
+    seen: set[str] = set()
+    for match in _CAPTION_PARTY.finditer(text_of(doc)[:3000]):
+        role = match.group("role").lower()
+        if role in seen:
+            named.pop(role, None)  # two parties in one place: no one alone
+            continue
+        seen.add(role)
+        name = _uncapitalised(match.group("name").strip().removeprefix("THE "))
+        words = name.split()
+        if place_to_state(name) != name:
+            named[role] = Speaker(name=place_to_state(name), type="state")
+        elif any(word.lower() in _ORG_WORDS for word in words) or len(words) > 3:
+            named[role] = Speaker(name=name, type="organisation")
+        else:
+            named[role] = Speaker(name=name, type="person")
+    if not named:
+        return
+    for item in found:
+        speaker = item.speaker
+        if speaker is None:
+            continue
+        role = speaker.name.lower()
+        owner, _, document = role.partition("'s ")
+        if document.split(maxsplit=1)[:1] and document.split()[0] in _PUBLISHED | {"brief"}:
+            # "The defendant's article of 9 May", "Respondent's brief below": the party's
+            role = owner
+        if role not in named:
+            continue
+        party = named[role]
+        item.speaker = replace(
+            party, resolved_from=item.source.text if item.source is not None else speaker.name
+        )
 
 
 def _question_label(token: Token) -> bool:
@@ -11770,7 +12090,7 @@ def _describe(tokens: list[Token]) -> Speaker:
         person = people[0]
         start = _given_names(doc, person.start, first)
         name, title_prefix = _untitled(
-            _strip_possessive(text_of(doc)[doc[start].idx : person.end_char])
+            _strip_possessive(text_of(doc)[doc[start].idx : _surname_after(person, last)])
         )
         affiliation = ""
         owners = [ent for ent in others if ent.end <= person.start]
@@ -12018,6 +12338,19 @@ def _author_of_document(head: Token) -> list[Token] | None:
         if agent.dep_ == "agent"
     ]
     for prep in preps:
+        if prep.lower_ == "of" and _issued_of(head, prep):
+            # "the statement of the Ministry of Defence of the Russian Federation": a
+            # judgment's way of naming whose statement it is
+            body = next(c for c in prep.children if c.dep_ == "pobj")
+            dated = {  # "the Ministry of Health of 9 May": the date is the statement's
+                t.i
+                for c in body.children
+                if c.dep_ == "prep"
+                and c.lower_ == "of"
+                and any(g.ent_type_ == "DATE" or g.like_num for g in c.subtree)
+                for t in c.subtree
+            }
+            return _trim([t for t in _source_tokens(body) if t.i not in dated])
         if prep.lower_ not in ("from", "by"):
             continue
         issuer = next((c for c in prep.children if c.dep_ == "pobj"), None)
@@ -12036,6 +12369,20 @@ def _author_of_document(head: Token) -> list[Token] | None:
             # "by the open-source group Bellingcat": the group's name, not what it is
             return _source_tokens(called if called is not None else issuer)
     return None
+
+
+def _issued_of(head: Token, prep: Token) -> bool:
+    """Whether "of" after a document names the body that issued it: "the statement of the
+    Ministry of Defence", with "the" and a body's name, not "a statement of principles" or
+    "the report of the attack" (what it is about)."""
+    issuer = next((c for c in prep.children if c.dep_ == "pobj"), None)
+    return (
+        issuer is not None
+        and head.lemma_.lower() in ("statement", "declaration", "communique", "letter")
+        and any(c.dep_ == "det" and c.lower_ == "the" for c in head.children)
+        and issuer.ent_type_ == "ORG"
+        and issuer.lemma_.lower() in _ORG_WORDS
+    )
 
 
 def _gender(tokens: Iterable[Token]) -> str:
@@ -12162,7 +12509,13 @@ def _untitled(text: str) -> tuple[str, str]:
         part.lower().rstrip(".") in _TITLE_WORDS for part in words[cut].split("-")
     ):
         cut += 1
+    if cut and cut == len(words) - 1 and _CODE_NAME.fullmatch(words[-1]):
+        return text, ""  # "Complainant A", "Witness K-17": the letter alone names no one
     return " ".join(words[cut:]), " ".join(words[:cut])
+
+
+# A letter or a code an anonymised party or witness is known by ("A", "K-17", "W12").
+_CODE_NAME = re.compile(r"[A-Z](?:-?\d+)?")
 
 
 def _strip_possessive(text: str) -> str:
@@ -12429,10 +12782,39 @@ def _relative_speaker_is_its_noun(doc: Doc, found: list[Attribution]) -> None:
         if speaker.name not in ("who", "which") or source.text not in ("who", "which"):
             continue
         cue = doc[item.cue_i]
-        if cue.dep_ == "relcl" and cue.head.pos_ in ("NOUN", "PROPN", "PRON", "DET"):
-            named = _source_tokens(cue.head)
+        relative = cue if cue.dep_ == "relcl" else _relative_clause_of(doc, source, cue)
+        if relative is not None and relative.head.pos_ in ("NOUN", "PROPN", "PRON", "DET"):
+            noun = relative.head
+            if noun.dep_ == "attr" and noun.head.lemma_ == "be":
+                # "Appellant is a writer who published articles questioning …": the writer
+                # is the copula's subject
+                noun = next((c for c in noun.head.children if c.dep_ == "nsubj"), noun)
+            named = _source_tokens(noun)
             if named:
                 item.speaker = describe(named)
+
+
+def _relative_clause_of(doc: Doc, source: Span, cue: Token) -> Token | None:
+    """The relative clause whose subject the source "who" is, when the cue is a participle
+    on its verb ("a writer who published articles questioning the account": "questioning"
+    hangs on "published"), or None. Not when that verb is itself a saying ("an architect who
+    said he was stiffed …, saying …"): the participle may be another's, hung there by the
+    parser."""
+    word = doc.char_span(source.start, source.end)
+    if word is None or len(word) != 1:
+        return None
+    token = word[0]
+    verb = token.head
+    if (
+        token.dep_ == "nsubj"
+        and verb.dep_ == "relcl"
+        and cue.dep_ == "advcl"
+        and cue.tag_ == "VBG"
+        and cue.head.i == verb.i
+        and key_of(verb) not in load_cues()["cues"]
+    ):
+        return verb
+    return None
 
 
 def _subject_taken_for_agent(doc: Doc, found: list[Attribution]) -> None:
