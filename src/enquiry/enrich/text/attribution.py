@@ -15138,7 +15138,7 @@ def _written_not_in_capitals(text: str, name: str) -> str:
     return name
 
 
-_ASKING = frozenset({"ask", "wonder", "question", "inquire", "enquire"})
+_PUTTING_QUESTIONS = frozenset({"ask", "wonder", "question", "inquire", "enquire"})
 
 
 def _inside_a_question_put(doc: Doc, item: Attribution) -> bool:
@@ -15158,7 +15158,7 @@ def _inside_a_question_put(doc: Doc, item: Attribution) -> bool:
             return False  # "whether candidates like Mr. Carson, who claimed …, are wise"
         if (
             token.dep_ in ("ccomp", "advcl")
-            and token.head.lemma_ in _ASKING
+            and token.head.lemma_ in _PUTTING_QUESTIONS
             and any(c.dep_ == "mark" and c.lower_ in ("whether", "if") for c in token.children)
         ):
             return True
