@@ -933,6 +933,7 @@ class AttributionExtractor:
         found += _contrasted_speakers(doc, proposals, found, self.cues)
         found += _held_through_comment(doc, found, self.cues)
         inverted = _said_inverted(doc, quotes)
+        inverted += _asked_by_the_object(doc, quotes, found)
         inverted += _quotation_tags(doc, quotes, found)
         inverted += _read_text_opens(doc, quotes, found)
         glossed = _glossed_quotations(doc, quotes, self.cues)
@@ -1010,6 +1011,7 @@ class AttributionExtractor:
         _cut_line_labels(doc, found, lines)
         _cut_citing_aside(doc, found)
         _cut_at_separators(doc, found, quotes)
+        _cut_at_closing_bracket(doc, found)
         _whole_hyphenated(doc, found)
         _cut_occasions(doc, found)
         _according_over_a_time_clause(doc, found)
@@ -1059,6 +1061,7 @@ class AttributionExtractor:
                 or _goods_delivered(doc, item)
                 or _field_record_not_said(doc, item)
                 or _participle_before_its_verb(doc, item)
+                or _participle_in_apposition(doc, item)
                 or _first_described(doc, item)
                 or _thanks_formula(doc[item.cue_i])
                 or _no_one_asked(doc, item)
@@ -1152,6 +1155,7 @@ class AttributionExtractor:
         _you_the_one_asked(doc, found)
         _first_person_goes_on_in_the_turn(doc, found, quotes)
         _signed_comment(doc, found, quotes)
+        _letters_page_signers(doc, found, quotes)
         _testimonies(doc, found, quotes)
         _mail_writer(doc, found, quotes)
         _debate_sides(doc, found, quotes)
@@ -1628,6 +1632,8 @@ class AttributionExtractor:
                     head = _topic_inside(head) or head
                     if _interlocutor(head):
                         continue  # "spoke with the Prime Minister": whom, not what
+                if path.startswith("^conj") and _own_gerund(cue) is not None:
+                    continue  # "…, and the government denied using them": its own gerund
                 if path.startswith("^") and head.i > cue.i and self._trailing_cue(head):
                     continue  # '"...," the envoy said, officials said': not what the envoy said
                 if _before_colon(cue, head):
@@ -1698,7 +1704,7 @@ class AttributionExtractor:
             how = how.split("/")[0] + "/as-clause"
         if content is None and cue.lemma_ in _GERUND_CUES:
             # "Damascus has repeatedly denied using chemical weapons"
-            gerund = next((c for c in cue.children if c.dep_ == "xcomp" and c.tag_ == "VBG"), None)
+            gerund = _own_gerund(cue)
             if gerund is not None:
                 content = self._content(cue, gerund, "xcomp", source_tokens)
         if content is None:
@@ -1804,7 +1810,12 @@ class AttributionExtractor:
             speaker = describe(_people_named(source_tokens)) or speaker
         if speaker is not None and source_tokens[0].tag_ in ("WP", "WDT") and cue.dep_ == "relcl":
             # "a spokesman, who declined to ...": the speaker is the noun the clause hangs on
-            speaker = describe(_source_tokens(_agreeing_antecedent(cue)))
+            stands_for = _agreeing_antecedent(cue)
+            its_words = _source_tokens(stands_for)
+            if stands_for.ent_type_ != "DATE" and cue.head.ent_type_ == "DATE":
+                # "a story on 30 October which …": the noun, without the date it is of
+                its_words = [t for t in its_words if t.i <= stands_for.i] or its_words
+            speaker = describe(its_words)
         if known is not None:
             how = "known/" + how.partition("/")[2]
             if source_head is not None and known.lemma_ in _PEOPLE_NOUNS | _ROLES:
@@ -2980,6 +2991,12 @@ _LINE_LABELS = frozenset(
         "name",
         "correction",
         "clarification",
+        # a paper's withdrawal of a story, headed by the story's headline ("Retraction:
+        # "Doctor says …"", "Apology: …"): the paper's notice, not a speaker's line
+        "retraction",
+        "apology",
+        "erratum",
+        "corrigendum",
         "disclosure",
         "photo",
         "photos",
@@ -4841,6 +4858,60 @@ def _said_inverted(doc: Doc, quotes: list[tuple[int, int]]) -> list[Attribution]
     return found
 
 
+# Verbs that tag a quotation put as a question, before their speaker ('"Why?" asked one
+# reader'), which the parser may take for the verb's object.
+_ASKING_TAGS = frozenset({"ask", "wonder", "demand", "inquire", "enquire"})
+
+
+def _asked_by_the_object(
+    doc: Doc, quotes: list[tuple[int, int]], found: list[Attribution]
+) -> list[Attribution]:
+    """'"Why does the paper still write that?" asked one reader last week.': a question
+    quoted, then the verb of asking, then its speaker. The parser reads the speaker after the
+    verb as the one asked (its object), so no subject is found. A question is never asked of
+    a noun after the quotation in this order ("asked him" cannot close a quotation), so the
+    object is the speaker. Only for a quotation ending in a question mark, the verb right
+    after it, with no subject of its own."""
+    text = text_of(doc)
+    taken = {item.cue.start for item in found}
+    result = []
+    for start, end in quotes:
+        if "?" not in text[max(start, end - 3) : end]:
+            continue
+        cue = next((t for t in doc if t.idx >= end), None)
+        if (
+            cue is None
+            or cue.lemma_ not in _ASKING_TAGS
+            or cue.pos_ != "VERB"
+            or cue.idx in taken
+            or text[end : cue.idx].strip()
+            or any(c.dep_ in ("nsubj", "nsubjpass") for c in cue.children)
+        ):
+            continue
+        asker = next(
+            (c for c in cue.children if c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN")), None
+        )
+        if asker is None:
+            continue
+        tokens = list(doc[asker.left_edge.i : asker.right_edge.i + 1])
+        source = _token_span(tokens)
+        if source is None:
+            continue
+        result.append(
+            Attribution(
+                _span(doc, cue.idx, cue.idx + len(cue.text)),
+                _span(doc, start, end),
+                source,
+                describe(tokens),
+                _span(doc, start, asker.right_edge.idx + len(asker.right_edge.text)),
+                key_of(cue),
+                how="inverted/asked",
+                cue_i=cue.i,
+            )
+        )
+    return result
+
+
 # The verbs a feature or a memoir tags a quotation with besides the verbs of saying: the
 # speaker going on ("she goes on"), or a gesture made while speaking ("he shrugs", "she
 # sighed"); and a memory told ("recalled Dr. Omar"). Only right after a quotation that the
@@ -5402,6 +5473,34 @@ _CHECKED_CLAIM = re.compile(
     r"(?P<content>\S[^\n]*)$",
     re.M,
 )
+
+
+def _participle_in_apposition(doc: Doc, item: Attribution) -> bool:
+    """ "The presence of hexamine, a stabiliser declared in the state's own process, is a
+    signature": a noun set beside another and qualified by a bare past participle with a
+    phrase after it ("declared in …", "described by …"). The parser can read it as an aside
+    ("…, officials said, …") whose subject is the noun, but a participle with no auxiliary
+    says what was done to the noun, not what the noun said."""
+    if not item.how.endswith("/parenthesis") or item.cue_i < 0:
+        return False
+    cue = doc[item.cue_i]
+    if any(c.dep_ in ("aux", "auxpass") for c in cue.children) or not any(
+        c.dep_ in ("prep", "agent") and c.i == cue.i + 1 for c in cue.children
+    ):
+        return False
+    if cue.tag_ == "VBN":
+        return True
+    # the tagger may read the participle as a past tense ("a metal declared in …"): then only
+    # when the noun is a thing, as "a spokesman said in a statement" is an aside
+    subject = next((c for c in cue.children if c.dep_ == "nsubj"), None)
+    return (
+        subject is not None
+        and subject.pos_ == "NOUN"
+        and not subject.ent_type_
+        and any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in subject.children)
+        and subject.lemma_.lower()
+        not in _PEOPLE_NOUNS | _ROLES | _GENERIC_GROUPS | _STATE_BODIES | _BODY_WORDS
+    )
 
 
 def _bare_participle(cue: Token) -> bool:
@@ -6225,8 +6324,17 @@ def _agreeing_antecedent(cue: Token) -> Token:
     """ "rejects the lies of the Ministry of Defence, which claims that …": the parser hangs
     the relative clause on the first noun, but "claims" agrees with one alone; when that noun is
     plural and its "of" names a single body or person, "which" stands for the body (a
-    statement's own words are not who makes them)."""
+    statement's own words are not who makes them). A date the clause hangs on ("a story on
+    30 October which described …") says when; the noun its preposition hangs on is what
+    "which" stands for."""
     head = cue.head
+    if head.ent_type_ == "DATE" and head.dep_ == "pobj" and head.head.dep_ == "prep":
+        prep = head.head
+        # the parser may hang the date's "on" on the verb before the noun ("pointed to a
+        # story on 30 October which …"): the noun right before the preposition
+        host = prep.head if prep.head.pos_ in ("NOUN", "PROPN") else prep.doc[max(prep.i - 1, 0)]
+        if host.pos_ in ("NOUN", "PROPN") and host.ent_type_ != "DATE" and host.i < prep.i:
+            return host
     if cue.tag_ != "VBZ" or head.tag_ != "NNS":
         return head
     for prep in head.children:
@@ -7937,10 +8045,23 @@ _ASKING = frozenset({"ask", "urge", "invite", "request", "encourage", "press", "
 # What one notes or recalls that another claimed: a record's or an expert's account of a
 # position taken ("The Chair noted that the Government had described the strike as …").
 _NOTING = frozenset({"note", "recall", "observe"})
-_CLAIMING_NOTED = frozenset({"claim", "allege", "assert", "describe", "deny", "insist", "maintain"})
-# "The Tribunal notes that the Mission confirmed exposure to sarin": a body's confirmation,
-# noted by another, is the body's finding even with a noun for its object.
-_CONFIRMING_NOTED = _CLAIMING_NOTED | {"confirm"}
+# A finding noted ("I note that the panel concluded that …") is the finder's as well, and a
+# confirmation noted ("The Tribunal notes that the Mission confirmed exposure to sarin") is the
+# body's finding even with a noun for its object.
+_CLAIMING_NOTED = frozenset(
+    {"claim", "allege", "assert", "describe", "deny", "insist", "maintain"}
+    | {"conclude", "find", "report", "state", "confirm"}
+)
+
+
+def _own_gerund(cue: Token) -> Token | None:
+    """The gerund a verb of denying or admitting takes for what it says ("denied using
+    them"), or None. A verb joined to another ("Officials repeated the account, and the
+    government denied using force") has its own content in it, not the first verb's object,
+    which the learnt paths would otherwise share with it."""
+    if cue.lemma_ not in _GERUND_CUES:
+        return None
+    return next((c for c in cue.children if c.dep_ == "xcomp" and c.tag_ == "VBG"), None)
 
 
 def _noted_claim(doc: Doc, attribution: Attribution) -> bool:
@@ -7953,7 +8074,7 @@ def _noted_claim(doc: Doc, attribution: Attribution) -> bool:
     cue = doc[attribution.cue_i]
     subject = next((c for c in cue.children if c.dep_ == "nsubj"), None)
     return (
-        cue.lemma_ in _CONFIRMING_NOTED
+        cue.lemma_ in _CLAIMING_NOTED
         and cue.dep_ == "ccomp"
         and cue.head.lemma_ in _NOTING
         and subject is not None
@@ -9075,6 +9196,52 @@ def _cut_at_separators(doc: Doc, found: list[Attribution], quotes: list[tuple[in
             for t in after
         ):
             item.content = _span(doc, content.start, cut)
+
+
+# A cited piece's date and page after its headline in brackets: "(Moscow blames rebels,
+# 6 April, page 4)", "(Report, 27 October)", "(Letters, 31 October, p. 12)".
+_CITED_DATE_PAGE = re.compile(
+    r",[^\S\n]*(?:\d{1,2}[^\S\n]+[A-Z][a-z]+|[A-Z][a-z]+[^\S\n]+\d{1,2})"
+    r"(?:,[^\S\n]*(?:[Pp]age|p\.)[^\S\n]*\d+)?[^\S\n]*$"
+    r"|,[^\S\n]*(?:[Pp]age|p\.)[^\S\n]*\d+[^\S\n]*$"
+)
+
+
+def _cut_at_closing_bracket(doc: Doc, found: list[Attribution]) -> None:
+    """A saying inside brackets ends where they close: a correction cites the story it mends
+    by its headline, date and page ("A report (Moscow blames rebel depot, 6 April, page 4)
+    quoted the spokesman …"), and the headline's verb says only the headline's words, not the
+    sentence the brackets sit in. Its date and page, which cite the piece, are no part of it
+    either."""
+    text = text_of(doc)
+    for item in found:
+        content = item.content
+        if content.parts or content.start < item.cue.end:
+            continue
+        line_start = text.rfind("\n", 0, item.cue.start) + 1
+        before = text[line_start : item.cue.start]
+        if before.count("(") <= before.count(")"):
+            continue  # the cue is not inside brackets
+        depth, cut = 0, -1
+        for k, char in enumerate(content.text):
+            if char == "(":
+                depth += 1
+            elif char == ")":
+                if depth == 0:
+                    cut = k
+                    break
+                depth -= 1
+        if cut < 0 and text[content.end : content.end + 2].strip()[:1] == ")":
+            cut = len(content.text)  # the saying ends with the brackets
+        if cut < 0:
+            continue
+        kept = content.text[:cut]
+        tail = _CITED_DATE_PAGE.search(kept)
+        if tail is not None:
+            kept = kept[: tail.start()]
+        kept = kept.rstrip(" ,;:")
+        if kept:
+            item.content = _span(doc, content.start, content.start + len(kept))
 
 
 def _whole_hyphenated(doc: Doc, found: list[Attribution]) -> None:
@@ -11637,16 +11804,23 @@ def _owned(name: str) -> bool:
     return re.search(r"\w['’]s? ", name) is not None
 
 
+# Those who speak for or stand with a person, whom a name before them owns ("a Putin aide").
+_DEPENDANTS = frozenset(
+    {"ally", "loyalist", "aide", "adviser", "advisor", "lawyer", "attorney", "spokesman"}
+    | {"spokeswoman", "spokesperson", "delegate", "staffer", "surrogate"}
+)
+
+
 def _owner(root: Token) -> bool:
     """Whether a name is the possessor of a role or a group of people ("Obama's spokesman",
-    "Mr. Assad's advisers")."""
-    return root.dep_ == "poss" and root.head.lemma_.lower() in _ROLES | _PEOPLE_NOUNS | {
-        "aide",
-        "adviser",
-        "advisor",
-        "lawyer",
-        "attorney",
-    }
+    "Mr. Assad's advisers"), or stands before one of those who speak for or stand with a
+    person as a noun does ("a Putin aide", a headline's "Assad ally says …", "Clinton
+    supporters"): whose they are, not who speaks. A name before an office ("the Vermont
+    senator") is where the office is, and is left to the other rules."""
+    head = root.head.lemma_.lower()
+    if root.dep_ == "compound":
+        return head in _PEOPLE_NOUNS | _DEPENDANTS
+    return root.dep_ == "poss" and head in _ROLES | _PEOPLE_NOUNS | _DEPENDANTS
 
 
 def _titled_name(core: list[Token], head: Token) -> tuple[str, str] | None:
@@ -11782,6 +11956,12 @@ def describe(tokens: list[Token]) -> Speaker:
     if speaker.type in ("organisation", "unknown"):
         name = _ACRONYM_AFTER.sub("", _BASED_IN.sub("", speaker.name))
         if name != speaker.name and name[:1].isupper():
+            speaker = replace(speaker, name=name)
+    if speaker.name.count("(") > speaker.name.count(")"):
+        # "A comment piece (Why the West should wait, 10 April, page 31) said …": the
+        # bracket cites the piece by headline and date, and the name was cut inside it
+        name = speaker.name[: speaker.name.rfind("(")].rstrip(" ,")
+        if name:
             speaker = replace(speaker, name=name)
     return speaker
 
@@ -12443,11 +12623,17 @@ def _named_at_end(ent: Any) -> Any:
 def _person_shaped(ent: Any) -> bool:
     """An entity the small model calls an organisation but that reads like a person's name
     ("Nikki Haley", "Major-General Igor Konashenkov"): after any titles, one to three
-    capitalised words, none of them an organisation word, and more than a bare title."""
-    if ent.label_ != "ORG":
+    capitalised words, none of them an organisation word, and more than a bare title. One it
+    calls a place is a person too when set beside a role ("Our reporter at the UN, Aisha
+    Mbeki, argues"), opening with a known given name and followed by a surname."""
+    if ent.label_ not in ("ORG", "GPE"):
         return False
     name, title = _untitled(ent.text)
     words = name.split()
+    if ent.label_ == "GPE" and not (
+        ent.root.dep_ == "appos" and len(words) >= 2 and is_given_name(words[0])
+    ):
+        return False
     return (
         1 <= len([word for word in words if word not in _NAME_PARTICLES]) <= 3
         and (len(words) >= 2 or bool(title))
@@ -13715,6 +13901,8 @@ _TEAM_BYLINE = re.compile(
 _MANNER_NOUNS = frozenset(
     {"method", "process", "procedure", "technique", "recipe", "formula", "plan", "schedule"}
     | {"timetable", "pattern", "design", "specification", "blueprint", "routine"}
+    # a norm followed ("samples were not collected according to best practice")
+    | {"practice", "protocol", "custom", "convention", "tradition"}
 )
 
 
@@ -14255,6 +14443,68 @@ _WIKI_SIGNATURE = re.compile(
     r"(?<!\S)[-–—]+[^\S\n]*(?P<name>[^\s()\-–—][^\n()]{0,40}?)[^\S\n]*\((?:talk|contribs)[^)\n]*\)"
     r"[^\S\n]*\d{1,2}:\d{2},[^\S\n]+\d{1,2}[^\S\n]+[A-Z][a-z]+[^\S\n]+\d{4}[^\S\n]*\(UTC\)"
 )
+
+
+# A letter's signature on a letters page: the writer's name alone on a line, after the
+# letter's last sentence, with the town or the post on the line below ("Dr Keith Harland" /
+# "Bristol").
+_LETTER_SIGNER = re.compile(
+    r"(?<=[.?!\"”’)]\n)[^\S\n]*(?P<title>(?:Dr|Prof|Mr|Mrs|Ms|Professor|Rev|Sir)\.?[^\S\n]+)?"
+    rf"(?P<name>{_SIGNED_NAME})[^\S\n]*\n[^\S\n]*[A-Z][^\n]{{1,70}}(?<![.?!:])[^\S\n]*(?:\n|$)"
+)
+
+
+def _letters_page_signers(
+    doc: Doc, found: list[Attribution], quotes: Sequence[tuple[int, int]]
+) -> None:
+    """ "I have worked in chemical analysis for 30 years." on a letters page is the writer of
+    that letter, who signs it below, name on one line and town or post on the next: not the
+    page's editor, nor the last person the letter named. Each first person, outside what
+    anyone is reported to have said, is the writer of the first signature after it. Only on a
+    page of two or more letters so signed, each name a person's (a known given name, a name
+    the tagger takes for a person's, or a title before it), so that a name and a place on two lines elsewhere (a caption, a byline) are not taken for
+    one."""
+    text = text_of(doc)
+
+    def person(match: re.Match[str]) -> bool:
+        words = doc.char_span(*match.span("name"), alignment_mode="expand")
+        return bool(match.group("title")) or (
+            words is not None
+            and (
+                is_given_name(words[0].text) or all(token.ent_type_ == "PERSON" for token in words)
+            )
+        )
+
+    signers = [match for match in _LETTER_SIGNER.finditer(text) if person(match)]
+    if len(signers) < 2:
+        return
+    for attribution in found:
+        source = attribution.source
+        if source is not None and source.text.lower() in ("he", "she"):
+            # "My late father … He always said …": a letter's "he" is someone in that letter,
+            # not the writer who signed the letter above it
+            speaker = attribution.speaker
+            if speaker is not None and any(
+                m.end() <= source.start and m.group("name").strip() == speaker.name for m in signers
+            ):
+                attribution.speaker = Speaker(name=source.text, type="pronoun")
+            continue
+        if source is None or source.text.lower() not in ("i", "me", "my"):
+            continue
+        if _reported(found, attribution, quotes):
+            continue
+        signer = next((m for m in signers if m.start() > source.end), None)
+        if signer is None:
+            continue
+        name = signer.group("name").strip()
+        title = (signer.group("title") or "").strip() or "writer"
+        attribution.speaker = Speaker(
+            name=name,
+            type="person",
+            title=title,
+            gender=name_gender(name),
+            resolved_from=source.text,
+        )
 
 
 def _signed_comment(doc: Doc, found: list[Attribution], quotes: Sequence[tuple[int, int]]) -> None:
