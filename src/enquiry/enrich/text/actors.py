@@ -50,6 +50,20 @@ def is_place(name: str) -> bool:
     )
 
 
+def is_state(name: str) -> bool:
+    """Whether ``name`` is a state as the tables name it ("Iran", "the United States", "UK"):
+    a word that, written before a person's name, ends the name of a body ("the Foreign Ministry
+    of Iran Bahram Qasemi") rather than beginning the person's."""
+    places = _places()
+    name = name.removeprefix("the ").strip()
+    return (
+        name in places["states"]
+        or name in places["states"].values()
+        or name in places["capitals"].values()
+        or name in places["demonyms"].values()
+    )
+
+
 def towns_in(state: str) -> tuple[str, ...]:
     """The towns and regions the tables place in ``state`` ("Syria" → "Khan Shaykhun", "Idlib",
     …), which a headline's place label may be the state of."""

@@ -23,7 +23,14 @@ from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from enquiry.enrich.text.actors import is_place, is_town, known_body, place_to_state, towns_in
+from enquiry.enrich.text.actors import (
+    is_place,
+    is_state,
+    is_town,
+    known_body,
+    place_to_state,
+    towns_in,
+)
 from enquiry.enrich.text.given_names import is_given_name, name_gender
 from enquiry.enrich.text.learnt import AttributionModel, features, load_model
 from enquiry.enrich.text.names import SPACY_MODEL, VERSION
@@ -973,6 +980,8 @@ class AttributionExtractor:
         found += _alleged_to_have(doc, found)
         found += _verb_read_as_noun(doc, found)
         found += _finite_read_as_participle(doc, found)
+        found += _saying_read_as_adjective(doc, found)
+        found += _closing_saying_read_as_noun(doc, found)
         found += _that_after_confidence(doc, found)
         found += _impersonal_saying(doc, found)
         found += _said_inside_relative(doc, found)
@@ -985,6 +994,7 @@ class AttributionExtractor:
         found = [item for item in found if item.cue_i not in {t.cue_i for t in taken_up}]
         found += taken_up
         found = _sure_that(doc, found, quotes)
+        found = _of_the_view(doc, found, quotes)
         found = _proposed_by(doc, found)
         found = _believed_among(doc, found)
         found.sort(key=lambda item: item.cue.start)
@@ -1031,6 +1041,9 @@ class AttributionExtractor:
             or not (
                 _strike_acting(doc, item)
                 or _purpose_infinitive(doc, item)
+                or _bidden_to_say(doc, item, found)
+                or _infinitive_after_as_it_is(doc, item)
+                or _taking_place(doc[item.cue_i])
                 or _what_the_paper_presents(doc, item)
                 or _fact_against_fact(doc, item)
                 or _looking_forward(doc[item.cue_i])
@@ -1086,6 +1099,7 @@ class AttributionExtractor:
         _cut_focus(doc, found)
         _cut_paragraph_numbers(doc, found)
         _cut_bullet_marks(doc, found)
+        _cut_turn_brackets(doc, found)
         _told_by_one_that(doc, found)
         found = _asked_by_whether(doc, found)
         _cut_question_tags(found)
@@ -1136,6 +1150,7 @@ class AttributionExtractor:
         _member_title_kept(doc, found)
         mentions = _subject_mentions(doc, frozenset(item.cue.start for item in inverted))
         mentions += _introduced_by_copula(doc) + _presiding_as_subject(doc)
+        mentions += _shown_in_brackets(doc)
         mentions = _not_the_byline(doc, mentions) + _kin_introduced(doc)
         issuer = _issuer(text_of(doc))
         if issuer is not None and issuer.type == "organisation":
@@ -2971,6 +2986,22 @@ def _name_tokens(doc: Doc, start: int, end: int) -> list[Token] | None:
     return tokens or None
 
 
+# Where a post says an official spoke, as a hashtag closing the label: "… Safronkov at #UNSC".
+_AT_HASHTAG = re.compile(r"[^\S\n]+at[^\S\n]+#[A-Za-z]\w*[^\S\n]*$")
+# A label that is one hashtag of a capitalised name, as posts put a speaker: "#Lavrov:".
+_HASHTAG_NAME = re.compile(r"#[A-Z][\w'-]{1,40}")
+
+
+def _hashtag_person(doc: Doc, start: int, end: int) -> bool:
+    """Whether the label between character offsets is one hashtag of a person's name
+    ("#Zakharova"), as an account's post names whom it quotes; a hashtag of a place or a
+    topic ("#Syria:", "#BREAKING:") heads a post about it and names no speaker."""
+    if not _HASHTAG_NAME.fullmatch(text_of(doc), start, end):
+        return False
+    span = doc.char_span(start + 1, end, alignment_mode="expand")
+    return span is not None and all(token.ent_type_ == "PERSON" for token in span)
+
+
 # An account's handle in brackets after its display name: "(@SyriaCivilDef)".
 _HANDLE = re.compile(r"\(@\w{1,30}\)")
 
@@ -3062,9 +3093,12 @@ _LINE_LABELS = frozenset(
         "caption",
         "credit",
         # a release's or an official document's numbering and language fields ("Release No:
-        # NR-127-17", "Original: ENGLISH"), which file the document and speak for no one
+        # NR-127-17", "Original: ENGLISH"), which file the document and speak for no one; a
+        # United Nations document's distribution field ("Distr.: General") is another
         "no",
         "original",
+        "distr",
+        "distr.",
         # the sections of a paper or a report, which its authors write
         "abstract",
         "background",
@@ -3439,6 +3473,10 @@ def _colon_lines(doc: Doc) -> list[Attribution]:
         numbered = _QUESTION_NUMBER.match(text_of(doc), start, end)
         if numbered is not None:
             start = numbered.end()  # "1. Tom Tugendhat (Tonbridge and Malling) (Con):"
+        if _hashtag_person(doc, start, end):
+            # an account's post quoting someone under a hashtag of their name ("#Zakharova:
+            # Russia has always called for …"): the name after the mark is the speaker
+            start += 1
         office = _OFFICE_LABEL.fullmatch(text_of(doc), start, end)
         if office is not None and any(
             _singular(word.lower()) in _ROLES | _BROADCAST_ROLES
@@ -3451,6 +3489,11 @@ def _colon_lines(doc: Doc) -> list[Attribution]:
         if end - start > _LINE_LABEL_MAX:
             continue
         tokens = _name_tokens(doc, start, end)
+        venue = _AT_HASHTAG.search(text_of(doc)[start:end])
+        if tokens is None and venue is not None:
+            # a post's "Deputy Permanent Representative Safronkov at #UNSC: …": where the
+            # official spoke, written as a hashtag, is no part of who speaks
+            tokens = _name_tokens(doc, start, start + venue.start())
         if tokens is None:
             # a headline's "Obama on Climate Change: …", "A lesson from Loretta Lynch: …"
             topic = _TOPIC_LABEL.fullmatch(text_of(doc), start, end)
@@ -3512,7 +3555,43 @@ def _colon_lines(doc: Doc) -> list[Attribution]:
             speaker = found[-1].speaker
         asked = False
         found.append(Attribution(colon, content, source, speaker, sentence, ":/PUNCT", how="line"))
+        if "@" in match.group("source"):
+            found += _quoted_in_post(doc, content, sentence)
     return found
+
+
+# What a post's text opens with when it quotes someone under their name: "Lavrov: the strikes
+# were planned long before", "#Zakharova: …" (one to three capitalised words).
+_POST_QUOTE_LABEL = re.compile(r"#?(?P<name>[A-Z][\w'.-]*(?:[^\S\n]+[A-Z][\w'.-]*){0,2}):[^\S\n]+")
+
+
+def _quoted_in_post(doc: Doc, content: Span, sentence: Span) -> list[Attribution]:
+    """ "RT @mfa_russia: Lavrov: the US strikes were planned long before …": the account's post
+    (what the line gives the account) opens with a name and a colon, as posts quote an official;
+    the words after that colon are the named one's too, a turn inside the post. Only for a
+    label with an account's handle, and a name (no place, no flag such as "BREAKING")."""
+    label = _POST_QUOTE_LABEL.match(text_of(doc), content.start)
+    if label is None:
+        return []
+    start, end = label.span("name")
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if (
+        span is None
+        or not all(token.pos_ == "PROPN" and token.ent_type_ in ("", "PERSON") for token in span)
+        or is_place(span.text)
+        or span.text.lower() in _LINE_LABELS
+    ):
+        return []  # "RT @mfa_russia: Syria: …", "RT @x: BREAKING: …": a topic, no one quoted
+    said = _line_content(doc, label.end(), content.end)
+    if len(said.text) < 3:
+        return []
+    colon = _span(doc, end, end + 1)
+    tokens = list(span)
+    return [
+        Attribution(
+            colon, said, _span(doc, start, end), describe(tokens), sentence, ":/PUNCT", how="line"
+        )
+    ]
 
 
 # A subtitle transcript's speaker, who has no name, described in brackets at the head of a
@@ -5228,7 +5307,9 @@ def _in_their_view(doc: Doc) -> list[Attribution]:
             or view.dep_ != "pobj"
             or prep.lower_ != "in"
             or prep.dep_ != "prep"
-            or prep.i > prep.head.i  # the phrase opens the clause it speaks for
+            # the phrase opens the clause it speaks for, or is set inside it between commas
+            # after its verb ("The images were, in the view of observers, a film")
+            or (prep.i > prep.head.i and not _between_commas(prep))
             or prep.head.lemma_ in _OWN_SPEAKER
             or _in_view_of(view)
         ):
@@ -5248,6 +5329,18 @@ def _in_their_view(doc: Doc) -> list[Attribution]:
         before = _subject_before_view(prep, said)
         if content is not None and before is not None:
             content = joined([before, content])
+        if prep.i > prep.head.i:
+            # the clause's words on either side of the aside, which it holds both of
+            pieces = [
+                _token_span(_trim(_contiguous(side, side[0]))) if side else None
+                for side in (
+                    [t for t in said if t.i < prep.left_edge.i],
+                    [t for t in said if t.i > prep.right_edge.i],
+                )
+            ]
+            if pieces[0] is None or pieces[1] is None:
+                continue
+            content = joined([pieces[0], pieces[1]])
         named = _trim([token for token in holder.subtree if token.dep_ != "case"])
         if content is not None:
             found += _one_word_cue(view, content, named, key_of(view), "view")
@@ -7269,8 +7362,13 @@ def _second_verb_of_the_speaker(
             continue
         for clause in cue.children:
             # only a passive head ("could be ruled out"): an active one ("scientists had
-            # analysed samples and found …") may well share its subject with the verb after it
-            if clause.dep_ != "ccomp" or not any(c.dep_ == "auxpass" for c in clause.children):
+            # analysed samples and found …") may well share its subject with the verb after it,
+            # unless the tenses part them ("He pointed out that the groups hold chemicals, and
+            # underlined that …": a past verb of saying is not joined to a present one)
+            if clause.dep_ != "ccomp" or not (
+                any(c.dep_ == "auxpass" for c in clause.children)
+                or (cue.tag_ == "VBD" and clause.tag_ in ("VBP", "VBZ"))
+            ):
                 continue
             for verb in clause.children:
                 if (
@@ -7292,6 +7390,8 @@ def _second_verb_of_the_speaker(
                 if joint is None or not item.content.start < joint.idx < end <= item.content.end:
                     continue
                 before = doc[joint.i - 1]
+                if before.is_punct and before.i > clause.left_edge.i:
+                    before = doc[before.i - 1]  # ", and underlined": the comma is no one's
                 item.content = _span(doc, item.content.start, before.idx + len(before.text))
                 content = _span(doc, doc[verb.i + 1].idx, end)
                 named = doc.char_span(item.source.start, item.source.end, alignment_mode="expand")
@@ -7534,6 +7634,56 @@ def _purpose_infinitive(doc: Doc, item: Attribution) -> bool:
     )
 
 
+def _bidden_to_say(doc: Doc, item: Attribution, found: list[Attribution]) -> bool:
+    """Whether the cue is an infinitive that the one bidden is to carry out, given to the one
+    who bids: in "We challenge the Russian side to name the location of the depot" the
+    Russian side has named nothing, and the challenge, a claim of its own, holds the bidding
+    whole. Only where the bidding verb has the one bidden for its object, before the
+    infinitive, and the verb is itself found as a cue with the same source."""
+    cue = doc[item.cue_i]
+    bid = cue.head
+    return (
+        item.source is not None
+        and cue.dep_ in ("advcl", "xcomp")
+        and cue.tag_ == "VB"
+        and any(c.dep_ == "aux" and c.lower_ == "to" for c in cue.children)
+        and not any(c.dep_ in ("nsubj", "nsubjpass") for c in cue.children)
+        and any(c.dep_ == "dobj" and bid.i < c.i < cue.i for c in bid.children)
+        and any(
+            other.cue_i == bid.i
+            and other.source is not None
+            and other.source.start == item.source.start
+            for other in found
+        )
+    )
+
+
+def _infinitive_after_as_it_is(doc: Doc, item: Attribution) -> bool:
+    """Whether the cue is an infinitive the parse hangs on an aside of manner ("The army has
+    hastened, as is its custom, to cover up the crime"), taking the aside's subject ("its
+    custom") for the one who speaks: a custom or a habit says nothing; the infinitive belongs
+    to the verb before the aside, which is no saying."""
+    cue = doc[item.cue_i]
+    aside = cue.head
+    return (
+        item.how.startswith("fallback")
+        and cue.dep_ == "advcl"
+        and any(c.dep_ == "aux" and c.lower_ == "to" for c in cue.children)
+        and aside.lemma_ == "be"
+        and aside.dep_ == "advcl"
+        and any(c.dep_ == "mark" and c.lower_ == "as" for c in aside.children)
+    )
+
+
+def _taking_place(cue: Token) -> bool:
+    """Whether the cue is "take" in "took place": an event happening, which says nothing (the
+    learnt paths can read "according to …, the attack took place" as the verb's own saying)."""
+    return cue.lemma_ == "take" and any(
+        c.dep_ == "dobj" and c.lower_ == "place" and not any(True for _ in c.children)
+        for c in cue.children
+    )
+
+
 def _what_the_paper_presents(doc: Doc, item: Attribution) -> bool:
     """Whether the cue is a paper's authors saying what it presents: "We describe five
     patients admitted to a hospital in southern Turkey" counts the cases; it claims nothing
@@ -7644,6 +7794,81 @@ def _verb_read_as_noun(doc: Doc, found: list[Attribution]) -> list[Attribution]:
                 )
             )
             break
+    return out
+
+
+def _closing_saying_read_as_noun(doc: Doc, found: list[Attribution]) -> list[Attribution]:
+    """ "Conclusions cannot be trusted, Russian MFA states.": a closing comment clause whose
+    verb the tagger reads as a plural noun, joined to what comes before the comma. A verb of
+    saying in its third person ("states", "notes"), lower case, closing its sentence right
+    after a short subject that follows a comma, says the clause before the comma, as "…, the
+    ministry says." does; the subject (no "and" in it, opening with a determiner, an adjective
+    or a name) is the source."""
+    taken = {item.cue_i for item in found}
+    out = []
+    for sent in doc.sents:
+        words = [t for t in sent if not t.is_punct and not t.is_space]
+        if not words:
+            continue
+        cue = words[-1]
+        if (
+            cue.i in taken
+            or cue.tag_ != "NNS"
+            or not cue.text.islower()
+            or _singular(cue.lower_) not in _NOUN_LIKE_SAYINGS
+            or not any(t.pos_ in ("VERB", "AUX") for t in sent if t.i < cue.i)
+        ):
+            continue
+        comma = next((t for t in reversed(doc[sent.start : cue.i]) if t.text == ","), None)
+        if comma is None or not 1 <= cue.i - comma.i - 1 <= 5:
+            continue
+        named = list(doc[comma.i + 1 : cue.i])
+        if named[0].pos_ not in ("DET", "ADJ", "PROPN") or any(
+            t.pos_ in ("CCONJ", "VERB", "AUX", "ADP", "PRON") for t in named
+        ):
+            continue
+        said = _trim(list(doc[sent.start : comma.i]))
+        content = _token_span(said)
+        if content is None or not any(t.pos_ in ("VERB", "AUX") for t in said):
+            continue
+        out += _one_word_cue(
+            cue, content, _trim(named), f"{_singular(cue.lower_)}/VERB", "closing-noun-verb"
+        )
+    return out
+
+
+# Verbs of saying the tagger reads as adjectives after a pronoun ("We affirm that …", where
+# "affirm" looks like "firm").
+_SAYING_READ_AS_ADJECTIVE = frozenset({"affirm"})
+
+
+def _saying_read_as_adjective(doc: Doc, found: list[Attribution]) -> list[Attribution]:
+    """ "We affirm that there are no depots in the area", a statement's way of putting its
+    position: the tagger reads the verb as an adjective, so no verb of saying carries the
+    clause. A known verb of saying in its base form with a subject and a "that"-clause of its
+    own is the cue, its subject the source."""
+    taken = {item.cue_i for item in found}
+    out = []
+    for cue in doc:
+        if cue.i in taken or cue.pos_ != "ADJ" or cue.lower_ not in _SAYING_READ_AS_ADJECTIVE:
+            continue
+        subject = next((c for c in cue.children if c.dep_ == "nsubj"), None)
+        clause = next(
+            (
+                c
+                for c in cue.children
+                if c.dep_ == "ccomp"
+                and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
+            ),
+            None,
+        )
+        if subject is None or clause is None:
+            continue
+        content = _token_span(_trim(list(clause.subtree)))
+        if content is not None:
+            out += _one_word_cue(
+                cue, content, _source_tokens(subject), f"{cue.lower_}/VERB", "adjective-verb"
+            )
     return out
 
 
@@ -8268,6 +8493,56 @@ def _sure_that(
                 key_of(adjective),
                 "sure",
                 start=adjective.head,
+            )
+    return _replaced_by(found, made)
+
+
+# Nouns of a held opinion that a copula and "of" make a verb of saying: "My Government is of
+# the view that …", "The Committee remains of the opinion that …".
+_HELD_OPINIONS = frozenset({"view", "opinion", "belief"})
+
+
+def _of_the_view(
+    doc: Doc, found: list[Attribution], quotes: list[tuple[int, int]]
+) -> list[Attribution]:
+    """``found`` with the opinions a subject states by "is of the view that …": a diplomatic
+    letter's and a ministry's way of putting its position ("My Government is of the view that
+    the attack constitutes a war crime", "We remain of the firm opinion that …"). The parse
+    hangs the clause on the noun, so no verb of saying carries it; the cue is the copula to
+    the noun ("is of the view"), the source the copula's subject. Only with a "that" clause
+    (not "is of the view expressed by …"), and not inside a quotation (the quoted words are
+    the claim)."""
+    taken = {item.cue_i for item in found if item.source is not None}
+    made = []
+    for noun in doc:
+        of = noun.head
+        verb = of.head
+        if (
+            noun.lemma_ not in _HELD_OPINIONS
+            or noun.dep_ != "pobj"
+            or of.lower_ != "of"
+            or of.dep_ != "prep"
+            or verb.lemma_ not in ("be", "remain")
+            or noun.i in taken
+            or _quoted(noun, quotes)
+        ):
+            continue
+        clause = next(
+            (
+                child
+                for child in noun.children
+                if child.dep_ in ("acl", "ccomp")
+                and any(c.dep_ == "mark" and c.lower_ == "that" for c in child.children)
+            ),
+            None,
+        )
+        subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if clause is None or subject is None or subject.lower_ in _EMPTY_SUBJECTS:
+            continue
+        content = _token_span(_trim(list(clause.subtree)))
+        if content is not None:
+            made += _one_word_cue(
+                noun, content, _source_tokens(subject), key_of(noun), "sure", start=verb
             )
     return _replaced_by(found, made)
 
@@ -9011,6 +9286,18 @@ def _to_the_hearer(cue: Token) -> bool:
     main clause is the speaker's own."""
     return any(
         child.dep_ in ("nsubj", "nsubjpass") and child.lower_ == "you" for child in cue.children
+    )
+
+
+def _between_commas(prep: Token) -> bool:
+    """Whether the phrase ``prep`` heads is an aside set off by commas on both sides."""
+    doc = prep.doc
+    left, right = prep.left_edge.i, prep.right_edge.i
+    return (
+        left > 0
+        and right + 1 < len(doc)
+        and doc[left - 1].text == ","
+        and (doc[right + 1].text == ",")
     )
 
 
@@ -10089,6 +10376,26 @@ def _cut_paragraph_numbers(doc: Doc, found: list[Attribution]) -> None:
         rest = _trim(list(words)) if words is not None else []
         if rest:
             item.source, item.speaker = _span(doc, start, source.end), describe(rest)
+
+
+def _cut_turn_brackets(doc: Doc, found: list[Attribution]) -> None:
+    """ "[Correspondent] Political analyst Dr. Hassan Barakat believes that …": a broadcast
+    script's bracketed mark of whose turn a paragraph is, which the parse can take into the
+    subject after it (its opening bracket left out), is the script's, not part of who speaks;
+    the source starts after the closing bracket."""
+    for item in found:
+        source = item.source
+        if source is None or source.parts:
+            continue
+        closing = source.text.find("]")
+        if closing < 0 or "[" in source.text[:closing]:
+            continue
+        start = source.start + closing + 1
+        words = doc.char_span(start, source.end, alignment_mode="expand")
+        rest = _trim([t for t in words if not t.is_space]) if words is not None else []
+        if rest:
+            item.source = _span(doc, rest[0].idx, source.end)
+            item.speaker = describe(rest)
 
 
 # The subject of a correction appended to a story: the paper's own earlier text.
@@ -11690,7 +11997,7 @@ def _widen_to_quotes(doc: Doc, content: Span, cue: Span, quotes: list[tuple[int,
 
 _TITLE_TEXT = (
     "president vice prime minister foreign defence defense interior secretary general major "
-    "lieutenant colonel col gen maj lt brig brigadier admiral ambassador deputy envoy "
+    "lieutenant colonel col gen maj lt brig brigadier admiral ambassador amb deputy envoy "
     "spokesman spokeswoman spokesperson senator sen rep representative gov governor mayor "
     "congressman congresswoman "
     "chancellor king queen prince sheikh dr mr mrs ms director chief head commander adviser "
@@ -11868,6 +12175,7 @@ def _given_names(doc: Doc, start: int, first: int) -> int:
             and token.ent_type_ in ("", "PERSON")
             and word.lower() not in _TITLE_WORDS | _ORG_WORDS  # "Foreign Ministry Spokeswoman"
             and place_to_state(word) == word
+            and not is_state(word)  # "the Ministry of Foreign Affairs of Iran Bahram Qasemi"
         ):
             break
         start -= 1
@@ -11963,7 +12271,17 @@ def describe(tokens: list[Token]) -> Speaker:
         name = speaker.name[: speaker.name.rfind("(")].rstrip(" ,")
         if name:
             speaker = replace(speaker, name=name)
+    if (
+        speaker.name.lower().startswith(_SO_CALLED)
+        and speaker.name[len(_SO_CALLED) :][:1].isupper()
+    ):
+        # "The so-called Ministry of Defence in Moscow claimed …": a partisan text's scorn for
+        # the body is no part of its name
+        speaker = replace(speaker, name=speaker.name[len(_SO_CALLED) :])
     return speaker
+
+
+_SO_CALLED = "so-called "
 
 
 # The parties to a case as a judgment names them, each one person or one side.
@@ -12608,9 +12926,20 @@ def _named_at_end(ent: Any) -> Any:
     the entity as it is."""
     if ent.label_ != "ORG" or _person_shaped(ent):
         return ent
+    spacy_span = type(ent)  # spaCy's Span, imported with the pipeline
+    for size in (2, 3):
+        # "the Ministry of Foreign Affairs of the Islamic Republic of Iran Bahram Qasemi": two
+        # or three capitalised words after the state that ends the body's name are a person's
+        if (
+            len(ent) > size + 2
+            and is_state(ent[-size - 1].text)
+            and ent[-size - 2].lower_ == "of"  # "… of Iran", the end of the body's name
+        ):
+            tail = spacy_span(ent.doc, ent.end - size, ent.end, label="ORG")
+            if _person_shaped(tail) and all(t.pos_ == "PROPN" for t in tail):
+                return spacy_span(ent.doc, tail.start, tail.end, label="PERSON")
     for token in ent[1:]:
         if token.is_title and is_given_name(token.text):
-            spacy_span = type(ent)  # spaCy's Span, imported with the pipeline
             tail = spacy_span(ent.doc, token.i, ent.end, label="PERSON")
             if 2 <= len(tail.text.split()) <= 3 and _person_shaped(
                 spacy_span(ent.doc, token.i, ent.end, label="ORG")
@@ -12646,6 +12975,8 @@ def _person_shaped(ent: Any) -> bool:
         and not any(word.lower() in _ORG_WORDS for word in words)
         # "Major General" alone is a rank, not a name; "Permanent Representative" a title
         and not _rank(name)
+        # "the Minister of Information": what follows a title's "of" is its portfolio
+        and title.lower().split()[-1:] != ["of"]
         and not all(
             part.lower().rstrip(".") in _TITLE_WORDS
             for word in ent.text.split()
@@ -12715,6 +13046,30 @@ def _strip_possessive(text: str) -> str:
 _TOLD_TO = frozenset({"say", "tell", "repeat", "ask", "explain", "read", "show", "put"})
 # How a writer gets hold of someone who then answers: "We contacted a hospital director".
 _CONTACTED = frozenset({"contact", "reach", "interview", "phone", "call", "email", "approach"})
+
+
+# A broadcast script's or a transcript's bracketed note of what is shown, on a line of its own,
+# that brings on someone unnamed: "[Clip of a man in a hospital corridor, identified as a
+# resident]", "[Video: a woman outside the clinic]".
+_SHOWN_PERSON = re.compile(
+    r"^[^\S\n]*\[[^\]\n]*?\b(?:an?|one|another)[^\S\n]+(?P<who>man|woman|boy|girl)\b"
+    r"[^\]\n]*\][^\S\n]*$",
+    re.M | re.I,
+)
+
+
+def _shown_in_brackets(doc: Doc) -> list[tuple[int, Speaker]]:
+    """The unnamed person a bracketed note of what is shown brings on ("[Clip of a man in a
+    hospital corridor]"): whom the "he says" under the clip means, not the last person named
+    before it, who is off screen."""
+    mentions = []
+    for match in _SHOWN_PERSON.finditer(text_of(doc)):
+        who = match.group("who").lower()
+        gender = "female" if who in ("woman", "girl") else "male"
+        mentions.append(
+            (match.start("who"), Speaker(name=who, type="unknown", title=who, gender=gender))
+        )
+    return mentions
 
 
 def _subject_mentions(
@@ -13318,6 +13673,23 @@ def _body_head(name: str) -> str:
     return words[0] if words[1] == "of" else words[-1]
 
 
+def _headline_taken_for_name(name: str) -> bool:
+    """Whether a person's name as the tagger took it holds a pronoun, as a headline read as
+    one name does ("Trump Says He Never"): no one's name."""
+    return any(word in ("He", "She", "It", "They", "We", "I") for word in name.split()[1:])
+
+
+def _body_before_of(name: str) -> str:
+    """The words a body's name of several words is known by, two or three capitalised words
+    before its "of", when named again ("General Command" of "General Command of Liwa al-Haqq");
+    "" when the name has no such words."""
+    words = name.split()
+    at = words.index("of") if "of" in words else 0
+    if not 2 <= at <= 3 or not all(word[:1].isupper() for word in words[:at]):
+        return ""
+    return " ".join(words[:at])
+
+
 def resolve_speakers(
     found: list[Attribution],
     mentions: Iterable[tuple[int, Speaker]] = (),
@@ -13627,10 +13999,22 @@ def resolve_speakers(
             if body is not None:
                 attribution.speaker = replace(body, resolved_from=speaker.name)
                 continue
+        if speaker.type == "organisation" and 2 <= len(speaker.name.split()) <= 3:
+            # "The General Command holds …" under "Statement issued by the General Command of
+            # Liwa al-Haqq": the body named in full, whose name before its "of" this is
+            body = next(
+                (g for g in reversed(groups) if _body_before_of(g.name) == speaker.name), None
+            )
+            if body is not None:
+                attribution.speaker = replace(body, resolved_from=speaker.name)
+                continue
         if (
             (
                 speaker.type in ("person", "organisation", "state")  # the model's guess
                 or (speaker.type == "unknown" and speaker.name.isupper())  # "TENNARI:"
+                # "Barakat added …" after "Dr. Hassan Barakat believes …", a surname the
+                # tagger left without an entity: the one of that surname named before
+                or (speaker.type == "unknown" and speaker.name.istitle())
             )
             and len(speaker.name.split()) == 1
             and (speaker.name[:1].isupper() or speaker.name.startswith(_ARTICLES))
@@ -13643,6 +14027,9 @@ def resolve_speakers(
                     if len(p.name.split()) > 1
                     # "Mrs. Clinton" after "the Bill Clinton era" is not Bill Clinton
                     and gender_of(p) in ("", speaker.gender or gender_of(p))
+                    # a surname the tagger left untagged is no headline it read as a name
+                    # ("Trump Says He Never …")
+                    and not (speaker.type == "unknown" and _headline_taken_for_name(p.name))
                     and (
                         _called_alone(speaker.name, p.name)
                         # "TENNARI:", a transcript's turn in capitals, after "Dr. Mohammed Tennari"
@@ -13701,6 +14088,8 @@ def resolve_speakers(
                         and (not speaker.affiliation or p.affiliation in ("", speaker.affiliation))
                         # "Guterres's spokesman" is not the last spokesman named, but Guterres's
                         and (not _owned(speaker.name) or p.affiliation == speaker.affiliation)
+                        # "Embassy spokesman" is not the Kremlin's spokesman named before
+                        and not _of_another_body(word, p)
                     ),
                     None,
                 )
@@ -13772,6 +14161,23 @@ def resolve_speakers(
                 # "The World Health Organization's regional director … the agency added"
                 employers.append((len(groups), Speaker(name=works_for, type="organisation")))
     _first_person_is_the_quoted(found)
+
+
+# Bodies of a state whose name before a title says which of the state's offices the holder
+# speaks for: "Embassy spokesman", "the army spokesman". The seats that stand for the state
+# itself ("Kremlin spokesman", "government spokesman") are left out: a holder named with them
+# is given the state as affiliation, which says nothing of the body.
+_OFFICE_BODIES = frozenset({"embassy", "ministry", "army", "military", "council", "court"})
+
+
+def _of_another_body(role: str, holder: Speaker) -> bool:
+    """Whether the title ``role`` ("embassy spokesman") names a body of a state that the
+    affiliation of ``holder``, named before with that title, does not: an embassy's spokesman
+    posting in London is not the Kremlin's spokesman named two posts before, though both are
+    spokesmen of Russia. A holder whose affiliation is unknown may still be the one meant."""
+    bodies = {word for word in role.lower().split()[:-1] if word in _OFFICE_BODIES}
+    known = set(holder.affiliation.lower().split()) | set(holder.title.lower().split())
+    return bool(bodies) and bool(holder.affiliation) and not bodies & known
 
 
 # How investigators name the witnesses they protect: "Witness K", "Witness 3", "Source No. 12".
@@ -14860,6 +15266,8 @@ _ISSUER_TITLE = re.compile(
     r"\A\s*(?:Joint[^\S\n]+|Opening[^\S\n]+|Closing[^\S\n]+|Doorstep[^\S\n]+)?(?:[Ss]tatement|[Cc]omment|[Cc]ommuniqu[eé]"
     r"|Press[^\S\n]+[Rr]elease|[Dd]eclaration|[Rr]emarks|[Ss]peech|[Aa]ddress|[Bb]riefing"
     r"|Oral[^\S\n]+update|Written[^\S\n]+evidence(?:[^\S\n]+submitted)?)"
+    # a statement's number and the word of its issuing: "Statement No. 14/2017 issued by …"
+    r"(?:[^\S\n]+No\.?[^\S\n]*[\w/.-]+)?(?:[^\S\n]+(?:issued|released|published))?"
     r"[^\S\n]+(?:by|of|from|attributable[^\S\n]+to)[^\S\n]+(?:the[^\S\n]+)?(?P<name>[A-Z][^\n]{2,160})"
 )
 _ISSUER_END = re.compile(
