@@ -202,3 +202,11 @@ def test_a_list_of_what_was_described_is_one_content(claim_extractor: ClaimExtra
     text = "The medic described children with seizures, froth at the lips and tiny pupils."
     described = _one(_attributions(claim_extractor, text), "described")
     assert described.content.text == ("children with seizures, froth at the lips and tiny pupils")
+
+
+def test_what_a_thing_is_described_as_belongs_to_the_description(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = "[Unconfirmed. The farmers described the well as poisoned.]"
+    described = _one(_attributions(claim_extractor, text), "described")
+    assert described.content.text == "the well as poisoned"

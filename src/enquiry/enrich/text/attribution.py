@@ -1052,6 +1052,7 @@ class AttributionExtractor:
         _cue_with_its_preposition(doc, found)
         _put_to_whom(doc, found)
         _objects_of_one_list(doc, found)
+        _as_participle_complement(doc, found)
         _interpreted_roles(found)
         _participants_by_role(doc, found)
         _witness_sections(doc, found)
@@ -10887,6 +10888,43 @@ def _inverted_closing(cue: Token) -> int | None:
     ):
         return None
     return cue.i - 1
+
+
+# Verbs that say what something is by "as": "described the silos as disused".
+_DESCRIBING_AS = frozenset(
+    {"describe", "characterise", "characterize", "portray", "depict", "brand", "label"}
+)
+
+
+def _as_participle_complement(doc: Doc, found: list[Attribution]) -> None:
+    """ "Two witnesses described the silos as disused": the parse can read a participle after
+    "as" as a clause of its own on the verb, so the content stops at the object; what the
+    object was described as is the point of the saying and belongs to it."""
+    text = text_of(doc)
+    for item in found:
+        if item.cue_i < 0 or item.content.parts:
+            continue
+        cue = doc[item.cue_i]
+        if cue.lemma_ not in _DESCRIBING_AS:
+            continue
+        obj = next((c for c in cue.children if c.dep_ == "dobj"), None)
+        clause = next(
+            (
+                c
+                for c in cue.children
+                if c.dep_ == "advcl"
+                and c.i > cue.i
+                and any(m.dep_ == "mark" and m.lower_ == "as" for m in c.children)
+                and not any(m.dep_ in ("nsubj", "nsubjpass") for m in c.children)
+            ),
+            None,
+        )
+        if obj is None or clause is None or obj.i > clause.i:
+            continue
+        if text[item.content.end : clause.left_edge.idx].strip():
+            continue  # the content does not stop right before "as"
+        end = clause.right_edge
+        item.content = _span(doc, item.content.start, end.idx + len(end.text))
 
 
 def _objects_of_one_list(doc: Doc, found: list[Attribution]) -> None:
