@@ -210,6 +210,9 @@ _PEOPLE_NOUNS = frozenset(
     }
 )
 _SOURCE_DROPPED = ("advcl",)
+# Adverbs of a saying's place among others, which the parse can hang on its subject: "The witness
+# elsewhere says …", "The minister later said …".
+_WHERE_SAID_ELSE = frozenset({"elsewhere", "later", "earlier", "previously", "subsequently"})
 # Subjects that name no one ("it was wrong to blame him"): never a speaker found by fallback.
 _EMPTY_SUBJECTS = frozenset({"it", "this", "that", "there", "which", "what"})
 # What completes an object content: "called it a crime", "accused the government of the attack".
@@ -1015,6 +1018,7 @@ class AttributionExtractor:
             # denies" back into what the first speaker said
             _cut_trailing_sources(doc, found)
             _cut_closing_denials(doc, denied)
+        found = _restarted_sayings(doc, found)
         found += _second_verb_of_the_speaker(doc, found, self.cues)
         found += _second_verb_read_as_noun(doc, found, self.cues)
         found += _second_saying_after_object(doc, found)
@@ -1095,6 +1099,7 @@ class AttributionExtractor:
                 item.source, item.speaker = None, None
         _glossed_word_before(doc, found)
         _name_after_the_role(doc, found)
+        _named_after_contact_relative(doc, found)
         _courtesy_titles(doc, found)
         _cut_focus(doc, found)
         _cut_paragraph_numbers(doc, found)
@@ -1158,6 +1163,7 @@ class AttributionExtractor:
             mentions = [(0, issuer), *mentions]
         _bind_to_clause_subject(doc, found)
         resolve_speakers(found, mentions, model.given_names if model else {}, quotes)
+        _unnamed_kin_as_written(found)
         _note_sender_throughout(doc, found)
         _its_own(found, mentions)
         _not_the_turns_own(found, mentions)
@@ -1185,8 +1191,14 @@ class AttributionExtractor:
         _my_government(doc, found)
         _office_held_in_list(doc, found)
         _cue_with_its_preposition(doc, found)
+        _put_to_whom(doc, found)
+        _objects_of_one_list(doc, found)
+        _as_participle_complement(doc, found)
         _interpreted_roles(found)
         _parties_named_in_caption(doc, found)
+
+        _participants_by_role(doc, found)
+        _witness_sections(doc, found)
         return found
 
     def _respan(self, doc: Doc, found: list[Attribution], quotes: list[tuple[int, int]]) -> None:
@@ -2732,6 +2744,29 @@ def _put_to(cue: Token) -> bool:
     )
 
 
+def _named_after_being_asked(cue: Token) -> Token | None:
+    """ "When asked whether he knew of a store, W-12 replied that …": after a long opening
+    clause of being asked, the parse can hang the speaker named right before the verb on that
+    clause; the one asked is the one who answers. The name or noun between the clause's comma
+    and the verb, or None."""
+    if cue.i < 2:
+        return None
+    hung = cue.nbor(-1)
+    clause = hung.head
+    if (
+        hung.pos_ in ("PROPN", "NOUN")
+        and hung.dep_ in ("dep", "appos", "npadvmod")
+        and clause.dep_ == "advcl"
+        and clause.head == cue
+        and clause.lemma_ in _PUT_TO
+        and clause.i < hung.i
+        and hung.left_edge.i > clause.i
+        and cue.doc[hung.left_edge.i - 1].text == ","
+    ):
+        return hung
+    return None
+
+
 def _closing_speaker(cue: Token) -> Token | None:
     """ "…, the Britain-based Syrian Observatory for Human Rights, which relies on a network of
     sources inside Syria, said.": a speaker with a clause of its own between the report and a
@@ -2766,9 +2801,12 @@ def _subject_hung_elsewhere(cue: Token) -> Token | None:
     made the verb's number), '"It is valuable," said Skelly' (a surname the tagger does not know,
     read as an adverb of the verb). The clause, the share, or the name right before or after the
     verb; None when the verb has a subject or none of these is there."""
-    if cue.lemma_ not in _SAYING_AGAIN or cue.i == 0:
+    if cue.i == 0 or any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in cue.children):
         return None
-    if any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in cue.children):
+    hung = _named_after_being_asked(cue)
+    if hung is not None:
+        return hung  # any verb that answers: "When asked …, W-12 replied that …"
+    if cue.lemma_ not in _SAYING_AGAIN:
         return None
     clause = next((c for c in cue.children if c.dep_ == "csubj" and c.i < cue.i), None)
     if clause is not None and any(c.dep_ == "nsubj" for c in clause.children):
@@ -3206,6 +3244,10 @@ _LINE_LABELS = frozenset(
         "place",
         "venue",
         "points",
+        # a statement's or an interview record's filing fields: when it came in or was taken
+        # down ("Received: 21 July 2017. Statement written in Arabic …", "Recorded: Antakya")
+        "received",
+        "recorded",
     ]
 )
 # A report's or a judgment's section number in roman figures: "III. FIRST GROUND OF APPEAL:
@@ -3454,12 +3496,15 @@ def _colon_lines(doc: Doc) -> list[Attribution]:
             continue
         if _log_initials(text_of(doc), match):
             continue
+        c_at = match.start("content")
         if _script_cue(match.group("source")):
             continue  # "SLUG: …", "LOWER THIRD: …", "SOT: NAME, TITLE" (see _sound_bites)
         if _credit_line(doc, match.group("source"), match.group("content"), match.start("content")):
             continue  # "Newsreader: Claire Dunmore.", a script's credit
         if _INITIALLED_NAME.fullmatch(match.group("content").strip()):
             continue  # "Analyst: K. Varga", "Checked by: Dr. P. Holm": a report's signing line
+        if _participant_field(doc, match.group("source"), match.group("content"), c_at):
+            continue  # "Interviewee: KS-W23, male, driver", a record's heading names who took part
         if _CHAT_NOTE.fullmatch(match.group("content").strip()):
             continue  # a chat's own note in a message's place: "<Media omitted>", "Forwarded"
         if match.group("content")[:1] in _OPENING:
@@ -3702,6 +3747,112 @@ def _interpreted_roles(found: list[Attribution]) -> None:
         )
         if turn is not None and turn.speaker is not None:
             item.speaker = turn.speaker
+
+
+# A record's heading field naming who took part, at a line's head or after a field before it:
+# "Interviewee: KS-W23, male, …", "Interpreter: Samir Haddad", "… Narrator: Yusuf al-Hamwi, b. 1961".
+_ROLE_FIELD = re.compile(
+    r"(?:^|(?<=\.[^\S\n]))[^\S\n]*(?P<role>Interviewer|Interviewee|Speaker|Narrator|Interpreter"
+    r"|Translator|Witness|Respondent|Deponent|Declarant|Informant)[^\S\n]*:[^\S\n]+"
+    r"(?P<name>(?:(?:Dr|Prof|Mr|Ms|Mrs)\.?[^\S\n]+)?(?:[A-Z]\.[^\S\n]*){0,3}[A-Z][\w'’-]+"
+    r"(?:[^\S\n]+(?:[a-z]{1,3}-)?[A-Z][\w'’-]+){0,3})(?=[^\S\n]*(?:[(,.]|$))",
+    re.M,
+)
+# The roles such a field gives, by the word a later sentence names the one who holds it with.
+_ROLE_WORDS = {
+    "interviewer": "interviewer",
+    "interviewee": "witness",
+    "speaker": "witness",
+    "narrator": "narrator",
+    "interpreter": "interpreter",
+    "translator": "interpreter",
+    "witness": "witness",
+    "respondent": "witness",
+    "deponent": "witness",
+    "declarant": "witness",
+    "informant": "witness",
+}
+
+
+def _participants_by_role(doc: Doc, found: list[Attribution]) -> None:
+    """ "Interpreter: Samir Haddad" in an interview record's heading, then "The interpreter
+    states that he translated faithfully": the heading names who holds each role, and a later
+    "the interpreter", "the witness" (for the one interviewed), "the narrator" or "the
+    interviewer" with no name of its own is that person. Only for a heading near the top that
+    names one person per role."""
+    named: dict[str, list[str]] = {}
+    for match in _ROLE_FIELD.finditer(text_of(doc), 0, 800):
+        if match.group("name").split()[0] in _FIELD_NOT_NAMES:
+            continue
+        named.setdefault(_ROLE_WORDS[match.group("role").lower()], []).append(match.group("name"))
+    for item in found:
+        if item.speaker is None:
+            continue
+        initials = item.speaker.name
+        if re.fullmatch(r"[A-Z]{2,3}", initials) and not known_body(initials):
+            # "Interviewer: R. Halvorsen (RH)", then "RH asked whether …": a log's writer
+            # gives each interviewer's initials once, after the name, and writes them after
+            owner = re.search(
+                rf"(?P<name>(?:[A-Z]\.[^\S\n]*){{1,2}}[A-Z][\w'’-]+)[^\S\n]*\({initials}\)",
+                text_of(doc),
+            )
+            if owner is not None:
+                item.speaker = Speaker(
+                    name=owner.group("name"), type="person", resolved_from=initials
+                )
+            continue
+        names = named.get(_ROLE_WORDS.get(item.speaker.name.lower(), ""), [])
+        if len(set(names)) == 1 and item.speaker.name.lower() in (
+            "witness",
+            "interviewee",
+            "narrator",
+            "interpreter",
+            "translator",
+            "interviewer",
+        ):
+            name = _INITIALS_AFTER.sub("", names[0])
+            item.speaker = Speaker(name=name, type="person", resolved_from=item.speaker.name)
+
+
+# A summary's section heading for one protected witness, on a line of its own: the witness's
+# letter or code, then who they are in brackets ("Witness A (male, 41, farmer)", "W-12 (male, 52,
+# shopkeeper)").
+_WITNESS_HEADING = re.compile(
+    r"^[^\S\n]*(?P<name>Witness[^\S\n]+[A-Z]{1,2}|[A-Z]{1,3}-[A-Z]?\d{1,5})"
+    r"[^\S\n]*\([^()\n]{1,80}\)[^\S\n]*$",
+    re.M,
+)
+# A line with no full stop, short enough to be a heading: where a witness's section ends.
+_SHORT_HEADING = re.compile(r"^[^\S\n]*[A-Z][^\n.:]{0,60}$", re.M)
+
+
+def _witness_sections(doc: Doc, found: list[Attribution]) -> None:
+    """A summary of witness statements gives each witness a section under a heading with their
+    code ("W-15 (female, 46, nurse)"), and in it "The witness stated …" (and a "she" that
+    goes on, left as written for want of a name) is that witness. Only where two such headings or more head the text's parts, up
+    to the next heading of any kind."""
+    text = text_of(doc)
+    headings = [(m.end(), m.group("name")) for m in _WITNESS_HEADING.finditer(text)]
+    if len(headings) < 2:
+        return
+    sections = []
+    for end, name in headings:
+        stop = _SHORT_HEADING.search(text, end + 1)
+        sections.append((end, stop.start() if stop else len(text), name))
+    for item in found:
+        # a "she" the resolver left as written, with no one named in the section, is the
+        # witness the section is about
+        if item.speaker is None or item.speaker.name.lower() not in ("witness", "he", "she"):
+            continue
+        at = item.cue.start
+        section = next((s for s in sections if s[0] <= at < s[1]), None)
+        if section is not None:
+            item.speaker = Speaker(name=section[2], type="person", resolved_from=item.speaker.name)
+
+
+# Words that open a field's value but name no one ("Speaker: Yes", "Witness: No").
+_FIELD_NOT_NAMES = frozenset({"Yes", "No", "None", "Unknown", "Not", "N", "Anonymous"})
+_INITIALS_AFTER = re.compile(r"[^\S\n]*\([A-Z]{1,4}\)$")
 
 
 # Who renders another's words in a transcript: their turns speak for the one before them.
@@ -6175,8 +6326,94 @@ def _wish_to_say(doc: Doc, found: list[Attribution]) -> list[Attribution]:
             ):
                 # "I want to say something clearly.": what follows is said, not the wish
                 continue
+            if saying is not None and _invited_to_speak(wish, saying):
+                continue
         kept.append(item)
     return kept
+
+
+# What stands between an unnamed speaker and the verb when a contact relative and a name follow
+# the noun: " I know, Dr. Fadi,", " we spoke to, Amal Saleh,".
+_CONTACT_NAME = re.compile(
+    r"[^\S\n]+(?:I|we|he|she|they)[^\S\n]+[a-z]+(?:[^\S\n]+(?:to|with))?,[^\S\n]+"
+    r"(?P<name>(?:(?:Dr|Mr|Ms|Mrs|Prof)\.?[^\S\n]+)?[A-Z][\w'’-]+(?:[^\S\n]+[A-Z][\w'’-]+){0,2}),"
+    r"[^\S\n]*"
+)
+
+
+def _named_after_contact_relative(doc: Doc, found: list[Attribution]) -> None:
+    """ "A doctor I know, Dr. Fadi, told me …", "A nurse we spoke to, Amal Saleh, said …": the
+    noun the speaker is brought on by, a relative clause of how the writer knows them, and
+    their name in commas right before the verb: the one named speaks. The parse can hang the
+    name on the relative clause, leaving the bare noun as the speaker."""
+    text = text_of(doc)
+    for item in found:
+        if item.cue_i < 0 or item.source is None or item.source.parts:
+            continue
+        cue = doc[item.cue_i]
+        subject = next((c for c in cue.children if c.dep_ == "nsubj" and c.i < cue.i), None)
+        if subject is None or subject.pos_ != "NOUN" or item.source.start > subject.idx:
+            continue
+        noun_end = subject.idx + len(subject.text)
+        match = _CONTACT_NAME.fullmatch(text, noun_end, cue.idx)
+        if match is None:
+            continue
+        name = doc.char_span(*match.span("name"), alignment_mode="expand")
+        if name is None:
+            continue
+        item.source = _span(doc, item.source.start, match.end("name") + 1)
+        item.speaker = describe(_without_honorific(list(name)))
+
+
+def _restarted_sayings(doc: Doc, found: list[Attribution]) -> list[Attribution]:
+    """ "She says - I'm sorry, she is repeating - she says she did not know": an interpreter or
+    a speaker breaks off a saying with an aside between dashes and starts it again; the first
+    saying's content is only the aside, and the saying is the one started again."""
+    text = text_of(doc)
+    kept = []
+    for item in found:
+        again = next(
+            (
+                other
+                for other in found
+                if other is not item
+                and item.source is not None
+                and other.source is not None
+                and other.source.text.lower() == item.source.text.lower()
+                and other.cue.text.lower() == item.cue.text.lower()
+                and other.source.start >= item.content.end
+                and re.fullmatch(
+                    r"[\s\-–—]*[-–—][\s\-–—]*", text[item.content.end : other.source.start]
+                )
+            ),
+            None,
+        )
+        broken = re.fullmatch(r"[^\S\n]*[-–—][^\S\n]*", text[item.cue.end : item.content.start])
+        if again is not None and broken:
+            continue
+        if broken and item.source is not None and not item.content.parts:
+            # the parse took the aside and the saying started again as one content
+            restart = re.compile(
+                rf"[^\S\n][-–—][^\S\n]+(?P<source>{re.escape(item.source.text)})[^\S\n]+"
+                rf"(?P<cue>{re.escape(item.cue.text)})[^\S\n]+",
+                re.I,
+            ).search(text, item.content.start, item.content.end)
+            if restart is not None:
+                item.source = _span(doc, *restart.span("source"))
+                item.cue = _span(doc, *restart.span("cue"))
+                item.content = _span(doc, restart.end(), item.content.end)
+        kept.append(item)
+    return kept
+
+
+def _invited_to_speak(wish: Token, saying: Token) -> bool:
+    """ "What would you like to say about that?", "Is there anything you want to add?": an
+    interviewer's question inviting the one asked to speak; no one has said anything yet."""
+    return (
+        saying.lemma_ in ("say", "tell", "add", "record")
+        and any(c.dep_ == "nsubj" and c.lower_ == "you" for c in wish.children)
+        and wish.sent.text.rstrip().endswith("?")
+    )
 
 
 def _restated(item: Attribution, found: list[Attribution]) -> bool:
@@ -6483,7 +6720,44 @@ def _kin_introduced(doc: Doc) -> list[tuple[int, Speaker]]:
             name = match.group("kin")
             speaker = Speaker(name=name, type="unknown", gender=gender)
             mentions.append((match.start("kin"), speaker))
+    quoted = quotations(text_of(doc))
+    for token in doc:
+        gender = _KIN_GENDER.get(token.lower_, "")
+        if (
+            gender
+            and not any(start <= token.idx < end for start, end in quoted)  # another's words
+            and token.dep_ == "nsubj"
+            and token.tag_ == "NN"
+            and any(
+                c.dep_ == "poss" and _OTHER_GENDER.get(c.lower_) == gender for c in token.children
+            )
+            and not any(t.pos_ == "PROPN" for t in token.subtree)
+        ):
+            # "She says her husband went out to see. He came back and said …": a relative
+            # unnamed, the subject of a clause, of the gender other than whose relative they
+            # are, is whom a "he" or "she" of that gender after it means, not anyone named
+            # earlier ("his brother … he" may be either man, as "my son … he" may be anyone);
+            # with no name, the pronoun stays as written (see :func:`_unnamed_kin_as_written`)
+            tokens = _trim(list(token.subtree))
+            name = _text_of(tokens)
+            kin = Speaker(name=name, type="unknown", title=_UNNAMED_KIN, gender=gender)
+            mentions.append((token.idx, kin))
     return mentions
+
+
+# A possessive and the gender of a relative who cannot be its owner: "her husband", "his wife".
+_OTHER_GENDER = {"her": "male", "his": "female"}
+# The mark of a relative the text names only by kinship, as a subject (see _kin_introduced).
+_UNNAMED_KIN = "unnamed relative"
+
+
+def _unnamed_kin_as_written(found: list[Attribution]) -> None:
+    """A pronoun that means a relative named only by kinship ("her husband … He said") names
+    no one the resolver holds: it stays as written, as any pronoun with no one named does."""
+    for item in found:
+        if item.speaker is not None and item.speaker.title == _UNNAMED_KIN:
+            written = item.source.text if item.source is not None else item.speaker.name
+            item.speaker = Speaker(name=written, type="unknown")
 
 
 def _not_the_byline(doc: Doc, mentions: list[tuple[int, Speaker]]) -> list[tuple[int, Speaker]]:
@@ -9668,6 +9942,10 @@ def _reading_out(cue: Token) -> bool:
     own ("he read a statement" without an owner named, or "read his statement", is left)."""
     if cue.lemma_ != "read":
         return False
+    if any(c.dep_ in ("prt", "advmod") and c.lower_ == "back" for c in cue.children):
+        # "Each summary was read back to the witness": a record read over to the one who gave
+        # it, for them to confirm; the reader claims nothing
+        return True
     document = next((c for c in cue.children if c.dep_ == "dobj"), None)
     if (
         document is not None
@@ -10265,6 +10543,9 @@ def _source_tokens(head: Token) -> list[Token]:
             child.dep_ in _SOURCE_DROPPED
             or (child.dep_ == "prep" and _only_when(child))
             or (child.dep_ == "npadvmod" and _all_time(child))  # "Trump this week said"
+            # "The witness elsewhere says …": where or when in the text the saying comes, hung
+            # on the subject by the parse, is the verb's, no part of who says it
+            or (child.dep_ == "advmod" and child.lower_ in _WHERE_SAID_ELSE)
         ):
             dropped |= {token.i for token in child.subtree}
     tokens = [token for token in head.subtree if token.i not in dropped]
@@ -10548,6 +10829,7 @@ _CLOSED_AT_CLAUSE_END = re.compile(r"[^()\n]{0,20}\)\s*(?:[,.;:]|$)")
 # A log entry's time and the initials of whoever wrote it, before a dash: "10:10 MB — ".
 _LOG_MARK = re.compile(r"(?:\d{1,2}[:.]\d{2}[^\S\n]+)?[A-Z]{2,3}[^\S\n]*[—–-][^\S\n]+")
 _LOG_TIME = re.compile(r"[^\S\n]*\d{1,2}[:.]\d{2}[^\S\n]+\Z")
+_LOG_CLOCK = re.compile(r"\d{1,2}:\d{2}[^\S\n]+(?=[A-Z])")
 
 
 def _cut_log_marks(doc: Doc, found: list[Attribution]) -> None:
@@ -10561,9 +10843,13 @@ def _cut_log_marks(doc: Doc, found: list[Attribution]) -> None:
         if source is None or source.parts:
             continue
         mark = _LOG_MARK.match(source.text)
+        line = text[text.rfind("\n", 0, source.start) + 1 : source.start]
+        if mark is None and line.strip() == "":
+            # "10:05 RH explained the purpose of the interview": an interview log's entry opens
+            # with its clock time alone, before the one whose words it notes
+            mark = _LOG_CLOCK.match(source.text)
         if mark is None or mark.end() >= len(source.text):
             continue
-        line = text[text.rfind("\n", 0, source.start) + 1 : source.start]
         timed = source.text[: mark.end()].strip()[:1].isdigit()
         if not (timed and line.strip() == "") and _LOG_TIME.fullmatch(line) is None:
             continue
@@ -11380,6 +11666,91 @@ def _inverted_closing(cue: Token) -> int | None:
     ):
         return None
     return cue.i - 1
+
+
+# Verbs that say what something is by "as": "described the silos as disused".
+_DESCRIBING_AS = frozenset(
+    {"describe", "characterise", "characterize", "portray", "depict", "brand", "label"}
+)
+
+
+def _as_participle_complement(doc: Doc, found: list[Attribution]) -> None:
+    """ "Two witnesses described the silos as disused": the parse can read a participle after
+    "as" as a clause of its own on the verb, so the content stops at the object; what the
+    object was described as is the point of the saying and belongs to it."""
+    text = text_of(doc)
+    for item in found:
+        if item.cue_i < 0 or item.content.parts:
+            continue
+        cue = doc[item.cue_i]
+        if cue.lemma_ not in _DESCRIBING_AS:
+            continue
+        obj = next((c for c in cue.children if c.dep_ == "dobj"), None)
+        clause = next(
+            (
+                c
+                for c in cue.children
+                if c.dep_ == "advcl"
+                and c.i > cue.i
+                and any(m.dep_ == "mark" and m.lower_ == "as" for m in c.children)
+                and not any(m.dep_ in ("nsubj", "nsubjpass") for m in c.children)
+            ),
+            None,
+        )
+        if obj is None or clause is None or obj.i > clause.i:
+            continue
+        if text[item.content.end : clause.left_edge.idx].strip():
+            continue  # the content does not stop right before "as"
+        end = clause.right_edge
+        item.content = _span(doc, item.content.start, end.idx + len(end.text))
+
+
+def _objects_of_one_list(doc: Doc, found: list[Attribution]) -> None:
+    """ "She described patients with convulsions, foam at the mouth and pinpoint pupils": the
+    parse can break a list after a comma into a second object of the verb; a verb has one
+    direct object, so the objects after the content, each after a comma, are the rest of what
+    was described. Only noun phrases with no verb in them, as a list of things is."""
+    text = text_of(doc)
+    for item in found:
+        if item.cue_i < 0 or item.content.parts:
+            continue
+        cue = doc[item.cue_i]
+        objects = [c for c in cue.children if c.dep_ == "dobj"]
+        if len(objects) < 2:
+            continue
+        first, *rest = objects
+        if first.left_edge.idx != item.content.start:
+            continue
+        if any(t.pos_ in ("VERB", "AUX") for o in objects for t in o.subtree):
+            continue  # a clause's object hung on the verb ("the story of how he …, the line: …")
+        end = item.content.end
+        for other in rest:
+            between = text[end : other.left_edge.idx]
+            if between.strip() != ",":
+                break
+            end = other.right_edge.idx + len(other.right_edge.text)
+        if end > item.content.end:
+            item.content = _span(doc, item.content.start, end)
+
+
+def _put_to_whom(doc: Doc, found: list[Attribution]) -> None:
+    """ "NB put to the witness the ministry's account that …": what is put to someone is the
+    phrase after the one it is put to, which the parse sets beside them; the one put to is no
+    part of what is put."""
+    for item in found:
+        if item.cue_i < 0 or item.content.parts or not item.cue.text.lower().endswith(" to"):
+            continue
+        cue = doc[item.cue_i]
+        if cue.lemma_ != "put":
+            continue
+        prep = next((c for c in cue.children if c.dep_ == "prep" and c.lower_ == "to"), None)
+        whom = next((c for c in prep.children if c.dep_ == "pobj"), None) if prep else None
+        put = next((c for c in whom.children if c.dep_ == "appos"), None) if whom else None
+        if put is None or whom is None or whom.idx < item.content.start:
+            continue
+        if whom.left_edge.idx != item.content.start or put.pos_ != "NOUN":
+            continue
+        item.content = _span(doc, put.left_edge.idx, item.content.end)
 
 
 def _cue_with_its_preposition(doc: Doc, found: list[Attribution]) -> None:
@@ -12239,12 +12610,18 @@ def describe(tokens: list[Token]) -> Speaker:
         # "Q. Professor Postol has written …": a transcript's question label, which the tagger
         # can take into the name after it
         return describe(tokens[1:])
+    if len(tokens) > 1 and _log_clock(tokens[0]):
+        # "10:05 RH explained …": an interview log's clock time before the one it notes
+        return describe(tokens[1:])
     posted = _post_on_platform(tokens)
     if posted is not None:
         return posted
     speaker = _describe(tokens)
-    if speaker.type == "unknown" and _WITNESS_CODE.fullmatch(speaker.name):
-        # "W-17 stated …": a protected witness's pseudonym is a person, whom a later "she" means
+    if (speaker.type == "unknown" and _WITNESS_CODE.fullmatch(speaker.name)) or (
+        speaker.type in ("unknown", "organisation") and _CASE_WITNESS_CODE.fullmatch(speaker.name)
+    ):
+        # "W-17 stated …": a protected witness's pseudonym is a person, whom a later "she" means;
+        # so is a case's own code for its witness ("KS-W23"), which the tagger takes for a body
         return replace(speaker, type="person")
     words = speaker.name.lower().split()
     if (
@@ -12344,6 +12721,14 @@ def _parties_named_in_caption(doc: Doc, found: list[Attribution]) -> None:
         )
 
 
+def _log_clock(token: Token) -> bool:
+    """Whether ``token`` is a clock time ("10:05") opening its line, as a log's entry opens."""
+    doc = token.doc
+    return bool(re.fullmatch(r"\d{1,2}:\d{2}", token.text)) and (
+        token.i == 0 or "\n" in doc[token.i - 1].text_with_ws or doc[token.i - 1].is_space
+    )
+
+
 def _question_label(token: Token) -> bool:
     """Whether ``token`` is a transcript's "Q." opening its line."""
     doc = token.doc
@@ -12424,6 +12809,7 @@ def _account_owner(tokens: list[Token]) -> list[Token]:
 # A witness's pseudonym in a court's or a commission's record: "W-17", "P-0117" (with the
 # hyphen: "G7" and "P5" are groups of states).
 _WITNESS_CODE = re.compile(r"[A-Z]{1,3}-\d{1,5}")
+_CASE_WITNESS_CODE = re.compile(r"[A-Z]{1,3}-[A-Z]\d{1,5}")
 # "The Syrian Network for Human Rights (SNHR)": the short name in brackets is not the name.
 _ACRONYM_AFTER = re.compile(r"\s*\([A-Z][A-Za-z.-]{1,9}\)?\s*$")
 
@@ -14717,6 +15103,15 @@ def _first_person_is_the_author(
     deponent = _deponent(text_of(doc))
     if deponent is not None:
         author = deponent
+        for attribution in found:
+            # "[The witness elsewhere says …]": an investigator's note on a witness's own
+            # statement means by "the witness" (and the "he" that goes on with it) its maker
+            if attribution.speaker is not None and attribution.speaker.name.lower() in (
+                "witness",
+                "deponent",
+                "declarant",
+            ):
+                attribution.speaker = replace(deponent, resolved_from=attribution.speaker.name)
     elif byline is not None:
         author = Speaker(name=byline.group("name").strip(), type="person", title="author")
     elif issuer is not None and issuer.type != "organisation":
@@ -15093,10 +15488,13 @@ def _debate_sides(doc: Doc, found: list[Attribution], quotes: Sequence[tuple[int
 
 
 # A sworn statement's opening, where its maker names themselves: "I, Samir Hallak, declare as
-# follows:", "I, Dr Jane Roe, of Leeds, make oath and say".
+# follows:", "I, Dr Jane Roe, of Leeds, make oath and say"; and a witness's written statement,
+# "I, Hassan al-Abdullah, born 1988 in …, make this statement of my own free will" (a surname
+# may open with its article in lower case, "al-", "el-").
 _SWORN_OPENING = re.compile(
-    r"^[^\S\n]*I,[^\S\n]+(?P<name>[A-Z][\w'’.-]*(?:[^\S\n]+[A-Z][\w'’.-]*){1,3}),"
-    r"[^\n]{0,120}?\b(?:declare|state|affirm|swear|depose|make[^\S\n]+oath)",
+    r"^[^\S\n]*I,[^\S\n]+(?P<name>[A-Z][\w'’.-]*(?:[^\S\n]+(?:[a-z]{1,3}-)?[A-Z][\w'’.-]*){1,3}),"
+    r"[^\n]{0,120}?\b(?:declare|state|affirm|swear|depose|make[^\S\n]+oath"
+    r"|make[^\S\n]+this[^\S\n]+(?:statement|declaration))",
     re.M,
 )
 # The title of a declaration, an affidavit or an expert's or witness's report to a court, which
@@ -15520,6 +15918,64 @@ def _credit_line(doc: Doc, label: str, content: str, at: int) -> bool:
         ent.label_ == "PERSON" and ent.start_char <= start and end <= ent.end_char
         for ent in ents_of(doc)
     )
+
+
+# The labels of a record's heading that name someone who took part in an interview or a
+# statement ("Interviewer:", "Interviewee:", "Speaker:", "Narrator:", "Interpreter:").
+_PARTICIPANT_FIELDS = frozenset(
+    {
+        "interviewer",
+        "interviewee",
+        "speaker",
+        "narrator",
+        "interpreter",
+        "translator",
+        "witness",
+        "respondent",
+        "deponent",
+        "declarant",
+        "informant",
+        "investigator",
+    }
+)
+# The name such a field gives, a code or initials and a surname, with its bracketed remark,
+# and what closes it: a full stop, a comma before a description, or the line's end.
+_FIELD_NAME_OPENING = re.compile(
+    r"[^\S\n]*(?:(?:Dr|Prof|Mr|Ms|Mrs)\.?[^\S\n]+)?(?:[A-Z]\.[^\S\n]*){0,3}"
+    r"[A-Z][\w'’-]+(?:[^\S\n]+[A-Z][\w'’-]+){0,3}"
+    r"(?:[^\S\n]*\([^()\n]{1,30}\))?(?P<close>\.(?=\s)|,|[^\S\n]*$)"
+)
+
+
+def _participant_field(doc: Doc, label: str, content: str, at: int) -> bool:
+    """ "Interviewee: KS-W23, male, ambulance driver, resident of …", "Speaker: Umm Khaled
+    (pseudonym), resident of …", "Interviewer: R. Halvorsen (RH). Second investigator: …": an
+    interview record's or a statement's heading names who took part, as a field: a name or a
+    code, then a full stop or a description with no verb. A speaker in a transcript opens with
+    words of their own, and a field's label is a participant's role written as a word (a
+    turn's "INTERVIEWER:" in capitals asks its questions)."""
+    label = _BRACKET_AFTER.sub("", label).strip() or label
+    words = label.split()
+    if label.isupper() or len(words) > 2 or words[-1].lower() not in _PARTICIPANT_FIELDS:
+        return False
+    if words[0].rstrip(".").lower() in ("mr", "madam", "madame", "mister"):
+        return False  # "Mr Speaker:", the chair of a house, who speaks in turn
+    opening = _FIELD_NAME_OPENING.match(content)
+    if opening is None:
+        return False
+    first = doc.char_span(at, at + len(content), alignment_mode="expand")
+    if first is None or first[0].pos_ in ("INTJ", "ADV", "PRON", "DET", "AUX", "VERB"):
+        return False  # "Witness: Yes, I did.", "Witness: No, sir."
+    if opening.group("close") != ",":
+        # "R. Halvorsen (RH).", "Samir Haddad": a full name or one with initials, not a turn's
+        # first word ("Mr Speaker: Order. I remind the House …")
+        return len(opening.group().split()) > 1
+    described = content[opening.end() :].split(". ")[0]
+    rest = doc.char_span(
+        at + opening.end(), at + opening.end() + len(described), alignment_mode="expand"
+    )
+    # a description may hold a participle ("living in the camp since 2015"), not a finite verb
+    return rest is not None and not any(token.tag_ in ("VBD", "VBZ", "VBP", "MD") for token in rest)
 
 
 def _own_subject_after_label(
@@ -16217,12 +16673,26 @@ def _named_without_saying(doc: Doc, item: Attribution) -> bool:
         c.dep_ == "nsubjpass" and any(d.dep_ == "det" and d.lower_ == "no" for d in c.children)
         for c in cue.children
     )
+    # "Witnesses are identified by code", "by number", "by their initials": how they are
+    # named, not by whom; the record's own way of naming, which says nothing
+    by_code = any(
+        c.dep_ == "agent"
+        and any(
+            o.dep_ == "pobj"
+            and o.pos_ == "NOUN"
+            and o.is_lower
+            and not any(d.dep_ in ("det", "amod", "compound", "prep") for d in o.children)
+            for o in c.children
+        )
+        for c in cue.children
+    )
     return (
-        denied
+        (denied or by_code)
         and cue.lemma_ in ("name", "identify")
         and cue.tag_ == "VBN"
         and "auxpass" in deps
-        and not deps & {"agent", "oprd", "xcomp", "ccomp", "attr"}
+        and (by_code or not deps & {"agent", "oprd", "xcomp", "ccomp", "attr"})
+        and not deps & {"oprd", "xcomp", "ccomp", "attr"}
         and not any(t.lower_ == "as" and t.i > cue.i for t in cue.subtree)
     )
 
