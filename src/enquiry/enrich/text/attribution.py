@@ -1196,7 +1196,6 @@ class AttributionExtractor:
         _as_participle_complement(doc, found)
         _interpreted_roles(found)
         _parties_named_in_caption(doc, found)
-
         _participants_by_role(doc, found)
         _witness_sections(doc, found)
         return found
