@@ -97,3 +97,25 @@ def test_he_after_the_writer_reached_an_administrator_is_them(
 ) -> None:
     text = "We contacted the group's administrator by e-mail. He said the film was shot at dawn."
     assert _actors(claim_extractor, text)["said"] == "group's administrator"
+
+
+def test_the_organisation_is_no_government_named_before(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "The Syrian government handed over its arsenal under the supervision of the OPCW in "
+        "2014. The organisation said the handover was complete."
+    )
+    assert _actors(claim_extractor, text)["said"] != "Syrian government"
+
+
+def test_an_office_written_alone_is_no_surname_of_someone_named_before(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "Present: Mayor Joan Pike; Selectboard Chair Robert Tully (moderator); about 60 "
+        "residents.\n\nChair Tully called the meeting to order at seven and said that the hall "
+        "was full."
+    )
+    actor = _actors(claim_extractor, text)["said"]
+    assert actor is not None and "Chair" not in actor

@@ -136,6 +136,10 @@ _STATE_BODIES = frozenset(
 # Nouns that stand for whatever organisation was named last ("the group said").
 _GENERIC_GROUPS = frozenset({"group", "organisation", "organization", "body", "agency", "charity"})
 _POSSESSIVES = frozenset({"his", "her", "its", "their"})
+# "The Syrian government handed its arsenal to the OPCW. The organisation said …": words for
+# a body that is not a state's own, which never stand for a government or its ministries.
+_NO_GOVERNMENT = frozenset({"organisation", "organization", "charity"})
+_GOVERNING = frozenset({"government", "ministry", "embassy", "army", "presidency", "kremlin"})
 _PERSON_PRONOUNS = {"he", "she", "him", "her", "i", "we"}
 _POSSESSIVE_PRONOUNS = {"his": "he", "its": "it", "their": "they", "my": "i", "our": "we"}
 _GROUP_PRONOUNS = {"they", "it", "we"}
@@ -14328,8 +14332,12 @@ def resolve_speakers(
                     or (
                         word in _GENERIC_GROUPS
                         and g.type == "organisation"
-                        # "the group" is no embassy, ministry or army
+                        # "the group" is no embassy, ministry or army; "the organisation"
+                        # no government or ministry
                         and not (word == "group" and _STATE_BODIES & set(g.name.lower().split()))
+                        and not (
+                            word in _NO_GOVERNMENT and _GOVERNING & set(g.name.lower().split())
+                        )
                     )
                 ),
                 None,
@@ -14399,7 +14407,12 @@ def resolve_speakers(
                 or (speaker.type == "unknown" and speaker.name.isupper())  # "TENNARI:"
                 # "Barakat added …" after "Dr. Hassan Barakat believes …", a surname the
                 # tagger left without an entity: the one of that surname named before
-                or (speaker.type == "unknown" and speaker.name.istitle())
+                # (an office written alone, "Chair Tully called …" read as "Chair", is no surname)
+                or (
+                    speaker.type == "unknown"
+                    and speaker.name.istitle()
+                    and speaker.name.lower() not in _ROLES | _TITLE_WORDS
+                )
             )
             and len(speaker.name.split()) == 1
             and (speaker.name[:1].isupper() or speaker.name.startswith(_ARTICLES))
