@@ -742,20 +742,26 @@ def _told_so(cue: Token, recipient: Token) -> bool:
 
 # Words that, as a denied verb's object, say that nothing was said or no one addressed.
 _NO_ONE_OBJECTS = frozenset({"anyone", "anybody", "anything"})
+_SAYING_NOTHING_VERBS = frozenset(
+    {"say", "tell", "accuse", "blame", "claim", "allege", "suggest", "mention", "name", "write"}
+)
 
 
 def _nothing_said(cue: Token) -> bool:
     """ "An author who points to anomalies does not thereby accuse anyone of fraud", "She did
     not say anything": a negated verb whose object is "anyone" or "anything" says that no
-    such saying took place; there is no content to give."""
-    return any(
-        child.dep_ == "neg" and child.lower_ in ("not", "n't") for child in cue.children
-    ) and any(
-        child.dep_ == "dobj"
-        and child.lower_ in _NO_ONE_OBJECTS
-        # "had never seen anything like it" tells what they saw: a likeness, not nothing
-        and all(c.dep_ == "prep" and c.lower_ in ("of", "about") for c in child.children)
-        for child in cue.children
+    such saying took place; there is no content to give. Only of verbs of saying and
+    accusing: "has not endorsed anyone in the race" is a stance taken, as news reads it."""
+    return (
+        cue.lemma_ in _SAYING_NOTHING_VERBS
+        and any(child.dep_ == "neg" and child.lower_ in ("not", "n't") for child in cue.children)
+        and any(
+            child.dep_ == "dobj"
+            and child.lower_ in _NO_ONE_OBJECTS
+            # "had never seen anything like it" tells what they saw: a likeness, not nothing
+            and all(c.dep_ == "prep" and c.lower_ in ("of", "about") for c in child.children)
+            for child in cue.children
+        )
     )
 
 
@@ -10809,7 +10815,7 @@ def _cut_open_bracket(doc: Doc, found: list[Attribution]) -> None:
     """'dismissed these views as "fringe" (Tr. 212:4)': a brief's or a judgment's citation
     of the record in brackets after what was said is no part of it; the parse keeps its
     opening bracket and words and drops the closing one. A content that ends in a bracket
-    opened and not closed ends before it."""
+    opened and not closed, around a citation's numbers, ends before it."""
     text = text_of(doc)
     for item in found:
         content = item.content
@@ -10818,8 +10824,11 @@ def _cut_open_bracket(doc: Doc, found: list[Attribution]) -> None:
         opened = _OPEN_BRACKET_AT_END.search(content.text)
         if opened is None or opened.start() < 3:
             continue
-        if not _CLOSED_AT_CLAUSE_END.match(text, content.end):
+        closed = _CLOSED_AT_CLAUSE_END.match(text, content.end)
+        if closed is None:
             continue  # "a donor to Sen. Marco Rubio (R-FL) to attack …": a content cut short
+        if not any(char.isdigit() for char in opened.group() + closed.group()):
+            continue  # "Sen. Ted Cruz (R-Tex.), that …": a party and state, no page cited
         cut = content.text[: opened.start()].rstrip()
         item.content = Span(cut, content.start, content.start + len(cut))
 
@@ -11961,11 +11970,17 @@ def _relative_object(cue: Token) -> tuple[list[Token], Span] | None:
         return None  # the present only as read ("The attack - which the government denies -")
     if cue.dep_ == "relcl":
         # read as it is: "an attack that the opposition blamed on government forces"; of
-        # people, "the rescuers, whom he described as a propaganda outfit"
+        # people, only as what they are called: "the rescuers, whom he described as a
+        # propaganda outfit" ("a socialist whom she has accused of selling pipe dreams" is
+        # accused of something, which is what was said)
         objects = [c for c in cue.children if c.dep_ == "dobj"]
+        called_as = any(c.dep_ == "prep" and c.lower_ == "as" for c in cue.children)
         relative = (
             objects[0]
-            if len(objects) == 1 and objects[0].lower_ in _RELATIVE_WORDS | {"whom"}
+            if len(objects) == 1
+            and (
+                objects[0].lower_ in _RELATIVE_WORDS or (objects[0].lower_ == "whom" and called_as)
+            )
             else None
         )
         subject = next((c for c in cue.children if c.dep_ == "nsubj" and c.i < cue.i), None)
@@ -16341,9 +16356,10 @@ def _circumstance_for_source(doc: Doc, item: Attribution) -> bool:
             for t in source
         )
     # a bare noun of manner or measure: "in part", "in full", "in principle" ("In her film,
-    # she documents …" names where, and may be the source)
+    # she documents …" names where, and may be the source; "revered at home" names by whom)
     return (
-        root.pos_ == "NOUN"
+        prep.lower_ == "in"
+        and root.pos_ == "NOUN"
         and not list(root.children)
         and root.lemma_.lower() not in _ROLES | _PEOPLE_NOUNS | _ORG_WORDS | _GENERIC_GROUPS
     )
@@ -16371,8 +16387,12 @@ def _object_for_source(doc: Doc, item: Attribution) -> bool:
     """ "If they sit in The Hague and read Twitter, no": a verb joined to the one before it by
     "and" shares that verb's subject, and its object is what is read or done, not who speaks;
     a reading that makes the object the source and the first verb's clause the content
-    ('"…," read the statement' has its speaker as the subject) has no saying in it."""
+    ('"…," read the statement' has its speaker as the subject) has no saying in it. A quotation
+    before the verb is what was read out, whatever the parse ('"…, and included fragments …,"
+    read the statement' is the statement's)."""
     if item.source is None or item.cue_i < 0 or not item.how.endswith("^conj"):
+        return False
+    if item.content.text[:1] in _QUOTE_OPENERS:
         return False
     cue = doc[item.cue_i]
     source = doc.char_span(item.source.start, item.source.end, alignment_mode="expand")
