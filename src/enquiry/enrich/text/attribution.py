@@ -889,6 +889,7 @@ class AttributionExtractor:
             or _found_as(doc, attribution)
             or _as_claimed_after(doc, attribution)
             or _as_i_said_before(doc, attribution)
+            or _as_put_in_words(doc, attribution, quotes)
             or (
                 attribution.cue_i >= 0
                 and _own_view_joined(doc[attribution.cue_i])
@@ -1036,6 +1037,10 @@ class AttributionExtractor:
         _cut_citing_aside(doc, found)
         _cut_at_separators(doc, found, quotes)
         _cut_at_closing_bracket(doc, found)
+        _comment_closing_a_clause(doc, found)
+        _quotation_without_the_narration_after(doc, found, quotes)
+        _object_with_its_relative(doc, found)
+        _described_as_clause(doc, found)
         _whole_hyphenated(doc, found)
         _cut_occasions(doc, found)
         _according_over_a_time_clause(doc, found)
@@ -1246,6 +1251,29 @@ class AttributionExtractor:
             if seeming is not None and item.source is None:
                 item.source, item.speaker = seeming
 
+    def _going_on_with_no_saying(self, cue: Token) -> bool:
+        """ "He continued to work at a clinic", "kept to fight on": going on with a deed; only
+        a verb that reports ("continued to insist that …", "continues to deny …") makes the
+        going on a saying. A verb is one that reports when the lexicon, or the learnt model's
+        rarer words, hold it."""
+        if cue.lemma_ not in ("continue", "keep"):
+            return False
+        if not any(
+            child.dep_ == "nsubj"
+            and (child.lower_ in _PERSON_PRONOUNS or child.ent_type_ == "PERSON")
+            for child in cue.children
+        ):
+            return False  # "Immigration continues to rise with 30,000 expected": not a person's
+        extra = self.model.extra_cues if self.model is not None else {}
+        return any(
+            child.dep_ == "xcomp"
+            and child.tag_ == "VB"
+            and any(c.dep_ == "aux" and c.lower_ == "to" for c in child.children)
+            and key_of(child) not in self.cues
+            and key_of(child) not in extra
+            for child in cue.children
+        )
+
     def proposals(
         self, doc: Doc, quotes: list[tuple[int, int]]
     ) -> list[tuple[Attribution, list[str], str]]:
@@ -1325,6 +1353,16 @@ class AttributionExtractor:
             return None  # "does not thereby accuse anyone of fraud": no one was accused
         if _ended_at(cue):
             return None  # "(Deposition concluded at 12:47 p.m.)": it ended, it found nothing
+        if self._going_on_with_no_saying(cue):
+            return None
+        if _talked_for_a_time(cue):
+            return None
+        if _called_someone_up(cue):
+            return None
+        if _questions_said_of(cue):
+            return None
+        if _read_about(cue) or _founding(cue) or _founded_to(cue):
+            return None
         if _asked_or_supposed(cue):
             return None
         if cue.lemma_ in ("fire", "launch", "shoot") and (
@@ -5374,6 +5412,122 @@ _TIMED_EVENTS = frozenset({"strike", "attack", "raid", "release", "bombing", "ex
 _TIMES_OF_DAY = frozenset(
     {"morning", "afternoon", "midday", "noon", "dawn", "evening", "night", "hour", "hours"}
 )
+
+
+# Spans of time a conversation can last: "talked for most of an afternoon".
+_SPANS_OF_TIME = _TIMES_OF_DAY | frozenset(
+    {"minute", "minutes", "day", "days", "week", "weeks", "month", "months", "while", "year"}
+)
+
+
+def _talked_for_a_time(cue: Token) -> bool:
+    """ "She talked for most of an afternoon": how long someone spoke, with nothing said of
+    what; a talk "about" something, or one with a clause or an object, is left to the rest."""
+    if cue.lemma_ not in ("talk", "speak", "chat"):
+        return False
+    if any(child.dep_ in ("ccomp", "dobj", "xcomp") for child in cue.children):
+        return False
+    if any(child.dep_ == "prep" and child.lower_ == "about" for child in cue.children):
+        return False
+    for child in cue.children:
+        if child.dep_ != "prep" or child.lower_ != "for":
+            continue
+        spans = [c for c in child.children if c.dep_ == "pobj"]
+        # "for most of an afternoon", "for part of the day": the span after "of"
+        spans += [g for s in spans for c in s.children if c.lower_ == "of" for g in c.children]
+        if any(s.lemma_.lower() in _SPANS_OF_TIME or s.lower_ in _SPANS_OF_TIME for s in spans):
+            return True
+    return False
+
+
+# What a verb of calling someone up can have beside the one called: when, where from, how.
+_PHONED_WITH = frozenset(
+    {"nsubj", "aux", "neg", "advmod", "punct", "dobj", "prep", "npadvmod", "cc", "conj", "mark"}
+)
+
+
+def _called_someone_up(cue: Token) -> bool:
+    """ "Anas called me from Istanbul": a telephone call to someone named by a pronoun, with no
+    name given them ("called him a liar") and nothing asked for ("called on me to …"); what was
+    said on the call is another verb's."""
+    if cue.lemma_ != "call" or cue.pos_ != "VERB":
+        return False
+    objects = [child for child in cue.children if child.dep_ == "dobj"]
+    if len(objects) != 1 or objects[0].lower_ not in _OBJECT_PRONOUNS | {"her"}:
+        return False  # "calling him ''actually a very intelligent man''": two objects, a name
+    if any(child.dep_ == "punct" and child.text in _QUOTE_MARKS for child in cue.children):
+        return False
+    return all(
+        (
+            child.dep_ in _PHONED_WITH
+            and not (child.dep_ == "prep" and child.lower_ in ("for", "as", "on", "to"))
+        )
+        # "When the report came out, Anas called me": when the call was
+        or (
+            child.dep_ == "advcl"
+            and child.i < cue.i
+            and any(
+                c.dep_ in ("advmod", "mark") and c.lower_ in _WHEN_WORDS for c in child.children
+            )
+        )
+        for child in cue.children
+    )
+
+
+_WHEN_WORDS = frozenset({"when", "after", "before", "once", "while", "as"})
+
+
+def _questions_said_of(cue: Token) -> bool:
+    """ "These are questions about the messengers": the writer calls something questions; no
+    one is said to ask them, and the clause says nothing of its own."""
+    if cue.lemma_ != "question" or cue.pos_ != "NOUN" or cue.dep_ != "attr":
+        return False
+    if cue.head.lemma_ != "be":
+        return False
+    if any(child.dep_ in ("acl", "relcl", "ccomp") for child in cue.children):
+        return False
+    return any(
+        child.dep_ == "nsubj" and child.pos_ in ("PRON", "DET") for child in cue.head.children
+    )
+
+
+def _read_about(cue: Token) -> bool:
+    """ "She had read about organophosphate poisoning": what someone learnt of a subject, not
+    anything said; "had read that the samples …" (a clause) is left to the rest."""
+    return (
+        cue.lemma_ == "read"
+        and cue.pos_ == "VERB"
+        and any(c.dep_ == "prep" and c.lower_ == "about" for c in cue.children)
+        and not any(c.dep_ in ("ccomp", "dobj", "xcomp") for c in cue.children)
+    )
+
+
+# Verbs by which a body is brought into being, and what it is brought into being "to" do.
+_FOUNDED = frozenset({"set", "establish", "create", "found", "form", "launch"})
+
+
+def _founding(cue: Token) -> bool:
+    """ "the mechanism, which the United Nations set up …": setting a body up says nothing."""
+    return (
+        cue.lemma_ == "set"
+        and any(c.dep_ == "prt" and c.lower_ == "up" for c in cue.children)
+        and not any(c.dep_ == "ccomp" for c in cue.children)
+    )
+
+
+def _founded_to(cue: Token) -> bool:
+    """ "which the United Nations set up to name those responsible": what a body was set up to
+    do is its remit, not anything said by whoever set it up."""
+    return (
+        cue.dep_ in ("advcl", "xcomp")
+        and cue.tag_ == "VB"
+        and any(c.dep_ == "aux" and c.lower_ == "to" for c in cue.children)
+        and cue.head.lemma_ in _FOUNDED
+        and (
+            cue.head.lemma_ != "set"
+            or any(c.dep_ == "prt" and c.lower_ == "up" for c in cue.head.children)
+        )
+    )
 
 
 def _timing_put(cue: Token, event: Token | None) -> Token | None:
@@ -9814,6 +9968,145 @@ def _cut_at_closing_bracket(doc: Doc, found: list[Attribution]) -> None:
             item.content = _span(doc, content.start, content.start + len(kept))
 
 
+def _comment_closing_a_clause(doc: Doc, found: list[Attribution]) -> None:
+    """ "Clerks were writing on whatever paper they had, she explained; nobody was looking at a
+    watch": a comment clause between a comma and a semicolon closes the clause before it, as
+    "…, she said." would; the parser hangs it on the clause after the semicolon (as an aside
+    or as that clause's object), whose words it then takes for what was said. What was said is the clause before the comma (from the
+    sentence's start or its last semicolon or colon)."""
+    for item in found:
+        if item.cue_i < 0 or item.source is None or item.content.parts:
+            continue
+        cue = item.cue_i
+        verb = doc[cue]
+        if (
+            verb.dep_ not in ("parataxis", "ccomp")
+            or verb.head.i <= cue
+            or item.content.start < item.cue.end
+        ):
+            continue
+        close = verb.right_edge.i + 1
+        if close >= len(doc) or doc[close].text != ";":
+            continue
+        # the comma before the speaker, which the parse may hang on the comment itself
+        opening = verb.left_edge.i if verb.left_edge.text == "," else verb.left_edge.i - 1
+        if opening <= verb.sent.start or doc[opening].text != ",":
+            continue
+        start = max(
+            [verb.sent.start]
+            + [t.i + 1 for t in doc[verb.sent.start : opening] if t.text in (";", ":")]
+        )
+        clause = _trim(list(doc[start:opening]))
+        if len(clause) < 3 or _quoted_tokens(clause):
+            continue  # a quotation before the comment is the quotation rules' to take
+        if not any(t.dep_ in ("nsubj", "nsubjpass", "expl") for t in clause):
+            continue
+        span = _token_span(clause)
+        if span is not None:
+            item.content = span
+
+
+# The words that open narration going on after a speaker's quotation: '"…," he said, and then
+# he was quiet'.
+_NARRATION_GOES_ON = frozenset({"and", "but", "then", "before", "after", "so"})
+
+
+def _quotation_without_the_narration_after(
+    doc: Doc, found: list[Attribution], quotes: list[tuple[int, int]]
+) -> None:
+    """'"They believe us," he said, and then he was quiet for a long time': the quotation
+    closes before its speaker, and what follows "and then" is the writer's narration, which
+    the parse joins to the quoted clause. What was said is the quotation alone (a quotation
+    that opens again after the speaker, '"A," she said, "B."', is left whole)."""
+    for item in found:
+        parts = item.content.parts
+        if item.cue_i < 0 or len(parts) != 2 or parts[0].text[:1] not in _QUOTE_MARKS:
+            continue
+        quote = next((q for q in quotes if q[0] == parts[0].start), None)
+        if quote is None or quote[1] > item.cue.start or parts[1].start < item.cue.end:
+            continue
+        first = parts[1].text.split(maxsplit=1)[0].lower() if parts[1].text.split() else ""
+        if parts[1].text[:1] in _QUOTE_MARKS or first not in _NARRATION_GOES_ON:
+            continue
+        item.content = _span(doc, quote[0], quote[1])
+
+
+# Relative pronouns that cannot open a reported clause ("that" can).
+_WH_RELATIVES = frozenset({"which", "whom", "whose", "where"})
+
+
+def _object_with_its_relative(doc: Doc, found: list[Attribution]) -> None:
+    """ "A neighbour sent me a photograph in which the crater is clearly visible": what was
+    sent is the photograph; the relative clause says what it shows, and is no content without
+    the noun it describes (the parse can offer the clause alone). What was sent, posted or
+    shown is the object with its relative clause, as "posted a video in which …" is read."""
+    for item in found:
+        if item.cue_i < 0 or item.content.parts:
+            continue
+        cue = doc[item.cue_i]
+        for thing in (c for c in cue.children if c.dep_ == "dobj"):
+            relative = next(
+                (c for c in thing.children if c.dep_ == "relcl" and c.i > thing.i), None
+            )
+            if relative is None or doc[relative.left_edge.i].idx != item.content.start:
+                continue
+            opening = relative.left_edge
+            if not (
+                opening.lower_ in _WH_RELATIVES
+                or (
+                    opening.dep_ == "prep"
+                    and opening.i + 1 < len(doc)
+                    and doc[opening.i + 1].lower_ in _WH_RELATIVES
+                )
+            ):
+                # "told a briefing that Beijing opposed …": a "that" the parse took for a
+                # relative pronoun opens what was said
+                continue
+            widened = _token_span(_trim(list(thing.subtree)))
+            if widened is not None and widened.end >= item.content.end:
+                item.content = widened
+            break
+
+
+# Verbs that say what something is by saying it "as" something: "described the crater as …".
+_DESCRIBED_AS = frozenset({"describe", "characterize", "characterise", "portray", "depict"})
+
+
+def _described_as_clause(doc: Doc, found: list[Attribution]) -> None:
+    """ "The report described the crater as most likely made by an aerial bomb": what the
+    description says is in its "as" phrase, which the parse can make a clause of the verb
+    ("as … made") rather than a phrase of the object; the content runs on to its end."""
+    for item in found:
+        if item.cue_i < 0 or item.content.parts:
+            continue
+        cue = doc[item.cue_i]
+        if cue.lemma_ not in _DESCRIBED_AS:
+            continue
+        thing = next((c for c in cue.children if c.dep_ == "dobj"), None)
+        if thing is None or item.content.end != thing.right_edge.idx + len(thing.right_edge.text):
+            continue
+        clause = next(
+            (
+                c
+                for c in cue.children
+                if c.dep_ == "advcl"
+                and c.left_edge.i == thing.right_edge.i + 1
+                and c.left_edge.lower_ == "as"
+                and c.left_edge.dep_ == "mark"
+            ),
+            None,
+        )
+        if clause is None:
+            continue
+        last = _trim(list(clause.subtree))[-1]
+        item.content = _span(doc, item.content.start, last.idx + len(last.text))
+
+
+def _quoted_tokens(tokens: list[Token]) -> bool:
+    """Whether any of ``tokens`` is a quotation mark."""
+    return any(t.text in _QUOTE_MARKS or t.is_quote for t in tokens)
+
+
 def _whole_hyphenated(doc: Doc, found: list[Attribution]) -> None:
     """What was said ends at a word's end, not inside a compound the tokenizer split at its
     hyphen: "asked for semi-protection" asked for "semi-protection", not for "semi"."""
@@ -13485,6 +13778,7 @@ def _subject_mentions(
     mentions = []
     mentions += _bodies_named_with_acronym(doc)
     mentions += _owners_of_a_fragment(doc)
+    mentions += _owners_of_their_words(doc)
     for ent in ents_of(doc):
         if ent.label_ not in _NAMED or ent.start_char in inverted or is_town(ent.text):
             continue
@@ -13978,6 +14272,32 @@ def _owners_of_a_fragment(doc: Doc) -> list[tuple[int, Speaker]]:
     return mentions
 
 
+# What a person says, by which a sentence can be about them: "Mr. Clinton's remarks can be
+# plodding … as he mentioned …".
+_THEIR_WORDS = frozenset(
+    {"remark", "speech", "word", "comment", "statement", "voice", "tone", "answer", "reply"}
+    | {"address", "message", "testimony", "account"}
+)
+
+
+def _owners_of_their_words(doc: Doc) -> list[tuple[int, Speaker]]:
+    """ "These days, Mr. Clinton's remarks can be plodding …. as he mentioned …": a clause
+    whose subject is what a person says is about that person as much as if they were its
+    subject, so a later "he" may mean them rather than the last person quoted."""
+    mentions = []
+    for token in doc:
+        if token.dep_ != "poss" or token.ent_type_ != "PERSON":
+            continue
+        words_of = token.head
+        if words_of.dep_ not in ("nsubj", "nsubjpass") or words_of.lemma_ not in _THEIR_WORDS:
+            continue
+        owner = _trim([t for t in token.subtree if t.dep_ != "case" and t.text not in ("'s", "’s")])
+        found = describe(owner) if owner else None
+        if found is not None and found.type == "person":
+            mentions.append((owner[0].idx, found))
+    return mentions
+
+
 def _spells(acronym: str, name: str) -> bool:
     """Whether ``acronym`` is made of the initials of ``name``'s words, in order, some perhaps
     left out ("FFM" of "OPCW Fact-Finding Mission"; not "SNP" of "Mr Smith")."""
@@ -14066,6 +14386,61 @@ def _own_government(name: str, earlier: str) -> bool:
     do, it is their own, and never a government the text wrote in small letters ("the Syrian
     government", "the government of …"), which is another state's."""
     return name == "Government" and "government" in earlier.split() and "Government" not in earlier
+
+
+# Title words that tell one bearer of a surname from another: a rank or a calling, not what
+# anyone is called ("Mr.") nor the small words of a title ("of", "the").
+_RANKS = _TITLE_WORDS - {"mr", "mrs", "ms", "of", "the", "state", "special", "permanent"}
+
+
+def _person_called_so(
+    alone: Speaker, people: list[Speaker], genders: dict[str, str]
+) -> Speaker | None:
+    """ "Anas called …" after "My brother Anas woke me": a one-word name the tagger took for a
+    body this time is the person named by it before, when more than the tagger said so (a
+    title or a known gender; "Politifact", once tagged a person, stays a body); else None."""
+    return next(
+        (
+            p
+            for p in reversed(people)
+            if p.type in ("person", "mentioned")
+            and p.name == alone.name
+            and (p.title or p.gender or genders.get(p.name))
+        ),
+        None,
+    )
+
+
+def _named_in_full(
+    alone: Speaker, candidates: list[Speaker], gender: Callable[[Speaker], str]
+) -> Speaker | None:
+    """The person named in full whom a name alone means, among ``candidates`` (latest first):
+    the latest one it may stand for and whose gender, when known, is the one its honorific
+    says ("Mrs. Clinton" is not Bill Clinton); but, when the name alone carries a rank or a
+    calling, one named with it before the others ("Dr. Qaddour" after "Dr. Rami Qaddour … his
+    daughter, Lina Qaddour" is the doctor, as an obituary calls its subject by title and
+    surname)."""
+    matching = [
+        p
+        for p in candidates
+        if _called_alone(alone.name, p.name)
+        and (not alone.gender or gender(p) in ("", alone.gender))
+    ]
+    if not matching:
+        return None
+    titles = {word.lower().rstrip(".") for word in alone.title.split()} & _RANKS
+    if titles:
+        titled = next(
+            (
+                p
+                for p in matching
+                if titles & {word.lower().rstrip(".") for word in p.title.split()}
+            ),
+            None,
+        )
+        if titled is not None:
+            return titled
+    return matching[0]
 
 
 def _body_head(name: str) -> str:
@@ -14162,13 +14537,14 @@ def resolve_speakers(
             if event.type in ("person", "organisation") and len(event.name.split()) == 1:
                 # "Holm" after "Peter Holm": the same person, with what is known of them (also
                 # when the tagger took the surname alone for an organisation)
-                event = next(
-                    (
-                        p
-                        for p in reversed(people + mentioned)
-                        if len(p.name.split()) > 1 and _called_alone(event.name, p.name)
-                    ),
-                    event,
+                event = (
+                    _named_in_full(event, [*reversed(people + mentioned)], gender_of)
+                    or (
+                        _person_called_so(event, people + mentioned, genders)
+                        if event.type == "organisation"
+                        else None
+                    )
+                    or event
                 )
                 if event.type == "mentioned":
                     event = Speaker(
@@ -14454,6 +14830,8 @@ def resolve_speakers(
                 ),
                 None,
             )
+            if full is None and speaker.type == "organisation":
+                full = _person_called_so(speaker, people + mentioned, genders)
             if full is not None:
                 attribution.speaker = Speaker(
                     name=full.name,
@@ -16457,6 +16835,32 @@ def _as_claimed_after(doc: Doc, item: Attribution) -> bool:
         and doc[marker.i - 1].lower_ not in ("just", "much", "even", "so")
         and not any(c.dep_ in ("dobj", "ccomp", "xcomp", "attr") for c in cue.children)
     )
+
+
+def _as_put_in_words(doc: Doc, item: Attribution, quotes: list[tuple[int, int]]) -> bool:
+    """ "It was, as one diplomat later put it to me, "a story with a timestamp on it."": an "as
+    … put it" inside the clause it vouches for, a quotation right after it. What was said is
+    the quotation, the words the speaker put it in (the parse gives the clause's opening); the
+    content is mended to it, and kept, as "As one diplomat put it, "…"" is."""
+    if item.cue_i < 0 or item.source is None:
+        return False
+    cue = doc[item.cue_i]
+    if cue.lemma_ != "put" or cue.dep_ != "advcl" or cue.head.i >= cue.i:
+        return False
+    if not any(c.dep_ == "mark" and c.lower_ == "as" for c in cue.children):
+        return False
+    if not any(c.dep_ == "dobj" and c.lower_ == "it" for c in cue.children):
+        return False
+    after = cue.right_edge.i + 1
+    while after < len(doc) and doc[after].text == ",":
+        after += 1
+    if after >= len(doc):
+        return False
+    quote = next((q for q in quotes if q[0] == doc[after].idx), None)
+    if quote is None or doc[after].sent != cue.sent:
+        return False
+    item.content = _span(doc, quote[0], quote[1])
+    return True
 
 
 # The verbs of an "as"-clause after its clause that report a saying, not a reasoning ("as Moscow
