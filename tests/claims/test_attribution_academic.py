@@ -218,3 +218,24 @@ def test_it_after_and_is_the_subject_of_the_clause_before(
         "it stated that the evidence would be heard in full."
     )
     assert _actors(claim_extractor, text)["stated"] == "tribunal"
+
+
+def test_those_mistaken_in_suggesting_something_suggested_it(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = "The critics are mistaken in suggesting that the samples were planted after the raid."
+    suggesting = _one(_attributions(claim_extractor, text), "suggesting")
+    assert _source(suggesting) == "The critics"
+    assert suggesting.content.text == "that the samples were planted after the raid"
+
+
+def test_the_authors_stay_the_cited_ones_through_the_paragraph(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "Ortega and Lim (2019) conclude that the plume drifted west. The authors state that "
+        "the wind was steady. According to a farmer we met, it changed twice that morning. "
+        "The authors argue that the change would not alter the result."
+    )
+    actors = _actors(claim_extractor, text)
+    assert actors["state"] == actors["argue"] == "Ortega and Lim"

@@ -146,6 +146,7 @@ _FALLBACK_SOURCE_PATHS = (
     "^advcl/^conj/nsubj",  # "The panel met and judged it unlikely, noting that ..."
     "^pcomp/^prep/nsubj",  # "The minister attacked the plan by insisting that ..."
     "^pcomp/^prep/^conj/nsubj",  # "Dean appeared on MSNBC and began by saying ..."
+    "^pcomp/^prep/^acomp/nsubj",  # "The critics are mistaken in suggesting that ..."
     "^acl/^dobj/nsubj",  # "The Commission has reasonable grounds to believe that ..."
 )
 # Prepositions that open what a complaint or a remark is about ("complained in parliament about
@@ -1049,7 +1050,7 @@ class AttributionExtractor:
         _testimonies(doc, found, quotes)
         _mail_writer(doc, found, quotes)
         _debate_sides(doc, found, quotes)
-        _the_cited_author(found)
+        _the_cited_author(doc, found)
         _reviewer_speaks(doc, found, quotes)
         _reference_speakers(doc, found)
         _members_addressed(found)
@@ -14484,16 +14485,26 @@ def _entry_author(doc: Doc, found: list[Attribution]) -> None:
         item.speaker = Speaker(name=name, type=kind, resolved_from=speaker.name)
 
 
-def _the_cited_author(found: list[Attribution]) -> None:
+def _the_cited_author(doc: Doc, found: list[Attribution]) -> None:
     """ "Postol (2017) contends that …. The author claims, further, that …": in a critique,
     "the author" just after a cited work is that work's author, not a speaker of its own
     (before any citation, "the authors" are the paper's own, and stay as written). The
     number must agree: one name for "the author", several for "the authors". A letter's own
     "we" between the citation and "the authors" ("Brandt et al. (2021) conclude …. We do not
-    dispute …, but the authors state …") is the writers, not another work cited."""
+    dispute …, but the authors state …") is the writers, not another work cited. Once "the
+    authors" are a cited work's, a later "the authors" in the same paragraph, before any
+    other work is cited, are the same ones, whoever else spoke between."""
+    text = text_of(doc)
+    named: dict[str, tuple[Attribution, Speaker]] = {}  # "the authors" → who they were
     for at, attribution in enumerate(found):
         source = attribution.source
+        if source is not None and _CITED.search(source.text):
+            named.clear()  # another work cited: "the authors" are to be read anew
         if source is None or source.text.lower() not in ("the author", "the authors"):
+            continue
+        earlier = named.get(source.text.lower())
+        if earlier is not None and "\n\n" not in text[earlier[0].cue.start : source.start]:
+            attribution.speaker = replace(earlier[1], resolved_from=source.text)
             continue
         cited = next(
             (
@@ -14510,6 +14521,7 @@ def _the_cited_author(found: list[Attribution]) -> None:
         several = bool(re.search(r"\band\b|\bet al\b", cited.source.text))
         if _CITED.search(cited.source.text) and several == source.text.lower().endswith("s"):
             attribution.speaker = replace(cited.speaker, resolved_from=source.text)
+            named[source.text.lower()] = (attribution, cited.speaker)
 
 
 # A letter's signature: "(Signed) Bashar Ja'afari".
