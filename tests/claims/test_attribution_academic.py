@@ -239,3 +239,23 @@ def test_the_authors_stay_the_cited_ones_through_the_paragraph(
     )
     actors = _actors(claim_extractor, text)
     assert actors["state"] == actors["argue"] == "Ortega and Lim"
+
+
+def test_a_letter_to_the_editor_and_the_reply_speak_for_those_who_sign_them(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "To the Editor:\n\n"
+        "We believe that the survey by Ortega and Lim undercounts the injured.\n\n"
+        "Maria Santos, MD\n"
+        "General Hospital, Porto\n\n"
+        "Tomas Berger, PhD\n"
+        "University of Graz\n\n"
+        "Authors' reply\n\n"
+        "We accept that the count of the injured was incomplete.\n\n"
+        "Ana Ortega, Wen Lim\n"
+    )
+    assert _actors(claim_extractor, text) == {
+        "believe": "Maria Santos and Tomas Berger",
+        "accept": "Ana Ortega and Wen Lim",
+    }

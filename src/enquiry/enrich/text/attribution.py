@@ -1049,6 +1049,7 @@ class AttributionExtractor:
         _signed_comment(doc, found, quotes)
         _testimonies(doc, found, quotes)
         _mail_writer(doc, found, quotes)
+        _letter_signers(doc, found, quotes)
         _debate_sides(doc, found, quotes)
         _the_cited_author(doc, found)
         _reviewer_speaks(doc, found, quotes)
@@ -5540,6 +5541,72 @@ def _it_of_the_first_conjunct(doc: Doc, found: list[Attribution]) -> None:
             None,
         )
         item.speaker = replace(known or describe(tokens), resolved_from=item.source.text)
+
+
+# A letter to a journal's editor opens on a line of its own ("To the Editor:", "Sir,") and the
+# authors' reply to it is headed so ("Authors' reply", "Reply", "Response from the authors").
+_TO_THE_EDITOR = re.compile(
+    r"^[^\S\n]*(?:To[^\S\n]+the[^\S\n]+Editor|Dear[^\S\n]+Editor|Sir|Dear[^\S\n]+Sir)[,:]?[^\S\n]*$"
+    r"|^[^\S\n]*(?:(?:The[^\S\n]+)?[Aa]uthors?['’]?[^\S\n]+[Rr]eply|Reply|In[^\S\n]+reply"
+    r"|Response[^\S\n]+(?:from|of)[^\S\n]+the[^\S\n]+authors)[^\S\n]*:?[^\S\n]*$",
+    re.M,
+)
+_SIGNER_NAME = r"[A-Z][a-z'’-]+(?:[^\S\n]+[A-Z][a-z'’-]+){1,2}"
+# The signers under such a letter: each on a line of their own with their degrees ("Samira
+# Haddad, PhD"), or all on one line ("Lena Brandt, Deniz Yilmaz, Omar Nassar").
+_SIGNER_LINE = re.compile(
+    rf"^[^\S\n]*(?:(?:Dr|Prof|Professor)\.?[^\S\n]+)?(?P<name>{_SIGNER_NAME})"
+    r"(?:,[^\S\n]*(?:PhD|MD|MSc|MA|MPH|BSc|DPhil|MBBS|FRCP|RN|MBChB)\.?)+[^\S\n]*$",
+    re.M,
+)
+_SIGNERS_LINE = re.compile(
+    rf"^[^\S\n]*(?P<names>{_SIGNER_NAME}(?:,[^\S\n]*{_SIGNER_NAME})*"
+    rf"(?:,?[^\S\n]+and[^\S\n]+{_SIGNER_NAME}|,[^\S\n]*{_SIGNER_NAME}))[^\S\n]*$",
+    re.M,
+)
+
+
+def _joined_names(names: list[str]) -> str:
+    """ "A", "A and B", "A, B and C"."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _letter_signers(doc: Doc, found: list[Attribution], quotes: Sequence[tuple[int, int]]) -> None:
+    """ "To the Editor: In their recent article, Brandt et al. conclude …. We do not dispute
+    …" and, below the letter, "Samira Haddad, PhD / … / Kevin Lee, MSc": a letter to a journal
+    is signed at its end, without a closing formula, and its "we" (or "I") is whoever signs it;
+    so is the "we" of the authors' reply, signed in its turn. Each part runs from its opening
+    line to the next; only a "we" before the part's signatures, in the writers' own voice."""
+    text = text_of(doc)
+    opens = [m.start() for m in _TO_THE_EDITOR.finditer(text)]
+    if not opens:
+        return
+    parts = list(zip(opens, [*opens[1:], len(text)], strict=True))
+    for start, end in parts:
+        lines = [m for m in _SIGNER_LINE.finditer(text, start, end)]
+        names = [m.group("name") for m in lines]
+        if not lines:
+            together = list(_SIGNERS_LINE.finditer(text, start, end))
+            if not together or text[together[-1].end() : end].strip():
+                continue  # the names must close the part
+            lines = together[-1:]
+            names = [n.strip() for n in re.split(r",|\band\b", together[-1].group("names"))]
+            names = [n for n in names if n]
+        signed = lines[0].start()
+        several = len(names) > 1
+        writers = Speaker(
+            name=_joined_names(names),
+            type="group" if several else "person",
+            title="authors" if several else "author",
+        )
+        for item in found:
+            source = item.source
+            if source is None or not start <= source.start < signed:
+                continue
+            if source.text.lower() not in (("we", "our", "us") if several else ("i", "me", "my")):
+                continue
+            if not _reported(found, item, quotes):
+                item.speaker = replace(writers, resolved_from=source.text)
 
 
 def _held_that(doc: Doc, found: list[Attribution]) -> list[Attribution]:
