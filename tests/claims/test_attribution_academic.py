@@ -259,3 +259,13 @@ def test_a_letter_to_the_editor_and_the_reply_speak_for_those_who_sign_them(
         "believe": "Maria Santos and Tomas Berger",
         "accept": "Ana Ortega and Wen Lim",
     }
+
+
+def test_they_opening_a_sentence_are_the_plural_subject_before_it(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "The minister spoke on Monday. The authors revisit the hospital logs. They argue that "
+        "the clocks were wrong."
+    )
+    assert _actors(claim_extractor, text)["argue"] == "authors"

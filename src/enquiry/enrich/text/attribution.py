@@ -1060,6 +1060,7 @@ class AttributionExtractor:
         _named_in_field(doc, found)
         _it_of_the_main_clause(doc, found)
         _it_of_the_first_conjunct(doc, found)
+        _they_of_the_sentence_before(doc, found)
         _what_it_said(doc, found)
         _my_government(doc, found)
         _office_held_in_list(doc, found)
@@ -5607,6 +5608,41 @@ def _letter_signers(doc: Doc, found: list[Attribution], quotes: Sequence[tuple[i
                 continue
             if not _reported(found, item, quotes):
                 item.speaker = replace(writers, resolved_from=source.text)
+
+
+# Plural nouns for those who write and study, whom a "they" after them goes on about.
+_WRITING_PEOPLE = frozenset(
+    {"author", "researcher", "investigator", "inspector", "scientist", "scholar", "reviewer"}
+    | {"correspondent", "expert", "analyst", "doctor", "physician"}
+)
+
+
+def _they_of_the_sentence_before(doc: Doc, found: list[Attribution]) -> None:
+    """ "The authors examine the claim …. They compile the published results and argue that
+    …": a "they" the resolver left as written (it resolves to those named) is the plural
+    subject of the sentence before it, when that subject is a kind of people who write or
+    study ("the authors", "the inspectors"), as a reader takes it."""
+    for item in found:
+        source = item.source
+        if source is None or source.text.lower() != "they" or item.cue_i < 0:
+            continue
+        if item.speaker is not None and item.speaker.name.lower() != "they":
+            continue
+        sentence = doc[item.cue_i].sent
+        if sentence.start == 0 or doc[sentence.start].idx > source.start:
+            continue
+        if source.start != doc[sentence.start].idx:
+            continue  # only a "They" that opens its sentence
+        before = doc[sentence.start - 1].sent
+        subject = next((c for c in before.root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if (
+            subject is None
+            or subject.tag_ != "NNS"
+            or subject.lemma_.lower() not in _WRITING_PEOPLE | _PEOPLE_NOUNS
+        ):
+            continue
+        tokens = _trim(_source_tokens(subject))
+        item.speaker = replace(describe(tokens), resolved_from=source.text)
 
 
 def _held_that(doc: Doc, found: list[Attribution]) -> list[Attribution]:
