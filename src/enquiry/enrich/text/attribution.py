@@ -162,8 +162,10 @@ _FALLBACK_SOURCE_PATHS = (
     "agent/pobj",
     "^pcomp/^prep/nsubjpass",  # "Nebenzia was quoted as saying"
     "^conj/^advcl/nsubj",  # "He ducked, pointing to his record and saying that ..."
+    "^advcl/^conj/nsubj",  # "The panel met and judged it unlikely, noting that ..."
     "^pcomp/^prep/nsubj",  # "The minister attacked the plan by insisting that ..."
     "^pcomp/^prep/^conj/nsubj",  # "Dean appeared on MSNBC and began by saying ..."
+    "^pcomp/^prep/^acomp/nsubj",  # "The critics are mistaken in suggesting that ..."
     "^acl/^dobj/nsubj",  # "The Commission has reasonable grounds to believe that ..."
 )
 # Prepositions that open what a complaint or a remark is about ("complained in parliament about
@@ -219,6 +221,9 @@ _SOURCE_DROPPED = ("advcl",)
 _WHERE_SAID_ELSE = frozenset({"elsewhere", "later", "earlier", "previously", "subsequently"})
 # Subjects that name no one ("it was wrong to blame him"): never a speaker found by fallback.
 _EMPTY_SUBJECTS = frozenset({"it", "this", "that", "there", "which", "what"})
+# Verbs of judging whose object and adjective are together what was judged: "judged it less
+# likely", "deemed the account credible".
+_JUDGING = frozenset({"judge", "deem", "consider", "find"})
 # What completes an object content: "called it a crime", "accused the government of the attack".
 _WITH_OBJECT = ("oprd", "xcomp", "ccomp")
 _QUOTE_MARKS = frozenset({"“", "”", '"', "''", "``", "‘", "’", "'"})
@@ -1001,6 +1006,11 @@ class AttributionExtractor:
         found += _said_inside_relative(doc, found)
         found += _said_of_relative(doc, found)
         found += _as_they_note(doc, found)
+        found += _as_cited_notes(doc, found)
+        found += _for_cited(doc, found)
+        found += _cited_before_verb(doc, proposals, found)
+        found += _third_person_read_as_noun(doc, found)
+        found += _claim_made_by(doc, found)
         found += _held_that(doc, found)
         found += _provided_that(doc, found, quotes)
         found += _credited_below(doc, found)
@@ -1105,6 +1115,9 @@ class AttributionExtractor:
                 or _contact_relative_taken_for_report(doc, item)
                 or _named_without_saying(doc, item)
                 or _community_no_saying(doc, item)
+                or _admitted_to_a_place(doc, item)
+                or _funding_statement(doc, item)
+                or _deed_judged(doc, item)
             )
         ]
 
@@ -1151,6 +1164,10 @@ class AttributionExtractor:
         _et_al_source(doc, found)
         _source_after_topic_dash(doc, found)
         _as_role_puts_it(doc, found)
+        _cited_for_content(doc, found)
+        _object_after_a_listed_report(doc, found)
+        _owner_of_a_noun_cue(doc, found)
+        _cut_abstract_heading(doc, found)
         _figure_before_its_measure(doc, found)
         _object_list_taken_for_clause(doc, found)
         _object_taken_from_clause(doc, found)
@@ -1194,14 +1211,18 @@ class AttributionExtractor:
         _letters_page_signers(doc, found, quotes)
         _testimonies(doc, found, quotes)
         _mail_writer(doc, found, quotes)
+        _letter_signers(doc, found, quotes)
         _debate_sides(doc, found, quotes)
-        _the_cited_author(found)
+        _the_cited_author(doc, found)
+        _reviewer_speaks(doc, found, quotes)
         _reference_speakers(doc, found)
         _members_addressed(found)
         _members_by_seat(doc, found)
         _it_after_relative(doc, found)
         _named_in_field(doc, found)
         _it_of_the_main_clause(doc, found)
+        _it_of_the_first_conjunct(doc, found)
+        _they_of_the_sentence_before(doc, found)
         _what_it_said(doc, found)
         _my_government(doc, found)
         _office_held_in_list(doc, found)
@@ -1993,6 +2014,13 @@ class AttributionExtractor:
                     sibling.dep_ in _WITH_OBJECT
                     or (cue.lemma_ == "hold" and sibling.lemma_ in _ANSWERABLE)
                     or (sibling.dep_ == "prep" and not _temporal(sibling) and not _medium(sibling))
+                    # "judged it less likely than a bomb": the judgement's adjective, which the
+                    # parser may hang on the verb as an adverb
+                    or (
+                        cue.lemma_ in _JUDGING
+                        and sibling.pos_ == "ADJ"
+                        and sibling.dep_ in ("advmod", "acomp")
+                    )
                 )
             ]
             for sibling in completed:
@@ -3300,6 +3328,14 @@ _LINE_LABELS = frozenset(
 # A report's or a judgment's section number in roman figures: "III. FIRST GROUND OF APPEAL:
 # …" is a heading, whatever stands after its colon.
 _ROMAN_SECTION = re.compile(r"[IVX]{1,5}\.[^\S\n]+")
+# A numbered part of a programme, a paper or a book as a line's label: "Session 4B: Chemical
+# Weapons Attribution", "Table 2: Admissions by hour", "Chapter 3: The critics": the title of
+# that part follows, said by no one.
+_NUMBERED_PART = re.compile(
+    r"(?:Session|Panel|Table|Figure|Fig\.|Chapter|Section|Part|Appendix|Annex|Box|Track"
+    r"|Workshop|Step|Phase|Stage|Module|Theme|Plenary)[^\S\n]+(?:\d+[A-Za-z]?|[IVX]{1,5}|[A-H])"
+    r"(?:\.\d+)*[^\S\n]*"
+)
 
 
 def _account_label(doc: Doc, start: int, end: int) -> list[Token] | None:
@@ -3536,6 +3572,8 @@ def _colon_lines(doc: Doc) -> list[Attribution]:
             continue
         if _ROMAN_SECTION.match(match.group("source")):
             continue
+        if _NUMBERED_PART.fullmatch(match.group("source")):
+            continue  # "Session 4B: …", a programme's part and its title
         interpreting = label_words[0].lower() in _INTERPRETERS and len(label_words) <= 2
         if interpreting and asked:
             continue  # the interpreter puts the question to the speaker: it asks, as it did
@@ -5700,15 +5738,596 @@ def _as_they_note(doc: Doc, found: list[Attribution]) -> list[Attribution]:
     return made
 
 
+# A work cited in a scholarly text: its author's surname, several joined by commas, "and" or
+# "&", or the first one's with "et al." or "and colleagues" ("Haddad and Lee", "Nassar et al.",
+# "Hamid and colleagues"), and the year in brackets, with a page or a letter ("(2018)",
+# "(2019: 143)", "(2018, p. 214)", "(2017a)").
+_CITED_NAMES = (
+    r"[A-Z][\w'’-]+(?:(?:,[^\S\n]*|[^\S\n]+and[^\S\n]+|[^\S\n]*&[^\S\n]*)[A-Z][\w'’-]+)*"
+    r"(?:[^\S\n]+et[^\S\n]+al\.?|[^\S\n]+and[^\S\n]+(?:colleagues|co-workers|coworkers))?"
+)
+_CITED_YEAR = r"[^\S\n]*\([^()\n]{0,20}?(?:1[89]|20)\d{2}[a-z]?(?:[,:;][^()\n]{0,30})?\)"
+# "as Okafor (2021) notes, …": the clause of comment a scholar's text opens with, before the
+# clause it comments on, which is the cited work's finding.
+_AS_CITED = re.compile(
+    rf"\b[Aa]s[^\S\n]+(?P<names>{_CITED_NAMES})(?P<year>{_CITED_YEAR})[^\S\n]+"
+    r"(?:(?:has|have)[^\S\n]+)?(?P<cue>(?:notes|noted|observes|observed|argues|argued|remarks"
+    r"|remarked|suggests|suggested|contends|contended|writes|wrote|shows|showed|shown|stresses"
+    r"|stressed|concludes|concluded|emphasi[sz]es|emphasi[sz]ed|puts|put)"
+    r"(?:[^\S\n]+it)?|points[^\S\n]+out|pointed[^\S\n]+out)[^\S\n]*,[^\S\n]*"
+)
+# "For Nassar and colleagues (2018), the clustering … is decisive": the view a scholarly text
+# gives as a cited work's, the work named with its year at the head of the sentence.
+_FOR_CITED = re.compile(
+    rf"(?P<cue>For)[^\S\n]+(?P<names>{_CITED_NAMES})(?P<year>{_CITED_YEAR})[^\S\n]*,[^\S\n]*"
+)
+
+
+def _cited_tokens(doc: Doc, match: re.Match[str]) -> list[Token]:
+    """The words of a citation's names and year, as the parse has them."""
+    span = doc.char_span(match.start("names"), match.end("year"), alignment_mode="expand")
+    return list(span) if span is not None else []
+
+
+def _cited_speaker(doc: Doc, match: re.Match[str]) -> Speaker:
+    """Who a citation names: its names without the year in brackets ("Okafor (2021)" is
+    Okafor), as a speaker named before a verb is; for "Brandt et al." or "Nassar and
+    colleagues", the first author, as :func:`_et_al_split` names them."""
+    names = match.group("names")
+    others = re.search(r"[^\S\n]+(?:et[^\S\n]+al|and[^\S\n]+(?:colleagues|co-?workers))", names)
+    end = match.start("names") + (others.start() if others is not None else len(names))
+    span = doc.char_span(match.start("names"), end, alignment_mode="expand")
+    return describe(_trim(list(span)) if span is not None else [])
+
+
+def _rest_of_sentence(doc: Doc, start: int, cue: Token) -> Span | None:
+    """The words from ``start`` to the end of the cue's sentence, without its closing stop."""
+    end = cue.sent.end_char
+    content = _span(doc, start, end)
+    text = content.text.rstrip(".;")
+    if len(text.split()) < 3 or start >= end:
+        return None
+    return _span(doc, start, start + len(text))
+
+
+def _as_cited_notes(doc: Doc, found: list[Attribution]) -> list[Attribution]:
+    """ "Third, as Okafor (2021) notes, no scholar has yet compared the two attacks": the
+    tagger may read the verb of such a comment clause as a noun in apposition to the cited
+    name, and then nothing is proposed; the clause after the comma, to the sentence's end, is
+    what the cited work says. Only with the year in brackets (a scholarly citation), and
+    where no relation has the verb for its cue already."""
+    taken = {item.cue_i for item in found}
+    text = text_of(doc)
+    made = []
+    for match in _AS_CITED.finditer(text):
+        cue_span = doc.char_span(match.start("cue"), match.end("cue"), alignment_mode="expand")
+        if cue_span is None or cue_span[0].i in taken:
+            continue
+        cue = cue_span[0]
+        if cue.sent.start_char > match.start():
+            continue
+        content = _rest_of_sentence(doc, match.end(), cue)
+        named = _cited_tokens(doc, match)
+        if content is None or not named:
+            continue
+        cue_text = re.sub(r"[^\S\n]+it$", "", match.group("cue"))
+        lemma = cue.lemma_.lower() if cue.pos_ == "VERB" else cue_text.split()[0].rstrip("s")
+        made += _one_word_cue(cue, content, named, f"{lemma}/VERB", "as-cited")
+        if made and made[-1].cue_i == cue.i:
+            made[-1].cue = _span(doc, match.start("cue"), match.start("cue") + len(cue_text))
+            made[-1].speaker = _cited_speaker(doc, match)
+    return made
+
+
+def _for_cited(doc: Doc, found: list[Attribution]) -> list[Attribution]:
+    """ "For Nassar and colleagues (2018), the clustering of symptom onset is decisive": in
+    a review, "For" and a cited work at the head of a sentence give the rest of it as that
+    work's view, as "According to" does. Only with the year in brackets and where nothing
+    found has the "For" for its cue."""
+    taken = {item.cue_i for item in found}
+    text = text_of(doc)
+    made = []
+    for match in _FOR_CITED.finditer(text):
+        cue_span = doc.char_span(match.start("cue"), match.end("cue"), alignment_mode="expand")
+        if cue_span is None or cue_span[0].i in taken or not cue_span[0].is_sent_start:
+            continue
+        cue = cue_span[0]
+        content = _rest_of_sentence(doc, match.end(), cue)
+        named = _cited_tokens(doc, match)
+        if content is None or not named:
+            continue
+        made += _one_word_cue(cue, content, named, "for/ADP", "for-cited")
+        if made and made[-1].cue_i == cue.i:
+            made[-1].speaker = _cited_speaker(doc, match)
+    return made
+
+
+_CITED_BEFORE = re.compile(rf"(?P<names>{_CITED_NAMES})(?P<year>{_CITED_YEAR})[^\S\n]*$")
+
+
+def _cited_before_verb(
+    doc: Doc, proposals: list[tuple[Attribution, list[str], str]], found: list[Attribution]
+) -> list[Attribution]:
+    """ "In their recent article, Brandt et al. (2021) conclude that …": the parser may hang a
+    cited work's names on the opening phrase ("In … article, Brandt et al.") and leave the
+    verb after the citation's year without a subject; the names right before it, with the
+    year, are its subject. Only for a finite verb the rules proposed without a source."""
+    taken = {item.cue_i for item in found if item.source is not None}
+    sourceless = {item.cue_i: item for item in found if item.source is None}
+    text = text_of(doc)
+    made = []
+    for attribution, _, _ in proposals:
+        if attribution.source is not None or attribution.cue_i < 0:
+            continue
+        cue = doc[attribution.cue_i]
+        if cue.i in taken or cue.tag_ not in ("VBP", "VBZ", "VBD"):
+            continue
+        if any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in cue.children):
+            continue
+        match = _CITED_BEFORE.search(text, cue.sent.start_char, cue.idx)
+        named = _cited_tokens(doc, match) if match is not None else []
+        if match is None or not named:
+            continue
+        kept = sourceless.get(cue.i)
+        if kept is not None:
+            # kept already by the learnt model, without its subject
+            kept.source, kept.speaker = _token_span(named), _cited_speaker(doc, match)
+        else:
+            made.append(
+                replace(
+                    attribution,
+                    source=_token_span(named),
+                    speaker=_cited_speaker(doc, match),
+                    how="cited-before",
+                )
+            )
+        taken.add(cue.i)
+    return made
+
+
+def _cited_for_content(doc: Doc, found: list[Attribution]) -> None:
+    """ "As several authors have pointed out (Haddad, 2018; Lee and Osei, 2020), more than two
+    hundred patients had been admitted by 08:00": the citation in brackets after the verb is
+    where the authors wrote it, not what they said; what they said is the clause the comment
+    opens. A content that is only a bracketed citation, of a verb marked by "as" before the
+    clause it hangs on, becomes that clause."""
+    text = text_of(doc)
+    for item in found:
+        if item.cue_i < 0 or item.content.parts:
+            continue
+        start, end = item.content.start, item.content.end
+        if not (
+            text[:start].rstrip().endswith("(")
+            and text[end:].lstrip().startswith(")")
+            and re.search(r"\b(?:1[89]|20)\d{2}[a-z]?\b", item.content.text)
+        ):
+            continue
+        cue = doc[item.cue_i]
+        marker = next((c for c in cue.children if c.dep_ == "mark" and c.lower_ == "as"), None)
+        if cue.dep_ != "advcl" or marker is None or cue.head.i < cue.i:
+            continue
+        said = [t for t in cue.head.subtree if not (cue.left_edge.i <= t.i <= cue.right_edge.i)]
+        content = _token_span(_trim(_contiguous(said, cue.head)))
+        if content is not None:
+            item.content = content
+
+
+def _third_person_read_as_noun(doc: Doc, found: list[Attribution]) -> list[Attribution]:
+    """ "…; the Mechanism states that it interviewed 17 witnesses": the tagger may read a
+    verb of saying in the third person as a plural noun ("Mechanism states", like "United
+    States") heading the sentence, with the that-clause hung on it. A noun never takes a
+    "that" clause as its complement at the head of a sentence with no verb; the words before
+    it, a name among them, are its subject. Only where no relation has the word for its cue."""
+    taken = {item.cue_i for item in found}
+    made = []
+    for cue in doc:
+        if (
+            cue.i in taken
+            or cue.tag_ != "NNS"
+            or cue.dep_ != "ROOT"
+            or cue.lower_ not in _THIRD_PERSON_SAYINGS
+            or cue.i + 1 >= len(doc)
+            or doc[cue.i + 1].lower_ != "that"
+            or doc[cue.i + 1].dep_ != "mark"
+        ):
+            continue
+        clause = doc[cue.i + 1].head
+        if clause.head != cue or clause.dep_ != "ccomp":
+            continue
+        named = [c for c in cue.lefts if c.dep_ in ("det", "compound", "amod", "poss")]
+        if not any(t.dep_ == "compound" and t.text[:1].isupper() for t in named):
+            continue
+        subject = _trim(list(doc[named[0].i : cue.i]))
+        content = _token_span(_trim(list(doc[cue.i + 1 : clause.right_edge.i + 1])))
+        if content is not None and subject:
+            made += _one_word_cue(cue, content, subject, f"{cue.lower_[:-1]}/VERB", "noun-verb")
+    return made
+
+
+# Verbs of saying in the third person singular that the tagger can take for plural nouns.
+_THIRD_PERSON_SAYINGS = frozenset(
+    {
+        *("states", "notes", "argues", "claims", "reports", "suggests", "observes"),
+        *("concludes", "finds", "contends", "maintains", "writes", "asserts", "stresses"),
+        *("acknowledges", "concedes", "confirms", "explains", "warns", "insists"),
+    }
+)
+
+
+def _admitted_to_a_place(doc: Doc, item: Attribution) -> bool:
+    """ "More than two hundred patients had been admitted to hospitals by 08:00": admitted
+    into a place (a hospital, a ward, a school) is taken in, not anything conceded. A passive
+    "admit" with "to" or "into" and no clause of its own says nothing."""
+    cue = doc[item.cue_i]
+    return (
+        cue.lemma_ == "admit"
+        and any(c.dep_ == "auxpass" for c in cue.children)
+        and any(c.dep_ == "prep" and c.lower_ in ("to", "into") for c in cue.children)
+        and not any(c.dep_ in ("ccomp", "xcomp") for c in cue.children)
+    )
+
+
+# What a funding statement says was paid for: "This work was supported by the Science Policy
+# Office", "The study was funded by …".
+_FUNDED_WORK = frozenset(
+    {
+        *("work", "study", "research", "project", "trial", "survey", "analysis"),
+        *("programme", "program", "investigation", "fieldwork", "paper", "publication"),
+    }
+)
+
+
+def _funding_statement(doc: Doc, item: Attribution) -> bool:
+    """ "This work was supported by the Belgian Science Policy Office": a paper's note of who
+    paid for it, not a body backing a position. A passive "support" or "fund" whose subject
+    is the work itself says nothing."""
+    cue = doc[item.cue_i]
+    if cue.lemma_ not in ("support", "fund", "finance", "sponsor"):
+        return False
+    # "Funding: This work was supported by …": the field's label may be read as a subject too
+    return any(c.dep_ == "nsubjpass" and c.lemma_.lower() in _FUNDED_WORK for c in cue.children)
+
+
+# The heading of a structured abstract's section, opening a line: "Background:", "Results:".
+_ABSTRACT_HEADING = re.compile(
+    r"(?:Background|Methods?|Results?|Conclusions?|Objectives?|Aims?|Introduction|Findings"
+    r"|Purpose|Context|Design|Setting|Summary|Interpretation|Case[^\S\n]+presentation)"
+    r"[^\S\n]*:[^\S\n]*"
+)
+
+
+def _cut_abstract_heading(doc: Doc, found: list[Attribution]) -> None:
+    """ "Background: The use of sarin … killed at least 83 people according to the UN
+    Commission of Inquiry": a structured abstract's section heading at the head of the line
+    is no part of what the source said."""
+    text = text_of(doc)
+    for item in found:
+        content = item.content
+        if content.parts or (content.start > 0 and text[content.start - 1] != "\n"):
+            continue
+        heading = _ABSTRACT_HEADING.match(text, content.start)
+        if heading is not None and heading.end() < content.end:
+            item.content = _span(doc, heading.end(), content.end)
+
+
+# A peer-review report's heading for each referee's part: "Reviewer 2", "Referee #1",
+# "REVIEWER 1: comments to the authors"; and a line that ends the referee's part: the editor's
+# letter, the authors' response.
+_REVIEWER_HEADING = re.compile(
+    r"^[^\S\n]*(?P<name>(?:Reviewer|Referee|REVIEWER|REFEREE)[^\S\n]*#?[^\S\n]*(?:\d{1,2}|[A-C]))"
+    r"\b[^\n]{0,40}$",
+    re.M,
+)
+_REVIEW_ENDS = re.compile(
+    r"^[^\S\n]*(?:Dear[^\S\n]|[^\n]{0,30}\b(?:[Ee]ditor|EDITOR|[Dd]ecision|[Rr]esponse|[Rr]eply"
+    r"|[Rr]ebuttal)\b[^\n.]{0,40}$)",
+    re.M,
+)
+
+
+def _reviewer_speaks(doc: Doc, found: list[Attribution], quotes: Sequence[tuple[int, int]]) -> None:
+    """ "Reviewer 2 / … I agree with the conclusion, but …": in a peer-review report each
+    referee's part is headed by their number, which is all the report names them by; an "I"
+    or "my" under that heading, before the next referee's or the editor's part, is that
+    referee, not the editor who signs the letter below nor the last person named."""
+    text = text_of(doc)
+    headings = list(_REVIEWER_HEADING.finditer(text))
+    if not headings:
+        return
+    ends = [m.start() for m in _REVIEW_ENDS.finditer(text)]
+    for item in found:
+        source = item.source
+        if source is None or source.text.lower() not in ("i", "me", "my"):
+            continue
+        if _reported(found, item, quotes):
+            continue
+        heading = next((h for h in reversed(headings) if h.end() <= source.start), None)
+        if heading is None or any(heading.end() < end <= source.start for end in ends):
+            continue
+        name = re.sub(r"\s+", " ", heading.group("name")).replace("# ", "#")
+        referee = Speaker(name=name.title(), type="person", title="reviewer")
+        item.speaker = replace(referee, resolved_from=source.text)
+
+
+# Adjectives that judge doing something, before the infinitive of the deed: "It would be
+# wrong to dismiss the critical literature": no one dismisses it.
+_JUDGED_DEED = frozenset(
+    {
+        *("wrong", "mistaken", "unfair", "premature", "tempting", "foolish", "naive"),
+        *("misleading", "unwise", "easy", "hard", "difficult", "simplistic"),
+    }
+)
+
+
+def _deed_judged(doc: Doc, item: Attribution) -> bool:
+    """ "It would be wrong, however, to dismiss the critical literature": an infinitive after
+    "it is" and an adjective that judges the deed names an act the writer weighs, done by no
+    one; it is no claim (the "it" is no speaker)."""
+    cue = doc[item.cue_i]
+    if cue.dep_ not in ("xcomp", "ccomp", "advcl") or not any(
+        c.dep_ == "aux" and c.lower_ == "to" for c in cue.children
+    ):
+        return False
+    head = cue.head
+    return (
+        head.lemma_ == "be"
+        and any(c.dep_ == "nsubj" and c.lower_ == "it" for c in head.children)
+        and any(c.dep_ == "acomp" and c.lower_ in _JUDGED_DEED for c in head.children)
+    )
+
+
+def _object_after_a_listed_report(doc: Doc, found: list[Attribution]) -> None:
+    """ "Konashenkov asserted that a strike had hit a depot, Ulyanov later suggested a ground
+    device": in a list of who said what, the parser may take the report before the comma for
+    what the next speaker said, as in "…, the agency reported". When that clause is itself a
+    report found on its own and the later verb has an object of its own after it, what the
+    later speaker said is that object."""
+    cues = {item.cue_i for item in found}
+    for item in found:
+        if item.cue_i < 0 or item.content.parts or item.content.end > item.cue.start:
+            continue
+        cue = doc[item.cue_i]
+        fronted = next((c for c in cue.children if c.dep_ == "ccomp" and c.i < cue.i), None)
+        said = next((c for c in cue.children if c.dep_ == "dobj" and c.i > cue.i), None)
+        if fronted is None or said is None or fronted.i not in cues or cue.lemma_ in _TOLD:
+            continue  # "…, the minister told journalists": whom it was told
+        content = _token_span(_trim(list(said.subtree)))
+        if content is not None:
+            item.content = content
+
+
+def _owner_of_a_noun_cue(doc: Doc, found: list[Attribution]) -> None:
+    """ "My main concern is that the authors do not engage with the anomalies": a noun of
+    saying or thinking that is the subject of "is", with what it holds after the verb, is
+    the view of whoever owns it; a possessive before it ("my", "their", "Russia's") names
+    that owner, as the subject of a verb would. Only where no source was found."""
+    for item in found:
+        if item.source is not None or item.cue_i < 0:
+            continue
+        cue = doc[item.cue_i]
+        if cue.pos_ != "NOUN" or cue.dep_ != "nsubj" or cue.head.lemma_ != "be":
+            continue
+        owner = next((c for c in cue.children if c.dep_ == "poss" and c.i < cue.i), None)
+        if owner is None or owner.lower_ in ("its", "whose"):
+            continue
+        named = _trim(list(owner.subtree))
+        if named and named[-1].tag_ == "POS":
+            named = named[:-1]
+        source = _token_span(named)
+        if source is not None:
+            item.source, item.speaker = source, describe(named)
+
+
+# Nouns that name a claim, which a that-clause after them states: "the claim that …".
+_CLAIM_NOUNS = frozenset(
+    {
+        *("claim", "allegation", "assertion", "accusation", "suggestion", "contention"),
+        *("argument", "charge", "theory", "hypothesis", "view"),
+    }
+)
+# What is done with a claim by the one who makes it: "the claim, made by Assad, that …".
+_CLAIM_MAKING = frozenset({"make", "advance", "voice", "put", "raise", "level", "offer"})
+
+
+def _claim_made_by(doc: Doc, found: list[Attribution]) -> list[Attribution]:
+    """ "the claim, made by President Assad in an interview with AFP, that the attack was
+    staged", "the allegation by Moscow that …": a noun of claiming with its that-clause names
+    its maker after "by", on the noun or on a participle of making hung on it; the maker said
+    what the clause says. Where the rules kept the noun without a source, it gets this one."""
+    kept = {item.cue_i: item for item in found}
+    made = []
+    for cue in doc:
+        if cue.pos_ != "NOUN" or cue.lemma_.lower() not in _CLAIM_NOUNS:
+            continue
+        item = kept.get(cue.i)
+        if item is not None and item.source is not None:
+            continue
+        making = next(
+            (
+                c
+                for c in cue.children
+                if c.dep_ == "acl" and c.tag_ == "VBN" and c.lemma_ in _CLAIM_MAKING
+            ),
+            None,
+        )
+        # the clause hangs on the noun, or (no comma before it) on the participle of making
+        clause = next(
+            (
+                c
+                for c in [*cue.children, *(making.children if making is not None else ())]
+                if c.dep_ in ("acl", "ccomp")
+                and c.i > cue.i
+                and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
+                and any(s.dep_ in ("nsubj", "nsubjpass") for s in c.children)
+            ),
+            None,
+        )
+        if clause is None:
+            continue
+        agent = next((c for c in cue.children if c.dep_ == "prep" and c.lower_ == "by"), None)
+        if agent is None and making is not None:
+            agent = next((c for c in making.children if c.dep_ == "agent"), None)
+        maker = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent else None
+        if maker is None:
+            continue
+        named = _trim(_source_tokens(maker))
+        content = _token_span(_trim(list(doc[clause.left_edge.i : clause.right_edge.i + 1])))
+        if content is None or not named:
+            continue
+        if item is not None:
+            item.source, item.speaker, item.content = _token_span(named), describe(named), content
+        else:
+            made += _one_word_cue(cue, content, named, f"{cue.lemma_}/NOUN", "claim-made-by")
+    return made
+
+
+def _it_of_the_first_conjunct(doc: Doc, found: list[Attribution]) -> None:
+    """ "The Mechanism did not, however, exclude it, and it stated that such a device could not
+    be ruled out": the "it" that opens a clause joined by "and" to one with a named subject is
+    that subject, the one the sentence goes on about, not the last body named before it. Only
+    for a body (an "it" after a thing is the whole state of affairs more often). The speaker
+    is the one given to that subject where it speaks elsewhere, else the noun itself."""
+    for item in found:
+        if item.source is None or item.source.text.lower() != "it" or item.cue_i < 0:
+            continue
+        cue = doc[item.cue_i]
+        first = cue.head
+        if cue.dep_ != "conj" or first.i > cue.i or first.pos_ not in ("VERB", "AUX"):
+            continue
+        if not any(c.dep_ == "cc" and c.lower_ == "and" for c in first.children if c.i < cue.i):
+            continue
+        subject = next((c for c in first.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subject is None or subject.tag_ not in ("NN", "NNP"):
+            continue
+        if subject.lower_ not in _ORG_WORDS and subject.ent_type_ not in ("ORG", "GPE", "NORP"):
+            continue  # "such a message is notable, and it shows …": a thing, no speaker
+        tokens = _trim(_source_tokens(subject))
+        written = " ".join(t.text for t in tokens).lower()
+        known = next(
+            (
+                other.speaker
+                for other in found
+                if other.source is not None
+                and other.speaker is not None
+                and other.source.text.lower() == written
+            ),
+            None,
+        )
+        item.speaker = replace(known or describe(tokens), resolved_from=item.source.text)
+
+
+# A letter to a journal's editor opens on a line of its own ("To the Editor:", "Sir,") and the
+# authors' reply to it is headed so ("Authors' reply", "Reply", "Response from the authors").
+_TO_THE_EDITOR = re.compile(
+    r"^[^\S\n]*(?:To[^\S\n]+the[^\S\n]+Editor|Dear[^\S\n]+Editor|Sir|Dear[^\S\n]+Sir)[,:]?[^\S\n]*$"
+    r"|^[^\S\n]*(?:(?:The[^\S\n]+)?[Aa]uthors?['’]?[^\S\n]+[Rr]eply|Reply|In[^\S\n]+reply"
+    r"|Response[^\S\n]+(?:from|of)[^\S\n]+the[^\S\n]+authors)[^\S\n]*:?[^\S\n]*$",
+    re.M,
+)
+_SIGNER_NAME = r"[A-Z][a-z'’-]+(?:[^\S\n]+[A-Z][a-z'’-]+){1,2}"
+# The signers under such a letter: each on a line of their own with their degrees ("Samira
+# Haddad, PhD"), or all on one line ("Lena Brandt, Deniz Yilmaz, Omar Nassar").
+_SIGNER_LINE = re.compile(
+    rf"^[^\S\n]*(?:(?:Dr|Prof|Professor)\.?[^\S\n]+)?(?P<name>{_SIGNER_NAME})"
+    r"(?:,[^\S\n]*(?:PhD|MD|MSc|MA|MPH|BSc|DPhil|MBBS|FRCP|RN|MBChB)\.?)+[^\S\n]*$",
+    re.M,
+)
+_SIGNERS_LINE = re.compile(
+    rf"^[^\S\n]*(?P<names>{_SIGNER_NAME}(?:,[^\S\n]*{_SIGNER_NAME})*"
+    rf"(?:,?[^\S\n]+and[^\S\n]+{_SIGNER_NAME}|,[^\S\n]*{_SIGNER_NAME}))[^\S\n]*$",
+    re.M,
+)
+
+
+def _joined_names(names: list[str]) -> str:
+    """ "A", "A and B", "A, B and C"."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _letter_signers(doc: Doc, found: list[Attribution], quotes: Sequence[tuple[int, int]]) -> None:
+    """ "To the Editor: In their recent article, Brandt et al. conclude …. We do not dispute
+    …" and, below the letter, "Samira Haddad, PhD / … / Kevin Lee, MSc": a letter to a journal
+    is signed at its end, without a closing formula, and its "we" (or "I") is whoever signs it;
+    so is the "we" of the authors' reply, signed in its turn. Each part runs from its opening
+    line to the next; only a "we" before the part's signatures, in the writers' own voice."""
+    text = text_of(doc)
+    opens = [m.start() for m in _TO_THE_EDITOR.finditer(text)]
+    if not opens:
+        return
+    parts = list(zip(opens, [*opens[1:], len(text)], strict=True))
+    for start, end in parts:
+        lines = [m for m in _SIGNER_LINE.finditer(text, start, end)]
+        names = [m.group("name") for m in lines]
+        if not lines:
+            together = list(_SIGNERS_LINE.finditer(text, start, end))
+            if not together or text[together[-1].end() : end].strip():
+                continue  # the names must close the part
+            lines = together[-1:]
+            names = [n.strip() for n in re.split(r",|\band\b", together[-1].group("names"))]
+            names = [n for n in names if n]
+        signed = lines[0].start()
+        several = len(names) > 1
+        writers = Speaker(
+            name=_joined_names(names),
+            type="group" if several else "person",
+            title="authors" if several else "author",
+        )
+        for item in found:
+            source = item.source
+            if source is None or not start <= source.start < signed:
+                continue
+            if source.text.lower() not in (("we", "our", "us") if several else ("i", "me", "my")):
+                continue
+            if not _reported(found, item, quotes):
+                item.speaker = replace(writers, resolved_from=source.text)
+
+
+# Plural nouns for those who write and study, whom a "they" after them goes on about.
+_WRITING_PEOPLE = frozenset(
+    {"author", "researcher", "investigator", "inspector", "scientist", "scholar", "reviewer"}
+    | {"correspondent", "expert", "analyst", "doctor", "physician"}
+)
+
+
+def _they_of_the_sentence_before(doc: Doc, found: list[Attribution]) -> None:
+    """ "The authors examine the claim …. They compile the published results and argue that
+    …": a "they" the resolver left as written (it resolves to those named) is the plural
+    subject of the sentence before it, when that subject is a kind of people who write or
+    study ("the authors", "the inspectors"), as a reader takes it."""
+    for item in found:
+        source = item.source
+        if source is None or source.text.lower() != "they" or item.cue_i < 0:
+            continue
+        if item.speaker is not None and item.speaker.name.lower() != "they":
+            continue
+        sentence = doc[item.cue_i].sent
+        if sentence.start == 0 or doc[sentence.start].idx > source.start:
+            continue
+        if source.start != doc[sentence.start].idx:
+            continue  # only a "They" that opens its sentence
+        before = doc[sentence.start - 1].sent
+        subject = next((c for c in before.root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if (
+            subject is None
+            or subject.tag_ != "NNS"
+            or subject.lemma_.lower() not in _WRITING_PEOPLE | _PEOPLE_NOUNS
+        ):
+            continue
+        tokens = _trim(_source_tokens(subject))
+        item.speaker = replace(describe(tokens), resolved_from=source.text)
+
+
 def _held_that(doc: Doc, found: list[Attribution]) -> list[Attribution]:
     """ "The court held that the strike was unlawful", "This newspaper has never held that
     naming the guilty is enough": "hold" with a that-clause is holding a view, a claim of its
     subject's, though "hold" is mostly no saying ("held talks", "held a meeting"), so the
-    lexicon lacks it. Only with "that" opening the clause, and a subject."""
+    lexicon lacks it. Only with "that" opening the clause, and a subject. "Record" is read
+    the same way: "The Mechanism recorded that several admission times predate the release"
+    is what a report states, though "recorded a video" is not."""
     taken = {item.cue_i for item in found}
     made = []
     for cue in doc:
-        if cue.i in taken or cue.lemma_ != "hold" or cue.pos_ != "VERB":
+        if cue.i in taken or cue.lemma_ not in ("hold", "record") or cue.pos_ != "VERB":
             continue
         clause = next(
             (
@@ -5737,7 +6356,7 @@ def _held_that(doc: Doc, found: list[Attribution]) -> list[Attribution]:
             start = doc[start.i - 1]  # "has never held"
         if content is not None:
             made += _one_word_cue(
-                cue, content, _source_tokens(subject), "hold/VERB", "held-that", start
+                cue, content, _source_tokens(subject), f"{cue.lemma_}/VERB", "held-that", start
             )
     return made
 
@@ -16031,20 +16650,34 @@ def _entry_author(doc: Doc, found: list[Attribution]) -> None:
         item.speaker = Speaker(name=name, type=kind, resolved_from=speaker.name)
 
 
-def _the_cited_author(found: list[Attribution]) -> None:
+def _the_cited_author(doc: Doc, found: list[Attribution]) -> None:
     """ "Postol (2017) contends that …. The author claims, further, that …": in a critique,
     "the author" just after a cited work is that work's author, not a speaker of its own
     (before any citation, "the authors" are the paper's own, and stay as written). The
-    number must agree: one name for "the author", several for "the authors"."""
+    number must agree: one name for "the author", several for "the authors". A letter's own
+    "we" between the citation and "the authors" ("Brandt et al. (2021) conclude …. We do not
+    dispute …, but the authors state …") is the writers, not another work cited. Once "the
+    authors" are a cited work's, a later "the authors" in the same paragraph, before any
+    other work is cited, are the same ones, whoever else spoke between."""
+    text = text_of(doc)
+    named: dict[str, tuple[Attribution, Speaker]] = {}  # "the authors" → who they were
     for at, attribution in enumerate(found):
         source = attribution.source
+        if source is not None and _CITED.search(source.text):
+            named.clear()  # another work cited: "the authors" are to be read anew
         if source is None or source.text.lower() not in ("the author", "the authors"):
+            continue
+        earlier = named.get(source.text.lower())
+        if earlier is not None and "\n\n" not in text[earlier[0].cue.start : source.start]:
+            attribution.speaker = replace(earlier[1], resolved_from=source.text)
             continue
         cited = next(
             (
                 other
                 for other in reversed(found[:at])
-                if other.source is not None and other.speaker is not None
+                if other.source is not None
+                and other.speaker is not None
+                and other.source.text.lower() not in ("we", "i", "our", "my")
             ),
             None,
         )
@@ -16053,6 +16686,7 @@ def _the_cited_author(found: list[Attribution]) -> None:
         several = bool(re.search(r"\band\b|\bet al\b", cited.source.text))
         if _CITED.search(cited.source.text) and several == source.text.lower().endswith("s"):
             attribution.speaker = replace(cited.speaker, resolved_from=source.text)
+            named[source.text.lower()] = (attribution, cited.speaker)
 
 
 # A letter's signature: "(Signed) Bashar Ja'afari".
