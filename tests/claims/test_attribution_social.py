@@ -147,3 +147,40 @@ def test_a_quoted_posts_label_keeps_its_name_without_the_quotation_mark(
     )
     found = _attributions(claim_extractor, text)
     assert [_source(a) for a in found] == ["Nadia Roy", "Farmers"]
+
+
+def test_the_we_of_a_video_description_is_the_channel_under_the_title(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "The May floods: what the drone saw | Analysis\n"
+        "River Desk · 12.1K subscribers\n"
+        "40,210 views · 9 May 2019\n\n"
+        "In this video we discuss the council's claim that the levee was sound.\n\n"
+        "@flood_mum · 1 day ago\n"
+        "Our street was under water by noon."
+    )
+    assert _actors(claim_extractor, text)["discuss"] == "River Desk"
+
+
+def test_the_i_of_a_forums_opening_post_is_its_poster(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "r/IAmA · Posted by u/hydro_tom · 9 May 2019\n\n"
+        "I am a hydrologist who measured the May floods. AMA.\n\n"
+        "I believe the levee failed because nobody maintained it.\n\n"
+        "u/lakeside_anna · 210 points\n"
+        "Were the floods worse than in 2010?"
+    )
+    assert _actors(claim_extractor, text)["believe"] == "u/hydro_tom"
+
+
+def test_a_speaker_named_after_the_clause_that_says_who_they_are(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "The flood reached the clinic by noon. A paramedic I worked with, Jonas, told me "
+        "the generator failed first."
+    )
+    assert _actors(claim_extractor, text)["told"] == "Jonas"

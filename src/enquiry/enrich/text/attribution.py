@@ -1022,6 +1022,7 @@ class AttributionExtractor:
             # "The Ministry considers …" in the ministry's own statement: the issuer
             mentions = [(0, issuer), *mentions]
         _bind_to_clause_subject(doc, found)
+        _named_after_the_clause(doc, found)
         resolve_speakers(found, mentions, model.given_names if model else {}, quotes)
         _note_sender_throughout(doc, found)
         _its_own(found, mentions)
@@ -1032,6 +1033,7 @@ class AttributionExtractor:
         _first_person_is_the_author(doc, found, quotes)
         _first_person_goes_on_in_the_turn(doc, found, quotes)
         _signed_comment(doc, found, quotes)
+        _page_owners_own(doc, found, quotes)
         _not_from_another_post(doc, found)
         _testimonies(doc, found, quotes)
         _mail_writer(doc, found, quotes)
@@ -13803,6 +13805,84 @@ def _signed_comment(doc: Doc, found: list[Attribution], quotes: Sequence[tuple[i
                 continue
         author = Speaker(name=name, type="person", title="author")
         attribution.speaker = replace(author, resolved_from=source.text)
+
+
+# Whose page a thread or a video page is, on a line near its top: a forum's opening post
+# ("r/IAmA · Posted by u/DrRamiNasser · 12 Apr 2017") or a video's channel and its
+# subscribers under the title ("Verify Lab · 88.4K subscribers").
+_PAGE_OWNER = re.compile(
+    r"^[^\n]*?Posted[^\S\n]+by[^\S\n]+(?P<poster>u/\w[\w.-]{1,29})"
+    r"|^[^\S\n]*(?P<channel>[^\s·][^\n·]{1,59}?)[^\S\n]*·[^\S\n]*[\d.,]+[^\S\n]*[KkMm]?"
+    r"[^\S\n]+subscribers[^\S\n]*$",
+    re.M,
+)
+
+
+def _page_owners_own(doc: Doc, found: list[Attribution], quotes: Sequence[tuple[int, int]]) -> None:
+    """ "We compare the videos filmed that morning with satellite images" in a video's
+    description is the channel's, named under the title ("Verify Lab · 88.4K subscribers"),
+    and the "I" of a forum's opening post its poster's ("Posted by u/DrRamiNasser"), even a
+    paragraph away from that line: the page is theirs down to the first comment or reply
+    (the first line of a post's author, see _POST_HEADER). Only for an "I" or "we" in the
+    owner's own voice that no nearer heading has named."""
+    text = text_of(doc)
+    owner = _PAGE_OWNER.search(text, 0, 600)
+    if owner is None:
+        return
+    first = _POST_HEADER.search(text, owner.end())
+    end = first.start() if first is not None else len(text)
+    if owner.group("poster"):
+        speaker = Speaker(name=owner.group("poster"), type="person", title="author")
+    else:
+        speaker = Speaker(name=owner.group("channel").strip(), type="organisation")
+    for attribution in found:
+        source = attribution.source
+        if source is None or source.text.lower() not in ("i", "me", "my", "we"):
+            continue
+        if not owner.end() <= source.start < end:
+            continue
+        if attribution.speaker is not None and attribution.speaker.resolved_from:
+            continue
+        if _reported(found, attribution, quotes):
+            continue
+        attribution.speaker = replace(speaker, resolved_from=source.text)
+
+
+# A speaker described by a role and a clause about them, then named between commas: "the
+# nurse we spoke to, Huda,", "A nurse I trained, Samira,".
+_ROLE_THEN_NAME = re.compile(
+    r"(?:[Tt]he|[Aa]n?|[Oo]ur|[Mm]y|[Oo]ne)[^\S\n]+(?P<role>[a-z]+)[^\S\n]+[^,\n]+,"
+    r"[^\S\n]*(?P<name>[A-Z][\w'’-]+(?:[^\S\n]+[A-Z][\w'’-]+){0,2}),?"
+)
+
+
+def _named_after_the_clause(doc: Doc, found: list[Attribution]) -> None:
+    """ "A nurse I trained, Samira, told me she had headaches": the speaker is named after the
+    clause that says who she is, set off by commas; the parser hangs the name on the clause,
+    not on the noun, and the speaker is then taken for "nurse". The name is who speaks, when
+    the tagger reads it as a person's and the noun before the clause is a role or a word for
+    people ("nurse", "resident", "doctor")."""
+    roles = _ROLES | _PEOPLE_NOUNS | _WITNESSES | _BROADCAST_ROLES
+    for item in found:
+        source = item.source
+        if source is None or item.speaker is None:
+            continue
+        match = _ROLE_THEN_NAME.fullmatch(source.text)
+        if match is None or _singular(match.group("role")) not in roles:
+            continue
+        name = match.group("name")
+        start = source.start + match.start("name")
+        span = doc.char_span(start, start + len(name), alignment_mode="expand")
+        if span is None or not all(
+            token.ent_type_ == "PERSON"
+            or (token.tag_ == "NNP" and not token.ent_type_)
+            # a given name alone the tagger takes for a body's ("Huda")
+            or (len(span) == 1 and token.ent_type_ == "ORG" and token.is_title)
+            for token in span
+        ):
+            continue
+        if item.speaker.name != name:
+            item.speaker = Speaker(name=name, type="person", title=match.group("role"))
 
 
 def _not_from_another_post(doc: Doc, found: list[Attribution]) -> None:
