@@ -184,3 +184,15 @@ def test_a_speaker_named_after_the_clause_that_says_who_they_are(
         "the generator failed first."
     )
     assert _actors(claim_extractor, text)["told"] == "Jonas"
+
+
+def test_a_claim_named_by_a_states_adjective_is_that_states(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "Officials in the capital doubt the Turkish claim that the border post was shelled first."
+    )
+    found = _attributions(claim_extractor, text)
+    claim = _one(found, "claim")
+    assert claim.content.text == "that the border post was shelled first"
+    assert _actors(claim_extractor, text)["claim"] == "Turkey"

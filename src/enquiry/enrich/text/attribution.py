@@ -7895,6 +7895,20 @@ def _owned_clause(noun: Token) -> tuple[Token, Token] | None:
             and before.ent_type_ in ("ORG", "PERSON", "GPE", "NORP")
         ):
             owner = before
+        elif (
+            before is not None
+            and before.dep_ == "amod"
+            and before.head == noun
+            and before.ent_type_ == "NORP"
+            and before.i > 0
+            and noun.doc[before.i - 1].lower_ == "the"
+            and noun.dep_ != "pobj"
+        ):
+            # "the Russian claim that a depot was hit": the state its people's adjective
+            # names, as "Russia's claim" would; not after a preposition ("would not comment
+            # on the Russian claim …"), where the verb's reading already has the noun phrase
+            # as its content and the two readings would take one content
+            owner = before
     clause = next(
         (
             child
