@@ -196,3 +196,14 @@ def test_a_claim_named_by_a_states_adjective_is_that_states(
     claim = _one(found, "claim")
     assert claim.content.text == "that the border post was shelled first"
     assert _actors(claim_extractor, text)["claim"] == "Turkey"
+
+
+def test_a_question_put_to_you_claims_nothing(claim_extractor: ClaimExtractor) -> None:
+    text = (
+        "u/lakeside_anna · 210 points\n"
+        "How can you be sure the levee failed first and not the sluice?\n\n"
+        "> u/hydro_tom · 198 points\n"
+        "> The gauges say the levee went at six."
+    )
+    found = _attributions(claim_extractor, text)
+    assert [a.cue.text for a in found] == ["say"]

@@ -937,6 +937,7 @@ class AttributionExtractor:
                 or _topic_announced(doc, item)
                 or _sent_to_do(doc, item)
                 or _you_know_what(doc, item)
+                or _asked_of_you(doc, item)
                 or _set_against(doc, item)
                 or _reaction_count(doc, item)
                 or _counting_its_own(doc[item.cue_i])
@@ -5822,6 +5823,25 @@ def _you_know_what(doc: Doc, item: Attribution) -> bool:
     if not any(c.dep_ == "nsubj" and c.lower_ == "you" for c in cue.children):
         return False
     return cue.sent.text.rstrip(" \"”'’").endswith("?")
+
+
+def _asked_of_you(doc: Doc, item: Attribution) -> bool:
+    """ "How can you be sure it was sarin?", "Do you think the footage is real?": a question
+    put to the one addressed, with the verb's subject "you" after its auxiliary or after
+    "how"; it asks what they hold, and they have said nothing yet (their answer, if any,
+    is theirs)."""
+    cue = doc[item.cue_i]
+    verb = cue.head if cue.dep_ == "acomp" else cue  # "be sure": the subject is the verb's
+    subject = next((c for c in verb.children if c.dep_ == "nsubj" and c.lower_ == "you"), None)
+    if subject is None or not cue.sent.text.rstrip().rstrip(" \"”'’").endswith("?"):
+        return False
+    asked = [
+        c
+        for c in verb.children
+        if c.i < subject.i
+        and (c.dep_ in ("aux", "auxpass") or (c.dep_ == "advmod" and c.lower_ == "how"))
+    ]
+    return bool(asked)
 
 
 def _predicate_taken_for_clause(doc: Doc, item: Attribution) -> bool:
