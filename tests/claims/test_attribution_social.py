@@ -207,3 +207,13 @@ def test_a_question_put_to_you_claims_nothing(claim_extractor: ClaimExtractor) -
     )
     found = _attributions(claim_extractor, text)
     assert [a.cue.text for a in found] == ["say"]
+
+
+def test_a_reposts_line_is_the_reposted_accounts(claim_extractor: ClaimExtractor) -> None:
+    text = (
+        "Mark Olsen (@markolsen) · 3 May 2019\n"
+        "Still no word from the council.\n\n"
+        "RT @valley_rescue: Two families were lifted from a roof in the lower town."
+    )
+    found = _attributions(claim_extractor, text)
+    assert [_source(a) for a in found] == ["@valley_rescue"]

@@ -2763,8 +2763,9 @@ _COLON_LINE = re.compile(
     # a broadcast transcript's time before the speaker: "[06:02] PRESENTER: …"; a podcast's
     # mark of a clip it plays: "[CLIP] KONASHENKOV (through an interpreter): …"
     r"^[^\S\n]*(?:\[\d{1,2}:\d{2}(?::\d{2})?\][^\S\n]*)?(?:\[[A-Z][A-Z ]{1,15}\][^\S\n]*)?"
-    # a post quoted inside another keeps its quotation mark: "> Lina Haddad (@lina): …"
-    r"(?:>[^\S\n]*)*"
+    # a post quoted inside another keeps its quotation mark: "> Lina Haddad (@lina): …"; a
+    # repost its mark before the account reposted: "RT @SyriaCivilDef: …"
+    r"(?:>[^\S\n]*)*(?:RT[^\S\n]+(?=@\w))?"
     # a page taken down as Markdown sets the label in bold: "**Spokesman**: …", "**Q:** …"
     r"[\"“]?(?:\*\*|__)?(?P<source>[^:“”\"\n]{2,120}?)(?:\*\*|__)?:(?:\*\*|__)?[^\S\n]+"
     r"(?P<content>\S[^\n]*)$",
@@ -2814,7 +2815,11 @@ def _name_tokens(doc: Doc, start: int, end: int) -> list[Token] | None:
     if (
         not words
         or len(named.split()) > (8 if placed else 5)
-        or not (words[0][:1].isupper() or _HANDLE.search(phrase))
+        or not (
+            words[0][:1].isupper()
+            or _HANDLE.search(phrase)
+            or re.fullmatch(r"@\w{2,30}", phrase.strip())  # "RT @SyriaCivilDef:", the account
+        )
     ):
         return None
     if (
