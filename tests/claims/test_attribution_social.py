@@ -217,3 +217,14 @@ def test_a_reposts_line_is_the_reposted_accounts(claim_extractor: ClaimExtractor
     )
     found = _attributions(claim_extractor, text)
     assert [_source(a) for a in found] == ["@valley_rescue"]
+
+
+def test_a_messaging_apps_channel_line_names_no_owner(claim_extractor: ClaimExtractor) -> None:
+    text = (
+        "Valley Watch\n"
+        "Channel · 8,120 subscribers\n\n"
+        "We believe the lower town will flood again tonight.\n\n"
+        "@flood_mum · 1 day ago\n"
+        "Our street was under water by noon."
+    )
+    assert _actors(claim_extractor, text)["believe"] == "We"

@@ -13851,7 +13851,9 @@ def _signed_comment(doc: Doc, found: list[Attribution], quotes: Sequence[tuple[i
 # subscribers under the title ("Verify Lab · 88.4K subscribers").
 _PAGE_OWNER = re.compile(
     r"^[^\n]*?Posted[^\S\n]+by[^\S\n]+(?P<poster>u/\w[\w.-]{1,29})"
-    r"|^[^\S\n]*(?P<channel>[^\s·][^\n·]{1,59}?)[^\S\n]*·[^\S\n]*[\d.,]+[^\S\n]*[KkMm]?"
+    # (a messaging app's "Channel · 48,312 subscribers" names the kind, not whose it is)
+    r"|^[^\S\n]*(?!(?:Channel|Group)[^\S\n]*·)(?P<channel>[^\s·][^\n·]{1,59}?)[^\S\n]*·"
+    r"[^\S\n]*[\d.,]+[^\S\n]*[KkMm]?"
     r"[^\S\n]+subscribers[^\S\n]*$",
     re.M,
 )
