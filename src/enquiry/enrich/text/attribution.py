@@ -1090,6 +1090,7 @@ class AttributionExtractor:
                 or _topic_announced(doc, item)
                 or _sent_to_do(doc, item)
                 or _you_know_what(doc, item)
+                or _asked_of_you(doc, item)
                 or _set_against(doc, item)
                 or _reaction_count(doc, item)
                 or _counting_its_own(doc[item.cue_i])
@@ -1171,6 +1172,7 @@ class AttributionExtractor:
         _figure_before_its_measure(doc, found)
         _object_list_taken_for_clause(doc, found)
         _object_taken_from_clause(doc, found)
+        _object_with_its_judgement(doc, found)
         _as_claimed_not_asked(doc, found)
         _widen_to_reports(doc, found)
         denials = _summary_denials(doc, found)
@@ -1184,6 +1186,7 @@ class AttributionExtractor:
         found = _reference_readings(doc, found)
         found.sort(key=lambda item: item.cue.start)
         found = _one_reading_per_cue(found)
+        found = _not_across_a_line_label(found)
         _member_title_kept(doc, found)
         mentions = _subject_mentions(doc, frozenset(item.cue.start for item in inverted))
         mentions += _introduced_by_copula(doc) + _presiding_as_subject(doc)
@@ -1194,6 +1197,7 @@ class AttributionExtractor:
             # "The Ministry considers …" in the ministry's own statement: the issuer
             mentions = [(0, issuer), *mentions]
         _bind_to_clause_subject(doc, found)
+        _named_after_the_clause(doc, found)
         resolve_speakers(found, mentions, model.given_names if model else {}, quotes)
         _unnamed_kin_as_written(found)
         _note_sender_throughout(doc, found)
@@ -1209,6 +1213,9 @@ class AttributionExtractor:
         _first_person_goes_on_in_the_turn(doc, found, quotes)
         _signed_comment(doc, found, quotes)
         _letters_page_signers(doc, found, quotes)
+
+        _page_owners_own(doc, found, quotes)
+        _not_from_another_post(doc, found)
         _testimonies(doc, found, quotes)
         _mail_writer(doc, found, quotes)
         _letter_signers(doc, found, quotes)
@@ -2416,6 +2423,20 @@ def _has_the_honour(cue: Token) -> Token | None:
 _MET_WITH = frozenset({"speak", "talk", "interview", "meet"})
 
 
+def _noun_before_relative_subject(clause: Token) -> Token | None:
+    """The plural noun right before a clause's pronoun subject, hung on the clause as a loose
+    modifier ("Residents I spoke to …", the noun an "npadvmod" of "spoke"): the noun the
+    clause describes, with no "that" or "whom"; None when the clause's subject is no pronoun
+    or no such noun comes right before it (a comma or a word between, a singular noun)."""
+    subject = next((c for c in clause.children if c.dep_ == "nsubj" and c.i < clause.i), None)
+    if subject is None or subject.tag_ != "PRP" or subject.i < 1:
+        return None
+    noun = subject.doc[subject.i - 1]
+    if noun.head != clause or noun.dep_ not in ("npadvmod", "dep", "nsubj") or noun.tag_ != "NNS":
+        return None
+    return noun
+
+
 def _stranded_relative(cue: Token) -> Token | None:
     """ "Local doctors we spoke to describe pinpoint pupils", "Residents we spoke to said …":
     the parser reads the verb as the purpose of the relative clause ("spoke to describe"; a
@@ -2428,7 +2449,11 @@ def _stranded_relative(cue: Token) -> Token | None:
     if stranded and clause.lemma_ in _MET_WITH and clause.i < cue.i:
         if cue.dep_ in ("xcomp", "advcl") and cue.tag_ == "VB" and clause.dep_ == "relcl":
             # "spoken to say they want …": the parser may also take it for the adverbial
-            noun = clause.head if clause.head.dep_ in ("ROOT", "nsubj") else None
+            noun = clause.head if clause.head.dep_ in ("ROOT", "nsubj", "appos") else None
+        elif cue.dep_ == "xcomp" and cue.tag_ == "VB" and clause.dep_ == "ROOT":
+            # "Residents I spoke to say …": the relative clause made the sentence, its noun
+            # left hanging before the clause's pronoun subject
+            noun = _noun_before_relative_subject(clause)
         elif cue.dep_ in ("advcl", "xcomp") and cue.tag_ in ("VBD", "VBZ", "VBP"):
             # a finite verb after "to" is no purpose: the "to" is the relative clause's
             noun = clause.head if clause.dep_ == "relcl" else _people_met(clause)
@@ -3028,6 +3053,9 @@ _COLON_LINE = re.compile(
     # a broadcast transcript's time before the speaker: "[06:02] PRESENTER: …"; a podcast's
     # mark of a clip it plays: "[CLIP] KONASHENKOV (through an interpreter): …"
     r"^[^\S\n]*(?:\[\d{1,2}:\d{2}(?::\d{2})?\][^\S\n]*)?(?:\[[A-Z][A-Z ]{1,15}\][^\S\n]*)?"
+    # a post quoted inside another keeps its quotation mark: "> Lina Haddad (@lina): …"; a
+    # repost its mark before the account reposted: "RT @SyriaCivilDef: …"
+    r"(?:>[^\S\n]*)*(?:RT[^\S\n]+(?=@\w))?"
     # a page taken down as Markdown sets the label in bold: "**Spokesman**: …", "**Q:** …"
     r"[\"“]?(?:\*\*|__)?(?P<source>[^:“”\"\n]{2,120}?)(?:\*\*|__)?:(?:\*\*|__)?[^\S\n]+"
     r"(?P<content>\S[^\n]*)$",
@@ -3049,6 +3077,19 @@ _TOPIC_LABEL = re.compile(
 )
 
 
+def _before_the_post(words: list[str]) -> list[str]:
+    """The words of a line's label up to where a role noun's place begins: "correspondent at
+    the Rahma hospital", "nurse in the field clinic". A role then "at" or "in" names one
+    person by what they do and where ("Our correspondent at the Rahma hospital: …"), whose
+    place may be any common noun; a headline's topic ("Frustration with police:") has no
+    role before its preposition, and is still refused for its own words."""
+    roles = _ROLES | _PEOPLE_NOUNS | _WITNESSES | _BROADCAST_ROLES
+    for at, word in enumerate(words[:-1]):
+        if _singular(word.lower()) in roles and words[at + 1] in ("at", "in"):
+            return words[: at + 1]
+    return words
+
+
 def _name_tokens(doc: Doc, start: int, end: int) -> list[Token] | None:
     """The tokens of a short name-like phrase (at most five words, capitalised, no verb or
     number) between character offsets, without a bracketed remark after the name ("JONES
@@ -3059,10 +3100,16 @@ def _name_tokens(doc: Doc, start: int, end: int) -> list[Token] | None:
     # "Emily Thornberry (Islington South and Finsbury) (Lab):", a member, her seat and party
     # "truthseeker (@truthseeker99):", a post's author by a display name in lower case: the
     # handle after it says it is an account's name
+    # a role and its place may run longer: "Our correspondent at the Rahma hospital"
+    placed = len(_before_the_post(named.split()[1:])) + 1 < len(named.split())
     if (
         not words
-        or len(named.split()) > 5
-        or not (words[0][:1].isupper() or _HANDLE.search(phrase))
+        or len(named.split()) > (8 if placed else 5)
+        or not (
+            words[0][:1].isupper()
+            or _HANDLE.search(phrase)
+            or re.fullmatch(r"@\w{2,30}", phrase.strip())  # "RT @SyriaCivilDef:", the account
+        )
     ):
         return None
     if (
@@ -3072,9 +3119,9 @@ def _name_tokens(doc: Doc, start: int, end: int) -> list[Token] | None:
             and word not in _NAME_PARTICLES
             and not word.startswith(_ARTICLES)  # "al-Assad", "el-Sisi"
             and _singular(word.rstrip(".").lower())
-            not in _ROLES | _PEOPLE_NOUNS | _WITNESSES | _ORG_WORDS
+            not in _ROLES | _PEOPLE_NOUNS | _WITNESSES | _ORG_WORDS | _BROADCAST_ROLES
             and word not in ("of", "the", "for", "to", "at", "in", "and", "camp", "campaign")
-            for word in named.split()[1:]
+            for word in _before_the_post(named.split()[1:])
         )
     ):
         # "Ah, friends once more: Ted Cruz endorses …", "Frustration with police: …": a
@@ -3155,6 +3202,10 @@ _LINE_LABELS = frozenset(
         "factbox",
         "explainer",
         "thread",  # a social-media thread's title: "Thread: what we know about …"
+        # a channel's mark of haste over a message ("Urgent: reports of …", "Breaking: …"),
+        # as a wire's "URGENT" or "BREAKING" is (see _ALERT_KIND), written as a word
+        "urgent",
+        "breaking",
         # a forum post's later additions by its own author ("EDIT: the WHO now says …"): the
         # mark of an amendment, not a speaker; what follows is the poster's, read by the rules
         "edit",
@@ -3543,6 +3594,72 @@ _INITIALLED_NAME = re.compile(
 )
 
 
+# A page's trail of sections, from the site down to the page ("Middle East Politics › Syria ›
+# Khan Shaykhun"): two marks of a step between words.
+_BREADCRUMB = re.compile(r"\S[^\S\n]*[›»][^\S\n]*\S[^\n]*?[^\S\n]*[›»][^\S\n]*\S")
+
+
+# Verbs of judging whose object takes the judgement after it ("judged it less likely").
+_JUDGING = frozenset(["judge", "consider", "deem", "find", "rate", "assess", "think", "believe"])
+
+
+def _object_with_its_judgement(doc: Doc, found: list[Attribution]) -> None:
+    """ "The panel judged it less likely than an air-dropped bomb": the parser may hang the
+    adjective of the judgement on the verb, as a modifier, not on the object, and the content
+    then stops at the object ("it"), which says nothing. What was judged is the object with
+    the adjective that follows it: the content runs on over the adjective's phrase."""
+    for item in found:
+        if item.cue_i < 0:
+            continue
+        cue = doc[item.cue_i]
+        if cue.lemma_ not in _JUDGING:
+            continue
+        thing = next((c for c in cue.children if c.dep_ == "dobj" and c.i > cue.i), None)
+        if thing is None:
+            continue
+        end = thing.right_edge.idx + len(thing.right_edge.text)
+        if item.content.end != end or item.content.start > thing.left_edge.idx:
+            continue
+        judgement = next(
+            (
+                c
+                for c in cue.children
+                if c.dep_ in ("advmod", "oprd", "acomp", "xcomp")
+                and c.pos_ == "ADJ"
+                and c.left_edge.i == thing.right_edge.i + 1
+            ),
+            None,
+        )
+        if judgement is None:
+            continue
+        last = judgement.right_edge
+        item.content = _span(doc, item.content.start, last.idx + len(last.text))
+
+
+def _not_across_a_line_label(found: list[Attribution]) -> list[Attribution]:
+    """ "Eliot Ward (@eliotward_osint): The first videos were posted before 8am": the parser
+    may take the name before a line's colon for the subject of the verb after it ("Ward …
+    were posted"), and a passive cue then gets the label and the colon as its content. A
+    content that holds a whole line label, its speaker and its colon, runs across two
+    people's words and is no saying; the line's own relation (the poster's words) stays."""
+    labels = [
+        item
+        for item in found
+        if item.cue_i < 0 and item.cue.text == ":" and item.source is not None
+    ]
+    return [
+        item
+        for item in found
+        if not any(
+            label is not item
+            and label.source is not None
+            and item.content.start <= label.source.start
+            and label.cue.start < item.content.end
+            for label in labels
+        )
+    ]
+
+
 def _colon_lines(doc: Doc) -> list[Attribution]:
     """Headline and transcript lines of the form ``Speaker: what they said``.
 
@@ -3568,6 +3685,8 @@ def _colon_lines(doc: Doc) -> list[Attribution]:
             continue
         if _title_line(match.group("source"), match.group("content")):
             continue
+        if _BREADCRUMB.search(match.group("content")):
+            continue  # "Forum: Middle East Politics › Syria › …": where a page sits, not words
         if _inside_brackets(match.group("source")):
             continue
         if _ROMAN_SECTION.match(match.group("source")):
@@ -7051,6 +7170,25 @@ def _you_know_what(doc: Doc, item: Attribution) -> bool:
     return cue.sent.text.rstrip(" \"”'’").endswith("?")
 
 
+def _asked_of_you(doc: Doc, item: Attribution) -> bool:
+    """ "How can you be sure it was sarin?", "Do you think the footage is real?": a question
+    put to the one addressed, with the verb's subject "you" after its auxiliary or after
+    "how"; it asks what they hold, and they have said nothing yet (their answer, if any,
+    is theirs)."""
+    cue = doc[item.cue_i]
+    verb = cue.head if cue.dep_ == "acomp" else cue  # "be sure": the subject is the verb's
+    subject = next((c for c in verb.children if c.dep_ == "nsubj" and c.lower_ == "you"), None)
+    if subject is None or not cue.sent.text.rstrip().rstrip(" \"”'’").endswith("?"):
+        return False
+    asked = [
+        c
+        for c in verb.children
+        if c.i < subject.i
+        and (c.dep_ in ("aux", "auxpass") or (c.dep_ == "advmod" and c.lower_ == "how"))
+    ]
+    return bool(asked)
+
+
 def _predicate_taken_for_clause(doc: Doc, item: Attribution) -> bool:
     """ "Hexamine, the stabiliser Damascus declared to the OPCW, was there too": the parse can
     read a relative clause without "that" as the sentence, the noun before it as part of the
@@ -9423,6 +9561,20 @@ def _owned_clause(noun: Token) -> tuple[Token, Token] | None:
             and before.pos_ == "PROPN"
             and before.ent_type_ in ("ORG", "PERSON", "GPE", "NORP")
         ):
+            owner = before
+        elif (
+            before is not None
+            and before.dep_ == "amod"
+            and before.head == noun
+            and before.ent_type_ == "NORP"
+            and before.i > 0
+            and noun.doc[before.i - 1].lower_ == "the"
+            and noun.dep_ != "pobj"
+        ):
+            # "the Russian claim that a depot was hit": the state its people's adjective
+            # names, as "Russia's claim" would; not after a preposition ("would not comment
+            # on the Russian claim …"), where the verb's reading already has the noun phrase
+            # as its content and the two readings would take one content
             owner = before
     clause = next(
         (
@@ -16361,9 +16513,128 @@ def _signed_comment(doc: Doc, found: list[Attribution], quotes: Sequence[tuple[i
             if not headers:
                 continue
             header = headers[-1]
-            name = header.group("name")
+            name = header.group("name") or header.group("poster") or header.group("channel")
+            if header.group("channel"):
+                channel = Speaker(name=name, type="organisation")
+                attribution.speaker = replace(channel, resolved_from=source.text)
+                continue
         author = Speaker(name=name, type="person", title="author")
         attribution.speaker = replace(author, resolved_from=source.text)
+
+
+# Whose page a thread or a video page is, on a line near its top: a forum's opening post
+# ("r/IAmA · Posted by u/DrRamiNasser · 12 Apr 2017") or a video's channel and its
+# subscribers under the title ("Verify Lab · 88.4K subscribers").
+_PAGE_OWNER = re.compile(
+    r"^[^\n]*?Posted[^\S\n]+by[^\S\n]+(?P<poster>u/\w[\w.-]{1,29})"
+    # (a messaging app's "Channel · 48,312 subscribers" names the kind, not whose it is)
+    r"|^[^\S\n]*(?!(?:Channel|Group)[^\S\n]*·)(?P<channel>[^\s·][^\n·]{1,59}?)[^\S\n]*·"
+    r"[^\S\n]*[\d.,]+[^\S\n]*[KkMm]?"
+    r"[^\S\n]+subscribers[^\S\n]*$",
+    re.M,
+)
+
+
+def _page_owners_own(doc: Doc, found: list[Attribution], quotes: Sequence[tuple[int, int]]) -> None:
+    """ "We compare the videos filmed that morning with satellite images" in a video's
+    description is the channel's, named under the title ("Verify Lab · 88.4K subscribers"),
+    and the "I" of a forum's opening post its poster's ("Posted by u/DrRamiNasser"), even a
+    paragraph away from that line: the page is theirs down to the first comment or reply
+    (the first line of a post's author, see _POST_HEADER). Only for an "I" or "we" in the
+    owner's own voice that no nearer heading has named."""
+    text = text_of(doc)
+    owner = _PAGE_OWNER.search(text, 0, 600)
+    if owner is None:
+        return
+    first = _POST_HEADER.search(text, owner.end())
+    end = first.start() if first is not None else len(text)
+    if owner.group("poster"):
+        speaker = Speaker(name=owner.group("poster"), type="person", title="author")
+    else:
+        speaker = Speaker(name=owner.group("channel").strip(), type="organisation")
+    for attribution in found:
+        source = attribution.source
+        if source is None or source.text.lower() not in ("i", "me", "my", "we"):
+            continue
+        if not owner.end() <= source.start < end:
+            continue
+        if attribution.speaker is not None and attribution.speaker.resolved_from:
+            continue
+        if _reported(found, attribution, quotes):
+            continue
+        attribution.speaker = replace(speaker, resolved_from=source.text)
+
+
+# A speaker described by a role and a clause about them, then named between commas: "the
+# nurse we spoke to, Huda,", "A nurse I trained, Samira,".
+_ROLE_THEN_NAME = re.compile(
+    r"(?:[Tt]he|[Aa]n?|[Oo]ur|[Mm]y|[Oo]ne)[^\S\n]+(?P<role>[a-z]+)[^\S\n]+[^,\n]+,"
+    r"[^\S\n]*(?P<name>[A-Z][\w'’-]+(?:[^\S\n]+[A-Z][\w'’-]+){0,2}),?"
+)
+
+
+def _named_after_the_clause(doc: Doc, found: list[Attribution]) -> None:
+    """ "A nurse I trained, Samira, told me she had headaches": the speaker is named after the
+    clause that says who she is, set off by commas; the parser hangs the name on the clause,
+    not on the noun, and the speaker is then taken for "nurse". The name is who speaks, when
+    the tagger reads it as a person's and the noun before the clause is a role or a word for
+    people ("nurse", "resident", "doctor")."""
+    roles = _ROLES | _PEOPLE_NOUNS | _WITNESSES | _BROADCAST_ROLES
+    for item in found:
+        source = item.source
+        if source is None or item.speaker is None:
+            continue
+        match = _ROLE_THEN_NAME.fullmatch(source.text)
+        if match is None or _singular(match.group("role")) not in roles:
+            continue
+        name = match.group("name")
+        start = source.start + match.start("name")
+        span = doc.char_span(start, start + len(name), alignment_mode="expand")
+        if span is None or not all(
+            token.ent_type_ == "PERSON"
+            or (token.tag_ == "NNP" and not token.ent_type_)
+            # a given name alone the tagger takes for a body's ("Huda")
+            or (len(span) == 1 and token.ent_type_ == "ORG" and token.is_title)
+            for token in span
+        ):
+            continue
+        if item.speaker.name != name:
+            item.speaker = Speaker(name=name, type="person", title=match.group("role"))
+
+
+def _not_from_another_post(doc: Doc, found: list[Attribution]) -> None:
+    """ "Spoke to a doctor in Reyhanli tonight. She says …" in a thread is the doctor of that
+    post, not the last woman named in the replies above it: a post is written by another
+    hand than the one before it, so "he", "she" or "they" goes back to someone only within
+    its own post. Where the speaker a pronoun was given is named nowhere in the post that
+    holds it (since the last line that opens a post), the pronoun stays as written, for an
+    analyst to read, rather than naming the wrong one. Only in a text of at least two posts."""
+    text = text_of(doc)
+    starts = [match.start() for match in _POST_START.finditer(text)]
+    if len(starts) < 2:
+        return
+    for attribution in found:
+        source, speaker = attribution.source, attribution.speaker
+        if source is None or speaker is None or not speaker.resolved_from:
+            continue
+        if source.text.lower() not in ("he", "she", "they"):
+            continue
+        opening = max((at for at in starts if at < source.start), default=-1)
+        if opening < 0:
+            continue
+        post = text[opening : source.start].lower()
+        words = [word for word in speaker.name.lower().split() if len(word) > 2]
+        if any(re.search(rf"\b{re.escape(word)}\b", post) for word in words):
+            continue
+        if any(
+            other.source is not None
+            and opening <= other.source.start < source.start
+            and other.speaker is not None
+            and other.speaker.name == speaker.name
+            for other in found
+        ):
+            continue
+        attribution.speaker = Speaker(name=source.text, type="pronoun")
 
 
 # A letter's closing and the name signed under it: "Yours sincerely,\n\nAmira Haddad",
@@ -16435,9 +16706,32 @@ def _mail_writer(doc: Doc, found: list[Attribution], quotes: Sequence[tuple[int,
 
 
 # The line over a post in a thread or under a video: its author's handle and a dot before the
-# time or the score ("@MariamTalks · 2 days ago", "u/khanasir_mapper · 312 points").
+# time or the score ("@MariamTalks · 2 days ago", "u/khanasir_mapper · 312 points"); a reply
+# set inside the post it answers keeps the quotation marks of its depth ("> u/DrX · 12
+# points"); a forum numbers its posts and names the poster without a mark ("#41  Harbinger  ·
+# 9 Apr 2017, 21:14").
 _POST_HEADER = re.compile(
-    r"^[^\S\n]*(?P<name>(?:u/|@)\w{2,30})[^\S\n]*(?:\[OP\][^\S\n]*)?·[^\n]*$", re.M
+    r"^[> \t]*(?:(?:(?P<name>(?:u/|@)\w[\w.-]{1,29})|#\d{1,5}[^\S\n]+(?P<poster>\w{2,30}))"
+    r"[^\S\n]*(?:\[OP\][^\S\n]*)?·[^\n]*"
+    # a channel's message passed on from another, whose "we" is that channel's: "Forwarded
+    # from Khan Shaykhun Media Centre" over the message's lines
+    r"|Forwarded[^\S\n]+from[^\S\n]+(?P<channel>[^\s:][^\n:]{1,60}?)[^\S\n]*:?[^\S\n]*)$",
+    re.M,
+)
+# Where a post of a thread, a channel or a forum begins: its author's line (above, or a display
+# name with the handle in brackets, "Lina Haddad (@linahaddad_sy) · 4 Apr 2017"), a reply's
+# "Replying to @…", a repost's "RT @…:", a quote-post's mark, a channel's time stamp over each
+# message ("[04.04.17 07:12]") and its mark over a forwarded one ("Forwarded from …").
+_POST_START = re.compile(
+    r"^[> \t]*(?:(?:u/|@)\w[\w.-]{1,29}[^\S\n]*(?:\[OP\][^\S\n]*)?·"
+    r"|#\d{1,5}[^\S\n]+\w{2,30}[^\S\n]*·"
+    r"|[^\n()·]{1,60}\(@\w{1,30}\)[^\S\n]*·"
+    r"|Replying[^\S\n]+to[^\S\n]+@\w"
+    r"|RT[^\S\n]+@\w{1,30}:"
+    r"|Quote[^\S\n]+(?:Tweet|post)\b"
+    r"|\[\d{1,2}\.\d{1,2}\.\d{2,4}[^\S\n]+\d{1,2}:\d{2}(?::\d{2})?\]"
+    r"|Forwarded[^\S\n]+from[^\S\n]+\S)",
+    re.M,
 )
 # A testimony's heading in an oral history or a collection of witness accounts: the witness's
 # name in capitals on a line of its own, then their age or what they do ("UMM AHMAD, 41,
@@ -17032,7 +17326,10 @@ def _own_subject_after_label(
         if child.dep_ in ("nsubj", "nsubjpass") and child.idx >= line.content.start
     ]
     if len(own) == 1:
-        return _trim(list(doc[own[0].left_edge.i : own[0].right_edge.i + 1])) or None
+        # only the words after the colon: the parser may hang the label itself on the subject
+        # ("> Nadia Roy (@nadiaroy): Farmers say …", the label a modifier of "Farmers")
+        words = doc[own[0].left_edge.i : own[0].right_edge.i + 1]
+        return _trim([t for t in words if t.idx >= line.content.start]) or None
     comma = next((t.i for t in before if t.text == ","), None)
     if before and before[0].pos_ == "ADP" and comma is not None:
         return _trim([t for t in before if t.i > comma]) or None
