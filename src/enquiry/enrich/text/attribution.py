@@ -221,9 +221,6 @@ _SOURCE_DROPPED = ("advcl",)
 _WHERE_SAID_ELSE = frozenset({"elsewhere", "later", "earlier", "previously", "subsequently"})
 # Subjects that name no one ("it was wrong to blame him"): never a speaker found by fallback.
 _EMPTY_SUBJECTS = frozenset({"it", "this", "that", "there", "which", "what"})
-# Verbs of judging whose object and adjective are together what was judged: "judged it less
-# likely", "deemed the account credible".
-_JUDGING = frozenset({"judge", "deem", "consider", "find"})
 # What completes an object content: "called it a crime", "accused the government of the attack".
 _WITH_OBJECT = ("oprd", "xcomp", "ccomp")
 _QUOTE_MARKS = frozenset({"“", "”", '"', "''", "``", "‘", "’", "'"})
@@ -1172,7 +1169,6 @@ class AttributionExtractor:
         _figure_before_its_measure(doc, found)
         _object_list_taken_for_clause(doc, found)
         _object_taken_from_clause(doc, found)
-        _object_with_its_judgement(doc, found)
         _as_claimed_not_asked(doc, found)
         _widen_to_reports(doc, found)
         denials = _summary_denials(doc, found)
@@ -1213,7 +1209,6 @@ class AttributionExtractor:
         _first_person_goes_on_in_the_turn(doc, found, quotes)
         _signed_comment(doc, found, quotes)
         _letters_page_signers(doc, found, quotes)
-
         _page_owners_own(doc, found, quotes)
         _not_from_another_post(doc, found)
         _testimonies(doc, found, quotes)
@@ -3597,43 +3592,6 @@ _INITIALLED_NAME = re.compile(
 # A page's trail of sections, from the site down to the page ("Middle East Politics › Syria ›
 # Khan Shaykhun"): two marks of a step between words.
 _BREADCRUMB = re.compile(r"\S[^\S\n]*[›»][^\S\n]*\S[^\n]*?[^\S\n]*[›»][^\S\n]*\S")
-
-
-# Verbs of judging whose object takes the judgement after it ("judged it less likely").
-_JUDGING = frozenset(["judge", "consider", "deem", "find", "rate", "assess", "think", "believe"])
-
-
-def _object_with_its_judgement(doc: Doc, found: list[Attribution]) -> None:
-    """ "The panel judged it less likely than an air-dropped bomb": the parser may hang the
-    adjective of the judgement on the verb, as a modifier, not on the object, and the content
-    then stops at the object ("it"), which says nothing. What was judged is the object with
-    the adjective that follows it: the content runs on over the adjective's phrase."""
-    for item in found:
-        if item.cue_i < 0:
-            continue
-        cue = doc[item.cue_i]
-        if cue.lemma_ not in _JUDGING:
-            continue
-        thing = next((c for c in cue.children if c.dep_ == "dobj" and c.i > cue.i), None)
-        if thing is None:
-            continue
-        end = thing.right_edge.idx + len(thing.right_edge.text)
-        if item.content.end != end or item.content.start > thing.left_edge.idx:
-            continue
-        judgement = next(
-            (
-                c
-                for c in cue.children
-                if c.dep_ in ("advmod", "oprd", "acomp", "xcomp")
-                and c.pos_ == "ADJ"
-                and c.left_edge.i == thing.right_edge.i + 1
-            ),
-            None,
-        )
-        if judgement is None:
-            continue
-        last = judgement.right_edge
-        item.content = _span(doc, item.content.start, last.idx + len(last.text))
 
 
 def _not_across_a_line_label(found: list[Attribution]) -> list[Attribution]:
@@ -6237,13 +6195,6 @@ def _owner_of_a_noun_cue(doc: Doc, found: list[Attribution]) -> None:
             item.source, item.speaker = source, describe(named)
 
 
-# Nouns that name a claim, which a that-clause after them states: "the claim that …".
-_CLAIM_NOUNS = frozenset(
-    {
-        *("claim", "allegation", "assertion", "accusation", "suggestion", "contention"),
-        *("argument", "charge", "theory", "hypothesis", "view"),
-    }
-)
 # What is done with a claim by the one who makes it: "the claim, made by Assad, that …".
 _CLAIM_MAKING = frozenset({"make", "advance", "voice", "put", "raise", "level", "offer"})
 
@@ -15161,7 +15112,16 @@ def _own_government(name: str, earlier: str) -> bool:
 
 # Title words that tell one bearer of a surname from another: a rank or a calling, not what
 # anyone is called ("Mr.") nor the small words of a title ("of", "the").
-_RANKS = _TITLE_WORDS - {"mr", "mrs", "ms", "of", "the", "state", "special", "permanent"}
+_DISTINGUISHING_TITLES = _TITLE_WORDS - {
+    "mr",
+    "mrs",
+    "ms",
+    "of",
+    "the",
+    "state",
+    "special",
+    "permanent",
+}
 
 
 def _person_called_so(
@@ -15199,7 +15159,7 @@ def _named_in_full(
     ]
     if not matching:
         return None
-    titles = {word.lower().rstrip(".") for word in alone.title.split()} & _RANKS
+    titles = {word.lower().rstrip(".") for word in alone.title.split()} & _DISTINGUISHING_TITLES
     if titles:
         titled = next(
             (
