@@ -246,7 +246,7 @@ def test_a_name_opening_a_reposted_post_is_the_one_it_quotes(
     text = "2 May 2018\nRT @mfa_russia: Ryabkov: the inspectors were never allowed to finish."
     found = _attributions(claim_extractor, text)
     turns = [a for a in found if a.cue.text == ":"]
-    assert [_source(a) for a in turns] == ["RT @mfa_russia", "Ryabkov"]
+    assert [_source(a) for a in turns] == ["@mfa_russia", "Ryabkov"]
     assert turns[1].content.text == "the inspectors were never allowed to finish"
 
 

@@ -3599,7 +3599,9 @@ def _not_across_a_line_label(found: list[Attribution]) -> list[Attribution]:
     may take the name before a line's colon for the subject of the verb after it ("Ward …
     were posted"), and a passive cue then gets the label and the colon as its content. A
     content that holds a whole line label, its speaker and its colon, runs across two
-    people's words and is no saying; the line's own relation (the poster's words) stays."""
+    people's words and is no saying; the line's own relation (the poster's words) stays, and
+    so does a line that reposts another's ("RT @mfa_russia: Lavrov: …" is the account's post
+    of Lavrov's words)."""
     labels = [
         item
         for item in found
@@ -3608,7 +3610,8 @@ def _not_across_a_line_label(found: list[Attribution]) -> list[Attribution]:
     return [
         item
         for item in found
-        if not any(
+        if (item.cue_i < 0 and item.cue.text == ":")
+        or not any(
             label is not item
             and label.source is not None
             and item.content.start <= label.source.start
@@ -17556,10 +17559,14 @@ def _inside_a_question_put(doc: Doc, item: Attribution) -> bool:
     intend to publish the evidence": a saying or a stance inside the "whether" or "if" clause
     of someone's question is what the question asks about, not anything its subject said or
     holds; the asker's "asked" is the claim. An "as" clause in it still names who said what
-    ("asked whether the sarin came from a depot, as Moscow claimed")."""
+    ("asked whether the sarin came from a depot, as Moscow claimed"), and a claim named by
+    its noun was made whatever is asked of it ("asked whether the Russian claim that a depot
+    was hit could be excluded")."""
     if item.cue_i < 0 or item.how.endswith("/as-clause"):
         return False
     cue = doc[item.cue_i]
+    if cue.pos_ == "NOUN":
+        return False
     if any(c.dep_ == "mark" and c.lower_ == "as" for c in cue.children):
         return False
     token = cue
