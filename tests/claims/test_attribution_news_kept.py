@@ -160,3 +160,15 @@ def test_he_in_a_section_headed_by_whom_it_is_about_is_them(
         "Sanders calls for credit score reform. He does not offer further details.\n"
     )
     assert _actors(claim_extractor, text)["does not offer"] == "Bernie Sanders"
+
+
+def test_a_relative_named_in_what_someone_insisted_is_not_the_he_two_sentences_on(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "Admiral Harry Harris spoke to reporters on Tuesday. When his family moved back to "
+        "Tennessee, his mother refused to teach him Japanese, insisting that her son was fully "
+        'American. In that vein, the admiral does not dwell on his ancestry. "They try to '
+        'demonize me," he said.'
+    )
+    assert _actors(claim_extractor, text)["said"] == "Harry Harris"

@@ -7607,6 +7607,15 @@ def _kin_introduced(doc: Doc) -> list[tuple[int, Speaker]]:
             gender
             and not any(start <= token.idx < end for start, end in quoted)  # another's words
             and token.dep_ == "nsubj"
+            # the rest of the sentence or the next one goes on with them ("insisting that her
+            # son was American. In that vein, the admiral …" goes on with another)
+            and (
+                _opens_with_pronoun_of(doc, token.sent.end, gender)
+                or any(
+                    t.lower_ == ("he" if gender == "male" else "she")
+                    for t in doc[token.i + 1 : token.sent.end]
+                )
+            )
             and token.tag_ == "NN"
             and any(
                 c.dep_ == "poss" and _OTHER_GENDER.get(c.lower_) == gender for c in token.children
@@ -7623,6 +7632,11 @@ def _kin_introduced(doc: Doc) -> list[tuple[int, Speaker]]:
             kin = Speaker(name=name, type="unknown", title=_UNNAMED_KIN, gender=gender)
             mentions.append((token.idx, kin))
     return mentions
+
+
+def _opens_with_pronoun_of(doc: Doc, at: int, gender: str) -> bool:
+    """Whether the sentence from token ``at`` opens with "he" (``gender`` male) or "she"."""
+    return at < len(doc) and doc[at].lower_ == ("he" if gender == "male" else "she")
 
 
 # A possessive and the gender of a relative who cannot be its owner: "her husband", "his wife".
