@@ -172,3 +172,28 @@ def test_a_relative_named_in_what_someone_insisted_is_not_the_he_two_sentences_o
         'demonize me," he said.'
     )
     assert _actors(claim_extractor, text)["said"] == "Harry Harris"
+
+
+def test_a_surname_tagged_a_body_is_no_she_for_a_gender_guessed_later(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "Bernie Sanders and Hillary Clinton met on stage Thursday.\n\n"
+        "Sanders opened by saying Clinton had the experience to be president, but said he "
+        "doubted her judgment on the Iraq war.\n\n"
+        "Clinton answered that voters in New York had trusted her twice. She added that "
+        "Sanders' interview with a newspaper had raised questions about his judgment.\n\n"
+        "When Sanders accused Clinton of relying on Wall Street, she said she had stood up to "
+        'the banks. Sanders shot back, "They must have been crushed by that."\n\n'
+        "Clinton turned the issue to Sanders' failure to release his tax returns. Sanders said "
+        "he would release them Friday.\n\n"
+        "Clinton invoked President Obama and suggested that Sanders' critiques of her were "
+        "attacks on Obama. In response to Sanders' charge that she has been weak on climate "
+        "change, she said she and Obama had made progress."
+    )
+    found = [
+        record.speaker.name if record.speaker else None
+        for record in claim_extractor.extract(text)
+        if record.attribution.content.text.startswith("she and Obama")
+    ]
+    assert found == ["Hillary Clinton"]

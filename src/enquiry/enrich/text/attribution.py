@@ -15163,19 +15163,17 @@ _DISTINGUISHING_TITLES = _TITLE_WORDS - {
 }
 
 
-def _person_called_so(
-    alone: Speaker, people: list[Speaker], genders: dict[str, str]
-) -> Speaker | None:
+def _person_called_so(alone: Speaker, people: list[Speaker]) -> Speaker | None:
     """ "Anas called …" after "My brother Anas woke me": a one-word name the tagger took for a
     body this time is the person named by it before, when more than the tagger said so (a
-    title or a known gender; "Politifact", once tagged a person, stays a body); else None."""
+    title, or a gender the name itself gives; "Politifact", once tagged a person, stays a body;
+    a gender guessed from a pronoun later is no evidence: "Sanders'" tagged a body is not the
+    "she" of the sentence after); else None."""
     return next(
         (
             p
             for p in reversed(people)
-            if p.type in ("person", "mentioned")
-            and p.name == alone.name
-            and (p.title or p.gender or genders.get(p.name))
+            if p.type in ("person", "mentioned") and p.name == alone.name and (p.title or p.gender)
         ),
         None,
     )
@@ -15310,7 +15308,7 @@ def resolve_speakers(
                 event = (
                     _named_in_full(event, [*reversed(people + mentioned)], gender_of)
                     or (
-                        _person_called_so(event, people + mentioned, genders)
+                        _person_called_so(event, people + mentioned)
                         if event.type == "organisation"
                         else None
                     )
@@ -15601,7 +15599,7 @@ def resolve_speakers(
                 None,
             )
             if full is None and speaker.type == "organisation":
-                full = _person_called_so(speaker, people + mentioned, genders)
+                full = _person_called_so(speaker, people + mentioned)
             if full is not None:
                 attribution.speaker = Speaker(
                     name=full.name,
