@@ -2935,3 +2935,112 @@ def test_a_surname_with_mrs_is_not_the_man_of_that_name_named_before(
     records = claim_extractor.extract(text)
     said = next(r for r in records if r.attribution.cue.text == "said")
     assert said.speaker is not None and said.speaker.name != "Peter Holm"
+
+
+def test_a_clause_the_parser_reads_without_its_verb_is_what_the_closing_speaker_said(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    # "struggle" read as a noun leaves the words before the comma hung loosely on "said"
+    text = 'Those who take on heavy debt struggle, even with a "good" job, he said on Monday.'
+    said = _one(_attributions(claim_extractor, text), "said")
+    assert _source(said) == "he"
+    assert said.content.text == 'Those who take on heavy debt struggle, even with a "good" job'
+
+
+def test_a_time_or_a_clause_of_when_before_the_speaker_is_not_what_was_said(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    for text in ("In the morning, the minister said.", "When the strike came, the minister said."):
+        assert _attributions(claim_extractor, text) == [], text
+
+
+def test_the_writers_i_quote_leaves_the_quotation_to_the_speaker(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    for text in (
+        'No wonder the minister said, and I quote, "We will never negotiate." Talks began.',
+        'The minister said (I quote): "We will never negotiate."',
+    ):
+        found = _attributions(claim_extractor, text)
+        assert [a.cue.text for a in found] == ["said"], text
+        assert _source(found[0]) == "The minister" if "(" in text else "the minister"
+        assert found[0].content.text == '"We will never negotiate."'
+
+
+def test_a_name_given_in_a_relative_inside_a_claim_is_a_naming_of_its_own(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "The governor said he has backed bills that would curb regional accreditation bodies, "
+        "which he called “a cartel for higher education.” He would do more."
+    )
+    found = _attributions(claim_extractor, text)
+    said, called = _one(found, "said"), _one(found, "called")
+    assert said.content.text.startswith("he has backed bills")
+    assert called.content.text == "which “a cartel for higher education.”"
+    assert [p.text for p in called.content.parts] == ["which", "“a cartel for higher education.”"]
+    # what "which" stands for is the bodies, so the governor's claim keeps its relative
+    assert said.content.text.endswith("“a cartel for higher education.”")
+
+
+def test_bare_verbs_after_to_and_a_verb_go_on_with_the_reported_list(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "Public health experts said money is desperately needed to develop a vaccine, "
+        "educate the public and learn more about the virus."
+    )
+    found = _attributions(claim_extractor, text)
+    said = _one(found, "said")
+    assert said.content.text == (
+        "money is desperately needed to develop a vaccine, educate the public and learn more "
+        "about the virus"
+    )
+    assert [a.cue.text for a in found] == ["said"]
+
+
+def test_a_closing_told_joined_to_the_sentences_verb_reports_the_sentence(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "The force is growing. This includes a special unit to assist the Peshmerga, "
+        "Defense Secretary Ash Carter told a Senate panel Wednesday. Senators disagreed."
+    )
+    told = _one(_attributions(claim_extractor, text), "told")
+    assert _source(told) == "Defense Secretary Ash Carter"
+    assert told.content.text == "This includes a special unit to assist the Peshmerga"
+
+
+def test_the_third_verb_of_a_list_has_the_first_verbs_subject(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "The candidate joked about his rivals, declined to affirm his support for the treaty, "
+        "and told his audience they would not back him."
+    )
+    told = _one(_attributions(claim_extractor, text), "told")
+    assert _source(told) == "The candidate"
+    assert told.content.text == "they would not back him"
+
+
+def test_told_with_a_colon_has_the_quotation_of_the_next_paragraph(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "He told the delegates, to rowdy applause:\n\n"
+        "“Nobody has ever been more qualified to lead this organisation.”\n\n"
+        "The claim does not hold."
+    )
+    told = _one(_attributions(claim_extractor, text), "told")
+    assert told.content.text == ("“Nobody has ever been more qualified to lead this organisation.”")
+
+
+def test_a_that_clause_hung_on_a_clause_of_time_is_what_was_told(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "Ben Jealous, a former president of the NAACP, told The Huffington Post before he "
+        "spoke before the committee that he believed the nominee must reach out to her rival."
+    )
+    told = _one(_attributions(claim_extractor, text), "told")
+    assert told.content.text == "that he believed the nominee must reach out to her rival"

@@ -156,6 +156,7 @@ _FALLBACK_SOURCE_PATHS = (
     "^xcomp/nsubj",
     "^conj/nsubj",
     "^conj/nsubjpass",  # "Trump was forced into damage control and said that …"
+    "^conj/^conj/nsubj",  # "Trump joked …, declined to …, and told his audience …"
     "^advcl/nsubj",
     "^xcomp/^conj/nsubj",  # "Trump joked ..., but went on to say ..."
     "^xcomp/^acomp/nsubj",  # "voters were more likely to say ..."
@@ -877,7 +878,7 @@ class AttributionExtractor:
             or (attribution.cue_i >= 0 and _has_the_honour(doc[attribution.cue_i]) is not None)
             # "scoffed at what it called "a politicised investigation"": a naming is kept,
             # unless a kept claim's content holds it (below)
-            or attribution.how.endswith("/what-called")
+            or attribution.how.endswith(("/what-called", "/which-called"))
             or _owned_claim(doc, attribution)
             or _hearsay(doc, attribution)
             # "A strike, we were told, had hit a warehouse": told to the writer by no one named
@@ -1356,7 +1357,7 @@ class AttributionExtractor:
             return None  # "presents its compliments to …": a note verbale's courtesy
         if cue.dep_ == "pcomp" and cue.head.lower_ == "without":
             return None  # "left without saying that the talks had failed": nothing was said
-        if _that_said(cue):
+        if _that_said(cue) or _i_quote(cue):
             return None  # "That said, a loss here would hurt her": a turn of the writer's
         if cue.lemma_ in ("support", "back", "fund", "finance") and any(
             child.dep_ == "dobj" and child.lemma_ in _MATERIAL_SUPPORT for child in cue.children
@@ -1654,9 +1655,11 @@ class AttributionExtractor:
             swallowed = _according_swallowed(cue) if content is None else None
             if swallowed is not None:
                 source_tokens, content = swallowed
+        if content is None:
+            content = _quote_after_i_quote(doc, cue, quotes)
         comma = self._reporter_behind(cue) if content is None else None
         if comma is None and content is None:
-            comma = _inverted_closing(cue)
+            comma = _inverted_closing(cue) or _closing_root_report(cue)
         if comma is not None:
             # "The minister said the strike hit a depot, Interfax reported": the agency reports
             # the whole sentence before the comma
@@ -1753,6 +1756,13 @@ class AttributionExtractor:
         if content is not None and how.endswith("/dobj") and cue.lemma_ == "tell":
             # 'telling reporters, "..."': the object is whom it was said to
             quoted = _quote_after_recipient(doc, cue, quotes)
+            closing_comma = _closing_root_report(cue) if quoted is None else None
+            if closing_comma is not None:
+                # "This includes a special force, Carter told a Senate panel Wednesday."
+                quoted = _token_span(_trim(list(doc[cue.sent.start : closing_comma])))
+            past = _that_clause_past_a_time(cue) if quoted is None else None
+            if past is not None:
+                quoted = self._content(cue, past, "ccomp", source_tokens)
             clause = _clause_after_recipient(cue) if quoted is None else None
             if clause is not None:
                 # "after Trump told The Post he was not ready": the parse made "told" a clause
@@ -1833,6 +1843,11 @@ class AttributionExtractor:
                 how = how.split("/")[0] + "/hung"
         if content is None:
             return None
+        if content.text.lower() == "which" and cue.lemma_ in _NAMING_BARE:
+            name_given = _which_named(cue, content, quotes)
+            if name_given is not content:
+                content = name_given
+                how = how.split("/")[0] + "/which-called"
         if how.endswith("/dobj"):
             # "denied the report in comments to state media": where it was said, not what
             content = _without_medium(doc, content)
@@ -2063,6 +2078,7 @@ class AttributionExtractor:
                 if sibling.i > head.i and sibling.dep_ == "advcl" and _opens_contrast(sibling):
                     tokens += list(sibling.subtree)
             tokens += _run_on_clause(cue, head, tokens)
+            tokens += _infinitives_going_on(cue, tokens)
         if head.i > cue.i:
             tokens += _coordinated_more(cue, head, path, tokens)
         run = _trim(_paragraph(_contiguous(tokens, head), head))
@@ -2070,6 +2086,40 @@ class AttributionExtractor:
             run += _stray_tail(cue, run[-1])
             run += _sentence_cut_short(run[-1])
         return _token_span(run)
+
+
+def _infinitives_going_on(cue: Token, tokens: list[Token]) -> list[Token]:
+    """ "said money is needed to develop a vaccine, educate the public and learn more": after
+    a reported clause that ends in "to" and a verb, the parser can hang the next bare verbs of
+    the list on the verb of saying, as if the speakers had educated the public. A bare verb
+    right after the comma that ends the clause, with no subject, auxiliary or opening word of
+    its own, goes on with the list; its words and the comma before it."""
+    if not tokens:
+        return []
+    doc = cue.doc
+    last = max(token.i for token in tokens)
+    if doc[last].text == "," and last > 0:
+        last -= 1  # the comma the reported clause's verb holds
+    infinitive = doc[last]
+    while infinitive.i not in {t.i for t in tokens} or infinitive.dep_ != "xcomp":
+        if infinitive.head is infinitive or infinitive.head.i == cue.i:
+            return []
+        infinitive = infinitive.head
+    if infinitive.tag_ != "VB" or not any(
+        c.dep_ == "aux" and c.lower_ == "to" for c in infinitive.children
+    ):
+        return []
+    if last + 2 >= len(doc) or doc[last + 1].text != ",":
+        return []
+    verb = doc[last + 2]
+    if (
+        verb.head.i != cue.i
+        or verb.dep_ not in ("advcl", "conj", "dep")
+        or verb.tag_ != "VB"
+        or any(c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass", "mark") for c in verb.children)
+    ):
+        return []
+    return [doc[last + 1], *verb.subtree]
 
 
 def _coordinated_more(cue: Token, head: Token, path: str, tokens: list[Token]) -> list[Token]:
@@ -7351,6 +7401,8 @@ def _cut_relative_denials(
             continue
         if not text[: item.content.start].rstrip().endswith(","):
             continue  # "the pool of candidates from which she is drawing": a noun's clause
+        if item.cue_i >= 0 and any(c.dep_ == "oprd" for c in doc[item.cue_i].children):
+            continue  # "…, which he called "a cartel"": a name for the noun, not the claim
         for other in found:
             if other is item or not other.content.start < item.content.start < other.content.end:
                 continue
@@ -12732,6 +12784,66 @@ def _inverted_closing(cue: Token) -> int | None:
     return cue.i - 1
 
 
+# How a phrase before a verb can hang on it without being what the verb says.
+_CIRCUMSTANCE_DEPS = frozenset(
+    {"prep", "advmod", "advcl", "npadvmod", "punct", "cc", "mark", "intj", "aux", "neg"}
+)
+
+
+def _closing_root_report(cue: Token) -> int | None:
+    """ "Those who take on heavy debt struggle, even with a good job, he said.": when the words
+    before the comma hold no verb the parser can see ("struggle" read as a noun), it hangs
+    them on the verb of saying as loose phrases, and the verb has a subject and nothing it
+    says; "This includes a special force, Defense Secretary Ash Carter told a Senate panel
+    Wednesday.": or it joins the verb to the sentence's own verb as one more thing done. For
+    a verb of saying at the root, or so joined with no "and" or "but", with its subject right
+    after a comma, nothing of its own after it but punctuation, a time and whom it was told,
+    and no clause of its own anywhere, the token number of that comma: the sentence before
+    it is what was said."""
+    doc = cue.doc
+    if cue.lemma_ not in (_SAYING_AGAIN | _REPORTING) - {"call"}:
+        return None
+    if cue.dep_ == "conj":
+        if cue.head.i > cue.i or any(
+            c.dep_ in ("cc", "preconj") and cue.head.i < c.i < cue.i for c in cue.head.children
+        ):
+            return None
+    elif cue.dep_ != "ROOT":
+        return None
+    if any(c.dep_ in ("ccomp", "parataxis", "xcomp", "csubj") for c in cue.children):
+        return None
+    subject = next((c for c in cue.children if c.dep_ == "nsubj" and c.i < cue.i), None)
+    if subject is None or any(t.i > cue.i for t in subject.subtree):
+        return None
+    comma = subject.left_edge.i - 1
+    if comma - cue.sent.start < 3 or doc[comma].text != ",":
+        return None
+    if any(comma < t.i < cue.i and t not in subject.subtree for t in cue.children):
+        return None  # "…, he then said", "…, officials in Idlib said": only the subject between
+    before = [t for t in cue.children if t.i < comma] if cue.dep_ == "ROOT" else [cue.head]
+    if not any(t.pos_ in ("VERB", "AUX") for t in doc[cue.sent.start : comma]) or all(
+        t.dep_ in _CIRCUMSTANCE_DEPS for t in before
+    ):
+        return None  # "In the morning, the minister said.": when, not what
+    # "told a Senate panel": after a closing report, the object of "told" is whom it was told
+    told = next((c for c in cue.children if c.dep_ in ("dobj", "dative") and c.i > cue.i), None)
+    if cue.lemma_ == "tell" and told is None:
+        return None
+    heard = {t.i for t in told.subtree} if told is not None and cue.lemma_ == "tell" else set()
+    if any(
+        not (
+            t.is_punct
+            or t.is_space
+            or t.i in heard
+            or t.ent_type_ in ("DATE", "TIME")
+            or (t.dep_ == "prep" and _temporal(t))
+        )
+        for t in doc[cue.i + 1 : cue.sent.end]
+    ):
+        return None
+    return comma
+
+
 # Verbs that say what something is by "as": "described the silos as disused".
 _DESCRIBING_AS = frozenset(
     {"describe", "characterise", "characterize", "portray", "depict", "brand", "label"}
@@ -12881,6 +12993,38 @@ def _saying_by_manner(doc: Doc, word: Token, start: int) -> tuple[Span, Span, in
 _PREPOSITION_GAP = re.compile(r"[^\S\n]+([a-z]+)[^\S\n]+")
 
 
+# The writer's "and I quote" between a verb of saying and the words it introduces.
+_I_QUOTE = re.compile(r"[(,]?\s*(?:and\s+)?(?:I|we)\s+quote\s*[),:]?", re.IGNORECASE)
+
+
+def _quote_after_i_quote(doc: Doc, cue: Token, quotes: list[tuple[int, int]]) -> Span | None:
+    """'Trump said, and I quote, "We love the poorly educated."': the quotation after the
+    writer's aside is what was said, however the parser hung the aside; None without one."""
+    end = cue.idx + len(cue.text)
+    text = text_of(doc)
+    for start, stop in quotes:
+        if start >= end:
+            gap = text[end:start]
+            if _I_QUOTE.search(gap) and not _I_QUOTE.sub("", gap).strip(" ,:\t"):
+                return _span(doc, start, stop)
+            return None
+    return None
+
+
+def _i_quote(cue: Token) -> bool:
+    """Whether ``cue`` is the "quote" of "Trump said, and I quote, "…"" or "(I quote)": the
+    writer vouching for the words that follow, which are the other speaker's; nobody quotes
+    anyone here."""
+    doc = cue.doc
+    if cue.lower_ != "quote" or cue.i == 0 or doc[cue.i - 1].lower_ not in ("i", "we"):
+        return False
+    before = doc[cue.i - 2].lower_ if cue.i >= 2 else ""
+    if before == "and":
+        before = doc[cue.i - 3].lower_ if cue.i >= 3 else ""
+    after = doc[cue.i + 1].text if cue.i + 1 < len(doc) else ""
+    return before in (",", "(", "—", "–", "-") and after[:1] in (",", ":", ")", "—", "–", "-")
+
+
 def _that_said(cue: Token) -> bool:
     """Whether ``cue`` is the "said" of "That said, …", "That being said, …" or "Having said
     that, …" opening a sentence: the writer's concession, with no one behind it and nothing
@@ -12934,6 +13078,32 @@ def _recipient(cue: Token) -> Token | None:
     return told
 
 
+def _that_clause_past_a_time(cue: Token) -> Token | None:
+    """ "told The Huffington Post before he spoke before the committee that he believed …": the
+    parser hangs the "that" clause on the verb of the clause of time between, which says
+    nothing. The reported clause's verb, when a clause opened by "before", "after", "when",
+    "while" or "as" after whom it was told holds it and its own verb is no verb of saying."""
+    told = _recipient(cue)
+    if told is None:
+        return None
+    for child in cue.children:
+        if child.dep_ != "advcl" or child.i < told.i or child.lemma_ in _SAYING_AGAIN | _REPORTING:
+            continue
+        if not any(
+            m.dep_ == "mark" and m.lower_ in ("before", "after", "when", "while", "as")
+            for m in child.children
+        ):
+            continue
+        for clause in child.children:
+            if (
+                clause.dep_ == "ccomp"
+                and clause.i > child.i
+                and any(m.dep_ == "mark" and m.lower_ == "that" for m in clause.children)
+            ):
+                return clause
+    return None
+
+
 def _clause_after_recipient(cue: Token) -> Token | None:
     """The reported clause the parse hung "told" on: "Trump told The Post he was not ready",
     where "told" came out as a clause on "was". The clause's verb, when its subject follows the
@@ -12961,12 +13131,18 @@ def _quote_after_recipient(doc: Doc, cue: Token, quotes: list[tuple[int, int]]) 
     end = max(token.idx + len(token.text) for token in told.subtree)
     # quotations come in order: only the first one after the object can follow it directly
     start, stop = next(((a, b) for a, b in quotes if a >= end), (-1, -1))
-    if start < 0 or not _RECIPIENT_GAP.fullmatch(text_of(doc), end, start):
+    text = text_of(doc)
+    if start < 0 or not (
+        _RECIPIENT_GAP.fullmatch(text, end, start) or _RECIPIENT_COLON.fullmatch(text, end, start)
+    ):
         return None
     return _span(doc, start, stop)
 
 
 _RECIPIENT_GAP = re.compile(r"[^\S\n]*[,:]?[^\S\n]*")
+# 'told his audience, to rowdy applause:\n\n"…"': a short phrase, a colon, and the quotation
+# in the paragraph after
+_RECIPIENT_COLON = re.compile(r"(?:[^\S\n]*,[^\S\n]*[^\n\"“”:;,]{1,40})?[^\S\n]*:\s*")
 
 
 # What ends the text before a quotation that opens a sentence.
@@ -13095,6 +13271,20 @@ def _relative_object(cue: Token) -> tuple[list[Token], Span] | None:
 
 _NAMING_AS = frozenset({"describe", "characterize", "characterise", "see", "regard", "view"})
 _NAMING_BARE = frozenset({"call", "term", "dub", "label", "brand"})
+
+
+def _which_named(cue: Token, which: Span, quotes: Sequence[tuple[int, int]]) -> Span:
+    """ "…accreditation bodies, which he called "a cartel for higher education."": the name
+    given, with the "which" that stands for the thing named, whatever clause holds the
+    relative; ``which`` alone when the verb names nothing after it."""
+    named = next((c for c in cue.children if c.dep_ == "oprd" and c.i > cue.i), None)
+    span = _token_span(_trim(list(named.subtree))) if named is not None else None
+    if span is None:
+        return which
+    for q_start, q_end in quotes:
+        if q_start < span.end and span.start < q_end and q_start > which.start:
+            span = _span(cue.doc, min(q_start, span.start), max(q_end, span.end))
+    return joined([which, span])
 
 
 def _what_it_called(cue: Token, quotes: Sequence[tuple[int, int]]) -> Span | None:
@@ -13411,7 +13601,7 @@ def _adjacent_quote(
     after = [
         (start, stop)
         for start, stop in quotes
-        if start >= last and not text[last:start].strip(" ,:\t")
+        if start >= last and not _I_QUOTE.sub("", text[last:start]).strip(" ,:\t")
     ]
     # '"A," he said, adding, "B."': a participle introduces what follows it
     order = after + before if cue.tag_ == "VBG" else before + after
