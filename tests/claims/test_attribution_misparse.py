@@ -3044,3 +3044,150 @@ def test_a_that_clause_hung_on_a_clause_of_time_is_what_was_told(
     )
     told = _one(_attributions(claim_extractor, text), "told")
     assert told.content.text == "that he believed the nominee must reach out to her rival"
+
+
+def test_according_to_inside_a_bracket_vouches_for_the_bracket_only(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "He repeated his claim that 81 percent of the victims were killed by strangers (the "
+        "actual number is closer to 15 percent, according to Factcheck.org). He defended it."
+    )
+    according = _one(_attributions(claim_extractor, text), "according to")
+    assert _source(according) == "Factcheck.org"
+    assert according.content.text == "the actual number is closer to 15 percent"
+
+
+def test_a_participle_on_an_infinitive_has_the_subject_of_the_verb_above(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "They continued to awkwardly veer off script, saying they were being told to stretch "
+        "their time on stage."
+    )
+    saying = _one(_attributions(claim_extractor, text), "saying")
+    assert _source(saying) == "They"
+    assert saying.content.text.startswith("they were being told")
+
+
+def test_a_that_clause_read_as_a_clause_of_its_own_is_what_was_said(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "The retired neurosurgeon has provided no details about how he planned to reboot his "
+        "campaign, saying in his statement only that he was “refining some operational "
+        "practices.” He added: “My senior team remains in place.”"
+    )
+    found = _attributions(claim_extractor, text)
+    saying, added = _one(found, "saying"), _one(found, "added")
+    assert _source(saying) == "The retired neurosurgeon"
+    assert saying.content.text.endswith("that he was “refining some operational practices.”")
+    # the quotation closing the sentence before is no first half of what he added
+    assert added.content.text == "“My senior team remains in place.”"
+
+
+def test_a_speaker_going_on_after_a_reported_clause_of_two_verbs_is_the_speaker(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "Rubio pushed back on those claims Thursday, saying that the bill had the correct "
+        "security components but was waylaid by voter mistrust - and arguing that he and Cruz "
+        'shared "almost all the same" views.'
+    )
+    found = _attributions(claim_extractor, text)
+    saying, arguing = _one(found, "saying"), _one(found, "arguing")
+    assert saying.content.text.endswith("was waylaid by voter mistrust")
+    assert _source(arguing) == "Rubio"
+    assert arguing.content.text.startswith("that he and Cruz shared")
+
+
+def test_a_judge_is_someone_who_speaks_not_an_abstract_subject(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "In May, a U.S. District Court judge sided with the Democrats, saying the law violated "
+        "the Constitution."
+    )
+    saying = _one(_attributions(claim_extractor, text), "saying")
+    assert _source(saying) == "a U.S. District Court judge"
+
+
+def test_a_participle_after_a_nouns_that_clause_is_the_main_subject_going_on(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "The party chair dismissed the accusations that the campaign is violating election law "
+        "— saying the rival campaign chose not to accept the same help."
+    )
+    found = _attributions(claim_extractor, text)
+    dismissed, saying = _one(found, "dismissed"), _one(found, "saying")
+    assert dismissed.content.text.endswith("violating election law")
+    assert _source(saying) == "The party chair"
+    assert saying.content.text == "the rival campaign chose not to accept the same help"
+
+
+def test_a_writer_going_on_after_what_she_wrote(claim_extractor: ClaimExtractor) -> None:
+    text = (
+        "Byrne also wrote the agents knew to brace for the eruptions, saying, “They didn’t "
+        "happen every day.”"
+    )
+    saying = _one(_attributions(claim_extractor, text), "saying")
+    assert _source(saying) == "Byrne"
+
+
+def test_a_participle_on_a_reported_infinitive_is_the_reporter_going_on(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "Even a top strategist said the candidate will have to choose whose side she is on, "
+        "saying, “At some point, she is going to have to come out.”"
+    )
+    found = _attributions(claim_extractor, text)
+    said, saying = _one(found, "said"), _one(found, "saying")
+    assert said.content.text == "the candidate will have to choose whose side she is on"
+    assert _source(saying) == "a top strategist"
+    assert saying.content.text == "“At some point, she is going to have to come out.”"
+
+
+def test_reassuring_someone_that_reports_the_that_clause(claim_extractor: ClaimExtractor) -> None:
+    text = (
+        "Xi met Putin on Friday, reassuring his counterpart Vladimir Putin that Beijing has no "
+        "plans to counter his country’s dominance in Central Asia."
+    )
+    reassuring = _one(_attributions(claim_extractor, text), "reassuring")
+    assert reassuring.content.text.startswith("that Beijing has no plans")
+
+
+def test_a_long_subject_read_as_the_object_of_said_stays_with_its_verb(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "She said his frequent invocation of his rural state of Vermont in defending his past "
+        "votes (though he does currently support an amendment to the liability bill in the "
+        "Senate) doesn’t fly."
+    )
+    said = _one(_attributions(claim_extractor, text), "said")
+    assert said.content.text.startswith("his frequent invocation of his rural state")
+    assert said.content.text.endswith("doesn’t fly")
+
+
+def test_a_paper_reporting_after_the_last_comma_reports_the_sentence(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "During the investigation, the lobbyist acknowledged that the work could be termed "
+        '"influence peddling," The Washington Post reported in 1991. The firm was sold.'
+    )
+    found = _attributions(claim_extractor, text)
+    acknowledged, reported = _one(found, "acknowledged"), _one(found, "reported")
+    assert acknowledged.content.text == 'that the work could be termed "influence peddling,"'
+    assert _source(reported) == "The Washington Post"
+    assert reported.content.text.startswith("During the investigation, the lobbyist")
+    assert reported.content.text.endswith('"influence peddling,"')
+    text = (
+        "The charity's president noted that the clinic is central to the party's platform for "
+        "the first time, reported the Washington Examiner."
+    )
+    reported = _one(_attributions(claim_extractor, text), "reported")
+    assert _source(reported) == "the Washington Examiner"
+    assert reported.content.text.endswith("for the first time")

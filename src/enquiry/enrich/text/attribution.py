@@ -214,6 +214,30 @@ _PEOPLE_NOUNS = frozenset(
         "plaintiff",
         "claimant",
         "petitioner",
+        # professions and offices whose holders speak ("a District Court judge sided with the
+        # Democrats, saying …": the judge, not a name in the phrase after)
+        "judge",
+        "justice",
+        "magistrate",
+        "juror",
+        "coroner",
+        "scientist",
+        "researcher",
+        "professor",
+        "economist",
+        "historian",
+        "pollster",
+        "strategist",
+        "consultant",
+        "commentator",
+        "columnist",
+        "surgeon",
+        "pathologist",
+        "chemist",
+        "toxicologist",
+        "candidate",
+        "nominee",
+        "donor",
     }
 )
 _SOURCE_DROPPED = ("advcl",)
@@ -1181,6 +1205,8 @@ class AttributionExtractor:
             item for item in found if not _bare_relative(doc, item) and not _earlier_version(item)
         ]
         found = _reference_readings(doc, found)
+        found = _title_headline(doc, found)
+        found = _closing_reporter(doc, found)
         found.sort(key=lambda item: item.cue.start)
         found = _one_reading_per_cue(found)
         found = _not_across_a_line_label(found)
@@ -1267,7 +1293,10 @@ class AttributionExtractor:
                 else None
             )
             ruled = (item.source, item.speaker)
+            bracketed = item.content if _opens_a_bracket(doc, item.content) else None
             respan(self.spans, doc, doc[item.cue_i], item, quotes, keys, prior)
+            if bracketed is not None and item.content.start < bracketed.start:
+                item.content = bracketed  # "(the number is 15 percent, according to …)"
             if _keep_past_address(doc, cue, ruled[0], item.source):
                 item.source, item.speaker = ruled  # "Colonel, the Russians say …"
             if known is not None:
@@ -1413,20 +1442,32 @@ class AttributionExtractor:
             return None  # "The Council failed to adopt a draft condemning …": nothing was adopted
         content_paths = [path for path, _ in entry["content_paths"]] or self.content_paths
         source_paths = [path for path, _ in entry["source_paths"]] or self.source_paths
+        misread_clause = next(
+            (
+                child.dep_
+                for child in cue.children
+                if child.dep_ in ("acl", "advcl")
+                and child.i > cue.i
+                and any(c.dep_ == "mark" and c.lower_ == "that" for c in child.children)
+            ),
+            None,
+        )
         if (
             cue.pos_ == "VERB"
             and "ccomp" in content_paths
+            and misread_clause is not None
             and not any(child.dep_ == "ccomp" for child in cue.children)
-            and any(
-                child.dep_ == "acl"
-                and child.i > cue.i
-                and any(c.dep_ == "mark" and c.lower_ == "that" for c in child.children)
-                for child in cue.children
+            # "rules out the claim, made by …, that …": the object is what was ruled out; but
+            # "reassuring his counterpart that …" tells the object the clause
+            and (
+                cue.lemma_ in _TOLD | {"reassure"}
+                or not any(c.dep_ == "dobj" for c in cue.children)
             )
         ):
             # "The Mechanism reports that it is confident …": the parse made the reported
-            # clause a modifier of the verb
-            content_paths = ["acl", *content_paths]
+            # clause a modifier of the verb; "saying in his statement only that he was …": or
+            # a clause of its own on it
+            content_paths = [misread_clause, *content_paths]
         if cue.lemma_ in _TOLD - {"ask"} and {"auxpass", "agent", "ccomp"} <= {
             child.dep_ for child in cue.children
         }:
@@ -1477,6 +1518,7 @@ class AttributionExtractor:
         honour = _has_the_honour(cue)
         source_head = (
             again
+            or _participle_after_object(cue)
             or honour
             or _conjoined_subject(cue)
             or _stranded_relative(cue)
@@ -1530,6 +1572,7 @@ class AttributionExtractor:
             source_head = (
                 _going_on_from_fronted(cue)
                 or _shown_saying(cue)
+                or _subject_above_infinitive(cue)
                 or _first(cue, _FALLBACK_SOURCE_PATHS)
                 or _gerund_adjunct_subject(cue)
                 or _root_noun_before_finite(cue)
@@ -2000,6 +2043,10 @@ class AttributionExtractor:
             excluded |= {token.i for token in cue.subtree}
         if head.pos_ in ("NOUN", "PROPN"):
             excluded |= _aside(head)
+        for participle in head.subtree:
+            if participle.i > head.i and _participle_after_object(participle) is not None:
+                # "dismissed the accusations that … — saying …": the speaker going on
+                excluded |= {t.i for t in participle.subtree} | {participle.i - 1}
         if path == "ccomp":
             excluded |= _saying_again(head)
             excluded |= _when_said(cue, head)
@@ -2079,6 +2126,7 @@ class AttributionExtractor:
                     tokens += list(sibling.subtree)
             tokens += _run_on_clause(cue, head, tokens)
             tokens += _infinitives_going_on(cue, tokens)
+            tokens += _subject_read_as_object(cue, head)
         if head.i > cue.i:
             tokens += _coordinated_more(cue, head, path, tokens)
         run = _trim(_paragraph(_contiguous(tokens, head), head))
@@ -2086,6 +2134,33 @@ class AttributionExtractor:
             run += _stray_tail(cue, run[-1])
             run += _sentence_cut_short(run[-1])
         return _token_span(run)
+
+
+def _subject_read_as_object(cue: Token, head: Token) -> list[Token]:
+    """ "She said his frequent invocation of Vermont in defending his votes (though he does
+    support an amendment) doesn't fly": after a long subject the parser can make it the
+    object of "said" and leave the reported verb with none. For a finite reported verb with
+    no subject of its own and the verb's object before it, the words from that object to the
+    reported verb, which are its subject; else none."""
+    if (
+        head.i < cue.i
+        or cue.lemma_ in _TOLD
+        or any(c.dep_ in ("nsubj", "nsubjpass", "expl", "csubj", "mark") for c in head.children)
+    ):
+        return []  # "told a news conference … that the army …": whom it was told
+    if head.tag_ not in ("VBZ", "VBD", "VBP") and not any(
+        c.dep_ == "aux" and c.tag_ in ("VBZ", "VBD", "VBP", "MD") for c in head.children
+    ):
+        return []
+    if cue.lemma_ not in (_SAYING_AGAIN | _REPORTING) - _TOLD:
+        return []
+    obj = next((c for c in cue.children if c.dep_ == "dobj" and cue.i < c.i < head.i), None)
+    if obj is None or obj.pos_ not in ("NOUN", "PROPN"):
+        return []
+    between = list(cue.doc[obj.left_edge.i : head.i])
+    if any(t.lemma_ in _SAYING_AGAIN and t.pos_ == "VERB" for t in between):
+        return []  # "a tax, which he favors but says would never win": the clause is his
+    return between
 
 
 def _infinitives_going_on(cue: Token, tokens: list[Token]) -> list[Token]:
@@ -2253,11 +2328,27 @@ def _saying_again(head: Token) -> set[int]:
     speaker saying something more, not part of the first thing said. The token numbers of
     that verb's clause and the "and" before it."""
     cut: set[int] = set()
-    for verb in head.children:
-        if verb.i < head.i or not (_said_again(verb) or _another_saying(verb)):
-            continue
-        joiner = [c for c in head.children if c.dep_ in ("cc", "punct") and head.i < c.i < verb.i]
-        cut |= {t.i for t in verb.subtree} | {c.i for c in joiner if c.i == verb.left_edge.i - 1}
+    # "saying that the bill had the components but was waylaid - and arguing that …": the
+    # parse can hang the speaker's next verb on the reported clause's own second verb
+    chain = [head]
+    for verb in chain:
+        # "… will have to choose whose side she is on, saying, '…'": or on its infinitive
+        chain += [
+            c for c in verb.children if c.dep_ in ("conj", "xcomp") and c.pos_ in ("VERB", "AUX")
+        ]
+    for clause in chain:
+        for verb in clause.children:
+            if verb.i < clause.i or not (_said_again(verb) or _another_saying(verb)):
+                continue
+            if clause is not head and verb.tag_ != "VBG":
+                continue  # "approached her and said, '…'": the one reported on, acting
+            joiner = [
+                c
+                for c in clause.children
+                if c.dep_ in ("cc", "punct") and clause.i < c.i < verb.i and not c.is_quote
+            ]
+            cut |= {t.i for t in verb.subtree}
+            cut |= {c.i for c in joiner if c.i >= verb.left_edge.i - 2}
     return cut
 
 
@@ -3039,6 +3130,47 @@ _CALENDAR = frozenset(
 )
 
 
+def _subject_above_infinitive(cue: Token) -> Token | None:
+    """ "They continued to veer off script, saying they were told …": a participle hung on an
+    infinitive is said by the subject of the verb above it; but in "a strategist said Clinton
+    will have to choose whose side she is on, saying, '…'" that verb is itself what was said,
+    and the one going on is whoever said it. None when the participle hangs elsewhere."""
+    if cue.dep_ != "advcl" or cue.tag_ != "VBG" or cue.head.dep_ != "xcomp":
+        return None
+    above = cue.head.head
+    if above.dep_ == "ccomp" and above.head.lemma_ in _SAYING_AGAIN | _REPORTING:
+        above = above.head
+    return next((c for c in above.children if c.dep_ == "nsubj"), None)
+
+
+def _participle_after_object(cue: Token) -> Token | None:
+    """ "Wasserman Schultz dismissed the accusations that the campaign is violating the law —
+    saying the Sanders campaign chose not to …": the parser can hang the participle on the
+    verb of the noun's "that" clause, as if the campaign said it; but that clause is what the
+    accusation says, and set off by a comma or a dash the participle is the main clause's
+    subject going on. The subject of the verb whose object the noun is, or None."""
+    if cue.dep_ != "advcl" or cue.tag_ != "VBG" or cue.lemma_ not in _SAYING_AGAIN or cue.i < 2:
+        return None
+    if cue.nbor(-1).text not in (",", "—", "–"):
+        return None
+    clause = cue.head
+    while clause.dep_ == "conj" and clause.head.i < clause.i:
+        clause = clause.head
+    if clause.dep_ != "acl" or not any(
+        c.dep_ == "mark" and c.lower_ == "that" for c in clause.children
+    ):
+        return None
+    noun = clause.head
+    verb = noun.head
+    if noun.dep_ == "pobj" and verb.dep_ == "prep":
+        verb = verb.head
+    elif noun.dep_ != "dobj":
+        return None
+    if verb.pos_ not in ("VERB", "AUX"):
+        return None
+    return next((c for c in verb.children if c.dep_ == "nsubj"), None)
+
+
 def _said_again_by(cue: Token) -> Token | None:
     """The speaker of a second verb of saying the parse hung on the first one's reported clause
     (see :func:`_saying_again`): the first verb's subject."""
@@ -3048,10 +3180,12 @@ def _said_again_by(cue: Token) -> Token | None:
         verb = cue.head.head.head  # gerund → preposition → the verb of the charge
         return next((c for c in verb.children if c.dep_ == "nsubj"), None)
     clause = cue.head
+    while clause.dep_ == "conj" and clause.head.i < clause.i and clause.pos_ in ("VERB", "AUX"):
+        clause = clause.head  # "…, but was waylaid - and arguing that …": the first verb's clause
     if clause.dep_ != "ccomp" or cue.i < clause.i or not _said_again(cue):
         return None
-    if clause.head.lemma_ not in _SAYING_AGAIN | _DENYING | _RULING | _STRESSING:
-        return None
+    if clause.head.lemma_ not in _SAYING_AGAIN | _DENYING | _RULING | _STRESSING | {"write"}:
+        return None  # "Byrne also wrote the agents knew …, saying": the writer going on
     subject = next((c for c in clause.head.children if c.dep_ == "nsubj"), None)
     if subject is None and clause.head.tag_ == "VBG":
         # "Russia has offered explanations, first claiming that a depot was hit and later
@@ -3108,7 +3242,10 @@ _COLON_LINE = re.compile(
     # repost its mark before the account reposted: "RT @SyriaCivilDef: …"
     r"(?:>[^\S\n]*)*(?:RT[^\S\n]+(?=@\w))?"
     # a page taken down as Markdown sets the label in bold: "**Spokesman**: …", "**Q:** …"
-    r"[\"“]?(?:\*\*|__)?(?P<source>[^:“”\"\n]{2,120}?)(?:\*\*|__)?:(?:\*\*|__)?[^\S\n]+"
+    r"[\"“]?(?:\*\*|__)?(?P<source>[^:“”\"\n]{2,120}?)(?:\*\*|__)?:(?:\*\*|__)?"
+    # 'Rep. Trey Gowdy (R-S.C.):"I have not heard …"': a house style with no space before
+    # the quotation
+    r"(?:[^\S\n]+|(?=[\"“]))"
     r"(?P<content>\S[^\n]*)$",
     re.M,
 )
@@ -3535,8 +3672,21 @@ def _line_content(doc: Doc, start: int, end: int) -> Span:
 
 def _outlet_check(label: list[str]) -> bool:
     """ "Wash Post Fact-Check: If Obama Says It, It's True": a fact check an outlet names as
-    its own speaks, as PolNeAR marks it; a bare "FACT CHECK:" is a label."""
-    return len(label) > 2 and label[-1].lower() in ("check", "fact-check", "factcheck")
+    its own speaks, as PolNeAR marks it; a bare "FACT CHECK:" is a label. So does a watchdog
+    whose name ends in "Watch" ("Judicial Watch: State Department Hid …", "Human Rights
+    Watch: …"), where "Watch:" or "Live Watch:" alone is a page's label."""
+    if len(label) > 2 and label[-1].lower() in ("check", "fact-check", "factcheck"):
+        return True
+    return (
+        len(label) >= 2
+        and label[-1] == "Watch"
+        and label[-2][:1].isupper()
+        and label[-2].lower() not in _WATCH_LABELS
+    )
+
+
+# Words before "Watch:" that make it a page's label, not a watchdog's name.
+_WATCH_LABELS = frozenset({"must", "live", "video", "now", "please", "also", "and", "or"})
 
 
 # A television script's production cues before a colon: what is on tape or on screen, never
@@ -3820,10 +3970,50 @@ def _colon_lines(doc: Doc) -> list[Attribution]:
             # so the turn, and its "we", are those of the speaker whose turn it renders
             speaker = found[-1].speaker
         asked = False
+        turn = _next_turn_in_line(doc, content)
+        if turn is not None:
+            content = _cut_before(text_of(doc), content, turn.sentence.start) or content
         found.append(Attribution(colon, content, source, speaker, sentence, ":/PUNCT", how="line"))
+        if turn is not None:
+            found.append(turn)
         if "@" in match.group("source"):
             found += _quoted_in_post(doc, content, sentence)
     return found
+
+
+# 'Clinton: "Our goal is to defeat ISIS." Bush: "The mission is to destroy ISIS."': a second
+# speaker's name and colon after a closing quotation mark, and their quotation.
+_TURN_AFTER_QUOTE = re.compile(
+    r"(?<=[”\"])[^\S\n]+(?P<name>[A-Z][\w.'’-]*(?:[^\S\n]+[A-Z][\w.'’-]*){0,2}):[^\S\n]*"
+    r"(?=[“\"])"
+)
+
+
+def _next_turn_in_line(doc: Doc, content: Span) -> Attribution | None:
+    """The turn of a second speaker set in the same paragraph after a quoted turn ('Clinton:
+    "…" Bush: "…"'), from that name to the end of the line; None when there is none, or the
+    name is no proper name."""
+    text = text_of(doc)
+    match = _TURN_AFTER_QUOTE.search(text, content.start, content.end)
+    if match is None:
+        return None
+    span = doc.char_span(*match.span("name"), alignment_mode="expand")
+    if span is None or not all(token.pos_ == "PROPN" for token in span) or is_place(span.text):
+        return None
+    said = _line_content(doc, match.end(), content.end)
+    if len(said.text) < 3:
+        return None
+    tokens = list(span)
+    colon = _span(doc, match.end("name"), match.end("name") + 1)
+    return Attribution(
+        colon,
+        said,
+        _token_span(tokens),
+        describe(tokens),
+        _span(doc, match.start("name"), content.end),
+        ":/PUNCT",
+        how="line",
+    )
 
 
 # What a post's text opens with when it quotes someone under their name: "Lavrov: the strikes
@@ -7412,6 +7602,12 @@ def _cut_relative_denials(
                 # "A. … Hexamine was also present, which Syria had declared …": a turn of a
                 # transcript is all its speaker said, the relative clause too
                 break
+            if item.cue_i >= 0:
+                clause_end = max(t.idx + len(t.text) for t in doc[item.cue_i].subtree)
+                if text[clause_end : other.content.end].strip(" ,.;:\"”’'"):
+                    # "argued the pipeline, which is widely supported by Republicans, 'wouldn't
+                    # go 10 feet'": a relative clause inside the claim, not closing it
+                    break
             cut = _cut_before(text, other.content, item.content.start)
             if cut is not None:
                 other.content = item.content = cut
@@ -7930,6 +8126,201 @@ def _once_each(found: list[Attribution]) -> list[Attribution]:
     return [item for item in found if id(item) in kept]
 
 
+# The verbs by which a headline in title case puts its news in someone's mouth.
+_HEADLINE_SAYS = frozenset(
+    {
+        "says",
+        "claims",
+        "warns",
+        "vows",
+        "admits",
+        "insists",
+        "argues",
+        "predicts",
+        "suggests",
+        "declares",
+        "reveals",
+        "confirms",
+        "announces",
+    }
+)
+# Words that join a headline's phrases and never stand inside a speaker's name: "Ben Carson
+# Defends Himself Against Claims He …" names no one "… Against".
+_HEADLINE_LINKS = frozenset(
+    {"against", "to", "for", "on", "in", "with", "by", "about", "after", "before", "over"}
+)
+# "Clinton Says Russians Hacked DNC, Calls Trump's Remarks 'Troubling.'": a second verb of the
+# same speaker after a comma; "… As Sanders Turns Up The Heat", "…, But …": the headline's
+# own circumstance or turn after what was said.
+_HEADLINE_TAIL = re.compile(
+    r",\s+(?P<verb>Says|Calls|Claims|Warns|Vows|Urges|Admits|Insists|Argues|Denies)\s+"
+    r"|\s+(?:As|While|Amid|After|Before)\s+(?=\S)|,\s+But\b"
+)
+
+
+def _title_headline(doc: Doc, found: list[Attribution]) -> list[Attribution]:
+    """ "Glenn Beck Says Trump, 'Alt Right' Pose A Threat To Democracy.": a headline in title
+    case, every word capitalised, which the parser reads as a string of names. When the
+    article's first line is such a headline and a word of :data:`_HEADLINE_SAYS` follows a
+    short run of capitalised words, those words are the speaker and the rest of the line,
+    up to a second verb of the same speaker (itself a claim: "…, Calls X 'Troubling'") or a
+    clause of the headline's own ("… As Sanders Turns Up The Heat"), is what was said. Any
+    other reading of that verb gives way."""
+    text = text_of(doc)
+    line_end = text.find("\n")
+    line_end = len(text) if line_end < 0 else line_end
+    line = text[:line_end].rstrip()
+    words = re.findall(r"[A-Za-z][\w’'-]*", line)
+    if len(words) < 4 or len(words) > 30:
+        return found
+    capitalised = sum(1 for word in words if word[0].isupper())
+    if capitalised < 0.8 * len(words):
+        return found
+    tokens = [t for t in doc if t.idx < len(line)]
+    verb = next(
+        (t for t in tokens[1:8] if t.lower_ in _HEADLINE_SAYS and t.text[0].isupper()), None
+    )
+    if verb is None:
+        return found
+    speaker = tokens[: verb.i]
+    if speaker and speaker[0].text in ("‘", "“", "'", '"'):
+        return found
+    comma = max((t.i for t in speaker if t.text == ","), default=-1)
+    # "Railing Against Trump, Sanders Vows To …": the speaker is after the opening phrase
+    speaker = [t for t in speaker if t.i > comma]
+    if not speaker or not all(t.text[0].isupper() or t.is_punct for t in speaker):
+        return found
+    if any(t.lower_ in _HEADLINE_SAYS or t.lower_ in _HEADLINE_LINKS for t in speaker):
+        return found
+    if any(t.lower_ in ("himself", "herself", "itself", "themselves") for t in speaker):
+        return found
+    start = verb.idx + len(verb.text)
+    while start < len(line) and line[start].isspace():
+        start += 1
+    end = len(line)
+    second = None
+    tail = _HEADLINE_TAIL.search(line, start)
+    if tail is not None:
+        end = tail.start()
+        second = tail.group("verb")
+    content = line[start:end].rstrip(" .,;:…")
+    if len(content.split()) < 2:
+        return found
+    named = _trim(speaker)
+    sentence = _span_chars(text, 0, len(line))
+    made = [
+        Attribution(
+            _span_chars(text, verb.idx, verb.idx + len(verb.text)),
+            _span_chars(text, start, start + len(content)),
+            _token_span(named),
+            describe(named),
+            sentence,
+            "say/VERB",
+            how="headline/title",
+            cue_i=verb.i,
+        )
+    ]
+    if second is not None and tail is not None:
+        cue_at = tail.start("verb")
+        rest_at = tail.end()
+        rest = line[rest_at:].rstrip(" …")
+        later = _HEADLINE_TAIL.search(line, rest_at)
+        if later is not None:
+            rest = line[rest_at : later.start()].rstrip(" .,;:…")
+        if len(rest.split()) >= 2:
+            made.append(
+                Attribution(
+                    _span_chars(text, cue_at, cue_at + len(second)),
+                    _span_chars(text, rest_at, rest_at + len(rest)),
+                    _token_span(named),
+                    describe(named),
+                    sentence,
+                    f"{second.lower().removesuffix('s')}/VERB",
+                    how="headline/title",
+                    cue_i=next((t.i for t in tokens if t.idx == cue_at), -1),
+                )
+            )
+    taken = {item.cue.start for item in made}
+    return [item for item in found if item.cue.start not in taken] + made
+
+
+# "…, The Washington Post reported in 1991.", "…, reported the Washington Examiner.": a
+# paper or agency closing a sentence as the one who reports all of it.
+_NAME_RUN = r"(?:[Tt]he\s+)?[A-Z][\w.'’&-]*(?:\s+[A-Z][\w.'’&-]*){0,4}"
+_CLOSING_REPORTER = re.compile(
+    r"(?P<sep>,[”\"’']?)\s+(?:(?P<source>"
+    + _NAME_RUN
+    + r")\s+(?P<cue>reported|reports|wrote|writes)"
+    r"|(?P<cue2>reported|reports|wrote|writes)\s+(?P<source2>" + _NAME_RUN + r"))"
+    r"(?:\s+(?:on\s+)?(?:[A-Z][a-z]+day|in\s+\d{4}|last\s+\w+|earlier|at\s+the\s+time))?"
+    r"[.]?[”\"’']?\s*\Z"
+)
+
+
+def _closing_reporter(doc: Doc, found: list[Attribution]) -> list[Attribution]:
+    """ "During the investigation, Manafort acknowledged that the work could be termed
+    'influence peddling,' The Washington Post reported in 1991.": a paper or agency named
+    after the last comma of a sentence, with "reported" or "wrote" and perhaps a time, reports
+    the whole sentence before it, the claim inside included, which ends at that comma. The
+    parser often reads the report as part of that claim instead; where no reading has that
+    verb as its cue, this gives the report, and cuts the claims inside at the comma."""
+    text = text_of(doc)
+    taken = {item.cue.start for item in found}
+    made = []
+    for sentence in doc.sents:
+        start, end = sentence.start_char, sentence.end_char
+        match = _CLOSING_REPORTER.search(text, start, end)
+        if match is None:
+            continue  # (the pattern runs to the sentence's end)
+        cue_group = "cue" if match.group("cue") else "cue2"
+        source_group = "source" if match.group("source") else "source2"
+        if match.start(cue_group) in taken or len(text[start : match.start()].split()) < 5:
+            continue
+        source_at, source_end = match.span(source_group)
+        while source_end > source_at and text[source_end - 1] == ".":
+            source_end -= 1  # "…, reported the Washington Examiner."
+        source = doc.char_span(source_at, source_end, alignment_mode="contract")
+        cue = doc.char_span(*match.span(cue_group), alignment_mode="expand")
+        if (
+            source is None
+            or cue is None
+            or not all(t.pos_ in ("PROPN", "DET") or t.text[0].isupper() for t in source)
+        ):
+            continue
+        if not any(t.ent_type_ in ("ORG", "PERSON", "GPE", "NORP") for t in source):
+            continue
+        # '… "influence peddling," The Washington Post reported': the quotation keeps its mark
+        at = match.end("sep") if len(match.group("sep")) > 1 else match.start()
+        content = _cut_before(text, _span_chars(text, start, at), at)
+        if content is None:
+            continue
+        for item in found:
+            if start <= item.cue.start < match.start() and item.content.end > match.start():
+                cut = _cut_before(text, item.content, at)
+                if cut is not None and not item.content.parts:
+                    item.content = cut
+        named = _trim(list(source))
+        made.append(
+            Attribution(
+                _span_chars(text, cue.start_char, cue.end_char),
+                content,
+                _token_span(named),
+                describe(named),
+                _span_chars(text, start, end),
+                "report/VERB",
+                how="closing/report",
+                cue_i=cue[0].i,
+            )
+        )
+    return found + made
+
+
+def _opens_a_bracket(doc: Doc, content: Span) -> bool:
+    """Whether a content opens right after "(": what was said inside a bracket, which a
+    reading that starts before the bracket would run together with the sentence around it."""
+    return text_of(doc)[: content.start].rstrip().endswith("(")
+
+
 def _span_chars(text: str, start: int, end: int) -> Span:
     return Span(text[start:end], start, end)
 
@@ -8239,6 +8630,11 @@ def _according_content(cue: Token) -> Span | None:
         run = list(doc[phrase[-1] + 1 : sentence.end])
     elif before and not after:
         run = list(doc[sentence.start : phrase[0]])
+        opened = [t.i for t in run if t.text == "("]
+        if opened and not any(t.text == ")" and t.i > opened[-1] for t in run):
+            # "(the actual number is closer to 15 percent, according to Factcheck.org)": the
+            # phrase inside a bracket vouches for the bracket only
+            run = [t for t in run if t.i > opened[-1]]
     else:
         return None
     while run and (run[-1].is_punct or run[-1].is_space) and run[-1].text not in _CLOSING_MARKS:
@@ -13570,7 +13966,18 @@ def _split_quotation(
     first, second = (source, cue) if source.start <= cue.start else (cue, source)
     if any(token.pos_ in ("VERB", "AUX") for token in _tokens_within(doc, first.end, second.start)):
         return None
-    return _quote_before(doc, min(source.start, cue.start), quotes)
+    before = _quote_before(doc, min(source.start, cue.start), quotes)
+    opening = doc.char_span(first.start, first.end, alignment_mode="expand")
+    if (
+        before is not None
+        and before.text.rstrip("”\"’' ")[-1:] in (".", "!", "?")
+        and opening is not None
+        and opening[0].is_sent_start
+    ):
+        # '… only that he was "refining some practices." He added: "My team remains."': a
+        # whole sentence quoted before a new one opens with its speaker is no first half
+        return None
+    return before
 
 
 def _quote_before(doc: Doc, first: int, quotes: list[tuple[int, int]]) -> Span | None:
@@ -15416,6 +15823,13 @@ def _headline_taken_for_name(name: str) -> bool:
     return any(word in ("He", "She", "It", "They", "We", "I") for word in name.split()[1:])
 
 
+def _headline_verb_in_name(name: str) -> bool:
+    """Whether a name as the tagger took it holds a headline's verb of saying after its first
+    word ("Obama Claims Hillary Most Qualified Presidential Candidate Ever"): a headline read
+    as one name, whoever the surname before it is."""
+    return any(word.lower() in _HEADLINE_SAYS for word in name.split()[1:])
+
+
 def _body_before_of(name: str) -> str:
     """The words a body's name of several words is known by, two or three capitalised words
     before its "of", when named again ("General Command" of "General Command of Liwa al-Haqq");
@@ -15777,6 +16191,7 @@ def resolve_speakers(
                     # a surname the tagger left untagged is no headline it read as a name
                     # ("Trump Says He Never …")
                     and not (speaker.type == "unknown" and _headline_taken_for_name(p.name))
+                    and not _headline_verb_in_name(p.name)
                     and (
                         _called_alone(speaker.name, p.name)
                         # "TENNARI:", a transcript's turn in capitals, after "Dr. Mohammed Tennari"
