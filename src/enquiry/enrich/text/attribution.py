@@ -2043,10 +2043,11 @@ class AttributionExtractor:
             excluded |= {token.i for token in cue.subtree}
         if head.pos_ in ("NOUN", "PROPN"):
             excluded |= _aside(head)
-        for participle in head.subtree:
-            if participle.i > head.i and _participle_after_object(participle) is not None:
-                # "dismissed the accusations that … — saying …": the speaker going on
-                excluded |= {t.i for t in participle.subtree} | {participle.i - 1}
+        if path == "dobj" and head.pos_ in ("NOUN", "PROPN"):
+            for participle in head.subtree:
+                if participle.i > head.i and _participle_after_object(participle) is not None:
+                    # "dismissed the accusations that … — saying …": the speaker going on
+                    excluded |= {t.i for t in participle.subtree} | {participle.i - 1}
         if path == "ccomp":
             excluded |= _saying_again(head)
             excluded |= _when_said(cue, head)
@@ -14000,15 +14001,19 @@ def _adjacent_quote(
     first = min(token.idx for token in around)
     last = max(token.idx + len(token.text) for token in around)
     text = text_of(doc)
+    # quotations come in order and do not overlap: only the last one ending before the cue and
+    # the first one opening after it can be next to it, so only those two are looked at
+    ending = [(start, stop) for start, stop in quotes if stop <= first][-1:]
+    opening = next(((start, stop) for start, stop in quotes if start >= last), None)
     before = [
         (start, stop)
-        for start, stop in quotes
-        if stop <= first and not text[stop:first].strip(" ,\n\t") and "\n\n" not in text[stop:first]
+        for start, stop in ending
+        if not text[stop:first].strip(" ,\n\t") and "\n\n" not in text[stop:first]
     ]  # never a quotation of the paragraph before
     after = [
         (start, stop)
-        for start, stop in quotes
-        if start >= last and not _I_QUOTE.sub("", text[last:start]).strip(" ,:\t")
+        for start, stop in ([opening] if opening is not None else [])
+        if not _I_QUOTE.sub("", text[last:start]).strip(" ,:\t")
     ]
     # '"A," he said, adding, "B."': a participle introduces what follows it
     order = after + before if cue.tag_ == "VBG" else before + after
