@@ -18,6 +18,7 @@ import json
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
@@ -2011,16 +2012,7 @@ class AttributionExtractor:
         comma = subject.left_edge.i - 1
         if cue.doc[comma].text != "," or comma <= cue.head.i:
             return None
-        rest = cue.doc[cue.i + 1 : cue.sent.end]
-        if any(
-            not (
-                t.is_punct
-                or t.is_space
-                or t.ent_type_ in ("DATE", "TIME")
-                or (t.dep_ == "prep" and _temporal(t))  # "on Friday"
-            )
-            for t in rest
-        ):
+        if not _nothing_after_but_time(cue):
             return None
         return comma
 
@@ -13227,18 +13219,23 @@ def _closing_root_report(cue: Token) -> int | None:
     if cue.lemma_ == "tell" and told is None:
         return None
     heard = {t.i for t in told.subtree} if told is not None and cue.lemma_ == "tell" else set()
-    if any(
-        not (
-            t.is_punct
-            or t.is_space
-            or t.i in heard
-            or t.ent_type_ in ("DATE", "TIME")
-            or (t.dep_ == "prep" and _temporal(t))
-        )
-        for t in doc[cue.i + 1 : cue.sent.end]
-    ):
+    if not _nothing_after_but_time(cue, heard):
         return None
     return comma
+
+
+def _nothing_after_but_time(cue: Token, also: AbstractSet[int] = frozenset()) -> bool:
+    """Whether nothing follows a closing report's verb in its sentence but punctuation, a
+    time ("on Friday") and the tokens ``also`` (whom it was told): the mark of a report that
+    closes the sentence it reports."""
+    return all(
+        t.is_punct
+        or t.is_space
+        or t.i in also
+        or t.ent_type_ in ("DATE", "TIME")
+        or (t.dep_ == "prep" and _temporal(t))
+        for t in cue.doc[cue.i + 1 : cue.sent.end]
+    )
 
 
 # Verbs that say what something is by "as": "described the silos as disused".
