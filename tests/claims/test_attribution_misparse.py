@@ -3191,3 +3191,64 @@ def test_a_paper_reporting_after_the_last_comma_reports_the_sentence(
     reported = _one(_attributions(claim_extractor, text), "reported")
     assert _source(reported) == "the Washington Examiner"
     assert reported.content.text.endswith("for the first time")
+
+
+def test_the_verb_after_a_quotation_is_not_nested_in_a_saying_quoted_inside_it(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    # the parse runs the quoted "says" on past the closing marks, over the speaker and the verb
+    # that report the quotation; the learnt filter then took the report for a reported report
+    text = (
+        "The crowd stayed late. ''He says what everyone else wants to say but they're too "
+        "scared to say,'' Omar Haddad, a baker from the old town, said at the rally on Friday. "
+        "''We are tired "
+        "of waiting for the convoys.''"
+    )
+    said = _one(_attributions(claim_extractor, text), "said")
+    assert _source(said) == "Omar Haddad, a baker from the old town,"
+    assert said.content.text.startswith("''He says what everyone else wants to say")
+
+
+def test_quotation_marks_typed_against_a_word_still_open_and_close_a_quotation(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    closed = (
+        "“It is a shame to see the convoys stopped at the checkpoint again and again,”Haddad "
+        "said. “Nobody has explained why.”"
+    )
+    said = _one(_attributions(claim_extractor, closed), "said")
+    assert _source(said) == "Haddad"
+    assert said.content.text.startswith("“It is a shame to see the convoys")
+    opened = "The envoy said,“Look, the convoys have no place at a checkpoint.”"
+    said = _one(_attributions(claim_extractor, opened), "said")
+    assert _source(said) == "The envoy"
+    assert said.content.text == "“Look, the convoys have no place at a checkpoint.”"
+    assert quotations(opened) == [(15, len(opened))]
+    # an opening mark typed where the closing one belongs, after the comma
+    mistyped = (
+        "“If the crossing closes again, the hospital will run out of fuel within the week,“ "
+        "said Samir Haddad, the hospital's director."
+    )
+    said = _one(_attributions(claim_extractor, mistyped), "said")
+    assert _source(said) is not None and _source(said).startswith("Samir Haddad")  # type: ignore[union-attr]
+    assert said.content.text.endswith("within the week,“")
+
+
+def test_a_speaker_described_at_length_between_a_quotation_and_said(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "“The shelling never stopped, not even at night,” Haddad, now 64 and living in Gaziantep, "
+        "Turkey, said by telephone this week. “We slept in the basement.”"
+    )
+    said = _one(_attributions(claim_extractor, text), "said")
+    assert (_source(said) or "").rstrip(",") == "Haddad, now 64 and living in Gaziantep, Turkey"
+    assert said.content.text.startswith("“The shelling never stopped")
+    text = (
+        "“The convoy was turned back twice,” Haddad, the chief negotiator for the relief agencies "
+        "in the northern province after the talks in Geneva broke down, said when reporters "
+        "asked him about the delay."
+    )
+    said = _one(_attributions(claim_extractor, text), "said")
+    assert _source(said) is not None and _source(said).startswith("Haddad, the chief negotiator")  # type: ignore[union-attr]
+    assert said.content.text == "“The convoy was turned back twice,”"

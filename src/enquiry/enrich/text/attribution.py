@@ -464,7 +464,21 @@ def prepare(nlp: Language) -> Language:
     for abbreviation in ("hon.", "Hon."):
         # a parliament's "my right hon. Friend": no sentence ends there
         tokenizer.add_special_case(abbreviation, [{"ORTH": abbreviation}])
+    from spacy.util import compile_infix_regex
+
+    infixes = (*(nlp.Defaults.infixes or ()), *_GLUED_QUOTES)
+    tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
     return nlp
+
+
+# Double quotation marks typed against a word ("paranoia,”Clinton said", "Ryan said,“Look,
+# …”"): spaCy keeps "paranoia,”Clinton" as one word, so the speaker after a quotation and the
+# verb before one are lost to the parse. The mark, and a stop or comma before it, are words of
+# their own when a word follows the mark; apostrophes are left alone ("Trump’s").
+_GLUED_QUOTES = (
+    r"(?<=\w\w)[,;:!?.](?=[“”\"]\w)",
+    r"(?<=[\w,;:!?.])[“”\"](?=\w)",
+)
 
 
 @lru_cache(maxsize=1)
@@ -674,6 +688,9 @@ def quotations(text: str) -> list[tuple[int, int]]:
             if current in _CLOSERS[closing] and (current in "”»" or _can_close(text, end)):
                 stop, closed = end + 1, True
                 break
+            if current == char == "“" and _typed_as_closing(text, end):
+                stop, closed = end + 1, True  # "… for her here,“ said Jim Clyburn"
+                break
             if current == char and char != closing and _can_open(text, end):
                 stop = end
                 break
@@ -690,9 +707,18 @@ def quotations(text: str) -> list[tuple[int, int]]:
     return found
 
 
+def _typed_as_closing(text: str, at: int) -> bool:
+    """Whether an opening mark at ``at`` was typed where a closing one belongs: after a stop or
+    a comma and before a space or the end ("… problems for her here,“ said Jim Clyburn")."""
+    after = text[at + 1] if at + 1 < len(text) else " "
+    return at > 0 and text[at - 1] in ",.!?" and after.isspace()
+
+
 def _can_open(text: str, at: int) -> bool:
     before = text[at - 1] if at else " "
     after = text[at + 1] if at + 1 < len(text) else " "
+    if text[at] == "“" and before in ",;" and after.isalnum():
+        return True  # typed against the verb: "Ryan said,“Look, …”"
     return (before.isspace() or before in "([—–-:") and not after.isspace()
 
 
@@ -984,6 +1010,7 @@ class AttributionExtractor:
         inverted = _said_inverted(doc, quotes)
         inverted += _asked_by_the_object(doc, quotes, found)
         inverted += _quotation_tags(doc, quotes, found)
+        inverted += _described_after_quotation(doc, quotes, found)
         inverted += _read_text_opens(doc, quotes, found)
         glossed = _glossed_quotations(doc, quotes, self.cues)
         taken = {item.cue.start for item in glossed}
@@ -1356,7 +1383,7 @@ class AttributionExtractor:
                 found.append(
                     (attribution, features(token, attribution, entry, lexicon, quotes), lexicon)
                 )
-        _mark_nested(found, self.cues)
+        _mark_nested(found, self.cues, quotes)
         return found
 
     def _relation(
@@ -5566,6 +5593,84 @@ _QUOTE_TAG = re.compile(
 )
 
 
+# A quotation closed with a comma, then its speaker described at length, then the verb:
+# '"If Reagan had gone with Kemp, …," Mr. Daniloff, now 81 and retired in Cambridge, Mass.,
+# said by telephone', '"Very good reporter," Trump, the 2016 GOP frontrunner …, said when
+# …'. The parser hangs the verb on the quotation's own clause, or makes the quotation's
+# first noun its subject, so the speaker is lost.
+_DESCRIBED_CLOSING = re.compile(
+    rf"[^\S\n]*(?P<source>(?P<name>{_TAG_NAME}),[^\S\n]+[^\n“”\"!?]{{2,220}}?,)"
+    r"[^\S\n]+(?P<cue>said|says|told|added|explained|wrote)\b(?P<rest>[^\n“”\"]*?)(?:[.!?]|$)"
+)
+
+
+def _described_after_quotation(
+    doc: Doc, quotes: list[tuple[int, int]], found: list[Attribution]
+) -> list[Attribution]:
+    """The quotation before a speaker named and described between commas and a closing verb
+    of saying ('"…," Steve Moody, a small-business owner, said at the rally'), when nothing
+    else reports it. Only for a quotation whose last words end in a comma (a quotation
+    continued by its tag), a capitalised name right after it, and a description without
+    quotation marks; the source is the name with its description, as a reader would cite
+    it."""
+    text = text_of(doc)
+    result = []
+    for start, end in quotes:
+        if text[max(start, end - 3) : end].rstrip("”\"'’").rstrip()[-1:] != ",":
+            continue
+        match = _DESCRIBED_CLOSING.match(text, end)
+        if match is None:
+            continue
+        if any(
+            (
+                item.content.start < end
+                and start < item.content.end
+                and not start < item.cue.start < end
+            )
+            or item.cue.start == match.start("cue")
+            for item in found
+        ):
+            continue
+        tokens = _name_tokens(doc, *match.span("name"))
+        words = [t for t in doc if match.start("source") <= t.idx < match.end("source")]
+        cue = next((t for t in doc if t.idx == match.start("cue")), None)
+        if not tokens or not words or cue is None or cue.pos_ not in ("VERB", "AUX"):
+            continue
+        described = {t.i for t in words if t.idx >= match.end("name")}
+        if any(
+            t.pos_ in ("VERB", "AUX")
+            and t.tag_ in ("VBD", "VBZ", "VBP")
+            and t.dep_ not in ("relcl", "advcl", "acl", "pcomp")
+            and not any(c.dep_ == "mark" for c in t.children)
+            and any(
+                c.dep_ in ("nsubj", "nsubjpass")
+                and c.i in described
+                and c.tag_ not in ("WP", "WDT")
+                for c in t.children
+            )
+            for t in words
+        ):
+            # a clause of its own between the commas ("…, he said,"); a relative or a
+            # subordinate clause ("who …", "after the talks broke down") describes the speaker
+            continue
+        source = _span(doc, *match.span("source"))
+        if source.text.endswith(","):
+            source = _span(doc, source.start, source.end - 1)
+        result.append(
+            Attribution(
+                _span(doc, cue.idx, cue.idx + len(cue.text)),
+                _span(doc, start, end),
+                source,
+                describe(tokens),
+                _span(doc, start, match.end()),
+                key_of(cue),
+                how="closing/described",
+                cue_i=cue.i,
+            )
+        )
+    return result
+
+
 # What describes the speaker named after an inverted tag, to the sentence's end: ", who …",
 # ", a surgeon at …".
 _DESCRIBED_AFTER = re.compile(
@@ -9117,24 +9222,35 @@ _CARRIED_SPEAKERS = frozenset({"person", "organisation", "state"})
 
 
 def _mark_nested(
-    found: list[tuple[Attribution, list[str], str]], cues: dict[str, dict[str, Any]]
+    found: list[tuple[Attribution, list[str], str]],
+    cues: dict[str, dict[str, Any]],
+    quotes: list[tuple[int, int]],
 ) -> None:
     """Add a feature to each proposal whose cue lies inside the content of another proposal
     of a usual saying ("said the videos show Scott ..."): annotators mark such reported
-    reports less often than the ones they sit in, and the learnt filter weighs that."""
-    sayings = [
-        (attribution.cue_key, attribution.content.pieces)
-        for attribution, _, lexicon in found
-        if lexicon == "rules"
-        and attribution.cue_key not in _VOUCHING
-        and float(cues.get(attribution.cue_key, {}).get("precision", 0.0)) >= NESTING_PRECISION
-    ]
+    reports less often than the ones they sit in, and the learnt filter weighs that.
+
+    A saying quoted inside a quotation ("''He says what everyone wants to say,'' Steve Moody
+    said") holds nothing beyond that quotation, even when the parse runs its content on past the
+    closing mark: the reporting verb after the quotation is not nested in the quoted one."""
+    sayings = []
+    for attribution, _, lexicon in found:
+        if (
+            lexicon != "rules"
+            or attribution.cue_key in _VOUCHING
+            or float(cues.get(attribution.cue_key, {}).get("precision", 0.0)) < NESTING_PRECISION
+        ):
+            continue
+        cue = attribution.cue
+        quoted = [(start, stop) for start, stop in quotes if start < cue.start and cue.end < stop]
+        sayings.append((attribution.cue_key, attribution.content.pieces, quoted[:1]))
     for attribution, names, _ in found:
         cue = attribution.cue
         inside = [
             outer
-            for outer, pieces in sayings
+            for outer, pieces, quoted in sayings
             if any(piece.start <= cue.start and cue.end <= piece.end for piece in pieces)
+            and all(start < cue.start and cue.end < stop for start, stop in quoted)
         ]
         if inside:
             key = attribution.cue_key or "?"
