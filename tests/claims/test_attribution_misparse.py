@@ -3252,3 +3252,42 @@ def test_a_speaker_described_at_length_between_a_quotation_and_said(
     said = _one(_attributions(claim_extractor, text), "said")
     assert _source(said) is not None and _source(said).startswith("Haddad, the chief negotiator")  # type: ignore[union-attr]
     assert said.content.text == "“The convoy was turned back twice,”"
+
+
+def test_a_saying_quoted_in_the_next_quotation_does_not_stop_it_going_on(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "The clinic reopened on Monday.\n\n"
+        "“It was a relief to see the queue again,” she said. “We ran out of forms by noon. "
+        "Some mothers told me that it was the first time in a month they had seen a doctor.”"
+        "\n\nThe ministry did not comment."
+    )
+    said = _one(_attributions(claim_extractor, text), "said")
+    assert said.content.text.startswith("“It was a relief")
+    assert said.content.text.endswith("they had seen a doctor.”")
+    assert len(said.content.pieces) == 2
+
+
+def test_according_to_after_the_sentence_vouches_for_its_nearest_clause(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "The blockade has not emptied the market: bread was sold at twice its price in March, "
+        "according to one relief agency."
+    )
+    according = _one(_attributions(claim_extractor, text), "according to")
+    assert according.content.text == "bread was sold at twice its price in March"
+    text = (
+        "There is one law that bans the shelling of hospitals, and the army broke it, according "
+        "to Samir Haddad, who ran the clinic."
+    )
+    according = _one(_attributions(claim_extractor, text), "according to")
+    assert according.content.text == "the army broke it"
+    # a list run on with semicolons is vouched for whole
+    text = (
+        "The first convoy was turned back on Monday; the second was looted on Tuesday; and the "
+        "third never left the depot, according to the relief agencies."
+    )
+    according = _one(_attributions(claim_extractor, text), "according to")
+    assert according.content.text.startswith("The first convoy")

@@ -1104,6 +1104,7 @@ class AttributionExtractor:
         _whole_hyphenated(doc, found)
         _cut_occasions(doc, found)
         _according_over_a_time_clause(doc, found)
+        _according_nearest_clause(doc, found)
         _as_much(doc, found)
         _cut_media(doc, found)
         _cut_source_media(doc, found)
@@ -7355,6 +7356,51 @@ def _according_over_a_time_clause(doc: Doc, found: list[Attribution]) -> None:
             item.content = content
 
 
+def _according_nearest_clause(doc: Doc, found: list[Attribution]) -> None:
+    """ "The tax has not made London less attractive: it was the financial capital of the world
+    in 2015, according to one global index." A source named after what it vouches for vouches
+    for the nearest clause: the one after a colon, or the second of two clauses joined by
+    ", and" ("There is one relevant law, and Clinton broke it, according to …"), not the
+    writer's lead-in before it. Not inside a quotation, nor in a list run on with semicolons,
+    whose items the source vouches for together."""
+    text = text_of(doc)
+    for item in found:
+        if item.cue_i < 0 or doc[item.cue_i].lemma_.lower() != "accord":
+            continue
+        content = item.content
+        if len(content.pieces) != 1 or content.end > item.cue.start:
+            continue
+        if any(mark in content.text for mark in ';"“”«»') or "''" in content.text:
+            continue
+        words = [t for t in doc if content.start <= t.idx and t.idx + len(t.text) <= content.end]
+        start = None
+        for token in words[1:-1]:
+            if (token.text == ":" and token.whitespace_) or _and_a_clause(token):
+                start = doc[token.i + 1].idx
+        if start is None or not text[start : content.end].strip():
+            continue
+        rest = [t for t in words if t.idx >= start and not (t.is_punct or t.is_space)]
+        if len(rest) >= 3:
+            item.content = _span(doc, start, content.end)
+
+
+def _and_a_clause(token: Token) -> bool:
+    """Whether ``token`` is ", and" joining a second clause with a subject of its own."""
+    return (
+        token.lower_ == "and"
+        and token.dep_ == "cc"
+        and token.i > 0
+        and token.doc[token.i - 1].text == ","
+        and any(
+            c.dep_ == "conj"
+            and c.i > token.i
+            and c.pos_ in ("VERB", "AUX")
+            and any(g.dep_ in ("nsubj", "nsubjpass", "expl") for g in c.children)
+            for c in token.head.children
+        )
+    )
+
+
 def _participle_before_its_verb(doc: Doc, item: Attribution) -> bool:
     """ "the concentrations found are consistent with …", "the figures reported were lower":
     a bare participle after its noun, taken by the parser for the sentence's verb with the real
@@ -8479,6 +8525,7 @@ def _continue_quotations(doc: Doc, found: list[Attribution], quotes: list[tuple[
                 and not (
                     aside is not None and other.cue_i == aside.i and other.content.end <= start
                 )
+                and not _quoted_within(other, start, stop)
                 and (
                     last <= other.cue.start < stop
                     or (other.content.start < stop and start < other.content.end)
@@ -8490,6 +8537,14 @@ def _continue_quotations(doc: Doc, found: list[Attribution], quotes: list[tuple[
                 last = stop
                 continue
             break
+
+
+def _quoted_within(attribution: Attribution, start: int, stop: int) -> bool:
+    """Whether the cue and the source of ``attribution`` both lie inside the quotation from
+    ``start`` to ``stop``: a saying quoted in someone's words ('"We sold out. People told me it
+    was the best event,"'), which is part of those words and claims none of them."""
+    cue, source = attribution.cue, attribution.source or attribution.cue
+    return start < cue.start and cue.end < stop and start < source.start and source.end < stop
 
 
 # '"A," Jordan said, and still "B."', '"A," he said, but "B."': the speaker's words joined
