@@ -3224,6 +3224,14 @@ def test_quotation_marks_typed_against_a_word_still_open_and_close_a_quotation(
     assert _source(said) == "The envoy"
     assert said.content.text == "“Look, the convoys have no place at a checkpoint.”"
     assert quotations(opened) == [(15, len(opened))]
+    straight = (
+        '"The convoys were stopped at the checkpoint again and again,"Omar Haddad, who drives '
+        'one of them, said in a statement. "Nobody has explained why."'
+    )
+    said = _one(_attributions(claim_extractor, straight), "said")
+    assert _source(said) == "Omar Haddad, who drives one of them,"
+    assert said.content.text.startswith('"The convoys were stopped')
+    assert quotations(straight)[0] == (0, straight.index("Omar"))
     # an opening mark typed where the closing one belongs, after the comma
     mistyped = (
         "“If the crossing closes again, the hospital will run out of fuel within the week,“ "

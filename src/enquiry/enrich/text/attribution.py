@@ -729,6 +729,8 @@ def _can_close(text: str, at: int) -> bool:
         # "… the term 'outreach,' " he told the group": a house style sets a space between
         # an inner quotation's closing mark and the outer one's
         before = text[at - 2]
+    if before in ",.!?" and after.isupper():
+        return True  # typed against the next word: 'different audiences,"Katie Packer said'
     return not before.isspace() and (after.isspace() or after in ".,;:!?)—–-")
 
 
