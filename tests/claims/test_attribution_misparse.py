@@ -3299,3 +3299,21 @@ def test_according_to_after_the_sentence_vouches_for_its_nearest_clause(
     )
     according = _one(_attributions(claim_extractor, text), "according to")
     assert according.content.text.startswith("The first convoy")
+
+
+def test_a_person_named_last_before_a_colon_says_the_quotation_after_it(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "The timing of the offensive does not surprise military analyst Samir Haddad: "
+        "“Historically, sieges in the province have ended with the first rains.”"
+    )
+    colon = _one(_attributions(claim_extractor, text), ":")
+    assert _source(colon) == "military analyst Samir Haddad"
+    assert colon.content.text.startswith("“Historically, sieges")
+    # the one a message is delivered to, or a platform, is not the speaker
+    text = (
+        "The envoy delivered a blunt message to Samir Haddad: “It is time to open the "
+        "crossings and let the convoys through.”"
+    )
+    assert not [a for a in _attributions(claim_extractor, text) if _source(a) == "Samir Haddad"]
