@@ -3317,3 +3317,21 @@ def test_a_person_named_last_before_a_colon_says_the_quotation_after_it(
         "crossings and let the convoys through.”"
     )
     assert not [a for a in _attributions(claim_extractor, text) if _source(a) == "Samir Haddad"]
+
+
+def test_what_was_told_after_the_one_told_and_a_comma(
+    claim_extractor: ClaimExtractor,
+) -> None:
+    text = (
+        "In discussing the scandals, former envoy Samir Haddad told Radio Rozana Daily SiriusXM "
+        "host Omar Saleh, “The crossings might as well be Closed for Good – Not Opened, Yet!”"
+    )
+    told = _one(_attributions(claim_extractor, text), "told")
+    assert told.content.text.startswith("“The crossings might as well be Closed")
+    for told_whom in ("CNN", "the BBC"):
+        text = (
+            f"Instead, the envoy told {told_whom}, the convoys would merely be “held for "
+            "inspection” if they reach the border."
+        )
+        told = _one(_attributions(claim_extractor, text), "told")
+        assert told.content.text.startswith("the convoys would merely be")

@@ -1098,6 +1098,7 @@ class AttributionExtractor:
         found += _second_saying_after_object(doc, found)
         _cut_line_labels(doc, found, lines)
         _cut_citing_aside(doc, found)
+        _told_then_comma(doc, found, quotes)
         _cut_at_separators(doc, found, quotes)
         _cut_at_closing_bracket(doc, found)
         _comment_closing_a_clause(doc, found)
@@ -11292,6 +11293,58 @@ def _ends_line(text: str, end: int) -> bool:
     """Whether ``end`` is where a line without a closing stop ends."""
     rest = text[end:].split("\n", 1)[0]
     return not rest.strip() and text[end - 1 : end] not in (".", "!", "?", '"', "”")
+
+
+def _told_then_comma(doc: Doc, found: list[Attribution], quotes: list[tuple[int, int]]) -> None:
+    """ "Instead, Trump told CNN, his policy would be …", "Bolton told radio host Matt Boyle,
+    “…”": the one told, then a comma, then what was told. The parser makes the told one the
+    verb's object and the clause after the comma the sentence's own (or the quotation a clause
+    of the object), so the content came out as the one told. It becomes the quotation right
+    after the comma, or the clause after it when the verb of telling is set into that clause."""
+    text = text_of(doc)
+    for item in found:
+        if item.cue_i < 0 or len(item.content.pieces) != 1:
+            continue
+        cue = doc[item.cue_i]
+        if cue.lemma_ != "tell" or item.content.start < item.cue.end:
+            continue
+        told = [c for c in cue.children if c.dep_ in ("dobj", "dative") and c.i > cue.i]
+        if not told:
+            continue
+        covered = {t.i for c in told for t in c.subtree}
+        words = _tokens_within(doc, item.content.start, item.content.end)
+        if not words or any(t.i not in covered for t in words):
+            continue
+        # the marks after the one told may hang on it: its last word, not its subtree's edge;
+        # a title after a name may hang elsewhere ("told Radio Rozana host Omar Saleh,")
+        last = max(t.i for c in told for t in c.subtree if not t.is_punct)
+        after = last + 1
+        while (
+            after < len(doc)
+            and after - last <= 8
+            and doc[after].text != ","
+            and doc[after].pos_ in ("NOUN", "PROPN", "ADJ", "DET", "PUNCT", "X")
+            and doc[after].text not in _QUOTE_MARKS
+        ):
+            after += 1
+        if after >= len(doc) or doc[after].text != ",":
+            continue
+        rest = doc[after].idx + 1
+        while rest < len(text) and text[rest] in " \t":
+            rest += 1
+        quoted = next((q for q in quotes if q[0] == rest), None)
+        if quoted is not None:
+            item.content = _span(doc, *quoted)
+            continue
+        sentence = cue.sent
+        if cue.dep_ not in ("parataxis", "ccomp") or cue.head.i <= after:
+            continue
+        end_token = sentence[-1]
+        while end_token.i > after and (end_token.is_punct or end_token.is_space):
+            end_token = doc[end_token.i - 1]
+        clause = [t for t in doc[after + 1 : end_token.i + 1] if not t.is_punct]
+        if len(clause) >= 3:
+            item.content = _span(doc, doc[after + 1].idx, end_token.idx + len(end_token.text))
 
 
 def _cut_at_separators(doc: Doc, found: list[Attribution], quotes: list[tuple[int, int]]) -> None:
