@@ -5637,7 +5637,7 @@ def _described_after_quotation(
         ):
             continue
         tokens = _name_tokens(doc, *match.span("name"))
-        words = [t for t in doc if match.start("source") <= t.idx < match.end("source")]
+        words = _tokens_within(doc, *match.span("source"))
         cue = next((t for t in doc if t.idx == match.start("cue")), None)
         if not tokens or not words or cue is None or cue.pos_ not in ("VERB", "AUX"):
             continue
@@ -7431,7 +7431,7 @@ def _according_nearest_clause(doc: Doc, found: list[Attribution]) -> None:
             continue
         if any(mark in content.text for mark in ';"“”«»') or "''" in content.text:
             continue
-        words = [t for t in doc if content.start <= t.idx and t.idx + len(t.text) <= content.end]
+        words = _tokens_within(doc, content.start, content.end)
         start = None
         for token in words[1:-1]:
             if (token.text == ":" and token.whitespace_) or _and_a_clause(token):
