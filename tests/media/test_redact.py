@@ -175,6 +175,17 @@ def test_the_original_is_untouched_and_the_derivation_recorded(
     assert code == 0, err
     again = json.loads(out)
     assert again["item"] == made["item"] and again["existing"] is True
+    # Another request that blurs to the same pixels names the same item, and says what it
+    # asked for beside what the item was made with.
+    code, out, err = _cli(
+        home, "media", "redact", str(item), "--faces", "--regions",
+        "300,340,40,30;130,345,85,82;301,341,2,2", "--style", "fill", "--json",
+    )  # fmt: skip
+    assert code == 0, err
+    other = json.loads(out)
+    assert other["item"] == made["item"] and other["existing"] is True
+    assert len(other["regions"]) == 2
+    assert len(other["requested"]["redaction"]["regions"]) == 3
 
 
 def test_publication_uses_only_a_confirmed_redaction(

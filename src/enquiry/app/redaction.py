@@ -82,7 +82,10 @@ def redactions_of(session: Session, item_id: int) -> list[tuple[Item, bool]]:
 @dataclass(frozen=True)
 class Redacted:
     """A redacted derivative: the new item, what it came from, and whether it is confirmed.
-    ``existing`` says the same redaction had been made before (same bytes): nothing new."""
+    ``existing`` says the same redaction had been made before (same bytes): nothing new, and
+    ``transformation`` is then the one recorded when it was first made, while ``requested`` is
+    always what this request asked for (two requests can blur to the same pixels: a region over
+    a flat area, the same faces)."""
 
     item_id: int
     derived_from: int
@@ -91,6 +94,7 @@ class Redacted:
     confirmed: bool
     existing: bool
     transformation: dict[str, Any] = field(default_factory=dict)
+    requested: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of ``enquiry media redact --json``."""
@@ -107,6 +111,7 @@ class Redacted:
             else redaction.get("face_boxes"),
             "regions": redaction.get("regions", []),
             "transformation": self.transformation,
+            "requested": self.requested,
         }
 
 
@@ -295,6 +300,7 @@ def redact(
             confirmed=is_confirmed(session, new),
             existing=existing,
             transformation=dict(new.transformation or {}),
+            requested=details,
         )
 
 

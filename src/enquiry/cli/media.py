@@ -391,7 +391,12 @@ def redact(
     click.echo(
         f"item {made.item_id}\t{state}\tredaction of item {made.derived_from}"
         f" ({made.media_type}): {redaction.describe(made.transformation)}"
-        + ("; the same redaction was already stored" if made.existing else "")
+        + (
+            f"; the same image was already stored (this request: "
+            f"{redaction.describe(made.requested)})"
+            if made.existing
+            else ""
+        )
     )
     if not made.confirmed:
         click.echo(
