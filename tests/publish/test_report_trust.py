@@ -193,8 +193,9 @@ def test_analyse_json_is_the_typed_result_to_dict(demo: Path) -> None:
 def test_the_footer_commands_work_as_printed(demo: Path, tmp_path: Path) -> None:
     """Pasted into a shell that has no virtual environment on its PATH, no ENQUIRY_HOME and
     another working directory, the footer's commands run and succeed."""
-    # the report written in this (copied) home, whose footer names this home
-    out = demo / "reports" / "khan-shaykhun-2017-04-04.html"
+    # the report of this (copied) home, whose footer names this home (written outside it: a
+    # named output inside the home is refused)
+    out = tmp_path / "khan-shaykhun-2017-04-04.html"
     written = _cli("--home", str(demo), "report", "khan-shaykhun-2017-04-04", "-o", str(out))
     assert written.exit_code == 0, written.output
     page = out.read_text(encoding="utf-8")

@@ -24,6 +24,7 @@ from enquiry.app import keys
 from enquiry.app.access import Right, require, require_admin, require_case, require_incident
 from enquiry.app.context import Enquiry
 from enquiry.app.lookup import case_blobs, find_case
+from enquiry.app.outputs import refuse_home_output
 from enquiry.app.protection import WITHHELD_IDENTITY, hidden, record_reveal
 from enquiry.app.publishing import verified
 from enquiry.errors import BadRequest, CatalogueError, EnquiryError, NotFound, Refused, Unverified
@@ -215,9 +216,15 @@ def export_bundle(
     tsa: str | None = None,
     progress: Progress | None = None,
     pdf: bool = True,
+    inside_home: bool = False,
 ) -> Exported:
     """Write one case's bundle (for one incident, or all of the case's) to ``output``; ``pdf``
-    off leaves the reports' PDF out (the HTML, from which it is made, is always there)."""
+    off leaves the reports' PDF out (the HTML, from which it is made, is always there).
+
+    A file inside the home is refused (:func:`~enquiry.app.outputs.refuse_home_output`) unless
+    ``inside_home``, which only the demo passes, for the ``bundles/`` folder it chooses."""
+    if not inside_home:
+        refuse_home_output(app, output)
     case_id, case_name, slugs = _subject(app, case, incident)
     require(app, case_id, Right.PROTECTED_ITEMS, name=case_name)  # the whole record
     if reveal:
@@ -584,9 +591,8 @@ def backup(
     A SQLite catalogue and a PostgreSQL one are backed up alike (as a SQLite file made from a
     consistent snapshot), so either can be restored onto either back end."""
     require_admin(app, "backup")
+    refuse_home_output(app, output, inside="the home it backs up")
     store = app.store(create=False)
-    if output.resolve().is_relative_to(store.home.resolve()):
-        raise Refused(f"{printable(str(output))}: inside the home it backs up; write it elsewhere")
     signer = _signer(app, sign, passphrase)
     stamper = _stamper(tsa)
     with store.session() as session:
@@ -767,6 +773,12 @@ def demo_bundle(app: Enquiry, case: str, *, pdf: bool = True) -> DemoBundle:
     public = folder / f"{DEMO_KEY}.pub.json"
     public.write_text(signing.public_text(keys.public_document(app, DEMO_KEY)), encoding="utf-8")
     exported = export_bundle(
-        app, folder / f"{case}.zip", case=case, sign=DEMO_KEY, passphrase=passphrase, pdf=pdf
+        app,
+        folder / f"{case}.zip",
+        case=case,
+        sign=DEMO_KEY,
+        passphrase=passphrase,
+        pdf=pdf,
+        inside_home=True,
     )
     return DemoBundle(exported, public, secret)

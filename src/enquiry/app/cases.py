@@ -15,11 +15,13 @@ from sqlalchemy import select
 from enquiry.app.access import Right, require, require_admin, require_case
 from enquiry.app.context import Enquiry
 from enquiry.app.lookup import case_blobs, find_case
+from enquiry.app.outputs import refuse_home_output
 from enquiry.app.publishing import verified
 from enquiry.errors import NotFound
 from enquiry.intake.casefile import (
     DumpResult,
     LoadReport,
+    attachments_folder,
     builtin_case,
     load_case_file,
     write_dump,
@@ -65,6 +67,9 @@ def dump(
     report. Without ``reveal`` a protected item's content, identifying fields and arrival names
     are replaced by its SHA-256; with it they are carried, and the reveal is recorded per item.
     """
+    if output is not None:
+        for target in (output, attachments_folder(output)):
+            refuse_home_output(app, target)
     store = app.store(create=False)
     case_id = require_case(app, case, Right.PROTECTED_ITEMS).id  # the whole record
     if reveal:

@@ -40,6 +40,7 @@ from enquiry.app.atrest import (
 )
 from enquiry.app.context import Enquiry
 from enquiry.app.lookup import find_case, find_item
+from enquiry.app.outputs import refuse_home_output
 from enquiry.app.protection import (
     WITHHELD,
     hidden,
@@ -489,6 +490,7 @@ def copy_item(
     SHA-256, so a corrupted blob is never handed out under the original's name. The ledger
     records who copied what, and where to.
     """
+    refuse_home_output(app, output)  # --force never reaches the vault or the catalogue
     store = app.store(create=False)
     with store.session() as session:
         found = find_item(session, ref)

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from enquiry.app.access import Right, may, require, require_case, require_incident
 from enquiry.app.context import Enquiry
 from enquiry.app.lookup import case_blobs
+from enquiry.app.outputs import refuse_home_output
 from enquiry.app.publishing import record_case_reveal, verified
 from enquiry.errors import BadRequest, EnquiryError, NotFound
 from enquiry.intake.walk import printable
@@ -54,6 +55,7 @@ def export(
         raise BadRequest(f"unknown export format '{printable(fmt)}' (one of: {', '.join(FORMATS)})")
     if (case is None) == (incident is None):
         raise BadRequest("export: give either --case NAME or --incident ID")
+    refuse_home_output(app, output)
     case_id = _case_id(app, case, incident)
     store = app.store(create=False)
     with store.session() as session:

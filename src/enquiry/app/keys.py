@@ -19,6 +19,7 @@ from sqlalchemy import insert, select, update
 
 from enquiry.app.access import require_admin
 from enquiry.app.context import Enquiry
+from enquiry.app.outputs import refuse_home_output
 from enquiry.errors import BadRequest, EnquiryError, NotFound, Refused
 from enquiry.intake.walk import printable
 from enquiry.publish import signing
@@ -146,6 +147,7 @@ def public_document(app: Enquiry, name: str) -> dict[str, Any]:
 
 def export_public(app: Enquiry, name: str, output: Path) -> Path:
     """Write the public key (with its revocation, if any) to ``output``, never overwriting."""
+    refuse_home_output(app, output)
     text = signing.public_text(public_document(app, name))
     if output.exists():
         raise Refused(f"{printable(str(output))}: exists; choose another file")

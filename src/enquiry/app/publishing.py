@@ -19,6 +19,7 @@ from sqlalchemy import select
 from enquiry.app.access import Right, require, require_incident
 from enquiry.app.context import Enquiry
 from enquiry.app.lookup import case_blobs
+from enquiry.app.outputs import refuse_home_output
 from enquiry.errors import EnquiryError, NotFound, Unverified
 from enquiry.intake.walk import printable
 from enquiry.publish.inputs import UnknownIncident
@@ -112,11 +113,19 @@ def report(
     reveal: bool = False,
     allow_unverified: bool = False,
     sign_off: SignOff | None = None,
+    inside_home: bool = False,
 ) -> Published:
     """Analyse, store the finding and write the self-contained report (HTML, or PDF for a
     ``.pdf`` name; ``also`` writes further copies from the same finding); each export and its
     SHA-256 go into the ledger. Protected identities stay out unless ``reveal``. ``sign_off``
-    fills the report's signature slot (who signed, when, with which key)."""
+    fills the report's signature slot (who signed, when, with which key).
+
+    A file inside the home is refused (:func:`~enquiry.app.outputs.refuse_home_output`) unless
+    ``inside_home``, which only a caller choosing the file itself passes (the demo's
+    ``reports/``, the web page's private download folder), never for a path a user named."""
+    if not inside_home:
+        for target in (output, *also):
+            refuse_home_output(app, target)
     case_id, failures = _verified_incident(app, incident, "report on", allow_unverified)
     store = app.store(create=False)
     # A report covers the whole record, protected evidence included (withheld or not): a viewer,

@@ -229,7 +229,7 @@ def demo_command(app: App, no_serve: bool, host: str, port: int, no_pdf: bool) -
         click.echo(f"photograph redacted and confirmed for publication: item {item_id}")
     output = app.home / "reports" / f"{cases.DEMO_INCIDENT}.html"
     also = () if no_pdf else (output.with_suffix(".pdf"),)
-    published = publishing.report(app, cases.DEMO_INCIDENT, output, also=also)
+    published = publishing.report(app, cases.DEMO_INCIDENT, output, also=also, inside_home=True)
     click.echo("\n".join(_summary(published.analysis, brief=True)))
     for written in published.files:
         click.echo(f"report: {written.path} (sha256 {written.sha256})")

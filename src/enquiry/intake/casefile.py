@@ -1465,11 +1465,16 @@ def write_dump(store: Store, case: str, output: Path | None, *, reveal: bool) ->
     )
 
 
+def attachments_folder(output: Path) -> Path:
+    """The folder beside a dump written to ``output`` that its attached originals go into."""
+    return output.with_name(output.stem + ".files")
+
+
 def _write_attachments(store: Store, document: dict[str, Any], output: Path) -> int:
     """Copy the attached originals the document names beside the dump, and point the document
     at the copies; each copy is named by its hash's start and its name, so equal names never
     clash. (A protected item's file is in the document only when the dump reveals it.)"""
-    folder = output.with_name(output.stem + ".files")
+    folder = attachments_folder(output)
     count = 0
     with store.engine.connect() as connection:
         held = at_rest(connection)

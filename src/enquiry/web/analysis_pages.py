@@ -213,7 +213,7 @@ def report_download(app: PageUser, incident: str) -> Response:
     withheld, the export and its SHA-256 in the ledger) and handed over as a download."""
     folder = Path(tempfile.mkdtemp(prefix=".report-", dir=app.store(create=False).home))
     try:
-        published = publishing.report(app, incident, folder / f"{incident}.html")
+        published = publishing.report(app, incident, folder / f"{incident}.html", inside_home=True)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
