@@ -376,3 +376,19 @@ def test_an_upload_is_recorded_as_its_sender_and_name_not_its_staging_path(
     assert secret["name"] == "statement.txt"
     assert secret["origins"] == ["upload:ivo/statement.txt"]
     assert str(folder) not in run("log", "--json").stdout
+
+
+def test_the_summary_counts_files_kept_with_problems_among_those_stored() -> None:
+    """A summary "1 stored, 1 stored with problems" read as two files: a file kept with a problem is
+    one of those stored (or already held), and is said to be."""
+    from enquiry.intake.pipeline import FileResult, IntakeReport
+
+    report = IntakeReport(
+        [
+            FileResult("cut.jpg", "stored", problems=["truncated JPEG"]),
+            FileResult("note.txt", "stored"),
+            FileResult("empty.txt", "rejected", problems=["empty file"]),
+        ]
+    )
+    assert report.summary() == "2 stored, 1 rejected (1 of the files kept had problems)"
+    assert IntakeReport([FileResult("a.txt", "stored")]).summary() == "1 stored"

@@ -189,3 +189,57 @@ def test_a_deleted_ledger_head_file(filled: Run, home: Path) -> None:
 def test_a_renamed_item(filled: Run, sql: Callable[[str], Any]) -> None:
     sql("UPDATE items SET original_name = 'innocent.pdf' WHERE id = 2")
     assert "item 2 (innocent.pdf): row edited" in _fails(filled)
+
+
+# --- Values of the wrong type (SQLite keeps any value in any column) ---------------------------
+
+
+@pytest.fixture
+def protected_photo(
+    home_templates: HomeTemplates, run: Run, home: Path, monkeypatch: pytest.MonkeyPatch
+) -> Run:
+    """The filled home on SQLite (PostgreSQL refuses a value of the wrong type), its photo
+    (item 1) protected."""
+    monkeypatch.delenv("ENQUIRY_DB", raising=False)
+    home_templates.copy("filled", _fill, home)
+    run("item", "update", "1", "--protect")
+    return run
+
+
+@pytest.mark.parametrize(
+    ("statement", "expected"),
+    [
+        (
+            "UPDATE item_keys SET secret = substr(secret, 1, 10) || x'00' || substr(secret, 12)"
+            " WHERE item_id = 1",
+            "protected item key 1: secret holds text, not bytes",
+        ),
+        (
+            "UPDATE item_keys SET cipher_size = 'big'",
+            "protected item key 1: cipher_size holds text, not an integer",
+        ),
+        (
+            "UPDATE items SET fields = x'ff00' WHERE id = 1",
+            "item 1: fields holds blob, not JSON text",
+        ),
+        (
+            "UPDATE custody_events SET details = x'ff' WHERE seq = 5",
+            "ledger: event 5: details holds blob, not text",
+        ),
+        (
+            "UPDATE items SET original_name = CAST(x'6e616d65ff2e747874' AS TEXT) WHERE id = 3",
+            "item 3: original_name holds text that is not UTF-8",
+        ),
+    ],
+)
+def test_a_value_of_the_wrong_type_is_a_failure_not_a_crash(
+    protected_photo: Run, home: Path, sql: Callable[[str], Any], statement: str, expected: str
+) -> None:
+    sql(statement)
+    _blob(home, protected_photo, 4).unlink()  # and something else wrong, reported as well
+    result = protected_photo("verify", expect=1)
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "Traceback" not in result.output
+    assert f"FAIL {expected}" in result.stdout, result.stdout
+    assert "item 4 (" in result.stdout and "missing" in result.stdout  # the check went on
+    assert "NOT intact" in result.stdout

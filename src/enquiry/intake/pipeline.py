@@ -176,13 +176,13 @@ class IntakeReport:
             ("rejected", "rejected"),
         )
         parts = [f"{self.count(status)} {label}" for status, label in labels if self.count(status)]
-        flagged = sum(1 for r in self.results if r.problems and r.status != "rejected")
-        if flagged:
-            parts.append(f"{flagged} stored with problems")
         repaired = sum(1 for r in self.results if r.repaired)
         if repaired:
             parts.append(f"{repaired} corrupt vault blob(s) repaired from these files")
-        return ", ".join(parts) or "no files"
+        # the files kept with a problem are among those counted, not more of them
+        flagged = sum(1 for r in self.results if r.problems and r.status != "rejected")
+        noted = f" ({flagged} of the files kept had problems)" if flagged else ""
+        return (", ".join(parts) or "no files") + noted
 
 
 @dataclass

@@ -16,7 +16,7 @@ them. Items have their own, richer record (``ledger.state_digest``) and are not 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from functools import cache
 from typing import Any
 
@@ -125,10 +125,19 @@ def row_digest(row: Mapping[str, Any]) -> str:
 
 
 def read_rows(
-    connection: Connection, table: Table, *, above: int | None = None, ids: set[int] | None = None
+    connection: Connection,
+    table: Table,
+    *,
+    above: int | None = None,
+    ids: set[int] | None = None,
+    reading: Callable[[str], Any] | None = None,
 ) -> Iterator[tuple[int, str]]:
-    """(id, digest) of a table's rows: all, those above an id, or those with given ids."""
-    query = select(*_columns(table)).order_by(table.c.id)
+    """(id, digest) of a table's rows: all, those above an id, or those with given ids.
+
+    ``reading`` gives, for a column's name, what to select in its place (verify reads a
+    value of the wrong type as the empty value of its column's type)."""
+    columns = [reading(c.name) if reading else c for c in _columns(table)]
+    query = select(*columns).order_by(table.c.id)
     if above is not None:
         query = query.where(table.c.id > above)
     if ids is not None:

@@ -22,10 +22,28 @@ import sys
 from collections.abc import Callable, Collection, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Connection,
+    Float,
+    Integer,
+    LargeBinary,
+    String,
+    and_,
+    case,
+    cast,
+    func,
+    literal_column,
+    or_,
+    select,
+    type_coerce,
+)
 
 from enquiry.errors import BadRequest, EnquiryError
 from enquiry.store import Store
@@ -33,7 +51,15 @@ from enquiry.store.crypt import KeyUnavailable, key_source
 from enquiry.store.ledger import GENESIS, Head, event_hash, read_head_file, state_digest
 from enquiry.store.protected import AtRest, Opener, at_rest, plain_copies
 from enquiry.store.rows import LABELS, read_rows, watched_tables
-from enquiry.store.tables import CustodyEvent, Item, ItemText, LedgerHead, WithheldItem
+from enquiry.store.tables import (
+    Base,
+    CaseKey,
+    CustodyEvent,
+    Item,
+    ItemKey,
+    ItemText,
+    WithheldItem,
+)
 from enquiry.store.vault import Vault, short_address
 
 # The action of the event a full, intact verify appends: its details name the head it proved.
@@ -138,10 +164,137 @@ def _short(digest: str | None) -> str:
     return (digest or "none")[:12]
 
 
-def _events(store: Store) -> Iterator[Any]:
+# --- Values of the wrong type ------------------------------------------------------------------
+#
+# SQLite keeps whatever value it is given in any column: text where an integer belongs, bytes
+# where JSON does, text that is not UTF-8. Nothing enquiry writes is like that, so such a value
+# is tampering (or damage) like any other, and it must be named as a failure, not crash the
+# walk that reads it. Verify checks the stored type of every value of the tables it reads first,
+# in SQL, and from then on reads each malformed value as the empty value of its column's type:
+# its row is already a failure, and the checks that follow report the rest. (PostgreSQL refuses
+# a value of the wrong type when it is written, so there this finds nothing to check.)
+
+# The tables verify reads: the ledger, its head, the items, and every watched table.
+_READ = ("custody_events", "ledger_head", "items")
+
+
+def _is_utf8(value: bytes | None) -> int:
+    if value is None:
+        return 1
+    try:
+        bytes(value).decode("utf-8")
+    except UnicodeDecodeError:
+        return 0
+    return 1
+
+
+def _expected(column: Column[Any]) -> tuple[tuple[str, ...], str, str]:
+    """(the SQLite storage classes that fit the column, what belongs there, the SQL of the
+    empty value of its type, read in place of a malformed value)."""
+    kind = column.type
+    if isinstance(kind, Boolean):
+        return ("integer",), "a boolean", "0"
+    if isinstance(kind, Integer):
+        return ("integer",), "an integer", "0"
+    if isinstance(kind, Float):
+        return ("real", "integer"), "a number", "0"
+    if isinstance(kind, LargeBinary):
+        return ("blob",), "bytes", "x''"
+    if isinstance(kind, JSON):
+        return ("text",), "JSON text", "'null'"
+    if isinstance(kind, String):
+        return ("text",), "text", "''"
+    return (), "", ""  # a type whose storage is not checked
+
+
+def _storage_problem(column: Column[Any]) -> Any:
+    """SQL naming what is wrong with this column's value in a row (NULL: nothing)."""
+    fits, what, _empty = _expected(column)
+    if not fits:
+        return None
+    stored = func.typeof(column)
+    whens: list[tuple[Any, Any]] = [
+        (
+            stored.not_in([*fits, "null"]),
+            literal_column("'holds '", String) + stored + f", not {what}",
+        )
+    ]
+    if "text" in fits:
+        # SQLite has no test of UTF-8; decoding each text in Python costs less than any filter
+        # SQL offers (GLOB for a byte above 127 is several times slower).
+        invalid = func.enquiry_is_utf8(cast(column, LargeBinary)) == 0
+        whens.append((invalid, literal_column("'holds text that is not UTF-8'")))
+    if isinstance(column.type, Boolean):
+        whens.append((column.not_in([0, 1]), literal_column("'holds neither 0 nor 1'")))
+    if isinstance(column.type, JSON):
+        not_json = and_(column.is_not(None), func.json_valid(column) == 0)
+        whens.append((not_json, literal_column("'holds text that is not JSON'")))
+    return case(*whens, else_=None)
+
+
+@dataclass
+class _Malformed:
+    """The values of the wrong type found in the tables verify reads: table → row id → the
+    columns holding one."""
+
+    cells: dict[str, dict[int, set[str]]] = field(default_factory=dict)
+
+    def rows(self, table: str) -> set[int]:
+        return set(self.cells.get(table, {}))
+
+    def column(self, table: str, name: str) -> Any:
+        """Column ``name`` of ``table`` as verify reads it: a malformed value read as the empty
+        value of the column's type."""
+        found = Base.metadata.tables[table]
+        column = found.c[name]
+        bad = sorted(i for i, names in self.cells.get(table, {}).items() if name in names)
+        if not bad:
+            return column
+        key = found.primary_key.columns.values()[0]
+        empty: Any = literal_column(_expected(column)[2])
+        return type_coerce(case((key.in_(bad), empty), else_=column), column.type).label(name)
+
+    def columns(self, table: str) -> list[Any]:
+        return [self.column(table, c.name) for c in Base.metadata.tables[table].columns]
+
+
+def _check_storage(store: Store, report: VerifyReport) -> _Malformed:
+    """Name every value of the wrong type in the tables verify reads (see above)."""
+    found = _Malformed()
+    with store.engine.connect() as connection:
+        if connection.dialect.name != "sqlite":
+            return found
+        raw = connection.connection.driver_connection
+        raw.create_function("enquiry_is_utf8", 1, _is_utf8, deterministic=True)  # type: ignore[union-attr]
+        for table in [Base.metadata.tables[name] for name in _READ] + watched_tables():
+            key = table.primary_key.columns.values()[0]
+            problems = [(c.name, _storage_problem(c)) for c in table.columns if c is not key]
+            problems = [(name, sql) for name, sql in problems if sql is not None]
+            query = select(key, *(sql.label(name) for name, sql in problems)).where(
+                or_(*(sql.is_not(None) for _name, sql in problems))
+            )
+            for row in connection.execute(query.order_by(key)):
+                named = {n: str(p) for n, p in zip(row._fields[1:], row[1:], strict=True) if p}
+                found.cells.setdefault(table.name, {})[int(row[0])] = set(named)
+                what = "; ".join(f"{name} {problem}" for name, problem in named.items())
+                report.failures.append(f"{_row_label(table.name, int(row[0]))}: {what}")
+    return found
+
+
+def _row_label(table: str, row_id: int) -> str:
+    if table == "custody_events":
+        return f"ledger: event {row_id}"
+    if table == "ledger_head":
+        return "ledger: the head row"
+    if table == "items":
+        return f"item {row_id}"
+    return f"{LABELS.get(table, table)} {row_id}"
+
+
+def _events(store: Store, malformed: _Malformed) -> Iterator[Any]:
     with store.engine.connect() as connection:
         result = connection.execute(
-            select(CustodyEvent.__table__)
+            select(*malformed.columns("custody_events"))
             .order_by(CustodyEvent.seq)
             .execution_options(yield_per=5000)
         )
@@ -183,14 +336,18 @@ class _Tail:
 
 
 def _check_chain(
-    store: Store, report: VerifyReport, rows: RowRecords, tail: _Tail | None = None
+    store: Store,
+    report: VerifyReport,
+    rows: RowRecords,
+    malformed: _Malformed,
+    tail: _Tail | None = None,
 ) -> dict[int, _ItemRecord]:
     """Walk the chain; return, per item, the latest state the ledger vouches for, and collect
     the recorded digest of every other catalogue row in ``rows`` (and in ``tail`` what the
     events after its head are about)."""
     records: dict[int, _ItemRecord] = {}
     expected, previous = 1, GENESIS
-    for event in _events(store):
+    for event in _events(store, malformed):
         report.events += 1
         label = f"event {event.seq} ({event.action}" + (
             f", item {event.item_id})" if event.item_id is not None else ")"
@@ -251,19 +408,23 @@ def _check_chain(
             )
         expected, previous = event.seq + 1, event.hash
     report.head = (expected - 1, previous)
-    _check_head(store, report)
+    _check_head(store, report, malformed)
     return records
 
 
-def _check_head(store: Store, report: VerifyReport) -> None:
+def _check_head(store: Store, report: VerifyReport, malformed: _Malformed) -> None:
     last_seq, last_hash = report.head
     with store.engine.connect() as connection:
-        row = connection.execute(select(LedgerHead.seq, LedgerHead.hash)).first()
+        row = connection.execute(
+            select(malformed.column("ledger_head", "seq"), malformed.column("ledger_head", "hash"))
+        ).first()
         recorded = read_head_file(store.home)
         at_recorded = None
         if recorded is not None and 0 < recorded.seq <= last_seq:
             at_recorded = connection.execute(
-                select(CustodyEvent.hash).where(CustodyEvent.seq == recorded.seq)
+                select(malformed.column("custody_events", "hash")).where(
+                    CustodyEvent.seq == recorded.seq
+                )
             ).scalar()
     if row is not None and (row.seq, row.hash) != (last_seq, last_hash):
         if row.seq > last_seq:
@@ -335,6 +496,7 @@ def _check_items(
     report: VerifyReport,
     records: dict[int, _ItemRecord],
     encrypted: dict[int, AtRest],
+    malformed: _Malformed,
     tail: _Tail | None = None,
     wanted: set[str] | None = None,
 ) -> dict[str, list[int]]:
@@ -347,8 +509,17 @@ def _check_items(
     with store.engine.connect() as connection:
         # Items whose bytes this home never received (redacted or left out of an imported
         # bundle): their hash is kept and vouched for, their blob is absent by design.
-        withheld = dict(connection.execute(select(WithheldItem.item_id, WithheldItem.reason)).all())
-        rows = connection.execute(select(Item.__table__).execution_options(yield_per=5000))
+        withheld: dict[int, str] = dict(
+            connection.execute(
+                select(
+                    malformed.column("withheld_items", "item_id"),
+                    malformed.column("withheld_items", "reason"),
+                )
+            ).all()
+        )
+        rows = connection.execute(
+            select(*malformed.columns("items")).execution_options(yield_per=5000)
+        )
         for row in rows:
             report.items += 1
             seen.add(row.id)
@@ -409,14 +580,17 @@ def _check_items(
     return blobs
 
 
-def _check_rows(store: Store, report: VerifyReport, rows: RowRecords) -> None:
+def _check_rows(
+    store: Store, report: VerifyReport, rows: RowRecords, malformed: _Malformed
+) -> None:
     """Every watched catalogue row must be exactly as the ledger last recorded it."""
     with store.engine.connect() as connection:
         for table in watched_tables():
             label = LABELS[table.name]
             recorded = rows.get(table.name, {})
             seen: set[int] = set()
-            for row_id, digest in read_rows(connection, table):
+            reading = partial(malformed.column, table.name)
+            for row_id, digest in read_rows(connection, table, reading=reading):
                 seen.add(row_id)
                 known = recorded.get(row_id)
                 if known is None:
@@ -439,11 +613,14 @@ def _check_texts(
     report: VerifyReport,
     records: dict[int, _ItemRecord],
     encrypted: dict[int, AtRest],
+    malformed: _Malformed,
     tail: _Tail | None = None,
 ) -> None:
     """Extracted texts are derived artefacts: each must still be what intake recorded (with a
     ``tail``, only the texts of the items and text rows written after its head are read)."""
-    query = select(ItemText.item_id, ItemText.extractor, ItemText.sha256, ItemText.text)
+    query = select(
+        *(malformed.column("item_texts", c) for c in ("item_id", "extractor", "sha256", "text"))
+    )
     with store.engine.connect() as connection:
         if tail is not None:
             # Read in pages of ids, never as one long list of bound values.
@@ -521,12 +698,14 @@ def _on_cluster(
     return found
 
 
-def _item_names(store: Store, records: dict[int, _ItemRecord], ids: list[int]) -> list[str]:
+def _item_names(
+    store: Store, records: dict[int, _ItemRecord], ids: list[int], malformed: _Malformed
+) -> list[str]:
     """How verify names these items (as :func:`_check_items` does), read again for a report."""
     names: dict[int, str] = {}
     with store.engine.connect() as connection:
         for where in _pages(ids, Item.id):
-            for row in connection.execute(select(Item.__table__).where(where)):
+            for row in connection.execute(select(*malformed.columns("items")).where(where)):
                 mapping = dict(row._mapping)
                 mapping["meta"] = mapping.pop("metadata")
                 names[row.id] = _item_name(row, mapping, records.get(row.id))
@@ -542,6 +721,7 @@ def _check_blobs(
     only: Collection[str] | None,
     withheld: Collection[str] = (),
     client: Any = None,
+    malformed: _Malformed | None = None,
 ) -> None:
     vault = store.vault
     if only is not None:
@@ -565,7 +745,7 @@ def _check_blobs(
             if progress and client is None:
                 progress(1)
             if problem:
-                names = _item_names(store, records, blobs[sha]) or [
+                names = _item_names(store, records, blobs[sha], malformed or _Malformed()) or [
                     f"cited blob {short_address(sha)}"
                 ]
                 for name in names:
@@ -583,10 +763,12 @@ def _check_blobs(
         )
 
 
-def _withheld_blobs(store: Store) -> set[str]:
+def _withheld_blobs(store: Store, malformed: _Malformed) -> set[str]:
     with store.engine.connect() as connection:
         found = connection.execute(
-            select(Item.sha256).join(WithheldItem, WithheldItem.item_id == Item.id)
+            select(malformed.column("items", "sha256")).join(
+                WithheldItem, WithheldItem.item_id == Item.id
+            )
         ).scalars()
         return {str(sha) for sha in found if sha}
 
@@ -610,9 +792,10 @@ def record_verified(store: Store, report: VerifyReport, blobs: int | None = None
 def verified_heads(connection: Connection) -> dict[int, str]:
     """Every head a full, intact verify recorded: event number → its hash then."""
     heads: dict[int, str] = {}
-    for (details,) in connection.execute(
-        select(CustodyEvent.details).where(CustodyEvent.action == VERIFIED)
-    ):
+    stored: Any = CustodyEvent.details
+    if connection.dialect.name == "sqlite":
+        stored = cast(stored, LargeBinary)  # as bytes: text that is not UTF-8 is an edit too
+    for (details,) in connection.execute(select(stored).where(CustodyEvent.action == VERIFIED)):
         try:
             head = json.loads(details)["head"]
             heads[int(head["seq"])] = str(head["hash"])
@@ -674,28 +857,50 @@ def verify(
     report = VerifyReport(since=since.seq if since is not None else None)
     rows: RowRecords = {}
     tail = _Tail(since) if since is not None else None
-    records = _check_chain(store, report, rows, tail)
+    malformed = _check_storage(store, report)
+    records = _check_chain(store, report, rows, malformed, tail)
     with store.engine.connect() as connection:
-        encrypted = at_rest(connection)
+        encrypted = _at_rest(connection, malformed)
         if blobs is not None and encrypted:
             # A protected original is held only as its ciphertext: a citation of its plaintext
             # hash is checked there (and, with the key, by decrypting it).
             cipher_of = {
                 str(sha): encrypted[int(item_id)].cipher_address
                 for item_id, sha in connection.execute(
-                    select(Item.id, Item.sha256).where(Item.id.in_(sorted(encrypted)))
+                    select(Item.id, malformed.column("items", "sha256")).where(
+                        Item.id.in_(sorted(encrypted))
+                    )
                 )
             }
             blobs = {cipher_of.get(sha, sha) for sha in blobs} | set(blobs) - set(cipher_of)
     wanted: set[str] = set()
-    named = _check_items(store, report, records, encrypted, tail, wanted)
+    named = _check_items(store, report, records, encrypted, malformed, tail, wanted)
     if tail is not None:
         blobs = wanted if blobs is None else set(blobs) & wanted
-    _check_texts(store, report, records, encrypted, tail)
-    _check_rows(store, report, rows)
-    _check_blobs(store, report, records, named, progress, blobs, _withheld_blobs(store), client)
-    _check_protected(store, report, records, encrypted, blobs)
+    _check_texts(store, report, records, encrypted, malformed, tail)
+    _check_rows(store, report, rows, malformed)
+    withheld = _withheld_blobs(store, malformed)
+    _check_blobs(store, report, records, named, progress, blobs, withheld, client, malformed)
+    _check_protected(store, report, records, encrypted, blobs, malformed)
     return report
+
+
+def _at_rest(connection: Connection, malformed: _Malformed) -> dict[int, AtRest]:
+    """Every encrypted item, as :func:`at_rest` reads it, with malformed values read empty."""
+    if not malformed.rows("item_keys"):
+        return at_rest(connection)
+    read = partial(malformed.column, "item_keys")
+    query = select(
+        read("item_id"),
+        read("cipher_sha256"),
+        read("cipher_size"),
+        read("wrapped_key"),
+        read("sealed_at"),
+    )
+    return {
+        int(row[0]): AtRest(int(row[0]), str(row[1]), int(row[2]), row[3] is None, row[4])
+        for row in connection.execute(query)
+    }
 
 
 def _check_protected(
@@ -704,6 +909,7 @@ def _check_protected(
     records: dict[int, _ItemRecord],
     encrypted: dict[int, AtRest],
     only: Collection[str] | None,
+    malformed: _Malformed,
 ) -> None:
     """No plain copy of a protected original may be left in the vault; with the protection
     key given, every readable protected item's plaintext must still hash to its identity."""
@@ -713,7 +919,9 @@ def _check_protected(
         shas = {
             int(i): str(s)
             for i, s in connection.execute(
-                select(Item.id, Item.sha256).where(Item.id.in_(sorted(encrypted)))
+                select(Item.id, malformed.column("items", "sha256")).where(
+                    Item.id.in_(sorted(encrypted))
+                )
             )
             if s
         }
@@ -736,8 +944,30 @@ def _check_protected(
             )
             return
         opener = Opener(connection, source)
+        # A key whose row holds a value of the wrong type (a failure named above) is not used.
+        unusable = malformed.rows("items") | {
+            int(i)
+            for i in connection.execute(
+                select(malformed.column("item_keys", "item_id")).where(
+                    or_(
+                        ItemKey.id.in_(sorted(malformed.rows("item_keys"))),
+                        ItemKey.case_id.in_(
+                            select(CaseKey.case_id).where(
+                                CaseKey.id.in_(sorted(malformed.rows("case_keys")))
+                            )
+                        ),
+                    )
+                )
+            ).scalars()
+        }
         for item_id, held in sorted(encrypted.items()):
             if held.sealed or item_id not in shas:
+                continue
+            if item_id in unusable:
+                report.notes.append(
+                    f"item {item_id}: its plaintext was not checked (its key or row holds a value"
+                    " of the wrong type: see the failures)"
+                )
                 continue
             if only is not None and held.cipher_address not in only and shas[item_id] not in only:
                 continue
