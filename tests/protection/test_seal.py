@@ -120,3 +120,46 @@ def test_what_cannot_be_sealed_is_refused(worked: Cli, tmp_path: Path) -> None:
     assert "already sealed" in again.stderr
     worked("item", "update", str(witness), "--unprotect", expect=1)
     worked("item", "seal", "999", "--reason", "x", expect=1)
+
+
+def test_revealing_a_sealed_items_log_needs_the_key(
+    worked: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Received unprotected, so the ledger's `received` event names the file in the clear; then
+    # protected and sealed. Its record is gone, but a reveal of its log still needs the key.
+    arrived = tmp_path / "Vexlorn-Quist-3390.txt"
+    arrived.write_text("What I saw at the saltworks.\n", encoding="utf-8")
+    worked("add", str(arrived), "--case", "saltworks")
+    witness = item_id(worked, arrived.name)
+    worked("item", "update", str(witness), "--protect")
+    worked("item", "seal", str(witness), "--reason", "consent withdrawn by W-V")
+
+    def revealed() -> int:
+        log = json.loads(worked("log", "--json", "--item", str(witness)).stdout)
+        assert "Vexlorn" not in json.dumps(log)  # withheld without --reveal
+        return sum(e["action"] == "revealed" for e in log)
+
+    before = revealed()
+    key_file = os.environ["ENQUIRY_PROTECTION_KEY_FILE"]
+    monkeypatch.delenv("ENQUIRY_PROTECTION_KEY_FILE")
+    for command in (("log", "--json", "--item", str(witness)), ("item", "show", str(witness))):
+        refused = worked(*command, "--reveal", expect=1)
+        assert "protection key is needed" in refused.stderr
+        assert "Vexlorn" not in refused.output and str(tmp_path) not in refused.output
+    wrong = tmp_path / "wrong.key"
+    wrong.write_text(os.urandom(32).hex() + "\n", encoding="ascii")
+    monkeypatch.setenv("ENQUIRY_PROTECTION_KEY_FILE", str(wrong))
+    refused = worked("log", "--json", "--item", str(witness), "--reveal", expect=1)
+    assert "does not open" in refused.stderr and "Vexlorn" not in refused.output
+    assert revealed() == before  # nothing shown, no reveal recorded
+
+    monkeypatch.setenv("ENQUIRY_PROTECTION_KEY_FILE", key_file)
+    log = json.loads(worked("log", "--json", "--item", str(witness), "--reveal").stdout)
+    received = next(e for e in log if e["action"] == "received")
+    assert received["details"]["name"] == arrived.name  # what the ledger holds, in the clear
+    sealed = next(e for e in log if e["action"] == "sealed")
+    assert sealed["details"]["reason"] == "consent withdrawn by W-V"
+    # What only its destroyed record held stays as stored: the marker, never a value.
+    updated = next(e for e in log if e["action"] == "updated")
+    assert "Vexlorn" not in json.dumps(updated)
+    assert revealed() == before + 1

@@ -25,6 +25,7 @@ from enquiry.app.lookup import find_case, find_item
 from enquiry.app.protection import kind_identifying
 from enquiry.errors import BadRequest, Corrupt, NotFound, Refused
 from enquiry.store import Store
+from enquiry.store import index as search_index
 from enquiry.store.crypt import (
     KEY_FILE_ENV,
     PASSPHRASE_ENV,
@@ -46,6 +47,18 @@ from enquiry.store.protected import (
 )
 from enquiry.store.tables import Case, CaseKey, Item, ItemKey, ItemOrigin, ItemText, Rating
 
+# The tables whose old row versions may hold what protecting or sealing an item removed: its
+# key, names, fields and texts, and what was derived from them in the clear (perceptual hashes,
+# its text's vector, its documents in the search index).
+SCRUBBED = (
+    "item_keys",
+    "items",
+    "item_texts",
+    "item_origins",
+    "media_hashes",
+    "embeddings",
+    search_index.TABLE,
+)
 ITEM_COLUMNS = (
     "case_id",
     "kind",
@@ -102,6 +115,23 @@ def disclose(store: Store, item: Item) -> Disclosed | None:
         if not at_rest(connection, [item.id]):
             return None
         return _disclosed(Opener(connection).secret(item.id))
+
+
+def require_opening(store: Store, items: Iterable[Item]) -> dict[int, AtRest]:
+    """Refuse a reveal of ``items`` unless the protection key given opens their cases' keys.
+
+    A reveal needs the key whatever an item's state: a sealed item's secret record is gone,
+    but the ledger still holds what was recorded about it (a reason, a name recorded before it
+    was protected), and that is not shown in the clear to someone who could not open the
+    rest. Items held in the clear need no key. Returns how the encrypted ones are held.
+    """
+    listed = list(items)
+    with store.engine.connect() as connection:
+        held = at_rest(connection, [i.id for i in listed])
+        opener = Opener(connection)
+        for case_id in sorted({i.case_id for i in listed if i.id in held}):
+            opener.case_key(case_id)  # no key, or the wrong one: refused (KeyUnavailable)
+    return held
 
 
 def restored(item: Item, disclosed: Disclosed | None) -> Item:
@@ -199,15 +229,19 @@ def seal_item(app: Enquiry, ref: str, *, reason: str) -> Sealed:
 
 def scrub_database(store: Store) -> None:
     """Leave no old copy of a destroyed key or of newly encrypted text in the database's own
-    files (SQLite's write-ahead log, PostgreSQL's dead row versions)."""
+    files (the search index's older segments, SQLite's write-ahead log, PostgreSQL's dead row
+    versions)."""
     with store.engine.connect() as connection:
         if connection.dialect.name == "sqlite":
+            # The index still held the item's words beside their tombstones until merged.
+            search_index.compact(connection)
+            connection.commit()
             # secure_delete zeroed the freed bytes; the WAL may still hold the old page.
             connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         elif connection.dialect.name == "postgresql":
             # Rewrites the table, leaving no dead row version holding the old key behind.
             connection = connection.execution_options(isolation_level="AUTOCOMMIT")
-            for table in ("item_keys", "items", "item_texts", "item_origins"):
+            for table in SCRUBBED:
                 connection.exec_driver_sql(f"VACUUM FULL {table}")
 
 

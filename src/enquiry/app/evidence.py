@@ -34,6 +34,7 @@ from enquiry.app.atrest import (
     disclose,
     encrypted_ids,
     protect_existing,
+    require_opening,
     restored,
     scrub_database,
     unprotect_existing,
@@ -70,6 +71,7 @@ from enquiry.store.tables import (
     ItemFinding,
     ItemOrigin,
     ItemText,
+    MediaHash,
     Source,
 )
 from enquiry.store.verify import VerifyReport, record_verified, verified_head, verify
@@ -288,6 +290,8 @@ def show_item(app: Enquiry, ref: str, *, with_text: bool = False, reveal: bool =
         held = encrypted_ids(store, [found.id]).get(found.id)
         if held is not None and held.sealed and with_text:
             raise Refused(f"item {found.id}: sealed (consent withdrawn); its text is destroyed")
+        if reveal and held is not None and held.sealed:
+            require_opening(store, [found])  # a reveal needs the key, sealed or not
         disclosed = disclose(store, found) if reveal and held and not held.sealed else None
         found = restored(found, disclosed)
         fields, withheld = shown_fields(found, reveal)
@@ -444,6 +448,12 @@ def update_item(
                 delete(Embedding).where(Embedding.item_id == found.id, Embedding.claim_id.is_(None))
             )
         details: dict[str, Any] = {}
+        if protected:
+            # Perceptual hashes would find a protected photograph, in the clear, from any copy
+            # of it; intake keeps none for protected items, and protecting later removes them.
+            removed = connection.execute(delete(MediaHash).where(MediaHash.item_id == found.id))
+            if removed.rowcount:
+                details["media_hashes_removed"] = removed.rowcount
         if encrypt:
             cipher = protect_existing(store, connection, writer, found)
             details["encrypted"] = cipher
@@ -467,6 +477,11 @@ def update_item(
                 "state": state_digest(row),
             },
         )
+    if details.get("media_hashes_removed"):
+        # imported here: the media index brings numpy, which most commands never need
+        from enquiry.enrich.media.catalogue import drop_saved_indexes
+
+        drop_saved_indexes(store)
     if encrypt or secret_changes:
         scrub_database(store)
     return Updated(found.id, target.name, protected, changed, True)
@@ -855,8 +870,10 @@ def read_log(
         require(app, case_id, Right.REVEAL)
     opened: dict[int, Any] = {}
     if reveal and shown_protected:
-        # The names and paths a protected item arrived under are in its encrypted record.
-        held = encrypted_ids(store, shown_protected)
+        # The names and paths a protected item arrived under are in its encrypted record. The
+        # key is needed for a sealed item too, though its record is gone: what the ledger holds
+        # about it is not shown in the clear to someone without the key.
+        held = require_opening(store, [protected_items[i] for i in shown_protected])
         opened = {
             i: disclose(store, protected_items[i])
             for i in shown_protected

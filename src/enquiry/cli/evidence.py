@@ -287,7 +287,12 @@ def item_update(
 
 @item.command("seal")
 @click.argument("ref")
-@click.option("--reason", required=True, help="Why: 'consent withdrawn by the witness on …'.")
+@click.option(
+    "--reason",
+    required=True,
+    help="Why: 'consent withdrawn by W-1 on …'. Stored in the ledger in the clear: name the"
+    " witness by pseudonym, never by name.",
+)
 @pass_app
 def item_seal(app: App, ref: str, reason: str) -> None:
     """Seal a protected item for good: destroy its data key (consent withdrawn).
@@ -295,6 +300,10 @@ def item_seal(app: App, ref: str, reason: str) -> None:
     Its content becomes unrecoverable everywhere at once (vault, backups, bundles); its hash,
     kind, custody and ratings stay, marked sealed, and the analysis says which conclusions
     rested on it. Needs no protection key. Recorded in the ledger with the reason.
+
+    The reason is recorded in the ledger in the clear (outputs withhold it without --reveal,
+    but the database and every backup hold it as typed): it must not identify the witness.
+    Write the pseudonym ('W-1'), not the name.
     """
     from enquiry.app.atrest import seal_item
 

@@ -1373,7 +1373,9 @@ class _CaseWriter:
                             "sha256": text_digests[extractor],
                         }
                     )
-                for entry in prepared.hashes:
+                # A protected photograph's perceptual hashes would find it, in the clear, from
+                # any copy of it (resized, re-encoded, posted): they are not kept.
+                for entry in [] if row["protected"] else prepared.hashes:
                     hashes.append(
                         {
                             "item_id": item_id,

@@ -323,9 +323,22 @@ def clear(connection: Connection) -> None:
     connection.execute(text(f"DELETE FROM {TABLE}"))
 
 
+def compact(connection: Connection) -> None:
+    """Merge the index so that no deleted document survives in it.
+
+    FTS5 deletes a document by adding a tombstone: the words it held stay in the index's older
+    segments, word by word with their positions, until a merge drops them. When an item is
+    protected (or sealed) those words are what must go, so the segments are merged into one
+    (``optimize``), whose pages, freed, the connection's ``secure_delete`` zeroes. PostgreSQL
+    keeps a deleted row's old version until a vacuum (see ``atrest.scrub_database``)."""
+    if connection.dialect.name == "sqlite":
+        connection.execute(text(f"INSERT INTO {TABLE}({TABLE}) VALUES ('optimize')"))
+
+
 def rebuild(connection: Connection, progress: Callable[[int], None] | None = None) -> int:
     """Make the whole index again from the catalogue, inside the caller's transaction; return
-    the documents written. ``progress`` hears how many items and claims each step indexed."""
+    the documents written. ``progress`` hears how many items and claims each step indexed.
+    The old documents' words do not outlive it (:func:`compact`)."""
     clear(connection)
     count = 0
     item_ids = [int(i) for i in connection.execute(select(Item.id)).scalars()]
@@ -342,6 +355,7 @@ def rebuild(connection: Connection, progress: Callable[[int], None] | None = Non
     index_claims(connection, loose)
     if progress is not None and loose:
         progress(len(loose))
+    compact(connection)
     return count + int(
         connection.execute(select(text("count(*)")).select_from(Claim.__table__)).scalar() or 0
     )

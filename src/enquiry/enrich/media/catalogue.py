@@ -8,6 +8,7 @@ replaced by a re-hash) rebuilds it from the table.
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -35,6 +36,13 @@ INDEX_FOLDER = "index"
 def index_folder(store: Store) -> Path:
     """Where the index of a home is kept."""
     return store.home / INDEX_FOLDER
+
+
+def drop_saved_indexes(store: Store) -> None:
+    """Remove the home's saved indexes (made again from the ``media_hashes`` table when next
+    opened): after an item's hashes are removed because it is now protected, the saved copies
+    would still find it from any copy of the picture until then."""
+    shutil.rmtree(index_folder(store), ignore_errors=True)
 
 
 def _rows_after(
