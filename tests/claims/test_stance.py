@@ -221,6 +221,25 @@ def test_stance_pairs_reports_progress_of_both_stages(tmp_path: Path) -> None:
         ([{"id": "x", "claim": CLAIM, "text": 5}], "line 1: text must be a string"),
         ([PAIRS[0], PAIRS[0]], "line 2: id 'a1' already on line 1"),
         ([], "no pairs"),
+        (
+            [PAIRS[0], '{"id": ' + "1" * 5000 + ', "claim": "x", "text": "y"}'],
+            "line 2: a number of more than 4300 digits",
+        ),
+        (['{"id": 1, "claim": "x", "text": "y", "n": ' + "9" * 5000 + "}"], "line 1: a number"),
+        (['{"id": 1, "id": 2, "claim": "x", "text": "y"}'], "line 1: key 'id' appears twice"),
+        (['{"id": 1, "claim": "x", "text": "y", "m": {"a": 1, "a": 1}}'], "key 'a' appears twice"),
+        (
+            [r'{"id": "\ud800", "claim": "The border is closed.", "text": "y"}'],
+            "line 1: lone surrogate in the id",
+        ),
+        (
+            [r'{"id": 1, "claim": "The border \udc80 is closed.", "text": "Officials said so."}'],
+            "line 1: lone surrogate in the claim",
+        ),
+        (
+            [PAIRS[0], r'{"id": 2, "claim": "The border is closed.", "text": "Said \udbff."}'],
+            "line 2: lone surrogate in the text",
+        ),
     ],
 )
 def test_bad_lines_stop_before_any_output(tmp_path: Path, lines: list[Any], expected: str) -> None:
@@ -230,6 +249,11 @@ def test_bad_lines_stop_before_any_output(tmp_path: Path, lines: list[Any], expe
     assert result.stdout == ""
     assert expected in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_surrogate_pair_escape_is_one_character_and_is_kept(tmp_path: Path) -> None:
+    path = _write(tmp_path / "emoji.jsonl", [r'{"id": "\ud83d\ude00", "claim": "x", "text": "y"}'])
+    assert [pair.id for pair in read_pairs(path)] == ["\N{GRINNING FACE}"]
 
 
 def test_undecodable_missing_and_directory_inputs(tmp_path: Path) -> None:

@@ -363,6 +363,74 @@ def test_truncated_scan_is_stored_and_flagged_not_lost(home: Path, tmp_path: Pat
     assert "intact" in run("verify")
 
 
+def looping_pdf(path: Path) -> Path:
+    """A PDF whose page tree names itself as its own page: parsed, its pages never end."""
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [2 0 R] /Count 1 >>"]
+    data = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(data))
+        data += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(data)
+    data += b"xref\n0 3\n0000000000 65535 f \n"
+    data += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    data += b"trailer\n<< /Size 3 /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % xref
+    path.write_bytes(bytes(data))
+    return path
+
+
+def damaged_pdfs(tmp_path: Path) -> list[Path]:
+    """Garbage after a PDF header, the first half of a scan, a looping page tree, no pages."""
+    corrupt = tmp_path / "corrupt.pdf"
+    corrupt.write_bytes(b"%PDF-1.4\n" + bytes(range(256)) * 20)
+    whole = scanned_pdf(tmp_path / "whole.pdf", page(STATEMENT)).read_bytes()
+    truncated = tmp_path / "truncated.pdf"
+    truncated.write_bytes(whole[: len(whole) // 2])
+    empty = tmp_path / "empty.pdf"
+    with empty.open("wb") as handle:
+        PdfWriter().write(handle)
+    return [corrupt, truncated, looping_pdf(tmp_path / "looping.pdf"), empty]
+
+
+def test_ocr_command_names_a_damaged_or_empty_pdf_and_records_nothing(
+    home: Path, tmp_path: Path
+) -> None:
+    files = damaged_pdfs(tmp_path)
+    for path in files:  # stored, the damaged ones with a problem
+        run("add", "--case", "c", str(path), code=0 if path.name == "empty.pdf" else 1)
+    output = run("ocr", "1", "2", "3", "4", code=1)
+    lines = output.splitlines()
+    for number, reason in [
+        (1, "corrupt.pdf: PDF is damaged ("),
+        (2, "truncated.pdf: PDF is damaged ("),
+        (3, "looping.pdf: PDF is damaged (PdfReadError: Detected cyclic page references"),
+        (4, "empty.pdf: PDF has no pages"),
+    ]:
+        named = [line for line in lines if f"item {number}: " in line]
+        assert len(named) == 1 and reason in named[0], output
+    assert "text layer only" not in output
+    assert "0 item(s) read, 0 not readable, 4 failed" in output
+    assert not any("ocr/1" in found for found in texts(home).values())
+    store = open_store(home, "tester")
+    with store.session() as session:
+        assert not session.scalars(
+            select(CustodyEvent).where(CustodyEvent.action == "enriched")
+        ).all()
+    assert "intact" in run("verify")
+
+
+def test_enrich_names_the_damage_of_a_pdf_once(home: Path, tmp_path: Path) -> None:
+    corrupt, truncated, looping, _empty = damaged_pdfs(tmp_path)
+    for path in (corrupt, truncated, looping):
+        run("add", "--case", "c", str(path), code=1)
+    output = run("enrich", "--force", "1", "2", "3", code=1)
+    for number in (1, 2, 3):
+        damage = [
+            line for line in output.splitlines() if f"item {number}: " in line and "damaged" in line
+        ]
+        assert len(damage) == 1, output
+
+
 def test_scan_too_long_to_read_keeps_the_pages_read_and_says_so(
     home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -84,7 +84,8 @@ def ocr_items(
         names = {item.id: printable(shown_name(item, reveal=False)) for item in items}
         types = {item.id: (item.media_type, item.kind) for item in items}
     item_ids = list(dict.fromkeys(names))
-    enricher = OcrText(languages, insist=True)
+    # No text reader runs here: a damaged, encrypted or empty PDF is the OCR's to name.
+    enricher = OcrText(languages, insist=True, alone=True)
     run = run_enrichers(
         store,
         item_ids,

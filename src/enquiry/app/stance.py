@@ -10,6 +10,7 @@ claim and sentence is embedded once, however many pairs share it.
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -76,9 +77,15 @@ def read_pairs(path: Path) -> list[Pair]:
             if not line.strip():
                 continue
             try:
-                record = json.loads(line)
+                record = json.loads(line, object_pairs_hook=_unique_keys)
+            except _DuplicateKey as exc:
+                raise _problem(path, number, f"key {exc.key!r} appears twice") from None
             except (json.JSONDecodeError, RecursionError):
                 raise _problem(path, number, "not a JSON object") from None
+            except ValueError:
+                # An integer of more digits than Python converts.
+                digits = sys.get_int_max_str_digits()
+                raise _problem(path, number, f"a number of more than {digits} digits") from None
             pair = _pair(path, number, record)
             if pair.id in seen:
                 raise _problem(path, number, f"id {pair.id!r} already on line {seen[pair.id]}")
@@ -90,6 +97,33 @@ def read_pairs(path: Path) -> list[Pair]:
             '{"id", "claim", "text"})'
         )
     return pairs
+
+
+class _DuplicateKey(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key[:100]
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object whose keys are all different: with a key given twice, which value its
+    writer meant is unknown (``json`` would keep the last without a word)."""
+    record: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in record:
+            raise _DuplicateKey(key)
+        record[key] = value
+    return record
+
+
+def _lone_surrogate(text: str) -> bool:
+    """Whether ``text`` holds half of a UTF-16 pair (``"\\ud800"`` in JSON): no character, and
+    nothing can print or encode it."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def _pair(path: Path, number: int, record: Any) -> Pair:
@@ -107,6 +141,9 @@ def _pair(path: Path, number: int, record: Any) -> Pair:
         raise _problem(path, number, "text must be a string")
     if "\x00" in claim or "\x00" in text:
         raise _problem(path, number, "NUL character in the claim or text")
+    for name, value in (("id", identifier), ("claim", claim), ("text", text)):
+        if isinstance(value, str) and _lone_surrogate(value):
+            raise _problem(path, number, f"lone surrogate in the {name}")
     return Pair(identifier, claim, text)
 
 

@@ -81,6 +81,10 @@ class OcrUnavailable(Exception):
     """Tesseract (or its languages) is not installed on this machine."""
 
 
+class EncryptedPdf(Exception):
+    """The PDF is encrypted: its pages cannot be read."""
+
+
 @functools.cache
 def tesseract_version() -> str | None:
     """The installed engine's version (``5.3.0``), or None when it is not installed."""
@@ -456,7 +460,7 @@ def _image_frames(path: Path) -> Iterator[Image.Image]:
 def _pdf_pages(path: Path) -> tuple[list[str | None], int, list[tuple[float, float]]]:
     """Each page's text layer (None for a page that has only pictures: no font, an image), the
     page count and each page's size in points. Pages with a font keep their text; a scanned
-    page has none. An encrypted PDF has no page to read."""
+    page has none. An encrypted PDF has no page to read (:class:`EncryptedPdf`)."""
     import logging
 
     logging.getLogger("pypdf").setLevel(logging.CRITICAL)
@@ -464,7 +468,7 @@ def _pdf_pages(path: Path) -> tuple[list[str | None], int, list[tuple[float, flo
 
     reader = PdfReader(str(path), strict=False)
     if reader.is_encrypted:
-        return [], 0, []
+        raise EncryptedPdf
     pages = reader.pages
     count = len(pages)
     layers: list[str | None] = []
@@ -559,14 +563,20 @@ class OcrText(FileEnricher):
     """Text read from the pixels of scans and photographed documents (an intake extractor and
     an enricher of stored items alike). ``languages`` fixes the languages (default: chosen by
     script detection); ``insist`` reads every image, however unlike a page, and keeps its text
-    whatever the engine's confidence — for an item someone asked to have read."""
+    whatever the engine's confidence — for an item someone asked to have read. ``alone`` says
+    no text reader runs beside it (``enquiry ocr``): a PDF that is damaged, encrypted or has no
+    pages is then a problem of its own; beside the text reader (intake, ``enquiry enrich``) it
+    is that reader's to name, once."""
 
     name = "ocr"
     version = "1"
 
-    def __init__(self, languages: str | None = None, *, insist: bool = False) -> None:
+    def __init__(
+        self, languages: str | None = None, *, insist: bool = False, alone: bool = False
+    ) -> None:
         self.languages = languages
         self.insist = insist
+        self.alone = alone
 
     def accepts(self, media_type: str, kind: str) -> bool:
         return media_type == "application/pdf" or media_type in IMAGE_TYPES
@@ -632,8 +642,19 @@ class OcrText(FileEnricher):
             AttributeError,
             OSError,
             RecursionError,
-        ):
-            return  # a damaged PDF: the text reader names the damage
+        ) as exc:
+            if self.alone:  # else the text reader names the damage
+                reason = " ".join(f"{type(exc).__name__}: {exc}".split())
+                found.problems.append(f"PDF is damaged ({reason})"[:300])
+            return
+        except EncryptedPdf:
+            if self.alone:
+                found.problems.append("PDF is encrypted; its pages cannot be read")
+            return
+        if not count:
+            if self.alone:
+                found.problems.append("PDF has no pages")
+            return
         scanned = [number for number, layer in enumerate(layers) if layer is None]
         if not scanned:
             return
