@@ -3,12 +3,16 @@ traceback; a file that is merely not UTF-8 is read, with a warning naming it."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+import enquiry.enrich.text.claims as claims_module
 from enquiry.cli import main
+from enquiry.enrich.text.attribution import MAX_SENTENCE, blank_datelines
+from enquiry.enrich.text.claims import ClaimExtractor
 
 
 def _one_line_error(args: list[str], name: str) -> None:
@@ -92,3 +96,74 @@ def test_truncated_feed_is_read_with_a_warning(home: Path, tmp_path: Path) -> No
     assert "report was biased" in result.stdout
     result = CliRunner().invoke(main, ["ingest", "--quiet", "--case", "c", str(path)])
     assert "cut.rss: feed is not well-formed" in result.stderr
+
+
+# --- Text built to be long or to make the reader's work grow with its square --------------------
+
+
+def test_a_text_over_a_million_characters_is_read_to_its_end(tmp_path: Path) -> None:
+    """spaCy parses at most a million characters at once: a longer text is read in pieces, and
+    a claim after the millionth character is found at its own offsets."""
+    first = "Police said the road is closed.\n\n"
+    last = "The mayor said the bridge is open.\n"
+    text = first + "\n".join("x" * 199 for _ in range(5200)) + "\n\n" + last
+    assert len(text) > 1_000_000
+    path = tmp_path / "long.txt"
+    path.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["claims", "extract", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    claims = json.loads(result.stdout)["claims"]
+    assert [c["actor"] for c in claims] == ["Police", "mayor"]
+    for claim in claims:
+        for role in ("source", "cue", "content"):
+            span = claim[role]
+            assert text[span["start"] : span["end"]] == span["text"]
+    assert claims[1]["content"]["start"] > 1_000_000
+
+
+def test_pieces_cut_at_paragraphs_and_find_what_the_whole_text_holds(
+    claim_extractor: ClaimExtractor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    paragraphs = [
+        f"The minister said on Monday that convoy {n} would reach the town." for n in range(60)
+    ]
+    text = "\n\n".join(paragraphs)
+    whole = [(r.attribution.content.start, r.attribution.content.end) for r in
+             claim_extractor.extract(text)]  # fmt: skip
+    monkeypatch.setattr(claims_module, "PIECE", 1_000)
+    cut = claims_module.pieces(text)
+    assert len(cut) > 3 and all(len(piece) <= 1_000 for _, piece in cut)
+    assert all(piece.endswith("\n\n") for _, piece in cut[:-1])
+    assert "".join(piece for _, piece in cut) == text
+    heard: list[int] = []
+    found = claim_extractor.extract(text, None, heard.append)
+    assert sum(heard) == len(text) and len(heard) == len(cut)
+    assert [(r.attribution.content.start, r.attribution.content.end) for r in found] == whole
+    for record in found:
+        content = record.attribution.content
+        assert text[content.start : content.end] == content.text
+
+
+def test_no_sentence_is_longer_than_the_cap(claim_extractor: ClaimExtractor) -> None:
+    """ "He said “" a thousand times over is one sentence to the parser, and every cue's walk
+    over it would cost the square of its length: sentences are capped."""
+    doc = claim_extractor.attribution.nlp("He said “" * 400)
+    assert max(len(sentence) for sentence in doc.sents) <= MAX_SENTENCE
+    prose = claim_extractor.attribution.nlp("The envoy said the talks would resume. " * 3)
+    assert len(list(prose.sents)) == 3
+
+
+def test_runs_without_a_space_are_not_handed_to_the_tokenizer() -> None:
+    text = 'He said "no". ' + '"' * 500 + " See https://example.org/a?b=c."
+    blanked = blank_datelines(text)
+    assert len(blanked) == len(text)
+    assert '"' * 200 not in blanked and blanked.startswith('He said "no". ')
+    assert blanked.endswith("https://example.org/a?b=c.")
+
+
+def test_a_wall_of_quotation_marks_gives_no_claim(tmp_path: Path) -> None:
+    path = tmp_path / "quotes.txt"
+    path.write_text('"' * 100_000, encoding="utf-8")
+    result = CliRunner().invoke(main, ["claims", "extract", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["claims"] == []

@@ -140,11 +140,14 @@ def _shifted(claim: dict[str, Any], offset: int) -> dict[str, Any]:
     return claim
 
 
-def extract_file(path: Path, date: dt.date | None = None) -> ExtractedClaims:
+def extract_file(
+    path: Path, date: dt.date | None = None, progress: Progress | None = None
+) -> ExtractedClaims:
     """Every attribution in a text, HTML, PDF or feed file; ``date`` dates relative dates.
 
     A feed's entries are documents one after the other, separated by a blank line, each dated
-    by its own entry date; offsets are into that sequence.
+    by its own entry date; offsets are into that sequence. ``progress`` hears the characters
+    read, piece by piece (a long text takes minutes).
     """
     from enquiry.enrich.text.claims import ClaimExtractor
     from enquiry.enrich.text.dates import document_date
@@ -171,11 +174,14 @@ def extract_file(path: Path, date: dt.date | None = None) -> ExtractedClaims:
         problems = [f"{path}: {problem}" for problem in found]
         segments.append((0, text, date or document_date(text, metadata.get("date"))))
     extractor = ClaimExtractor()
+    bar = progress or Silent()
+    bar.start("reading claims", sum(len(text) for _, text, _ in segments), unit="char")
     claims = [
         _shifted(record.as_dict(), offset)
         for offset, text, anchor in segments
-        for record in extractor.extract(text, anchor)
+        for record in extractor.extract(text, anchor, bar.advance)
     ]
+    bar.finish()
     anchors = {anchor.isoformat() if anchor else None for _, _, anchor in segments}
     return ExtractedClaims(
         file=str(path),

@@ -55,7 +55,7 @@ def extract_command(file: Path, as_json: bool, date_text: str | None) -> None:
     file itself; for a feed, its entries as documents (headline, date line, text) one after the
     other, separated by a blank line, each dated by its own entry date.
     """
-    found = service.extract_file(file, _parse_date(date_text))
+    found = service.extract_file(file, _parse_date(date_text), BarProgress())
     for problem in found.problems:
         click.echo(f"enquiry: {safe(problem)}", err=True)
     if as_json:

@@ -14,6 +14,7 @@ content and source spans of the relations kept among candidates built from the p
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 import sys
@@ -419,7 +420,25 @@ def line_breaks(doc: Doc) -> Doc:
                 doc[token.i + 2].is_sent_start = False
             elif token.i + 2 < len(doc) and _given_name_opening(doc[token.i + 1], doc[token.i + 2]):
                 doc[token.i + 2].is_sent_start = False
+    _cap_sentences(doc)
     return doc
+
+
+# No sentence is longer than this many tokens. Prose never comes near it; text built to attack
+# the reader does ("He said “He said “…" a thousand times over is one sentence to the parser),
+# and every cue's walk over its sentence would then make the work grow with its square.
+MAX_SENTENCE = 250
+
+
+def _cap_sentences(doc: Doc) -> None:
+    """Start a sentence wherever ``MAX_SENTENCE`` tokens have gone by since the last start this
+    component set (the parser may cut more finely, never less)."""
+    since = 0
+    for token in doc[1:]:
+        since = 0 if token.is_sent_start else since + 1
+        if since >= MAX_SENTENCE and token.is_sent_start is None:
+            token.is_sent_start = True
+            since = 0
 
 
 def _given_name_opening(first: Token, second: Token) -> bool:
@@ -587,10 +606,17 @@ _MARGIN_TIME = re.compile(
 )
 
 
+# A run of this many characters or more without a space is no word anyone said (a long link,
+# an encoded blob, a wall of quotation marks); spaCy's tokenizer takes time that grows with the
+# square of such a run's length to peel marks off its ends, so it is not handed over.
+_LONG_RUN = re.compile(r"\S{200,}")
+
+
 def blank_datelines(text: str) -> str:
     """The text with news datelines ("MOSCOW, April 7 (Reuters) —"), a live page's time
-    stamps ("09:12 GMT - "), a report's footnote marks ("[23]") and a social-media thread's
-    post numbers ("2/ ", "3/12 ") turned into spaces.
+    stamps ("09:12 GMT - "), a report's footnote marks ("[23]"), a social-media thread's
+    post numbers ("2/ ", "3/12 ") and runs of 200 characters without a space turned into
+    spaces.
 
     A dateline parses as the subject of the first sentence, which would make the city the
     speaker (and a time stamp part of the speaker's name or of what was said); blanking keeps
@@ -607,6 +633,7 @@ def blank_datelines(text: str) -> str:
     blank = _CITATION.sub(lambda match: " " * len(match.group(0)), blank)
     blank = _THREAD_NUMBER.sub(lambda match: " " * len(match.group(0)), blank)
     blank = _blank_portion_marks(blank)
+    blank = _LONG_RUN.sub(lambda match: " " * len(match.group(0)), blank)
     blank = _PLACE_TOPIC.sub(
         lambda match: (
             " " * len(match.group(0)) if is_place(match.group("place")) else match.group(0)
@@ -2201,7 +2228,8 @@ def _infinitives_going_on(cue: Token, tokens: list[Token]) -> list[Token]:
     if doc[last].text == "," and last > 0:
         last -= 1  # the comma the reported clause's verb holds
     infinitive = doc[last]
-    while infinitive.i not in {t.i for t in tokens} or infinitive.dep_ != "xcomp":
+    within = {t.i for t in tokens}
+    while infinitive.i not in within or infinitive.dep_ != "xcomp":
         if infinitive.head is infinitive or infinitive.head.i == cue.i:
             return []
         infinitive = infinitive.head
@@ -9356,8 +9384,10 @@ def _mark_nested(
         ):
             continue
         cue = attribution.cue
-        quoted = [(start, stop) for start, stop in quotes if start < cue.start and cue.end < stop]
-        sayings.append((attribution.cue_key, attribution.content.pieces, quoted[:1]))
+        # the one quotation (they do not overlap) that can hold the cue: the last to open before
+        before = bisect.bisect_left(quotes, cue.start, key=lambda quote: quote[0])
+        quoted = [q for q in quotes[before - 1 : before] if before and cue.end < q[1]]
+        sayings.append((attribution.cue_key, attribution.content.pieces, quoted))
     for attribution, names, _ in found:
         cue = attribution.cue
         inside = [
@@ -14143,8 +14173,10 @@ def _named_after_quote(
     if cue.i == 0 or cue.pos_ not in ("VERB", "AUX"):
         return None
     # quotations come in order and do not overlap: only the last one ending before the cue
-    # can end right before the name
-    last = [(start, stop) for start, stop in quotes if stop <= cue.idx][-1:]
+    # can end right before the name (found by halving: a text of thousands of quotations and
+    # cues would otherwise cost the square of their number)
+    ends = bisect.bisect_right(quotes, cue.idx, key=lambda quote: quote[1])
+    last = quotes[ends - 1 : ends] if ends else []
     if not last or cue.idx - last[0][1] > 60:
         return None
     start, stop = last[0]
@@ -17545,7 +17577,9 @@ _MAIL_FROM = re.compile(
     re.M,
 )
 _MAIL_WROTE = re.compile(
-    r"^(?P<depth>[> \t]*?)[^\S\n]*On[^\S\n][^\n]*?"
+    # the quoting marks, each with the blanks before it: written so that a long run of blanks
+    # has one way to match, not one per place it could be cut (a square of its length)
+    r"^(?P<depth>(?:[^\S\n]*>)*)[^\S\n]*On[^\S\n][^\n]*?"
     rf"(?P<name>(?!(?:AM|PM|UTC|GMT)\b){_SIGNED_NAME})"
     r"[^\S\n]*(?:<[^>\n]*>|\([^)\n]*\))?[^\S\n]*wrote:[^\S\n]*$",
     re.M,
