@@ -167,3 +167,20 @@ def test_a_wall_of_quotation_marks_gives_no_claim(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["claims", "extract", str(path), "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["claims"] == []
+
+
+def test_a_long_text_among_short_ones_is_read_in_pieces_in_its_place(
+    claim_extractor: ClaimExtractor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The claims enricher reads stored texts in batches: a long one among them is read piece
+    by piece, and every text keeps its own claims, in order."""
+    short = "The envoy said the convoy was stopped."
+    long = "\n\n".join(f"The minister said that depot {n} was empty." for n in range(40))
+    monkeypatch.setattr(claims_module, "PIECE", 600)
+    texts = [short, long, short.replace("envoy", "mayor")]
+    batched = list(claim_extractor.extract_many((text, None) for text in texts))
+    alone = [claim_extractor.extract(text) for text in texts]
+    assert [[r.as_dict() for r in found] for found in batched] == [
+        [r.as_dict() for r in found] for found in alone
+    ]
+    assert len(batched[1]) == 40 and len(claims_module.pieces(long)) > 2
