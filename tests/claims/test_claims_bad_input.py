@@ -11,7 +11,13 @@ from click.testing import CliRunner
 
 import enquiry.enrich.text.claims as claims_module
 from enquiry.cli import main
-from enquiry.enrich.text.attribution import MAX_SENTENCE, blank_datelines
+from enquiry.enrich.text.attribution import (
+    MAX_SENTENCE,
+    blank_datelines,
+    quotations,
+    quote_ending_by,
+    quote_opening_from,
+)
 from enquiry.enrich.text.claims import ClaimExtractor
 
 
@@ -184,3 +190,16 @@ def test_a_long_text_among_short_ones_is_read_in_pieces_in_its_place(
         [r.as_dict() for r in found] for found in alone
     ]
     assert len(batched[1]) == 40 and len(claims_module.pieces(long)) > 2
+
+
+def test_the_quotation_before_or_after_a_place_is_found_by_halving() -> None:
+    """What the searches by halving return is what a walk over every quotation returns."""
+    text = 'A "one" b "two" c, "three," d said. "Four" and “five” e "six'
+    quotes = quotations(text)
+    assert len(quotes) >= 5
+    for at in range(len(text) + 1):
+        assert quote_ending_by(quotes, at) == [(a, b) for a, b in quotes if b <= at][-1:]
+        assert quote_opening_from(quotes, at) == [(a, b) for a, b in quotes if a >= at][:1]
+        assert (
+            quote_opening_from(quotes, at, after=True) == [(a, b) for a, b in quotes if a > at][:1]
+        )

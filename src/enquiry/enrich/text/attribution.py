@@ -687,6 +687,25 @@ def _blank_portion_marks(text: str) -> str:
     )
 
 
+def quote_ending_by(quotes: Sequence[tuple[int, int]], at: int) -> list[tuple[int, int]]:
+    """The last quotation of ``quotes`` (as :func:`quotations` gives them: in order, none
+    overlapping another) that ends at or before ``at``, in a list of one, or an empty list.
+    Found by halving: a text of thousands of quotations and cues would otherwise cost the
+    square of their number."""
+    count = bisect.bisect_right(quotes, at, key=lambda quote: quote[1])
+    return list(quotes[count - 1 : count]) if count else []
+
+
+def quote_opening_from(
+    quotes: Sequence[tuple[int, int]], at: int, *, after: bool = False
+) -> list[tuple[int, int]]:
+    """The first quotation of ``quotes`` that opens at or after ``at`` (strictly after, with
+    ``after``), in a list of one, or an empty list (see :func:`quote_ending_by`)."""
+    find = bisect.bisect_right if after else bisect.bisect_left
+    count = find(quotes, at, key=lambda quote: quote[0])
+    return list(quotes[count : count + 1])
+
+
 def quotations(text: str) -> list[tuple[int, int]]:
     """Quotations as (start, end) including their marks.
 
@@ -9388,13 +9407,27 @@ def _mark_nested(
         before = bisect.bisect_left(quotes, cue.start, key=lambda quote: quote[0])
         quoted = [q for q in quotes[before - 1 : before] if before and cue.end < q[1]]
         sayings.append((attribution.cue_key, attribution.content.pieces, quoted))
+    # The sayings' pieces by where they start: a cue is looked for only in those that open
+    # before it and no further back than the longest piece, not in every saying of the text.
+    pieces = sorted(
+        (piece.start, piece.end, number)
+        for number, (_, held, _) in enumerate(sayings)
+        for piece in held
+    )
+    starts = [start for start, _, _ in pieces]
+    longest = max((end - start for start, end, _ in pieces), default=0)
     for attribution, names, _ in found:
         cue = attribution.cue
+        holding = set()
+        at = bisect.bisect_right(starts, cue.start)
+        while at > 0 and starts[at - 1] >= cue.start - longest:
+            at -= 1
+            if cue.end <= pieces[at][1]:
+                holding.add(pieces[at][2])
         inside = [
-            outer
-            for outer, pieces, quoted in sayings
-            if any(piece.start <= cue.start and cue.end <= piece.end for piece in pieces)
-            and all(start < cue.start and cue.end < stop for start, stop in quoted)
+            sayings[number][0]
+            for number in holding
+            if all(start < cue.start and cue.end < stop for start, stop in sayings[number][2])
         ]
         if inside:
             key = attribution.cue_key or "?"
@@ -13836,7 +13869,7 @@ def _quote_after_recipient(doc: Doc, cue: Token, quotes: list[tuple[int, int]]) 
         return None
     end = max(token.idx + len(token.text) for token in told.subtree)
     # quotations come in order: only the first one after the object can follow it directly
-    start, stop = next(((a, b) for a, b in quotes if a >= end), (-1, -1))
+    start, stop = next(iter(quote_opening_from(quotes, end)), (-1, -1))
     text = text_of(doc)
     if start < 0 or not (
         _RECIPIENT_GAP.fullmatch(text, end, start) or _RECIPIENT_COLON.fullmatch(text, end, start)
@@ -14175,8 +14208,7 @@ def _named_after_quote(
     # quotations come in order and do not overlap: only the last one ending before the cue
     # can end right before the name (found by halving: a text of thousands of quotations and
     # cues would otherwise cost the square of their number)
-    ends = bisect.bisect_right(quotes, cue.idx, key=lambda quote: quote[1])
-    last = quotes[ends - 1 : ends] if ends else []
+    last = quote_ending_by(quotes, cue.idx)
     if not last or cue.idx - last[0][1] > 60:
         return None
     start, stop = last[0]
@@ -14214,7 +14246,7 @@ def _speaker_made_later_subject(
     if any(c.dep_ in ("nsubj", "nsubjpass") for c in cue.children):
         return None
     text = text_of(doc)
-    before = [(a, b) for a, b in quotes if b <= cue.idx][-1:]
+    before = quote_ending_by(quotes, cue.idx)
     if not before or not _BETWEEN_QUOTES.fullmatch(text, before[0][1], cue.idx):
         return None
     name = doc[cue.i + 1]
@@ -14239,10 +14271,10 @@ def _named_between_quotes(
     if cue.pos_ not in ("VERB", "AUX") or cue.i + 1 >= len(doc):
         return None
     text = text_of(doc)
-    before = [(a, b) for a, b in quotes if b <= cue.idx][-1:]
+    before = quote_ending_by(quotes, cue.idx)
     if not before or not _BETWEEN_QUOTES.fullmatch(text, before[0][1], cue.idx):
         return None
-    after = [(a, b) for a, b in quotes if a > cue.idx][:1]
+    after = quote_opening_from(quotes, cue.idx, after=True)
     if not after:
         return None
     speaker = _trim(_tokens_within(doc, cue.idx + len(cue.text), after[0][0]))
@@ -14314,8 +14346,8 @@ def _adjacent_quote(
     text = text_of(doc)
     # quotations come in order and do not overlap: only the last one ending before the cue and
     # the first one opening after it can be next to it, so only those two are looked at
-    ending = [(start, stop) for start, stop in quotes if stop <= first][-1:]
-    opening = next(((start, stop) for start, stop in quotes if start >= last), None)
+    ending = quote_ending_by(quotes, first)
+    opening = next(iter(quote_opening_from(quotes, last)), None)
     before = [
         (start, stop)
         for start, stop in ending
