@@ -345,6 +345,8 @@ def test_ocr_command_refuses_bad_requests_in_one_line(home: Path, tmp_path: Path
     assert "not an image or PDF" in run("ocr", "1", code=1)
     output = run("ocr", "1", "--lang", "klingon", code=2)
     assert "tesseract has no model for klingon" in output
+    for listed in ("eng+", "+eng", "eng++rus"):  # an empty name in the list is no language
+        assert "is not a language list" in run("ocr", "1", "--lang", listed, code=2)
     assert "enquiry:" in run("ocr", "99", code=1)
     assert "Missing argument" in run("ocr", code=2)
 

@@ -128,8 +128,8 @@ def unavailable() -> str | None:
 
 def check_languages(languages: str) -> str | None:
     """Why ``languages`` (``eng+rus``) cannot be used, or None when they can."""
-    parts = [part for part in languages.split("+") if part]
-    if not parts or any(not re.fullmatch(r"[a-z_]{3,12}", part) for part in parts):
+    parts = languages.split("+")  # "eng+" and "eng++rus" name a language that is not there
+    if any(not re.fullmatch(r"[a-z_]{3,12}", part) for part in parts):
         return f"{languages!r} is not a language list such as eng, rus or ara+eng"
     missing = [part for part in parts if part not in installed_languages()]
     if missing:
