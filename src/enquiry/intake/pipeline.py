@@ -322,10 +322,6 @@ def _run_extractors(
             prepared.texts.append((f"{extractor.name}/{version}", _clean_text(found.text)))
         prepared.hashes.extend(_json_safe(found.hashes))
         prepared.problems.extend(found.problems)
-        if found.metadata.get("hostile"):
-            # A reader found it built to attack decoders (a decompression bomb): the readers
-            # after it would only decode it again, at its risk, and name it again in other words.
-            return
 
 
 class _Refused(Exception):
