@@ -127,19 +127,6 @@ def _ocr(path: Path, media_type: str, name: str) -> Extraction:
         raise EnquiryError(f"{name}: {exc}") from None
 
 
-def _shifted(claim: dict[str, Any], offset: int) -> dict[str, Any]:
-    """A claim's spans moved by ``offset`` characters (its document's place in the file)."""
-    if not offset:
-        return claim
-    for key in ("source", "cue", "content"):
-        span = claim.get(key)
-        if span:
-            for piece in (span, *(span.get("parts") or [])):
-                piece["start"] += offset
-                piece["end"] += offset
-    return claim
-
-
 def extract_file(
     path: Path, date: dt.date | None = None, progress: Progress | None = None
 ) -> ExtractedClaims:
@@ -149,7 +136,7 @@ def extract_file(
     by its own entry date; offsets are into that sequence. ``progress`` hears the characters
     read, piece by piece (a long text takes minutes).
     """
-    from enquiry.enrich.text.claims import ClaimExtractor
+    from enquiry.enrich.text.claims import ClaimExtractor, shifted
     from enquiry.enrich.text.dates import document_date
     from enquiry.intake.feeds import FeedError, is_feed, read_feed
 
@@ -177,7 +164,7 @@ def extract_file(
     bar = progress or Silent()
     bar.start("reading claims", sum(len(text) for _, text, _ in segments), unit="char")
     claims = [
-        _shifted(record.as_dict(), offset)
+        shifted(record, offset).as_dict()
         for offset, text, anchor in segments
         for record in extractor.extract(text, anchor, bar.advance)
     ]

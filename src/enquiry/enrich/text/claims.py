@@ -130,8 +130,9 @@ def _moved(span: Span, offset: int) -> Span:
     )
 
 
-def _shifted(record: ClaimRecord, offset: int) -> ClaimRecord:
-    """A record found in a piece, with its offsets into the whole text."""
+def shifted(record: ClaimRecord, offset: int) -> ClaimRecord:
+    """A record found in a part of a text (a piece, a feed's entry), with its offsets into the
+    whole text."""
     if not offset:
         return record
     found = record.attribution
@@ -167,7 +168,7 @@ class ClaimExtractor:
         records: list[ClaimRecord] = []
         for offset, piece in pieces(text):
             found = _records(piece, self.attribution.extract(piece), anchor)
-            records += [_shifted(record, offset) for record in found]
+            records += [shifted(record, offset) for record in found]
             if progress is not None:
                 progress(len(piece))
         return records
