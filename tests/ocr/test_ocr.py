@@ -472,3 +472,15 @@ def test_ocr_command_withholds_a_protected_items_name(home: Path, tmp_path: Path
     output = run("ocr", "1", code=1)
     assert "not read by ocr" in output and "0 item(s) read" in output and "1 failed" in output
     assert "amal" not in output.lower() and "withheld" in output
+
+
+def test_ocr_command_says_a_blank_scan_holds_no_text(home: Path, tmp_path: Path) -> None:
+    """A blank page asked to be read is read (exit 0) and said to hold no text; the claims step
+    is not run on nothing, so no claims problem is printed for it."""
+    blank = scanned_pdf(tmp_path / "blank.pdf", Image.new("L", (2000, 2600), 255))
+    run("add", "--case", "c", "--kind", "statement", str(blank))
+    output = run("ocr", "1")
+    line = next(line for line in output.splitlines() if line.startswith("item 1\t"))
+    assert line.startswith("item 1\tno text found (") and line.endswith("\tblank.pdf"), output
+    assert "claims" not in output, output
+    assert "1 item(s) read, 0 not readable, 0 failed" in output

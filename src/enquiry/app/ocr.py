@@ -100,7 +100,7 @@ def ocr_items(
         o.item_id
         for o in read
         if o.enrichment is not None
-        and o.enrichment.text is not None
+        and (o.enrichment.text or "").strip()  # a blank scan has no claims to read
         and types[o.item_id][1] in CLAIM_KINDS
     ]
     if claims and texted:

@@ -39,6 +39,12 @@ def ocr_command(app: App, refs: tuple[str, ...], languages: str | None, no_claim
         if not item.pages:
             click.echo(f"item {item.item_id}\tno scanned page: text layer only\t{safe(item.name)}")
             continue
+        if not item.words:
+            click.echo(
+                f"item {item.item_id}\tno text found ({item.languages};"
+                f" pages {len(item.pages)})\t{safe(item.name)}"
+            )
+            continue
         claims = "" if item.claims is None else f", {item.claims} claims"
         click.echo(
             f"item {item.item_id}\t{item.words} words, confidence {item.confidence:.0f},"
