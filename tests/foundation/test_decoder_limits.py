@@ -155,6 +155,30 @@ def test_the_command_line_names_the_file_and_goes_on(home: Path, tmp_path: Path)
     assert "4 stored" in done.stdout
 
 
+def test_an_oversized_picture_is_named_in_one_line_without_a_python_warning(
+    home: Path, tmp_path: Path
+) -> None:
+    """Past Pillow's pixel limit (but under twice it, where Pillow only warns) the readers name
+    the picture themselves; Pillow's warning, with its source path, must not reach the user."""
+    from PIL import Image
+
+    picture = tmp_path / "huge.png"
+    Image.new("1", (12_000, 12_000), 0).save(picture)  # 144 million pixels in 17 KB
+    done = subprocess.run(
+        [*ENQUIRY, "--home", str(home), "add", str(picture), "--case", "c"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 1, done.stderr
+    assert "Warning" not in done.stderr and "warnings.warn" not in done.stderr, done.stderr
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1 and "huge.png" in lines[0], done.stderr
+    assert "decompression bomb suspected" in lines[0]
+    assert "1 stored" in done.stdout
+
+
 def _children(pid: int) -> set[int]:
     """Processes whose parent is ``pid`` (read from /proc, as ps would)."""
     found = set()

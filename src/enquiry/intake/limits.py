@@ -16,6 +16,7 @@ import os
 import resource
 import signal
 import sys
+import warnings
 from collections.abc import Callable
 from multiprocessing.connection import wait
 from typing import Any, TypeVar
@@ -94,6 +95,16 @@ def exit_reason(code: int) -> str:
     return f"exit status {code}"
 
 
+def quiet_decoders() -> None:
+    """Silence Pillow's warning about an image larger than its pixel limit in a reading process.
+
+    Each reader checks a picture's size itself and names an oversized one in its problems, in
+    one line; Pillow's warning would add a second, with a source path, on standard error. An
+    image past twice the limit still raises Pillow's error, which the readers catch.
+    """
+    warnings.filterwarnings("ignore", message=r"Image size \(\d+ pixels\) exceeds limit")
+
+
 def _child(
     fn: Callable[..., Any],
     args: tuple[Any, ...],
@@ -105,6 +116,7 @@ def _child(
     die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGALRM, signal.SIG_DFL)
+    quiet_decoders()
     limit_memory(megabytes)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:

@@ -48,6 +48,7 @@ from enquiry.intake.limits import (
     exit_reason,
     limit_memory,
     limits,
+    quiet_decoders,
 )
 from enquiry.intake.sniff import name_mismatch, sniff
 from enquiry.intake.walk import Entry, name_problem, printable, walk
@@ -521,6 +522,7 @@ def _worker_main(
     signal.signal(signal.SIGALRM, signal.SIG_DFL)
     for other in inherited:  # other workers' pipes, inherited by fork: not ours to hold open
         other.close()
+    quiet_decoders()
     _seconds, megabytes = job.limits
     while True:
         try:
