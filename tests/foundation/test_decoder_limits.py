@@ -177,6 +177,16 @@ def test_an_oversized_picture_is_named_in_one_line_without_a_python_warning(
     assert len(lines) == 1 and "huge.png" in lines[0], done.stderr
     assert "decompression bomb suspected" in lines[0]
     assert "1 stored" in done.stdout
+    # read in the command's own process, as a picture to match is
+    matched = subprocess.run(
+        [*ENQUIRY, "--home", str(home), "media", "match", str(picture)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert "Warning" not in matched.stderr and "warnings.warn" not in matched.stderr
+    assert len(matched.stderr.splitlines()) == 1 and "huge.png" in matched.stderr
 
 
 def _children(pid: int) -> set[int]:
