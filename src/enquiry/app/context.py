@@ -57,6 +57,9 @@ class Enquiry:
         the home's administrator (the command line)."""
         if not actor or not actor.strip():
             raise BadRequest("the acting user must be named (--as NAME)")
+        from enquiry.intake.limits import quiet_decoders
+
+        quiet_decoders()  # a picture read in this process (one to match) is named by its reader
         return cls(home=resolve_home(home), actor=actor.strip())
 
     @classmethod

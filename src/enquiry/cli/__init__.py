@@ -163,9 +163,6 @@ def main(ctx: click.Context, home: Path | None, actor: str | None) -> None:
     """
     if actor is not None and not actor.strip():
         fail("--as must name who is acting", BadRequest.exit_code)
-    from enquiry.intake.limits import quiet_decoders
-
-    quiet_decoders()  # a picture read here (a query to match) is named by its reader, once
     ctx.obj = App.at(home, actor if actor else default_actor())
 
 
