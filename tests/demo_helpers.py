@@ -53,7 +53,13 @@ def load_demo_case(home: Path) -> str:
     """The built-in Khan Shaykhun case file loaded (as ``analyst-1``), nothing more."""
     from enquiry.app import Enquiry, cases
 
-    return cases.load(Enquiry.at(home, "analyst-1"), cases.demo_case_file()).summary()
+    app = Enquiry.at(home, "analyst-1")
+    try:
+        return cases.load(app, cases.demo_case_file()).summary()
+    finally:
+        # Closed now rather than when collected: SQLite deletes the home's -wal and -shm files
+        # as its last connection closes, which must not happen while the home is being copied.
+        app.store().engine.dispose()
 
 
 class HomeTemplates:

@@ -111,3 +111,16 @@ def test_the_commands(home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
         1,
         "enquiry: key 'panel': wrong passphrase, or the key file is damaged\n",
     )
+
+
+def test_a_name_that_would_be_refused_is_refused_before_the_passphrase_is_asked(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(keys.PASSPHRASE_ENV, raising=False)
+    keys.create(Enquiry.at(home, "chair"), "panel", PASSPHRASE)
+    runner = CliRunner()
+    for name, reason in (("", "key name ''"), ("panel", "a key of that name exists")):
+        # nothing on standard input: a prompt would read nothing and abort
+        result = runner.invoke(main, ["--home", str(home), "keys", "create", name], input="")
+        assert result.exit_code != 0 and reason in result.output, result.output
+        assert "passphrase" not in result.output and "Aborted" not in result.output

@@ -333,7 +333,9 @@ def test_wrong_requests_store_nothing_and_exit_2(run: Run, tmp_path: Path, home:
     assert (
         "field 'sample_id': a value is required for kind 'environmental_sample'" in missing.stderr
     )
-    assert "--case must name a case" in run("add", str(photo), "--case", " ", expect=2).stderr
+    assert (
+        "--case: a case must have a name" in run("add", str(photo), "--case", " ", expect=2).stderr
+    )
     nothing = run("add", str(tmp_path / "nowhere"), "--case", "ghost", expect=1)
     assert "does not exist" in nothing.stderr
     assert "ghost" not in run("case", "list").stdout

@@ -33,7 +33,15 @@ from enquiry.app.lookup import find_case
 from enquiry.errors import BadRequest, NotFound, Refused, Unauthorized
 from enquiry.store import Store
 from enquiry.store.ledger import utc_now
-from enquiry.store.tables import ApiToken, Case, Membership, User, WebSession
+from enquiry.store.tables import (
+    DIGITS,
+    ApiToken,
+    Case,
+    Membership,
+    User,
+    WebSession,
+    row_id,
+)
 
 TOKEN_PREFIX = "enq_"
 SESSION_HOURS = 12
@@ -287,8 +295,8 @@ def revoke_token(app: Enquiry, ref: str) -> TokenView:
     store = app.store()
     text = ref.strip()
     query = select(ApiToken)
-    if text.isdigit():
-        query = query.where(ApiToken.id == int(text))
+    if text and set(text) <= DIGITS:
+        query = query.where(ApiToken.id == (row_id(text) or 0))
     elif text.startswith(TOKEN_PREFIX) and len(text) > 20:
         query = query.where(ApiToken.token_sha256 == _digest(text))
     else:

@@ -31,6 +31,7 @@ from enquiry.store.crypt import (
     PASSPHRASE_ENV,
     WITHHELD_AT_REST,
     KeySource,
+    read_key_file,
     require_key,
     write_key_file,
 )
@@ -419,7 +420,7 @@ def new_key_source(new_key_file: Path | None, new_passphrase_env: str | None) ->
         raise BadRequest("give exactly one of --new-key-file and --new-passphrase-env")
     if new_key_file is not None:
         try:
-            data = new_key_file.read_bytes().strip()
+            data = read_key_file(new_key_file)
         except OSError as exc:
             raise BadRequest(f"{new_key_file}: cannot read ({exc.strerror or exc})") from None
         if len(data) < 32:

@@ -14,10 +14,9 @@ from sqlalchemy import select
 
 from enquiry.app.access import Right, require, require_admin, require_case
 from enquiry.app.context import Enquiry
-from enquiry.app.lookup import case_blobs, find_case
+from enquiry.app.lookup import case_blobs, find_case, require_regular_file
 from enquiry.app.outputs import refuse_home_output
 from enquiry.app.publishing import verified
-from enquiry.errors import NotFound
 from enquiry.intake.casefile import (
     DumpResult,
     LoadReport,
@@ -27,7 +26,6 @@ from enquiry.intake.casefile import (
     write_dump,
 )
 from enquiry.intake.extract import Extractor
-from enquiry.intake.walk import printable
 from enquiry.store.tables import Item
 
 DEMO_INCIDENT = "khan-shaykhun-2017-04-04"
@@ -47,8 +45,7 @@ def load(app: Enquiry, path: Path, *, allow_outside: bool = False) -> LoadReport
     from beyond the case file's folder; each such receipt says so in the ledger.
     """
     require_admin(app, "load")
-    if not path.is_file():
-        raise NotFound(f"{printable(str(path))}: no such file")
+    require_regular_file(path)
     store = app.store(create=True)
     return load_case_file(store, path, extractors=_extractors(), allow_outside=allow_outside)
 

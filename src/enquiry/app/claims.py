@@ -22,7 +22,7 @@ from sqlalchemy import ColumnElement, Connection, delete, insert, or_, select, u
 
 from enquiry.app.access import Right, may, require, require_admin, rights_on
 from enquiry.app.context import Enquiry
-from enquiry.app.lookup import find_case
+from enquiry.app.lookup import check_case_name, find_case, require_regular_file
 from enquiry.app.protection import WITHHELD, WITHHELD_IDENTITY, record_reveal
 from enquiry.cluster import Cluster, chosen_address, cluster_for
 from enquiry.enrich.runner import RunReport, pages, run_enrichers
@@ -50,6 +50,7 @@ from enquiry.store.tables import (
     Item,
     ItemText,
     Rating,
+    row_id,
 )
 
 if TYPE_CHECKING:
@@ -74,6 +75,17 @@ class ExtractedClaims:
     problems: list[str]
 
 
+def _check_document_path(path: Path) -> None:
+    """Refuse a path that is not one readable file, before anything opens it (a FIFO would
+    block the command, /dev/zero never end)."""
+    name = printable(str(path))
+    if not path.exists():
+        raise NotFound(f"{name}: no such file")
+    if path.is_dir():
+        raise EnquiryError(f"{name}: is a folder; give one file (enquiry ingest reads folders)")
+    require_regular_file(path)
+
+
 def _read_document(path: Path) -> tuple[str, dict[str, Any], list[str]]:
     """The text a file holds (HTML main text, PDF text, decoded plain text), its metadata and
     problems — the same extractor intake uses, so offsets agree with the stored text."""
@@ -82,10 +94,7 @@ def _read_document(path: Path) -> tuple[str, dict[str, Any], list[str]]:
     from enquiry.intake.sniff import sniff
 
     name = printable(str(path))
-    if not path.exists():
-        raise NotFound(f"{name}: no such file")
-    if path.is_dir():
-        raise EnquiryError(f"{name}: is a folder; give one file (enquiry ingest reads folders)")
+    _check_document_path(path)
     try:
         with path.open("rb") as handle:
             head = handle.read(4096)
@@ -142,6 +151,7 @@ def extract_file(
 
     segments: list[tuple[int, str, dt.date | None]] = []
     problems: list[str] = []
+    _check_document_path(path)
     if is_feed(path):
         try:
             _title, entries = read_feed(path, problems)
@@ -220,6 +230,7 @@ def ingest(
     read the claims; the catalogue and ledger are written here as without one.
     """
     require_admin(app, "ingest")
+    check_case_name(case)
     progress = progress or Silent()
     for path in paths:
         if not path.exists():
@@ -504,6 +515,10 @@ def similar(
 ) -> Similar:
     """The claims of the same case closest in meaning to ``claim_id``."""
     require_admin(app, "claims similar")
+    if limit < 1:
+        raise BadRequest(f"--limit {limit}: show at least 1 claim")
+    if row_id(claim_id) is None:
+        raise NotFound(f"claim {claim_id}: no such claim")
     import numpy as np
 
     from enquiry.enrich.text.embed import MODEL_NAME, from_bytes
@@ -590,6 +605,9 @@ def suggest_stances(
 
     store = app.store(create=False)
     ids = list(claim_ids)
+    for claim_id in ids:
+        if row_id(claim_id) is None:
+            raise NotFound(f"claim {claim_id}: no such claim")
     if case:
         case_id = _case_id(store, case)
         with store.engine.connect() as connection:
@@ -682,6 +700,8 @@ def accept(
     records it."""
     if rating is not None and rating not in RATINGS:
         raise BadRequest(f"rating '{rating}': not a rating (one of {', '.join(RATINGS)})")
+    if row_id(claim_id) is None:
+        raise NotFound(f"claim {claim_id}: no such claim")
     store = app.store(create=False)
     with store.engine.connect() as connection:
         found = connection.execute(

@@ -18,7 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from enquiry.errors import BadRequest, NotFound
+from enquiry.intake.walk import printable
 from enquiry.store import Store, open_store, resolve_home
+
+ACTOR_MAX = 200
+"""The longest name an actor is recorded under."""
 
 
 @dataclass(frozen=True)
@@ -57,10 +61,17 @@ class Enquiry:
         the home's administrator (the command line)."""
         if not actor or not actor.strip():
             raise BadRequest("the acting user must be named (--as NAME)")
+        name = actor.strip()
+        # The name is written into every ledger event and printed in logs and comment lists:
+        # a control character in it could pass for a line of its own there.
+        if printable(name) != name:
+            raise BadRequest("--as: the acting user's name may not hold control characters")
+        if len(name) > ACTOR_MAX:
+            raise BadRequest(f"--as: {len(name)} characters; a name has at most {ACTOR_MAX}")
         from enquiry.intake.limits import quiet_decoders
 
         quiet_decoders()  # a picture read in this process (one to match) is named by its reader
-        return cls(home=resolve_home(home), actor=actor.strip())
+        return cls(home=resolve_home(home), actor=name)
 
     @classmethod
     def for_user(cls, store: Store, principal: Principal) -> Enquiry:

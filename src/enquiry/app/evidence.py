@@ -7,6 +7,7 @@ user: a reveal of a protected identity, a copy handed out, an update of an item.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 import re
@@ -40,7 +41,12 @@ from enquiry.app.atrest import (
     unprotect_existing,
 )
 from enquiry.app.context import Enquiry
-from enquiry.app.lookup import find_case, find_item
+from enquiry.app.lookup import (
+    check_case_name,
+    find_case,
+    find_item,
+    require_regular_file,
+)
 from enquiry.app.outputs import refuse_home_output
 from enquiry.app.protection import (
     WITHHELD,
@@ -73,6 +79,7 @@ from enquiry.store.tables import (
     ItemText,
     MediaHash,
     Source,
+    capped,
 )
 from enquiry.store.verify import VerifyReport, record_verified, verified_head, verify
 
@@ -131,6 +138,7 @@ def add(
     as ``exc.report``; running the same request again completes the rest. A user adds only to
     a case where they may add evidence; only the administrator opens a new case.
     """
+    check_case_name(case)
     if not app.principal.admin:
         require_case(app, case, Right.ADD_EVIDENCE)
     options = IntakeOptions(
@@ -164,6 +172,7 @@ class Derived:
 
 
 def _sha256_of(path: Path) -> str:
+    require_regular_file(path)
     digest = hashlib.sha256()
     try:
         with path.open("rb") as handle:
@@ -642,16 +651,27 @@ def _title(kind: str, item_fields: Mapping[str, Any], name: str, protected: bool
     return WITHHELD if protected else name
 
 
-_ISO = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_ISO = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
 
 
 def check_date(value: str | None, option: str) -> str | None:
     """A date filter's value (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; empty: none), or the
-    one-line refusal naming the option."""
+    one-line refusal naming the option.
+
+    The value is compared with stored dates as text, so a month 13 or a 30 February would
+    quietly match nothing (or the wrong range) instead of being named as the mistake it is."""
     if value is None or value == "":
         return None
-    if not _ISO.match(value):
-        raise BadRequest(f"{option} '{value}': not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
+    match = _ISO.match(value)
+    try:
+        if match is None:
+            raise ValueError(value)
+        year, month, day = (int(part) if part else 1 for part in match.groups())
+        datetime.date(year, month, day)
+    except ValueError:
+        raise BadRequest(
+            f"{option} '{printable(value[:80])}': not a date (YYYY, YYYY-MM or YYYY-MM-DD)"
+        ) from None
     return value
 
 
@@ -687,6 +707,8 @@ def list_items(
         )
     if after is not None and after < 0:
         raise BadRequest("--after must be an item number (0 or more)")
+    limit = capped(limit)
+    after = None if after is None else capped(after)
     date_from = check_date(date_from, "--from")
     date_to = check_date(date_to, "--to")
     store = app.store(create=False)
@@ -854,18 +876,21 @@ def read_log(
             # keys) are the administrator's.
             query = query.where(CustodyEvent.case_id.in_(sorted(readable)))
         if limit:
-            query = query.order_by(CustodyEvent.seq.desc()).limit(limit)
+            query = query.order_by(CustodyEvent.seq.desc()).limit(capped(limit))
         events = sorted(session.scalars(query).all(), key=lambda e: e.seq)
         protected_items = {
             i.id: i for i in session.scalars(select(Item).where(Item.protected.is_(True))).all()
         }
+    details = {e.seq: json.loads(e.details) for e in events}
+    about = {e.seq: _about_item(e.item_id, details[e.seq]) for e in events}
     if readable is not None:
         events = [
             e
             for e in events
-            if e.item_id not in protected_items or item_visible(app, protected_items[e.item_id])
+            if about[e.seq] not in protected_items
+            or item_visible(app, protected_items[about[e.seq]])
         ]
-    shown_protected = sorted({e.item_id for e in events if e.item_id in protected_items})
+    shown_protected = sorted({about[e.seq] for e in events if about[e.seq] in protected_items})
     for case_id in sorted({protected_items[i].case_id for i in shown_protected}) if reveal else []:
         require(app, case_id, Right.REVEAL)
     opened: dict[int, Any] = {}
@@ -890,14 +915,29 @@ def read_log(
             case=e.case_id,
             item=e.item_id,
             details=_opened_details(
-                shown_details(json.loads(e.details), e.item_id in protected_items and not reveal),
-                opened.get(e.item_id or 0),
+                shown_details(
+                    details[e.seq],
+                    about[e.seq] in protected_items and not reveal,
+                    of_item=e.item_id is not None,
+                ),
+                opened.get(about[e.seq]),
             ),
             prev_hash=e.prev_hash,
             hash=e.hash,
         )
         for e in events
     ]
+
+
+def _about_item(item_id: int | None, details: Any) -> int:
+    """The item an event is about: its own, or for a case's event the item its details name
+    (a claim written in a case file and attributed to an item is recorded as the case's, with
+    the words said in it) — so that an event about a protected item is shown, and withheld,
+    as that item's events are. 0 (no item's number) when it names none."""
+    if item_id is not None:
+        return item_id
+    named = details.get("item_id") if isinstance(details, dict) else None
+    return named if isinstance(named, int) and not isinstance(named, bool) else 0
 
 
 def _opened_details(details: dict[str, Any], disclosed: Any) -> dict[str, Any]:

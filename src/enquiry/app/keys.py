@@ -64,16 +64,25 @@ def _find(app: Enquiry, name: str) -> SigningKey:
         return row
 
 
-def create(app: Enquiry, name: str, passphrase: str) -> KeyView:
-    """Make an Ed25519 key named ``name``; refuse a name in use. The ledger records it."""
+def check_new(app: Enquiry, name: str) -> str:
+    """``name`` (checked) if a key may be made under it: by the administrator, a valid name
+    not in use. An adapter asks before prompting for a passphrase, so that a name that would
+    be refused is refused before anyone types one."""
     require_admin(app, "keys create")
     name = _name(name)
-    if not passphrase:
-        raise BadRequest(f"key '{name}': the passphrase must not be empty")
     store = app.store(create=True)
     with store.session() as session:
         if session.scalars(select(SigningKey.id).where(SigningKey.name == name)).first():
             raise Refused(f"key '{name}': a key of that name exists; choose another name")
+    return name
+
+
+def create(app: Enquiry, name: str, passphrase: str) -> KeyView:
+    """Make an Ed25519 key named ``name``; refuse a name in use. The ledger records it."""
+    name = check_new(app, name)
+    if not passphrase:
+        raise BadRequest(f"key '{name}': the passphrase must not be empty")
+    store = app.store(create=True)
     try:
         made = signing.create_key(store.home, name, passphrase)
     except signing.KeyProblem as exc:

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import stat
+from pathlib import Path
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from enquiry.errors import BadRequest, NotFound
-from enquiry.store.tables import Case, Item
+from enquiry.intake.walk import case_name_problem, printable
+from enquiry.intake.yamlsafe import file_type
+from enquiry.store.tables import DIGITS, Case, Item, row_id
 
 HEX = frozenset("0123456789abcdef")
 
@@ -15,8 +21,9 @@ def find_item(session: Session, ref: str) -> Item:
     """An item by its number or by the start (8 or more hex digits) of its SHA-256."""
     text = ref.strip().lower().removeprefix("item:").removeprefix("sha256:")
     item: Item | None = None
-    if text.isdigit():
-        item = session.get(Item, int(text))
+    if text and set(text) <= DIGITS:
+        number = row_id(text)
+        item = session.get(Item, number) if number is not None else None
     elif len(text) >= 8 and set(text) <= HEX:
         matches = session.scalars(select(Item).where(Item.sha256.startswith(text)).limit(2)).all()
         if len(matches) > 1:
@@ -38,6 +45,15 @@ def no_such_case(name: str) -> NotFound:
     return NotFound(f"case '{name}': no such case")
 
 
+def check_case_name(name: str) -> str:
+    """``name`` as a case may be called (stripped), or the one-line refusal naming ``--case``
+    (see :func:`~enquiry.intake.walk.case_name_problem`)."""
+    problem = case_name_problem(name)
+    if problem is not None:
+        raise BadRequest(f"--case: {problem}")
+    return name.strip()
+
+
 def find_case(session: Session, name: str) -> Case:
     """A case by its name."""
     found = session.scalars(select(Case).where(Case.name == name)).first()
@@ -52,3 +68,22 @@ def case_blobs(session: Session, case_id: int) -> list[str]:
         select(Item.sha256).where(Item.case_id == case_id, Item.sha256.is_not(None))
     )
     return sorted({str(sha) for sha in found})
+
+
+def require_regular_file(path: Path) -> None:
+    """Refuse, naming ``path``, an input that is not a regular file: missing, a folder, or a
+    FIFO, socket or device — reading a FIFO waits for a writer that never comes and reading
+    ``/dev/zero`` never ends, so neither is opened."""
+    name = printable(str(path))
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        raise NotFound(f"{name}: no such file") from None
+    except NotADirectoryError:
+        raise NotFound(f"{name}: no such file (a part of the path is a file)") from None
+    except OSError as exc:
+        raise NotFound(f"{name}: cannot be read ({exc.strerror or exc})") from None
+    if stat.S_ISDIR(mode):
+        raise BadRequest(f"{name}: is a folder; give a file")
+    if not stat.S_ISREG(mode):
+        raise BadRequest(f"{name}: {file_type(mode)}, not a regular file")

@@ -50,6 +50,7 @@ from enquiry.store.tables import (
     Item,
     LedgerHead,
     Rating,
+    row_id,
 )
 
 KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
@@ -327,10 +328,11 @@ def _reason(rationale: str, what: str) -> str:
 
 
 def _claim_id(ref: str) -> int:
+    """The claim number ``ref`` spells; 0, which no claim has, for a number beyond any row."""
     text = str(ref).strip().lower().removeprefix("claim:")
-    if not text.isdigit():
+    if not text.isascii() or not text.isdigit():
         raise BadRequest(f"claim '{printable(str(ref))}': give the claim's number")
-    return int(text)
+    return row_id(text) or 0
 
 
 def rate(
@@ -374,7 +376,8 @@ def rate(
             )
             if row is None or row.case_id != found.case_id or hidden:
                 raise NotFound(
-                    f"claim {target_id}: no such claim in the case of incident '{found.slug}'"
+                    f"claim {printable(str(claim))}: no such claim in the case of incident"
+                    f" '{found.slug}'"
                 )
             target = "claim"
     column = Rating.item_id if target == "item" else Rating.claim_id

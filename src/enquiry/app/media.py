@@ -21,7 +21,7 @@ from sqlalchemy import select
 
 from enquiry.app.access import item_visible, require_admin, require_item
 from enquiry.app.context import Enquiry
-from enquiry.app.lookup import HEX, find_item
+from enquiry.app.lookup import HEX, find_item, require_regular_file
 from enquiry.app.protection import shown_name
 from enquiry.cluster import chosen_address, cluster_for
 from enquiry.enrich.media import consistency, points, windows
@@ -215,6 +215,8 @@ def match(
     with ExitStack() as stack:
         if path.is_dir():
             raise EnquiryError(f"{shown}: is a folder; give one photo or video")
+        if path.exists() and not _is_item_ref(target):
+            require_regular_file(path)  # a FIFO or a device is named, never opened
         if path.is_file():
             try:
                 if path.stat().st_size == 0:

@@ -6,18 +6,23 @@ it was meant to publish, so every one of those writers asks :func:`refuse_home_o
 before anything is computed or written: a file that resolves (symbolic links followed, a file
 not yet there through its folder) inside the home — its catalogue, the vault's originals, the
 keys, the ledger head — or onto the catalogue's SQLite file kept elsewhere (``ENQUIRY_DB``) is
-refused with one line. Anywhere else an existing file is replaced as before.
+refused with one line. Anywhere else an existing file is replaced as before — but only a
+regular file: the writers put a finished file in place by renaming over the target, which would
+replace a device (``/dev/null`` for the root user), a FIFO or a socket with a plain file, so
+those are refused too, as is a path under something that is not a folder.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import stat
 from pathlib import Path
 
 from enquiry.app.context import Enquiry
 from enquiry.errors import Refused
 from enquiry.intake.walk import printable
+from enquiry.intake.yamlsafe import file_type
 
 # SQLite keeps a database's uncommitted pages beside it: overwriting these loses data as surely.
 _SQLITE_COMPANIONS = ("", "-wal", "-shm", "-journal")
@@ -48,6 +53,7 @@ def refuse_home_output(
         raise Refused(f"{printable(str(output))}: cannot be resolved; name another file") from None
     if target.is_relative_to(app.store(create=False).home.resolve()):
         raise Refused(f"{printable(str(output))}: inside {inside}; write it elsewhere")
+    _refuse_unwritable(output, target)
     for database in _catalogue_files(app):
         same = target == database.resolve()
         if not same:
@@ -58,3 +64,31 @@ def refuse_home_output(
                 f"{printable(str(output))}: a file of the catalogue database"
                 f" ({printable(str(database))}); write it elsewhere"
             )
+
+
+def _refuse_unwritable(output: Path, target: Path) -> None:
+    """Refuse ``output`` (resolved: ``target``) when no file can be put there: an existing
+    device, FIFO or socket (a folder is left to the writer, which names it), or a path whose
+    nearest existing parent is a file rather than a folder."""
+    try:
+        mode = target.stat().st_mode
+    except OSError:
+        mode = None
+    if mode is not None and not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        raise Refused(
+            f"{printable(str(output))}: {file_type(mode)}, not a regular file; name a file to write"
+        )
+    if mode is not None:
+        return
+    for parent in target.parents:
+        try:
+            parent_mode = parent.stat().st_mode
+        except OSError:
+            continue  # not there yet: the writer makes it
+        if not stat.S_ISDIR(parent_mode):
+            what = "a file" if stat.S_ISREG(parent_mode) else file_type(parent_mode)
+            raise Refused(
+                f"{printable(str(output))}: cannot write there: {printable(str(parent))} is"
+                f" {what}, not a folder"
+            )
+        return

@@ -101,11 +101,20 @@ def shown_name(item: Item, reveal: bool) -> str:
     return WITHHELD if hidden(item, reveal) else item.original_name
 
 
-def shown_details(details: Mapping[str, Any], withhold: bool) -> dict[str, Any]:
-    """Ledger event details as shown: names and paths of a protected item withheld."""
+# What a case's event about a protected item (a claim attributed to it) shows: which claim, of
+# which item, toward what. Its words, speaker, dates and place are the testimony's.
+SHOWN_ABOUT_ITEM = frozenset({"claim", "item_id", "incident", "data"})
+
+
+def shown_details(
+    details: Mapping[str, Any], withhold: bool, *, of_item: bool = True
+) -> dict[str, Any]:
+    """Ledger event details as shown: names and paths of a protected item withheld. An event of
+    the case that names the item (``of_item`` false) shows less: its ``text`` is what was said."""
     if not withhold:
         return dict(details)
-    return {k: (v if k in SHOWN_DETAILS else WITHHELD) for k, v in details.items()}
+    shown = SHOWN_DETAILS if of_item else SHOWN_ABOUT_ITEM
+    return {k: (v if k in shown else WITHHELD) for k, v in details.items()}
 
 
 def record_reveal(

@@ -27,7 +27,16 @@ from enquiry.app.matrix import latest_finding, require_analyse_or_review
 from enquiry.errors import BadRequest, NotFound, Refused
 from enquiry.intake.walk import printable
 from enquiry.store.ledger import utc_now
-from enquiry.store.tables import Case, Claim, Comment, Finding, Hypothesis, Incident, Item
+from enquiry.store.tables import (
+    Case,
+    Claim,
+    Comment,
+    Finding,
+    Hypothesis,
+    Incident,
+    Item,
+    row_id,
+)
 
 HYP = r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}"
 SUBJECT = re.compile(
@@ -117,7 +126,7 @@ def _check_subject(app: Enquiry, connection: Session, scope: _Scope, subject: st
     if part["finding"] is not None and (
         connection.execute(
             select(Finding.id).where(
-                Finding.id == int(part["finding"]), Finding.incident_id.in_(incidents)
+                Finding.id == _number(part["finding"]), Finding.incident_id.in_(incidents)
             )
         ).first()
         is None
@@ -136,13 +145,17 @@ def _check_subject(app: Enquiry, connection: Session, scope: _Scope, subject: st
         raise NotFound(f"hypothesis '{hypothesis}': no such hypothesis {where}")
     item = part["item"] or (part["target"] if part["what"] == "item" else None)
     if item is not None:
-        row = connection.execute(select(Item.case_id).where(Item.id == int(item))).first()
-        if row is None or row.case_id != scope.case_id or _hidden_item(app, connection, int(item)):
+        row = connection.execute(select(Item.case_id).where(Item.id == _number(item))).first()
+        if (
+            row is None
+            or row.case_id != scope.case_id
+            or _hidden_item(app, connection, _number(item))
+        ):
             raise no_such_item(item)
     claim = part["claim"] or (part["target"] if part["what"] == "claim" else None)
     if claim is not None:
         found = connection.execute(
-            select(Claim.case_id, Claim.item_id).where(Claim.id == int(claim))
+            select(Claim.case_id, Claim.item_id).where(Claim.id == _number(claim))
         ).first()
         if (
             found is None
@@ -204,7 +217,9 @@ def sign_off(app: Enquiry, incident: str, finding_id: int, statement: str) -> Co
     found = require_incident(app, incident, Right.REVIEW)
     with app.store(create=False).session() as connection:
         finding = connection.execute(
-            select(Finding).where(Finding.id == finding_id, Finding.incident_id == found.id)
+            select(Finding).where(
+                Finding.id == (row_id(finding_id) or 0), Finding.incident_id == found.id
+            )
         ).scalar_one_or_none()
         if finding is None:
             raise NotFound(f"finding {finding_id}: no such finding of incident '{found.slug}'")
@@ -231,6 +246,11 @@ def sign_off(app: Enquiry, incident: str, finding_id: int, statement: str) -> Co
     )
 
 
+def _number(digits: str) -> int:
+    """The row a subject's number names; 0, which no row has, for a number beyond any row."""
+    return row_id(digits) or 0
+
+
 def _names_hidden(app: Enquiry, connection: Session, subject: str) -> bool:
     match = SUBJECT.match(subject)
     if match is None:
@@ -238,10 +258,10 @@ def _names_hidden(app: Enquiry, connection: Session, subject: str) -> bool:
     part = match.groupdict()
     item = part["item"] or (part["target"] if part["what"] == "item" else None)
     if item is not None:
-        return _hidden_item(app, connection, int(item))
+        return _hidden_item(app, connection, _number(item))
     claim = part["claim"] or (part["target"] if part["what"] == "claim" else None)
     if claim is not None:
-        owner = connection.execute(select(Claim.item_id).where(Claim.id == int(claim))).scalar()
+        owner = connection.execute(select(Claim.item_id).where(Claim.id == _number(claim))).scalar()
         return owner is not None and _hidden_item(app, connection, int(owner))
     return False
 

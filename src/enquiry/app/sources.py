@@ -28,7 +28,7 @@ from enquiry.intake.walk import printable
 from enquiry.model.grades import RELIABILITY
 from enquiry.publish.records import records, source_key
 from enquiry.store.ledger import utc_now
-from enquiry.store.tables import Case, Claim, Source
+from enquiry.store.tables import DIGITS, Case, Claim, Source, row_id
 
 
 @dataclass(frozen=True)
@@ -160,7 +160,8 @@ class Closed:
 
 def _find_claim(connection: Connection, case_id: int | None, ref: str) -> tuple[int, int]:
     text = ref.strip()
-    match = Claim.id == int(text) if text.isdigit() else Claim.key == text
+    numbered = bool(text) and set(text) <= DIGITS
+    match = Claim.id == (row_id(text) or 0) if numbered else Claim.key == text
     query = select(Claim.id, Claim.case_id).where(match)
     if case_id is not None:
         query = query.where(Claim.case_id == case_id)

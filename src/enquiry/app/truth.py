@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from enquiry.analysis.truth import STANCES, TRUTHS, Report, TruthResult, estimate
+from enquiry.app.lookup import require_regular_file
 from enquiry.errors import BadRequest, NotFound
 from enquiry.intake.walk import printable
 from enquiry.progress import Progress, Silent
@@ -102,6 +103,7 @@ def _rows(path: Path, required: tuple[str, ...], optional: tuple[str, ...]) -> l
         raise NotFound(f"{name}: no such file")
     if path.is_dir():
         raise BadRequest(f"{name}: is a folder; give a CSV file")
+    require_regular_file(path)
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:

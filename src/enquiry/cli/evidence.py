@@ -111,7 +111,7 @@ def add(
             err=True,
         )
         sys.exit(130)
-    summary = f"case '{case_name}': {report.summary()}"
+    summary = f"case '{safe(case_name)}': {report.summary()}"
     if as_json:
         click.echo(_json([r.__dict__ for r in report.results]))
         click.echo(summary, err=True)
@@ -139,7 +139,7 @@ def case_list(app: App, as_json: bool) -> None:
     if not rows:
         click.echo("no cases yet (enquiry add PATH --case NAME creates one)")
     for row in rows:
-        click.echo(f"{row.name}\t{row.items} items\tcreated {row.created_at}")
+        click.echo(f"{safe(row.name)}\t{row.items} items\tcreated {row.created_at}")
 
 
 @click.group()

@@ -40,7 +40,7 @@ def keys_group() -> None:
 def keys_create(app: App, name: str) -> None:
     """Make a signing key NAME; its private half is kept encrypted with a passphrase
     (ENQUIRY_KEY_PASSPHRASE, or asked for). A name in use is refused."""
-    view = keys.create(app, name, _passphrase(confirm=True))
+    view = keys.create(app, keys.check_new(app, name), _passphrase(confirm=True))
     click.echo(f"key '{view.name}' created: ed25519 {view.fingerprint}")
 
 

@@ -22,7 +22,7 @@ from typing import Any
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from enquiry.errors import EnquiryError, NotFound, Refused
-from enquiry.intake.walk import printable
+from enquiry.intake.walk import case_name_problem, printable
 from enquiry.intake.yamlsafe import Place, YamlError, construct, located
 from enquiry.model.grades import RATINGS, RELIABILITY
 from enquiry.model.kinds import Kind, KindError, get_kind
@@ -161,6 +161,15 @@ def text(node: Node, at: At) -> str:
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise at.error(f"expected text, not {type(value).__name__}")
     return str(value).strip()
+
+
+def case_name(node: Node, at: At) -> str:
+    """A case's name: text that can be printed on a line of its own and fits the catalogue."""
+    value = text(node, at)
+    problem = case_name_problem(value)
+    if problem is not None:
+        raise at.error(problem)
+    return value
 
 
 def content_text(node: Node, at: At) -> str:
@@ -502,7 +511,7 @@ PLACE = Shape(
 CASE = Shape(
     "case",
     (
-        Key("name", text, required=True, help="the case's handle"),
+        Key("name", case_name, required=True, help="the case's handle"),
         Key("title", text),
         Key("mandate", text),
     ),

@@ -51,7 +51,7 @@ from enquiry.intake.limits import (
     quiet_decoders,
 )
 from enquiry.intake.sniff import name_mismatch, sniff
-from enquiry.intake.walk import Entry, name_problem, printable, walk
+from enquiry.intake.walk import Entry, case_name_problem, name_problem, printable, walk
 from enquiry.model.kinds import Kind, KindError, all_kinds, get_kind
 from enquiry.model.types import FieldError
 from enquiry.progress import Progress, Silent, show_counts
@@ -1453,8 +1453,9 @@ def _sha_text(text: str) -> str:
 
 def check_options(options: IntakeOptions) -> None:
     """Refuse a request that cannot succeed for any file: unknown kind, misnamed field."""
-    if not options.case.strip():
-        raise IntakeError("--case must name a case")
+    problem = case_name_problem(options.case)
+    if problem is not None:
+        raise IntakeError(f"--case: {problem}")
     try:
         if options.kind:
             get_kind(options.kind).validate(options.fields, complete=True)

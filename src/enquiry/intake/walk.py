@@ -41,6 +41,24 @@ def printable(text: str) -> str:
     return "".join(out)
 
 
+CASE_NAME_MAX = 200
+"""The longest case name the catalogue holds (its column is 200 characters wide)."""
+
+
+def case_name_problem(name: str) -> str | None:
+    """Why ``name`` (stripped) cannot name a case, or None: empty, longer than the catalogue
+    holds, or carrying control characters — a case's name is printed on its own line in
+    listings and in every command's summary, where a newline in it would forge another line."""
+    text = name.strip()
+    if not text:
+        return "a case must have a name"
+    if len(text) > CASE_NAME_MAX:
+        return f"{len(text)} characters; a case name has at most {CASE_NAME_MAX}"
+    if printable(text) != text:
+        return f"'{printable(text[:80])}': a case name may not hold control characters"
+    return None
+
+
 def name_problem(path: Path) -> str | None:
     """A note when a file's name holds control characters or bytes that are not UTF-8."""
     name = path.name

@@ -11,7 +11,8 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, insert, select
 from sqlalchemy.orm import Session
 
-from enquiry.store.db import open_catalogue
+from enquiry.errors import CatalogueError
+from enquiry.store.db import HOME_FILE, SQLITE_FILE, open_catalogue
 from enquiry.store.ledger import (
     GENESIS,
     Head,
@@ -105,13 +106,27 @@ def open_store(home: Path, actor: str, *, create: bool = True) -> Store:
     """
     if create:
         home.mkdir(parents=True, exist_ok=True)
-    elif not home.is_dir():
+    elif not home.is_dir() or not any((home / mark).exists() for mark in HOME_MARKS):
+        # A folder that is not a home (a mistyped --home, a documents folder) is not made into
+        # one by a command that only reads or changes what a home holds.
         raise FileNotFoundError(f"{home}: no enquiry home here (run 'enquiry add' first)")
     engine = open_catalogue(home)
     _start_head_file(home, engine)
     vault = Vault(home / "vault")
-    vault.ensure()
+    try:
+        vault.ensure()
+    except OSError as exc:
+        engine.dispose()
+        raise CatalogueError(
+            f"home {home}: its vault {home / 'vault'} cannot be opened"
+            f" ({exc.strerror or exc}); restore the home from a backup"
+        ) from None
     return Store(home=home, engine=engine, vault=vault, actor=actor)
+
+
+# What only a home holds: its binding to its catalogue, the SQLite catalogue itself (a home made
+# before the binding existed has no home.json), the ledger head, the vault.
+HOME_MARKS = (HOME_FILE, SQLITE_FILE, "ledger.head", "vault")
 
 
 def _start_head_file(home: Path, engine: Engine) -> None:

@@ -36,6 +36,7 @@ import hashlib
 import json
 import os
 import secrets
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -101,6 +102,28 @@ class KeySource:
         return params
 
 
+# A key file holds a key: 64 hex digits as 'enquiry protection keyfile' writes them, or raw
+# bytes. Anything much longer is the wrong file, and is refused before it is read whole.
+KEY_FILE_MAX = 64 * 1024
+
+
+def read_key_file(path: Path) -> bytes:
+    """The bytes of the key file ``path`` (stripped), read only if it is a regular file of at
+    most :data:`KEY_FILE_MAX` bytes: a FIFO would block the command and ``/dev/zero`` never
+    ends. Raises :class:`OSError` with a ``strerror`` naming the problem."""
+    mode = os.stat(path).st_mode
+    if stat.S_ISDIR(mode):
+        raise OSError(0, "is a folder")
+    if not stat.S_ISREG(mode):
+        kind = "a FIFO" if stat.S_ISFIFO(mode) else "a device or socket"
+        raise OSError(0, f"{kind}, not a regular file")
+    with open(path, "rb") as handle:
+        data = handle.read(KEY_FILE_MAX + 1)
+    if len(data) > KEY_FILE_MAX:
+        raise OSError(0, f"longer than {KEY_FILE_MAX} bytes: not a key file")
+    return data.strip()
+
+
 def _env_for(method: str) -> str:
     return PASSPHRASE_ENV if method == "passphrase" else KEY_FILE_ENV
 
@@ -115,7 +138,7 @@ def key_source() -> KeySource | None:
     if named:
         path = Path(named).expanduser()
         try:
-            data = path.read_bytes()
+            data = read_key_file(path)
         except OSError as exc:
             raise KeyUnavailable(
                 f"{KEY_FILE_ENV}={named}: cannot read the key file ({exc.strerror or exc})"

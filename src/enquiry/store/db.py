@@ -21,6 +21,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util import CommandError as AlembicError
 from sqlalchemy import (
     Column,
     Connection,
@@ -127,6 +128,23 @@ def _current(connection: Connection) -> str | None:
     return MigrationContext.configure(connection).get_current_revision()
 
 
+def _refuse_unknown_revision(scripts: ScriptDirectory, current: str | None, engine: Engine) -> None:
+    """Refuse a catalogue whose schema revision no migration here knows: a newer enquiry made
+    or upgraded it. Nothing is migrated or written: the newer version can still open it."""
+    if current is None:
+        return
+    try:
+        known = scripts.get_revision(current) is not None
+    except AlembicError:
+        known = False
+    if not known:
+        url = engine.url.render_as_string(hide_password=True)
+        raise CatalogueError(
+            f"catalogue database {url} has schema revision '{current}', which this enquiry"
+            " does not know (a newer version made or upgraded it); open it with that version"
+        )
+
+
 def upgrade(engine: Engine, lock_path: Path | None = None) -> None:
     """Bring the schema to the newest revision (a no-op when it is there already).
 
@@ -134,10 +152,13 @@ def upgrade(engine: Engine, lock_path: Path | None = None) -> None:
     serialised by a lock file beside the database, PostgreSQL by an advisory lock.
     """
     config = _alembic_config()
-    head = ScriptDirectory.from_config(config).get_current_head()
+    scripts = ScriptDirectory.from_config(config)
+    head = scripts.get_current_head()
     with engine.connect() as connection:
-        if _current(connection) == head:
+        current = _current(connection)
+        if current == head:
             return
+    _refuse_unknown_revision(scripts, current, engine)
     with contextlib.ExitStack() as stack:
         if lock_path is not None:
             handle = stack.enter_context(lock_path.open("a"))

@@ -34,6 +34,36 @@ NAMING = {
 }
 
 
+DIGITS = frozenset("0123456789")
+
+# The largest row number the catalogue can hold: its ids are 32-bit integers on PostgreSQL (and
+# SQLite refuses to bind anything past 64 bits), so a larger number names no row on either back
+# end. Checked before a query, it turns ``item show 99999999999999999999`` into "no such item"
+# rather than a database error.
+ROW_ID_MAX = 2**31 - 1
+
+
+def row_id(value: str | int) -> int | None:
+    """The row number ``value`` spells (ASCII digits only, as typed or as an int), or None when
+    it names no row: not a number, negative, zero, or beyond :data:`ROW_ID_MAX`.
+
+    ``str.isdigit`` is not enough: it accepts '²' and other digits ``int`` cannot read."""
+    if isinstance(value, int):
+        number = value
+    else:
+        text = value.strip()
+        if not text or not set(text) <= DIGITS or len(text) > 12:
+            return None
+        number = int(text)
+    return number if 0 < number <= ROW_ID_MAX else None
+
+
+def capped(count: int) -> int:
+    """A page size or offset the database can bind: anything past :data:`ROW_ID_MAX` means
+    "every row" (there are no more), so it is capped there instead of overflowing a query."""
+    return min(count, ROW_ID_MAX)
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
     type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON, list[Any]: JSON}

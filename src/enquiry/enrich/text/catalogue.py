@@ -21,7 +21,7 @@ from sqlalchemy import Connection, Table, select, update
 from enquiry.enrich.text.actors import ActorIndex, KnownActor, normalise
 from enquiry.errors import NotFound
 from enquiry.store.db import insert_rows
-from enquiry.store.tables import Actor, Claim, Hypothesis, Incident
+from enquiry.store.tables import Actor, Claim, Hypothesis, Incident, row_id
 
 if TYPE_CHECKING:
     # The parser's types only: importing spaCy takes over a second, which a command that only
@@ -232,8 +232,9 @@ def write_claim_rows(
 def find_actor(connection: Connection, case_id: int, ref: str) -> Any:
     """An actor of the case by number, name or alias."""
     query = select(*ACTORS.c).where(Actor.case_id == case_id)
-    if ref.isdigit():
-        row = connection.execute(query.where(Actor.id == int(ref))).mappings().first()
+    number = row_id(ref)  # a number no row can have (or "²") is looked for as a name
+    if number is not None:
+        row = connection.execute(query.where(Actor.id == number)).mappings().first()
         if row is not None:
             return row
     key = normalise(ref)
