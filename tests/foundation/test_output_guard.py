@@ -171,3 +171,24 @@ def test_a_dumps_attachments_stay_out_of_the_home(
     target = tmp_path / "case.yaml"
     _refused(run, ["dump", CASE, "-o", str(target)], folder)
     assert not target.exists() and _database_sha256(database) == before
+
+
+def test_a_link_planted_beside_an_output_is_not_followed(
+    home: Path, tmp_path: Path, run: Run
+) -> None:
+    """An output is written through a temporary file beside it whose name nobody can guess,
+    created afresh: a link planted in a shared folder under a predictable name ("out.csv.tmp")
+    does not make the writer replace the file it points to."""
+    evidence = tmp_path / "note.txt"
+    evidence.write_text("seen at the crossing at noon\n", encoding="utf-8")
+    run("add", str(evidence), "--case", "c")
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    victim = tmp_path / "victim.txt"
+    victim.write_text("someone else's file\n", encoding="utf-8")
+    output = shared / "out.csv"
+    (shared / "out.csv.tmp").symlink_to(victim)
+    run("export", "csv", "--case", "c", "-o", str(output))
+    assert victim.read_text(encoding="utf-8") == "someone else's file\n"
+    assert output.is_file() and not output.is_symlink()
+    assert sorted(p.name for p in shared.iterdir()) == ["out.csv", "out.csv.tmp"]

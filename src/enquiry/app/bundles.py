@@ -23,11 +23,11 @@ from sqlalchemy import Connection, insert, select
 from enquiry.app import keys
 from enquiry.app.access import Right, require, require_admin, require_case, require_incident
 from enquiry.app.context import Enquiry
-from enquiry.app.lookup import case_blobs, find_case
+from enquiry.app.lookup import case_blobs, find_case, require_regular_file
 from enquiry.app.outputs import refuse_home_output
 from enquiry.app.protection import WITHHELD_IDENTITY, hidden, record_reveal
-from enquiry.app.publishing import verified
-from enquiry.errors import BadRequest, CatalogueError, EnquiryError, NotFound, Refused, Unverified
+from enquiry.app.publishing import require_withholding_key, verified
+from enquiry.errors import BadRequest, CatalogueError, EnquiryError, Refused, Unverified
 from enquiry.intake.casefile import dump_case, load_case, read_case_file
 from enquiry.intake.extract import Extractor
 from enquiry.intake.walk import printable
@@ -227,6 +227,7 @@ def export_bundle(
         refuse_home_output(app, output)
     case_id, case_name, slugs = _subject(app, case, incident)
     require(app, case_id, Right.PROTECTED_ITEMS, name=case_name)  # the whole record
+    require_withholding_key(app, case_id, f"bundle of case '{case_name}'")
     if reveal:
         require(app, case_id, Right.REVEAL, name=case_name)
     signer = _signer(app, sign, passphrase)
@@ -328,8 +329,7 @@ def check_bundle(
 
 
 def _checked(path: Path, key: Path | None, progress: Progress | None) -> bundle_check.Outcome:
-    if not path.is_file():
-        raise NotFound(f"{printable(str(path))}: no such file")
+    require_regular_file(path)
     outcome = check_bundle(path, key, progress)
     if outcome.unreadable is not None:
         raise BadRequest(outcome.unreadable)
@@ -397,7 +397,12 @@ def import_bundle(
                 f"{printable(str(path))}: a {manifest.get('kind')} bundle; restore a backup with"
                 " 'enquiry restore'"
             )
-        case_name = str(manifest["subject"]["case"])
+        case_name = (manifest.get("subject") or {}).get("case")
+        if not isinstance(case_name, str) or not case_name.strip():
+            raise BadRequest(
+                f"{printable(str(path))}: its manifest names no case (subject.case); nothing was"
+                " taken in"
+            )
         with store.session() as session:
             if session.scalars(select(Case.id).where(Case.name == case_name)).first():
                 raise Refused(
@@ -405,6 +410,11 @@ def import_bundle(
                     " without it"
                 )
         folder = Path(scratch)
+        if writing.member_sha(manifest, "case/case.yaml") is None:
+            raise BadRequest(
+                f"{printable(str(path))}: the bundle carries no case file (case/case.yaml);"
+                " nothing was taken in"
+            )
         (folder / "case.yaml").write_bytes(bundle.read("case/case.yaml"))
         doc = read_case_file(folder / "case.yaml")
         carried = {

@@ -18,7 +18,7 @@ from enquiry.app.access import Right, may, require, require_case, require_incide
 from enquiry.app.context import Enquiry
 from enquiry.app.lookup import case_blobs
 from enquiry.app.outputs import refuse_home_output
-from enquiry.app.publishing import record_case_reveal, verified
+from enquiry.app.publishing import record_case_reveal, require_withholding_key, verified
 from enquiry.errors import BadRequest, EnquiryError, NotFound
 from enquiry.intake.walk import printable
 from enquiry.publish.exports import (
@@ -63,6 +63,7 @@ def export(
     what = f"export of {'incident' if incident else 'case'} '{incident or case}'"
     verified(app, case_id=case_id, blobs=blobs, purpose=what, allow_unverified=allow_unverified)
     require(app, case_id, Right.PROTECTED_ITEMS)  # an export is of the whole record
+    require_withholding_key(app, case_id, what)
     if reveal:
         require(app, case_id, Right.REVEAL)
         record_case_reveal(app, case_id, {"export": fmt, "of": incident or case})

@@ -131,6 +131,7 @@ def report(
     # A report covers the whole record, protected evidence included (withheld or not): a viewer,
     # who may not learn that protected items exist, does not get one.
     require(app, case_id, Right.PROTECTED_ITEMS)
+    require_withholding_key(app, case_id, f"report on '{incident}'")
     if reveal:
         require(app, case_id, Right.REVEAL)
         record_case_reveal(app, case_id, {"report": incident})
@@ -152,10 +153,43 @@ def report(
     except (UnknownIncident, ValueError) as exc:
         raise _engine_error(incident, exc) from None
     except OSError as exc:
-        where = str(exc.filename or output).removesuffix(".tmp")
+        # the temporary file beside the report is named as the report itself
+        named = Path(str(exc.filename)) if exc.filename else output
+        where = output if named.parent == output.parent else named
         raise EnquiryError(
             f"{printable(str(where))}: cannot write ({exc.strerror or exc})"
         ) from None
+
+
+def require_withholding_key(app: Enquiry, case_id: int, purpose: str) -> None:
+    """Refuse to publish a case holding encrypted protected items without the protection key.
+
+    What names a witness is in those items' encrypted records; an analyst may also have typed
+    it elsewhere (an actor's name, a rationale, another item's title), and a published output
+    withholds it there too only by searching for it — which needs the records opened. Without
+    the key that search finds nothing and the name would go out, so nothing goes out. Sealed
+    items' records are gone (no key opens them), so they need no key here."""
+    from enquiry.store.crypt import KeyUnavailable
+    from enquiry.store.protected import Opener, at_rest
+
+    store = app.store(create=False)
+    with store.engine.connect() as connection:
+        protected = list(
+            connection.scalars(
+                select(Item.id).where(Item.case_id == case_id, Item.protected.is_(True))
+            )
+        )
+        held = [h for h in at_rest(connection, protected).values() if not h.sealed]
+        if not held:
+            return
+        try:
+            Opener(connection).case_key(case_id)
+        except KeyUnavailable as exc:
+            raise KeyUnavailable(
+                f"{purpose}: {len(held)} protected item(s) are stored encrypted, and their"
+                " witnesses' names are withheld from free text elsewhere in the case only when"
+                f" the protection key opens them; {exc}"
+            ) from None
 
 
 def record_case_reveal(app: Enquiry, case_id: int, what: dict[str, Any]) -> None:

@@ -47,7 +47,7 @@ from enquiry.store.db import (
     upgrade,
 )
 from enquiry.store.tables import Base, CustodyEvent, Item, LedgerHead, WithheldItem
-from enquiry.store.vault import CHUNK
+from enquiry.store.vault import CHUNK, temp_beside
 
 LEDGER_MEMBER = "ledger/events.jsonl"
 ORIGINALS = "originals/"
@@ -203,7 +203,7 @@ def ledger_lines(
 def _archive(output: Path) -> Iterator[tuple[zipfile.ZipFile, Path]]:
     """A new archive written beside ``output`` and moved into place only when complete."""
     output.parent.mkdir(parents=True, exist_ok=True)
-    temp = output.with_name(f".{output.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}.part")
+    temp = temp_beside(output)
     try:
         with zipfile.ZipFile(temp, "x", allowZip64=True) as archive:
             yield archive, temp
@@ -330,14 +330,27 @@ def write_case_bundle(
             }
         )
 
+    shield = _Shield.of(store, content)
+    elided: set[int] = set()  # items with an event carried by hash only for what it names
+
     def full(event: Any) -> bool:
         if event.item_id is not None:
-            return event.item_id in case_items and event.item_id not in content.hidden_items
-        return bool(event.case_id == content.case_id)
+            if event.item_id not in case_items or event.item_id in content.hidden_items:
+                return False
+        elif event.case_id != content.case_id:
+            return False
+        if shield.withholds(event.details):
+            if event.item_id is not None:
+                elided.add(event.item_id)
+            return False
+        return True
 
     ledger_bytes, ledger = ledger_lines(store, full)
-    casefile = _casefile_for_bundle(
-        content.casefile, {e["sha256"] for e in item_entries if e["member"]}
+    for entry in item_entries:
+        if entry["id"] in elided:
+            entry["ledger"] = "elided"
+    casefile = shield.casefile(
+        _casefile_for_bundle(content.casefile, {e["sha256"] for e in item_entries if e["member"]})
     )
     manifest: dict[str, Any] = {
         "format": FORMAT,
@@ -378,6 +391,92 @@ def write_case_bundle(
         count = len(writer.entries)
     digest, size = _file_digest(output)
     return Written(output, digest, size, hashlib.sha256(data).hexdigest(), manifest, count)
+
+
+@dataclass
+class _Shield:
+    """What of a redacted bundle's ledger and case file would name a protected witness.
+
+    The report withholds a protected item's identity wherever it is written (see
+    :class:`~enquiry.publish.inputs.Withholding`); the ledger and the case file a bundle
+    carries must not give back what the report withholds. An event cannot be edited (its hash
+    would break), so one that names a protected identity, or is about a claim read from a
+    protected item (its words), is carried by its hash only; the case file's free text has each
+    identity replaced by "[withheld N]"."""
+
+    withholding: Any  # enquiry.publish.inputs.Withholding, or None when revealed
+    hidden_items: set[int]
+    hidden_claim_ids: set[int]
+    hidden_claim_keys: set[str]
+
+    @classmethod
+    def of(cls, store: Store, content: CaseContent) -> _Shield:
+        from enquiry.publish.inputs import Withholding, opened_items
+        from enquiry.store.tables import Claim
+
+        if content.reveal:
+            return cls(None, set(), set(), set())
+        with store.session() as session:
+            items = list(session.scalars(select(Item).where(Item.case_id == content.case_id)))
+            claims = list(session.scalars(select(Claim).where(Claim.case_id == content.case_id)))
+            # The identities to look for are in the protected items' encrypted records; the
+            # application core has made sure the key is given (see app.publishing).
+            withholding = Withholding(opened_items(session, items), claims, reveal=False)
+        hidden = set(content.hidden_items)
+        shielded = [c for c in claims if c.item_id in hidden]
+        return cls(
+            withholding,
+            hidden,
+            {c.id for c in shielded},
+            {str(c.key) for c in shielded if c.key},
+        )
+
+    def withholds(self, details: str) -> bool:
+        """Whether an event with these details must be carried by its hash only."""
+        if self.withholding is None:
+            return False
+        try:
+            body = json.loads(details)
+        except (TypeError, ValueError):
+            return bool(self.withholding.names(str(details)))
+        if isinstance(body, dict):
+            claim = body.get("claim")
+            key = claim.get("key") if isinstance(claim, dict) else claim
+            if (
+                body.get("item_id") in self.hidden_items
+                or body.get("claim_id") in self.hidden_claim_ids
+                or (isinstance(key, str) and key in self.hidden_claim_keys)
+            ):
+                return True
+        return bool(self.withholding.names(json.dumps(body, ensure_ascii=False)))
+
+    def casefile(self, doc: dict[str, Any]) -> dict[str, Any]:
+        """The case file with every protected identity in its free text replaced; an item's
+        inline ``text`` (its content, named by its SHA-256) is left as it is."""
+        if self.withholding is None:
+            return doc
+
+        def scrub(value: Any) -> Any:
+            if isinstance(value, str):
+                return self.withholding.numbered(value)
+            if isinstance(value, list):
+                return [scrub(v) for v in value]
+            if isinstance(value, dict):
+                return {k: scrub(v) for k, v in value.items()}
+            return value
+
+        out: dict[str, Any] = {}
+        for section, value in doc.items():
+            if section != "items" or not isinstance(value, list):
+                out[section] = scrub(value)
+                continue
+            out[section] = [
+                {k: (v if k in ("text", "sha256") else scrub(v)) for k, v in item.items()}
+                if isinstance(item, dict)
+                else item
+                for item in value
+            ]
+        return out
 
 
 def _casefile_for_bundle(doc: dict[str, Any], carried: set[str]) -> dict[str, Any]:

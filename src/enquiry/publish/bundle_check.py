@@ -54,6 +54,69 @@ class Unreadable(Exception):
     """The file cannot be read as a bundle at all; the message is the whole line."""
 
 
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise ValueError(f"key {key!r} appears twice in one object")
+        out[key] = value
+    return out
+
+
+def strict_json(data: bytes) -> Any:
+    """JSON as enquiry writes it, read so that two readers cannot disagree on what it says.
+
+    A key given twice in one object (one parser keeps the first, another the last: a signed
+    manifest that says two things), ``NaN`` or ``Infinity`` (not JSON), and nesting too deep
+    to read are refused with ValueError, never let through or raised as something else."""
+    try:
+        return json.loads(
+            data.decode("utf-8"), object_pairs_hook=_unique_keys, parse_constant=_no_constant
+        )
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
+
+
+def escaped(text: str) -> str:
+    """``text`` as it may be printed: control characters (which a terminal obeys — clearing
+    the screen, hiding the lines after, starting a new line that reads "VERIFIED") and
+    bidirectional overrides (which reorder what is read) written as escapes, and so are lone
+    surrogates (a file name's bytes that are not UTF-8, or ``\\ud800`` in JSON), which no
+    terminal encoding can print."""
+    out = []
+    for char in text:
+        code = ord(char)
+        if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8 (surrogateescape)
+            out.append(f"\\x{code - 0xDC00:02x}")
+        elif code < 32 or code == 127 or 0x80 <= code < 0xA0:
+            out.append(f"\\x{code:02x}")
+        elif _bidi(code):
+            out.append(f"\\u{code:04x}")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def value_text(value: Any, limit: int = 120) -> str:
+    """A value read from a bundle, for a line of the report: escaped, and cut at ``limit``."""
+    text = str(value)
+    return escaped(text[:limit]) + ("…" if len(text) > limit else "")
+
+
+def _bidi(code: int) -> bool:
+    """Bidirectional controls, and surrogates (which cannot be encoded)."""
+    return (
+        0x202A <= code <= 0x202E
+        or 0x2066 <= code <= 0x2069
+        or code in (0x200E, 0x200F, 0x061C)
+        or 0xD800 <= code <= 0xDFFF
+    )
+
+
 def canonical(value: Any) -> str:
     """The JSON text every enquiry hash is computed over: sorted keys, no spaces, UTF-8."""
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
@@ -108,16 +171,26 @@ def _verify_ed25519(raw: bytes, signature: bytes, message: bytes) -> bool:
     return True
 
 
+def _small_file(path: Path, what: str) -> bytes:
+    """The bytes of a small file given on the command line: a folder, a pipe or a device
+    (which could be read forever) is refused, as is anything over 1 MiB."""
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise Unreadable(f"{path}: cannot read {what} (not a regular file)")
+        with path.open("rb") as handle:
+            return handle.read(1 << 20)
+    except OSError as exc:
+        raise Unreadable(f"{path}: cannot read {what} ({exc.strerror or exc})") from None
+
+
 def read_public_key(path: Path) -> PublicKey:
     """Read a public-key file; a revocation in it must be signed by the key itself."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise Unreadable(f"{path}: cannot read the key ({exc.strerror or exc})") from None
+    data = _small_file(path, "the key")
     if len(data) > 1 << 16:
         raise Unreadable(f"{path}: not a public key (too large)")
     try:
-        body = json.loads(data.decode("utf-8"))
+        body = strict_json(data)
         if body.get("format") != KEY_FORMAT or body.get("algorithm") != "ed25519":
             raise ValueError
         raw = base64.b64decode(body["public_key"], validate=True)
@@ -160,7 +233,7 @@ class Outcome:
     def lines(self) -> list[str]:
         """The report, as both this script and ``enquiry bundle verify`` print it."""
         if self.unreadable is not None:
-            return [f"NOT VERIFIED: {self.unreadable}"]
+            return [escaped(f"NOT VERIFIED: {self.unreadable}")]
         out = list(self.summary)
         out += [f"FAILED: {line}" for line in self.failures]
         out += [f"note: {line}" for line in self.notes]
@@ -168,7 +241,8 @@ class Outcome:
             out.append(f"NOT VERIFIED: {len(self.failures)} failure(s) in {self.source}")
         else:
             out.append(f"VERIFIED: {self.source}")
-        return out
+        # Every line is escaped: much of it is read from the bundle, whose author may be hostile.
+        return [escaped(line) for line in out]
 
 
 def _safe_name(name: str) -> str | None:
@@ -177,6 +251,8 @@ def _safe_name(name: str) -> str | None:
         return "an absolute or malformed path"
     if len(name) > 1024:
         return "a name too long"
+    if "//" in name or name.endswith("/"):
+        return "an empty path component (a folder, or two names for one member)"
     parts = PurePosixPath(name).parts
     if any(part in ("..", ".") for part in parts) or (len(parts[0]) == 2 and parts[0][1] == ":"):
         return "a path that climbs out of the archive"
@@ -203,14 +279,14 @@ def open_archive(path: Path) -> zipfile.ZipFile:
     except (OSError, ValueError, EOFError) as exc:
         raise Unreadable(f"{shown}: unreadable archive ({exc})") from None
     try:
-        _check_members(shown, archive)
+        _check_members(shown, archive, info.st_size)
     except Unreadable:
         archive.close()
         raise
     return archive
 
 
-def _check_members(shown: str, archive: zipfile.ZipFile) -> None:
+def _check_members(shown: str, archive: zipfile.ZipFile, size: int) -> None:
     infos = archive.infolist()
     if len(infos) > MAX_MEMBERS:
         raise Unreadable(f"{shown}: {len(infos)} members, more than a bundle may hold")
@@ -222,8 +298,14 @@ def _check_members(shown: str, archive: zipfile.ZipFile) -> None:
         if info.filename in seen:
             raise Unreadable(f"{shown}: member {info.filename!r} appears twice; refused")
         seen.add(info.filename)
-        if info.flag_bits & 0x1:
+        if info.flag_bits & 0x41:  # bit 0: encrypted; bit 6: strong encryption
             raise Unreadable(f"{shown}: member {info.filename!r} is encrypted; refused")
+        if info.flag_bits & 0x20:
+            raise Unreadable(f"{shown}: member {info.filename!r} is patch data; refused")
+        if stat.S_ISLNK(info.external_attr >> 16) and info.create_system == 3:
+            # Nothing here extracts, but whoever unzips the bundle to look inside would make
+            # the link, and a later member could be written through it.
+            raise Unreadable(f"{shown}: member {info.filename!r} is a symbolic link; refused")
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
             raise Unreadable(f"{shown}: member {info.filename!r} uses an unsupported compression")
         if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
@@ -231,6 +313,19 @@ def _check_members(shown: str, archive: zipfile.ZipFile) -> None:
                 f"{shown}: member {info.filename!r} expands {info.compress_size} bytes to"
                 f" {info.file_size} (a zip bomb); refused"
             )
+    # Members whose compressed bytes add up to more than the file itself share bytes: one
+    # deflate stream read again under many names (the overlapping zip bomb), each looking small.
+    packed = sum(info.compress_size for info in infos)
+    if packed > size:
+        raise Unreadable(
+            f"{shown}: its members' compressed sizes add up to {packed} bytes, more than the"
+            f" file's {size} (members overlap: a zip bomb); refused"
+        )
+    total = sum(info.file_size for info in infos)
+    if total > RATIO_FLOOR and total > MAX_RATIO * max(size, 1):
+        raise Unreadable(
+            f"{shown}: its members expand {size} bytes to {total} (a zip bomb); refused"
+        )
 
 
 def stream_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
@@ -278,16 +373,81 @@ def load_manifest(archive: zipfile.ZipFile, shown: str) -> Bundle:
         raise Unreadable(f"{shown}: no {MANIFEST} in the archive (not an enquiry bundle)")
     try:
         data = read_member(archive, infos[MANIFEST], MAX_MANIFEST)
-        manifest = json.loads(data.decode("utf-8"))
+        manifest = strict_json(data)
     except (UnicodeDecodeError, ValueError) as exc:
         raise Unreadable(f"{shown}: {MANIFEST} is not valid JSON ({exc})") from None
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
         raise Unreadable(f"{shown}: {MANIFEST} cannot be read ({exc})") from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise Unreadable(f"{shown}: {MANIFEST} is not of format {FORMAT}")
     if not isinstance(manifest.get("members"), list):
         raise Unreadable(f"{shown}: {MANIFEST} has no list of members")
+    problem = manifest_problem(manifest)
+    if problem is not None:
+        raise Unreadable(f"{shown}: {MANIFEST} is malformed: {problem}")
     return Bundle(archive, data, manifest, infos)
+
+
+def _integer(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 1 << 63
+
+
+def _text(value: Any) -> bool:
+    return isinstance(value, str)
+
+
+def _optional(value: Any, kind: type) -> bool:
+    return value is None or isinstance(value, kind)
+
+
+def manifest_problem(manifest: dict[str, Any]) -> str | None:
+    """What in the manifest has not the shape enquiry writes (a list where an object belongs,
+    a size that is not a whole number, ...), or None: every later check may then read it
+    without meeting a type it does not expect."""
+    for name in ("kind", "created_at", "generator"):
+        if not _optional(manifest.get(name), str):
+            return f"'{name}' is not a string"
+    for name in ("subject", "options", "signer"):
+        if not _optional(manifest.get(name), dict):
+            return f"'{name}' is not an object"
+    signer = manifest.get("signer") or {}
+    for name in ("key", "fingerprint", "public_key", "signed_at"):
+        if not _optional(signer.get(name), str):
+            return f"signer '{name}' is not a string"
+    for number, entry in enumerate(manifest["members"]):
+        if not (
+            isinstance(entry, dict)
+            and _text(entry.get("path"))
+            and _integer(entry.get("size"))
+            and _text(entry.get("sha256"))
+        ):
+            return f"members[{number}] is not {{path, size, sha256}}"
+    for name in ("items", "findings"):
+        if not _optional(manifest.get(name), list):
+            return f"'{name}' is not a list"
+    for number, item in enumerate(manifest.get("items") or []):
+        if not (
+            isinstance(item, dict)
+            and _optional(item.get("id"), int)
+            and _optional(item.get("sha256"), str)
+            and _optional(item.get("member"), str)
+        ):
+            return f"items[{number}] is not an item {{id, sha256, member, ...}}"
+    for number, entry in enumerate(manifest.get("findings") or []):
+        if not (isinstance(entry, dict) and _text(entry.get("member"))):
+            return f"findings[{number}] is not {{incident, member}}"
+    ledger = manifest.get("ledger")
+    if ledger is not None:
+        head = ledger.get("head") if isinstance(ledger, dict) else None
+        if not (
+            isinstance(ledger, dict)
+            and _text(ledger.get("member"))
+            and isinstance(head, dict)
+            and _integer(head.get("seq"))
+            and _text(head.get("hash"))
+        ):
+            return "'ledger' is not {member, head: {seq, hash}}"
+    return None
 
 
 def check_members(bundle: Bundle, outcome: Outcome, progress: Any = None) -> None:
@@ -300,11 +460,12 @@ def check_members(bundle: Bundle, outcome: Outcome, progress: Any = None) -> Non
             outcome.failures.append(f"{MANIFEST}: a member entry is malformed ({entry!r:.80})")
             continue
         if name in listed:
-            outcome.failures.append(f"{MANIFEST}: member {name} is listed twice")
+            outcome.failures.append(f"{MANIFEST}: member {value_text(name)} is listed twice")
+            continue  # hashed once: a name listed a million times is not read a million times
         listed.add(name)
         info = bundle.infos.get(name)
         if info is None:
-            outcome.failures.append(f"member {name}: missing from the archive")
+            outcome.failures.append(f"member {value_text(name)}: missing from the archive")
             continue
         try:
             actual, actual_size = hash_member(bundle.archive, info)
@@ -319,7 +480,7 @@ def check_members(bundle: Bundle, outcome: Outcome, progress: Any = None) -> Non
             else:
                 outcome.failures.append(f"member {name}: cannot be read ({exc})")
             continue
-        except (OSError, EOFError, ValueError, zlib.error) as exc:
+        except (OSError, EOFError, ValueError, zlib.error, NotImplementedError) as exc:
             outcome.failures.append(f"member {name}: cannot be read ({exc})")
             continue
         if progress is not None:
@@ -348,7 +509,7 @@ def check_signature(bundle: Bundle, outcome: Outcome, key: PublicKey | None) -> 
             outcome.notes.append("the bundle is not signed: nothing ties it to its author")
         return
     try:
-        body = json.loads(read_member(bundle.archive, info, 1 << 16).decode("utf-8"))
+        body = strict_json(read_member(bundle.archive, info, 1 << 16))
         signature = base64.b64decode(body["signature"], validate=True)
         named = str(body["fingerprint"])
     except (Unreadable, UnicodeDecodeError, ValueError, KeyError, TypeError):
@@ -357,10 +518,10 @@ def check_signature(bundle: Bundle, outcome: Outcome, key: PublicKey | None) -> 
     claimed = str(signer.get("fingerprint", ""))
     if named != claimed:
         outcome.failures.append(
-            f"{SIGNATURE}: names key {named[:16]}, the manifest names {claimed[:16]}"
+            f"{SIGNATURE}: names key {str(named)[:16]}, the manifest names {str(claimed)[:16]}"
         )
         return
-    label = f"key '{signer.get('key', '')}' ({claimed[:16]})"
+    label = f"key '{value_text(signer.get('key') or '')}' ({str(claimed)[:16]})"
     if key is None:
         try:
             raw = base64.b64decode(str(signer.get("public_key", "")), validate=True)
@@ -387,7 +548,7 @@ def check_signature(bundle: Bundle, outcome: Outcome, key: PublicKey | None) -> 
             f"{SIGNATURE}: bad signature — {MANIFEST} was not signed by {label}"
         )
         return
-    signed_at = str(signer.get("signed_at", ""))
+    signed_at = value_text(signer.get("signed_at") or "")
     clock = "the signer's own clock"
     if bundle.stamped_at is not None:
         signed_at, clock = bundle.stamped_at, "the timestamping authority's clock"
@@ -541,13 +702,11 @@ def read_certificate(path: Path) -> bytes:
     from cryptography import x509
     from cryptography.hazmat.primitives.serialization import Encoding
 
+    data = _small_file(path, "the certificate")
     try:
-        data = path.read_bytes()
         if b"-----BEGIN" in data:
             return x509.load_pem_x509_certificate(data).public_bytes(Encoding.DER)
         return x509.load_der_x509_certificate(data).public_bytes(Encoding.DER)
-    except OSError as exc:
-        raise Unreadable(f"{path}: cannot read ({exc.strerror or exc})") from None
     except ValueError:
         raise Unreadable(f"{path}: not an X.509 certificate") from None
 
@@ -603,11 +762,10 @@ def _events(bundle: Bundle, outcome: Outcome, member: str) -> list[dict[str, Any
     events: list[dict[str, Any]] = []
     for number, line in enumerate(text.splitlines(), 1):
         try:
-            event = json.loads(line)
-            if not isinstance(event, dict):
+            event = strict_json(line.encode("utf-8"))
+            if not isinstance(event, dict) or not _integer(event.get("seq")):
                 raise ValueError
-            int(event["seq"])
-        except (ValueError, KeyError, TypeError):
+        except (ValueError, UnicodeEncodeError):
             outcome.failures.append(f"member {member}: line {number} is not an event")
             return None
         events.append(event)
@@ -629,7 +787,7 @@ def check_ledger(bundle: Bundle, outcome: Outcome) -> dict[int, list[dict[str, A
     expected, previous, elided = 1, GENESIS, 0
     for event in events:
         seq = int(event["seq"])
-        what = f"event {seq}" + (f" ({event['action']})" if "action" in event else "")
+        what = f"event {seq}" + (f" ({value_text(event['action'])})" if "action" in event else "")
         if seq != expected:
             outcome.failures.append(f"ledger: event {expected} missing (the chain jumps to {seq})")
         if event.get("prev") != previous:
@@ -649,15 +807,15 @@ def check_ledger(bundle: Bundle, outcome: Outcome) -> dict[int, list[dict[str, A
             if isinstance(event.get("item"), int):
                 by_item.setdefault(event["item"], []).append(event)
         expected, previous = seq + 1, str(event.get("hash"))
-    head = ledger.get("head") or {}
-    if (expected - 1, previous) != (head.get("seq"), head.get("hash")):
+    head = ledger["head"]
+    if (expected - 1, previous) != (head["seq"], head["hash"]):
         outcome.failures.append(
-            f"ledger: the chain ends at event {expected - 1} ({previous[:12]}), the signed head"
-            f" is event {head.get('seq')} ({str(head.get('hash'))[:12]})"
+            f"ledger: the chain ends at event {expected - 1} ({str(previous)[:12]}), the"
+            f" signed head is event {head['seq']} ({str(head['hash'])[:12]})"
         )
     outcome.summary.append(
         f"ledger: {len(events)} events, chain recomputed to the head (event {expected - 1},"
-        f" {previous[:16]})"
+        f" {str(previous)[:16]})"
         + (f"; {elided} event(s) of other matters by hash only" if elided else "")
     )
     return by_item
@@ -674,21 +832,24 @@ def check_items(bundle: Bundle, outcome: Outcome, by_item: dict[int, list[dict[s
         member = item.get("member")
         if member:
             if f"originals/{sha}" != member:
-                outcome.failures.append(f"{label}: its member {member} is not named by its hash")
+                outcome.failures.append(
+                    f"{label}: its member {value_text(member)} is not named by its hash"
+                )
             elif member in bundle.verified and bundle.verified[member] != sha:
                 outcome.failures.append(f"{label}: member {member} does not hold its original")
         elif sha:
             withheld += 1
             outcome.notes.append(
-                f"{label} ({item.get('kind')}, sha256 {sha[:12]}): content {item.get('content')}"
-                " — withheld from this bundle, its hash is vouched for"
+                f"{label} ({value_text(item.get('kind'))}, sha256 {str(sha)[:12]}): content"
+                f" {value_text(item.get('content'))} — withheld from this bundle, its hash is"
+                " vouched for"
             )
         events = by_item.get(number) if isinstance(number, int) else None
         if item.get("ledger") == "elided":
             continue
         if sha and not any(_records(event, sha) for event in events or ()):
             outcome.failures.append(
-                f"{label}: no event in the ledger records its receipt with sha256 {sha[:12]}"
+                f"{label}: no event in the ledger records its receipt with sha256 {str(sha)[:12]}"
             )
     outcome.summary.append(
         f"items: {len(items)}" + (f", {withheld} withheld (hash only)" if withheld else "")
@@ -698,7 +859,7 @@ def check_items(bundle: Bundle, outcome: Outcome, by_item: dict[int, list[dict[s
 def _records(event: dict[str, Any], sha: str) -> bool:
     try:
         details = json.loads(event["details"])
-    except (TypeError, ValueError, KeyError):
+    except (TypeError, ValueError, KeyError, RecursionError):
         return False
     return isinstance(details, dict) and details.get("sha256") == sha
 
@@ -711,21 +872,21 @@ def check_findings(bundle: Bundle, outcome: Outcome) -> None:
         if info is None or member not in bundle.verified:
             continue
         try:
-            body = json.loads(read_member(bundle.archive, info).decode("utf-8"))
+            body = strict_json(read_member(bundle.archive, info))
             inputs, claimed = body["inputs"], str(body["inputs_sha256"])
-        except (Unreadable, UnicodeDecodeError, ValueError, KeyError, TypeError):
+            actual = hashlib.sha256(canonical(inputs).encode("utf-8")).hexdigest()
+        except (Unreadable, UnicodeDecodeError, ValueError, KeyError, TypeError, RecursionError):
             outcome.failures.append(f"member {member}: not a finding")
             continue
-        actual = hashlib.sha256(canonical(inputs).encode("utf-8")).hexdigest()
         if actual != claimed:
             outcome.failures.append(
                 f"member {member}: its inputs hash to {actual[:12]}, the finding says"
-                f" {claimed[:12]}"
+                f" {str(claimed)[:12]}"
             )
         else:
             outcome.summary.append(
-                f"finding {entry.get('incident')}: engine {body.get('engine_version')},"
-                f" inputs {claimed[:16]} recomputed"
+                f"finding {value_text(entry.get('incident'))}: engine"
+                f" {value_text(body.get('engine_version'))}, inputs {claimed[:16]} recomputed"
             )
 
 
@@ -746,8 +907,10 @@ def check(
             manifest = bundle.manifest
             subject = manifest.get("subject") or {}
             outcome.summary.append(
-                f"bundle: {manifest.get('kind', '?')} {subject.get('name', '')!s}"
-                f" made {manifest.get('created_at', '?')} by {manifest.get('generator', '?')};"
+                f"bundle: {value_text(manifest.get('kind') or '?')}"
+                f" {value_text(subject.get('name') or '')}"
+                f" made {value_text(manifest.get('created_at') or '?')}"
+                f" by {value_text(manifest.get('generator') or '?')};"
                 f" {len(manifest['members'])} members"
             )
             check_members(bundle, outcome, progress)
@@ -758,8 +921,12 @@ def check(
             check_findings(bundle, outcome)
     except Unreadable as exc:
         outcome.unreadable = str(exc)
-    except (zipfile.BadZipFile, EOFError, OSError) as exc:
+    except (zipfile.BadZipFile, EOFError, OSError, zlib.error, NotImplementedError) as exc:
         outcome.unreadable = f"{path}: unreadable archive ({exc})"
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError, OverflowError) as exc:
+        # A malformation no check above foresaw: still one line and exit 2, never a traceback
+        # (which a court's clerk cannot read, and which would say nothing about the bundle).
+        outcome.unreadable = f"{path}: malformed bundle ({type(exc).__name__}: {value_text(exc)})"
     return outcome
 
 

@@ -218,10 +218,25 @@ class Withholding:
         self._pattern = (
             re.compile("|".join(re.escape(v) for v in ordered), re.IGNORECASE) if ordered else None
         )
+        self._numbers = {v.casefold(): n for n, v in enumerate(ordered, 1)}
 
     def scrub(self, text: str) -> str:
         """Free text with every protected identity in it replaced by :data:`WITHHELD`."""
         return self._pattern.sub(WITHHELD, text) if self._pattern is not None else text
+
+    def names(self, text: str) -> bool:
+        """Whether ``text`` holds a protected identity."""
+        return self._pattern is not None and self._pattern.search(text) is not None
+
+    def numbered(self, text: str) -> str:
+        """Free text with each protected identity replaced by a placeholder of its own,
+        "[withheld N]": where the text is a name other records refer to (an actor in a case
+        file), two witnesses' names stay two names."""
+        if self._pattern is None:
+            return text
+        return self._pattern.sub(
+            lambda found: f"[withheld {self._numbers.get(found.group().casefold(), 0)}]", text
+        )
 
     def origin(self, origin: str | None) -> str | None:
         """The origin as it may be shown."""

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -49,7 +48,7 @@ from enquiry.store.crypt import (
 )
 from enquiry.store.ledger import utc_now
 from enquiry.store.tables import CaseKey, Item, ItemKey
-from enquiry.store.vault import CHUNK, Sealing, Vault, write_hashed
+from enquiry.store.vault import CHUNK, Sealing, Vault, temp_beside, write_hashed
 
 
 @dataclass(frozen=True)
@@ -360,7 +359,7 @@ class Opener:
     def copy_to(self, vault: Vault, item_id: int, target: Path) -> int:
         """Decrypt the item's original to ``target`` (atomically), checked against its hash."""
         _key, sha = self.data_key(item_id)
-        temp = target.parent / f".{target.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}.part"
+        temp = temp_beside(target)
         try:
             with temp.open("xb") as out:
                 actual, size = write_hashed(self.plain_chunks(vault, item_id), out)

@@ -80,6 +80,14 @@ def short_address(address: str | None) -> str:
     return _PREFIX[algorithm] + digest[:12]
 
 
+def temp_beside(target: Path) -> Path:
+    """A name for a temporary file beside ``target`` that nobody else can have made: hidden,
+    with this process's id and a random part. Opened with ``"xb"`` (never following a link
+    someone planted there) and renamed over ``target`` when complete, so a reader never sees
+    half a file and a failed write leaves the target as it was."""
+    return target.parent / f".{target.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}.part"
+
+
 class VaultError(Exception):
     """A file could not be stored; the message names the problem."""
 
@@ -552,7 +560,7 @@ class Vault:
         algorithm, _digest = split_address(address)
         digest = new_hasher(algorithm)
         size = 0
-        temp = target.parent / f".{target.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}.part"
+        temp = temp_beside(target)
         with self._open_checked(address) as handle:
             try:
                 with temp.open("xb") as out:
