@@ -14,6 +14,7 @@ import re
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from bundle_helpers import PASSPHRASE, tool
@@ -187,3 +188,40 @@ def test_without_the_key_nothing_is_published(
         assert "\n" not in message and "protection key is needed" in message, message
         assert "1 protected item(s) are stored encrypted" in message
         assert not out.exists()
+
+
+def _posteriors(app: Enquiry) -> dict[str, float]:
+    found = publishing.analyse(app, SLUG).result
+    return {h.id: round(h.posterior, 6) for h in found.hypotheses}
+
+
+def test_a_redacted_bundle_imported_analyses_as_the_case_does(
+    lantern: tuple[Enquiry, Path], tmp_path: Path
+) -> None:
+    """The rating of a claim read from her testimony weighs in the finding. The bundle carries
+    the claim with its words and speaker withheld, so the successor's analysis of the imported
+    case comes to the same posteriors — and a dump loaded back into its own home leaves the
+    claim's words and speaker as they were."""
+    app, root = lantern
+    bundle = tmp_path / "lantern.zip"
+    bundles.export_bundle(app, bundle, case="lantern", sign="panel", passphrase=PASSPHRASE)
+    successor = Enquiry.at(tmp_path / "successor", "successor")
+    bundles.import_bundle(successor, bundle, key=root / "panel.pub.json")
+    assert _posteriors(successor) == _posteriors(app)
+    said = [c.text for c in claims_of(successor)]
+    assert "[withheld: said in a protected item]" in said and WORDS not in said
+
+    dump = tmp_path / "lantern.yaml"
+    cases.dump(app, "lantern", dump)
+    loaded = cases.load(app, dump)
+    assert "created: nothing" in loaded.summary() and "updated: nothing" in loaded.summary()
+    assert WORDS in [c.text for c in claims_of(app)]
+
+
+def claims_of(app: Enquiry) -> list[Any]:
+    from sqlalchemy import select
+
+    from enquiry.store.tables import Claim
+
+    with app.store().session() as session:
+        return list(session.scalars(select(Claim)))

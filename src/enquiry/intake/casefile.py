@@ -48,7 +48,7 @@ from enquiry.intake.yamlsafe import YamlError, compose, file_type, read_text, re
 from enquiry.model.grades import RATINGS
 from enquiry.model.kinds import KindError, get_kind
 from enquiry.store import Store
-from enquiry.store.crypt import WITHHELD_AT_REST
+from enquiry.store.crypt import WITHHELD_AT_REST, WITHHELD_SAID, WITHHELD_SPEAKER
 from enquiry.store.ledger import LedgerWriter, state_digest, utc_now
 from enquiry.store.protected import Opener, at_rest, encrypt_description, secret_record
 from enquiry.store.tables import (
@@ -332,7 +332,15 @@ class _Loader:
             {"title": case.get("title", self.case_name), "mandate": case.get("mandate", "")},
             create=False,
         )
+        # A dump's stand-in speaker is made only for a withheld claim this home lacks: loaded back
+        # into its own home, the claims it stands in for keep their own speakers.
+        stand_in = any(
+            c.get("withheld") and self._held_claim(c["key"]) is None
+            for c in self.doc.get("claims", [])
+        )
         for n, actor in enumerate(self.doc.get("actors", [])):
+            if actor["name"] == WITHHELD_SPEAKER and not stand_in:
+                continue
             values = {
                 "type": actor["type"],
                 "aliases": actor.get("aliases", []),
@@ -790,6 +798,11 @@ class _Loader:
         for n, claim in enumerate(self.doc.get("claims", [])):
             where = f"claims[{n}]"
             key = claim["key"]
+            if claim.get("withheld"):
+                held = self._held_claim(key)
+                if held is not None:  # its words and speaker are here; the dump had neither
+                    self.claims[key] = held
+                    continue
             actor_id = self._ref(self.actors, claim["actor"], f"{where}.actor", "actor")
             item_id = self._ref(self.items, claim.get("item"), f"{where}.item", "item")
             incident = claim.get("incident")
@@ -826,6 +839,22 @@ class _Loader:
             self.claims.setdefault(str(key), row_id)
         for n, rating in enumerate(self.doc.get("ratings", [])):
             self._rating(n, rating)
+
+    def _held_claim(self, key: str) -> int | None:
+        """The claim of this case a withheld claim of a dump stands for (by key, or by number
+        for a claim that had none), if this home holds it."""
+        query = select(Claim.id).where(Claim.case_id == self.case_id, Claim.key == key)
+        found = self.conn.execute(query).scalar()
+        unkeyed = re.fullmatch(r"claim-(\d+)", key)
+        if found is None and unkeyed is not None and len(unkeyed.group(1)) < 10:
+            found = self.conn.execute(
+                select(Claim.id).where(
+                    Claim.id == int(unkeyed.group(1)),
+                    Claim.case_id == self.case_id,
+                    Claim.key.is_(None),
+                )
+            ).scalar()
+        return None if found is None else int(found)
 
     def _kept_claim_data(self, match: Mapping[str, Any]) -> dict[str, Any]:
         """What a stored claim records that a case file cannot say (where in the text the
@@ -1109,8 +1138,6 @@ def _dump(store: Store, case_name: str, *, reveal: bool) -> _Dumped:
         )
     hidden_claims, hidden_actors = _said_in_protected(actors, sources, items, claims, reveal)
     actors = [a for a in actors if a.id not in hidden_actors]
-    claims = [c for c in claims if c.id not in hidden_claims]
-    ratings = [r for r in ratings if r.claim_id not in hidden_claims]
     item_refs = {i.id: _dump_ref(i) for i in items}
     claim_keys = {c.id: c.key or f"claim-{c.id}" for c in claims}
     slug_of = {i.id: i.slug for i in incidents}
@@ -1137,7 +1164,8 @@ def _dump(store: Store, case_name: str, *, reveal: bool) -> _Dumped:
                 }
             )
             for a in actors
-        ],
+        ]
+        + ([{"name": WITHHELD_SPEAKER}] if hidden_claims else []),
         "sources": [
             prune(
                 {
@@ -1155,7 +1183,12 @@ def _dump(store: Store, case_name: str, *, reveal: bool) -> _Dumped:
         "items": [
             _dump_item(store, i, item_refs, source_names, reveal, revealed, withheld) for i in items
         ],
-        "claims": [_dump_claim(c, actor_names, item_refs) for c in claims],
+        "claims": [
+            _withheld_claim(c, item_refs)
+            if c.id in hidden_claims
+            else _dump_claim(c, actor_names, item_refs)
+            for c in claims
+        ],
         "ratings": _dump_ratings(ratings, hyp_of, item_refs, claim_keys),
     }
     return _Dumped(
@@ -1330,6 +1363,26 @@ def _dump_claim(
             "supports": list(data.get("supports", [])),
             "evidence": list(data.get("evidence", [])),
             "outcome": data.get("outcome"),
+        }
+    )
+
+
+def _withheld_claim(claim: Claim, items: Mapping[int, str]) -> dict[str, Any]:
+    """A claim read from a protected item, as a plain dump carries it: its words and speaker
+    withheld, what it is evidence of kept — its ratings weigh in the findings, so a dump (and a
+    bundle) loaded elsewhere analyses as the case does. ``withheld`` tells a load into a home
+    that holds the claim to leave it as it is."""
+    data = claim.data or {}
+    return prune(
+        {
+            "key": claim.key or f"claim-{claim.id}",
+            "actor": WITHHELD_SPEAKER,
+            "item": items.get(claim.item_id or 0, ""),
+            "incident": data.get("incident", ""),
+            "text": WITHHELD_SAID,
+            "supports": list(data.get("supports", [])),
+            "evidence": list(data.get("evidence", [])),
+            "withheld": True,
         }
     )
 

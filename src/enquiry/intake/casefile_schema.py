@@ -675,6 +675,7 @@ CLAIM = Shape(
         Key("supports", names),
         Key("evidence", names),
         Key("outcome", record(OUTCOME), help="how the claim turned out, once settled"),
+        Key("withheld", boolean, help="words and speaker withheld by a dump (a protected item's)"),
     ),
 )
 

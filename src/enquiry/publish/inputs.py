@@ -40,7 +40,7 @@ from enquiry.analysis.inputs import (
 )
 from enquiry.model.kinds import KindError, get_kind
 from enquiry.publish.records import analysis_records
-from enquiry.store.crypt import KeyUnavailable
+from enquiry.store.crypt import WITHHELD_SAID, KeyUnavailable
 from enquiry.store.ledger import STATE_COLUMNS, canonical
 from enquiry.store.protected import Opener, at_rest
 from enquiry.store.tables import (
@@ -183,7 +183,7 @@ def _actor_index(actors: Sequence[Actor]) -> dict[str, Actor]:
     return index
 
 
-WITHHELD_TEXT = "[withheld: said in a protected item]"
+WITHHELD_TEXT = WITHHELD_SAID
 """What stands for the text of a claim found in a protected item."""
 
 WITHHELD = "[withheld]"

@@ -64,6 +64,10 @@ CHUNK = 1 << 20
 TAG = 16
 SCRYPT = {"n": 2**15, "r": 8, "p": 1}
 WITHHELD_AT_REST = "[encrypted: protected item]"
+WITHHELD_SAID = "[withheld: said in a protected item]"
+"""What stands for the words of a claim read from a protected item, wherever they are withheld."""
+WITHHELD_SPEAKER = "[withheld speaker]"
+"""The speaker a plain dump gives such a claim: who spoke in a protected item is the item's."""
 
 
 class KeyUnavailable(Refused):
