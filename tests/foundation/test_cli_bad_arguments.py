@@ -357,3 +357,23 @@ def test_an_actor_name_that_could_forge_a_line_is_refused(
     assert result.exit_code == 2, result.output
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("enquiry: --as"), result.stderr
+
+
+# --- click's own refusals ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["no-such-command"], "No such command 'no-such-command'"),
+        (["item", "list", "--limit", "many"], "'many' is not a valid integer"),
+        (["item", "show"], "Missing argument"),
+        (["export", "csv", "--case", "c", "--bogus"], "No such option '--bogus'"),
+    ],
+)
+def test_a_wrong_argument_is_one_line_naming_it_and_where_help_is(
+    args: list[str], said: str, run: Run
+) -> None:
+    line = _one_line(run, *args, status=(2,))
+    assert line.startswith("enquiry: ") and said in line, line
+    assert "(see 'enquiry " in line and "--help')" in line and "Usage:" not in line, line

@@ -137,6 +137,12 @@ class EnquiryGroup(click.Group):
             return super().invoke(ctx)
         except EnquiryError as exc:
             fail(safe(str(exc)), exc.exit_code)
+        except click.UsageError as exc:
+            # A wrong argument is one line too, naming what is wrong and where help is, not
+            # click's usage block (status 2 as click gives it).
+            path = (exc.ctx or ctx).command_path.split(" ")[1:]  # the program's own name first
+            where = " ".join(["enquiry", *path])
+            fail(f"{safe(exc.format_message())} (see '{where} --help')", exc.exit_code)
 
 
 @click.group(cls=EnquiryGroup, context_settings={"help_option_names": ["-h", "--help"]})
