@@ -377,3 +377,13 @@ def test_a_wrong_argument_is_one_line_naming_it_and_where_help_is(
     line = _one_line(run, *args, status=(2,))
     assert line.startswith("enquiry: ") and said in line, line
     assert "(see 'enquiry " in line and "--help')" in line and "Usage:" not in line, line
+
+
+def test_a_file_name_with_a_direction_override_is_shown_as_it_is(run: Run, tmp_path: Path) -> None:
+    """A right-to-left override would show ``report<RLO>txt.exe`` as a text file's name in
+    every listing and in the custody log; it is escaped where the name is stored and shown."""
+    spoof = tmp_path / "report\u202etxt.exe"
+    spoof.write_bytes(b"MZ not really a program\n")
+    added = run("add", str(spoof), "--case", "c", expect=None)
+    shown = added.output + run("item", "list").output + run("log").output
+    assert "\u202e" not in shown and "report\\u202etxt.exe" in shown, shown

@@ -28,7 +28,10 @@ class Entry:
 
 
 def printable(text: str) -> str:
-    """``text`` safe to print and to store: control characters and undecodable bytes escaped."""
+    """``text`` safe to print and to store: control characters and undecodable bytes escaped,
+    and the bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069),
+    with which ``report\u202etxt.exe`` shows as a text file's name in every listing. Marks that
+    right-to-left scripts need (U+200E, U+200F, zero-width joiners) are kept."""
     out = []
     for char in text:
         code = ord(char)
@@ -36,6 +39,8 @@ def printable(text: str) -> str:
             out.append(f"\\x{code - 0xDC00:02x}")
         elif code < 32 or code == 127 or 0x80 <= code < 0xA0:
             out.append(f"\\x{code:02x}")
+        elif 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069:
+            out.append(f"\\u{code:04x}")
         else:
             out.append(char)
     return "".join(out)
