@@ -183,7 +183,8 @@ def rate_cell(
     )
     anchor = f"row-{what}-{number}"
     return RedirectResponse(
-        f"/incidents/{incident}/matrix?saved={rated.rating_id}#{anchor}", status_code=303
+        f"/incidents/{quote(incident, safe='')}/matrix?saved={rated.rating_id}#{anchor}",
+        status_code=303,
     )
 
 

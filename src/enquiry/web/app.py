@@ -75,8 +75,9 @@ def create_app(
     app.state.server = Server(base=base, secure_cookies=secure_cookies)
     app.add_exception_handler(EnquiryError, _error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
-    app.add_exception_handler(RequestValidationError, problems.validation_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(LoginRequired, _login_required)
+    app.add_exception_handler(Exception, _unexpected)
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
@@ -133,6 +134,37 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     from enquiry.web.pages import error_page
 
     return error_page(request, exc)
+
+
+async def _validation_error(request: Request, exc: Exception) -> Response:
+    """A wrong parameter: a problem document for the API, the error page for a page."""
+    if _is_api(request):
+        return await problems.validation_error(request, exc)
+    from enquiry.errors import BadRequest
+    from enquiry.web.pages import error_page
+
+    assert isinstance(exc, RequestValidationError)
+    return error_page(request, BadRequest(problems.validation_detail(exc)))
+
+
+async def _unexpected(request: Request, exc: Exception) -> Response:
+    """A fault of the server itself: one line, never the traceback, a path or a query (the
+    server's log keeps those), with the same security headers as every other answer — this
+    answer is written outside the middleware that adds them."""
+    if _is_api(request):
+        response: Response = problems.problem(
+            500,
+            "Internal Server Error",
+            "the server failed (see its log)",
+            instance=request.url.path,
+        )
+    else:
+        from enquiry.web.pages import error_page
+
+        response = error_page(request, exc)
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
 
 
 async def _login_required(request: Request, exc: Exception) -> Response:

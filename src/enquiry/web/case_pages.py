@@ -189,6 +189,34 @@ def _joined_text(texts: dict[str, str] | None) -> str | None:
     return best[:20_000]
 
 
+# The bytes are evidence, written by whoever made the file, not by this server: opened on
+# their own, they may show but never run (no script, no form, no plugin, an origin of their own).
+CONTENT_POLICY = (
+    "sandbox; default-src 'none'; img-src 'self' data:; media-src 'self'; "
+    "style-src 'unsafe-inline'; frame-ancestors 'none'"
+)
+INLINE_TYPES = ("image/", "video/", "audio/", "text/plain", "application/pdf")
+
+
+def _essence(media_type: str) -> str:
+    return media_type.split(";")[0].strip().lower()
+
+
+def _is_pdf(media_type: str) -> bool:
+    """A PDF keeps the pages' policy instead of the sandbox, in which browsers refuse to run
+    their PDF viewer (which runs no script of the document in this origin anyway)."""
+    return _essence(media_type) == "application/pdf"
+
+
+def _shown_inline(media_type: str) -> bool:
+    """Whether the browser may render these bytes in place: only what a preview shows (a
+    picture, a recording, a PDF, plain text). Anything else — an uploaded HTML page or SVG
+    above all, whose markup would otherwise be rendered as if this server had written it — is
+    handed over as a download."""
+    kind = _essence(media_type)
+    return kind != "image/svg+xml" and kind.startswith(INLINE_TYPES)
+
+
 @router.get("/items/{ref}/content")
 def item_content(request: Request, app: PageUser, ref: str) -> Response:
     """The bytes behind an item's preview, through the core: checked against their hash,
@@ -197,11 +225,14 @@ def item_content(request: Request, app: PageUser, ref: str) -> Response:
     media_type = shown.media_type
     if media_type.startswith("text/") and "charset" not in media_type:
         media_type += "; charset=utf-8"
+    inline = _shown_inline(shown.media_type)
     headers: dict[str, Any] = {
-        "Content-Disposition": "inline",
+        "Content-Disposition": "inline" if inline else "attachment",
         "Content-Length": str(shown.size),
         "X-Enquiry-Item": str(shown.shown_item_id),
     }
+    if not _is_pdf(shown.media_type):
+        headers["Content-Security-Policy"] = CONTENT_POLICY
     if shown.redacted:
         headers["X-Enquiry-Redacted"] = "confirmed redaction"
     return StreamingResponse(shown.chunks(), media_type=media_type, headers=headers)

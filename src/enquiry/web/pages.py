@@ -23,6 +23,7 @@ from enquiry.publish.report import share, span
 from enquiry.web.auth import (
     COOKIE,
     clear_session_cookie,
+    form_user,
     page_user,
     server_of,
     set_session_cookie,
@@ -37,6 +38,7 @@ templates.env.filters["share"] = share
 templates.env.filters["span"] = span
 router = APIRouter(include_in_schema=False)
 PageUser = Annotated[Enquiry, Depends(page_user)]
+FormUser = Annotated[Enquiry, Depends(form_user)]
 LOGIN_COOKIE = "enquiry_login"
 
 
@@ -114,7 +116,10 @@ def login(
 
 
 @router.post("/logout")
-def logout(request: Request, app: PageUser) -> Response:
+def logout(request: Request, app: FormUser) -> Response:
+    """Sign out: the session ends on the server, not only in the browser. The header's form
+    carries the session's CSRF token as a field, so the form's field is what is checked (a
+    script may send ``X-CSRF-Token`` instead); without it the session would stay alive."""
     server = server_of(request)
     close_session(server.base, request.cookies.get(COOKIE, ""))
     response = RedirectResponse("/login", status_code=303)

@@ -81,13 +81,19 @@ async def http_error(request: Request, exc: Exception) -> JSONResponse:
     return response
 
 
-async def validation_error(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, RequestValidationError)
+def validation_detail(exc: RequestValidationError) -> str:
+    """The first few wrong parameters, each as where it is and what is wrong (never the value
+    given, which may be long or not printable)."""
     lines = []
     for error in exc.errors()[:5]:
         where = ".".join(str(part) for part in error.get("loc", ()))
         lines.append(f"{where}: {error.get('msg', 'invalid')}")
-    return problem(400, "Bad Request", "; ".join(lines), instance=request.url.path)
+    return "; ".join(lines)
+
+
+async def validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    return problem(400, "Bad Request", validation_detail(exc), instance=request.url.path)
 
 
 def _title(status: int) -> str:

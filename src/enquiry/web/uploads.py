@@ -23,11 +23,30 @@ CHUNK = 1 << 20
 """An upload is received in pieces of this size."""
 
 
+NAME_BYTES = 200
+"""The longest plain name, in UTF-8 bytes: file systems refuse names over 255 bytes, and the
+numbering that makes a name unique within an upload needs room too."""
+
+
+def _fit(name: str, limit: int = NAME_BYTES) -> str:
+    """``name`` shortened to at most ``limit`` UTF-8 bytes, keeping a short extension (the
+    intake may recognise a kind by it) and never cutting a character in two."""
+    if len(name.encode("utf-8")) <= limit:
+        return name
+    stem, dot, ext = name.rpartition(".")
+    tail = f".{ext}" if dot and stem and len(ext.encode("utf-8")) <= 16 else ""
+    head = stem if tail else name
+    room = limit - len(tail.encode("utf-8"))
+    return head.encode("utf-8")[:room].decode("utf-8", "ignore").rstrip() + tail
+
+
 def plain_name(name: str | None, taken: set[str]) -> str:
     """The uploaded file's own name reduced to a plain file name — no folders, no control
-    characters, no dot file — so that it cannot point anywhere but its staging folder; made
-    unique within one upload (``taken`` collects the names given)."""
-    base = printable(Path((name or "").replace("\\", "/")).name).strip().lstrip(".")[:200]
+    characters, no dot file, short enough for any file system (a long name of non-ASCII
+    letters is far more bytes than letters) — so that it cannot point anywhere but its staging
+    folder; made unique within one upload (``taken`` collects the names given)."""
+    base = Path((name or "").replace("\\", "/")).name
+    base = _fit(printable(base).strip().lstrip("."))
     base = base or "upload"
     candidate, n = base, 1
     while candidate in taken:

@@ -147,6 +147,8 @@ def download(app: User, item: str, reveal: Reveal = False) -> StreamingResponse:
             "Content-Length": str(original.size),
             "Content-Disposition": _disposition(original.filename),
             "Repr-Digest": f"sha-256=:{digest}:",
+            # evidence, not this server's page: never run as one, even if opened in place
+            "Content-Security-Policy": "sandbox; default-src 'none'",
         },
     )
 
