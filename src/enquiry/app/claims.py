@@ -75,17 +75,6 @@ class ExtractedClaims:
     problems: list[str]
 
 
-def _check_document_path(path: Path) -> None:
-    """Refuse a path that is not one readable file, before anything opens it (a FIFO would
-    block the command, /dev/zero never end)."""
-    name = printable(str(path))
-    if not path.exists():
-        raise NotFound(f"{name}: no such file")
-    if path.is_dir():
-        raise EnquiryError(f"{name}: is a folder; give one file (enquiry ingest reads folders)")
-    require_regular_file(path)
-
-
 def _read_document(path: Path) -> tuple[str, dict[str, Any], list[str]]:
     """The text a file holds (HTML main text, PDF text, decoded plain text), its metadata and
     problems — the same extractor intake uses, so offsets agree with the stored text."""
@@ -94,7 +83,7 @@ def _read_document(path: Path) -> tuple[str, dict[str, Any], list[str]]:
     from enquiry.intake.sniff import sniff
 
     name = printable(str(path))
-    _check_document_path(path)
+    require_regular_file(path, folder="give one file (enquiry ingest reads folders)")
     try:
         with path.open("rb") as handle:
             head = handle.read(4096)
@@ -151,7 +140,7 @@ def extract_file(
 
     segments: list[tuple[int, str, dt.date | None]] = []
     problems: list[str] = []
-    _check_document_path(path)
+    require_regular_file(path, folder="give one file (enquiry ingest reads folders)")
     if is_feed(path):
         try:
             _title, entries = read_feed(path, problems)

@@ -70,10 +70,10 @@ def case_blobs(session: Session, case_id: int) -> list[str]:
     return sorted({str(sha) for sha in found})
 
 
-def require_regular_file(path: Path) -> None:
-    """Refuse, naming ``path``, an input that is not a regular file: missing, a folder, or a
-    FIFO, socket or device — reading a FIFO waits for a writer that never comes and reading
-    ``/dev/zero`` never ends, so neither is opened."""
+def require_regular_file(path: Path, folder: str = "give a file") -> None:
+    """Refuse, naming ``path``, an input that is not a regular file: missing, a folder (``folder``
+    says what to give instead), or a FIFO, socket or device — reading a FIFO waits for a writer
+    that never comes and reading ``/dev/zero`` never ends, so neither is opened."""
     name = printable(str(path))
     try:
         mode = os.stat(path).st_mode
@@ -84,6 +84,6 @@ def require_regular_file(path: Path) -> None:
     except OSError as exc:
         raise NotFound(f"{name}: cannot be read ({exc.strerror or exc})") from None
     if stat.S_ISDIR(mode):
-        raise BadRequest(f"{name}: is a folder; give a file")
+        raise BadRequest(f"{name}: is a folder; {folder}")
     if not stat.S_ISREG(mode):
         raise BadRequest(f"{name}: {file_type(mode)}, not a regular file")

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from enquiry.analysis.truth import STANCES, TRUTHS, Report, TruthResult, estimate
 from enquiry.app.lookup import require_regular_file
-from enquiry.errors import BadRequest, NotFound
+from enquiry.errors import BadRequest
 from enquiry.intake.walk import printable
 from enquiry.progress import Progress, Silent
 
@@ -99,11 +99,7 @@ def stances_from_text(claims: Sequence[str], texts: Sequence[str]) -> list[str]:
 def _rows(path: Path, required: tuple[str, ...], optional: tuple[str, ...]) -> list[dict[str, str]]:
     """The file's rows as dicts of stripped cells, each with its line number under ``#line``."""
     name = printable(str(path))
-    if not path.exists():
-        raise NotFound(f"{name}: no such file")
-    if path.is_dir():
-        raise BadRequest(f"{name}: is a folder; give a CSV file")
-    require_regular_file(path)
+    require_regular_file(path, folder="give a CSV file")
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
