@@ -230,3 +230,14 @@ def test_the_command_line_manages_accounts(home: Enquiry) -> None:
     assert ("chief", "granted") in events and ("chief", "account") in events
     withdrawn = runner.invoke(main, [*args, "users", "revoke", "zoe", "alpha"])
     assert withdrawn.exit_code == 0 and "no case" in withdrawn.output
+
+
+def test_a_refusal_names_a_case_the_user_may_see_by_its_name(home: Enquiry, tmp_path: Path) -> None:
+    """A viewer may read the case but not export its whole record: told so by the case's name,
+    not by its internal number."""
+    from enquiry.app import exports
+
+    with pytest.raises(Forbidden) as refused:
+        exports.export(_as(home, "vera"), "csv", tmp_path / "out.zip", case="alpha")
+    assert "case 'alpha': you may not" in str(refused.value), str(refused.value)
+    assert not (tmp_path / "out.zip").exists()

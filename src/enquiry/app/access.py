@@ -147,6 +147,11 @@ def require(app: Enquiry, case: Case | int, right: Right, *, name: str | None = 
     if Right.READ not in held:
         raise no_such_case(label)
     if right not in held:
+        if name is None and isinstance(case, int):
+            # They may see the case, so its name is theirs to read (its number says nothing).
+            with app.store().session() as session:
+                found = session.get(Case, case_id)
+            label = found.name if found is not None else label
         raise Forbidden(f"case '{label}': you may not {_verb(right)} here (ask its owner)")
 
 
