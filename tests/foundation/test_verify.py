@@ -181,6 +181,33 @@ def test_tampering_with_what_the_analysis_reads(
     assert expected in _fails(analysed)
 
 
+# A trigger that quietly rates every item "confirmed" whenever the ledger grows: the catalogue's
+# rows would change as enquiry writes them, so verify names the trigger itself.
+PLANTED = {
+    "sqlite": [
+        "CREATE TRIGGER quiet AFTER INSERT ON custody_events BEGIN"
+        " UPDATE items SET credibility = 1; END"
+    ],
+    "postgresql": [
+        "CREATE FUNCTION quiet() RETURNS trigger LANGUAGE plpgsql AS"
+        " $$ BEGIN UPDATE items SET credibility = 1; RETURN NEW; END $$",
+        "CREATE TRIGGER quiet AFTER INSERT ON custody_events FOR EACH ROW EXECUTE FUNCTION quiet()",
+        "CREATE VIEW everything AS SELECT id FROM items",
+    ],
+}
+
+
+def test_a_trigger_or_view_planted_in_the_catalogue_is_named(
+    filled: Run, sql: Callable[[str], Any], backend: str
+) -> None:
+    for statement in PLANTED[backend]:
+        sql(statement)
+    failures = _fails(filled)
+    assert "catalogue: a trigger 'quiet' on custody_events that enquiry did not make" in failures
+    if backend == "postgresql":
+        assert "catalogue: a view 'everything' that enquiry did not make" in failures
+
+
 def test_a_deleted_ledger_head_file(filled: Run, home: Path) -> None:
     (home / "ledger.head").unlink()
     assert "ledger.head is missing" in _fails(filled)

@@ -42,6 +42,7 @@ from sqlalchemy import (
     literal_column,
     or_,
     select,
+    text,
     type_coerce,
 )
 
@@ -855,6 +856,7 @@ def verify(
     re-hashes the blobs on the cluster's workers; the report is the same.
     """
     report = VerifyReport(since=since.seq if since is not None else None)
+    _check_schema(store, report)
     rows: RowRecords = {}
     tail = _Tail(since) if since is not None else None
     malformed = _check_storage(store, report)
@@ -883,6 +885,44 @@ def verify(
     _check_blobs(store, report, records, named, progress, blobs, withheld, client, malformed)
     _check_protected(store, report, records, encrypted, blobs, malformed)
     return report
+
+
+# Objects the migrations never make, each able to change what a query reads or a write stores
+# without a statement of enquiry's own: a trigger that edits rows whenever an event is appended,
+# a rule that rewrites an INSERT, a view standing in for a table. A catalogue taken from a
+# backup (or a database another party could reach) may carry one.
+_FOREIGN_OBJECTS = {
+    "sqlite": (
+        "SELECT type, name, tbl_name FROM sqlite_master"
+        " WHERE type IN ('trigger', 'view') ORDER BY name"
+    ),
+    "postgresql": (
+        "SELECT 'trigger', t.tgname, c.relname FROM pg_trigger t"
+        " JOIN pg_class c ON c.oid = t.tgrelid"
+        " JOIN pg_namespace n ON n.oid = c.relnamespace"
+        " WHERE NOT t.tgisinternal AND n.nspname = current_schema()"
+        " UNION ALL SELECT 'rule', rulename, tablename FROM pg_rules"
+        " WHERE schemaname = current_schema()"
+        " UNION ALL SELECT 'view', table_name, table_name FROM information_schema.views"
+        " WHERE table_schema = current_schema() ORDER BY 2"
+    ),
+}
+
+
+def _check_schema(store: Store, report: VerifyReport) -> None:
+    """Fail on a trigger, rule or view in the catalogue: enquiry makes none, and one could
+    alter rows as enquiry writes them (the ledger would record what the trigger left)."""
+    with store.engine.connect() as connection:
+        query = _FOREIGN_OBJECTS.get(connection.dialect.name)
+        if query is None:
+            return
+        for kind, name, table in connection.execute(text(query)):
+            on = f" on {table}" if kind != "view" else ""
+            report.failures.append(
+                f"catalogue: a {kind} '{ascii(str(name))[1:-1]}'{on} that enquiry did not make:"
+                " it can change rows as they are written or read; drop it once read, or"
+                " restore a backup made before it"
+            )
 
 
 def _at_rest(connection: Connection, malformed: _Malformed) -> dict[int, AtRest]:
