@@ -4,6 +4,7 @@ traceback; and nothing the bundle says can drive the terminal of the person read
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import struct
@@ -269,3 +270,81 @@ def test_import_of_a_bundle_without_a_case_is_one_line(made: Made, tmp_path: Pat
         f"enquiry: {without}: the bundle carries no case file (case/case.yaml); nothing was"
         " taken in"
     )
+
+
+def _forged_backup(home: Path, target: Path, change: Callable[[Path], Any]) -> Path:
+    """A backup of ``home`` whose catalogue ``change`` altered, re-hashed in an unsigned
+    manifest: it verifies as self-consistent, as a forger would make it."""
+    from enquiry.app import Enquiry, bundles
+
+    plain = bundles.backup(Enquiry.at(home, "keeper"), target.with_suffix(".plain.zip")).path
+    body = manifest(plain)
+    body.pop("signer", None)
+    scratch = target.with_suffix(".db")
+    with zipfile.ZipFile(plain) as archive:
+        scratch.write_bytes(archive.read("home/enquiry.db"))
+    change(scratch)
+    data = scratch.read_bytes()
+    for member in body["members"]:
+        if member["path"] == "home/enquiry.db":
+            member.update(sha256=hashlib.sha256(data).hexdigest(), size=len(data))
+    text = json.dumps(body).encode()
+
+    def edit(name: str, old: bytes) -> bytes | None:
+        if name == "signature.json":
+            return None
+        return text if name == "manifest.json" else data if name == "home/enquiry.db" else old
+
+    return rewrite(plain, target, edit)
+
+
+def test_a_restore_refuses_a_catalogue_with_a_planted_trigger(tmp_path: Path) -> None:
+    import sqlite3
+
+    from enquiry.app import Enquiry, bundles, evidence
+    from enquiry.errors import Unverified
+
+    note = tmp_path / "note.txt"
+    note.write_text("Seen at the crossing at noon.\n", encoding="utf-8")
+    evidence.add(Enquiry.at(tmp_path / "home", "keeper"), [note], case="c")
+
+    def plant(database: Path) -> None:
+        connection = sqlite3.connect(database)
+        connection.execute(
+            "CREATE TRIGGER quiet AFTER INSERT ON custody_events BEGIN"
+            " UPDATE items SET credibility = 1; END"
+        )
+        connection.commit()
+        connection.close()  # its write-ahead log is folded into the file as it closes
+
+    forged = _forged_backup(tmp_path / "home", tmp_path / "forged.zip", plant)
+    with pytest.raises(Unverified) as refused:
+        bundles.restore(Enquiry.at(tmp_path / "restored", "successor"), forged)
+    assert "a trigger 'quiet' on custody_events that enquiry did not make" in str(refused.value)
+
+
+def test_a_restore_of_members_that_clash_is_one_line(tmp_path: Path) -> None:
+    from enquiry.app import Enquiry, bundles, evidence
+    from enquiry.errors import Corrupt
+
+    note = tmp_path / "note.txt"
+    note.write_text("Seen at the crossing at noon.\n", encoding="utf-8")
+    evidence.add(Enquiry.at(tmp_path / "home", "keeper"), [note], case="c")
+    plain = bundles.backup(Enquiry.at(tmp_path / "home", "keeper"), tmp_path / "plain.zip").path
+    body = manifest(plain)
+    body.pop("signer", None)
+    body["members"].append(
+        {"path": "home/home.json/x", "size": 1, "sha256": hashlib.sha256(b"x").hexdigest()}
+    )
+    text = json.dumps(body).encode()
+    clash = rewrite(
+        plain,
+        tmp_path / "clash.zip",
+        lambda name, old: (
+            None if name == "signature.json" else text if name == "manifest.json" else old
+        ),
+        extra=[("home/home.json/x", b"x")],
+    )
+    with pytest.raises(Corrupt) as refused:
+        bundles.restore(Enquiry.at(tmp_path / "restored", "successor"), clash)
+    assert "cannot be unpacked" in str(refused.value) and "\n" not in str(refused.value)

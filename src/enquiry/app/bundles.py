@@ -727,7 +727,9 @@ def restore(
     report = verify(store)
     if not report.intact:
         raise Unverified(
-            f"{printable(str(target))}: the restored home fails verification", report.failures
+            f"{printable(str(target))}: the restored home fails verification"
+            f" ({len(report.failures)} failure(s)): {report.failures[0]}",
+            report.failures,
         )
     with store.writing() as (_connection, writer):
         writer.append(

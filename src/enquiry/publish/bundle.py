@@ -718,7 +718,15 @@ def restore_backup(bundle: Opened, target: Path, catalogue_url: str | None = Non
                 continue
             relative = name[len(HOME_PREFIX) :]
             unpacked = scratch / relative
-            bundle.extract_to(name, unpacked, str(entry["sha256"]))
+            try:
+                bundle.extract_to(name, unpacked, str(entry["sha256"]))
+            except (
+                OSError
+            ) as exc:  # "home/a" and "home/a/b": one member stands where another's folder must
+                raise Corrupt(
+                    f"the backup's member {ascii(name)[1:-1]} cannot be unpacked"
+                    f" ({exc.strerror or exc}): its members clash; nothing was restored"
+                ) from None
             if relative.startswith("keys/"):
                 unpacked.parent.chmod(0o700)
                 unpacked.chmod(0o600)  # private keys: their owner's alone, as when made
