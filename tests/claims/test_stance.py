@@ -367,3 +367,24 @@ def test_headlines_are_read_by_their_words_too_and_articles_by_the_network_alone
     related = network[0, :3] / network[0, :3].sum()
     assert both[0, :3] / both[0, :3].sum() == pytest.approx((said + related) / 2)
     assert [s.label for s in model.predict([CLAIM], [DENIAL], default_embedder())] == ["refutes"]
+
+
+def test_a_line_of_many_megabytes_is_named_without_being_read_whole(tmp_path: Path) -> None:
+    """A pairs file may come from anyone: one line of 40 MB is refused by its number, and no
+    more than the line limit is held in memory to find that out."""
+    import tracemalloc
+
+    from enquiry.app.stance import MAX_LINE_BYTES
+
+    path = tmp_path / "pairs.jsonl"
+    with path.open("wb") as handle:
+        handle.write(b'{"id": 1, "claim": "c", "text": "ok"}\n')
+        handle.write(b'{"id": 2, "claim": "c", "text": "' + b"x" * (40 << 20))
+    tracemalloc.start()
+    try:
+        with pytest.raises(BadRequest, match=r"line 2.*longer than"):
+            read_pairs(path)
+        _now, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 3 * MAX_LINE_BYTES < 40 << 20, peak  # the line itself is never held

@@ -67,7 +67,9 @@ def read_pairs(path: Path) -> list[Pair]:
     pairs: list[Pair] = []
     seen: dict[str | int, int] = {}
     with handle:
-        for number, raw in enumerate(handle, 1):
+        # A line is read no further than the limit: one line of gigabytes is named, not loaded.
+        lines = iter(lambda: handle.readline(MAX_LINE_BYTES + 1), b"")
+        for number, raw in enumerate(lines, 1):
             if len(raw) > MAX_LINE_BYTES:
                 raise _problem(path, number, f"longer than {MAX_LINE_BYTES} bytes")
             try:
