@@ -221,19 +221,24 @@ def test_a_key_that_is_a_pipe_is_refused_not_waited_on(made: Made, tmp_path: Pat
     ), done.stderr
 
 
-def test_import_of_a_bundle_without_a_case_is_one_line(made: Made, tmp_path: Path) -> None:
-    """A bundle that verifies (unsigned, self-consistent) but names no case and carries no case
-    file: import refuses it with one line and takes nothing in."""
-    bad = _unsigned(made, tmp_path / "nocase.zip", lambda m: m["subject"].pop("case"))
-    home = tmp_path / "successor"
-    done = subprocess.run(
-        [sys.executable, "-m", "enquiry.cli", "--home", str(home), "bundle", "import", str(bad)],
+def _import(home: Path, bundle: Path) -> subprocess.CompletedProcess[str]:
+    """``enquiry bundle import BUNDLE`` into ``home``, in its own process."""
+    return subprocess.run(
+        [sys.executable, "-m", "enquiry.cli", "--home", str(home), "bundle", "import", str(bundle)],
         capture_output=True,
         text=True,
         env=environment(),
         timeout=600,
         check=False,
     )
+
+
+def test_import_of_a_bundle_without_a_case_is_one_line(made: Made, tmp_path: Path) -> None:
+    """A bundle that verifies (unsigned, self-consistent) but names no case and carries no case
+    file: import refuses it with one line and takes nothing in."""
+    bad = _unsigned(made, tmp_path / "nocase.zip", lambda m: m["subject"].pop("case"))
+    home = tmp_path / "successor"
+    done = _import(home, bad)
     assert done.returncode != 0 and "Traceback" not in done.stderr, done.stderr
     assert done.stderr.strip().splitlines()[-1] == (
         f"enquiry: {bad}: its manifest names no case (subject.case); nothing was taken in"
@@ -248,23 +253,7 @@ def test_import_of_a_bundle_without_a_case_is_one_line(made: Made, tmp_path: Pat
             if info.filename != "case/case.yaml":
                 out.writestr(info, archive.read(info))
     without = (tmp_path / "n.zip").replace(without)
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "enquiry.cli",
-            "--home",
-            str(home),
-            "bundle",
-            "import",
-            str(without),
-        ],
-        capture_output=True,
-        text=True,
-        env=environment(),
-        timeout=600,
-        check=False,
-    )
+    done = _import(home, without)
     assert done.returncode != 0 and "Traceback" not in done.stderr, done.stderr
     assert done.stderr.strip().splitlines()[-1] == (
         f"enquiry: {without}: the bundle carries no case file (case/case.yaml); nothing was"
@@ -272,22 +261,42 @@ def test_import_of_a_bundle_without_a_case_is_one_line(made: Made, tmp_path: Pat
     )
 
 
-def _forged_backup(home: Path, target: Path, change: Callable[[Path], Any]) -> Path:
-    """A backup of ``home`` whose catalogue ``change`` altered, re-hashed in an unsigned
-    manifest: it verifies as self-consistent, as a forger would make it."""
+def _home_with_a_note(home: Path) -> None:
+    from enquiry.app import Enquiry, evidence
+
+    note = home.parent / "note.txt"
+    note.write_text("Seen at the crossing at noon.\n", encoding="utf-8")
+    evidence.add(Enquiry.at(home, "keeper"), [note], case="c")
+
+
+def _forged_backup(
+    home: Path,
+    target: Path,
+    change: Callable[[Path], Any] | None = None,
+    extra: dict[str, bytes] | None = None,
+) -> Path:
+    """A backup of ``home`` whose catalogue ``change`` altered, or with ``extra`` members
+    added, re-hashed in an unsigned manifest: it verifies as self-consistent, as a forger would
+    make it."""
     from enquiry.app import Enquiry, bundles
 
     plain = bundles.backup(Enquiry.at(home, "keeper"), target.with_suffix(".plain.zip")).path
     body = manifest(plain)
     body.pop("signer", None)
-    scratch = target.with_suffix(".db")
     with zipfile.ZipFile(plain) as archive:
-        scratch.write_bytes(archive.read("home/enquiry.db"))
-    change(scratch)
-    data = scratch.read_bytes()
+        data = archive.read("home/enquiry.db")
+    if change is not None:
+        scratch = target.with_suffix(".db")
+        scratch.write_bytes(data)
+        change(scratch)
+        data = scratch.read_bytes()
     for member in body["members"]:
         if member["path"] == "home/enquiry.db":
             member.update(sha256=hashlib.sha256(data).hexdigest(), size=len(data))
+    for name, added in (extra or {}).items():
+        body["members"].append(
+            {"path": name, "size": len(added), "sha256": hashlib.sha256(added).hexdigest()}
+        )
     text = json.dumps(body).encode()
 
     def edit(name: str, old: bytes) -> bytes | None:
@@ -295,18 +304,16 @@ def _forged_backup(home: Path, target: Path, change: Callable[[Path], Any]) -> P
             return None
         return text if name == "manifest.json" else data if name == "home/enquiry.db" else old
 
-    return rewrite(plain, target, edit)
+    return rewrite(plain, target, edit, extra=list((extra or {}).items()))
 
 
 def test_a_restore_refuses_a_catalogue_with_a_planted_trigger(tmp_path: Path) -> None:
     import sqlite3
 
-    from enquiry.app import Enquiry, bundles, evidence
+    from enquiry.app import Enquiry, bundles
     from enquiry.errors import Unverified
 
-    note = tmp_path / "note.txt"
-    note.write_text("Seen at the crossing at noon.\n", encoding="utf-8")
-    evidence.add(Enquiry.at(tmp_path / "home", "keeper"), [note], case="c")
+    _home_with_a_note(tmp_path / "home")
 
     def plant(database: Path) -> None:
         connection = sqlite3.connect(database)
@@ -324,26 +331,12 @@ def test_a_restore_refuses_a_catalogue_with_a_planted_trigger(tmp_path: Path) ->
 
 
 def test_a_restore_of_members_that_clash_is_one_line(tmp_path: Path) -> None:
-    from enquiry.app import Enquiry, bundles, evidence
+    from enquiry.app import Enquiry, bundles
     from enquiry.errors import Corrupt
 
-    note = tmp_path / "note.txt"
-    note.write_text("Seen at the crossing at noon.\n", encoding="utf-8")
-    evidence.add(Enquiry.at(tmp_path / "home", "keeper"), [note], case="c")
-    plain = bundles.backup(Enquiry.at(tmp_path / "home", "keeper"), tmp_path / "plain.zip").path
-    body = manifest(plain)
-    body.pop("signer", None)
-    body["members"].append(
-        {"path": "home/home.json/x", "size": 1, "sha256": hashlib.sha256(b"x").hexdigest()}
-    )
-    text = json.dumps(body).encode()
-    clash = rewrite(
-        plain,
-        tmp_path / "clash.zip",
-        lambda name, old: (
-            None if name == "signature.json" else text if name == "manifest.json" else old
-        ),
-        extra=[("home/home.json/x", b"x")],
+    _home_with_a_note(tmp_path / "home")
+    clash = _forged_backup(
+        tmp_path / "home", tmp_path / "clash.zip", extra={"home/home.json/x": b"x"}
     )
     with pytest.raises(Corrupt) as refused:
         bundles.restore(Enquiry.at(tmp_path / "restored", "successor"), clash)
