@@ -15,6 +15,8 @@ from sqlalchemy import select
 
 from enquiry.app import Enquiry
 from enquiry.cli import main
+from enquiry.enrich.media.faces import FaceDetector
+from enquiry.enrich.media.samples import write_video
 from enquiry.store.tables import Item
 
 FRAMES = 20
@@ -145,3 +147,34 @@ def test_a_video_that_cannot_be_opened_is_one_line(home: Path, clip: Path, tmp_p
     assert code == 1
     assert err.strip().startswith(f"enquiry: item {item}: the video cannot be opened")
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in out + err
+
+
+@pytest.mark.slow
+def test_a_portrait_phone_video_is_redacted_as_it_is_seen(home: Path, tmp_path: Path) -> None:
+    """Phones store portrait video sideways with a display rotation. The detector finds upright
+    faces only: the frames are turned as a player turns them before faces are looked for, and
+    the output (which carries no rotation) is upright; regions are given as a viewer sees it."""
+    upright = _frames(face_video(tmp_path / "upright.mp4", frames=FRAMES))
+    # Stored a quarter turn counter-clockwise; the player turns it back clockwise (-90).
+    sideways = write_video(
+        tmp_path / "portrait.mp4", [np.rot90(f, 1) for f in upright], rotation=-90
+    )
+    with av.open(str(sideways)) as container:
+        first = next(container.decode(video=0))
+        assert (first.width, first.height, first.rotation) == (360, 480, -90)
+        assert not FaceDetector().detect(first.to_ndarray(format="rgb24"))  # sideways
+    item = _add(home, sideways)
+    code, out, err = _cli(home, "media", "redact", str(item), "--faces", "--json")
+    assert code == 0, err
+    done = json.loads(out)["transformation"]["redaction"]
+    assert done["frames_with_faces"] >= 1
+    assert (done["width"], done["height"]) == (480, 360)
+    assert done["display_rotation"] == "turned upright (90° clockwise)"
+    after = _frames(_stored(home, json.loads(out)["item"], tmp_path))
+    assert len(after) == FRAMES and after[0].shape[:2] == (360, 480)
+    for index, pixels in enumerate(after):
+        assert not [b for b in lbp_faces(pixels) if centre_in(b, video_face_box(index))], index
+    # The picture is the right way up: the background left of the face is as it was.
+    assert np.abs(after[0][100:200, 0:15].astype(int) - upright[0][100:200, 0:15]).mean() < 8
+    code, _, err = _cli(home, "media", "redact", str(item), "--regions", "400,300,60,50")
+    assert code == 0, err  # inside 480×360 as seen, though outside the stored 360×480

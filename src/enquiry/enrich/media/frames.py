@@ -110,15 +110,25 @@ def sample_frames(
                         ),
                         dtype=np.uint8,
                     )
-                    turn = round((frame.rotation or 0) / 90) % 4
-                    if turn:
-                        # Phones store portrait video sideways with a display rotation; copies
-                        # re-encoded by platforms are upright. Hash what a viewer sees.
-                        rgb = np.ascontiguousarray(np.rot90(rgb, turn))
+                    # Copies re-encoded by platforms are upright: hash what a viewer sees.
+                    rgb = upright(rgb, quarter_turns(frame))
                     picker.took(t, keyframe)
                     yield Frame(t=round(t, 3), keyframe=keyframe, rgb=rgb)
         except av.FFmpegError:
             return
+
+
+def quarter_turns(frame: av.VideoFrame) -> int:
+    """How many quarter turns counter-clockwise show ``frame`` as a viewer sees it (0-3).
+
+    Phones store portrait video sideways and record a display rotation that players apply;
+    what is read from the frame's pixels (a face, a hash) must be read the way it is seen."""
+    return round((frame.rotation or 0) / 90) % 4
+
+
+def upright(rgb: NDArray[np.uint8], turns: int) -> NDArray[np.uint8]:
+    """``rgb`` turned ``turns`` quarter turns counter-clockwise (see :func:`quarter_turns`)."""
+    return np.ascontiguousarray(np.rot90(rgb, turns)) if turns % 4 else rgb
 
 
 class _Picker:

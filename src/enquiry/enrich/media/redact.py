@@ -34,6 +34,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from enquiry.enrich.media.faces import VIDEO_MAX_SIDE, Box, FaceDetector
+from enquiry.enrich.media.frames import quarter_turns, upright
 from enquiry.enrich.photo import MAX_PIXELS
 
 STYLES = ("mosaic", "fill")
@@ -235,6 +236,28 @@ def _even(pixels: NDArray[np.uint8]) -> NDArray[np.uint8]:
     return np.pad(pixels, ((0, height % 2), (0, width % 2), (0, 0)), mode="edge")
 
 
+_TURNED = (
+    "none",
+    "turned upright (90° counter-clockwise)",
+    "turned upright (180°)",
+    "turned upright (90° clockwise)",
+)
+
+
+def _display_turns(source: Path) -> int:
+    """The quarter turns that show ``source``'s first frame upright (0 when none is decoded:
+    the redaction's own pass then says what is wrong with the file)."""
+    import av
+
+    try:
+        with av.open(str(source), metadata_errors="replace") as container:
+            for frame in container.decode(video=0):
+                return quarter_turns(frame)
+    except (av.error.FFmpegError, OSError, ValueError, UnicodeDecodeError, IndexError):
+        pass
+    return 0
+
+
 def redact_video(
     source: Path,
     target_stem: Path,
@@ -258,6 +281,12 @@ def redact_video(
         audio = next((s for s in container.streams if s.type == "audio"), None)
         context: Any = video.codec_context
         width, height = int(context.width), int(context.height)
+        # A phone's portrait video is stored sideways with a display rotation: frames are
+        # turned upright before faces are looked for (the detector finds upright faces only)
+        # and written upright, since the output carries no rotation of its own.
+        turns = _display_turns(source)
+        if turns % 2:
+            width, height = height, width
         bad = outside(request.regions, width, height)
         if bad is not None:
             return {
@@ -320,7 +349,9 @@ def redact_video(
                             continue
                         if not isinstance(decoded, av.VideoFrame):
                             continue
-                        pixels = np.asarray(decoded.to_ndarray(format="rgb24"), dtype=np.uint8)
+                        pixels = upright(
+                            np.asarray(decoded.to_ndarray(format="rgb24"), dtype=np.uint8), turns
+                        )
                         if pixels.shape[:2] != (height, width):
                             return {
                                 "error": f"frame {index} is {pixels.shape[1]}×{pixels.shape[0]}"
@@ -355,6 +386,7 @@ def redact_video(
             "width": width,
             "height": height,
             "frame_rate": str(rate),
+            "display_rotation": _TURNED[turns],
             "detect_every_frames": stride,
             "covered_frames_around_a_find": hold,
             **counts,
