@@ -126,3 +126,156 @@ def video_face_box(index: int) -> tuple[int, int, int, int]:
         round(w * scale),
         round(h * scale),
     )
+
+
+def video_frames(path: Path) -> list[NDArray[np.uint8]]:
+    """Every frame of a video's first stream, as stored (no display matrix applied)."""
+    import av
+
+    with av.open(str(path)) as container:
+        return [np.asarray(f.to_ndarray(format="rgb24")) for f in container.decode(video=0)]
+
+
+def body_differs(seen: NDArray[np.uint8], expected: NDArray[np.uint8]) -> float:
+    """Mean difference of the astronaut's suit and flag (below any face box) in a frame of
+    :func:`face_video`: small when a redacted frame is the right way up and round."""
+    area = (slice(200, 300), slice(40, 300))
+    return float(np.abs(seen[area].astype(int) - expected[area].astype(int)).mean())
+
+
+def placed_video(
+    path: Path,
+    frames: list[NDArray[np.uint8]],
+    rotation: int = 0,
+    hflip: bool = False,
+    vflip: bool = False,
+) -> Path:
+    """``frames`` stored as they are, with a display matrix that turns by ``rotation`` degrees
+    counter-clockwise and then mirrors (as an editor or a phone's front camera writes it)."""
+    import av
+
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("libx264", rate=25)
+        stream.height, stream.width = frames[0].shape[:2]
+        stream.pix_fmt = "yuv420p"
+        stream.set_display_rotation(rotation, hflip=hflip, vflip=vflip)
+        for pixels in frames:
+            frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(pixels), format="rgb24")
+            for packet in stream.encode(frame):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    return path
+
+
+def _moov_children_reordered(data: bytes, first: bytes) -> bytes:
+    """An MP4's bytes with the ``moov`` child box ``first`` moved to the front of ``moov``
+    (offsets into ``mdat``, which comes before ``moov``, are unchanged)."""
+    out = bytearray(data)
+    at = 0
+    while at < len(out):
+        size, kind = struct.unpack(">I4s", out[at : at + 8])
+        if kind == b"moov":
+            children, inner = [], at + 8
+            while inner < at + size:
+                length, name = struct.unpack(">I4s", out[inner : inner + 8])
+                children.append((name, bytes(out[inner : inner + length])))
+                inner += length
+            children.sort(key=lambda child: child[0] != first)
+            out[at + 8 : at + size] = b"".join(body for _, body in children)
+        at += size
+    return bytes(out)
+
+
+def with_cover_first(clip: Path, path: Path, cover: bytes, *, video: bool = True) -> Path:
+    """``clip``'s video (or, with ``video=False``, only its sound) in an MP4 whose cover art
+    (``cover``, a JPEG) is a picture FFmpeg lists as the first video stream, as it does when a
+    tagger writes the ``udta`` box before the tracks."""
+    import av
+
+    with av.open(str(clip)) as source, av.open(str(path), "w", format="mp4") as target:
+        kept = source.streams.video[0] if video else source.streams.audio[0]
+        copy = target.add_stream_from_template(kept)
+        picture = target.add_stream("mjpeg")
+        picture.width = picture.height = 512
+        picture.pix_fmt = "yuvj420p"
+        picture.disposition = av.stream.Disposition.attached_pic
+        for packet in source.demux(kept):
+            if packet.dts is None:
+                continue
+            packet.stream = copy
+            target.mux(packet)
+        still = av.Packet(cover)
+        still.stream, still.pts, still.dts = picture, 0, 0
+        target.mux(still)
+    path.write_bytes(_moov_children_reordered(path.read_bytes(), b"udta"))
+    return path
+
+
+def _sei_display_orientation(ccw_degrees: int) -> bytes:
+    """An H.264 SEI NAL unit (Annex B) carrying a display orientation message (payload 47)
+    that turns the picture it precedes ``ccw_degrees`` counter-clockwise."""
+    turn = round(ccw_degrees / 360 * 65536) % 65536
+    # cancel 0, no mirrors, the turn, repetition period 0 (this picture only), no extension
+    bits = "000" + format(turn, "016b") + "1" + "0"
+    bits += "1" + "0" * (-(len(bits) + 1) % 8)
+    payload = int(bits, 2).to_bytes(len(bits) // 8, "big")
+    body, escaped, zeros = bytes([47, len(payload)]) + payload + b"\x80", bytearray(), 0
+    for byte in body:  # emulation prevention: no 00 00 0x inside a NAL unit
+        if zeros >= 2 and byte <= 3:
+            escaped.append(3)
+            zeros = 0
+        escaped.append(byte)
+        zeros = zeros + 1 if byte == 0 else 0
+    return b"\x00\x00\x00\x01\x06" + bytes(escaped)
+
+
+def _before_first_slice(access_unit: bytes, nal: bytes) -> bytes:
+    at = 0
+    while (found := access_unit.find(b"\x00\x00\x01", at)) >= 0:
+        if access_unit[found + 3] & 0x1F in (1, 5):  # a coded slice
+            start = found - 1 if found and access_unit[found - 1] == 0 else found
+            return access_unit[:start] + nal + access_unit[start:]
+        at = found + 3
+    return access_unit
+
+
+def turned_midway(path: Path, frames: list[NDArray[np.uint8]], turned_from: int) -> Path:
+    """``frames`` as H.264 in MP4, stored upside down from frame ``turned_from`` on, each of
+    those carrying its own display orientation message that turns it back (a stream whose
+    orientation changes, as a live recording's does when the phone is turned)."""
+    import av
+
+    raw = path.with_suffix(".h264")
+    with av.open(str(raw), "w", format="h264") as container:
+        stream = container.add_stream("libx264", rate=25)
+        stream.height, stream.width = frames[0].shape[:2]
+        stream.pix_fmt = "yuv420p"
+        stream.options = {"bframes": "0"}  # packets in display order: one per frame
+        done = 0
+
+        def put(packets: list[av.Packet]) -> None:
+            nonlocal done
+            for packet in packets:
+                data = bytes(packet)
+                if done >= turned_from:
+                    data = _before_first_slice(data, _sei_display_orientation(180))
+                fresh = av.Packet(data)
+                fresh.stream, fresh.pts, fresh.dts = stream, packet.pts, packet.dts
+                fresh.time_base, fresh.is_keyframe = packet.time_base, packet.is_keyframe
+                container.mux(fresh)
+                done += 1
+
+        for index, pixels in enumerate(frames):
+            stored = pixels if index < turned_from else pixels[::-1, ::-1]
+            frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(stored), format="rgb24")
+            put(stream.encode(frame))
+        put(stream.encode())
+    with av.open(str(raw)) as source, av.open(str(path), "w") as target:
+        copy = target.add_stream_from_template(source.streams.video[0])
+        for index, packet in enumerate(source.demux(source.streams.video[0])):
+            if packet.size:
+                packet.stream, packet.pts, packet.dts = copy, index, index
+                target.mux(packet)
+    raw.unlink()
+    return path

@@ -8,6 +8,7 @@ import hashlib
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 import exifread
 import numpy as np
@@ -20,7 +21,8 @@ from sqlalchemy import select
 from enquiry.app import Enquiry, redaction
 from enquiry.cli import main
 from enquiry.enrich.media import samples
-from enquiry.enrich.media.redact import cover, parse_regions
+from enquiry.enrich.media.faces import FaceDetector
+from enquiry.enrich.media.redact import Request, cover, parse_regions, redact_photo
 from enquiry.enrich.photo import PhotoMetadata
 from enquiry.errors import BadRequest, Refused
 from enquiry.store.tables import CustodyEvent, Item
@@ -322,3 +324,111 @@ def test_the_service_refuses_a_redaction_of_a_redaction(home: Path, tagged: Path
     made = redaction.redact(app, str(item), regions=["0,0,10,10"])
     with pytest.raises(BadRequest, match=f"redact item {item} again instead"):
         redaction.redact(app, str(made.item_id), faces=True)
+
+
+def _redacted_photo(path: Path, tmp_path: Path, **asked: Any) -> tuple[dict[str, Any], Any]:
+    made = redact_photo(path, tmp_path / "redacted", Request(**asked))
+    assert "error" not in made, made
+    with Image.open(made["path"]) as picture:
+        return made["transformation"], (picture.format, np.asarray(picture))
+
+
+def test_colour_under_transparent_pixels_is_not_carried_into_the_redaction(
+    tmp_path: Path,
+) -> None:
+    """An eraser in an editor makes pixels transparent and leaves their colour: a face no
+    viewer shows, a reviewer cannot object to, and any program reads back. The redaction keeps
+    no more colour than can be seen."""
+    astronaut = samples.photo("astronaut")
+    alpha = np.zeros(astronaut.shape[:2], dtype=np.uint8)
+    alpha[400:] = 255  # the suit below stays as it was
+    alpha[380:400] = 3  # a faint band keeps no more than it shows
+    path = tmp_path / "erased.png"
+    Image.fromarray(np.dstack([astronaut, alpha])).save(path)
+    with Image.open(path) as hidden:  # the face is still there, under the transparency
+        assert any(centre_in(f, ASTRONAUT_FACE) for f in lbp_faces(np.asarray(hidden)[..., :3]))
+    done, (kind, pixels) = _redacted_photo(path, tmp_path, regions=((0, 500, 10, 10),))
+    assert kind == "PNG" and pixels.shape == (512, 512, 4)
+    assert not [
+        f for f in lbp_faces(np.ascontiguousarray(pixels[..., :3])) if centre_in(f, ASTRONAUT_FACE)
+    ]
+    assert (pixels[:380, :, :3] == 0).all() and (pixels[..., 3] == alpha).all()
+    assert len(np.unique(pixels[380:400, :, :3])) <= 4  # a colour at 3/255 is one of 3 levels
+    assert (pixels[400:500, :, :3] == astronaut[400:500]).all()
+    assert done["transparency"] == "colour under transparent pixels reduced to what shows"
+
+
+def test_a_16_bit_greyscale_picture_keeps_its_tones_and_its_face_is_covered(
+    tmp_path: Path,
+) -> None:
+    """Pillow clips 16-bit grey at 255 when it converts: the redaction was a white sheet, and
+    no face was looked for in it. The tones are scaled as a viewer shows them."""
+    grey = np.asarray(Image.fromarray(samples.photo("astronaut")).convert("L"))
+    path = tmp_path / "scan.png"
+    Image.fromarray(grey.astype(np.uint16) * 257).save(path)
+    with Image.open(path) as deep:
+        assert deep.mode == "I;16"
+    done, (kind, pixels) = _redacted_photo(path, tmp_path, faces=True)
+    assert (pixels[400:, :, 0] == grey[400:]).all()
+    assert any(centre_in(ASTRONAUT_FACE, box) for box in done["faces_found"])
+    assert kind == "PNG" and done["depth"] == "reduced to 8 bits a channel"
+
+
+def test_a_phone_jpeg_with_further_pictures_keeps_the_first_alone(tmp_path: Path) -> None:
+    """Phones write JPEGs with more pictures after the photo (a gain map, a depth map, a second
+    view), which Pillow reads as a two-frame MPO: such a photo was refused as animated."""
+    path = tmp_path / "phone.jpg"
+    second = Image.fromarray(samples.photo("coffee")).resize((512, 512))
+    Image.fromarray(samples.photo("astronaut")).save(
+        path, format="MPO", save_all=True, append_images=[second]
+    )
+    with Image.open(path) as both:
+        assert (both.format, both.n_frames) == ("MPO", 2)
+    done, (kind, pixels) = _redacted_photo(path, tmp_path, faces=True)
+    assert kind == "JPEG" and pixels.shape == (512, 512, 3)
+    assert done["pictures_dropped"] == 1 and done["output"] == "image/jpeg"
+    assert any(centre_in(ASTRONAUT_FACE, box) for box in done["faces_found"])
+    data = (tmp_path / "redacted.jpg").read_bytes()
+    assert data.count(b"\xff\xd8\xff") == 1 and b"MPF\x00" not in data
+
+
+@pytest.mark.parametrize(
+    ("orientation", "kind", "stored"),
+    [
+        (8, "PNG", Image.Transpose.ROTATE_270),  # an eXIf chunk
+        (5, "WEBP", Image.Transpose.TRANSPOSE),
+        (7, "TIFF", Image.Transpose.TRANSVERSE),  # the TIFF's own Orientation tag
+    ],
+)
+def test_exif_orientation_outside_jpeg_is_applied(
+    tmp_path: Path, orientation: int, kind: str, stored: Image.Transpose
+) -> None:
+    """Faces are found upright, so the picture must be turned as a viewer turns it, whatever
+    carries the orientation; regions and the output are in the upright picture."""
+    path = tmp_path / f"turned.{kind.lower()}"
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    Image.fromarray(samples.photo("astronaut")).transpose(stored).save(
+        path, format=kind, exif=exif.tobytes(), **({"lossless": True} if kind == "WEBP" else {})
+    )
+    done, (_, pixels) = _redacted_photo(path, tmp_path, faces=True)
+    assert done["exif_orientation"] == orientation
+    assert any(centre_in(ASTRONAUT_FACE, box) for box in done["faces_found"])
+    assert (pixels[400:] == samples.photo("astronaut")[400:]).all()
+
+
+@pytest.mark.parametrize("turn", [1, 3])
+def test_a_face_on_its_side_is_found_and_covered(tmp_path: Path, turn: int) -> None:
+    """A person lying down — a casualty on the ground, photographed from above — shows a face
+    on its side, which cascades trained on upright faces miss. A photo is searched at a quarter
+    turn each way too; the second detector, shown the redaction turned upright, finds no face."""
+    astronaut = samples.photo("astronaut")
+    path = tmp_path / "lying.png"
+    Image.fromarray(np.ascontiguousarray(np.rot90(astronaut, turn))).save(path)
+    upright_before = np.ascontiguousarray(np.rot90(np.asarray(Image.open(path)), -turn))
+    assert any(centre_in(f, ASTRONAUT_FACE) for f in lbp_faces(upright_before))
+    assert not FaceDetector().detect(np.asarray(Image.open(path)))  # upright search: missed
+    done, (_, pixels) = _redacted_photo(path, tmp_path, faces=True)
+    assert done["detector"]["quarter_turns"] == [0, 1, 3]
+    upright_after = np.ascontiguousarray(np.rot90(pixels, -turn))
+    assert not [f for f in lbp_faces(upright_after) if centre_in(f, ASTRONAUT_FACE)]

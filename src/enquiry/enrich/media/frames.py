@@ -8,7 +8,9 @@ which is where the time goes; decoding runs on the codec's own threads.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import math
+import struct
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
@@ -75,9 +77,9 @@ def sample_frames(
     later than predicted, the samples of that stretch are lost, never wrong. ``every_frame``
     decodes every frame instead (non-reference ones too), for a query sampled densely."""
     with av.open(str(path)) as container:
-        if not container.streams.video:
+        stream = picture_stream(container)
+        if stream is None:
             raise ValueError("no video stream")
-        stream = container.streams.video[0]
         stream.thread_type = "AUTO"
         # Non-reference frames (most B-frames) are never needed by another frame, and skipping
         # them saves decoding time; a sample simply falls on the next decoded frame.
@@ -110,25 +112,118 @@ def sample_frames(
                         ),
                         dtype=np.uint8,
                     )
-                    # Copies re-encoded by platforms are upright: hash what a viewer sees.
-                    rgb = upright(rgb, quarter_turns(frame))
+                    # Phones store portrait video sideways, with a display matrix players
+                    # apply; copies re-encoded by platforms are upright: hash what is seen.
+                    rgb = frame_orientation(frame).apply(rgb)
                     picker.took(t, keyframe)
                     yield Frame(t=round(t, 3), keyframe=keyframe, rgb=rgb)
         except av.FFmpegError:
             return
 
 
-def quarter_turns(frame: av.VideoFrame) -> int:
-    """How many quarter turns counter-clockwise show ``frame`` as a viewer sees it (0-3).
+@dataclass(frozen=True)
+class Orientation:
+    """How a player turns and mirrors a stored frame to show it: the frame's display matrix,
+    reduced to one of the eight quarter-turn-and-mirror placements.
 
-    Phones store portrait video sideways and record a display rotation that players apply;
-    what is read from the frame's pixels (a face, a hash) must be read the way it is seen."""
-    return round((frame.rotation or 0) / 90) % 4
+    ``swap`` exchanges rows and columns (a quarter turn); ``mirror_x`` then reverses the
+    columns and ``mirror_y`` the rows. A display matrix can mirror as well as turn (an editor's
+    or a front camera's mirror): reading only its rotation angle takes a left-right mirror for a
+    half turn, and the detector, which finds upright faces only, is then shown every face upside
+    down."""
+
+    swap: bool = False
+    mirror_x: bool = False
+    mirror_y: bool = False
+    # A matrix that turns by another angle than a quarter: the nearest quarter turn is applied.
+    approximate: bool = False
+
+    def apply(self, pixels: NDArray[np.uint8]) -> NDArray[np.uint8]:
+        """``pixels`` (H×W×C) as a viewer is shown them."""
+        if self.swap:
+            pixels = pixels.transpose(1, 0, 2)
+        if self.mirror_x:
+            pixels = pixels[:, ::-1]
+        if self.mirror_y:
+            pixels = pixels[::-1]
+        return np.ascontiguousarray(pixels)
+
+    def describe(self) -> str:
+        """What was done, in words, for the recorded transformation."""
+        said = _PLACEMENTS[(self.swap, self.mirror_x, self.mirror_y)]
+        return f"{said} (nearest quarter turn to the display matrix)" if self.approximate else said
 
 
-def upright(rgb: NDArray[np.uint8], turns: int) -> NDArray[np.uint8]:
-    """``rgb`` turned ``turns`` quarter turns counter-clockwise (see :func:`quarter_turns`)."""
-    return np.ascontiguousarray(np.rot90(rgb, turns)) if turns % 4 else rgb
+_PLACEMENTS = {
+    (False, False, False): "none",
+    (True, False, True): "turned upright (90° counter-clockwise)",
+    (False, True, True): "turned upright (180°)",
+    (True, True, False): "turned upright (90° clockwise)",
+    (False, True, False): "mirrored left to right",
+    (False, False, True): "mirrored top to bottom",
+    (True, False, False): "turned 90° clockwise and mirrored left to right",
+    (True, True, True): "turned 90° counter-clockwise and mirrored left to right",
+}
+
+
+def orientation(matrix: Sequence[int] | None, rotation: float = 0.0) -> Orientation:
+    """The placement a player gives a frame with this display ``matrix`` (FFmpeg's nine 16.16
+    fixed-point integers, which map a stored pixel (x, y) to (a·x + c·y, b·x + d·y)), or
+    ``rotation`` (degrees counter-clockwise, FFmpeg's reading of the matrix) rounded to a
+    quarter turn when the matrix turns by some other angle."""
+    if matrix is not None and len(matrix) >= 5:
+        a, b, c, d = (float(v) for v in (matrix[0], matrix[1], matrix[3], matrix[4]))
+        straight, crossed = abs(a) + abs(d), abs(b) + abs(c)
+        if straight == crossed == 0:
+            return Orientation()  # a degenerate matrix: no angle, and players ignore it
+        if straight > 0 and crossed <= straight * 1e-3 and a and d:
+            return Orientation(False, a < 0, d < 0)
+        if crossed > 0 and straight <= crossed * 1e-3 and b and c:
+            return Orientation(True, c < 0, b < 0)
+    if matrix is None and not rotation:
+        return Orientation()
+    turns = round(rotation / 90) % 4
+    placed = (
+        Orientation(),
+        Orientation(True, False, True),
+        Orientation(False, True, True),
+        Orientation(True, True, False),
+    )[turns]
+    return Orientation(placed.swap, placed.mirror_x, placed.mirror_y, approximate=True)
+
+
+def frame_orientation(frame: Any) -> Orientation:
+    """The placement a player gives this decoded frame (its display-matrix side data, which
+    FFmpeg sets from the container's track and from the stream's own orientation messages)."""
+    from av.sidedata.sidedata import Type
+
+    for data in frame.side_data:
+        if data.type == Type.DISPLAYMATRIX:
+            raw = bytes(data)
+            if len(raw) >= 36:
+                try:
+                    angle = float(frame.rotation or 0)
+                except (TypeError, ValueError, OverflowError):
+                    angle = 0.0
+                # PyAV gives the angle of a matrix that has none (NaN) as a huge integer.
+                usable = math.isfinite(angle) and abs(angle) <= 360
+                return orientation(struct.unpack("=9i", raw[:36]), angle if usable else 0.0)
+    return Orientation()
+
+
+def picture_stream(container: Any) -> Any:
+    """The video a player shows: the first video stream that is not an attached picture.
+
+    A file's cover art (an MP4 ``covr`` atom, a Matroska attachment, an MP3's picture) is
+    exposed by FFmpeg as a one-frame video stream, and nothing keeps it from coming first: taking
+    the first video stream then redacted the cover and dropped the film."""
+    import av
+
+    cover = av.stream.Disposition.attached_pic
+    for stream in container.streams.video:
+        if not stream.disposition & cover:
+            return stream
+    return None
 
 
 class _Picker:

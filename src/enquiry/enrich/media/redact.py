@@ -33,8 +33,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from enquiry.enrich.media.faces import VIDEO_MAX_SIDE, Box, FaceDetector
-from enquiry.enrich.media.frames import quarter_turns, upright
+from enquiry.enrich.media.faces import PHOTO_TURNS, VIDEO_MAX_SIDE, Box, FaceDetector
+from enquiry.enrich.media.frames import Orientation, frame_orientation, picture_stream
 from enquiry.enrich.photo import MAX_PIXELS
 
 STYLES = ("mosaic", "fill")
@@ -137,8 +137,45 @@ def settings(request: Request, detector: FaceDetector | None) -> dict[str, Any]:
 # --- photos --------------------------------------------------------------------------------------
 
 
-def _upright_pixels(path: Path) -> tuple[NDArray[np.uint8], str]:
-    """The picture as a viewer shows it (orientation applied, colours in sRGB), and its format.
+def _eight_bit(image: Any) -> Any:
+    """A 16-bit or 32-bit greyscale picture as 8-bit grey, scaled as viewers show it.
+
+    Pillow's own conversion clips such pixels at 255 rather than scaling them: a 16-bit
+    greyscale PNG or TIFF came out a white sheet in which no face could be found."""
+    from PIL import Image
+
+    values = np.asarray(image, dtype=np.float64)
+    if image.mode == "F" and values.size and float(np.nanmax(values)) <= 1.0:
+        values = values * 255.0
+    elif image.mode.startswith("I;16") or (values.size and float(np.nanmax(values)) > 255):
+        values = values / 257.0
+    grey = np.clip(np.nan_to_num(values), 0, 255).round().astype(np.uint8)
+    return Image.fromarray(grey)
+
+
+def hide_under_transparency(pixels: NDArray[np.uint8]) -> bool:
+    """Reduce the colour of see-through pixels (RGBA, in place) to what can be seen of it.
+
+    A fully transparent pixel still holds a colour that no viewer shows and any program reads:
+    an editor's eraser, or a hostile file, can leave a whole face there, and a reviewer looking
+    at the redaction sees nothing to object to. Each colour is multiplied by its opacity and
+    divided again, so an opaque pixel keeps its colour, a transparent one becomes black, and a
+    faint one keeps no more precision than it shows. Returns whether any pixel changed."""
+    if bool((pixels[..., 3] == 255).all()):
+        return False
+    alpha = pixels[..., 3:4].astype(np.uint16)  # 255 × 255 + 127 fits in 16 bits
+    colour = pixels[..., :3].astype(np.uint16)
+    shown = (colour * alpha + 127) // 255
+    kept = np.where(alpha > 0, (shown * 255 + alpha // 2) // np.maximum(alpha, 1), 0)
+    kept = np.minimum(kept, 255).astype(np.uint8)
+    changed = bool((kept != pixels[..., :3]).any())
+    pixels[..., :3] = kept
+    return changed
+
+
+def _upright_pixels(path: Path) -> tuple[NDArray[np.uint8], str, dict[str, Any]]:
+    """The picture as a viewer shows it (orientation applied, colours in sRGB, 8 bits a
+    channel, nothing left under transparent pixels), its format, and what was done to it.
 
     Raises ``ValueError`` with the reason for pictures that cannot or must not be decoded."""
     from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
@@ -151,15 +188,25 @@ def _upright_pixels(path: Path) -> tuple[NDArray[np.uint8], str]:
                     f"the picture claims {width}×{height} pixels: a decompression bomb is "
                     "suspected, so it is not decoded"
                 )
+            notes: dict[str, Any] = {}
             frames = getattr(image, "n_frames", 1)
-            if frames > 1:
+            source_format = str(image.format)
+            if frames > 1 and source_format == "MPO":
+                # A phone's JPEG often carries further pictures after the first (a gain map,
+                # a depth map, a second view): the first is the photo a viewer shows, the rest
+                # are dropped with everything else that is not its pixels.
+                notes["pictures_dropped"] = frames - 1
+            elif frames > 1:
                 raise ValueError(
                     f"an animated or multi-page picture ({frames} frames) cannot be redacted"
                 )
-            source_format = str(image.format)
+            # Read before loading: Pillow's TIFF reader applies the orientation as it loads.
+            turned = image.getexif().get(0x0112, 1)
             image.load()
             icc = image.info.get("icc_profile")
             upright = ImageOps.exif_transpose(image)
+            if turned in range(2, 9):
+                notes["exif_orientation"] = turned
             alpha = upright.mode in ("RGBA", "LA", "PA") or "transparency" in upright.info
             if icc and upright.mode in ("RGB", "RGBA", "CMYK", "L"):
                 try:
@@ -173,7 +220,12 @@ def _upright_pixels(path: Path) -> tuple[NDArray[np.uint8], str]:
                         upright = converted
                 except (ImageCms.PyCMSError, OSError, ValueError):
                     pass  # a broken profile: the pixels are kept as they are, the profile goes
+            if upright.mode.startswith("I;16") or upright.mode in ("I", "F"):
+                upright = _eight_bit(upright)
+                notes["depth"] = "reduced to 8 bits a channel"
             pixels = np.array(upright.convert("RGBA" if alpha else "RGB"), dtype=np.uint8)
+            if alpha and hide_under_transparency(pixels):
+                notes["transparency"] = "colour under transparent pixels reduced to what shows"
     except Image.DecompressionBombError:
         raise ValueError(
             "the picture is a suspected decompression bomb, so it is not decoded"
@@ -182,7 +234,7 @@ def _upright_pixels(path: Path) -> tuple[NDArray[np.uint8], str]:
         raise ValueError(f"not a readable picture ({exc})") from None
     except OSError as exc:
         raise ValueError(f"the picture cannot be decoded: damaged or truncated ({exc})") from None
-    return pixels, source_format
+    return pixels, source_format, notes
 
 
 def redact_photo(source: Path, target_stem: Path, request: Request) -> dict[str, Any]:
@@ -190,7 +242,7 @@ def redact_photo(source: Path, target_stem: Path, request: Request) -> dict[str,
     from PIL import Image
 
     try:
-        pixels, source_format = _upright_pixels(source)
+        pixels, source_format, notes = _upright_pixels(source)
     except ValueError as exc:
         return {"error": str(exc)}
     height, width = pixels.shape[:2]
@@ -200,10 +252,10 @@ def redact_photo(source: Path, target_stem: Path, request: Request) -> dict[str,
             "error": f"--regions {','.join(map(str, bad))}: outside the {width}×{height} picture",
             "bad_request": True,
         }
-    detector = FaceDetector() if request.faces else None
+    detector = FaceDetector(turns=PHOTO_TURNS) if request.faces else None
     faces = detector.detect(pixels[..., :3]) if detector else []
     _cover_all(pixels, [*faces, *request.regions], request.style)
-    jpeg = source_format == "JPEG" and pixels.shape[-1] == 3
+    jpeg = source_format in ("JPEG", "MPO") and pixels.shape[-1] == 3
     target = target_stem.with_suffix(".jpg" if jpeg else ".png")
     # A new image made from the array carries no info dict: nothing of the original's
     # metadata can ride along into the encoder.
@@ -218,6 +270,7 @@ def redact_photo(source: Path, target_stem: Path, request: Request) -> dict[str,
             "width": width,
             "height": height,
             "faces_found": [list(box) for box in faces],
+            **notes,
             "output": "image/jpeg" if jpeg else "image/png",
             **({"jpeg_quality": JPEG_QUALITY} if jpeg else {}),
         }
@@ -236,26 +289,37 @@ def _even(pixels: NDArray[np.uint8]) -> NDArray[np.uint8]:
     return np.pad(pixels, ((0, height % 2), (0, width % 2), (0, 0)), mode="edge")
 
 
-_TURNED = (
-    "none",
-    "turned upright (90° counter-clockwise)",
-    "turned upright (180°)",
-    "turned upright (90° clockwise)",
-)
-
-
-def _display_turns(source: Path) -> int:
-    """The quarter turns that show ``source``'s first frame upright (0 when none is decoded:
-    the redaction's own pass then says what is wrong with the file)."""
+def _first_orientation(source: Path, index: int) -> Orientation:
+    """The placement of stream ``index``'s first frame (none when no frame is decoded: the
+    redaction's own pass then says what is wrong with the file)."""
     import av
 
     try:
         with av.open(str(source), metadata_errors="replace") as container:
-            for frame in container.decode(video=0):
-                return quarter_turns(frame)
+            for frame in container.decode(container.streams[index]):
+                return frame_orientation(frame)
     except (av.error.FFmpegError, OSError, ValueError, UnicodeDecodeError, IndexError):
         pass
-    return 0
+    return Orientation()
+
+
+def _pixel_aspect(video: Any) -> Fraction:
+    """The stream's sample (pixel) aspect ratio, 1 when square, unknown or implausible."""
+    for source in (video, video.codec_context):
+        ratio = getattr(source, "sample_aspect_ratio", None)
+        if ratio:
+            ratio = Fraction(ratio)
+            return ratio if Fraction(1, 4) <= ratio <= 4 else Fraction(1)
+    return Fraction(1)
+
+
+def _widened(pixels: NDArray[np.uint8], width: int) -> NDArray[np.uint8]:
+    """``pixels`` scaled to ``width`` columns, its height kept."""
+    import cv2
+
+    shrink = width < pixels.shape[1]
+    method = cv2.INTER_AREA if shrink else cv2.INTER_LINEAR
+    return np.asarray(cv2.resize(pixels, (max(1, width), pixels.shape[0]), interpolation=method))
 
 
 def redact_video(
@@ -275,17 +339,28 @@ def redact_video(
         return {"error": f"the video cannot be opened: damaged, truncated or not a video ({exc})"}
     target = target_stem.with_suffix(".mp4")
     with container:
-        video = next((s for s in container.streams if s.type == "video"), None)
+        video = picture_stream(container)
         if video is None:
+            if container.streams.video:
+                return {"error": "the file holds no video, only a cover picture"}
             return {"error": "the file holds no video stream"}
         audio = next((s for s in container.streams if s.type == "audio"), None)
+        source_index = int(video.index)  # read while the file is open
         context: Any = video.codec_context
         width, height = int(context.width), int(context.height)
+        # Pixels that are not square (DV and HDV camcorders, broadcast and DVD video store a
+        # picture narrower than it is shown) are widened as a player widens them, so faces
+        # are searched in their true shape and regions are in the pixels a viewer sees.
+        stretch = _pixel_aspect(video)
+        stored_width = width
+        if stretch != 1:
+            width = max(2, round(width * stretch))
         # A phone's portrait video is stored sideways with a display rotation: frames are
         # turned upright before faces are looked for (the detector finds upright faces only)
-        # and written upright, since the output carries no rotation of its own.
-        turns = _display_turns(source)
-        if turns % 2:
+        # and written upright, since the output carries no rotation of its own. The placement
+        # is read from every frame: a stream's own orientation messages can change it.
+        first = _first_orientation(source, source_index)
+        if first.swap:
             width, height = height, width
         bad = outside(request.regions, width, height)
         if bad is not None:
@@ -338,6 +413,8 @@ def redact_video(
                     counter(index + 1)
 
             index = 0
+            placed = first
+            placements: list[list[Any]] = [[0, first.describe()]]
             streams = [video, *([audio] if sound is not None and audio is not None else [])]
             try:
                 for packet in container.demux(*streams):
@@ -349,9 +426,14 @@ def redact_video(
                             continue
                         if not isinstance(decoded, av.VideoFrame):
                             continue
-                        pixels = upright(
-                            np.asarray(decoded.to_ndarray(format="rgb24"), dtype=np.uint8), turns
-                        )
+                        now = frame_orientation(decoded)
+                        if now != placed:
+                            placed = now
+                            placements.append([index, now.describe()])
+                        pixels = np.asarray(decoded.to_ndarray(format="rgb24"), dtype=np.uint8)
+                        if stretch != 1:
+                            pixels = _widened(pixels, round(pixels.shape[1] * stretch))
+                        pixels = placed.apply(pixels)
                         if pixels.shape[:2] != (height, width):
                             return {
                                 "error": f"frame {index} is {pixels.shape[1]}×{pixels.shape[0]}"
@@ -385,8 +467,23 @@ def redact_video(
         {
             "width": width,
             "height": height,
+            **(
+                {"encoded_size": [width + width % 2, height + height % 2]}
+                if width % 2 or height % 2
+                else {}
+            ),
             "frame_rate": str(rate),
-            "display_rotation": _TURNED[turns],
+            "source_video_stream": source_index,
+            **(
+                {
+                    "pixel_aspect": f"{stretch.numerator}:{stretch.denominator}, widened from "
+                    f"{stored_width} to square pixels"
+                }
+                if stretch != 1
+                else {}
+            ),
+            "display_rotation": first.describe(),
+            **({"display_rotation_changes": placements[1:]} if len(placements) > 1 else {}),
             "detect_every_frames": stride,
             "covered_frames_around_a_find": hold,
             **counts,
