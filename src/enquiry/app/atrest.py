@@ -178,6 +178,7 @@ class Sealed:
     sha256: str | None
     sealed_at: str
     ratings: int
+    derivatives: tuple[int, ...] = ()  # items made from it, sealed with it
 
 
 def seal_item(app: Enquiry, ref: str, *, reason: str) -> Sealed:
@@ -204,28 +205,65 @@ def seal_item(app: Enquiry, ref: str, *, reason: str) -> Sealed:
         )
     if held.sealed:
         raise Refused(f"item {found.id}: already sealed at {held.sealed_at}")
+    at, ratings = _seal_one(store, found, {"reason": reason.strip()})
+    sealed_too = _seal_derivatives(app, found.id)
+    scrub_database(store)
+    return Sealed(found.id, found.sha256, at, ratings, sealed_too)
+
+
+def _seal_one(store: Store, item: Item, details: dict[str, Any]) -> tuple[str, int]:
+    """Destroy one encrypted item's data key, as a ``sealed`` event; when, and its ratings."""
     with store.writing() as (connection, writer):
-        at = seal(connection, found.id)
-        ratings = int(
-            connection.execute(select(Rating.id).where(Rating.item_id == found.id))
-            .scalars()
-            .all()
-            .__len__()
+        at = seal(connection, item.id)
+        ratings = len(
+            connection.execute(select(Rating.id).where(Rating.item_id == item.id)).scalars().all()
         )
         writer.append(
             "sealed",
-            case_id=found.case_id,
-            item_id=found.id,
+            case_id=item.case_id,
+            item_id=item.id,
             details={
-                "sha256": found.sha256,
-                "kind": found.kind,
-                "reason": reason.strip(),
+                "sha256": item.sha256,
+                "kind": item.kind,
+                **details,
                 "ratings": ratings,
-                "state": state_digest(item_row(found)),
+                "state": state_digest(item_row(item)),
             },
         )
-    scrub_database(store)
-    return Sealed(found.id, found.sha256, at, ratings)
+    return at, ratings
+
+
+def _seal_derivatives(app: Enquiry, item_id: int) -> tuple[int, ...]:
+    """Seal every item made from the sealed item ``item_id`` (a crop, a still, a transcript, a
+    redaction): each holds the withdrawn content in another form, and consent withdrawn is
+    withdrawn from all of them. One not yet encrypted is protected first (an ``updated``
+    event), so that it has a data key to destroy. Each seal names the item it follows from."""
+    # imported here: the item services build on this module
+    from enquiry.app.evidence import update_item
+    from enquiry.publish.lineage import made_from
+
+    store = app.store(create=False)
+    with store.engine.connect() as connection:
+        below = made_from(connection, item_id)
+    done: list[int] = []
+    for derived in below:
+        with store.engine.connect() as connection:
+            held = at_rest(connection, [derived]).get(derived)
+        if held is not None and held.sealed:
+            continue
+        with store.session() as session:
+            row = session.get(Item, derived)
+            if row is None or row.sha256 is None:
+                continue
+        if held is None:
+            update_item(app, str(derived), protect=True)
+        with store.session() as session:
+            row = session.get(Item, derived)
+            assert row is not None
+            session.expunge(row)
+        _seal_one(store, row, {"reason": f"made from sealed item {item_id}", "with": item_id})
+        done.append(derived)
+    return tuple(done)
 
 
 def scrub_database(store: Store) -> None:

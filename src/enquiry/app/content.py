@@ -13,12 +13,17 @@ Bytes that leave the vault go out under the same rules however they are asked fo
   refused; each preview is an ``accessed`` event naming the user and what was shown;
 * a *download* of a protected original needs ``reveal`` and the right to see protected
   identities, and is recorded as a reveal; each download is a ``copied`` event.
+
+Whether an item's bytes may be shown is judged by its whole family
+(:mod:`enquiry.publish.lineage`), not its own flags alone: a crop or still made before its
+original was protected, a picture of the same original as a redaction (a *sensitive* one), an
+unconfirmed redaction, and anything made from a sealed item are shown as a protected
+photograph is (its confirmed redaction, or nothing), and downloaded only with ``reveal`` and
+the right — never, when a seal destroyed what they were made from.
 """
 
 from __future__ import annotations
 
-import hashlib
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO
@@ -28,7 +33,13 @@ from enquiry.app.atrest import encrypted_ids, original_file
 from enquiry.app.context import Enquiry
 from enquiry.app.lookup import find_item
 from enquiry.app.protection import record_reveal
-from enquiry.app.redaction import publishable_picture
+from enquiry.app.redaction import redactions_of
+from enquiry.app.release import (
+    lineage_of,
+    names_others,
+    record_family_reveal,
+    require_release,
+)
 from enquiry.errors import Corrupt, NotFound, Refused
 from enquiry.store.tables import Item
 
@@ -95,13 +106,16 @@ def _checked(app: Enquiry, item: Item, what: str) -> tuple[IO[bytes], int]:
 def open_original(app: Enquiry, ref: str, *, reveal: bool = False) -> Content:
     """An item's original for download, re-hashed before anything is handed out; a ``copied``
     event names who took it. A protected original may identify its witness: it needs
-    ``reveal`` (and the right), and the hand-out is recorded as a reveal too."""
+    ``reveal`` (and the right), and the hand-out is recorded as a reveal too. So does an item
+    whose family withholds it (made from protected evidence, a sensitive picture, an
+    unconfirmed redaction); one made from a sealed item is refused even so."""
     item = _readable(app, ref, reveal=reveal)
-    if item.protected and not reveal:
-        raise Refused(f"item {item.id}: protected (its content may identify a witness); add reveal")
+    kin = require_release(app, item, reveal=reveal, ask="add reveal")
     handle, size = _checked(app, item, "nothing sent")
     with app.store(create=False).writing() as (_connection, writer):
         record_reveal(writer, [item], {"content": True})
+        if kin:
+            record_family_reveal(writer, item)
         writer.append(
             "copied",
             case_id=item.case_id,
@@ -114,38 +128,90 @@ def open_original(app: Enquiry, ref: str, *, reveal: bool = False) -> Content:
     return Content(item.id, item.id, item.sha256, size, item.media_type, name, False, handle)
 
 
-def viewable(app: Enquiry, ref: str, *, via: str = "web preview") -> Content:
-    """What of item ``ref`` the acting user may view in the browser, recorded in the ledger."""
+@dataclass(frozen=True)
+class Shown:
+    """What a preview of an item shows: the item whose bytes go to the browser (the item, or
+    its newest confirmed redaction), or nothing and the one line saying why."""
+
+    item_id: int
+    shown_item_id: int | None
+    redacted: bool
+    reason: str | None
+
+
+def preview(app: Enquiry, ref: str) -> Shown:
+    """What of item ``ref`` a preview may show the acting user, decided without reading it.
+
+    A preview never reveals: an item whose family withholds its bytes (protected, sensitive,
+    an unconfirmed redaction, made from protected or sealed evidence) is shown only as its
+    newest confirmed redaction — a photograph's, under the same rule as a report — or not at
+    all. A refusal names no other item to a reader who may not see protected items."""
     item = _readable(app, ref)
-    assert item.sha256 is not None
-    if item.protected:
-        if not item.media_type.startswith("image/"):
-            raise Refused(
-                f"item {item.id}: protected (its content may identify a witness); "
-                "it is not shown in the browser"
-            )
-        picture = publishable_picture(app, item.id)
-        shown = Content(
-            item.id,
-            picture.shown_item_id,
-            hashlib.sha256(picture.data).hexdigest(),
-            len(picture.data),
-            picture.media_type,
-            f"item-{item.id}",
-            True,
-            io.BytesIO(picture.data),
+    return _preview(app, item)
+
+
+def _preview(app: Enquiry, item: Item) -> Shown:
+    family = lineage_of(app, item.id)
+    names = names_others(app, item)
+    reason = family.withheld(name_others=names)
+    if reason is None:
+        return Shown(item.id, item.id, family.item.redaction, None)
+    if family.sealed or not item.media_type.startswith("image/") or family.item.redaction:
+        return Shown(item.id, None, False, _for_browser(reason, item))
+    with app.store(create=False).session() as session:
+        confirmed = [r.id for r, ok in redactions_of(session, item.id) if ok]
+    if not confirmed:
+        return Shown(item.id, None, False, reason)
+    again = lineage_of(app, confirmed[0]).withheld(name_others=names)
+    if again is not None:
+        return Shown(item.id, None, False, again)
+    return Shown(item.id, confirmed[0], True, None)
+
+
+def _for_browser(reason: str, item: Item) -> str:
+    if item.protected and not item.media_type.startswith("image/"):
+        return (
+            f"item {item.id}: protected (its content may identify a witness); "
+            "it is not shown in the browser"
         )
+    return reason
+
+
+def viewable(app: Enquiry, ref: str, *, via: str = "web preview") -> Content:
+    """What of item ``ref`` the acting user may view in the browser, recorded in the ledger:
+    the bytes :func:`preview` chose, re-hashed (and decrypted) as they are read."""
+    item = _readable(app, ref)
+    chosen = _preview(app, item)
+    if chosen.shown_item_id is None:
+        raise Refused(str(chosen.reason))
+    store = app.store(create=False)
+    if chosen.shown_item_id == item.id:
+        source = item
     else:
-        handle, size = _checked(app, item, "nothing shown")
-        shown = Content(
-            item.id, item.id, item.sha256, size, item.media_type, item.original_name, False, handle
-        )
-    with app.store(create=False).writing() as (_connection, writer):
+        with store.session() as session:
+            found = session.get(Item, chosen.shown_item_id)
+            assert found is not None
+            session.expunge(found)
+        source = found
+    assert source.sha256 is not None
+    handle, size = _checked(app, source, "nothing shown")
+    hidden_name = item.protected or chosen.redacted or source.protected
+    shown = Content(
+        item.id,
+        source.id,
+        source.sha256,
+        size,
+        source.media_type,
+        f"item-{item.id}" if hidden_name else item.original_name,
+        chosen.redacted,
+        handle,
+    )
+    with store.writing() as (_connection, writer):
         details: dict[str, object] = {"content": True, "via": via}
-        if shown.redacted:
+        if shown.shown_item_id != item.id:
             details["redaction"] = shown.shown_item_id
         writer.append("accessed", case_id=item.case_id, item_id=item.id, details=details)
     return shown
 
 
-__all__ = ["Content", "Original", "open_original", "viewable"]
+__all__ = ["Content", "Original", "Shown", "open_original", "preview", "viewable"]

@@ -57,6 +57,7 @@ from enquiry.app.protection import (
     shown_fields,
     shown_name,
 )
+from enquiry.app.release import record_family_reveal, require_release
 from enquiry.cluster import chosen_address, cluster_for, open_cluster
 from enquiry.errors import BadRequest, Corrupt, EnquiryError, NotFound, Refused
 from enquiry.intake.extract import Extractor
@@ -391,6 +392,7 @@ class Updated:
     protected: bool
     fields_changed: list[str]
     changed: bool
+    derivatives: tuple[int, ...] = ()  # items made from it, protected with it
 
 
 def update_item(
@@ -410,6 +412,7 @@ def update_item(
     with store.session() as session:
         found = find_item(session, ref)
     require_item(app, found, Right.ADD_EVIDENCE, ref=ref)
+    found_was_protected = found.protected
     if found.protected and protect is False:
         # Lifting protection shows the identity to everyone who may read the case.
         require(app, found.case_id, Right.MANAGE)
@@ -493,7 +496,32 @@ def update_item(
         drop_saved_indexes(store)
     if encrypt or secret_changes:
         scrub_database(store)
-    return Updated(found.id, target.name, protected, changed, True)
+    also: tuple[int, ...] = ()
+    if protected and not found_was_protected:
+        also = protect_derivatives(app, found.id)
+    return Updated(found.id, target.name, protected, changed, True, also)
+
+
+def protect_derivatives(app: Enquiry, item_id: int) -> tuple[int, ...]:
+    """Protect every item made from item ``item_id`` that is not protected yet: a crop, a still,
+    a transcript or a translation holds the protected content in another form. A redaction is
+    left as it is (it is made to be published, and is published only once a person confirmed
+    it: :mod:`enquiry.publish.lineage`). Each is its own ``updated`` event; returns their ids."""
+    from enquiry.publish.lineage import REDACTED, made_from
+
+    store = app.store(create=False)
+    with store.engine.connect() as connection:
+        below = made_from(connection, item_id)
+    with store.session() as session:
+        rows = session.scalars(select(Item).where(Item.id.in_(below))).all() if below else []
+        plain = [
+            row.id
+            for row in sorted(rows, key=lambda r: below.index(r.id))
+            if not row.protected and (row.transformation or {}).get("how") != REDACTED
+        ]
+    for derived in plain:
+        update_item(app, str(derived), protect=True)
+    return tuple(plain)
 
 
 @dataclass(frozen=True)
@@ -519,14 +547,9 @@ def copy_item(
     with store.session() as session:
         found = find_item(session, ref)
     require_item(app, found, ref=ref)
-    if found.protected and reveal:
-        require(app, found.case_id, Right.REVEAL)
     if found.sha256 is None:
         raise NotFound(f"item {found.id}: has no stored bytes to copy")
-    if found.protected and not reveal:
-        raise Refused(
-            f"item {found.id}: protected (its content may identify a witness); add --reveal"
-        )
+    kin = require_release(app, found, reveal=reveal, ask="add --reveal")
     if output.is_dir():
         raise BadRequest(f"{printable(str(output))}: is a folder; name the file to write")
     if output.exists() and not force:
@@ -542,6 +565,8 @@ def copy_item(
         ) from None
     with store.writing() as (_connection, writer):
         record_reveal(writer, [found], {"content": True})
+        if kin:
+            record_family_reveal(writer, found)
         writer.append(
             "copied",
             case_id=found.case_id,

@@ -283,6 +283,9 @@ def item_update(
     click.echo(
         f"item {done.item_id} updated: kind {done.kind}, protected {done.protected}{changed}"
     )
+    if done.derivatives:
+        listed = ", ".join(map(str, done.derivatives))
+        click.echo(f"protected with it, as made from it: item(s) {listed}")
 
 
 @item.command("seal")
@@ -312,6 +315,9 @@ def item_seal(app: App, ref: str, reason: str) -> None:
         f"item {done.item_id} sealed at {done.sealed_at}: its data key is destroyed;"
         f" {done.ratings} rating(s) now rest on sealed evidence"
     )
+    if done.derivatives:
+        listed = ", ".join(map(str, done.derivatives))
+        click.echo(f"sealed with it, as made from it: item(s) {listed}")
 
 
 @item.command("copy")

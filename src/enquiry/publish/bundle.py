@@ -300,6 +300,7 @@ def write_case_bundle(
         )
     absent = withheld_items(store, content.case_id)
     case_items = {item.id for item in items}
+    kept_back = _kept_back(store, items, content)
     item_entries: list[dict[str, Any]] = []
     included: dict[str, int] = {}
     for item in items:
@@ -308,7 +309,7 @@ def write_case_bundle(
             state = "none"
         elif item.id in absent:
             state = absent[item.id]  # as the bundle it came in had it: never its bytes here
-        elif hidden:
+        elif hidden or item.id in kept_back:
             state = "redacted"
         elif content.hashes_only:
             state = "hashes-only"
@@ -391,6 +392,24 @@ def write_case_bundle(
         count = len(writer.entries)
     digest, size = _file_digest(output)
     return Written(output, digest, size, hashlib.sha256(data).hexdigest(), manifest, count)
+
+
+def _kept_back(store: Store, items: list[Item], content: CaseContent) -> set[int]:
+    """Items whose bytes the bundle carries by hash only although they are not protected
+    themselves: their family says the bytes may not leave (see :mod:`enquiry.publish.lineage`)
+    — a sensitive photo or video, an unconfirmed redaction, a crop or still of protected or
+    sensitive evidence, anything made from a sealed item. A confirmed redaction goes in. With
+    ``reveal`` only what a seal destroyed is kept back."""
+    from enquiry.publish.lineage import judge
+
+    wanted = [item.id for item in items if item.sha256 and item.id not in content.hidden_items]
+    with store.engine.connect() as connection:
+        families = judge(connection, wanted)
+    return {
+        item_id
+        for item_id, family in families.items()
+        if family.withheld(reveal=content.reveal) is not None
+    }
 
 
 @dataclass

@@ -33,7 +33,7 @@ from enquiry.analysis.tables import ICD203_BANDS, resolve
 from enquiry.publish.exports import Feature, features, read_scope
 from enquiry.publish.files import write_published
 from enquiry.publish.inputs import AnnexItem, IncidentContext, build_input, inputs_hash
-from enquiry.publish.photographs import Photograph
+from enquiry.publish.photographs import Photograph, screened
 from enquiry.store import Store
 from enquiry.store.ledger import utc_now
 from enquiry.store.tables import Finding
@@ -195,10 +195,13 @@ def publish_report(
     of a protected item reaches the report. With ``unverified`` (the failure lines of a
     verification the caller chose to go past) the report is stamped as computed on an
     unverified catalogue and lists them. Deciding either, and recording the decision, is the
-    caller's business.
+    caller's business. ``photographs`` are screened again here (:func:`screened`): none whose
+    item is sealed, made from a sealed item, an unconfirmed redaction or kin of protected or
+    sensitive evidence is inlined, whoever chose them.
     """
     from enquiry.publish.pdf import html_to_pdf
 
+    photographs = screened(store, photographs, reveal=reveal)
     analysis = analyse_incident(store, slug, reveal=reveal, unverified=unverified)
     with store.session() as session:
         places = features(read_scope(session, incident=slug, reveal=reveal))

@@ -17,8 +17,8 @@ from starlette.datastructures import UploadFile
 
 from enquiry.app import Enquiry, evidence, media, overview
 from enquiry.app.access import Right, may
-from enquiry.app.content import viewable
-from enquiry.errors import BadRequest, EnquiryError
+from enquiry.app.content import Shown, preview, viewable
+from enquiry.errors import BadRequest, EnquiryError, Refused
 from enquiry.web.auth import form_user, page_user
 from enquiry.web.pages import render
 from enquiry.web.uploads import take_in
@@ -144,9 +144,18 @@ def item_page(request: Request, app: PageUser, ref: str) -> Response:
     """One item: its preview, metadata, media findings, near-duplicates and custody."""
     item = evidence.show_item(app, ref)
     facts = media.item_media(app, str(item.id))
-    preview = _preview_kind(item.media_type, item.protected, bool(item.sha256))
+    # what the preview may show is the core's decision (a confirmed redaction in place of a
+    # protected or sensitive picture, or nothing): the page offers only that
+    try:
+        shown = preview(app, str(item.id))
+    except Refused as exc:  # a sealed item: its content is destroyed
+        shown = Shown(item.id, None, False, str(exc))
+    guarded = item.protected or shown.shown_item_id != item.id
+    kind = _preview_kind(item.media_type, guarded, bool(item.sha256))
+    if shown.shown_item_id is None:
+        kind = None
     text = None
-    if not item.protected and preview in (None, "text", "pdf"):
+    if not guarded and kind in (None, "text", "pdf"):
         # what the intake read from it (reading it is recorded as an access)
         try:
             text = evidence.show_item(app, str(item.id), with_text=True).text
@@ -159,13 +168,16 @@ def item_page(request: Request, app: PageUser, ref: str) -> Response:
         item=item,
         facts=facts,
         text=_joined_text(text),
-        preview=preview,
+        preview=kind,
+        guarded=guarded,
+        withheld=shown.reason,
         rights=case_rights(app, item.case),
     )
 
 
 def _preview_kind(media_type: str, protected: bool, stored: bool) -> str | None:
-    """How the page shows the bytes: a protected item only as a (redacted) picture."""
+    """How the page shows the bytes: a protected item, or one its family withholds
+    (``protected``), only as a (redacted) picture."""
     if not stored:
         return None
     if protected:

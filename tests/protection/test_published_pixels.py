@@ -1,0 +1,422 @@
+"""The pixels of a protected, sensitive or sealed picture reach nobody by a side door: not the
+report's photographs, not a redacted bundle, not the web preview or download — through a crop
+made before its original was protected, a copy of a redaction nobody confirmed, a picture of
+a photo somebody began to redact, or the confirmed redaction of a photo whose witness withdrew
+consent. Each is tried on a real home (SQLite and PostgreSQL) with the real redactor."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from fastapi.testclient import TestClient
+from PIL import Image
+
+from enquiry.app import Enquiry, accounts, cases, evidence, publishing, redaction
+from enquiry.app.atrest import original_file, seal_item
+from enquiry.app.bundles import export_bundle
+from enquiry.cli import main
+from enquiry.enrich.media import samples
+from enquiry.errors import EnquiryError
+from enquiry.store.tables import Item
+from enquiry.web.app import create_app
+
+PASSWORD = "correct horse battery"
+INCIDENT = "pix-2021"
+CASE = f"""\
+format: enquiry-case/1
+case: {{name: pix, title: Pictures}}
+sources:
+- {{name: Field team, reliability: B}}
+incidents:
+- slug: {INCIDENT}
+  title: Strike on the market
+  window: {{start: '2021-03-03T04:00:00+02:00', end: '2021-03-03T06:00:00+02:00'}}
+  place: {{name: market, lat: 11.5, lon: 21.25}}
+  hypotheses:
+  - {{id: H1, label: an air strike}}
+  - {{id: H0, label: something else, other: true}}
+items:
+- key: note
+  kind: document
+  source: Field team
+  fields: {{title: Field note}}
+  text: A crater in the market.
+ratings:
+- incident: {INCIDENT}
+  item: note
+  analyst: A. Analyst
+  values: {{H1: CC, H0: N}}
+"""
+
+
+@dataclass
+class Pictures:
+    """The home and the items of each case tried."""
+
+    home: Path
+    admin: Enquiry
+    ids: dict[str, int]
+    shas: dict[str, str]
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _bytes_of(app: Enquiry, item_id: int) -> bytes:
+    store = app.store(create=False)
+    with store.session() as session:
+        found = session.get(Item, item_id)
+        assert found is not None
+        session.expunge(found)
+    with original_file(store, found) as path:
+        return path.read_bytes()
+
+
+@pytest.fixture
+def pictures(tmp_path: Path, backend: str) -> Pictures:
+    """A case holding every way a picture could get out by a side door."""
+    home = tmp_path / "home"
+    admin = Enquiry.at(home, "admin")
+    (tmp_path / "case.yaml").write_text(CASE, encoding="utf-8")
+    cases.load(admin, tmp_path / "case.yaml")
+    files = tmp_path / "files"
+    files.mkdir()
+    face = samples.photo("astronaut")
+    ids: dict[str, int] = {}
+
+    def add(name: str, pixels: np.ndarray, *, protected: bool = False) -> int:
+        path = files / f"{name}.jpg"
+        Image.fromarray(np.ascontiguousarray(pixels)).save(path, quality=92)
+        evidence.add(admin, [path], case="pix", kind="photo", protected=protected)
+        ids[name] = max(r.id for r in evidence.list_items(admin, limit=1000).items)
+        return ids[name]
+
+    def derive(name: str, source: int, pixels: np.ndarray, how: str) -> int:
+        path = files / f"{name}.png"
+        Image.fromarray(np.ascontiguousarray(pixels)).save(path)
+        made = evidence.derive(admin, str(source), path, how=how)
+        assert made.item_id is not None
+        ids[name] = made.item_id
+        return made.item_id
+
+    # A photo nobody protected, that somebody began to redact (sensitive), and a crop of it.
+    sensitive = add("sensitive", face)
+    ids["sensitive_redaction"] = redaction.redact(admin, str(sensitive), faces=True).item_id
+    derive("sensitive_crop", sensitive, face[:400], "cropped")
+    # A resized copy of that unconfirmed redaction (a derivative of a derivative).
+    unconfirmed = _bytes_of(admin, ids["sensitive_redaction"])
+    (files / "u.jpg").write_bytes(unconfirmed)
+    resized = np.asarray(Image.open(files / "u.jpg").resize((256, 256)))
+    derive("redaction_copy", ids["sensitive_redaction"], resized, "resized")
+    # A photo cropped first and protected afterwards: the crop stays unprotected.
+    later = add("protected_later", face[40:])
+    derive("early_crop", later, face[40:300], "cropped")
+    evidence.update_item(admin, str(later), protect=True)
+    # A protected photo with a confirmed redaction, then sealed (consent withdrawn).
+    sealed = add("sealed", face[:, ::-1], protected=True)
+    ids["sealed_redaction"] = redaction.redact(admin, str(sealed), faces=True).item_id
+    redaction.confirm(admin, str(ids["sealed_redaction"]))
+    seal_item(admin, str(sealed), reason="consent withdrawn by W-1")
+    # A protected photo with a confirmed redaction: what may be published of it.
+    kept = add("protected_ok", face[::-1], protected=True)
+    ids["protected_ok_redaction"] = redaction.redact(admin, str(kept), faces=True).item_id
+    redaction.confirm(admin, str(ids["protected_ok_redaction"]))
+    # A plain photo of no one: published as it is.
+    add("plain", samples.photo("coffee"))
+
+    shas: dict[str, str] = {}
+    with admin.store(create=False).session() as session:
+        for name, item_id in ids.items():
+            found = session.get(Item, item_id)
+            assert found is not None and found.sha256 is not None
+            shas[name] = found.sha256
+    for name, role, see in (
+        ("viewer", "viewer", False),
+        ("analyst", "analyst", False),
+        ("revealer", "analyst", True),
+    ):
+        accounts.add_user(admin, name, PASSWORD)
+        accounts.grant(admin, name, "pix", role, see_protected=see)
+    return Pictures(home, admin, ids, shas)
+
+
+# Pictures that must never be published without a reveal (their pixels are a face).
+WITHHELD = (
+    "sensitive",
+    "sensitive_redaction",
+    "sensitive_crop",
+    "redaction_copy",
+    "protected_later",
+    "early_crop",
+    "sealed",
+    "sealed_redaction",
+)
+
+
+def _inlined(page: str) -> set[str]:
+    found = re.findall(r'<img src="data:image/[\w.+-]+;base64,([A-Za-z0-9+/=]+)"', page)
+    return {_sha(base64.b64decode(data)) for data in found}
+
+
+def test_the_report_inlines_no_picture_of_protected_sensitive_or_sealed_evidence(
+    pictures: Pictures, tmp_path: Path
+) -> None:
+    out = tmp_path / "report.html"
+    publishing.report(pictures.admin, INCIDENT, out)
+    page = out.read_text(encoding="utf-8")
+    inlined = _inlined(page)
+    assert inlined == {pictures.shas["protected_ok_redaction"], pictures.shas["plain"]}
+    ids = pictures.ids
+    for name, why in (
+        ("sensitive_crop", "sensitive"),
+        ("redaction_copy", "sensitive"),
+        # protected with its original (a crop made before the original was protected)
+        ("early_crop", "protected, and no confirmed redaction"),
+        # sealed with its original
+        ("sealed_redaction", "sealed (consent withdrawn)"),
+    ):
+        assert f"withheld: item {ids[name]}: {why}" in page, name
+
+
+def test_a_revealed_report_still_publishes_nothing_of_a_sealed_photo(
+    pictures: Pictures, tmp_path: Path
+) -> None:
+    out = tmp_path / "report.html"
+    publishing.report(pictures.admin, INCIDENT, out, reveal=True)
+    inlined = _inlined(out.read_text(encoding="utf-8"))
+    shas = pictures.shas
+    assert shas["early_crop"] in inlined and shas["protected_later"] in inlined  # revealed
+    assert not inlined & {shas["sealed"], shas["sealed_redaction"]}
+
+
+def test_a_redacted_bundle_carries_no_such_picture(pictures: Pictures, tmp_path: Path) -> None:
+    out = tmp_path / "case.zip"
+    export_bundle(pictures.admin, out, case="pix", pdf=False)
+    with zipfile.ZipFile(out) as archive:
+        manifest = json.loads(archive.read("manifest.json"))
+        members = {name for name in archive.namelist() if name.startswith("originals/")}
+    carried = {name.removeprefix("originals/") for name in members}
+    for name in WITHHELD:
+        assert pictures.shas[name] not in carried, name
+    assert pictures.shas["plain"] in carried
+    state = {entry["id"]: entry["content"] for entry in manifest["items"]}
+    assert state[pictures.ids["early_crop"]] == "redacted"
+    # the bundle still verifies, its withheld items vouched for by hash
+    result = CliRunner().invoke(main, ["bundle", "verify", str(out)])
+    assert result.exit_code == 0, result.output
+
+
+def _browser(pictures: Pictures, name: str) -> TestClient:
+    browser = TestClient(create_app(pictures.home), base_url="https://testserver")
+    form = browser.get("/login")
+    token = re.search(r'name="csrf" value="([^"]*)"', form.text)
+    assert token is not None
+    answer = browser.post(
+        "/login",
+        data={"name": name, "password": PASSWORD, "csrf": token.group(1), "next": "/"},
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303, answer.text
+    return browser
+
+
+@pytest.mark.parametrize("user", ["viewer", "analyst", "revealer"])
+def test_the_web_preview_shows_no_such_picture(pictures: Pictures, user: str) -> None:
+    browser = _browser(pictures, user)
+    ids = pictures.ids
+    for name in WITHHELD:
+        answer = browser.get(f"/items/{ids[name]}/content")
+        assert answer.status_code in (404, 409), (name, answer.status_code)
+        assert _sha(answer.content) != pictures.shas[name]
+        page = browser.get(f"/items/{ids[name]}")
+        assert f'src="/items/{ids[name]}/content"' not in page.text, name
+        if user == "viewer":
+            # nothing in a refusal tells a viewer that protected evidence exists
+            assert "protected" not in answer.text.lower() or answer.status_code == 404
+            assert "sealed" not in answer.text.lower() or answer.status_code == 404
+    plain = browser.get(f"/items/{ids['plain']}/content")
+    assert plain.status_code == 200 and _sha(plain.content) == pictures.shas["plain"]
+    if user != "viewer":
+        shown = browser.get(f"/items/{ids['protected_ok']}/content")
+        assert shown.status_code == 200
+        assert _sha(shown.content) == pictures.shas["protected_ok_redaction"]
+        assert shown.headers["x-enquiry-redacted"] == "confirmed redaction"
+
+
+def test_a_download_of_such_a_picture_needs_the_right_and_a_reveal(pictures: Pictures) -> None:
+    ids = pictures.ids
+    tokens = {
+        name: accounts.create_token(pictures.admin, name, "t").token
+        for name in ("viewer", "analyst", "revealer")
+    }
+    client = TestClient(create_app(pictures.home), base_url="https://testserver")
+
+    def get(user: str, path: str) -> tuple[int, bytes]:
+        answer = client.get(f"/api/v1{path}", headers={"Authorization": f"Bearer {tokens[user]}"})
+        return answer.status_code, answer.content
+
+    # protected with its original: unseen by a viewer, revealed by one with the right
+    status, _ = get("viewer", f"/items/{ids['early_crop']}/original?reveal=true")
+    assert status == 404
+    status, body = get("revealer", f"/items/{ids['early_crop']}/original?reveal=true")
+    assert status == 200 and _sha(body) == pictures.shas["early_crop"]
+    for name in ("sensitive_crop", "redaction_copy"):
+        for user in ("viewer", "analyst", "revealer"):
+            status, body = get(user, f"/items/{ids[name]}/original")
+            assert status == 409 and _sha(body) != pictures.shas[name], (name, user)
+        status, _ = get("analyst", f"/items/{ids[name]}/original?reveal=true")
+        assert status == 403, name
+        status, body = get("revealer", f"/items/{ids[name]}/original?reveal=true")
+        assert status == 200 and _sha(body) == pictures.shas[name]
+    # made from a sealed item: never, reveal or not
+    status, body = get("revealer", f"/items/{ids['sealed_redaction']}/original?reveal=true")
+    assert status == 409 and _sha(body) != pictures.shas["sealed_redaction"]
+    assert os.environ.get("ENQUIRY_PROTECTION_KEY_FILE")  # the key was there all along
+
+
+def test_a_working_copy_of_such_a_picture_needs_the_right_and_a_reveal(
+    pictures: Pictures, tmp_path: Path
+) -> None:
+    """A working copy (``enquiry item copy``, ``evidence.copy_item``) hands out the same bytes
+    as a download, under the same rule: a crop of protected or sensitive evidence and a copy of
+    an unconfirmed redaction need a reveal and the right (and are recorded as revealed); what a
+    seal destroyed, never. The command line acts as the home's administrator; accounts are
+    tried through the application core."""
+    ids, home = pictures.ids, pictures.home
+
+    def cli(name: str, *extra: str) -> tuple[int, str, Path]:
+        out = tmp_path / f"cli-{name}{len(extra)}.bin"
+        args = ["--home", str(home), "item", "copy", str(ids[name]), "-o", str(out), *extra]
+        result = CliRunner().invoke(main, args)
+        return result.exit_code, result.stderr, out
+
+    def as_user(user: str, name: str, reveal: bool) -> Path:
+        app = Enquiry.for_user(
+            pictures.admin.store(create=False),
+            accounts.authenticate_password(pictures.admin, user, PASSWORD),
+        )
+        out = tmp_path / f"{user}-{name}-{reveal}.bin"
+        evidence.copy_item(app, str(ids[name]), out, reveal=reveal)
+        return out
+
+    for name in ("early_crop", "sensitive_crop", "redaction_copy"):
+        code, err, out = cli(name)
+        assert code != 0 and not out.exists(), name
+        assert len(err.strip().splitlines()) == 1 and err.strip().endswith("add --reveal"), err
+        code, err, out = cli(name, "--reveal")
+        assert code == 0, err
+        assert _sha(out.read_bytes()) == pictures.shas[name]
+        for user, reveal in (("viewer", False), ("analyst", False), ("analyst", True)):
+            with pytest.raises(EnquiryError):
+                as_user(user, name, reveal)
+            assert not (tmp_path / f"{user}-{name}-{reveal}.bin").exists()
+        assert _sha(as_user("revealer", name, True).read_bytes()) == pictures.shas[name]
+    code, err, out = cli("sealed_redaction", "--reveal")
+    assert code != 0 and not out.exists()
+    assert "sealed (consent withdrawn)" in err  # sealed with its original
+    with pytest.raises(EnquiryError) as refused:
+        as_user("viewer", "sealed_redaction", True)
+    assert "sealed" not in str(refused.value)  # a viewer learns nothing of protected items
+    code, err, out = cli("plain")
+    assert code == 0 and _sha(out.read_bytes()) == pictures.shas["plain"]
+    assert _sha(as_user("viewer", "plain", False).read_bytes()) == pictures.shas["plain"]
+    log = CliRunner().invoke(
+        main, ["--home", str(home), "log", "--json", "--item", str(ids["sensitive_crop"])]
+    )
+    assert any(
+        e["action"] == "revealed" and e["details"].get("withheld_by") == "its family"
+        for e in json.loads(log.stdout)
+    )
+
+
+def _events(home: Path, item_id: int) -> list[dict[str, object]]:
+    log = CliRunner().invoke(
+        main, ["--home", str(home), "log", "--json", "--reveal", "--item", str(item_id)]
+    )
+    assert log.exit_code == 0, log.output
+    events: list[dict[str, object]] = json.loads(log.stdout)
+    return events
+
+
+def test_protection_and_a_seal_reach_what_was_made_from_the_item(pictures: Pictures) -> None:
+    """Protecting an item protects what was made from it before (a crop taken while it was
+    unprotected), a redaction aside; sealing it seals what was made from it, redaction
+    included — the witness's content in another form — each as its own recorded event."""
+    ids, home = pictures.ids, pictures.home
+    with pictures.admin.store(create=False).session() as session:
+        assert session.get(Item, ids["early_crop"]).protected  # type: ignore[union-attr]
+    sealed = [e for e in _events(home, ids["sealed_redaction"]) if e["action"] == "sealed"]
+    assert len(sealed) == 1
+    assert sealed[0]["details"]["with"] == ids["sealed"]  # type: ignore[index]
+    shown = json.loads(
+        CliRunner()
+        .invoke(main, ["--home", str(home), "item", "show", str(ids["sealed_redaction"]), "--json"])
+        .stdout
+    )
+    assert shown["sealed_at"]
+    # protecting the sensitive photo: its crop and the copy of its redaction go with it
+    result = CliRunner().invoke(
+        main, ["--home", str(home), "item", "update", str(ids["sensitive"]), "--protect"]
+    )
+    assert result.exit_code == 0, result.output
+    with_it = sorted((ids["sensitive_crop"], ids["redaction_copy"]))
+    assert f"protected with it, as made from it: item(s) {', '.join(map(str, with_it))}" in (
+        result.stdout
+    )
+    with pictures.admin.store(create=False).session() as session:
+        for name in ("sensitive_crop", "redaction_copy"):
+            assert session.get(Item, ids[name]).protected, name  # type: ignore[union-attr]
+        redaction_row = session.get(Item, ids["sensitive_redaction"])
+        assert redaction_row is not None and not redaction_row.protected
+    # sealing it: everything made from it, the redaction too
+    result = CliRunner().invoke(
+        main,
+        ["--home", str(home), "item", "seal", str(ids["sensitive"]), "--reason", "W-2 withdrew"],
+    )
+    assert result.exit_code == 0, result.output
+    every = sorted((ids["sensitive_redaction"], ids["sensitive_crop"], ids["redaction_copy"]))
+    assert f"sealed with it, as made from it: item(s) {', '.join(map(str, every))}" in (
+        result.stdout
+    )
+    for name in ("sensitive_redaction", "sensitive_crop", "redaction_copy"):
+        assert any(e["action"] == "sealed" for e in _events(home, ids[name])), name
+    verified = CliRunner().invoke(main, ["--home", str(home), "verify"])
+    assert verified.exit_code == 0, verified.output
+
+
+def test_the_family_rule_holds_for_homes_made_before_protection_reached_derivatives() -> None:
+    """A home from before protection and seals reached what was made from an item can hold an
+    unprotected crop of a protected photo, or an unsealed one of a sealed photo: the family
+    rule withholds both all the same."""
+    from enquiry.publish.lineage import Lineage, Member
+
+    def member(i: int, parent: int | None, **flags: bool) -> Member:
+        base = dict(protected=False, picture=True, redaction=False, sealed=False, confirmed=False)
+        return Member(id=i, derived_from=parent, **{**base, **flags})  # type: ignore[arg-type]
+
+    original = member(1, None, protected=True)
+    crop = member(2, 1)
+    family = Lineage(crop, (original,), (original,))
+    assert family.withheld() == (
+        "item 2: made from protected item 1; only a confirmed redaction is published"
+    )
+    assert family.withheld(reveal=True) is None
+    sealed = member(1, None, protected=True, sealed=True)
+    assert Lineage(crop, (sealed,), (sealed,)).withheld(reveal=True) == (
+        "item 2: made from sealed item 1 (consent withdrawn); it is not published"
+    )
+    transcript = member(3, 1, picture=False)
+    assert Lineage(transcript, (original,), (original,)).withheld(name_others=False) == (
+        "item 3: made from evidence that is withheld; it is withheld like its original"
+    )
