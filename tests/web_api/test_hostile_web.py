@@ -237,3 +237,83 @@ def test_static_files_stay_in_their_folder(sqlite_world: World, path: str) -> No
     answer = sqlite_world.client.get(path)
     assert answer.status_code == 404
     assert "create_app" not in answer.text
+
+
+# --- files are read only from those who may send them ----------------------------------------
+
+
+def _post_files(world: World, path: str, headers: dict[str, str]) -> tuple[int, int, int]:
+    """POST a 64 MiB multipart body to ``path`` straight through the ASGI app; the status, and
+    how many of its bytes the server read before answering, and the body's size."""
+    import asyncio
+
+    boundary = "enquiry-boundary"
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="big.bin"\r\n'
+        "Content-Type: application/octet-stream\r\n\r\n"
+    ).encode()
+    piece = b"\0" * (1 << 20)
+    body = [head, *[piece] * 64, f"\r\n--{boundary}--\r\n".encode()]
+    size = sum(map(len, body))
+    read = 0
+    sent: list[dict[str, object]] = []
+
+    async def receive() -> dict[str, object]:
+        nonlocal read
+        if body:
+            chunk = body.pop(0)
+            read += len(chunk)
+            return {"type": "http.request", "body": chunk, "more_body": bool(body)}
+        return {"type": "http.disconnect"}
+
+    async def send(message: dict[str, object]) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "https",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "server": ("testserver", 443),
+        "client": ("127.0.0.1", 5555),
+        "headers": [
+            (b"host", b"testserver"),
+            (b"content-type", f"multipart/form-data; boundary={boundary}".encode()),
+            (b"content-length", str(size).encode()),
+            *[(k.lower().encode(), v.encode()) for k, v in headers.items()],
+        ],
+    }
+    asyncio.run(world.client.app(scope, receive, send))
+    start = next(m for m in sent if m["type"] == "http.response.start")
+    return int(start["status"]), read, size  # type: ignore[call-overload]
+
+
+@pytest.mark.parametrize(
+    ("who", "path", "status"),
+    [
+        (None, f"/api/v1/cases/{CASE}/items", 401),  # nobody signed in
+        ("viewer", f"/api/v1/cases/{CASE}/items", 403),  # may read, may not add
+        ("viewer", "/api/v1/items/1/derivatives", 403),
+        ("investigator", "/api/v1/cases/no-such-case/items", 404),
+        (None, f"/cases/{CASE}/upload", 303),  # a page: the sign-in form
+    ],
+)
+def test_files_from_who_may_not_send_them_are_refused_unread(
+    sqlite_world: World, who: str | None, path: str, status: int
+) -> None:
+    """A multipart body is parsed (its files spooled to disk) before a route's own checks run:
+    anyone could make the server write gigabytes before being told no. Such a request is now
+    answered before its body is read, and a permitted one is read whole."""
+    headers = sqlite_world.headers(who) if who else {}
+    answer, read, size = _post_files(sqlite_world, path, headers)
+    assert answer == status
+    assert read < 1 << 20, read  # nothing of the file was taken
+    answer, read, size = _post_files(
+        sqlite_world, f"/api/v1/cases/{CASE}/items", sqlite_world.headers("investigator")
+    )
+    assert answer == 200 and read == size

@@ -16,7 +16,7 @@ from enquiry import __version__
 from enquiry.app import Enquiry
 from enquiry.errors import EnquiryError
 from enquiry.web import problems
-from enquiry.web.auth import LoginRequired, Server
+from enquiry.web.auth import SAFE_METHODS, LoginRequired, Server, require_sender
 
 # What a page may load: only this server's own files; no inline script, no framing.
 SECURITY_HEADERS = {
@@ -78,6 +78,19 @@ def create_app(
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(LoginRequired, _login_required)
     app.add_exception_handler(Exception, _unexpected)
+
+    @app.middleware("http")
+    async def files_only_from_senders(request: Request, call_next):  # type: ignore[no-untyped-def]
+        # Added before the headers' middleware, so that its refusals carry the headers too.
+        kind = request.headers.get("content-type", "").lower()
+        if request.method not in SAFE_METHODS and kind.startswith("multipart/"):
+            try:
+                require_sender(request)
+            except LoginRequired as exc:
+                return await _login_required(request, exc)
+            except EnquiryError as exc:
+                return await _error(request, exc)
+        return await call_next(request)
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]

@@ -9,7 +9,9 @@ form field ``csrf``), and the cookie itself is ``HttpOnly``, ``Secure`` and ``Sa
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from urllib.parse import unquote
 
 from fastapi import Request, Response
 
@@ -21,7 +23,7 @@ from enquiry.app.accounts import (
     csrf_ok,
     session_principal,
 )
-from enquiry.errors import Forbidden, Unauthorized
+from enquiry.errors import EnquiryError, Forbidden, NotFound, Unauthorized
 
 COOKIE = "enquiry_session"
 CSRF_HEADER = "x-csrf-token"
@@ -101,6 +103,51 @@ async def form_user(request: Request) -> Enquiry:
         return _from_session(request, base, form_csrf=given if isinstance(given, str) else None)
     except Unauthorized:
         raise LoginRequired() from None
+
+
+# The routes that receive files, and what the sender must be allowed to do there.
+_SENDS_TO_CASE = (
+    re.compile(r"^/cases/([^/]+)/upload/?$"),
+    re.compile(r"^/api/v1/cases/([^/]+)/items/?$"),
+)
+_SENDS_TO_ITEM = re.compile(r"^/api/v1/items/([^/]+)/derivatives/?$")
+
+
+def require_sender(request: Request) -> None:
+    """Refuse a request that carries files (``multipart/form-data``) before its body is read,
+    unless it comes from a signed-in user who may add evidence where it is sent.
+
+    A multipart body is parsed — every file spooled to disk — before a route's own checks run
+    (its parameters, its user, the form's CSRF field are all read from the parsed body). Without
+    this, anyone able to reach the server, signed in or not, could make it write gigabytes to
+    disk before being told no. The CSRF field is still checked by the route, from the body."""
+    base = server_of(request).base
+    token = _bearer(request)
+    if token is not None:
+        app = base.acting_as(authenticate_token(base, token))
+    elif request.cookies.get(COOKIE):
+        principal, _csrf = session_principal(base, request.cookies.get(COOKIE, ""))
+        app = base.acting_as(principal)
+    elif request.url.path.startswith("/api/"):
+        raise Unauthorized("credentials required: send 'Authorization: Bearer TOKEN'")
+    else:
+        raise LoginRequired()
+    from enquiry.app.access import Right, require_case, require_item
+    from enquiry.app.lookup import find_item
+
+    path = request.url.path
+    for pattern in _SENDS_TO_CASE:
+        if found := pattern.match(path):
+            require_case(app, unquote(found.group(1)), Right.ADD_EVIDENCE)
+            return
+    if found := _SENDS_TO_ITEM.match(path):
+        ref = unquote(found.group(1))
+        try:
+            with app.store(create=False).session() as session:
+                item = find_item(session, ref)
+        except EnquiryError:
+            raise NotFound(f"item '{ref}': no such item") from None
+        require_item(app, item, Right.ADD_EVIDENCE, ref=ref)
 
 
 def set_session_cookie(response: Response, signed: SignedIn, *, secure: bool) -> None:
