@@ -52,7 +52,7 @@ from PIL import Image, ImageFilter, ImageOps
 
 from enquiry.enrich.base import FileEnricher
 from enquiry.intake.extract import Extraction
-from enquiry.intake.limits import die_with_parent
+from enquiry.intake.limits import die_with_parent, open_picture
 from enquiry.store.vault import scratch_folder
 
 ENGINE = "tesseract"
@@ -445,7 +445,7 @@ def reflow(text: str) -> str:
 
 def _image_frames(path: Path) -> Iterator[Image.Image]:
     """The frames of an image file (a multi-page TIFF or a fax holds several pages)."""
-    with Image.open(path) as image:
+    with open_picture(path) as image:
         if image.width * image.height > MAX_PIXELS:
             raise Image.DecompressionBombError(
                 f"{image.width}×{image.height} pixels exceed {MAX_PIXELS}"
@@ -739,7 +739,7 @@ def _page_like(path: Path) -> bool:
     decoding (a JPEG is decoded at an eighth of its size). A file that cannot be decoded, or is
     too large to, is not read here: the photo reader already says what is wrong with it."""
     try:
-        with Image.open(path) as image:
+        with open_picture(path) as image:
             if image.width * image.height > MAX_PIXELS:
                 return False
             image.draft("RGB", (300, 300))

@@ -15,6 +15,7 @@ from typing import Any
 
 from enquiry.enrich.base import FileEnricher
 from enquiry.intake.extract import Extraction
+from enquiry.intake.limits import open_picture
 
 MAX_PIXELS = 89_478_485  # Pillow's own warning limit (MAX_IMAGE_PIXELS)
 
@@ -103,7 +104,7 @@ class PhotoMetadata(FileEnricher):
         found = Extraction()
         meta = found.metadata
         try:
-            with Image.open(path) as image:
+            with open_picture(path) as image:
                 meta["width"], meta["height"] = image.size
                 meta["format"] = image.format
                 meta["mode"] = image.mode

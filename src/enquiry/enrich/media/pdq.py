@@ -21,6 +21,8 @@ from numpy.typing import NDArray
 from PIL import Image, ImageOps
 from threadpoolctl import ThreadpoolController
 
+from enquiry.intake.limits import open_picture
+
 ALGORITHM = "pdq"
 # Recorded with every hash (and for the item, with its windows): since photos are decoded near
 # 256 pixels rather than 512, a large JPEG's hashes sit a few bits from those made before
@@ -248,7 +250,7 @@ def load_rgb(
     another image is converted by Pillow (the same weights, rounded).
 
     Raises ``OSError``/``ValueError`` (from Pillow) for files that are not readable images."""
-    with Image.open(path) as image:
+    with open_picture(path) as image:
         width, height = image.size
         if width * height > MAX_PIXELS:
             raise ValueError(

@@ -36,6 +36,7 @@ from numpy.typing import NDArray
 from enquiry.enrich.media.faces import PHOTO_TURNS, VIDEO_MAX_SIDE, Box, FaceDetector
 from enquiry.enrich.media.frames import Orientation, frame_orientation, picture_stream
 from enquiry.enrich.photo import MAX_PIXELS
+from enquiry.intake.limits import open_picture
 
 STYLES = ("mosaic", "fill")
 MOSAIC_CELLS = 4
@@ -181,7 +182,7 @@ def _upright_pixels(path: Path) -> tuple[NDArray[np.uint8], str, dict[str, Any]]
     from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
     try:
-        with Image.open(path) as image:
+        with open_picture(path) as image:
             width, height = image.size
             if width * height > MAX_PIXELS:
                 raise ValueError(
