@@ -75,8 +75,12 @@ class VideoMetadata(FileEnricher):
                     entry["duration_s"] = round(float(stream.duration * stream.time_base), 3)
                 streams.append(entry)
             meta["streams"] = streams
-            if not any(s["type"] == "video" for s in streams) and media_type.startswith("video/"):
-                found.problems.append("no video stream in the container")
+            if media_type.startswith("video/") and picture_stream(container) is None:
+                cover = any(s["type"] == "video" for s in streams)
+                found.problems.append(
+                    "no video stream in the container"
+                    + (" (only a cover picture)" if cover else "")
+                )
             truncated = _truncated(container)
             if truncated:
                 found.problems.append(truncated)
@@ -85,10 +89,12 @@ class VideoMetadata(FileEnricher):
 
 
 def _truncated(container: Any) -> str | None:
-    """Decode nothing; read packets of the first video stream to its end, cheaply."""
+    """Decode nothing; read the packets of the video a player shows (else of the sound) to
+    their end, cheaply. A cover picture is one frame at the start: read in their place, every
+    file with cover art was reported truncated."""
     import av
 
-    video = next((s for s in container.streams if s.type == "video"), None)
+    video = picture_stream(container) or next(iter(container.streams.audio), None)
     if video is None or container.duration is None:
         return None
     last = None
@@ -104,6 +110,21 @@ def _truncated(container: Any) -> str | None:
     reached = float((last - (video.start_time or 0)) * video.time_base)
     if declared > 2 and reached < declared * 0.9 - 1:
         return f"video is truncated: frames end at {reached:.1f}s of a declared {declared:.1f}s"
+    return None
+
+
+def picture_stream(container: Any) -> Any:
+    """The video a player shows: the first video stream that is not an attached picture.
+
+    A file's cover art (an MP4 ``covr`` atom, a Matroska attachment, an MP3's picture) is
+    exposed by FFmpeg as a one-frame video stream, and nothing keeps it from coming first: taking
+    the first video stream then redacted the cover and dropped the film."""
+    import av
+
+    cover = av.stream.Disposition.attached_pic
+    for stream in container.streams.video:
+        if not stream.disposition & cover:
+            return stream
     return None
 
 

@@ -21,6 +21,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from enquiry.enrich.media.pdq import MAX_SIDE
+from enquiry.enrich.video import picture_stream
 
 SAMPLE_EVERY_S = 1.0
 # A query video is sampled from every frame (non-reference frames too, up to 25 a second).
@@ -209,21 +210,6 @@ def frame_orientation(frame: Any) -> Orientation:
                 usable = math.isfinite(angle) and abs(angle) <= 360
                 return orientation(struct.unpack("=9i", raw[:36]), angle if usable else 0.0)
     return Orientation()
-
-
-def picture_stream(container: Any) -> Any:
-    """The video a player shows: the first video stream that is not an attached picture.
-
-    A file's cover art (an MP4 ``covr`` atom, a Matroska attachment, an MP3's picture) is
-    exposed by FFmpeg as a one-frame video stream, and nothing keeps it from coming first: taking
-    the first video stream then redacted the cover and dropped the film."""
-    import av
-
-    cover = av.stream.Disposition.attached_pic
-    for stream in container.streams.video:
-        if not stream.disposition & cover:
-            return stream
-    return None
 
 
 class _Picker:

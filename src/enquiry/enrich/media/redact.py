@@ -34,8 +34,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from enquiry.enrich.media.faces import PHOTO_TURNS, VIDEO_MAX_SIDE, Box, FaceDetector
-from enquiry.enrich.media.frames import Orientation, frame_orientation, picture_stream
+from enquiry.enrich.media.frames import Orientation, frame_orientation
 from enquiry.enrich.photo import MAX_PIXELS
+from enquiry.enrich.video import picture_stream
 from enquiry.intake.limits import open_picture
 
 STYLES = ("mosaic", "fill")
