@@ -8,6 +8,8 @@ differences between machines do not show.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -228,6 +230,30 @@ def _check(inp: AnalysisInput) -> None:
         for h in c.supports:
             if h not in known:
                 raise ValueError(f"claim {c.id}: supports unknown hypothesis {h!r}")
+        _finite_place(c.slots.get("place"), f"claim {c.id}")
+    for e in inp.evidence:
+        relevance = e.relevance
+        if (
+            isinstance(relevance, bool)
+            or not isinstance(relevance, int | float)
+            or not 0.0 <= relevance < math.inf
+        ):
+            raise ValueError(
+                f"evidence {e.id}: relevance {relevance!r} is not a finite number of 0 or more"
+            )
+    _finite_place(inp.facts.place, "established facts")
+
+
+def _finite_place(place: object, where: str) -> None:
+    """Coordinates and radius given as numbers must be finite: a NaN distance is never
+    "farther than the radius", so a place check would pass silently whatever was claimed."""
+    if not isinstance(place, Mapping):
+        return
+    for key in ("lat", "lon", "radius_km"):
+        value = place.get(key)
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        if number and not math.isfinite(value):  # type: ignore[arg-type]
+            raise ValueError(f"{where}: place {key} {value} is not a finite number")
 
 
 def _warnings(inp: AnalysisInput, m: Matrix) -> list[str]:

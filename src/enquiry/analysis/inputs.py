@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from enquiry.model.grades import RATINGS as RATINGS
 from enquiry.model.grades import RELIABILITY as RELIABILITY
@@ -123,3 +123,100 @@ class AnalysisInput:
     records: Mapping[str, SourceRecord] = field(default_factory=dict)
     """Source name -> its track record: shown beside the analyst's grade, and the sensitivity
     scenario "grade each source by its record". Never changes a grade by itself."""
+
+
+def _mapping(value: Any, where: str) -> Mapping[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise ValueError(f"{where}: expected an object, not {type(value).__name__}")
+    return value
+
+
+def _table(value: Any, where: str) -> dict[str, Any] | None:
+    return None if value is None else dict(_mapping(value, where))
+
+
+def input_from_dict(data: Mapping[str, Any]) -> AnalysisInput:
+    """The input back from its published JSON (``dataclasses.asdict`` of an
+    :class:`AnalysisInput`, as a bundle's ``findings/<incident>.json`` carries it under
+    ``inputs``), so that a reviewer re-runs the engine on exactly what the finding names.
+
+    The result hashes as the original did (same canonical JSON) and analyses to the same
+    result; a member missing or of the wrong shape is one ``ValueError`` naming it.
+    """
+    try:
+        hypotheses = tuple(
+            Hypothesis(
+                id=str(h["id"]),
+                label=str(h["label"]),
+                is_other=bool(h.get("is_other", False)),
+                prior=h.get("prior"),
+            )
+            for h in data["hypotheses"]
+        )
+        evidence = tuple(
+            Evidence(
+                id=str(e["id"]),
+                label=str(e["label"]),
+                kind=str(e["kind"]),
+                reliability=str(e.get("reliability", "F")),
+                credibility=int(e.get("credibility", 6)),
+                source=e.get("source"),
+                ratings=dict(_mapping(e.get("ratings"), f"evidence {e['id']} ratings")),
+                likelihoods=dict(_mapping(e.get("likelihoods"), f"evidence {e['id']} likelihoods")),
+                relevance=e.get("relevance", 1.0),
+                cluster=e.get("cluster"),
+                rationale=dict(_mapping(e.get("rationale"), f"evidence {e['id']} rationale")),
+                sha256=e.get("sha256"),
+                derived_from=tuple(str(x) for x in e.get("derived_from") or ()),
+                sealed=bool(e.get("sealed", False)),
+            )
+            for e in data["evidence"]
+        )
+        claims = tuple(
+            Claim(
+                id=str(c["id"]),
+                party=str(c["party"]),
+                date=str(c["date"]),
+                text=str(c["text"]),
+                forum=str(c.get("forum", "")),
+                supports=tuple(str(x) for x in c.get("supports") or ()),
+                slots=dict(_mapping(c.get("slots"), f"claim {c['id']} slots")),
+                evidence=tuple(str(x) for x in c.get("evidence") or ()),
+            )
+            for c in data.get("claims") or ()
+        )
+        facts = _mapping(data.get("facts"), "facts")
+        records = {
+            str(name): SourceRecord(**dict(_mapping(record, f"record of {name}")))
+            for name, record in _mapping(data.get("records"), "records").items()
+        }
+        return AnalysisInput(
+            incident=str(data["incident"]),
+            hypotheses=hypotheses,
+            evidence=evidence,
+            claims=claims,
+            facts=EstablishedFacts(
+                time_window=_table(facts.get("time_window"), "facts time_window"),
+                place=_table(facts.get("place"), "facts place"),
+                means=tuple(str(m) for m in facts.get("means") or ()),
+            ),
+            thresholds=_table(data.get("thresholds"), "thresholds"),
+            affiliations={
+                str(k): str(v)
+                for k, v in _mapping(data.get("affiliations"), "affiliations").items()
+            },
+            rating_table=_table(data.get("rating_table"), "rating_table"),
+            reliability_table=_table(data.get("reliability_table"), "reliability_table"),
+            # JSON keys are text; the hash is taken of the JSON, so they are kept as given
+            credibility_table=cast(
+                "Mapping[int, float] | None",
+                _table(data.get("credibility_table"), "credibility_table"),
+            ),
+            records=records,
+        )
+    except KeyError as exc:
+        raise ValueError(f"analysis input: {exc.args[0]!r} is missing") from None
+    except (TypeError, AttributeError) as exc:
+        raise ValueError(f"analysis input: malformed ({exc})") from None

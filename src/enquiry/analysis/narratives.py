@@ -62,11 +62,25 @@ def _comparable(a: datetime, b: datetime) -> tuple[datetime, datetime]:
     return a, b.replace(tzinfo=a.tzinfo)
 
 
+def _date_only(value: str) -> bool:
+    """A calendar date with no time of day ("2017-04-04", "20170404")."""
+    return "T" not in value and " " not in value.strip() and len(value.strip()) <= 10
+
+
 def _window(slot: Any, where: str) -> tuple[datetime, datetime] | None:
+    """A slot's time window. A date without a time of day means that whole day (a claim that
+    something happened "on 4 April" does not say "at midnight"), so as an end it reaches the
+    day's last microsecond; a naive end is read in the start's offset (and the other way
+    round), as :func:`_comparable` reads naive times."""
     if not isinstance(slot, Mapping) or "start" not in slot:
         return None
-    start = _parse(str(slot["start"]), f"{where} time window start")
-    end = _parse(str(slot.get("end") or slot["start"]), f"{where} time window end")
+    first = str(slot["start"])
+    last = str(slot.get("end") or slot["start"])
+    start = _parse(first, f"{where} time window start")
+    end = _parse(last, f"{where} time window end")
+    if _date_only(last):
+        end += timedelta(days=1, microseconds=-1)
+    start, end = _comparable(start, end)
     if end < start:
         start, end = end, start
     return start, end

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import Any
 
 from enquiry.analysis.inputs import AnalysisInput
 
@@ -99,11 +100,29 @@ def resolve(inp: AnalysisInput) -> Tables:
     reliability = dict(RELIABILITY_HIT)
     reliability.update(inp.reliability_table or {})
     credibility = dict(CREDIBILITY_HIT)
-    credibility.update({int(k): v for k, v in (inp.credibility_table or {}).items()})
+    for key, value in (inp.credibility_table or {}).items():
+        try:
+            grade = int(key)
+        except (TypeError, ValueError):
+            raise ValueError(f"credibility table: {key!r} is not a grade 1-6") from None
+        if grade not in CREDIBILITY_HIT:
+            raise ValueError(f"credibility table: {key!r} is not a grade 1-6")
+        credibility[grade] = value
     standards = dict(STANDARDS)
     standards.update(inp.thresholds or {})
-    for name, table in (("rating", rating), ("reliability", reliability)):
+    # A NaN passes no comparison, so each check is written to fail on it; an infinity or a
+    # threshold outside [0, 1] would make a standard of proof met (or unmeetable) whatever
+    # the evidence, and would publish as JSON no strict reader accepts.
+    checked: tuple[tuple[str, Mapping[Any, float]], ...] = (
+        ("rating", rating),
+        ("reliability", reliability),
+        ("credibility", credibility),
+        ("standards of proof", standards),
+    )
+    for name, table in checked:
         for key, value in table.items():
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise ValueError(f"{name} table: {key} = {value!r} is not a number")
             if not 0.0 <= value <= 1.0:
                 raise ValueError(f"{name} table: {key} = {value} is not a probability")
     return Tables(

@@ -17,6 +17,7 @@ them at all.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import threading
 from dataclasses import asdict, dataclass, field, replace
@@ -30,7 +31,7 @@ from enquiry.app.access import Right, may, require, require_incident, require_it
 from enquiry.app.context import Enquiry
 from enquiry.app.lookup import find_item
 from enquiry.app.publishing import analyse
-from enquiry.errors import BadRequest, Forbidden, NotFound, Refused
+from enquiry.errors import BadRequest, EnquiryError, Forbidden, NotFound, Refused
 from enquiry.intake.walk import printable
 from enquiry.model.grades import RATINGS
 from enquiry.publish.inputs import (
@@ -41,9 +42,11 @@ from enquiry.publish.inputs import (
     matrix_rows,
 )
 from enquiry.publish.report import Analysis, analysis_of, engine_version, record_finding
-from enquiry.store.ledger import utc_now
+from enquiry.store.ledger import canonical, utc_now
 from enquiry.store.tables import (
     Claim,
+    Comment,
+    CustodyEvent,
     Finding,
     Hypothesis,
     Incident,
@@ -620,10 +623,71 @@ def run_analysis(
 
 
 @dataclass(frozen=True)
+class FindingStanding:
+    """How a stored finding stands against the catalogue as it is now.
+
+    A finding is a row anyone with the database file could edit, and a matrix that keeps
+    moving: whoever reads or signs one must learn whether its numbers still follow from the
+    recorded inputs. ``status`` is one of
+
+    * ``current`` — computed from exactly the input the catalogue gives now, by this engine,
+      and the engine gives the stored result again, digit for digit;
+    * ``stale`` — a rating, hypothesis, grade, item or claim changed since (or the engine did):
+      its numbers are not what the catalogue gives now;
+    * ``altered`` — its input is the current one, but the stored result is not what the engine
+      computes from it: the row was edited after it was written;
+    * ``unverified`` — computed on a catalogue that failed verification.
+    """
+
+    status: str
+    explanation: str
+    current_inputs_hash: str
+    result_sha256: str
+    """SHA-256 of the stored result's canonical JSON: what a sign-off binds."""
+
+    @property
+    def current(self) -> bool:
+        return self.status == "current"
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class SignOffStanding:
+    """A reviewer's sign-off of one of the incident's findings, and whether what it signed
+    still holds: ``current`` when the signed finding is current (see :class:`FindingStanding`)
+    and the sign-off's ledger event binds that finding's inputs hash and result as stored."""
+
+    comment_id: int
+    finding_id: int
+    author: str
+    created_at: str
+    statement: str
+    inputs_hash: str
+    """The inputs hash the sign-off's ``commented`` event carries."""
+    status: str
+    """``current``, ``stale``, ``altered`` or ``unverified`` (the signed finding's standing),
+    or ``unbound`` when the event does not name the finding's inputs and result as stored."""
+    explanation: str
+
+    @property
+    def current(self) -> bool:
+        return self.status == "current"
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
 class LatestResult:
     """The incident's latest stored finding. For a user who may not know protected items
     exist, rows and lists naming them are left out of ``result`` (its numbers still count
-    them: the finding is what it is)."""
+    them: the finding is what it is).
+
+    ``standing`` says whether its numbers are what the catalogue gives now, and
+    ``sign_offs`` every sign-off of the incident's findings with whether it still holds, so
+    that a reader never takes stored numbers, or an old sign-off, for the current ones."""
 
     finding_id: int
     incident: str
@@ -631,9 +695,166 @@ class LatestResult:
     inputs_hash: str
     engine_version: str
     result: dict[str, Any]
+    standing: FindingStanding | None = None
+    sign_offs: tuple[SignOffStanding, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def result_digest(result: dict[str, Any]) -> str:
+    """SHA-256 of a stored result's canonical JSON (the form every enquiry hash is taken of)."""
+    return hashlib.sha256(canonical(result).encode("utf-8")).hexdigest()
+
+
+def _current_input(session: Session, slug: str, finding: Finding) -> tuple[Analysis | None, str]:
+    """The incident's input as the catalogue gives it now, analysed when it is the input
+    ``finding`` was computed from, and its hash. A finding made for a report that revealed
+    protected identities hashes the revealed input: that one is tried too (its identities go
+    nowhere; only the hash and the numbers are compared), when the protection key opens it."""
+    inp, context = build_input(session, slug)
+    digest = inputs_hash(inp)
+    if digest != finding.inputs_hash:
+        try:
+            revealed, revealed_context = build_input(session, slug, reveal=True)
+        except (EnquiryError, ValueError):
+            return None, digest
+        if inputs_hash(revealed) != finding.inputs_hash:
+            return None, digest
+        inp, context = revealed, revealed_context
+    try:
+        return analysis_of(inp, context), inputs_hash(inp)
+    except ValueError:
+        return None, digest
+
+
+def finding_standing(session: Session, slug: str, finding: Finding) -> FindingStanding:
+    """Check a stored finding against the catalogue now: is it computed from the current
+    input, by this engine, and does the engine give its stored result again? (The engine is
+    pure and fast: re-running it is the only check that the row's numbers were not edited.)"""
+    stored = dict(finding.result)
+    digest = result_digest(stored)
+    if stored.get("unverified"):
+        return FindingStanding(
+            "unverified",
+            f"finding {finding.id} was computed on a catalogue that failed verification",
+            finding.inputs_hash,
+            digest,
+        )
+    analysis, now = _current_input(session, slug, finding)
+    if finding.engine_version != engine_version():
+        return FindingStanding(
+            "stale",
+            f"finding {finding.id} was computed by engine {finding.engine_version}; this is "
+            f"engine {engine_version()}",
+            now,
+            digest,
+        )
+    if analysis is None:
+        return FindingStanding(
+            "stale",
+            f"finding {finding.id} was computed from inputs {finding.inputs_hash[:12]}; the "
+            f"catalogue now gives {now[:12]} (a rating, hypothesis, grade, item or claim "
+            "changed since): run the analysis again",
+            now,
+            digest,
+        )
+    fresh = json.loads(canonical(analysis.result.to_dict()))
+    if canonical(fresh) != canonical(stored):
+        return FindingStanding(
+            "altered",
+            f"finding {finding.id}: the stored result is not what the engine computes from its "
+            "inputs (the row was edited after it was written); run 'enquiry verify'",
+            now,
+            digest,
+        )
+    return FindingStanding(
+        "current",
+        f"finding {finding.id} is computed from the current inputs and reproduces",
+        now,
+        digest,
+    )
+
+
+def _sign_off_events(session: Session, case_id: int) -> dict[int, dict[str, Any]]:
+    """Each sign-off comment's ``commented`` event details, by comment id."""
+    events: dict[int, dict[str, Any]] = {}
+    for text in session.scalars(
+        select(CustodyEvent.details).where(
+            CustodyEvent.case_id == case_id, CustodyEvent.action == "commented"
+        )
+    ):
+        try:
+            details = json.loads(text)
+        except ValueError:
+            continue
+        if isinstance(details, dict) and details.get("kind") == "sign-off":
+            comment = details.get("comment")
+            if isinstance(comment, int):
+                events[comment] = details
+    return events
+
+
+def sign_off_standings(
+    session: Session, incident: Incident, standing: dict[int, FindingStanding] | None = None
+) -> tuple[SignOffStanding, ...]:
+    """Every sign-off of the incident's findings, oldest first, with whether it still holds.
+
+    A sign-off holds only while the finding it names is current and its ledger event names that
+    finding's inputs hash (and, for sign-offs that carry it, the SHA-256 of its result) as the
+    row now stores them: a sign-off moved onto another finding, or a finding edited under a
+    sign-off, reads ``unbound``. ``standing`` holds standings already worked out, by finding."""
+    known = dict(standing or {})
+    findings = {
+        f.id: f for f in session.scalars(select(Finding).where(Finding.incident_id == incident.id))
+    }
+    if not findings:
+        return ()
+    subjects = {f"finding:{n}": n for n in findings}
+    rows = session.scalars(
+        select(Comment)
+        .where(
+            Comment.case_id == incident.case_id,
+            Comment.kind == "sign-off",
+            Comment.subject.in_(list(subjects)),
+        )
+        .order_by(Comment.id)
+    ).all()
+    events = _sign_off_events(session, incident.case_id) if rows else {}
+    out = []
+    for row in rows:
+        finding = findings[subjects[row.subject]]
+        if finding.id not in known:
+            known[finding.id] = finding_standing(session, incident.slug, finding)
+        now = known[finding.id]
+        details = events.get(row.id, {})
+        bound_hash = str(details.get("inputs_sha256", ""))
+        bound_result = details.get("result_sha256")
+        if (
+            details.get("finding") != finding.id
+            or bound_hash != finding.inputs_hash
+            or (bound_result is not None and bound_result != now.result_sha256)
+        ):
+            status, why = (
+                "unbound",
+                f"sign-off {row.id}: its ledger event does not name finding {finding.id} as "
+                "stored (inputs or result); run 'enquiry verify'",
+            )
+        else:
+            status, why = now.status, now.explanation
+        out.append(
+            SignOffStanding(
+                comment_id=row.id,
+                finding_id=finding.id,
+                author=row.author,
+                created_at=row.created_at,
+                statement=row.body,
+                inputs_hash=bound_hash,
+                status=status,
+                explanation=why,
+            )
+        )
+    return tuple(out)
 
 
 def latest_finding(session: Session, incident_id: int) -> Finding | None:
@@ -667,6 +888,8 @@ def stored_result(
             ).first()
         if finding is None:
             return None
+        standing = finding_standing(connection, found.slug, finding)
+        signed = sign_off_standings(connection, found, {finding.id: standing})
         hidden: set[str] = set()
         if not may(app, found.case_id, Right.PROTECTED_ITEMS):
             protected = connection.execute(
@@ -690,6 +913,8 @@ def stored_result(
         inputs_hash=finding.inputs_hash,
         engine_version=finding.engine_version,
         result=_without(dict(finding.result), hidden) if hidden else dict(finding.result),
+        standing=standing,
+        sign_offs=signed,
     )
 
 
@@ -736,22 +961,18 @@ def current_analysis(app: Enquiry, incident: str) -> ShownAnalysis:
     has changed since it was last run.
 
     The current input is read from the catalogue and hashed as every finding's is. When the
-    latest stored finding was computed from exactly that input (same inputs hash, same engine)
-    on a catalogue that verified, it is what is shown — the engine's result on the same input
-    is the same — so a view does not re-hash the case's originals. Otherwise (a new rating, a
-    changed hypothesis, no finding yet) the analysis is run: stored as a finding by a user who
-    may run analyses, computed without being stored for one who may only read."""
+    latest stored finding is ``current`` (:func:`finding_standing`: computed from exactly that
+    input by this engine on a catalogue that verified, and its stored result is what the
+    engine gives again), it is what is shown, so a view does not re-hash the case's originals.
+    Otherwise (a new rating, a changed hypothesis, an edited finding row, no finding yet) the
+    analysis is run — and the catalogue verified — stored as a finding by a user who may run
+    analyses, computed without being stored for one who may only read."""
     found = require_incident(app, incident)
     store = app.store(create=False)
     with store.session() as session:
         inp, context = build_input(session, found.slug)
     latest = latest_result(app, found.slug)
-    if (
-        latest is not None
-        and latest.inputs_hash == inputs_hash(inp)
-        and latest.engine_version == engine_version()
-        and not latest.result.get("unverified")
-    ):
+    if latest is not None and latest.standing is not None and latest.standing.current:
         return ShownAnalysis(
             analysis_of(inp, context), latest.finding_id, latest.created_at, reused=True
         )
@@ -775,6 +996,7 @@ def require_analyse_or_review(app: Enquiry, case_id: int, what: str, verb: str) 
 __all__ = [
     "AnalystRating",
     "CellView",
+    "FindingStanding",
     "HypothesisChange",
     "HypothesisView",
     "LatestResult",
@@ -782,14 +1004,18 @@ __all__ = [
     "RatedCell",
     "RowView",
     "ShownAnalysis",
+    "SignOffStanding",
     "add_hypothesis",
     "current_analysis",
+    "finding_standing",
     "latest_finding",
     "latest_result",
     "matrix",
     "rate",
     "require_analyse_or_review",
+    "result_digest",
     "run_analysis",
+    "sign_off_standings",
     "stored_result",
     "update_hypothesis",
 ]

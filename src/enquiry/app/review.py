@@ -5,7 +5,9 @@ A comment names what it is about by a *subject*: ``case``, ``incident:SLUG``, ``
 ``item:12``, ``claim:4``, ``hypothesis:H1`` or a matrix cell, ``cell:H1/item:12`` (or
 ``cell:H1/claim:4``). The subject must exist in the case, and an item the user may not see is
 refused as missing. A sign-off is a comment of kind ``sign-off`` on the incident's latest
-finding only: signing an older run would vouch for numbers the matrix no longer gives. Each is
+finding only, and only while that finding is current (computed from the input the catalogue
+gives now, and reproduced by the engine): signing an older or stale run, or an edited row,
+would vouch for numbers the matrix no longer gives. Each is
 a ``commented`` event naming its author; the event carries the text's hash and the row digest
 the ledger writer adds vouches for the row.
 """
@@ -23,7 +25,7 @@ from sqlalchemy.orm import Session
 from enquiry.app.access import Right, item_visible, may, readable_cases, require_incident
 from enquiry.app.context import Enquiry
 from enquiry.app.lookup import no_such_item
-from enquiry.app.matrix import latest_finding, require_analyse_or_review
+from enquiry.app.matrix import finding_standing, latest_finding, require_analyse_or_review
 from enquiry.errors import BadRequest, NotFound, Refused
 from enquiry.intake.walk import printable
 from enquiry.store.ledger import utc_now
@@ -211,8 +213,16 @@ def comment(app: Enquiry, case_or_incident: str, subject: str, body: str) -> Com
 
 def sign_off(app: Enquiry, incident: str, finding_id: int, statement: str) -> CommentView:
     """A reviewer signs off the incident's latest finding with a statement: a ``sign-off``
-    comment on ``finding:N`` and a ``commented`` event carrying the finding's inputs hash, so
-    the sign-off names exactly what was computed from what. An older finding is refused."""
+    comment on ``finding:N`` and a ``commented`` event carrying the finding's inputs hash,
+    engine, the SHA-256 of its stored result, its leader and the leader's posterior, so the
+    sign-off names exactly what was computed from what, and an edit of the finding's row
+    after it is seen (:func:`~enquiry.app.matrix.sign_off_standings`).
+
+    Refused: an older finding; a finding the catalogue no longer gives (a rating, hypothesis,
+    grade, item or claim changed since it was run: its numbers are not the matrix's now);
+    one computed on a catalogue that failed verification; and one whose stored result the
+    engine does not reproduce from its inputs (an edited row) — a reviewer signs only numbers
+    that follow from the record."""
     text = _text(statement, "sign-off statement")
     found = require_incident(app, incident, Right.REVIEW)
     with app.store(create=False).session() as connection:
@@ -225,12 +235,20 @@ def sign_off(app: Enquiry, incident: str, finding_id: int, statement: str) -> Co
             raise NotFound(f"finding {finding_id}: no such finding of incident '{found.slug}'")
         latest = latest_finding(connection, found.id)
         case = connection.execute(select(Case.name).where(Case.id == found.case_id)).scalar_one()
-    assert latest is not None
-    if latest.id != finding.id:
-        raise Refused(
-            f"finding {finding_id}: not the latest of incident '{found.slug}' (finding "
-            f"{latest.id} is); sign off the latest, or run the analysis again"
-        )
+        assert latest is not None
+        if latest.id != finding.id:
+            raise Refused(
+                f"finding {finding_id}: not the latest of incident '{found.slug}' (finding "
+                f"{latest.id} is); sign off the latest, or run the analysis again"
+            )
+        standing = finding_standing(connection, found.slug, finding)
+        result = dict(finding.result)
+    if not standing.current:
+        raise Refused(f"sign-off refused: {standing.explanation}")
+    leader = str(result.get("leading", ""))
+    posterior = next(
+        (h.get("posterior") for h in result.get("hypotheses", []) if h.get("id") == leader), None
+    )
     return _write(
         app,
         _Scope(found.case_id, str(case), found),
@@ -242,6 +260,9 @@ def sign_off(app: Enquiry, incident: str, finding_id: int, statement: str) -> Co
             "finding": finding.id,
             "inputs_sha256": finding.inputs_hash,
             "engine": finding.engine_version,
+            "result_sha256": standing.result_sha256,
+            "leading": leader,
+            "posterior": posterior,
         },
     )
 

@@ -189,6 +189,15 @@ def finding_command(
     )
     for h in result.get("hypotheses", []):
         click.echo(f"  {h['id']}: {h['posterior']:.4f}")
+    # the numbers above are as stored: say whether they are still what the catalogue gives,
+    # and whether each sign-off still holds, so an old sign-off is never read as a new one
+    if latest.standing is not None:
+        click.echo(f"standing: {latest.standing.status} ({safe(latest.standing.explanation)})")
+    for signed in latest.sign_offs:
+        click.echo(
+            f"sign-off {signed.comment_id} of finding {signed.finding_id} by {safe(signed.author)}"
+            f" ({signed.created_at}): {signed.status} ({safe(signed.explanation)})"
+        )
 
 
 @click.command("comment")
