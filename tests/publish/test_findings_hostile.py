@@ -215,3 +215,38 @@ def test_an_outsider_recomputes_the_finding_from_the_bundle_alone(
     latest = _latest(admin)
     assert latest.inputs_hash == body["inputs_sha256"]
     assert latest.standing is not None and latest.standing.status == "current"
+
+
+def test_the_analysis_page_shows_an_earlier_sign_off_as_not_vouching_for_the_numbers(
+    admin: Enquiry,
+) -> None:
+    """After a rating changes, the page shows a new finding: the sign-off of the old one is
+    listed apart, marked stale, never among the new finding's own."""
+    import re
+
+    from fastapi.testclient import TestClient
+
+    from enquiry.app import accounts
+    from enquiry.web.app import create_app
+
+    signed = _signed(admin)
+    row = _row(admin, "med-clinical-signs")
+    mx.rate(admin, INCIDENT, "H1", item=str(row.target_id), rating="II", rationale="re-read")
+    shown = mx.current_analysis(admin, INCIDENT)
+    assert shown.finding_id != signed
+    assert [(s.finding_id, s.status) for s in shown.sign_offs] == [(signed, "stale")]
+    accounts.add_user(admin, "reader", "correct horse battery")
+    accounts.grant(admin, "reader", CASE, "viewer")
+    browser = TestClient(create_app(admin.home), base_url="https://testserver")
+    form = browser.get("/login")
+    token = re.search(r'name="csrf" value="([^"]*)"', form.text)
+    assert token is not None
+    browser.post(
+        "/login",
+        data={"name": "reader", "password": "correct horse battery", "csrf": token.group(1)},
+    )
+    page = browser.get(f"/incidents/{INCIDENT}/analysis")
+    assert page.status_code == 200, page.text[:300]
+    assert "Sign-offs of earlier findings" in page.text
+    assert f"signed off finding {signed}" in page.text
+    assert '<span class="tag bad">stale</span>' in page.text

@@ -954,6 +954,9 @@ class ShownAnalysis:
     finding_id: int | None
     created_at: str | None
     reused: bool
+    # every sign-off of the incident's findings and whether it still holds, as they stood when
+    # the page was asked for: one of an earlier finding is shown stale, never as this one's
+    sign_offs: tuple[SignOffStanding, ...] = ()
 
 
 def current_analysis(app: Enquiry, incident: str) -> ShownAnalysis:
@@ -972,14 +975,15 @@ def current_analysis(app: Enquiry, incident: str) -> ShownAnalysis:
     with store.session() as session:
         inp, context = build_input(session, found.slug)
     latest = latest_result(app, found.slug)
+    signed = latest.sign_offs if latest is not None else ()
     if latest is not None and latest.standing is not None and latest.standing.current:
         return ShownAnalysis(
-            analysis_of(inp, context), latest.finding_id, latest.created_at, reused=True
+            analysis_of(inp, context), latest.finding_id, latest.created_at, True, signed
         )
     if may(app, found.case_id, Right.ANALYSE) or may(app, found.case_id, Right.REVIEW):
         analysis, finding_id = run_analysis(app, found.slug)
-        return ShownAnalysis(analysis, finding_id, None, reused=False)
-    return ShownAnalysis(analyse(app, found.slug), None, None, reused=False)
+        return ShownAnalysis(analysis, finding_id, None, False, signed)
+    return ShownAnalysis(analyse(app, found.slug), None, None, False, signed)
 
 
 def require_analyse_or_review(app: Enquiry, case_id: int, what: str, verb: str) -> None:
