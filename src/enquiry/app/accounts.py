@@ -19,15 +19,16 @@ import hmac
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, select, update
 
-from enquiry.app.access import Role, require_admin, role
+from enquiry.app.access import ROLE_RIGHTS, Right, Role, require_admin, role
 from enquiry.app.context import Enquiry, Principal
 from enquiry.app.lookup import find_case
 from enquiry.errors import BadRequest, NotFound, Refused, Unauthorized
@@ -37,6 +38,7 @@ from enquiry.store.tables import (
     DIGITS,
     ApiToken,
     Case,
+    CustodyEvent,
     Membership,
     User,
     WebSession,
@@ -47,6 +49,7 @@ TOKEN_PREFIX = "enq_"
 SESSION_HOURS = 12
 MIN_PASSWORD = 10
 NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789._-@")
+NAME_START = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 
 _hasher = PasswordHasher()
 # Verified against when the name is unknown, so a wrong name takes as long as a wrong password.
@@ -91,11 +94,19 @@ def _digest(secret: str) -> str:
 
 
 def check_name(name: str) -> str:
-    """A user name: lower-case letters, digits and ``._-@``, 1–200 characters."""
+    """A user name: lower-case letters, digits and ``._-@``, 1–200 characters, starting with a
+    letter or a digit — a name such as ``--admin`` would read as an option to every command
+    that manages the account, and the administrator could not disable it plainly."""
     cleaned = name.strip().lower()
-    if not cleaned or len(cleaned) > 200 or not set(cleaned) <= NAME_CHARS:
+    if (
+        not cleaned
+        or len(cleaned) > 200
+        or not set(cleaned) <= NAME_CHARS
+        or cleaned[0] not in NAME_START
+    ):
         raise BadRequest(
-            f"user name '{name[:60]}': use letters, digits and . _ - @ only (at most 200)"
+            f"user name '{name[:60]}': start with a letter or digit, then use letters, digits"
+            " and . _ - @ only (at most 200)"
         )
     return cleaned
 
@@ -126,6 +137,7 @@ def add_user(app: Enquiry, name: str, password: str, *, admin: bool = False) -> 
     with store.writing() as (connection, writer):
         if connection.execute(select(User.id).where(User.name == cleaned)).first():
             raise Refused(f"user '{cleaned}': the name is in use")
+        _refuse_ledger_namesake(app, connection, cleaned)
         connection.execute(
             insert(User).values(
                 name=cleaned,
@@ -137,6 +149,23 @@ def add_user(app: Enquiry, name: str, password: str, *, admin: bool = False) -> 
         )
         writer.append("account", details={"change": "user added", "user": cleaned, "admin": admin})
     return _view(store, _user(store, cleaned))
+
+
+def _refuse_ledger_namesake(app: Enquiry, connection: Connection, cleaned: str) -> None:
+    """Refuse a new account named as someone the ledger already records acts by (the command
+    line's ``--as`` names, the operating-system user, the server's name): the ledger names an
+    actor by name alone, so the account's acts and theirs could not be told apart. The
+    administrator making an account under their own name is the one exception."""
+    if app.principal.user_id is None and app.actor.strip().lower() == cleaned:
+        return
+    earlier = connection.execute(
+        select(CustodyEvent.seq).where(func.lower(CustodyEvent.actor) == cleaned).limit(1)
+    ).first()
+    if earlier is not None:
+        raise Refused(
+            f"user '{cleaned}': the ledger already records acts by '{cleaned}' (event "
+            f"{earlier[0]}); choose another name, so that the ledger tells them apart"
+        )
 
 
 def set_password(app: Enquiry, name: str, password: str) -> None:
@@ -158,8 +187,10 @@ def disable_user(app: Enquiry, name: str) -> None:
     require_admin(app, "users disable")
     user = _user(app.store(), name)
     with app.store().writing() as (connection, writer):
-        connection.execute(update(User).where(User.id == user.id).values(disabled_at=utc_now()))
         connection.execute(delete(WebSession).where(WebSession.user_id == user.id))
+        if user.disabled_at is not None:
+            return  # disabling again keeps the first time and event (sessions swept all the same)
+        connection.execute(update(User).where(User.id == user.id).values(disabled_at=utc_now()))
         writer.append("account", details={"change": "user disabled", "user": user.name})
 
 
@@ -170,6 +201,12 @@ def grant(
     ``see_protected`` the right to see protected identities on it."""
     require_admin(app, "users grant")
     chosen = role(role_name)
+    if see_protected and Right.PROTECTED_ITEMS not in ROLE_RIGHTS[chosen]:
+        # A viewer never sees a protected item, so the right would be listed but mean nothing.
+        raise BadRequest(
+            f"--see-protected: a {chosen.value} does not see protected items at all; grant"
+            " investigator, analyst, reviewer or owner with it"
+        )
     store = app.store()
     user = _user(store, name)
     with store.session() as session:
@@ -310,11 +347,14 @@ def revoke_token(app: Enquiry, ref: str) -> TokenView:
     if len(found) > 1:
         raise BadRequest(f"token '{text[:12]}': several tokens match; give its number")
     token = found[0]
-    with store.writing() as (connection, writer):
-        connection.execute(
-            update(ApiToken).where(ApiToken.id == token.id).values(revoked_at=utc_now())
-        )
-        writer.append("account", details={"change": "token revoked", "token": token.prefix})
+    if token.revoked_at is None:  # revoking again keeps the first revocation's time and event
+        with store.writing() as (connection, writer):
+            connection.execute(
+                update(ApiToken)
+                .where(ApiToken.id == token.id, ApiToken.revoked_at.is_(None))
+                .values(revoked_at=utc_now())
+            )
+            writer.append("account", details={"change": "token revoked", "token": token.prefix})
     return next(t for t in list_tokens(app) if t.id == token.id)
 
 
@@ -422,33 +462,88 @@ def csrf_ok(expected: str, given: str | None) -> bool:
 
 class LoginThrottle:
     """At most ``limit`` failed sign-ins per name and per client address in ``window`` seconds;
-    further attempts are refused without checking the password until the window passes."""
+    further attempts are refused without checking the password until the window passes.
 
-    def __init__(self, limit: int = 5, window: float = 300.0) -> None:
+    The sign-in form counts an attempt *before* the password is checked (:meth:`attempt`), in
+    one step with the check: otherwise many guesses sent at once would all pass the check while
+    the first were still being hashed, and the limit would bound nothing. A success then takes
+    its own attempt back (:meth:`forgive`); it does not wipe the address's other failures, or
+    signing in to one's own account between guesses would reset the count for every name.
+    Keys with no failure left in the window are swept, so that a flood of made-up names does
+    not grow the table without end."""
+
+    def __init__(
+        self,
+        limit: int = 5,
+        window: float = 300.0,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.limit = limit
         self.window = window
+        self._clock = clock
         self._failures: dict[str, list[float]] = {}
+        self._swept = clock()
         self._lock = threading.Lock()
 
     def _recent(self, key: str, now: float) -> list[float]:
         kept = [t for t in self._failures.get(key, []) if now - t < self.window]
-        self._failures[key] = kept
+        if kept:
+            self._failures[key] = kept
+        else:
+            self._failures.pop(key, None)
         return kept
 
+    def _sweep(self, now: float) -> None:
+        if now - self._swept < self.window:
+            return
+        self._swept = now
+        for key in [k for k, v in self._failures.items() if not v or now - v[-1] >= self.window]:
+            del self._failures[key]
+
+    def _refuse_if_over(self, keys: tuple[str, ...], now: float) -> None:
+        if any(len(self._recent(key, now)) >= self.limit for key in keys):
+            raise Unauthorized("too many failed sign-ins; wait a few minutes and try again")
+
     def check(self, *keys: str) -> None:
-        """Refuse when any key has failed too often lately."""
-        now = time.monotonic()
+        """Refuse when any key has failed too often lately (nothing is counted)."""
+        now = self._clock()
         with self._lock:
-            if any(len(self._recent(key, now)) >= self.limit for key in keys):
-                raise Unauthorized("too many failed sign-ins; wait a few minutes and try again")
+            self._sweep(now)
+            self._refuse_if_over(keys, now)
+
+    def attempt(self, *keys: str) -> float:
+        """Refuse when any key has failed too often lately, else count this attempt as a
+        failure until :meth:`forgive` says otherwise; returns the attempt's stamp."""
+        now = self._clock()
+        with self._lock:
+            self._sweep(now)
+            self._refuse_if_over(keys, now)
+            for key in keys:
+                self._failures.setdefault(key, []).append(now)
+        return now
 
     def failed(self, *keys: str) -> None:
-        now = time.monotonic()
+        """Count a failure that was not counted by :meth:`attempt`."""
+        now = self._clock()
         with self._lock:
             for key in keys:
-                self._recent(key, now).append(now)
+                self._recent(key, now)
+                self._failures.setdefault(key, []).append(now)
+
+    def forgive(self, stamp: float, *keys: str) -> None:
+        """Take back one attempt counted by :meth:`attempt` (it succeeded)."""
+        with self._lock:
+            for key in keys:
+                stamps = self._failures.get(key)
+                if stamps and stamp in stamps:
+                    stamps.remove(stamp)
+                    if not stamps:
+                        del self._failures[key]
 
     def succeeded(self, *keys: str) -> None:
+        """Forget every failure of these keys (a name whose owner has just proved who they
+        are; never an address, which others share)."""
         with self._lock:
             for key in keys:
                 self._failures.pop(key, None)

@@ -5,6 +5,11 @@ Only authentication happens here; what the user may do is decided by the core. A
 without valid credentials is refused with 401 and ``WWW-Authenticate: Bearer``; a cookie-borne
 request that changes anything must carry the session's CSRF token (header ``X-CSRF-Token`` or
 form field ``csrf``), and the cookie itself is ``HttpOnly``, ``Secure`` and ``SameSite=Strict``.
+
+The cookies are named with the ``__Host-`` prefix: a browser then accepts them only from this
+very host, over HTTPS, for the whole site — never set by a neighbouring subdomain, which could
+otherwise plant its own session (signing a user in as someone else) or shadow the real one.
+The prefix needs ``Secure``, so a server started with insecure cookies uses plain names.
 """
 
 from __future__ import annotations
@@ -25,7 +30,8 @@ from enquiry.app.accounts import (
 )
 from enquiry.errors import EnquiryError, Forbidden, NotFound, Unauthorized
 
-COOKIE = "enquiry_session"
+COOKIE = "__Host-enquiry_session"
+PLAIN_COOKIE = "enquiry_session"  # the same, sent without Secure (--insecure-cookies)
 CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -49,6 +55,16 @@ class LoginRequired(Exception):
     """A page asked for without a live session: the pages answer with the sign-in form."""
 
 
+def cookie_name(server: Server) -> str:
+    """The session cookie's name on this server (``__Host-`` only where it can be Secure)."""
+    return COOKIE if server.secure_cookies else PLAIN_COOKIE
+
+
+def session_cookie(request: Request) -> str:
+    """The session cookie the browser sent, or ``""``."""
+    return request.cookies.get(cookie_name(server_of(request)), "")
+
+
 def _bearer(request: Request) -> str | None:
     header = request.headers.get("authorization", "")
     scheme, _, value = header.partition(" ")
@@ -58,8 +74,7 @@ def _bearer(request: Request) -> str | None:
 
 
 def _from_session(request: Request, base: Enquiry, *, form_csrf: str | None = None) -> Enquiry:
-    cookie = request.cookies.get(COOKIE, "")
-    principal, csrf = session_principal(base, cookie)
+    principal, csrf = session_principal(base, session_cookie(request))
     if request.method not in SAFE_METHODS:
         given = request.headers.get(CSRF_HEADER) or form_csrf
         if not csrf_ok(csrf, given):
@@ -79,7 +94,7 @@ async def api_user(request: Request) -> Enquiry:
     token = _bearer(request)
     if token is not None:
         return base.acting_as(authenticate_token(base, token))
-    if request.cookies.get(COOKIE):
+    if session_cookie(request):
         return _from_session(request, base)
     raise Unauthorized("credentials required: send 'Authorization: Bearer TOKEN'")
 
@@ -125,8 +140,8 @@ def require_sender(request: Request) -> None:
     token = _bearer(request)
     if token is not None:
         app = base.acting_as(authenticate_token(base, token))
-    elif request.cookies.get(COOKIE):
-        principal, _csrf = session_principal(base, request.cookies.get(COOKIE, ""))
+    elif session_cookie(request):
+        principal, _csrf = session_principal(base, session_cookie(request))
         app = base.acting_as(principal)
     elif request.url.path.startswith("/api/"):
         raise Unauthorized("credentials required: send 'Authorization: Bearer TOKEN'")
@@ -153,7 +168,7 @@ def require_sender(request: Request) -> None:
 def set_session_cookie(response: Response, signed: SignedIn, *, secure: bool) -> None:
     """Hand the browser its session cookie: not readable by scripts, never sent cross-site."""
     response.set_cookie(
-        COOKIE,
+        COOKIE if secure else PLAIN_COOKIE,
         signed.cookie,
         httponly=True,
         secure=secure,
@@ -164,4 +179,10 @@ def set_session_cookie(response: Response, signed: SignedIn, *, secure: bool) ->
 
 
 def clear_session_cookie(response: Response, *, secure: bool) -> None:
-    response.delete_cookie(COOKIE, path="/", secure=secure, httponly=True, samesite="strict")
+    response.delete_cookie(
+        COOKIE if secure else PLAIN_COOKIE,
+        path="/",
+        secure=secure,
+        httponly=True,
+        samesite="strict",
+    )

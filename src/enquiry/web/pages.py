@@ -21,11 +21,12 @@ from enquiry.app.accounts import authenticate_password, close_session, csrf_ok, 
 from enquiry.errors import EnquiryError, Unauthorized
 from enquiry.publish.report import share, span
 from enquiry.web.auth import (
-    COOKIE,
+    Server,
     clear_session_cookie,
     form_user,
     page_user,
     server_of,
+    session_cookie,
     set_session_cookie,
 )
 from enquiry.web.problems import status_of
@@ -39,7 +40,27 @@ templates.env.filters["span"] = span
 router = APIRouter(include_in_schema=False)
 PageUser = Annotated[Enquiry, Depends(page_user)]
 FormUser = Annotated[Enquiry, Depends(form_user)]
-LOGIN_COOKIE = "enquiry_login"
+# The sign-in form's own CSRF cookie; ``__Host-`` (whole site, this host only) where it can be
+# Secure, so that a neighbouring subdomain cannot plant a token of its choosing.
+LOGIN_COOKIE = "__Host-enquiry_login"
+PLAIN_LOGIN_COOKIE = "enquiry_login"
+
+
+def login_cookie_name(server: Server) -> str:
+    """The sign-in form's cookie name on this server."""
+    return LOGIN_COOKIE if server.secure_cookies else PLAIN_LOGIN_COOKIE
+
+
+def _set_login_cookie(response: Response, server: Server, token: str) -> None:
+    response.set_cookie(
+        login_cookie_name(server),
+        token,
+        httponly=True,
+        secure=server.secure_cookies,
+        samesite="strict",
+        path="/",
+        max_age=3600,
+    )
 
 
 def render(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
@@ -60,10 +81,7 @@ def _safe_next(target: str | None) -> str:
 def login_form(request: Request, next: str | None = None) -> Response:
     token = secrets.token_urlsafe(24)
     response = render(request, "login.html", next=_safe_next(next), login_csrf=token)
-    secure = server_of(request).secure_cookies
-    response.set_cookie(
-        LOGIN_COOKIE, token, httponly=True, secure=secure, samesite="strict", path="/login"
-    )
+    _set_login_cookie(response, server_of(request), token)
     return response
 
 
@@ -75,11 +93,16 @@ def login(
     csrf: Annotated[str, Form(max_length=200)] = "",
     next: Annotated[str, Form(max_length=2000)] = "/",
 ) -> Response:
-    """Sign in: throttled per name and per address; one message for every failure."""
+    """Sign in: throttled per name and per address; one message for every failure.
+
+    Each attempt is counted before the password is checked, so that guesses sent together
+    cannot all slip under the limit. A success ends the session the browser held before (a
+    shared computer's previous user, or a session someone managed to plant) and opens a new
+    one."""
     server = server_of(request)
     client = request.client.host if request.client else "unknown"
-    keys = (f"name:{name.strip().lower()}", f"addr:{client}")
-    if not csrf_ok(request.cookies.get(LOGIN_COOKIE, ""), csrf):
+    name_key, addr_key = f"name:{name.strip().lower()}", f"addr:{client}"
+    if not csrf_ok(request.cookies.get(login_cookie_name(server), ""), csrf):
         return render(
             request,
             "login.html",
@@ -89,29 +112,30 @@ def login(
             error="the sign-in form expired; load it again",
         )
     try:
-        server.throttle.check(*keys)
+        stamp = server.throttle.attempt(name_key, addr_key)
         principal = authenticate_password(server.base, name, password)
     except Unauthorized as exc:
-        if "too many" not in str(exc):
-            server.throttle.failed(*keys)
         token = secrets.token_urlsafe(24)
         response = render(
             request, "login.html", 401, next=_safe_next(next), login_csrf=token, error=str(exc)
         )
-        response.set_cookie(
-            LOGIN_COOKIE,
-            token,
-            httponly=True,
-            secure=server.secure_cookies,
-            samesite="strict",
-            path="/login",
-        )
+        _set_login_cookie(response, server, token)
         return response
-    server.throttle.succeeded(*keys)
+    server.throttle.forgive(stamp, addr_key)
+    server.throttle.succeeded(name_key)
+    previous = session_cookie(request)
+    if previous:
+        close_session(server.base, previous)
     signed = open_session(server.base, principal)
     redirect = RedirectResponse(_safe_next(next), status_code=303)
     set_session_cookie(redirect, signed, secure=server.secure_cookies)
-    redirect.delete_cookie(LOGIN_COOKIE, path="/login")
+    redirect.delete_cookie(
+        login_cookie_name(server),
+        path="/",
+        secure=server.secure_cookies,
+        httponly=True,
+        samesite="strict",
+    )
     return redirect
 
 
@@ -121,7 +145,7 @@ def logout(request: Request, app: FormUser) -> Response:
     carries the session's CSRF token as a field, so the form's field is what is checked (a
     script may send ``X-CSRF-Token`` instead); without it the session would stay alive."""
     server = server_of(request)
-    close_session(server.base, request.cookies.get(COOKIE, ""))
+    close_session(server.base, session_cookie(request))
     response = RedirectResponse("/login", status_code=303)
     clear_session_cookie(response, secure=server.secure_cookies)
     return response
