@@ -270,5 +270,8 @@ def test_hypotheses_ratings_matrix_analysis_runs_and_review(world: World) -> Non
     assert signed.status_code == 201, signed.text
     assert signed.json()["kind"] == "sign-off" and signed.json()["subject"] == f"finding:{finding}"
     assert _events(world, "commented")[-1][0] == "reviewer"
+    latest = world.get("viewer", f"{path}/analysis/latest").json()
+    assert latest["standing"]["status"] == "current"
+    assert [(s["finding_id"], s["status"]) for s in latest["sign_offs"]] == [(finding, "current")]
     world.post("analyst", f"{path}/analysis")
     assert world.post("reviewer", f"{path}/sign-off", json=sign).status_code == 409

@@ -371,6 +371,28 @@ class RatedOut(BaseModel):
     previous_analyst: str | None
 
 
+class FindingStandingOut(BaseModel):
+    """Whether a stored finding's numbers still hold (see ``enquiry finding``)."""
+
+    status: str = Field(description="current, stale, altered or unverified")
+    explanation: str
+    current_inputs_hash: str
+    result_sha256: str = Field(description="SHA-256 of the stored result: what a sign-off binds")
+
+
+class SignOffStandingOut(BaseModel):
+    """A reviewer's sign-off of one of the incident's findings, and whether it still holds."""
+
+    comment_id: int
+    finding_id: int
+    author: str
+    created_at: str
+    statement: str
+    inputs_hash: str
+    status: str = Field(description="current, stale, altered, unverified or unbound")
+    explanation: str
+
+
 class StoredAnalysisOut(BaseModel):
     """A stored finding: the analysis result with what it was computed from. For a user who
     may not know protected items exist, rows naming them are left out (its numbers count
@@ -382,6 +404,15 @@ class StoredAnalysisOut(BaseModel):
     inputs_hash: str = Field(description="SHA-256 of the exact analysis input")
     engine_version: str
     result: dict[str, Any]
+    standing: FindingStandingOut | None = Field(
+        default=None,
+        description="Whether the stored numbers are still what the catalogue gives: current, "
+        "stale, altered or unverified",
+    )
+    sign_offs: list[SignOffStandingOut] = Field(
+        default_factory=list,
+        description="Every sign-off of the incident's findings, with whether it still holds",
+    )
 
 
 class CommentIn(BaseModel):
