@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from enquiry.enrich.media import samples  # noqa: E402
 from enquiry.enrich.media.faces import (  # noqa: E402
-    PHOTO_TURNS,
+    SEARCH_TURNS,
     VIDEO_MAX_SIDE,
     Box,
     FaceDetector,
@@ -156,8 +156,10 @@ def video_frames(face_width: int, count: int = 25) -> list[tuple[NDArray[np.uint
 
 
 def main() -> dict[str, float]:
-    ours = FaceDetector(turns=PHOTO_TURNS)  # a photo is searched as the redactor searches it
-    ours_video = FaceDetector(max_side=VIDEO_MAX_SIDE, scale_factor=VIDEO_SCALE_FACTOR)
+    ours = FaceDetector(turns=SEARCH_TURNS)  # searched as the redactor searches
+    ours_video = FaceDetector(
+        max_side=VIDEO_MAX_SIDE, scale_factor=VIDEO_SCALE_FACTOR, turns=SEARCH_TURNS
+    )
     base = single_cascade()
     rows: list[tuple[str, str, str]] = []
     results: dict[str, float] = {}

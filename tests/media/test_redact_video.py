@@ -380,3 +380,38 @@ def test_a_display_matrix_with_no_angle_turns_nothing(tmp_path: Path) -> None:
     made = redact_video(source, tmp_path / "out", Request(regions=((0, 0, 4, 4),)))
     done = made["transformation"]
     assert (done["width"], done["height"], done["display_rotation"]) == (64, 48, "none")
+
+
+@pytest.mark.slow
+def test_a_face_on_its_side_in_a_video_is_covered(home: Path, tmp_path: Path) -> None:
+    """A casualty lying on the ground, filmed from above: the face is on its side in every
+    upright frame. Video frames are searched a quarter turn each way too."""
+    from PIL import Image
+
+    from enquiry.enrich.media import samples
+
+    lying = Image.fromarray(np.ascontiguousarray(np.rot90(samples.photo("astronaut"), 1)))
+    lying = lying.resize((300, 300))
+    frames = []
+    for index in range(FRAMES):
+        canvas = Image.new("RGB", (480, 360), (40, 60, 80))
+        canvas.paste(lying, (20 + 3 * index, 10 + index))
+        frames.append(np.asarray(canvas))
+    clip = write_video(tmp_path / "lying.mp4", frames)
+    # the face, turned back upright, as a second detector sees it in the original
+    upright = [np.ascontiguousarray(np.rot90(f, -1)) for f in _frames(clip)]
+    assert any(lbp_faces(f) for f in upright[:5])
+    item = _add(home, clip)
+    code, out, err = _cli(home, "media", "redact", str(item), "--faces", "--json")
+    assert code == 0, err
+    done = json.loads(out)["transformation"]["redaction"]
+    assert done["detector"]["quarter_turns"] == [0, 1, 3]
+    assert done["frames_with_faces"] >= 1
+    after = _frames(_stored(home, json.loads(out)["item"], tmp_path))
+    assert len(after) == FRAMES
+    # the face as the second detector sees it (the suit's badge, a 27-pixel box, is not it)
+    faces = {i: [b for b in lbp_faces(upright[i]) if b[2] >= 40] for i in range(FRAMES)}
+    assert sum(bool(f) for f in faces.values()) >= FRAMES // 2
+    for index, boxes in faces.items():
+        left = lbp_faces(np.ascontiguousarray(np.rot90(after[index], -1)))
+        assert not [b for b in left if any(centre_in(b, face) for face in boxes)], index

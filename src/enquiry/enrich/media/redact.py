@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from enquiry.enrich.media.faces import PHOTO_TURNS, VIDEO_MAX_SIDE, Box, FaceDetector
+from enquiry.enrich.media.faces import SEARCH_TURNS, VIDEO_MAX_SIDE, Box, FaceDetector
 from enquiry.enrich.media.frames import Orientation, frame_orientation
 from enquiry.enrich.photo import MAX_PIXELS
 from enquiry.enrich.video import picture_stream
@@ -254,7 +254,7 @@ def redact_photo(source: Path, target_stem: Path, request: Request) -> dict[str,
             "error": f"--regions {','.join(map(str, bad))}: outside the {width}×{height} picture",
             "bad_request": True,
         }
-    detector = FaceDetector(turns=PHOTO_TURNS) if request.faces else None
+    detector = FaceDetector(turns=SEARCH_TURNS) if request.faces else None
     faces = detector.detect(pixels[..., :3]) if detector else []
     _cover_all(pixels, [*faces, *request.regions], request.style)
     jpeg = source_format in ("JPEG", "MPO") and pixels.shape[-1] == 3
@@ -376,7 +376,9 @@ def redact_video(
         stride = max(1, round(float(rate) * DETECT_EVERY_S))
         hold = stride + max(0, round(float(rate) * HOLD_S))
         detector = (
-            FaceDetector(max_side=VIDEO_MAX_SIDE, scale_factor=VIDEO_SCALE_FACTOR)
+            FaceDetector(
+                max_side=VIDEO_MAX_SIDE, scale_factor=VIDEO_SCALE_FACTOR, turns=SEARCH_TURNS
+            )
             if request.faces
             else None
         )
