@@ -622,8 +622,23 @@ def run_analysis(
     return result, finding_id
 
 
+class _Standing:
+    """What a finding's and a sign-off's standing share: whether it holds, and its record."""
+
+    status: str  # a field of each subclass (both are dataclasses)
+
+    @property
+    def current(self) -> bool:
+        """Whether it still holds (``status`` is ``current``)."""
+        return self.status == "current"
+
+    def to_dict(self) -> dict[str, Any]:
+        record: dict[str, Any] = asdict(self)  # type: ignore[call-overload]
+        return record
+
+
 @dataclass(frozen=True)
-class FindingStanding:
+class FindingStanding(_Standing):
     """How a stored finding stands against the catalogue as it is now.
 
     A finding is a row anyone with the database file could edit, and a matrix that keeps
@@ -645,16 +660,9 @@ class FindingStanding:
     result_sha256: str
     """SHA-256 of the stored result's canonical JSON: what a sign-off binds."""
 
-    @property
-    def current(self) -> bool:
-        return self.status == "current"
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
 
 @dataclass(frozen=True)
-class SignOffStanding:
+class SignOffStanding(_Standing):
     """A reviewer's sign-off of one of the incident's findings, and whether what it signed
     still holds: ``current`` when the signed finding is current (see :class:`FindingStanding`)
     and the sign-off's ledger event binds that finding's inputs hash and result as stored."""
@@ -670,13 +678,6 @@ class SignOffStanding:
     """``current``, ``stale``, ``altered`` or ``unverified`` (the signed finding's standing),
     or ``unbound`` when the event does not name the finding's inputs and result as stored."""
     explanation: str
-
-    @property
-    def current(self) -> bool:
-        return self.status == "current"
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 @dataclass(frozen=True)

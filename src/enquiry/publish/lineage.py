@@ -28,7 +28,7 @@ application core's job.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -36,6 +36,9 @@ from sqlalchemy.engine import Connection
 
 from enquiry.store.tables import CustodyEvent, Item, ItemKey
 
+# Ids asked for in one ``IN (...)`` at most: SQLite's and PostgreSQL's limits on bound values
+# are far above it, and a family is rarely larger.
+BATCH = 500
 REDACTED = "redacted"  # the ``how`` of a redaction's transformation (enquiry media redact)
 PICTURES = ("image/", "video/")
 
@@ -119,6 +122,13 @@ class Lineage:
         return None
 
 
+def _batches(ids: Iterable[int]) -> Iterator[list[int]]:
+    """``ids``, sorted, in lists of at most :data:`BATCH` (one query each)."""
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), BATCH):
+        yield ordered[start : start + BATCH]
+
+
 def judge(connection: Connection, item_ids: Iterable[int]) -> dict[int, Lineage]:
     """Each item's :class:`Lineage`, read from the catalogue: up ``derived_from`` to its first
     original, then down to everything made from that, with which items are sealed and which
@@ -129,9 +139,7 @@ def judge(connection: Connection, item_ids: Iterable[int]) -> dict[int, Lineage]
     def load(query_ids: set[int], *, children: bool) -> set[int]:
         column = Item.derived_from if children else Item.id
         found: set[int] = set()
-        ids = sorted(query_ids)
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
+        for chunk in _batches(query_ids):
             for row in connection.execute(
                 select(
                     Item.id, Item.derived_from, Item.protected, Item.media_type, Item.transformation
@@ -162,8 +170,7 @@ def judge(connection: Connection, item_ids: Iterable[int]) -> dict[int, Lineage]
     sealed: set[int] = set()
     confirmed: set[int] = set()
     redactions = [i for i in every if rows[i][3]]
-    for start in range(0, len(every), 500):
-        chunk = every[start : start + 500]
+    for chunk in _batches(every):
         sealed |= {
             int(i)
             for i in connection.scalars(
@@ -172,8 +179,7 @@ def judge(connection: Connection, item_ids: Iterable[int]) -> dict[int, Lineage]
                 )
             )
         }
-    for start in range(0, len(redactions), 500):
-        chunk = redactions[start : start + 500]
+    for chunk in _batches(redactions):
         confirmed |= {
             int(i)
             for i in connection.scalars(
@@ -233,11 +239,9 @@ def made_from(connection: Connection, item_id: int) -> list[int]:
     while frontier:
         children = [
             int(i)
-            for start in range(0, len(frontier), 500)
+            for chunk in _batches(frontier)
             for i in connection.scalars(
-                select(Item.id)
-                .where(Item.derived_from.in_(frontier[start : start + 500]))
-                .order_by(Item.id)
+                select(Item.id).where(Item.derived_from.in_(chunk)).order_by(Item.id)
             )
             if int(i) not in seen
         ]
