@@ -134,8 +134,10 @@ def _hypothesis_key() -> str:
 def _latest_finding(w: World) -> int:
     from enquiry.app import matrix
 
+    # A rating another case of this matrix made leaves the stored finding stale, and a stale
+    # finding may not be signed off: the analysis is run again then, as a reviewer would.
     latest = matrix.latest_result(w.admin, INCIDENT)
-    if latest is not None:
+    if latest is not None and latest.standing is not None and latest.standing.current:
         return latest.finding_id
     return matrix.run_analysis(w.admin, INCIDENT)[1]
 
