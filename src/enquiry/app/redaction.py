@@ -16,7 +16,7 @@ import multiprocessing
 import tempfile
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -85,7 +85,11 @@ class Redacted:
     ``existing`` says the same redaction had been made before (same bytes): nothing new, and
     ``transformation`` is then the one recorded when it was first made, while ``requested`` is
     always what this request asked for (two requests can blur to the same pixels: a region over
-    a flat area, the same faces)."""
+    a flat area, the same faces). ``event`` is the ledger event that recorded a request which
+    made nothing new (its sequence number): the request is in the custody record all the same,
+    naming the existing item. ``derived_from`` is the item the stored redaction was made from:
+    the one asked for, unless another item's redaction holds the very same bytes (two copies
+    of a photo that differ only in their metadata)."""
 
     item_id: int
     derived_from: int
@@ -95,6 +99,7 @@ class Redacted:
     existing: bool
     transformation: dict[str, Any] = field(default_factory=dict)
     requested: dict[str, Any] = field(default_factory=dict)
+    event: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of ``enquiry media redact --json``."""
@@ -112,6 +117,7 @@ class Redacted:
             "regions": redaction.get("regions", []),
             "transformation": self.transformation,
             "requested": self.requested,
+            "event": self.event,
         }
 
 
@@ -292,9 +298,10 @@ def redact(
             new, existing = twin, True
         else:
             new, existing = session.get(Item, made.item_id), False  # type: ignore[assignment]
-        return Redacted(
+        made_from = int(new.derived_from or item.id)
+        found = Redacted(
             item_id=new.id,
-            derived_from=item.id,
+            derived_from=made_from,
             media_type=new.media_type,
             sha256=str(new.sha256),
             confirmed=is_confirmed(session, new),
@@ -302,6 +309,32 @@ def redact(
             transformation=dict(new.transformation or {}),
             requested=details,
         )
+        case_id = new.case_id
+    if not existing:
+        return found
+    return replace(found, event=_record_repeat(store, case_id, item.id, found))
+
+
+def _record_repeat(store: Store, case_id: int, asked: int, found: Redacted) -> int:
+    """Record a redaction request that made no new item (its result was byte for byte an
+    existing redaction): a ``derived`` event on that item naming what it was made from, the
+    request and its hash, so the custody record shows every request for a redaction and who
+    made it, and no second item with the same bytes is made. Returns the event's number."""
+    details: dict[str, Any] = {
+        "derived_from": found.derived_from,
+        "sha256": found.sha256,
+        "how": HOW,
+        "tool": f"enquiry {__version__}",
+        "existing": True,
+        "requested": found.requested,
+    }
+    if asked != found.derived_from:
+        details["requested_from"] = asked
+    with store.writing() as (_connection, writer):
+        head = writer.append(
+            "derived", case_id=case_id, item_id=found.item_id, details=details, item_changed=False
+        )
+    return head.seq
 
 
 def _sha256(path: Path) -> str:

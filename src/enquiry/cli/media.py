@@ -391,13 +391,14 @@ def redact(
     click.echo(
         f"item {made.item_id}\t{state}\tredaction of item {made.derived_from}"
         f" ({made.media_type}): {redaction.describe(made.transformation)}"
-        + (
-            f"; the same image was already stored (this request: "
-            f"{redaction.describe(made.requested)})"
-            if made.existing
-            else ""
-        )
     )
+    if made.existing:
+        # Nothing new was stored; say so, and where the request itself was recorded.
+        click.echo(
+            f"  already made: this request ({redaction.describe(made.requested)}) gives the"
+            f" same image as item {made.item_id}; no new item stored, the request recorded in"
+            f" the ledger as event {made.event}"
+        )
     if not made.confirmed:
         click.echo(
             f"  look at it ('enquiry item copy {made.item_id} -o FILE'), then publish it with "

@@ -143,22 +143,50 @@ def _html(html: str, found: Extraction) -> Extraction:
     return found
 
 
+# One wording for a PDF that cannot be read, whichever reader finds it (the text reader, the
+# OCR): ``enquiry enrich`` runs both and names the same damage of the same item once.
+PDF_ENCRYPTED = "PDF is encrypted with a password; its pages cannot be read"
+PDF_NO_PAGES = "PDF has no pages"
+
+
+def pdf_damage(exc: BaseException) -> str:
+    """The line for a PDF whose structure could not be parsed (``exc`` says where it broke)."""
+    reason = " ".join(f"{type(exc).__name__}: {exc}".split())
+    return f"PDF is damaged ({reason})"[:300]
+
+
+def open_encrypted(reader: Any) -> bool:
+    """Whether a pypdf reader's pages can be read: it is not encrypted, or encrypted with an
+    empty user password (a PDF that only restricts printing or copying: any viewer opens it,
+    so its words are as readable as an unencrypted one's). A real password is never guessed."""
+    if not reader.is_encrypted:
+        return True
+    try:
+        return bool(reader.decrypt(""))
+    except Exception:  # an unknown or broken security handler: it stays unread
+        return False
+
+
 def _pdf(path: Path) -> Extraction:
     # pypdf logs what it repairs ("EOF marker not found"); the problems list says it instead,
     # with the file's name, which a bare log line would not.
     logging.getLogger("pypdf").setLevel(logging.CRITICAL)
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import PyPdfError
 
     found = Extraction()
     try:
         reader = PdfReader(str(path), strict=False)
-        if reader.is_encrypted:
-            found.problems.append("PDF is encrypted; text not extracted")
+        if not open_encrypted(reader):
+            found.problems.append(PDF_ENCRYPTED)
             return found
+        if reader.is_encrypted:
+            found.metadata["encrypted"] = "without a user password"
         pages = reader.pages
         count = len(pages)
         found.metadata["pages"] = count
+        if not count:
+            found.problems.append(PDF_NO_PAGES)
         info: dict[str, Any] = {}
         for key, value in (reader.metadata or {}).items():
             info[str(key).lstrip("/").lower()] = str(value)[:500]
@@ -173,8 +201,16 @@ def _pdf(path: Path) -> Extraction:
             texts.append(page.extract_text() or "")
         found.text = "\n\f".join(texts)
         found.metadata["chars"] = len(found.text)
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError) as exc:
-        found.problems.append(f"PDF is damaged or truncated ({type(exc).__name__}: {exc})"[:300])
+    except (
+        PyPdfError,
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        OSError,
+        RecursionError,
+    ) as exc:
+        found.problems.append(pdf_damage(exc))
     if not _pdf_complete(path):
         found.problems.append("PDF has no end-of-file marker (truncated?)")
     return found

@@ -42,17 +42,20 @@ import shutil
 import signal
 import subprocess
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from PIL import Image, ImageFilter, ImageOps
+from sqlalchemy import Connection, select
 
-from enquiry.enrich.base import FileEnricher
+from enquiry.enrich.base import Enrichment, FileEnricher, Target
+from enquiry.enrich.documents import PDF_ENCRYPTED, PDF_NO_PAGES, open_encrypted, pdf_damage
 from enquiry.intake.extract import Extraction
 from enquiry.intake.limits import die_with_parent, open_picture
+from enquiry.store.tables import Item
 from enquiry.store.vault import scratch_folder
 
 ENGINE = "tesseract"
@@ -443,8 +446,18 @@ def reflow(text: str) -> str:
 # --- pages of a file ---------------------------------------------------------------------------
 
 
-def _image_frames(path: Path) -> Iterator[Image.Image]:
-    """The frames of an image file (a multi-page TIFF or a fax holds several pages)."""
+class PageTooLarge(Exception):
+    """A page of a multi-page picture claims more pixels than are decoded (:data:`MAX_PIXELS`)."""
+
+
+def _image_frames(path: Path) -> Generator[Image.Image, None, None]:
+    """The frames of an image file (a multi-page TIFF or a fax holds several pages).
+
+    Every frame's size is checked against :data:`MAX_PIXELS` before it is decoded, not only
+    the first's: a TIFF's pages each declare their own, and Pillow's own check on a later page
+    only raises above twice its limit, as an error that ended the whole reading — the pages
+    already read were lost with it. Such a page stops the reading there
+    (:class:`PageTooLarge`), the pages before it kept."""
     with open_picture(path) as image:
         if image.width * image.height > MAX_PIXELS:
             raise Image.DecompressionBombError(
@@ -452,6 +465,12 @@ def _image_frames(path: Path) -> Iterator[Image.Image]:
             )
         for number in range(min(getattr(image, "n_frames", 1), MAX_PAGES)):
             image.seek(number)
+            if image.width * image.height > MAX_PIXELS:
+                raise PageTooLarge(
+                    f"page {number + 1} of the image claims {image.width}×{image.height} pixels"
+                    f" (more than {MAX_PIXELS}): a decompression bomb is suspected; it and the"
+                    " pages after it are not read"
+                )
             frame = image.copy()
             frame.load()
             yield frame
@@ -467,7 +486,7 @@ def _pdf_pages(path: Path) -> tuple[list[str | None], int, list[tuple[float, flo
     from pypdf import PdfReader
 
     reader = PdfReader(str(path), strict=False)
-    if reader.is_encrypted:
+    if not open_encrypted(reader):
         raise EncryptedPdf
     pages = reader.pages
     count = len(pages)
@@ -515,10 +534,21 @@ def _contents(resources: Any, depth: int = 0) -> tuple[bool, bool]:
         return False, False
 
 
-def _render(path: Path, number: int, clock: Clock, size: tuple[float, float]) -> Image.Image:
-    """Page ``number`` (from 0) of a PDF as a grey image at 300 dpi (less for a huge page)."""
+def render_dpi(size: tuple[float, float]) -> float:
+    """The resolution a page of ``size`` points is rendered at: 300 dpi, less for a page so
+    large that its longest side would pass :data:`MAX_RENDER_SIDE` pixels — with no lower
+    bound, since a hostile page can declare a side of a million points (a floor of 30 dpi
+    made that a bitmap of 400,000 pixels a side: minutes of rendering, then no page read)."""
     longest = max(size) / 72 or 1.0
-    dpi = max(30, min(RENDER_DPI, int(MAX_RENDER_SIDE / longest)))
+    return min(float(RENDER_DPI), MAX_RENDER_SIDE / longest)
+
+
+def _render(path: Path, number: int, clock: Clock, size: tuple[float, float]) -> Image.Image:
+    """Page ``number`` (from 0) of a PDF as a grey image at 300 dpi (less for a huge page).
+    The output is cropped to :data:`MAX_RENDER_SIDE` pixels a side whatever the page's boxes
+    say (``pdftoppm`` may size a page otherwise than the page tree read here, through a user
+    unit or a broken box), so no page costs more than that bitmap."""
+    dpi = render_dpi(size)
     with scratch_folder("enquiry-ocr-") as folder:
         base = Path(folder) / "page"
         done = _run(
@@ -529,7 +559,11 @@ def _render(path: Path, number: int, clock: Clock, size: tuple[float, float]) ->
                 "-l",
                 str(number + 1),
                 "-r",
-                str(dpi),
+                f"{dpi:.4f}",
+                "-W",
+                str(MAX_RENDER_SIDE),
+                "-H",
+                str(MAX_RENDER_SIDE),
                 "-gray",
                 "-png",
                 "-singlefile",
@@ -565,8 +599,14 @@ class OcrText(FileEnricher):
     script detection); ``insist`` reads every image, however unlike a page, and keeps its text
     whatever the engine's confidence — for an item someone asked to have read. ``alone`` says
     no text reader runs beside it (``enquiry ocr``): a PDF that is damaged, encrypted or has no
-    pages is then a problem of its own; beside the text reader (intake, ``enquiry enrich``) it
-    is that reader's to name, once."""
+    pages is then a problem of its own; beside the text reader at intake it is that reader's
+    to name, and the reading only notes why nothing was read (``unread`` in its metadata).
+
+    A file that could not be read is never recorded as read: run over a stored item (``enquiry
+    ocr``, ``enquiry enrich``) such a reading is a failure — no text, no ``enriched`` event, the
+    reason on one line (the text reader's own words for a damaged PDF, so ``enquiry enrich``
+    shows it once) — and an item whose reading at intake was ``unread`` is not done: every
+    later run reads it again and says the same."""
 
     name = "ocr"
     version = "1"
@@ -580,6 +620,38 @@ class OcrText(FileEnricher):
 
     def accepts(self, media_type: str, kind: str) -> bool:
         return media_type == "application/pdf" or media_type in IMAGE_TYPES
+
+    def done(self, connection: Connection, item_ids: Sequence[int]) -> set[int]:
+        """The items read by this version (see :meth:`FileEnricher.done`), less those whose
+        reading found the file unreadable (``unread``): a damaged PDF is not "done, no text",
+        and each run over it says why it cannot be read."""
+        done = super().done(connection, item_ids)
+        if not done:
+            return done
+        unread = {
+            int(item_id)
+            for item_id, meta in connection.execute(
+                select(Item.id, Item.meta).where(Item.id.in_(list(done)))
+            )
+            if isinstance((meta or {}).get(self.name), dict) and meta[self.name].get("unread")
+        }
+        return done - unread
+
+    def enrich(self, target: Target) -> Enrichment:
+        """Read a stored item; a file found unreadable is a failure with its reason (the
+        runner then records nothing for it), never an empty reading."""
+        found = super().enrich(target)
+        reason = found.metadata.get("unread")
+        if reason:
+            return Enrichment(inputs=found.inputs, problems=found.problems or [str(reason)])
+        return found
+
+    def _unread(self, found: Extraction, reason: str) -> None:
+        """Note why the file could not be read: a problem line when no other reader names it
+        (``alone``), else only ``unread`` in the metadata (intake's text reader names it)."""
+        if self.alone:
+            found.problems.append(reason)
+        found.metadata["unread"] = reason
 
     def extract(self, path: Path, media_type: str) -> Extraction:
         found = Extraction()
@@ -643,17 +715,13 @@ class OcrText(FileEnricher):
             OSError,
             RecursionError,
         ) as exc:
-            if self.alone:  # else the text reader names the damage
-                reason = " ".join(f"{type(exc).__name__}: {exc}".split())
-                found.problems.append(f"PDF is damaged ({reason})"[:300])
+            self._unread(found, pdf_damage(exc))
             return
         except EncryptedPdf:
-            if self.alone:
-                found.problems.append("PDF is encrypted; its pages cannot be read")
+            self._unread(found, PDF_ENCRYPTED)
             return
         if not count:
-            if self.alone:
-                found.problems.append("PDF has no pages")
+            self._unread(found, PDF_NO_PAGES)
             return
         scanned = [number for number, layer in enumerate(layers) if layer is None]
         if not scanned:
@@ -669,17 +737,26 @@ class OcrText(FileEnricher):
         clock = Clock()
         reading = _Reading(self.languages)
         read: list[int] = []
+        spoilt: list[int] = []
         for number in scanned:
             try:
                 page = self._read(_render(path, number, clock, sizes[number]), reading, clock)
             except TimeUp:
                 break
-            except RuntimeError as exc:
+            except (RuntimeError, OSError, Image.DecompressionBombError) as exc:
                 found.problems.append(f"OCR: {exc}"[:300])
                 layers[number] = ""
+                spoilt.append(number)
                 continue
             layers[number] = page.text
             read.append(number)
+        if spoilt and not read and len(spoilt) == len(scanned):
+            # Not one scanned page could be rendered: nothing was read, and an empty text
+            # would stand for the document as if its pages held no writing.
+            found.metadata["unread"] = (
+                f"none of its {len(scanned)} scanned page(s) could be rendered"
+            )
+            return
         unread = [n + 1 for n in scanned if n not in read and layers[n] is None]
         if unread:
             found.problems.append(
@@ -708,19 +785,41 @@ class OcrText(FileEnricher):
         clock = Clock()
         reading = _Reading(self.languages)
         texts: list[str] = []
-        for frame in _image_frames(path):
-            try:
-                page = self._read(frame, reading, clock)
-            except TimeUp:
-                found.problems.append(
-                    f"OCR read {len(texts)} page(s) of the image before the time limit"
-                    " (raise ENQUIRY_DECODE_SECONDS and run enquiry ocr on the item)"
-                )
-                break
-            except RuntimeError as exc:
-                found.problems.append(f"OCR: {exc}"[:300])
-                break
-            texts.append(page.text)
+        frames = _image_frames(path)
+        try:
+            while True:
+                try:
+                    frame = next(frames, None)
+                except PageTooLarge as exc:
+                    found.problems.append(str(exc))
+                    break
+                except (OSError, ValueError, SyntaxError) as exc:
+                    if not texts:
+                        raise  # the file itself is unreadable: extract says so
+                    # A later page is damaged: the pages before it are kept, and it is named.
+                    found.problems.append(
+                        f"page {len(texts) + 1} of the image cannot be decoded"
+                        f" ({type(exc).__name__}: {exc}); it and the pages after it are not read"[
+                            :300
+                        ]
+                    )
+                    break
+                if frame is None:
+                    break
+                try:
+                    page = self._read(frame, reading, clock)
+                except TimeUp:
+                    found.problems.append(
+                        f"OCR read {len(texts)} page(s) of the image before the time limit"
+                        " (raise ENQUIRY_DECODE_SECONDS and run enquiry ocr on the item)"
+                    )
+                    break
+                except RuntimeError as exc:
+                    found.problems.append(f"OCR: {exc}"[:300])
+                    break
+                texts.append(page.text)
+        finally:
+            frames.close()
         self._metadata(found, reading)
         found.metadata["pages_ocr"] = list(range(1, len(texts) + 1))
         confident = (

@@ -70,6 +70,16 @@ class RunReport:
     then those enriched or failed, in the order they were done."""
 
     outcomes: list[Outcome] = field(default_factory=list)
+    # Problem lines already shown in this run: two readers that find the same damage in one
+    # item (the text reader and the OCR, both parsing a broken PDF) say it in the same words,
+    # and the line is shown once; each reader's outcome still counts it.
+    shown: set[str] = field(default_factory=set, repr=False)
+
+    def say(self, progress: Progress, line: str) -> None:
+        """Show a problem line, unless this run has shown the very same line already."""
+        if line not in self.shown:
+            self.shown.add(line)
+            progress.problem(line)
 
     def of(self, enricher: str, status: str | None = None) -> list[Outcome]:
         """The outcomes of one enricher, optionally only those with ``status``."""
@@ -156,9 +166,10 @@ def _run_one(
             for item_id in page:
                 if item_id in locked and item_id in found and enricher.accepts(*found[item_id]):
                     report.outcomes.append(Outcome(enricher.name, item_id, "encrypted"))
-                    progress.problem(
+                    report.say(
+                        progress,
                         f"{name_of(item_id)}: protected and stored encrypted;"
-                        f" not read by {enricher.name}"
+                        f" not read by {enricher.name}",
                     )
                 elif item_id in found and item_id not in accepted:
                     report.outcomes.append(Outcome(enricher.name, item_id, "not_accepted"))
@@ -382,7 +393,7 @@ def _fail(
         Outcome(enricher.name, item_id, "failed", problems=list(problems) or [line])
     )
     for problem in list(problems) or [line]:
-        progress.problem(f"{name_of(item_id)}: {problem}")
+        report.say(progress, f"{name_of(item_id)}: {problem}")
     progress.advance()
 
 
@@ -451,7 +462,7 @@ def _settle(
         else:
             assert outcome is not None
             for problem in found.problems:
-                progress.problem(f"{name_of(target.item_id)}: {problem}")
+                report.say(progress, f"{name_of(target.item_id)}: {problem}")
             report.outcomes.append(
                 Outcome(
                     enricher.name,

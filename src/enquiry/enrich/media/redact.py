@@ -364,6 +364,13 @@ def redact_video(
         first = _first_orientation(source, source_index)
         if first.swap:
             width, height = height, width
+        if width * height > MAX_PIXELS:
+            # A frame this large is a decoder's and the detector's whole memory many times a
+            # second: refused, as a photo of this size is, before a frame is decoded.
+            return {
+                "error": f"the video claims {width}×{height} pixels a frame: more than"
+                f" {MAX_PIXELS}, so it is not decoded"
+            }
         bad = outside(request.regions, width, height)
         if bad is not None:
             return {
