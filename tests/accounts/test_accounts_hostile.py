@@ -223,6 +223,63 @@ def test_a_flood_of_made_up_names_does_not_stay_in_memory() -> None:
     assert throttle._failures == {}
 
 
+def _guess_in_another_process(path: str) -> int:
+    """Five guesses at one name from one server process; how many were let through."""
+    throttle = accounts.LoginThrottle(
+        limit=5, window=300, shared=accounts.SharedFailures(Path(path))
+    )
+    let = 0
+    for _ in range(5):
+        try:
+            throttle.attempt("name:vera", "addr:10.0.0.1")
+            let += 1
+        except Unauthorized:
+            pass
+    return let
+
+
+def test_server_processes_share_one_count(tmp_path: Path) -> None:
+    """'enquiry serve --workers 4': before, each process counted its own failures, so a guesser
+    had four times the tries. Four real processes guessing at once now get five in all."""
+    import multiprocessing
+
+    path = tmp_path / "home" / accounts.THROTTLE_FILE
+    accounts.SharedFailures(path)  # made once, as the server does before its workers start
+    with multiprocessing.get_context("spawn").Pool(4) as pool:
+        let = sum(pool.map(_guess_in_another_process, [str(path)] * 4))
+    assert let == 5, f"{let} guesses were let through"
+    assert path.stat().st_mode & 0o077 == 0  # names tried and addresses: the owner's only
+
+
+def test_a_shared_count_keeps_the_rules_of_one_process(tmp_path: Path) -> None:
+    """Two processes' throttles on one file: a success takes back its own attempt only, a
+    name's owner clears their name, and failures older than the window are swept."""
+    clock = Clock()
+    path = tmp_path / accounts.THROTTLE_FILE
+    one, two = (
+        accounts.LoginThrottle(
+            limit=5, window=300, clock=clock, shared=accounts.SharedFailures(path)
+        )
+        for _ in range(2)
+    )
+    for victim in ("ana", "bob"):
+        one.attempt(f"name:{victim}", "addr:10.0.0.1")
+    for victim in ("cyd", "dan"):
+        two.attempt(f"name:{victim}", "addr:10.0.0.1")
+    stamp = one.attempt("name:mallory", "addr:10.0.0.1")
+    one.forgive(stamp, "addr:10.0.0.1")
+    two.succeeded("name:mallory")
+    two.attempt("name:eve", "addr:10.0.0.1")
+    with pytest.raises(Unauthorized, match="too many"):
+        one.attempt("name:fay", "addr:10.0.0.1")
+    with pytest.raises(Unauthorized, match="too many"):
+        two.check("addr:10.0.0.1")
+    one.check("name:mallory")
+    clock.now += 301
+    two.attempt("name:fay", "addr:10.0.0.1")  # the window has passed
+    assert accounts.SharedFailures(path).keys() == 2  # the old failures are swept
+
+
 def test_revoking_or_disabling_again_keeps_the_first_record(home: Enquiry) -> None:
     """A second revocation (or disabling) must not rewrite when the first happened, nor log a
     second one: the record of when a credential stopped is evidence in itself."""

@@ -8,6 +8,8 @@ from contextlib import contextmanager
 import pytest
 from api_world import World, build_world, create_pg_database, drop_pg_database
 
+from enquiry.app.accounts import THROTTLE_FILE, SharedFailures
+
 
 @contextmanager
 def _world(backend: str, factory: pytest.TempPathFactory) -> Iterator[World]:
@@ -50,3 +52,14 @@ def pg_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     """The world on PostgreSQL only (a subset of the matrix)."""
     with _world("postgresql", tmp_path_factory) as built:
         yield built
+
+
+@pytest.fixture(autouse=True)
+def _sign_in_failures_forgotten(request: pytest.FixtureRequest) -> None:
+    """Each test starts with no failed sign-in on record: a module's world is one home, and
+    the server's count of failures lives in the home, shared by every app made on it."""
+    for name in ("world", "sqlite_world", "pg_world"):
+        if name in request.fixturenames:
+            home = request.getfixturevalue(name).home
+            if (home / THROTTLE_FILE).exists():
+                SharedFailures(home / THROTTLE_FILE).clear()

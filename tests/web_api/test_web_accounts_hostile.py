@@ -87,7 +87,7 @@ def test_guesses_sent_together_are_throttled_like_guesses_one_by_one(
 ) -> None:
     """Twenty wrong passwords for one name at once: before, every one was checked, since each
     passed the throttle while the others were still being hashed."""
-    app = create_app(sqlite_world.home)  # a throttle of its own
+    app = create_app(sqlite_world.home)
 
     def guess(number: int) -> bool:
         answer = _sign_in(_browser(app), "viewer", f"guess number {number}")
@@ -97,6 +97,20 @@ def test_guesses_sent_together_are_throttled_like_guesses_one_by_one(
     with _browser(app), ThreadPoolExecutor(20) as pool:
         checked = sum(pool.map(guess, range(20)))
     assert checked <= 5, f"{checked} passwords were checked"
+
+
+def test_two_server_processes_on_one_home_count_failures_together(sqlite_world: World) -> None:
+    """Two apps on the same home stand for two processes of 'enquiry serve --workers 2': a
+    guesser going back and forth between them is refused after five tries in all."""
+    first, second = create_app(sqlite_world.home), create_app(sqlite_world.home)
+    with _browser(first) as one, _browser(second) as two:
+        for number in range(5):
+            browser = one if number % 2 else two
+            answer = _sign_in(browser, "viewer", f"guess number {number}")
+            assert answer.status_code == 401 and "too many" not in answer.text
+        for browser in (one, two):
+            refused = _sign_in(browser, "viewer")  # even the right password, now
+            assert refused.status_code == 401 and "too many" in refused.text
 
 
 def test_an_insiders_own_sign_in_does_not_reset_the_address_count(sqlite_world: World) -> None:

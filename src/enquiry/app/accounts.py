@@ -17,9 +17,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import sqlite3
 import threading
 import time
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -460,9 +462,98 @@ def csrf_ok(expected: str, given: str | None) -> bool:
     return bool(given) and hmac.compare_digest(expected.encode(), (given or "").encode())
 
 
+TOO_MANY = "too many failed sign-ins; wait a few minutes and try again"
+THROTTLE_FILE = "signin-failures.db"  # in the home: the web server's shared count of failures
+
+
+class SharedFailures:
+    """Failed sign-ins in a small SQLite file that every server process of a machine opens, so
+    that ``enquiry serve --workers N`` allows a guesser no more tries than one process would.
+
+    Each row is one failure (a key — ``name:…`` or ``addr:…`` — and when, by the wall clock,
+    which every process reads alike); rows older than the window are swept as attempts come.
+    Counting and adding an attempt happen in one ``BEGIN IMMEDIATE`` transaction, which SQLite
+    serialises across threads and processes. The file is readable by its owner only: it holds
+    the names tried and the addresses they came from, for as long as the window lasts."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600, exist_ok=True)
+        with closing(self._connect()) as db:
+            db.execute("CREATE TABLE IF NOT EXISTS failures (key TEXT NOT NULL, at REAL NOT NULL)")
+            db.execute("CREATE INDEX IF NOT EXISTS failures_key ON failures (key, at)")
+
+    def _connect(self) -> sqlite3.Connection:
+        return sqlite3.connect(self.path, timeout=30, isolation_level=None)
+
+    def attempt(self, keys: tuple[str, ...], now: float, window: float, limit: int) -> bool:
+        """Count this attempt against ``keys`` unless one of them is at the limit (False)."""
+        with closing(self._connect()) as db:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                db.execute("DELETE FROM failures WHERE at <= ?", (now - window,))
+                if self._over(db, keys, limit):
+                    db.execute("ROLLBACK")
+                    return False
+                db.executemany(
+                    "INSERT INTO failures (key, at) VALUES (?, ?)", [(k, now) for k in keys]
+                )
+                db.execute("COMMIT")
+            except BaseException:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                raise
+        return True
+
+    @staticmethod
+    def _over(db: sqlite3.Connection, keys: tuple[str, ...], limit: int) -> bool:
+        return any(
+            db.execute("SELECT COUNT(*) FROM failures WHERE key = ?", (key,)).fetchone()[0] >= limit
+            for key in keys
+        )
+
+    def over(self, keys: tuple[str, ...], now: float, window: float, limit: int) -> bool:
+        """Whether any key has failed ``limit`` times within the window (nothing counted)."""
+        with closing(self._connect()) as db:
+            db.execute("DELETE FROM failures WHERE at <= ?", (now - window,))
+            return self._over(db, keys, limit)
+
+    def add(self, keys: tuple[str, ...], now: float) -> None:
+        with closing(self._connect()) as db:
+            db.executemany("INSERT INTO failures (key, at) VALUES (?, ?)", [(k, now) for k in keys])
+
+    def remove(self, keys: tuple[str, ...], stamp: float | None) -> None:
+        """One failure of each key stamped ``stamp``, or (None) all of each key's."""
+        with closing(self._connect()) as db:
+            for key in keys:
+                if stamp is None:
+                    db.execute("DELETE FROM failures WHERE key = ?", (key,))
+                else:
+                    db.execute(
+                        "DELETE FROM failures WHERE rowid IN (SELECT rowid FROM failures"
+                        " WHERE key = ? AND at = ? LIMIT 1)",
+                        (key, stamp),
+                    )
+
+    def clear(self) -> None:
+        """Forget every failure (an administrator lifting a lock-out at once)."""
+        with closing(self._connect()) as db:
+            db.execute("DELETE FROM failures")
+
+    def keys(self) -> int:
+        """How many keys have failures on record (for tests and diagnosis)."""
+        with closing(self._connect()) as db:
+            return int(db.execute("SELECT COUNT(DISTINCT key) FROM failures").fetchone()[0])
+
+
 class LoginThrottle:
     """At most ``limit`` failed sign-ins per name and per client address in ``window`` seconds;
     further attempts are refused without checking the password until the window passes.
+
+    With ``shared`` (a :class:`SharedFailures` file) the count is kept there, for every server
+    process of the machine; else in this process's memory. A shared count is timed by the wall
+    clock (``clock`` defaults to it then), since each process's monotonic clock is its own.
 
     The sign-in form counts an attempt *before* the password is checked (:meth:`attempt`), in
     one step with the check: otherwise many guesses sent at once would all pass the check while
@@ -477,13 +568,15 @@ class LoginThrottle:
         limit: int = 5,
         window: float = 300.0,
         *,
-        clock: Callable[[], float] = time.monotonic,
+        clock: Callable[[], float] | None = None,
+        shared: SharedFailures | None = None,
     ) -> None:
         self.limit = limit
         self.window = window
-        self._clock = clock
+        self.shared = shared
+        self._clock = clock or (time.time if shared is not None else time.monotonic)
         self._failures: dict[str, list[float]] = {}
-        self._swept = clock()
+        self._swept = self._clock()
         self._lock = threading.Lock()
 
     def _recent(self, key: str, now: float) -> list[float]:
@@ -503,11 +596,15 @@ class LoginThrottle:
 
     def _refuse_if_over(self, keys: tuple[str, ...], now: float) -> None:
         if any(len(self._recent(key, now)) >= self.limit for key in keys):
-            raise Unauthorized("too many failed sign-ins; wait a few minutes and try again")
+            raise Unauthorized(TOO_MANY)
 
     def check(self, *keys: str) -> None:
         """Refuse when any key has failed too often lately (nothing is counted)."""
         now = self._clock()
+        if self.shared is not None:
+            if self.shared.over(keys, now, self.window, self.limit):
+                raise Unauthorized(TOO_MANY)
+            return
         with self._lock:
             self._sweep(now)
             self._refuse_if_over(keys, now)
@@ -516,6 +613,10 @@ class LoginThrottle:
         """Refuse when any key has failed too often lately, else count this attempt as a
         failure until :meth:`forgive` says otherwise; returns the attempt's stamp."""
         now = self._clock()
+        if self.shared is not None:
+            if not self.shared.attempt(keys, now, self.window, self.limit):
+                raise Unauthorized(TOO_MANY)
+            return now
         with self._lock:
             self._sweep(now)
             self._refuse_if_over(keys, now)
@@ -526,6 +627,9 @@ class LoginThrottle:
     def failed(self, *keys: str) -> None:
         """Count a failure that was not counted by :meth:`attempt`."""
         now = self._clock()
+        if self.shared is not None:
+            self.shared.add(keys, now)
+            return
         with self._lock:
             for key in keys:
                 self._recent(key, now)
@@ -533,6 +637,9 @@ class LoginThrottle:
 
     def forgive(self, stamp: float, *keys: str) -> None:
         """Take back one attempt counted by :meth:`attempt` (it succeeded)."""
+        if self.shared is not None:
+            self.shared.remove(keys, stamp)
+            return
         with self._lock:
             for key in keys:
                 stamps = self._failures.get(key)
@@ -544,6 +651,9 @@ class LoginThrottle:
     def succeeded(self, *keys: str) -> None:
         """Forget every failure of these keys (a name whose owner has just proved who they
         are; never an address, which others share)."""
+        if self.shared is not None:
+            self.shared.remove(keys, None)
+            return
         with self._lock:
             for key in keys:
                 self._failures.pop(key, None)
@@ -586,10 +696,12 @@ def demo_user(app: Enquiry, case: str, name: str = "demo") -> DemoAccount:
 
 __all__ = [
     "CREDENTIALS",
+    "THROTTLE_FILE",
     "DemoAccount",
     "LoginThrottle",
     "NewToken",
     "Role",
+    "SharedFailures",
     "SignedIn",
     "TokenView",
     "UserView",

@@ -64,7 +64,7 @@ def serve_home(
     default=1,
     show_default=True,
     type=click.IntRange(1, 64),
-    help="Server processes (about one per core; the sign-in throttle counts per process).",
+    help="Server processes (about one per core; they share one count of failed sign-ins).",
 )
 @click.option(
     "--threads",

@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from enquiry import __version__
 from enquiry.app import Enquiry
+from enquiry.app.accounts import THROTTLE_FILE, LoginThrottle, SharedFailures
 from enquiry.errors import EnquiryError
 from enquiry.web import problems
 from enquiry.web.auth import SAFE_METHODS, LoginRequired, Server, require_sender
@@ -72,7 +73,10 @@ def create_app(
         docs_url=None,  # Swagger UI would load its script from a CDN; /openapi.json documents the API
         redoc_url=None,
     )
-    app.state.server = Server(base=base, secure_cookies=secure_cookies)
+    # Failed sign-ins are counted in a file beside the catalogue that every server process of
+    # this home shares: '--workers N' gives a guesser no more tries than one process.
+    throttle = LoginThrottle(shared=SharedFailures(base.home / THROTTLE_FILE))
+    app.state.server = Server(base=base, throttle=throttle, secure_cookies=secure_cookies)
     app.add_exception_handler(EnquiryError, _error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
