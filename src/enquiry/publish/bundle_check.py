@@ -16,7 +16,7 @@ Python standard library and ``cryptography``:
     python3 tools/verify_bundle.py BUNDLE.zip --key PUBLIC-KEY.json
 
 Exit status: 0 when everything holds, 1 when anything fails, 2 when the file cannot be read as a
-bundle at all (not a ZIP, truncated, unsafe member names, a zip bomb).
+bundle at all (not a ZIP, truncated, bytes outside its members, unsafe member names, a zip bomb).
 """
 
 from __future__ import annotations
@@ -25,14 +25,16 @@ import argparse
 import base64
 import hashlib
 import json
+import os
 import stat
+import struct
 import sys
 import zipfile
 import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any, BinaryIO
+from typing import IO, Any, BinaryIO
 
 FORMAT = "enquiry-bundle/1"
 KEY_FORMAT = "enquiry-public-key/1"
@@ -45,7 +47,8 @@ CHUNK = 1 << 20
 
 MAX_MEMBERS = 1_000_000
 MAX_MANIFEST = 256 << 20  # bytes of manifest.json
-MAX_SMALL = 512 << 20  # bytes of any member read whole (the ledger, findings)
+MAX_SMALL = 512 << 20  # bytes of any member read whole (a finding)
+MAX_EVENT = 64 << 20  # bytes of one line of the ledger, which is read line by line
 MAX_RATIO = 200  # uncompressed / compressed beyond this is a zip bomb, not evidence
 RATIO_FLOOR = 16 << 20  # ... once a member is larger than this
 
@@ -279,10 +282,16 @@ def open_archive(path: Path) -> zipfile.ZipFile:
     except (OSError, ValueError, EOFError) as exc:
         raise Unreadable(f"{shown}: unreadable archive ({exc})") from None
     try:
-        _check_members(shown, archive, info.st_size)
+        assert archive.fp is not None
+        size = os.fstat(archive.fp.fileno()).st_size  # the file opened, not the one stat'ed
+        _check_members(shown, archive, size)
+        _check_layout(shown, archive, size)
     except Unreadable:
         archive.close()
         raise
+    except (OSError, EOFError, struct.error) as exc:
+        archive.close()
+        raise Unreadable(f"{shown}: unreadable archive ({exc})") from None
     return archive
 
 
@@ -302,10 +311,18 @@ def _check_members(shown: str, archive: zipfile.ZipFile, size: int) -> None:
             raise Unreadable(f"{shown}: member {info.filename!r} is encrypted; refused")
         if info.flag_bits & 0x20:
             raise Unreadable(f"{shown}: member {info.filename!r} is patch data; refused")
-        if stat.S_ISLNK(info.external_attr >> 16) and info.create_system == 3:
+        kind = stat.S_IFMT(info.external_attr >> 16)
+        if stat.S_ISLNK(info.external_attr >> 16):
             # Nothing here extracts, but whoever unzips the bundle to look inside would make
-            # the link, and a later member could be written through it.
+            # the link, and a later member could be written through it. Info-ZIP's unzip reads
+            # these mode bits whatever system the entry says made it (FAT, BeOS, Atari, ...),
+            # so a link is refused whatever its "made by".
             raise Unreadable(f"{shown}: member {info.filename!r} is a symbolic link; refused")
+        if kind not in (0, stat.S_IFREG):
+            raise Unreadable(
+                f"{shown}: member {info.filename!r} is not a regular file (a folder, device or"
+                " pipe); refused"
+            )
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
             raise Unreadable(f"{shown}: member {info.filename!r} uses an unsupported compression")
         if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
@@ -328,6 +345,140 @@ def _check_members(shown: str, archive: zipfile.ZipFile, size: int) -> None:
         )
 
 
+LOCAL = struct.Struct("<4s5H3I2H")  # a member's local header, before its name and extra
+END = struct.Struct("<4s4H2IH")  # the end of central directory record
+LOCATOR = 20  # bytes of the ZIP64 end of central directory locator
+
+
+def _raw_name(info: zipfile.ZipInfo) -> bytes:
+    return info.orig_filename.encode("utf-8" if info.flag_bits & 0x800 else "cp437")
+
+
+def _descriptor(handle: IO[bytes], info: zipfile.ZipInfo) -> int:
+    """The length of the data descriptor after a member written with flag bit 3, checked to
+    repeat the directory's checksum and sizes (32- or 64-bit, with or without signature)."""
+    data = handle.read(24)
+    for skip in (4, 0) if data[:4] == b"PK\x07\x08" else (0,):
+        for form in ("<3I", "<I2Q"):
+            length = skip + struct.calcsize(form)
+            if len(data) >= length and struct.unpack(form, data[skip:length]) == (
+                info.CRC,
+                info.compress_size,
+                info.file_size,
+            ):
+                return length
+    raise Unreadable(f"member {info.filename!r}: its data descriptor disagrees with the directory")
+
+
+def _check_layout(shown: str, archive: zipfile.ZipFile, size: int) -> None:
+    """The members, their directory and its end record fill the file exactly, each member's
+    local header agreeing with its directory entry.
+
+    A ZIP reader finds the directory from the file's end and skips what it does not point at,
+    so bytes before the first member, between members or after the end would not be checked:
+    a bundle that verifies could be, read another way, a PDF or a web page saying something
+    else (a polyglot), or hold members that a reader going through the local headers in order
+    (some unzip tools, many streaming readers) sees and this check does not. The same goes for
+    a local header that names another file, compression or checksum than the directory does."""
+    handle = archive.fp
+    assert handle is not None
+    infos = sorted(archive.infolist(), key=lambda info: info.header_offset)
+    at = 0
+    for info in infos:
+        if info.header_offset != at:
+            where = (
+                "before its first member (another file in front of it: a polyglot)"
+                if at == 0
+                else f"before member {info.filename!r} (data hidden from this check)"
+            )
+            raise Unreadable(
+                f"{shown}: {abs(info.header_offset - at)} bytes unaccounted for {where}; refused"
+            )
+        handle.seek(at)
+        header = handle.read(LOCAL.size)
+        if len(header) < LOCAL.size:
+            raise Unreadable(f"{shown}: truncated at member {info.filename!r}")
+        magic, _version, flags, method, _time, _date, crc, packed, plain, named, extra = (
+            LOCAL.unpack(header)
+        )
+        name = handle.read(named)
+        problem = None
+        if magic != b"PK\x03\x04":
+            problem = "no local header where the directory points"
+        elif name != _raw_name(info):
+            problem = "another name"
+        elif method != info.compress_type:
+            problem = "another compression"
+        elif flags & 0x849 != info.flag_bits & 0x849:
+            problem = "other flags"
+        elif not flags & 0x08 and (
+            crc != info.CRC
+            or packed not in (info.compress_size, 0xFFFFFFFF)
+            or plain not in (info.file_size, 0xFFFFFFFF)
+        ):
+            problem = "another checksum or size"
+        if problem is not None:
+            raise Unreadable(
+                f"{shown}: member {info.filename!r}: its local header gives {problem} than the"
+                " directory (two readers would read two archives); refused"
+            )
+        at += LOCAL.size + named + extra + info.compress_size
+        if flags & 0x08:
+            handle.seek(at)
+            try:
+                at += _descriptor(handle, info)
+            except Unreadable as exc:
+                raise Unreadable(f"{shown}: {exc}; refused") from None
+    if at != archive.start_dir:
+        raise Unreadable(
+            f"{shown}: {abs(archive.start_dir - at)} bytes unaccounted for after its last member"
+            " (data hidden from this check); refused"
+        )
+    # The directory walked by its own length fields: zipfile reads it from a buffer of the
+    # size the end record gives, so an entry running past that size is cut short without a
+    # word, where another reader would take the following bytes into its name.
+    for _ in archive.infolist():
+        handle.seek(at)
+        entry = handle.read(46)
+        if len(entry) < 46 or entry[:4] != b"PK\x01\x02":
+            raise Unreadable(f"{shown}: its directory is malformed; refused")
+        named, extra, comment = struct.unpack("<3H", entry[28:34])
+        at += 46 + named + extra + comment
+    end = size - END.size
+    handle.seek(end)
+    record = handle.read(END.size)
+    if not (record[:4] == b"PK\x05\x06" and record[-2:] == b"\0\0"):
+        raise Unreadable(
+            f"{shown}: a comment or other bytes after the archive's end (another file's"
+            " content: a polyglot); refused"
+        )
+    _magic, disk, first, here, count, length, offset, _comment = END.unpack(record)
+    entries = len(archive.infolist())
+    if (
+        (disk, first) != (0, 0)
+        or here != count
+        or count not in (entries, 0xFFFF)
+        or length not in (at - archive.start_dir, 0xFFFFFFFF)
+        or offset not in (archive.start_dir, 0xFFFFFFFF)
+    ):
+        # Readers that count entries, or trust the end record's sizes, would list another
+        # set of members than this check reads.
+        raise Unreadable(f"{shown}: its end record disagrees with its directory; refused")
+    if at != end:
+        handle.seek(at)
+        zip64 = handle.read(12)
+        closes = len(zip64) == 12 and zip64[:4] == b"PK\x06\x06"
+        if closes:
+            at += 12 + struct.unpack("<Q", zip64[4:])[0]
+            handle.seek(end - LOCATOR)
+            closes = at == end - LOCATOR and handle.read(4) == b"PK\x06\x07"
+        if not closes:
+            raise Unreadable(
+                f"{shown}: bytes unaccounted for between its directory and its end (data hidden"
+                " from this check); refused"
+            )
+
+
 def stream_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
     """A member's bytes in chunks, never more than it declares (a lying header is caught)."""
     total = 0
@@ -338,6 +489,10 @@ def stream_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[b
             if total > info.file_size:
                 raise Unreadable(f"member {info.filename!r} is longer than its header declares")
             yield chunk
+    if total != info.file_size:
+        # zipfile reads a stored member by its compressed size: a directory that says more
+        # would go unnoticed, and the sizes the zip-bomb limits weigh would not be the real ones.
+        raise Unreadable(f"member {info.filename!r} is shorter than its header declares")
 
 
 def hash_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[str, int]:
@@ -364,7 +519,9 @@ class Bundle:
     manifest: dict[str, Any]
     infos: dict[str, zipfile.ZipInfo]
     verified: dict[str, str] = field(default_factory=dict)  # member -> sha256, when it matched
+    listed: set[str] = field(default_factory=set)  # every member the manifest lists
     stamped_at: str | None = None  # the timestamping authority's time, once its token holds
+    stamp_pinned: bool = False  # ... and whether that authority is the one the user trusts
 
 
 def load_manifest(archive: zipfile.ZipFile, shown: str) -> Bundle:
@@ -374,6 +531,8 @@ def load_manifest(archive: zipfile.ZipFile, shown: str) -> Bundle:
     try:
         data = read_member(archive, infos[MANIFEST], MAX_MANIFEST)
         manifest = strict_json(data)
+    except Unreadable as exc:
+        raise Unreadable(f"{shown}: {exc}; refused") from None
     except (UnicodeDecodeError, ValueError) as exc:
         raise Unreadable(f"{shown}: {MANIFEST} is not valid JSON ({exc})") from None
     except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
@@ -452,7 +611,7 @@ def manifest_problem(manifest: dict[str, Any]) -> str | None:
 
 def check_members(bundle: Bundle, outcome: Outcome, progress: Any = None) -> None:
     """Every listed member present with its size and SHA-256; every member listed."""
-    listed: set[str] = set()
+    listed = bundle.listed
     for entry in bundle.manifest["members"]:
         try:
             name, size, sha = str(entry["path"]), int(entry["size"]), str(entry["sha256"])
@@ -502,6 +661,13 @@ def check_signature(bundle: Bundle, outcome: Outcome, key: PublicKey | None) -> 
     """The signature over manifest.json, by the key given (and not revoked before it signed)."""
     signer = bundle.manifest.get("signer")
     info = bundle.infos.get(SIGNATURE)
+    if info is not None and not isinstance(signer, dict):
+        # Left unlisted only because it signs the manifest; signing nothing, it is a member
+        # nothing vouches for.
+        outcome.failures.append(
+            f"{SIGNATURE}: present, but {MANIFEST} names no signer (a member nothing vouches for)"
+        )
+        return
     if info is None or not isinstance(signer, dict):
         if key is not None:
             outcome.failures.append(f"{SIGNATURE}: missing — the bundle is not signed")
@@ -532,9 +698,13 @@ def check_signature(bundle: Bundle, outcome: Outcome, key: PublicKey | None) -> 
         ):
             outcome.failures.append(f"{SIGNATURE}: bad signature for the {label} it names")
         else:
+            # The name and fingerprint are the bundle's own word: anyone can make a key and call
+            # it after the mechanism. Only --key ties the bundle to a signer.
             outcome.notes.append(
-                f"signed by {label}; no --key given, so it is not checked that this is a key"
-                " you trust"
+                f"signed by a key calling itself '{value_text(signer.get('key') or '')}',"
+                f" fingerprint {claimed}; no --key given, so it is not checked that this is a key"
+                " you trust — anyone can make a key of any name: compare this fingerprint, in"
+                " full, with the one you were given"
             )
         return
     if key.fingerprint != claimed:
@@ -549,8 +719,13 @@ def check_signature(bundle: Bundle, outcome: Outcome, key: PublicKey | None) -> 
         )
         return
     signed_at = value_text(signer.get("signed_at") or "")
-    clock = "the signer's own clock"
-    if bundle.stamped_at is not None:
+    clock = (
+        "the signer's own clock: whoever holds the key can write any time there; only a"
+        " timestamp by an authority you pin (--tsa-cert) shows when it was signed"
+    )
+    if bundle.stamped_at is not None and bundle.stamp_pinned:
+        # An authority nobody pinned may be the key thief's own: its time is no better than
+        # the signer's, and a revoked key would otherwise sign "before" its revocation at will.
         signed_at, clock = bundle.stamped_at, "the timestamping authority's clock"
     if key.revoked_at is not None:
         if signed_at >= key.revoked_at:
@@ -740,6 +915,7 @@ def check_timestamp(bundle: Bundle, outcome: Outcome, pinned: bytes | None) -> N
         outcome.failures.append(f"{TIMESTAMP}: bad signature — not signed by {whose}")
         return
     bundle.stamped_at = iso_time(token.gen_time)
+    bundle.stamp_pinned = pinned is not None
     outcome.summary.append(
         f"timestamp: covers the manifest, signed by {_subject(signer)} at {bundle.stamped_at}"
     )
@@ -750,63 +926,120 @@ def check_timestamp(bundle: Bundle, outcome: Outcome, pinned: bytes | None) -> N
         )
 
 
-def _events(bundle: Bundle, outcome: Outcome, member: str) -> list[dict[str, Any]] | None:
-    info = bundle.infos.get(member)
-    if info is None or member not in bundle.verified:
-        return None  # already reported by check_members
-    try:
-        text = read_member(bundle.archive, info).decode("utf-8")
-    except (Unreadable, UnicodeDecodeError) as exc:
-        outcome.failures.append(f"member {member}: unreadable ({exc})")
-        return None
-    events: list[dict[str, Any]] = []
-    for number, line in enumerate(text.splitlines(), 1):
-        try:
-            event = strict_json(line.encode("utf-8"))
-            if not isinstance(event, dict) or not _integer(event.get("seq")):
-                raise ValueError
-        except (ValueError, UnicodeEncodeError):
-            outcome.failures.append(f"member {member}: line {number} is not an event")
-            return None
-        events.append(event)
-    return events
+def member_lines(
+    archive: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    limit: int = MAX_EVENT,
+    digest: Any = None,
+) -> Iterator[bytes]:
+    """A member's lines, read as they come (a ledger of a million events is never held whole).
+
+    Lines end at ``\\n`` alone: JSON leaves U+2028, U+0085 and the like unescaped inside its
+    strings, and a reader that also ended lines there (``str.splitlines``) would cut an event
+    in two wherever a received file's name held one — so that anyone who can name a file the
+    mechanism receives could make its bundles fail. A line longer than ``limit`` is refused.
+    ``digest`` (a hashlib object), if given, is fed every byte read."""
+    buffer = bytearray()
+    for chunk in stream_member(archive, info):
+        if digest is not None:
+            digest.update(chunk)
+        buffer += chunk
+        start = 0
+        while (end := buffer.find(b"\n", start)) != -1:
+            if end - start > limit:
+                break
+            yield bytes(buffer[start:end])
+            start = end + 1
+        del buffer[:start]
+        if len(buffer) > limit:
+            raise Unreadable(f"member {info.filename!r} has a line longer than {limit} bytes")
+    if buffer:
+        yield bytes(buffer)
 
 
-def check_ledger(bundle: Bundle, outcome: Outcome) -> dict[int, list[dict[str, Any]]]:
-    """Recompute every event's hash and link, event 1 to the signed head; return the full
-    events by item."""
+def _event(line: bytes) -> dict[str, Any]:
+    event = strict_json(line)
+    if not isinstance(event, dict) or not _integer(event.get("seq")):
+        raise ValueError("not an event")
+    return event
+
+
+def _receipts(bundle: Bundle) -> dict[int, set[str]]:
+    """The hashes each item of the manifest must have a receipt for, by item number."""
+    wanted: dict[int, set[str]] = {}
+    for item in bundle.manifest.get("items") or []:
+        number, sha = item.get("id"), item.get("sha256")
+        if _integer(number) and sha and item.get("ledger") != "elided":
+            wanted.setdefault(number, set()).add(sha)
+    return wanted
+
+
+def check_ledger(bundle: Bundle, outcome: Outcome) -> set[tuple[int, str]]:
+    """Recompute every event's hash and link, event 1 to the signed head; return the (item,
+    sha256) receipts found for the manifest's items.
+
+    The ledger is read line by line and only those receipts are kept, so memory does not grow
+    with the length of the chain."""
     ledger = bundle.manifest.get("ledger")
-    by_item: dict[int, list[dict[str, Any]]] = {}
+    found: set[tuple[int, str]] = set()
     if not isinstance(ledger, dict):
         outcome.failures.append(f"{MANIFEST}: no ledger section")
-        return by_item
+        return found
     member = str(ledger.get("member", ""))
-    events = _events(bundle, outcome, member)
-    if events is None:
-        return by_item
-    expected, previous, elided = 1, GENESIS, 0
-    for event in events:
-        seq = int(event["seq"])
-        what = f"event {seq}" + (f" ({value_text(event['action'])})" if "action" in event else "")
-        if seq != expected:
-            outcome.failures.append(f"ledger: event {expected} missing (the chain jumps to {seq})")
-        if event.get("prev") != previous:
-            outcome.failures.append(f"ledger: {what} does not link to event {seq - 1}")
-        if "elided" in event:
-            elided += 1
-        else:
-            try:
-                recomputed = event_hash(event)
-            except KeyError as exc:
-                outcome.failures.append(f"ledger: {what} lacks its field {exc}")
-                recomputed = ""
-            if recomputed != event.get("hash"):
+    info = bundle.infos.get(member)
+    if member not in bundle.listed:
+        outcome.failures.append(
+            f"ledger: its member {value_text(member)} is not among the manifest's members, so"
+            " nothing vouches for it"
+        )
+        return found
+    if info is None or member not in bundle.verified:
+        return found  # already reported by check_members
+    wanted = _receipts(bundle)
+    expected, previous, elided, count = 1, GENESIS, 0, 0
+    number = 0
+    digest = hashlib.sha256()
+    try:
+        for line in member_lines(bundle.archive, info, digest=digest):
+            number += 1
+            event = _event(line)
+            count += 1
+            seq = int(event["seq"])
+            action = f" ({value_text(event['action'])})" if "action" in event else ""
+            what = f"event {seq}{action}"
+            if seq != expected:
                 outcome.failures.append(
-                    f"ledger: {what} was edited (its content no longer matches its hash)"
+                    f"ledger: event {expected} missing (the chain jumps to {seq})"
                 )
-            if isinstance(event.get("item"), int):
-                by_item.setdefault(event["item"], []).append(event)
-        expected, previous = seq + 1, str(event.get("hash"))
+            if event.get("prev") != previous:
+                outcome.failures.append(f"ledger: {what} does not link to event {seq - 1}")
+            if "elided" in event:
+                elided += 1
+            else:
+                try:
+                    recomputed = event_hash(event)
+                except KeyError as exc:
+                    outcome.failures.append(f"ledger: {what} lacks its field {exc}")
+                    recomputed = ""
+                if recomputed != event.get("hash"):
+                    outcome.failures.append(
+                        f"ledger: {what} was edited (its content no longer matches its hash)"
+                    )
+                item = event.get("item")
+                if _integer(item) and item in wanted:
+                    sha = _recorded(event)
+                    if sha in wanted[item]:
+                        found.add((item, sha))
+            expected, previous = seq + 1, str(event.get("hash"))
+    except Unreadable as exc:
+        outcome.failures.append(f"member {member}: unreadable ({exc})")
+        return set()
+    except (ValueError, TypeError):  # UnicodeDecodeError and UnicodeEncodeError are ValueErrors
+        outcome.failures.append(f"member {member}: line {number} is not an event")
+        return set()
+    if digest.hexdigest() != bundle.verified[member]:
+        outcome.failures.append(f"member {member}: changed while it was being read")
+        return set()
     head = ledger["head"]
     if (expected - 1, previous) != (head["seq"], head["hash"]):
         outcome.failures.append(
@@ -814,14 +1047,14 @@ def check_ledger(bundle: Bundle, outcome: Outcome) -> dict[int, list[dict[str, A
             f" signed head is event {head['seq']} ({str(head['hash'])[:12]})"
         )
     outcome.summary.append(
-        f"ledger: {len(events)} events, chain recomputed to the head (event {expected - 1},"
+        f"ledger: {count} events, chain recomputed to the head (event {expected - 1},"
         f" {str(previous)[:16]})"
         + (f"; {elided} event(s) of other matters by hash only" if elided else "")
     )
-    return by_item
+    return found
 
 
-def check_items(bundle: Bundle, outcome: Outcome, by_item: dict[int, list[dict[str, Any]]]) -> None:
+def check_items(bundle: Bundle, outcome: Outcome, receipts: set[tuple[int, str]]) -> None:
     """Each item's original is the member it names, and the ledger records its receipt."""
     items = bundle.manifest.get("items") or []
     withheld = 0
@@ -835,6 +1068,12 @@ def check_items(bundle: Bundle, outcome: Outcome, by_item: dict[int, list[dict[s
                 outcome.failures.append(
                     f"{label}: its member {value_text(member)} is not named by its hash"
                 )
+            elif member not in bundle.listed:
+                # Said to be carried, yet nothing vouches for it: an importer would look for
+                # bytes no check has read.
+                outcome.failures.append(
+                    f"{label}: its member {value_text(member)} is not among the manifest's members"
+                )
             elif member in bundle.verified and bundle.verified[member] != sha:
                 outcome.failures.append(f"{label}: member {member} does not hold its original")
         elif sha:
@@ -844,10 +1083,9 @@ def check_items(bundle: Bundle, outcome: Outcome, by_item: dict[int, list[dict[s
                 f" {value_text(item.get('content'))} — withheld from this bundle, its hash is"
                 " vouched for"
             )
-        events = by_item.get(number) if isinstance(number, int) else None
         if item.get("ledger") == "elided":
             continue
-        if sha and not any(_records(event, sha) for event in events or ()):
+        if sha and not (_integer(number) and (number, sha) in receipts):
             outcome.failures.append(
                 f"{label}: no event in the ledger records its receipt with sha256 {str(sha)[:12]}"
             )
@@ -856,12 +1094,14 @@ def check_items(bundle: Bundle, outcome: Outcome, by_item: dict[int, list[dict[s
     )
 
 
-def _records(event: dict[str, Any], sha: str) -> bool:
+def _recorded(event: dict[str, Any]) -> str | None:
+    """The sha256 an event's details record, if any."""
     try:
-        details = json.loads(event["details"])
-    except (TypeError, ValueError, KeyError, RecursionError):
-        return False
-    return isinstance(details, dict) and details.get("sha256") == sha
+        details = strict_json(str(event["details"]).encode("utf-8"))
+    except (ValueError, KeyError):
+        return None
+    sha = details.get("sha256") if isinstance(details, dict) else None
+    return sha if isinstance(sha, str) else None
 
 
 def check_findings(bundle: Bundle, outcome: Outcome) -> None:
@@ -869,10 +1109,20 @@ def check_findings(bundle: Bundle, outcome: Outcome) -> None:
     for entry in bundle.manifest.get("findings") or []:
         member = str(entry.get("member", ""))
         info = bundle.infos.get(member)
-        if info is None or member not in bundle.verified:
+        if member not in bundle.listed:
+            outcome.failures.append(
+                f"finding {value_text(entry.get('incident'))}: its member {value_text(member)} is"
+                " not among the manifest's members, so nothing vouches for it"
+            )
             continue
+        if info is None or member not in bundle.verified:
+            continue  # already reported by check_members
         try:
-            body = strict_json(read_member(bundle.archive, info))
+            data = read_member(bundle.archive, info)
+            if hashlib.sha256(data).hexdigest() != bundle.verified[member]:
+                outcome.failures.append(f"member {member}: changed while it was being read")
+                continue
+            body = strict_json(data)
             inputs, claimed = body["inputs"], str(body["inputs_sha256"])
             actual = hashlib.sha256(canonical(inputs).encode("utf-8")).hexdigest()
         except (Unreadable, UnicodeDecodeError, ValueError, KeyError, TypeError, RecursionError):
@@ -916,8 +1166,8 @@ def check(
             check_members(bundle, outcome, progress)
             check_timestamp(bundle, outcome, pinned)
             check_signature(bundle, outcome, key)
-            by_item = check_ledger(bundle, outcome)
-            check_items(bundle, outcome, by_item)
+            receipts = check_ledger(bundle, outcome)
+            check_items(bundle, outcome, receipts)
             check_findings(bundle, outcome)
     except Unreadable as exc:
         outcome.unreadable = str(exc)
