@@ -8,17 +8,18 @@ one).
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.datastructures import UploadFile
 
 from enquiry.app import Enquiry, evidence, media, overview
-from enquiry.app.access import Right, may
-from enquiry.app.content import Shown, preview, viewable
+from enquiry.app.access import Right, may, may_reveal
+from enquiry.app.content import Shown, Unsatisfiable, preview, viewable
 from enquiry.errors import BadRequest, EnquiryError, Refused
+from enquiry.web import served
 from enquiry.web.auth import form_user, page_user
 from enquiry.web.pages import render
 from enquiry.web.uploads import take_in
@@ -40,6 +41,7 @@ def case_rights(app: Enquiry, case: str) -> dict[str, bool]:
         "analyse": may(app, found.id, Right.ANALYSE),
         "review": may(app, found.id, Right.REVIEW),
         "manage": may(app, found.id, Right.MANAGE),
+        "reveal": may_reveal(app, found.id),
     }
 
 
@@ -145,15 +147,17 @@ def item_page(request: Request, app: PageUser, ref: str) -> Response:
     item = evidence.show_item(app, ref)
     facts = media.item_media(app, str(item.id))
     # what the preview may show is the core's decision (a confirmed redaction in place of a
-    # protected or sensitive picture, or nothing): the page offers only that
-    try:
-        shown = preview(app, str(item.id))
-    except Refused as exc:  # a sealed item: its content is destroyed
-        shown = Shown(item.id, None, False, str(exc))
+    # protected or sensitive picture, or nothing): the page offers only that, labelled
+    shown = Shown(item.id, None, False, None)
+    if item.sha256:
+        try:
+            shown = preview(app, str(item.id))
+        except Refused as exc:  # a sealed item: its content is destroyed
+            shown = Shown(item.id, None, False, str(exc), sealed=True)
     guarded = item.protected or shown.shown_item_id != item.id
-    kind = _preview_kind(item.media_type, guarded, bool(item.sha256))
-    if shown.shown_item_id is None:
-        kind = None
+    kind = None
+    if shown.shown_item_id is not None:
+        kind = _preview_kind(shown.media_type, guarded)
     text = None
     if not guarded and kind in (None, "text", "pdf"):
         # what the intake read from it (reading it is recorded as an access)
@@ -161,6 +165,7 @@ def item_page(request: Request, app: PageUser, ref: str) -> Response:
             text = evidence.show_item(app, str(item.id), with_text=True).text
         except EnquiryError:
             text = None
+    rights = case_rights(app, item.case)
     return render(
         request,
         "item.html",
@@ -170,25 +175,22 @@ def item_page(request: Request, app: PageUser, ref: str) -> Response:
         text=_joined_text(text),
         preview=kind,
         guarded=guarded,
+        shown=shown,
         withheld=shown.reason,
-        rights=case_rights(app, item.case),
+        # the original of a guarded item is only revealed, by one with the right, as a
+        # recorded download (the API's ``reveal``); a seal leaves nothing to reveal
+        reveal=rights["reveal"] and guarded and bool(item.sha256) and not shown.sealed,
+        rights=rights,
     )
 
 
-def _preview_kind(media_type: str, protected: bool, stored: bool) -> str | None:
-    """How the page shows the bytes: a protected item, or one its family withholds
-    (``protected``), only as a (redacted) picture."""
-    if not stored:
-        return None
-    if protected:
-        return "image" if media_type.startswith("image/") else None
-    for prefix, how in (
-        ("image/", "image"),
-        ("video/", "video"),
-        ("audio/", "audio"),
-        ("application/pdf", "pdf"),
-        ("text/plain", "text"),
-    ):
+def _preview_kind(media_type: str, guarded: bool) -> str | None:
+    """How the page shows the bytes the core chose: an item guarded by protection or by its
+    family is shown only as a (confirmed, redacted) photo or video."""
+    kinds = [("image/", "image"), ("video/", "video")]
+    if not guarded:
+        kinds += [("audio/", "audio"), ("application/pdf", "pdf"), ("text/plain", "text")]
+    for prefix, how in kinds:
         if media_type.startswith(prefix):
             return how
     return None
@@ -201,50 +203,23 @@ def _joined_text(texts: dict[str, str] | None) -> str | None:
     return best[:20_000]
 
 
-# The bytes are evidence, written by whoever made the file, not by this server: opened on
-# their own, they may show but never run (no script, no form, no plugin, an origin of their own).
-CONTENT_POLICY = (
-    "sandbox; default-src 'none'; img-src 'self' data:; media-src 'self'; "
-    "style-src 'unsafe-inline'; frame-ancestors 'none'"
-)
-INLINE_TYPES = ("image/", "video/", "audio/", "text/plain", "application/pdf")
-
-
-def _essence(media_type: str) -> str:
-    return media_type.split(";")[0].strip().lower()
-
-
-def _is_pdf(media_type: str) -> bool:
-    """A PDF keeps the pages' policy instead of the sandbox, in which browsers refuse to run
-    their PDF viewer (which runs no script of the document in this origin anyway)."""
-    return _essence(media_type) == "application/pdf"
-
-
-def _shown_inline(media_type: str) -> bool:
-    """Whether the browser may render these bytes in place: only what a preview shows (a
-    picture, a recording, a PDF, plain text). Anything else — an uploaded HTML page or SVG
-    above all, whose markup would otherwise be rendered as if this server had written it — is
-    handed over as a download."""
-    kind = _essence(media_type)
-    return kind != "image/svg+xml" and kind.startswith(INLINE_TYPES)
-
-
 @router.get("/items/{ref}/content")
 def item_content(request: Request, app: PageUser, ref: str) -> Response:
     """The bytes behind an item's preview, through the core: checked against their hash,
-    allowed for this user, and recorded in the ledger as an access."""
-    shown = viewable(app, ref)
-    media_type = shown.media_type
-    if media_type.startswith("text/") and "charset" not in media_type:
-        media_type += "; charset=utf-8"
-    inline = _shown_inline(shown.media_type)
-    headers: dict[str, Any] = {
-        "Content-Disposition": "inline" if inline else "attachment",
-        "Content-Length": str(shown.size),
-        "X-Enquiry-Item": str(shown.shown_item_id),
-    }
-    if not _is_pdf(shown.media_type):
-        headers["Content-Security-Policy"] = CONTENT_POLICY
-    if shown.redacted:
-        headers["X-Enquiry-Redacted"] = "confirmed redaction"
-    return StreamingResponse(shown.chunks(), media_type=media_type, headers=headers)
+    allowed for this user, and recorded in the ledger as an access — each part a player asks
+    for (``Range``) too."""
+    try:
+        shown = viewable(app, ref, part=served.asked_part(request))
+    except Unsatisfiable as exc:
+        return Response(status_code=416, headers=served.unsatisfiable(exc.size))
+    return served.send(shown)
+
+
+@router.head("/items/{ref}/content")
+def item_content_head(app: PageUser, ref: str) -> Response:
+    """What a ``GET`` would send, said without sending it: the same checks and refusals, the
+    same headers, no bytes read and so nothing recorded."""
+    shown = preview(app, ref)
+    if shown.shown_item_id is None:
+        raise Refused(str(shown.reason))
+    return served.head(shown)

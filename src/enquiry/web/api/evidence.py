@@ -6,11 +6,12 @@ from dataclasses import asdict
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, File, Form, Query, UploadFile
-from fastapi.responses import StreamingResponse
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi.responses import Response, StreamingResponse
 
 from enquiry.app import content, evidence
-from enquiry.web import uploads
+from enquiry.errors import Refused
+from enquiry.web import problems, served, uploads
 from enquiry.web.api.common import PROBLEMS, Limit, Offset, Reveal, User
 from enquiry.web.api.models import (
     CaseOut,
@@ -21,6 +22,7 @@ from enquiry.web.api.models import (
     ItemOut,
     ItemPageOut,
     ItemRowOut,
+    PreviewOut,
     UploadedFileOut,
     UploadOut,
 )
@@ -117,7 +119,25 @@ def show_item(app: User, item: str, reveal: Reveal = False, text: bool = False) 
     data = asdict(view)
     data["custody"] = [CustodyLineOut(**vars(line)) for line in view.custody]
     data["findings"] = [FindingOut(**vars(f)) for f in findings]
+    data["preview"] = _preview_of(app, view.id) if view.sha256 else None
     return ItemOut(**data)
+
+
+def _preview_of(app: User, item_id: int) -> PreviewOut:
+    """What ``/items/{item}/preview`` would send, decided without reading it."""
+    try:
+        shown = content.preview(app, str(item_id))
+    except Refused as exc:  # sealed: its content is destroyed
+        return PreviewOut(item=item_id, shown_item=None, redacted=False, withheld=str(exc))
+    return PreviewOut(
+        item=item_id,
+        shown_item=shown.shown_item_id,
+        redacted=shown.redacted,
+        media_type=shown.media_type or None,
+        confirmed_by=shown.confirmed_by,
+        confirmed_at=shown.confirmed_at,
+        withheld=shown.reason,
+    )
 
 
 def _disposition(name: str) -> str:
@@ -151,6 +171,30 @@ def download(app: User, item: str, reveal: Reveal = False) -> StreamingResponse:
             "Content-Security-Policy": "sandbox; default-src 'none'",
         },
     )
+
+
+@router.get(
+    "/items/{item}/preview",
+    response_class=StreamingResponse,
+    responses={
+        200: {"content": {"application/octet-stream": {}}, "description": "The bytes shown"},
+        206: {"description": "The part asked for with Range (one byte range)"},
+        416: {"description": "The range asked for lies beyond the end"},
+    },
+)
+def preview(request: Request, app: User, item: str) -> Response:
+    """What a preview may show you of the item, never revealing: the item's bytes, or for a
+    protected or sensitive photo or video its newest confirmed redaction in its place
+    (``X-Enquiry-Item`` names the item sent, ``X-Enquiry-Redacted`` says it is one; the item's
+    ``preview`` says who confirmed it), else 409. One byte range may be asked for (``Range``);
+    each answer is an ``accessed`` event naming you. The original needs ``/original``."""
+    try:
+        shown = content.viewable(app, item, via="api preview", part=served.asked_part(request))
+    except content.Unsatisfiable as exc:
+        answer = problems.problem(416, "Range Not Satisfiable", str(exc), instance=request.url.path)
+        answer.headers.update(served.unsatisfiable(exc.size))
+        return answer
+    return served.send(shown)
 
 
 @router.post("/items/{item}/derivatives", response_model=DerivedOut, status_code=201)

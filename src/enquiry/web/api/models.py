@@ -66,6 +66,20 @@ class FindingOut(BaseModel):
     inputs: dict[str, Any]
 
 
+class PreviewOut(BaseModel):
+    """What a preview of the item shows you (``GET /items/{item}/preview``): the item itself,
+    its newest confirmed redaction in place of a protected or sensitive photo or video (who
+    confirmed it, when), or nothing and why."""
+
+    item: int
+    shown_item: int | None = Field(description="The item whose bytes a preview sends; null: none")
+    redacted: bool = Field(description="Whether they are a confirmed redaction, not the original")
+    media_type: str | None = None
+    confirmed_by: str | None = None
+    confirmed_at: str | None = None
+    withheld: str | None = Field(default=None, description="Why nothing is shown, if so")
+
+
 class ItemOut(BaseModel):
     """One item with its provenance, custody and media-consistency findings."""
 
@@ -90,6 +104,9 @@ class ItemOut(BaseModel):
     )
     withheld: list[str] = Field(description="Names of the fields withheld from you")
     sealed_at: str | None = None
+    preview: PreviewOut | None = Field(
+        default=None, description="What a preview shows you; null for an item without bytes"
+    )
 
 
 class EventOut(BaseModel):
