@@ -187,6 +187,7 @@ def _unbind(home: Path) -> None:
         ):
             connection.execute(text(f"DROP INDEX IF EXISTS {index}"))
         connection.execute(text("ALTER TABLE items DROP COLUMN item_date"))
+        connection.execute(text("ALTER TABLE ratings DROP COLUMN wording"))
         connection.execute(text("UPDATE alembic_version SET version_num = '0001'"))
     engine.dispose()
     (home / HOME_FILE).unlink()

@@ -11,7 +11,7 @@ here, so the object and its JSON carry the same numbers.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -461,6 +461,63 @@ class MatrixResult:
 
 
 @dataclass(frozen=True)
+class EarlierWording:
+    """A cell whose latest rating was made under an earlier wording of its hypothesis.
+
+    The hypothesis was reworded after the rating (or, for the catch-all, a rival was added or
+    reworded, which changes what "other" covers), so the rating judged a different question.
+    It is left out of the engine's input: ``counts`` is the rating that counts instead (the
+    latest one made under the current wording), or None when there is none and the cell
+    counts as unrated. An analyst's new rating of the cell, under the current wording, ends
+    the entry."""
+
+    evidence: str
+    hypothesis: str
+    rating: str | None
+    likelihood: float | None
+    analyst: str
+    rated_at: str
+    counts: str | None = None
+
+    def given(self) -> str:
+        """The rating as given: a code, or ``p=…`` for an explicit likelihood."""
+        if self.likelihood is not None and not self.rating:
+            return f"p={self.likelihood:g}"
+        return str(self.rating or "?")
+
+    def to_dict(self) -> JSON:
+        """The published form."""
+        return {
+            "evidence": self.evidence,
+            "hypothesis": self.hypothesis,
+            "rating": self.rating,
+            "likelihood": self.likelihood,
+            "analyst": self.analyst,
+            "rated_at": self.rated_at,
+            "counts": self.counts,
+        }
+
+
+def earlier_wording_warnings(entries: Sequence[EarlierWording]) -> tuple[str, ...]:
+    """One warning per reworded hypothesis, naming the cells whose ratings were set aside: a
+    panel re-rates them (or accepts them left out) before signing."""
+    by_hypothesis: dict[str, list[EarlierWording]] = {}
+    for entry in entries:
+        by_hypothesis.setdefault(entry.hypothesis, []).append(entry)
+    out = []
+    for hypothesis, found in by_hypothesis.items():
+        cells = ", ".join(
+            f"{e.evidence} ({e.given()} by {e.analyst or 'unnamed'})" for e in found[:10]
+        )
+        more = f" and {len(found) - 10} more" if len(found) > 10 else ""
+        out.append(
+            f"hypothesis {hypothesis} was reworded after {len(found)} rating(s) were made: they "
+            f"judged an earlier wording and are left out until re-rated: {cells}{more}"
+        )
+    return tuple(out)
+
+
+@dataclass(frozen=True)
 class SealedImpact:
     """What rested on sealed evidence (consent withdrawn), and the analysis re-run without it.
 
@@ -549,6 +606,10 @@ class AnalysisResult:
     """Present when some evidence is sealed: what rested on it, and the result without it."""
     by_record: RecordScenario | None = None
     """"Grade each source by its record", when the input carried records."""
+    earlier_wording: tuple[EarlierWording, ...] = ()
+    """Cells whose latest rating was made under an earlier wording of its hypothesis, left
+    out of the input by the catalogue reader (the engine never sees them); each also named
+    in ``warnings``. Empty when every rating judged the wording it is shown against."""
 
     @property
     def leader(self) -> HypothesisResult:
@@ -600,6 +661,8 @@ class AnalysisResult:
             out["sensitivity_by_record"] = self.by_record.to_dict()
         if self.unverified:
             out["unverified"] = True
+        if self.earlier_wording:
+            out["earlier_wording"] = [e.to_dict() for e in self.earlier_wording]
         return out
 
 

@@ -26,6 +26,7 @@ from enquiry.app.protection import kind_identifying
 from enquiry.errors import BadRequest, Corrupt, NotFound, Refused
 from enquiry.store import Store
 from enquiry.store import index as search_index
+from enquiry.store.claims_at_rest import CLAIMS, hold_claims, restore_claims
 from enquiry.store.crypt import (
     KEY_FILE_ENV,
     PASSPHRASE_ENV,
@@ -58,6 +59,8 @@ SCRUBBED = (
     "item_origins",
     "media_hashes",
     "embeddings",
+    "claims",
+    "actors",
     search_index.TABLE,
 )
 ITEM_COLUMNS = (
@@ -215,6 +218,11 @@ def _seal_one(store: Store, item: Item, details: dict[str, Any]) -> tuple[str, i
     """Destroy one encrypted item's data key, as a ``sealed`` event; when, and its ratings."""
     with store.writing() as (connection, writer):
         at = seal(connection, item.id)
+        # Words of claims read before the item was protected that a home made before they
+        # were held with it still shows in the clear: the seal reaches them too.
+        held = hold_claims(connection, item.id).get(CLAIMS) or {}
+        if held:
+            details = {**details, "claims_destroyed": len(held)}
         ratings = len(
             connection.execute(select(Rating.id).where(Rating.item_id == item.id)).scalars().all()
         )
@@ -319,6 +327,9 @@ def protect_existing(
         paths,
         texts,
     )
+    # The words of claims read before protection, and speakers only they name (see
+    # enquiry.store.claims_at_rest): sealed with the rest, so a seal reaches them too.
+    record.update(hold_claims(connection, item.id))
     cipher = encrypt_item(
         connection,
         store.vault,
@@ -345,7 +356,8 @@ def unprotect_existing(
 ) -> dict[str, Any]:
     """Decrypt an item back into the clear; return its row as it now stands."""
     opener = Opener(connection, source)
-    record = _disclosed(opener.secret(item.id))
+    secret = opener.secret(item.id)
+    record = _disclosed(secret)
     assert item.sha256 is not None
     stored = store.vault.put_chunks(opener.plain_chunks(store.vault, item.id))
     if stored.sha256 != item.sha256:
@@ -372,6 +384,7 @@ def unprotect_existing(
             .where(ItemText.item_id == item.id, ItemText.extractor == extractor)
             .values(text=text)
         )
+    restore_claims(connection, secret)
     connection.execute(delete(ItemKey).where(ItemKey.item_id == item.id))
     if not connection.execute(select(ItemKey.id).where(ItemKey.cipher_sha256 == cipher)).first():
         store.plain_to_remove.add(str(cipher))

@@ -23,6 +23,7 @@ from sqlalchemy import ColumnElement, Connection, delete, insert, or_, select, u
 from enquiry.app.access import Right, may, require, require_admin, rights_on
 from enquiry.app.context import Enquiry
 from enquiry.app.lookup import check_case_name, find_case, require_regular_file
+from enquiry.app.matrix import wording_of
 from enquiry.app.protection import WITHHELD, WITHHELD_IDENTITY, record_reveal
 from enquiry.cluster import Cluster, chosen_address, cluster_for
 from enquiry.enrich.runner import RunReport, pages, run_enrichers
@@ -40,7 +41,10 @@ from enquiry.intake.walk import printable
 from enquiry.model.grades import RATINGS
 from enquiry.progress import Progress, Silent
 from enquiry.store import Store
+from enquiry.store.claims_at_rest import disclosed_claims
+from enquiry.store.crypt import WITHHELD_AT_REST
 from enquiry.store.ledger import utc_now
+from enquiry.store.protected import Opener, at_rest
 from enquiry.store.tables import (
     Actor,
     Case,
@@ -415,6 +419,7 @@ def _shown(
         rows = [row for row in rows if row["item_id"] not in protected]
         protected = set()
     if reveal and protected:
+        rows = _opened(store, items, rows)
         with store.writing() as (_connection, writer):
             record_reveal(
                 writer,
@@ -425,6 +430,24 @@ def _shown(
                 },
             )
     return [_listed(row, protected, reveal) for row in rows]
+
+
+def _opened(store: Store, items: list[Item], rows: list[Any]) -> list[Any]:
+    """Rows with the words their items' secret records hold put back (claims read before the
+    item was protected: see :mod:`enquiry.store.claims_at_rest`); the key is needed."""
+    with store.engine.connect() as connection:
+        held = at_rest(connection, [item.id for item in items])
+        if not held:
+            return rows
+        opener = Opener(connection)
+        records = [opener.secret(item_id) for item_id, how in held.items() if not how.sealed]
+    found = disclosed_claims(records)
+    opened = []
+    for row in rows:
+        values = found.claim(int(row["id"]), row)
+        values["actor_name"] = found.speaker(row["actor_id"], row["actor_name"])
+        opened.append(values)
+    return opened
 
 
 def list_claims(
@@ -610,6 +633,8 @@ def suggest_stances(
         missing = set(ids) - {row[0] for row in claims}
         if missing:
             raise NotFound(f"claim {min(missing)}: no such claim")
+        # A claim whose words its protected item's secret record holds is not read.
+        claims = [row for row in claims if row[2] != WITHHELD_AT_REST]
         by_case = {case_id: hypotheses(connection, case_id) for case_id in {r[1] for r in claims}}
     pairs = [(claim, hypothesis) for claim in claims for hypothesis in by_case[claim[1]]]
     if not pairs:
@@ -741,6 +766,7 @@ def accept(
                 rationale=rationale,
                 analyst=app.actor,
                 created_at=utc_now(),
+                wording=wording_of(connection, int(chosen["id"])),
             )
         ).inserted_primary_key
         assert new_id is not None

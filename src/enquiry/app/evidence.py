@@ -66,10 +66,11 @@ from enquiry.intake.walk import printable
 from enquiry.model.kinds import KindError, get_kind
 from enquiry.model.types import FieldError
 from enquiry.progress import Progress, Silent
+from enquiry.store.claims_at_rest import claims_in_clear, hold_claims
 from enquiry.store.crypt import WITHHELD_AT_REST, require_key
 from enquiry.store.index import dated_items
 from enquiry.store.ledger import read_head_file, state_digest
-from enquiry.store.protected import update_secret
+from enquiry.store.protected import add_to_secret, update_secret
 from enquiry.store.tables import (
     Case,
     CustodyEvent,
@@ -435,9 +436,21 @@ def update_item(
     # it) is encrypted when protection is asked for again.
     encrypt = protected and held is None and found.sha256 is not None
     decrypt = not protected and held is not None
+    # Claims read before the item was protected, their words still in their rows (a home made
+    # before such words were held with the item): protecting again moves them in (key needed).
+    loose = 0
+    if protected and held is not None and not held.sealed:
+        with store.engine.connect() as connection:
+            loose = claims_in_clear(connection, found.id)
     if held is not None and held.sealed and (changed or decrypt):
         raise Refused(f"item {found.id}: sealed (consent withdrawn); it can no longer change")
-    if target.name == found.kind and not changed and protected == found.protected and not encrypt:
+    if (
+        target.name == found.kind
+        and not changed
+        and protected == found.protected
+        and not encrypt
+        and not loose
+    ):
         return Updated(found.id, found.kind, found.protected, [], False)
     secret_changes: dict[str, Any] = {}
     if held is not None and not decrypt:
@@ -455,7 +468,7 @@ def update_item(
         found.kind, found.fields, found.protected = target.name, new_fields, protected
         if protected:
             # A vector of a protected item's text would say, in the clear, what the witness
-            # said; its claims' vectors stay, as its claims do (shown withheld).
+            # said (its claims' vectors go when it is encrypted, with their words).
             connection.execute(
                 delete(Embedding).where(Embedding.item_id == found.id, Embedding.claim_id.is_(None))
             )
@@ -474,6 +487,9 @@ def update_item(
             details["decrypted"] = True
         elif secret_changes:
             update_secret(connection, found.id, secret_changes, require_key())
+        if loose:
+            add_to_secret(connection, found.id, hold_claims(connection, found.id), require_key())
+            details["claims_encrypted"] = loose
         stored = connection.execute(select(Item.__table__).where(Item.id == found.id)).one()
         row = dict(stored._mapping)
         row["meta"] = row.pop("metadata")
@@ -494,7 +510,7 @@ def update_item(
         from enquiry.enrich.media.catalogue import drop_saved_indexes
 
         drop_saved_indexes(store)
-    if encrypt or secret_changes:
+    if encrypt or secret_changes or loose:
         scrub_database(store)
     also: tuple[int, ...] = ()
     if protected and not found_was_protected:

@@ -34,6 +34,7 @@ from enquiry.app.publishing import analyse
 from enquiry.errors import BadRequest, EnquiryError, Forbidden, NotFound, Refused
 from enquiry.intake.walk import printable
 from enquiry.model.grades import RATINGS
+from enquiry.model.wording import Worded, wordings
 from enquiry.publish.inputs import (
     EvidenceRow,
     RatingRecord,
@@ -83,6 +84,8 @@ class AnalystRating:
     likelihood: float | None
     rationale: str
     at: str
+    earlier_wording: bool = False
+    """Made under an earlier wording of the hypothesis than the one it has now."""
 
 
 @dataclass(frozen=True)
@@ -102,6 +105,12 @@ class CellView:
     spread: int | None
     ratings: int
     """How many ratings the cell has had, from all analysts."""
+    earlier_wording: bool = False
+    """No rating of the cell was made under the hypothesis's current wording: the one shown
+    (the latest) judged an earlier wording and does not count — the engine takes the cell
+    as unrated until an analyst rates it again."""
+    set_aside: int = 0
+    """How many of the analysts' latest ratings of the cell judged an earlier wording."""
 
 
 @dataclass(frozen=True)
@@ -148,12 +157,17 @@ def _steps(ratings: list[str | None]) -> int | None:
 
 
 def _cell(history: tuple[RatingRecord, ...]) -> CellView:
-    counting = history[-1]
+    # the latest rating made under the hypothesis's current wording counts; when there is
+    # none, the latest rating is shown, marked, and counts for nothing
+    current = [given for given in history if not given.earlier_wording]
+    counting = current[-1] if current else history[-1]
     latest: dict[str, RatingRecord] = {}
     for given in history:
         latest[given.analyst] = given
     analysts = tuple(
-        AnalystRating(r.analyst, r.rating, r.likelihood, r.rationale, r.created_at)
+        AnalystRating(
+            r.analyst, r.rating, r.likelihood, r.rationale, r.created_at, r.earlier_wording
+        )
         for r in sorted(latest.values(), key=lambda r: (r.created_at, r.rating_id))
     )
     distinct = {(a.rating, a.likelihood) for a in analysts}
@@ -167,6 +181,8 @@ def _cell(history: tuple[RatingRecord, ...]) -> CellView:
         disagreement=len(distinct) > 1,
         spread=_steps([a.rating for a in analysts]),
         ratings=len(history),
+        earlier_wording=not current,
+        set_aside=sum(1 for a in analysts if a.earlier_wording),
     )
 
 
@@ -314,6 +330,56 @@ def _hypothesis(connection: Connection, incident: Incident, key: str) -> _Hypoth
     )
 
 
+def incident_wordings(connection: Connection, incident_id: int) -> dict[str, str]:
+    """Hypothesis key -> the digest of its wording now (:mod:`enquiry.model.wording`), for
+    every hypothesis of the incident, read in the caller's transaction."""
+    rows = connection.execute(
+        select(Hypothesis.key, Hypothesis.label, Hypothesis.description, Hypothesis.is_other).where(
+            Hypothesis.incident_id == incident_id
+        )
+    )
+    return wordings(
+        Worded(str(r.key), str(r.label), str(r.description or ""), bool(r.is_other)) for r in rows
+    )
+
+
+def wording_of(connection: Connection, hypothesis_id: int) -> str:
+    """The digest of hypothesis ``hypothesis_id``'s wording now: what a rating made against
+    it now records, so that a later rewording shows the rating as one of an earlier text."""
+    found = connection.execute(
+        select(Hypothesis.incident_id, Hypothesis.key).where(Hypothesis.id == hypothesis_id)
+    ).one()
+    return incident_wordings(connection, int(found.incident_id))[str(found.key)]
+
+
+def _earlier_count(
+    connection: Connection, incident_id: int, before: dict[str, str]
+) -> dict[str, Any]:
+    """What a change of the incident's hypotheses did to the ratings made under them: which
+    hypotheses' wording changed (the catch-all's changes with any rival's) and how many of
+    their ratings now stand against an earlier wording. Empty when no wording changed."""
+    now = incident_wordings(connection, incident_id)
+    changed = sorted(k for k, digest in before.items() if now.get(k) != digest)
+    if not changed:
+        return {}
+    ids = {
+        int(row.id): str(row.key)
+        for row in connection.execute(
+            select(Hypothesis.id, Hypothesis.key).where(
+                Hypothesis.incident_id == incident_id, Hypothesis.key.in_(changed)
+            )
+        )
+    }
+    earlier = sum(
+        1
+        for hyp_id, wording in connection.execute(
+            select(Rating.hypothesis_id, Rating.wording).where(Rating.hypothesis_id.in_(list(ids)))
+        )
+        if wording != now[ids[hyp_id]]
+    )
+    return {"reworded": changed, "ratings_of_earlier_wording": earlier}
+
+
 def _rating_code(rating: str) -> str:
     code = rating.strip().upper()
     if code not in RATINGS:
@@ -402,6 +468,7 @@ def rate(
                 rationale=reason,
                 analyst=app.actor,
                 created_at=utc_now(),
+                wording=incident_wordings(connection, found.id)[hyp.key],
             )
         ).inserted_primary_key
         assert new is not None
@@ -525,6 +592,7 @@ def add_hypothesis(
                 "already (there is exactly one)"
             )
         _check_priors(connection, found, key, prior)
+        before = incident_wordings(connection, found.id)
         described = description.strip()
         values: dict[str, Any] = {
             "label": label,
@@ -533,10 +601,18 @@ def add_hypothesis(
             "prior": prior,
         }
         connection.execute(insert(Hypothesis).values(incident_id=found.id, key=key, **values))
+        # a new rival narrows the catch-all: its ratings now stand against an earlier wording
+        consequence = _earlier_count(connection, found.id, before)
         writer.append(
             "created",
             case_id=found.case_id,
-            details={"hypothesis": key, "incident": found.slug, "analyst": app.actor, **values},
+            details={
+                "hypothesis": key,
+                "incident": found.slug,
+                "analyst": app.actor,
+                **values,
+                **consequence,
+            },
         )
     return HypothesisChange(found.slug, key, label, described, prior, other)
 
@@ -580,8 +656,12 @@ def update_hypothesis(
                 f"hypothesis {key}: nothing to change (give a new label, description or prior)"
             )
         _check_priors(connection, found, key, changed.get("prior"))
+        before = incident_wordings(connection, found.id)
         connection.execute(update(Hypothesis).where(Hypothesis.id == hyp.id).values(**changed))
         was = {k: current[k] for k in changed}
+        # a new wording leaves the ratings made under the old one standing against it: the
+        # event says which hypotheses that touched and how many ratings
+        consequence = _earlier_count(connection, found.id, before)
         writer.append(
             "updated",
             case_id=found.case_id,
@@ -592,6 +672,7 @@ def update_hypothesis(
                 "changed": changed,
                 "was": was,
                 "rationale": reason,
+                **consequence,
             },
         )
     now = {**current, **changed}
@@ -756,7 +837,7 @@ def finding_standing(session: Session, slug: str, finding: Finding) -> FindingSt
             "stale",
             f"finding {finding.id} was computed from inputs {finding.inputs_hash[:12]}; the "
             f"catalogue now gives {now[:12]} (a rating, hypothesis, grade, item or claim "
-            "changed since): run the analysis again",
+            f"changed since{_reworded_since(session, slug, stored)}): run the analysis again",
             now,
             digest,
         )
@@ -774,6 +855,26 @@ def finding_standing(session: Session, slug: str, finding: Finding) -> FindingSt
         f"finding {finding.id} is computed from the current inputs and reproduces",
         now,
         digest,
+    )
+
+
+def _reworded_since(session: Session, slug: str, stored: dict[str, Any]) -> str:
+    """The part of a stale finding's explanation that names ratings it counted which now
+    stand against an earlier wording of their hypothesis: the finding weighed them as
+    ratings of the current text, and a reader must not take it so."""
+    _inp, context = build_input(session, slug)
+    rows = {r.get("evidence"): r for r in (stored.get("matrix") or {}).get("rows", [])}
+    counted = []
+    for entry in context.earlier_wording:
+        cell = ((rows.get(entry.evidence) or {}).get("cells") or {}).get(entry.hypothesis) or {}
+        if cell.get("rating") not in (None, "NA") or entry.rating == "NA":
+            counted.append(f"{entry.evidence} × {entry.hypothesis}")
+    if not counted:
+        return ""
+    more = f" and {len(counted) - 5} more" if len(counted) > 5 else ""
+    return (
+        f"; it counted {len(counted)} rating(s) since set aside as made under an earlier "
+        f"wording of their hypothesis: {', '.join(counted[:5])}{more}"
     )
 
 
@@ -934,6 +1035,10 @@ def _without(result: dict[str, Any], hidden: set[str]) -> dict[str, Any]:
         d for d in diag.get("most_diagnostic", []) if d.get("evidence") not in hidden
     ]
     out["diagnosticity"] = diag
+    if out.get("earlier_wording"):
+        out["earlier_wording"] = [
+            e for e in out["earlier_wording"] if e.get("evidence") not in hidden
+        ]
     out["clusters"] = [
         {**c, "members": [m for m in c.get("members", []) if m not in hidden]}
         for c in out.get("clusters", [])

@@ -85,6 +85,17 @@ def _summary(analysis: Analysis, *, brief: bool = False) -> list[str]:
             f"  COMPUTED ON A CATALOGUE THAT FAILED VERIFICATION ({len(result.unverified)} "
             "failure(s)); do not rely on these numbers"
         )
+    if result.earlier_wording:
+        lines.append(
+            f"  {len(result.earlier_wording)} RATING(S) MADE UNDER AN EARLIER WORDING OF THEIR"
+            " HYPOTHESIS ARE LEFT OUT (re-rate them to count them):"
+        )
+        if not brief:
+            lines.extend(
+                f"    {e.evidence} × {e.hypothesis}: {e.given()} by {e.analyst or 'unnamed'}"
+                f" ({e.rated_at}); counted instead: {e.counts or 'nothing (unrated)'}"
+                for e in result.earlier_wording
+            )
     lines.append(f"  {result.statement}")
     lines.append(
         "  hypotheses (posterior, [low, high] as dependence clusters are counted once or each item):"

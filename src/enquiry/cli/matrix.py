@@ -25,7 +25,7 @@ def _shown(cell: service.CellView | None) -> str:
     if cell is None:
         return "."
     text = cell.rating or (f"p{cell.likelihood:.2f}" if cell.likelihood is not None else "?")
-    return text + ("!" if cell.disagreement else "")
+    return text + ("~" if cell.earlier_wording else "") + ("!" if cell.disagreement else "")
 
 
 @click.command("matrix")
@@ -35,7 +35,9 @@ def _shown(cell: service.CellView | None) -> str:
 def matrix_command(app: App, incident: str, as_json: bool) -> None:
     """Show the incident's evidence × hypothesis matrix: each row's grade (source reliability
     and information credibility) and the rating that counts in each cell (the latest); '!'
-    marks a cell on which analysts' latest ratings differ, listed below with who said what."""
+    marks a cell on which analysts' latest ratings differ, listed below with who said what;
+    '~' a cell whose ratings were all made under an earlier wording of its hypothesis (they
+    do not count until the cell is rated again), listed below too."""
     view = service.matrix(app, incident)
     if as_json:
         click.echo(_json(view.to_dict()))
@@ -53,6 +55,27 @@ def matrix_command(app: App, incident: str, as_json: bool) -> None:
         cells = " ".join(f"{_shown(row.cells.get(k)):>5}" for k in keys)
         mark = " (protected)" if row.protected else ""
         click.echo(f"{safe(row.evidence):<{width}}  {grade:<5}  {cells}{mark}")
+    reworded = [
+        (row, key, cell)
+        for row in view.rows
+        for key, cell in row.cells.items()
+        if cell.earlier_wording or cell.set_aside
+    ]
+    if reworded:
+        click.echo(
+            f"{len(reworded)} cell(s) rated under an earlier wording of their hypothesis"
+            " (reworded since; such ratings do not count until the cell is rated again):"
+        )
+        for row, key, cell in reworded:
+            said = ", ".join(
+                f"{safe(a.analyst)} {a.rating}" for a in cell.analysts if a.earlier_wording
+            )
+            counts = (
+                "counts: nothing (unrated)"
+                if cell.earlier_wording
+                else f"counts: {cell.rating} ({safe(cell.analyst)})"
+            )
+            click.echo(f"  {safe(row.evidence)} × {key}: {said}; {counts}")
     if view.disagreements:
         click.echo(f"{view.disagreements} cell(s) on which analysts differ:")
         for row in view.rows:
@@ -189,6 +212,19 @@ def finding_command(
     )
     for h in result.get("hypotheses", []):
         click.echo(f"  {h['id']}: {h['posterior']:.4f}")
+    earlier = result.get("earlier_wording") or []
+    if earlier:
+        click.echo(
+            f"left out: {len(earlier)} rating(s) made under an earlier wording of their"
+            " hypothesis (re-rate them to count them):"
+        )
+        for e in earlier:
+            given = e.get("rating") or f"p={e.get('likelihood')}"
+            instead = e.get("counts") or "nothing (unrated)"
+            click.echo(
+                f"  {safe(str(e.get('evidence')))} × {safe(str(e.get('hypothesis')))}: {given}"
+                f" by {safe(str(e.get('analyst') or 'unnamed'))}; counted instead: {instead}"
+            )
     # the numbers above are as stored: say whether they are still what the catalogue gives,
     # and whether each sign-off still holds, so an old sign-off is never read as a new one
     if latest.standing is not None:

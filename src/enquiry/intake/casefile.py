@@ -17,6 +17,7 @@ safely (limits, aliases, duplicate keys, line and column of every error) in
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import stat
@@ -26,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, insert, or_, select, update
 
 from enquiry.intake.casefile_schema import (
     ACTOR_TYPES,
@@ -47,7 +48,9 @@ from enquiry.intake.pipeline import IntakeError, IntakeOptions, add_within
 from enquiry.intake.yamlsafe import YamlError, compose, file_type, read_text, represent
 from enquiry.model.grades import RATINGS
 from enquiry.model.kinds import KindError, get_kind
+from enquiry.model.wording import EARLIER, Worded, wordings
 from enquiry.store import Store
+from enquiry.store.claims_at_rest import disclosed_claims
 from enquiry.store.crypt import WITHHELD_AT_REST, WITHHELD_SAID, WITHHELD_SPEAKER
 from enquiry.store.ledger import LedgerWriter, state_digest, utc_now
 from enquiry.store.protected import Opener, at_rest, encrypt_description, secret_record
@@ -55,6 +58,7 @@ from enquiry.store.tables import (
     Actor,
     Case,
     Claim,
+    CustodyEvent,
     Hypothesis,
     Incident,
     Item,
@@ -203,6 +207,8 @@ class _Loader:
         self.sources: dict[str, int] = {}
         self.incidents: dict[str, int] = {}
         self.hypotheses: dict[tuple[str, str], int] = {}
+        # incident slug -> hypothesis key -> the digest of its wording now (model.wording)
+        self.wordings: dict[str, dict[str, str]] = {}
         self.items: dict[str, int] = {}
         self.claims: dict[str, int] = {}
         self.attachments: dict[int, _Attachment] = {}
@@ -406,6 +412,7 @@ class _Loader:
         }
         incident_id = self._upsert(where, "incident", Incident, {"slug": incident["slug"]}, values)
         self.incidents[incident["slug"]] = incident_id
+        before = self._wordings(incident_id)
         for n, hyp in enumerate(incident["hypotheses"]):
             values = {
                 "label": hyp["label"],
@@ -420,6 +427,58 @@ class _Loader:
                 {"incident_id": incident_id, "key": hyp["id"]},
                 values,
             )
+        self._reworded(incident["slug"], incident_id, before)
+
+    def _wordings(self, incident_id: int) -> dict[str, str]:
+        """Hypothesis key -> the digest of its wording, as the incident's rows hold it now."""
+        rows = self.conn.execute(
+            select(
+                Hypothesis.key, Hypothesis.label, Hypothesis.description, Hypothesis.is_other
+            ).where(Hypothesis.incident_id == incident_id)
+        )
+        return wordings(
+            Worded(str(r.key), str(r.label), str(r.description or ""), bool(r.is_other))
+            for r in rows
+        )
+
+    def _reworded(self, slug: str, incident_id: int, before: Mapping[str, str]) -> None:
+        """Record in the ledger which hypotheses this load reworded and how many ratings now
+        stand against an earlier wording: the ``updated`` event of each hypothesis says what
+        its text was, this one says what the change did to the ratings made under it (the
+        catch-all is reworded by a change to any rival, see ``enquiry.model.wording``)."""
+        now = self._wordings(incident_id)
+        self.wordings[slug] = now
+        changed = sorted(k for k, digest in before.items() if now.get(k) != digest)
+        if not changed:
+            return
+        ids = [
+            self.hypotheses.get((slug, k))
+            or self.conn.execute(
+                select(Hypothesis.id).where(
+                    Hypothesis.incident_id == incident_id, Hypothesis.key == k
+                )
+            ).scalar()
+            for k in changed
+        ]
+        key_of = dict(zip(ids, changed, strict=True))
+        earlier = sum(
+            1
+            for hyp_id, wording in self.conn.execute(
+                select(Rating.hypothesis_id, Rating.wording).where(
+                    Rating.hypothesis_id.in_([i for i in ids if i is not None])
+                )
+            )
+            if wording != now[key_of[hyp_id]]
+        )
+        self.writer.append(
+            "updated",
+            case_id=self.case_id,
+            details={
+                "incident": slug,
+                "reworded": changed,
+                "ratings_of_earlier_wording": earlier,
+            },
+        )
 
     def _known(self, table: Any, column: Any, into: dict[str, int]) -> None:
         """Entities of the case that this file does not list, so later references resolve."""
@@ -895,6 +954,8 @@ class _Loader:
                 select(Hypothesis.id, Hypothesis.key).where(Hypothesis.incident_id == found)
             ):
                 self.hypotheses[(slug, hyp_key)] = hyp_id
+        if slug not in self.wordings:
+            self.wordings[slug] = self._wordings(self.incidents[slug])
         return self.incidents[slug]
 
     def _rating(self, index: int, rating: Mapping[str, Any]) -> None:
@@ -908,6 +969,12 @@ class _Loader:
         values = rating.get("values", {})
         likelihoods = rating.get("likelihoods", {})
         rationale = rating.get("rationale", "")
+        # a rating stated anew (a new row, or a changed value or rationale) is made under the
+        # wording the hypothesis has now; ``worded`` (written by a dump) keeps the wording a
+        # rating was made under when that was an earlier one, so a dump loaded elsewhere does
+        # not present it as a rating of the current text
+        worded = rating.get("worded", {})
+        current = self.wordings[slug]
         changes: dict[str, Any] = {}
         for hyp in dict.fromkeys([*values, *likelihoods]):
             hyp_id = self.hypotheses.get((slug, hyp))
@@ -920,7 +987,9 @@ class _Loader:
                 "rationale": text,
             }
             row = conn.execute(
-                select(Rating.id, Rating.rating, Rating.likelihood, Rating.rationale).where(
+                select(
+                    Rating.id, Rating.rating, Rating.likelihood, Rating.rationale, Rating.wording
+                ).where(
                     Rating.hypothesis_id == hyp_id,
                     Rating.item_id.is_(item_id) if item_id is None else Rating.item_id == item_id,
                     Rating.claim_id.is_(None) if claim_id is None else Rating.claim_id == claim_id,
@@ -935,17 +1004,27 @@ class _Loader:
                         claim_id=claim_id,
                         analyst=analyst,
                         created_at=utc_now(),
+                        wording=worded.get(hyp, current[hyp]),
                         **wanted,
                     )
                 )
                 changes[hyp] = {"rating": wanted["rating"], "likelihood": wanted["likelihood"]}
-            elif (row.rating, row.likelihood, row.rationale) != tuple(wanted.values()):
-                conn.execute(update(Rating).where(Rating.id == row.id).values(**wanted))
+                if worded.get(hyp, current[hyp]) != current[hyp]:
+                    changes[hyp]["earlier_wording"] = True
+            elif (row.rating, row.likelihood, row.rationale) != tuple(wanted.values()) or (
+                hyp in worded and row.wording != worded[hyp]
+            ):
+                wording = worded.get(hyp, current[hyp])
+                conn.execute(
+                    update(Rating).where(Rating.id == row.id).values(**wanted, wording=wording)
+                )
                 changes[hyp] = {
                     "rating": wanted["rating"],
                     "likelihood": wanted["likelihood"],
                     "was": row.rating if row.likelihood is None else row.likelihood,
                 }
+                if wording != current[hyp]:
+                    changes[hyp]["earlier_wording"] = True
         if changes:
             writer.append(
                 "rated",
@@ -1136,6 +1215,20 @@ def _dump(store: Store, case_name: str, *, reveal: bool) -> _Dumped:
             .scalars()
             .all()
         )
+        earlier: dict[int, str] = {}
+        for incident in incidents:
+            own = [h for h in hyps if h.incident_id == incident.id]
+            ids = {h.id for h in own}
+            earlier |= earlier_wordings(
+                session.connection(),
+                case.id,
+                incident.slug,
+                own,
+                [r for r in ratings if r.hypothesis_id in ids],
+            )
+    if reveal:
+        _open_held_claims(store, items, claims, actors)
+        actor_names = {a.id: a.name for a in actors}
     hidden_claims, hidden_actors = _said_in_protected(actors, sources, items, claims, reveal)
     actors = [a for a in actors if a.id not in hidden_actors]
     item_refs = {i.id: _dump_ref(i) for i in items}
@@ -1189,11 +1282,31 @@ def _dump(store: Store, case_name: str, *, reveal: bool) -> _Dumped:
             else _dump_claim(c, actor_names, item_refs)
             for c in claims
         ],
-        "ratings": _dump_ratings(ratings, hyp_of, item_refs, claim_keys),
+        "ratings": _dump_ratings(ratings, hyp_of, item_refs, claim_keys, earlier),
     }
     return _Dumped(
         prune(doc) | {"format": FORMAT}, int(case.id), revealed, withheld, len(hidden_claims)
     )
+
+
+def _open_held_claims(
+    store: Store, items: Sequence[Item], claims: Sequence[Claim], actors: Sequence[Actor]
+) -> None:
+    """Put back, in these detached rows, the words and speakers that protected items' secret
+    records hold (claims read before the item was protected: see
+    :mod:`enquiry.store.claims_at_rest`); a sealed item's are gone and stay marked."""
+    with store.engine.connect() as connection:
+        held = at_rest(connection, [i.id for i in items if i.protected])
+        if not held:
+            return
+        opener = Opener(connection)
+        found = disclosed_claims(opener.secret(i) for i, how in held.items() if not how.sealed)
+    for claim in claims:
+        for name, value in found.claims.get(claim.id, {}).items():
+            setattr(claim, name, value)
+    for actor in actors:
+        for name, value in found.actors.get(actor.id, {}).items():
+            setattr(actor, name, value)
 
 
 def _said_in_protected(
@@ -1392,7 +1505,13 @@ def _dump_ratings(
     hyp_of: Mapping[int, tuple[str, str]],
     items: Mapping[int, str],
     claims: Mapping[int, str],
+    earlier: Mapping[int, str],
 ) -> list[dict[str, Any]]:
+    """The ratings as a case file states them, one entry per incident, item or claim and
+    analyst. ``earlier`` (rating id -> the wording digest it was made under, or
+    :data:`~enquiry.model.wording.EARLIER`) names the ratings made under an earlier wording of
+    their hypothesis: the entry says so under ``worded``, so that loading the dump does not
+    turn them into ratings of the current text."""
     groups: dict[tuple[str, int | None, int | None, str], list[Rating]] = {}
     for rating in ratings:
         slug = hyp_of[rating.hypothesis_id][0]
@@ -1407,6 +1526,8 @@ def _dump_ratings(
             hyp_of[r.hypothesis_id][1]: r.likelihood for r in rows if r.likelihood is not None
         }
         texts = {hyp_of[r.hypothesis_id][1]: r.rationale for r in rows}
+        shown = {hyp_of[r.hypothesis_id][1]: r.id for r in rows}  # the newest row of each
+        worded = {key: earlier[i] for key, i in shown.items() if i in earlier}
         rationale: str | dict[str, str] = (
             next(iter(texts.values())) if len(set(texts.values())) == 1 else texts
         )
@@ -1420,9 +1541,102 @@ def _dump_ratings(
                     "values": values,
                     "likelihoods": likelihoods,
                     "rationale": rationale,
+                    "worded": worded,
                 }
             )
         )
+    return out
+
+
+def _reword_events(
+    connection: Connection, case_id: int, since: str
+) -> list[tuple[str, dict[str, Any]]]:
+    """The case's ledger events after ``since`` that created or reworded a hypothesis, as
+    (time, details), oldest first."""
+    found = []
+    for at, text in connection.execute(
+        select(CustodyEvent.at, CustodyEvent.details)
+        .where(
+            CustodyEvent.case_id == case_id,
+            CustodyEvent.action.in_(("created", "updated")),
+            CustodyEvent.at > since,
+            or_(
+                CustodyEvent.details.contains('"hypothesis"'),
+                CustodyEvent.details.contains('"reworded"'),
+            ),
+        )
+        .order_by(CustodyEvent.seq)
+    ):
+        try:
+            details = json.loads(text)
+        except ValueError:
+            continue
+        if isinstance(details, dict):
+            found.append((str(at), details))
+    return found
+
+
+def _rewords(details: Mapping[str, Any], slug: str) -> tuple[set[str], bool]:
+    """Which hypotheses of incident ``slug`` an event reworded (keys), and whether it created
+    one. A case file's events name a hypothesis by key only: they are taken to concern every
+    incident of the case with that key (the safe side: a rating is marked, never cleared)."""
+    incident = details.get("incident")
+    if isinstance(incident, str) and incident != slug:
+        return set(), False
+    if isinstance(details.get("reworded"), list):
+        return {str(k) for k in details["reworded"]}, False
+    named = details.get("hypothesis")
+    key = named.get("key") if isinstance(named, dict) else named
+    if not isinstance(key, str):
+        return set(), False
+    if "changed" not in details:
+        return set(), True
+    changed = details.get("changed")
+    if isinstance(changed, dict) and {"label", "description", "is_other"} & set(changed):
+        return {key}, False
+    return set(), False
+
+
+def earlier_wordings(
+    connection: Connection,
+    case_id: int,
+    slug: str,
+    hypotheses: Sequence[Hypothesis],
+    ratings: Sequence[Rating],
+) -> dict[int, str]:
+    """The ratings of incident ``slug`` made under an earlier wording of their hypothesis:
+    rating id -> the wording digest it was made under (:data:`EARLIER` when not recorded).
+
+    ``hypotheses`` are all the incident's; ``ratings`` any of theirs. A rating records the
+    wording it was made under (``enquiry.model.wording``); one made before ratings did
+    (``wording`` NULL) is taken as made under an earlier wording when the ledger shows its
+    hypothesis reworded after it — or, for the catch-all, any hypothesis of the incident
+    created or reworded after it — and as made under the current one otherwise."""
+    current = wordings(
+        Worded(h.key, h.label, h.description or "", bool(h.is_other)) for h in hypotheses
+    )
+    by_id = {h.id: h for h in hypotheses}
+    out: dict[int, str] = {}
+    legacy: list[Rating] = []
+    for r in ratings:
+        if r.wording is None:
+            legacy.append(r)
+        elif r.wording != current.get(by_id[r.hypothesis_id].key):
+            out[r.id] = r.wording
+    if not legacy:
+        return out
+    events = _reword_events(connection, case_id, min(r.created_at for r in legacy))
+    if not events:
+        return out
+    for r in legacy:
+        hyp = by_id[r.hypothesis_id]
+        for at, details in events:
+            if at <= r.created_at:
+                continue
+            keys, created = _rewords(details, slug)
+            if hyp.key in keys or (hyp.is_other and (created or keys)):
+                out[r.id] = EARLIER
+                break
     return out
 
 

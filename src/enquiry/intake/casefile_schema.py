@@ -27,6 +27,7 @@ from enquiry.intake.yamlsafe import Place, YamlError, construct, located
 from enquiry.model.grades import RATINGS, RELIABILITY
 from enquiry.model.kinds import Kind, KindError, get_kind
 from enquiry.model.types import FieldError, FieldSpec
+from enquiry.model.wording import EARLIER
 
 FORMAT = "enquiry-case/1"
 ACTOR_TYPES = ("state", "organisation", "armed_group", "person", "outlet", "other")
@@ -472,6 +473,20 @@ def _rating_rules(out: dict[str, Any], at: At, nodes: Mapping[str, Node]) -> Non
         texts = {rationale.get(h, "") for h in rated}
         if len(texts) == 1:
             out["rationale"] = texts.pop()
+    worded = out.get("worded") or {}
+    stray = sorted(set(worded) - {*(out["values"] or {}), *(out["likelihoods"] or {})})
+    if stray:
+        raise at.at("worded", nodes.get("worded")).error(f"'{stray[0]}' is not rated here")
+
+
+def wording(node: Node, at: At) -> str:
+    """The wording a rating was made under: a SHA-256 (enquiry.model.wording) or 'earlier'."""
+    value = text(node, at).lower()
+    if value == EARLIER:
+        return value
+    if len(value) != 64 or any(c not in "0123456789abcdef" for c in value):
+        raise at.error(f"expected a wording's SHA-256 (64 hexadecimal digits) or '{EARLIER}'")
+    return value
 
 
 def rationale(node: Node, at: At) -> str | dict[str, str]:
@@ -692,6 +707,11 @@ RATING = Shape(
             mapping_of(ranged(0, 1, "P(E|H) must lie in (0, 1]", open_low=True)),
         ),
         Key("rationale", rationale),
+        Key(
+            "worded",
+            mapping_of(wording),
+            help="hypothesis -> the wording the rating was made under, when an earlier one",
+        ),
     ),
     rules=(_rating_rules,),
 )

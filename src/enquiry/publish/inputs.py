@@ -38,6 +38,8 @@ from enquiry.analysis.inputs import (
 from enquiry.analysis.inputs import (
     Hypothesis as HypothesisInput,
 )
+from enquiry.analysis.result import EarlierWording
+from enquiry.intake.casefile import earlier_wordings
 from enquiry.model.kinds import KindError, get_kind
 from enquiry.publish.records import analysis_records
 from enquiry.store.crypt import WITHHELD_SAID, KeyUnavailable
@@ -147,6 +149,9 @@ class IncidentContext:
     """Replies received from the parties, as the case file records them."""
     panel: tuple[Mapping[str, Any], ...] = ()
     """Who wrote and answers for the report, as the case file names them."""
+    earlier_wording: tuple[EarlierWording, ...] = ()
+    """Cells whose latest rating was made under an earlier wording of its hypothesis: left
+    out of the input, and said so beside the result (see :func:`build_input`)."""
 
 
 def _incident(session: Session, slug: str) -> Incident:
@@ -326,6 +331,9 @@ class RatingRecord:
     likelihood: float | None
     rationale: str
     created_at: str
+    earlier_wording: bool = False
+    """Made under an earlier wording of its hypothesis than the one it has now: it does not
+    count (see :func:`build_input`)."""
 
 
 @dataclass(frozen=True)
@@ -352,7 +360,11 @@ def build_input(
     """The engine's input for incident ``slug``, and the context a report shows beside it.
 
     Evidence is every item or claim with at least one rating against the incident's
-    hypotheses; where several analysts rated the same cell the latest rating counts. Protected
+    hypotheses; where several analysts rated the same cell the latest rating counts. A rating
+    made under an earlier wording of its hypothesis (reworded since: ``enquiry.model.wording``)
+    judged a different question and never counts: the cell counts the latest rating made under
+    the current wording, or none; the context's ``earlier_wording`` lists each cell where that
+    set aside the latest rating, so that whatever shows the result says so. Protected
     items are described without their identities unless ``reveal`` (see :class:`Withholding`);
     the numbers do not depend on it, the input's hash does.
     """
@@ -424,6 +436,7 @@ def _read(
     clusters = _clusters(items, withholding)
     item_by_id = {i.id: i for i in items}
     claim_by_id = {c.id: c for c in claims}
+    earlier = earlier_wordings(session.connection(), case.id, slug, hyps, ratings)
     cells: dict[tuple[str, int], dict[str, dict[str, Any]]] = {}
     history: dict[tuple[str, int], dict[str, list[Rating]]] = {}
     for rating in ratings:  # oldest first: the latest rating of a cell counts
@@ -432,15 +445,17 @@ def _read(
         )
         if target[1] is None:
             continue
+        history.setdefault((target[0], target[1]), {}).setdefault(
+            hyp_key[rating.hypothesis_id], []
+        ).append(rating)
+        if rating.id in earlier:
+            continue  # judged an earlier wording: listed below, never counted
         cell = cells.setdefault((target[0], target[1]), {})
         cell[hyp_key[rating.hypothesis_id]] = {
             "rating": rating.rating,
             "likelihood": rating.likelihood,
             "rationale": rating.rationale,
         }
-        history.setdefault((target[0], target[1]), {}).setdefault(
-            hyp_key[rating.hypothesis_id], []
-        ).append(rating)
 
     def row_evidence(what: str, row_id: int, cell: Mapping[str, Any]) -> EvidenceInput:
         if what == "item":
@@ -453,6 +468,33 @@ def _read(
 
     rated = sorted(cells, key=lambda target: (target[0] != "item", target[1]))
     evidence = [row_evidence(what, row_id, cells[(what, row_id)]) for what, row_id in rated]
+    evidence_ids = {target: e.id for target, e in zip(rated, evidence, strict=True)}
+    set_aside: list[EarlierWording] = []
+    for target in sorted(history, key=lambda t: (t[0] != "item", t[1])):
+        for key, given in history[target].items():
+            latest = given[-1]
+            if latest.id not in earlier:
+                continue
+            if target not in evidence_ids:
+                evidence_ids[target] = row_evidence(target[0], target[1], {}).id
+            counting = cells.get(target, {}).get(key)
+            set_aside.append(
+                EarlierWording(
+                    evidence=evidence_ids[target],
+                    hypothesis=key,
+                    rating=latest.rating,
+                    likelihood=latest.likelihood,
+                    analyst=withholding.scrub(latest.analyst or ""),
+                    rated_at=latest.created_at,
+                    counts=None
+                    if counting is None
+                    else (
+                        counting["rating"]
+                        if counting["likelihood"] is None
+                        else f"p={counting['likelihood']:g}"
+                    ),
+                )
+            )
     item_keys = {i.id: i.key or f"item-{i.id}" for i in items}
     claim_inputs: list[ClaimInput] = []
     for claim in claims:
@@ -532,16 +574,25 @@ def _read(
             {k: withholding.scrub(str(v)) for k, v in dict(p).items()}
             for p in data.get("panel", [])
         ),
+        earlier_wording=tuple(set_aside),
     )
     if not every_row:
         return inp, context, ()
     of_incident = {c.id for c in claim_inputs}
     targets = list(rated)
-    targets += [("item", i.id) for i in items if ("item", i.id) not in cells]
+    # rows whose every rating judged an earlier wording: not in the input, still shown
+    targets += sorted((t for t in history if t not in cells), key=lambda t: (t[0] != "item", t[1]))
+    targets += [
+        ("item", i.id)
+        for i in items
+        if ("item", i.id) not in cells and ("item", i.id) not in history
+    ]
     targets += [
         ("claim", c.id)
         for c in claims
-        if ("claim", c.id) not in cells and (c.key or f"claim-{c.id}") in of_incident
+        if ("claim", c.id) not in cells
+        and ("claim", c.id) not in history
+        and (c.key or f"claim-{c.id}") in of_incident
     ]
     rows = []
     for n, (what, row_id) in enumerate(targets):
@@ -563,6 +614,7 @@ def _read(
                             likelihood=r.likelihood,
                             rationale=withholding.scrub(r.rationale or ""),
                             created_at=r.created_at,
+                            earlier_wording=r.id in earlier,
                         )
                         for r in given
                     )

@@ -28,7 +28,12 @@ from sqlalchemy import insert
 
 import enquiry
 from enquiry.analysis.inputs import AnalysisInput
-from enquiry.analysis.result import AnalysisResult, MatrixRow, Narrative
+from enquiry.analysis.result import (
+    AnalysisResult,
+    MatrixRow,
+    Narrative,
+    earlier_wording_warnings,
+)
 from enquiry.analysis.tables import ICD203_BANDS, resolve
 from enquiry.publish.exports import Feature, features, read_scope
 from enquiry.publish.files import write_published
@@ -97,10 +102,20 @@ def analyse_incident(
 def analysis_of(
     inp: AnalysisInput, context: IncidentContext, *, unverified: Sequence[str] = ()
 ) -> Analysis:
-    """Run the engine on an input already read from the catalogue (no side effects)."""
+    """Run the engine on an input already read from the catalogue (no side effects).
+
+    Ratings of an earlier wording of their hypothesis are not in ``inp`` (the reader left
+    them out); the result names them, in ``earlier_wording`` and in its warnings, so that no
+    output computed after a rewording is taken for one that weighed them."""
     from enquiry.analysis import analyse
 
     result = analyse(inp)
+    if context.earlier_wording:
+        result = replace(
+            result,
+            earlier_wording=context.earlier_wording,
+            warnings=result.warnings + earlier_wording_warnings(context.earlier_wording),
+        )
     if unverified:
         lines = tuple(context.withholding.scrub(str(line)) for line in unverified)
         result = replace(result, unverified=lines)
@@ -484,6 +499,8 @@ def matrix_rows(analysis: Analysis) -> list[dict[str, Any]]:
     computed from, not a second calculation.
     """
     engine_rows = {row.evidence: row for row in analysis.result.matrix.rows}
+    # a cell whose latest rating judged an earlier wording shows it was set aside
+    earlier = {(e.evidence, e.hypothesis): e.given() for e in analysis.result.earlier_wording}
     rows = []
     for ev in analysis.input.evidence:
         engine: MatrixRow | None = engine_rows.get(ev.id)
@@ -500,6 +517,7 @@ def matrix_rows(analysis: Analysis) -> list[dict[str, Any]]:
                     "colour": _cell_colour(rating) if rating else _lr_colour(weight),
                     "weight": weight,
                     "rationale": ev.rationale.get(hyp.id, ""),
+                    "earlier": earlier.get((ev.id, hyp.id), ""),
                 }
             )
         texts = {c["rationale"] for c in cells}

@@ -420,6 +420,23 @@ def update_secret(
     )
 
 
+def add_to_secret(
+    connection: Connection, item_id: int, sections: Mapping[str, Any], source: KeySource
+) -> None:
+    """Merge ``sections`` (by name, each a mapping by id) into an encrypted item's secret
+    record — the words of claims read before it was protected, say."""
+    opener = Opener(connection, source)
+    key, sha = opener.data_key(item_id)
+    record = opener.secret(item_id)
+    for name, values in sections.items():
+        record[name] = {**dict(record.get(name) or {}), **dict(values)}
+    connection.execute(
+        update(ItemKey)
+        .where(ItemKey.item_id == item_id)
+        .values(secret=encrypt_secret(key, sha, record))
+    )
+
+
 def rewrap_case(connection: Connection, case_id: int, old: KeySource, new: KeySource) -> None:
     """Wrap the case private key under a new passphrase or key file; no content is touched."""
     row = connection.execute(

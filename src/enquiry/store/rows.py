@@ -73,6 +73,11 @@ EXEMPT = {
 # text itself need not be read back at every commit.
 SKIPPED = {"item_texts": frozenset({"text"})}
 
+# Columns a later migration added to a watched table: while NULL they are left out of a row's
+# digest, so rows the ledger recorded before the column existed keep the digest it recorded
+# (and a value written into such a row, or one taken out of a later row, still shows).
+LATER = {"ratings": frozenset({"wording"})}
+
 LABELS = {
     "cases": "case",
     "incidents": "incident",
@@ -143,8 +148,12 @@ def read_rows(
     if ids is not None:
         query = query.where(table.c.id.in_(sorted(ids)))
     result = connection.execute(query.execution_options(yield_per=5000))
+    later = LATER.get(table.name, frozenset())
     for row in result:
         mapping = dict(row._mapping)
+        for name in later:
+            if mapping.get(name) is None:
+                mapping.pop(name, None)
         yield int(mapping["id"]), row_digest(mapping)
 
 

@@ -259,6 +259,10 @@ class Rating(Base):
     rationale: Mapped[str] = mapped_column(Text, default="")
     analyst: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[str] = mapped_column(String(40))
+    # SHA-256 of the hypothesis's wording when the rating was made (enquiry.model.wording), so
+    # that a rating of an earlier wording is never counted as one of the current text (0010).
+    # NULL for ratings made before that revision.
+    wording: Mapped[str | None] = mapped_column(String(64))
 
 
 class Finding(Base):

@@ -210,7 +210,11 @@ class EmbeddingsEnricher(Enricher):
         lacking = {
             int(i)
             for i in connection.execute(
-                select(Claim.item_id).where(Claim.item_id.in_(wanted), Claim.id.not_in(have))
+                select(Claim.item_id).where(
+                    Claim.item_id.in_(wanted),
+                    Claim.id.not_in(have),
+                    Claim.text != WITHHELD_AT_REST,  # words held in a secret record: no vector
+                )
             ).scalars()
             if i is not None
         }
@@ -266,14 +270,17 @@ class EmbeddingsEnricher(Enricher):
         from enquiry.enrich.text.embed import default_embedder, mean_vector, to_bytes
 
         cut = {t.item_id: _passages(t) if self.texts else [] for t in targets}
-        claim_texts = [claim_text(text) for target in targets for _, text in target.claims]
+        # Claims whose words went into their item's secret record when it was protected
+        # (enquiry.store.claims_at_rest) get no vector: it would say what they are about.
+        said = {t.item_id: [c for c in t.claims if c[1] != WITHHELD_AT_REST] for t in targets}
+        claim_texts = [claim_text(text) for target in targets for _, text in said[target.item_id]]
         texts = claim_texts + [p for target in targets for p in cut[target.item_id]]
         embedder = self._embedder or default_embedder()
         vectors = np.asarray(embedder.embed(texts) if texts else [], dtype=np.float32)
         claim_vectors = iter(vectors[: len(claim_texts)])
         at = len(claim_texts)
         for target in targets:
-            ids = [claim_id for claim_id, _ in target.claims]
+            ids = [claim_id for claim_id, _ in said[target.item_id]]
             rows = [
                 {"claim_id": claim_id, "model": self.model, "vector": to_bytes(next(claim_vectors))}
                 for claim_id in ids
