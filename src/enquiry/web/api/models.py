@@ -281,6 +281,10 @@ class AnalystRatingOut(BaseModel):
     likelihood: float | None
     rationale: str
     at: str
+    earlier_wording: bool = Field(
+        default=False,
+        description="Made under an earlier wording of the hypothesis than the one it has now",
+    )
 
 
 class CellOut(BaseModel):
@@ -295,6 +299,14 @@ class CellOut(BaseModel):
     disagreement: bool
     spread: int | None = Field(description="Steps apart on II < I < N < C < CC, if comparable")
     ratings: int = Field(description="How many ratings the cell has had")
+    earlier_wording: bool = Field(
+        default=False,
+        description="No rating of the cell judged the hypothesis's current wording: the cell"
+        " does not count (taken as unrated) until an analyst rates it again",
+    )
+    set_aside: int = Field(
+        default=0, description="How many analysts' latest ratings judged an earlier wording"
+    )
 
 
 class MatrixRowOut(BaseModel):
