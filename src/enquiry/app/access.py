@@ -22,10 +22,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy.orm import Session
 
 from enquiry.app.context import Enquiry
-from enquiry.app.lookup import no_such_case, no_such_item
+from enquiry.app.lookup import find_item, no_such_case, no_such_item
 from enquiry.errors import BadRequest, Forbidden, NotFound
 from enquiry.intake.walk import printable
 from enquiry.store.tables import Case, Incident, Item, Membership
@@ -181,6 +182,32 @@ def require_item(app: Enquiry, item: Item, right: Right = Right.READ, *, ref: st
         raise no_such_item(ref or str(item.id))
     if right not in rights_on(app, item.case_id):
         raise Forbidden(f"item {item.id}: you may not {_verb(right)} on its case (ask its owner)")
+
+
+def visible_condition(app: Enquiry) -> ColumnElement[bool] | None:
+    """The SQL condition for the items the user may know of (``None``: all of them): items of
+    their cases, and protected ones only where their role may see protected items."""
+    readable = readable_cases(app)
+    if readable is None:
+        return None
+    with_protected = sorted(c for c in readable if may(app, c, Right.PROTECTED_ITEMS))
+    return and_(
+        Item.case_id.in_(sorted(readable)),
+        or_(Item.protected.is_(False), Item.case_id.in_(with_protected)),
+    )
+
+
+def find_visible_item(app: Enquiry, session: Session, ref: str, right: Right = Right.READ) -> Item:
+    """The item ``ref`` names among those the user may know of, if they hold ``right`` on its
+    case (else :func:`require_item`'s refusals).
+
+    The reference is resolved among the visible items only: a number or a hash start that
+    names an item of another case, or a protected item a viewer may not know of, is *not
+    found*, and a hash start shared with such an item is not "ambiguous" — otherwise the
+    answer would tell whether a case the user cannot see holds a given file."""
+    found = find_item(session, ref, among=visible_condition(app))
+    require_item(app, found, right, ref=ref)
+    return found
 
 
 def may_reveal(app: Enquiry, case_id: int) -> bool:

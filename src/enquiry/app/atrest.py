@@ -19,9 +19,9 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, select, update
 
-from enquiry.app.access import Right, require_admin, require_item
+from enquiry.app.access import Right, find_visible_item, require_admin
 from enquiry.app.context import Enquiry
-from enquiry.app.lookup import find_case, find_item
+from enquiry.app.lookup import find_case
 from enquiry.app.protection import kind_identifying
 from enquiry.errors import BadRequest, Corrupt, NotFound, Refused
 from enquiry.store import Store
@@ -197,8 +197,7 @@ def seal_item(app: Enquiry, ref: str, *, reason: str) -> Sealed:
         raise BadRequest("--reason must say why the item is sealed (e.g. 'consent withdrawn')")
     store = app.store(create=False)
     with store.session() as session:
-        found = find_item(session, ref)
-    require_item(app, found, Right.MANAGE, ref=ref)
+        found = find_visible_item(app, session, ref, Right.MANAGE)
     with store.engine.connect() as connection:
         held = at_rest(connection, [found.id]).get(found.id)
     if held is None:

@@ -31,10 +31,9 @@ from typing import IO
 
 from sqlalchemy import select
 
-from enquiry.app.access import Right, item_visible, require, require_item
+from enquiry.app.access import Right, find_visible_item, item_visible, require
 from enquiry.app.atrest import encrypted_ids, original_file
 from enquiry.app.context import Enquiry
-from enquiry.app.lookup import find_item
 from enquiry.app.protection import record_reveal
 from enquiry.app.redaction import redactions_of
 from enquiry.app.release import (
@@ -130,8 +129,7 @@ def _readable(app: Enquiry, ref: str, *, reveal: bool = False) -> Item:
     """The item, if the user may see it and it has bytes that still exist."""
     store = app.store(create=False)
     with store.session() as session:
-        item = find_item(session, ref)
-        require_item(app, item, ref=ref)
+        item = find_visible_item(app, session, ref)
         session.expunge(item)
     if item.protected and reveal:
         require(app, item.case_id, Right.REVEAL)

@@ -18,17 +18,17 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, func, or_, select, update
+from sqlalchemy import and_, delete, func, select, update
 
 from enquiry.app.access import (
     Right,
+    find_visible_item,
     item_visible,
-    may,
     may_reveal,
     readable_cases,
     require,
     require_case,
-    require_item,
+    visible_condition,
 )
 from enquiry.app.atrest import (
     copy_plain,
@@ -44,7 +44,6 @@ from enquiry.app.context import Enquiry
 from enquiry.app.lookup import (
     check_case_name,
     find_case,
-    find_item,
     require_regular_file,
 )
 from enquiry.app.outputs import refuse_home_output
@@ -210,8 +209,7 @@ def derive(
     store = app.store(create=False)
     digest = _sha256_of(path)
     with store.session() as session:
-        found = find_item(session, ref)
-        require_item(app, found, Right.ADD_EVIDENCE, ref=ref)
+        found = find_visible_item(app, session, ref, Right.ADD_EVIDENCE)
         case_name = session.get(Case, found.case_id).name  # type: ignore[union-attr]
         known = session.scalars(
             select(Item).where(Item.case_id == found.case_id, Item.sha256 == digest).limit(1)
@@ -290,8 +288,7 @@ def show_item(app: Enquiry, ref: str, *, with_text: bool = False, reveal: bool =
     """
     store = app.store(create=False)
     with store.session() as session:
-        found = find_item(session, ref)
-        require_item(app, found, ref=ref)
+        found = find_visible_item(app, session, ref)
         if reveal and found.protected and not may_reveal(app, found.case_id):
             require(app, found.case_id, Right.REVEAL)
         if with_text and found.protected and not reveal:
@@ -411,8 +408,7 @@ def update_item(
     """
     store = app.store(create=False)
     with store.session() as session:
-        found = find_item(session, ref)
-    require_item(app, found, Right.ADD_EVIDENCE, ref=ref)
+        found = find_visible_item(app, session, ref, Right.ADD_EVIDENCE)
     found_was_protected = found.protected
     if found.protected and protect is False:
         # Lifting protection shows the identity to everyone who may read the case.
@@ -561,8 +557,7 @@ def copy_item(
     refuse_home_output(app, output)  # --force never reaches the vault or the catalogue
     store = app.store(create=False)
     with store.session() as session:
-        found = find_item(session, ref)
-    require_item(app, found, ref=ref)
+        found = find_visible_item(app, session, ref)
     if found.sha256 is None:
         raise NotFound(f"item {found.id}: has no stored bytes to copy")
     kin = require_release(app, found, reveal=reveal, ask="add --reveal")
@@ -624,8 +619,7 @@ def item_findings(app: Enquiry, ref: str, *, reveal: bool = False) -> list[Findi
     """
     store = app.store(create=False)
     with store.session() as session:
-        found = find_item(session, ref)
-        require_item(app, found, ref=ref)
+        found = find_visible_item(app, session, ref)
         if reveal and found.protected:
             require(app, found.case_id, Right.REVEAL)
         rows = session.scalars(
@@ -826,19 +820,6 @@ def list_items(
     return ItemPage(items, total, offset, limit, total_exact=int(found or 0) <= COUNT_LIMIT)
 
 
-def visible_condition(app: Enquiry) -> ColumnElement[bool] | None:
-    """The SQL condition for the items the user may know of (``None``: all of them): items of
-    their cases, and protected ones only where their role may see protected items."""
-    readable = readable_cases(app)
-    if readable is None:
-        return None
-    with_protected = sorted(c for c in readable if may(app, c, Right.PROTECTED_ITEMS))
-    return and_(
-        Item.case_id.in_(sorted(readable)),
-        or_(Item.protected.is_(False), Item.case_id.in_(with_protected)),
-    )
-
-
 @dataclass(frozen=True)
 class CaseSummary:
     """A case with its item count."""
@@ -904,8 +885,7 @@ def read_log(
     query = select(CustodyEvent)
     with store.session() as session:
         if item:
-            named = find_item(session, item)
-            require_item(app, named, ref=item)
+            named = find_visible_item(app, session, item)
             query = query.where(CustodyEvent.item_id == named.id)
         if case:
             case_id = find_case(session, case).id

@@ -6,7 +6,7 @@ import os
 import stat
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from enquiry.errors import BadRequest, NotFound
@@ -17,15 +17,26 @@ from enquiry.store.tables import DIGITS, Case, Item, row_id
 HEX = frozenset("0123456789abcdef")
 
 
-def find_item(session: Session, ref: str) -> Item:
-    """An item by its number or by the start (8 or more hex digits) of its SHA-256."""
+def find_item(session: Session, ref: str, *, among: ColumnElement[bool] | None = None) -> Item:
+    """An item by its number or by the start (8 or more hex digits) of its SHA-256.
+
+    ``among`` limits the search to the items it admits (those the acting user may know of, see
+    :func:`~enquiry.app.access.find_visible_item`): a hash start is then ambiguous only if it
+    is among them, so an answer never depends on items the user cannot see. Without it, every
+    item of the home is looked at (the administrator's view)."""
     text = ref.strip().lower().removeprefix("item:").removeprefix("sha256:")
     item: Item | None = None
     if text and set(text) <= DIGITS:
         number = row_id(text)
-        item = session.get(Item, number) if number is not None else None
+        if number is not None and among is not None:
+            item = session.scalars(select(Item).where(Item.id == number, among)).first()
+        elif number is not None:
+            item = session.get(Item, number)
     elif len(text) >= 8 and set(text) <= HEX:
-        matches = session.scalars(select(Item).where(Item.sha256.startswith(text)).limit(2)).all()
+        query = select(Item).where(Item.sha256.startswith(text))
+        if among is not None:
+            query = query.where(among)
+        matches = session.scalars(query.limit(2)).all()
         if len(matches) > 1:
             raise BadRequest(f"item '{ref}': several items have a hash starting so; give more")
         item = matches[0] if matches else None

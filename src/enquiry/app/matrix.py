@@ -27,9 +27,8 @@ from sqlalchemy import Connection, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from enquiry.analysis.tables import RATING_SCALE
-from enquiry.app.access import Right, may, require, require_incident, require_item
+from enquiry.app.access import Right, find_visible_item, may, require, require_incident
 from enquiry.app.context import Enquiry
-from enquiry.app.lookup import find_item
 from enquiry.app.publishing import analyse
 from enquiry.errors import BadRequest, EnquiryError, Forbidden, NotFound, Refused
 from enquiry.intake.walk import printable
@@ -426,9 +425,8 @@ def rate(
     store = app.store(create=False)
     with store.session() as session:
         if item is not None:
-            target_item: Item | None = find_item(session, item)
+            target_item: Item | None = find_visible_item(app, session, item, Right.ANALYSE)
             assert target_item is not None
-            require_item(app, target_item, Right.ANALYSE, ref=item)
             if target_item.case_id != found.case_id:
                 raise NotFound(
                     f"item '{printable(item)}': not in the case of incident '{found.slug}'"

@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from enquiry.app.access import item_visible, require_admin, require_item
+from enquiry.app.access import find_visible_item, item_visible, require_admin
 from enquiry.app.context import Enquiry
 from enquiry.app.lookup import HEX, find_item, require_regular_file
 from enquiry.app.protection import shown_name
@@ -501,8 +501,7 @@ def item_media(app: Enquiry, ref: str, *, radius: int = DEFAULT_RADIUS) -> ItemM
     only items the acting user may see are named."""
     store = app.store(create=False)
     with store.session() as session:
-        item = find_item(session, ref)
-        require_item(app, item, ref=ref)
+        item = find_visible_item(app, session, ref)
         findings = [
             {"type": f.type, "severity": f.severity, "message": f.message, "at": f.created_at}
             for f in session.scalars(

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from enquiry.app.access import Right, require_case, rights_on
+from enquiry.app.access import Right, require_case, rights_on, visible_condition
 from enquiry.app.context import Enquiry
-from enquiry.app.evidence import EventView, ledger_head, read_log, visible_condition
+from enquiry.app.evidence import EventView, ledger_head, read_log
 from enquiry.store.ledger import utc_now
 from enquiry.store.tables import Claim, Incident, Item
 from enquiry.store.verify import verify

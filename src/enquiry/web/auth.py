@@ -28,7 +28,7 @@ from enquiry.app.accounts import (
     csrf_ok,
     session_principal,
 )
-from enquiry.errors import EnquiryError, Forbidden, NotFound, Unauthorized
+from enquiry.errors import EnquiryError, Forbidden, Unauthorized
 
 COOKIE = "__Host-enquiry_session"
 PLAIN_COOKIE = "enquiry_session"  # the same, sent without Secure (--insecure-cookies)
@@ -147,8 +147,8 @@ def require_sender(request: Request) -> None:
         raise Unauthorized("credentials required: send 'Authorization: Bearer TOKEN'")
     else:
         raise LoginRequired()
-    from enquiry.app.access import Right, require_case, require_item
-    from enquiry.app.lookup import find_item
+    from enquiry.app.access import Right, find_visible_item, require_case
+    from enquiry.app.lookup import no_such_item
 
     path = request.url.path
     for pattern in _SENDS_TO_CASE:
@@ -157,12 +157,15 @@ def require_sender(request: Request) -> None:
             return
     if found := _SENDS_TO_ITEM.match(path):
         ref = unquote(found.group(1))
+        # Looked up among the items the user may know of, and refused with the very message a
+        # missing item gets: an answer here must not tell an invisible item from none.
         try:
             with app.store(create=False).session() as session:
-                item = find_item(session, ref)
+                find_visible_item(app, session, ref, Right.ADD_EVIDENCE)
+        except Forbidden:
+            raise
         except EnquiryError:
-            raise NotFound(f"item '{ref}': no such item") from None
-        require_item(app, item, Right.ADD_EVIDENCE, ref=ref)
+            raise no_such_item(ref) from None
 
 
 def set_session_cookie(response: Response, signed: SignedIn, *, secure: bool) -> None:
