@@ -54,6 +54,7 @@ from enquiry.store.tables import (
     Item,
     ItemText,
     Rating,
+    Source,
     row_id,
 )
 
@@ -385,7 +386,15 @@ def _listed(row: Any, protected: set[int], reveal: bool) -> ListedClaim:
     )
 
 
-def _claim_rows(connection: Connection, case_id: int, party: str | None, case: str) -> list[Any]:
+def _claim_rows(
+    connection: Connection, case_id: int, party: str | None, case: str, *, reveal: bool = True
+) -> list[Any]:
+    """The case's claims (of ``party`` only, if given), oldest first.
+
+    Without ``reveal``, a party is matched without the speakers of protected items' claims:
+    listing a withheld claim under the party its speaker speaks for would say who the witness
+    is, and a name known only as such a speaker is answered as a name no actor has — so the
+    answer is the same whether or not protected testimony names it."""
     query = (
         select(*CLAIMS.c, Actor.name.label("actor_name"), Item.original_name)
         .outerjoin(Actor, Actor.id == Claim.actor_id)
@@ -393,13 +402,46 @@ def _claim_rows(connection: Connection, case_id: int, party: str | None, case: s
         .where(Claim.case_id == case_id)
     )
     if party:
-        ids = party_actor_ids(connection, case_id, party)
+        unseen = frozenset() if reveal else _protected_speakers(connection, case_id)
+        ids = party_actor_ids(connection, case_id, party, leaving_out=unseen)
         if not ids:
             raise NotFound(f"party '{party}': no actor of case '{case}' has this name")
         query = query.where(or_(Claim.actor_id.in_(ids)))
+        if not reveal:
+            query = query.where(or_(Claim.item_id.is_(None), Item.protected.is_(False)))
     return list(
         connection.execute(query.order_by(Claim.date.asc().nulls_last(), Claim.id)).mappings()
     )
+
+
+def _protected_speakers(connection: Connection, case_id: int) -> frozenset[int]:
+    """Actors known only as speakers of protected items' claims (no claim of evidence in the
+    clear, no case file's claim and no source names them)."""
+    in_protected = set(
+        connection.execute(
+            select(Claim.actor_id)
+            .join(Item, Item.id == Claim.item_id)
+            .where(Claim.case_id == case_id, Item.protected.is_(True), Claim.actor_id.is_not(None))
+        ).scalars()
+    )
+    if not in_protected:
+        return frozenset()
+    named = set(
+        connection.execute(
+            select(Claim.actor_id)
+            .outerjoin(Item, Item.id == Claim.item_id)
+            .where(
+                Claim.case_id == case_id,
+                or_(Claim.item_id.is_(None), Item.protected.is_(False)),
+                Claim.actor_id.is_not(None),
+            )
+        ).scalars()
+    ) | set(
+        connection.execute(
+            select(Source.actor_id).where(Source.case_id == case_id, Source.actor_id.is_not(None))
+        ).scalars()
+    )
+    return frozenset(int(a) for a in in_protected - named if a is not None)
 
 
 def _shown(
@@ -461,7 +503,7 @@ def list_claims(
     if reveal:
         require(app, case_id, Right.REVEAL, name=case)
     with store.engine.connect() as connection:
-        rows = _claim_rows(connection, case_id, party, case)
+        rows = _claim_rows(connection, case_id, party, case, reveal=reveal)
     hide = not may(app, case_id, Right.PROTECTED_ITEMS)
     return _shown(store, rows, reveal, "claims list", drop_protected=hide)
 

@@ -245,11 +245,18 @@ def find_actor(connection: Connection, case_id: int, ref: str) -> Any:
     raise NotFound(f"actor '{ref}': no such actor in this case")
 
 
-def party_actor_ids(connection: Connection, case_id: int, party: str) -> list[int]:
+def party_actor_ids(
+    connection: Connection, case_id: int, party: str, *, leaving_out: frozenset[int] = frozenset()
+) -> list[int]:
     """Actors that speak for ``party``: the actor so named (or aliased), actors merged into
     it, and actors affiliated to it directly or through another actor ("Russia" takes in the
-    Ministry of Defence and the ministry's spokesman)."""
-    rows = list(connection.execute(select(*ACTORS.c).where(Actor.case_id == case_id)).mappings())
+    Ministry of Defence and the ministry's spokesman). Actors in ``leaving_out`` are not
+    considered at all (speakers the asker may not know of)."""
+    rows = [
+        row
+        for row in connection.execute(select(*ACTORS.c).where(Actor.case_id == case_id)).mappings()
+        if int(row["id"]) not in leaving_out
+    ]
     names_of = {
         int(row["id"]): {normalise(name) for name in [row["name"], *(row["aliases"] or [])]}
         for row in rows
