@@ -757,6 +757,10 @@ class SignOffStanding(_Standing):
     """``current``, ``stale``, ``altered`` or ``unverified`` (the signed finding's standing),
     or ``unbound`` when the event does not name the finding's inputs and result as stored."""
     explanation: str
+    rated_by_author: bool = False
+    """The sign-off's author had rated evidence of the incident when the finding was run: they
+    vouch for judgements of their own, so the sign-off is not an independent review. Shown
+    wherever sign-offs are, so a reader can tell a second pair of eyes from the first."""
 
 
 @dataclass(frozen=True)
@@ -921,6 +925,15 @@ def sign_off_standings(
         .order_by(Comment.id)
     ).all()
     events = _sign_off_events(session, incident.case_id) if rows else {}
+    rated = (
+        session.execute(
+            select(Rating.analyst, Rating.created_at)
+            .join(Hypothesis, Hypothesis.id == Rating.hypothesis_id)
+            .where(Hypothesis.incident_id == incident.id)
+        ).all()
+        if rows
+        else []
+    )
     out = []
     for row in rows:
         finding = findings[subjects[row.subject]]
@@ -952,9 +965,17 @@ def sign_off_standings(
                 inputs_hash=bound_hash,
                 status=status,
                 explanation=why,
+                rated_by_author=_same_person(row.author)
+                in {_same_person(a) for a, at in rated if at <= finding.created_at},
             )
         )
     return tuple(out)
+
+
+def _same_person(name: str | None) -> str:
+    """A name as compared between a rating's analyst and a sign-off's author (case and spacing
+    aside: the command line, the web app and case files write them alike otherwise)."""
+    return " ".join((name or "").split()).casefold()
 
 
 def latest_finding(session: Session, incident_id: int) -> Finding | None:

@@ -233,6 +233,11 @@ def finding_command(
         click.echo(
             f"sign-off {signed.comment_id} of finding {signed.finding_id} by {safe(signed.author)}"
             f" ({signed.created_at}): {signed.status} ({safe(signed.explanation)})"
+            + (
+                "; not an independent review: its author rated evidence of the incident"
+                if signed.rated_by_author
+                else ""
+            )
         )
 
 

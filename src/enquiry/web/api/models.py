@@ -420,6 +420,11 @@ class SignOffStandingOut(BaseModel):
     inputs_hash: str
     status: str = Field(description="current, stale, altered, unverified or unbound")
     explanation: str
+    rated_by_author: bool = Field(
+        default=False,
+        description="Its author had rated evidence of the incident when the finding was run:"
+        " not an independent review",
+    )
 
 
 class StoredAnalysisOut(BaseModel):
