@@ -11,9 +11,11 @@ that passes that check, and record that the custody they receive continues from 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import re
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -28,14 +30,23 @@ from enquiry.app.outputs import refuse_home_output
 from enquiry.app.protection import WITHHELD_IDENTITY, hidden, record_reveal
 from enquiry.app.publishing import require_withholding_key, verified
 from enquiry.errors import BadRequest, CatalogueError, EnquiryError, Refused, Unverified
-from enquiry.intake.casefile import dump_case, load_case, read_case_file
+from enquiry.intake import yamlsafe
+from enquiry.intake.casefile import dump_case, load_case
+from enquiry.intake.casefile_schema import (
+    SHA256_PREFIX,
+    CaseDocument,
+    CaseFileError,
+    item_ref,
+    parse_document,
+)
 from enquiry.intake.extract import Extractor
 from enquiry.intake.walk import printable
 from enquiry.progress import Progress, Silent
 from enquiry.publish import bundle as writing
 from enquiry.publish import bundle_check
+from enquiry.store import Store
 from enquiry.store.ledger import LedgerWriter, state_digest, utc_now
-from enquiry.store.tables import BundleImport, Case, Incident, Item, WithheldItem
+from enquiry.store.tables import BundleImport, Case, CustodyEvent, Incident, Item, WithheldItem
 
 
 def _extractors() -> list[Extractor]:
@@ -328,18 +339,59 @@ def check_bundle(
         bar.finish()
 
 
-def _checked(path: Path, key: Path | None, progress: Progress | None) -> bundle_check.Outcome:
-    require_regular_file(path)
-    outcome = check_bundle(path, key, progress)
+def _checked(
+    copy: Path, path: Path, key: Path | None, progress: Progress | None
+) -> bundle_check.Outcome:
+    """The verifier's outcome for the private ``copy`` of the bundle at ``path``, with every
+    line naming ``path`` (the file the user gave) rather than the copy; a bundle that does not
+    verify is refused."""
+    outcome = check_bundle(copy, key, progress)
+    inside, shown = str(copy), printable(str(path))
+
+    def named(line: str) -> str:
+        return line.replace(inside, shown)
+
+    outcome.source = shown
+    outcome.summary = [named(line) for line in outcome.summary]
+    outcome.failures = [named(line) for line in outcome.failures]
+    outcome.notes = [named(line) for line in outcome.notes]
     if outcome.unreadable is not None:
-        raise BadRequest(outcome.unreadable)
+        raise BadRequest(bundle_check.escaped(named(outcome.unreadable)))
     if outcome.failures:
         raise Unverified(
-            f"{printable(str(path))}: the bundle failed verification"
-            f" ({len(outcome.failures)} failure(s)); nothing was taken in: {outcome.failures[0]}",
+            f"{shown}: the bundle failed verification ({len(outcome.failures)} failure(s));"
+            f" nothing was taken in: {bundle_check.escaped(outcome.failures[0])}",
             outcome.failures,
         )
     return outcome
+
+
+@contextmanager
+def _received(
+    path: Path, key: Path | None, progress: Progress | None
+) -> Iterator[tuple[writing.Opened, bundle_check.Outcome]]:
+    """The bundle at ``path``, checked and open for reading — the same bytes for both.
+
+    It is copied once into a private folder, and that copy is what is checked and then read,
+    through one handle whose whole file must hash as the copy did; every member read is then
+    checked against the manifest. So a file swapped or rewritten at ``path`` after the check
+    (a shared folder, a USB stick) can bring in nothing the check did not see."""
+    require_regular_file(path)
+    shown = printable(str(path))
+    bar = progress or Silent()
+    try:
+        size: int | None = path.stat().st_size
+    except OSError:
+        size = None
+    with ExitStack() as stack:
+        bar.start("copying bundle", size, "B")
+        try:
+            copy = stack.enter_context(writing.private_copy(path, shown, bar.advance))
+        finally:
+            bar.finish()
+        outcome = _checked(copy.path, path, key, progress)
+        bundle = stack.enter_context(writing.opened(copy.path, sha256=copy.sha256, shown=shown))
+        yield bundle, outcome
 
 
 @dataclass(frozen=True)
@@ -379,6 +431,98 @@ def _place(item: dict[str, Any], used: set[str]) -> str:
     return name
 
 
+CASE_MEMBER = "case/case.yaml"
+
+
+def _case_document(bundle: writing.Opened) -> CaseDocument:
+    """The bundle's case file, read through the same bounded, safe YAML reader as ``enquiry
+    load`` (no Python objects from tags, aliases counted, size, nesting and nodes limited).
+
+    Its size is refused from the archive's directory before a byte is read, and its errors
+    name the bundle and the member (``BUNDLE/case/case.yaml:LINE:COLUMN: ...``)."""
+    label = f"{bundle.shown}/{CASE_MEMBER}"
+    data = bundle.read(CASE_MEMBER, limit=yamlsafe.MAX_BYTES)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise CaseFileError(f"{label}:{line}: not UTF-8 text; nothing was taken in") from None
+    try:
+        node = yamlsafe.compose(text, label)
+    except yamlsafe.YamlError as exc:
+        raise CaseFileError(f"{exc}; nothing was taken in") from None
+    try:
+        return parse_document(node, label)
+    except CaseFileError as exc:
+        raise type(exc)(f"{exc}; nothing was taken in") from None
+
+
+def _listed_ref(entry: Mapping[str, Any]) -> str:
+    """How a case file names the manifest's item (as :func:`item_ref`, and as a dump names an
+    item with neither key nor hash)."""
+    if entry.get("key"):
+        return str(entry["key"])
+    if entry.get("sha256"):
+        return SHA256_PREFIX + str(entry["sha256"])
+    return f"item-{entry.get('id')}"
+
+
+def _same_items(shown: str, manifest: Mapping[str, Any], doc: Mapping[str, Any]) -> None:
+    """Refuse a case file whose items are not the manifest's, one for one.
+
+    The manifest is what the check vouched for (each item's hash received in the ledger, the
+    signature over it); the case file is what is loaded. An item the case file adds, leaves
+    out, or gives another hash, kind or protection than the manifest would be taken in — or
+    dropped — on the word of a member no check compared with anything, and a protected item
+    marked unprotected would have its bytes stored in the clear."""
+    listed: dict[str, Mapping[str, Any]] = {}
+    for entry in manifest.get("items") or []:
+        ref = _listed_ref(entry)
+        if ref in listed:
+            raise BadRequest(
+                f"{shown}: its manifest lists item '{printable(ref)}' twice; nothing was taken in"
+            )
+        listed[ref] = entry
+    found: set[str] = set()
+    for item in doc.get("items", []):
+        ref = item_ref(item)
+        label = f"{shown}: item '{printable(ref)}'"
+        entry = listed.get(ref)
+        if entry is None:
+            raise BadRequest(
+                f"{label} of its case file is not among the manifest's items; nothing was taken in"
+            )
+        found.add(ref)
+        sha = item.get("sha256")
+        if sha is None and "text" in item:
+            sha = hashlib.sha256(str(item["text"]).encode("utf-8")).hexdigest()
+        for what, ours, theirs in (
+            ("sha256", sha, entry.get("sha256")),
+            ("kind", item.get("kind"), entry.get("kind")),
+            ("protected", bool(item.get("protected")), bool(entry.get("protected"))),
+        ):
+            if ours != theirs:
+                raise BadRequest(
+                    f"{label}: the case file gives {what} {printable(str(ours))}, the manifest"
+                    f" {printable(str(theirs))}; nothing was taken in"
+                )
+        if entry.get("member") and "file" not in item and "text" not in item:
+            raise BadRequest(
+                f"{label}: the bundle carries its original, the case file gives it no file;"
+                " nothing was taken in"
+            )
+        if "file" in item and not sha:
+            raise BadRequest(
+                f"{label}: the case file attaches a file without its SHA-256; nothing was taken in"
+            )
+    missing = [ref for ref in listed if ref not in found]
+    if missing:
+        raise BadRequest(
+            f"{shown}: the manifest lists {len(missing)} item(s) its case file leaves out"
+            f" ('{printable(missing[0])}'); nothing was taken in"
+        )
+
+
 def import_bundle(
     app: Enquiry, path: Path, *, key: Path | None = None, progress: Progress | None = None
 ) -> Imported:
@@ -386,37 +530,47 @@ def import_bundle(
 
     Items whose bytes the bundle withholds (redacted, or hashes only) come in as withheld items:
     hash, kind, fields and ratings kept, content absent; ``verify`` lists them as withheld.
+    What is taken in is exactly what was checked (see :func:`_received`), and the case file
+    must name the manifest's case and list its items one for one (:func:`_same_items`);
+    anything else is refused before the home is touched, and the load itself is one
+    transaction.
     """
     require_admin(app, "bundle import")
-    outcome = _checked(path, key, progress)
-    store = app.store(create=True)
-    with writing.opened(path) as bundle, tempfile.TemporaryDirectory() as scratch:
+    shown = printable(str(path))
+    with (
+        _received(path, key, progress) as (bundle, outcome),
+        tempfile.TemporaryDirectory(prefix="enquiry-import-") as scratch,
+    ):
         manifest = bundle.manifest
         if manifest.get("kind") != "case":
             raise BadRequest(
-                f"{printable(str(path))}: a {manifest.get('kind')} bundle; restore a backup with"
-                " 'enquiry restore'"
+                f"{shown}: a {printable(str(manifest.get('kind')))} bundle; restore a backup"
+                " with 'enquiry restore'"
             )
         case_name = (manifest.get("subject") or {}).get("case")
         if not isinstance(case_name, str) or not case_name.strip():
             raise BadRequest(
-                f"{printable(str(path))}: its manifest names no case (subject.case); nothing was"
-                " taken in"
+                f"{shown}: its manifest names no case (subject.case); nothing was taken in"
             )
+        if writing.member_sha(manifest, CASE_MEMBER) is None:
+            raise BadRequest(
+                f"{shown}: the bundle carries no case file ({CASE_MEMBER}); nothing was taken in"
+            )
+        doc = _case_document(bundle)
+        if doc["case"]["name"] != case_name:
+            raise BadRequest(
+                f"{shown}: its case file is of case '{printable(str(doc['case']['name']))}', its"
+                f" manifest of case '{printable(case_name)}'; nothing was taken in"
+            )
+        _same_items(shown, manifest, doc)
+        store = app.store(create=True)
         with store.session() as session:
             if session.scalars(select(Case.id).where(Case.name == case_name)).first():
                 raise Refused(
-                    f"case '{case_name}' exists in this home; import the bundle into a home"
-                    " without it"
+                    f"case '{printable(case_name)}' exists in this home; import the bundle into"
+                    " a home without it"
                 )
         folder = Path(scratch)
-        if writing.member_sha(manifest, "case/case.yaml") is None:
-            raise BadRequest(
-                f"{printable(str(path))}: the bundle carries no case file (case/case.yaml);"
-                " nothing was taken in"
-            )
-        (folder / "case.yaml").write_bytes(bundle.read("case/case.yaml"))
-        doc = read_case_file(folder / "case.yaml")
         carried = {
             str(entry["sha256"]): str(entry["member"])
             for entry in manifest["items"]
@@ -445,6 +599,17 @@ def import_bundle(
         import_ids: list[int] = []
 
         def before_items(connection: Connection, writer: LedgerWriter, case_id: int) -> None:
+            # The case must be the one this transaction made. Writers take the ledger head in
+            # turn, so a case another process made since the check above (an import of the
+            # same bundle, say) has its events committed by now; this one's are not yet.
+            earlier = connection.execute(
+                select(CustodyEvent.seq).where(CustodyEvent.case_id == case_id).limit(1)
+            ).first()
+            if earlier is not None:
+                raise Refused(
+                    f"case '{printable(case_name)}' exists in this home; import the bundle into"
+                    " a home without it"
+                )
             new = connection.execute(
                 insert(BundleImport).values(
                     case_id=case_id,
@@ -477,7 +642,7 @@ def import_bundle(
             entry = absent.get(sha)
             if entry is None:
                 raise BadRequest(
-                    f"{printable(str(path))}: the case file names evidence sha256:{sha[:12]}"
+                    f"{shown}: the case file names evidence sha256:{sha[:12]}"
                     " that the bundle neither carries nor lists as withheld"
                 )
             item_id = _withheld(
@@ -493,24 +658,42 @@ def import_bundle(
             recorded.append(item_id)
             return item_id
 
-        load_case(
-            store,
-            doc,
-            extractors=_extractors(),
-            base=folder,
-            name=f"bundle {bundle.manifest_sha256[:12]}",
-            before_items=before_items,
-            absent=take_absent,
-        )
+        fresh = {sha for sha in carried if not store.vault.has(sha)}
+        try:
+            load_case(
+                store,
+                doc,
+                extractors=_extractors(),
+                base=folder,
+                name=f"bundle {bundle.manifest_sha256[:12]}",
+                before_items=before_items,
+                absent=take_absent,
+            )
+        except BaseException:
+            _discard_unrecorded(store, fresh)
+            raise
+        manifest_sha = bundle.manifest_sha256
     return Imported(
         case_name,
-        bundle.manifest_sha256,
+        manifest_sha,
         (int(head["seq"]), str(head["hash"])),
         len(manifest["items"]),
         len(recorded),
         signer.get("key"),
         list(outcome.notes),
     )
+
+
+def _discard_unrecorded(store: Store, shas: set[str]) -> None:
+    """After a load that did not commit, remove the originals it put in the vault that no item
+    records: the transaction left no trace in the catalogue, and neither should the vault — a
+    revealed witness's testimony, written in the clear before it is encrypted, above all."""
+    if not shas:
+        return
+    with store.session() as session:
+        recorded = set(session.scalars(select(Item.sha256).where(Item.sha256.in_(sorted(shas)))))
+    for sha in sorted(shas - recorded):
+        store.vault.discard(sha)
 
 
 def _withheld(
@@ -711,8 +894,7 @@ def restore(
     catalogue = os.environ.get("ENQUIRY_DB") or None
     if catalogue is not None:
         _empty_postgresql(catalogue)
-    outcome = _checked(path, key, progress)
-    with writing.opened(path) as bundle:
+    with _received(path, key, progress) as (bundle, outcome):
         if bundle.manifest.get("kind") != "backup":
             raise BadRequest(
                 f"{printable(str(path))}: a {bundle.manifest.get('kind')} bundle, not a backup;"

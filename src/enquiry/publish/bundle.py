@@ -19,9 +19,11 @@ import json
 import os
 import shutil
 import sqlite3
+import stat
 import tempfile
 import uuid
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -32,7 +34,7 @@ from sqlalchemy import Connection, Engine, delete, insert, inspect, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 import enquiry
-from enquiry.errors import CatalogueError, Corrupt, Refused
+from enquiry.errors import BadRequest, CatalogueError, Corrupt, EnquiryError, Refused
 from enquiry.publish import bundle_check
 from enquiry.publish.bundle_check import FORMAT, MANIFEST, SIGNATURE, TIMESTAMP
 from enquiry.store import Store
@@ -517,41 +519,199 @@ def _casefile_for_bundle(doc: dict[str, Any], carried: set[str]) -> dict[str, An
 # --- Reading a bundle back -----------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Received:
+    """A private copy of a bundle, and the SHA-256 and size of its bytes as they were copied."""
+
+    path: Path
+    sha256: str
+    size: int
+
+
+@contextmanager
+def private_copy(
+    source: Path, shown: str, progress: Callable[[int], None] | None = None
+) -> Iterator[Received]:
+    """Copy the bundle at ``source`` into a folder only this user can enter, hashing it as it
+    goes, and remove the copy afterwards.
+
+    The check and the import then read that copy, never ``source`` again: a bundle on a shared
+    folder or a USB stick could otherwise be swapped between being checked and being read, and
+    bytes no check has seen taken in. ``source`` is opened once, without following it into a
+    FIFO or device (a file swapped for one after its stat would be waited on forever)."""
+    folder = Path(tempfile.mkdtemp(prefix="enquiry-bundle-"))  # mode 0700
+    target = folder / "bundle.zip"
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    try:
+        try:
+            descriptor = os.open(source, flags)
+        except OSError as exc:
+            raise BadRequest(f"{shown}: cannot be read ({exc.strerror or exc})") from None
+        digest = hashlib.sha256()
+        size = 0
+        with os.fdopen(descriptor, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                raise BadRequest(f"{shown}: not a regular file")
+            out = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(out, "wb") as copy:
+                try:
+                    while chunk := handle.read(CHUNK):
+                        digest.update(chunk)
+                        copy.write(chunk)
+                        size += len(chunk)
+                        if progress is not None:
+                            progress(len(chunk))
+                except OSError as exc:
+                    raise EnquiryError(
+                        f"{shown}: cannot be copied to be checked ({exc.strerror or exc});"
+                        " nothing was taken in"
+                    ) from None
+        target.chmod(0o400)
+        yield Received(target, digest.hexdigest(), size)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 @dataclass
 class Opened:
-    """A checked bundle, open for reading its members."""
+    """A checked bundle, open for reading its members.
+
+    Every member is read against the SHA-256 the manifest gives it — the manifest that was
+    checked, since :func:`opened` holds the file to the bytes the check read — so a member
+    altered, or one the manifest does not list, is refused rather than used."""
 
     archive: zipfile.ZipFile
     manifest: dict[str, Any]
     manifest_sha256: str
+    shown: str = ""
 
-    def read(self, name: str) -> bytes:
-        info = self.archive.getinfo(name)
-        return bundle_check.read_member(self.archive, info)
+    def listed(self, name: str) -> str:
+        """The SHA-256 the manifest gives member ``name``; refused if it gives none."""
+        sha = member_sha(self.manifest, name)
+        if sha is None:
+            raise Corrupt(
+                f"{self.shown}: member {_shown(name)} is not among the manifest's members;"
+                " nothing was taken in"
+            )
+        return sha
+
+    def _info(self, name: str) -> zipfile.ZipInfo:
+        try:
+            return self.archive.getinfo(name)
+        except KeyError:
+            raise Corrupt(
+                f"{self.shown}: member {_shown(name)} is missing; nothing was taken in"
+            ) from None
+
+    def read(self, name: str, limit: int = bundle_check.MAX_SMALL) -> bytes:
+        """A member's bytes, at most ``limit`` of them, checked against the manifest."""
+        expect = self.listed(name)
+        info = self._info(name)
+        if info.file_size > limit:
+            raise BadRequest(
+                f"{self.shown}: member {_shown(name)} is {info.file_size:,} bytes; at most"
+                f" {limit:,} are read; nothing was taken in"
+            )
+        digest = hashlib.sha256()
+        parts = []
+        for chunk in self._chunks(name, info):
+            digest.update(chunk)
+            parts.append(chunk)
+        self._compare(name, digest.hexdigest(), expect)
+        return b"".join(parts)
 
     def extract_to(self, name: str, target: Path, expect: str) -> None:
-        """Copy a member out, refusing bytes that do not hash to ``expect``."""
-        info = self.archive.getinfo(name)
+        """Copy a member out, refusing bytes that do not hash to ``expect`` — which must be the
+        hash the manifest gives the member."""
+        listed = self.listed(name)
+        if listed != expect:
+            raise Corrupt(
+                f"{self.shown}: member {_shown(name)} is listed with sha256 {listed[:12]}, not"
+                f" {expect[:12]}; nothing was taken in"
+            )
+        info = self._info(name)
         digest = hashlib.sha256()
         target.parent.mkdir(parents=True, exist_ok=True)
         with target.open("xb") as out:
-            for chunk in bundle_check.stream_member(self.archive, info):
-                digest.update(chunk)
-                out.write(chunk)
-        if digest.hexdigest() != expect:
-            target.unlink(missing_ok=True)
-            raise Corrupt(f"member {name}: changed while being read; nothing imported")
+            try:
+                for chunk in self._chunks(name, info):
+                    digest.update(chunk)
+                    out.write(chunk)
+                self._compare(name, digest.hexdigest(), expect)
+            except BaseException:
+                target.unlink(missing_ok=True)
+                raise
+
+    def _chunks(self, name: str, info: zipfile.ZipInfo) -> Iterator[bytes]:
+        try:
+            yield from bundle_check.stream_member(self.archive, info)
+        except bundle_check.Unreadable as exc:
+            raise Corrupt(f"{self.shown}: {exc}; nothing was taken in") from None
+        except (zipfile.BadZipFile, EOFError, zlib.error, NotImplementedError) as exc:
+            raise Corrupt(
+                f"{self.shown}: member {_shown(name)} cannot be read ({exc}); nothing was taken in"
+            ) from None
+
+    def _compare(self, name: str, actual: str, expect: str) -> None:
+        if actual != expect:
+            raise Corrupt(
+                f"{self.shown}: member {_shown(name)} changed since it was checked (its bytes hash"
+                f" to {actual[:12]}, the manifest says {expect[:12]}); nothing was taken in"
+            )
+
+
+def _shown(name: str) -> str:
+    return bundle_check.value_text(name)
 
 
 @contextmanager
-def opened(path: Path) -> Iterator[Opened]:
-    """Open a bundle that has already passed :func:`bundle_check.check`."""
-    with bundle_check.open_archive(path) as archive:
-        loaded = bundle_check.load_manifest(archive, str(path))
-        yield Opened(archive, loaded.manifest, hashlib.sha256(loaded.manifest_bytes).hexdigest())
+def opened(path: Path, *, sha256: str | None = None, shown: str | None = None) -> Iterator[Opened]:
+    """Open a bundle that has already passed :func:`bundle_check.check`.
+
+    With ``sha256`` — the file's hash when it was copied to be checked (:func:`private_copy`)
+    — the whole file is hashed again through the very handle its members are then read
+    through, and refused unless it matches: what is read is, byte for byte, what was checked,
+    manifest included. ``shown`` is the name messages give the bundle (the file the user
+    named, not the private copy)."""
+    name = shown if shown is not None else str(path)
+    try:
+        archive = bundle_check.open_archive(path)
+    except bundle_check.Unreadable as exc:
+        raise Corrupt(
+            f"{name}: changed since it was checked ({str(exc).replace(str(path), name)});"
+            " nothing was taken in"
+        ) from None
+    with archive:
+        if sha256 is not None:
+            actual = _handle_digest(archive)
+            if actual != sha256:
+                raise Corrupt(
+                    f"{name}: changed since it was checked (it now hashes to {actual[:12]}, it"
+                    f" was checked as {sha256[:12]}); nothing was taken in"
+                )
+        try:
+            loaded = bundle_check.load_manifest(archive, name)
+        except bundle_check.Unreadable as exc:
+            raise Corrupt(f"{exc}; nothing was taken in") from None
+        digest = hashlib.sha256(loaded.manifest_bytes).hexdigest()
+        yield Opened(archive, loaded.manifest, digest, name)
+
+
+def _handle_digest(archive: zipfile.ZipFile) -> str:
+    """The SHA-256 of the whole file the archive has open, read through its own handle (the
+    archive seeks before every read of its own, so moving the handle here disturbs nothing)."""
+    handle = archive.fp
+    assert handle is not None
+    digest = hashlib.sha256()
+    handle.seek(0)
+    while chunk := handle.read(CHUNK):
+        digest.update(chunk)
+    handle.seek(0)
+    return digest.hexdigest()
 
 
 def member_sha(manifest: dict[str, Any], name: str) -> str | None:
+    """The SHA-256 the manifest lists for member ``name``, or None if it lists none."""
     for entry in manifest.get("members", []):
         if entry.get("path") == name:
             return str(entry["sha256"])
