@@ -21,7 +21,7 @@ from enquiry.store.ledger import (
     utc_now,
     write_head_file,
 )
-from enquiry.store.tables import Case, LedgerHead
+from enquiry.store.tables import Case, Item, ItemKey, LedgerHead
 from enquiry.store.vault import Vault
 
 DEFAULT_HOME = Path("enquiry-data")
@@ -67,10 +67,40 @@ class Store:
                     finally:
                         writer.watcher.stop()
         except BaseException:
+            meant = set(self.plain_to_remove)
             self.plain_to_remove.clear()
+            self._discard_unreferenced(meant)
             raise
         self._note_head(head)
         self.remove_plain()
+
+    def _discard_unreferenced(self, addresses: set[str]) -> None:
+        """After a rollback, the blobs the transaction meant to remove that nothing committed
+        needs go all the same: above all a protected file's plaintext, stored before its item
+        was encrypted (the first protected file of a case, a case file's), which a failed intake
+        would otherwise leave in the vault in the clear. A blob an unencrypted item still needs
+        — the original of an item whose protection was just rolled back — stays; so does
+        everything, when the catalogue cannot be asked (``verify`` then reports the orphans)."""
+        if not addresses:
+            return
+        wanted = sorted(addresses)
+        try:
+            with self.engine.connect() as connection:
+                needed = set(
+                    connection.execute(
+                        select(Item.sha256).where(
+                            Item.sha256.in_(wanted), Item.id.not_in(select(ItemKey.item_id))
+                        )
+                    ).scalars()
+                ) | set(
+                    connection.execute(
+                        select(ItemKey.cipher_sha256).where(ItemKey.cipher_sha256.in_(wanted))
+                    ).scalars()
+                )
+        except Exception:  # keeping a blob is always safe; the error raised goes on
+            return
+        for address in addresses - {str(n) for n in needed if n}:
+            self.vault.discard(address)
 
     def remove_plain(self) -> None:
         """Remove the plain blobs of items encrypted by a committed transaction."""
