@@ -10,6 +10,15 @@ One query syntax on both back ends, parsed here into a small tree and compiled t
 * ``OR`` between two terms matches either (it binds tighter than the implicit AND:
   ``sarin nerve OR agent`` is ``sarin AND (nerve OR agent)``); parentheses group.
 
+Everything else — FTS5's own syntax (``title:``, ``NEAR(…)``, ``^``, ``{…}``), tsquery's
+operators, control characters — is only text: its words are searched for as a phrase, and only
+words ever reach either back end, each quoted. A query is bounded (:data:`MAX_QUERY`
+characters, :data:`MAX_WORDS` words, :data:`MAX_PREFIXES` prefixes, :data:`MAX_DEPTH` levels of
+parentheses): past them it is refused in one line, before the database sees it, so no query
+costs more than a handful of words' lookups and none reaches a limit of one back end's parser
+(FTS5 refuses expressions nested more than 256 deep; PostgreSQL drops a word of more than
+:data:`MAX_WORD_BYTES` bytes from a query without a word, and would then find more than SQLite).
+
 Access is decided here, for the acting user, exactly as listings decide it: only cases they may
 read, protected items (and the claims read from them) only where their role may see that
 protected items exist — and a protected item's words are never in the index at all
@@ -23,6 +32,7 @@ import json
 import re
 import threading
 import time
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -31,6 +41,7 @@ from typing import Any, NamedTuple, cast
 
 from sqlalchemy import Connection, bindparam, func, select, text
 
+from enquiry.app import printable
 from enquiry.app.access import Right, may, readable_cases, require_admin, require_case
 from enquiry.app.context import Enquiry
 from enquiry.app.evidence import _title, check_date
@@ -59,6 +70,15 @@ WINDOW = 500
 # _window); where no planner estimate sizes the first slice (SQLite), it spans this many
 # document numbers per place in the window.
 SLICE = 16
+# The bounds of a query (see the module's docstring). The API refuses a longer ``q`` itself.
+MAX_QUERY = 1000
+MAX_WORDS = 64
+MAX_PREFIXES = 8
+MAX_DEPTH = 16
+# PostgreSQL's longest lexeme, in bytes of UTF-8: a longer word is never in its index.
+MAX_WORD_BYTES = 2047
+# How much of a query a refusal quotes.
+QUOTED = 60
 # bm25 weights of the searched columns (title, fields, body; the stored date is not searched).
 BM25 = "bm25(search_index, 4.0, 2.0, 1.0, 0.0)"
 
@@ -73,6 +93,11 @@ class Term:
 
     words: tuple[str, ...]
     prefix: bool = False
+    # The words as written (NFC, without control characters or quotation marks), for FTS5:
+    # it folds a query's words with the tokenizer that folded the documents', which does not
+    # fold every letter as :func:`~enquiry.store.index.fold` does (an Arabic hamza, say), so a
+    # word written as a document writes it is found there.
+    text: str = ""
 
 
 @dataclass(frozen=True)
@@ -92,11 +117,17 @@ class Or:
 
 Node = Term | Not | And | Or
 
-_LEX = re.compile(r'\s+|"[^"]*"\*?|"|\(|\)|[^\s"()]+')
+_LEX = re.compile(r'\s+|-?"[^"]*"\*?|"|\(|\)|[^\s"()]+')
 
 
 def _bad(problem: str) -> BadRequest:
     return BadRequest(f"search query: {problem}")
+
+
+def _quoted(piece: str) -> str:
+    """A piece of the query as a refusal quotes it: printable, on one line, and short."""
+    shown = printable(piece)
+    return shown if len(shown) <= QUOTED else shown[: QUOTED - 1] + "…"
 
 
 def _lex(query: str) -> list[str | Term]:
@@ -120,17 +151,34 @@ def _lex(query: str) -> list[str | Term]:
         if token.startswith('"'):
             inner = token.rstrip("*")[1:-1]
             if not words(inner):
-                raise _bad(f"the phrase {token.rstrip('*')} holds no word")
+                raise _bad(f"the phrase {_quoted(token.rstrip('*'))} holds no word")
         else:
             inner = token.rstrip("*")
             if "*" in inner:
-                raise _bad(f"'{token}': '*' may only end a word")
+                raise _bad(f"'{_quoted(token)}': '*' may only end a word")
             if prefix and not inner:
                 raise _bad("'*' must end a word (as in sar*)")
         found_words = tuple(words(inner))
+        for word in found_words:
+            if len(word.encode("utf-8")) > MAX_WORD_BYTES:
+                raise _bad(
+                    f"'{_quoted(word)}' is longer than any indexed word"
+                    f" ({MAX_WORD_BYTES} bytes at most)"
+                )
         if found_words:
-            out += ["-", Term(found_words, prefix)] if negated else [Term(found_words, prefix)]
+            term = Term(found_words, prefix, _as_written(inner))
+            out += ["-", term] if negated else [term]
     return out
+
+
+def _as_written(inner: str) -> str:
+    """A term's text as FTS5 is given it (see :attr:`Term.text`): control characters, lone
+    surrogates (which no driver can send) and quotation marks become spaces."""
+    normal = unicodedata.normalize("NFC", inner)
+    kept = "".join(
+        " " if c == '"' or unicodedata.category(c) in ("Cc", "Cs") else c for c in normal
+    )
+    return " ".join(kept.split())
 
 
 class _Parser:
@@ -139,6 +187,7 @@ class _Parser:
     def __init__(self, tokens: list[str | Term]) -> None:
         self.tokens = tokens
         self.at = 0
+        self.depth = 0
 
     def peek(self) -> str | Term | None:
         return self.tokens[self.at] if self.at < len(self.tokens) else None
@@ -183,9 +232,14 @@ class _Parser:
         if isinstance(token, Term):
             return token
         if token == "(":
+            # Bounded before it recurses: a wall of '(' is a refusal, never a RecursionError.
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                raise _bad(f"parentheses nest more than {MAX_DEPTH} deep")
             node = self.seq(nested=True)
             if self.take() != ")":
                 raise _bad("a parenthesis '(' is not closed")
+            self.depth -= 1
             return node
         if token == ")":
             raise _bad("a closing parenthesis ')' has no opening one")
@@ -196,11 +250,18 @@ class _Parser:
 
 def parse(query: str) -> Node | None:
     """The query as a tree (None for a query without words: list by filters only); a query
-    that cannot be read is a one-line :class:`BadRequest`."""
+    that cannot be read, or is past the bounds of a query, is a one-line :class:`BadRequest`."""
+    if len(query) > MAX_QUERY:
+        raise _bad(f"longer than {MAX_QUERY:,} characters ({len(query):,})")
     tokens = _lex(query)
+    terms = [t for t in tokens if isinstance(t, Term)]
+    if sum(len(t.words) for t in terms) > MAX_WORDS:
+        raise _bad(f"more than {MAX_WORDS} words; search for fewer")
+    if sum(t.prefix for t in terms) > MAX_PREFIXES:
+        raise _bad(f"more than {MAX_PREFIXES} prefixes (word*); search for fewer")
     if not tokens:
         if query.strip():
-            raise _bad(f"'{query.strip()}' holds no word to search for")
+            raise _bad(f"'{_quoted(query.strip())}' holds no word to search for")
         return None
     parser = _Parser(tokens)
     node = parser.seq(nested=False)
@@ -212,17 +273,20 @@ def parse(query: str) -> Node | None:
 def to_fts5(node: Node) -> str:
     """The tree as an FTS5 MATCH expression."""
     if isinstance(node, Term):
-        return '"' + " ".join(node.words) + '"' + ("*" if node.prefix else "")
+        return '"' + (node.text or " ".join(node.words)) + '"' + ("*" if node.prefix else "")
     if isinstance(node, Or):
         return "(" + " OR ".join(to_fts5(p) for p in node.parts) + ")"
     if isinstance(node, Not):
         raise ValueError("an exclusion stands only inside a sequence")
     found = [p for p in node.parts if not isinstance(p, Not)]
     expression = "(" + " AND ".join(to_fts5(p) for p in found) + ")"
-    for part in node.parts:
-        if isinstance(part, Not):
-            expression = f"({expression} NOT {to_fts5(part.node)})"
-    return expression
+    excluded = [to_fts5(p.node) for p in node.parts if isinstance(p, Not)]
+    if not excluded:
+        return expression
+    # One NOT of all the excluded terms, not a NOT per term nested in the next: as deep for
+    # twenty exclusions as for one.
+    either = excluded[0] if len(excluded) == 1 else "(" + " OR ".join(excluded) + ")"
+    return f"({expression} NOT {either})"
 
 
 def to_tsquery(node: Node) -> str:

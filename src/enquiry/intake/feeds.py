@@ -4,11 +4,20 @@ Statements and news digests arrive as feeds. The feed file itself is preserved a
 entries are turned into small plain-text documents (headline, date, author, link, then the text
 of the entry) so that each one is an item with its own claims, its own date and its own custody
 trail. Nothing here touches the network: a feed is read from a file already on disk.
+
+A feed is hostile input like any other file. It is parsed in a child process under the
+decoders' time and memory limits (:mod:`enquiry.intake.limits`), so that markup built to make
+the parser loop or balloon costs that child; it is handed to feedparser as a stream of its
+bytes, never as a string, because feedparser opens a string (and bytes) that names a file or a
+URL — a feed whose whole content is a path would otherwise be read from that path. External
+entities and DTDs are never fetched (feedparser drops the DOCTYPE's entities but plain-text
+ones and turns external entity loading off).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +25,17 @@ from typing import Any
 
 FEED_TYPES = {"application/atom+xml", "application/rss+xml"}
 _TAGS = re.compile(r"<[^>]+>")
+# Control characters an entry may carry (feedparser turns ``&#0;`` into a NUL): a document
+# holding them would be taken for a binary file and its text never read; each becomes one
+# replacement character, so the rest keeps its place.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _BLOCKS = re.compile(r"</?(p|div|br|li|h[1-6]|tr|blockquote)\b[^>]*>", re.IGNORECASE)
+
+
+def _line(value: str) -> str:
+    """A one-line field of an entry (headline, author, link): an entry whose title holds line
+    breaks must not add lines of its own to the document's headline and facts."""
+    return " ".join(value.split())
 
 
 class FeedError(Exception):
@@ -39,13 +58,17 @@ class FeedEntry:
 
         The date line uses ISO 8601 so that the document date is found again from the text.
         """
-        facts = [value for value in (self.published, self.author, self.link) if value]
-        lines = [self.title.strip(), "  ".join(facts), "", self.text.strip(), ""]
-        return "\n".join(lines)
+        facts = [_line(value) for value in (self.published, self.author, self.link) if value]
+        lines = [_line(self.title), "  ".join(f for f in facts if f), "", self.text.strip(), ""]
+        return _CONTROLS.sub("\ufffd", "\n".join(lines))
 
     def name(self, feed: Path) -> str:
-        """Where the entry came from, as recorded for its item."""
-        return f"{feed}#{self.id or self.link or self.title}"[:1000]
+        """Where the entry came from, as recorded for its item: control characters and
+        direction overrides of a hostile id or link are escaped (:func:`printable`), so that
+        the name prints as one honest line."""
+        from enquiry.intake.walk import printable
+
+        return printable(f"{feed}#{self.id or self.link or self.title}")[:1000]
 
 
 def html_to_text(html: str) -> str:
@@ -86,23 +109,53 @@ def read_feed(path: Path, problems: list[str] | None = None) -> tuple[str, list[
 
     feedparser reads what it can of a broken feed; what it could not read, and a feed without
     entries, is added to ``problems`` (one line naming the file) so that a truncated download
-    is not mistaken for a feed that said nothing."""
+    is not mistaken for a feed that said nothing. The parsing runs under the decoders' time and
+    memory limits (``ENQUIRY_DECODE_SECONDS`` / ``ENQUIRY_DECODE_MB``): a feed past them is a
+    :class:`FeedError` naming the file and the limit."""
+    from enquiry.errors import EnquiryError
+    from enquiry.intake.limits import LimitExceeded, limits, run_limited
+
+    try:
+        seconds, megabytes = limits()
+        outcome = run_limited(_parse_file, path, seconds=seconds, megabytes=megabytes)
+    except (LimitExceeded, EnquiryError) as exc:
+        raise FeedError(f"{path}: not read as a feed ({exc})") from None
+    if isinstance(outcome, str):
+        raise FeedError(outcome)
+    title, entries, found = outcome
+    if problems is not None:
+        problems.extend(found)
+    return title, entries
+
+
+def _parse_file(path: Path) -> str | tuple[str, list[FeedEntry], list[str]]:
+    """What :func:`read_feed` returns, and the problems, or the one line saying why the file is
+    not a feed (in the limited child: the line comes back, an exception would lose its kind)."""
+    try:
+        return _parse(path)
+    except FeedError as exc:
+        return str(exc)
+
+
+def _parse(path: Path) -> tuple[str, list[FeedEntry], list[str]]:
     import feedparser
 
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise FeedError(f"{path}: cannot read ({exc.strerror or exc})") from exc
-    parsed = feedparser.parse(data)
+    # A stream, never the bytes themselves: see the module's docstring.
+    parsed = feedparser.parse(io.BytesIO(data))
     if not parsed.get("version") and not parsed.entries:
         problem = parsed.get("bozo_exception") or "no RSS or Atom feed found"
-        raise FeedError(f"{path}: not a readable feed ({problem})")
-    if problems is not None:
-        if parsed.get("bozo") and parsed.get("bozo_exception") is not None:
-            reason = " ".join(str(parsed["bozo_exception"]).split())[:200]
-            problems.append(f"{path}: feed is not well-formed ({reason}); read what could be read")
-        if not parsed.entries:
-            problems.append(f"{path}: feed has no entries")
+        reason = " ".join(str(problem).split())[:200]
+        raise FeedError(f"{path}: not a readable feed ({reason})")
+    problems: list[str] = []
+    if parsed.get("bozo") and parsed.get("bozo_exception") is not None:
+        reason = " ".join(str(parsed["bozo_exception"]).split())[:200]
+        problems.append(f"{path}: feed is not well-formed ({reason}); read what could be read")
+    if not parsed.entries:
+        problems.append(f"{path}: feed has no entries")
     entries = []
     for number, entry in enumerate(parsed.entries, start=1):
         entries.append(
@@ -115,7 +168,7 @@ def read_feed(path: Path, problems: list[str] | None = None) -> tuple[str, list[
                 text=_body(entry),
             )
         )
-    return str(parsed.feed.get("title") or ""), entries
+    return str(parsed.feed.get("title") or ""), entries, problems
 
 
 def is_feed(path: Path) -> bool:

@@ -18,7 +18,9 @@ Many = Annotated[list[str], Query(max_length=50)]
 @router.get("/search", response_model=SearchOut)
 def search(
     app: User,
-    q: Annotated[str, Query(max_length=1000, description="The query (see docs/search.md)")] = "",
+    q: Annotated[
+        str, Query(max_length=searching.MAX_QUERY, description="The query (see docs/search.md)")
+    ] = "",
     case: Annotated[str | None, Query(max_length=500)] = None,
     kind: Many = [],  # noqa: B006 - FastAPI copies defaults per request
     source: Many = [],  # noqa: B006
