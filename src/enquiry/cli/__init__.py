@@ -4,16 +4,24 @@ Each command family lives in its own module and registers itself on :data:`main`
 parses its options, calls one service with the :class:`~enquiry.app.Enquiry` for the acting
 user, and formats what comes back; every :class:`~enquiry.errors.EnquiryError` a service raises
 becomes one line on standard error and the error's exit status, here, in one place.
+
+Whatever a command prints goes through :func:`echo` or :func:`echo_json`, which pass it through
+:func:`~enquiry.intake.walk.printable` (or its JSON form): names, metadata, text and claims come
+from hostile parties, and an escape sequence or a bidirectional override in them must reach the
+investigator's terminal as a visible escape, never as an instruction to it.
 """
 
 from __future__ import annotations
 
 import getpass
 import importlib
+import json
 import os
 import sys
-from collections.abc import Sequence
+import traceback
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from types import TracebackType
 from typing import Any, NoReturn
 
 import click
@@ -39,7 +47,57 @@ App = Enquiry
 
 pass_app = click.make_pass_decorator(App)
 
-__all__ = ["App", "cluster_option", "fail", "main", "pass_app", "safe", "say_problem"]
+__all__ = [
+    "App",
+    "cluster_option",
+    "echo",
+    "echo_json",
+    "fail",
+    "json_text",
+    "main",
+    "pass_app",
+    "safe",
+    "say_problem",
+]
+
+
+def echo(message: str = "", *, err: bool = False, nl: bool = True) -> None:
+    """Print ``message`` (on standard error with ``err``): the one way a command writes text.
+
+    Line feeds and tabs are kept (a listing is lines of tab-separated columns); every other
+    control, escape or invisible format character is shown as an escape, whether or not the
+    value holding it was passed through :func:`safe` — a field a command forgot cannot colour
+    the terminal, move its cursor over a failed verification, or reverse a file's name. A field
+    that must not break its line (a name, a title) still goes through :func:`safe` first."""
+    click.echo(safe(message, multiline=True), err=err, nl=nl)
+
+
+def json_text(
+    value: object,
+    *,
+    indent: int | None = 2,
+    sort_keys: bool = False,
+    default: Callable[[Any], Any] | None = None,
+) -> str:
+    """``value`` as JSON text fit for a terminal: the exact values, with the characters a
+    terminal would act on written as JSON escapes (``printable`` with ``in_json``)."""
+    text = json.dumps(
+        value, ensure_ascii=False, indent=indent, sort_keys=sort_keys, default=default
+    )
+    return safe(text, in_json=True)
+
+
+def echo_json(
+    value: object,
+    *,
+    indent: int | None = 2,
+    sort_keys: bool = False,
+    default: Callable[[Any], Any] | None = None,
+    err: bool = False,
+) -> None:
+    """Print ``value`` as JSON (``--json``): exact values, the characters a terminal would act
+    on written as JSON escapes (see :func:`json_text`)."""
+    click.echo(json_text(value, indent=indent, sort_keys=sort_keys, default=default), err=err)
 
 
 def cluster_option(command: Any) -> Any:
@@ -130,7 +188,11 @@ class EnquiryGroup(click.Group):
         return super().list_commands(ctx)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        return super().parse_args(ctx, hoist_global_options(args))
+        try:
+            return super().parse_args(ctx, hoist_global_options(args))
+        except click.UsageError as exc:
+            # click would print this itself, quoting what was typed as it was.
+            fail(f"{safe(exc.format_message())} (see 'enquiry --help')", exc.exit_code)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -167,17 +229,31 @@ def main(ctx: click.Context, home: Path | None, actor: str | None) -> None:
 
     Global options (--home, --as) may be given before or after the command.
     """
+    if sys.excepthook is sys.__excepthook__:
+        sys.excepthook = printable_traceback
     if actor is not None and not actor.strip():
         fail("--as must name who is acting", BadRequest.exit_code)
     ctx.obj = App.at(home, actor if actor else default_actor())
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
-    """Print one line on standard error and stop with ``code``."""
-    click.echo(f"enquiry: {message}", err=True)
+    """Print one line on standard error and stop with ``code``. The message is made printable
+    here: it often quotes what the user or the evidence gave (an unknown name, a bad value)."""
+    click.echo(f"enquiry: {safe(message)}", err=True)
     sys.exit(code)
 
 
 def say_problem(line: str) -> None:
     """One problem line about one input, on standard error."""
     click.echo(f"enquiry: {safe(line)}", err=True)
+
+
+def printable_traceback(
+    kind: type[BaseException], error: BaseException, trace: TracebackType | None
+) -> None:
+    """Print an unexpected error's traceback as Python would, made printable: its message
+    may quote a file's name or a metadata value, and a crash must not hand the terminal an
+    escape sequence either."""
+    text = "".join(traceback.format_exception(kind, error, trace))
+    sys.stderr.write(safe(text, multiline=True))
+    sys.stderr.flush()

@@ -7,7 +7,6 @@ the change in the ledger under the ``--as`` name.
 
 from __future__ import annotations
 
-import json
 import sys
 from dataclasses import asdict
 
@@ -15,7 +14,7 @@ import click
 
 from enquiry.app import accounts as service
 from enquiry.app.access import Role
-from enquiry.cli import App, pass_app, safe
+from enquiry.cli import App, echo, echo_json, pass_app, safe
 from enquiry.errors import BadRequest
 
 ROLES = [r.value for r in Role]
@@ -48,7 +47,7 @@ def users() -> None:
 def users_add(app: App, name: str, admin: bool) -> None:
     """Create the account NAME; its password is prompted, or read as one line from stdin."""
     view = service.add_user(app, name, read_password(), admin=admin)
-    click.echo(f"user {safe(view.name)} added" + (" (administrator)" if view.admin else ""))
+    echo(f"user {safe(view.name)} added" + (" (administrator)" if view.admin else ""))
 
 
 @users.command("grant")
@@ -64,7 +63,7 @@ def users_add(app: App, name: str, admin: bool) -> None:
 def users_grant(app: App, name: str, case: str, role: str, see_protected: bool) -> None:
     """Give NAME the ROLE on CASE (owner, investigator, analyst, reviewer or viewer)."""
     view = service.grant(app, name, case, role, see_protected=see_protected)
-    click.echo(f"user {safe(view.name)}: {_roles(view)}")
+    echo(f"user {safe(view.name)}: {_roles(view)}")
 
 
 @users.command("revoke")
@@ -74,7 +73,7 @@ def users_grant(app: App, name: str, case: str, role: str, see_protected: bool) 
 def users_revoke(app: App, name: str, case: str) -> None:
     """Withdraw NAME's role on CASE."""
     view = service.revoke(app, name, case)
-    click.echo(f"user {safe(view.name)}: {_roles(view)}")
+    echo(f"user {safe(view.name)}: {_roles(view)}")
 
 
 @users.command("disable")
@@ -83,7 +82,7 @@ def users_revoke(app: App, name: str, case: str) -> None:
 def users_disable(app: App, name: str) -> None:
     """Disable NAME's account: sessions end, tokens stop; the name stays in the ledger."""
     service.disable_user(app, name)
-    click.echo(f"user {safe(name)} disabled")
+    echo(f"user {safe(name)} disabled")
 
 
 @users.command("password")
@@ -92,7 +91,7 @@ def users_disable(app: App, name: str) -> None:
 def users_password(app: App, name: str) -> None:
     """Set NAME's password (prompted, or one line on stdin); their sessions end."""
     service.set_password(app, name, read_password())
-    click.echo(f"user {safe(name)}: password set")
+    echo(f"user {safe(name)}: password set")
 
 
 @users.command("list")
@@ -102,12 +101,12 @@ def users_list(app: App, as_json: bool) -> None:
     """Every account with its roles."""
     views = service.list_users(app)
     if as_json:
-        click.echo(json.dumps([asdict(v) for v in views], indent=2))
+        echo_json([asdict(v) for v in views])
         return
     for view in views:
         flags = " (administrator)" if view.admin else ""
         flags += " (disabled)" if view.disabled else ""
-        click.echo(f"{safe(view.name)}{flags}: {_roles(view)}")
+        echo(f"{safe(view.name)}{flags}: {_roles(view)}")
 
 
 @click.group("tokens")
@@ -122,8 +121,8 @@ def tokens() -> None:
 def tokens_create(app: App, name: str, label: str) -> None:
     """Make an API token for NAME; it is printed alone on the last line, once."""
     made = service.create_token(app, name, label)
-    click.echo(f"token {made.view.id} ({made.view.prefix}…) for {safe(made.view.user)}:", err=True)
-    click.echo(made.token)
+    echo(f"token {made.view.id} ({made.view.prefix}…) for {safe(made.view.user)}:", err=True)
+    echo(made.token)
 
 
 @tokens.command("list")
@@ -134,12 +133,12 @@ def tokens_list(app: App, name: str | None, as_json: bool) -> None:
     """Tokens by number and prefix (never the token itself)."""
     views = service.list_tokens(app, name)
     if as_json:
-        click.echo(json.dumps([asdict(v) for v in views], indent=2))
+        echo_json([asdict(v) for v in views])
         return
     for view in views:
         state = "revoked" if view.revoked else "active"
         label = f" {safe(view.label)}" if view.label else ""
-        click.echo(f"{view.id} {view.prefix}… {safe(view.user)} {state} {view.created_at}{label}")
+        echo(f"{view.id} {view.prefix}… {safe(view.user)} {state} {view.created_at}{label}")
 
 
 @tokens.command("revoke")
@@ -148,7 +147,7 @@ def tokens_list(app: App, name: str | None, as_json: bool) -> None:
 def tokens_revoke(app: App, token: str) -> None:
     """Revoke TOKEN (its number, its prefix, or the token itself)."""
     view = service.revoke_token(app, token)
-    click.echo(f"token {view.id} ({view.prefix}…) of {safe(view.user)} revoked")
+    echo(f"token {view.id} ({view.prefix}…) of {safe(view.user)} revoked")
 
 
 def register(main: click.Group) -> None:

@@ -6,7 +6,6 @@ verification before analysis, the finding and the export events are the services
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -14,7 +13,7 @@ from typing import TYPE_CHECKING
 import click
 
 from enquiry.app import cases, publishing
-from enquiry.cli import App, pass_app, safe
+from enquiry.cli import App, echo, echo_json, pass_app, safe
 
 if TYPE_CHECKING:
     from enquiry.analysis.result import Flag, Narrative
@@ -41,9 +40,9 @@ def load_command(app: App, file: Path, allow_outside: bool) -> None:
     claims and ratings, through the same intake and ledger as 'enquiry add'. Loading the same
     file again changes nothing; a file that fails leaves nothing behind."""
     report = cases.load(app, file, allow_outside=allow_outside)
-    click.echo(f"case '{report.case}' loaded from {safe(str(file))}: {report.summary()}")
+    echo(f"case '{safe(report.case)}' loaded from {safe(str(file))}: {report.summary()}")
     for problem in report.problems:
-        click.echo(f"  note: {safe(problem)}", err=True)
+        echo(f"  note: {safe(problem)}", err=True)
 
 
 @click.command("dump")
@@ -69,10 +68,10 @@ def dump_command(
     arrival names are replaced by its SHA-256 unless --reveal."""
     result = cases.dump(app, case, output, reveal=reveal, allow_unverified=allow_unverified)
     if output is None:
-        click.echo(result.text, nl=False)
+        echo(result.text, nl=False)
     else:
-        click.echo(
-            f"case '{case}' written to {safe(str(output))} (sha256 {result.sha256})", err=True
+        echo(
+            f"case '{safe(case)}' written to {safe(str(output))} (sha256 {result.sha256})", err=True
         )
 
 
@@ -177,9 +176,9 @@ def analyse_command(app: App, incident: str, as_json: bool, allow_unverified: bo
     stored; 'enquiry report' stores a finding). The catalogue is verified first."""
     analysis = publishing.analyse(app, incident, allow_unverified=allow_unverified)
     if as_json:
-        click.echo(json.dumps(analysis.to_dict(), indent=2, ensure_ascii=False, default=str))
+        echo_json(analysis.to_dict(), default=str)
         return
-    click.echo("\n".join(_summary(analysis)))
+    echo("\n".join(safe(line) for line in _summary(analysis)))
 
 
 @click.command("report")
@@ -207,7 +206,7 @@ def report_command(
     published = publishing.report(
         app, incident, output, reveal=reveal, allow_unverified=allow_unverified
     )
-    click.echo(
+    echo(
         f"report written to {safe(str(published.path))} ({published.size:,} bytes, "
         f"sha256 {published.sha256}); finding {published.finding_id}"
     )
@@ -230,24 +229,24 @@ def demo_command(app: App, no_serve: bool, host: str, port: int, no_pdf: bool) -
 
     key = demo_key(app)
     if key is not None:
-        click.echo(
+        echo(
             f"protected testimony is encrypted under the demo key file {safe(str(key))}"
             " (outside the home); set ENQUIRY_PROTECTION_KEY_FILE to it to reveal"
         )
     loaded = cases.load(app, cases.demo_case_file())
-    click.echo(f"case '{loaded.case}' in {app.home}: {loaded.summary()}")
+    echo(f"case '{loaded.case}' in {app.home}: {loaded.summary()}")
     for item_id in cases.redact_demo_photographs(app):
-        click.echo(f"photograph redacted and confirmed for publication: item {item_id}")
+        echo(f"photograph redacted and confirmed for publication: item {item_id}")
     output = app.home / "reports" / f"{cases.DEMO_INCIDENT}.html"
     also = () if no_pdf else (output.with_suffix(".pdf"),)
     published = publishing.report(app, cases.DEMO_INCIDENT, output, also=also, inside_home=True)
-    click.echo("\n".join(_summary(published.analysis, brief=True)))
+    echo("\n".join(safe(line) for line in _summary(published.analysis, brief=True)))
     for written in published.files:
-        click.echo(f"report: {written.path} (sha256 {written.sha256})")
+        echo(f"report: {written.path} (sha256 {written.sha256})")
     from enquiry.app.bundles import demo_bundle
 
     signed = demo_bundle(app, loaded.case, pdf=not no_pdf)
-    click.echo(
+    echo(
         f"signed bundle: {signed.exported.path} (key 'demo', passphrase in"
         f" {signed.passphrase_file}); check it with: python3 tools/verify_bundle.py"
         f" {signed.exported.path} --key {signed.public_key}"
@@ -255,12 +254,12 @@ def demo_command(app: App, no_serve: bool, host: str, port: int, no_pdf: bool) -
     from enquiry.app.accounts import demo_user
 
     account = demo_user(app, loaded.case)
-    click.echo(
+    echo(
         f"web app: sign in at http://{host}:{port}/ as '{account.name}' with password"
         f" {account.password} (saved in {account.password_file})"
     )
     if no_serve:
-        click.echo(f"to serve it: enquiry --home {app.home} serve --port {port}")
+        echo(f"to serve it: enquiry --home {app.home} serve --port {port}")
         return
     from enquiry.cli.web import serve_home
 

@@ -8,13 +8,12 @@ comes back; the main group turns a service's error into one line and its exit st
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 
 import click
 
 from enquiry.app import claims as service
-from enquiry.cli import App, cluster_option, pass_app, safe
+from enquiry.cli import App, cluster_option, echo, echo_json, pass_app, safe
 from enquiry.cli.progress import BarProgress
 
 
@@ -57,14 +56,14 @@ def extract_command(file: Path, as_json: bool, date_text: str | None) -> None:
     """
     found = service.extract_file(file, _parse_date(date_text), BarProgress())
     for problem in found.problems:
-        click.echo(f"enquiry: {safe(problem)}", err=True)
+        echo(f"enquiry: {safe(problem)}", err=True)
     if as_json:
         payload = {
             "file": found.file,
             "document_date": found.document_date,
             "claims": found.claims,
         }
-        click.echo(json.dumps(payload, ensure_ascii=False, indent=1))
+        echo_json(payload, indent=1)
         return
     for claim in found.claims:
         who = claim["actor"] or "(no source)"
@@ -74,11 +73,11 @@ def extract_command(file: Path, as_json: bool, date_text: str | None) -> None:
         if claim["date_phrase"]:
             when += f" ({claim['date_phrase']})"
         content = claim["content"]
-        click.echo(
-            f"{content['start']}-{content['end']}  {when}  {safe(shown)} "
+        echo(
+            f"{content['start']}-{content['end']}  {safe(when)}  {safe(shown)} "
             f"{safe(claim['cue']['text'])}: {safe(_quote(content['text']))}"
         )
-    click.echo(f"{len(found.claims)} claims", err=True)
+    echo(f"{len(found.claims)} claims", err=True)
 
 
 def _print_claim(claim: service.ListedClaim) -> None:
@@ -86,8 +85,8 @@ def _print_claim(claim: service.ListedClaim) -> None:
     if claim.date_phrase:
         when += f" ({claim.date_phrase})"
     who = claim.actor or "(no source)"
-    click.echo(
-        f"#{claim.id}  {when}  {safe(who)} {safe(claim.cue['text'])}: "
+    echo(
+        f"#{claim.id}  {safe(when)}  {safe(who)} {safe(claim.cue['text'])}: "
         f"{safe(_quote(claim.content['text']))}  [item {claim.item_id}]"
     )
 
@@ -111,11 +110,11 @@ def list_command(app: App, case_name: str, party: str | None, as_json: bool, rev
     listed = service.list_claims(app, case_name, party, reveal=reveal)
     if as_json:
         payload = {"case": case_name, "claims": [claim.as_json() for claim in listed]}
-        click.echo(json.dumps(payload, ensure_ascii=False, indent=1))
+        echo_json(payload, indent=1)
         return
     for claim in listed:
         _print_claim(claim)
-    click.echo(f"{len(listed)} claims", err=True)
+    echo(f"{len(listed)} claims", err=True)
 
 
 @claims.command("merge-actors")
@@ -126,7 +125,7 @@ def list_command(app: App, case_name: str, party: str | None, as_json: bool, rev
 def merge_command(app: App, actor_a: str, actor_b: str, case_name: str) -> None:
     """Merge ACTOR_A into ACTOR_B (by number, name or alias); the ledger records the merge."""
     merged = service.merge_actors(app, case_name, actor_a, actor_b)
-    click.echo(
+    echo(
         f"merged '{safe(merged.name)}' into '{safe(merged.into)}'; "
         f"{merged.claims_moved} claims moved"
     )
@@ -150,12 +149,12 @@ def similar_command(app: App, claim_id: int, limit: int, as_json: bool, reveal: 
                 for score, other in found.ranked
             ],
         }
-        click.echo(json.dumps(payload, ensure_ascii=False, indent=1))
+        echo_json(payload, indent=1)
         return
     _print_claim(found.claim)
     for score, other in found.ranked:
         mark = "≈" if found.same(score) else " "
-        click.echo(f"  {mark} {score:.2f} ", nl=False)
+        echo(f"  {mark} {score:.2f} ", nl=False)
         _print_claim(other)
 
 
@@ -172,13 +171,13 @@ def stance_command(
     suggestions = service.suggest_stances(app, claim_ids, case=case_name)
     if as_json:
         payload = {"suggestions": [row.as_json() for row in suggestions]}
-        click.echo(json.dumps(payload, ensure_ascii=False, indent=1))
+        echo_json(payload, indent=1)
         return
     if not suggestions:
-        click.echo("no hypotheses in the case: nothing to suggest", err=True)
+        echo("no hypotheses in the case: nothing to suggest", err=True)
     for row in suggestions:
-        click.echo(
-            f"#{row.claim_id}  {row.incident}/{row.hypothesis}  "
+        echo(
+            f"#{row.claim_id}  {safe(row.incident)}/{safe(row.hypothesis)}  "
             f"{row.stance:<8} {row.score:.2f}  (suggested) {safe(row.label)}"
         )
 
@@ -198,13 +197,13 @@ def stance_pairs_command(file: Path, as_json: bool) -> None:
 
     found = stance_service.stance_pairs(file, BarProgress())
     for row in found:
-        click.echo(json.dumps(row.as_json(), ensure_ascii=False))
+        echo_json(row.as_json(), indent=None)
     if not as_json:
         counts = {
             name: sum(1 for row in found if row.stance == name)
             for name in ("supports", "refutes", "discusses", "unrelated")
         }
-        click.echo(
+        echo(
             f"{len(found)} pairs: " + ", ".join(f"{name} {n}" for name, n in counts.items()),
             err=True,
         )
@@ -226,9 +225,9 @@ def accept_command(
 ) -> None:
     """Accept a suggested stance of CLAIM_ID toward HYPOTHESIS (its key, e.g. H1) as a rating."""
     done = service.accept(app, claim_id, hypothesis, rating=rating, rationale=rationale)
-    click.echo(
+    echo(
         f"rating {done.rating_id}: claim #{claim_id} rated {done.rating} "
-        f"against {done.incident}/{done.hypothesis} by {safe(done.analyst)}"
+        f"against {safe(done.incident)}/{safe(done.hypothesis)} by {safe(done.analyst)}"
     )
 
 
@@ -291,7 +290,7 @@ def ingest_command(
     results = report.results
     stored = sum(1 for r in results if r.status == "stored")
     rejected = [r for r in results if r.status == "rejected"]
-    click.echo(
+    echo(
         f"{len(results)} documents ({stored} new, {len(rejected)} rejected); "
         f"{report.claims} claims from {report.documents} documents"
     )

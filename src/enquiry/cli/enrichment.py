@@ -9,7 +9,7 @@ from __future__ import annotations
 import click
 
 from enquiry.app import enrichment as service
-from enquiry.cli import App, cluster_option, pass_app
+from enquiry.cli import App, cluster_option, echo, pass_app
 from enquiry.cli.progress import BarProgress
 
 
@@ -45,11 +45,11 @@ def enrich(
     )
     for counts in report.enrichers:
         if counts.enriched or counts.skipped or counts.failed:
-            click.echo(
+            echo(
                 f"{counts.name}: {counts.enriched} enriched, {counts.skipped} already done,"
                 f" {counts.failed} failed"
             )
-    click.echo(f"{report.items} item(s) considered")
+    echo(f"{report.items} item(s) considered")
     if report.failed:
         raise SystemExit(1)
 

@@ -5,14 +5,23 @@ Each command calls one service of :mod:`enquiry.app.evidence` and formats its re
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 import click
 
 from enquiry.app import evidence as service
-from enquiry.cli import App, cluster_option, fail, pass_app, safe, say_problem
+from enquiry.cli import (
+    App,
+    cluster_option,
+    echo,
+    echo_json,
+    fail,
+    json_text,
+    pass_app,
+    safe,
+    say_problem,
+)
 from enquiry.cli.progress import BarProgress
 from enquiry.model.kinds import KindError, all_kinds, get_kind
 
@@ -39,10 +48,6 @@ def field_pairs(pairs: tuple[str, ...]) -> dict[str, str]:
             raise click.BadParameter(f"'{pair}' is not key=value", param_hint="--field")
         fields[key.strip()] = value
     return fields
-
-
-def _json(value: object) -> str:
-    return json.dumps(value, indent=2, ensure_ascii=False)
 
 
 @click.command()
@@ -105,7 +110,7 @@ def add(
     except KeyboardInterrupt as exc:
         partial = getattr(exc, "report", None)
         done = partial.summary() if partial is not None else "no files"
-        click.echo(
+        echo(
             f"enquiry: interrupted; committed so far: {done}. Run the same command"
             " again to complete the rest.",
             err=True,
@@ -113,10 +118,10 @@ def add(
         sys.exit(130)
     summary = f"case '{safe(case_name)}': {report.summary()}"
     if as_json:
-        click.echo(_json([r.__dict__ for r in report.results]))
-        click.echo(summary, err=True)
+        echo_json([r.__dict__ for r in report.results])
+        echo(summary, err=True)
     else:
-        click.echo(summary)
+        echo(summary)
     sys.exit(1 if report.failed else 0)
 
 
@@ -132,14 +137,12 @@ def case_list(app: App, as_json: bool) -> None:
     """List the cases with their item counts."""
     rows = service.list_cases(app)
     if as_json:
-        click.echo(
-            _json([{"name": c.name, "created_at": c.created_at, "items": c.items} for c in rows])
-        )
+        echo_json([{"name": c.name, "created_at": c.created_at, "items": c.items} for c in rows])
         return
     if not rows:
-        click.echo("no cases yet (enquiry add PATH --case NAME creates one)")
+        echo("no cases yet (enquiry add PATH --case NAME creates one)")
     for row in rows:
-        click.echo(f"{safe(row.name)}\t{row.items} items\tcreated {row.created_at}")
+        echo(f"{safe(row.name)}\t{row.items} items\tcreated {row.created_at}")
 
 
 @click.group()
@@ -191,21 +194,19 @@ def item_list(
         limit=limit,
     )
     if as_json:
-        click.echo(
-            _json(
-                {
-                    "total": page.total,
-                    "total_exact": page.total_exact,
-                    "offset": page.offset,
-                    "limit": page.limit,
-                    "items": [row.__dict__ for row in page.items],
-                }
-            )
+        echo_json(
+            {
+                "total": page.total,
+                "total_exact": page.total_exact,
+                "offset": page.offset,
+                "limit": page.limit,
+                "items": [row.__dict__ for row in page.items],
+            }
         )
         return
     for row in page.items:
         mark = "protected" if row.protected else ""
-        click.echo(
+        echo(
             f"{row.id:>7}  {(row.sha256 or '-')[:16]}  {row.kind:<20} {row.size or 0:>12}  "
             f"{safe(row.title)[:60]}  {safe(row.source or '')}  {mark}".rstrip()
         )
@@ -217,7 +218,7 @@ def item_list(
         shown = f"items {first}-{page.items[-1].id} (by number) of {total}"
     left = end < page.total or not page.total_exact
     more = f" (next: --after {page.items[-1].id})" if page.items and left else ""
-    click.echo(shown + more, err=True)
+    echo(shown + more, err=True)
 
 
 @item.command("show")
@@ -234,9 +235,9 @@ def item_show(app: App, ref: str, as_json: bool, with_text: bool, reveal: bool) 
     """
     view = service.show_item(app, ref, with_text=with_text, reveal=reveal)
     if as_json:
-        click.echo(_json(view.to_dict()))
+        echo_json(view.to_dict())
         return
-    click.echo(f"item {view.id}  {view.kind}  {safe(view.name)}")
+    echo(f"item {view.id}  {safe(view.kind)}  {safe(view.name)}")
     rows = [
         ("case", view.case),
         ("sha256", view.sha256),
@@ -250,15 +251,15 @@ def item_show(app: App, ref: str, as_json: bool, with_text: bool, reveal: bool) 
     ]
     width = max(len(key) for key, _ in rows) + 2
     for key, value in rows:
-        click.echo(f"  {key:<{width}}{safe(str(value))}")
+        echo(f"  {safe(str(key)):<{width}}{safe(str(value))}")
     for name, values in view.metadata.items():
-        click.echo(f"  [{name}] " + safe(json.dumps(values, ensure_ascii=False)[:300]))
+        echo(f"  [{safe(name)}] " + json_text(values, indent=None)[:300])
     for path in view.origins:
-        click.echo(f"  {'from':<{width}}{safe(path)}")
+        echo(f"  {'from':<{width}}{safe(path)}")
     for line in view.custody:
-        click.echo(f"  #{line.seq:<6} {line.at}  {line.action:<10} by {safe(line.actor)}")
+        echo(f"  #{line.seq:<6} {line.at}  {line.action:<10} by {safe(line.actor)}")
     for extractor, text in (view.text or {}).items():
-        click.echo(f"--- {extractor} ---\n{text}")
+        echo(f"--- {safe(extractor)} ---\n{safe(text, multiline=True)}")
 
 
 @item.command("update")
@@ -277,15 +278,15 @@ def item_update(
     """
     done = service.update_item(app, ref, kind=kind, fields=field_pairs(pairs), protect=protect)
     if not done.changed:
-        click.echo(f"item {done.item_id}: nothing to change")
+        echo(f"item {done.item_id}: nothing to change")
         return
-    changed = f", fields {', '.join(done.fields_changed)}" if done.fields_changed else ""
-    click.echo(
-        f"item {done.item_id} updated: kind {done.kind}, protected {done.protected}{changed}"
+    changed = f", fields {safe(', '.join(done.fields_changed))}" if done.fields_changed else ""
+    echo(
+        f"item {done.item_id} updated: kind {safe(done.kind)}, protected {done.protected}{changed}"
     )
     if done.derivatives:
         listed = ", ".join(map(str, done.derivatives))
-        click.echo(f"protected with it, as made from it: item(s) {listed}")
+        echo(f"protected with it, as made from it: item(s) {listed}")
 
 
 @item.command("seal")
@@ -311,13 +312,13 @@ def item_seal(app: App, ref: str, reason: str) -> None:
     from enquiry.app.atrest import seal_item
 
     done = seal_item(app, ref, reason=reason)
-    click.echo(
+    echo(
         f"item {done.item_id} sealed at {done.sealed_at}: its data key is destroyed;"
         f" {done.ratings} rating(s) now rest on sealed evidence"
     )
     if done.derivatives:
         listed = ", ".join(map(str, done.derivatives))
-        click.echo(f"sealed with it, as made from it: item(s) {listed}")
+        echo(f"sealed with it, as made from it: item(s) {listed}")
 
 
 @item.command("copy")
@@ -336,7 +337,7 @@ def item_copy(app: App, ref: str, output: Path, force: bool, reveal: bool) -> No
     register what you made with `enquiry derive`. The ledger records who copied what, and where.
     """
     done = service.copy_item(app, ref, output, force=force, reveal=reveal)
-    click.echo(f"item {done.item_id} copied to {safe(str(done.path))} ({done.size} bytes)")
+    echo(f"item {done.item_id} copied to {safe(str(done.path))} ({done.size} bytes)")
 
 
 @click.command("derive")
@@ -370,7 +371,7 @@ def derive(
         say_problem(line)
     if done.item_id is None:
         sys.exit(1)
-    click.echo(f"item {done.item_id} derived from item {done.derived_from}: {how}")
+    echo(f"item {done.item_id} derived from item {done.derived_from}: {safe(how)}")
     sys.exit(1 if done.problems else 0)
 
 
@@ -399,16 +400,16 @@ def log(
     """
     if head_only:
         head = service.ledger_head(app)
-        click.echo(f"{head[0]} {head[1]}" if head else "0 (empty ledger)")
+        echo(f"{head[0]} {head[1]}" if head else "0 (empty ledger)")
         return
     events = service.read_log(app, item=item_ref, case=case_name, limit=limit, reveal=reveal)
     if as_json:
-        click.echo(_json([e.to_dict() for e in events]))
+        echo_json([e.to_dict() for e in events])
         return
     for e in events:
         target = f"item {e.item}" if e.item is not None else f"case {e.case}"
-        details = json.dumps(e.details, ensure_ascii=False, sort_keys=True)
-        click.echo(
+        details = json_text(e.details, indent=None, sort_keys=True)
+        echo(
             f"#{e.seq:<6} {e.at}  {e.action:<10} {target:<11} by {safe(e.actor)}  {e.hash[:12]}"
             f"  {safe(details)[:120]}"
         )
@@ -437,19 +438,19 @@ def verify_command(app: App, as_json: bool, since: str | None, cluster: str | No
     """
     report = service.verify_home(app, BarProgress(), since=since, cluster=cluster, record=True)
     if as_json:
-        click.echo(_json(report.as_dict()))
+        echo_json(report.as_dict())
     else:
         for line in report.failures:
-            click.echo(f"FAIL {safe(line)}")
+            echo(f"FAIL {safe(line)}")
         for line in report.notes:
-            click.echo(f"note {line}")
+            echo(f"note {safe(line)}")
         state = "intact" if report.intact else f"NOT intact: {len(report.failures)} failure(s)"
         scope = (
             f" (blobs of items changed since verified event {report.since})"
             if report.since is not None
             else ""
         )
-        click.echo(
+        echo(
             f"{report.events} events, {report.items} items, {report.blobs} blobs{scope} checked; "
             f"head {report.head[0]} {report.head[1][:16]}; {state}"
         )
@@ -465,7 +466,7 @@ def kinds() -> None:
 def kinds_list() -> None:
     """List the evidence kinds."""
     for kind in all_kinds().values():
-        click.echo(f"{kind.name:<22}{kind.label}")
+        echo(f"{kind.name:<22}{kind.label}")
 
 
 @kinds.command("show")
@@ -476,12 +477,12 @@ def kinds_show(name: str) -> None:
         kind = get_kind(name)
     except KindError as exc:
         fail(str(exc), 2)
-    click.echo(f"{kind.name}: {kind.label}\n{kind.description}\n")
+    echo(f"{kind.name}: {kind.label}\n{kind.description}\n")
     for spec in kind.fields:
         extra = " (required)" if spec.required else ""
         extra += " (identifying: withheld when protected)" if spec.identifying else ""
         choices = f" one of {', '.join(spec.choices)}" if spec.choices else ""
-        click.echo(f"  {spec.name:<22}{spec.type}{choices}{extra}  {spec.help}")
+        echo(f"  {spec.name:<22}{spec.type}{choices}{extra}  {spec.help}")
 
 
 def register(main: click.Group) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from enquiry.app import exports
-from enquiry.cli import App, pass_app, safe
+from enquiry.cli import App, echo, pass_app, safe
 from enquiry.cli.analysis import ALLOW_UNVERIFIED
 from enquiry.publish.exports import FORMATS
 
@@ -54,7 +54,7 @@ def export_command(
         allow_unverified=allow_unverified,
     )
     scope = done.scope
-    click.echo(
+    echo(
         f"{fmt} export of {safe(scope.name)} written to {safe(str(done.path))} "
         f"({done.size:,} bytes, sha256 {done.sha256}): {len(scope.items)} items, "
         f"{len(scope.claims)} claims, {len(scope.ratings)} ratings, "

@@ -7,18 +7,11 @@ access, the ledger events and the protection of witnesses are the services' busi
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 import click
 
 from enquiry.app import matrix as service
 from enquiry.app import review
-from enquiry.cli import App, pass_app, safe
-
-
-def _json(value: Any) -> str:
-    return json.dumps(value, indent=2, ensure_ascii=False, default=str)
+from enquiry.cli import App, echo, echo_json, pass_app, safe
 
 
 def _shown(cell: service.CellView | None) -> str:
@@ -40,21 +33,21 @@ def matrix_command(app: App, incident: str, as_json: bool) -> None:
     do not count until the cell is rated again), listed below too."""
     view = service.matrix(app, incident)
     if as_json:
-        click.echo(_json(view.to_dict()))
+        echo_json(view.to_dict(), default=str)
         return
     keys = [h.key for h in view.hypotheses]
-    click.echo(f"{safe(view.incident)}: {safe(view.title)}")
+    echo(f"{safe(view.incident)}: {safe(view.title)}")
     for h in view.hypotheses:
         prior = f" (prior {h.prior:g})" if h.prior is not None else ""
         other = " [other]" if h.is_other else ""
-        click.echo(f"  {safe(h.key)}{other}{prior}: {safe(h.label)}")
+        echo(f"  {safe(h.key)}{other}{prior}: {safe(h.label)}")
     width = max([len(r.evidence) for r in view.rows] + [8])
-    click.echo(f"{'evidence':<{width}}  grade  " + " ".join(f"{k:>5}" for k in keys))
+    echo(f"{'evidence':<{width}}  grade  " + " ".join(f"{safe(k):>5}" for k in keys))
     for row in view.rows:
         grade = f"{row.reliability}{row.credibility}"
         cells = " ".join(f"{_shown(row.cells.get(k)):>5}" for k in keys)
         mark = " (protected)" if row.protected else ""
-        click.echo(f"{safe(row.evidence):<{width}}  {grade:<5}  {cells}{mark}")
+        echo(f"{safe(row.evidence):<{width}}  {grade:<5}  {cells}{mark}")
     reworded = [
         (row, key, cell)
         for row in view.rows
@@ -62,7 +55,7 @@ def matrix_command(app: App, incident: str, as_json: bool) -> None:
         if cell.earlier_wording or cell.set_aside
     ]
     if reworded:
-        click.echo(
+        echo(
             f"{len(reworded)} cell(s) rated under an earlier wording of their hypothesis"
             " (reworded since; such ratings do not count until the cell is rated again):"
         )
@@ -75,17 +68,17 @@ def matrix_command(app: App, incident: str, as_json: bool) -> None:
                 if cell.earlier_wording
                 else f"counts: {cell.rating} ({safe(cell.analyst)})"
             )
-            click.echo(f"  {safe(row.evidence)} × {key}: {said}; {counts}")
+            echo(f"  {safe(row.evidence)} × {safe(key)}: {said}; {counts}")
     if view.disagreements:
-        click.echo(f"{view.disagreements} cell(s) on which analysts differ:")
+        echo(f"{view.disagreements} cell(s) on which analysts differ:")
         for row in view.rows:
             for key, cell in row.cells.items():
                 if not cell.disagreement:
                     continue
                 said = ", ".join(f"{safe(a.analyst)} {a.rating}" for a in cell.analysts)
                 spread = f", {cell.spread} step(s) apart" if cell.spread is not None else ""
-                click.echo(
-                    f"  {safe(row.evidence)} × {key}: {said}{spread}; counts: {cell.rating}"
+                echo(
+                    f"  {safe(row.evidence)} × {safe(key)}: {said}{spread}; counts: {cell.rating}"
                     f" ({safe(cell.analyst)})"
                 )
 
@@ -116,8 +109,8 @@ def rate_command(
     before = (
         f" (was {done.previous} by {safe(done.previous_analyst or '')})" if done.previous else ""
     )
-    click.echo(
-        f"{done.incident}: {done.target} {done.target_id} × {done.hypothesis}: "
+    echo(
+        f"{safe(done.incident)}: {done.target} {done.target_id} × {safe(done.hypothesis)}: "
         f"{done.rating}{before}, rated by {safe(done.analyst)}"
     )
 
@@ -146,7 +139,7 @@ def hypothesis_add(
 ) -> None:
     """Add hypothesis KEY (e.g. H5) with LABEL to INCIDENT."""
     done = service.add_hypothesis(app, incident, key, label, description, prior, other=other)
-    click.echo(f"{done.incident}: hypothesis {done.key} added: {safe(done.label)}")
+    echo(f"{safe(done.incident)}: hypothesis {safe(done.key)} added: {safe(done.label)}")
 
 
 @hypothesis.command("update")
@@ -182,7 +175,7 @@ def hypothesis_update(
     changes = ", ".join(
         f"{name} {done.was.get(name)!r} -> {value!r}" for name, value in done.changed.items()
     )
-    click.echo(f"{done.incident}: hypothesis {done.key}: {safe(changes)}")
+    echo(f"{safe(done.incident)}: hypothesis {safe(done.key)}: {safe(changes)}")
 
 
 @click.command("finding")
@@ -200,39 +193,40 @@ def finding_command(
         service.run_analysis(app, incident, allow_unverified=allow_unverified)
     latest = service.latest_result(app, incident)
     if latest is None:
-        click.echo(f"{safe(incident)}: no finding yet (run with --run)")
+        echo(f"{safe(incident)}: no finding yet (run with --run)")
         return
     if as_json:
-        click.echo(_json(latest.to_dict()))
+        echo_json(latest.to_dict(), default=str)
         return
     result = latest.result
-    click.echo(
-        f"finding {latest.finding_id} of {latest.incident} ({latest.created_at}): leading "
-        f"{result.get('leading')}, {result.get('band')}; inputs sha256 {latest.inputs_hash}"
+    echo(
+        f"finding {latest.finding_id} of {safe(latest.incident)} ({latest.created_at}): leading "
+        f"{safe(str(result.get('leading')))}, {safe(str(result.get('band')))};"
+        f" inputs sha256 {latest.inputs_hash}"
     )
     for h in result.get("hypotheses", []):
-        click.echo(f"  {h['id']}: {h['posterior']:.4f}")
+        echo(f"  {safe(str(h['id']))}: {h['posterior']:.4f}")
     earlier = result.get("earlier_wording") or []
     if earlier:
-        click.echo(
+        echo(
             f"left out: {len(earlier)} rating(s) made under an earlier wording of their"
             " hypothesis (re-rate them to count them):"
         )
         for e in earlier:
-            given = e.get("rating") or f"p={e.get('likelihood')}"
-            instead = e.get("counts") or "nothing (unrated)"
-            click.echo(
+            given = safe(str(e.get("rating") or f"p={e.get('likelihood')}"))
+            instead = safe(str(e.get("counts") or "nothing (unrated)"))
+            echo(
                 f"  {safe(str(e.get('evidence')))} × {safe(str(e.get('hypothesis')))}: {given}"
                 f" by {safe(str(e.get('analyst') or 'unnamed'))}; counted instead: {instead}"
             )
     # the numbers above are as stored: say whether they are still what the catalogue gives,
     # and whether each sign-off still holds, so an old sign-off is never read as a new one
     if latest.standing is not None:
-        click.echo(f"standing: {latest.standing.status} ({safe(latest.standing.explanation)})")
+        echo(f"standing: {safe(latest.standing.status)} ({safe(latest.standing.explanation)})")
     for signed in latest.sign_offs:
-        click.echo(
+        echo(
             f"sign-off {signed.comment_id} of finding {signed.finding_id} by {safe(signed.author)}"
-            f" ({signed.created_at}): {signed.status} ({safe(signed.explanation)})"
+            f" ({signed.created_at}): {safe(signed.status)} ({safe(signed.explanation)})"
             + (
                 "; not an independent review: its author rated evidence of the incident"
                 if signed.rated_by_author
@@ -250,7 +244,7 @@ def comment_command(app: App, where: str, subject: str, body: str) -> None:
     """Comment on SUBJECT of a case: case, incident:SLUG, finding:N, item:N, claim:N,
     hypothesis:KEY or a matrix cell, cell:KEY/item:N (or cell:KEY/claim:N)."""
     done = review.comment(app, where, subject, body)
-    click.echo(f"comment {done.id} on {safe(done.subject)} in {safe(done.case)}")
+    echo(f"comment {done.id} on {safe(done.subject)} in {safe(done.case)}")
 
 
 @click.command("comments")
@@ -262,14 +256,12 @@ def comments_command(app: App, where: str, subject: str | None, as_json: bool) -
     """List a case's comments and sign-offs, oldest first."""
     found = review.list_comments(app, where, subject)
     if as_json:
-        click.echo(_json([c.to_dict() for c in found]))
+        echo_json([c.to_dict() for c in found], default=str)
         return
     if not found:
-        click.echo("no comments")
+        echo("no comments")
     for c in found:
-        click.echo(
-            f"{c.id} {c.created_at} {safe(c.author)} {c.kind} {safe(c.subject)}: {safe(c.body)}"
-        )
+        echo(f"{c.id} {c.created_at} {safe(c.author)} {c.kind} {safe(c.subject)}: {safe(c.body)}")
 
 
 @click.command("sign-off")
@@ -280,7 +272,7 @@ def comments_command(app: App, where: str, subject: str | None, as_json: bool) -
 def sign_off_command(app: App, incident: str, finding_id: int, statement: str) -> None:
     """Sign off the incident's latest finding (see 'enquiry finding') with a statement."""
     done = review.sign_off(app, incident, finding_id, statement)
-    click.echo(f"{safe(done.subject)} of {safe(incident)} signed off by {safe(done.author)}")
+    echo(f"{safe(done.subject)} of {safe(incident)} signed off by {safe(done.author)}")
 
 
 def register(main: click.Group) -> None:

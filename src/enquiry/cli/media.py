@@ -6,7 +6,6 @@ comes back; the main group turns a service's error into one line and its exit st
 
 from __future__ import annotations
 
-import json
 import math
 from datetime import datetime
 from typing import Any
@@ -15,7 +14,7 @@ import click
 
 from enquiry.app import media as service
 from enquiry.app import redaction
-from enquiry.cli import App, cluster_option, pass_app, safe
+from enquiry.cli import App, cluster_option, echo, echo_json, pass_app, safe
 from enquiry.cli.progress import BarProgress
 from enquiry.errors import BadRequest
 
@@ -49,11 +48,11 @@ def hash_items(
     for item_id, name, media_type in report.not_media:
         progress.problem(f"item {item_id}: {name}: not a photo or video ({media_type}); skipped")
     for item in report.hashed:
-        click.echo(
+        echo(
             f"item {item.item_id}\t{item.hashes} hash{'es' if item.hashes != 1 else ''}"
             f"\t{safe(item.name)}"
         )
-    click.echo(
+    echo(
         f"{len(report.hashed)} item(s) hashed, {len(report.failed)} failed; "
         f"index holds {report.index_size} hashes (and {report.window_index_size} of photo windows)"
     )
@@ -63,7 +62,7 @@ def hash_items(
 
 def _print_matches(matches: list[dict[str, Any]], names: dict[int, str]) -> None:
     if not matches:
-        click.echo("no match: nothing in the store is within the radius")
+        echo("no match: nothing in the store is within the radius")
         return
     for m in matches:
         if m["method"] == "keypoints":
@@ -74,10 +73,10 @@ def _print_matches(matches: list[dict[str, Any]], names: dict[int, str]) -> None
             )
         else:
             how = f"distance {m['distance']}"
-        click.echo(f"item {m['item']}\t{how}\t{safe(names.get(m['item'], ''))}")
+        echo(f"item {m['item']}\t{how}\t{safe(names.get(m['item'], ''))}")
         if m["segment"]:
             q, s = m["segment"]["query"], m["segment"]["match"]
-            click.echo(
+            echo(
                 f"  overlap: query {q[0]:.1f}–{q[1]:.1f} s = match {s[0]:.1f}–{s[1]:.1f} s"
                 f" ({len(m['frames'])} frames, offset {m['offset_s']:+.1f} s"
                 + (
@@ -93,11 +92,11 @@ def _print_matches(matches: list[dict[str, Any]], names: dict[int, str]) -> None
                 f"{'photo' if b is None else f'{b:.1f} s'}"
                 for a, b in m["frames"][:5]
             )
-            click.echo(f"  frames: {pairs}")
+            echo(f"  frames: {pairs}")
         if m["variants"] and m["variants"] not in (["original"], ["keypoints"]):
-            click.echo(f"  matched as: {', '.join(m['variants'])}")
+            echo(f"  matched as: {safe(', '.join(m['variants']))}")
         if m["earliest"]:
-            click.echo(f"  existed by: {m['earliest']} ({m['earliest_basis']})")
+            echo(f"  existed by: {safe(str(m['earliest']))} ({safe(str(m['earliest_basis']))})")
 
 
 @media.command("match")
@@ -125,7 +124,7 @@ def match(app: App, target: str, radius: int, deep: bool, as_json: bool) -> None
     for note in found.notes:
         progress.problem(note)
     if as_json:
-        click.echo(json.dumps({"matches": found.matches}, indent=2, ensure_ascii=False))
+        echo_json({"matches": found.matches})
         return
     _print_matches(found.matches, found.names)
 
@@ -251,11 +250,11 @@ def _print_sun(
 ) -> None:
     result, recorded = report.result, report.recorded
     if as_json:
-        click.echo(json.dumps(result, indent=2))
+        echo_json(result)
         return
     zone = "" if result["time_zone_given"] else " (no offset given: taken as UTC)"
-    click.echo(f"{lat:.5f},{lon:.5f} at {result['time']}{zone}")
-    click.echo(
+    echo(f"{lat:.5f},{lon:.5f} at {result['time']}{zone}")
+    echo(
         f"sun: azimuth {result['azimuth']:.2f}°, elevation {result['elevation']:.2f}°"
         + (
             f", shadows point {result['shadow_bearing']:.1f}°"
@@ -270,7 +269,7 @@ def _print_sun(
             wanted.append(f"bearing {shadow['bearing']:.1f}° ±{bearing_tolerance:g}°")
         if shadow["elevation"] is not None:
             wanted.append(f"sun elevation {shadow['elevation']:.1f}° ±{elevation_tolerance:g}°")
-        click.echo(f"measured shadow: {', '.join(wanted)}")
+        echo(f"measured shadow: {', '.join(wanted)}")
         verdict = "FITS" if result["fits"] else "DOES NOT FIT"
         errors = [
             f"{name} off by {value:.1f}°"
@@ -280,14 +279,14 @@ def _print_sun(
             )
             if value is not None
         ]
-        click.echo(f"the time {verdict}" + (f" ({', '.join(errors)})" if errors else ""))
+        echo(f"the time {verdict}" + (f" ({', '.join(errors)})" if errors else ""))
         if result["windows"]:
             for window in result["windows"]:
-                click.echo(f"  fits from {window['start']} to {window['end']}")
+                echo(f"  fits from {window['start']} to {window['end']}")
         else:
-            click.echo("  no time on that day fits")
+            echo("  no time on that day fits")
     if recorded:
-        click.echo(recorded)
+        echo(safe(recorded))
 
 
 @media.command("check")
@@ -301,14 +300,17 @@ def check(app: App, refs: tuple[str, ...], as_json: bool) -> None:
     checked = service.check(app, refs, progress=BarProgress())
     if as_json:
         report = [{"item": item.item_id, "findings": item.findings} for item in checked]
-        click.echo(json.dumps({"items": report}, indent=2, ensure_ascii=False))
+        echo_json({"items": report})
         return
     for item in checked:
-        click.echo(f"item {item.item_id}\t{safe(item.name)}")
+        echo(f"item {item.item_id}\t{safe(item.name)}")
         if not item.findings:
-            click.echo("  no inconsistency found")
+            echo("  no inconsistency found")
         for finding in item.findings:
-            click.echo(f"  [{finding['severity']}] {finding['type']}: {finding['message']}")
+            echo(
+                f"  [{safe(str(finding['severity']))}] {safe(str(finding['type']))}:"
+                f" {safe(str(finding['message']))}"
+            )
 
 
 @media.command("redact")
@@ -363,11 +365,11 @@ def redact(
             raise BadRequest("--confirm NEW_ID takes no ITEM and no redaction options")
         done = redaction.confirm(app, confirm_ref)
         if as_json:
-            click.echo(
-                json.dumps({"item": done.item_id, "confirmed": True, "already": done.already})
+            echo_json(
+                {"item": done.item_id, "confirmed": True, "already": done.already}, indent=None
             )
             return
-        click.echo(
+        echo(
             f"item {done.item_id}: redaction of item {done.derived_from} "
             + ("was already confirmed" if done.already else "confirmed for publication")
         )
@@ -385,22 +387,22 @@ def redact(
         progress=BarProgress(),
     )
     if as_json:
-        click.echo(json.dumps(made.to_dict(), indent=2, ensure_ascii=False))
+        echo_json(made.to_dict())
         return
     state = "confirmed" if made.confirmed else "UNCONFIRMED"
-    click.echo(
+    echo(
         f"item {made.item_id}\t{state}\tredaction of item {made.derived_from}"
         f" ({made.media_type}): {redaction.describe(made.transformation)}"
     )
     if made.existing:
         # Nothing new was stored; say so, and where the request itself was recorded.
-        click.echo(
+        echo(
             f"  already made: this request ({redaction.describe(made.requested)}) gives the"
             f" same image as item {made.item_id}; no new item stored, the request recorded in"
             f" the ledger as event {made.event}"
         )
     if not made.confirmed:
-        click.echo(
+        echo(
             f"  look at it ('enquiry item copy {made.item_id} -o FILE'), then publish it with "
             f"'enquiry media redact --confirm {made.item_id}'"
         )

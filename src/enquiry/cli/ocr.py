@@ -9,7 +9,7 @@ from __future__ import annotations
 import click
 
 from enquiry.app import ocr as service
-from enquiry.cli import App, pass_app, safe
+from enquiry.cli import App, echo, pass_app, safe
 from enquiry.cli.progress import BarProgress
 
 
@@ -37,21 +37,21 @@ def ocr_command(app: App, refs: tuple[str, ...], languages: str | None, no_claim
         progress.problem(f"item {item_id}: {safe(name)}: not an image or PDF ({media_type})")
     for item in report.read:
         if not item.pages:
-            click.echo(f"item {item.item_id}\tno scanned page: text layer only\t{safe(item.name)}")
+            echo(f"item {item.item_id}\tno scanned page: text layer only\t{safe(item.name)}")
             continue
         if not item.words:
-            click.echo(
+            echo(
                 f"item {item.item_id}\tno text found ({item.languages};"
                 f" pages {len(item.pages)})\t{safe(item.name)}"
             )
             continue
         claims = "" if item.claims is None else f", {item.claims} claims"
-        click.echo(
+        echo(
             f"item {item.item_id}\t{item.words} words, confidence {item.confidence:.0f},"
             f" {item.chars} characters ({item.languages}; pages {len(item.pages)}{claims})"
             f"\t{safe(item.name)}"
         )
-    click.echo(
+    echo(
         f"{len(report.read)} item(s) read, {len(report.not_readable)} not readable,"
         f" {len(report.failed)} failed"
     )

@@ -27,7 +27,7 @@ class BarProgress:
         scaled = unit == "B"
         self._bar = tqdm(
             total=total,
-            desc=stage,
+            desc=printable(stage),
             unit=unit,
             unit_scale=scaled,
             unit_divisor=1024 if scaled else 1000,

@@ -5,13 +5,12 @@ Each command calls one service of :mod:`enquiry.app.atrest` and formats its resu
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 
 from enquiry.app import atrest as service
-from enquiry.cli import App, pass_app, safe
+from enquiry.cli import App, echo, echo_json, pass_app, safe
 
 
 @click.group("protection")
@@ -24,7 +23,7 @@ def protection() -> None:
 def protection_keyfile(path: Path) -> None:
     """Write a new random key file for ENQUIRY_PROTECTION_KEY_FILE (never into the home)."""
     made = service.new_key_file(path)
-    click.echo(f"key file written: {safe(str(made))} (readable by you only; keep it off the home)")
+    echo(f"key file written: {safe(str(made))} (readable by you only; keep it off the home)")
 
 
 @protection.command("status")
@@ -34,11 +33,11 @@ def protection_status(app: App, as_json: bool) -> None:
     """Per case: whether it has a key, how the key is wrapped, how many items it guards."""
     rows = service.key_status(app)
     if as_json:
-        click.echo(json.dumps([r.__dict__ for r in rows], indent=2))
+        echo_json([r.__dict__ for r in rows])
         return
     for row in rows:
         key = f"key ({row.method})" if row.has_key else "no key yet"
-        click.echo(f"{safe(row.case)}: {key}; {row.encrypted} encrypted, {row.sealed} sealed")
+        echo(f"{safe(row.case)}: {key}; {row.encrypted} encrypted, {row.sealed} sealed")
 
 
 @protection.command("rotate")
@@ -63,7 +62,7 @@ def protection_rotate(
     method = service.rotate_key(
         app, case, new_key_file=new_key_file, new_passphrase_env=new_passphrase_env
     )
-    click.echo(f"case {safe(case)}: key re-wrapped ({method}); no content re-encrypted")
+    echo(f"case {safe(case)}: key re-wrapped ({method}); no content re-encrypted")
 
 
 def register(main: click.Group) -> None:

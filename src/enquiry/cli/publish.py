@@ -7,14 +7,13 @@ never an option, so it stays out of shell histories and process lists.
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
 import click
 
 from enquiry.app import bundles, keys
-from enquiry.cli import App, pass_app, safe
+from enquiry.cli import App, echo, echo_json, pass_app, safe
 from enquiry.cli.progress import BarProgress
 
 
@@ -23,10 +22,6 @@ def _passphrase(*, confirm: bool = False) -> str:
     if given is not None:
         return given
     return str(click.prompt("key passphrase", hide_input=True, confirmation_prompt=confirm))
-
-
-def _json(value: object) -> str:
-    return json.dumps(value, indent=2, ensure_ascii=False, default=str)
 
 
 @click.group("keys")
@@ -41,7 +36,7 @@ def keys_create(app: App, name: str) -> None:
     """Make a signing key NAME; its private half is kept encrypted with a passphrase
     (ENQUIRY_KEY_PASSPHRASE, or asked for). A name in use is refused."""
     view = keys.create(app, keys.check_new(app, name), _passphrase(confirm=True))
-    click.echo(f"key '{view.name}' created: ed25519 {view.fingerprint}")
+    echo(f"key '{safe(view.name)}' created: ed25519 {view.fingerprint}")
 
 
 @keys_group.command("list")
@@ -51,12 +46,12 @@ def keys_list(app: App, as_json: bool) -> None:
     """List the home's signing keys with their fingerprints and revocations."""
     views = keys.list_keys(app)
     if as_json:
-        click.echo(_json([view.to_dict() for view in views]))
+        echo_json([view.to_dict() for view in views], default=str)
         return
     for view in views:
         state = f"revoked {view.revoked_at}" if view.revoked_at else "active"
-        click.echo(
-            f"{view.name}\t{view.algorithm} {view.fingerprint}\tcreated {view.created_at}\t{state}"
+        echo(
+            f"{safe(view.name)}\t{view.algorithm} {view.fingerprint}\tcreated {view.created_at}\t{state}"
         )
 
 
@@ -67,7 +62,7 @@ def keys_list(app: App, as_json: bool) -> None:
 def keys_export_public(app: App, name: str, output: Path) -> None:
     """Write NAME's public key (and its revocation, if revoked) for verifiers."""
     written = keys.export_public(app, name, output)
-    click.echo(f"public key '{name}' written to {safe(str(written))}")
+    echo(f"public key '{safe(name)}' written to {safe(str(written))}")
 
 
 @keys_group.command("revoke")
@@ -76,8 +71,8 @@ def keys_export_public(app: App, name: str, output: Path) -> None:
 def keys_revoke(app: App, name: str) -> None:
     """Revoke NAME from now on (recorded; bundles it signs later fail verification)."""
     view = keys.revoke(app, name, _passphrase())
-    click.echo(
-        f"key '{view.name}' revoked at {view.revoked_at}; export its public key again"
+    echo(
+        f"key '{safe(view.name)}' revoked at {view.revoked_at}; export its public key again"
         " so that verifiers learn of it"
     )
 
@@ -141,10 +136,14 @@ def bundle_export(
         progress=BarProgress(),
     )
     if as_json:
-        click.echo(_json(result.to_dict()))
+        echo_json(result.to_dict(), default=str)
         return
-    signed = f"signed by '{result.key}' ({result.fingerprint})" if result.key else "not signed"
-    click.echo(
+    signed = (
+        f"signed by '{safe(str(result.key))}' ({result.fingerprint})"
+        if result.key
+        else "not signed"
+    )
+    echo(
         f"bundle written to {safe(str(result.path))} ({result.size:,} bytes, sha256"
         f" {result.sha256}); {result.items} items, {result.originals} originals,"
         f" {result.withheld} withheld; manifest {result.manifest_sha256}; {signed}"
@@ -172,7 +171,7 @@ def bundle_verify(ctx: click.Context, file: Path, key: Path | None, tsa_cert: Pa
     outcome = bundles.check_bundle(file, key, progress=BarProgress(), tsa_certificate=tsa_cert)
     lines = outcome.lines()
     for line in lines:
-        click.echo(safe(line), err=outcome.status == 2)
+        echo(safe(line), err=outcome.status == 2)
     ctx.exit(outcome.status)
 
 
@@ -183,13 +182,13 @@ def bundle_verify(ctx: click.Context, file: Path, key: Path | None, tsa_cert: Pa
 def bundle_import(app: App, file: Path, key: Path | None) -> None:
     """Take a verified case bundle into this home; custody continues from its signed head."""
     result = bundles.import_bundle(app, file, key=key, progress=BarProgress())
-    click.echo(
-        f"case '{result.case}' imported from {safe(str(file))}: {result.items} items,"
+    echo(
+        f"case '{safe(result.case)}' imported from {safe(str(file))}: {result.items} items,"
         f" {result.withheld} withheld; custody continues from event {result.head[0]}"
         f" ({result.head[1][:16]})"
     )
     for note in result.notes:
-        click.echo(f"  note: {safe(note)}", err=True)
+        echo(f"  note: {safe(note)}", err=True)
 
 
 @click.command("backup")
@@ -213,7 +212,7 @@ def backup_command(
         tsa=tsa,
         progress=BarProgress(),
     )
-    click.echo(
+    echo(
         f"backup written to {safe(str(result.path))} ({result.size:,} bytes, {result.members}"
         f" members, sha256 {result.sha256})"
     )
@@ -226,12 +225,12 @@ def backup_command(
 def restore_command(app: App, file: Path, key: Path | None) -> None:
     """Recreate a home (--home, new or empty) from a verified backup."""
     result = bundles.restore(app, file, key=key, progress=BarProgress())
-    click.echo(
+    echo(
         f"home {safe(str(result.home))} restored: {result.files} files; ledger at event"
         f" {result.head[0]}; catalogue {safe(result.catalogue)}; verified"
     )
     for note in result.notes:
-        click.echo(f"  note: {safe(note)}", err=True)
+        echo(f"  note: {safe(note)}", err=True)
 
 
 def register(main: click.Group) -> None:

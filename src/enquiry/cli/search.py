@@ -7,12 +7,10 @@ rules and the index live in the core.
 
 from __future__ import annotations
 
-import json
-
 import click
 
 from enquiry.app import search as service
-from enquiry.cli import App, pass_app, safe
+from enquiry.cli import App, echo, echo_json, pass_app, safe
 from enquiry.cli.progress import BarProgress
 
 
@@ -75,23 +73,23 @@ def search_command(
         every_match=every_match,
     )
     if as_json:
-        click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+        echo_json(result.to_dict())
         return
     for hit in result.hits:
         where = f"{hit.type} {hit.id}"
         details = "  ".join(
-            part
+            safe(part)
             for part in (hit.case, hit.kind, hit.date or "", hit.grade or "", hit.party or "")
             if part
         )
-        click.echo(f"{where}\t{hit.score:.3f}\t{safe(hit.title)}\t{details}")
+        echo(f"{where}\t{hit.score:.3f}\t{safe(hit.title)}\t{details}")
         if hit.snippet:
-            click.echo(f"    {safe(hit.marked())}")
+            echo(f"    {safe(hit.marked())}")
     shown = f"{offset + 1}–{offset + len(result.hits)} of " if result.hits else ""
     if result.total_exact:
-        click.echo(f"{shown}{result.total} found")
+        echo(f"{shown}{result.total} found")
     else:
-        click.echo(
+        echo(
             f"{shown}more than {result.total} found: the best of the {result.total} newest"
             " (narrow the query, or --every-match to rank them all)"
             if query
@@ -99,10 +97,10 @@ def search_command(
         )
     if show_facets:
         if not result.facets_exact:
-            click.echo(f"facets of the window of {result.window} matches, not of every match:")
+            echo(f"facets of the window of {result.window} matches, not of every match:")
         for name, counts in result.facets.items():
             listed = ", ".join(f"{safe(str(c.value or '(none)'))} {c.count}" for c in counts)
-            click.echo(f"{name}: {listed or '-'}")
+            echo(f"{name}: {listed or '-'}")
 
 
 @click.command("reindex")
@@ -116,7 +114,7 @@ def reindex_command(app: App, embeddings: bool) -> None:
     """Make the search index again from the catalogue (nothing of the evidence changes)."""
     done = service.reindex(app, BarProgress(), embeddings=embeddings)
     extra = f", {done.embedded} vector(s) of claims and texts made" if embeddings else ""
-    click.echo(f"{done.documents} document(s) indexed{extra}")
+    echo(f"{done.documents} document(s) indexed{extra}")
 
 
 def register(main: click.Group) -> None:

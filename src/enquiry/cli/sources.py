@@ -7,14 +7,13 @@ p_true and verdict and every source's reliability. The others work on the home's
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 
 from enquiry.app import sources as service
 from enquiry.app import truth as truth_service
-from enquiry.cli import App, pass_app, safe
+from enquiry.cli import App, echo, echo_json, pass_app, safe
 from enquiry.cli.progress import BarProgress
 
 
@@ -33,10 +32,10 @@ def suggest_command(app: App, case: str | None, as_json: bool) -> None:
     until an analyst runs 'enquiry sources accept'."""
     found = service.suggest(app, case)
     if as_json:
-        click.echo(json.dumps([s.as_json() for s in found], ensure_ascii=False, indent=1))
+        echo_json([s.as_json() for s in found], indent=1)
         return
     if not found:
-        click.echo("no sources")
+        echo("no sources")
         return
     for s in found:
         r = s.record
@@ -54,9 +53,7 @@ def suggest_command(app: App, case: str | None, as_json: bool) -> None:
         else:
             advice = f"suggested {s.suggested}"
         mark = "* " if s.suggested not in (None, s.grade) else "  "
-        click.echo(
-            f"{mark}{safe(s.case)}: {safe(s.source)}: graded {s.grade}, {advice}: {evidence}"
-        )
+        echo(f"{mark}{safe(s.case)}: {safe(s.source)}: graded {s.grade}, {advice}: {evidence}")
 
 
 @sources.command("accept")
@@ -67,7 +64,7 @@ def suggest_command(app: App, case: str | None, as_json: bool) -> None:
 def accept_command(app: App, source: str, grade: str, case: str | None) -> None:
     """Give SOURCE the reliability GRADE (A-F); recorded as an 'updated' event naming you."""
     done = service.accept(app, source, grade, case)
-    click.echo(
+    echo(
         f"{safe(done.case)}: {safe(done.source)}: reliability {done.before} -> {done.grade} "
         f"(by {safe(done.analyst)})"
     )
@@ -104,19 +101,19 @@ def estimate_command(
     )
     result = done.result
     if as_json:
-        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=1))
+        echo_json(result.to_dict(), indent=1)
         return
-    click.echo(
+    echo(
         f"{done.reports} reports on {len(result.claims)} claims by {len(result.sources)} "
         f"sources ({result.method}; {len(result.copies)} copy clusters counted once"
         + (f"; {done.predicted_stances} stances predicted" if done.predicted_stances else "")
         + ")"
     )
     for c in result.claims:
-        click.echo(f"{c.verdict:8} p_true {c.p_true:.3f}  {safe(c.claim)}")
-    click.echo("sources:")
+        echo(f"{c.verdict:8} p_true {c.p_true:.3f}  {safe(c.claim)}")
+    echo("sources:")
     for s in sorted(result.sources, key=lambda s: (-s.mean, s.source)):
-        click.echo(f"  {s.mean:.2f} [{s.low:.2f}-{s.high:.2f}] n={s.n}  {safe(s.source)}")
+        echo(f"  {s.mean:.2f} [{s.low:.2f}-{s.high:.2f}] n={s.n}  {safe(s.source)}")
 
 
 @truth.command("close")
@@ -129,7 +126,7 @@ def close_command(app: App, claim: str, outcome: str, case: str | None, basis: s
     """Record how CLAIM (its number or key) turned out, as your finding; its sources' records
     count it from now on."""
     done = service.close(app, {claim: outcome}, case=case, basis=basis)
-    click.echo(f"claim {done.claims[0]}: {outcome} (by {safe(app.actor)})")
+    echo(f"claim {done.claims[0]}: {outcome} (by {safe(app.actor)})")
 
 
 @truth.command("outcomes")
@@ -141,7 +138,7 @@ def outcomes_command(app: App, known: Path, case: str | None) -> None:
     unknown), each recorded as your finding."""
     outcomes = truth_service.read_known(known)
     done = service.close(app, outcomes, case=case, imported_from=known)
-    click.echo(f"{len(done.claims)} claim outcomes recorded from {safe(str(known))}")
+    echo(f"{len(done.claims)} claim outcomes recorded from {safe(str(known))}")
 
 
 def register(main: click.Group) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from enquiry.cli import App, pass_app
+from enquiry.cli import App, echo, pass_app
 
 
 def serve_home(
@@ -28,7 +28,7 @@ def serve_home(
 
     threads = threads or DEFAULT_THREADS
 
-    click.echo(f"serving {app.home} at http://{host}:{port}/ (Ctrl-C stops)")
+    echo(f"serving {app.home} at http://{host}:{port}/ (Ctrl-C stops)")
     options: dict[str, object] = {"log_level": "warning", "proxy_headers": False}
     if workers > 1:
         os.environ[ENV_HOME] = str(app.home)

@@ -8,8 +8,11 @@ regular file (a FIFO, a socket, a device) is reported, never opened: opening a F
 from __future__ import annotations
 
 import errno
+import json
 import os
+import re
 import stat
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,23 +30,101 @@ class Entry:
     problem: str | None = None
 
 
-def printable(text: str) -> str:
-    """``text`` safe to print and to store: control characters and undecodable bytes escaped,
-    and the bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069),
-    with which ``report\u202etxt.exe`` shows as a text file's name in every listing. Marks that
-    right-to-left scripts need (U+200E, U+200F, zero-width joiners) are kept."""
-    out = []
-    for char in text:
-        code = ord(char)
-        if 0xDC80 <= code <= 0xDCFF:  # a byte that was not valid UTF-8 (surrogateescape)
-            out.append(f"\\x{code - 0xDC00:02x}")
-        elif code < 32 or code == 127 or 0x80 <= code < 0xA0:
-            out.append(f"\\x{code:02x}")
-        elif 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069:
-            out.append(f"\\u{code:04x}")
-        else:
-            out.append(char)
-    return "".join(out)
+# The characters that printable shows escaped. Control characters: C0 (a newline forges a line,
+# a carriage return or backspace hides what came before, ESC starts the sequences that colour,
+# move the cursor over earlier lines, set the title, write the clipboard, make hyperlinks), DEL
+# and C1 (0x9b is CSI on terminals that read 8-bit controls). Surrogates: undecodable bytes
+# (surrogateescape) and halves that cannot even be encoded for output. Invisible format
+# characters that make a line read otherwise than it is: the soft hyphen, zero-width space,
+# joiners and word joiner, line and paragraph separators, the bidirectional embeddings,
+# overrides and isolates, invisible operators, the byte-order mark, interlinear annotations,
+# musical format controls, and the tag characters (invisible ASCII). Variation selectors and
+# the zero-width (non-)joiners are matched too, but kept where a script or an emoji needs them
+# (see _kept). Marks that right-to-left scripts need (U+061C, U+200E, U+200F) and visible
+# format characters (the Arabic number signs, Egyptian and shorthand format controls) are not
+# matched; neither are private-use or unassigned code points.
+_ODD = re.compile(
+    "(?P<flag>\U0001f3f4[\U000e0020-\U000e007e]{1,16}\U000e007f)"  # a subdivision flag
+    "|[\x00-\x1f\x7f-\x9f\u00ad\u200b-\u200d\u2028-\u202e\u2060-\u2064\u2066-\u206f"
+    "\ufe00-\ufe0f\ufeff\ufff9-\ufffb\ud800-\udfff\U0001d173-\U0001d17a\U000e0001"
+    "\U000e0020-\U000e007f\U000e0100-\U000e01ef]"
+)
+_JOINERS = "\u200c\u200d"
+_INVISIBLE = frozenset(("Cc", "Cf", "Cs", "Zs", "Zl", "Zp"))
+
+
+def _visible_letter(char: str) -> bool:
+    """A character of a script or an emoji a joiner may stand beside: not ASCII (a joiner
+    inside ``report.pdf`` is only there to make two names differ unseen), not itself
+    invisible."""
+    return char > "\x7f" and unicodedata.category(char) not in _INVISIBLE
+
+
+def _kept(match: re.Match[str]) -> bool:
+    """Whether a matched character is one a script or an emoji needs where it stands: a
+    subdivision flag's tag sequence; a zero-width joiner or non-joiner between two letters of
+    a script or two emoji (Persian, the Indic scripts, family and profession emoji); one
+    variation selector after a visible character (emoji and text presentation). A run of
+    selectors after one character is how text is hidden in an emoji: it is escaped."""
+    if match.group("flag"):
+        return True
+    text, start = match.string, match.start()
+    char = text[start]
+    previous = text[start - 1] if start else ""
+    if char in _JOINERS:
+        following = text[start + 1 : start + 2]
+        return bool(previous and following) and all(
+            _visible_letter(c) for c in (previous, following)
+        )
+    if "\ufe00" <= char <= "\ufe0f" or "\U000e0100" <= char <= "\U000e01ef":
+        return bool(previous) and not (
+            "\ufe00" <= previous <= "\ufe0f"
+            or "\U000e0100" <= previous <= "\U000e01ef"
+            or unicodedata.category(previous) in _INVISIBLE - {"Zs"}
+        )
+    return False
+
+
+def _shown(char: str) -> str:
+    """``char`` as Python writes it in a string literal, a byte of a name that was not UTF-8
+    (kept by surrogateescape) as that byte."""
+    code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:
+        return f"\\x{code - 0xDC00:02x}"
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+
+def printable(text: str, *, multiline: bool = False, in_json: bool = False) -> str:
+    """``text`` safe to print and to store, with whatever could attack or mislead a terminal
+    shown as a visible escape (``\\x1b``, ``\\u202e``) so that a reader sees something odd is
+    there: control characters (escape sequences, carriage returns, backspaces, C1 controls),
+    undecodable bytes, and the invisible format characters with which ``report\\u202etxt.exe``
+    shows as a text file's name or two names that differ look the same (see ``_ODD``). Text of
+    any script, accents and emoji are unchanged. With ``multiline``, line feeds and tabs are
+    kept, for a block of text (a document's extracted text) rather than one field of a line.
+    Applying it twice gives what once did.
+
+    With ``in_json``, ``text`` is JSON (``json.dumps(..., ensure_ascii=False)``) and the same
+    characters are written as JSON ``\\uXXXX`` escapes, so that the JSON still decodes to the
+    exact values: ``json.dumps`` escapes C0 controls but writes DEL, C1 controls (0x9b is
+    CSI), the bidirectional overrides, zero-width and tag characters and lone surrogates raw,
+    and they would reach the terminal of whoever reads ``--json`` output. A C0 control left in
+    JSON text is its layout (every one inside a string was escaped) and is kept."""
+
+    def shown(match: re.Match[str]) -> str:
+        found = match.group()
+        if _kept(match):
+            return found
+        if in_json:
+            # \uXXXX (a surrogate pair beyond the BMP) as JSON writes it
+            return found if found < "\x20" else json.dumps(found)[1:-1]
+        if multiline and found in "\n\t":
+            return found
+        return _shown(found)
+
+    return _ODD.sub(shown, text)
 
 
 CASE_NAME_MAX = 200
