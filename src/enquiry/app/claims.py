@@ -16,7 +16,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import ColumnElement, Connection, delete, insert, or_, select, update
 
@@ -103,7 +103,7 @@ def _read_document(path: Path) -> tuple[str, dict[str, Any], list[str]]:
     elif not extractor.accepts(media_type, "document"):
         raise EnquiryError(f"{name}: {media_type} holds no text to read claims from")
     else:
-        found = extractor.extract(path, media_type)
+        found = _limited_text(extractor, path, media_type, name)
         if media_type == "application/pdf" and not (found.text or "").strip():
             # A scan: its pages are pictures; read them as intake would.
             scanned = _ocr(path, media_type, name)
@@ -113,6 +113,24 @@ def _read_document(path: Path) -> tuple[str, dict[str, Any], list[str]]:
         why = "; ".join(found.problems) or "only blank space"
         raise EnquiryError(f"{name}: no text to read claims from ({printable(why)})")
     return found.text or "", found.metadata, found.problems
+
+
+def _limited_text(extractor: Any, path: Path, media_type: str, name: str) -> Extraction:
+    """The text of an HTML page, a PDF or another document, read under the decoders' time and
+    memory limits, as intake reads it: a hostile file (a PDF whose pages never end, markup
+    nested a million deep) is one line naming it, not a hang. Plain text is read here."""
+    from enquiry.intake.limits import LimitExceeded, limits, run_limited
+
+    if media_type.startswith("text/plain"):
+        return cast("Extraction", extractor.extract(path, media_type))
+    seconds, megabytes = limits()
+    try:
+        found = run_limited(
+            extractor.extract, path, media_type, seconds=seconds, megabytes=megabytes
+        )
+        return cast("Extraction", found)
+    except LimitExceeded as exc:
+        raise EnquiryError(f"{name}: {exc}") from None
 
 
 def _ocr(path: Path, media_type: str, name: str) -> Extraction:
