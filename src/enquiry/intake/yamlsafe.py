@@ -121,6 +121,11 @@ class _BoundedLoader(yaml.SafeLoader):
             )
         return node
 
+    def compose_scalar_node(self, anchor: Any) -> ScalarNode:
+        node: ScalarNode = super().compose_scalar_node(anchor)
+        node.value = _whole_characters(node)
+        return node
+
     def compose_mapping_node(self, anchor: Any) -> MappingNode:
         node: MappingNode = super().compose_mapping_node(anchor)
         seen: dict[str, ScalarNode] = {}
@@ -138,6 +143,23 @@ class _BoundedLoader(yaml.SafeLoader):
                 )
             seen[key.value] = key
         return node
+
+
+def _whole_characters(node: ScalarNode) -> str:
+    """A scalar's text with UTF-16 surrogate pairs (as JSON writes a character outside the
+    basic plane: ``"\\ud83d\\udc68"``, which YAML's double quotes accept) joined into the
+    character they stand for. A surrogate left alone is no character at all — nothing can store
+    or print it — and is refused where it is written."""
+    value = str(node.value)
+    if not any("\ud800" <= c <= "\udfff" for c in value):
+        return value
+    try:
+        return value.encode("utf-16-le", "surrogatepass").decode("utf-16-le")
+    except UnicodeDecodeError:
+        lone = next(c for c in value if "\ud800" <= c <= "\udfff")
+        raise _Limited(
+            node, f"a lone UTF-16 surrogate (\\u{ord(lone):04x}) is not a character"
+        ) from None
 
 
 def _children(node: Node) -> list[Node]:
