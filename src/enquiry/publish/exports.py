@@ -14,12 +14,16 @@ ZIP times), so an export's SHA-256 recorded in the ledger names its content.
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
+import math
+import re
 import uuid
 import zipfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
@@ -151,6 +155,60 @@ class Scope:
         return self.incident or self.case
 
 
+# ---------------------------------------------------------------------------------------------
+# Text as a reader sees it
+# ---------------------------------------------------------------------------------------------
+
+_HIDDEN = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"  # control characters (not tab or line ends)
+    "\u00ad\u061c\u115f\u1160\u180e"  # soft hyphen, Arabic letter mark, fillers, MVS
+    "\u200b-\u200f\u202a-\u202e"  # zero-width space, ZWNJ, ZWJ, LRM, RLM; embeddings, overrides
+    "\u2060-\u2064\u2066-\u206f"  # word joiner, invisible operators; isolates, deprecated
+    "\u3164\ufeff\uffa0\ufff9-\ufffb"  # Hangul fillers, BOM, interlinear annotation
+    "\ud800-\udfff"  # lone surrogates (not UTF-8)
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e007f]"  # tags
+)
+_JOINERS = "\u200c\u200d"
+_RTL = re.compile(
+    "[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\U00010800-\U00010fff\U0001e800-\U0001efff]"
+)
+FSI, PDI = "\u2068", "\u2069"
+
+
+def _shown(match: re.Match[str]) -> str:
+    char = match.group()
+    if char in _JOINERS:
+        text, at = match.string, match.start()
+        before, after = text[at - 1 : at], text[at + 1 : at + 2]
+        # ZWNJ and ZWJ belong to Persian, Urdu, Indic scripts and emoji: kept between two
+        # characters outside ASCII, shown anywhere else (where they only hide a difference).
+        neighbours = before + after
+        if before > "\x7f" and after > "\x7f" and not _HIDDEN.search(neighbours):
+            return char
+    return f"[U+{ord(char):04X}]"
+
+
+def visible(text: str) -> str:
+    """Text with every invisible character a reader could be misled by written as ``[U+XXXX]``.
+
+    A bidirectional override (U+202E) makes ``gnp.exe`` read ``exe.png`` and can turn a line of
+    the report around; a zero-width space or joiner makes two names that print alike differ
+    (or a searched name not match); a control character prints as nothing. Evidence is shown
+    as it is, so such a character is not dropped but named where it stands. Zero-width
+    (non-)joiners between two non-ASCII characters are kept, as the scripts that need them
+    use them."""
+    if not _HIDDEN.search(text):
+        return text
+    return _HIDDEN.sub(_shown, text)
+
+
+def isolated(text: str) -> str:
+    """Text holding right-to-left letters (Arabic, Hebrew …) wrapped in a first-strong isolate
+    (U+2068 … U+2069), so that it cannot reorder the report's words, numbers and punctuation
+    around it; other text is returned unchanged."""
+    return f"{FSI}{text}{PDI}" if _RTL.search(text) else text
+
+
 class UnknownScope(LookupError):
     """No case or incident has the name asked for; the message lists the known ones."""
 
@@ -160,21 +218,51 @@ class UnknownScope(LookupError):
 # ---------------------------------------------------------------------------------------------
 
 
+def _degrees(value: Any, limit: float) -> float | None:
+    """A coordinate in -limit..limit degrees, else None (a bool, NaN, infinity or a number off
+    the Earth is no coordinate)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    number = float(value)
+    return number if math.isfinite(number) and -limit <= number <= limit else None
+
+
+def on_earth(lat: Any, lon: Any) -> bool:
+    """Whether ``lat, lon`` is a point on Earth: finite, latitude in -90..90, longitude in
+    -180..180.
+
+    The case file's loader checks places, but a catalogue can be edited behind it (and a
+    report or export may be asked for past a failed verification): a NaN, an infinity or a
+    latitude of 1000 would make the GeoJSON invalid JSON, the KML and the map's SVG nonsense,
+    and one far-off point would shrink every real place on the map to a dot. Such a place is
+    left out of every map and export, as if none were recorded."""
+    return _degrees(lat, 90) is not None and _degrees(lon, 180) is not None
+
+
 def _point(value: Any, role: str) -> Place | None:
     if isinstance(value, Mapping):
-        lat, lon = value.get("lat"), value.get("lon")
-        if isinstance(lat, int | float) and isinstance(lon, int | float):
-            return Place(lat=float(lat), lon=float(lon), role=role)
+        lat, lon = _degrees(value.get("lat"), 90), _degrees(value.get("lon"), 180)
+        if lat is not None and lon is not None:
+            return Place(lat=lat, lon=lon, role=role)
     return None
 
 
 def _box(value: Any) -> Place | None:
     if isinstance(value, Mapping):
-        parts = [value.get(k) for k in ("west", "south", "east", "north")]
-        if all(isinstance(p, int | float) for p in parts):
-            w, s, e, n = (float(p) for p in parts)  # type: ignore[arg-type]
+        w, s, e, n = (
+            _degrees(value.get(k), limit)
+            for k, limit in (("west", 180), ("south", 90), ("east", 180), ("north", 90))
+        )
+        if w is not None and s is not None and e is not None and n is not None and s < n:
             return Place(box=(w, s, e, n), role="area")
     return None
+
+
+def _radius(value: Any) -> float | None:
+    """An incident's radius in km, or None when it is not a positive finite number."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value) if math.isfinite(value) and 0 < value <= 20_000 else None
 
 
 def _item_places(fields: Mapping[str, Any]) -> tuple[Place, ...]:
@@ -252,7 +340,7 @@ def read_scope(
             place=withholding.scrub(i.place),
             lat=i.lat,
             lon=i.lon,
-            radius_km=(i.data or {}).get("place", {}).get("radius_km"),
+            radius_km=_radius((i.data or {}).get("place", {}).get("radius_km")),
             hypotheses=tuple(
                 (h.key, withholding.scrub(h.label)) for h in hyps if h.incident_id == i.id
             ),
@@ -376,12 +464,30 @@ def read_scope(
 # CSV: a ZIP of four tables
 # ---------------------------------------------------------------------------------------------
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+"""What a spreadsheet may take for the start of a formula: OWASP's list (``= + - @``, tab,
+carriage return), a line feed, and the full-width ``＝ ＋ － ＠`` that East Asian versions of
+Excel read as their ASCII forms."""
+
+
+_SPLIT_FORMULA = re.compile(
+    "([;\t\r\n]\\s*)(?=[" + re.escape("".join(c for c in FORMULA_START if not c.isspace())) + "])"
+)
+"""A formula character after a ``;``, a tab or a line end (and any white space): where a
+spreadsheet that splits on ``;`` or tabs, or ends a row at a line end, starts a new cell."""
 
 
 def _cell(value: Any) -> str | int | float:
     """A CSV cell a spreadsheet will not run: text starting like a formula gets a leading "'"
-    (OWASP's advice against CSV injection); numbers are written as numbers."""
+    (OWASP's advice against CSV injection); numbers are written as numbers.
+
+    Text is also prefixed when a formula character follows leading white space, since
+    LibreOffice's "trim spaces" import option strips the spaces before it evaluates. And a
+    formula character after a ``;``, a tab or a line end inside the text gets a "'" before it:
+    opened where the list separator is ``;`` (much of Europe), a comma-separated file is not
+    read by its quotes, and ``a;=1+1;`` would put ``=1+1`` in a cell of its own. Only text is
+    ever changed: an int or a float from the catalogue (a size, a sequence number, a
+    coordinate) stays a number a spreadsheet can sum."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -389,12 +495,21 @@ def _cell(value: Any) -> str | int | float:
     if isinstance(value, int | float):
         return value
     text = str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
+    body = text.lstrip()
+    lead = text[: len(text) - len(body)]
+    guarded = lead + _SPLIT_FORMULA.sub(r"\1'", body)
+    if text.startswith(FORMULA_START) or body.startswith(FORMULA_START):
+        return "'" + guarded
+    return guarded
 
 
 def _table(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    """One CSV table. Every text cell is quoted (numbers are not): a spreadsheet opened with
+    ``;`` or a tab as its list separator (the default in much of Europe) would otherwise split
+    an unquoted ``a;=HYPERLINK(...)`` into two cells, the second a formula no prefix
+    guarded."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_NONNUMERIC)
     writer.writerow(header)
     for row in rows:
         writer.writerow([_cell(v) for v in row])
@@ -403,6 +518,18 @@ def _table(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 """Every member's time in the ZIP: fixed, so the same scope gives the same bytes."""
+
+
+def zip_folder(name: str) -> str:
+    """The folder the CSV tables sit in inside the ZIP: the case's or incident's name with
+    every character but letters, digits, ``-``, ``_`` and ``.`` turned into ``_`` and no
+    leading dot.
+
+    Names come from the case file and may hold ``/``, ``\\`` or ``..``: a member named
+    ``../../x/items.csv`` is written outside the folder by an unzip tool that trusts member
+    names (a "zip slip"), so the folder is one plain path segment."""
+    folder = re.sub(r"[^A-Za-z0-9._-]", "_", name).lstrip(".")
+    return folder or "export"
 
 
 ITEM_COLUMNS = (
@@ -462,7 +589,7 @@ def to_csv(scope: Scope) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in tables.items():
-            info = zipfile.ZipInfo(f"{scope.name}/{name}", date_time=ZIP_TIME)
+            info = zipfile.ZipInfo(f"{zip_folder(scope.name)}/{name}", date_time=ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             archive.writestr(info, data)
@@ -489,7 +616,8 @@ def features(scope: Scope) -> list[Feature]:
     """Every feature of the scope: incidents first, then items, then claims."""
     out: list[Feature] = []
     for inc in scope.incidents:
-        if inc.lat is not None and inc.lon is not None:
+        if on_earth(inc.lat, inc.lon):
+            assert inc.lat is not None and inc.lon is not None
             out.append(
                 Feature(
                     id=f"incident/{inc.slug}",
@@ -583,6 +711,35 @@ def to_geojson(scope: Scope) -> bytes:
 
 KML = "http://www.opengis.net/kml/2.2"
 
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_NCNAME = re.compile(r"[A-Za-z_][A-Za-z0-9._-]*")
+
+
+def xml_text(text: str) -> str:
+    """Text XML 1.0 can hold: a character it forbids (a control character such as U+0001, a
+    lone surrogate, U+FFFE) reads ``[U+0001]``.
+
+    ElementTree writes such characters as they are, and one of them in an item's title would
+    make the whole KML file unreadable to every XML parser."""
+    return _NOT_XML.sub(lambda m: f"[U+{ord(m.group()):04X}]", text)
+
+
+def _kml_ids(found: Sequence[Feature]) -> list[str]:
+    """An ``id`` per placemark that is a valid, unique ``xsd:ID`` (an XML NCName): the
+    feature's id with ``/`` as ``.`` when that is one, else ``f-`` and a UUID derived from it
+    (a key may hold spaces, ``:`` or ``<``, or start with a digit)."""
+    out: list[str] = []
+    used: set[str] = set()
+    for feat in found:
+        candidate = feat.id.replace("/", ".")
+        if not _NCNAME.fullmatch(candidate) or candidate in used:
+            candidate = f"f-{uuid.uuid5(NAMESPACE, feat.id)}"
+        while candidate in used:
+            candidate = f"f-{uuid.uuid5(NAMESPACE, candidate)}"
+        used.add(candidate)
+        out.append(candidate)
+    return out
+
 
 def to_kml(scope: Scope) -> bytes:
     """An OGC KML 2.2 document: one folder per role, a placemark per feature with its
@@ -592,15 +749,18 @@ def to_kml(scope: Scope) -> bytes:
     def sub(parent: ET.Element, tag: str, text: str | None = None) -> ET.Element:
         node = ET.SubElement(parent, f"{{{KML}}}{tag}")
         if text is not None:
-            node.text = text
+            node.text = xml_text(text)
         return node
 
     root = ET.Element(f"{{{KML}}}kml")
     doc = sub(root, "Document")
     sub(doc, "name", scope.name)
-    sub(doc, "description", scope.case_title)
+    # KML's description is HTML to Google Earth and other viewers: the title is plain text,
+    # so it is written escaped and shows as typed, never as markup or a script.
+    sub(doc, "description", html.escape(scope.case_title, quote=False))
     folders: dict[str, ET.Element] = {}
-    for feat in features(scope):
+    found = features(scope)
+    for feat, mark_id in zip(found, _kml_ids(found), strict=True):
         folder = folders.get(feat.role)
         if folder is None:
             folder = folders[feat.role] = sub(doc, "Folder")
@@ -610,14 +770,14 @@ def to_kml(scope: Scope) -> bytes:
                 {"incident": "Incident", "item": "Items", "claim": "Claims"}[feat.role],
             )
         mark = sub(folder, "Placemark")
-        mark.set("id", feat.id.replace("/", "."))
+        mark.set("id", mark_id)
         sub(mark, "name", feat.name)
         data = sub(mark, "ExtendedData")
         for key, value in [("role", feat.role), *feat.properties.items()]:
             if value is None or value == "" or value == []:
                 continue
             node = sub(data, "Data")
-            node.set("name", key)
+            node.set("name", xml_text(key))
             sub(node, "value", " ".join(value) if isinstance(value, list) else str(value))
         if feat.place.box is not None:
             polygon = sub(mark, "Polygon")
@@ -710,6 +870,12 @@ def to_prov(scope: Scope) -> bytes:
     )
 
 
+def _decimal(value: float | None) -> str:
+    """A number as an ``xsd:decimal`` lexical form: ``0.00001``, never Python's ``1e-05``,
+    which is not one."""
+    return format(Decimal(repr(float(value or 0.0))), "f")
+
+
 def _hex(value: str) -> dict[str, str]:
     return {"@type": "xsd:hexBinary", "@value": value.upper()}
 
@@ -769,8 +935,8 @@ def to_case_uco(scope: Scope) -> bytes:
                     {
                         "@id": _iri(scope, "latlong-facet", f"{item.key}/{place.role}"),
                         "@type": "uco-location:LatLongCoordinatesFacet",
-                        "uco-location:latitude": {"@type": "xsd:decimal", "@value": str(place.lat)},
-                        "uco-location:longitude": {"@type": "xsd:decimal", "@value": str(place.lon)},
+                        "uco-location:latitude": {"@type": "xsd:decimal", "@value": _decimal(place.lat)},
+                        "uco-location:longitude": {"@type": "xsd:decimal", "@value": _decimal(place.lon)},
                     }
                 )  # fmt: skip
         node: dict[str, Any] = {

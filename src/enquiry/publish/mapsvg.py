@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
-from enquiry.publish.exports import Feature
+from enquiry.publish.exports import Feature, isolated, visible
 
 WIDTH, HEIGHT, MARGIN = 640, 400, 48
 KM_PER_DEGREE = 111.32
@@ -74,7 +74,7 @@ def draw(features: Sequence[Feature], radius_km: float | None = None) -> tuple[s
     for number, feat in enumerate(features, start=1):
         markers.append(Marker(number, feat))
         colour = COLOURS.get(feat.role, "#555")
-        title = f"<title>{escape(f'{number}. {feat.name}')}</title>"
+        title = f"<title>{escape(isolated(visible(f'{number}. {feat.name}')))}</title>"
         if feat.place.box is not None:
             w, s, e, n = feat.place.box
             (x0, y0), (x1, y1) = at(w, n), at(e, s)

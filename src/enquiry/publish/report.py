@@ -35,7 +35,7 @@ from enquiry.analysis.result import (
     earlier_wording_warnings,
 )
 from enquiry.analysis.tables import ICD203_BANDS, resolve
-from enquiry.publish.exports import Feature, features, read_scope
+from enquiry.publish.exports import Feature, features, isolated, read_scope, visible
 from enquiry.publish.files import write_published
 from enquiry.publish.inputs import AnnexItem, IncidentContext, build_input, inputs_hash
 from enquiry.publish.photographs import Photograph, screened
@@ -397,13 +397,30 @@ def _window(window: Any) -> str:
     return f"{first:%Y-%m-%d %H:%M} to {last:%Y-%m-%d %H:%M}{zone}"
 
 
+def shown(value: Any) -> Any:
+    """Every value the report prints, as a reader may trust to see it.
+
+    Text has its invisible and direction-changing characters named (``[U+202E]``, see
+    :func:`~enquiry.publish.exports.visible`) and, when it holds right-to-left letters, is
+    isolated so it cannot reorder the words around it; markup the report built (citations,
+    the map) has the same characters named and is otherwise left alone. Autoescaping then
+    escapes the text as usual. It is the template's ``finalize``, so no field, label or
+    attribute can be printed without it."""
+    if isinstance(value, Markup):
+        return Markup(visible(str(value)))
+    if isinstance(value, str):
+        return isolated(visible(value))
+    return value
+
+
 def _environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(str(TEMPLATES)),
-        autoescape=select_autoescape(["html", "j2"]),
+        autoescape=select_autoescape(["html", "j2"], default_for_string=True, default=True),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=shown,
     )
     env.filters["percent"] = percent
     env.filters["number"] = _number
