@@ -21,6 +21,9 @@ if TYPE_CHECKING:
 
 # A picture larger than this is named, not inlined: a report is read, mailed and printed.
 MAX_INLINE_BYTES = 4 * 1024 * 1024
+# The pictures a report inlines: pixels only. An SVG (or any picture made of markup) can name
+# other files and addresses — the PDF renderer then stops the whole report — and holds script.
+INLINED_TYPES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp"})
 
 
 @dataclass(frozen=True)
@@ -46,14 +49,15 @@ class Photograph:
 
 def screened(store: Store, photographs: Sequence[Photograph], *, reveal: bool) -> list[Photograph]:
     """The photographs as a report may carry them: each picture checked again against the
-    catalogue, by the item whose bytes it is, and withheld (with a line saying why) when that
-    item is sealed or made from a sealed item, is an unconfirmed redaction, or shares its pixels
-    with protected or sensitive evidence — unless ``reveal``, which never lifts a seal.
+        catalogue, by the item whose bytes it is, and withheld (with a line saying why) when that
+        item is sealed or made from a sealed item, is an unconfirmed redaction, or shares its pixels
+        with protected or sensitive evidence — unless ``reveal``, which never lifts a seal — and
+    withheld too when it is not a picture of pixels (:data:`INLINED_TYPES`).
 
-    Each photograph's picture is chosen in the application core by the item's own flags; this
-    looks at its whole family, so that a crop, a still or a copy made before its original was
-    protected, a copy of a redaction nobody confirmed, or the confirmed redaction of a
-    photograph whose witness has withdrawn consent cannot reach a report by a side door."""
+        Each photograph's picture is chosen in the application core by the item's own flags; this
+        looks at its whole family, so that a crop, a still or a copy made before its original was
+        protected, a copy of a redaction nobody confirmed, or the confirmed redaction of a
+        photograph whose witness has withdrawn consent cannot reach a report by a side door."""
     from enquiry.publish.lineage import judge
     from enquiry.store.tables import Item
 
@@ -79,6 +83,13 @@ def screened(store: Store, photographs: Sequence[Photograph], *, reveal: bool) -
             reason = family.withheld(reveal=reveal)
         if reason is None and hashlib.sha256(photo.data).hexdigest() != digests.get(shown_id or 0):
             reason = f"item {shown_id}: the picture given is not its stored bytes"
+        kind = photo.media_type.split(";")[0].strip().lower()
+        if reason is None and kind not in INLINED_TYPES:
+            reason = (
+                f"item {shown_id}: {kind or 'a picture of no known type'} is not inlined in a"
+                " report (only JPEG, PNG, GIF and WebP pixels are: a picture made of markup can"
+                " name other files and hold script)"
+            )
         if reason is None:
             out.append(photo)
             continue
