@@ -36,7 +36,7 @@ from enquiry.enrich.text.catalogue import (
     party_actor_ids,
 )
 from enquiry.enrich.text.enrichers import ClaimsEnricher, EmbeddingsEnricher
-from enquiry.errors import BadRequest, EnquiryError, NotFound
+from enquiry.errors import BadRequest, EnquiryError, NotFound, Refused
 from enquiry.intake.walk import printable
 from enquiry.model.grades import RATINGS
 from enquiry.progress import Progress, Silent
@@ -613,6 +613,13 @@ def similar(
         rows = {row["id"]: row for row in _claim_rows(connection, case_id, None, str(case_name))}
     ids = [int(row[0] or 0) for row in vectors]
     if claim_id not in ids:
+        if claim_id in rows and rows[claim_id]["text"] == WITHHELD_AT_REST:
+            # read before its item was protected: its words went into the item's secret
+            # record, and a vector of them would say what they are about
+            raise Refused(
+                f"claim {claim_id}: its words are held encrypted with its protected item, so it"
+                " has no vector to compare"
+            )
         raise NotFound(f"claim {claim_id}: has no vector (its document was not embedded)")
     matrix = np.stack([from_bytes(row[1]) for row in vectors])
     scores = matrix @ matrix[ids.index(claim_id)]
