@@ -149,6 +149,22 @@ PDF_ENCRYPTED = "PDF is encrypted with a password; its pages cannot be read"
 PDF_NO_PAGES = "PDF has no pages"
 
 
+def pdf_errors() -> tuple[type[BaseException], ...]:
+    """What pypdf raises on a PDF whose structure is broken (a damaged file, not a bug of ours):
+    its own errors and the Python ones its parser lets through. Imported when first needed."""
+    from pypdf.errors import PyPdfError
+
+    return (
+        PyPdfError,
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        OSError,
+        RecursionError,
+    )
+
+
 def pdf_damage(exc: BaseException) -> str:
     """The line for a PDF whose structure could not be parsed (``exc`` says where it broke)."""
     reason = " ".join(f"{type(exc).__name__}: {exc}".split())
@@ -172,7 +188,6 @@ def _pdf(path: Path) -> Extraction:
     # with the file's name, which a bare log line would not.
     logging.getLogger("pypdf").setLevel(logging.CRITICAL)
     from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
 
     found = Extraction()
     try:
@@ -201,15 +216,7 @@ def _pdf(path: Path) -> Extraction:
             texts.append(page.extract_text() or "")
         found.text = "\n\f".join(texts)
         found.metadata["chars"] = len(found.text)
-    except (
-        PyPdfError,
-        ValueError,
-        KeyError,
-        TypeError,
-        AttributeError,
-        OSError,
-        RecursionError,
-    ) as exc:
+    except pdf_errors() as exc:
         found.problems.append(pdf_damage(exc))
     if not _pdf_complete(path):
         found.problems.append("PDF has no end-of-file marker (truncated?)")

@@ -52,7 +52,13 @@ from PIL import Image, ImageFilter, ImageOps
 from sqlalchemy import Connection, select
 
 from enquiry.enrich.base import Enrichment, FileEnricher, Target
-from enquiry.enrich.documents import PDF_ENCRYPTED, PDF_NO_PAGES, open_encrypted, pdf_damage
+from enquiry.enrich.documents import (
+    PDF_ENCRYPTED,
+    PDF_NO_PAGES,
+    open_encrypted,
+    pdf_damage,
+    pdf_errors,
+)
 from enquiry.intake.extract import Extraction
 from enquiry.intake.limits import die_with_parent, open_picture
 from enquiry.store.tables import Item
@@ -702,19 +708,10 @@ class OcrText(FileEnricher):
         return page
 
     def _pdf(self, path: Path, found: Extraction) -> None:
-        from pypdf.errors import PyPdfError
 
         try:
             layers, count, sizes = _pdf_pages(path)
-        except (
-            PyPdfError,
-            ValueError,
-            KeyError,
-            TypeError,
-            AttributeError,
-            OSError,
-            RecursionError,
-        ) as exc:
+        except pdf_errors() as exc:
             self._unread(found, pdf_damage(exc))
             return
         except EncryptedPdf:
