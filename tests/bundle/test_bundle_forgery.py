@@ -415,18 +415,24 @@ def test_signed_before_a_revocation_by_the_signers_word_says_what_that_is_worth(
 # --- the ledger -------------------------------------------------------------------------------
 
 
-def test_a_line_separator_in_a_received_files_name_leaves_the_bundle_verifiable(
+def test_a_line_separator_in_a_recorded_value_leaves_the_bundle_verifiable(
     tmp_path: Path,
 ) -> None:
-    """JSON leaves U+2028 and U+0085 unescaped in its strings: a hostile source that names a
-    file with one must not be able to make every bundle of the case fail."""
-    from enquiry.app import Enquiry, bundles, evidence
+    """JSON leaves U+2028 and U+0085 unescaped in its strings: a hostile value recorded in the
+    ledger as it was given (a title in a case file taken from a source's document) must not be
+    able to make every bundle of the case fail. (A file's name no longer carries one raw:
+    intake records names escaped.)"""
+    from enquiry.app import Enquiry, bundles, cases
 
-    names = [tmp_path / "note\u2028two.txt", tmp_path / "note\x85three.txt"]
-    for number, path in enumerate(names):
-        path.write_text(f"Seen at the crossing, {number}.\n", encoding="utf-8")
+    (tmp_path / "case.yaml").write_text(
+        'format: enquiry-case/1\ncase: {name: c, title: "Seen\\u2028at the crossing"}\n'
+        "sources: [{name: Field team, reliability: B}]\n"
+        "items:\n- key: note\n  kind: document\n  source: Field team\n"
+        '  fields: {title: "note\\x85three"}\n  text: Seen at the crossing.\n',
+        encoding="utf-8",
+    )
     app = Enquiry.at(tmp_path / "home", "keeper")
-    evidence.add(app, names, case="c")
+    cases.load(app, tmp_path / "case.yaml")
     bundle = bundles.export_bundle(app, tmp_path / "c.zip", case="c", allow_unverified=True).path
     with zipfile.ZipFile(bundle) as archive:
         assert "\u2028" in archive.read("ledger/events.jsonl").decode("utf-8")
