@@ -29,6 +29,7 @@ from enquiry.enrich.media import samples
 from enquiry.errors import EnquiryError
 from enquiry.store.tables import Item
 from enquiry.web.app import create_app
+from web_helpers import signed_in
 
 PASSWORD = "correct horse battery"
 INCIDENT = "pix-2021"
@@ -218,17 +219,7 @@ def test_a_redacted_bundle_carries_no_such_picture(pictures: Pictures, tmp_path:
 
 
 def _browser(pictures: Pictures, name: str) -> TestClient:
-    browser = TestClient(create_app(pictures.home), base_url="https://testserver")
-    form = browser.get("/login")
-    token = re.search(r'name="csrf" value="([^"]*)"', form.text)
-    assert token is not None
-    answer = browser.post(
-        "/login",
-        data={"name": name, "password": PASSWORD, "csrf": token.group(1), "next": "/"},
-        follow_redirects=False,
-    )
-    assert answer.status_code == 303, answer.text
-    return browser
+    return signed_in(create_app(pictures.home), name, PASSWORD)
 
 
 @pytest.mark.parametrize("user", ["viewer", "analyst", "revealer"])

@@ -8,13 +8,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import httpx
 import pytest
 from fastapi.testclient import TestClient
 
 from enquiry.app import Enquiry, accounts, cases
 from enquiry.app import matrix as mx
 from enquiry.web.app import create_app
+from web_helpers import signed_in
 
 PASSWORD = "correct horse battery"
 INCIDENT = "square-2020-01-01"
@@ -59,20 +59,8 @@ def reworded(tmp_path: Path, backend: str) -> tuple[Enquiry, TestClient, str]:
         rationale="the crater's shape points south",
     )
     token = accounts.create_token(admin, "owner").token
-    browser = TestClient(create_app(admin.home), base_url="https://testserver")
-    assert _sign_in(browser).status_code == 303
+    browser = signed_in(create_app(admin.home), "owner", PASSWORD)
     return admin, browser, token
-
-
-def _sign_in(browser: TestClient) -> httpx.Response:
-    form = browser.get("/login")
-    found = re.search(r'name="csrf" value="([^"]*)"', form.text)
-    assert found is not None
-    return browser.post(
-        "/login",
-        data={"name": "owner", "password": PASSWORD, "csrf": found.group(1)},
-        follow_redirects=False,
-    )
 
 
 def test_the_matrix_page_and_the_api_mark_cells_of_an_earlier_wording(

@@ -24,6 +24,7 @@ from enquiry.app import Enquiry, accounts, evidence, redaction
 from enquiry.enrich.media import samples
 from enquiry.store.tables import CustodyEvent, Item
 from enquiry.web.app import create_app
+from web_helpers import signed_in
 
 PASSWORD = "correct horse battery"
 CASE = "clips"
@@ -123,17 +124,7 @@ def clips(tmp_path_factory: pytest.TempPathFactory) -> Clips:
 
 
 def _browser(clips: Clips, name: str) -> TestClient:
-    browser = TestClient(clips.app, base_url="https://testserver")
-    form = browser.get("/login")
-    token = re.search(r'name="csrf" value="([^"]*)"', form.text)
-    assert token is not None
-    answer = browser.post(
-        "/login",
-        data={"name": name, "password": PASSWORD, "csrf": token.group(1), "next": "/"},
-        follow_redirects=False,
-    )
-    assert answer.status_code == 303, answer.text
-    return browser
+    return signed_in(clips.app, name, PASSWORD)
 
 
 def _api(clips: Clips, name: str, path: str, **headers: str) -> Any:
