@@ -138,6 +138,32 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def test_a_redaction_altered_in_the_vault_is_not_sent(clips: Clips) -> None:
+    """The redaction's bytes are hashed again before any of them leave: altered in the vault
+    (a tampered home), neither the page's preview, a part of it, nor the API's preview sends
+    them."""
+    ids, shas = clips.ids, clips.shas
+    blob = clips.home / "vault" / "sha256" / shas["confirmed_video_redaction"][:2]
+    blob = blob / shas["confirmed_video_redaction"][2:4] / shas["confirmed_video_redaction"]
+    original, mode = blob.read_bytes(), blob.stat().st_mode
+    video = ids["confirmed_video"]
+    try:
+        blob.chmod(0o644)
+        blob.write_bytes(original[:-64] + bytes(64))
+        browser = _browser(clips, "viewer")
+        for headers in ({}, {"Range": "bytes=0-99"}):
+            answer = browser.get(f"/items/{video}/content", headers=headers)
+            assert answer.status_code >= 400 and original[:100] not in answer.content
+        api = TestClient(clips.app, base_url="https://testserver").get(
+            f"/api/v1/items/{video}/preview",
+            headers={"Authorization": f"Bearer {clips.tokens['viewer']}"},
+        )
+        assert api.status_code >= 400 and original[:100] not in api.content
+    finally:
+        blob.write_bytes(original)
+        blob.chmod(mode)
+
+
 def _accesses(clips: Clips, item_id: int) -> list[tuple[str, dict[str, Any]]]:
     with clips.admin.store(create=False).session() as session:
         return [
