@@ -206,6 +206,9 @@ class Prepared:
     # A protected file encrypted by the worker that read it: its item_keys row (without the
     # item's id) and its fields as the row keeps them.
     sealed: dict[str, Any] | None = None
+    # The SHA-256 of each text, by reader, once the texts themselves went into the sealed
+    # record (``texts`` then keeps only the readers' names).
+    text_digests: dict[str, str] | None = None
     repaired: bool = False
 
 
@@ -475,6 +478,23 @@ def _seal_early(
             rehash=False,  # this worker stored and hashed these very bytes a moment ago
         )
     prepared.sealed = {"row": row, "fields": stored}
+    _forget_plaintext(prepared, stored)
+
+
+def _forget_plaintext(prepared: Prepared, stored: dict[str, Any]) -> None:
+    """Drop from a sealed file's result what its sealed record now holds encrypted.
+
+    The result goes back to the process that writes the catalogue — over a Dask cluster's
+    network, through its scheduler, and into a worker's spill folder on disk when memory runs
+    short. A testimony's words, a photograph's GPS position, a witness's name in its fields and
+    a picture's perceptual hashes (which would find it from any copy) must not travel or rest
+    in the clear there: the coordinator needs only the readers' names and their texts'
+    digests, which the ``received`` event records."""
+    prepared.text_digests = {name: _sha_text(text) for name, text in prepared.texts}
+    prepared.texts = [(name, "") for name, _text in prepared.texts]
+    prepared.fields = dict(stored)
+    prepared.meta = {}
+    prepared.hashes = []
 
 
 # --- Worker processes ---------------------------------------------------------------------------
@@ -1316,7 +1336,9 @@ class _CaseWriter:
             item_id = new_ids.get(id(prepared))
             if item_id is not None:
                 row = rows_by[id(prepared)]
-                text_digests = {name: _sha_text(text) for name, text in prepared.texts}
+                text_digests = prepared.text_digests or {
+                    name: _sha_text(text) for name, text in prepared.texts
+                }
                 secret = self.secrets.pop(id(prepared), None)
                 if row["protected"] and prepared.sealed is not None:
                     secret = {}  # sealed by the worker: only the ids were missing
