@@ -5,13 +5,18 @@ Bytes that leave the vault go out under the same rules however they are asked fo
 
 * the user must be able to see the item (else it is *not found*, as a missing one); a sealed
   item's content is destroyed and refused;
-* the bytes are re-hashed as they are copied out (decrypted first if held encrypted) and
-  refused if they no longer match; the private copy is unlinked at once, so nothing is left
-  behind however the reading ends;
+* the bytes are checked against their SHA-256 before any of them leave, and refused if they
+  no longer match (:class:`VerifiedBlobs` says how a blob checked a moment ago is not hashed
+  again for every part a video player asks for, and why what is sent is still what was
+  checked); bytes held encrypted are decrypted and checked into a private copy, unlinked at
+  once, so nothing is left behind however the reading ends;
 * a *preview* of a protected item never shows its own bytes: for a photograph or a video its
   newest *confirmed* redaction is shown in its place (what a report may publish), labelled with
-  who confirmed it and when; anything else is refused; each preview — each part of one a
-  player asks for — is an ``accessed`` event naming the user and what was shown;
+  who confirmed it and when; anything else is refused; a preview is an ``accessed`` event
+  naming the user and what was shown, one per *viewing*: the parts a player asks for as it
+  plays and seeks, and the same picture shown again, are covered by the user's last
+  ``accessed`` event of the same bytes by the same route if it is under
+  :data:`PREVIEW_WINDOW` seconds old (see :func:`viewable`);
 * a *download* of a protected original needs ``reveal`` and the right to see protected
   identities, and is recorded as a reveal; each download is a ``copied`` event.
 
@@ -25,11 +30,18 @@ the right — never, when a seal destroyed what they were made from.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+import threading
+import time
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import IO
+from datetime import UTC, datetime, timedelta
+from typing import BinaryIO, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 
 from enquiry.app.access import Right, find_visible_item, item_visible, require
 from enquiry.app.atrest import encrypted_ids, original_file
@@ -45,6 +57,182 @@ from enquiry.app.release import (
 from enquiry.errors import Corrupt, EnquiryError, NotFound, Refused
 from enquiry.publish.lineage import PICTURES
 from enquiry.store.tables import CustodyEvent, Item
+from enquiry.store.vault import Vault, describe_os_error, short_address
+
+PREVIEW_WINDOW = 600
+"""Seconds during which a user's ``accessed`` event of a preview covers their further reads
+of the same bytes by the same route: a video played and sought in for ten minutes is one event,
+not one per part the player asked for; a preview still going after that is recorded again."""
+
+VERIFIED_FOR = 300
+"""Seconds for which a blob's check is trusted while its file is unchanged."""
+
+VERIFIED_ENTRIES = 1024
+"""How many checked blobs a process remembers (the least recently used are forgotten)."""
+
+RACY_NS = 2_000_000_000
+"""A blob changed less than this long (ns) before it is checked is not remembered: a change
+made within the same tick of the file system's clock would leave its times as they were."""
+
+CHUNK = 1 << 20
+
+
+class Readable(Protocol):
+    """What a :class:`Content` reads its bytes from."""
+
+    def seek(self, offset: int, whence: int = 0, /) -> int: ...
+
+    def read(self, size: int = -1, /) -> bytes: ...
+
+    def close(self) -> None: ...
+
+
+Identity = tuple[int, int, int, int, int]
+"""A file's device, inode, size, modification and change times (ns)."""
+
+
+def _identity(status: os.stat_result) -> Identity:
+    return (
+        status.st_dev,
+        status.st_ino,
+        status.st_size,
+        status.st_mtime_ns,
+        status.st_ctime_ns,
+    )
+
+
+class _Guarded:
+    """A vault blob's own file, read only while it is still the very file that was checked:
+    after every read its identity is taken again, and any change stops the reading before the
+    bytes just read are handed on.
+
+    A write to a file sets its change time before its bytes change (and a change of times or
+    mode sets it too; no program can set it back), so bytes read while the identity still
+    holds were the checked ones."""
+
+    def __init__(self, handle: BinaryIO, identity: Identity, address: str, cache: VerifiedBlobs):
+        self.handle = handle
+        self.identity = identity
+        self.address = address
+        self.cache = cache
+
+    def seek(self, offset: int, whence: int = 0, /) -> int:
+        return self.handle.seek(offset, whence)
+
+    def read(self, size: int = -1, /) -> bytes:
+        data = self.handle.read(size)
+        if _identity(os.fstat(self.handle.fileno())) != self.identity:
+            self.cache.forget(self.address)
+            raise Corrupt(
+                f"blob {short_address(self.address)} changed while it was being read; refused"
+            )
+        return data
+
+    def close(self) -> None:
+        self.handle.close()
+
+
+class VerifiedBlobs:
+    """The blobs this process checked a moment ago, by their file's identity.
+
+    A video player asks for a video in dozens of parts; hashing the whole file again for each
+    would let any signed-in viewer keep the server's disks and processors busy with cheap
+    requests. So a blob whose bytes hashed to its name is remembered with the identity of its
+    file — device, inode, size, modification and change times — for :data:`VERIFIED_FOR`
+    seconds. A later read opens the blob, and if the open file's identity is the remembered
+    one, reads it unhashed through :class:`_Guarded`, which stops at once if the file changes
+    under it. A blob rewritten in place (its times then change, and the change time cannot be
+    set back), replaced by another file (another inode), or changed in the last
+    :data:`RACY_NS` before it was checked is hashed again; so is every blob after its lifetime.
+
+    Only blobs held in the clear are remembered: bytes held encrypted are decrypted and checked
+    into a private copy on every read (a preview never shows them: what is protected is shown
+    as its redaction). ``passes`` and ``hashed`` count the checks made and the bytes they read,
+    which is what the remembering saves."""
+
+    def __init__(self, lifetime: float = VERIFIED_FOR, entries: int = VERIFIED_ENTRIES) -> None:
+        self.lifetime = lifetime
+        self.entries = entries
+        self._checked: OrderedDict[str, tuple[Identity, float]] = OrderedDict()
+        self._lock = threading.Lock()
+        self.passes = 0
+        self.hashed = 0
+
+    def forget(self, address: str | None = None) -> None:
+        """Forget one blob's check (every blob's, without ``address``)."""
+        with self._lock:
+            if address is None:
+                self._checked.clear()
+            else:
+                for key in [k for k in self._checked if k.endswith(address)]:
+                    del self._checked[key]
+
+    def _known(self, key: str, identity: Identity) -> bool:
+        with self._lock:
+            found = self._checked.get(key)
+            if found is None:
+                return False
+            if found[0] != identity or time.monotonic() - found[1] > self.lifetime:
+                del self._checked[key]
+                return False
+            self._checked.move_to_end(key)
+            return True
+
+    def _remember(self, key: str, identity: Identity, since: float) -> None:
+        with self._lock:
+            self._checked[key] = (identity, since)
+            self._checked.move_to_end(key)
+            while len(self._checked) > self.entries:
+                self._checked.popitem(last=False)
+
+    def counted(self, size: int) -> None:
+        """Count one check of ``size`` bytes made elsewhere (a private copy)."""
+        with self._lock:
+            self.passes += 1
+            self.hashed += size
+
+    def open(self, vault: Vault, address: str) -> tuple[Readable, int] | None:
+        """The blob at ``address`` (a SHA-256, held in the clear) checked, and its size; or
+        ``None`` when its file changed so lately that its identity cannot vouch for it (the
+        caller then checks a private copy, as for bytes held encrypted)."""
+        path = vault.path(address)
+        try:
+            handle = path.open("rb")
+        except FileNotFoundError:
+            raise Corrupt(f"blob {short_address(address)} is missing from the vault") from None
+        except OSError as exc:
+            raise Corrupt(
+                f"blob {short_address(address)} cannot be read ({describe_os_error(exc)})"
+            ) from None
+        try:
+            before = os.fstat(handle.fileno())
+            identity, key = _identity(before), str(path)
+            if self._known(key, identity):
+                return _Guarded(handle, identity, address, self), before.st_size
+            started, now_ns = time.monotonic(), time.time_ns()
+            if now_ns - max(before.st_mtime_ns, before.st_ctime_ns) < RACY_NS:
+                handle.close()
+                return None
+            digest = hashlib.sha256()
+            while chunk := handle.read(CHUNK):
+                digest.update(chunk)
+            self.counted(before.st_size)
+            after = _identity(os.fstat(handle.fileno()))
+            if digest.hexdigest() != address or after != identity:
+                self.forget(address)
+                raise Corrupt(
+                    f"blob {short_address(address)} is corrupt: its bytes no longer hash to "
+                    "its name; refused (re-add the original to repair it)"
+                )
+            self._remember(key, identity, started)
+            return _Guarded(handle, identity, address, self), before.st_size
+        except BaseException:
+            handle.close()
+            raise
+
+
+VERIFIED = VerifiedBlobs()
+"""The blobs this process checked (see :class:`VerifiedBlobs`)."""
 
 
 @dataclass
@@ -63,7 +251,7 @@ class Content:
     media_type: str
     filename: str
     redacted: bool
-    handle: IO[bytes]
+    handle: Readable
     first: int = 0
     last: int | None = None
     ranged: bool = False  # a part was asked for: the answer says which (even if it is all)
@@ -141,12 +329,22 @@ def _readable(app: Enquiry, ref: str, *, reveal: bool = False) -> Item:
     return item
 
 
-def _checked(app: Enquiry, item: Item, what: str) -> tuple[IO[bytes], int]:
-    """A handle on a private copy of the item's original, re-hashed (and decrypted) while it
-    was made; the copy is already unlinked, the handle keeps it readable."""
+def _checked(app: Enquiry, item: Item, what: str) -> tuple[Readable, int]:
+    """The item's original, checked against its SHA-256, and its size: the vault's own blob
+    when it is held in the clear (hashed unless :data:`VERIFIED` checked it a moment ago),
+    else a handle on a private copy, decrypted and re-hashed while it was made (already
+    unlinked: the handle keeps it readable)."""
+    store = app.store(create=False)
+    assert item.sha256 is not None
     try:
-        with original_file(app.store(create=False), item) as path:
-            return path.open("rb"), path.stat().st_size
+        if item.id not in encrypted_ids(store, [item.id]):
+            opened = VERIFIED.open(store.vault, item.sha256)
+            if opened is not None:
+                return opened
+        with original_file(store, item) as path:
+            size = path.stat().st_size
+            VERIFIED.counted(size)
+            return path.open("rb"), size
     except Corrupt as exc:
         raise Corrupt(f"item {item.id}: {exc}; {what} (run 'enquiry verify')") from None
 
@@ -290,11 +488,18 @@ def viewable(
     app: Enquiry, ref: str, *, via: str = "web preview", part: Part | None = None
 ) -> Content:
     """What of item ``ref`` the acting user may view in the browser, recorded in the ledger:
-    the bytes :func:`preview` chose, re-hashed (and decrypted) as they are read.
+    the bytes :func:`preview` chose, checked against their SHA-256 before any leave.
 
     ``part`` narrows what is sent to a byte range (a player seeking in a video); the whole
-    file is still re-hashed first, and the range is named in the ``accessed`` event. A part
-    beyond the end is :class:`Unsatisfiable`, and nothing is recorded."""
+    blob is checked first (or was, a moment ago: :class:`VerifiedBlobs`). A part beyond the
+    end is :class:`Unsatisfiable`, and nothing is recorded.
+
+    One viewing is one ``accessed`` event: it is written unless the ledger already holds one
+    by the same user, of the same item, shown as the same bytes (the item, or the same
+    redaction), through the same route (``via``), written less than :data:`PREVIEW_WINDOW`
+    seconds ago — the parts a player asks for as it plays and seeks, or a page drawn again,
+    add nothing to what the ledger says, and a hostile reader cannot flood it with cheap
+    requests. The event names the first part asked for, if any."""
     item = _readable(app, ref)
     chosen = _preview(app, item)
     if chosen.shown_item_id is None:
@@ -330,22 +535,74 @@ def viewable(
         last,
         part is not None,
     )
-    with store.writing() as (_connection, writer):
-        details: dict[str, object] = {"content": True, "via": via}
-        if shown.shown_item_id != item.id:
-            details["redaction"] = shown.shown_item_id
-        if shown.ranged:
-            details["range"] = f"{shown.first}-{shown.first + shown.length - 1}/{size}"
-        writer.append("accessed", case_id=item.case_id, item_id=item.id, details=details)
+    details: dict[str, object] = {"content": True, "via": via}
+    if shown.shown_item_id != item.id:
+        details["redaction"] = shown.shown_item_id
+    if shown.ranged:
+        details["range"] = f"{shown.first}-{shown.first + shown.length - 1}/{size}"
+    try:
+        with store.engine.connect() as connection:
+            covered = _viewed_lately(connection, app.actor, item.id, details)
+        if not covered:
+            with store.writing() as (connection, writer):
+                # asked again under the ledger's lock: parts asked for at once record one
+                if not _viewed_lately(connection, app.actor, item.id, details):
+                    writer.append(
+                        "accessed", case_id=item.case_id, item_id=item.id, details=details
+                    )
+    except BaseException:
+        shown.close()
+        raise
     return shown
 
 
+LATELY_SCANNED = 200
+"""How many of an item's newest events are read to find the user's last view of it."""
+
+
+def _viewed_lately(
+    connection: Connection, actor: str, item_id: int, details: dict[str, object]
+) -> bool:
+    """Whether the ledger holds an ``accessed`` event by ``actor`` of the item, of the same
+    bytes by the same route, written within :data:`PREVIEW_WINDOW` seconds (among its
+    :data:`LATELY_SCANNED` newest events: a busier item is only recorded more often)."""
+    since = (datetime.now(UTC) - timedelta(seconds=PREVIEW_WINDOW)).strftime(
+        "%Y-%m-%dT%H:%M:%S.%fZ"
+    )
+    rows = connection.execute(
+        select(CustodyEvent.at, CustodyEvent.actor, CustodyEvent.action, CustodyEvent.details)
+        .where(CustodyEvent.item_id == item_id)
+        .order_by(CustodyEvent.seq.desc())
+        .limit(LATELY_SCANNED)
+    )
+    for at, by, action, text in rows:
+        if at < since:
+            return False
+        if by != actor or action != "accessed":
+            continue
+        try:
+            earlier = json.loads(text)
+        except ValueError:
+            continue
+        if (
+            isinstance(earlier, dict)
+            and earlier.get("content") is True
+            and earlier.get("via") == details["via"]
+            and earlier.get("redaction") == details.get("redaction")
+        ):
+            return True
+    return False
+
+
 __all__ = [
+    "PREVIEW_WINDOW",
+    "VERIFIED",
     "Content",
     "Original",
     "Part",
     "Shown",
     "Unsatisfiable",
+    "VerifiedBlobs",
     "open_original",
     "preview",
     "viewable",

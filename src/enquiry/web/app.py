@@ -18,6 +18,7 @@ from enquiry.app.accounts import THROTTLE_FILE, LoginThrottle, SharedFailures
 from enquiry.errors import EnquiryError
 from enquiry.web import problems
 from enquiry.web.auth import SAFE_METHODS, LoginRequired, Server, require_sender
+from enquiry.web.limits import BodyLimits
 
 # What a page may load: only this server's own files; no inline script, no framing.
 SECURITY_HEADERS = {
@@ -102,6 +103,9 @@ def create_app(
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
         return response
+
+    # Outermost: a body is bounded before any route, parser or check reads it.
+    app.add_middleware(BodyLimits, headers=SECURITY_HEADERS)
 
     from enquiry.web import analysis_pages, api, case_pages, pages
 

@@ -128,6 +128,13 @@ _SENDS_TO_CASE = (
 _SENDS_TO_ITEM = re.compile(r"^/api/v1/items/([^/]+)/derivatives/?$")
 
 
+def receives_files(path: str) -> bool:
+    """Whether the route at ``path`` takes files in (a multipart body): the upload form, the
+    API's upload and its derivatives. Files sent anywhere else are refused unread
+    (:mod:`enquiry.web.limits`)."""
+    return any(p.match(path) for p in _SENDS_TO_CASE) or bool(_SENDS_TO_ITEM.match(path))
+
+
 def require_sender(request: Request) -> None:
     """Refuse a request that carries files (``multipart/form-data``) before its body is read,
     unless it comes from a signed-in user who may add evidence where it is sent.

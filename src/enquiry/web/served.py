@@ -11,8 +11,9 @@ answer but a PDF's carries a sandboxing policy, and the app adds ``nosniff`` to 
 A video player seeks by asking for byte ranges, so a single ``Range: bytes=…`` is honoured
 (206 with ``Content-Range``); several ranges at once, a malformed header or an ``If-Range``
 (no validator is ever sent, so none can match) get the whole file (200), as HTTP allows, and a
-range beyond the end gets 416. Which part was sent is recorded with the access. ``HEAD``
-answers the same headers from the catalogue, without reading or recording the bytes.
+range beyond the end gets 416. The part that opens a viewing is named in its ``accessed``
+event, and the parts that follow are covered by it (:func:`enquiry.app.content.viewable`).
+``HEAD`` answers the same headers from the catalogue, without reading or recording the bytes.
 """
 
 from __future__ import annotations

@@ -1,0 +1,151 @@
+"""What a request's body may be, decided before it is read.
+
+A route's parameters — a form's fields, an API call's JSON — are parsed from the body before
+any check of who is asking runs, and the parsers hold what they read in memory: a form may
+carry a thousand fields of a megabyte each, a JSON body has no bound at all. So anyone able to
+reach the server, signed in or not, could make one process hold gigabytes with a single
+request to the sign-in form or to any API route that takes a body. And a multipart body is
+spooled to disk, whatever route it is sent to, before that route's checks run.
+
+Every body is therefore bounded here, at the edge, as it streams in:
+
+* a body with files (``multipart/form-data``) is received only by the routes that take evidence
+  in (:func:`enquiry.web.auth.receives_files`; those refuse, unread, a sender who may not add
+  evidence there); sent anywhere else it is *415* before a byte of it is read;
+* every other body — a form, JSON — may be at most :data:`BODY_MAX` bytes, more than any
+  field of this app allows: one declared longer is *413* before a byte of it is read, one that
+  turns out longer (sent in chunks, or lying about its length) is *413* as soon as it has;
+* such a small body must arrive within :data:`BODY_SECONDS`, and every piece of a file being
+  uploaded within :data:`PIECE_SECONDS` of the one before, or the request is *408*: a client
+  that trickles a body a byte at a time keeps no connection of the server for long.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+import anyio
+
+from enquiry.web.auth import receives_files
+
+BODY_MAX = 1 << 20
+"""The largest body without files, in bytes (the longest field of a form or a call is 20,000
+characters: a few hundred kilobytes, however encoded)."""
+
+BODY_SECONDS = 30.0
+"""How long a body without files may take to arrive."""
+
+PIECE_SECONDS = 120.0
+"""How long an upload may pause between two pieces of its body."""
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+
+class _Refused(Exception):
+    """The body broke a bound: the answer is ``status``, whatever the route was doing."""
+
+    def __init__(self, status: int, detail: str) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+
+
+TITLES = {408: "Request Timeout", 413: "Content Too Large", 415: "Unsupported Media Type"}
+
+
+class BodyLimits:
+    """The bounds above, as ASGI middleware around the whole app. ``headers`` are added to
+    its own answers (the security headers every answer carries)."""
+
+    def __init__(self, app: ASGIApp, headers: dict[str, str] | None = None) -> None:
+        self.app = app
+        self.headers = dict(headers or {})
+
+    async def _answer(self, scope: Scope, send: Send, status: int, detail: str) -> None:
+        """A refusal: a problem document for the API, a line of text for a page (it is never
+        a page a person is meant to land on: a form of this app never breaks these bounds)."""
+        api = str(scope.get("path", "")).startswith("/api/")
+        if api:
+            body = json.dumps(
+                {"type": "about:blank", "title": TITLES[status], "status": status, "detail": detail}
+            ).encode()
+            kind = "application/problem+json"
+        else:
+            body = f"{status} {TITLES[status]}: {detail}\n".encode()
+            kind = "text/plain; charset=utf-8"
+        headers = [
+            (b"content-type", kind.encode()),
+            (b"content-length", str(len(body)).encode()),
+            (b"connection", b"close"),
+            *[(k.lower().encode(), v.encode()) for k, v in self.headers.items()],
+        ]
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        kind = headers.get("content-type", "").strip().lower()
+        files = kind.startswith("multipart/")
+        if files and not receives_files(str(scope["path"])):
+            await self._answer(scope, send, 415, "files are taken in by the upload routes only")
+            return
+        limit = None if files else BODY_MAX
+        declared = headers.get("content-length", "")
+        if limit is not None and declared.strip().isdigit() and int(declared) > limit:
+            await self._answer(scope, send, 413, f"a body without files has at most {limit} bytes")
+            return
+        await self._guarded(scope, receive, send, limit)
+
+    async def _guarded(self, scope: Scope, receive: Receive, send: Send, limit: int | None) -> None:
+        """Run the app with a ``receive`` that counts and times the body; if it breaks a bound,
+        whatever the app makes of that is replaced by the refusal (unless it already began
+        answering, when the answer is cut short)."""
+        read = 0
+        deadline = time.monotonic() + BODY_SECONDS
+        broken: list[_Refused] = []
+        started = False
+
+        async def counted() -> Message:
+            nonlocal read
+            wait = PIECE_SECONDS if limit is None else deadline - time.monotonic()
+            try:
+                with anyio.fail_after(max(wait, 0.0)):
+                    message = await receive()
+            except TimeoutError:
+                broken.append(_Refused(408, "the body did not arrive in time"))
+                raise broken[-1] from None
+            if message["type"] == "http.request":
+                read += len(message.get("body", b""))
+                if limit is not None and read > limit:
+                    broken.append(_Refused(413, f"a body without files has at most {limit} bytes"))
+                    raise broken[-1]
+            return message
+
+        async def sending(message: Message) -> None:
+            nonlocal started
+            if broken:
+                return  # the app's own answer to a broken body is replaced below
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, counted, sending)
+        except Exception:
+            if not broken:
+                raise
+        if broken and not started:
+            await self._answer(scope, send, broken[0].status, broken[0].detail)
+
+
+__all__ = ["BODY_MAX", "BODY_SECONDS", "PIECE_SECONDS", "BodyLimits"]
