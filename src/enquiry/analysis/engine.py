@@ -22,6 +22,7 @@ from enquiry.analysis.milestones import milestones
 from enquiry.analysis.narratives import narratives
 from enquiry.analysis.posterior import Representatives, posteriors, representatives
 from enquiry.analysis.precision import published, published_number, rounded
+from enquiry.analysis.priors import prior_bounds
 from enquiry.analysis.result import (
     AnalysisResult,
     Cluster,
@@ -53,7 +54,7 @@ from enquiry.analysis.tables import (
 from enquiry.analysis.truth import record_line
 from enquiry.analysis.wording import confidence, standards, statement
 
-ENGINE_VERSION = "1"
+ENGINE_VERSION = "2"
 """Bumped whenever a table default or a rule changes the numbers; stored with every finding."""
 
 MAX_LINCHPINS = 20
@@ -140,6 +141,7 @@ def analyse(inp: AnalysisInput) -> AnalysisResult:
         ),
         matrix=_matrix(inp, m, reps, counted),
         by_record=_by_record(inp, tables, leader) if inp.records else None,
+        prior_bounds=prior_bounds(m, leader, dict(tables.standards)),
     )
     if any(e.sealed for e in inp.evidence):
         result = replace(result, sealed=_sealed_impact(inp, result))

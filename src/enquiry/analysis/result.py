@@ -578,6 +578,32 @@ class RecordScenario:
 
 
 @dataclass(frozen=True)
+class PriorBounds:
+    """How low the leader's prior could go, every rival keeping its share of the rest, before
+    the conclusion changes (:mod:`enquiry.analysis.priors`): the answer to "you assumed it"."""
+
+    prior: float
+    """The leader's prior as the analysis used it."""
+    leads_above: float
+    """The smallest prior at which the leader still leads (0: down to 10⁻⁹ at least)."""
+    standards_above: Mapping[str, float]
+    """For each standard of proof met now: the smallest prior at which it still holds."""
+    rule: str = (
+        "the leader's prior lowered, every rival keeping its share of the rest; each trial "
+        "prior runs through the base rates, the members counted and the posterior again"
+    )
+
+    def to_dict(self) -> JSON:
+        """The published form."""
+        return {
+            "prior": self.prior,
+            "leads_above": self.leads_above,
+            "standards_above": dict(self.standards_above),
+            "rule": self.rule,
+        }
+
+
+@dataclass(frozen=True)
 class AnalysisResult:
     """The full analysis of one incident, as :func:`enquiry.analysis.analyse` returns it."""
 
@@ -606,6 +632,9 @@ class AnalysisResult:
     """Present when some evidence is sealed: what rested on it, and the result without it."""
     by_record: RecordScenario | None = None
     """"Grade each source by its record", when the input carried records."""
+    prior_bounds: PriorBounds | None = None
+    """How low the leader's prior could go before it stops leading or a standard it meets
+    fails; None with a single hypothesis or a leader whose stated prior is 1."""
     earlier_wording: tuple[EarlierWording, ...] = ()
     """Cells whose latest rating was made under an earlier wording of its hypothesis, left
     out of the input by the catalogue reader (the engine never sees them); each also named
@@ -647,6 +676,7 @@ class AnalysisResult:
             "sensitivity": self.sensitivity.to_dict(),
             "linchpins": [p.to_dict() for p in self.sensitivity.linchpins],
             "linchpins_total": self.sensitivity.linchpins_total,
+            "prior_bounds": self.prior_bounds.to_dict() if self.prior_bounds else None,
             "diagnosticity": self.diagnosticity.to_dict(),
             "milestones": [m.to_dict() for m in self.milestones],
             "clusters": [c.to_dict() for c in self.clusters],

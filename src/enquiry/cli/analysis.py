@@ -115,6 +115,16 @@ def _summary(analysis: Analysis, *, brief: bool = False) -> list[str]:
         f"  sensitivity: the leader {survives} {sensitivity.perturbations} single "
         f"changes; lowest posterior {sensitivity.min_leader_posterior:.3f}"
     )
+    bounds = result.prior_bounds
+    if bounds is not None:
+        line = (
+            f"  prior: {result.leading} (given {bounds.prior:.3g}) leads with any prior above "
+            f"{_floor(bounds.leads_above)}"
+        )
+        if bounds.standards_above:
+            name, low = list(bounds.standards_above.items())[-1]
+            line += f"; '{name}' holds above {_floor(low)}"
+        lines.append(line)
     linchpins = sensitivity.linchpins
     for pin in linchpins[:3]:
         lines.append(
@@ -124,6 +134,10 @@ def _summary(analysis: Analysis, *, brief: bool = False) -> list[str]:
         lines.append(f"  ... and {len(linchpins) - 3} more linchpins (see --json or the report)")
     lines.extend(_flag_lines(result.narratives, brief=brief))
     return lines
+
+
+def _floor(value: float) -> str:
+    return f"{value:.2g}" if value > 0 else "1e-09 (the lowest tried)"
 
 
 def _flag_lines(narratives: Sequence[Narrative], *, brief: bool) -> list[str]:

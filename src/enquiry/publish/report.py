@@ -308,6 +308,21 @@ def percent(value: Any, digits: int = 1) -> str:
     return f"{100 * value:.{digits}f}%"
 
 
+def prior_floor(value: Any) -> str:
+    """The lowest prior a conclusion would survive, as a panel may print it: whole per cent
+    from 1% up (as :func:`share`), and below that as odds to two figures ("1 in 210"), since
+    these bounds run far below a per cent and a decimal per cent would claim a precision the
+    grades do not have; 0 means down to the lowest prior tried, one in a billion."""
+    if not isinstance(value, int | float) or isinstance(value, bool) or math.isnan(value):
+        return "–"
+    if value <= 0:
+        return "one in a billion or less"
+    if value >= 0.01:
+        return share(value)
+    odds = float(f"{1.0 / value:.2g}")
+    return f"1 in {odds:,.0f}"
+
+
 def share(value: Any) -> str:
     """A probability as a panel may print it: whole per cent, and never 0% or 100%.
 
@@ -430,6 +445,7 @@ def _environment() -> Environment:
     env.filters["when"] = _when
     env.filters["window"] = _window
     env.filters["share"] = share
+    env.filters["prior_floor"] = prior_floor
     env.filters["span"] = span
     env.filters["day"] = _day
     env.filters["milestone"] = milestone_text
