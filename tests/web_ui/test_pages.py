@@ -137,6 +137,9 @@ def test_analysis_claims_and_map_pages(owner: Any, site: Any) -> None:
         "What would change the conclusion",
     ):
         assert owner.get_by_role("heading", name=heading).is_visible()
+    prior = owner.get_by_text("How much the conclusion owes to its prior")
+    assert prior.is_visible()
+    assert "any prior above 1 in 210" in prior.inner_text()
     site.screenshot(owner, "analysis")
     owner.goto(f"{site.url}/cases/{DEMO_CASE}/claims")
     assert owner.locator(".flags .tag.bad").count() > 0

@@ -19,7 +19,7 @@ from enquiry import __version__
 from enquiry.app import Enquiry, evidence
 from enquiry.app.accounts import authenticate_password, close_session, csrf_ok, open_session
 from enquiry.errors import EnquiryError, Unauthorized
-from enquiry.publish.report import share, span
+from enquiry.publish.report import prior_floor, share, span
 from enquiry.web.auth import (
     Server,
     clear_session_cookie,
@@ -36,6 +36,7 @@ templates = Jinja2Templates(directory=str(HERE / "templates"))
 templates.env.globals["version"] = __version__
 # Probabilities are worded as the report words them (never 0% or 100%, no false precision).
 templates.env.filters["share"] = share
+templates.env.filters["prior_floor"] = prior_floor
 templates.env.filters["span"] = span
 router = APIRouter(include_in_schema=False)
 PageUser = Annotated[Enquiry, Depends(page_user)]
