@@ -154,3 +154,33 @@ def test_ingest_of_a_hostile_feed_stores_no_local_file(
     # The entry became a text document whose words were read, NUL and all.
     assert any("the report was false" in (text or "") for text in texts)
     assert any(name.endswith("#st-1") for name in names)
+
+
+def test_a_feed_that_cannot_be_read_is_named_and_the_next_is_still_taken_in(
+    tmp_path: Path, home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    # "a-" sorts first: before, its failure ended the command and "b-" was never read
+    (folder / "a-deep.rss").write_text(
+        '<rss version="2.0"><channel><title>t</title><item><title>x</title><description>'
+        + "<a>" * 100_000
+        + "</a>" * 100_000
+        + "</description></item></channel></rss>",
+        encoding="utf-8",
+    )
+    (folder / "b-statements.rss").write_text(
+        '<?xml version="1.0"?>\n<rss version="2.0"><channel><title>MFA</title><item>'
+        "<guid>st-2</guid><title>Briefing</title><description>The minister said the report"
+        " was false.</description></item></channel></rss>",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("ENQUIRY_DECODE_SECONDS", "0.3")
+    result = CliRunner().invoke(main, ["ingest", "--quiet", "--case", "ks", str(folder)])
+    assert result.exit_code == 1, result.output
+    named = [line for line in result.output.splitlines() if "a-deep.rss" in line]
+    assert len(named) == 1 and "0.3 s" in named[0], result.output
+    store = open_store(home, "tester")
+    with store.session() as session:
+        names = session.scalars(select(Item.original_name)).all()
+    assert any(name.endswith("#st-2") for name in names)

@@ -266,22 +266,31 @@ def _ingest(
 ) -> IngestReport:
     from enquiry.enrich import default_extractors
     from enquiry.intake.feeds import FeedError, is_feed, read_feed
-    from enquiry.intake.pipeline import IntakeError, IntakeOptions, add_contents, add_paths
-    from enquiry.intake.walk import walk
+    from enquiry.intake.pipeline import (
+        FileResult,
+        IntakeError,
+        IntakeOptions,
+        add_contents,
+        add_paths,
+    )
+    from enquiry.intake.walk import Entry, walk
 
     options = IntakeOptions(case=case, kind=kind, source=source)
     extractors = default_extractors()
     results: list[Any] = []
     try:
         feeds = [e.path for e in walk(list(paths)) if e.problem is None and is_feed(e.path)]
-        others = [path for path in paths if path not in feeds]
+        listed = set(feeds)
+        others = [path for path in paths if path not in listed]
         if others:
             folders = [path for path in others if path.is_dir()]
             files = [path for path in others if not path.is_dir()]
-            expanded = (
-                files + [e.path for e in walk(folders) if e.path not in feeds]
+            # The folders' entries as walked, not their paths: a path handed on would count as
+            # named by the user, and a link in the folder to a file outside it be followed.
+            expanded: list[Path | Entry] = (
+                [*files, *(e for e in walk(folders) if e.path not in listed)]
                 if feeds and folders
-                else others
+                else list(others)
             )
             report = add_paths(
                 store, expanded, options, extractors, progress=progress, cluster=cluster
@@ -293,7 +302,14 @@ def _ingest(
             )
             results.extend(report.results)
             feed_problems: list[str] = []
-            _title, entries = read_feed(feed, feed_problems)
+            try:
+                _title, entries = read_feed(feed, feed_problems)
+            except FeedError as exc:
+                # One feed that cannot be read is named, as a rejected file is, and the feeds
+                # after it are still taken in; the command ends non-zero.
+                why = str(exc).removeprefix(f"{feed}: ")
+                results.append(FileResult(str(feed), "rejected", problems=[why]))
+                continue
             for problem in feed_problems:
                 progress.problem(problem)
             # The entries are read together, by the cluster's workers when there is one.

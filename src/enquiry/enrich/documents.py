@@ -105,6 +105,11 @@ class DocumentText(FileEnricher):
         found = Extraction(metadata={"encoding": encoding})
         if problem:
             found.problems.append(problem)
+        nuls = text.count("\x00")
+        if nuls:
+            # Kept in the original; the stored text shows each as U+FFFD (a database's text
+            # cannot hold NUL), so that every offset into it stays where it was.
+            found.problems.append(f"holds {nuls} NUL byte(s); each read as U+FFFD")
         if cut:
             found.problems.append(f"text longer than {MAX_TEXT_BYTES} bytes; only the start read")
         if media_type in HTML_TYPES:

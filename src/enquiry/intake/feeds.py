@@ -173,10 +173,17 @@ def _parse(path: Path) -> tuple[str, list[FeedEntry], list[str]]:
 
 def is_feed(path: Path) -> bool:
     """Whether ``path`` holds an RSS or Atom feed, by its content."""
+    import os
+    import stat
+
     from enquiry.intake.sniff import sniff
 
     try:
-        with path.open("rb") as handle:
+        # Without blocking, and only a regular file: a FIFO put at a listed path would make a
+        # plain open wait for a writer for ever.
+        with os.fdopen(os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC), "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                return False
             head = handle.read(4096)
     except OSError:
         return False

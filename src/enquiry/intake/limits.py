@@ -97,13 +97,17 @@ def exit_reason(code: int) -> str:
 
 
 def quiet_decoders() -> None:
-    """Silence Pillow's warning about an image larger than its pixel limit in a reading process.
+    """Silence the warnings Pillow prints about a picture it reads, in a reading process.
 
     Each reader checks a picture's size itself and names an oversized one in its problems, in
     one line; Pillow's warning would add a second, with a source path, on standard error. An
-    image past twice the limit still raises Pillow's error, which the readers catch.
+    image past twice the limit still raises Pillow's error, which the readers catch. Pillow also
+    warns as it reads a damaged TIFF or EXIF block ("Tag data larger than file", "Corrupt EXIF
+    data"): lines that name neither the file nor anything to do, a Python source path instead,
+    written among the lines that name the files. A hostile file could print dozens of them.
     """
     warnings.filterwarnings("ignore", message=r"Image size \(\d+ pixels\) exceeds limit")
+    warnings.filterwarnings("ignore", category=UserWarning, module=r"PIL(\.|$)")
 
 
 # Formats Pillow reads by running another program: EPS is rendered by Ghostscript, a program

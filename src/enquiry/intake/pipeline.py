@@ -89,6 +89,9 @@ from enquiry.store.vault import (
 
 BATCH_FILES = 500
 BATCH_SECONDS = 1.0
+# A batch is written early once the texts its files gave reach this many characters: a second
+# of readers finding long texts must not all sit in memory until the batch is written.
+BATCH_CHARS = 256 * 1024 * 1024
 
 
 class IntakeError(Exception):
@@ -372,14 +375,20 @@ def _prepare_file(
 
     try:
         stored = job.vault.put_file(
-            entry.path, max_size=job.options.max_size, inspect=inspect, sealing=seal
+            entry.path,
+            max_size=job.options.max_size,
+            inspect=inspect,
+            sealing=seal,
+            identity=entry.identity,
         )
         if stored.cipher_address is not None and job.vault.has(stored.sha256):
             # The same bytes are held in the clear for an unprotected item: stored again as
             # they are, so that a damaged copy of them is repaired, and encrypted from there.
             _drop_sealed(job.vault, stored)
             data_key = None
-            stored = job.vault.put_file(entry.path, max_size=job.options.max_size)
+            stored = job.vault.put_file(
+                entry.path, max_size=job.options.max_size, identity=entry.identity
+            )
     except _Refused:
         return prepared
     except OSError as exc:
@@ -626,6 +635,20 @@ class _Worker:
 # never waits while the parent is busy writing a batch to the catalogue.
 _AHEAD = 2
 
+# How far the readers may run ahead of whoever takes their results (the writer of the
+# catalogue): tasks per worker, and bytes of the files behind them. A result holds what its
+# readers found — up to 64 MB of text for one file — and a writer slower than the readers (a
+# batch of long texts to index) must make them wait, not let results pile up in this process
+# until the machine runs out of memory.
+AHEAD_TASKS = 256
+AHEAD_BYTES = 256 * 1024 * 1024
+
+
+def _task_size(task: _Task) -> int:
+    if isinstance(task, _ReadStored):
+        return task.prepared.size
+    return (task.entry if isinstance(task, _StoreOnly) else task).size
+
 
 class _Workers:
     """A few worker processes taking tasks in chunks and replaced when one dies."""
@@ -639,6 +662,11 @@ class _Workers:
         self.unexplained = 0
         self._stopping = False
         self._pump: threading.Thread | None = None
+        # Flow control (see AHEAD_TASKS): the index the caller of run() waits for next, and
+        # the tasks (number, bytes) handed out that it has not yet taken.
+        self._flow = threading.Condition()
+        self._following = 0
+        self._ahead = [0, 0]
 
     def _spawn(self) -> _Worker:
         ours, theirs = self.context.Pipe(duplex=True)
@@ -679,6 +707,8 @@ class _Workers:
         """
         todo = list(tasks)
         results: queue.SimpleQueue[tuple[int, Prepared] | BaseException] = queue.SimpleQueue()
+        with self._flow:
+            self._following, self._ahead = 0, [0, 0]
         self._pump = threading.Thread(
             target=self._pump_all, args=(todo, chunk, results), daemon=True
         )
@@ -691,6 +721,11 @@ class _Workers:
                 raise got
             done[got[0]] = got[1]
             while following in done:
+                with self._flow:
+                    self._ahead[0] -= 1
+                    self._ahead[1] -= _task_size(todo[following])
+                    self._following = following + 1
+                    self._flow.notify_all()
                 yield done.pop(following)
                 following += 1
 
@@ -706,6 +741,11 @@ class _Workers:
         try:
             while len(delivered) < len(todo) and not self._stopping:
                 self._hand_out(todo, pending, chunk)
+                if not any(w.chunks for w in self.workers):
+                    # Every result is in; the caller has yet to take enough of them.
+                    with self._flow:
+                        self._flow.wait(timeout=0.5)
+                    continue
                 self._collect(todo, pending, done)
                 for index in sorted(done):
                     prepared = done.pop(index)
@@ -720,15 +760,37 @@ class _Workers:
             return
         while pending and len(self.workers) < self.size:
             self._spawn()
-        for held in range(_AHEAD):
-            for worker in self.workers:
-                if not pending:
-                    return
-                if len(worker.chunks) > held:
-                    continue
-                given = [pending.popleft() for _ in range(min(chunk, len(pending)))]
-                worker.chunks.append(given)
-                worker.conn.send([(index, tasks[index]) for index in given])
+        with self._flow:
+            following = self._following
+            room = [AHEAD_TASKS * self.size - self._ahead[0], AHEAD_BYTES - self._ahead[1]]
+
+        def may(index: int) -> bool:
+            # The task the caller waits for is always handed out, whatever is ahead of it.
+            return index == following or (room[0] > 0 and room[1] > 0)
+
+        given_all = [0, 0]
+        try:
+            for held in range(_AHEAD):
+                for worker in self.workers:
+                    if not pending or not may(pending[0]):
+                        return
+                    if len(worker.chunks) > held:
+                        continue
+                    given: list[int] = []
+                    while pending and len(given) < chunk and may(pending[0]):
+                        index = pending.popleft()
+                        given.append(index)
+                        size = _task_size(tasks[index])
+                        room[0] -= 1
+                        room[1] -= size
+                        given_all[0] += 1
+                        given_all[1] += size
+                    worker.chunks.append(given)
+                    worker.conn.send([(index, tasks[index]) for index in given])
+        finally:
+            with self._flow:
+                self._ahead[0] += given_all[0]
+                self._ahead[1] += given_all[1]
 
     def _collect(self, tasks: list[_Task], pending: deque[int], done: dict[int, Prepared]) -> None:
         busy = [w for w in self.workers if w.chunks]
@@ -773,9 +835,12 @@ class _Workers:
             self.unexplained += 1
             if self.unexplained > 3:
                 raise IntakeError("worker processes keep dying between files; intake stopped")
+            self._handed_back(tasks, unfinished)
             pending.extendleft(reversed(unfinished))
             return
-        pending.extendleft(reversed([i for i in unfinished if i != index]))
+        again = [i for i in unfinished if i != index]
+        self._handed_back(tasks, again)
+        pending.extendleft(reversed(again))
         code = worker.process.exitcode or 0
         task = tasks[index]
         if phase == _STORING or isinstance(task, _StoreOnly):
@@ -798,12 +863,21 @@ class _Workers:
             done[index] = task.prepared
         else:
             # The file is safe in the vault; a worker takes it in again without reading it.
+            self._handed_back(tasks, [index])
             tasks[index] = _StoreOnly(task, problem)
             pending.appendleft(index)
+
+    def _handed_back(self, tasks: list[_Task], indices: list[int]) -> None:
+        """Tasks that go back to wait (their worker died) no longer count as handed out."""
+        with self._flow:
+            self._ahead[0] -= len(indices)
+            self._ahead[1] -= sum(_task_size(tasks[i]) for i in indices)
 
     def close(self) -> None:
         """Stop every worker (an interrupted file leaves only a temporary file, cleaned later)."""
         self._stopping = True
+        with self._flow:
+            self._flow.notify_all()
         if self._pump is not None and self._pump.is_alive():
             # Interrupted: the pump is waiting on busy workers; ending them wakes it.
             for worker in list(self.workers):
@@ -1086,6 +1160,11 @@ class _CaseWriter:
                 for p in batch
             )
             return
+        # Ciphertexts the workers made under data keys that only this batch's rows hold: if
+        # the transaction rolls back, nobody can ever open them, and they must not stay.
+        self.store.made_for_transaction.update(
+            str(p.sealed["row"]["cipher_sha256"]) for p in batch if p.sealed is not None
+        )
         try:
             if self.within is not None:
                 self._write_batch(*self.within, batch, results)
@@ -1361,6 +1440,7 @@ class _CaseWriter:
                             secret=secret,
                         )
                     )
+                    self.store.made_for_transaction.add(str(keys[-1]["cipher_sha256"]))
                     self.encrypted[item_id] = True
                 else:
                     # A new item given no item_keys row in this transaction is not encrypted:
@@ -1493,9 +1573,26 @@ def check_options(options: IntakeOptions) -> None:
         raise IntakeError(f"--max-size must be positive, not {options.max_size}")
 
 
+def _listed(paths: Sequence[Path | Entry]) -> Iterator[Entry]:
+    """The files to take in: each path walked, each :class:`Entry` (a file a caller listed by
+    walking a folder itself) as it is, with its problem — so that a caller that walks a folder
+    to pick some of its files out hands over what the walk found, not bare paths that would
+    count as named by the user (a link inside the folder to a file outside it is followed only
+    when the user names it)."""
+    run: list[Path] = []
+    for path in paths:
+        if isinstance(path, Entry):
+            yield from walk(run)
+            run = []
+            yield path
+        else:
+            run.append(path)
+    yield from walk(run)
+
+
 def add_paths(
     store: Store,
-    paths: Sequence[Path],
+    paths: Sequence[Path | Entry],
     options: IntakeOptions,
     extractors: Iterable[Extractor],
     *,
@@ -1520,7 +1617,7 @@ def add_paths(
     writer.load()
     report = IntakeReport()
     entries: list[Entry] = []
-    for entry in walk(list(paths)):
+    for entry in _listed(paths):
         # With --kind or --field the user asks for something about these files, so even an
         # unchanged path goes through the write, which says if it cannot be applied.
         quick = entry.problem is None and not (
@@ -1544,6 +1641,7 @@ def add_paths(
     sink = on_problem or (progress.problem if progress is not None else None)
     bar.start(f"{len(entries)} files", sum(e.size for e in entries), "B")
     batch: list[Prepared] = []
+    batch_chars = 0
     started = time.monotonic()
     counts = {"read": 0, "written": 0, "problems": 0}
     try:
@@ -1561,12 +1659,17 @@ def add_paths(
         try:
             for prepared in _prepare_all(job, entries, jobs, cluster):
                 batch.append(prepared)
+                batch_chars += sum(len(text) for _name, text in prepared.texts)
                 counts["read"] += 1
                 show_counts(bar, counts)
                 bar.advance(prepared.size)
-                if len(batch) >= BATCH_FILES or time.monotonic() - started > BATCH_SECONDS:
+                if (
+                    len(batch) >= BATCH_FILES
+                    or batch_chars >= BATCH_CHARS
+                    or time.monotonic() - started > BATCH_SECONDS
+                ):
                     commit(batch)
-                    batch = []
+                    batch, batch_chars = [], 0
                     started = time.monotonic()
         except ClusterUnavailable:
             # The files read before the scheduler went away are kept; the rest wait for a re-run.
@@ -1699,7 +1802,8 @@ def add_within(
         prepared = _prepare_bytes(job, store, content, name)
     else:
         info = content.stat()
-        prepared = _run_alone(job, Entry(content, info.st_size, info.st_mtime_ns))
+        listed = Entry(content, info.st_size, info.st_mtime_ns, identity=(info.st_dev, info.st_ino))
+        prepared = _run_alone(job, listed)
     case_writer = _CaseWriter(store, options)
     case_writer.within = (connection, writer)
     case_writer.case_id = store.case_id(connection, options.case)

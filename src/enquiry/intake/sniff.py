@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import mimetypes
 import re
+from collections import Counter
 
 _MAGIC: tuple[tuple[int, bytes, str], ...] = (
     (0, b"\xff\xd8\xff", "image/jpeg"),
@@ -75,7 +76,11 @@ def utf16_order(data: bytes) -> str | None:
     """'utf-16-le' or 'utf-16-be' for text in UTF-16 without a byte-order mark, else None.
 
     Mostly-Latin text in UTF-16 has a NUL in every other byte; which half holds them tells the
-    byte order.
+    byte order. Text in one of the alphabets between U+0100 and U+1FFF — Greek, Cyrillic,
+    Hebrew, Arabic, the Indic scripts: a Russian ministry's statement, an Arabic testimony —
+    has that alphabet's block number (0x04, 0x06, ...) in nearly every other byte instead, a
+    byte that is a control character, so that the file would otherwise be taken for binary and
+    its words never read.
     """
     sample = data[: len(data) - len(data) % 2][:4096]
     if len(sample) < 8:
@@ -86,16 +91,41 @@ def utf16_order(data: bytes) -> str | None:
         return "utf-16-le"
     if even > 0.6 and odd < 0.05:
         return "utf-16-be"
+    for order, high in (("utf-16-le", sample[1::2]), ("utf-16-be", sample[0::2])):
+        if _one_alphabet(high) and _reads_as_text(sample, order):
+            return order
     return None
 
 
+def _one_alphabet(high: bytes) -> bool:
+    """Whether the high bytes of UTF-16 code units are those of text in one alphabet of
+    U+0100–U+1FFF: its block's byte in a good share of them, NUL (spaces, digits,
+    punctuation) in nearly all the rest."""
+    counts = Counter(high)
+    block, found = max(
+        ((byte, n) for byte, n in counts.items() if byte), key=lambda pair: pair[1], default=(0, 0)
+    )
+    return 0 < block < 0x20 and found >= 0.3 * len(high) and found + counts[0] >= 0.95 * len(high)
+
+
+def _reads_as_text(sample: bytes, order: str) -> bool:
+    """Whether ``sample`` decodes in ``order`` to characters nearly all printable or spacing."""
+    try:
+        text = sample.decode(order)
+    except UnicodeDecodeError:
+        return False
+    readable = sum(1 for char in text if char.isprintable() or char in "\t\n\r\f")
+    return readable >= 0.95 * len(text)
+
+
 def _text_kind(head: bytes) -> str | None:
-    """Text if the bytes have no NULs (or are UTF-16 with a BOM); HTML/XML by their opening."""
+    """Text if few of the bytes are control characters (or they are UTF-16); HTML/XML by their
+    opening. A NUL counts as one control character among the others, not as proof of a binary
+    file: a log or a statement with a stray NUL (a crash, a bad export) is still words to
+    read, and its reader says the NULs are there."""
     if head.startswith((b"\xff\xfe", b"\xfe\xff")) or utf16_order(head):
         return "text/plain"
     sample = head.removeprefix(b"\xef\xbb\xbf")
-    if b"\x00" in sample:
-        return None
     controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13, 27))
     if sample and controls / len(sample) > 0.05:
         return None

@@ -1,6 +1,10 @@
 """Turning the paths a user names into the files to take in, and naming what cannot be.
 
-Folders are walked recursively in a stable order. Symbolic links are followed, but a folder
+Folders are walked in a stable order, with a stack of their own rather than by recursion, so a
+tree of any depth is walked (a folder nested thousands deep is a trick to crash a recursive
+walker). A path the user names is taken wherever it leads; inside a folder, a symbolic link is
+followed only when it leads somewhere inside that folder: a folder from an untrusted disk holding
+``passwd -> /etc/passwd`` must not pull the reading machine's own files into the case. A folder
 reached twice (a link loop) is reported once and not entered again. Anything that is not a
 regular file (a FIFO, a socket, a device) is reported, never opened: opening a FIFO would block.
 """
@@ -28,6 +32,9 @@ class Entry:
     size: int = 0
     mtime_ns: int = 0
     problem: str | None = None
+    # (device, inode) of the file when it was listed: the file opened later to be stored must be
+    # that one, not whatever (a link elsewhere, a FIFO) was put at its path in between.
+    identity: tuple[int, int] | None = None
 
 
 # The characters that printable shows escaped. Control characters: C0 (a newline forges a line,
@@ -169,35 +176,70 @@ def walk(paths: list[Path]) -> Iterator[Entry]:
     """Every file under ``paths`` (recursively), in sorted order, with problems as entries."""
     seen_dirs: set[tuple[int, int]] = set()
     for path in paths:
-        yield from _visit(path, seen_dirs)
+        yield from _walk_one(path, seen_dirs)
 
 
-def _visit(path: Path, seen_dirs: set[tuple[int, int]]) -> Iterator[Entry]:
+def _walk_one(top: Path, seen_dirs: set[tuple[int, int]]) -> Iterator[Entry]:
+    """The files under one path the user named, depth first in sorted order."""
+    found = _look(top, None, seen_dirs)
+    if isinstance(found, Entry):
+        yield found
+        return
+    root = os.path.realpath(top)
+    stack: list[tuple[Path, Iterator[str]]] = [(top, iter(found))]
+    while stack:
+        folder, names = stack[-1]
+        name = next(names, None)
+        if name is None:
+            stack.pop()
+            continue
+        path = folder / name
+        found = _look(path, root, seen_dirs)
+        if isinstance(found, Entry):
+            yield found
+        else:
+            stack.append((path, iter(found)))
+
+
+def _inside(target: str, root: str) -> bool:
+    return target == root or target.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def _look(path: Path, root: str | None, seen_dirs: set[tuple[int, int]]) -> Entry | list[str]:
+    """What ``path`` is: a file (or a problem) as an entry, or a folder as its sorted names.
+
+    ``root`` is the real path of the folder the user named, for a path found inside it (None
+    for a path the user named): a symbolic link there that leads outside it is not followed.
+    """
     try:
-        info = path.stat()
+        info = os.lstat(path)
+        if stat.S_ISLNK(info.st_mode):
+            if root is not None:
+                target = os.path.realpath(path)
+                if not _inside(target, root):
+                    return Entry(
+                        path,
+                        problem=f"symbolic link to '{printable(target)}', outside the folder"
+                        " given; not followed",
+                    )
+            info = path.stat()
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            yield Entry(path, problem="symbolic link loop")
-        elif path.is_symlink():
-            yield Entry(path, problem="broken symbolic link (its target does not exist)")
-        else:
-            yield Entry(path, problem=describe_os_error(exc))
-        return
+            return Entry(path, problem="symbolic link loop")
+        if path.is_symlink():
+            return Entry(path, problem="broken symbolic link (its target does not exist)")
+        return Entry(path, problem=describe_os_error(exc))
     if stat.S_ISDIR(info.st_mode):
         key = (info.st_dev, info.st_ino)
         if key in seen_dirs:
-            yield Entry(path, problem="symbolic link loop (folder already visited); skipped")
-            return
+            return Entry(path, problem="symbolic link loop (folder already visited); skipped")
         seen_dirs.add(key)
         try:
-            names = sorted(os.listdir(path))
+            return sorted(os.listdir(path))
         except OSError as exc:
-            yield Entry(path, problem=f"folder cannot be read: {describe_os_error(exc)}")
-            return
-        for name in names:
-            yield from _visit(path / name, seen_dirs)
-        return
+            return Entry(path, problem=f"folder cannot be read: {describe_os_error(exc)}")
     if not stat.S_ISREG(info.st_mode):
-        yield Entry(path, problem=f"{_kind_of(info.st_mode)}, not a regular file; skipped")
-        return
-    yield Entry(path, size=info.st_size, mtime_ns=info.st_mtime_ns)
+        return Entry(path, problem=f"{_kind_of(info.st_mode)}, not a regular file; skipped")
+    return Entry(
+        path, size=info.st_size, mtime_ns=info.st_mtime_ns, identity=(info.st_dev, info.st_ino)
+    )

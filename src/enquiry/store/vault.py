@@ -88,6 +88,47 @@ def temp_beside(target: Path) -> Path:
     return target.parent / f".{target.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}.part"
 
 
+class Unnamed:
+    """A file being written for ``target`` that has no name until :meth:`publish` gives it
+    ``target``'s: on Linux an anonymous file of the target's file system (``O_TMPFILE``,
+    readable by its owner only), which vanishes with the process if it dies first — so bytes
+    that must not be delivered without a record (a decrypted original whose custody events are
+    not yet committed) are never left behind under any name. Elsewhere, a hidden file beside
+    the target (see :func:`temp_beside`), removed by :meth:`discard`."""
+
+    def __init__(self, target: Path) -> None:
+        self.target = target
+        self.path: Path | None = None
+        try:
+            fd = os.open(target.parent, os.O_TMPFILE | os.O_WRONLY, 0o600)
+        except (AttributeError, OSError):  # no O_TMPFILE here, or not on this file system
+            self.path = temp_beside(target)
+            fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        self.out: BinaryIO = os.fdopen(fd, "wb")
+
+    def publish(self) -> None:
+        """Give the written file ``target``'s name (atomically replacing what is there)."""
+        self.out.flush()
+        if self.path is None:
+            named = temp_beside(self.target)
+            # linkat with AT_SYMLINK_FOLLOW, which a directory descriptor makes Python use: a
+            # plain link() of the /proc entry is refused as a link across file systems.
+            root = os.open("/", os.O_RDONLY)
+            try:
+                os.link(f"/proc/self/fd/{self.out.fileno()}", named, src_dir_fd=root)
+            finally:
+                os.close(root)
+            self.path = named
+        self.out.close()
+        os.replace(self.path, self.target)
+
+    def discard(self) -> None:
+        """Drop the file unpublished."""
+        self.out.close()
+        if self.path is not None:
+            self.path.unlink(missing_ok=True)
+
+
 class VaultError(Exception):
     """A file could not be stored; the message names the problem."""
 
@@ -279,6 +320,7 @@ class Vault:
         max_size: int | None = None,
         inspect: Callable[[bytes], None] | None = None,
         sealing: Callable[[], Sealing | None] | None = None,
+        identity: tuple[int, int] | None = None,
     ) -> Stored:
         """Copy ``source`` into the vault, hashing as it streams; return what was stored.
 
@@ -288,15 +330,22 @@ class Vault:
         encrypted as it streams, and no plaintext of it is written to a blob at all. The
         source's size and modification time are compared before and after, so that a file
         still being written by someone else is refused rather than stored half-written.
+
+        The file is opened without blocking (a FIFO put at the path since it was listed would
+        otherwise wait for a writer for ever) and must be a regular file; with ``identity``, the
+        (device, inode) the caller listed, it must be that very file, not a link to another one
+        swapped in since.
         """
         try:
-            handle = source.open("rb")
+            handle = os.fdopen(os.open(source, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC), "rb")
         except OSError as exc:
             raise VaultError(describe_os_error(exc)) from exc
         with handle:
             before = os.fstat(handle.fileno())
             if not stat.S_ISREG(before.st_mode):
                 raise VaultError("not a regular file")
+            if identity is not None and (before.st_dev, before.st_ino) != identity:
+                raise VaultError("replaced by another file since it was listed; not read")
             if max_size is not None and before.st_size > max_size:
                 raise VaultError(
                     f"too large: {before.st_size} bytes exceeds the limit of {max_size} bytes"

@@ -125,7 +125,10 @@ def hash_file(
         ]
     except (OSError, ValueError, SyntaxError, av.FFmpegError) as exc:
         kind = "video" if is_video(media_type) else "image"
-        return [], [f"{kind}: cannot be decoded for hashing ({exc.__class__.__name__}: {exc})"]
+        # FFmpeg and Pillow quote the path they opened: the vault's copy, which names nothing
+        # the reader of the line knows (the line already names the file as it arrived).
+        reason = str(getattr(exc, "strerror", None) or exc).replace(str(path), "the file")
+        return [], [f"{kind}: cannot be decoded for hashing ({exc.__class__.__name__}: {reason})"]
     return [], []
 
 
