@@ -19,9 +19,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from sqlalchemy import select
 
 from demo_helpers import HomeTemplates
 from enquiry.cli import main
+from enquiry.store import open_store
+from enquiry.store.tables import ItemKey
 
 NAME = "Zephyrine Okonkwo-Lindqvist"
 PLACE = "Qasr-Umlautabad"
@@ -235,3 +238,14 @@ def findings(root: Path) -> list[str]:
                 found.append(f"{path.relative_to(root)}: {hits[0][:40]!r}")
                 break
     return found
+
+
+def wrapped_key(home: Path, item: int) -> bytes | None:
+    """The item's data key as stored, wrapped (None once a seal destroyed it)."""
+    store = open_store(home, "reader", create=False)
+    with store.engine.connect() as connection:
+        value = connection.execute(
+            select(ItemKey.wrapped_key).where(ItemKey.item_id == item)
+        ).scalar()
+    store.engine.dispose()
+    return bytes(value) if value is not None else None

@@ -9,21 +9,21 @@ import os
 from pathlib import Path
 
 import pytest
-from protection_helpers import INCIDENT, NAME, PLACE, WORDS, Cli, findings, item_id, steal
+from protection_helpers import (
+    INCIDENT,
+    NAME,
+    PLACE,
+    WORDS,
+    Cli,
+    findings,
+    item_id,
+    steal,
+    wrapped_key,
+)
 from sqlalchemy import func, select
 
 from enquiry.store import open_store
-from enquiry.store.tables import ItemKey, Rating
-
-
-def _wrapped_key(home: Path, item: int) -> bytes | None:
-    store = open_store(home, "reader", create=False)
-    with store.engine.connect() as connection:
-        value = connection.execute(
-            select(ItemKey.wrapped_key).where(ItemKey.item_id == item)
-        ).scalar()
-    store.engine.dispose()
-    return bytes(value) if value is not None else None
+from enquiry.store.tables import Rating
 
 
 def _ratings(home: Path, item: int) -> int:
@@ -41,7 +41,7 @@ def test_sealing_destroys_the_content_and_keeps_the_record(
 ) -> None:
     witness = item_id(worked, "Eyewitness at the saltworks")
     before = json.loads(worked("item", "show", str(witness), "--json").stdout)
-    old_key = _wrapped_key(worked.home, witness)
+    old_key = wrapped_key(worked.home, witness)
     assert old_key is not None
     ratings = _ratings(worked.home, witness)
     assert ratings == 3  # one per hypothesis
@@ -60,7 +60,7 @@ def test_sealing_destroys_the_content_and_keeps_the_record(
     assert after["sealed_at"]
     assert [c["action"] for c in after["custody"]][-1] == "sealed"
     assert _ratings(worked.home, witness) == ratings
-    assert _wrapped_key(worked.home, witness) is None
+    assert wrapped_key(worked.home, witness) is None
 
     # Even with the protection key the content is gone, by every route.
     refused = worked("item", "show", str(witness), "--reveal", "--text", expect=1)

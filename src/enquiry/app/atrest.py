@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +36,7 @@ from enquiry.store.crypt import (
     require_key,
     write_key_file,
 )
+from enquiry.store.db import SCRUB_PENDING, SQLITE_FILE, empty_wal
 from enquiry.store.ledger import LedgerWriter, item_row, state_digest
 from enquiry.store.protected import (
     AtRest,
@@ -48,6 +49,7 @@ from enquiry.store.protected import (
     secret_record,
 )
 from enquiry.store.tables import Case, CaseKey, Item, ItemKey, ItemOrigin, ItemText, Rating
+from enquiry.store.vault import Unnamed, temp_beside
 
 # The tables whose old row versions may hold what protecting or sealing an item removed: its
 # key, names, fields and texts, and what was derived from them in the clear (perceptual hashes,
@@ -158,6 +160,55 @@ def copy_plain(store: Store, item: Item, target: Path) -> int | None:
         return Opener(connection).copy_to(store.vault, item.id, target)
 
 
+def deliver_original(
+    store: Store,
+    item: Item,
+    target: Path,
+    record: Callable[[Connection, LedgerWriter], None],
+) -> int:
+    """Write the item's original (decrypted if it is encrypted) to ``target``, the custody
+    events ``record`` appends committed first; return its size.
+
+    The bytes are made ready in a private file beside ``target`` first; then, in one
+    transaction under the ledger's lock, the item is checked not to have been sealed meanwhile
+    and the events are written; only once they are committed is the file renamed into place.
+    So a copy never reaches ``target`` without its events (a process killed before the commit
+    leaves no copy there), and none reaches it after a seal that was committed while it was
+    being decrypted — the ledger never shows a witness's withdrawn testimony handed out after
+    the seal. The reverse (events committed, the process killed before the rename) records a
+    copy that was not delivered, the safe side for a custody record.
+    """
+    if not item.sha256:
+        raise NotFound(f"item {item.id}: has no stored bytes")
+    with store.engine.connect() as connection:
+        pending: Unnamed | Path
+        if at_rest(connection, [item.id]):
+            pending, size = Opener(connection).decrypt_for(store.vault, item.id, target)
+        else:
+            pending = temp_beside(target)
+            size = store.vault.copy_verified(item.sha256, pending)
+    try:
+        with store.writing() as (connection, writer):
+            held = at_rest(connection, [item.id]).get(item.id)
+            if held is not None and held.sealed:
+                raise Refused(
+                    f"item {item.id}: sealed (consent withdrawn) while it was being copied;"
+                    " nothing copied"
+                )
+            record(connection, writer)
+        if isinstance(pending, Unnamed):
+            pending.publish()
+        else:
+            os.replace(pending, target)
+    except BaseException:
+        if isinstance(pending, Unnamed):
+            pending.discard()
+        else:
+            pending.unlink(missing_ok=True)
+        raise
+    return size
+
+
 @contextmanager
 def original_file(store: Store, item: Item) -> Iterator[Path]:
     """A private, checked copy of any item's original (decrypted if it is encrypted)."""
@@ -182,6 +233,7 @@ class Sealed:
     sealed_at: str
     ratings: int
     derivatives: tuple[int, ...] = ()  # items made from it, sealed with it
+    residue: str | None = None  # what the database's own files may still hold, and until when
 
 
 def seal_item(app: Enquiry, ref: str, *, reason: str) -> Sealed:
@@ -209,8 +261,8 @@ def seal_item(app: Enquiry, ref: str, *, reason: str) -> Sealed:
         raise Refused(f"item {found.id}: already sealed at {held.sealed_at}")
     at, ratings = _seal_one(store, found, {"reason": reason.strip()})
     sealed_too = _seal_derivatives(app, found.id)
-    scrub_database(store)
-    return Sealed(found.id, found.sha256, at, ratings, sealed_too)
+    residue = scrub_database(store)
+    return Sealed(found.id, found.sha256, at, ratings, sealed_too, residue)
 
 
 def _seal_one(store: Store, item: Item, details: dict[str, Any]) -> tuple[str, int]:
@@ -273,22 +325,40 @@ def _seal_derivatives(app: Enquiry, item_id: int) -> tuple[int, ...]:
     return tuple(done)
 
 
-def scrub_database(store: Store) -> None:
+SCRUB_WAIT_MS = 5000
+"""How long a scrub waits for readers of an older snapshot to finish before leaving the
+write-ahead log to be emptied by the next command that opens the home."""
+
+
+def scrub_database(store: Store) -> str | None:
     """Leave no old copy of a destroyed key or of newly encrypted text in the database's own
     files (the search index's older segments, SQLite's write-ahead log, PostgreSQL's dead row
-    versions)."""
+    versions). A line saying what is left, when a reader kept SQLite's log from being emptied:
+    the home then carries a mark, and the next command that opens it empties the log."""
     with store.engine.connect() as connection:
         if connection.dialect.name == "sqlite":
             # The index still held the item's words beside their tombstones until merged.
             search_index.compact(connection)
             connection.commit()
-            # secure_delete zeroed the freed bytes; the WAL may still hold the old page.
-            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-        elif connection.dialect.name == "postgresql":
+            # secure_delete zeroed the freed bytes; the WAL may still hold the old page, and
+            # it is only emptied when no reader still needs the snapshot that page belongs to.
+            mark = store.home / SCRUB_PENDING
+            if empty_wal(connection, SCRUB_WAIT_MS):
+                mark.unlink(missing_ok=True)
+                return None
+            mark.touch()
+            return (
+                f"another reader of the catalogue held an older snapshot of it, so its "
+                f"write-ahead log ({SQLITE_FILE}-wal) may still hold what was destroyed; the "
+                "next enquiry command that opens this home empties it (any command will do, "
+                "once that reader has finished)"
+            )
+        if connection.dialect.name == "postgresql":
             # Rewrites the table, leaving no dead row version holding the old key behind.
             connection = connection.execution_options(isolation_level="AUTOCOMMIT")
             for table in SCRUBBED:
                 connection.exec_driver_sql(f"VACUUM FULL {table}")
+    return None
 
 
 # --- Protecting and unprotecting later ----------------------------------------------------------
@@ -337,6 +407,7 @@ def protect_existing(
         sha256=item.sha256,
         secret=record,
     )
+    store.made_for_transaction.add(cipher)  # under a data key that a rollback destroys
     connection.execute(
         update(Item)
         .where(Item.id == item.id)
@@ -359,6 +430,8 @@ def unprotect_existing(
     record = _disclosed(secret)
     assert item.sha256 is not None
     stored = store.vault.put_chunks(opener.plain_chunks(store.vault, item.id))
+    # The plaintext of an item still protected until this commits: gone if it rolls back.
+    store.made_for_transaction.add(stored.sha256)
     if stored.sha256 != item.sha256:
         raise Corrupt(f"item {item.id}: decrypted bytes do not match its SHA-256; unchanged")
     cipher = connection.execute(
@@ -513,6 +586,7 @@ __all__ = [
     "Disclosed",
     "Sealed",
     "copy_plain",
+    "deliver_original",
     "demo_key",
     "disclose",
     "encrypted_ids",

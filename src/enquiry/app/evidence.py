@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import and_, delete, func, select, update
+from sqlalchemy import Connection, and_, delete, func, select, update
 
 from enquiry.app.access import (
     Right,
@@ -31,7 +31,7 @@ from enquiry.app.access import (
     visible_condition,
 )
 from enquiry.app.atrest import (
-    copy_plain,
+    deliver_original,
     disclose,
     encrypted_ids,
     protect_existing,
@@ -68,7 +68,7 @@ from enquiry.progress import Progress, Silent
 from enquiry.store.claims_at_rest import claims_in_clear, hold_claims
 from enquiry.store.crypt import WITHHELD_AT_REST, require_key
 from enquiry.store.index import dated_items
-from enquiry.store.ledger import read_head_file, state_digest
+from enquiry.store.ledger import LedgerWriter, read_head_file, state_digest
 from enquiry.store.protected import add_to_secret, update_secret
 from enquiry.store.tables import (
     Case,
@@ -565,16 +565,8 @@ def copy_item(
         raise BadRequest(f"{printable(str(output))}: is a folder; name the file to write")
     if output.exists() and not force:
         raise Refused(f"{printable(str(output))}: exists; add --force to overwrite it")
-    try:
-        plain = copy_plain(store, found, output)
-        size = plain if plain is not None else store.vault.copy_verified(found.sha256, output)
-    except Corrupt as exc:
-        raise Corrupt(f"item {found.id}: {exc}; nothing copied (run 'enquiry verify')") from None
-    except OSError as exc:
-        raise EnquiryError(
-            f"{printable(str(output))}: cannot write the copy ({exc.strerror or exc})"
-        ) from None
-    with store.writing() as (_connection, writer):
+
+    def record(_connection: Connection, writer: LedgerWriter) -> None:
         record_reveal(writer, [found], {"content": True})
         if kin:
             record_family_reveal(writer, found)
@@ -584,6 +576,16 @@ def copy_item(
             item_id=found.id,
             details={"sha256": found.sha256, "to": printable(str(output.absolute()))},
         )
+
+    try:
+        # The copy reaches ``output`` only once its events are committed (see there).
+        size = deliver_original(store, found, output, record)
+    except Corrupt as exc:
+        raise Corrupt(f"item {found.id}: {exc}; nothing copied (run 'enquiry verify')") from None
+    except OSError as exc:
+        raise EnquiryError(
+            f"{printable(str(output))}: cannot write the copy ({exc.strerror or exc})"
+        ) from None
     return Copied(found.id, output, size)
 
 

@@ -319,6 +319,8 @@ def item_seal(app: App, ref: str, reason: str) -> None:
     if done.derivatives:
         listed = ", ".join(map(str, done.derivatives))
         echo(f"sealed with it, as made from it: item(s) {listed}")
+    if done.residue:
+        echo(f"note: {done.residue}", err=True)
 
 
 @item.command("copy")

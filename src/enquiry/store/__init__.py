@@ -12,7 +12,7 @@ from sqlalchemy import Connection, Engine, insert, select
 from sqlalchemy.orm import Session
 
 from enquiry.errors import CatalogueError
-from enquiry.store.db import HOME_FILE, SQLITE_FILE, open_catalogue
+from enquiry.store.db import HOME_FILE, SCRUB_PENDING, SQLITE_FILE, empty_wal, open_catalogue
 from enquiry.store.ledger import (
     GENESIS,
     Head,
@@ -44,11 +44,15 @@ class Store:
     # Plain blobs of items just encrypted, removed only once the transaction that encrypted
     # them has committed, so a rollback never loses an original.
     plain_to_remove: set[str] = field(default_factory=set)
+    # Blobs written for the transaction under way that only its rows would name (a protected
+    # file's ciphertext under a fresh data key, a plaintext put back for an unprotection):
+    # removed if it rolls back, so a failure leaves neither an orphan nor a plaintext behind.
+    made_for_transaction: set[str] = field(default_factory=set)
 
     def acting(self, actor: str) -> Store:
         """The same database and vault, writing the ledger under another name (a server keeps
         one store and gives each request a view of it named for the user acting)."""
-        return replace(self, actor=actor, plain_to_remove=set())
+        return replace(self, actor=actor, plain_to_remove=set(), made_for_transaction=set())
 
     def session(self) -> Session:
         return Session(self.engine, expire_on_commit=False)
@@ -67,20 +71,25 @@ class Store:
                     finally:
                         writer.watcher.stop()
         except BaseException:
-            meant = set(self.plain_to_remove)
+            meant = self.plain_to_remove | self.made_for_transaction
             self.plain_to_remove.clear()
+            self.made_for_transaction.clear()
             self._discard_unreferenced(meant)
             raise
+        self.made_for_transaction.clear()
         self._note_head(head)
         self.remove_plain()
 
     def _discard_unreferenced(self, addresses: set[str]) -> None:
-        """After a rollback, the blobs the transaction meant to remove that nothing committed
-        needs go all the same: above all a protected file's plaintext, stored before its item
-        was encrypted (the first protected file of a case, a case file's), which a failed intake
-        would otherwise leave in the vault in the clear. A blob an unencrypted item still needs
-        — the original of an item whose protection was just rolled back — stays; so does
-        everything, when the catalogue cannot be asked (``verify`` then reports the orphans)."""
+        """After a rollback, the blobs the transaction meant to remove, and those it wrote for
+        rows that were never committed, go unless something committed needs them: above all a
+        protected file's plaintext, stored before its item was encrypted (the first protected
+        file of a case, a case file's) or put back by an unprotection, which a failure would
+        otherwise leave in the vault in the clear, and the ciphertexts made under data keys
+        that the rollback destroyed (nobody could ever open them). A blob an unencrypted item
+        still needs — the original of an item whose protection was just rolled back — stays;
+        so does everything, when the catalogue cannot be asked (``verify`` then reports the
+        orphans)."""
         if not addresses:
             return
         wanted = sorted(addresses)
@@ -134,7 +143,11 @@ def open_store(home: Path, actor: str, *, create: bool = True) -> Store:
     Raises :class:`~enquiry.errors.CatalogueError` when the catalogue database cannot be reached
     or belongs to another home (see :func:`enquiry.store.db.open_catalogue`).
     """
-    if create:
+    if create and not home.exists():
+        # The home holds evidence, accounts and sessions: other users of the machine get no
+        # way in (a folder made by the umask alone is usually readable by everyone).
+        home.mkdir(parents=True, mode=0o700)
+    elif create:
         home.mkdir(parents=True, exist_ok=True)
     elif not home.is_dir() or not any((home / mark).exists() for mark in HOME_MARKS):
         # A folder that is not a home (a mistyped --home, a documents folder) is not made into
@@ -142,6 +155,7 @@ def open_store(home: Path, actor: str, *, create: bool = True) -> Store:
         raise FileNotFoundError(f"{home}: no enquiry home here (run 'enquiry add' first)")
     engine = open_catalogue(home)
     _start_head_file(home, engine)
+    _finish_scrub(home, engine)
     vault = Vault(home / "vault")
     try:
         vault.ensure()
@@ -157,6 +171,18 @@ def open_store(home: Path, actor: str, *, create: bool = True) -> Store:
 # What only a home holds: its binding to its catalogue, the SQLite catalogue itself (a home made
 # before the binding existed has no home.json), the ledger head, the vault.
 HOME_MARKS = (HOME_FILE, SQLITE_FILE, "ledger.head", "vault")
+
+
+def _finish_scrub(home: Path, engine: Engine) -> None:
+    """Empty the write-ahead log that an earlier seal or encryption could not (a reader held
+    it then: see :func:`enquiry.app.atrest.scrub_database`), now that the home is opened
+    again; the mark stays until it is done."""
+    mark = home / SCRUB_PENDING
+    if engine.dialect.name != "sqlite" or not mark.exists():
+        return
+    with engine.connect() as connection:
+        if empty_wal(connection, 1000):
+            mark.unlink(missing_ok=True)
 
 
 def _start_head_file(home: Path, engine: Engine) -> None:

@@ -91,10 +91,34 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=60000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_MS}")
     # Deleted content (a sealed item's key) is overwritten with zeros, not left in free pages.
     cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
+
+
+BUSY_MS = 60000
+"""How long a SQLite statement waits for another connection's lock before giving up."""
+
+SCRUB_PENDING = ".wal-scrub-pending"
+"""A file in a SQLite home saying that the write-ahead log may still hold what a seal or an
+encryption removed from the database, because a reader kept it from being emptied then."""
+
+
+def empty_wal(connection: Connection, wait_ms: int) -> bool:
+    """Copy SQLite's write-ahead log into the database and empty it, waiting at most
+    ``wait_ms`` for readers; whether it was emptied. A reader holding an older snapshot keeps
+    the pages it may still read in the log, and no checkpoint may remove them until it ends."""
+    raw = connection.connection.driver_connection
+    assert raw is not None
+    cursor = raw.cursor()
+    try:
+        cursor.execute(f"PRAGMA busy_timeout={int(wait_ms)}")
+        row = cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    finally:
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_MS}")
+        cursor.close()
+    return row is not None and int(row[0]) == 0
 
 
 def make_engine(url: str) -> Engine:

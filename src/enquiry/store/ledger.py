@@ -13,10 +13,12 @@ that records it, so an edited item row no longer matches the ledger.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -223,14 +225,59 @@ def head_file(home: Path) -> Path:
 
 
 def write_head_file(home: Path, head: Head) -> None:
-    """Record the head outside the database, atomically (write then rename)."""
+    """Record the head outside the database, atomically (write then rename), never setting
+    back a newer head another writer recorded.
+
+    Writers commit one after another but write this file after their commits, in any order;
+    reading the file, comparing and replacing it is one step under a lock beside it, or a
+    writer paused between the reading and the replacing would put back an older head over a
+    newer one — and the events after it could then be deleted without the file showing it.
+    """
     path = head_file(home)
-    current = read_head_file(home)
-    if current is not None and current.seq > head.seq:
-        return
-    temp = path.with_suffix(f".{os.getpid()}.tmp")
-    temp.write_text(f"{head.seq} {head.hash}\n", encoding="ascii")
-    os.replace(temp, path)
+    with _head_lock(home):
+        current = read_head_file(home)
+        if current is not None and current.seq > head.seq:
+            return
+        temp = path.with_suffix(f".{os.getpid()}.tmp")
+        temp.write_text(head_text(head), encoding="ascii")
+        os.replace(temp, path)
+
+
+HEAD_LOCK = ".ledger-head.lock"
+
+
+@contextmanager
+def _head_lock(home: Path) -> Iterator[None]:
+    with (home / HEAD_LOCK).open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+
+
+def head_text(head: Head) -> str:
+    """The text of a ``ledger.head`` file naming ``head``."""
+    return f"{head.seq} {head.hash}\n"
+
+
+def head_for_copy(recorded: Head | None, copy: Connection) -> Head | None:
+    """The head a copy of the home should carry beside the catalogue ``copy`` (a snapshot),
+    given the head its ``ledger.head`` recorded just before the snapshot was taken.
+
+    Writers commit while a copy (a backup) is made, and the home's file moves with each commit:
+    copied as it stands afterwards, it would name events the snapshot never saw, and the copy
+    would fail verification as if they had been deleted. So a recorded head that the snapshot's
+    chain holds (the same hash at that number) becomes the snapshot's own newest head, to which
+    that chain leads by hashes; any other (none, a head beyond the snapshot, a hash the chain
+    does not have) is kept as it was, so the copy shows exactly what the home showed.
+    """
+    if recorded is None:
+        return None
+    at = copy.execute(select(CustodyEvent.hash).where(CustodyEvent.seq == recorded.seq)).scalar()
+    if recorded.seq and at != recorded.hash:
+        return recorded
+    row = copy.execute(select(LedgerHead.seq, LedgerHead.hash)).first()
+    if row is None or int(row.seq) < recorded.seq:
+        return recorded
+    return Head(int(row.seq), str(row.hash))
 
 
 def read_head_file(home: Path) -> Head | None:

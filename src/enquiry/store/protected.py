@@ -16,7 +16,6 @@ digests over their column names).
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -48,7 +47,7 @@ from enquiry.store.crypt import (
 )
 from enquiry.store.ledger import utc_now
 from enquiry.store.tables import CaseKey, Item, ItemKey
-from enquiry.store.vault import CHUNK, Sealing, Vault, temp_beside, write_hashed
+from enquiry.store.vault import CHUNK, Sealing, Unnamed, Vault, write_hashed
 
 
 @dataclass(frozen=True)
@@ -358,18 +357,28 @@ class Opener:
 
     def copy_to(self, vault: Vault, item_id: int, target: Path) -> int:
         """Decrypt the item's original to ``target`` (atomically), checked against its hash."""
-        _key, sha = self.data_key(item_id)
-        temp = temp_beside(target)
+        pending, size = self.decrypt_for(vault, item_id, target)
         try:
-            with temp.open("xb") as out:
-                actual, size = write_hashed(self.plain_chunks(vault, item_id), out)
-            if actual != sha:
-                raise Corrupt(f"item {item_id}: decrypted bytes do not match its SHA-256")
-            os.replace(temp, target)
+            pending.publish()
         except BaseException:
-            temp.unlink(missing_ok=True)
+            pending.discard()
             raise
         return size
+
+    def decrypt_for(self, vault: Vault, item_id: int, target: Path) -> tuple[Unnamed, int]:
+        """Decrypt the item's original, checked against its hash, into a file that has no name
+        yet (see :class:`Unnamed`); return it, for the caller to publish as ``target`` or to
+        discard, and its size."""
+        _key, sha = self.data_key(item_id)
+        pending = Unnamed(target)
+        try:
+            actual, size = write_hashed(self.plain_chunks(vault, item_id), pending.out)
+            if actual != sha:
+                raise Corrupt(f"item {item_id}: decrypted bytes do not match its SHA-256")
+        except BaseException:
+            pending.discard()
+            raise
+        return pending, size
 
     def plain_sha256(self, vault: Vault, item_id: int) -> str:
         digest = hashlib.sha256()

@@ -68,6 +68,8 @@ VERIFIED = "verified"
 # Blobs handed to a cluster worker at a time: enough to amortise a task's overhead, few enough
 # that a slow worker does not hold the end of the run.
 CLUSTER_BATCH = 64
+# Blobs that belong to no item named in verify's note about them (the rest are counted).
+ORPHANS_NAMED = 5
 
 
 @dataclass
@@ -756,11 +758,16 @@ def _check_blobs(
             pool.shutdown()
     if only is not None:
         return
-    orphans = sum(1 for sha in vault.iter_hashes() if sha not in blobs)
+    orphans = sorted(sha for sha in vault.iter_hashes() if sha not in blobs)
     if orphans:
+        # Named, so that whoever reads the report can find them: the leftovers of a process
+        # killed between storing and committing (nothing refers to them), or the blob of a row
+        # whose name was changed (a failure of that item says so).
+        shown = ", ".join(short_address(sha) for sha in orphans[:ORPHANS_NAMED])
+        more = f" and {len(orphans) - ORPHANS_NAMED} more" if len(orphans) > ORPHANS_NAMED else ""
         report.notes.append(
-            f"{orphans} blob(s) in the vault belong to no item (left by an interrupted intake,"
-            " or an item row no longer names them)"
+            f"{len(orphans)} blob(s) in the vault belong to no item (left by an interrupted"
+            f" intake, or an item row no longer names them): {shown}{more}"
         )
 
 
@@ -836,6 +843,21 @@ def verified_head(store: Store, since: int | str) -> Head:
     return Head(seq, heads[seq])
 
 
+def _check_home_mode(store: Store, report: VerifyReport) -> None:
+    """A note when other users of this machine may enter the home: its vault holds evidence in
+    the clear (all but protected items), its catalogue the accounts' password hashes and
+    sessions. A note, not a failure: nothing was altered, and a shared group may be meant."""
+    try:
+        mode = store.home.stat().st_mode & 0o777
+    except OSError:
+        return
+    if mode & 0o077:
+        report.notes.append(
+            f"home {store.home}: other users of this machine may read it (mode {mode:o}):"
+            f" 'chmod 700 {store.home}' keeps them out"
+        )
+
+
 def verify(
     store: Store,
     progress: Callable[[int], None] | None = None,
@@ -857,6 +879,7 @@ def verify(
     """
     report = VerifyReport(since=since.seq if since is not None else None)
     _check_schema(store, report)
+    _check_home_mode(store, report)
     rows: RowRecords = {}
     tail = _Tail(since) if since is not None else None
     malformed = _check_storage(store, report)
