@@ -11,15 +11,21 @@ import hashlib
 import json
 import os
 import re
+import subprocess
+import sys
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
+import yaml
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 from PIL import Image
+from sqlalchemy import select
 
 from enquiry.app import Enquiry, accounts, cases, evidence, publishing, redaction
 from enquiry.app.atrest import original_file, seal_item
@@ -30,6 +36,8 @@ from enquiry.errors import EnquiryError
 from enquiry.store.tables import Item
 from enquiry.web.app import create_app
 from web_helpers import signed_in
+
+TOOL = Path(__file__).resolve().parents[2] / "tools" / "verify_bundle.py"
 
 PASSWORD = "correct horse battery"
 INCIDENT = "pix-2021"
@@ -202,20 +210,205 @@ def test_a_revealed_report_still_publishes_nothing_of_a_sealed_photo(
 
 
 def test_a_redacted_bundle_carries_no_such_picture(pictures: Pictures, tmp_path: Path) -> None:
+    """A redacted bundle carries the bytes of exactly the pictures its report publishes: the
+    plain photo and the confirmed redaction of the protected one (itself marked protected, as
+    made from a protected item) — and nothing else of that family, nor of any family the rule
+    withholds."""
     out = tmp_path / "case.zip"
     export_bundle(pictures.admin, out, case="pix", pdf=False)
     with zipfile.ZipFile(out) as archive:
         manifest = json.loads(archive.read("manifest.json"))
         members = {name for name in archive.namelist() if name.startswith("originals/")}
+        report = archive.read(f"report/{INCIDENT}.html").decode("utf-8")
     carried = {name.removeprefix("originals/") for name in members}
-    for name in WITHHELD:
-        assert pictures.shas[name] not in carried, name
-    assert pictures.shas["plain"] in carried
-    state = {entry["id"]: entry["content"] for entry in manifest["items"]}
-    assert state[pictures.ids["early_crop"]] == "redacted"
-    # the bundle still verifies, its withheld items vouched for by hash
+    shas, ids = pictures.shas, pictures.ids
+    for name in (*WITHHELD, "protected_ok"):
+        assert shas[name] not in carried, name
+    assert shas["plain"] in carried
+    published = shas["protected_ok_redaction"]
+    assert published in carried
+    assert _inlined(report) == {published, shas["plain"]}
+    assert {s for s in carried if s in shas.values()} == _inlined(report)
+    entries = {entry["id"]: entry for entry in manifest["items"]}
+    assert entries[ids["early_crop"]]["content"] == "redacted"
+    redaction = entries[ids["protected_ok_redaction"]]
+    assert redaction["protected"] is True
+    assert (redaction["content"], redaction["member"]) == ("included", f"originals/{published}")
+    assert redaction["ledger"] == "elided"  # its events may name the witness's file
+    assert entries[ids["protected_ok"]]["content"] == "redacted"
+    # the bundle still verifies, its withheld items vouched for by hash, the redaction by its bytes
     result = CliRunner().invoke(main, ["bundle", "verify", str(out)])
     assert result.exit_code == 0, result.output
+    assert f"item {ids['protected_ok_redaction']} " in result.output
+    tool = subprocess.run(
+        [sys.executable, str(TOOL), str(out)], capture_output=True, text=True, check=False
+    )
+    assert tool.returncode == 0, tool.stdout + tool.stderr
+    assert tool.stdout == result.stdout
+
+
+def _arrival_names(pictures: Pictures) -> set[str]:
+    """The names the protected photo and its redaction arrived under (held encrypted)."""
+    from enquiry.store.protected import Opener
+
+    store = pictures.admin.store(create=False)
+    with store.engine.connect() as connection:
+        opener = Opener(connection)
+        names = {
+            str(opener.secret(pictures.ids[name]).get("name") or "")
+            for name in ("protected_ok", "protected_ok_redaction")
+        }
+    return {n for n in names | {"protected_ok.jpg"} if n}
+
+
+def test_a_redacted_bundle_names_nothing_of_the_redactions_witness(
+    pictures: Pictures, tmp_path: Path
+) -> None:
+    """The redaction's bytes go out; its arrival name, and the original's, do not — in no
+    member but the picture itself."""
+    out = tmp_path / "case.zip"
+    export_bundle(pictures.admin, out, case="pix", pdf=False)
+    names = _arrival_names(pictures)
+    assert any(n != "protected_ok.jpg" for n in names)  # the redaction's own name was looked for
+    with zipfile.ZipFile(out) as archive:
+        for member in archive.namelist():
+            if member.startswith("originals/"):
+                continue
+            data = archive.read(member)
+            for name in names:
+                assert name.encode("utf-8") not in data, (member, name)
+                assert Path(name).stem.encode("utf-8") not in data, (member, name)
+
+
+def _forge(
+    bundle: Path, out: Path, manifest_edit: Callable[[dict[str, Any]], None], swap: dict[str, bytes]
+) -> Path:
+    """A copy of an unsigned ``bundle`` with members' bytes swapped and its manifest edited."""
+    with zipfile.ZipFile(bundle) as source, zipfile.ZipFile(out, "w") as target:
+        manifest = json.loads(source.read("manifest.json"))
+        for entry in manifest["members"]:
+            if entry["path"] in swap:
+                data = swap[entry["path"]]
+                entry.update(size=len(data), sha256=_sha(data))
+        manifest_edit(manifest)
+        for info in source.infolist():
+            if info.filename == "manifest.json":
+                target.writestr(info, json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+            else:
+                target.writestr(info, swap.get(info.filename, source.read(info)))
+    return out
+
+
+def test_a_carried_redaction_is_checked_by_its_hash(pictures: Pictures, tmp_path: Path) -> None:
+    """Another picture put in the redaction's place — the manifest's member list made to
+    match, as a forger without the item's hash would — fails verification, by the tool too;
+    so does a protected item's bytes in a redacted bundle not marked as its published
+    redaction."""
+    out = tmp_path / "case.zip"
+    export_bundle(pictures.admin, out, case="pix", pdf=False)
+    item = pictures.ids["protected_ok_redaction"]
+    member = f"originals/{pictures.shas['protected_ok_redaction']}"
+    forged = _forge(out, tmp_path / "forged.zip", lambda _m: None, {member: b"not the redaction"})
+    result = CliRunner().invoke(main, ["bundle", "verify", str(forged)])
+    assert result.exit_code == 1, result.output
+    assert f"item {item}: member {member} does not hold its original" in result.output
+    tool = subprocess.run(
+        [sys.executable, str(TOOL), str(forged)], capture_output=True, text=True, check=False
+    )
+    assert tool.returncode == 1
+
+    def unmarked(manifest: dict[str, Any]) -> None:
+        for entry in manifest["items"]:
+            entry.pop("published", None)
+
+    forged = _forge(out, tmp_path / "unmarked.zip", unmarked, {})
+    result = CliRunner().invoke(main, ["bundle", "verify", str(forged)])
+    assert result.exit_code == 1, result.output
+    assert f"FAILED: item {item}: protected, and its bytes are carried" in result.output
+
+
+def test_the_carried_redaction_is_taken_in_encrypted_and_survives_a_backup(
+    pictures: Pictures, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Imported into a fresh home, the published redaction is a protected item stored
+    encrypted at rest, its bytes read back with the key and hashing as the bundle said; the
+    protected original comes in withheld (hash only). A backup of that home restores it."""
+    from enquiry.app import bundles
+    from enquiry.store.protected import at_rest
+    from enquiry.store.tables import WithheldItem
+    from enquiry.store.verify import verify
+
+    out = tmp_path / "case.zip"
+    export_bundle(pictures.admin, out, case="pix", pdf=False)
+    monkeypatch.delenv("ENQUIRY_DB", raising=False)  # the successor's home is on SQLite
+    successor = Enquiry.at(tmp_path / "successor", "successor")
+    imported = bundles.import_bundle(successor, out)
+    shas = pictures.shas
+    published = shas["protected_ok_redaction"]
+    store = successor.store(create=False)
+    with store.session() as session:
+        rows = {
+            str(row.sha256): row
+            for row in session.scalars(select(Item).where(Item.sha256.is_not(None)))
+        }
+        withheld = set(session.scalars(select(WithheldItem.item_id)))
+        for row in rows.values():
+            session.expunge(row)
+    redaction = rows[published]
+    assert redaction.protected and redaction.id not in withheld
+    assert rows[shas["protected_ok"]].id in withheld  # the original: its hash, never its bytes
+    assert imported.withheld == len(withheld)
+    with store.engine.connect() as connection:
+        assert redaction.id in at_rest(connection, [redaction.id])
+    assert not store.vault.has(published)  # no plain copy: only its ciphertext
+    assert _sha(_bytes_of(successor, redaction.id)) == published
+    plain = _bytes_of(pictures.admin, pictures.ids["protected_ok_redaction"])
+    vault = [p.read_bytes() for p in (store.home / "vault").rglob("*") if p.is_file()]
+    assert not [data for data in vault if plain[1000:1064] in data]
+    every = {_sha(data) for data in vault}
+    for name in (*WITHHELD, "protected_ok", "protected_ok_redaction"):
+        assert shas[name] not in every, name
+    assert verify(store).intact
+    # the case file of the successor says what the manifest said: protected, its bytes held
+    dumped = CliRunner().invoke(main, ["--home", str(successor.home), "dump", "pix"])
+    assert dumped.exit_code == 0, dumped.output
+    listed = {
+        item.get("sha256"): item
+        for item in yaml.safe_load(dumped.stdout)["items"]
+        if "sha256" in item
+    }
+    assert listed[published]["protected"] is True
+    assert "file" not in listed[published]  # its name is withheld, as for any protected item
+    assert str(tmp_path) not in dumped.stdout
+    # a backup and restore of the successor keeps it, encrypted and readable with the key
+    backed = bundles.backup(successor, tmp_path / "successor.zip")
+    restored_home = tmp_path / "restored"
+    bundles.restore(Enquiry.at(restored_home, "successor"), backed.path)
+    restored = Enquiry.at(restored_home, "successor")
+    assert not restored.store(create=False).vault.has(published)
+    assert _sha(_bytes_of(restored, redaction.id)) == published
+    assert verify(restored.store(create=False)).intact
+
+
+def test_an_import_without_the_key_refuses_the_carried_redaction_in_one_line(
+    pictures: Pictures, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A protected item whose bytes come in is stored only encrypted, which a new case can do
+    only once the protection key has made its key: without it the import is refused with one
+    line, and nothing is taken in."""
+    out = tmp_path / "case.zip"
+    export_bundle(pictures.admin, out, case="pix", pdf=False)
+    monkeypatch.delenv("ENQUIRY_DB", raising=False)
+    monkeypatch.delenv("ENQUIRY_PROTECTION_KEY_FILE", raising=False)
+    monkeypatch.delenv("ENQUIRY_PROTECTION_PASSPHRASE", raising=False)
+    home = tmp_path / "keyless"
+    result = CliRunner().invoke(main, ["--home", str(home), "bundle", "import", str(out)])
+    assert result.exit_code != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "ENQUIRY_PROTECTION_KEY_FILE" in lines[0], result.stderr
+    assert "nothing was taken in" in lines[0]
+    listed = CliRunner().invoke(main, ["--home", str(home), "case", "list", "--json"])
+    assert "pix" not in listed.stdout
 
 
 def _browser(pictures: Pictures, name: str) -> TestClient:

@@ -523,6 +523,30 @@ def _same_items(shown: str, manifest: Mapping[str, Any], doc: Mapping[str, Any])
         )
 
 
+def _require_key_for_protected(shown: str, manifest: Mapping[str, Any]) -> None:
+    """Refuse, before the home is touched, a bundle carrying protected items' bytes when no
+    protection key is given.
+
+    Such bytes — the confirmed redaction of a protected photo that a redacted bundle carries
+    because its report publishes it, or any protected item of a revealed bundle — are stored
+    here as every protected item is: encrypted at rest, under the imported case's own key,
+    which is made only with the protection key. Without it the load would stop at the first
+    such item; saying so first, in one line, is clearer."""
+    from enquiry.store.crypt import KEY_FILE_ENV, PASSPHRASE_ENV, KeyUnavailable, key_source
+
+    carried = [
+        entry
+        for entry in manifest.get("items") or []
+        if entry.get("member") and entry.get("protected") is True
+    ]
+    if carried and key_source() is None:
+        raise KeyUnavailable(
+            f"{shown}: carries the bytes of {len(carried)} protected item(s), which this home"
+            " stores only encrypted, under a case key made with the protection key: give it"
+            f" ({KEY_FILE_ENV} or {PASSPHRASE_ENV}); nothing was taken in"
+        )
+
+
 def import_bundle(
     app: Enquiry, path: Path, *, key: Path | None = None, progress: Progress | None = None
 ) -> Imported:
@@ -563,6 +587,7 @@ def import_bundle(
                 f" manifest of case '{printable(case_name)}'; nothing was taken in"
             )
         _same_items(shown, manifest, doc)
+        _require_key_for_protected(shown, manifest)
         store = app.store(create=True)
         with store.session() as session:
             if session.scalars(select(Case.id).where(Case.name == case_name)).first():

@@ -36,7 +36,13 @@ from sqlalchemy.exc import SQLAlchemyError
 import enquiry
 from enquiry.errors import BadRequest, CatalogueError, Corrupt, EnquiryError, Refused
 from enquiry.publish import bundle_check
-from enquiry.publish.bundle_check import FORMAT, MANIFEST, SIGNATURE, TIMESTAMP
+from enquiry.publish.bundle_check import (
+    FORMAT,
+    MANIFEST,
+    PUBLISHED_REDACTION,
+    SIGNATURE,
+    TIMESTAMP,
+)
 from enquiry.store import Store
 from enquiry.store import index as search_index
 from enquiry.store.db import (
@@ -48,11 +54,15 @@ from enquiry.store.db import (
     public_url,
     upgrade,
 )
+from enquiry.store.ledger import HEAD_LOCK, head_for_copy, head_text, read_head_file
 from enquiry.store.tables import Base, CustodyEvent, Item, LedgerHead, WithheldItem
 from enquiry.store.vault import CHUNK, temp_beside
 
 LEDGER_MEMBER = "ledger/events.jsonl"
 ORIGINALS = "originals/"
+# Where a redacted bundle's case file names a carried protected redaction (an entry marked
+# ``published``: bundle_check.PUBLISHED_REDACTION): never under the name it arrived with.
+PUBLISHED_FOLDER = "published/"
 HOME_PREFIX = "home/"
 
 # Originals are mostly compressed media already: storing them is as fast as copying, and keeps
@@ -302,7 +312,7 @@ def write_case_bundle(
         )
     absent = withheld_items(store, content.case_id)
     case_items = {item.id for item in items}
-    kept_back = _kept_back(store, items, content)
+    kept_back, published = _bytes_out(store, items, content)
     item_entries: list[dict[str, Any]] = []
     included: dict[str, int] = {}
     for item in items:
@@ -311,27 +321,28 @@ def write_case_bundle(
             state = "none"
         elif item.id in absent:
             state = absent[item.id]  # as the bundle it came in had it: never its bytes here
-        elif hidden or item.id in kept_back:
+        elif (hidden and item.id not in published) or item.id in kept_back:
             state = "redacted"
         elif content.hashes_only:
             state = "hashes-only"
         else:
             state = "included"
             included.setdefault(item.sha256, item.size or 0)
-        item_entries.append(
-            {
-                "id": item.id,
-                "key": item.key,
-                "kind": item.kind,
-                "sha256": item.sha256,
-                "size": item.size,
-                "media_type": item.media_type,
-                "protected": bool(item.protected),
-                "content": state,
-                "member": ORIGINALS + item.sha256 if state == "included" and item.sha256 else None,
-                "ledger": "elided" if hidden else "full",
-            }
-        )
+        entry: dict[str, Any] = {
+            "id": item.id,
+            "key": item.key,
+            "kind": item.kind,
+            "sha256": item.sha256,
+            "size": item.size,
+            "media_type": item.media_type,
+            "protected": bool(item.protected),
+            "content": state,
+            "member": ORIGINALS + item.sha256 if state == "included" and item.sha256 else None,
+            "ledger": "elided" if hidden else "full",
+        }
+        if hidden and state == "included":
+            entry["published"] = PUBLISHED_REDACTION
+        item_entries.append(entry)
 
     shield = _Shield.of(store, content)
     elided: set[int] = set()  # items with an event carried by hash only for what it names
@@ -353,7 +364,11 @@ def write_case_bundle(
         if entry["id"] in elided:
             entry["ledger"] = "elided"
     casefile = shield.casefile(
-        _casefile_for_bundle(content.casefile, {e["sha256"] for e in item_entries if e["member"]})
+        _casefile_for_bundle(
+            content.casefile,
+            {e["sha256"] for e in item_entries if e["member"]},
+            {e["sha256"]: e["media_type"] for e in item_entries if e.get("published")},
+        )
     )
     manifest: dict[str, Any] = {
         "format": FORMAT,
@@ -396,22 +411,37 @@ def write_case_bundle(
     return Written(output, digest, size, hashlib.sha256(data).hexdigest(), manifest, count)
 
 
-def _kept_back(store: Store, items: list[Item], content: CaseContent) -> set[int]:
-    """Items whose bytes the bundle carries by hash only although they are not protected
-    themselves: their family says the bytes may not leave (see :mod:`enquiry.publish.lineage`)
-    — a sensitive photo or video, an unconfirmed redaction, a crop or still of protected or
-    sensitive evidence, anything made from a sealed item. A confirmed redaction goes in. With
-    ``reveal`` only what a seal destroyed is kept back."""
+def _bytes_out(store: Store, items: list[Item], content: CaseContent) -> tuple[set[int], set[int]]:
+    """Which items' bytes the family rule (:mod:`enquiry.publish.lineage`) keeps out of the
+    bundle, and which protected items' bytes it lets in — the same rule the report follows for
+    its photographs, so that a bundle carries the bytes of what its report may publish.
+
+    Kept back, although not protected themselves: a sensitive photo or video, an unconfirmed
+    redaction, a crop or still of protected or sensitive evidence, anything made from a sealed
+    item (with ``reveal``, only what a seal destroyed). Let in, although protected (as made from
+    a protected photo): a confirmed redaction of a family no seal reached. Its identity stays
+    withheld like any protected item's — its events by hash only, its arrival name out of the
+    case file — only its published pixels are carried, so that the picture the report shows
+    can be checked by its hash."""
     from enquiry.publish.lineage import judge
 
-    wanted = [item.id for item in items if item.sha256 and item.id not in content.hidden_items]
+    wanted = [item.id for item in items if item.sha256]
     with store.engine.connect() as connection:
         families = judge(connection, wanted)
-    return {
+    kept_back = {
         item_id
         for item_id, family in families.items()
-        if family.withheld(reveal=content.reveal) is not None
+        if item_id not in content.hidden_items
+        and family.withheld(reveal=content.reveal) is not None
     }
+    published = {
+        item_id
+        for item_id, family in families.items()
+        if item_id in content.hidden_items
+        and family.item.redaction
+        and family.withheld(reveal=False) is None
+    }
+    return kept_back, published
 
 
 @dataclass
@@ -500,12 +530,30 @@ class _Shield:
         return out
 
 
-def _casefile_for_bundle(doc: dict[str, Any], carried: set[str]) -> dict[str, Any]:
+def stand_in_name(sha256: str, media_type: str | None) -> str:
+    """The name a carried protected redaction goes by in a bundle's case file: its hash and an
+    extension for its media type, never the name it arrived under (which the dump withholds)."""
+    import mimetypes
+
+    extension = mimetypes.guess_extension(str(media_type or "").split(";")[0].strip()) or ""
+    return f"{PUBLISHED_FOLDER}{sha256}{extension}"
+
+
+def _casefile_for_bundle(
+    doc: dict[str, Any], carried: set[str], published: dict[str, str | None] | None = None
+) -> dict[str, Any]:
     """The case file as the bundle carries it: an item whose bytes are not in the bundle keeps
     its SHA-256 and loses its inline text (which is its content). A file's name stays: the dump
-    already left out a protected item's, and any other names the evidence, not a witness."""
+    already left out a protected item's, and any other names the evidence, not a witness.
+
+    A protected redaction whose bytes are carried (``published``: its SHA-256 → media type)
+    names its file by :func:`stand_in_name`, so that an import takes the carried bytes in; its
+    arrival name stays withheld (``withheld: [file]``)."""
     out = json.loads(json.dumps(doc))
     for item in out.get("items", []):
+        sha = item.get("sha256")
+        if published and sha in published and "file" not in item and "text" not in item:
+            item["file"] = stand_in_name(str(sha), published[sha])
         text = item.get("text")
         if text is None:
             continue
@@ -720,7 +768,10 @@ def member_sha(manifest: dict[str, Any], name: str) -> str | None:
 
 # --- Backups -------------------------------------------------------------------------------------
 
-SKIP_IN_HOME = frozenset({"enquiry.db", "enquiry.db-wal", "enquiry.db-shm", ".migrate.lock"})
+SKIP_IN_HOME = frozenset(
+    {"enquiry.db", "enquiry.db-wal", "enquiry.db-shm", ".migrate.lock", HEAD_LOCK}
+)
+HEAD_FILE = "ledger.head"
 
 
 def _home_files(home: Path) -> Iterable[tuple[str, Path]]:
@@ -856,12 +907,15 @@ def write_backup(
     }
     with tempfile.TemporaryDirectory(dir=store.home / "vault" / "tmp") as scratch:
         copy = Path(scratch) / SQLITE_FILE
+        recorded = read_head_file(store.home)  # before the snapshot: see head_for_copy
         _snapshot(store, copy)
         reader = make_engine(f"sqlite:///{copy}")
         try:
             ledger_bytes, manifest["ledger"] = ledger_lines(
                 store, lambda _event: True, engine=reader
             )
+            with reader.connect() as connection:
+                head = head_for_copy(recorded, connection)
         finally:
             reader.dispose()
         with _archive(output) as (archive, _temp):
@@ -869,7 +923,11 @@ def write_backup(
             writer.add_bytes(LEDGER_MEMBER, ledger_bytes)
             with copy.open("rb") as handle:
                 writer.add_stream(HOME_PREFIX + SQLITE_FILE, handle)
+            if head is not None:
+                writer.add_bytes(HOME_PREFIX + HEAD_FILE, head_text(head).encode("ascii"))
             for relative, path in _home_files(store.home):
+                if relative == HEAD_FILE:
+                    continue  # of the snapshot's moment, above
                 with path.open("rb") as handle:
                     writer.add_stream(HOME_PREFIX + relative, handle)
             data = _finish(writer, manifest, signer, created_at, stamper)

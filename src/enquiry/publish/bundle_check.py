@@ -37,6 +37,9 @@ from pathlib import Path, PurePosixPath
 from typing import IO, Any, BinaryIO
 
 FORMAT = "enquiry-bundle/1"
+# The mark of a protected item whose bytes a bundle withholding protected items may carry: the
+# confirmed redaction (faces covered, metadata removed) that its report publishes.
+PUBLISHED_REDACTION = "confirmed redaction"
 KEY_FORMAT = "enquiry-public-key/1"
 MANIFEST = "manifest.json"
 SIGNATURE = "signature.json"
@@ -1055,9 +1058,17 @@ def check_ledger(bundle: Bundle, outcome: Outcome) -> set[tuple[int, str]]:
 
 
 def check_items(bundle: Bundle, outcome: Outcome, receipts: set[tuple[int, str]]) -> None:
-    """Each item's original is the member it names, and the ledger records its receipt."""
+    """Each item's original is the member it names, and the ledger records its receipt.
+
+    A bundle that redacts protected items carries a protected item's bytes only as the
+    confirmed redaction its report publishes (marked ``published`` in its entry): those bytes
+    are checked against the item's SHA-256 like any original's, while its receipt — an event
+    that may name the witness's file — is carried by hash only. A protected item carried in
+    such a bundle without that mark is a failure: the bundle says it withholds what it holds."""
     items = bundle.manifest.get("items") or []
-    withheld = 0
+    options = bundle.manifest.get("options") or {}
+    redacting = options.get("protected") == "redacted"
+    withheld = published = 0
     for item in items:
         number = item.get("id")
         sha = str(item.get("sha256") or "")
@@ -1076,6 +1087,20 @@ def check_items(bundle: Bundle, outcome: Outcome, receipts: set[tuple[int, str]]
                 )
             elif member in bundle.verified and bundle.verified[member] != sha:
                 outcome.failures.append(f"{label}: member {member} does not hold its original")
+            elif redacting and item.get("protected") is True:
+                if item.get("published") != PUBLISHED_REDACTION:
+                    outcome.failures.append(
+                        f"{label}: protected, and its bytes are carried in a bundle that"
+                        " withholds protected items (not as a confirmed redaction)"
+                    )
+                elif member in bundle.verified:
+                    published += 1
+                    outcome.notes.append(
+                        f"{label} ({value_text(item.get('kind'))}, sha256 {sha[:12]}): a"
+                        " confirmed redaction of protected evidence, carried as its report"
+                        " publishes it — its bytes hash as the manifest says; its identity"
+                        " and custody events are withheld"
+                    )
         elif sha:
             withheld += 1
             outcome.notes.append(
@@ -1090,7 +1115,9 @@ def check_items(bundle: Bundle, outcome: Outcome, receipts: set[tuple[int, str]]
                 f"{label}: no event in the ledger records its receipt with sha256 {str(sha)[:12]}"
             )
     outcome.summary.append(
-        f"items: {len(items)}" + (f", {withheld} withheld (hash only)" if withheld else "")
+        f"items: {len(items)}"
+        + (f", {withheld} withheld (hash only)" if withheld else "")
+        + (f", {published} published redaction(s) of protected items" if published else "")
     )
 
 
