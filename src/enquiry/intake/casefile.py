@@ -1711,12 +1711,17 @@ def write_dump(store: Store, case: str, output: Path | None, *, reveal: bool) ->
             output.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise CaseFileError(f"{output.parent}: cannot create ({exc.strerror or exc})") from None
-    copied = _write_attachments(store, dumped.doc, output) if output is not None else 0
+    copied = _write_attachments(store, dumped.doc, output, reveal) if output is not None else 0
     text = to_yaml(dumped.doc)
     data = text.encode("utf-8")
     if output is not None:
         try:
-            output.write_bytes(data)
+            if reveal:
+                # A revealed dump names protected witnesses: its owner's alone (0600), however
+                # the umask would leave it; sharing it is a decision, not an accident.
+                write_private(output, data)
+            else:
+                output.write_bytes(data)
         except OSError as exc:
             raise CaseFileError(f"{output}: cannot write ({exc.strerror or exc})") from None
     return DumpResult(
@@ -1737,11 +1742,25 @@ def attachments_folder(output: Path) -> Path:
     return output.with_name(output.stem + ".files")
 
 
-def _write_attachments(store: Store, document: dict[str, Any], output: Path) -> int:
+def write_private(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` readable by its owner only, an existing file included."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "wb") as handle:
+        os.fchmod(handle.fileno(), 0o600)
+        handle.write(data)
+
+
+def _write_attachments(
+    store: Store, document: dict[str, Any], output: Path, reveal: bool = False
+) -> int:
     """Copy the attached originals the document names beside the dump, and point the document
     at the copies; each copy is named by its hash's start and its name, so equal names never
-    clash. (A protected item's file is in the document only when the dump reveals it.)"""
+    clash. (A protected item's file is in the document only when the dump reveals it: the
+    folder is then its owner's alone.)"""
     folder = attachments_folder(output)
+    if reveal:
+        folder.mkdir(mode=0o700, exist_ok=True)
+        folder.chmod(0o700)
     count = 0
     with store.engine.connect() as connection:
         held = at_rest(connection)

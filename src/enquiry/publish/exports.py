@@ -1052,7 +1052,7 @@ def write_export(
     with store.session() as session:
         scope = read_scope(session, case=case, incident=incident, reveal=reveal)
     data = WRITERS[fmt](scope)
-    digest = write_published(path, data)
+    digest = write_published(path, data, private=reveal)
     with store.writing() as (_conn, writer):
         writer.append(
             "exported",

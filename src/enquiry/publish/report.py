@@ -234,7 +234,7 @@ def publish_report(
     for target in (path, *also):
         fmt = report_format(target)
         data = html_to_pdf(page) if fmt == "pdf" else page.encode("utf-8")
-        digest = write_published(target, data)
+        digest = write_published(target, data, private=reveal)
         with store.writing() as (_conn, writer):
             writer.append(
                 "exported",
