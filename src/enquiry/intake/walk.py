@@ -7,10 +7,20 @@ followed only when it leads somewhere inside that folder: a folder from an untru
 ``passwd -> /etc/passwd`` must not pull the reading machine's own files into the case. A folder
 reached twice (a link loop) is reported once and not entered again. Anything that is not a
 regular file (a FIFO, a socket, a device) is reported, never opened: opening a FIFO would block.
+
+Whoever controls the folder may change it while it is walked. Checking that a sub-folder is not
+a link and then listing it by path would let them swap it for a link to /etc in between, so
+every folder under the one named is opened by its name in its already open parent, refusing a
+link (``_FOLDER``), and listed and looked into through that descriptor: what is listed is
+provably inside the folder given. A link inside is judged by where it leads, resolved by path;
+what it leads to is then opened from the folder named, by the resolved names, refusing links on
+the way. Files are opened later, by path, by :meth:`~enquiry.store.vault.Vault.put_file`, which
+checks they are the very file (device and inode) listed here.
 """
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
@@ -179,67 +189,328 @@ def walk(paths: list[Path]) -> Iterator[Entry]:
         yield from _walk_one(path, seen_dirs)
 
 
+# A folder is opened by its name in a folder already open, never by a path, and never through
+# a symbolic link: what is listed is then provably inside the folder given, even if someone
+# swaps a sub-folder for a link to /etc between the look at it and the listing.
+_FOLDER = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+
+OPEN_FOLDERS = 64
+"""The most folders a walk holds open at once: a tree deep and wide at every level would
+otherwise need a descriptor per level, past the process's limit. Folders further up are closed
+and opened again, checked to be the same folder, when the walk comes back to them."""
+
+
+class _Replaced(Exception):
+    """A folder opened again is not the folder the walk listed: it was swapped meanwhile."""
+
+
+class _Place:
+    """A folder the walk opened, and how to open it again: by ``route``, names opened one at a
+    time without following links, from the folder ``parent``; it must then be ``identity``."""
+
+    __slots__ = ("fd", "identity", "parent", "route")
+
+    def __init__(
+        self,
+        parent: _Place | None,
+        route: tuple[str, ...],
+        identity: tuple[int, int],
+        fd: int | None,
+    ) -> None:
+        self.parent = parent
+        self.route = route
+        self.identity = identity
+        self.fd = fd
+
+
+@dataclass
+class _Frame:
+    """A folder being walked: its path as shown, where it is, its sorted names, the next one."""
+
+    path: Path
+    place: _Place
+    names: list[str]
+    at: int = 0
+
+
+def _open_route(fd: int, route: tuple[str, ...]) -> int:
+    """A new descriptor for the folder reached from ``fd`` by ``route``, one name at a time:
+    ELOOP or ENOTDIR where any of them is (now) a link or not a folder."""
+    current = fd
+    try:
+        for name in route:
+            following = os.open(name, _FOLDER, dir_fd=current)
+            if current != fd:
+                os.close(current)
+            current = following
+    except BaseException:
+        if current != fd:
+            os.close(current)
+        raise
+    return current
+
+
+def _file_entry(path: Path, info: os.stat_result) -> Entry:
+    if not stat.S_ISREG(info.st_mode):
+        return Entry(path, problem=f"{_kind_of(info.st_mode)}, not a regular file; skipped")
+    return Entry(
+        path, size=info.st_size, mtime_ns=info.st_mtime_ns, identity=(info.st_dev, info.st_ino)
+    )
+
+
+def _link_problem(path: Path, exc: OSError) -> str:
+    if exc.errno == errno.ELOOP:
+        return "symbolic link loop"
+    if path.is_symlink():
+        return "broken symbolic link (its target does not exist)"
+    return describe_os_error(exc)
+
+
 def _walk_one(top: Path, seen_dirs: set[tuple[int, int]]) -> Iterator[Entry]:
-    """The files under one path the user named, depth first in sorted order."""
-    found = _look(top, None, seen_dirs)
-    if isinstance(found, Entry):
-        yield found
+    """The files under one path the user named, depth first in sorted order.
+
+    The path itself is taken wherever it leads; everything under it is reached from the folder
+    it opened, by name (see ``_FOLDER``)."""
+    try:
+        info = os.stat(top)
+    except OSError as exc:
+        yield Entry(top, problem=_link_problem(top, exc))
         return
-    root = os.path.realpath(top)
-    stack: list[tuple[Path, Iterator[str]]] = [(top, iter(found))]
-    while stack:
-        folder, names = stack[-1]
-        name = next(names, None)
-        if name is None:
-            stack.pop()
-            continue
-        path = folder / name
-        found = _look(path, root, seen_dirs)
-        if isinstance(found, Entry):
-            yield found
-        else:
-            stack.append((path, iter(found)))
+    if not stat.S_ISDIR(info.st_mode):
+        yield _file_entry(top, info)
+        return
+    try:
+        fd = os.open(top, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except OSError as exc:
+        yield Entry(top, problem=f"folder cannot be read: {describe_os_error(exc)}")
+        return
+    try:
+        opened = os.fstat(fd)
+        key = (opened.st_dev, opened.st_ino)
+        if key in seen_dirs:
+            yield Entry(top, problem="symbolic link loop (folder already visited); skipped")
+            return
+        seen_dirs.add(key)
+        # Links inside are judged by where they lead, against the folder's real path: it must
+        # be the folder opened.
+        root = os.path.realpath(top)
+        if _identity_of(root) != key:
+            yield Entry(top, problem="folder replaced while being walked; not read")
+            return
+        try:
+            names = sorted(os.listdir(fd))
+        except OSError as exc:
+            yield Entry(top, problem=f"folder cannot be read: {describe_os_error(exc)}")
+            return
+        walk_ = _Walk(root, _Place(None, (), key, fd), seen_dirs)
+        yield from walk_.entries(_Frame(top, walk_.top, names))
+    finally:
+        os.close(fd)
+
+
+def _identity_of(path: str) -> tuple[int, int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return (info.st_dev, info.st_ino)
+
+
+def _reopen_problem(exc: Exception) -> str:
+    """Why a folder the walk closed cannot be opened again to walk the rest of it."""
+    if isinstance(exc, OSError) and exc.errno not in (errno.ELOOP, errno.ENOTDIR, errno.ENOENT):
+        return f"folder cannot be read again: {describe_os_error(exc)}; the rest of it not read"
+    return "folder replaced while being walked; the rest of it not read"
 
 
 def _inside(target: str, root: str) -> bool:
     return target == root or target.startswith(root.rstrip(os.sep) + os.sep)
 
 
-def _look(path: Path, root: str | None, seen_dirs: set[tuple[int, int]]) -> Entry | list[str]:
-    """What ``path`` is: a file (or a problem) as an entry, or a folder as its sorted names.
+class _Walk:
+    """The walk of one folder the user named, with a stack of its own (no recursion).
 
-    ``root`` is the real path of the folder the user named, for a path found inside it (None
-    for a path the user named): a symbolic link there that leads outside it is not followed.
-    """
-    try:
-        info = os.lstat(path)
-        if stat.S_ISLNK(info.st_mode):
-            if root is not None:
-                target = os.path.realpath(path)
-                if not _inside(target, root):
-                    return Entry(
-                        path,
-                        problem=f"symbolic link to '{printable(target)}', outside the folder"
-                        " given; not followed",
-                    )
-            info = path.stat()
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            return Entry(path, problem="symbolic link loop")
-        if path.is_symlink():
-            return Entry(path, problem="broken symbolic link (its target does not exist)")
-        return Entry(path, problem=describe_os_error(exc))
-    if stat.S_ISDIR(info.st_mode):
-        key = (info.st_dev, info.st_ino)
-        if key in seen_dirs:
-            return Entry(path, problem="symbolic link loop (folder already visited); skipped")
-        seen_dirs.add(key)
+    Folders on the stack hold a descriptor each, for their names not yet looked at; only the
+    ``OPEN_FOLDERS`` nearest the top do, the ones below are closed and opened again (through
+    their own ``_Place``) when the walk returns to them. A folder with no names left is taken
+    off the stack before its last sub-folder is walked, so a chain of folders nested thousands
+    deep keeps one or two open."""
+
+    def __init__(self, root: str, top: _Place, seen_dirs: set[tuple[int, int]]) -> None:
+        self.root = root
+        self.top = top
+        self.seen_dirs = seen_dirs
+        self.stack: list[_Frame] = []
+        self.lowest_open = 1  # stack[lowest_open:] are open; stack[0] is the top, always open
+
+    def entries(self, first: _Frame) -> Iterator[Entry]:
+        stack = self.stack
+        stack.append(first)
         try:
-            return sorted(os.listdir(path))
+            while stack:
+                frame = stack[-1]
+                if frame.at == len(frame.names):
+                    self._pop()
+                    continue
+                try:
+                    fd = self._fd(len(stack) - 1)
+                except (OSError, _Replaced) as exc:
+                    yield Entry(frame.path, problem=_reopen_problem(exc))
+                    self._pop()
+                    continue
+                name = frame.names[frame.at]
+                frame.at += 1
+                found = self._look(frame, fd, name)
+                if isinstance(found, Entry):
+                    yield found
+                    continue
+                if frame.at == len(frame.names) and len(stack) > 1:
+                    self._pop()
+                stack.append(found)
+                if len(stack) - self.lowest_open > OPEN_FOLDERS:
+                    self._close(stack[self.lowest_open])
+                    self.lowest_open += 1
+        finally:
+            while stack:
+                self._pop()
+
+    def _close(self, frame: _Frame) -> None:
+        place = frame.place
+        if place is not self.top and place.fd is not None:
+            os.close(place.fd)
+            place.fd = None
+
+    def _pop(self) -> None:
+        self._close(self.stack.pop())
+        self.lowest_open = min(self.lowest_open, max(len(self.stack), 1))
+
+    def _fd(self, index: int) -> int:
+        """The descriptor of the folder at ``stack[index]``, opening it again (and the folders
+        just below it on the stack, the next ones the walk returns to) if it was closed."""
+        place = self.stack[index].place
+        if place.fd is not None:
+            return place.fd
+        lowest = max(1, index - OPEN_FOLDERS // 2)
+        for below in range(lowest, index):
+            # ahead of need; one that fails is named when the walk returns to it
+            with contextlib.suppress(OSError, _Replaced):
+                self._reopen(self.stack[below].place)
+        fd = self._reopen(place)
+        self.lowest_open = lowest
+        return fd
+
+    def _reopen(self, place: _Place) -> int:
+        """Open ``place`` again from its nearest open ancestor, checking that every folder on
+        the way is the one listed (raises ``_Replaced``, or OSError for a link or a file)."""
+        chain: list[_Place] = []
+        ancestor: _Place | None = place
+        while ancestor is not None and ancestor.fd is None:
+            chain.append(ancestor)
+            ancestor = ancestor.parent
+        if ancestor is None or ancestor.fd is None:
+            raise _Replaced
+        fd = ancestor.fd
+        opened: list[int] = []
+        try:
+            for step in reversed(chain):
+                fd = _open_route(fd, step.route)
+                opened.append(fd)
+                info = os.fstat(fd)
+                if (info.st_dev, info.st_ino) != step.identity:
+                    raise _Replaced
+        except BaseException:
+            for each in opened:
+                os.close(each)
+            raise
+        for each in opened[:-1]:
+            os.close(each)
+        place.fd = fd
+        return fd
+
+    def _look(self, frame: _Frame, fd: int, name: str) -> Entry | _Frame:
+        """What ``name`` in the folder open as ``fd`` is: a file (or a problem) as an entry, or
+        a folder to walk."""
+        path = frame.path / name
+        try:
+            info = os.stat(name, dir_fd=fd, follow_symlinks=False)
         except OSError as exc:
+            return Entry(path, problem=describe_os_error(exc))
+        if stat.S_ISDIR(info.st_mode):
+            return self._enter(path, frame.place, fd, (name,), name)
+        if stat.S_ISLNK(info.st_mode):
+            return self._follow(path)
+        return _file_entry(path, info)
+
+    def _enter(
+        self, path: Path, parent: _Place, fd: int, route: tuple[str, ...], swapped: str | None
+    ) -> Entry | _Frame:
+        """The folder reached from ``fd`` by ``route``, opened and listed. ``swapped`` is its
+        name in ``fd`` when it was seen there as a folder: failing to open it as one then means
+        it was replaced, by a link perhaps, since."""
+        try:
+            opened = _open_route(fd, route)
+        except OSError as exc:
+            if exc.errno in (errno.ELOOP, errno.ENOTDIR):
+                return Entry(path, problem=self._replaced(fd, swapped))
             return Entry(path, problem=f"folder cannot be read: {describe_os_error(exc)}")
-    if not stat.S_ISREG(info.st_mode):
-        return Entry(path, problem=f"{_kind_of(info.st_mode)}, not a regular file; skipped")
-    return Entry(
-        path, size=info.st_size, mtime_ns=info.st_mtime_ns, identity=(info.st_dev, info.st_ino)
-    )
+        try:
+            info = os.fstat(opened)
+            key = (info.st_dev, info.st_ino)
+            if key in self.seen_dirs:
+                os.close(opened)
+                return Entry(path, problem="symbolic link loop (folder already visited); skipped")
+            self.seen_dirs.add(key)
+            names = sorted(os.listdir(opened))
+        except OSError as exc:
+            os.close(opened)
+            return Entry(path, problem=f"folder cannot be read: {describe_os_error(exc)}")
+        return _Frame(path, _Place(parent, route, key, opened), names)
+
+    @staticmethod
+    def _replaced(fd: int, name: str | None) -> str:
+        if name is None:
+            return "symbolic link changed while being walked; not followed"
+        try:
+            target = os.readlink(name, dir_fd=fd)
+        except OSError:
+            return "no longer a folder (replaced since it was listed); not entered"
+        return (
+            f"folder replaced by a symbolic link to '{printable(target)}' since it was listed;"
+            " not followed"
+        )
+
+    def _follow(self, path: Path) -> Entry | _Frame:
+        """Where the link ``path`` inside the folder leads, if inside it.
+
+        The link is resolved by path to judge where it leads, as the folder's own real path is;
+        what is then read is reached from the folder given, by the resolved names, without
+        following any link: a link changed in between is refused, not followed."""
+        target = os.path.realpath(path)
+        if not _inside(target, self.root):
+            return Entry(
+                path,
+                problem=f"symbolic link to '{printable(target)}', outside the folder given;"
+                " not followed",
+            )
+        try:
+            os.stat(path)  # names a loop or a broken link
+        except OSError as exc:
+            return Entry(path, problem=_link_problem(path, exc))
+        top = self.top.fd
+        assert top is not None
+        route = Path(os.path.relpath(target, self.root)).parts or (".",)
+        try:
+            holder = _open_route(top, route[:-1] or (".",))
+        except OSError:
+            return Entry(path, problem=self._replaced(top, None))
+        try:
+            info = os.stat(route[-1], dir_fd=holder, follow_symlinks=False)
+        except OSError as exc:
+            return Entry(path, problem=describe_os_error(exc))
+        finally:
+            os.close(holder)
+        if stat.S_ISDIR(info.st_mode):
+            return self._enter(path, self.top, top, route, None)
+        if stat.S_ISLNK(info.st_mode):
+            return Entry(path, problem=self._replaced(top, None))
+        return _file_entry(path, info)
