@@ -370,7 +370,9 @@ def protect_existing(
     """Encrypt an item taken in unprotected: its bytes, names, paths, fields, metadata, texts.
 
     Returns the ciphertext's address (None if it has no bytes and nothing to encrypt). The plain
-    blob is removed once the transaction commits, unless an unprotected item still needs it.
+    blob is removed once the transaction commits, unless an unprotected item still needs it —
+    asked again then, under the writers' lock, since an intake of the same bytes in another
+    process may have committed one since (see :meth:`Store.discard_unneeded`).
     Earlier ledger events keep whatever they recorded in the clear: the chain cannot be
     rewritten, so a protected item should be received as protected.
     """

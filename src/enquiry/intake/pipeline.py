@@ -213,6 +213,9 @@ class Prepared:
     # record (``texts`` then keeps only the readers' names).
     text_digests: dict[str, str] | None = None
     repaired: bool = False
+    # The file it was read from (None for content that arrived otherwise), from which the
+    # writer stores its bytes again if their blob was removed before the rows were committed.
+    source: str | None = None
 
 
 def detect_kind(media_type: str) -> str:
@@ -344,6 +347,7 @@ def _prepare_file(
         origin=origin_of(job.options, entry.path),
         size=entry.size,
         mtime_ns=entry.mtime_ns,
+        source=os.fsdecode(entry.path),
     )
     if entry.problem:
         prepared.problems.append(entry.problem)
@@ -1179,15 +1183,12 @@ class _CaseWriter:
             raise
 
     def _forget_plain(self, batch: list[Prepared]) -> None:
-        shas = {p.sha256 for p in batch if p.sha256}
-        with self.store.engine.connect() as connection:
-            used = set(
-                connection.execute(select(Item.sha256).where(Item.sha256.in_(sorted(shas))))
-                .scalars()
-                .all()
-            )
-        for sha in shas - used:
-            self.store.vault.discard(sha)
+        # Under the writers' lock (the caller's, for an intake within its transaction), keeping
+        # any that an unencrypted item committed since needs.
+        self.store.discard_unneeded(
+            {p.sha256 for p in batch if p.sha256},
+            locked=self.within[0] if self.within is not None else None,
+        )
 
     def _write_batch(
         self,
@@ -1201,9 +1202,57 @@ class _CaseWriter:
         if self.source_id is None:
             self.source_id = self._ensure_source(connection, writer)
         self._refresh(connection, batch)
+        self._blobs_still_there(connection, batch)
         done = len(results)
         self._write(connection, writer, batch, results)
         self._record_repairs(connection, writer, batch, results[done:])
+
+    def _blobs_still_there(self, connection: Connection, batch: list[Prepared]) -> None:
+        """Make sure every plain blob the batch's rows will name is in the vault, now that the
+        writers' lock is held (see :meth:`Store.discard_unneeded`).
+
+        A worker that found the bytes already stored stored nothing; if an item holding them
+        was protected meanwhile, in another process, and nothing committed in the clear
+        needed them, their blob has since been removed. The bytes are stored again from the
+        file just read; a file that cannot give them back (gone, or changed since) is refused
+        with one line, and the rest of the batch is committed. The lock is held until the
+        commit, so nothing removes a blob between this check and the rows naming it."""
+        standalone = self.options.derived_from is not None or self.options.key is not None
+        for prepared in batch:
+            sha = prepared.sha256
+            if prepared.rejected or sha is None or prepared.sealed is not None:
+                continue  # a worker's ciphertext is under a fresh key: nobody else names it
+            if self.store.vault.has(sha):
+                continue
+            known = None if standalone else self.by_sha.get(sha)
+            if known is not None and self._encrypted(connection, known):
+                continue  # a duplicate of an encrypted item names its ciphertext, not this
+            problem = self._store_again(prepared, sha)
+            if problem is not None:
+                prepared.problems.append(problem)
+                prepared.rejected = True
+
+    def _store_again(self, prepared: Prepared, sha: str) -> str | None:
+        """Store the file's bytes again under ``sha``; why not, if they cannot be."""
+        reason = "it arrived as content, not as a file"
+        if prepared.source is not None:
+            try:
+                stored = self.store.vault.put_file(
+                    Path(prepared.source), max_size=self.options.max_size
+                )
+            except VaultError as exc:
+                reason = str(exc)
+            else:
+                if stored.sha256 == sha:
+                    return None
+                if stored.new:
+                    self.store.vault.discard(stored.sha256)
+                reason = "its bytes have changed since it was read"
+        return (
+            "its bytes were removed from the vault while this intake ran (the item already"
+            f" holding them was protected) and cannot be stored again: {reason}; not taken in,"
+            " add it again"
+        )
 
     def _refresh(self, connection: Connection, batch: list[Prepared]) -> None:
         """Learn what another intake into the same case committed since :meth:`load`.

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, insert, select
+from sqlalchemy import Connection, Engine, insert, select, update
 from sqlalchemy.orm import Session
 
 from enquiry.errors import CatalogueError
@@ -90,31 +90,74 @@ class Store:
         still needs — the original of an item whose protection was just rolled back — stays;
         so does everything, when the catalogue cannot be asked (``verify`` then reports the
         orphans)."""
-        if not addresses:
-            return
-        wanted = sorted(addresses)
-        try:
-            with self.engine.connect() as connection:
-                needed = set(
-                    connection.execute(
-                        select(Item.sha256).where(
-                            Item.sha256.in_(wanted), Item.id.not_in(select(ItemKey.item_id))
-                        )
-                    ).scalars()
-                ) | set(
-                    connection.execute(
-                        select(ItemKey.cipher_sha256).where(ItemKey.cipher_sha256.in_(wanted))
-                    ).scalars()
-                )
-        except Exception:  # keeping a blob is always safe; the error raised goes on
-            return
-        for address in addresses - {str(n) for n in needed if n}:
-            self.vault.discard(address)
+        self.discard_unneeded(addresses)
 
     def remove_plain(self) -> None:
-        """Remove the plain blobs of items encrypted by a committed transaction."""
-        while self.plain_to_remove:
-            self.vault.discard(self.plain_to_remove.pop())
+        """Remove the plain blobs of items encrypted by a committed transaction (and the
+        ciphertexts it no longer uses), unless a row committed since needs them."""
+        meant, self.plain_to_remove = set(self.plain_to_remove), set()
+        self.discard_unneeded(meant)
+
+    @contextmanager
+    def writers_lock(self) -> Iterator[Connection]:
+        """A transaction that holds the lock every ledger writer takes (SQLite's write lock,
+        PostgreSQL's lock on the ledger's head row) and writes nothing: while it is open, no
+        other writer can commit, nor be part way through a commit."""
+        with self.engine.connect() as connection:
+            connection.info["immediate"] = True
+            transaction = connection.begin()
+            try:
+                connection.execute(
+                    update(LedgerHead).where(LedgerHead.id == 1).values(seq=LedgerHead.seq)
+                )
+                yield connection
+            finally:
+                transaction.rollback()
+
+    def discard_unneeded(
+        self, addresses: Iterable[str], *, locked: Connection | None = None
+    ) -> None:
+        """Remove these blobs from the vault unless a committed row needs them: an unencrypted
+        item that names the address as its original, or an item key that names it as its
+        ciphertext.
+
+        Blobs are content-addressed and shared: an intake of the very same bytes, in another
+        process, may already have found the blob in the vault (so stored nothing) and not yet
+        committed the rows that name it. So the check and the removal are done under the lock
+        every writer takes, and an intake checks, under that same lock, that the blobs its
+        rows name are still there before it commits (storing again any that went). Either the
+        intake committed first, and its rows keep the blob here, or it commits after, and puts
+        back what it needs. When the catalogue cannot be asked, everything stays (keeping a
+        blob is always safe; ``verify`` reports a plain copy or an orphan left so).
+
+        ``locked`` is a transaction of the caller's that already holds that lock (taking it
+        again from another connection would wait for ever): it is asked instead."""
+        wanted = sorted(set(addresses))
+        if not wanted:
+            return
+        try:
+            if locked is not None:
+                self._discard_with(locked, wanted)
+                return
+            with self.writers_lock() as connection:
+                self._discard_with(connection, wanted)
+        except Exception:  # keeping a blob is always safe; an error raised meanwhile goes on
+            return
+
+    def _discard_with(self, connection: Connection, wanted: list[str]) -> None:
+        needed = set(
+            connection.execute(
+                select(Item.sha256).where(
+                    Item.sha256.in_(wanted), Item.id.not_in(select(ItemKey.item_id))
+                )
+            ).scalars()
+        ) | set(
+            connection.execute(
+                select(ItemKey.cipher_sha256).where(ItemKey.cipher_sha256.in_(wanted))
+            ).scalars()
+        )
+        for address in set(wanted) - {str(n) for n in needed if n}:
+            self.vault.discard(address)
 
     def _note_head(self, head: Head) -> None:
         if head.seq:
