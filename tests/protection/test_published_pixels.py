@@ -604,3 +604,173 @@ def test_the_family_rule_holds_for_homes_made_before_protection_reached_derivati
     assert Lineage(transcript, (original,), (original,)).withheld(name_others=False) == (
         "item 3: made from evidence that is withheld; it is withheld like its original"
     )
+
+
+def _bundle_parts(bundle: Path) -> tuple[dict[str, Any], str, dict[str, str]]:
+    """A bundle's manifest, its case file's text and its reports' pages (incident -> HTML)."""
+    with zipfile.ZipFile(bundle) as archive:
+        manifest = json.loads(archive.read("manifest.json"))
+        casefile = archive.read("case/case.yaml").decode("utf-8")
+        reports = {
+            name.removeprefix("report/").removesuffix(".html"): archive.read(name).decode("utf-8")
+            for name in archive.namelist()
+            if name.startswith("report/") and name.endswith(".html")
+        }
+    return manifest, casefile, reports
+
+
+def _entry(manifest: dict[str, Any], sha: str) -> dict[str, Any]:
+    found = [entry for entry in manifest["items"] if entry["sha256"] == sha]
+    assert len(found) == 1, sha
+    return dict(found[0])
+
+
+def test_a_handed_over_redaction_is_published_by_the_successor(
+    pictures: Pictures, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The handover keeps the publication decision: imported into another home, the confirmed
+    redaction is still a redaction of its (withheld) original and still confirmed — recorded
+    there as confirmed in the source home, by whom and when, per the bundle, never as the
+    importing user's confirmation — so the successor's report publishes the same picture, its
+    preview shows it, and a redacted bundle of the imported case carries it again."""
+    from enquiry.app import bundles, content
+
+    shas, ids = pictures.shas, pictures.ids
+    published = shas["protected_ok_redaction"]
+    source = tmp_path / "case.zip"
+    export_bundle(pictures.admin, source, case="pix", pdf=False)
+    source_manifest, source_casefile, source_reports = _bundle_parts(source)
+    assert _inlined(source_reports[INCIDENT]) == {published, shas["plain"]}
+    first = _events(pictures.home, ids["protected_ok_redaction"])
+
+    monkeypatch.delenv("ENQUIRY_DB", raising=False)  # the successor's home is on SQLite
+    successor = Enquiry.at(tmp_path / "successor", "successor")
+    bundles.import_bundle(successor, source)
+    store = successor.store(create=False)
+    with store.session() as session:
+        rows = {
+            str(row.sha256): row
+            for row in session.scalars(select(Item).where(Item.sha256.is_not(None)))
+        }
+        for row in rows.values():
+            session.expunge(row)
+    carried, original = rows[published], rows[shas["protected_ok"]]
+    assert carried.derived_from == original.id
+    assert (carried.transformation or {}).get("how") == "redacted"
+
+    # the ledger says whose confirmation it is: the source home's, as the bundle said
+    confirmations = [e for e in _events(successor.home, carried.id) if e["action"] == "confirmed"]
+    assert len(confirmations) == 1
+    said = confirmations[0]["details"]
+    assert isinstance(said, dict)
+    assert said["confirmed"]["by"] == "admin"
+    assert said["confirmed"]["in"] == "the source home"
+    assert said["bundle"] == source_manifest_sha(source)
+    assert said["confirmed"]["at"] == next(e["at"] for e in first if e["action"] == "confirmed")
+
+    # its report publishes the same picture as the source home's
+    out = tmp_path / "successor.html"
+    publishing.report(successor, INCIDENT, out)
+    assert _inlined(out.read_text(encoding="utf-8")) == _inlined(source_reports[INCIDENT])
+
+    # its preview of the original shows the redaction, as the source home's does
+    shown = content.preview(successor, str(original.id))
+    assert (shown.shown_item_id, shown.redacted, shown.sha256) == (carried.id, True, published)
+    # labelled with who confirmed it where it was confirmed, not the importing user
+    assert shown.confirmed_by == "admin (in the home the case was handed over from)"
+    direct = content.preview(successor, str(carried.id))
+    assert (direct.shown_item_id, direct.reason) == (carried.id, None)
+
+    # a redacted bundle of the imported case carries it again, marked, as the source's did
+    again = tmp_path / "again.zip"
+    export_bundle(successor, again, case="pix", pdf=False)
+    manifest, casefile, reports = _bundle_parts(again)
+    before, after = _entry(source_manifest, published), _entry(manifest, published)
+    assert after["published"] == "confirmed redaction"
+    assert {k: v for k, v in after.items() if k != "id"} == {
+        k: v for k, v in before.items() if k != "id"
+    }
+    assert casefile == source_casefile
+    assert _inlined(reports[INCIDENT]) == {published, shas["plain"]}
+    result = CliRunner().invoke(main, ["bundle", "verify", str(again)])
+    assert result.exit_code == 0, result.output
+    verified = CliRunner().invoke(main, ["--home", str(successor.home), "verify"])
+    assert verified.exit_code == 0, verified.output
+
+
+def source_manifest_sha(bundle: Path) -> str:
+    with zipfile.ZipFile(bundle) as archive:
+        return _sha(archive.read("manifest.json"))
+
+
+REDACTION_CLAIM = """\
+format: enquiry-case/1
+case: {name: claimed}
+items:
+- key: face
+  kind: photo
+  protected: true
+  file: face.jpg
+- key: face-redacted
+  kind: photo
+  protected: true
+  derived_from: face
+  file: face.jpg.png
+  transformation: {how: redacted, tool: by hand}
+  confirmed: {by: someone, at: '2024-01-01T00:00:00Z'}
+"""
+
+
+def test_a_hand_written_case_file_may_not_claim_a_confirmed_redaction(tmp_path: Path) -> None:
+    """Anyone can write a case file: ``enquiry load`` refuses one that says a redaction was
+    confirmed (with one line naming the entry), and takes nothing in; ``confirmed`` on an
+    entry that is not a derivative recorded as a redaction is refused as it is read."""
+    face = samples.photo("astronaut")
+    Image.fromarray(face).save(tmp_path / "face.jpg", quality=92)
+    Image.fromarray(face).save(tmp_path / "face.jpg.png")
+    home = tmp_path / "home"
+
+    def load(text: str) -> tuple[int, str]:
+        path = tmp_path / "claimed.yaml"
+        path.write_text(text, encoding="utf-8")
+        result = CliRunner().invoke(main, ["--home", str(home), "load", str(path)])
+        return result.exit_code, result.stderr.strip()
+
+    code, err = load(REDACTION_CLAIM)
+    assert code != 0
+    assert len(err.splitlines()) == 1, err
+    assert "items[1].confirmed" in err and "bundle import" in err
+    listed = CliRunner().invoke(main, ["--home", str(home), "case", "list", "--json"])
+    assert "claimed" not in listed.stdout
+    # not a derivative recorded as a redaction: refused whatever loads it
+    for edit in (
+        ("  derived_from: face\n", ""),
+        ("how: redacted", "how: cropped"),
+        ("  transformation: {how: redacted, tool: by hand}\n", ""),
+    ):
+        code, err = load(REDACTION_CLAIM.replace(*edit))
+        assert code != 0 and len(err.splitlines()) == 1, err
+        assert "items[1]" in err and "redaction" in err, err
+    # without the claim, the same derivative loads: an unconfirmed redaction, never published
+    code, err = load(
+        REDACTION_CLAIM.replace("  confirmed: {by: someone, at: '2024-01-01T00:00:00Z'}\n", "")
+    )
+    assert code == 0, err
+
+
+def test_a_bundles_case_file_loaded_by_hand_claims_no_confirmation(
+    pictures: Pictures, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The confirmation a bundle's case file carries is taken in only by ``bundle import``,
+    which has verified the bundle: the same case file given to ``enquiry load`` is refused."""
+    out = tmp_path / "case.zip"
+    export_bundle(pictures.admin, out, case="pix", pdf=False)
+    _manifest, casefile, _reports = _bundle_parts(out)
+    assert "confirmed:" in casefile
+    monkeypatch.delenv("ENQUIRY_DB", raising=False)  # the other home is on SQLite
+    (tmp_path / "by-hand").mkdir()
+    path = tmp_path / "by-hand" / "case.yaml"
+    path.write_text(casefile.replace("name: pix", "name: pix-by-hand", 1), encoding="utf-8")
+    result = CliRunner().invoke(main, ["--home", str(tmp_path / "other"), "load", str(path)])
+    assert result.exit_code != 0
+    assert ".confirmed: " in result.stderr and "bundle import" in result.stderr, result.stderr

@@ -693,6 +693,7 @@ def import_bundle(
                 name=f"bundle {bundle.manifest_sha256[:12]}",
                 before_items=before_items,
                 absent=take_absent,
+                bundle=bundle.manifest_sha256,
             )
         except BaseException:
             _discard_unrecorded(store, fresh)

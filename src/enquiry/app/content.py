@@ -55,7 +55,7 @@ from enquiry.app.release import (
     require_release,
 )
 from enquiry.errors import Corrupt, EnquiryError, NotFound, Refused
-from enquiry.publish.lineage import PICTURES
+from enquiry.publish.lineage import PICTURES, confirmer
 from enquiry.store.tables import CustodyEvent, Item
 from enquiry.store.vault import Vault, describe_os_error, short_address
 
@@ -458,7 +458,9 @@ def _showing(app: Enquiry, item: Item, source: Item, *, redacted: bool) -> Shown
                 .limit(1)
             ).first()
             if event is not None:
-                by, at = event.actor, event.at
+                by, at, handed_over = confirmer(event.actor, event.at, event.details)
+                if handed_over:
+                    by = f"{by} (in the home the case was handed over from)"
     # The arrival name of a protected item (or of what is shown for it) may name its witness.
     hidden_name = item.protected or redacted or source.protected
     return Shown(

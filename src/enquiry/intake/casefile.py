@@ -32,6 +32,7 @@ from sqlalchemy import Connection, insert, or_, select, update
 from enquiry.intake.casefile_schema import (
     ACTOR_TYPES,
     FORMAT,
+    REDACTED,
     SECTIONS,
     SHA256_PREFIX,
     AttachmentRefused,
@@ -203,6 +204,9 @@ class _Loader:
         self.report = LoadReport(self.case_name)
         self.case_id = 0
         self.absent: Absent | None = None
+        # The manifest SHA-256 of the verified bundle this document came from, if it did: the
+        # only source whose word that a redaction was confirmed this home takes in.
+        self.bundle: str | None = None
         self.actors: dict[str, int] = {}
         self.sources: dict[str, int] = {}
         self.incidents: dict[str, int] = {}
@@ -230,6 +234,16 @@ class _Loader:
     def precheck(self) -> None:
         """Refuse before taking anything in what would stop the load half-way: an attached
         file outside the case folder or missing, a name neither in the file nor in the case."""
+        if self.bundle is None:
+            for n, item in enumerate(self.doc.get("items", [])):
+                if item.get("confirmed"):
+                    raise self.fail(
+                        f"items[{n}].confirmed",
+                        f"item '{item_ref(item)}': a case file cannot confirm a redaction; only "
+                        "'enquiry bundle import' takes in a confirmation, as the verified bundle "
+                        "records it (here, look at the redaction and run 'enquiry media redact "
+                        "--confirm ITEM')",
+                    )
         known: dict[str, set[str]] = {"actor": set(), "source": set(), "item": set()}
         stored_shas: set[str] = set()
         case_id = self.store.case_id(self.conn, self.case_name)
@@ -640,6 +654,7 @@ class _Loader:
             self.items[ref] = item_id
             self.report.note("item", "created")
             self._settle_item(item_id, item, {}, created=True)
+            self._confirmation(index, item, item_id)
             return
         if data is None and path is None and item.get("sha256"):
             raise self.fail(
@@ -664,7 +679,9 @@ class _Loader:
             protected=bool(item.get("protected")),
             derived_from=parent,
             key=item.get("key"),
-            transformation={"relation": "copy of another item"} if parent else None,
+            transformation=(item.get("transformation") or {"relation": "copy of another item"})
+            if parent
+            else None,
             receipt={
                 "casefile": self.name,
                 **({"outside_case_folder": True} if outside and outside.outside else {}),
@@ -703,6 +720,7 @@ class _Loader:
         self.items[ref] = result.item_id
         self.report.note("item", "created")
         self._settle_item(result.item_id, item, note, created=True)
+        self._confirmation(index, item, result.item_id)
 
     @staticmethod
     def _scrub(item: Mapping[str, Any], path: Path | None, problems: list[str]) -> list[str]:
@@ -772,11 +790,22 @@ class _Loader:
     ) -> None:
         ref = item_ref(item)
         where = f"items[{index}]"
-        row = self.conn.execute(select(Item.kind, Item.sha256).where(Item.id == item_id)).one()
+        row = self.conn.execute(
+            select(Item.kind, Item.sha256, Item.transformation).where(Item.id == item_id)
+        ).one()
         if row.kind != item["kind"]:
             raise self.fail(
                 f"{where}.kind",
                 f"item '{ref}': is a {row.kind} in the case, the file says {item['kind']}",
+            )
+        said = item.get("transformation")
+        if said is not None and (row.transformation or None) != said:
+            # How an item was made is recorded when it is taken in; a file cannot rewrite it
+            # (nor turn a copy into a redaction).
+            raise self.fail(
+                f"{where}.transformation",
+                f"item '{ref}': the case records another transformation for it; how an item "
+                "was made is never changed",
             )
         if check_content:
             expected = self._expected_sha(index, item)
@@ -788,7 +817,51 @@ class _Loader:
                 )
         self._ref(self.sources, item.get("source"), f"{where}.source", "source")
         changed = self._settle_item(item_id, item, {}, created=False)
+        self._confirmation(index, item, item_id)
         self.report.note("item", "updated" if changed else "unchanged")
+
+    def _confirmation(self, index: int, item: Mapping[str, Any], item_id: int) -> None:
+        """Record the confirmation a verified bundle says a person gave this redaction in the
+        home it came from: a ``confirmed`` event whose details say by whom and when, there, per
+        the bundle — the acting user here confirmed nothing. Only an item this home records as
+        a derivative made by redaction can be confirmed; one confirmed already is left as it is."""
+        said = item.get("confirmed")
+        if not said:
+            return
+        where = f"items[{index}].confirmed"
+        if self.bundle is None:  # precheck refuses it first; never reached from a plain load
+            raise self.fail(
+                where, f"item '{item_ref(item)}': a case file cannot confirm a redaction"
+            )
+        row = self.conn.execute(
+            select(Item.sha256, Item.derived_from, Item.transformation).where(Item.id == item_id)
+        ).one()
+        how = row.transformation.get("how") if isinstance(row.transformation, dict) else None
+        if row.derived_from is None or how != REDACTED:
+            raise self.fail(
+                where,
+                f"item '{item_ref(item)}': is not recorded here as a redaction of another item; "
+                "only a redaction can be confirmed",
+            )
+        already = self.conn.execute(
+            select(CustodyEvent.seq)
+            .where(CustodyEvent.action == "confirmed", CustodyEvent.item_id == item_id)
+            .limit(1)
+        ).first()
+        if already is not None:
+            return
+        self.writer.append(
+            "confirmed",
+            case_id=self.case_id,
+            item_id=item_id,
+            details={
+                "sha256": row.sha256,
+                "derived_from": int(row.derived_from),
+                "purpose": "publication",
+                "confirmed": {"in": "the source home", "by": said["by"], "at": said["at"]},
+                "bundle": self.bundle,
+            },
+        )
 
     def _settle_item(
         self, item_id: int, item: Mapping[str, Any], note: Mapping[str, Any], *, created: bool
@@ -824,6 +897,9 @@ class _Loader:
             "derived_from": self.items.get(item.get("derived_from", "")),
             "origin": item.get("origin"),
         }
+        if item.get("transformation") is not None:
+            # an item taken in without its bytes (withheld by a bundle) gets it here
+            wanted["transformation"] = item["transformation"]
         if item.get("key") and current["key"] is None:
             wanted["key"] = item["key"]
         changed = {k: v for k, v in wanted.items() if current[k] != v}
@@ -1067,6 +1143,7 @@ def load_case(
     allow_outside: bool = False,
     before_items: Callable[[Connection, LedgerWriter, int], None] | None = None,
     absent: Absent | None = None,
+    bundle: str | None = None,
 ) -> LoadReport:
     """Load a normalised case file (see :func:`read_case_file`) into ``store``, as one
     transaction: a file that fails anywhere leaves no case, item, rating or ledger event behind
@@ -1081,7 +1158,10 @@ def load_case(
     same transaction once the case exists (with its id), before the items are taken in.
     ``absent`` takes in an entry known only by its SHA-256 whose bytes this home will never
     hold (an item withheld from an imported bundle) and returns its new item's id; without it
-    such an entry is refused.
+    such an entry is refused. ``bundle`` is the manifest SHA-256 of the verified bundle the
+    document came from (``enquiry bundle import``): only then is an item's ``confirmed`` (a
+    redaction a person confirmed in the home it came from) taken in, recorded as the bundle's
+    word; any other load refuses it.
     """
     document = as_document(doc, name)
     with store.writing() as (conn, writer):
@@ -1089,6 +1169,7 @@ def load_case(
             store, document, base or Path.cwd(), list(extractors), allow_outside, conn, writer
         )
         loader.absent = absent
+        loader.bundle = bundle
         loader.precheck()
         loader.frame()
         if before_items is not None:

@@ -434,6 +434,21 @@ def _item_rules(out: dict[str, Any], at: At, nodes: Mapping[str, Node]) -> None:
         out["protected"] = kind.is_protected(out["fields"])
     if out["text"] and out["file"]:
         raise at.error(f"{label} give either 'text' or 'file', not both")
+    how = out["transformation"]
+    if how is not None and not isinstance(how, Mapping):
+        raise at.at("transformation", nodes.get("transformation")).error(
+            "expected a mapping (how: ..., and what else was recorded of how it was made)"
+        )
+    if out["confirmed"] and not (out["derived_from"] and (how or {}).get("how") == REDACTED):
+        # Only a derivative recorded as a redaction can be confirmed for publication.
+        raise at.at("confirmed", nodes.get("confirmed")).error(
+            f"{label} only a redaction can be confirmed: give 'derived_from' and "
+            f"'transformation' with how: {REDACTED}"
+        )
+    if how and not out["derived_from"]:
+        raise at.at("transformation", nodes.get("transformation")).error(
+            f"{label} says how it was made, but not from what: give 'derived_from'"
+        )
 
 
 def _withholding(kind: Kind, message: str) -> str:
@@ -625,6 +640,18 @@ INCIDENT = Shape(
     rules=(_hypotheses_exhaustive,),
 )
 
+REDACTED = "redacted"  # the ``how`` of a redaction's transformation (enquiry media redact)
+
+CONFIRMATION = Shape(
+    "confirmation",
+    (
+        Key(
+            "by", text, required=True, help="who confirmed the redaction, in the home it came from"
+        ),
+        Key("at", text, required=True, help="when (the time of its confirmed event there)"),
+    ),
+)
+
 ITEM = Shape(
     "item",
     (
@@ -640,6 +667,16 @@ ITEM = Shape(
         Key("text", content_text),
         Key("file", text, help="a path relative to the case file's folder"),
         Key("sha256", sha256),
+        Key(
+            "transformation",
+            json_value,
+            help="how it was made from 'derived_from' (how: redacted for a redaction)",
+        ),
+        Key(
+            "confirmed",
+            record(CONFIRMATION),
+            help="a redaction confirmed for publication: taken in by 'bundle import' only",
+        ),
     ),
     rules=(_item_rules,),
 )
@@ -750,6 +787,7 @@ SECTIONS: dict[str, Shape] = {
     "incidents[].replies": REPLY,
     "incidents[].panel": PANEL_MEMBER,
     "items": ITEM,
+    "items[].confirmed": CONFIRMATION,
     "claims": CLAIM,
     "claims[].slots": SLOTS,
     "ratings": RATING,

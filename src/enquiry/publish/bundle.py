@@ -368,6 +368,7 @@ def write_case_bundle(
             content.casefile,
             {e["sha256"] for e in item_entries if e["member"]},
             {e["sha256"]: e["media_type"] for e in item_entries if e.get("published")},
+            redactions(store, items),
         )
     )
     manifest: dict[str, Any] = {
@@ -516,13 +517,22 @@ class _Shield:
                 return {k: scrub(v) for k, v in value.items()}
             return value
 
+        def kept(item: dict[str, Any], key: str, value: Any) -> bool:
+            # An item's content, its hash, and the stand-in name of a carried redaction (its
+            # hash again: :func:`stand_in_name`) — which a home that imported the redaction
+            # holds as its arrival name — name no witness.
+            if key in ("text", "sha256"):
+                return True
+            stand_in = f"{PUBLISHED_FOLDER}{item.get('sha256')}"
+            return key == "file" and isinstance(value, str) and value.startswith(stand_in)
+
         out: dict[str, Any] = {}
         for section, value in doc.items():
             if section != "items" or not isinstance(value, list):
                 out[section] = scrub(value)
                 continue
             out[section] = [
-                {k: (v if k in ("text", "sha256") else scrub(v)) for k, v in item.items()}
+                {k: (v if kept(item, k, v) else scrub(v)) for k, v in item.items()}
                 if isinstance(item, dict)
                 else item
                 for item in value
@@ -539,8 +549,60 @@ def stand_in_name(sha256: str, media_type: str | None) -> str:
     return f"{PUBLISHED_FOLDER}{sha256}{extension}"
 
 
+def redactions(store: Store, items: list[Item]) -> dict[tuple[str, str], dict[str, Any]]:
+    """What a case file says of each redaction among ``items`` so that the home a bundle is
+    imported into judges its family as this one does (:mod:`enquiry.publish.lineage`): its
+    ``transformation`` and, once a person confirmed it, ``confirmed`` — by whom and when, as
+    its first ``confirmed`` event says (for a redaction itself imported, the home it was
+    confirmed in, as that event records it). Keyed by how the case file names the item and
+    its original (``derived_from``)."""
+    from enquiry.publish.lineage import REDACTED, confirmer
+
+    made = {
+        item.id: item
+        for item in items
+        if item.derived_from is not None
+        and isinstance(item.transformation, dict)
+        and item.transformation.get("how") == REDACTED
+    }
+    if not made:
+        return {}
+    named = {item.id: _case_ref(item) for item in items}
+    confirmed: dict[int, dict[str, str]] = {}
+    with store.session() as session:
+        events = session.execute(
+            select(CustodyEvent.item_id, CustodyEvent.actor, CustodyEvent.at, CustodyEvent.details)
+            .where(CustodyEvent.action == "confirmed", CustodyEvent.item_id.in_(sorted(made)))
+            .order_by(CustodyEvent.seq)
+        )
+        for item_id, actor, at, details in events:
+            if item_id is None or int(item_id) in confirmed:
+                continue
+            by, when, _handed_over = confirmer(actor, at, details)
+            confirmed[int(item_id)] = {"by": by, "at": when}
+    out: dict[tuple[str, str], dict[str, Any]] = {}
+    for item_id, item in made.items():
+        entry: dict[str, Any] = {"transformation": json.loads(json.dumps(item.transformation))}
+        if item_id in confirmed:
+            entry["confirmed"] = confirmed[item_id]
+        out[(named[item_id], named.get(int(item.derived_from or 0), ""))] = entry
+    return out
+
+
+def _case_ref(item: Item) -> str:
+    """How a case file names an item (as ``enquiry dump`` does): its key, else its SHA-256."""
+    if item.key:
+        return str(item.key)
+    if item.sha256:
+        return "sha256:" + str(item.sha256)
+    return f"item-{item.id}"
+
+
 def _casefile_for_bundle(
-    doc: dict[str, Any], carried: set[str], published: dict[str, str | None] | None = None
+    doc: dict[str, Any],
+    carried: set[str],
+    published: dict[str, str | None] | None = None,
+    made: dict[tuple[str, str], dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """The case file as the bundle carries it: an item whose bytes are not in the bundle keeps
     its SHA-256 and loses its inline text (which is its content). A file's name stays: the dump
@@ -548,9 +610,15 @@ def _casefile_for_bundle(
 
     A protected redaction whose bytes are carried (``published``: its SHA-256 → media type)
     names its file by :func:`stand_in_name`, so that an import takes the carried bytes in; its
-    arrival name stays withheld (``withheld: [file]``)."""
+    arrival name stays withheld (``withheld: [file]``).
+
+    A redaction (``made``: see :func:`redactions`) says how it was made and whether, by whom
+    and when it was confirmed, so that an import keeps the publication decision; only
+    ``enquiry bundle import`` takes a confirmation in."""
     out = json.loads(json.dumps(doc))
     for item in out.get("items", []):
+        ref = str(item.get("key") or "sha256:" + str(item.get("sha256")))
+        item.update((made or {}).get((ref, str(item.get("derived_from") or "")), {}))
         sha = item.get("sha256")
         if published and sha in published and "file" not in item and "text" not in item:
             item["file"] = stand_in_name(str(sha), published[sha])

@@ -28,6 +28,7 @@ application core's job.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -260,3 +261,16 @@ def withheld(
 
 
 __all__ = ["Lineage", "Member", "judge", "made_from", "withheld"]
+
+
+def confirmer(actor: str, at: str, details: str) -> tuple[str, str, bool]:
+    """Who confirmed a redaction and when, from its ``confirmed`` event: the acting user, or,
+    for a redaction handed over in a verified bundle, the person and time the bundle names in
+    the home it came from (the importing user confirmed nothing). The flag says which."""
+    try:
+        said = json.loads(details).get("confirmed")
+    except (TypeError, ValueError, AttributeError):
+        said = None
+    if isinstance(said, dict) and said.get("by") and said.get("at"):
+        return str(said["by"]), str(said["at"]), True
+    return str(actor), str(at), False
