@@ -14,6 +14,7 @@ import hashlib
 import json
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from integrity_helpers import cli, driven
@@ -112,6 +113,25 @@ def _check(home: Path, copy_result: dict[str, object]) -> None:
     assert out.read_bytes() == STATEMENT
 
 
+def _held_intake(tmp_path: Path, home: Path, *files: Path, kind: bool = True) -> Any:
+    """An intake of ``files`` into the second case, held after their blobs are stored and
+    before its transaction (until ``intake-go`` appears)."""
+    intake = driven(
+        home,
+        _hold(tmp_path, "intake", *INTAKE),
+        "add",
+        *map(str, files),
+        "--case",
+        "second",
+        *(("--kind", "document") if kind else ()),
+        "--json",
+        "-j",
+        "1",
+    )
+    _wait_for(tmp_path / "intake-paused", intake)
+    return intake
+
+
 def _intake_result(process: object) -> dict[str, object]:
     out, err = process.communicate(timeout=120)  # type: ignore[attr-defined]
     assert process.returncode == 0, (out, err)  # type: ignore[attr-defined]
@@ -124,20 +144,7 @@ def test_a_protection_that_removes_the_blob_before_the_intake_commits(
     tmp_path: Path, backend: str
 ) -> None:
     home, _original, copy = _setup(tmp_path)
-    intake = driven(
-        home,
-        _hold(tmp_path, "intake", *INTAKE),
-        "add",
-        str(copy),
-        "--case",
-        "second",
-        "--kind",
-        "document",
-        "--json",
-        "-j",
-        "1",
-    )
-    _wait_for(tmp_path / "intake-paused", intake)
+    intake = _held_intake(tmp_path, home, copy)
     # The blob is stored (it was already there) and the intake has not committed: protect.
     cli(home, "item", "update", "1", "--protect")
     (tmp_path / "intake-go").touch()
@@ -148,20 +155,7 @@ def test_an_intake_that_commits_between_the_protection_and_its_removal(
     tmp_path: Path, backend: str
 ) -> None:
     home, _original, copy = _setup(tmp_path)
-    intake = driven(
-        home,
-        _hold(tmp_path, "intake", *INTAKE),
-        "add",
-        str(copy),
-        "--case",
-        "second",
-        "--kind",
-        "document",
-        "--json",
-        "-j",
-        "1",
-    )
-    _wait_for(tmp_path / "intake-paused", intake)
+    intake = _held_intake(tmp_path, home, copy)
     protection = driven(
         home, _hold(tmp_path, "removal", *REMOVAL), "item", "update", "1", "--protect"
     )
@@ -182,18 +176,7 @@ def test_the_plaintext_still_goes_when_nothing_in_the_clear_needs_it(
     home, _original, _copy = _setup(tmp_path)
     other = tmp_path / "other" / "unrelated.txt"
     other.write_bytes(b"An unrelated note\n")
-    intake = driven(
-        home,
-        _hold(tmp_path, "intake", *INTAKE),
-        "add",
-        str(other),
-        "--case",
-        "second",
-        "--json",
-        "-j",
-        "1",
-    )
-    _wait_for(tmp_path / "intake-paused", intake)
+    intake = _held_intake(tmp_path, home, other, kind=False)
     cli(home, "item", "update", "1", "--protect")
     (tmp_path / "intake-go").touch()
     assert _intake_result(intake)["status"] == "stored"
@@ -215,21 +198,7 @@ def test_a_blob_removed_meanwhile_that_cannot_be_stored_again_fails_only_its_fil
     home, _original, copy = _setup(tmp_path)
     other = tmp_path / "other" / "unrelated.txt"
     other.write_bytes(b"An unrelated note\n")
-    intake = driven(
-        home,
-        _hold(tmp_path, "intake", *INTAKE),
-        "add",
-        str(copy),
-        str(other),
-        "--case",
-        "second",
-        "--kind",
-        "document",
-        "--json",
-        "-j",
-        "1",
-    )
-    _wait_for(tmp_path / "intake-paused", intake)
+    intake = _held_intake(tmp_path, home, copy, other)
     cli(home, "item", "update", "1", "--protect")
     copy.unlink()
     (tmp_path / "intake-go").touch()
