@@ -20,7 +20,7 @@ import pytest
 from integrity_helpers import cli, driven
 
 from enquiry.store import open_store
-from enquiry.store.verify import verify
+from enquiry.store.verify import VerifyReport, verify
 
 STATEMENT = b"Statement taken at the river crossing, second visit; the same copy twice\n"
 
@@ -90,6 +90,14 @@ def _setup(tmp_path: Path) -> tuple[Path, Path, Path]:
     return home, original, copy
 
 
+def _verified(home: Path) -> VerifyReport:
+    store = open_store(home, "tester", create=False)
+    try:
+        return verify(store)
+    finally:
+        store.engine.dispose()
+
+
 def _check(home: Path, copy_result: dict[str, object]) -> None:
     """The second case's item is in the clear and its blob is there; the first case's item is
     encrypted; nothing of it is lost; verify is clean."""
@@ -98,11 +106,7 @@ def _check(home: Path, copy_result: dict[str, object]) -> None:
     assert copy_result["status"] == "stored", copy_result
     assert blob.is_file(), "the intake's item points at a blob that was removed"
     assert blob.read_bytes() == STATEMENT
-    store = open_store(home, "tester", create=False)
-    try:
-        report = verify(store)
-    finally:
-        store.engine.dispose()
+    report = _verified(home)
     assert report.intact, report.failures
     assert not [n for n in report.notes if "belong to no item" in n], report.notes
     shown = cli(home, "verify")
@@ -182,11 +186,7 @@ def test_the_plaintext_still_goes_when_nothing_in_the_clear_needs_it(
     assert _intake_result(intake)["status"] == "stored"
     sha = hashlib.sha256(STATEMENT).hexdigest()
     assert not (home / "vault" / "sha256" / sha[:2] / sha[2:4] / sha).exists()
-    store = open_store(home, "tester", create=False)
-    try:
-        report = verify(store)
-    finally:
-        store.engine.dispose()
+    report = _verified(home)
     assert report.intact, report.failures
 
 
@@ -212,10 +212,6 @@ def test_a_blob_removed_meanwhile_that_cannot_be_stored_again_fails_only_its_fil
     assert len(refused["problems"]) == 1 and "removed from the vault" in refused["problems"][0]
     sha = hashlib.sha256(STATEMENT).hexdigest()
     assert not (home / "vault" / "sha256" / sha[:2] / sha[2:4] / sha).exists()
-    store = open_store(home, "tester", create=False)
-    try:
-        report = verify(store)
-    finally:
-        store.engine.dispose()
+    report = _verified(home)
     assert report.intact, report.failures
     assert not [n for n in report.notes if "belong to no item" in n], report.notes

@@ -57,7 +57,7 @@ from enquiry.app.release import (
 from enquiry.errors import Corrupt, EnquiryError, NotFound, Refused
 from enquiry.publish.lineage import PICTURES, confirmer
 from enquiry.store.tables import CustodyEvent, Item
-from enquiry.store.vault import Vault, describe_os_error, short_address
+from enquiry.store.vault import Vault, short_address
 
 PREVIEW_WINDOW = 600
 """Seconds during which a user's ``accessed`` event of a preview covers their further reads
@@ -196,14 +196,7 @@ class VerifiedBlobs:
         ``None`` when its file changed so lately that its identity cannot vouch for it (the
         caller then checks a private copy, as for bytes held encrypted)."""
         path = vault.path(address)
-        try:
-            handle = path.open("rb")
-        except FileNotFoundError:
-            raise Corrupt(f"blob {short_address(address)} is missing from the vault") from None
-        except OSError as exc:
-            raise Corrupt(
-                f"blob {short_address(address)} cannot be read ({describe_os_error(exc)})"
-            ) from None
+        handle = vault.open_checked(address)
         try:
             before = os.fstat(handle.fileno())
             identity, key = _identity(before), str(path)

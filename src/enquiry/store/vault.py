@@ -573,7 +573,9 @@ class Vault:
                 digest.update(chunk)
         return address_of(algorithm, digest.hexdigest())
 
-    def _open_checked(self, address: str) -> BinaryIO:
+    def open_checked(self, address: str) -> BinaryIO:
+        """The blob's file, open for reading; a missing or unreadable one is
+        :class:`Corrupt` with one line naming it."""
         try:
             return self.open(address)
         except FileNotFoundError:
@@ -590,7 +592,7 @@ class Vault:
         large goes through :meth:`copy_verified`.
         """
         algorithm, _digest = split_address(address)
-        with self._open_checked(address) as handle:
+        with self.open_checked(address) as handle:
             data = handle.read()
         digest = new_hasher(algorithm)
         digest.update(data)
@@ -610,7 +612,7 @@ class Vault:
         digest = new_hasher(algorithm)
         size = 0
         temp = temp_beside(target)
-        with self._open_checked(address) as handle:
+        with self.open_checked(address) as handle:
             try:
                 with temp.open("xb") as out:
                     while chunk := handle.read(CHUNK):
