@@ -49,7 +49,7 @@ from enquiry.store.protected import (
     secret_record,
 )
 from enquiry.store.tables import Case, CaseKey, Item, ItemKey, ItemOrigin, ItemText, Rating
-from enquiry.store.vault import Unnamed, temp_beside
+from enquiry.store.vault import MEMORY_COPY_LIMIT, Unnamed, scratch_folder, temp_beside
 
 # The tables whose old row versions may hold what protecting or sealing an item removed: its
 # key, names, fields and texts, and what was derived from them in the clear (perceptual hashes,
@@ -152,14 +152,6 @@ def restored(item: Item, disclosed: Disclosed | None) -> Item:
     return copy
 
 
-def copy_plain(store: Store, item: Item, target: Path) -> int | None:
-    """Decrypt an encrypted item's original to ``target``; None if it is stored in the clear."""
-    with store.engine.connect() as connection:
-        if not at_rest(connection, [item.id]):
-            return None
-        return Opener(connection).copy_to(store.vault, item.id, target)
-
-
 def deliver_original(
     store: Store,
     item: Item,
@@ -211,14 +203,46 @@ def deliver_original(
 
 @contextmanager
 def original_file(store: Store, item: Item) -> Iterator[Path]:
-    """A private, checked copy of any item's original (decrypted if it is encrypted)."""
+    """A private, checked copy of any item's original, as a file.
+
+    An encrypted original is decrypted into memory (an anonymous memory file, or for one
+    over :data:`~enquiry.store.vault.MEMORY_COPY_LIMIT` a private file in the vault's
+    temporary area; see :meth:`Opener.plain_copy`), never into a file of the home's disk
+    that is deleted afterwards but stays in its free blocks. One stored in the clear is
+    copied beside the home, where its blob already lies in the clear."""
     if not item.sha256:
         raise NotFound(f"item {item.id}: has no stored bytes")
+    with store.engine.connect() as connection:
+        copy = (
+            Opener(connection).plain_copy(store.vault, item.id, int(item.size or 0))
+            if at_rest(connection, [item.id])
+            else None
+        )
+    if copy is not None:
+        try:
+            yield copy.path
+        finally:
+            copy.remove()
+        return
     with tempfile.TemporaryDirectory(prefix=".original-", dir=store.home) as folder:
         target = Path(folder) / "original"
-        if copy_plain(store, item, target) is None:
-            store.vault.copy_verified(item.sha256, target)
+        store.vault.copy_verified(item.sha256, target)
         yield target
+
+
+def work_folder(store: Store, item: Item, prefix: str) -> tempfile.TemporaryDirectory[str]:
+    """A private folder (0700, removed on exit) for files made from ``item``'s original — a
+    redaction on its way into the vault, say. For an encrypted item what lands there is as
+    telling as the original (an unconfirmed redaction may still show a face), so it is made
+    in memory (:func:`~enquiry.store.vault.scratch_folder`), or for an original over
+    :data:`~enquiry.store.vault.MEMORY_COPY_LIMIT` in the vault's temporary area, like the
+    plaintext copies; anything else, beside the home."""
+    if encrypted_ids(store, [item.id]):
+        if int(item.size or 0) <= MEMORY_COPY_LIMIT:
+            return scratch_folder(prefix)
+        store.vault.tmp.mkdir(mode=0o700, parents=True, exist_ok=True)
+        return tempfile.TemporaryDirectory(prefix=prefix, dir=store.vault.tmp)
+    return tempfile.TemporaryDirectory(prefix=prefix, dir=store.home)
 
 
 # --- Sealing ------------------------------------------------------------------------------------
@@ -587,7 +611,6 @@ __all__ = [
     "CaseKeyStatus",
     "Disclosed",
     "Sealed",
-    "copy_plain",
     "deliver_original",
     "demo_key",
     "disclose",
@@ -601,4 +624,5 @@ __all__ = [
     "scrub_database",
     "seal_item",
     "unprotect_existing",
+    "work_folder",
 ]

@@ -13,7 +13,6 @@ and a reveal of a protected item is recorded.
 from __future__ import annotations
 
 import multiprocessing
-import tempfile
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -25,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from enquiry import __version__
 from enquiry.app.access import require_admin
-from enquiry.app.atrest import original_file
+from enquiry.app.atrest import original_file, work_folder
 from enquiry.app.context import Enquiry
 from enquiry.app.evidence import derive
 from enquiry.app.lookup import find_item
@@ -246,7 +245,7 @@ def redact(
     request = Request(faces=faces, regions=boxes, style=style, keep_audio=keep_audio)
     seconds, megabytes = limits()
     bar = progress or Silent()
-    with tempfile.TemporaryDirectory(prefix=".redact-", dir=store.home) as folder:
+    with work_folder(store, item, ".redact-") as folder:
         try:
             with original_file(store, item) as original:
                 result = _run(

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -47,7 +46,7 @@ from enquiry.store.crypt import (
 )
 from enquiry.store.ledger import utc_now
 from enquiry.store.tables import CaseKey, Item, ItemKey
-from enquiry.store.vault import CHUNK, Sealing, Unnamed, Vault, write_hashed
+from enquiry.store.vault import CHUNK, PlainCopy, Sealing, Unnamed, Vault, write_hashed
 
 
 @dataclass(frozen=True)
@@ -380,22 +379,33 @@ class Opener:
             raise
         return pending, size
 
+    def plain_copy(self, vault: Vault, item_id: int, size: int) -> PlainCopy:
+        """Decrypt the item's original, checked against its hash, into a private copy that
+        lives in memory (see :class:`PlainCopy`; ``size``, its expected size, decides) and
+        return it finished, for the caller to :meth:`PlainCopy.remove` when done.
+
+        This is how anything that needs a protected original as a file (a redaction, a
+        preview, a report's picture) gets one: a decrypted copy written to a disk and
+        deleted stays readable in the disk's free blocks to whoever seizes it, which is the
+        very attack encryption at rest answers."""
+        _key, sha = self.data_key(item_id)
+        copy = PlainCopy.make(vault.spare_path(), size)
+        try:
+            assert copy.out is not None
+            actual, _size = write_hashed(self.plain_chunks(vault, item_id), copy.out)
+            if actual != sha:
+                raise Corrupt(f"item {item_id}: decrypted bytes do not match its SHA-256")
+            copy.finish()
+        except BaseException:
+            copy.remove()
+            raise
+        return copy
+
     def plain_sha256(self, vault: Vault, item_id: int) -> str:
         digest = hashlib.sha256()
         for chunk in self.plain_chunks(vault, item_id):
             digest.update(chunk)
         return digest.hexdigest()
-
-
-@contextmanager
-def plain_original(vault: Vault, opener: Opener, item_id: int, folder: Path) -> Iterator[Path]:
-    """A private, checked plaintext copy of a protected original, removed afterwards."""
-    target = folder / f"item-{item_id}"
-    opener.copy_to(vault, item_id, target)
-    try:
-        yield target
-    finally:
-        target.unlink(missing_ok=True)
 
 
 # --- Sealing and re-wrapping --------------------------------------------------------------------

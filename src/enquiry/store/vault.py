@@ -412,6 +412,12 @@ class Vault:
             temp.unlink(missing_ok=True)
             raise
 
+    def spare_path(self) -> Path:
+        """A new name in the vault's temporary area, private to this process's use (a
+        plaintext copy too large for memory goes there: see :class:`PlainCopy`)."""
+        self.tmp.mkdir(mode=0o700, parents=True, exist_ok=True)
+        return self._temp_path()
+
     def _temp_path(self) -> Path:
         # The writer's process id is in the name so that a later run can tell the leftovers of
         # a killed intake from the files of one still running.

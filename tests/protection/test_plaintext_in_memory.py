@@ -1,0 +1,179 @@
+"""A protected original decrypted for use — redacted, previewed, read into a report — is
+decrypted into memory, never into a file of the home's disk: a file deleted from a disk stays
+in its free blocks, readable by whoever seizes the laptop, which is exactly what encrypting
+the original at rest was for. Nor does the redaction of a protected photo, which may still
+show a face until someone confirms it, pass through the home's disk on its way into the vault.
+
+Every file the process opens for writing while it works is recorded (Python's audit hook on
+``open``), on a real home with the real redactor."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from enquiry.app import Enquiry, cases, evidence, publishing, redaction
+from enquiry.app.atrest import original_file
+from enquiry.app.content import open_original
+from enquiry.enrich.media import samples
+from enquiry.store import vault as vault_module
+from enquiry.store.tables import Item
+
+INCIDENT = "mem-2021"
+CASE = f"""\
+format: enquiry-case/1
+case: {{name: mem, title: Memory}}
+sources:
+- {{name: Field team, reliability: B}}
+incidents:
+- slug: {INCIDENT}
+  title: Strike on the market
+  window: {{start: '2021-03-03T04:00:00+02:00', end: '2021-03-03T06:00:00+02:00'}}
+  place: {{name: market, lat: 11.5, lon: 21.25}}
+  hypotheses:
+  - {{id: H1, label: an air strike}}
+  - {{id: H0, label: something else, other: true}}
+items:
+- key: note
+  kind: document
+  source: Field team
+  fields: {{title: Field note}}
+  text: A crater in the market.
+ratings:
+- incident: {INCIDENT}
+  item: note
+  analyst: A. Analyst
+  values: {{H1: CC, H0: N}}
+"""
+
+WRITING = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
+_WATCHING: list[list[str]] = []  # the list of the watch under way, if any
+
+
+def _audit(event: str, args: tuple[Any, ...]) -> None:
+    if event != "open" or not _WATCHING:
+        return
+    path, mode, flags = args
+    if isinstance(path, int):  # an open descriptor wrapped: nothing new on any disk
+        return
+    writes = any(c in str(mode) for c in "wax+") if mode else bool(int(flags or 0) & WRITING)
+    if writes:
+        _WATCHING[-1].append(os.fsdecode(path))
+
+
+sys.addaudithook(_audit)  # hooks cannot be removed; this one records only inside `_written`
+
+
+class _Written:
+    def __init__(self) -> None:
+        self.paths: list[str] = []
+
+    def __enter__(self) -> _Written:
+        _WATCHING.append(self.paths)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        _WATCHING.remove(self.paths)
+
+
+def _under_home_not_ciphertext(paths: list[str], home: Path) -> list[str]:
+    """What was written inside the home that is not the catalogue's, the ledger's or a
+    ciphertext's file (a ciphertext is written to ``vault/tmp/*.part``, then renamed into
+    ``vault/blake3``): where a plaintext could have gone."""
+    inside = []
+    for raw in paths:
+        path = Path(os.path.abspath(raw))
+        try:
+            relative = path.relative_to(home.resolve())
+        except ValueError:
+            try:
+                relative = path.relative_to(home)
+            except ValueError:
+                continue
+        parts = relative.parts
+        if parts[:2] == ("vault", "blake3"):
+            continue
+        if parts[:2] == ("vault", "tmp") and path.name.endswith(".part"):
+            continue
+        if len(parts) == 1 and (
+            path.name.startswith(("catalogue.sqlite", ".ledger", "ledger"))
+            or path.name.endswith(".lock")
+        ):
+            continue
+        inside.append(str(relative))
+    return inside
+
+
+@pytest.fixture
+def protected_photo(tmp_path: Path, backend: str) -> Iterator[tuple[Enquiry, Path, int]]:
+    home = tmp_path / "home"
+    admin = Enquiry.at(home, "admin")
+    (tmp_path / "case.yaml").write_text(CASE, encoding="utf-8")
+    cases.load(admin, tmp_path / "case.yaml")
+    path = tmp_path / "witness-photo.jpg"
+    Image.fromarray(np.ascontiguousarray(samples.photo("astronaut"))).save(path, quality=92)
+    evidence.add(admin, [path], case="mem", kind="photo", protected=True)
+    item_id = max(r.id for r in evidence.list_items(admin, limit=100).items)
+    yield admin, home, item_id
+
+
+def _item(admin: Enquiry, item_id: int) -> Item:
+    store = admin.store(create=False)
+    with store.session() as session:
+        found = session.get(Item, item_id)
+        assert found is not None
+        session.expunge(found)
+        return found
+
+
+def test_a_protected_original_is_decrypted_into_memory(
+    protected_photo: tuple[Enquiry, Path, int],
+) -> None:
+    admin, home, item_id = protected_photo
+    item = _item(admin, item_id)
+    store = admin.store(create=False)
+    with _Written() as written, original_file(store, item) as path:
+        data = path.read_bytes()
+        # an anonymous memory file, reached through this process's descriptor table
+        assert os.readlink(path).startswith("/memfd:"), os.readlink(path)
+    assert len(data) == item.size
+    assert _under_home_not_ciphertext(written.paths, home) == []
+    assert not path.exists()  # gone with the context
+
+
+def test_a_protected_original_too_large_for_memory_goes_to_the_vaults_private_area(
+    protected_photo: tuple[Enquiry, Path, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    admin, home, item_id = protected_photo
+    monkeypatch.setattr(vault_module, "MEMORY_COPY_LIMIT", 1024)
+    item = _item(admin, item_id)
+    with original_file(admin.store(create=False), item) as path:
+        assert path.parent == home / "vault" / "tmp"
+        assert path.stat().st_mode & 0o077 == 0
+        assert path.stat().st_size == item.size
+    assert not path.exists()
+
+
+def test_redacting_a_protected_photo_writes_no_plaintext_into_the_home(
+    protected_photo: tuple[Enquiry, Path, int],
+) -> None:
+    admin, home, item_id = protected_photo
+    with _Written() as written:
+        made = redaction.redact(admin, str(item_id), faces=True)
+    assert made.item_id != item_id
+    assert _under_home_not_ciphertext(written.paths, home) == []
+    # the redaction itself is held encrypted, and is what the report publishes once confirmed
+    redaction.confirm(admin, str(made.item_id))
+    with _Written() as written:
+        publishing.report(admin, INCIDENT, home.parent / "report.html")
+        download = open_original(admin, str(item_id), reveal=True)
+        download.handle.read()
+        download.handle.close()
+    assert _under_home_not_ciphertext(written.paths, home) == []
