@@ -628,24 +628,29 @@ def _entry(manifest: dict[str, Any], sha: str) -> dict[str, Any]:
 def test_a_handed_over_redaction_is_published_by_the_successor(
     pictures: Pictures, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The handover keeps the publication decision: imported into another home, the confirmed
-    redaction is still a redaction of its (withheld) original and still confirmed — recorded
-    there as confirmed in the source home, by whom and when, per the bundle, never as the
-    importing user's confirmation — so the successor's report publishes the same picture, its
-    preview shows it, and a redacted bundle of the imported case carries it again."""
-    from enquiry.app import bundles, content
+    """The handover keeps the publication decision: imported into another home with the
+    signer's key, the confirmed redaction is still a redaction of its (withheld) original and
+    still confirmed — recorded there as confirmed in the source home, by whom and when, per
+    the bundle, never as the importing user's confirmation — so the successor's report
+    publishes the same picture, its preview shows it, and a redacted bundle of the imported
+    case carries it again. (Without a signer the successor vouches for, the confirmation stays
+    behind: ``tests/bundle/test_bundle_confirmations.py``.)"""
+    from enquiry.app import bundles, content, keys
 
     shas, ids = pictures.shas, pictures.ids
     published = shas["protected_ok_redaction"]
+    keys.create(pictures.admin, "panel", PASSWORD)
+    key = keys.export_public(pictures.admin, "panel", tmp_path / "panel.pub.json")
     source = tmp_path / "case.zip"
-    export_bundle(pictures.admin, source, case="pix", pdf=False)
+    export_bundle(pictures.admin, source, case="pix", sign="panel", passphrase=PASSWORD, pdf=False)
     source_manifest, source_casefile, source_reports = _bundle_parts(source)
     assert _inlined(source_reports[INCIDENT]) == {published, shas["plain"]}
     first = _events(pictures.home, ids["protected_ok_redaction"])
 
     monkeypatch.delenv("ENQUIRY_DB", raising=False)  # the successor's home is on SQLite
     successor = Enquiry.at(tmp_path / "successor", "successor")
-    bundles.import_bundle(successor, source)
+    imported = bundles.import_bundle(successor, source, key=key)
+    assert not [note for note in imported.notes if "confirmed for publication" in note]
     store = successor.store(create=False)
     with store.session() as session:
         rows = {

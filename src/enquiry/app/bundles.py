@@ -547,6 +547,145 @@ def _require_key_for_protected(shown: str, manifest: Mapping[str, Any]) -> None:
         )
 
 
+@dataclass(frozen=True)
+class _Signer:
+    """Who signed a bundle as far as this home can tell, and whether it vouches for them.
+
+    ``fingerprint`` is the key whose signature the check verified (``None``: not signed);
+    ``vouched`` says how this home knows that key — the public key given with ``--key``, or one
+    of its own keys — and is ``None`` when nothing here does: a key the manifest carries proves
+    only that whoever made the bundle holds it, and anyone can make a key of any name. ``why``
+    says, for a note, why the signer is not vouched for."""
+
+    name: str | None
+    fingerprint: str | None
+    vouched: str | None
+    why: str
+
+
+def _signer_of(
+    store: Store, manifest: Mapping[str, Any], outcome: bundle_check.Outcome, key: Path | None
+) -> _Signer:
+    """The bundle's signer as :class:`_Signer` says: only a signature the check verified counts,
+    and only ``--key`` or a key of this home (not revoked) vouches for whose it is."""
+    from enquiry.store.tables import SigningKey
+
+    said = manifest.get("signer")
+    name = str(said.get("key") or "") if isinstance(said, dict) else ""
+    fingerprint = outcome.signed_by
+    if fingerprint is None:
+        return _Signer(None, None, None, "the bundle is not signed")
+    if key is not None:
+        return _Signer(name, fingerprint, "the key given (--key)", "")
+    with store.session() as session:
+        own = session.scalars(
+            select(SigningKey).where(SigningKey.fingerprint == fingerprint)
+        ).first()
+        if own is not None:
+            session.expunge(own)
+    if own is not None and own.revoked_at is None:
+        return _Signer(name, fingerprint, f"this home's key '{own.name}'", "")
+    if own is not None:
+        why = (
+            f"it is signed by this home's key '{own.name}', which was revoked at"
+            f" {own.revoked_at}: whoever holds that key now may have signed it"
+        )
+    else:
+        why = (
+            f"it is signed by a key calling itself '{printable(name)}' (fingerprint"
+            f" {fingerprint[:16]}) that no --key vouches for and that is not one of this"
+            " home's keys"
+        )
+    return _Signer(name, fingerprint, None, why)
+
+
+@dataclass(frozen=True)
+class _Unconfirmed:
+    """A confirmation the bundle's case file claims for a redaction, left out of the import."""
+
+    key: str | None
+    sha256: str | None
+    by: str
+    at: str
+
+
+def _drop_confirmations(doc: CaseDocument) -> list[_Unconfirmed]:
+    """Remove from the case file every redaction's ``confirmed``, returning what each said.
+
+    A confirmation is a person's decision that a picture may be published; taken in, it lets
+    this home's report publish the picture. It is the word of whoever made the bundle, so it
+    is kept only when this home vouches for the signer (see :class:`_Signer`): a bundle anyone
+    could have made and self-signed would otherwise publish any picture as "confirmed"."""
+    dropped: list[_Unconfirmed] = []
+    for item in doc.get("items", []):
+        said = item.pop("confirmed", None)
+        if not said:
+            continue
+        dropped.append(
+            _Unconfirmed(
+                str(item["key"]) if item.get("key") else None,
+                str(item["sha256"]) if item.get("sha256") else None,
+                str(said.get("by", "")),
+                str(said.get("at", "")),
+            )
+        )
+    return dropped
+
+
+def _unconfirmed_notes(
+    store: Store, case_id: int, dropped: list[_Unconfirmed], why: str
+) -> list[str]:
+    """One note per redaction taken in unconfirmed: which item it is here, what the bundle
+    said, why that was not taken in, and what to do about it."""
+    if not dropped:
+        return []
+    with store.session() as session:
+        rows = session.execute(
+            select(Item.id, Item.key, Item.sha256, Item.derived_from)
+            .where(Item.case_id == case_id)
+            .order_by(Item.id)
+        ).all()
+        absent = set(
+            session.scalars(
+                select(WithheldItem.item_id)
+                .join(Item, Item.id == WithheldItem.item_id)
+                .where(Item.case_id == case_id)
+            )
+        )
+    found: dict[str, tuple[int, int | None]] = {}  # "key:K" or "sha256:S" -> (id, its original)
+    for item_id, item_key, sha, source in rows:
+        if item_key:
+            found[f"key:{item_key}"] = (int(item_id), source)
+        if sha:
+            found.setdefault(f"sha256:{sha}", (int(item_id), source))
+    notes = []
+    for claim in dropped:
+        here = found.get(f"key:{claim.key}") if claim.key else found.get(f"sha256:{claim.sha256}")
+        if here is None:  # the load takes in every item of the case file; never reached
+            continue
+        item_id, original = here
+        what = f"a redaction of item {original}" if original else "a redaction"
+        said = (
+            f"item {item_id} ({what}): the bundle says it was confirmed for publication by"
+            f" '{printable(claim.by)}' at {printable(claim.at)}, but {why}; it is taken in"
+            " unconfirmed"
+        )
+        if item_id in absent:
+            # Its bytes stayed out of the bundle: there is nothing here to look at or publish.
+            notes.append(
+                f"{said} (its bytes were withheld from the bundle, so nothing of it is published"
+                " here either way; import the bundle again with --key and its signer's public"
+                " key, if you trust that signer, to keep the confirmation on record)"
+            )
+        else:
+            notes.append(
+                f"{said} and is not published until someone here looks at it and runs"
+                f" 'enquiry media redact --confirm {item_id}' (or import the bundle again with"
+                " --key and its signer's public key, if you trust that signer)"
+            )
+    return notes
+
+
 def import_bundle(
     app: Enquiry, path: Path, *, key: Path | None = None, progress: Progress | None = None
 ) -> Imported:
@@ -558,6 +697,10 @@ def import_bundle(
     must name the manifest's case and list its items one for one (:func:`_same_items`);
     anything else is refused before the home is touched, and the load itself is one
     transaction.
+
+    A redaction the bundle says was confirmed is taken in as confirmed only when this home
+    vouches for the bundle's signer (``key`` given and matched, or one of this home's own keys);
+    otherwise it comes in unconfirmed, with a note naming it (see :func:`_drop_confirmations`).
     """
     require_admin(app, "bundle import")
     shown = printable(str(path))
@@ -595,6 +738,8 @@ def import_bundle(
                     f"case '{printable(case_name)}' exists in this home; import the bundle into"
                     " a home without it"
                 )
+        signer = _signer_of(store, manifest, outcome, key)
+        dropped = [] if signer.vouched else _drop_confirmations(doc)
         folder = Path(scratch)
         carried = {
             str(entry["sha256"]): str(entry["member"])
@@ -619,9 +764,9 @@ def import_bundle(
             if entry.get("sha256") and not entry.get("member")
         }
         head = manifest["ledger"]["head"]
-        signer = manifest.get("signer") or {}
         recorded: list[int] = []
         import_ids: list[int] = []
+        case_ids: list[int] = []
 
         def before_items(connection: Connection, writer: LedgerWriter, case_id: int) -> None:
             # The case must be the one this transaction made. Writers take the ledger head in
@@ -641,12 +786,15 @@ def import_bundle(
                     manifest_sha256=bundle.manifest_sha256,
                     head_seq=int(head["seq"]),
                     head_hash=str(head["hash"]),
-                    signer=signer.get("fingerprint"),
+                    # only a signature the check verified names a signer; a manifest's word
+                    # that a key signed it, with no signature to show, names nobody
+                    signer=signer.fingerprint,
                     imported_at=utc_now(),
                 )
             ).inserted_primary_key
             assert new is not None
             import_ids.append(int(new[0]))
+            case_ids.append(case_id)
             writer.append(
                 "transferred",
                 case_id=case_id,
@@ -654,9 +802,11 @@ def import_bundle(
                     "what": "bundle import",
                     "manifest_sha256": bundle.manifest_sha256,
                     "from_head": {"seq": int(head["seq"]), "hash": str(head["hash"])},
-                    "key": signer.get("key"),
-                    "fingerprint": signer.get("fingerprint"),
+                    "key": signer.name if signer.fingerprint else None,
+                    "fingerprint": signer.fingerprint,
+                    "vouched": signer.vouched,
                     "withheld": len(absent),
+                    **({"unconfirmed": len(dropped)} if dropped else {}),
                 },
             )
 
@@ -705,8 +855,8 @@ def import_bundle(
         (int(head["seq"]), str(head["hash"])),
         len(manifest["items"]),
         len(recorded),
-        signer.get("key"),
-        list(outcome.notes),
+        signer.name if signer.fingerprint else None,
+        list(outcome.notes) + _unconfirmed_notes(store, case_ids[0], dropped, signer.why),
     )
 
 

@@ -229,6 +229,10 @@ class Outcome:
     failures: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     unreadable: str | None = None
+    # The fingerprint of the key whose signature over manifest.json verified: the key given, or
+    # without one the key the manifest itself carries — which proves only that whoever made the
+    # bundle holds that key, not who that is. None when the bundle is not signed.
+    signed_by: str | None = None
 
     @property
     def status(self) -> int:
@@ -701,6 +705,7 @@ def check_signature(bundle: Bundle, outcome: Outcome, key: PublicKey | None) -> 
         ):
             outcome.failures.append(f"{SIGNATURE}: bad signature for the {label} it names")
         else:
+            outcome.signed_by = claimed
             # The name and fingerprint are the bundle's own word: anyone can make a key and call
             # it after the mechanism. Only --key ties the bundle to a signer.
             outcome.notes.append(
@@ -741,6 +746,7 @@ def check_signature(bundle: Bundle, outcome: Outcome, key: PublicKey | None) -> 
             f"{label} was revoked at {key.revoked_at}; this bundle was signed before, at"
             f" {signed_at} ({clock})"
         )
+    outcome.signed_by = key.fingerprint
     outcome.summary.append(f"signature: valid, by {label} at {signed_at}")
 
 
