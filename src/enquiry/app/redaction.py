@@ -29,6 +29,7 @@ from enquiry.app.context import Enquiry
 from enquiry.app.evidence import derive
 from enquiry.app.lookup import find_item
 from enquiry.app.protection import record_reveal
+from enquiry.app.release import lineage_of
 from enquiry.enrich.media.redact import STYLES, Request, parse_regions, redact_file
 from enquiry.errors import BadRequest, Corrupt, EnquiryError, NotFound, Refused
 from enquiry.intake.limits import LimitExceeded, limits, run_limited
@@ -405,11 +406,11 @@ def publishable_picture(app: Enquiry, ref: str | int, *, reveal: bool = False) -
     with store.session() as session:
         item = find_item(session, str(ref))
         if is_redaction(item):
-            if not is_confirmed(session, item):
-                raise Refused(
-                    f"item {item.id}: an unconfirmed redaction; look at it, then run "
-                    f"'enquiry media redact --confirm {item.id}'"
-                )
+            # unconfirmed, superseded by a newer confirmed one, or of a sealed family: the
+            # family rule decides, as for every other way out of the home
+            why = lineage_of(app, item.id).withheld()
+            if why is not None:
+                raise Refused(why)
             return _read(store, item, item, redacted=True)
         redactions = redactions_of(session, item.id)
     if reveal:

@@ -24,11 +24,11 @@ import tempfile
 import uuid
 import zipfile
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import Any, BinaryIO
 
 from sqlalchemy import Connection, Engine, delete, insert, inspect, select, text
 from sqlalchemy.exc import SQLAlchemyError
@@ -57,9 +57,6 @@ from enquiry.store.db import (
 from enquiry.store.ledger import HEAD_LOCK, head_for_copy, head_text, read_head_file
 from enquiry.store.tables import Base, CustodyEvent, Item, LedgerHead, WithheldItem
 from enquiry.store.vault import CHUNK, temp_beside
-
-if TYPE_CHECKING:
-    from enquiry.publish.lineage import Lineage
 
 LEDGER_MEMBER = "ledger/events.jsonl"
 ORIGINALS = "originals/"
@@ -431,18 +428,18 @@ def _bytes_out(store: Store, items: list[Item], content: CaseContent) -> tuple[s
     Of an original with more than one confirmed redaction, the report publishes the newest
     (:func:`enquiry.app.redaction.publishable_picture`), and so the bundle carries only its
     bytes: an older one, superseded — made again, perhaps, because it missed a face — is kept
-    back like any withheld item, by its hash, unless the bundle reveals."""
+    back like any withheld item, by its hash, unless the bundle reveals (the family rule:
+    :attr:`~enquiry.publish.lineage.Lineage.superseded_by`)."""
     from enquiry.publish.lineage import judge
 
     wanted = [item.id for item in items if item.sha256]
     with store.engine.connect() as connection:
         families = judge(connection, wanted)
-    superseded = set() if content.reveal else _superseded(families)
     kept_back = {
         item_id
         for item_id, family in families.items()
         if item_id not in content.hidden_items
-        and (family.withheld(reveal=content.reveal) is not None or item_id in superseded)
+        and family.withheld(reveal=content.reveal) is not None
     }
     published = {
         item_id
@@ -450,30 +447,8 @@ def _bytes_out(store: Store, items: list[Item], content: CaseContent) -> tuple[s
         if item_id in content.hidden_items
         and family.item.redaction
         and family.withheld(reveal=False) is None
-        and item_id not in superseded
     }
     return kept_back, published
-
-
-def _superseded(families: Mapping[int, Lineage]) -> set[int]:
-    """The confirmed redactions among ``families`` that a newer confirmed redaction of the same
-    original replaces: what a report publishes of a photo is its newest confirmed redaction
-    (the highest item number, as :func:`enquiry.app.redaction.redactions_of` orders them),
-    whichever case that newer one belongs to."""
-    out: set[int] = set()
-    for item_id, family in families.items():
-        me = family.item
-        if not (me.redaction and me.confirmed and me.derived_from is not None):
-            continue
-        if any(
-            kin.redaction
-            and kin.confirmed
-            and kin.derived_from == me.derived_from
-            and kin.id > item_id
-            for kin in family.family
-        ):
-            out.add(item_id)
-    return out
 
 
 @dataclass

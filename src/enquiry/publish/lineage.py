@@ -14,7 +14,8 @@ The rule, for the item ``X`` whose bytes would leave:
 1. ``X`` is sealed, or was made (at any remove) from a sealed item: never — consent was
    withdrawn, and a derivative is the sealed item's content in another form. No reveal lifts it.
 2. With a reveal (by someone holding the right, recorded by the caller): yes.
-3. ``X`` is a redaction: yes once a person confirmed it, else no.
+3. ``X`` is a redaction: yes once a person confirmed it, unless a newer confirmed redaction
+   of the same original supersedes it (only the newest is published); else no.
 4. ``X`` is protected: no.
 5. ``X`` is a picture (a photo or a video) and another item of its family is protected or
    sealed (its pixels are that item's, or that item's are its), or is a redaction (someone
@@ -71,6 +72,26 @@ class Lineage:
         """Whether the item, or an item it was made from, is sealed: nothing of it goes out."""
         return self.item.sealed or any(a.sealed for a in self.ancestors)
 
+    @property
+    def superseded_by(self) -> Member | None:
+        """For a confirmed redaction, the newer confirmed redaction of the same original that
+        replaces it (the highest item number, as
+        :func:`enquiry.app.redaction.redactions_of` orders them), if any. What is published of
+        a picture is its newest confirmed redaction; an older one — made again, perhaps,
+        because it missed a face — goes out no more than an unconfirmed one, by no route."""
+        me = self.item
+        if not (me.redaction and me.confirmed and me.derived_from is not None):
+            return None
+        newer = [
+            kin
+            for kin in self.family
+            if kin.redaction
+            and kin.confirmed
+            and kin.derived_from == me.derived_from
+            and kin.id > me.id
+        ]
+        return max(newer, key=lambda kin: kin.id) if newer else None
+
     def withheld(self, *, reveal: bool = False, name_others: bool = True) -> str | None:
         """Why the item's bytes may not leave the home (one line), or ``None`` when they may.
 
@@ -90,11 +111,19 @@ class Lineage:
         if reveal:
             return None
         if me.redaction:
-            if me.confirmed:
+            if not me.confirmed:
+                return (
+                    f"item {me.id}: an unconfirmed redaction; look at it, then run "
+                    f"'enquiry media redact --confirm {me.id}'"
+                )
+            newer = self.superseded_by
+            if newer is None:
                 return None
+            if not name_others:
+                return f"item {me.id}: a superseded redaction; it is not shown"
             return (
-                f"item {me.id}: an unconfirmed redaction; look at it, then run "
-                f"'enquiry media redact --confirm {me.id}'"
+                f"item {me.id}: superseded by item {newer.id}, a newer confirmed redaction of "
+                "the same original; only that one is published"
             )
         if me.protected:
             return f"item {me.id}: protected (its content may identify a witness)"
