@@ -110,6 +110,15 @@ def _protection_key(protection_key_file: Path) -> Iterator[Path]:
         yield protection_key_file
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _no_account_token() -> Iterator[None]:
+    """The command line acts as the account whose token ``ENQUIRY_TOKEN`` holds: a token in
+    the developer's environment must not change who the tests' commands act as."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("ENQUIRY_TOKEN", raising=False)
+        yield
+
+
 @pytest.fixture(scope="session")
 def home_templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HomeTemplates]:
     """Homes (the demo's, a worked case's) built at most once per back end in this test

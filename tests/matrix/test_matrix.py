@@ -301,16 +301,33 @@ def test_the_command_line_rates_shows_and_signs(admin: Enquiry) -> None:
     home = ["--home", str(admin.home)]
     item = _item_id(admin, "doc-jim-report")
 
-    def run(*args: str) -> tuple[int, str, str]:
-        done = runner.invoke(main, [*home, *args], catch_exceptions=False)
+    def run(*args: str, token: str | None = None) -> tuple[int, str, str]:
+        env = {"ENQUIRY_TOKEN": token} if token else None
+        done = runner.invoke(main, [*home, *args], env=env, catch_exceptions=False)
         return done.exit_code, done.stdout, done.stderr
 
+    # ana and bob are accounts: the command line acts as them only with their own tokens
+    code, _, err = run(
+        "--as", "ana", "rate", INCIDENT, "H2", "CC", "--item", item, "--rationale", "x"
+    )
+    assert code != 0 and "ENQUIRY_TOKEN" in err
+    ana, bob = (accounts.create_token(admin, name).token for name in ("ana", "bob"))
     code, out, _ = run(
-        "--as", "ana", "rate", INCIDENT, "H2", "CC", "--item", item, "--rationale", "fits"
+        "rate", INCIDENT, "H2", "CC", "--item", item, "--rationale", "fits", token=ana
     )
     assert code == 0 and "CC, rated by ana" in out
     code, out, _ = run(
-        "--as", "bob", "rate", INCIDENT, "H2", "II", "--item", item, "--rationale", "no"
+        "--as",
+        "bob",
+        "rate",
+        INCIDENT,
+        "H2",
+        "II",
+        "--item",
+        item,
+        "--rationale",
+        "no",
+        token=bob,
     )
     assert code == 0 and "(was CC by ana)" in out
     code, _, err = run("rate", INCIDENT, "H2", "ZZ", "--item", item, "--rationale", "x")

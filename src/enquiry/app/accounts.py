@@ -1,10 +1,10 @@
 """Accounts: users, their roles on cases, API tokens and signed-in sessions.
 
-Only the home's administrator manages accounts (the command line is that administrator, or a
-user made ``--admin``). Every change — a user added or disabled, a role granted or withdrawn, a
-token made or revoked — is a ledger event naming who did it, and the rows are watched by the
-ledger like every other catalogue row, so a role slipped into the database by hand shows up in
-``verify``.
+Only the home's administrator manages accounts (the command line, unless it acts with an
+account's token, or a user made ``--admin``). Every change — a user added or disabled, a role
+granted or withdrawn, a token made or revoked — is a ledger event naming who did it, and the
+rows are watched by the ledger like every other catalogue row, so a role slipped into the
+database by hand shows up in ``verify``.
 
 Secrets are stored so that a copy of the database does not open the door: passwords as Argon2
 hashes, tokens and session cookies (long random strings) as their SHA-256. Authentication
@@ -31,7 +31,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import Connection, delete, func, insert, select, update
 
 from enquiry.app.access import ROLE_RIGHTS, Right, Role, require_admin, role
-from enquiry.app.context import Enquiry, Principal
+from enquiry.app.context import Enquiry, Principal, account_key
 from enquiry.app.lookup import find_case
 from enquiry.errors import BadRequest, NotFound, Refused, Unauthorized
 from enquiry.store import Store
@@ -156,17 +156,21 @@ def add_user(app: Enquiry, name: str, password: str, *, admin: bool = False) -> 
 def _refuse_ledger_namesake(app: Enquiry, connection: Connection, cleaned: str) -> None:
     """Refuse a new account named as someone the ledger already records acts by (the command
     line's ``--as`` names, the operating-system user, the server's name): the ledger names an
-    actor by name alone, so the account's acts and theirs could not be told apart. The
-    administrator making an account under their own name is the one exception."""
-    if app.principal.user_id is None and app.actor.strip().lower() == cleaned:
+    actor by name alone, so the account's acts and theirs could not be told apart. A recorded
+    name counts in every form that reads as the account's (``Alice``, fullwidth ``ａｌｉｃｅ``:
+    :func:`~enquiry.app.context.account_key`), the forms the command line refuses once the
+    account exists. The administrator making an account under their own name is the one
+    exception."""
+    if app.principal.user_id is None and account_key(app.actor) == cleaned:
         return
-    earlier = connection.execute(
-        select(CustodyEvent.seq).where(func.lower(CustodyEvent.actor) == cleaned).limit(1)
-    ).first()
-    if earlier is not None:
+    recorded = connection.execute(
+        select(CustodyEvent.actor, func.min(CustodyEvent.seq)).group_by(CustodyEvent.actor)
+    ).all()
+    earlier = [int(seq) for actor, seq in recorded if account_key(str(actor)) == cleaned]
+    if earlier:
         raise Refused(
             f"user '{cleaned}': the ledger already records acts by '{cleaned}' (event "
-            f"{earlier[0]}); choose another name, so that the ledger tells them apart"
+            f"{min(earlier)}); choose another name, so that the ledger tells them apart"
         )
 
 
@@ -380,9 +384,17 @@ def authenticate_password(app: Enquiry, name: str, password: str) -> Principal:
 
 def authenticate_token(app: Enquiry, token: str) -> Principal:
     """The user a bearer token belongs to, or :class:`Unauthorized`."""
+    return token_principal(app.store(), token)
+
+
+def token_principal(store: Store, token: str) -> Principal:
+    """The user an API token belongs to, on an opened store, or :class:`Unauthorized`: the one
+    check of a token, for the API's bearer tokens and the command line's ``ENQUIRY_TOKEN``
+    alike (which is checked while the command line's acting user is still being settled, so
+    before its :class:`Enquiry` may open the store)."""
     if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
         raise Unauthorized(CREDENTIALS)
-    with app.store().session() as session:
+    with store.session() as session:
         row = session.execute(
             select(ApiToken, User)
             .join(User, User.id == ApiToken.user_id)
@@ -721,4 +733,5 @@ __all__ = [
     "revoke_token",
     "session_principal",
     "set_password",
+    "token_principal",
 ]

@@ -7,22 +7,35 @@ cannot act anonymously or forget to record what it did.
 
 Who acts is a :class:`Principal`. The command line acts as the home's administrator: whoever
 can open the home's files holds its evidence anyway, and ``--as NAME`` only says under which
-name the ledger records it. The web app and the API act for a signed-in user, whose rights on
-each case come from their memberships (:mod:`enquiry.app.access` decides every request).
+name the ledger records it — but never under an account's name: the ledger names an actor by
+name alone, so an act recorded as ``alice`` must be alice's. The command line acts as an
+account only when it presents one of the account's API tokens, and then with that account's
+rights, decided by :mod:`enquiry.app.access` as for the web app and the API, which act for a
+signed-in user.
 """
 
 from __future__ import annotations
 
+import unicodedata
+from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from enquiry.errors import BadRequest, NotFound
+from sqlalchemy import select
+
+from enquiry.errors import BadRequest, NotFound, Unauthorized
 from enquiry.intake.walk import printable
 from enquiry.store import Store, open_store, resolve_home
+from enquiry.store.tables import User
 
 ACTOR_MAX = 200
 """The longest name an actor is recorded under."""
+
+TOKEN_ENV = "ENQUIRY_TOKEN"
+"""Where the command line takes an account's API token from, to act as that account (an
+environment variable rather than an option, so that the token never shows in the process
+list or the shell's history)."""
 
 
 @dataclass(frozen=True)
@@ -39,26 +52,95 @@ class Principal:
         return cls(name=name, user_id=None, admin=True)
 
 
+def account_key(name: str) -> str:
+    """The account name a name would be taken for: compatibility forms folded (``ａｌｉｃｅ``,
+    fullwidth) and case ignored, as account names are lower-case — ``Alice`` in the ledger
+    reads as the account ``alice``."""
+    return unicodedata.normalize("NFKC", name).casefold().strip()
+
+
+@dataclass(frozen=True)
+class Claim:
+    """Who the command line says acts, not yet checked against the home's accounts: ``name``
+    (from ``--as`` when ``named``, else the operating-system user) and the API token given
+    (``ENQUIRY_TOKEN``), if any. Checked once, when the home is first used."""
+
+    name: str
+    named: bool
+    token: str | None
+
+    def principal(self, store: Store | None) -> Principal:
+        """Whom the command line acts as on ``store`` (``None``: no home there yet, so no
+        accounts either): the token's account, with its own rights, when a token is given;
+        else the administrator under ``name``, unless ``name`` is an account's (enabled or
+        disabled), which a command may take only with the account's token.
+
+        The operating-system user gets no exception: its name is read from ``LOGNAME`` or
+        ``USER`` first, which anyone sets as they please, so it proves no more than ``--as``."""
+        if self.token is not None:
+            if store is None:
+                raise Unauthorized(f"{TOKEN_ENV}: no enquiry home here, so no account's token")
+            from enquiry.app.accounts import CREDENTIALS, token_principal
+
+            try:
+                account = token_principal(store, self.token)
+            except Unauthorized:
+                raise Unauthorized(f"{TOKEN_ENV}: {CREDENTIALS}") from None
+            if self.named and account_key(self.name) != account.name:
+                raise BadRequest(
+                    f"--as {self.name}: {TOKEN_ENV} holds a token of '{account.name}', who is"
+                    f" the one acting; leave out --as, or unset {TOKEN_ENV} to act as the"
+                    " home's administrator under a name that is no account's"
+                )
+            return account
+        if store is not None:
+            with store.session() as session:
+                namesake = session.scalars(
+                    select(User.name).where(User.name == account_key(self.name))
+                ).first()
+            if namesake is not None:
+                who = f"--as {self.name}" if self.named else f"the OS user '{self.name}'"
+                raise Unauthorized(
+                    f"{who}: that is the account '{namesake}', and the command line acts as an"
+                    f" account only with one of its API tokens in {TOKEN_ENV}; else name"
+                    " yourself with --as NAME, a name that is no account's"
+                )
+        return Principal.administrator(self.name)
+
+
 @dataclass
 class Enquiry:
-    """Who is acting, on which home; the store is opened on first use."""
+    """Who is acting, on which home; the store is opened on first use.
+
+    Made by the command line, the acting user is a :class:`Claim` until the home is first
+    used (:attr:`principal`, :attr:`actor` or :meth:`store`): a command that never opens a
+    home (``kinds``, ``--help``) needs neither a home nor a token, and none is checked before
+    it is wanted."""
 
     home: Path
-    actor: str
-    principal: Principal = field(default=None)  # type: ignore[assignment]
+    _principal: Principal
     _store: Store | None = field(default=None, repr=False)
     # Per-request memo of the principal's memberships (case id -> membership), filled by
     # enquiry.app.access on first use: an Enquiry lives for one command or one request.
     _rights: dict[int, Any] | None = field(default=None, repr=False)
+    _claim: Claim | None = field(default=None, repr=False)
 
-    def __post_init__(self) -> None:
-        if self.principal is None:
-            self.principal = Principal.administrator(self.actor)
+    @property
+    def principal(self) -> Principal:
+        """Who acts (the command line's claim checked first, if it is not yet)."""
+        self._settle()
+        return self._principal
+
+    @property
+    def actor(self) -> str:
+        """The name the ledger records this user's acts under."""
+        return self.principal.name
 
     @classmethod
     def at(cls, home: str | Path | None, actor: str) -> Enquiry:
         """The home given (or ``ENQUIRY_HOME``, or ``./enquiry-data``) for ``actor``, acting as
-        the home's administrator (the command line)."""
+        the home's administrator: the web server under its own name, or code that holds the
+        home's files. The command line uses :meth:`command_line`, which checks the name."""
         if not actor or not actor.strip():
             raise BadRequest("the acting user must be named (--as NAME)")
         name = actor.strip()
@@ -71,7 +153,18 @@ class Enquiry:
         from enquiry.intake.limits import quiet_decoders
 
         quiet_decoders()  # a picture read in this process (one to match) is named by its reader
-        return cls(home=resolve_home(home), actor=name)
+        return cls(home=resolve_home(home), _principal=Principal.administrator(name))
+
+    @classmethod
+    def command_line(
+        cls, home: str | Path | None, actor: str, *, named: bool, token: str | None = None
+    ) -> Enquiry:
+        """The command line's acting user: ``actor`` (``named`` when ``--as`` gave it, else
+        the operating-system user) as the home's administrator, or with ``token`` the account
+        it belongs to — checked when the home is first used (:meth:`Claim.principal`)."""
+        app = cls.at(home, actor)
+        app._claim = Claim(name=app._principal.name, named=named, token=token or None)
+        return app
 
     @classmethod
     def for_user(cls, store: Store, principal: Principal) -> Enquiry:
@@ -79,21 +172,38 @@ class Enquiry:
         keeps one store and hands each request its own view of it, named for its user)."""
         return cls(
             home=store.home,
-            actor=principal.name,
-            principal=principal,
+            _principal=principal,
             _store=store.acting(principal.name),
         )
 
+    def _settle(self) -> None:
+        """Check the command line's claim, once, before anything is decided or recorded under
+        it. A claim refused stays unchecked, so that nothing can go on under it after all."""
+        if self._claim is None:
+            return
+        if self._store is None:
+            # No home there yet holds no accounts either; the command may go on to make one.
+            with suppress(FileNotFoundError):
+                self._store = open_store(self.home, self._principal.name, create=False)
+        principal = self._claim.principal(self._store)
+        if self._store is not None and self._store.actor != principal.name:
+            self._store = self._store.acting(principal.name)
+        self._principal = principal
+        self._rights = None
+        self._claim = None
+
     def store(self, *, create: bool = False) -> Store:
         """The opened store; ``create`` makes a new home where there is none."""
+        self._settle()
         if self._store is None:
             try:
-                self._store = open_store(self.home, self.actor, create=create)
+                self._store = open_store(self.home, self._principal.name, create=create)
             except FileNotFoundError as exc:
                 raise NotFound(str(exc)) from None
         return self._store
 
     def acting_as(self, principal: Principal) -> Enquiry:
-        """The same home and store, acting for someone else (memberships looked up afresh)."""
+        """The same home and store, acting for someone else (memberships looked up afresh).
+        The principal has proved who they are, so no command-line claim carries over."""
         store = self._store.acting(principal.name) if self._store is not None else None
-        return replace(self, actor=principal.name, principal=principal, _store=store, _rights=None)
+        return replace(self, _principal=principal, _store=store, _rights=None, _claim=None)

@@ -27,6 +27,7 @@ from enquiry.app.access import (
     may_reveal,
     readable_cases,
     require,
+    require_admin,
     require_case,
     visible_condition,
 )
@@ -1002,7 +1003,11 @@ def verify_home(
     blobs and texts of items the events after it are about; the ledger and every catalogue row
     are still checked in full. ``cluster`` (or ``ENQUIRY_CLUSTER``) re-hashes the blobs on a
     Dask cluster's workers.
+
+    It reads every case of the home and may record under the acting user's name, so it is
+    the administrator's (the command line's, or an account made ``--admin``), like a backup.
     """
+    require_admin(app, "verify")
     store = app.store(create=False)
     asked = _since(since)
     head = verified_head(store, asked) if asked is not None else None

@@ -29,13 +29,15 @@ import click
 from enquiry import __version__
 from enquiry.app import Enquiry
 from enquiry.app import printable as safe
+from enquiry.app.context import TOKEN_ENV
 from enquiry.errors import BadRequest, EnquiryError
 
 GLOBAL_OPTIONS = ("--home", "--as")
 
 
 def default_actor() -> str:
-    """The operating-system user, the actor recorded in the ledger unless ``--as`` says else."""
+    """The operating-system user, the actor recorded in the ledger unless ``--as`` says else
+    (refused like ``--as`` when it is an account's name: :class:`enquiry.app.context.Claim`)."""
     try:
         return getpass.getuser()
     except (KeyError, OSError):
@@ -221,19 +223,27 @@ class EnquiryGroup(click.Group):
     "actor",
     default=None,
     metavar="NAME",
-    help="Who is acting, as recorded in the custody ledger [default: the OS user].",
+    help="Who is acting, as recorded in the custody ledger [default: the OS user]; never an"
+    f" account's name, unless ${TOKEN_ENV} holds one of that account's API tokens.",
 )
 @click.pass_context
 def main(ctx: click.Context, home: Path | None, actor: str | None) -> None:
     """enquiry: preserve evidence, record custody, weigh hypotheses, publish verifiable findings.
 
-    Global options (--home, --as) may be given before or after the command.
+    Global options (--home, --as) may be given before or after the command. With an account's
+    API token in $ENQUIRY_TOKEN a command acts as that account, with its rights
+    (docs/accounts.md).
     """
     if sys.excepthook is sys.__excepthook__:
         sys.excepthook = printable_traceback
     if actor is not None and not actor.strip():
         fail("--as must name who is acting", BadRequest.exit_code)
-    ctx.obj = App.at(home, actor if actor else default_actor())
+    # The token, if any, is checked (and an account's name refused without one) when the home
+    # is first used, so that a command that opens no home needs neither.
+    token = os.environ.get(TOKEN_ENV, "").strip() or None
+    ctx.obj = App.command_line(
+        home, actor if actor else default_actor(), named=bool(actor), token=token
+    )
 
 
 def fail(message: str, code: int = 1) -> NoReturn:

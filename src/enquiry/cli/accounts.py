@@ -2,7 +2,8 @@
 
 The command line acts as the home's administrator, so these commands manage who may do what in
 the web app and the API; each calls one service of :mod:`enquiry.app.accounts`, which records
-the change in the ledger under the ``--as`` name.
+the change in the ledger under the ``--as`` name. A command run with an account's token
+(``ENQUIRY_TOKEN``) acts as that account instead, and these services refuse what it may not do.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import click
 
 from enquiry.app import accounts as service
 from enquiry.app.access import Role
+from enquiry.app.context import TOKEN_ENV, account_key
 from enquiry.cli import App, echo, echo_json, pass_app, safe
 from enquiry.errors import BadRequest
 
@@ -48,6 +50,15 @@ def users_add(app: App, name: str, admin: bool) -> None:
     """Create the account NAME; its password is prompted, or read as one line from stdin."""
     view = service.add_user(app, name, read_password(), admin=admin)
     echo(f"user {safe(view.name)} added" + (" (administrator)" if view.admin else ""))
+    if app.principal.user_id is None and account_key(app.actor) == view.name:
+        # The administrator made an account under the name they act by: from the next command
+        # on, that name is the account's, and the command line takes it only with a token.
+        echo(
+            f"the command line now acts as '{safe(view.name)}' only with one of the account's"
+            f" tokens in {TOKEN_ENV} (enquiry tokens create {safe(view.name)});"
+            " else name yourself with --as NAME",
+            err=True,
+        )
 
 
 @users.command("grant")
