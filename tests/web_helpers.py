@@ -1,9 +1,16 @@
 """Signing a test browser in through the web app's real sign-in form (its CSRF token read from
-the page, the password posted), as a person would: the one way the web tests get a session."""
+the page, the password posted), as a person would: the one way the web tests get a session;
+and a real server on a loopback port, for the tests that speak HTTP to one."""
 
 from __future__ import annotations
 
 import re
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -22,3 +29,33 @@ def signed_in(app: FastAPI, name: str, password: str) -> TestClient:
     )
     assert answer.status_code == 303, answer.text
     return browser
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def serving(app: Any, **options: Any) -> Iterator[str]:
+    """``app`` served by uvicorn on a free loopback port in a thread of this process, with
+    ``options`` for uvicorn's ``Config``; yields the server's address, stops it afterwards."""
+    import uvicorn
+
+    port = free_port()
+    settings: dict[str, Any] = {"log_level": "warning", **options}
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, **settings))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the web server did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

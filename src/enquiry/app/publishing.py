@@ -31,6 +31,7 @@ from enquiry.publish.report import (
     publish_report,
 )
 from enquiry.store.tables import Item
+from enquiry.store.vault import scratch_folder
 
 HOW_TO_OVERRIDE = "run 'enquiry verify' for details, or add --allow-unverified"
 
@@ -159,6 +160,17 @@ def report(
         raise EnquiryError(
             f"{printable(str(where))}: cannot write ({exc.strerror or exc})"
         ) from None
+
+
+def report_document(
+    app: Enquiry, incident: str, *, reveal: bool = False
+) -> tuple[Published, bytes]:
+    """The report of :func:`report` as bytes, for a caller that hands it on (the API): it is
+    made in a private folder of memory (:func:`~enquiry.store.vault.scratch_folder`), since a
+    revealed report names witnesses and a file deleted from a disk stays in its free blocks."""
+    with scratch_folder("enquiry-report-") as folder:
+        published = report(app, incident, Path(folder) / "report.html", reveal=reveal)
+        return published, published.path.read_bytes()
 
 
 def require_withholding_key(app: Enquiry, case_id: int, purpose: str) -> None:

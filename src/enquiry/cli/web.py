@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from enquiry.cli import App, echo, pass_app
+from enquiry.cli.evidence import parse_size
+
+if TYPE_CHECKING:
+    from enquiry.web.serving import Bounds
 
 
 def serve_home(
@@ -15,39 +21,36 @@ def serve_home(
     insecure_cookies: bool = False,
     workers: int = 1,
     threads: int | None = None,
+    bounds: Bounds | None = None,
 ) -> None:
     """Serve the home until interrupted, on the catalogue the command line uses. With several
     ``workers`` each is a process of its own over the same catalogue (sessions live in it, so
-    any worker answers any signed-in browser)."""
-    import os
-
-    import uvicorn
-
-    from enquiry.web import create_app
-    from enquiry.web.app import DEFAULT_THREADS, ENV_ACTOR, ENV_HOME, ENV_INSECURE, ENV_THREADS
-
-    threads = threads or DEFAULT_THREADS
+    any worker answers any signed-in browser). ``bounds`` limits uploads, heads and
+    connections (:mod:`enquiry.web.serving`); the defaults when none is given."""
+    from enquiry.web.app import DEFAULT_THREADS
+    from enquiry.web.serving import Bounds, serve
 
     echo(f"serving {app.home} at http://{host}:{port}/ (Ctrl-C stops)")
-    options: dict[str, object] = {"log_level": "warning", "proxy_headers": False}
-    if workers > 1:
-        os.environ[ENV_HOME] = str(app.home)
-        os.environ[ENV_ACTOR] = app.actor
-        os.environ[ENV_INSECURE] = "1" if insecure_cookies else ""
-        os.environ[ENV_THREADS] = str(threads)
-        uvicorn.run(
-            "enquiry.web.app:from_environment",
-            factory=True,
-            host=host,
-            port=port,
-            workers=workers,
-            **options,  # type: ignore[arg-type]
-        )
-        return
-    web = create_app(
-        app.home, actor=app.actor, secure_cookies=not insecure_cookies, threads=threads
+    serve(
+        app.home,
+        actor=app.actor,
+        host=host,
+        port=port,
+        workers=workers,
+        threads=threads or DEFAULT_THREADS,
+        secure_cookies=not insecure_cookies,
+        bounds=bounds or Bounds(),
     )
-    uvicorn.run(web, host=host, port=port, **options)  # type: ignore[arg-type]
+
+
+def _size(_ctx: click.Context, param: click.Parameter, value: str | None) -> int | None:
+    """A SIZE option in bytes; a size of nothing bounds nothing sensibly, so it is refused."""
+    if value is None:
+        return None
+    size = parse_size(value)
+    if size < 1:
+        raise click.BadParameter(f"'{value}' is not a size above zero", param=param)
+    return size
 
 
 @click.command("serve")
@@ -72,12 +75,67 @@ def serve_home(
     type=click.IntRange(1, 256),
     help="Threads per process running requests' work at once [default: 6].",
 )
+@click.option(
+    "--max-upload",
+    metavar="SIZE",
+    callback=_size,
+    help="The largest upload in one request, e.g. 500M or 20G; larger is refused (413) "
+    "and nothing of it stored [default: 8G].",
+)
+@click.option(
+    "--max-header",
+    metavar="SIZE",
+    callback=_size,
+    help="The longest request line and headers, e.g. 16K; longer is refused [default: 16K].",
+)
+@click.option(
+    "--max-connections",
+    default=None,
+    type=click.IntRange(1, 100_000),
+    help="Connections open at once per process; a request beyond gets 503 [default: 256].",
+)
+@click.option(
+    "--keep-alive",
+    default=None,
+    type=click.IntRange(1, 3600),
+    help="Seconds an idle connection is kept open after an answer [default: 5].",
+)
 @pass_app
 def serve_command(
-    app: App, host: str, port: int, insecure_cookies: bool, workers: int, threads: int | None
+    app: App,
+    host: str,
+    port: int,
+    insecure_cookies: bool,
+    workers: int,
+    threads: int | None,
+    max_upload: int | None,
+    max_header: int | None,
+    max_connections: int | None,
+    keep_alive: int | None,
 ) -> None:
     """Serve the web app and the REST API (/api/v1, documented at /openapi.json)."""
-    serve_home(app, host, port, insecure_cookies=insecure_cookies, workers=workers, threads=threads)
+    from enquiry.web.serving import Bounds
+
+    default = Bounds()
+    if max_header is not None and max_header < 1024:
+        raise click.BadParameter(
+            "at least 1K (a browser's usual headers take about 2K)", param_hint="--max-header"
+        )
+    bounds = Bounds(
+        upload_max=max_upload or default.upload_max,
+        header_max=max_header or default.header_max,
+        connections=max_connections or default.connections,
+        keep_alive=keep_alive or default.keep_alive,
+    )
+    serve_home(
+        app,
+        host,
+        port,
+        insecure_cookies=insecure_cookies,
+        workers=workers,
+        threads=threads,
+        bounds=bounds,
+    )
 
 
 def register(main: click.Group) -> None:

@@ -9,6 +9,8 @@ refusal is the core's error mapped to an HTTP status (RFC 9457 problem JSON for 
 
 from __future__ import annotations
 
+# First: it registers the ``segment`` convertor the routes' paths name (``{case:segment}``).
+from enquiry.web import paths  # noqa: F401
 from enquiry.web.app import create_app
 
 __all__ = ["create_app"]

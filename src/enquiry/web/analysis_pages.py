@@ -15,7 +15,6 @@ import shutil
 import tempfile
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -34,13 +33,14 @@ from enquiry.publish.report import (
 from enquiry.web.auth import form_user, page_user
 from enquiry.web.case_pages import case_rights
 from enquiry.web.pages import render
+from enquiry.web.paths import segment
 
 router = APIRouter(include_in_schema=False)
 PageUser = Annotated[Enquiry, Depends(page_user)]
 FormUser = Annotated[Enquiry, Depends(form_user)]
 
 
-@router.get("/cases/{case}/claims", response_class=HTMLResponse)
+@router.get("/cases/{case:segment}/claims", response_class=HTMLResponse)
 def claims_page(request: Request, app: PageUser, case: str) -> Response:
     """Each party's claims in date order with the flags the engine raised on its line, per
     incident; then every claim of the case by speaker."""
@@ -78,7 +78,7 @@ def _analysis_context(app: Enquiry, incident: str) -> dict[str, Any]:
     }
 
 
-@router.get("/incidents/{incident}/analysis", response_class=HTMLResponse)
+@router.get("/incidents/{incident:segment}/analysis", response_class=HTMLResponse)
 def analysis_page(request: Request, app: PageUser, incident: str, saved: str = "") -> Response:
     """The posterior of each hypothesis with its bounds, the sensitivity, the evidence against
     the leader and what would change the conclusion; the shown finding's comments and
@@ -105,11 +105,11 @@ def analysis_page(request: Request, app: PageUser, incident: str, saved: str = "
 
 def _back_to_analysis(incident: str, saved: str) -> Response:
     return RedirectResponse(
-        f"/incidents/{quote(incident, safe='')}/analysis?saved={saved}#h-review", status_code=303
+        f"/incidents/{segment(incident)}/analysis?saved={saved}#h-review", status_code=303
     )
 
 
-@router.post("/incidents/{incident}/findings/{finding}/comment")
+@router.post("/incidents/{incident:segment}/findings/{finding}/comment")
 def comment_on_finding(
     app: FormUser,
     incident: str,
@@ -122,7 +122,7 @@ def comment_on_finding(
     return _back_to_analysis(incident, "comment")
 
 
-@router.post("/incidents/{incident}/findings/{finding}/sign-off")
+@router.post("/incidents/{incident:segment}/findings/{finding}/sign-off")
 def sign_off_finding(
     app: FormUser,
     incident: str,
@@ -136,7 +136,7 @@ def sign_off_finding(
     return _back_to_analysis(incident, "sign-off")
 
 
-@router.get("/incidents/{incident}/matrix", response_class=HTMLResponse)
+@router.get("/incidents/{incident:segment}/matrix", response_class=HTMLResponse)
 def matrix_page(request: Request, app: PageUser, incident: str, saved: str = "") -> Response:
     """Hypotheses × evidence: each cell's counting rating, every analyst's latest with their
     rationale and whether they disagree; a form to rate a cell for those who may analyse."""
@@ -157,7 +157,7 @@ def matrix_page(request: Request, app: PageUser, incident: str, saved: str = "")
     )
 
 
-@router.post("/incidents/{incident}/rate")
+@router.post("/incidents/{incident:segment}/rate")
 def rate_cell(
     request: Request,
     app: FormUser,
@@ -183,12 +183,12 @@ def rate_cell(
     )
     anchor = f"row-{what}-{number}"
     return RedirectResponse(
-        f"/incidents/{quote(incident, safe='')}/matrix?saved={rated.rating_id}#{anchor}",
+        f"/incidents/{segment(incident)}/matrix?saved={rated.rating_id}#{anchor}",
         status_code=303,
     )
 
 
-@router.get("/cases/{case}/map", response_class=HTMLResponse)
+@router.get("/cases/{case:segment}/map", response_class=HTMLResponse)
 def map_page(request: Request, app: PageUser, case: str) -> Response:
     """Items, claims and incidents with a place, on an offline map of country outlines; the
     same features listed as a table for keyboards and screen readers."""
@@ -202,19 +202,20 @@ def map_page(request: Request, app: PageUser, case: str) -> Response:
     )
 
 
-@router.get("/cases/{case}/map.geojson")
+@router.get("/cases/{case:segment}/map.geojson")
 def map_data(app: PageUser, case: str) -> Response:
     """The map's features as GeoJSON (what the map page's script draws)."""
     return JSONResponse(exports.map_features(app, case), media_type="application/geo+json")
 
 
-@router.get("/incidents/{incident}/report")
+@router.get("/incidents/{incident:segment}/report")
 def report_download(app: PageUser, incident: str) -> Response:
     """The incident's HTML report, written by the core (verified first, protected identities
     withheld, the export and its SHA-256 in the ledger) and handed over as a download."""
     folder = Path(tempfile.mkdtemp(prefix=".report-", dir=app.store(create=False).home))
     try:
-        published = publishing.report(app, incident, folder / f"{incident}.html", inside_home=True)
+        # written under a fixed name: the slug is any text ('a/b', '..'), never part of a path
+        published = publishing.report(app, incident, folder / "report.html", inside_home=True)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
@@ -222,7 +223,13 @@ def report_download(app: PageUser, incident: str) -> Response:
     return FileResponse(
         written.path,
         media_type="text/html; charset=utf-8",
-        filename=f"{incident}.html",
+        filename=_download_name(incident),
         headers={"X-Enquiry-SHA256": written.sha256},
         background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True),
     )
+
+
+def _download_name(incident: str) -> str:
+    """The report's file name as the browser is offered it: the slug with no folder in it."""
+    plain = "".join("_" if c in "/\\" or not c.isprintable() else c for c in incident)
+    return f"{plain.strip('. ') or 'report'}.html"

@@ -18,7 +18,8 @@ from enquiry.app.accounts import THROTTLE_FILE, LoginThrottle, SharedFailures
 from enquiry.errors import EnquiryError
 from enquiry.web import problems
 from enquiry.web.auth import SAFE_METHODS, LoginRequired, Server, require_sender
-from enquiry.web.limits import BodyLimits
+from enquiry.web.limits import HEADER_MAX, UPLOAD_MAX, BodyLimits
+from enquiry.web.paths import PathSegments
 
 # What a page may load: only this server's own files; no inline script, no framing.
 SECURITY_HEADERS = {
@@ -49,12 +50,16 @@ def create_app(
     actor: str = "server",
     secure_cookies: bool = True,
     threads: int = DEFAULT_THREADS,
+    upload_max: int = UPLOAD_MAX,
+    header_max: int = HEADER_MAX,
 ) -> FastAPI:
     """The web app and API over ``home`` (opened once, migrated if needed).
 
     ``threads`` bounds the threads that run requests' work at once. The work is Python holding
     the interpreter lock most of the time, so a few threads answer more requests, and sooner,
-    than the usual forty contending for it (measured: docs/benchmarks.md)."""
+    than the usual forty contending for it (measured: docs/benchmarks.md). ``upload_max`` bounds
+    the body of one upload and ``header_max`` a request's head, in bytes
+    (:mod:`enquiry.web.limits`)."""
     base = Enquiry.at(home, actor)
     base.store()  # opened (and migrated) once, before the first request
 
@@ -78,6 +83,7 @@ def create_app(
     # this home shares: '--workers N' gives a guesser no more tries than one process.
     throttle = LoginThrottle(shared=SharedFailures(base.home / THROTTLE_FILE))
     app.state.server = Server(base=base, throttle=throttle, secure_cookies=secure_cookies)
+    app.state.upload_max = upload_max  # the upload form's script says so before sending more
     app.add_exception_handler(EnquiryError, _error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
@@ -104,8 +110,12 @@ def create_app(
             response.headers.setdefault(name, value)
         return response
 
-    # Outermost: a body is bounded before any route, parser or check reads it.
-    app.add_middleware(BodyLimits, headers=SECURITY_HEADERS)
+    # A body is bounded before any route, parser or check reads it.
+    app.add_middleware(
+        BodyLimits, headers=SECURITY_HEADERS, upload_max=upload_max, header_max=header_max
+    )
+    # Outermost: the path every other part sees keeps a name's quoted '/' in its segment.
+    app.add_middleware(PathSegments)
 
     from enquiry.web import analysis_pages, api, case_pages, pages
 
@@ -121,12 +131,14 @@ ENV_HOME = "ENQUIRY_SERVE_HOME"
 ENV_ACTOR = "ENQUIRY_SERVE_ACTOR"
 ENV_INSECURE = "ENQUIRY_SERVE_INSECURE_COOKIES"
 ENV_THREADS = "ENQUIRY_SERVE_THREADS"
+ENV_UPLOAD_MAX = "ENQUIRY_SERVE_UPLOAD_MAX"
+ENV_HEADER_MAX = "ENQUIRY_SERVE_HEADER_MAX"
 
 
 def from_environment() -> FastAPI:
     """The app for a server worker process, which uvicorn starts by name: the home, the
-    server's ledger name and the cookie setting come from the environment ``enquiry serve``
-    set before starting its workers."""
+    server's ledger name, the cookie setting and the bounds come from the environment
+    ``enquiry serve`` set before starting its workers."""
     import os
 
     return create_app(
@@ -134,6 +146,8 @@ def from_environment() -> FastAPI:
         actor=os.environ.get(ENV_ACTOR, "server"),
         secure_cookies=not os.environ.get(ENV_INSECURE),
         threads=int(os.environ.get(ENV_THREADS) or DEFAULT_THREADS),
+        upload_max=int(os.environ.get(ENV_UPLOAD_MAX) or UPLOAD_MAX),
+        header_max=int(os.environ.get(ENV_HEADER_MAX) or HEADER_MAX),
     )
 
 
@@ -191,7 +205,10 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
 async def _login_required(request: Request, exc: Exception) -> Response:
     if _is_api(request):
         return await problems.enquiry_error(request, _unauthorized())
-    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    # the address as the browser sent it, names quoted (the path seen here is unquoted)
+    raw = request.scope.get("raw_path")
+    path = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else request.url.path
+    target = path + (f"?{request.url.query}" if request.url.query else "")
     from urllib.parse import quote
 
     return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)

@@ -45,7 +45,7 @@ def case_rights(app: Enquiry, case: str) -> dict[str, bool]:
     }
 
 
-@router.get("/cases/{case}", response_class=HTMLResponse)
+@router.get("/cases/{case:segment}", response_class=HTMLResponse)
 def dashboard(request: Request, app: PageUser, case: str) -> Response:
     """The case at a glance: counts by kind, incidents, latest activity, the ledger check."""
     seen = overview.overview(app, case)
@@ -65,7 +65,7 @@ def _page_links(request: Request, total: int, offset: int, limit: int) -> dict[s
     }
 
 
-@router.get("/cases/{case}/items", response_class=HTMLResponse)
+@router.get("/cases/{case:segment}/items", response_class=HTMLResponse)
 def items_page(
     request: Request,
     app: PageUser,
@@ -116,10 +116,11 @@ def items_page(
         date_to=date_to or "",
         semantic=semantic,
         pages=_page_links(request, found.total, offset, PAGE),
+        upload_max=request.app.state.upload_max,
     )
 
 
-@router.post("/cases/{case}/upload", response_class=HTMLResponse)
+@router.post("/cases/{case:segment}/upload", response_class=HTMLResponse)
 async def upload(request: Request, app: FormUser, case: str) -> Response:
     """Take the posted files in as evidence of the case, received the same way as the API's
     uploads (:mod:`enquiry.web.uploads`): streamed into the core's staging folder, one intake,
@@ -141,7 +142,7 @@ async def upload(request: Request, app: FormUser, case: str) -> Response:
     return render(request, "uploaded.html", case=case, summary=received.summary, results=results)
 
 
-@router.get("/items/{ref}", response_class=HTMLResponse)
+@router.get("/items/{ref:segment}", response_class=HTMLResponse)
 def item_page(request: Request, app: PageUser, ref: str) -> Response:
     """One item: its preview, metadata, media findings, near-duplicates and custody."""
     item = evidence.show_item(app, ref)
@@ -203,7 +204,7 @@ def _joined_text(texts: dict[str, str] | None) -> str | None:
     return best[:20_000]
 
 
-@router.get("/items/{ref}/content")
+@router.get("/items/{ref:segment}/content")
 def item_content(request: Request, app: PageUser, ref: str) -> Response:
     """The bytes behind an item's preview, through the core: checked against their hash,
     allowed for this user, and recorded in the ledger as an access — each part a player asks
@@ -215,7 +216,7 @@ def item_content(request: Request, app: PageUser, ref: str) -> Response:
     return served.send(shown)
 
 
-@router.head("/items/{ref}/content")
+@router.head("/items/{ref:segment}/content")
 def item_content_head(app: PageUser, ref: str) -> Response:
     """What a ``GET`` would send, said without sending it: the same checks and refusals, the
     same headers, no bytes read and so nothing recorded."""

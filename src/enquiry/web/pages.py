@@ -29,6 +29,8 @@ from enquiry.web.auth import (
     session_cookie,
     set_session_cookie,
 )
+from enquiry.web.limits import size_text
+from enquiry.web.paths import segment
 from enquiry.web.problems import status_of
 
 HERE = Path(__file__).parent
@@ -38,6 +40,10 @@ templates.env.globals["version"] = __version__
 templates.env.filters["share"] = share
 templates.env.filters["prior_floor"] = prior_floor
 templates.env.filters["span"] = span
+# A case's or an incident's name in a link: one segment, '/' and all quoted (enquiry.web.paths);
+# Jinja's own ``urlencode`` leaves '/' as it is, which would split the name in two.
+templates.env.filters["segment"] = segment
+templates.env.filters["size_text"] = size_text
 router = APIRouter(include_in_schema=False)
 PageUser = Annotated[Enquiry, Depends(page_user)]
 FormUser = Annotated[Enquiry, Depends(form_user)]

@@ -3,8 +3,6 @@ an incident, and its report."""
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -22,7 +20,7 @@ REPORT_POLICY = (
 )
 
 
-@router.get("/cases/{case}/claims", response_model=ClaimPageOut)
+@router.get("/cases/{case:segment}/claims", response_model=ClaimPageOut)
 def list_claims(
     app: User,
     case: str,
@@ -45,7 +43,7 @@ def list_claims(
     )
 
 
-@router.post("/claims/{claim}/ratings", response_model=AcceptedOut, status_code=201)
+@router.post("/claims/{claim:segment}/ratings", response_model=AcceptedOut, status_code=201)
 def accept_suggestion(app: User, claim: int, body: AcceptIn) -> AcceptedOut:
     """Turn a claim's suggested stance toward a hypothesis into your rating (or rate it as
     given); the rating is a ledger event naming you. Analysts and owners only."""
@@ -55,7 +53,7 @@ def accept_suggestion(app: User, claim: int, body: AcceptIn) -> AcceptedOut:
     return AcceptedOut(**vars(accepted))
 
 
-@router.get("/incidents/{incident}/analysis", response_model=AnalysisOut)
+@router.get("/incidents/{incident:segment}/analysis", response_model=AnalysisOut)
 def analyse(app: User, incident: str) -> AnalysisOut:
     """Weigh the incident's hypotheses against its rated evidence, once the catalogue has been
     verified (409 when it fails); nothing is stored."""
@@ -63,16 +61,14 @@ def analyse(app: User, incident: str) -> AnalysisOut:
 
 
 @router.get(
-    "/incidents/{incident}/report",
+    "/incidents/{incident:segment}/report",
     response_class=Response,
     responses={200: {"content": {"text/html": {}}, "description": "The report (HTML)"}},
 )
 def report(app: User, incident: str, reveal: Reveal = False) -> Response:
     """The incident's self-contained HTML report: the analysis is stored as a finding and the
     export, with its SHA-256, is a ledger event naming you."""
-    with tempfile.TemporaryDirectory(prefix="enquiry-report-") as folder:
-        published = publishing.report(app, incident, Path(folder) / "report.html", reveal=reveal)
-        body = published.path.read_bytes()
+    published, body = publishing.report_document(app, incident, reveal=reveal)
     return Response(
         body,
         media_type="text/html; charset=utf-8",

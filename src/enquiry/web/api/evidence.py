@@ -36,7 +36,7 @@ def list_cases(app: User) -> list[CaseOut]:
     return [CaseOut(**vars(c)) for c in evidence.list_cases(app)]
 
 
-@router.get("/cases/{case}/items", response_model=ItemPageOut)
+@router.get("/cases/{case:segment}/items", response_model=ItemPageOut)
 def list_items(
     app: User,
     case: str,
@@ -75,7 +75,7 @@ def list_items(
     )
 
 
-@router.post("/cases/{case}/items", response_model=UploadOut)
+@router.post("/cases/{case:segment}/items", response_model=UploadOut)
 async def upload(
     app: User,
     case: str,
@@ -109,7 +109,7 @@ async def upload(
     )
 
 
-@router.get("/items/{item}", response_model=ItemOut)
+@router.get("/items/{item:segment}", response_model=ItemOut)
 def show_item(app: User, item: str, reveal: Reveal = False, text: bool = False) -> ItemOut:
     """One item: hashes, kind, fields, metadata, provenance, custody and media findings. A
     protected item's identifying values are withheld unless ``reveal``; every view of a
@@ -148,7 +148,7 @@ def _disposition(name: str) -> str:
 
 
 @router.get(
-    "/items/{item}/original",
+    "/items/{item:segment}/original",
     response_class=StreamingResponse,
     responses={200: {"content": {"application/octet-stream": {}}, "description": "The bytes"}},
 )
@@ -174,7 +174,7 @@ def download(app: User, item: str, reveal: Reveal = False) -> StreamingResponse:
 
 
 @router.get(
-    "/items/{item}/preview",
+    "/items/{item:segment}/preview",
     response_class=StreamingResponse,
     responses={
         200: {"content": {"application/octet-stream": {}}, "description": "The bytes shown"},
@@ -197,7 +197,7 @@ def preview(request: Request, app: User, item: str) -> Response:
     return served.send(shown)
 
 
-@router.post("/items/{item}/derivatives", response_model=DerivedOut, status_code=201)
+@router.post("/items/{item:segment}/derivatives", response_model=DerivedOut, status_code=201)
 async def derive(
     app: User,
     item: str,
@@ -218,13 +218,13 @@ async def derive(
     )
 
 
-@router.get("/items/{item}/custody", response_model=list[EventOut])
+@router.get("/items/{item:segment}/custody", response_model=list[EventOut])
 def item_custody(app: User, item: str, reveal: Reveal = False) -> list[EventOut]:
     """The item's custody log, oldest first: every receipt, copy, view and change."""
     return [EventOut(**e.to_dict()) for e in evidence.read_log(app, item=item, reveal=reveal)]
 
 
-@router.get("/cases/{case}/custody", response_model=list[EventOut])
+@router.get("/cases/{case:segment}/custody", response_model=list[EventOut])
 def case_custody(
     app: User,
     case: str,

@@ -33,7 +33,7 @@ from enquiry.web.api.models import (
 router = APIRouter(tags=["matrix and review"], responses=PROBLEMS)
 
 
-@router.get("/incidents/{incident}/matrix", response_model=MatrixOut)
+@router.get("/incidents/{incident:segment}/matrix", response_model=MatrixOut)
 def read_matrix(app: User, incident: str) -> MatrixOut:
     """The incident's hypotheses × its evidence: each cell's counting rating and every
     analyst's latest, with disagreements; protected items' identities are withheld, and a user
@@ -41,7 +41,9 @@ def read_matrix(app: User, incident: str) -> MatrixOut:
     return MatrixOut(**matrices.matrix(app, incident).to_dict())
 
 
-@router.post("/incidents/{incident}/hypotheses", response_model=HypothesisOut, status_code=201)
+@router.post(
+    "/incidents/{incident:segment}/hypotheses", response_model=HypothesisOut, status_code=201
+)
 def add_hypothesis(app: User, incident: str, body: HypothesisIn) -> HypothesisOut:
     """Add a hypothesis (analysts and owners); a ``created`` event names you."""
     added = matrices.add_hypothesis(
@@ -50,7 +52,9 @@ def add_hypothesis(app: User, incident: str, body: HypothesisIn) -> HypothesisOu
     return HypothesisOut(**added.to_dict())
 
 
-@router.patch("/incidents/{incident}/hypotheses/{key}", response_model=HypothesisOut)
+@router.patch(
+    "/incidents/{incident:segment}/hypotheses/{key:segment}", response_model=HypothesisOut
+)
 def update_hypothesis(
     app: User, incident: str, key: str, body: HypothesisUpdateIn
 ) -> HypothesisOut:
@@ -69,7 +73,7 @@ def update_hypothesis(
     return HypothesisOut(**changed.to_dict())
 
 
-@router.post("/incidents/{incident}/ratings", response_model=RatedOut, status_code=201)
+@router.post("/incidents/{incident:segment}/ratings", response_model=RatedOut, status_code=201)
 def rate(app: User, incident: str, body: RatingIn) -> RatedOut:
     """Rate how an item or a claim bears on a hypothesis, with a rationale (analysts and
     owners). Earlier ratings stay; the latest counts. A ``rated`` event names you."""
@@ -91,7 +95,9 @@ def _stored(result: LatestResult | None, incident: str) -> StoredAnalysisOut:
     return StoredAnalysisOut(**result.to_dict())
 
 
-@router.post("/incidents/{incident}/analysis", response_model=StoredAnalysisOut, status_code=201)
+@router.post(
+    "/incidents/{incident:segment}/analysis", response_model=StoredAnalysisOut, status_code=201
+)
 def run_analysis(app: User, incident: str) -> StoredAnalysisOut:
     """Verify the catalogue, analyse the incident and store the result as a finding (analysts,
     reviewers and owners); an ``analysed`` event names you. 409 when verification fails."""
@@ -99,13 +105,13 @@ def run_analysis(app: User, incident: str) -> StoredAnalysisOut:
     return _stored(matrices.stored_result(app, incident, finding_id), incident)
 
 
-@router.get("/incidents/{incident}/analysis/latest", response_model=StoredAnalysisOut)
+@router.get("/incidents/{incident:segment}/analysis/latest", response_model=StoredAnalysisOut)
 def latest_analysis(app: User, incident: str) -> StoredAnalysisOut:
     """The incident's latest stored finding (404 when none has been run)."""
     return _stored(matrices.latest_result(app, incident), incident)
 
 
-@router.get("/cases/{case}/comments", response_model=list[CommentOut])
+@router.get("/cases/{case:segment}/comments", response_model=list[CommentOut])
 def list_comments(
     app: User,
     case: str,
@@ -116,14 +122,14 @@ def list_comments(
     return [CommentOut(**c.to_dict()) for c in review.list_comments(app, case, subject)]
 
 
-@router.post("/cases/{case}/comments", response_model=CommentOut, status_code=201)
+@router.post("/cases/{case:segment}/comments", response_model=CommentOut, status_code=201)
 def add_comment(app: User, case: str, body: CommentIn) -> CommentOut:
     """Comment on the case or something in it (analysts, reviewers and owners); a
     ``commented`` event names you."""
     return CommentOut(**review.comment(app, case, body.subject, body.body).to_dict())
 
 
-@router.post("/incidents/{incident}/sign-off", response_model=CommentOut, status_code=201)
+@router.post("/incidents/{incident:segment}/sign-off", response_model=CommentOut, status_code=201)
 def sign_off(app: User, incident: str, body: SignOffIn) -> CommentOut:
     """Sign off the incident's latest finding with a statement (reviewers and owners); the
     event carries the finding's inputs hash. An older finding is refused (409)."""

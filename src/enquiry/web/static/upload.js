@@ -8,7 +8,17 @@
   var status = document.getElementById("upload-status");
   var button = form.querySelector("button[type=submit]");
 
+  // the server takes at most this many bytes in one upload (enquiry serve --max-upload):
+  // said before sending, rather than after gigabytes sent for nothing
+  var most = parseInt(form.getAttribute("data-max-bytes") || "0", 10);
+
   function say(text) { status.textContent = text; }
+
+  function size(bytes) {
+    var units = ["bytes", "KiB", "MiB", "GiB", "TiB"], i = 0;
+    while (bytes >= 1024 && i < units.length - 1) { bytes /= 1024; i += 1; }
+    return String(Math.round(bytes * 100) / 100) + " " + units[i];
+  }
 
   function link(item) {
     var a = document.createElement("a");
@@ -21,6 +31,13 @@
     event.preventDefault();
     var files = form.querySelector("input[type=file]").files;
     if (!files.length) { say("Choose one or more files first."); return; }
+    var total = 0;
+    for (var i = 0; i < files.length; i += 1) { total += files[i].size; }
+    if (most && total > most) {
+      say("These files come to " + size(total) + "; one upload takes at most " + size(most) +
+          ": send them in several uploads.");
+      return;
+    }
     var xhr = new XMLHttpRequest();
     xhr.open("POST", form.action);
     xhr.setRequestHeader("Accept", "application/json");
