@@ -11,20 +11,24 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
+from fastapi.testclient import TestClient
 from PIL import Image
 
-from enquiry.app import Enquiry, cases, evidence, publishing, redaction
+from enquiry.app import Enquiry, accounts, cases, evidence, publishing, redaction
 from enquiry.app.atrest import original_file
+from enquiry.app.bundles import export_bundle
 from enquiry.app.content import open_original
 from enquiry.enrich.media import samples
 from enquiry.store import vault as vault_module
 from enquiry.store.tables import Item
+from enquiry.web.app import create_app
 
 INCIDENT = "mem-2021"
 CASE = f"""\
@@ -176,4 +180,50 @@ def test_redacting_a_protected_photo_writes_no_plaintext_into_the_home(
         download = open_original(admin, str(item_id), reveal=True)
         download.handle.read()
         download.handle.close()
+    assert _under_home_not_ciphertext(written.paths, home) == []
+
+
+def _in_system_temp(paths: list[str], own: Path) -> list[str]:
+    """What was written in the system's temporary folder outside the test's own folder (a
+    report that names witnesses, made there and deleted, would stay in that disk's blocks)."""
+    temp = Path(tempfile.gettempdir()).resolve()
+    out = []
+    for raw in paths:
+        path = Path(os.path.abspath(raw)).resolve()
+        if path.is_relative_to(temp) and not path.is_relative_to(own.resolve()):
+            out.append(str(path))
+    return out
+
+
+@pytest.mark.parametrize("reveal", [False, True])
+def test_a_bundle_decrypts_protected_evidence_only_in_memory(
+    protected_photo: tuple[Enquiry, Path, int], reveal: bool
+) -> None:
+    admin, home, item_id = protected_photo
+    made = redaction.redact(admin, str(item_id), faces=True)
+    redaction.confirm(admin, str(made.item_id))
+    out = home.parent / f"bundle-{reveal}.zip"
+    with _Written() as written:
+        export_bundle(admin, out, case="mem", reveal=reveal, pdf=False)
+    assert out.is_file()
+    assert _under_home_not_ciphertext(written.paths, home) == []
+    assert _in_system_temp(written.paths, home.parent) == []
+
+
+def test_a_revealed_report_through_the_api_is_made_in_memory(
+    protected_photo: tuple[Enquiry, Path, int],
+) -> None:
+    admin, home, item_id = protected_photo
+    evidence.update_item(admin, str(item_id), fields={"title": "Photo by W-7"})
+    accounts.add_user(admin, "chief", "correct horse battery", admin=True)
+    token = accounts.create_token(admin, "chief", "t").token
+    client = TestClient(create_app(home), base_url="https://testserver")
+    with _Written() as written:
+        answer = client.get(
+            f"/api/v1/incidents/{INCIDENT}/report?reveal=true",
+            headers={"Authorization": f"Bearer {token}"},
+        )
+    assert answer.status_code == 200, answer.text
+    assert "witness-photo.jpg" in answer.text or "Photo by W-7" in answer.text
+    assert _in_system_temp(written.paths, home.parent) == []
     assert _under_home_not_ciphertext(written.paths, home) == []

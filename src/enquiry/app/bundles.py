@@ -47,6 +47,7 @@ from enquiry.publish import bundle_check
 from enquiry.store import Store
 from enquiry.store.ledger import LedgerWriter, state_digest, utc_now
 from enquiry.store.tables import BundleImport, Case, CustodyEvent, Incident, Item, WithheldItem
+from enquiry.store.vault import scratch_folder
 
 
 def _extractors() -> list[Extractor]:
@@ -160,7 +161,9 @@ def _finding(
         else None
     )
     photographs = report_photographs(app, case_id, reveal=reveal)
-    with tempfile.TemporaryDirectory() as scratch:
+    # a revealed report names witnesses and shows their faces: made in memory, not in a
+    # file of a disk that is deleted afterwards but stays in its free blocks
+    with scratch_folder("enquiry-report-") as scratch:
         try:
             published = publish_report(
                 store,

@@ -74,28 +74,27 @@ def open_original(store: Store, sha256: str) -> BinaryIO:
     """The stored original's bytes, for reading; the one way a bundle reads the vault.
 
     A protected original is held only as ciphertext: it is decrypted (with the protection key
-    given to this process, else refused) into a private file that is gone once closed, and
-    checked against its SHA-256 as it is copied into the bundle."""
+    given to this process, else refused) into a private copy in memory that is gone once
+    closed (see :meth:`Opener.plain_copy`), checked against its SHA-256, and checked again as
+    it is copied into the bundle."""
     from enquiry.store.protected import Opener
     from enquiry.store.tables import Item, ItemKey
 
     with store.engine.connect() as connection:
         encrypted = connection.execute(
-            select(ItemKey.item_id)
+            select(ItemKey.item_id, Item.size)
             .join(Item, Item.id == ItemKey.item_id)
             .where(Item.sha256 == sha256)
             .limit(1)
-        ).scalar()
+        ).first()
         if encrypted is not None:
-            folder = Path(tempfile.mkdtemp(prefix=".bundle-", dir=store.home))
-            target = folder / "original"
+            copy = Opener(connection).plain_copy(
+                store.vault, int(encrypted[0]), int(encrypted[1] or 0)
+            )
             try:
-                Opener(connection).copy_to(store.vault, int(encrypted), target)
-                handle = target.open("rb")
+                return copy.path.open("rb")  # its own handle: it outlives the copy's name
             finally:
-                target.unlink(missing_ok=True)  # the open handle keeps reading it
-                folder.rmdir()
-            return handle
+                copy.remove()
     try:
         return store.vault.open(sha256)
     except FileNotFoundError:
