@@ -336,6 +336,9 @@ def test_wrong_requests_store_nothing_and_exit_2(run: Run, tmp_path: Path, home:
     assert (
         "--case: a case must have a name" in run("add", str(photo), "--case", " ", expect=2).stderr
     )
+    for dots in (".", ".."):  # no web address could reach such a case
+        refused = run("add", str(photo), "--case", dots, expect=2).stderr
+        assert f"--case: '{dots}': a case may not be called '.' or '..'" in refused
     nothing = run("add", str(tmp_path / "nowhere"), "--case", "ghost", expect=1)
     assert "does not exist" in nothing.stderr
     assert "ghost" not in run("case", "list").stdout

@@ -48,7 +48,7 @@ def made_again(
     return admin, photo, first, second
 
 
-def test_only_the_newest_confirmed_redaction_is_published(
+def test_a_superseded_redaction_is_neither_published_previewed_nor_handed_out(
     made_again: tuple[Enquiry, int, int, int],
 ) -> None:
     admin, photo, first, second = made_again
@@ -56,12 +56,6 @@ def test_only_the_newest_confirmed_redaction_is_published(
     assert redaction.publishable_picture(admin, second).shown_item_id == second
     with pytest.raises(Refused, match=f"item {first}: superseded by item {second}"):
         redaction.publishable_picture(admin, first)
-
-
-def test_a_superseded_redaction_is_neither_previewed_nor_handed_out(
-    made_again: tuple[Enquiry, int, int, int],
-) -> None:
-    admin, photo, first, second = made_again
     assert content.preview(admin, str(photo)).shown_item_id == second
     assert content.preview(admin, str(second)).shown_item_id == second
     shown = content.preview(admin, str(first))

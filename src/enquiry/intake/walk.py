@@ -151,7 +151,8 @@ CASE_NAME_MAX = 200
 def case_name_problem(name: str) -> str | None:
     """Why ``name`` (stripped) cannot name a case, or None: empty, longer than the catalogue
     holds, or carrying control characters — a case's name is printed on its own line in
-    listings and in every command's summary, where a newline in it would forge another line."""
+    listings and in every command's summary, where a newline in it would forge another line —
+    or ``.`` or ``..``, which no web address can reach."""
     text = name.strip()
     if not text:
         return "a case must have a name"
@@ -159,6 +160,9 @@ def case_name_problem(name: str) -> str | None:
         return f"{len(text)} characters; a case name has at most {CASE_NAME_MAX}"
     if printable(text) != text:
         return f"'{printable(text[:80])}': a case name may not hold control characters"
+    if text in (".", ".."):
+        # browsers and HTTP clients resolve such a segment away: no address could reach it
+        return f"'{text}': a case may not be called '.' or '..'"
     return None
 
 
