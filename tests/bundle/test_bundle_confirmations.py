@@ -38,34 +38,11 @@ from enquiry.enrich.media import samples
 from enquiry.intake.casefile import to_yaml
 from enquiry.publish import bundle_check
 from enquiry.store.tables import BundleImport, CustodyEvent, Item, WithheldItem
+from small_case import one_incident_case
 
 INCIDENT = "handover-2021"
 CASE_NAME = "handover"
-CASE = f"""\
-format: enquiry-case/1
-case: {{name: {CASE_NAME}, title: Pictures handed over}}
-sources:
-- {{name: Field team, reliability: B}}
-incidents:
-- slug: {INCIDENT}
-  title: Strike on the market
-  window: {{start: '2021-03-03T04:00:00+02:00', end: '2021-03-03T06:00:00+02:00'}}
-  place: {{name: market, lat: 11.5, lon: 21.25}}
-  hypotheses:
-  - {{id: H1, label: an air strike}}
-  - {{id: H0, label: something else, other: true}}
-items:
-- key: note
-  kind: document
-  source: Field team
-  fields: {{title: Field note}}
-  text: A crater in the market.
-ratings:
-- incident: {INCIDENT}
-  item: note
-  analyst: A. Analyst
-  values: {{H1: CC, H0: N}}
-"""
+CASE = one_incident_case(CASE_NAME, "Pictures handed over", INCIDENT)
 CASE_MEMBER = "case/case.yaml"
 
 

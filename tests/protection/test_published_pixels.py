@@ -35,37 +35,14 @@ from enquiry.enrich.media import samples
 from enquiry.errors import EnquiryError
 from enquiry.store.tables import Item
 from enquiry.web.app import create_app
+from small_case import one_incident_case
 from web_helpers import signed_in
 
 TOOL = Path(__file__).resolve().parents[2] / "tools" / "verify_bundle.py"
 
 PASSWORD = "correct horse battery"
 INCIDENT = "pix-2021"
-CASE = f"""\
-format: enquiry-case/1
-case: {{name: pix, title: Pictures}}
-sources:
-- {{name: Field team, reliability: B}}
-incidents:
-- slug: {INCIDENT}
-  title: Strike on the market
-  window: {{start: '2021-03-03T04:00:00+02:00', end: '2021-03-03T06:00:00+02:00'}}
-  place: {{name: market, lat: 11.5, lon: 21.25}}
-  hypotheses:
-  - {{id: H1, label: an air strike}}
-  - {{id: H0, label: something else, other: true}}
-items:
-- key: note
-  kind: document
-  source: Field team
-  fields: {{title: Field note}}
-  text: A crater in the market.
-ratings:
-- incident: {INCIDENT}
-  item: note
-  analyst: A. Analyst
-  values: {{H1: CC, H0: N}}
-"""
+CASE = one_incident_case("pix", "Pictures", INCIDENT)
 
 
 @dataclass

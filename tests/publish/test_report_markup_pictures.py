@@ -14,33 +14,10 @@ from PIL import Image
 
 from enquiry.app import Enquiry, cases, evidence, publishing
 from enquiry.publish.photographs import Photograph, screened
+from small_case import one_incident_case
 
 INCIDENT = "yard-2021"
-CASE = f"""\
-format: enquiry-case/1
-case: {{name: yard, title: The yard}}
-sources:
-- {{name: Field team, reliability: B}}
-incidents:
-- slug: {INCIDENT}
-  title: Strike on the yard
-  window: {{start: '2021-03-03T04:00:00+02:00', end: '2021-03-03T06:00:00+02:00'}}
-  place: {{name: yard, lat: 11.5, lon: 21.25}}
-  hypotheses:
-  - {{id: H1, label: an air strike}}
-  - {{id: H0, label: something else, other: true}}
-items:
-- key: note
-  kind: document
-  source: Field team
-  fields: {{title: Field note}}
-  text: A crater in the yard.
-ratings:
-- incident: {INCIDENT}
-  item: note
-  analyst: A. Analyst
-  values: {{H1: CC, H0: N}}
-"""
+CASE = one_incident_case("yard", "The yard", INCIDENT, place="yard")
 SVG = """<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"
  width="64" height="64"><script>alert(document.cookie)</script>
 <image xlink:href="file:///etc/hostname" width="64" height="64"/>
