@@ -31,7 +31,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import Connection, delete, func, insert, select, update
 
 from enquiry.app.access import ROLE_RIGHTS, Right, Role, require_admin, role
-from enquiry.app.context import Enquiry, Principal, account_key
+from enquiry.app.context import Enquiry, Principal, same_account
 from enquiry.app.lookup import find_case
 from enquiry.errors import BadRequest, NotFound, Refused, Unauthorized
 from enquiry.store import Store
@@ -157,16 +157,16 @@ def _refuse_ledger_namesake(app: Enquiry, connection: Connection, cleaned: str) 
     """Refuse a new account named as someone the ledger already records acts by (the command
     line's ``--as`` names, the operating-system user, the server's name): the ledger names an
     actor by name alone, so the account's acts and theirs could not be told apart. A recorded
-    name counts in every form that reads as the account's (``Alice``, fullwidth ``ａｌｉｃｅ``:
-    :func:`~enquiry.app.context.account_key`), the forms the command line refuses once the
-    account exists. The administrator making an account under their own name is the one
-    exception."""
-    if app.principal.user_id is None and account_key(app.actor) == cleaned:
+    name counts in every form that reads as the account's (``Alice``, fullwidth ``ａｌｉｃｅ``,
+    a Cyrillic ``а`` for an ``a``: :func:`~enquiry.app.context.account_key`), the forms the
+    command line refuses once the account exists. The administrator making an account under
+    their own name is the one exception."""
+    if app.principal.user_id is None and same_account(app.actor, cleaned):
         return
     recorded = connection.execute(
         select(CustodyEvent.actor, func.min(CustodyEvent.seq)).group_by(CustodyEvent.actor)
     ).all()
-    earlier = [int(seq) for actor, seq in recorded if account_key(str(actor)) == cleaned]
+    earlier = [int(seq) for actor, seq in recorded if same_account(str(actor), cleaned)]
     if earlier:
         raise Refused(
             f"user '{cleaned}': the ledger already records acts by '{cleaned}' (event "

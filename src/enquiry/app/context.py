@@ -52,11 +52,38 @@ class Principal:
         return cls(name=name, user_id=None, admin=True)
 
 
+# Letters of other scripts drawn like the Latin letters account names are made of (account
+# names are lower-case ASCII): "аlice" with a Cyrillic а reads as "alice" in any listing.
+_LOOKALIKES = str.maketrans(
+    {
+        # Cyrillic
+        "а": "a", "в": "b", "ь": "b", "с": "c", "ԁ": "d", "е": "e", "һ": "h", "і": "i",
+        "ј": "j", "к": "k", "ӏ": "l", "м": "m", "о": "o", "р": "p", "ԛ": "q", "г": "r",
+        "ѕ": "s", "т": "t", "у": "y", "х": "x", "ԝ": "w", "п": "n",
+        # Greek
+        "α": "a", "β": "b", "ε": "e", "η": "n", "ι": "i", "κ": "k", "μ": "u", "ν": "v",
+        "ο": "o", "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "γ": "y", "ω": "w",
+        # Latin letters drawn like others
+        "ı": "i", "ȷ": "j", "ɡ": "g", "ǀ": "l", "ɩ": "i", "ʋ": "u",
+    }
+)  # fmt: skip
+
+
 def account_key(name: str) -> str:
-    """The account name a name would be taken for: compatibility forms folded (``ａｌｉｃｅ``,
-    fullwidth) and case ignored, as account names are lower-case — ``Alice`` in the ledger
-    reads as the account ``alice``."""
-    return unicodedata.normalize("NFKC", name).casefold().strip()
+    """What a name reads as, to compare it with account names (see :func:`same_account`):
+    compatibility forms folded (fullwidth ``ａｌｉｃｅ``), case ignored (account names are
+    lower-case: ``Alice`` reads as ``alice``), accents, invisible characters (a zero-width
+    space) and marks dropped, and letters of other scripts drawn like Latin ones (a Cyrillic
+    ``а``) taken for them. Lookalikes within the Latin letters and digits (``I`` and ``l``,
+    ``0`` and ``o``) are left apart: folding them would make ordinary names collide."""
+    folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", name).casefold())
+    kept = "".join(c for c in folded if unicodedata.category(c) not in ("Mn", "Me", "Cf"))
+    return kept.translate(_LOOKALIKES).strip()
+
+
+def same_account(name: str, account: str) -> bool:
+    """Whether ``name`` reads as the account name ``account`` (:func:`account_key`)."""
+    return account_key(name) == account_key(account)
 
 
 @dataclass(frozen=True)
@@ -86,7 +113,7 @@ class Claim:
                 account = token_principal(store, self.token)
             except Unauthorized:
                 raise Unauthorized(f"{TOKEN_ENV}: {CREDENTIALS}") from None
-            if self.named and account_key(self.name) != account.name:
+            if self.named and not same_account(self.name, account.name):
                 raise BadRequest(
                     f"--as {self.name}: {TOKEN_ENV} holds a token of '{account.name}', who is"
                     f" the one acting; leave out --as, or unset {TOKEN_ENV} to act as the"
@@ -95,9 +122,15 @@ class Claim:
             return account
         if store is not None:
             with store.session() as session:
-                namesake = session.scalars(
-                    select(User.name).where(User.name == account_key(self.name))
-                ).first()
+                # every account's name read as it looks: a handful of rows, compared here
+                namesake = next(
+                    (
+                        str(found)
+                        for found in session.scalars(select(User.name).order_by(User.id))
+                        if same_account(self.name, str(found))
+                    ),
+                    None,
+                )
             if namesake is not None:
                 who = f"--as {self.name}" if self.named else f"the OS user '{self.name}'"
                 raise Unauthorized(

@@ -15,7 +15,7 @@ import click
 
 from enquiry.app import accounts as service
 from enquiry.app.access import Role
-from enquiry.app.context import TOKEN_ENV, account_key
+from enquiry.app.context import TOKEN_ENV, same_account
 from enquiry.cli import App, echo, echo_json, pass_app, safe
 from enquiry.errors import BadRequest
 
@@ -50,7 +50,7 @@ def users_add(app: App, name: str, admin: bool) -> None:
     """Create the account NAME; its password is prompted, or read as one line from stdin."""
     view = service.add_user(app, name, read_password(), admin=admin)
     echo(f"user {safe(view.name)} added" + (" (administrator)" if view.admin else ""))
-    if app.principal.user_id is None and account_key(app.actor) == view.name:
+    if app.principal.user_id is None and same_account(app.actor, view.name):
         # The administrator made an account under the name they act by: from the next command
         # on, that name is the account's, and the command line takes it only with a token.
         echo(
