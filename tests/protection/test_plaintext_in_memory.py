@@ -9,6 +9,7 @@ Every file the process opens for writing while it works is recorded (Python's au
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
 import tempfile
@@ -28,6 +29,7 @@ from enquiry.app.content import open_original
 from enquiry.enrich.media import samples
 from enquiry.store import vault as vault_module
 from enquiry.store.tables import Item
+from enquiry.web import uploads
 from enquiry.web.app import create_app
 
 INCIDENT = "mem-2021"
@@ -227,3 +229,154 @@ def test_a_revealed_report_through_the_api_is_made_in_memory(
     assert "witness-photo.jpg" in answer.text or "Photo by W-7" in answer.text
     assert _in_system_temp(written.paths, home.parent) == []
     assert _under_home_not_ciphertext(written.paths, home) == []
+
+
+# --- an upload is received in memory ---------------------------------------------------------
+
+
+@pytest.fixture
+def upload_server(tmp_path: Path, backend: str) -> Iterator[tuple[Enquiry, Path, TestClient, str]]:
+    home = tmp_path / "home"
+    admin = Enquiry.at(home, "admin")
+    (tmp_path / "case.yaml").write_text(CASE, encoding="utf-8")
+    cases.load(admin, tmp_path / "case.yaml")
+    accounts.add_user(admin, "chief", "correct horse battery", admin=True)
+    token = accounts.create_token(admin, "chief", "t").token
+    client = TestClient(create_app(home), base_url="https://testserver")
+    yield admin, home, client, token
+
+
+def _testimony(size: int) -> bytes:
+    """A witness's statement longer than ``size`` bytes, no two lines alike."""
+    lines, n = [], 0
+    while sum(map(len, lines)) <= size:
+        n += 1
+        lines.append(f"{n}. I, W-7, saw the strike on the market at dawn.\n".encode())
+    return b"".join(lines)
+
+
+class _Staged:
+    """What the intake was handed by an upload: for each path, where its bytes were."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.places: list[tuple[str, str, int, int]] = []  # (name, bytes at, size, mode)
+        real_add, real_derive = evidence.add, evidence.derive
+
+        def add(app: Enquiry, paths: list[Path], **kw: Any) -> Any:
+            self.look(paths)
+            return real_add(app, paths, **kw)
+
+        def derive(app: Enquiry, ref: str, path: Path, **kw: Any) -> Any:
+            self.look([path])
+            return real_derive(app, ref, path, **kw)
+
+        monkeypatch.setattr(evidence, "add", add)
+        monkeypatch.setattr(evidence, "derive", derive)
+
+    def look(self, paths: list[Path]) -> None:
+        for path in paths:
+            target = os.path.realpath(path)
+            if target.startswith("/proc/"):  # a descriptor: say what it holds
+                target = os.readlink(target)
+            info = os.stat(path)
+            self.places.append((Path(path).name, target, info.st_size, info.st_mode & 0o777))
+
+
+def _upload(client: TestClient, token: str, name: str, data: bytes) -> dict[str, Any]:
+    answer = client.post(
+        "/api/v1/cases/mem/items",
+        headers={"Authorization": f"Bearer {token}"},
+        data={"kind": "document", "protected": "true"},
+        files=[("files", (name, data, "text/plain"))],
+    )
+    assert answer.status_code == 200, answer.text
+    received: dict[str, Any] = answer.json()["files"][0]
+    return received
+
+
+def test_an_uploaded_testimony_never_touches_a_disk_in_plaintext(
+    upload_server: tuple[Enquiry, Path, TestClient, str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Over 1 MiB, a form parser would spool it to the system's temporary folder, and it was
+    then copied into a folder of the home before the intake encrypted it: both deleted
+    afterwards, both left in the disk's free blocks."""
+    admin, home, client, token = upload_server
+    staged = _Staged(monkeypatch)
+    data = _testimony(3 << 19)
+    translation = _testimony(5 << 18).replace(b"saw", b"vi")
+    with _Written() as written:
+        received = _upload(client, token, "testimony-W7.txt", data)
+        derived = client.post(
+            f"/api/v1/items/{received['item_id']}/derivatives",
+            headers={"Authorization": f"Bearer {token}"},
+            data={"how": "translated"},
+            files={"file": ("translation.txt", translation, "text/plain")},
+        )
+    assert _in_system_temp(written.paths, tmp_path) == []
+    assert _under_home_not_ciphertext(written.paths, home) == []
+    assert derived.status_code == 201, derived.text
+    assert received["status"] == "stored" and received["filename"] == "testimony-W7.txt"
+    assert received["sha256"] == hashlib.sha256(data).hexdigest()
+    # each was handed to the intake from an anonymous memory file, under its own name
+    assert [(name, at.startswith("/memfd:"), size) for name, at, size, _mode in staged.places] == [
+        ("testimony-W7.txt", True, len(data)),
+        ("translation.txt", True, len(translation)),
+    ]
+    for item_id, plain in ((received["item_id"], data), (derived.json()["item_id"], translation)):
+        item = _item(admin, item_id)
+        assert item.protected and item.sha256 == hashlib.sha256(plain).hexdigest()
+        assert not admin.store(create=False).vault.has(item.sha256)  # stored encrypted
+        original = open_original(admin, str(item_id), reveal=True)
+        assert hashlib.sha256(original.handle.read()).hexdigest() == item.sha256
+        original.handle.close()
+    custody = client.get(
+        f"/api/v1/items/{received['item_id']}/custody?reveal=true",
+        headers={"Authorization": f"Bearer {token}"},
+    ).json()
+    assert custody[0]["details"]["path"] == "upload:chief/testimony-W7.txt"
+    assert uploads.BUDGET.held == 0  # the memory is given back
+    assert [p for p in (home / "vault" / "tmp").iterdir()] == []
+
+
+@pytest.mark.parametrize("bound", ["MEMORY_COPY_LIMIT", "MEMORY_BUDGET"])
+def test_an_upload_larger_than_memory_may_hold_goes_to_the_vaults_private_area(
+    upload_server: tuple[Enquiry, Path, TestClient, str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    bound: str,
+) -> None:
+    """A file over the bound of one file in memory, or over what the uploads in flight may
+    hold between them, is received into a private file in ``vault/tmp``, removed afterwards."""
+    admin, home, client, token = upload_server
+    monkeypatch.setattr(vault_module if bound == "MEMORY_COPY_LIMIT" else uploads, bound, 256 << 10)
+    staged = _Staged(monkeypatch)
+    data = _testimony(600 << 10)
+    with _Written() as written:
+        received = _upload(client, token, "long-testimony.txt", data)
+    assert _in_system_temp(written.paths, tmp_path) == []
+    assert _under_home_not_ciphertext(written.paths, home) == []
+    ((name, at, size, mode),) = staged.places
+    assert name == "long-testimony.txt" and size == len(data) and mode == 0o600
+    assert Path(at).parent == home / "vault" / "tmp"
+    assert not Path(at).exists()  # removed once taken in
+    assert [p for p in (home / "vault" / "tmp").iterdir()] == []
+    assert received["status"] == "stored"
+    assert received["sha256"] == hashlib.sha256(data).hexdigest()
+    assert _item(admin, received["item_id"]).protected
+    assert uploads.BUDGET.held == 0
+
+
+def test_an_upload_is_read_here_even_when_a_cluster_is_named(
+    upload_server: tuple[Enquiry, Path, TestClient, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An upload lies in this process's memory, which no cluster worker can open: it is read
+    by the server itself, whatever ``ENQUIRY_CLUSTER`` names (here a scheduler nobody runs)."""
+    _admin, _home, client, token = upload_server
+    monkeypatch.setenv("ENQUIRY_CLUSTER", "tcp://127.0.0.1:9")
+    data = _testimony(1 << 16)
+    received = _upload(client, token, "statement.txt", data)
+    assert received["status"] == "stored"
+    assert received["sha256"] == hashlib.sha256(data).hexdigest()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+import os
 import re
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
@@ -83,6 +84,7 @@ from enquiry.store.tables import (
     Source,
     capped,
 )
+from enquiry.store.vault import MEMORY_FOLDER
 from enquiry.store.verify import VerifyReport, record_verified, verified_head, verify
 
 
@@ -99,7 +101,10 @@ def _intake(
     progress: Progress,
     cluster: str | None = None,
 ) -> IntakeReport:
-    address = chosen_address(cluster)  # a bad address is refused before anything is read
+    # An upload is received into this process's memory (see :func:`staging`), which no
+    # cluster worker can open: it is read here, whatever ENQUIRY_CLUSTER says.
+    here = options.origin_root is not None
+    address = None if here else chosen_address(cluster)  # a bad one refused before reading
     store = app.store(create=True)
     try:
         with cluster_for(address) as on:
@@ -592,11 +597,22 @@ def copy_item(
 
 @contextmanager
 def staging(app: Enquiry) -> Iterator[Path]:
-    """A private folder inside the home for files on their way in (an upload being received):
-    on the vault's file system, so that taking them in moves no bytes across devices, and
-    removed with whatever is left in it."""
-    home = app.store(create=False).home
-    with tempfile.TemporaryDirectory(prefix=".incoming-", dir=home) as folder:
+    """A private folder (mode 0700, removed with whatever is left in it) that names the files
+    on their way in (an upload being received), for the intake to be given paths and to
+    record each file under its own name.
+
+    It holds names, not bytes: the uploads put in it links to where each file's bytes are
+    (see :mod:`enquiry.web.uploads`). Even so it is made where nothing lingers — the memory
+    file system (``/dev/shm``) where the system has one, else the vault's private temporary
+    area (``vault/tmp``) — never in the system's temporary folder or elsewhere in the home:
+    an uploaded file's name can identify a witness as well as its bytes."""
+    memory = MEMORY_FOLDER
+    if memory.is_dir() and os.access(memory, os.W_OK | os.X_OK):
+        where = memory
+    else:
+        where = app.store(create=False).vault.tmp
+        where.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="enquiry-incoming-", dir=where) as folder:
         yield Path(folder)
 
 

@@ -13,20 +13,18 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
-from starlette.datastructures import UploadFile
 
 from enquiry.app import Enquiry, evidence, media, overview
 from enquiry.app.access import Right, may, may_reveal
 from enquiry.app.content import Shown, Unsatisfiable, preview, viewable
-from enquiry.errors import BadRequest, EnquiryError, Refused
+from enquiry.errors import BadRequest, EnquiryError, Refused, Unauthorized
 from enquiry.web import served
-from enquiry.web.auth import form_user, page_user
+from enquiry.web.auth import LoginRequired, _from_session, page_user, server_of
 from enquiry.web.pages import render
-from enquiry.web.uploads import take_in
+from enquiry.web.uploads import receive, take_in
 
 router = APIRouter(include_in_schema=False)
 PageUser = Annotated[Enquiry, Depends(page_user)]
-FormUser = Annotated[Enquiry, Depends(form_user)]
 
 PAGE = 25
 
@@ -121,25 +119,30 @@ def items_page(
 
 
 @router.post("/cases/{case:segment}/upload", response_class=HTMLResponse)
-async def upload(request: Request, app: FormUser, case: str) -> Response:
+async def upload(request: Request, case: str) -> Response:
     """Take the posted files in as evidence of the case, received the same way as the API's
-    uploads (:mod:`enquiry.web.uploads`): streamed into the core's staging folder, one intake,
-    the folder removed afterwards; the vault keeps the bytes."""
-    form = await request.form()
-    files = [f for f in form.getlist("files") if isinstance(f, UploadFile) and f.filename]
-    wants_json = "application/json" in request.headers.get("accept", "")
-    if not files:
-        raise BadRequest("upload: choose one or more files to add")
-    kind = form.get("kind")
-    chosen_kind = kind.strip() if isinstance(kind, str) and kind.strip() else None
-    received = await take_in(app, case, files, kind=chosen_kind)
+    uploads (:mod:`enquiry.web.uploads`): each file into memory (into the vault's private
+    temporary area if it is too large for memory), one intake, then removed; the vault keeps
+    the bytes. The form is read here, not by a dependency, so that no form parser spools its
+    files to disk; its CSRF field is checked before anything is taken in."""
+    base = server_of(request).base
+    async with receive(base, request, "files") as received:
+        try:
+            app = _from_session(request, base, form_csrf=received.value("csrf"))
+        except Unauthorized:
+            raise LoginRequired() from None
+        wants_json = "application/json" in request.headers.get("accept", "")
+        if not received.files:
+            raise BadRequest("upload: choose one or more files to add")
+        kind = (received.value("kind") or "").strip()
+        taken = await take_in(app, case, received, kind=kind or None)
     results = [
         {"name": f.name, "status": f.status, "item": f.item_id, "problems": f.problems}
-        for f in received.files
+        for f in taken.files
     ]
     if wants_json:
-        return JSONResponse({"summary": received.summary, "results": results})
-    return render(request, "uploaded.html", case=case, summary=received.summary, results=results)
+        return JSONResponse({"summary": taken.summary, "results": results})
+    return render(request, "uploaded.html", case=case, summary=taken.summary, results=results)
 
 
 @router.get("/items/{ref:segment}", response_class=HTMLResponse)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 from urllib.parse import quote
 
-from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response, StreamingResponse
+from pydantic import BaseModel, Field, ValidationError
 
 from enquiry.app import content, evidence
 from enquiry.errors import Refused
@@ -75,22 +77,82 @@ def list_items(
     )
 
 
-@router.post("/cases/{case:segment}/items", response_model=UploadOut)
-async def upload(
-    app: User,
-    case: str,
-    files: Annotated[list[UploadFile], File(description="One or more files, any size")],
-    kind: Annotated[str | None, Form(max_length=80)] = None,
-    source: Annotated[str | None, Form(max_length=500)] = None,
-    protected: Annotated[bool, Form()] = False,
-) -> UploadOut:
-    """Take files in as evidence of the case (investigators and owners): each is received in
-    pieces into a private folder in the home, hashed and stored by the same intake as the
-    command line, recorded as arriving from ``upload:<you>/<its name>``, and its receipt is a
-    ledger event naming you."""
-    received = await uploads.take_in(
-        app, case, files, kind=kind, source=source, protected=protected
-    )
+_Form = TypeVar("_Form", bound=BaseModel)
+
+
+class _UploadForm(BaseModel):
+    """The fields of an upload besides its files."""
+
+    kind: str | None = Field(None, max_length=80)
+    source: str | None = Field(None, max_length=500)
+    protected: bool = False
+
+
+class _DeriveForm(BaseModel):
+    """The fields of a derivative besides its file."""
+
+    how: str = Field(min_length=1, max_length=2000, description="What was done")
+    tool: str | None = Field(None, max_length=500)
+    kind: str | None = Field(None, max_length=80)
+
+
+def _fields(model: type[_Form], received: uploads.Received) -> _Form:
+    """The form's fields checked as a route's parameters are (an empty one is left out, as
+    FastAPI's form parameters take it): a wrong one is the same *400* naming it."""
+    given = {name: received.value(name) for name in model.model_fields}
+    try:
+        return model.model_validate({k: v for k, v in given.items() if v})
+    except ValidationError as exc:
+        raise RequestValidationError(
+            [{**error, "loc": ("body", *error["loc"])} for error in exc.errors()]
+        ) from None
+
+
+def _multipart(files: dict[str, Any], model: type[BaseModel]) -> dict[str, Any]:
+    """The request body's description for the API's schema: the body is read by the route
+    itself (see :mod:`enquiry.web.uploads`), so FastAPI does not describe it."""
+    schema = model.model_json_schema()
+    schema["properties"] = {**files, **schema["properties"]}
+    schema["required"] = [*files, *schema.get("required", [])]
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {"multipart/form-data": {"schema": schema}},
+        }
+    }
+
+
+_FILE = {"type": "string", "contentMediaType": "application/octet-stream"}
+
+
+@router.post(
+    "/cases/{case:segment}/items",
+    response_model=UploadOut,
+    openapi_extra=_multipart(
+        {
+            "files": {
+                "type": "array",
+                "items": _FILE,
+                "title": "Files",
+                "description": "One or more files, any size",
+            }
+        },
+        _UploadForm,
+    ),
+)
+async def upload(request: Request, app: User, case: str) -> UploadOut:
+    """Take files in as evidence of the case (investigators and owners): each is received
+    into memory (into the vault's private temporary area if it is too large for memory; never
+    as plaintext elsewhere on a disk), hashed and stored by the same intake as the command
+    line, recorded as arriving from ``upload:<you>/<its name>``, and its receipt is a ledger
+    event naming you. Fields: ``files`` (one or more), ``kind``, ``source``, ``protected``."""
+    async with uploads.receive(app, request, "files") as received:
+        form = _fields(_UploadForm, received)
+        if not received.files:
+            raise uploads.missing("files")
+        taken = await uploads.take_in(
+            app, case, received, kind=form.kind, source=form.source, protected=form.protected
+        )
     return UploadOut(
         case=case,
         files=[
@@ -102,10 +164,10 @@ async def upload(
                 kind=f.kind,
                 problems=f.problems,
             )
-            for f in received.files
+            for f in taken.files
         ],
-        stored=received.stored,
-        summary=received.summary,
+        stored=taken.stored,
+        summary=taken.summary,
     )
 
 
@@ -197,19 +259,32 @@ def preview(request: Request, app: User, item: str) -> Response:
     return served.send(shown)
 
 
-@router.post("/items/{item:segment}/derivatives", response_model=DerivedOut, status_code=201)
-async def derive(
-    app: User,
-    item: str,
-    file: Annotated[UploadFile, File(description="The derivative (working copy, translation)")],
-    how: Annotated[str, Form(min_length=1, max_length=2000, description="What was done")],
-    tool: Annotated[str | None, Form(max_length=500)] = None,
-    kind: Annotated[str | None, Form(max_length=80)] = None,
-) -> DerivedOut:
+@router.post(
+    "/items/{item:segment}/derivatives",
+    response_model=DerivedOut,
+    status_code=201,
+    openapi_extra=_multipart(
+        {
+            "file": {
+                **_FILE,
+                "title": "File",
+                "description": "The derivative (working copy, translation)",
+            }
+        },
+        _DeriveForm,
+    ),
+)
+async def derive(request: Request, app: User, item: str) -> DerivedOut:
     """Register a file made from the item (a working copy, a still, a translation) as an item
     of its own, linked to it with how it was made; what comes from a protected item is
-    protected too."""
-    derived = await uploads.derive_from(app, item, file, how=how, tool=tool, kind=kind)
+    protected too. Fields: ``file``, ``how`` (what was done), ``tool``, ``kind``."""
+    async with uploads.receive(app, request, "file") as received:
+        if not received.files:
+            raise uploads.missing("file")
+        form = _fields(_DeriveForm, received)
+        derived = await uploads.derive_from(
+            app, item, received, how=form.how, tool=form.tool, kind=form.kind
+        )
     return DerivedOut(
         item_id=derived.item_id,
         derived_from=derived.derived_from,
