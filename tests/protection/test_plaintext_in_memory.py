@@ -22,14 +22,13 @@ import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
 
-from enquiry.app import Enquiry, accounts, cases, evidence, publishing, redaction
+from enquiry.app import Enquiry, accounts, cases, evidence, incoming, publishing, redaction
 from enquiry.app.atrest import original_file
 from enquiry.app.bundles import export_bundle
 from enquiry.app.content import open_original
 from enquiry.enrich.media import samples
 from enquiry.store import vault as vault_module
 from enquiry.store.tables import Item
-from enquiry.web import uploads
 from enquiry.web.app import create_app
 
 INCIDENT = "mem-2021"
@@ -336,7 +335,7 @@ def test_an_uploaded_testimony_never_touches_a_disk_in_plaintext(
         headers={"Authorization": f"Bearer {token}"},
     ).json()
     assert custody[0]["details"]["path"] == "upload:chief/testimony-W7.txt"
-    assert uploads.BUDGET.held == 0  # the memory is given back
+    assert incoming.BUDGET.held == 0  # the memory is given back
     assert [p for p in (home / "vault" / "tmp").iterdir()] == []
 
 
@@ -350,7 +349,9 @@ def test_an_upload_larger_than_memory_may_hold_goes_to_the_vaults_private_area(
     """A file over the bound of one file in memory, or over what the uploads in flight may
     hold between them, is received into a private file in ``vault/tmp``, removed afterwards."""
     admin, home, client, token = upload_server
-    monkeypatch.setattr(vault_module if bound == "MEMORY_COPY_LIMIT" else uploads, bound, 256 << 10)
+    monkeypatch.setattr(
+        vault_module if bound == "MEMORY_COPY_LIMIT" else incoming, bound, 256 << 10
+    )
     staged = _Staged(monkeypatch)
     data = _testimony(600 << 10)
     with _Written() as written:
@@ -365,7 +366,7 @@ def test_an_upload_larger_than_memory_may_hold_goes_to_the_vaults_private_area(
     assert received["status"] == "stored"
     assert received["sha256"] == hashlib.sha256(data).hexdigest()
     assert _item(admin, received["item_id"]).protected
-    assert uploads.BUDGET.held == 0
+    assert incoming.BUDGET.held == 0
 
 
 def test_an_upload_is_read_here_even_when_a_cluster_is_named(

@@ -10,9 +10,9 @@ is received the same way, as a protected one must be.
 The request's body is parsed here, as it streams in (not by Starlette's form parser, which
 spools every file over 1 MiB to the system's temporary folder), and each file is written
 straight into the place it is taken in from: an anonymous memory file (see
-:class:`~enquiry.store.vault.PlainCopy`) while the file is at most
+:class:`~enquiry.app.incoming.StagedFile`) while the file is at most
 :data:`~enquiry.store.vault.MEMORY_COPY_LIMIT` and the uploads in flight hold at most
-:data:`MEMORY_BUDGET` of memory between them; else — a long recording, or many uploads at once —
+:data:`~enquiry.app.incoming.MEMORY_BUDGET` of memory between them; else — a long recording, or many uploads at once —
 a file readable by its owner only in the vault's temporary area (``vault/tmp``), which a file
 outgrowing memory is moved to. The intake is then given, once, the staging folder
 (:func:`enquiry.app.evidence.staging`, in ``/dev/shm``), where each file is a link under its
@@ -23,9 +23,7 @@ the files and the folder are removed whatever happens.
 from __future__ import annotations
 
 import contextlib
-import os
-import threading
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,17 +38,7 @@ from starlette.requests import Request
 
 from enquiry.app import Enquiry, evidence, printable
 from enquiry.app.evidence import Derived
-from enquiry.store import vault as vault_module
-from enquiry.store.vault import PlainCopy
-
-CHUNK = 1 << 20
-"""A file outgrowing memory is moved to the vault's temporary area in pieces of this size."""
-
-MEMORY_BUDGET = 1 << 30
-"""How many bytes of uploaded files the process holds in memory at once, across every upload
-in flight: within it a file of up to :data:`~enquiry.store.vault.MEMORY_COPY_LIMIT` is received
-into memory, beyond it into the vault's temporary area — so that many uploads at once cannot
-take the memory the server and its readers need."""
+from enquiry.app.incoming import StagedFile
 
 MAX_FILES = 1000
 MAX_FIELDS = 1000
@@ -92,87 +80,6 @@ def plain_name(name: str | None, taken: set[str]) -> str:
     return candidate
 
 
-class _Budget:
-    """The bytes of uploads held in memory now, process-wide (taken on the event loop, given
-    back there or from a worker thread, hence the lock)."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self.held = 0
-
-    def take(self, size: int) -> bool:
-        with self._lock:
-            if self.held + size > MEMORY_BUDGET:
-                return False
-            self.held += size
-            return True
-
-    def give(self, size: int) -> None:
-        with self._lock:
-            self.held -= size
-
-
-BUDGET = _Budget()
-
-
-class StagedFile:
-    """One uploaded file as it is received: in memory while it may be, else in the vault's
-    temporary area; ``link`` is its plain name in the staging folder, made when it is
-    complete, which leads to its bytes."""
-
-    def __init__(self, name: str, link: Path, spare: Callable[[], Path]) -> None:
-        self.name = name
-        self.link = link
-        self.size = 0
-        self._spare = spare
-        self._held = 0  # bytes of the memory budget this file holds
-        self.copy = PlainCopy.make(spare(), 0)
-
-    def write(self, data: bytes) -> None:
-        if self.copy.in_memory and not self._fits(len(data)):
-            self._to_disk()
-        self.copy.write(data)
-        self.size += len(data)
-
-    def _fits(self, more: int) -> bool:
-        if self.size + more > vault_module.MEMORY_COPY_LIMIT or not BUDGET.take(more):
-            return False
-        self._held += more
-        return True
-
-    def _to_disk(self) -> None:
-        """Move what memory holds of the file to a private file in the vault's temporary
-        area, which receives the rest: it is larger than memory may hold."""
-        held = self.copy
-        held.finish()
-        disk = PlainCopy.make(self._spare(), vault_module.MEMORY_COPY_LIMIT + 1)
-        try:
-            with held.path.open("rb") as source:
-                while chunk := source.read(CHUNK):
-                    disk.write(chunk)
-        except BaseException:
-            disk.remove()
-            raise
-        finally:
-            self._release(held)
-        self.copy = disk
-
-    def _release(self, held: PlainCopy) -> None:
-        held.remove()
-        BUDGET.give(self._held)
-        self._held = 0
-
-    def finish(self) -> None:
-        """Complete: sealed read-only in memory, and named in the staging folder."""
-        self.copy.finish()
-        os.symlink(self.copy.path, self.link)
-
-    def remove(self) -> None:
-        """Gone: the memory freed, or the file removed (safe to call more than once)."""
-        self._release(self.copy)
-        self.link.unlink(missing_ok=True)
-
-
 @dataclass
 class Received:
     """An upload's body as received: its fields that are not files (each name's values, in
@@ -204,10 +111,10 @@ class _Parser:
     is written into its staging place as its bytes arrive, any other file part is dropped
     unread, any other field is kept (up to :data:`FIELD_MAX` bytes)."""
 
-    def __init__(self, received: Received, wanted: str, spare: Callable[[], Path]) -> None:
+    def __init__(self, app: Enquiry, received: Received, wanted: str) -> None:
+        self.app = app
         self.received = received
         self.wanted = wanted
-        self.spare = spare
         self.charset = "utf-8"
         self.taken: set[str] = set()
         self.files = 0
@@ -254,7 +161,7 @@ class _Parser:
             # a form with no file chosen sends a file part with no name and no bytes
             if self._name == self.wanted and filename:
                 name = plain_name(filename, self.taken)
-                self._file = StagedFile(name, self.received.folder / name, self.spare)
+                self._file = StagedFile(self.app, name, self.received.folder / name)
                 self.received.files.append(self._file)
         else:
             self.fields += 1
@@ -289,13 +196,12 @@ async def receive(app: Enquiry, request: Request, wanted: str) -> AsyncIterator[
     (see the module's docstring) for the length of the block, then removed. A body that is
     not ``multipart/form-data`` carries no files; a URL-encoded form's fields are read (they
     are bounded in size at the edge, :mod:`enquiry.web.limits`)."""
-    spare = app.store(create=False).vault.spare_path
     with evidence.staging(app) as folder:
         received = Received(folder)
         try:
             kind = request.headers.get("content-type", "")
             if kind.lower().startswith("multipart/form-data"):
-                await _parse(request, kind, _Parser(received, wanted, spare))
+                await _parse(request, kind, _Parser(app, received, wanted))
             elif kind.lower().startswith("application/x-www-form-urlencoded"):
                 for name, value in (await request.form()).multi_items():
                     if isinstance(value, str):
