@@ -139,10 +139,11 @@ def require_sender(request: Request) -> None:
     """Refuse a request that carries files (``multipart/form-data``) before its body is read,
     unless it comes from a signed-in user who may add evidence where it is sent.
 
-    A multipart body is parsed — every file spooled to disk — before a route's own checks run
-    (its parameters, its user, the form's CSRF field are all read from the parsed body). Without
-    this, anyone able to reach the server, signed in or not, could make it write gigabytes to
-    disk before being told no. The CSRF field is still checked by the route, from the body."""
+    A multipart body is received — every file written to memory or to the vault's temporary
+    area — before a route's own checks run (its fields, the form's CSRF field among them, are
+    read from the body). Without this, anyone able to reach the server, signed in or not, could
+    make it take in gigabytes before being told no. The CSRF field is still checked by the
+    route, from the body."""
     base = server_of(request).base
     token = _bearer(request)
     if token is not None:

@@ -4,8 +4,8 @@ A route's parameters — a form's fields, an API call's JSON — are parsed from
 any check of who is asking runs, and the parsers hold what they read in memory: a form may
 carry a thousand fields of a megabyte each, a JSON body has no bound at all. So anyone able to
 reach the server, signed in or not, could make one process hold gigabytes with a single
-request to the sign-in form or to any API route that takes a body. And a multipart body is
-spooled to disk, whatever route it is sent to, before that route's checks run.
+request to the sign-in form or to any API route that takes a body. And a multipart body's
+files would be received, whatever route it is sent to, before that route's checks run.
 
 Every body is therefore bounded here, at the edge, as it streams in:
 
