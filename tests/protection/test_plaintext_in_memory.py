@@ -31,33 +31,10 @@ from enquiry.enrich.media import samples
 from enquiry.store import vault as vault_module
 from enquiry.store.tables import Item
 from enquiry.web.app import create_app
+from small_case import one_incident_case
 
 INCIDENT = "mem-2021"
-CASE = f"""\
-format: enquiry-case/1
-case: {{name: mem, title: Memory}}
-sources:
-- {{name: Field team, reliability: B}}
-incidents:
-- slug: {INCIDENT}
-  title: Strike on the market
-  window: {{start: '2021-03-03T04:00:00+02:00', end: '2021-03-03T06:00:00+02:00'}}
-  place: {{name: market, lat: 11.5, lon: 21.25}}
-  hypotheses:
-  - {{id: H1, label: an air strike}}
-  - {{id: H0, label: something else, other: true}}
-items:
-- key: note
-  kind: document
-  source: Field team
-  fields: {{title: Field note}}
-  text: A crater in the market.
-ratings:
-- incident: {INCIDENT}
-  item: note
-  analyst: A. Analyst
-  values: {{H1: CC, H0: N}}
-"""
+CASE = one_incident_case("mem", "Memory", INCIDENT)
 
 WRITING = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
 _WATCHING: list[list[str]] = []  # the list of the watch under way, if any
