@@ -27,6 +27,7 @@ from fastapi.testclient import TestClient
 from PIL import Image
 from sqlalchemy import select
 
+from demo_helpers import HomeTemplates
 from enquiry.app import Enquiry, accounts, cases, evidence, publishing, redaction
 from enquiry.app.atrest import original_file, seal_item
 from enquiry.app.bundles import export_bundle
@@ -53,6 +54,7 @@ class Pictures:
     admin: Enquiry
     ids: dict[str, int]
     shas: dict[str, str]
+    built_in: Path  # the template home it was copied from: its events name that folder
 
 
 def _sha(data: bytes) -> str:
@@ -69,14 +71,13 @@ def _bytes_of(app: Enquiry, item_id: int) -> bytes:
         return path.read_bytes()
 
 
-@pytest.fixture
-def pictures(tmp_path: Path, backend: str) -> Pictures:
-    """A case holding every way a picture could get out by a side door."""
-    home = tmp_path / "home"
+def _build_pictures(home: Path) -> str:
+    """A case holding every way a picture could get out by a side door; its item numbers and
+    hashes by name, as JSON (what the template hands each copy)."""
     admin = Enquiry.at(home, "admin")
-    (tmp_path / "case.yaml").write_text(CASE, encoding="utf-8")
-    cases.load(admin, tmp_path / "case.yaml")
-    files = tmp_path / "files"
+    (home.parent / "case.yaml").write_text(CASE, encoding="utf-8")
+    cases.load(admin, home.parent / "case.yaml")
+    files = home.parent / "files"
     files.mkdir()
     face = samples.photo("astronaut")
     ids: dict[str, int] = {}
@@ -134,7 +135,19 @@ def pictures(tmp_path: Path, backend: str) -> Pictures:
     ):
         accounts.add_user(admin, name, PASSWORD)
         accounts.grant(admin, name, "pix", role, see_protected=see)
-    return Pictures(home, admin, ids, shas)
+    admin.store().engine.dispose()  # closed before the home is copied
+    return json.dumps({"ids": ids, "shas": shas})
+
+
+@pytest.fixture
+def pictures(home_templates: HomeTemplates, tmp_path: Path, backend: str) -> Pictures:
+    """The test's own copy of that case's home, built once per back end and test process (the
+    redactor, the seal and the accounts take seconds; a copy a fraction of one)."""
+    run = home_templates.copy(
+        "pictures", _build_pictures, tmp_path / "home", os.environ.get("ENQUIRY_DB")
+    )
+    made = json.loads(run.output)
+    return Pictures(run.home, Enquiry.at(run.home, "admin"), made["ids"], made["shas"], run.ran_in)
 
 
 # Pictures that must never be published without a reveal (their pixels are a face).
@@ -357,6 +370,7 @@ def test_the_carried_redaction_is_taken_in_encrypted_and_survives_a_backup(
     assert listed[published]["protected"] is True
     assert "file" not in listed[published]  # its name is withheld, as for any protected item
     assert str(tmp_path) not in dumped.stdout
+    assert str(pictures.built_in.parent) not in dumped.stdout
     # a backup and restore of the successor keeps it, encrypted and readable with the key
     backed = bundles.backup(successor, tmp_path / "successor.zip")
     restored_home = tmp_path / "restored"
