@@ -9,7 +9,7 @@ differences between machines do not show.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -28,6 +28,7 @@ from enquiry.analysis.result import (
     Cluster,
     DiagnosticEntry,
     Diagnosticity,
+    EvidenceSetAside,
     HypothesisResult,
     IcdBand,
     KindSurvival,
@@ -39,7 +40,7 @@ from enquiry.analysis.result import (
     Sensitivity,
     TablesUsed,
 )
-from enquiry.analysis.sensitivity import Outcome, run
+from enquiry.analysis.sensitivity import Outcome, leave_out_evidence, run
 from enquiry.analysis.tables import (
     CREDIBILITY_HIT,
     ICD203_BANDS,
@@ -146,6 +147,39 @@ def analyse(inp: AnalysisInput) -> AnalysisResult:
     if any(e.sealed for e in inp.evidence):
         result = replace(result, sealed=_sealed_impact(inp, result))
     return result
+
+
+def without_evidence(inp: AnalysisInput, evidence: Collection[str]) -> EvidenceSetAside:
+    """Whether the leading hypothesis still leads with ``evidence`` (ids) set aside together:
+    one more perturbation of the sensitivity analysis (:func:`leave_out_evidence`), computed
+    from the same matrix and totals as :func:`analyse`'s, not a second engine. Ids the input
+    does not weigh (unrated items) are passed over; with none left nothing moves.
+
+    Raises ValueError as :func:`analyse` does on an inconsistent input."""
+    _check(inp)
+    tables = resolve(inp)
+    m = build(inp, tables)
+    reps = representatives(m)
+    post = posteriors(m, reps)
+    leader = int(np.argmax(post.dependent))
+    wanted = set(evidence)
+    rows = np.array([i for i, e in enumerate(inp.evidence) if e.id in wanted], dtype=np.int64)
+    outcome = leave_out_evidence(m, reps, post, leader, rows)
+    p0 = float(post.dependent[leader])
+    after = float(outcome.leader_posterior[0])
+    new_leader = int(outcome.leader[0])
+    hyp = inp.hypotheses
+    return EvidenceSetAside(
+        evidence=tuple(inp.evidence[int(i)].id for i in rows),
+        leading=hyp[leader].id,
+        leader_posterior=published(p0),
+        leading_without=hyp[new_leader].id,
+        leader_posterior_without=published(after),
+        leader_survives=new_leader == leader,
+        standards_lost=tuple(
+            sorted(name for name, t in tables.standards.items() if p0 > t >= after)
+        ),
+    )
 
 
 def _by_record(inp: AnalysisInput, tables: Tables, leader: int) -> RecordScenario:
@@ -480,4 +514,4 @@ def _clusters(inp: AnalysisInput, m: Matrix, reps: Representatives) -> tuple[Clu
     )
 
 
-__all__ = ["ENGINE_VERSION", "analyse"]
+__all__ = ["ENGINE_VERSION", "analyse", "without_evidence"]

@@ -578,6 +578,38 @@ class RecordScenario:
 
 
 @dataclass(frozen=True)
+class EvidenceSetAside:
+    """One scenario of the sensitivity analysis: some evidence set aside together (the
+    samples whose chain of custody is broken), and whether the leading hypothesis still leads
+    without it (:func:`~enquiry.analysis.engine.without_evidence`)."""
+
+    evidence: tuple[str, ...]
+    """The evidence set aside (those of the ids asked for that the analysis weighs)."""
+    leading: str
+    """The leading hypothesis with every item counted."""
+    leader_posterior: float
+    leading_without: str
+    """The leading hypothesis once the evidence is set aside."""
+    leader_posterior_without: float
+    """The first leader's posterior once the evidence is set aside."""
+    leader_survives: bool
+    standards_lost: tuple[str, ...]
+    """Standards of proof the leader meets with the evidence and not without it."""
+
+    def to_dict(self) -> JSON:
+        """The published form."""
+        return {
+            "evidence": list(self.evidence),
+            "leading": self.leading,
+            "leader_posterior": self.leader_posterior,
+            "leading_without": self.leading_without,
+            "leader_posterior_without": self.leader_posterior_without,
+            "leader_survives": self.leader_survives,
+            "standards_lost": list(self.standards_lost),
+        }
+
+
+@dataclass(frozen=True)
 class PriorBounds:
     """How low the leader's prior could go, every rival keeping its share of the rest, before
     the conclusion changes (:mod:`enquiry.analysis.priors`): the answer to "you assumed it"."""

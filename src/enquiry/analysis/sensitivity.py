@@ -76,6 +76,31 @@ def leave_out_clusters(m: Matrix, reps: Representatives, post: Posteriors, leade
     return Outcome("leave_out_cluster", new_leader, p, np.arange(n, dtype=np.int64), none, none)
 
 
+def leave_out_evidence(
+    m: Matrix, reps: Representatives, post: Posteriors, leader: int, rows: IntArray
+) -> Outcome:
+    """One perturbation: the evidence ``rows`` set aside together (the samples whose chain of
+    custody is broken, say), where :func:`leave_out_clusters` sets aside one whole cluster at a
+    time. A cluster that loses the member it counted counts its most diagnostic remaining member
+    instead (the rule :func:`~enquiry.analysis.posterior.representatives` applies: ties to the
+    earlier item); a cluster left with none counts nothing. Computed, like the other families,
+    from the totals the analysis already has: old counted contributions out, new ones in."""
+    dropped = np.zeros(len(m.cluster), dtype=np.bool_)
+    dropped[rows] = True
+    touched = np.unique(m.cluster[rows]) if len(rows) else np.empty(0, dtype=np.int64)
+    lost = touched[dropped[reps.rep[touched]]]  # clusters whose counted member is set aside
+    totals = post.dependent_total - m.contrib[reps.rep[lost]].sum(axis=0)
+    remaining = np.nonzero(~dropped & np.isin(m.cluster, lost))[0]
+    if len(remaining):
+        order = remaining[np.lexsort((remaining, -reps.spread[remaining], m.cluster[remaining]))]
+        first = np.ones(len(order), dtype=np.bool_)
+        first[1:] = m.cluster[order][1:] != m.cluster[order][:-1]
+        totals = totals + m.contrib[order[first]].sum(axis=0)
+    new_leader, p = _judge(m.prior, totals[None, :], leader)
+    none = np.full(1, -1, dtype=np.int64)
+    return Outcome("leave_out_evidence", new_leader, p, none, none, none)
+
+
 def rating_steps(
     m: Matrix, reps: Representatives, post: Posteriors, tables: Tables, leader: int
 ) -> Outcome:

@@ -59,12 +59,14 @@ from enquiry.app.protection import (
     shown_name,
 )
 from enquiry.app.release import record_family_reveal, require_release
+from enquiry.app.samples import item_custody
 from enquiry.cluster import chosen_address, cluster_for, open_cluster
 from enquiry.errors import BadRequest, Corrupt, EnquiryError, NotFound, Refused
 from enquiry.intake.extract import Extractor
 from enquiry.intake.pipeline import IntakeError, IntakeOptions, IntakeReport, add_paths, origin_of
 from enquiry.intake.walk import printable
 from enquiry.model.kinds import KindError, get_kind
+from enquiry.model.sample_custody import CustodyFinding
 from enquiry.model.types import FieldError
 from enquiry.progress import Progress, Silent
 from enquiry.store.claims_at_rest import claims_in_clear, hold_claims
@@ -274,13 +276,21 @@ class ItemView:
     withheld: list[str] = field(default_factory=list)
     # When consent was withdrawn and the item's content destroyed (see 'enquiry item seal').
     sealed_at: str | None = None
+    # An environmental sample's chain of custody checked hand-over by hand-over (None: not a
+    # sample); see enquiry.app.samples for what a viewer of a protected one is shown.
+    sample_custody: tuple[CustodyFinding, ...] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON shape of ``enquiry item show --json``."""
+        """The JSON shape of ``enquiry item show --json``: ``sample_custody`` only for an
+        environmental sample."""
         data = asdict(self)
         data.pop("withheld")
         if self.text is None:
             data.pop("text")
+        if self.sample_custody is None:
+            data.pop("sample_custody")
+        else:
+            data["sample_custody"] = [f.to_dict() for f in self.sample_custody]
         return data
 
 
@@ -384,6 +394,7 @@ def show_item(app: Enquiry, ref: str, *, with_text: bool = False, reveal: bool =
         text=texts,
         withheld=withheld,
         sealed_at=held.sealed_at if held is not None else None,
+        sample_custody=item_custody(store, found, withheld=[] if reveal else withheld),
     )
 
 

@@ -6,6 +6,7 @@ Each command calls one service of :mod:`enquiry.app.evidence` and formats its re
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import click
@@ -24,6 +25,7 @@ from enquiry.cli import (
 )
 from enquiry.cli.progress import BarProgress
 from enquiry.model.kinds import KindError, all_kinds, get_kind
+from enquiry.model.sample_custody import CustodyFinding
 
 SIZE_UNITS = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3, "T": 1024**4}
 
@@ -145,6 +147,56 @@ def case_list(app: App, as_json: bool) -> None:
         echo(f"{safe(row.name)}\t{row.items} items\tcreated {row.created_at}")
 
 
+def echo_sample_custody(findings: Sequence[CustodyFinding], *, indent: str = "") -> None:
+    """A sample's chain-of-custody findings, one per line after a count (see docs/evidence.md
+    for what is checked)."""
+    broken = sum(1 for f in findings if f.severity == "break")
+    state = (
+        f"{broken} break(s), {len(findings) - broken} warning(s)"
+        if findings
+        else "no break found in the hand-overs recorded"
+    )
+    echo(f"{indent}chain of custody: {state}")
+    for f in findings:
+        where = f" [hand-over {', '.join(map(str, f.handovers))}]" if f.handovers else ""
+        echo(f"{indent}  {f.severity:<8}{safe(f.code)}{where}: {safe(f.message)}")
+
+
+@case.command("custody-check")
+@click.argument("case_name", metavar="CASE")
+@click.option("--json", "as_json", is_flag=True)
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Fail on warnings too (a long wait, a sample not checked for want of the key).",
+)
+@pass_app
+def case_custody_check(app: App, case_name: str, as_json: bool, strict: bool) -> None:
+    """Check the chain of custody of every environmental sample of CASE, hand-over by
+    hand-over, and list the samples with findings (see docs/evidence.md).
+
+    Exit status: 0 when no sample's chain has a break (warnings alone do not fail, unless
+    --strict), 1 when at least one does — so the command can gate a pipeline; an unknown case
+    is refused as by every command (1, with a message on standard error).
+    """
+    from enquiry.app.samples import check_case
+
+    done = check_case(app, case_name)
+    if as_json:
+        echo_json(done.to_dict())
+    else:
+        for sample in done.samples:
+            mark = "  protected" if sample.protected else ""
+            key = f" ({safe(sample.key)})" if sample.key else ""
+            echo(f"item {sample.item_id}{key}  {safe(sample.title)[:80]}{mark}")
+            echo_sample_custody(sample.findings, indent="  ")
+        echo(
+            f"case '{safe(done.case)}': {done.checked} sample(s) checked, {done.broken} with a"
+            f" broken chain, {len(done.samples) - done.broken} with warnings only"
+        )
+    sys.exit(1 if done.broken or (strict and done.samples) else 0)
+
+
 @click.group()
 def item() -> None:
     """Items of evidence."""
@@ -256,6 +308,8 @@ def item_show(app: App, ref: str, as_json: bool, with_text: bool, reveal: bool) 
         echo(f"  [{safe(name)}] " + json_text(values, indent=None)[:300])
     for path in view.origins:
         echo(f"  {'from':<{width}}{safe(path)}")
+    if view.sample_custody is not None:
+        echo_sample_custody(view.sample_custody, indent="  ")
     for line in view.custody:
         echo(f"  #{line.seq:<6} {line.at}  {line.action:<10} by {safe(line.actor)}")
     for extractor, text in (view.text or {}).items():

@@ -41,8 +41,9 @@ from enquiry.analysis.inputs import (
 from enquiry.analysis.result import EarlierWording
 from enquiry.intake.casefile import earlier_wordings
 from enquiry.model.kinds import KindError, get_kind
+from enquiry.model.sample_custody import CHECKED_FIELDS, CustodyFinding, sample_findings
 from enquiry.publish.records import analysis_records
-from enquiry.store.crypt import WITHHELD_SAID, KeyUnavailable
+from enquiry.store.crypt import WITHHELD_AT_REST, WITHHELD_SAID, KeyUnavailable
 from enquiry.store.ledger import STATE_COLUMNS, canonical
 from enquiry.store.protected import Opener, at_rest
 from enquiry.store.tables import (
@@ -123,6 +124,23 @@ class AnnexItem:
     dated: tuple[str, str] | None = None
     """The item's own date (collection first, see :func:`collection_date`), not the date it
     entered the vault."""
+    sample_custody: tuple[CustodyFinding, ...] | None = None
+    """For an environmental sample, what is wrong with its recorded chain of custody (see
+    :func:`sample_custody`); None for any other item."""
+
+
+def sample_custody(item: Item, withheld: Sequence[str]) -> tuple[CustodyFinding, ...] | None:
+    """The findings on a sample's chain of custody as an output may show them: computed from
+    the item's fields as read (opened, for a protected item, when the key was given), worded
+    without quoting any value when a field the checks read is ``withheld`` from the output,
+    and "not checked" when such a field is still held encrypted."""
+    fields = item.fields or {}
+    return sample_findings(
+        item.kind,
+        fields,
+        withheld=withheld,
+        unavailable=[n for n in CHECKED_FIELDS if fields.get(n) == WITHHELD_AT_REST],
+    )
 
 
 @dataclass(frozen=True)
@@ -745,6 +763,7 @@ def _annex(
         except KindError:
             kind_label = item.kind
         latest = last.get(item.id)
+        hidden = _identifying(item.kind) if item.id in withholding.protected else ()
         annex.append(
             AnnexItem(
                 id=item.id,
@@ -761,10 +780,8 @@ def _annex(
                 protected=bool(item.protected),
                 derived_from=keys.get(item.derived_from) if item.derived_from else None,
                 origin=withholding.origin(item.origin),
-                dated=collection_date(
-                    item.fields or {},
-                    _identifying(item.kind) if item.id in withholding.protected else (),
-                ),
+                dated=collection_date(item.fields or {}, hidden),
+                sample_custody=_scrubbed(sample_custody(item, hidden), withholding),
                 custody=Custody(
                     events=counts.get(item.id, 0),
                     first_received=first.get(item.id),
@@ -775,6 +792,17 @@ def _annex(
             )
         )
     return tuple(annex)
+
+
+def _scrubbed(
+    findings: tuple[CustodyFinding, ...] | None, withholding: Withholding
+) -> tuple[CustodyFinding, ...] | None:
+    """Findings whose sentences name no protected identity: a courier named in one sample's
+    hand-overs may be a protected witness of another item, as a title or a rationale may name
+    one (see :class:`Withholding`)."""
+    if findings is None:
+        return None
+    return tuple(dataclasses.replace(f, message=withholding.scrub(f.message)) for f in findings)
 
 
 def inputs_hash(inp: AnalysisInput) -> str:

@@ -35,6 +35,7 @@ from enquiry.analysis.result import (
     earlier_wording_warnings,
 )
 from enquiry.analysis.tables import ICD203_BANDS, resolve
+from enquiry.model.sample_custody import BREAK, breaks, has_break
 from enquiry.publish.exports import Feature, features, isolated, read_scope, visible
 from enquiry.publish.files import write_published
 from enquiry.publish.inputs import AnnexItem, IncidentContext, build_input, inputs_hash
@@ -44,6 +45,10 @@ from enquiry.store.ledger import utc_now
 from enquiry.store.tables import Finding
 
 TEMPLATES = Path(__file__).parent / "templates"
+
+SAMPLE_BREAKS_SHOWN = 5
+"""Breaks quoted per sample in the report; the rest are counted (``case custody-check``
+lists them all)."""
 
 RATING_WORDS = {
     "CC": "very consistent",
@@ -808,6 +813,15 @@ def _limitations(
                 "refs": [str(c.get("source", "")) for c in analysis.context.casualties],
             }
         )
+    broken = [a.key for a in analysis.context.annex if has_break(a.sample_custody)]
+    if broken:
+        out.append(
+            {
+                "text": f"{len(broken)} environmental sample(s) have a recorded chain of custody"
+                " that does not hold from collection to the laboratory (see section 8).",
+                "refs": broken,
+            }
+        )
     unsupported = sorted(
         {c for n in result.narratives for f in n.flags if f.type == "unsupported" for c in f.claims}
     )
@@ -820,6 +834,46 @@ def _limitations(
             }
         )
     return out
+
+
+def sample_custody(analysis: Analysis) -> dict[str, Any] | None:
+    """The report's note on the case's environmental samples (None when it has none): the
+    samples whose recorded chain of custody breaks, each with its breaks, and whether the
+    leading hypothesis still leads with them set aside together — one more scenario of the
+    sensitivity analysis (:func:`~enquiry.analysis.engine.without_evidence`), so the reader
+    sees at once whether the conclusion rests on evidence a party will attack first."""
+    from enquiry.analysis.engine import without_evidence
+
+    samples = [a for a in analysis.context.annex if a.sample_custody is not None]
+    if not samples:
+        return None
+    broken = [a for a in samples if has_break(a.sample_custody)]
+    scenario = None
+    if broken:
+        try:
+            scenario = without_evidence(analysis.input, [a.key for a in broken])
+        except ValueError:
+            scenario = None
+    weighed = set(scenario.evidence) if scenario is not None else set()
+    return {
+        "samples": len(samples),
+        "broken": [
+            {
+                "key": a.key,
+                "title": a.title,
+                "weighed": a.key in weighed,
+                "breaks": [f for f in a.sample_custody or () if f.severity == BREAK][
+                    :SAMPLE_BREAKS_SHOWN
+                ],
+                "more": max(0, breaks(a.sample_custody or ()) - SAMPLE_BREAKS_SHOWN),
+                "warnings": sum(1 for f in a.sample_custody or () if f.severity != BREAK),
+            }
+            for a in broken
+        ],
+        "warned": [a.key for a in samples if a.sample_custody and not has_break(a.sample_custody)],
+        "scenario": scenario,
+        "case": analysis.context.case,
+    }
 
 
 def milestone_text(milestone: Any) -> str:
@@ -923,6 +977,7 @@ def render_report(
         linchpins=result.sensitivity.linchpins,
         sensitivity=result.sensitivity,
         milestones=result.milestones,
+        samples=sample_custody(analysis),
         unverified=result.unverified,
         commands=commands
         or Commands(verify="enquiry verify", analyse=f"enquiry analyse {shlex.quote(slug)}"),

@@ -25,6 +25,7 @@ from enquiry.web.api.models import (
     ItemPageOut,
     ItemRowOut,
     PreviewOut,
+    SampleCustodyOut,
     UploadedFileOut,
     UploadOut,
 )
@@ -173,7 +174,8 @@ async def upload(request: Request, app: User, case: str) -> UploadOut:
 
 @router.get("/items/{item:segment}", response_model=ItemOut)
 def show_item(app: User, item: str, reveal: Reveal = False, text: bool = False) -> ItemOut:
-    """One item: hashes, kind, fields, metadata, provenance, custody and media findings. A
+    """One item: hashes, kind, fields, metadata, provenance, custody and media findings, and
+    for an environmental sample its chain of custody checked hand-over by hand-over. A
     protected item's identifying values are withheld unless ``reveal``; every view of a
     protected item is a ledger event naming you."""
     view = evidence.show_item(app, item, with_text=text, reveal=reveal)
@@ -182,6 +184,11 @@ def show_item(app: User, item: str, reveal: Reveal = False, text: bool = False) 
     data["custody"] = [CustodyLineOut(**vars(line)) for line in view.custody]
     data["findings"] = [FindingOut(**vars(f)) for f in findings]
     data["preview"] = _preview_of(app, view.id) if view.sha256 else None
+    data["sample_custody"] = (
+        None
+        if view.sample_custody is None
+        else [SampleCustodyOut(**f.to_dict()) for f in view.sample_custody]
+    )
     return ItemOut(**data)
 
 

@@ -66,6 +66,15 @@ class FindingOut(BaseModel):
     inputs: dict[str, Any]
 
 
+class SampleCustodyOut(BaseModel):
+    """One finding on an environmental sample's recorded chain of custody."""
+
+    code: str = Field(description="What is wrong: no-chain, gap-in-chain, seal-changed, ...")
+    severity: str = Field(description="break (the chain does not hold) or warning")
+    handovers: list[int] = Field(description="Hand-overs concerned, numbered from 1")
+    message: str = Field(description="One plain sentence")
+
+
 class PreviewOut(BaseModel):
     """What a preview of the item shows you (``GET /items/{item}/preview``): the item itself,
     its newest confirmed redaction in place of a protected or sensitive photo or video (who
@@ -106,6 +115,12 @@ class ItemOut(BaseModel):
     sealed_at: str | None = None
     preview: PreviewOut | None = Field(
         default=None, description="What a preview shows you; null for an item without bytes"
+    )
+    sample_custody: list[SampleCustodyOut] | None = Field(
+        default=None,
+        description="An environmental sample's chain of custody checked hand-over by"
+        " hand-over (null for any other item); for a protected sample whose custody is"
+        " withheld from you, the findings quote no name, seal or time",
     )
 
 
