@@ -9,6 +9,7 @@ Every file the process opens for writing while it works is recorded (Python's au
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import os
 import random
@@ -314,6 +315,36 @@ def test_an_uploaded_testimony_never_touches_a_disk_in_plaintext(
     assert custody[0]["details"]["path"] == "upload:chief/testimony-W7.txt"
     assert incoming.BUDGET.held == 0  # the memory is given back
     assert [p for p in (home / "vault" / "tmp").iterdir()] == []
+
+
+def test_an_uploads_bytes_are_written_off_the_servers_event_loop(
+    upload_server: tuple[Enquiry, Path, TestClient, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The server answers every user from one event loop: an upload's bytes written there — to
+    a disk that stalls under load, or a file outgrowing memory copied to ``vault/tmp`` — would
+    keep everyone else waiting. Every write, move and completion of a file being received
+    happens on a worker thread."""
+    _admin, _home, client, token = upload_server
+    monkeypatch.setattr(vault_module, "MEMORY_COPY_LIMIT", 256 << 10)  # so that it moves, too
+    calls: list[tuple[str, bool]] = []
+
+    def watched(method: Any) -> Any:
+        def call(self: incoming.StagedFile, *args: Any) -> Any:
+            try:
+                asyncio.get_running_loop()
+                calls.append((method.__name__, True))
+            except RuntimeError:
+                calls.append((method.__name__, False))
+            return method(self, *args)
+
+        return call
+
+    for name in ("write", "_to_disk", "finish"):
+        monkeypatch.setattr(incoming.StagedFile, name, watched(getattr(incoming.StagedFile, name)))
+    received = _upload(client, token, "long-testimony.txt", _testimony(600 << 10))
+    assert received["status"] == "stored"
+    assert {name for name, _ in calls} == {"write", "_to_disk", "finish"}
+    assert [name for name, on_loop in calls if on_loop] == []
 
 
 @pytest.mark.parametrize("bound", ["MEMORY_COPY_LIMIT", "MEMORY_BUDGET"])

@@ -46,6 +46,10 @@ FIELD_MAX = 1 << 20
 """The bounds on a form's parts that Starlette's parser kept: files and other fields per
 request, and the bytes of one field that is not a file."""
 
+PIECE = 1 << 20
+"""The body is handed to the parser, on a worker thread, in pieces of about this many bytes:
+one thread hop per megabyte, not per network read."""
+
 NAME_BYTES = 200
 """The longest plain name, in UTF-8 bytes: file systems refuse names over 255 bytes, and the
 numbering that makes a name unique within an upload needs room too."""
@@ -232,15 +236,35 @@ async def _parse(request: Request, kind: str, parser: _Parser) -> None:
     }
     reader = python_multipart.MultipartParser(params[b"boundary"], callbacks)
     try:
+        pending: list[bytes] = []
+        size = 0
         async for chunk in request.stream():
-            reader.write(chunk)
-        reader.finalize()
+            pending.append(chunk)
+            size += len(chunk)
+            if size >= PIECE:
+                await run_in_threadpool(_feed, reader, pending)
+                pending, size = [], 0
+        pending.append(b"")
+        await run_in_threadpool(_feed, reader, pending, finish=True)
     except _Malformed as exc:
         raise HTTPException(400, str(exc)) from None
     except FormParserError:
         raise HTTPException(400, "Invalid multipart data.") from None
     if parser._file is not None:  # the body ended inside a file
         raise HTTPException(400, "Invalid multipart data.")
+
+
+def _feed(
+    reader: python_multipart.MultipartParser, chunks: list[bytes], *, finish: bool = False
+) -> None:
+    """Parse ``chunks`` (and end the body if ``finish``), on a worker thread: parsing writes
+    each file's bytes to where it is held, and a write to a disk that stalls, or a file moved
+    out of memory (up to :data:`~enquiry.store.vault.MEMORY_COPY_LIMIT` copied), must not stop
+    the server answering everyone else meanwhile."""
+    for chunk in chunks:
+        reader.write(chunk)
+    if finish:
+        reader.finalize()
 
 
 def missing(name: str) -> RequestValidationError:
