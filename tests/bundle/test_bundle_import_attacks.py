@@ -123,7 +123,7 @@ def _swap_after_check(
     def check_then_swap(path: Path, *args: Any, **kwargs: Any) -> Any:
         outcome = real(path, *args, **kwargs)
         victim = target(path)
-        spare = forged.with_suffix(".spare")
+        spare = victim.with_name(victim.name + ".spare")  # beside it: the same file system
         spare.write_bytes(forged.read_bytes())
         os.replace(spare, victim)
         return outcome

@@ -23,8 +23,18 @@ import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
+from sqlalchemy import select
 
-from enquiry.app import Enquiry, accounts, cases, evidence, incoming, publishing, redaction
+from enquiry.app import (
+    Enquiry,
+    accounts,
+    bundles,
+    cases,
+    evidence,
+    incoming,
+    publishing,
+    redaction,
+)
 from enquiry.app.atrest import original_file
 from enquiry.app.bundles import export_bundle
 from enquiry.app.content import open_original
@@ -68,8 +78,8 @@ class _Written:
 
 
 def _under_home_not_ciphertext(paths: list[str], home: Path) -> list[str]:
-    """What was written inside the home that is not the catalogue's, the ledger's or a
-    ciphertext's file (a ciphertext is written to ``vault/tmp/*.part``, then renamed into
+    """What was written inside the home that is not the catalogue's, the ledger's, the home's
+    own binding (``home.json``, written beside and renamed) or a ciphertext's file (a ciphertext is written to ``vault/tmp/*.part``, then renamed into
     ``vault/blake3``): where a plaintext could have gone."""
     inside = []
     for raw in paths:
@@ -87,7 +97,7 @@ def _under_home_not_ciphertext(paths: list[str], home: Path) -> list[str]:
         if parts[:2] == ("vault", "tmp") and path.name.endswith(".part"):
             continue
         if len(parts) == 1 and (
-            path.name.startswith(("catalogue.sqlite", ".ledger", "ledger"))
+            path.name.startswith(("catalogue.sqlite", ".ledger", "ledger", ".home.json"))
             or path.name.endswith(".lock")
         ):
             continue
@@ -188,6 +198,34 @@ def test_a_bundle_decrypts_protected_evidence_only_in_memory(
     assert out.is_file()
     assert _under_home_not_ciphertext(written.paths, home) == []
     assert _in_system_temp(written.paths, home.parent) == []
+
+
+@pytest.mark.parametrize("into", ["a new home", "a home that exists"])
+def test_a_revealed_bundle_is_taken_in_without_its_plaintext_touching_a_disk(
+    protected_photo: tuple[Enquiry, Path, int], monkeypatch: pytest.MonkeyPatch, into: str
+) -> None:
+    """A revealed bundle carries a witness's original in the clear. Taking it in, the bundle
+    was copied to be checked, and its originals unpacked to be loaded, into the system's
+    temporary folder, and deleted there: both are now in memory, and the original reaches the
+    vault only as ciphertext."""
+    admin, home, item_id = protected_photo
+    out = home.parent / "revealed.zip"
+    export_bundle(admin, out, case="mem", reveal=True, pdf=False)
+    original = _item(admin, item_id)
+    monkeypatch.delenv("ENQUIRY_DB", raising=False)  # the successor's home is on SQLite
+    successor = Enquiry.at(home.parent / "successor", "successor")
+    if into == "a home that exists":
+        successor.store(create=True)
+    with _Written() as written:
+        imported = bundles.import_bundle(successor, out)
+    assert imported.withheld == 0  # the original came in, not only its hash
+    assert _in_system_temp(written.paths, home.parent) == []
+    assert _under_home_not_ciphertext(written.paths, successor.home) == []
+    store = successor.store(create=False)
+    with store.session() as session:
+        taken = session.scalars(select(Item).where(Item.sha256 == original.sha256)).one()
+        assert taken.protected
+    assert original.sha256 is not None and not store.vault.has(original.sha256)
 
 
 def test_a_revealed_report_through_the_api_is_made_in_memory(

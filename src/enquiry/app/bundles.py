@@ -13,7 +13,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import re
-import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
@@ -45,9 +44,10 @@ from enquiry.progress import Progress, Silent
 from enquiry.publish import bundle as writing
 from enquiry.publish import bundle_check
 from enquiry.store import Store
+from enquiry.store.db import HOME_FILE
 from enquiry.store.ledger import LedgerWriter, state_digest, utc_now
 from enquiry.store.tables import BundleImport, Case, CustodyEvent, Incident, Item, WithheldItem
-from enquiry.store.vault import scratch_folder
+from enquiry.store.vault import private_folder, scratch_folder
 
 
 def _extractors() -> list[Extractor]:
@@ -371,14 +371,17 @@ def _checked(
 
 @contextmanager
 def _received(
-    path: Path, key: Path | None, progress: Progress | None
+    path: Path, key: Path | None, progress: Progress | None, spare: Path | None
 ) -> Iterator[tuple[writing.Opened, bundle_check.Outcome]]:
     """The bundle at ``path``, checked and open for reading — the same bytes for both.
 
     It is copied once into a private folder, and that copy is what is checked and then read,
     through one handle whose whole file must hash as the copy did; every member read is then
     checked against the manifest. So a file swapped or rewritten at ``path`` after the check
-    (a shared folder, a USB stick) can bring in nothing the check did not see."""
+    (a shared folder, a USB stick) can bring in nothing the check did not see. That folder is
+    in memory where it can be, else ``spare`` (the home's private temporary area, when the home
+    exists): a bundle may carry a witness's revealed testimony (see
+    :func:`~enquiry.store.vault.private_folder`)."""
     require_regular_file(path)
     shown = printable(str(path))
     bar = progress or Silent()
@@ -387,14 +390,33 @@ def _received(
     except OSError:
         size = None
     with ExitStack() as stack:
+        folder = stack.enter_context(private_folder("enquiry-bundle-", size or 0, spare))
         bar.start("copying bundle", size, "B")
         try:
-            copy = stack.enter_context(writing.private_copy(path, shown, bar.advance))
+            copy = stack.enter_context(writing.private_copy(path, shown, bar.advance, Path(folder)))
         finally:
             bar.finish()
         outcome = _checked(copy.path, path, key, progress)
         bundle = stack.enter_context(writing.opened(copy.path, sha256=copy.sha256, shown=shown))
         yield bundle, outcome
+
+
+def _spare(app: Enquiry) -> Path | None:
+    """The home's private temporary area, if the home exists (an import into a new home makes
+    it only once the bundle has been checked)."""
+    if not (app.home / HOME_FILE).is_file():
+        return None
+    return app.store(create=False).vault.tmp
+
+
+def _carried_size(manifest: Mapping[str, Any]) -> int:
+    """How many bytes of originals the bundle carries (what an import unpacks)."""
+    total = 0
+    for entry in manifest.get("items") or []:
+        if isinstance(entry, Mapping) and entry.get("member"):
+            size = entry.get("size")
+            total += size if isinstance(size, int) and size > 0 else 0
+    return total
 
 
 @dataclass(frozen=True)
@@ -707,9 +729,10 @@ def import_bundle(
     """
     require_admin(app, "bundle import")
     shown = printable(str(path))
+    spare = _spare(app)
     with (
-        _received(path, key, progress) as (bundle, outcome),
-        tempfile.TemporaryDirectory(prefix="enquiry-import-") as scratch,
+        _received(path, key, progress, spare) as (bundle, outcome),
+        private_folder("enquiry-import-", _carried_size(bundle.manifest), spare) as scratch,
     ):
         manifest = bundle.manifest
         if manifest.get("kind") != "case":
@@ -1073,7 +1096,8 @@ def restore(
     catalogue = os.environ.get("ENQUIRY_DB") or None
     if catalogue is not None:
         _empty_postgresql(catalogue)
-    with _received(path, key, progress) as (bundle, outcome):
+    # the home to restore must stay empty: no private area of its own yet
+    with _received(path, key, progress, None) as (bundle, outcome):
         if bundle.manifest.get("kind") != "backup":
             raise BadRequest(
                 f"{printable(str(path))}: a {bundle.manifest.get('kind')} bundle, not a backup;"

@@ -651,16 +651,22 @@ class Received:
 
 @contextmanager
 def private_copy(
-    source: Path, shown: str, progress: Callable[[int], None] | None = None
+    source: Path,
+    shown: str,
+    progress: Callable[[int], None] | None = None,
+    folder: Path | None = None,
 ) -> Iterator[Received]:
-    """Copy the bundle at ``source`` into a folder only this user can enter, hashing it as it
-    goes, and remove the copy afterwards.
+    """Copy the bundle at ``source`` into a folder only this user can enter (``folder``, else a
+    new one in the system's temporary folder), hashing it as it goes, and remove the copy
+    afterwards. A bundle may carry a witness's revealed testimony: the caller gives a folder
+    in memory where it can (:func:`~enquiry.store.vault.private_folder`).
 
     The check and the import then read that copy, never ``source`` again: a bundle on a shared
     folder or a USB stick could otherwise be swapped between being checked and being read, and
     bytes no check has seen taken in. ``source`` is opened once, without following it into a
     FIFO or device (a file swapped for one after its stat would be waited on forever)."""
-    folder = Path(tempfile.mkdtemp(prefix="enquiry-bundle-"))  # mode 0700
+    own = folder is None
+    folder = Path(tempfile.mkdtemp(prefix="enquiry-bundle-")) if folder is None else folder
     target = folder / "bundle.zip"
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
     try:
@@ -690,7 +696,10 @@ def private_copy(
         target.chmod(0o400)
         yield Received(target, digest.hexdigest(), size)
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        if own:
+            shutil.rmtree(folder, ignore_errors=True)
+        else:
+            target.unlink(missing_ok=True)
 
 
 @dataclass

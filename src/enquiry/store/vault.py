@@ -193,6 +193,41 @@ def scratch_folder(prefix: str) -> tempfile.TemporaryDirectory[str]:
     return tempfile.TemporaryDirectory(prefix=prefix, dir=str(MEMORY_FOLDER) if usable else None)
 
 
+MEMORY_FOLDER_LIMIT = 1 << 30
+"""Files totalling up to this many bytes, that may be plaintext of protected evidence (a
+received bundle and the originals it carries), are held in a private folder of the memory
+file system when it has room for them (see :func:`private_folder`)."""
+
+
+def private_folder(prefix: str, size: int, spare: Path | None) -> tempfile.TemporaryDirectory[str]:
+    """A private folder (mode 0700, removed on exit) for ``size`` bytes of files that may hold
+    a protected witness's plaintext — a bundle being taken in, the originals it carries.
+
+    In memory (``/dev/shm``) when they fit within :data:`MEMORY_FOLDER_LIMIT` and the memory
+    file system has room for them; else in ``spare``, the vault's private temporary area (the
+    exception a large plaintext copy makes, see :class:`PlainCopy`); only without either (a
+    home not made yet, a system without a memory file system) in the system's temporary
+    folder. A file deleted from a disk stays in its free blocks; one deleted from memory does
+    not."""
+    if size <= MEMORY_FOLDER_LIMIT and _memory_room() > size + (64 << 20):
+        return tempfile.TemporaryDirectory(prefix=prefix, dir=str(MEMORY_FOLDER))
+    if spare is not None:
+        spare.mkdir(mode=0o700, parents=True, exist_ok=True)
+        return tempfile.TemporaryDirectory(prefix=prefix, dir=str(spare))
+    return tempfile.TemporaryDirectory(prefix=prefix)
+
+
+def _memory_room() -> int:
+    """Bytes free in the memory file system (0 where there is none this process may use)."""
+    if not (MEMORY_FOLDER.is_dir() and os.access(MEMORY_FOLDER, os.W_OK | os.X_OK)):
+        return 0
+    try:
+        found = os.statvfs(MEMORY_FOLDER)
+    except OSError:
+        return 0
+    return found.f_bavail * found.f_frsize
+
+
 class PlainCopy:
     """A private plaintext copy of a protected file, for the readers that take a path.
 
