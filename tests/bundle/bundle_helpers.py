@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import zipfile
@@ -127,6 +128,37 @@ def tool(*args: str | Path) -> subprocess.CompletedProcess[str]:
         timeout=600,
         cwd="/",
     )
+
+
+# The lines of enquiry's own check that the stand-alone script cannot print: each finding's
+# numbers recomputed by the engine (or why not), which needs enquiry installed.
+RECOMPUTED = re.compile(
+    r"^(finding .*: every number recomputed from its inputs by engine .*"
+    r"|note: finding .*: made by engine .*: its numbers were not recomputed .*)$"
+)
+HASHED = re.compile(r"^finding .*: engine .*, inputs [0-9a-f]+ recomputed$")
+
+
+def verify_both(*args: str | Path) -> tuple[int, str, str]:
+    """The stand-alone script's status, stdout and stderr; ``enquiry bundle verify``'s must be
+    the same, line for line, but for one more line per finding whose inputs hash as it says:
+    its numbers recomputed by the engine."""
+    from click.testing import CliRunner
+
+    from enquiry.cli import main
+
+    alone = tool(*args)
+    command = CliRunner().invoke(main, ["bundle", "verify", *map(str, args)])
+    lines = command.stdout.splitlines()
+    rest = "".join(f"{line}\n" for line in lines if not RECOMPUTED.match(line))
+    assert (command.exit_code, rest, command.stderr) == (
+        alone.returncode,
+        alone.stdout,
+        alone.stderr,
+    ), (command.output, alone)
+    hashed = [line for line in alone.stdout.splitlines() if HASHED.match(line)]
+    assert len([line for line in lines if RECOMPUTED.match(line)]) == len(hashed), command.output
+    return alone.returncode, alone.stdout, alone.stderr
 
 
 def rewrite(

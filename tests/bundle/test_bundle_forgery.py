@@ -21,28 +21,21 @@ from typing import Any
 
 import pytest
 import tsa
-from bundle_helpers import PASSPHRASE, TOOL, Made, manifest, rewrite, tool
-from click.testing import CliRunner
+from bundle_helpers import PASSPHRASE, TOOL, Made, manifest, rewrite, verify_both
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from enquiry.cli import main
 from enquiry.publish import bundle_check, signing
 from enquiry.publish.timestamp import SHA256, der_integer, der_octets, der_oid, der_sequence
 
 
 def _both(bundle: Path, *args: str | Path) -> tuple[int, str, str]:
-    """The stand-alone script's status, stdout and stderr; the command's must be the same."""
-    alone = tool(bundle, *args)
-    command = CliRunner().invoke(main, ["bundle", "verify", str(bundle), *map(str, args)])
-    assert (command.exit_code, command.stdout, command.stderr) == (
-        alone.returncode,
-        alone.stdout,
-        alone.stderr,
-    ), (command.output, alone)
-    assert "Traceback" not in alone.stderr
-    return alone.returncode, alone.stdout, alone.stderr
+    """The stand-alone script's status, stdout and stderr; the command's is the same
+    (:func:`verify_both`)."""
+    status, out, err = verify_both(bundle, *args)
+    assert "Traceback" not in err
+    return status, out, err
 
 
 def _refused(bundle: Path, *args: str | Path) -> str:

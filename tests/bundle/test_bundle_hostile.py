@@ -16,22 +16,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from bundle_helpers import TOOL, Made, environment, manifest, rewrite, tool
-from click.testing import CliRunner
-
-from enquiry.cli import main
+from bundle_helpers import TOOL, Made, environment, manifest, rewrite, verify_both
 
 
 def _both(bundle: Path, *args: str | Path) -> tuple[int, str, str]:
-    """The stand-alone script's status, stdout and stderr; the command's must be the same."""
-    alone = tool(bundle, *args)
-    command = CliRunner().invoke(main, ["bundle", "verify", str(bundle), *map(str, args)])
-    assert (command.exit_code, command.stdout, command.stderr) == (
-        alone.returncode,
-        alone.stdout,
-        alone.stderr,
-    ), (command.output, alone)
-    return alone.returncode, alone.stdout, alone.stderr
+    """The stand-alone script's status, stdout and stderr; the command's is the same
+    (:func:`verify_both`)."""
+    return verify_both(bundle, *args)
 
 
 def _refused(bundle: Path, *args: str | Path) -> str:

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from bundle_helpers import CASE_NAME, PASSPHRASE, Made, rewrite, tool
+from bundle_helpers import CASE_NAME, PASSPHRASE, Made, rewrite, verify_both
 from click.testing import CliRunner
 from tsa import Authority, authority
 
@@ -38,14 +38,8 @@ def stamped(made: Made, tsa: Authority) -> Path:
 
 
 def _both(*args: str | Path) -> tuple[int, str]:
-    alone = tool(*args)
-    command = CliRunner().invoke(main, ["bundle", "verify", *map(str, args)])
-    assert (command.exit_code, command.stdout, command.stderr) == (
-        alone.returncode,
-        alone.stdout,
-        alone.stderr,
-    )
-    return alone.returncode, alone.stdout + alone.stderr
+    status, out, err = verify_both(*args)
+    return status, out + err
 
 
 def _failures(output: str) -> list[str]:

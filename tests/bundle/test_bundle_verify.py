@@ -12,11 +12,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from bundle_helpers import PASSPHRASE, SECRETS, Made, manifest, rewrite, tool
-from click.testing import CliRunner
+from bundle_helpers import PASSPHRASE, SECRETS, Made, manifest, rewrite, verify_both
 from sqlalchemy import select
 
-from enquiry.cli import main
 from enquiry.publish import bundle_check, signing
 from enquiry.store import open_store
 from enquiry.store.ledger import event_hash
@@ -24,16 +22,10 @@ from enquiry.store.tables import CustodyEvent
 
 
 def _both(bundle: Path, *key: str | Path) -> tuple[int, str]:
-    """The stand-alone script's result; the command's must be identical, line for line."""
+    """The stand-alone script's result; the command's is the same (:func:`verify_both`)."""
     args = (bundle, "--key", key[0]) if key else (bundle,)
-    alone = tool(*args)
-    command = CliRunner().invoke(main, ["bundle", "verify", *map(str, args)])
-    assert (command.exit_code, command.stdout, command.stderr) == (
-        alone.returncode,
-        alone.stdout,
-        alone.stderr,
-    ), (command.output, alone)
-    return alone.returncode, alone.stdout + alone.stderr
+    status, out, err = verify_both(*args)
+    return status, out + err
 
 
 def _failures(output: str) -> list[str]:

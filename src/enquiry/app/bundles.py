@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
@@ -333,13 +334,120 @@ def check_bundle(
     progress: Progress | None = None,
     tsa_certificate: Path | None = None,
 ) -> bundle_check.Outcome:
-    """Check a bundle with no home and no database: the stand-alone verifier's own code."""
+    """Check a bundle with no home and no database: the stand-alone verifier's own code, and
+    then every finding's numbers recomputed by this enquiry's engine
+    (:func:`recompute_findings`), which the stand-alone verifier, importing nothing of
+    enquiry, cannot do."""
     bar = progress or Silent()
     bar.start("verifying bundle", None, "B")
     try:
-        return bundle_check.check(path, key, progress=bar.advance, tsa_certificate=tsa_certificate)
+        outcome = bundle_check.check(
+            path, key, progress=bar.advance, tsa_certificate=tsa_certificate
+        )
     finally:
         bar.finish()
+    if outcome.unreadable is None:
+        recompute_findings(path, outcome)
+    return outcome
+
+
+# What a finding's result carries from the report's context rather than from the engine: the
+# ratings of an earlier wording of a hypothesis and the lines of a verification gone past. They
+# are text, not numbers, and the inputs do not hold what they are made from.
+_CONTEXT_KEYS = ("earlier_wording", "unverified")
+
+
+def recompute_findings(path: Path, outcome: bundle_check.Outcome) -> None:
+    """Run this enquiry's engine on each finding's inputs and compare what it computes with the
+    result the bundle carries, number by number; a difference is a failure of the bundle.
+
+    The inputs hash to what the finding names (the stand-alone check); that says the result
+    was computed from them only if the engine gives that result again. A signer could
+    otherwise publish a posterior the engine never gave, over honest inputs. A finding made by
+    another version of the engine is noted and not recomputed: its numbers may rightly differ."""
+    from enquiry.publish.report import engine_version
+
+    ours = engine_version()
+    try:
+        with writing.opened(path) as bundle:
+            for entry in bundle.manifest.get("findings") or []:
+                if isinstance(entry, Mapping):
+                    _recompute(bundle, entry, outcome, ours)
+    except EnquiryError:
+        return  # changed since it was checked, or unreadable: the check has said what it can
+
+
+def _recompute(
+    bundle: writing.Opened, entry: Mapping[str, Any], outcome: bundle_check.Outcome, ours: str
+) -> None:
+    """One finding of :func:`recompute_findings`."""
+    from enquiry.analysis import analyse
+    from enquiry.analysis.inputs import input_from_dict
+
+    label = f"finding {bundle_check.value_text(entry.get('incident'))}"
+    try:
+        body = json.loads(bundle.read(str(entry.get("member", ""))))
+    except (EnquiryError, ValueError, RecursionError):
+        return  # the check has failed this member already
+    if not isinstance(body, dict) or not isinstance(body.get("result"), dict):
+        return
+    made_by = str(body.get("engine_version"))
+    if made_by != ours:
+        outcome.notes.append(
+            f"{label}: made by engine {bundle_check.value_text(made_by)}, this enquiry's is"
+            f" {ours}: its numbers were not recomputed (the version that made it can)"
+        )
+        return
+    try:
+        computed = json.loads(json.dumps(analyse(input_from_dict(body["inputs"])).to_dict()))
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+        outcome.failures.append(
+            f"{label}: its inputs cannot be analysed by the engine it names"
+            f" ({bundle_check.value_text(str(exc))})"
+        )
+        return
+    result = body["result"]
+    stored = {k: v for k, v in result.items() if k not in _CONTEXT_KEYS}
+    # an earlier wording adds its warnings after the engine's own, which must come first
+    extra = len(stored.get("warnings") or []) - len(computed.get("warnings") or [])
+    if result.get("earlier_wording") and extra > 0 and isinstance(stored["warnings"], list):
+        stored["warnings"] = stored["warnings"][:-extra]
+    where = first_difference(stored, computed, "result")
+    if where is None:
+        outcome.summary.append(
+            f"{label}: every number recomputed from its inputs by engine {ours}, the same"
+        )
+    else:
+        outcome.failures.append(
+            f"{label}: the engine does not give the result the bundle carries: {where}"
+        )
+
+
+def first_difference(stored: Any, computed: Any, path: str) -> str | None:
+    """Where two published results first differ (a path and both values), or None."""
+    if isinstance(stored, dict) and isinstance(computed, dict):
+        for key in sorted(set(stored) | set(computed), key=str):
+            if key not in computed:
+                return f"{path}.{key} is in the bundle, not in what the engine gives"
+            if key not in stored:
+                return f"{path}.{key} is missing from the bundle"
+            found = first_difference(stored[key], computed[key], f"{path}.{key}")
+            if found is not None:
+                return found
+        return None
+    if isinstance(stored, list) and isinstance(computed, list):
+        if len(stored) != len(computed):
+            return f"{path} has {len(stored)} entries in the bundle, {len(computed)} recomputed"
+        for index, (a, b) in enumerate(zip(stored, computed, strict=True)):
+            found = first_difference(a, b, f"{path}[{index}]")
+            if found is not None:
+                return found
+        return None
+    if stored == computed and type(stored) is type(computed):
+        return None
+    shown = bundle_check.value_text(json.dumps(stored))[:80]
+    again = bundle_check.value_text(json.dumps(computed))[:80]
+    return f"{path} is {shown} in the bundle, {again} recomputed"
 
 
 def _checked(
