@@ -248,12 +248,26 @@ def test_the_api_and_the_web_page_give_the_same_findings(yard: Yard) -> None:
     accounts.add_user(yard.admin, "web-admin", PASSWORD, admin=True)
     token = accounts.create_token(yard.admin, "web-admin", "tests").token
     headers = {"Authorization": f"Bearer {token}"}
+    accounts.add_user(yard.admin, "passer-by", PASSWORD)  # no role on the case
+    outsider_token = accounts.create_token(yard.admin, "passer-by", "tests").token
     app = create_app(yard.home)
     with TestClient(app, base_url="https://testserver") as client:
         broken = client.get(f"/api/v1/items/{yard.ids['broken']}", headers=headers)
         hidden = client.get(f"/api/v1/items/{yard.ids['protected']}", headers=headers)
         note = client.get(f"/api/v1/items/{yard.ids['note']}", headers=headers)
+        case_check = client.get(f"/api/v1/cases/{CASE}/custody-check", headers=headers)
+        outsider = client.get(
+            f"/api/v1/cases/{CASE}/custody-check",
+            headers={"Authorization": f"Bearer {outsider_token}"},
+        )
     assert broken.status_code == 200, broken.text
+    # the case-wide check: the command's very answer, and nothing of it to a user without a role
+    assert case_check.status_code == 200, case_check.text
+    listed = _cli(yard, "case", "custody-check", CASE, "--json").output
+    assert case_check.json() == json.loads(listed)
+    _no_secret(case_check.text)
+    assert outsider.status_code in (403, 404), outsider.text
+    assert "swab" not in outsider.text.lower() and "SW-" not in outsider.text
     shown = json.loads(_cli(yard, "item", "show", str(yard.ids["broken"]), "--json").output)
     assert broken.json()["sample_custody"] == shown["sample_custody"]
     assert [f["code"] for f in hidden.json()["sample_custody"]] == ["gap-in-chain"]

@@ -195,6 +195,12 @@ ENDPOINTS = [
         per_item=False,
     ),
     Endpoint(
+        "case custody check",
+        lambda w, r, t: w.get(r, f"/cases/{t.case}/custody-check"),
+        _expect_read,
+        per_item=False,
+    ),
+    Endpoint(
         "claims",
         lambda w, r, t: w.get(r, f"/cases/{t.case}/claims", params={"limit": 500}),
         _expect_read,

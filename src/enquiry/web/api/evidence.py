@@ -11,11 +11,12 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response, StreamingResponse
 from pydantic import BaseModel, Field, ValidationError
 
-from enquiry.app import content, evidence
+from enquiry.app import content, evidence, samples
 from enquiry.errors import Refused
 from enquiry.web import problems, served, uploads
 from enquiry.web.api.common import PROBLEMS, Limit, Offset, Reveal, User
 from enquiry.web.api.models import (
+    CaseCustodyCheckOut,
     CaseOut,
     CustodyLineOut,
     DerivedOut,
@@ -304,6 +305,14 @@ async def derive(request: Request, app: User, item: str) -> DerivedOut:
 def item_custody(app: User, item: str, reveal: Reveal = False) -> list[EventOut]:
     """The item's custody log, oldest first: every receipt, copy, view and change."""
     return [EventOut(**e.to_dict()) for e in evidence.read_log(app, item=item, reveal=reveal)]
+
+
+@router.get("/cases/{case:segment}/custody-check", response_model=CaseCustodyCheckOut)
+def case_custody_check(app: User, case: str) -> CaseCustodyCheckOut:
+    """Every environmental sample of the case checked hand-over by hand-over (gaps, order,
+    seals, the laboratory at the end), the same check as ``enquiry case custody-check``; a
+    protected sample's findings quote nothing of its withheld fields."""
+    return CaseCustodyCheckOut(**samples.check_case(app, case).to_dict())
 
 
 @router.get("/cases/{case:segment}/custody", response_model=list[EventOut])

@@ -75,6 +75,28 @@ class SampleCustodyOut(BaseModel):
     message: str = Field(description="One plain sentence")
 
 
+class SampleCheckOut(BaseModel):
+    """One environmental sample of the case with findings on its chain of custody."""
+
+    item: int
+    key: str | None
+    title: str
+    protected: bool
+    breaks: int
+    warnings: int
+    findings: list[SampleCustodyOut]
+
+
+class CaseCustodyCheckOut(BaseModel):
+    """The case-wide check of the samples' chains of custody (``enquiry case custody-check``):
+    how many samples you may see were checked, how many have a break, and those with findings."""
+
+    case: str
+    checked: int
+    broken: int = Field(description="Samples with at least one break: what fails the check")
+    samples: list[SampleCheckOut]
+
+
 class PreviewOut(BaseModel):
     """What a preview of the item shows you (``GET /items/{item}/preview``): the item itself,
     its newest confirmed redaction in place of a protected or sensitive photo or video (who
