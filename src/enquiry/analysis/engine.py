@@ -20,7 +20,7 @@ from enquiry.analysis.inputs import RATINGS, RELIABILITY, AnalysisInput
 from enquiry.analysis.matrix import Matrix, build
 from enquiry.analysis.milestones import milestones
 from enquiry.analysis.narratives import narratives
-from enquiry.analysis.posterior import Representatives, posteriors, representatives
+from enquiry.analysis.posterior import Posteriors, Representatives, posteriors, representatives
 from enquiry.analysis.precision import published, published_number, rounded
 from enquiry.analysis.priors import prior_bounds
 from enquiry.analysis.result import (
@@ -68,12 +68,7 @@ def analyse(inp: AnalysisInput) -> AnalysisResult:
     Raises ValueError with a one-line message naming the evidence or hypothesis at fault when
     the input is inconsistent (unknown hypothesis, unknown grade, fewer than two hypotheses).
     """
-    _check(inp)
-    tables = resolve(inp)
-    m = build(inp, tables)
-    reps = representatives(m)
-    post = posteriors(m, reps)
-    leader = int(np.argmax(post.dependent))
+    tables, m, reps, post, leader = _weighed(inp)
     leader_independent = int(np.argmax(post.independent))
     outcomes = run(inp, m, reps, post, tables, leader)
     survival = _survival(inp, m, outcomes, leader, float(post.dependent[leader]), tables)
@@ -149,6 +144,17 @@ def analyse(inp: AnalysisInput) -> AnalysisResult:
     return result
 
 
+def _weighed(inp: AnalysisInput) -> tuple[Tables, Matrix, Representatives, Posteriors, int]:
+    """The input checked, its tables resolved, its matrix built and weighed: what every
+    analysis starts from, and the leading hypothesis (by the dependent posterior)."""
+    _check(inp)
+    tables = resolve(inp)
+    m = build(inp, tables)
+    reps = representatives(m)
+    post = posteriors(m, reps)
+    return tables, m, reps, post, int(np.argmax(post.dependent))
+
+
 def without_evidence(inp: AnalysisInput, evidence: Collection[str]) -> EvidenceSetAside:
     """Whether the leading hypothesis still leads with ``evidence`` (ids) set aside together:
     one more perturbation of the sensitivity analysis (:func:`leave_out_evidence`), computed
@@ -156,12 +162,7 @@ def without_evidence(inp: AnalysisInput, evidence: Collection[str]) -> EvidenceS
     does not weigh (unrated items) are passed over; with none left nothing moves.
 
     Raises ValueError as :func:`analyse` does on an inconsistent input."""
-    _check(inp)
-    tables = resolve(inp)
-    m = build(inp, tables)
-    reps = representatives(m)
-    post = posteriors(m, reps)
-    leader = int(np.argmax(post.dependent))
+    tables, m, reps, post, leader = _weighed(inp)
     wanted = set(evidence)
     rows = np.array([i for i, e in enumerate(inp.evidence) if e.id in wanted], dtype=np.int64)
     outcome = leave_out_evidence(m, reps, post, leader, rows)
