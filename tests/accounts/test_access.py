@@ -8,12 +8,14 @@ the ledger's back is caught by verify.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import insert, select, text
 
+from demo_helpers import HomeTemplates
 from enquiry.app import Enquiry, accounts, evidence
 from enquiry.app.access import Right, rights_on
 from enquiry.cli import main
@@ -25,13 +27,12 @@ from enquiry.store.verify import verify
 PASSWORD = "correct horse battery"
 
 
-@pytest.fixture
-def home(tmp_path: Path, backend: str) -> Enquiry:
+def _build(home: Path) -> str:
     """Two cases: alpha (a report and a protected testimony) and beta (one photo's stand-in);
     users: vera (viewer on alpha), ana (analyst on alpha, may see identities), ivo
     (investigator on beta)."""
-    admin = Enquiry.at(tmp_path / "home", "admin")
-    files = tmp_path / "files"
+    admin = Enquiry.at(home, "admin")
+    files = home.parent / "files"
     files.mkdir()
     (files / "report.txt").write_text("The hospital received 60 patients.\n", encoding="utf-8")
     (files / "witness.txt").write_text("I am Salma from the north district.\n", encoding="utf-8")
@@ -44,7 +45,19 @@ def home(tmp_path: Path, backend: str) -> Enquiry:
     accounts.grant(admin, "vera", "alpha", "viewer")
     accounts.grant(admin, "ana", "alpha", "analyst", see_protected=True)
     accounts.grant(admin, "ivo", "beta", "investigator")
-    return admin
+    # closed before the home is copied (SQLite removes its -wal and -shm files as it closes)
+    admin.store().engine.dispose()
+    return ""
+
+
+@pytest.fixture
+def home(home_templates: HomeTemplates, tmp_path: Path, backend: str) -> Enquiry:
+    """The test's own copy of a home built by :func:`_build` once per back end and test
+    process (each account's password is hashed on purpose slowly)."""
+    run = home_templates.copy(
+        "access-alpha-beta", _build, tmp_path / "home", os.environ.get("ENQUIRY_DB")
+    )
+    return Enquiry.at(run.home, "admin")
 
 
 def _as(admin: Enquiry, name: str) -> Enquiry:

@@ -309,3 +309,50 @@ def test_revoking_or_disabling_again_keeps_the_first_record(home: Enquiry) -> No
             session.scalars(select(User.disabled_at).where(User.name == "vera")).one(),
         )
     assert again == first and account_events() == before
+
+
+PROBE = """
+import sys
+
+import argon2
+
+made = []
+plain = argon2.PasswordHasher.hash
+argon2.PasswordHasher.hash = lambda self, *a, **k: made.append(1) or plain(self, *a, **k)
+
+from click.testing import CliRunner
+
+from enquiry.app import Enquiry, accounts
+from enquiry.cli import main
+
+Enquiry.at(sys.argv[1], "t").store(create=True)
+listed = CliRunner().invoke(main, ["--home", sys.argv[1], "case", "list"])
+assert listed.exit_code == 0, listed.output
+print(len(made))
+from enquiry.web import create_app
+
+create_app(sys.argv[1])
+print(len(made))
+try:
+    accounts.authenticate_password(Enquiry.at(sys.argv[1], "t"), "nobody", "a wrong password")
+except accounts.Unauthorized:
+    print(len(made))
+"""
+
+
+def test_a_command_hashes_no_password_it_does_not_check(tmp_path: Path) -> None:
+    """A hash takes a tenth of a second or more: a command that checks no password makes none
+    as it starts. A server makes the one an unknown name is checked against as it starts, so
+    that its first sign-in with an unknown name takes as long as any other, and uses it."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, str(tmp_path / "home")],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["0", "1", "1"]

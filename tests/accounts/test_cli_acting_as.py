@@ -11,6 +11,8 @@ finding in a reviewer's name, indistinguishable from the reviewer's own acts.
 
 from __future__ import annotations
 
+import os
+import shutil
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -18,7 +20,7 @@ import pytest
 from click.testing import CliRunner, Result
 from sqlalchemy import func, select
 
-from demo_helpers import DemoRun
+from demo_helpers import DemoRun, HomeTemplates
 from enquiry.app import Enquiry, accounts, evidence
 from enquiry.app import matrix as mx
 from enquiry.cli import main
@@ -31,12 +33,11 @@ CASE = "khan-shaykhun"
 TOKEN_ENV = "ENQUIRY_TOKEN"  # the documented name, spelled out: it is part of the interface
 
 
-@pytest.fixture
-def team(tmp_path: Path, backend: str) -> Enquiry:
+def _build_team(home: Path) -> str:
     """Cases alpha and beta; accounts alice (reviewer on alpha), vera (viewer on alpha) and
-    dora (disabled)."""
-    admin = Enquiry.at(tmp_path / "home", "chief")
-    files = tmp_path / "files"
+    dora (disabled); the files added beside the home, in ``files``."""
+    admin = Enquiry.at(home, "chief")
+    files = home.parent / "files"
     files.mkdir()
     (files / "report.txt").write_text("The hospital received 60 patients.\n", encoding="utf-8")
     (files / "beta.txt").write_text("Another case entirely.\n", encoding="utf-8")
@@ -47,7 +48,22 @@ def team(tmp_path: Path, backend: str) -> Enquiry:
     accounts.grant(admin, "alice", "alpha", "reviewer")
     accounts.grant(admin, "vera", "alpha", "viewer")
     accounts.disable_user(admin, "dora")
-    return admin
+    # closed before the home is copied (SQLite removes its -wal and -shm files as it closes)
+    admin.store().engine.dispose()
+    return ""
+
+
+@pytest.fixture
+def team(home_templates: HomeTemplates, tmp_path: Path, backend: str) -> Enquiry:
+    """The test's own copy of a home with cases alpha and beta and accounts alice (reviewer on
+    alpha), vera (viewer on alpha) and dora (disabled), built once per back end and test
+    process (each account's password is hashed on purpose slowly), with its ``files`` beside
+    it."""
+    run = home_templates.copy(
+        "cli-acting-as-team", _build_team, tmp_path / "home", os.environ.get("ENQUIRY_DB")
+    )
+    shutil.copytree(run.ran_in.parent / "files", tmp_path / "files")
+    return Enquiry.at(run.home, "chief")
 
 
 def _cli(

@@ -6,10 +6,12 @@ everything, is answered as before."""
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 import pytest
 
+from demo_helpers import HomeTemplates
 from enquiry.app import Enquiry, accounts, content, evidence
 from enquiry.app.access import find_visible_item
 from enquiry.app.lookup import find_item
@@ -20,20 +22,32 @@ SHARED = b"The same leaked video, held by two cases.\n"
 SHA = hashlib.sha256(SHARED).hexdigest()
 
 
-@pytest.fixture
-def home(tmp_path: Path, backend: str) -> Enquiry:
-    """alpha and beta hold the same file; users: vera (viewer on alpha), ivo (investigator on
-    beta), pia (viewer on both)."""
-    admin = Enquiry.at(tmp_path / "home", "admin")
+def _build(home: Path) -> str:
+    """Cases alpha and beta, each made by taking in a file of its own; users: vera (viewer on
+    alpha), ivo (investigator on beta), pia (viewer on both)."""
+    admin = Enquiry.at(home, "admin")
     for case in ("alpha", "beta"):  # a case is made by taking in a file of its own
-        _take(admin, tmp_path, case, f"The first exhibit of {case}.\n".encode())
+        _take(admin, home.parent, case, f"The first exhibit of {case}.\n".encode())
     for name in ("vera", "ivo", "pia"):
         accounts.add_user(admin, name, PASSWORD)
     accounts.grant(admin, "vera", "alpha", "viewer")
     accounts.grant(admin, "ivo", "beta", "investigator")
     accounts.grant(admin, "pia", "alpha", "viewer")
     accounts.grant(admin, "pia", "beta", "viewer")
-    return admin
+    # closed before the home is copied (SQLite removes its -wal and -shm files as it closes)
+    admin.store().engine.dispose()
+    return ""
+
+
+@pytest.fixture
+def home(home_templates: HomeTemplates, tmp_path: Path, backend: str) -> Enquiry:
+    """alpha and beta hold the same file; users: vera (viewer on alpha), ivo (investigator on
+    beta), pia (viewer on both). The test's own copy of a home built by :func:`_build` once per
+    back end and test process (each account's password is hashed on purpose slowly)."""
+    run = home_templates.copy(
+        "lookup-alpha-beta", _build, tmp_path / "home", os.environ.get("ENQUIRY_DB")
+    )
+    return Enquiry.at(run.home, "admin")
 
 
 def _take(admin: Enquiry, root: Path, case: str, data: bytes, *, protected: bool = False) -> int:

@@ -4,10 +4,13 @@ process dies before they are committed, and not after a seal committed while it 
 from __future__ import annotations
 
 import json
+import os
 import time
 from pathlib import Path
 
-from integrity_helpers import cli, driven, start_cli
+from integrity_helpers import cli, driven
+
+from demo_helpers import HomeTemplates
 
 SECRET = b"Testimony of witness W-3: the convoy passed the mill at dawn\n"
 
@@ -22,7 +25,7 @@ def _die(self):
 _ledger.LedgerWriter.flush = _die
 """
 
-# Holds the copy once its bytes are decrypted, until a seal has finished (or for eight seconds);
+# Holds the copy once its bytes are decrypted, until a seal has committed (or for eight seconds);
 # FLAGS is the folder where the two sides signal.
 HOLD_AFTER_DECRYPT = """
 import time
@@ -43,13 +46,35 @@ def _held(chunks, out):
 _protected.write_hashed = _held
 """
 
+# Lets the held copy go on (FLAGS/go) once the seal's transaction has committed: what follows
+# in the seal (scrubbing the database's files) waits for the copy's reading to end.
+GO_ONCE_SEALED = """
+from pathlib import Path
+import enquiry.app.atrest as _atrest
 
-def _protected_item(tmp_path: Path) -> Path:
-    home = tmp_path / "home"
-    statement = tmp_path / "statement.txt"
+_seal_one = _atrest._seal_one
+
+def _sealed(*args, **kwargs):
+    done = _seal_one(*args, **kwargs)
+    (Path(FLAGS) / "go").touch()
+    return done
+
+_atrest._seal_one = _sealed
+"""
+
+
+def _add_protected(home: Path) -> str:
+    statement = home.parent / "statement.txt"
     statement.write_bytes(SECRET)
     cli(home, "add", str(statement), "--case", "c", "--kind", "document", "--protected")
-    return home
+    return ""
+
+
+def _protected_item(tmp_path: Path, templates: HomeTemplates) -> Path:
+    """A home holding the statement protected (item 1): a copy of one built once per back end
+    and test process."""
+    database = os.environ.get("ENQUIRY_DB")
+    return templates.copy("protected-statement", _add_protected, tmp_path / "home", database).home
 
 
 def _log(home: Path) -> list[dict[str, object]]:
@@ -57,9 +82,9 @@ def _log(home: Path) -> list[dict[str, object]]:
 
 
 def test_a_copy_killed_before_its_events_are_committed_delivers_nothing(
-    tmp_path: Path, backend: str
+    tmp_path: Path, backend: str, home_templates: HomeTemplates
 ) -> None:
-    home = _protected_item(tmp_path)
+    home = _protected_item(tmp_path, home_templates)
     out = tmp_path / "out" / "copy.txt"
     out.parent.mkdir()
     dying = driven(home, DIE_ON_RECORD, "item", "copy", "1", "-o", str(out), "--reveal")
@@ -71,8 +96,10 @@ def test_a_copy_killed_before_its_events_are_committed_delivers_nothing(
     cli(home, "verify")
 
 
-def test_a_seal_during_a_copy_leaves_no_copy_after_it(tmp_path: Path, backend: str) -> None:
-    home = _protected_item(tmp_path)
+def test_a_seal_during_a_copy_leaves_no_copy_after_it(
+    tmp_path: Path, backend: str, home_templates: HomeTemplates
+) -> None:
+    home = _protected_item(tmp_path, home_templates)
     out = tmp_path / "out" / "copy.txt"
     out.parent.mkdir()
     hold = f"FLAGS = {str(out.parent)!r}\n" + HOLD_AFTER_DECRYPT
@@ -82,10 +109,11 @@ def test_a_seal_during_a_copy_leaves_no_copy_after_it(tmp_path: Path, backend: s
         assert copying.poll() is None, copying.communicate()
         assert time.monotonic() < deadline
         time.sleep(0.01)
-    sealing = start_cli(home, "item", "seal", "1", "--reason", "consent withdrawn by W-3")
-    sealing.communicate(timeout=120)
-    assert sealing.returncode == 0
-    (out.parent / "go").touch()
+    go = f"FLAGS = {str(out.parent)!r}\n" + GO_ONCE_SEALED
+    sealing = driven(home, go, "item", "seal", "1", "--reason", "consent withdrawn by W-3")
+    sealed = sealing.communicate(timeout=120)
+    assert sealing.returncode == 0, sealed
+    assert (out.parent / "go").exists()
     _stdout, err = copying.communicate(timeout=120)
     actions = [e["action"] for e in _log(home)]
     sealed_at = actions.index("sealed")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from typing import Any
 import pytest
 from integrity_helpers import cli, driven
 
+from demo_helpers import HomeTemplates
 from enquiry.store import open_store
 from enquiry.store.verify import VerifyReport, verify
 
@@ -76,18 +78,30 @@ def _wait_for(marker: Path, process: object) -> None:
         time.sleep(0.01)
 
 
-def _setup(tmp_path: Path) -> tuple[Path, Path, Path]:
-    """A home whose case ``first`` holds the statement in the clear (item 1), and a copy of
-    the same bytes elsewhere, to be taken into case ``second``."""
-    home = tmp_path / "home"
-    original = tmp_path / "in" / "statement.txt"
+def _add_the_statement(home: Path) -> str:
+    """Case ``first`` holding the statement in the clear (item 1), added from a file beside
+    the home."""
+    original = home.parent / "in" / "statement.txt"
     original.parent.mkdir()
     original.write_bytes(STATEMENT)
+    cli(home, "add", str(original), "--case", "first", "--kind", "document")
+    return ""
+
+
+def _setup(tmp_path: Path, templates: HomeTemplates) -> tuple[Path, Path]:
+    """A home whose case ``first`` holds the statement in the clear (item 1), a copy of one
+    built once per back end and test process; and a copy of the same bytes elsewhere, to be
+    taken into case ``second``."""
+    home = templates.copy(
+        "statement-in-the-clear",
+        _add_the_statement,
+        tmp_path / "home",
+        os.environ.get("ENQUIRY_DB"),
+    ).home
     copy = tmp_path / "other" / "statement-copy.txt"
     copy.parent.mkdir()
     copy.write_bytes(STATEMENT)
-    cli(home, "add", str(original), "--case", "first", "--kind", "document")
-    return home, original, copy
+    return home, copy
 
 
 def _verified(home: Path) -> VerifyReport:
@@ -145,9 +159,9 @@ def _intake_result(process: object) -> dict[str, object]:
 
 
 def test_a_protection_that_removes_the_blob_before_the_intake_commits(
-    tmp_path: Path, backend: str
+    tmp_path: Path, backend: str, home_templates: HomeTemplates
 ) -> None:
-    home, _original, copy = _setup(tmp_path)
+    home, copy = _setup(tmp_path, home_templates)
     intake = _held_intake(tmp_path, home, copy)
     # The blob is stored (it was already there) and the intake has not committed: protect.
     cli(home, "item", "update", "1", "--protect")
@@ -156,9 +170,9 @@ def test_a_protection_that_removes_the_blob_before_the_intake_commits(
 
 
 def test_an_intake_that_commits_between_the_protection_and_its_removal(
-    tmp_path: Path, backend: str
+    tmp_path: Path, backend: str, home_templates: HomeTemplates
 ) -> None:
-    home, _original, copy = _setup(tmp_path)
+    home, copy = _setup(tmp_path, home_templates)
     intake = _held_intake(tmp_path, home, copy)
     protection = driven(
         home, _hold(tmp_path, "removal", *REMOVAL), "item", "update", "1", "--protect"
@@ -174,10 +188,10 @@ def test_an_intake_that_commits_between_the_protection_and_its_removal(
 
 
 def test_the_plaintext_still_goes_when_nothing_in_the_clear_needs_it(
-    tmp_path: Path, backend: str
+    tmp_path: Path, backend: str, home_templates: HomeTemplates
 ) -> None:
     # An intake of other bytes runs meanwhile: the protected item's plain blob must still go.
-    home, _original, _copy = _setup(tmp_path)
+    home, _copy = _setup(tmp_path, home_templates)
     other = tmp_path / "other" / "unrelated.txt"
     other.write_bytes(b"An unrelated note\n")
     intake = _held_intake(tmp_path, home, other, kind=False)
@@ -191,11 +205,11 @@ def test_the_plaintext_still_goes_when_nothing_in_the_clear_needs_it(
 
 
 def test_a_blob_removed_meanwhile_that_cannot_be_stored_again_fails_only_its_file(
-    tmp_path: Path, backend: str
+    tmp_path: Path, backend: str, home_templates: HomeTemplates
 ) -> None:
     # The source file is gone by the time the intake commits: that file is refused with one
     # line, the other file of the same intake is committed, and nothing points at a lost blob.
-    home, _original, copy = _setup(tmp_path)
+    home, copy = _setup(tmp_path, home_templates)
     other = tmp_path / "other" / "unrelated.txt"
     other.write_bytes(b"An unrelated note\n")
     intake = _held_intake(tmp_path, home, copy, other)

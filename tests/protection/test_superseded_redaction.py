@@ -7,12 +7,16 @@ SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import json
+import os
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image
 
+from demo_helpers import HomeTemplates
 from enquiry.app import Enquiry, accounts, cases, content, evidence, redaction
 from enquiry.enrich.media import samples
 from enquiry.errors import Refused
@@ -27,25 +31,41 @@ sources:
 PASSWORD = "correct horse battery"
 
 
-@pytest.fixture(params=["protected", "sensitive"])
-def made_again(
-    tmp_path: Path, backend: str, request: pytest.FixtureRequest
-) -> tuple[Enquiry, int, int, int]:
-    """A photo with two confirmed redactions, the second made with a region more: protected,
-    or merely sensitive (nobody protected it; somebody redacted it)."""
-    admin = Enquiry.at(tmp_path / "home", "admin")
-    (tmp_path / "case.yaml").write_text(CASE, encoding="utf-8")
-    cases.load(admin, tmp_path / "case.yaml")
-    path = tmp_path / "witness.jpg"
+def _make_again(home: Path, *, protected: bool) -> str:
+    """A photo with two confirmed redactions, the second made with a region more; the photo's
+    and the redactions' numbers, as JSON."""
+    admin = Enquiry.at(home, "admin")
+    (home.parent / "case.yaml").write_text(CASE, encoding="utf-8")
+    cases.load(admin, home.parent / "case.yaml")
+    path = home.parent / "witness.jpg"
     Image.fromarray(np.ascontiguousarray(samples.photo("astronaut"))).save(path, quality=92)
-    evidence.add(admin, [path], case="again", kind="photo", protected=request.param == "protected")
+    evidence.add(admin, [path], case="again", kind="photo", protected=protected)
     photo = max(r.id for r in evidence.list_items(admin, limit=100).items)
     first = redaction.redact(admin, str(photo), faces=True).item_id
     redaction.confirm(admin, str(first))
     second = redaction.redact(admin, str(photo), faces=True, regions=["0,400,120,112"]).item_id
     redaction.confirm(admin, str(second))
+    # closed before the home is copied (SQLite removes its -wal and -shm files as it closes)
+    admin.store().engine.dispose()
+    return json.dumps([photo, first, second])
+
+
+@pytest.fixture(params=["protected", "sensitive"])
+def made_again(
+    home_templates: HomeTemplates, tmp_path: Path, backend: str, request: pytest.FixtureRequest
+) -> tuple[Enquiry, int, int, int]:
+    """A photo with two confirmed redactions, the second made with a region more: protected,
+    or merely sensitive (nobody protected it; somebody redacted it). The test's own copy of a
+    home where that was done once per kind, back end and test process."""
+    run = home_templates.copy(
+        f"made-again-{request.param}",
+        partial(_make_again, protected=request.param == "protected"),
+        tmp_path / "home",
+        os.environ.get("ENQUIRY_DB"),
+    )
+    photo, first, second = json.loads(run.output)
     assert first != second
-    return admin, photo, first, second
+    return Enquiry.at(run.home, "admin"), photo, first, second
 
 
 def test_a_superseded_redaction_is_neither_published_previewed_nor_handed_out(

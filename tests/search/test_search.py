@@ -8,6 +8,7 @@ finds the same items and claims, with the same facet counts, on either.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import text
 
+from demo_helpers import DemoRun, HomeTemplates
 from enquiry.app import Enquiry, accounts, cases, evidence
 from enquiry.app import search as searching
 from enquiry.app.search import MAX_LIMIT, parse, reindex, search, to_fts5, to_tsquery
@@ -77,12 +79,11 @@ def _ids(result: object) -> set[tuple[str, int]]:
     return {(h.type, h.id) for h in result.hits}  # type: ignore[attr-defined]
 
 
-@pytest.fixture
-def alpha(tmp_path: Path, backend: str) -> Enquiry:
+def _build_alpha(home: Path) -> str:
     """Case alpha from a case file (two items, two claims), three files added to it (one a
     protected testimony), and a file in case beta."""
-    admin = Enquiry.at(tmp_path / "home", "admin")
-    folder = tmp_path / "files"
+    admin = Enquiry.at(home, "admin")
+    folder = home.parent / "files"
     folder.mkdir()
     (folder / "case.yaml").write_text(CASE_FILE, encoding="utf-8")
     cases.load(admin, folder / "case.yaml")
@@ -105,7 +106,19 @@ def alpha(tmp_path: Path, backend: str) -> Enquiry:
         fields={"witness_pseudonym": "W-07", "interview_date": "2017-04-10"},
     )
     evidence.add(admin, [folder / "beta.txt"], case="beta")
-    return admin
+    # closed before the home is copied (SQLite removes its -wal and -shm files as it closes)
+    admin.store().engine.dispose()
+    return ""
+
+
+@pytest.fixture
+def alpha(home_templates: HomeTemplates, tmp_path: Path, backend: str) -> Enquiry:
+    """The test's own copy of a home built by :func:`_build_alpha` once per back end and test
+    process."""
+    run = home_templates.copy(
+        "search-alpha", _build_alpha, tmp_path / "home", os.environ.get("ENQUIRY_DB")
+    )
+    return Enquiry.at(run.home, "admin")
 
 
 def _item(app: Enquiry, title: str) -> int:
@@ -617,10 +630,6 @@ def test_the_demo_case_finds_the_sarin_samples(demo: Enquiry) -> None:
 
 
 @pytest.mark.postgres
-def test_the_demo_case_on_postgresql(
-    tmp_path: Path, pg_url: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("ENQUIRY_DB", pg_url)
-    app = Enquiry.at(tmp_path / "home", "admin")
-    cases.load(app, cases.demo_case_file())
-    _samples(app)
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+def test_the_demo_case_on_postgresql(backend: str, demo_case_home: DemoRun) -> None:
+    _samples(Enquiry.at(demo_case_home.home, "admin"))

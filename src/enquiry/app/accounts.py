@@ -24,6 +24,7 @@ from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from pathlib import Path
 
 from argon2 import PasswordHasher
@@ -54,8 +55,22 @@ NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789._-@")
 NAME_START = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 
 _hasher = PasswordHasher()
-# Verified against when the name is unknown, so a wrong name takes as long as a wrong password.
-_DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified against when the name is unknown, so a wrong name takes as long as a wrong
+    password. Made when first needed, not on import: a hash costs a tenth of a second or more
+    of every command's start, and most commands check no password. A server makes it as it
+    starts (:func:`prepare_sign_in`), so that no sign-in pays for it."""
+    return _hasher.hash(secrets.token_hex(16))
+
+
+def prepare_sign_in() -> None:
+    """Make the hash that an unknown name is checked against now, so that the first sign-in
+    with an unknown name takes no longer than any other."""
+    _dummy_hash()
+
 
 CREDENTIALS = "the name, password or token is wrong, expired or revoked"
 
@@ -374,7 +389,7 @@ def authenticate_password(app: Enquiry, name: str, password: str) -> Principal:
     with app.store().session() as session:
         user = session.scalars(select(User).where(User.name == name.strip().lower())).first()
     try:
-        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+        _hasher.verify(user.password_hash if user else _dummy_hash(), password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         raise Unauthorized(CREDENTIALS) from None
     if user is None or user.disabled_at is not None:
@@ -729,6 +744,7 @@ __all__ = [
     "list_tokens",
     "list_users",
     "open_session",
+    "prepare_sign_in",
     "revoke",
     "revoke_token",
     "session_principal",

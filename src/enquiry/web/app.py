@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from enquiry import __version__
 from enquiry.app import Enquiry
-from enquiry.app.accounts import THROTTLE_FILE, LoginThrottle, SharedFailures
+from enquiry.app.accounts import THROTTLE_FILE, LoginThrottle, SharedFailures, prepare_sign_in
 from enquiry.errors import EnquiryError
 from enquiry.web import problems
 from enquiry.web.auth import SAFE_METHODS, LoginRequired, Server, require_sender
@@ -62,6 +62,7 @@ def create_app(
     (:mod:`enquiry.web.limits`)."""
     base = Enquiry.at(home, actor)
     base.store()  # opened (and migrated) once, before the first request
+    prepare_sign_in()  # the first sign-in with an unknown name takes as long as any other
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
