@@ -26,17 +26,6 @@ def cli(home: Path, *args: str, check: bool = True) -> subprocess.CompletedProce
     return done
 
 
-def start_cli(home: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
-    """Start ``enquiry --home HOME ARGS`` without waiting for it."""
-    return subprocess.Popen(
-        [*ENQUIRY, "--home", str(home), "--as", "tester", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
-
-
 def driven(home: Path, patch: str, *args: str) -> subprocess.Popen[str]:
     """Start the command line in a process that first runs ``patch`` (Python source, which may
     replace functions of enquiry's modules), then ``enquiry --home HOME ARGS``."""
