@@ -15,13 +15,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from alembic.util import CommandError as AlembicError
 from sqlalchemy import (
     Column,
     Connection,
@@ -42,6 +37,10 @@ from sqlalchemy.exc import ArgumentError, IntegrityError, NoSuchModuleError, SQL
 
 from enquiry.errors import CatalogueError
 from enquiry.store.tables import Base
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -142,19 +141,39 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+HEAD_REVISION = "0010"
+"""The newest migration's revision. A catalogue already at it is opened without loading the
+migration machinery (alembic), which would cost every command a tenth of a second to start;
+``tests/foundation/test_schema_head.py`` holds this to the migrations' own head."""
+
+
 def _alembic_config() -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     return config
 
 
 def _current(connection: Connection) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     return MigrationContext.configure(connection).get_current_revision()
+
+
+def _recorded_revision(connection: Connection) -> str | None:
+    """The schema revision the catalogue records (None: no schema yet), read without alembic."""
+    if not inspect(connection).has_table("alembic_version"):
+        return None
+    found = connection.exec_driver_sql("SELECT version_num FROM alembic_version").all()
+    return str(found[0][0]) if len(found) == 1 else None
 
 
 def _refuse_unknown_revision(scripts: ScriptDirectory, current: str | None, engine: Engine) -> None:
     """Refuse a catalogue whose schema revision no migration here knows: a newer enquiry made
     or upgraded it. Nothing is migrated or written: the newer version can still open it."""
+    from alembic.util import CommandError as AlembicError
+
     if current is None:
         return
     try:
@@ -175,6 +194,12 @@ def upgrade(engine: Engine, lock_path: Path | None = None) -> None:
     Two processes opening a new home at once must not both create the tables: SQLite homes are
     serialised by a lock file beside the database, PostgreSQL by an advisory lock.
     """
+    with engine.connect() as connection:
+        if _recorded_revision(connection) == HEAD_REVISION:
+            return
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
     config = _alembic_config()
     scripts = ScriptDirectory.from_config(config)
     head = scripts.get_current_head()
@@ -485,6 +510,8 @@ def _bind(engine: Engine, home: Path, url: str) -> None:
 def migrate_within(connection: Connection) -> None:
     """Create the newest schema inside the caller's transaction, so that a restore which fails
     half-way leaves the database as empty as it found it (PostgreSQL's DDL is transactional)."""
+    from alembic import command
+
     config = _alembic_config()
     config.attributes["connection"] = connection
     command.upgrade(config, "head")
