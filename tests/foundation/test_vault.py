@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -63,6 +65,38 @@ def test_leftovers_of_dead_writers_are_cleaned_but_live_ones_kept(vault: Vault) 
     live.write_bytes(b"in progress")
     assert vault.clean_temp() == 1
     assert not dead.exists() and live.exists()
+
+
+KILLED = """
+import os, sys
+from pathlib import Path
+from enquiry.store.vault import Vault
+folder = Vault(Path(sys.argv[1])).temp_folder("enquiry-import-")
+(Path(folder.name) / "testimony.txt").write_text("W-3 saw the convoy", encoding="utf-8")
+print(folder.name, flush=True)
+os._exit(0)  # killed before it could remove the folder
+"""
+
+
+def test_a_killed_processs_folder_and_its_plaintext_go_at_the_next_clean(vault: Vault) -> None:
+    """A redaction, a bundle taken in or an upload too large for memory works in a folder of
+    ``vault/tmp``: killed, its process leaves the plaintext there; the next clean removes the
+    folders of processes that are gone, and keeps those of the living."""
+    done = subprocess.run(
+        [sys.executable, "-c", KILLED, str(vault.root)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    left = Path(done.stdout.strip())
+    assert left.parent == vault.tmp and (left / "testimony.txt").is_file()
+    with vault.temp_folder("enquiry-redact-") as mine:
+        (Path(mine) / "frame.png").write_bytes(b"in progress")
+        assert vault.clean_temp() == 1
+        assert not left.exists()
+        assert (Path(mine) / "frame.png").exists()  # this process's own: kept
+    assert list(vault.tmp.iterdir()) == []
 
 
 def test_reading_marks_a_stopped_cluster_intake_left_go_after_a_day(vault: Vault) -> None:

@@ -240,8 +240,7 @@ def work_folder(store: Store, item: Item, prefix: str) -> tempfile.TemporaryDire
     if encrypted_ids(store, [item.id]):
         if int(item.size or 0) <= MEMORY_COPY_LIMIT:
             return scratch_folder(prefix)
-        store.vault.tmp.mkdir(mode=0o700, parents=True, exist_ok=True)
-        return tempfile.TemporaryDirectory(prefix=prefix, dir=store.vault.tmp)
+        return store.vault.temp_folder(prefix)
     return tempfile.TemporaryDirectory(prefix=prefix, dir=store.home)
 
 

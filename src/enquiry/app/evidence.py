@@ -619,11 +619,10 @@ def staging(app: Enquiry) -> Iterator[Path]:
     an uploaded file's name can identify a witness as well as its bytes."""
     memory = MEMORY_FOLDER
     if memory.is_dir() and os.access(memory, os.W_OK | os.X_OK):
-        where = memory
+        made = tempfile.TemporaryDirectory(prefix="enquiry-incoming-", dir=memory)
     else:
-        where = app.store(create=False).vault.tmp
-        where.mkdir(mode=0o700, parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="enquiry-incoming-", dir=where) as folder:
+        made = app.store(create=False).vault.temp_folder("enquiry-incoming-")
+    with made as folder:
         yield Path(folder)
 
 

@@ -987,7 +987,7 @@ def write_backup(
         "items": [],
         "findings": [],
     }
-    with tempfile.TemporaryDirectory(dir=store.home / "vault" / "tmp") as scratch:
+    with store.vault.temp_folder("backup-") as scratch:
         copy = Path(scratch) / SQLITE_FILE
         recorded = read_head_file(store.home)  # before the snapshot: see head_for_copy
         _snapshot(store, copy)

@@ -22,6 +22,7 @@ import errno
 import hashlib
 import os
 import queue
+import shutil
 import stat
 import tempfile
 import threading
@@ -209,12 +210,20 @@ def private_folder(prefix: str, size: int, spare: Path | None) -> tempfile.Tempo
     home not made yet, a system without a memory file system) in the system's temporary
     folder. A file deleted from a disk stays in its free blocks; one deleted from memory does
     not."""
-    if size <= MEMORY_FOLDER_LIMIT and _memory_room() > size + (64 << 20):
+    if size <= MEMORY_FOLDER_LIMIT and _memory_room() > size + (16 << 20):
         return tempfile.TemporaryDirectory(prefix=prefix, dir=str(MEMORY_FOLDER))
     if spare is not None:
-        spare.mkdir(mode=0o700, parents=True, exist_ok=True)
-        return tempfile.TemporaryDirectory(prefix=prefix, dir=str(spare))
+        return owned_folder(spare, prefix)
     return tempfile.TemporaryDirectory(prefix=prefix)
+
+
+def owned_folder(area: Path, prefix: str) -> tempfile.TemporaryDirectory[str]:
+    """A private folder (mode 0700, removed on exit) in the vault's temporary ``area``, named
+    after this process (``<pid>-<prefix>…``) so that, should the process be killed before it
+    removes it, the next intake's :meth:`Vault.clean_temp` knows it for a dead process's
+    leftovers and removes it with whatever plaintext it holds."""
+    area.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return tempfile.TemporaryDirectory(prefix=f"{os.getpid()}-{prefix}", dir=str(area))
 
 
 def _memory_room() -> int:
@@ -446,6 +455,11 @@ class Vault:
         except BaseException:
             temp.unlink(missing_ok=True)
             raise
+
+    def temp_folder(self, prefix: str) -> tempfile.TemporaryDirectory[str]:
+        """A private folder in the vault's temporary area, removed on exit, and by the next
+        intake if this process dies first (see :func:`owned_folder`)."""
+        return owned_folder(self.tmp, prefix)
 
     def spare_path(self) -> Path:
         """A new name in the vault's temporary area, private to this process's use (a
@@ -680,7 +694,8 @@ class Vault:
                     yield address_of(algorithm, path.name)
 
     def clean_temp(self) -> int:
-        """Remove temporary files left by killed intakes (their process is gone), and marks of
+        """Remove temporary files and folders left by killed processes (their process is gone:
+        intakes' ciphertexts and copies, :func:`owned_folder`'s folders), and marks of
         files being read on a cluster (``reading-*``, empty) that an intake stopped before it
         could clear them, once a day old."""
         count = 0
@@ -691,6 +706,15 @@ class Vault:
                     continue
                 path.unlink(missing_ok=True)
                 count += 1
+            for path in self.tmp.glob("[0-9]*-*"):
+                # a folder of a killed process (owned_folder): a redaction on its way, a bundle
+                # being taken in, the files of an upload — plaintext nobody will remove else
+                pid_text = path.name.split("-", 1)[0]
+                if not pid_text.isdigit() or _alive(int(pid_text)):
+                    continue
+                if path.is_dir() and not path.is_symlink():
+                    shutil.rmtree(path, ignore_errors=True)
+                    count += 1
             day_ago = time.time() - 86_400
             for path in self.tmp.glob("reading-*"):
                 with contextlib.suppress(OSError):
