@@ -40,6 +40,9 @@ def test_the_demo_report_publishes_the_confirmed_redaction_only(
 ) -> None:
     home = demo_home.home  # the demo ran as DEMO_ACTOR
     assert "photograph redacted and confirmed for publication" in demo_home.output
+    # the built-in case's samples record no hand-over: the demo says so, as the report does
+    assert "samples' chain of custody: 1 of 1 sample(s) with a break (item " in demo_home.output
+    assert ": no-chain); the report says what holds without them" in demo_home.output
     page = (home / "reports" / f"{DEMO_INCIDENT}.html").read_text(encoding="utf-8")
     pictures = _pictures(page)
     assert len(pictures) == 1

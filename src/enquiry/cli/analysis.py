@@ -255,6 +255,19 @@ def demo_command(app: App, no_serve: bool, host: str, port: int, no_pdf: bool) -
     also = () if no_pdf else (output.with_suffix(".pdf"),)
     published = publishing.report(app, cases.DEMO_INCIDENT, output, also=also, inside_home=True)
     echo("\n".join(safe(line) for line in _summary(published.analysis, brief=True)))
+    from enquiry.app.samples import check_case
+
+    checked = check_case(app, loaded.case)
+    if checked.samples:
+        listed = ", ".join(
+            f"item {s.item_id}: {', '.join(sorted({f.code for f in s.findings}))}"
+            for s in checked.samples[:5]
+        )
+        echo(
+            f"  samples' chain of custody: {checked.broken} of {checked.checked} sample(s) with"
+            f" a break ({safe(listed)}); the report says what holds without them; see 'enquiry"
+            f" case custody-check {safe(loaded.case)}'"
+        )
     for written in published.files:
         echo(f"report: {written.path} (sha256 {written.sha256})")
     from enquiry.app.bundles import demo_bundle
