@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import html
 import json
 import os
 import re
@@ -181,3 +184,46 @@ def rewrite(
 def manifest(path: Path) -> dict[str, Any]:
     with zipfile.ZipFile(path) as archive:
         return dict(json.loads(archive.read("manifest.json")))
+
+
+FIGURE = re.compile(r'<span([^>]*) data-finding="([^"]*)" data-show="([^"]*)">([^<]*)</span>')
+
+
+def reprinted(page: bytes, body: Any) -> bytes:
+    """A report's marked figures printed again from ``body``, as a signer who changed the
+    finding would print them to keep the report in step with it."""
+    from enquiry.publish.bundle_check import figure_text
+
+    def again(match: re.Match[str]) -> str:
+        paths = json.loads(html.unescape(match[2]))
+        text = html.escape(figure_text(body, paths, match[3]), quote=False)
+        return f'<span{match[1]} data-finding="{match[2]}" data-show="{match[3]}">{text}</span>'
+
+    return FIGURE.sub(again, page.decode("utf-8")).encode("utf-8")
+
+
+def resigned(made: Made, target: Path, members: dict[str, bytes | None]) -> Path:
+    """The bundle as its own signer could re-make it: ``members`` replaced (or, given None,
+    left out), their manifest entries re-hashed (or dropped) and the manifest signed again
+    with the panel's key."""
+    from enquiry.publish import signing
+
+    with zipfile.ZipFile(made.bundle) as archive:
+        listed = json.loads(archive.read("manifest.json"))
+    listed["members"] = [e for e in listed["members"] if members.get(e["path"], b"") is not None]
+    for entry in listed["members"]:
+        data = members.get(entry["path"])
+        if data is not None:
+            entry.update(size=len(data), sha256=hashlib.sha256(data).hexdigest())
+    signed = (json.dumps(listed, indent=1, sort_keys=True) + "\n").encode("utf-8")
+    key = signing.unlock(made.home, "panel", PASSPHRASE)
+    signature = {
+        "fingerprint": listed["signer"]["fingerprint"],
+        "signature": base64.b64encode(key.sign(signed)).decode("ascii"),
+    }
+    replaced: dict[str, bytes | None] = {
+        **members,
+        "manifest.json": signed,
+        "signature.json": json.dumps(signature).encode("utf-8"),
+    }
+    return rewrite(made.bundle, target, lambda name, old: replaced.get(name, old))

@@ -5,7 +5,6 @@ verifier, which imports nothing of enquiry, cannot see that; enquiry's own check
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 import subprocess
@@ -16,46 +15,27 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from bundle_helpers import PASSPHRASE, SLUG, Made, rewrite
+from bundle_helpers import SLUG, Made, reprinted, resigned
 from click.testing import CliRunner
 
 from enquiry.app import Enquiry, bundles
 from enquiry.cli import main
 from enquiry.errors import Unverified
-from enquiry.publish import signing
 
 TOOL = Path(__file__).resolve().parents[2] / "tools" / "verify_bundle.py"
 FINDING = f"findings/{SLUG}.json"
+REPORT = f"report/{SLUG}.html"
 
 
 def _cooked(made: Made, target: Path, cook: Callable[[dict[str, Any]], None]) -> Path:
     """The bundle as its own signer could re-make it: the finding's body changed by ``cook``,
-    its manifest entry re-hashed and the manifest signed again with the panel's key."""
+    its report's figures printed again to match, and the manifest signed again."""
     with zipfile.ZipFile(made.bundle) as archive:
         body = json.loads(archive.read(FINDING))
-        manifest = json.loads(archive.read("manifest.json"))
+        page = archive.read(REPORT)
     cook(body)
     data = (json.dumps(body, indent=1, sort_keys=True) + "\n").encode("utf-8")
-    for entry in manifest["members"]:
-        if entry["path"] == FINDING:
-            entry.update(size=len(data), sha256=hashlib.sha256(data).hexdigest())
-    signed = (json.dumps(manifest, indent=1, sort_keys=True) + "\n").encode("utf-8")
-    key = signing.unlock(made.home, "panel", PASSPHRASE)
-    signature = {
-        "fingerprint": manifest["signer"]["fingerprint"],
-        "signature": base64.b64encode(key.sign(signed)).decode("ascii"),
-    }
-
-    def edit(name: str, old: bytes) -> bytes:
-        if name == FINDING:
-            return data
-        if name == "manifest.json":
-            return signed
-        if name == "signature.json":
-            return json.dumps(signature).encode("utf-8")
-        return old
-
-    return rewrite(made.bundle, target, edit)
+    return resigned(made, target, {FINDING: data, REPORT: reprinted(page, body)})
 
 
 def _verify(path: Path, made: Made) -> tuple[int, str]:

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from demo_helpers import HomeTemplates
-from enquiry.publish.report import SignOff, analyse_incident, render_report, share, span
+from enquiry.publish.bundle_check import share, span
+from enquiry.publish.report import SignOff, analyse_incident, render_report
 from enquiry.store import open_store
 
 SLUG = "khan-shaykhun-2017-04-04"

@@ -153,7 +153,7 @@ def _finding(
     from enquiry.app.redaction import report_photographs
     from enquiry.publish.inputs import UnknownIncident
     from enquiry.publish.pdf import html_to_pdf
-    from enquiry.publish.report import SignOff, publish_report
+    from enquiry.publish.report import SignOff, finding_body, publish_report
 
     store = app.store(create=False)
     sign_off = (
@@ -186,14 +186,7 @@ def _finding(
             raise EnquiryError(
                 f"incident '{slug}': the report's PDF cannot be made ({exc})"
             ) from None
-    analysis = published.analysis
-    body = {
-        "incident": slug,
-        "engine_version": analysis.engine_version,
-        "inputs_sha256": analysis.inputs_hash,
-        "inputs": dataclasses.asdict(analysis.input),
-        "result": analysis.result.to_dict(),
-    }
+    body = finding_body(published.analysis)
     return {"incident": slug, "body": body, "html": html, "pdf": document}
 
 

@@ -6,8 +6,9 @@ SHA-256, the items the bundle is about, the custody ledger's head and who signed
 ``signature.json`` holds the Ed25519 signature over the exact bytes of ``manifest.json``. This
 file re-does every check an outsider needs — each member's bytes, members missing or not in the
 manifest, the signature and the key, the ledger's hash chain event by event up to the signed
-head, each item's receipt in that chain, and each finding's inputs hash — and names, for every
-failure, the member, item or event and why.
+head, each item's receipt in that chain, each finding's inputs hash, and that each finding's
+report prints the finding's own figures where it marks them — and names, for every failure, the
+member, item or event and why.
 
 It deliberately imports nothing from enquiry: it is the same file as ``tools/verify_bundle.py``
 in the repository, so that a court or the accused state can read, audit and run it with only the
@@ -25,6 +26,7 @@ import argparse
 import base64
 import hashlib
 import json
+import math
 import os
 import stat
 import struct
@@ -33,6 +35,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 from typing import IO, Any, BinaryIO
 
@@ -1137,8 +1140,10 @@ def _recorded(event: dict[str, Any]) -> str | None:
     return sha if isinstance(sha, str) else None
 
 
-def check_findings(bundle: Bundle, outcome: Outcome) -> None:
-    """Each finding's inputs hash to what the finding says it was computed from."""
+def check_findings(bundle: Bundle, outcome: Outcome) -> dict[str, Any]:
+    """Each finding's inputs hash to what the finding says it was computed from; the findings
+    read, by incident."""
+    bodies: dict[str, Any] = {}
     for entry in bundle.manifest.get("findings") or []:
         member = str(entry.get("member", ""))
         info = bundle.infos.get(member)
@@ -1171,6 +1176,280 @@ def check_findings(bundle: Bundle, outcome: Outcome) -> None:
                 f"finding {value_text(entry.get('incident'))}: engine"
                 f" {value_text(body.get('engine_version'))}, inputs {claimed[:16]} recomputed"
             )
+        if isinstance(entry.get("incident"), str):
+            bodies[entry["incident"]] = body
+    return bodies
+
+
+# ---------------------------------------------------------------------------------------------
+# The report's figures
+# ---------------------------------------------------------------------------------------------
+# A finding's report is signed with the bundle, but the signature says only who made it, not
+# that the numbers it prints are the finding's: a report rendered from another analysis, or
+# edited, reads as authoritative as an honest one. The report marks each figure it takes from
+# the finding (``data-finding``: the JSON list of paths into the finding, ``data-show``: how it
+# is printed), and this check prints each again from the finding and compares.
+
+FIGURE_ATTRIBUTE = "data-finding"
+SHOW_ATTRIBUTE = "data-show"
+MAX_FIGURES = 100_000  # marks in one report: a hostile report cannot make the check quadratic
+FSI, PDI = "\u2068", "\u2069"
+
+
+def share(value: Any) -> str:
+    """A probability as a panel may print it: whole per cent, and never 0% or 100%.
+
+    The grades and ratings a posterior comes from are coarse (six reliability grades, five
+    ratings), so a tenth of a per cent is noise, and no evidence makes an account impossible
+    or certain: the ends read "below 1%" and "above 99%"."""
+    if not isinstance(value, int | float) or isinstance(value, bool) or math.isnan(value):
+        return "–"
+    if value < 0.01:
+        return "below 1%"
+    if value > 0.99:
+        return "above 99%"
+    return f"{math.floor(100 * value + 0.5)}%"
+
+
+def span(low: Any, high: Any) -> str:
+    """A range of probabilities without false precision: one figure when both ends print
+    alike ("below 1%", "97%"), else "96–98%"."""
+    if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in (low, high)):
+        return "–"
+    lo, hi = share(min(low, high)), share(max(low, high))
+    if lo == hi:
+        return lo
+    if lo.endswith("%") and hi.endswith("%") and lo[0].isdigit() and hi[0].isdigit():
+        return f"{lo[:-1]}–{hi}"
+    return f"{lo} to {hi}"
+
+
+def _as_text(value: Any) -> str:
+    return "–" if value is None else value if isinstance(value, str) else json.dumps(value)
+
+
+def _signed(value: Any) -> str:
+    if not isinstance(value, int | float) or isinstance(value, bool) or not math.isfinite(value):
+        return "–"
+    return f"{value:+.1f}"
+
+
+def _met(value: Any) -> str:
+    return "✓ met" if value is True else "✗ not met"
+
+
+# How a marked figure is printed from its values: the report's renderer and this check use
+# these same functions, so that a figure printed honestly always reads back equal.
+SHOWN: dict[str, Any] = {
+    "text": _as_text,
+    "share": share,
+    "span": span,
+    "signed": _signed,
+    "met": _met,
+}
+
+
+def figure_value(body: Any, path: Sequence[Any]) -> Any:
+    """The value at ``path`` in a finding: each step a key of an object, an index of a list,
+    or ``{"key": value}`` for the one element of a list whose ``key`` is ``value`` (a
+    hypothesis by its id). LookupError when the finding has no such value."""
+    node = body
+    for step in path:
+        listed = isinstance(node, list | tuple)
+        if isinstance(step, dict) and len(step) == 1 and listed:
+            ((key, wanted),) = step.items()
+            found = [e for e in node if isinstance(e, dict) and key in e and e[key] == wanted]
+            if len(found) != 1:
+                raise LookupError(step)
+            node = found[0]
+        elif isinstance(step, str) and isinstance(node, dict) and step in node:
+            node = node[step]
+        elif isinstance(step, int) and not isinstance(step, bool) and listed:
+            if not 0 <= step < len(node):
+                raise LookupError(step)
+            node = node[step]
+        else:
+            raise LookupError(step)
+    return node
+
+
+def figure_text(body: Any, paths: Sequence[Sequence[Any]], show: str) -> str:
+    """A figure as the report prints it: the values at ``paths`` shown as ``show`` says."""
+    return str(SHOWN[show](*(figure_value(body, path) for path in paths)))
+
+
+def figure_reading(text: str) -> str:
+    """Text as both sides of the comparison are read: the report names an invisible character
+    where it stands (``[U+200B]``) and isolates right-to-left text (U+2068 … U+2069) so that
+    it cannot reorder the page; neither changes what a figure says."""
+    out = []
+    index = 0
+    while index < len(text):
+        char = text[index]
+        if text.startswith("[U+", index):
+            close = text.find("]", index, index + 10)
+            digits = text[index + 3 : close] if close != -1 else ""
+            if 4 <= len(digits) <= 6 and all(c in "0123456789ABCDEF" for c in digits):
+                char, index = chr(min(int(digits, 16), 0x10FFFF)), close
+        if char not in (FSI, PDI):
+            out.append(char)
+        index += 1
+    return "".join(out)
+
+
+@dataclass
+class Figure:
+    """One marked figure of a report: what it names and what it prints."""
+
+    paths: Any
+    show: str | None
+    text: str = ""
+    markup: bool = False  # a tag inside the mark: what it prints is not one figure
+
+
+class FigureReader(HTMLParser):
+    """The marked figures of a report. A mark holds text only; anything else is flagged."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.figures: list[Figure] = []
+        self.too_many = False
+        self._open: Figure | None = None
+        self._tag = ""
+        self._depth = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self._open is not None:
+            self._open.markup = True
+            self._depth += tag == self._tag
+            return
+        marks = dict(attrs)
+        if FIGURE_ATTRIBUTE not in marks:
+            return
+        if len(self.figures) >= MAX_FIGURES:
+            self.too_many = True
+            return
+        try:
+            paths = json.loads(marks[FIGURE_ATTRIBUTE] or "")
+        except (ValueError, RecursionError):
+            paths = None
+        self._open = Figure(paths, marks.get(SHOW_ATTRIBUTE))
+        self.figures.append(self._open)
+        self._tag, self._depth = tag, 0
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if self._open is not None and dict(attrs).get(FIGURE_ATTRIBUTE) is not None:
+            self._open = None  # a mark that closes itself prints nothing
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._open is None or tag != self._tag:
+            return
+        if self._depth:
+            self._depth -= 1
+        else:
+            self._open = None
+
+    def handle_data(self, data: str) -> None:
+        if self._open is not None:
+            self._open.text += data
+
+
+def _path_text(paths: Any) -> str:
+    return value_text(json.dumps(paths, ensure_ascii=False), 160)
+
+
+def required_figures(body: Any) -> list[list[Any]]:
+    """The paths a finding's report must mark: what it was computed from and by, and what it
+    concludes — the leading account, its likelihood band and confidence, and every account's
+    posterior."""
+    paths: list[list[Any]] = [
+        ["inputs_sha256"],
+        ["engine_version"],
+        ["result", "leading"],
+        ["result", "band"],
+        ["result", "confidence"],
+    ]
+    result = body.get("result") if isinstance(body, dict) else None
+    hypotheses = result.get("hypotheses") if isinstance(result, dict) else None
+    for hypothesis in hypotheses if isinstance(hypotheses, list) else []:
+        if isinstance(hypothesis, dict) and "id" in hypothesis:
+            paths.append(["result", "hypotheses", {"id": hypothesis["id"]}, "posterior"])
+    return paths
+
+
+def report_problems(html: str, body: Any) -> tuple[list[str], int]:
+    """What is wrong with a report's marked figures against its finding, and how many marks
+    were compared."""
+    reader = FigureReader()
+    reader.feed(html)
+    reader.close()
+    problems: list[str] = []
+    if reader.too_many:
+        problems.append(f"marks more than {MAX_FIGURES} figures")
+    marked: set[str] = set()
+    for figure in reader.figures:
+        paths, show = figure.paths, figure.show
+        if (
+            show not in SHOWN
+            or not isinstance(paths, list)
+            or not paths
+            or not all(isinstance(p, list) for p in paths)
+        ):
+            problems.append(f"a mark that names no figure ({_path_text(paths)}, {show!r})")
+            continue
+        where = _path_text(paths if len(paths) > 1 else paths[0])
+        if figure.markup:
+            problems.append(f"the figure {where} holds markup, not only its text")
+            continue
+        try:
+            expected = figure_text(body, paths, show)
+        except (LookupError, TypeError, ValueError):
+            problems.append(f"it shows a figure {where} that the finding does not have")
+            continue
+        if figure_reading(figure.text) != figure_reading(expected):
+            problems.append(
+                f"it shows {value_text(figure.text, 60)!r} for {where},"
+                f" where the finding gives {value_text(expected, 60)!r}"
+            )
+        marked.update(canonical(p) for p in paths)
+    for path in required_figures(body):
+        if canonical(path) not in marked:
+            problems.append(f"it does not show {_path_text(path)} where it can be checked")
+    return problems, len(reader.figures)
+
+
+def check_reports(bundle: Bundle, outcome: Outcome, findings: dict[str, Any]) -> None:
+    """Each finding's report (``report/<incident>.html``) prints the finding's own figures
+    wherever it marks one, and marks every figure a reader takes its conclusion from."""
+    for incident, body in findings.items():
+        member = f"report/{incident}.html"
+        info = bundle.infos.get(member)
+        if member not in bundle.listed:
+            outcome.failures.append(
+                f"finding {value_text(incident)}: its report {value_text(member)} is not among"
+                " the manifest's members"
+            )
+            continue
+        if info is None or member not in bundle.verified:
+            continue  # already reported by check_members
+        data = read_member(bundle.archive, info)
+        if hashlib.sha256(data).hexdigest() != bundle.verified[member]:
+            outcome.failures.append(f"member {value_text(member)}: changed while it was read")
+            continue
+        try:
+            problems, count = report_problems(data.decode("utf-8"), body)
+        except UnicodeDecodeError:
+            problems, count = ["it is not UTF-8 text"], 0
+        shown = value_text(member)
+        outcome.failures += [f"report {shown}: {problem}" for problem in problems[:20]]
+        if len(problems) > 20:
+            outcome.failures.append(f"report {shown}: {len(problems) - 20} more such problems")
+        if not problems:
+            outcome.summary.append(
+                f"report {shown}: its {count} marked figures are the finding's (posteriors,"
+                " band, confidence, ratings, inputs hash)"
+            )
 
 
 def check(
@@ -1201,7 +1480,7 @@ def check(
             check_signature(bundle, outcome, key)
             receipts = check_ledger(bundle, outcome)
             check_items(bundle, outcome, receipts)
-            check_findings(bundle, outcome)
+            check_reports(bundle, outcome, check_findings(bundle, outcome))
     except Unreadable as exc:
         outcome.unreadable = str(exc)
     except (zipfile.BadZipFile, EOFError, OSError, zlib.error, NotImplementedError) as exc:

@@ -11,7 +11,9 @@ and its hash stays meaningful.
 
 from __future__ import annotations
 
+import dataclasses
 import html
+import json
 import math
 import os
 import shlex
@@ -23,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from sqlalchemy import insert
 
 import enquiry
@@ -36,6 +38,7 @@ from enquiry.analysis.result import (
 )
 from enquiry.analysis.tables import ICD203_BANDS, resolve
 from enquiry.model.sample_custody import BREAK, breaks, has_break
+from enquiry.publish.bundle_check import FIGURE_ATTRIBUTE, SHOW_ATTRIBUTE, figure_text, share, span
 from enquiry.publish.exports import Feature, features, isolated, read_scope, visible
 from enquiry.publish.files import write_published
 from enquiry.publish.inputs import AnnexItem, IncidentContext, build_input, inputs_hash
@@ -328,30 +331,38 @@ def prior_floor(value: Any) -> str:
     return f"1 in {odds:,.0f}"
 
 
-def share(value: Any) -> str:
-    """A probability as a panel may print it: whole per cent, and never 0% or 100%.
-
-    The grades and ratings a posterior comes from are coarse (six reliability grades, five
-    ratings), so a tenth of a per cent is noise, and no evidence makes an account impossible
-    or certain: the ends read "below 1%" and "above 99%"."""
-    if not isinstance(value, int | float) or isinstance(value, bool) or math.isnan(value):
-        return "–"
-    if value < 0.01:
-        return "below 1%"
-    if value > 0.99:
-        return "above 99%"
-    return f"{math.floor(100 * value + 0.5)}%"
+def finding_body(analysis: Analysis) -> dict[str, Any]:
+    """The finding as a bundle carries it (``findings/<incident>.json``): the analysis with its
+    inputs and the engine that made it. The report's marked figures are printed from this same
+    object, so that a verifier holding the bundle can print them again and compare."""
+    return {
+        "incident": analysis.context.slug,
+        "engine_version": analysis.engine_version,
+        "inputs_sha256": analysis.inputs_hash,
+        "inputs": dataclasses.asdict(analysis.input),
+        "result": analysis.result.to_dict(),
+    }
 
 
-def span(low: Any, high: Any) -> str:
-    """A range of probabilities without false precision: one figure when both ends print
-    alike ("below 1%", "97%"), else "96–98%"."""
-    lo, hi = share(min(low, high)), share(max(low, high))
-    if lo == hi:
-        return lo
-    if lo.endswith("%") and hi.endswith("%") and lo[0].isdigit() and hi[0].isdigit():
-        return f"{lo[:-1]}–{hi}"
-    return f"{lo} to {hi}"
+class Figures:
+    """The template's ``figure(show, *paths)``: a figure of the finding, printed the one way
+    the bundle's verifier prints it again (:func:`~enquiry.publish.bundle_check.figure_text`)
+    and marked with the paths it comes from, so that a report whose numbers are not its
+    finding's fails the bundle's check."""
+
+    def __init__(self, analysis: Analysis) -> None:
+        # read back from JSON, as the verifier reads the finding: lists, not tuples
+        self.body = json.loads(json.dumps(finding_body(analysis)))
+
+    def __call__(self, show: str, *paths: Sequence[Any], cls: str = "") -> Markup:
+        text = figure_text(self.body, paths, show)
+        # the paths as ASCII JSON: an id's invisible characters must not be renamed in them
+        where = json.dumps([list(path) for path in paths], ensure_ascii=True)
+        shown_class = f' class="{escape(cls)}"' if cls else ""
+        return Markup(
+            f'<span{shown_class} {FIGURE_ATTRIBUTE}="{escape(where)}"'
+            f' {SHOW_ATTRIBUTE}="{escape(show)}">{escape(text)}</span>'
+        )
 
 
 def _number(value: Any, digits: int = 2) -> str:
@@ -551,6 +562,7 @@ def matrix_rows(analysis: Analysis) -> list[dict[str, Any]]:
             cells.append(
                 {
                     "hypothesis": hyp.id,
+                    "rated": bool(rating),
                     "rating": rating or ("p=" + _number(likelihood) if likelihood else "–"),
                     "colour": _cell_colour(rating) if rating else _lr_colour(weight),
                     "weight": weight,
@@ -951,6 +963,7 @@ def render_report(
     tables = resolve(analysis.input)
     hyp_labels = {h.id: h.label for h in analysis.input.hypotheses}
     return template.render(
+        figure=Figures(analysis),
         notes=notes,
         cite=notes.cite,
         supporting=_supporting(rows, result.leading),

@@ -1,0 +1,197 @@
+"""A finding's report prints the finding's own figures: the bundle's verifiers (the stand-alone
+script and `enquiry bundle verify`) read every figure the report marks, print it again from the
+finding and compare, and require the figures a reader takes the conclusion from to be marked.
+
+A signed report says who published it, not that its numbers are the analysis's: before this
+check a report rendered from another analysis, or edited before signing, verified."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from bundle_helpers import SLUG, Made, resigned, verify_both
+
+from enquiry.app import Enquiry, bundles
+from enquiry.errors import Unverified
+from enquiry.publish import bundle_check
+from enquiry.publish.bundle_check import figure_reading, report_problems
+
+REPORT = f"report/{SLUG}.html"
+FINDING = f"findings/{SLUG}.json"
+MARK = re.compile(r'data-finding="([^"]*)" data-show="share">([^<]*)<')
+
+
+def _members(made: Made) -> tuple[str, dict[str, Any]]:
+    with zipfile.ZipFile(made.bundle) as archive:
+        return archive.read(REPORT).decode("utf-8"), json.loads(archive.read(FINDING))
+
+
+def _failures(stdout: str) -> list[str]:
+    return [line for line in stdout.splitlines() if line.startswith("FAILED:")]
+
+
+def test_an_honest_report_has_every_marked_figure_read_back(made: Made) -> None:
+    code, stdout, _ = verify_both(made.bundle, "--key", made.key)
+    assert code == 0, stdout
+    line = next(x for x in stdout.splitlines() if x.startswith(f"report {REPORT}:"))
+    count = int(re.search(r"its (\d+) marked figures are the finding's", line)[1])  # type: ignore[index]
+    page, body = _members(made)
+    hypotheses = body["result"]["hypotheses"]
+    # at least each account's posterior twice (headline or table) and its range, the band,
+    # confidence, engine and inputs hash, every rating of the matrix
+    ratings = sum(len(e["ratings"]) for e in body["inputs"]["evidence"])
+    assert count >= 2 * len(hypotheses) + 5 + ratings, line
+    assert count == page.count("data-finding=")
+
+
+def test_a_posterior_edited_in_the_report_and_signed_again_fails(
+    made: Made, tmp_path: Path
+) -> None:
+    page, body = _members(made)
+    leader = body["result"]["leading"]
+    first = next(m for m in MARK.finditer(page) if leader in html.unescape(m[1]))
+    assert first[2] != "above 99%"
+    edited = page[: first.start(2)] + "above 99%" + page[first.end(2) :]
+    cooked = resigned(made, tmp_path / "edited.zip", {REPORT: edited.encode("utf-8")})
+    code, stdout, _ = verify_both(cooked, "--key", made.key)
+    assert code == 1, stdout
+    failed = _failures(stdout)
+    assert len(failed) == 1, stdout
+    assert f"report {REPORT}: it shows 'above 99%' for" in failed[0]
+    assert f"where the finding gives '{first[2]}'" in failed[0]
+    successor = Enquiry.at(tmp_path / "successor", "successor")
+    with pytest.raises(Unverified, match="it shows 'above 99%'"):
+        bundles.import_bundle(successor, cooked, key=made.key)
+
+
+def test_a_report_that_marks_nothing_fails(made: Made, tmp_path: Path) -> None:
+    page, body = _members(made)
+    bare = page.replace(" data-finding=", " data-was=")
+    cooked = resigned(made, tmp_path / "bare.zip", {REPORT: bare.encode("utf-8")})
+    code, stdout, _ = verify_both(cooked, "--key", made.key)
+    assert code == 1, stdout
+    failed = "\n".join(_failures(stdout))
+    for path in ('["result", "band"]', '["result", "leading"]', '["inputs_sha256"]'):
+        assert f"it does not show {path} where it can be checked" in failed, stdout
+    for hypothesis in body["result"]["hypotheses"]:
+        assert f'{{"id": "{hypothesis["id"]}"}}, "posterior"]' in failed
+
+
+def test_a_finding_without_its_report_fails(made: Made, tmp_path: Path) -> None:
+    cooked = resigned(made, tmp_path / "no-report.zip", {REPORT: None})
+    code, stdout, _ = verify_both(cooked, "--key", made.key)
+    assert code == 1, stdout
+    failed = _failures(stdout)
+    assert failed == [
+        f"FAILED: finding {SLUG}: its report {REPORT} is not among the manifest's members"
+    ], stdout
+
+
+BODY: dict[str, Any] = {
+    "inputs_sha256": "ab" * 32,
+    "engine_version": "2",
+    "result": {
+        "leading": "H1",
+        "band": "very likely",
+        "confidence": "moderate",
+        "hypotheses": [{"id": "H1", "posterior": 0.87}, {"id": "H\u200b2", "posterior": 0.13}],
+        "standards": {"confident": False},
+    },
+}
+
+
+def _mark(paths: list[list[Any]], show: str, text: str, tag: str = "span") -> str:
+    where = html.escape(json.dumps(paths), quote=True)
+    return f'<{tag} data-finding="{where}" data-show="{show}">{text}</{tag}>'
+
+
+def _required() -> str:
+    return "".join(
+        [
+            _mark([["inputs_sha256"]], "text", "ab" * 32),
+            _mark([["engine_version"]], "text", "2"),
+            _mark([["result", "leading"]], "text", "H1"),
+            _mark([["result", "band"]], "text", "very likely"),
+            _mark([["result", "confidence"]], "text", "moderate"),
+            _mark([["result", "hypotheses", {"id": "H1"}, "posterior"]], "share", "87%"),
+            # the report names an invisible character where it stands, and isolates it
+            _mark([["result", "hypotheses", {"id": "H\u200b2"}, "posterior"]], "share", "13%"),
+        ]
+    )
+
+
+def test_the_marks_of_a_report_are_read_as_the_report_prints_them() -> None:
+    assert report_problems(f"<p>{_required()}</p>", BODY) == ([], 7)
+    named = _mark([["result", "hypotheses", {"id": "H\u200b2"}, "id"]], "text", "H[U+200B]2")
+    assert report_problems(_required() + named, BODY) == ([], 8)
+    isolated = _mark([["result", "band"]], "text", "\u2068very likely\u2069")
+    assert report_problems(_required() + isolated, BODY) == ([], 8)
+    assert figure_reading("[U+ZZZZ] [U+110000000]") == "[U+ZZZZ] [U+110000000]"
+
+
+@pytest.mark.parametrize(
+    ("extra", "problem"),
+    [
+        (_mark([["result", "band"]], "text", "likely"), "it shows 'likely' for"),
+        (_mark([["result", "band"]], "text", "very <b>likely</b>"), "holds markup"),
+        (_mark([["result", "nothing"]], "text", "x"), "that the finding does not have"),
+        (
+            _mark([["result", "hypotheses", {"id": "H9"}, "posterior"]], "share", "1%"),
+            "does not have",
+        ),
+        (_mark([["result", "band"]], "bold", "very likely"), "a mark that names no figure"),
+        ('<span data-finding="{not json" data-show="text">x</span>', "names no figure"),
+        ('<span data-finding="[]" data-show="text">x</span>', "names no figure"),
+        ('<span data-finding=\'[["result","band"]]\' data-show="text"/>', "it shows '' for"),
+        ('<span data-finding=\'[["result","band"]]\' data-show="text">very likely', ""),
+        (
+            _mark([["result", "standards", "confident"]], "met", "✓ met"),
+            "where the finding gives '✗ not met'",
+        ),
+        (_mark([["result", "band"]], "text", "\x1b[2Jsafe"), "it shows '\\\\x1b[2Jsafe'"),
+    ],
+)
+def test_a_hostile_or_wrong_mark_is_named(extra: str, problem: str) -> None:
+    problems, _count = report_problems(_required() + extra, BODY)
+    if problem:
+        assert len(problems) == 1 and problem in problems[0], problems
+    else:  # an unclosed mark reads to the end of the page: still the figure it names
+        assert problems == [], problems
+
+
+def test_marks_beyond_the_limit_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bundle_check, "MAX_FIGURES", 10)
+    page = _required() + _mark([["result", "band"]], "text", "very likely") * 20
+    problems, count = report_problems(page, BODY)
+    assert count == 10
+    assert problems == ["marks more than 10 figures"]
+
+
+def test_a_missing_figure_names_its_path() -> None:
+    page = _required().replace(_mark([["result", "band"]], "text", "very likely"), "")
+    problems, _ = report_problems(page, BODY)
+    assert problems == ['it does not show ["result", "band"] where it can be checked']
+
+
+def test_a_path_steps_by_key_index_or_id_and_nowhere_else() -> None:
+    from enquiry.publish.bundle_check import figure_value
+
+    hypotheses = ["result", "hypotheses"]
+    assert figure_value(BODY, [*hypotheses, 0, "posterior"]) == 0.87
+    assert figure_value(BODY, [*hypotheses, {"id": "H1"}, "posterior"]) == 0.87
+    for wrong in (
+        [*hypotheses, -1, "posterior"],
+        [*hypotheses, 2, "posterior"],
+        [*hypotheses, True, "posterior"],
+        [*hypotheses, {"id": "H1", "x": 1}, "posterior"],
+        ["result", 0],
+        ["result", "band", "x"],
+    ):
+        with pytest.raises(LookupError):
+            figure_value(BODY, wrong)
