@@ -5,8 +5,11 @@ user with a token for each role."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import uuid
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -131,3 +134,11 @@ def drop_pg_database(name: str) -> None:
 def unique_bytes(label: str = "upload") -> bytes:
     """Content no earlier upload had (an identical file would be a duplicate)."""
     return f"{label} {uuid.uuid4().hex} {os.getpid()}\n".encode()
+
+
+def run_asgi(call: Coroutine[object, object, None]) -> None:
+    """Run an ASGI call on an event loop of its own thread: a browser test run earlier in the
+    same process may leave a loop running in this one (Playwright's synchronous API), where
+    ``asyncio.run`` refuses to start another."""
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, call).result()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from api_world import CASE, PASSWORD, SECRETS, World, unique_bytes
+from api_world import CASE, PASSWORD, SECRETS, World, run_asgi, unique_bytes
 from fastapi.testclient import TestClient
 
 from enquiry.web.app import SECURITY_HEADERS, create_app
@@ -245,8 +245,6 @@ def test_static_files_stay_in_their_folder(sqlite_world: World, path: str) -> No
 def _post_files(world: World, path: str, headers: dict[str, str]) -> tuple[int, int, int]:
     """POST a 64 MiB multipart body to ``path`` straight through the ASGI app; the status, and
     how many of its bytes the server read before answering, and the body's size."""
-    import asyncio
-
     boundary = "enquiry-boundary"
     head = (
         f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="big.bin"\r\n'
@@ -288,7 +286,7 @@ def _post_files(world: World, path: str, headers: dict[str, str]) -> tuple[int, 
             *[(k.lower().encode(), v.encode()) for k, v in headers.items()],
         ],
     }
-    asyncio.run(world.client.app(scope, receive, send))
+    run_asgi(world.client.app(scope, receive, send))
     start = next(m for m in sent if m["type"] == "http.response.start")
     return int(start["status"]), read, size  # type: ignore[call-overload]
 

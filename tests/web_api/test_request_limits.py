@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 import pytest
-from api_world import CASE, INCIDENT, World
+from api_world import CASE, INCIDENT, World, run_asgi
 
 from enquiry.web import limits
 from enquiry.web.app import SECURITY_HEADERS
@@ -79,7 +79,7 @@ def _drive(
         "client": ("127.0.0.1", 5555),
         "headers": [(b"host", b"testserver"), (b"content-type", kind.encode()), *extra],
     }
-    asyncio.run(world.client.app(scope, receive, send))
+    run_asgi(world.client.app(scope, receive, send))
     start = next(m for m in sent if m["type"] == "http.response.start")
     raw = start.get("headers") or []
     answer = {k.decode().lower(): v.decode() for k, v in raw}  # type: ignore[attr-defined]
