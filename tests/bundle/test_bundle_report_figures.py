@@ -195,3 +195,40 @@ def test_a_path_steps_by_key_index_or_id_and_nowhere_else() -> None:
     ):
         with pytest.raises(LookupError):
             figure_value(BODY, wrong)
+
+
+def test_a_fragile_conclusions_linchpins_milestones_and_priors_are_marked(demo_home: Any) -> None:
+    """A conclusion resting on one item: its linchpins, milestones, prior bounds and
+    sensitivity are printed as marked figures, and every one reads back from its finding."""
+    import dataclasses
+
+    from enquiry.analysis import AnalysisInput, Evidence, Hypothesis, analyse
+    from enquiry.publish.report import analyse_incident, finding_body, render_report
+    from enquiry.store import open_store
+
+    hypotheses = (
+        Hypothesis("H1", "a"),
+        Hypothesis("H2", "b"),
+        Hypothesis("H0", "other", is_other=True),
+    )
+    key = Evidence(
+        "key", "the one lab result", "document", "A", 1, "lab", {"H1": "CC", "H2": "II", "H0": "I"}
+    )
+    weak = Evidence(
+        "weak", "a rumour", "document", "D", 4, "blog", {"H1": "I", "H2": "C", "H0": "N"}
+    )
+    inputs = AnalysisInput(incident="l", hypotheses=hypotheses, evidence=(key, weak))
+    demo = analyse_incident(
+        open_store(demo_home.home, "tester", create=False), "khan-shaykhun-2017-04-04"
+    )
+    fragile = dataclasses.replace(demo, input=inputs, result=analyse(inputs))
+    assert fragile.result.sensitivity.linchpins and fragile.result.milestones
+    page = render_report(fragile, finding_id=None, generated_at="2026-01-01T00:00:00Z")
+    body = json.loads(json.dumps(finding_body(fragile)))
+    problems, count = report_problems(page, body)
+    assert problems == [] and count > 20
+    for marked in ('"linchpins", 0, "leader_posterior_after"', '"milestones", 0, "posterior"'):
+        assert html.escape(marked) in page or marked.replace('"', "&#34;") in page, marked
+    # the same page against another finding's figures fails, figure by figure
+    problems, _ = report_problems(page, json.loads(json.dumps(finding_body(demo))))
+    assert any("linchpins" in p for p in problems), problems

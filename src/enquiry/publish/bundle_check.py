@@ -1211,6 +1211,21 @@ def share(value: Any) -> str:
     return f"{math.floor(100 * value + 0.5)}%"
 
 
+def prior_floor(value: Any) -> str:
+    """The lowest prior a conclusion would survive, as a panel may print it: whole per cent
+    from 1% up (as :func:`share`), and below that as odds to two figures ("1 in 210"), since
+    these bounds run far below a per cent and a decimal per cent would claim a precision the
+    grades do not have; 0 means down to the lowest prior tried, one in a billion."""
+    if not isinstance(value, int | float) or isinstance(value, bool) or math.isnan(value):
+        return "–"
+    if value <= 0:
+        return "one in a billion or less"
+    if value >= 0.01:
+        return share(value)
+    odds = float(f"{1.0 / value:.2g}")
+    return f"1 in {odds:,.0f}"
+
+
 def span(low: Any, high: Any) -> str:
     """A range of probabilities without false precision: one figure when both ends print
     alike ("below 1%", "97%"), else "96–98%"."""
@@ -1243,6 +1258,7 @@ def _met(value: Any) -> str:
 SHOWN: dict[str, Any] = {
     "text": _as_text,
     "share": share,
+    "prior_floor": prior_floor,
     "span": span,
     "signed": _signed,
     "met": _met,

@@ -38,7 +38,14 @@ from enquiry.analysis.result import (
 )
 from enquiry.analysis.tables import ICD203_BANDS, resolve
 from enquiry.model.sample_custody import BREAK, breaks, has_break
-from enquiry.publish.bundle_check import FIGURE_ATTRIBUTE, SHOW_ATTRIBUTE, figure_text, share, span
+from enquiry.publish.bundle_check import (
+    FIGURE_ATTRIBUTE,
+    SHOW_ATTRIBUTE,
+    figure_text,
+    prior_floor,
+    share,
+    span,
+)
 from enquiry.publish.exports import Feature, features, isolated, read_scope, visible
 from enquiry.publish.files import write_published
 from enquiry.publish.inputs import AnnexItem, IncidentContext, build_input, inputs_hash
@@ -314,21 +321,6 @@ def percent(value: Any, digits: int = 1) -> str:
     if not isinstance(value, int | float) or isinstance(value, bool) or math.isnan(value):
         return "–"
     return f"{100 * value:.{digits}f}%"
-
-
-def prior_floor(value: Any) -> str:
-    """The lowest prior a conclusion would survive, as a panel may print it: whole per cent
-    from 1% up (as :func:`share`), and below that as odds to two figures ("1 in 210"), since
-    these bounds run far below a per cent and a decimal per cent would claim a precision the
-    grades do not have; 0 means down to the lowest prior tried, one in a billion."""
-    if not isinstance(value, int | float) or isinstance(value, bool) or math.isnan(value):
-        return "–"
-    if value <= 0:
-        return "one in a billion or less"
-    if value >= 0.01:
-        return share(value)
-    odds = float(f"{1.0 / value:.2g}")
-    return f"1 in {odds:,.0f}"
 
 
 def finding_body(analysis: Analysis) -> dict[str, Any]:

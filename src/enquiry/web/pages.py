@@ -19,8 +19,7 @@ from enquiry import __version__
 from enquiry.app import Enquiry, evidence
 from enquiry.app.accounts import authenticate_password, close_session, csrf_ok, open_session
 from enquiry.errors import EnquiryError, Unauthorized
-from enquiry.publish.bundle_check import share, span
-from enquiry.publish.report import prior_floor
+from enquiry.publish.bundle_check import prior_floor, share, span
 from enquiry.web.auth import (
     Server,
     clear_session_cookie,
