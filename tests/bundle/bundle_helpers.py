@@ -206,9 +206,21 @@ def resigned(made: Made, target: Path, members: dict[str, bytes | None]) -> Path
     """The bundle as its own signer could re-make it: ``members`` replaced (or, given None,
     left out), their manifest entries re-hashed (or dropped) and the manifest signed again
     with the panel's key."""
+    return resign(made.bundle, target, members, made.home, "panel", PASSPHRASE)
+
+
+def resign(
+    bundle: Path,
+    target: Path,
+    members: dict[str, bytes | None],
+    home: Path,
+    key_name: str,
+    passphrase: str,
+) -> Path:
+    """:func:`resigned` for any bundle, signed again with ``home``'s key ``key_name``."""
     from enquiry.publish import signing
 
-    with zipfile.ZipFile(made.bundle) as archive:
+    with zipfile.ZipFile(bundle) as archive:
         listed = json.loads(archive.read("manifest.json"))
     listed["members"] = [e for e in listed["members"] if members.get(e["path"], b"") is not None]
     for entry in listed["members"]:
@@ -216,7 +228,7 @@ def resigned(made: Made, target: Path, members: dict[str, bytes | None]) -> Path
         if data is not None:
             entry.update(size=len(data), sha256=hashlib.sha256(data).hexdigest())
     signed = (json.dumps(listed, indent=1, sort_keys=True) + "\n").encode("utf-8")
-    key = signing.unlock(made.home, "panel", PASSPHRASE)
+    key = signing.unlock(home, key_name, passphrase)
     signature = {
         "fingerprint": listed["signer"]["fingerprint"],
         "signature": base64.b64encode(key.sign(signed)).decode("ascii"),
@@ -226,4 +238,4 @@ def resigned(made: Made, target: Path, members: dict[str, bytes | None]) -> Path
         "manifest.json": signed,
         "signature.json": json.dumps(signature).encode("utf-8"),
     }
-    return rewrite(made.bundle, target, lambda name, old: replaced.get(name, old))
+    return rewrite(bundle, target, lambda name, old: replaced.get(name, old))

@@ -117,3 +117,22 @@ def test_inputs_the_engine_cannot_read_fail_in_one_line(made: Made, tmp_path: Pa
     failed = [line for line in output.splitlines() if line.startswith("FAILED:")]
     assert len(failed) == 1, output  # the inputs hash as the finding says: only this fails
     assert f"finding {SLUG}: its inputs cannot be analysed by the engine it names" in failed[0]
+
+
+@pytest.mark.parametrize(
+    ("aside", "said"),
+    [
+        ("none", "set_aside is not an object of scenarios"),
+        ({"x": {"evidence": "all"}}, "set_aside.x names no evidence set aside"),
+        ({"x": {"evidence": []}}, "set_aside.x.leader_posterior is missing from the bundle"),
+    ],
+)
+def test_a_scenario_set_aside_that_is_not_the_engines_fails(
+    made: Made, tmp_path: Path, aside: Any, said: str
+) -> None:
+    def add(body: dict[str, Any]) -> None:
+        body["set_aside"] = aside
+
+    code, output = _verify(_cooked(made, tmp_path / "aside.zip", add), made)
+    assert code == 1, output
+    assert said in output, output

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from bundle_helpers import SLUG, Made, resigned, verify_both
+from bundle_helpers import SLUG, Made, reprinted, resign, resigned, tool, verify_both
 
 from enquiry.app import Enquiry, bundles
 from enquiry.errors import Unverified
@@ -232,3 +232,56 @@ def test_a_fragile_conclusions_linchpins_milestones_and_priors_are_marked(demo_h
     # the same page against another finding's figures fails, figure by figure
     problems, _ = report_problems(page, json.loads(json.dumps(finding_body(demo))))
     assert any("linchpins" in p for p in problems), problems
+
+
+SET_ASIDE = "samples with a broken chain of custody"
+
+
+def _demo_bundle(demo_home: Any) -> tuple[Path, Path, str]:
+    home = demo_home.home
+    passphrase = (home / "keys" / "demo.passphrase").read_text(encoding="utf-8").strip()
+    return home / "bundles" / "khan-shaykhun.zip", home / "bundles" / "demo.pub.json", passphrase
+
+
+def test_the_scenario_without_broken_samples_is_carried_recomputed_and_marked(
+    demo_home: Any, tmp_path: Path
+) -> None:
+    """The demo's sample has no recorded hand-over: its report says what holds without it,
+    the finding carries that scenario, the report's figures of it are marked, and `enquiry
+    bundle verify` recomputes it; one its signer moved fails there, with the report in step."""
+    from click.testing import CliRunner
+
+    from enquiry.cli import main
+
+    bundle, public, passphrase = _demo_bundle(demo_home)
+    slug = "khan-shaykhun-2017-04-04"
+    with zipfile.ZipFile(bundle) as archive:
+        body = json.loads(archive.read(f"findings/{slug}.json"))
+        page = archive.read(f"report/{slug}.html")
+    scenario = body["set_aside"][SET_ASIDE]
+    assert scenario["evidence"] == ["env-samples-ffm"] and scenario["leader_survives"] is True
+    assert html.escape(SET_ASIDE) in page.decode("utf-8")
+    honest = CliRunner().invoke(main, ["bundle", "verify", str(bundle), "--key", str(public)])
+    assert honest.exit_code == 0, honest.output
+    assert "and its 1 scenario(s) of evidence set aside, the same" in honest.output
+
+    scenario["leader_posterior_without"] = 0.99
+    cooked = resign(
+        bundle,
+        tmp_path / "cooked.zip",
+        {
+            f"findings/{slug}.json": json.dumps(body).encode("utf-8"),
+            f"report/{slug}.html": reprinted(page, body),
+        },
+        demo_home.home,
+        "demo",
+        passphrase,
+    )
+    alone = tool(cooked, "--key", public)
+    assert alone.returncode == 0, alone.stdout  # the report is in step with its finding
+    checked = CliRunner().invoke(main, ["bundle", "verify", str(cooked), "--key", str(public)])
+    assert checked.exit_code == 1, checked.output
+    assert (
+        f"set_aside.{SET_ASIDE}.leader_posterior_without is 0.99 in the bundle, 0.952"
+        in checked.output
+    )

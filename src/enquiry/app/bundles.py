@@ -392,7 +392,8 @@ def _recompute(
         )
         return
     try:
-        computed = json.loads(json.dumps(analyse(input_from_dict(body["inputs"])).to_dict()))
+        inputs = input_from_dict(body["inputs"])
+        computed = json.loads(json.dumps(analyse(inputs).to_dict()))
     except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
         outcome.failures.append(
             f"{label}: its inputs cannot be analysed by the engine it names"
@@ -405,15 +406,42 @@ def _recompute(
     extra = len(stored.get("warnings") or []) - len(computed.get("warnings") or [])
     if result.get("earlier_wording") and extra > 0 and isinstance(stored["warnings"], list):
         stored["warnings"] = stored["warnings"][:-extra]
-    where = first_difference(stored, computed, "result")
+    where = first_difference(stored, computed, "result") or _set_aside_difference(body, inputs)
     if where is None:
+        aside = body.get("set_aside") or {}
+        also = f", and its {len(aside)} scenario(s) of evidence set aside" if aside else ""
         outcome.summary.append(
-            f"{label}: every number recomputed from its inputs by engine {ours}, the same"
+            f"{label}: every number recomputed from its inputs by engine {ours}{also}, the same"
         )
     else:
         outcome.failures.append(
             f"{label}: the engine does not give the result the bundle carries: {where}"
         )
+
+
+def _set_aside_difference(body: Mapping[str, Any], inputs: Any) -> str | None:
+    """Where a scenario the finding carries beside its result (``set_aside``: evidence set
+    aside together, as the report states it) first differs from the engine's own, or None."""
+    from enquiry.analysis.engine import without_evidence
+
+    aside = body.get("set_aside")
+    if aside is None:
+        return None
+    if not isinstance(aside, dict):
+        return "set_aside is not an object of scenarios"
+    for name, stored in aside.items():
+        where = f"set_aside.{name}"
+        wanted = stored.get("evidence") if isinstance(stored, dict) else None
+        if not isinstance(wanted, list) or not all(isinstance(e, str) for e in wanted):
+            return f"{where} names no evidence set aside"
+        try:
+            again = json.loads(json.dumps(without_evidence(inputs, wanted).to_dict()))
+        except ValueError as exc:
+            return f"{where} cannot be recomputed ({exc})"
+        found = first_difference(stored, again, where)
+        if found is not None:
+            return found
+    return None
 
 
 def first_difference(stored: Any, computed: Any, path: str) -> str | None:

@@ -1391,6 +1391,11 @@ def required_figures(body: Any) -> list[list[Any]]:
     for hypothesis in hypotheses if isinstance(hypotheses, list) else []:
         if isinstance(hypothesis, dict) and "id" in hypothesis:
             paths.append(["result", "hypotheses", {"id": hypothesis["id"]}, "posterior"])
+    # a scenario the finding carries beside its result (evidence set aside) and weighs
+    aside = body.get("set_aside") if isinstance(body, dict) else None
+    for name, scenario in aside.items() if isinstance(aside, dict) else ():
+        if isinstance(scenario, dict) and scenario.get("evidence"):
+            paths.append(["set_aside", name, "leader_posterior_without"])
     return paths
 
 

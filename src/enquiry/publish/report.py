@@ -323,17 +323,34 @@ def percent(value: Any, digits: int = 1) -> str:
     return f"{100 * value:.{digits}f}%"
 
 
-def finding_body(analysis: Analysis) -> dict[str, Any]:
+def finding_body(
+    analysis: Analysis, samples: Mapping[str, Any] | bool | None = True
+) -> dict[str, Any]:
     """The finding as a bundle carries it (``findings/<incident>.json``): the analysis with its
     inputs and the engine that made it. The report's marked figures are printed from this same
-    object, so that a verifier holding the bundle can print them again and compare."""
-    return {
+    object, so that a verifier holding the bundle can print them again and compare.
+
+    The scenarios the report computes beside the engine's result — today, the samples whose
+    chain of custody breaks set aside together (``samples``: :func:`sample_custody`'s note,
+    computed here when left True) — are carried under ``set_aside``, each the engine's own
+    :func:`~enquiry.analysis.engine.without_evidence` of the inputs, so that ``enquiry bundle
+    verify`` recomputes them as it recomputes the result."""
+    body: dict[str, Any] = {
         "incident": analysis.context.slug,
         "engine_version": analysis.engine_version,
         "inputs_sha256": analysis.inputs_hash,
         "inputs": dataclasses.asdict(analysis.input),
         "result": analysis.result.to_dict(),
     }
+    note = sample_custody(analysis) if samples is True else samples or None
+    scenario = note.get("scenario") if isinstance(note, Mapping) else None
+    if scenario is not None:
+        body["set_aside"] = {SAMPLES_SET_ASIDE: scenario.to_dict()}
+    return body
+
+
+# The name, in a finding's ``set_aside``, of the scenario without the broken samples.
+SAMPLES_SET_ASIDE = "samples with a broken chain of custody"
 
 
 class Figures:
@@ -342,9 +359,9 @@ class Figures:
     and marked with the paths it comes from, so that a report whose numbers are not its
     finding's fails the bundle's check."""
 
-    def __init__(self, analysis: Analysis) -> None:
+    def __init__(self, analysis: Analysis, samples: Mapping[str, Any] | None) -> None:
         # read back from JSON, as the verifier reads the finding: lists, not tuples
-        self.body = json.loads(json.dumps(finding_body(analysis)))
+        self.body = json.loads(json.dumps(finding_body(analysis, samples)))
 
     def __call__(self, show: str, *paths: Sequence[Any], cls: str = "") -> Markup:
         text = figure_text(self.body, paths, show)
@@ -954,8 +971,9 @@ def render_report(
     notes = Notes(analysis)
     tables = resolve(analysis.input)
     hyp_labels = {h.id: h.label for h in analysis.input.hypotheses}
+    samples = sample_custody(analysis)
     return template.render(
-        figure=Figures(analysis),
+        figure=Figures(analysis, samples),
         notes=notes,
         cite=notes.cite,
         supporting=_supporting(rows, result.leading),
@@ -982,7 +1000,7 @@ def render_report(
         linchpins=result.sensitivity.linchpins,
         sensitivity=result.sensitivity,
         milestones=result.milestones,
-        samples=sample_custody(analysis),
+        samples=samples,
         unverified=result.unverified,
         commands=commands
         or Commands(verify="enquiry verify", analyse=f"enquiry analyse {shlex.quote(slug)}"),
