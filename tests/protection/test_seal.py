@@ -107,6 +107,11 @@ def test_the_analysis_and_report_say_what_rested_on_sealed_evidence(
     worked("report", INCIDENT, "-o", str(report))
     page = report.read_text(encoding="utf-8")
     assert "Evidence sealed at a witness" in page and "witness-z" in page
+    # the posterior without them is a marked figure, which a bundle's check reads back
+    from enquiry.publish.bundle_check import percent
+
+    marked = "[[&#34;result&#34;, &#34;sealed&#34;, &#34;leader_posterior_without&#34;]]"
+    assert f'data-finding="{marked}" data-show="percent">{percent(without)}<' in page
 
 
 def test_what_cannot_be_sealed_is_refused(worked: Cli, tmp_path: Path) -> None:

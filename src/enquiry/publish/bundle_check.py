@@ -1226,6 +1226,13 @@ def prior_floor(value: Any) -> str:
     return f"1 in {odds:,.0f}"
 
 
+def percent(value: Any, digits: int = 1) -> str:
+    """A probability in per cent to ``digits`` decimals ("95.2%")."""
+    if not isinstance(value, int | float) or isinstance(value, bool) or math.isnan(value):
+        return "–"
+    return f"{100 * value:.{digits}f}%"
+
+
 def span(low: Any, high: Any) -> str:
     """A range of probabilities without false precision: one figure when both ends print
     alike ("below 1%", "97%"), else "96–98%"."""
@@ -1258,6 +1265,7 @@ def _met(value: Any) -> str:
 SHOWN: dict[str, Any] = {
     "text": _as_text,
     "share": share,
+    "percent": percent,
     "prior_floor": prior_floor,
     "span": span,
     "signed": _signed,

@@ -14,7 +14,6 @@ from __future__ import annotations
 import dataclasses
 import html
 import json
-import math
 import os
 import shlex
 import sys
@@ -42,6 +41,7 @@ from enquiry.publish.bundle_check import (
     FIGURE_ATTRIBUTE,
     SHOW_ATTRIBUTE,
     figure_text,
+    percent,
     prior_floor,
     share,
     span,
@@ -315,12 +315,6 @@ def commands(home: Path, slug: str) -> Commands:
 # ---------------------------------------------------------------------------------------------
 # Rendering
 # ---------------------------------------------------------------------------------------------
-
-
-def percent(value: Any, digits: int = 1) -> str:
-    if not isinstance(value, int | float) or isinstance(value, bool) or math.isnan(value):
-        return "–"
-    return f"{100 * value:.{digits}f}%"
 
 
 def finding_body(
