@@ -110,6 +110,9 @@ LOOKALIKES = [
     "\u0430l\u0456\u0441\u0435",  # Cyrillic а, і, с, е: not one Latin letter but the l
     "al\u00efce",  # an accent
     "\u03b1lice",  # a Greek α
+    "aIice",  # a capital I for the l
+    "alIce",  # ... and for the i
+    "a1ice",  # a one for the l
 ]
 
 
@@ -148,9 +151,12 @@ def test_the_operating_system_user_is_held_to_the_same_rule(team: Enquiry) -> No
 
 def test_names_that_are_no_accounts_act_as_the_administrator(team: Enquiry) -> None:
     before = _events(team)
+    # a lower-case i and l are two letters: "allce" is someone else
+    other = _cli(team.home, "--as", "allce", "comment", "beta", "case", "seen")
+    assert other.exit_code == 0, other.output
     done = _cli(team.home, "--as", "alice-cli", "comment", "beta", "case", "reviewed")
     assert done.exit_code == 0, done.output
-    assert {actor for actor, _action in _new(team, before)} == {"alice-cli"}
+    assert {actor for actor, _action in _new(team, before)} == {"allce", "alice-cli"}
     # a command that opens no home does not check the name against its accounts
     kinds = _cli(team.home, "--as", "alice", "kinds", "list")
     assert kinds.exit_code == 0 and "testimony" in kinds.output

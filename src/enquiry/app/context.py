@@ -69,21 +69,40 @@ _LOOKALIKES = str.maketrans(
 )  # fmt: skip
 
 
+# Within Latin letters and digits: what a digit or a pair of letters is drawn like ("a1ice",
+# "0scar", "bernard" set as "bemard"). A capital I is drawn like both l and i, so it stands
+# as IL (below) and matches either.
+_DIGITS_DRAWN_AS_LETTERS = str.maketrans({"1": "l", "|": "l", "0": "o"})
+_PAIRS_DRAWN_AS_ONE = (("rn", "m"), ("vv", "w"))
+IL = "\ue000"  # a private-use character: in a key, "a capital I, read as i or l"
+
+
 def account_key(name: str) -> str:
     """What a name reads as, to compare it with account names (see :func:`same_account`):
     compatibility forms folded (fullwidth ``ａｌｉｃｅ``), case ignored (account names are
     lower-case: ``Alice`` reads as ``alice``), accents, invisible characters (a zero-width
-    space) and marks dropped, and letters of other scripts drawn like Latin ones (a Cyrillic
-    ``а``) taken for them. Lookalikes within the Latin letters and digits (``I`` and ``l``,
-    ``0`` and ``o``) are left apart: folding them would make ordinary names collide."""
-    folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", name).casefold())
+    space) and marks dropped, letters of other scripts drawn like Latin ones (a Cyrillic
+    ``а``) taken for them, and so are digits and pairs drawn like a letter (``a1ice``,
+    ``0scar``, ``rn`` for ``m``); a capital ``I`` is kept as :data:`IL`, which
+    :func:`same_account` reads as ``i`` or ``l``. A lower-case ``i`` and ``l`` stay apart:
+    ``neil`` and ``nell`` are two people."""
+    nfkc = unicodedata.normalize("NFKC", name).replace("I", IL)
+    folded = unicodedata.normalize("NFKD", nfkc.casefold())
     kept = "".join(c for c in folded if unicodedata.category(c) not in ("Mn", "Me", "Cf"))
-    return kept.translate(_LOOKALIKES).strip()
+    key = kept.translate(_LOOKALIKES).translate(_DIGITS_DRAWN_AS_LETTERS)
+    for pair, one in _PAIRS_DRAWN_AS_ONE:
+        key = key.replace(pair, one)
+    return key.strip()
 
 
 def same_account(name: str, account: str) -> bool:
-    """Whether ``name`` reads as the account name ``account`` (:func:`account_key`)."""
-    return account_key(name) == account_key(account)
+    """Whether ``name`` reads as the account name ``account`` (:func:`account_key`): the
+    same letters, a capital ``I`` in either read as ``i`` or ``l``, whichever the other has."""
+    ours, theirs = account_key(name), account_key(account)
+    return len(ours) == len(theirs) and all(
+        a == b or (IL in (a, b) and {a, b} <= {IL, "i", "l"})
+        for a, b in zip(ours, theirs, strict=True)
+    )
 
 
 @dataclass(frozen=True)
