@@ -285,3 +285,29 @@ def test_the_scenario_without_broken_samples_is_carried_recomputed_and_marked(
         f"set_aside.{SET_ASIDE}.leader_posterior_without is 0.99 in the bundle, 0.952"
         in checked.output
     )
+
+
+def test_many_marks_naming_elements_of_a_long_list_read_the_list_once() -> None:
+    """A hostile finding with thousands of accounts and a report marking each one's posterior:
+    the list is indexed once, not scanned for every mark (quadratic: with the 500,000 accounts
+    a finding of the size allowed can hold, hours)."""
+    size = 3_000
+    read: list[int] = []
+
+    class Counted(list):  # type: ignore[type-arg]
+        def __iter__(self):  # type: ignore[no-untyped-def]
+            for element in super().__iter__():
+                read.append(1)
+                yield element
+
+    many = Counted({"id": f"H{i}", "posterior": 0.5} for i in range(size))
+    read.clear()
+    body = {**BODY, "result": {**BODY["result"], "hypotheses": many}}
+    page = "".join(
+        _mark([["result", "hypotheses", {"id": f"H{i}"}, "posterior"]], "share", "50%")
+        for i in range(size)
+    )
+    problems, count = report_problems(page, body)
+    assert count == size
+    assert all("where it can be checked" in p for p in problems)  # the required few only
+    assert len(read) <= 3 * size, len(read)  # once to index, once for what must be marked

@@ -1273,16 +1273,30 @@ SHOWN: dict[str, Any] = {
 }
 
 
-def figure_value(body: Any, path: Sequence[Any]) -> Any:
+# Lists of a finding indexed by a key of their elements, built on first use: a hostile
+# report's many marks naming elements of a long list by id cost one pass, not one each.
+FigureIndex = dict[tuple[int, str], dict[str, list[Any]]]
+
+
+def figure_value(body: Any, path: Sequence[Any], index: FigureIndex | None = None) -> Any:
     """The value at ``path`` in a finding: each step a key of an object, an index of a list,
-    or ``{"key": value}`` for the one element of a list whose ``key`` is ``value`` (a
-    hypothesis by its id). LookupError when the finding has no such value."""
+    or ``{"key": value}`` for the one element of a list whose ``key`` is ``value`` (its
+    canonical JSON the same: a hypothesis by its id). LookupError when the finding has no
+    such value. ``index`` keeps the lists indexed between calls on the same ``body``."""
+    index = {} if index is None else index
     node = body
     for step in path:
         listed = isinstance(node, list | tuple)
         if isinstance(step, dict) and len(step) == 1 and listed:
             ((key, wanted),) = step.items()
-            found = [e for e in node if isinstance(e, dict) and key in e and e[key] == wanted]
+            table = index.get((id(node), key))
+            if table is None:
+                table = {}
+                for element in node:
+                    if isinstance(element, dict) and key in element:
+                        table.setdefault(canonical(element[key]), []).append(element)
+                index[id(node), key] = table
+            found = table.get(canonical(wanted), [])
             if len(found) != 1:
                 raise LookupError(step)
             node = found[0]
@@ -1297,9 +1311,12 @@ def figure_value(body: Any, path: Sequence[Any]) -> Any:
     return node
 
 
-def figure_text(body: Any, paths: Sequence[Sequence[Any]], show: str) -> str:
+def figure_text(
+    body: Any, paths: Sequence[Sequence[Any]], show: str, index: FigureIndex | None = None
+) -> str:
     """A figure as the report prints it: the values at ``paths`` shown as ``show`` says."""
-    return str(SHOWN[show](*(figure_value(body, path) for path in paths)))
+    index = {} if index is None else index
+    return str(SHOWN[show](*(figure_value(body, path, index) for path in paths)))
 
 
 def figure_reading(text: str) -> str:
@@ -1417,6 +1434,7 @@ def report_problems(html: str, body: Any) -> tuple[list[str], int]:
     if reader.too_many:
         problems.append(f"marks more than {MAX_FIGURES} figures")
     marked: set[str] = set()
+    index: FigureIndex = {}
     for figure in reader.figures:
         paths, show = figure.paths, figure.show
         if (
@@ -1432,7 +1450,7 @@ def report_problems(html: str, body: Any) -> tuple[list[str], int]:
             problems.append(f"the figure {where} holds markup, not only its text")
             continue
         try:
-            expected = figure_text(body, paths, show)
+            expected = figure_text(body, paths, show, index)
         except (LookupError, TypeError, ValueError):
             problems.append(f"it shows a figure {where} that the finding does not have")
             continue

@@ -40,6 +40,7 @@ from enquiry.model.sample_custody import BREAK, breaks, has_break
 from enquiry.publish.bundle_check import (
     FIGURE_ATTRIBUTE,
     SHOW_ATTRIBUTE,
+    FigureIndex,
     figure_text,
     percent,
     prior_floor,
@@ -356,9 +357,10 @@ class Figures:
     def __init__(self, analysis: Analysis, samples: Mapping[str, Any] | None) -> None:
         # read back from JSON, as the verifier reads the finding: lists, not tuples
         self.body = json.loads(json.dumps(finding_body(analysis, samples)))
+        self.index: FigureIndex = {}
 
     def __call__(self, show: str, *paths: Sequence[Any], cls: str = "") -> Markup:
-        text = figure_text(self.body, paths, show)
+        text = figure_text(self.body, paths, show, self.index)
         # the paths as ASCII JSON: an id's invisible characters must not be renamed in them
         where = json.dumps([list(path) for path in paths], ensure_ascii=True)
         shown_class = f' class="{escape(cls)}"' if cls else ""
