@@ -150,6 +150,10 @@ def test_the_marks_of_a_report_are_read_as_the_report_prints_them() -> None:
         ('<span data-finding="[]" data-show="text">x</span>', "names no figure"),
         ('<span data-finding=\'[["result","band"]]\' data-show="text"/>', "it shows '' for"),
         ('<span data-finding=\'[["result","band"]]\' data-show="text">very likely', ""),
+        # what a browser does not show as an element is no figure: in a comment, in a style
+        ("<!-- " + _mark([["result", "band"]], "text", "likely") + " -->", ""),
+        ("<style>" + _mark([["result", "band"]], "text", "likely") + "</style>", ""),
+        ("<STYLE>p{}</Style>" + _mark([["result", "band"]], "text", "likely"), "it shows 'likely'"),
         (
             _mark([["result", "standards", "confident"]], "met", "✓ met"),
             "where the finding gives '✗ not met'",
@@ -311,3 +315,41 @@ def test_many_marks_naming_elements_of_a_long_list_read_the_list_once() -> None:
     assert count == size
     assert all("where it can be checked" in p for p in problems)  # the required few only
     assert len(read) <= 3 * size, len(read)  # once to index, once for what must be marked
+
+
+HOSTILE_PAGES = {
+    "tags never closed": "<a" * 1_000_000,
+    "comments never closed": "<!--" * 500_000,
+    "end tags never closed": "</" * 1_000_000,
+    "processing instructions": "<?" * 1_000_000,
+    "a mark full of tags": '<span data-finding="[]" data-show="text">' + "x<b>" * 500_000,
+    "nested marks' tags": '<span data-finding="[]">' + "<span>" * 500_000,
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE_PAGES))
+def test_a_malformed_report_is_read_in_one_pass(name: str) -> None:
+    """Python's own HTML parser takes time quadratic in some malformed pages (200 KB of "<a":
+    half a minute; these 2–4 MB: hours), so a hostile report could stall every verifier. The
+    figure reader is run on each in a process held to 60 CPU seconds, which it never nears."""
+    import subprocess
+    import sys
+
+    program = (
+        "import resource, sys\n"
+        "resource.setrlimit(resource.RLIMIT_CPU, (60, 60))\n"
+        "from enquiry.publish.bundle_check import FigureReader\n"
+        "reader = FigureReader().read(sys.stdin.read())\n"
+        "print(len(reader.figures), sum(f.markup for f in reader.figures))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program],
+        input=HOSTILE_PAGES[name],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-500:]
+    marks, with_markup = map(int, done.stdout.split())
+    assert marks == (1 if "mark" in name else 0)
+    assert with_markup == marks

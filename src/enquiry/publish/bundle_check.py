@@ -25,9 +25,11 @@ from __future__ import annotations
 import argparse
 import base64
 import hashlib
+import html
 import json
 import math
 import os
+import re
 import stat
 import struct
 import sys
@@ -35,7 +37,6 @@ import zipfile
 import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 from typing import IO, Any, BinaryIO
 
@@ -1348,52 +1349,166 @@ class Figure:
     markup: bool = False  # a tag inside the mark: what it prints is not one figure
 
 
-class FigureReader(HTMLParser):
-    """The marked figures of a report. A mark holds text only; anything else is flagged."""
+_TAG = re.compile(r"<(/?)([A-Za-z][^\s/>]*)")
+_TAG_STOP = re.compile(r"""[>"']""")
+_ATTRIBUTE = re.compile(r"""([^\s"'<>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
+_RAW_TEXT = {
+    name: re.compile(f"</{name}", re.IGNORECASE)
+    for name in ("script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes")
+}
+_VOID = frozenset(
+    [
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
+    ]
+)
+
+
+def _tag_end(page: str, start: int) -> int:
+    """Where the tag whose attributes begin at ``start`` ends (its ``>``), a value in quotes
+    after ``=`` read whole; -1 when it never ends. Every character is read at most twice."""
+    at = start
+    while True:
+        stop = _TAG_STOP.search(page, at)
+        if stop is None:
+            return -1
+        where = stop.start()
+        if page[where] == ">":
+            return where
+        before = where - 1
+        while before >= start and page[before] in " \t\n\r\f":
+            before -= 1
+        if before >= start and page[before] == "=":
+            closing = page.find(page[where], where + 1)
+            if closing == -1:
+                return -1
+            at = closing + 1
+        else:
+            at = where + 1
+
+
+def _attributes(text: str) -> dict[str, str]:
+    """A tag's attributes, the first of a name given twice kept (as browsers do)."""
+    found: dict[str, str] = {}
+    for match in _ATTRIBUTE.finditer(text):
+        name = match.group(1).lower()
+        if name not in found:
+            value = next((v for v in match.group(2, 3, 4) if v is not None), "")
+            found[name] = html.unescape(value)
+    return found
+
+
+class FigureReader:
+    """The marked figures of a report, read in one pass whatever the page holds.
+
+    Not :class:`html.parser.HTMLParser`, which takes time quadratic in the length of some
+    malformed pages (``<a`` written 100,000 times: half a minute for 200 KB), so that a
+    hostile report could stall every verifier. This reads tags, comments, declarations and
+    the raw text of ``<style>`` and ``<script>`` as a browser delimits them, and nothing
+    else; a mark holds text only, anything else inside it is flagged."""
 
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
         self.figures: list[Figure] = []
         self.too_many = False
         self._open: Figure | None = None
+        self._parts: list[str] = []
         self._tag = ""
         self._depth = 0
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+    def read(self, page: str) -> FigureReader:
+        at = 0
+        while True:
+            lt = page.find("<", at)
+            if lt == -1:
+                self._text(page[at:])
+                break
+            self._text(page[at:lt])
+            if page.startswith("<!--", lt):
+                close = page.find("-->", lt + 4)
+                if close == -1:
+                    break
+                at = close + 3
+                continue
+            if page.startswith(("<!", "<?"), lt):
+                close = page.find(">", lt + 2)
+                if close == -1:
+                    break
+                at = close + 1
+                continue
+            tag = _TAG.match(page, lt)
+            if tag is None:
+                self._text("<")
+                at = lt + 1
+                continue
+            close = _tag_end(page, tag.end())
+            if close == -1:
+                break
+            name = tag.group(2).lower()
+            inside = page[tag.end() : close]
+            at = close + 1
+            if tag.group(1):
+                self._end(name)
+                continue
+            alone = inside.rstrip().endswith("/") or name in _VOID
+            self._start(name, _attributes(inside), alone)
+            raw = _RAW_TEXT.get(name)
+            if raw is not None and not alone:
+                ends = raw.search(page, at)
+                if ends is None:
+                    break
+                if self._open is not None:
+                    self._open.markup = True
+                at = ends.start()
+        self._close()
+        return self
+
+    def _text(self, text: str) -> None:
+        if self._open is not None and text:
+            self._parts.append(html.unescape(text))
+
+    def _start(self, name: str, marks: dict[str, str], alone: bool) -> None:
         if self._open is not None:
             self._open.markup = True
-            self._depth += tag == self._tag
+            self._depth += name == self._tag and not alone
             return
-        marks = dict(attrs)
         if FIGURE_ATTRIBUTE not in marks:
             return
         if len(self.figures) >= MAX_FIGURES:
             self.too_many = True
             return
         try:
-            paths = json.loads(marks[FIGURE_ATTRIBUTE] or "")
+            paths = json.loads(marks[FIGURE_ATTRIBUTE])
         except (ValueError, RecursionError):
             paths = None
-        self._open = Figure(paths, marks.get(SHOW_ATTRIBUTE))
-        self.figures.append(self._open)
-        self._tag, self._depth = tag, 0
+        figure = Figure(paths, marks.get(SHOW_ATTRIBUTE))
+        self.figures.append(figure)
+        if not alone:  # a mark that closes itself prints nothing
+            self._open, self._tag, self._depth = figure, name, 0
 
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.handle_starttag(tag, attrs)
-        if self._open is not None and dict(attrs).get(FIGURE_ATTRIBUTE) is not None:
-            self._open = None  # a mark that closes itself prints nothing
-
-    def handle_endtag(self, tag: str) -> None:
-        if self._open is None or tag != self._tag:
+    def _end(self, name: str) -> None:
+        if self._open is None or name != self._tag:
             return
         if self._depth:
             self._depth -= 1
         else:
-            self._open = None
+            self._close()
 
-    def handle_data(self, data: str) -> None:
+    def _close(self) -> None:
         if self._open is not None:
-            self._open.text += data
+            self._open.text = "".join(self._parts)
+        self._open, self._parts = None, []
 
 
 def _path_text(paths: Any) -> str:
@@ -1424,12 +1539,10 @@ def required_figures(body: Any) -> list[list[Any]]:
     return paths
 
 
-def report_problems(html: str, body: Any) -> tuple[list[str], int]:
+def report_problems(page: str, body: Any) -> tuple[list[str], int]:
     """What is wrong with a report's marked figures against its finding, and how many marks
     were compared."""
-    reader = FigureReader()
-    reader.feed(html)
-    reader.close()
+    reader = FigureReader().read(page)
     problems: list[str] = []
     if reader.too_many:
         problems.append(f"marks more than {MAX_FIGURES} figures")
