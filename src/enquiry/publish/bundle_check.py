@@ -1141,25 +1141,39 @@ def _recorded(event: dict[str, Any]) -> str | None:
     return sha if isinstance(sha, str) else None
 
 
+def _listed_member(bundle: Bundle, outcome: Outcome, member: str, unlisted: str) -> bytes | None:
+    """The bytes of a member read whole, when the manifest lists it and its hash held; else
+    None, with ``unlisted`` as the failure when the manifest does not list it (a member
+    missing or changed is reported by :func:`check_members`, and one changed while it was
+    read here is a failure of its own)."""
+    info = bundle.infos.get(member)
+    if member not in bundle.listed:
+        outcome.failures.append(unlisted)
+        return None
+    if info is None or member not in bundle.verified:
+        return None  # already reported by check_members
+    data = read_member(bundle.archive, info)
+    if hashlib.sha256(data).hexdigest() != bundle.verified[member]:
+        outcome.failures.append(f"member {value_text(member)}: changed while it was being read")
+        return None
+    return data
+
+
 def check_findings(bundle: Bundle, outcome: Outcome) -> dict[str, Any]:
     """Each finding's inputs hash to what the finding says it was computed from; the findings
     read, by incident."""
     bodies: dict[str, Any] = {}
     for entry in bundle.manifest.get("findings") or []:
         member = str(entry.get("member", ""))
-        info = bundle.infos.get(member)
-        if member not in bundle.listed:
-            outcome.failures.append(
-                f"finding {value_text(entry.get('incident'))}: its member {value_text(member)} is"
-                " not among the manifest's members, so nothing vouches for it"
-            )
-            continue
-        if info is None or member not in bundle.verified:
-            continue  # already reported by check_members
         try:
-            data = read_member(bundle.archive, info)
-            if hashlib.sha256(data).hexdigest() != bundle.verified[member]:
-                outcome.failures.append(f"member {member}: changed while it was being read")
+            data = _listed_member(
+                bundle,
+                outcome,
+                member,
+                f"finding {value_text(entry.get('incident'))}: its member {value_text(member)} is"
+                " not among the manifest's members, so nothing vouches for it",
+            )
+            if data is None:
                 continue
             body = strict_json(data)
             inputs, claimed = body["inputs"], str(body["inputs_sha256"])
@@ -1584,18 +1598,14 @@ def check_reports(bundle: Bundle, outcome: Outcome, findings: dict[str, Any]) ->
     wherever it marks one, and marks every figure a reader takes its conclusion from."""
     for incident, body in findings.items():
         member = f"report/{incident}.html"
-        info = bundle.infos.get(member)
-        if member not in bundle.listed:
-            outcome.failures.append(
-                f"finding {value_text(incident)}: its report {value_text(member)} is not among"
-                " the manifest's members"
-            )
-            continue
-        if info is None or member not in bundle.verified:
-            continue  # already reported by check_members
-        data = read_member(bundle.archive, info)
-        if hashlib.sha256(data).hexdigest() != bundle.verified[member]:
-            outcome.failures.append(f"member {value_text(member)}: changed while it was read")
+        data = _listed_member(
+            bundle,
+            outcome,
+            member,
+            f"finding {value_text(incident)}: its report {value_text(member)} is not among"
+            " the manifest's members",
+        )
+        if data is None:
             continue
         try:
             problems, count = report_problems(data.decode("utf-8"), body)
