@@ -42,8 +42,6 @@ from enquiry.publish.bundle_check import (
     SHOW_ATTRIBUTE,
     FigureIndex,
     figure_text,
-    percent,
-    prior_floor,
     share,
     span,
 )
@@ -458,7 +456,6 @@ def _environment() -> Environment:
         lstrip_blocks=True,
         finalize=shown,
     )
-    env.filters["percent"] = percent
     env.filters["number"] = _number
     env.filters["rating_colour"] = _cell_colour
     env.filters["lr_colour"] = _lr_colour
@@ -466,7 +463,6 @@ def _environment() -> Environment:
     env.filters["when"] = _when
     env.filters["window"] = _window
     env.filters["share"] = share
-    env.filters["prior_floor"] = prior_floor
     env.filters["span"] = span
     env.filters["day"] = _day
     env.filters["milestone"] = milestone_text
