@@ -203,5 +203,5 @@ def test_reading_an_items_text_is_an_access_in_the_ledger(demo: Enquiry) -> None
     assert (last.action, last.actor, last.details) == (
         "accessed",
         "reader-3",
-        {"text": sorted(shown.text)},
+        {"text": sorted(shown.text), "identified_by": "home's files"},
     )

@@ -34,7 +34,12 @@ def test_a_key_is_made_encrypted_and_recorded(home: Path, backend: str) -> None:
     assert stat.S_IMODE(private.stat().st_mode) == 0o600
     assert (
         "created",
-        {"key": "panel", "fingerprint": view.fingerprint, "what": "signing key"},
+        {
+            "key": "panel",
+            "fingerprint": view.fingerprint,
+            "what": "signing key",
+            "identified_by": "home's files",
+        },
     ) in (_events(app))
     assert [k.name for k in keys.list_keys(app)] == ["panel"]
     assert verify_home(app).intact

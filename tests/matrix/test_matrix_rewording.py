@@ -114,7 +114,12 @@ def test_a_case_file_loaded_again_with_a_new_label_sets_the_old_ratings_aside(
     consequence = [e for e in _events(admin, "updated") if "reworded" in e]
     # the catch-all covers whatever H1 and H2 do not: rewording H1 rewords it too
     assert consequence == [
-        {"incident": INCIDENT, "reworded": ["H0", "H1"], "ratings_of_earlier_wording": 4}
+        {
+            "incident": INCIDENT,
+            "reworded": ["H0", "H1"],
+            "ratings_of_earlier_wording": 4,
+            "identified_by": "home's files",
+        }
     ]
 
     # the matrix marks the cells, and counts nothing in them

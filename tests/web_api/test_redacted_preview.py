@@ -288,6 +288,7 @@ def test_the_api_describes_and_sends_the_redaction(clips: Clips) -> None:
     assert answer.status_code == 200 and answer.headers["x-enquiry-item"] == str(shown)
     assert _sha(answer.content) == shas["protected_video_redaction"]
     actor, details = _accesses(clips, video)[-1]
+    assert details.pop("identified_by").startswith("API token enq_")
     assert actor == "investigator" and details == {
         "content": True,
         "via": "api preview",
@@ -364,6 +365,7 @@ def test_a_player_may_ask_for_parts_and_one_viewing_is_recorded(clips: Clips) ->
         assert answer.headers["content-type"] == "video/mp4"
         assert answer.headers["x-content-type-options"] == "nosniff"
     mine = [details for actor, details in _accesses(clips, item) if actor == "player"]
+    assert [d.pop("identified_by")[:12] for d in mine] == ["web session "]
     assert mine == [{"content": True, "via": "web preview", "range": f"0-1/{size}"}]
 
 

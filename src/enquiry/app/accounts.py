@@ -379,8 +379,28 @@ def revoke_token(app: Enquiry, ref: str) -> TokenView:
     return next(t for t in list_tokens(app) if t.id == token.id)
 
 
-def _principal(user: User) -> Principal:
-    return Principal(name=user.name, user_id=user.id, admin=bool(user.is_admin))
+def _principal(user: User, via: str) -> Principal:
+    return Principal(name=user.name, user_id=user.id, admin=bool(user.is_admin), via=via)
+
+
+VIA_PASSWORD = "password"
+"""How a user signing in was established (the ``signed in`` event's ``identified_by``)."""
+
+
+def token_via(prefix: str) -> str:
+    """How an act under an API token is recorded: by the token's public prefix, which its
+    ``token created`` event (naming who made it) and ``enquiry tokens list`` also show."""
+    return f"API token {prefix}"
+
+
+def session_via(token_sha256: str) -> str:
+    """How an act in a browser session is recorded: by the session's fingerprint (the start of
+    the stored digest of its cookie, which says nothing of the cookie), the one its ``signed
+    in`` event names."""
+    return f"web session {token_sha256[:SESSION_FINGERPRINT]}"
+
+
+SESSION_FINGERPRINT = 12
 
 
 def authenticate_password(app: Enquiry, name: str, password: str) -> Principal:
@@ -394,7 +414,7 @@ def authenticate_password(app: Enquiry, name: str, password: str) -> Principal:
         raise Unauthorized(CREDENTIALS) from None
     if user is None or user.disabled_at is not None:
         raise Unauthorized(CREDENTIALS)
-    return _principal(user)
+    return _principal(user, VIA_PASSWORD)
 
 
 def authenticate_token(app: Enquiry, token: str) -> Principal:
@@ -420,7 +440,7 @@ def token_principal(store: Store, token: str) -> Principal:
     found, user = row
     if found.revoked_at is not None or user.disabled_at is not None:
         raise Unauthorized(CREDENTIALS)
-    return _principal(user)
+    return _principal(user, token_via(found.prefix))
 
 
 @dataclass(frozen=True)
@@ -434,21 +454,34 @@ class SignedIn:
 
 
 def open_session(app: Enquiry, principal: Principal, *, hours: int = SESSION_HOURS) -> SignedIn:
-    """Start a browser session for a user who has just proved who they are."""
+    """Start a browser session for a user who has just proved who they are, and record it: a
+    ``signed in`` event under their name, naming the session's fingerprint, which every act in
+    the session carries (:func:`session_via`), so that an act is traced to a sign-in."""
     if principal.user_id is None:
         raise BadRequest("a session is for a user account")
     cookie = secrets.token_urlsafe(32)
     csrf = secrets.token_urlsafe(24)
     expires = (datetime.now(UTC) + timedelta(hours=hours)).isoformat(timespec="seconds")
-    with app.store().engine.begin() as connection:
+    digest = _digest(cookie)
+    with app.acting_as(principal).store().writing() as (connection, writer):
         connection.execute(
             insert(WebSession).values(
                 user_id=principal.user_id,
-                token_sha256=_digest(cookie),
+                token_sha256=digest,
                 csrf=csrf,
                 created_at=utc_now(),
                 expires_at=expires,
             )
+        )
+        writer.append(
+            "account",
+            details={
+                "change": "signed in",
+                "user": principal.name,
+                "session": digest[:SESSION_FINGERPRINT],
+                "expires": expires,
+            },
+            item_changed=False,
         )
     return SignedIn(principal=principal, cookie=cookie, csrf=csrf, expires_at=expires)
 
@@ -470,17 +503,37 @@ def session_principal(app: Enquiry, cookie: str) -> tuple[Principal, str]:
         raise Unauthorized(CREDENTIALS)
     if user.disabled_at is not None:
         raise Unauthorized(CREDENTIALS)
-    return _principal(user), found.csrf
+    return _principal(user, session_via(found.token_sha256)), found.csrf
 
 
 def close_session(app: Enquiry, cookie: str) -> None:
-    """Sign a browser out (and sweep sessions that have expired)."""
+    """Sign a browser out, recorded as a ``signed out`` event of the session's user (and sweep
+    sessions that have expired: their end is the time their ``signed in`` event gave)."""
     now = datetime.now(UTC).isoformat(timespec="seconds")
-    with app.store().engine.begin() as connection:
-        connection.execute(
-            delete(WebSession).where(
-                (WebSession.token_sha256 == _digest(cookie)) | (WebSession.expires_at < now)
-            )
+    digest = _digest(cookie) if cookie and len(cookie) <= 200 else ""
+    with app.store().session() as session:
+        row = session.execute(
+            select(WebSession, User)
+            .join(User, User.id == WebSession.user_id)
+            .where(WebSession.token_sha256 == digest)
+        ).first()
+    gone = (WebSession.token_sha256 == digest) | (WebSession.expires_at < now)
+    if row is None:
+        with app.store().engine.begin() as connection:
+            connection.execute(delete(WebSession).where(gone))
+        return
+    found, user = row
+    acting = app.acting_as(_principal(user, session_via(found.token_sha256)))
+    with acting.store().writing() as (connection, writer):
+        connection.execute(delete(WebSession).where(gone))
+        writer.append(
+            "account",
+            details={
+                "change": "signed out",
+                "user": user.name,
+                "session": found.token_sha256[:SESSION_FINGERPRINT],
+            },
+            item_changed=False,
         )
 
 
@@ -723,7 +776,9 @@ def demo_user(app: Enquiry, case: str, name: str = "demo") -> DemoAccount:
 
 __all__ = [
     "CREDENTIALS",
+    "SESSION_FINGERPRINT",
     "THROTTLE_FILE",
+    "VIA_PASSWORD",
     "DemoAccount",
     "LoginThrottle",
     "NewToken",
@@ -748,6 +803,8 @@ __all__ = [
     "revoke",
     "revoke_token",
     "session_principal",
+    "session_via",
     "set_password",
     "token_principal",
+    "token_via",
 ]

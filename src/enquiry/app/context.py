@@ -38,18 +38,30 @@ environment variable rather than an option, so that the token never shows in the
 list or the shell's history)."""
 
 
+VIA_AS = "command line, --as"
+VIA_OS_USER = "command line, OS user"
+VIA_SERVER = "server"
+VIA_HOME = "home's files"
+"""How an administrator was established, as the ledger records it (``identified_by``, see
+:data:`enquiry.store.ledger.IDENTIFIED_BY`): by the name given with ``--as``, by the
+operating-system user's name, as the web server, or by code that opened the home's files. None
+of them is proof of a person; an account's acts carry its token or session instead."""
+
+
 @dataclass(frozen=True)
 class Principal:
-    """Who acts: a name for the ledger, and either the administrator or a user account."""
+    """Who acts: a name for the ledger, either the administrator or a user account, and how
+    they were established (``via``: recorded in every ledger event beside the name)."""
 
     name: str
     user_id: int | None = None
     admin: bool = True
+    via: str = VIA_HOME
 
     @classmethod
-    def administrator(cls, name: str) -> Principal:
+    def administrator(cls, name: str, via: str = VIA_HOME) -> Principal:
         """The command line's actor: every right on the home."""
-        return cls(name=name, user_id=None, admin=True)
+        return cls(name=name, user_id=None, admin=True, via=via)
 
 
 # Letters of other scripts drawn like the Latin letters account names are made of (account
@@ -138,7 +150,7 @@ class Claim:
                     f" the one acting; leave out --as, or unset {TOKEN_ENV} to act as the"
                     " home's administrator under a name that is no account's"
                 )
-            return account
+            return replace(account, via=f"{account.via}, command line")
         if store is not None:
             with store.session() as session:
                 # every account's name read as it looks: a handful of rows, compared here
@@ -157,7 +169,7 @@ class Claim:
                     f" account only with one of its API tokens in {TOKEN_ENV}; else name"
                     " yourself with --as NAME, a name that is no account's"
                 )
-        return Principal.administrator(self.name)
+        return Principal.administrator(self.name, VIA_AS if self.named else VIA_OS_USER)
 
 
 @dataclass
@@ -189,10 +201,11 @@ class Enquiry:
         return self.principal.name
 
     @classmethod
-    def at(cls, home: str | Path | None, actor: str) -> Enquiry:
+    def at(cls, home: str | Path | None, actor: str, *, via: str = VIA_HOME) -> Enquiry:
         """The home given (or ``ENQUIRY_HOME``, or ``./enquiry-data``) for ``actor``, acting as
-        the home's administrator: the web server under its own name, or code that holds the
-        home's files. The command line uses :meth:`command_line`, which checks the name."""
+        the home's administrator: the web server under its own name (``via`` :data:`VIA_SERVER`),
+        or code that holds the home's files. The command line uses :meth:`command_line`, which
+        checks the name."""
         if not actor or not actor.strip():
             raise BadRequest("the acting user must be named (--as NAME)")
         name = actor.strip()
@@ -205,7 +218,7 @@ class Enquiry:
         from enquiry.intake.limits import quiet_decoders
 
         quiet_decoders()  # a picture read in this process (one to match) is named by its reader
-        return cls(home=resolve_home(home), _principal=Principal.administrator(name))
+        return cls(home=resolve_home(home), _principal=Principal.administrator(name, via))
 
     @classmethod
     def command_line(
@@ -225,7 +238,7 @@ class Enquiry:
         return cls(
             home=store.home,
             _principal=principal,
-            _store=store.acting(principal.name),
+            _store=store.acting(principal.name, principal.via),
         )
 
     def _settle(self) -> None:
@@ -238,8 +251,10 @@ class Enquiry:
             with suppress(FileNotFoundError):
                 self._store = open_store(self.home, self._principal.name, create=False)
         principal = self._claim.principal(self._store)
-        if self._store is not None and self._store.actor != principal.name:
-            self._store = self._store.acting(principal.name)
+        if self._store is not None and (
+            self._store.actor != principal.name or self._store.via != principal.via
+        ):
+            self._store = self._store.acting(principal.name, principal.via)
         self._principal = principal
         self._rights = None
         self._claim = None
@@ -249,7 +264,9 @@ class Enquiry:
         self._settle()
         if self._store is None:
             try:
-                self._store = open_store(self.home, self._principal.name, create=create)
+                self._store = open_store(
+                    self.home, self._principal.name, create=create, via=self._principal.via
+                )
             except FileNotFoundError as exc:
                 raise NotFound(str(exc)) from None
         return self._store
@@ -257,5 +274,7 @@ class Enquiry:
     def acting_as(self, principal: Principal) -> Enquiry:
         """The same home and store, acting for someone else (memberships looked up afresh).
         The principal has proved who they are, so no command-line claim carries over."""
-        store = self._store.acting(principal.name) if self._store is not None else None
+        store = (
+            self._store.acting(principal.name, principal.via) if self._store is not None else None
+        )
         return replace(self, _principal=principal, _store=store, _rights=None, _claim=None)

@@ -72,7 +72,7 @@ from enquiry.progress import Progress, Silent
 from enquiry.store.claims_at_rest import claims_in_clear, hold_claims
 from enquiry.store.crypt import WITHHELD_AT_REST, require_key
 from enquiry.store.index import dated_items
-from enquiry.store.ledger import LedgerWriter, read_head_file, state_digest
+from enquiry.store.ledger import IDENTIFIED_BY, LedgerWriter, read_head_file, state_digest
 from enquiry.store.protected import add_to_secret, update_secret
 from enquiry.store.tables import (
     Case,
@@ -251,6 +251,7 @@ class CustodyLine:
     at: str
     actor: str
     action: str
+    identified_by: str | None = None  # how the actor was established (see the ledger)
 
 
 @dataclass(frozen=True)
@@ -329,7 +330,13 @@ def show_item(app: Enquiry, ref: str, *, with_text: bool = False, reveal: bool =
             ).all()
         )
         events = session.execute(
-            select(CustodyEvent.seq, CustodyEvent.at, CustodyEvent.actor, CustodyEvent.action)
+            select(
+                CustodyEvent.seq,
+                CustodyEvent.at,
+                CustodyEvent.actor,
+                CustodyEvent.action,
+                CustodyEvent.details,
+            )
             .where(CustodyEvent.item_id == found.id)
             .order_by(CustodyEvent.seq)
         ).all()
@@ -390,7 +397,7 @@ def show_item(app: Enquiry, ref: str, *, with_text: bool = False, reveal: bool =
         derived_from=found.derived_from,
         transformation=found.transformation,
         origins=[WITHHELD] * len(origins) if withhold else origins,
-        custody=[CustodyLine(s, a, w, x) for s, a, w, x in events],
+        custody=[CustodyLine(s, a, w, x, _identified_by(d)) for s, a, w, x, d in events],
         text=texts,
         withheld=withheld,
         sealed_at=held.sealed_at if held is not None else None,
@@ -896,6 +903,20 @@ class EventView:
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+    @property
+    def identified_by(self) -> str | None:
+        """How the actor was established (``None`` for events recorded before it was kept)."""
+        found = self.details.get(IDENTIFIED_BY) if isinstance(self.details, dict) else None
+        return found if isinstance(found, str) else None
+
+    @property
+    def other_details(self) -> Any:
+        """The details without :attr:`identified_by`, which a listing shows beside the actor
+        (an edited event's details may be any JSON: ``verify`` names it)."""
+        if not isinstance(self.details, dict):
+            return self.details
+        return {k: v for k, v in self.details.items() if k != IDENTIFIED_BY}
+
 
 def read_log(
     app: Enquiry,
@@ -977,6 +998,16 @@ def read_log(
         )
         for e in events
     ]
+
+
+def _identified_by(details: str) -> str | None:
+    """How an event's actor was established, from its details text (``None`` for events
+    recorded before that was kept, or edited into something else: ``verify`` names those)."""
+    try:
+        found = json.loads(details).get(IDENTIFIED_BY)
+    except (ValueError, AttributeError):
+        return None
+    return found if isinstance(found, str) else None
 
 
 def _about_item(item_id: int | None, details: Any) -> int:

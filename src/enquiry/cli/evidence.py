@@ -311,7 +311,8 @@ def item_show(app: App, ref: str, as_json: bool, with_text: bool, reveal: bool) 
     if view.sample_custody is not None:
         echo_sample_custody(view.sample_custody, indent="  ")
     for line in view.custody:
-        echo(f"  #{line.seq:<6} {line.at}  {line.action:<10} by {safe(line.actor)}")
+        how = f" ({safe(line.identified_by)})" if line.identified_by else ""
+        echo(f"  #{line.seq:<6} {line.at}  {line.action:<10} by {safe(line.actor)}{how}")
     for extractor, text in (view.text or {}).items():
         echo(f"--- {safe(extractor)} ---\n{safe(text, multiline=True)}")
 
@@ -464,9 +465,12 @@ def log(
         return
     for e in events:
         target = f"item {e.item}" if e.item is not None else f"case {e.case}"
-        details = json_text(e.details, indent=None, sort_keys=True)
+        # How the actor was established is shown beside the name, not cut off with the details.
+        how = e.identified_by
+        actor = safe(e.actor) + (f" ({safe(how)})" if how else "")
+        details = json_text(e.other_details, indent=None, sort_keys=True)
         echo(
-            f"#{e.seq:<6} {e.at}  {e.action:<10} {target:<11} by {safe(e.actor)}  {e.hash[:12]}"
+            f"#{e.seq:<6} {e.at}  {e.action:<10} {target:<11} by {actor}  {e.hash[:12]}"
             f"  {safe(details)[:120]}"
         )
 

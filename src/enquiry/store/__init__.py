@@ -41,6 +41,9 @@ class Store:
     engine: Engine
     vault: Vault
     actor: str
+    # How the actor was established (an API token, a web session, the command line's word):
+    # written into every ledger event beside the name (see LedgerWriter).
+    via: str = ""
     # Plain blobs of items just encrypted, removed only once the transaction that encrypted
     # them has committed, so a rollback never loses an original.
     plain_to_remove: set[str] = field(default_factory=set)
@@ -49,10 +52,13 @@ class Store:
     # removed if it rolls back, so a failure leaves neither an orphan nor a plaintext behind.
     made_for_transaction: set[str] = field(default_factory=set)
 
-    def acting(self, actor: str) -> Store:
-        """The same database and vault, writing the ledger under another name (a server keeps
-        one store and gives each request a view of it named for the user acting)."""
-        return replace(self, actor=actor, plain_to_remove=set(), made_for_transaction=set())
+    def acting(self, actor: str, via: str = "") -> Store:
+        """The same database and vault, writing the ledger under another name, established
+        ``via`` (a server keeps one store and gives each request a view of it named for the
+        user acting and how they proved it)."""
+        return replace(
+            self, actor=actor, via=via, plain_to_remove=set(), made_for_transaction=set()
+        )
 
     def session(self) -> Session:
         return Session(self.engine, expire_on_commit=False)
@@ -64,7 +70,7 @@ class Store:
             with self.engine.connect() as connection:
                 connection.info["immediate"] = True
                 with connection.begin():
-                    writer = LedgerWriter(connection, self.actor)
+                    writer = LedgerWriter(connection, self.actor, self.via)
                     try:
                         yield connection, writer
                         head = writer.flush()
@@ -180,7 +186,7 @@ class Store:
         return new_id
 
 
-def open_store(home: Path, actor: str, *, create: bool = True) -> Store:
+def open_store(home: Path, actor: str, *, create: bool = True, via: str = "") -> Store:
     """Open (and with ``create``, make) the home, migrate its database, and return the store.
 
     Raises :class:`~enquiry.errors.CatalogueError` when the catalogue database cannot be reached
@@ -208,7 +214,7 @@ def open_store(home: Path, actor: str, *, create: bool = True) -> Store:
             f"home {home}: its vault {home / 'vault'} cannot be opened"
             f" ({exc.strerror or exc}); restore the home from a backup"
         ) from None
-    return Store(home=home, engine=engine, vault=vault, actor=actor)
+    return Store(home=home, engine=engine, vault=vault, actor=actor, via=via)
 
 
 # What only a home holds: its binding to its catalogue, the SQLite catalogue itself (a home made

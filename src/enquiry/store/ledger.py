@@ -31,6 +31,13 @@ from enquiry.store.tables import CustodyEvent, Item, LedgerHead
 
 GENESIS = "0" * 64
 
+IDENTIFIED_BY = "identified_by"
+"""The key of an event's details that says how its actor was established: ``API token
+enq_AbCdEf`` (with ``, command line`` when given in ``ENQUIRY_TOKEN``), ``web session
+<fingerprint>`` (opened by a ``signed in`` event), ``password`` (the sign-in itself), or the
+word of whoever holds the home's files: ``command line, --as``, ``command line, OS user``,
+``server``. Events written before it was recorded have none."""
+
 ACTIONS = (
     "received",
     "accessed",
@@ -143,9 +150,10 @@ class LedgerWriter:
     chain never forks.
     """
 
-    def __init__(self, connection: Connection, actor: str) -> None:
+    def __init__(self, connection: Connection, actor: str, via: str = "") -> None:
         self.connection = connection
         self.actor = actor
+        self.via = via
         connection.execute(update(LedgerHead).where(LedgerHead.id == 1).values(seq=LedgerHead.seq))
         row = connection.execute(select(LedgerHead.seq, LedgerHead.hash)).first()
         if row is None:
@@ -175,7 +183,13 @@ class LedgerWriter:
             raise ValueError(f"unknown custody action '{action}'")
         seq = self.head.seq + 1
         at = utc_now()
-        text = canonical(dict(details or {}))
+        body = dict(details or {})
+        if self.via:
+            # The name alone says who the ledger holds responsible; how they proved it (a token,
+            # a session begun with a password, or only the command line's word) says how far
+            # that may be trusted, and is covered by the event's hash like the rest.
+            body.setdefault(IDENTIFIED_BY, self.via)
+        text = canonical(body)
         digest = event_hash(seq, at, self.actor, action, case_id, item_id, text, self.head.hash)
         self._rows.append(
             {

@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from enquiry import __version__
 from enquiry.app import Enquiry
 from enquiry.app.accounts import THROTTLE_FILE, LoginThrottle, SharedFailures, prepare_sign_in
+from enquiry.app.context import VIA_SERVER
 from enquiry.errors import EnquiryError
 from enquiry.web import problems
 from enquiry.web.auth import SAFE_METHODS, LoginRequired, Server, require_sender
@@ -60,7 +61,7 @@ def create_app(
     than the usual forty contending for it (measured: docs/benchmarks.md). ``upload_max`` bounds
     the body of one upload and ``header_max`` a request's head, in bytes
     (:mod:`enquiry.web.limits`)."""
-    base = Enquiry.at(home, actor)
+    base = Enquiry.at(home, actor, via=VIA_SERVER)
     base.store()  # opened (and migrated) once, before the first request
     prepare_sign_in()  # the first sign-in with an unknown name takes as long as any other
 

@@ -55,6 +55,11 @@ class CustodyLineOut(BaseModel):
     at: str
     actor: str
     action: str
+    identified_by: str | None = Field(
+        default=None,
+        description="How the actor was established: 'API token enq_…', 'web session …',"
+        " 'command line, --as', … (null for events recorded before this was kept)",
+    )
 
 
 class FindingOut(BaseModel):

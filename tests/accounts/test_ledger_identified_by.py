@@ -1,0 +1,213 @@
+"""Every ledger event says how its actor was established, beside the name.
+
+The ledger names an actor by name; that name is worth only as much as the way it was
+established. An act under ``alice`` may come from her API token (and the administrator can make
+one for her), from a browser session she opened with her password, or — for a name that is no
+account's — from the command line's word. Each event carries that in ``identified_by``,
+covered by its hash: ``API token enq_…`` (``, command line`` when given in ``ENQUIRY_TOKEN``),
+``web session <fingerprint>`` (named by the ``signed in`` event that opened it), ``password``
+(the sign-in itself), ``command line, --as``, ``command line, OS user``, ``home's files``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+from fastapi.testclient import TestClient
+from sqlalchemy import select, update
+
+from enquiry.app import Enquiry, accounts, evidence
+from enquiry.app.evidence import verify_home
+from enquiry.cli import main
+from enquiry.store.tables import CustodyEvent
+from enquiry.web.app import create_app
+from web_helpers import signed_in
+
+PASSWORD = "correct horse battery"
+TOKEN_ENV = "ENQUIRY_TOKEN"
+
+
+@pytest.fixture
+def team(tmp_path: Path, backend: str) -> Enquiry:
+    """A case ``alpha`` with one note, and the account alice, a reviewer on it (may comment)."""
+    admin = Enquiry.at(tmp_path / "home", "chief")
+    note = tmp_path / "note.txt"
+    note.write_text("The hospital received 60 patients.\n", encoding="utf-8")
+    evidence.add(admin, [note], case="alpha")
+    accounts.add_user(admin, "alice", PASSWORD)
+    accounts.grant(admin, "alice", "alpha", "reviewer")
+    return admin
+
+
+def _events(app: Enquiry, since: int = 0) -> list[dict[str, Any]]:
+    """Every event after ``since``: seq, actor, action and details as a mapping."""
+    with app.store().session() as session:
+        rows = session.execute(
+            select(CustodyEvent).where(CustodyEvent.seq > since).order_by(CustodyEvent.seq)
+        ).scalars()
+        return [
+            {"seq": e.seq, "actor": e.actor, "action": e.action, **json.loads(e.details)}
+            for e in rows
+        ]
+
+
+def _head(app: Enquiry) -> int:
+    return max(e["seq"] for e in _events(app))
+
+
+def _cli(home: Path, *args: str, env: dict[str, str | None] | None = None) -> Result:
+    chosen: dict[str, str | None] = {TOKEN_ENV: None}
+    chosen.update(env or {})
+    return CliRunner().invoke(main, ["--home", str(home), *args], env=chosen)
+
+
+def _commented(app: Enquiry, since: int) -> dict[str, Any]:
+    """The one ``commented`` event after ``since`` (a comment's text is not in its event)."""
+    found = [e for e in _events(app, since) if e["action"] == "commented"]
+    assert len(found) == 1, found
+    return found[0]
+
+
+def _comment(home: Path, text: str, *first: str, env: dict[str, str | None] | None = None) -> Any:
+    """The ``commented`` event of ``enquiry [FIRST…] comment alpha case TEXT``."""
+    reader = Enquiry.at(home, "reader")
+    since = _head(reader)
+    result = _cli(home, *first, "comment", "alpha", "case", text, env=env)
+    assert result.exit_code == 0, result.output
+    return _commented(reader, since)
+
+
+def test_the_command_line_records_whose_word_names_the_actor(team: Enquiry) -> None:
+    """A name given with ``--as`` and the operating-system user's name are the command line's
+    word, and the events say which; code holding the home's files says that."""
+    by_as = _comment(team.home, "counted twice", "--as", "clerk-1")
+    assert (by_as["actor"], by_as["identified_by"]) == ("clerk-1", "command line, --as")
+
+    by_os = _comment(team.home, "counted thrice", env={"LOGNAME": "clerk-2", "USER": "clerk-2"})
+    assert (by_os["actor"], by_os["identified_by"]) == ("clerk-2", "command line, OS user")
+
+    added = next(e for e in _events(team) if e["action"] == "account")
+    assert (added["actor"], added["identified_by"]) == ("chief", "home's files")
+
+    # shown beside the name, where a listing cut at the details would lose it
+    log = _cli(team.home, "--as", "clerk-1", "log")
+    assert log.exit_code == 0, log.output
+    line = next(x for x in log.output.splitlines() if x.startswith(f"#{by_as['seq']} "))
+    assert "by clerk-1 (command line, --as) " in line
+    assert "identified_by" not in line
+    plain = _cli(team.home, "--as", "clerk-1", "item", "show", "1")
+    assert plain.exit_code == 0, plain.output
+    assert " received   by chief (home's files)" in plain.output
+    shown = _cli(team.home, "--as", "clerk-1", "item", "show", "1", "--json")
+    assert shown.exit_code == 0, shown.output
+    received = json.loads(shown.output)["custody"][0]
+    assert (received["actor"], received["identified_by"]) == ("chief", "home's files")
+
+
+def test_an_accounts_token_is_named_at_the_command_line_and_in_the_api(team: Enquiry) -> None:
+    """The same token's public prefix, whether it was given in ``ENQUIRY_TOKEN`` or as the
+    API's bearer token — the prefix its ``token created`` event names with whoever made it."""
+    made = accounts.create_token(team, "alice", "laptop")
+    prefix = made.view.prefix
+    created = [e for e in _events(team) if e.get("change") == "token created"]
+    assert [(e["actor"], e["token"]) for e in created] == [("chief", prefix)]
+
+    cli = _comment(team.home, "seen at the command line", env={TOKEN_ENV: made.token})
+    assert (cli["actor"], cli["identified_by"]) == ("alice", f"API token {prefix}, command line")
+
+    client = TestClient(create_app(team.home), base_url="https://testserver")
+    since = _head(team)
+    answer = client.post(
+        "/api/v1/cases/alpha/comments",
+        json={"body": "seen over the API"},
+        headers={"Authorization": f"Bearer {made.token}"},
+    )
+    assert answer.status_code == 201, answer.text
+    api = _commented(team, since)
+    assert (api["actor"], api["identified_by"]) == ("alice", f"API token {prefix}")
+
+
+def test_a_browser_sessions_acts_lead_back_to_its_sign_in(team: Enquiry) -> None:
+    """Signing in is an event under the user's name (established by password) naming the
+    session's fingerprint; every act in the session names that fingerprint; signing out is an
+    event too. The fingerprint tells nothing of the cookie."""
+    app = create_app(team.home)
+    before = _head(team)
+    browser = signed_in(app, "alice", PASSWORD)
+    cookie = next(iter(browser.cookies.values()))
+    opened = [e for e in _events(team, before) if e["action"] == "account"]
+    assert len(opened) == 1
+    sign_in = opened[0]
+    assert (sign_in["actor"], sign_in["change"], sign_in["identified_by"]) == (
+        "alice",
+        "signed in",
+        "password",
+    )
+    session = sign_in["session"]
+    assert re.fullmatch(r"[0-9a-f]{12}", session)
+    assert session not in cookie
+
+    page = browser.get("/")
+    since = _head(team)
+    csrf = re.search(r'action="/logout".*?name="csrf" value="([^"]*)"', page.text, re.S)
+    assert csrf is not None
+    answer = browser.post(
+        "/api/v1/cases/alpha/comments",
+        json={"body": "seen in the browser"},
+        headers={"X-CSRF-Token": csrf.group(1)},
+    )
+    assert answer.status_code == 201, answer.text
+    act = _commented(team, since)
+    assert (act["actor"], act["identified_by"]) == ("alice", f"web session {session}")
+    # the case's activity and an item's custody show it beside the name
+    assert (
+        f'alice <span class="muted">(web session {session})</span>'
+        in browser.get("/cases/alpha").text
+    )
+    assert 'by chief <span class="muted">(home&#39;s files)</span>' in browser.get("/items/1").text
+
+    out = browser.post("/logout", data={"csrf": csrf.group(1)}, follow_redirects=False)
+    assert out.status_code == 303
+    closed = [e for e in _events(team, act["seq"]) if e.get("change") == "signed out"]
+    assert [(e["actor"], e["session"], e["identified_by"]) for e in closed] == [
+        ("alice", session, f"web session {session}")
+    ]
+    assert browser.get("/api/v1/cases").status_code == 401
+
+
+def test_a_failed_sign_in_opens_no_session_and_records_nothing(team: Enquiry) -> None:
+    app = create_app(team.home)
+    before = _head(team)
+    browser = TestClient(app, base_url="https://testserver")
+    form = browser.get("/login")
+    token = re.search(r'name="csrf" value="([^"]*)"', form.text)
+    assert token is not None
+    answer = browser.post(
+        "/login",
+        data={"name": "alice", "password": "wrong " + PASSWORD, "csrf": token.group(1)},
+        follow_redirects=False,
+    )
+    assert answer.status_code == 401
+    assert _events(team, before) == []
+
+
+def test_how_an_actor_was_established_cannot_be_changed_unseen(team: Enquiry) -> None:
+    """``identified_by`` is part of the event's details, which its hash covers: rewriting a
+    command-line act as a token's is named by ``verify``."""
+    act = _comment(team.home, "counted twice", "--as", "clerk-1")
+    assert not verify_home(team).failures
+    forged = {k: v for k, v in act.items() if k not in ("seq", "actor", "action")}
+    forged["identified_by"] = "API token enq_AbCdEf"
+    with team.store().engine.begin() as connection:
+        connection.execute(
+            update(CustodyEvent)
+            .where(CustodyEvent.seq == act["seq"])
+            .values(details=json.dumps(forged, sort_keys=True, separators=(",", ":")))
+        )
+    failures = verify_home(team).failures
+    assert any(f"event {act['seq']} (commented" in f and "edited" in f for f in failures), failures
