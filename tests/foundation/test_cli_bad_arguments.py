@@ -359,6 +359,64 @@ def test_an_actor_name_that_could_forge_a_line_is_refused(
     assert len(lines) == 1 and lines[0].startswith("enquiry: --as"), result.stderr
 
 
+# --- paths the system will not take ------------------------------------------------------------
+
+LONG_NAME = "x" * 5000  # beyond NAME_MAX (255) and PATH_MAX (4096)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("media", "match", LONG_NAME),
+        ("add", LONG_NAME, "--case", CASE),
+        ("ingest", LONG_NAME, "--case", CASE),
+        ("load", LONG_NAME),
+        ("claims", "extract", LONG_NAME),
+        ("report", INCIDENT, "-o", LONG_NAME),
+        ("dump", CASE, "-o", LONG_NAME),
+    ],
+)
+def test_a_name_too_long_for_the_system_is_one_line_cut_in_the_middle(
+    args: tuple[str, ...], demo_case_home: DemoRun, run: Run
+) -> None:
+    """Read or written: one line, the name shown cut (a 5,000-character line names nothing a
+    person can read), the home's ledger unchanged."""
+    before = run("log", "--head").stdout
+    line = _one_line(run, *args)
+    assert len(line) < 500 and "xxxx…xxxx" in line, line[:600]
+    assert line.endswith("(File name too long)") or line.endswith(": File name too long"), line
+    assert run("log", "--head").stdout == before
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("claims", "stance-pairs", "/proc/self/mem"),
+        ("claims", "extract", "/proc/self/mem"),
+        ("add", "/proc/self/mem", "--case", CASE),
+        ("load", "/proc/self/mem"),
+    ],
+)
+def test_a_file_that_fails_as_it_is_read_is_one_line(
+    args: tuple[str, ...], demo_case_home: DemoRun, run: Run
+) -> None:
+    """``/proc/self/mem`` is a regular file of size 0 that fails with an I/O error when read
+    from the start: refused naming it (intake: an empty file, nothing to preserve), never a
+    traceback."""
+    result = run(*args, expect=None)
+    assert "Traceback" not in result.output, result.output[-800:]
+    assert result.exit_code in (1, 2), result.output
+    assert "enquiry: /proc/self/mem: " in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("output", ["", "."])
+def test_a_dump_to_a_folder_named_by_nothing_is_refused(
+    output: str, demo_case_home: DemoRun, run: Run
+) -> None:
+    line = _one_line(run, "dump", CASE, "-o", output)
+    assert "a folder, not a file" in line or "is a directory" in line, line
+
+
 # --- click's own refusals ----------------------------------------------------------------------
 
 

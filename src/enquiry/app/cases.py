@@ -17,6 +17,7 @@ from enquiry.app.context import Enquiry
 from enquiry.app.lookup import case_blobs, find_case, require_regular_file
 from enquiry.app.outputs import refuse_home_output
 from enquiry.app.publishing import verified
+from enquiry.errors import BadRequest
 from enquiry.intake.casefile import (
     DumpResult,
     LoadReport,
@@ -26,6 +27,7 @@ from enquiry.intake.casefile import (
     write_dump,
 )
 from enquiry.intake.extract import Extractor
+from enquiry.intake.walk import printable
 from enquiry.store.tables import Item
 
 DEMO_INCIDENT = "khan-shaykhun-2017-04-04"
@@ -65,6 +67,10 @@ def dump(
     are replaced by its SHA-256; with it they are carried, and the reveal is recorded per item.
     """
     if output is not None:
+        if not output.name or output.name in (".", ".."):  # "", ".", "/": a folder, no file
+            raise BadRequest(
+                f"'{printable(str(output))}': a folder, not a file; name the case file to write"
+            )
         for target in (output, attachments_folder(output)):
             refuse_home_output(app, target)
     store = app.store(create=False)

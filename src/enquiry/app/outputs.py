@@ -72,8 +72,10 @@ def _refuse_unwritable(output: Path, target: Path) -> None:
     nearest existing parent is a file rather than a folder."""
     try:
         mode = target.stat().st_mode
-    except OSError:
-        mode = None
+    except (FileNotFoundError, NotADirectoryError):
+        mode = None  # not there yet, or under a file: the parents say which
+    except OSError as exc:  # a name too long, a folder that may not be looked into
+        raise Refused(f"{printable(str(output))}: cannot write there ({exc.strerror})") from None
     if mode is not None and not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
         raise Refused(
             f"{printable(str(output))}: {file_type(mode)}, not a regular file; name a file to write"

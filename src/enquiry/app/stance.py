@@ -13,7 +13,7 @@ import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from enquiry.app import printable
 from enquiry.errors import BadRequest
@@ -64,40 +64,49 @@ def read_pairs(path: Path) -> list[Pair]:
         raise BadRequest(f"{printable(str(path))}: no such file") from None
     except OSError as exc:
         raise BadRequest(f"{printable(str(path))}: cannot read: {exc.strerror}") from None
-    pairs: list[Pair] = []
-    seen: dict[str | int, int] = {}
-    with handle:
-        # A line is read no further than the limit: one line of gigabytes is named, not loaded.
-        lines = iter(lambda: handle.readline(MAX_LINE_BYTES + 1), b"")
-        for number, raw in enumerate(lines, 1):
-            if len(raw) > MAX_LINE_BYTES:
-                raise _problem(path, number, f"longer than {MAX_LINE_BYTES} bytes")
-            try:
-                line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
-            except UnicodeDecodeError:
-                raise _problem(path, number, "not UTF-8 text") from None
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line, object_pairs_hook=_unique_keys)
-            except _DuplicateKey as exc:
-                raise _problem(path, number, f"key {exc.key!r} appears twice") from None
-            except (json.JSONDecodeError, RecursionError):
-                raise _problem(path, number, "not a JSON object") from None
-            except ValueError:
-                # An integer of more digits than Python converts.
-                digits = sys.get_int_max_str_digits()
-                raise _problem(path, number, f"a number of more than {digits} digits") from None
-            pair = _pair(path, number, record)
-            if pair.id in seen:
-                raise _problem(path, number, f"id {pair.id!r} already on line {seen[pair.id]}")
-            seen[pair.id] = number
-            pairs.append(pair)
+    try:
+        with handle:
+            pairs = _read_lines(path, handle)
+    except OSError as exc:  # a file that fails as it is read (/proc/self/mem, a bad disk)
+        raise BadRequest(f"{printable(str(path))}: cannot read: {exc.strerror or exc}") from None
     if not pairs:
         raise BadRequest(
             f"{printable(str(path))}: no pairs (expected lines of JSON objects "
             '{"id", "claim", "text"})'
         )
+    return pairs
+
+
+def _read_lines(path: Path, handle: BinaryIO) -> list[Pair]:
+    """Every pair of the open file, each line checked (refused with its number)."""
+    pairs: list[Pair] = []
+    seen: dict[str | int, int] = {}
+    # A line is read no further than the limit: one line of gigabytes is named, not loaded.
+    lines = iter(lambda: handle.readline(MAX_LINE_BYTES + 1), b"")
+    for number, raw in enumerate(lines, 1):
+        if len(raw) > MAX_LINE_BYTES:
+            raise _problem(path, number, f"longer than {MAX_LINE_BYTES} bytes")
+        try:
+            line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError:
+            raise _problem(path, number, "not UTF-8 text") from None
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line, object_pairs_hook=_unique_keys)
+        except _DuplicateKey as exc:
+            raise _problem(path, number, f"key {exc.key!r} appears twice") from None
+        except (json.JSONDecodeError, RecursionError):
+            raise _problem(path, number, "not a JSON object") from None
+        except ValueError:
+            # An integer of more digits than Python converts.
+            digits = sys.get_int_max_str_digits()
+            raise _problem(path, number, f"a number of more than {digits} digits") from None
+        pair = _pair(path, number, record)
+        if pair.id in seen:
+            raise _problem(path, number, f"id {pair.id!r} already on line {seen[pair.id]}")
+        seen[pair.id] = number
+        pairs.append(pair)
     return pairs
 
 

@@ -32,6 +32,10 @@ from enquiry.app import printable as safe
 from enquiry.app.context import TOKEN_ENV
 from enquiry.errors import BadRequest, EnquiryError
 
+LINE_MAX = 400
+"""The longest problem line shown whole: a longer one (a name of thousands of characters) is
+cut in the middle, keeping what it names first and the problem, which comes last."""
+
 GLOBAL_OPTIONS = ("--home", "--as")
 
 
@@ -207,6 +211,14 @@ class EnquiryGroup(click.Group):
             path = (exc.ctx or ctx).command_path.split(" ")[1:]  # the program's own name first
             where = " ".join(["enquiry", *path])
             fail(f"{safe(exc.format_message())} (see '{where} --help')", exc.exit_code)
+        except OSError as exc:
+            # A path the system will not take as given (a name too long, a loop of links, no
+            # permission) is bad input like any other: one line naming it, not a traceback.
+            # An error that names no file is unexpected, and keeps its traceback.
+            if exc.filename is None:
+                raise
+            name = exc.filename
+            fail(f"{os.fsdecode(name) if isinstance(name, bytes) else name}: {exc.strerror or exc}")
 
 
 @click.group(cls=EnquiryGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -249,13 +261,22 @@ def main(ctx: click.Context, home: Path | None, actor: str | None) -> None:
 def fail(message: str, code: int = 1) -> NoReturn:
     """Print one line on standard error and stop with ``code``. The message is made printable
     here: it often quotes what the user or the evidence gave (an unknown name, a bad value)."""
-    click.echo(f"enquiry: {safe(message)}", err=True)
+    click.echo(f"enquiry: {one_line(message)}", err=True)
     sys.exit(code)
 
 
 def say_problem(line: str) -> None:
     """One problem line about one input, on standard error."""
-    click.echo(f"enquiry: {safe(line)}", err=True)
+    click.echo(f"enquiry: {one_line(line)}", err=True)
+
+
+def one_line(message: str) -> str:
+    """``message`` made printable, and cut in the middle beyond :data:`LINE_MAX` characters."""
+    text = safe(message)
+    if len(text) <= LINE_MAX:
+        return text
+    tail = LINE_MAX // 2
+    return f"{text[: LINE_MAX - tail - 1]}…{text[-tail:]}"
 
 
 def printable_traceback(
