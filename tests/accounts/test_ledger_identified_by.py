@@ -211,3 +211,22 @@ def test_how_an_actor_was_established_cannot_be_changed_unseen(team: Enquiry) ->
         )
     failures = verify_home(team).failures
     assert any(f"event {act['seq']} (commented" in f and "edited" in f for f in failures), failures
+
+
+def test_a_protected_items_events_withhold_its_name_not_how_the_actor_was_established(
+    team: Enquiry, tmp_path: Path
+) -> None:
+    """The log withholds what a protected item's events say of its names and paths (they may
+    name the witness); who acted, and how that was established, is no secret of the witness."""
+    statement = tmp_path / "Witness-Jane-Roe.txt"
+    statement.write_text("I saw the aircraft at dawn.\n", encoding="utf-8")
+    result = _cli(
+        team.home, "--as", "clerk-1", "add", str(statement), "--case", "alpha", "--protected"
+    )
+    assert result.exit_code == 0, result.output
+    log = _cli(team.home, "--as", "clerk-1", "log")
+    assert log.exit_code == 0, log.output
+    received = [x for x in log.output.splitlines() if " received " in x and "by clerk-1" in x]
+    assert received, log.output
+    assert all("by clerk-1 (command line, --as)" in line for line in received), received
+    assert "Jane-Roe" not in log.output

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from enquiry.model.kinds import KindError, get_kind
-from enquiry.store.ledger import LedgerWriter
+from enquiry.store.ledger import IDENTIFIED_BY, LedgerWriter
 from enquiry.store.tables import Item
 
 WITHHELD = "[withheld: protected item]"
@@ -24,6 +24,7 @@ WITHHELD_IDENTITY = "[withheld: protected witness identity]"
 # transformation someone typed) may name the witness and is withheld, whatever event wrote it.
 SHOWN_DETAILS = frozenset(
     {
+        IDENTIFIED_BY,  # how the actor, whose name is shown, was established: never the witness
         "sha256",
         "size",
         "kind",
@@ -103,7 +104,7 @@ def shown_name(item: Item, reveal: bool) -> str:
 
 # What a case's event about a protected item (a claim attributed to it) shows: which claim, of
 # which item, toward what. Its words, speaker, dates and place are the testimony's.
-SHOWN_ABOUT_ITEM = frozenset({"claim", "item_id", "incident", "data"})
+SHOWN_ABOUT_ITEM = frozenset({IDENTIFIED_BY, "claim", "item_id", "incident", "data"})
 
 
 def shown_details(
