@@ -18,7 +18,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -170,6 +170,28 @@ class IncidentContext:
     earlier_wording: tuple[EarlierWording, ...] = ()
     """Cells whose latest rating was made under an earlier wording of its hypothesis: left
     out of the input, and said so beside the result (see :func:`build_input`)."""
+    read_from: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    """Each rated claim's evidence id -> the key of the item it was read from (see
+    :func:`resting_on`)."""
+
+
+def resting_on(context: IncidentContext, keys: Iterable[str]) -> set[str]:
+    """The items ``keys`` and every piece of evidence that rests on them: items derived from
+    one of them (a working copy, a translation, a keyframe; and what is derived from those),
+    and claims read from any of these. What is set aside with an item whose integrity is in
+    doubt (a sample whose chain of custody breaks) must take these with it, or the scenario
+    without it would still count it through them."""
+    resting = set(keys)
+    derived = [(a.key, a.derived_from) for a in context.annex if a.derived_from]
+    grew = True
+    while grew:  # a chain of derivations, however long (each pass adds at least one item)
+        grew = False
+        for key, parent in derived:
+            if parent in resting and key not in resting:
+                resting.add(key)
+                grew = True
+    resting.update(claim for claim, item in context.read_from.items() if item in resting)
+    return resting
 
 
 def _incident(session: Session, slug: str) -> Incident:
@@ -593,6 +615,11 @@ def _read(
             for p in data.get("panel", [])
         ),
         earlier_wording=tuple(set_aside),
+        read_from={
+            e.id: item_keys[read]
+            for (what, row_id), e in zip(rated, evidence, strict=True)
+            if what == "claim" and (read := claim_by_id[row_id].item_id) in item_keys
+        },
     )
     if not every_row:
         return inp, context, ()

@@ -47,7 +47,13 @@ from enquiry.publish.bundle_check import (
 )
 from enquiry.publish.exports import Feature, features, isolated, read_scope, visible
 from enquiry.publish.files import write_published
-from enquiry.publish.inputs import AnnexItem, IncidentContext, build_input, inputs_hash
+from enquiry.publish.inputs import (
+    AnnexItem,
+    IncidentContext,
+    build_input,
+    inputs_hash,
+    resting_on,
+)
 from enquiry.publish.photographs import Photograph, screened
 from enquiry.store import Store
 from enquiry.store.ledger import utc_now
@@ -862,9 +868,12 @@ def sample_custody(analysis: Analysis) -> dict[str, Any] | None:
         return None
     broken = [a for a in samples if has_break(a.sample_custody)]
     scenario = None
+    keys = {a.key for a in broken}
+    # what rests on the samples goes with them: items derived from them, claims read from them
+    resting = resting_on(analysis.context, keys)
     if broken:
         try:
-            scenario = without_evidence(analysis.input, [a.key for a in broken])
+            scenario = without_evidence(analysis.input, sorted(resting))
         except ValueError:
             scenario = None
     weighed = set(scenario.evidence) if scenario is not None else set()
@@ -885,6 +894,8 @@ def sample_custody(analysis: Analysis) -> dict[str, Any] | None:
         ],
         "warned": [a.key for a in samples if a.sample_custody and not has_break(a.sample_custody)],
         "scenario": scenario,
+        # weighed here and set aside with the samples, resting on them (in the engine's order)
+        "with_them": [key for key in (scenario.evidence if scenario else ()) if key not in keys],
         "case": analysis.context.case,
     }
 
