@@ -230,3 +230,51 @@ def test_a_protected_items_events_withhold_its_name_not_how_the_actor_was_establ
     assert received, log.output
     assert all("by clerk-1 (command line, --as)" in line for line in received), received
     assert "Jane-Roe" not in log.output
+
+
+def test_a_token_is_listed_with_who_made_it(team: Enquiry) -> None:
+    """The administrator may make a token for any account and so act in its name: the
+    listing says who made each token, from its ledger event, so that such a token does not
+    pass for the account's own."""
+    by_admin = accounts.create_token(team, "alice", "made for her")
+    alice = team.acting_as(accounts.authenticate_password(team, "alice", PASSWORD))
+    by_herself = accounts.create_token(alice, "alice", "her laptop")
+    listed = {t.id: t for t in accounts.list_tokens(team)}
+    assert listed[by_admin.view.id].made_by == "chief"
+    assert listed[by_herself.view.id].made_by == "alice"
+    assert [t.made_by for t in accounts.list_tokens(alice)] == ["chief", "alice"]
+
+    shown = _cli(team.home, "--as", "clerk-1", "tokens", "list").output.splitlines()
+    assert any(
+        f"{by_admin.view.prefix}… alice active" in x and " made by chief " in x for x in shown
+    )
+    assert any(
+        f"{by_herself.view.prefix}… alice active" in x and " made by alice " in x for x in shown
+    ), shown
+    as_json = json.loads(_cli(team.home, "--as", "clerk-1", "tokens", "list", "--json").output)
+    assert {t["prefix"]: t["made_by"] for t in as_json} == {
+        by_admin.view.prefix: "chief",
+        by_herself.view.prefix: "alice",
+    }
+
+
+def test_a_tokens_maker_is_found_by_prefix_for_events_that_carry_no_number(
+    team: Enquiry,
+) -> None:
+    """Tokens made before the ``token created`` event carried the token's number are found
+    by account and prefix."""
+    made = accounts.create_token(team, "alice", "old")
+    with team.store().engine.begin() as connection:
+        for seq, text in connection.execute(
+            select(CustodyEvent.seq, CustodyEvent.details).where(
+                CustodyEvent.details.contains('"change":"token created"')
+            )
+        ):
+            details = {k: v for k, v in json.loads(text).items() if k != "id"}
+            connection.execute(
+                update(CustodyEvent)
+                .where(CustodyEvent.seq == seq)
+                .values(details=json.dumps(details, sort_keys=True, separators=(",", ":")))
+            )
+    assert [t.made_by for t in accounts.list_tokens(team)] == ["chief"]
+    assert made.view.prefix == accounts.list_tokens(team)[0].prefix

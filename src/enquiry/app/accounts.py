@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import secrets
 import sqlite3
 import threading
@@ -30,6 +31,7 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy.orm import Session
 
 from enquiry.app.access import ROLE_RIGHTS, Right, Role, require_admin, role
 from enquiry.app.context import Enquiry, Principal, same_account
@@ -96,6 +98,10 @@ class TokenView:
     label: str
     created_at: str
     revoked: bool
+    made_by: str | None = None
+    """Who made it, as its ``token created`` event names them: the account itself, or the
+    administrator, who may make a token for anyone and so act in their name (every act under
+    a token names it: see :func:`token_via`)."""
 
 
 @dataclass(frozen=True)
@@ -326,7 +332,12 @@ def create_token(app: Enquiry, name: str, label: str = "") -> NewToken:
         assert new_id is not None
         writer.append(
             "account",
-            details={"change": "token created", "user": user.name, "token": prefix},
+            details={
+                "change": TOKEN_CREATED,
+                "user": user.name,
+                "token": prefix,
+                "id": int(new_id[0]),
+            },
         )
     view = TokenView(int(new_id[0]), user.name, prefix, label[:200], created, False)
     return NewToken(view=view, token=token)
@@ -342,10 +353,50 @@ def list_tokens(app: Enquiry, name: str | None = None) -> list[TokenView]:
         query = query.where(User.name == name.strip().lower())
     with store.session() as session:
         rows = session.execute(query.order_by(ApiToken.id)).all()
+        makers = _token_makers(session) if rows else ({}, {})
+    by_id, by_prefix = makers
     return [
-        TokenView(t.id, user, t.prefix, t.label, t.created_at, t.revoked_at is not None)
+        TokenView(
+            t.id,
+            user,
+            t.prefix,
+            t.label,
+            t.created_at,
+            t.revoked_at is not None,
+            by_id.get(t.id) or by_prefix.get((user, t.prefix)),
+        )
         for t, user in rows
     ]
+
+
+TOKEN_CREATED = "token created"
+
+
+def _token_makers(session: Session) -> tuple[dict[int, str], dict[tuple[str, str], str]]:
+    """Who made each token, from the ledger's ``token created`` events: by the token's number
+    (recorded since it was kept), else by its account and prefix (the first such event)."""
+    by_id: dict[int, str] = {}
+    by_prefix: dict[tuple[str, str], str] = {}
+    events = session.execute(
+        select(CustodyEvent.actor, CustodyEvent.details)
+        .where(
+            CustodyEvent.action == "account",
+            CustodyEvent.details.contains(f'"change":"{TOKEN_CREATED}"'),
+        )
+        .order_by(CustodyEvent.seq)
+    )
+    for actor, text in events:
+        try:
+            details = json.loads(text)
+        except ValueError:
+            continue  # an edited event: verify names it
+        if not isinstance(details, dict):
+            continue
+        if isinstance(details.get("id"), int):
+            by_id.setdefault(details["id"], str(actor))
+        key = (str(details.get("user")), str(details.get("token")))
+        by_prefix.setdefault(key, str(actor))
+    return by_id, by_prefix
 
 
 def revoke_token(app: Enquiry, ref: str) -> TokenView:
@@ -778,6 +829,7 @@ __all__ = [
     "CREDENTIALS",
     "SESSION_FINGERPRINT",
     "THROTTLE_FILE",
+    "TOKEN_CREATED",
     "VIA_PASSWORD",
     "DemoAccount",
     "LoginThrottle",

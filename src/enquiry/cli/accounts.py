@@ -149,7 +149,8 @@ def tokens_list(app: App, name: str | None, as_json: bool) -> None:
     for view in views:
         state = "revoked" if view.revoked else "active"
         label = f" {safe(view.label)}" if view.label else ""
-        echo(f"{view.id} {view.prefix}… {safe(view.user)} {state} {view.created_at}{label}")
+        maker = f" made by {safe(view.made_by)}" if view.made_by else ""
+        echo(f"{view.id} {view.prefix}… {safe(view.user)} {state} {view.created_at}{maker}{label}")
 
 
 @tokens.command("revoke")
