@@ -32,3 +32,25 @@ ratings:
   analyst: A. Analyst
   values: {{H1: CC, H0: N}}
 """
+
+
+def broken_swab(key: str, text: str) -> str:
+    """The case-file entry (YAML, under ``items:``) of an environmental sample whose recorded
+    chain of custody breaks: the courier who received it is not the one who handed it on."""
+    return f"""\
+- key: {key}
+  kind: environmental_sample
+  source: Field team
+  fields:
+    title: Swab from the crater
+    sample_id: SW-1
+    collected_by: Amal Haddad
+    collected_at: '2021-03-03T07:00:00+02:00'
+    laboratory: Lab North
+    analysed_at: '2021-03-20'
+    analytes: [{{name: sarin, result: detected}}]
+    custody:
+    - {{at: '2021-03-03T12:00:00+02:00', from: Amal Haddad, to: Courier Ode, seal: S-1}}
+    - {{at: '2021-03-05T09:00:00+01:00', from: Courier Ilse, to: Lab North, seal: S-1}}
+  text: {text}
+"""

@@ -19,16 +19,22 @@ from fastapi.testclient import TestClient
 def signed_in(app: FastAPI, name: str, password: str) -> TestClient:
     """A browser on ``app`` signed in as ``name`` (the sign-in must succeed: 303)."""
     browser = TestClient(app, base_url="https://testserver")
+    answer = sign_in(browser, name, password)
+    assert answer.status_code == 303, answer.text
+    return browser
+
+
+def sign_in(browser: TestClient, name: str, password: str) -> Any:
+    """The answer to the sign-in form posted as a person would: the form loaded, its CSRF
+    token read from the page, the name and password sent."""
     form = browser.get("/login")
     token = re.search(r'name="csrf" value="([^"]*)"', form.text)
     assert token is not None
-    answer = browser.post(
+    return browser.post(
         "/login",
         data={"name": name, "password": password, "csrf": token.group(1), "next": "/"},
         follow_redirects=False,
     )
-    assert answer.status_code == 303, answer.text
-    return browser
 
 
 def free_port() -> int:

@@ -26,7 +26,7 @@ from enquiry.app.evidence import verify_home
 from enquiry.cli import main
 from enquiry.store.tables import CustodyEvent
 from enquiry.web.app import create_app
-from web_helpers import signed_in
+from web_helpers import sign_in, signed_in
 
 PASSWORD = "correct horse battery"
 TOKEN_ENV = "ENQUIRY_TOKEN"
@@ -183,15 +183,7 @@ def test_a_browser_sessions_acts_lead_back_to_its_sign_in(team: Enquiry) -> None
 def test_a_failed_sign_in_opens_no_session_and_records_nothing(team: Enquiry) -> None:
     app = create_app(team.home)
     before = _head(team)
-    browser = TestClient(app, base_url="https://testserver")
-    form = browser.get("/login")
-    token = re.search(r'name="csrf" value="([^"]*)"', form.text)
-    assert token is not None
-    answer = browser.post(
-        "/login",
-        data={"name": "alice", "password": "wrong " + PASSWORD, "csrf": token.group(1)},
-        follow_redirects=False,
-    )
+    answer = sign_in(TestClient(app, base_url="https://testserver"), "alice", "wrong " + PASSWORD)
     assert answer.status_code == 401
     assert _events(team, before) == []
 

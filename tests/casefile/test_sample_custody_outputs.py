@@ -22,7 +22,7 @@ from fastapi.testclient import TestClient
 from enquiry.app import Enquiry, accounts, cases, evidence, publishing
 from enquiry.cli import main
 from enquiry.model.kinds import KINDS_DIR, reload_kinds
-from small_case import one_incident_case
+from small_case import broken_swab, one_incident_case
 
 INCIDENT = "yard-2021"
 CASE = "yard"
@@ -30,22 +30,9 @@ CASE = "yard"
 SECRETS = ("Yusra Qadri", "Qadri", "Tariq Nassif", "Nassif")
 PASSWORD = "correct horse battery"
 
-SAMPLES = """\
-- key: swab-broken
-  kind: environmental_sample
-  source: Field team
-  fields:
-    title: Swab from the crater
-    sample_id: SW-1
-    collected_by: Amal Haddad
-    collected_at: '2021-03-03T07:00:00+02:00'
-    laboratory: Lab North
-    analysed_at: '2021-03-20'
-    analytes: [{name: sarin, result: detected}]
-    custody:
-    - {at: '2021-03-03T12:00:00+02:00', from: Amal Haddad, to: Courier Ode, seal: S-1}
-    - {at: '2021-03-05T09:00:00+01:00', from: Courier Ilse, to: Lab North, seal: S-1}
-  text: A swab from the crater.
+SAMPLES = (
+    broken_swab("swab-broken", "A swab from the crater.")
+    + """\
 - key: soil-clean
   kind: environmental_sample
   source: Field team
@@ -74,6 +61,7 @@ SAMPLES = """\
     - {at: '2021-03-04T13:00:00+02:00', from: Yusra Qadri, to: Lab North, seal: Q-9}
   text: A swab from the courtyard.
 """
+)
 
 RATED = """\
 - incident: yard-2021

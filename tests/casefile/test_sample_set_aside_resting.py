@@ -21,28 +21,15 @@ from enquiry.app import Enquiry, bundles, cases, keys, publishing
 from enquiry.publish import bundle_check
 from enquiry.publish.inputs import resting_on
 from enquiry.publish.report import SAMPLES_SET_ASIDE, finding_body, sample_custody
-from small_case import one_incident_case
+from small_case import broken_swab, one_incident_case
 
 INCIDENT = "yard-2021"
 CASE = "yard"
 PASSPHRASE = "correct horse battery staple"
 
-ITEMS = """\
-- key: swab
-  kind: environmental_sample
-  source: Field team
-  fields:
-    title: Swab from the crater
-    sample_id: SW-1
-    collected_by: Amal Haddad
-    collected_at: '2021-03-03T07:00:00+02:00'
-    laboratory: Lab North
-    analysed_at: '2021-03-20'
-    analytes: [{name: sarin, result: detected}]
-    custody:
-    - {at: '2021-03-03T12:00:00+02:00', from: Amal Haddad, to: Courier Ode, seal: S-1}
-    - {at: '2021-03-05T09:00:00+01:00', from: Courier Ilse, to: Lab North, seal: S-1}
-  text: A swab from the crater. Lab North found sarin in it.
+ITEMS = (
+    broken_swab("swab", "A swab from the crater. Lab North found sarin in it.")
+    + """\
 - key: swab-sheet
   kind: photo
   source: Field team
@@ -56,6 +43,7 @@ ITEMS = """\
   fields: {title: 'A copy of that photograph, as sent to the panel'}
   text: The same sheet, forwarded.
 """
+)
 
 CLAIMS = """\
 claims:
