@@ -539,14 +539,7 @@ def open_session(app: Enquiry, principal: Principal, *, hours: int = SESSION_HOU
 
 def session_principal(app: Enquiry, cookie: str) -> tuple[Principal, str]:
     """The user and CSRF token of a live session cookie, or :class:`Unauthorized`."""
-    if not cookie or len(cookie) > 200:
-        raise Unauthorized(CREDENTIALS)
-    with app.store().session() as session:
-        row = session.execute(
-            select(WebSession, User)
-            .join(User, User.id == WebSession.user_id)
-            .where(WebSession.token_sha256 == _digest(cookie))
-        ).first()
+    row = _session_of(app, cookie)
     if row is None:
         raise Unauthorized(CREDENTIALS)
     found, user = row
@@ -557,18 +550,27 @@ def session_principal(app: Enquiry, cookie: str) -> tuple[Principal, str]:
     return _principal(user, session_via(found.token_sha256)), found.csrf
 
 
-def close_session(app: Enquiry, cookie: str) -> None:
-    """Sign a browser out, recorded as a ``signed out`` event of the session's user (and sweep
-    sessions that have expired: their end is the time their ``signed in`` event gave)."""
-    now = datetime.now(UTC).isoformat(timespec="seconds")
-    digest = _digest(cookie) if cookie and len(cookie) <= 200 else ""
+def _session_of(app: Enquiry, cookie: str) -> tuple[WebSession, User] | None:
+    """The session a cookie opens and its user, live or not (None for no such session)."""
+    if not cookie or len(cookie) > 200:
+        return None
     with app.store().session() as session:
         row = session.execute(
             select(WebSession, User)
             .join(User, User.id == WebSession.user_id)
-            .where(WebSession.token_sha256 == digest)
+            .where(WebSession.token_sha256 == _digest(cookie))
         ).first()
-    gone = (WebSession.token_sha256 == digest) | (WebSession.expires_at < now)
+    return None if row is None else (row[0], row[1])
+
+
+def close_session(app: Enquiry, cookie: str) -> None:
+    """Sign a browser out, recorded as a ``signed out`` event of the session's user (and sweep
+    sessions that have expired: their end is the time their ``signed in`` event gave)."""
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    row = _session_of(app, cookie)
+    gone = (WebSession.token_sha256 == (row[0].token_sha256 if row else "")) | (
+        WebSession.expires_at < now
+    )
     if row is None:
         with app.store().engine.begin() as connection:
             connection.execute(delete(WebSession).where(gone))
