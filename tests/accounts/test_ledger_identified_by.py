@@ -270,3 +270,46 @@ def test_a_tokens_maker_is_found_by_prefix_for_events_that_carry_no_number(
             )
     assert [t.made_by for t in accounts.list_tokens(team)] == ["chief"]
     assert made.view.prefix == accounts.list_tokens(team)[0].prefix
+
+
+def test_the_log_lists_every_act_under_one_token_or_one_name(team: Enquiry) -> None:
+    """After a token leaks, every act made with it is found by its prefix — and only those:
+    another token of the same account, or one whose prefix differs only in case, is not."""
+    first = accounts.create_token(team, "alice", "laptop")
+    second = accounts.create_token(team, "alice", "phone")
+    for made, text in ((first, "one"), (second, "two"), (first, "three")):
+        done = _cli(team.home, "comment", "alpha", "case", text, env={TOKEN_ENV: made.token})
+        assert done.exit_code == 0, done.output
+    _comment(team.home, "by the clerk", "--as", "clerk-1")
+
+    def listed(*args: str) -> list[dict[str, Any]]:
+        result = _cli(team.home, "--as", "clerk-1", "log", "--json", *args)
+        assert result.exit_code == 0, result.output
+        return list(json.loads(result.output))
+
+    leaked = listed("--identified-by", f"API token {first.view.prefix}")
+    assert [e["action"] for e in leaked] == ["commented", "recorded"] * 2
+    assert {e["details"]["identified_by"] for e in leaked} == {
+        f"API token {first.view.prefix}, command line"
+    }
+    swapped = first.view.prefix[:4] + first.view.prefix[4:].swapcase()
+    if swapped != first.view.prefix:
+        assert listed("--identified-by", f"API token {swapped}") == []
+    by_tokens = listed("--identified-by", "API token ")
+    assert len(by_tokens) == 6
+    by_clerk = listed("--actor", "clerk-1")
+    assert {e["details"]["identified_by"] for e in by_clerk} == {"command line, --as"}
+    assert "commented" in {e["action"] for e in by_clerk}
+    assert listed("--actor", "clerk-1", "--identified-by", "API token") == []
+
+    # the API's case log takes the same filters
+    client = TestClient(create_app(team.home), base_url="https://testserver")
+    answer = client.get(
+        "/api/v1/cases/alpha/custody",
+        params={"identified_by": f"API token {first.view.prefix}"},
+        headers={"Authorization": f"Bearer {first.token}"},
+    )
+    assert answer.status_code == 200, answer.text
+    assert [e["details"]["identified_by"] for e in answer.json()] == [
+        f"API token {first.view.prefix}, command line"
+    ] * 2

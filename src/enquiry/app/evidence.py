@@ -925,14 +925,28 @@ def read_log(
     case: str | None = None,
     limit: int = 0,
     reveal: bool = False,
+    actor: str | None = None,
+    identified_by: str | None = None,
 ) -> list[EventView]:
     """The custody and audit log, oldest first (the newest ``limit`` events if given).
+
+    ``actor`` keeps the events recorded under that name; ``identified_by`` those whose actor
+    was established as it begins (``API token enq_AbCdEf``: every act under a token, to
+    account for a token that leaked; ``web session 3fa9c2d1e0b4``: a session's acts).
 
     The names and paths under which protected items arrived or went are withheld unless
     ``reveal``, which is recorded for each protected item whose events are shown.
     """
     store = app.store(create=False)
     query = select(CustodyEvent)
+    if actor is not None:
+        query = query.where(CustodyEvent.actor == actor)
+    if identified_by is not None:
+        # canonical JSON: the key, then the value's opening quote and its first characters;
+        # found case-sensitively (SQLite's LIKE ignores case, and token prefixes differ by it)
+        needle = f'"{IDENTIFIED_BY}":' + json.dumps(identified_by, ensure_ascii=False)[:-1]
+        position = func.instr if store.engine.dialect.name == "sqlite" else func.strpos
+        query = query.where(position(CustodyEvent.details, needle) > 0)
     with store.session() as session:
         if item:
             named = find_visible_item(app, session, item)

@@ -439,6 +439,15 @@ def derive(
 @click.option(
     "--head", "head_only", is_flag=True, help="Print only the head (to publish elsewhere)."
 )
+@click.option("--actor", default=None, help="Only the events recorded under this name.")
+@click.option(
+    "--identified-by",
+    "identified_by",
+    default=None,
+    metavar="TEXT",
+    help="Only the events whose actor was established as TEXT begins: 'API token enq_AbCdEf'"
+    " (every act under that token), 'web session FINGERPRINT', 'command line'.",
+)
 @click.option("--reveal", is_flag=True, help="Show protected items' names and paths (recorded).")
 @click.option("--json", "as_json", is_flag=True)
 @pass_app
@@ -448,6 +457,8 @@ def log(
     case_name: str | None,
     limit: int,
     head_only: bool,
+    actor: str | None,
+    identified_by: str | None,
     reveal: bool,
     as_json: bool,
 ) -> None:
@@ -459,7 +470,15 @@ def log(
         head = service.ledger_head(app)
         echo(f"{head[0]} {head[1]}" if head else "0 (empty ledger)")
         return
-    events = service.read_log(app, item=item_ref, case=case_name, limit=limit, reveal=reveal)
+    events = service.read_log(
+        app,
+        item=item_ref,
+        case=case_name,
+        limit=limit,
+        reveal=reveal,
+        actor=actor,
+        identified_by=identified_by,
+    )
     if as_json:
         echo_json([e.to_dict() for e in events])
         return

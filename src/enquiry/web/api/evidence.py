@@ -321,7 +321,25 @@ def case_custody(
     case: str,
     limit: Annotated[int, Query(ge=0, le=100_000, description="The newest N (0: all)")] = 1000,
     reveal: Reveal = False,
+    actor: Annotated[
+        str | None, Query(max_length=200, description="Only the events under this name")
+    ] = None,
+    identified_by: Annotated[
+        str | None,
+        Query(
+            max_length=200,
+            description="Only the events whose actor was established as this begins"
+            " ('API token enq_AbCdEf', 'web session …', 'command line')",
+        ),
+    ] = None,
 ) -> list[EventOut]:
     """The case's custody and audit log, oldest first (the newest ``limit`` events)."""
-    events = evidence.read_log(app, case=case, limit=limit, reveal=reveal)
+    events = evidence.read_log(
+        app,
+        case=case,
+        limit=limit,
+        reveal=reveal,
+        actor=actor,
+        identified_by=identified_by,
+    )
     return [EventOut(**e.to_dict()) for e in events]
