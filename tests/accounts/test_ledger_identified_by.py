@@ -313,3 +313,18 @@ def test_the_log_lists_every_act_under_one_token_or_one_name(team: Enquiry) -> N
     assert [e["details"]["identified_by"] for e in answer.json()] == [
         f"API token {first.view.prefix}, command line"
     ] * 2
+    # a case alice holds no role on is not found, filters or not
+    other = team.home.parent / "other.txt"
+    other.write_text("Another case entirely.\n", encoding="utf-8")
+    evidence.add(team, [other], case="beta")
+    for params in ({"actor": "chief"}, {"identified_by": "home's files"}):
+        refused = client.get(
+            "/api/v1/cases/beta/custody",
+            params=params,
+            headers={"Authorization": f"Bearer {first.token}"},
+        )
+        assert refused.status_code == 404, refused.text
+    result = _cli(team.home, "log", "--json", "--actor", "chief", env={TOKEN_ENV: first.token})
+    assert result.exit_code == 0, result.output
+    seen = json.loads(result.output)
+    assert seen and {e["case"] for e in seen} == {1}, seen  # alpha's, never beta's

@@ -397,7 +397,7 @@ def show_item(app: Enquiry, ref: str, *, with_text: bool = False, reveal: bool =
         derived_from=found.derived_from,
         transformation=found.transformation,
         origins=[WITHHELD] * len(origins) if withhold else origins,
-        custody=[CustodyLine(s, a, w, x, _identified_by(d)) for s, a, w, x, d in events],
+        custody=[CustodyLine(s, a, w, x, _identified_by(_parsed(d))) for s, a, w, x, d in events],
         text=texts,
         withheld=withheld,
         sealed_at=held.sealed_at if held is not None else None,
@@ -906,8 +906,7 @@ class EventView:
     @property
     def identified_by(self) -> str | None:
         """How the actor was established (``None`` for events recorded before it was kept)."""
-        found = self.details.get(IDENTIFIED_BY) if isinstance(self.details, dict) else None
-        return found if isinstance(found, str) else None
+        return _identified_by(self.details)
 
     @property
     def other_details(self) -> Any:
@@ -1014,14 +1013,19 @@ def read_log(
     ]
 
 
-def _identified_by(details: str) -> str | None:
-    """How an event's actor was established, from its details text (``None`` for events
+def _identified_by(details: Any) -> str | None:
+    """How an event's actor was established, from its parsed details (``None`` for events
     recorded before that was kept, or edited into something else: ``verify`` names those)."""
-    try:
-        found = json.loads(details).get(IDENTIFIED_BY)
-    except (ValueError, AttributeError):
-        return None
+    found = details.get(IDENTIFIED_BY) if isinstance(details, dict) else None
     return found if isinstance(found, str) else None
+
+
+def _parsed(details: str) -> Any:
+    """An event's details text read as JSON (None where an edit left something else)."""
+    try:
+        return json.loads(details)
+    except ValueError:
+        return None
 
 
 def _about_item(item_id: int | None, details: Any) -> int:

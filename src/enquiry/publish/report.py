@@ -869,9 +869,9 @@ def sample_custody(analysis: Analysis) -> dict[str, Any] | None:
     broken = [a for a in samples if has_break(a.sample_custody)]
     scenario = None
     keys = {a.key for a in broken}
-    # what rests on the samples goes with them: items derived from them, claims read from them
-    resting = resting_on(analysis.context, keys)
     if broken:
+        # what rests on the samples goes with them: items derived from them, claims read from them
+        resting = resting_on(analysis.context, keys)
         try:
             scenario = without_evidence(analysis.input, sorted(resting))
         except ValueError:
