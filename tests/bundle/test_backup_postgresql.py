@@ -115,7 +115,7 @@ def test_a_postgresql_home_restores_onto_sqlite_and_back(
     again = bundles.backup(on_sqlite, tmp_path / "sqlite.zip")
     monkeypatch.setenv("ENQUIRY_DB", second_pg_url)
     on_pg = Enquiry.at(tmp_path / "on-pg", "third")
-    bundles.restore(on_pg, again.path)
+    bundles.restore(on_pg, again.path, accept_signer="unsigned")
     assert not (tmp_path / "on-pg" / "enquiry.db").exists()
     binding = json.loads((tmp_path / "on-pg" / "home.json").read_text(encoding="utf-8"))
     assert binding["catalogue"]["kind"] == "postgresql"
@@ -225,7 +225,9 @@ def test_a_restore_postgresql_cannot_take_leaves_the_database_empty(
 
     monkeypatch.setenv("ENQUIRY_DB", pg_url)
     with pytest.raises(CatalogueError, match=r"cannot be restored into it .*it was left empty"):
-        bundles.restore(Enquiry.at(tmp_path / "restored", "x"), backed.path)
+        bundles.restore(
+            Enquiry.at(tmp_path / "restored", "x"), backed.path, accept_signer="unsigned"
+        )
     with psycopg.connect(pg_url.replace("postgresql+psycopg", "postgresql")) as connection:
         tables = connection.execute(
             "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'"

@@ -317,7 +317,9 @@ def test_a_restore_refuses_a_catalogue_with_a_planted_trigger(tmp_path: Path) ->
 
     forged = _forged_backup(tmp_path / "home", tmp_path / "forged.zip", plant)
     with pytest.raises(Unverified) as refused:
-        bundles.restore(Enquiry.at(tmp_path / "restored", "successor"), forged)
+        bundles.restore(
+            Enquiry.at(tmp_path / "restored", "successor"), forged, accept_signer="unsigned"
+        )
     assert "a trigger 'quiet' on custody_events that enquiry did not make" in str(refused.value)
 
 
@@ -330,5 +332,7 @@ def test_a_restore_of_members_that_clash_is_one_line(tmp_path: Path) -> None:
         tmp_path / "home", tmp_path / "clash.zip", extra={"home/home.json/x": b"x"}
     )
     with pytest.raises(Corrupt) as refused:
-        bundles.restore(Enquiry.at(tmp_path / "restored", "successor"), clash)
+        bundles.restore(
+            Enquiry.at(tmp_path / "restored", "successor"), clash, accept_signer="unsigned"
+        )
     assert "cannot be unpacked" in str(refused.value) and "\n" not in str(refused.value)

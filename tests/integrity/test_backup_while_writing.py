@@ -54,7 +54,7 @@ def test_a_backup_taken_while_another_writes_restores_and_verifies(
     if backend == "postgresql":
         monkeypatch.delenv("ENQUIRY_DB")  # restored into SQLite: the back end is not the point
     restored = tmp_path / "restored"
-    done = cli(restored, "restore", str(backup), check=False)
+    done = cli(restored, "restore", str(backup), "--accept-signer", "unsigned", check=False)
     assert done.returncode == 0, (done.stdout, done.stderr)
     verified = cli(restored, "verify", check=False)
     assert verified.returncode == 0, (verified.stdout, verified.stderr)

@@ -1207,15 +1207,72 @@ class Restored:
     head: tuple[int, str]
     notes: list[str]
     catalogue: str  # where the catalogue now is (a SQLite file, or a URL without password)
+    signer: str | None = None  # the fingerprint of the key that signed the backup
+    vouched: str = ""  # what vouches for that signer (see _restore_vouched)
+
+
+UNSIGNED = "unsigned"
+
+
+def _restore_vouched(
+    path: Path, outcome: bundle_check.Outcome, key: Path | None, accept_signer: str | None
+) -> tuple[str | None, str]:
+    """Who vouches for a backup about to become a whole home: ``(fingerprint, how)``.
+
+    A backup restored becomes every case, every item and the ledger at once, and a forged one
+    verifies as well as a real one: whoever makes it re-hashes its manifest, or signs it with a
+    key of their own, and carries that key inside. Nothing in a new home can tell the
+    mechanism's key from theirs, so the user must: with ``--key`` (the signer's public key,
+    checked by the verifier), or with ``--accept-signer`` naming the fingerprint they checked
+    (``unsigned`` for a backup made without ``--sign``). Otherwise the restore is refused
+    before anything is unpacked."""
+    shown = printable(str(path))
+    fingerprint = outcome.signed_by
+    if key is not None and fingerprint is not None:
+        return fingerprint, "the key given (--key)"
+    if key is not None:
+        raise Refused(f"{shown}: the backup is not signed, so --key vouches for nothing in it")
+    said = (accept_signer or "").strip().lower()
+    if fingerprint is None:
+        if said == UNSIGNED:
+            return None, "the word of whoever restored it (--accept-signer unsigned)"
+        raise Refused(
+            f"{shown}: the backup is not signed, so nothing shows who made it; nothing was"
+            " restored. Restore it on your own word with --accept-signer unsigned (make"
+            " backups with --sign KEY)"
+        )
+    if said and said != UNSIGNED:
+        if len(said) < 16 or any(c not in "0123456789abcdef" for c in said):
+            raise BadRequest(
+                f"--accept-signer {printable(accept_signer or '')}: not a key fingerprint (16 to"
+                " 64 hexadecimal digits) nor 'unsigned'"
+            )
+        if fingerprint.startswith(said):
+            return fingerprint, "its fingerprint, checked by whoever restored it (--accept-signer)"
+        raise Refused(
+            f"{shown}: signed by the key with fingerprint {fingerprint[:16]}, not"
+            f" {printable(said[:16])} as --accept-signer says; nothing was restored"
+        )
+    raise Refused(
+        f"{shown}: signed by a key with fingerprint {fingerprint[:16]} that nothing here vouches"
+        " for; nothing was restored. Give the signer's public key with --key, or, once you have"
+        f" checked that fingerprint against the mechanism's, --accept-signer {fingerprint[:16]}"
+    )
 
 
 def restore(
-    app: Enquiry, path: Path, *, key: Path | None = None, progress: Progress | None = None
+    app: Enquiry,
+    path: Path,
+    *,
+    key: Path | None = None,
+    accept_signer: str | None = None,
+    progress: Progress | None = None,
 ) -> Restored:
     """Recreate a home from a verified backup, into a folder that is new or empty.
 
     Its catalogue is SQLite inside the home, or the empty PostgreSQL database ``ENQUIRY_DB``
-    names, whichever back end the backup came from."""
+    names, whichever back end the backup came from. Its signer must be vouched for, by ``key``
+    or by ``accept_signer`` (see :func:`_restore_vouched`); the restore event records which."""
     require_admin(app, "restore")
     import os
 
@@ -1232,6 +1289,9 @@ def restore(
                 f"{printable(str(path))}: a {bundle.manifest.get('kind')} bundle, not a backup;"
                 " take a case in with 'enquiry bundle import'"
             )
+        signer, vouched = _restore_vouched(path, outcome, key, accept_signer)
+        said = bundle.manifest.get("signer")
+        signer_name = str(said.get("key") or "") if signer and isinstance(said, dict) else None
         files = writing.restore_backup(bundle, target, catalogue)
         head = bundle.manifest["ledger"]["head"]
         manifest_sha = bundle.manifest_sha256
@@ -1252,13 +1312,16 @@ def restore(
                 "what": "restore",
                 "manifest_sha256": manifest_sha,
                 "from_head": {"seq": int(head["seq"]), "hash": str(head["hash"])},
+                "key": signer_name,
+                "fingerprint": signer,
+                "vouched": vouched,
             },
         )
     from enquiry.store.db import SQLITE_FILE, public_url
 
     where = public_url(catalogue) if catalogue else str(target / SQLITE_FILE)
     head_at = (int(head["seq"]), str(head["hash"]))
-    return Restored(target, files, head_at, list(outcome.notes), where)
+    return Restored(target, files, head_at, list(outcome.notes), where, signer, vouched)
 
 
 DEMO_KEY = "demo"

@@ -220,15 +220,32 @@ def backup_command(
 
 @click.command("restore")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--key", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@click.option(
+    "--key",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The signer's public key (keys export-public), which vouches for the backup.",
+)
+@click.option(
+    "--accept-signer",
+    metavar="FINGERPRINT|unsigned",
+    default=None,
+    help="Restore on your own word: the signer's fingerprint (at least 16 hex digits) you have"
+    " checked, or 'unsigned' for a backup made without --sign.",
+)
 @pass_app
-def restore_command(app: App, file: Path, key: Path | None) -> None:
-    """Recreate a home (--home, new or empty) from a verified backup."""
-    result = bundles.restore(app, file, key=key, progress=BarProgress())
+def restore_command(app: App, file: Path, key: Path | None, accept_signer: str | None) -> None:
+    """Recreate a home (--home, new or empty) from a verified backup whose signer is vouched
+    for (--key or --accept-signer)."""
+    result = bundles.restore(
+        app, file, key=key, accept_signer=accept_signer, progress=BarProgress()
+    )
     echo(
         f"home {safe(str(result.home))} restored: {result.files} files; ledger at event"
         f" {result.head[0]}; catalogue {safe(result.catalogue)}; verified"
     )
+    signed = f"signed by {result.signer[:16]}" if result.signer else "not signed"
+    echo(f"  backup {signed}; vouched for by {safe(result.vouched)}")
     for note in result.notes:
         echo(f"  note: {safe(note)}", err=True)
 
