@@ -112,6 +112,10 @@ def read_feed(path: Path, problems: list[str] | None = None) -> tuple[str, list[
     is not mistaken for a feed that said nothing. The parsing runs under the decoders' time and
     memory limits (``ENQUIRY_DECODE_SECONDS`` / ``ENQUIRY_DECODE_MB``): a feed past them is a
     :class:`FeedError` naming the file and the limit."""
+    # Imported before the fork, so that the limited child inherits the parser rather than
+    # spending its clock on the import (which, on a busy machine, a small limit may not cover).
+    import feedparser  # noqa: F401
+
     from enquiry.errors import EnquiryError
     from enquiry.intake.limits import LimitExceeded, limits, run_limited
 
