@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
+
 REPO = Path(__file__).resolve().parents[2]
 TOOL = REPO / "tools" / "verify_bundle.py"
 PASSPHRASE = "correct horse battery staple"
@@ -239,3 +241,19 @@ def resign(
         "signature.json": json.dumps(signature).encode("utf-8"),
     }
     return rewrite(bundle, target, lambda name, old: replaced.get(name, old))
+
+
+def transferred(app: Any, what: str) -> dict[str, Any]:
+    """The details of the home's one ``transferred`` event of this kind ("bundle import",
+    "restore")."""
+    from enquiry.store.tables import CustodyEvent
+
+    with app.store(create=False).session() as session:
+        found = [
+            json.loads(details)
+            for details in session.scalars(
+                select(CustodyEvent.details).where(CustodyEvent.action == "transferred")
+            )
+        ]
+    (details,) = [d for d in found if d.get("what") == what]
+    return dict(details)

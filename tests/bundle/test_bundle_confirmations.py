@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import pytest
 import yaml
-from bundle_helpers import PASSPHRASE, verify_both
+from bundle_helpers import PASSPHRASE, transferred, verify_both
 from click.testing import CliRunner, Result
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -177,15 +177,7 @@ def _confirmations(app: Enquiry) -> dict[int, dict[str, Any]]:
 
 def _transferred(app: Enquiry) -> dict[str, Any]:
     """The details of the home's one ``transferred`` event of a bundle import."""
-    with app.store(create=False).session() as session:
-        found = [
-            json.loads(details)
-            for details in session.scalars(
-                select(CustodyEvent.details).where(CustodyEvent.action == "transferred")
-            )
-        ]
-    (details,) = [d for d in found if d.get("what") == "bundle import"]
-    return dict(details)
+    return transferred(app, "bundle import")
 
 
 def _notes(result: Result) -> list[str]:

@@ -9,19 +9,16 @@ what vouched for the backup."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from bundle_helpers import PASSPHRASE, Made, enquiry, manifest
-from sqlalchemy import select
+from bundle_helpers import PASSPHRASE, Made, enquiry, manifest, transferred
 
 from enquiry.app import Enquiry, bundles
 from enquiry.errors import BadRequest, Refused, Unverified
-from enquiry.store.tables import CustodyEvent
 
 
 @dataclass(frozen=True)
@@ -50,15 +47,7 @@ def _sqlite(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _restore_event(home: Path) -> dict[str, Any]:
-    with Enquiry.at(home, "reader").store(create=False).session() as session:
-        found = [
-            json.loads(details)
-            for details in session.scalars(
-                select(CustodyEvent.details).where(CustodyEvent.action == "transferred")
-            )
-        ]
-    (details,) = [d for d in found if d.get("what") == "restore"]
-    return dict(details)
+    return transferred(Enquiry.at(home, "reader"), "restore")
 
 
 def _untouched(home: Path) -> bool:

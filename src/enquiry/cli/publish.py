@@ -150,14 +150,17 @@ def bundle_export(
     )
 
 
-@bundle_group.command("verify")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
+SIGNER_KEY = click.option(
     "--key",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="The signer's public key (from 'enquiry keys export-public').",
+    help="The signer's public key (from 'enquiry keys export-public'), which vouches for it.",
 )
+
+
+@bundle_group.command("verify")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@SIGNER_KEY
 @click.option(
     "--tsa-cert",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -177,7 +180,7 @@ def bundle_verify(ctx: click.Context, file: Path, key: Path | None, tsa_cert: Pa
 
 @bundle_group.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--key", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@SIGNER_KEY
 @pass_app
 def bundle_import(app: App, file: Path, key: Path | None) -> None:
     """Take a verified case bundle into this home; custody continues from its signed head."""
@@ -220,12 +223,7 @@ def backup_command(
 
 @click.command("restore")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
-    "--key",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="The signer's public key (keys export-public), which vouches for the backup.",
-)
+@SIGNER_KEY
 @click.option(
     "--accept-signer",
     metavar="FINGERPRINT|unsigned",
