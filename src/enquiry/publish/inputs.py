@@ -173,6 +173,41 @@ class IncidentContext:
     read_from: Mapping[str, str] = dataclasses.field(default_factory=dict)
     """Each rated claim's evidence id -> the key of the item it was read from (see
     :func:`resting_on`)."""
+    taken_in: tuple[Mapping[str, Any], ...] = ()
+    """The bundles this case was taken in from, as the ledger's import events say: when, the
+    manifest's SHA-256, the signer's key name and fingerprint, and what vouched for it (see
+    :func:`taken_in`)."""
+
+
+def taken_in(session: Session, case_id: int) -> tuple[dict[str, Any], ...]:
+    """The bundle imports of this case, read from its ``transferred`` ledger events (covered
+    by the hash chain, so the report's word on them can be checked), oldest first.
+
+    The evidence and custody a case brought with it rest on whoever made the bundle: a report
+    built on it must say whose word that is, and whether anything here vouched for the key
+    that signed it."""
+    import json
+
+    out = []
+    rows = session.execute(
+        select(CustodyEvent.at, CustodyEvent.details)
+        .where(CustodyEvent.action == "transferred", CustodyEvent.case_id == case_id)
+        .order_by(CustodyEvent.seq)
+    )
+    for at, details in rows:
+        said = json.loads(details)
+        if not isinstance(said, dict) or said.get("what") != "bundle import":
+            continue
+        out.append(
+            {
+                "at": str(at),
+                "manifest_sha256": str(said.get("manifest_sha256") or ""),
+                "key": said.get("key"),
+                "fingerprint": said.get("fingerprint"),
+                "vouched": said.get("vouched"),
+            }
+        )
+    return tuple(out)
 
 
 def resting_on(context: IncidentContext, keys: Iterable[str]) -> set[str]:
@@ -591,6 +626,7 @@ def _read(
         records=analysis_records(session.connection(), {s.id: s.name for s in sources.values()}),
     )
     context = IncidentContext(
+        taken_in=taken_in(session, case.id),
         case=case.name,
         case_title=case.title,
         case_id=case.id,

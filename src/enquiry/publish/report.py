@@ -44,6 +44,7 @@ from enquiry.publish.bundle_check import (
     figure_text,
     share,
     span,
+    value_text,
 )
 from enquiry.publish.exports import Feature, features, isolated, read_scope, visible
 from enquiry.publish.files import write_published
@@ -839,6 +840,25 @@ def _limitations(
                 "text": f"{len(broken)} environmental sample(s) have a recorded chain of custody"
                 " that does not hold from collection to the laboratory (see section 8).",
                 "refs": broken,
+            }
+        )
+    for bundle in analysis.context.taken_in:
+        if bundle.get("vouched"):
+            continue
+        key, print_ = bundle.get("key"), str(bundle.get("fingerprint") or "")[:16]
+        signed = (
+            f"signed by a key calling itself '{value_text(key or '', 60)}' (fingerprint {print_}) that"
+            " nothing in this home vouched for"
+            if print_
+            else "that is not signed"
+        )
+        out.append(
+            {
+                "text": f"This case was taken in on {_day(bundle.get('at'))} from a bundle"
+                f" {signed} (manifest SHA-256 {str(bundle.get('manifest_sha256'))[:16]}…):"
+                " what it brought — its items, their custody before that day, its ratings —"
+                " rests on the word of whoever made that bundle.",
+                "refs": [],
             }
         )
     unsupported = sorted(
