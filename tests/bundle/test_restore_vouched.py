@@ -143,3 +143,15 @@ def test_the_command_line_refuses_in_one_line_and_says_what_vouched(
         f"backup signed by {backups.fingerprint[:16]}; vouched for by its fingerprint, checked"
         " by whoever restored it (--accept-signer)"
     ) in done.stdout
+
+
+def test_an_unsigned_backup_is_said_to_be_so_when_written(made: Made, tmp_path: Path) -> None:
+    written = enquiry("--home", made.home, "backup", "-o", tmp_path / "plain.zip")
+    assert written.returncode == 0, written.stderr
+    assert "not signed, so nothing will show who made it" in written.stderr
+    assert "--accept-signer unsigned" in written.stderr
+    signed = enquiry(
+        "--home", made.home, "backup", "-o", tmp_path / "signed.zip", "--sign", "panel"
+    )
+    assert signed.returncode == 0, signed.stderr
+    assert "not signed" not in signed.stderr

@@ -219,6 +219,12 @@ def backup_command(
         f"backup written to {safe(str(result.path))} ({result.size:,} bytes, {result.members}"
         f" members, sha256 {result.sha256})"
     )
+    if not sign:
+        echo(
+            "  note: not signed, so nothing will show who made it: restoring it takes"
+            " --accept-signer unsigned (sign backups with --sign KEY)",
+            err=True,
+        )
 
 
 @click.command("restore")
