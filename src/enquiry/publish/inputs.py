@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -186,8 +187,6 @@ def taken_in(session: Session, case_id: int) -> tuple[dict[str, Any], ...]:
     The evidence and custody a case brought with it rest on whoever made the bundle: a report
     built on it must say whose word that is, and whether anything here vouched for the key
     that signed it."""
-    import json
-
     out = []
     rows = session.execute(
         select(CustodyEvent.at, CustodyEvent.details)

@@ -845,11 +845,12 @@ def _limitations(
     for bundle in analysis.context.taken_in:
         if bundle.get("vouched"):
             continue
-        key, print_ = bundle.get("key"), str(bundle.get("fingerprint") or "")[:16]
+        name = value_text(bundle.get("key") or "", 60)
+        fingerprint = str(bundle.get("fingerprint") or "")[:16]
         signed = (
-            f"signed by a key calling itself '{value_text(key or '', 60)}' (fingerprint {print_}) that"
-            " nothing in this home vouched for"
-            if print_
+            f"signed by a key calling itself '{name}' (fingerprint {fingerprint}) that nothing"
+            " in this home vouched for"
+            if fingerprint
             else "that is not signed"
         )
         out.append(
