@@ -204,6 +204,15 @@ def reprinted(page: bytes, body: Any) -> bytes:
     return FIGURE.sub(again, page.decode("utf-8")).encode("utf-8")
 
 
+def reprinted_report(page: bytes, body: Any, slug: str) -> dict[str, bytes]:
+    """A report's page and its PDF printed again from ``body`` (:func:`reprinted`), as a
+    signer who changed the finding would publish both to keep them in step with it."""
+    from enquiry.publish.pdf import html_to_pdf
+
+    again = reprinted(page, body)
+    return {f"report/{slug}.html": again, f"report/{slug}.pdf": html_to_pdf(again.decode("utf-8"))}
+
+
 def resigned(made: Made, target: Path, members: dict[str, bytes | None]) -> Path:
     """The bundle as its own signer could re-make it: ``members`` replaced (or, given None,
     left out), their manifest entries re-hashed (or dropped) and the manifest signed again

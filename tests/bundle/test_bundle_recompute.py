@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from bundle_helpers import SLUG, Made, reprinted, resigned
+from bundle_helpers import SLUG, Made, reprinted_report, resigned
 from click.testing import CliRunner
 
 from enquiry.app import Enquiry, bundles
@@ -29,13 +29,14 @@ REPORT = f"report/{SLUG}.html"
 
 def _cooked(made: Made, target: Path, cook: Callable[[dict[str, Any]], None]) -> Path:
     """The bundle as its own signer could re-make it: the finding's body changed by ``cook``,
-    its report's figures printed again to match, and the manifest signed again."""
+    its report's figures printed again to match (page and PDF), and the manifest signed
+    again."""
     with zipfile.ZipFile(made.bundle) as archive:
         body = json.loads(archive.read(FINDING))
         page = archive.read(REPORT)
     cook(body)
     data = (json.dumps(body, indent=1, sort_keys=True) + "\n").encode("utf-8")
-    return resigned(made, target, {FINDING: data, REPORT: reprinted(page, body)})
+    return resigned(made, target, {FINDING: data, **reprinted_report(page, body, SLUG)})
 
 
 def _verify(path: Path, made: Made) -> tuple[int, str]:

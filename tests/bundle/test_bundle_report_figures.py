@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from bundle_helpers import SLUG, Made, reprinted, resign, resigned, tool, verify_both
+from bundle_helpers import SLUG, Made, reprinted_report, resign, resigned, tool, verify_both
 
 from enquiry.app import Enquiry, bundles
 from enquiry.errors import Unverified
@@ -275,7 +275,7 @@ def test_the_scenario_without_broken_samples_is_carried_recomputed_and_marked(
         tmp_path / "cooked.zip",
         {
             f"findings/{slug}.json": json.dumps(body).encode("utf-8"),
-            f"report/{slug}.html": reprinted(page, body),
+            **reprinted_report(page, body, slug),
         },
         demo_home.home,
         "demo",

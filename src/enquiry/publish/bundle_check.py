@@ -33,6 +33,7 @@ import re
 import stat
 import struct
 import sys
+import unicodedata
 import zipfile
 import zlib
 from collections.abc import Iterator, Sequence
@@ -1424,14 +1425,65 @@ def _attributes(text: str) -> dict[str, str]:
     return found
 
 
-class FigureReader:
-    """The marked figures of a report, read in one pass whatever the page holds.
+def html_parts(page: str) -> Iterator[tuple[str, str, dict[str, str]]]:
+    """A page's parts in one pass, whatever it holds: ``("text", text, {})``, ``("start",
+    name, attributes)``, ``("alone", name, attributes)`` for a tag that closes itself,
+    ``("raw", name, {})`` for the raw text of a ``<style>``, ``<script>`` or ``<title>``
+    (skipped), and ``("end", name, {})``.
 
     Not :class:`html.parser.HTMLParser`, which takes time quadratic in the length of some
     malformed pages (``<a`` written 100,000 times: half a minute for 200 KB), so that a
     hostile report could stall every verifier. This reads tags, comments, declarations and
-    the raw text of ``<style>`` and ``<script>`` as a browser delimits them, and nothing
-    else; a mark holds text only, anything else inside it is flagged."""
+    raw text as a browser delimits them, and nothing else; text is given unescaped."""
+    at = 0
+    while True:
+        lt = page.find("<", at)
+        if lt == -1:
+            if page[at:]:
+                yield "text", html.unescape(page[at:]), {}
+            return
+        if lt > at:
+            yield "text", html.unescape(page[at:lt]), {}
+        if page.startswith("<!--", lt):
+            close = page.find("-->", lt + 4)
+            if close == -1:
+                return
+            at = close + 3
+            continue
+        if page.startswith(("<!", "<?"), lt):
+            close = page.find(">", lt + 2)
+            if close == -1:
+                return
+            at = close + 1
+            continue
+        tag = _TAG.match(page, lt)
+        if tag is None:
+            yield "text", "<", {}
+            at = lt + 1
+            continue
+        close = _tag_end(page, tag.end())
+        if close == -1:
+            return
+        name = tag.group(2).lower()
+        inside = page[tag.end() : close]
+        at = close + 1
+        if tag.group(1):
+            yield "end", name, {}
+            continue
+        alone = inside.rstrip().endswith("/") or name in _VOID
+        yield ("alone" if alone else "start"), name, _attributes(inside)
+        raw = _RAW_TEXT.get(name)
+        if raw is not None and not alone:
+            ends = raw.search(page, at)
+            if ends is None:
+                return
+            yield "raw", name, {}
+            at = ends.start()
+
+
+class FigureReader:
+    """The marked figures of a report (:func:`html_parts`); a mark holds text only, anything
+    else inside it is flagged."""
 
     def __init__(self) -> None:
         self.figures: list[Figure] = []
@@ -1442,55 +1494,19 @@ class FigureReader:
         self._depth = 0
 
     def read(self, page: str) -> FigureReader:
-        at = 0
-        while True:
-            lt = page.find("<", at)
-            if lt == -1:
-                self._text(page[at:])
-                break
-            self._text(page[at:lt])
-            if page.startswith("<!--", lt):
-                close = page.find("-->", lt + 4)
-                if close == -1:
-                    break
-                at = close + 3
-                continue
-            if page.startswith(("<!", "<?"), lt):
-                close = page.find(">", lt + 2)
-                if close == -1:
-                    break
-                at = close + 1
-                continue
-            tag = _TAG.match(page, lt)
-            if tag is None:
-                self._text("<")
-                at = lt + 1
-                continue
-            close = _tag_end(page, tag.end())
-            if close == -1:
-                break
-            name = tag.group(2).lower()
-            inside = page[tag.end() : close]
-            at = close + 1
-            if tag.group(1):
-                self._end(name)
-                continue
-            alone = inside.rstrip().endswith("/") or name in _VOID
-            self._start(name, _attributes(inside), alone)
-            raw = _RAW_TEXT.get(name)
-            if raw is not None and not alone:
-                ends = raw.search(page, at)
-                if ends is None:
-                    break
+        for kind, value, marks in html_parts(page):
+            if kind == "text":
+                if self._open is not None and value:
+                    self._parts.append(value)
+            elif kind == "end":
+                self._end(value)
+            elif kind == "raw":
                 if self._open is not None:
                     self._open.markup = True
-                at = ends.start()
+            else:
+                self._start(value, marks, kind == "alone")
         self._close()
         return self
-
-    def _text(self, text: str) -> None:
-        if self._open is not None and text:
-            self._parts.append(html.unescape(text))
 
     def _start(self, name: str, marks: dict[str, str], alone: bool) -> None:
         if self._open is not None:
@@ -1593,6 +1609,828 @@ def report_problems(page: str, body: Any) -> tuple[list[str], int]:
     return problems, len(reader.figures)
 
 
+# --- A report's PDF, read back ------------------------------------------------------------------
+#
+# The PDF a bundle carries beside its report is what most people are sent and quote, so it is
+# read back too: its text must be the page's own, figure for figure, in the same order. Only
+# the standard library is used, so the reader knows what WeasyPrint writes — cross-reference
+# tables and streams, object streams, Flate, fonts with a ToUnicode map, form XObjects — and
+# says so, naming what it met, when a PDF holds anything else. Every size, depth and count it
+# reads is bounded: the file may be hostile.
+
+MAX_PDF = 256 << 20  # bytes of a report's PDF, read whole
+MAX_PDF_INFLATED = 512 << 20  # bytes all its streams may inflate to, together
+MAX_PDF_DEPTH = 64  # nesting of arrays and dictionaries, references, page tree, forms
+MAX_PDF_PAGES = 100_000
+MAX_PDF_OBJECTS = 10_000_000
+_PDF_SPACE = b"\x00\t\n\x0c\r "
+_PDF_DELIMITERS = b"()<>[]{}/%"
+_PDF_REGULAR = re.compile(rb"[^\x00\t\n\x0c\r ()<>\[\]{}/%]+")
+_PDF_NUMBER = re.compile(rb"[+-]?(?:\d+\.?\d*|\.\d+)\Z")
+_PDF_SKIP = re.compile(rb"(?:[\x00\t\n\x0c\r ]|%[^\r\n]*)*")
+_PDF_ESCAPES = {
+    ord("n"): b"\n",
+    ord("r"): b"\r",
+    ord("t"): b"\t",
+    ord("b"): b"\b",
+    ord("f"): b"\f",
+    ord("("): b"(",
+    ord(")"): b")",
+    ord("\\"): b"\\",
+}
+
+
+class PdfError(Exception):
+    """A PDF this reader cannot read: malformed, or made with what it does not know."""
+
+
+class PdfName(str):
+    """A PDF name (``/Font``), told apart from a keyword or an operator."""
+
+
+@dataclass(frozen=True)
+class PdfRef:
+    number: int
+    generation: int
+
+
+@dataclass
+class PdfStream:
+    info: dict[str, Any]
+    raw: bytes
+
+
+@dataclass
+class PdfKeyword:
+    word: bytes
+
+
+def _pdf_int(value: Any, what: str) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise PdfError(f"{what} is not an integer")
+    return value
+
+
+class PdfLexer:
+    """The objects of PDF syntax in ``data`` from a position on."""
+
+    def __init__(self, data: bytes, pos: int = 0, end: int | None = None) -> None:
+        self.data = data
+        self.pos = pos
+        self.end = len(data) if end is None else end
+
+    def skip(self) -> None:
+        match = _PDF_SKIP.match(self.data, self.pos, self.end)
+        self.pos = match.end() if match else self.pos
+
+    def token(self) -> Any:
+        """The next object, or a :class:`PdfKeyword` (an operator, ``R``, ``obj``, ``]``…);
+        None at the end."""
+        self.skip()
+        if self.pos >= self.end:
+            return None
+        data, start = self.data, self.pos
+        char = data[start]
+        if char == 0x2F:  # /
+            match = _PDF_REGULAR.match(data, start + 1, self.end)
+            raw = match.group(0) if match else b""
+            self.pos = start + 1 + len(raw)
+            return PdfName(_pdf_name(raw))
+        if char == 0x28:  # (
+            return self._literal()
+        if char == 0x3C:  # <
+            if data.startswith(b"<<", start):
+                self.pos = start + 2
+                return PdfKeyword(b"<<")
+            close = data.find(b">", start, self.end)
+            if close == -1:
+                raise PdfError("a hexadecimal string never ends")
+            digits = re.sub(rb"[\x00\t\n\x0c\r ]", b"", data[start + 1 : close])
+            self.pos = close + 1
+            try:
+                return bytes.fromhex((digits + b"0" * (len(digits) % 2)).decode("ascii"))
+            except ValueError:
+                raise PdfError("a hexadecimal string holds other characters") from None
+        if data.startswith(b">>", start):
+            self.pos = start + 2
+            return PdfKeyword(b">>")
+        if char in b"[]{}":
+            self.pos = start + 1
+            return PdfKeyword(bytes([char]))
+        match = _PDF_REGULAR.match(data, start, self.end)
+        if match is None:
+            raise PdfError(f"an unexpected character {chr(char)!r}")
+        self.pos = match.end()
+        word = match.group(0)
+        if _PDF_NUMBER.match(word):
+            if b"." in word:
+                return float(word)
+            if len(word) > 20:
+                raise PdfError("a number too long to be one")
+            return int(word)
+        if word == b"true" or word == b"false":
+            return word == b"true"
+        if word == b"null":
+            return None
+        return PdfKeyword(word)
+
+    def _literal(self) -> bytes:
+        data, at, depth = self.data, self.pos + 1, 1
+        out = bytearray()
+        while at < self.end:
+            char = data[at]
+            if char == 0x5C:  # backslash
+                at += 1
+                if at >= self.end:
+                    break
+                escape = data[at]
+                if escape in _PDF_ESCAPES:
+                    out += _PDF_ESCAPES[escape]
+                    at += 1
+                elif 0x30 <= escape <= 0x37:
+                    digits = re.match(rb"[0-7]{1,3}", data[at : at + 3])
+                    assert digits is not None
+                    out.append(int(digits.group(0), 8) & 0xFF)
+                    at += len(digits.group(0))
+                elif escape == 0x0D:
+                    at += 2 if data[at + 1 : at + 2] == b"\n" else 1
+                elif escape == 0x0A:
+                    at += 1
+                else:
+                    out.append(escape)
+                    at += 1
+                continue
+            if char == 0x28:
+                depth += 1
+            elif char == 0x29:
+                depth -= 1
+                if depth == 0:
+                    self.pos = at + 1
+                    return bytes(out)
+            out.append(char)
+            at += 1
+        raise PdfError("a string never ends")
+
+    def value(self, depth: int = 0) -> Any:
+        """The next whole object: arrays, dictionaries and ``n g R`` read together."""
+        if depth > MAX_PDF_DEPTH:
+            raise PdfError("arrays or dictionaries nested too deep")
+        token = self.token()
+        if isinstance(token, PdfKeyword):
+            if token.word == b"[":
+                items: list[Any] = []
+                while True:
+                    self.skip()
+                    if self.data.startswith(b"]", self.pos):
+                        self.pos += 1
+                        return items
+                    if self.pos >= self.end:
+                        raise PdfError("an array never ends")
+                    items.append(self.value(depth + 1))
+            if token.word == b"<<":
+                entries: dict[str, Any] = {}
+                while True:
+                    key = self.token()
+                    if isinstance(key, PdfKeyword) and key.word == b">>":
+                        return entries
+                    if not isinstance(key, PdfName):
+                        raise PdfError("a dictionary key is not a name")
+                    entries.setdefault(str(key), self.value(depth + 1))
+            raise PdfError(f"an unexpected {token.word[:20].decode('latin-1')!r}")
+        if isinstance(token, int) and not isinstance(token, bool):
+            mark = self.pos
+            generation = self.token()
+            if isinstance(generation, int) and not isinstance(generation, bool):
+                keyword = self.token()
+                if isinstance(keyword, PdfKeyword) and keyword.word == b"R":
+                    return PdfRef(token, generation)
+            self.pos = mark
+        return token
+
+
+def _pdf_name(raw: bytes) -> str:
+    """A name's characters, ``#xx`` escapes read."""
+    if b"#" in raw:
+        raw = re.sub(rb"#([0-9A-Fa-f]{2})", lambda m: bytes([int(m.group(1), 16)]), raw)
+    return raw.decode("latin-1")
+
+
+class PdfFile:
+    """The objects of one PDF, found through its cross-reference tables or streams."""
+
+    def __init__(self, data: bytes) -> None:
+        if not data.startswith(b"%PDF-"):
+            raise PdfError("it does not begin as a PDF does")
+        self.data = data
+        self.inflated = 0
+        self.where: dict[int, tuple[int, int]] = {}  # number -> (0, offset) | (stream, index)
+        self.cache: dict[int, Any] = {}
+        self.object_streams: dict[int, list[tuple[int, int]]] = {}
+        self.trailer: dict[str, Any] = {}
+        tail = data.rfind(b"startxref", max(0, len(data) - 2048))
+        if tail == -1:
+            raise PdfError("it has no startxref")
+        offset = PdfLexer(data, tail + len(b"startxref")).token()
+        seen: set[int] = set()
+        while isinstance(offset, int) and not isinstance(offset, bool):
+            if offset in seen or len(seen) > MAX_PDF_DEPTH or not 0 <= offset < len(data):
+                raise PdfError("its cross-reference sections loop or point outside it")
+            seen.add(offset)
+            offset = self._section(offset)
+
+    def _section(self, offset: int) -> Any:
+        """Read the cross-reference section at ``offset``; the offset of the one before."""
+        lexer = PdfLexer(self.data, offset)
+        first = lexer.token()
+        if isinstance(first, PdfKeyword) and first.word == b"xref":
+            while True:
+                start = lexer.token()
+                if isinstance(start, PdfKeyword) and start.word == b"trailer":
+                    break
+                count = lexer.token()
+                if not isinstance(start, int) or not isinstance(count, int) or count < 0:
+                    raise PdfError("a cross-reference table is malformed")
+                if start + count > MAX_PDF_OBJECTS:
+                    raise PdfError("too many objects")
+                for number in range(start, start + count):
+                    entry_offset, _generation, kind = lexer.token(), lexer.token(), lexer.token()
+                    if not isinstance(kind, PdfKeyword) or kind.word not in (b"n", b"f"):
+                        raise PdfError("a cross-reference entry is malformed")
+                    if kind.word == b"n" and number not in self.where:
+                        self.where[number] = (0, _pdf_int(entry_offset, "an offset"))
+            trailer = lexer.value()
+        else:
+            lexer.pos = offset
+            stream = self._indirect(lexer)
+            if not isinstance(stream, PdfStream) or stream.info.get("Type") != "XRef":
+                raise PdfError("startxref points at neither a table nor a stream")
+            trailer = stream.info
+            self._xref_stream(stream)
+        if not isinstance(trailer, dict):
+            raise PdfError("its trailer is not a dictionary")
+        for key, value in trailer.items():
+            self.trailer.setdefault(key, value)
+        if "XRefStm" in trailer:
+            hybrid = _pdf_int(trailer["XRefStm"], "XRefStm")
+            self._xref_stream(self._indirect(PdfLexer(self.data, hybrid)))
+        return trailer.get("Prev")
+
+    def _xref_stream(self, stream: Any) -> None:
+        if not isinstance(stream, PdfStream):
+            raise PdfError("a cross-reference stream is not a stream")
+        widths = stream.info.get("W")
+        if (
+            not isinstance(widths, list)
+            or len(widths) != 3
+            or not all(isinstance(w, int) and 0 <= w <= 8 for w in widths)
+        ):
+            raise PdfError("a cross-reference stream's /W is malformed")
+        size = _pdf_int(stream.info.get("Size"), "/Size")
+        index = stream.info.get("Index", [0, size])
+        if not isinstance(index, list) or len(index) % 2:
+            raise PdfError("a cross-reference stream's /Index is malformed")
+        rows = self.decoded(stream)
+        width = sum(widths)
+        at = 0
+        for pair in range(0, len(index), 2):
+            start = _pdf_int(index[pair], "/Index")
+            count = _pdf_int(index[pair + 1], "/Index")
+            if start < 0 or count < 0 or start + count > MAX_PDF_OBJECTS:
+                raise PdfError("a cross-reference stream's /Index is out of range")
+            for number in range(start, start + count):
+                if at + width > len(rows):
+                    raise PdfError("a cross-reference stream is shorter than its /Index")
+                fields, cursor = [], at
+                for w in widths:
+                    fields.append(int.from_bytes(rows[cursor : cursor + w], "big"))
+                    cursor += w
+                at += width
+                kind = fields[0] if widths[0] else 1
+                if number in self.where:
+                    continue
+                if kind == 1:
+                    self.where[number] = (0, fields[1])
+                elif kind == 2:
+                    self.where[number] = (fields[1], fields[2])
+
+    def _indirect(self, lexer: PdfLexer) -> Any:
+        """The object ``n g obj … endobj`` at the lexer, its stream read by /Length."""
+        number, generation, keyword = lexer.token(), lexer.token(), lexer.token()
+        if (
+            not isinstance(number, int)
+            or not isinstance(generation, int)
+            or not isinstance(keyword, PdfKeyword)
+            or keyword.word != b"obj"
+        ):
+            raise PdfError("an object's offset does not point at an object")
+        value = lexer.value()
+        mark = lexer.pos
+        after = lexer.token()
+        if not (isinstance(after, PdfKeyword) and after.word == b"stream"):
+            lexer.pos = mark
+            return value
+        if not isinstance(value, dict):
+            raise PdfError("a stream's dictionary is not one")
+        start = lexer.pos
+        if self.data.startswith(b"\r\n", start):
+            start += 2
+        elif self.data.startswith(b"\n", start):
+            start += 1
+        length = self.resolve(value.get("Length"))
+        if not isinstance(length, int) or length < 0 or start + length > len(self.data):
+            raise PdfError("a stream's /Length is wrong")
+        return PdfStream(value, self.data[start : start + length])
+
+    def resolve(self, value: Any, depth: int = 0) -> Any:
+        """``value`` with a reference replaced by what it refers to (null when nothing)."""
+        while isinstance(value, PdfRef):
+            depth += 1
+            if depth > MAX_PDF_DEPTH:
+                raise PdfError("references refer to each other in a loop")
+            value = self.get(value.number)
+        return value
+
+    def get(self, number: int) -> Any:
+        if number in self.cache:
+            return self.cache[number]
+        place = self.where.get(number)
+        self.cache[number] = None  # a loop through this object reads null, not forever
+        if place is None:
+            return None
+        container, at = place
+        if container == 0:
+            if not 0 <= at < len(self.data):
+                raise PdfError("an object's offset points outside the file")
+            value = self._indirect(PdfLexer(self.data, at))
+        else:
+            value = self._from_object_stream(container, at)
+        self.cache[number] = value
+        return value
+
+    def _from_object_stream(self, container: int, index: int) -> Any:
+        stream = self.get(container)
+        if not isinstance(stream, PdfStream) or stream.info.get("Type") != "ObjStm":
+            raise PdfError("an object is said to be in a stream that is not an object stream")
+        data = self.decoded(stream)
+        count = _pdf_int(stream.info.get("N"), "/N")
+        first = _pdf_int(stream.info.get("First"), "/First")
+        offsets = self.object_streams.get(container)
+        if offsets is None:
+            lexer = PdfLexer(data, 0, min(first, len(data)))
+            offsets = []
+            for _ in range(min(count, MAX_PDF_OBJECTS)):
+                number, offset = lexer.token(), lexer.token()
+                if not isinstance(number, int) or not isinstance(offset, int):
+                    break
+                offsets.append((number, offset))
+            self.object_streams[container] = offsets
+        if not 0 <= index < len(offsets):
+            raise PdfError("an object's place in its object stream does not exist")
+        start = first + offsets[index][1]
+        if not 0 <= start <= len(data):
+            raise PdfError("an object's offset in its object stream points outside it")
+        return PdfLexer(data, start).value()
+
+    def decoded(self, stream: PdfStream) -> bytes:
+        """A stream's bytes through its filters (Flate only), inflation bounded."""
+        filters = self.resolve(stream.info.get("Filter"))
+        names = filters if isinstance(filters, list) else [] if filters is None else [filters]
+        data = stream.raw
+        for name in names:
+            if name != "FlateDecode":
+                raise PdfError(f"a stream is encoded with {value_text(name, 40)}")
+            inflater = zlib.decompressobj()
+            room = MAX_PDF_INFLATED - self.inflated
+            try:
+                data = inflater.decompress(data, room + 1)
+            except zlib.error:
+                raise PdfError("a stream does not inflate") from None
+            if len(data) > room:
+                raise PdfError(f"its streams inflate to more than {MAX_PDF_INFLATED >> 20} MiB")
+            self.inflated += len(data)
+        parameters = self.resolve(stream.info.get("DecodeParms"))
+        if isinstance(parameters, list):
+            parameters = parameters[0] if parameters else None
+        if isinstance(parameters, dict):
+            predictor = parameters.get("Predictor", 1)
+            if isinstance(predictor, int) and predictor >= 10:
+                columns = _pdf_int(parameters.get("Columns", 1), "/Columns")
+                data = _png_rows(data, columns)
+            elif predictor != 1:
+                raise PdfError(f"a stream uses predictor {value_text(predictor, 20)}")
+        return data
+
+
+def _png_rows(data: bytes, columns: int) -> bytes:
+    """Rows of bytes under PNG predictors (one filter byte per row), as cross-reference
+    streams may be written."""
+    if not 1 <= columns <= 1 << 16:
+        raise PdfError("a stream's /Columns is out of range")
+    out = bytearray()
+    previous = bytearray(columns)
+    for start in range(0, len(data) - columns, columns + 1):
+        kind, row = data[start], bytearray(data[start + 1 : start + 1 + columns])
+        for i in range(columns):
+            left = row[i - 1] if i else 0
+            up = previous[i]
+            if kind == 1:
+                row[i] = (row[i] + left) & 0xFF
+            elif kind == 2:
+                row[i] = (row[i] + up) & 0xFF
+            elif kind == 3:
+                row[i] = (row[i] + (left + up) // 2) & 0xFF
+            elif kind == 4:
+                corner = previous[i - 1] if i else 0
+                guess = left + up - corner
+                near = min((abs(guess - left), 0), (abs(guess - up), 1), (abs(guess - corner), 2))
+                row[i] = (row[i] + (left, up, corner)[near[1]]) & 0xFF
+            elif kind != 0:
+                raise PdfError("a stream's row filter is unknown")
+        out += row
+        previous = row
+    return bytes(out)
+
+
+@dataclass
+class PdfFont:
+    """How a font's codes read as text: its ToUnicode map and code lengths."""
+
+    unicode: dict[bytes, str]
+    lengths: tuple[int, ...]  # the code lengths its code space allows, shortest first
+
+    def text(self, codes: bytes) -> str:
+        out: list[str] = []
+        at = 0
+        while at < len(codes):
+            for length in self.lengths:
+                code = codes[at : at + length]
+                if code in self.unicode or length == self.lengths[-1]:
+                    out.append(self.unicode.get(code, "\ufffd"))
+                    at += length
+                    break
+        return "".join(out)
+
+
+def _cmap_font(pdf: PdfFile, font: Any) -> PdfFont:
+    """A font's reading from its ToUnicode CMap. A font without one cannot be read back."""
+    font = pdf.resolve(font)
+    if not isinstance(font, dict):
+        raise PdfError("a font is not a dictionary")
+    stream = pdf.resolve(font.get("ToUnicode"))
+    if not isinstance(stream, PdfStream):
+        raise PdfError(f"a font ({value_text(font.get('BaseFont'), 40)}) has no ToUnicode map")
+    lexer = PdfLexer(pdf.decoded(stream))
+    unicode: dict[bytes, str] = {}
+    lengths: set[int] = set()
+    operands: list[Any] = []
+    section: bytes | None = None
+    while True:
+        token = lexer.token()
+        if token is None:
+            break
+        if isinstance(token, PdfKeyword):
+            if token.word in (b"begincodespacerange", b"beginbfchar", b"beginbfrange"):
+                section, operands = token.word[5:], []
+                continue
+            if token.word in (b"endcodespacerange", b"endbfchar", b"endbfrange"):
+                _cmap_section(section, operands, unicode, lengths)
+                section, operands = None, []
+                continue
+            if token.word == b"[":
+                lexer.pos -= 1
+                operands.append(lexer.value())
+                continue
+            operands = [] if section is None else operands
+            continue
+        operands.append(token)
+        if len(unicode) > 1 << 20:
+            raise PdfError("a ToUnicode map is too large")
+    if not lengths:
+        lengths = {len(next(iter(unicode)))} if unicode else {1}
+    return PdfFont(unicode, tuple(sorted(lengths)))
+
+
+def _utf16(value: Any) -> str:
+    if not isinstance(value, bytes):
+        raise PdfError("a ToUnicode map names no text")
+    return value.decode("utf-16-be", "replace")
+
+
+def _cmap_section(
+    section: bytes | None, operands: list[Any], unicode: dict[bytes, str], lengths: set[int]
+) -> None:
+    if section == b"codespacerange":
+        for low in operands[0::2]:
+            if isinstance(low, bytes) and 1 <= len(low) <= 4:
+                lengths.add(len(low))
+    elif section == b"bfchar":
+        for code, text in zip(operands[0::2], operands[1::2], strict=False):
+            if isinstance(code, bytes):
+                unicode[code] = _utf16(text)
+    elif section == b"bfrange":
+        for at in range(0, len(operands) - 2, 3):
+            low, high, target = operands[at : at + 3]
+            if not isinstance(low, bytes) or not isinstance(high, bytes) or len(low) != len(high):
+                raise PdfError("a ToUnicode range is malformed")
+            first, last = int.from_bytes(low, "big"), int.from_bytes(high, "big")
+            if last < first or last - first > 0xFFFF:
+                raise PdfError("a ToUnicode range is out of order or too wide")
+            for offset in range(last - first + 1):
+                code = (first + offset).to_bytes(len(low), "big")
+                if isinstance(target, list):
+                    if offset < len(target):
+                        unicode[code] = _utf16(target[offset])
+                else:
+                    base = bytearray(_pdf_bytes(target))
+                    if not base:
+                        raise PdfError("a ToUnicode range maps to nothing")
+                    tail = int.from_bytes(base[-2:], "big") + offset
+                    base[-2:] = (tail & 0xFFFF).to_bytes(2, "big")
+                    unicode[code] = bytes(base).decode("utf-16-be", "replace")
+
+
+def _pdf_bytes(value: Any) -> bytes:
+    if not isinstance(value, bytes):
+        raise PdfError("a ToUnicode map names no text")
+    return value
+
+
+def _merged(outer: Any, inner: Any) -> dict[str, Any]:
+    return {
+        **(outer if isinstance(outer, dict) else {}),
+        **(inner if isinstance(inner, dict) else {}),
+    }
+
+
+class PdfText:
+    """The text a PDF shows, page by page and block (``BT`` … ``ET``) by block."""
+
+    def __init__(self, pdf: PdfFile) -> None:
+        self.pdf = pdf
+        self.fonts: dict[int, PdfFont] = {}
+        self.operators = 0
+
+    def pages(self) -> list[list[str]]:
+        root = self.pdf.resolve(self.pdf.trailer.get("Root"))
+        if not isinstance(root, dict):
+            raise PdfError("it has no document catalogue")
+        out: list[list[str]] = []
+        self._walk(root.get("Pages"), {}, out, set(), 0)
+        return out
+
+    def _walk(
+        self, node: Any, inherited: dict[str, Any], out: list[list[str]], seen: set[int], depth: int
+    ) -> None:
+        if isinstance(node, PdfRef):
+            if node.number in seen:
+                raise PdfError("its page tree loops")
+            seen.add(node.number)
+        node = self.pdf.resolve(node)
+        if not isinstance(node, dict) or depth > MAX_PDF_DEPTH:
+            raise PdfError("its page tree is malformed or too deep")
+        resources = self.pdf.resolve(node.get("Resources", inherited.get("Resources")))
+        here = {"Resources": resources}
+        kids = self.pdf.resolve(node.get("Kids"))
+        if isinstance(kids, list):
+            for kid in kids:
+                self._walk(kid, here, out, seen, depth + 1)
+            return
+        if len(out) >= MAX_PDF_PAGES:
+            raise PdfError(f"it has more than {MAX_PDF_PAGES} pages")
+        blocks: list[str] = []
+        contents = self.pdf.resolve(node.get("Contents"))
+        streams = contents if isinstance(contents, list) else [contents]
+        data = b"".join(
+            self.pdf.decoded(s) + b"\n"
+            for s in (self.pdf.resolve(c) for c in streams)
+            if isinstance(s, PdfStream)
+        )
+        self._run(data, resources, blocks, 0)
+        out.append(blocks)
+
+    def _font(self, resources: Any, name: Any) -> PdfFont:
+        fonts = self.pdf.resolve(resources.get("Font")) if isinstance(resources, dict) else None
+        reference = fonts.get(str(name)) if isinstance(fonts, dict) else None
+        if reference is None:
+            raise PdfError(f"it selects a font {value_text(name, 40)} its page does not have")
+        key = reference.number if isinstance(reference, PdfRef) else id(reference)
+        if key not in self.fonts:
+            self.fonts[key] = _cmap_font(self.pdf, reference)
+        return self.fonts[key]
+
+    def _run(self, data: bytes, resources: Any, blocks: list[str], depth: int) -> None:
+        """Interpret one content stream's text operators (and forms it draws)."""
+        if depth > MAX_PDF_DEPTH:
+            raise PdfError("its forms draw each other too deep")
+        lexer = PdfLexer(data)
+        operands: list[Any] = []
+        font: PdfFont | None = None
+        current: list[str] | None = None
+        while True:
+            token = lexer.token()
+            if token is None:
+                break
+            if not isinstance(token, PdfKeyword) or token.word in (b"[", b"<<"):
+                if isinstance(token, PdfKeyword):
+                    lexer.pos -= len(token.word)
+                    token = lexer.value()
+                operands.append(token)
+                continue
+            self.operators += 1
+            if self.operators > 50_000_000:
+                raise PdfError("it draws too much to be read back")
+            word = token.word
+            if word == b"BT":
+                current = []
+            elif word == b"ET":
+                if current is not None:
+                    blocks.append("".join(current))
+                current = None
+            elif word == b"Tf" and len(operands) >= 2:
+                font = self._font(resources, operands[-2])
+            elif word in (b"Tj", b"'", b'"', b"TJ") and operands:
+                if font is None:
+                    raise PdfError("it shows text before it selects a font")
+                shown = operands[-1]
+                parts = shown if isinstance(shown, list) else [shown]
+                text = "".join(font.text(p) for p in parts if isinstance(p, bytes))
+                (current if current is not None else blocks).append(text)
+            elif word == b"Do" and operands:
+                self._form(resources, operands[-1], blocks, depth)
+            elif word == b"BI":
+                end = re.compile(rb"[\x00\t\n\x0c\r ]EI(?=[\x00\t\n\x0c\r ]|\Z)")
+                found = end.search(data, lexer.pos)
+                if found is None:
+                    raise PdfError("an inline image never ends")
+                lexer.pos = found.end()
+            operands = []
+        if current:
+            blocks.append("".join(current))
+
+    def _form(self, resources: Any, name: Any, blocks: list[str], depth: int) -> None:
+        objects = (
+            self.pdf.resolve(resources.get("XObject")) if isinstance(resources, dict) else None
+        )
+        form = self.pdf.resolve(objects.get(str(name))) if isinstance(objects, dict) else None
+        if isinstance(form, PdfStream) and form.info.get("Subtype") == "Form":
+            inner = self.pdf.resolve(form.info.get("Resources"))
+            self._run(self.pdf.decoded(form), inner if inner else resources, blocks, depth + 1)
+
+
+def pdf_text(data: bytes) -> list[list[str]]:
+    """The text of a PDF: for each page, its text blocks in the order they are drawn."""
+    if len(data) > MAX_PDF:
+        raise PdfError(f"it is larger than {MAX_PDF >> 20} MiB")
+    try:
+        return PdfText(PdfFile(data)).pages()
+    except RecursionError:
+        raise PdfError("it nests too deep") from None
+
+
+# What the report's print styles add to its page, and nothing else may: a list's number or
+# bullet (drawn as blocks of their own), the running head, "Page N of M", and in the contents a
+# leader of dots and the page number after each entry.
+_PDF_MARKER = re.compile(r"(?:\d{1,4}\.|[•◦▪‣-])")
+_PDF_FOOTER = re.compile(r"page\d+of\d+")
+_PDF_LEADER = re.compile(r"\.{2,}\d{1,6}")
+
+
+def reading_text(text: str) -> str:
+    """Text as a page and its PDF are compared: compatibility forms folded (a ligature glyph
+    is its letters), case folded (print styles set some headings in capitals), and without
+    white space, invisible characters, or letters of right-to-left scripts, which a PDF holds
+    in the order they are drawn, not read."""
+    folded = unicodedata.normalize("NFKC", figure_reading(text)).casefold()
+    return "".join(
+        char
+        for char in folded
+        if not char.isspace()
+        and unicodedata.category(char) != "Cf"
+        and unicodedata.bidirectional(char) not in ("R", "AL", "AN", "NSM")
+    )
+
+
+@dataclass
+class PageText:
+    """What a report's page shows (:func:`page_text`), read as it is compared."""
+
+    flow: str  # its text in its order
+    drawn: list[str]  # the texts of its drawings (``<svg>``), which a PDF draws after the text
+    repeated: set[str]  # its first ``<h1>`` and its tables' heads, printed again on every page
+
+
+def page_text(page: str) -> PageText:
+    """The text of a report's page (:func:`html_parts`): the flow, and apart what its print
+    styles draw elsewhere or repeat."""
+    flow: list[str] = []
+    drawn: list[str] = []
+    repeated: set[str] = set()
+    collecting: dict[str, list[str]] = {}  # "h1" (the first only), "thead": text so far
+    depth = 0
+    first_heading = True
+    for kind, value, _ in html_parts(page):
+        if kind in ("start", "end") and value == "svg":
+            depth = max(0, depth + (1 if kind == "start" else -1))
+        elif kind == "start" and (value == "thead" or (value == "h1" and first_heading)):
+            collecting[value] = []
+            first_heading = first_heading and value != "h1"
+        elif kind == "end" and value in collecting:
+            repeated.add(reading_text("".join(collecting.pop(value))))
+        elif kind == "text":
+            (drawn if depth else flow).append(value)
+            for parts in collecting.values():
+                parts.append(value)
+    repeated.discard("")
+    return PageText(
+        reading_text("".join(flow)), [t for t in map(reading_text, drawn) if t], repeated
+    )
+
+
+def _context(text: str, at: int, before: bool) -> str:
+    return value_text(text[max(0, at - 40) : at] if before else text[at : at + 40], 60)
+
+
+def _matched(shown: str, at: int, printed: str, limit: int) -> tuple[int, int]:
+    """How far ``printed`` reads as ``shown`` from ``at`` on, a contents leader skipped, up to
+    ``limit`` characters of it: where each stops."""
+    index = 0
+    while index < min(len(printed), limit):
+        if at < len(shown) and shown[at] == printed[index]:
+            at += 1
+            index += 1
+            continue
+        leader = _PDF_LEADER.match(printed, index)
+        if leader is None:
+            break
+        index = leader.end()
+    return index, at
+
+
+def pdf_problem(page: str, pages: list[list[str]]) -> str | None:
+    """How a PDF's text departs from its page's, or None when it prints every character of
+    the page, in the same order, and adds nothing but what the print styles add.
+
+    A block that the print styles could have added (a list's number, the running head, the
+    page's footer) or that a drawing holds is read as the page's next text only when the
+    block after it goes on from there; otherwise it is passed over."""
+    read = page_text(page)
+    shown, drawn, repeated = read.flow, read.drawn, read.repeated
+    blocks = [
+        (number, printed)
+        for number, page_blocks in enumerate(pages, start=1)
+        for printed in map(reading_text, page_blocks)
+        if printed
+    ]
+
+    def aside(printed: str) -> bool:
+        return bool(
+            _PDF_MARKER.fullmatch(printed)
+            or _PDF_FOOTER.fullmatch(printed)
+            or printed in repeated
+            or printed in drawn
+        )
+
+    at = 0
+    for k, (number, printed) in enumerate(blocks):
+        if aside(printed):
+            if shown.startswith(printed, at):
+                after = next((p for _, p in blocks[k + 1 :] if not aside(p)), None)
+                reads_on = after is not None and _matched(shown, at + len(printed), after, 24)[
+                    0
+                ] >= min(len(after), 24)
+                passed = (
+                    after is not None
+                    and not reads_on
+                    and _matched(shown, at, after, 24)[0] >= min(len(after), 24)
+                )
+                if not passed:
+                    at += len(printed)
+                    continue
+            if printed in drawn:
+                drawn.remove(printed)
+            continue
+        index, reached = _matched(shown, at, printed, len(printed))
+        if index < len(printed):  # a table's head printed again, then its rows
+            head = next((r for r in repeated if printed.startswith(r)), "")
+            if head and _matched(shown, at, printed[len(head) :], len(printed))[0] == len(
+                printed
+            ) - len(head):
+                index, reached = _matched(shown, at, printed[len(head) :], len(printed))
+                index += len(head)
+        at = reached
+        if index < len(printed):
+            return (
+                f"on its page {number}, after {_context(shown, at, True)!r} it prints"
+                f" {_context(printed, index, False)!r} where the page goes on"
+                f" {_context(shown, at, False)!r}"
+            )
+    if at < len(shown):
+        return f"it ends where the page goes on {_context(shown, at, False)!r}"
+    if drawn:
+        return f"it does not print {value_text(drawn[0], 40)!r}, drawn on its page"
+    return None
+
+
 def check_reports(bundle: Bundle, outcome: Outcome, findings: dict[str, Any]) -> None:
     """Each finding's report (``report/<incident>.html``) prints the finding's own figures
     wherever it marks one, and marks every figure a reader takes its conclusion from."""
@@ -1620,6 +2458,35 @@ def check_reports(bundle: Bundle, outcome: Outcome, findings: dict[str, Any]) ->
                 f"report {shown}: its {count} marked figures are the finding's (posteriors,"
                 " band, confidence, ratings, inputs hash)"
             )
+            check_printed(bundle, outcome, f"report/{incident}.pdf", data.decode("utf-8"))
+
+
+def check_printed(bundle: Bundle, outcome: Outcome, member: str, page: str) -> None:
+    """A report's PDF, when the bundle carries one, prints its checked page: every character,
+    in the same order, with nothing added but what the page's print styles add."""
+    info = bundle.infos.get(member)
+    if member not in bundle.listed or info is None:
+        return
+    shown = value_text(member)
+    if info.file_size > MAX_PDF:
+        outcome.failures.append(f"report {shown}: larger than {MAX_PDF >> 20} MiB")
+        return
+    data = _listed_member(bundle, outcome, member, "")
+    if data is None:
+        return
+    try:
+        pages = pdf_text(data)
+        problem = pdf_problem(page, pages)
+    except (PdfError, ValueError, TypeError, LookupError, AttributeError, zlib.error) as exc:
+        outcome.failures.append(f"report {shown}: it cannot be read back ({value_text(exc)})")
+        return
+    if problem is not None:
+        outcome.failures.append(f"report {shown}: it does not print its page: {problem}")
+        return
+    outcome.summary.append(
+        f"report {shown}: its {len(pages)} pages print the checked page, character for"
+        " character in the same order (list numbers, running heads and page numbers aside)"
+    )
 
 
 def check(

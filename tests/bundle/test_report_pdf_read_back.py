@@ -1,0 +1,226 @@
+"""A bundle's PDF report is read back against its checked page: both verifiers extract the
+PDF's text (with the standard library only) and require every character of the page, in the
+same order, with nothing added but what the print styles add (list numbers, the running head,
+page numbers, the contents' leaders, a table's head on each page it runs over).
+
+The page's figures are checked against the finding; before this, the PDF beside it — the file
+most people are sent and quote — was signed but never compared with anything, so a signer
+could publish a PDF that says something else."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+import zlib
+from pathlib import Path
+
+import pytest
+from bundle_helpers import SLUG, Made, resigned, verify_both
+
+from enquiry.app import Enquiry, bundles
+from enquiry.errors import Unverified
+from enquiry.publish import bundle_check
+from enquiry.publish.bundle_check import PdfError, pdf_problem, pdf_text
+from enquiry.publish.pdf import html_to_pdf
+
+PAGE = f"report/{SLUG}.html"
+PDF = f"report/{SLUG}.pdf"
+
+
+def _page(made: Made) -> str:
+    with zipfile.ZipFile(made.bundle) as archive:
+        return archive.read(PAGE).decode("utf-8")
+
+
+def _failures(stdout: str) -> list[str]:
+    return [line for line in stdout.splitlines() if line.startswith("FAILED:")]
+
+
+def test_an_honest_pdf_reads_back_as_its_page(made: Made) -> None:
+    code, stdout, _ = verify_both(made.bundle, "--key", made.key)
+    assert code == 0, stdout
+    line = next(x for x in stdout.splitlines() if x.startswith(f"report {PDF}:"))
+    with zipfile.ZipFile(made.bundle) as archive:
+        pages = pdf_text(archive.read(PDF))
+    assert f"its {len(pages)} pages print the checked page" in line
+    assert pdf_problem(_page(made), pages) is None
+
+
+def _edited(page: str, how: str) -> str:
+    if how == "a figure":
+        marked = re.search(r'data-show="share">([^<]+)<', page)
+        assert marked is not None
+        start, end = marked.span(1)
+        return page[:start] + "above 99%" + page[end:]
+    if how == "a sentence added":
+        return page.replace("<h2", "<p>The panel doubts all of this.</p><h2", 1)
+    if how == "a heading left out":
+        heading = re.search(r"<h2[^>]*>([^<]+)</h2>", page)
+        assert heading is not None
+        return page[: heading.start(1)] + page[heading.end(1) :]
+    raise AssertionError(how)
+
+
+@pytest.mark.parametrize("how", ["a figure", "a sentence added", "a heading left out"])
+def test_a_pdf_printed_from_another_page_fails(made: Made, tmp_path: Path, how: str) -> None:
+    page = _page(made)
+    forged = html_to_pdf(_edited(page, how))
+    cooked = resigned(made, tmp_path / "cooked.zip", {PDF: forged})
+    code, stdout, _ = verify_both(cooked, "--key", made.key)
+    assert code == 1, stdout
+    failed = _failures(stdout)
+    assert len(failed) == 1, stdout
+    assert failed[0].startswith(f"FAILED: report {PDF}: it does not print its page: on its page")
+    # the checked page itself still holds, and says so
+    assert f"report {PAGE}: its" in stdout
+    successor = Enquiry.at(tmp_path / "successor", "successor")
+    with pytest.raises(Unverified, match="it does not print its page"):
+        bundles.import_bundle(successor, cooked, key=made.key)
+
+
+def test_a_pdf_that_cannot_be_read_back_fails_in_one_line(made: Made, tmp_path: Path) -> None:
+    with zipfile.ZipFile(made.bundle) as archive:
+        honest = archive.read(PDF)
+    cooked = resigned(made, tmp_path / "cut.zip", {PDF: honest[: len(honest) // 2]})
+    code, stdout, stderr = verify_both(cooked, "--key", made.key)
+    assert code == 1, stdout
+    failed = _failures(stdout)
+    assert len(failed) == 1 and "Traceback" not in stdout + stderr, stdout + stderr
+    assert failed[0].startswith(f"FAILED: report {PDF}: it cannot be read back (")
+
+
+# --- PDFs made by hand: what the reader knows beyond what WeasyPrint writes, and hostile files
+
+
+def _pdf(objects: dict[int, bytes], root: int = 1) -> bytes:
+    """A PDF with a classic cross-reference table over ``objects`` (number -> body)."""
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = {}
+    for number in sorted(objects):
+        offsets[number] = len(out)
+        out += b"%d 0 obj\n" % number + objects[number] + b"\nendobj\n"
+    size = max(objects) + 1
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % size
+    for number in range(1, size):
+        if number in offsets:
+            out += b"%010d 00000 n \n" % offsets[number]
+        else:
+            out += b"0000000000 00000 f \n"
+    out += b"trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (size, root, xref)
+    return bytes(out)
+
+
+def _stream(data: bytes, extra: bytes = b"", compress: bool = True) -> bytes:
+    body = zlib.compress(data) if compress else data
+    flate = b"/Filter /FlateDecode " if compress else b""
+    return b"<< %s/Length %d %s>>\nstream\n" % (flate, len(body), extra) + body + b"\nendstream"
+
+
+CMAP = b"""/CIDInit /ProcSet findresource begin 12 dict begin begincmap
+1 begincodespacerange <0000> <FFFF> endcodespacerange
+2 beginbfchar <0001> <0048> <0002> <0069> endbfchar
+1 beginbfrange <0010> <0019> <0030> endbfrange
+1 beginbfrange <0020> <0021> [<00E9> <FB01>] endbfrange
+endcmap CMapName currentdict /CMap defineresource pop end end"""
+
+
+def _document(
+    content: bytes, font: bytes | None = None, extra: dict[int, bytes] | None = None
+) -> bytes:
+    fonts = font if font is not None else b"<< /Type /Font /Subtype /Type0 /ToUnicode 6 0 R >>"
+    objects = {
+        1: b"<< /Type /Catalog /Pages 2 0 R >>",
+        2: b"<< /Type /Pages /Kids [3 0 R 7 0 R] /Count 2 /Resources << /Font << /F1 5 0 R >> "
+        b"/XObject << /X1 8 0 R >> >> >>",
+        3: b"<< /Type /Page /Parent 2 0 R /Contents 4 0 R >>",
+        4: _stream(content),
+        5: fonts,
+        6: _stream(CMAP),
+        7: b"<< /Type /Page /Parent 2 0 R /Contents [9 0 R] >>",
+        8: _stream(b"BT /F1 9 Tf <00200021> Tj ET", b"/Type /XObject /Subtype /Form "),
+        9: _stream(b"BT /F1 9 Tf (\\000\\001) Tj ET", compress=False),
+        **(extra or {}),
+    }
+    return _pdf(objects)
+
+
+def test_a_pdf_is_read_page_by_page_and_block_by_block() -> None:
+    content = (
+        b"BT /F1 12 Tf [<0001> -250 <0002>] TJ ET q BT /F1 9 Tf <00100011 0019> Tj ET Q /X1 Do"
+    )
+    pages = pdf_text(_document(content))
+    # inherited resources, a form drawn, hexadecimal and literal strings, ranges and arrays
+    assert pages == [["Hi", "019", "\u00e9\ufb01"], ["H"]]
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "problem"),
+    [
+        ("not a PDF", b"GIF89a" + b"\0" * 100, "does not begin as a PDF"),
+        ("no end", b"%PDF-1.4\n1 0 obj << >> endobj\n", "no startxref"),
+        (
+            "a deflate bomb",
+            _document(b"BT ET", extra={4: _stream(b"\0" * (3 << 20))}),
+            "inflate to more than",
+        ),
+        (
+            "an unknown filter",
+            _document(
+                b"BT ET", extra={4: b"<< /Filter /LZWDecode /Length 1 >>\nstream\nx\nendstream"}
+            ),
+            "LZWDecode",
+        ),
+        (
+            "no ToUnicode",
+            _document(b"BT /F1 9 Tf (a) Tj ET", font=b"<< /Type /Font /Subtype /Type1 >>"),
+            "no ToUnicode",
+        ),
+        ("nested arrays", _document(b"[" * 5000 + b"]" * 5000 + b" TJ"), "nested too deep"),
+        ("an inline image that never ends", _document(b"BI /W 1 /H 1 ID \xff\xff"), "inline image"),
+        ("a string that never ends", _document(b"BT /F1 9 Tf (abc Tj ET"), "never ends"),
+        (
+            "a page tree that loops",
+            _document(b"BT ET", extra={2: b"<< /Type /Pages /Kids [2 0 R] >>"}),
+            "page tree loops",
+        ),
+        (
+            "a reference to itself",
+            _document(b"BT ET", extra={5: b"5 0 R"}),
+            "loop",
+        ),
+    ],
+    ids=lambda v: v if isinstance(v, str) and len(v) < 40 else "",
+)
+def test_a_hostile_pdf_is_refused_in_one_line(
+    name: str, data: bytes, problem: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # streams may inflate to 2 MiB here, not 512: the bomb need not be large to be one
+    monkeypatch.setattr(bundle_check, "MAX_PDF_INFLATED", 2 << 20)
+    with pytest.raises(PdfError, match=problem):
+        pages = pdf_text(data)
+        # a reader that read it must at least not have made text up
+        raise PdfError(f"read {pages!r}")
+
+
+def test_what_the_print_styles_add_is_passed_over_and_nothing_else() -> None:
+    page = (
+        "<html><head><title>Not shown</title><style>h1 { color: red }</style></head><body>"
+        "<h1>The title</h1><nav><ol><li>Summary</li></ol></nav>"
+        "<p>Posterior <span>97%</span></p><svg><title>hidden</title><text>1</text></svg>"
+        "<table><thead><tr><th>Item</th><th>H1</th></tr></thead>"
+        "<tr><td>a</td><td>CC</td></tr><tr><td>b</td><td>I</td></tr></table></body></html>"
+    )
+    printed = [
+        ["The title", "Summary........2", "Posterior 97%", "1", "ItemH1aCC", "1. ", "Page 1 of 2"],
+        ["The title", "Item H1b I", "Page 2 of 2"],
+    ]
+    assert pdf_problem(page, printed) is None
+    changed = [["The title", "Summary........2", "Posterior 87%", "1", "ItemH1aCC"], printed[1]]
+    assert "it prints '87%" in (pdf_problem(page, changed) or "")
+    short = [printed[0]]
+    assert "it ends where the page goes on 'b" in (pdf_problem(page, short) or "")
+    unlabelled = [[block for block in printed[0] if block != "1"], printed[1]]
+    assert "it does not print '1', drawn on its page" in (pdf_problem(page, unlabelled) or "")
+    added = [printed[0], ["Page 3 of 2"], ["The title", "Item H1b I", "It was staged."]]
+    assert "it prints 'itwasstaged.'" in (pdf_problem(page, added) or "")
