@@ -1623,11 +1623,6 @@ MAX_PDF_INFLATED = 512 << 20  # bytes all its streams may inflate to, together
 MAX_PDF_DEPTH = 64  # nesting of arrays and dictionaries, references, page tree, forms
 MAX_PDF_PAGES = 100_000
 MAX_PDF_OBJECTS = 10_000_000
-_PDF_SPACE = b"\x00\t\n\x0c\r "
-_PDF_DELIMITERS = b"()<>[]{}/%"
-_PDF_REGULAR = re.compile(rb"[^\x00\t\n\x0c\r ()<>\[\]{}/%]+")
-_PDF_NUMBER = re.compile(rb"[+-]?(?:\d+\.?\d*|\.\d+)\Z")
-_PDF_SKIP = re.compile(rb"(?:[\x00\t\n\x0c\r ]|%[^\r\n]*)*")
 _PDF_ESCAPES = {
     ord("n"): b"\n",
     ord("r"): b"\r",
@@ -1671,68 +1666,71 @@ def _pdf_int(value: Any, what: str) -> int:
     return value
 
 
-class PdfLexer:
-    """The objects of PDF syntax in ``data`` from a position on."""
+_PDF_TOKEN = re.compile(
+    rb"(?:[\x00\t\n\x0c\r ]|%[^\r\n]*)*"  # white space and comments, then one of:
+    rb"(?:(?P<number>[+-]?(?:\d+\.?\d*|\.\d+))(?![^\x00\t\n\x0c\r ()<>\[\]{}/%])"
+    rb"|/(?P<name>[^\x00\t\n\x0c\r ()<>\[\]{}/%]*)"
+    rb"|(?P<word>[^\x00\t\n\x0c\r ()<>\[\]{}/%]+)"
+    rb"|(?P<mark><<|>>|[\[\]{}])"
+    rb"|(?P<other>[^\x00\t\n\x0c\r ]))"
+)
+_NO_TOKEN = object()
+_PDF_BLANKS = b"\x00\t\n\x0c\r "  # PDF's white space
 
-    def __init__(self, data: bytes, pos: int = 0, end: int | None = None) -> None:
+
+class PdfLexer:
+    """The objects of PDF syntax in ``data`` from a position on, one regular expression match
+    a token. ``refs`` off reads ``n g R`` as three tokens (a content stream has no references),
+    which spares a look ahead after every number."""
+
+    def __init__(self, data: bytes, pos: int = 0, end: int | None = None, refs: bool = True):
         self.data = data
         self.pos = pos
         self.end = len(data) if end is None else end
-
-    def skip(self) -> None:
-        match = _PDF_SKIP.match(self.data, self.pos, self.end)
-        self.pos = match.end() if match else self.pos
+        self.refs = refs
 
     def token(self) -> Any:
         """The next object, or a :class:`PdfKeyword` (an operator, ``R``, ``obj``, ``]``…);
         None at the end."""
-        self.skip()
-        if self.pos >= self.end:
-            return None
-        data, start = self.data, self.pos
-        char = data[start]
-        if char == 0x2F:  # /
-            match = _PDF_REGULAR.match(data, start + 1, self.end)
-            raw = match.group(0) if match else b""
-            self.pos = start + 1 + len(raw)
-            return PdfName(_pdf_name(raw))
-        if char == 0x28:  # (
-            return self._literal()
-        if char == 0x3C:  # <
-            if data.startswith(b"<<", start):
-                self.pos = start + 2
-                return PdfKeyword(b"<<")
-            close = data.find(b">", start, self.end)
-            if close == -1:
-                raise PdfError("a hexadecimal string never ends")
-            digits = re.sub(rb"[\x00\t\n\x0c\r ]", b"", data[start + 1 : close])
-            self.pos = close + 1
-            try:
-                return bytes.fromhex((digits + b"0" * (len(digits) % 2)).decode("ascii"))
-            except ValueError:
-                raise PdfError("a hexadecimal string holds other characters") from None
-        if data.startswith(b">>", start):
-            self.pos = start + 2
-            return PdfKeyword(b">>")
-        if char in b"[]{}":
-            self.pos = start + 1
-            return PdfKeyword(bytes([char]))
-        match = _PDF_REGULAR.match(data, start, self.end)
+        match = _PDF_TOKEN.match(self.data, self.pos, self.end)
         if match is None:
-            raise PdfError(f"an unexpected character {chr(char)!r}")
+            self.pos = self.end
+            return None
         self.pos = match.end()
-        word = match.group(0)
-        if _PDF_NUMBER.match(word):
+        kind = match.lastgroup
+        if kind == "number":
+            word = match.group("number")
             if b"." in word:
                 return float(word)
             if len(word) > 20:
                 raise PdfError("a number too long to be one")
             return int(word)
-        if word == b"true" or word == b"false":
-            return word == b"true"
-        if word == b"null":
-            return None
-        return PdfKeyword(word)
+        if kind == "name":
+            return PdfName(_pdf_name(match.group("name")))
+        if kind == "word":
+            word = match.group("word")
+            if word == b"true" or word == b"false":
+                return word == b"true"
+            if word == b"null":
+                return None
+            return PdfKeyword(word)
+        if kind == "mark":
+            return PdfKeyword(match.group("mark"))
+        start = match.start("other")
+        if self.data[start] == 0x28:  # (
+            self.pos = start
+            return self._literal()
+        if self.data[start] == 0x3C:  # <
+            close = self.data.find(b">", start, self.end)
+            if close == -1:
+                raise PdfError("a hexadecimal string never ends")
+            digits = self.data[start + 1 : close].translate(None, _PDF_BLANKS)
+            self.pos = close + 1
+            try:
+                return bytes.fromhex((digits + b"0" * (len(digits) % 2)).decode("ascii"))
+            except ValueError:
+                raise PdfError("a hexadecimal string holds other characters") from None
+        raise PdfError(f"an unexpected character {chr(self.data[start])!r}")
 
     def _literal(self) -> bytes:
         data, at, depth = self.data, self.pos + 1, 1
@@ -1771,22 +1769,23 @@ class PdfLexer:
             at += 1
         raise PdfError("a string never ends")
 
-    def value(self, depth: int = 0) -> Any:
-        """The next whole object: arrays, dictionaries and ``n g R`` read together."""
+    def value(self, depth: int = 0, token: Any = _NO_TOKEN) -> Any:
+        """The next whole object (or the one ``token`` begins): arrays, dictionaries and
+        ``n g R`` read together."""
         if depth > MAX_PDF_DEPTH:
             raise PdfError("arrays or dictionaries nested too deep")
-        token = self.token()
+        if token is _NO_TOKEN:
+            token = self.token()
         if isinstance(token, PdfKeyword):
             if token.word == b"[":
                 items: list[Any] = []
                 while True:
-                    self.skip()
-                    if self.data.startswith(b"]", self.pos):
-                        self.pos += 1
+                    item = self.token()
+                    if isinstance(item, PdfKeyword) and item.word == b"]":
                         return items
-                    if self.pos >= self.end:
+                    if item is None and self.pos >= self.end:
                         raise PdfError("an array never ends")
-                    items.append(self.value(depth + 1))
+                    items.append(self.value(depth + 1, item))
             if token.word == b"<<":
                 entries: dict[str, Any] = {}
                 while True:
@@ -1797,7 +1796,7 @@ class PdfLexer:
                         raise PdfError("a dictionary key is not a name")
                     entries.setdefault(str(key), self.value(depth + 1))
             raise PdfError(f"an unexpected {token.word[:20].decode('latin-1')!r}")
-        if isinstance(token, int) and not isinstance(token, bool):
+        if self.refs and isinstance(token, int) and not isinstance(token, bool):
             mark = self.pos
             generation = self.token()
             if isinstance(generation, int) and not isinstance(generation, bool):
@@ -2097,8 +2096,7 @@ def _cmap_font(pdf: PdfFile, font: Any) -> PdfFont:
                 section, operands = None, []
                 continue
             if token.word == b"[":
-                lexer.pos -= 1
-                operands.append(lexer.value())
+                operands.append(lexer.value(0, token))
                 continue
             operands = [] if section is None else operands
             continue
@@ -2222,7 +2220,7 @@ class PdfText:
         """Interpret one content stream's text operators (and forms it draws)."""
         if depth > MAX_PDF_DEPTH:
             raise PdfError("its forms draw each other too deep")
-        lexer = PdfLexer(data)
+        lexer = PdfLexer(data, refs=False)
         operands: list[Any] = []
         font: PdfFont | None = None
         current: list[str] | None = None
@@ -2231,10 +2229,7 @@ class PdfText:
             if token is None:
                 break
             if not isinstance(token, PdfKeyword) or token.word in (b"[", b"<<"):
-                if isinstance(token, PdfKeyword):
-                    lexer.pos -= len(token.word)
-                    token = lexer.value()
-                operands.append(token)
+                operands.append(lexer.value(0, token))
                 continue
             self.operators += 1
             if self.operators > 50_000_000:
