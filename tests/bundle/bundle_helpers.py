@@ -144,6 +144,11 @@ RECOMPUTED = re.compile(
 HASHED = re.compile(r"^finding .*: engine .*, inputs [0-9a-f]+ recomputed$")
 
 
+def failed_lines(output: str) -> list[str]:
+    """The failures a verifier printed, one line each."""
+    return [line for line in output.splitlines() if line.startswith("FAILED: ")]
+
+
 def verify_both(*args: str | Path) -> tuple[int, str, str]:
     """The stand-alone script's status, stdout and stderr; ``enquiry bundle verify``'s must be
     the same, line for line, but for one more line per finding whose inputs hash as it says:

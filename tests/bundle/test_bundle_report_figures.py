@@ -15,7 +15,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from bundle_helpers import SLUG, Made, reprinted_report, resign, resigned, tool, verify_both
+from bundle_helpers import (
+    SLUG,
+    Made,
+    failed_lines,
+    reprinted_report,
+    resign,
+    resigned,
+    tool,
+    verify_both,
+)
 
 from enquiry.app import Enquiry, bundles
 from enquiry.errors import Unverified
@@ -30,10 +39,6 @@ MARK = re.compile(r'data-finding="([^"]*)" data-show="share">([^<]*)<')
 def _members(made: Made) -> tuple[str, dict[str, Any]]:
     with zipfile.ZipFile(made.bundle) as archive:
         return archive.read(REPORT).decode("utf-8"), json.loads(archive.read(FINDING))
-
-
-def _failures(stdout: str) -> list[str]:
-    return [line for line in stdout.splitlines() if line.startswith("FAILED:")]
 
 
 def test_an_honest_report_has_every_marked_figure_read_back(made: Made) -> None:
@@ -61,7 +66,7 @@ def test_a_posterior_edited_in_the_report_and_signed_again_fails(
     cooked = resigned(made, tmp_path / "edited.zip", {REPORT: edited.encode("utf-8")})
     code, stdout, _ = verify_both(cooked, "--key", made.key)
     assert code == 1, stdout
-    failed = _failures(stdout)
+    failed = failed_lines(stdout)
     assert len(failed) == 1, stdout
     assert f"report {REPORT}: it shows 'above 99%' for" in failed[0]
     assert f"where the finding gives '{first[2]}'" in failed[0]
@@ -76,7 +81,7 @@ def test_a_report_that_marks_nothing_fails(made: Made, tmp_path: Path) -> None:
     cooked = resigned(made, tmp_path / "bare.zip", {REPORT: bare.encode("utf-8")})
     code, stdout, _ = verify_both(cooked, "--key", made.key)
     assert code == 1, stdout
-    failed = "\n".join(_failures(stdout))
+    failed = "\n".join(failed_lines(stdout))
     for path in ('["result", "band"]', '["result", "leading"]', '["inputs_sha256"]'):
         assert f"it does not show {path} where it can be checked" in failed, stdout
     for hypothesis in body["result"]["hypotheses"]:
@@ -87,7 +92,7 @@ def test_a_finding_without_its_report_fails(made: Made, tmp_path: Path) -> None:
     cooked = resigned(made, tmp_path / "no-report.zip", {REPORT: None})
     code, stdout, _ = verify_both(cooked, "--key", made.key)
     assert code == 1, stdout
-    failed = _failures(stdout)
+    failed = failed_lines(stdout)
     assert failed == [
         f"FAILED: finding {SLUG}: its report {REPORT} is not among the manifest's members"
     ], stdout

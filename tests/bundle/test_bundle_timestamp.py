@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from bundle_helpers import CASE_NAME, PASSPHRASE, Made, rewrite, verify_both
+from bundle_helpers import CASE_NAME, PASSPHRASE, Made, failed_lines, rewrite, verify_both
 from click.testing import CliRunner
 from tsa import Authority, authority
 
@@ -40,10 +40,6 @@ def stamped(made: Made, tsa: Authority) -> Path:
 def _both(*args: str | Path) -> tuple[int, str]:
     status, out, err = verify_both(*args)
     return status, out + err
-
-
-def _failures(output: str) -> list[str]:
-    return [line for line in output.splitlines() if line.startswith("FAILED: ")]
 
 
 def test_a_stamped_bundle_verifies_against_the_pinned_authority(
@@ -89,7 +85,7 @@ def test_a_token_that_does_not_cover_the_manifest_is_named(
     )  # a token taken from another bundle
     status, output = _both(bad, "--key", made.key, "--tsa-cert", tsa.certificate)
     assert status == 1
-    (line,) = _failures(output)
+    (line,) = failed_lines(output)
     assert line.startswith("FAILED: timestamp.tsr: does not cover the manifest (it stamps ")
 
 
@@ -102,7 +98,7 @@ def test_a_damaged_token_signature_is_named(
     bad = rewrite(stamped, tmp_path / "sig.zip", flip)
     status, output = _both(bad, "--key", made.key, "--tsa-cert", tsa.certificate)
     assert status == 1
-    assert _failures(output) == [
+    assert failed_lines(output) == [
         "FAILED: timestamp.tsr: bad signature — not signed by the pinned authority"
     ]
 
@@ -110,7 +106,9 @@ def test_a_damaged_token_signature_is_named(
 def test_a_pinned_authority_requires_a_timestamp(made: Made, tsa: Authority) -> None:
     status, output = _both(made.bundle, "--key", made.key, "--tsa-cert", tsa.certificate)
     assert status == 1
-    assert _failures(output) == ["FAILED: timestamp.tsr: missing — the bundle carries no timestamp"]
+    assert failed_lines(output) == [
+        "FAILED: timestamp.tsr: missing — the bundle carries no timestamp"
+    ]
 
 
 def test_with_a_timestamp_revocation_is_judged_by_the_authoritys_clock(

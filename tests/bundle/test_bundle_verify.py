@@ -12,7 +12,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from bundle_helpers import PASSPHRASE, SECRETS, Made, manifest, rewrite, verify_both
+from bundle_helpers import PASSPHRASE, SECRETS, Made, failed_lines, manifest, rewrite, verify_both
 from sqlalchemy import select
 
 from enquiry.publish import bundle_check, signing
@@ -26,10 +26,6 @@ def _both(bundle: Path, *key: str | Path) -> tuple[int, str]:
     args = (bundle, "--key", key[0]) if key else (bundle,)
     status, out, err = verify_both(*args)
     return status, out + err
-
-
-def _failures(output: str) -> list[str]:
-    return [line for line in output.splitlines() if line.startswith("FAILED: ")]
 
 
 def test_an_untouched_bundle_verifies(made: Made) -> None:
@@ -135,7 +131,7 @@ def test_a_changed_byte_of_an_original_in_place_is_named(made: Made, tmp_path: P
     bad.write_bytes(bytes(data))
     status, output = _both(bad, made.key)
     assert status == 1
-    assert _failures(output) == [
+    assert failed_lines(output) == [
         f"FAILED: member {member}: changed (its bytes no longer match the archive's checksum)"
     ]
 
@@ -149,7 +145,7 @@ def test_a_replaced_original_is_named(made: Made, tmp_path: Path) -> None:
     )
     status, output = _both(bad, made.key)
     assert status == 1
-    (line,) = _failures(output)
+    (line,) = failed_lines(output)
     assert line.startswith(f"FAILED: member {member}: changed (its bytes hash to ")
 
 
@@ -163,7 +159,7 @@ def test_an_edited_manifest_breaks_the_signature(made: Made, tmp_path: Path) -> 
 
     status, output = _both(rewrite(made.bundle, tmp_path / "m.zip", edit), made.key)
     assert status == 1
-    assert _failures(output) == [
+    assert failed_lines(output) == [
         "FAILED: signature.json: bad signature — manifest.json was not signed by key 'panel'"
         f" ({manifest(made.bundle)['signer']['fingerprint'][:16]})"
     ]
@@ -202,20 +198,20 @@ def test_an_edited_event_is_named(made: Made, tmp_path: Path) -> None:
     bad = _forged_event(made, tmp_path, keep_signature=False)
     status, output = _both(bad)
     assert status == 1
-    (line,) = _failures(output)
+    (line,) = failed_lines(output)
     assert line.startswith("FAILED: ledger: event ") and line.endswith(
         "was edited (its content no longer matches its hash)"
     )
     # with the signer's key, the forgery is also unsigned
     status, output = _both(bad, made.key)
-    assert "FAILED: signature.json: missing — the bundle is not signed" in _failures(output)
+    assert "FAILED: signature.json: missing — the bundle is not signed" in failed_lines(output)
 
 
 def test_an_edited_event_under_the_old_signature_is_caught_twice(
     made: Made, tmp_path: Path
 ) -> None:
     status, output = _both(_forged_event(made, tmp_path, keep_signature=True), made.key)
-    failures = _failures(output)
+    failures = failed_lines(output)
     assert status == 1 and len(failures) == 2
     assert failures[0].startswith("FAILED: signature.json: bad signature")
     assert failures[1].startswith("FAILED: ledger: event ")
@@ -233,14 +229,14 @@ def test_a_damaged_signature_is_named(made: Made, tmp_path: Path) -> None:
 
     status, output = _both(rewrite(made.bundle, tmp_path / "s.zip", change), made.key)
     assert status == 1
-    (line,) = _failures(output)
+    (line,) = failed_lines(output)
     assert line.startswith("FAILED: signature.json: bad signature")
 
 
 def test_the_wrong_key_is_named(made: Made) -> None:
     status, output = _both(made.bundle, made.other_key)
     assert status == 1
-    (line,) = _failures(output)
+    (line,) = failed_lines(output)
     assert line.startswith("FAILED: signature.json: wrong key — signed by key 'panel'")
     assert "the key given is 'other'" in line
 
@@ -255,7 +251,7 @@ def test_an_extra_member_is_named(made: Made, tmp_path: Path) -> None:
     bad = rewrite(made.bundle, tmp_path / "x.zip", extra=[("originals/extra.txt", b"planted")])
     status, output = _both(bad, made.key)
     assert status == 1
-    assert _failures(output) == [
+    assert failed_lines(output) == [
         "FAILED: member originals/extra.txt: not in the manifest (added after signing)"
     ]
 
@@ -265,7 +261,7 @@ def test_a_missing_member_is_named(made: Made, tmp_path: Path) -> None:
     bad = rewrite(made.bundle, tmp_path / "gone.zip", lambda n, d: None if n == member else d)
     status, output = _both(bad, made.key)
     assert status == 1
-    assert f"FAILED: member {member}: missing from the archive" in _failures(output)
+    assert f"FAILED: member {member}: missing from the archive" in failed_lines(output)
 
 
 def test_a_truncated_archive_is_one_line(made: Made, tmp_path: Path) -> None:
@@ -361,7 +357,7 @@ def test_a_bundle_signed_after_the_revocation_fails(made: Made, tmp_path: Path) 
     key = _revoked_copy(made, tmp_path, "2000-01-01T00:00:00.000000Z")
     status, output = _both(made.bundle, key)
     assert status == 1
-    (line,) = _failures(output)
+    (line,) = failed_lines(output)
     assert "was revoked at 2000-01-01T00:00:00.000000Z; the bundle was signed after" in line
 
 

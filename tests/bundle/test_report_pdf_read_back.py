@@ -15,7 +15,7 @@ import zlib
 from pathlib import Path
 
 import pytest
-from bundle_helpers import SLUG, Made, resigned, verify_both
+from bundle_helpers import SLUG, Made, failed_lines, resigned, verify_both
 
 from enquiry.app import Enquiry, bundles
 from enquiry.errors import Unverified
@@ -30,10 +30,6 @@ PDF = f"report/{SLUG}.pdf"
 def _page(made: Made) -> str:
     with zipfile.ZipFile(made.bundle) as archive:
         return archive.read(PAGE).decode("utf-8")
-
-
-def _failures(stdout: str) -> list[str]:
-    return [line for line in stdout.splitlines() if line.startswith("FAILED:")]
 
 
 def test_an_honest_pdf_reads_back_as_its_page(made: Made) -> None:
@@ -68,7 +64,7 @@ def test_a_pdf_printed_from_another_page_fails(made: Made, tmp_path: Path, how: 
     cooked = resigned(made, tmp_path / "cooked.zip", {PDF: forged})
     code, stdout, _ = verify_both(cooked, "--key", made.key)
     assert code == 1, stdout
-    failed = _failures(stdout)
+    failed = failed_lines(stdout)
     assert len(failed) == 1, stdout
     assert failed[0].startswith(f"FAILED: report {PDF}: it does not print its page: on its page")
     # the checked page itself still holds, and says so
@@ -84,7 +80,7 @@ def test_a_pdf_that_cannot_be_read_back_fails_in_one_line(made: Made, tmp_path: 
     cooked = resigned(made, tmp_path / "cut.zip", {PDF: honest[: len(honest) // 2]})
     code, stdout, stderr = verify_both(cooked, "--key", made.key)
     assert code == 1, stdout
-    failed = _failures(stdout)
+    failed = failed_lines(stdout)
     assert len(failed) == 1 and "Traceback" not in stdout + stderr, stdout + stderr
     assert failed[0].startswith(f"FAILED: report {PDF}: it cannot be read back (")
 
