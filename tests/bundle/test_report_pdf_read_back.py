@@ -181,6 +181,25 @@ def test_a_pdf_is_read_page_by_page_and_block_by_block() -> None:
             "page tree loops",
         ),
         (
+            "a form that draws itself",
+            _document(
+                b"/X1 Do",
+                extra={8: _stream(b"q /X1 Do Q", b"/Type /XObject /Subtype /Form ")},
+            ),
+            "draw each other in a loop",
+        ),
+        ("too much drawn", _document(b"q Q " * 3000), "draws too much"),
+        (
+            "a predictor over a large stream",
+            _document(
+                b"BT ET",
+                extra={
+                    4: _stream(b"\0" * (3 << 19), b"/DecodeParms << /Predictor 12 /Columns 4 >> ")
+                },
+            ),
+            "under a predictor",
+        ),
+        (
             "a reference to itself",
             _document(b"BT ET", extra={5: b"5 0 R"}),
             "loop",
@@ -193,6 +212,8 @@ def test_a_hostile_pdf_is_refused_in_one_line(
 ) -> None:
     # streams may inflate to 2 MiB here, not 512: the bomb need not be large to be one
     monkeypatch.setattr(bundle_check, "MAX_PDF_INFLATED", 2 << 20)
+    monkeypatch.setattr(bundle_check, "MAX_PDF_OPERATORS", 2000)
+    monkeypatch.setattr(bundle_check, "MAX_PDF_PREDICTED", 1 << 20)
     with pytest.raises(PdfError, match=problem):
         pages = pdf_text(data)
         # a reader that read it must at least not have made text up
@@ -220,3 +241,18 @@ def test_what_the_print_styles_add_is_passed_over_and_nothing_else() -> None:
     assert "it does not print '1', drawn on its page" in (pdf_problem(page, unlabelled) or "")
     added = [printed[0], ["Page 3 of 2"], ["The title", "Item H1b I", "It was staged."]]
     assert "it prints 'itwasstaged.'" in (pdf_problem(page, added) or "")
+
+
+def test_long_runs_are_read_in_one_pass() -> None:
+    # a number run into a word, a long string and a long comment: none is read back and forth
+    content = (
+        b"1" * 200_000
+        + b"x % "
+        + b"c " * 200_000
+        + b"\nBT /F1 9 Tf ("
+        + b"\\(" * 100_000
+        + b") Tj ET"
+    )
+    pages = pdf_text(_document(content))
+    # 100,000 escaped "(" are 50,000 two-byte codes the font's map does not name
+    assert pages == [["\ufffd" * 50_000], ["H"]]

@@ -1622,7 +1622,9 @@ MAX_PDF = 256 << 20  # bytes of a report's PDF, read whole
 MAX_PDF_INFLATED = 512 << 20  # bytes all its streams may inflate to, together
 MAX_PDF_DEPTH = 64  # nesting of arrays and dictionaries, references, page tree, forms
 MAX_PDF_PAGES = 100_000
-MAX_PDF_OBJECTS = 10_000_000
+MAX_PDF_OBJECTS = 500_000  # objects its cross-reference may name (a report has thousands)
+MAX_PDF_OPERATORS = 5_000_000  # drawing operators interpreted, forms drawn again included
+MAX_PDF_PREDICTED = 16 << 20  # bytes of a stream under a PNG predictor (read byte by byte)
 _PDF_ESCAPES = {
     ord("n"): b"\n",
     ord("r"): b"\r",
@@ -1667,8 +1669,8 @@ def _pdf_int(value: Any, what: str) -> int:
 
 
 _PDF_TOKEN = re.compile(
-    rb"(?:[\x00\t\n\x0c\r ]|%[^\r\n]*)*"  # white space and comments, then one of:
-    rb"(?:(?P<number>[+-]?(?:\d+\.?\d*|\.\d+))(?![^\x00\t\n\x0c\r ()<>\[\]{}/%])"
+    rb"(?>(?:[\x00\t\n\x0c\r ]|%[^\r\n]*)*)"  # white space and comments, then one of:
+    rb"(?:(?P<number>[+-]?(?:\d+(?:\.\d*)?|\.\d+))(?![^\x00\t\n\x0c\r ()<>\[\]{}/%])"
     rb"|/(?P<name>[^\x00\t\n\x0c\r ()<>\[\]{}/%]*)"
     rb"|(?P<word>[^\x00\t\n\x0c\r ()<>\[\]{}/%]+)"
     rb"|(?P<mark><<|>>|[\[\]{}])"
@@ -1676,6 +1678,7 @@ _PDF_TOKEN = re.compile(
 )
 _NO_TOKEN = object()
 _PDF_BLANKS = b"\x00\t\n\x0c\r "  # PDF's white space
+_PDF_LITERAL_SPECIAL = re.compile(rb"[()\\]")
 
 
 class PdfLexer:
@@ -1733,14 +1736,21 @@ class PdfLexer:
         raise PdfError(f"an unexpected character {chr(self.data[start])!r}")
 
     def _literal(self) -> bytes:
+        """A literal string from its ``(``: the runs between special characters copied whole,
+        so a long string costs a search, not a step per byte."""
         data, at, depth = self.data, self.pos + 1, 1
         out = bytearray()
-        while at < self.end:
-            char = data[at]
+        while True:
+            special = _PDF_LITERAL_SPECIAL.search(data, at, self.end)
+            if special is None:
+                raise PdfError("a string never ends")
+            where = special.start()
+            out += data[at:where]
+            char = data[where]
+            at = where + 1
             if char == 0x5C:  # backslash
-                at += 1
                 if at >= self.end:
-                    break
+                    raise PdfError("a string never ends")
                 escape = data[at]
                 if escape in _PDF_ESCAPES:
                     out += _PDF_ESCAPES[escape]
@@ -1752,22 +1762,17 @@ class PdfLexer:
                     at += len(digits.group(0))
                 elif escape == 0x0D:
                     at += 2 if data[at + 1 : at + 2] == b"\n" else 1
-                elif escape == 0x0A:
-                    at += 1
-                else:
+                elif escape != 0x0A:
                     out.append(escape)
                     at += 1
+                else:
+                    at += 1
                 continue
-            if char == 0x28:
-                depth += 1
-            elif char == 0x29:
-                depth -= 1
-                if depth == 0:
-                    self.pos = at + 1
-                    return bytes(out)
+            depth += 1 if char == 0x28 else -1
+            if depth == 0:
+                self.pos = at
+                return bytes(out)
             out.append(char)
-            at += 1
-        raise PdfError("a string never ends")
 
     def value(self, depth: int = 0, token: Any = _NO_TOKEN) -> Any:
         """The next whole object (or the one ``token`` begins): arrays, dictionaries and
@@ -1857,6 +1862,7 @@ class PdfFile:
                         raise PdfError("a cross-reference entry is malformed")
                     if kind.word == b"n" and number not in self.where:
                         self.where[number] = (0, _pdf_int(entry_offset, "an offset"))
+                        self._count()
             trailer = lexer.value()
         else:
             lexer.pos = offset
@@ -1890,6 +1896,8 @@ class PdfFile:
             raise PdfError("a cross-reference stream's /Index is malformed")
         rows = self.decoded(stream)
         width = sum(widths)
+        if not width:
+            raise PdfError("a cross-reference stream's /W is malformed")
         at = 0
         for pair in range(0, len(index), 2):
             start = _pdf_int(index[pair], "/Index")
@@ -1909,8 +1917,14 @@ class PdfFile:
                     continue
                 if kind == 1:
                     self.where[number] = (0, fields[1])
+                    self._count()
                 elif kind == 2:
                     self.where[number] = (fields[1], fields[2])
+                    self._count()
+
+    def _count(self) -> None:
+        if len(self.where) > MAX_PDF_OBJECTS:
+            raise PdfError(f"it names more than {MAX_PDF_OBJECTS} objects")
 
     def _indirect(self, lexer: PdfLexer) -> Any:
         """The object ``n g obj … endobj`` at the lexer, its stream read by /Length."""
@@ -2014,6 +2028,10 @@ class PdfFile:
             predictor = parameters.get("Predictor", 1)
             if isinstance(predictor, int) and predictor >= 10:
                 columns = _pdf_int(parameters.get("Columns", 1), "/Columns")
+                if len(data) > MAX_PDF_PREDICTED:
+                    raise PdfError(
+                        f"a stream under a predictor is over {MAX_PDF_PREDICTED >> 20} MiB"
+                    )
                 data = _png_rows(data, columns)
             elif predictor != 1:
                 raise PdfError(f"a stream uses predictor {value_text(predictor, 20)}")
@@ -2133,6 +2151,8 @@ def _cmap_section(
             first, last = int.from_bytes(low, "big"), int.from_bytes(high, "big")
             if last < first or last - first > 0xFFFF:
                 raise PdfError("a ToUnicode range is out of order or too wide")
+            if len(unicode) + last - first > 1 << 20:
+                raise PdfError("a ToUnicode map is too large")
             for offset in range(last - first + 1):
                 code = (first + offset).to_bytes(len(low), "big")
                 if isinstance(target, list):
@@ -2167,6 +2187,7 @@ class PdfText:
         self.pdf = pdf
         self.fonts: dict[int, PdfFont] = {}
         self.operators = 0
+        self.drawing: set[int] = set()  # the forms being drawn, each inside the one before
 
     def pages(self) -> list[list[str]]:
         root = self.pdf.resolve(self.pdf.trailer.get("Root"))
@@ -2232,7 +2253,7 @@ class PdfText:
                 operands.append(lexer.value(0, token))
                 continue
             self.operators += 1
-            if self.operators > 50_000_000:
+            if self.operators > MAX_PDF_OPERATORS:
                 raise PdfError("it draws too much to be read back")
             word = token.word
             if word == b"BT":
@@ -2266,10 +2287,16 @@ class PdfText:
         objects = (
             self.pdf.resolve(resources.get("XObject")) if isinstance(resources, dict) else None
         )
-        form = self.pdf.resolve(objects.get(str(name))) if isinstance(objects, dict) else None
+        reference = objects.get(str(name)) if isinstance(objects, dict) else None
+        form = self.pdf.resolve(reference)
         if isinstance(form, PdfStream) and form.info.get("Subtype") == "Form":
+            key = reference.number if isinstance(reference, PdfRef) else -1
+            if key in self.drawing:
+                raise PdfError("its forms draw each other in a loop")
+            self.drawing.add(key)
             inner = self.pdf.resolve(form.info.get("Resources"))
             self._run(self.pdf.decoded(form), inner if inner else resources, blocks, depth + 1)
+            self.drawing.discard(key)
 
 
 def pdf_text(data: bytes) -> list[list[str]]:
