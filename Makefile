@@ -37,7 +37,7 @@ PYTEST := env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest
 
 test: $(STAMP) ocr-tools browser-tools
 	$(BIN)/python -m compileall -q src > /dev/null
-	$(PYTEST) -n 2 -q
+	$(PYTEST) -n 2 -q --durations=20
 
 test-fast: $(STAMP) ocr-tools browser-tools
 	$(BIN)/python -m compileall -q src > /dev/null
