@@ -233,12 +233,17 @@ def resign(
     key_name: str,
     passphrase: str,
 ) -> Path:
-    """:func:`resigned` for any bundle, signed again with ``home``'s key ``key_name``."""
+    """:func:`resigned` for any bundle, signed again with ``home``'s key ``key_name``; a
+    member the bundle does not hold yet is added and listed."""
     from enquiry.publish import signing
 
     with zipfile.ZipFile(bundle) as archive:
         listed = json.loads(archive.read("manifest.json"))
+        held = set(archive.namelist())
     listed["members"] = [e for e in listed["members"] if members.get(e["path"], b"") is not None]
+    added = [(name, data) for name, data in members.items() if name not in held and data]
+    listed["members"] += [{"path": name} for name, _ in added]
+    listed["members"].sort(key=lambda entry: entry["path"])
     for entry in listed["members"]:
         data = members.get(entry["path"])
         if data is not None:
@@ -254,7 +259,7 @@ def resign(
         "manifest.json": signed,
         "signature.json": json.dumps(signature).encode("utf-8"),
     }
-    return rewrite(bundle, target, lambda name, old: replaced.get(name, old))
+    return rewrite(bundle, target, lambda name, old: replaced.get(name, old), added)
 
 
 def transferred(app: Any, what: str) -> dict[str, Any]:

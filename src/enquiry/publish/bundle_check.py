@@ -2028,43 +2028,52 @@ class PdfFile:
             predictor = parameters.get("Predictor", 1)
             if isinstance(predictor, int) and predictor >= 10:
                 columns = _pdf_int(parameters.get("Columns", 1), "/Columns")
+                colours = _pdf_int(parameters.get("Colors", 1), "/Colors")
                 if len(data) > MAX_PDF_PREDICTED:
                     raise PdfError(
                         f"a stream under a predictor is over {MAX_PDF_PREDICTED >> 20} MiB"
                     )
-                data = _png_rows(data, columns)
+                data = _png_rows(data, columns * colours, colours)
             elif predictor != 1:
                 raise PdfError(f"a stream uses predictor {value_text(predictor, 20)}")
         return data
 
 
-def _png_rows(data: bytes, columns: int) -> bytes:
-    """Rows of bytes under PNG predictors (one filter byte per row), as cross-reference
-    streams may be written."""
-    if not 1 <= columns <= 1 << 16:
+def _png_rows(data: bytes, columns: int, bpp: int = 1) -> bytes:
+    """Rows of ``columns`` bytes under PNG's filters (one filter byte before each row; ``bpp``
+    bytes to a pixel), as cross-reference streams, a PDF's pictures and PNG files are written."""
+    if not 1 <= columns <= 1 << 20 or not 1 <= bpp <= 8:
         raise PdfError("a stream's /Columns is out of range")
     out = bytearray()
-    previous = bytearray(columns)
+    previous = bytes(columns)
     for start in range(0, len(data) - columns, columns + 1):
         kind, row = data[start], bytearray(data[start + 1 : start + 1 + columns])
-        for i in range(columns):
-            left = row[i - 1] if i else 0
-            up = previous[i]
-            if kind == 1:
-                row[i] = (row[i] + left) & 0xFF
-            elif kind == 2:
-                row[i] = (row[i] + up) & 0xFF
-            elif kind == 3:
-                row[i] = (row[i] + (left + up) // 2) & 0xFF
-            elif kind == 4:
-                corner = previous[i - 1] if i else 0
-                guess = left + up - corner
-                near = min((abs(guess - left), 0), (abs(guess - up), 1), (abs(guess - corner), 2))
-                row[i] = (row[i] + (left, up, corner)[near[1]]) & 0xFF
-            elif kind != 0:
-                raise PdfError("a stream's row filter is unknown")
+        if kind == 2:
+            row = bytearray((a + b) & 0xFF for a, b in zip(row, previous, strict=False))
+        elif kind in (1, 3, 4):
+            for i in range(len(row)):
+                left = row[i - bpp] if i >= bpp else 0
+                up = previous[i]
+                if kind == 1:
+                    row[i] = (row[i] + left) & 0xFF
+                elif kind == 3:
+                    row[i] = (row[i] + (left + up) // 2) & 0xFF
+                else:
+                    corner = previous[i - bpp] if i >= bpp else 0
+                    guess = left + up - corner
+                    far_left, far_up = abs(guess - left), abs(guess - up)
+                    far_corner = abs(guess - corner)
+                    if far_left <= far_up and far_left <= far_corner:
+                        near = left
+                    elif far_up <= far_corner:
+                        near = up
+                    else:
+                        near = corner
+                    row[i] = (row[i] + near) & 0xFF
+        elif kind != 0:
+            raise PdfError("a stream's row filter is unknown")
         out += row
-        previous = row
+        previous = bytes(row)
     return bytes(out)
 
 
@@ -2299,14 +2308,21 @@ class PdfText:
             self.drawing.discard(key)
 
 
-def pdf_text(data: bytes) -> list[list[str]]:
-    """The text of a PDF: for each page, its text blocks in the order they are drawn."""
+def read_pdf(data: bytes) -> tuple[PdfFile, list[list[str]]]:
+    """A PDF opened, and its text: for each page, its text blocks in the order they are
+    drawn."""
     if len(data) > MAX_PDF:
         raise PdfError(f"it is larger than {MAX_PDF >> 20} MiB")
     try:
-        return PdfText(PdfFile(data)).pages()
+        pdf = PdfFile(data)
+        return pdf, PdfText(pdf).pages()
     except RecursionError:
         raise PdfError("it nests too deep") from None
+
+
+def pdf_text(data: bytes) -> list[list[str]]:
+    """The text of a PDF (:func:`read_pdf`)."""
+    return read_pdf(data)[1]
 
 
 # What the report's print styles add to its page, and nothing else may: a list's number or
@@ -2453,6 +2469,195 @@ def pdf_problem(page: str, pages: list[list[str]]) -> str | None:
     return None
 
 
+# A report's pictures and its PDF's. WeasyPrint embeds a JPEG as it is (unless the picture's
+# EXIF orientation made it redraw it) and a PNG's pixels (its alpha apart, as a soft mask), so
+# a JPEG is compared byte for byte and an 8-bit PNG pixel for pixel; a picture neither can be
+# compared by (a GIF, a WebP, a palette PNG, a JPEG redrawn upright) only by its size.
+_PNG = b"\x89PNG\r\n\x1a\n"
+_JPEG_FRAMES = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
+
+
+def picture_size(data: bytes) -> tuple[int, int] | None:
+    """A JPEG's, PNG's, GIF's or WebP's width and height, from its header; None otherwise."""
+    if data.startswith(_PNG) and data[12:16] == b"IHDR":
+        width, height = struct.unpack(">II", data[16:24])
+        return width, height
+    if data[:6] in (b"GIF87a", b"GIF89a") and len(data) >= 10:
+        width, height = struct.unpack("<HH", data[6:10])
+        return width, height
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP" and len(data) >= 30:
+        chunk = data[12:16]
+        if chunk == b"VP8X":
+            return 1 + int.from_bytes(data[24:27], "little"), 1 + int.from_bytes(
+                data[27:30], "little"
+            )
+        if chunk == b"VP8 ":
+            width, height = struct.unpack("<HH", data[26:30])
+            return width & 0x3FFF, height & 0x3FFF
+        if chunk == b"VP8L":
+            bits = int.from_bytes(data[21:25], "little")
+            return (bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1
+        return None
+    at = 2 if data.startswith(b"\xff\xd8") else len(data)
+    while at + 9 <= len(data):
+        if data[at] != 0xFF:
+            return None
+        marker = data[at + 1]
+        if marker == 0xFF:
+            at += 1
+            continue
+        if marker in _JPEG_FRAMES:
+            height, width = struct.unpack(">HH", data[at + 5 : at + 9])
+            return width, height
+        if marker == 0x01 or 0xD0 <= marker <= 0xD8:
+            at += 2
+            continue
+        at += 2 + int.from_bytes(data[at + 2 : at + 4], "big")
+    return None
+
+
+def png_planes(data: bytes) -> tuple[int, int, bytes, bytes | None] | None:
+    """An 8-bit, non-interlaced PNG's pixels as a PDF holds them: width, height, the colour
+    samples row by row and the alpha samples apart (None without alpha); None for any other
+    PNG, or one too large to unfilter here."""
+    if not data.startswith(_PNG):
+        return None
+    at, header, chunks = 8, b"", []
+    while at + 12 <= len(data):
+        length = int.from_bytes(data[at : at + 4], "big")
+        kind, body = data[at + 4 : at + 8], data[at + 8 : at + 8 + length]
+        at += 12 + length
+        if kind == b"IHDR":
+            header = body
+        elif kind in (b"PLTE", b"tRNS"):
+            return None
+        elif kind == b"IDAT":
+            chunks.append(body)
+        elif kind == b"IEND":
+            break
+    if len(header) != 13:
+        return None
+    width, height, depth, colour, _compression, _filter, interlace = struct.unpack(
+        ">IIBBBBB", header
+    )
+    channels = {0: 1, 2: 3, 4: 2, 6: 4}.get(colour)
+    size = height * (width * (channels or 0) + 1)
+    if depth != 8 or interlace or channels is None or not 0 < size <= MAX_PDF_PREDICTED:
+        return None
+    try:
+        inflated = zlib.decompressobj().decompress(b"".join(chunks), size + 1)
+    except zlib.error:
+        return None
+    if len(inflated) != size:
+        return None
+    rows = _png_rows(inflated, width * channels, channels)
+    if channels in (1, 3):
+        return width, height, rows, None
+    colour_planes = bytearray(len(rows) // channels * (channels - 1))
+    for plane in range(channels - 1):
+        colour_planes[plane :: channels - 1] = rows[plane::channels]
+    return width, height, bytes(colour_planes), rows[channels - 1 :: channels]
+
+
+@dataclass
+class PdfPicture:
+    """A picture a PDF carries: its size, its JPEG bytes or its pixels (None when too large
+    to read here), and its soft mask's."""
+
+    width: int
+    height: int
+    jpeg: bytes | None = None
+    pixels: bytes | None = None
+    alpha: bytes | None = None
+    matched: bool = False
+
+
+def pdf_pictures(pdf: PdfFile) -> list[PdfPicture]:
+    """Every image a PDF holds, drawn or not, its soft masks read with the image they mask."""
+    images: list[tuple[int, PdfStream]] = []
+    masks: set[int] = set()
+    for number in sorted(pdf.where):
+        value = pdf.get(number)
+        if isinstance(value, PdfStream) and value.info.get("Subtype") == "Image":
+            images.append((number, value))
+            mask = value.info.get("SMask")
+            if isinstance(mask, PdfRef):
+                masks.add(mask.number)
+    pictures = []
+    for number, image in images:
+        if number in masks:
+            continue
+        width = _pdf_int(pdf.resolve(image.info.get("Width")), "an image's /Width")
+        height = _pdf_int(pdf.resolve(image.info.get("Height")), "an image's /Height")
+        picture = PdfPicture(width, height)
+        filters = pdf.resolve(image.info.get("Filter"))
+        if filters == "DCTDecode" or filters == ["DCTDecode"]:
+            picture.jpeg = image.raw
+        elif 0 < width * height * 4 <= MAX_PDF_PREDICTED:
+            picture.pixels = pdf.decoded(image)
+            mask = pdf.resolve(image.info.get("SMask"))
+            picture.alpha = pdf.decoded(mask) if isinstance(mask, PdfStream) else None
+        pictures.append(picture)
+    return pictures
+
+
+def page_pictures(page: str) -> list[bytes]:
+    """The distinct pictures a report's page shows (``<img>`` with a ``data:`` address), in
+    order; a picture that is not one (another address, bad base64) is empty bytes."""
+    found: dict[bytes, None] = {}
+    for kind, value, attributes in html_parts(page):
+        if kind in ("start", "alone") and value == "img":
+            source = attributes.get("src", "")
+            head, _, body = source.partition(",")
+            data = b""
+            if head.startswith("data:") and head.endswith(";base64"):
+                try:
+                    data = base64.b64decode(body, validate=False)
+                except ValueError:
+                    data = b""
+            found.setdefault(data, None)
+    return list(found)
+
+
+def pictures_problem(page: str, printed: list[PdfPicture]) -> tuple[str | None, str]:
+    """Whether a PDF carries exactly its page's pictures: the problem (None when it does) and
+    how they were compared."""
+    exact = pixel = by_size = 0
+    for number, data in enumerate(page_pictures(page), start=1):
+        size = picture_size(data)
+        planes = png_planes(data)
+        found = None
+        for picture in printed:
+            if picture.matched:
+                continue
+            if data.startswith(b"\xff\xd8") and picture.jpeg == data:
+                found, exact = picture, exact + 1
+                break
+            pixels = (picture.width, picture.height, picture.pixels, picture.alpha)
+            if planes is not None and picture.pixels is not None and pixels == planes:
+                found, pixel = picture, pixel + 1
+                break
+        if found is None and planes is None and size is not None:
+            redrawn = data.startswith(b"\xff\xd8") and b"Exif\0\0" in data[:65536]
+            for picture in printed:
+                if picture.matched or (picture.jpeg is not None and not redrawn):
+                    continue
+                sizes = {size, size[::-1]} if redrawn else {size}
+                if (picture.width, picture.height) in sizes:
+                    found, by_size = picture, by_size + 1
+                    break
+        if found is None:
+            shown = f"{size[0]}×{size[1]}" if size else "unreadable"
+            return f"it does not carry the page's picture {number} ({shown}) as it is", ""
+        found.matched = True
+    extra = next((p for p in printed if not p.matched), None)
+    if extra is not None:
+        return f"it carries a picture ({extra.width}×{extra.height}) its page does not show", ""
+    how = f"{exact + pixel + by_size} picture(s) of the page, {exact} byte for byte and {pixel}"
+    how += " pixel for pixel" + (f", {by_size} by size only" if by_size else "")
+    return None, how
+
+
 def check_reports(bundle: Bundle, outcome: Outcome, findings: dict[str, Any]) -> None:
     """Each finding's report (``report/<incident>.html``) prints the finding's own figures
     wherever it marks one, and marks every figure a reader takes its conclusion from."""
@@ -2485,7 +2690,8 @@ def check_reports(bundle: Bundle, outcome: Outcome, findings: dict[str, Any]) ->
 
 def check_printed(bundle: Bundle, outcome: Outcome, member: str, page: str) -> None:
     """A report's PDF, when the bundle carries one, prints its checked page: every character,
-    in the same order, with nothing added but what the page's print styles add."""
+    in the same order, with nothing added but what the page's print styles add; and it
+    carries the page's pictures and no other."""
     info = bundle.infos.get(member)
     if member not in bundle.listed or info is None:
         return
@@ -2497,18 +2703,25 @@ def check_printed(bundle: Bundle, outcome: Outcome, member: str, page: str) -> N
     if data is None:
         return
     try:
-        pages = pdf_text(data)
+        pdf, pages = read_pdf(data)
         problem = pdf_problem(page, pages)
+        pictures, compared = pictures_problem(page, pdf_pictures(pdf))
     except (PdfError, ValueError, TypeError, LookupError, AttributeError, zlib.error) as exc:
         outcome.failures.append(f"report {shown}: it cannot be read back ({value_text(exc)})")
         return
+    except RecursionError:
+        outcome.failures.append(f"report {shown}: it cannot be read back (it nests too deep)")
+        return
     if problem is not None:
         outcome.failures.append(f"report {shown}: it does not print its page: {problem}")
-        return
-    outcome.summary.append(
-        f"report {shown}: its {len(pages)} pages print the checked page, character for"
-        " character in the same order (list numbers, running heads and page numbers aside)"
-    )
+    if pictures is not None:
+        outcome.failures.append(f"report {shown}: {pictures}")
+    if problem is None and pictures is None:
+        outcome.summary.append(
+            f"report {shown}: its {len(pages)} pages print the checked page, character for"
+            " character in the same order (list numbers, running heads and page numbers"
+            f" aside); it carries {compared}"
+        )
 
 
 def check(
