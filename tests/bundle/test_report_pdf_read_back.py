@@ -386,3 +386,16 @@ def test_the_demo_pdf_with_another_photograph_fails(demo_home: Any, tmp_path: Pa
         f"FAILED: report report/{slug}.pdf: it does not carry the page's picture 1"
         f" ({size[0]}×{size[1]}) as it is"
     ]
+
+
+def test_a_picture_drawn_otherwise_than_its_samples_say_is_no_match() -> None:
+    drawing = _encoded(_noise("RGB", (64, 48), 6), "PNG")
+    page = f"<html><body><h1>T</h1><p>x</p>{_img(drawing, 'png')}</body></html>"
+    honest = html_to_pdf(page)
+    assert honest.count(b"/Interpolate true") == 1
+    # the same samples, drawn through a /Decode array (of the same length: no offset moves)
+    inverted = honest.replace(b"/Interpolate true", b"/Decode [1 0 1 0]")
+    for data, expected in ((honest, None), (inverted, "picture 1 (64×48) as it is")):
+        pdf, _ = read_pdf(data)
+        problem, _how = pictures_problem(page, pdf_pictures(pdf))
+        assert (problem is None) if expected is None else (expected in (problem or "")), problem

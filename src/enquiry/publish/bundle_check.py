@@ -2559,21 +2559,61 @@ def png_planes(data: bytes) -> tuple[int, int, bytes, bytes | None] | None:
     return width, height, bytes(colour_planes), rows[channels - 1 :: channels]
 
 
+def png_idat(data: bytes) -> bytes | None:
+    """A PNG's compressed pixel data (its IDAT chunks joined), None when it is not a PNG."""
+    if not data.startswith(_PNG):
+        return None
+    at, chunks = 8, []
+    while at + 12 <= len(data):
+        length = int.from_bytes(data[at : at + 4], "big")
+        if data[at + 4 : at + 8] == b"IDAT":
+            chunks.append(data[at + 8 : at + 8 + length])
+        at += 12 + length
+    return b"".join(chunks)
+
+
 @dataclass
 class PdfPicture:
-    """A picture a PDF carries: its size, its JPEG bytes or its pixels (None when too large
-    to read here), and its soft mask's."""
+    """A picture a PDF carries: its size, its JPEG bytes or its compressed pixels, and the
+    means to decode those (with its soft mask's) when they must be compared one by one."""
 
     width: int
     height: int
+    pdf: PdfFile
     jpeg: bytes | None = None
-    pixels: bytes | None = None
-    alpha: bytes | None = None
+    stream: PdfStream | None = None
+    mask: PdfStream | None = None
+    plain: bool = True  # drawn as its samples say: no /Decode, /Mask or odd depth
     matched: bool = False
+
+    def planes(self) -> tuple[int, int, bytes, bytes | None] | None:
+        """Width, height, colour samples and alpha samples, as :func:`png_planes` gives a
+        PNG's; None for a JPEG or a picture too large to decode here."""
+        if self.stream is None or not 0 < self.width * self.height * 4 <= MAX_PDF_PREDICTED:
+            return None
+        alpha = self.pdf.decoded(self.mask) if self.mask is not None else None
+        return self.width, self.height, self.pdf.decoded(self.stream), alpha
+
+
+def _plain(pdf: PdfFile, image: PdfStream) -> bool:
+    """Whether an image is drawn as its samples say: eight bits a sample, a device colour
+    space, no colour-key mask or stencil, and no /Decode but the inversion WeasyPrint gives
+    an Adobe CMYK JPEG. Anything else could show the same samples as another picture."""
+    info = {key: pdf.resolve(value) for key, value in image.info.items()}
+    space = info.get("ColorSpace")
+    decode = info.get("Decode")
+    cmyk = space == "DeviceCMYK" and decode == [1, 0] * 4
+    return (
+        info.get("BitsPerComponent") == 8
+        and space in ("DeviceRGB", "DeviceGray", "DeviceCMYK")
+        and "Mask" not in info
+        and not info.get("ImageMask")
+        and (decode is None or cmyk)
+    )
 
 
 def pdf_pictures(pdf: PdfFile) -> list[PdfPicture]:
-    """Every image a PDF holds, drawn or not, its soft masks read with the image they mask."""
+    """Every image a PDF holds, drawn or not, its soft mask read with the image it masks."""
     images: list[tuple[int, PdfStream]] = []
     masks: set[int] = set()
     for number in sorted(pdf.where):
@@ -2589,14 +2629,14 @@ def pdf_pictures(pdf: PdfFile) -> list[PdfPicture]:
             continue
         width = _pdf_int(pdf.resolve(image.info.get("Width")), "an image's /Width")
         height = _pdf_int(pdf.resolve(image.info.get("Height")), "an image's /Height")
-        picture = PdfPicture(width, height)
+        picture = PdfPicture(width, height, pdf, plain=_plain(pdf, image))
         filters = pdf.resolve(image.info.get("Filter"))
         if filters == "DCTDecode" or filters == ["DCTDecode"]:
             picture.jpeg = image.raw
-        elif 0 < width * height * 4 <= MAX_PDF_PREDICTED:
-            picture.pixels = pdf.decoded(image)
+        else:
             mask = pdf.resolve(image.info.get("SMask"))
-            picture.alpha = pdf.decoded(mask) if isinstance(mask, PdfStream) else None
+            picture.stream = image
+            picture.mask = mask if isinstance(mask, PdfStream) else None
         pictures.append(picture)
     return pictures
 
@@ -2619,28 +2659,48 @@ def page_pictures(page: str) -> list[bytes]:
     return list(found)
 
 
+def _same_pixels(data: bytes, picture: PdfPicture, planes: dict[str, Any]) -> bool:
+    """Whether a PNG of the page and a pixel picture of the PDF hold the same pixels: at once
+    when the PDF holds the PNG's own compressed rows (a PNG without alpha, written as
+    WeasyPrint writes one), else decoded (``planes`` keeps the PNG's, decoded once)."""
+    if picture.stream is None or not picture.plain:
+        return False
+    if picture.mask is None and picture.stream.raw == png_idat(data):
+        return True
+    if "png" not in planes:
+        planes["png"] = png_planes(data)
+    return planes["png"] is not None and picture.planes() == planes["png"]
+
+
 def pictures_problem(page: str, printed: list[PdfPicture]) -> tuple[str | None, str]:
     """Whether a PDF carries exactly its page's pictures: the problem (None when it does) and
     how they were compared."""
     exact = pixel = by_size = 0
     for number, data in enumerate(page_pictures(page), start=1):
         size = picture_size(data)
-        planes = png_planes(data)
+        is_png = data.startswith(_PNG)
+        planes: dict[str, Any] = {}
         found = None
         for picture in printed:
             if picture.matched:
                 continue
-            if data.startswith(b"\xff\xd8") and picture.jpeg == data:
+            if picture.plain and data.startswith(b"\xff\xd8") and picture.jpeg == data:
                 found, exact = picture, exact + 1
                 break
-            pixels = (picture.width, picture.height, picture.pixels, picture.alpha)
-            if planes is not None and picture.pixels is not None and pixels == planes:
+            same_size = size == (picture.width, picture.height)
+            if is_png and same_size and _same_pixels(data, picture, planes):
                 found, pixel = picture, pixel + 1
                 break
-        if found is None and planes is None and size is not None:
-            redrawn = data.startswith(b"\xff\xd8") and b"Exif\0\0" in data[:65536]
+        redrawn = data.startswith(b"\xff\xd8") and b"Exif\0\0" in data[:65536]
+        if is_png:
+            if "png" not in planes:
+                planes["png"] = png_planes(data)
+            comparable = planes["png"] is not None
+        else:
+            comparable = data.startswith(b"\xff\xd8") and not redrawn
+        if found is None and not comparable and size is not None:
             for picture in printed:
-                if picture.matched or (picture.jpeg is not None and not redrawn):
+                if picture.matched:
                     continue
                 sizes = {size, size[::-1]} if redrawn else {size}
                 if (picture.width, picture.height) in sizes:
