@@ -202,6 +202,7 @@ def test_a_pdf_is_read_page_by_page_and_block_by_block() -> None:
             "draw each other in a loop",
         ),
         ("too much drawn", _document(b"q Q " * 3000), "draws too much"),
+        ("invisible text", _document(b"BT 3 Tr /F1 9 Tf <0001> Tj ET"), "invisibly"),
         (
             "a predictor over a large stream",
             _document(

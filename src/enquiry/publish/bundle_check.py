@@ -2271,6 +2271,10 @@ class PdfText:
                 if current is not None:
                     blocks.append("".join(current))
                 current = None
+            elif word == b"Tr" and operands and operands[-1] in (3, 7):
+                # text that is there to be extracted, not seen: what is read would not be
+                # what is shown
+                raise PdfError("it draws text invisibly")
             elif word == b"Tf" and len(operands) >= 2:
                 font = self._font(resources, operands[-2])
             elif word in (b"Tj", b"'", b'"', b"TJ") and operands:
