@@ -192,12 +192,12 @@ def open_store(home: Path, actor: str, *, create: bool = True, via: str = "") ->
     Raises :class:`~enquiry.errors.CatalogueError` when the catalogue database cannot be reached
     or belongs to another home (see :func:`enquiry.store.db.open_catalogue`).
     """
-    if create and not home.exists():
+    if create:
         # The home holds evidence, accounts and sessions: other users of the machine get no
-        # way in (a folder made by the umask alone is usually readable by everyone).
-        home.mkdir(parents=True, mode=0o700)
-    elif create:
-        home.mkdir(parents=True, exist_ok=True)
+        # way in (a folder made by the umask alone is usually readable by everyone). Another
+        # process may make the same new home at the same moment (two intakes started
+        # together): whichever makes the folder, both go on to open it.
+        home.mkdir(parents=True, mode=0o700, exist_ok=True)
     elif not home.is_dir() or not any((home / mark).exists() for mark in HOME_MARKS):
         # A folder that is not a home (a mistyped --home, a documents folder) is not made into
         # one by a command that only reads or changes what a home holds.
