@@ -2182,13 +2182,6 @@ def _pdf_bytes(value: Any) -> bytes:
     return value
 
 
-def _merged(outer: Any, inner: Any) -> dict[str, Any]:
-    return {
-        **(outer if isinstance(outer, dict) else {}),
-        **(inner if isinstance(inner, dict) else {}),
-    }
-
-
 class PdfText:
     """The text a PDF shows, page by page and block (``BT`` … ``ET``) by block."""
 
