@@ -171,7 +171,7 @@ def test_a_pdf_is_read_page_by_page_and_block_by_block() -> None:
         (
             "a deflate bomb",
             _document(b"BT ET", extra={4: _stream(b"\0" * (3 << 20))}),
-            "inflate to more than",
+            "more than 2 MiB",
         ),
         (
             "an unknown filter",
@@ -218,6 +218,38 @@ def test_a_pdf_is_read_page_by_page_and_block_by_block() -> None:
             _document(b"BT ET", extra={5: b"5 0 R"}),
             "loop",
         ),
+        (
+            # stored as it is, not deflated: each drawing of it is read again all the same
+            "a form drawn again and again",
+            _document(
+                b"/X1 Do " * 60,
+                extra={
+                    8: _stream(
+                        b"BT /F1 9 Tf (" + b"\\000\\001" * 5000 + b") Tj ET",
+                        b"/Type /XObject /Subtype /Form ",
+                        compress=False,
+                    )
+                },
+            ),
+            "more than 2 MiB",
+        ),
+        (
+            "a ToUnicode entry too long",
+            _document(
+                b"BT /F1 9 Tf <0001> Tj ET",
+                extra={6: _stream(b"1 beginbfchar <0001> <" + b"0041" * 300 + b"> endbfchar")},
+            ),
+            "longer than 512 bytes",
+        ),
+        (
+            # each code is 256 letters: a few kilobytes of codes would be millions of letters
+            "text that grows",
+            _document(
+                b"BT /F1 9 Tf <" + b"0001" * 5000 + b"> Tj ET",
+                extra={6: _stream(b"1 beginbfchar <0001> <" + b"0041" * 256 + b"> endbfchar")},
+            ),
+            "more than 1,048,576 characters",
+        ),
     ],
     ids=lambda v: v if isinstance(v, str) and len(v) < 40 else "",
 )
@@ -228,6 +260,7 @@ def test_a_hostile_pdf_is_refused_in_one_line(
     monkeypatch.setattr(bundle_check, "MAX_PDF_INFLATED", 2 << 20)
     monkeypatch.setattr(bundle_check, "MAX_PDF_OPERATORS", 2000)
     monkeypatch.setattr(bundle_check, "MAX_PDF_PREDICTED", 1 << 20)
+    monkeypatch.setattr(bundle_check, "MAX_PDF_TEXT", 1 << 20)
     with pytest.raises(PdfError, match=problem):
         pages = pdf_text(data)
         # a reader that read it must at least not have made text up

@@ -1619,12 +1619,16 @@ def report_problems(page: str, body: Any) -> tuple[list[str], int]:
 # reads is bounded: the file may be hostile.
 
 MAX_PDF = 256 << 20  # bytes of a report's PDF, read whole
-MAX_PDF_INFLATED = 512 << 20  # bytes all its streams may inflate to, together
+MAX_PDF_INFLATED = (
+    512 << 20
+)  # bytes of its streams read, inflated or as stored, drawn again included
 MAX_PDF_DEPTH = 64  # nesting of arrays and dictionaries, references, page tree, forms
 MAX_PDF_PAGES = 100_000
 MAX_PDF_OBJECTS = 500_000  # objects its cross-reference may name (a report has thousands)
 MAX_PDF_OPERATORS = 5_000_000  # drawing operators interpreted, forms drawn again included
 MAX_PDF_PREDICTED = 16 << 20  # bytes of a stream under a PNG predictor (read byte by byte)
+MAX_PDF_TEXT = 1 << 25  # characters of text shown, forms drawn again included
+MAX_PDF_UNICODE = 512  # bytes of one ToUnicode entry's text (the limit the CMap format sets)
 _PDF_ESCAPES = {
     ord("n"): b"\n",
     ord("r"): b"\r",
@@ -1826,7 +1830,7 @@ class PdfFile:
         if not data.startswith(b"%PDF-"):
             raise PdfError("it does not begin as a PDF does")
         self.data = data
-        self.inflated = 0
+        self.stream_bytes = 0  # bytes of streams read so far (see :meth:`decoded`)
         self.where: dict[int, tuple[int, int]] = {}  # number -> (0, offset) | (stream, index)
         self.cache: dict[int, Any] = {}
         self.object_streams: dict[int, list[tuple[int, int]]] = {}
@@ -2005,7 +2009,11 @@ class PdfFile:
         return PdfLexer(data, start).value()
 
     def decoded(self, stream: PdfStream) -> bytes:
-        """A stream's bytes through its filters (Flate only), inflation bounded."""
+        """A stream's bytes through its filters (Flate only).
+
+        Every stream read counts against one budget, inflated or stored as it is, and again
+        each time it is read: a form drawn a million times is read a million times, so a
+        small file could otherwise make the reader lex gigabytes."""
         filters = self.resolve(stream.info.get("Filter"))
         names = filters if isinstance(filters, list) else [] if filters is None else [filters]
         data = stream.raw
@@ -2013,14 +2021,13 @@ class PdfFile:
             if name != "FlateDecode":
                 raise PdfError(f"a stream is encoded with {value_text(name, 40)}")
             inflater = zlib.decompressobj()
-            room = MAX_PDF_INFLATED - self.inflated
             try:
-                data = inflater.decompress(data, room + 1)
+                data = inflater.decompress(data, MAX_PDF_INFLATED - self.stream_bytes + 1)
             except zlib.error:
                 raise PdfError("a stream does not inflate") from None
-            if len(data) > room:
-                raise PdfError(f"its streams inflate to more than {MAX_PDF_INFLATED >> 20} MiB")
-            self.inflated += len(data)
+            self._reading(len(data))
+        if not names:
+            self._reading(len(data))
         parameters = self.resolve(stream.info.get("DecodeParms"))
         if isinstance(parameters, list):
             parameters = parameters[0] if parameters else None
@@ -2037,6 +2044,14 @@ class PdfFile:
             elif predictor != 1:
                 raise PdfError(f"a stream uses predictor {value_text(predictor, 20)}")
         return data
+
+    def _reading(self, size: int) -> None:
+        self.stream_bytes += size
+        if self.stream_bytes > MAX_PDF_INFLATED:
+            raise PdfError(
+                f"its streams come to more than {MAX_PDF_INFLATED >> 20} MiB as read"
+                " (inflated, and each time a form is drawn again)"
+            )
 
 
 def _png_rows(data: bytes, columns: int, bpp: int = 1) -> bytes:
@@ -2084,16 +2099,22 @@ class PdfFont:
     unicode: dict[bytes, str]
     lengths: tuple[int, ...]  # the code lengths its code space allows, shortest first
 
-    def text(self, codes: bytes) -> str:
+    def text(self, codes: bytes, room: int) -> str:
+        """The text ``codes`` show, refused past ``room`` characters: one code may stand for
+        up to 256 letters, so a short string can stand for a great deal of text."""
         out: list[str] = []
-        at = 0
+        at = size = 0
         while at < len(codes):
             for length in self.lengths:
                 code = codes[at : at + length]
                 if code in self.unicode or length == self.lengths[-1]:
-                    out.append(self.unicode.get(code, "\ufffd"))
+                    letters = self.unicode.get(code, "\ufffd")
+                    out.append(letters)
+                    size += len(letters)
                     at += length
                     break
+            if size > room:
+                raise PdfError(f"it shows more than {MAX_PDF_TEXT:,} characters of text")
         return "".join(out)
 
 
@@ -2135,10 +2156,17 @@ def _cmap_font(pdf: PdfFile, font: Any) -> PdfFont:
     return PdfFont(unicode, tuple(sorted(lengths)))
 
 
-def _utf16(value: Any) -> str:
+def _unicode_bytes(value: Any) -> bytes:
+    """A ToUnicode entry's text, as UTF-16 bytes, within the length the CMap format allows."""
     if not isinstance(value, bytes):
         raise PdfError("a ToUnicode map names no text")
-    return value.decode("utf-16-be", "replace")
+    if len(value) > MAX_PDF_UNICODE:
+        raise PdfError(f"a ToUnicode entry is longer than {MAX_PDF_UNICODE} bytes")
+    return value
+
+
+def _utf16(value: Any) -> str:
+    return _unicode_bytes(value).decode("utf-16-be", "replace")
 
 
 def _cmap_section(
@@ -2168,18 +2196,12 @@ def _cmap_section(
                     if offset < len(target):
                         unicode[code] = _utf16(target[offset])
                 else:
-                    base = bytearray(_pdf_bytes(target))
+                    base = bytearray(_unicode_bytes(target))
                     if not base:
                         raise PdfError("a ToUnicode range maps to nothing")
                     tail = int.from_bytes(base[-2:], "big") + offset
                     base[-2:] = (tail & 0xFFFF).to_bytes(2, "big")
                     unicode[code] = bytes(base).decode("utf-16-be", "replace")
-
-
-def _pdf_bytes(value: Any) -> bytes:
-    if not isinstance(value, bytes):
-        raise PdfError("a ToUnicode map names no text")
-    return value
 
 
 class PdfText:
@@ -2189,6 +2211,7 @@ class PdfText:
         self.pdf = pdf
         self.fonts: dict[int, PdfFont] = {}
         self.operators = 0
+        self.characters = 0  # of text shown so far, bounded by MAX_PDF_TEXT
         self.drawing: set[int] = set()  # the forms being drawn, each inside the one before
 
     def pages(self) -> list[list[str]]:
@@ -2275,7 +2298,12 @@ class PdfText:
                     raise PdfError("it shows text before it selects a font")
                 shown = operands[-1]
                 parts = shown if isinstance(shown, list) else [shown]
-                text = "".join(font.text(p) for p in parts if isinstance(p, bytes))
+                text = "".join(
+                    font.text(p, MAX_PDF_TEXT - self.characters)
+                    for p in parts
+                    if isinstance(p, bytes)
+                )
+                self.characters += len(text)
                 (current if current is not None else blocks).append(text)
             elif word == b"Do" and operands:
                 self._form(resources, operands[-1], blocks, depth)
