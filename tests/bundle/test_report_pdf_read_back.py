@@ -163,6 +163,67 @@ def test_a_pdf_is_read_page_by_page_and_block_by_block() -> None:
     assert pages == [["Hi", "019", "\u00e9\ufb01"], ["H"]]
 
 
+def _pdf_with_object_stream(objects: dict[int, bytes]) -> bytes:
+    """A PDF as WeasyPrint writes one: ``objects`` (number -> body, no streams among them)
+    packed in one object stream, found through a cross-reference stream."""
+    numbers = sorted(objects)
+    bodies = [objects[n] + b"\n" for n in numbers]
+    offsets, at = [], 0
+    for body in bodies:
+        offsets.append(at)
+        at += len(body)
+    head = b" ".join(b"%d %d" % pair for pair in zip(numbers, offsets, strict=True)) + b"\n"
+    container, xref = max(numbers) + 1, max(numbers) + 2
+    packed = zlib.compress(head + b"".join(bodies))
+    out = bytearray(b"%PDF-1.7\n")
+    container_at = len(out)
+    out += b"%d 0 obj\n<< /Type /ObjStm /N %d /First %d /Filter /FlateDecode /Length %d >>\n" % (
+        container,
+        len(numbers),
+        len(head),
+        len(packed),
+    )
+    out += b"stream\n" + packed + b"\nendstream\nendobj\n"
+    rows = bytearray(b"\0\0\0\0\0")  # object 0 is free
+    for number in range(1, xref + 1):
+        if number in objects:
+            rows += (
+                bytes([2]) + container.to_bytes(2, "big") + numbers.index(number).to_bytes(2, "big")
+            )
+        elif number == container:
+            rows += bytes([1]) + container_at.to_bytes(4, "big")
+        else:
+            rows += bytes([1]) + len(out).to_bytes(4, "big")
+    xref_at = len(out)
+    out += b"%d 0 obj\n<< /Type /XRef /W [1 2 2] /Size %d /Root 1 0 R /Length %d >>\n" % (
+        xref,
+        xref + 1,
+        len(rows),
+    )
+    out += b"stream\n" + rows + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % xref_at
+    return bytes(out)
+
+
+def test_an_object_stream_is_inflated_once_however_many_objects_it_holds() -> None:
+    # a long report's objects are packed in one stream: inflated again for each of them,
+    # a report of a thousand pages would be read over a gigabyte of streams and refused
+    pages = 300
+    objects = {
+        1: b"<< /Type /Catalog /Pages 2 0 R >>",
+        2: b"<< /Type /Pages /Count %d /Kids [%s] >>"
+        % (pages, b" ".join(b"%d 0 R" % (10 + n) for n in range(pages))),
+        **{
+            10 + n: b"<< /Type /Page /Parent 2 0 R /Filler (%s) >>" % (b"x" * 200)
+            for n in range(pages)
+        },
+    }
+    data = _pdf_with_object_stream(objects)
+    pdf, read = read_pdf(data)
+    assert read == [[]] * pages
+    packed = sum(len(body) + 1 for body in objects.values())
+    assert packed < pdf.stream_bytes < 2 * packed
+
+
 @pytest.mark.parametrize(
     ("name", "data", "problem"),
     [

@@ -1833,7 +1833,9 @@ class PdfFile:
         self.stream_bytes = 0  # bytes of streams read so far (see :meth:`decoded`)
         self.where: dict[int, tuple[int, int]] = {}  # number -> (0, offset) | (stream, index)
         self.cache: dict[int, Any] = {}
-        self.object_streams: dict[int, list[tuple[int, int]]] = {}
+        # number -> (inflated bytes, (object number, offset) of each object): inflated once,
+        # however many of its objects are read
+        self.object_streams: dict[int, tuple[bytes, list[tuple[int, int]]]] = {}
         self.trailer: dict[str, Any] = {}
         tail = data.rfind(b"startxref", max(0, len(data) - 2048))
         if tail == -1:
@@ -1988,19 +1990,20 @@ class PdfFile:
         stream = self.get(container)
         if not isinstance(stream, PdfStream) or stream.info.get("Type") != "ObjStm":
             raise PdfError("an object is said to be in a stream that is not an object stream")
-        data = self.decoded(stream)
-        count = _pdf_int(stream.info.get("N"), "/N")
         first = _pdf_int(stream.info.get("First"), "/First")
-        offsets = self.object_streams.get(container)
-        if offsets is None:
+        known = self.object_streams.get(container)
+        if known is None:
+            data = self.decoded(stream)
+            count = _pdf_int(stream.info.get("N"), "/N")
             lexer = PdfLexer(data, 0, min(first, len(data)))
-            offsets = []
+            offsets: list[tuple[int, int]] = []
             for _ in range(min(count, MAX_PDF_OBJECTS)):
                 number, offset = lexer.token(), lexer.token()
                 if not isinstance(number, int) or not isinstance(offset, int):
                     break
                 offsets.append((number, offset))
-            self.object_streams[container] = offsets
+            self.object_streams[container] = known = (data, offsets)
+        data, offsets = known
         if not 0 <= index < len(offsets):
             raise PdfError("an object's place in its object stream does not exist")
         start = first + offsets[index][1]
