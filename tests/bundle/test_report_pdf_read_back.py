@@ -26,7 +26,9 @@ from enquiry.errors import Unverified
 from enquiry.publish import bundle_check
 from enquiry.publish.bundle_check import (
     PdfError,
+    PdfFile,
     page_pictures,
+    pdf_additions,
     pdf_pictures,
     pdf_problem,
     pdf_text,
@@ -247,7 +249,6 @@ def test_an_object_stream_is_inflated_once_however_many_objects_it_holds() -> No
             "no ToUnicode",
         ),
         ("nested arrays", _document(b"[" * 5000 + b"]" * 5000 + b" TJ"), "nested too deep"),
-        ("an inline image that never ends", _document(b"BI /W 1 /H 1 ID \xff\xff"), "inline image"),
         ("a string that never ends", _document(b"BT /F1 9 Tf (abc Tj ET"), "never ends"),
         (
             "a page tree that loops",
@@ -364,6 +365,145 @@ def test_long_runs_are_read_in_one_pass() -> None:
     pages = pdf_text(_document(content))
     # 100,000 escaped "(" are 50,000 two-byte codes the font's map does not name
     assert pages == [["\ufffd" * 50_000], ["H"]]
+
+
+# --- what a report's PDF may not carry beside its pages' text and pictures
+
+
+def _annotated(annotation: bytes, *more: tuple[int, bytes]) -> bytes:
+    """The hand-made document with one annotation on its first page."""
+    page = b"<< /Type /Page /Parent 2 0 R /Contents 4 0 R /Annots [10 0 R] >>"
+    return _document(b"BT ET", extra={3: page, 10: annotation, **dict(more)})
+
+
+def _saved_over(data: bytes, objects: dict[int, bytes]) -> bytes:
+    """``data`` saved over once, as an editor's incremental update does: ``objects`` (number
+    -> body) written in a section appended after the first, which stays in the file."""
+    root = PdfFile(data).trailer["Root"].number
+    start = data.rindex(b"startxref")
+    previous = int(data[start + len(b"startxref") :].split()[0])
+    update, offsets = bytearray(), {}
+    for number, body in sorted(objects.items()):
+        offsets[number] = len(data) + len(update)
+        update += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(data) + len(update)
+    update += b"xref\n"
+    for number, offset in offsets.items():
+        update += b"%d 1\n%010d 00000 n \n" % (number, offset)
+    update += b"trailer\n<< /Size %d /Root %d 0 R /Prev %d >>\nstartxref\n%d\n%%%%EOF\n" % (
+        max(objects) + 1,
+        root,
+        previous,
+        xref,
+    )
+    return data + bytes(update)
+
+
+@pytest.mark.parametrize(
+    ("data", "problem"),
+    [
+        (_annotated(b"<< /Type /Annot /Subtype /Link /Dest (summary) >>"), None),
+        (
+            _annotated(b"<< /Type /Annot /Subtype /Link /A << /S /URI /URI (https://x.org) >> >>"),
+            None,
+        ),
+        (
+            # text laid over the page, which a viewer shows and the text check never reads
+            _annotated(b"<< /Type /Annot /Subtype /FreeText /Contents (It was staged.) >>"),
+            "a FreeText annotation",
+        ),
+        (
+            _annotated(
+                b"<< /Type /Annot /Subtype /Link /AP << /N 11 0 R >> >>",
+                (11, _stream(b"BT /F1 9 Tf <0001> Tj ET", b"/Type /XObject /Subtype /Form ")),
+            ),
+            "drawn with an appearance of its own",
+        ),
+        (
+            _annotated(b"<< /Type /Annot /Subtype /Link /A << /S /Launch /F (x.exe) >> >>"),
+            "a Launch action",
+        ),
+        (
+            _annotated(
+                b"<< /Type /Annot /Subtype /FileAttachment /FS 11 0 R >>",
+                (11, b"<< /Type /Filespec /F (face.jpg) /EF << /F 12 0 R >> >>"),
+                (12, _stream(b"\xff\xd8\xff", b"/Type /EmbeddedFile ")),
+            ),
+            "a FileAttachment annotation",
+        ),
+        (
+            _document(
+                b"BT ET",
+                extra={
+                    1: b"<< /Type /Catalog /Pages 2 0 R /Names << /EmbeddedFiles 11 0 R >> >>",
+                    11: b"<< /Names [(face.jpg) 12 0 R] >>",
+                    12: b"<< /Type /Filespec /F (face.jpg) /EF << /F 13 0 R >> >>",
+                    13: _stream(b"\xff\xd8\xff", b"/Type /EmbeddedFile "),
+                },
+            ),
+            "an attached file",
+        ),
+        (
+            _document(
+                b"BT ET",
+                extra={
+                    1: b"<< /Type /Catalog /Pages 2 0 R "
+                    b"/OpenAction << /S /JavaScript /JS (this.print()) >> >>"
+                },
+            ),
+            "a script or an action that runs by itself",
+        ),
+        (
+            # the first page's content replaced; what it said stays in the file
+            _saved_over(_document(b"BT ET"), {4: _stream(b"BT /F1 9 Tf <0001> Tj ET")}),
+            "saved over 1 time(s)",
+        ),
+    ],
+    ids=[
+        "link",
+        "web link",
+        "text laid over",
+        "link's appearance",
+        "launch",
+        "attachment",
+        "attached file",
+        "script",
+        "saved over",
+    ],
+)
+def test_a_pdf_carries_nothing_but_its_pages(data: bytes, problem: str | None) -> None:
+    # a viewer shows an annotation's text or appearance over the page, opens an attached
+    # file, runs a script and keeps what an incremental update replaced: none of it is the
+    # checked page's, and none of it is what the text and picture checks read
+    pdf, _pages = read_pdf(data)
+    found = pdf_additions(pdf)
+    if problem is None:
+        assert found is None
+    else:
+        assert found is not None and problem in found, found
+
+
+def test_the_demo_pdf_saved_over_fails(made: Made, tmp_path: Path) -> None:
+    # an editor's incremental update leaves the honest PDF whole in the file and adds to it
+    with zipfile.ZipFile(made.bundle) as archive:
+        honest = archive.read(PDF)
+    note = b"<< /Type /Annot /Subtype /FreeText /Rect [0 0 200 20] /Contents (It was staged.) >>"
+    cooked = resigned(made, tmp_path / "saved-over.zip", {PDF: _saved_over(honest, {9999: note})})
+    code, stdout, stderr = verify_both(cooked, "--key", made.key)
+    assert code == 1, stdout
+    failed = failed_lines(stdout)
+    assert len(failed) == 1 and "Traceback" not in stdout + stderr, stdout + stderr
+    assert failed[0] == (
+        f"FAILED: report {PDF}: it was saved over 1 time(s) (an incremental update keeps in the"
+        " file what it replaced), where a report's PDF is written once"
+    )
+
+
+def test_an_inline_image_is_refused() -> None:
+    # a picture drawn in the page's own content, not as an image of its own: it could be any
+    # picture, beside the page's, and the picture check would never meet it
+    with pytest.raises(PdfError, match="inline image"):
+        pdf_text(_document(b"q 10 0 0 10 0 0 cm BI /W 1 /H 1 /CS /G /BPC 8 ID \x80 EI Q"))
 
 
 # --- pictures: the PDF carries the page's pictures and no other

@@ -1847,6 +1847,7 @@ class PdfFile:
                 raise PdfError("its cross-reference sections loop or point outside it")
             seen.add(offset)
             offset = self._section(offset)
+        self.revisions = len(seen)  # one, unless it was saved over (an incremental update)
 
     def _section(self, offset: int) -> Any:
         """Read the cross-reference section at ``offset``; the offset of the one before."""
@@ -2311,11 +2312,9 @@ class PdfText:
             elif word == b"Do" and operands:
                 self._form(resources, operands[-1], blocks, depth)
             elif word == b"BI":
-                end = re.compile(rb"[\x00\t\n\x0c\r ]EI(?=[\x00\t\n\x0c\r ]|\Z)")
-                found = end.search(data, lexer.pos)
-                if found is None:
-                    raise PdfError("an inline image never ends")
-                lexer.pos = found.end()
+                # WeasyPrint draws every picture as an image of its own; one drawn inside the
+                # content could be any picture, and the picture check would never meet it
+                raise PdfError("it draws an inline image, which no report's page has")
             operands = []
         if current:
             blocks.append("".join(current))
@@ -2346,6 +2345,65 @@ def read_pdf(data: bytes) -> tuple[PdfFile, list[list[str]]]:
         return pdf, PdfText(pdf).pages()
     except RecursionError:
         raise PdfError("it nests too deep") from None
+
+
+# What a link may do: go to a place in the report, or open a web address.
+_PDF_LINK_ACTIONS = frozenset({"GoTo", "URI"})
+
+
+def pdf_additions(pdf: PdfFile) -> str | None:
+    """What a PDF carries beside its pages' text and pictures that a viewer shows or runs,
+    or None when it carries nothing of the kind; WeasyPrint writes none of it for a report.
+
+    Each is outside what the text and picture checks read: an annotation's text or
+    appearance is laid over the page (a FreeText note saying "staged"), an attached file
+    opens from the viewer's panel (the photograph before its redaction), a script or an
+    action runs by itself, and an incremental update keeps in the file what it replaced."""
+    if pdf.revisions > 1:
+        return (
+            f"it was saved over {pdf.revisions - 1} time(s) (an incremental update keeps in the"
+            " file what it replaced), where a report's PDF is written once"
+        )
+    for number in sorted(pdf.where):
+        value = pdf.get(number)
+        found = _addition(pdf, value.info if isinstance(value, PdfStream) else value, 0)
+        if found is not None:
+            return f"it carries {found}, which a report's PDF does not"
+    return None
+
+
+def _addition(pdf: PdfFile, value: Any, depth: int) -> str | None:
+    """:func:`pdf_additions` for one object and the objects written inside it (each object
+    named by reference is looked at on its own)."""
+    if depth > MAX_PDF_DEPTH:
+        raise PdfError("it nests too deep")
+    if isinstance(value, list):
+        for inner in value:
+            found = _addition(pdf, inner, depth + 1)
+            if found is not None:
+                return found
+        return None
+    if not isinstance(value, dict):
+        return None
+    kind = value.get("Type")
+    if kind == "Annot":
+        subtype = value.get("Subtype")
+        if subtype != "Link":
+            return f"a {value_text(subtype, 40)} annotation"
+        if "AP" in value:
+            return "a link drawn with an appearance of its own"
+    if kind == "EmbeddedFile" or "EF" in value or "EmbeddedFiles" in value:
+        return "an attached file"
+    if {"JS", "JavaScript", "OpenAction", "AA"} & value.keys():
+        return "a script or an action that runs by itself"
+    action = pdf.resolve(value.get("A"))
+    if isinstance(action, dict) and action.get("S") not in _PDF_LINK_ACTIONS:
+        return f"a {value_text(action.get('S'), 40)} action"
+    for inner in value.values():
+        found = _addition(pdf, inner, depth + 1)
+        if found is not None:
+            return found
+    return None
 
 
 def pdf_text(data: bytes) -> list[list[str]]:
@@ -2792,6 +2850,7 @@ def check_printed(bundle: Bundle, outcome: Outcome, member: str, page: str) -> N
         return
     try:
         pdf, pages = read_pdf(data)
+        added = pdf_additions(pdf)
         problem = pdf_problem(page, pages)
         pictures, compared = pictures_problem(page, pdf_pictures(pdf))
     except (PdfError, ValueError, TypeError, LookupError, AttributeError, zlib.error) as exc:
@@ -2800,11 +2859,13 @@ def check_printed(bundle: Bundle, outcome: Outcome, member: str, page: str) -> N
     except RecursionError:
         outcome.failures.append(f"report {shown}: it cannot be read back (it nests too deep)")
         return
+    if added is not None:
+        outcome.failures.append(f"report {shown}: {added}")
     if problem is not None:
         outcome.failures.append(f"report {shown}: it does not print its page: {problem}")
     if pictures is not None:
         outcome.failures.append(f"report {shown}: {pictures}")
-    if problem is None and pictures is None:
+    if added is None and problem is None and pictures is None:
         outcome.summary.append(
             f"report {shown}: its {len(pages)} pages print the checked page, character for"
             " character in the same order (list numbers, running heads and page numbers"
