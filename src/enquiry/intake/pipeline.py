@@ -1677,8 +1677,11 @@ def add_paths(
             report.results.append(FileResult(printable(str(entry.path)), "unchanged", item_id))
         else:
             entries.append(entry)
+    # Files stored by this machine's workers are flushed to the disk together, once before
+    # each batch is committed (see ``commit`` below); a cluster's workers, on other machines,
+    # flush each of their own.
     job = _Job(
-        store.vault,
+        store.vault if cluster is not None else store.vault.deferring(),
         options,
         tuple(extractors),
         decode_limits(options),
@@ -1697,6 +1700,7 @@ def add_paths(
 
         def commit(batch: list[Prepared]) -> None:
             done = len(report.results)
+            job.vault.sync()  # the batch's blobs on disk before its rows name them
             writer.write(batch, report.results)
             for result in report.results[done:]:
                 if sink and result.problems:
