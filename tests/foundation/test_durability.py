@@ -116,3 +116,21 @@ def test_a_sqlite_commit_is_on_disk_when_it_returns(tmp_path: Path) -> None:
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         # FULL (2): the write-ahead log is flushed at every commit, not only at checkpoints
         assert connection.execute(text("PRAGMA synchronous")).scalar() == 2
+
+
+def test_a_protection_key_file_and_a_signing_key_are_on_disk_when_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a key file lost to a power cut after case keys were wrapped under it would take every
+    # protected item with it; a signing key, every signature made with it
+    from enquiry.app.atrest import new_key_file
+    from enquiry.publish.signing import create_key, private_path
+
+    seen = _watch_flushes(monkeypatch)
+    key = new_key_file(tmp_path / "protection.key")
+    assert seen == [("fsync", str(key)), ("fsync", str(tmp_path))]
+    seen.clear()
+    home = tmp_path / "home"
+    create_key(home, "panel", "a long passphrase for the test")
+    private = private_path(home, "panel")
+    assert seen == [("fsync", str(private)), ("fsync", str(private.parent))]

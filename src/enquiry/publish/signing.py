@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from enquiry.publish.bundle_check import KEY_FORMAT, fingerprint, revocation_statement
+from enquiry.store.vault import synced
 
 NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
 
@@ -74,6 +75,9 @@ def create_key(home: Path, name: str, passphrase: str) -> NewKey:
         raise KeyProblem(f"key '{name}': a private key file already exists at {path}") from None
     with os.fdopen(descriptor, "wb") as handle:
         handle.write(pem)
+    # on the disk before anything is signed with it
+    synced(path)
+    synced(folder, folder=True)
     return NewKey(base64.b64encode(raw).decode("ascii"), fingerprint(raw))
 
 

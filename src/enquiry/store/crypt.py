@@ -51,6 +51,7 @@ from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from enquiry.errors import Corrupt, Refused
+from enquiry.store.vault import synced
 
 PASSPHRASE_ENV = "ENQUIRY_PROTECTION_PASSPHRASE"
 KEY_FILE_ENV = "ENQUIRY_PROTECTION_KEY_FILE"
@@ -175,6 +176,10 @@ def write_key_file(path: Path) -> None:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="ascii") as out:
         out.write(secrets.token_hex(32) + "\n")
+    # on the disk before any case key is wrapped under it: lost, it takes every protected
+    # item with it
+    synced(path)
+    synced(path.parent, folder=True)
 
 
 # --- Case keys ----------------------------------------------------------------------------------
