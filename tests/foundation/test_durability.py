@@ -134,3 +134,23 @@ def test_a_protection_key_file_and_a_signing_key_are_on_disk_when_made(
     create_key(home, "panel", "a long passphrase for the test")
     private = private_path(home, "panel")
     assert seen == [("fsync", str(private)), ("fsync", str(private.parent))]
+
+
+def test_the_ledger_head_file_is_replaced_on_disk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a power cut must leave the last head or the one before, not an empty file that verify
+    # would rightly report as a deleted head
+    from enquiry.store.ledger import GENESIS, Head, head_file, write_head_file
+
+    home = tmp_path / "home"
+    home.mkdir()
+    seen = _watch_flushes(monkeypatch)
+    write_head_file(home, Head(1, GENESIS))
+    temp = seen[0][1]
+    assert seen == [
+        ("fsync", temp),
+        ("replace", str(head_file(home))),
+        ("fsync", str(home)),
+    ]
+    assert temp != str(head_file(home))

@@ -28,6 +28,7 @@ from sqlalchemy import Connection, insert, select, update
 
 from enquiry.store.rows import RowWatcher
 from enquiry.store.tables import CustodyEvent, Item, LedgerHead
+from enquiry.store.vault import synced
 
 GENESIS = "0" * 64
 
@@ -254,7 +255,11 @@ def write_head_file(home: Path, head: Head) -> None:
             return
         temp = path.with_suffix(f".{os.getpid()}.tmp")
         temp.write_text(head_text(head), encoding="ascii")
+        # flushed, so that a power cut leaves the last head or the one before, never an empty
+        # file that verify would rightly take for a deleted one
+        synced(temp)
         os.replace(temp, path)
+        synced(home, folder=True)
 
 
 HEAD_LOCK = ".ledger-head.lock"
