@@ -132,7 +132,19 @@ def test_a_reveal_carries_the_witness_and_is_recorded(made: Made, tmp_path: Path
     )
 
 
-def test_backup_and_restore_a_whole_home(made: Made, tmp_path: Path) -> None:
+def test_backup_and_restore_a_whole_home(
+    made: Made, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from enquiry.store.vault import Vault
+
+    synced: list[Path] = []
+    sync = Vault.sync
+
+    def watched_sync(self: Vault) -> None:
+        synced.append(self.root)
+        sync(self)
+
+    monkeypatch.setattr(Vault, "sync", watched_sync)
     origin = Enquiry.at(made.home, "panel-secretary")
     backed = bundles.backup(origin, tmp_path / "home.zip", sign="panel", passphrase=PASSPHRASE)
     assert tool(backed.path, "--key", made.key).returncode == 0
@@ -142,6 +154,8 @@ def test_backup_and_restore_a_whole_home(made: Made, tmp_path: Path) -> None:
     restored_at = Enquiry.at(tmp_path / "restored", "successor")
     restored = bundles.restore(restored_at, backed.path, key=made.key)
     assert restored.files > 0
+    # the restored vault is flushed to the disk before the restore is recorded
+    assert tmp_path / "restored" / "vault" in synced
     # The protected witness's ciphertext comes back under its BLAKE3 address, and verifies.
     assert [p for p in (tmp_path / "restored" / "vault" / "blake3").rglob("*") if p.is_file()]
     assert verify_home(restored_at).intact

@@ -1296,6 +1296,8 @@ def restore(
         head = bundle.manifest["ledger"]["head"]
         manifest_sha = bundle.manifest_sha256
     store = app.store(create=False)
+    # the restored files on the disk before the event that says they were restored
+    store.vault.sync()
     from enquiry.store.verify import verify
 
     report = verify(store)
