@@ -332,7 +332,7 @@ def test_a_hostile_pdf_is_refused_in_one_line(
 def test_what_the_print_styles_add_is_passed_over_and_nothing_else() -> None:
     page = (
         "<html><head><title>Not shown</title><style>h1 { color: red }</style></head><body>"
-        "<h1>The title</h1><nav><ol><li>Summary</li></ol></nav>"
+        '<h1>The title</h1><nav class="toc"><ol><li><a href="#s">Summary</a></li></ol></nav>'
         "<p>Posterior <span>97%</span></p><svg><title>hidden</title><text>1</text></svg>"
         "<table><thead><tr><th>Item</th><th>H1</th></tr></thead>"
         "<tr><td>a</td><td>CC</td></tr><tr><td>b</td><td>I</td></tr></table></body></html>"
@@ -350,6 +350,10 @@ def test_what_the_print_styles_add_is_passed_over_and_nothing_else() -> None:
     assert "it does not print '1', drawn on its page" in (pdf_problem(page, unlabelled) or "")
     added = [printed[0], ["Page 3 of 2"], ["The title", "Item H1b I", "It was staged."]]
     assert "it prints 'itwasstaged.'" in (pdf_problem(page, added) or "")
+    # a contents leader and page number are the contents' only: dots and a digit slipped into
+    # a figure elsewhere would make 97% read as 97..5%
+    dotted = [["The title", "Summary........2", "Posterior 97..5%", *printed[0][3:]], printed[1]]
+    assert "it prints '..5%" in (pdf_problem(page, dotted) or "")
 
 
 def test_long_runs_are_read_in_one_pass() -> None:

@@ -2441,6 +2441,7 @@ class PageText:
     flow: str  # its text in its order
     drawn: list[str]  # the texts of its drawings (``<svg>``), which a PDF draws after the text
     repeated: set[str]  # its first ``<h1>`` and its tables' heads, printed again on every page
+    contents_end: int = 0  # where its contents (``<nav class="toc">``) end in ``flow``
 
 
 def page_text(page: str) -> PageText:
@@ -2452,7 +2453,16 @@ def page_text(page: str) -> PageText:
     collecting: dict[str, list[str]] = {}  # "h1" (the first only), "thead": text so far
     depth = 0
     first_heading = True
-    for kind, value, _ in html_parts(page):
+    contents = 0  # how deep inside the contents' <nav>
+    contents_end = 0
+    for kind, value, attributes in html_parts(page):
+        if value == "nav" and (kind == "start" or (kind == "end" and contents)):
+            if kind == "end":
+                contents -= 1
+                if not contents:
+                    contents_end = len(reading_text("".join(flow)))
+            elif contents or "toc" in attributes.get("class", "").split():
+                contents += 1
         if kind in ("start", "end") and value == "svg":
             depth = max(0, depth + (1 if kind == "start" else -1))
         elif kind == "start" and (value == "thead" or (value == "h1" and first_heading)):
@@ -2466,7 +2476,10 @@ def page_text(page: str) -> PageText:
                 parts.append(value)
     repeated.discard("")
     return PageText(
-        reading_text("".join(flow)), [t for t in map(reading_text, drawn) if t], repeated
+        reading_text("".join(flow)),
+        [t for t in map(reading_text, drawn) if t],
+        repeated,
+        contents_end,
     )
 
 
@@ -2474,16 +2487,18 @@ def _context(text: str, at: int, before: bool) -> str:
     return value_text(text[max(0, at - 40) : at] if before else text[at : at + 40], 60)
 
 
-def _matched(shown: str, at: int, printed: str, limit: int) -> tuple[int, int]:
-    """How far ``printed`` reads as ``shown`` from ``at`` on, a contents leader skipped, up to
-    ``limit`` characters of it: where each stops."""
+def _matched(shown: str, at: int, printed: str, limit: int, leaders: int = 0) -> tuple[int, int]:
+    """How far ``printed`` reads as ``shown`` from ``at`` on, up to ``limit`` characters of it:
+    where each stops. A leader and page number is skipped only within the page's first
+    ``leaders`` characters (its contents, where the print styles add them): elsewhere dots
+    and digits the page does not have could change a figure ("0.96..58")."""
     index = 0
     while index < min(len(printed), limit):
         if at < len(shown) and shown[at] == printed[index]:
             at += 1
             index += 1
             continue
-        leader = _PDF_LEADER.match(printed, index)
+        leader = _PDF_LEADER.match(printed, index) if at <= leaders else None
         if leader is None:
             break
         index = leader.end()
@@ -2499,6 +2514,11 @@ def pdf_problem(page: str, pages: list[list[str]]) -> str | None:
     block after it goes on from there; otherwise it is passed over."""
     read = page_text(page)
     shown, drawn, repeated = read.flow, read.drawn, read.repeated
+    leaders = read.contents_end
+
+    def matched(at: int, printed: str, limit: int) -> tuple[int, int]:
+        return _matched(shown, at, printed, limit, leaders)
+
     blocks = [
         (number, printed)
         for number, page_blocks in enumerate(pages, start=1)
@@ -2519,13 +2539,13 @@ def pdf_problem(page: str, pages: list[list[str]]) -> str | None:
         if aside(printed):
             if shown.startswith(printed, at):
                 after = next((p for _, p in blocks[k + 1 :] if not aside(p)), None)
-                reads_on = after is not None and _matched(shown, at + len(printed), after, 24)[
-                    0
-                ] >= min(len(after), 24)
+                reads_on = after is not None and matched(at + len(printed), after, 24)[0] >= min(
+                    len(after), 24
+                )
                 passed = (
                     after is not None
                     and not reads_on
-                    and _matched(shown, at, after, 24)[0] >= min(len(after), 24)
+                    and matched(at, after, 24)[0] >= min(len(after), 24)
                 )
                 if not passed:
                     at += len(printed)
@@ -2533,13 +2553,13 @@ def pdf_problem(page: str, pages: list[list[str]]) -> str | None:
             if printed in drawn:
                 drawn.remove(printed)
             continue
-        index, reached = _matched(shown, at, printed, len(printed))
+        index, reached = matched(at, printed, len(printed))
         if index < len(printed):  # a table's head printed again, then its rows
             head = next((r for r in repeated if printed.startswith(r)), "")
-            if head and _matched(shown, at, printed[len(head) :], len(printed))[0] == len(
-                printed
-            ) - len(head):
-                index, reached = _matched(shown, at, printed[len(head) :], len(printed))
+            if head and matched(at, printed[len(head) :], len(printed))[0] == len(printed) - len(
+                head
+            ):
+                index, reached = matched(at, printed[len(head) :], len(printed))
                 index += len(head)
         at = reached
         if index < len(printed):
