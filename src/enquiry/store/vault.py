@@ -623,7 +623,8 @@ class Vault:
             repaired = True
         made: list[Path] = []
         if final.parent not in self._made:
-            made = [p for p in (final.parent.parent, final.parent) if not p.is_dir()]
+            if self.sync_each:
+                made = [p for p in (final.parent.parent, final.parent) if not p.is_dir()]
             final.parent.mkdir(parents=True, exist_ok=True)
             self._made.add(final.parent)
         # On disk before its name is, and its name before the catalogue records it: a power
@@ -633,9 +634,9 @@ class Vault:
             synced(temp)
         os.chmod(temp, 0o444)
         os.replace(temp, final)
-        # the folder that now names it, and each folder that names a folder made for it
-        for folder in dict.fromkeys([final.parent, *(p.parent for p in reversed(made))]):
-            if self.sync_each:
+        if self.sync_each:
+            # the folder that now names it, and each folder that names a folder made for it
+            for folder in dict.fromkeys([final.parent, *(p.parent for p in reversed(made))]):
                 synced(folder, folder=True)
         return Stored(address, size, head, not repaired, repaired)
 
