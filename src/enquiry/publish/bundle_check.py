@@ -1619,9 +1619,8 @@ def report_problems(page: str, body: Any) -> tuple[list[str], int]:
 # reads is bounded: the file may be hostile.
 
 MAX_PDF = 256 << 20  # bytes of a report's PDF, read whole
-MAX_PDF_INFLATED = (
-    512 << 20
-)  # bytes of its streams read, inflated or as stored, drawn again included
+# bytes of its streams read, inflated or as stored, and again each time one is read again
+MAX_PDF_INFLATED = 512 << 20
 MAX_PDF_DEPTH = 64  # nesting of arrays and dictionaries, references, page tree, forms
 MAX_PDF_PAGES = 100_000
 MAX_PDF_OBJECTS = 500_000  # objects its cross-reference may name (a report has thousands)
