@@ -59,6 +59,7 @@ from stance_data import (
 from enquiry.enrich.text.embed import MODEL_NAME
 from enquiry.enrich.text.stance import (
     CLASSES,
+    FEATURES,
     MARKS,
     MAX_SENTENCES,
     TEMPERATURE_KINDS,
@@ -66,7 +67,6 @@ from enquiry.enrich.text.stance import (
     StanceModel,
     Vectors,
     WordModel,
-    dimensions,
     feature_matrix,
     marks,
     one_sentence,
@@ -75,11 +75,11 @@ from enquiry.enrich.text.stance import (
 
 OUT = ROOT / "src" / "enquiry" / "enrich" / "text" / "stance.npz"
 ALPHA = 1e-2
-EPOCHS = 15
+EPOCHS = 80
 CALIBRATION = 0.15
 MIN_CALIBRATION = 100
 SOURCE_WEIGHT = {"emergent": 6.0, "fnc": 1.0, "arc": 0.7}
-FEATURES_VERSION = "4"
+FEATURES_VERSION = "5"
 WORD_C = (1.0, 3.0, 10.0, 30.0)
 WORD_MIN_DF = 2
 WORD_FOLDS = 3
@@ -325,7 +325,7 @@ def main() -> None:
     sources = np.concatenate(
         [[m.pairs.source] * len(m.y) for m in real] + [["emergent"] * len(extra.y)]
     )
-    assert x.shape[1] == dimensions(384)
+    assert x.shape[1] == FEATURES
     started = time.perf_counter()
     parameters = fit(x, y, groups, sources, args.seed, args.hidden)
     print(

@@ -14,16 +14,17 @@ from numpy.typing import NDArray
 
 from enquiry.app.stance import read_pairs, stance_pairs
 from enquiry.cli import main
-from enquiry.enrich.text.embed import DIMENSIONS, Embedder, default_embedder
+from enquiry.enrich.text.embed import Embedder, default_embedder
 from enquiry.enrich.text.stance import (
     AS_HYPOTHESIS_STANCE,
     CLASSES,
+    FEATURES,
     MARKS,
     MAX_SENTENCES,
+    SCALARS,
     StanceModel,
     WordModel,
     default_model,
-    dimensions,
     feature_matrix,
     marks,
     sentences,
@@ -86,7 +87,7 @@ def test_model_is_small_and_complete() -> None:
     path = resources.files("enquiry.enrich.text").joinpath("stance.npz")
     model = StanceModel.load()
     assert model.classes == CLASSES
-    assert model.layers[0][0].shape[0] == dimensions(DIMENSIONS)
+    assert model.layers[0][0].shape[0] == FEATURES
     assert model.layers[-1][0].shape[1] == len(CLASSES)
     assert model.temperatures.shape == (2,)
     assert ((model.temperatures > 0.2) & (model.temperatures < 8)).all()
@@ -142,6 +143,46 @@ def test_clear_cases_headlines_and_articles() -> None:
         assert abs(sum(stance.probabilities.values()) - 1) < 1e-6
         assert stance.score == max(stance.probabilities.values())
         assert stance.toward_hypothesis == AS_HYPOTHESIS_STANCE[stance.label]
+
+
+DAM = "A dam on the Kakhovka river was blown up by the army on Tuesday."
+DAM_DENIED = (
+    "Officials denied that the army blew up the dam, calling the claim a fabrication. The "
+    "ministry said the dam collapsed after years of neglect and that reports of an explosion "
+    "were false. Residents downstream were evacuated as water rose."
+)
+DAM_CONFIRMED = (
+    "Engineers confirmed on Wednesday that explosives destroyed the dam's central section. The "
+    "army blew up the dam on Tuesday, investigators said, citing seismic readings that show a "
+    "blast. Residents downstream were evacuated as water rose."
+)
+DAM_OPEN = (
+    "It is not yet clear what caused the dam to collapse. Some reports claim the army may have "
+    "blown it up, while others suggest structural failure. Investigators said they would "
+    "examine the site."
+)
+
+
+def test_an_article_on_a_story_of_its_own_is_read_by_what_it_does_with_the_claim() -> None:
+    # Three articles on one story, none of which any training text was about: the network
+    # reads how each treats the claim, not which story it tells (a network that read the
+    # claim's embedding against the article's took the open question for a denial).
+    denied, confirmed, open_question = default_model().predict(
+        [DAM] * 3, [DAM_DENIED, DAM_CONFIRMED, DAM_OPEN], default_embedder()
+    )
+    assert denied.label == "refutes", denied.probabilities
+    assert open_question.label == "discusses", open_question.probabilities
+    assert confirmed.label == "supports", confirmed.probabilities
+    assert confirmed.probabilities["supports"] > 3 * denied.probabilities["supports"]
+    assert denied.probabilities["refutes"] > 3 * confirmed.probabilities["refutes"]
+    assert model_reads_no_embedding()
+
+
+def model_reads_no_embedding() -> bool:
+    """The network's rows are the named numbers alone: no coordinate of an embedding, no flag
+    of a particular word, either of which lets it learn the stories of its training data."""
+    rows = feature_matrix([DAM], [DAM_OPEN], default_embedder())
+    return rows.shape == (1, len(SCALARS)) and default_model().mean.shape == (len(SCALARS),)
 
 
 def test_each_distinct_text_is_embedded_once() -> None:
