@@ -165,6 +165,37 @@ def test_a_pdf_is_read_page_by_page_and_block_by_block() -> None:
     assert pages == [["Hi", "019", "\u00e9\ufb01"], ["H"]]
 
 
+@pytest.mark.parametrize(
+    ("shown", "text"),
+    [
+        (b"[<0001>-250<0002>]", "Hi"),  # as WeasyPrint writes it: no space at all
+        (b"[ <00 01> 12.5\n<0002> -.5 ]", "Hi"),  # blanks inside a string, decimals
+        (b"[<000>]", "\ufffd"),  # an odd digit count: a last 0 is supplied
+        (b"[<0001> % a comment\n<0002>]", "Hi"),  # a comment: read token by token
+        (b"[(\\000\\001) 5 <0002>]", "Hi"),  # a literal string among them, likewise
+        (b"[1234567890123456789 <0001>]", "H"),  # a long number, likewise
+        (b"[<0001> [<0002>]]", "H"),  # an array inside: strings only at the top are shown
+    ],
+)
+def test_an_array_of_shown_strings_reads_the_same_however_it_is_spaced(
+    shown: bytes, text: str
+) -> None:
+    assert pdf_text(_document(b"BT /F1 12 Tf " + shown + b" TJ ET"))[0] == [text]
+
+
+@pytest.mark.parametrize(
+    ("shown", "problem"),
+    [
+        (b"[<00zz>]", "hexadecimal string holds other characters"),
+        (b"[<0001> 123456789012345678901234 <0002>]", "number too long"),
+        (b"[<0001>", "an unexpected 'TJ'"),  # unclosed: the operator is read as in it
+    ],
+)
+def test_an_array_of_shown_strings_that_is_malformed_is_refused(shown: bytes, problem: str) -> None:
+    with pytest.raises(PdfError, match=problem):
+        pdf_text(_document(b"BT /F1 12 Tf " + shown + b" TJ ET"))
+
+
 def _pdf_with_object_stream(objects: dict[int, bytes]) -> bytes:
     """A PDF as WeasyPrint writes one: ``objects`` (number -> body, no streams among them)
     packed in one object stream, found through a cross-reference stream."""

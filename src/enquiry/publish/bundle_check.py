@@ -1681,6 +1681,15 @@ _PDF_TOKEN = re.compile(
 )
 _NO_TOKEN = object()
 _PDF_BLANKS = b"\x00\t\n\x0c\r "  # PDF's white space
+# The rest of an array of hexadecimal strings and plain numbers, up to its "]": how a PDF
+# shows most of its text ("[<0012>-250<00340056>] TJ", glyph codes and the spacing between
+# them). Read in one match rather than token by token, which is most of the work of reading a
+# long report back; an array of anything else is read token by token.
+_PDF_SHOWN_ARRAY = re.compile(
+    rb"(?:[\x00\t\n\x0c\r ]*+(?:<[0-9A-Fa-f\x00\t\n\x0c\r ]*+>"
+    rb"|[+-]?\d{1,15}(?:\.\d{0,15})?(?=[\x00\t\n\x0c\r <\]])))*+[\x00\t\n\x0c\r ]*+\]"
+)
+_PDF_HEX_STRING = re.compile(rb"<([^>]*)>")
 _PDF_LITERAL_SPECIAL = re.compile(rb"[()\\]")
 
 
@@ -1730,12 +1739,8 @@ class PdfLexer:
             close = self.data.find(b">", start, self.end)
             if close == -1:
                 raise PdfError("a hexadecimal string never ends")
-            digits = self.data[start + 1 : close].translate(None, _PDF_BLANKS)
             self.pos = close + 1
-            try:
-                return bytes.fromhex((digits + b"0" * (len(digits) % 2)).decode("ascii"))
-            except ValueError:
-                raise PdfError("a hexadecimal string holds other characters") from None
+            return _pdf_hex(self.data[start + 1 : close])
         raise PdfError(f"an unexpected character {chr(self.data[start])!r}")
 
     def _literal(self) -> bytes:
@@ -1813,6 +1818,16 @@ class PdfLexer:
                     return PdfRef(token, generation)
             self.pos = mark
         return token
+
+
+def _pdf_hex(raw: bytes) -> bytes:
+    """The bytes a hexadecimal string's digits (between its ``<`` and ``>``) stand for: white
+    space skipped, a missing last digit read as 0."""
+    digits = raw.translate(None, _PDF_BLANKS)
+    try:
+        return bytes.fromhex((digits + b"0" * (len(digits) % 2)).decode("ascii"))
+    except ValueError:
+        raise PdfError("a hexadecimal string holds other characters") from None
 
 
 def _pdf_name(raw: bytes) -> str:
@@ -2277,6 +2292,14 @@ class PdfText:
             token = lexer.token()
             if token is None:
                 break
+            if isinstance(token, PdfKeyword) and token.word == b"[":
+                shown = _PDF_SHOWN_ARRAY.match(data, lexer.pos)
+                if shown is not None:
+                    # only the strings: the numbers between them are spacing, which no
+                    # operator read here takes from an array
+                    lexer.pos = shown.end()
+                    operands.append([_pdf_hex(m) for m in _PDF_HEX_STRING.findall(shown[0])])
+                    continue
             if not isinstance(token, PdfKeyword) or token.word in (b"[", b"<<"):
                 operands.append(lexer.value(0, token))
                 continue

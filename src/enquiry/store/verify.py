@@ -22,7 +22,7 @@ import sys
 from collections.abc import Callable, Collection, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +45,7 @@ from sqlalchemy import (
     text,
     type_coerce,
 )
+from sqlalchemy.dialects import sqlite
 
 from enquiry.errors import BadRequest, EnquiryError
 from enquiry.store import Store
@@ -261,6 +262,30 @@ class _Malformed:
         return [self.column(table, c.name) for c in Base.metadata.tables[table].columns]
 
 
+@cache
+def _storage_queries() -> tuple[tuple[str, tuple[str, ...], str], ...]:
+    """For each table verify reads: its name, the columns checked, and the SQLite query naming
+    the rows holding a value of the wrong type in any of them.
+
+    Made and compiled once per process: the queries are the same for every home, and building
+    and compiling them costs more than running them on a small catalogue (a tenth of a second),
+    which a server or any process that verifies more than once would pay every time."""
+    dialect = sqlite.dialect()
+    queries = []
+    for table in [Base.metadata.tables[name] for name in _READ] + watched_tables():
+        key = table.primary_key.columns.values()[0]
+        problems = [(c.name, _storage_problem(c)) for c in table.columns if c is not key]
+        problems = [(name, sql) for name, sql in problems if sql is not None]
+        query = select(key, *(sql.label(name) for name, sql in problems)).where(
+            or_(*(sql.is_not(None) for _name, sql in problems))
+        )
+        compiled = query.order_by(key).compile(
+            dialect=dialect, compile_kwargs={"literal_binds": True}
+        )
+        queries.append((table.name, tuple(name for name, _sql in problems), str(compiled)))
+    return tuple(queries)
+
+
 def _check_storage(store: Store, report: VerifyReport) -> _Malformed:
     """Name every value of the wrong type in the tables verify reads (see above)."""
     found = _Malformed()
@@ -269,18 +294,12 @@ def _check_storage(store: Store, report: VerifyReport) -> _Malformed:
             return found
         raw = connection.connection.driver_connection
         raw.create_function("enquiry_is_utf8", 1, _is_utf8, deterministic=True)  # type: ignore[union-attr]
-        for table in [Base.metadata.tables[name] for name in _READ] + watched_tables():
-            key = table.primary_key.columns.values()[0]
-            problems = [(c.name, _storage_problem(c)) for c in table.columns if c is not key]
-            problems = [(name, sql) for name, sql in problems if sql is not None]
-            query = select(key, *(sql.label(name) for name, sql in problems)).where(
-                or_(*(sql.is_not(None) for _name, sql in problems))
-            )
-            for row in connection.execute(query.order_by(key)):
-                named = {n: str(p) for n, p in zip(row._fields[1:], row[1:], strict=True) if p}
-                found.cells.setdefault(table.name, {})[int(row[0])] = set(named)
+        for table, names, sql in _storage_queries():
+            for row in connection.exec_driver_sql(sql):
+                named = {n: str(p) for n, p in zip(names, row[1:], strict=True) if p}
+                found.cells.setdefault(table, {})[int(row[0])] = set(named)
                 what = "; ".join(f"{name} {problem}" for name, problem in named.items())
-                report.failures.append(f"{_row_label(table.name, int(row[0]))}: {what}")
+                report.failures.append(f"{_row_label(table, int(row[0]))}: {what}")
     return found
 
 
