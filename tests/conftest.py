@@ -119,6 +119,26 @@ def _no_account_token() -> Iterator[None]:
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def shipped_password_hasher() -> Iterator[object]:
+    """Passwords hashed in the tests' own process (accounts made, servers run in threads) with
+    argon2id at its lightest cost instead of the shipped one: the same algorithm, hash format
+    and checks, without a fifth of a second of CPU for each of the hundreds of accounts the
+    suite makes. A password is checked at the cost its stored hash names, so an account made
+    by a command in its own process is checked at the shipped cost. The fixture's value is the
+    hasher enquiry ships, which ``tests/accounts/test_password_cost.py`` holds to its cost."""
+    from argon2 import PasswordHasher
+
+    from enquiry.app import accounts
+
+    shipped = accounts._hasher
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+        )
+        yield shipped
+
+
 @pytest.fixture(scope="session")
 def home_templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HomeTemplates]:
     """Homes (the demo's, a worked case's) built at most once per back end in this test
