@@ -20,6 +20,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -454,7 +455,10 @@ def shown(value: Any) -> Any:
     return value
 
 
+@cache
 def _environment() -> Environment:
+    """The report's template environment, made once per process: it keeps the templates it
+    has compiled, and compiling the report's is most of the cost of rendering a small case."""
     env = Environment(
         loader=FileSystemLoader(str(TEMPLATES)),
         autoescape=select_autoescape(["html", "j2"], default_for_string=True, default=True),
