@@ -96,6 +96,8 @@ def chosen_address(option: str | None) -> ClusterAddress | None:
 TRIM_SETTING = "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_"
 # The Dask setting that has each worker sample its task's stack every 10 ms (see open_cluster).
 PROFILE_SETTING = "distributed.worker.profile.enabled"
+# What the HTTP servers of a local cluster's scheduler and workers answer (see open_cluster).
+HTTP_ROUTES = ("distributed.scheduler.http.routes", "distributed.worker.http.routes")
 
 
 @contextlib.contextmanager
@@ -121,12 +123,26 @@ def open_cluster(address: ClusterAddress | str | None) -> Iterator[Client | None
             # Each worker's event loop also takes the interpreter every 10 ms to sample the
             # running task's stack for Dask's dashboard, which a local cluster does not serve:
             # the same claims took a worker about a tenth more time with it (benchmarks.md).
-            dask.config.set({TRIM_SETTING: None, PROFILE_SETTING: False}),
+            #
+            # A local cluster listens on the loopback, where every account of a shared machine
+            # can reach it, and Dask's ports take any client: whoever connected could run code
+            # in the workers, as the investigator, beside the originals they read and the vault
+            # they write. So its scheduler, workers and client speak only TLS under a key and
+            # certificate made in memory for this command (Dask's temporary security), which no
+            # other process holds. The HTTP servers Dask starts anyway (no dashboard is asked
+            # for) answer nothing: their pages would list the workers, tasks and call stacks.
+            # The scheduler's is put on a free port of the loopback rather than Dask's 8787,
+            # which a second command's cluster would find taken (and warn about).
+            dask.config.set(
+                {TRIM_SETTING: None, PROFILE_SETTING: False, **{key: [] for key in HTTP_ROUTES}}
+            ),
             LocalCluster(  # type: ignore[no-untyped-call]
                 n_workers=address.workers,
                 threads_per_worker=1,
                 processes=True,
                 dashboard_address=None,
+                scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+                security=True,
                 silence_logs=50,
                 # Each worker runs this module's dask_teardown as it closes.
                 preload=[__name__],
