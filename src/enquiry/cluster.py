@@ -27,6 +27,7 @@ import multiprocessing
 import os
 import re
 import sys
+import tempfile
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -136,6 +137,12 @@ def open_cluster(address: ClusterAddress | str | None) -> Iterator[Client | None
             dask.config.set(
                 {TRIM_SETTING: None, PROFILE_SETTING: False, **{key: [] for key in HTTP_ROUTES}}
             ),
+            # The workers' own folders (where Dask spills results it cannot hold in memory)
+            # in a folder of this command's, private to its user and removed with it. Dask's
+            # default puts them in one folder of the system's temporary directory shared by
+            # every account's clusters: it belongs to whichever account made it first, which
+            # could then swap a worker's folder for one of its own.
+            tempfile.TemporaryDirectory(prefix="enquiry-cluster-") as scratch,
             LocalCluster(  # type: ignore[no-untyped-call]
                 n_workers=address.workers,
                 threads_per_worker=1,
@@ -143,6 +150,7 @@ def open_cluster(address: ClusterAddress | str | None) -> Iterator[Client | None
                 dashboard_address=None,
                 scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
                 security=True,
+                local_directory=scratch,
                 silence_logs=50,
                 # Each worker runs this module's dask_teardown as it closes.
                 preload=[__name__],

@@ -6,9 +6,13 @@ answer nothing. These tests are the other account: they know the ports, not the 
 
 from __future__ import annotations
 
+import os
+import stat
+import tempfile
 import urllib.error
 import urllib.request
 import warnings
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,6 +30,10 @@ SCHEDULER_PAGES = (
     "/health",
 )
 WORKER_PAGES = ("/metrics", "/health")
+
+
+def _worker_folder(dask_worker: Any) -> str:
+    return str(dask_worker.local_directory)
 
 
 def _scheduler_http_port(dask_scheduler: Any) -> int:
@@ -101,3 +109,31 @@ def test_two_commands_clusters_at_once_each_take_a_free_loopback_port() -> None:
 
 def _scheduler_http_place(dask_scheduler: Any) -> tuple[str, int]:
     return str(dask_scheduler.http_server.address), int(dask_scheduler.http_server.port)
+
+
+def test_its_workers_folders_are_the_commands_own_and_go_with_it(local_cluster: Client) -> None:
+    """Where Dask spills results it cannot hold: not its folder in the system's temporary
+    directory that every account's clusters share, which belongs to whoever made it first."""
+    folders = [Path(f) for f in local_cluster.run(_worker_folder).values()]
+    assert folders
+    system_temp = Path(tempfile.gettempdir()).resolve()
+    for folder in folders:
+        assert folder.is_dir()
+        private = [
+            parent
+            for parent in [folder, *folder.parents]
+            if parent.is_relative_to(system_temp)
+            and parent != system_temp
+            and stat.S_IMODE(parent.stat().st_mode) == 0o700
+            and parent.stat().st_uid == os.getuid()
+        ]
+        assert private, f"{folder}: no folder of its own, closed to other accounts, holds it"
+        assert not folder.is_relative_to(system_temp / "dask-scratch-space")
+
+
+def test_the_workers_folders_are_removed_when_the_command_ends() -> None:
+    with open_cluster("local:1") as client:
+        assert client is not None
+        folders = [Path(f) for f in client.run(_worker_folder).values()]
+        assert folders and all(f.is_dir() for f in folders)
+    assert not [f for f in folders if f.exists()]
