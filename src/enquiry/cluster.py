@@ -141,8 +141,12 @@ def open_cluster(address: ClusterAddress | str | None) -> Iterator[Client | None
             # in a folder of this command's, private to its user and removed with it. Dask's
             # default puts them in one folder of the system's temporary directory shared by
             # every account's clusters: it belongs to whichever account made it first, which
-            # could then swap a worker's folder for one of its own.
-            tempfile.TemporaryDirectory(prefix="enquiry-cluster-") as scratch,
+            # could then swap a worker's folder for one of its own. The command's work is
+            # committed by the time the folder goes, so a file that cannot be removed then
+            # (a killed worker's, still being let go) is left, private, rather than failing it.
+            tempfile.TemporaryDirectory(
+                prefix="enquiry-cluster-", ignore_cleanup_errors=True
+            ) as scratch,
             LocalCluster(  # type: ignore[no-untyped-call]
                 n_workers=address.workers,
                 threads_per_worker=1,
