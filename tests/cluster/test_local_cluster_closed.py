@@ -36,8 +36,8 @@ def _worker_folder(dask_worker: Any) -> str:
     return str(dask_worker.local_directory)
 
 
-def _scheduler_http_port(dask_scheduler: Any) -> int:
-    return int(dask_scheduler.http_server.port)
+def _scheduler_http_place(dask_scheduler: Any) -> tuple[str, int]:
+    return str(dask_scheduler.http_server.address), int(dask_scheduler.http_server.port)
 
 
 def _worker_http_port(dask_worker: Any) -> int:
@@ -86,7 +86,7 @@ def test_a_client_without_the_commands_key_is_refused(local_cluster: Client) -> 
 
 
 def test_its_http_servers_answer_nothing(local_cluster: Client) -> None:
-    port = local_cluster.run_on_scheduler(_scheduler_http_port)
+    _, port = local_cluster.run_on_scheduler(_scheduler_http_place)
     for page in SCHEDULER_PAGES:
         assert _status(port, page) == 404, page
     worker_ports = local_cluster.run(_worker_http_port)
@@ -107,11 +107,7 @@ def test_two_commands_clusters_at_once_each_take_a_free_loopback_port() -> None:
     assert not [w for w in warned if "already in use" in str(w.message)], warned
 
 
-def _scheduler_http_place(dask_scheduler: Any) -> tuple[str, int]:
-    return str(dask_scheduler.http_server.address), int(dask_scheduler.http_server.port)
-
-
-def test_its_workers_folders_are_the_commands_own_and_go_with_it(local_cluster: Client) -> None:
+def test_its_workers_folders_are_the_commands_own(local_cluster: Client) -> None:
     """Where Dask spills results it cannot hold: not its folder in the system's temporary
     directory that every account's clusters share, which belongs to whoever made it first."""
     folders = [Path(f) for f in local_cluster.run(_worker_folder).values()]
