@@ -69,6 +69,23 @@ class ClusterAddress:
     def local(self) -> bool:
         return not self.scheduler
 
+    @property
+    def exposure(self) -> str | None:
+        """What a user must be told before work goes to this cluster, or None.
+
+        A ``tcp://`` scheduler takes any client that reaches its port and carries everything
+        in the clear: whoever reaches it can read what the workers send back (the texts and
+        metadata of unprotected files) and run code in the workers, which mount the vault.
+        The command still connects (a team may run it on a network of its own), but says so
+        every time, so that nobody sends evidence over it without knowing."""
+        if not self.scheduler.startswith("tcp://"):
+            return None
+        return (
+            f"--cluster {self.text}: the connection is neither encrypted nor authenticated;"
+            " whoever reaches the scheduler can read what the workers send back and run code"
+            " on them; use tls:// with certificates of your own (docs/scale.md)"
+        )
+
 
 def parse_address(text: str) -> ClusterAddress:
     """``local:N`` or ``tcp://HOST:PORT``; anything else is refused with one line."""
@@ -102,15 +119,20 @@ HTTP_ROUTES = ("distributed.scheduler.http.routes", "distributed.worker.http.rou
 
 
 @contextlib.contextmanager
-def open_cluster(address: ClusterAddress | str | None) -> Iterator[Client | None]:
+def open_cluster(
+    address: ClusterAddress | str | None, warn: Callable[[str], None] | None = None
+) -> Iterator[Client | None]:
     """A Dask client on the cluster for the length of the block (None when no cluster is
     asked for). A ``local:N`` cluster is started here and shut down on leaving; a remote
-    scheduler is only connected to."""
+    scheduler is only connected to, after ``warn`` is told what a scheduler in the clear
+    exposes (:attr:`ClusterAddress.exposure`)."""
     if address is None:
         yield None
         return
     if isinstance(address, str):
         address = parse_address(address)
+    if address.exposure is not None and warn is not None:
+        warn(address.exposure)
     from distributed import Client, LocalCluster
 
     if address.local:
@@ -253,14 +275,16 @@ class Cluster:
 
 
 @contextlib.contextmanager
-def cluster_for(address: ClusterAddress | None) -> Iterator[Cluster | None]:
+def cluster_for(
+    address: ClusterAddress | None, warn: Callable[[str], None] | None = None
+) -> Iterator[Cluster | None]:
     """The cluster a command runs on (see :func:`chosen_address`, called by the command before
     it does anything, so a bad address costs nothing), open for the length of the block; None
-    when no cluster is named."""
+    when no cluster is named. ``warn`` hears what a scheduler in the clear exposes."""
     if address is None:
         yield None
         return
-    with open_cluster(address) as client:
+    with open_cluster(address, warn) as client:
         yield Cluster(client, address.text)
 
 

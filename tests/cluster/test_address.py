@@ -35,6 +35,20 @@ def test_option_wins_over_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_a_local_cluster_runs_work_in_other_processes() -> None:
     import os
 
-    with open_cluster("local:1") as client:
+    heard: list[str] = []
+    with open_cluster("local:1", heard.append) as client:
         assert client is not None
         assert client.submit(os.getpid).result() != os.getpid()
+    assert heard == []  # closed by its own certificates: nothing to warn of
+
+
+def test_a_scheduler_in_the_clear_is_named_for_what_it_exposes() -> None:
+    """``tcp://`` carries the workers' results unencrypted to whoever reaches the scheduler,
+    which also takes any client's code: the command says so in one line. ``tls://`` and a
+    ``local:N`` cluster (closed by its own certificates) say nothing."""
+    said = parse_address("tcp://10.0.0.5:8786").exposure
+    assert said is not None and "\n" not in said
+    assert said.startswith("--cluster tcp://10.0.0.5:8786: the connection is neither encrypted")
+    assert "run code" in said and "tls://" in said
+    assert parse_address("tls://10.0.0.5:8786").exposure is None
+    assert parse_address("local:2").exposure is None

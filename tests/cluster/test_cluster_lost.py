@@ -20,7 +20,7 @@ from cluster_helpers import clean, counts, run_here
 from PIL import Image
 from sqlalchemy import select
 
-from enquiry.cluster import ClusterUnavailable
+from enquiry.cluster import ClusterUnavailable, parse_address
 from enquiry.store import open_store
 from enquiry.store.tables import Item
 
@@ -114,9 +114,12 @@ def test_the_scheduler_lost_then_a_new_one(home: Path, tmp_path: Path) -> None:
         cluster.stop()
     lines = [line for line in err.splitlines() if line.strip()]
     assert command.returncode == ClusterUnavailable.exit_code, err
-    assert len(lines) == 1, err
-    assert lines[0].startswith(f"enquiry: --cluster {cluster.address}: the cluster's scheduler")
-    assert "run the same command again" in lines[0]
+    # A line saying the scheduler is in the clear (before any work), then the one that says
+    # what went wrong.
+    assert len(lines) == 2, err
+    assert lines[0] == f"enquiry: {parse_address(cluster.address).exposure}"
+    assert lines[1].startswith(f"enquiry: --cluster {cluster.address}: the cluster's scheduler")
+    assert "run the same command again" in lines[1]
     kept = counts(home)
     assert 0 < kept[0] < PHOTOS and kept[0] == kept[1]  # what was committed stays, whole
     clean(home)

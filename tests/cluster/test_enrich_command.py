@@ -59,6 +59,13 @@ def _events(home: Path) -> int:
     return int(count)
 
 
+def _said_in_the_clear(stderr: str, scheduler: str) -> None:
+    """The command said once, on standard error, that its scheduler is reached in the clear."""
+    assert scheduler.startswith("tcp://")
+    warning = f"enquiry: --cluster {scheduler}: the connection is neither encrypted nor"
+    assert sum(line.startswith(warning) for line in stderr.splitlines()) == 1, stderr
+
+
 def _lines(text: str) -> dict[str, str]:
     return {line.split(":")[0]: line for line in text.splitlines() if ": " in line}
 
@@ -175,6 +182,7 @@ def test_on_a_cluster_the_same_records_and_events(
     done_there = run_here(clustered, "enrich", "--all", "--force", "--cluster", scheduler)
     assert done_there.returncode == 0, done_there.stderr
     assert done_there.stdout == done.stdout
+    _said_in_the_clear(done_there.stderr, scheduler)
     one, other = snapshot(alone), snapshot(clustered)
     for key in ("items", "item_events", "events", "recorded"):
         assert other[key] == one[key], key
@@ -218,6 +226,7 @@ def test_media_hash_on_a_cluster_the_same_records_and_events(
     assert done.returncode == 0, done.stderr
     done_there = run_here(clustered, "media", "hash", "--all", "--cluster", scheduler)
     assert done_there.returncode == 0, done_there.stderr
+    _said_in_the_clear(done_there.stderr, scheduler)
     assert done_there.stdout == done.stdout and "4 item(s) hashed, 0 failed" in done.stdout
     one, other = snapshot(alone), snapshot(clustered)
     for key in ("items", "item_events", "events", "recorded"):

@@ -249,7 +249,7 @@ def ingest(
             raise NotFound(f"{printable(str(path))}: no such file or folder")
     address = chosen_address(cluster)
     store = app.store(create=True)
-    with cluster_for(address) as on:
+    with cluster_for(address, progress.problem) as on:
         return _ingest(store, paths, case, kind, source, default_date, progress, extractor, on)
 
 

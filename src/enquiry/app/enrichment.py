@@ -114,12 +114,13 @@ def enrich_items(
             for item in session.scalars(select(Item).where(Item.id.in_(page))):
                 names[item.id] = printable(shown_name(item, reveal=False))
     chosen = list(enrichers) if enrichers is not None else all_enrichers()
-    with cluster_for(address) as on:
+    progress = progress or Silent()
+    with cluster_for(address, progress.problem) as on:
         run = run_enrichers(
             store,
             item_ids,
             chosen,
-            progress=progress or Silent(),
+            progress=progress,
             force=force,
             describe=lambda item_id: f"item {item_id}: {names.get(item_id, '')}",
             cluster=on,

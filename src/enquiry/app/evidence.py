@@ -109,7 +109,7 @@ def _intake(
     address = None if here else chosen_address(cluster)  # a bad one refused before reading
     store = app.store(create=True)
     try:
-        with cluster_for(address) as on:
+        with cluster_for(address, progress.problem) as on:
             return add_paths(
                 store, list(paths), options, _extractors(), progress=progress, cluster=on
             )
@@ -1090,7 +1090,7 @@ def verify_home(
     bar = progress or Silent()
     bar.start("verifying blobs", None, "blob")
     try:
-        with open_cluster(address) as client:
+        with open_cluster(address, bar.problem) as client:
             report = verify(store, progress=bar.advance, since=head, client=client)
     finally:
         bar.finish()

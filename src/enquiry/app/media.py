@@ -126,7 +126,8 @@ def hash_items(
             ).all()
         item_ids = [row[0] for row in rows if enricher.accepts(row[1], row[2])]
     names = _names(store, item_ids)
-    with cluster_for(address) as on:
+    progress = progress or Silent()
+    with cluster_for(address, progress.problem) as on:
         run = run_enrichers(
             store,
             item_ids,
