@@ -131,6 +131,8 @@ def open_cluster(
         return
     if isinstance(address, str):
         address = parse_address(address)
+    if address.scheduler:
+        _check_client_security(address)
     if address.exposure is not None and warn is not None:
         warn(address.exposure)
     from distributed import Client, LocalCluster
@@ -232,6 +234,43 @@ def _end_now() -> None:
         with contextlib.suppress(Exception):
             stream.flush()
     os._exit(0)
+
+
+def _check_client_security(address: ClusterAddress) -> None:
+    """Refuse, in one line and before anything is sent, a remote address that Dask's
+    configuration (the YAML files and ``DASK_*`` variables this client reads) cannot serve:
+    ``tls://`` without this client's CA, certificate and key, or with files that cannot be
+    read; ``tcp://`` where the configuration requires encryption. Dask itself would stop
+    with a traceback deep in its connection code."""
+    import dask
+    from distributed.security import Security
+
+    for setting in ("ca-file", "client.cert", "client.key"):
+        named = dask.config.get(f"distributed.comm.tls.{setting}", None)
+        # A value holding a line break is the PEM text itself, not a file's name.
+        if isinstance(named, str) and named and "\n" not in named and not os.access(named, os.R_OK):
+            raise BadRequest(
+                f"--cluster {address.text}: distributed.comm.tls.{setting} in Dask's"
+                f" configuration names {named}, which cannot be read"
+            )
+    try:
+        security = Security()  # type: ignore[no-untyped-call]
+        context = security.get_connection_args("client")["ssl_context"]  # type: ignore[no-untyped-call]
+    except (OSError, ValueError) as exc:
+        raise BadRequest(
+            f"--cluster {address.text}: Dask's TLS configuration cannot be used ({exc})"
+        ) from None
+    if address.scheduler.startswith("tls://") and context is None:
+        raise BadRequest(
+            f"--cluster {address.text}: no TLS configuration for this client; name the CA, this"
+            " machine's certificate and its key in Dask's configuration"
+            " (distributed.comm.tls; docs/scale.md)"
+        )
+    if address.scheduler.startswith("tcp://") and security.require_encryption:
+        raise BadRequest(
+            f"--cluster {address.text}: Dask's configuration requires encryption"
+            " (distributed.comm.require-encryption); name the scheduler tls://HOST:PORT"
+        )
 
 
 def _quiet() -> None:
