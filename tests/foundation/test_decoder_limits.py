@@ -135,6 +135,31 @@ def test_limits_come_from_the_options_the_environment_or_defaults(
         decode_limits(IntakeOptions(case="c"))
 
 
+@pytest.mark.parametrize(
+    ("name", "text", "said"),
+    [
+        ("ENQUIRY_DECODE_MB", "1e400", "must be at most 1,073,741,824"),
+        ("ENQUIRY_DECODE_MB", "inf", "must be at most 1,073,741,824"),
+        ("ENQUIRY_DECODE_MB", "nan", "must be positive"),
+        ("ENQUIRY_DECODE_SECONDS", "inf", "must be at most 1,000,000"),
+        ("ENQUIRY_DECODE_SECONDS", "1e300", "must be at most 1,000,000"),
+        ("ENQUIRY_DECODE_SECONDS", "-nan", "must be positive"),
+        ("ENQUIRY_DECODE_SECONDS", "0", "must be positive"),
+    ],
+)
+def test_a_limit_no_timer_or_kernel_can_take_is_refused_in_one_line(
+    monkeypatch: pytest.MonkeyPatch, name: str, text: str, said: str
+) -> None:
+    """ "1e400" megabytes reached ``int()`` as infinity (a traceback), "nan" passed as
+    positive, and eleven days or more is no limit: each is named with the variable instead."""
+    monkeypatch.delenv("ENQUIRY_DECODE_SECONDS", raising=False)
+    monkeypatch.delenv("ENQUIRY_DECODE_MB", raising=False)
+    monkeypatch.setenv(name, text)
+    with pytest.raises(IntakeError) as caught:
+        decode_limits(IntakeOptions(case="c"))
+    assert str(caught.value) == f"{name}={text!r} {said}"
+
+
 def test_the_command_line_names_the_file_and_goes_on(home: Path, tmp_path: Path) -> None:
     folder = _folder(tmp_path, count=3)
     # A real decoder given a file it must give up on within a tiny time: the limit applies to

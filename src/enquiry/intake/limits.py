@@ -11,6 +11,7 @@ in a process that may die, and whoever started it names the file and goes on.
 from __future__ import annotations
 
 import ctypes
+import math
 import multiprocessing
 import os
 import resource
@@ -36,8 +37,16 @@ class LimitExceeded(EnquiryError):
     """A reader took longer, or needed more memory, than a file is allowed; or it crashed."""
 
 
-def env_number(name: str, default: float) -> float:
-    """A positive number from the environment, or ``default`` when the variable is unset."""
+# The largest limits the environment may set: beyond them a timer or the kernel's memory limit
+# cannot take the value (eleven days of decoding, or a pebibyte of memory, is no limit anyway).
+MOST_SECONDS = 1e6
+MOST_MB = 2**30
+
+
+def env_number(name: str, default: float, most: float = math.inf) -> float:
+    """A positive number from the environment, no larger than ``most``, or ``default`` when
+    the variable is unset. "nan", "inf" and the like are refused with the rest: they would
+    reach a timer or ``setrlimit`` as a value it cannot take."""
     text = os.environ.get(name, "").strip()
     if not text:
         return default
@@ -45,8 +54,10 @@ def env_number(name: str, default: float) -> float:
         value = float(text)
     except ValueError:
         raise EnquiryError(f"{name}={text!r} is not a number") from None
-    if value <= 0:
+    if not value > 0:  # also nan
         raise EnquiryError(f"{name}={text!r} must be positive")
+    if not value <= most:  # also inf
+        raise EnquiryError(f"{name}={text!r} must be at most {most:,.0f}")
     return value
 
 
@@ -54,9 +65,9 @@ def limits(seconds: float | None = None, megabytes: int | None = None) -> tuple[
     """The time (seconds) and memory (MB) one file's readers may take: those given, else
     ``ENQUIRY_DECODE_SECONDS`` / ``ENQUIRY_DECODE_MB``, else 120 s and 2048 MB."""
     if seconds is None:
-        seconds = env_number("ENQUIRY_DECODE_SECONDS", DECODE_SECONDS)
+        seconds = env_number("ENQUIRY_DECODE_SECONDS", DECODE_SECONDS, MOST_SECONDS)
     if megabytes is None:
-        megabytes = int(env_number("ENQUIRY_DECODE_MB", DECODE_MB))
+        megabytes = int(env_number("ENQUIRY_DECODE_MB", DECODE_MB, MOST_MB))
     return float(seconds), int(megabytes)
 
 
