@@ -154,3 +154,36 @@ def test_an_unreachable_authority_is_one_line(made: Made, tmp_path: Path) -> Non
     )
     assert result.stderr.rstrip().endswith("the bundle was not written")
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("url", "said"),
+    [
+        ("http://[::1/tsa", "enquiry: timestamping authority 'http://[::1/tsa': not a URL ("),
+        (
+            "http://127.0.0.1:99999/tsa",
+            "enquiry: timestamping authority 'http://127.0.0.1:99999/tsa': not a URL (",
+        ),
+        ("http:///tsa", "enquiry: timestamping authority 'http:///tsa': not an http(s) URL"),
+        (
+            "https://panel:s3cret-Pass@tsa.example.org/",
+            "enquiry: timestamping authority 'https://***@tsa.example.org/': a name or password",
+        ),
+    ],
+)
+def test_an_authority_url_that_cannot_be_asked_is_one_line(
+    made: Made, tmp_path: Path, url: str, said: str
+) -> None:
+    """Unclosed brackets reached urllib as a traceback; a password in the URL would have been
+    printed by every message naming the authority, and never sent to it."""
+    result = CliRunner().invoke(
+        main,
+        [
+            "--home", str(made.home), "bundle", "export", "--case", CASE_NAME,
+            "-o", str(tmp_path / "b.zip"), "--tsa", url,
+        ],
+    )  # fmt: skip
+    assert result.exit_code == 2, result.output
+    assert len(result.stderr.splitlines()) == 1 and result.stderr.startswith(said)
+    assert "s3cret" not in result.output + result.stderr
+    assert list(tmp_path.iterdir()) == []

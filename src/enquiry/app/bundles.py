@@ -89,6 +89,29 @@ def _signer(app: Enquiry, name: str | None, passphrase: str | None) -> writing.S
     return writing.Signer(view.name, view.fingerprint, document["public_key"], private.sign)
 
 
+def _check_authority_url(url: str) -> None:
+    """Refuse, in one line, an authority's URL that cannot be asked: not http(s), no host, a
+    port out of range, brackets that do not close (which ``urllib`` would only find with a
+    traceback), or a name and password in it. Those would not be sent (``urllib`` sends no
+    credentials from a URL) and every message naming the authority would show them, so the
+    line names the URL with them masked."""
+    import urllib.parse
+
+    try:
+        parts = urllib.parse.urlsplit(url)
+        host, _port = parts.hostname, parts.port
+    except ValueError as exc:
+        raise BadRequest(f"timestamping authority '{printable(url)}': not a URL ({exc})") from None
+    if "@" in parts.netloc:
+        masked = parts._replace(netloc="***@" + parts.netloc.rpartition("@")[2]).geturl()
+        raise BadRequest(
+            f"timestamping authority '{printable(masked)}': a name or password in the URL is"
+            " not sent to the authority; give its URL without them"
+        )
+    if parts.scheme not in ("http", "https") or not host:
+        raise BadRequest(f"timestamping authority '{printable(url)}': not an http(s) URL")
+
+
 def _stamper(tsa: str | None) -> writing.Stamper | None:
     """The configured timestamping authority (``--tsa`` or ``ENQUIRY_TSA_URL``), if any."""
     import os
@@ -98,8 +121,7 @@ def _stamper(tsa: str | None) -> writing.Stamper | None:
     url = tsa or os.environ.get(timestamp.TSA_ENV) or None
     if url is None:
         return None
-    if not url.startswith(("http://", "https://")):
-        raise BadRequest(f"timestamping authority '{printable(url)}': not an http(s) URL")
+    _check_authority_url(url)
 
     def stamp(data: bytes) -> bytes:
         try:
