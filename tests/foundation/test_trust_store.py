@@ -122,6 +122,9 @@ def test_a_sqlite_home_pointed_at_an_empty_database_is_refused(
         ("postgresql+psycopg://postgres:s3cret-pw@127.0.0.1:1/x", "cannot be opened"),
         ("not a database url s3cret-pw", "ENQUIRY_DB is not a database URL such as"),
         ("mysql+nodriver://root:s3cret-pw@localhost/x", "no driver for it is installed"),
+        # A bracket that does not close: SQLAlchemy's parser stopped with a ValueError.
+        ("postgresql+psycopg://u:s3cret-pw@[::1/x", "ENQUIRY_DB is not a database URL such as"),
+        ("postgresql+psycopg://u:s3cret-pw@127.0.0.1:x1/x", "ENQUIRY_DB is not a database URL"),
     ],
 )
 def test_an_unusable_url_is_one_line_without_the_password(
@@ -134,6 +137,28 @@ def test_an_unusable_url_is_one_line_without_the_password(
     assert expected in message
     assert "s3cret-pw" not in message and "\n" not in message
     assert caught.value.__cause__ is None
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "sqlite://",
+        "sqlite:///:memory:",
+        "sqlite:///file::memory:?cache=shared",
+        "sqlite:///catalogue.db?mode=memory&uri=true",
+    ],
+)
+def test_an_in_memory_catalogue_is_refused_before_anything_is_written(
+    home: Path, monkeypatch: pytest.MonkeyPatch, url: str
+) -> None:
+    """Its custody records would vanish with the command while the vault kept the blobs
+    they named (SQLAlchemy also stopped with a TypeError on the pool's settings)."""
+    monkeypatch.setenv("ENQUIRY_DB", url)
+    before = sorted(p.name for p in home.iterdir()) if home.exists() else []
+    with pytest.raises(CatalogueError) as caught:
+        open_store(home, "tester")
+    assert str(caught.value).startswith("ENQUIRY_DB names an in-memory SQLite database")
+    assert (sorted(p.name for p in home.iterdir()) if home.exists() else []) == before
 
 
 @pytest.mark.postgres

@@ -275,7 +275,7 @@ def public_url(url: str) -> str:
     """``url`` fit to print or record: any password replaced by ``***``."""
     try:
         return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
+    except (ArgumentError, ValueError):  # ValueError: a port that is not a number
         return "(not a database URL)"
 
 
@@ -323,7 +323,7 @@ def _cannot_open(url: str, exc: BaseException) -> CatalogueError:
             f"catalogue database URL '{public_url(url)}': no driver for it is installed"
             " (use postgresql+psycopg://… or sqlite:///…)"
         )
-    if isinstance(exc, ArgumentError):
+    if isinstance(exc, ArgumentError | ValueError):
         # Not echoed: what cannot be parsed cannot be stripped of a password either.
         return CatalogueError(
             "ENQUIRY_DB is not a database URL such as postgresql+psycopg://user@host:5432/name"
@@ -420,6 +420,7 @@ def open_catalogue(home: Path) -> Engine:
     url = configured or f"sqlite:///{home / SQLITE_FILE}"
     engine: Engine | None = None
     try:
+        _refuse_in_memory(url)
         engine = make_engine(url)
         if binding is None:
             with _home_lock(home):
@@ -433,10 +434,30 @@ def open_catalogue(home: Path) -> Engine:
         if engine is not None:
             engine.dispose()
         raise
-    except (SQLAlchemyError, ImportError, OSError) as exc:
+    except (SQLAlchemyError, ImportError, OSError, ValueError) as exc:
         if engine is not None:
             engine.dispose()
         raise _cannot_open(url, exc) from None
+
+
+def _refuse_in_memory(url: str) -> None:
+    """A SQLite catalogue held in memory would vanish, with every custody record written to
+    it, when the command ends, while the vault kept the blobs it named: refused before
+    anything is written."""
+    if not url.startswith("sqlite"):
+        return
+    parsed = make_url(url)
+    database = parsed.database or ""
+    if (
+        database in ("", ":memory:")
+        or database.startswith("file::memory:")
+        or parsed.query.get("mode") == "memory"
+    ):
+        raise CatalogueError(
+            "ENQUIRY_DB names an in-memory SQLite database, which would"
+            " be lost, with its custody records, when the command ends; name a file"
+            " (sqlite:////path/to/catalogue.db) or leave ENQUIRY_DB unset"
+        )
 
 
 _KIND_NAMES = {"postgresql": "PostgreSQL", "sqlite": "SQLite"}
