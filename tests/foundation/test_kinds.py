@@ -112,3 +112,77 @@ def test_places_in_degrees_minutes_seconds() -> None:
     assert south["lat"] == pytest.approx(-33.8666667) and south["lon"] == 151.2
     with pytest.raises(FieldError, match="field 'claimed_place': '35°N'"):
         kind.validate({"claimed_place": "35°N"})
+
+
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        (b"fields: [1, 2\n", "bad.yaml: not a YAML kind file (line 2: expected ',' or ']'"),
+        (b"\xff\xfe\x00 fields", "bad.yaml: not a YAML kind file (not UTF-8 text)"),
+        (b"x: " + b"[" * 5000 + b"]" * 5000 + b"\n", "bad.yaml: not a YAML kind file (nested"),
+        (b"- a list\n", "bad.yaml: a kind file must be a mapping"),
+    ],
+)
+def test_a_kind_file_that_cannot_be_read_stops_the_intake_in_one_line_naming_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: bytes, said: str
+) -> None:
+    """It was blamed on every file taken in ("statement.txt: could not be taken in
+    (ParserError: …)", or a RecursionError), and each of them rejected."""
+    from click.testing import CliRunner
+
+    from enquiry.cli import main
+
+    kinds = tmp_path / "kinds"
+    kinds.mkdir()
+    (kinds / "bad.yaml").write_bytes(content)
+    statement = tmp_path / "statement.txt"
+    statement.write_text("A statement.\n", encoding="utf-8")
+    monkeypatch.setenv("ENQUIRY_KINDS_PATH", str(kinds))
+    reload_kinds()
+    try:
+        done = CliRunner().invoke(
+            main, ["--home", str(tmp_path / "home"), "add", str(statement), "--case", "c"]
+        )
+        listed = CliRunner().invoke(main, ["kinds", "list"])
+    finally:
+        monkeypatch.delenv("ENQUIRY_KINDS_PATH")
+        reload_kinds()
+    for result in (done, listed):
+        assert result.exit_code == 2, result.output
+        lines = result.stderr.splitlines()
+        assert len(lines) == 1 and lines[0].startswith(f"enquiry: {kinds}/") and said in lines[0]
+    assert not (tmp_path / "home" / "vault").exists() or not any(
+        (tmp_path / "home" / "vault").rglob("*.txt")
+    )
+
+
+def test_a_kinds_path_that_is_not_a_folder_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its kinds were missing without a word, and files meant for them taken in as another."""
+    from enquiry.model.kinds import KindError
+
+    (tmp_path / "intercept.yaml").write_text("label: Intercept\n", encoding="utf-8")
+    for named in (tmp_path / "intercept.yaml", tmp_path / "missing"):
+        monkeypatch.setenv("ENQUIRY_KINDS_PATH", str(named))
+        reload_kinds()
+        try:
+            with pytest.raises(KindError, match=f"ENQUIRY_KINDS_PATH: {named} is not a folder"):
+                get_kind("document")
+        finally:
+            monkeypatch.delenv("ENQUIRY_KINDS_PATH")
+            reload_kinds()
+
+
+@pytest.mark.parametrize("args", [[], ["case"], ["kinds"]])
+def test_a_family_named_without_a_command_shows_its_help(args: list[str]) -> None:
+    """Click gives it as a usage error, which came out as one line with its line breaks
+    escaped (\\x0a); it is the help, as --help shows it."""
+    from click.testing import CliRunner
+
+    from enquiry.cli import main
+
+    done = CliRunner().invoke(main, args, prog_name="enquiry")
+    asked = CliRunner().invoke(main, [*args, "--help"], prog_name="enquiry")
+    assert done.exit_code == 0 and done.stderr == ""
+    assert done.stdout == asked.stdout and done.stdout.startswith("Usage: enquiry")

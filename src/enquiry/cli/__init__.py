@@ -196,6 +196,8 @@ class EnquiryGroup(click.Group):
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         try:
             return super().parse_args(ctx, hoist_global_options(args))
+        except click.exceptions.NoArgsIsHelpError as exc:
+            _show_help(exc, ctx)
         except click.UsageError as exc:
             # click would print this itself, quoting what was typed as it was.
             fail(f"{safe(exc.format_message())} (see 'enquiry --help')", exc.exit_code)
@@ -205,6 +207,8 @@ class EnquiryGroup(click.Group):
             return super().invoke(ctx)
         except EnquiryError as exc:
             fail(safe(str(exc)), exc.exit_code)
+        except click.exceptions.NoArgsIsHelpError as exc:
+            _show_help(exc, ctx)
         except click.UsageError as exc:
             # A wrong argument is one line too, naming what is wrong and where help is, not
             # click's usage block (status 2 as click gives it).
@@ -256,6 +260,13 @@ def main(ctx: click.Context, home: Path | None, actor: str | None) -> None:
     ctx.obj = App.command_line(
         home, actor if actor else default_actor(), named=bool(actor), token=token
     )
+
+
+def _show_help(exc: click.exceptions.NoArgsIsHelpError, ctx: click.Context) -> NoReturn:
+    """'enquiry', or a family of commands named without one ('enquiry case'): its help as
+    --help shows it, not its lines run together into one error line."""
+    click.echo((exc.ctx or ctx).get_help())
+    sys.exit(0)
 
 
 def fail(message: str, code: int = 1) -> NoReturn:

@@ -1608,6 +1608,9 @@ def check_options(options: IntakeOptions) -> None:
     if problem is not None:
         raise IntakeError(f"--case: {problem}")
     try:
+        # Every kind is read now, so that a kind file that cannot be read stops the command in
+        # one line naming it, rather than once for every file taken in.
+        all_kinds()
         if options.kind:
             get_kind(options.kind).validate(options.fields, complete=True)
         else:

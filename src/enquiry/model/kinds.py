@@ -17,13 +17,16 @@ from typing import Any
 
 import yaml
 
+from enquiry.errors import BadRequest
 from enquiry.model.types import TYPES, FieldError, FieldSpec
 
 KINDS_DIR = Path(__file__).parent / "kinds"
 
 
-class KindError(ValueError):
-    """A kind name or a kind file is wrong."""
+class KindError(BadRequest, ValueError):
+    """A kind name or a kind file is wrong: one line wherever it is raised (a
+    :class:`~enquiry.errors.BadRequest`), and a ``ValueError`` for the callers that take a
+    wrong kind as a wrong value."""
 
 
 @dataclass(frozen=True)
@@ -93,13 +96,35 @@ def _spec(name: str, raw: Any, source: Path) -> FieldSpec:
 
 
 def _kind_dirs() -> list[Path]:
+    """The built-in kinds' folder, then each folder ``ENQUIRY_KINDS_PATH`` names. One that is
+    not a folder is refused: its kinds would otherwise be missing without a word, and the
+    files meant for them taken in as another kind."""
     extra = os.environ.get("ENQUIRY_KINDS_PATH", "")
-    return [KINDS_DIR, *(Path(p) for p in extra.split(os.pathsep) if p)]
+    folders = [Path(p) for p in extra.split(os.pathsep) if p]
+    for folder in folders:
+        if not folder.is_dir():
+            raise KindError(f"ENQUIRY_KINDS_PATH: {folder} is not a folder")
+    return [KINDS_DIR, *folders]
 
 
 def _read(path: Path) -> dict[str, Any]:
-    with path.open(encoding="utf-8") as handle:
-        data = yaml.safe_load(handle)
+    """A kind file's mapping; anything else (unreadable, not UTF-8, not YAML, nested past
+    what the parser takes) is a :class:`KindError` naming the file, in one line."""
+    try:
+        with path.open(encoding="utf-8") as handle:
+            data = yaml.safe_load(handle)
+    except yaml.MarkedYAMLError as exc:
+        where = f"line {exc.problem_mark.line + 1}: " if exc.problem_mark is not None else ""
+        raise KindError(
+            f"{path}: not a YAML kind file ({where}{exc.problem or exc.context})"
+        ) from None
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, RecursionError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
+        if isinstance(exc, UnicodeDecodeError):
+            reason = "not UTF-8 text"
+        elif isinstance(exc, RecursionError):
+            reason = "nested too deeply"
+        raise KindError(f"{path}: not a YAML kind file ({reason})") from None
     if not isinstance(data, dict):
         raise KindError(f"{path}: a kind file must be a mapping")
     return data
