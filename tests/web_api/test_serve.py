@@ -86,3 +86,57 @@ def test_serve_answers_tokens_and_sessions_on_every_worker(
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        # An empty host was taken as every address of the machine.
+        (["--host", ""], "Invalid value for --host: empty; name the address to listen on"),
+        (["--host", "999.1.1.1"], "Invalid value for --host: '999.1.1.1' is not an address ("),
+        (["--host", "[::1"], "Invalid value for --host: '[::1' is not an address ("),
+        # A traceback (OverflowError) before.
+        (["--max-upload", "1e400"], "'1e400' is not a size such as 500M or 2G"),
+    ],
+)
+def test_a_place_or_bound_the_server_cannot_take_is_one_line(
+    tmp_path: Path, args: list[str], said: str
+) -> None:
+    command = [sys.executable, "-m", "enquiry.cli", "--home", str(tmp_path / "home"), "serve"]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    done = subprocess.run(
+        [*command, "--port", str(_port()), *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2, done.stderr
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("enquiry: ") and said in lines[0], lines
+    assert "serving" not in done.stdout
+
+
+def test_a_port_already_taken_is_one_line_before_the_server_starts(tmp_path: Path) -> None:
+    """The server logged it in its own format ("ERROR: [Errno 98] …") and exited 3."""
+    command = [sys.executable, "-m", "enquiry.cli", "--home", str(tmp_path / "home"), "serve"]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run(
+            [*command, "--port", str(port)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    assert done.returncode == 2, done.stderr
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(
+        f"enquiry: Invalid value for --host/--port: cannot listen on 127.0.0.1 port {port}"
+        " (Address already in use)"
+    )

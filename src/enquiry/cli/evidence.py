@@ -37,7 +37,7 @@ def parse_size(text: str) -> int:
     number = value[: -len(unit)] if unit else value
     try:
         return int(float(number) * SIZE_UNITS[unit])
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: 'inf', '1e400'
         raise click.BadParameter(f"'{text}' is not a size such as 500M or 2G") from None
 
 

@@ -30,7 +30,8 @@ def serve_home(
     from enquiry.web.app import DEFAULT_THREADS
     from enquiry.web.serving import Bounds, serve
 
-    echo(f"serving {app.home} at http://{host}:{port}/ (Ctrl-C stops)")
+    shown = f"[{host}]" if ":" in host else host  # an IPv6 address, as a URL writes it
+    echo(f"serving {app.home} at http://{shown}:{port}/ (Ctrl-C stops)")
     serve(
         app.home,
         actor=app.actor,
@@ -51,6 +52,39 @@ def _size(_ctx: click.Context, param: click.Parameter, value: str | None) -> int
     if size < 1:
         raise click.BadParameter(f"'{value}' is not a size above zero", param=param)
     return size
+
+
+def _check_listenable(host: str, port: int) -> None:
+    """Refuse, in one line, a place the server cannot listen on, before anything starts: an
+    empty ``--host`` (which the server would take as every address of the machine, exposing
+    it on every network it is on), a name or address that is not this machine's, or a port
+    already taken. The server itself would log the last two in its own format, after it had
+    begun to start."""
+    import socket
+
+    if not host.strip():
+        raise click.BadParameter(
+            "empty; name the address to listen on (127.0.0.1 for this machine only, 0.0.0.0"
+            " for every network it is on)",
+            param_hint="--host",
+        )
+    try:
+        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except (socket.gaierror, UnicodeError) as exc:
+        reason = exc.strerror if isinstance(exc, socket.gaierror) else str(exc)
+        raise click.BadParameter(
+            f"'{host}' is not an address ({reason})", param_hint="--host"
+        ) from None
+    family, kind, proto, _name, place = found[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server binds
+        try:
+            probe.bind(place)
+        except OSError as exc:
+            raise click.BadParameter(
+                f"cannot listen on {host} port {port} ({exc.strerror or exc})",
+                param_hint="--host/--port",
+            ) from None
 
 
 @click.command("serve")
@@ -116,6 +150,7 @@ def serve_command(
     """Serve the web app and the REST API (/api/v1, documented at /openapi.json)."""
     from enquiry.web.serving import Bounds
 
+    _check_listenable(host, port)
     default = Bounds()
     if max_header is not None and max_header < 1024:
         raise click.BadParameter(
