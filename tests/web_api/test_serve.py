@@ -88,6 +88,19 @@ def test_serve_answers_tokens_and_sessions_on_every_worker(
             server.wait()
 
 
+def _refused_serve(home: Path, *args: str) -> str:
+    """The one line ``enquiry serve ARGS`` stopped with (status 2, nothing served); a server
+    that started instead fails the test when the timeout ends it."""
+    command = [sys.executable, "-m", "enquiry.cli", "--home", str(home), "serve", *args]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2, done.stderr
+    assert "serving" not in done.stdout
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1, lines
+    return lines[0]
+
+
 @pytest.mark.parametrize(
     ("args", "said"),
     [
@@ -102,41 +115,18 @@ def test_serve_answers_tokens_and_sessions_on_every_worker(
 def test_a_place_or_bound_the_server_cannot_take_is_one_line(
     tmp_path: Path, args: list[str], said: str
 ) -> None:
-    command = [sys.executable, "-m", "enquiry.cli", "--home", str(tmp_path / "home"), "serve"]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
-    done = subprocess.run(
-        [*command, "--port", str(_port()), *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert done.returncode == 2, done.stderr
-    lines = done.stderr.splitlines()
-    assert len(lines) == 1 and lines[0].startswith("enquiry: ") and said in lines[0], lines
-    assert "serving" not in done.stdout
+    line = _refused_serve(tmp_path / "home", "--port", str(_port()), *args)
+    assert line.startswith("enquiry: ") and said in line, line
 
 
 def test_a_port_already_taken_is_one_line_before_the_server_starts(tmp_path: Path) -> None:
     """The server logged it in its own format ("ERROR: [Errno 98] …") and exited 3."""
-    command = [sys.executable, "-m", "enquiry.cli", "--home", str(tmp_path / "home"), "serve"]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        done = subprocess.run(
-            [*command, "--port", str(port)],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
-    assert done.returncode == 2, done.stderr
-    lines = done.stderr.splitlines()
-    assert len(lines) == 1 and lines[0].startswith(
+        line = _refused_serve(tmp_path / "home", "--port", str(port))
+    assert line.startswith(
         f"enquiry: Invalid value for --host/--port: cannot listen on 127.0.0.1 port {port}"
         " (Address already in use)"
     )
