@@ -115,19 +115,18 @@ def _read(path: Path) -> dict[str, Any]:
             data = yaml.safe_load(handle)
     except yaml.MarkedYAMLError as exc:
         where = f"line {exc.problem_mark.line + 1}: " if exc.problem_mark is not None else ""
-        raise KindError(
-            f"{path}: not a YAML kind file ({where}{exc.problem or exc.context})"
-        ) from None
-    except (OSError, UnicodeDecodeError, yaml.YAMLError, RecursionError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
-        if isinstance(exc, UnicodeDecodeError):
-            reason = "not UTF-8 text"
-        elif isinstance(exc, RecursionError):
-            reason = "nested too deeply"
-        raise KindError(f"{path}: not a YAML kind file ({reason})") from None
-    if not isinstance(data, dict):
-        raise KindError(f"{path}: a kind file must be a mapping")
-    return data
+        reason = f"{where}{exc.problem or exc.context}"
+    except UnicodeDecodeError:
+        reason = "not UTF-8 text"
+    except RecursionError:
+        reason = "nested too deeply"
+    except (OSError, yaml.YAMLError) as exc:
+        reason = getattr(exc, "strerror", None) or type(exc).__name__
+    else:
+        if not isinstance(data, dict):
+            raise KindError(f"{path}: a kind file must be a mapping")
+        return data
+    raise KindError(f"{path}: not a YAML kind file ({reason})")
 
 
 def _load(name: str, files: Mapping[str, Path], seen: tuple[str, ...] = ()) -> Kind:
