@@ -134,3 +134,27 @@ def test_a_protected_file_without_any_key_is_refused_and_leaves_nothing(
     for path in (cli.home / "vault").rglob("*"):
         if path.is_file():
             assert SECRET.encode() not in path.read_bytes(), path
+
+
+def test_a_passphrase_that_is_not_utf8_is_refused_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Bytes that are not UTF-8 in the variable (a terminal in another encoding) reached
+    ``str.encode`` as lone surrogates: a traceback. A key made from them could only be opened
+    by the same bytes, which the same words typed in a UTF-8 terminal are not."""
+    monkeypatch.delenv("ENQUIRY_PROTECTION_KEY_FILE", raising=False)
+    # b"caf\xe9 au lait, sans sucre": Latin-1, as os.environ holds bytes it cannot decode
+    monkeypatch.setenv("ENQUIRY_PROTECTION_PASSPHRASE", "caf\udce9 au lait, sans sucre")
+    monkeypatch.setenv("ENQUIRY_KEY_PASSPHRASE", "caf\udce9 au lait, sans sucre")
+    cli = Cli(tmp_path / "home")
+    note = tmp_path / "note.txt"
+    note.write_text(f"Field note: {SECRET}.\n", encoding="utf-8")
+    added = cli("add", str(note), "--case", "keys", "--protected", expect=2)
+    assert added.stderr == (
+        "enquiry: ENQUIRY_PROTECTION_PASSPHRASE: not UTF-8 text (set it from a terminal or"
+        " file that uses UTF-8)\n"
+    )
+    assert json.loads(cli("item", "list", "--json").stdout)["items"] == []
+    made = cli("keys", "create", "panel", expect=2)
+    assert made.stderr.startswith("enquiry: the key's passphrase: not UTF-8 text")
+    assert not (cli.home / "keys").exists()

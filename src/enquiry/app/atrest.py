@@ -34,6 +34,7 @@ from enquiry.store.crypt import (
     KeySource,
     read_key_file,
     require_key,
+    secret_bytes,
     write_key_file,
 )
 from enquiry.store.db import SCRUB_PENDING, SQLITE_FILE, empty_wal
@@ -577,7 +578,7 @@ def new_key_source(new_key_file: Path | None, new_passphrase_env: str | None) ->
     phrase = os.environ.get(str(new_passphrase_env), "")
     if len(phrase) < 12:
         raise BadRequest(f"{new_passphrase_env}: unset or too short (at least 12 characters)")
-    return KeySource("passphrase", phrase.encode("utf-8"))
+    return KeySource("passphrase", secret_bytes(phrase, str(new_passphrase_env)))
 
 
 def rotate_key(

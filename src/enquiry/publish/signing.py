@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from enquiry.publish.bundle_check import KEY_FORMAT, fingerprint, revocation_statement
+from enquiry.store.crypt import secret_bytes
 from enquiry.store.vault import synced
 
 NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
@@ -64,7 +65,7 @@ def create_key(home: Path, name: str, passphrase: str) -> NewKey:
     pem = private.private_bytes(
         serialization.Encoding.PEM,
         serialization.PrivateFormat.PKCS8,
-        serialization.BestAvailableEncryption(passphrase.encode("utf-8")),
+        serialization.BestAvailableEncryption(secret_bytes(passphrase, "the key's passphrase")),
     )
     folder = keys_folder(home)
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -91,7 +92,9 @@ def unlock(home: Path, name: str, passphrase: str) -> Ed25519PrivateKey:
             f"key '{name}': its private key {path} cannot be read ({exc.strerror})"
         ) from None
     try:
-        key = serialization.load_pem_private_key(data, password=passphrase.encode("utf-8"))
+        key = serialization.load_pem_private_key(
+            data, password=secret_bytes(passphrase, "the key's passphrase")
+        )
     except (ValueError, TypeError):
         raise KeyProblem(f"key '{name}': wrong passphrase, or the key file is damaged") from None
     if not isinstance(key, Ed25519PrivateKey):

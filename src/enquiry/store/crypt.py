@@ -50,7 +50,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from enquiry.errors import Corrupt, Refused
+from enquiry.errors import BadRequest, Corrupt, Refused
 from enquiry.store.vault import synced
 
 PASSPHRASE_ENV = "ENQUIRY_PROTECTION_PASSPHRASE"
@@ -73,6 +73,19 @@ WITHHELD_SPEAKER = "[withheld speaker]"
 
 class KeyUnavailable(Refused):
     """The protection key is needed and was not given (or is the wrong one)."""
+
+
+def secret_bytes(text: str, source: str) -> bytes:
+    """A passphrase's bytes (UTF-8). One that holds bytes that are not UTF-8 (set from a
+    terminal or file in another encoding, and kept by Python as lone surrogates) is refused
+    in one line: its key could only be opened again by the same bytes, which the same words
+    typed in a UTF-8 terminal are not."""
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise BadRequest(
+            f"{source}: not UTF-8 text (set it from a terminal or file that uses UTF-8)"
+        ) from None
 
 
 def _hkdf(material: bytes, salt: bytes, info: bytes) -> bytes:
@@ -158,7 +171,7 @@ def key_source() -> KeySource | None:
     if phrase:
         if len(phrase) < 12:
             raise KeyUnavailable(f"{PASSPHRASE_ENV}: too short (at least 12 characters)")
-        return KeySource("passphrase", phrase.encode("utf-8"))
+        return KeySource("passphrase", secret_bytes(phrase, PASSPHRASE_ENV))
     return None
 
 
