@@ -445,3 +445,33 @@ def test_a_file_name_with_a_direction_override_is_shown_as_it_is(run: Run, tmp_p
     added = run("add", str(spoof), "--case", "c", expect=None)
     shown = added.output + run("item", "list").output + run("log").output
     assert "\u202e" not in shown and "report\\u202etxt.exe" in shown, shown
+
+
+# --- text in another encoding ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("hypothesis", "add", INCIDENT, "H7", "lab\udcffel"),
+        ("item", "update", "2", "--field", "title=a\udcffb"),
+        ("add", "{file}", "--case", CASE, "--source", "a\udcffb"),
+    ],
+    ids=["a label", "a field", "a source"],
+)
+def test_text_that_is_not_utf8_is_refused_in_one_line_and_nothing_is_written(
+    args: tuple[str, ...], demo_case_home: DemoRun, run: Run, tmp_path: Path
+) -> None:
+    """A byte such as 0xff typed in a Latin-1 terminal reaches Python as a lone surrogate,
+    which no text column or JSON document takes: it was a UnicodeEncodeError's traceback."""
+    import json
+
+    note = tmp_path / "note.txt"
+    note.write_text("A note.\n", encoding="utf-8")
+    before = json.loads(run("verify", "--json").stdout)
+    line = _one_line(run, *(a.replace("{file}", str(note)) for a in args), status=(2,))
+    assert line.endswith(": not UTF-8 text (typed or set in another encoding)")
+    assert "\\xff" in line  # the value named, its byte shown
+    after = json.loads(run("verify", "--json").stdout)
+    assert after["intact"] and after["items"] == before["items"]
+    assert after["events"] == before["events"] + 1  # the first verify's own record only

@@ -209,6 +209,19 @@ class EnquiryGroup(click.Group):
             fail(safe(str(exc)), exc.exit_code)
         except click.exceptions.NoArgsIsHelpError as exc:
             _show_help(exc, ctx)
+        except UnicodeEncodeError as exc:
+            # A value typed or set in another encoding than UTF-8 (a --field, a --source, a
+            # variable) reaches Python holding the bytes it could not decode, which no text
+            # column, JSON document or hash of text takes. Files' names may hold such bytes and
+            # are kept as they are; a value meant as text is refused, in one line naming it,
+            # and what the command was writing is rolled back with its transaction.
+            value = exc.object if isinstance(exc.object, str) else ""
+            first, last = max(0, exc.start - 30), min(len(value), exc.end + 30)
+            shown = f"{'…' if first else ''}{value[first:last]}{'…' if last < len(value) else ''}"
+            fail(
+                f"'{safe(shown)}': not UTF-8 text (typed or set in another encoding)",
+                BadRequest.exit_code,
+            )
         except click.UsageError as exc:
             # A wrong argument is one line too, naming what is wrong and where help is, not
             # click's usage block (status 2 as click gives it).
