@@ -468,10 +468,14 @@ def test_text_that_is_not_utf8_is_refused_in_one_line_and_nothing_is_written(
 
     note = tmp_path / "note.txt"
     note.write_text("A note.\n", encoding="utf-8")
+    blobs = sorted(p.name for p in (demo_case_home.home / "vault").rglob("*") if p.is_file())
+    assert blobs  # the home the commands run on
     before = json.loads(run("verify", "--json").stdout)
     line = _one_line(run, *(a.replace("{file}", str(note)) for a in args), status=(2,))
-    assert line.endswith(": not UTF-8 text (typed or set in another encoding)")
+    assert line.endswith("' is not UTF-8 text (typed or set in another encoding)")
     assert "\\xff" in line  # the value named, its byte shown
     after = json.loads(run("verify", "--json").stdout)
     assert after["intact"] and after["items"] == before["items"]
     assert after["events"] == before["events"] + 1  # the first verify's own record only
+    now = sorted(p.name for p in (demo_case_home.home / "vault").rglob("*") if p.is_file())
+    assert now == blobs  # not even the file given to add

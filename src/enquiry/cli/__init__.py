@@ -219,7 +219,7 @@ class EnquiryGroup(click.Group):
             first, last = max(0, exc.start - 30), min(len(value), exc.end + 30)
             shown = f"{'…' if first else ''}{value[first:last]}{'…' if last < len(value) else ''}"
             fail(
-                f"'{safe(shown)}': not UTF-8 text (typed or set in another encoding)",
+                f"'{safe(shown)}' is not UTF-8 text (typed or set in another encoding)",
                 BadRequest.exit_code,
             )
         except click.UsageError as exc:

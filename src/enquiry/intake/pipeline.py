@@ -1602,11 +1602,31 @@ def _sha_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def _is_utf8(text: str) -> bool:
+    """Whether ``text`` can be written as UTF-8 (it holds no lone surrogate: a byte that was
+    not UTF-8 where it was typed)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def check_options(options: IntakeOptions) -> None:
     """Refuse a request that cannot succeed for any file: unknown kind, misnamed field."""
     problem = case_name_problem(options.case)
     if problem is not None:
         raise IntakeError(f"--case: {problem}")
+    # Text typed in another encoding than UTF-8 is refused before any file is stored: the
+    # catalogue, which takes only text, would refuse it after the vault had taken the files.
+    texts = {"--source": options.source, "--key": options.key}
+    texts.update({f"--field {k}": v for k, v in options.fields.items() if isinstance(v, str)})
+    for option, text in texts.items():
+        if text is not None and not _is_utf8(text):
+            raise IntakeError(
+                f"{option}: '{printable(text)}' is not UTF-8 text (typed or set in another"
+                " encoding)"
+            )
     try:
         # Every kind is read now, so that a kind file that cannot be read stops the command in
         # one line naming it, rather than once for every file taken in.
