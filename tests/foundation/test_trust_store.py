@@ -283,3 +283,17 @@ def test_a_crash_after_the_first_commit_is_a_note_not_a_failure(backend: str, ho
     assert report.intact, report.failures
     assert any("the newest commit did not update it" in note for note in report.notes)
     store.engine.dispose()
+
+
+def test_a_home_whose_path_is_not_utf8_is_named_not_enquiry_db(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLAlchemy's URL cannot carry such a path: the line blamed ENQUIRY_DB, which was not
+    even set (and before that, the ValueError was a traceback)."""
+    monkeypatch.delenv("ENQUIRY_DB", raising=False)
+    home = tmp_path / os.fsdecode(b"case-\xff")
+    with pytest.raises(CatalogueError) as caught:
+        open_store(home, "tester")
+    message = str(caught.value)
+    assert message.startswith("home b'") and "\\xff" in message and "ENQUIRY_DB" not in message
+    assert "its path holds bytes that are not UTF-8" in message

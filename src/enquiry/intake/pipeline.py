@@ -53,7 +53,7 @@ from enquiry.intake.limits import (
 from enquiry.intake.sniff import name_mismatch, sniff
 from enquiry.intake.walk import Entry, case_name_problem, name_problem, printable, walk
 from enquiry.model.kinds import Kind, KindError, all_kinds, get_kind
-from enquiry.model.types import FieldError
+from enquiry.model.types import FieldError, is_utf8
 from enquiry.progress import Progress, Silent, show_counts
 from enquiry.store import Store
 from enquiry.store.crypt import WITHHELD_AT_REST, KeyBatch, KeyUnavailable, new_data_key
@@ -1602,16 +1602,6 @@ def _sha_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _is_utf8(text: str) -> bool:
-    """Whether ``text`` can be written as UTF-8 (it holds no lone surrogate: a byte that was
-    not UTF-8 where it was typed)."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 def check_options(options: IntakeOptions) -> None:
     """Refuse a request that cannot succeed for any file: unknown kind, misnamed field."""
     problem = case_name_problem(options.case)
@@ -1622,7 +1612,7 @@ def check_options(options: IntakeOptions) -> None:
     texts = {"--source": options.source, "--key": options.key}
     texts.update({f"--field {k}": v for k, v in options.fields.items() if isinstance(v, str)})
     for option, text in texts.items():
-        if text is not None and not _is_utf8(text):
+        if text is not None and not is_utf8(text):
             raise IntakeError(
                 f"{option}: '{printable(text)}' is not UTF-8 text (typed or set in another"
                 " encoding)"

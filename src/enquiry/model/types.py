@@ -50,6 +50,18 @@ class FieldSpec:
         return parser(self, raw, where)
 
 
+def is_utf8(text: str) -> bool:
+    """Whether ``text`` can be written as UTF-8: it holds no lone surrogate, which is how
+    Python keeps a byte that was not UTF-8 where it came from (an argument typed in a Latin-1
+    terminal, a variable, a file's name on an old disk). No text column, JSON document or
+    hash of text takes one."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _show(raw: JSON) -> str:
     text = raw if isinstance(raw, str) else json.dumps(raw, default=str)
     return text if len(text) <= 80 else text[:77] + "..."

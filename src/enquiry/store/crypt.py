@@ -51,6 +51,7 @@ from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from enquiry.errors import BadRequest, Corrupt, Refused
+from enquiry.model.types import is_utf8
 from enquiry.store.vault import synced
 
 PASSPHRASE_ENV = "ENQUIRY_PROTECTION_PASSPHRASE"
@@ -80,12 +81,11 @@ def secret_bytes(text: str, source: str) -> bytes:
     terminal or file in another encoding, and kept by Python as lone surrogates) is refused
     in one line: its key could only be opened again by the same bytes, which the same words
     typed in a UTF-8 terminal are not."""
-    try:
-        return text.encode("utf-8")
-    except UnicodeEncodeError:
+    if not is_utf8(text):
         raise BadRequest(
             f"{source}: not UTF-8 text (set it from a terminal or file that uses UTF-8)"
-        ) from None
+        )
+    return text.encode("utf-8")
 
 
 def _hkdf(material: bytes, salt: bytes, info: bytes) -> bytes:

@@ -36,6 +36,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError, NoSuchModuleError, SQLAlchemyError
 
 from enquiry.errors import CatalogueError
+from enquiry.model.types import is_utf8
 from enquiry.store.tables import Base
 
 if TYPE_CHECKING:
@@ -418,6 +419,13 @@ def open_catalogue(home: Path) -> Engine:
             f" ({binding.url}); set ENQUIRY_DB to its URL"
         )
     url = configured or f"sqlite:///{home / SQLITE_FILE}"
+    if configured is None and not is_utf8(str(home)):
+        # SQLAlchemy's URL cannot carry a name that is not UTF-8 (a folder named in Latin-1 on
+        # an old disk): said of the home, since no ENQUIRY_DB was given to blame.
+        raise CatalogueError(
+            f"home {os.fsencode(home)!r}: its path holds bytes that are not UTF-8, where the"
+            " catalogue cannot be opened; use a folder whose path is UTF-8"
+        )
     engine: Engine | None = None
     try:
         _refuse_in_memory(url)
