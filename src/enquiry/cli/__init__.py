@@ -215,6 +215,8 @@ class EnquiryGroup(click.Group):
             # column, JSON document or hash of text takes. Files' names may hold such bytes and
             # are kept as they are; a value meant as text is refused, in one line naming it,
             # and what the command was writing is rolled back with its transaction.
+            if exc.encoding.replace("-", "").lower() != "utf8":
+                raise  # not a value given as text, but something unforeseen
             value = exc.object if isinstance(exc.object, str) else ""
             first, last = max(0, exc.start - 30), min(len(value), exc.end + 30)
             shown = f"{'…' if first else ''}{value[first:last]}{'…' if last < len(value) else ''}"
