@@ -158,3 +158,58 @@ def test_a_passphrase_that_is_not_utf8_is_refused_in_one_line(
     made = cli("keys", "create", "panel", expect=2)
     assert made.stderr.startswith("enquiry: the key's passphrase: not UTF-8 text")
     assert not (cli.home / "keys").exists()
+
+
+# The same words as two sequences of code points: é precomposed (as most keyboards type it)
+# and decomposed (e and a combining accent, as some systems give it), with an Arabic alef
+# with hamza above as one letter and as alef and a combining hamza.
+COMPOSED = "Témoin protégé \u0623\u0645\u0627\u0646 2017"
+DECOMPOSED = "Te\u0301moin prote\u0301ge\u0301 \u0627\u0654\u0645\u0627\u0646 2017"
+
+
+def test_a_passphrase_opens_its_key_however_its_letters_were_typed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Typed on one system and then another, the same passphrase may arrive as other code
+    points: as typed, it derived another key, and the protected evidence stayed shut."""
+    assert COMPOSED != DECOMPOSED
+    monkeypatch.delenv("ENQUIRY_PROTECTION_KEY_FILE", raising=False)
+    monkeypatch.setenv("ENQUIRY_PROTECTION_PASSPHRASE", COMPOSED)
+    cli = Cli(tmp_path / "home")
+    item, _sha = _added(cli, tmp_path, "--protected")
+    monkeypatch.setenv("ENQUIRY_PROTECTION_PASSPHRASE", DECOMPOSED)
+    text = json.loads(cli("item", "show", str(item), "--json", "--reveal", "--text").stdout)
+    assert any(SECRET in t for t in text["text"].values())
+    monkeypatch.setenv("ENQUIRY_PROTECTION_PASSPHRASE", "Temoin protege " + "x" * 12)
+    refused = cli("item", "show", str(item), "--json", "--reveal", "--text", expect=None)
+    assert refused.exit_code != 0 and SECRET not in refused.output
+
+
+def test_a_key_made_before_passphrases_were_normalised_still_opens_as_typed() -> None:
+    """Its parameters name no form: it opens with the bytes it was made from, as before."""
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    from enquiry.store.crypt import (
+        KeySource,
+        KeyUnavailable,
+        new_case_key,
+        unwrap_private,
+        wrap_private,
+    )
+
+    typed = KeySource("passphrase", DECOMPOSED.encode("utf-8"))
+    made = new_case_key(7, typed)
+    assert made.params["normalized"] == "NFKC"
+    older = {k: v for k, v in made.params.items() if k != "normalized"}
+    private = X25519PrivateKey.generate()
+    public = private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    wrapped = wrap_private(7, public, private, typed, older)
+    opened = unwrap_private(7, public, wrapped, older, typed)
+    assert opened.private_bytes_raw() == private.private_bytes_raw()
+    other_form = KeySource("passphrase", COMPOSED.encode("utf-8"))
+    with pytest.raises(KeyUnavailable):
+        unwrap_private(7, public, wrapped, older, other_form)
+    # and a key that names a form nobody knows is refused, not guessed at
+    with pytest.raises(KeyUnavailable, match="unknown passphrase form"):
+        unwrap_private(7, public, wrapped, {**older, "normalized": "NFX"}, typed)

@@ -37,6 +37,7 @@ import json
 import os
 import secrets
 import stat
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -65,6 +66,9 @@ MAGIC = b"ENQ-AEAD-1\n"
 CHUNK = 1 << 20
 TAG = 16
 SCRYPT = {"n": 2**15, "r": 8, "p": 1}
+# The Unicode form a passphrase is brought to before its key is derived (NIST SP 800-63B
+# advises NFKC or NFKD for secrets people type), recorded in the key's parameters.
+PASSPHRASE_FORM = "NFKC"
 WITHHELD_AT_REST = "[encrypted: protected item]"
 WITHHELD_SAID = "[withheld: said in a protected item]"
 """What stands for the words of a claim read from a protected item, wherever they are withheld."""
@@ -110,13 +114,28 @@ class KeySource:
         if self.method == "passphrase":
             return Scrypt(
                 salt=salt, length=32, n=int(params["n"]), r=int(params["r"]), p=int(params["p"])
-            ).derive(self.secret)
+            ).derive(self._passphrase(params.get("normalized")))
         return _hkdf(self.secret, salt, b"enquiry wrapping key")
+
+    def _passphrase(self, form: object) -> bytes:
+        """The passphrase's bytes as the key was made from them: in the Unicode form its
+        parameters name (keys made since passphrases were normalised), else as typed (keys
+        made before, which must still open)."""
+        if form is None:
+            return self.secret
+        if form not in ("NFC", "NFKC", "NFD", "NFKD"):
+            raise KeyUnavailable(f"this case's key names an unknown passphrase form ({form!r})")
+        text = self.secret.decode("utf-8")  # UTF-8 by construction (secret_bytes)
+        return unicodedata.normalize(form, text).encode("utf-8")
 
     def new_params(self) -> dict[str, Any]:
         params: dict[str, Any] = {"method": self.method, "salt": secrets.token_hex(16)}
         if self.method == "passphrase":
             params.update(SCRYPT)
+            # The same words can reach us as different code points: é as one or as e and a
+            # combining accent, an Arabic letter with hamza as one or two, a full-width digit,
+            # depending on the keyboard and the system. Normalised, they all open the key.
+            params["normalized"] = PASSPHRASE_FORM
         return params
 
 
